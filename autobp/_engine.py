@@ -1,0 +1,84 @@
+"""The one gradient traversal: reverse topological order, one rule per node.
+
+Serves Value and Tensor alike. Gradients flow through a per-pass dict keyed by
+node and are summed out of place; only the nodes the caller asks about (leaves,
+or every Value, or the ``inputs`` of ``autobp.grad``) receive them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._broadcast import unbroadcast
+from ._graph import enable_grad, no_grad, topological_order
+from .rules import RULES
+
+_ALL = (True,) * 64  # ``need`` for scalar nodes, which always want every gradient
+
+
+def run_backward(
+    roots: list,
+    seeds: list,
+    *,
+    inputs: list | None = None,
+    retain_graph: bool = False,
+    create_graph: bool = False,
+    hook: Any = None,
+) -> list | None:
+    """Back-propagate ``seeds`` from ``roots``.
+
+    With ``inputs`` None, deliver gradients via ``node._receive_grad`` to leaves
+    (and nodes that retain grad); otherwise return one gradient per input
+    (None where it is unreachable) and leave ``.grad`` alone.
+    """
+    cls = type(roots[0])
+    scalar = cls._keeps_graph
+    F = cls._graph_ops() if create_graph else cls._raw_ops
+    order = topological_order(roots, grad_only=True)
+    grads: dict = {}
+    for r, s in zip(roots, seeds):
+        grads[r] = grads[r] + s if r in grads else s
+    wanted = None if inputs is None else set(inputs)
+    results: dict = {}
+    pop, get = grads.pop, grads.get
+    with enable_grad() if create_graph else no_grad():
+        for node in reversed(order):
+            g = pop(node, None)
+            if g is None:
+                continue
+            op = node._op
+            if wanted is None:
+                if op is None or node._retains_grad:
+                    node._receive_grad(g)
+            elif node in wanted:
+                results[node] = g
+            if op is None:
+                continue
+            parents = node._parents
+            if create_graph:
+                pgs = RULES[op](F, g, node, parents, node._ctx, _need(parents))
+            elif scalar:
+                pgs = RULES[op](F, g, node.data, [p.data for p in parents], node._ctx, _ALL)
+            else:
+                need = _need(parents)
+                pgs = RULES[op](F, g, node.data, [p.data for p in parents], node._ctx, need)
+            if hook is not None:
+                hook(node, pgs)
+            for p, pg in zip(parents, pgs):
+                if pg is None or not p.requires_grad:
+                    continue
+                if not scalar and pg.shape != p.shape:
+                    pg = unbroadcast(pg, p.shape)
+                prev = get(p)
+                grads[p] = pg if prev is None else prev + pg
+    if not retain_graph and not scalar:
+        for node in order:
+            if node._op is not None:
+                node._release()
+    if inputs is None:
+        return None
+    return [results.get(x) for x in inputs]
+
+
+def _need(parents: tuple) -> list:
+    return [p.requires_grad for p in parents]

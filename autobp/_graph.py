@@ -1,0 +1,104 @@
+"""Node protocol, thread-local grad mode, and the iterative graph orderings.
+
+Every node (Value or Tensor) has ``_parents`` (tuple of nodes, or None once a
+Tensor graph has been released), ``_op`` (rule name, None for a leaf) and
+``_ctx`` (whatever its rule needs besides inputs and output).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+_mode = threading.local()
+
+
+class GraphReleasedError(RuntimeError):
+    """Raised when a walk reaches a node whose graph backward() already freed."""
+
+
+def is_grad_enabled() -> bool:
+    """True when new operations record a graph (the default, per thread)."""
+    return getattr(_mode, "enabled", True)
+
+
+class set_grad_enabled:
+    """Context manager (and plain call) that sets grad mode for this thread."""
+
+    def __init__(self, mode: bool) -> None:
+        self.prev = is_grad_enabled()
+        _mode.enabled = bool(mode)
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: Any) -> None:
+        _mode.enabled = self.prev
+
+
+class no_grad:
+    """``with autobp.no_grad():`` records no graph; also usable as a decorator."""
+
+    _enable = False
+
+    def __enter__(self) -> None:
+        self.prev = is_grad_enabled()
+        _mode.enabled = self._enable
+
+    def __exit__(self, *exc: Any) -> None:
+        _mode.enabled = self.prev
+
+    def __call__(self, fn):
+        import functools
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self.__class__():
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+class enable_grad(no_grad):
+    """``with autobp.enable_grad():`` records a graph even inside ``no_grad``."""
+
+    _enable = True
+
+
+def _released(node: Any) -> GraphReleasedError:
+    return GraphReleasedError(
+        f"the graph behind this {type(node).__name__} (op {node._op!r}) was freed by an "
+        "earlier backward(); call backward(retain_graph=True) (or autobp.grad(..., "
+        "retain_graph=True)) the first time if you need to go through it again"
+    )
+
+
+def topological_order(roots: Iterable[Any], *, grad_only: bool = False) -> list:
+    """All ancestors of ``roots``, parents before children, found without recursion.
+
+    Depth-first with an explicit stack: a node is pushed once to expand it and
+    once more as a marker, and is emitted when its marker comes back up, that
+    is after all of its parents. With ``grad_only`` the walk skips nodes that
+    do not require grad (the engine's view); without it every node is listed.
+    """
+    order: list = []
+    visited: set = set()
+    stack = [(r, False) for r in roots if not grad_only or r.requires_grad]
+    push, pop, emit, mark = stack.append, stack.pop, order.append, visited.add
+    while stack:
+        node, expanded = pop()
+        if expanded:
+            emit(node)
+            continue
+        if node in visited:
+            continue
+        mark(node)
+        push((node, True))
+        parents = node._parents
+        if parents is None:
+            raise _released(node)
+        for p in parents:
+            if p not in visited and (not grad_only or p.requires_grad):
+                push((p, False))
+    return order

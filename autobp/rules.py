@@ -1,0 +1,243 @@
+"""The derivative table: one vector-Jacobian rule per op, shared by Value and Tensor.
+
+A rule is ``rule(F, g, out, xs, ctx, need) -> tuple`` of one gradient per input
+(None where ``need`` says the input wants none). ``g`` is the gradient of the
+output, ``out`` the output, ``xs`` the inputs, ``ctx`` what the forward saved.
+The engine passes raw numbers and ``F`` = numpy (or math) for a plain backward,
+and Tensors with ``F`` = autobp's own ops under ``create_graph=True``: the same
+rule then records its own graph, so one rule serves every derivative order.
+Gradients may have the broadcast shape; the engine reduces them (unbroadcast).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+RULES: dict[str, Callable] = {}
+
+
+def rule(name: str) -> Callable[[Callable], Callable]:
+    """Register ``fn`` as the derivative rule of op ``name``."""
+
+    def register(fn: Callable) -> Callable:
+        if name in RULES:
+            raise ValueError(f"derivative rule for op {name!r} is already registered")
+        RULES[name] = fn
+        return fn
+
+    return register
+
+
+# --- arithmetic -------------------------------------------------------------
+@rule("add")
+def _add(F, g, out, xs, ctx, need):
+    return g, g
+
+
+@rule("sub")
+def _sub(F, g, out, xs, ctx, need):
+    return g, (-g if need[1] else None)
+
+
+@rule("neg")
+def _neg(F, g, out, xs, ctx, need):
+    return (-g,)
+
+
+@rule("mul")
+def _mul(F, g, out, xs, ctx, need):
+    x, y = xs
+    return (g * y if need[0] else None), (g * x if need[1] else None)
+
+
+@rule("div")
+def _div(F, g, out, xs, ctx, need):
+    x, y = xs
+    gx = g / y if need[0] else None
+    return gx, (-(g * out) / y if need[1] else None)  # d(x/y)/dy = -x/y^2 = -out/y
+
+
+@rule("pow_scalar")  # x ** p with a constant p (ctx)
+def _pow_scalar(F, g, out, xs, ctx, need):
+    (x,) = xs
+    p = ctx
+    if p == 2:
+        return (g * (2 * x),)
+    return (g * (p * x ** (p - 1)),)
+
+
+@rule("pow")  # x ** y with both differentiable; dy needs x > 0
+def _pow(F, g, out, xs, ctx, need):
+    x, y = xs
+    gx = g * y * x ** (y - 1) if need[0] else None
+    return gx, (g * out * F.log(x) if need[1] else None)
+
+
+# --- elementwise functions --------------------------------------------------
+@rule("exp")
+def _exp(F, g, out, xs, ctx, need):
+    return (g * out,)
+
+
+@rule("log")
+def _log(F, g, out, xs, ctx, need):
+    return (g / xs[0],)
+
+
+@rule("tanh")
+def _tanh(F, g, out, xs, ctx, need):
+    return (g * (1 - out * out),)
+
+
+@rule("sigmoid")
+def _sigmoid(F, g, out, xs, ctx, need):
+    return (g * (out * (1 - out)),)
+
+
+@rule("relu")
+def _relu(F, g, out, xs, ctx, need):
+    return (g * (xs[0] > 0),)  # subgradient 0 at the kink
+
+
+@rule("sqrt")
+def _sqrt(F, g, out, xs, ctx, need):
+    return (g / (2 * out),)
+
+
+@rule("abs")
+def _abs(F, g, out, xs, ctx, need):
+    return (g * F.sign(xs[0]),)  # subgradient 0 at the kink
+
+
+@rule("clip")  # ctx = boolean mask of the elements inside [lo, hi]
+def _clip(F, g, out, xs, ctx, need):
+    return (g * ctx,)
+
+
+@rule("maximum")  # ctx = weight of x: 1 where x > y, 1/2 on ties, 0 elsewhere
+def _maximum(F, g, out, xs, ctx, need):
+    return (g * ctx if need[0] else None), (g * (1 - ctx) if need[1] else None)
+
+
+@rule("where")  # ctx = the boolean condition
+def _where(F, g, out, xs, ctx, need):
+    zero = 0 * g
+    return (F.where(ctx, g, zero) if need[0] else None), (
+        F.where(ctx, zero, g) if need[1] else None
+    )
+
+
+# --- linear algebra ---------------------------------------------------------
+@rule("matmul")  # numpy's rules: 1-D operands are promoted, then squeezed
+def _matmul(F, g, out, xs, ctx, need):
+    a, b = xs
+    ga = gb = None
+    if a.ndim == 1 and b.ndim == 1:
+        return (g * b if need[0] else None), (g * a if need[1] else None)
+    if a.ndim == 1:  # (k) @ (..., k, m) -> (..., m)
+        if need[0]:
+            ga = (F.expand_dims(g, -2) @ F.swapaxes(b, -1, -2)).squeeze(-2)
+        if need[1]:
+            gb = F.expand_dims(a, -1) @ F.expand_dims(g, -2)
+        return ga, gb
+    if b.ndim == 1:  # (..., n, k) @ (k) -> (..., n)
+        if need[0]:
+            ga = F.expand_dims(g, -1) @ F.expand_dims(b, -2)
+        if need[1]:
+            gb = (F.swapaxes(a, -1, -2) @ F.expand_dims(g, -1)).squeeze(-1)
+        return ga, gb
+    if need[0]:
+        ga = g @ F.swapaxes(b, -1, -2)
+    if need[1]:
+        gb = F.swapaxes(a, -1, -2) @ g
+    return ga, gb
+
+
+# --- reductions (ctx = (axes, keepdims)) -------------------------------------
+def _expand_reduced(F, g, x, ctx):
+    """Put back the reduced axes of ``g`` (size 1) so it broadcasts against x."""
+    axes, keepdims = ctx[0], ctx[1]
+    if not keepdims:
+        g = F.expand_dims(g, axes)
+    return g
+
+
+@rule("sum")
+def _sum(F, g, out, xs, ctx, need):
+    x = xs[0]
+    return (F.broadcast_to(_expand_reduced(F, g, x, ctx), x.shape),)
+
+
+@rule("mean")
+def _mean(F, g, out, xs, ctx, need):
+    x = xs[0]
+    n = 1
+    for a in ctx[0]:
+        n *= x.shape[a]
+    return (F.broadcast_to(_expand_reduced(F, g, x, ctx) / n, x.shape),)
+
+
+@rule("max")  # ctx[2]: each element's share of g; ties split it equally
+def _max(F, g, out, xs, ctx, need):
+    return (_expand_reduced(F, g, xs[0], ctx) * ctx[2],)
+
+
+RULES["min"] = _max
+
+
+@rule("logsumexp")
+def _logsumexp(F, g, out, xs, ctx, need):
+    x = xs[0]
+    return (_expand_reduced(F, g, x, ctx) * F.exp(x - _expand_reduced(F, out, x, ctx)),)
+
+
+@rule("softmax")  # ctx = axis
+def _softmax(F, g, out, xs, ctx, need):
+    return (out * (g - (g * out).sum(axis=ctx, keepdims=True)),)
+
+
+@rule("log_softmax")  # ctx = axis
+def _log_softmax(F, g, out, xs, ctx, need):
+    return (g - F.exp(out) * g.sum(axis=ctx, keepdims=True),)
+
+
+# --- shape -----------------------------------------------------------------
+@rule("reshape")
+def _reshape(F, g, out, xs, ctx, need):
+    return (g.reshape(xs[0].shape),)
+
+
+@rule("transpose")  # ctx = the permutation
+def _transpose(F, g, out, xs, ctx, need):
+    inverse = [0] * len(ctx)
+    for i, a in enumerate(ctx):
+        inverse[a] = i
+    return (F.transpose(g, inverse),)
+
+
+@rule("broadcast_to")
+def _broadcast_to(F, g, out, xs, ctx, need):
+    return (g,)  # the engine sums g back to the input's shape
+
+
+@rule("getitem")  # ctx = the (normalised) index
+def _getitem(F, g, out, xs, ctx, need):
+    return (F.scatter_add(g, ctx, xs[0].shape),)
+
+
+@rule("scatter_add")  # ctx = (index, shape): zeros(shape) with g added at index
+def _scatter_add(F, g, out, xs, ctx, need):
+    return (g[ctx[0]],)
+
+
+@rule("concatenate")  # ctx = (axis, split points)
+def _concatenate(F, g, out, xs, ctx, need):
+    axis, bounds = ctx
+    lead = (slice(None),) * axis
+    return tuple(g[lead + (slice(lo, hi),)] for lo, hi in bounds)
+
+
+@rule("stack")  # ctx = axis
+def _stack(F, g, out, xs, ctx, need):
+    lead = (slice(None),) * ctx
+    return tuple(g[lead + (i,)] for i in range(len(xs)))

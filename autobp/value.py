@@ -1,0 +1,178 @@
+"""Value: a scalar node with micrograd's API, on the shared engine.
+
+The graph is kept after ``backward()`` (so it can be drawn with its grads) and
+every node's ``.grad`` receives this pass's gradient, added to what it held.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from numbers import Real
+from typing import Any
+
+from ._engine import run_backward
+from ._graph import topological_order
+
+
+class _ScalarOps:
+    """The ``F`` namespace the rules see when they run on Python floats."""
+
+    exp = staticmethod(math.exp)
+    log = staticmethod(math.log)
+
+
+def _as_float(x: Any) -> float:
+    if isinstance(x, Real) and not isinstance(x, (bool, Value)):
+        return float(x)
+    raise TypeError(f"Value: data must be a real number, got {x!r} of type {type(x).__name__}")
+
+
+def _operand(x: Any, op: str) -> Value:
+    if isinstance(x, Value):
+        return x
+    if type(x) is float or type(x) is int or (isinstance(x, Real) and not isinstance(x, bool)):
+        return Value(float(x))
+    raise TypeError(
+        f"Value {op}: unsupported operand {x!r} of type {type(x).__name__}; "
+        "expected a Value or a real number"
+    )
+
+
+class Value:
+    """A scalar that remembers how it was computed, for reverse-mode autodiff.
+
+    >>> x = Value(2.0); y = x * x + 1; y.backward(); x.grad
+    4.0
+    """
+
+    __slots__ = ("data", "grad", "label", "_parents", "_op", "_ctx", "__weakref__")
+    requires_grad = True
+    _keeps_graph = True  # micrograd semantics: backward() does not free the graph
+    _retains_grad = True  # every node, not just leaves, gets its .grad
+    _raw_ops = _ScalarOps
+
+    def __init__(self, data: float, _children: tuple = (), _op: str = "",
+                 label: str = "", _ctx: Any = None) -> None:
+        self.data = data if type(data) is float else _as_float(data)
+        self.grad = 0.0
+        self.label = label
+        self._parents = _children if type(_children) is tuple else tuple(_children)
+        self._op = _op or None
+        self._ctx = _ctx
+
+    @classmethod
+    def _graph_ops(cls):
+        raise NotImplementedError("Value graphs support first derivatives only; "
+                                  "use Tensor with create_graph=True for higher orders")
+
+    def _receive_grad(self, g: float) -> None:
+        self.grad += g
+
+    @property
+    def _prev(self) -> set:
+        """micrograd's name for the parents."""
+        return set(self._parents)
+
+    # --- arithmetic ----------------------------------------------------------
+    def __add__(self, other: Any) -> Value:
+        other = other if type(other) is Value else _operand(other, "+")
+        return Value(self.data + other.data, (self, other), "add")
+
+    def __mul__(self, other: Any) -> Value:
+        other = other if type(other) is Value else _operand(other, "*")
+        return Value(self.data * other.data, (self, other), "mul")
+
+    def __sub__(self, other: Any) -> Value:
+        other = other if type(other) is Value else _operand(other, "-")
+        return Value(self.data - other.data, (self, other), "sub")
+
+    def __truediv__(self, other: Any) -> Value:
+        other = other if type(other) is Value else _operand(other, "/")
+        if other.data == 0.0:
+            raise ZeroDivisionError(f"Value /: division of {self.data!r} by zero")
+        return Value(self.data / other.data, (self, other), "div")
+
+    def __radd__(self, other: Any) -> Value:
+        return _operand(other, "+") + self
+
+    def __rmul__(self, other: Any) -> Value:
+        return _operand(other, "*") * self
+
+    def __rsub__(self, other: Any) -> Value:
+        return _operand(other, "-") - self
+
+    def __rtruediv__(self, other: Any) -> Value:
+        return _operand(other, "/") / self
+
+    def __neg__(self) -> Value:
+        return Value(-self.data, (self,), "neg")
+
+    def __pow__(self, other: Any) -> Value:
+        if isinstance(other, Value):
+            return self._pow_value(other)
+        if not isinstance(other, Real) or isinstance(other, bool):
+            raise TypeError(
+                f"Value **: exponent must be an int, float or Value, got {type(other).__name__}"
+            )
+        x = self.data
+        if x < 0 and float(other) != int(other):
+            raise ValueError(f"Value **: negative base {x!r} with non-integer exponent {other!r}")
+        if x == 0 and other < 0:
+            raise ZeroDivisionError(f"Value **: zero base with negative exponent {other!r}")
+        return Value(x**other, (self,), "pow_scalar", "", other)
+
+    def __rpow__(self, other: Any) -> Value:
+        return _operand(other, "**")._pow_value(self)
+
+    def _pow_value(self, other: Value) -> Value:
+        if self.data <= 0:
+            raise ValueError(
+                f"Value **: base must be positive when the exponent is a Value "
+                f"(d/db a**b = a**b ln a), got base {self.data!r}"
+            )
+        return Value(self.data**other.data, (self, other), "pow")
+
+    # --- functions -----------------------------------------------------------
+    def exp(self) -> Value:
+        try:
+            return Value(math.exp(self.data), (self,), "exp")
+        except OverflowError:
+            raise OverflowError(f"Value.exp: exp({self.data!r}) overflows a float") from None
+
+    def log(self) -> Value:
+        if self.data <= 0:
+            raise ValueError(f"Value.log: log of non-positive number {self.data!r}")
+        return Value(math.log(self.data), (self,), "log")
+
+    def tanh(self) -> Value:
+        return Value(math.tanh(self.data), (self,), "tanh")
+
+    def sigmoid(self) -> Value:
+        x = self.data
+        if x >= 0:
+            s = 1.0 / (1.0 + math.exp(-x))
+        else:
+            e = math.exp(x)
+            s = e / (1.0 + e)
+        return Value(s, (self,), "sigmoid")
+
+    def relu(self) -> Value:
+        return Value(self.data if self.data > 0 else 0.0, (self,), "relu")
+
+    # --- autodiff ------------------------------------------------------------
+    def backward(self) -> None:
+        """Add d(self)/d(node) to ``.grad`` of every node this Value depends on.
+
+        Gradients accumulate across calls, like PyTorch leaves: call
+        ``zero_grad()`` between passes to start from zero.
+        """
+        run_backward([self], [1.0])
+
+    def zero_grad(self) -> None:
+        """Set ``.grad`` to 0 on this Value and every node it depends on."""
+        for v in topological_order([self]):
+            v.grad = 0.0
+
+    def __repr__(self) -> str:
+        return f"Value(data={self.data:.6g}, grad={self.grad:.6g})"
