@@ -1,6 +1,54 @@
 """autobp: reverse-mode automatic differentiation on numpy, after Rumelhart, Hinton & Williams."""
 
-from ._graph import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from ._graph import GraphReleasedError, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd import grad
+from .ops import (
+    concatenate,
+    exp,
+    log,
+    log_softmax,
+    logsumexp,
+    matmul,
+    maximum,
+    mean,
+    minimum,
+    relu,
+    sigmoid,
+    softmax,
+    sqrt,
+    stack,
+    sum,
+    tanh,
+    where,
+)
+from .tensor import Tensor, tensor
 from .value import Value
 
-__all__ = ["Value", "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled"]
+__all__ = [
+    "Value",
+    "Tensor",
+    "tensor",
+    "grad",
+    "no_grad",
+    "enable_grad",
+    "is_grad_enabled",
+    "set_grad_enabled",
+    "GraphReleasedError",
+    "concatenate",
+    "stack",
+    "where",
+    "maximum",
+    "minimum",
+    "exp",
+    "log",
+    "tanh",
+    "sigmoid",
+    "relu",
+    "sqrt",
+    "sum",
+    "mean",
+    "logsumexp",
+    "softmax",
+    "log_softmax",
+    "matmul",
+]

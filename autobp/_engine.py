@@ -40,6 +40,7 @@ def run_backward(
         grads[r] = grads[r] + s if r in grads else s
     wanted = None if inputs is None else set(inputs)
     results: dict = {}
+    delivered: set = set()  # ids of arrays already handed to a .grad (copy if seen again)
     pop, get = grads.pop, grads.get
     with enable_grad() if create_graph else no_grad():
         for node in reversed(order):
@@ -49,7 +50,7 @@ def run_backward(
             op = node._op
             if wanted is None:
                 if op is None or node._retains_grad:
-                    node._receive_grad(g)
+                    node._receive_grad(g, delivered)
             elif node in wanted:
                 results[node] = g
             if op is None:

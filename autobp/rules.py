@@ -122,9 +122,7 @@ def _maximum(F, g, out, xs, ctx, need):
 @rule("where")  # ctx = the boolean condition
 def _where(F, g, out, xs, ctx, need):
     zero = 0 * g
-    return (F.where(ctx, g, zero) if need[0] else None), (
-        F.where(ctx, zero, g) if need[1] else None
-    )
+    return (F.where(ctx, g, zero) if need[0] else None), (F.where(ctx, zero, g) if need[1] else None)
 
 
 # --- linear algebra ---------------------------------------------------------
@@ -213,6 +211,11 @@ def _transpose(F, g, out, xs, ctx, need):
     for i, a in enumerate(ctx):
         inverse[a] = i
     return (F.transpose(g, inverse),)
+
+
+@rule("astype")
+def _astype(F, g, out, xs, ctx, need):
+    return (g.astype(xs[0].dtype),)
 
 
 @rule("broadcast_to")

@@ -7,7 +7,6 @@ every node's ``.grad`` receives this pass's gradient, added to what it held.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from numbers import Real
 from typing import Any
 
@@ -34,8 +33,7 @@ def _operand(x: Any, op: str) -> Value:
     if type(x) is float or type(x) is int or (isinstance(x, Real) and not isinstance(x, bool)):
         return Value(float(x))
     raise TypeError(
-        f"Value {op}: unsupported operand {x!r} of type {type(x).__name__}; "
-        "expected a Value or a real number"
+        f"Value {op}: unsupported operand {x!r} of type {type(x).__name__}; expected a Value or a real number"
     )
 
 
@@ -52,8 +50,9 @@ class Value:
     _retains_grad = True  # every node, not just leaves, gets its .grad
     _raw_ops = _ScalarOps
 
-    def __init__(self, data: float, _children: tuple = (), _op: str = "",
-                 label: str = "", _ctx: Any = None) -> None:
+    def __init__(
+        self, data: float, _children: tuple = (), _op: str = "", label: str = "", _ctx: Any = None
+    ) -> None:
         self.data = data if type(data) is float else _as_float(data)
         self.grad = 0.0
         self.label = label
@@ -63,10 +62,11 @@ class Value:
 
     @classmethod
     def _graph_ops(cls):
-        raise NotImplementedError("Value graphs support first derivatives only; "
-                                  "use Tensor with create_graph=True for higher orders")
+        raise NotImplementedError(
+            "Value graphs support first derivatives only; use Tensor with create_graph=True for higher orders"
+        )
 
-    def _receive_grad(self, g: float) -> None:
+    def _receive_grad(self, g: float, delivered: Any = None) -> None:
         self.grad += g
 
     @property
@@ -112,9 +112,7 @@ class Value:
         if isinstance(other, Value):
             return self._pow_value(other)
         if not isinstance(other, Real) or isinstance(other, bool):
-            raise TypeError(
-                f"Value **: exponent must be an int, float or Value, got {type(other).__name__}"
-            )
+            raise TypeError(f"Value **: exponent must be an int, float or Value, got {type(other).__name__}")
         x = self.data
         if x < 0 and float(other) != int(other):
             raise ValueError(f"Value **: negative base {x!r} with non-integer exponent {other!r}")

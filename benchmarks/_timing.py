@@ -7,8 +7,9 @@ import time
 from collections.abc import Callable
 
 
-def interleave(fns: dict[str, Callable[[], object]], repeats: int = 7,
-               warmup: int = 1) -> dict[str, list[float]]:
+def interleave(
+    fns: dict[str, Callable[[], object]], repeats: int = 7, warmup: int = 1
+) -> dict[str, list[float]]:
     """Time each callable ``repeats`` times, alternating between them each round."""
     for fn in fns.values():
         for _ in range(warmup):

@@ -29,8 +29,7 @@ def make_mlp(value_cls, sizes=(2, 16, 16, 1), seed: int = 1337):
     layers = []
     for i, (nin, nout) in enumerate(zip(sizes[:-1], sizes[1:])):
         relu = i != len(sizes) - 2
-        neurons = [([value_cls(rng.uniform(-1, 1)) for _ in range(nin)], value_cls(0.0))
-                   for _ in range(nout)]
+        neurons = [([value_cls(rng.uniform(-1, 1)) for _ in range(nin)], value_cls(0.0)) for _ in range(nout)]
         layers.append((neurons, relu))
     return layers
 

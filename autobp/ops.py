@@ -1,0 +1,178 @@
+"""Tensor functions that take several tensors (where, maximum, concatenate, stack),
+function forms of the methods, and the op namespace rules use under create_graph."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ._broadcast import normalize_axes
+from .tensor import Tensor, _as_array, _lift, _scatter_add
+
+
+def _tensor(x: Any) -> Tensor:
+    return x if isinstance(x, Tensor) else Tensor._const(_as_array(x))
+
+
+def _pair(a: Any, b: Any, op: str) -> tuple[Tensor, Tensor]:
+    if isinstance(a, Tensor):
+        return a, _lift(b, a, op)
+    if isinstance(b, Tensor):
+        return _lift(a, b, op), b
+    return _tensor(a), _tensor(b)
+
+
+def where(cond: Any, a: Any, b: Any) -> Tensor:
+    """Elements of ``a`` where ``cond`` is true, else of ``b`` (numpy broadcasting)."""
+    c = cond.data if isinstance(cond, Tensor) else np.asarray(cond)
+    if c.dtype != bool:
+        raise TypeError(f"where: condition must be boolean, got dtype {c.dtype}")
+    a, b = _pair(a, b, "where")
+    try:
+        data = np.where(c, a.data, b.data)
+    except ValueError:
+        raise ValueError(
+            f"where: shapes {c.shape} (condition), {a.shape} and {b.shape} cannot be broadcast"
+        ) from None
+    return Tensor._make(data, (a, b), "where", c)
+
+
+def maximum(a: Any, b: Any) -> Tensor:
+    """Elementwise maximum; on ties each input gets half of the gradient."""
+    a, b = _pair(a, b, "maximum")
+    try:
+        data = np.maximum(a.data, b.data)
+    except ValueError:
+        raise ValueError(f"maximum: shapes {a.shape} and {b.shape} cannot be broadcast") from None
+    t = Tensor._make(data, (a, b), "maximum")
+    if t.requires_grad:
+        t._ctx = ((a.data > b.data) + 0.5 * (a.data == b.data)).astype(data.dtype)
+    return t
+
+
+def minimum(a: Any, b: Any) -> Tensor:
+    """Elementwise minimum; on ties each input gets half of the gradient."""
+    a, b = _pair(a, b, "minimum")
+    return -maximum(-a, -b)
+
+
+def _check_seq(seq: Sequence, op: str) -> list[Tensor]:
+    if isinstance(seq, (Tensor, np.ndarray)) or not len(seq):
+        raise ValueError(f"{op}: expected a non-empty sequence of tensors")
+    return [_tensor(t) for t in seq]
+
+
+def concatenate(seq: Sequence[Any], axis: int = 0) -> Tensor:
+    """Join tensors along an existing axis."""
+    ts = _check_seq(seq, "concatenate")
+    ndim = ts[0].ndim
+    if ndim == 0:
+        raise ValueError("concatenate: zero-dimensional tensors cannot be concatenated")
+    (a,) = normalize_axes(axis, ndim, "concatenate", ts[0].shape)
+    for i, t in enumerate(ts):
+        if t.ndim != ndim or t.shape[:a] + t.shape[a + 1 :] != ts[0].shape[:a] + ts[0].shape[a + 1 :]:
+            raise ValueError(
+                f"concatenate: tensor {i} has shape {t.shape}, which does not match "
+                f"tensor 0's shape {ts[0].shape} outside axis {a}"
+            )
+    data = np.concatenate([t.data for t in ts], axis=a)
+    ends = np.cumsum([t.shape[a] for t in ts]).tolist()
+    bounds = list(zip([0] + ends[:-1], ends))
+    return Tensor._make(data, tuple(ts), "concatenate", (a, bounds))
+
+
+def stack(seq: Sequence[Any], axis: int = 0) -> Tensor:
+    """Join same-shaped tensors along a new axis."""
+    ts = _check_seq(seq, "stack")
+    for i, t in enumerate(ts):
+        if t.shape != ts[0].shape:
+            raise ValueError(f"stack: tensor {i} has shape {t.shape}, tensor 0 has {ts[0].shape}")
+    (a,) = normalize_axes(axis, ts[0].ndim + 1, "stack", ts[0].shape)
+    data = np.stack([t.data for t in ts], axis=a)
+    return Tensor._make(data, tuple(ts), "stack", a)
+
+
+def scatter_add(g: Tensor, index: tuple, shape: tuple) -> Tensor:
+    """zeros(shape) with ``g`` added at ``index`` (repeats accumulate): getitem's adjoint."""
+    return Tensor._make(_scatter_add(g.data, index, shape), (g,), "scatter_add", (index, shape))
+
+
+# function forms, so code reads like numpy: autobp.exp(x), autobp.sum(x, axis=0)
+def exp(x: Any) -> Tensor:
+    return _tensor(x).exp()
+
+
+def log(x: Any) -> Tensor:
+    return _tensor(x).log()
+
+
+def tanh(x: Any) -> Tensor:
+    return _tensor(x).tanh()
+
+
+def sigmoid(x: Any) -> Tensor:
+    return _tensor(x).sigmoid()
+
+
+def relu(x: Any) -> Tensor:
+    return _tensor(x).relu()
+
+
+def sqrt(x: Any) -> Tensor:
+    return _tensor(x).sqrt()
+
+
+def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+    return _tensor(x).sum(axis, keepdims)
+
+
+def mean(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
+    return _tensor(x).mean(axis, keepdims)
+
+
+def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
+    return _tensor(x).logsumexp(axis, keepdims)
+
+
+def softmax(x: Any, axis: int = -1) -> Tensor:
+    return _tensor(x).softmax(axis)
+
+
+def log_softmax(x: Any, axis: int = -1) -> Tensor:
+    return _tensor(x).log_softmax(axis)
+
+
+def matmul(a: Any, b: Any) -> Tensor:
+    a, b = _pair(a, b, "matmul")
+    return a @ b
+
+
+class GraphOps:
+    """The ``F`` namespace the rules see under ``create_graph=True``: recording ops."""
+
+    exp = staticmethod(exp)
+    log = staticmethod(log)
+    where = staticmethod(where)
+    scatter_add = staticmethod(scatter_add)
+
+    @staticmethod
+    def sign(x: Tensor) -> Tensor:
+        return Tensor._const(np.sign(x.data))
+
+    @staticmethod
+    def expand_dims(x: Tensor, axis: Any) -> Tensor:
+        return x.expand_dims(axis)
+
+    @staticmethod
+    def swapaxes(x: Tensor, a: int, b: int) -> Tensor:
+        return x.swapaxes(a, b)
+
+    @staticmethod
+    def transpose(x: Tensor, axes: Any) -> Tensor:
+        return x.transpose(axes)
+
+    @staticmethod
+    def broadcast_to(x: Tensor, shape: tuple) -> Tensor:
+        return x.broadcast_to(shape)

@@ -1,0 +1,621 @@
+"""Tensor: a numpy array that records the ops applied to it, PyTorch-style.
+
+Ops build a graph only when grad mode is on and some input requires grad.
+``backward()`` frees the graph unless ``retain_graph=True``; leaves add into
+``.grad`` (an ndarray of the leaf's shape and dtype) across calls.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._broadcast import normalize_axes
+from ._engine import run_backward
+from ._graph import is_grad_enabled
+
+_FLOAT_KINDS = "f"
+
+
+def _as_array(data: Any, dtype: Any = None) -> np.ndarray:
+    """Convert user data; lists, scalars, ints and bools become float64 unless dtype is given."""
+    if isinstance(data, Tensor):
+        data = data.data
+    try:
+        arr = np.array(data, dtype=dtype)
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"Tensor: cannot make an array from {type(data).__name__} ({e})") from None
+    if arr.dtype.kind == "c":
+        raise TypeError(f"Tensor: complex dtype {arr.dtype} is not supported (real floats only)")
+    if arr.dtype.kind == "O":
+        raise TypeError(f"Tensor: data of type {type(data).__name__} is not numeric")
+    if dtype is None and arr.dtype.kind not in _FLOAT_KINDS:
+        arr = arr.astype(np.float64)
+    return arr
+
+
+class _NumpyOps:
+    """The ``F`` namespace the rules see in a plain (non-recording) backward."""
+
+    exp = staticmethod(np.exp)
+    log = staticmethod(np.log)
+    sign = staticmethod(np.sign)
+    where = staticmethod(np.where)
+    expand_dims = staticmethod(np.expand_dims)
+    swapaxes = staticmethod(np.swapaxes)
+    transpose = staticmethod(np.transpose)
+    broadcast_to = staticmethod(np.broadcast_to)
+
+    @staticmethod
+    def scatter_add(g: np.ndarray, index: Any, shape: tuple) -> np.ndarray:
+        return _scatter_add(g, index, shape)
+
+
+def _is_basic_index(index: tuple) -> bool:
+    """True when ``index`` has no integer/boolean arrays, so no element repeats."""
+    return all(i is None or i is Ellipsis or isinstance(i, (int, np.integer, slice)) for i in index)
+
+
+def _scatter_add(g: np.ndarray, index: tuple, shape: tuple) -> np.ndarray:
+    """zeros(shape) with ``g`` added at ``index``; repeated indices accumulate."""
+    out = np.zeros(shape, dtype=g.dtype)
+    if _is_basic_index(index):
+        out[index] = g
+    else:
+        np.add.at(out, index, g)
+    return out
+
+
+def _lift(x: Any, like: Tensor, op: str) -> Tensor:
+    """The other operand of a binary op, as a constant Tensor of a matching dtype."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (bool, int, float, np.number, np.bool_)):
+        kind = like.data.dtype.kind
+        return Tensor._const(np.asarray(x, dtype=like.data.dtype if kind == "f" else None))
+    if isinstance(x, np.ndarray):
+        if x.dtype.kind in "iub" and like.data.dtype.kind == "f":
+            x = x.astype(like.data.dtype)
+        elif x.dtype.kind not in "fiub":
+            raise TypeError(f"Tensor {op}: unsupported array dtype {x.dtype}")
+        return Tensor._const(x)
+    if isinstance(x, (list, tuple)):
+        return Tensor._const(_as_array(x, like.data.dtype if like.data.dtype.kind == "f" else None))
+    raise TypeError(
+        f"Tensor {op}: unsupported operand of type {type(x).__name__}; "
+        "expected a Tensor, numpy array or number"
+    )
+
+
+def _binary(a: Tensor, b: Tensor, op: str, fn: Any, symbol: str) -> Tensor:
+    try:
+        data = fn(a.data, b.data)
+    except ValueError:
+        raise ValueError(
+            f"{op} ({symbol}): shapes {a.shape} and {b.shape} cannot be broadcast together"
+        ) from None
+    return Tensor._make(data, (a, b), op)
+
+
+def _check_float(arr: np.ndarray, what: str) -> None:
+    if arr.dtype.kind != "f":
+        raise TypeError(f"{what}: only floating-point tensors can require gradients, got dtype {arr.dtype}")
+
+
+class Tensor:
+    """An n-dimensional array node; ``requires_grad=True`` makes it a leaf to differentiate.
+
+    >>> x = Tensor([1.0, 2.0], requires_grad=True)
+    >>> (x * x).sum().backward(); x.grad
+    array([2., 4.])
+    """
+
+    __slots__ = (
+        "data",
+        "grad",
+        "requires_grad",
+        "name",
+        "_parents",
+        "_op",
+        "_ctx",
+        "_retains_grad",
+        "__weakref__",
+    )
+    __hash__ = object.__hash__  # identity: == builds a comparison tensor
+    __array_ufunc__ = None  # numpy defers to our reflected operators
+    _keeps_graph = False
+    _raw_ops = _NumpyOps
+
+    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
+        arr = _as_array(data, dtype)
+        if requires_grad:
+            _check_float(arr, "Tensor(requires_grad=True)")
+        self.data = arr
+        self.grad = None
+        self.requires_grad = bool(requires_grad)
+        self.name = None
+        self._parents = ()
+        self._op = None
+        self._ctx = None
+        self._retains_grad = False
+
+    @staticmethod
+    def _const(data: np.ndarray) -> Tensor:
+        t = Tensor.__new__(Tensor)
+        t.data = data
+        t.grad = None
+        t.requires_grad = False
+        t.name = None
+        t._parents = ()
+        t._op = None
+        t._ctx = None
+        t._retains_grad = False
+        return t
+
+    @staticmethod
+    def _make(data: Any, parents: tuple, op: str, ctx: Any = None) -> Tensor:
+        """The result of an op: recorded in the graph if grad mode is on and any input needs it."""
+        if type(data) is not np.ndarray:
+            data = np.asarray(data)
+        t = Tensor.__new__(Tensor)
+        t.data = data
+        t.grad = None
+        t.name = None
+        t._retains_grad = False
+        t._ctx = ctx
+        for p in parents:
+            if p.requires_grad and is_grad_enabled():
+                t.requires_grad = True
+                t._parents = parents
+                t._op = op
+                return t
+        t.requires_grad = False
+        t._parents = ()
+        t._op = None
+        return t
+
+    @classmethod
+    def _graph_ops(cls):
+        from . import ops
+
+        return ops.GraphOps
+
+    def _receive_grad(self, g: Any, delivered: set | None = None) -> None:
+        """Add ``g`` into ``.grad``; copy it when it may be shared with another node."""
+        if isinstance(g, Tensor):
+            g = g.data
+        if type(g) is not np.ndarray:
+            g = np.asarray(g)
+        if g.dtype != self.data.dtype:
+            g = g.astype(self.data.dtype)
+        elif g.base is not None or not g.flags.writeable or (delivered is not None and id(g) in delivered):
+            g = g.copy()
+        if delivered is not None:
+            delivered.add(id(g))
+        if self.grad is None:
+            self.grad = g
+        else:
+            self.grad += g
+
+    def _release(self) -> None:
+        self._parents = None
+        self._ctx = None
+
+    # --- attributes ----------------------------------------------------------
+    @property
+    def shape(self) -> tuple:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def size(self) -> int:
+        return self.data.size
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors not produced by a recorded op (they receive ``.grad``)."""
+        return self._op is None
+
+    @property
+    def grad_fn(self) -> str | None:
+        """The name of the op that produced this tensor, or None for a leaf."""
+        return self._op
+
+    def item(self) -> float:
+        if self.data.size != 1:
+            raise ValueError(f"item(): tensor of shape {self.shape} has {self.size} elements, not 1")
+        return self.data.item()
+
+    def numpy(self) -> np.ndarray:
+        return self.data
+
+    def tolist(self) -> Any:
+        return self.data.tolist()
+
+    def detach(self) -> Tensor:
+        """The same data, cut from the graph (no copy)."""
+        return Tensor._const(self.data)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        if not self.is_leaf:
+            raise RuntimeError(f"requires_grad_: only leaves can change requires_grad (op {self._op})")
+        if requires_grad:
+            _check_float(self.data, "requires_grad_")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def retain_grad(self) -> None:
+        """Also fill ``.grad`` of this non-leaf tensor during backward."""
+        if not self.requires_grad:
+            raise RuntimeError("retain_grad: the tensor does not require grad")
+        self._retains_grad = True
+
+    def astype(self, dtype: Any) -> Tensor:
+        return Tensor._make(self.data.astype(dtype), (self,), "astype")
+
+    def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self.data)
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise ValueError(
+                f"the truth value of a tensor of shape {self.shape} is ambiguous; use .any()/.all()"
+            )
+        return bool(self.data)
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", precision=4, threshold=20, prefix="tensor(")
+        extra = ""
+        if self.data.dtype != np.float64:
+            extra += f", dtype={self.data.dtype}"
+        if self._op is not None:
+            extra += f", grad_fn={self._op}"
+        elif self.requires_grad:
+            extra += ", requires_grad=True"
+        return f"tensor({body}{extra})"
+
+    # --- autodiff ------------------------------------------------------------
+    def backward(
+        self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False
+    ) -> None:
+        """Accumulate d(self)/d(leaf) into ``.grad`` of every leaf that requires grad.
+
+        ``gradient`` is required for a non-scalar tensor (the vector in the
+        vector-Jacobian product). The graph is freed unless ``retain_graph``.
+        """
+        if not self.requires_grad:
+            raise RuntimeError(
+                f"backward: this tensor (shape {self.shape}) does not require grad and has no "
+                "graph; create its inputs with requires_grad=True (and not inside no_grad())"
+            )
+        seed = _seed(self, gradient, "backward")
+        if create_graph:
+            seed = Tensor._const(seed)
+        if retain_graph is None:
+            retain_graph = create_graph
+        run_backward([self], [seed], retain_graph=retain_graph, create_graph=create_graph)
+
+    # --- arithmetic ----------------------------------------------------------
+    def __add__(self, other: Any) -> Tensor:
+        return _binary(self, _lift(other, self, "add"), "add", np.add, "+")
+
+    def __radd__(self, other: Any) -> Tensor:
+        return _binary(_lift(other, self, "add"), self, "add", np.add, "+")
+
+    def __sub__(self, other: Any) -> Tensor:
+        return _binary(self, _lift(other, self, "sub"), "sub", np.subtract, "-")
+
+    def __rsub__(self, other: Any) -> Tensor:
+        return _binary(_lift(other, self, "sub"), self, "sub", np.subtract, "-")
+
+    def __mul__(self, other: Any) -> Tensor:
+        return _binary(self, _lift(other, self, "mul"), "mul", np.multiply, "*")
+
+    def __rmul__(self, other: Any) -> Tensor:
+        return _binary(_lift(other, self, "mul"), self, "mul", np.multiply, "*")
+
+    def __truediv__(self, other: Any) -> Tensor:
+        return _binary(self, _lift(other, self, "div"), "div", np.true_divide, "/")
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        return _binary(_lift(other, self, "div"), self, "div", np.true_divide, "/")
+
+    def __neg__(self) -> Tensor:
+        return Tensor._make(-self.data, (self,), "neg")
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __pow__(self, other: Any) -> Tensor:
+        if isinstance(other, (int, float, np.number)) and not isinstance(other, bool):
+            return Tensor._make(self.data**other, (self,), "pow_scalar", other)
+        return _binary(self, _lift(other, self, "pow"), "pow", np.power, "**")
+
+    def __rpow__(self, other: Any) -> Tensor:
+        return _binary(_lift(other, self, "pow"), self, "pow", np.power, "**")
+
+    def __matmul__(self, other: Any) -> Tensor:
+        return _matmul(self, _lift(other, self, "matmul"))
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return _matmul(_lift(other, self, "matmul"), self)
+
+    # comparisons: boolean tensors outside the graph
+    def _compare(self, other: Any, fn: Any, symbol: str) -> Tensor:
+        b = _lift(other, self, symbol)
+        try:
+            return Tensor._const(fn(self.data, b.data))
+        except ValueError:
+            raise ValueError(
+                f"comparison {symbol}: shapes {self.shape} and {b.shape} cannot be broadcast"
+            ) from None
+
+    def __lt__(self, other: Any) -> Tensor:
+        return self._compare(other, np.less, "<")
+
+    def __le__(self, other: Any) -> Tensor:
+        return self._compare(other, np.less_equal, "<=")
+
+    def __gt__(self, other: Any) -> Tensor:
+        return self._compare(other, np.greater, ">")
+
+    def __ge__(self, other: Any) -> Tensor:
+        return self._compare(other, np.greater_equal, ">=")
+
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, np.equal, "==")
+
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, np.not_equal, "!=")
+
+    # --- elementwise -----------------------------------------------------------
+    def exp(self) -> Tensor:
+        return Tensor._make(np.exp(self.data), (self,), "exp")
+
+    def log(self) -> Tensor:
+        return Tensor._make(np.log(self.data), (self,), "log")
+
+    def tanh(self) -> Tensor:
+        return Tensor._make(np.tanh(self.data), (self,), "tanh")
+
+    def sigmoid(self) -> Tensor:
+        x = self.data
+        e = np.exp(-np.abs(x))  # never overflows; exact form on each side of 0
+        out = np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+        return Tensor._make(out.astype(x.dtype, copy=False), (self,), "sigmoid")
+
+    def relu(self) -> Tensor:
+        return Tensor._make(np.maximum(self.data, 0), (self,), "relu")
+
+    def sqrt(self) -> Tensor:
+        return Tensor._make(np.sqrt(self.data), (self,), "sqrt")
+
+    def abs(self) -> Tensor:
+        return Tensor._make(np.abs(self.data), (self,), "abs")
+
+    def __abs__(self) -> Tensor:
+        return self.abs()
+
+    def clip(self, lo: float | None = None, hi: float | None = None) -> Tensor:
+        """Limit values to [lo, hi]; the gradient passes only where the input is inside."""
+        if lo is None and hi is None:
+            raise ValueError("clip: give lo, hi or both")
+        if lo is not None and hi is not None and lo > hi:
+            raise ValueError(f"clip: lo={lo} is greater than hi={hi}")
+        x = self.data
+        out = np.clip(x, lo, hi)
+        t = Tensor._make(out, (self,), "clip")
+        if t.requires_grad:
+            inside = np.ones(x.shape, dtype=bool)
+            if lo is not None:
+                inside &= x >= lo
+            if hi is not None:
+                inside &= x <= hi
+            t._ctx = inside
+        return t
+
+    # --- reductions ------------------------------------------------------------
+    def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        axes = normalize_axes(axis, self.ndim, "sum", self.shape)
+        return Tensor._make(np.sum(self.data, axis=axes, keepdims=keepdims), (self,), "sum", (axes, keepdims))
+
+    def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        axes = normalize_axes(axis, self.ndim, "mean", self.shape)
+        if self.size == 0:
+            raise ValueError(f"mean: tensor of shape {self.shape} is empty")
+        return Tensor._make(
+            np.mean(self.data, axis=axes, keepdims=keepdims), (self,), "mean", (axes, keepdims)
+        )
+
+    def _extreme(self, axis: Any, keepdims: bool, op: str, fn: Any) -> Tensor:
+        axes = normalize_axes(axis, self.ndim, op, self.shape)
+        for a in axes:
+            if self.shape[a] == 0:
+                raise ValueError(f"{op}: cannot reduce over empty axis {a} of shape {self.shape}")
+        x = self.data
+        kept = fn(x, axis=axes, keepdims=True)
+        out = kept if keepdims else np.squeeze(kept, axis=axes)
+        t = Tensor._make(out, (self,), op)
+        if t.requires_grad:
+            hit = (x == kept).astype(x.dtype)
+            t._ctx = (axes, keepdims, hit / hit.sum(axis=axes, keepdims=True))
+        return t
+
+    def max(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        """Largest element(s); tied maxima share the gradient equally."""
+        return self._extreme(axis, keepdims, "max", np.max)
+
+    def min(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        """Smallest element(s); tied minima share the gradient equally."""
+        return self._extreme(axis, keepdims, "min", np.min)
+
+    def logsumexp(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        """log(sum(exp(x))) computed without overflow."""
+        axes = normalize_axes(axis, self.ndim, "logsumexp", self.shape)
+        x = self.data
+        m = np.max(x, axis=axes, keepdims=True)
+        m = np.where(np.isfinite(m), m, 0)
+        out = np.log(np.sum(np.exp(x - m), axis=axes, keepdims=True)) + m
+        if not keepdims:
+            out = np.squeeze(out, axis=axes)
+        return Tensor._make(out, (self,), "logsumexp", (axes, keepdims))
+
+    def softmax(self, axis: int = -1) -> Tensor:
+        (a,) = normalize_axes(axis, self.ndim, "softmax", self.shape)
+        z = self.data - np.max(self.data, axis=a, keepdims=True)
+        e = np.exp(z)
+        return Tensor._make(e / np.sum(e, axis=a, keepdims=True), (self,), "softmax", a)
+
+    def log_softmax(self, axis: int = -1) -> Tensor:
+        (a,) = normalize_axes(axis, self.ndim, "log_softmax", self.shape)
+        z = self.data - np.max(self.data, axis=a, keepdims=True)
+        out = z - np.log(np.sum(np.exp(z), axis=a, keepdims=True))
+        return Tensor._make(out, (self,), "log_softmax", a)
+
+    # --- shape -----------------------------------------------------------------
+    def reshape(self, *shape: Any) -> Tensor:
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = tuple(shape[0])
+        try:
+            data = self.data.reshape(shape)
+        except (ValueError, TypeError) as e:
+            raise ValueError(
+                f"reshape: cannot reshape tensor of shape {self.shape} into {shape} ({e})"
+            ) from None
+        return Tensor._make(data, (self,), "reshape")
+
+    view = reshape
+
+    def flatten(self) -> Tensor:
+        return self.reshape(-1)
+
+    def transpose(self, *axes: Any) -> Tensor:
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+            axes = tuple(axes[0])
+        if not axes:
+            axes = tuple(range(self.ndim))[::-1]
+        if (
+            sorted(normalize_axes(axes, self.ndim, "transpose", self.shape)) != list(range(self.ndim))
+            or len(axes) != self.ndim
+        ):
+            raise ValueError(f"transpose: axes {axes} are not a permutation for shape {self.shape}")
+        perm = tuple(a % self.ndim for a in axes)
+        return Tensor._make(np.transpose(self.data, perm), (self,), "transpose", perm)
+
+    @property
+    def T(self) -> Tensor:
+        return self.transpose()
+
+    def swapaxes(self, a: int, b: int) -> Tensor:
+        perm = list(range(self.ndim))
+        a, b = (normalize_axes(i, self.ndim, "swapaxes", self.shape)[0] for i in (a, b))
+        perm[a], perm[b] = perm[b], perm[a]
+        return self.transpose(perm)
+
+    def expand_dims(self, axis: Any) -> Tensor:
+        """Insert size-1 axes (numpy's expand_dims; ``unsqueeze`` is the PyTorch name)."""
+        try:
+            shape = np.expand_dims(np.empty(self.shape, dtype=bool), axis).shape
+        except (ValueError, TypeError, np.exceptions.AxisError) as e:
+            raise ValueError(f"expand_dims: bad axis {axis!r} for shape {self.shape} ({e})") from None
+        return self.reshape(shape)
+
+    unsqueeze = expand_dims
+
+    def squeeze(self, axis: Any = None) -> Tensor:
+        """Remove size-1 axes (all of them, or those named by ``axis``)."""
+        if axis is None:
+            shape = tuple(n for n in self.shape if n != 1)
+        else:
+            axes = normalize_axes(axis, self.ndim, "squeeze", self.shape)
+            for a in axes:
+                if self.shape[a] != 1:
+                    raise ValueError(f"squeeze: axis {a} of shape {self.shape} is not of size 1")
+            shape = tuple(n for i, n in enumerate(self.shape) if i not in axes)
+        return self.reshape(shape)
+
+    def broadcast_to(self, shape: Any) -> Tensor:
+        shape = tuple(shape)
+        try:
+            data = np.broadcast_to(self.data, shape)
+        except ValueError:
+            raise ValueError(f"broadcast_to: cannot broadcast shape {self.shape} to {shape}") from None
+        return Tensor._make(data, (self,), "broadcast_to")
+
+    def __getitem__(self, index: Any) -> Tensor:
+        index = _normalize_index(index)
+        try:
+            data = self.data[index]
+        except IndexError as e:
+            raise IndexError(f"index {_show_index(index)} on tensor of shape {self.shape}: {e}") from None
+        return Tensor._make(data, (self,), "getitem", index)
+
+
+def _normalize_index(index: Any) -> tuple:
+    """Index as a tuple with Tensors and lists turned into numpy arrays."""
+    if not isinstance(index, tuple):
+        index = (index,)
+    out = []
+    for i in index:
+        if isinstance(i, Tensor):
+            i = i.data
+        elif isinstance(i, list):
+            i = np.asarray(i)
+        if isinstance(i, np.ndarray) and i.dtype.kind == "f":
+            raise IndexError(f"tensor index must be integer or boolean, got dtype {i.dtype}")
+        out.append(i)
+    return tuple(out)
+
+
+def _show_index(index: tuple) -> str:
+    parts = [
+        f"array(shape={i.shape}, dtype={i.dtype})" if isinstance(i, np.ndarray) else repr(i) for i in index
+    ]
+    return "[" + ", ".join(parts) + "]"
+
+
+def _matmul(a: Tensor, b: Tensor) -> Tensor:
+    if a.ndim == 0 or b.ndim == 0:
+        raise ValueError(f"matmul: operands must be at least 1-D, got shapes {a.shape} and {b.shape}")
+    try:
+        data = np.matmul(a.data, b.data)
+    except ValueError:
+        ka = a.shape[-1]
+        kb = b.shape[-2] if b.ndim > 1 else b.shape[0]
+        why = f"{ka} != {kb}" if ka != kb else "batch dimensions do not broadcast"
+        raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not align ({why})") from None
+    return Tensor._make(data, (a, b), "matmul")
+
+
+def _seed(root: Tensor, gradient: Any, who: str) -> np.ndarray:
+    """The starting gradient of ``root``: ones for a scalar, else the checked ``gradient``."""
+    if gradient is None:
+        if root.size != 1:
+            raise RuntimeError(
+                f"{who}: grad can be implicitly created only for a scalar output, but the output "
+                f"has shape {root.shape}; pass gradient= (an array of that shape)"
+            )
+        return np.ones_like(root.data)
+    g = gradient.data if isinstance(gradient, Tensor) else gradient
+    g = np.array(g, dtype=root.data.dtype)  # a copy: the engine may hand it to a leaf
+    if g.shape != root.shape:
+        raise ValueError(f"{who}: gradient has shape {g.shape} but the output has shape {root.shape}")
+    return g
+
+
+def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
+    """Make a Tensor (PyTorch's ``torch.tensor``); floats keep their dtype, the rest become float64."""
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
