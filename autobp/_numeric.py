@@ -15,7 +15,7 @@ def numerical_gradients(
     ``f`` takes float64 copies of ``arrays`` and returns a number; the inputs
     themselves are not modified.
     """
-    xs = [np.array(a, dtype=np.float64) for a in arrays]
+    xs = [np.array(a, dtype=np.float64, order="C") for a in arrays]  # reshape(-1) is a view
     grads = []
     for x in xs:
         g = np.zeros_like(x)

@@ -28,8 +28,8 @@ def _as_array(data: Any, dtype: Any = None) -> np.ndarray:
         raise TypeError(f"Tensor: cannot make an array from {type(data).__name__} ({e})") from None
     if arr.dtype.kind == "c":
         raise TypeError(f"Tensor: complex dtype {arr.dtype} is not supported (real floats only)")
-    if arr.dtype.kind == "O":
-        raise TypeError(f"Tensor: data of type {type(data).__name__} is not numeric")
+    if arr.dtype.kind not in "fiub":
+        raise TypeError(f"Tensor: data of type {type(data).__name__} (dtype {arr.dtype}) is not numeric")
     if dtype is None and arr.dtype.kind not in _FLOAT_KINDS:
         arr = arr.astype(np.float64)
     return arr
@@ -507,11 +507,11 @@ class Tensor:
             axes = tuple(axes[0])
         if not axes:
             axes = tuple(range(self.ndim))[::-1]
-        if (
-            sorted(normalize_axes(axes, self.ndim, "transpose", self.shape)) != list(range(self.ndim))
-            or len(axes) != self.ndim
-        ):
-            raise ValueError(f"transpose: axes {axes} are not a permutation for shape {self.shape}")
+        ok = len(axes) == self.ndim and all(isinstance(a, (int, np.integer)) for a in axes)
+        if not ok or sorted(a % self.ndim for a in axes) != list(range(self.ndim)):
+            raise ValueError(
+                f"transpose: axes {axes} are not a permutation of the axes of shape {self.shape}"
+            )
         perm = tuple(a % self.ndim for a in axes)
         return Tensor._make(np.transpose(self.data, perm), (self,), "transpose", perm)
 
