@@ -1,0 +1,20 @@
+"""Thin PyTorch-style layers on the autobp Tensor: Module, Parameter, Linear, Sequential, losses, init."""
+
+from . import functional, init
+from .layers import Identity, Linear, ModuleList, ReLU, Sequential, Sigmoid, Tanh
+from .module import LoadResult, Module, Parameter
+
+__all__ = [
+    "Module",
+    "Parameter",
+    "LoadResult",
+    "Linear",
+    "Sequential",
+    "ModuleList",
+    "Sigmoid",
+    "Tanh",
+    "ReLU",
+    "Identity",
+    "functional",
+    "init",
+]

@@ -1,0 +1,172 @@
+"""Losses and layer functions written with Tensor ops only, so the engine differentiates them.
+
+Each loss takes ``reduction="mean" | "sum" | "none"`` (PyTorch's meaning) and checks shapes and values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..ops import stack
+from ..tensor import Tensor
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+def _as_tensor(x: Any, like: Tensor | None = None) -> Tensor:
+    if isinstance(x, Tensor):
+        return x
+    dtype = like.dtype if like is not None and like.dtype.kind == "f" else None
+    return Tensor(x, dtype=dtype)
+
+
+def _reduce(loss: Tensor, reduction: str, who: str) -> Tensor:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "none":
+        return loss
+    raise ValueError(f"{who}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+
+
+def _pair(input: Any, target: Any, who: str) -> tuple[Tensor, Tensor]:
+    """Input and target as Tensors of the same shape (broadcasting here usually hides a bug)."""
+    x = _as_tensor(input)
+    t = _as_tensor(target, x)
+    if x.shape != t.shape:
+        raise ValueError(f"{who}: input shape {x.shape} and target shape {t.shape} differ")
+    return x, t
+
+
+def linear(x: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """x @ weight.T + bias (weight shaped (out, in))."""
+    y = _as_tensor(x, weight) @ weight.T
+    return y if bias is None else y + bias
+
+
+def sigmoid(x: Tensor) -> Tensor:
+    return _as_tensor(x).sigmoid()
+
+
+def tanh(x: Tensor) -> Tensor:
+    return _as_tensor(x).tanh()
+
+
+def relu(x: Tensor) -> Tensor:
+    return _as_tensor(x).relu()
+
+
+def softplus(x: Tensor) -> Tensor:
+    """log(1 + e^x) as logsumexp(0, x): no overflow, and its gradient is sigmoid(x) everywhere."""
+    x = _as_tensor(x)
+    zero = Tensor._const(np.zeros(x.shape, dtype=x.dtype))
+    return stack([zero, x], axis=0).logsumexp(axis=0)
+
+
+def sse_loss(input: Any, target: Any, tolerance: float | None = None, reduction: str = "sum") -> Tensor:
+    """The 1986 paper's error E = 1/2 sum (y - d)^2 (halved squared error; ``reduction="sum"`` default).
+
+    With ``tolerance=0.2`` (targets must be 0 or 1) it is the paper's margin: an output that should be
+    1 costs nothing above 1 - 0.2 = 0.8 and 1/2 (0.8 - y)^2 below it; one that should be 0 costs nothing
+    below 0.2 and 1/2 (y - 0.2)^2 above it [Hinton 1986, families, p. 11]. The gradient is continuous.
+
+    >>> float(sse_loss(np.array([0.9, 0.5]), np.array([1.0, 0.0]), tolerance=0.2))
+    0.045
+    """
+    y, d = _pair(input, target, "sse_loss")
+    if tolerance is None:
+        diff = y - d
+    else:
+        if not 0 <= tolerance < 0.5:
+            raise ValueError(f"sse_loss: tolerance must be in [0, 0.5), got {tolerance}")
+        on, off = d.data == 1, d.data == 0
+        if not np.all(on | off):
+            bad = d.data[~(on | off)].ravel()[:3]
+            raise ValueError(f"sse_loss: tolerance needs targets of exactly 0 or 1, got values like {bad}")
+        # sign s = +1 where the target is on, -1 where off: the shortfall s * (d' - y) counts only if > 0
+        s = np.where(on, 1.0, -1.0).astype(y.dtype)
+        edge = np.where(on, 1 - tolerance, tolerance).astype(y.dtype)
+        diff = ((edge - y) * s).relu()
+    return _reduce(0.5 * diff * diff, reduction, "sse_loss")
+
+
+def mse_loss(input: Any, target: Any, reduction: str = "mean") -> Tensor:
+    """(input - target)^2, averaged by default (PyTorch's ``mse_loss``; no 1/2 factor)."""
+    x, t = _pair(input, target, "mse_loss")
+    diff = x - t
+    return _reduce(diff * diff, reduction, "mse_loss")
+
+
+def binary_cross_entropy(input: Any, target: Any, reduction: str = "mean") -> Tensor:
+    """-(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1]; each log is floored at -100
+    (as PyTorch does) so p = 0 or 1 gives a finite loss. Prefer the ``_with_logits`` form for training."""
+    p, t = _pair(input, target, "binary_cross_entropy")
+    if np.any((p.data < 0) | (p.data > 1)) or np.any(np.isnan(p.data)):
+        raise ValueError(
+            "binary_cross_entropy: input must be probabilities in [0, 1]; use the _with_logits form"
+        )
+    floor = float(np.exp(-100.0))  # log(floor) = -100; representable (subnormal) even in float32
+    log_p = p.clip(floor, None).log()
+    log_q = (1 - p).clip(floor, None).log()
+    return _reduce(-(t * log_p + (1 - t) * log_q), reduction, "binary_cross_entropy")
+
+
+def binary_cross_entropy_with_logits(
+    input: Any, target: Any, pos_weight: Any = None, reduction: str = "mean"
+) -> Tensor:
+    """Binary cross-entropy of sigmoid(x), stable for any x: t*softplus(-x) + (1-t)*softplus(x).
+
+    ``pos_weight`` multiplies the positive term, as in PyTorch.
+    """
+    x, t = _pair(input, target, "binary_cross_entropy_with_logits")
+    pos = softplus(-x) * t
+    if pos_weight is not None:
+        pos = pos * _as_tensor(pos_weight, x)
+    return _reduce(pos + softplus(x) * (1 - t), reduction, "binary_cross_entropy_with_logits")
+
+
+def cross_entropy(input: Any, target: Any, reduction: str = "mean") -> Tensor:
+    """Softmax cross-entropy from logits (N, C) or (C,) and integer class targets (N,) or ().
+
+    Float targets of the input's shape are taken as class probabilities. Uses log_softmax, so it
+    is stable for logits of any size.
+    """
+    x = _as_tensor(input)
+    if x.ndim not in (1, 2):
+        raise ValueError(f"cross_entropy: logits must have shape (N, C) or (C,), got {x.shape}")
+    t = target.data if isinstance(target, Tensor) else np.asarray(target)
+    logp = x.log_softmax(axis=-1)
+    if t.dtype.kind == "f":
+        if t.shape != x.shape:
+            raise ValueError(f"cross_entropy: probability targets {t.shape} must match logits {x.shape}")
+        return _reduce(-(logp * t.astype(x.dtype)).sum(axis=-1), reduction, "cross_entropy")
+    if t.dtype.kind not in "iu":
+        raise TypeError(f"cross_entropy: targets must be integer class indices, got dtype {t.dtype}")
+    if t.shape != x.shape[:-1]:
+        raise ValueError(
+            f"cross_entropy: logits {x.shape} need targets of shape {x.shape[:-1]}, got {t.shape}"
+        )
+    classes = x.shape[-1]
+    if t.size and (t.min() < 0 or t.max() >= classes):
+        raise ValueError(
+            f"cross_entropy: targets must be in [0, {classes}), got min {t.min()}, max {t.max()}"
+        )
+    picked = logp[np.arange(t.shape[0]), t] if x.ndim == 2 else logp[int(t)]
+    return _reduce(-picked, reduction, "cross_entropy")
+
+
+__all__ = [
+    "linear",
+    "sigmoid",
+    "tanh",
+    "relu",
+    "softplus",
+    "sse_loss",
+    "mse_loss",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+]

@@ -1,0 +1,263 @@
+"""Module and Parameter: a tree of layers whose trainable tensors register themselves on assignment.
+
+Names and behaviour follow PyTorch's ``torch.nn.Module`` so code moves between the two.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from ..tensor import Tensor
+
+
+class Parameter(Tensor):
+    """A Tensor that a Module registers as trainable: ``requires_grad=True`` by default.
+
+    >>> w = Parameter(np.zeros((2, 3)))
+    >>> w.requires_grad, w.is_leaf
+    (True, True)
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data: Any, requires_grad: bool = True, dtype: Any = None) -> None:
+        super().__init__(data, requires_grad=requires_grad, dtype=dtype)
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()
+
+
+class LoadResult(NamedTuple):
+    """What ``load_state_dict(strict=False)`` did not match (both empty after a strict load)."""
+
+    missing_keys: list[str]
+    unexpected_keys: list[str]
+
+
+class Module:
+    """Base class of layers and models: assign Parameters and Modules as attributes, write ``forward``.
+
+    >>> class Affine(Module):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.w = Parameter(np.ones(3))
+    ...     def forward(self, x):
+    ...         return x * self.w
+    >>> [name for name, _ in Affine().named_parameters()]
+    ['w']
+    """
+
+    training: bool
+
+    def __init__(self) -> None:
+        object.__setattr__(self, "_parameters", OrderedDict())
+        object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "training", True)
+
+    # --- registration by attribute assignment ------------------------------------------------
+    def _registries(self) -> tuple[dict, dict]:
+        try:
+            return self.__dict__["_parameters"], self.__dict__["_modules"]
+        except KeyError:
+            raise RuntimeError(
+                f"{type(self).__name__}: call super().__init__() before assigning attributes"
+            ) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        params, modules = self._registries()
+        if isinstance(value, Parameter):
+            modules.pop(name, None)
+            self.__dict__.pop(name, None)
+            params[name] = value
+        elif isinstance(value, Module):
+            params.pop(name, None)
+            self.__dict__.pop(name, None)
+            modules[name] = value
+        elif name in params:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign {type(value).__name__} to parameter {name!r} of "
+                    f"{type(self).__name__}: expected an nn.Parameter or None"
+                )
+            params[name] = None
+        elif name in modules:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign {type(value).__name__} to submodule {name!r} of "
+                    f"{type(self).__name__}: expected an nn.Module or None"
+                )
+            modules[name] = None
+        else:
+            object.__setattr__(self, name, value)
+
+    def __getattr__(self, name: str) -> Any:
+        # only called when normal lookup fails: parameters and submodules live in the registries
+        d = self.__dict__
+        for registry in ("_parameters", "_modules"):
+            if registry in d and name in d[registry]:
+                return d[registry][name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        params, modules = self._registries()
+        if name in params:
+            del params[name]
+        elif name in modules:
+            del modules[name]
+        else:
+            object.__delattr__(self, name)
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        """Register ``param`` under ``name`` (like assigning ``self.name = param``)."""
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(f"register_parameter: {name!r} must be an nn.Parameter or None")
+        self._registries()[0][name] = param
+
+    def add_module(self, name: str, module: Module | None) -> None:
+        """Register ``module`` under ``name``; names need not be identifiers (Sequential uses '0')."""
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"add_module: {name!r} must be an nn.Module or None, got {type(module).__name__}")
+        if "." in name or not name:
+            raise ValueError(f"add_module: module name {name!r} must be non-empty and contain no '.'")
+        self._registries()[1][name] = module
+
+    # --- walking the tree -------------------------------------------------------------------
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """This module and every submodule (each once), with dotted names; '' for this one."""
+        seen: set[int] = set()
+        stack = [(prefix, self)]
+        while stack:  # explicit stack, children in registration order
+            name, mod = stack.pop()
+            if id(mod) in seen:
+                continue
+            seen.add(id(mod))
+            yield name, mod
+            kids = [(f"{name}.{k}" if name else k, m) for k, m in mod._modules.items() if m is not None]
+            stack.extend(reversed(kids))
+
+    def modules(self) -> Iterator[Module]:
+        for _, m in self.named_modules():
+            yield m
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        for name, m in self._modules.items():
+            if m is not None:
+                yield name, m
+
+    def children(self) -> Iterator[Module]:
+        for _, m in self.named_children():
+            yield m
+
+    def named_parameters(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Parameter]]:
+        """(dotted name, Parameter) pairs such as ``encoder.0.weight``; a shared Parameter appears once."""
+        seen: set[int] = set()
+        mods = self.named_modules(prefix) if recurse else iter([(prefix, self)])
+        for mod_name, mod in mods:
+            for name, p in mod._parameters.items():
+                if p is None or id(p) in seen:
+                    continue
+                seen.add(id(p))
+                yield (f"{mod_name}.{name}" if mod_name else name), p
+
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        for _, p in self.named_parameters(recurse=recurse):
+            yield p
+
+    def apply(self, fn: Callable[[Module], Any]) -> Module:
+        """Call ``fn`` on every submodule and then on this module (e.g. to re-initialise)."""
+        for m in list(self.modules())[::-1]:
+            fn(m)
+        return self
+
+    # --- training helpers -------------------------------------------------------------------
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Clear every parameter's ``.grad`` (to None, or to zeros with ``set_to_none=False``)."""
+        for p in self.parameters():
+            if set_to_none or p.grad is None:
+                p.grad = None
+            else:
+                p.grad = np.zeros_like(p.data)
+
+    def train(self, mode: bool = True) -> Module:
+        """Set training mode on this module and all submodules (layers such as dropout read it)."""
+        for m in self.modules():
+            object.__setattr__(m, "training", bool(mode))
+        return self
+
+    def eval(self) -> Module:
+        return self.train(False)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Freeze (False) or unfreeze every parameter."""
+        for p in self.parameters():
+            p.requires_grad_(requires_grad)
+        return self
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} has no forward() method")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.forward(*args, **kwargs)
+
+    # --- state ------------------------------------------------------------------------------
+    def state_dict(self) -> OrderedDict[str, np.ndarray]:
+        """Dotted parameter name -> a copy of its array (copies, so later training does not change it)."""
+        return OrderedDict((name, p.data.copy()) for name, p in self.named_parameters())
+
+    def load_state_dict(self, state_dict: dict, strict: bool = True) -> LoadResult:
+        """Copy arrays into the parameters in place (optimisers keep working on the same objects).
+
+        Every shape must match; with ``strict`` the keys must match exactly as well. The error names
+        the missing, unexpected and mis-shaped keys; nothing is changed unless the whole load succeeds.
+        """
+        own = dict(self.named_parameters())
+        missing = [k for k in own if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in own]
+        problems, pending = [], []
+        for name, p in own.items():
+            if name not in state_dict:
+                continue
+            value = state_dict[name]
+            arr = value.data if isinstance(value, Tensor) else np.asarray(value)
+            if arr.dtype.kind not in "biuf":
+                problems.append(f"{name}: dtype {arr.dtype} is not numeric")
+            elif arr.shape != p.shape:
+                problems.append(f"{name}: shape {arr.shape} in the state dict, {p.shape} in the model")
+            else:
+                pending.append((p, arr))
+        if strict:
+            if missing:
+                problems.append("missing key(s): " + ", ".join(missing))
+            if unexpected:
+                problems.append("unexpected key(s): " + ", ".join(map(str, unexpected)))
+        if problems:
+            raise RuntimeError(
+                f"error(s) loading state dict into {type(self).__name__}:\n  " + "\n  ".join(problems)
+            )
+        for p, arr in pending:
+            p.data[...] = arr
+        return LoadResult(missing, unexpected)
+
+    # --- repr -------------------------------------------------------------------------------
+    def extra_repr(self) -> str:
+        """The text inside this module's parentheses; layers override it."""
+        return ""
+
+    def __repr__(self) -> str:
+        lines = []
+        extra = self.extra_repr()
+        if extra:
+            lines.extend(extra.split("\n"))
+        for name, m in self._modules.items():
+            body = repr(m).replace("\n", "\n  ")
+            lines.append(f"({name}): {body}")
+        if not self._modules:
+            return f"{type(self).__name__}({extra})"
+        return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
+
+    def __dir__(self) -> list[str]:
+        return sorted(set(super().__dir__()) | set(self._parameters) | set(self._modules))

@@ -1,0 +1,304 @@
+"""Optimisers: SGD in the 1986 paper's momentum form (plus its 0.2% weight decay), Adam and AdamW.
+
+Updates run under ``no_grad`` and change each ``p.data`` in place; parameters whose ``.grad`` is None
+are skipped. ``param_groups`` hold mutable hyper-parameters, so a schedule is an assignment.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+from ._graph import no_grad
+from .tensor import Tensor
+
+
+class Optimizer:
+    """Base class: holds ``param_groups`` (dicts with 'params' and hyper-parameters) and per-parameter
+    ``state``; subclasses implement ``_update(p, grad, group, state)``."""
+
+    def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
+        self.defaults = dict(defaults)
+        self.state: dict[Tensor, dict[str, Any]] = {}
+        self.param_groups: list[dict[str, Any]] = []
+        params = list(params)
+        if not params:
+            raise ValueError(f"{type(self).__name__}: got an empty parameter list")
+        groups = params if isinstance(params[0], dict) else [{"params": params}]
+        for g in groups:
+            self.add_param_group(g)
+
+    def add_param_group(self, group: dict[str, Any]) -> None:
+        """Add a group of parameters with its own hyper-parameters (missing ones take the defaults)."""
+        if not isinstance(group, dict) or "params" not in group:
+            raise TypeError(f"{type(self).__name__}: a param group must be a dict with a 'params' entry")
+        ps = group["params"]
+        ps = [ps] if isinstance(ps, Tensor) else list(ps)
+        seen = {id(p) for g in self.param_groups for p in g["params"]}
+        for i, p in enumerate(ps):
+            if not isinstance(p, Tensor):
+                raise TypeError(f"{type(self).__name__}: params[{i}] is a {type(p).__name__}, not a Tensor")
+            if not p.is_leaf:
+                raise ValueError(f"{type(self).__name__}: params[{i}] is not a leaf tensor (op {p.grad_fn})")
+            if id(p) in seen:
+                raise ValueError(f"{type(self).__name__}: params[{i}] appears in more than one place")
+            seen.add(id(p))
+        unknown = set(group) - set(self.defaults) - {"params"}
+        if unknown:
+            raise TypeError(f"{type(self).__name__}: unknown hyper-parameter(s) {sorted(unknown)}")
+        full = {**self.defaults, **group, "params": ps}
+        self._check_group(full)
+        self.param_groups.append(full)
+
+    def _check_group(self, group: dict[str, Any]) -> None:
+        for key in ("lr", "weight_decay", "momentum", "decay", "eps"):
+            if key in group and not group[key] >= 0:
+                raise ValueError(f"{type(self).__name__}: {key} must be >= 0, got {group[key]}")
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Clear every parameter's ``.grad`` (to None by default, like PyTorch)."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if set_to_none or p.grad is None:
+                    p.grad = None
+                else:
+                    p.grad = np.zeros_like(p.data)
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Apply one update to every parameter that has a ``.grad``; returns ``closure()`` if given."""
+        loss = None
+        if closure is not None:
+            loss = closure()
+        with no_grad():
+            for group in self.param_groups:
+                self._check_group(group)
+                for p in group["params"]:
+                    if p.grad is None:
+                        continue
+                    grad = np.asarray(p.grad)
+                    if grad.shape != p.shape:
+                        raise ValueError(f"{type(self).__name__}: grad shape {grad.shape} != param {p.shape}")
+                    self._update(p, grad, group, self.state.setdefault(p, {}))
+        return loss
+
+    def _update(self, p: Tensor, grad: np.ndarray, group: dict, state: dict) -> None:
+        raise NotImplementedError
+
+    # --- resuming -----------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        """PyTorch's layout: parameters become indices in group order; arrays are copied."""
+        index = {}
+        groups = []
+        for group in self.param_groups:
+            ids = []
+            for p in group["params"]:
+                index[id(p)] = len(index)
+                ids.append(index[id(p)])
+            groups.append({**{k: v for k, v in group.items() if k != "params"}, "params": ids})
+        state = {
+            index[id(p)]: {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in s.items()}
+            for p, s in self.state.items()
+            if id(p) in index
+        }
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore hyper-parameters and state saved by ``state_dict()`` for the same parameter layout."""
+        name = type(self).__name__
+        try:
+            groups, state = state_dict["param_groups"], state_dict["state"]
+        except (KeyError, TypeError):
+            raise ValueError(
+                f"{name}.load_state_dict: expected a dict with 'state' and 'param_groups'"
+            ) from None
+        if len(groups) != len(self.param_groups):
+            raise ValueError(
+                f"{name}.load_state_dict: {len(groups)} param groups saved, {len(self.param_groups)} here"
+            )
+        params = []
+        for i, (saved, own) in enumerate(zip(groups, self.param_groups)):
+            if len(saved["params"]) != len(own["params"]):
+                raise ValueError(
+                    f"{name}.load_state_dict: group {i} has {len(saved['params'])} params saved, "
+                    f"{len(own['params'])} here"
+                )
+            params.extend(zip(saved["params"], own["params"]))
+        by_index = dict(params)
+        new_state: dict[Tensor, dict[str, Any]] = {}
+        for k, s in state.items():
+            key = int(k)  # indices may come back as strings from other formats
+            if key not in by_index:
+                raise ValueError(f"{name}.load_state_dict: state for unknown parameter index {k}")
+            p = by_index[key]
+            entry = {}
+            for field, v in s.items():
+                if isinstance(v, (np.ndarray, Tensor)):
+                    v = np.array(v.data if isinstance(v, Tensor) else v, dtype=p.dtype)
+                    if v.shape != p.shape:
+                        raise ValueError(
+                            f"{name}.load_state_dict: state {field!r} of parameter {key} has shape "
+                            f"{v.shape}, the parameter has {p.shape}"
+                        )
+                entry[field] = v
+            new_state[p] = entry
+        for saved, own in zip(groups, self.param_groups):
+            for k, v in saved.items():
+                if k != "params":
+                    own[k] = copy.deepcopy(v)
+        self.state = new_state
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for i, g in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines += [f"    {k}: {v}" for k, v in sorted(g.items()) if k != "params"]
+        return "\n".join(lines) + "\n)"
+
+
+class SGD(Optimizer):
+    """Gradient descent with the 1986 paper's momentum (eq. 9) and optional multiplicative decay.
+
+    Per parameter, with g = dE/dw + weight_decay * w (L2 penalty, as in PyTorch):
+
+        delta(t) = -lr * g + momentum * delta(t-1)      (paper: dw(t) = -eps dE/dw + alpha dw(t-1))
+        w       <- w + delta(t)
+        w       <- (1 - decay) * w                      (paper: "reduced by 0.2%", decay=0.002)
+
+    ``delta`` (the last weight change) is kept in ``state[p]["delta"]``. With ``nesterov=True`` the step
+    is ``-lr * g + momentum * delta(t)`` instead of ``delta(t)``.
+
+    Difference from ``torch.optim.SGD``: PyTorch keeps v(t) = momentum * v(t-1) + g and steps w -= lr * v(t),
+    so its weight change is -lr(t) * g + momentum * (lr(t) / lr(t-1)) * delta(t-1). The two agree while lr
+    is constant; after an lr change PyTorch rescales the carried-over momentum by lr(t)/lr(t-1), the paper
+    does not. (PyTorch's ``dampening`` is not offered.) ``decay`` is applied only to parameters that
+    were updated (had a ``.grad``), after the update, and is not part of ``delta``.
+
+    >>> opt = SGD(net.parameters(), lr=0.005, momentum=0.5, decay=0.002)   # doctest: +SKIP
+    >>> opt.param_groups[0].update(lr=0.01, momentum=0.9)                  # after 20 sweeps
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float,
+        momentum: float = 0.0,
+        weight_decay: float = 0.0,
+        nesterov: bool = False,
+        decay: float = 0.0,
+    ) -> None:
+        if nesterov and momentum <= 0:
+            raise ValueError("SGD: nesterov=True needs momentum > 0")
+        if not 0 <= decay < 1:
+            raise ValueError(
+                f"SGD: decay is the fraction removed from each weight per step, in [0, 1); got {decay}"
+            )
+        defaults = {
+            "lr": lr,
+            "momentum": momentum,
+            "weight_decay": weight_decay,
+            "nesterov": nesterov,
+            "decay": decay,
+        }
+        super().__init__(params, defaults)
+
+    def _update(self, p: Tensor, grad: np.ndarray, group: dict, state: dict) -> None:
+        lr, mu, wd = group["lr"], group["momentum"], group["weight_decay"]
+        w = p.data
+        if wd:
+            grad = grad + wd * w
+        step = (-lr * grad).astype(w.dtype, copy=False)
+        if mu:
+            prev = state.get("delta")
+            delta = step if prev is None else step + mu * prev
+            state["delta"] = delta
+            if group["nesterov"]:
+                step = step + mu * delta
+            else:
+                step = delta
+        w += step
+        if group["decay"]:
+            w *= 1 - group["decay"]
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba 2015) with PyTorch's update, bias correction and L2 ``weight_decay``:
+
+        g = dE/dw + weight_decay * w;  m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2
+        w <- w - lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
+
+    ``amsgrad=True`` uses the running maximum of v in the denominator.
+    """
+
+    _decoupled = False
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        amsgrad: bool = False,
+    ) -> None:
+        if not all(0 <= b < 1 for b in betas) or len(betas) != 2:
+            raise ValueError(f"{type(self).__name__}: betas must be two numbers in [0, 1), got {betas}")
+        defaults = {
+            "lr": lr,
+            "betas": tuple(betas),
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "amsgrad": amsgrad,
+        }
+        super().__init__(params, defaults)
+
+    def _update(self, p: Tensor, grad: np.ndarray, group: dict, state: dict) -> None:
+        lr, (b1, b2), eps, wd = group["lr"], group["betas"], group["eps"], group["weight_decay"]
+        w = p.data
+        if wd and self._decoupled:
+            w *= 1 - lr * wd  # AdamW: shrink the weight directly, outside the adaptive scaling
+        elif wd:
+            grad = grad + wd * w
+        if not state:
+            state["step"] = 0
+            state["exp_avg"] = np.zeros_like(w)
+            state["exp_avg_sq"] = np.zeros_like(w)
+            if group["amsgrad"]:
+                state["max_exp_avg_sq"] = np.zeros_like(w)
+        state["step"] += 1
+        t = state["step"]
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        m *= b1
+        m += (1 - b1) * grad
+        v *= b2
+        v += (1 - b2) * grad * grad
+        if group["amsgrad"]:
+            vmax = state.setdefault("max_exp_avg_sq", np.zeros_like(w))
+            np.maximum(vmax, v, out=vmax)
+            v = vmax
+        denom = np.sqrt(v) / math.sqrt(1 - b2**t) + eps
+        w -= (lr / (1 - b1**t)) * m / denom
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter 2019), as PyTorch's AdamW:
+    w <- w * (1 - lr * weight_decay), then the Adam step on the plain gradient. Default decay 0.01."""
+
+    _decoupled = True
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.01,
+        amsgrad: bool = False,
+    ) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad)
+
+
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW"]

@@ -1,0 +1,261 @@
+"""nn: module registration and naming, Linear/Sequential gradients, state dicts, init, XOR."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import autobp
+from autobp import Tensor, nn
+from autobp._numeric import numerical_gradients
+from autobp.nn import functional as F
+from autobp.testing import arrays
+
+
+def _fd_check(model, x, rtol=1e-5, atol=1e-7):
+    """Gradients of sum(model(x) * w) for every parameter and x vs central differences."""
+    params = list(model.parameters())
+    xt = Tensor(x, requires_grad=True)
+    out = model(xt)
+    w = np.random.default_rng(1).standard_normal(out.shape)
+    model.zero_grad()
+    (out * w).sum().backward()
+    originals = [p.data.copy() for p in params]
+
+    def scalar(xv, *pvs):
+        for p, v in zip(params, pvs):
+            p.data[...] = v
+        with autobp.no_grad():
+            return float(np.sum(model(Tensor(xv)).data * w))
+
+    numeric = numerical_gradients(scalar, [x] + originals)
+    for p, v in zip(params, originals):
+        p.data[...] = v
+    np.testing.assert_allclose(xt.grad, numeric[0], rtol=rtol, atol=atol)
+    for (name, p), n in zip(model.named_parameters(), numeric[1:]):
+        np.testing.assert_allclose(p.grad, n, rtol=rtol, atol=atol, err_msg=name)
+
+
+# --- Linear / Sequential -------------------------------------------------------------------------
+@given(st.integers(1, 4), st.integers(1, 4), st.integers(1, 3), st.booleans(), st.integers(0, 2**31))
+def test_linear_forward_and_gradients_match_formula_and_finite_differences(n_in, n_out, batch, bias, seed):
+    layer = nn.Linear(n_in, n_out, bias=bias, rng=seed)
+    assert layer.weight.shape == (n_out, n_in)
+    x = np.random.default_rng(seed).uniform(-2, 2, (batch, n_in))
+    expected = x @ layer.weight.data.T + (layer.bias.data if bias else 0)
+    np.testing.assert_allclose(layer(x).data, expected, rtol=1e-12)
+    _fd_check(layer, x)
+
+
+@given(arrays(shape=st.tuples(st.integers(1, 3), st.just(3)), lo=-2, hi=2), st.integers(0, 2**31))
+def test_sequential_mlp_gradients_match_finite_differences(x, seed):
+    net = nn.Sequential(nn.Linear(3, 4, rng=seed), nn.Tanh(), nn.Linear(4, 2, rng=seed + 1), nn.Sigmoid())
+    _fd_check(net, x)
+
+
+def test_linear_accepts_batched_and_single_inputs_and_names_bad_shapes():
+    layer = nn.Linear(3, 2, rng=0)
+    assert layer(np.ones(3)).shape == (2,)
+    assert layer(np.ones((5, 4, 3))).shape == (5, 4, 2)
+    with pytest.raises(ValueError, match=r"in_features=3.*\(4, 2\)"):
+        layer(np.ones((4, 2)))
+    with pytest.raises(ValueError, match="out_features"):
+        nn.Linear(3, 0)
+
+
+def test_linear_default_init_is_pytorch_bound_and_reproducible():
+    a, b = nn.Linear(16, 50, rng=7), nn.Linear(16, 50, rng=7)
+    np.testing.assert_array_equal(a.weight.data, b.weight.data)
+    assert np.abs(a.weight.data).max() <= 0.25 and np.abs(a.bias.data).max() <= 0.25
+    assert np.abs(a.weight.data).max() > 0.2  # the bound 1/sqrt(16) is used, not something smaller
+    assert not np.array_equal(nn.Linear(16, 50, rng=8).weight.data, a.weight.data)
+
+
+def test_layers_have_no_gradient_code_of_their_own():
+    from autobp.rules import RULES
+
+    assert not [op for op, fn in RULES.items() if fn.__module__.startswith("autobp.nn")]
+    net = nn.Sequential(nn.Linear(2, 2, rng=0), nn.Sigmoid())
+    assert net(np.array([[1.0, -1.0]])).grad_fn == "sigmoid"  # an engine op, not a layer op
+
+
+# --- registration, naming, tree ------------------------------------------------------------------
+class _Block(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder = nn.Sequential(nn.Linear(3, 2, rng=0), nn.Sigmoid())
+        self.scale = nn.Parameter(np.ones(2))
+        self.head = nn.Linear(2, 1, bias=False, rng=1)
+        self.constant = Tensor(np.ones(2))  # a plain Tensor is not a parameter
+
+    def forward(self, x):
+        return self.head(self.encoder(x) * self.scale)
+
+
+def test_parameters_register_on_assignment_with_dotted_names():
+    m = _Block()
+    names = [n for n, _ in m.named_parameters()]
+    assert names == ["scale", "encoder.0.weight", "encoder.0.bias", "head.weight"]
+    assert [type(c).__name__ for c in m.children()] == ["Sequential", "Linear"]
+    assert [n for n, _ in m.named_modules()] == ["", "encoder", "encoder.0", "encoder.1", "head"]
+    assert all(p.requires_grad for p in m.parameters())
+    assert m.encoder[0].weight is dict(m.named_parameters())["encoder.0.weight"]
+
+
+def test_shared_parameter_counted_once_and_reassignment_rules():
+    m = _Block()
+    m.tied = m.head  # the same module twice
+    assert len(list(m.parameters())) == 4
+    m.scale = None
+    assert "scale" not in dict(m.named_parameters())
+    with pytest.raises(TypeError, match="parameter 'scale'.*nn.Parameter"):
+        m.scale = Tensor(np.ones(2))
+    with pytest.raises(TypeError, match="submodule 'head'"):
+        m.head = 3
+    del m.tied
+    assert not hasattr(m, "tied")
+    with pytest.raises(AttributeError, match="nothing"):
+        m.nothing  # noqa: B018
+
+
+def test_module_without_super_init_fails_clearly():
+    class Bad(nn.Module):
+        def __init__(self):
+            self.w = nn.Parameter(np.ones(1))
+
+    with pytest.raises(RuntimeError, match="super\\(\\).__init__"):
+        Bad()
+
+
+def test_zero_grad_train_eval_and_repr():
+    m = _Block()
+    m(np.ones((2, 3))).sum().backward()
+    assert all(p.grad is not None for p in m.parameters())
+    m.zero_grad(set_to_none=False)
+    assert all(np.array_equal(p.grad, np.zeros_like(p.data)) for p in m.parameters())
+    m.zero_grad()
+    assert all(p.grad is None for p in m.parameters())
+    m.eval()
+    assert not any(x.training for x in m.modules())
+    m.train()
+    assert all(x.training for x in m.modules())
+    text = repr(m)
+    assert "(encoder): Sequential(\n    (0): Linear(in_features=3, out_features=2, bias=True)" in text
+    assert "(head): Linear(in_features=2, out_features=1, bias=False)" in text
+
+
+def test_sequential_indexing_slicing_and_bad_members():
+    net = nn.Sequential(nn.Linear(2, 3, rng=0), nn.Sigmoid(), nn.Linear(3, 1, rng=1))
+    assert len(net) == 3 and isinstance(net[-1], nn.Linear)
+    assert isinstance(net[:2], nn.Sequential) and len(net[:2]) == 2
+    x = np.ones((1, 2))
+    np.testing.assert_allclose(net[2](net[1](net[0](x))).data, net(x).data)
+    with pytest.raises(IndexError, match="out of range"):
+        net[5]
+    with pytest.raises(TypeError, match="argument 1"):
+        nn.Sequential(nn.Sigmoid(), lambda x: x)
+
+
+# --- state dicts ----------------------------------------------------------------------------------
+def test_state_dict_round_trip_gives_identical_outputs():
+    a, b = _Block(), _Block()
+    for p in b.parameters():
+        nn.init.normal_(p, rng=3)
+    x = np.random.default_rng(0).standard_normal((4, 3))
+    assert not np.allclose(a(x).data, b(x).data)
+    sd = a.state_dict()
+    assert list(sd) == [n for n, _ in a.named_parameters()]
+    weight = b.encoder[0].weight
+    b.load_state_dict(sd)
+    np.testing.assert_array_equal(a(x).data, b(x).data)
+    assert b.encoder[0].weight is weight  # loaded in place, so an optimiser keeps working
+    sd["scale"][...] = 99  # the state dict is a copy
+    assert a.scale.data[0] == 1
+
+
+def test_strict_load_names_missing_unexpected_and_misshaped_keys():
+    m = _Block()
+    before = m.state_dict()
+    sd = m.state_dict()
+    del sd["head.weight"]
+    sd["extra.bias"] = np.zeros(1)
+    sd["scale"] = np.zeros(5)
+    sd["encoder.0.bias"] = np.full(2, 7.0)
+    with pytest.raises(RuntimeError) as e:
+        m.load_state_dict(sd)
+    msg = str(e.value)
+    assert "missing key(s): head.weight" in msg and "unexpected key(s): extra.bias" in msg
+    assert "scale: shape (5,) in the state dict, (2,) in the model" in msg
+    for k, v in before.items():  # nothing was changed by the failed load
+        np.testing.assert_array_equal(m.state_dict()[k], v)
+    sd["scale"] = np.zeros(2)
+    result = m.load_state_dict(sd, strict=False)
+    assert result.missing_keys == ["head.weight"] and result.unexpected_keys == ["extra.bias"]
+    np.testing.assert_array_equal(m.encoder[0].bias.data, [7.0, 7.0])
+
+
+# --- init -----------------------------------------------------------------------------------------
+def test_uniform_init_reproducible_and_in_range():
+    a, b = nn.Parameter(np.empty((50, 40))), nn.Parameter(np.empty((50, 40)))
+    nn.init.uniform_(a, -0.3, 0.3, rng=np.random.default_rng(5))
+    nn.init.uniform_(b, -0.3, 0.3, rng=5)
+    np.testing.assert_array_equal(a.data, b.data)
+    assert a.data.min() >= -0.3 and a.data.max() <= 0.3 and a.data.max() - a.data.min() > 0.59
+    with pytest.raises(TypeError, match="rng"):
+        nn.init.uniform_(a, rng="seed")
+
+
+@pytest.mark.parametrize(
+    "fn, expected_std",
+    [
+        (lambda t: nn.init.xavier_uniform_(t, rng=0), math.sqrt(2 / (300 + 200))),
+        (lambda t: nn.init.xavier_normal_(t, gain=2.0, rng=0), 2 * math.sqrt(2 / (300 + 200))),
+        (lambda t: nn.init.kaiming_uniform_(t, nonlinearity="relu", rng=0), math.sqrt(2 / 200)),
+        (
+            lambda t: nn.init.kaiming_normal_(t, mode="fan_out", nonlinearity="relu", rng=0),
+            math.sqrt(2 / 300),
+        ),
+        (lambda t: nn.init.normal_(t, 0.0, 0.5, rng=0), 0.5),
+    ],
+)
+def test_scaled_initialisers_have_the_documented_std(fn, expected_std):
+    t = nn.Parameter(np.empty((300, 200)))  # fan_in 200, fan_out 300
+    fn(t)
+    assert abs(t.data.std() / expected_std - 1) < 0.02
+    assert abs(t.data.mean()) < 0.02 * expected_std * 10
+
+
+def test_init_fills_in_place_and_rejects_bad_input():
+    t = nn.Parameter(np.ones((2, 3)))
+    arr = t.data
+    nn.init.zeros_(t)
+    assert t.data is arr and not arr.any()
+    nn.init.constant_(t, 2.5)
+    assert np.all(arr == 2.5)
+    with pytest.raises(ValueError, match="at least 2 dimensions"):
+        nn.init.xavier_uniform_(nn.Parameter(np.ones(3)))
+    with pytest.raises(ValueError, match="a <= b"):
+        nn.init.uniform_(t, 1, 0)
+    assert nn.init.calculate_gain("tanh") == pytest.approx(5 / 3)
+
+
+# --- training end to end --------------------------------------------------------------------------
+def test_mlp_learns_xor_from_paper_init():
+    from autobp import optim
+
+    rng = np.random.default_rng(0)
+    net = nn.Sequential(nn.Linear(2, 2), nn.Sigmoid(), nn.Linear(2, 1), nn.Sigmoid())
+    for p in net.parameters():
+        nn.init.uniform_(p, -0.3, 0.3, rng)
+    x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    d = np.array([[0], [1], [1], [0]], dtype=float)
+    opt = optim.SGD(net.parameters(), lr=0.5, momentum=0.9)
+    for _ in range(2000):
+        opt.zero_grad()
+        F.sse_loss(net(x), d).backward()
+        opt.step()
+    y = net(x).data
+    assert np.all((y > 0.5) == (d > 0.5)), y.ravel()
+    assert F.sse_loss(y, d).item() < 0.01

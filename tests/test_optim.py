@@ -1,0 +1,229 @@
+"""optim: SGD (paper momentum, weight decay, paper decay), Adam, AdamW vs formulas written out here."""
+
+import numpy as np
+import pytest
+
+from autobp import Tensor, nn, optim
+
+
+def _grads(steps, shape=(3, 2), seed=0):
+    return list(np.random.default_rng(seed).standard_normal((steps,) + shape))
+
+
+def _run(opt_cls, grads, w0, **kw):
+    """Feed a fixed gradient sequence to an optimiser; return the weights after each step."""
+    p = nn.Parameter(w0.copy())
+    opt = opt_cls([p], **kw)
+    out = []
+    for g in grads:
+        p.grad = g.copy()
+        opt.step()
+        out.append(p.data.copy())
+    return out, opt, p
+
+
+W0 = np.random.default_rng(42).standard_normal((3, 2))
+
+
+# --- SGD --------------------------------------------------------------------------------------------
+def test_sgd_momentum_is_the_papers_equation_9_with_changing_lr_and_momentum():
+    grads = _grads(6)
+    schedule = [(0.005, 0.5)] * 3 + [(0.01, 0.9)] * 3  # the family-trees schedule, compressed
+    p = nn.Parameter(W0.copy())
+    opt = optim.SGD([p], lr=0.005, momentum=0.5)
+    w, dw = W0.copy(), np.zeros_like(W0)
+    for (eps, alpha), g in zip(schedule, grads):
+        opt.param_groups[0].update(lr=eps, momentum=alpha)
+        p.grad = g.copy()
+        opt.step()
+        dw = -eps * g + alpha * dw  # dw(t) = -eps dE/dw + alpha dw(t-1)
+        w = w + dw
+        np.testing.assert_allclose(p.data, w, rtol=1e-13, atol=1e-15)
+        np.testing.assert_allclose(opt.state[p]["delta"], dw, rtol=1e-13, atol=1e-15)
+
+
+def test_sgd_weight_decay_nesterov_and_paper_decay_formulas():
+    grads = _grads(5)
+    lr, mu, wd, decay = 0.1, 0.8, 0.01, 0.002
+    ws, _, _ = _run(optim.SGD, grads, W0, lr=lr, momentum=mu, weight_decay=wd, nesterov=True, decay=decay)
+    w, dw = W0.copy(), np.zeros_like(W0)
+    for g, got in zip(grads, ws):
+        g = g + wd * w  # L2 penalty gradient
+        dw = -lr * g + mu * dw
+        w = (w + (-lr * g + mu * dw)) * (1 - decay)  # Nesterov look-ahead, then w <- 0.998 w
+        np.testing.assert_allclose(got, w, rtol=1e-13)
+
+
+def test_paper_decay_alone_shrinks_every_weight_by_exactly_point_two_percent():
+    ws, _, _ = _run(optim.SGD, [np.zeros_like(W0)] * 3, W0, lr=0.1, decay=0.002)
+    np.testing.assert_allclose(ws[-1], W0 * 0.998**3, rtol=1e-14)
+
+
+def test_sgd_matches_torch_at_constant_lr_and_differs_as_documented_after_an_lr_change():
+    torch = pytest.importorskip("torch")
+    grads = _grads(6)
+    tp = torch.nn.Parameter(torch.tensor(W0.copy()))
+    topt = torch.optim.SGD([tp], lr=0.1, momentum=0.9, weight_decay=0.01)
+    p = nn.Parameter(W0.copy())
+    opt = optim.SGD([p], lr=0.1, momentum=0.9, weight_decay=0.01)
+    for i, g in enumerate(grads):
+        if i == 3:  # change lr: torch rescales the carried momentum by lr_new / lr_old, the paper does not
+            for o in (opt, topt):
+                o.param_groups[0]["lr"] = 0.05
+            ours_delta, torch_delta_prev = (
+                opt.state[p]["delta"],
+                -0.05 * topt.state[tp]["momentum_buffer"].numpy(),
+            )
+            np.testing.assert_allclose(torch_delta_prev, 0.5 * ours_delta, rtol=1e-12)
+        before = p.data.copy()
+        p.grad, tp.grad = g.copy(), torch.tensor(g.copy())
+        opt.step()
+        topt.step()
+        if i < 3:
+            np.testing.assert_allclose(p.data, tp.detach().numpy(), rtol=1e-12, atol=1e-14)
+        if i == 3:
+            gg = g + 0.01 * before
+            np.testing.assert_allclose(p.data - before, -0.05 * gg + 0.9 * ours_delta, rtol=1e-12)
+            assert not np.allclose(p.data, tp.detach().numpy())
+
+
+def test_sgd_skips_params_without_grad_and_zero_grad_clears():
+    a, b = nn.Parameter(np.ones(2)), nn.Parameter(np.ones(2))
+    opt = optim.SGD([a, b], lr=0.5, momentum=0.9, decay=0.1)
+    a.grad = np.array([1.0, 2.0])
+    opt.step()
+    np.testing.assert_allclose(a.data, (1 - 0.5 * np.array([1.0, 2.0])) * 0.9)
+    np.testing.assert_array_equal(b.data, [1.0, 1.0])  # no grad: no step and no decay
+    assert b not in opt.state
+    opt.zero_grad(set_to_none=False)
+    assert np.array_equal(a.grad, [0.0, 0.0]) and b.grad is None
+    opt.zero_grad()
+    assert a.grad is None
+
+
+def test_float32_parameters_stay_float32():
+    p = nn.Parameter(np.ones(3, dtype=np.float32))
+    for cls, kw in ((optim.SGD, {"lr": 0.1, "momentum": 0.9, "decay": 0.01}), (optim.AdamW, {})):
+        opt = cls([p], **kw)
+        p.grad = np.ones(3, dtype=np.float32)
+        opt.step()
+        assert p.data.dtype == np.float32
+
+
+def test_bad_optimizer_arguments_fail_clearly():
+    p = nn.Parameter(np.ones(2))
+    with pytest.raises(ValueError, match="empty"):
+        optim.SGD([], lr=0.1)
+    with pytest.raises(ValueError, match="lr must be >= 0"):
+        optim.SGD([p], lr=-1)
+    with pytest.raises(ValueError, match="decay"):
+        optim.SGD([p], lr=0.1, decay=1.5)
+    with pytest.raises(ValueError, match="nesterov"):
+        optim.SGD([p], lr=0.1, nesterov=True)
+    with pytest.raises(TypeError, match="not a Tensor"):
+        optim.SGD([np.ones(2)], lr=0.1)
+    with pytest.raises(ValueError, match="more than one"):
+        optim.SGD([p, p], lr=0.1)
+    with pytest.raises(ValueError, match="not a leaf"):
+        optim.SGD([p * 2], lr=0.1)
+    with pytest.raises(ValueError, match="betas"):
+        optim.Adam([p], betas=(0.9, 1.0))
+    with pytest.raises(TypeError, match="unknown hyper-parameter"):
+        optim.SGD([{"params": [p], "momentom": 0.9}], lr=0.1)
+
+
+def test_param_groups_have_their_own_hyperparameters():
+    a, b = nn.Parameter(np.ones(2)), nn.Parameter(np.ones(2))
+    opt = optim.SGD([{"params": [a]}, {"params": [b], "lr": 0.5, "decay": 0.5}], lr=0.1)
+    a.grad = b.grad = np.ones(2)
+    opt.step()
+    np.testing.assert_allclose(a.data, [0.9, 0.9])
+    np.testing.assert_allclose(b.data, [0.25, 0.25])
+
+
+# --- Adam / AdamW -----------------------------------------------------------------------------------
+def _adam_reference(grads, w, lr, b1, b2, eps, wd, decoupled, amsgrad=False):
+    m, v, vmax, out = np.zeros_like(w), np.zeros_like(w), np.zeros_like(w), []
+    for t, g in enumerate(grads, start=1):
+        if decoupled:
+            w = w * (1 - lr * wd)
+        else:
+            g = g + wd * w
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g**2
+        vmax = np.maximum(vmax, v)
+        m_hat = m / (1 - b1**t)
+        v_hat = (vmax if amsgrad else v) / (1 - b2**t)
+        w = w - lr * m_hat / (np.sqrt(v_hat) + eps)
+        out.append(w)
+    return out
+
+
+@pytest.mark.parametrize("amsgrad", [False, True])
+@pytest.mark.parametrize("cls, decoupled", [(optim.Adam, False), (optim.AdamW, True)])
+def test_adam_and_adamw_match_the_update_formulas(cls, decoupled, amsgrad):
+    grads = _grads(7)
+    kw = {"lr": 0.01, "betas": (0.8, 0.95), "eps": 1e-6, "weight_decay": 0.1, "amsgrad": amsgrad}
+    ws, opt, p = _run(cls, grads, W0, **kw)
+    ref = _adam_reference(grads, W0.copy(), 0.01, 0.8, 0.95, 1e-6, 0.1, decoupled, amsgrad)
+    for got, want in zip(ws, ref):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
+    assert opt.state[p]["step"] == 7
+
+
+@pytest.mark.parametrize("name", ["Adam", "AdamW"])
+def test_adam_and_adamw_match_torch(name):
+    torch = pytest.importorskip("torch")
+    grads = _grads(8)
+    tp = torch.nn.Parameter(torch.tensor(W0.copy()))
+    topt = getattr(torch.optim, name)([tp], lr=0.05, weight_decay=0.05, amsgrad=True)
+    ws, _, _ = _run(getattr(optim, name), grads, W0, lr=0.05, weight_decay=0.05, amsgrad=True)
+    for g, got in zip(grads, ws):
+        tp.grad = torch.tensor(g.copy())
+        topt.step()
+        np.testing.assert_allclose(got, tp.detach().numpy(), rtol=1e-10, atol=1e-13)
+
+
+# --- resuming ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "cls, kw", [(optim.SGD, {"lr": 0.1, "momentum": 0.9}), (optim.Adam, {"lr": 0.01, "amsgrad": True})]
+)
+def test_state_dict_resume_continues_exactly(cls, kw):
+    grads = _grads(6)
+    full, _, _ = _run(cls, grads, W0, **kw)
+    first, opt, p = _run(cls, grads[:3], W0, **kw)
+    sd = opt.state_dict()
+    opt.state[p].clear()  # the saved copy must not depend on the live state
+    q = nn.Parameter(first[-1].copy())
+    resumed = cls([q], **{**kw, "lr": 123.0})
+    resumed.load_state_dict(sd)
+    assert resumed.param_groups[0]["lr"] == kw["lr"]
+    for g, want in zip(grads[3:], full[3:]):
+        q.grad = g.copy()
+        resumed.step()
+        np.testing.assert_allclose(q.data, want, rtol=1e-13)
+
+
+def test_load_state_dict_rejects_a_different_layout():
+    a, b = nn.Parameter(np.ones(2)), nn.Parameter(np.ones(3))
+    opt = optim.SGD([a], lr=0.1, momentum=0.9)
+    a.grad = np.ones(2)
+    opt.step()
+    with pytest.raises(ValueError, match="group 0 has 1 params saved, 2 here"):
+        optim.SGD([a, b], lr=0.1).load_state_dict(opt.state_dict())
+    with pytest.raises(ValueError, match=r"shape \(2,\).*\(3,\)"):
+        optim.SGD([b], lr=0.1).load_state_dict(opt.state_dict())
+
+
+def test_optimizer_trains_a_module_through_the_engine():
+    net = nn.Linear(3, 1, rng=0)
+    x = np.random.default_rng(1).standard_normal((20, 3))
+    y = x @ np.array([[1.0], [-2.0], [0.5]]) + 0.3
+    opt = optim.Adam(net.parameters(), lr=0.1)
+    for _ in range(300):
+        opt.zero_grad()
+        loss = ((net(x) - Tensor(y)) ** 2).mean()
+        loss.backward()
+        opt.step()
+    np.testing.assert_allclose(net.weight.data, [[1.0, -2.0, 0.5]], atol=1e-3)
+    np.testing.assert_allclose(net.bias.data, [0.3], atol=1e-3)
