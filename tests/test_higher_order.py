@@ -1,0 +1,113 @@
+"""Second derivatives (create_graph=True) against finite differences of first derivatives."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import autobp
+from autobp import Tensor
+from autobp._numeric import numerical_gradients
+from autobp.testing import arrays
+
+
+def first_grads(fn, arrays_, w, create_graph):
+    xs = [Tensor(np.array(a, dtype=np.float64), requires_grad=True) for a in arrays_]
+    y = (fn(*xs) * w).sum()
+    return xs, autobp.grad(y, xs, create_graph=create_graph, allow_unused=True)
+
+
+def check_second(fn, *arrays_, seed=0, rtol=1e-4, atol=1e-5):
+    """d/dx [ v . grad f(x) ] by create_graph, compared with central differences of grad f."""
+    rng = np.random.default_rng(seed)
+    out = fn(*(Tensor(a) for a in arrays_))
+    w = rng.standard_normal(out.shape)
+    vs = [rng.standard_normal(np.shape(a)) for a in arrays_]
+    xs, gs = first_grads(fn, arrays_, w, create_graph=True)
+    total = sum((g * v).sum() for g, v in zip(gs, vs) if g is not None and g.requires_grad)
+    if not isinstance(total, Tensor):
+        analytic = [np.zeros(np.shape(a)) for a in arrays_]
+    else:
+        analytic = [
+            np.zeros(x.shape) if h is None else h.data
+            for x, h in zip(xs, autobp.grad(total, xs, allow_unused=True))
+        ]
+
+    def directional(*vals):
+        _, g1 = first_grads(fn, vals, w, create_graph=False)
+        return sum(float(np.sum(g.data * v)) for g, v in zip(g1, vs) if g is not None)
+
+    numeric = numerical_gradients(directional, arrays_, eps=1e-5)
+    for i, (a, n) in enumerate(zip(analytic, numeric)):
+        np.testing.assert_allclose(a, n, rtol=rtol, atol=atol, err_msg=f"input {i}")
+
+
+rng = np.random.default_rng(7)
+X34 = rng.standard_normal((3, 4))
+W42 = rng.standard_normal((4, 2))
+POS = rng.uniform(0.5, 2.0, (3, 4))
+
+COMPOSITIONS = {
+    "tanh_cubed": (lambda x: x.tanh() ** 3, [X34]),
+    "sigmoid_matmul_sum": (lambda x, w: (x @ w).sigmoid().sum(), [X34, W42]),
+    "log_softmax_index": (lambda x: x.log_softmax(axis=1)[np.arange(3), np.array([0, 2, 3])], [X34]),
+    "softmax": (lambda x: x.softmax(axis=0) * x, [X34]),
+    "logsumexp": (lambda x: x.logsumexp(axis=1) ** 2, [X34]),
+    "exp_log_sqrt": (lambda x: (x.log() + x.exp()).sqrt() * x.log(), [POS]),
+    "div_pow": (lambda x, y: x / y + x**y, [POS, POS.T.copy().T[::-1]]),
+    "pow_scalar": (lambda x: x**3.5 + x**-1, [POS]),
+    "broadcast_mean": (lambda x, w: (x[:, :2] * w.sum(0)).mean(axis=0) ** 2, [X34, W42]),
+    "max_min": (lambda x: x.max(axis=1) * x.min() + x.sum(), [X34]),
+    "concat_stack": (
+        lambda x: autobp.stack([x, x * x]).sum(0) * autobp.concatenate([x, x], 1)[:, 1:5],
+        [X34],
+    ),
+    "where_maximum": (lambda x: autobp.where(X34 > 0, x * x, x**3) + autobp.maximum(x, 0.1) * x, [X34]),
+    "relu_abs_clip": (lambda x: x.relu() * x + x.abs() * x + x.clip(-0.5, 0.5) * x, [X34]),
+    "reshape_transpose": (lambda x: x.reshape(2, 6).T.reshape(3, 4) * x, [X34]),
+    "batched_matmul": (
+        lambda a, b: (a @ b).tanh(),
+        [rng.standard_normal((2, 3, 4)), rng.standard_normal((4, 2))],
+    ),
+    "vector_matmul": (lambda a, b: (a @ b) ** 2, [rng.standard_normal(4), rng.standard_normal((2, 4, 3))]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(COMPOSITIONS))
+def test_second_derivatives_match_finite_differences(name):
+    fn, args = COMPOSITIONS[name]
+    check_second(fn, *args)
+
+
+@given(arrays(lo=-2, hi=2), st.sampled_from(["tanh", "sigmoid", "exp", "neg"]))
+def test_second_derivative_of_unary_ops(a, op):
+    check_second(lambda x: getattr(x, op)() if op != "neg" else -x * x, a)
+
+
+def test_hessian_vector_product_of_a_quadratic_is_exact():
+    A = rng.standard_normal((4, 4))
+    A = A + A.T
+    v = rng.standard_normal(4)
+    x = Tensor(rng.standard_normal(4), requires_grad=True)
+    f = 0.5 * (x @ (Tensor(A) @ x))
+    (g,) = autobp.grad(f, x, create_graph=True)
+    np.testing.assert_allclose(g.data, A @ x.data)
+    (hv,) = autobp.grad((g * v).sum(), x)
+    np.testing.assert_allclose(hv.data, A @ v)
+
+
+def test_third_derivative():
+    x = Tensor(0.7, requires_grad=True)
+    y = x.tanh()
+    (d1,) = autobp.grad(y, x, create_graph=True)
+    (d2,) = autobp.grad(d1, x, create_graph=True)
+    (d3,) = autobp.grad(d2, x)
+    t = np.tanh(0.7)
+    np.testing.assert_allclose(d3.item(), -2 * (1 - t**2) * (1 - 3 * t**2), rtol=1e-10)
+
+
+def test_backward_with_create_graph_keeps_grad_an_ndarray():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    (x**3).sum().backward(create_graph=True)
+    assert isinstance(x.grad, np.ndarray)
+    np.testing.assert_array_equal(x.grad, [3, 12])
