@@ -1,5 +1,6 @@
 """autobp: reverse-mode automatic differentiation on numpy, after Rumelhart, Hinton & Williams."""
 
+from . import graph
 from ._graph import GraphReleasedError, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd import grad
 from .ops import (
@@ -23,9 +24,12 @@ from .ops import (
 )
 from .tensor import Tensor, tensor
 from .value import Value
+from .viz import draw
 
 __all__ = [
     "Value",
+    "draw",
+    "graph",
     "Tensor",
     "tensor",
     "grad",
