@@ -93,6 +93,6 @@ def test_softmax_family(case):
 
 @given(arrays(shapes(max_dims=2, max_side=3)))
 def test_elementwise(a):
-    for name in ("tanh", "sigmoid", "exp"):
-        compare(lambda x: getattr(x, name)(), np.vectorize(lambda v: getattr(v, name)(), otypes=[object]), a)
-    compare(lambda x: x.relu(), np.vectorize(lambda v: v.relu(), otypes=[object]), a)
+    for name in ("tanh", "sigmoid", "exp", "relu"):
+        method = np.vectorize(lambda v, n=name: getattr(v, n)(), otypes=[object])
+        compare(lambda x, n=name: getattr(x, n)(), method, a)
