@@ -259,3 +259,140 @@ def test_mlp_learns_xor_from_paper_init():
     y = net(x).data
     assert np.all((y > 0.5) == (d > 0.5)), y.ravel()
     assert F.sse_loss(y, d).item() < 0.01
+
+
+# --- losses -----------------------------------------------------------------------------------------
+def _input_grad_vs_fd(loss_fn, x, rtol=1e-5, atol=1e-7):
+    xt = Tensor(x, requires_grad=True)
+    loss_fn(xt).backward()
+
+    def scalar(v):
+        with autobp.no_grad():
+            return loss_fn(Tensor(v)).item()
+
+    (numeric,) = numerical_gradients(scalar, [x])
+    np.testing.assert_allclose(xt.grad, numeric, rtol=rtol, atol=atol)
+
+
+_vectors = st.integers(1, 6).flatmap(
+    lambda n: st.tuples(arrays((n,), lo=0.02, hi=0.98), arrays((n,), lo=0, hi=1))
+)
+
+
+@given(_vectors, st.sampled_from(["mean", "sum", "none"]))
+def test_sse_mse_bce_match_formulas_and_finite_differences(pair, reduction):
+    y, d = pair
+    red = {"mean": np.mean, "sum": np.sum, "none": lambda a: a}[reduction]
+    cases = [
+        (lambda t: F.sse_loss(t, d, reduction=reduction), 0.5 * (y - d) ** 2),
+        (lambda t: F.mse_loss(t, d, reduction=reduction), (y - d) ** 2),
+        (
+            lambda t: F.binary_cross_entropy(t, d, reduction=reduction),
+            -(d * np.log(y) + (1 - d) * np.log(1 - y)),
+        ),
+    ]
+    for fn, elementwise in cases:
+        np.testing.assert_allclose(fn(Tensor(y)).data, red(elementwise), rtol=1e-12)
+        _input_grad_vs_fd(lambda t, fn=fn: fn(t).sum(), y)
+
+
+def test_sse_tolerance_is_the_papers_margin():
+    y = np.array([0.95, 0.8, 0.7, 0.05, 0.2, 0.5])
+    d = np.array([1.0, 1.0, 1.0, 0.0, 0.0, 0.0])
+    # on units: nothing at or above 0.8, else 1/2 (0.8 - y)^2
+    # off units: nothing at or below 0.2, else 1/2 (y - 0.2)^2
+    expected = [0.0, 0.0, 0.5 * 0.1**2, 0.0, 0.0, 0.5 * 0.3**2]
+    np.testing.assert_allclose(F.sse_loss(y, d, tolerance=0.2, reduction="none").data, expected, atol=1e-15)
+    assert F.sse_loss(y, d, tolerance=0.2).item() == pytest.approx(sum(expected))
+    assert F.sse_loss(y, d, tolerance=0.0).item() == pytest.approx(0.5 * np.sum((y - d) ** 2))
+    with pytest.raises(ValueError, match="targets of exactly 0 or 1"):
+        F.sse_loss(y, np.full(6, 0.5), tolerance=0.2)
+    with pytest.raises(ValueError, match="tolerance"):
+        F.sse_loss(y, d, tolerance=0.6)
+
+
+@given(arrays((6,), lo=0.0, hi=1.0), st.lists(st.booleans(), min_size=6, max_size=6))
+def test_sse_tolerance_gradient_matches_finite_differences(y, on):
+    d = np.array(on, dtype=float)
+    y = np.where(np.abs(y - 0.8) < 1e-3, 0.5, np.where(np.abs(y - 0.2) < 1e-3, 0.5, y))  # off the edges
+    _input_grad_vs_fd(lambda t: F.sse_loss(t, d, tolerance=0.2), y)
+
+
+@given(arrays(st.tuples(st.integers(1, 4), st.integers(2, 5)), lo=-5, hi=5), st.data())
+def test_logit_losses_match_formulas_and_finite_differences(x, data):
+    n, c = x.shape
+    t_bin = data.draw(arrays(x.shape, lo=0, hi=1))
+    labels = np.array(data.draw(st.lists(st.integers(0, c - 1), min_size=n, max_size=n)))
+    sig = 1 / (1 + np.exp(-x))
+    bce = -(t_bin * np.log(sig) + (1 - t_bin) * np.log(1 - sig))
+    np.testing.assert_allclose(F.binary_cross_entropy_with_logits(x, t_bin).item(), bce.mean(), rtol=1e-10)
+    logp = x - np.log(np.exp(x).sum(axis=1, keepdims=True))
+    np.testing.assert_allclose(
+        F.cross_entropy(x, labels).item(), -logp[np.arange(n), labels].mean(), rtol=1e-10
+    )
+    _input_grad_vs_fd(lambda t: F.binary_cross_entropy_with_logits(t, t_bin, reduction="sum"), x)
+    _input_grad_vs_fd(lambda t: F.cross_entropy(t, labels, reduction="sum"), x)
+    probs = np.exp(logp)
+    _input_grad_vs_fd(lambda t: F.cross_entropy(t, probs), x)
+
+
+def test_logit_losses_are_stable_at_extreme_logits():
+    x = Tensor(np.array([[1000.0, -1000.0, 0.0]]), requires_grad=True)
+    loss = F.binary_cross_entropy_with_logits(x, np.array([[0.0, 1.0, 1.0]]), reduction="sum")
+    loss.backward()
+    assert loss.item() == pytest.approx(2000 + np.log(2))
+    np.testing.assert_allclose(x.grad, [[1.0, -1.0, -0.5]])  # sigmoid(x) - t, exact at x = 0 too
+    x.grad = None
+    ce = F.cross_entropy(x, np.array([1]))
+    ce.backward()
+    assert ce.item() == pytest.approx(2000)
+    np.testing.assert_allclose(x.grad, [[1.0, -1.0, 0.0]], atol=1e-12)
+    p = F.binary_cross_entropy(np.array([0.0, 1.0]), np.array([1.0, 1.0]), reduction="none")
+    np.testing.assert_allclose(p.data, [100.0, 0.0])  # log floored at -100, as PyTorch
+
+
+def test_losses_match_torch():
+    torch = pytest.importorskip("torch")
+    tf = torch.nn.functional
+    rng = np.random.default_rng(3)
+    x, t, labels = rng.standard_normal((4, 3)), rng.uniform(0, 1, (4, 3)), np.array([0, 2, 1, 2])
+    pw = np.array([0.5, 2.0, 1.0])
+    pairs = [
+        (lambda a: F.mse_loss(a, t), lambda a: tf.mse_loss(a, torch.tensor(t))),
+        (
+            lambda a: F.binary_cross_entropy(a.sigmoid(), t, reduction="sum"),
+            lambda a: tf.binary_cross_entropy(a.sigmoid(), torch.tensor(t), reduction="sum"),
+        ),
+        (
+            lambda a: F.binary_cross_entropy_with_logits(a, t, pos_weight=pw),
+            lambda a: tf.binary_cross_entropy_with_logits(a, torch.tensor(t), pos_weight=torch.tensor(pw)),
+        ),
+        (lambda a: F.cross_entropy(a, labels), lambda a: tf.cross_entropy(a, torch.tensor(labels))),
+        (
+            lambda a: F.cross_entropy(a, t / t.sum(1, keepdims=True), reduction="sum"),
+            lambda a: tf.cross_entropy(a, torch.tensor(t / t.sum(1, keepdims=True)), reduction="sum"),
+        ),
+    ]
+    for ours, theirs in pairs:
+        a, b = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+        la, lb = ours(a), theirs(b)
+        la.backward()
+        lb.backward()
+        np.testing.assert_allclose(la.item(), lb.item(), rtol=1e-12)
+        np.testing.assert_allclose(a.grad, b.grad.numpy(), rtol=1e-10, atol=1e-14)
+
+
+def test_losses_reject_bad_arguments_clearly():
+    x = np.zeros((2, 3))
+    with pytest.raises(ValueError, match=r"input shape \(2, 3\) and target shape \(3,\)"):
+        F.mse_loss(x, np.zeros(3))
+    with pytest.raises(ValueError, match="reduction must be one of"):
+        F.sse_loss(x, x, reduction="avg")
+    with pytest.raises(ValueError, match="probabilities in"):
+        F.binary_cross_entropy(x + 2, x)
+    with pytest.raises(ValueError, match=r"targets must be in \[0, 3\)"):
+        F.cross_entropy(x, np.array([0, 3]))
+    with pytest.raises(TypeError, match="integer class indices"):
+        F.cross_entropy(x, np.array(["a", "b"]))
+    with pytest.raises(ValueError, match=r"need targets of shape \(2,\)"):
+        F.cross_entropy(x, np.array([0]))
