@@ -1,8 +1,10 @@
 """autobp: reverse-mode automatic differentiation on numpy, after Rumelhart, Hinton & Williams."""
 
-from . import graph
+from . import functional, graph
 from ._graph import GraphReleasedError, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd import grad
+from .function import Function, FunctionCtx
+from .gradcheck import GradcheckError, NonDifferentiableWarning, gradcheck, gradgradcheck
 from .ops import (
     concatenate,
     exp,
@@ -28,6 +30,13 @@ from .viz import draw
 
 __all__ = [
     "Value",
+    "Function",
+    "FunctionCtx",
+    "functional",
+    "gradcheck",
+    "gradgradcheck",
+    "GradcheckError",
+    "NonDifferentiableWarning",
     "draw",
     "graph",
     "Tensor",

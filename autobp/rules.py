@@ -244,3 +244,9 @@ def _concatenate(F, g, out, xs, ctx, need):
 def _stack(F, g, out, xs, ctx, need):
     lead = (slice(None),) * ctx
     return tuple(g[lead + (i,)] for i in range(len(xs)))
+
+
+# --- custom ops --------------------------------------------------------------
+@rule("function")  # ctx = the FunctionCtx of an autobp.Function (function.py runs its backward)
+def _function(F, g, out, xs, ctx, need):
+    return ctx._vjp(g, need)

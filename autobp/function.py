@@ -1,0 +1,249 @@
+"""Custom differentiable ops: subclass ``Function``, write forward in numpy and backward in autobp ops.
+
+Every custom op is one graph node with op name ``"function"``; its ``_ctx`` is the
+``FunctionCtx`` and the one rule in ``rules.py`` hands the output gradient back to
+``backward``. A forward that returns several arrays gets one hidden node holding
+them all, flattened and joined; each output is a slice of it reshaped (ordinary
+getitem/reshape nodes), so gradients of all outputs meet in one ``backward`` call.
+"""
+
+from __future__ import annotations
+
+from numbers import Real
+from typing import Any
+
+import numpy as np
+
+from ._graph import enable_grad, no_grad
+from .tensor import Tensor
+from .value import Value
+
+
+class FunctionCtx:
+    """What ``forward`` leaves for ``backward``: saved arrays, ``needs_input_grad``, your attributes."""
+
+    def __init__(self, fn: type, args: tuple) -> None:
+        self.needs_input_grad = tuple(isinstance(a, (Tensor, Value)) and a.requires_grad for a in args)
+        self._fn = fn
+        self._saved: tuple = ()
+        self._saved_nodes: tuple = ()
+        self._inputs: tuple = ()  # (position, shape, dtype) of each Tensor argument
+        self._outputs: list = []  # (start, stop, shape, dtype) per output; None when not differentiable
+        self._positions: list = []  # Value arguments' positions (scalar ops only)
+        self._multi = False
+        self._nargs = len(args)
+
+    def save_for_backward(self, *arrays: Any) -> None:
+        """Keep inputs, outputs or other arrays for ``backward`` (read them back as ``saved_tensors``)."""
+        self._saved = arrays
+
+    @property
+    def saved_tensors(self) -> tuple:
+        """The saved arrays as Tensors: saved inputs and outputs are the graph nodes themselves,
+        so a ``backward`` written with autobp ops can be differentiated again (``create_graph``)."""
+        return self._saved_nodes
+
+    def _vjp(self, g: Any, need: Any) -> tuple:
+        """The rule: run ``backward`` on the output gradient(s) and check what it returns."""
+        name = self._fn.__name__
+        if self._inputs is None:  # scalar (Value) op: plain floats in and out
+            res = _as_tuple(self._fn.backward(self, g), self._nargs, name)
+            return tuple(_scalar_grad(res[i], name, i) for i in self._positions)
+        graph = isinstance(g, Tensor)
+        grads = self._split(g) if self._multi else [g]
+        if not graph:
+            grads = [None if x is None else Tensor._const(x) for x in grads]
+        with enable_grad() if graph else no_grad():
+            res = _as_tuple(self._fn.backward(self, *grads), self._nargs, name)
+        tensor_pos = {p for p, _, _ in self._inputs}
+        for i, r in enumerate(res):
+            if r is not None and i not in tensor_pos:
+                raise TypeError(
+                    f"{name}.backward returned a gradient for input {i}, which is not a Tensor "
+                    f"(a {type(r).__name__} argument); return None for it"
+                )
+        out = []
+        for k, (i, shape, dtype) in enumerate(self._inputs):
+            r = res[i]
+            if r is None or not need[k]:
+                out.append(None)
+                continue
+            arr = r.data if isinstance(r, Tensor) else _numeric_array(r, name, i)
+            if arr.shape != shape:
+                raise ValueError(
+                    f"{name}.backward: the gradient for input {i} has shape {arr.shape}, but input {i} "
+                    f"has shape {shape}; return a gradient of exactly the input's shape "
+                    "(autobp never broadcasts or sums a custom gradient to fit)"
+                )
+            if graph:
+                r = r if isinstance(r, Tensor) else Tensor._const(arr)
+                out.append(r if r.dtype == dtype else r.astype(dtype))
+            else:
+                out.append(arr if arr.dtype == dtype else arr.astype(dtype))
+        return tuple(out)
+
+    def _split(self, g: Any) -> list:
+        """The flat gradient of the hidden node, cut back into one gradient per output."""
+        grads = []
+        for spec in self._outputs:
+            if spec is None:
+                grads.append(None)
+                continue
+            start, stop, shape, dtype = spec
+            part = g[start:stop].reshape(shape)
+            grads.append(part if part.dtype == dtype else part.astype(dtype))
+        return grads
+
+
+class Function:
+    """Base class of a custom op: a numpy ``forward`` and an autobp ``backward``.
+
+    >>> class Cube(Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         ctx.save_for_backward(x)
+    ...         return x**3
+    ...     @staticmethod
+    ...     def backward(ctx, grad):
+    ...         (x,) = ctx.saved_tensors
+    ...         return grad * 3 * x**2
+    >>> Cube.apply(Tensor([2.0])).data
+    array([8.])
+
+    ``forward(ctx, *args)`` receives each Tensor argument as its ndarray (other
+    arguments as they are) and returns an ndarray or a tuple of them.
+    ``backward(ctx, *grads)`` receives one gradient Tensor per output (None for
+    integer outputs) and returns one gradient per argument (Tensor, ndarray or
+    None; None for non-Tensor arguments). With ``Value`` arguments both work on
+    Python floats instead (one output).
+    """
+
+    @staticmethod
+    def forward(ctx: FunctionCtx, *args: Any) -> Any:
+        raise NotImplementedError("subclasses of autobp.Function must define forward(ctx, *args)")
+
+    @staticmethod
+    def backward(ctx: FunctionCtx, *grads: Any) -> Any:
+        raise NotImplementedError("subclasses of autobp.Function must define backward(ctx, *grads)")
+
+    @classmethod
+    def apply(cls, *args: Any) -> Any:
+        """Run the op on ``args``, recording one node so gradients flow through ``backward``."""
+        if any(isinstance(a, Value) for a in args):
+            if any(isinstance(a, Tensor) for a in args):
+                raise TypeError(f"{cls.__name__}.apply: cannot mix Value and Tensor arguments")
+            return _apply_scalar(cls, args)
+        ctx = FunctionCtx(cls, args)
+        raw = [a.data if isinstance(a, Tensor) else a for a in args]
+        with no_grad():
+            result = cls.forward(ctx, *raw)
+        multi = isinstance(result, tuple)
+        arrays = [_output_array(r, cls.__name__, k) for k, r in enumerate(result if multi else (result,))]
+        ctx._inputs = tuple((i, a.shape, a.dtype) for i, a in enumerate(args) if isinstance(a, Tensor))
+        parents = tuple(a for a in args if isinstance(a, Tensor))
+        outs = _outputs(ctx, parents, arrays, multi)
+        by_id = {id(a.data): a for a in parents}
+        by_id.update({id(arr): t for arr, t in zip(arrays, outs)})
+        ctx._saved_nodes = tuple(_saved_node(s, by_id) for s in ctx._saved)
+        return tuple(outs) if multi else outs[0]
+
+
+def _outputs(ctx: FunctionCtx, parents: tuple, arrays: list, multi: bool) -> list:
+    """One Tensor per forward result; several float results share a hidden packed node."""
+    if not multi:
+        node = Tensor._make(arrays[0], parents, "function", ctx)
+        if arrays[0].dtype.kind != "f" and node.requires_grad:
+            node = Tensor._const(arrays[0])
+        if not node.requires_grad:
+            node._ctx = None
+        return [node]
+    floats = [a for a in arrays if a.dtype.kind == "f"]
+    if not floats:
+        return [Tensor._const(a) for a in arrays]
+    packed = np.concatenate([a.reshape(-1) for a in floats]).astype(np.result_type(*floats), copy=False)
+    hidden = Tensor._make(packed, parents, "function", ctx)
+    if not hidden.requires_grad:
+        return [Tensor._const(a) for a in arrays]
+    ctx._multi = True
+    outs, start = [], 0
+    for a in arrays:
+        if a.dtype.kind != "f":
+            ctx._outputs.append(None)
+            outs.append(Tensor._const(a))
+            continue
+        stop = start + a.size
+        ctx._outputs.append((start, stop, a.shape, a.dtype))
+        t = hidden[start:stop].reshape(a.shape)
+        outs.append(t if t.dtype == a.dtype else t.astype(a.dtype))
+        start = stop
+    return outs
+
+
+def _saved_node(s: Any, by_id: dict) -> Any:
+    if s is None or isinstance(s, Tensor):
+        return s
+    node = by_id.get(id(s))
+    return node if node is not None else Tensor._const(np.asarray(s))
+
+
+def _apply_scalar(cls: type, args: tuple) -> Value:
+    """``Function.apply`` on Values: forward and backward see floats; one output."""
+    ctx = FunctionCtx(cls, args)
+    ctx._inputs = None
+    ctx._positions = [i for i, a in enumerate(args) if isinstance(a, Value)]
+    raw = [a.data if isinstance(a, Value) else a for a in args]
+    result = cls.forward(ctx, *raw)
+    if isinstance(result, tuple) or not isinstance(result, Real) or isinstance(result, bool):
+        raise TypeError(
+            f"{cls.__name__}.forward on Values must return one real number, got {type(result).__name__}"
+        )
+    ctx._saved_nodes = tuple(ctx._saved)
+    parents = tuple(args[i] for i in ctx._positions)
+    return Value(float(result), parents, "function", "", ctx)
+
+
+def _as_tuple(res: Any, nargs: int, name: str) -> tuple:
+    if not isinstance(res, (tuple, list)):
+        res = (res,)
+    if len(res) != nargs:
+        raise TypeError(
+            f"{name}.backward returned {len(res)} gradient(s), but forward took {nargs} input(s); "
+            "return one gradient per input (None for inputs that need none)"
+        )
+    return tuple(res)
+
+
+def _numeric_array(r: Any, name: str, i: int) -> np.ndarray:
+    arr = np.asarray(r)
+    if arr.dtype.kind not in "fiub":
+        raise TypeError(
+            f"{name}.backward: the gradient for input {i} is a {type(r).__name__} "
+            f"(dtype {arr.dtype}); return a Tensor, an ndarray or None"
+        )
+    return arr
+
+
+def _scalar_grad(r: Any, name: str, i: int) -> float | None:
+    if r is None:
+        return None
+    if isinstance(r, Real) and not isinstance(r, bool):
+        return float(r)
+    if isinstance(r, np.ndarray) and r.size == 1:
+        return float(r)
+    raise TypeError(f"{name}.backward on Values must return numbers, got {type(r).__name__} for input {i}")
+
+
+def _output_array(r: Any, name: str, k: int) -> np.ndarray:
+    if isinstance(r, np.generic):
+        r = np.asarray(r)
+    if not isinstance(r, np.ndarray):
+        hint = ""
+        if isinstance(r, Tensor):
+            hint = " (forward works on ndarrays: compute with numpy, or return .data)"
+        raise TypeError(
+            f"{name}.forward must return an ndarray or a tuple of ndarrays, but output {k} is a "
+            f"{type(r).__name__}{hint}"
+        )
+    if r.dtype.kind not in "fiub":
+        raise TypeError(f"{name}.forward: output {k} has unsupported dtype {r.dtype} (real floats only)")
+    return r

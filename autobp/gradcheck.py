@@ -1,0 +1,506 @@
+"""gradcheck / gradgradcheck: analytical Jacobians against central differences, with reports to act on.
+
+The analytical side is ``functional.jacobian`` (or one vjp per random direction in
+``fast_mode``); the numerical side perturbs one input element at a time in float64.
+Entries whose one-sided differences disagree are kinks and are reported as such.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from . import functional
+from ._engine import run_backward
+from .autograd import grad
+from .tensor import Tensor
+from .value import Value
+
+_SHOWN = 5  # worst entries listed per (output, input) pair
+
+
+class GradcheckError(RuntimeError):
+    """gradcheck found derivatives that differ; ``mismatches`` lists the failing Jacobian entries."""
+
+    def __init__(self, report: str, mismatches: list | None = None) -> None:
+        super().__init__(report)
+        self.report = report
+        self.mismatches = list(mismatches or [])
+
+
+class NonDifferentiableWarning(UserWarning):
+    """gradcheck met a kink (one-sided derivatives differ) and accepted the analytical value there."""
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """One Jacobian entry d output[output_index] / d input[input_index] (indices into fn's args/results)."""
+
+    output: int
+    input: int
+    output_index: tuple
+    input_index: tuple
+    analytical: float
+    numerical: float
+    one_sided: tuple  # (forward, backward) difference quotients
+    kink: bool
+
+    @property
+    def abs_error(self) -> float:
+        return abs(self.analytical - self.numerical)
+
+    @property
+    def rel_error(self) -> float:
+        return self.abs_error / abs(self.numerical) if self.numerical else float("inf")
+
+
+def _items(out: Any) -> list:
+    return list(out) if isinstance(out, (tuple, list)) else [out]
+
+
+def _raw(out: Any) -> list:
+    """fn's results as float64 arrays, None for results that are not floats."""
+    res = []
+    for o in _items(out):
+        arr = np.asarray(o.data if isinstance(o, (Tensor, Value)) else o)
+        res.append(np.array(arr, dtype=np.float64) if arr.dtype.kind == "f" else None)
+    return res
+
+
+class _Problem:
+    """``fn`` and its arguments: which are differentiated, and how to call fn on perturbed copies."""
+
+    def __init__(self, fn: Callable[..., Any], args: tuple, who: str, eps: float) -> None:
+        self.fn, self.args, self.who = fn, args, who
+        self.scalar = any(isinstance(a, Value) for a in args)
+        self.diff = [
+            i
+            for i, a in enumerate(args)
+            if isinstance(a, Value) or (isinstance(a, Tensor) and a.requires_grad)
+        ]
+        if not self.diff:
+            raise ValueError(f"{who}: no input requires grad; give the inputs to check requires_grad=True")
+        raw = [np.asarray(args[i].data) for i in self.diff]
+        self.dtypes = [r.dtype for r in raw]
+        self.base = [np.array(r, dtype=np.float64) for r in raw]
+        self.low_precision = any(d.itemsize < 8 for d in self.dtypes)
+        self.upcast = self.low_precision and self._accepts_float64()
+        self.eps = max(eps, 1e-3) if self.low_precision and not self.upcast else eps
+        native = self.low_precision and not self.upcast
+        self.x0 = [b.astype(d if native else np.float64) for b, d in zip(self.base, self.dtypes)]
+        self.in_names = [f"input {i}" for i in self.diff]
+        self.out_names: list[str] = []
+
+    def call(self, arrays: list, upcast: bool) -> Any:
+        args = list(self.args)
+        if upcast:
+            for i, a in enumerate(args):
+                if isinstance(a, Tensor) and a.dtype.kind == "f":
+                    args[i] = Tensor(a.data.astype(np.float64), requires_grad=a.requires_grad)
+        for i, arr in zip(self.diff, arrays):
+            args[i] = Value(float(arr)) if self.scalar else Tensor(arr, requires_grad=True, dtype=arr.dtype)
+        return self.fn(*args)
+
+    def outputs(self, arrays: list) -> list:
+        return _raw(self.call(arrays, self.upcast))
+
+    def _accepts_float64(self) -> bool:
+        try:
+            outs = _raw(self.call(self.base, True))
+            return all(o is None or o.dtype == np.float64 for o in outs)
+        except Exception:
+            return False
+
+    def wrapped(self) -> Callable[..., tuple]:
+        """fn as a function of the differentiated Tensors only, returning a tuple of Tensors."""
+
+        def fn(*xs: Tensor) -> tuple:
+            args = list(self.args)
+            for i, x in zip(self.diff, xs):
+                args[i] = x
+            return tuple(
+                o if isinstance(o, Tensor) else Tensor._const(np.asarray(o)) for o in _items(self.fn(*args))
+            )
+
+        return fn
+
+
+def _numerical(p: _Problem, ks: list[int]) -> tuple[list, tuple]:
+    """Output shapes and (central, forward, backward)[o][k]: (out_size, in_size) difference quotients."""
+    f0 = p.outputs(p.x0)
+    shapes = [None if f is None else f.shape for f in f0]
+    quotients = tuple([[None] * len(p.base) for _ in f0] for _ in range(3))
+    for k in ks:
+        b = p.base[k].reshape(-1)
+        for o, f in enumerate(f0):
+            if f is not None:
+                for q in quotients:
+                    q[o][k] = np.zeros((f.size, b.size))
+        for j in range(b.size):
+            evals, steps = [], []
+            for sign in (1.0, -1.0):
+                xs = list(p.x0)
+                xs[k] = p.x0[k].copy()
+                xs[k].reshape(-1)[j] = b[j] + sign * p.eps
+                steps.append(abs(float(xs[k].reshape(-1)[j]) - b[j]))  # the step the dtype allowed
+                evals.append(p.outputs(xs))
+            hp, hm = steps
+            for o, (fp, fm, f) in enumerate(zip(evals[0], evals[1], f0)):
+                if f is None:
+                    continue
+                fp, fm, f = fp.reshape(-1), fm.reshape(-1), f.reshape(-1)
+                quotients[0][o][k][:, j] = (fp - fm) / (hp + hm)
+                quotients[1][o][k][:, j] = (fp - f) / hp
+                quotients[2][o][k][:, j] = (f - fm) / hm
+    return shapes, quotients
+
+
+def _analytical(p: _Problem) -> list:
+    """blocks[o][k]: d output o / d input p.diff[k] as (out_size, in_size) float64 arrays."""
+    if p.scalar:
+        leaves = [Value(float(b)) for b in p.base]
+        args = list(p.args)
+        for i, leaf in zip(p.diff, leaves):
+            args[i] = leaf
+        blocks = []
+        for o in _items(p.fn(*args)):
+            gs = run_backward([o], [1.0], inputs=leaves) if isinstance(o, Value) else [None] * len(leaves)
+            blocks.append([np.array([[0.0 if g is None else float(g)]]) for g in gs])
+        return blocks
+    xs = [p.args[i] for i in p.diff]
+    jac = functional.jacobian(p.wrapped(), xs)
+    return [[np.array(b.data, dtype=np.float64).reshape(-1, x.size) for b, x in zip(row, xs)] for row in jac]
+
+
+def _close(a: Any, n: Any, atol: float, rtol: float) -> Any:
+    return np.abs(a - n) <= atol + rtol * np.abs(n)
+
+
+def _fast_suspects(p: _Problem, atol: float, rtol: float, rng: np.random.Generator) -> list[int]:
+    """Inputs k where some u^T J v (one vjp per output) disagrees with its directional difference."""
+    outs, pullback = functional.vjp(p.wrapped(), *[p.args[i] for i in p.diff])
+    f0 = p.outputs(p.x0)
+    us = [rng.standard_normal(o.shape) for o in outs]
+    vs = [rng.standard_normal(b.shape) for b in p.base]
+    moved = []  # u . f(x + s eps v) for s = +1, -1, per input
+    for k, v in enumerate(vs):
+        row = []
+        for sign in (1.0, -1.0):
+            xs = list(p.x0)
+            xs[k] = (p.base[k] + sign * p.eps * v).astype(p.x0[k].dtype)
+            row.append(p.outputs(xs))
+        moved.append(row)
+    suspects = set()
+    for o, u in enumerate(us):
+        if f0[o] is None:
+            continue
+        gs = pullback(*[u if m == o else np.zeros(t.shape) for m, t in enumerate(outs)])
+        for k, v in enumerate(vs):
+            a = float(np.sum(gs[k].data * v))
+            n = float(np.sum(u * (moved[k][0][o] - moved[k][1][o]))) / (2 * p.eps)
+            if not _close(a, n, atol, rtol):
+                suspects.add(k)
+    return sorted(suspects)
+
+
+def _index(shape: tuple, flat: int) -> tuple:
+    return tuple(int(i) for i in np.unravel_index(flat, shape)) if shape else ()
+
+
+def _hints(a: np.ndarray, n: np.ndarray, bad: np.ndarray, out_shape: tuple, in_shape: tuple, atol: float):
+    """Patterns in the differing entries that point at the bug."""
+    av, nv = a[bad], n[bad]
+    hints = []
+    if not np.all(np.isfinite(nv)):
+        hints.append("the numerical derivative is not finite: is the input outside fn's domain?")
+    elif np.all(av == 0):
+        hints.append(
+            "the analytical derivative is 0 at every differing entry: a missing term, or a path cut by a "
+            "constant or detach()?"
+        )
+    elif np.all(np.abs(nv) > atol):
+        r = av / nv
+        if np.allclose(r, r[0], rtol=1e-3, atol=0) and np.isclose(r[0], -1.0, rtol=1e-3):
+            hints.append("analytical = -numerical at every differing entry: the sign is wrong")
+        elif np.allclose(r, r[0], rtol=1e-3, atol=0):
+            hints.append(
+                f"analytical = {r[0]:.4g} x numerical at every differing entry: a constant factor is off"
+            )
+    for shape, what in ((in_shape, "input"), (out_shape, "output")):
+        if len(shape) >= 2 and shape[-1] == shape[-2] and shape[-1] > 1:
+            full = (-1, *shape) if what == "input" else (*shape, -1)
+            axes = (-1, -2) if what == "input" else (len(shape) - 2, len(shape) - 1)
+            if np.allclose(np.swapaxes(a.reshape(full), *axes).reshape(a.shape), n, rtol=1e-3, atol=atol):
+                hints.append(
+                    f"analytical equals numerical with the {what}'s last two axes swapped: a transpose "
+                    "missing or extra in backward?"
+                )
+    return hints
+
+
+def _compare(p: _Problem, a: list, shapes: list, q: tuple, ks: list, atol: float, rtol: float):
+    """Report lines, failing entries and accepted kinks over every (output, input) block."""
+    central, fwd, bwd = q
+    lines, failures, kinks = [], [], []
+    for o, shape in enumerate(shapes):
+        for k in ks:
+            if shape is None or central[o][k] is None or a[o][k].shape != central[o][k].shape:
+                continue
+            A, N, Fw, Bw = a[o][k], central[o][k], fwd[o][k], bwd[o][k]
+            bad = ~_close(A, N, atol, rtol)
+            tol = atol + rtol * np.maximum(np.abs(Fw), np.abs(Bw))
+            kink = bad & (np.abs(Fw - Bw) > tol)  # one-sided slopes disagree: not differentiable here
+            sub = kink & (A >= np.minimum(Fw, Bw) - tol) & (A <= np.maximum(Fw, Bw) + tol)
+            fail = bad & ~sub
+            in_shape = p.base[k].shape
+            found = []
+            for r, c in zip(*np.nonzero(bad)):
+                m = Mismatch(
+                    o,
+                    p.diff[k],
+                    _index(shape, r),
+                    _index(in_shape, c),
+                    float(A[r, c]),
+                    float(N[r, c]),
+                    (float(Fw[r, c]), float(Bw[r, c])),
+                    bool(kink[r, c]),
+                )
+                (found if fail[r, c] else kinks).append(m)
+            if not found:
+                continue
+            found.sort(key=lambda m: -np.nan_to_num(m.abs_error, nan=np.inf))
+            failures += found
+            lines.append(
+                f"  {p.out_names[o]} (shape {shape}) w.r.t. {p.in_names[k]} (shape {in_shape}, "
+                f"{p.dtypes[k]}): {len(found)} of {A.size} entries differ; worst first:"
+            )
+            for m in found[:_SHOWN]:
+                lines.append(
+                    f"    output element {m.output_index}, input element {m.input_index}: analytical "
+                    f"{m.analytical:.6g}, numerical {m.numerical:.6g}, abs err {m.abs_error:.3g}, rel err "
+                    f"{m.rel_error:.3g}"
+                    + (
+                        f"; not differentiable here (one-sided derivatives "
+                        f"{m.one_sided[0]:.6g} and {m.one_sided[1]:.6g})"
+                        if m.kink
+                        else ""
+                    )
+                )
+            lines += [f"    hint: {h}" for h in _hints(A, N, fail, shape, in_shape, atol)]
+    return lines, failures, kinks
+
+
+def _sanity(p: _Problem, rng: np.random.Generator) -> list[str]:
+    """Inputs left unmodified, no .grad on inputs that do not require it, a repeatable backward."""
+    problems: list[str] = []
+    clones = [
+        Tensor(a.data.copy(), requires_grad=a.requires_grad, dtype=a.dtype) if isinstance(a, Tensor) else a
+        for a in p.args
+    ]
+    tensors = {i: c for i, c in enumerate(clones) if isinstance(c, Tensor)}
+
+    def snapshot() -> dict:
+        return {i: c.data.copy() for i, c in tensors.items()}
+
+    def changed(before: dict, what: str) -> None:
+        for i, c in tensors.items():
+            if not np.array_equal(c.data, before[i], equal_nan=True):
+                problems.append(f"{what} modified input {i} in place")
+
+    before = snapshot()
+    outs = [
+        o for o in _items(p.fn(*clones)) if isinstance(o, Tensor) and o.requires_grad and o.dtype.kind == "f"
+    ]
+    changed(before, "the forward pass")
+    if not outs:
+        return problems
+    before = snapshot()
+    loss = sum((o * Tensor._const(rng.standard_normal(o.shape))).sum() for o in outs)
+    loss.backward(retain_graph=True)
+    changed(before, "backward")
+    first = {}
+    for i, c in tensors.items():
+        if not c.requires_grad and c.grad is not None:
+            problems.append(f"input {i} does not require grad but received a .grad")
+        elif c.requires_grad:
+            first[i], c.grad = c.grad, None
+    loss.backward()
+    for i, g in first.items():
+        g2 = tensors[i].grad
+        if (g is None) != (g2 is None) or (g is not None and not np.array_equal(g, g2, equal_nan=True)):
+            diff = (
+                "one pass gave none"
+                if g is None or g2 is None
+                else f"largest difference {np.max(np.abs(g - g2)):.3g}"
+            )
+            problems.append(
+                f"a second backward gave a different gradient for input {i} ({diff}): backward is not "
+                "deterministic"
+            )
+    return problems
+
+
+def _run(p: _Problem, atol: float, rtol: float, fast_mode: bool, seed: int, raise_exception: bool) -> bool:
+    rng = np.random.default_rng(seed)
+    notes = []
+    if p.low_precision and p.upcast:
+        notes.append(
+            "the inputs are low precision: the numerical side ran on float64 copies (fn accepts them), "
+            "the analytical side in the inputs' own dtype"
+        )
+    elif p.low_precision:
+        notes.append(
+            f"fn does not return float64 for float64 inputs, so the numerical side ran in low precision "
+            f"with eps={p.eps:g}: expect noise"
+        )
+    lines, failures, kinks = [], [], []
+    try:
+        ks = list(range(len(p.diff)))
+        if fast_mode and not p.scalar:
+            ks = _fast_suspects(p, atol, rtol, rng)
+            if ks:
+                notes.append(
+                    "fast mode flagged "
+                    + ", ".join(p.in_names[k] for k in ks)
+                    + "; entries from a full check"
+                )
+        if ks:
+            a = _analytical(p)
+            shapes, q = _numerical(p, ks)
+            if not p.out_names:
+                p.out_names = [f"output {o}" for o in range(len(shapes))]
+            lines, failures, kinks = _compare(p, a, shapes, q, ks, atol, rtol)
+        problems = [] if p.scalar else _sanity(p, rng)
+    except Exception as e:
+        lines, problems = [], [f"it raised {type(e).__name__}: {e}"]
+        err = e
+    else:
+        err = None
+    if kinks:
+        shown = "; ".join(
+            f"{p.in_names[p.diff.index(m.input)]}, element {m.input_index} (one-sided derivatives of "
+            f"{p.out_names[m.output]} element {m.output_index}: {m.one_sided[0]:.6g} and "
+            f"{m.one_sided[1]:.6g}, analytical {m.analytical:.6g})"
+            for m in kinks[:_SHOWN]
+        )
+        more = f" and {len(kinks) - _SHOWN} more" if len(kinks) > _SHOWN else ""
+        warnings.warn(
+            NonDifferentiableWarning(
+                f"{p.who}: not differentiable at {shown}{more}; the analytical value "
+                "lies between the one-sided derivatives, so it was accepted"
+            ),
+            stacklevel=3,
+        )
+    if not lines and not problems:
+        return True
+    report = [f"{p.who} failed"]
+    if lines:
+        report += ["  analytical and numerical derivatives differ:", *lines]
+        report.append(
+            f"  tolerance: |analytical - numerical| <= atol + rtol * |numerical| with atol={atol:g}, "
+            f"rtol={rtol:g}; central differences with eps={p.eps:g}"
+        )
+    report += [f"  {x}" for x in problems]
+    report += [f"  note: {x}" for x in notes]
+    if p.low_precision and lines:
+        report.append("  hint: the inputs are float32: use float64 inputs for gradcheck")
+    if not raise_exception:
+        return False
+    raise GradcheckError("\n".join(report), failures) from err
+
+
+def _args(inputs: Any) -> tuple:
+    return tuple(inputs) if isinstance(inputs, (tuple, list)) else (inputs,)
+
+
+def gradcheck(
+    fn: Callable[..., Any],
+    inputs: Any,
+    *,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+    fast_mode: bool = False,
+    seed: int = 0,
+) -> bool:
+    """Check fn's derivatives for every input that requires grad against central differences.
+
+    ``fn`` takes ``inputs`` (Tensors, Values or other arguments) and returns one or
+    more Tensors (or Values). Returns True, or raises ``GradcheckError`` naming the
+    output, the input and the worst elements (returns False if not ``raise_exception``).
+
+    >>> gradcheck(lambda x: (x * x).sum(), Tensor([1.0, 2.0], requires_grad=True))
+    True
+    """
+    p = _Problem(fn, _args(inputs), "gradcheck", eps)
+    return _run(p, atol, rtol, fast_mode, seed, raise_exception)
+
+
+def gradgradcheck(
+    fn: Callable[..., Any],
+    inputs: Any,
+    grad_outputs: Any = None,
+    *,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+    fast_mode: bool = False,
+    seed: int = 0,
+) -> bool:
+    """gradcheck of fn's vector-Jacobian product (``create_graph=True``) w.r.t. inputs and ``grad_outputs``.
+
+    ``grad_outputs`` (one per float output; random when None) is the vector v in
+    v^T J; second derivatives must be right for this to pass.
+    """
+    args = _args(inputs)
+    if any(isinstance(a, Value) for a in args):
+        raise TypeError("gradgradcheck: Value graphs have first derivatives only; check Tensor functions")
+    diff = _Problem(fn, args, "gradgradcheck", eps).diff
+    outs = _items(fn(*args))
+    live = [k for k, o in enumerate(outs) if isinstance(o, Tensor) and o.dtype.kind == "f"]
+    if grad_outputs is None:
+        rng = np.random.default_rng(seed + 1)
+        gos = [rng.standard_normal(outs[k].shape).astype(outs[k].dtype) for k in live]
+    else:
+        gos = _args(grad_outputs)
+        if len(gos) != len(live):
+            raise ValueError(f"gradgradcheck: {len(gos)} grad_outputs for {len(live)} float outputs")
+    vs = []
+    for k, g in zip(live, gos):
+        arr = np.asarray(g.data if isinstance(g, Tensor) else g, dtype=outs[k].dtype)
+        if arr.shape != outs[k].shape:
+            raise ValueError(
+                f"gradgradcheck: grad_outputs for output {k} has shape {arr.shape}, "
+                f"but the output has shape {outs[k].shape}"
+            )
+        vs.append(Tensor(arr, requires_grad=True, dtype=arr.dtype))
+    n = len(args)
+
+    def first_derivative(*all_args: Any) -> tuple:
+        xs, v = all_args[:n], all_args[n:]
+        items = _items(fn(*xs))
+        pairs = [(items[k], g) for k, g in zip(live, v) if items[k].requires_grad]
+        targets = [xs[i] for i in diff]
+        gs = [None] * len(targets)
+        if pairs:
+            gs = grad(
+                [o for o, _ in pairs],
+                targets,
+                grad_outputs=[g for _, g in pairs],
+                create_graph=True,
+                allow_unused=True,
+            )
+        return tuple(
+            Tensor._const(np.zeros(t.shape, t.dtype)) if g is None else g for g, t in zip(gs, targets)
+        )
+
+    p = _Problem(first_derivative, (*args, *vs), "gradgradcheck", eps)
+    p.in_names = [f"input {i}" for i in diff] + [f"grad_outputs[{k}]" for k in range(len(vs))]
+    p.out_names = [f"the gradient of input {i}" for i in diff]
+    return _run(p, atol, rtol, fast_mode, seed, raise_exception)
