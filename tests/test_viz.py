@@ -1,10 +1,12 @@
 """autobp.draw: node and edge counts, rendered SVG from real dot, truncation, clusters, NaN, renderers."""
 
+import importlib.util
 import os
 import re
 import shutil
 import warnings
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import graphviz
 import numpy as np
@@ -363,3 +365,18 @@ def test_graphviz_pure_renders_when_dot_is_missing(tmp_path, monkeypatch):
     assert "enc.l1.weight" in [t for n in svg_groups(svg, "node") for t in texts(n)]
     out = g.render(outfile=tmp_path / "mlp.svg")
     assert len(svg_groups(open(out, "rb").read(), "node")) == len(dot_nodes(g))
+
+
+@needs_dot
+def test_readme_figure_matches_what_the_script_draws():
+    docs = Path(__file__).resolve().parents[1] / "docs"
+    spec = importlib.util.spec_from_file_location("make_figures", docs / "make_figures.py")
+    make_figures = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_figures)
+
+    def labels(svg):
+        return sorted(tuple(texts(n)) for n in svg_groups(svg, "node"))
+
+    committed = (docs / "neuron.svg").read_bytes()
+    assert labels(committed) == labels(make_figures.neuron_drawing().pipe(format="svg"))
+    assert ("x1", "data 2.0000", "grad -1.5000") in labels(committed)
