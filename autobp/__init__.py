@@ -1,6 +1,6 @@
 """autobp: reverse-mode automatic differentiation on numpy, after Rumelhart, Hinton & Williams."""
 
-from . import functional, graph
+from . import functional, graph, nn, optim
 from ._graph import GraphReleasedError, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd import grad
 from .function import Function, FunctionCtx
@@ -24,6 +24,7 @@ from .ops import (
     tanh,
     where,
 )
+from .serialize import CheckpointError, load, save
 from .tensor import Tensor, tensor
 from .value import Value
 from .viz import draw
@@ -64,4 +65,9 @@ __all__ = [
     "softmax",
     "log_softmax",
     "matmul",
+    "nn",
+    "optim",
+    "save",
+    "load",
+    "CheckpointError",
 ]
