@@ -135,7 +135,8 @@ def draw(
     get one node per op or leaf showing shape, dtype and values (or min/mean/max past
     ``max_values`` elements). ``params`` (mapping name -> Tensor, or an object with
     ``named_parameters()``) names and colours parameters; ``cluster_modules`` boxes each
-    parameter, and each op reading it directly, into its module (``a.b.weight`` -> ``a.b``).
+    parameter into its module (``a.b.weight`` -> ``a.b``, nested in ``a``), with every op that
+    reads it directly or through values computed from that module's parameters alone (``w.T``).
     At most ``max_nodes`` Values/Tensors are drawn, nearest the root first; the rest become
     one note. NaN/inf are red. Returns a Digraph: ``.source``, ``.render()``, inline in Jupyter.
 
@@ -210,17 +211,23 @@ def _module_of(name: str | None) -> str | None:
 
 
 def _modules(recs: list[NodeInfo], shown: set[int]) -> dict[int, str]:
-    """Module path per node: a parameter's prefix; for an op, that of the parameters it reads directly."""
+    """Module path per drawn node (see ``draw``): a parameter's prefix; for an op, the module of the
+    parameters it reads directly or through values computed from them alone (``weight.T``)."""
+    owner: dict[int, str] = {}  # parameters, and values computed from one module's parameters only
     out: dict[int, str] = {}
-    for i in shown:
-        r = recs[i]
+    for r in recs:  # topological order: parents are settled first
+        m = None
         if r.is_param:
             m = _module_of(r.name)
-        else:
-            found = {_module_of(recs[p].name) for p in r.parents if recs[p].is_param} - {None}
+            if m:
+                owner[r.index] = m
+        elif r.op is not None:
+            found = {owner[p] for p in r.parents if p in owner}
             m = _common_prefix(found) if found else None
-        if m:
-            out[i] = m
+            if len(found) == 1 and all(p in owner for p in r.parents):
+                owner[r.index] = m
+        if m and r.index in shown:
+            out[r.index] = m
     return out
 
 
@@ -243,7 +250,8 @@ def _emit_clusters(g: graphviz.Digraph, decls: dict[str, list]) -> None:
 
     def emit(parent: graphviz.Digraph, path: str) -> None:
         with parent.subgraph(name=f"cluster_{path}") as c:
-            c.attr(label=path, style="rounded,dashed", color="gray50", fontname="Helvetica", fontsize="10")
+            c.attr(label=path, labeljust="l", style="rounded,dashed", color="gray50")
+            c.attr(fontname="Helvetica", fontsize="10")
             for name, attrs in decls.get(path, []):
                 c.node(name, **attrs)
             for child in sorted(p for p in paths if p.rsplit(".", 1)[0] == path and "." in p):
@@ -263,9 +271,10 @@ def _op_label(r: NodeInfo, recs: list[NodeInfo]) -> str:
         return f"**{ctx:g}" if isinstance(ctx, (int, float)) else "**"
     if op in SYMBOLS:
         return SYMBOLS[op]
-    if op in _REDUCTIONS and isinstance(ctx, tuple) and ctx and r.parents:
-        axes, keepdims = ctx[0], ctx[1]
+    axes = ctx[0] if isinstance(ctx, tuple) and ctx and isinstance(ctx[0], tuple) else None
+    if op in _REDUCTIONS and axes is not None and r.parents:
         ndim = len(recs[r.parents[0]].shape)
+        keepdims = len(r.shape) == ndim and ndim > 0  # read from the shapes, not from ctx's layout
         if tuple(axes) == tuple(range(ndim)) and not keepdims:
             return op
         shown = axes[0] if len(axes) == 1 else tuple(axes)

@@ -240,6 +240,17 @@ def test_cluster_modules_groups_parameters_and_the_ops_that_read_them():
     assert re.search(r'subgraph "?cluster_enc"? \{[^}]*subgraph "?cluster_enc\.l1"? \{', g.source)
 
 
+def test_an_op_reading_a_value_computed_from_parameters_alone_joins_their_module():
+    w = autobp.tensor(np.ones((2, 3)), requires_grad=True)
+    x = autobp.tensor(np.ones((4, 3)), requires_grad=True)
+    y = x @ w.T  # matmul reads transpose(w), not w
+    loss = (y * 2.0).tanh().sum()
+    recs = autobp.graph.nodes(loss, params={"lin.weight": w})
+    where = cluster_of_each_node(draw(loss, params={"lin.weight": w}, cluster_modules=True).source)
+    placed = {r.op: where[f"n{r.index}"] for r in recs if r.op}
+    assert placed == {"transpose": "lin", "matmul": "lin", "mul": None, "tanh": None, "sum": None}
+
+
 def test_clusters_only_when_asked():
     loss, params = mlp()
     assert "subgraph" not in draw(loss, params=params).source
