@@ -138,12 +138,13 @@ class Function:
         with no_grad():
             result = cls.forward(ctx, *raw)
         multi = isinstance(result, tuple)
-        arrays = [_output_array(r, cls.__name__, k) for k, r in enumerate(result if multi else (result,))]
+        results = result if multi else (result,)
+        arrays = [_output_array(r, cls.__name__, k) for k, r in enumerate(results)]
         ctx._inputs = tuple((i, a.shape, a.dtype) for i, a in enumerate(args) if isinstance(a, Tensor))
         parents = tuple(a for a in args if isinstance(a, Tensor))
         outs = _outputs(ctx, parents, arrays, multi)
         by_id = {id(a.data): a for a in parents}
-        by_id.update({id(arr): t for arr, t in zip(arrays, outs)})
+        by_id.update({id(r): t for r, t in zip(results, outs)})  # numpy scalars too, as returned
         ctx._saved_nodes = tuple(_saved_node(s, by_id) for s in ctx._saved)
         return tuple(outs) if multi else outs[0]
 

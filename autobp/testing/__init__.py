@@ -1,23 +1,34 @@
-"""Hypothesis strategies and assertions for property-testing autobp code (and your own).
+"""Hypothesis strategies and gradient assertions for property-testing autobp code (and your own).
 
-Needs the optional dependency hypothesis: ``pip install "autobp[testing]"``.
+The strategies need the optional dependency hypothesis (``pip install "autobp[testing]"``);
+``assert_gradients_close`` works without it.
 """
 
-try:
-    import hypothesis  # noqa: F401
-except ImportError as e:  # pragma: no cover - exercised only without hypothesis
-    raise ImportError(
-        "autobp.testing needs hypothesis; install it with: pip install \"autobp[testing]\""
-    ) from e
+from typing import Any
 
-from .strategies import (
-    arrays,
-    axes,
-    broadcastable_pair,
-    kink_free,
-    shapes,
-    single_axis,
-    tensors,
+from .assertions import assert_gradients_close
+
+_STRATEGIES = (
+    "arrays",
+    "axes",
+    "broadcastable_pair",
+    "broadcastable_tensors",
+    "kink_free",
+    "kink_free_tensors",
+    "positive_tensors",
+    "shapes",
+    "single_axis",
+    "tensors",
+    "tie_free_tensors",
 )
 
-__all__ = ["arrays", "axes", "broadcastable_pair", "kink_free", "shapes", "single_axis", "tensors"]
+__all__ = ["assert_gradients_close", *_STRATEGIES]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the strategies on first use, so the assertions do not need hypothesis."""
+    if name in _STRATEGIES:
+        from . import strategies
+
+        return getattr(strategies, name)
+    raise AttributeError(f"module 'autobp.testing' has no attribute {name!r}")
