@@ -81,6 +81,24 @@ def test_layers_have_no_gradient_code_of_their_own():
     assert net(np.array([[1.0, -1.0]])).grad_fn == "sigmoid"  # an engine op, not a layer op
 
 
+def test_linear_float32_stays_float32_through_forward_and_backward():
+    layer = nn.Linear(3, 2, rng=0, dtype=np.float32)
+    y = layer(np.ones((2, 3), dtype=np.float32))
+    y.sum().backward()
+    assert y.dtype == layer.weight.grad.dtype == layer.bias.grad.dtype == np.float32
+
+
+def test_deepcopy_gives_an_independent_module():
+    import copy
+
+    net = nn.Sequential(nn.Linear(2, 3, rng=0), nn.Sigmoid())
+    twin = copy.deepcopy(net)
+    assert twin[0].weight is not net[0].weight
+    np.testing.assert_array_equal(twin(np.ones(2)).data, net(np.ones(2)).data)
+    nn.init.zeros_(twin[0].weight)
+    assert net[0].weight.data.any()
+
+
 # --- registration, naming, tree ------------------------------------------------------------------
 class _Block(nn.Module):
     def __init__(self):

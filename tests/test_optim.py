@@ -87,6 +87,17 @@ def test_sgd_matches_torch_at_constant_lr_and_differs_as_documented_after_an_lr_
             assert not np.allclose(p.data, tp.detach().numpy())
 
 
+def test_sgd_nesterov_matches_torch_at_constant_lr():
+    torch = pytest.importorskip("torch")
+    tp = torch.nn.Parameter(torch.tensor(W0.copy()))
+    topt = torch.optim.SGD([tp], lr=0.05, momentum=0.7, nesterov=True, weight_decay=0.1)
+    ws, _, _ = _run(optim.SGD, _grads(6), W0, lr=0.05, momentum=0.7, nesterov=True, weight_decay=0.1)
+    for g, got in zip(_grads(6), ws):
+        tp.grad = torch.tensor(g.copy())
+        topt.step()
+        np.testing.assert_allclose(got, tp.detach().numpy(), rtol=1e-12, atol=1e-14)
+
+
 def test_sgd_skips_params_without_grad_and_zero_grad_clears():
     a, b = nn.Parameter(np.ones(2)), nn.Parameter(np.ones(2))
     opt = optim.SGD([a, b], lr=0.5, momentum=0.9, decay=0.1)
