@@ -11,12 +11,14 @@ def unbroadcast(g: Any, shape: tuple) -> Any:
     if gshape == shape:
         return g
     lead = len(gshape) - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        i + lead for i, n in enumerate(shape) if n == 1 and gshape[i + lead] != 1
-    )
-    if axes:
-        g = g.sum(axis=axes, keepdims=True)
-    return g.reshape(shape)
+    if lead < 0:  # a gradient with fewer axes than its input: only size-1 axes are missing
+        return g.reshape(shape)
+    if lead:
+        g = g.sum(axis=0 if lead == 1 else tuple(range(lead)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and gshape[i + lead] != 1)
+    if stretched:
+        g = g.sum(axis=stretched, keepdims=True)
+    return g
 
 
 def normalize_axes(axis: Any, ndim: int, op: str, shape: tuple) -> tuple:

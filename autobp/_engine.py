@@ -7,12 +7,14 @@ or every Value, or the ``inputs`` of ``autobp.grad``) receive them.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from ._broadcast import unbroadcast
-from ._graph import enable_grad, no_grad, topological_order
+from ._graph import enable_grad, topological_order
 from .rules import RULES
 
+_NOTHING = contextlib.nullcontext()
 _ALL = (True,) * 64  # ``need`` for scalar nodes, which always want every gradient
 
 
@@ -42,7 +44,8 @@ def run_backward(
     results: dict = {}
     delivered: set = set()  # ids of arrays already handed to a .grad (copy if seen again)
     pop, get = grads.pop, grads.get
-    with enable_grad() if create_graph else no_grad():
+    # rules run on numpy in a plain pass (no graph to suppress); under create_graph they must record
+    with enable_grad() if create_graph else _NOTHING:
         for node in reversed(order):
             g = pop(node, None)
             if g is None:
@@ -56,12 +59,13 @@ def run_backward(
             if op is None:
                 continue
             parents = node._parents
-            if create_graph:
-                pgs = RULES[op](F, g, node, parents, node._ctx, _need(parents))
-            elif scalar:
+            if scalar:
                 pgs = RULES[op](F, g, node.data, [p.data for p in parents], node._ctx, _ALL)
+            elif create_graph:
+                need = [p.requires_grad for p in parents]
+                pgs = RULES[op](F, g, node, parents, node._ctx, need)
             else:
-                need = _need(parents)
+                need = [p.requires_grad for p in parents]
                 pgs = RULES[op](F, g, node.data, [p.data for p in parents], node._ctx, need)
             if hook is not None:
                 hook(node, pgs)
@@ -73,13 +77,10 @@ def run_backward(
                 prev = get(p)
                 grads[p] = pg if prev is None else prev + pg
     if not retain_graph and not scalar:
-        for node in order:
+        for node in order:  # free the graph: interior nodes drop their inputs and saved data
             if node._op is not None:
-                node._release()
+                node._parents = None
+                node._ctx = None
     if inputs is None:
         return None
     return [results.get(x) for x in inputs]
-
-
-def _need(parents: tuple) -> list:
-    return [p.requires_grad for p in parents]

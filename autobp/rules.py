@@ -130,11 +130,13 @@ def _where(F, g, out, xs, ctx, need):
 def _matmul(F, g, out, xs, ctx, need):
     a, b = xs
     ga = gb = None
+    if a.ndim == 2 and b.ndim == 2:  # the common case, without the general machinery
+        return (g @ b.T if need[0] else None), (a.T @ g if need[1] else None)
     if a.ndim == 1 and b.ndim == 1:
         return (g * b if need[0] else None), (g * a if need[1] else None)
     if a.ndim == 1:  # (k) @ (..., k, m) -> (..., m)
         if need[0]:
-            ga = (F.expand_dims(g, -2) @ F.swapaxes(b, -1, -2)).squeeze(-2)
+            ga = (F.expand_dims(g, -2) @ b.swapaxes(-1, -2)).squeeze(-2)
         if need[1]:
             gb = F.expand_dims(a, -1) @ F.expand_dims(g, -2)
         return ga, gb
@@ -142,42 +144,34 @@ def _matmul(F, g, out, xs, ctx, need):
         if need[0]:
             ga = F.expand_dims(g, -1) @ F.expand_dims(b, -2)
         if need[1]:
-            gb = (F.swapaxes(a, -1, -2) @ F.expand_dims(g, -1)).squeeze(-1)
+            gb = (a.swapaxes(-1, -2) @ F.expand_dims(g, -1)).squeeze(-1)
         return ga, gb
     if need[0]:
-        ga = g @ F.swapaxes(b, -1, -2)
+        ga = g @ b.swapaxes(-1, -2)
     if need[1]:
-        gb = F.swapaxes(a, -1, -2) @ g
+        gb = a.swapaxes(-1, -2) @ g
     return ga, gb
 
 
-# --- reductions (ctx = (axes, keepdims)) -------------------------------------
-def _expand_reduced(F, g, x, ctx):
-    """Put back the reduced axes of ``g`` (size 1) so it broadcasts against x."""
-    axes, keepdims = ctx[0], ctx[1]
-    if not keepdims:
-        g = F.expand_dims(g, axes)
-    return g
+# --- reductions: ctx = (axes, kept shape or None if keepdims, extra) --------
+def _expand_reduced(g, ctx):
+    """Put back the reduced axes of ``g`` (as size 1) so it broadcasts against the input."""
+    return g if ctx[1] is None else g.reshape(ctx[1])
 
 
 @rule("sum")
 def _sum(F, g, out, xs, ctx, need):
-    x = xs[0]
-    return (F.broadcast_to(_expand_reduced(F, g, x, ctx), x.shape),)
+    return (F.broadcast_to(_expand_reduced(g, ctx), xs[0].shape),)
 
 
-@rule("mean")
+@rule("mean")  # ctx[2] = number of elements averaged
 def _mean(F, g, out, xs, ctx, need):
-    x = xs[0]
-    n = 1
-    for a in ctx[0]:
-        n *= x.shape[a]
-    return (F.broadcast_to(_expand_reduced(F, g, x, ctx) / n, x.shape),)
+    return (F.broadcast_to(_expand_reduced(g, ctx) / ctx[2], xs[0].shape),)
 
 
 @rule("max")  # ctx[2]: each element's share of g; ties split it equally
 def _max(F, g, out, xs, ctx, need):
-    return (_expand_reduced(F, g, xs[0], ctx) * ctx[2],)
+    return (_expand_reduced(g, ctx) * ctx[2],)
 
 
 RULES["min"] = _max
@@ -185,8 +179,7 @@ RULES["min"] = _max
 
 @rule("logsumexp")
 def _logsumexp(F, g, out, xs, ctx, need):
-    x = xs[0]
-    return (_expand_reduced(F, g, x, ctx) * F.exp(x - _expand_reduced(F, out, x, ctx)),)
+    return (_expand_reduced(g, ctx) * F.exp(xs[0] - _expand_reduced(out, ctx)),)
 
 
 @rule("softmax")  # ctx = axis

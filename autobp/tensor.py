@@ -45,7 +45,12 @@ class _NumpyOps:
     expand_dims = staticmethod(np.expand_dims)
     swapaxes = staticmethod(np.swapaxes)
     transpose = staticmethod(np.transpose)
-    broadcast_to = staticmethod(np.broadcast_to)
+
+    @staticmethod
+    def broadcast_to(g: np.ndarray, shape: tuple) -> np.ndarray:
+        out = np.empty(shape, dtype=g.dtype)  # a fresh writable array, cheaper than np.broadcast_to
+        out[...] = g
+        return out
 
     @staticmethod
     def scatter_add(g: np.ndarray, index: Any, shape: tuple) -> np.ndarray:
@@ -183,24 +188,17 @@ class Tensor:
 
     def _receive_grad(self, g: Any, delivered: set | None = None) -> None:
         """Add ``g`` into ``.grad``; copy it when it may be shared with another node."""
-        if isinstance(g, Tensor):
-            g = g.data
         if type(g) is not np.ndarray:
-            g = np.asarray(g)
+            g = g.data if isinstance(g, Tensor) else np.asarray(g)
         if g.dtype != self.data.dtype:
             g = g.astype(self.data.dtype)
-        elif g.base is not None or not g.flags.writeable or (delivered is not None and id(g) in delivered):
+        elif g.base is not None or id(g) in delivered:  # a view, or handed out already
             g = g.copy()
-        if delivered is not None:
-            delivered.add(id(g))
+        delivered.add(id(g))
         if self.grad is None:
             self.grad = g
         else:
             self.grad += g
-
-    def _release(self) -> None:
-        self._parents = None
-        self._ctx = None
 
     # --- attributes ----------------------------------------------------------
     @property
@@ -392,10 +390,8 @@ class Tensor:
         return Tensor._make(np.tanh(self.data), (self,), "tanh")
 
     def sigmoid(self) -> Tensor:
-        x = self.data
-        e = np.exp(-np.abs(x))  # never overflows; exact form on each side of 0
-        out = np.where(x >= 0, 1 / (1 + e), e / (1 + e))
-        return Tensor._make(out.astype(x.dtype, copy=False), (self,), "sigmoid")
+        # 1 / (1 + e^-x) as exp(-log(1 + e^-x)): logaddexp never overflows, for any sign of x
+        return Tensor._make(np.exp(-np.logaddexp(0, -self.data)), (self,), "sigmoid")
 
     def relu(self) -> Tensor:
         return Tensor._make(np.maximum(self.data, 0), (self,), "relu")
@@ -430,14 +426,18 @@ class Tensor:
     # --- reductions ------------------------------------------------------------
     def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         axes = normalize_axes(axis, self.ndim, "sum", self.shape)
-        return Tensor._make(np.sum(self.data, axis=axes, keepdims=keepdims), (self,), "sum", (axes, keepdims))
+        out = np.sum(self.data, axis=axes, keepdims=keepdims)
+        return Tensor._make(out, (self,), "sum", _reduced(axes, keepdims, self.shape))
 
     def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         axes = normalize_axes(axis, self.ndim, "mean", self.shape)
         if self.size == 0:
             raise ValueError(f"mean: tensor of shape {self.shape} is empty")
         return Tensor._make(
-            np.mean(self.data, axis=axes, keepdims=keepdims), (self,), "mean", (axes, keepdims)
+            np.mean(self.data, axis=axes, keepdims=keepdims),
+            (self,),
+            "mean",
+            _reduced(axes, keepdims, self.shape, _count(self.shape, axes)),
         )
 
     def _extreme(self, axis: Any, keepdims: bool, op: str, fn: Any) -> Tensor:
@@ -451,7 +451,7 @@ class Tensor:
         t = Tensor._make(out, (self,), op)
         if t.requires_grad:
             hit = (x == kept).astype(x.dtype)
-            t._ctx = (axes, keepdims, hit / hit.sum(axis=axes, keepdims=True))
+            t._ctx = _reduced(axes, keepdims, x.shape, hit / hit.sum(axis=axes, keepdims=True))
         return t
 
     def max(self, axis: Any = None, keepdims: bool = False) -> Tensor:
@@ -471,7 +471,7 @@ class Tensor:
         out = np.log(np.sum(np.exp(x - m), axis=axes, keepdims=True)) + m
         if not keepdims:
             out = np.squeeze(out, axis=axes)
-        return Tensor._make(out, (self,), "logsumexp", (axes, keepdims))
+        return Tensor._make(out, (self,), "logsumexp", _reduced(axes, keepdims, self.shape))
 
     def softmax(self, axis: int = -1) -> Tensor:
         (a,) = normalize_axes(axis, self.ndim, "softmax", self.shape)
@@ -562,6 +562,20 @@ class Tensor:
         except IndexError as e:
             raise IndexError(f"index {_show_index(index)} on tensor of shape {self.shape}: {e}") from None
         return Tensor._make(data, (self,), "getitem", index)
+
+
+def _count(shape: tuple, axes: tuple) -> int:
+    """Number of elements a reduction over ``axes`` of ``shape`` combines."""
+    n = 1
+    for a in axes:
+        n *= shape[a]
+    return n
+
+
+def _reduced(axes: tuple, keepdims: bool, shape: tuple, extra: Any = None) -> tuple:
+    """A reduction's ctx: its axes, the kept shape (None with keepdims) and op-specific data."""
+    kept = None if keepdims else tuple(1 if i in axes else n for i, n in enumerate(shape))
+    return (axes, kept, extra)
 
 
 def _normalize_index(index: Any) -> tuple:
