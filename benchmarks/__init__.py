@@ -1,0 +1,1 @@
+"""Benchmark suite: autobp against hand-written numpy, PyTorch and other autodiff libraries."""

@@ -1,35 +1,60 @@
-"""Side-by-side timing: warm up, interleave A B A B, report medians and ratios."""
+"""Side-by-side timing: warm up, interleave A B A B, take medians.
+
+Each sample times ``inner`` back-to-back calls, with ``inner`` calibrated per
+callable so that a sample lasts at least ``min_sample_s``: tiny workloads are
+then not dominated by timer resolution, and every implementation is sampled
+the same number of times, in rotating order, so background load hits all alike.
+"""
 
 from __future__ import annotations
 
+import math
 import statistics
 import time
 from collections.abc import Callable
 
 
+def calibrate(fn: Callable[[], object], min_sample_s: float) -> int:
+    """How many calls of ``fn`` make one sample of at least ``min_sample_s``."""
+    t0 = time.perf_counter()
+    fn()
+    once = time.perf_counter() - t0
+    if min_sample_s <= 0 or once >= min_sample_s:
+        return 1
+    return min(100_000, math.ceil(min_sample_s / max(once, 1e-7)))
+
+
 def interleave(
-    fns: dict[str, Callable[[], object]], repeats: int = 7, warmup: int = 1
+    fns: dict[str, Callable[[], object]],
+    repeats: int = 7,
+    warmup: int = 1,
+    min_sample_s: float = 0.0,
 ) -> dict[str, list[float]]:
-    """Time each callable ``repeats`` times, alternating between them each round."""
+    """Seconds per call of each callable, ``repeats`` samples each, taken in rotating order."""
     for fn in fns.values():
         for _ in range(warmup):
             fn()
+    inner = {name: calibrate(fn, min_sample_s) for name, fn in fns.items()}
+    names = list(fns)
     times: dict[str, list[float]] = {name: [] for name in fns}
-    for _ in range(repeats):
-        for name, fn in fns.items():
+    for r in range(repeats):
+        k = r % len(names)
+        for name in names[k:] + names[:k]:  # rotate so no implementation always runs first
+            fn, n = fns[name], inner[name]
             t0 = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - t0)
+            for _ in range(n):
+                fn()
+            times[name].append((time.perf_counter() - t0) / n)
     return times
 
 
-def report(title: str, times: dict[str, list[float]], base: str) -> dict:
-    """Print medians and ratios to ``base``; return them for the JSON record."""
-    med = {name: statistics.median(ts) for name, ts in times.items()}
-    print(f"\n{title}  (median of {len(next(iter(times.values())))}, ratio to {base})")
-    out = {}
-    for name, m in med.items():
-        ratio = m / med[base]
-        print(f"  {name:12s} {m * 1e3:10.3f} ms   x{ratio:6.2f}")
-        out[name] = {"median_s": m, "ratio_to_" + base: ratio, "times_s": times[name]}
-    return out
+def median(ts: list[float]) -> float:
+    return statistics.median(ts)
+
+
+def spread(ts: list[float]) -> float:
+    """Half the interquartile range relative to the median: a noise figure for the table."""
+    if len(ts) < 4:
+        return 0.0
+    q1, _, q3 = statistics.quantiles(ts, n=4)
+    return (q3 - q1) / 2 / statistics.median(ts)

@@ -2,18 +2,20 @@
 
 The step is micrograd's own demo (MLP 2-16-16-1, ReLU hidden, linear output,
 max-margin loss + 1e-4 L2, forward + backward + SGD) run with micrograd's
-Value and with autobp's Value, from the same initial weights.
+Value and with autobp's Value, from the same initial weights. The chain shows
+that backward needs no recursion (micrograd's recursive sort fails early).
 """
 
 from __future__ import annotations
 
 import random
-import sys
 import time
+
+import numpy as np
 
 from autobp import Value
 
-from ._timing import interleave, report
+from ._harness import Row, Workload
 
 
 def moons(n: int = 100):
@@ -78,32 +80,67 @@ def chain(value_cls, n: int = 10**6):
     return t1 - t0, t2 - t1, x.grad
 
 
-def run(repeats: int = 7) -> dict:
-    X, y = moons()
-    impls = {"autobp": Value}
+class MoonsRunner:
+    """One implementation of the moons step: a Value class and a net drawn from the shared seed."""
+
+    def __init__(self, pb: tuple, value_cls: type) -> None:
+        self.X, self.y, self.cls = pb[0], pb[1], value_cls
+        self.layers = make_mlp(value_cls)
+
+    def params(self) -> list[np.ndarray]:
+        return [np.array([p.data for p in parameters(self.layers)])]
+
+    def step(self) -> float:
+        return moons_step(self.cls, self.layers, self.X, self.y)
+
+
+def _autobp(pb: tuple) -> MoonsRunner:
+    return MoonsRunner(pb, Value)
+
+
+def _micrograd(pb: tuple) -> MoonsRunner:
+    from micrograd.engine import Value as MicroValue
+
+    return MoonsRunner(pb, MicroValue)
+
+
+def run_chain(repeats: int = 1, n: int = 10**6, micrograd_n: int = 10**4) -> list[Row]:
+    """The 10^6-op chain once with autobp.Value (its gradient checked), and micrograd's failure mode."""
+    fwd, bwd, grad = chain(Value, n)
+    expected = 0.9999999**n
+    if abs(grad - expected) > 1e-9 * abs(expected):
+        raise AssertionError(f"chain: x.grad = {grad!r}, expected 0.9999999**{n} = {expected!r}")
+    note = f"{n:.0e} ops: forward {fwd:.2f} s + backward {bwd:.2f} s; x.grad correct"
+    rows = [Row("chain", "build+backward", "autobp", fwd + bwd, unit="s", note=note)]
     try:
         from micrograd.engine import Value as MicroValue
-
-        impls["micrograd"] = MicroValue
     except ImportError:
-        print("micrograd not installed (pip install 'autobp[bench]'): skipped", file=sys.stderr)
-    nets = {name: make_mlp(cls) for name, cls in impls.items()}
-    losses = {name: moons_step(cls, nets[name], X, y) for name, cls in impls.items()}
-    if len(set(round(v, 12) for v in losses.values())) != 1:
-        raise AssertionError(f"implementations disagree on the loss: {losses}")
-    times = interleave(
-        {name: (lambda c=cls, n=nets[name]: moons_step(c, n, X, y)) for name, cls in impls.items()},
-        repeats=repeats,
-    )
-    results = {"scalar": report("scalar (moons step)", times, base="autobp")}
-    fwd, bwd, grad = chain(Value)
-    print(f"chain 10^6 ops with autobp.Value: forward {fwd:.2f} s, backward {bwd:.2f} s")
-    results["chain"] = {"autobp": {"forward_s": fwd, "backward_s": bwd, "grad": grad}}
-    if "micrograd" in impls:
-        try:
-            chain(impls["micrograd"], 10**6)
-            results["chain"]["micrograd"] = "completed"
-        except RecursionError:
-            print("chain 10^6 ops with micrograd: RecursionError")
-            results["chain"]["micrograd"] = "RecursionError"
-    return results
+        return rows + [Row("chain", "build+backward", "micrograd", note="not installed")]
+    try:
+        f2, b2, _ = chain(MicroValue, micrograd_n)
+        rows.append(Row("chain", "build+backward", "micrograd", f2 + b2, unit="s", note=f"{micrograd_n} ops"))
+    except RecursionError:
+        rows.append(Row("chain", "build+backward", "micrograd", note=f"RecursionError at {micrograd_n} ops"))
+    return rows
+
+
+SCALAR = Workload(
+    "scalar",
+    "micrograd's two-moons demo step (MLP 2-16-16-1 on 100 points) with scalar Value graphs",
+    moons,
+    lambda: moons(8),
+    {"autobp": _autobp, "micrograd": _micrograd},
+    base="micrograd",
+    rtol=1e-12,
+    min_sample_s=0.0,
+    max_repeats=7,
+)
+CHAIN = Workload(
+    "chain",
+    "backward through a chain of 10^6 scalar multiply-adds (x = x * 0.9999999 + 1e-9)",
+    moons,
+    moons,
+    {},
+    unit="s",
+    custom=run_chain,
+)

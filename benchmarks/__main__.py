@@ -1,0 +1,101 @@
+"""``python -m benchmarks [workload ...] [--impl ...] [--json out.json] [--repeats N] [--profile]``.
+
+Runs each workload with every installed implementation (interleaved, after a
+check that they compute the same loss), prints a table of medians and ratios
+to the base implementation, the derived figures and the issues' bars, and
+optionally writes all samples to JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import sys
+import time
+
+from . import _machine
+from ._harness import Row, time_workload
+from ._machine import describe, summary
+from ._report import bars, derived, render_bars, table, write_json
+from .mlp import DIGITS, MLP
+from .overhead import OVERHEAD
+from .scalar import CHAIN, SCALAR
+from .sigmoid_nets import FAMILY, SYMMETRY
+
+WORKLOADS = {w.name: w for w in (SYMMETRY, FAMILY, MLP, SCALAR, CHAIN, OVERHEAD, DIGITS)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[1])
+    ap.add_argument(
+        "workloads", nargs="*", metavar="workload", help=f"any of {', '.join(WORKLOADS)} (default: all)"
+    )
+    ap.add_argument("--impl", nargs="+", help="only these implementations (the base one always runs)")
+    ap.add_argument("--json", metavar="PATH", help="write every sample and the machine description here")
+    ap.add_argument(
+        "--repeats", type=int, default=11, help="interleaved samples per implementation (default 11)"
+    )
+    ap.add_argument(
+        "--profile", action="store_true", help="cProfile the --impl (default autobp) instead of timing"
+    )
+    ap.add_argument(
+        "--torch-threads",
+        type=int,
+        metavar="N",
+        help="torch intra-op threads (default: numpy's BLAS threads)",
+    )
+    ap.add_argument("--list", action="store_true", help="list the workloads and exit")
+    args = ap.parse_args(argv)
+    _machine.TORCH_THREADS = args.torch_threads
+
+    unknown = [w for w in args.workloads if w not in WORKLOADS]
+    if unknown:
+        ap.error(f"unknown workload(s) {unknown}; choose from {list(WORKLOADS)}")
+    chosen = [WORKLOADS[w] for w in args.workloads] or list(WORKLOADS.values())
+    if args.list:
+        for w in WORKLOADS.values():
+            print(f"{w.name:10s} {w.about}  [{', '.join(w.impls) or 'autobp, micrograd'}]")
+        return 0
+    if args.profile:
+        from ._profile import profile
+
+        for w in chosen:
+            for impl in args.impl or ["autobp"]:
+                print(profile(w, impl))
+        return 0
+
+    info = describe()
+    print(summary(info))
+    rows: list[Row] = []
+    t0 = time.perf_counter()
+    for w in chosen:
+        print(f"{w.name}: {w.about} ...", file=sys.stderr, flush=True)
+        rows += time_workload(w, args.repeats, args.impl)
+    elapsed = time.perf_counter() - t0
+    print()
+    print(table(rows))
+    figures = derived(rows)
+    if figures:
+        print("\nDerived:")
+        for name, v in figures:
+            print(f"  {name}: {v:.2f}")
+    checks = bars(rows)
+    if checks:
+        print("\nBars:")
+        print(render_bars(checks))
+    print(f"\n{args.repeats} interleaved samples per implementation; suite took {elapsed:.0f} s")
+    if args.json:
+        meta = {
+            "command": "python -m benchmarks " + " ".join(argv if argv is not None else sys.argv[1:]),
+            "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "machine": info,
+            "repeats": args.repeats,
+            "seconds": elapsed,
+        }
+        write_json(args.json, meta, rows, checks)
+        print(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,105 @@
+"""What a workload is, how one is timed, and what a result row holds.
+
+A workload builds one ``problem`` (data and initial weights as numpy arrays)
+and hands it to each implementation's factory, which returns a runner: an
+object with one method per timed phase (``step``, ``forward`` ...) returning
+the loss, and ``params()`` returning the current weights as numpy arrays.
+Factories raise ImportError when their library is missing; the suite then
+skips that implementation with a note.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._timing import interleave, median, spread
+
+
+@dataclass
+class Workload:
+    """A named computation timed in several implementations doing identical math."""
+
+    name: str
+    about: str
+    problem: Callable[[], Any]  # the benchmark-size instance
+    tiny: Callable[[], Any]  # a small instance with the same structure, for tests
+    impls: dict[str, Callable[[Any], Any]]  # implementation name -> factory(problem) -> runner
+    phases: tuple[str, ...] = ("step",)  # runner methods to time, each a table row group
+    base: str = "numpy"  # ratios are to this implementation
+    unit: str = "ms"  # how medians are shown: "ms", "us" or "s"
+    per: int = 1  # medians are divided by this (e.g. ops per call, for per-op costs)
+    min_sample_s: float = 0.02
+    max_repeats: int | None = None  # cap for workloads whose slowest implementation takes seconds
+    rtol: float = 1e-6  # how closely implementations must agree on the first loss
+    custom: Callable[[int], list[Row]] | None = None  # replaces the standard timing when set
+
+
+@dataclass
+class Row:
+    """One implementation's result for one phase of one workload."""
+
+    workload: str
+    phase: str
+    impl: str
+    median_s: float | None = None  # per call (or per op when the workload sets ``per``)
+    ratio: float | None = None  # median / base implementation's median
+    base: str = ""
+    noise: float | None = None  # half the interquartile range / median
+    samples: list[float] = field(default_factory=list)
+    unit: str = "ms"
+    note: str = ""
+
+
+def build_runners(wl: Workload, problem: Any, only: list[str] | None) -> tuple[dict, dict[str, str]]:
+    """Runners for every available implementation, and a note for each one skipped."""
+    runners, skipped = {}, {}
+    for name, factory in wl.impls.items():
+        if only and name not in only and name != wl.base:
+            continue
+        try:
+            runners[name] = factory(problem)
+        except ImportError as e:
+            skipped[name] = f"not installed ({e.name or e}); pip install 'autobp[bench]'"
+    return runners, skipped
+
+
+def check_agreement(wl: Workload, runners: dict, phase: str) -> dict[str, float]:
+    """First-call losses of every runner; raise if any differs from the base's by more than rtol."""
+    losses = {name: float(getattr(r, phase)()) for name, r in runners.items()}
+    ref = losses.get(wl.base, next(iter(losses.values())))
+    bad = {n: v for n, v in losses.items() if not math.isclose(v, ref, rel_tol=wl.rtol, abs_tol=1e-12)}
+    if bad:
+        raise AssertionError(f"{wl.name}/{phase}: implementations disagree on the loss: {losses}")
+    return losses
+
+
+def time_workload(wl: Workload, repeats: int, only: list[str] | None = None) -> list[Row]:
+    """Check the implementations agree, then time each phase interleaved; one Row per (phase, impl)."""
+    if wl.custom is not None:
+        return wl.custom(repeats)
+    problem = wl.problem()
+    repeats = min(repeats, wl.max_repeats or repeats)
+    rows: list[Row] = []
+    skipped: dict[str, str] = {}
+    for phase in wl.phases:
+        runners, skipped = build_runners(wl, problem, only)  # fresh state for every phase
+        live = {n: r for n, r in runners.items() if hasattr(r, phase)}
+        check_agreement(wl, live, phase)
+        times = interleave(
+            {n: getattr(r, phase) for n, r in live.items()},
+            repeats=repeats,
+            warmup=2,
+            min_sample_s=wl.min_sample_s,
+        )
+        meds = {n: median(ts) / wl.per for n, ts in times.items()}
+        base = wl.base if wl.base in meds else None
+        for n, ts in times.items():
+            ratio = meds[n] / meds[base] if base else None
+            per_call = [t / wl.per for t in ts]
+            rows.append(Row(wl.name, phase, n, meds[n], ratio, base or "", spread(ts), per_call, wl.unit))
+    for n, why in skipped.items():
+        rows.append(Row(wl.name, wl.phases[0], n, note=why))
+    return rows

@@ -1,0 +1,99 @@
+"""The machine and library facts a benchmark number depends on, and torch set up to match numpy."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from typing import Any
+
+import numpy as np
+
+
+def blas_info() -> list[dict[str, Any]]:
+    """numpy's BLAS (library, kernel architecture, threads) as threadpoolctl reports it, if installed."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return [{"note": "threadpoolctl not installed: BLAS kernel unknown"}]
+    keys = ("user_api", "internal_api", "version", "architecture", "num_threads", "threading_layer")
+    return [{k: d.get(k) for k in keys} for d in threadpool_info()]
+
+
+def numpy_threads() -> int:
+    """Threads numpy's BLAS uses (the count torch is set to, so both get the same cores)."""
+    for d in blas_info():
+        if d.get("user_api") == "blas" and d.get("num_threads"):
+            return int(d["num_threads"])
+    return os.cpu_count() or 1
+
+
+TORCH_THREADS: int | None = None  # set by --torch-threads; None means numpy's BLAS thread count
+
+
+def torch_matched():
+    """Import torch with its intra-op thread count set to numpy's BLAS thread count (or --torch-threads)."""
+    import torch
+
+    n = TORCH_THREADS or numpy_threads()
+    if torch.get_num_threads() != n:
+        torch.set_num_threads(n)
+    return torch
+
+
+def cpu_name() -> str:
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def versions() -> dict[str, str]:
+    """Versions of the libraries that took part (those importable here)."""
+    out = {"python": sys.version.split()[0], "numpy": np.__version__}
+    for mod in ("autobp", "torch", "mygrad", "autograd", "micrograd", "sklearn"):
+        try:
+            m = __import__(mod)
+            out[mod] = getattr(m, "__version__", "installed")
+        except ImportError:
+            continue
+    return out
+
+
+def describe() -> dict[str, Any]:
+    """Everything printed above the table and stored in the JSON record."""
+    info: dict[str, Any] = {
+        "cpu": cpu_name(),
+        "cores": os.cpu_count(),
+        "platform": platform.platform(),
+        "versions": versions(),
+        "numpy_blas": blas_info(),
+        "env": {k: os.environ.get(k) for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OMP_NUM_THREADS")},
+    }
+    try:
+        info["torch_threads"] = torch_matched().get_num_threads()
+    except ImportError:
+        info["torch_threads"] = None
+    return info
+
+
+def summary(info: dict[str, Any]) -> str:
+    """Two lines for the top of the printed table."""
+    blas = next((d for d in info["numpy_blas"] if d.get("user_api") == "blas"), info["numpy_blas"][0])
+    kernel = (
+        f"{blas.get('internal_api')} {blas.get('version')} kernel {blas.get('architecture')}, "
+        f"{blas.get('num_threads')} threads"
+        if "internal_api" in blas
+        else blas.get("note", "unknown")
+    )
+    env = ", ".join(f"{k}={v}" for k, v in info["env"].items() if v) or "no OPENBLAS_* overrides"
+    v = info["versions"]
+    libs = " ".join(f"{k} {val}" for k, val in v.items())
+    return (
+        f"{info['cpu']}, {info['cores']} cores; numpy BLAS: {kernel} ({env}); "
+        f"torch threads: {info['torch_threads']}\n{libs}"
+    )

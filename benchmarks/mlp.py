@@ -1,0 +1,348 @@
+"""MLPs with softmax cross-entropy and SGD: the ``mlp`` step and forward, and ``digits``.
+
+``mlp`` is 784-256-256-10, batch 256, float32, one SGD step (and the forward
+pass alone, so the step/forward cost ratio can be read off). ``digits`` is one
+training epoch of ``autobp.paper.digits``' net (64-64-10, logistic hidden units,
+minibatches of 32, momentum 0.9, float64) on scikit-learn's 8x8 digits. Every
+implementation keeps weights as (n_in, n_out) and computes z = x @ W + b, and
+the loss as the batch mean of -log softmax(z)[label].
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._harness import Workload
+from ._machine import torch_matched
+from .sigmoid_nets import autobp_sgd
+
+
+@dataclass
+class MlpProblem:
+    weights: list[np.ndarray]  # W1, b1, W2, b2, ... ; W of shape (n_in, n_out)
+    batches: list[tuple[np.ndarray, np.ndarray]]  # (x, integer labels)
+    lr: float
+    momentum: float = 0.0  # PyTorch's form: v = m v + g; w -= lr v
+    act: str = "relu"  # hidden units: "relu" or "sigmoid"
+
+
+def make_weights(sizes: tuple[int, ...], dtype: type, seed: int) -> list[np.ndarray]:
+    """He-normal weights, zero biases."""
+    rng = np.random.default_rng(seed)
+    ws = []
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        ws.append((rng.standard_normal((n_in, n_out)) * np.sqrt(2.0 / n_in)).astype(dtype))
+        ws.append(np.zeros(n_out, dtype=dtype))
+    return ws
+
+
+def mlp_problem(sizes=(784, 256, 256, 10), batch: int = 256, dtype: type = np.float32) -> MlpProblem:
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((batch, sizes[0])).astype(dtype)
+    y = rng.integers(0, sizes[-1], batch)
+    return MlpProblem(make_weights(sizes, dtype, 1), [(x, y)], lr=0.01)
+
+
+def tiny_mlp_problem(dtype: type = np.float64) -> MlpProblem:
+    return mlp_problem(sizes=(12, 8, 8, 5), batch=6, dtype=dtype)
+
+
+def digits_problem(hidden: int = 64, batch: int = 32, limit: int = 1347) -> MlpProblem:
+    """autobp.paper.digits' setting: sklearn's 8x8 digits (bundled), 1347 training images (a 75 % split)
+    scaled to [0, 1], 64-64-10 with logistic hidden units, batches of 32, momentum 0.9, float64."""
+    from sklearn.datasets import load_digits
+
+    X, y = load_digits(return_X_y=True)
+    order = np.random.default_rng(0).permutation(len(X))[:limit]
+    X, y = X[order] / 16.0, y[order]
+    batches = [(X[i : i + batch], y[i : i + batch]) for i in range(0, len(X), batch)]
+    weights = make_weights((64, hidden, 10), np.float64, 2)
+    return MlpProblem(weights, batches, lr=0.1, momentum=0.9, act="sigmoid")
+
+
+# --- hand-written numpy ------------------------------------------------------------------------
+class NumpyMlp:
+    """Buffers preallocated per batch size, in-place ufuncs, fused softmax-CE gradient, no dx."""
+
+    def __init__(self, pb: MlpProblem) -> None:
+        self.ws = [a.copy() for a in pb.weights]
+        self.grads = [np.empty_like(a) for a in self.ws]
+        self.vel = [np.zeros_like(a) for a in self.ws] if pb.momentum else None
+        self.batches, self.lr, self.m, self.i = pb.batches, pb.lr, pb.momentum, 0
+        self.sigmoid = pb.act == "sigmoid"
+        self.bufs: dict[int, tuple[list[np.ndarray], list[np.ndarray]]] = {}
+        self.tmps: dict[int, list[np.ndarray]] = {}
+
+    def params(self) -> list[np.ndarray]:
+        return self.ws
+
+    def _buffers(self, n: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        if n not in self.bufs:
+            dt = self.ws[0].dtype
+            acts = [np.empty((n, W.shape[1]), dt) for W in self.ws[::2]]
+            deltas = [np.empty((n, W.shape[1]), dt) for W in self.ws[::2]]
+            self.bufs[n] = acts, deltas
+            self.tmps[n] = [np.empty_like(a) for a in acts]
+        return self.bufs[n]
+
+    def _forward(self, x: np.ndarray, y: np.ndarray) -> tuple[float, list[np.ndarray]]:
+        """Activations (the last one holds softmax probabilities) and the mean cross-entropy."""
+        acts, _ = self._buffers(len(x))
+        h = x
+        last = len(acts) - 1
+        for k, a in enumerate(acts):
+            np.matmul(h, self.ws[2 * k], out=a)
+            a += self.ws[2 * k + 1]
+            if k < last and self.sigmoid:
+                np.negative(a, out=a)
+                np.exp(a, out=a)
+                a += 1.0
+                np.reciprocal(a, out=a)
+            elif k < last:
+                np.maximum(a, 0, out=a)
+            h = a
+        z = acts[-1]
+        z -= z.max(axis=1, keepdims=True)
+        picked = z[np.arange(len(y)), y]
+        np.exp(z, out=z)
+        s = z.sum(axis=1, keepdims=True)
+        loss = float(np.log(s).mean() - picked.mean())
+        z /= s
+        return loss, acts
+
+    def forward(self) -> float:
+        x, y = self.batches[self.i]
+        return self._forward(x, y)[0]
+
+    def step(self) -> float:
+        x, y = self.batches[self.i]
+        self.i = (self.i + 1) % len(self.batches)
+        loss, acts = self._forward(x, y)
+        _, deltas = self._buffers(len(x))
+        n = len(x)
+        d = deltas[-1]
+        np.copyto(d, acts[-1])  # dL/dz = (softmax - onehot) / n
+        d[np.arange(n), y] -= 1.0
+        d *= 1.0 / n
+        for k in range(len(acts) - 1, -1, -1):
+            d = deltas[k]
+            if k < len(acts) - 1 and self.sigmoid:
+                tmp = self.tmps[n][k]
+                np.subtract(1.0, acts[k], out=tmp)
+                tmp *= acts[k]
+                d *= tmp
+            elif k < len(acts) - 1:
+                np.multiply(d, acts[k] > 0, out=d)
+            h = acts[k - 1] if k else x
+            np.matmul(h.T, d, out=self.grads[2 * k])
+            np.sum(d, axis=0, out=self.grads[2 * k + 1])
+            if k:
+                np.matmul(d, self.ws[2 * k].T, out=deltas[k - 1])
+        if self.vel is None:
+            for w, g in zip(self.ws, self.grads):
+                g *= self.lr
+                w -= g
+            return loss
+        for w, v, g in zip(self.ws, self.vel, self.grads):
+            v *= self.m
+            v += g
+            np.multiply(v, self.lr, out=g)
+            w -= g
+        return loss
+
+    def epoch(self) -> float:
+        return sum(self.step() for _ in self.batches) / len(self.batches)
+
+
+# --- autobp, as a user writes it -----------------------------------------------------------------
+class AutobpMlp:
+    def __init__(self, pb: MlpProblem) -> None:
+        import autobp
+        from autobp.nn.functional import cross_entropy
+
+        self.cross_entropy = cross_entropy
+        self.ps = [autobp.tensor(a, requires_grad=True) for a in pb.weights]
+        self.batches = [(autobp.tensor(x), y) for x, y in pb.batches]
+        self.opt = autobp_sgd(self.ps, pb.lr, pb.momentum)
+        self.act = pb.act
+        self.i = 0
+
+    def params(self) -> list[np.ndarray]:
+        return [p.data for p in self.ps]
+
+    def _loss(self, x, y):
+        h = x
+        last = len(self.ps) // 2 - 1
+        for k in range(last + 1):
+            h = h @ self.ps[2 * k] + self.ps[2 * k + 1]
+            if k < last:
+                h = h.sigmoid() if self.act == "sigmoid" else h.relu()
+        return self.cross_entropy(h, y)
+
+    def forward(self) -> float:
+        return self._loss(*self.batches[self.i]).item()
+
+    def step(self) -> float:
+        x, y = self.batches[self.i]
+        self.i = (self.i + 1) % len(self.batches)
+        loss = self._loss(x, y)
+        self.opt.zero_grad()
+        loss.backward()
+        self.opt.step()
+        return loss.item()
+
+    def epoch(self) -> float:
+        return sum(self.step() for _ in self.batches) / len(self.batches)
+
+
+# --- PyTorch eager -------------------------------------------------------------------------------
+class TorchMlp:
+    def __init__(self, pb: MlpProblem) -> None:
+        torch = torch_matched()
+        self.torch, self.F = torch, torch.nn.functional
+        self.ps = [torch.tensor(a, requires_grad=True) for a in pb.weights]
+        self.batches = [(torch.from_numpy(x), torch.from_numpy(y)) for x, y in pb.batches]
+        self.opt = torch.optim.SGD(self.ps, lr=pb.lr, momentum=pb.momentum)
+        self.act = pb.act
+        self.i = 0
+
+    def params(self) -> list[np.ndarray]:
+        return [p.detach().numpy() for p in self.ps]
+
+    def _loss(self, x, y):
+        h = x
+        last = len(self.ps) // 2 - 1
+        for k in range(last + 1):
+            h = h @ self.ps[2 * k] + self.ps[2 * k + 1]
+            if k < last:
+                h = h.sigmoid() if self.act == "sigmoid" else h.relu()
+        return self.F.cross_entropy(h, y)
+
+    def forward(self) -> float:
+        return self._loss(*self.batches[self.i]).item()
+
+    def step(self) -> float:
+        x, y = self.batches[self.i]
+        self.i = (self.i + 1) % len(self.batches)
+        loss = self._loss(x, y)
+        self.opt.zero_grad()
+        loss.backward()
+        self.opt.step()
+        return loss.item()
+
+    def epoch(self) -> float:
+        return sum(self.step() for _ in self.batches) / len(self.batches)
+
+
+# --- MyGrad ------------------------------------------------------------------------------------
+class MygradMlp:
+    def __init__(self, pb: MlpProblem) -> None:
+        import mygrad as mg
+        from mygrad.nnet.activations import relu, sigmoid
+        from mygrad.nnet.losses import softmax_crossentropy
+
+        self.act, self.ce = (sigmoid if pb.act == "sigmoid" else relu), softmax_crossentropy
+        self.ps = [mg.tensor(a) for a in pb.weights]
+        self.batches, self.lr, self.m, self.i = pb.batches, pb.lr, pb.momentum, 0
+        self.vel = [np.zeros_like(a) for a in pb.weights]
+
+    def params(self) -> list[np.ndarray]:
+        return [p.data for p in self.ps]
+
+    def _loss(self, x, y):
+        h = x
+        last = len(self.ps) // 2 - 1
+        for k in range(last + 1):
+            h = h @ self.ps[2 * k] + self.ps[2 * k + 1]
+            if k < last:
+                h = self.act(h)
+        return self.ce(h, y)
+
+    def forward(self) -> float:
+        return float(self._loss(*self.batches[self.i]).item())
+
+    def step(self) -> float:
+        x, y = self.batches[self.i]
+        self.i = (self.i + 1) % len(self.batches)
+        loss = self._loss(x, y)
+        loss.backward()
+        for p, v in zip(self.ps, self.vel):
+            v *= self.m
+            v += p.grad
+            p.data -= self.lr * v
+        return loss.item()
+
+    def epoch(self) -> float:
+        return sum(self.step() for _ in self.batches) / len(self.batches)
+
+
+# --- HIPS autograd ---------------------------------------------------------------------------
+class HipsMlp:
+    def __init__(self, pb: MlpProblem) -> None:
+        import autograd
+        import autograd.numpy as anp
+
+        sigmoid = pb.act == "sigmoid"
+
+        def loss(ws, x, y):
+            h = x
+            last = len(ws) // 2 - 1
+            for k in range(last + 1):
+                h = h @ ws[2 * k] + ws[2 * k + 1]
+                if k < last:
+                    h = 1.0 / (1.0 + anp.exp(-h)) if sigmoid else anp.maximum(h, 0)
+            z = h - anp.max(h, axis=1, keepdims=True)
+            logp = z - anp.log(anp.sum(anp.exp(z), axis=1, keepdims=True))
+            return -anp.mean(logp[anp.arange(len(y)), y])
+
+        self.loss, self.vg = loss, autograd.value_and_grad(loss)
+        self.ws = [a.copy() for a in pb.weights]
+        self.batches, self.lr, self.m, self.i = pb.batches, pb.lr, pb.momentum, 0
+        self.vel = [np.zeros_like(a) for a in self.ws]
+
+    def params(self) -> list[np.ndarray]:
+        return self.ws
+
+    def forward(self) -> float:
+        return float(self.loss(self.ws, *self.batches[self.i]))
+
+    def step(self) -> float:
+        x, y = self.batches[self.i]
+        self.i = (self.i + 1) % len(self.batches)
+        value, grads = self.vg(self.ws, x, y)
+        for w, v, g in zip(self.ws, self.vel, grads):
+            v *= self.m
+            v += g
+            w -= self.lr * v
+        return float(value)
+
+    def epoch(self) -> float:
+        return sum(self.step() for _ in self.batches) / len(self.batches)
+
+
+IMPLS = {"numpy": NumpyMlp, "autobp": AutobpMlp, "torch": TorchMlp, "mygrad": MygradMlp, "autograd": HipsMlp}
+
+MLP = Workload(
+    "mlp",
+    "784-256-256-10 ReLU, softmax cross-entropy, batch 256, float32: one SGD step; "
+    "the same forward alone (graph recorded, as in the step)",
+    mlp_problem,
+    tiny_mlp_problem,
+    IMPLS,
+    phases=("step", "forward"),
+    rtol=1e-5,
+    min_sample_s=0.05,
+)
+DIGITS = Workload(
+    "digits",
+    "autobp.paper.digits' net: 64-64-10 sigmoid MLP, softmax CE, one epoch over 1347 8x8 digits, "
+    "batches of 32, momentum 0.9, float64",
+    digits_problem,
+    lambda: digits_problem(hidden=8, batch=16, limit=40),
+    IMPLS,
+    phases=("epoch",),
+    rtol=1e-5,
+    min_sample_s=0.05,
+)

@@ -1,0 +1,321 @@
+"""The 1986 paper's tiny sigmoid nets: ``symmetry`` (6-2-1) and ``family`` (36 -> 6+6 -> 12 -> 6 -> 24).
+
+Both are one full-batch sweep: forward, E = 1/2 sum (y - t)^2, backward, and
+the momentum update, written as PyTorch's SGD does it (v = m v + g; w -= lr v,
+which is the paper's dw = -eps g + alpha dw with eps = lr, alpha = m).
+The first layer may be split into input groups (family: person 24 -> 6 and
+relation 12 -> 6) whose outputs are concatenated. Tensors are tiny, so these
+workloads measure per-op overhead, not arithmetic.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._harness import Workload
+from ._machine import torch_matched
+
+
+@dataclass
+class NetProblem:
+    inputs: list[np.ndarray]  # one (cases, n_in) array per first-layer group
+    target: np.ndarray  # (cases, n_out)
+    first: list[tuple[np.ndarray, np.ndarray]]  # (W, b) per group
+    rest: list[tuple[np.ndarray, np.ndarray]]  # later layers, in order
+    lr: float
+    momentum: float
+
+    def weights(self) -> list[np.ndarray]:
+        return [a for pair in self.first + self.rest for a in pair]
+
+
+def _layer(rng: np.random.Generator, n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray]:
+    """Uniform(-0.3, 0.3) weights and biases, as in the paper's runs."""
+    return rng.uniform(-0.3, 0.3, (n_in, n_out)), rng.uniform(-0.3, 0.3, n_out)
+
+
+def symmetry_problem() -> NetProblem:
+    """All 64 binary 6-vectors; the target is 1 for palindromes."""
+    rng = np.random.default_rng(1986)
+    x = np.array(list(itertools.product((0.0, 1.0), repeat=6)))
+    t = np.all(x == x[:, ::-1], axis=1).astype(np.float64)[:, None]
+    return NetProblem([x], t, [_layer(rng, 6, 2)], [_layer(rng, 2, 1)], lr=0.1, momentum=0.9)
+
+
+def family_problem(cases: int = 104) -> NetProblem:
+    """104 (person, relation) one-hot pairs with 24-unit binary targets, the family-trees shapes.
+
+    Values are drawn at random (seeded): the cost depends only on the shapes.
+    """
+    rng = np.random.default_rng(1986)
+    person = np.eye(24)[rng.integers(0, 24, cases)]
+    relation = np.eye(12)[rng.integers(0, 12, cases)]
+    target = (rng.random((cases, 24)) < 0.08).astype(np.float64)
+    first = [_layer(rng, 24, 6), _layer(rng, 12, 6)]
+    rest = [_layer(rng, 12, 12), _layer(rng, 12, 6), _layer(rng, 6, 24)]
+    return NetProblem([person, relation], target, first, rest, lr=0.005, momentum=0.5)
+
+
+# --- hand-written numpy: preallocated buffers, in-place ufuncs, no gradient for the data ---------
+class NumpyNet:
+    def __init__(self, pb: NetProblem) -> None:
+        self.xs, self.t = pb.inputs, pb.target
+        self.lr, self.m = pb.lr, pb.momentum
+        n = len(self.t)
+        self.first = [(W.copy(), b.copy()) for W, b in pb.first]
+        self.rest = [(W.copy(), b.copy()) for W, b in pb.rest]
+        self.vel = [np.zeros_like(a) for a in self.params()]
+        self.grads = [np.zeros_like(a) for a in self.params()]
+        widths = [W.shape[1] for W, _ in self.first]
+        self.group_out = [np.empty((n, w)) for w in widths]  # only used when there are several groups
+        self.edges = np.cumsum([0] + widths)
+        sizes = [sum(widths)] + [W.shape[1] for W, _ in self.rest]
+        self.acts = [np.empty((n, k)) for k in sizes]  # output of each layer after the first
+        self.deltas = [np.empty((n, k)) for k in sizes]
+        self.tmp = [np.empty((n, k)) for k in sizes]
+
+    def params(self) -> list[np.ndarray]:
+        return [a for pair in self.first + self.rest for a in pair]
+
+    @staticmethod
+    def _sigmoid_layer(x: np.ndarray, W: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
+        np.matmul(x, W, out=out)
+        out += b
+        np.negative(out, out=out)
+        np.exp(out, out=out)
+        out += 1.0
+        np.reciprocal(out, out=out)
+
+    def step(self) -> float:
+        # forward
+        if len(self.first) == 1:
+            W, b = self.first[0]
+            self._sigmoid_layer(self.xs[0], W, b, self.acts[0])
+        else:
+            for x, (W, b), o, lo, hi in zip(self.xs, self.first, self.group_out, self.edges, self.edges[1:]):
+                self._sigmoid_layer(x, W, b, o)
+                self.acts[0][:, lo:hi] = o
+        for (W, b), x, o in zip(self.rest, self.acts, self.acts[1:]):
+            self._sigmoid_layer(x, W, b, o)
+        # backward: delta = dE/dz = (y - t) y (1 - y), then back through each layer
+        y, d, tmp = self.acts[-1], self.deltas[-1], self.tmp[-1]
+        np.subtract(y, self.t, out=d)
+        loss = 0.5 * float(np.vdot(d, d))
+        grads = self.grads
+        gi = len(grads)
+        for k in range(len(self.rest) - 1, -1, -1):
+            W, _ = self.rest[k]
+            a, d, tmp = self.acts[k + 1], self.deltas[k + 1], self.tmp[k + 1]
+            np.subtract(1.0, a, out=tmp)
+            tmp *= a
+            d *= tmp
+            gi -= 2
+            np.matmul(self.acts[k].T, d, out=grads[gi])
+            np.sum(d, axis=0, out=grads[gi + 1])
+            np.matmul(d, W.T, out=self.deltas[k])
+        a, d, tmp = self.acts[0], self.deltas[0], self.tmp[0]
+        np.subtract(1.0, a, out=tmp)
+        tmp *= a
+        d *= tmp
+        for j, (x, lo, hi) in enumerate(zip(self.xs, self.edges, self.edges[1:])):
+            dj = d[:, lo:hi]
+            np.matmul(x.T, dj, out=grads[2 * j])
+            np.sum(dj, axis=0, out=grads[2 * j + 1])
+        # momentum update: v = m v + g; w -= lr v
+        lr, m = self.lr, self.m
+        for w, v, g in zip(self.params(), self.vel, grads):
+            v *= m
+            v += g
+            np.multiply(v, lr, out=g)  # g is scratch from here on
+            w -= g
+        return loss
+
+
+# --- autobp, written as a user would ------------------------------------------------------------
+class AutobpNet:
+    def __init__(self, pb: NetProblem) -> None:
+        import autobp
+
+        self.ab = autobp
+        T = autobp.tensor
+        self.xs = [T(x) for x in pb.inputs]
+        self.t = T(pb.target)
+        self.first = [(T(W, requires_grad=True), T(b, requires_grad=True)) for W, b in pb.first]
+        self.rest = [(T(W, requires_grad=True), T(b, requires_grad=True)) for W, b in pb.rest]
+        self.opt = autobp_sgd(self.parameters(), pb.lr, pb.momentum)
+
+    def parameters(self) -> list:
+        return [p for pair in self.first + self.rest for p in pair]
+
+    def params(self) -> list[np.ndarray]:
+        return [p.data for p in self.parameters()]
+
+    def step(self) -> float:
+        hs = [(x @ W + b).sigmoid() for x, (W, b) in zip(self.xs, self.first)]
+        h = hs[0] if len(hs) == 1 else self.ab.concatenate(hs, axis=1)
+        for W, b in self.rest:
+            h = (h @ W + b).sigmoid()
+        loss = 0.5 * ((h - self.t) ** 2).sum()
+        self.opt.zero_grad()
+        loss.backward()
+        self.opt.step()
+        return loss.item()
+
+
+def autobp_sgd(params: list, lr: float, momentum: float = 0.0):
+    """autobp.optim.SGD when it exists, else the same update written by hand under no_grad."""
+    try:
+        from autobp.optim import SGD
+
+        return SGD(params, lr=lr, momentum=momentum)
+    except ImportError:
+        return _ManualSGD(params, lr, momentum)
+
+
+class _ManualSGD:
+    """v = m v + g; p -= lr v (PyTorch's SGD), on the arrays behind the Tensors."""
+
+    def __init__(self, params: list, lr: float, momentum: float) -> None:
+        self.params, self.lr, self.m = params, lr, momentum
+        self.vel = [np.zeros_like(p.data) for p in params] if momentum else None
+
+    def zero_grad(self) -> None:
+        for p in self.params:
+            p.grad = None
+
+    def step(self) -> None:
+        import autobp
+
+        with autobp.no_grad():
+            if self.vel is None:
+                for p in self.params:
+                    p.data -= self.lr * p.grad
+                return
+            for p, v in zip(self.params, self.vel):
+                v *= self.m
+                v += p.grad
+                p.data -= self.lr * v
+
+
+# --- PyTorch eager -----------------------------------------------------------------------------
+class TorchNet:
+    def __init__(self, pb: NetProblem) -> None:
+        torch = torch_matched()
+        self.torch = torch
+        T = torch.tensor
+        self.xs = [T(x) for x in pb.inputs]
+        self.t = T(pb.target)
+        self.first = [(T(W, requires_grad=True), T(b, requires_grad=True)) for W, b in pb.first]
+        self.rest = [(T(W, requires_grad=True), T(b, requires_grad=True)) for W, b in pb.rest]
+        self.opt = torch.optim.SGD(self.parameters(), lr=pb.lr, momentum=pb.momentum)
+
+    def parameters(self) -> list:
+        return [p for pair in self.first + self.rest for p in pair]
+
+    def params(self) -> list[np.ndarray]:
+        return [p.detach().numpy() for p in self.parameters()]
+
+    def step(self) -> float:
+        hs = [(x @ W + b).sigmoid() for x, (W, b) in zip(self.xs, self.first)]
+        h = hs[0] if len(hs) == 1 else self.torch.cat(hs, dim=1)
+        for W, b in self.rest:
+            h = (h @ W + b).sigmoid()
+        loss = 0.5 * ((h - self.t) ** 2).sum()
+        self.opt.zero_grad()
+        loss.backward()
+        self.opt.step()
+        return loss.item()
+
+
+# --- MyGrad ------------------------------------------------------------------------------------
+class MygradNet:
+    def __init__(self, pb: NetProblem) -> None:
+        import mygrad as mg
+        from mygrad.nnet.activations import sigmoid
+
+        self.mg, self.sigmoid = mg, sigmoid
+        self.xs = [np.array(x) for x in pb.inputs]
+        self.t = np.array(pb.target)
+        self.first = [(mg.tensor(W), mg.tensor(b)) for W, b in pb.first]
+        self.rest = [(mg.tensor(W), mg.tensor(b)) for W, b in pb.rest]
+        self.lr, self.m = pb.lr, pb.momentum
+        self.vel = [np.zeros_like(p.data) for p in self.parameters()]
+
+    def parameters(self) -> list:
+        return [p for pair in self.first + self.rest for p in pair]
+
+    def params(self) -> list[np.ndarray]:
+        return [p.data for p in self.parameters()]
+
+    def step(self) -> float:
+        sig = self.sigmoid
+        hs = [sig(x @ W + b) for x, (W, b) in zip(self.xs, self.first)]
+        h = hs[0] if len(hs) == 1 else self.mg.concatenate(hs, axis=1)
+        for W, b in self.rest:
+            h = sig(h @ W + b)
+        loss = 0.5 * ((h - self.t) ** 2).sum()
+        loss.backward()
+        for p, v in zip(self.parameters(), self.vel):
+            v *= self.m
+            v += p.grad
+            p.data -= self.lr * v
+        return loss.item()
+
+
+# --- HIPS autograd (functional) ----------------------------------------------------------------
+class HipsNet:
+    def __init__(self, pb: NetProblem) -> None:
+        import autograd
+        import autograd.numpy as anp
+
+        n_first = len(pb.first)
+        xs, t = pb.inputs, pb.target
+
+        def sigmoid(z):
+            return 1.0 / (1.0 + anp.exp(-z))
+
+        def loss(ws):
+            hs = [sigmoid(x @ ws[2 * i] + ws[2 * i + 1]) for i, x in enumerate(xs)]
+            h = hs[0] if n_first == 1 else anp.concatenate(hs, axis=1)
+            for i in range(2 * n_first, len(ws), 2):
+                h = sigmoid(h @ ws[i] + ws[i + 1])
+            return 0.5 * anp.sum((h - t) ** 2)
+
+        self.vg = autograd.value_and_grad(loss)
+        self.ws = [a.copy() for a in pb.weights()]
+        self.vel = [np.zeros_like(a) for a in self.ws]
+        self.lr, self.m = pb.lr, pb.momentum
+
+    def params(self) -> list[np.ndarray]:
+        return self.ws
+
+    def step(self) -> float:
+        value, grads = self.vg(self.ws)
+        for w, v, g in zip(self.ws, self.vel, grads):
+            v *= self.m
+            v += g
+            w -= self.lr * v
+        return float(value)
+
+
+IMPLS = {"numpy": NumpyNet, "autobp": AutobpNet, "torch": TorchNet, "mygrad": MygradNet, "autograd": HipsNet}
+
+SYMMETRY = Workload(
+    "symmetry",
+    "6-2-1 sigmoid, 64 patterns, float64: forward, SSE, backward, momentum update",
+    symmetry_problem,
+    symmetry_problem,
+    IMPLS,
+    unit="us",
+)
+FAMILY = Workload(
+    "family",
+    "36 -> 6+6 -> 12 -> 6 -> 24 sigmoid, 104 cases, float64: one sweep with momentum",
+    family_problem,
+    lambda: family_problem(cases=10),
+    IMPLS,
+    unit="us",
+)

@@ -1,0 +1,192 @@
+"""The benchmark suite compares like with like: every implementation of a workload computes the same
+losses, gradients and updates as the hand-written numpy floor, which itself matches finite differences.
+
+Runs on tiny instances of each workload (about 10 s in all); speed is never asserted.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/ is not an installed package
+
+from autobp._numeric import numerical_gradients  # noqa: E402
+from benchmarks import _harness, _report  # noqa: E402
+from benchmarks.__main__ import WORKLOADS, main  # noqa: E402
+from benchmarks._timing import interleave  # noqa: E402
+from benchmarks.mlp import IMPLS as MLP_IMPLS  # noqa: E402
+from benchmarks.mlp import NumpyMlp, tiny_mlp_problem  # noqa: E402
+from benchmarks.scalar import run_chain  # noqa: E402
+from benchmarks.sigmoid_nets import NetProblem, NumpyNet, family_problem, symmetry_problem  # noqa: E402
+
+CASES = [(w.name, impl) for w in WORKLOADS.values() if w.custom is None for impl in w.impls if impl != w.base]
+
+
+def _runner(factory, problem):
+    try:
+        return factory(problem)
+    except ImportError as e:  # optional libraries: installed by the 'bench' extra
+        pytest.skip(f"{e.name or e} not installed")
+
+
+def _snapshot(runner) -> list[np.ndarray]:
+    return [np.array(p, copy=True) for p in runner.params()]
+
+
+def _assert_arrays_close(got, want, rtol, what):
+    assert len(got) == len(want), f"{what}: {len(got)} arrays, expected {len(want)}"
+    for i, (g, w) in enumerate(zip(got, want)):
+        assert g.shape == w.shape, f"{what}[{i}]: shape {g.shape} != {w.shape}"
+        scale = max(float(np.max(np.abs(w))), 1e-30)
+        np.testing.assert_allclose(g, w, rtol=rtol, atol=rtol * scale, err_msg=f"{what}[{i}]")
+
+
+def _compare_runs(wl, impl, problem, rtol):
+    """Run every phase twice on the base and on ``impl``; losses and weight changes must agree."""
+    base = _runner(wl.impls[wl.base], problem)
+    other = _runner(wl.impls[impl], problem)
+    for phase in wl.phases:
+        if not hasattr(other, phase):
+            continue
+        for call in range(2):
+            before_b, before_o = _snapshot(base), _snapshot(other)
+            loss_b, loss_o = getattr(base, phase)(), getattr(other, phase)()
+            assert loss_o == pytest.approx(loss_b, rel=rtol), f"{phase} call {call}: loss"
+            after_b, after_o = _snapshot(base), _snapshot(other)
+            if before_b:  # weights: compare the change, which is lr * (gradient with momentum)
+                delta_b = [a - b for a, b in zip(after_b, before_b)]
+                delta_o = [a - b for a, b in zip(after_o, before_o)]
+                _assert_arrays_close(delta_o, delta_b, rtol, f"{wl.name}/{impl} {phase} call {call}: update")
+                for p, q in zip(after_o, before_b):
+                    assert p.dtype == q.dtype, f"{impl}: a {q.dtype} weight became {p.dtype}"
+            else:  # overhead: params() are the gradients of the last forward_backward
+                _assert_arrays_close(after_o, after_b, rtol, f"{wl.name}/{impl} {phase}: gradients")
+
+
+@pytest.mark.parametrize("workload, impl", CASES)
+def test_implementation_matches_base_on_tiny_instance(workload, impl):
+    wl = WORKLOADS[workload]
+    _compare_runs(wl, impl, wl.tiny(), rtol=1e-8)
+
+
+@pytest.mark.parametrize("impl", [i for i in MLP_IMPLS if i != "numpy"])
+def test_mlp_float32_stays_float32_and_agrees(impl):
+    _compare_runs(WORKLOADS["mlp"], impl, tiny_mlp_problem(np.float32), rtol=2e-3)
+
+
+def _first_step_gradient(runner_cls, problem, lr) -> tuple[float, list[np.ndarray]]:
+    """Loss and gradient from one step of a fresh runner: the first update is exactly -lr * gradient."""
+    r = runner_cls(problem)
+    before = _snapshot(r)
+    loss = r.step()
+    return loss, [(b - a) / lr for a, b in zip(r.params(), before)]
+
+
+def _with_weights(problem, ws):
+    if isinstance(problem, NetProblem):
+        it = iter(ws)
+        first = [(next(it), next(it)) for _ in problem.first]
+        rest = [(next(it), next(it)) for _ in problem.rest]
+        return NetProblem(problem.inputs, problem.target, first, rest, problem.lr, problem.momentum)
+    return type(problem)(list(ws), problem.batches, problem.lr, problem.momentum, problem.act)
+
+
+@pytest.mark.parametrize(
+    "runner_cls, make",
+    [
+        (NumpyNet, symmetry_problem),
+        (NumpyNet, lambda: family_problem(cases=5)),
+        (NumpyMlp, tiny_mlp_problem),
+    ],
+    ids=["symmetry", "family", "mlp"],
+)
+def test_numpy_floor_gradients_match_finite_differences(runner_cls, make):
+    problem = make()
+    weights = problem.weights() if isinstance(problem, NetProblem) else problem.weights
+    loss, grads = _first_step_gradient(runner_cls, problem, problem.lr)
+    want = numerical_gradients(lambda *ws: runner_cls(_with_weights(problem, ws)).step(), weights)
+    assert np.isfinite(loss)
+    _assert_arrays_close(grads, want, 1e-5, f"{runner_cls.__name__} gradient")
+
+
+def test_numpy_sigmoid_net_applies_momentum():
+    """Second update = -lr (m g1 + g2): the velocity carries over between steps."""
+    problem = symmetry_problem()
+    r = NumpyNet(problem)
+    w0 = _snapshot(r)
+    r.step()
+    w1 = _snapshot(r)
+    _, g2 = _first_step_gradient(NumpyNet, _with_weights(problem, w1), problem.lr)
+    r.step()
+    w2 = _snapshot(r)
+    g1 = [(a - b) / problem.lr for a, b in zip(w0, w1)]
+    want = [-problem.lr * (problem.momentum * a + b) for a, b in zip(g1, g2)]
+    _assert_arrays_close([b - a for a, b in zip(w1, w2)], want, 1e-9, "second update")
+
+
+def test_chain_backward_completes_with_the_right_gradient():
+    (row, *_) = run_chain(n=5000, micrograd_n=10)
+    assert row.impl == "autobp" and row.median_s is not None
+    assert "x.grad correct" in row.note
+
+
+def test_agreement_check_rejects_an_implementation_that_computes_something_else():
+    class Runner:
+        def __init__(self, value):
+            self.value = value
+
+        def step(self):
+            return self.value
+
+    wl = _harness.Workload("w", "", lambda: None, lambda: None, {}, base="a")
+    assert _harness.check_agreement(wl, {"a": Runner(1.0), "b": Runner(1.0)}, "step") == {"a": 1.0, "b": 1.0}
+    with pytest.raises(AssertionError, match="disagree"):
+        _harness.check_agreement(wl, {"a": Runner(1.0), "b": Runner(1.001)}, "step")
+
+
+def test_interleave_rotates_the_order_and_takes_every_sample():
+    calls: list[str] = []
+    fns = {name: (lambda n=name: calls.append(n)) for name in "abc"}
+    times = interleave(fns, repeats=3, warmup=1, min_sample_s=0.0)
+    assert {k: len(v) for k, v in times.items()} == {"a": 3, "b": 3, "c": 3}
+    assert calls[:3] == ["a", "b", "c"]  # warm-up
+    # after warm-up and one calibration call each: rounds a b c, then b c a, then c a b
+    assert calls[6:] == ["a", "b", "c", "b", "c", "a", "c", "a", "b"]
+
+
+def test_bars_compare_the_right_rows():
+    def row(w, p, impl, s):
+        return _harness.Row(w, p, impl, s)
+
+    rows = [
+        row("mlp", "step", "numpy", 1.0),
+        row("mlp", "step", "autobp", 1.10),
+        row("mlp", "forward", "autobp", 0.5),
+        row("symmetry", "step", "autobp", 2.0),
+        row("symmetry", "step", "torch", 1.0),
+    ]
+    verdicts = {c["bar"]: (c["value"], c["met"]) for c in _report.bars(rows)}
+    assert verdicts["issue 3: mlp step autobp/numpy <= 1.15"] == (pytest.approx(1.10), True)
+    assert verdicts["issue 8: mlp step autobp/numpy <= 1.05"] == (pytest.approx(1.10), False)
+    assert verdicts["issue 8: mlp step/forward autobp <= 2.5"] == (pytest.approx(2.2), True)
+    assert verdicts["issues 3, 8: symmetry autobp/torch <= 1"] == (pytest.approx(2.0), False)
+    assert not any("family" in bar for bar in verdicts)  # not measured, so not judged
+
+
+def test_cli_writes_a_json_record_with_one_row_per_implementation(tmp_path, capsys):
+    out = tmp_path / "run.json"
+    assert main(["overhead", "--repeats", "2", "--impl", "autobp", "--json", str(out)]) == 0
+    record = json.loads(out.read_text())
+    got = {(r["phase"], r["impl"]) for r in record["rows"]}
+    assert got == {(p, i) for p in ("forward", "forward_backward") for i in ("numpy", "autobp")}
+    for r in record["rows"]:
+        assert len(r["samples"]) == 2 and r["median_s"] > 0
+        if r["impl"] == "numpy":
+            assert r["ratio"] == 1.0
+    assert record["machine"]["numpy_blas"], "the BLAS numpy uses is recorded"
+    assert "| overhead | forward | autobp |" in capsys.readouterr().out
