@@ -18,14 +18,21 @@ from .ops import stack
 from .tensor import Tensor
 
 
-def _leaves(inputs: Any, who: str) -> tuple[list[Tensor], bool]:
-    """Fresh float leaves (requires_grad) with the inputs' data; ``single`` when one input was given."""
+def _leaves(inputs: Any, who: str, keep: bool = False) -> tuple[list[Tensor], bool]:
+    """Fresh float leaves (requires_grad) with the inputs' data; ``single`` when one input was given.
+
+    With ``keep``, Tensors that already require grad are used as they are, so the
+    result stays connected to the caller's graph (for nesting transforms).
+    """
     single = not isinstance(inputs, (tuple, list))
     items = [inputs] if single else list(inputs)
     if not items:
         raise ValueError(f"{who}: no inputs given")
     leaves = []
     for i, x in enumerate(items):
+        if keep and isinstance(x, Tensor) and x.requires_grad:
+            leaves.append(x)
+            continue
         arr = x.data if isinstance(x, Tensor) else np.asarray(x)
         if arr.dtype.kind in "iub":
             arr = arr.astype(np.float64)
@@ -91,12 +98,12 @@ def vjp(fn: Callable[..., Any], *inputs: Any) -> tuple[Any, Callable[..., Any]]:
     out = fn(*xs)
     outs, _ = _outputs(out, "vjp")
 
-    def pullback(*cotangents: Any, create_graph: bool = False) -> tuple[Tensor, ...]:
+    def pullback(*cotangents: Any) -> tuple[Tensor, ...]:
         if not cotangents and all(o.size == 1 for o in outs):
             cotangents = tuple(np.ones(o.shape) for o in outs)
         vs = _vectors(list(cotangents), outs, "vjp", "cotangents")
         seeds = [Tensor._const(v) for v in vs]
-        return tuple(_grads(outs, xs, seeds, create_graph))
+        return tuple(_grads(outs, xs, seeds))
 
     return _detached(out), pullback
 
@@ -153,11 +160,14 @@ def _shape_result(blocks: list, single_out: bool, single_in: bool) -> Any:
 def jacobian(fn: Callable[..., Any], inputs: Any, *, create_graph: bool = False) -> Any:
     """d fn / d inputs: a Tensor of shape ``out.shape + in.shape`` (tuples for several of either).
 
+    With ``create_graph=True`` the result is differentiable with respect to the
+    inputs that require grad (so transforms nest: the Jacobian of a Jacobian).
+
     >>> jacobian(lambda x: x * x, Tensor([1.0, 2.0])).data
     array([[2., 0.],
            [0., 4.]])
     """
-    xs, single_in = _leaves(inputs, "jacobian")
+    xs, single_in = _leaves(inputs, "jacobian", keep=create_graph)
     outs, single_out = _outputs(fn(*xs), "jacobian")
     return _shape_result(_jacobian_rows(outs, xs, create_graph), single_out, single_in)
 
