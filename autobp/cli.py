@@ -1,9 +1,13 @@
-"""The ``autobp`` command: small demos now, the 1986 experiments as they land."""
+"""The ``autobp`` command: the 1986 experiments (``autobp symmetry``, ``family-trees``, ``recurrent``,
+``xor``, ``encoder``, ``digits``) and a one-neuron demo (``autobp neuron``)."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from pathlib import Path
+from typing import Any
 
 from .value import Value
 
@@ -21,11 +25,107 @@ def neuron(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def format_table(rows: list[tuple[str, str, str]]) -> str:
+    """Rows of (quantity, paper, autobp) as an aligned text table with a header."""
+    table = [("", "paper", "autobp")] + [tuple(str(c) for c in r) for r in rows]
+    widths = [max(len(r[i]) for r in table) for i in range(3)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in table]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _experiment(name: str, **fixed: Any):
+    """The handler for one experiment command: run it, print the table, write the requested files."""
+
+    def handler(args: argparse.Namespace) -> int:
+        from .paper import commands
+
+        options = {k: v for k, v in vars(args).items() if k in _OPTIONS[name]}
+        report = getattr(commands, name.replace("-", "_"))(show_progress=not args.quiet, **options, **fixed)
+        print(report.title)
+        print(format_table(report.rows))
+        for note in report.notes:
+            print(f"  * {note}")
+        if args.json:
+            Path(args.json).write_text(json.dumps(report.data, indent=1, default=_jsonable))
+            print(f"results written to {args.json}")
+        if args.plot:
+            import matplotlib
+
+            matplotlib.use("Agg")
+            report.figure().savefig(args.plot, dpi=110)
+            print(f"figure written to {args.plot}")
+        if args.graph:
+            from .viz import draw
+
+            loss, params = report.graph()
+            svg = draw(loss, params=params, cluster_modules=True).pipe(format="svg")
+            Path(args.graph).write_bytes(svg)
+            print(f"graph written to {args.graph}")
+        return 0
+
+    return handler
+
+
+def _jsonable(x: Any) -> Any:
+    return x.tolist() if hasattr(x, "tolist") else str(x)
+
+
+# Which command-line options each experiment function takes.
+_OPTIONS = {
+    "symmetry": {"seeds", "seed", "max_sweeps"},
+    "family-trees": {"seeds", "seed", "sweeps", "lr", "decay", "init"},
+    "recurrent": {"seeds", "seed", "units", "steps"},
+    "xor": {"seeds", "seed", "max_sweeps"},
+    "encoder": {"seeds", "seed", "max_sweeps"},
+    "digits": {"seed", "epochs", "hidden", "mnist"},
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``autobp`` argument parser (one subcommand per experiment)."""
     parser = argparse.ArgumentParser(prog="autobp", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("neuron", help=neuron.__doc__).set_defaults(run=neuron)
-    args = parser.parse_args(argv)
+    helps = {
+        "symmetry": "mirror symmetry with a 6-2-1 net, many seeds (Fig. 1)",
+        "family-trees": "the two family trees, 100 patterns trained, 4 held out (Figs. 2-4)",
+        "recurrent": "an iterative net unrolled in time: gradient identity and a shift register (Fig. 5)",
+        "xor": "XOR with a 2-2-1 net, many seeds (PDP ch. 8)",
+        "encoder": "the 8-3-8 encoder, many seeds (PDP ch. 8)",
+        "digits": "a one-hidden-layer MLP on sklearn's 8x8 digits, or local MNIST files",
+    }
+    for name, text in helps.items():
+        p = sub.add_parser(name, help=text, description=text)
+        p.add_argument("--seed", type=int, default=0, help="first random seed (default 0)")
+        if "seeds" in _OPTIONS[name]:
+            default = {"symmetry": 20, "family-trees": 4, "recurrent": 10}.get(name, 20)
+            p.add_argument("--seeds", type=int, default=default, help=f"number of seeds (default {default})")
+        if "max_sweeps" in _OPTIONS[name]:
+            default = 10000 if name == "symmetry" else 5000
+            p.add_argument("--max-sweeps", type=int, default=default, help=f"cap (default {default})")
+        if name == "family-trees":
+            p.add_argument("--sweeps", type=int, default=1500, help="sweeps per run (paper: 1500)")
+            p.add_argument("--lr", type=float, default=0.01, help="eps after sweep 20 (paper: 0.01)")
+            p.add_argument("--decay", type=float, default=0.002, help="decay per change (paper: 0.002)")
+            p.add_argument("--init", type=float, default=0.3, help="initial U(-init, init) (paper: 0.3)")
+        if name == "recurrent":
+            p.add_argument("--units", type=int, default=3, help="units in the shift register (default 3)")
+            p.add_argument("--steps", type=int, default=2, help="time steps (default 2)")
+        if name == "digits":
+            p.add_argument("--epochs", type=int, default=40, help="epochs (default 40)")
+            p.add_argument("--hidden", type=int, default=64, help="hidden units (default 64)")
+            p.add_argument("--mnist", metavar="DIR", help="use MNIST IDX files in DIR (never downloads)")
+        p.add_argument("--plot", metavar="FILE.png", help="save error curves and weight pictures")
+        p.add_argument("--graph", metavar="FILE.svg", help="save the network's computation graph (graphviz)")
+        p.add_argument("--json", metavar="FILE", help="save machine-readable results")
+        p.add_argument("--quiet", action="store_true", help="no progress bar")
+        p.set_defaults(run=_experiment(name))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     return args.run(args)
 
 
