@@ -57,7 +57,8 @@ def test_symmetry_solves_and_the_json_shows_opposite_mirror_weights(tmp_path, ca
 
 def test_family_trees_reports_held_out_cases_and_draws_fig_4(tmp_path, capsys):
     path, png = tmp_path / "fam.json", tmp_path / "fam.png"
-    main(["family-trees", "--seeds", "1", "--sweeps", "30", "--quiet", "--json", str(path), "--plot", str(png)])
+    args = ["--seeds", "1", "--sweeps", "30", "--quiet", "--json", str(path), "--plot", str(png)]
+    main(["family-trees", *args])
     assert "7/8" in capsys.readouterr().out  # the paper's column
     (run,) = json.loads(path.read_text())["runs"]
     assert len(run["held_out"]) == 4 and 0 <= run["test_correct"] <= 4
