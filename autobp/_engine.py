@@ -11,7 +11,8 @@ import contextlib
 from typing import Any
 
 from ._broadcast import unbroadcast
-from ._graph import enable_grad, topological_order
+from ._graph import enable_grad, hooks, topological_order
+from ._inplace import Clock
 from .rules import RULES
 
 _NOTHING = contextlib.nullcontext()
@@ -33,6 +34,8 @@ def run_backward(
     (and nodes that retain grad); otherwise return one gradient per input
     (None where it is unreachable) and leave ``.grad`` alone.
     """
+    if hook is None:
+        hook = hooks.on_rule
     cls = type(roots[0])
     scalar = cls._keeps_graph
     F = cls._graph_ops() if create_graph else cls._raw_ops
@@ -62,11 +65,15 @@ def run_backward(
             if scalar:
                 pgs = RULES[op](F, g, node.data, [p.data for p in parents], node._ctx, _ALL)
             elif create_graph:
+                if node._stamp != Clock.writes:
+                    _check_versions(node)
                 need = [p.requires_grad for p in parents]
                 pgs = RULES[op](F, g, node, parents, node._ctx, need)
             else:
+                if node._stamp != Clock.writes:  # something was written in place since: check
+                    _check_versions(node)
                 need = [p.requires_grad for p in parents]
-                pgs = RULES[op](F, g, node.data, [p.data for p in parents], node._ctx, need)
+                pgs = RULES[op](F, g, node._data, [p._data for p in parents], node._ctx, need)
             if hook is not None:
                 hook(node, pgs)
             for p, pg in zip(parents, pgs):
@@ -84,3 +91,15 @@ def run_backward(
     if inputs is None:
         return None
     return [results.get(x) for x in inputs]
+
+
+def _check_versions(node: Any) -> None:
+    """Refuse to differentiate ``node`` if an input it read was written in place afterwards."""
+    for i, p in enumerate(node._parents):
+        if p._written_at > node._stamp:
+            who = f"tensor {p.name!r}" if p.name else "a tensor"
+            raise RuntimeError(
+                f"{who} of shape {p.shape} and dtype {p.dtype} (input {i} of op {node._op!r}) was "
+                f"modified in place after {node._op!r} used it (now at version {p._version}); its "
+                "gradient would be wrong. Write into a copy, or modify it only after backward()"
+            )

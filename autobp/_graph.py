@@ -14,6 +14,17 @@ from typing import Any
 _mode = threading.local()
 
 
+class hooks:
+    """Debugging hooks (anomaly mode): None, or callables the Tensor ops and the engine call.
+
+    ``on_make(tensor, op, parents)`` after every Tensor op; ``on_rule(node, grads)`` after
+    every derivative rule in a backward pass.
+    """
+
+    on_make: Any = None
+    on_rule: Any = None
+
+
 class GraphReleasedError(RuntimeError):
     """Raised when a walk reaches a node whose graph backward() already freed."""
 

@@ -134,7 +134,7 @@ class Function:
                 raise TypeError(f"{cls.__name__}.apply: cannot mix Value and Tensor arguments")
             return _apply_scalar(cls, args)
         ctx = FunctionCtx(cls, args)
-        raw = [a.data if isinstance(a, Tensor) else a for a in args]
+        raw = [a._data if isinstance(a, Tensor) else a for a in args]
         with no_grad():
             result = cls.forward(ctx, *raw)
         multi = isinstance(result, tuple)
@@ -143,7 +143,7 @@ class Function:
         ctx._inputs = tuple((i, a.shape, a.dtype) for i, a in enumerate(args) if isinstance(a, Tensor))
         parents = tuple(a for a in args if isinstance(a, Tensor))
         outs = _outputs(ctx, parents, arrays, multi)
-        by_id = {id(a.data): a for a in parents}
+        by_id = {id(r): a for r, a in zip(raw, args) if isinstance(a, Tensor)}
         by_id.update({id(r): t for r, t in zip(results, outs)})  # numpy scalars too, as returned
         ctx._saved_nodes = tuple(_saved_node(s, by_id) for s in ctx._saved)
         return tuple(outs) if multi else outs[0]

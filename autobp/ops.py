@@ -26,12 +26,12 @@ def _pair(a: Any, b: Any, op: str) -> tuple[Tensor, Tensor]:
 
 def where(cond: Any, a: Any, b: Any) -> Tensor:
     """Elements of ``a`` where ``cond`` is true, else of ``b`` (numpy broadcasting)."""
-    c = cond.data if isinstance(cond, Tensor) else np.asarray(cond)
+    c = cond._data if isinstance(cond, Tensor) else np.asarray(cond)
     if c.dtype != bool:
         raise TypeError(f"where: condition must be boolean, got dtype {c.dtype}")
     a, b = _pair(a, b, "where")
     try:
-        data = np.where(c, a.data, b.data)
+        data = np.where(c, a._data, b._data)
     except ValueError:
         raise ValueError(
             f"where: shapes {c.shape} (condition), {a.shape} and {b.shape} cannot be broadcast"
@@ -43,12 +43,12 @@ def maximum(a: Any, b: Any) -> Tensor:
     """Elementwise maximum; on ties each input gets half of the gradient."""
     a, b = _pair(a, b, "maximum")
     try:
-        data = np.maximum(a.data, b.data)
+        data = np.maximum(a._data, b._data)
     except ValueError:
         raise ValueError(f"maximum: shapes {a.shape} and {b.shape} cannot be broadcast") from None
     t = Tensor._make(data, (a, b), "maximum")
     if t.requires_grad:
-        t._ctx = ((a.data > b.data) + 0.5 * (a.data == b.data)).astype(data.dtype)
+        t._ctx = ((a._data > b._data) + 0.5 * (a._data == b._data)).astype(data.dtype)
     return t
 
 
@@ -77,7 +77,7 @@ def concatenate(seq: Sequence[Any], axis: int = 0) -> Tensor:
                 f"concatenate: tensor {i} has shape {t.shape}, which does not match "
                 f"tensor 0's shape {ts[0].shape} outside axis {a}"
             )
-    data = np.concatenate([t.data for t in ts], axis=a)
+    data = np.concatenate([t._data for t in ts], axis=a)
     ends = np.cumsum([t.shape[a] for t in ts]).tolist()
     bounds = list(zip([0] + ends[:-1], ends))
     return Tensor._make(data, tuple(ts), "concatenate", (a, bounds))
@@ -90,13 +90,13 @@ def stack(seq: Sequence[Any], axis: int = 0) -> Tensor:
         if t.shape != ts[0].shape:
             raise ValueError(f"stack: tensor {i} has shape {t.shape}, tensor 0 has {ts[0].shape}")
     (a,) = normalize_axes(axis, ts[0].ndim + 1, "stack", ts[0].shape)
-    data = np.stack([t.data for t in ts], axis=a)
+    data = np.stack([t._data for t in ts], axis=a)
     return Tensor._make(data, tuple(ts), "stack", a)
 
 
 def scatter_add(g: Tensor, index: tuple, shape: tuple) -> Tensor:
     """zeros(shape) with ``g`` added at ``index`` (repeats accumulate): getitem's adjoint."""
-    return Tensor._make(_scatter_add(g.data, index, shape), (g,), "scatter_add", (index, shape))
+    return Tensor._make(_scatter_add(g._data, index, shape), (g,), "scatter_add", (index, shape))
 
 
 # function forms, so code reads like numpy: autobp.exp(x), autobp.sum(x, axis=0)
@@ -159,7 +159,7 @@ class GraphOps:
 
     @staticmethod
     def sign(x: Tensor) -> Tensor:
-        return Tensor._const(np.sign(x.data))
+        return Tensor._const(np.sign(x._data))
 
     @staticmethod
     def expand_dims(x: Tensor, axis: Any) -> Tensor:

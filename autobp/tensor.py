@@ -13,7 +13,9 @@ import numpy as np
 
 from ._broadcast import normalize_axes
 from ._engine import run_backward
+from ._graph import hooks as _hooks
 from ._graph import is_grad_enabled
+from ._inplace import Clock, TrackedArray, bump
 
 _FLOAT_KINDS = "f"
 
@@ -21,7 +23,7 @@ _FLOAT_KINDS = "f"
 def _as_array(data: Any, dtype: Any = None) -> np.ndarray:
     """Convert user data; lists, scalars, ints and bools become float64 unless dtype is given."""
     if isinstance(data, Tensor):
-        data = data.data
+        data = data._data
     try:
         arr = np.array(data, dtype=dtype)
     except (TypeError, ValueError) as e:
@@ -77,16 +79,16 @@ def _lift(x: Any, like: Tensor, op: str) -> Tensor:
     if isinstance(x, Tensor):
         return x
     if isinstance(x, (bool, int, float, np.number, np.bool_)):
-        kind = like.data.dtype.kind
-        return Tensor._const(np.asarray(x, dtype=like.data.dtype if kind == "f" else None))
+        kind = like._data.dtype.kind
+        return Tensor._const(np.asarray(x, dtype=like._data.dtype if kind == "f" else None))
     if isinstance(x, np.ndarray):
-        if x.dtype.kind in "iub" and like.data.dtype.kind == "f":
-            x = x.astype(like.data.dtype)
+        if x.dtype.kind in "iub" and like._data.dtype.kind == "f":
+            x = x.astype(like._data.dtype)
         elif x.dtype.kind not in "fiub":
             raise TypeError(f"Tensor {op}: unsupported array dtype {x.dtype}")
         return Tensor._const(x)
     if isinstance(x, (list, tuple)):
-        return Tensor._const(_as_array(x, like.data.dtype if like.data.dtype.kind == "f" else None))
+        return Tensor._const(_as_array(x, like._data.dtype if like._data.dtype.kind == "f" else None))
     raise TypeError(
         f"Tensor {op}: unsupported operand of type {type(x).__name__}; "
         "expected a Tensor, numpy array or number"
@@ -95,7 +97,7 @@ def _lift(x: Any, like: Tensor, op: str) -> Tensor:
 
 def _binary(a: Tensor, b: Tensor, op: str, fn: Any, symbol: str) -> Tensor:
     try:
-        data = fn(a.data, b.data)
+        data = fn(a._data, b._data)
     except ValueError:
         raise ValueError(
             f"{op} ({symbol}): shapes {a.shape} and {b.shape} cannot be broadcast together"
@@ -117,7 +119,7 @@ class Tensor:
     """
 
     __slots__ = (
-        "data",
+        "_data",
         "grad",
         "requires_grad",
         "name",
@@ -125,6 +127,9 @@ class Tensor:
         "_op",
         "_ctx",
         "_retains_grad",
+        "_version",
+        "_written_at",
+        "_stamp",
         "__weakref__",
     )
     __hash__ = object.__hash__  # identity: == builds a comparison tensor
@@ -136,7 +141,7 @@ class Tensor:
         arr = _as_array(data, dtype)
         if requires_grad:
             _check_float(arr, "Tensor(requires_grad=True)")
-        self.data = arr
+        self._data = arr
         self.grad = None
         self.requires_grad = bool(requires_grad)
         self.name = None
@@ -144,11 +149,14 @@ class Tensor:
         self._op = None
         self._ctx = None
         self._retains_grad = False
+        self._version = 0
+        self._written_at = 0
+        self._stamp = Clock.writes
 
     @staticmethod
     def _const(data: np.ndarray) -> Tensor:
         t = Tensor.__new__(Tensor)
-        t.data = data
+        t._data = data
         t.grad = None
         t.requires_grad = False
         t.name = None
@@ -156,6 +164,9 @@ class Tensor:
         t._op = None
         t._ctx = None
         t._retains_grad = False
+        t._version = 0
+        t._written_at = 0
+        t._stamp = Clock.writes
         return t
 
     @staticmethod
@@ -164,20 +175,29 @@ class Tensor:
         if type(data) is not np.ndarray:
             data = np.asarray(data)
         t = Tensor.__new__(Tensor)
-        t.data = data
+        t._data = data
         t.grad = None
         t.name = None
         t._retains_grad = False
-        t._ctx = ctx
-        for p in parents:
-            if p.requires_grad and is_grad_enabled():
-                t.requires_grad = True
-                t._parents = parents
-                t._op = op
-                return t
+        t._version = 0
+        t._written_at = 0
+        t._stamp = Clock.writes
+        if is_grad_enabled():
+            for p in parents:
+                if p.requires_grad:
+                    t.requires_grad = True
+                    t._parents = parents
+                    t._op = op
+                    t._ctx = ctx
+                    if _hooks.on_make is not None:
+                        _hooks.on_make(t, op, parents)
+                    return t
         t.requires_grad = False
         t._parents = ()
         t._op = None
+        t._ctx = None
+        if _hooks.on_make is not None:
+            _hooks.on_make(t, op, parents)
         return t
 
     @classmethod
@@ -189,9 +209,9 @@ class Tensor:
     def _receive_grad(self, g: Any, delivered: set | None = None) -> None:
         """Add ``g`` into ``.grad``; copy it when it may be shared with another node."""
         if type(g) is not np.ndarray:
-            g = g.data if isinstance(g, Tensor) else np.asarray(g)
-        if g.dtype != self.data.dtype:
-            g = g.astype(self.data.dtype)
+            g = g._data if isinstance(g, Tensor) else np.asarray(g)
+        if g.dtype != self._data.dtype:
+            g = g.astype(self._data.dtype)
         elif g.base is not None or id(g) in delivered:  # a view, or handed out already
             g = g.copy()
         delivered.add(id(g))
@@ -202,20 +222,35 @@ class Tensor:
 
     # --- attributes ----------------------------------------------------------
     @property
+    def data(self) -> np.ndarray:
+        """The values, as an ndarray view; writing into it counts as an in-place change."""
+        view = self._data.view(TrackedArray)
+        view._owner = self
+        return view
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        arr = np.asarray(value.data if isinstance(value, Tensor) else value)
+        if arr.shape != self._data.shape:
+            raise ValueError(f"data: new array has shape {arr.shape}, the tensor has {self._data.shape}")
+        bump(self)
+        self._data = arr.astype(self._data.dtype, copy=False)
+
+    @property
     def shape(self) -> tuple:
-        return self.data.shape
+        return self._data.shape
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def size(self) -> int:
-        return self.data.size
+        return self._data.size
 
     @property
     def is_leaf(self) -> bool:
@@ -228,25 +263,25 @@ class Tensor:
         return self._op
 
     def item(self) -> float:
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(f"item(): tensor of shape {self.shape} has {self.size} elements, not 1")
-        return self.data.item()
+        return self._data.item()
 
     def numpy(self) -> np.ndarray:
-        return self.data
+        return self._data
 
     def tolist(self) -> Any:
-        return self.data.tolist()
+        return self._data.tolist()
 
     def detach(self) -> Tensor:
         """The same data, cut from the graph (no copy)."""
-        return Tensor._const(self.data)
+        return Tensor._const(self._data)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         if not self.is_leaf:
             raise RuntimeError(f"requires_grad_: only leaves can change requires_grad (op {self._op})")
         if requires_grad:
-            _check_float(self.data, "requires_grad_")
+            _check_float(self._data, "requires_grad_")
         self.requires_grad = bool(requires_grad)
         return self
 
@@ -257,28 +292,28 @@ class Tensor:
         self._retains_grad = True
 
     def astype(self, dtype: Any) -> Tensor:
-        return Tensor._make(self.data.astype(dtype), (self,), "astype")
+        return Tensor._make(self._data.astype(dtype), (self,), "astype")
 
     def __len__(self) -> int:
         if self.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return len(self.data)
+        return len(self._data)
 
     def __bool__(self) -> bool:
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(
                 f"the truth value of a tensor of shape {self.shape} is ambiguous; use .any()/.all()"
             )
-        return bool(self.data)
+        return bool(self._data)
 
     def __float__(self) -> float:
         return float(self.item())
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", precision=4, threshold=20, prefix="tensor(")
+        body = np.array2string(self._data, separator=", ", precision=4, threshold=20, prefix="tensor(")
         extra = ""
-        if self.data.dtype != np.float64:
-            extra += f", dtype={self.data.dtype}"
+        if self._data.dtype != np.float64:
+            extra += f", dtype={self._data.dtype}"
         if self._op is not None:
             extra += f", grad_fn={self._op}"
         elif self.requires_grad:
@@ -332,14 +367,14 @@ class Tensor:
         return _binary(_lift(other, self, "div"), self, "div", np.true_divide, "/")
 
     def __neg__(self) -> Tensor:
-        return Tensor._make(-self.data, (self,), "neg")
+        return Tensor._make(-self._data, (self,), "neg")
 
     def __pos__(self) -> Tensor:
         return self
 
     def __pow__(self, other: Any) -> Tensor:
         if isinstance(other, (int, float, np.number)) and not isinstance(other, bool):
-            return Tensor._make(self.data**other, (self,), "pow_scalar", other)
+            return Tensor._make(self._data**other, (self,), "pow_scalar", other)
         return _binary(self, _lift(other, self, "pow"), "pow", np.power, "**")
 
     def __rpow__(self, other: Any) -> Tensor:
@@ -355,7 +390,7 @@ class Tensor:
     def _compare(self, other: Any, fn: Any, symbol: str) -> Tensor:
         b = _lift(other, self, symbol)
         try:
-            return Tensor._const(fn(self.data, b.data))
+            return Tensor._const(fn(self._data, b._data))
         except ValueError:
             raise ValueError(
                 f"comparison {symbol}: shapes {self.shape} and {b.shape} cannot be broadcast"
@@ -381,26 +416,26 @@ class Tensor:
 
     # --- elementwise -----------------------------------------------------------
     def exp(self) -> Tensor:
-        return Tensor._make(np.exp(self.data), (self,), "exp")
+        return Tensor._make(np.exp(self._data), (self,), "exp")
 
     def log(self) -> Tensor:
-        return Tensor._make(np.log(self.data), (self,), "log")
+        return Tensor._make(np.log(self._data), (self,), "log")
 
     def tanh(self) -> Tensor:
-        return Tensor._make(np.tanh(self.data), (self,), "tanh")
+        return Tensor._make(np.tanh(self._data), (self,), "tanh")
 
     def sigmoid(self) -> Tensor:
         # 1 / (1 + e^-x) as exp(-log(1 + e^-x)): logaddexp never overflows, for any sign of x
-        return Tensor._make(np.exp(-np.logaddexp(0, -self.data)), (self,), "sigmoid")
+        return Tensor._make(np.exp(-np.logaddexp(0, -self._data)), (self,), "sigmoid")
 
     def relu(self) -> Tensor:
-        return Tensor._make(np.maximum(self.data, 0), (self,), "relu")
+        return Tensor._make(np.maximum(self._data, 0), (self,), "relu")
 
     def sqrt(self) -> Tensor:
-        return Tensor._make(np.sqrt(self.data), (self,), "sqrt")
+        return Tensor._make(np.sqrt(self._data), (self,), "sqrt")
 
     def abs(self) -> Tensor:
-        return Tensor._make(np.abs(self.data), (self,), "abs")
+        return Tensor._make(np.abs(self._data), (self,), "abs")
 
     def __abs__(self) -> Tensor:
         return self.abs()
@@ -411,7 +446,7 @@ class Tensor:
             raise ValueError("clip: give lo, hi or both")
         if lo is not None and hi is not None and lo > hi:
             raise ValueError(f"clip: lo={lo} is greater than hi={hi}")
-        x = self.data
+        x = self._data
         out = np.clip(x, lo, hi)
         t = Tensor._make(out, (self,), "clip")
         if t.requires_grad:
@@ -426,7 +461,7 @@ class Tensor:
     # --- reductions ------------------------------------------------------------
     def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         axes = normalize_axes(axis, self.ndim, "sum", self.shape)
-        out = np.sum(self.data, axis=axes, keepdims=keepdims)
+        out = np.sum(self._data, axis=axes, keepdims=keepdims)
         return Tensor._make(out, (self,), "sum", _reduced(axes, keepdims, self.shape))
 
     def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
@@ -434,7 +469,7 @@ class Tensor:
         if self.size == 0:
             raise ValueError(f"mean: tensor of shape {self.shape} is empty")
         return Tensor._make(
-            np.mean(self.data, axis=axes, keepdims=keepdims),
+            np.mean(self._data, axis=axes, keepdims=keepdims),
             (self,),
             "mean",
             _reduced(axes, keepdims, self.shape, _count(self.shape, axes)),
@@ -445,7 +480,7 @@ class Tensor:
         for a in axes:
             if self.shape[a] == 0:
                 raise ValueError(f"{op}: cannot reduce over empty axis {a} of shape {self.shape}")
-        x = self.data
+        x = self._data
         kept = fn(x, axis=axes, keepdims=True)
         out = kept if keepdims else np.squeeze(kept, axis=axes)
         t = Tensor._make(out, (self,), op)
@@ -465,7 +500,7 @@ class Tensor:
     def logsumexp(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         """log(sum(exp(x))) computed without overflow."""
         axes = normalize_axes(axis, self.ndim, "logsumexp", self.shape)
-        x = self.data
+        x = self._data
         m = np.max(x, axis=axes, keepdims=True)
         m = np.where(np.isfinite(m), m, 0)
         out = np.log(np.sum(np.exp(x - m), axis=axes, keepdims=True)) + m
@@ -475,13 +510,13 @@ class Tensor:
 
     def softmax(self, axis: int = -1) -> Tensor:
         (a,) = normalize_axes(axis, self.ndim, "softmax", self.shape)
-        z = self.data - np.max(self.data, axis=a, keepdims=True)
+        z = self._data - np.max(self._data, axis=a, keepdims=True)
         e = np.exp(z)
         return Tensor._make(e / np.sum(e, axis=a, keepdims=True), (self,), "softmax", a)
 
     def log_softmax(self, axis: int = -1) -> Tensor:
         (a,) = normalize_axes(axis, self.ndim, "log_softmax", self.shape)
-        z = self.data - np.max(self.data, axis=a, keepdims=True)
+        z = self._data - np.max(self._data, axis=a, keepdims=True)
         out = z - np.log(np.sum(np.exp(z), axis=a, keepdims=True))
         return Tensor._make(out, (self,), "log_softmax", a)
 
@@ -490,7 +525,7 @@ class Tensor:
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = tuple(shape[0])
         try:
-            data = self.data.reshape(shape)
+            data = self._data.reshape(shape)
         except (ValueError, TypeError) as e:
             raise ValueError(
                 f"reshape: cannot reshape tensor of shape {self.shape} into {shape} ({e})"
@@ -513,7 +548,7 @@ class Tensor:
                 f"transpose: axes {axes} are not a permutation of the axes of shape {self.shape}"
             )
         perm = tuple(a % self.ndim for a in axes)
-        return Tensor._make(np.transpose(self.data, perm), (self,), "transpose", perm)
+        return Tensor._make(np.transpose(self._data, perm), (self,), "transpose", perm)
 
     @property
     def T(self) -> Tensor:
@@ -550,7 +585,7 @@ class Tensor:
     def broadcast_to(self, shape: Any) -> Tensor:
         shape = tuple(shape)
         try:
-            data = np.broadcast_to(self.data, shape)
+            data = np.broadcast_to(self._data, shape)
         except ValueError:
             raise ValueError(f"broadcast_to: cannot broadcast shape {self.shape} to {shape}") from None
         return Tensor._make(data, (self,), "broadcast_to")
@@ -558,7 +593,7 @@ class Tensor:
     def __getitem__(self, index: Any) -> Tensor:
         index = _normalize_index(index)
         try:
-            data = self.data[index]
+            data = self._data[index]
         except IndexError as e:
             raise IndexError(f"index {_show_index(index)} on tensor of shape {self.shape}: {e}") from None
         return Tensor._make(data, (self,), "getitem", index)
@@ -585,7 +620,7 @@ def _normalize_index(index: Any) -> tuple:
     out = []
     for i in index:
         if isinstance(i, Tensor):
-            i = i.data
+            i = i._data
         elif isinstance(i, list):
             i = np.asarray(i)
         if isinstance(i, np.ndarray) and i.dtype.kind == "f":
@@ -605,7 +640,7 @@ def _matmul(a: Tensor, b: Tensor) -> Tensor:
     if a.ndim == 0 or b.ndim == 0:
         raise ValueError(f"matmul: operands must be at least 1-D, got shapes {a.shape} and {b.shape}")
     try:
-        data = np.matmul(a.data, b.data)
+        data = np.matmul(a._data, b._data)
     except ValueError:
         ka = a.shape[-1]
         kb = b.shape[-2] if b.ndim > 1 else b.shape[0]
@@ -622,9 +657,9 @@ def _seed(root: Tensor, gradient: Any, who: str) -> np.ndarray:
                 f"{who}: grad can be implicitly created only for a scalar output, but the output "
                 f"has shape {root.shape}; pass gradient= (an array of that shape)"
             )
-        return np.ones_like(root.data)
-    g = gradient.data if isinstance(gradient, Tensor) else gradient
-    g = np.array(g, dtype=root.data.dtype)  # a copy: the engine may hand it to a leaf
+        return np.ones_like(root._data)
+    g = gradient._data if isinstance(gradient, Tensor) else gradient
+    g = np.array(g, dtype=root._data.dtype)  # a copy: the engine may hand it to a leaf
     if g.shape != root.shape:
         raise ValueError(f"{who}: gradient has shape {g.shape} but the output has shape {root.shape}")
     return g

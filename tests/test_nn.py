@@ -249,7 +249,7 @@ def test_init_fills_in_place_and_rejects_bad_input():
     t = nn.Parameter(np.ones((2, 3)))
     arr = t.data
     nn.init.zeros_(t)
-    assert t.data is arr and not arr.any()
+    assert np.shares_memory(t.data, arr) and not arr.any()
     nn.init.constant_(t, 2.5)
     assert np.all(arr == 2.5)
     with pytest.raises(ValueError, match="at least 2 dimensions"):

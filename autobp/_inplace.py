@@ -1,0 +1,75 @@
+"""Version counters: in-place writes to a Tensor's data are counted, so backward can refuse
+to use a saved input that changed after the op read it (instead of returning a wrong gradient).
+
+``Tensor.data`` hands out its array as a ``TrackedArray`` view: item assignment, in-place
+operators, ``fill`` and ufuncs writing into it (``out=``) bump the owning tensor's version.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+# functions of the array-function protocol that write into their first argument
+_WRITERS = {np.copyto, np.put, np.place, np.putmask}
+
+
+class Clock:
+    """The global count of in-place writes; a node stamps it when created."""
+
+    writes = 0
+
+
+def bump(owner: Any) -> None:
+    """Record one in-place write to ``owner``'s data."""
+    Clock.writes += 1
+    owner._version += 1
+    owner._written_at = Clock.writes
+
+
+def _plain(x: Any) -> Any:
+    return x.view(np.ndarray) if isinstance(x, TrackedArray) else x
+
+
+class TrackedArray(np.ndarray):
+    """A view of a Tensor's array that reports in-place writes to the Tensor."""
+
+    _owner: Any = None
+
+    def __array_finalize__(self, obj: Any) -> None:
+        # views of a tracked array (slices, .T, reshape) write to the same memory: keep tracking
+        self._owner = getattr(obj, "_owner", None) if self.base is not None else None
+
+    def __repr__(self) -> str:
+        return repr(self.view(np.ndarray))
+
+    def __str__(self) -> str:
+        return str(self.view(np.ndarray))
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if self._owner is not None:
+            bump(self._owner)
+        np.ndarray.__setitem__(self.view(np.ndarray), key, _plain(value))
+
+    def fill(self, value: Any) -> None:
+        if self._owner is not None:
+            bump(self._owner)
+        self.view(np.ndarray).fill(value)
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        out = kwargs.get("out")
+        if out is not None:
+            for o in out:
+                if isinstance(o, TrackedArray) and o._owner is not None:
+                    bump(o._owner)
+            kwargs["out"] = tuple(_plain(o) for o in out)
+        result = getattr(ufunc, method)(*(_plain(x) for x in inputs), **kwargs)
+        if out is not None and len(out) == 1 and isinstance(result, np.ndarray):
+            return out[0]  # ``a += b`` must give back the tracked view itself
+        return result
+
+    def __array_function__(self, func: Any, types: Any, args: tuple, kwargs: dict) -> Any:
+        if func in _WRITERS and args and isinstance(args[0], TrackedArray) and args[0]._owner is not None:
+            bump(args[0]._owner)
+        return super().__array_function__(func, types, args, kwargs)
