@@ -44,9 +44,17 @@ def main(argv: list[str] | None = None) -> int:
         metavar="N",
         help="torch intra-op threads (default: numpy's BLAS threads)",
     )
+    ap.add_argument(
+        "--threads",
+        type=int,
+        metavar="N",
+        help="limit numpy's BLAS and torch to N threads (1 gives steadier numbers on a busy machine)",
+    )
     ap.add_argument("--list", action="store_true", help="list the workloads and exit")
     args = ap.parse_args(argv)
     _machine.TORCH_THREADS = args.torch_threads
+    if args.threads:
+        print(_machine.limit_threads(args.threads), file=sys.stderr)
 
     unknown = [w for w in args.workloads if w not in WORKLOADS]
     if unknown:

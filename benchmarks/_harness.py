@@ -50,6 +50,7 @@ class Row:
     noise: float | None = None  # half the interquartile range / median
     samples: list[float] = field(default_factory=list)
     unit: str = "ms"
+    best_s: float | None = None  # the fastest sample: less sensitive to load, shown for reference
     note: str = ""
 
 
@@ -77,29 +78,40 @@ def check_agreement(wl: Workload, runners: dict, phase: str) -> dict[str, float]
 
 
 def time_workload(wl: Workload, repeats: int, only: list[str] | None = None) -> list[Row]:
-    """Check the implementations agree, then time each phase interleaved; one Row per (phase, impl)."""
+    """Check the implementations agree, then time all (phase, implementation) pairs in one interleaved
+    rotation, so that ratios between phases (step/forward) see the same background load too."""
     if wl.custom is not None:
         return wl.custom(repeats)
     problem = wl.problem()
     repeats = min(repeats, wl.max_repeats or repeats)
-    rows: list[Row] = []
+    fns: dict[tuple[str, str], Callable[[], object]] = {}
     skipped: dict[str, str] = {}
     for phase in wl.phases:
-        runners, skipped = build_runners(wl, problem, only)  # fresh state for every phase
+        runners, skipped = build_runners(wl, problem, only)  # each phase gets its own fresh state
         live = {n: r for n, r in runners.items() if hasattr(r, phase)}
         check_agreement(wl, live, phase)
-        times = interleave(
-            {n: getattr(r, phase) for n, r in live.items()},
-            repeats=repeats,
-            warmup=2,
-            min_sample_s=wl.min_sample_s,
+        fns.update({(phase, n): getattr(r, phase) for n, r in live.items()})
+    times = interleave(fns, repeats=repeats, warmup=2, min_sample_s=wl.min_sample_s)
+    rows: list[Row] = []
+    for (phase, n), ts in times.items():
+        med = median(ts) / wl.per
+        base = times.get((phase, wl.base))
+        ratio = median(ts) / median(base) if base else None
+        per_call = [t / wl.per for t in ts]
+        rows.append(
+            Row(
+                wl.name,
+                phase,
+                n,
+                med,
+                ratio,
+                wl.base if base else "",
+                spread(ts),
+                per_call,
+                wl.unit,
+                min(per_call),
+            )
         )
-        meds = {n: median(ts) / wl.per for n, ts in times.items()}
-        base = wl.base if wl.base in meds else None
-        for n, ts in times.items():
-            ratio = meds[n] / meds[base] if base else None
-            per_call = [t / wl.per for t in ts]
-            rows.append(Row(wl.name, phase, n, meds[n], ratio, base or "", spread(ts), per_call, wl.unit))
     for n, why in skipped.items():
         rows.append(Row(wl.name, wl.phases[0], n, note=why))
     return rows

@@ -31,6 +31,21 @@ def numpy_threads() -> int:
 TORCH_THREADS: int | None = None  # set by --torch-threads; None means numpy's BLAS thread count
 
 
+_LIMITS: list = []  # keeps threadpoolctl's limit alive for the whole run
+
+
+def limit_threads(n: int) -> str:
+    """Run numpy's BLAS and torch on ``n`` threads (e.g. 1 on a machine shared with other jobs)."""
+    global TORCH_THREADS
+    TORCH_THREADS = n
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return "threadpoolctl not installed: numpy's BLAS threads left as they are"
+    _LIMITS.append(threadpool_limits(limits=n, user_api="blas"))
+    return f"numpy BLAS and torch limited to {n} thread(s)"
+
+
 def torch_matched():
     """Import torch with its intra-op thread count set to numpy's BLAS thread count (or --torch-threads)."""
     import torch

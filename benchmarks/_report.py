@@ -11,23 +11,24 @@ from ._harness import Row
 _SCALE = {"s": 1.0, "ms": 1e3, "us": 1e6}
 
 
-def _fmt(row: Row) -> str:
-    if row.median_s is None:
+def _fmt(row: Row, value: float | None) -> str:
+    if value is None:
         return ""
-    return f"{row.median_s * _SCALE[row.unit]:.3f} {row.unit}"
+    return f"{value * _SCALE[row.unit]:.3f} {row.unit}"
 
 
 def table(rows: list[Row]) -> str:
     """Markdown table: one line per (workload, phase, implementation)."""
     lines = [
-        "| workload | phase | impl | median | ratio | noise | note |",
-        "|---|---|---|---:|---:|---:|---|",
+        "| workload | phase | impl | median | ratio | noise | fastest | note |",
+        "|---|---|---|---:|---:|---:|---:|---|",
     ]
     for r in rows:
         ratio = f"x{r.ratio:.2f}" if r.ratio is not None else ""
         noise = f"±{r.noise * 100:.0f}%" if r.noise is not None else ""
         note = r.note or (f"ratio to {r.base}" if r.base and r.impl == r.base else "")
-        lines.append(f"| {r.workload} | {r.phase} | {r.impl} | {_fmt(r)} | {ratio} | {noise} | {note} |")
+        cells = [r.workload, r.phase, r.impl, _fmt(r, r.median_s), ratio, noise, _fmt(r, r.best_s), note]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 

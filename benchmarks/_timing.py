@@ -12,6 +12,7 @@ import math
 import statistics
 import time
 from collections.abc import Callable
+from typing import Any
 
 
 def calibrate(fn: Callable[[], object], min_sample_s: float) -> int:
@@ -25,18 +26,18 @@ def calibrate(fn: Callable[[], object], min_sample_s: float) -> int:
 
 
 def interleave(
-    fns: dict[str, Callable[[], object]],
+    fns: dict[Any, Callable[[], object]],
     repeats: int = 7,
     warmup: int = 1,
     min_sample_s: float = 0.0,
-) -> dict[str, list[float]]:
+) -> dict[Any, list[float]]:
     """Seconds per call of each callable, ``repeats`` samples each, taken in rotating order."""
     for fn in fns.values():
         for _ in range(warmup):
             fn()
     inner = {name: calibrate(fn, min_sample_s) for name, fn in fns.items()}
     names = list(fns)
-    times: dict[str, list[float]] = {name: [] for name in fns}
+    times: dict[Any, list[float]] = {name: [] for name in fns}
     for r in range(repeats):
         k = r % len(names)
         for name in names[k:] + names[:k]:  # rotate so no implementation always runs first
