@@ -68,7 +68,7 @@ class FunctionCtx:
             if r is None or not need[k]:
                 out.append(None)
                 continue
-            arr = r.data if isinstance(r, Tensor) else _numeric_array(r, name, i)
+            arr = np.asarray(r.data) if isinstance(r, Tensor) else _numeric_array(r, name, i)
             if arr.shape != shape:
                 raise ValueError(
                     f"{name}.backward: the gradient for input {i} has shape {arr.shape}, but input {i} "

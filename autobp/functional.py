@@ -33,7 +33,7 @@ def _leaves(inputs: Any, who: str, keep: bool = False) -> tuple[list[Tensor], bo
         if keep and isinstance(x, Tensor) and x.requires_grad:
             leaves.append(x)
             continue
-        arr = x.data if isinstance(x, Tensor) else np.asarray(x)
+        arr = np.asarray(x.data if isinstance(x, Tensor) else x)
         if arr.dtype.kind in "iub":
             arr = arr.astype(np.float64)
         elif arr.dtype.kind != "f":
@@ -147,7 +147,8 @@ def _jacobian_rows(outs: list[Tensor], xs: list[Tensor], create_graph: bool) -> 
             elif create_graph:
                 row_blocks.append(stack(r).reshape(o.shape + x.shape))
             else:
-                row_blocks.append(Tensor._const(np.stack([g.data for g in r]).reshape(o.shape + x.shape)))
+                rows_np = np.stack([np.asarray(g.data) for g in r])
+                row_blocks.append(Tensor._const(rows_np.reshape(o.shape + x.shape)))
         blocks.append(row_blocks)
     return blocks
 

@@ -310,13 +310,13 @@ def _sanity(p: _Problem, rng: np.random.Generator) -> list[str]:
     """Inputs left unmodified, no .grad on inputs that do not require it, a repeatable backward."""
     problems: list[str] = []
     clones = [
-        Tensor(a.data.copy(), requires_grad=a.requires_grad, dtype=a.dtype) if isinstance(a, Tensor) else a
+        Tensor(np.array(a.data), requires_grad=a.requires_grad, dtype=a.dtype) if isinstance(a, Tensor) else a
         for a in p.args
     ]
     tensors = {i: c for i, c in enumerate(clones) if isinstance(c, Tensor)}
 
     def snapshot() -> dict:
-        return {i: c.data.copy() for i, c in tensors.items()}
+        return {i: np.array(c.data) for i, c in tensors.items()}
 
     def changed(before: dict, what: str) -> None:
         for i, c in tensors.items():

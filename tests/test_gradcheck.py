@@ -342,7 +342,10 @@ class Jittery(Cube):
 
 def test_a_backward_that_modifies_its_input_is_reported():
     err = _error(ScribblesOnInput.apply, Tensor([1.0, 2.0], requires_grad=True))
-    assert "backward modified input 0 in place" in err.report
+    # either gradcheck's own check or the engine's version counter (on the next backward) says so
+    assert "backward modified input 0 in place" in err.report or (
+        "input 0 of op 'function'" in err.report and "was modified" in err.report
+    )
 
 
 def test_a_backward_that_is_not_repeatable_is_reported():
