@@ -2,6 +2,7 @@
 
 from . import functional, graph, nn, optim
 from ._graph import GraphReleasedError, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .anomaly import AnomalyError, detect_anomaly
 from .autograd import grad
 from .function import Function, FunctionCtx
 from .gradcheck import GradcheckError, NonDifferentiableWarning, gradcheck, gradgradcheck
@@ -48,6 +49,8 @@ __all__ = [
     "is_grad_enabled",
     "set_grad_enabled",
     "GraphReleasedError",
+    "detect_anomaly",
+    "AnomalyError",
     "concatenate",
     "stack",
     "where",
