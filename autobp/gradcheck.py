@@ -181,7 +181,13 @@ def _analytical(p: _Problem) -> list:
         return blocks
     xs = [p.args[i] for i in p.diff]
     jac = functional.jacobian(p.wrapped(), xs)
-    return [[np.array(b.data, dtype=np.float64).reshape(-1, x.size) for b, x in zip(row, xs)] for row in jac]
+    return [[_block(b, x) for b, x in zip(row, xs)] for row in jac]
+
+
+def _block(b: Tensor, x: Tensor) -> np.ndarray:
+    """A Jacobian block of shape out.shape + x.shape as a float64 (out_size, x.size) matrix."""
+    out_size = int(np.prod(b.shape[: b.ndim - x.ndim]))
+    return np.array(b.data, dtype=np.float64).reshape(out_size, x.size)
 
 
 def _close(a: Any, n: Any, atol: float, rtol: float) -> Any:
@@ -468,7 +474,8 @@ def gradgradcheck(
     """gradcheck of fn's vector-Jacobian product (``create_graph=True``) w.r.t. inputs and ``grad_outputs``.
 
     ``grad_outputs`` (one per float output; random when None) is the vector v in
-    v^T J; second derivatives must be right for this to pass.
+    v^T J; second derivatives must be right for this to pass. In the report and in
+    ``GradcheckError.mismatches``, inputs numbered from ``len(inputs)`` on are the grad_outputs.
     """
     args = _args(inputs)
     if any(isinstance(a, Value) for a in args):

@@ -354,6 +354,14 @@ def test_a_backward_that_is_not_repeatable_is_reported():
     assert "a second backward gave a different gradient for input 0" in err.report
 
 
+def test_edge_shapes_and_outputs_that_are_not_differentiable():
+    assert gradcheck(lambda t: t * 2, Tensor(np.zeros((0, 3)), requires_grad=True))
+    assert gradgradcheck(lambda t: t.exp(), Tensor(1.5, requires_grad=True))
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    assert gradcheck(lambda t: (t * 2, Tensor(np.array([1, 2])), Tensor(np.ones(3))), x)
+    assert gradgradcheck(lambda t, k: t**3 * k, (x, 2.0))
+
+
 def test_no_input_requiring_grad_is_an_error():
     with pytest.raises(ValueError, match="no input requires grad"):
         gradcheck(Cube.apply, Tensor([1.0]))
