@@ -33,6 +33,7 @@ class Workload:
     per: int = 1  # medians are divided by this (e.g. ops per call, for per-op costs)
     min_sample_s: float = 0.02
     max_repeats: int | None = None  # cap for workloads whose slowest implementation takes seconds
+    repeat_factor: int = 1  # cheap workloads take this many times --repeats samples: steadier medians
     rtol: float = 1e-6  # how closely implementations must agree on the first loss
     custom: Callable[[int], list[Row]] | None = None  # replaces the standard timing when set
 
@@ -83,7 +84,7 @@ def time_workload(wl: Workload, repeats: int, only: list[str] | None = None) -> 
     if wl.custom is not None:
         return wl.custom(repeats)
     problem = wl.problem()
-    repeats = min(repeats, wl.max_repeats or repeats)
+    repeats = min(repeats * wl.repeat_factor, wl.max_repeats or repeats * wl.repeat_factor)
     fns: dict[tuple[str, str], Callable[[], object]] = {}
     skipped: dict[str, str] = {}
     for phase in wl.phases:

@@ -87,6 +87,7 @@ def describe() -> dict[str, Any]:
         "platform": platform.platform(),
         "versions": versions(),
         "numpy_blas": blas_info(),
+        "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
         "env": {k: os.environ.get(k) for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OMP_NUM_THREADS")},
     }
     try:
@@ -108,7 +109,9 @@ def summary(info: dict[str, Any]) -> str:
     env = ", ".join(f"{k}={v}" for k, v in info["env"].items() if v) or "no OPENBLAS_* overrides"
     v = info["versions"]
     libs = " ".join(f"{k} {val}" for k, val in v.items())
+    load = info.get("load_average")
+    busy = f"; load average {load[0]:.1f}" if load else ""
     return (
-        f"{info['cpu']}, {info['cores']} cores; numpy BLAS: {kernel} ({env}); "
+        f"{info['cpu']}, {info['cores']} cores{busy}; numpy BLAS: {kernel} ({env}); "
         f"torch threads: {info['torch_threads']}\n{libs}"
     )

@@ -163,6 +163,7 @@ OVERHEAD = Workload(
     },
     phases=("forward", "forward_backward"),
     unit="us",
+    repeat_factor=3,
     per=OPS,
     rtol=1e-9,
 )

@@ -310,6 +310,7 @@ SYMMETRY = Workload(
     symmetry_problem,
     IMPLS,
     unit="us",
+    repeat_factor=3,
 )
 FAMILY = Workload(
     "family",
@@ -318,4 +319,5 @@ FAMILY = Workload(
     lambda: family_problem(cases=10),
     IMPLS,
     unit="us",
+    repeat_factor=3,
 )
