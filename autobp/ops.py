@@ -55,6 +55,10 @@ def maximum(a: Any, b: Any) -> Tensor:
 def minimum(a: Any, b: Any) -> Tensor:
     """Elementwise minimum; on ties each input gets half of the gradient."""
     a, b = _pair(a, b, "minimum")
+    try:
+        np.broadcast_shapes(a.shape, b.shape)
+    except ValueError:
+        raise ValueError(f"minimum: shapes {a.shape} and {b.shape} cannot be broadcast") from None
     return -maximum(-a, -b)
 
 

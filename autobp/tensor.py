@@ -509,13 +509,13 @@ class Tensor:
         return Tensor._make(out, (self,), "logsumexp", _reduced(axes, keepdims, self.shape))
 
     def softmax(self, axis: int = -1) -> Tensor:
-        (a,) = normalize_axes(axis, self.ndim, "softmax", self.shape)
+        (a,) = _one_axis(axis, self.ndim, "softmax", self.shape)
         z = self._data - np.max(self._data, axis=a, keepdims=True)
         e = np.exp(z)
         return Tensor._make(e / np.sum(e, axis=a, keepdims=True), (self,), "softmax", a)
 
     def log_softmax(self, axis: int = -1) -> Tensor:
-        (a,) = normalize_axes(axis, self.ndim, "log_softmax", self.shape)
+        (a,) = _one_axis(axis, self.ndim, "log_softmax", self.shape)
         z = self._data - np.max(self._data, axis=a, keepdims=True)
         out = z - np.log(np.sum(np.exp(z), axis=a, keepdims=True))
         return Tensor._make(out, (self,), "log_softmax", a)
@@ -597,6 +597,14 @@ class Tensor:
         except IndexError as e:
             raise IndexError(f"index {_show_index(index)} on tensor of shape {self.shape}: {e}") from None
         return Tensor._make(data, (self,), "getitem", index)
+
+
+def _one_axis(axis: Any, ndim: int, op: str, shape: tuple) -> tuple:
+    """A single normalised axis (as a 1-tuple) for ops that work along one axis."""
+    axes = normalize_axes(axis, ndim, op, shape)
+    if len(axes) != 1:
+        raise ValueError(f"{op}: needs a single axis, got axis={axis!r} for a tensor of shape {shape}")
+    return axes
 
 
 def _count(shape: tuple, axes: tuple) -> int:
