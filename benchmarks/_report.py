@@ -42,7 +42,7 @@ def _median(rows: list[Row], workload: str, phase: str, impl: str) -> float | No
 def derived(rows: list[Row]) -> list[tuple[str, float]]:
     """Figures read off several rows: step/forward cost, per-op cost in bare numpy calls."""
     out = []
-    for impl in ("numpy", "autobp", "torch", "mygrad", "autograd"):
+    for impl in ("numpy", "autobp", "autobp.nn", "torch", "mygrad", "autograd"):
         step, fwd = _median(rows, "mlp", "step", impl), _median(rows, "mlp", "forward", impl)
         if step and fwd:
             out.append((f"mlp step/forward, {impl}", step / fwd))

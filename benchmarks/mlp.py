@@ -197,6 +197,35 @@ class AutobpMlp:
         return sum(self.step() for _ in self.batches) / len(self.batches)
 
 
+class AutobpNnMlp(AutobpMlp):
+    """The same net as nn.Sequential of nn.Linear layers (weights stored (out, in))."""
+
+    def __init__(self, pb: MlpProblem) -> None:
+        import autobp
+        from autobp import nn
+        from autobp.optim import SGD
+
+        from .sigmoid_nets import _linear
+
+        self.cross_entropy = nn.functional.cross_entropy
+        layers = []
+        for k in range(0, len(pb.weights), 2):
+            if layers:
+                layers.append(nn.Sigmoid() if pb.act == "sigmoid" else nn.ReLU())
+            layers.append(_linear(nn, pb.weights[k], pb.weights[k + 1]))
+        self.net = nn.Sequential(*layers)
+        self.ps = list(self.net.parameters())
+        self.batches = [(autobp.tensor(x), y) for x, y in pb.batches]
+        self.opt = SGD(self.ps, lr=pb.lr, momentum=pb.momentum)
+        self.i = 0
+
+    def params(self) -> list[np.ndarray]:
+        return [p.data.T if p.ndim == 2 else p.data for p in self.ps]
+
+    def _loss(self, x, y):
+        return self.cross_entropy(self.net(x), y)
+
+
 # --- PyTorch eager -------------------------------------------------------------------------------
 class TorchMlp:
     def __init__(self, pb: MlpProblem) -> None:
@@ -322,7 +351,14 @@ class HipsMlp:
         return sum(self.step() for _ in self.batches) / len(self.batches)
 
 
-IMPLS = {"numpy": NumpyMlp, "autobp": AutobpMlp, "torch": TorchMlp, "mygrad": MygradMlp, "autograd": HipsMlp}
+IMPLS = {
+    "numpy": NumpyMlp,
+    "autobp": AutobpMlp,
+    "autobp.nn": AutobpNnMlp,
+    "torch": TorchMlp,
+    "mygrad": MygradMlp,
+    "autograd": HipsMlp,
+}
 
 MLP = Workload(
     "mlp",

@@ -165,6 +165,49 @@ class AutobpNet:
         return loss.item()
 
 
+class AutobpNnNet:
+    """The same net with autobp.nn layers (weights stored (out, in), as nn.Linear keeps them)."""
+
+    def __init__(self, pb: NetProblem) -> None:
+        import autobp
+        from autobp import nn
+        from autobp.optim import SGD
+
+        self.ab, self.sse = autobp, nn.functional.sse_loss
+        self.xs = [autobp.tensor(x) for x in pb.inputs]
+        self.t = autobp.tensor(pb.target)
+        self.groups = [_linear(nn, W, b) for W, b in pb.first]
+        layers = []
+        for W, b in pb.rest:
+            layers += [_linear(nn, W, b), nn.Sigmoid()]
+        self.rest = nn.Sequential(*layers)
+        self.opt = SGD(self.parameters(), lr=pb.lr, momentum=pb.momentum)
+
+    def parameters(self) -> list:
+        return [p for m in self.groups for p in m.parameters()] + list(self.rest.parameters())
+
+    def params(self) -> list[np.ndarray]:
+        """In the problem's (in, out) layout, to compare with the other implementations."""
+        return [p.data.T if p.ndim == 2 else p.data for p in self.parameters()]
+
+    def step(self) -> float:
+        hs = [layer(x).sigmoid() for layer, x in zip(self.groups, self.xs)]
+        h = hs[0] if len(hs) == 1 else self.ab.concatenate(hs, axis=1)
+        loss = self.sse(self.rest(h), self.t)
+        self.opt.zero_grad()
+        loss.backward()
+        self.opt.step()
+        return loss.item()
+
+
+def _linear(nn, W: np.ndarray, b: np.ndarray):
+    """An nn.Linear holding the given (in, out) weights and bias."""
+    layer = nn.Linear(W.shape[0], W.shape[1], dtype=W.dtype)
+    layer.weight.data[...] = W.T
+    layer.bias.data[...] = b
+    return layer
+
+
 def autobp_sgd(params: list, lr: float, momentum: float = 0.0):
     """autobp.optim.SGD when it exists, else the same update written by hand under no_grad."""
     try:
@@ -301,7 +344,14 @@ class HipsNet:
         return float(value)
 
 
-IMPLS = {"numpy": NumpyNet, "autobp": AutobpNet, "torch": TorchNet, "mygrad": MygradNet, "autograd": HipsNet}
+IMPLS = {
+    "numpy": NumpyNet,
+    "autobp": AutobpNet,
+    "autobp.nn": AutobpNnNet,
+    "torch": TorchNet,
+    "mygrad": MygradNet,
+    "autograd": HipsNet,
+}
 
 SYMMETRY = Workload(
     "symmetry",
