@@ -41,7 +41,11 @@ def _experiment(name: str, **fixed: Any):
         from .paper import commands
 
         options = {k: v for k, v in vars(args).items() if k in _OPTIONS[name]}
-        report = getattr(commands, name.replace("-", "_"))(show_progress=not args.quiet, **options, **fixed)
+        function = name.replace("-", "_")
+        if getattr(args, "investigate", False):
+            function = "family_plateau"
+            options = {k: options[k] for k in ("seeds", "seed", "sweeps")}
+        report = getattr(commands, function)(show_progress=not args.quiet, **options, **fixed)
         print(report.title)
         print(format_table(report.rows))
         for note in report.notes:
@@ -49,13 +53,13 @@ def _experiment(name: str, **fixed: Any):
         if args.json:
             Path(args.json).write_text(json.dumps(report.data, indent=1, default=_jsonable))
             print(f"results written to {args.json}")
-        if args.plot:
+        if args.plot and report.figure:
             import matplotlib
 
             matplotlib.use("Agg")
             report.figure().savefig(args.plot, dpi=110)
             print(f"figure written to {args.plot}")
-        if args.graph:
+        if args.graph and report.graph:
             from .viz import draw
 
             loss, params = report.graph()
@@ -109,6 +113,11 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--lr", type=float, default=0.01, help="eps after sweep 20 (paper: 0.01)")
             p.add_argument("--decay", type=float, default=0.002, help="decay per change (paper: 0.002)")
             p.add_argument("--init", type=float, default=0.3, help="initial U(-init, init) (paper: 0.3)")
+            p.add_argument(
+                "--investigate",
+                action="store_true",
+                help="instead, run the plateau investigation: one change at a time from the paper's schedule",
+            )
         if name == "recurrent":
             p.add_argument("--units", type=int, default=3, help="units in the shift register (default 3)")
             p.add_argument("--steps", type=int, default=2, help="time steps (default 2)")

@@ -211,6 +211,36 @@ def family_trees(
     return report
 
 
+def family_plateau(seeds: int = 3, seed: int = 0, sweeps: int = 3000, show_progress: bool = True) -> Report:
+    """The family-trees plateau: each variant of ``family_plateau.VARIANTS`` on ``seeds`` seeds."""
+    from . import family_plateau as P
+    from . import family_trees as T
+
+    start = time.perf_counter()
+    first = T.train(seed, sweeps=300, show_progress=False)
+    spread = P.activity_spread(first.net)
+    rows_ = P.investigate(seeds=range(seed, seed + seeds), sweeps=sweeps, show_progress=show_progress)
+    seconds = time.perf_counter() - start
+    rows = []
+    for name in P.VARIANTS:
+        mine = [r for r in rows_ if r["variant"] == name]
+        escape, fit = _sweeps(mine, "escape"), _sweeps(mine, "fit")
+        tests = ", ".join(str(r["test_correct"]) for r in mine)
+        errors = ", ".join(f"{r['final_error']:.2f}" for r in mine)
+        rows.append((name, "fit by 1,500" if name == "paper" else "", f"escape {escape}; fit {fit}"))
+        rows.append(("", "", f"held-out right {tests} of 4; final E {errors}"))
+    notes = [
+        f"escape = first sweep with E < 15 (plateau E ~ 18.4); fit = first sweep with all 100 training "
+        f"patterns right (0.5 rule); '-' = not within {sweeps:,} sweeps. Seeds {seed}-{seed + seeds - 1}.",
+        "Spread of activities across the 104 cases after 300 paper sweeps (seed "
+        f"{seed}): " + ", ".join(f"{k} {v:.1e}" for k, v in spread.items()),
+        f"wall time {seconds:.0f} s",
+    ]
+    data = {"experiment": "family-trees plateau", "sweeps": sweeps, "spread_after_300": spread, "runs": rows_}
+    data["variants"] = P.VARIANTS
+    return Report("Family trees: the plateau under the paper's schedule", rows, data, notes)
+
+
 def recurrent(
     seeds: int = 10, seed: int = 0, units: int = 3, steps: int = 2, show_progress: bool = True
 ) -> Report:
@@ -408,6 +438,10 @@ def digits(
         return F.cross_entropy(run.net(Tensor(x)), split[1][:2]), run.net
 
     return Report("Digits MLP (lecture notes' MNIST demonstration)", rows, data, notes, figure, graph)
+
+
+def _sweeps(rows: list[dict], key: str) -> str:
+    return ", ".join("-" if r[key] is None else f"{r[key]:,}" for r in rows)
 
 
 def _num(x: float | None) -> str:

@@ -43,7 +43,7 @@ def load_idx(path: str | os.PathLike) -> np.ndarray:
     expected = int(np.prod(shape)) * dtype.itemsize
     if len(body) != expected:
         raise ValueError(
-            f"load_idx: {path} header says shape {shape} ({expected} bytes), file has {len(body)}"
+            f"load_idx: {path} header says shape {shape} ({expected} bytes), file has {len(body)} bytes"
         )
     return np.frombuffer(body, dtype=dtype).reshape(shape)
 
