@@ -13,7 +13,7 @@ import datetime
 import sys
 import time
 
-from . import _machine
+from . import _machine, _timing
 from ._harness import Row, time_workload
 from ._machine import describe, summary
 from ._report import bars, derived, render_bars, table, write_json
@@ -50,9 +50,16 @@ def main(argv: list[str] | None = None) -> int:
         metavar="N",
         help="limit numpy's BLAS and torch to N threads (1 gives steadier numbers on a busy machine)",
     )
+    ap.add_argument(
+        "--clock",
+        choices=("wall", "cpu"),
+        default="wall",
+        help="wall: elapsed time (default); cpu: process CPU time, steadier when other jobs share the cores",
+    )
     ap.add_argument("--list", action="store_true", help="list the workloads and exit")
     args = ap.parse_args(argv)
     _machine.TORCH_THREADS = args.torch_threads
+    _timing.use_clock(args.clock)
     if args.threads:
         print(_machine.limit_threads(args.threads), file=sys.stderr)
 
@@ -91,13 +98,20 @@ def main(argv: list[str] | None = None) -> int:
     if checks:
         print("\nBars:")
         print(render_bars(checks))
-    print(f"\n{args.repeats} interleaved samples per implementation; suite took {elapsed:.0f} s")
+    more = ", ".join(f"x{w.repeat_factor} for {w.name}" for w in chosen if w.repeat_factor > 1)
+    fewer = ", ".join(f"at most {w.max_repeats} for {w.name}" for w in chosen if w.max_repeats)
+    extra = "; ".join(x for x in (more, fewer) if x)
+    print(
+        f"\n{args.repeats} interleaved samples per implementation{f' ({extra})' if extra else ''}, "
+        f"{args.clock} clock; suite took {elapsed:.0f} s"
+    )
     if args.json:
         meta = {
             "command": "python -m benchmarks " + " ".join(argv if argv is not None else sys.argv[1:]),
             "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
             "machine": info,
             "repeats": args.repeats,
+            "clock": args.clock,
             "seconds": elapsed,
         }
         write_json(args.json, meta, rows, checks)
