@@ -64,7 +64,7 @@ def symmetry_figure(runs: Sequence[Any]) -> Any:
         hinton(right, matrix)
         for (row, col), v in np.ndenumerate(matrix):
             if row < 2 or col in (0, 1, 6):
-                right.text(col, row + 0.42, f"{v:+.1f}", ha="center", fontsize=7, color="navy")
+                right.text(col, row + 0.42, f"{v:+.1f}", ha="center", fontsize=7, color="tab:red")
         right.set_title(f"seed {solved[0].seed}, solved at sweep {solved[0].solved_at}")
         right.set_yticks([0, 1, 2], ["hidden A", "hidden B", "to output"])
         right.set_xticks(range(7), ["in1", "in2", "in3", "in4", "in5", "in6", "bias"])
@@ -73,21 +73,19 @@ def symmetry_figure(runs: Sequence[Any]) -> Any:
 
 def family_figure(weights: np.ndarray, errors: Sequence[float] | None = None) -> Any:
     """Fig. 4: the 24 -> 6 weights, one Hinton block per unit, English people above their Italian
-    equivalents (Fig. 6 order). ``weights`` is the (6, 24) weight of the person-encoding layer."""
-    fig = _figure(11, 5.2 if errors is not None else 3.8)
-    rows = 3 if errors is not None else 2
-    axes = fig.subplots(rows, 3)
+    equivalents (Fig. 6 order), and optionally the error curve below. ``weights`` is (6, 24)."""
+    fig = _figure(10, 6.4 if errors is not None else 4.4)
+    grid = fig.add_gridspec(
+        4 if errors is not None else 3, 2, height_ratios=[1, 1, 1, 1.5][: 4 if errors is not None else 3]
+    )
     top = float(np.abs(weights).max())
     for unit in range(6):
-        ax = axes[unit // 3, unit % 3]
+        ax = fig.add_subplot(grid[unit // 2, unit % 2])
         hinton(ax, weights[unit].reshape(2, 12), max_weight=top)
         ax.set_title(f"unit {unit + 1}", fontsize=9)
         ax.set_yticks([0, 1], ["English", "Italian"], fontsize=7)
-        if unit >= 3:
-            ax.set_xticks(range(12), [f"{e}/{i}" for e, i in zip(ENGLISH, ITALIAN)], rotation=90, fontsize=6)
+        if unit >= 4:
+            ax.set_xticks(range(12), [f"{e}\n{i}" for e, i in zip(ENGLISH, ITALIAN)], fontsize=6, rotation=90)
     if errors is not None:
-        for ax in axes[2]:
-            ax.remove()
-        ax = fig.add_subplot(rows, 1, rows)
-        error_curves(ax, [errors])
+        error_curves(fig.add_subplot(grid[3, :]), [errors])
     return fig
