@@ -77,7 +77,7 @@ def _jsonable(x: Any) -> Any:
 
 # Which command-line options each experiment function takes.
 _OPTIONS = {
-    "symmetry": {"seeds", "seed", "max_sweeps"},
+    "symmetry": {"seeds", "seed", "max_sweeps", "margin"},
     "family-trees": {"seeds", "seed", "sweeps", "lr", "decay", "init"},
     "recurrent": {"seeds", "seed", "units", "steps"},
     "xor": {"seeds", "seed", "max_sweeps"},
@@ -108,6 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
         if "max_sweeps" in _OPTIONS[name]:
             default = 10000 if name == "symmetry" else 5000
             p.add_argument("--max-sweeps", type=int, default=default, help=f"cap (default {default})")
+        if name == "symmetry":
+            p.add_argument("--margin", type=float, help="stop when every output is this close to its target")
         if name == "family-trees":
             p.add_argument("--sweeps", type=int, default=1500, help="sweeps per run (paper: 1500)")
             p.add_argument("--lr", type=float, default=0.01, help="eps after sweep 20 (paper: 0.01)")

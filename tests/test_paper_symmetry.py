@@ -69,3 +69,14 @@ def test_summary_counts_solved_seeds_and_traits():
     summary = symmetry.summary(runs)
     assert summary["seeds"] == 2 and summary["solved"] == sum(r.solved_at is not None for r in runs)
     assert summary["mirror_opposite"] == summary["solved"]
+
+
+def test_a_margin_stops_later_with_every_output_close_to_its_target():
+    (loose,) = symmetry.train([1], max_sweeps=2000)
+    (strict,) = symmetry.train([1], max_sweeps=2000, margin=0.1)
+    assert strict.solved_at is not None and strict.solved_at > loose.solved_at
+    x, d = symmetry.patterns()
+    _, y = _batched.forward(strict.weights, x)
+    assert np.all(np.abs(y - d) < 0.1)
+    _, y = _batched.forward(loose.weights, x)
+    assert not np.all(np.abs(y - d) < 0.1)

@@ -56,10 +56,12 @@ def train(
     scale: float = 0.3,
     desc: str = "training",
     show_progress: bool = False,
+    margin: float | None = None,
 ) -> list[Run]:
     """Full-batch training, E = 1/2 sum (y - d)^2, until every seed solves or ``max_sweeps`` changes.
 
-    Solved at sweep t = after t weight changes, every output of every pattern is on the right side of 0.5.
+    Solved at sweep t = after t weight changes, every output of every pattern is on the right side of 0.5
+    (or, with ``margin``, within ``margin`` of its 0/1 target: a stricter stop).
     """
     sizes = (x.shape[1], hidden, d.shape[1])
     inits = [init_weights(s, sizes, scale) for s in seeds]
@@ -81,7 +83,10 @@ def train(
         y = ((xt @ w1 + b1).sigmoid() @ w2 + b2).sigmoid()
         sq = (y - dt) ** 2
         errors[t] = 0.5 * sq.data.sum(axis=(1, 2))
-        right = np.all((y.data > 0.5) == on, axis=2).sum(axis=1)
+        if margin is None:
+            right = np.all((y.data > 0.5) == on, axis=2).sum(axis=1)
+        else:
+            right = np.all(np.abs(y.data - d) < margin, axis=2).sum(axis=1)
         for i in np.flatnonzero(right == len(x)):
             if solved_at[i] is None:
                 solved_at[i], snapshot[i] = t, _unstack(params, i)

@@ -30,13 +30,15 @@ def train(
     momentum: float = 0.9,
     scale: float = 0.3,
     show_progress: bool = False,
+    margin: float | None = None,
 ) -> list[Run]:
-    """One 6-2-1 net per seed, full-batch eq. 9 updates, until each classifies all 64 patterns.
+    """One 6-2-1 net per seed, full-batch eq. 9 updates, until each classifies all 64 patterns (or, with
+    ``margin``, until every output is within ``margin`` of its target).
 
     Weights start from U(-scale, scale) drawn from ``default_rng(seed)`` (``_batched.init_weights``).
     """
     x, d = patterns()
-    return _batched.train(x, d, 2, seeds, lr, momentum, max_sweeps, scale, "symmetry", show_progress)
+    return _batched.train(x, d, 2, seeds, lr, momentum, max_sweeps, scale, "symmetry", show_progress, margin)
 
 
 def structure(weights: dict[str, np.ndarray]) -> dict[str, object]:
