@@ -1,17 +1,22 @@
-"""The one gradient traversal: reverse topological order, one rule per node.
+"""The one gradient traversal: nodes in reverse creation order, one rule per node.
 
-Serves Value and Tensor alike. Gradients flow through a per-pass dict keyed by
-node and are summed out of place; only the nodes the caller asks about (leaves,
-or every Value, or the ``inputs`` of ``autobp.grad``) receive them.
+Serves Value and Tensor alike. A node is created after its inputs, so taking
+nodes from a max-heap on their creation number visits each one after every
+reachable consumer, that is once its gradient is complete: the reverse
+topological order comes out of the pass itself, with no recursion and no
+separate graph walk. Gradients flow through a per-pass dict keyed by node and
+are summed out of place; only the nodes the caller asks about (leaves, every
+Value, or the ``inputs`` of ``autobp.grad``) receive them.
 """
 
 from __future__ import annotations
 
 import contextlib
+from heapq import heappop, heappush
 from typing import Any
 
 from ._broadcast import unbroadcast
-from ._graph import enable_grad, hooks, topological_order
+from ._graph import _released, enable_grad, hooks
 from ._inplace import Clock
 from .rules import RULES
 
@@ -39,20 +44,24 @@ def run_backward(
     cls = type(roots[0])
     scalar = cls._keeps_graph
     F = cls._graph_ops() if create_graph else cls._raw_ops
-    order = topological_order(roots, grad_only=True)
     grads: dict = {}
+    heap: list = []  # (-creation number, node): the newest node comes out first
     for r, s in zip(roots, seeds):
-        grads[r] = grads[r] + s if r in grads else s
+        if r in grads:
+            grads[r] = grads[r] + s
+        elif r.requires_grad:
+            grads[r] = s
+            heappush(heap, (-r._seq, r))
     wanted = None if inputs is None else set(inputs)
     results: dict = {}
     delivered: set = set()  # ids of arrays already handed to a .grad (copy if seen again)
+    visited: list = []
     pop, get = grads.pop, grads.get
     # rules run on numpy in a plain pass (no graph to suppress); under create_graph they must record
     with enable_grad() if create_graph else _NOTHING:
-        for node in reversed(order):
-            g = pop(node, None)
-            if g is None:
-                continue
+        while heap:
+            node = heappop(heap)[1]
+            g = pop(node)
             op = node._op
             if wanted is None:
                 if op is None or node._retains_grad:
@@ -62,41 +71,53 @@ def run_backward(
             if op is None:
                 continue
             parents = node._parents
+            if parents is None:
+                raise _released(node)
+            visited.append(node)
             if scalar:
                 pgs = RULES[op](F, g, node.data, [p.data for p in parents], node._ctx, _ALL)
-            elif create_graph:
-                if node._stamp != Clock.writes:
-                    _check_versions(node)
-                need = [p.requires_grad for p in parents]
-                pgs = RULES[op](F, g, node, parents, node._ctx, need)
             else:
-                if node._stamp != Clock.writes:  # something was written in place since: check
+                if Clock.last_write > node._seq:  # something was written in place since: check
                     _check_versions(node)
                 need = [p.requires_grad for p in parents]
-                pgs = RULES[op](F, g, node._data, [p._data for p in parents], node._ctx, need)
+                if create_graph:
+                    pgs = RULES[op](F, g, node, parents, node._ctx, need)
+                else:
+                    pgs = RULES[op](F, g, node._data, [p._data for p in parents], node._ctx, need)
             if hook is not None:
                 hook(node, pgs)
             for p, pg in zip(parents, pgs):
                 if pg is None or not p.requires_grad:
                     continue
-                if not scalar and pg.shape != p.shape:
-                    pg = unbroadcast(pg, p.shape)
+                if not scalar and pg.shape != p._data.shape:
+                    pg = unbroadcast(pg, p._data.shape)
                 prev = get(p)
-                grads[p] = pg if prev is None else prev + pg
+                if prev is None:
+                    grads[p] = pg
+                    heappush(heap, (-p._seq, p))
+                else:
+                    grads[p] = prev + pg
     if not retain_graph and not scalar:
-        for node in order:  # free the graph: interior nodes drop their inputs and saved data
-            if node._op is not None:
-                node._parents = None
-                node._ctx = None
+        for node in visited:  # free the graph: interior nodes drop their inputs and saved data
+            node._parents = None
+            node._ctx = None
     if inputs is None:
         return None
     return [results.get(x) for x in inputs]
 
 
 def _check_versions(node: Any) -> None:
-    """Refuse to differentiate ``node`` if an input it read was written in place afterwards."""
+    """Refuse to differentiate ``node`` if an input it read, or its own output (which rules
+    such as exp and tanh reuse), was written in place afterwards."""
+    if node._written_at > node._seq:
+        who = f"tensor {node.name!r}" if node.name else "the output"
+        raise RuntimeError(
+            f"{who} of op {node._op!r} (shape {node.shape}, dtype {node.dtype}) was modified in "
+            f"place after it was computed (now at version {node._version}); its backward reads "
+            "it, so the gradient would be wrong. Write into a copy instead"
+        )
     for i, p in enumerate(node._parents):
-        if p._written_at > node._stamp:
+        if p._written_at > node._seq:
             who = f"tensor {p.name!r}" if p.name else "a tensor"
             raise RuntimeError(
                 f"{who} of shape {p.shape} and dtype {p.dtype} (input {i} of op {node._op!r}) was "

@@ -7,11 +7,21 @@ Tensor graph has been released), ``_op`` (rule name, None for a leaf) and
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Iterable
 from typing import Any
 
-_mode = threading.local()
+
+class _Mode(threading.local):
+    enabled = True  # the default in every thread
+
+
+_mode = _Mode()
+
+# Every node takes the next number at creation, so a node's number is larger than its
+# inputs': ordering by it is a topological order, without a separate graph walk.
+next_seq = itertools.count(1).__next__
 
 
 class hooks:
@@ -31,7 +41,7 @@ class GraphReleasedError(RuntimeError):
 
 def is_grad_enabled() -> bool:
     """True when new operations record a graph (the default, per thread)."""
-    return getattr(_mode, "enabled", True)
+    return _mode.enabled
 
 
 class set_grad_enabled:

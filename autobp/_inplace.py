@@ -11,21 +11,22 @@ from typing import Any
 
 import numpy as np
 
+from ._graph import next_seq
+
 # functions of the array-function protocol that write into their first argument
 _WRITERS = {np.copyto, np.put, np.place, np.putmask}
 
 
 class Clock:
-    """The global count of in-place writes; a node stamps it when created."""
+    """When the latest in-place write happened, on the node-creation clock (``next_seq``)."""
 
-    writes = 0
+    last_write = 0
 
 
 def bump(owner: Any) -> None:
     """Record one in-place write to ``owner``'s data."""
-    Clock.writes += 1
     owner._version += 1
-    owner._written_at = Clock.writes
+    owner._written_at = Clock.last_write = next_seq()
 
 
 def _plain(x: Any) -> Any:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ._graph import no_grad
+from ._inplace import bump
 from .tensor import Tensor
 
 
@@ -207,21 +208,28 @@ class SGD(Optimizer):
 
     def _update(self, p: Tensor, grad: np.ndarray, group: dict, state: dict) -> None:
         lr, mu, wd = group["lr"], group["momentum"], group["weight_decay"]
-        w = p.data
+        w = p._data  # the array itself; the write is recorded with bump() below
         if wd:
             grad = grad + wd * w
-        step = (-lr * grad).astype(w.dtype, copy=False)
         if mu:
-            prev = state.get("delta")
-            delta = step if prev is None else step + mu * prev
-            state["delta"] = delta
+            delta = state.get("delta")
+            if delta is None:
+                delta = state["delta"] = (-lr * grad).astype(w.dtype, copy=False)
+                step = delta
+            else:  # eq. 9 in place: delta(t) = -lr g + mu delta(t-1)
+                step = (-lr * grad).astype(w.dtype, copy=False)
+                delta *= mu
+                delta += step
             if group["nesterov"]:
                 step = step + mu * delta
             else:
                 step = delta
+        else:
+            step = (-lr * grad).astype(w.dtype, copy=False)
         w += step
         if group["decay"]:
             w *= 1 - group["decay"]
+        bump(p)
 
 
 class Adam(Optimizer):

@@ -13,9 +13,9 @@ import numpy as np
 
 from ._broadcast import normalize_axes
 from ._engine import run_backward
+from ._graph import _mode, next_seq
 from ._graph import hooks as _hooks
-from ._graph import is_grad_enabled
-from ._inplace import Clock, TrackedArray, bump
+from ._inplace import TrackedArray, bump
 
 _FLOAT_KINDS = "f"
 
@@ -129,7 +129,7 @@ class Tensor:
         "_retains_grad",
         "_version",
         "_written_at",
-        "_stamp",
+        "_seq",
         "__weakref__",
     )
     __hash__ = object.__hash__  # identity: == builds a comparison tensor
@@ -151,7 +151,7 @@ class Tensor:
         self._retains_grad = False
         self._version = 0
         self._written_at = 0
-        self._stamp = Clock.writes
+        self._seq = next_seq()
 
     @staticmethod
     def _const(data: np.ndarray) -> Tensor:
@@ -166,7 +166,7 @@ class Tensor:
         t._retains_grad = False
         t._version = 0
         t._written_at = 0
-        t._stamp = Clock.writes
+        t._seq = next_seq()
         return t
 
     @staticmethod
@@ -181,8 +181,8 @@ class Tensor:
         t._retains_grad = False
         t._version = 0
         t._written_at = 0
-        t._stamp = Clock.writes
-        if is_grad_enabled():
+        t._seq = next_seq()
+        if _mode.enabled:
             for p in parents:
                 if p.requires_grad:
                     t.requires_grad = True
@@ -665,7 +665,7 @@ def _seed(root: Tensor, gradient: Any, who: str) -> np.ndarray:
                 f"{who}: grad can be implicitly created only for a scalar output, but the output "
                 f"has shape {root.shape}; pass gradient= (an array of that shape)"
             )
-        return np.ones_like(root._data)
+        return np.ones(root._data.shape, root._data.dtype)
     g = gradient._data if isinstance(gradient, Tensor) else gradient
     g = np.array(g, dtype=root._data.dtype)  # a copy: the engine may hand it to a leaf
     if g.shape != root.shape:

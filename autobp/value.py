@@ -11,7 +11,7 @@ from numbers import Real
 from typing import Any
 
 from ._engine import run_backward
-from ._graph import topological_order
+from ._graph import next_seq, topological_order
 
 
 class _ScalarOps:
@@ -44,7 +44,7 @@ class Value:
     4.0
     """
 
-    __slots__ = ("data", "grad", "label", "_parents", "_op", "_ctx", "__weakref__")
+    __slots__ = ("data", "grad", "label", "_parents", "_op", "_ctx", "_seq", "__weakref__")
     requires_grad = True
     _keeps_graph = True  # micrograd semantics: backward() does not free the graph
     _retains_grad = True  # every node, not just leaves, gets its .grad
@@ -59,6 +59,7 @@ class Value:
         self._parents = _children if type(_children) is tuple else tuple(_children)
         self._op = _op or None
         self._ctx = _ctx
+        self._seq = next_seq()
 
     @classmethod
     def _graph_ops(cls):

@@ -96,3 +96,11 @@ def test_second_order_graph_also_checks_versions():
     x.data[0] = 0.0
     with pytest.raises(RuntimeError, match="in place"):
         autobp.grad(y, x, create_graph=True)
+
+
+def test_modified_output_that_the_rule_reuses_is_caught():
+    x = Tensor([0.5, 1.0], requires_grad=True)
+    y = x.exp()  # exp's rule multiplies by its own output
+    y.data[0] = 0.0
+    with pytest.raises(RuntimeError, match="'exp'.*modified in place"):
+        y.sum().backward()

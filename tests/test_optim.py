@@ -71,7 +71,7 @@ def test_sgd_matches_torch_at_constant_lr_and_differs_as_documented_after_an_lr_
             for o in (opt, topt):
                 o.param_groups[0]["lr"] = 0.05
             ours_delta, torch_delta_prev = (
-                opt.state[p]["delta"],
+                opt.state[p]["delta"].copy(),  # the buffer is updated in place, like torch's
                 -0.05 * topt.state[tp]["momentum_buffer"].numpy(),
             )
             np.testing.assert_allclose(torch_delta_prev, 0.5 * ours_delta, rtol=1e-12)
