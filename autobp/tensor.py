@@ -461,7 +461,7 @@ class Tensor:
     # --- reductions ------------------------------------------------------------
     def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         axes = normalize_axes(axis, self.ndim, "sum", self.shape)
-        out = np.sum(self._data, axis=axes, keepdims=keepdims)
+        out = self._data.sum(axis=axes, keepdims=keepdims)
         return Tensor._make(out, (self,), "sum", _reduced(axes, keepdims, self.shape))
 
     def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
@@ -469,7 +469,7 @@ class Tensor:
         if self.size == 0:
             raise ValueError(f"mean: tensor of shape {self.shape} is empty")
         return Tensor._make(
-            np.mean(self._data, axis=axes, keepdims=keepdims),
+            self._data.mean(axis=axes, keepdims=keepdims),
             (self,),
             "mean",
             _reduced(axes, keepdims, self.shape, _count(self.shape, axes)),
@@ -503,21 +503,21 @@ class Tensor:
         x = self._data
         m = np.max(x, axis=axes, keepdims=True)
         m = np.where(np.isfinite(m), m, 0)
-        out = np.log(np.sum(np.exp(x - m), axis=axes, keepdims=True)) + m
+        out = np.log(np.exp(x - m).sum(axis=axes, keepdims=True)) + m
         if not keepdims:
             out = np.squeeze(out, axis=axes)
         return Tensor._make(out, (self,), "logsumexp", _reduced(axes, keepdims, self.shape))
 
     def softmax(self, axis: int = -1) -> Tensor:
         (a,) = _one_axis(axis, self.ndim, "softmax", self.shape)
-        z = self._data - np.max(self._data, axis=a, keepdims=True)
+        z = self._data - self._data.max(axis=a, keepdims=True)
         e = np.exp(z)
-        return Tensor._make(e / np.sum(e, axis=a, keepdims=True), (self,), "softmax", a)
+        return Tensor._make(e / e.sum(axis=a, keepdims=True), (self,), "softmax", a)
 
     def log_softmax(self, axis: int = -1) -> Tensor:
         (a,) = _one_axis(axis, self.ndim, "log_softmax", self.shape)
-        z = self._data - np.max(self._data, axis=a, keepdims=True)
-        out = z - np.log(np.sum(np.exp(z), axis=a, keepdims=True))
+        z = self._data - self._data.max(axis=a, keepdims=True)
+        out = z - np.log(np.exp(z).sum(axis=a, keepdims=True))
         return Tensor._make(out, (self,), "log_softmax", a)
 
     # --- shape -----------------------------------------------------------------
