@@ -26,7 +26,8 @@ class FunctionCtx:
         self.needs_input_grad = tuple(isinstance(a, (Tensor, Value)) and a.requires_grad for a in args)
         self._fn = fn
         self._saved: tuple = ()
-        self._saved_nodes: tuple = ()
+        self._refs: tuple = ()  # per saved item: ("in", k), ("out", k) or ("const", Tensor or None)
+        self._now: tuple | None = None  # (out, xs) while backward runs
         self._inputs: tuple = ()  # (position, shape, dtype) of each Tensor argument
         self._outputs: list = []  # (start, stop, shape, dtype) per output; None when not differentiable
         self._positions: list = []  # Value arguments' positions (scalar ops only)
@@ -39,11 +40,31 @@ class FunctionCtx:
 
     @property
     def saved_tensors(self) -> tuple:
-        """The saved arrays as Tensors: saved inputs and outputs are the graph nodes themselves,
-        so a ``backward`` written with autobp ops can be differentiated again (``create_graph``)."""
-        return self._saved_nodes
+        """The saved arrays as Tensors. In ``backward``, saved inputs and outputs are the graph's
+        own nodes, so a ``backward`` written with autobp ops is differentiable (``create_graph``)."""
+        if self._inputs is None:  # scalar op: the saved floats as they are
+            return self._saved
+        if self._now is None:
+            return tuple(None if s is None else Tensor._const(np.asarray(s)) for s in self._saved)
+        out, xs = self._now
+        return tuple(self._resolve(kind, what, out, xs) for kind, what in self._refs)
 
-    def _vjp(self, g: Any, need: Any) -> tuple:
+    def _resolve(self, kind: str, what: Any, out: Any, xs: Any) -> Any:
+        """A saved item from the node's own output and inputs (no reference to them is stored,
+        so a graph that is never back-propagated holds no cycle through its ctx)."""
+        if kind == "const":
+            return what
+        if kind == "in":
+            x = xs[what]
+        elif not self._multi:
+            x = out
+        else:  # output ``what`` is a slice of the hidden packed node
+            start, stop, shape, dtype = self._outputs[what]
+            x = out[start:stop].reshape(shape)
+            x = x if x.dtype == dtype else x.astype(dtype)
+        return x if isinstance(x, Tensor) else Tensor._const(np.asarray(x))
+
+    def _vjp(self, g: Any, out: Any, xs: Any, need: Any) -> tuple:
         """The rule: run ``backward`` on the output gradient(s) and check what it returns."""
         name = self._fn.__name__
         if self._inputs is None:  # scalar (Value) op: plain floats in and out
@@ -52,9 +73,13 @@ class FunctionCtx:
         graph = isinstance(g, Tensor)
         grads = self._split(g) if self._multi else [g]
         if not graph:
-            grads = [None if x is None else Tensor._const(x) for x in grads]
-        with enable_grad() if graph else no_grad():
-            res = _as_tuple(self._fn.backward(self, *grads), self._nargs, name)
+            grads = [None if x is None else Tensor._const(np.asarray(x)) for x in grads]
+        self._now = (out, xs)
+        try:
+            with enable_grad() if graph else no_grad():
+                res = _as_tuple(self._fn.backward(self, *grads), self._nargs, name)
+        finally:
+            self._now = None
         tensor_pos = {p for p, _, _ in self._inputs}
         for i, r in enumerate(res):
             if r is not None and i not in tensor_pos:
@@ -143,9 +168,12 @@ class Function:
         ctx._inputs = tuple((i, a.shape, a.dtype) for i, a in enumerate(args) if isinstance(a, Tensor))
         parents = tuple(a for a in args if isinstance(a, Tensor))
         outs = _outputs(ctx, parents, arrays, multi)
-        by_id = {id(r): a for r, a in zip(raw, args) if isinstance(a, Tensor)}
-        by_id.update({id(r): t for r, t in zip(results, outs)})  # numpy scalars too, as returned
-        ctx._saved_nodes = tuple(_saved_node(s, by_id) for s in ctx._saved)
+        tensor_raw = [r for r, a in zip(raw, args) if isinstance(a, Tensor)]
+        by_id = {id(r): ("in", k) for k, r in enumerate(tensor_raw)}
+        for k, r in enumerate(results):  # numpy scalars too, as returned
+            if (ctx._multi and ctx._outputs[k] is not None) or (not multi and outs[0].requires_grad):
+                by_id[id(r)] = ("out", k)
+        ctx._refs = tuple(_saved_ref(s, by_id) for s in ctx._saved)
         return tuple(outs) if multi else outs[0]
 
 
@@ -180,11 +208,11 @@ def _outputs(ctx: FunctionCtx, parents: tuple, arrays: list, multi: bool) -> lis
     return outs
 
 
-def _saved_node(s: Any, by_id: dict) -> Any:
+def _saved_ref(s: Any, by_id: dict) -> tuple:
     if s is None or isinstance(s, Tensor):
-        return s
-    node = by_id.get(id(s))
-    return node if node is not None else Tensor._const(np.asarray(s))
+        return ("const", s)
+    ref = by_id.get(id(s))
+    return ref if ref is not None else ("const", Tensor._const(np.asarray(s)))
 
 
 def _apply_scalar(cls: type, args: tuple) -> Value:
@@ -198,7 +226,6 @@ def _apply_scalar(cls: type, args: tuple) -> Value:
         raise TypeError(
             f"{cls.__name__}.forward on Values must return one real number, got {type(result).__name__}"
         )
-    ctx._saved_nodes = tuple(ctx._saved)
     parents = tuple(args[i] for i in ctx._positions)
     return Value(float(result), parents, "function", "", ctx)
 

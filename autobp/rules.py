@@ -242,4 +242,4 @@ def _stack(F, g, out, xs, ctx, need):
 # --- custom ops --------------------------------------------------------------
 @rule("function")  # ctx = the FunctionCtx of an autobp.Function (function.py runs its backward)
 def _function(F, g, out, xs, ctx, need):
-    return ctx._vjp(g, need)
+    return ctx._vjp(g, out, xs, need)

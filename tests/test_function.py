@@ -1,5 +1,8 @@
 """autobp.Function: custom ops on Tensors and Values, their errors, and their second derivatives."""
 
+import gc
+import weakref
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -160,6 +163,42 @@ def test_second_derivatives_go_through_a_backward_written_with_autobp_ops(x):
         (h,) = autobp.grad((g * Tensor(w)).sum(), x)
         numeric = numerical_gradients(lambda v, d=numpy_first: float(np.sum(d(v) * w)), [x.data])[0]
         np.testing.assert_allclose(h.data, numeric, rtol=1e-5, atol=1e-5)
+
+
+class TwoExps(Function):
+    """exp(x) and exp(2x), saved as outputs: backward reads both back as slices of the shared node."""
+
+    @staticmethod
+    def forward(ctx, x):
+        e1, e2 = np.exp(x), np.exp(2 * x)
+        ctx.save_for_backward(e1, e2)
+        return e1, e2
+
+    @staticmethod
+    def backward(ctx, g1, g2):
+        e1, e2 = ctx.saved_tensors
+        return g1 * e1 + g2 * 2 * e2
+
+
+@given(tensors(lo=-1.0, hi=1.0))
+def test_saved_outputs_of_several_give_second_derivatives(x):
+    e1, e2 = TwoExps.apply(x)
+    (g,) = autobp.grad((e1 + e2 * 3).sum(), x, create_graph=True)
+    (h,) = autobp.grad(g.sum(), x)
+    numeric = numerical_gradients(lambda v: float(np.sum(np.exp(v) + 6 * np.exp(2 * v))), [x.data])[0]
+    np.testing.assert_allclose(g.data, np.exp(x.data) + 6 * np.exp(2 * x.data), rtol=1e-12)
+    np.testing.assert_allclose(h.data, numeric, rtol=1e-5, atol=1e-5)
+
+
+def test_saving_an_output_makes_no_reference_cycle():
+    gc.collect()
+    gc.disable()
+    try:
+        x = Tensor([1.0, 2.0], requires_grad=True)
+        refs = [weakref.ref(Exp.apply(x)), weakref.ref(TwoExps.apply(x)[1])]
+        assert [r() for r in refs] == [None, None]  # freed by reference counting alone
+    finally:
+        gc.enable()
 
 
 def test_float32_stays_float32_even_if_backward_returns_float64():
