@@ -38,14 +38,17 @@ def _experiment(name: str, **fixed: Any):
     """The handler for one experiment command: run it, print the table, write the requested files."""
 
     def handler(args: argparse.Namespace) -> int:
-        from .paper import commands
+        from .paper import commands, commands_small
 
+        runners = {"symmetry": commands.symmetry, "family-trees": commands.family_trees}
+        runners |= {"recurrent": commands_small.recurrent, "xor": commands_small.xor}
+        runners |= {"encoder": commands_small.encoder, "digits": commands_small.digits}
         options = {k: v for k, v in vars(args).items() if k in _OPTIONS[name]}
-        function = name.replace("-", "_")
+        run = runners[name]
         if getattr(args, "investigate", False):
-            function = "family_plateau"
+            run = commands.family_plateau
             options = {k: options[k] for k in ("seeds", "seed", "sweeps")}
-        report = getattr(commands, function)(show_progress=not args.quiet, **options, **fixed)
+        report = run(show_progress=not args.quiet, **options, **fixed)
         print(report.title)
         print(format_table(report.rows))
         for note in report.notes:
