@@ -73,8 +73,11 @@ def load_mnist(directory: str | os.PathLike) -> tuple[np.ndarray, np.ndarray, np
 def load_sklearn_digits(seed: int = 0, test_size: float = 0.25) -> tuple[np.ndarray, ...]:
     """scikit-learn's 1,797 8x8 digits scaled to [0, 1], split stratified (``test_size``,
     ``random_state=seed``), returned as (x_train, y_train, x_test, y_test)."""
-    from sklearn.datasets import load_digits
-    from sklearn.model_selection import train_test_split
+    try:
+        from sklearn.datasets import load_digits
+        from sklearn.model_selection import train_test_split
+    except ImportError as e:
+        raise ImportError("the digits data need scikit-learn: pip install 'autobp[examples]'") from e
 
     x, y = load_digits(return_X_y=True)
     xtr, xte, ytr, yte = train_test_split(x / 16.0, y, test_size=test_size, stratify=y, random_state=seed)
