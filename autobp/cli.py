@@ -57,7 +57,11 @@ def _experiment(name: str, **fixed: Any):
             Path(args.json).write_text(json.dumps(report.data, indent=1, default=_jsonable))
             print(f"results written to {args.json}")
         if args.plot and report.figure:
-            import matplotlib
+            try:
+                import matplotlib
+            except ImportError:
+                print("--plot needs matplotlib: pip install 'autobp[examples]'", file=sys.stderr)
+                return 1
 
             matplotlib.use("Agg")
             report.figure().savefig(args.plot, dpi=110)
