@@ -1,6 +1,6 @@
 """autobp: reverse-mode automatic differentiation on numpy, after Rumelhart, Hinton & Williams."""
 
-from . import functional, graph, nn, optim
+from . import functional, graph, nn, optim, replay
 from ._graph import GraphReleasedError, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .anomaly import AnomalyError, detect_anomaly
 from .autograd import grad
@@ -25,6 +25,7 @@ from .ops import (
     tanh,
     where,
 )
+from .replay import trace
 from .serialize import CheckpointError, load, save
 from .tensor import Tensor, tensor
 from .value import Value
@@ -73,4 +74,6 @@ __all__ = [
     "save",
     "load",
     "CheckpointError",
+    "replay",
+    "trace",
 ]

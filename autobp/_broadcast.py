@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
+
+
+@lru_cache(maxsize=4096)
+def _reduction(gshape: tuple, shape: tuple) -> tuple:
+    """The axes to sum a gradient of ``gshape`` over to get ``shape``: (leading, stretched)."""
+    lead = len(gshape) - len(shape)
+    if lead < 0:  # fewer axes than the input: only size-1 axes are missing
+        return None, None
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and gshape[i + lead] != 1)
+    return (0 if lead == 1 else tuple(range(lead))) if lead else None, stretched or None
 
 
 def unbroadcast(g: Any, shape: tuple) -> Any:
@@ -10,13 +21,12 @@ def unbroadcast(g: Any, shape: tuple) -> Any:
     gshape = g.shape
     if gshape == shape:
         return g
-    lead = len(gshape) - len(shape)
-    if lead < 0:  # a gradient with fewer axes than its input: only size-1 axes are missing
+    lead, stretched = _reduction(gshape, shape)
+    if lead is None and stretched is None:
         return g.reshape(shape)
-    if lead:
-        g = g.sum(axis=0 if lead == 1 else tuple(range(lead)))
-    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and gshape[i + lead] != 1)
-    if stretched:
+    if lead is not None:
+        g = g.sum(axis=lead)
+    if stretched is not None:
         g = g.sum(axis=stretched, keepdims=True)
     return g
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _kernels
 from ._broadcast import normalize_axes
 from .tensor import Tensor, _as_array, _lift, _scatter_add
 
@@ -43,13 +44,10 @@ def maximum(a: Any, b: Any) -> Tensor:
     """Elementwise maximum; on ties each input gets half of the gradient."""
     a, b = _pair(a, b, "maximum")
     try:
-        data = np.maximum(a._data, b._data)
+        data, ctx = _kernels.maximum([a._data, b._data], None)
     except ValueError:
         raise ValueError(f"maximum: shapes {a.shape} and {b.shape} cannot be broadcast") from None
-    t = Tensor._make(data, (a, b), "maximum")
-    if t.requires_grad:
-        t._ctx = ((a._data > b._data) + 0.5 * (a._data == b._data)).astype(data.dtype)
-    return t
+    return Tensor._make(data, (a, b), "maximum", ctx)
 
 
 def minimum(a: Any, b: Any) -> Tensor:

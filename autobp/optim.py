@@ -215,15 +215,10 @@ class SGD(Optimizer):
             delta = state.get("delta")
             if delta is None:
                 delta = state["delta"] = (-lr * grad).astype(w.dtype, copy=False)
-                step = delta
-            else:  # eq. 9 in place: delta(t) = -lr g + mu delta(t-1)
-                step = (-lr * grad).astype(w.dtype, copy=False)
+            else:  # eq. 9 in place: delta(t) = mu delta(t-1) - lr g
                 delta *= mu
-                delta += step
-            if group["nesterov"]:
-                step = step + mu * delta
-            else:
-                step = delta
+                delta -= lr * grad
+            step = mu * delta - lr * grad if group["nesterov"] else delta
         else:
             step = (-lr * grad).astype(w.dtype, copy=False)
         w += step

@@ -109,9 +109,9 @@ def _abs(F, g, out, xs, ctx, need):
     return (g * F.sign(xs[0]),)  # subgradient 0 at the kink
 
 
-@rule("clip")  # ctx = boolean mask of the elements inside [lo, hi]
+@rule("clip")  # ctx = (lo, hi, boolean mask of the elements inside [lo, hi])
 def _clip(F, g, out, xs, ctx, need):
-    return (g * ctx,)
+    return (g * ctx[2],)
 
 
 @rule("maximum")  # ctx = weight of x: 1 where x > y, 1/2 on ties, 0 elsewhere

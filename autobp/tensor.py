@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _kernels
 from ._broadcast import normalize_axes
 from ._engine import run_backward
 from ._graph import _mode, next_seq
@@ -25,7 +26,9 @@ def _as_array(data: Any, dtype: Any = None) -> np.ndarray:
     if isinstance(data, Tensor):
         data = data._data
     try:
-        arr = np.array(data, dtype=dtype)
+        arr = np.array(data)
+        if dtype is not None and arr.dtype.kind != "c":  # cast after the check: complex must not be cut
+            arr = arr.astype(dtype, copy=False)
     except (TypeError, ValueError) as e:
         raise TypeError(f"Tensor: cannot make an array from {type(data).__name__} ({e})") from None
     if arr.dtype.kind == "c":
@@ -195,7 +198,7 @@ class Tensor:
         t.requires_grad = False
         t._parents = ()
         t._op = None
-        t._ctx = None
+        t._ctx = ctx if _hooks.on_make is not None else None  # replay reads it
         if _hooks.on_make is not None:
             _hooks.on_make(t, op, parents)
         return t
@@ -292,7 +295,14 @@ class Tensor:
         self._retains_grad = True
 
     def astype(self, dtype: Any) -> Tensor:
-        return Tensor._make(self._data.astype(dtype), (self,), "astype")
+        """A copy in ``dtype``; a non-float result is a constant (rounding has no useful gradient)."""
+        try:
+            data = self._data.astype(dtype)
+        except (TypeError, ValueError) as e:
+            raise TypeError(f"astype: {dtype!r} is not a numeric dtype ({e})") from None
+        if data.dtype.kind != "f":
+            return Tensor._const(data)
+        return Tensor._make(data, (self,), "astype")
 
     def __len__(self) -> int:
         if self.ndim == 0:
@@ -426,7 +436,7 @@ class Tensor:
 
     def sigmoid(self) -> Tensor:
         # 1 / (1 + e^-x) as exp(-log(1 + e^-x)): logaddexp never overflows, for any sign of x
-        return Tensor._make(np.exp(-np.logaddexp(0, -self._data)), (self,), "sigmoid")
+        return Tensor._make(_kernels.sigmoid([self._data], None)[0], (self,), "sigmoid")
 
     def relu(self) -> Tensor:
         return Tensor._make(np.maximum(self._data, 0), (self,), "relu")
@@ -446,17 +456,8 @@ class Tensor:
             raise ValueError("clip: give lo, hi or both")
         if lo is not None and hi is not None and lo > hi:
             raise ValueError(f"clip: lo={lo} is greater than hi={hi}")
-        x = self._data
-        out = np.clip(x, lo, hi)
-        t = Tensor._make(out, (self,), "clip")
-        if t.requires_grad:
-            inside = np.ones(x.shape, dtype=bool)
-            if lo is not None:
-                inside &= x >= lo
-            if hi is not None:
-                inside &= x <= hi
-            t._ctx = inside
-        return t
+        out, ctx = _kernels.clip([self._data], (lo, hi, None))
+        return Tensor._make(out, (self,), "clip", ctx)
 
     # --- reductions ------------------------------------------------------------
     def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
@@ -480,14 +481,8 @@ class Tensor:
         for a in axes:
             if self.shape[a] == 0:
                 raise ValueError(f"{op}: cannot reduce over empty axis {a} of shape {self.shape}")
-        x = self._data
-        kept = fn(x, axis=axes, keepdims=True)
-        out = kept if keepdims else np.squeeze(kept, axis=axes)
-        t = Tensor._make(out, (self,), op)
-        if t.requires_grad:
-            hit = (x == kept).astype(x.dtype)
-            t._ctx = _reduced(axes, keepdims, x.shape, hit / hit.sum(axis=axes, keepdims=True))
-        return t
+        out, ctx = _kernels.KERNELS[op]([self._data], _reduced(axes, keepdims, self.shape))
+        return Tensor._make(out, (self,), op, ctx)
 
     def max(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         """Largest element(s); tied maxima share the gradient equally."""
@@ -500,25 +495,16 @@ class Tensor:
     def logsumexp(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         """log(sum(exp(x))) computed without overflow."""
         axes = normalize_axes(axis, self.ndim, "logsumexp", self.shape)
-        x = self._data
-        m = np.max(x, axis=axes, keepdims=True)
-        m = np.where(np.isfinite(m), m, 0)
-        out = np.log(np.exp(x - m).sum(axis=axes, keepdims=True)) + m
-        if not keepdims:
-            out = np.squeeze(out, axis=axes)
-        return Tensor._make(out, (self,), "logsumexp", _reduced(axes, keepdims, self.shape))
+        out, ctx = _kernels.logsumexp([self._data], _reduced(axes, keepdims, self.shape))
+        return Tensor._make(out, (self,), "logsumexp", ctx)
 
     def softmax(self, axis: int = -1) -> Tensor:
         (a,) = _one_axis(axis, self.ndim, "softmax", self.shape)
-        z = self._data - self._data.max(axis=a, keepdims=True)
-        e = np.exp(z)
-        return Tensor._make(e / e.sum(axis=a, keepdims=True), (self,), "softmax", a)
+        return Tensor._make(_kernels.softmax([self._data], a)[0], (self,), "softmax", a)
 
     def log_softmax(self, axis: int = -1) -> Tensor:
         (a,) = _one_axis(axis, self.ndim, "log_softmax", self.shape)
-        z = self._data - self._data.max(axis=a, keepdims=True)
-        out = z - np.log(np.exp(z).sum(axis=a, keepdims=True))
-        return Tensor._make(out, (self,), "log_softmax", a)
+        return Tensor._make(_kernels.log_softmax([self._data], a)[0], (self,), "log_softmax", a)
 
     # --- shape -----------------------------------------------------------------
     def reshape(self, *shape: Any) -> Tensor:
@@ -564,7 +550,7 @@ class Tensor:
         """Insert size-1 axes (numpy's expand_dims; ``unsqueeze`` is the PyTorch name)."""
         try:
             shape = np.expand_dims(np.empty(self.shape, dtype=bool), axis).shape
-        except (ValueError, TypeError, np.exceptions.AxisError) as e:
+        except (ValueError, TypeError, OverflowError) as e:
             raise ValueError(f"expand_dims: bad axis {axis!r} for shape {self.shape} ({e})") from None
         return self.reshape(shape)
 
@@ -583,18 +569,18 @@ class Tensor:
         return self.reshape(shape)
 
     def broadcast_to(self, shape: Any) -> Tensor:
-        shape = tuple(shape)
+        shape = tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
         try:
             data = np.broadcast_to(self._data, shape)
-        except ValueError:
-            raise ValueError(f"broadcast_to: cannot broadcast shape {self.shape} to {shape}") from None
+        except (ValueError, TypeError) as e:
+            raise type(e)(f"broadcast_to: cannot broadcast shape {self.shape} to {shape} ({e})") from None
         return Tensor._make(data, (self,), "broadcast_to")
 
     def __getitem__(self, index: Any) -> Tensor:
         index = _normalize_index(index)
         try:
             data = self._data[index]
-        except IndexError as e:
+        except (IndexError, OverflowError) as e:
             raise IndexError(f"index {_show_index(index)} on tensor of shape {self.shape}: {e}") from None
         return Tensor._make(data, (self,), "getitem", index)
 

@@ -1,0 +1,84 @@
+"""Forward kernels on numpy arrays for the ops whose forward is more than one numpy call.
+
+Shared by the Tensor methods and by replay (``autobp.replay``), so a replayed step
+computes exactly what the eager one did. A kernel is ``kernel(xs, ctx) -> (out, ctx)``:
+``ctx`` comes in with the op's static parameters and goes out with what the rule needs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+def sigmoid(xs: list, ctx: Any) -> tuple:
+    # 1 / (1 + e^-x) as exp(-log(1 + e^-x)): logaddexp never overflows, for any sign of x
+    return np.exp(-np.logaddexp(0, -xs[0])), ctx
+
+
+def clip(xs: list, ctx: tuple) -> tuple:
+    """ctx = (lo, hi, mask of the elements inside [lo, hi], where the gradient passes)."""
+    x = xs[0]
+    lo, hi = ctx[0], ctx[1]
+    inside = np.ones(x.shape, dtype=bool)
+    if lo is not None:
+        inside &= x >= lo
+    if hi is not None:
+        inside &= x <= hi
+    return np.clip(x, lo, hi), (lo, hi, inside)
+
+
+def extreme(fn: Any) -> Any:
+    """max or min; ctx = (axes, kept shape or None, each element's share of the gradient)."""
+
+    def kernel(xs: list, ctx: tuple) -> tuple:
+        x = xs[0]
+        axes = ctx[0]
+        kept = fn(x, axis=axes, keepdims=True)
+        out = kept if ctx[1] is None else np.squeeze(kept, axis=axes)
+        hit = (x == kept).astype(x.dtype)
+        return out, (axes, ctx[1], hit / hit.sum(axis=axes, keepdims=True))
+
+    return kernel
+
+
+def logsumexp(xs: list, ctx: tuple) -> tuple:
+    """log(sum(exp(x))) over ctx[0], shifted by the maximum so it never overflows."""
+    x, axes = xs[0], ctx[0]
+    m = np.max(x, axis=axes, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0)
+    out = np.log(np.exp(x - m).sum(axis=axes, keepdims=True)) + m
+    if ctx[1] is not None:
+        out = np.squeeze(out, axis=axes)
+    return out, ctx
+
+
+def softmax(xs: list, axis: int) -> tuple:
+    z = xs[0] - xs[0].max(axis=axis, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=axis, keepdims=True), axis
+
+
+def log_softmax(xs: list, axis: int) -> tuple:
+    z = xs[0] - xs[0].max(axis=axis, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=axis, keepdims=True)), axis
+
+
+def maximum(xs: list, ctx: Any) -> tuple:
+    """ctx = the weight of the first input: 1 where it is larger, 1/2 on ties, else 0."""
+    a, b = xs
+    out = np.maximum(a, b)
+    return out, ((a > b) + 0.5 * (a == b)).astype(out.dtype)
+
+
+KERNELS = {
+    "sigmoid": sigmoid,
+    "clip": clip,
+    "max": extreme(np.max),
+    "min": extreme(np.min),
+    "logsumexp": logsumexp,
+    "softmax": softmax,
+    "log_softmax": log_softmax,
+    "maximum": maximum,
+}

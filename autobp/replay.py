@@ -1,0 +1,178 @@
+"""Trace and replay: record one step's Tensor ops once, then rerun them as a flat list of
+numpy calls and derivative rules, with no Tensor nodes, heap or dict per step.
+
+Opt-in, for small static networks where per-op overhead dominates (the 1986 nets).
+Valid when every call does the same ops on the same shapes: no data-dependent control
+flow, no conditions computed from data (a ``where`` condition or an index is replayed as
+recorded), and inputs that are Tensors created once outside the function whose values
+you change in place (``x.data[...] = batch``) or by assignment (``x.data = batch``).
+The gradients equal eager ones bit for bit (tests/test_replay.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+import numpy as np
+
+from ._broadcast import unbroadcast
+from ._graph import hooks
+from ._kernels import KERNELS
+from .rules import RULES
+from .tensor import Tensor, _NumpyOps, _scatter_add
+
+
+# ops whose forward is one numpy call on the inputs (and whose ctx never changes)
+PLAIN: dict[str, Callable] = {
+    "add": np.add,
+    "sub": np.subtract,
+    "mul": np.multiply,
+    "div": np.true_divide,
+    "pow": np.power,
+    "neg": np.negative,
+    "exp": np.exp,
+    "log": np.log,
+    "tanh": np.tanh,
+    "sqrt": np.sqrt,
+    "abs": np.abs,
+    "matmul": np.matmul,
+}
+# the others: forward(xs, ctx, recorded output) -> (out, ctx for the rule)
+FORWARD: dict[str, Callable] = {
+    "pow_scalar": lambda xs, ctx, like: (xs[0] ** ctx, ctx),
+    "relu": lambda xs, ctx, like: (np.maximum(xs[0], 0), ctx),
+    "sum": lambda xs, ctx, like: (xs[0].sum(axis=ctx[0], keepdims=ctx[1] is None), ctx),
+    "mean": lambda xs, ctx, like: (xs[0].mean(axis=ctx[0], keepdims=ctx[1] is None), ctx),
+    "reshape": lambda xs, ctx, like: (xs[0].reshape(like.shape), ctx),
+    "transpose": lambda xs, ctx, like: (np.transpose(xs[0], ctx), ctx),
+    "broadcast_to": lambda xs, ctx, like: (np.broadcast_to(xs[0], like.shape), ctx),
+    "astype": lambda xs, ctx, like: (xs[0].astype(like.dtype), ctx),
+    "getitem": lambda xs, ctx, like: (xs[0][ctx], ctx),
+    "scatter_add": lambda xs, ctx, like: (_scatter_add(xs[0], ctx[0], ctx[1]), ctx),
+    "concatenate": lambda xs, ctx, like: (np.concatenate(xs, axis=ctx[0]), ctx),
+    "stack": lambda xs, ctx, like: (np.stack(xs, axis=ctx), ctx),
+    "where": lambda xs, ctx, like: (np.where(ctx, xs[0], xs[1]), ctx),
+}
+for _op, _kernel in KERNELS.items():
+    FORWARD[_op] = lambda xs, ctx, like, k=_kernel: k(xs, ctx)
+
+
+class ReplayError(RuntimeError):
+    """The traced function cannot be replayed, or its inputs changed shape."""
+
+
+class Trace:
+    """``Trace(loss_fn)``: calling it runs forward and backward of ``loss_fn()`` and adds the
+    gradients into ``.grad`` of the leaves, as ``loss_fn().backward()`` would; returns the loss.
+
+    The first call records the ops (running ``loss_fn`` once); later calls replay them.
+    """
+
+    def __init__(self, fn: Callable[[], Tensor]) -> None:
+        self.fn = fn
+        self._program: _Program | None = None
+
+    def __call__(self) -> Tensor:
+        if self._program is None:
+            self._program = _record(self.fn)
+        return self._program.run()
+
+
+def trace(fn: Callable[[], Tensor]) -> Trace:
+    """Wrap a zero-argument loss function for trace-and-replay (see the module docstring)."""
+    return Trace(fn)
+
+
+def _record(fn: Callable[[], Tensor]) -> _Program:
+    tape: list = []
+    previous = hooks.on_make
+
+    def record(t: Tensor, op: str, parents: tuple) -> None:
+        tape.append((t, op, parents))
+        if previous is not None:
+            previous(t, op, parents)
+
+    hooks.on_make = record
+    try:
+        root = fn()
+    finally:
+        hooks.on_make = previous
+    if not isinstance(root, Tensor) or root.size != 1 or not root.requires_grad:
+        raise ReplayError(
+            "trace: the function must return a one-element Tensor that requires grad, got "
+            f"{type(root).__name__}" + (f" of shape {root.shape}" if isinstance(root, Tensor) else "")
+        )
+    return _Program(tape, root)
+
+
+class _Program:
+    """The recorded step as numbered slots: leaves (read from their Tensors on every run) and ops."""
+
+    def __init__(self, tape: list, root: Tensor) -> None:
+        made = {id(t): k for k, (t, _, _) in enumerate(tape)}
+        needed = {id(root)}
+        for t, _, parents in reversed(tape):  # keep only the ops the loss depends on
+            if id(t) in needed:
+                needed.update(id(p) for p in parents)
+        slot: dict[int, int] = {}
+        self.leaves: list[tuple[int, Tensor]] = []  # (slot, tensor)
+        self.steps: list[tuple] = []
+        for t, op, parents in tape:
+            if id(t) not in needed:
+                continue
+            if op not in FORWARD and op not in PLAIN:
+                raise ReplayError(f"trace: op {op!r} cannot be replayed; run this step eagerly")
+            for p in parents:
+                if id(p) not in slot and id(p) not in made:
+                    slot[id(p)] = len(slot)
+                    self.leaves.append((slot[id(p)], p))
+            slot[id(t)] = len(slot)
+            ps = tuple(slot[id(p)] for p in parents)
+            need = [p.requires_grad for p in parents]
+            plain = PLAIN.get(op)
+            forward = FORWARD.get(op)
+            self.steps.append((slot[id(t)], plain, forward, RULES[op], ps, t._ctx, need, t.requires_grad, t))
+        self.n = len(slot)
+        self.root = slot[id(root)]
+        self.shapes = [None] * self.n
+        for k, p in self.leaves:
+            self.shapes[k] = p.shape
+        for i, *_, t in self.steps:
+            self.shapes[i] = t.shape
+        self.dtype = root.dtype
+
+    def run(self) -> Tensor:
+        vals: list = [None] * self.n
+        ctxs: list = [None] * self.n
+        for k, leaf in self.leaves:
+            if leaf._data.shape != self.shapes[k]:
+                raise ReplayError(
+                    f"replay: an input changed shape from {self.shapes[k]} to {leaf.shape}; trace again"
+                )
+            vals[k] = leaf._data
+        for i, plain, forward, _, ps, ctx, _, _, like in self.steps:
+            if plain is not None:
+                vals[i] = plain(*[vals[p] for p in ps])
+                ctxs[i] = ctx
+            else:
+                vals[i], ctxs[i] = forward([vals[p] for p in ps], ctx, like)
+        grads: list = [None] * self.n
+        grads[self.root] = np.ones(self.shapes[self.root], self.dtype)
+        shapes = self.shapes
+        for i, _, _, rule, ps, _, need, requires_grad, _ in reversed(self.steps):
+            g = grads[i]
+            if g is None or not requires_grad:
+                continue
+            pgs = rule(_NumpyOps, g, vals[i], [vals[p] for p in ps], ctxs[i], need)
+            for p, pg, n in zip(ps, pgs, need):
+                if pg is None or not n:
+                    continue
+                if pg.shape != shapes[p]:
+                    pg = unbroadcast(pg, shapes[p])
+                prev = grads[p]
+                grads[p] = pg if prev is None else prev + pg
+        delivered: set = set()
+        for k, leaf in self.leaves:
+            if leaf.requires_grad and grads[k] is not None:
+                leaf._receive_grad(grads[k], delivered)
+        return Tensor._const(np.asarray(vals[self.root]))
+
