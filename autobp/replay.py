@@ -12,6 +12,7 @@ The gradients equal eager ones bit for bit (tests/test_replay.py).
 from __future__ import annotations
 
 from collections.abc import Callable
+
 import numpy as np
 
 from ._broadcast import unbroadcast
@@ -19,7 +20,6 @@ from ._graph import hooks
 from ._kernels import KERNELS
 from .rules import RULES
 from .tensor import Tensor, _NumpyOps, _scatter_add
-
 
 # ops whose forward is one numpy call on the inputs (and whose ctx never changes)
 PLAIN: dict[str, Callable] = {
@@ -175,4 +175,3 @@ class _Program:
             if leaf.requires_grad and grads[k] is not None:
                 leaf._receive_grad(grads[k], delivered)
         return Tensor._const(np.asarray(vals[self.root]))
-
