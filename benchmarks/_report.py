@@ -56,45 +56,41 @@ def derived(rows: list[Row]) -> list[tuple[str, float]]:
     return out
 
 
+# (bar, numerator row, denominator row, limit), rows as "workload phase impl": met when the ratio <= limit
+BARS = [
+    ("issue 3: mlp step autobp/numpy <= 1.15", "mlp step autobp", "mlp step numpy", 1.15),
+    ("issue 8: mlp step autobp/numpy <= 1.05", "mlp step autobp", "mlp step numpy", 1.05),
+    ("issue 8: symmetry autobp/numpy <= 2.0", "symmetry step autobp", "symmetry step numpy", 2.0),
+    ("issues 3, 8: symmetry autobp/torch <= 1", "symmetry step autobp", "symmetry step torch", 1.0),
+    ("issue 8: family autobp/numpy <= 2.0", "family step autobp", "family step numpy", 2.0),
+    ("issue 8: family autobp/torch <= 1", "family step autobp", "family step torch", 1.0),
+    (
+        "opt-in trace: symmetry autobp.trace/numpy <= 2.0",
+        "symmetry step autobp.trace",
+        "symmetry step numpy",
+        2.0,
+    ),
+    ("opt-in trace: family autobp.trace/numpy <= 2.0", "family step autobp.trace", "family step numpy", 2.0),
+    ("issue 8: scalar autobp/micrograd <= 1/3", "scalar step autobp", "scalar step micrograd", 1 / 3),
+    ("issue 8: mlp step/forward autobp <= 2.5", "mlp step autobp", "mlp forward autobp", 2.5),
+    (
+        "issue 8: overhead fwd+bwd autobp/torch <= 1",
+        "overhead forward_backward autobp",
+        "overhead forward_backward torch",
+        1.0,
+    ),
+]
+
+
 def bars(rows: list[Row]) -> list[dict[str, Any]]:
     """Each bar of issues 3 and 8 that this run measured: the figure, the limit, met or not."""
-    A, N, T = "autobp", "numpy", "torch"
-
-    def m(w: str, p: str, i: str) -> float | None:
-        return _median(rows, w, p, i)
-
-    def ratio(a: float | None, b: float | None) -> float | None:
-        return a / b if a and b else None
-
-    step, fwd, fb = "step", "forward", "forward_backward"
-    checks = [
-        ("issue 3: mlp step autobp/numpy <= 1.15", ratio(m("mlp", step, A), m("mlp", step, N)), 1.15),
-        ("issue 8: mlp step autobp/numpy <= 1.05", ratio(m("mlp", step, A), m("mlp", step, N)), 1.05),
-        ("issue 8: symmetry autobp/numpy <= 2.0", ratio(m("symmetry", step, A), m("symmetry", step, N)), 2.0),
-        (
-            "issues 3, 8: symmetry autobp/torch <= 1",
-            ratio(m("symmetry", step, A), m("symmetry", step, T)),
-            1.0,
-        ),
-        ("issue 8: family autobp/numpy <= 2.0", ratio(m("family", step, A), m("family", step, N)), 2.0),
-        ("issue 8: family autobp/torch <= 1", ratio(m("family", step, A), m("family", step, T)), 1.0),
-        (
-            "issue 8: scalar autobp/micrograd <= 1/3",
-            ratio(m("scalar", step, A), m("scalar", step, "micrograd")),
-            1 / 3,
-        ),
-        ("issue 8: mlp step/forward autobp <= 2.5", ratio(m("mlp", step, A), m("mlp", fwd, A)), 2.5),
-        (
-            "issue 8: overhead fwd+bwd autobp/torch <= 1",
-            ratio(m("overhead", fb, A), m("overhead", fb, T)),
-            1.0,
-        ),
-    ]
-    out = [
-        {"bar": name, "value": v, "limit": lim, "met": v <= lim} for name, v, lim in checks if v is not None
-    ]
+    out = []
+    for name, num, den, limit in BARS:
+        a, b = _median(rows, *num.split()), _median(rows, *den.split())
+        if a and b:
+            out.append({"bar": name, "value": a / b, "limit": limit, "met": a / b <= limit})
     if any(r.workload == "chain" and r.impl == "autobp" for r in rows):
-        done = m("chain", "build+backward", A) is not None
+        done = _median(rows, "chain", "build+backward", "autobp") is not None
         out.append({"bar": "issue 8: chain completes", "value": None, "limit": None, "met": done})
     return out
 

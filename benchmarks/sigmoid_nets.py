@@ -153,12 +153,15 @@ class AutobpNet:
     def params(self) -> list[np.ndarray]:
         return [p.data for p in self.parameters()]
 
-    def step(self) -> float:
+    def _loss(self):
         hs = [(x @ W + b).sigmoid() for x, (W, b) in zip(self.xs, self.first)]
         h = hs[0] if len(hs) == 1 else self.ab.concatenate(hs, axis=1)
         for W, b in self.rest:
             h = (h @ W + b).sigmoid()
-        loss = 0.5 * ((h - self.t) ** 2).sum()
+        return 0.5 * ((h - self.t) ** 2).sum()
+
+    def step(self) -> float:
+        loss = self._loss()
         self.opt.zero_grad()
         loss.backward()
         self.opt.step()
@@ -196,6 +199,20 @@ class AutobpNnNet:
         loss = self.sse(self.rest(h), self.t)
         self.opt.zero_grad()
         loss.backward()
+        self.opt.step()
+        return loss.item()
+
+
+class AutobpTraceNet(AutobpNet):
+    """The autobp step with the loss recorded once by ``autobp.trace`` and replayed every sweep."""
+
+    def __init__(self, pb: NetProblem) -> None:
+        super().__init__(pb)
+        self.replay = self.ab.trace(self._loss)
+
+    def step(self) -> float:
+        self.opt.zero_grad()
+        loss = self.replay()  # forward and backward, gradients into .grad
         self.opt.step()
         return loss.item()
 
@@ -348,6 +365,7 @@ IMPLS = {
     "numpy": NumpyNet,
     "autobp": AutobpNet,
     "autobp.nn": AutobpNnNet,
+    "autobp.trace": AutobpTraceNet,
     "torch": TorchNet,
     "mygrad": MygradNet,
     "autograd": HipsNet,
