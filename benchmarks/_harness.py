@@ -89,7 +89,7 @@ def time_workload(wl: Workload, repeats: int, only: list[str] | None = None) -> 
     skipped: dict[str, str] = {}
     for phase in wl.phases:
         runners, skipped = build_runners(wl, problem, only)  # each phase gets its own fresh state
-        live = {n: r for n, r in runners.items() if hasattr(r, phase)}
+        live = {n: r for n, r in runners.items() if getattr(r, phase, None) is not None}
         check_agreement(wl, live, phase)
         fns.update({(phase, n): getattr(r, phase) for n, r in live.items()})
     times = interleave(fns, repeats=repeats, warmup=2, min_sample_s=wl.min_sample_s)

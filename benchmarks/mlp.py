@@ -197,6 +197,26 @@ class AutobpMlp:
         return sum(self.step() for _ in self.batches) / len(self.batches)
 
 
+class AutobpTraceMlp(AutobpMlp):
+    """The autobp step recorded once by ``autobp.trace`` and replayed (one fixed batch: ``mlp`` only)."""
+
+    def __init__(self, pb: MlpProblem) -> None:
+        super().__init__(pb)
+        if len(self.batches) != 1:
+            raise ValueError("AutobpTraceMlp replays one fixed batch")
+        import autobp
+
+        self.replay = autobp.trace(lambda: self._loss(*self.batches[0]))
+
+    forward = None  # a replay is forward and backward together: no forward-only phase
+
+    def step(self) -> float:
+        self.opt.zero_grad()
+        loss = self.replay()
+        self.opt.step()
+        return loss.item()
+
+
 class AutobpNnMlp(AutobpMlp):
     """The same net as nn.Sequential of nn.Linear layers (weights stored (out, in))."""
 
@@ -366,7 +386,7 @@ MLP = Workload(
     "the same forward alone (graph recorded, as in the step)",
     mlp_problem,
     tiny_mlp_problem,
-    IMPLS,
+    {**IMPLS, "autobp.trace": AutobpTraceMlp},
     phases=("step", "forward"),
     rtol=1e-5,
     min_sample_s=0.05,

@@ -51,7 +51,7 @@ def _compare_runs(wl, impl, problem, rtol):
     base = _runner(wl.impls[wl.base], problem)
     other = _runner(wl.impls[impl], problem)
     for phase in wl.phases:
-        if not hasattr(other, phase):
+        if getattr(other, phase, None) is None:
             continue
         for call in range(2):
             before_b, before_o = _snapshot(base), _snapshot(other)
