@@ -28,6 +28,9 @@ _FRAMES = 8  # user frames kept per node: enough to find the line, small enough 
 _traces: dict[int, tuple[weakref.ref, traceback.StackSummary]] = {}
 
 
+_active = 0  # how many detect_anomaly() blocks are open
+
+
 class AnomalyError(RuntimeError):
     """A NaN or inf appeared in a forward result or a gradient while anomaly mode was on."""
 
@@ -57,13 +60,18 @@ class detect_anomaly:
         self._saved: list[tuple[Any, Any]] = []
 
     def __enter__(self) -> detect_anomaly:
-        self._saved.append((hooks.on_make, hooks.on_rule))
-        hooks.on_make = _on_make_checked if self.check_forward else _on_make_recorded
-        hooks.on_rule = _on_rule
+        global _active
+        prev_make, prev_rule = hooks.on_make, hooks.on_rule
+        self._saved.append((prev_make, prev_rule))
+        hooks.on_make = _chain(_on_make_checked if self.check_forward else _on_make_recorded, prev_make)
+        hooks.on_rule = _chain(_on_rule, prev_rule)
+        _active += 1
         return self
 
     def __exit__(self, *exc: Any) -> None:
+        global _active
         hooks.on_make, hooks.on_rule = self._saved.pop()
+        _active -= 1
 
     def __call__(self, fn: Any) -> Any:
         @functools.wraps(fn)
@@ -76,7 +84,19 @@ class detect_anomaly:
 
 def is_anomaly_enabled() -> bool:
     """True inside ``detect_anomaly()``."""
-    return hooks.on_rule is _on_rule
+    return _active > 0
+
+
+def _chain(first: Any, then: Any) -> Any:
+    """``first``, followed by the hook that was installed before (e.g. a trace recording), if any."""
+    if then is None:
+        return first
+
+    def both(*args: Any) -> None:
+        first(*args)
+        then(*args)
+
+    return both
 
 
 # --- the hooks ------------------------------------------------------------------------------------

@@ -81,7 +81,7 @@ def _lift(x: Any, like: Tensor, op: str) -> Tensor:
     """The other operand of a binary op, as a constant Tensor of a matching dtype."""
     if isinstance(x, Tensor):
         return x
-    if isinstance(x, (bool, int, float, np.number, np.bool_)):
+    if isinstance(x, (bool, int, float, np.number, np.bool_)) and not isinstance(x, np.complexfloating):
         kind = like._data.dtype.kind
         return Tensor._const(np.asarray(x, dtype=like._data.dtype if kind == "f" else None))
     if isinstance(x, np.ndarray):
@@ -528,7 +528,8 @@ class Tensor:
             axes = tuple(axes[0])
         if not axes:
             axes = tuple(range(self.ndim))[::-1]
-        ok = len(axes) == self.ndim and all(isinstance(a, (int, np.integer)) for a in axes)
+        n = self.ndim
+        ok = len(axes) == n and all(isinstance(a, (int, np.integer)) and -n <= a < n for a in axes)
         if not ok or sorted(a % self.ndim for a in axes) != list(range(self.ndim)):
             raise ValueError(
                 f"transpose: axes {axes} are not a permutation of the axes of shape {self.shape}"

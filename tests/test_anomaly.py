@@ -139,13 +139,17 @@ def test_value_graphs_gradients_are_checked_without_a_creation_trace():
 
 
 def test_nesting_decorating_and_errors_restore_the_previous_hooks():
+    made = []
+
     def outer_make(t, op, parents):
-        return None
+        made.append(op)
 
     hooks.on_make = outer_make
     try:
         with detect_anomaly():
             inner_make = hooks.on_make
+            Tensor([1.0]).exp()
+            assert made == ["exp"]  # a hook installed before (e.g. a trace recording) still runs
             with detect_anomaly(check_forward=False):
                 assert hooks.on_make is not inner_make
             assert hooks.on_make is inner_make and is_anomaly_enabled()

@@ -138,6 +138,26 @@ def test_softmax_needs_exactly_one_axis(op):
     raises(ValueError, lambda: AXIS_OPS[op](ones(2, 3), (0, 1)), op, "single axis", "(0, 1)", "(2, 3)")
 
 
+def test_transpose_refuses_out_of_range_axes_instead_of_wrapping_them():
+    raises(ValueError, lambda: ones(2, 3).transpose(0, 3), "(0, 3)", "(2, 3)")
+    raises(ValueError, lambda: ones(2, 3).transpose(-3, 1), "(-3, 1)", "(2, 3)")
+    assert ones(2, 3).transpose(-1, 0).shape == (3, 2)
+
+
+def test_complex_operands_are_refused_not_silently_made_real():
+    raises(TypeError, lambda: ones(2) + np.complex128(1j), "complex128")
+    raises(TypeError, lambda: ones(2) * [1j, 2.0], "complex")
+    raises(TypeError, lambda: F.mse_loss(ones(1), 1j), "complex")
+    raises(TypeError, lambda: Tensor([1j], dtype=np.float64), "complex")
+
+
+def test_casting_to_integers_gives_a_constant_not_a_gradient_path():
+    x = ones(3)
+    k = x.astype(np.int64)
+    assert k.dtype == np.int64 and not k.requires_grad
+    raises(TypeError, lambda: x.astype("not a dtype"), "astype", "'not a dtype'")
+
+
 def test_squeeze_of_a_wide_axis_names_it():
     raises(ValueError, lambda: ones(2, 3).squeeze(1), "axis 1", "(2, 3)", "size 1")
 
