@@ -113,7 +113,7 @@ def load(path: str | os.PathLike, max_bytes: int = 2**32) -> Any:
             members = {name: npz[name] for name in npz.files}
     except CheckpointError:
         raise
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile, KeyError) as e:
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile, KeyError, RuntimeError) as e:  # encrypted
         raise _bad(path, f"an archive member could not be read ({type(e).__name__}: {e})") from None
     if set(members) != names:
         raise _bad(path, "archive members do not match the archive directory")
@@ -138,7 +138,7 @@ def _check_archive(path: str, max_bytes: int) -> set[str]:
             infos = zf.infolist()
     except FileNotFoundError:
         raise
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError) as e:  # unsupported version
         raise _bad(path, f"not a readable .npz/zip archive, perhaps truncated or corrupt ({e})") from None
     names, total = set(), 0
     for info in infos:

@@ -328,7 +328,19 @@ def test_corrupt_checkpoints_raise_checkpoint_error_naming_the_file(checkpoint, 
     foreign = tmp_path / "foreign.npz"
     header = {"format": "autobp-checkpoint", "version": 99, "root": None}
     np.savez(foreign, __autobp_structure__=np.frombuffer(json.dumps(header).encode(), dtype=np.uint8))
+    encrypted = tmp_path / "encrypted.npz"
+    flagged = bytearray(raw)
+    for signature, offset in ((b"PK\x01\x02", 8), (b"PK\x03\x04", 6)):  # central and local headers
+        at = flagged.find(signature)
+        flagged[at + offset] |= 1  # general-purpose flag bit 0: "encrypted"
+    encrypted.write_bytes(bytes(flagged))
+    future = tmp_path / "future.npz"
+    bumped = bytearray(raw)
+    bumped[bumped.find(b"PK\x01\x02") + 6] = 64  # "version needed to extract": 6.4, which zipfile refuses
+    future.write_bytes(bytes(bumped))
     for path, words in [
+        (encrypted, ["encrypted"]),
+        (future, ["version 6.4"]),
         (garbage, ["zip"]),
         (truncated, ["truncated"]),
         (plain, ["__autobp_structure__"]),
