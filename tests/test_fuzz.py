@@ -181,6 +181,8 @@ def stricter(name, ops, err):
 
 @st.composite
 def programs(draw):
+    """(dtype, two input arrays, steps): each step is (op name, operand positions, parameter); the
+    operands are the inputs or earlier results, and a parameter may be one numpy refuses."""
     dtype = draw(st.sampled_from([np.float64, np.float64, np.float32]))
     sa, sb = draw(st.one_of(broadcastable_pair(max_dims=3, max_side=3), st.tuples(shapes(), shapes())))
     xs = [draw(arrays(sa, dtype, -2.0, 2.0)), draw(arrays(sb, dtype, -2.0, 2.0))]
@@ -196,13 +198,11 @@ def programs(draw):
             name = draw(st.sampled_from(sorted(BINARY)))
             ij = (draw(st.integers(0, len(shapes_) - 1)), draw(st.integers(0, len(shapes_) - 1)))
             steps.append((name, ij, None))
-        shapes_.append(None)  # placeholder: the real shape is known only when the step runs
-        # shapes for later parameter draws: run numpy on zeros of the operands' shapes
-        ops = [np.zeros(shapes_[k] if shapes_[k] is not None else ()) for k in steps[-1][1]]
-        name, _, param = steps[-1]
+        # the result's shape, for drawing later steps' parameters: numpy on zeros of the operands' shapes
+        name, idx, param = steps[-1]
         with np.errstate(all="ignore"):
-            value, err = outcome(partial(apply, name, ops, param, numpy=True))
-        shapes_[-1] = np.shape(value) if err is None else ()
+            value, err = outcome(partial(apply, name, [np.zeros(shapes_[k]) for k in idx], param, numpy=True))
+        shapes_.append(np.shape(value) if err is None else ())  # a failed step's result is never used
     return dtype, xs, steps
 
 
