@@ -11,6 +11,8 @@ import autobp
 from autobp import Function, GradcheckError, NonDifferentiableWarning, Tensor, Value, gradcheck, gradgradcheck
 from autobp.testing import broadcastable_tensors, shapes, tensors, tie_free_tensors
 
+from .functions import Cube, DetachedCube, HalfCube
+
 
 def _unravel(flat, shape):
     return tuple(int(i) for i in np.unravel_index(flat, shape)) if shape else ()
@@ -20,36 +22,6 @@ def _error(fn, inputs, check=gradcheck, **kw):
     with pytest.raises(GradcheckError) as info:
         check(fn, inputs, **kw)
     return info.value
-
-
-class Cube(Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return x**3
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        return grad * 3 * x**2
-
-
-class HalfCube(Cube):
-    """Off by a factor: 2x^2 instead of 3x^2."""
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        return grad * 2 * x**2
-
-
-class DetachedCube(Cube):
-    """Right first derivative, but x is cut from the graph: every second derivative in x is 0."""
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        return grad * 3 * x.detach() ** 2
 
 
 class MatMul(Function):

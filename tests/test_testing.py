@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 
 import autobp.testing
-from autobp import Function, Tensor, Value
+from autobp import Tensor, Value
 from autobp.testing import (
     assert_gradients_close,
     broadcastable_tensors,
@@ -19,6 +19,8 @@ from autobp.testing import (
     tensors,
     tie_free_tensors,
 )
+
+from .functions import Cube, DetachedCube, DoubleCube
 
 
 @given(positive_tensors())
@@ -61,32 +63,6 @@ def test_the_lead_strategy_names_still_exist():
 
 
 # --- assert_gradients_close -------------------------------------------------------------------------
-class Cube(Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return x**3
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        return grad * 3 * x**2
-
-
-class DoubleCube(Cube):
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        return grad * 6 * x**2
-
-
-class DetachedCube(Cube):
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        return grad * 3 * x.detach() ** 2
-
-
 @given(kink_free_tensors(shape=shapes(max_side=3)), tensors(shape=(3,)))
 def test_assert_gradients_close_passes_right_functions_inside_given(x, w):
     assert_gradients_close(lambda a: Cube.apply(a).relu().sum() * a.abs(), x)
