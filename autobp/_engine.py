@@ -75,7 +75,10 @@ def run_backward(
                 raise _released(node)
             visited.append(node)
             if scalar:
-                pgs = RULES[op](F, g, node.data, [p.data for p in parents], node._ctx, _ALL)
+                try:
+                    pgs = RULES[op](F, g, node.data, [p.data for p in parents], node._ctx, _ALL)
+                except (ZeroDivisionError, OverflowError, ValueError) as err:
+                    raise _scalar_rule_error(node, err) from None
             else:
                 if Clock.last_write > node._seq:  # something was written in place since: check
                     _check_versions(node)
@@ -124,3 +127,11 @@ def _check_versions(node: Any) -> None:
                 f"modified in place after {node._op!r} used it (now at version {p._version}); its "
                 "gradient would be wrong. Write into a copy, or modify it only after backward()"
             )
+
+
+def _scalar_rule_error(node: Any, err: Exception) -> Exception:
+    """Python float arithmetic failed inside a Value rule: say which op, at which inputs."""
+    inputs = ", ".join(f"{p.data!r}" for p in node._parents)
+    return type(err)(
+        f"backward of Value op {node._op!r} at input(s) {inputs}: the derivative is not finite ({err})"
+    )

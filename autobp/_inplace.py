@@ -24,9 +24,11 @@ class Clock:
 
 
 def bump(owner: Any) -> None:
-    """Record one in-place write to ``owner``'s data."""
-    owner._version += 1
-    owner._written_at = Clock.last_write = next_seq()
+    """Record one in-place write to ``owner``'s data (and to the tensor it was detached from)."""
+    while owner is not None:
+        owner._version += 1
+        owner._written_at = Clock.last_write = next_seq()
+        owner = getattr(owner, "_source", None)
 
 
 def _plain(x: Any) -> Any:

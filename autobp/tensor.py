@@ -133,6 +133,7 @@ class Tensor:
         "_version",
         "_written_at",
         "_seq",
+        "_source",  # set only by detach(): the tensor whose memory this one shares
         "__weakref__",
     )
     __hash__ = object.__hash__  # identity: == builds a comparison tensor
@@ -271,14 +272,17 @@ class Tensor:
         return self._data.item()
 
     def numpy(self) -> np.ndarray:
-        return self._data
+        """The values as an ndarray (the same view as ``.data``: writes to it are counted)."""
+        return self.data
 
     def tolist(self) -> Any:
         return self._data.tolist()
 
     def detach(self) -> Tensor:
-        """The same data, cut from the graph (no copy)."""
-        return Tensor._const(self._data)
+        """The same data, cut from the graph (no copy); writes through it count for this tensor too."""
+        t = Tensor._const(self._data)
+        t._source = self
+        return t
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         if not self.is_leaf:
@@ -462,19 +466,15 @@ class Tensor:
     # --- reductions ------------------------------------------------------------
     def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         axes = normalize_axes(axis, self.ndim, "sum", self.shape)
-        out = self._data.sum(axis=axes, keepdims=keepdims)
-        return Tensor._make(out, (self,), "sum", _reduced(axes, keepdims, self.shape))
+        ctx = _reduced(axes, keepdims, self.shape)
+        return Tensor._make(self._data.sum(axis=axes, keepdims=keepdims), (self,), "sum", ctx)
 
     def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         axes = normalize_axes(axis, self.ndim, "mean", self.shape)
         if self.size == 0:
             raise ValueError(f"mean: tensor of shape {self.shape} is empty")
-        return Tensor._make(
-            self._data.mean(axis=axes, keepdims=keepdims),
-            (self,),
-            "mean",
-            _reduced(axes, keepdims, self.shape, _count(self.shape, axes)),
-        )
+        ctx = _reduced(axes, keepdims, self.shape, _count(self.shape, axes))
+        return Tensor._make(self._data.mean(axis=axes, keepdims=keepdims), (self,), "mean", ctx)
 
     def _extreme(self, axis: Any, keepdims: bool, op: str, fn: Any) -> Tensor:
         axes = normalize_axes(axis, self.ndim, op, self.shape)
@@ -604,6 +604,8 @@ def _count(shape: tuple, axes: tuple) -> int:
 
 def _reduced(axes: tuple, keepdims: bool, shape: tuple, extra: Any = None) -> tuple:
     """A reduction's ctx: its axes, the kept shape (None with keepdims) and op-specific data."""
+    if not isinstance(keepdims, (bool, np.bool_)):
+        raise TypeError(f"keepdims must be True or False, got {keepdims!r}")
     kept = None if keepdims else tuple(1 if i in axes else n for i, n in enumerate(shape))
     return (axes, kept, extra)
 

@@ -104,3 +104,18 @@ def test_modified_output_that_the_rule_reuses_is_caught():
     y.data[0] = 0.0
     with pytest.raises(RuntimeError, match="'exp'.*modified in place"):
         y.sum().backward()
+
+
+def test_writes_through_numpy_and_detach_are_counted():
+    for write in (lambda t: t.numpy().__setitem__(0, 9.0), lambda t: t.detach().data.fill(9.0)):
+        x = Tensor([1.0, 2.0], requires_grad=True)
+        y = (x * x).sum()
+        write(x)
+        assert x.data[0] == 9.0
+        with pytest.raises(RuntimeError, match="in place"):
+            y.backward()
+
+
+def test_keepdims_must_be_a_bool():
+    with pytest.raises(TypeError, match="keepdims"):
+        Tensor(np.ones((2, 2))).sum(axis=0, keepdims=None)

@@ -203,3 +203,11 @@ def test_numbers_on_either_side():
     y = 6 / x
     y.backward()
     assert x.grad == pytest.approx(-6 / 9)
+
+
+def test_infinite_derivative_is_a_clear_error_at_backward():
+    x = Value(0.0)
+    y = x**0.5  # the value is fine; its slope at 0 is not
+    assert y.data == 0.0
+    with pytest.raises(ZeroDivisionError, match=r"'pow_scalar' at input\(s\) 0.0"):
+        y.backward()
