@@ -10,6 +10,7 @@ skips that implementation with a note.
 
 from __future__ import annotations
 
+import gc
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ class Workload:
     min_sample_s: float = 0.02
     max_repeats: int | None = None  # cap for workloads whose slowest implementation takes seconds
     repeat_factor: int = 1  # cheap workloads take this many times --repeats samples: steadier medians
+    collect: bool = False  # charge each sample for collecting its own cyclic garbage (scalar graphs)
     rtol: float = 1e-6  # how closely implementations must agree on the first loss
     custom: Callable[[int], list[Row]] | None = None  # replaces the standard timing when set
 
@@ -92,7 +94,14 @@ def time_workload(wl: Workload, repeats: int, only: list[str] | None = None) -> 
         live = {n: r for n, r in runners.items() if getattr(r, phase, None) is not None}
         check_agreement(wl, live, phase)
         fns.update({(phase, n): getattr(r, phase) for n, r in live.items()})
-    times = interleave(fns, repeats=repeats, warmup=2, min_sample_s=wl.min_sample_s)
+    # objects that exist now (libraries, data, weights) are moved out of the collector's sight, so a
+    # collection during a sample costs what the implementation allocated, not the size of this process
+    gc.collect()
+    gc.freeze()
+    try:
+        times = interleave(fns, repeats=repeats, warmup=2, min_sample_s=wl.min_sample_s, collect=wl.collect)
+    finally:
+        gc.unfreeze()
     rows: list[Row] = []
     for (phase, n), ts in times.items():
         med = median(ts) / wl.per

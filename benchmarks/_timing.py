@@ -8,6 +8,7 @@ the same number of times, in rotating order, so background load hits all alike.
 
 from __future__ import annotations
 
+import gc
 import math
 import statistics
 import time
@@ -40,8 +41,14 @@ def interleave(
     repeats: int = 7,
     warmup: int = 1,
     min_sample_s: float = 0.0,
+    collect: bool = False,
 ) -> dict[Any, list[float]]:
-    """Seconds per call of each callable, ``repeats`` samples each, taken in rotating order."""
+    """Seconds per call of each callable, ``repeats`` samples each, taken in rotating order.
+
+    Every sample starts from a freshly collected heap, so no implementation pays for another's
+    cyclic garbage; with ``collect`` the sample also includes collecting its own (micrograd's
+    per-node closures make cycles that only the cyclic collector frees).
+    """
     for fn in fns.values():
         for _ in range(warmup):
             fn()
@@ -52,9 +59,12 @@ def interleave(
         k = r % len(names)
         for name in names[k:] + names[:k]:  # rotate so no implementation always runs first
             fn, n = fns[name], inner[name]
+            gc.collect()
             t0 = clock()
             for _ in range(n):
                 fn()
+            if collect:
+                gc.collect()
             times[name].append((clock() - t0) / n)
     return times
 

@@ -134,6 +134,7 @@ SCALAR = Workload(
     rtol=1e-12,
     min_sample_s=0.0,
     max_repeats=5,
+    collect=True,
 )
 CHAIN = Workload(
     "chain",
