@@ -85,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     for w in chosen:
         print(f"{w.name}: {w.about} ...", file=sys.stderr, flush=True)
+        if args.threads:
+            _machine.limit_threads(args.threads)
         rows += time_workload(w, args.repeats, args.impl)
     elapsed = time.perf_counter() - t0
     print()

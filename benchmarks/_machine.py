@@ -17,15 +17,24 @@ def blas_info() -> list[dict[str, Any]]:
     except ImportError:
         return [{"note": "threadpoolctl not installed: BLAS kernel unknown"}]
     keys = ("user_api", "internal_api", "version", "architecture", "num_threads", "threading_layer")
-    return [{k: d.get(k) for k in keys} for d in threadpool_info()]
+    out = []
+    for d in threadpool_info():
+        entry = {k: d.get(k) for k in keys}
+        entry["library"] = os.path.basename(d.get("filepath") or "")
+        entry["numpy"] = f"{os.sep}numpy" in (d.get("filepath") or "")  # numpy's own, not scipy's or torch's
+        out.append(entry)
+    return out
+
+
+def _numpy_blas(info: list[dict[str, Any]]) -> dict[str, Any]:
+    blas = [d for d in info if d.get("user_api") == "blas"]
+    return next((d for d in blas if d.get("numpy")), blas[0] if blas else info[0])
 
 
 def numpy_threads() -> int:
     """Threads numpy's BLAS uses (the count torch is set to, so both get the same cores)."""
-    for d in blas_info():
-        if d.get("user_api") == "blas" and d.get("num_threads"):
-            return int(d["num_threads"])
-    return os.cpu_count() or 1
+    d = _numpy_blas(blas_info())
+    return int(d["num_threads"]) if d.get("num_threads") else os.cpu_count() or 1
 
 
 TORCH_THREADS: int | None = None  # set by --torch-threads; None means numpy's BLAS thread count
@@ -42,8 +51,8 @@ def limit_threads(n: int) -> str:
         from threadpoolctl import threadpool_limits
     except ImportError:
         return "threadpoolctl not installed: numpy's BLAS threads left as they are"
-    _LIMITS.append(threadpool_limits(limits=n, user_api="blas"))
-    return f"numpy BLAS and torch limited to {n} thread(s)"
+    _LIMITS.append(threadpool_limits(limits=n))  # again per workload: later imports load more pools
+    return f"numpy BLAS, OpenMP and torch limited to {n} thread(s)"
 
 
 def torch_matched():
@@ -99,7 +108,7 @@ def describe() -> dict[str, Any]:
 
 def summary(info: dict[str, Any]) -> str:
     """Two lines for the top of the printed table."""
-    blas = next((d for d in info["numpy_blas"] if d.get("user_api") == "blas"), info["numpy_blas"][0])
+    blas = _numpy_blas(info["numpy_blas"])
     kernel = (
         f"{blas.get('internal_api')} {blas.get('version')} kernel {blas.get('architecture')}, "
         f"{blas.get('num_threads')} threads"
