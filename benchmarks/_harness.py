@@ -10,7 +10,6 @@ skips that implementation with a note.
 
 from __future__ import annotations
 
-import gc
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -94,14 +93,7 @@ def time_workload(wl: Workload, repeats: int, only: list[str] | None = None) -> 
         live = {n: r for n, r in runners.items() if getattr(r, phase, None) is not None}
         check_agreement(wl, live, phase)
         fns.update({(phase, n): getattr(r, phase) for n, r in live.items()})
-    # objects that exist now (libraries, data, weights) are moved out of the collector's sight, so a
-    # collection during a sample costs what the implementation allocated, not the size of this process
-    gc.collect()
-    gc.freeze()
-    try:
-        times = interleave(fns, repeats=repeats, warmup=2, min_sample_s=wl.min_sample_s, collect=wl.collect)
-    finally:
-        gc.unfreeze()
+    times = interleave(fns, repeats=repeats, warmup=2, min_sample_s=wl.min_sample_s, collect=wl.collect)
     rows: list[Row] = []
     for (phase, n), ts in times.items():
         med = median(ts) / wl.per

@@ -49,6 +49,19 @@ def interleave(
     cyclic garbage; with ``collect`` the sample also includes collecting its own (micrograd's
     per-node closures make cycles that only the cyclic collector frees).
     """
+    # objects that exist now (libraries, data, weights) are moved out of the collector's sight, so a
+    # collection during a sample costs what the implementation allocated, not the size of this process
+    gc.collect()
+    gc.freeze()
+    try:
+        return _interleave(fns, repeats, warmup, min_sample_s, collect)
+    finally:
+        gc.unfreeze()
+
+
+def _interleave(
+    fns: dict[Any, Callable[[], object]], repeats: int, warmup: int, min_sample_s: float, collect: bool
+) -> dict[Any, list[float]]:
     for fn in fns.values():
         for _ in range(warmup):
             fn()
