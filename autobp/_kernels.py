@@ -13,8 +13,16 @@ import numpy as np
 
 
 def sigmoid(xs: list, ctx: Any) -> tuple:
-    # 1 / (1 + e^-x) as exp(-log(1 + e^-x)): logaddexp never overflows, for any sign of x
-    return np.exp(-np.logaddexp(0, -xs[0])), ctx
+    """1 / (1 + e^-x) in one buffer. For x < -709, e^-x overflows to inf and the result is
+    exactly 0, the float nearest the true value, so that overflow is silenced, not avoided."""
+    x = xs[0]
+    e = np.array(x, dtype=x.dtype if x.dtype.kind == "f" else np.float64)
+    np.negative(e, out=e)
+    with np.errstate(over="ignore"):
+        np.exp(e, out=e)
+    e += 1
+    np.reciprocal(e, out=e)
+    return e, ctx
 
 
 def clip(xs: list, ctx: tuple) -> tuple:

@@ -205,23 +205,27 @@ class SGD(Optimizer):
             "decay": decay,
         }
         super().__init__(params, defaults)
+        self._scratch: dict = {}
 
     def _update(self, p: Tensor, grad: np.ndarray, group: dict, state: dict) -> None:
         lr, mu, wd = group["lr"], group["momentum"], group["weight_decay"]
         w = p._data  # the array itself; the write is recorded with bump() below
         if wd:
             grad = grad + wd * w
+        scaled = self._scratch.get(p)  # lr * grad, in a buffer kept between steps (not state)
+        if scaled is None or scaled.shape != w.shape or scaled.dtype != w.dtype:
+            scaled = self._scratch[p] = np.empty_like(w)
+        np.multiply(grad, lr, out=scaled)
         if mu:
             delta = state.get("delta")
             if delta is None:
-                delta = state["delta"] = (-lr * grad).astype(w.dtype, copy=False)
+                delta = state["delta"] = -scaled
             else:  # eq. 9 in place: delta(t) = mu delta(t-1) - lr g
                 delta *= mu
-                delta -= lr * grad
-            step = mu * delta - lr * grad if group["nesterov"] else delta
+                delta -= scaled
+            w += mu * delta - scaled if group["nesterov"] else delta
         else:
-            step = (-lr * grad).astype(w.dtype, copy=False)
-        w += step
+            w -= scaled
         if group["decay"]:
             w *= 1 - group["decay"]
         bump(p)
