@@ -28,7 +28,7 @@ def bump(owner: Any) -> None:
     while owner is not None:
         owner._version += 1
         owner._written_at = Clock.last_write = next_seq()
-        owner = getattr(owner, "_source", None)
+        owner = owner._source
 
 
 def _plain(x: Any) -> Any:

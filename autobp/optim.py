@@ -78,12 +78,17 @@ class Optimizer:
             for group in self.param_groups:
                 self._check_group(group)
                 for p in group["params"]:
-                    if p.grad is None:
+                    grad = p.grad
+                    if grad is None:
                         continue
-                    grad = np.asarray(p.grad)
-                    if grad.shape != p.shape:
+                    if type(grad) is not np.ndarray:
+                        grad = np.asarray(grad)
+                    if grad.shape != p._data.shape:
                         raise ValueError(f"{type(self).__name__}: grad shape {grad.shape} != param {p.shape}")
-                    self._update(p, grad, group, self.state.setdefault(p, {}))
+                    state = self.state.get(p)
+                    if state is None:
+                        state = self.state[p] = {}
+                    self._update(p, grad, group, state)
         return loss
 
     def _update(self, p: Tensor, grad: np.ndarray, group: dict, state: dict) -> None:

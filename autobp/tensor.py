@@ -156,6 +156,7 @@ class Tensor:
         self._version = 0
         self._written_at = 0
         self._seq = next_seq()
+        self._source = None
 
     @staticmethod
     def _const(data: np.ndarray) -> Tensor:
@@ -171,6 +172,7 @@ class Tensor:
         t._version = 0
         t._written_at = 0
         t._seq = next_seq()
+        t._source = None
         return t
 
     @staticmethod
@@ -186,6 +188,7 @@ class Tensor:
         t._version = 0
         t._written_at = 0
         t._seq = next_seq()
+        t._source = None
         if _mode.enabled:
             for p in parents:
                 if p.requires_grad:
