@@ -519,7 +519,7 @@ class Tensor:
             raise ValueError(
                 f"reshape: cannot reshape tensor of shape {self.shape} into {shape} ({e})"
             ) from None
-        return Tensor._make(data, (self,), "reshape")
+        return _view(Tensor._make(data, (self,), "reshape"), self)
 
     view = reshape
 
@@ -538,7 +538,7 @@ class Tensor:
                 f"transpose: axes {axes} are not a permutation of the axes of shape {self.shape}"
             )
         perm = tuple(a % self.ndim for a in axes)
-        return Tensor._make(np.transpose(self._data, perm), (self,), "transpose", perm)
+        return _view(Tensor._make(np.transpose(self._data, perm), (self,), "transpose", perm), self)
 
     @property
     def T(self) -> Tensor:
@@ -578,7 +578,7 @@ class Tensor:
             data = np.broadcast_to(self._data, shape)
         except (ValueError, TypeError) as e:
             raise type(e)(f"broadcast_to: cannot broadcast shape {self.shape} to {shape} ({e})") from None
-        return Tensor._make(data, (self,), "broadcast_to")
+        return _view(Tensor._make(data, (self,), "broadcast_to"), self)
 
     def __getitem__(self, index: Any) -> Tensor:
         index = _normalize_index(index)
@@ -586,7 +586,7 @@ class Tensor:
             data = self._data[index]
         except (IndexError, OverflowError) as e:
             raise IndexError(f"index {_show_index(index)} on tensor of shape {self.shape}: {e}") from None
-        return Tensor._make(data, (self,), "getitem", index)
+        return _view(Tensor._make(data, (self,), "getitem", index), self)
 
 
 def _one_axis(axis: Any, ndim: int, op: str, shape: tuple) -> tuple:
@@ -611,6 +611,14 @@ def _reduced(axes: tuple, keepdims: bool, shape: tuple, extra: Any = None) -> tu
         raise TypeError(f"keepdims must be True or False, got {keepdims!r}")
     kept = None if keepdims else tuple(1 if i in axes else n for i, n in enumerate(shape))
     return (axes, kept, extra)
+
+
+def _view(out: Tensor, base: Tensor) -> Tensor:
+    """Link a view op's result to the tensor whose memory it shares, so that in-place writes
+    through either are seen by the version checks of both (as PyTorch's views share a counter)."""
+    if np.may_share_memory(out._data, base._data):
+        out._source = base
+    return out
 
 
 def _normalize_index(index: Any) -> tuple:

@@ -119,3 +119,31 @@ def test_writes_through_numpy_and_detach_are_counted():
 def test_keepdims_must_be_a_bool():
     with pytest.raises(TypeError, match="keepdims"):
         Tensor(np.ones((2, 2))).sum(axis=0, keepdims=None)
+
+
+@pytest.mark.parametrize(
+    "make_view",
+    [lambda x: x.reshape(-1), lambda x: x.T, lambda x: x[0], lambda x: x.expand_dims(0)],
+    ids=["reshape", "transpose", "slice", "expand_dims"],
+)
+def test_writes_through_a_view_op_and_to_its_base_are_both_caught(make_view):
+    x = Tensor(np.ones((2, 2)), requires_grad=True)
+    y = (x * x).sum()  # saves x
+    make_view(x).data[...] = 5.0  # writes x's memory through a view
+    with pytest.raises(RuntimeError, match="in place"):
+        y.backward()
+    x = Tensor(np.ones((2, 2)), requires_grad=True)
+    v = make_view(x)
+    z = (v * v).sum()  # saves the view
+    x.data[...] = 5.0  # writes the view's memory through its base
+    with pytest.raises(RuntimeError, match="in place"):
+        z.backward()
+
+
+def test_a_copy_made_by_advanced_indexing_is_not_linked():
+    x = Tensor(np.ones(3), requires_grad=True)
+    y = (x * x).sum()
+    picked = x[np.array([0, 0])]  # a copy
+    picked.data[0] = 9.0
+    y.backward()
+    np.testing.assert_array_equal(x.grad, [2.0, 2.0, 2.0])
