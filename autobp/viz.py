@@ -36,7 +36,7 @@ Get one of:
   macOS:          brew install graphviz
   conda:          conda install -c conda-forge graphviz
   Windows:        winget install graphviz   (then open a new terminal)
-  pip only:       pip install graphviz-pure   (a self-contained port of dot, no system install)
+  pip only:       pip install "autobp[render]"   (that is, pip install graphviz-pure: a port of dot)
 Building the drawing needs none of these: its DOT text is in `.source`."""
 
 

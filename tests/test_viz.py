@@ -355,6 +355,7 @@ def test_without_any_renderer_the_error_says_how_to_get_one(tmp_path, monkeypatc
             "brew install graphviz",
             "conda install",
             "pip install graphviz-pure",
+            'pip install "autobp[render]"',
         ):
             assert how in msg
         assert isinstance(err.value, graphviz.ExecutableNotFound)  # old except clauses still catch it
