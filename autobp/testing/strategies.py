@@ -36,7 +36,7 @@ def arrays(
 ) -> Any:
     """numpy arrays of ``shape`` (a tuple or a strategy) with values in [lo, hi]."""
     shape = shapes() if shape is None else shape
-    return hnp.arrays(dtype, shape, elements=elements or _elements(dtype, lo, hi))
+    return hnp.arrays(dtype, shape, elements=elements if elements is not None else _elements(dtype, lo, hi))
 
 
 def tensors(
