@@ -1,6 +1,8 @@
 """Anomaly mode: NaN/inf in a forward result or a gradient raises, naming the op, the shapes and the
 line of user code that created the op; outside the mode nothing is checked or recorded."""
 
+import gc
+
 import numpy as np
 import pytest
 
@@ -173,6 +175,7 @@ def test_nesting_decorating_and_errors_restore_the_previous_hooks():
 
 def test_records_live_only_as_long_as_their_tensors():
     x = Tensor(np.ones(2), requires_grad=True)
+    gc.collect()  # records of earlier tests' garbage must not vanish in the middle of the count
     before = len(_traces)
     with detect_anomaly():
         kept = x * 2

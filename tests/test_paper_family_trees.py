@@ -76,7 +76,9 @@ def test_paper_schedule_sits_on_the_base_rate_plateau():
 
 
 def test_net_fits_its_training_set_with_a_faster_start():
-    run = family_trees.train(0, sweeps=700, lr=0.1, init=1.0, decay=0.0)
+    # seed 0 first gets every training pattern right near sweep 500; lr 0.1 with momentum then
+    # wobbles for a while, so judge the end of a longer run
+    run = family_trees.train(0, sweeps=1000, lr=0.1, init=1.0, decay=0.0)
     assert run.train_correct == 1.0
     assert family_plateau.fit_sweep(run.train_right) is not None
     assert family_plateau.escape_sweep(run.errors) < family_plateau.fit_sweep(run.train_right)
