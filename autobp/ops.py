@@ -168,10 +168,6 @@ class GraphOps:
         return x.expand_dims(axis)
 
     @staticmethod
-    def swapaxes(x: Tensor, a: int, b: int) -> Tensor:
-        return x.swapaxes(a, b)
-
-    @staticmethod
     def transpose(x: Tensor, axes: Any) -> Tensor:
         return x.transpose(axes)
 

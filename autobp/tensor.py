@@ -48,7 +48,6 @@ class _NumpyOps:
     sign = staticmethod(np.sign)
     where = staticmethod(np.where)
     expand_dims = staticmethod(np.expand_dims)
-    swapaxes = staticmethod(np.swapaxes)
     transpose = staticmethod(np.transpose)
 
     @staticmethod
