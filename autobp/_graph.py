@@ -1,4 +1,4 @@
-"""Node protocol, thread-local grad mode, and the iterative graph orderings.
+"""Node protocol, thread-local grad mode, creation numbers, and the iterative topological order.
 
 Every node (Value or Tensor) has ``_parents`` (tuple of nodes, or None once a
 Tensor graph has been released), ``_op`` (rule name, None for a leaf) and
