@@ -157,20 +157,10 @@ class NumpyMlp:
 
 
 # --- autobp, as a user writes it -----------------------------------------------------------------
-class AutobpMlp:
-    def __init__(self, pb: MlpProblem) -> None:
-        import autobp
-        from autobp.nn.functional import cross_entropy
-
-        self.cross_entropy = cross_entropy
-        self.ps = [autobp.tensor(a, requires_grad=True) for a in pb.weights]
-        self.batches = [(autobp.tensor(x), y) for x, y in pb.batches]
-        self.opt = autobp_sgd(self.ps, pb.lr, pb.momentum)
-        self.act = pb.act
-        self.i = 0
-
-    def params(self) -> list[np.ndarray]:
-        return [p.data for p in self.ps]
+class _EagerMlp:
+    """The training loop shared by the eager autograd libraries whose API is PyTorch's
+    (loss.backward(), opt.zero_grad(), opt.step()): subclasses set ps, batches, opt, act,
+    cross_entropy and i."""
 
     def _loss(self, x, y):
         h = x
@@ -195,6 +185,22 @@ class AutobpMlp:
 
     def epoch(self) -> float:
         return sum(self.step() for _ in self.batches) / len(self.batches)
+
+
+class AutobpMlp(_EagerMlp):
+    def __init__(self, pb: MlpProblem) -> None:
+        import autobp
+        from autobp.nn.functional import cross_entropy
+
+        self.cross_entropy = cross_entropy
+        self.ps = [autobp.tensor(a, requires_grad=True) for a in pb.weights]
+        self.batches = [(autobp.tensor(x), y) for x, y in pb.batches]
+        self.opt = autobp_sgd(self.ps, pb.lr, pb.momentum)
+        self.act = pb.act
+        self.i = 0
+
+    def params(self) -> list[np.ndarray]:
+        return [p.data for p in self.ps]
 
 
 class AutobpTraceMlp(AutobpMlp):
@@ -247,10 +253,10 @@ class AutobpNnMlp(AutobpMlp):
 
 
 # --- PyTorch eager -------------------------------------------------------------------------------
-class TorchMlp:
+class TorchMlp(_EagerMlp):
     def __init__(self, pb: MlpProblem) -> None:
         torch = torch_matched()
-        self.torch, self.F = torch, torch.nn.functional
+        self.torch, self.cross_entropy = torch, torch.nn.functional.cross_entropy
         self.ps = [torch.tensor(a, requires_grad=True) for a in pb.weights]
         self.batches = [(torch.from_numpy(x), torch.from_numpy(y)) for x, y in pb.batches]
         self.opt = torch.optim.SGD(self.ps, lr=pb.lr, momentum=pb.momentum)
@@ -259,30 +265,6 @@ class TorchMlp:
 
     def params(self) -> list[np.ndarray]:
         return [p.detach().numpy() for p in self.ps]
-
-    def _loss(self, x, y):
-        h = x
-        last = len(self.ps) // 2 - 1
-        for k in range(last + 1):
-            h = h @ self.ps[2 * k] + self.ps[2 * k + 1]
-            if k < last:
-                h = h.sigmoid() if self.act == "sigmoid" else h.relu()
-        return self.F.cross_entropy(h, y)
-
-    def forward(self) -> float:
-        return self._loss(*self.batches[self.i]).item()
-
-    def step(self) -> float:
-        x, y = self.batches[self.i]
-        self.i = (self.i + 1) % len(self.batches)
-        loss = self._loss(x, y)
-        self.opt.zero_grad()
-        loss.backward()
-        self.opt.step()
-        return loss.item()
-
-    def epoch(self) -> float:
-        return sum(self.step() for _ in self.batches) / len(self.batches)
 
 
 # --- MyGrad ------------------------------------------------------------------------------------

@@ -9,6 +9,8 @@ import autobp
 from autobp import GraphReleasedError, Tensor, Value
 from autobp.graph import nodes
 
+from .functions import Cube
+
 BINARY = {"add": lambda a, b: a + b, "mul": lambda a, b: a * b, "sub": lambda a, b: a - b}
 UNARY = {"tanh": lambda a: a.tanh(), "sigmoid": lambda a: a.sigmoid()}
 
@@ -151,19 +153,6 @@ def test_params_name_the_parameters(wrap):
 
 
 def test_custom_function_reports_its_class():
-    from autobp.function import Function
-
-    class Cube(Function):
-        @staticmethod
-        def forward(ctx, x):
-            ctx.save_for_backward(x)
-            return x**3
-
-        @staticmethod
-        def backward(ctx, g):
-            (x,) = ctx.saved_tensors
-            return g * 3 * x * x
-
     x = autobp.tensor([1.0, 2.0], requires_grad=True)
     recs = nodes(Cube.apply(x).sum())
     assert [(r.op, r.function) for r in recs] == [(None, None), ("function", "Cube"), ("sum", None)]
