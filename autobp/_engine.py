@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 from heapq import heappop, heappush
+from operator import attrgetter
 from typing import Any
 
 from ._broadcast import unbroadcast
@@ -22,6 +23,9 @@ from .rules import RULES
 
 _NOTHING = contextlib.nullcontext()
 _ALL = (True,) * 64  # ``need`` for scalar nodes, which always want every gradient
+_ONE = (True,)  # ``need`` of a one-input node: it is in the graph only because its input wants a gradient
+_data_of = attrgetter("_data")
+_wants = attrgetter("requires_grad")
 
 
 def run_backward(
@@ -55,7 +59,7 @@ def run_backward(
     wanted = None if inputs is None else set(inputs)
     results: dict = {}
     delivered: set = set()  # ids of arrays already handed to a .grad (copy if seen again)
-    visited: list = []
+    release = not retain_graph and not scalar
     pop, get = grads.pop, grads.get
     # rules run on numpy in a plain pass (no graph to suppress); under create_graph they must record
     with enable_grad() if create_graph else _NOTHING:
@@ -73,7 +77,6 @@ def run_backward(
             parents = node._parents
             if parents is None:
                 raise _released(node)
-            visited.append(node)
             if scalar:
                 try:
                     pgs = RULES[op](F, g, node.data, [p.data for p in parents], node._ctx, _ALL)
@@ -82,13 +85,15 @@ def run_backward(
             else:
                 if Clock.last_write > node._seq:  # something was written in place since: check
                     _check_versions(node)
-                need = [p.requires_grad for p in parents]
+                need = _ONE if len(parents) == 1 else tuple(map(_wants, parents))
                 if create_graph:
                     pgs = RULES[op](F, g, node, parents, node._ctx, need)
                 else:
-                    pgs = RULES[op](F, g, node._data, [p._data for p in parents], node._ctx, need)
+                    pgs = RULES[op](F, g, node._data, list(map(_data_of, parents)), node._ctx, need)
             if hook is not None:
                 hook(node, pgs)
+            if release:  # each node is visited once per pass: free its inputs and saved data now
+                node._parents = node._ctx = None
             for p, pg in zip(parents, pgs):
                 if pg is None or not p.requires_grad:
                     continue
@@ -100,10 +105,6 @@ def run_backward(
                     heappush(heap, (-p._seq, p))
                 else:
                     grads[p] = prev + pg
-    if not retain_graph and not scalar:
-        for node in visited:  # free the graph: interior nodes drop their inputs and saved data
-            node._parents = None
-            node._ctx = None
     if inputs is None:
         return None
     return [results.get(x) for x in inputs]

@@ -7,6 +7,7 @@ Runs on tiny instances of each workload (about 10 s in all); speed is never asse
 from __future__ import annotations
 
 import json
+import statistics
 import sys
 from pathlib import Path
 
@@ -176,6 +177,20 @@ def test_bars_compare_the_right_rows():
     assert verdicts["issue 8: mlp step/forward autobp <= 2.5"] == (pytest.approx(2.2), True)
     assert verdicts["issues 3, 8: symmetry autobp/torch <= 1"] == (pytest.approx(2.0), False)
     assert not any("family" in bar for bar in verdicts)  # not measured, so not judged
+
+
+def test_bars_pair_the_samples_of_each_round():
+    # the load rose from round to round, and a burst hit autobp's sample in round 0: the quotients
+    # are 3.0, 1.2 and 1.1, so the paired figure is 1.2 where the medians' quotient is 1.5
+    numpy = [1.0, 2.0, 3.0]
+    autobp = [3.0, 2.4, 3.3]
+    rows = [
+        _harness.Row("mlp", "step", "numpy", statistics.median(numpy), samples=numpy),
+        _harness.Row("mlp", "step", "autobp", statistics.median(autobp), samples=autobp),
+    ]
+    assert rows[1].median_s / rows[0].median_s == pytest.approx(1.5)
+    verdicts = {c["bar"]: c["value"] for c in _report.bars(rows)}
+    assert verdicts["issue 8: mlp step autobp/numpy <= 1.05"] == pytest.approx(1.2)
 
 
 def test_cli_writes_a_json_record_with_one_row_per_implementation(tmp_path, capsys):
