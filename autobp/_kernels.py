@@ -12,14 +12,15 @@ from typing import Any
 import numpy as np
 
 
+@np.errstate(over="ignore")  # as a decorator it costs less than half a ``with`` block per call
 def sigmoid(xs: list, ctx: Any) -> tuple:
     """1 / (1 + e^-x) in one buffer. For x < -709, e^-x overflows to inf and the result is
     exactly 0, the float nearest the true value, so that overflow is silenced, not avoided."""
     x = xs[0]
-    e = np.array(x, dtype=x.dtype if x.dtype.kind == "f" else np.float64)
-    np.negative(e, out=e)
-    with np.errstate(over="ignore"):
-        np.exp(e, out=e)
+    e = np.negative(x) if x.dtype.kind == "f" else np.negative(x, dtype=np.float64)
+    if type(e) is not np.ndarray:  # a 0-d input gives a numpy scalar: make it a buffer
+        e = np.array(e)
+    np.exp(e, out=e)
     e += 1
     np.reciprocal(e, out=e)
     return e, ctx

@@ -7,6 +7,7 @@ Ops build a graph only when grad mode is on and some input requires grad.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -359,25 +360,33 @@ class Tensor:
 
     # --- arithmetic ----------------------------------------------------------
     def __add__(self, other: Any) -> Tensor:
-        return _binary(self, _lift(other, self, "add"), "add", np.add, "+")
+        if type(other) is not Tensor:
+            other = _lift(other, self, "add")
+        return _binary(self, other, "add", np.add, "+")
 
     def __radd__(self, other: Any) -> Tensor:
         return _binary(_lift(other, self, "add"), self, "add", np.add, "+")
 
     def __sub__(self, other: Any) -> Tensor:
-        return _binary(self, _lift(other, self, "sub"), "sub", np.subtract, "-")
+        if type(other) is not Tensor:
+            other = _lift(other, self, "sub")
+        return _binary(self, other, "sub", np.subtract, "-")
 
     def __rsub__(self, other: Any) -> Tensor:
         return _binary(_lift(other, self, "sub"), self, "sub", np.subtract, "-")
 
     def __mul__(self, other: Any) -> Tensor:
-        return _binary(self, _lift(other, self, "mul"), "mul", np.multiply, "*")
+        if type(other) is not Tensor:
+            other = _lift(other, self, "mul")
+        return _binary(self, other, "mul", np.multiply, "*")
 
     def __rmul__(self, other: Any) -> Tensor:
         return _binary(_lift(other, self, "mul"), self, "mul", np.multiply, "*")
 
     def __truediv__(self, other: Any) -> Tensor:
-        return _binary(self, _lift(other, self, "div"), "div", np.true_divide, "/")
+        if type(other) is not Tensor:
+            other = _lift(other, self, "div")
+        return _binary(self, other, "div", np.true_divide, "/")
 
     def __rtruediv__(self, other: Any) -> Tensor:
         return _binary(_lift(other, self, "div"), self, "div", np.true_divide, "/")
@@ -397,7 +406,7 @@ class Tensor:
         return _binary(_lift(other, self, "pow"), self, "pow", np.power, "**")
 
     def __matmul__(self, other: Any) -> Tensor:
-        return _matmul(self, _lift(other, self, "matmul"))
+        return _matmul(self, other if type(other) is Tensor else _lift(other, self, "matmul"))
 
     def __rmatmul__(self, other: Any) -> Tensor:
         return _matmul(_lift(other, self, "matmul"), self)
@@ -467,6 +476,9 @@ class Tensor:
 
     # --- reductions ------------------------------------------------------------
     def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        if axis is None and keepdims is False:  # the usual loss reduction, without axis bookkeeping
+            data = self._data
+            return Tensor._make(data.sum(), (self,), "sum", _full_reduction(data.ndim))
         axes = normalize_axes(axis, self.ndim, "sum", self.shape)
         ctx = _reduced(axes, keepdims, self.shape)
         return Tensor._make(self._data.sum(axis=axes, keepdims=keepdims), (self,), "sum", ctx)
@@ -604,6 +616,12 @@ def _count(shape: tuple, axes: tuple) -> int:
     return n
 
 
+@functools.lru_cache(maxsize=64)
+def _full_reduction(ndim: int) -> tuple:
+    """The ctx of a reduction over every axis of an ``ndim``-d tensor, without keepdims."""
+    return (tuple(range(ndim)), (1,) * ndim, None)
+
+
 def _reduced(axes: tuple, keepdims: bool, shape: tuple, extra: Any = None) -> tuple:
     """A reduction's ctx: its axes, the kept shape (None with keepdims) and op-specific data."""
     if not isinstance(keepdims, (bool, np.bool_)):
@@ -644,11 +662,13 @@ def _show_index(index: tuple) -> str:
 
 
 def _matmul(a: Tensor, b: Tensor) -> Tensor:
-    if a.ndim == 0 or b.ndim == 0:
-        raise ValueError(f"matmul: operands must be at least 1-D, got shapes {a.shape} and {b.shape}")
     try:
         data = np.matmul(a._data, b._data)
     except ValueError:
+        if a.ndim == 0 or b.ndim == 0:
+            raise ValueError(
+                f"matmul: operands must be at least 1-D, got shapes {a.shape} and {b.shape}"
+            ) from None
         ka = a.shape[-1]
         kb = b.shape[-2] if b.ndim > 1 else b.shape[0]
         why = f"{ka} != {kb}" if ka != kb else "batch dimensions do not broadcast"
