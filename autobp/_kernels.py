@@ -12,7 +12,6 @@ from typing import Any
 import numpy as np
 
 
-@np.errstate(over="ignore")  # as a decorator it costs less than half a ``with`` block per call
 def sigmoid(xs: list, ctx: Any) -> tuple:
     """1 / (1 + e^-x) in one buffer. For x < -709, e^-x overflows to inf and the result is
     exactly 0, the float nearest the true value, so that overflow is silenced, not avoided."""
@@ -20,10 +19,22 @@ def sigmoid(xs: list, ctx: Any) -> tuple:
     e = np.negative(x) if x.dtype.kind == "f" else np.negative(x, dtype=np.float64)
     if type(e) is not np.ndarray:  # a 0-d input gives a numpy scalar: make it a buffer
         e = np.array(e)
+    return _logistic_of_negated(e), ctx
+
+
+def sigmoid_into(x: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """The sigmoid kernel writing into ``out`` (a float array of x's shape), for replay."""
+    np.negative(x, out=out)
+    return _logistic_of_negated(out)
+
+
+@np.errstate(over="ignore")  # as a decorator it costs less than half a ``with`` block per call
+def _logistic_of_negated(e: np.ndarray) -> np.ndarray:
+    """Turn a buffer holding -x into 1 / (1 + e^-x), in place."""
     np.exp(e, out=e)
     e += 1
     np.reciprocal(e, out=e)
-    return e, ctx
+    return e
 
 
 def clip(xs: list, ctx: tuple) -> tuple:

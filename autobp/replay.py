@@ -17,7 +17,7 @@ import numpy as np
 
 from ._broadcast import unbroadcast
 from ._graph import hooks
-from ._kernels import KERNELS
+from ._kernels import KERNELS, sigmoid_into
 from .rules import RULES
 from .tensor import Tensor, _NumpyOps, _scatter_add
 
@@ -54,6 +54,10 @@ FORWARD: dict[str, Callable] = {
 }
 for _op, _kernel in KERNELS.items():
     FORWARD[_op] = lambda xs, ctx, like, k=_kernel: k(xs, ctx)
+# ops that can write into a preallocated buffer: into(inputs, buffer) -> the buffer
+INTO: dict[str, Callable] = {op: lambda xs, out, f=f: f(*xs, out=out) for op, f in PLAIN.items()}
+INTO["sigmoid"] = lambda xs, out: sigmoid_into(xs[0], out)
+_INTO, _PLAIN, _OTHER = 0, 1, 2  # how a forward step runs
 
 
 class ReplayError(RuntimeError):
@@ -105,7 +109,11 @@ def _record(fn: Callable[[], Tensor]) -> _Program:
 
 
 class _Program:
-    """The recorded step as numbered slots: leaves (read from their Tensors on every run) and ops."""
+    """The recorded step as numbered slots: leaves (read from their Tensors on every run) and ops.
+
+    Ops whose forward is one ufunc (and the sigmoid kernel) write into a buffer of their own,
+    allocated once and reused by every run; the rules' gradients are fresh arrays, as in eager mode.
+    """
 
     def __init__(self, tape: list, root: Tensor) -> None:
         made = {id(t): k for k, (t, _, _) in enumerate(tape)}
@@ -115,7 +123,9 @@ class _Program:
                 needed.update(id(p) for p in parents)
         slot: dict[int, int] = {}
         self.leaves: list[tuple[int, Tensor]] = []  # (slot, tensor)
-        self.steps: list[tuple] = []
+        self.forward: list[tuple] = []  # (slot, kind, fn, input slots, ctx, recorded output, buffer)
+        self.backward: list[tuple] = []  # (slot, rule, input slots, need), in reverse order
+        buffers = []
         for t, op, parents in tape:
             if id(t) not in needed:
                 continue
@@ -125,20 +135,29 @@ class _Program:
                 if id(p) not in slot and id(p) not in made:
                     slot[id(p)] = len(slot)
                     self.leaves.append((slot[id(p)], p))
-            slot[id(t)] = len(slot)
+            slot[id(t)] = k = len(slot)
             ps = tuple(slot[id(p)] for p in parents)
-            need = [p.requires_grad for p in parents]
-            plain = PLAIN.get(op)
-            forward = FORWARD.get(op)
-            self.steps.append((slot[id(t)], plain, forward, RULES[op], ps, t._ctx, need, t.requires_grad, t))
+            buf = None
+            if op in INTO and t._data.dtype.kind == "f":
+                buf = np.empty_like(t._data)
+                buffers.append(buf)
+                kind, fn = _INTO, INTO[op]
+            else:
+                kind, fn = (_PLAIN, PLAIN[op]) if op in PLAIN else (_OTHER, FORWARD[op])
+            self.forward.append((k, kind, fn, ps, t._ctx, t, buf))
+            if t.requires_grad:
+                self.backward.append((k, RULES[op], ps, tuple(p.requires_grad for p in parents)))
+        self.backward.reverse()
         self.n = len(slot)
         self.root = slot[id(root)]
         self.shapes = [None] * self.n
         for k, p in self.leaves:
             self.shapes[k] = p.shape
-        for i, *_, t in self.steps:
-            self.shapes[i] = t.shape
-        self.dtype = root.dtype
+        for k, *_, t, _ in self.forward:
+            self.shapes[k] = t.shape
+        self.seed = np.ones(self.shapes[self.root], root.dtype)
+        # arrays this program reuses on every run: never handed out as a .grad without a copy
+        self.owned = {id(b) for b in buffers} | {id(self.seed)}
 
     def run(self) -> Tensor:
         vals: list = [None] * self.n
@@ -149,20 +168,24 @@ class _Program:
                     f"replay: an input changed shape from {self.shapes[k]} to {leaf.shape}; trace again"
                 )
             vals[k] = leaf._data
-        for i, plain, forward, _, ps, ctx, _, _, like in self.steps:
-            if plain is not None:
-                vals[i] = plain(*[vals[p] for p in ps])
-                ctxs[i] = ctx
+        for k, kind, fn, ps, ctx, like, buf in self.forward:
+            xs = _gather(vals, ps)
+            if kind == _INTO:
+                vals[k] = fn(xs, buf)
+                ctxs[k] = ctx
+            elif kind == _PLAIN:
+                vals[k] = fn(*xs)
+                ctxs[k] = ctx
             else:
-                vals[i], ctxs[i] = forward([vals[p] for p in ps], ctx, like)
+                vals[k], ctxs[k] = fn(xs, ctx, like)
         grads: list = [None] * self.n
-        grads[self.root] = np.ones(self.shapes[self.root], self.dtype)
+        grads[self.root] = self.seed
         shapes = self.shapes
-        for i, _, _, rule, ps, _, need, requires_grad, _ in reversed(self.steps):
-            g = grads[i]
-            if g is None or not requires_grad:
+        for k, rule, ps, need in self.backward:
+            g = grads[k]
+            if g is None:
                 continue
-            pgs = rule(_NumpyOps, g, vals[i], [vals[p] for p in ps], ctxs[i], need)
+            pgs = rule(_NumpyOps, g, vals[k], _gather(vals, ps), ctxs[k], need)
             for p, pg, n in zip(ps, pgs, need):
                 if pg is None or not n:
                     continue
@@ -170,8 +193,18 @@ class _Program:
                     pg = unbroadcast(pg, shapes[p])
                 prev = grads[p]
                 grads[p] = pg if prev is None else prev + pg
-        delivered: set = set()
+        delivered: set = set(self.owned)  # ids _receive_grad copies instead of keeping
         for k, leaf in self.leaves:
             if leaf.requires_grad and grads[k] is not None:
                 leaf._receive_grad(grads[k], delivered)
-        return Tensor._const(np.asarray(vals[self.root]))
+        return Tensor._const(np.array(vals[self.root]))  # a copy: the buffer is reused next run
+
+
+def _gather(vals: list, slots: tuple) -> tuple:
+    """The values in ``slots``; one- and two-input ops (nearly all) without building a list."""
+    n = len(slots)
+    if n == 1:
+        return (vals[slots[0]],)
+    if n == 2:
+        return (vals[slots[0]], vals[slots[1]])
+    return tuple([vals[k] for k in slots])

@@ -100,6 +100,21 @@ def test_replay_accumulates_into_grad_like_backward():
     np.testing.assert_array_equal(params[0].grad, 2 * once)
 
 
+def test_reused_buffers_never_leak_into_results():
+    # the seed goes straight to both leaves, and the loss is a buffer the next run overwrites
+    x, y = leaves((1,), (1,))
+    step = trace(lambda: x * 3.0 + y)
+    first = step()
+    x.data[...] = 10.0
+    second = step()
+    assert first.item() != second.item() == 30.0 + y.item()
+    np.testing.assert_array_equal(x.grad, [6.0])
+    np.testing.assert_array_equal(y.grad, [2.0])  # the seed, copied: 1 + 1, not the seed doubled in place
+    y.grad += 5.0
+    step()
+    np.testing.assert_array_equal(y.grad, [8.0])
+
+
 def test_errors():
     x = Tensor(np.ones(3), requires_grad=True)
     with pytest.raises(ReplayError, match=r"one-element.*\(3,\)"):
