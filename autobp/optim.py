@@ -20,7 +20,8 @@ from .tensor import Tensor
 
 class Optimizer:
     """Base class: holds ``param_groups`` (dicts with 'params' and hyper-parameters) and per-parameter
-    ``state``; subclasses implement ``_update(p, grad, group, state)``."""
+    ``state``; subclasses implement ``_update(p, grad, group, state)``, or ``_update_group(group)``
+    to read the group's settings once per step."""
 
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
         self.defaults = dict(defaults)
@@ -77,19 +78,31 @@ class Optimizer:
         with no_grad():
             for group in self.param_groups:
                 self._check_group(group)
-                for p in group["params"]:
-                    grad = p.grad
-                    if grad is None:
-                        continue
-                    if type(grad) is not np.ndarray:
-                        grad = np.asarray(grad)
-                    if grad.shape != p._data.shape:
-                        raise ValueError(f"{type(self).__name__}: grad shape {grad.shape} != param {p.shape}")
-                    state = self.state.get(p)
-                    if state is None:
-                        state = self.state[p] = {}
-                    self._update(p, grad, group, state)
+                self._update_group(group)
         return loss
+
+    def _update_group(self, group: dict) -> None:
+        """Update every parameter of ``group`` that has a gradient."""
+        for p, grad, state in self._with_grads(group):
+            self._update(p, grad, group, state)
+
+    def _with_grads(self, group: dict) -> list:
+        """(parameter, gradient as an ndarray, state dict) for each parameter of ``group`` with a grad."""
+        out = []
+        states = self.state
+        for p in group["params"]:
+            grad = p.grad
+            if grad is None:
+                continue
+            if type(grad) is not np.ndarray:
+                grad = np.asarray(grad)
+            if grad.shape != p._data.shape:
+                raise ValueError(f"{type(self).__name__}: grad shape {grad.shape} != param {p.shape}")
+            state = states.get(p)
+            if state is None:
+                state = states[p] = {}
+            out.append((p, grad, state))
+        return out
 
     def _update(self, p: Tensor, grad: np.ndarray, group: dict, state: dict) -> None:
         raise NotImplementedError
@@ -212,28 +225,31 @@ class SGD(Optimizer):
         super().__init__(params, defaults)
         self._scratch: dict = {}
 
-    def _update(self, p: Tensor, grad: np.ndarray, group: dict, state: dict) -> None:
-        lr, mu, wd = group["lr"], group["momentum"], group["weight_decay"]
-        w = p._data  # the array itself; the write is recorded with bump() below
-        if wd:
-            grad = grad + wd * w
-        scaled = self._scratch.get(p)  # lr * grad, in a buffer kept between steps (not state)
-        if scaled is None or scaled.shape != w.shape or scaled.dtype != w.dtype:
-            scaled = self._scratch[p] = np.empty_like(w)
-        np.multiply(grad, lr, out=scaled)
-        if mu:
-            delta = state.get("delta")
-            if delta is None:
-                delta = state["delta"] = -scaled
-            else:  # eq. 9 in place: delta(t) = mu delta(t-1) - lr g
-                delta *= mu
-                delta -= scaled
-            w += mu * delta - scaled if group["nesterov"] else delta
-        else:
-            w -= scaled
-        if group["decay"]:
-            w *= 1 - group["decay"]
-        bump(p)
+    def _update_group(self, group: dict) -> None:
+        lr, mu, wd, decay = group["lr"], group["momentum"], group["weight_decay"], group["decay"]
+        nesterov = group["nesterov"]
+        scratch = self._scratch
+        for p, grad, state in self._with_grads(group):
+            w = p._data  # the array itself; the write is recorded with bump() below
+            if wd:
+                grad = grad + wd * w
+            scaled = scratch.get(p)  # lr * grad, in a buffer kept between steps (not state)
+            if scaled is None or scaled.shape != w.shape or scaled.dtype != w.dtype:
+                scaled = scratch[p] = np.empty_like(w)
+            np.multiply(grad, lr, out=scaled)
+            if mu:
+                delta = state.get("delta")
+                if delta is None:
+                    delta = state["delta"] = -scaled
+                else:  # eq. 9 in place: delta(t) = mu delta(t-1) - lr g
+                    delta *= mu
+                    delta -= scaled
+                w += mu * delta - scaled if nesterov else delta
+            else:
+                w -= scaled
+            if decay:
+                w *= 1 - decay
+            bump(p)
 
 
 class Adam(Optimizer):
