@@ -92,6 +92,22 @@ def maximum(xs: list, ctx: Any) -> tuple:
     return out, ((a > b) + 0.5 * (a == b)).astype(out.dtype)
 
 
+def mean(xs: list, ctx: tuple) -> tuple:
+    """The mean over ctx[0] (ctx = (axes, kept shape or None, count)) as one reduction and one
+    division in the input's float type; float16 keeps numpy's float32 accumulation."""
+    x = xs[0]
+    if x.dtype.kind == "f" and x.dtype.itemsize >= 4:
+        return np.add.reduce(x, axis=ctx[0], keepdims=ctx[1] is None) / ctx[2], ctx
+    return x.mean(axis=ctx[0], keepdims=ctx[1] is None), ctx
+
+
+def nll(xs: list, ctx: tuple) -> tuple:
+    """-sum(x[index]) / divisor, ctx = (index, divisor): the divisor is the count for a mean, else 1.
+    Equal bit for bit to ``(-x[index]).mean()`` (or ``.sum()``), in one node instead of three."""
+    index, divisor = ctx
+    return -(xs[0][index].sum()) / divisor, ctx
+
+
 KERNELS = {
     "sigmoid": sigmoid,
     "clip": clip,
@@ -101,4 +117,6 @@ KERNELS = {
     "softmax": softmax,
     "log_softmax": log_softmax,
     "maximum": maximum,
+    "nll": nll,
+    "mean": mean,
 }

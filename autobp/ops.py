@@ -101,6 +101,13 @@ def scatter_add(g: Tensor, index: tuple, shape: tuple) -> Tensor:
     return Tensor._make(_scatter_add(g._data, index, shape), (g,), "scatter_add", (index, shape))
 
 
+def nll(log_probs: Tensor, index: tuple, divisor: int) -> Tensor:
+    """-sum(log_probs[index]) / divisor as one node (cross_entropy's last step); ``index`` must be
+    a normalised index (a tuple of ints, slices or integer arrays), ``divisor`` a positive count."""
+    out, ctx = _kernels.nll([log_probs._data], (index, divisor))
+    return Tensor._make(out, (log_probs,), "nll", ctx)
+
+
 # function forms, so code reads like numpy: autobp.exp(x), autobp.sum(x, axis=0)
 def exp(x: Any) -> Tensor:
     return _tensor(x).exp()

@@ -41,7 +41,6 @@ FORWARD: dict[str, Callable] = {
     "pow_scalar": lambda xs, ctx, like: (xs[0] ** ctx, ctx),
     "relu": lambda xs, ctx, like: (np.maximum(xs[0], 0), ctx),
     "sum": lambda xs, ctx, like: (xs[0].sum(axis=ctx[0], keepdims=ctx[1] is None), ctx),
-    "mean": lambda xs, ctx, like: (xs[0].mean(axis=ctx[0], keepdims=ctx[1] is None), ctx),
     "reshape": lambda xs, ctx, like: (xs[0].reshape(like.shape), ctx),
     "transpose": lambda xs, ctx, like: (np.transpose(xs[0], ctx), ctx),
     "broadcast_to": lambda xs, ctx, like: (np.broadcast_to(xs[0], like.shape), ctx),

@@ -192,6 +192,11 @@ def _log_softmax(F, g, out, xs, ctx, need):
     return (g - F.exp(out) * g.sum(axis=ctx, keepdims=True),)
 
 
+@rule("nll")  # ctx = (index, divisor): out = -sum(x[index]) / divisor
+def _nll(F, g, out, xs, ctx, need):
+    return (F.scatter_add(-g / ctx[1], ctx[0], xs[0].shape),)
+
+
 # --- shape -----------------------------------------------------------------
 @rule("reshape")
 def _reshape(F, g, out, xs, ctx, need):

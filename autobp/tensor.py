@@ -487,8 +487,8 @@ class Tensor:
         axes = normalize_axes(axis, self.ndim, "mean", self.shape)
         if self.size == 0:
             raise ValueError(f"mean: tensor of shape {self.shape} is empty")
-        ctx = _reduced(axes, keepdims, self.shape, _count(self.shape, axes))
-        return Tensor._make(self._data.mean(axis=axes, keepdims=keepdims), (self,), "mean", ctx)
+        out, ctx = _kernels.mean([self._data], _reduced(axes, keepdims, self.shape, _count(self.shape, axes)))
+        return Tensor._make(out, (self,), "mean", ctx)
 
     def _extreme(self, axis: Any, keepdims: bool, op: str, fn: Any) -> Tensor:
         axes = normalize_axes(axis, self.ndim, op, self.shape)

@@ -111,3 +111,11 @@ def test_backward_with_create_graph_keeps_grad_an_ndarray():
     (x**3).sum().backward(create_graph=True)
     assert isinstance(x.grad, np.ndarray)
     np.testing.assert_array_equal(x.grad, [3, 12])
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_cross_entropy_second_derivatives(reduction):
+    # its last step is the fused nll node, whose rule must record under create_graph
+    x = Tensor(np.random.default_rng(3).standard_normal((4, 3)), requires_grad=True)
+    t = np.array([0, 2, 2, 1])
+    assert autobp.gradgradcheck(lambda x: autobp.nn.functional.cross_entropy(x, t, reduction), (x,))

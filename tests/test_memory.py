@@ -75,7 +75,7 @@ def test_a_kept_loss_holds_no_activations_after_backward(no_gc):
     losses = []
     loss = forward(x, w)
     refs = interior_refs(loss)
-    assert len(refs) > 15 and alive(refs) == len(refs)  # the kept loss holds the whole graph until backward
+    assert len(refs) > 10 and alive(refs) == len(refs)  # the kept loss holds the whole graph until backward
     loss.backward()
     losses.append(loss)  # the classic logging "leak"
     del loss

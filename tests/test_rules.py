@@ -231,6 +231,22 @@ def test_indexing(case_):
     check_gradients(lambda g: scatter_add(g, _normalize_index(idx), a.shape), picked)
 
 
+@case("nll")
+@given(st.integers(1, 5), st.integers(1, 4), st.sampled_from(["mean", "sum"]), st.booleans(), st.data())
+def test_nll(n, classes, reduction, batched, data):
+    shape = (n, classes) if batched else (classes,)
+    logp = data.draw(arrays(shape))
+    t = np.array(data.draw(st.lists(st.integers(0, classes - 1), min_size=n, max_size=n)))
+    t = t if batched else t[0]
+    check_gradients(lambda x: autobp.nn.functional.nll_loss(x, t, reduction), logp)
+    # the fused node equals the three-node form it replaces, bit for bit
+    x = Tensor(logp)
+    index = (np.arange(n), t) if batched else (int(t),)
+    unfused = -x[index]
+    unfused = unfused.mean() if reduction == "mean" else unfused.sum()
+    assert autobp.nn.functional.nll_loss(x, t, reduction).item() == unfused.item()
+
+
 def test_repeated_indices_accumulate():
     x = Tensor(np.arange(4.0), requires_grad=True)
     x[np.array([1, 1, 1, 3])].sum().backward()

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..ops import stack
+from ..ops import nll, stack
 from ..tensor import Tensor
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -128,6 +128,44 @@ def binary_cross_entropy_with_logits(
     return _reduce(pos + softplus(x) * (1 - t), reduction, "binary_cross_entropy_with_logits")
 
 
+def nll_loss(log_probs: Any, target: Any, reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood of integer classes: -log_probs[i, target[i]], averaged or summed.
+
+    ``log_probs`` is (N, C) or (C,) with targets (N,) or (); ``cross_entropy`` is
+    ``nll_loss(log_softmax(x), t)``. The mean and sum are one graph node.
+    """
+    x = _as_tensor(log_probs)
+    t = target.data if isinstance(target, Tensor) else np.asarray(target)
+    _check_classes(x, t, "nll_loss")
+    return _nll(x, t, reduction, "nll_loss")
+
+
+def _nll(x: Tensor, t: np.ndarray, reduction: str, who: str) -> Tensor:
+    index = (np.arange(t.shape[0]), t) if x.ndim == 2 else (int(t),)
+    if reduction == "none":
+        return -x[index]
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{who}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+    if reduction == "mean" and t.size == 0:
+        raise ValueError(f"{who}: the mean over an empty batch is undefined")
+    return nll(x, index, t.size if reduction == "mean" else 1)
+
+
+def _check_classes(x: Tensor, t: np.ndarray, who: str) -> None:
+    """Integer targets of shape x.shape[:-1], each a valid class index."""
+    if x.ndim not in (1, 2):
+        raise ValueError(f"{who}: input must have shape (N, C) or (C,), got {x.shape}")
+    if t.dtype.kind not in "iu":
+        raise TypeError(f"{who}: targets must be integer class indices, got dtype {t.dtype}")
+    if t.shape != x.shape[:-1]:
+        raise ValueError(
+            f"{who}: input {x.shape} and targets {t.shape}: need targets of shape {x.shape[:-1]}"
+        )
+    classes = x.shape[-1]
+    if t.size and (t.min() < 0 or t.max() >= classes):
+        raise ValueError(f"{who}: targets must be in [0, {classes}), got min {t.min()}, max {t.max()}")
+
+
 def cross_entropy(input: Any, target: Any, reduction: str = "mean") -> Tensor:
     """Softmax cross-entropy from logits (N, C) or (C,) and integer class targets (N,) or ().
 
@@ -138,24 +176,13 @@ def cross_entropy(input: Any, target: Any, reduction: str = "mean") -> Tensor:
     if x.ndim not in (1, 2):
         raise ValueError(f"cross_entropy: logits must have shape (N, C) or (C,), got {x.shape}")
     t = target.data if isinstance(target, Tensor) else np.asarray(target)
-    logp = x.log_softmax(axis=-1)
     if t.dtype.kind == "f":
         if t.shape != x.shape:
             raise ValueError(f"cross_entropy: probability targets {t.shape} must match logits {x.shape}")
+        logp = x.log_softmax(axis=-1)
         return _reduce(-(logp * t.astype(x.dtype)).sum(axis=-1), reduction, "cross_entropy")
-    if t.dtype.kind not in "iu":
-        raise TypeError(f"cross_entropy: targets must be integer class indices, got dtype {t.dtype}")
-    if t.shape != x.shape[:-1]:
-        raise ValueError(
-            f"cross_entropy: logits {x.shape} need targets of shape {x.shape[:-1]}, got {t.shape}"
-        )
-    classes = x.shape[-1]
-    if t.size and (t.min() < 0 or t.max() >= classes):
-        raise ValueError(
-            f"cross_entropy: targets must be in [0, {classes}), got min {t.min()}, max {t.max()}"
-        )
-    picked = logp[np.arange(t.shape[0]), t] if x.ndim == 2 else logp[int(t)]
-    return _reduce(-picked, reduction, "cross_entropy")
+    _check_classes(x, t, "cross_entropy")  # before the log-softmax: bad targets cost no work
+    return _nll(x.log_softmax(axis=-1), t, reduction, "cross_entropy")
 
 
 __all__ = [
@@ -169,4 +196,5 @@ __all__ = [
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
+    "nll_loss",
 ]
