@@ -23,7 +23,7 @@ from .rules import RULES
 
 _NOTHING = contextlib.nullcontext()
 _ALL = (True,) * 64  # ``need`` for scalar nodes, which always want every gradient
-_ONE = (True,)  # ``need`` of a one-input node: it is in the graph only because its input wants a gradient
+_ONE = (True,)  # ``need`` of a one-input node
 _data_of = attrgetter("_data")
 _wants = attrgetter("requires_grad")
 
@@ -67,13 +67,17 @@ def run_backward(
             node = heappop(heap)[1]
             g = pop(node)
             op = node._op
+            if op is None:  # a leaf: it only receives
+                if wanted is None:
+                    node._receive_grad(g, delivered)
+                elif node in wanted:
+                    results[node] = g
+                continue
             if wanted is None:
-                if op is None or node._retains_grad:
+                if node._retains_grad:
                     node._receive_grad(g, delivered)
             elif node in wanted:
                 results[node] = g
-            if op is None:
-                continue
             parents = node._parents
             if parents is None:
                 raise _released(node)
@@ -85,11 +89,16 @@ def run_backward(
             else:
                 if Clock.last_write > node._seq:  # something was written in place since: check
                     _check_versions(node)
-                need = _ONE if len(parents) == 1 else tuple(map(_wants, parents))
+                if len(parents) == 1:  # the node is in the graph only because its input wants a gradient
+                    need = _ONE
+                    xs = (parents[0]._data,)
+                else:
+                    need = tuple(map(_wants, parents))
+                    xs = tuple(map(_data_of, parents))
                 if create_graph:
                     pgs = RULES[op](F, g, node, parents, node._ctx, need)
                 else:
-                    pgs = RULES[op](F, g, node._data, list(map(_data_of, parents)), node._ctx, need)
+                    pgs = RULES[op](F, g, node._data, xs, node._ctx, need)
             if hook is not None:
                 hook(node, pgs)
             if release:  # each node is visited once per pass: free its inputs and saved data now
