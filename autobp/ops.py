@@ -69,19 +69,27 @@ def _check_seq(seq: Sequence, op: str) -> list[Tensor]:
 def concatenate(seq: Sequence[Any], axis: int = 0) -> Tensor:
     """Join tensors along an existing axis."""
     ts = _check_seq(seq, "concatenate")
-    ndim = ts[0].ndim
-    if ndim == 0:
+    first = ts[0]._data
+    if first.ndim == 0:
         raise ValueError("concatenate: zero-dimensional tensors cannot be concatenated")
-    (a,) = normalize_axes(axis, ndim, "concatenate", ts[0].shape)
-    for i, t in enumerate(ts):
-        if t.ndim != ndim or t.shape[:a] + t.shape[a + 1 :] != ts[0].shape[:a] + ts[0].shape[a + 1 :]:
-            raise ValueError(
-                f"concatenate: tensor {i} has shape {t.shape}, which does not match "
-                f"tensor 0's shape {ts[0].shape} outside axis {a}"
-            )
-    data = np.concatenate([t._data for t in ts], axis=a)
-    ends = np.cumsum([t.shape[a] for t in ts]).tolist()
-    bounds = list(zip([0] + ends[:-1], ends))
+    (a,) = normalize_axes(axis, first.ndim, "concatenate", first.shape)
+    try:
+        data = np.concatenate([t._data for t in ts], axis=a)
+    except ValueError:  # say which tensor does not fit
+        outside = first.shape[:a] + first.shape[a + 1 :]
+        for i, t in enumerate(ts):
+            if t.ndim != first.ndim or t.shape[:a] + t.shape[a + 1 :] != outside:
+                raise ValueError(
+                    f"concatenate: tensor {i} has shape {t.shape}, which does not match "
+                    f"tensor 0's shape {first.shape} outside axis {a}"
+                ) from None
+        raise
+    bounds = []
+    lo = 0
+    for t in ts:
+        hi = lo + t._data.shape[a]
+        bounds.append((lo, hi))
+        lo = hi
     return Tensor._make(data, tuple(ts), "concatenate", (a, bounds))
 
 

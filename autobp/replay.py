@@ -53,10 +53,9 @@ FORWARD: dict[str, Callable] = {
 }
 for _op, _kernel in KERNELS.items():
     FORWARD[_op] = lambda xs, ctx, like, k=_kernel: k(xs, ctx)
-# ops that can write into a preallocated buffer: into(inputs, buffer) -> the buffer
-INTO: dict[str, Callable] = {op: lambda xs, out, f=f: f(*xs, out=out) for op, f in PLAIN.items()}
-INTO["sigmoid"] = lambda xs, out: sigmoid_into(xs[0], out)
-_INTO, _PLAIN, _OTHER = 0, 1, 2  # how a forward step runs
+# how a forward step runs: a one- or two-input ufunc writing into its buffer, the sigmoid kernel
+# writing into its buffer, a ufunc allocating its result (non-float outputs), or a FORWARD function
+_UNARY_INTO, _BINARY_INTO, _SIGMOID_INTO, _PLAIN, _OTHER = range(5)
 
 
 class ReplayError(RuntimeError):
@@ -137,10 +136,13 @@ class _Program:
             slot[id(t)] = k = len(slot)
             ps = tuple(slot[id(p)] for p in parents)
             buf = None
-            if op in INTO and t._data.dtype.kind == "f":
+            if (op in PLAIN or op == "sigmoid") and t._data.dtype.kind == "f":
                 buf = np.empty_like(t._data)
                 buffers.append(buf)
-                kind, fn = _INTO, INTO[op]
+                if op == "sigmoid":
+                    kind, fn = _SIGMOID_INTO, sigmoid_into
+                else:
+                    kind, fn = (_UNARY_INTO if len(ps) == 1 else _BINARY_INTO), PLAIN[op]
             else:
                 kind, fn = (_PLAIN, PLAIN[op]) if op in PLAIN else (_OTHER, FORWARD[op])
             self.forward.append((k, kind, fn, ps, t._ctx, t, buf))
@@ -168,15 +170,17 @@ class _Program:
                 )
             vals[k] = leaf._data
         for k, kind, fn, ps, ctx, like, buf in self.forward:
-            xs = _gather(vals, ps)
-            if kind == _INTO:
-                vals[k] = fn(xs, buf)
-                ctxs[k] = ctx
+            ctxs[k] = ctx
+            if kind == _BINARY_INTO:
+                vals[k] = fn(vals[ps[0]], vals[ps[1]], out=buf)
+            elif kind == _UNARY_INTO:
+                vals[k] = fn(vals[ps[0]], out=buf)
+            elif kind == _SIGMOID_INTO:
+                vals[k] = fn(vals[ps[0]], buf)
             elif kind == _PLAIN:
-                vals[k] = fn(*xs)
-                ctxs[k] = ctx
+                vals[k] = fn(*_gather(vals, ps))
             else:
-                vals[k], ctxs[k] = fn(xs, ctx, like)
+                vals[k], ctxs[k] = fn(_gather(vals, ps), ctx, like)
         grads: list = [None] * self.n
         grads[self.root] = self.seed
         shapes = self.shapes
