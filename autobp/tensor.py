@@ -20,6 +20,7 @@ from ._graph import hooks as _hooks
 from ._inplace import TrackedArray, bump
 
 _FLOAT_KINDS = "f"
+_new = object.__new__  # makes a Tensor without running __init__ (op results set their slots directly)
 
 
 def _as_array(data: Any, dtype: Any = None) -> np.ndarray:
@@ -180,7 +181,7 @@ class Tensor:
         """The result of an op: recorded in the graph if grad mode is on and any input needs it."""
         if type(data) is not np.ndarray:
             data = np.asarray(data)
-        t = Tensor.__new__(Tensor)
+        t = _new(Tensor)
         t._data = data
         t.grad = None
         t.name = None
@@ -217,8 +218,9 @@ class Tensor:
         """Add ``g`` into ``.grad``; copy it when it may be shared with another node."""
         if type(g) is not np.ndarray:
             g = g._data if isinstance(g, Tensor) else np.asarray(g)
-        if g.dtype != self._data.dtype:
-            g = g.astype(self._data.dtype)
+        dtype = self._data.dtype
+        if g.dtype is not dtype and g.dtype != dtype:
+            g = g.astype(dtype)
         elif g.base is not None or id(g) in delivered:  # a view, or handed out already
             g = g.copy()
         delivered.add(id(g))
