@@ -109,6 +109,24 @@ def scatter_add(g: Tensor, index: tuple, shape: tuple) -> Tensor:
     return Tensor._make(_scatter_add(g._data, index, shape), (g,), "scatter_add", (index, shape))
 
 
+def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """x @ weight.T + bias as one node (nn.Linear's forward); weight is (out, in), bias (out,)."""
+    if weight.ndim != 2:
+        raise ValueError(f"linear: weight must be 2-D (out, in), got shape {weight.shape}")
+    if x.ndim == 0 or x.shape[-1] != weight.shape[1]:
+        raise ValueError(
+            f"linear: input of shape {x.shape} must have {weight.shape[1]} as its last dimension "
+            f"(weight {weight.shape})"
+        )
+    if bias is not None and bias.shape != (weight.shape[0],):
+        raise ValueError(
+            f"linear: bias of shape {bias.shape} must be ({weight.shape[0]},) for weight {weight.shape}"
+        )
+    parents = (x, weight) if bias is None else (x, weight, bias)
+    out, _ = _kernels.linear([p._data for p in parents], None)
+    return Tensor._make(out, parents, "linear")
+
+
 def nll(log_probs: Tensor, index: tuple, divisor: int) -> Tensor:
     """-sum(log_probs[index]) / divisor as one node (cross_entropy's last step); ``index`` must be
     a normalised index (a tuple of ints, slices or integer arrays), ``divisor`` a positive count."""

@@ -153,6 +153,18 @@ def _matmul(F, g, out, xs, ctx, need):
     return ga, gb
 
 
+@rule("linear")  # out = x @ W.T (+ b), W of shape (out, in): nn.Linear as one node
+def _linear(F, g, out, xs, ctx, need):
+    x, W = xs[0], xs[1]
+    gx = g @ W if need[0] else None
+    gW = None
+    if need[1]:  # summed over every leading axis of x: (N, out).T @ (N, in)
+        gW = g.reshape(-1, g.shape[-1]).T @ x.reshape(-1, x.shape[-1])
+    if len(xs) == 2:
+        return gx, gW
+    return gx, gW, (g if need[2] else None)  # the engine sums g over the leading axes for b
+
+
 # --- reductions: ctx = (axes, kept shape or None if keepdims, extra) --------
 def _expand_reduced(g, ctx):
     """Put back the reduced axes of ``g`` (as size 1) so it broadcasts against the input."""

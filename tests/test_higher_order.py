@@ -119,3 +119,13 @@ def test_cross_entropy_second_derivatives(reduction):
     x = Tensor(np.random.default_rng(3).standard_normal((4, 3)), requires_grad=True)
     t = np.array([0, 2, 2, 1])
     assert autobp.gradgradcheck(lambda x: autobp.nn.functional.cross_entropy(x, t, reduction), (x,))
+
+
+@pytest.mark.parametrize("lead", [(), (3,), (2, 3)])
+def test_linear_second_derivatives(lead):
+    # nn.Linear's fused node: its rule must record under create_graph, for any leading shape
+    rng = np.random.default_rng(4)
+    x = Tensor(rng.standard_normal((*lead, 4)), requires_grad=True)
+    w = Tensor(rng.standard_normal((2, 4)), requires_grad=True)
+    b = Tensor(rng.standard_normal(2), requires_grad=True)
+    assert autobp.gradgradcheck(lambda x, w, b: autobp.ops.linear(x, w, b).tanh(), (x, w, b))

@@ -231,6 +231,19 @@ def test_indexing(case_):
     check_gradients(lambda g: scatter_add(g, _normalize_index(idx), a.shape), picked)
 
 
+@case("linear")
+@given(st.integers(1, 3), st.integers(1, 3), st.sampled_from([(), (2,), (3, 2)]), st.booleans(), st.data())
+def test_linear(n_in, n_out, lead, with_bias, data):
+    # leading shapes (), (N,) and (B, N): the weight's gradient sums over all of them
+    x = data.draw(arrays((*lead, n_in)))
+    w = data.draw(arrays((n_out, n_in)))
+    args = (x, w) + ((data.draw(arrays((n_out,))),) if with_bias else ())
+    check_gradients(lambda *ts: autobp.ops.linear(*ts), *args)
+    ts = [Tensor(a) for a in args]  # the same value as the three-node form, bit for bit
+    unfused = ts[0] @ ts[1].T + (ts[2] if with_bias else 0.0)
+    np.testing.assert_array_equal(autobp.ops.linear(*ts).data, unfused.data)
+
+
 @case("nll")
 @given(st.integers(1, 5), st.integers(1, 4), st.sampled_from(["mean", "sum"]), st.booleans(), st.data())
 def test_nll(n, classes, reduction, batched, data):

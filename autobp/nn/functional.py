@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from ..ops import linear as ops_linear
 from ..ops import nll, stack
 from ..tensor import Tensor
 
@@ -43,8 +44,7 @@ def _pair(input: Any, target: Any, who: str) -> tuple[Tensor, Tensor]:
 
 def linear(x: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """x @ weight.T + bias (weight shaped (out, in))."""
-    y = _as_tensor(x, weight) @ weight.T
-    return y if bias is None else y + bias
+    return ops_linear(_as_tensor(x, weight), weight, bias)
 
 
 def sigmoid(x: Tensor) -> Tensor:

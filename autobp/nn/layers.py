@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from ..ops import linear
 from ..tensor import Tensor
 from . import init
 from .module import Module, Parameter
@@ -55,8 +56,7 @@ class Linear(Module):
                 f"Linear(in_features={self.in_features}): input of shape {x.shape} must have "
                 f"{self.in_features} as its last dimension"
             )
-        y = x @ self.weight.T
-        return y if self.bias is None else y + self.bias
+        return linear(x, self.weight, self.bias)
 
     def extra_repr(self) -> str:
         return (
