@@ -109,8 +109,10 @@ def scatter_add(g: Tensor, index: tuple, shape: tuple) -> Tensor:
     return Tensor._make(_scatter_add(g._data, index, shape), (g,), "scatter_add", (index, shape))
 
 
-def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
     """x @ weight.T + bias as one node (nn.Linear's forward); weight is (out, in), bias (out,)."""
+    x, weight = _tensor(x), _tensor(weight)
+    bias = None if bias is None else _tensor(bias)
     if weight.ndim != 2:
         raise ValueError(f"linear: weight must be 2-D (out, in), got shape {weight.shape}")
     if x.ndim == 0 or x.shape[-1] != weight.shape[1]:

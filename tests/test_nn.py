@@ -55,6 +55,17 @@ def test_sequential_mlp_gradients_match_finite_differences(x, seed):
     _fd_check(net, x)
 
 
+def test_functional_linear_takes_arrays_and_names_bad_shapes():
+    x, w, b = np.arange(6.0).reshape(2, 3), np.arange(12.0).reshape(4, 3) / 10, [1.0, 2.0, 3.0, 4.0]
+    np.testing.assert_allclose(nn.functional.linear(x, w, b).data, x @ w.T + b, rtol=1e-12)
+    with pytest.raises(ValueError, match=r"input of shape \(2, 2\) must have 3 as its last dimension"):
+        nn.functional.linear(np.ones((2, 2)), w)
+    with pytest.raises(ValueError, match=r"bias of shape \(3,\) must be \(4,\)"):
+        nn.functional.linear(x, w, [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match=r"weight must be 2-D"):
+        nn.functional.linear(x, np.ones(3))
+
+
 def test_linear_accepts_batched_and_single_inputs_and_names_bad_shapes():
     layer = nn.Linear(3, 2, rng=0)
     assert layer(np.ones(3)).shape == (2,)
