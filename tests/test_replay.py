@@ -56,6 +56,7 @@ def every_op_setup():
         x = (x + x.max(axis=1, keepdims=True) + x.min(0) + x.logsumexp(axis=1, keepdims=True)).tanh()
         x = autobp.concatenate([x, x.T.reshape(3, 4)], axis=1)[:, ::2] + autobp.stack([x, x]).mean(0)
         x = x.broadcast_to((2, 3, 4)).sum(0) + x[np.array([0, 0, 2])] + (x @ x.T).sum() * 0.01
+        x = x + 0.1 * autobp.ops.linear(x, a, b[:3]).sum(axis=1, keepdims=True)
         return (x**2).mean() + x.astype(np.float32).astype(np.float64).sum() + ((b * b + 1) ** c).sum()
 
     return loss, [a, b, c], None
