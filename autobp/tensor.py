@@ -68,10 +68,15 @@ def _is_basic_index(index: tuple) -> bool:
     return all(i is None or i is Ellipsis or isinstance(i, (int, np.integer, slice)) for i in index)
 
 
+class DistinctIndex(tuple):
+    """An index that never selects an element twice, such as (arange(n), targets): scattering
+    into it can assign instead of accumulate (numpy's ``add.at`` is several times slower)."""
+
+
 def _scatter_add(g: np.ndarray, index: tuple, shape: tuple) -> np.ndarray:
     """zeros(shape) with ``g`` added at ``index``; repeated indices accumulate."""
     out = np.zeros(shape, dtype=g.dtype)
-    if _is_basic_index(index):
+    if type(index) is DistinctIndex or _is_basic_index(index):
         out[index] = g
     else:
         np.add.at(out, index, g)

@@ -260,6 +260,16 @@ def test_nll(n, classes, reduction, batched, data):
     assert autobp.nn.functional.nll_loss(x, t, reduction).item() == unfused.item()
 
 
+def test_a_distinct_index_scatters_by_assignment_with_the_same_result():
+    from autobp.tensor import DistinctIndex, _scatter_add
+
+    rows, cols = np.arange(5), np.array([2, 0, 2, 1, 2])
+    g = np.random.default_rng(1).standard_normal(5)
+    expected = np.zeros((5, 3))
+    np.add.at(expected, (rows, cols), g)
+    np.testing.assert_array_equal(_scatter_add(g, DistinctIndex((rows, cols)), (5, 3)), expected)
+
+
 def test_repeated_indices_accumulate():
     x = Tensor(np.arange(4.0), requires_grad=True)
     x[np.array([1, 1, 1, 3])].sum().backward()

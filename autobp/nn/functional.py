@@ -11,7 +11,7 @@ import numpy as np
 
 from ..ops import linear as ops_linear
 from ..ops import nll, stack
-from ..tensor import Tensor
+from ..tensor import DistinctIndex, Tensor
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -141,7 +141,7 @@ def nll_loss(log_probs: Any, target: Any, reduction: str = "mean") -> Tensor:
 
 
 def _nll(x: Tensor, t: np.ndarray, reduction: str, who: str) -> Tensor:
-    index = (np.arange(t.shape[0]), t) if x.ndim == 2 else (int(t),)
+    index = DistinctIndex((np.arange(t.shape[0]), t)) if x.ndim == 2 else (int(t),)  # one pick per row
     if reduction == "none":
         return -x[index]
     if reduction not in _REDUCTIONS:
