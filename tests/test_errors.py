@@ -138,6 +138,22 @@ def test_softmax_needs_exactly_one_axis(op):
     raises(ValueError, lambda: AXIS_OPS[op](ones(2, 3), (0, 1)), op, "single axis", "(0, 1)", "(2, 3)")
 
 
+@pytest.mark.parametrize("op", ["softmax", "log_softmax"])
+def test_softmax_over_an_empty_axis_is_refused_by_name(op):
+    # numpy's max has no identity for an empty axis; the op says so itself (found by test_fuzz)
+    raises(ValueError, lambda: AXIS_OPS[op](Tensor(np.ones((2, 0))), 1), op, "axis 1", "(2, 0)", "empty")
+    assert AXIS_OPS[op](Tensor(np.ones((2, 0))), 0).shape == (2, 0)  # empty rows of 2: fine
+
+
+def test_logsumexp_over_an_empty_axis_is_minus_infinity_as_in_numpy():
+    x = Tensor(np.ones((2, 0)), requires_grad=True)
+    y = x.logsumexp(axis=1)
+    np.testing.assert_array_equal(y.data, [-np.inf, -np.inf])
+    y.sum().backward()
+    assert x.grad.shape == (2, 0)
+    assert x.logsumexp(axis=1, keepdims=True).shape == (2, 1)
+
+
 def test_transpose_refuses_out_of_range_axes_instead_of_wrapping_them():
     raises(ValueError, lambda: ones(2, 3).transpose(0, 3), "(0, 3)", "(2, 3)")
     raises(ValueError, lambda: ones(2, 3).transpose(-3, 1), "(-3, 1)", "(2, 3)")
