@@ -67,17 +67,13 @@ def run_backward(
             node = heappop(heap)[1]
             g = pop(node)
             op = node._op
-            if op is None:  # a leaf: it only receives
-                if wanted is None:
-                    node._receive_grad(g, delivered)
-                elif node in wanted:
-                    results[node] = g
-                continue
             if wanted is None:
-                if node._retains_grad:
+                if op is None or node._retains_grad:
                     node._receive_grad(g, delivered)
             elif node in wanted:
                 results[node] = g
+            if op is None:  # a leaf: it only receives
+                continue
             parents = node._parents
             if parents is None:
                 raise _released(node)
