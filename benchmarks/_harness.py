@@ -4,8 +4,8 @@ A workload builds one ``problem`` (data and initial weights as numpy arrays)
 and hands it to each implementation's factory, which returns a runner: an
 object with one method per timed phase (``step``, ``forward`` ...) returning
 the loss, and ``params()`` returning the current weights as numpy arrays.
-Factories raise ImportError when their library is missing; the suite then
-skips that implementation with a note.
+Factories raise ImportError when their library is missing, or ``Unavailable`` when it
+is installed but cannot run here; the suite then skips that implementation with a note.
 """
 
 from __future__ import annotations
@@ -16,6 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._timing import interleave, median, spread
+
+
+class Unavailable(ImportError):
+    """An implementation that is installed but cannot run on this machine; the message says why."""
 
 
 @dataclass
@@ -64,6 +68,8 @@ def build_runners(wl: Workload, problem: Any, only: list[str] | None) -> tuple[d
             continue
         try:
             runners[name] = factory(problem)
+        except Unavailable as e:
+            skipped[name] = str(e)
         except ImportError as e:
             skipped[name] = f"not installed ({e.name or e}); pip install 'autobp[bench]'"
     return runners, skipped

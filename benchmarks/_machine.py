@@ -1,13 +1,17 @@
-"""The machine and library facts a benchmark number depends on, and torch set up to match numpy."""
+"""The machine and library facts a benchmark number depends on; torch and tinygrad set up to match numpy."""
 
 from __future__ import annotations
 
 import os
 import platform
+import shutil
 import sys
+from importlib import metadata
 from typing import Any
 
 import numpy as np
+
+from ._harness import Unavailable
 
 
 def blas_info() -> list[dict[str, Any]]:
@@ -65,6 +69,22 @@ def torch_matched():
     return torch
 
 
+def tinygrad_cpu():
+    """Import tinygrad on its CPU device with numpy's BLAS thread count. Its CPU device compiles every
+    kernel with clang (or $CC): without one, say so instead of failing at the first kernel."""
+    compiler = os.environ.get("CC", "clang")
+    if shutil.which(compiler) is None:
+        raise Unavailable(
+            f"tinygrad's CPU device compiles kernels with {compiler}, not found: apt-get install clang"
+        )
+    os.environ.setdefault("DEV", "CPU")
+    import tinygrad
+    from tinygrad import helpers
+
+    helpers.NUM_CPU_THREADS.value = TORCH_THREADS or numpy_threads()
+    return tinygrad
+
+
 def cpu_name() -> str:
     try:
         with open("/proc/cpuinfo") as f:
@@ -79,12 +99,15 @@ def cpu_name() -> str:
 def versions() -> dict[str, str]:
     """Versions of the libraries that took part (those importable here)."""
     out = {"python": sys.version.split()[0], "numpy": np.__version__}
-    for mod in ("autobp", "torch", "mygrad", "autograd", "micrograd", "sklearn"):
+    for mod in ("autobp", "torch", "tinygrad", "mygrad", "autograd", "micrograd", "sklearn"):
         try:
             m = __import__(mod)
-            out[mod] = getattr(m, "__version__", "installed")
         except ImportError:
             continue
+        try:
+            out[mod] = getattr(m, "__version__", None) or metadata.version(mod)
+        except metadata.PackageNotFoundError:  # a source checkout: importable, not installed
+            out[mod] = "installed"
     return out
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._harness import Workload
-from ._machine import torch_matched
+from ._machine import tinygrad_cpu, torch_matched
 from .sigmoid_nets import autobp_sgd
 
 
@@ -158,9 +158,9 @@ class NumpyMlp:
 
 # --- autobp, as a user writes it -----------------------------------------------------------------
 class _EagerMlp:
-    """The training loop shared by the eager autograd libraries whose API is PyTorch's
-    (loss.backward(), opt.zero_grad(), opt.step()): subclasses set ps, batches, opt, act,
-    cross_entropy and i."""
+    """The net and training loop shared by the autograd libraries whose API is PyTorch's
+    (loss.backward(), opt.zero_grad(), opt.step()): subclasses set ps, batches, act,
+    cross_entropy, i and opt (or their own ``step``)."""
 
     def _loss(self, x, y):
         h = x
@@ -267,6 +267,61 @@ class TorchMlp(_EagerMlp):
         return [p.detach().numpy() for p in self.ps]
 
 
+# --- tinygrad ------------------------------------------------------------------------------------
+class TinygradMlp(_EagerMlp):
+    """tinygrad on its CPU device, lazy: each step is scheduled and run when the loss and the new
+    weights are realized. Cross-entropy is tinygrad's ``sparse_categorical_crossentropy`` (batch mean)."""
+
+    jit = False
+
+    def __init__(self, pb: MlpProblem) -> None:
+        tinygrad = tinygrad_cpu()
+        T = self.T = tinygrad.Tensor
+        self.ps = [T(a) for a in pb.weights]
+        self.batches = [(T(x), T(y)) for x, y in pb.batches]
+        self.vel = [T(np.zeros_like(a)) for a in pb.weights] if pb.momentum else []
+        self.act, self.lr, self.m, self.i = pb.act, pb.lr, pb.momentum, 0
+        T.realize(*self.ps, *self.vel, *(t for batch in self.batches for t in batch))
+        self._step = tinygrad.TinyJit(self._update) if self.jit else self._update
+
+    def params(self) -> list[np.ndarray]:
+        return [p.numpy() for p in self.ps]
+
+    @staticmethod
+    def cross_entropy(logits, labels):
+        return logits.sparse_categorical_crossentropy(labels)
+
+    def _update(self, x, y):
+        loss = self._loss(x, y)
+        grads = loss.gradient(*self.ps)
+        if self.m:
+            for p, v, g in zip(self.ps, self.vel, grads):
+                v.assign(v * self.m + g)
+                p.assign(p - v * self.lr)
+        else:
+            for p, g in zip(self.ps, grads):
+                p.assign(p - g * self.lr)
+        self.T.realize(loss, *self.ps, *self.vel)
+        return loss
+
+    def step(self) -> float:
+        x, y = self.batches[self.i]
+        self.i = (self.i + 1) % len(self.batches)
+        return self._step(x, y).item()
+
+
+class TinygradJitMlp(TinygradMlp):
+    """The step captured by ``tinygrad.TinyJit`` and replayed (one fixed batch shape: ``mlp`` only)."""
+
+    jit = True
+    forward = None  # the captured function is the whole step
+
+    def __init__(self, pb: MlpProblem) -> None:
+        if len({x.shape for x, _ in pb.batches}) != 1:
+            raise ValueError("TinygradJitMlp replays one batch shape")
+        super().__init__(pb)
+
+
 # --- MyGrad ------------------------------------------------------------------------------------
 class MygradMlp:
     def __init__(self, pb: MlpProblem) -> None:
@@ -368,7 +423,7 @@ MLP = Workload(
     "the same forward alone (graph recorded, as in the step)",
     mlp_problem,
     tiny_mlp_problem,
-    {**IMPLS, "autobp.trace": AutobpTraceMlp},
+    {**IMPLS, "autobp.trace": AutobpTraceMlp, "tinygrad": TinygradMlp, "tinygrad.jit": TinygradJitMlp},
     phases=("step", "forward"),
     rtol=1e-5,
     min_sample_s=0.05,

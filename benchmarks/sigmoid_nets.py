@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._harness import Workload
-from ._machine import torch_matched
+from ._machine import tinygrad_cpu, torch_matched
 
 
 @dataclass
@@ -290,6 +290,54 @@ class TorchNet:
         return loss.item()
 
 
+# --- tinygrad (lazy: each step is scheduled, compiled once per kernel, and run on realize) -------------
+class TinygradNet:
+    """The same step in tinygrad on its CPU device: the gradient by ``loss.gradient(*params)`` and the
+    momentum update written out (tinygrad's own SGD keeps its momentum in float32)."""
+
+    jit = False
+
+    def __init__(self, pb: NetProblem) -> None:
+        tinygrad = tinygrad_cpu()
+        T = self.T = tinygrad.Tensor
+        self.xs = [T(x) for x in pb.inputs]
+        self.t = T(pb.target)
+        self.first = [(T(W), T(b)) for W, b in pb.first]
+        self.rest = [(T(W), T(b)) for W, b in pb.rest]
+        self.vel = [T(np.zeros_like(a)) for a in pb.weights()]
+        self.lr, self.m = pb.lr, pb.momentum
+        T.realize(*self.xs, self.t, *self.parameters(), *self.vel)
+        self._sweep = tinygrad.TinyJit(self._update) if self.jit else self._update
+
+    def parameters(self) -> list:
+        return [p for pair in self.first + self.rest for p in pair]
+
+    def params(self) -> list[np.ndarray]:
+        return [p.numpy() for p in self.parameters()]
+
+    def _update(self):
+        hs = [(x @ W + b).sigmoid() for x, (W, b) in zip(self.xs, self.first)]
+        h = hs[0] if len(hs) == 1 else hs[0].cat(*hs[1:], dim=1)
+        for W, b in self.rest:
+            h = (h @ W + b).sigmoid()
+        loss = 0.5 * ((h - self.t) ** 2).sum()
+        ps = self.parameters()
+        for p, v, g in zip(ps, self.vel, loss.gradient(*ps)):
+            v.assign(v * self.m + g)
+            p.assign(p - v * self.lr)
+        self.T.realize(loss, *ps, *self.vel)
+        return loss
+
+    def step(self) -> float:
+        return self._sweep().item()
+
+
+class TinygradJitNet(TinygradNet):
+    """The same step captured by ``tinygrad.TinyJit`` and replayed: tinygrad's own trace-and-replay."""
+
+    jit = True
+
+
 # --- MyGrad ------------------------------------------------------------------------------------
 class MygradNet:
     def __init__(self, pb: NetProblem) -> None:
@@ -367,6 +415,8 @@ IMPLS = {
     "autobp.nn": AutobpNnNet,
     "autobp.trace": AutobpTraceNet,
     "torch": TorchNet,
+    "tinygrad": TinygradNet,
+    "tinygrad.jit": TinygradJitNet,
     "mygrad": MygradNet,
     "autograd": HipsNet,
 }
