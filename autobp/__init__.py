@@ -1,5 +1,7 @@
 """autobp: reverse-mode automatic differentiation on numpy, after Rumelhart, Hinton & Williams."""
 
+__version__ = "0.1.0"
+
 from . import functional, graph, nn, optim, replay
 from ._graph import GraphReleasedError, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .anomaly import AnomalyError, detect_anomaly

@@ -5,6 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
+
+_add_reduce = np.add.reduce
+
 
 @lru_cache(maxsize=4096)
 def _reduction(gshape: tuple, shape: tuple) -> tuple:
@@ -24,6 +28,10 @@ def unbroadcast(g: Any, shape: tuple) -> Any:
     lead, stretched = _reduction(gshape, shape)
     if lead is None and stretched is None:
         return g.reshape(shape)
+    if type(g) is np.ndarray:  # what ndarray.sum calls, without its Python wrapper (a bias's gradient)
+        if lead is not None:
+            g = _add_reduce(g, lead)
+        return g if stretched is None else _add_reduce(g, stretched, keepdims=True)
     if lead is not None:
         g = g.sum(axis=lead)
     if stretched is not None:

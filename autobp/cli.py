@@ -95,7 +95,10 @@ _OPTIONS = {
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``autobp`` argument parser (one subcommand per experiment)."""
+    from . import __version__
+
     parser = argparse.ArgumentParser(prog="autobp", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"autobp {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("neuron", help=neuron.__doc__).set_defaults(run=neuron)
     helps = {

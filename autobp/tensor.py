@@ -484,8 +484,8 @@ class Tensor:
     # --- reductions ------------------------------------------------------------
     def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         if axis is None and keepdims is False:  # the usual loss reduction, without axis bookkeeping
-            data = self._data
-            return Tensor._make(data.sum(), (self,), "sum", _full_reduction(data.ndim))
+            data = self._data  # np.add.reduce is what ndarray.sum() calls, less its Python wrapper
+            return Tensor._make(np.add.reduce(data, None), (self,), "sum", _full_reduction(data.ndim))
         axes = normalize_axes(axis, self.ndim, "sum", self.shape)
         ctx = _reduced(axes, keepdims, self.shape)
         return Tensor._make(self._data.sum(axis=axes, keepdims=keepdims), (self,), "sum", ctx)

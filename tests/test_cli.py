@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from importlib import metadata
 
 import numpy as np
 import pytest
@@ -28,6 +29,23 @@ def test_neuron_prints_the_gradients(capsys):
 def test_python_dash_m_runs_the_same_cli():
     done = subprocess.run([sys.executable, "-m", "autobp", "neuron"], capture_output=True, text=True)
     assert done.returncode == 0 and "do/dx1" in done.stdout
+
+
+def test_version_is_the_installed_packages(capsys):
+    """``autobp --version`` and ``autobp.__version__`` name the version pyproject.toml installs."""
+    import autobp
+
+    with pytest.raises(SystemExit) as e:
+        main(["--version"])
+    assert e.value.code == 0
+    assert capsys.readouterr().out.strip() == f"autobp {autobp.__version__}"
+    try:
+        installed = metadata.version("autobp")
+    except metadata.PackageNotFoundError:  # run from a source tree that was never pip-installed
+        if os.environ.get("CI"):
+            raise
+        return
+    assert installed == autobp.__version__
 
 
 def test_bad_arguments_exit_with_usage_error(capsys):
