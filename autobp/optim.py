@@ -65,10 +65,7 @@ class Optimizer:
         """Clear every parameter's ``.grad`` (to None by default, like PyTorch)."""
         for group in self.param_groups:
             for p in group["params"]:
-                if set_to_none or p.grad is None:
-                    p.grad = None
-                else:
-                    p.grad = np.zeros_like(p.data)
+                p._zero_grad(set_to_none)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Apply one update to every parameter that has a ``.grad``; returns ``closure()`` if given."""

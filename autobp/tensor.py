@@ -234,6 +234,16 @@ class Tensor:
         else:
             self.grad += g
 
+    def _zero_grad(self, set_to_none: bool) -> None:
+        """Clear ``.grad``: to None, or to zeros written in place so later backwards add into it."""
+        g = self.grad
+        if set_to_none or g is None:
+            self.grad = None
+        elif type(g) is np.ndarray and g.flags.writeable and g.base is None:
+            g.fill(0)
+        else:
+            self.grad = np.zeros_like(self._data)
+
     # --- attributes ----------------------------------------------------------
     @property
     def data(self) -> np.ndarray:

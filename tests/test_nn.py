@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import autobp
-from autobp import Tensor, nn
+from autobp import Tensor, nn, optim
 from autobp._numeric import numerical_gradients
 from autobp.nn import functional as F
 from autobp.testing import arrays
@@ -173,6 +173,29 @@ def test_zero_grad_train_eval_and_repr():
     text = repr(m)
     assert "(encoder): Sequential(\n    (0): Linear(in_features=3, out_features=2, bias=True)" in text
     assert "(head): Linear(in_features=2, out_features=1, bias=False)" in text
+
+
+def test_zero_grad_to_zeros_keeps_plain_arrays_that_the_next_backward_adds_into():
+    m = _Block()
+    x = np.random.default_rng(3).standard_normal((2, 3))
+    m(x).sum().backward()
+    before = {name: p.grad for name, p in m.named_parameters()}
+    fresh = {name: p.grad.copy() for name, p in m.named_parameters()}
+    m.zero_grad(set_to_none=False)
+    for name, p in m.named_parameters():
+        assert p.grad is before[name] and type(p.grad) is np.ndarray  # zeroed in place, like PyTorch
+        assert not p.grad.any()
+    m(x).sum().backward()
+    for name, p in m.named_parameters():
+        np.testing.assert_array_equal(p.grad, fresh[name])
+    # a grad the engine must not write into (read-only) is replaced, never modified
+    w = next(iter(m.parameters()))
+    frozen = np.ones_like(w._data)
+    frozen.flags.writeable = False
+    w.grad = frozen
+    optim.SGD(m.parameters(), lr=0.1).zero_grad(set_to_none=False)
+    assert w.grad is not frozen and type(w.grad) is np.ndarray and not w.grad.any()
+    assert frozen.all()
 
 
 def test_sequential_indexing_slicing_and_bad_members():

@@ -177,10 +177,7 @@ class Module:
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear every parameter's ``.grad`` (to None, or to zeros with ``set_to_none=False``)."""
         for p in self.parameters():
-            if set_to_none or p.grad is None:
-                p.grad = None
-            else:
-                p.grad = np.zeros_like(p.data)
+            p._zero_grad(set_to_none)
 
     def train(self, mode: bool = True) -> Module:
         """Set training mode on this module and all submodules (layers such as dropout read it)."""
