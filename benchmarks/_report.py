@@ -138,7 +138,8 @@ def render_bars(checks: list[dict[str, Any]]) -> str:
         if c["value"] is None:
             lines.append(f"  {c['bar']}: {verdict}")
         else:
-            lines.append(f"  {c['bar']}: {c['value']:.2f} ({verdict})")
+            # three decimals: a ratio of 1.053 printed as 1.05 would read as meeting a 1.05 bar
+            lines.append(f"  {c['bar']}: {c['value']:.3f} ({verdict})")
     return "\n".join(lines)
 
 
