@@ -220,7 +220,8 @@ class SGD(Optimizer):
             "decay": decay,
         }
         super().__init__(params, defaults)
-        self._scratch: dict = {}
+        self._scratch: dict = {}  # per parameter: where lr * grad goes, a view of a block below
+        self._blocks: dict = {}  # per dtype: one cache-sized buffer (scratch, not state)
 
     def _update_group(self, group: dict) -> None:
         lr, mu, wd, decay = group["lr"], group["momentum"], group["weight_decay"], group["decay"]
@@ -230,23 +231,62 @@ class SGD(Optimizer):
             w = p._data  # the array itself; the write is recorded with bump() below
             if wd:
                 grad = grad + wd * w
-            scaled = scratch.get(p)  # lr * grad, in a buffer kept between steps (not state)
-            if scaled is None or scaled.shape != w.shape or scaled.dtype != w.dtype:
-                scaled = scratch[p] = np.empty_like(w)
-            np.multiply(grad, lr, out=scaled)
+            delta = first = None
             if mu:
                 delta = state.get("delta")
                 if delta is None:
-                    delta = state["delta"] = -scaled
-                else:  # eq. 9 in place: delta(t) = mu delta(t-1) - lr g
-                    delta *= mu
-                    delta -= scaled
-                w += mu * delta - scaled if nesterov else delta
-            else:
-                w -= scaled
-            if decay:
-                w *= 1 - decay
+                    delta = state["delta"] = np.empty_like(w)
+                    first = True
+            scaled = scratch.get(p)
+            if scaled is None or scaled.shape != w.shape or scaled.dtype != w.dtype:
+                scaled = scratch[p] = self._scratch_for(w)
+            if scaled.shape == w.shape:
+                parts = ((w, grad, delta, scaled),)
+            else:  # w is larger than the block: update it block by block
+                parts = _blocks(w, grad, delta, scaled)
+            for w, g, d, s in parts:
+                np.multiply(g, lr, out=s)
+                if d is None:
+                    w -= s
+                else:
+                    if first:
+                        np.negative(s, out=d)
+                    else:  # eq. 9 in place: delta(t) = mu delta(t-1) - lr g
+                        d *= mu
+                        d -= s
+                    if nesterov:
+                        w += mu * d - s
+                    else:
+                        w += d
+                if decay:
+                    w *= 1 - decay
             bump(p)
+
+    def _scratch_for(self, w: np.ndarray) -> np.ndarray:
+        """The block of w's dtype, as a view shaped like w when w fits in it."""
+        block = self._blocks.get(w.dtype)
+        if block is None:
+            block = self._blocks[w.dtype] = np.empty(_BLOCK_BYTES // w.itemsize, w.dtype)
+        return block[: w.size].reshape(w.shape) if w.size <= len(block) else block
+
+
+# SGD streams lr * grad through a buffer this large, so that it is written and read back while in
+# L2 (a buffer as large as the parameter spills it), with few Python calls per parameter.
+_BLOCK_BYTES = 512 * 1024
+
+
+def _blocks(w: np.ndarray, g: np.ndarray, delta: Any, block: np.ndarray) -> Any:
+    """(w, g, delta, scratch) slices of at most len(block) elements, covering the arrays; the
+    arrays whole with fresh scratch if one is not C-contiguous (reshape(-1) would copy it)."""
+    if not all(a is None or a.flags.c_contiguous for a in (w, g, delta)):
+        return ((w, g, delta, np.empty_like(w)),)
+    n, step = w.size, len(block)
+    w, g = w.reshape(-1), g.reshape(-1)
+    delta = None if delta is None else delta.reshape(-1)
+    return (
+        (w[i : i + step], g[i : i + step], None if delta is None else delta[i : i + step], block[: n - i])
+        for i in range(0, n, step)
+    )
 
 
 class Adam(Optimizer):

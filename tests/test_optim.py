@@ -54,6 +54,47 @@ def test_sgd_weight_decay_nesterov_and_paper_decay_formulas():
         np.testing.assert_allclose(got, w, rtol=1e-13)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_sgd_on_parameters_larger_than_its_scratch_block_is_the_formula_bit_for_bit(dtype, order, nesterov):
+    # 300 x 700 elements: more than one 512 KiB block in either dtype, so the update runs block by block
+    # (C order) or whole with fresh scratch (F order, where flattening would copy)
+    rng = np.random.default_rng(5)
+    w = np.asarray(rng.standard_normal((300, 700)), dtype=dtype, order=order)
+    lr, mu, decay = 0.1, 0.9, 0.002
+    p = nn.Parameter(w.copy(order="K"))
+    assert p._data.flags.f_contiguous == (order == "F")
+    opt = optim.SGD([p], lr=lr, momentum=mu, nesterov=nesterov, decay=decay)
+    d = None
+    for _ in range(3):
+        g = rng.standard_normal(w.shape).astype(dtype)
+        p.grad = g.copy()
+        opt.step()
+        s = g * lr
+        d = -s if d is None else d * mu - s
+        w = (w + (mu * d - s) if nesterov else w + d) * (1 - decay)
+        assert p.data.dtype == dtype
+        np.testing.assert_array_equal(p.data, w)
+        np.testing.assert_array_equal(opt.state[p]["delta"], d)
+
+
+def test_sgd_scratch_does_not_grow_with_the_parameters():
+    import tracemalloc
+
+    p = nn.Parameter(np.zeros(2_000_000))  # 16 MB
+    p.grad = np.ones(2_000_000)
+    opt = optim.SGD([p], lr=0.1, momentum=0.9)
+    tracemalloc.start()
+    try:
+        opt.step()  # allocates the 16 MB momentum buffer, and scratch for lr * grad
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert 16e6 <= peak < 16e6 + 2**20, peak  # scratch is one cache-sized block, not a parameter's worth
+    np.testing.assert_array_equal(p.data, -0.1)
+
+
 def test_paper_decay_alone_shrinks_every_weight_by_exactly_point_two_percent():
     ws, _, _ = _run(optim.SGD, [np.zeros_like(W0)] * 3, W0, lr=0.1, decay=0.002)
     np.testing.assert_allclose(ws[-1], W0 * 0.998**3, rtol=1e-14)
