@@ -220,40 +220,29 @@ class SGD(Optimizer):
             "decay": decay,
         }
         super().__init__(params, defaults)
-        self._scratch: dict = {}  # per parameter: where lr * grad goes, a view of a block below
-        self._blocks: dict = {}  # per dtype: one cache-sized buffer (scratch, not state)
+        self._blocks: dict = {}  # per dtype: scratch for lr * grad of a large parameter (not state)
 
     def _update_group(self, group: dict) -> None:
         lr, mu, wd, decay = group["lr"], group["momentum"], group["weight_decay"], group["decay"]
         nesterov = group["nesterov"]
-        scratch = self._scratch
         for p, grad, state in self._with_grads(group):
             w = p._data  # the array itself; the write is recorded with bump() below
             if wd:
                 grad = grad + wd * w
-            delta = first = None
-            if mu:
-                delta = state.get("delta")
-                if delta is None:
-                    delta = state["delta"] = np.empty_like(w)
-                    first = True
-            scaled = scratch.get(p)
-            if scaled is None or scaled.shape != w.shape or scaled.dtype != w.dtype:
-                scaled = scratch[p] = self._scratch_for(w)
-            if scaled.shape == w.shape:
-                parts = ((w, grad, delta, scaled),)
-            else:  # w is larger than the block: update it block by block
-                parts = _blocks(w, grad, delta, scaled)
+            delta = state.get("delta") if mu else None
+            if mu and delta is None:
+                delta = state["delta"] = np.zeros_like(w)  # the paper's dw(0) = 0
+            if w.nbytes <= _BLOCK_BYTES:
+                parts = ((w, grad, delta, None),)
+            else:  # update it block by block, through scratch that stays in cache
+                parts = _blocks(w, grad, delta, self._block(w.dtype))
             for w, g, d, s in parts:
-                np.multiply(g, lr, out=s)
+                s = g * lr if s is None else np.multiply(g, lr, out=s)
                 if d is None:
                     w -= s
-                else:
-                    if first:
-                        np.negative(s, out=d)
-                    else:  # eq. 9 in place: delta(t) = mu delta(t-1) - lr g
-                        d *= mu
-                        d -= s
+                else:  # eq. 9 in place: delta(t) = mu delta(t-1) - lr g
+                    d *= mu
+                    d -= s
                     if nesterov:
                         w += mu * d - s
                     else:
@@ -262,16 +251,16 @@ class SGD(Optimizer):
                     w *= 1 - decay
             bump(p)
 
-    def _scratch_for(self, w: np.ndarray) -> np.ndarray:
-        """The block of w's dtype, as a view shaped like w when w fits in it."""
-        block = self._blocks.get(w.dtype)
+    def _block(self, dtype: np.dtype) -> np.ndarray:
+        block = self._blocks.get(dtype)
         if block is None:
-            block = self._blocks[w.dtype] = np.empty(_BLOCK_BYTES // w.itemsize, w.dtype)
-        return block[: w.size].reshape(w.shape) if w.size <= len(block) else block
+            block = self._blocks[dtype] = np.empty(_BLOCK_BYTES // dtype.itemsize, dtype)
+        return block
 
 
-# SGD streams lr * grad through a buffer this large, so that it is written and read back while in
-# L2 (a buffer as large as the parameter spills it), with few Python calls per parameter.
+# Parameters larger than this are updated in blocks of this size: lr * grad is written into scratch
+# and read back while it is still in L2 (a temporary as large as the parameter would spill it), and
+# SGD's scratch memory stays this size whatever the model's.
 _BLOCK_BYTES = 512 * 1024
 
 

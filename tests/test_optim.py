@@ -66,13 +66,13 @@ def test_sgd_on_parameters_larger_than_its_scratch_block_is_the_formula_bit_for_
     p = nn.Parameter(w.copy(order="K"))
     assert p._data.flags.f_contiguous == (order == "F")
     opt = optim.SGD([p], lr=lr, momentum=mu, nesterov=nesterov, decay=decay)
-    d = None
+    d = np.zeros_like(w)  # dw(0) = 0
     for _ in range(3):
         g = rng.standard_normal(w.shape).astype(dtype)
         p.grad = g.copy()
         opt.step()
         s = g * lr
-        d = -s if d is None else d * mu - s
+        d = d * mu - s
         w = (w + (mu * d - s) if nesterov else w + d) * (1 - decay)
         assert p.data.dtype == dtype
         np.testing.assert_array_equal(p.data, w)
