@@ -6,15 +6,20 @@ reachable consumer, that is once its gradient is complete: the reverse
 topological order comes out of the pass itself, with no recursion and no
 separate graph walk. Gradients flow through a per-pass dict keyed by node and
 are summed out of place; only the nodes the caller asks about (leaves, every
-Value, or the ``inputs`` of ``autobp.grad``) receive them.
+Value, or the ``inputs`` of ``autobp.grad``) receive them. A large gradient
+that nothing but the pass refers to may be overwritten by the rule it feeds
+(``F.scale``), as PyTorch steals a gradient whose use count is one.
 """
 
 from __future__ import annotations
 
 import contextlib
+import sys
 from heapq import heappop, heappush
 from operator import attrgetter
 from typing import Any
+
+import numpy as np
 
 from ._broadcast import unbroadcast
 from ._graph import _released, enable_grad, hooks
@@ -26,6 +31,21 @@ _ALL = (True,) * 64  # ``need`` for scalar nodes, which always want every gradie
 _ONE = (True,)  # ``need`` of a one-input node
 _data_of = attrgetter("_data")
 _wants = attrgetter("requires_grad")
+
+
+def _sole_reference_count() -> int:
+    """What ``sys.getrefcount`` says of an object that one local variable alone refers to: 2 up
+    to Python 3.13; later interpreters may borrow the argument's reference and say 1."""
+    g = object()
+    return sys.getrefcount(g)
+
+
+# A rule may write into its incoming gradient when nothing but the engine's local variable refers
+# to it (no other node's pending gradient, no .grad, no view, no result list): a reference count
+# the interpreter keeps exactly, except on free-threaded builds, where this stays off. Only for
+# arrays large enough that a fresh buffer costs more than the check (memory traffic, not Python).
+_SOLE = _sole_reference_count() if getattr(sys, "_is_gil_enabled", lambda: True)() else -1
+_REUSE_MIN = 4096
 
 
 def run_backward(
@@ -48,6 +68,8 @@ def run_backward(
     cls = type(roots[0])
     scalar = cls._keeps_graph
     F = cls._graph_ops() if create_graph else cls._raw_ops
+    owning = getattr(cls, "_owning_ops", F)  # the F of a rule that may write into its g
+    ndarray, reuse_min, sole = np.ndarray, _REUSE_MIN, _SOLE
     grads: dict = {}
     heap: list = []  # (-creation number, node): the newest node comes out first
     for r, s in zip(roots, seeds):
@@ -93,6 +115,14 @@ def run_backward(
                     xs = tuple(map(_data_of, parents))
                 if create_graph:
                     pgs = RULES[op](F, g, node, parents, node._ctx, need)
+                elif (
+                    g.size >= reuse_min
+                    and type(g) is ndarray
+                    and sys.getrefcount(g) == sole
+                    and g.base is None
+                    and g.flags.writeable
+                ):
+                    pgs = RULES[op](owning, g, node._data, xs, node._ctx, need)
                 else:
                     pgs = RULES[op](F, g, node._data, xs, node._ctx, need)
             if hook is not None:
@@ -110,6 +140,7 @@ def run_backward(
                     heappush(heap, (-p._seq, p))
                 else:
                     grads[p] = prev + pg
+            pgs = pg = prev = None  # hold no gradient into the next node's ownership test
     if inputs is None:
         return None
     return [results.get(x) for x in inputs]

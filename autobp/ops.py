@@ -3,6 +3,7 @@ function forms of the methods, and the op namespace rules use under create_graph
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -193,6 +194,7 @@ class GraphOps:
     log = staticmethod(log)
     where = staticmethod(where)
     scatter_add = staticmethod(scatter_add)
+    scale = staticmethod(operator.mul)
 
     @staticmethod
     def sign(x: Tensor) -> Tensor:

@@ -7,6 +7,8 @@ The engine passes raw numbers and ``F`` = numpy (or math) for a plain backward,
 and Tensors with ``F`` = autobp's own ops under ``create_graph=True``: the same
 rule then records its own graph, so one rule serves every derivative order.
 Gradients may have the broadcast shape; the engine reduces them (unbroadcast).
+``F.scale(g, f)`` is ``g * f`` for an ``f`` of g's shape; when the engine holds the
+only reference to ``g`` it may write the product into g's buffer instead of a new one.
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ def _pow(F, g, out, xs, ctx, need):
 # --- elementwise functions --------------------------------------------------
 @rule("exp")
 def _exp(F, g, out, xs, ctx, need):
-    return (g * out,)
+    return (F.scale(g, out),)
 
 
 @rule("log")
@@ -86,17 +88,17 @@ def _log(F, g, out, xs, ctx, need):
 
 @rule("tanh")
 def _tanh(F, g, out, xs, ctx, need):
-    return (g * (1 - out * out),)
+    return (F.scale(g, 1 - out * out),)
 
 
 @rule("sigmoid")
 def _sigmoid(F, g, out, xs, ctx, need):
-    return (g * (out * (1 - out)),)
+    return (F.scale(g, out * (1 - out)),)
 
 
 @rule("relu")
 def _relu(F, g, out, xs, ctx, need):
-    return (g * (xs[0] > 0),)  # subgradient 0 at the kink
+    return (F.scale(g, xs[0] > 0),)  # subgradient 0 at the kink
 
 
 @rule("sqrt")

@@ -47,6 +47,7 @@ class _NumpyOps:
 
     exp = staticmethod(np.exp)
     log = staticmethod(np.log)
+    scale = staticmethod(np.multiply)
     sign = staticmethod(np.sign)
     where = staticmethod(np.where)
     expand_dims = staticmethod(np.expand_dims)
@@ -61,6 +62,17 @@ class _NumpyOps:
     @staticmethod
     def scatter_add(g: np.ndarray, index: Any, shape: tuple) -> np.ndarray:
         return _scatter_add(g, index, shape)
+
+
+class _NumpyOpsOwningG(_NumpyOps):
+    """``F`` for a rule whose incoming gradient only the engine references: scale writes into it."""
+
+    @staticmethod
+    def scale(g: np.ndarray, f: Any) -> np.ndarray:
+        # in place only where g * f has g's shape and dtype, so the result is the same array of numbers
+        if type(f) is np.ndarray and f.shape == g.shape and (f.dtype == g.dtype or f.dtype.kind == "b"):
+            return np.multiply(g, f, out=g)
+        return g * f
 
 
 def _is_basic_index(index: tuple) -> bool:
@@ -146,6 +158,7 @@ class Tensor:
     __array_ufunc__ = None  # numpy defers to our reflected operators
     _keeps_graph = False
     _raw_ops = _NumpyOps
+    _owning_ops = _NumpyOpsOwningG
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         arr = _as_array(data, dtype)

@@ -7,6 +7,7 @@ every node's ``.grad`` receives this pass's gradient, added to what it held.
 from __future__ import annotations
 
 import math
+import operator
 from numbers import Real
 from typing import Any
 
@@ -19,6 +20,7 @@ class _ScalarOps:
 
     exp = staticmethod(math.exp)
     log = staticmethod(math.log)
+    scale = staticmethod(operator.mul)
 
 
 def _as_float(x: Any) -> float:

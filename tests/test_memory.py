@@ -160,3 +160,106 @@ def test_training_memory_stays_flat_over_ten_thousand_steps():
         tracemalloc.stop()
     assert after - before < 64 * 1024, f"memory grew by {after - before} bytes over 10^4 steps"
     assert last < first / 4  # it did train
+
+
+# --- gradient buffers: a rule may write into its incoming gradient when only the engine holds it --
+_ACTIVATIONS = ["relu", "sigmoid", "tanh", "exp"]
+
+
+@pytest.fixture
+def scale_calls(monkeypatch):
+    """Record, for each call of the owning ``F.scale``, whether it wrote into g itself."""
+    owning = Tensor._owning_ops
+    plain = owning.scale
+    calls = []
+
+    def spy(g, f):
+        out = plain(g, f)
+        calls.append(out is g)
+        return out
+
+    monkeypatch.setattr(owning, "scale", staticmethod(spy))
+    return calls
+
+
+def _grads_of(build, x0, reuse, monkeypatch):
+    """The gradients ``build`` asks for, with buffer reuse on or off."""
+    import autobp._engine as engine
+
+    monkeypatch.setattr(engine, "_REUSE_MIN", 4096 if reuse else 10**18)
+    x = Tensor(x0.copy(), requires_grad=True)
+    return build(x)
+
+
+def _exclusive(act):
+    def build(x):
+        w = np.linspace(-1, 1, x.size).reshape(x.shape)
+        (getattr(x * 1.5, act)() * w).sum().backward()
+        return [x.grad]
+
+    return build
+
+
+def _shared_with_a_node(act):  # add hands the same array to the activation and to h
+    def build(x):
+        h = x * 1.5
+        w = np.linspace(-1, 1, x.size).reshape(x.shape)
+        ((getattr(h, act)() + h) * w).sum().backward()
+        return [x.grad]
+
+    return build
+
+
+def _shared_with_a_leaf(act):  # ... and to the leaf x, whose .grad it becomes
+    def build(x):
+        w = np.linspace(-1, 1, x.size).reshape(x.shape)
+        ((getattr(x, act)() + x) * w).sum().backward()
+        return [x.grad]
+
+    return build
+
+
+def _retained(act):  # the activation's incoming gradient is also z.grad
+    def build(x):
+        z = getattr(x * 1.5, act)()
+        z.retain_grad()
+        w = np.linspace(-1, 1, x.size).reshape(x.shape)
+        (z * w).sum().backward()
+        return [x.grad, z.grad]
+
+    return build
+
+
+def _asked_for(act):  # ... or one of autobp.grad's results
+    def build(x):
+        z = getattr(x * 1.5, act)()
+        w = np.linspace(-1, 1, x.size).reshape(x.shape)
+        return autobp.grad((z * w).sum(), [z, x])
+
+    return build
+
+
+@pytest.mark.parametrize("act", _ACTIVATIONS)
+def test_an_activation_writes_its_gradient_into_a_buffer_only_the_engine_holds(act, scale_calls, monkeypatch):
+    x0 = np.random.default_rng(0).uniform(-1, 1, (64, 100))
+    reused = _grads_of(_exclusive(act), x0, True, monkeypatch)
+    assert scale_calls == [True]  # the large gradient was scaled in place
+    fresh = _grads_of(_exclusive(act), x0, False, monkeypatch)
+    assert scale_calls == [True]  # and with reuse off the owning path is not taken at all
+    np.testing.assert_array_equal(reused[0], fresh[0])
+    scale_calls.clear()
+    _grads_of(_exclusive(act), x0[:8, :8], True, monkeypatch)
+    assert scale_calls == []  # small arrays: not worth the check
+
+
+@pytest.mark.parametrize("build", [_shared_with_a_node, _shared_with_a_leaf, _retained, _asked_for])
+@pytest.mark.parametrize("act", _ACTIVATIONS)
+def test_a_gradient_someone_else_holds_is_never_written_into(build, act, scale_calls, monkeypatch):
+    x0 = np.random.default_rng(1).uniform(-1, 1, (64, 100))
+    reused = _grads_of(build(act), x0, True, monkeypatch)
+    fresh = _grads_of(build(act), x0, False, monkeypatch)
+    for a, b in zip(reused, fresh):
+        np.testing.assert_array_equal(a, b)
+    if build is _retained:  # z.grad is dE/dz = w, untouched by the activation's rule
+        np.testing.assert_array_equal(reused[1], np.linspace(-1, 1, x0.size).reshape(x0.shape))
+    assert True not in scale_calls
