@@ -237,7 +237,12 @@ class SGD(Optimizer):
             else:  # update it block by block, through scratch that stays in cache
                 parts = _blocks(w, grad, delta, self._block(w.dtype))
             for w, g, d, s in parts:
-                s = g * lr if s is None else np.multiply(g, lr, out=s)
+                if s is None:
+                    s = g * lr
+                    if s.dtype != w.dtype:  # as in a block: lr * g rounded to the parameter's dtype
+                        s = s.astype(w.dtype)
+                else:
+                    np.multiply(g, lr, out=s)
                 if d is None:
                     w -= s
                 else:  # eq. 9 in place: delta(t) = mu delta(t-1) - lr g

@@ -79,6 +79,19 @@ def test_sgd_on_parameters_larger_than_its_scratch_block_is_the_formula_bit_for_
         np.testing.assert_array_equal(opt.state[p]["delta"], d)
 
 
+@pytest.mark.parametrize("shape", [(10, 10), (300, 700)])  # one block, and several
+def test_sgd_rounds_lr_times_a_wider_grad_to_the_parameters_dtype_at_any_size(shape):
+    rng = np.random.default_rng(6)
+    w = rng.standard_normal(shape).astype(np.float32)
+    g = rng.standard_normal(shape)  # float64, set by hand
+    p = nn.Parameter(w.copy())
+    opt = optim.SGD([p], lr=0.1)
+    p.grad = g.copy()
+    opt.step()
+    assert p.data.dtype == np.float32
+    np.testing.assert_array_equal(p.data, w - (g * 0.1).astype(np.float32))
+
+
 def test_sgd_scratch_does_not_grow_with_the_parameters():
     import tracemalloc
 
