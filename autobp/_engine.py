@@ -13,7 +13,6 @@ that nothing but the pass refers to may be overwritten by the rule it feeds
 
 from __future__ import annotations
 
-import contextlib
 import sys
 from heapq import heappop, heappush
 from operator import attrgetter
@@ -22,11 +21,10 @@ from typing import Any
 import numpy as np
 
 from ._broadcast import unbroadcast
-from ._graph import _released, enable_grad, hooks
+from ._graph import _mode, _released, hooks
 from ._inplace import Clock
 from .rules import RULES
 
-_NOTHING = contextlib.nullcontext()
 _ALL = (True,) * 64  # ``need`` for scalar nodes, which always want every gradient
 _ONE = (True,)  # ``need`` of a one-input node
 _data_of = attrgetter("_data")
@@ -70,35 +68,39 @@ def run_backward(
     F = cls._graph_ops() if create_graph else cls._raw_ops
     owning = getattr(cls, "_owning_ops", F)  # the F of a rule that may write into its g
     ndarray, reuse_min, sole = np.ndarray, _REUSE_MIN, _SOLE
-    grads: dict = {}
+    grads: dict = {}  # pending gradients of op nodes, complete when the node comes off the heap
+    at_leaves: dict = {}  # gradients of leaves: they pass nothing on, so they wait for the end
     heap: list = []  # (-creation number, node): the newest node comes out first
     for r, s in zip(roots, seeds):
-        if r in grads:
-            grads[r] = grads[r] + s
-        elif r.requires_grad:
-            grads[r] = s
-            heappush(heap, (-r._seq, r))
+        if not r.requires_grad:
+            continue
+        pending = at_leaves if r._op is None else grads
+        if r in pending:
+            pending[r] = pending[r] + s
+        else:
+            pending[r] = s
+            if pending is grads:
+                heappush(heap, (-r._seq, r))
     wanted = None if inputs is None else set(inputs)
     results: dict = {}
     delivered: set = set()  # ids of arrays already handed to a .grad (copy if seen again)
     release = not retain_graph and not scalar
-    pop, get = grads.pop, grads.get
-    # rules run on numpy in a plain pass (no graph to suppress); under create_graph they must record
-    with enable_grad() if create_graph else _NOTHING:
+    pop, get, leaf_get = grads.pop, grads.get, at_leaves.get
+    if create_graph:  # the rules must record their own graph, even inside no_grad
+        mode, _mode.enabled = _mode.enabled, True
+    try:
         while heap:
             node = heappop(heap)[1]
             g = pop(node)
-            op = node._op
             if wanted is None:
-                if op is None or node._retains_grad:
+                if node._retains_grad:
                     node._receive_grad(g, delivered)
             elif node in wanted:
                 results[node] = g
-            if op is None:  # a leaf: it only receives
-                continue
             parents = node._parents
             if parents is None:
                 raise _released(node)
+            op = node._op
             if scalar:
                 try:
                     pgs = RULES[op](F, g, node.data, [p.data for p in parents], node._ctx, _ALL)
@@ -107,9 +109,14 @@ def run_backward(
             else:
                 if Clock.last_write > node._seq:  # something was written in place since: check
                     _check_versions(node)
-                if len(parents) == 1:  # the node is in the graph only because its input wants a gradient
+                n = len(parents)
+                if n == 1:  # the node is in the graph only because its input wants a gradient
                     need = _ONE
                     xs = (parents[0]._data,)
+                elif n == 2:
+                    a, b = parents
+                    need = (a.requires_grad, b.requires_grad)
+                    xs = (a._data, b._data)
                 else:
                     need = tuple(map(_wants, parents))
                     xs = tuple(map(_data_of, parents))
@@ -134,6 +141,10 @@ def run_backward(
                     continue
                 if not scalar and pg.shape != p._data.shape:
                     pg = unbroadcast(pg, p._data.shape)
+                if p._op is None:
+                    prev = leaf_get(p)
+                    at_leaves[p] = pg if prev is None else prev + pg
+                    continue
                 prev = get(p)
                 if prev is None:
                     grads[p] = pg
@@ -141,8 +152,14 @@ def run_backward(
                 else:
                     grads[p] = prev + pg
             pgs = pg = prev = None  # hold no gradient into the next node's ownership test
+    finally:
+        if create_graph:
+            _mode.enabled = mode
     if inputs is None:
+        for leaf, g in at_leaves.items():
+            leaf._receive_grad(g, delivered)
         return None
+    results.update((x, g) for x, g in at_leaves.items() if x in wanted)
     return [results.get(x) for x in inputs]
 
 

@@ -91,15 +91,20 @@ class Optimizer:
             grad = p.grad
             if grad is None:
                 continue
-            if type(grad) is not np.ndarray:
-                grad = np.asarray(grad)
-            if grad.shape != p._data.shape:
-                raise ValueError(f"{type(self).__name__}: grad shape {grad.shape} != param {p.shape}")
+            if type(grad) is not np.ndarray or grad.shape != p._data.shape:
+                grad = self._grad_array(p, grad)
             state = states.get(p)
             if state is None:
                 state = states[p] = {}
             out.append((p, grad, state))
         return out
+
+    def _grad_array(self, p: Tensor, grad: Any) -> np.ndarray:
+        """``p.grad`` as an ndarray of ``p``'s shape (it may have been set by hand to anything)."""
+        grad = np.asarray(grad)
+        if grad.shape != p._data.shape:
+            raise ValueError(f"{type(self).__name__}: grad shape {grad.shape} != param {p.shape}")
+        return grad
 
     def _update(self, p: Tensor, grad: np.ndarray, group: dict, state: dict) -> None:
         raise NotImplementedError
@@ -225,35 +230,32 @@ class SGD(Optimizer):
     def _update_group(self, group: dict) -> None:
         lr, mu, wd, decay = group["lr"], group["momentum"], group["weight_decay"], group["decay"]
         nesterov = group["nesterov"]
-        for p, grad, state in self._with_grads(group):
+        states = self.state
+        for p in group["params"]:  # one pass, no per-step lists: tiny nets spend their time here
+            grad = p.grad
+            if grad is None:
+                continue
             w = p._data  # the array itself; the write is recorded with bump() below
+            if type(grad) is not np.ndarray or grad.shape != w.shape:
+                grad = self._grad_array(p, grad)
+            state = states.get(p)
+            if state is None:
+                state = states[p] = {}
             if wd:
                 grad = grad + wd * w
-            delta = state.get("delta") if mu else None
-            if mu and delta is None:
-                delta = state["delta"] = np.zeros_like(w)  # the paper's dw(0) = 0
+            delta = None
+            if mu:
+                delta = state.get("delta")
+                if delta is None:
+                    delta = state["delta"] = np.zeros_like(w)  # the paper's dw(0) = 0
             if w.nbytes <= _BLOCK_BYTES:
-                parts = ((w, grad, delta, None),)
-            else:  # update it block by block, through scratch that stays in cache
-                parts = _blocks(w, grad, delta, self._block(w.dtype))
-            for w, g, d, s in parts:
-                if s is None:
-                    s = g * lr
-                    if s.dtype != w.dtype:  # as in a block: lr * g rounded to the parameter's dtype
-                        s = s.astype(w.dtype)
-                else:
-                    np.multiply(g, lr, out=s)
-                if d is None:
-                    w -= s
-                else:  # eq. 9 in place: delta(t) = mu delta(t-1) - lr g
-                    d *= mu
-                    d -= s
-                    if nesterov:
-                        w += mu * d - s
-                    else:
-                        w += d
-                if decay:
-                    w *= 1 - decay
+                s = grad * lr
+                if s.dtype != w.dtype:  # as in a block: lr * g rounded to the parameter's dtype
+                    s = s.astype(w.dtype)
+                _step(w, delta, s, mu, nesterov, decay)
+            else:  # block by block, through scratch that stays in cache
+                for wb, gb, db, sb in _blocks(w, grad, delta, self._block(w.dtype)):
+                    _step(wb, db, np.multiply(gb, lr, out=sb), mu, nesterov, decay)
             bump(p)
 
     def _block(self, dtype: np.dtype) -> np.ndarray:
@@ -267,6 +269,21 @@ class SGD(Optimizer):
 # and read back while it is still in L2 (a temporary as large as the parameter would spill it), and
 # SGD's scratch memory stays this size whatever the model's.
 _BLOCK_BYTES = 512 * 1024
+
+
+def _step(w: np.ndarray, delta: Any, s: np.ndarray, mu: float, nesterov: bool, decay: float) -> None:
+    """Apply one step to ``w`` in place, given ``s`` = lr * g rounded to w's dtype."""
+    if delta is None:
+        w -= s
+    else:  # eq. 9 in place: delta(t) = mu delta(t-1) - lr g
+        delta *= mu
+        delta -= s
+        if nesterov:
+            w += mu * delta - s
+        else:
+            w += delta
+    if decay:
+        w *= 1 - decay
 
 
 def _blocks(w: np.ndarray, g: np.ndarray, delta: Any, block: np.ndarray) -> Any:

@@ -716,7 +716,8 @@ def _seed(root: Tensor, gradient: Any, who: str) -> np.ndarray:
                 f"{who}: grad can be implicitly created only for a scalar output, but the output "
                 f"has shape {root.shape}; pass gradient= (an array of that shape)"
             )
-        return np.ones(root._data.shape, root._data.dtype)
+        d = root._data  # np.array is a C call; np.ones is Python around np.empty and copyto
+        return np.array(1, d.dtype) if d.ndim == 0 else np.ones(d.shape, d.dtype)
     g = gradient._data if isinstance(gradient, Tensor) else gradient
     g = np.array(g, dtype=root._data.dtype)  # a copy: the engine may hand it to a leaf
     if g.shape != root.shape:

@@ -128,6 +128,26 @@ def test_leaves_accumulate_and_freed_graph_raises():
         y.backward()
 
 
+def test_a_leaf_as_the_root_receives_the_seed_itself():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    x.backward(np.array([3.0, 4.0]))
+    x.backward(np.array([1.0, 1.0]))
+    np.testing.assert_array_equal(x.grad, [4, 5])
+
+
+def test_a_failed_backward_changes_no_grad():
+    """Leaves receive their gradients only once the whole pass has succeeded."""
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    e = x.exp()
+    s = e.sum()  # the pass stops here: its input e is written below
+    w = Tensor([3.0, 4.0], requires_grad=True)  # newer than s: its gradient is complete first
+    loss = s + (w * 2).sum()
+    e.data[0] = 0.0
+    with pytest.raises(RuntimeError, match="modified in place"):
+        loss.backward()
+    assert w.grad is None and x.grad is None
+
+
 def test_interior_grad_only_with_retain_grad():
     x = Tensor([1.0, 2.0], requires_grad=True)
     h = x * 3
