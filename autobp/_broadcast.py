@@ -26,12 +26,14 @@ def unbroadcast(g: Any, shape: tuple) -> Any:
     if gshape == shape:
         return g
     lead, stretched = _reduction(gshape, shape)
-    if lead is None and stretched is None:
-        return g.reshape(shape)
     if type(g) is np.ndarray:  # what ndarray.sum calls, without its Python wrapper (a bias's gradient)
+        if stretched is None:
+            return g.reshape(shape) if lead is None else _add_reduce(g, lead)
         if lead is not None:
             g = _add_reduce(g, lead)
-        return g if stretched is None else _add_reduce(g, stretched, keepdims=True)
+        return _add_reduce(g, stretched, keepdims=True)
+    if lead is None and stretched is None:
+        return g.reshape(shape)
     if lead is not None:
         g = g.sum(axis=lead)
     if stretched is not None:

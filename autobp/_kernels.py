@@ -13,13 +13,17 @@ import numpy as np
 
 
 def sigmoid(xs: list, ctx: Any) -> tuple:
+    """The sigmoid in the kernel signature (replay)."""
+    return sigmoid_of(xs[0]), ctx
+
+
+def sigmoid_of(x: np.ndarray) -> np.ndarray:
     """1 / (1 + e^-x) in one buffer. For x < -709, e^-x overflows to inf and the result is
     exactly 0, the float nearest the true value, so that overflow is silenced, not avoided."""
-    x = xs[0]
     e = np.negative(x) if x.dtype.kind == "f" else np.negative(x, dtype=np.float64)
     if type(e) is not np.ndarray:  # a 0-d input gives a numpy scalar: make it a buffer
         e = np.array(e)
-    return _logistic_of_negated(e), ctx
+    return _logistic_of_negated(e)
 
 
 def sigmoid_into(x: np.ndarray, out: np.ndarray) -> np.ndarray:

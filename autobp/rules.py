@@ -64,7 +64,7 @@ def _pow_scalar(F, g, out, xs, ctx, need):
     (x,) = xs
     p = ctx
     if p == 2:
-        return (g * (2 * x),)
+        return (g * (x + x),)  # 2x exactly, without converting a Python 2 for numpy
     return (g * (p * x ** (p - 1)),)
 
 
@@ -170,7 +170,7 @@ def _linear(F, g, out, xs, ctx, need):
 # --- reductions: ctx = (axes, kept shape or None if keepdims, extra) --------
 def _expand_reduced(g, ctx):
     """Put back the reduced axes of ``g`` (as size 1) so it broadcasts against the input."""
-    return g if ctx[1] is None else g.reshape(ctx[1])
+    return g if ctx[1] is None or g.ndim == 0 else g.reshape(ctx[1])  # a 0-d g broadcasts as it is
 
 
 @rule("sum")

@@ -99,6 +99,9 @@ def _lift(x: Any, like: Tensor, op: str) -> Tensor:
     """The other operand of a binary op, as a constant Tensor of a matching dtype."""
     if isinstance(x, Tensor):
         return x
+    if type(x) is float:  # the usual constant (0.5 * loss, 1 - p): the checks below, decided
+        dtype = like._data.dtype
+        return Tensor._const(np.asarray(x, dtype=dtype if dtype.kind == "f" else None))
     if isinstance(x, (bool, int, float, np.number, np.bool_)) and not isinstance(x, np.complexfloating):
         kind = like._data.dtype.kind
         return Tensor._const(np.asarray(x, dtype=like._data.dtype if kind == "f" else None))
@@ -481,7 +484,7 @@ class Tensor:
 
     def sigmoid(self) -> Tensor:
         # 1 / (1 + e^-x) as exp(-log(1 + e^-x)): logaddexp never overflows, for any sign of x
-        return Tensor._make(_kernels.sigmoid([self._data], None)[0], (self,), "sigmoid")
+        return Tensor._make(_kernels.sigmoid_of(self._data), (self,), "sigmoid")
 
     def relu(self) -> Tensor:
         return Tensor._make(np.maximum(self._data, 0), (self,), "relu")
