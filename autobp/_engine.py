@@ -101,6 +101,7 @@ def run_backward(
             if parents is None:
                 raise _released(node)
             op = node._op
+            n = len(parents)
             if scalar:
                 try:
                     pgs = RULES[op](F, g, node.data, [p.data for p in parents], node._ctx, _ALL)
@@ -109,7 +110,6 @@ def run_backward(
             else:
                 if Clock.last_write > node._seq:  # something was written in place since: check
                     _check_versions(node)
-                n = len(parents)
                 if n == 1:  # the node is in the graph only because its input wants a gradient
                     need = _ONE
                     xs = (parents[0]._data,)
@@ -136,7 +136,13 @@ def run_backward(
                 hook(node, pgs)
             if release:  # each node is visited once per pass: free its inputs and saved data now
                 node._parents = node._ctx = None
-            for p, pg in zip(parents, pgs):
+            if n == 1:  # pairs without zip(), which costs more than the pairs for one or two inputs
+                edges = ((parents[0], pgs[0]),)
+            elif n == 2:
+                edges = ((parents[0], pgs[0]), (parents[1], pgs[1]))
+            else:
+                edges = zip(parents, pgs)
+            for p, pg in edges:
                 if pg is None or not p.requires_grad:
                     continue
                 if not scalar and pg.shape != p._data.shape:
@@ -151,7 +157,7 @@ def run_backward(
                     heappush(heap, (-p._seq, p))
                 else:
                     grads[p] = prev + pg
-            pgs = pg = prev = None  # hold no gradient into the next node's ownership test
+            pgs = edges = pg = prev = None  # hold no gradient into the next node's ownership test
     finally:
         if create_graph:
             _mode.enabled = mode

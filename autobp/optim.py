@@ -74,12 +74,13 @@ class Optimizer:
             loss = closure()
         with no_grad():
             for group in self.param_groups:
-                self._check_group(group)
                 self._update_group(group)
         return loss
 
     def _update_group(self, group: dict) -> None:
-        """Update every parameter of ``group`` that has a gradient."""
+        """Check the group's hyper-parameters (a schedule may have set them), then update every
+        parameter of ``group`` that has a gradient."""
+        self._check_group(group)
         for p, grad, state in self._with_grads(group):
             self._update(p, grad, group, state)
 
@@ -229,6 +230,8 @@ class SGD(Optimizer):
 
     def _update_group(self, group: dict) -> None:
         lr, mu, wd, decay = group["lr"], group["momentum"], group["weight_decay"], group["decay"]
+        if not (lr >= 0 and mu >= 0 and wd >= 0 and decay >= 0):  # the checks, on the values read
+            self._check_group(group)
         nesterov = group["nesterov"]
         states = self.state
         for p in group["params"]:  # one pass, no per-step lists: tiny nets spend their time here

@@ -652,6 +652,7 @@ def _count(shape: tuple, axes: tuple) -> int:
 
 
 @functools.lru_cache(maxsize=64)
+@functools.cache
 def _full_reduction(ndim: int) -> tuple:
     """The ctx of a reduction over every axis of an ``ndim``-d tensor, without keepdims."""
     return (tuple(range(ndim)), (1,) * ndim, None)

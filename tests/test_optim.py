@@ -175,6 +175,28 @@ def test_float32_parameters_stay_float32():
         assert p.data.dtype == np.float32
 
 
+@pytest.mark.parametrize(
+    "make, key",
+    [
+        (lambda p: optim.SGD([p], lr=0.1, momentum=0.9), "lr"),
+        (lambda p: optim.SGD([p], lr=0.1, momentum=0.9), "momentum"),
+        (lambda p: optim.SGD([p], lr=0.1), "weight_decay"),
+        (lambda p: optim.SGD([p], lr=0.1), "decay"),
+        (lambda p: optim.Adam([p]), "lr"),
+        (lambda p: optim.Adam([p]), "eps"),
+    ],
+)
+@pytest.mark.parametrize("bad", [-0.5, float("nan")])
+def test_a_schedule_setting_a_bad_value_is_refused_at_step(make, key, bad):
+    p = nn.Parameter(np.ones(2))
+    opt = make(p)
+    opt.param_groups[0][key] = bad
+    p.grad = np.ones(2)
+    with pytest.raises(ValueError, match=f"{key} must be >= 0"):
+        opt.step()
+    np.testing.assert_array_equal(p.data, np.ones(2))
+
+
 def test_bad_optimizer_arguments_fail_clearly():
     p = nn.Parameter(np.ones(2))
     with pytest.raises(ValueError, match="empty"):
