@@ -162,8 +162,7 @@ def run_backward(
         if create_graph:
             _mode.enabled = mode
     if inputs is None:
-        for leaf, g in at_leaves.items():
-            leaf._receive_grad(g, delivered)
+        cls._receive_grads(at_leaves.items(), delivered)
         return None
     results.update((x, g) for x, g in at_leaves.items() if x in wanted)
     return [results.get(x) for x in inputs]

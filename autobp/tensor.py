@@ -235,20 +235,27 @@ class Tensor:
 
         return ops.GraphOps
 
-    def _receive_grad(self, g: Any, delivered: set | None = None) -> None:
-        """Add ``g`` into ``.grad``; copy it when it may be shared with another node."""
-        if type(g) is not np.ndarray:
-            g = g._data if isinstance(g, Tensor) else np.asarray(g)
-        dtype = self._data.dtype
-        if g.dtype is not dtype and g.dtype != dtype:
-            g = g.astype(dtype)
-        elif g.base is not None or id(g) in delivered:  # a view, or handed out already
-            g = g.copy()
-        delivered.add(id(g))
-        if self.grad is None:
-            self.grad = g
-        else:
-            self.grad += g
+    def _receive_grad(self, g: Any, delivered: set) -> None:
+        """Add ``g`` into ``.grad`` (see ``_receive_grads``)."""
+        Tensor._receive_grads(((self, g),), delivered)
+
+    @staticmethod
+    def _receive_grads(pairs: Any, delivered: set) -> None:
+        """Add each (tensor, gradient) pair's gradient into the tensor's ``.grad``, as the tensor's
+        dtype; copy a gradient that is a view or whose array ``delivered`` says went to a .grad already."""
+        for t, g in pairs:  # one loop for all the leaves of a pass: tiny nets pay per call
+            if type(g) is not np.ndarray:
+                g = g._data if isinstance(g, Tensor) else np.asarray(g)
+            dtype = t._data.dtype
+            if g.dtype is not dtype and g.dtype != dtype:
+                g = g.astype(dtype)
+            elif g.base is not None or id(g) in delivered:  # a view, or handed out already
+                g = g.copy()
+            delivered.add(id(g))
+            if t.grad is None:
+                t.grad = g
+            else:
+                t.grad += g
 
     def _zero_grad(self, set_to_none: bool) -> None:
         """Clear ``.grad``: to None, or to zeros written in place so later backwards add into it."""

@@ -72,6 +72,11 @@ class Value:
     def _receive_grad(self, g: float, delivered: Any = None) -> None:
         self.grad += g
 
+    @staticmethod
+    def _receive_grads(pairs: Any, delivered: Any = None) -> None:
+        for v, g in pairs:
+            v.grad += g
+
     @property
     def _prev(self) -> set:
         """micrograd's name for the parents."""
