@@ -5,8 +5,10 @@ nodes from a max-heap on their creation number visits each one after every
 reachable consumer, that is once its gradient is complete: the reverse
 topological order comes out of the pass itself, with no recursion and no
 separate graph walk. Gradients flow through a per-pass dict keyed by node and
-are summed out of place; only the nodes the caller asks about (leaves, every
-Value, or the ``inputs`` of ``autobp.grad``) receive them. A large gradient
+are summed out of place; an input that would come off the heap next anyway (a
+chain's next node) is carried straight to the next step instead. Only the nodes
+the caller asks about (leaves, every Value, or the ``inputs`` of ``autobp.grad``)
+receive gradients, leaves once the pass is over. A large gradient
 that nothing but the pass refers to may be overwritten by the rule it feeds
 (``F.scale``), as PyTorch steals a gradient whose use count is one.
 """
@@ -88,10 +90,23 @@ def run_backward(
     pop, get, leaf_get = grads.pop, grads.get, at_leaves.get
     if create_graph:  # the rules must record their own graph, even inside no_grad
         mode, _mode.enabled = _mode.enabled, True
+    carry = carry_g = None  # an input found by the last node, with its gradient, held outside heap and dict
     try:
-        while heap:
-            node = heappop(heap)[1]
-            g = pop(node)
+        while True:
+            if carry is not None:
+                if heap and heap[0][0] < -carry._seq:  # a newer node is pending: the carried one waits
+                    grads[carry] = carry_g
+                    heappush(heap, (-carry._seq, carry))
+                    node = heappop(heap)[1]
+                    g = pop(node)
+                else:  # nothing newer is pending, so its gradient is complete: visit it now
+                    node, g = carry, carry_g
+                carry = carry_g = None
+            elif heap:
+                node = heappop(heap)[1]
+                g = pop(node)
+            else:
+                break
             if wanted is None:
                 if node._retains_grad:
                     node._receive_grad(g, delivered)
@@ -152,11 +167,15 @@ def run_backward(
                     at_leaves[p] = pg if prev is None else prev + pg
                     continue
                 prev = get(p)
-                if prev is None:
+                if prev is not None:
+                    grads[p] = prev + pg
+                elif p is carry:  # the same input twice (x * x)
+                    carry_g = carry_g + pg
+                elif carry is None:  # a chain's next node skips the heap and the dict
+                    carry, carry_g = p, pg
+                else:
                     grads[p] = pg
                     heappush(heap, (-p._seq, p))
-                else:
-                    grads[p] = prev + pg
             pgs = edges = pg = prev = None  # hold no gradient into the next node's ownership test
     finally:
         if create_graph:

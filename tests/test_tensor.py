@@ -135,6 +135,26 @@ def test_a_leaf_as_the_root_receives_the_seed_itself():
     np.testing.assert_array_equal(x.grad, [4, 5])
 
 
+def test_a_node_on_a_short_and_a_long_path_is_visited_once_with_its_whole_gradient():
+    """The pass may visit a chain's next node without the heap, but only when no newer node is
+    pending; here h's direct consumer is older than the long path through exp."""
+    x = Tensor([0.5, -1.0], requires_grad=True)
+    h = x * 3
+    short = h * 2
+    long = h.exp() * 5
+    (short + long).sum().backward()  # visiting h twice would meet its released graph
+    np.testing.assert_allclose(x.grad, 3 * (2 + 5 * np.exp(3 * x.data)))
+
+
+def test_an_input_used_twice_by_one_node_gets_both_gradients():
+    x = Tensor([0.5, -1.0], requires_grad=True)
+    h = x * 3
+    h.retain_grad()
+    (h * h).sum().backward()
+    np.testing.assert_allclose(h.grad, 2 * h.data)
+    np.testing.assert_allclose(x.grad, 18 * x.data)
+
+
 def test_a_failed_backward_changes_no_grad():
     """Leaves receive their gradients only once the whole pass has succeeded."""
     x = Tensor([1.0, 2.0], requires_grad=True)
