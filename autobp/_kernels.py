@@ -7,6 +7,8 @@ computes exactly what the eager one did. A kernel is ``kernel(xs, ctx) -> (out, 
 
 from __future__ import annotations
 
+import contextvars
+import threading
 from typing import Any
 
 import numpy as np
@@ -19,7 +21,8 @@ def sigmoid(xs: list, ctx: Any) -> tuple:
 
 def sigmoid_of(x: np.ndarray) -> np.ndarray:
     """1 / (1 + e^-x) in one buffer. For x < -709, e^-x overflows to inf and the result is
-    exactly 0, the float nearest the true value, so that overflow is silenced, not avoided."""
+    exactly 0, the float nearest the true value, so that overflow is silenced, not avoided
+    (as is e^-x underflowing to 0 for x > 745, where the result is exactly 1)."""
     e = np.negative(x) if x.dtype.kind == "f" else np.negative(x, dtype=np.float64)
     if type(e) is not np.ndarray:  # a 0-d input gives a numpy scalar: make it a buffer
         e = np.array(e)
@@ -32,13 +35,30 @@ def sigmoid_into(x: np.ndarray, out: np.ndarray) -> np.ndarray:
     return _logistic_of_negated(out)
 
 
-@np.errstate(over="ignore")  # as a decorator it costs less than half a ``with`` block per call
 def _logistic_of_negated(e: np.ndarray) -> np.ndarray:
     """Turn a buffer holding -x into 1 / (1 + e^-x), in place."""
-    np.exp(e, out=e)
+    _exp_quietly(e)
     e += 1
     np.reciprocal(e, out=e)
     return e
+
+
+class _Quiet(threading.local):
+    """Per thread (a context is entered by one thread at a time), a context in which numpy reports
+    no overflow or underflow. numpy (>= 2) keeps its error settings in a context variable, so
+    entering this costs a small fraction of np.errstate, which builds its settings on every call."""
+
+    def __init__(self) -> None:
+        with np.errstate(over="ignore", under="ignore"):
+            self.context = contextvars.copy_context()
+
+
+_quiet = _Quiet()
+
+
+def _exp_quietly(e: np.ndarray) -> None:
+    """e to the power of each element of ``e``, in place, reporting no overflow or underflow."""
+    _quiet.context.run(np.exp, e, e)
 
 
 def clip(xs: list, ctx: tuple) -> tuple:

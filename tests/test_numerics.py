@@ -49,6 +49,33 @@ def test_sigmoid_at_extremes_is_exact_and_silent(dtype):
     assert (v.data, w.data) == (0.0, 1.0)
 
 
+def test_the_sigmoid_is_silent_in_threads_at_once_and_leaves_numpys_settings_alone():
+    """Its exp reports no overflow or underflow whatever the caller set, in several threads at the
+    same time (numpy drops the GIL inside exp on large arrays), and the caller's settings hold after."""
+    import threading
+
+    x = np.tile(EXTREMES, 20_000)
+    want = np.tile([0.0, 1 / (1 + np.exp(30.0)), 0.5, 1 / (1 + np.exp(-30.0)), 1.0], 20_000)
+    failures = []
+
+    def run():
+        try:
+            with np.errstate(all="raise"):
+                for _ in range(20):
+                    np.testing.assert_allclose(Tensor(x).sigmoid().data, want, rtol=1e-15)
+                with pytest.raises(FloatingPointError):
+                    np.exp(np.array(1000.0))
+        except Exception as e:  # collected: an exception in a thread would not fail the test
+            failures.append(e)
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not failures, failures
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_softmax_and_log_softmax_at_extremes(dtype):
     x = Tensor(
