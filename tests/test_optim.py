@@ -58,10 +58,11 @@ def test_sgd_weight_decay_nesterov_and_paper_decay_formulas():
 @pytest.mark.parametrize("order", ["C", "F"])
 @pytest.mark.parametrize("nesterov", [False, True])
 def test_sgd_on_parameters_larger_than_its_scratch_block_is_the_formula_bit_for_bit(dtype, order, nesterov):
-    # 300 x 700 elements: more than one 512 KiB block in either dtype, so the update runs block by block
-    # (C order) or whole with fresh scratch (F order, where flattening would copy)
+    # 1100 x 1000 elements: over the 4 MiB above which SGD updates a parameter in 512 KiB blocks, in
+    # either dtype, so the update runs block by block (C order) or whole with fresh scratch (F order,
+    # where flattening would copy)
     rng = np.random.default_rng(5)
-    w = np.asarray(rng.standard_normal((300, 700)), dtype=dtype, order=order)
+    w = np.asarray(rng.standard_normal((1100, 1000)), dtype=dtype, order=order)
     lr, mu, decay = 0.1, 0.9, 0.002
     p = nn.Parameter(w.copy(order="K"))
     assert p._data.flags.f_contiguous == (order == "F")
@@ -79,7 +80,7 @@ def test_sgd_on_parameters_larger_than_its_scratch_block_is_the_formula_bit_for_
         np.testing.assert_array_equal(opt.state[p]["delta"], d)
 
 
-@pytest.mark.parametrize("shape", [(10, 10), (300, 700)])  # one block, and several
+@pytest.mark.parametrize("shape", [(10, 10), (1100, 1000)])  # whole, and block by block
 def test_sgd_rounds_lr_times_a_wider_grad_to_the_parameters_dtype_at_any_size(shape):
     rng = np.random.default_rng(6)
     w = rng.standard_normal(shape).astype(np.float32)
