@@ -198,6 +198,18 @@ def test_a_schedule_setting_a_bad_value_is_refused_at_step(make, key, bad):
     np.testing.assert_array_equal(p.data, np.ones(2))
 
 
+@pytest.mark.parametrize("cls", [optim.SGD, optim.Adam])
+def test_a_grad_set_by_hand_is_taken_as_an_array_of_the_parameters_shape(cls):
+    p = nn.Parameter(np.ones(2))
+    opt = cls([p], lr=0.5)
+    p.grad = [1.0, -1.0]  # a list: taken as an array
+    opt.step()
+    assert p.data[0] < 1 < p.data[1]
+    p.grad = np.ones(3)
+    with pytest.raises(ValueError, match=r"grad shape \(3,\) != param \(2,\)"):
+        opt.step()
+
+
 def test_bad_optimizer_arguments_fail_clearly():
     p = nn.Parameter(np.ones(2))
     with pytest.raises(ValueError, match="empty"):
