@@ -99,7 +99,7 @@ def _lift(x: Any, like: Tensor, op: str) -> Tensor:
     """The other operand of a binary op, as a constant Tensor of a matching dtype."""
     if isinstance(x, Tensor):
         return x
-    if type(x) is float:  # the usual constant (0.5 * loss, 1 - p): the checks below, decided
+    if type(x) is float:  # the usual constant (0.5 * loss, 1 - p), without the general checks below
         dtype = like._data.dtype
         return Tensor._const(np.asarray(x, dtype=dtype if dtype.kind == "f" else None))
     if isinstance(x, (bool, int, float, np.number, np.bool_)) and not isinstance(x, np.complexfloating):
@@ -490,7 +490,7 @@ class Tensor:
         return Tensor._make(np.tanh(self._data), (self,), "tanh")
 
     def sigmoid(self) -> Tensor:
-        # 1 / (1 + e^-x) as exp(-log(1 + e^-x)): logaddexp never overflows, for any sign of x
+        # 1 / (1 + e^-x), exact at both ends; see _kernels.sigmoid_of
         return Tensor._make(_kernels.sigmoid_of(self._data), (self,), "sigmoid")
 
     def relu(self) -> Tensor:
@@ -659,7 +659,6 @@ def _count(shape: tuple, axes: tuple) -> int:
 
 
 @functools.lru_cache(maxsize=64)
-@functools.cache
 def _full_reduction(ndim: int) -> tuple:
     """The ctx of a reduction over every axis of an ``ndim``-d tensor, without keepdims."""
     return (tuple(range(ndim)), (1,) * ndim, None)
