@@ -83,6 +83,13 @@ def test_kinked_unary_away_from_kink(a, op):
     check_gradients(lambda x: getattr(x, op)(), a)
 
 
+def test_relu_passes_the_gradient_only_where_its_input_is_positive():
+    """Subgradient 0 at the kink, for -0.0 and 0.0 alike, and for inputs below it."""
+    x = autobp.tensor([-2.0, -0.0, 0.0, 1e-300, 3.0], requires_grad=True)
+    (x.relu() * autobp.tensor([1.0, 2.0, 3.0, 4.0, 5.0])).sum().backward()
+    np.testing.assert_array_equal(x.grad, [0.0, 0.0, 0.0, 4.0, 5.0])
+
+
 @case("clip")
 @given(arrays(), st.floats(-2, 0), st.floats(0, 2))
 def test_clip(a, lo, hi):
