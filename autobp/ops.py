@@ -125,9 +125,11 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
         raise ValueError(
             f"linear: bias of shape {bias.shape} must be ({weight.shape[0]},) for weight {weight.shape}"
         )
-    parents = (x, weight) if bias is None else (x, weight, bias)
-    out, _ = _kernels.linear([p._data for p in parents], None)
-    return Tensor._make(out, parents, "linear")
+    if bias is None:
+        parents, arrays = (x, weight), (x._data, weight._data)
+    else:
+        parents, arrays = (x, weight, bias), (x._data, weight._data, bias._data)
+    return Tensor._make(_kernels.linear(arrays, None)[0], parents, "linear")
 
 
 def nll(log_probs: Tensor, index: tuple, divisor: int) -> Tensor:

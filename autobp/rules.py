@@ -162,7 +162,9 @@ def _linear(F, g, out, xs, ctx, need):
     x, W = xs[0], xs[1]
     gx = g @ W if need[0] else None
     gW = None
-    if need[1]:  # summed over every leading axis of x: (N, out).T @ (N, in)
+    if need[1] and g.ndim == 2:  # (N, out).T @ (N, in)
+        gW = g.T @ x
+    elif need[1]:  # summed over every leading axis of x
         gW = g.reshape(-1, g.shape[-1]).T @ x.reshape(-1, x.shape[-1])
     if len(xs) == 2:
         return gx, gW
