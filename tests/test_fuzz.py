@@ -273,6 +273,8 @@ def test_random_programs_match_numpy_and_central_differences(program):
     expected = numerical_gradients(scalar, xs)
     # central differences lose about 1e-16 * |f| / eps = 1e-10 |f| to rounding: scale atol with |f|
     size = sum(float(np.abs(t.data * w).sum()) for t, w in zip(outs, weights))
+    if not np.isfinite(size):  # an output overflowed (checked against numpy above): central
+        return  # differences are inf - inf = nan there, so there is no oracle for the gradient
     for i, (x, n) in enumerate(zip(inputs, expected)):
         got = np.zeros_like(n) if x.grad is None else x.grad
         assert got.shape == x.shape
