@@ -233,17 +233,8 @@ class SGD(Optimizer):
         if not (lr >= 0 and mu >= 0 and wd >= 0 and decay >= 0):  # the checks, on the values read
             self._check_group(group)
         nesterov = group["nesterov"]
-        states = self.state
-        for p in group["params"]:  # one pass, no per-step lists: tiny nets spend their time here
-            grad = p.grad
-            if grad is None:
-                continue
+        for p, grad, state in self._with_grads(group):
             w = p._data  # the array itself; the write is recorded with bump() below
-            if type(grad) is not np.ndarray or grad.shape != w.shape:
-                grad = self._grad_array(p, grad)
-            state = states.get(p)
-            if state is None:
-                state = states[p] = {}
             if wd:
                 grad = grad + wd * w
             delta = None

@@ -99,10 +99,9 @@ def _lift(x: Any, like: Tensor, op: str) -> Tensor:
     """The other operand of a binary op, as a constant Tensor of a matching dtype."""
     if isinstance(x, Tensor):
         return x
-    if type(x) is float:  # the usual constant (0.5 * loss, 1 - p), without the general checks below
-        dtype = like._data.dtype
-        return Tensor._const(np.asarray(x, dtype=dtype if dtype.kind == "f" else None))
-    if isinstance(x, (bool, int, float, np.number, np.bool_)) and not isinstance(x, np.complexfloating):
+    if type(x) is float or (  # a float first: the usual constant (0.5 * loss), decided in one test
+        isinstance(x, (bool, int, float, np.number, np.bool_)) and not isinstance(x, np.complexfloating)
+    ):
         kind = like._data.dtype.kind
         return Tensor._const(np.asarray(x, dtype=like._data.dtype if kind == "f" else None))
     if isinstance(x, np.ndarray):
