@@ -147,6 +147,14 @@ def nll(xs: list, ctx: tuple) -> tuple:
     return -(xs[0][index].sum()) / divisor, ctx
 
 
+def cross_entropy(xs: list, ctx: tuple) -> tuple:
+    """The log-softmax (last axis) and nll kernels in one node, ctx = (index, divisor, ...); the
+    rule's ctx adds softmax(x) = exp(log_softmax(x)), so its gradient equals the two nodes' bit for bit."""
+    index, divisor = ctx[0], ctx[1]
+    logp = log_softmax(xs, -1)[0]
+    return nll([logp], (index, divisor))[0], (index, divisor, np.exp(logp))
+
+
 KERNELS = {
     "sigmoid": sigmoid,
     "clip": clip,
@@ -157,6 +165,7 @@ KERNELS = {
     "log_softmax": log_softmax,
     "maximum": maximum,
     "nll": nll,
+    "cross_entropy": cross_entropy,
     "linear": linear,
     "mean": mean,
 }

@@ -139,6 +139,13 @@ def nll(log_probs: Tensor, index: tuple, divisor: int) -> Tensor:
     return Tensor._make(out, (log_probs,), "nll", ctx)
 
 
+def cross_entropy(logits: Tensor, index: tuple, divisor: int) -> Tensor:
+    """-sum(log_softmax(logits, -1)[index]) / divisor as one node (``nn.functional.cross_entropy``);
+    ``index`` must pick one class in each row, as ``(arange(N), targets)`` or ``(target,)`` does."""
+    out, ctx = _kernels.cross_entropy([logits._data], (index, divisor))
+    return Tensor._make(out, (logits,), "cross_entropy", ctx)
+
+
 # function forms, so code reads like numpy: autobp.exp(x), autobp.sum(x, axis=0)
 def exp(x: Any) -> Tensor:
     return _tensor(x).exp()
@@ -197,6 +204,10 @@ class GraphOps:
     where = staticmethod(where)
     scatter_add = staticmethod(scatter_add)
     scale = staticmethod(operator.mul)
+
+    @staticmethod
+    def saved(value: np.ndarray, rebuild: Any) -> Tensor:
+        return rebuild()  # recorded from the inputs, so the rule's own derivative exists
 
     @staticmethod
     def sign(x: Tensor) -> Tensor:

@@ -9,6 +9,8 @@ rule then records its own graph, so one rule serves every derivative order.
 Gradients may have the broadcast shape; the engine reduces them (unbroadcast).
 ``F.scale(g, f)`` is ``g * f`` for an ``f`` of g's shape; when the engine holds the
 only reference to ``g`` it may write the product into g's buffer instead of a new one.
+``F.saved(a, rebuild)`` is an array ``a`` the forward saved in ``ctx``; under ``create_graph``
+it is ``rebuild()``, recorded from the inputs, so the rule stays differentiable.
 """
 
 from __future__ import annotations
@@ -213,6 +215,13 @@ def _log_softmax(F, g, out, xs, ctx, need):
 @rule("nll")  # ctx = (index, divisor): out = -sum(x[index]) / divisor
 def _nll(F, g, out, xs, ctx, need):
     return (F.scatter_add(-g / ctx[1], ctx[0], xs[0].shape),)
+
+
+@rule("cross_entropy")  # ctx = (index, divisor, softmax(x)): out = -sum(log_softmax(x)[index]) / divisor
+def _cross_entropy(F, g, out, xs, ctx, need):
+    index, divisor, p = ctx  # index picks one class per row: the gradient is (p - onehot) * g / divisor
+    s = g / divisor
+    return (F.saved(p, lambda: xs[0].softmax(axis=-1)) * s - F.scatter_add(s, index, p.shape),)
 
 
 # --- shape -----------------------------------------------------------------

@@ -63,6 +63,11 @@ class _NumpyOps:
     def scatter_add(g: np.ndarray, index: Any, shape: tuple) -> np.ndarray:
         return _scatter_add(g, index, shape)
 
+    @staticmethod
+    def saved(value: np.ndarray, rebuild: Any) -> np.ndarray:
+        """An array the forward saved for the rule; a recording backward rebuilds it from the graph."""
+        return value
+
 
 class _NumpyOpsOwningG(_NumpyOps):
     """``F`` for a rule whose incoming gradient only the engine references: scale writes into it."""

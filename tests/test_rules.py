@@ -267,6 +267,33 @@ def test_nll(n, classes, reduction, batched, data):
     assert autobp.nn.functional.nll_loss(x, t, reduction).item() == unfused.item()
 
 
+@case("cross_entropy")
+@given(
+    st.integers(1, 5),
+    st.integers(1, 4),
+    st.sampled_from(["mean", "sum"]),
+    st.booleans(),
+    st.sampled_from([np.float64, np.float32]),
+    st.data(),
+)
+def test_cross_entropy(n, classes, reduction, batched, dtype, data):
+    shape = (n, classes) if batched else (classes,)
+    logits = data.draw(arrays(shape))
+    t = np.array(data.draw(st.lists(st.integers(0, classes - 1), min_size=n, max_size=n)))
+    t = t if batched else t[0]
+    check_gradients(lambda x: autobp.nn.functional.cross_entropy(x, t, reduction), logits)
+    # the fused node equals log_softmax + nll, value and gradient bit for bit, in either float type
+    fused, unfused = (Tensor(logits.astype(dtype), requires_grad=True) for _ in range(2))
+    loss = autobp.nn.functional.cross_entropy(fused, t, reduction)
+    assert loss._op == "cross_entropy"
+    other = autobp.nn.functional.nll_loss(unfused.log_softmax(axis=-1), t, reduction)
+    assert loss.item() == other.item() and loss.dtype == other.dtype == dtype
+    loss.backward()
+    other.backward()
+    assert fused.grad.dtype == dtype
+    np.testing.assert_array_equal(fused.grad, unfused.grad)
+
+
 def test_a_distinct_index_scatters_by_assignment_with_the_same_result():
     from autobp.tensor import DistinctIndex, _scatter_add
 

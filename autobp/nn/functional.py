@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from ..ops import cross_entropy as ops_cross_entropy
 from ..ops import linear as ops_linear
 from ..ops import nll, stack
 from ..tensor import DistinctIndex, Tensor
@@ -137,18 +138,20 @@ def nll_loss(log_probs: Any, target: Any, reduction: str = "mean") -> Tensor:
     x = _as_tensor(log_probs)
     t = target.data if isinstance(target, Tensor) else np.asarray(target)
     _check_classes(x, t, "nll_loss")
-    return _nll(x, t, reduction, "nll_loss")
+    index, divisor = _picks(x, t, reduction, "nll_loss")
+    return -x[index] if divisor is None else nll(x, index, divisor)
 
 
-def _nll(x: Tensor, t: np.ndarray, reduction: str, who: str) -> Tensor:
+def _picks(x: Tensor, t: np.ndarray, reduction: str, who: str) -> tuple[tuple, int | None]:
+    """The index of each row's target class and what their sum is divided by (None: no reduction)."""
     index = DistinctIndex((np.arange(t.shape[0]), t)) if x.ndim == 2 else (int(t),)  # one pick per row
     if reduction == "none":
-        return -x[index]
+        return index, None
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{who}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
     if reduction == "mean" and t.size == 0:
         raise ValueError(f"{who}: the mean over an empty batch is undefined")
-    return nll(x, index, t.size if reduction == "mean" else 1)
+    return index, t.size if reduction == "mean" else 1
 
 
 def _check_classes(x: Tensor, t: np.ndarray, who: str) -> None:
@@ -182,7 +185,10 @@ def cross_entropy(input: Any, target: Any, reduction: str = "mean") -> Tensor:
         logp = x.log_softmax(axis=-1)
         return _reduce(-(logp * t.astype(x.dtype)).sum(axis=-1), reduction, "cross_entropy")
     _check_classes(x, t, "cross_entropy")  # before the log-softmax: bad targets cost no work
-    return _nll(x.log_softmax(axis=-1), t, reduction, "cross_entropy")
+    index, divisor = _picks(x, t, reduction, "cross_entropy")
+    if divisor is None:
+        return -x.log_softmax(axis=-1)[index]
+    return ops_cross_entropy(x, index, divisor)  # one node: its gradient is (softmax - onehot) / divisor
 
 
 __all__ = [
