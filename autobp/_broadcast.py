@@ -1,4 +1,4 @@
-"""Undo numpy broadcasting on gradients, and normalise reduction axes."""
+"""Undo numpy broadcasting on gradients, and normalise reduction axes (and the ctx reductions keep)."""
 
 from __future__ import annotations
 
@@ -58,3 +58,35 @@ def normalize_axes(axis: Any, ndim: int, op: str, shape: tuple) -> tuple:
             raise ValueError(f"{op}: axis {a} is repeated in {axis!r}")
         out.append(a)
     return tuple(sorted(out))
+
+
+def one_axis(axis: Any, ndim: int, op: str, shape: tuple) -> tuple:
+    """A single normalised, non-empty axis (as a 1-tuple) for ops that normalise along one axis."""
+    axes = normalize_axes(axis, ndim, op, shape)
+    if len(axes) != 1:
+        raise ValueError(f"{op}: needs a single axis, got axis={axis!r} for a tensor of shape {shape}")
+    if shape[axes[0]] == 0:
+        raise ValueError(f"{op}: axis {axes[0]} of shape {shape} is empty: nothing to normalise over")
+    return axes
+
+
+def count(shape: tuple, axes: tuple) -> int:
+    """Number of elements a reduction over ``axes`` of ``shape`` combines."""
+    n = 1
+    for a in axes:
+        n *= shape[a]
+    return n
+
+
+@lru_cache(maxsize=64)
+def full_reduction(ndim: int) -> tuple:
+    """The ctx of a reduction over every axis of an ``ndim``-d tensor, without keepdims."""
+    return (tuple(range(ndim)), (1,) * ndim, None)
+
+
+def reduction_ctx(axes: tuple, keepdims: bool, shape: tuple, extra: Any = None) -> tuple:
+    """A reduction's ctx: its axes, the kept shape (None with keepdims) and op-specific data."""
+    if not isinstance(keepdims, (bool, np.bool_)):
+        raise TypeError(f"keepdims must be True or False, got {keepdims!r}")
+    kept = None if keepdims else tuple(1 if i in axes else n for i, n in enumerate(shape))
+    return (axes, kept, extra)

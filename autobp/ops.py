@@ -11,7 +11,8 @@ import numpy as np
 
 from . import _kernels
 from ._broadcast import normalize_axes
-from .tensor import Tensor, _as_array, _lift, _scatter_add
+from ._numpy_ops import scatter_add as _scatter_add
+from .tensor import Tensor, _as_array, _lift
 
 
 def _tensor(x: Any) -> Tensor:

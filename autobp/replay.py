@@ -18,8 +18,9 @@ import numpy as np
 from ._broadcast import unbroadcast
 from ._graph import hooks
 from ._kernels import KERNELS, sigmoid_into
+from ._numpy_ops import NumpyOps, scatter_add
 from .rules import RULES
-from .tensor import Tensor, _NumpyOps, _scatter_add
+from .tensor import Tensor
 
 # ops whose forward is one numpy call on the inputs (and whose ctx never changes)
 PLAIN: dict[str, Callable] = {
@@ -46,7 +47,7 @@ FORWARD: dict[str, Callable] = {
     "broadcast_to": lambda xs, ctx, like: (np.broadcast_to(xs[0], like.shape), ctx),
     "astype": lambda xs, ctx, like: (xs[0].astype(like.dtype), ctx),
     "getitem": lambda xs, ctx, like: (xs[0][ctx], ctx),
-    "scatter_add": lambda xs, ctx, like: (_scatter_add(xs[0], ctx[0], ctx[1]), ctx),
+    "scatter_add": lambda xs, ctx, like: (scatter_add(xs[0], ctx[0], ctx[1]), ctx),
     "concatenate": lambda xs, ctx, like: (np.concatenate(xs, axis=ctx[0]), ctx),
     "stack": lambda xs, ctx, like: (np.stack(xs, axis=ctx), ctx),
     "where": lambda xs, ctx, like: (np.where(ctx, xs[0], xs[1]), ctx),
@@ -188,7 +189,7 @@ class _Program:
             g = grads[k]
             if g is None:
                 continue
-            pgs = rule(_NumpyOps, g, vals[k], _gather(vals, ps), ctxs[k], need)
+            pgs = rule(NumpyOps, g, vals[k], _gather(vals, ps), ctxs[k], need)
             for p, pg, n in zip(ps, pgs, need):
                 if pg is None or not n:
                     continue

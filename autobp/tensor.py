@@ -7,17 +7,17 @@ Ops build a graph only when grad mode is on and some input requires grad.
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import numpy as np
 
 from . import _kernels
-from ._broadcast import normalize_axes
+from ._broadcast import count, full_reduction, normalize_axes, one_axis, reduction_ctx
 from ._engine import run_backward
 from ._graph import _mode, next_seq
 from ._graph import hooks as _hooks
 from ._inplace import TrackedArray, bump
+from ._numpy_ops import NumpyOps, NumpyOpsOwningG
 
 _FLOAT_KINDS = "f"
 _new = object.__new__  # makes a Tensor without running __init__ (op results set their slots directly)
@@ -40,64 +40,6 @@ def _as_array(data: Any, dtype: Any = None) -> np.ndarray:
     if dtype is None and arr.dtype.kind not in _FLOAT_KINDS:
         arr = arr.astype(np.float64)
     return arr
-
-
-class _NumpyOps:
-    """The ``F`` namespace the rules see in a plain (non-recording) backward."""
-
-    exp = staticmethod(np.exp)
-    log = staticmethod(np.log)
-    scale = staticmethod(np.multiply)
-    sign = staticmethod(np.sign)
-    where = staticmethod(np.where)
-    expand_dims = staticmethod(np.expand_dims)
-    transpose = staticmethod(np.transpose)
-
-    @staticmethod
-    def broadcast_to(g: np.ndarray, shape: tuple) -> np.ndarray:
-        out = np.empty(shape, dtype=g.dtype)  # a fresh writable array, cheaper than np.broadcast_to
-        out[...] = g
-        return out
-
-    @staticmethod
-    def scatter_add(g: np.ndarray, index: Any, shape: tuple) -> np.ndarray:
-        return _scatter_add(g, index, shape)
-
-    @staticmethod
-    def saved(value: np.ndarray, rebuild: Any) -> np.ndarray:
-        """An array the forward saved for the rule; a recording backward rebuilds it from the graph."""
-        return value
-
-
-class _NumpyOpsOwningG(_NumpyOps):
-    """``F`` for a rule whose incoming gradient only the engine references: scale writes into it."""
-
-    @staticmethod
-    def scale(g: np.ndarray, f: Any) -> np.ndarray:
-        # in place only where g * f has g's shape and dtype, so the result is the same array of numbers
-        if type(f) is np.ndarray and f.shape == g.shape and (f.dtype == g.dtype or f.dtype.kind == "b"):
-            return np.multiply(g, f, out=g)
-        return g * f
-
-
-def _is_basic_index(index: tuple) -> bool:
-    """True when ``index`` has no integer/boolean arrays, so no element repeats."""
-    return all(i is None or i is Ellipsis or isinstance(i, (int, np.integer, slice)) for i in index)
-
-
-class DistinctIndex(tuple):
-    """An index that never selects an element twice, such as (arange(n), targets): scattering
-    into it can assign instead of accumulate (numpy's ``add.at`` is several times slower)."""
-
-
-def _scatter_add(g: np.ndarray, index: tuple, shape: tuple) -> np.ndarray:
-    """zeros(shape) with ``g`` added at ``index``; repeated indices accumulate."""
-    out = np.zeros(shape, dtype=g.dtype)
-    if type(index) is DistinctIndex or _is_basic_index(index):
-        out[index] = g
-    else:
-        np.add.at(out, index, g)
-    return out
 
 
 def _lift(x: Any, like: Tensor, op: str) -> Tensor:
@@ -164,8 +106,8 @@ class Tensor:
     __hash__ = object.__hash__  # identity: == builds a comparison tensor
     __array_ufunc__ = None  # numpy defers to our reflected operators
     _keeps_graph = False
-    _raw_ops = _NumpyOps
-    _owning_ops = _NumpyOpsOwningG
+    _raw_ops = NumpyOps
+    _owning_ops = NumpyOpsOwningG
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         arr = _as_array(data, dtype)
@@ -522,16 +464,18 @@ class Tensor:
     def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         if axis is None and keepdims is False:  # the usual loss reduction, without axis bookkeeping
             data = self._data  # np.add.reduce is what ndarray.sum() calls, less its Python wrapper
-            return Tensor._make(np.add.reduce(data, None), (self,), "sum", _full_reduction(data.ndim))
+            return Tensor._make(np.add.reduce(data, None), (self,), "sum", full_reduction(data.ndim))
         axes = normalize_axes(axis, self.ndim, "sum", self.shape)
-        ctx = _reduced(axes, keepdims, self.shape)
+        ctx = reduction_ctx(axes, keepdims, self.shape)
         return Tensor._make(self._data.sum(axis=axes, keepdims=keepdims), (self,), "sum", ctx)
 
     def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         axes = normalize_axes(axis, self.ndim, "mean", self.shape)
         if self.size == 0:
             raise ValueError(f"mean: tensor of shape {self.shape} is empty")
-        out, ctx = _kernels.mean([self._data], _reduced(axes, keepdims, self.shape, _count(self.shape, axes)))
+        out, ctx = _kernels.mean(
+            [self._data], reduction_ctx(axes, keepdims, self.shape, count(self.shape, axes))
+        )
         return Tensor._make(out, (self,), "mean", ctx)
 
     def _extreme(self, axis: Any, keepdims: bool, op: str, fn: Any) -> Tensor:
@@ -539,7 +483,7 @@ class Tensor:
         for a in axes:
             if self.shape[a] == 0:
                 raise ValueError(f"{op}: cannot reduce over empty axis {a} of shape {self.shape}")
-        out, ctx = _kernels.KERNELS[op]([self._data], _reduced(axes, keepdims, self.shape))
+        out, ctx = _kernels.KERNELS[op]([self._data], reduction_ctx(axes, keepdims, self.shape))
         return Tensor._make(out, (self,), op, ctx)
 
     def max(self, axis: Any = None, keepdims: bool = False) -> Tensor:
@@ -553,15 +497,15 @@ class Tensor:
     def logsumexp(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         """log(sum(exp(x))) computed without overflow."""
         axes = normalize_axes(axis, self.ndim, "logsumexp", self.shape)
-        out, ctx = _kernels.logsumexp([self._data], _reduced(axes, keepdims, self.shape))
+        out, ctx = _kernels.logsumexp([self._data], reduction_ctx(axes, keepdims, self.shape))
         return Tensor._make(out, (self,), "logsumexp", ctx)
 
     def softmax(self, axis: int = -1) -> Tensor:
-        (a,) = _one_axis(axis, self.ndim, "softmax", self.shape)
+        (a,) = one_axis(axis, self.ndim, "softmax", self.shape)
         return Tensor._make(_kernels.softmax([self._data], a)[0], (self,), "softmax", a)
 
     def log_softmax(self, axis: int = -1) -> Tensor:
-        (a,) = _one_axis(axis, self.ndim, "log_softmax", self.shape)
+        (a,) = one_axis(axis, self.ndim, "log_softmax", self.shape)
         return Tensor._make(_kernels.log_softmax([self._data], a)[0], (self,), "log_softmax", a)
 
     # --- shape -----------------------------------------------------------------
@@ -642,38 +586,6 @@ class Tensor:
         except (IndexError, OverflowError) as e:
             raise IndexError(f"index {_show_index(index)} on tensor of shape {self.shape}: {e}") from None
         return _view(Tensor._make(data, (self,), "getitem", index), self)
-
-
-def _one_axis(axis: Any, ndim: int, op: str, shape: tuple) -> tuple:
-    """A single normalised, non-empty axis (as a 1-tuple) for ops that normalise along one axis."""
-    axes = normalize_axes(axis, ndim, op, shape)
-    if len(axes) != 1:
-        raise ValueError(f"{op}: needs a single axis, got axis={axis!r} for a tensor of shape {shape}")
-    if shape[axes[0]] == 0:
-        raise ValueError(f"{op}: axis {axes[0]} of shape {shape} is empty: nothing to normalise over")
-    return axes
-
-
-def _count(shape: tuple, axes: tuple) -> int:
-    """Number of elements a reduction over ``axes`` of ``shape`` combines."""
-    n = 1
-    for a in axes:
-        n *= shape[a]
-    return n
-
-
-@functools.lru_cache(maxsize=64)
-def _full_reduction(ndim: int) -> tuple:
-    """The ctx of a reduction over every axis of an ``ndim``-d tensor, without keepdims."""
-    return (tuple(range(ndim)), (1,) * ndim, None)
-
-
-def _reduced(axes: tuple, keepdims: bool, shape: tuple, extra: Any = None) -> tuple:
-    """A reduction's ctx: its axes, the kept shape (None with keepdims) and op-specific data."""
-    if not isinstance(keepdims, (bool, np.bool_)):
-        raise TypeError(f"keepdims must be True or False, got {keepdims!r}")
-    kept = None if keepdims else tuple(1 if i in axes else n for i, n in enumerate(shape))
-    return (axes, kept, extra)
 
 
 def _view(out: Tensor, base: Tensor) -> Tensor:

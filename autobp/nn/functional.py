@@ -9,10 +9,11 @@ from typing import Any
 
 import numpy as np
 
+from .._numpy_ops import DistinctIndex
 from ..ops import cross_entropy as ops_cross_entropy
 from ..ops import linear as ops_linear
 from ..ops import nll, stack
-from ..tensor import DistinctIndex, Tensor
+from ..tensor import Tensor
 
 _REDUCTIONS = ("mean", "sum", "none")
 
