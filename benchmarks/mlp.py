@@ -156,6 +156,76 @@ class NumpyMlp:
         return sum(self.step() for _ in self.batches) / len(self.batches)
 
 
+class NumpyEagerMlp:
+    """numpy doing the memory work of an eager autodiff step and nothing else: every op writes a
+    fresh array, every intermediate stays alive until the backward pass is over, gradients are fresh
+    arrays, and the update takes a temporary for lr * grad. Between ``numpy`` and this row is what
+    eager semantics cost in memory traffic; between this row and ``autobp``, autobp's own work."""
+
+    def __init__(self, pb: MlpProblem) -> None:
+        self.ws = [a.copy() for a in pb.weights]
+        self.vel = [np.zeros_like(a) for a in self.ws] if pb.momentum else None
+        self.batches, self.lr, self.m, self.i = pb.batches, pb.lr, pb.momentum, 0
+        self.sigmoid = pb.act == "sigmoid"
+        self.grads: list[np.ndarray] = []
+
+    def params(self) -> list[np.ndarray]:
+        return self.ws
+
+    def _forward(self, x: np.ndarray, y: np.ndarray) -> tuple[float, list, np.ndarray]:
+        """The mean cross-entropy, every layer's (input, product, sum, activation) and softmax(z)."""
+        layers, h = [], x
+        last = len(self.ws) // 2 - 1
+        for k in range(last + 1):
+            prod = h @ self.ws[2 * k]
+            s = prod + self.ws[2 * k + 1]
+            a = None
+            if k < last:
+                a = 1.0 / (1.0 + np.exp(-s)) if self.sigmoid else np.maximum(s, 0)
+            layers.append((h, prod, s, a))
+            h = a
+        z = s - s.max(axis=1, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        loss = -logp[np.arange(len(y)), y].mean()
+        return float(loss), layers, np.exp(logp)
+
+    def forward(self) -> float:
+        x, y = self.batches[self.i]
+        return self._forward(x, y)[0]
+
+    def step(self) -> float:
+        x, y = self.batches[self.i]
+        self.i = (self.i + 1) % len(self.batches)
+        loss, layers, p = self._forward(x, y)
+        self.grads = []  # last step's gradients are dropped after the forward pass, as zero_grad does
+        n = len(y)
+        g = p * (1.0 / n)
+        g[np.arange(n), y] -= 1.0 / n
+        grads = [None] * len(self.ws)
+        for k in range(len(layers) - 1, -1, -1):
+            h, _, s, a = layers[k]
+            if a is not None:
+                g = g * (a * (1.0 - a)) if self.sigmoid else g * (a > 0)
+            grads[2 * k + 1] = g.sum(axis=0)
+            grads[2 * k] = h.T @ g
+            if k:
+                g = g @ self.ws[2 * k].T
+        del layers, h, s, a
+        self.grads = grads
+        if self.vel is None:
+            for w, gr in zip(self.ws, grads):
+                w -= gr * self.lr
+            return loss
+        for w, v, gr in zip(self.ws, self.vel, grads):
+            v *= self.m
+            v += gr
+            w -= v * self.lr
+        return loss
+
+    def epoch(self) -> float:
+        return sum(self.step() for _ in self.batches) / len(self.batches)
+
+
 # --- autobp, as a user writes it -----------------------------------------------------------------
 class _EagerMlp:
     """The net and training loop shared by the autograd libraries whose API is PyTorch's
@@ -423,7 +493,14 @@ MLP = Workload(
     "the same forward alone (graph recorded, as in the step)",
     mlp_problem,
     tiny_mlp_problem,
-    {**IMPLS, "autobp.trace": AutobpTraceMlp, "tinygrad": TinygradMlp, "tinygrad.jit": TinygradJitMlp},
+    {
+        "numpy": NumpyMlp,
+        "numpy.eager": NumpyEagerMlp,
+        **IMPLS,
+        "autobp.trace": AutobpTraceMlp,
+        "tinygrad": TinygradMlp,
+        "tinygrad.jit": TinygradJitMlp,
+    },
     phases=("step", "forward"),
     rtol=1e-5,
     min_sample_s=0.05,
