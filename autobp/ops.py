@@ -115,17 +115,13 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
     """x @ weight.T + bias as one node (nn.Linear's forward); weight is (out, in), bias (out,)."""
     x, weight = _tensor(x), _tensor(weight)
     bias = None if bias is None else _tensor(bias)
-    if weight.ndim != 2:
-        raise ValueError(f"linear: weight must be 2-D (out, in), got shape {weight.shape}")
-    if x.ndim == 0 or x.shape[-1] != weight.shape[1]:
-        raise ValueError(
-            f"linear: input of shape {x.shape} must have {weight.shape[1]} as its last dimension "
-            f"(weight {weight.shape})"
-        )
-    if bias is not None and bias.shape != (weight.shape[0],):
-        raise ValueError(
-            f"linear: bias of shape {bias.shape} must be ({weight.shape[0]},) for weight {weight.shape}"
-        )
+    ws, xs = weight._data.shape, x._data.shape  # read once: nn.Linear pays these checks per layer
+    if len(ws) != 2:
+        raise ValueError(f"linear: weight must be 2-D (out, in), got shape {ws}")
+    if not xs or xs[-1] != ws[1]:
+        raise ValueError(f"linear: input of shape {xs} must have {ws[1]} as its last dimension (weight {ws})")
+    if bias is not None and bias._data.shape != ws[:1]:
+        raise ValueError(f"linear: bias of shape {bias.shape} must be ({ws[0]},) for weight {ws}")
     if bias is None:
         parents, arrays = (x, weight), (x._data, weight._data)
     else:

@@ -149,6 +149,30 @@ def test_shared_parameter_counted_once_and_reassignment_rules():
         m.nothing  # noqa: B018
 
 
+def test_registered_names_are_plain_attributes_kept_in_step_with_the_registries(monkeypatch):
+    m = _Block()
+    extra, sub = nn.Parameter(np.ones(2)), nn.Linear(2, 2)
+    m.register_parameter("extra", extra)
+    m.add_module("sub", sub)
+
+    def no_fallback(self, name):
+        raise AssertionError(f"{name!r} needed __getattr__")
+
+    monkeypatch.setattr(nn.Module, "__getattr__", no_fallback)  # every registered name resolves without it
+    assert m.scale is dict(m.named_parameters())["scale"]
+    assert (m.encoder, m.head, m.extra, m.sub) == (m._modules["encoder"], m._modules["head"], extra, sub)
+    assert getattr(m.encoder, "0") is m.encoder[0] and m.head.weight is m.head._parameters["weight"]
+    monkeypatch.undo()
+    m.sub = nn.Parameter(np.zeros(3))  # a module's name taken by a parameter leaves the module registry
+    assert m.sub.shape == (3,) and "sub" not in m._modules and "sub" in dict(m.named_parameters())
+    m.extra = None
+    assert m.extra is None and "extra" not in dict(m.named_parameters())
+    del m.sub
+    with pytest.raises(AttributeError, match="sub"):
+        m.sub  # noqa: B018
+    assert "sub" not in dict(m.named_parameters())
+
+
 def test_module_without_super_init_fails_clearly():
     class Bad(nn.Module):
         def __init__(self):

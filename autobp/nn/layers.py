@@ -51,7 +51,8 @@ class Linear(Module):
 
     def forward(self, x: Any) -> Tensor:
         x = x if isinstance(x, Tensor) else Tensor(x, dtype=self.weight.dtype)
-        if x.ndim == 0 or x.shape[-1] != self.in_features:
+        shape = x._data.shape  # (the shape property costs a call per use; small nets pay per layer)
+        if not shape or shape[-1] != self.in_features:
             raise ValueError(
                 f"Linear(in_features={self.in_features}): input of shape {x.shape} must have "
                 f"{self.in_features} as its last dimension"
