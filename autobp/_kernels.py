@@ -38,7 +38,7 @@ def sigmoid_into(x: np.ndarray, out: np.ndarray) -> np.ndarray:
 def _logistic_of_negated(e: np.ndarray) -> np.ndarray:
     """Turn a buffer holding -x into 1 / (1 + e^-x), in place."""
     _exp_quietly(e)
-    e += 1
+    e += 1.0  # a float: numpy adds a Python int to a float array through a slower path
     np.reciprocal(e, out=e)
     return e
 
