@@ -31,6 +31,16 @@ def bump(owner: Any) -> None:
         owner = owner._source
 
 
+def bump_all(owners: list) -> None:
+    """``bump`` for several tensors written at the same moment (an optimizer step): one clock tick."""
+    seq = Clock.last_write = next_seq()
+    for owner in owners:
+        while owner is not None:
+            owner._version += 1
+            owner._written_at = seq
+            owner = owner._source
+
+
 def _plain(x: Any) -> Any:
     return x.view(np.ndarray) if isinstance(x, TrackedArray) else x
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ._graph import no_grad
-from ._inplace import bump
+from ._inplace import bump_all
 from .tensor import Tensor
 
 
@@ -233,8 +233,10 @@ class SGD(Optimizer):
         if not (lr >= 0 and mu >= 0 and wd >= 0 and decay >= 0):  # the checks, on the values read
             self._check_group(group)
         nesterov = group["nesterov"]
-        for p, grad, state in self._with_grads(group):
-            w = p._data  # the array itself; the write is recorded with bump() below
+        items = self._with_grads(group)
+        bump_all([p for p, _, _ in items])  # the in-place writes below, for the version checks
+        for p, grad, state in items:
+            w = p._data  # the array itself (its write is recorded above)
             if wd:
                 grad = grad + wd * w
             delta = None
@@ -246,11 +248,13 @@ class SGD(Optimizer):
                 s = grad * lr
                 if s.dtype != w.dtype:  # as in a block: lr * g rounded to the parameter's dtype
                     s = s.astype(w.dtype)
-                _step(w, delta, s, mu, nesterov, decay)
+                if delta is None and not decay:
+                    w -= s  # plain gradient descent, without a call per parameter
+                else:
+                    _step(w, delta, s, mu, nesterov, decay)
             else:  # block by block, through scratch that stays in cache
                 for wb, gb, db, sb in _blocks(w, grad, delta, self._block(w.dtype)):
                     _step(wb, db, np.multiply(gb, lr, out=sb), mu, nesterov, decay)
-            bump(p)
 
     def _block(self, dtype: np.dtype) -> np.ndarray:
         block = self._blocks.get(dtype)

@@ -167,6 +167,27 @@ def test_sgd_skips_params_without_grad_and_zero_grad_clears():
     assert a.grad is None
 
 
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ps: optim.SGD(ps, lr=0.1),
+        lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9, decay=0.01),
+        lambda ps: optim.Adam(ps, lr=0.1),
+    ],
+)
+@pytest.mark.parametrize("shape", [(3,), (1100, 1000)])  # the large one is updated block by block
+def test_a_step_is_an_in_place_write_that_a_graph_built_before_it_refuses(make, shape):
+    w, other = nn.Parameter(np.ones(shape)), nn.Parameter(np.ones(2))
+    loss = (w * w).sum() + (other * other).sum()  # mul's rule reads w and other
+    opt = make([w, other])
+    w.grad = np.ones(shape)  # other has no gradient: the step leaves it alone
+    before = (w._version, other._version)
+    opt.step()
+    assert (w._version, other._version) == (before[0] + 1, before[1])
+    with pytest.raises(RuntimeError, match="modified in place"):
+        loss.backward()
+
+
 def test_float32_parameters_stay_float32():
     p = nn.Parameter(np.ones(3, dtype=np.float32))
     for cls, kw in ((optim.SGD, {"lr": 0.1, "momentum": 0.9, "decay": 0.01}), (optim.AdamW, {})):
