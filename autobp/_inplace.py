@@ -25,14 +25,11 @@ class Clock:
 
 def bump(owner: Any) -> None:
     """Record one in-place write to ``owner``'s data (and to the tensor it was detached from)."""
-    while owner is not None:
-        owner._version += 1
-        owner._written_at = Clock.last_write = next_seq()
-        owner = owner._source
+    bump_all((owner,))
 
 
-def bump_all(owners: list) -> None:
-    """``bump`` for several tensors written at the same moment (an optimizer step): one clock tick."""
+def bump_all(owners: Any) -> None:
+    """Record in-place writes to several tensors made at one moment (an optimizer step): one tick."""
     seq = Clock.last_write = next_seq()
     for owner in owners:
         while owner is not None:
