@@ -175,7 +175,7 @@ def test_sgd_skips_params_without_grad_and_zero_grad_clears():
         lambda ps: optim.Adam(ps, lr=0.1),
     ],
 )
-@pytest.mark.parametrize("shape", [(3,), (1100, 1000)])  # the large one is updated block by block
+@pytest.mark.parametrize("shape", [(3,), (1100, 1000)])  # SGD updates the large one block by block
 def test_a_step_is_an_in_place_write_that_a_graph_built_before_it_refuses(make, shape):
     w, other = nn.Parameter(np.ones(shape)), nn.Parameter(np.ones(2))
     loss = (w * w).sum() + (other * other).sum()  # mul's rule reads w and other
