@@ -32,8 +32,8 @@ def rule(name: str) -> Callable[[Callable], Callable]:
     return register
 
 
-# Constants in rules are float literals: numpy takes a Python int against a float array through a
-# slower path (0.1 us more per op on small arrays), and a float keeps the array's dtype just the same.
+# Constants in the rules' arithmetic are float literals: numpy takes a Python int against a float
+# array through a slower path (0.1 us more per op on small arrays); a float keeps the dtype just the same.
 
 
 # --- arithmetic -------------------------------------------------------------
@@ -77,7 +77,7 @@ def _pow_scalar(F, g, out, xs, ctx, need):
 @rule("pow")  # x ** y with both differentiable; dy needs x > 0
 def _pow(F, g, out, xs, ctx, need):
     x, y = xs
-    gx = g * y * x ** (y - 1) if need[0] else None
+    gx = g * y * x ** (y - 1.0) if need[0] else None
     return gx, (g * out * F.log(x) if need[1] else None)
 
 
