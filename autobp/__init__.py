@@ -2,31 +2,14 @@
 
 __version__ = "0.1.0"
 
-from . import functional, graph, nn, optim, replay
+from . import functional, graph, nn, ops, optim, replay
 from ._graph import GraphReleasedError, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .anomaly import AnomalyError, detect_anomaly
 from .autograd import grad
 from .function import Function, FunctionCtx
 from .gradcheck import GradcheckError, NonDifferentiableWarning, gradcheck, gradgradcheck
-from .ops import (
-    concatenate,
-    exp,
-    log,
-    log_softmax,
-    logsumexp,
-    matmul,
-    maximum,
-    mean,
-    minimum,
-    relu,
-    sigmoid,
-    softmax,
-    sqrt,
-    stack,
-    sum,
-    tanh,
-    where,
-)
+from .ops import *  # noqa: F403  every op's function, from its declaration in autobp/ops/
+from .ops import __all__ as _ops_all
 from .replay import trace
 from .serialize import CheckpointError, load, save
 from .tensor import Tensor, tensor
@@ -34,6 +17,7 @@ from .value import Value
 from .viz import draw
 
 __all__ = [
+    "ops",
     "Value",
     "Function",
     "FunctionCtx",
@@ -54,23 +38,6 @@ __all__ = [
     "GraphReleasedError",
     "detect_anomaly",
     "AnomalyError",
-    "concatenate",
-    "stack",
-    "where",
-    "maximum",
-    "minimum",
-    "exp",
-    "log",
-    "tanh",
-    "sigmoid",
-    "relu",
-    "sqrt",
-    "sum",
-    "mean",
-    "logsumexp",
-    "softmax",
-    "log_softmax",
-    "matmul",
     "nn",
     "optim",
     "save",
@@ -79,3 +46,4 @@ __all__ = [
     "replay",
     "trace",
 ]
+__all__ += [n for n in _ops_all if n not in ("nll", "cross_entropy", "scatter_add")]

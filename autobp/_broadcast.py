@@ -10,6 +10,13 @@ import numpy as np
 _add_reduce = np.add.reduce
 
 
+class AxisError(np.exceptions.AxisError):
+    """An axis out of range: both a ValueError and an IndexError, as numpy's AxisError is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+
 @lru_cache(maxsize=4096)
 def _reduction(gshape: tuple, shape: tuple) -> tuple:
     """The axes to sum a gradient of ``gshape`` over to get ``shape``: (leading, stretched)."""
@@ -52,7 +59,7 @@ def normalize_axes(axis: Any, ndim: int, op: str, shape: tuple) -> tuple:
             raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}")
         a = a.__index__()
         if not -ndim <= a < ndim:
-            raise ValueError(f"{op}: axis {a} is out of range for a tensor of shape {shape}")
+            raise AxisError(f"{op}: axis {a} is out of range for a tensor of shape {shape}")
         a %= ndim
         if a in out:
             raise ValueError(f"{op}: axis {a} is repeated in {axis!r}")

@@ -8,16 +8,11 @@ from typing import Any
 import numpy as np
 
 
-class NumpyOps:
-    """The ``F`` namespace the rules see in a plain (non-recording) backward."""
+class _NumpyNamespace:
+    """The ``F`` namespace the rules see in a plain (non-recording) backward: the entries below,
+    else numpy's function of that name, else scipy.special's (looked up once, then cached)."""
 
-    exp = staticmethod(np.exp)
-    log = staticmethod(np.log)
     scale = staticmethod(np.multiply)
-    sign = staticmethod(np.sign)
-    where = staticmethod(np.where)
-    expand_dims = staticmethod(np.expand_dims)
-    transpose = staticmethod(np.transpose)
 
     @staticmethod
     def broadcast_to(g: np.ndarray, shape: tuple) -> np.ndarray:
@@ -34,8 +29,19 @@ class NumpyOps:
         """An array the forward saved for the rule; a recording backward rebuilds it from the graph."""
         return value
 
+    def __getattr__(self, name: str) -> Any:
+        fn = getattr(np, name, None)
+        if fn is None:
+            import scipy.special
 
-class NumpyOpsOwningG(NumpyOps):
+            fn = getattr(scipy.special, name, None)
+        if fn is None or name.startswith("_"):
+            raise AttributeError(f"the rules' namespace F has no function {name!r} (numpy has none)")
+        setattr(self, name, fn)
+        return fn
+
+
+class _NumpyNamespaceOwningG(_NumpyNamespace):
     """``F`` for a rule whose incoming gradient only the engine references: scale writes into it."""
 
     @staticmethod
@@ -44,6 +50,10 @@ class NumpyOpsOwningG(NumpyOps):
         if type(f) is np.ndarray and f.shape == g.shape and (f.dtype == g.dtype or f.dtype.kind == "b"):
             return np.multiply(g, f, out=g)
         return g * f
+
+
+NumpyOps = _NumpyNamespace()
+NumpyOpsOwningG = _NumpyNamespaceOwningG()
 
 
 def is_basic_index(index: tuple) -> bool:

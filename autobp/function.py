@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ._graph import enable_grad, no_grad
+from .rules import rule
 from .tensor import Tensor
 from .value import Value
 
@@ -275,3 +276,8 @@ def _output_array(r: Any, name: str, k: int) -> np.ndarray:
     if r.dtype.kind not in "fiub":
         raise TypeError(f"{name}.forward: output {k} has unsupported dtype {r.dtype} (real floats only)")
     return r
+
+
+@rule("function")  # ctx = the FunctionCtx of an autobp.Function, which runs the user's backward
+def _function_rule(F, g, out, xs, ctx, need):
+    return ctx._vjp(g, out, xs, need)

@@ -11,8 +11,6 @@ from typing import Any
 
 import numpy as np
 
-from . import _kernels
-from ._broadcast import count, full_reduction, normalize_axes, one_axis, reduction_ctx
 from ._engine import run_backward
 from ._graph import _mode, next_seq
 from ._graph import hooks as _hooks
@@ -63,16 +61,6 @@ def _lift(x: Any, like: Tensor, op: str) -> Tensor:
         f"Tensor {op}: unsupported operand of type {type(x).__name__}; "
         "expected a Tensor, numpy array or number"
     )
-
-
-def _binary(a: Tensor, b: Tensor, op: str, fn: Any, symbol: str) -> Tensor:
-    try:
-        data = fn(a._data, b._data)
-    except ValueError:
-        raise ValueError(
-            f"{op} ({symbol}): shapes {a.shape} and {b.shape} cannot be broadcast together"
-        ) from None
-    return Tensor._make(data, (a, b), op)
 
 
 def _check_float(arr: np.ndarray, what: str) -> None:
@@ -175,11 +163,11 @@ class Tensor:
             _hooks.on_make(t, op, parents)
         return t
 
-    @classmethod
-    def _graph_ops(cls):
-        from . import ops
+    _graph_namespace: Any = None  # the rules' F under create_graph, set by autobp.ops
 
-        return ops.GraphOps
+    @classmethod
+    def _graph_ops(cls) -> Any:
+        return cls._graph_namespace
 
     def _receive_grad(self, g: Any, delivered: set) -> None:
         """Add ``g`` into ``.grad`` (see ``_receive_grads``)."""
@@ -287,16 +275,6 @@ class Tensor:
             raise RuntimeError("retain_grad: the tensor does not require grad")
         self._retains_grad = True
 
-    def astype(self, dtype: Any) -> Tensor:
-        """A copy in ``dtype``; a non-float result is a constant (rounding has no useful gradient)."""
-        try:
-            data = self._data.astype(dtype)
-        except (TypeError, ValueError) as e:
-            raise TypeError(f"astype: {dtype!r} is not a numeric dtype ({e})") from None
-        if data.dtype.kind != "f":
-            return Tensor._const(data)
-        return Tensor._make(data, (self,), "astype")
-
     def __len__(self) -> int:
         if self.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
@@ -344,249 +322,6 @@ class Tensor:
             retain_graph = create_graph
         run_backward([self], [seed], retain_graph=retain_graph, create_graph=create_graph)
 
-    # --- arithmetic ----------------------------------------------------------
-    def __add__(self, other: Any) -> Tensor:
-        if type(other) is not Tensor:
-            other = _lift(other, self, "add")
-        return _binary(self, other, "add", np.add, "+")
-
-    def __radd__(self, other: Any) -> Tensor:
-        return _binary(_lift(other, self, "add"), self, "add", np.add, "+")
-
-    def __sub__(self, other: Any) -> Tensor:
-        if type(other) is not Tensor:
-            other = _lift(other, self, "sub")
-        return _binary(self, other, "sub", np.subtract, "-")
-
-    def __rsub__(self, other: Any) -> Tensor:
-        return _binary(_lift(other, self, "sub"), self, "sub", np.subtract, "-")
-
-    def __mul__(self, other: Any) -> Tensor:
-        if type(other) is not Tensor:
-            other = _lift(other, self, "mul")
-        return _binary(self, other, "mul", np.multiply, "*")
-
-    def __rmul__(self, other: Any) -> Tensor:
-        return _binary(_lift(other, self, "mul"), self, "mul", np.multiply, "*")
-
-    def __truediv__(self, other: Any) -> Tensor:
-        if type(other) is not Tensor:
-            other = _lift(other, self, "div")
-        return _binary(self, other, "div", np.true_divide, "/")
-
-    def __rtruediv__(self, other: Any) -> Tensor:
-        return _binary(_lift(other, self, "div"), self, "div", np.true_divide, "/")
-
-    def __neg__(self) -> Tensor:
-        return Tensor._make(-self._data, (self,), "neg")
-
-    def __pos__(self) -> Tensor:
-        return self
-
-    def __pow__(self, other: Any) -> Tensor:
-        if isinstance(other, (int, float, np.number)) and not isinstance(other, bool):
-            return Tensor._make(self._data**other, (self,), "pow_scalar", other)
-        return _binary(self, _lift(other, self, "pow"), "pow", np.power, "**")
-
-    def __rpow__(self, other: Any) -> Tensor:
-        return _binary(_lift(other, self, "pow"), self, "pow", np.power, "**")
-
-    def __matmul__(self, other: Any) -> Tensor:
-        return _matmul(self, other if type(other) is Tensor else _lift(other, self, "matmul"))
-
-    def __rmatmul__(self, other: Any) -> Tensor:
-        return _matmul(_lift(other, self, "matmul"), self)
-
-    # comparisons: boolean tensors outside the graph
-    def _compare(self, other: Any, fn: Any, symbol: str) -> Tensor:
-        b = _lift(other, self, symbol)
-        try:
-            return Tensor._const(fn(self._data, b._data))
-        except ValueError:
-            raise ValueError(
-                f"comparison {symbol}: shapes {self.shape} and {b.shape} cannot be broadcast"
-            ) from None
-
-    def __lt__(self, other: Any) -> Tensor:
-        return self._compare(other, np.less, "<")
-
-    def __le__(self, other: Any) -> Tensor:
-        return self._compare(other, np.less_equal, "<=")
-
-    def __gt__(self, other: Any) -> Tensor:
-        return self._compare(other, np.greater, ">")
-
-    def __ge__(self, other: Any) -> Tensor:
-        return self._compare(other, np.greater_equal, ">=")
-
-    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return self._compare(other, np.equal, "==")
-
-    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return self._compare(other, np.not_equal, "!=")
-
-    # --- elementwise -----------------------------------------------------------
-    def exp(self) -> Tensor:
-        return Tensor._make(np.exp(self._data), (self,), "exp")
-
-    def log(self) -> Tensor:
-        return Tensor._make(np.log(self._data), (self,), "log")
-
-    def tanh(self) -> Tensor:
-        return Tensor._make(np.tanh(self._data), (self,), "tanh")
-
-    def sigmoid(self) -> Tensor:
-        # 1 / (1 + e^-x), exact at both ends; see _kernels.sigmoid_of
-        return Tensor._make(_kernels.sigmoid_of(self._data), (self,), "sigmoid")
-
-    def relu(self) -> Tensor:
-        return Tensor._make(np.maximum(self._data, 0), (self,), "relu")
-
-    def sqrt(self) -> Tensor:
-        return Tensor._make(np.sqrt(self._data), (self,), "sqrt")
-
-    def abs(self) -> Tensor:
-        return Tensor._make(np.abs(self._data), (self,), "abs")
-
-    def __abs__(self) -> Tensor:
-        return self.abs()
-
-    def clip(self, lo: float | None = None, hi: float | None = None) -> Tensor:
-        """Limit values to [lo, hi]; the gradient passes only where the input is inside."""
-        if lo is None and hi is None:
-            raise ValueError("clip: give lo, hi or both")
-        if lo is not None and hi is not None and lo > hi:
-            raise ValueError(f"clip: lo={lo} is greater than hi={hi}")
-        out, ctx = _kernels.clip([self._data], (lo, hi, None))
-        return Tensor._make(out, (self,), "clip", ctx)
-
-    # --- reductions ------------------------------------------------------------
-    def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        if axis is None and keepdims is False:  # the usual loss reduction, without axis bookkeeping
-            data = self._data  # np.add.reduce is what ndarray.sum() calls, less its Python wrapper
-            return Tensor._make(np.add.reduce(data, None), (self,), "sum", full_reduction(data.ndim))
-        axes = normalize_axes(axis, self.ndim, "sum", self.shape)
-        ctx = reduction_ctx(axes, keepdims, self.shape)
-        return Tensor._make(self._data.sum(axis=axes, keepdims=keepdims), (self,), "sum", ctx)
-
-    def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        axes = normalize_axes(axis, self.ndim, "mean", self.shape)
-        if self.size == 0:
-            raise ValueError(f"mean: tensor of shape {self.shape} is empty")
-        out, ctx = _kernels.mean(
-            [self._data], reduction_ctx(axes, keepdims, self.shape, count(self.shape, axes))
-        )
-        return Tensor._make(out, (self,), "mean", ctx)
-
-    def _extreme(self, axis: Any, keepdims: bool, op: str, fn: Any) -> Tensor:
-        axes = normalize_axes(axis, self.ndim, op, self.shape)
-        for a in axes:
-            if self.shape[a] == 0:
-                raise ValueError(f"{op}: cannot reduce over empty axis {a} of shape {self.shape}")
-        out, ctx = _kernels.KERNELS[op]([self._data], reduction_ctx(axes, keepdims, self.shape))
-        return Tensor._make(out, (self,), op, ctx)
-
-    def max(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        """Largest element(s); tied maxima share the gradient equally."""
-        return self._extreme(axis, keepdims, "max", np.max)
-
-    def min(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        """Smallest element(s); tied minima share the gradient equally."""
-        return self._extreme(axis, keepdims, "min", np.min)
-
-    def logsumexp(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        """log(sum(exp(x))) computed without overflow."""
-        axes = normalize_axes(axis, self.ndim, "logsumexp", self.shape)
-        out, ctx = _kernels.logsumexp([self._data], reduction_ctx(axes, keepdims, self.shape))
-        return Tensor._make(out, (self,), "logsumexp", ctx)
-
-    def softmax(self, axis: int = -1) -> Tensor:
-        (a,) = one_axis(axis, self.ndim, "softmax", self.shape)
-        return Tensor._make(_kernels.softmax([self._data], a)[0], (self,), "softmax", a)
-
-    def log_softmax(self, axis: int = -1) -> Tensor:
-        (a,) = one_axis(axis, self.ndim, "log_softmax", self.shape)
-        return Tensor._make(_kernels.log_softmax([self._data], a)[0], (self,), "log_softmax", a)
-
-    # --- shape -----------------------------------------------------------------
-    def reshape(self, *shape: Any) -> Tensor:
-        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-            shape = tuple(shape[0])
-        try:
-            data = self._data.reshape(shape)
-        except (ValueError, TypeError) as e:
-            raise ValueError(
-                f"reshape: cannot reshape tensor of shape {self.shape} into {shape} ({e})"
-            ) from None
-        return _view(Tensor._make(data, (self,), "reshape"), self)
-
-    view = reshape
-
-    def flatten(self) -> Tensor:
-        return self.reshape(-1)
-
-    def transpose(self, *axes: Any) -> Tensor:
-        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
-            axes = tuple(axes[0])
-        if not axes:
-            axes = tuple(range(self.ndim))[::-1]
-        n = self.ndim
-        ok = len(axes) == n and all(isinstance(a, (int, np.integer)) and -n <= a < n for a in axes)
-        if not ok or sorted(a % self.ndim for a in axes) != list(range(self.ndim)):
-            raise ValueError(
-                f"transpose: axes {axes} are not a permutation of the axes of shape {self.shape}"
-            )
-        perm = tuple(a % self.ndim for a in axes)
-        return _view(Tensor._make(np.transpose(self._data, perm), (self,), "transpose", perm), self)
-
-    @property
-    def T(self) -> Tensor:
-        return self.transpose()
-
-    def swapaxes(self, a: int, b: int) -> Tensor:
-        perm = list(range(self.ndim))
-        a, b = (normalize_axes(i, self.ndim, "swapaxes", self.shape)[0] for i in (a, b))
-        perm[a], perm[b] = perm[b], perm[a]
-        return self.transpose(perm)
-
-    def expand_dims(self, axis: Any) -> Tensor:
-        """Insert size-1 axes (numpy's expand_dims; ``unsqueeze`` is the PyTorch name)."""
-        try:
-            shape = np.expand_dims(np.empty(self.shape, dtype=bool), axis).shape
-        except (ValueError, TypeError, OverflowError) as e:
-            raise ValueError(f"expand_dims: bad axis {axis!r} for shape {self.shape} ({e})") from None
-        return self.reshape(shape)
-
-    unsqueeze = expand_dims
-
-    def squeeze(self, axis: Any = None) -> Tensor:
-        """Remove size-1 axes (all of them, or those named by ``axis``)."""
-        if axis is None:
-            shape = tuple(n for n in self.shape if n != 1)
-        else:
-            axes = normalize_axes(axis, self.ndim, "squeeze", self.shape)
-            for a in axes:
-                if self.shape[a] != 1:
-                    raise ValueError(f"squeeze: axis {a} of shape {self.shape} is not of size 1")
-            shape = tuple(n for i, n in enumerate(self.shape) if i not in axes)
-        return self.reshape(shape)
-
-    def broadcast_to(self, shape: Any) -> Tensor:
-        shape = tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
-        try:
-            data = np.broadcast_to(self._data, shape)
-        except (ValueError, TypeError) as e:
-            raise type(e)(f"broadcast_to: cannot broadcast shape {self.shape} to {shape} ({e})") from None
-        return _view(Tensor._make(data, (self,), "broadcast_to"), self)
-
-    def __getitem__(self, index: Any) -> Tensor:
-        index = _normalize_index(index)
-        try:
-            data = self._data[index]
-        except (IndexError, OverflowError) as e:
-            raise IndexError(f"index {_show_index(index)} on tensor of shape {self.shape}: {e}") from None
-        return _view(Tensor._make(data, (self,), "getitem", index), self)
-
 
 def _view(out: Tensor, base: Tensor) -> Tensor:
     """Link a view op's result to the tensor whose memory it shares, so that in-place writes
@@ -594,44 +329,6 @@ def _view(out: Tensor, base: Tensor) -> Tensor:
     if np.may_share_memory(out._data, base._data):
         out._source = base
     return out
-
-
-def _normalize_index(index: Any) -> tuple:
-    """Index as a tuple with Tensors and lists turned into numpy arrays."""
-    if not isinstance(index, tuple):
-        index = (index,)
-    out = []
-    for i in index:
-        if isinstance(i, Tensor):
-            i = i._data
-        elif isinstance(i, list):
-            i = np.asarray(i)
-        if isinstance(i, np.ndarray) and i.dtype.kind == "f":
-            raise IndexError(f"tensor index must be integer or boolean, got dtype {i.dtype}")
-        out.append(i)
-    return tuple(out)
-
-
-def _show_index(index: tuple) -> str:
-    parts = [
-        f"array(shape={i.shape}, dtype={i.dtype})" if isinstance(i, np.ndarray) else repr(i) for i in index
-    ]
-    return "[" + ", ".join(parts) + "]"
-
-
-def _matmul(a: Tensor, b: Tensor) -> Tensor:
-    try:
-        data = np.matmul(a._data, b._data)
-    except ValueError:
-        if a.ndim == 0 or b.ndim == 0:
-            raise ValueError(
-                f"matmul: operands must be at least 1-D, got shapes {a.shape} and {b.shape}"
-            ) from None
-        ka = a.shape[-1]
-        kb = b.shape[-2] if b.ndim > 1 else b.shape[0]
-        why = f"{ka} != {kb}" if ka != kb else "batch dimensions do not broadcast"
-        raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not align ({why})") from None
-    return Tensor._make(data, (a, b), "matmul")
 
 
 def _seed(root: Tensor, gradient: Any, who: str) -> np.ndarray:

@@ -13,8 +13,8 @@ from hypothesis.extra import numpy as hnp
 import autobp
 from autobp import Tensor
 from autobp.ops import scatter_add
+from autobp.ops.indexing import normalize_index as _normalize_index
 from autobp.rules import RULES
-from autobp.tensor import _normalize_index
 from autobp.testing import arrays, axes, broadcastable_pair, kink_free, shapes, single_axis
 
 from .helpers import check_gradients

@@ -1,0 +1,48 @@
+"""Every op: one declaration each (``_decl.op``), its forward beside its rule, one module per family.
+
+Importing this package registers the families; the block below is the one place that gives
+Tensor its methods and operators, by name, from the declarations and the families' DUNDERS.
+"""
+
+from __future__ import annotations
+
+from ..tensor import Tensor
+from . import (  # each family registers its ops and rules on import
+    activations,
+    arithmetic,
+    binary,
+    creation,
+    einsum,
+    elementwise,
+    indexing,
+    joining,
+    logic,
+    math,
+    nnops,
+    norms,
+    padding,
+    products,
+    reductions,
+    scans,
+    scatter,
+    shape,
+    sorting,
+    statistics,
+)
+from ._decl import ALIASES, DECLS, FUNCTIONS, UFUNCS, OpDecl, attach, op  # noqa: F401
+from ._graph_namespace import GraphOps
+from .indexing import scatter_add
+from .nnops import cross_entropy, linear, nll
+
+FAMILIES = (activations, arithmetic, binary, creation, einsum, elementwise, indexing, joining, logic, math)
+FAMILIES += (nnops, norms, padding, products, reductions, scans, scatter, shape, sorting, statistics)
+
+__all__ = attach(Tensor, globals())  # autobp.<name> for every declared op and PyTorch alias
+for _family in FAMILIES:
+    for _name, _method in getattr(_family, "DUNDERS", {}).items():  # operators: Tensor.__add__, ...
+        setattr(Tensor, _name, _method)
+    for _name, _prop in getattr(_family, "PROPERTIES", {}).items():  # attributes: Tensor.T, ...
+        setattr(Tensor, _name, _prop)
+Tensor._graph_namespace = GraphOps
+
+__all__ += ["nll", "cross_entropy", "linear", "scatter_add"]

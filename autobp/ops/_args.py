@@ -1,0 +1,43 @@
+"""Argument handling shared by the op families: inputs as Tensors, PyTorch's ``dim``/``keepdim``
+spellings folded into numpy's ``axis``/``keepdims``, and the checks every op repeats."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor, _as_array, _lift
+
+
+def as_tensor(x: Any) -> Tensor:
+    """``x`` as a Tensor (a constant unless it is one already)."""
+    return x if isinstance(x, Tensor) else Tensor._const(_as_array(x))
+
+
+def pair(a: Any, b: Any, op: str) -> tuple[Tensor, Tensor]:
+    """Two operands as Tensors; a non-Tensor takes the dtype of the Tensor beside it."""
+    if isinstance(a, Tensor):
+        return a, _lift(b, a, op)
+    if isinstance(b, Tensor):
+        return _lift(a, b, op), b
+    return as_tensor(a), as_tensor(b)
+
+
+def axis_arg(axis: Any, dim: Any, op: str) -> Any:
+    """numpy's ``axis`` or PyTorch's ``dim`` (either, not both)."""
+    if dim is not None:
+        if axis is not None:
+            raise TypeError(f"{op}: give axis= or dim=, not both")
+        return tuple(dim) if isinstance(dim, list) else dim
+    return tuple(axis) if isinstance(axis, list) else axis
+
+
+def keep_arg(keepdims: Any, keepdim: Any) -> bool:
+    """numpy's ``keepdims`` or PyTorch's ``keepdim``."""
+    return bool(keepdim) if keepdim is not None else keepdims
+
+
+def broadcast_error(op: str, *tensors: Any) -> ValueError:
+    shapes = " and ".join(str(np.shape(t._data if isinstance(t, Tensor) else t)) for t in tensors)
+    return ValueError(f"{op}: shapes {shapes} cannot be broadcast together")

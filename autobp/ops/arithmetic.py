@@ -1,0 +1,190 @@
+"""Arithmetic: + - * / ** and negation, the operators' functions (numpy's names), and their rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..rules import rule
+from ..tensor import Tensor, _lift
+from ._args import pair
+from ._decl import op
+
+
+def _binary(a: Tensor, b: Tensor, op: str, fn: Any, symbol: str) -> Tensor:
+    try:
+        data = fn(a._data, b._data)
+    except ValueError:
+        raise ValueError(
+            f"{op} ({symbol}): shapes {a.shape} and {b.shape} cannot be broadcast together"
+        ) from None
+    return Tensor._make(data, (a, b), op)
+
+
+# --- the operators: Tensor.__add__ and friends (attached in ops/__init__.py) ---------------
+def _add(self: Tensor, other: Any) -> Tensor:
+    if type(other) is not Tensor:
+        other = _lift(other, self, "add")
+    return _binary(self, other, "add", np.add, "+")
+
+
+def _radd(self: Tensor, other: Any) -> Tensor:
+    return _binary(_lift(other, self, "add"), self, "add", np.add, "+")
+
+
+def _sub(self: Tensor, other: Any) -> Tensor:
+    if type(other) is not Tensor:
+        other = _lift(other, self, "sub")
+    return _binary(self, other, "sub", np.subtract, "-")
+
+
+def _rsub(self: Tensor, other: Any) -> Tensor:
+    return _binary(_lift(other, self, "sub"), self, "sub", np.subtract, "-")
+
+
+def _mul(self: Tensor, other: Any) -> Tensor:
+    if type(other) is not Tensor:
+        other = _lift(other, self, "mul")
+    return _binary(self, other, "mul", np.multiply, "*")
+
+
+def _rmul(self: Tensor, other: Any) -> Tensor:
+    return _binary(_lift(other, self, "mul"), self, "mul", np.multiply, "*")
+
+
+def _truediv(self: Tensor, other: Any) -> Tensor:
+    if type(other) is not Tensor:
+        other = _lift(other, self, "div")
+    return _binary(self, other, "div", np.true_divide, "/")
+
+
+def _rtruediv(self: Tensor, other: Any) -> Tensor:
+    return _binary(_lift(other, self, "div"), self, "div", np.true_divide, "/")
+
+
+def _neg(self: Tensor) -> Tensor:
+    return Tensor._make(-self._data, (self,), "neg")
+
+
+def _pos(self: Tensor) -> Tensor:
+    return self
+
+
+def _pow(self: Tensor, other: Any) -> Tensor:
+    if isinstance(other, (int, float, np.number)) and not isinstance(other, bool):
+        return Tensor._make(self._data**other, (self,), "pow_scalar", other)
+    return _binary(self, _lift(other, self, "pow"), "pow", np.power, "**")
+
+
+def _rpow(self: Tensor, other: Any) -> Tensor:
+    return _binary(_lift(other, self, "pow"), self, "pow", np.power, "**")
+
+
+DUNDERS = {
+    "__add__": _add,
+    "__radd__": _radd,
+    "__sub__": _sub,
+    "__rsub__": _rsub,
+    "__mul__": _mul,
+    "__rmul__": _rmul,
+    "__truediv__": _truediv,
+    "__rtruediv__": _rtruediv,
+    "__neg__": _neg,
+    "__pos__": _pos,
+    "__pow__": _pow,
+    "__rpow__": _rpow,
+}
+
+
+# --- the functions -----------------------------------------------------------------------
+@op(family="arithmetic", method=False, torch=("add",))
+def add(a: Any, b: Any) -> Tensor:
+    """a + b, elementwise with broadcasting."""
+    return _add(*pair(a, b, "add"))
+
+
+@op(family="arithmetic", method=False, rules=("sub",), torch=("sub",))
+def subtract(a: Any, b: Any) -> Tensor:
+    """a - b, elementwise with broadcasting."""
+    return _sub(*pair(a, b, "sub"))
+
+
+@op(family="arithmetic", method=False, rules=("mul",), torch=("mul",))
+def multiply(a: Any, b: Any) -> Tensor:
+    """a * b, elementwise with broadcasting."""
+    return _mul(*pair(a, b, "mul"))
+
+
+@op(family="arithmetic", method=False, rules=("div",), numpy=(np.true_divide,), torch=("div", "true_divide"))
+def divide(a: Any, b: Any) -> Tensor:
+    """a / b, elementwise with broadcasting (true division)."""
+    return _truediv(*pair(a, b, "div"))
+
+
+@op(family="arithmetic", method=False, rules=("neg",))
+def negative(x: Any) -> Tensor:
+    """-x, elementwise."""
+    return _neg(pair(x, 0.0, "neg")[0])
+
+
+@op(family="arithmetic", method=False, rules=("pow", "pow_scalar"), torch=("pow",))
+def power(a: Any, b: Any) -> Tensor:
+    """a ** b, elementwise with broadcasting; a constant exponent records one input."""
+    if isinstance(a, Tensor):
+        return _pow(a, b)
+    a, b = pair(a, b, "pow")
+    return _binary(a, b, "pow", np.power, "**")
+
+
+@op(family="arithmetic", method=False, rules=(), numpy=None)
+def positive(x: Any) -> Tensor:
+    """+x: the Tensor itself."""
+    return pair(x, 0.0, "positive")[0]
+
+
+# --- rules ---------------------------------------------------------------------------------
+# Constants in the rules' arithmetic are float literals: numpy takes a Python int against a float
+# array through a slower path (0.1 us more per op on small arrays); a float keeps the dtype just the same.
+@rule("add")
+def _add_rule(F, g, out, xs, ctx, need):
+    return g, g
+
+
+@rule("sub")
+def _sub_rule(F, g, out, xs, ctx, need):
+    return g, (-g if need[1] else None)
+
+
+@rule("neg")
+def _neg_rule(F, g, out, xs, ctx, need):
+    return (-g,)
+
+
+@rule("mul")
+def _mul_rule(F, g, out, xs, ctx, need):
+    x, y = xs
+    return (g * y if need[0] else None), (g * x if need[1] else None)
+
+
+@rule("div")
+def _div_rule(F, g, out, xs, ctx, need):
+    x, y = xs
+    gx = g / y if need[0] else None
+    return gx, (-(g * out) / y if need[1] else None)  # d(x/y)/dy = -x/y^2 = -out/y
+
+
+@rule("pow_scalar")  # x ** p with a constant p (ctx)
+def _pow_scalar_rule(F, g, out, xs, ctx, need):
+    (x,) = xs
+    p = ctx
+    if p == 2:
+        return (g * (x + x),)  # 2x exactly, without converting a Python 2 for numpy
+    return (g * (p * x ** (p - 1)),)
+
+
+@rule("pow")  # x ** y with both differentiable; dy needs x > 0
+def _pow_rule(F, g, out, xs, ctx, need):
+    x, y = xs
+    gx = g * y * x ** (y - 1.0) if need[0] else None
+    return gx, (g * out * F.log(x) if need[1] else None)

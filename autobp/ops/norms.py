@@ -1,0 +1,3 @@
+"""Vector and matrix norms."""
+
+from __future__ import annotations

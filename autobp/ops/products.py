@@ -1,0 +1,71 @@
+"""Matrix products: matmul (``@``) with numpy's rules for 1-D, 2-D and batched operands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..rules import rule
+from ..tensor import Tensor, _lift
+from ._args import pair
+from ._decl import op
+
+
+def _matmul(a: Tensor, b: Tensor) -> Tensor:
+    try:
+        data = np.matmul(a._data, b._data)
+    except ValueError:
+        if a.ndim == 0 or b.ndim == 0:
+            raise ValueError(
+                f"matmul: operands must be at least 1-D, got shapes {a.shape} and {b.shape}"
+            ) from None
+        ka = a.shape[-1]
+        kb = b.shape[-2] if b.ndim > 1 else b.shape[0]
+        why = f"{ka} != {kb}" if ka != kb else "batch dimensions do not broadcast"
+        raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not align ({why})") from None
+    return Tensor._make(data, (a, b), "matmul")
+
+
+def _matmul_method(self: Tensor, other: Any) -> Tensor:
+    return _matmul(self, other if type(other) is Tensor else _lift(other, self, "matmul"))
+
+
+def _rmatmul_method(self: Tensor, other: Any) -> Tensor:
+    return _matmul(_lift(other, self, "matmul"), self)
+
+
+DUNDERS = {"__matmul__": _matmul_method, "__rmatmul__": _rmatmul_method}
+
+
+@op(family="products", method=False)
+def matmul(a: Any, b: Any) -> Tensor:
+    """a @ b with numpy's rules: 1-D operands are promoted then squeezed, leading axes broadcast."""
+    return _matmul(*pair(a, b, "matmul"))
+
+
+@rule("matmul")  # numpy's rules: 1-D operands are promoted, then squeezed
+def _matmul_rule(F, g, out, xs, ctx, need):
+    a, b = xs
+    ga = gb = None
+    if a.ndim == 2 and b.ndim == 2:  # the common case, without the general machinery
+        return (g @ b.T if need[0] else None), (a.T @ g if need[1] else None)
+    if a.ndim == 1 and b.ndim == 1:
+        return (g * b if need[0] else None), (g * a if need[1] else None)
+    if a.ndim == 1:  # (k) @ (..., k, m) -> (..., m)
+        if need[0]:
+            ga = (F.expand_dims(g, -2) @ b.swapaxes(-1, -2)).squeeze(-2)
+        if need[1]:
+            gb = F.expand_dims(a, -1) @ F.expand_dims(g, -2)
+        return ga, gb
+    if b.ndim == 1:  # (..., n, k) @ (k) -> (..., n)
+        if need[0]:
+            ga = F.expand_dims(g, -1) @ F.expand_dims(b, -2)
+        if need[1]:
+            gb = (a.swapaxes(-1, -2) @ F.expand_dims(g, -1)).squeeze(-1)
+        return ga, gb
+    if need[0]:
+        ga = g @ b.swapaxes(-1, -2)
+    if need[1]:
+        gb = a.swapaxes(-1, -2) @ g
+    return ga, gb
