@@ -117,7 +117,7 @@ class Tensor:
     @staticmethod
     def _const(data: np.ndarray) -> Tensor:
         t = Tensor.__new__(Tensor)
-        t._data = data
+        t._data = data if type(data) is np.ndarray else np.asarray(data)  # numpy scalars from 0-d ops
         t.grad = None
         t.requires_grad = False
         t.name = None

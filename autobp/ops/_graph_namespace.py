@@ -23,6 +23,12 @@ class _GraphNamespace:
     def sign(x: Tensor) -> Tensor:
         return Tensor._const(np.sign(x._data))  # piecewise constant: its derivative is 0
 
+    @staticmethod
+    def scatter_add(g: Tensor, index: tuple, shape: tuple) -> Tensor:
+        from .indexing import scatter_add
+
+        return scatter_add(g, index, shape)
+
     def __getattr__(self, name: str) -> Any:
         key = ALIASES.get(name, name)
         if key not in DECLS:

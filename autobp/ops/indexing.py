@@ -10,7 +10,6 @@ import numpy as np
 from .._numpy_ops import scatter_add as _scatter_add
 from ..rules import rule
 from ..tensor import Tensor, _view
-from ._decl import op
 
 
 def normalize_index(index: Any) -> tuple:
@@ -48,9 +47,9 @@ def _getitem(self: Tensor, index: Any) -> Tensor:
 DUNDERS = {"__getitem__": _getitem}
 
 
-@op(family="indexing", numpy=None, method=False)
 def scatter_add(g: Tensor, index: tuple, shape: tuple) -> Tensor:
-    """zeros(shape) with ``g`` added at ``index`` (repeats accumulate): getitem's adjoint."""
+    """zeros(shape) with ``g`` added at ``index`` (repeats accumulate): getitem's adjoint (internal;
+    the rules reach it as ``F.scatter_add``)."""
     return Tensor._make(_scatter_add(g._data, index, shape), (g,), "scatter_add", (index, shape))
 
 

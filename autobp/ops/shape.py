@@ -48,7 +48,8 @@ def flatten(x: Any, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     lo, hi = (normalize_axes(a, x.ndim, "flatten", x.shape)[0] for a in (start_dim, end_dim))
     if lo > hi:
         raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape {x.shape}")
-    return reshape(x, x.shape[:lo] + (-1,) + x.shape[hi + 1 :])
+    merged = int(np.prod(x.shape[lo : hi + 1]))  # not -1: an empty tensor leaves -1 undetermined
+    return reshape(x, x.shape[:lo] + (merged,) + x.shape[hi + 1 :])
 
 
 def _transpose_method(self: Tensor, *axes: Any) -> Tensor:
