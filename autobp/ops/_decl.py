@@ -25,6 +25,8 @@ class OpDecl(NamedTuple):
     second_order: bool  # its rules are written with differentiable ops (create_graph works)
     differentiable: bool  # False: integer/boolean results, no gradient by definition
     doc: str
+    namespace: str  # where users find fn: "autobp", "autobp.linalg", "autobp.nn.functional", ...
+    differs: str  # how PyTorch's op of this name differs (empty: same meaning), for the docs
 
 
 DECLS: dict[str, OpDecl] = {}
@@ -47,6 +49,8 @@ def op(
     method: Any = True,
     second_order: bool = True,
     differentiable: bool = True,
+    namespace: str = "autobp",
+    differs: str = "",
 ) -> Callable[[Callable], Callable]:
     """Declare ``fn`` as the public op ``name`` (default: the function's name).
 
@@ -54,6 +58,8 @@ def op(
     callable(s) that dispatch to it (default ``np.<name>`` when numpy has it; None for none).
     ``method``: True for a Tensor method that is ``fn`` itself, a callable for a method with another
     signature (``t.reshape(*shape)``), False for none. ``torch``: PyTorch spellings accepted too.
+    ``namespace``: the module users call it from (only "autobp" ops become ``autobp.<name>``).
+    ``differs``: a note for the docs where PyTorch's op of the same name means something else.
     """
 
     def register(fn: Callable) -> Callable:
@@ -86,13 +92,14 @@ def attach(cls: type, names: dict) -> list:
     fill ``names`` (a module's globals) with every function and alias. Returns the public names."""
     public = []
     for d in DECLS.values():
-        names[d.name] = d.fn
-        public.append(d.name)
+        if d.namespace == "autobp":
+            names[d.name] = d.fn
+            public.append(d.name)
         if d.method is not None:
             setattr(cls, d.name, d.method)
     for alias, key in ALIASES.items():
         d = DECLS[key]
-        if alias not in DECLS:  # a numpy name always wins over a PyTorch spelling
+        if alias not in DECLS and d.namespace == "autobp":  # a numpy name always wins over PyTorch's
             names[alias] = d.fn
             public.append(alias)
         if d.method is not None and not hasattr(cls, alias):
