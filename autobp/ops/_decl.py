@@ -76,10 +76,21 @@ def op(
         rs = (key,) if rules is None and differentiable else tuple(rules or ())
         m = fn if method is True else (method or None)
         DECLS[key] = OpDecl(
-            key, fn, family, rs, nps, tuple(torch), m, second_order, differentiable, _first_line(fn)
+            key,
+            fn,
+            family,
+            rs,
+            nps,
+            tuple(torch),
+            m,
+            second_order,
+            differentiable,
+            _first_line(fn),
+            namespace,
+            differs,
         )
         for alias in torch:
-            ALIASES[alias] = key
+            ALIASES.setdefault(alias, key)
         for f in nps:
             (UFUNCS if isinstance(f, np.ufunc) else FUNCTIONS)[f] = fn
         return fn
