@@ -47,8 +47,12 @@ def _lift(x: Any, like: Tensor, op: str) -> Tensor:
     if type(x) is float or (  # a float first: the usual constant (0.5 * loss), decided in one test
         isinstance(x, (bool, int, float, np.number, np.bool_)) and not isinstance(x, np.complexfloating)
     ):
-        kind = like._data.dtype.kind
-        return Tensor._const(np.asarray(x, dtype=like._data.dtype if kind == "f" else None))
+        dtype = like._data.dtype
+        kind = dtype.kind
+        # Python numbers are "weak" as in numpy: an int next to an int32 tensor stays int32, a bool
+        # next to a bool tensor stays bool; numpy scalars keep their own type unless the tensor is float
+        weak = kind == "f" or (kind in "iu" and type(x) is int) or (kind == "b" and type(x) is bool)
+        return Tensor._const(np.asarray(x, dtype=dtype if weak else None))
     if isinstance(x, np.ndarray):
         if x.dtype.kind in "iub" and like._data.dtype.kind == "f":
             x = x.astype(like._data.dtype)
@@ -303,12 +307,18 @@ class Tensor:
 
     # --- autodiff ------------------------------------------------------------
     def backward(
-        self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False
+        self,
+        gradient: Any = None,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+        inputs: Any = None,
     ) -> None:
         """Accumulate d(self)/d(leaf) into ``.grad`` of every leaf that requires grad.
 
         ``gradient`` is required for a non-scalar tensor (the vector in the
         vector-Jacobian product). The graph is freed unless ``retain_graph``.
+        ``inputs`` (tensors, leaves or not): accumulate into their ``.grad`` only, running only the
+        rules between ``self`` and them (PyTorch's ``backward(inputs=...)``).
         """
         if not self.requires_grad:
             raise RuntimeError(
@@ -320,7 +330,15 @@ class Tensor:
             seed = Tensor._const(seed)
         if retain_graph is None:
             retain_graph = create_graph
-        run_backward([self], [seed], retain_graph=retain_graph, create_graph=create_graph)
+        if inputs is None:
+            run_backward([self], [seed], retain_graph=retain_graph, create_graph=create_graph)
+            return
+        ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+        for i, t in enumerate(ins):
+            if not isinstance(t, Tensor) or not t.requires_grad:
+                raise RuntimeError(f"backward: inputs[{i}] is not a Tensor that requires grad")
+        grads = run_backward([self], [seed], inputs=ins, retain_graph=retain_graph, create_graph=create_graph)
+        Tensor._receive_grads([(t, g) for t, g in zip(ins, grads) if g is not None], set())
 
 
 def _view(out: Tensor, base: Tensor) -> Tensor:

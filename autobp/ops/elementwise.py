@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from .. import _kernels
-from ..rules import rule
+from ..rules import RULES, rule
 from ..tensor import Tensor, _as_array, _lift
 from ._args import as_tensor, pair
 from ._decl import op
@@ -88,15 +88,15 @@ def maximum(a: Any, b: Any) -> Tensor:
     return Tensor._make(data, (a, b), "maximum", ctx)
 
 
-@op(family=_E, method=False, rules=("maximum", "neg"))
+@op(family=_E, method=False)
 def minimum(a: Any, b: Any) -> Tensor:
     """Elementwise minimum; on ties each input gets half of the gradient."""
     a, b = pair(a, b, "minimum")
     try:
-        np.broadcast_shapes(a.shape, b.shape)
+        data, ctx = _kernels.minimum([a._data, b._data], None)
     except ValueError:
         raise ValueError(f"minimum: shapes {a.shape} and {b.shape} cannot be broadcast") from None
-    return -maximum(-a, -b)
+    return Tensor._make(data, (a, b), "minimum", ctx)
 
 
 @op(family=_E, method=False)
@@ -199,6 +199,9 @@ def _clip(F, g, out, xs, ctx, need):
 @rule("maximum")  # ctx = weight of x: 1 where x > y, 1/2 on ties, 0 elsewhere
 def _maximum(F, g, out, xs, ctx, need):
     return (g * ctx if need[0] else None), (g * (1.0 - ctx) if need[1] else None)
+
+
+RULES["minimum"] = _maximum  # ctx = weight of x: 1 where x < y, 1/2 on ties
 
 
 @rule("where")  # ctx = the boolean condition
