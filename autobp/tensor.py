@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _dispatch
 from ._engine import run_backward
 from ._graph import _mode, next_seq
 from ._graph import hooks as _hooks
@@ -96,7 +97,6 @@ class Tensor:
         "__weakref__",
     )
     __hash__ = object.__hash__  # identity: == builds a comparison tensor
-    __array_ufunc__ = None  # numpy defers to our reflected operators
     _keeps_graph = False
     _raw_ops = NumpyOps
     _owning_ops = NumpyOpsOwningG
@@ -278,6 +278,19 @@ class Tensor:
         if not self.requires_grad:
             raise RuntimeError("retain_grad: the tensor does not require grad")
         self._retains_grad = True
+
+    # --- numpy interoperability: numpy's functions record on the graph or raise ----------------
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        """``np.asarray(t)``: the values, without a gradient (the explicit way out of the graph)."""
+        if dtype is not None and np.dtype(dtype) != self._data.dtype:
+            return self._data.astype(dtype)
+        return self._data.copy() if copy else self._data
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        return _dispatch.array_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func: Any, types: Any, args: tuple, kwargs: dict) -> Any:
+        return _dispatch.array_function(func, args, kwargs)
 
     def __len__(self) -> int:
         if self.ndim == 0:
