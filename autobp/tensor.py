@@ -68,6 +68,26 @@ def _lift(x: Any, like: Tensor, op: str) -> Tensor:
     )
 
 
+class _Size(int):
+    """An int (numpy's ``a.size``) that PyTorch code may call: ``t.size()`` is the shape, ``t.size(d)``
+    the length of axis ``d``."""
+
+    def __new__(cls, n: int, shape: tuple) -> _Size:
+        obj = super().__new__(cls, n)
+        obj._shape = shape
+        return obj
+
+    def __call__(self, dim: int | None = None) -> Any:
+        if dim is None:
+            return self._shape
+        n = len(self._shape)
+        if not -n <= dim < n:
+            from ._broadcast import AxisError
+
+            raise AxisError(f"size: dim {dim} is out of range for a tensor of shape {self._shape}")
+        return self._shape[dim]
+
+
 def _check_float(arr: np.ndarray, what: str) -> None:
     if arr.dtype.kind != "f":
         raise TypeError(f"{what}: only floating-point tensors can require gradients, got dtype {arr.dtype}")
@@ -234,8 +254,43 @@ class Tensor:
         return self._data.dtype
 
     @property
-    def size(self) -> int:
+    def size(self) -> _Size:
+        """The number of elements (numpy's ``a.size``); also callable as PyTorch's ``t.size()`` (the
+        shape) and ``t.size(dim)`` (one side)."""
+        return _Size(self._data.size, self._data.shape)
+
+    # PyTorch's dtype methods (numpy has none): ``t.float()`` is float32, as in PyTorch
+    def float(self) -> Tensor:
+        """A float32 copy (PyTorch's ``t.float()``)."""
+        return self.astype(np.float32)
+
+    def double(self) -> Tensor:
+        """A float64 copy (PyTorch's ``t.double()``)."""
+        return self.astype(np.float64)
+
+    def half(self) -> Tensor:
+        """A float16 copy (PyTorch's ``t.half()``)."""
+        return self.astype(np.float16)
+
+    def long(self) -> Tensor:
+        """An int64 copy, without gradient (PyTorch's ``t.long()``)."""
+        return self.astype(np.int64)
+
+    def int(self) -> Tensor:
+        """An int32 copy, without gradient (PyTorch's ``t.int()``)."""
+        return self.astype(np.int32)
+
+    def bool(self) -> Tensor:
+        """A boolean copy (PyTorch's ``t.bool()``)."""
+        return self.astype(np.bool_)
+
+    def numel(self) -> int:
+        """The number of elements (PyTorch's name)."""
         return self._data.size
+
+    def dim(self) -> int:
+        """The number of axes (PyTorch's name for ``ndim``)."""
+        return self._data.ndim
 
     @property
     def is_leaf(self) -> bool:
