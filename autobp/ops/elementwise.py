@@ -88,7 +88,7 @@ def clip(
     if isinstance(lo, (Tensor, np.ndarray, list)) or isinstance(hi, (Tensor, np.ndarray, list)):
         return _clip_tensor(x, lo, hi)
     if lo is not None and hi is not None and lo > hi:
-        raise ValueError(f"clip: lower bound {lo} is greater than upper bound {hi}")
+        raise ValueError(f"clip: lower bound (lo={lo}) is greater than upper bound (hi={hi})")
     out, ctx = _kernels.clip([x._data], (lo, hi, None))
     return Tensor._make(out, (x,), "clip", ctx)
 
