@@ -18,16 +18,27 @@ from .math import zeros_for
 _B = "binary"
 
 
-def _binary(a: Any, b: Any, fn: Any, name: str, ctx: Any = None, rule_name: str | None = None) -> Tensor:
-    """fn(a, b) on the operands' arrays (numpy broadcasting and dtypes), recorded under ``rule_name``."""
-    a, b = pair(a, b, name)
+def _raw(given: Any, lifted: Tensor) -> Any:
+    """The operand numpy computes with: a Python number as given, so numpy's weak promotion keeps an
+    integer tensor's dtype (int32 // 2 is int32), else the (lifted) Tensor's array."""
+    return given if type(given) in (int, float, bool) else lifted._data
+
+
+def _apply(a: Any, b: Any, fn: Any, name: str) -> tuple[Tensor, Tensor, np.ndarray]:
+    """The operands as Tensors (the graph's parents) and fn of them (numpy broadcasting and dtypes)."""
+    ta, tb = pair(a, b, name)
     try:
-        data = fn(a._data, b._data)
+        return ta, tb, fn(_raw(a, ta), _raw(b, tb))
     except ValueError:
-        raise broadcast_error(name, a, b) from None
+        raise broadcast_error(name, ta, tb) from None
     except TypeError:
-        raise TypeError(f"{name}: not defined for dtypes {a.dtype} and {b.dtype}") from None
-    return Tensor._make(data, (a, b), rule_name or name, ctx(a._data, b._data) if ctx else None)
+        raise TypeError(f"{name}: not defined for dtypes {ta.dtype} and {tb.dtype}") from None
+
+
+def _binary(a: Any, b: Any, fn: Any, name: str, ctx: Any = None, rule_name: str | None = None) -> Tensor:
+    """fn(a, b) recorded under ``rule_name`` (default ``name``); ``ctx(a, b)`` of the arrays, if given."""
+    ta, tb, data = _apply(a, b, fn, name)
+    return Tensor._make(data, (ta, tb), rule_name or name, ctx(ta._data, tb._data) if ctx else None)
 
 
 @op(family=_B, torch=("atan2",))
@@ -81,13 +92,7 @@ def mod(x1: Any, x2: Any) -> Tensor:
 @op(family=_B, differentiable=False)
 def floor_divide(x1: Any, x2: Any) -> Tensor:
     """Python's ``//``: floor(x1 / x2), a constant with no gradient (integers stay integers)."""
-    a, b = pair(x1, x2, "floor_divide")
-    try:
-        return Tensor._const(np.floor_divide(a._data, b._data))
-    except ValueError:
-        raise broadcast_error("floor_divide", a, b) from None
-    except TypeError:
-        raise TypeError(f"floor_divide: not defined for dtypes {a.dtype} and {b.dtype}") from None
+    return Tensor._const(np.asarray(_apply(x1, x2, np.floor_divide, "floor_divide")[2]))
 
 
 def _trunc_divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -161,9 +161,9 @@ def rsqrt(x: Any) -> Tensor:
 
 
 # --- piecewise constant: zero gradient everywhere, as PyTorch gives ---------------------------------
-@op(family=_M)
+@op(family=_M, differs="torch.sign(nan) is 0; numpy's sign (and this one) keeps NaN")
 def sign(x: Any) -> Tensor:
-    """-1, 0 or 1 by the sign of x (NaN stays NaN); the gradient is 0, at 0 too."""
+    """-1, 0 or 1 by the sign of x (NaN stays NaN, as numpy's); the gradient is 0, at 0 too."""
     return _unary(x, np.sign, "sign")
 
 
