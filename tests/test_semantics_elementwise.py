@@ -222,3 +222,11 @@ def test_bitwise_operators_refuse_float_tensors_naming_the_dtypes():
 def test_binary_ops_name_shapes_that_do_not_broadcast():
     with pytest.raises(ValueError, match=r"hypot: shapes \(2,\) and \(3,\)"):
         autobp.hypot(Tensor([1.0, 2.0]), Tensor([1.0, 2.0, 3.0]))
+
+
+def test_inplace_is_accepted_and_a_new_tensor_returned():
+    x = Tensor([-1.0, 0.5, 7.0], requires_grad=True)
+    y = F.relu6(x, inplace=True) + F.leaky_relu(x, 0.1, inplace=True) + F.elu(x, inplace=True)
+    np.testing.assert_array_equal(x.data, [-1.0, 0.5, 7.0])  # the input is left as it was
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad, [0.0 + 0.1 + np.exp(-1.0), 1.0 + 1.0 + 1.0, 0.0 + 1.0 + 1.0])

@@ -1,6 +1,7 @@
 """Activation functions (gelu, silu, elu, softplus, ...) as ops with their rules, PyTorch's functions
 (``autobp.nn.functional`` re-exports them). Values and gradients at the kinks are PyTorch's: each
-mask below is written as PyTorch's kernel compares, so NaN and the kink points fall the same way."""
+mask below is written as PyTorch's kernel compares, so NaN and the kink points fall the same way.
+PyTorch's ``inplace=`` is accepted for code written for it, and a new Tensor is always returned."""
 
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ def gelu(input: Any, approximate: str = "none") -> Tensor:
 
 
 @_activation()
-def silu(input: Any) -> Tensor:
+def silu(input: Any, inplace: bool = False) -> Tensor:
     """x * sigmoid(x) (also called swish)."""
     x = _float(input)
     s = _kernels.sigmoid_of(x._data)
@@ -64,7 +65,7 @@ def silu(input: Any) -> Tensor:
 
 
 @_activation()
-def mish(input: Any) -> Tensor:
+def mish(input: Any, inplace: bool = False) -> Tensor:
     """x * tanh(softplus(x))."""
     x = _float(input)
     a = x._data
@@ -81,13 +82,13 @@ def _elu(x: Tensor, alpha: float, scale: float, input_scale: float) -> Tensor:
 
 
 @_activation()
-def elu(input: Any, alpha: float = 1.0) -> Tensor:
+def elu(input: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x for x > 0, alpha (e^x - 1) otherwise; the gradient at 0 is alpha (PyTorch's)."""
     return _elu(_float(input), alpha, 1.0, 1.0)
 
 
 @_activation(rules=("elu",))
-def celu(input: Any, alpha: float = 1.0) -> Tensor:
+def celu(input: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x for x > 0, alpha (e^(x / alpha) - 1) otherwise (continuously differentiable: 1 at 0)."""
     if alpha == 0:
         raise ValueError("celu: alpha must not be 0")
@@ -95,13 +96,13 @@ def celu(input: Any, alpha: float = 1.0) -> Tensor:
 
 
 @_activation(rules=("elu",))
-def selu(input: Any) -> Tensor:
+def selu(input: Any, inplace: bool = False) -> Tensor:
     """scale * elu(x, alpha) with the self-normalising constants (alpha ~ 1.6733, scale ~ 1.0507)."""
     return _elu(_float(input), _SELU_ALPHA, _SELU_SCALE, 1.0)
 
 
 @_activation()
-def leaky_relu(input: Any, negative_slope: float = 0.01) -> Tensor:
+def leaky_relu(input: Any, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x for x > 0, negative_slope * x otherwise; the gradient at 0 is negative_slope."""
     x = _float(input)
     a = x._data
@@ -129,13 +130,13 @@ def prelu(input: Any, weight: Any) -> Tensor:
 
 
 @_activation(rules=("hardtanh",))
-def relu6(input: Any) -> Tensor:
+def relu6(input: Any, inplace: bool = False) -> Tensor:
     """min(max(x, 0), 6); the gradient at 0 and at 6 is 0 (PyTorch's)."""
     return hardtanh(input, 0.0, 6.0)
 
 
 @_activation()
-def hardtanh(input: Any, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+def hardtanh(input: Any, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
     """x clamped to [min_val, max_val]; the gradient is 1 strictly inside, 0 at the bounds (PyTorch's)."""
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val={min_val} is greater than max_val={max_val}")
@@ -145,7 +146,7 @@ def hardtanh(input: Any, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
 
 
 @_activation()
-def hardsigmoid(input: Any) -> Tensor:
+def hardsigmoid(input: Any, inplace: bool = False) -> Tensor:
     """relu6(x + 3) / 6; the gradient is 1/6 strictly inside (-3, 3), 0 elsewhere."""
     x = _float(input)
     a = x._data
@@ -154,7 +155,7 @@ def hardsigmoid(input: Any) -> Tensor:
 
 
 @_activation()
-def hardswish(input: Any) -> Tensor:
+def hardswish(input: Any, inplace: bool = False) -> Tensor:
     """x * relu6(x + 3) / 6; the gradient is 0 up to -3, x/3 + 1/2 on (-3, 3), 1 from 3 on (PyTorch's)."""
     x = _float(input)
     a = x._data
@@ -260,7 +261,7 @@ def hardshrink(input: Any, lambd: float = 0.5) -> Tensor:
 
 
 @_activation()
-def threshold(input: Any, threshold: float, value: float) -> Tensor:
+def threshold(input: Any, threshold: float, value: float, inplace: bool = False) -> Tensor:
     """x where x > threshold, else ``value``; the gradient at the threshold is 0."""
     x = _float(input)
     a = x._data

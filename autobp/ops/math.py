@@ -192,15 +192,15 @@ def fix(x: Any) -> Tensor:
 
 
 @op(family=_M)
-def round(x: Any, decimals: int = 0) -> Tensor:  # noqa: A001
-    """x rounded to ``decimals`` places, halves to even (numpy and torch.round); the gradient is 0."""
-    return _unary(x, lambda a: np.round(a, decimals), "round")
+def round(a: Any, decimals: int = 0) -> Tensor:  # noqa: A001
+    """a rounded to ``decimals`` places, halves to even (numpy and torch.round); the gradient is 0."""
+    return _unary(a, lambda v: np.round(v, decimals), "round")
 
 
 @op(family=_M, rules=("round",), method=False)
-def around(x: Any, decimals: int = 0) -> Tensor:
+def around(a: Any, decimals: int = 0) -> Tensor:
     """numpy's older name of ``round``."""
-    return round(x, decimals)
+    return round(a, decimals)
 
 
 def _piecewise_constant(F, g, out, xs, ctx, need):
