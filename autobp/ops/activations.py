@@ -342,7 +342,7 @@ def _prelu(F, g, out, xs, ctx, need):
     return gx, (F.where(ctx, 0.0, g * x) if need[1] else None)
 
 
-@rule("hardsigmoid")  # ctx = mask -3 < x < 3
+@rule("hardsigmoid")  # ctx = mask -3 < x < 3; exactly 1/6 (PyTorch's is float32(1/6) even in float64)
 def _hardsigmoid(F, g, out, xs, ctx, need):
     return (F.where(ctx, g * (1.0 / 6.0), 0.0),)
 

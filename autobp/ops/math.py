@@ -144,7 +144,7 @@ def square(x: Any) -> Tensor:
     return _unary(x, np.square, "square")
 
 
-@op(family=_M)
+@op(family=_M, differs="torch.reciprocal of integers is float 1/x; numpy's (and this one) stays integer")
 def reciprocal(x: Any) -> Tensor:
     """1 / x, elementwise (numpy's integer reciprocal on integers)."""
     return _unary(x, np.reciprocal, "reciprocal")
