@@ -12,7 +12,31 @@ import numpy as np
 from .._numpy_ops import DistinctIndex
 from ..ops import cross_entropy as ops_cross_entropy
 from ..ops import linear as ops_linear
-from ..ops import nll, stack
+from ..ops import nll
+from ..ops.activations import (  # noqa: F401  nn.functional re-exports the activation ops
+    celu,
+    elu,
+    gelu,
+    glu,
+    hardshrink,
+    hardsigmoid,
+    hardswish,
+    hardtanh,
+    leaky_relu,
+    logsigmoid,
+    mish,
+    normalize,
+    prelu,
+    relu6,
+    selu,
+    silu,
+    softmin,
+    softplus,
+    softshrink,
+    softsign,
+    tanhshrink,
+    threshold,
+)
 from ..tensor import Tensor
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -59,13 +83,6 @@ def tanh(x: Tensor) -> Tensor:
 
 def relu(x: Tensor) -> Tensor:
     return _as_tensor(x).relu()
-
-
-def softplus(x: Tensor) -> Tensor:
-    """log(1 + e^x) as logsumexp(0, x): no overflow, and its gradient is sigmoid(x) everywhere."""
-    x = _as_tensor(x)
-    zero = Tensor._const(np.zeros(x.shape, dtype=x.dtype))
-    return stack([zero, x], axis=0).logsumexp(axis=0)
 
 
 def sse_loss(input: Any, target: Any, tolerance: float | None = None, reduction: str = "sum") -> Tensor:
