@@ -37,7 +37,15 @@ from ..ops.activations import (  # noqa: F401  nn.functional re-exports the acti
     tanhshrink,
     threshold,
 )
+from ..ops.nnops import log_softmax, softmax  # noqa: F401  PyTorch users call F.softmax(x, dim=1)
 from ..tensor import Tensor
+
+_ACTIVATIONS = (
+    "celu elu gelu glu hardshrink hardsigmoid hardswish hardtanh leaky_relu logsigmoid mish".split()
+)
+_ACTIVATIONS += (
+    "normalize prelu relu6 selu silu softmin softplus softshrink softsign tanhshrink threshold".split()
+)
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -141,10 +149,11 @@ def binary_cross_entropy_with_logits(
     ``pos_weight`` multiplies the positive term, as in PyTorch.
     """
     x, t = _pair(input, target, "binary_cross_entropy_with_logits")
-    pos = softplus(-x) * t
+    inf = float("inf")  # no linear cut-off: the gradient is sigmoid(x) - t exactly, for any x
+    pos = softplus(-x, threshold=inf) * t
     if pos_weight is not None:
         pos = pos * _as_tensor(pos_weight, x)
-    return _reduce(pos + softplus(x) * (1 - t), reduction, "binary_cross_entropy_with_logits")
+    return _reduce(pos + softplus(x, threshold=inf) * (1 - t), reduction, "binary_cross_entropy_with_logits")
 
 
 def nll_loss(log_probs: Any, target: Any, reduction: str = "mean") -> Tensor:
@@ -222,4 +231,7 @@ __all__ = [
     "binary_cross_entropy_with_logits",
     "cross_entropy",
     "nll_loss",
+    "softmax",
+    "log_softmax",
+    *(n for n in _ACTIVATIONS if n != "softplus"),
 ]
