@@ -2,6 +2,8 @@
 
 from . import functional, init
 from .layers import Identity, Linear, ModuleList, ReLU, Sequential, Sigmoid, Tanh
+from .loss_modules import *  # noqa: F403 (L1Loss ... CrossEntropyLoss)
+from .loss_modules import __all__ as _loss_modules_all
 from .module import LoadResult, Module, Parameter
 
 __all__ = [
@@ -18,3 +20,4 @@ __all__ = [
     "functional",
     "init",
 ]
+__all__ += _loss_modules_all
