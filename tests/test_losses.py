@@ -391,3 +391,20 @@ def test_loss_modules_match_torch_modules(name, kw, arrays):
     _compare(ours, theirs, arrays, diff)
     assert isinstance(ours, nn.Module)
     assert "reduction" in repr(ours)
+
+
+def test_composed_losses_have_second_derivatives():
+    import autobp
+
+    t = np.array([[0, 2], [1, -100]])
+    w = np.array([0.5, 2.0, 1.5])
+    for fn, arrays in [
+        (lambda x: F.cross_entropy(x, t, weight=w, label_smoothing=0.2), (RNG.standard_normal((2, 3, 2)),)),
+        (lambda x, p: F.cross_entropy(x, p.softmax(axis=-1)), (X, T)),
+        (lambda x, y: F.smooth_l1_loss(x, y, beta=2.0), (X, T)),
+        (lambda x, y, v: F.gaussian_nll_loss(x, y, v), (X, T, POS)),
+        (lambda a, b, c: F.triplet_margin_loss(a, b, c, margin=3.0), (X, T, POS)),
+        (lambda x, y: F.kl_div(x, y.softmax(axis=-1), reduction="batchmean"), (X, T)),
+    ]:
+        xs = tuple(Tensor(a, requires_grad=True) for a in arrays)
+        assert autobp.gradgradcheck(fn, xs)

@@ -157,3 +157,23 @@ def test_zero_grad_sets_to_none_by_default_and_to_zeros_on_request():
     p.grad = np.ones(2)
     opt.zero_grad(set_to_none=False)
     np.testing.assert_array_equal(p.grad, 0.0)
+
+
+@pytest.mark.parametrize("case", CASES[::3], ids=[_ids(c) for c in CASES[::3]])
+def test_float32_parameters_stay_float32_and_follow_torch_in_float32(case):
+    name, kw = case
+    w0 = [w.astype(np.float32) for w in _start()]
+    ours = [nn.Parameter(w.copy()) for w in w0]
+    theirs = [torch.nn.Parameter(torch.tensor(w.copy())) for w in w0]
+    opt = getattr(optim, name)(ours, **kw)
+    topt = getattr(torch.optim, name)(theirs, **kw)
+    for t in range(STEPS):
+        for i, (p, tp) in enumerate(zip(ours, theirs)):
+            g = _grad(p.data.astype(np.float64), t, i).astype(np.float32)
+            p.grad, tp.grad = g, torch.tensor(g.copy())
+        opt.step()
+        topt.step()
+    for p, tp in zip(ours, theirs):
+        assert p.dtype == np.float32
+        assert all(v.dtype == np.float32 for v in opt.state[p].values() if isinstance(v, np.ndarray))
+        np.testing.assert_allclose(p.data, tp.detach().numpy(), rtol=2e-4, atol=2e-5)
