@@ -87,7 +87,13 @@ def test_trajectory_matches_torch_with_two_param_groups(case):
     assert moved > 1e-3  # the trajectory went somewhere
 
 
-@pytest.mark.parametrize("case", CASES, ids=[_ids(c) for c in CASES])
+RESUME = CASES + [
+    ("SGD", {"lr": 0.1, "momentum": 0.9, "dampening": 0.2, "momentum_form": "pytorch"}),
+    ("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True, "decay": 0.01}),
+]
+
+
+@pytest.mark.parametrize("case", RESUME, ids=[_ids(c) for c in RESUME])
 def test_resume_from_state_dict_is_bit_identical(case):
     name, kw = case
     w0 = _start()
@@ -177,3 +183,38 @@ def test_float32_parameters_stay_float32_and_follow_torch_in_float32(case):
         assert p.dtype == np.float32
         assert all(v.dtype == np.float32 for v in opt.state[p].values() if isinstance(v, np.ndarray))
         np.testing.assert_allclose(p.data, tp.detach().numpy(), rtol=2e-4, atol=2e-5)
+
+
+SGD_FORMS = [
+    {"momentum": 0.9},
+    {"momentum": 0.8, "dampening": 0.4, "weight_decay": 0.05},
+    {"momentum": 0.7, "nesterov": True, "maximize": True},
+]
+
+
+@pytest.mark.parametrize("kw", SGD_FORMS)
+def test_sgd_pytorch_momentum_form_follows_torch_through_lr_and_momentum_changes(kw):
+    w0 = _start()
+    ours = [nn.Parameter(w.copy()) for w in w0]
+    paper = [nn.Parameter(w.copy()) for w in w0]
+    theirs = [torch.nn.Parameter(torch.tensor(w.copy())) for w in w0]
+    opt = optim.SGD(ours, lr=0.1, momentum_form="pytorch", **kw)
+    opt_paper = optim.SGD(paper, lr=0.1, **kw)
+    topt = torch.optim.SGD(theirs, lr=0.1, **kw)
+    for t in range(STEPS):
+        if t % 5 == 4:  # a schedule: lr and momentum change every 5 steps
+            for o in (opt, opt_paper, topt):
+                o.param_groups[0]["lr"] *= 0.5
+                o.param_groups[0]["momentum"] = 0.6 if t % 10 == 4 else kw["momentum"]
+        for i, (p, q, tp) in enumerate(zip(ours, paper, theirs)):
+            p.grad, q.grad = _grad(p.data, t, i), _grad(q.data, t, i)
+            tp.grad = torch.tensor(_grad(tp.detach().numpy(), t, i))
+        for o in (opt, opt_paper, topt):
+            o.step()
+        for p, tp in zip(ours, theirs):
+            np.testing.assert_allclose(
+                p.data, tp.detach().numpy(), rtol=1e-10, atol=1e-12, err_msg=f"step {t}"
+            )
+    assert not np.allclose(paper[0].data, ours[0].data, rtol=1e-6)  # the paper's form differs, as documented
+    with pytest.raises(ValueError, match="momentum_form must be 'paper' or 'pytorch'"):
+        optim.SGD(ours, lr=0.1, momentum_form="torch")

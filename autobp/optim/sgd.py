@@ -29,8 +29,10 @@ class SGD(Optimizer):
     Difference from ``torch.optim.SGD``: PyTorch keeps v(t) = momentum * v(t-1) + g and steps w -= lr * v(t),
     so its weight change is -lr(t) * g + momentum * (lr(t) / lr(t-1)) * delta(t-1). The two agree while lr
     is constant; after an lr change PyTorch rescales the carried-over momentum by lr(t)/lr(t-1), the paper
-    does not. ``decay`` is applied only to parameters that
-    were updated (had a ``.grad``), after the update, and is not part of ``delta``.
+    does not. ``momentum_form="pytorch"`` takes PyTorch's form instead (its buffer v kept in
+    ``state[p]["momentum_buffer"]``), so trajectories follow ``torch.optim.SGD`` under any lr schedule.
+    ``decay`` is applied only to parameters that were updated (had a ``.grad``), after the update, and
+    is not part of ``delta``.
 
     >>> opt = SGD(net.parameters(), lr=0.005, momentum=0.5, decay=0.002)   # doctest: +SKIP
     >>> opt.param_groups[0].update(lr=0.01, momentum=0.9)                  # after 20 sweeps
@@ -47,12 +49,14 @@ class SGD(Optimizer):
         *,
         maximize: bool = False,
         decay: float = 0.0,
+        momentum_form: str = "paper",
     ) -> None:
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError(
                 f"SGD: nesterov=True needs momentum > 0 and zero dampening, got momentum={momentum}, "
                 f"dampening={dampening}"
             )
+        _check_form(momentum_form)
         if not 0 <= decay < 1:
             raise ValueError(
                 f"SGD: decay is the fraction removed from each weight per step, in [0, 1); got {decay}"
@@ -65,6 +69,7 @@ class SGD(Optimizer):
             "nesterov": nesterov,
             "maximize": maximize,
             "decay": decay,
+            "momentum_form": momentum_form,
         }
         super().__init__(params, defaults)
         self._blocks: dict = {}  # per dtype: scratch for lr * grad of a large parameter (not state)
@@ -76,6 +81,11 @@ class SGD(Optimizer):
         nesterov, damp, maximize = group["nesterov"], group["dampening"], group["maximize"]
         items = self._with_grads(group)
         bump_all([p for p, _, _ in items])  # the in-place writes below, for the version checks
+        if mu and group["momentum_form"] != "paper":
+            _check_form(group["momentum_form"])
+            for p, grad, state in items:
+                _pytorch_step(p._data, -grad if maximize else grad, state, group)
+            return
         for p, grad, state in items:
             w = p._data  # the array itself (its write is recorded above)
             if maximize:
@@ -106,6 +116,29 @@ class SGD(Optimizer):
         if block is None:
             block = self._blocks[dtype] = np.empty(_BLOCK_BYTES // dtype.itemsize, dtype)
         return block
+
+
+def _check_form(form: Any) -> None:
+    if form not in ("paper", "pytorch"):
+        raise ValueError(f"SGD: momentum_form must be 'paper' or 'pytorch', got {form!r}")
+
+
+def _pytorch_step(w: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
+    """PyTorch's momentum: v <- momentum v + (1 - dampening) g (v starts at g), w <- w - lr v
+    (Nesterov: w <- w - lr (g + momentum v)); then the paper's decay if any."""
+    mu, lr, wd = group["momentum"], group["lr"], group["weight_decay"]
+    if wd:
+        grad = grad + wd * w
+    v = state.get("momentum_buffer")
+    if v is None:
+        v = state["momentum_buffer"] = np.array(grad, dtype=w.dtype)
+    else:
+        v *= mu
+        v += grad * (1 - group["dampening"]) if group["dampening"] else grad
+    step = grad + mu * v if group["nesterov"] else v
+    w -= (step * lr).astype(w.dtype, copy=False)
+    if group["decay"]:
+        w *= 1 - group["decay"]
 
 
 # Parameters larger than _BLOCKED_ABOVE are updated in blocks of _BLOCK_BYTES: lr * grad is written
