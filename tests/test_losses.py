@@ -408,3 +408,18 @@ def test_composed_losses_have_second_derivatives():
     ]:
         xs = tuple(Tensor(a, requires_grad=True) for a in arrays)
         assert autobp.gradgradcheck(fn, xs)
+
+
+@pytest.mark.parametrize("name", list(ELEMENTWISE))
+def test_float32_inputs_give_float32_losses_and_gradients(name):
+    ours, _, arrays, diff = ELEMENTWISE[name]
+    xs = [Tensor(a.astype(np.float32), requires_grad=i in diff) for i, a in enumerate(arrays)]
+    for reduction in REDUCTIONS:
+        loss = ours(*xs, reduction=reduction)
+        assert loss.dtype == np.float32, reduction
+    loss.sum().backward()
+    assert all(xs[i].grad.dtype == np.float32 for i in diff)
+    x32 = Tensor(RNG.standard_normal((2, 4, 3)).astype(np.float32), requires_grad=True)
+    loss = F.cross_entropy(x32, np.array([[0, 1, -100], [3, 2, 1]]), weight=np.ones(4), label_smoothing=0.1)
+    loss.backward()
+    assert loss.dtype == x32.grad.dtype == np.float32
