@@ -63,6 +63,9 @@ SCHEDULES = {
         [m.LinearLR(o, start_factor=0.1, total_iters=5), m.ExponentialLR(o, 0.9), m.CosineAnnealingLR(o, 10)],
         milestones=[5, 20],
     ),
+    "ChainedScheduler": lambda m, o: m.ChainedScheduler(
+        [m.ConstantLR(o, factor=0.5, total_iters=4), m.ExponentialLR(o, gamma=0.9), m.StepLR(o, 10, 0.3)]
+    ),
 }
 
 

@@ -1,4 +1,5 @@
-"""Schedules made of phases (OneCycleLR, SequentialLR) or driven by a metric (ReduceLROnPlateau),
+"""Schedules made of phases or of other schedules (OneCycleLR, SequentialLR, ChainedScheduler) or
+driven by a metric (ReduceLROnPlateau),
 with PyTorch's arguments and step-by-step values; exported from ``autobp.optim.lr_scheduler``."""
 
 from __future__ import annotations
@@ -129,7 +130,54 @@ class OneCycleLR(LRScheduler):
         return lrs
 
 
-class SequentialLR(LRScheduler):
+def _check_members(who: str, optimizer: Optimizer, schedulers: list) -> None:
+    if not schedulers:
+        raise ValueError(f"{who}: needs at least one scheduler")
+    for i, s in enumerate(schedulers):
+        if isinstance(s, ReduceLROnPlateau):
+            raise ValueError(f"{who}: schedulers[{i}] is a ReduceLROnPlateau, which needs a metric")
+        if getattr(s, "optimizer", None) is not optimizer:
+            raise ValueError(f"{who}: schedulers[{i}] acts on another optimizer")
+
+
+class _Composite(LRScheduler):
+    """A schedule made of schedules: its state_dict holds theirs."""
+
+    _schedulers: list[LRScheduler]
+
+    def state_dict(self) -> dict[str, Any]:
+        state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
+        state["_schedulers"] = [s.state_dict() for s in self._schedulers]
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        state = dict(state_dict)
+        saved = state.pop("_schedulers")
+        self.__dict__.update(state)
+        for s, sd in zip(self._schedulers, saved):
+            s.load_state_dict(sd)
+
+
+class ChainedScheduler(_Composite):
+    """Steps every scheduler in turn on each ``step()``, so their multiplicative changes compose."""
+
+    def __init__(self, schedulers: list[LRScheduler], optimizer: Optimizer | None = None) -> None:
+        if not schedulers:
+            raise ValueError("ChainedScheduler: needs at least one scheduler")
+        optimizer = optimizer or schedulers[0].optimizer
+        _check_members("ChainedScheduler", optimizer, schedulers)
+        self.optimizer = optimizer
+        self._schedulers = list(schedulers)
+        self._last_lr = self._lrs()
+
+    def step(self) -> None:  # type: ignore[override]
+        """Step each scheduler once."""
+        for s in self._schedulers:
+            s.step()
+        self._last_lr = self._lrs()
+
+
+class SequentialLR(_Composite):
     """Runs ``schedulers[0]`` until ``milestones[0]``, then ``schedulers[1]`` (restarted at its epoch
     0), and so on; the schedulers must act on ``optimizer``."""
 
@@ -137,15 +185,7 @@ class SequentialLR(LRScheduler):
         self, optimizer: Optimizer, schedulers: list[LRScheduler], milestones: list[int], last_epoch: int = -1
     ) -> None:
         _check_optimizer(optimizer, "SequentialLR")
-        if not schedulers:
-            raise ValueError("SequentialLR: needs at least one scheduler")
-        for i, s in enumerate(schedulers):
-            if isinstance(s, ReduceLROnPlateau):
-                raise ValueError(
-                    f"SequentialLR: schedulers[{i}] is a ReduceLROnPlateau, which needs a metric"
-                )
-            if getattr(s, "optimizer", None) is not optimizer:
-                raise ValueError(f"SequentialLR: schedulers[{i}] acts on another optimizer")
+        _check_members("SequentialLR", optimizer, schedulers)
         if len(milestones) != len(schedulers) - 1:
             raise ValueError(
                 f"SequentialLR: {len(schedulers)} schedulers need {len(schedulers) - 1} milestones, "
@@ -174,18 +214,6 @@ class SequentialLR(LRScheduler):
         else:
             s.step()
         self._last_lr = s.get_last_lr()
-
-    def state_dict(self) -> dict[str, Any]:
-        state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
-        state["_schedulers"] = [s.state_dict() for s in self._schedulers]
-        return state
-
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        state = dict(state_dict)
-        saved = state.pop("_schedulers")
-        self.__dict__.update(state)
-        for s, sd in zip(self._schedulers, saved):
-            s.load_state_dict(sd)
 
 
 class ReduceLROnPlateau(LRScheduler):

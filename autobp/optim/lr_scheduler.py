@@ -354,8 +354,8 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         self._last_lr = self._lrs()
 
 
-# schedules made of phases (OneCycleLR, SequentialLR) or driven by a metric (ReduceLROnPlateau)
-from ._lr_phases import OneCycleLR, ReduceLROnPlateau, SequentialLR  # noqa: E402
+# schedules made of phases or of schedules, or driven by a metric: their own module
+from ._lr_phases import ChainedScheduler, OneCycleLR, ReduceLROnPlateau, SequentialLR  # noqa: E402
 
 __all__ = [
     "LRScheduler",
@@ -371,5 +371,6 @@ __all__ = [
     "CosineAnnealingWarmRestarts",
     "OneCycleLR",
     "SequentialLR",
+    "ChainedScheduler",
     "ReduceLROnPlateau",
 ]
