@@ -54,6 +54,44 @@ class TensorDataset(Dataset):
         return self.tensors[0].shape[0]
 
 
+class Subset(Dataset):
+    """The samples of ``dataset`` at ``indices``, in that order."""
+
+    def __init__(self, dataset: Any, indices: Sequence[int]) -> None:
+        self.dataset, self.indices = dataset, list(indices)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, (list, np.ndarray)):
+            return self.dataset[np.asarray(self.indices)[index]]
+        return self.dataset[self.indices[index]]
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+
+def random_split(
+    dataset: Any, lengths: Sequence[float], generator: np.random.Generator | int | None = None
+) -> list[Subset]:
+    """Split ``dataset`` into non-overlapping random Subsets of the given lengths, or of the given
+    fractions of its length (PyTorch's rounding: the remainder goes one by one to the first splits).
+    ``generator`` is a numpy Generator or int seed: the same seed gives the same split."""
+    n = len(dataset)
+    lengths = list(lengths)
+    if lengths and all(0 <= f <= 1 for f in lengths) and abs(sum(lengths) - 1) < 1e-9 and sum(lengths) != n:
+        sizes = [int(np.floor(n * f)) for f in lengths]
+        for i in range(n - sum(sizes)):
+            sizes[i % len(sizes)] += 1
+        lengths = sizes
+    if any(int(k) != k or k < 0 for k in lengths) or sum(lengths) != n:
+        raise ValueError(
+            f"random_split: lengths {lengths} must be counts summing to {n} or fractions summing to 1"
+        )
+    rng = generator if isinstance(generator, np.random.Generator) else np.random.default_rng(generator)
+    order = rng.permutation(n)
+    bounds = np.cumsum([0] + [int(k) for k in lengths])
+    return [Subset(dataset, order[a:b].tolist()) for a, b in zip(bounds[:-1], bounds[1:])]
+
+
 def default_collate(samples: Sequence[Any]) -> Any:
     """Stack a list of samples into a batch: Tensors, arrays and numbers into one Tensor with a new
     first axis (integers stay integers); tuples (into lists, as PyTorch), lists and dicts field by
@@ -94,7 +132,12 @@ class DataLoader:
         drop_last: bool = False,
         generator: np.random.Generator | int | None = None,
         collate_fn: Callable[[list], Any] | None = None,
+        num_workers: int = 0,
     ) -> None:
+        if num_workers != 0:
+            raise ValueError(
+                f"DataLoader: batches are made in this process only; got num_workers={num_workers}"
+            )
         if batch_size is not None and (
             not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) or batch_size < 1
         ):
@@ -135,7 +178,7 @@ class DataLoader:
             return
         b = self.batch_size
         stop = len(order) - len(order) % b if self.drop_last else len(order)
-        fast = self.collate_fn is None and isinstance(self.dataset, TensorDataset)
+        fast = self.collate_fn is None and isinstance(self.dataset, TensorDataset)  # one take per tensor
         collate = self.collate_fn or default_collate
         for start in range(0, stop, b):
             idx = order[start : start + b]
@@ -145,4 +188,4 @@ class DataLoader:
                 yield collate([self.dataset[int(i)] for i in idx])
 
 
-__all__ = ["Dataset", "TensorDataset", "DataLoader", "default_collate"]
+__all__ = ["Dataset", "TensorDataset", "Subset", "random_split", "DataLoader", "default_collate"]

@@ -84,3 +84,35 @@ def test_bad_loader_arguments_fail_clearly():
         data.DataLoader(ds, batch_size=0)
     with pytest.raises(TypeError, match="numpy.random.Generator"):
         data.DataLoader(ds, shuffle=True, generator="seed")
+
+
+# fractions: floor(10 f) each, the remainder handed one by one to the first splits (PyTorch's rule)
+@pytest.mark.parametrize(
+    "lengths,sizes",
+    [
+        ([6, 3, 1], [6, 3, 1]),
+        ([0.5, 0.3, 0.2], [5, 3, 2]),
+        ([0.34, 0.33, 0.33], [4, 3, 3]),
+        ([0.05, 0.05, 0.9], [1, 0, 9]),
+    ],
+)
+def test_random_split_partitions_the_data_reproducibly(lengths, sizes):
+    ds, x, y = _ds(10)
+    parts = data.random_split(ds, lengths, generator=3)
+    again = data.random_split(ds, lengths, generator=np.random.default_rng(3))
+    assert [p.indices for p in parts] == [p.indices for p in again]
+    assert sum(len(p) for p in parts) == 10
+    assert sorted(i for p in parts for i in p.indices) == list(range(10))
+    assert [len(p) for p in parts] == sizes
+    first = parts[0]
+    np.testing.assert_array_equal(first[0][0].data, x[first.indices[0]])
+    batch = next(iter(data.DataLoader(first, batch_size=2)))
+    np.testing.assert_array_equal(batch[0].data, x[first.indices[:2]])
+    with pytest.raises(ValueError, match="summing to 10"):
+        data.random_split(ds, [5, 6])
+
+
+def test_worker_processes_are_refused_clearly():
+    ds, _, _ = _ds()
+    with pytest.raises(ValueError, match="num_workers=2"):
+        data.DataLoader(ds, num_workers=2)
