@@ -185,3 +185,28 @@ def test_resuming_at_a_last_epoch_needs_initial_lr_and_bad_arguments_fail_clearl
         S.ReduceLROnPlateau(o, factor=2.0)
     with pytest.raises(ValueError, match="anneal_strategy"):
         S.OneCycleLR(o, max_lr=1.0, total_steps=10, anneal_strategy="exp")
+
+
+@pytest.mark.parametrize("name", ["StepLR", "CosineAnnealingLR", "ExponentialLR", "LinearLR", "MultiStepLR"])
+def test_constructing_at_a_last_epoch_resumes_like_torch(name):
+    o, t = _pair()
+    for g, tg in zip(o.param_groups, t.param_groups):
+        g["initial_lr"] = tg["initial_lr"] = g["lr"] * 2  # as a loaded optimizer state would have it
+    ours = _with_last_epoch(name, S, o)
+    theirs = _with_last_epoch(name, TS, t)
+    for i in range(12):
+        np.testing.assert_allclose(ours.get_last_lr(), theirs.get_last_lr(), rtol=1e-13, err_msg=f"step {i}")
+        o.step()
+        t.step()
+        ours.step()
+        theirs.step()
+
+
+def _with_last_epoch(name, m, opt):
+    return {
+        "StepLR": lambda: m.StepLR(opt, step_size=4, gamma=0.5, last_epoch=7),
+        "CosineAnnealingLR": lambda: m.CosineAnnealingLR(opt, T_max=10, eta_min=0.001, last_epoch=7),
+        "ExponentialLR": lambda: m.ExponentialLR(opt, gamma=0.9, last_epoch=7),
+        "LinearLR": lambda: m.LinearLR(opt, start_factor=0.2, total_iters=10, last_epoch=7),
+        "MultiStepLR": lambda: m.MultiStepLR(opt, milestones=[3, 9, 12], gamma=0.5, last_epoch=7),
+    }[name]()

@@ -53,6 +53,12 @@ CASES = [
     ("Adagrad", {"lr": 0.1}),
     ("Adagrad", {"lr": 0.1, "lr_decay": 0.05, "weight_decay": 0.1, "initial_accumulator_value": 0.3}),
     ("Adagrad", {"lr": 0.1, "eps": 1e-3, "maximize": True}),
+    (
+        "RMSprop",
+        {"lr": 0.01, "alpha": 0.95, "eps": 1e-4, "weight_decay": 0.05, "momentum": 0.9, "centered": True},
+    ),
+    ("Adam", {"lr": 0.02, "amsgrad": True, "weight_decay": 0.2, "decoupled_weight_decay": True, "eps": 1e-4}),
+    ("SGD", {"lr": 0.05, "momentum": 0.6, "dampening": 0.5, "weight_decay": 0.2, "maximize": True}),
     ("Adadelta", {}),
     ("Adadelta", {"lr": 0.5, "rho": 0.8, "eps": 1e-4, "weight_decay": 0.1, "maximize": True}),
 ]
