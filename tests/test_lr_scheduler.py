@@ -210,3 +210,20 @@ def _with_last_epoch(name, m, opt):
         "LinearLR": lambda: m.LinearLR(opt, start_factor=0.2, total_iters=10, last_epoch=7),
         "MultiStepLR": lambda: m.MultiStepLR(opt, milestones=[3, 9, 12], gamma=0.5, last_epoch=7),
     }[name]()
+
+
+def test_schedule_state_survives_a_trip_through_autobp_save(tmp_path):
+    import autobp
+
+    o, _ = _pair()
+    sched = S.MultiStepLR(o, milestones=[3, 3, 8], gamma=0.5)
+    autobp.save({"s": sched.state_dict()}, tmp_path / "s.npz")
+    o2, _ = _pair()
+    back = S.MultiStepLR(o2, milestones=[1], gamma=0.5)
+    back.load_state_dict(autobp.load(tmp_path / "s.npz")["s"])
+    for _ in range(1, 12):
+        sched.step()
+        back.step()
+        assert back.get_last_lr() == sched.get_last_lr()
+    back.step(20)  # the closed form reads the milestones too
+    assert back.get_last_lr() == pytest.approx([0.1 * 0.5**3, 0.02 * 0.5**3])
