@@ -329,10 +329,17 @@ def test_plain_targets_keep_the_fused_one_node_path_and_options_leave_it():
     assert F.cross_entropy(x, t, "sum").item() == pytest.approx(F.cross_entropy(x, t, reduction="sum").item())
 
 
-def test_all_targets_ignored_gives_nan_like_torch():
+@pytest.mark.parametrize("smoothing", [0.0, 0.2])
+def test_all_targets_ignored_gives_nan_and_a_zero_gradient_like_torch(smoothing):
     t = np.array([-100, -100])
-    ours = F.cross_entropy(Tensor(X[:2]), t).item()
-    assert np.isnan(ours) and np.isnan(TF.cross_entropy(torch.tensor(X[:2]), torch.tensor(t)).item())
+    x, tx = Tensor(X[:2], requires_grad=True), torch.tensor(X[:2], requires_grad=True)
+    ours = F.cross_entropy(x, t, label_smoothing=smoothing)
+    theirs = TF.cross_entropy(tx, torch.tensor(t), label_smoothing=smoothing)
+    assert np.isnan(ours.item()) and np.isnan(theirs.item())
+    ours.backward()
+    theirs.backward()
+    np.testing.assert_array_equal(x.grad, tx.grad.numpy())
+    np.testing.assert_array_equal(x.grad, 0.0)
 
 
 def test_class_losses_reject_bad_arguments_clearly():
@@ -423,3 +430,31 @@ def test_float32_inputs_give_float32_losses_and_gradients(name):
     loss = F.cross_entropy(x32, np.array([[0, 1, -100], [3, 2, 1]]), weight=np.ones(4), label_smoothing=0.1)
     loss.backward()
     assert loss.dtype == x32.grad.dtype == np.float32
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_cross_entropy_random_configurations_match_torch(seed):
+    rng = np.random.default_rng(100 + seed)
+    ndim = int(rng.integers(1, 5))
+    shape = tuple(int(k) for k in rng.integers(1, 4, ndim))
+    shape = shape[:1] + (int(rng.integers(2, 5)),) + shape[2:] if ndim >= 2 else (int(rng.integers(2, 5)),)
+    classes = shape[1] if ndim >= 2 else shape[0]
+    target_shape = shape[:1] + shape[2:] if ndim >= 2 else ()
+    t = rng.integers(0, classes, target_shape)
+    opts = {"reduction": str(rng.choice(REDUCTIONS))}
+    if rng.uniform() < 0.5:
+        opts["weight"] = rng.uniform(0.1, 2.0, classes)
+    if rng.uniform() < 0.5:
+        opts["ignore_index"] = int(rng.integers(0, classes))
+        t.flat[0] = opts["ignore_index"]  # at least one ignored (and not all, unless there is one)
+    if rng.uniform() < 0.5:
+        opts["label_smoothing"] = float(rng.uniform(0, 0.5))
+    x = rng.standard_normal(shape)
+    if t.size > 1 and opts.get("ignore_index") is not None and (t == opts["ignore_index"]).all():
+        t.flat[-1] = (opts["ignore_index"] + 1) % classes
+    _compare(
+        lambda a: F.cross_entropy(a, t, **_kw(opts, False)),
+        lambda b: TF.cross_entropy(b, torch.tensor(t), **_kw(opts, True)),
+        (x,),
+        (0,),
+    )

@@ -80,7 +80,10 @@ def _picked(logp: Tensor, t: np.ndarray, w: Tensor | None, ignore_index: int) ->
 def _weighted(loss: Tensor, wt: Tensor, reduction: str) -> Tensor:
     """PyTorch's weighted mean: the sum of the losses over the sum of the targets' weights."""
     if reduction == "mean":
-        return loss.sum() / wt.sum()
+        total = wt.sum()
+        if total._data == 0:  # every target ignored: the mean is nan, and the gradient 0 (as PyTorch)
+            return loss.sum() * 0.0 + np.nan
+        return loss.sum() / total
     return loss.sum() if reduction == "sum" else loss
 
 
