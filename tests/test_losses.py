@@ -117,6 +117,7 @@ ELEMENTWISE = {  # name: (ours, theirs, arrays, differentiable inputs)
 }
 
 
+@pytest.mark.filterwarnings("ignore:reduction. .mean. divides:UserWarning")  # torch on kl_div's mean
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 @pytest.mark.parametrize("name", list(ELEMENTWISE))
 def test_elementwise_losses_match_torch_in_value_and_both_gradients(name, reduction):
@@ -126,6 +127,7 @@ def test_elementwise_losses_match_torch_in_value_and_both_gradients(name, reduct
     )
 
 
+@pytest.mark.filterwarnings("ignore:reduction. .mean. divides:UserWarning")  # torch on kl_div's mean
 @pytest.mark.parametrize("reduction", REDUCTIONS + ["batchmean"])
 def test_kl_div_batchmean_divides_by_the_batch_size(reduction):
     _compare(
@@ -358,6 +360,7 @@ def test_class_losses_reject_bad_arguments_clearly():
         F.l1_loss(X, T, reduction="batchmean")
 
 
+@pytest.mark.filterwarnings("ignore:size_average and reduce args:UserWarning")
 def test_legacy_size_average_and_reduce_map_like_torch():
     for sa, red in [(False, None), (None, False), (True, True)]:
         ours = F.l1_loss(X, T, size_average=sa, reduce=red)

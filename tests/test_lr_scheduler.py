@@ -93,6 +93,8 @@ def test_one_cycle_cycles_adams_beta1():
     ours = S.OneCycleLR(o, max_lr=0.3, total_steps=20, base_momentum=0.8, max_momentum=0.97)
     theirs = TS.OneCycleLR(t, max_lr=0.3, total_steps=20, base_momentum=0.8, max_momentum=0.97)
     for _ in range(19):
+        o.step()
+        t.step()
         ours.step()
         theirs.step()
         np.testing.assert_allclose(ours.get_last_lr(), theirs.get_last_lr(), rtol=1e-13)

@@ -64,10 +64,12 @@ def clip_grads_with_norm_(parameters: Any, max_norm: float, total_norm: Any, for
 
 
 def _scale(p: Tensor, g: np.ndarray, coef: float) -> None:
-    if g is p.grad and g.flags.writeable:
-        g *= np.asarray(coef, dtype=g.dtype)
-    else:
-        p.grad = g * np.asarray(coef, dtype=g.dtype)
+    c = np.asarray(coef, dtype=g.dtype)
+    with np.errstate(invalid="ignore"):  # an inf grad times the coefficient 0 is nan, silently as in PyTorch
+        if g is p.grad and g.flags.writeable:
+            g *= c
+        else:
+            p.grad = g * c
 
 
 def clip_grad_norm_(
