@@ -2,7 +2,7 @@
 
 __version__ = "0.1.0"
 
-from . import functional, graph, nn, ops, optim, replay
+from . import data, functional, graph, nn, ops, optim, replay
 from ._graph import GraphReleasedError, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .anomaly import AnomalyError, detect_anomaly
 from .autograd import grad
@@ -40,6 +40,7 @@ __all__ = [
     "AnomalyError",
     "nn",
     "optim",
+    "data",
     "save",
     "load",
     "CheckpointError",
