@@ -3,7 +3,9 @@
 A workload builds one ``problem`` (data and initial weights as numpy arrays)
 and hands it to each implementation's factory, which returns a runner: an
 object with one method per timed phase (``step``, ``forward`` ...) returning
-the loss, and ``params()`` returning the current weights as numpy arrays.
+the loss, and ``params()`` returning the current weights as numpy arrays. A phase
+that computes no loss (the tight numpy steps) returns None; its runner then has
+``next_loss()``, the loss the next call would see, computed outside the timed call.
 Factories raise ImportError when their library is missing, or ``Unavailable`` when it
 is installed but cannot run here; the suite then skips that implementation with a note.
 """
@@ -75,9 +77,21 @@ def build_runners(wl: Workload, problem: Any, only: list[str] | None) -> tuple[d
     return runners, skipped
 
 
+def first_loss(runner: Any, phase: str) -> float:
+    """The loss of the runner's next call of ``phase``, and make that call: what the phase returns,
+    or, for a phase that returns None, what ``runner.next_loss()`` said just before it."""
+    before = runner.next_loss() if hasattr(runner, "next_loss") else None
+    got = getattr(runner, phase)()
+    if got is None and before is None:
+        raise TypeError(
+            f"{type(runner).__name__}.{phase}() returned no loss and it has no next_loss() method"
+        )
+    return float(before if got is None else got)
+
+
 def check_agreement(wl: Workload, runners: dict, phase: str) -> dict[str, float]:
     """First-call losses of every runner; raise if any differs from the base's by more than rtol."""
-    losses = {name: float(getattr(r, phase)()) for name, r in runners.items()}
+    losses = {name: first_loss(r, phase) for name, r in runners.items()}
     ref = losses.get(wl.base, next(iter(losses.values())))
     bad = {n: v for n, v in losses.items() if not math.isclose(v, ref, rel_tol=wl.rtol, abs_tol=1e-12)}
     if bad:

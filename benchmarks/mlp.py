@@ -17,6 +17,7 @@ import numpy as np
 from ._harness import Workload
 from ._machine import tinygrad_cpu, torch_matched
 from .sigmoid_nets import autobp_sgd
+from .tight import TightMlp
 
 
 @dataclass
@@ -62,9 +63,10 @@ def digits_problem(hidden: int = 64, batch: int = 32, limit: int = 1347) -> MlpP
     return MlpProblem(weights, batches, lr=0.1, momentum=0.9, act="sigmoid")
 
 
-# --- hand-written numpy ------------------------------------------------------------------------
+# --- hand-written numpy, written plainly (``numpy.simple``; the floor is tight.TightMlp) ----------
 class NumpyMlp:
-    """Buffers preallocated per batch size, in-place ufuncs, fused softmax-CE gradient, no dx."""
+    """The floor before issue 19: buffers preallocated per batch size, in-place ufuncs, fused
+    softmax-CE gradient, no dx; but a list of arrays, ``matmul``, ``sum(axis=0)``, the loss every step."""
 
     def __init__(self, pb: MlpProblem) -> None:
         self.ws = [a.copy() for a in pb.weights]
@@ -479,7 +481,8 @@ class HipsMlp:
 
 
 IMPLS = {
-    "numpy": NumpyMlp,
+    "numpy": TightMlp,
+    "numpy.simple": NumpyMlp,
     "autobp": AutobpMlp,
     "autobp.nn": AutobpNnMlp,
     "torch": TorchMlp,
@@ -494,7 +497,8 @@ MLP = Workload(
     mlp_problem,
     tiny_mlp_problem,
     {
-        "numpy": NumpyMlp,
+        "numpy": TightMlp,
+        "numpy.simple": NumpyMlp,
         "numpy.eager": NumpyEagerMlp,
         **IMPLS,
         "autobp.trace": AutobpTraceMlp,

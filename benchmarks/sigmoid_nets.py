@@ -17,6 +17,7 @@ import numpy as np
 
 from ._harness import Workload
 from ._machine import tinygrad_cpu, torch_matched
+from .tight import TightNet
 
 
 @dataclass
@@ -59,8 +60,11 @@ def family_problem(cases: int = 104) -> NetProblem:
     return NetProblem([person, relation], target, first, rest, lr=0.005, momentum=0.5)
 
 
-# --- hand-written numpy: preallocated buffers, in-place ufuncs, no gradient for the data ---------
+# --- hand-written numpy, written plainly (``numpy.simple``; the floor is tight.TightNet) -----------
 class NumpyNet:
+    """Preallocated buffers and in-place ufuncs, but a list of arrays per layer, ``matmul`` and
+    ``sum(axis=0)``, an update per parameter and the loss on every step: the floor before issue 19."""
+
     def __init__(self, pb: NetProblem) -> None:
         self.xs, self.t = pb.inputs, pb.target
         self.lr, self.m = pb.lr, pb.momentum
@@ -410,7 +414,8 @@ class HipsNet:
 
 
 IMPLS = {
-    "numpy": NumpyNet,
+    "numpy": TightNet,
+    "numpy.simple": NumpyNet,
     "autobp": AutobpNet,
     "autobp.nn": AutobpNnNet,
     "autobp.trace": AutobpTraceNet,

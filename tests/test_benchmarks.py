@@ -21,9 +21,10 @@ from autobp._numeric import numerical_gradients  # noqa: E402
 from benchmarks import _harness, _report  # noqa: E402
 from benchmarks.__main__ import WORKLOADS, main  # noqa: E402
 from benchmarks._timing import interleave  # noqa: E402
-from benchmarks.mlp import NumpyMlp, tiny_mlp_problem  # noqa: E402
+from benchmarks.mlp import NumpyMlp, digits_problem, tiny_mlp_problem  # noqa: E402
 from benchmarks.scalar import run_chain  # noqa: E402
 from benchmarks.sigmoid_nets import NetProblem, NumpyNet, family_problem, symmetry_problem  # noqa: E402
+from benchmarks.tight import TightMlp, TightNet  # noqa: E402
 
 CASES = [(w.name, impl) for w in WORKLOADS.values() if w.custom is None for impl in w.impls if impl != w.base]
 
@@ -58,7 +59,7 @@ def _compare_runs(wl, impl, problem, rtol):
             continue
         for call in range(3):  # tinygrad.jit runs, captures, then replays from the third call
             before_b, before_o = _snapshot(base), _snapshot(other)
-            loss_b, loss_o = getattr(base, phase)(), getattr(other, phase)()
+            loss_b, loss_o = _harness.first_loss(base, phase), _harness.first_loss(other, phase)
             assert loss_o == pytest.approx(loss_b, rel=rtol), f"{phase} call {call}: loss"
             after_b, after_o = _snapshot(base), _snapshot(other)
             if before_b:  # weights: compare the change, which is lr * (gradient with momentum)
@@ -86,7 +87,7 @@ def _first_step_gradient(runner_cls, problem, lr) -> tuple[float, list[np.ndarra
     """Loss and gradient from one step of a fresh runner: the first update is exactly -lr * gradient."""
     r = runner_cls(problem)
     before = _snapshot(r)
-    loss = r.step()
+    loss = _harness.first_loss(r, "step")
     return loss, [(b - a) / lr for a, b in zip(r.params(), before)]
 
 
@@ -99,37 +100,76 @@ def _with_weights(problem, ws):
     return type(problem)(list(ws), problem.batches, problem.lr, problem.momentum, problem.act)
 
 
-@pytest.mark.parametrize(
-    "runner_cls, make",
-    [
-        (NumpyNet, symmetry_problem),
-        (NumpyNet, lambda: family_problem(cases=5)),
-        (NumpyMlp, tiny_mlp_problem),
-    ],
-    ids=["symmetry", "family", "mlp"],
-)
+def _tiny_digits():
+    return digits_problem(hidden=8, batch=16, limit=16)  # one batch: the first step's gradient is FD's
+
+
+FLOORS = {  # every hand-written numpy runner, on each problem it runs
+    f"{cls.__name__}-{name}": (cls, make)
+    for classes, problems in [
+        ((TightNet, NumpyNet), {"symmetry": symmetry_problem, "family": lambda: family_problem(cases=5)}),
+        ((TightMlp, NumpyMlp), {"mlp": tiny_mlp_problem, "digits": _tiny_digits}),
+    ]
+    for cls in classes
+    for name, make in problems.items()
+}
+
+
+@pytest.mark.parametrize("runner_cls, make", FLOORS.values(), ids=FLOORS.keys())
 def test_numpy_floor_gradients_match_finite_differences(runner_cls, make):
     problem = make()
     weights = problem.weights() if isinstance(problem, NetProblem) else problem.weights
     loss, grads = _first_step_gradient(runner_cls, problem, problem.lr)
-    want = numerical_gradients(lambda *ws: runner_cls(_with_weights(problem, ws)).step(), weights)
+    want = numerical_gradients(lambda *ws: _loss_at(runner_cls(_with_weights(problem, ws))), weights)
     assert np.isfinite(loss)
     _assert_arrays_close(grads, want, 1e-5, f"{runner_cls.__name__} gradient")
 
 
-def test_numpy_sigmoid_net_applies_momentum():
+def _loss_at(runner) -> float:
+    """The loss at the runner's initial weights."""
+    return runner.next_loss() if hasattr(runner, "next_loss") else runner.step()
+
+
+@pytest.mark.parametrize("runner_cls", [TightNet, NumpyNet])
+@pytest.mark.parametrize(
+    "make", [symmetry_problem, lambda: family_problem(cases=5)], ids=["symmetry", "family"]
+)
+def test_numpy_sigmoid_net_applies_momentum(runner_cls, make):
     """Second update = -lr (m g1 + g2): the velocity carries over between steps."""
-    problem = symmetry_problem()
-    r = NumpyNet(problem)
+    problem = make()
+    r = runner_cls(problem)
     w0 = _snapshot(r)
     r.step()
     w1 = _snapshot(r)
-    _, g2 = _first_step_gradient(NumpyNet, _with_weights(problem, w1), problem.lr)
+    _, g2 = _first_step_gradient(runner_cls, _with_weights(problem, w1), problem.lr)
     r.step()
     w2 = _snapshot(r)
     g1 = [(a - b) / problem.lr for a, b in zip(w0, w1)]
     want = [-problem.lr * (problem.momentum * a + b) for a, b in zip(g1, g2)]
     _assert_arrays_close([b - a for a, b in zip(w1, w2)], want, 1e-9, "second update")
+
+
+@pytest.mark.parametrize(
+    "tight, simple, make",
+    [
+        (TightNet, NumpyNet, lambda: family_problem(cases=7)),
+        (TightMlp, NumpyMlp, lambda: digits_problem(hidden=8, batch=16, limit=40)),
+    ],
+    ids=["family", "digits"],
+)
+def test_tight_floor_takes_the_simple_floors_updates_step_after_step(tight, simple, make):
+    """Five steps (digits: over batches of 16, 16 and 8): every update equals numpy.simple's to
+    round-off, so the block-diagonal first layer's zero blocks stay out of the forward pass and the
+    buffers for each batch size are right; the tight step itself returns no loss."""
+    problem = make()
+    a, b = tight(problem), simple(problem)
+    for call in range(5):
+        before = _snapshot(a)
+        assert a.step() is None
+        b.step()
+        delta = [x - y for x, y in zip(_snapshot(a), before)]
+        want = [x - y for x, y in zip(_snapshot(b), before)]
+        _assert_arrays_close(delta, want, 1e-9, f"{tight.__name__} update {call}")
 
 
 def test_chain_backward_completes_with_the_right_gradient():
