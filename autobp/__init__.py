@@ -6,6 +6,7 @@ from . import functional, graph, nn, optim, replay
 from ._graph import GraphReleasedError, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .anomaly import AnomalyError, detect_anomaly
 from .autograd import grad
+from .checkpoint import checkpoint
 from .function import Function, FunctionCtx
 from .gradcheck import GradcheckError, NonDifferentiableWarning, gradcheck, gradgradcheck
 from .ops import (
@@ -78,4 +79,5 @@ __all__ = [
     "CheckpointError",
     "replay",
     "trace",
+    "checkpoint",
 ]
