@@ -132,7 +132,9 @@ class _CheckpointCtx:
     """What a checkpoint node keeps: fn, its arguments, the Tensors it differentiates, the random
     state; ``_vjp`` is its rule (run by the ``function`` rule, as for ``autobp.Function``)."""
 
-    def __init__(self, fn: Callable, args: tuple, kwargs: dict, parents: tuple, rng: Any, specs: list) -> None:
+    def __init__(
+        self, fn: Callable, args: tuple, kwargs: dict, parents: tuple, rng: Any, specs: list
+    ) -> None:
         self._fn = fn  # named ``_fn`` as FunctionCtx's is: anomaly mode and viz label the node with it
         self.args, self.kwargs, self.parents, self.rng, self.specs = args, kwargs, parents, rng, specs
         self.slices: list = []  # per output, (start, stop) in the hidden node, when there are several
