@@ -326,6 +326,8 @@ class AutobpNnMlp(AutobpMlp):
 
 # --- PyTorch eager -------------------------------------------------------------------------------
 class TorchMlp(_EagerMlp):
+    memory = "torch"  # torch's allocator: measured with torch.profiler (see _memory)
+
     def __init__(self, pb: MlpProblem) -> None:
         torch = torch_matched()
         self.torch, self.cross_entropy = torch, torch.nn.functional.cross_entropy
@@ -343,6 +345,8 @@ class TorchMlp(_EagerMlp):
 class TinygradMlp(_EagerMlp):
     """tinygrad on its CPU device, lazy: each step is scheduled and run when the loss and the new
     weights are realized. Cross-entropy is tinygrad's ``sparse_categorical_crossentropy`` (batch mean)."""
+
+    memory = None  # tinygrad's own buffers: tracemalloc cannot see them
 
     jit = False
 

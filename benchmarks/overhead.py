@@ -96,6 +96,8 @@ class AutobpChain:
 
 
 class TorchChain(AutobpChain):
+    memory = "torch"  # torch's allocator: measured with torch.profiler (see _memory)
+
     def __init__(self, pb: ChainProblem) -> None:
         torch = torch_matched()
         self.x, self.w, self.b = (torch.tensor(a, requires_grad=True) for a in (pb.x, pb.w, pb.b))

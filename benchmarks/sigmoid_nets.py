@@ -266,6 +266,8 @@ class _ManualSGD:
 
 # --- PyTorch eager -----------------------------------------------------------------------------
 class TorchNet:
+    memory = "torch"  # torch's allocator: measured with torch.profiler (see _memory)
+
     def __init__(self, pb: NetProblem) -> None:
         torch = torch_matched()
         self.torch = torch
@@ -298,6 +300,8 @@ class TorchNet:
 class TinygradNet:
     """The same step in tinygrad on its CPU device: the gradient by ``loss.gradient(*params)`` and the
     momentum update written out (tinygrad's own SGD keeps its momentum in float32)."""
+
+    memory = None  # tinygrad's own buffers: tracemalloc cannot see them
 
     jit = False
 

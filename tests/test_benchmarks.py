@@ -216,21 +216,33 @@ def test_interleave_rotates_the_order_and_takes_every_sample():
 
 
 def test_bars_compare_the_right_rows():
-    def row(w, p, impl, s):
-        return _harness.Row(w, p, impl, s)
+    def row(w, p, impl, s, peak=None):
+        return _harness.Row(w, p, impl, s, peak_bytes=peak)
 
     rows = [
         row("mlp", "step", "numpy", 1.0),
+        row("mlp", "step", "numpy.simple", 1.05),
         row("mlp", "step", "autobp", 1.10),
         row("mlp", "forward", "autobp", 0.5),
         row("symmetry", "step", "autobp", 2.0),
         row("symmetry", "step", "torch", 1.0),
+        row("checkpoint", "step", "autobp", 1.0, peak=900),
+        row("checkpoint", "step", "autobp.checkpoint", 1.3, peak=310),
     ]
+    rows[-1].identical = False
     verdicts = {c["bar"]: (c["value"], c["met"]) for c in _report.bars(rows)}
-    assert verdicts["issue 3: mlp step autobp/numpy <= 1.15"] == (pytest.approx(1.10), True)
-    assert verdicts["issue 8: mlp step autobp/numpy <= 1.05"] == (pytest.approx(1.10), False)
+    assert verdicts["issue 19: mlp step autobp/numpy <= 1.05"] == (pytest.approx(1.10), False)
+    assert verdicts["issue 3: mlp step autobp/numpy.simple <= 1.15"] == (pytest.approx(1.10 / 1.05), True)
+    assert verdicts["issue 8: mlp step autobp/numpy.simple <= 1.05"] == (pytest.approx(1.10 / 1.05), True)
     assert verdicts["issue 8: mlp step/forward autobp <= 2.5"] == (pytest.approx(2.2), True)
     assert verdicts["issues 3, 8: symmetry autobp/torch <= 1"] == (pytest.approx(2.0), False)
+    assert verdicts["issue 19: checkpoint time autobp.checkpoint/autobp <= 1.4"] == (pytest.approx(1.3), True)
+    # 900 / 310 = 2.9: less than the 3x saving asked for
+    assert verdicts["issue 19: checkpoint peak memory autobp/autobp.checkpoint >= 3"] == (
+        pytest.approx(900 / 310),
+        False,
+    )
+    assert verdicts["issue 19: checkpoint autobp.checkpoint gradients bit-identical"] == (None, False)
     assert not any("family" in bar for bar in verdicts)  # not measured, so not judged
 
 
@@ -245,7 +257,7 @@ def test_bars_pair_the_samples_of_each_round():
     ]
     assert rows[1].median_s / rows[0].median_s == pytest.approx(1.5)
     verdicts = {c["bar"]: c["value"] for c in _report.bars(rows)}
-    assert verdicts["issue 8: mlp step autobp/numpy <= 1.05"] == pytest.approx(1.2)
+    assert verdicts["issue 19: mlp step autobp/numpy <= 1.05"] == pytest.approx(1.2)
 
 
 def test_cli_writes_a_json_record_with_one_row_per_implementation(tmp_path, capsys):
@@ -260,3 +272,69 @@ def test_cli_writes_a_json_record_with_one_row_per_implementation(tmp_path, caps
             assert r["ratio"] == 1.0
     assert record["machine"]["numpy_blas"], "the BLAS numpy uses is recorded"
     assert "| overhead | forward | autobp |" in capsys.readouterr().out
+
+
+class _Allocates:
+    """A runner holding ``held`` bytes and allocating ``transient`` more, then freeing them, per step."""
+
+    def __init__(self, sizes):
+        held, self.transient = sizes
+        self.state = np.ones(held // 8)
+
+    def step(self):
+        tmp = np.ones(self.transient // 8)
+        return float(tmp[0])
+
+
+def test_peak_memory_counts_what_the_runner_holds_and_what_its_step_allocates():
+    from benchmarks import _memory
+
+    peak = _memory.peak_bytes(_Allocates, (2_000_000, 8_000_000), "step")
+    assert 10_000_000 <= peak < 10_100_000
+
+
+def test_peak_memory_of_torch_rows_comes_from_the_profiler():
+    torch = pytest.importorskip("torch")
+    from benchmarks import _memory
+
+    class TorchAllocates:
+        memory = "torch"
+
+        def __init__(self, sizes):
+            held, self.transient = sizes
+            self.state = torch.ones(held // 4)
+
+        def step(self):
+            return float(torch.ones(self.transient // 4)[0])
+
+    assert _memory.how(TorchAllocates) == "torch"
+    peak = _memory.peak_bytes(TorchAllocates, (2_000_000, 8_000_000), "step")
+    assert 10_000_000 <= peak < 10_100_000
+
+
+def test_checkpoint_workload_reports_identical_gradients_and_peaks(monkeypatch):
+    import dataclasses
+
+    wl = dataclasses.replace(WORKLOADS["checkpoint"], problem=WORKLOADS["checkpoint"].tiny)
+    rows = _harness.time_workload(wl, repeats=1, only=["autobp.checkpoint"])
+    by_impl = {r.impl: r for r in rows}
+    assert set(by_impl) == {"autobp", "autobp.checkpoint"}
+    assert by_impl["autobp.checkpoint"].identical is True
+    assert "bit-identical to autobp" in by_impl["autobp.checkpoint"].note
+    for r in rows:
+        assert r.memory == "tracemalloc" and r.peak_bytes > 0
+    assert by_impl["autobp"].peak_ratio == 1.0
+
+
+def test_same_gradients_notices_a_difference_in_the_last_bit():
+    class R:
+        def __init__(self, g):
+            self.g = g
+
+        def grads(self):
+            return [self.g]
+
+    g = np.array([1.0, 2.0], np.float32)
+    assert _harness.same_gradients({"a": R(g), "b": R(g.copy())}, "a", "b")
+    assert not _harness.same_gradients({"a": R(g), "b": R(np.nextafter(g, 3.0))}, "a", "b")
+    assert not _harness.same_gradients({"a": R(g), "b": R(g.astype(np.float64))}, "a", "b")
