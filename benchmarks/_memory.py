@@ -4,9 +4,10 @@ Counted from before the runner is built, so the figure includes its weights, opt
 preallocated buffers as well as the step's intermediates, and is the peak during a second call
 (the first one creates gradients and lazily allocated buffers). numpy-based implementations are
 measured with tracemalloc, which sees numpy's allocations (and Python objects). PyTorch's CPU
-allocator is invisible to tracemalloc: its rows sum the memory each op allocates and frees as
-torch.profiler records it (op granularity: an op's allocations count from its start, its frees
-from its end). Implementations with their own allocators (tinygrad) are n/a.
+allocator is invisible to tracemalloc: its rows replay the allocations and frees of tensor
+storage that torch.profiler's memory timeline records (the data behind its export_memory_timeline,
+read through the private ``_memory_profile()``). Implementations with their own allocators
+(tinygrad) are n/a.
 """
 
 from __future__ import annotations
@@ -53,32 +54,30 @@ def _traced(factory: Callable, problem: Any, phase: str) -> int:
 
 
 def _torch_profiled(factory: Callable, problem: Any, phase: str) -> int:
-    from torch.profiler import ProfilerActivity, profile, record_function
+    import time
+
+    from torch.profiler import ProfilerActivity, profile
 
     gc.collect()
-    with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof:
+    opts = {"profile_memory": True, "record_shapes": True, "with_stack": True}  # what the timeline needs
+    with profile(activities=[ProfilerActivity.CPU], **opts) as prof:
         runner = factory(problem)
         getattr(runner, phase)()
-        with record_function("## measured call ##"):
-            getattr(runner, phase)()
-    # each op's own allocations counted at its start, its own frees at its end: within one op the
-    # order is not recorded, and this order never hides a peak
-    events = prof.events()
-    marker = next(e for e in events if e.name == "## measured call ##")
-    timeline = sorted(
-        (e.time_range.start if e.self_cpu_memory_usage > 0 else e.time_range.end, e.self_cpu_memory_usage)
-        for e in events
-        if e.self_cpu_memory_usage
-    )
-    held = peak = 0
-    for t, delta in timeline:
-        if t > marker.time_range.end:
-            break
-        inside = t >= marker.time_range.start
-        if inside:  # what was held when the call began counts even if the call allocates nothing
-            peak = max(peak, held)
-        held += delta
-        if inside:
-            peak = max(peak, held)
+        t0 = time.time_ns()
+        getattr(runner, phase)()
+        t1 = time.time_ns()
     del runner
-    return peak
+    # every allocation (CREATE) and free (DESTROY) of a tensor's storage, with its time in ns since the epoch
+    held = peak = 0
+    for t, action, _, size in sorted(prof._memory_profile().timeline, key=lambda e: e[0]):
+        if t > t1:
+            break
+        if t >= t0:
+            peak = max(peak, held)
+        if action.name == "CREATE":
+            held += size
+        elif action.name == "DESTROY":
+            held -= size
+        if t >= t0:
+            peak = max(peak, held)
+    return max(peak, held) if peak == 0 else peak
