@@ -129,8 +129,10 @@ def time_workload(
     fns: dict[tuple[str, str], Callable[[], object]] = {}
     skipped: dict[str, str] = {}
     identical: dict[tuple[str, str], bool | None] = {}
+    notes: dict[str, str] = {}
     for phase in wl.phases:
         runners, skipped = build_runners(wl, problem, only)  # each phase gets its own fresh state
+        notes.update({n: r.note for n, r in runners.items() if getattr(r, "note", "")})
         live = {n: r for n, r in runners.items() if getattr(r, phase, None) is not None}
         check_agreement(wl, live, phase)  # one call each, from the same weights
         if wl.identical:
@@ -158,6 +160,7 @@ def time_workload(
             )
         )
     for r in rows:
+        r.note = notes.get(r.impl, "")
         r.identical = identical.get((r.phase, r.impl))
         if r.identical is not None:
             r.note = f"gradients {'bit-identical to' if r.identical else 'DIFFER from'} {wl.identical[1]}"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._harness import Workload
-from ._machine import tinygrad_cpu, torch_matched
+from ._machine import tinygrad_cpu, torch_compile, torch_matched
 from .sigmoid_nets import autobp_sgd
 from .tight import TightMlp
 
@@ -326,6 +326,9 @@ class AutobpNnMlp(AutobpMlp):
 
 # --- PyTorch eager -------------------------------------------------------------------------------
 class TorchMlp(_EagerMlp):
+    """PyTorch eager, with SGD's per-parameter loop (foreach=False, PyTorch's default on CPU)."""
+
+    foreach = False
     memory = "torch"  # torch's allocator: measured with torch.profiler (see _memory)
 
     def __init__(self, pb: MlpProblem) -> None:
@@ -333,12 +336,51 @@ class TorchMlp(_EagerMlp):
         self.torch, self.cross_entropy = torch, torch.nn.functional.cross_entropy
         self.ps = [torch.tensor(a, requires_grad=True) for a in pb.weights]
         self.batches = [(torch.from_numpy(x), torch.from_numpy(y)) for x, y in pb.batches]
-        self.opt = torch.optim.SGD(self.ps, lr=pb.lr, momentum=pb.momentum)
+        self.opt = torch.optim.SGD(self.ps, lr=pb.lr, momentum=pb.momentum, foreach=self.foreach)
         self.act = pb.act
         self.i = 0
 
     def params(self) -> list[np.ndarray]:
         return [p.detach().numpy() for p in self.ps]
+
+    def step(self) -> float:
+        x, y = self.batches[self.i]
+        self.i = (self.i + 1) % len(self.batches)
+        loss = self._loss(x, y)
+        self.opt.zero_grad(set_to_none=True)
+        loss.backward()
+        self.opt.step()
+        return loss.item()
+
+
+class TorchForeachMlp(TorchMlp):
+    """The same with SGD's multi-tensor (foreach) update."""
+
+    foreach = True
+
+
+class TorchInferenceMlp(TorchMlp):
+    """The forward pass alone under ``torch.inference_mode()``: no graph, no version counters.
+    (The ``forward`` rows of the other implementations record the graph, as their step does.)"""
+
+    step = None
+
+    def forward(self) -> float:
+        with self.torch.inference_mode():
+            return self._loss(*self.batches[self.i]).item()
+
+
+class TorchCompileMlp(TorchMlp):
+    """The loss compiled by ``torch.compile`` (inductor; backward by AOTAutograd), the optimiser eager;
+    one fixed batch (``mlp`` only)."""
+
+    def __init__(self, pb: MlpProblem) -> None:
+        super().__init__(pb)
+        if len(self.batches) != 1:
+            raise ValueError("TorchCompileMlp compiles for one fixed batch")
+        compiled, seconds = torch_compile(lambda: _EagerMlp._loss(self, *self.batches[0]))
+        self._loss = lambda x, y: compiled()
+        self.note = f"torch.compile(loss); compiling took {seconds:.0f} s"
 
 
 # --- tinygrad ------------------------------------------------------------------------------------
@@ -506,6 +548,9 @@ MLP = Workload(
         "numpy.eager": NumpyEagerMlp,
         **IMPLS,
         "autobp.trace": AutobpTraceMlp,
+        "torch.foreach": TorchForeachMlp,
+        "torch.inference_mode": TorchInferenceMlp,
+        "torch.compile": TorchCompileMlp,
         "tinygrad": TinygradMlp,
         "tinygrad.jit": TinygradJitMlp,
     },
