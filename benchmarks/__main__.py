@@ -100,8 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_memory:
         print(
             "\npeak: memory at the peak of a call, counted from before the runner was built (weights, "
-            "optimiser state, buffers and the call's intermediates), tracemalloc; torch rows: "
-            "torch.profiler's per-op allocations; x: ratio to the base row's peak"
+            "optimiser state, buffers and the call's intermediates), by tracemalloc; torch rows: tensor "
+            "storage only, from torch.profiler's memory timeline; x: ratio to the base row's peak"
         )
     figures = derived(rows)
     if figures:

@@ -50,7 +50,7 @@ def _peak(r: Row) -> str:
     if r.peak_bytes is None:
         return "n/a" if r.median_s is not None and not r.memory else ""
     size = r.peak_bytes / 2**20
-    text = f"{size:.3g} MiB" if size >= 0.01 else f"{r.peak_bytes / 2**10:.3g} KiB"
+    text = f"{size:.3g} MiB" if size >= 1 else f"{r.peak_bytes / 2**10:.3g} KiB"
     return text + (f" (x{r.peak_ratio:.2g})" if r.peak_ratio is not None else "")
 
 

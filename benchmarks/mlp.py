@@ -380,7 +380,7 @@ class TorchCompileMlp(TorchMlp):
             raise ValueError("TorchCompileMlp compiles for one fixed batch")
         compiled, seconds = torch_compile(lambda: _EagerMlp._loss(self, *self.batches[0]))
         self._loss = lambda x, y: compiled()
-        self.note = f"torch.compile(loss); compiling took {seconds:.0f} s"
+        self.note = f"torch.compile(loss); compiling took {seconds:.1f} s"
 
 
 # --- tinygrad ------------------------------------------------------------------------------------

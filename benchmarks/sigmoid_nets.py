@@ -315,7 +315,7 @@ class TorchCompileNet(TorchNet):
     def __init__(self, pb: NetProblem) -> None:
         super().__init__(pb)
         self.loss_fn, seconds = torch_compile(self._loss)
-        self.note = f"torch.compile(loss); compiling took {seconds:.0f} s"
+        self.note = f"torch.compile(loss); compiling took {seconds:.1f} s"
 
 
 # --- tinygrad (lazy: each step is scheduled, compiled once per kernel, and run on realize) -------------
