@@ -240,6 +240,27 @@ def test_a_captured_tensor_computed_from_an_argument_is_counted_once():
     np.testing.assert_array_equal(got, x.grad)
 
 
+def test_nested_checkpoints_and_a_keyword_tensor_get_the_plain_gradients():
+    rng = np.random.default_rng(6)
+    W0, W1 = (autobp.tensor(rng.standard_normal((4, 4)), requires_grad=True) for _ in range(2))
+    scale = autobp.tensor(np.full(4, 1.5), requires_grad=True)  # passed by keyword: found as it is used
+    x = autobp.tensor(rng.standard_normal((3, 4)), requires_grad=True)
+
+    def inner(h, W):
+        return (h @ W).tanh()
+
+    def outer(h, scale=None):
+        h = checkpoint(inner, h, W0)
+        return checkpoint(lambda a: inner(a, W1), h) * scale
+
+    ps = [x, W0, W1, scale]
+    (checkpoint(outer, x, scale=scale) ** 2).sum().backward()
+    got = _grads(ps)
+    _clear(ps)
+    ((inner(inner(x, W0), W1) * scale) ** 2).sum().backward()
+    _assert_identical(got, _grads(ps), "gradient through nested checkpoints")
+
+
 def test_retain_graph_allows_a_second_backward():
     Ws, bs, x0 = _net(depth=3)
     y = checkpoint(_layers(Ws, bs, 0, 3), autobp.tensor(x0)).sum()
