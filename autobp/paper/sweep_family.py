@@ -33,6 +33,7 @@ PAPER_SETTINGS = {
     "decay": PAPER["decay"],
     "decay_from": 0,  # first sweep whose change is followed by decay
     "decay_biases": True,  # "every weight": the biases too
+    "biases": True,  # False: every bias fixed at 0
     "init": PAPER["init"],
     "tolerance": 0.2,  # error zero above 0.8 / below 0.2; 0 = plain targets 1 and 0
     "output_error": "sse",  # "sse": delta = e y(1 - y); "no_deriv": delta = e (cross-entropy-like)
@@ -84,7 +85,7 @@ def _error_terms(y: np.ndarray, d: np.ndarray, tolerance: float) -> np.ndarray:
     return np.where(outside, y - edge, 0.0)
 
 
-def _grads(w, acts, e, onehots, settings) -> dict[str, np.ndarray]:
+def _grads(w, acts, e, onehots, settings) -> dict[str, np.ndarray | None]:
     """dE/dw for every parameter, from the output error terms ``e`` (zero on masked cases)."""
     h, c, q, y = acts
     fs = settings["flat_spot"]
@@ -99,6 +100,8 @@ def _grads(w, acts, e, onehots, settings) -> dict[str, np.ndarray]:
     g |= {"Wp": p1.T @ dh[..., :6], "Wr": r1.T @ dh[..., 6:]}
     g |= {"b" + k[1]: d_.sum(axis=1, keepdims=True) for k, d_ in (("Wo", do), ("Wq", dq), ("Wc", dc))}
     g |= {"bp": dh[..., :6].sum(axis=1, keepdims=True), "br": dh[..., 6:].sum(axis=1, keepdims=True)}
+    if not settings["biases"]:
+        g |= {k: None for k in g if k.startswith("b")}
     return g
 
 
@@ -118,7 +121,7 @@ def train_family(weights: dict[str, np.ndarray], held_out: np.ndarray, settings:
     mask = np.ones((runs, n))
     np.put_along_axis(mask, held_out, 0.0, axis=1)
     train = mask > 0
-    w = {k: v.copy() for k, v in weights.items()}
+    w = {k: v.copy() if s["biases"] or k.startswith("W") else np.zeros_like(v) for k, v in weights.items()}
     delta = {k: np.zeros_like(v) for k, v in w.items()}
     fit_at, margin_at = np.full(runs, -1), np.full(runs, -1)
     on = d > 0.5
@@ -168,7 +171,7 @@ def train_family(weights: dict[str, np.ndarray], held_out: np.ndarray, settings:
 def _change(w, delta, grads, lr, mu, decay, decay_biases) -> None:
     """Eq. 9 on every parameter (skipped when ``grads`` is None), then the multiplicative decay."""
     for k in w:
-        if grads is not None:
+        if grads is not None and grads[k] is not None:
             delta[k] = mu * delta[k] - lr * grads[k]
             w[k] = w[k] + delta[k]
         if decay and (decay_biases or k.startswith("W")):

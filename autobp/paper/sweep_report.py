@@ -88,7 +88,7 @@ def table(experiment: str, summary: list[dict[str, Any]], markdown: bool = False
     """The summary as an aligned text table, or a markdown table."""
     paper = EXPERIMENTS[experiment].paper_sweeps
     if experiment == "family-trees":
-        head = ["setting", "N", "fit <= 1,500 [95% CI]", "sweeps to fit, median (IQR, N)", "held-out mean /4"]
+        head = ["setting", "N", "fit in run [95% CI]", "sweeps to fit, median (IQR, N)", "held-out mean /4"]
         head += ["4/4", ">= 3/4", "fit and >= 3/4 [95% CI]", "Fig. 4 units", "train right"]
         body = [
             [s["setting"], str(s["n"]), f"{_pct(s['rate'])} {_ci(s['rate_ci'])}", _sweeps(s)]

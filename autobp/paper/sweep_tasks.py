@@ -42,8 +42,10 @@ FAMILY_VARIANTS: dict[str, dict[str, Any]] = {
     "init 1": {"init": 1.0},
     "no tolerance": {"tolerance": 0.0},
     "biases not decayed": {"decay_biases": False},
+    "no biases": {"biases": False},
     "no output y(1-y), no decay": {"output_error": "no_deriv", "decay": 0.0},
     "no output y(1-y), decay after 20": {"output_error": "no_deriv", "decay_from": 20},
+    "no output y(1-y), eps 0.03, decay 0.02%": {"output_error": "no_deriv", "lr": 0.03, "decay": 0.0002},
 }
 
 EXPERIMENTS: dict[str, Experiment] = {
