@@ -147,7 +147,7 @@ def _run_on_dask(tasks, scheduler, workers, finished) -> None:
         if workers < 1:
             raise ValueError(f"sweep: --workers must be >= 1, got {workers}")
         cluster = LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
         )
         client = Client(cluster)
     try:
