@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -151,6 +152,7 @@ def sweep(args: argparse.Namespace) -> int:
     from .paper import sweep as engine
     from .paper import sweep_report, sweep_tasks
 
+    start, before = time.perf_counter(), len(engine.RunStore(Path(args.out) / "runs.jsonl").rows)
     try:
         grid = sweep_tasks.parse_grid(args.experiment, args.grid)
         splits = args.splits or (50 if args.experiment == "family-trees" else 1)
@@ -162,7 +164,13 @@ def sweep(args: argparse.Namespace) -> int:
         print(f"autobp sweep: {e}", file=sys.stderr)
         return 2
     summary = sweep_report.summarize(rows)
-    print(f"{args.experiment}: {len(rows)} runs, rows in {Path(args.out) / 'runs.jsonl'}")
+    seconds, computed = (
+        time.perf_counter() - start,
+        len(engine.RunStore(Path(args.out) / "runs.jsonl").rows) - before,
+    )
+    rate = f" ({computed / seconds:,.1f} runs/s)" if computed else ""
+    print(f"{args.experiment}: {len(rows)} runs, {computed} computed now in {seconds:.1f} s{rate}")
+    print(f"rows in {Path(args.out) / 'runs.jsonl'}")
     print(sweep_report.table(args.experiment, summary))
     for path in sweep_report.write(args.experiment, rows, args.out, plots=not args.no_plots):
         print(f"written {path}")

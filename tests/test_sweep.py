@@ -227,3 +227,10 @@ def test_wilson_interval_and_summary_on_known_numbers():
     (s,) = R.summarize(rows)
     assert (s["n"], s["solved"], s["median_sweeps"], s["q1_sweeps"], s["q3_sweeps"]) == (5, 4, 250, 175, 325)
     assert s["within_paper"] == 0.8  # 4 of 5 runs solved by PDP's 558 sweeps
+
+
+def test_autobp_never_imports_dask_until_a_sweep_runs_on_it():
+    code = "import sys, autobp, autobp.cli, autobp.paper.sweep\n"
+    code += "print(sorted(m for m in sys.modules if 'dask' in m))"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip() == "[]", done.stderr
