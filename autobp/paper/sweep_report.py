@@ -156,6 +156,7 @@ def _plots(experiment: str, rows, summary, out: Path) -> list[Path]:
     ax.errorbar(rate, y, xerr=[rate - ci[0], ci[1] - rate], fmt="o", capsize=3)
     ax.set_yticks(y, [s["setting"] for s in summary], fontsize=8)
     ax.set_xlim(0, 1)
+    ax.invert_yaxis()  # first setting on top, as in the table
     ax.set_xlabel("success rate (fit within the cap), 95% Wilson interval")
     fig.tight_layout()
     paths.append(out / "success.png")
@@ -169,6 +170,7 @@ def _plots(experiment: str, rows, summary, out: Path) -> list[Path]:
             ax.barh(y, share, left=left, label=f"{right}/4", color=plt.cm.RdYlGn(right / 4))
             left += share
         ax.set_yticks(y, [s["setting"] for s in summary], fontsize=8)
+        ax.invert_yaxis()
         ax.set_xlabel("share of runs by held-out cases right (paper: 4/4 and 3/4)")
         ax.legend(ncol=5, fontsize=7, loc="lower right")
         fig.tight_layout()

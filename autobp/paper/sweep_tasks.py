@@ -43,9 +43,9 @@ FAMILY_VARIANTS: dict[str, dict[str, Any]] = {
     "no tolerance": {"tolerance": 0.0},
     "biases not decayed": {"decay_biases": False},
     "no biases": {"biases": False},
-    "no output y(1-y), no decay": {"output_error": "no_deriv", "decay": 0.0},
-    "no output y(1-y), decay after 20": {"output_error": "no_deriv", "decay_from": 20},
-    "no output y(1-y), eps 0.03, decay 0.02%": {"output_error": "no_deriv", "lr": 0.03, "decay": 0.0002},
+    "no output y(1-y) + no decay": {"output_error": "no_deriv", "decay": 0.0},
+    "no output y(1-y) + decay after 20": {"output_error": "no_deriv", "decay_from": 20},
+    "no output y(1-y) + eps 0.03 + decay 0.02%": {"output_error": "no_deriv", "lr": 0.03, "decay": 0.0002},
 }
 
 EXPERIMENTS: dict[str, Experiment] = {
@@ -79,7 +79,7 @@ def parse_grid(experiment: str, items: list[str]) -> dict[str, list[Any]]:
 def _convert(experiment: str, key: str, text: str) -> Any:
     exp = EXPERIMENTS[experiment]
     if key == "variant":
-        if text not in exp.variants:
+        if text not in exp.variants:  # (variant names hold no commas: the grid splits on them)
             raise ValueError(f"--grid variant: no variant {text!r}; valid: {', '.join(exp.variants)}")
         return text
     default = exp.defaults[key]
