@@ -131,6 +131,9 @@ def test_a_torn_last_line_is_dropped_and_its_run_redone(tmp_path, monkeypatch):
     again = engine.run_sweep("xor", tmp_path / "a", seeds=3, **opts)
     assert len(trace()) == 1 and again == full
     assert path.read_text() == text
+    path.write_text(text[:-1])  # the last row whole but for its newline: still torn
+    assert engine.run_sweep("xor", tmp_path / "a", seeds=3, **opts) == full
+    assert len(trace()) == 2 and path.read_text() == text
 
 
 def test_a_killed_sweep_resumes_without_recomputing_finished_runs(tmp_path, monkeypatch):

@@ -20,22 +20,23 @@ INLINE = "inline"  # --scheduler value: run the tasks in this process, no Dask
 
 class RunStore:
     """Rows of finished runs, one JSON object a line. A task's rows are appended with one write and an
-    fsync, so after a kill the file holds whole tasks, at worst plus one torn last line, which is dropped."""
+    fsync, so a kill can at worst cut the last write short: its whole lines are kept, the torn one dropped."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.rows: list[dict[str, Any]] = []
         if self.path.exists():
-            text = self.path.read_text()
-            good = 0
-            for line in text.splitlines(keepends=True):
-                try:
+            data, good = self.path.read_bytes(), 0
+            for line in data.splitlines(keepends=True):
+                try:  # a whole line ends in a newline and parses; the first that does not was torn by a kill
+                    if not line.endswith(b"\n"):
+                        raise ValueError
                     self.rows.append(json.loads(line))
-                except json.JSONDecodeError:
-                    break  # a line torn by a kill: everything after it is dropped too
-                good += len(line.encode())
-            if good < len(text.encode()) or (text and not text.endswith("\n")):
-                with open(self.path, "r+b") as f:  # cut the torn tail so appends start on a fresh line
+                except ValueError:
+                    break
+                good += len(line)
+            if good < len(data):  # cut the torn tail so that appends start on a fresh line
+                with open(self.path, "r+b") as f:
                     f.truncate(good)
         self.done = {r["key"] for r in self.rows}
 
