@@ -2,7 +2,7 @@
 
 __version__ = "0.1.0"
 
-from . import data, functional, graph, nn, ops, optim, replay
+from . import data, func, functional, graph, nn, ops, optim, replay
 from ._graph import GraphReleasedError, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .anomaly import AnomalyError, detect_anomaly
 from .autograd import grad
@@ -19,6 +19,7 @@ from .viz import draw
 
 __all__ = [
     "ops",
+    "func",
     "Value",
     "Function",
     "FunctionCtx",
