@@ -16,6 +16,8 @@ from .tensor import Tensor, tensor
 from .value import Value
 from .viz import draw
 
+from . import linalg, special, stats  # noqa: E402  scientific numpy (issue 17), after the ops they use
+
 __all__ = [
     "ops",
     "Value",
@@ -45,5 +47,8 @@ __all__ = [
     "CheckpointError",
     "replay",
     "trace",
+    "linalg",
+    "special",
+    "stats",
 ]
 __all__ += [n for n in _ops_all if n not in ("nll", "cross_entropy", "scatter_add")]

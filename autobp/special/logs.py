@@ -1,0 +1,107 @@
+"""Logarithms and the softmax family under scipy.special's names: xlogy, xlog1py, expit, logit,
+logsumexp (with ``b=`` and ``return_sign``), softmax and log_softmax (scipy's axis=None default).
+xlogy, logit and expit are autobp's own elementwise ops, re-exported (stand-ins until xlogy and
+logit land in autobp/ops)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import scipy.special as sc
+
+from .. import ops as _ops
+from .._broadcast import normalize_axes, reduction_ctx
+from ..ops import exp, log, where
+from ..ops._args import as_tensor, pair
+from ..ops._decl import op
+from ..ops.reductions import expand_reduced
+from ..rules import rule
+from ..tensor import Tensor
+from ._common import FAMILY, NS, data_of, float_result
+
+expit = _ops.sigmoid
+
+
+@op(family=FAMILY, namespace=NS, numpy=None, method=False)
+def xlog1py(x: Any, y: Any) -> Tensor:
+    """x * log1p(y), and 0 where x = 0 (whatever y), elementwise; PyTorch's gradients."""
+    x, y = pair(x, y, "xlog1py")
+    with np.errstate(all="ignore"):
+        data = float_result(sc.xlog1py(x._data, y._data), x, y)
+    return Tensor._make(data, (x, y), "xlog1py")
+
+
+@rule("xlog1py")  # d/dx = log1p(y) where x != 0 (else 0); d/dy = x / (1 + y)
+def _xlog1py(F, g, out, xs, ctx, need):
+    x, y = xs
+    nonzero = (data_of(x) != 0).astype(data_of(g).dtype)
+    gx = g * F.xlog1py(nonzero, y) if need[0] else None
+    gy = g * x / (1.0 + y) if need[1] else None
+    return gx, gy
+
+
+def _log1p(x: Any) -> Tensor:
+    """log(1 + x) without the cancellation near 0 (xlog1py with x = 1)."""
+    x = as_tensor(x)
+    return xlog1py(Tensor._const(np.ones((), dtype=x.dtype if x.dtype.kind == "f" else np.float64)), x)
+
+
+def _xlogy(x: Any, y: Any) -> Tensor:
+    """x * log(y), and 0 where x = 0 (whatever y), elementwise."""
+    x, y = pair(x, y, "xlogy")
+    zero = x._data == 0
+    return where(zero, 0.0, x * log(where(zero, 1.0, y)))
+
+
+def _logit(p: Any) -> Tensor:
+    """log(p / (1 - p)), the inverse of expit, elementwise."""
+    p = as_tensor(p)
+    return log(p) - _log1p(-p)
+
+
+log1p = getattr(_ops, "log1p", None) or _log1p
+xlogy = getattr(_ops, "xlogy", None) or _xlogy
+logit = getattr(_ops, "logit", None) or _logit
+
+
+@op(name="special_logsumexp", family=FAMILY, namespace=NS, numpy=None, method=False)
+def logsumexp(
+    a: Any, axis: Any = None, b: Any = None, keepdims: bool = False, return_sign: bool = False
+) -> Any:
+    """log(sum(b * exp(a))) over ``axis`` (scipy.special.logsumexp); with ``return_sign`` the pair
+    (log|sum|, sign). Differentiable in ``a`` and ``b``."""
+    a = as_tensor(a)
+    bt = None if b is None else pair(a, b, "logsumexp")[1]
+    shape = a.shape if bt is None else np.broadcast_shapes(a.shape, bt.shape)
+    axes = normalize_axes(axis, len(shape), "logsumexp", shape)
+    with np.errstate(all="ignore"):
+        res = sc.logsumexp(
+            a._data, axis=axes, b=None if bt is None else bt._data, keepdims=keepdims, return_sign=True
+        )
+    out, sign = (float_result(r, a) for r in res)
+    parents = (a,) if bt is None else (a, bt)
+    t = Tensor._make(out, parents, "special_logsumexp", reduction_ctx(axes, keepdims, shape, sign))
+    return (t, Tensor._const(sign)) if return_sign else t
+
+
+@rule("special_logsumexp")  # ctx[2] = the sign of the sum; d out/da = sign b exp(a - out)
+def _logsumexp(F, g, out, xs, ctx, need):
+    w = F.exp(xs[0] - expand_reduced(out, ctx)) * expand_reduced(ctx[2], ctx)
+    gw = expand_reduced(g, ctx) * w
+    if len(xs) == 1:
+        return (gw,)
+    return (gw * xs[1] if need[0] else None), (gw if need[1] else None)
+
+
+@op(name="special_softmax", family=FAMILY, namespace=NS, numpy=None, method=False, rules=("special_logsumexp",))
+def softmax(x: Any, axis: Any = None) -> Tensor:
+    """exp(x) / sum(exp(x)) over ``axis`` (all elements by default, as scipy.special.softmax)."""
+    return exp(log_softmax(x, axis))
+
+
+@op(name="special_log_softmax", family=FAMILY, namespace=NS, numpy=None, method=False, rules=("special_logsumexp",))
+def log_softmax(x: Any, axis: Any = None) -> Tensor:
+    """x - logsumexp(x) over ``axis`` (all elements by default, as scipy.special.log_softmax)."""
+    x = as_tensor(x)
+    return x - logsumexp(x, axis=axis, keepdims=True)
