@@ -77,9 +77,11 @@ def logsumexp(
     axes = normalize_axes(axis, len(shape), "logsumexp", shape)
     with np.errstate(all="ignore"):
         res = sc.logsumexp(
-            a._data, axis=axes, b=None if bt is None else bt._data, keepdims=keepdims, return_sign=True
+            a._data, axis=None if axis is None else axes, b=None if bt is None else bt._data, keepdims=keepdims, return_sign=True
         )
-    out, sign = (float_result(r, a) for r in res)
+    kept = tuple(1 if i in axes else n for i, n in enumerate(shape))
+    reduced = kept if keepdims else tuple(n for i, n in enumerate(shape) if i not in axes)
+    out, sign = (float_result(r, a).reshape(reduced) for r in res)  # scipy's 0-d corner cases vary
     parents = (a,) if bt is None else (a, bt)
     t = Tensor._make(out, parents, "special_logsumexp", reduction_ctx(axes, keepdims, shape, sign))
     return (t, Tensor._const(sign)) if return_sign else t
@@ -91,7 +93,7 @@ def _logsumexp(F, g, out, xs, ctx, need):
     gw = expand_reduced(g, ctx) * w
     if len(xs) == 1:
         return (gw,)
-    return (gw * xs[1] if need[0] else None), (gw if need[1] else None)
+    return (gw * xs[1] if need[0] else None), (gw + 0.0 * xs[1] if need[1] else None)  # b's full shape
 
 
 @op(name="special_softmax", family=FAMILY, namespace=NS, numpy=None, method=False, rules=("special_logsumexp",))

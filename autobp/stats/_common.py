@@ -18,6 +18,24 @@ def arg(x: Any) -> Tensor:
     return as_tensor(np.asarray(x) if isinstance(x, (list, tuple)) else x)
 
 
+def tensors(*values: Any) -> list:
+    """The arguments as Tensors; Python numbers take the float dtype of the first array or Tensor
+    among them (float32 stays float32), as autobp's arithmetic does."""
+    dt = None
+    for v in values:
+        d = v.dtype if isinstance(v, (Tensor, np.ndarray)) else None
+        if d is not None and d.kind == "f":
+            dt = d
+            break
+    out = []
+    for v in values:
+        if dt is not None and isinstance(v, (int, float)) and not isinstance(v, bool):
+            out.append(Tensor._const(np.asarray(v, dtype=dt)))
+        else:
+            out.append(arg(v))
+    return out
+
+
 def data(x: Any) -> np.ndarray:
     """The numbers of a Tensor or an array-like, for support masks only."""
     return x._data if isinstance(x, Tensor) else np.asarray(x)

@@ -10,7 +10,7 @@ import numpy as np
 from ..ops import exp
 from ..special import gammaln, xlog1py, xlogy
 from ..tensor import Tensor
-from ._common import arg, data, outside, safe
+from ._common import arg, tensors, data, outside, safe
 
 
 def _not_count(k: np.ndarray) -> np.ndarray:
@@ -23,6 +23,7 @@ class poisson:  # noqa: N801
     @staticmethod
     def logpmf(k: Any, mu: Any, loc: Any = 0) -> Tensor:
         """k log mu - mu - gammaln(k + 1)."""
+        k, mu, loc = tensors(k, mu, loc)
         k, mu = arg(k) - loc, arg(mu)
         bad = _not_count(data(k))
         k = safe(bad, k, 0.0)
@@ -40,6 +41,7 @@ class bernoulli:  # noqa: N801
     @staticmethod
     def logpmf(k: Any, p: Any, loc: Any = 0) -> Tensor:
         """k log p + (1 - k) log(1 - p) for k in {0, 1}."""
+        k, p, loc = tensors(k, p, loc)
         k, p = arg(k) - loc, arg(p)
         kd = data(k)
         bad = (kd != 0) & (kd != 1)
@@ -58,6 +60,7 @@ class binom:  # noqa: N801
     @staticmethod
     def logpmf(k: Any, n: Any, p: Any, loc: Any = 0) -> Tensor:
         """log C(n, k) + k log p + (n - k) log(1 - p), log C(n, k) through gammaln."""
+        k, n, p, loc = tensors(k, n, p, loc)
         k, n, p = arg(k) - loc, arg(n), arg(p)
         bad = _not_count(data(k)) | (data(k) > data(n))
         k = safe(bad, k, 0.0)

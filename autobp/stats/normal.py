@@ -12,7 +12,7 @@ from ..linalg._common import diagonal
 from ..ops import exp, log
 from ..special import gammaln, log1p, log_ndtr, ndtr, ndtri
 from ..tensor import Tensor
-from ._common import arg
+from ._common import arg, tensors
 
 _HALF_LOG_2PI = 0.5 * np.log(2.0 * np.pi)
 
@@ -23,6 +23,7 @@ class norm:  # noqa: N801  scipy.stats' name
     @staticmethod
     def logpdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
         """log density: -z^2/2 - log(scale) - log(2 pi)/2 with z = (x - loc) / scale."""
+        x, loc, scale = tensors(x, loc, scale)
         z = (arg(x) - loc) / scale
         return -0.5 * z * z - log(arg(scale)) - _HALF_LOG_2PI
 
@@ -34,26 +35,31 @@ class norm:  # noqa: N801  scipy.stats' name
     @staticmethod
     def cdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
         """P(X <= x) = ndtr((x - loc) / scale)."""
+        x, loc, scale = tensors(x, loc, scale)
         return ndtr((arg(x) - loc) / scale)
 
     @staticmethod
     def logcdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
         """log P(X <= x), accurate in the far left tail."""
+        x, loc, scale = tensors(x, loc, scale)
         return log_ndtr((arg(x) - loc) / scale)
 
     @staticmethod
     def sf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
         """P(X > x)."""
+        x, loc, scale = tensors(x, loc, scale)
         return ndtr((loc - arg(x)) / scale)
 
     @staticmethod
     def logsf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
         """log P(X > x)."""
+        x, loc, scale = tensors(x, loc, scale)
         return log_ndtr((loc - arg(x)) / scale)
 
     @staticmethod
     def ppf(q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
         """The quantile: loc + scale ndtri(q)."""
+        q, loc, scale = tensors(q, loc, scale)
         return ndtri(arg(q)) * scale + loc
 
 
@@ -71,7 +77,7 @@ class multivariate_normal:  # noqa: N801
         if allow_singular:
             raise ValueError("multivariate_normal.logpdf: allow_singular=True is not supported")
         x, cov = arg(x), arg(cov)
-        k = cov.shape[-1] if cov.ndim else (np.shape(mean)[-1] if np.ndim(mean) else x.shape[-1] if x.ndim else 1)
+        k = cov.shape[-1] if cov.ndim else (np.shape(mean)[-1] if np.ndim(mean) else 1)  # scipy's dim
         if cov.ndim == 0:
             cov = cov * np.eye(k)
         elif cov.ndim == 1:
@@ -102,6 +108,7 @@ class t:  # noqa: N801
     @staticmethod
     def logpdf(x: Any, df: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
         """gammaln((df+1)/2) - gammaln(df/2) - log(df pi)/2 - log(scale) - (df+1)/2 log1p(z^2/df)."""
+        x, df, loc, scale = tensors(x, df, loc, scale)
         df = arg(df)
         z = (arg(x) - loc) / scale
         half = (df + 1.0) * 0.5

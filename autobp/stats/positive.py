@@ -10,7 +10,7 @@ import numpy as np
 from ..ops import exp, log
 from ..special import betaln, gammaln, xlog1py, xlogy
 from ..tensor import Tensor
-from ._common import arg, data, outside, safe, support_error
+from ._common import arg, tensors, data, outside, safe, support_error
 
 
 class gamma:  # noqa: N801
@@ -19,6 +19,7 @@ class gamma:  # noqa: N801
     @staticmethod
     def logpdf(x: Any, a: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
         """(a-1) log y - y - gammaln(a) - log(scale), y = (x - loc) / scale >= 0."""
+        x, a, loc, scale = tensors(x, a, loc, scale)
         a = arg(a)
         y = (arg(x) - loc) / scale
         out_of = data(y) < 0
@@ -37,6 +38,7 @@ class beta:  # noqa: N801
     @staticmethod
     def logpdf(x: Any, a: Any, b: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
         """(a-1) log y + (b-1) log(1-y) - betaln(a, b) - log(scale), y = (x - loc) / scale in [0, 1]."""
+        x, a, b, loc, scale = tensors(x, a, b, loc, scale)
         a, b = arg(a), arg(b)
         y = (arg(x) - loc) / scale
         out_of = (data(y) < 0) | (data(y) > 1)
@@ -57,6 +59,7 @@ class dirichlet:  # noqa: N801
     @staticmethod
     def logpdf(x: Any, alpha: Any) -> Tensor:
         """sum (alpha_i - 1) log x_i - (sum gammaln(alpha_i) - gammaln(sum alpha_i))."""
+        x, alpha = tensors(x, alpha)
         x, alpha = arg(x), arg(alpha)
         if alpha.ndim != 1 or x.ndim == 0 or x.shape[0] != alpha.shape[0]:
             raise ValueError(
@@ -83,6 +86,7 @@ class expon:  # noqa: N801
     @staticmethod
     def logpdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
         """-y - log(scale) for y = (x - loc) / scale >= 0."""
+        x, loc, scale = tensors(x, loc, scale)
         y = (arg(x) - loc) / scale
         return outside(data(y) < 0, -np.inf, -y - log(arg(scale)))
 
@@ -94,6 +98,7 @@ class expon:  # noqa: N801
     @staticmethod
     def cdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
         """1 - exp(-y), 0 below loc."""
+        x, loc, scale = tensors(x, loc, scale)
         y = (arg(x) - loc) / scale
         below = data(y) < 0
         return outside(below, 0.0, 1.0 - exp(-safe(below, y, 0.0)))
@@ -101,6 +106,7 @@ class expon:  # noqa: N801
     @staticmethod
     def logcdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
         """log(1 - exp(-y)), -inf below loc."""
+        x, loc, scale = tensors(x, loc, scale)
         y = (arg(x) - loc) / scale
         below = data(y) <= 0
         return outside(below, -np.inf, log(1.0 - exp(-safe(below, y, 1.0))))
@@ -108,10 +114,12 @@ class expon:  # noqa: N801
     @staticmethod
     def sf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
         """exp(-y), 1 below loc."""
+        x, loc, scale = tensors(x, loc, scale)
         return exp(expon.logsf(x, loc, scale))
 
     @staticmethod
     def logsf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
         """-y, 0 below loc."""
+        x, loc, scale = tensors(x, loc, scale)
         y = (arg(x) - loc) / scale
         return outside(data(y) < 0, 0.0, -y)
