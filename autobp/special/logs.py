@@ -32,12 +32,16 @@ def xlog1py(x: Any, y: Any) -> Tensor:
     return Tensor._make(data, (x, y), "xlog1py")
 
 
-@rule("xlog1py")  # d/dx = log1p(y) where x != 0 (else 0); d/dy = x / (1 + y)
+@rule("xlog1py")  # PyTorch's: d/dx = log1p(y), except 0 where x = 0 and y <= -1; d/dy = x / (1 + y)
 def _xlog1py(F, g, out, xs, ctx, need):
     x, y = xs
-    nonzero = (data_of(x) != 0).astype(data_of(g).dtype)
-    gx = g * F.xlog1py(nonzero, y) if need[0] else None
-    gy = g * x / (1.0 + y) if need[1] else None
+    gx = gy = None
+    if need[0]:
+        off = (data_of(x) == 0) & (data_of(y) <= -1)
+        one = np.ones((), dtype=data_of(g).dtype)
+        gx = g * F.where(off, 0.0, F.xlog1py(one, F.where(off, 0.0, y) if off.any() else y))
+    if need[1]:
+        gy = g * x / (1.0 + y)
     return gx, gy
 
 

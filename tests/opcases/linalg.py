@@ -92,7 +92,14 @@ def system(draw, vector, max_batch=2):
     return a, _values(draw, batch + (n, draw(st.integers(1, 3))))
 
 
-case("solve", la.solve, system(False), torch_fn=lambda a, b: torch.linalg.solve(a, b), numpy_fn=_np_la.solve)
+case(
+    "solve",
+    la.solve,
+    system(False),
+    # b expanded to a's batch: torch reads a b of a.ndim - 1 axes as vectors, numpy 2 as matrices
+    torch_fn=lambda a, b: torch.linalg.solve(a, b.expand(a.shape[:-2] + b.shape[-2:])),
+    numpy_fn=_np_la.solve,
+)
 case(
     "solve",
     la.solve,
