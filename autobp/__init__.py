@@ -2,7 +2,7 @@
 
 __version__ = "0.1.0"
 
-from . import functional, graph, nn, ops, optim, replay
+from . import functional, graph, linalg, nn, ops, optim, replay, special, stats
 from ._graph import GraphReleasedError, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .anomaly import AnomalyError, detect_anomaly
 from .autograd import grad
@@ -15,8 +15,6 @@ from .serialize import CheckpointError, load, save
 from .tensor import Tensor, tensor
 from .value import Value
 from .viz import draw
-
-from . import linalg, special, stats  # noqa: E402  scientific numpy (issue 17), after the ops they use
 
 __all__ = [
     "ops",

@@ -111,7 +111,9 @@ def test_vector_norm_at_zero_as_torch(ord):
 
 def test_inf_norm_ties_share_the_gradient_as_torch():
     a = np.array([1.0, -3.0, 3.0, 0.0])
-    ours, theirs = _both(lambda m: la.vector_norm(m, np.inf), lambda m: torch.linalg.vector_norm(m, np.inf), a)
+    ours, theirs = _both(
+        lambda m: la.vector_norm(m, np.inf), lambda m: torch.linalg.vector_norm(m, np.inf), a
+    )
     np.testing.assert_allclose(ours, theirs, atol=1e-12)
     assert ours[1] == -ours[2] != 0
 

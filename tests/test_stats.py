@@ -24,19 +24,65 @@ T = lambda a: torch.tensor(a, dtype=torch.float64)  # noqa: E731
 
 
 def _cov(a):
-    return a @ a.swapaxes(-1, -2) + np.eye(3) if isinstance(a, np.ndarray) else a @ a.T + 1.0 * autobp.Tensor(np.eye(3))
+    return (
+        a @ a.swapaxes(-1, -2) + np.eye(3)
+        if isinstance(a, np.ndarray)
+        else a @ a.T + 1.0 * autobp.Tensor(np.eye(3))
+    )
 
 
 # (id, ours, scipy's, torch's (None: none), args, indices of the differentiable args)
 SPECS = [
-    ("norm.logpdf", stats.norm.logpdf, ss.norm.logpdf, lambda x, m, s: td.Normal(m, s).log_prob(x), (X, 0.3, 1.7), (0, 1, 2)),
-    ("norm.pdf", stats.norm.pdf, ss.norm.pdf, lambda x, m, s: td.Normal(m, s).log_prob(x).exp(), (X, 0.3, 1.7), (0, 1, 2)),
-    ("norm.cdf", stats.norm.cdf, ss.norm.cdf, lambda x, m, s: td.Normal(m, s).cdf(x), (X, 0.3, 1.7), (0, 1, 2)),
-    ("norm.logcdf", stats.norm.logcdf, ss.norm.logcdf, lambda x, m, s: td.Normal(m, s).cdf(x).log(), (X, 0.3, 1.7), (0, 1, 2)),
+    (
+        "norm.logpdf",
+        stats.norm.logpdf,
+        ss.norm.logpdf,
+        lambda x, m, s: td.Normal(m, s).log_prob(x),
+        (X, 0.3, 1.7),
+        (0, 1, 2),
+    ),
+    (
+        "norm.pdf",
+        stats.norm.pdf,
+        ss.norm.pdf,
+        lambda x, m, s: td.Normal(m, s).log_prob(x).exp(),
+        (X, 0.3, 1.7),
+        (0, 1, 2),
+    ),
+    (
+        "norm.cdf",
+        stats.norm.cdf,
+        ss.norm.cdf,
+        lambda x, m, s: td.Normal(m, s).cdf(x),
+        (X, 0.3, 1.7),
+        (0, 1, 2),
+    ),
+    (
+        "norm.logcdf",
+        stats.norm.logcdf,
+        ss.norm.logcdf,
+        lambda x, m, s: td.Normal(m, s).cdf(x).log(),
+        (X, 0.3, 1.7),
+        (0, 1, 2),
+    ),
     ("norm.sf", stats.norm.sf, ss.norm.sf, None, (X, 0.3, 1.7), (0, 1, 2)),
     ("norm.logsf", stats.norm.logsf, ss.norm.logsf, None, (X, 0.3, 1.7), (0, 1, 2)),
-    ("norm.ppf", stats.norm.ppf, ss.norm.ppf, lambda q, m, s: td.Normal(m, s).icdf(q), (UNIT, 0.3, 1.7), (0, 1, 2)),
-    ("t.logpdf", stats.t.logpdf, ss.t.logpdf, lambda x, d, m, s: td.StudentT(d, m, s).log_prob(x), (X, POS + 1, 0.2, 1.3), (0, 1, 2, 3)),
+    (
+        "norm.ppf",
+        stats.norm.ppf,
+        ss.norm.ppf,
+        lambda q, m, s: td.Normal(m, s).icdf(q),
+        (UNIT, 0.3, 1.7),
+        (0, 1, 2),
+    ),
+    (
+        "t.logpdf",
+        stats.t.logpdf,
+        ss.t.logpdf,
+        lambda x, d, m, s: td.StudentT(d, m, s).log_prob(x),
+        (X, POS + 1, 0.2, 1.3),
+        (0, 1, 2, 3),
+    ),
     ("t.pdf", stats.t.pdf, ss.t.pdf, None, (X, 3.5, 0.2, 1.3), (0, 1, 2, 3)),
     (
         "gamma.logpdf",
@@ -54,7 +100,14 @@ SPECS = [
         (POS + 0.5, 2.5, 0.3),
         (0, 1, 2),
     ),
-    ("beta.logpdf", stats.beta.logpdf, ss.beta.logpdf, lambda x, a, b: td.Beta(a, b).log_prob(x), (UNIT, POS, POS[::-1]), (0, 1, 2)),
+    (
+        "beta.logpdf",
+        stats.beta.logpdf,
+        ss.beta.logpdf,
+        lambda x, a, b: td.Beta(a, b).log_prob(x),
+        (UNIT, POS, POS[::-1]),
+        (0, 1, 2),
+    ),
     (
         "beta.pdf-loc-scale",
         stats.beta.pdf,
@@ -71,14 +124,49 @@ SPECS = [
         (SIMPLEX, np.array([1.5, 2.0, 3.0])),
         (1,),
     ),
-    ("expon.logpdf", stats.expon.logpdf, ss.expon.logpdf, lambda x, m, s: td.Exponential(1 / s).log_prob(x - m), (POS, 0.1, 1.5), (0, 1, 2)),
-    ("expon.cdf", stats.expon.cdf, ss.expon.cdf, lambda x, m, s: td.Exponential(1 / s).cdf(x - m), (POS, 0.1, 1.5), (0, 1, 2)),
+    (
+        "expon.logpdf",
+        stats.expon.logpdf,
+        ss.expon.logpdf,
+        lambda x, m, s: td.Exponential(1 / s).log_prob(x - m),
+        (POS, 0.1, 1.5),
+        (0, 1, 2),
+    ),
+    (
+        "expon.cdf",
+        stats.expon.cdf,
+        ss.expon.cdf,
+        lambda x, m, s: td.Exponential(1 / s).cdf(x - m),
+        (POS, 0.1, 1.5),
+        (0, 1, 2),
+    ),
     ("expon.logcdf", stats.expon.logcdf, ss.expon.logcdf, None, (POS, 0.1, 1.5), (0, 1, 2)),
     ("expon.sf", stats.expon.sf, ss.expon.sf, None, (POS, 0.1, 1.5), (0, 1, 2)),
-    ("laplace.logpdf", stats.laplace.logpdf, ss.laplace.logpdf, lambda x, m, s: td.Laplace(m, s).log_prob(x), (X, 0.25, 0.8), (0, 1, 2)),
-    ("laplace.cdf", stats.laplace.cdf, ss.laplace.cdf, lambda x, m, s: td.Laplace(m, s).cdf(x), (X, 0.25, 0.8), (0, 1, 2)),
+    (
+        "laplace.logpdf",
+        stats.laplace.logpdf,
+        ss.laplace.logpdf,
+        lambda x, m, s: td.Laplace(m, s).log_prob(x),
+        (X, 0.25, 0.8),
+        (0, 1, 2),
+    ),
+    (
+        "laplace.cdf",
+        stats.laplace.cdf,
+        ss.laplace.cdf,
+        lambda x, m, s: td.Laplace(m, s).cdf(x),
+        (X, 0.25, 0.8),
+        (0, 1, 2),
+    ),
     ("laplace.logcdf", stats.laplace.logcdf, ss.laplace.logcdf, None, (X, 0.25, 0.8), (0, 1, 2)),
-    ("cauchy.logpdf", stats.cauchy.logpdf, ss.cauchy.logpdf, lambda x, m, s: td.Cauchy(m, s).log_prob(x), (X, -0.3, 0.9), (0, 1, 2)),
+    (
+        "cauchy.logpdf",
+        stats.cauchy.logpdf,
+        ss.cauchy.logpdf,
+        lambda x, m, s: td.Cauchy(m, s).log_prob(x),
+        (X, -0.3, 0.9),
+        (0, 1, 2),
+    ),
     ("cauchy.pdf", stats.cauchy.pdf, ss.cauchy.pdf, None, (X, -0.3, 0.9), (0, 1, 2)),
     (
         "uniform.logpdf",
@@ -88,9 +176,30 @@ SPECS = [
         (UNIT * 2.0 - 0.4, -0.5, 2.2),
         (1, 2),
     ),
-    ("uniform.cdf", stats.uniform.cdf, ss.uniform.cdf, lambda x, m, s: td.Uniform(m, m + s).cdf(x), (UNIT * 2.0 - 0.4, -0.5, 2.2), (0, 1, 2)),
-    ("uniform.logcdf", stats.uniform.logcdf, ss.uniform.logcdf, None, (UNIT * 2.0 - 0.4, -0.5, 2.2), (0, 1, 2)),
-    ("poisson.logpmf", stats.poisson.logpmf, ss.poisson.logpmf, lambda k, mu: td.Poisson(mu).log_prob(k), (COUNTS, POS), (1,)),
+    (
+        "uniform.cdf",
+        stats.uniform.cdf,
+        ss.uniform.cdf,
+        lambda x, m, s: td.Uniform(m, m + s).cdf(x),
+        (UNIT * 2.0 - 0.4, -0.5, 2.2),
+        (0, 1, 2),
+    ),
+    (
+        "uniform.logcdf",
+        stats.uniform.logcdf,
+        ss.uniform.logcdf,
+        None,
+        (UNIT * 2.0 - 0.4, -0.5, 2.2),
+        (0, 1, 2),
+    ),
+    (
+        "poisson.logpmf",
+        stats.poisson.logpmf,
+        ss.poisson.logpmf,
+        lambda k, mu: td.Poisson(mu).log_prob(k),
+        (COUNTS, POS),
+        (1,),
+    ),
     ("poisson.pmf", stats.poisson.pmf, ss.poisson.pmf, None, (COUNTS, POS), (1,)),
     (
         "bernoulli.logpmf",
@@ -156,13 +265,17 @@ def test_multivariate_normal_matches_scipy_and_torch():
     assert one.shape == () and np.isclose(one.item(), ss.multivariate_normal.logpdf(x[0], mean, cov))
     for c in (2.5, np.array([1.0, 2.0, 0.5])):  # a number times I, a diagonal
         np.testing.assert_allclose(
-            stats.multivariate_normal.logpdf(x, mean, c).data, ss.multivariate_normal.logpdf(x, mean, c), rtol=1e-12
+            stats.multivariate_normal.logpdf(x, mean, c).data,
+            ss.multivariate_normal.logpdf(x, mean, c),
+            rtol=1e-12,
         )
     check_gradients(lambda x, m, a: stats.multivariate_normal.logpdf(x, m, _cov(a)), x, mean, A)
     xs = [Tensor(v, requires_grad=True) for v in (x, mean, A)]
     ts = [T(v).requires_grad_() for v in (x, mean, A)]
     stats.multivariate_normal.logpdf(xs[0], xs[1], _cov(xs[2])).sum().backward()
-    td.MultivariateNormal(ts[1], ts[2] @ ts[2].T + torch.eye(3, dtype=torch.float64)).log_prob(ts[0]).sum().backward()
+    td.MultivariateNormal(ts[1], ts[2] @ ts[2].T + torch.eye(3, dtype=torch.float64)).log_prob(
+        ts[0]
+    ).sum().backward()
     for a, b in zip(xs, ts):
         np.testing.assert_allclose(a.grad, b.grad.numpy(), rtol=1e-9, atol=1e-12)
 
@@ -170,7 +283,9 @@ def test_multivariate_normal_matches_scipy_and_torch():
 def test_one_dimensional_multivariate_normal_takes_points_as_a_vector():
     x = np.array([0.1, -0.4, 1.2])
     np.testing.assert_allclose(
-        stats.multivariate_normal.logpdf(x, 0.3, 2.0).data, ss.multivariate_normal.logpdf(x, 0.3, 2.0), rtol=1e-12
+        stats.multivariate_normal.logpdf(x, 0.3, 2.0).data,
+        ss.multivariate_normal.logpdf(x, 0.3, 2.0),
+        rtol=1e-12,
     )
 
 

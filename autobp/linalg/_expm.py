@@ -29,7 +29,7 @@ def expm(a: np.ndarray) -> np.ndarray:
     """exp of each square matrix of ``a`` (..., n, n), in a's float dtype."""
     norm1 = np.abs(a).sum(axis=-2).max(axis=-1, initial=0.0)  # the 1-norm of each matrix
     s = np.maximum(0, np.ceil(np.log2(np.maximum(norm1, 1e-300) / _THETA13))).astype(int)
-    a = a / (2.0 ** s)[..., None, None].astype(a.dtype)
+    a = a / (2.0**s)[..., None, None].astype(a.dtype)
     eye = np.eye(a.shape[-1], dtype=a.dtype)
     a2 = a @ a
     a4 = a2 @ a2

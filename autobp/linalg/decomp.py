@@ -14,7 +14,7 @@ from ..ops._args import as_tensor
 from ..ops._decl import op
 from ..rules import rule
 from ..tensor import Tensor
-from ._common import FAMILY, NS, check_matrix, data_of, diag_embed, diagonal, lin, mT, tril
+from ._common import FAMILY, NS, check_matrix, data_of, diag_embed, lin, mT, tril
 
 EighResult = namedtuple("EighResult", ["eigenvalues", "eigenvectors"])
 SVDResult = namedtuple("SVDResult", ["U", "S", "Vh"])
@@ -242,7 +242,9 @@ def _qr_grad(F, a, q, r, gq, gr):
     b = q @ M if gq is None else gq + q @ M
     ga = mT(la.solve_triangular(r, mT(b), 0, False))  # b R^-T
     if m < n:  # with gR absent, Y's gradient is 0
-        ga = la.concatenate([ga, gy if gy is not None else np.zeros(a.shape[:-2] + (m, n - m), data_of(ga).dtype)], -1)
+        ga = la.concatenate(
+            [ga, gy if gy is not None else np.zeros(a.shape[:-2] + (m, n - m), data_of(ga).dtype)], -1
+        )
     return ga
 
 

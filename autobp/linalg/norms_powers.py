@@ -9,11 +9,11 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import normalize_axes, reduction_ctx
+from ..ops import abs as _abs
+from ..ops import expand_dims, transpose
 from ..ops import max as _max
 from ..ops import min as _min
 from ..ops import sum as _sum
-from ..ops import abs as _abs
-from ..ops import expand_dims, transpose
 from ..ops._args import as_tensor, axis_arg, keep_arg
 from ..ops._decl import op
 from ..ops.reductions import expand_reduced
@@ -39,7 +39,9 @@ def vector_norm(
     data = np.linalg.vector_norm(x._data, ord=p, axis=axes, keepdims=keepdims)
     if x.dtype.kind == "f":
         data = data.astype(x.dtype, copy=False)
-    return Tensor._make(np.asarray(data), (x,), "linalg_vector_norm", reduction_ctx(axes, keepdims, x.shape, p))
+    return Tensor._make(
+        np.asarray(data), (x,), "linalg_vector_norm", reduction_ctx(axes, keepdims, x.shape, p)
+    )
 
 
 @rule("linalg_vector_norm")  # ctx = (axes, kept shape, ord)

@@ -33,7 +33,11 @@ def solve(a: Any, b: Any) -> Tensor:
     """x with a @ x = b; ``b`` is a vector (M,) only when it is 1-D, else (..., M, K) (numpy 2)."""
     a, b = as_tensor(a), as_tensor(b)
     check_matrix(a, "solve")
-    if b.ndim == 0 or (b.ndim == 1 and b.shape[0] != a.shape[-1]) or (b.ndim > 1 and b.shape[-2] != a.shape[-1]):
+    if (
+        b.ndim == 0
+        or (b.ndim == 1 and b.shape[0] != a.shape[-1])
+        or (b.ndim > 1 and b.shape[-2] != a.shape[-1])
+    ):
         raise ValueError(f"solve: a of shape {a.shape} and b of shape {b.shape} do not align")
     if b.ndim == 1:
         return _solve(a, b[:, None])[..., 0]

@@ -81,7 +81,11 @@ def logsumexp(
     axes = normalize_axes(axis, len(shape), "logsumexp", shape)
     with np.errstate(all="ignore"):
         res = sc.logsumexp(
-            a._data, axis=None if axis is None else axes, b=None if bt is None else bt._data, keepdims=keepdims, return_sign=True
+            a._data,
+            axis=None if axis is None else axes,
+            b=None if bt is None else bt._data,
+            keepdims=keepdims,
+            return_sign=True,
         )
     kept = tuple(1 if i in axes else n for i, n in enumerate(shape))
     reduced = kept if keepdims else tuple(n for i, n in enumerate(shape) if i not in axes)
@@ -100,13 +104,27 @@ def _logsumexp(F, g, out, xs, ctx, need):
     return (gw * xs[1] if need[0] else None), (gw + 0.0 * xs[1] if need[1] else None)  # b's full shape
 
 
-@op(name="special_softmax", family=FAMILY, namespace=NS, numpy=None, method=False, rules=("special_logsumexp",))
+@op(
+    name="special_softmax",
+    family=FAMILY,
+    namespace=NS,
+    numpy=None,
+    method=False,
+    rules=("special_logsumexp",),
+)
 def softmax(x: Any, axis: Any = None) -> Tensor:
     """exp(x) / sum(exp(x)) over ``axis`` (all elements by default, as scipy.special.softmax)."""
     return exp(log_softmax(x, axis))
 
 
-@op(name="special_log_softmax", family=FAMILY, namespace=NS, numpy=None, method=False, rules=("special_logsumexp",))
+@op(
+    name="special_log_softmax",
+    family=FAMILY,
+    namespace=NS,
+    numpy=None,
+    method=False,
+    rules=("special_logsumexp",),
+)
 def log_softmax(x: Any, axis: Any = None) -> Tensor:
     """x - logsumexp(x) over ``axis`` (all elements by default, as scipy.special.log_softmax)."""
     x = as_tensor(x)

@@ -10,7 +10,7 @@ import numpy as np
 from ..ops import exp
 from ..special import gammaln, xlog1py, xlogy
 from ..tensor import Tensor
-from ._common import arg, tensors, data, outside, safe
+from ._common import arg, data, outside, safe, tensors
 
 
 def _not_count(k: np.ndarray) -> np.ndarray:

@@ -10,7 +10,7 @@ from ..ops import abs as _abs
 from ..ops import clip, exp, log
 from ..special import log1p
 from ..tensor import Tensor
-from ._common import arg, tensors, data, outside
+from ._common import arg, data, outside, tensors
 
 
 class laplace:  # noqa: N801

@@ -10,7 +10,7 @@ import numpy as np
 from ..ops import exp, log
 from ..special import betaln, gammaln, xlog1py, xlogy
 from ..tensor import Tensor
-from ._common import arg, tensors, data, outside, safe, support_error
+from ._common import arg, data, outside, safe, support_error, tensors
 
 
 class gamma:  # noqa: N801
@@ -68,8 +68,14 @@ class dirichlet:  # noqa: N801
         if np.any(data(alpha) <= 0):
             raise support_error("dirichlet.logpdf", "alpha must be positive", data(alpha))
         xd = data(x)
-        if np.any(xd < 0) or np.any(xd > 1) or not np.allclose(xd.sum(axis=0), 1.0, atol=1e-10 if xd.dtype == np.float64 else 1e-5):
-            raise support_error("dirichlet.logpdf", "x must lie in the simplex (components >= 0 summing to 1)", xd)
+        if (
+            np.any(xd < 0)
+            or np.any(xd > 1)
+            or not np.allclose(xd.sum(axis=0), 1.0, atol=1e-10 if xd.dtype == np.float64 else 1e-5)
+        ):
+            raise support_error(
+                "dirichlet.logpdf", "x must lie in the simplex (components >= 0 summing to 1)", xd
+            )
         a = alpha.reshape(alpha.shape + (1,) * (x.ndim - 1))
         log_norm = gammaln(alpha).sum() - gammaln(alpha.sum())
         return xlogy(a - 1.0, x).sum(axis=0) - log_norm

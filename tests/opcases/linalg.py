@@ -112,7 +112,9 @@ case(
 
 def _tri_case(trans, lower, unit, vector):
     def fn(a, b):
-        return la.solve_triangular(a, b[..., 0] if vector else b, trans=trans, lower=lower, unit_diagonal=unit)
+        return la.solve_triangular(
+            a, b[..., 0] if vector else b, trans=trans, lower=lower, unit_diagonal=unit
+        )
 
     def tfn(a, b):
         op_a = a.mT if trans else a
@@ -235,7 +237,14 @@ case(
     torch_fn=lambda a: torch.linalg.svdvals(a),
     numpy_fn=_np_la.svdvals,
 )
-case("svd", lambda a: la.svd(a, compute_uv=False), one(rect()), numpy_fn=lambda a: _np_la.svd(a, compute_uv=False), grad=False, id="svd-values-only")
+case(
+    "svd",
+    lambda a: la.svd(a, compute_uv=False),
+    one(rect()),
+    numpy_fn=lambda a: _np_la.svd(a, compute_uv=False),
+    grad=False,
+    id="svd-values-only",
+)
 
 
 for _wide in (False, True):
@@ -254,6 +263,7 @@ case(
     torch_fn=lambda a: torch.linalg.qr(a)[1],  # torch's mode="r" has no backward
     id="qr-mode-r",
 )
+
 
 # --- norms and powers ----------------------------------------------------------------------------
 @st.composite
@@ -296,7 +306,14 @@ for _i, _ord in enumerate(("fro", "nuc", 2, -2, 1, -1, np.inf, -np.inf)):
             id=f"matrix_norm-ord{_ord}-axis{_axis}-keep{_keep}",
         )
 
-for _ord, _axis, _keep in [(None, None, False), (None, None, True), (None, 0, False), (1, 1, True), ("fro", (0, 1), False), (2, None, False)]:
+for _ord, _axis, _keep in [
+    (None, None, False),
+    (None, None, True),
+    (None, 0, False),
+    (1, 1, True),
+    ("fro", (0, 1), False),
+    (2, None, False),
+]:
     case(
         "linalg_norm",
         lambda x, o=_ord, ax=_axis, k=_keep: la.norm(x, o, ax, k),

@@ -10,7 +10,13 @@ from ..optable import binary, case, torch, unary
 
 _pos = unary(0.2, 4.0)
 case("gammaln", sp.gammaln, _pos, torch_fn=lambda x: torch.lgamma(x), numpy_fn=sc.gammaln, ints=False)
-case("gammaln", sp.gammaln, unary(-2.9, -0.1, away=(-1.0, -2.0), margin=0.1), torch_fn=lambda x: torch.lgamma(x), id="gammaln-negative")
+case(
+    "gammaln",
+    sp.gammaln,
+    unary(-2.9, -0.1, away=(-1.0, -2.0), margin=0.1),
+    torch_fn=lambda x: torch.lgamma(x),
+    id="gammaln-negative",
+)
 case("gamma", sp.gamma, unary(0.2, 3.0), torch_fn=lambda x: torch.exp(torch.lgamma(x)), numpy_fn=sc.gamma)
 case("digamma", sp.digamma, _pos, torch_fn=lambda x: torch.digamma(x), numpy_fn=sc.digamma)
 for _n in (0, 1, 3):
@@ -37,7 +43,13 @@ case(
     numpy_fn=sc.betaln,
 )
 case("ndtr", sp.ndtr, unary(-5.0, 5.0), torch_fn=lambda x: torch.special.ndtr(x), numpy_fn=sc.ndtr)
-case("log_ndtr", sp.log_ndtr, unary(-30.0, 5.0), torch_fn=lambda x: torch.special.log_ndtr(x), numpy_fn=sc.log_ndtr)
+case(
+    "log_ndtr",
+    sp.log_ndtr,
+    unary(-30.0, 5.0),
+    torch_fn=lambda x: torch.special.log_ndtr(x),
+    numpy_fn=sc.log_ndtr,
+)
 case("ndtri", sp.ndtri, unary(0.02, 0.98), torch_fn=lambda x: torch.special.ndtri(x), numpy_fn=sc.ndtri)
 case(
     "xlog1py",
@@ -82,7 +94,9 @@ for _axis, _keep in ((None, False), (-1, True), (0, False)):
             lambda x, f=fn, ax=_axis: f(x, axis=ax),
             unary(min_dims=_min, min_side=1),
             torch_fn=lambda x, n=_name[8:], ax=_axis: (
-                getattr(torch, n)(x.reshape(-1), 0).reshape(x.shape) if ax is None else getattr(torch, n)(x, ax)
+                getattr(torch, n)(x.reshape(-1), 0).reshape(x.shape)
+                if ax is None
+                else getattr(torch, n)(x, ax)
             ),
             numpy_fn=lambda x, n=_name[8:], ax=_axis: getattr(sc, n)(x, axis=ax),
             id=f"{_name}-axis{_axis}",
