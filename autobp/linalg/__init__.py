@@ -3,13 +3,13 @@ leading axes like numpy: ``autobp.linalg.inv(t)``, or ``np.linalg.inv(t)`` on a 
 
 from __future__ import annotations
 
+from numpy.linalg import LinAlgError  # what numpy (and so autobp) raises for singular matrices
+
 from .decomp import EighResult, QRResult, SVDResult, cholesky, eigh, eigvalsh, qr, svd, svdvals
 from .det import SlogdetResult, det, slogdet
 from .expm import matrix_exp
 from .norms_powers import matrix_norm, matrix_power, norm, vector_norm
 from .solve import inv, lstsq, pinv, solve, solve_triangular
-
-LinAlgError = __import__("numpy").linalg.LinAlgError  # what numpy raises for singular matrices
 
 __all__ = [
     "inv",

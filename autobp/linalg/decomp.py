@@ -200,7 +200,7 @@ def svdvals(a: Any) -> Tensor:
 
 
 # --- qr ------------------------------------------------------------------------------------------
-@op(family=FAMILY, namespace=NS, numpy=(np.linalg.qr,), method=False, rules=("qr_q", "qr_r"))
+@op(family=FAMILY, namespace=NS, numpy=(np.linalg.qr,), method=False, rules=("qr_q", "qr_r", "qr_complete"))
 def qr(a: Any, mode: str = "reduced") -> Any:
     """Q, R with a = Q R (numpy's qr, modes 'reduced', 'complete' and 'r'; batched).
 
