@@ -2,7 +2,7 @@
 
 __version__ = "0.1.0"
 
-from . import data, func, functional, graph, nn, ops, optim, replay
+from . import data, func, functional, graph, integrate, linalg, nn, ops, optim, replay, signal, special, stats
 from ._graph import GraphReleasedError, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .anomaly import AnomalyError, detect_anomaly
 from .autograd import grad
@@ -49,5 +49,10 @@ __all__ = [
     "replay",
     "trace",
     "checkpoint",
+    "linalg",
+    "integrate",
+    "signal",
+    "special",
+    "stats",
 ]
 __all__ += [n for n in _ops_all if n not in ("nll", "cross_entropy", "scatter_add")]

@@ -1,0 +1,38 @@
+"""Differentiable numpy.linalg (and scipy.linalg's solve_triangular and expm), batched over
+leading axes like numpy: ``autobp.linalg.inv(t)``, or ``np.linalg.inv(t)`` on a Tensor."""
+
+from __future__ import annotations
+
+from numpy.linalg import LinAlgError  # what numpy (and so autobp) raises for singular matrices
+
+from .decomp import EighResult, QRResult, SVDResult, cholesky, eigh, eigvalsh, qr, svd, svdvals
+from .det import SlogdetResult, det, slogdet
+from .expm import matrix_exp
+from .norms_powers import matrix_norm, matrix_power, norm, vector_norm
+from .solve import inv, lstsq, pinv, solve, solve_triangular
+
+__all__ = [
+    "inv",
+    "solve",
+    "lstsq",
+    "det",
+    "slogdet",
+    "cholesky",
+    "eigh",
+    "eigvalsh",
+    "svd",
+    "svdvals",
+    "qr",
+    "pinv",
+    "norm",
+    "matrix_norm",
+    "vector_norm",
+    "matrix_power",
+    "matrix_exp",
+    "solve_triangular",
+    "EighResult",
+    "SVDResult",
+    "QRResult",
+    "SlogdetResult",
+    "LinAlgError",
+]

@@ -1,0 +1,79 @@
+"""Determinants: det (gradient the cofactor matrix, also at singular matrices) and slogdet."""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from typing import Any
+
+import numpy as np
+
+from ..ops._args import as_tensor
+from ..ops._decl import op
+from ..rules import rule
+from ..tensor import Tensor
+from ._common import FAMILY, NS, check_matrix, data_of, lin, mT
+
+SlogdetResult = namedtuple("SlogdetResult", ["sign", "logabsdet"])
+
+
+@op(family=FAMILY, namespace=NS, numpy=(np.linalg.det,), method=False)
+def det(a: Any) -> Tensor:
+    """Determinant of each square matrix.
+
+    The gradient is the cofactor matrix (det(A) A^-T where A is invertible). At a singular matrix
+    it comes from the SVD, A = U diag(S) Vh: det(U) det(Vh) U diag(prod_{j != i} S_j) Vh, which is
+    PyTorch's formula under create_graph and the true derivative (zero only when the rank is
+    below n - 1). PyTorch's plain backward returns zeros at exactly singular matrices instead.
+    """
+    a = as_tensor(a)
+    check_matrix(a, "det")
+    return Tensor._make(np.linalg.det(a._data), (a,), "det")
+
+
+def _cofactor_svd(a: Any) -> Any:
+    """The cofactor matrix of each matrix of ``a`` from its SVD (correct at singular matrices)."""
+    u, s, vh = lin(a).svd(a)
+    n = data_of(s).shape[-1]
+    sign = np.linalg.det(data_of(u)) * np.linalg.det(data_of(vh))  # +-1, locally constant
+    others = 1.0
+    prods = []
+    for i in range(n):  # prod_{j != i} S_j, by multiplication so zeros need no division
+        others = 1.0
+        for j in range(n):
+            if j != i:
+                others = others * s[..., j]
+        prods.append(others)
+    from ..ops import stack
+
+    p = stack(prods, -1) if isinstance(s, Tensor) else np.stack(prods, -1) if n else s
+    return (u * (sign[..., None] * p)[..., None, :]) @ vh
+
+
+@rule("det")
+def _det(F, g, out, xs, ctx, need):
+    a = xs[0]
+    d = data_of(out)
+    singular = d == 0
+    if not np.any(singular):
+        return ((g * out)[..., None, None] * mT(lin(g).inv(a)),)
+    cof = _cofactor_svd(a)
+    if isinstance(a, Tensor) or np.all(singular):
+        return (g[..., None, None] * cof,)
+    safe = np.where(singular[..., None, None], np.eye(a.shape[-1]), a)  # invert the regular ones only
+    regular = d[..., None, None] * mT(np.linalg.inv(safe))
+    return (g[..., None, None] * np.where(singular[..., None, None], cof, regular),)
+
+
+@op(family=FAMILY, namespace=NS, numpy=(np.linalg.slogdet,), method=False)
+def slogdet(a: Any) -> SlogdetResult:
+    """(sign, log|det|) of each square matrix, as numpy's slogdet; only log|det| has a gradient,
+    A^-T (at a singular matrix log|det| is -inf and the gradient is not finite, as in PyTorch)."""
+    a = as_tensor(a)
+    check_matrix(a, "slogdet")
+    sign, logdet = np.linalg.slogdet(a._data)
+    return SlogdetResult(Tensor._const(np.asarray(sign)), Tensor._make(np.asarray(logdet), (a,), "slogdet"))
+
+
+@rule("slogdet")
+def _slogdet(F, g, out, xs, ctx, need):
+    return (g[..., None, None] * mT(lin(g).inv(xs[0])),)

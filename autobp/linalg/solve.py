@@ -1,0 +1,167 @@
+"""Linear systems: inv, solve, solve_triangular (scipy's signature), pinv and lstsq, batched over
+leading axes like numpy, each with a rule written in differentiable ops (second order works)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..ops._args import as_tensor
+from ..ops._decl import op
+from ..rules import rule
+from ..tensor import Tensor
+from ._common import FAMILY, NS, check_matrix, data_of, lin, mT, solve_triangular_arrays, tril, triu
+
+
+@op(family=FAMILY, namespace=NS, numpy=(np.linalg.inv,), method=False)
+def inv(a: Any) -> Tensor:
+    """Inverse of each square matrix of ``a`` (..., n, n); raises LinAlgError when one is singular."""
+    a = as_tensor(a)
+    check_matrix(a, "inv")
+    return Tensor._make(np.linalg.inv(a._data), (a,), "inv")
+
+
+@rule("inv")  # d(A^-1) = -A^-1 dA A^-1, so gA = -A^-T g A^-T
+def _inv(F, g, out, xs, ctx, need):
+    t = mT(out)
+    return (-(t @ g @ t),)
+
+
+@op(family=FAMILY, namespace=NS, numpy=(np.linalg.solve,), method=False, rules=("solve", "getitem"))
+def solve(a: Any, b: Any) -> Tensor:
+    """x with a @ x = b; ``b`` is a vector (M,) only when it is 1-D, else (..., M, K) (numpy 2)."""
+    a, b = as_tensor(a), as_tensor(b)
+    check_matrix(a, "solve")
+    if (
+        b.ndim == 0
+        or (b.ndim == 1 and b.shape[0] != a.shape[-1])
+        or (b.ndim > 1 and b.shape[-2] != a.shape[-1])
+    ):
+        raise ValueError(f"solve: a of shape {a.shape} and b of shape {b.shape} do not align")
+    if b.ndim == 1:
+        return _solve(a, b[:, None])[..., 0]
+    return _solve(a, b)
+
+
+def _solve(a: Tensor, b: Tensor) -> Tensor:
+    try:
+        data = np.linalg.solve(a._data, b._data)
+    except ValueError:
+        raise ValueError(f"solve: batch shapes of a {a.shape} and b {b.shape} do not broadcast") from None
+    return Tensor._make(data, (a, b), "solve")
+
+
+@rule("solve")  # x = A^-1 b: gb = A^-T g, gA = -gb x^T
+def _solve_rule(F, g, out, xs, ctx, need):
+    gb = lin(g).solve(mT(xs[0]), g)
+    return (-(gb @ mT(out)) if need[0] else None), gb
+
+
+@op(family=FAMILY, namespace=NS, numpy=None, method=False, rules=("solve_triangular", "getitem"))
+def solve_triangular(
+    a: Any, b: Any, trans: Any = 0, lower: bool = False, unit_diagonal: bool = False, **scipy_flags: Any
+) -> Tensor:
+    """x with op(a) @ x = b for triangular ``a`` (scipy.linalg's signature, batched over leading axes).
+
+    ``trans``: 0/'N' solves a x = b, 1/'T' (or 2/'C') a^T x = b. Only the triangle named by ``lower``
+    is read (and not its diagonal with ``unit_diagonal``), so a's gradient lies in that triangle,
+    as PyTorch's. ``b`` is a vector (M,) when it is 1-D, else (..., M, K) (as numpy 2's solve). scipy's
+    ``overwrite_b``/``check_finite`` flags are accepted and ignored.
+    """
+    a, b = as_tensor(a), as_tensor(b)
+    check_matrix(a, "solve_triangular")
+    t = {0: 0, 1: 1, 2: 1, "N": 0, "T": 1, "C": 1}.get(trans)
+    if t is None:
+        raise ValueError(f"solve_triangular: trans must be 0, 1, 2, 'N', 'T' or 'C', got {trans!r}")
+    vector = b.ndim == 1
+    rows = b.shape[0] if vector else (b.shape[-2] if b.ndim >= 2 else None)
+    if rows != a.shape[-1]:
+        raise ValueError(f"solve_triangular: a of shape {a.shape} and b of shape {b.shape} do not align")
+    flags = (t, bool(lower), bool(unit_diagonal))
+    if vector:
+        return _solve_tri(a, b[..., None], flags)[..., 0]
+    return _solve_tri(a, b, flags)
+
+
+def _solve_tri(a: Tensor, b: Tensor, flags: tuple) -> Tensor:
+    try:
+        data = solve_triangular_arrays(a._data, b._data, *flags)
+    except np.linalg.LinAlgError as e:
+        raise np.linalg.LinAlgError(f"solve_triangular: {e} (a of shape {a.shape})") from None
+    except ValueError:
+        raise ValueError(
+            f"solve_triangular: batch shapes of a {a.shape} and b {b.shape} do not broadcast"
+        ) from None
+    return Tensor._make(data, (a, b), "solve_triangular", flags)
+
+
+@rule("solve_triangular")  # ctx = (trans, lower, unit_diagonal); op(T) x = b
+def _solve_tri_rule(F, g, out, xs, ctx, need):
+    trans, lower, unit = ctx
+    gb = lin(g).solve_triangular(xs[0], g, 1 - trans, lower, unit)  # op(T)^-T g
+    if not need[0]:
+        return None, gb
+    gt = -(gb @ mT(out))  # gradient with respect to op(T)
+    if trans:
+        gt = mT(gt)
+    k = -1 if unit else 0  # only the triangle the solver reads has a gradient
+    ga = tril(gt, k) if lower else triu(gt, -k)
+    return ga, gb
+
+
+@op(family=FAMILY, namespace=NS, numpy=(np.linalg.pinv,), method=False)
+def pinv(a: Any, rcond: Any = None, hermitian: bool = False, *, rtol: Any = None) -> Tensor:
+    """Moore-Penrose pseudo-inverse of each matrix (numpy's cutoffs ``rcond``/``rtol``).
+
+    The gradient is the one of a matrix of constant rank (Golub & Pereyra); where a singular value
+    crosses the cutoff the pseudo-inverse jumps and has no derivative.
+    """
+    a = as_tensor(a)
+    check_matrix(a, "pinv", square=False)
+    if rtol is not None:
+        if rcond is not None:
+            raise TypeError("pinv: give rcond= or rtol=, not both")
+        rcond = rtol
+    if rcond is None:
+        rcond = max(a.shape[-2:], default=0) * np.finfo(np.float64 if a.dtype.kind != "f" else a.dtype).eps
+    data = np.linalg.pinv(a._data, rcond=rcond, hermitian=hermitian)
+    return Tensor._make(data, (a,), "pinv")
+
+
+@rule("pinv")  # X = A+: gA = -X^T G X^T + (I - A X) G^T X X^T + X^T X G^T (I - X A)
+def _pinv(F, g, out, xs, ctx, need):
+    a, x = xs[0], out
+    xt, gt = mT(x), mT(g)
+    left = gt @ x - a @ (x @ (gt @ x))  # (I - A X) G^T X
+    right = gt - (gt @ x) @ a  # G^T (I - X A)
+    return (-(xt @ g @ xt) + left @ xt + xt @ (x @ right),)
+
+
+@op(family=FAMILY, namespace=NS, numpy=(np.linalg.lstsq,), method=False, rules=("pinv", "matmul"))
+def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple:
+    """Least-squares solution of a @ x = b as numpy returns it: (x, residuals, rank, singular values).
+
+    x = pinv(a) @ b (the minimum-norm solution), so its gradient is pinv's (constant rank);
+    residuals (the squared 2-norm of each column of b - a x, only when rank == N < M, else empty)
+    and the singular values are differentiable too; rank is an int.
+    """
+    from .decomp import svdvals
+
+    a, b = as_tensor(a), as_tensor(b)
+    if a.ndim != 2 or b.ndim not in (1, 2) or b.shape[0] != a.shape[0]:
+        raise ValueError(f"lstsq: a must be (M, N) and b (M,) or (M, K), got {a.shape} and {b.shape}")
+    m, n = a.shape
+    if rcond is None:
+        rcond = np.finfo(np.float64).eps * max(m, n)
+    s = svdvals(a)
+    sd = data_of(s)
+    rank = int(np.sum(sd > rcond * sd.max())) if sd.size else 0
+    x = pinv(a, rcond=rcond) @ b
+    if rank == n and m > n:
+        r = a @ x - b
+        res = (r * r).sum(axis=0)
+        res = res.reshape((1,)) if b.ndim == 1 else res
+    else:
+        res = Tensor._const(np.empty((0,), dtype=x.dtype))
+    return x, res, rank, s

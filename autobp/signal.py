@@ -1,0 +1,89 @@
+"""Differentiable scipy.signal.convolve and correlate (modes 'full', 'same', 'valid', any number of
+dimensions). One op, the full convolution, carries the rule; the modes are slices of it and
+correlate is convolve with the kernel flipped, as scipy defines it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import scipy.signal
+
+from .ops._args import pair
+from .ops._decl import op
+from .rules import rule
+from .tensor import Tensor
+
+_NS = "autobp.signal"
+
+
+def _flip(x: Any) -> Any:
+    return x[(slice(None, None, -1),) * x.ndim]
+
+
+def _check(a: Tensor, b: Tensor, mode: str, name: str) -> None:
+    if mode not in ("full", "same", "valid"):
+        raise ValueError(f"{name}: mode must be 'full', 'same' or 'valid', got {mode!r}")
+    if a.ndim != b.ndim:
+        raise ValueError(
+            f"{name}: in1 and in2 must have the same number of dimensions, got {a.shape} and {b.shape}"
+        )
+    if 0 in a.shape or 0 in b.shape:
+        raise ValueError(f"{name}: empty input, shapes {a.shape} and {b.shape}")
+    if mode == "valid":
+        ge = all(m >= n for m, n in zip(a.shape, b.shape))
+        le = all(m <= n for m, n in zip(a.shape, b.shape))
+        if not (ge or le):
+            raise ValueError(
+                f"{name}: for 'valid' mode one input must be at least as large as the other in every "
+                f"dimension, got {a.shape} and {b.shape}"
+            )
+
+
+def _full(a: Tensor, b: Tensor) -> Tensor:
+    data = scipy.signal.convolve(a._data, b._data, mode="full", method="direct")
+    return Tensor._make(np.asarray(data), (a, b), "convolve_full")
+
+
+def _correlate_valid(g: Any, k: Any) -> Any:
+    """sum_j g[i + j] k[j] for every i where it fits: the full convolution's adjoint."""
+    if isinstance(g, Tensor):
+        full = _full(g, _flip(k))
+        return full[tuple(slice(n - 1, m) for m, n in zip(g.shape, k.shape))]
+    return scipy.signal.correlate(g, k, mode="valid", method="direct")
+
+
+@rule("convolve_full")  # z = a * b (full): ga = correlate(g, b, valid), gb = correlate(g, a, valid)
+def _convolve_full(F, g, out, xs, ctx, need):
+    a, b = xs
+    return (_correlate_valid(g, b) if need[0] else None), (_correlate_valid(g, a) if need[1] else None)
+
+
+@op(family="signal", namespace=_NS, numpy=None, method=False, rules=("convolve_full", "getitem"))
+def convolve(in1: Any, in2: Any, mode: str = "full", method: str = "auto") -> Tensor:
+    """N-dimensional convolution of ``in1`` with ``in2`` (scipy.signal.convolve; ``method`` is
+    accepted and the direct sum is used); differentiable in both inputs."""
+    a, b = pair(in1, in2, "convolve")
+    _check(a, b, mode, "convolve")
+    if a.ndim == 0:
+        return a * b
+    full = _full(a, b)
+    if mode == "full":
+        return full
+    if mode == "same":  # centred on the full result, in1's shape
+        return full[tuple(slice((n - 1) // 2, (n - 1) // 2 + m) for m, n in zip(a.shape, b.shape))]
+    return full[tuple(slice(min(m, n) - 1, max(m, n)) for m, n in zip(a.shape, b.shape))]
+
+
+@op(family="signal", namespace=_NS, numpy=None, method=False, rules=("convolve_full", "getitem"))
+def correlate(in1: Any, in2: Any, mode: str = "full", method: str = "auto") -> Tensor:
+    """N-dimensional cross-correlation (scipy.signal.correlate): convolve(in1, in2 flipped, mode)."""
+    a, b = pair(in1, in2, "correlate")
+    _check(a, b, mode, "correlate")
+    if mode == "valid" and any(m < n for m, n in zip(a.shape, b.shape)):
+        # scipy swaps the inputs when in2 is the larger one; correlate then comes out reversed
+        return _flip(convolve(b, _flip(a), mode))
+    return convolve(a, _flip(b), mode)
+
+
+__all__ = ["convolve", "correlate"]

@@ -1,0 +1,26 @@
+"""Differentiable scipy.stats densities in jax.scipy.stats' functional form
+(``autobp.stats.norm.logpdf(x, loc=0, scale=1)``): compositions of autobp's ops, differentiable in
+x and every parameter."""
+
+from __future__ import annotations
+
+from .discrete import bernoulli, binom, poisson
+from .normal import multivariate_normal, norm, t
+from .others import cauchy, laplace, uniform
+from .positive import beta, dirichlet, expon, gamma
+
+__all__ = [
+    "norm",
+    "multivariate_normal",
+    "t",
+    "gamma",
+    "beta",
+    "dirichlet",
+    "poisson",
+    "bernoulli",
+    "binom",
+    "expon",
+    "laplace",
+    "cauchy",
+    "uniform",
+]

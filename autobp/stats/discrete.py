@@ -1,0 +1,73 @@
+"""Discrete distributions: poisson, bernoulli, binom (logpmf and pmf), differentiable in the
+parameters (and in k through gammaln's continuous extension); -inf outside the support, as scipy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..ops import exp
+from ..special import gammaln, xlog1py, xlogy
+from ..tensor import Tensor
+from ._common import arg, data, outside, safe, tensors
+
+
+def _not_count(k: np.ndarray) -> np.ndarray:
+    return (k < 0) | (k != np.floor(k))
+
+
+class poisson:  # noqa: N801
+    """The Poisson distribution with mean ``mu``, shifted by ``loc``."""
+
+    @staticmethod
+    def logpmf(k: Any, mu: Any, loc: Any = 0) -> Tensor:
+        """k log mu - mu - gammaln(k + 1)."""
+        k, mu, loc = tensors(k, mu, loc)
+        k, mu = arg(k) - loc, arg(mu)
+        bad = _not_count(data(k))
+        k = safe(bad, k, 0.0)
+        return outside(bad, -np.inf, xlogy(k, mu) - mu - gammaln(k + 1.0))
+
+    @staticmethod
+    def pmf(k: Any, mu: Any, loc: Any = 0) -> Tensor:
+        """Probability mass."""
+        return exp(poisson.logpmf(k, mu, loc))
+
+
+class bernoulli:  # noqa: N801
+    """The Bernoulli distribution: 1 with probability ``p``."""
+
+    @staticmethod
+    def logpmf(k: Any, p: Any, loc: Any = 0) -> Tensor:
+        """k log p + (1 - k) log(1 - p) for k in {0, 1}."""
+        k, p, loc = tensors(k, p, loc)
+        k, p = arg(k) - loc, arg(p)
+        kd = data(k)
+        bad = (kd != 0) & (kd != 1)
+        k = safe(bad, k, 0.0)
+        return outside(bad, -np.inf, xlogy(k, p) + xlog1py(1.0 - k, -p))
+
+    @staticmethod
+    def pmf(k: Any, p: Any, loc: Any = 0) -> Tensor:
+        """Probability mass."""
+        return exp(bernoulli.logpmf(k, p, loc))
+
+
+class binom:  # noqa: N801
+    """The binomial distribution: successes in ``n`` trials of probability ``p``."""
+
+    @staticmethod
+    def logpmf(k: Any, n: Any, p: Any, loc: Any = 0) -> Tensor:
+        """log C(n, k) + k log p + (n - k) log(1 - p), log C(n, k) through gammaln."""
+        k, n, p, loc = tensors(k, n, p, loc)
+        k, n, p = arg(k) - loc, arg(n), arg(p)
+        bad = _not_count(data(k)) | (data(k) > data(n))
+        k = safe(bad, k, 0.0)
+        log_choose = gammaln(n + 1.0) - gammaln(k + 1.0) - gammaln(n - k + 1.0)
+        return outside(bad, -np.inf, log_choose + xlogy(k, p) + xlog1py(n - k, -p))
+
+    @staticmethod
+    def pmf(k: Any, n: Any, p: Any, loc: Any = 0) -> Tensor:
+        """Probability mass."""
+        return exp(binom.logpmf(k, n, p, loc))

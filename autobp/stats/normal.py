@@ -1,0 +1,121 @@
+"""The normal family: norm, multivariate_normal (through a Cholesky factor and a triangular solve)
+and Student's t, as jax.scipy.stats spells them (``norm.logpdf(x, loc=0, scale=1)``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import linalg
+from ..linalg._common import diagonal
+from ..ops import exp, log
+from ..special import gammaln, log1p, log_ndtr, ndtr, ndtri
+from ..tensor import Tensor
+from ._common import arg, tensors
+
+_HALF_LOG_2PI = 0.5 * np.log(2.0 * np.pi)
+
+
+class norm:  # noqa: N801  scipy.stats' name
+    """The normal distribution N(loc, scale^2)."""
+
+    @staticmethod
+    def logpdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """log density: -z^2/2 - log(scale) - log(2 pi)/2 with z = (x - loc) / scale."""
+        x, loc, scale = tensors(x, loc, scale)
+        z = (arg(x) - loc) / scale
+        return -0.5 * z * z - log(arg(scale)) - _HALF_LOG_2PI
+
+    @staticmethod
+    def pdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """Density."""
+        return exp(norm.logpdf(x, loc, scale))
+
+    @staticmethod
+    def cdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """P(X <= x) = ndtr((x - loc) / scale)."""
+        x, loc, scale = tensors(x, loc, scale)
+        return ndtr((arg(x) - loc) / scale)
+
+    @staticmethod
+    def logcdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """log P(X <= x), accurate in the far left tail."""
+        x, loc, scale = tensors(x, loc, scale)
+        return log_ndtr((arg(x) - loc) / scale)
+
+    @staticmethod
+    def sf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """P(X > x)."""
+        x, loc, scale = tensors(x, loc, scale)
+        return ndtr((loc - arg(x)) / scale)
+
+    @staticmethod
+    def logsf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """log P(X > x)."""
+        x, loc, scale = tensors(x, loc, scale)
+        return log_ndtr((loc - arg(x)) / scale)
+
+    @staticmethod
+    def ppf(q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """The quantile: loc + scale ndtri(q)."""
+        q, loc, scale = tensors(q, loc, scale)
+        return ndtri(arg(q)) * scale + loc
+
+
+class multivariate_normal:  # noqa: N801
+    """The multivariate normal N(mean, cov); ``x`` is (..., k), one point per row."""
+
+    @staticmethod
+    def logpdf(x: Any, mean: Any = None, cov: Any = 1, allow_singular: bool = False) -> Tensor:
+        """log density through L = cholesky(cov): -(k log 2 pi + 2 sum log diag L + |L^-1 (x - mean)|^2) / 2.
+
+        ``cov`` may be a (k, k) matrix, a vector (its diagonal) or a number (times the identity);
+        the result is squeezed as scipy squeezes it (one point gives a 0-d result). Only positive
+        definite ``cov`` (allow_singular=False).
+        """
+        if allow_singular:
+            raise ValueError("multivariate_normal.logpdf: allow_singular=True is not supported")
+        x, cov = arg(x), arg(cov)
+        k = cov.shape[-1] if cov.ndim else (np.shape(mean)[-1] if np.ndim(mean) else 1)  # scipy's dim
+        if cov.ndim == 0:
+            cov = cov * np.eye(k)
+        elif cov.ndim == 1:
+            cov = cov[:, None] * np.eye(k)
+        if cov.ndim != 2 or cov.shape != (k, k):
+            raise ValueError(f"multivariate_normal.logpdf: cov of shape {cov.shape} is not (k, k)")
+        if x.ndim == 0 or (k == 1 and x.ndim == 1 and x.shape[0] != 1):
+            x = x.reshape(x.shape + (1,)) if x.ndim else x.reshape((1,))
+        if x.shape[-1] != k:
+            raise ValueError(f"multivariate_normal.logpdf: x of shape {x.shape} does not end in k = {k}")
+        diff = x if mean is None else x - mean
+        chol = linalg.cholesky(cov)
+        z = linalg.solve_triangular(chol, diff.reshape((-1, k)).T, lower=True)  # (k, points)
+        maha = (z * z).sum(axis=0).reshape(x.shape[:-1])
+        logdet = 2.0 * log(diagonal(chol)).sum()
+        out = -0.5 * maha - 0.5 * logdet - k * _HALF_LOG_2PI
+        return out.reshape(tuple(n for n in out.shape if n != 1))
+
+    @staticmethod
+    def pdf(x: Any, mean: Any = None, cov: Any = 1, allow_singular: bool = False) -> Tensor:
+        """Density."""
+        return exp(multivariate_normal.logpdf(x, mean, cov, allow_singular))
+
+
+class t:  # noqa: N801
+    """Student's t with ``df`` degrees of freedom, shifted and scaled."""
+
+    @staticmethod
+    def logpdf(x: Any, df: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """gammaln((df+1)/2) - gammaln(df/2) - log(df pi)/2 - log(scale) - (df+1)/2 log1p(z^2/df)."""
+        x, df, loc, scale = tensors(x, df, loc, scale)
+        df = arg(df)
+        z = (arg(x) - loc) / scale
+        half = (df + 1.0) * 0.5
+        norm_const = gammaln(half) - gammaln(df * 0.5) - 0.5 * log(df * np.pi) - log(arg(scale))
+        return norm_const - half * log1p(z * z / df)
+
+    @staticmethod
+    def pdf(x: Any, df: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """Density."""
+        return exp(t.logpdf(x, df, loc, scale))

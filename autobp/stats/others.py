@@ -1,0 +1,87 @@
+"""Two-sided and flat continuous distributions: laplace, cauchy, uniform (jax.scipy.stats forms)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..ops import abs as _abs
+from ..ops import clip, exp, log
+from ..special import log1p
+from ..tensor import Tensor
+from ._common import arg, data, outside, tensors
+
+
+class laplace:  # noqa: N801
+    """The Laplace (double exponential) distribution."""
+
+    @staticmethod
+    def logpdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """-|x - loc| / scale - log(2 scale)."""
+        x, loc, scale = tensors(x, loc, scale)
+        return -_abs((arg(x) - loc) / scale) - log(2.0 * arg(scale))
+
+    @staticmethod
+    def pdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """Density."""
+        return exp(laplace.logpdf(x, loc, scale))
+
+    @staticmethod
+    def cdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """exp(y)/2 below loc, 1 - exp(-y)/2 above, y = (x - loc) / scale."""
+        x, loc, scale = tensors(x, loc, scale)
+        y = (arg(x) - loc) / scale
+        neg = data(y) < 0
+        return outside(~neg, 1.0 - 0.5 * exp(-_abs(y)), 0.5 * exp(-_abs(y)))
+
+    @staticmethod
+    def logcdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """log of cdf."""
+        x, loc, scale = tensors(x, loc, scale)
+        return log(laplace.cdf(x, loc, scale))
+
+
+class cauchy:  # noqa: N801
+    """The Cauchy distribution."""
+
+    @staticmethod
+    def logpdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """-log(pi scale) - log1p(z^2), z = (x - loc) / scale."""
+        x, loc, scale = tensors(x, loc, scale)
+        z = (arg(x) - loc) / scale
+        return -log1p(z * z) - log(np.pi * arg(scale))
+
+    @staticmethod
+    def pdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """Density."""
+        return exp(cauchy.logpdf(x, loc, scale))
+
+
+class uniform:  # noqa: N801
+    """The uniform distribution on [loc, loc + scale]."""
+
+    @staticmethod
+    def logpdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """-log(scale) inside [loc, loc + scale], -inf outside."""
+        x, loc, scale = tensors(x, loc, scale)
+        y = data((arg(x) - loc) / scale)
+        inside = -log(arg(scale)) + 0.0 * (arg(x) - loc)  # the broadcast shape; d/dx = d/dloc = 0
+        return outside((y < 0) | (y > 1), -np.inf, inside)
+
+    @staticmethod
+    def pdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """Density."""
+        return exp(uniform.logpdf(x, loc, scale))
+
+    @staticmethod
+    def cdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """(x - loc) / scale clipped to [0, 1]."""
+        x, loc, scale = tensors(x, loc, scale)
+        return clip((arg(x) - loc) / scale, 0.0, 1.0)
+
+    @staticmethod
+    def logcdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """log of cdf."""
+        x, loc, scale = tensors(x, loc, scale)
+        return log(uniform.cdf(x, loc, scale))

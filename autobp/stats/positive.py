@@ -1,0 +1,131 @@
+"""Distributions on the positive axis, an interval and the simplex: gamma, beta, dirichlet, expon,
+as jax.scipy.stats spells them; -inf (zero density) outside the support, as scipy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..ops import exp, log
+from ..special import betaln, gammaln, xlog1py, xlogy
+from ..tensor import Tensor
+from ._common import arg, data, outside, safe, support_error, tensors
+
+
+class gamma:  # noqa: N801
+    """The gamma distribution with shape ``a``, shifted by ``loc`` and scaled by ``scale``."""
+
+    @staticmethod
+    def logpdf(x: Any, a: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """(a-1) log y - y - gammaln(a) - log(scale), y = (x - loc) / scale >= 0."""
+        x, a, loc, scale = tensors(x, a, loc, scale)
+        a = arg(a)
+        y = (arg(x) - loc) / scale
+        out_of = data(y) < 0
+        y = safe(out_of, y, 1.0)
+        return outside(out_of, -np.inf, xlogy(a - 1.0, y) - y - gammaln(a) - log(arg(scale)))
+
+    @staticmethod
+    def pdf(x: Any, a: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """Density."""
+        return exp(gamma.logpdf(x, a, loc, scale))
+
+
+class beta:  # noqa: N801
+    """The beta distribution on [loc, loc + scale]."""
+
+    @staticmethod
+    def logpdf(x: Any, a: Any, b: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """(a-1) log y + (b-1) log(1-y) - betaln(a, b) - log(scale), y = (x - loc) / scale in [0, 1]."""
+        x, a, b, loc, scale = tensors(x, a, b, loc, scale)
+        a, b = arg(a), arg(b)
+        y = (arg(x) - loc) / scale
+        out_of = (data(y) < 0) | (data(y) > 1)
+        y = safe(out_of, y, 0.5)
+        inside = xlogy(a - 1.0, y) + xlog1py(b - 1.0, -y) - betaln(a, b) - log(arg(scale))
+        return outside(out_of, -np.inf, inside)
+
+    @staticmethod
+    def pdf(x: Any, a: Any, b: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """Density."""
+        return exp(beta.logpdf(x, a, b, loc, scale))
+
+
+class dirichlet:  # noqa: N801
+    """The Dirichlet distribution; ``x`` has the K components along its first axis (K,) or (K, N),
+    as scipy.stats.dirichlet."""
+
+    @staticmethod
+    def logpdf(x: Any, alpha: Any) -> Tensor:
+        """sum (alpha_i - 1) log x_i - (sum gammaln(alpha_i) - gammaln(sum alpha_i))."""
+        x, alpha = tensors(x, alpha)
+        x, alpha = arg(x), arg(alpha)
+        if alpha.ndim != 1 or x.ndim == 0 or x.shape[0] != alpha.shape[0]:
+            raise ValueError(
+                f"dirichlet.logpdf: x of shape {x.shape} needs its first axis to be alpha's {alpha.shape}"
+            )
+        if np.any(data(alpha) <= 0):
+            raise support_error("dirichlet.logpdf", "alpha must be positive", data(alpha))
+        xd = data(x)
+        if (
+            np.any(xd < 0)
+            or np.any(xd > 1)
+            or not np.allclose(xd.sum(axis=0), 1.0, atol=1e-10 if xd.dtype == np.float64 else 1e-5)
+        ):
+            raise support_error(
+                "dirichlet.logpdf", "x must lie in the simplex (components >= 0 summing to 1)", xd
+            )
+        a = alpha.reshape(alpha.shape + (1,) * (x.ndim - 1))
+        log_norm = gammaln(alpha).sum() - gammaln(alpha.sum())
+        return xlogy(a - 1.0, x).sum(axis=0) - log_norm
+
+    @staticmethod
+    def pdf(x: Any, alpha: Any) -> Tensor:
+        """Density."""
+        return exp(dirichlet.logpdf(x, alpha))
+
+
+class expon:  # noqa: N801
+    """The exponential distribution with rate 1/scale, shifted by loc."""
+
+    @staticmethod
+    def logpdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """-y - log(scale) for y = (x - loc) / scale >= 0."""
+        x, loc, scale = tensors(x, loc, scale)
+        y = (arg(x) - loc) / scale
+        return outside(data(y) < 0, -np.inf, -y - log(arg(scale)))
+
+    @staticmethod
+    def pdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """Density."""
+        return exp(expon.logpdf(x, loc, scale))
+
+    @staticmethod
+    def cdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """1 - exp(-y), 0 below loc."""
+        x, loc, scale = tensors(x, loc, scale)
+        y = (arg(x) - loc) / scale
+        below = data(y) < 0
+        return outside(below, 0.0, 1.0 - exp(-safe(below, y, 0.0)))
+
+    @staticmethod
+    def logcdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """log(1 - exp(-y)), -inf below loc."""
+        x, loc, scale = tensors(x, loc, scale)
+        y = (arg(x) - loc) / scale
+        below = data(y) <= 0
+        return outside(below, -np.inf, log(1.0 - exp(-safe(below, y, 1.0))))
+
+    @staticmethod
+    def sf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """exp(-y), 1 below loc."""
+        x, loc, scale = tensors(x, loc, scale)
+        return exp(expon.logsf(x, loc, scale))
+
+    @staticmethod
+    def logsf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """-y, 0 below loc."""
+        x, loc, scale = tensors(x, loc, scale)
+        y = (arg(x) - loc) / scale
+        return outside(data(y) < 0, 0.0, -y)
