@@ -205,3 +205,8 @@ __all__ = [
     "cross_entropy",
     "nll_loss",
 ]
+
+# --- layer functions of their own modules (declared ops and compositions), re-exported here ---------
+from .conv_functional import conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, fold, unfold  # noqa: E402
+
+__all__ += ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "fold", "unfold"]
