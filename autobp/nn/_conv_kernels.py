@@ -23,6 +23,7 @@ class Geom(NamedTuple):
     hi: tuple
     dilation: tuple
     groups: int
+    out: tuple | None = None  # the output's spatial shape when fewer windows are wanted than fit
 
 
 def out_size(size: int, k: int, s: int, lo: int, hi: int, d: int) -> int:
@@ -54,6 +55,8 @@ def _cols(x: np.ndarray, ksize: tuple, geo: Geom) -> tuple[np.ndarray, tuple]:
     """im2col: (G, N * prod(L), C/G * prod(K)) and the output's spatial shape L."""
     nd, (N, C), G = len(ksize), x.shape[:2], geo.groups
     win = windows(pad_zeros(x, geo.lo, geo.hi), ksize, geo.stride, geo.dilation)
+    if geo.out is not None:  # a transposed convolution's output_padding leaves spare room at the end
+        win = win[(slice(None), slice(None)) + tuple(slice(0, n) for n in geo.out)]
     L = win.shape[2 : 2 + nd]
     win = win.reshape((N, G, C // G) + L + ksize)
     perm = (1, 0) + tuple(range(3, 3 + nd)) + (2,) + tuple(range(3 + nd, 3 + 2 * nd))

@@ -222,7 +222,7 @@ def _conv_transpose_nd(input, weight, bias, stride, padding, output_padding, gro
     if any(n < 1 for n in size):
         raise ValueError(f"{who}: output size {size} is not positive (input {x.shape}, weight {w.shape})")
     # weight (C_in, C_out/G, *K) is the forward convolution's weight (O, C/G, *K) with O = C_in
-    out = conv_input_node(x, w, b, Geom(s, p, p, d, groups), size)
+    out = conv_input_node(x, w, b, Geom(s, p, p, d, groups, x.shape[2:]), size)
     return out.reshape(out.shape[1:]) if unbatched else out
 
 

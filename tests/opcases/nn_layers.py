@@ -1,0 +1,58 @@
+"""Op-table cases for the nn layer ops declared in autobp/nn (convolutions, fold, unfold): fixed
+small geometries, each checked against PyTorch, finite differences and second derivatives."""
+
+import autobp.nn.functional as F
+
+from ..optable import arrays_of, case, torch
+
+TF = torch.nn.functional if torch else None
+
+case(
+    "conv1d",
+    lambda x, w, b: F.conv1d(x, w, b, stride=2, padding=1, dilation=2, groups=2),
+    arrays_of((2, 4, 6), (4, 2, 2), (4,)),
+    torch_fn=lambda x, w, b: TF.conv1d(x, w, b, stride=2, padding=1, dilation=2, groups=2),
+)
+case(
+    "conv2d",
+    lambda x, w, b: F.conv2d(x, w, b, stride=(1, 2), padding=(1, 0), groups=1),
+    arrays_of((2, 2, 4, 4), (3, 2, 2, 3), (3,)),
+    torch_fn=lambda x, w, b: TF.conv2d(x, w, b, stride=(1, 2), padding=(1, 0)),
+)
+case(
+    "conv2d",
+    lambda x, w: F.conv2d(x, w, padding="same", groups=2),
+    arrays_of((1, 2, 3, 4), (4, 1, 2, 2)),
+    torch_fn=lambda x, w: TF.conv2d(x, w, padding="same", groups=2),
+    id="conv2d_same_depthwise",
+)
+case(
+    "conv3d",
+    lambda x, w: F.conv3d(x, w, stride=(1, 2, 1), padding=1),
+    arrays_of((1, 2, 3, 3, 2), (2, 2, 2, 2, 2)),
+    torch_fn=lambda x, w: TF.conv3d(x, w, stride=(1, 2, 1), padding=1),
+)
+case(
+    "conv_transpose1d",
+    lambda x, w, b: F.conv_transpose1d(x, w, b, stride=3, padding=1, output_padding=1),
+    arrays_of((2, 2, 3), (2, 3, 3), (3,)),
+    torch_fn=lambda x, w, b: TF.conv_transpose1d(x, w, b, stride=3, padding=1, output_padding=1),
+)
+case(
+    "conv_transpose2d",
+    lambda x, w: F.conv_transpose2d(x, w, stride=2, padding=(0, 1), groups=2, dilation=(1, 2)),
+    arrays_of((1, 4, 2, 3), (4, 1, 2, 2)),
+    torch_fn=lambda x, w: TF.conv_transpose2d(x, w, stride=2, padding=(0, 1), groups=2, dilation=(1, 2)),
+)
+case(
+    "unfold",
+    lambda x: F.unfold(x, (2, 2), dilation=(1, 2), padding=1, stride=2),
+    arrays_of((2, 2, 3, 4)),
+    torch_fn=lambda x: TF.unfold(x, (2, 2), dilation=(1, 2), padding=1, stride=2),
+)
+case(
+    "fold",
+    lambda x: F.fold(x, (3, 4), (2, 2), padding=1, stride=(1, 2)),
+    arrays_of((2, 8, 12)),
+    torch_fn=lambda x: TF.fold(x, (3, 4), (2, 2), padding=1, stride=(1, 2)),
+)
