@@ -27,20 +27,22 @@ class _Act(Module):
     """A layer that applies nn.functional.<_name>(x, **options)."""
 
     _name = ""
-    _options: tuple = ()  # names of the constructor arguments passed on as keywords
+    _options: tuple = ()  # (name, default) of the constructor arguments passed on as keywords
 
     def forward(self, input: Any) -> Tensor:
         x = input if isinstance(input, Tensor) else Tensor(input)
-        return _f(self._name)(x, **{k: getattr(self, k) for k in self._options})
+        # only the options that differ from PyTorch's defaults (the function's own defaults)
+        kw = {k: getattr(self, k) for k, d in self._options if getattr(self, k) != d}
+        return _f(self._name)(x, **kw)
 
     def extra_repr(self) -> str:
-        return ", ".join(f"{k}={getattr(self, k)}" for k in self._options)
+        return ", ".join(f"{k}={getattr(self, k)}" for k, _ in self._options)
 
 
 class GELU(_Act):
     """x * Phi(x) (``approximate='tanh'`` for the tanh form)."""
 
-    _name, _options = "gelu", ("approximate",)
+    _name, _options = "gelu", (("approximate", "none"),)
 
     def __init__(self, approximate: str = "none") -> None:
         super().__init__()
@@ -66,7 +68,7 @@ class Mish(_Act):
 
 
 class ELU(_Act):
-    _name, _options = "elu", ("alpha",)
+    _name, _options = "elu", (("alpha", 1.0),)
 
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
@@ -74,7 +76,7 @@ class ELU(_Act):
 
 
 class CELU(_Act):
-    _name, _options = "celu", ("alpha",)
+    _name, _options = "celu", (("alpha", 1.0),)
 
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
@@ -89,7 +91,7 @@ class SELU(_Act):
 
 
 class LeakyReLU(_Act):
-    _name, _options = "leaky_relu", ("negative_slope",)
+    _name, _options = "leaky_relu", (("negative_slope", 0.01),)
 
     def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
         super().__init__()
@@ -104,7 +106,7 @@ class ReLU6(_Act):
 
 
 class Hardtanh(_Act):
-    _name, _options = "hardtanh", ("min_val", "max_val")
+    _name, _options = "hardtanh", (("min_val", -1.0), ("max_val", 1.0))
 
     def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
@@ -138,7 +140,7 @@ class Tanhshrink(_Act):
 
 
 class Softshrink(_Act):
-    _name, _options = "softshrink", ("lambd",)
+    _name, _options = "softshrink", (("lambd", 0.5),)
 
     def __init__(self, lambd: float = 0.5) -> None:
         super().__init__()
@@ -146,7 +148,7 @@ class Softshrink(_Act):
 
 
 class Hardshrink(_Act):
-    _name, _options = "hardshrink", ("lambd",)
+    _name, _options = "hardshrink", (("lambd", 0.5),)
 
     def __init__(self, lambd: float = 0.5) -> None:
         super().__init__()
@@ -154,7 +156,7 @@ class Hardshrink(_Act):
 
 
 class Threshold(_Act):
-    _name, _options = "threshold", ("threshold", "value")
+    _name, _options = "threshold", (("threshold", None), ("value", None))
 
     def __init__(self, threshold: float, value: float, inplace: bool = False) -> None:
         super().__init__()
@@ -164,7 +166,7 @@ class Threshold(_Act):
 class Softplus(_Act):
     """log(1 + e^(beta x)) / beta, linear above ``threshold``."""
 
-    _name, _options = "softplus", ("beta", "threshold")
+    _name, _options = "softplus", (("beta", 1.0), ("threshold", 20.0))
 
     def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
         super().__init__()
@@ -174,7 +176,7 @@ class Softplus(_Act):
 class GLU(_Act):
     """a * sigmoid(b) for the two halves a, b of the input along ``dim``."""
 
-    _name, _options = "glu", ("dim",)
+    _name, _options = "glu", (("dim", -1),)
 
     def __init__(self, dim: int = -1) -> None:
         super().__init__()
@@ -182,7 +184,7 @@ class GLU(_Act):
 
 
 class Softmin(_Act):
-    _name, _options = "softmin", ("dim",)
+    _name, _options = "softmin", (("dim", None),)
 
     def __init__(self, dim: int | None = None) -> None:
         super().__init__()

@@ -277,7 +277,7 @@ class _InstanceNorm(_NormBase):
         if unbatched:
             x = x.reshape((1,) + x.shape)
         self._check(x)
-        momentum = self._momentum()
+        momentum = 0.0 if self.momentum is None else self.momentum  # PyTorch counts no batches here
         y = instance_norm(
             x,
             self.running_mean,
