@@ -27,6 +27,7 @@ from .activation import (
     Tanhshrink,
     Threshold,
 )
+from .attention import MultiheadAttention, TransformerEncoder, TransformerEncoderLayer
 from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, Fold, Unfold
 from .dropout import Dropout, Dropout1d, Dropout2d
 from .embedding import Embedding
@@ -125,6 +126,9 @@ __all__ = [
     "Dropout1d",
     "Dropout2d",
     "Embedding",
+    "MultiheadAttention",
+    "TransformerEncoderLayer",
+    "TransformerEncoder",
     "functional",
     "init",
 ]

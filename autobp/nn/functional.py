@@ -207,6 +207,7 @@ __all__ = [
 ]
 
 # --- layer functions of their own modules (declared ops and compositions), re-exported here ---------
+from .attention import scaled_dot_product_attention  # noqa: E402
 from .conv_functional import conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, fold, unfold  # noqa: E402
 from .dropout import dropout, dropout1d, dropout2d  # noqa: E402
 from .embedding import embedding  # noqa: E402
@@ -231,4 +232,5 @@ __all__ += ["dropout", "dropout1d", "dropout2d", "embedding", "bilinear"]
 __all__ += ["batch_norm", "group_norm", "instance_norm", "layer_norm", "rms_norm"]
 __all__ += ["max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "lp_pool1d", "lp_pool2d"]
 __all__ += ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d"]
+__all__ += ["scaled_dot_product_attention"]
 __all__ += ["interpolate", "pixel_shuffle", "pixel_unshuffle"]
