@@ -54,9 +54,15 @@ ADD = rng.standard_normal((5, 6))
 )
 def test_sdpa_matches_torch(kw):
     L, S = (5, 5) if kw.get("is_causal") else (5, 6)
-    q, k, v = rng.standard_normal((2, 3, L, 4)), rng.standard_normal((2, 3, S, 4)), rng.standard_normal((2, 3, S, 2))
+    q, k, v = (
+        rng.standard_normal((2, 3, L, 4)),
+        rng.standard_normal((2, 3, S, 4)),
+        rng.standard_normal((2, 3, S, 2)),
+    )
     tkw = {a: (torch.tensor(b) if isinstance(b, np.ndarray) else b) for a, b in kw.items()}
-    compare_with_torch(_Fn(lambda *x: sdpa(*x, **kw)), _TFn(lambda *x: TF.scaled_dot_product_attention(*x, **tkw)), q, k, v)
+    compare_with_torch(
+        _Fn(lambda *x: sdpa(*x, **kw)), _TFn(lambda *x: TF.scaled_dot_product_attention(*x, **tkw)), q, k, v
+    )
 
 
 def test_sdpa_dropout_is_seeded_and_scaled():
@@ -94,20 +100,43 @@ def test_multihead_attention_matches_torch(batch_first):
             k,
             v,
             call=lambda m, q, k, v: m(
-                q, k, v, attn_mask=(torch.tensor(ADD) if isinstance(q, torch.Tensor) else ADD), average_attn_weights=average
+                q,
+                k,
+                v,
+                attn_mask=(torch.tensor(ADD) if isinstance(q, torch.Tensor) else ADD),
+                average_attn_weights=average,  # noqa: B023 (called at once)
             ),
             load=False,
         )
 
 
 def test_multihead_attention_kdim_vdim_unbatched_and_no_weights():
-    ours, theirs = nn.MultiheadAttention(6, 3, kdim=4, vdim=5), torch.nn.MultiheadAttention(6, 3, kdim=4, vdim=5)
-    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
-    compare_with_torch(ours, theirs, rng.standard_normal((5, 2, 6)), rng.standard_normal((4, 2, 4)), rng.standard_normal((4, 2, 5)))
-    compare_with_torch(
-        ours, theirs, rng.standard_normal((5, 6)), rng.standard_normal((4, 4)), rng.standard_normal((4, 5)), load=False
+    ours, theirs = (
+        nn.MultiheadAttention(6, 3, kdim=4, vdim=5),
+        torch.nn.MultiheadAttention(6, 3, kdim=4, vdim=5),
     )
-    out, w = ours(rng.standard_normal((5, 6)), rng.standard_normal((4, 4)), rng.standard_normal((4, 5)), need_weights=False)
+    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
+    compare_with_torch(
+        ours,
+        theirs,
+        rng.standard_normal((5, 2, 6)),
+        rng.standard_normal((4, 2, 4)),
+        rng.standard_normal((4, 2, 5)),
+    )
+    compare_with_torch(
+        ours,
+        theirs,
+        rng.standard_normal((5, 6)),
+        rng.standard_normal((4, 4)),
+        rng.standard_normal((4, 5)),
+        load=False,
+    )
+    out, w = ours(
+        rng.standard_normal((5, 6)),
+        rng.standard_normal((4, 4)),
+        rng.standard_normal((4, 5)),
+        need_weights=False,
+    )
     assert w is None and out.shape == (5, 6)
 
 
@@ -129,7 +158,10 @@ def test_transformer_encoder_layer_matches_torch(norm_first, batch_first):
     causal = np.triu(np.full((5, 5), -np.inf), 1)
     x = rng.standard_normal((3, 5, 8) if batch_first else (5, 3, 8))
     compare_with_torch(
-        ours, theirs, x, call=lambda m, x: m(x, src_mask=torch.tensor(causal) if isinstance(x, torch.Tensor) else causal)
+        ours,
+        theirs,
+        x,
+        call=lambda m, x: m(x, src_mask=torch.tensor(causal) if isinstance(x, torch.Tensor) else causal),
     )
 
 
@@ -138,7 +170,9 @@ def test_transformer_encoder_gelu_and_stack_match_torch():
         pytest.skip("nn.functional.gelu is not merged into this branch yet")
     kw = dict(dim_feedforward=16, dropout=0.0, activation="gelu", batch_first=True)
     ours = nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, **kw), 2, norm=nn.LayerNorm(8))
-    theirs = torch.nn.TransformerEncoder(torch.nn.TransformerEncoderLayer(8, 2, **kw), 2, norm=torch.nn.LayerNorm(8))
+    theirs = torch.nn.TransformerEncoder(
+        torch.nn.TransformerEncoderLayer(8, 2, **kw), 2, norm=torch.nn.LayerNorm(8)
+    )
     compare_with_torch(ours, theirs, rng.standard_normal((3, 5, 8)))
 
 
@@ -146,7 +180,10 @@ def test_transformer_encoder_stack_matches_torch():
     kw = dict(dim_feedforward=16, dropout=0.0, batch_first=True)
     ours = nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, **kw), 2, norm=nn.LayerNorm(8))
     theirs = torch.nn.TransformerEncoder(
-        torch.nn.TransformerEncoderLayer(8, 2, **kw), 2, norm=torch.nn.LayerNorm(8), enable_nested_tensor=False
+        torch.nn.TransformerEncoderLayer(8, 2, **kw),
+        2,
+        norm=torch.nn.LayerNorm(8),
+        enable_nested_tensor=False,
     )
     assert list(ours.state_dict()) == list(theirs.state_dict())
     compare_with_torch(ours, theirs, rng.standard_normal((3, 5, 8)))

@@ -44,7 +44,8 @@ def test_conv2d_matches_torch(kw):
 
 
 @pytest.mark.parametrize(
-    "kw", [dict(), dict(stride=3, padding=2, dilation=2), dict(padding="same", padding_mode="circular", groups=3)]
+    "kw",
+    [dict(), dict(stride=3, padding=2, dilation=2), dict(padding="same", padding_mode="circular", groups=3)],
 )
 def test_conv1d_matches_torch(kw):
     compare_with_torch(nn.Conv1d(3, 6, 4, **kw), torch.nn.Conv1d(3, 6, 4, **kw), _x(2, 3, 11))
@@ -52,7 +53,9 @@ def test_conv1d_matches_torch(kw):
 
 def test_conv3d_matches_torch():
     kw = dict(stride=(1, 2, 1), padding=(1, 0, 1), dilation=(1, 1, 2), groups=2)
-    compare_with_torch(nn.Conv3d(2, 4, (2, 3, 2), **kw), torch.nn.Conv3d(2, 4, (2, 3, 2), **kw), _x(2, 2, 4, 5, 5))
+    compare_with_torch(
+        nn.Conv3d(2, 4, (2, 3, 2), **kw), torch.nn.Conv3d(2, 4, (2, 3, 2), **kw), _x(2, 2, 4, 5, 5)
+    )
 
 
 def test_unbatched_conv_matches_torch():
@@ -69,7 +72,9 @@ def test_unbatched_conv_matches_torch():
     ],
 )
 def test_conv_transpose2d_matches_torch(kw):
-    compare_with_torch(nn.ConvTranspose2d(4, 6, (3, 2), **kw), torch.nn.ConvTranspose2d(4, 6, (3, 2), **kw), _x(2, 4, 5, 4))
+    compare_with_torch(
+        nn.ConvTranspose2d(4, 6, (3, 2), **kw), torch.nn.ConvTranspose2d(4, 6, (3, 2), **kw), _x(2, 4, 5, 4)
+    )
 
 
 def test_conv_transpose1d_and_output_size_match_torch():
@@ -98,13 +103,18 @@ def test_default_init_is_pytorchs_distribution():
     t = nn.ConvTranspose2d(8, 64, 3, groups=2, rng=0)
     assert t.weight.shape == (8, 32, 3, 3)
     assert np.abs(t.weight.data).max() <= 1 / np.sqrt(32 * 9)
-    np.testing.assert_array_equal(nn.Conv1d(2, 3, 3, rng=5).weight.data, nn.Conv1d(2, 3, 3, rng=5).weight.data)
+    np.testing.assert_array_equal(
+        nn.Conv1d(2, 3, 3, rng=5).weight.data, nn.Conv1d(2, 3, 3, rng=5).weight.data
+    )
 
 
 @pytest.mark.parametrize(
     "fn, shapes",
     [
-        (lambda x, w, b: F.conv2d(x, w, b, stride=(2, 1), padding=1, groups=2), [(1, 2, 4, 3), (4, 1, 2, 2), (4,)]),
+        (
+            lambda x, w, b: F.conv2d(x, w, b, stride=(2, 1), padding=1, groups=2),
+            [(1, 2, 4, 3), (4, 1, 2, 2), (4,)],
+        ),
         (lambda x, w: F.conv1d(x, w, padding="same", dilation=2), [(2, 2, 5), (3, 2, 2)]),
         (lambda x, w: F.conv3d(x, w, stride=2), [(1, 1, 3, 3, 3), (2, 1, 2, 1, 2)]),
         (

@@ -17,7 +17,11 @@ rng = np.random.default_rng(3)
 def test_state_dict_has_pytorchs_keys_in_order():
     ours = nn.Sequential(nn.Conv2d(1, 2, 3), nn.BatchNorm2d(2), nn.ReLU(), nn.Flatten(), nn.Linear(8, 3))
     theirs = torch.nn.Sequential(
-        torch.nn.Conv2d(1, 2, 3), torch.nn.BatchNorm2d(2), torch.nn.ReLU(), torch.nn.Flatten(), torch.nn.Linear(8, 3)
+        torch.nn.Conv2d(1, 2, 3),
+        torch.nn.BatchNorm2d(2),
+        torch.nn.ReLU(),
+        torch.nn.Flatten(),
+        torch.nn.Linear(8, 3),
     )
     assert list(ours.state_dict()) == list(theirs.state_dict())
     compare_with_torch(ours, theirs, rng.standard_normal((2, 1, 4, 4)))
@@ -56,7 +60,10 @@ def test_buffers_are_not_parameters_and_can_be_non_persistent():
 
 @pytest.mark.parametrize("padding_idx", [None, 2, -1])
 def test_embedding_matches_torch_and_padding_row_gets_no_gradient(padding_idx):
-    ours, theirs = nn.Embedding(6, 3, padding_idx=padding_idx), torch.nn.Embedding(6, 3, padding_idx=padding_idx)
+    ours, theirs = (
+        nn.Embedding(6, 3, padding_idx=padding_idx),
+        torch.nn.Embedding(6, 3, padding_idx=padding_idx),
+    )
     idx = np.array([[0, 2, 5], [2, 2, 1]])
     compare_with_torch(ours, theirs, idx)
     unused = [3, 4]
@@ -110,7 +117,10 @@ def test_flatten_unflatten_identity_bilinear_match_torch():
     compare_with_torch(nn.Unflatten(1, (2, 2)), torch.nn.Unflatten(1, (2, 2)), rng.standard_normal((3, 4, 5)))
     compare_with_torch(nn.Identity(), torch.nn.Identity(), x)
     compare_with_torch(
-        nn.Bilinear(3, 4, 2), torch.nn.Bilinear(3, 4, 2), rng.standard_normal((5, 3)), rng.standard_normal((5, 4))
+        nn.Bilinear(3, 4, 2),
+        torch.nn.Bilinear(3, 4, 2),
+        rng.standard_normal((5, 3)),
+        rng.standard_normal((5, 4)),
     )
     b = nn.Bilinear(16, 2, 30, rng=0)
     assert np.abs(b.weight.data).max() <= 0.25 and np.abs(b.weight.data).max() > 0.2
@@ -164,7 +174,9 @@ PENDING = [
 def test_activation_layers_match_torch(name, kw, fn):
     import inspect
 
-    if not hasattr(F, fn) or not set(kw) <= set(inspect.signature(getattr(F, fn)).parameters) | {"num_parameters"}:
+    if not hasattr(F, fn) or not set(kw) <= set(inspect.signature(getattr(F, fn)).parameters) | {
+        "num_parameters"
+    }:
         pytest.skip(f"nn.functional.{fn} (with {sorted(kw)}) is not merged into this branch yet")
     ours, theirs = getattr(nn, name)(**kw), getattr(torch.nn, name)(**kw)
     x = rng.standard_normal((3, 4, 2)) * 2

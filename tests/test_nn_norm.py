@@ -68,7 +68,8 @@ def test_instancenorm2d_matches_torch(kw):
 
 
 @pytest.mark.parametrize(
-    "shape, kw", [((4,), dict()), ((3, 4), dict(elementwise_affine=False)), ((4,), dict(bias=False, eps=1e-3))]
+    "shape, kw",
+    [((4,), dict()), ((3, 4), dict(elementwise_affine=False)), ((4,), dict(bias=False, eps=1e-3))],
 )
 def test_layernorm_matches_torch(shape, kw):
     ours, theirs = nn.LayerNorm(shape, **kw), torch.nn.LayerNorm(shape, **kw)
@@ -81,7 +82,11 @@ def test_groupnorm_and_rmsnorm_match_torch():
     gn = torch.nn.GroupNorm(2, 6)
     torch.nn.init.normal_(gn.weight), torch.nn.init.normal_(gn.bias)
     compare_with_torch(nn.GroupNorm(2, 6), gn, rng.standard_normal((3, 6, 2, 3)))
-    compare_with_torch(nn.GroupNorm(3, 6, affine=False), torch.nn.GroupNorm(3, 6, affine=False), rng.standard_normal((3, 6, 5)))
+    compare_with_torch(
+        nn.GroupNorm(3, 6, affine=False),
+        torch.nn.GroupNorm(3, 6, affine=False),
+        rng.standard_normal((3, 6, 5)),
+    )
     rms = torch.nn.RMSNorm((3, 4))
     torch.nn.init.normal_(rms.weight)
     compare_with_torch(nn.RMSNorm((3, 4)), rms, rng.standard_normal((2, 3, 4)))

@@ -67,7 +67,9 @@ def test_avg_pool1d_matches_torch():
 def test_adaptive_pools_match_torch(size):
     compare_with_torch(nn.AdaptiveAvgPool2d(size), torch.nn.AdaptiveAvgPool2d(size), X)
     outs, touts = compare_with_torch(
-        nn.AdaptiveMaxPool2d(size, return_indices=True), torch.nn.AdaptiveMaxPool2d(size, return_indices=True), TIES
+        nn.AdaptiveMaxPool2d(size, return_indices=True),
+        torch.nn.AdaptiveMaxPool2d(size, return_indices=True),
+        TIES,
     )
     np.testing.assert_array_equal(outs[1].data, touts[1].numpy())
 

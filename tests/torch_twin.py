@@ -27,7 +27,10 @@ def compare_with_torch(ours, theirs, *inputs, call=None, rtol=1e-8, atol=1e-10, 
     theirs = theirs.double()
     if load:
         load_from_torch(ours, theirs)
-    xs = [Tensor(a, requires_grad=a.dtype.kind == "f", dtype=a.dtype) if isinstance(a, np.ndarray) else a for a in inputs]
+    xs = [
+        Tensor(a, requires_grad=a.dtype.kind == "f", dtype=a.dtype) if isinstance(a, np.ndarray) else a
+        for a in inputs
+    ]
     txs = [
         torch.tensor(a, requires_grad=a.dtype.kind == "f") if isinstance(a, np.ndarray) else a for a in inputs
     ]
@@ -64,5 +67,7 @@ def compare_with_torch(ours, theirs, *inputs, call=None, rtol=1e-8, atol=1e-10, 
     ours_state = ours.state_dict()
     assert list(ours_state) == list(theirs_state), (list(ours_state), list(theirs_state))
     for name, v in ours_state.items():
-        np.testing.assert_allclose(v, theirs_state[name].numpy(), rtol=rtol, atol=atol, err_msg=f"state {name}")
+        np.testing.assert_allclose(
+            v, theirs_state[name].numpy(), rtol=rtol, atol=atol, err_msg=f"state {name}"
+        )
     return outs, touts

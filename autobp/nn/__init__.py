@@ -31,7 +31,18 @@ from .attention import MultiheadAttention, TransformerEncoder, TransformerEncode
 from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, Fold, Unfold
 from .dropout import Dropout, Dropout1d, Dropout2d
 from .embedding import Embedding
-from .layers import Bilinear, Flatten, Identity, Linear, ModuleList, ReLU, Sequential, Sigmoid, Tanh, Unflatten
+from .layers import (
+    Bilinear,
+    Flatten,
+    Identity,
+    Linear,
+    ModuleList,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    Tanh,
+    Unflatten,
+)
 from .module import LoadResult, Module, Parameter
 from .normalization import (
     BatchNorm1d,
@@ -55,6 +66,7 @@ from .pooling import (
     MaxPool1d,
     MaxPool2d,
 )
+from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from .upsampling import PixelShuffle, PixelUnshuffle, Upsample
 
 __all__ = [
@@ -127,6 +139,12 @@ __all__ = [
     "Dropout2d",
     "Embedding",
     "MultiheadAttention",
+    "RNN",
+    "LSTM",
+    "GRU",
+    "RNNCell",
+    "LSTMCell",
+    "GRUCell",
     "TransformerEncoderLayer",
     "TransformerEncoder",
     "functional",

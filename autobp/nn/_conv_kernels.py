@@ -93,7 +93,9 @@ def fold_taps(cols: np.ndarray, P: tuple, stride: tuple, dilation: tuple) -> np.
     lead = cols.shape[nd : cols.ndim - nd]
     out = np.zeros(lead + tuple(P), dtype=cols.dtype)
     for k in itertools.product(*(range(n) for n in K)):
-        sl = tuple(slice(ki * d, ki * d + s * (li - 1) + 1, s) for ki, d, s, li in zip(k, dilation, stride, L))
+        sl = tuple(
+            slice(ki * d, ki * d + s * (li - 1) + 1, s) for ki, d, s, li in zip(k, dilation, stride, L)
+        )
         out[(Ellipsis,) + sl] += cols[k]
     return out
 

@@ -99,10 +99,17 @@ class MultiheadAttention(Module):
     ) -> None:
         super().__init__()
         if embed_dim % num_heads:
-            raise ValueError(f"MultiheadAttention: embed_dim={embed_dim} must be divisible by num_heads={num_heads}")
+            raise ValueError(
+                f"MultiheadAttention: embed_dim={embed_dim} must be divisible by num_heads={num_heads}"
+            )
         if add_bias_kv or add_zero_attn:
             raise NotImplementedError("MultiheadAttention: add_bias_kv and add_zero_attn are not supported")
-        self.embed_dim, self.num_heads, self.dropout, self.batch_first = embed_dim, num_heads, dropout, batch_first
+        self.embed_dim, self.num_heads, self.dropout, self.batch_first = (
+            embed_dim,
+            num_heads,
+            dropout,
+            batch_first,
+        )
         self.kdim, self.vdim = kdim or embed_dim, vdim or embed_dim
         self.head_dim = embed_dim // num_heads
         self._qkv_same_embed_dim = self.kdim == embed_dim and self.vdim == embed_dim
@@ -155,7 +162,9 @@ class MultiheadAttention(Module):
         elif not self.batch_first:  # (L, N, E) -> (N, L, E)
             q_in, k_in, v_in = (t.swapaxes(0, 1) for t in (q_in, k_in, v_in))
         if q_in.shape[-1] != self.embed_dim:
-            raise ValueError(f"MultiheadAttention: query {q_in.shape} must end with embed_dim={self.embed_dim}")
+            raise ValueError(
+                f"MultiheadAttention: query {q_in.shape} must end with embed_dim={self.embed_dim}"
+            )
         if is_causal and attn_mask is None:
             raise ValueError("MultiheadAttention: is_causal is a hint and needs attn_mask as well")
         N, L, S, H, hd = q_in.shape[0], q_in.shape[1], k_in.shape[1], self.num_heads, self.head_dim
@@ -216,7 +225,9 @@ class TransformerEncoderLayer(Module):
     ) -> None:
         super().__init__()
         rng = init.as_generator(rng)
-        self.self_attn = MultiheadAttention(d_model, nhead, dropout, bias, batch_first=batch_first, rng=rng, dtype=dtype)
+        self.self_attn = MultiheadAttention(
+            d_model, nhead, dropout, bias, batch_first=batch_first, rng=rng, dtype=dtype
+        )
         self.linear1 = Linear(d_model, dim_feedforward, bias, rng, dtype)
         self.linear2 = Linear(dim_feedforward, d_model, bias, rng, dtype)
         self.norm1 = LayerNorm(d_model, layer_norm_eps, bias=bias, dtype=dtype)
@@ -247,13 +258,17 @@ class TransformerEncoderLayer(Module):
 class TransformerEncoder(Module):
     """``num_layers`` copies of an encoder layer (``layers.0``, ``layers.1``, ...), then ``norm``."""
 
-    def __init__(self, encoder_layer: TransformerEncoderLayer, num_layers: int, norm: Module | None = None) -> None:
+    def __init__(
+        self, encoder_layer: TransformerEncoderLayer, num_layers: int, norm: Module | None = None
+    ) -> None:
         super().__init__()
         self.layers = ModuleList(copy.deepcopy(encoder_layer) for _ in range(num_layers))
         self.num_layers = num_layers
         self.norm = norm
 
-    def forward(self, src: Any, mask: Any = None, src_key_padding_mask: Any = None, is_causal: bool = False) -> Tensor:
+    def forward(
+        self, src: Any, mask: Any = None, src_key_padding_mask: Any = None, is_causal: bool = False
+    ) -> Tensor:
         x = _t(src)
         for layer in self.layers:
             x = layer(x, mask, src_key_padding_mask)

@@ -29,7 +29,9 @@ def pad_mode(x: Tensor, lo: tuple, hi: tuple, mode: str) -> Tensor:
         pos = np.arange(-a, n + b)
         if mode == "reflect":
             if a >= n or b >= n:
-                raise ValueError(f"padding_mode='reflect': padding ({a}, {b}) must be smaller than the size {n}")
+                raise ValueError(
+                    f"padding_mode='reflect': padding ({a}, {b}) must be smaller than the size {n}"
+                )
             pos = np.abs(pos)
             pos = np.where(pos > n - 1, 2 * (n - 1) - pos, pos)
         elif mode == "replicate":
@@ -67,7 +69,8 @@ class _ConvNd(Module):
         nd, who = self._nd, type(self).__name__
         if groups < 1 or in_channels % groups or out_channels % groups:
             raise ValueError(
-                f"{who}: groups={groups} must divide in_channels={in_channels} and out_channels={out_channels}"
+                f"{who}: groups={groups} must divide in_channels={in_channels} "
+                f"and out_channels={out_channels}"
             )
         if padding_mode not in _MODES:
             raise ValueError(f"{who}: padding_mode must be one of {_MODES}, got {padding_mode!r}")
@@ -79,7 +82,9 @@ class _ConvNd(Module):
         self.dilation = CF._tuple(dilation, nd, "dilation", who)
         if isinstance(padding, str):
             if padding not in ("same", "valid"):
-                raise ValueError(f"{who}: padding must be 'same', 'valid', an int or a tuple, got {padding!r}")
+                raise ValueError(
+                    f"{who}: padding must be 'same', 'valid', an int or a tuple, got {padding!r}"
+                )
             if padding == "same" and any(s != 1 for s in self.stride):
                 raise ValueError(f"{who}: padding='same' is not supported for strided convolutions")
             self.padding = padding
@@ -215,9 +220,13 @@ class _ConvTranspose(_ConvNd):
             ]
             out_pad = tuple(w - b for w, b in zip(want, base))
             if any(not 0 <= p < max(s, d) for p, s, d in zip(out_pad, self.stride, self.dilation)):
-                raise ValueError(f"{type(self).__name__}: output_size {want} is not reachable from input {x_shape}")
+                raise ValueError(
+                    f"{type(self).__name__}: output_size {want} is not reachable from input {x_shape}"
+                )
         fn = CF.conv_transpose1d if nd == 1 else CF.conv_transpose2d
-        return fn(input, self.weight, self.bias, self.stride, self.padding, out_pad, self.groups, self.dilation)
+        return fn(
+            input, self.weight, self.bias, self.stride, self.padding, out_pad, self.groups, self.dilation
+        )
 
 
 class ConvTranspose1d(_ConvTranspose):

@@ -136,7 +136,8 @@ def _check_channels(x: Tensor, w: Tensor, b: Any, groups: int, who: str, transpo
     expected = w.shape[0] if transposed else w.shape[1] * groups
     if C != expected:
         raise ValueError(
-            f"{who}: input {x.shape} has {C} channels; weight {w.shape} with groups={groups} expects {expected}"
+            f"{who}: input {x.shape} has {C} channels; "
+            f"weight {w.shape} with groups={groups} expects {expected}"
         )
     out_channels = w.shape[1] * groups if transposed else w.shape[0]
     if b is not None and b.shape != (out_channels,):
@@ -155,7 +156,9 @@ def _conv_nd(input, weight, bias, stride, padding, dilation, groups, nd: int, wh
             lo = hi = (0,) * nd
         elif padding == "same":
             if any(a != 1 for a in s):
-                raise ValueError(f"{who}: padding='same' is not supported for strided convolutions (stride {s})")
+                raise ValueError(
+                    f"{who}: padding='same' is not supported for strided convolutions (stride {s})"
+                )
             total = tuple(di * (k - 1) for di, k in zip(d, ks))
             lo = tuple(t // 2 for t in total)  # PyTorch puts the odd extra element after
             hi = tuple(t - a for t, a in zip(total, lo))
@@ -176,7 +179,13 @@ def _conv_nd(input, weight, bias, stride, padding, dilation, groups, nd: int, wh
 
 @op(family="nn", namespace=_NS, numpy=None, method=False, rules=_CONV_RULES)
 def conv1d(
-    input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, dilation: Any = 1, groups: int = 1
+    input: Any,
+    weight: Any,
+    bias: Any = None,
+    stride: Any = 1,
+    padding: Any = 0,
+    dilation: Any = 1,
+    groups: int = 1,
 ) -> Tensor:
     """1-D cross-correlation of (N, C, L) with weight (O, C/groups, K), as ``torch.nn.functional.conv1d``."""
     return _conv_nd(input, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
@@ -184,7 +193,13 @@ def conv1d(
 
 @op(family="nn", namespace=_NS, numpy=None, method=False, rules=_CONV_RULES)
 def conv2d(
-    input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, dilation: Any = 1, groups: int = 1
+    input: Any,
+    weight: Any,
+    bias: Any = None,
+    stride: Any = 1,
+    padding: Any = 0,
+    dilation: Any = 1,
+    groups: int = 1,
 ) -> Tensor:
     """2-D cross-correlation of (N, C, H, W) with weight (O, C/groups, kH, kW), as PyTorch's conv2d.
 
@@ -197,7 +212,13 @@ def conv2d(
 
 @op(family="nn", namespace=_NS, numpy=None, method=False, rules=_CONV_RULES)
 def conv3d(
-    input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, dilation: Any = 1, groups: int = 1
+    input: Any,
+    weight: Any,
+    bias: Any = None,
+    stride: Any = 1,
+    padding: Any = 0,
+    dilation: Any = 1,
+    groups: int = 1,
 ) -> Tensor:
     """3-D cross-correlation of (N, C, D, H, W) with weight (O, C/groups, kD, kH, kW)."""
     return _conv_nd(input, weight, bias, stride, padding, dilation, groups, 3, "conv3d")
@@ -300,7 +321,9 @@ def unfold(input: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0, st
     k, d, p, s = geo
     for i in range(2):
         if x.shape[2 + i] + 2 * p[i] < d[i] * (k[i] - 1) + 1:
-            raise ValueError(f"unfold: input {x.shape} padded by {p} is smaller than the kernel {k} (dilation {d})")
+            raise ValueError(
+                f"unfold: input {x.shape} padded by {p} is smaller than the kernel {k} (dilation {d})"
+            )
     out = Tensor._make(_unfold_np(x._data, *geo), (x,), "unfold", (geo, x.shape[2:]))
     return out.reshape(out.shape[1:]) if unbatched else out
 
@@ -323,7 +346,8 @@ def fold(
     if c.shape[1] % (k[0] * k[1]) or c.shape[2] != math.prod(L) or min(L) < 1:
         raise ValueError(
             f"fold: input {c.shape} needs a multiple of {k[0] * k[1]} rows and {L[0]} * {L[1]} = "
-            f"{math.prod(L)} columns for output_size {size}, kernel {k}, dilation {d}, padding {p}, stride {s}"
+            f"{math.prod(L)} columns for output_size {size}, kernel {k}, dilation {d}, "
+            f"padding {p}, stride {s}"
         )
     out = Tensor._make(_fold_np(c._data, size, *geo), (c,), "fold", (geo, size))
     return out.reshape(out.shape[1:]) if unbatched else out

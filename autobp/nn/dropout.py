@@ -26,7 +26,9 @@ def _check_p(p: float, who: str) -> float:
     return float(p)
 
 
-def dropout(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False, rng: init.RngLike = None) -> Tensor:
+def dropout(
+    input: Any, p: float = 0.5, training: bool = True, inplace: bool = False, rng: init.RngLike = None
+) -> Tensor:
     """Zero each element with probability ``p`` and scale the rest by 1 / (1 - p) (training only);
     ``rng`` (a numpy Generator or seed) makes the mask reproducible."""
     x = input if isinstance(input, Tensor) else Tensor(input)
@@ -47,12 +49,16 @@ def _feature_dropout(input: Any, p: float, training: bool, rng: init.RngLike, nd
     return x * _mask(x, x.shape[:lead] + (1,) * nd, p, rng)
 
 
-def dropout1d(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False, rng: init.RngLike = None):
+def dropout1d(
+    input: Any, p: float = 0.5, training: bool = True, inplace: bool = False, rng: init.RngLike = None
+):
     """Zero whole channels of (N, C, L) with probability ``p``."""
     return _feature_dropout(input, p, training, rng, 1, "dropout1d")
 
 
-def dropout2d(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False, rng: init.RngLike = None):
+def dropout2d(
+    input: Any, p: float = 0.5, training: bool = True, inplace: bool = False, rng: init.RngLike = None
+):
     """Zero whole channels of (N, C, H, W) (or unbatched (C, H, W)) with probability ``p``."""
     return _feature_dropout(input, p, training, rng, 2, "dropout2d")
 

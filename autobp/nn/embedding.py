@@ -59,7 +59,9 @@ class Embedding(Module):
             raise NotImplementedError("Embedding: max_norm, scale_grad_by_freq and sparse are not supported")
         if padding_idx is not None:
             if not -num_embeddings <= padding_idx < num_embeddings:
-                raise ValueError(f"Embedding: padding_idx {padding_idx} must be within num_embeddings={num_embeddings}")
+                raise ValueError(
+                    f"Embedding: padding_idx {padding_idx} must be within num_embeddings={num_embeddings}"
+                )
             padding_idx %= num_embeddings
         self.num_embeddings, self.embedding_dim, self.padding_idx = num_embeddings, embedding_dim, padding_idx
         if _weight is None:
@@ -70,11 +72,15 @@ class Embedding(Module):
         else:
             w = np.array(_weight._data if isinstance(_weight, Tensor) else _weight)
             if w.shape != (num_embeddings, embedding_dim):
-                raise ValueError(f"Embedding: _weight shape {w.shape} must be {(num_embeddings, embedding_dim)}")
+                raise ValueError(
+                    f"Embedding: _weight shape {w.shape} must be {(num_embeddings, embedding_dim)}"
+                )
             self.weight = Parameter(w, requires_grad=not _freeze, dtype=w.dtype)
 
     @classmethod
-    def from_pretrained(cls, embeddings: Any, freeze: bool = True, padding_idx: int | None = None) -> Embedding:
+    def from_pretrained(
+        cls, embeddings: Any, freeze: bool = True, padding_idx: int | None = None
+    ) -> Embedding:
         """An Embedding whose weight is a copy of ``embeddings`` (2-D); frozen unless ``freeze=False``."""
         w = np.asarray(embeddings._data if isinstance(embeddings, Tensor) else embeddings)
         if w.ndim != 2:

@@ -174,7 +174,9 @@ class Flatten(Module):
             return x.reshape(1)
         s, e = self.start_dim % x.ndim, self.end_dim % x.ndim
         if s > e:
-            raise ValueError(f"Flatten: start_dim {self.start_dim} comes after end_dim {self.end_dim} for {x.shape}")
+            raise ValueError(
+                f"Flatten: start_dim {self.start_dim} comes after end_dim {self.end_dim} for {x.shape}"
+            )
         return x.reshape(x.shape[:s] + (-1,) + x.shape[e + 1 :])
 
 

@@ -55,14 +55,21 @@ def batch_norm(
     if x.ndim < 2:
         raise ValueError(f"batch_norm: input must be (N, C, *), got shape {x.shape}")
     C = x.shape[1]
-    for name, v in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)):
+    for name, v in (
+        ("running_mean", running_mean),
+        ("running_var", running_var),
+        ("weight", weight),
+        ("bias", bias),
+    ):
         if v is not None and np.shape(v._data if isinstance(v, Tensor) else v) != (C,):
             raise ValueError(f"batch_norm: {name} must have shape ({C},) for input {x.shape}")
     axes = (0,) + tuple(range(2, x.ndim))
     if training:
         n = x.size // C
         if n <= 1:
-            raise ValueError(f"batch_norm: expected more than 1 value per channel when training, got input {x.shape}")
+            raise ValueError(
+                f"batch_norm: expected more than 1 value per channel when training, got input {x.shape}"
+            )
         y, mean, var = _normalise(x, axes, eps)
         if running_mean is not None:
             _update(running_mean, mean._data.reshape(C), momentum)
@@ -100,7 +107,9 @@ def instance_norm(
     if use_input_stats:
         n = int(np.prod(x.shape[2:]))
         if n <= 1:
-            raise ValueError(f"instance_norm: expected more than 1 spatial element per channel, got {x.shape}")
+            raise ValueError(
+                f"instance_norm: expected more than 1 spatial element per channel, got {x.shape}"
+            )
         y, mean, var = _normalise(x, axes, eps)
         N, C = x.shape[:2]
         if running_mean is not None:
@@ -119,13 +128,17 @@ def instance_norm(
 
 
 def _trailing(x: Tensor, normalized_shape: Any, who: str) -> tuple:
-    shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else tuple(normalized_shape)
+    shape = (
+        (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else tuple(normalized_shape)
+    )
     if x.shape[x.ndim - len(shape) :] != shape or len(shape) > x.ndim:
         raise ValueError(f"{who}: input {x.shape} must end with normalized_shape {shape}")
     return tuple(range(x.ndim - len(shape), x.ndim))
 
 
-def layer_norm(input: Any, normalized_shape: Any, weight: Any = None, bias: Any = None, eps: float = 1e-5) -> Tensor:
+def layer_norm(
+    input: Any, normalized_shape: Any, weight: Any = None, bias: Any = None, eps: float = 1e-5
+) -> Tensor:
     """Normalise over the trailing ``normalized_shape`` axes (biased variance), then * weight + bias."""
     x = _t(input)
     y, _, _ = _normalise(x, _trailing(x, normalized_shape, "layer_norm"), eps)
@@ -136,11 +149,15 @@ def layer_norm(input: Any, normalized_shape: Any, weight: Any = None, bias: Any 
     return y
 
 
-def group_norm(input: Any, num_groups: int, weight: Any = None, bias: Any = None, eps: float = 1e-5) -> Tensor:
+def group_norm(
+    input: Any, num_groups: int, weight: Any = None, bias: Any = None, eps: float = 1e-5
+) -> Tensor:
     """Normalise (N, C, *) over each group of C / num_groups channels and all spatial positions."""
     x = _t(input)
     if x.ndim < 2 or x.shape[1] % num_groups:
-        raise ValueError(f"group_norm: channels of input {x.shape} must be divisible by num_groups={num_groups}")
+        raise ValueError(
+            f"group_norm: channels of input {x.shape} must be divisible by num_groups={num_groups}"
+        )
     N, C = x.shape[:2]
     y, _, _ = _normalise(x.reshape(N, num_groups, -1), (2,), eps)
     y = y.reshape(x.shape)
@@ -199,7 +216,8 @@ class _NormBase(Module):
     def _check(self, x: Tensor) -> None:
         if x.ndim not in self._dims or x.shape[1] != self.num_features:
             raise ValueError(
-                f"{type(self).__name__}({self.num_features}): expected input of {' or '.join(map(str, self._dims))} "
+                f"{type(self).__name__}({self.num_features}): expected input of "
+                f"{' or '.join(map(str, self._dims))} "
                 f"dimensions with {self.num_features} channels, got shape {x.shape}"
             )
 
@@ -313,7 +331,11 @@ class LayerNorm(Module):
         dtype: Any = np.float64,
     ) -> None:
         super().__init__()
-        shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else tuple(normalized_shape)
+        shape = (
+            (normalized_shape,)
+            if isinstance(normalized_shape, (int, np.integer))
+            else tuple(normalized_shape)
+        )
         self.normalized_shape, self.eps, self.elementwise_affine = shape, eps, elementwise_affine
         self.weight = Parameter(np.ones(shape, dtype=dtype)) if elementwise_affine else None
         self.bias = Parameter(np.zeros(shape, dtype=dtype)) if elementwise_affine and bias else None
@@ -329,11 +351,18 @@ class GroupNorm(Module):
     """Normalise groups of channels (Wu & He, 2018); per-channel weight and bias."""
 
     def __init__(
-        self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True, dtype: Any = np.float64
+        self,
+        num_groups: int,
+        num_channels: int,
+        eps: float = 1e-5,
+        affine: bool = True,
+        dtype: Any = np.float64,
     ) -> None:
         super().__init__()
         if num_channels % num_groups:
-            raise ValueError(f"GroupNorm: num_channels={num_channels} must be divisible by num_groups={num_groups}")
+            raise ValueError(
+                f"GroupNorm: num_channels={num_channels} must be divisible by num_groups={num_groups}"
+            )
         self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
         self.weight = Parameter(np.ones(num_channels, dtype=dtype)) if affine else None
         self.bias = Parameter(np.zeros(num_channels, dtype=dtype)) if affine else None
@@ -346,10 +375,18 @@ class RMSNorm(Module):
     """x / sqrt(mean(x^2) + eps) over the trailing axes, times a weight (ones)."""
 
     def __init__(
-        self, normalized_shape: Any, eps: float | None = None, elementwise_affine: bool = True, dtype: Any = np.float64
+        self,
+        normalized_shape: Any,
+        eps: float | None = None,
+        elementwise_affine: bool = True,
+        dtype: Any = np.float64,
     ) -> None:
         super().__init__()
-        shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else tuple(normalized_shape)
+        shape = (
+            (normalized_shape,)
+            if isinstance(normalized_shape, (int, np.integer))
+            else tuple(normalized_shape)
+        )
         self.normalized_shape, self.eps = shape, eps
         self.weight = Parameter(np.ones(shape, dtype=dtype)) if elementwise_affine else None
 

@@ -58,7 +58,9 @@ def interpolate(
     if nd < 1:
         raise ValueError(f"interpolate: input must be (N, C, *spatial), got shape {x.shape}")
     if mode not in ("nearest",) + tuple(_LINEAR):
-        raise ValueError(f"interpolate: mode must be 'nearest', 'linear', 'bilinear' or 'trilinear', got {mode!r}")
+        raise ValueError(
+            f"interpolate: mode must be 'nearest', 'linear', 'bilinear' or 'trilinear', got {mode!r}"
+        )
     if mode in _LINEAR and _LINEAR[mode] != nd:
         raise ValueError(f"interpolate: mode {mode!r} needs {_LINEAR[mode] + 2}-D input, got shape {x.shape}")
     if mode == "nearest" and align_corners is not None:
@@ -87,7 +89,9 @@ def pixel_shuffle(input: Any, upscale_factor: int) -> Tensor:
     x = input if isinstance(input, Tensor) else Tensor(input)
     r = int(upscale_factor)
     if x.ndim < 3 or x.shape[-3] % (r * r):
-        raise ValueError(f"pixel_shuffle: channels of {x.shape} must be divisible by upscale_factor^2 = {r * r}")
+        raise ValueError(
+            f"pixel_shuffle: channels of {x.shape} must be divisible by upscale_factor^2 = {r * r}"
+        )
     *lead, C, H, W = x.shape
     n = len(lead)
     y = x.reshape(tuple(lead) + (C // (r * r), r, r, H, W))
@@ -111,7 +115,9 @@ def pixel_unshuffle(input: Any, downscale_factor: int) -> Tensor:
 class Upsample(Module):
     """``interpolate`` as a layer."""
 
-    def __init__(self, size=None, scale_factor=None, mode="nearest", align_corners=None, recompute_scale_factor=None):
+    def __init__(
+        self, size=None, scale_factor=None, mode="nearest", align_corners=None, recompute_scale_factor=None
+    ):
         super().__init__()
         self.size, self.scale_factor, self.mode = size, scale_factor, mode
         self.align_corners, self.recompute_scale_factor = align_corners, recompute_scale_factor
