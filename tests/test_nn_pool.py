@@ -134,3 +134,18 @@ def test_pooling_errors():
         F.interpolate(np.zeros((1, 1, 4, 4)))
     with pytest.raises(ValueError, match="divisible by upscale_factor"):
         F.pixel_shuffle(np.zeros((1, 3, 2, 2)), 2)
+
+
+def test_max_pool_nan_and_ties_follow_torch():
+    x = rng.random((2, 2, 4, 4))
+    x[0, 0, 1, 1] = x[0, 1, 0, 0] = np.nan  # NaN is the maximum, as in PyTorch
+    x[1, 0, 2, 3] = x[1, 0, 3, 3] = 5.0  # a tie: the first one gets the gradient
+    t = Tensor(x, requires_grad=True)
+    out, idx = F.max_pool2d(t, 2, return_indices=True)
+    out.sum().backward()
+    tt = torch.tensor(x, requires_grad=True)
+    tout, tidx = torch.nn.functional.max_pool2d(tt, 2, return_indices=True)
+    tout.sum().backward()
+    np.testing.assert_array_equal(idx.data, tidx.numpy())
+    np.testing.assert_array_equal(out.data, tout.detach().numpy())
+    np.testing.assert_array_equal(t.grad, tt.grad.numpy())

@@ -51,37 +51,68 @@ def windows(xp: np.ndarray, ksize: tuple, stride: tuple, dilation: tuple) -> np.
     return v[(slice(None), slice(None)) + sl]
 
 
-def _cols(x: np.ndarray, ksize: tuple, geo: Geom) -> tuple[np.ndarray, tuple]:
-    """im2col: (G, N * prod(L), C/G * prod(K)) and the output's spatial shape L."""
-    nd, (N, C), G = len(ksize), x.shape[:2], geo.groups
-    win = windows(pad_zeros(x, geo.lo, geo.hi), ksize, geo.stride, geo.dilation)
-    if geo.out is not None:  # a transposed convolution's output_padding leaves spare room at the end
-        win = win[(slice(None), slice(None)) + tuple(slice(0, n) for n in geo.out)]
-    L = win.shape[2 : 2 + nd]
-    win = win.reshape((N, G, C // G) + L + ksize)
-    perm = (1, 0) + tuple(range(3, 3 + nd)) + (2,) + tuple(range(3 + nd, 3 + 2 * nd))
-    return win.transpose(perm).reshape(G, N * math.prod(L), (C // G) * math.prod(ksize)), L
+def _batch_last(a: np.ndarray) -> np.ndarray:
+    """(N, C, *S) viewed as (C, *S, N)."""
+    return a.transpose(tuple(range(1, a.ndim)) + (0,))
+
+
+def _batch_first(a: np.ndarray) -> np.ndarray:
+    """(C, *S, N) viewed as (N, C, *S)."""
+    return a.transpose((a.ndim - 1,) + tuple(range(a.ndim - 1)))
+
+
+def _taps(ksize: tuple, geo: Geom, L: tuple):
+    """Each kernel tap k and the slices of the padded input its window entries read."""
+    for k in itertools.product(*(range(n) for n in ksize)):
+        yield (
+            k,
+            tuple(
+                slice(ki * d, ki * d + s * (li - 1) + 1, s)
+                for ki, d, s, li in zip(k, geo.dilation, geo.stride, L)
+            ),
+        )
+
+
+def _im2col(x: np.ndarray, ksize: tuple, geo: Geom) -> tuple[np.ndarray, tuple]:
+    """Columns (C, *K, *L, N): entry [c, k, l, n] = xp[n, c, l*s + k*d]. The batch axis is kept
+    last (contiguous), so each kernel tap's copy runs along long contiguous rows even for small
+    images; one copy per tap."""
+    N, C = x.shape[:2]
+    S = x.shape[2:]
+    L = geo.out or tuple(
+        out_size(n, k, s, a, b, d)
+        for n, k, s, a, b, d in zip(S, ksize, geo.stride, geo.lo, geo.hi, geo.dilation)
+    )
+    P = tuple(n + a + b for n, a, b in zip(S, geo.lo, geo.hi))
+    xp = np.zeros((C,) + P + (N,), dtype=x.dtype)
+    xp[(slice(None),) + tuple(slice(a, a + n) for a, n in zip(geo.lo, S))] = _batch_last(x)
+    cols = np.empty((C,) + tuple(ksize) + tuple(L) + (N,), dtype=x.dtype)
+    for k, sl in _taps(ksize, geo, L):
+        cols[(slice(None),) + k] = xp[(slice(None),) + sl]
+    return cols, tuple(L)
+
+
+def _by_group(g: np.ndarray, G: int) -> np.ndarray:
+    """(N, O, *L) as (G, O/G, prod(L) * N); free when g is laid out (O, *L, N) in memory, as the
+    convolution's own results (and elementwise functions of them) are."""
+    return _batch_last(g).reshape(G, g.shape[1] // G, -1)
 
 
 def conv(x: np.ndarray, w: np.ndarray, geo: Geom) -> np.ndarray:
-    """Cross-correlation out[n, o, l] = sum_{c in o's group, k} xp[n, c, l*s + k*d] w[o, c, k]."""
+    """Cross-correlation out[n, o, l] = sum_{c in o's group, k} xp[n, c, l*s + k*d] w[o, c, k].
+    The result is an (N, O, *L) view of an array laid out (O, *L, N)."""
     N, O, G, K = x.shape[0], w.shape[0], geo.groups, w.shape[2:]
-    cols, L = _cols(x, K, geo)
-    wm = w.reshape(G, O // G, -1).transpose(0, 2, 1)  # (G, Cg*K, Og)
-    out = np.matmul(cols, wm)  # (G, N*L, Og): the one BLAS call
-    nd = len(K)
-    out = out.reshape((G, N) + L + (O // G,))
-    out = out.transpose((1, 0, 2 + nd) + tuple(range(2, 2 + nd)))  # (N, G, Og, *L)
-    return out.reshape((N, O) + L)
+    cols, L = _im2col(x, K, geo)
+    out = np.matmul(w.reshape(G, O // G, -1), cols.reshape(G, -1, N * math.prod(L)))  # the one BLAS call
+    return _batch_first(out.reshape((O,) + L + (N,)))
 
 
 def conv_weight(x: np.ndarray, g: np.ndarray, geo: Geom, ksize: tuple) -> np.ndarray:
     """The weight's gradient: gw[o, c, k] = sum_{n, l} g[n, o, l] xp[n, c(o), l*s + k*d]."""
-    N, O, G = g.shape[0], g.shape[1], geo.groups
-    cols, L = _cols(x, ksize, geo)
-    nd = len(ksize)
-    gm = g.reshape((N, G, O // G) + L).transpose((1, 2, 0) + tuple(range(3, 3 + nd)))
-    gw = np.matmul(gm.reshape(G, O // G, -1), cols)  # (G, Og, Cg*K)
+    O, G = g.shape[1], geo.groups
+    cols, L = _im2col(x, ksize, geo)
+    cols = cols.reshape(G, (x.shape[1] // G) * math.prod(ksize), -1)  # (G, Cg*K, L*N)
+    gw = np.matmul(_by_group(g, G), cols.swapaxes(1, 2))  # (G, Og, Cg*K)
     return gw.reshape((O, x.shape[1] // G) + tuple(ksize))
 
 
@@ -102,16 +133,15 @@ def fold_taps(cols: np.ndarray, P: tuple, stride: tuple, dilation: tuple) -> np.
 
 def conv_input(g: np.ndarray, w: np.ndarray, geo: Geom, size: tuple) -> np.ndarray:
     """The input's gradient (a transposed convolution): gx[n, c, i] = sum g[n, o, l] w[o, c, k] over
-    l*s + k*d = i + lo, for an input of spatial shape ``size``."""
+    l*s + k*d = i + lo, for an input of spatial shape ``size``: one matmul, then one strided add
+    per kernel tap (col2im), batch axis last as in ``_im2col``."""
     N, O, G, K = g.shape[0], w.shape[0], geo.groups, w.shape[2:]
-    nd, Cg = len(K), w.shape[1]
-    L = g.shape[2:]
-    gm = g.reshape((N, G, O // G) + L).transpose((1, 2, 0) + tuple(range(3, 3 + nd)))
-    wm = w.reshape(G, O // G, -1).transpose(0, 2, 1)  # (G, Cg*K, Og)
-    cols = np.matmul(wm, gm.reshape(G, O // G, -1))  # (G, Cg*K, N*L): the one BLAS call
-    cols = cols.reshape((G, Cg) + tuple(K) + (N,) + L)
-    perm = tuple(range(2, 2 + nd)) + (2 + nd, 0, 1) + tuple(range(3 + nd, 3 + 2 * nd))
+    Cg, L = w.shape[1], g.shape[2:]
+    wm = w.reshape(G, O // G, -1).swapaxes(1, 2)  # (G, Cg*K, Og)
+    cols = np.matmul(wm, _by_group(g, G)).reshape((G * Cg,) + tuple(K) + tuple(L) + (N,))
     P = tuple(n + a + b for n, a, b in zip(size, geo.lo, geo.hi))
-    xp = fold_taps(cols.transpose(perm), P, geo.stride, geo.dilation)  # (N, G, Cg, *P)
+    xp = np.zeros((G * Cg,) + P + (N,), dtype=cols.dtype)
+    for k, sl in _taps(K, geo, L):
+        xp[(slice(None),) + sl] += cols[(slice(None),) + k]
     crop = tuple(slice(a, a + n) for a, n in zip(geo.lo, size))
-    return xp[(slice(None),) * 3 + crop].reshape((N, G * Cg) + tuple(size))
+    return _batch_first(xp[(slice(None),) + crop])

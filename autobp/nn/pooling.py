@@ -65,22 +65,41 @@ def _gather(x: Tensor, flat: np.ndarray, distinct: bool) -> Tensor:
 def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, nd, who):
     x, unbatched = _batched(input, nd, who)
     k, s, p, d, L, hi = _geometry(x, nd, kernel_size, stride, padding, dilation, ceil_mode, who)
-    S = x.shape[2:]
-    fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
-    xp = np.full(x.shape[:2] + tuple(S[i] + p[i] + hi[i] for i in range(nd)), fill, dtype=x.dtype)
-    xp[(slice(None), slice(None)) + tuple(slice(p[i], p[i] + S[i]) for i in range(nd))] = x._data
-    win = K.windows(xp, k, s, d)[(slice(None), slice(None)) + tuple(slice(0, n) for n in L)]
-    arg = win.reshape(win.shape[: 2 + nd] + (-1,)).argmax(axis=-1)  # first maximum (NaN counts as max)
-    # the chosen element's position along each axis: l * s + k * d - p, then flattened over S
-    flat = np.zeros(arg.shape, dtype=np.int64)
-    taps = np.unravel_index(arg, k)
-    for i in range(nd):
+    N, C, S = x.shape[0], x.shape[1], x.shape[2:]
+    xp = x._data
+    if any(p) or any(h for h in hi):  # padding reads as -inf (never a maximum)
+        fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+        xp = np.full(x.shape[:2] + tuple(S[i] + p[i] + hi[i] for i in range(nd)), fill, dtype=x.dtype)
+        xp[(slice(None), slice(None)) + tuple(slice(p[i], p[i] + S[i]) for i in range(nd))] = x._data
+    # running maximum over the kernel taps; a later tap wins only if strictly greater (PyTorch keeps
+    # the first maximum), or if it is NaN where the best so far is not (NaN propagates, as in PyTorch)
+    nan = x.dtype.kind == "f" and bool(np.isnan(x._data).any())
+    best = arg = None
+    for t, (_, sl) in enumerate(K._taps(k, K.Geom(s, p, hi, d, 1), L)):
+        v = xp[(slice(None), slice(None)) + sl]
+        if best is None:
+            best, arg = v.copy(), np.zeros(v.shape, dtype=np.int32)
+            continue
+        better = v > best
+        if nan:
+            better |= np.isnan(v) & ~np.isnan(best)
+        np.copyto(arg, t, where=better)
+        np.maximum(best, v, out=best)  # where v is NaN the maximum is NaN too
+    taps = [arg // math.prod(k[i + 1 :]) % k[i] for i in range(nd)]  # the tap's position per axis
+    index = [np.arange(N).reshape((N,) + (1,) * (nd + 1)), np.arange(C).reshape((1, C) + (1,) * nd)]
+    for i in range(nd):  # the chosen element's position along each axis: l * s + k * d - p
         lpos = np.arange(L[i]).reshape((L[i],) + (1,) * (nd - 1 - i))
-        flat = flat * S[i] + (lpos * s[i] + taps[i] * d[i] - p[i])
-    distinct = all(s[i] >= d[i] * (k[i] - 1) + 1 for i in range(nd))
-    out = _gather(x, flat, distinct)
+        index.append(lpos * s[i] + taps[i] * d[i] - p[i])
+    distinct = all(s[i] >= d[i] * (k[i] - 1) + 1 for i in range(nd))  # windows cannot overlap
+    index = DistinctIndex(index) if distinct else tuple(index)
+    out = Tensor._make(best, (x,), "getitem", index)  # its gradient: g scattered to each maximum
+    if return_indices:
+        flat = np.zeros(best.shape, dtype=np.int64)
+        for i in range(nd):  # flat index within each (n, c) plane, as PyTorch returns it
+            flat = flat * S[i] + index[2 + i]
     if unbatched:
-        out, flat = out.reshape(out.shape[1:]), flat[0]
+        out = out.reshape(out.shape[1:])
+        flat = flat[0] if return_indices else None
     return (out, Tensor._const(flat)) if return_indices else out
 
 
