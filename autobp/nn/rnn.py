@@ -31,8 +31,11 @@ def rnn_step(x, h, w_ih, w_hh, b_ih, b_hh, relu: bool = False) -> Tensor:
 
 def lstm_step(x, h, c, w_ih, w_hh, b_ih, b_hh) -> tuple[Tensor, Tensor]:
     """Gates in PyTorch's order i, f, g, o: c' = f c + i g, h' = o tanh(c')."""
-    H = h.shape[-1]
-    gates = linear(x, w_ih, b_ih) + linear(h, w_hh, b_hh)
+    return _lstm_gates(linear(x, w_ih, b_ih) + linear(h, w_hh, b_hh), c)
+
+
+def _lstm_gates(gates: Tensor, c: Tensor) -> tuple[Tensor, Tensor]:
+    H = c.shape[-1]
     s = gates.sigmoid()
     i, f, o = s[..., :H], s[..., H : 2 * H], s[..., 3 * H :]
     g = gates[..., 2 * H : 3 * H].tanh()
@@ -116,12 +119,22 @@ class RNNBase(Module):
             p.get(f"bias_hh_l{layer}{sfx}"),
         )
 
+    def _merged(self, w: tuple) -> tuple:
+        """RNN and LSTM need only x W_ih^T + h W_hh^T + b_ih + b_hh: one product of [x, h] with
+        [W_ih, W_hh] per step (fewer, larger matrix products); GRU keeps them apart (its n gate)."""
+        if self.mode == "GRU":
+            return w
+        b = None if w[2] is None else w[2] + w[3]
+        return concatenate([w[0], w[1]], axis=1), b
+
     def _step(self, x, state, w):
-        if self.mode == "LSTM":
-            return lstm_step(x, state[0], state[1], *w)
         if self.mode == "GRU":
             return gru_step(x, state, *w)
-        return rnn_step(x, state, *w, relu=self.mode == "RNN_RELU")
+        h = state[0] if self.mode == "LSTM" else state
+        a = linear(concatenate([x, h], axis=-1), w[0], w[1])
+        if self.mode == "LSTM":
+            return _lstm_gates(a, state[1])
+        return a.relu() if self.mode == "RNN_RELU" else a.tanh()
 
     def forward(self, input: Any, hx: Any = None) -> tuple:
         """input (L, N, in) ((N, L, in) with batch_first, or unbatched (L, in)); returns
@@ -145,7 +158,7 @@ class RNNBase(Module):
         for layer in range(self.num_layers):
             outs = []
             for d, sfx in enumerate(("", "_reverse")[:D]):
-                w = self._weights(layer, sfx)
+                w = self._merged(self._weights(layer, sfx))
                 k = layer * D + d
                 state = (h0[k], c0[k]) if lstm else h0[k]
                 seq = [None] * L
