@@ -37,7 +37,7 @@ class AutobpLayers:
     def __init__(self, pb: LayerProblem) -> None:
         from autobp import Tensor, nn
 
-        self.model = pb.build(nn)
+        self.model = pb.build(nn).to(pb.x.dtype)  # the layers' dtype, then the weights
         self.model.load_state_dict(pb.state)
         self.F = nn.functional
         self.x, self.y, self.lr, self.loss_name = Tensor(pb.x, dtype=pb.x.dtype), pb.y, pb.lr, pb.loss
@@ -61,7 +61,7 @@ class AutobpLayers:
 class TorchLayers:
     def __init__(self, pb: LayerProblem) -> None:
         torch = torch_matched()
-        self.model = pb.build(torch.nn)
+        self.model = pb.build(torch.nn).to(torch.float64 if pb.x.dtype == np.float64 else torch.float32)
         self.model.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in pb.state.items()})
         self.x, self.y = torch.from_numpy(pb.x), torch.from_numpy(pb.y)
         self.lossf = getattr(torch.nn.functional, pb.loss)

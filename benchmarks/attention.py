@@ -13,10 +13,10 @@ def _build(nn, d=64, heads=4, ff=256):
     return nn.TransformerEncoderLayer(d, heads, dim_feedforward=ff, dropout=0.0, batch_first=True)
 
 
-def attention_problem(seq: int = 64, batch: int = 16, d: int = 64, heads: int = 4, ff: int = 256):
+def attention_problem(seq=64, batch=16, d=64, heads=4, ff=256, dtype: type = np.float32):
     rng = np.random.default_rng(0)
-    x = rng.standard_normal((batch, seq, d)).astype(np.float32)
-    y = rng.standard_normal((batch, seq, d)).astype(np.float32)
+    x = rng.standard_normal((batch, seq, d)).astype(dtype)
+    y = rng.standard_normal((batch, seq, d)).astype(dtype)
     return problem_from_torch(lambda nn: _build(nn, d, heads, ff), x, y, "mse_loss", lr=0.01)
 
 
@@ -25,7 +25,7 @@ ATTENTION = Workload(
     "TransformerEncoderLayer(d_model 64, 4 heads, ff 256, batch_first), sequence 64, batch 16, MSE, "
     "float32: one SGD step",
     attention_problem,
-    lambda: attention_problem(seq=5, batch=2, d=8, heads=2, ff=6),
+    lambda: attention_problem(seq=5, batch=2, d=8, heads=2, ff=6, dtype=np.float64),
     IMPLS,
     base="torch",
     rtol=1e-5,

@@ -26,9 +26,9 @@ def _build(nn, channels=(16, 32), hidden=64):
     )
 
 
-def conv_problem(batch: int = 64, channels=(16, 32), hidden: int = 64):
+def conv_problem(batch: int = 64, channels=(16, 32), hidden: int = 64, dtype: type = np.float32):
     rng = np.random.default_rng(0)
-    x = rng.random((batch, 1, 8, 8)).astype(np.float32)
+    x = rng.random((batch, 1, 8, 8)).astype(dtype)
     y = rng.integers(0, 10, batch)
     return problem_from_torch(lambda nn: _build(nn, channels, hidden), x, y, "cross_entropy", lr=0.05)
 
@@ -38,7 +38,7 @@ CONV = Workload(
     "LeNet-style convnet on 8x8 images (conv3x3 16, pool, conv3x3 32, pool, 128-64-10), "
     "softmax CE, batch 64, float32: one SGD step",
     conv_problem,
-    lambda: conv_problem(batch=4, channels=(2, 3), hidden=5),
+    lambda: conv_problem(batch=4, channels=(2, 3), hidden=5, dtype=np.float64),
     IMPLS,
     base="torch",
     rtol=1e-5,

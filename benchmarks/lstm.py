@@ -24,9 +24,9 @@ def _build(nn, n_in=64, hidden=128):
     return LstmModel()
 
 
-def lstm_problem(seq: int = 32, batch: int = 32, n_in: int = 64, hidden: int = 128):
+def lstm_problem(seq: int = 32, batch: int = 32, n_in: int = 64, hidden: int = 128, dtype: type = np.float32):
     rng = np.random.default_rng(0)
-    x = rng.standard_normal((seq, batch, n_in)).astype(np.float32)
+    x = rng.standard_normal((seq, batch, n_in)).astype(dtype)
     y = rng.integers(0, n_in, (seq, batch))
     return problem_from_torch(lambda nn: _build(nn, n_in, hidden), x, y, "cross_entropy", lr=0.1)
 
@@ -36,7 +36,7 @@ LSTM = Workload(
     "LSTM(64 -> 128) over 32 steps, batch 32, linear read-out to 64 classes, softmax CE, float32: "
     "one SGD step",
     lstm_problem,
-    lambda: lstm_problem(seq=4, batch=3, n_in=5, hidden=6),
+    lambda: lstm_problem(seq=4, batch=3, n_in=5, hidden=6, dtype=np.float64),
     IMPLS,
     base="torch",
     rtol=1e-5,

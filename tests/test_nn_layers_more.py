@@ -182,3 +182,16 @@ def test_activation_layers_match_torch(name, kw, fn):
     x = rng.standard_normal((3, 4, 2)) * 2
     x[np.abs(x) < 0.05] = 0.3  # away from kinks at 0
     compare_with_torch(ours, theirs, x)
+
+
+def test_module_to_casts_parameters_and_float_buffers_in_place():
+    net = nn.Sequential(nn.Linear(2, 3, rng=0), nn.BatchNorm1d(3))
+    w = net[0].weight
+    net.float()
+    assert net[0].weight is w and w.dtype == np.float32 and net[1].running_mean.dtype == np.float32
+    assert net[1].num_batches_tracked.dtype == np.int64  # integer buffers keep their type
+    y = net(np.ones((4, 2), dtype=np.float32))
+    assert y.dtype == np.float32
+    assert net.double()[0].weight.dtype == np.float64
+    with pytest.raises(TypeError, match="floating point"):
+        net.to(np.int32)

@@ -245,6 +245,26 @@ class Module:
     def eval(self) -> Module:
         return self.train(False)
 
+    def to(self, dtype: Any) -> Module:
+        """Cast every floating parameter and buffer to ``dtype`` in place (the Parameter objects stay
+        the same, so optimisers keep them); gradients are dropped. Returns this module."""
+        dtype = np.dtype(dtype)
+        if dtype.kind != "f":
+            raise TypeError(f"Module.to: dtype must be floating point, got {dtype}")
+        for t in list(self.parameters()) + list(self.buffers()):
+            if t._data.dtype.kind == "f" and t._data.dtype != dtype:
+                t._data = t._data.astype(dtype)
+                t.grad = None
+        return self
+
+    def float(self) -> Module:
+        """Cast floating parameters and buffers to float32."""
+        return self.to(np.float32)
+
+    def double(self) -> Module:
+        """Cast floating parameters and buffers to float64."""
+        return self.to(np.float64)
+
     def requires_grad_(self, requires_grad: bool = True) -> Module:
         """Freeze (False) or unfreeze every parameter."""
         for p in self.parameters():
