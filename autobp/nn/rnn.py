@@ -14,6 +14,7 @@ from ..tensor import Tensor
 from . import init
 from .dropout import dropout
 from .module import Module, Parameter
+from .rnn_functional import lstm_cell_state
 
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
@@ -36,11 +37,8 @@ def lstm_step(x, h, c, w_ih, w_hh, b_ih, b_hh) -> tuple[Tensor, Tensor]:
 
 def _lstm_gates(gates: Tensor, c: Tensor) -> tuple[Tensor, Tensor]:
     H = c.shape[-1]
-    s = gates.sigmoid()
-    i, f, o = s[..., :H], s[..., H : 2 * H], s[..., 3 * H :]
-    g = gates[..., 2 * H : 3 * H].tanh()
-    c2 = f * c + i * g
-    return o * c2.tanh(), c2
+    hc = lstm_cell_state(gates, c)  # one node for the whole state update
+    return hc[..., :H], hc[..., H:]
 
 
 def gru_step(x, h, w_ih, w_hh, b_ih, b_hh) -> Tensor:

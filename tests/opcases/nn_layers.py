@@ -56,3 +56,19 @@ case(
     arrays_of((2, 8, 12)),
     torch_fn=lambda x: TF.fold(x, (3, 4), (2, 2), padding=1, stride=(1, 2)),
 )
+
+
+def _torch_lstm_state(a, c):
+    i, f, g, o = a.chunk(4, dim=-1)
+    c2 = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+    return torch.cat([torch.sigmoid(o) * torch.tanh(c2), c2], dim=-1)
+
+
+case("lstm_cell_state", F.lstm_cell_state, arrays_of((3, 8), (3, 2)), torch_fn=_torch_lstm_state)
+case(
+    "lstm_cell_state",
+    F.lstm_cell_state,
+    arrays_of((1, 2, 12), (1, 2, 3)),
+    torch_fn=_torch_lstm_state,
+    id="lstm_cell_state_3d",
+)
