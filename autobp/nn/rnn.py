@@ -14,7 +14,7 @@ from ..tensor import Tensor
 from . import init
 from .dropout import dropout
 from .module import Module, Parameter
-from .rnn_functional import lstm_cell_state
+from .rnn_functional import lstm_cell_state, lstm_layer
 
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
@@ -118,8 +118,8 @@ class RNNBase(Module):
         )
 
     def _merged(self, w: tuple) -> tuple:
-        """RNN and LSTM need only x W_ih^T + h W_hh^T + b_ih + b_hh: one product of [x, h] with
-        [W_ih, W_hh] per step (fewer, larger matrix products); GRU keeps them apart (its n gate)."""
+        """RNN needs only x W_ih^T + h W_hh^T + b_ih + b_hh: one product of [x, h] with
+        [W_ih, W_hh] per step; GRU keeps them apart (its n gate)."""
         if self.mode == "GRU":
             return w
         b = None if w[2] is None else w[2] + w[3]
@@ -128,10 +128,7 @@ class RNNBase(Module):
     def _step(self, x, state, w):
         if self.mode == "GRU":
             return gru_step(x, state, *w)
-        h = state[0] if self.mode == "LSTM" else state
-        a = linear(concatenate([x, h], axis=-1), w[0], w[1])
-        if self.mode == "LSTM":
-            return _lstm_gates(a, state[1])
+        a = linear(concatenate([x, state], axis=-1), w[0], w[1])
         return a.relu() if self.mode == "RNN_RELU" else a.tanh()
 
     def forward(self, input: Any, hx: Any = None) -> tuple:
@@ -151,34 +148,56 @@ class RNNBase(Module):
         L, N = x.shape[0], x.shape[1]
         D, H, lstm = 2 if self.bidirectional else 1, self.hidden_size, self.mode == "LSTM"
         h0, c0 = self._initial(hx, N, x.dtype, unbatched, lstm)
-        steps = [x[t] for t in range(L)]  # per-step inputs; later layers pass on their step outputs
-        h_n, c_n = [], []
-        for layer in range(self.num_layers):
-            outs = []
-            for d, sfx in enumerate(("", "_reverse")[:D]):
-                w = self._merged(self._weights(layer, sfx))
-                k = layer * D + d
-                state = (h0[k], c0[k]) if lstm else h0[k]
-                seq = [None] * L
-                for t in range(L) if d == 0 else range(L - 1, -1, -1):
-                    state = self._step(steps[t], state, w)
-                    seq[t] = state[0] if lstm else state
-                outs.append(seq)
-                h_n.append(state[0] if lstm else state)
-                if lstm:
-                    c_n.append(state[1])
-            steps = outs[0] if D == 1 else [concatenate([a, b], axis=-1) for a, b in zip(*outs)]
-            if self.dropout > 0 and self.training and layer < self.num_layers - 1:
-                steps = [dropout(s, self.dropout, True, rng=self.rng) for s in steps]
-        output = stack(steps, axis=0)  # (L, N, D*H)
-        hn = stack(h_n, axis=0)
-        cn = stack(c_n, axis=0) if lstm else None
+        if lstm:
+            output, hn, cn = self._lstm_layers(x, h0, c0)
+        else:
+            output, hn, cn = self._step_layers(x, h0)
         if unbatched:
             output, hn = output.reshape((L, D * H)), hn.reshape((-1, H))
             cn = cn.reshape((-1, H)) if lstm else None
         elif self.batch_first:
             output = output.swapaxes(0, 1)
         return (output, (hn, cn)) if lstm else (output, hn)
+
+    def _lstm_layers(self, x: Tensor, h0: list, c0: list) -> tuple:
+        """Each LSTM layer and direction as one ``lstm_layer`` node over the whole sequence."""
+        D, H = 2 if self.bidirectional else 1, self.hidden_size
+        h_n, c_n = [], []
+        for layer in range(self.num_layers):
+            outs = []
+            for d, sfx in enumerate(("", "_reverse")[:D]):
+                w_ih, w_hh, b_ih, b_hh = self._weights(layer, sfx)
+                k = layer * D + d
+                xin = x if d == 0 else x[::-1]  # the reverse direction reads the sequence backwards
+                y = lstm_layer(xin, w_ih, w_hh, h0[k], c0[k], b_ih, b_hh)  # (L, N, 2H): [h_t, c_t]
+                h_n.append(y[-1, :, :H])
+                c_n.append(y[-1, :, H:])
+                outs.append(y[..., :H] if d == 0 else y[::-1, :, :H])
+            x = outs[0] if D == 1 else concatenate(outs, axis=-1)
+            if self.dropout > 0 and self.training and layer < self.num_layers - 1:
+                x = dropout(x, self.dropout, True, rng=self.rng)
+        return x, stack(h_n, axis=0), stack(c_n, axis=0)
+
+    def _step_layers(self, x: Tensor, h0: list) -> tuple:
+        """RNN and GRU layers step by step (shared weights, one graph)."""
+        L, D = x.shape[0], 2 if self.bidirectional else 1
+        steps = [x[t] for t in range(L)]  # per-step inputs; later layers pass on their step outputs
+        h_n = []
+        for layer in range(self.num_layers):
+            outs = []
+            for d, sfx in enumerate(("", "_reverse")[:D]):
+                w = self._merged(self._weights(layer, sfx))
+                state = h0[layer * D + d]
+                seq = [None] * L
+                for t in range(L) if d == 0 else range(L - 1, -1, -1):
+                    state = self._step(steps[t], state, w)
+                    seq[t] = state
+                outs.append(seq)
+                h_n.append(state)
+            steps = outs[0] if D == 1 else [concatenate([a, b], axis=-1) for a, b in zip(*outs)]
+            if self.dropout > 0 and self.training and layer < self.num_layers - 1:
+                steps = [dropout(s, self.dropout, True, rng=self.rng) for s in steps]
+        return stack(steps, axis=0), stack(h_n, axis=0), None
 
     def _initial(self, hx: Any, N: int, dtype: Any, unbatched: bool, lstm: bool) -> tuple[list, list]:
         """Initial states as per-(layer, direction) lists of (N, H); zeros when hx is None."""

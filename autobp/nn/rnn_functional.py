@@ -49,3 +49,97 @@ def _lstm_cell_state(F, g, out, xs, ctx, need):
     ]
     ga = F.concatenate(parts, axis=-1) if need[0] else None
     return ga, (dc2 * f if need[1] else None)
+
+
+# --- a whole LSTM layer over a sequence as one node ---------------------------------------------
+def _lstm_composite(x, w_ih, w_hh, h0, c0, b_ih=None, b_hh=None) -> Tensor:
+    """The same layer step by step in recorded ops (the rule differentiates it under create_graph)."""
+    from ..ops import linear, stack
+
+    H = h0.shape[-1]
+    h, c, ys = h0, c0, []
+    for t in range(x.shape[0]):
+        hc = lstm_cell_state(linear(x[t], w_ih, b_ih) + linear(h, w_hh, b_hh), c)
+        h, c = hc[..., :H], hc[..., H:]
+        ys.append(hc)
+    return stack(ys, axis=0)
+
+
+@op(family="nn", namespace="autobp.nn.functional", numpy=None, method=False)
+def lstm_layer(x: Any, w_ih: Any, w_hh: Any, h0: Any, c0: Any, b_ih: Any = None, b_hh: Any = None) -> Tensor:
+    """[h_t, c_t] for every step (L, N, 2H) of one LSTM layer over x (L, N, in) from (h0, c0), as one
+    node: the input products of all steps are one matrix product, and so are the weight gradients."""
+    xs = [as_tensor(v) for v in (x, w_ih, w_hh, h0, c0)]
+    if (b_ih is None) != (b_hh is None):
+        raise ValueError("lstm_layer: give both biases or neither")
+    if b_ih is not None:
+        xs += [as_tensor(b_ih), as_tensor(b_hh)]
+    X, Wih, Whh, h, c = (v._data for v in xs[:5])
+    L, N, n_in = X.shape
+    H = Whh.shape[1]
+    if Wih.shape != (4 * H, n_in) or Whh.shape != (4 * H, H) or h.shape != (N, H) or c.shape != (N, H):
+        raise ValueError(
+            f"lstm_layer: x {X.shape}, w_ih {Wih.shape}, w_hh {Whh.shape}, h0 {h.shape}, "
+            f"c0 {c.shape} do not fit"
+        )
+    XW = (X.reshape(L * N, n_in) @ Wih.T).reshape(L, N, 4 * H)
+    if b_ih is not None:
+        XW += xs[5]._data + xs[6]._data
+    S = np.empty((L, N, 4 * H), dtype=XW.dtype)  # sigmoid of every gate; the g slot holds tanh(g)
+    Y = np.empty((L, N, 2 * H), dtype=XW.dtype)
+    TC = np.empty((L, N, H), dtype=XW.dtype)
+    for t in range(L):
+        a = XW[t] + h @ Whh.T
+        S[t] = _kernels.sigmoid_of(a)
+        S[t, :, 2 * H : 3 * H] = np.tanh(a[:, 2 * H : 3 * H])
+        s = S[t]
+        c = s[:, H : 2 * H] * c + s[:, :H] * s[:, 2 * H : 3 * H]
+        TC[t] = np.tanh(c)
+        h = s[:, 3 * H :] * TC[t]
+        Y[t, :, :H], Y[t, :, H:] = h, c
+    return Tensor._make(Y, tuple(xs), "lstm_layer", (S, TC))
+
+
+@rule("lstm_layer")  # ctx = (gate activations, tanh(c_t)); backprop through time in numpy
+def _lstm_layer(F, g, out, xs, ctx, need):
+    if not isinstance(g, np.ndarray):  # create_graph: differentiate the recorded composite instead
+        from ..autograd import grad
+
+        wanted = [i for i, n in enumerate(need) if n]
+        gs = grad(_lstm_composite(*xs), [xs[i] for i in wanted], g, create_graph=True, allow_unused=True)
+        res = [None] * len(xs)
+        for i, gi in zip(wanted, gs):
+            res[i] = gi
+        return tuple(res)
+    X, Wih, Whh, h0, c0 = xs[:5]
+    S, TC = ctx
+    L, N, n_in = X.shape
+    H = Whh.shape[1]
+    Hs, Cs = out[..., :H], out[..., H:]
+    DA = np.empty((L, N, 4 * H), dtype=g.dtype)
+    dh = np.zeros((N, H), dtype=g.dtype)
+    dc = np.zeros((N, H), dtype=g.dtype)
+    for t in range(L - 1, -1, -1):
+        s, tc = S[t], TC[t]
+        i, f, gg, o = s[:, :H], s[:, H : 2 * H], s[:, 2 * H : 3 * H], s[:, 3 * H :]
+        gh = g[t, :, :H] + dh
+        dc2 = g[t, :, H:] + dc + gh * o * (1 - tc * tc)
+        cp = Cs[t - 1] if t else c0
+        DA[t, :, :H] = dc2 * gg * i * (1 - i)
+        DA[t, :, H : 2 * H] = dc2 * cp * f * (1 - f)
+        DA[t, :, 2 * H : 3 * H] = dc2 * i * (1 - gg * gg)
+        DA[t, :, 3 * H :] = gh * tc * o * (1 - o)
+        dc = dc2 * f
+        dh = DA[t] @ Whh
+    D = DA.reshape(L * N, 4 * H)
+    gx = (D @ Wih).reshape(L, N, n_in) if need[0] else None
+    gwih = D.T @ X.reshape(L * N, n_in) if need[1] else None
+    gwhh = None
+    if need[2]:
+        Hprev = np.concatenate([h0[None], Hs[:-1]], axis=0) if L > 1 else h0[None]
+        gwhh = D.T @ Hprev.reshape(L * N, H)
+    res = [gx, gwih, gwhh, dh if need[3] else None, dc if need[4] else None]
+    if len(xs) == 7:
+        gb = D.sum(axis=0)
+        res += [gb if need[5] else None, gb if need[6] else None]
+    return tuple(res)

@@ -72,3 +72,28 @@ case(
     torch_fn=_torch_lstm_state,
     id="lstm_cell_state_3d",
 )
+
+
+def _torch_lstm_layer(x, w_ih, w_hh, h0, c0, b_ih=None, b_hh=None):
+    h, c, ys = h0, c0, []
+    for t in range(x.shape[0]):
+        a = x[t] @ w_ih.T + h @ w_hh.T + (0 if b_ih is None else b_ih + b_hh)
+        hc = _torch_lstm_state(a, c)
+        h, c = hc[..., : h0.shape[-1]], hc[..., h0.shape[-1] :]
+        ys.append(hc)
+    return torch.stack(ys)
+
+
+case(
+    "lstm_layer",
+    F.lstm_layer,
+    arrays_of((3, 2, 2), (8, 2), (8, 2), (2, 2), (2, 2), (8,), (8,)),
+    torch_fn=_torch_lstm_layer,
+)
+case(
+    "lstm_layer",
+    F.lstm_layer,
+    arrays_of((2, 1, 3), (4, 3), (4, 1), (1, 1), (1, 1)),
+    torch_fn=_torch_lstm_layer,
+    id="lstm_layer_no_bias",
+)
