@@ -88,15 +88,20 @@ def lstm_layer(x: Any, w_ih: Any, w_hh: Any, h0: Any, c0: Any, b_ih: Any = None,
     S = np.empty((L, N, 4 * H), dtype=XW.dtype)  # sigmoid of every gate; the g slot holds tanh(g)
     Y = np.empty((L, N, 2 * H), dtype=XW.dtype)
     TC = np.empty((L, N, H), dtype=XW.dtype)
-    for t in range(L):
-        a = XW[t] + h @ Whh.T
-        S[t] = _kernels.sigmoid_of(a)
-        S[t, :, 2 * H : 3 * H] = np.tanh(a[:, 2 * H : 3 * H])
+    WhhT, tmp = Whh.T, np.empty((N, H), dtype=XW.dtype)
+    for t in range(L):  # in place where possible: this loop is the layer's Python-level cost
+        a = XW[t]
+        a += h @ WhhT
         s = S[t]
-        c = s[:, H : 2 * H] * c + s[:, :H] * s[:, 2 * H : 3 * H]
-        TC[t] = np.tanh(c)
-        h = s[:, 3 * H :] * TC[t]
-        Y[t, :, :H], Y[t, :, H:] = h, c
+        _kernels.sigmoid_into(a, s)
+        np.tanh(a[:, 2 * H : 3 * H], out=s[:, 2 * H : 3 * H])
+        c_new = Y[t, :, H:]
+        np.multiply(s[:, H : 2 * H], c, out=c_new)
+        np.multiply(s[:, :H], s[:, 2 * H : 3 * H], out=tmp)
+        c_new += tmp
+        np.tanh(c_new, out=TC[t])
+        h = np.multiply(s[:, 3 * H :], TC[t], out=Y[t, :, :H])
+        c = c_new
     return Tensor._make(Y, tuple(xs), "lstm_layer", (S, TC))
 
 
@@ -120,17 +125,21 @@ def _lstm_layer(F, g, out, xs, ctx, need):
     dh = np.zeros((N, H), dtype=g.dtype)
     dc = np.zeros((N, H), dtype=g.dtype)
     for t in range(L - 1, -1, -1):
-        s, tc = S[t], TC[t]
+        s, tc, da = S[t], TC[t], DA[t]
         i, f, gg, o = s[:, :H], s[:, H : 2 * H], s[:, 2 * H : 3 * H], s[:, 3 * H :]
         gh = g[t, :, :H] + dh
-        dc2 = g[t, :, H:] + dc + gh * o * (1 - tc * tc)
+        dc2 = 1 - tc * tc
+        dc2 *= gh
+        dc2 *= o
+        dc2 += g[t, :, H:]
+        dc2 += dc  # c' reaches the loss directly, through h' and through the next step
         cp = Cs[t - 1] if t else c0
-        DA[t, :, :H] = dc2 * gg * i * (1 - i)
-        DA[t, :, H : 2 * H] = dc2 * cp * f * (1 - f)
-        DA[t, :, 2 * H : 3 * H] = dc2 * i * (1 - gg * gg)
-        DA[t, :, 3 * H :] = gh * tc * o * (1 - o)
-        dc = dc2 * f
-        dh = DA[t] @ Whh
+        np.multiply(dc2 * gg, i * (1 - i), out=da[:, :H])
+        np.multiply(dc2 * cp, f * (1 - f), out=da[:, H : 2 * H])
+        np.multiply(dc2 * i, 1 - gg * gg, out=da[:, 2 * H : 3 * H])
+        np.multiply(gh * tc, o * (1 - o), out=da[:, 3 * H :])
+        dc = np.multiply(dc2, f, out=dc2)
+        dh = da @ Whh
     D = DA.reshape(L * N, 4 * H)
     gx = (D @ Wih).reshape(L, N, n_in) if need[0] else None
     gwih = D.T @ X.reshape(L * N, n_in) if need[1] else None
