@@ -195,3 +195,12 @@ def test_module_to_casts_parameters_and_float_buffers_in_place():
     assert net.double()[0].weight.dtype == np.float64
     with pytest.raises(TypeError, match="floating point"):
         net.to(np.int32)
+
+
+def test_dropout1d_drops_whole_channels_and_errors():
+    y = nn.Dropout1d(0.5, rng=0)(np.ones((8, 16, 5))).data
+    assert np.all(y.min(axis=2) == y.max(axis=2)) and set(np.unique(y)) == {0.0, 2.0}
+    with pytest.raises(ValueError, match="probability p must be in"):
+        nn.Dropout(1.5)
+    with pytest.raises(ValueError, match="4-D"):
+        F.dropout2d(np.ones((2, 3)), 0.5)

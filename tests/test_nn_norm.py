@@ -115,3 +115,9 @@ def test_train_and_eval_flags_propagate():
     assert not any(m.training for m in net.modules())
     net.train()
     assert all(m.training for m in net.modules())
+
+
+def test_batchnorm3d_and_instancenorm1d_match_torch():
+    _steps(nn.BatchNorm3d(2), torch.nn.BatchNorm3d(2), (3, 2, 2, 2, 3))
+    kw = dict(affine=True, track_running_stats=True)
+    _steps(nn.InstanceNorm1d(3, **kw), torch.nn.InstanceNorm1d(3, **kw), (2, 3, 5))
