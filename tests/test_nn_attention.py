@@ -200,3 +200,11 @@ def test_attention_errors():
         nn.MultiheadAttention(10, 3)
     with pytest.raises(ValueError, match="do not fit"):
         sdpa(np.zeros((2, 3)), np.zeros((4, 2)), np.zeros((4, 2)))
+
+
+def test_encoder_layers_draw_different_dropout_masks():
+    enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(4, 1, dim_feedforward=4, dropout=0.5, rng=0), 2)
+    a, b = enc.layers[0], enc.layers[1]
+    assert a.rng is not b.rng
+    assert not np.array_equal(a.rng.random(8), b.rng.random(8))
+    np.testing.assert_array_equal(a.linear1.weight.data, b.linear1.weight.data)  # same initial weights

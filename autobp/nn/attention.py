@@ -263,6 +263,9 @@ class TransformerEncoder(Module):
     ) -> None:
         super().__init__()
         self.layers = ModuleList(copy.deepcopy(encoder_layer) for _ in range(num_layers))
+        for layer in self.layers:  # copies of one Generator would draw identical dropout masks
+            rng = np.random.default_rng(encoder_layer.rng.integers(2**63))
+            layer.rng = layer.self_attn.rng = rng
         self.num_layers = num_layers
         self.norm = norm
 
