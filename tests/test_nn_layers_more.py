@@ -141,9 +141,8 @@ def test_existing_activation_layers_match_torch(ours, theirs):
     compare_with_torch(ours, theirs, rng.standard_normal((3, 4)))
 
 
-# layers whose nn.functional function is another engineer's op, merged separately: each test
-# skips only while the function is missing from this build
-PENDING = [
+# every other activation layer, each calling its nn.functional op
+ACTIVATIONS = [
     ("GELU", dict(), "gelu"),
     ("GELU", dict(approximate="tanh"), "gelu"),
     ("SiLU", dict(), "silu"),
@@ -170,18 +169,15 @@ PENDING = [
 ]
 
 
-@pytest.mark.parametrize("name, kw, fn", PENDING, ids=[f"{p[0]}{p[1] or ''}" for p in PENDING])
+@pytest.mark.parametrize("name, kw, fn", ACTIVATIONS, ids=[f"{p[0]}{p[1] or ''}" for p in ACTIVATIONS])
 def test_activation_layers_match_torch(name, kw, fn):
-    import inspect
-
-    if not hasattr(F, fn) or not set(kw) <= set(inspect.signature(getattr(F, fn)).parameters) | {
-        "num_parameters"
-    }:
-        pytest.skip(f"nn.functional.{fn} (with {sorted(kw)}) is not merged into this branch yet")
     ours, theirs = getattr(nn, name)(**kw), getattr(torch.nn, name)(**kw)
     x = rng.standard_normal((3, 4, 2)) * 2
     x[np.abs(x) < 0.05] = 0.3  # away from kinks at 0
-    compare_with_torch(ours, theirs, x)
+    # PyTorch's float64 backward kernels of these two use float32 constants (hardsigmoid's 1/6,
+    # celu's 1/alpha): autobp's exact gradients differ from them by ~1e-8 relative
+    rtol = 1e-6 if name in ("Hardsigmoid", "CELU") else 1e-8
+    compare_with_torch(ours, theirs, x, rtol=rtol)
 
 
 def test_module_to_casts_parameters_and_float_buffers_in_place():
