@@ -1,7 +1,7 @@
 """PyTorch-style layers on the autobp Tensor: Module, Parameter, linear, convolution, pooling,
 normalisation, dropout, embedding, activations, attention and recurrent layers, functional, init."""
 
-from . import functional, init
+from . import functional, init, utils
 from .activation import (
     CELU,
     ELU,
@@ -43,6 +43,8 @@ from .layers import (
     Tanh,
     Unflatten,
 )
+from .loss_modules import *  # noqa: F403 (L1Loss ... CrossEntropyLoss)
+from .loss_modules import __all__ as _loss_modules_all
 from .module import LoadResult, Module, Parameter
 from .normalization import (
     BatchNorm1d,
@@ -149,4 +151,6 @@ __all__ = [
     "TransformerEncoder",
     "functional",
     "init",
+    "utils",
 ]
+__all__ += _loss_modules_all
