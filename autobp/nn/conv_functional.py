@@ -275,8 +275,9 @@ def conv_transpose2d(
     groups: int = 1,
     dilation: Any = 1,
 ) -> Tensor:
-    """2-D transposed convolution; weight (C_in, C_out/groups, kH, kW); output size
-    (H - 1) * stride - 2 * padding + dilation * (kH - 1) + output_padding + 1."""
+    """2-D transposed convolution (the gradient of conv2d in its input); weight (C_in, C_out/groups, kH, kW).
+
+    Output size (H - 1) * stride - 2 * padding + dilation * (kH - 1) + output_padding + 1."""
     return _conv_transpose_nd(
         input, weight, bias, stride, padding, output_padding, groups, dilation, 2, "conv_transpose2d"
     )

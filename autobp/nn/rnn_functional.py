@@ -17,8 +17,9 @@ from ..tensor import Tensor
 
 @op(family="nn", namespace="autobp.nn.functional", numpy=None, method=False)
 def lstm_cell_state(gates: Any, c: Any) -> Tensor:
-    """[h', c'] (N, 2H) of an LSTM step from gate pre-activations (N, 4H), PyTorch's order i, f, g, o,
-    and the cell state c (N, H): c' = sigmoid(f) c + sigmoid(i) tanh(g), h' = sigmoid(o) tanh(c')."""
+    """One LSTM state update as one node: [h', c'] (N, 2H) from gates (N, 4H) and cell state (N, H).
+
+    Gates in PyTorch's order i, f, g, o: c' = sigmoid(f) c + sigmoid(i) tanh(g), h' = sigmoid(o) tanh(c')."""
     a, c = as_tensor(gates), as_tensor(c)
     H = c.shape[-1]
     if a.shape[:-1] != c.shape[:-1] or a.shape[-1] != 4 * H:
@@ -67,8 +68,9 @@ def _lstm_composite(x, w_ih, w_hh, h0, c0, b_ih=None, b_hh=None) -> Tensor:
 
 @op(family="nn", namespace="autobp.nn.functional", numpy=None, method=False)
 def lstm_layer(x: Any, w_ih: Any, w_hh: Any, h0: Any, c0: Any, b_ih: Any = None, b_hh: Any = None) -> Tensor:
-    """[h_t, c_t] for every step (L, N, 2H) of one LSTM layer over x (L, N, in) from (h0, c0), as one
-    node: the input products of all steps are one matrix product, and so are the weight gradients."""
+    """One LSTM layer over a sequence as one node: [h_t, c_t] (L, N, 2H) for x (L, N, in) from (h0, c0).
+
+    The input products of all steps are one matrix product, and so are the weight gradients."""
     xs = [as_tensor(v) for v in (x, w_ih, w_hh, h0, c0)]
     if (b_ih is None) != (b_hh is None):
         raise ValueError("lstm_layer: give both biases or neither")
