@@ -17,13 +17,17 @@ from . import _machine, _timing
 from ._harness import Row, time_workload
 from ._machine import describe, summary
 from ._report import bars, derived, render_bars, table, write_json
+from .attention import ATTENTION
 from .checkpoint import CHECKPOINT
+from .conv import CONV
+from .lstm import LSTM
 from .mlp import DIGITS, MLP
 from .overhead import OVERHEAD
 from .scalar import CHAIN, SCALAR
 from .sigmoid_nets import FAMILY, SYMMETRY
 
 WORKLOADS = {w.name: w for w in (SYMMETRY, FAMILY, MLP, SCALAR, CHAIN, OVERHEAD, DIGITS, CHECKPOINT)}
+WORKLOADS.update({w.name: w for w in (CONV, LSTM, ATTENTION)})  # nn layers, ratios to torch
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -35,7 +35,9 @@ def test_semantics_table_is_current_and_matches_pytorch_in_every_row():
     table = _load("make_semantics_table")
     rows = table.compute()
     assert len(rows) >= 10
-    for op, point, _, ours, theirs, _ in rows:
+    for op, point, _, ours, theirs, note in rows:
+        if note.startswith(table.DIFFERS):  # a deliberate difference, explained in the note
+            continue
         for k, (a, t) in enumerate(zip(ours, theirs)):
             np.testing.assert_allclose(a, t, rtol=1e-12, atol=0, err_msg=f"{op} at {point}, input {k}")
     committed = (DOCS / "concepts" / "semantics.md").read_text()

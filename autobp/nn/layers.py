@@ -159,3 +159,77 @@ class ModuleList(Module):
 
     def __getitem__(self, index: int) -> Module:
         return list(self._modules.values())[index]
+
+
+class Flatten(Module):
+    """Flatten axes start_dim..end_dim into one (PyTorch's default keeps the batch axis)."""
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
+        super().__init__()
+        self.start_dim, self.end_dim = start_dim, end_dim
+
+    def forward(self, input: Any) -> Tensor:
+        x = _as_tensor(input)
+        if x.ndim == 0:
+            return x.reshape(1)
+        s, e = self.start_dim % x.ndim, self.end_dim % x.ndim
+        if s > e:
+            raise ValueError(
+                f"Flatten: start_dim {self.start_dim} comes after end_dim {self.end_dim} for {x.shape}"
+            )
+        return x.reshape(x.shape[:s] + (-1,) + x.shape[e + 1 :])
+
+
+class Unflatten(Module):
+    """Split axis ``dim`` into ``unflattened_size``."""
+
+    def __init__(self, dim: int, unflattened_size: Any) -> None:
+        super().__init__()
+        self.dim, self.unflattened_size = dim, tuple(unflattened_size)
+
+    def forward(self, input: Any) -> Tensor:
+        x = _as_tensor(input)
+        d = self.dim % x.ndim
+        return x.reshape(x.shape[:d] + self.unflattened_size + x.shape[d + 1 :])
+
+
+def bilinear(input1: Any, input2: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """y[..., o] = sum_ij x1[..., i] weight[o, i, j] x2[..., j] + bias[o]."""
+    x1, x2 = _as_tensor(input1), _as_tensor(input2)
+    O, I, J = weight.shape
+    if x1.shape[-1] != I or x2.shape[-1] != J or x1.shape[:-1] != x2.shape[:-1]:
+        raise ValueError(f"bilinear: inputs {x1.shape} and {x2.shape} do not fit weight {weight.shape}")
+    lead = x1.shape[:-1]
+    a = x1.reshape(-1, I) @ weight.swapaxes(0, 1).reshape(I, O * J)  # (n, O*J)
+    y = (a.reshape(-1, O, J) * x2.reshape(-1, 1, J)).sum(axis=-1)
+    if bias is not None:
+        y = y + bias
+    return y.reshape(lead + (O,))
+
+
+class Bilinear(Module):
+    """y = x1^T A x2 + b with weight (out, in1, in2), initialised from U(+-1/sqrt(in1)) as in PyTorch."""
+
+    def __init__(
+        self,
+        in1_features: int,
+        in2_features: int,
+        out_features: int,
+        bias: bool = True,
+        rng: init.RngLike = None,
+        dtype: Any = np.float64,
+    ) -> None:
+        super().__init__()
+        self.in1_features, self.in2_features, self.out_features = in1_features, in2_features, out_features
+        rng = init.as_generator(rng)
+        bound = 1 / math.sqrt(in1_features)
+        self.weight = Parameter(np.empty((out_features, in1_features, in2_features), dtype=dtype))
+        init.uniform_(self.weight, -bound, bound, rng)
+        if bias:
+            self.bias = Parameter(np.empty(out_features, dtype=dtype))
+            init.uniform_(self.bias, -bound, bound, rng)
+        else:
+            self.bias = None
+
+    def forward(self, input1: Any, input2: Any) -> Tensor:
+        return bilinear(input1, input2, self.weight, self.bias)

@@ -56,6 +56,8 @@ class Module:
     def __init__(self) -> None:
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_non_persistent", set())
         object.__setattr__(self, "training", True)
 
     # --- registration by attribute assignment ------------------------------------------------
@@ -87,6 +89,8 @@ class Module:
                     f"{type(self).__name__}: expected an nn.Module or None"
                 )
             self._put(name, None, modules, params)
+        elif name in self.__dict__.get("_buffers", ()):
+            self.register_buffer(name, value, name not in self._non_persistent)
         else:
             object.__setattr__(self, name, value)
 
@@ -101,7 +105,7 @@ class Module:
     def __getattr__(self, name: str) -> Any:
         # only called when normal lookup fails (registered names are found in the instance dict)
         d = self.__dict__
-        for registry in ("_parameters", "_modules"):
+        for registry in ("_parameters", "_modules", "_buffers"):
             if registry in d and name in d[registry]:
                 return d[registry][name]
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
@@ -114,6 +118,10 @@ class Module:
         elif name in modules:
             del modules[name]
             self.__dict__.pop(name, None)
+        elif name in self._buffers:
+            del self._buffers[name]
+            self._non_persistent.discard(name)
+            self.__dict__.pop(name, None)
         else:
             object.__delattr__(self, name)
 
@@ -123,6 +131,26 @@ class Module:
             raise TypeError(f"register_parameter: {name!r} must be an nn.Parameter or None")
         params, modules = self._registries()
         self._put(name, param, params, modules)
+
+    def register_buffer(self, name: str, tensor: Any, persistent: bool = True) -> None:
+        """Register state that is not trained but saved (BatchNorm's ``running_mean``): a constant
+        Tensor (or None), listed by ``buffers()`` and, if ``persistent``, in ``state_dict()``."""
+        if not isinstance(name, str) or not name or "." in name:
+            raise KeyError(f"register_buffer: buffer name {name!r} must be a non-empty string without '.'")
+        self._registries()
+        if name in self._parameters or name in self._modules:
+            raise KeyError(f"register_buffer: {name!r} is already a parameter or submodule")
+        if tensor is not None:
+            if isinstance(tensor, Tensor):
+                tensor = tensor.detach()
+            else:
+                tensor = Tensor(np.asarray(tensor), dtype=np.asarray(tensor).dtype)
+        self._buffers[name] = tensor
+        if persistent:
+            self._non_persistent.discard(name)
+        else:
+            self._non_persistent.add(name)
+        self.__dict__[name] = tensor
 
     def add_module(self, name: str, module: Module | None) -> None:
         """Register ``module`` under ``name``; names need not be identifiers (Sequential uses '0')."""
@@ -175,6 +203,27 @@ class Module:
         for _, p in self.named_parameters(recurse=recurse):
             yield p
 
+    def named_buffers(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
+        """(dotted name, buffer) pairs such as ``bn.running_mean``."""
+        mods = self.named_modules(prefix) if recurse else iter([(prefix, self)])
+        for mod_name, mod in mods:
+            for name, b in mod._buffers.items():
+                if b is not None:
+                    yield (f"{mod_name}.{name}" if mod_name else name), b
+
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        for _, b in self.named_buffers(recurse=recurse):
+            yield b
+
+    def get_submodule(self, target: str) -> Module:
+        """The submodule at dotted path ``target`` ('' is this module)."""
+        mod: Module = self
+        for part in target.split(".") if target else []:
+            if part not in mod._modules or mod._modules[part] is None:
+                raise AttributeError(f"{type(mod).__name__} has no submodule {part!r} (in {target!r})")
+            mod = mod._modules[part]
+        return mod
+
     def apply(self, fn: Callable[[Module], Any]) -> Module:
         """Call ``fn`` on every submodule and then on this module (e.g. to re-initialise)."""
         for m in list(self.modules())[::-1]:
@@ -196,6 +245,26 @@ class Module:
     def eval(self) -> Module:
         return self.train(False)
 
+    def to(self, dtype: Any) -> Module:
+        """Cast every floating parameter and buffer to ``dtype`` in place (the Parameter objects stay
+        the same, so optimisers keep them); gradients are dropped. Returns this module."""
+        dtype = np.dtype(dtype)
+        if dtype.kind != "f":
+            raise TypeError(f"Module.to: dtype must be floating point, got {dtype}")
+        for t in list(self.parameters()) + list(self.buffers()):
+            if t._data.dtype.kind == "f" and t._data.dtype != dtype:
+                t._data = t._data.astype(dtype)
+                t.grad = None
+        return self
+
+    def float(self) -> Module:
+        """Cast floating parameters and buffers to float32."""
+        return self.to(np.float32)
+
+    def double(self) -> Module:
+        """Cast floating parameters and buffers to float64."""
+        return self.to(np.float64)
+
     def requires_grad_(self, requires_grad: bool = True) -> Module:
         """Freeze (False) or unfreeze every parameter."""
         for p in self.parameters():
@@ -208,32 +277,53 @@ class Module:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.forward(*args, **kwargs)
 
-    # --- state ------------------------------------------------------------------------------
+    # --- state ---------------------------------------------------------------------------
+    def _state_items(self) -> Iterator[tuple[str, Tensor]]:
+        """Every parameter, then every persistent buffer, module by module (PyTorch's key order);
+        a shared tensor appears under each of its names, as in PyTorch."""
+        for mod_name, mod in self.named_modules():
+            pre = f"{mod_name}." if mod_name else ""
+            for name, p in mod._parameters.items():
+                if p is not None:
+                    yield pre + name, p
+            for name, b in mod._buffers.items():
+                if b is not None and name not in mod._non_persistent:
+                    yield pre + name, b
+
     def state_dict(self) -> OrderedDict[str, np.ndarray]:
-        """Dotted parameter name -> a copy of its array (copies, so later training does not change it)."""
-        return OrderedDict((name, p.data.copy()) for name, p in self.named_parameters())
+        """Dotted name -> a copy of its array, parameters and persistent buffers, with PyTorch's keys
+        (``0.weight``, ``bn.running_mean``, ``bn.num_batches_tracked``); copies, so later training
+        does not change it."""
+        return OrderedDict((name, t._data.copy()) for name, t in self._state_items())
 
     def load_state_dict(self, state_dict: dict, strict: bool = True) -> LoadResult:
-        """Copy arrays into the parameters in place (optimisers keep working on the same objects).
+        """Copy arrays (numpy arrays, Tensors, or anything ``np.asarray`` takes) into the parameters
+        and buffers in place (optimisers keep working on the same objects).
 
         Every shape must match; with ``strict`` the keys must match exactly as well. The error names
         the missing, unexpected and mis-shaped keys; nothing is changed unless the whole load succeeds.
+        ``model.load_state_dict({k: v.numpy() for k, v in torch_model.state_dict().items()})`` loads
+        a PyTorch model's weights.
         """
-        own = dict(self.named_parameters())
+        if not hasattr(state_dict, "items"):
+            raise TypeError(f"load_state_dict: expected a dict of arrays, got {type(state_dict).__name__}")
+        own = dict(self._state_items())
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
         problems, pending = [], []
-        for name, p in own.items():
+        for name, t in own.items():
             if name not in state_dict:
                 continue
             value = state_dict[name]
-            arr = value.data if isinstance(value, Tensor) else np.asarray(value)
+            arr = value._data if isinstance(value, Tensor) else np.asarray(value)
             if arr.dtype.kind not in "biuf":
                 problems.append(f"{name}: dtype {arr.dtype} is not numeric")
-            elif arr.shape != p.shape:
-                problems.append(f"{name}: shape {arr.shape} in the state dict, {p.shape} in the model")
+            elif arr.shape != t._data.shape:
+                problems.append(
+                    f"{name}: shape {tuple(arr.shape)} in the state dict, {tuple(t._data.shape)} in the model"
+                )
             else:
-                pending.append((p, arr))
+                pending.append((t, arr))
         if strict:
             if missing:
                 problems.append("missing key(s): " + ", ".join(missing))
@@ -243,8 +333,11 @@ class Module:
             raise RuntimeError(
                 f"error(s) loading state dict into {type(self).__name__}:\n  " + "\n  ".join(problems)
             )
-        for p, arr in pending:
-            p.data[...] = arr
+        for t, arr in pending:
+            if isinstance(t, Parameter):
+                t.data[...] = arr  # counts as an in-place change of the parameter
+            else:
+                t._data[...] = arr  # buffers: never part of a graph that needs them unchanged
         return LoadResult(missing, unexpected)
 
     # --- repr -------------------------------------------------------------------------------

@@ -17,7 +17,6 @@ from ..tensor import Tensor
 from ._common import FAMILY, NS, as_float, float_result
 
 _INV_SQRT_2PI = 1.0 / np.sqrt(2.0 * np.pi)
-_SQRT2 = np.sqrt(2.0)
 
 
 def _unary(name: str, fn: Any, x: Any) -> Tensor:

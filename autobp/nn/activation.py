@@ -1,0 +1,248 @@
+"""Every activation function of ``nn.functional`` as a layer, with PyTorch's names and arguments.
+
+The functions themselves are ops (autobp/ops/activations.py) re-exported by ``nn.functional``; the
+layers look them up when called, so a layer works as soon as its function exists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+from .module import Module, Parameter
+
+
+def _f(name: str) -> Any:
+    from . import functional as F
+
+    fn = getattr(F, name, None)
+    if fn is None:
+        raise NotImplementedError(f"nn.functional.{name} is not available in this build of autobp")
+    return fn
+
+
+class _Act(Module):
+    """A layer that applies nn.functional.<_name>(x, **options)."""
+
+    _name = ""
+    _options: tuple = ()  # (name, default) of the constructor arguments passed on as keywords
+
+    def forward(self, input: Any) -> Tensor:
+        x = input if isinstance(input, Tensor) else Tensor(input)
+        # only the options that differ from PyTorch's defaults (the function's own defaults)
+        kw = {k: getattr(self, k) for k, d in self._options if getattr(self, k) != d}
+        return _f(self._name)(x, **kw)
+
+    def extra_repr(self) -> str:
+        return ", ".join(f"{k}={getattr(self, k)}" for k, _ in self._options)
+
+
+class GELU(_Act):
+    """x * Phi(x) (``approximate='tanh'`` for the tanh form)."""
+
+    _name, _options = "gelu", (("approximate", "none"),)
+
+    def __init__(self, approximate: str = "none") -> None:
+        super().__init__()
+        self.approximate = approximate
+
+
+class SiLU(_Act):
+    """x * sigmoid(x)."""
+
+    _name = "silu"
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+
+
+class Mish(_Act):
+    """x * tanh(softplus(x))."""
+
+    _name = "mish"
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+
+
+class ELU(_Act):
+    _name, _options = "elu", (("alpha", 1.0),)
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
+        super().__init__()
+        self.alpha = alpha
+
+
+class CELU(_Act):
+    _name, _options = "celu", (("alpha", 1.0),)
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
+        super().__init__()
+        self.alpha = alpha
+
+
+class SELU(_Act):
+    _name = "selu"
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+
+
+class LeakyReLU(_Act):
+    _name, _options = "leaky_relu", (("negative_slope", 0.01),)
+
+    def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
+        super().__init__()
+        self.negative_slope = negative_slope
+
+
+class ReLU6(_Act):
+    _name = "relu6"
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+
+
+class Hardtanh(_Act):
+    _name, _options = "hardtanh", (("min_val", -1.0), ("max_val", 1.0))
+
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
+        super().__init__()
+        self.min_val, self.max_val = min_val, max_val
+
+
+class Hardsigmoid(_Act):
+    _name = "hardsigmoid"
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+
+
+class Hardswish(_Act):
+    _name = "hardswish"
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+
+
+class LogSigmoid(_Act):
+    _name = "logsigmoid"
+
+
+class Softsign(_Act):
+    _name = "softsign"
+
+
+class Tanhshrink(_Act):
+    _name = "tanhshrink"
+
+
+class Softshrink(_Act):
+    _name, _options = "softshrink", (("lambd", 0.5),)
+
+    def __init__(self, lambd: float = 0.5) -> None:
+        super().__init__()
+        self.lambd = lambd
+
+
+class Hardshrink(_Act):
+    _name, _options = "hardshrink", (("lambd", 0.5),)
+
+    def __init__(self, lambd: float = 0.5) -> None:
+        super().__init__()
+        self.lambd = lambd
+
+
+class Threshold(_Act):
+    _name, _options = "threshold", (("threshold", None), ("value", None))
+
+    def __init__(self, threshold: float, value: float, inplace: bool = False) -> None:
+        super().__init__()
+        self.threshold, self.value = threshold, value
+
+
+class Softplus(_Act):
+    """log(1 + e^(beta x)) / beta, linear above ``threshold``."""
+
+    _name, _options = "softplus", (("beta", 1.0), ("threshold", 20.0))
+
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
+        super().__init__()
+        self.beta, self.threshold = beta, threshold
+
+
+class GLU(_Act):
+    """a * sigmoid(b) for the two halves a, b of the input along ``dim``."""
+
+    _name, _options = "glu", (("dim", -1),)
+
+    def __init__(self, dim: int = -1) -> None:
+        super().__init__()
+        self.dim = dim
+
+
+class Softmin(_Act):
+    _name, _options = "softmin", (("dim", None),)
+
+    def __init__(self, dim: int | None = None) -> None:
+        super().__init__()
+        self.dim = dim
+
+
+class Softmax(Module):
+    """exp(x) / sum(exp(x)) along ``dim``."""
+
+    def __init__(self, dim: int | None = None) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input: Any) -> Tensor:
+        from ..ops import softmax
+
+        x = input if isinstance(input, Tensor) else Tensor(input)
+        return softmax(x, axis=_legacy_dim(self.dim, x))
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class LogSoftmax(Module):
+    """x - logsumexp(x) along ``dim``."""
+
+    def __init__(self, dim: int | None = None) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input: Any) -> Tensor:
+        from ..ops import log_softmax
+
+        x = input if isinstance(input, Tensor) else Tensor(input)
+        return log_softmax(x, axis=_legacy_dim(self.dim, x))
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+def _legacy_dim(dim: int | None, x: Tensor) -> int:
+    """PyTorch's choice when no dim is given: 0 for 0-, 1- and 3-D inputs, else 1."""
+    if dim is not None:
+        return dim
+    return 0 if x.ndim in (0, 1, 3) else 1
+
+
+class PReLU(Module):
+    """max(0, x) + weight * min(0, x) with a learned slope per channel (``num_parameters``), 0.25 at first."""
+
+    def __init__(self, num_parameters: int = 1, init: float = 0.25, dtype: Any = np.float64) -> None:
+        super().__init__()
+        self.num_parameters = num_parameters
+        self.weight = Parameter(np.full(num_parameters, init, dtype=dtype))
+
+    def forward(self, input: Any) -> Tensor:
+        x = input if isinstance(input, Tensor) else Tensor(input)
+        return _f("prelu")(x, self.weight)
+
+    def extra_repr(self) -> str:
+        return f"num_parameters={self.num_parameters}"

@@ -1,0 +1,278 @@
+"""Attention: scaled_dot_product_attention, MultiheadAttention and the Transformer encoder, with
+PyTorch's arguments, mask conventions and parameter names, composed of autobp ops."""
+
+from __future__ import annotations
+
+import copy
+import math
+from typing import Any
+
+import numpy as np
+
+from ..ops import linear, softmax
+from ..tensor import Tensor
+from . import init
+from .dropout import dropout
+from .layers import Linear, ModuleList
+from .module import Module, Parameter
+from .normalization import LayerNorm
+
+
+def _t(x: Any) -> Tensor:
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+def _mask_array(mask: Any) -> np.ndarray:
+    return np.asarray(mask._data if isinstance(mask, Tensor) else mask)
+
+
+def _additive(mask: Any, dtype: Any, allowed_if_true: bool) -> Any:
+    """A mask as something to add to the scores: boolean masks become 0 / -inf (``allowed_if_true``
+    says which value of the boolean means "may attend"), float masks are used as they are."""
+    if mask is None:
+        return None
+    if isinstance(mask, Tensor) and mask.dtype.kind == "f":
+        return mask
+    m = _mask_array(mask)
+    if m.dtype == bool:
+        blocked = ~m if allowed_if_true else m
+        return Tensor._const(np.where(blocked, -np.inf, 0.0).astype(dtype))
+    return Tensor._const(m.astype(dtype))
+
+
+def scaled_dot_product_attention(
+    query: Any,
+    key: Any,
+    value: Any,
+    attn_mask: Any = None,
+    dropout_p: float = 0.0,
+    is_causal: bool = False,
+    scale: float | None = None,
+    rng: init.RngLike = None,
+) -> Tensor:
+    """softmax(q k^T * scale + mask) v over the last two axes (..., L, E), (..., S, E), (..., S, Ev).
+
+    A boolean ``attn_mask`` marks the positions that MAY be attended (True), as in PyTorch's function;
+    a float mask is added to the scores. ``is_causal`` allows position i to see positions <= i.
+    ``dropout_p`` drops attention weights (seeded by ``rng``); scale defaults to 1 / sqrt(E).
+    """
+    q, k, v = _t(query), _t(key), _t(value)
+    if q.shape[-1] != k.shape[-1] or k.shape[-2] != v.shape[-2]:
+        raise ValueError(
+            f"scaled_dot_product_attention: query {q.shape}, key {k.shape} and value {v.shape} do not fit "
+            "(need query/key feature sizes equal and key/value lengths equal)"
+        )
+    if is_causal and attn_mask is not None:
+        raise ValueError("scaled_dot_product_attention: give attn_mask or is_causal, not both")
+    L, S = q.shape[-2], k.shape[-2]
+    s = 1.0 / math.sqrt(q.shape[-1]) if scale is None else float(scale)
+    scores = (q @ k.swapaxes(-1, -2)) * s
+    if is_causal:
+        attn_mask = np.tril(np.ones((L, S), dtype=bool))
+    mask = _additive(attn_mask, scores.dtype, allowed_if_true=True)
+    if mask is not None:
+        scores = scores + mask
+    weights = softmax(scores, axis=-1)
+    if dropout_p > 0.0:
+        weights = dropout(weights, dropout_p, True, rng=rng)
+    return weights @ v
+
+
+class MultiheadAttention(Module):
+    """Multi-head attention (Vaswani et al., 2017) with PyTorch's parameters: ``in_proj_weight``
+    (3E, E) and ``in_proj_bias`` (3E,), or ``q_proj_weight``/``k_proj_weight``/``v_proj_weight`` when
+    kdim or vdim differ from E, and ``out_proj`` (a Linear(E, E)). Returns (output, weights)."""
+
+    def __init__(
+        self,
+        embed_dim: int,
+        num_heads: int,
+        dropout: float = 0.0,
+        bias: bool = True,
+        add_bias_kv: bool = False,
+        add_zero_attn: bool = False,
+        kdim: int | None = None,
+        vdim: int | None = None,
+        batch_first: bool = False,
+        rng: init.RngLike = None,
+        dtype: Any = np.float64,
+    ) -> None:
+        super().__init__()
+        if embed_dim % num_heads:
+            raise ValueError(
+                f"MultiheadAttention: embed_dim={embed_dim} must be divisible by num_heads={num_heads}"
+            )
+        if add_bias_kv or add_zero_attn:
+            raise NotImplementedError("MultiheadAttention: add_bias_kv and add_zero_attn are not supported")
+        self.embed_dim, self.num_heads, self.dropout, self.batch_first = (
+            embed_dim,
+            num_heads,
+            dropout,
+            batch_first,
+        )
+        self.kdim, self.vdim = kdim or embed_dim, vdim or embed_dim
+        self.head_dim = embed_dim // num_heads
+        self._qkv_same_embed_dim = self.kdim == embed_dim and self.vdim == embed_dim
+        rng = init.as_generator(rng)
+        self.rng = rng
+        E = embed_dim
+        if self._qkv_same_embed_dim:
+            self.in_proj_weight = Parameter(np.empty((3 * E, E), dtype=dtype))
+            init.xavier_uniform_(self.in_proj_weight, rng=rng)
+            self.q_proj_weight = self.k_proj_weight = self.v_proj_weight = None
+        else:
+            self.q_proj_weight = Parameter(np.empty((E, E), dtype=dtype))
+            self.k_proj_weight = Parameter(np.empty((E, self.kdim), dtype=dtype))
+            self.v_proj_weight = Parameter(np.empty((E, self.vdim), dtype=dtype))
+            for w in (self.q_proj_weight, self.k_proj_weight, self.v_proj_weight):
+                init.xavier_uniform_(w, rng=rng)
+            self.in_proj_weight = None
+        self.in_proj_bias = Parameter(np.zeros(3 * E, dtype=dtype)) if bias else None
+        self.out_proj = Linear(E, E, bias=bias, rng=rng, dtype=dtype)
+        if bias:
+            self.out_proj.bias.data[...] = 0  # PyTorch zeroes both biases
+
+    def _project(self, query: Tensor, key: Tensor, value: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+        E, b = self.embed_dim, self.in_proj_bias
+        bq, bk, bv = (None, None, None) if b is None else (b[:E], b[E : 2 * E], b[2 * E :])
+        if self._qkv_same_embed_dim:
+            W = self.in_proj_weight
+            wq, wk, wv = W[:E], W[E : 2 * E], W[2 * E :]
+        else:
+            wq, wk, wv = self.q_proj_weight, self.k_proj_weight, self.v_proj_weight
+        return linear(query, wq, bq), linear(key, wk, bk), linear(value, wv, bv)
+
+    def forward(
+        self,
+        query: Any,
+        key: Any,
+        value: Any,
+        key_padding_mask: Any = None,
+        need_weights: bool = True,
+        attn_mask: Any = None,
+        average_attn_weights: bool = True,
+        is_causal: bool = False,
+    ) -> tuple[Tensor, Tensor | None]:
+        """``key_padding_mask`` (N, S) and ``attn_mask`` (L, S) or (N * heads, L, S): True marks a
+        position that may NOT be attended (PyTorch's convention here); float masks are added."""
+        q_in, k_in, v_in = _t(query), _t(key), _t(value)
+        unbatched = q_in.ndim == 2
+        if unbatched:
+            q_in, k_in, v_in = (t.reshape((1,) + t.shape) for t in (q_in, k_in, v_in))
+        elif not self.batch_first:  # (L, N, E) -> (N, L, E)
+            q_in, k_in, v_in = (t.swapaxes(0, 1) for t in (q_in, k_in, v_in))
+        if q_in.shape[-1] != self.embed_dim:
+            raise ValueError(
+                f"MultiheadAttention: query {q_in.shape} must end with embed_dim={self.embed_dim}"
+            )
+        if is_causal and attn_mask is None:
+            raise ValueError("MultiheadAttention: is_causal is a hint and needs attn_mask as well")
+        N, L, S, H, hd = q_in.shape[0], q_in.shape[1], k_in.shape[1], self.num_heads, self.head_dim
+        q, k, v = self._project(q_in, k_in, v_in)
+        q = q.reshape(N, L, H, hd).swapaxes(1, 2)  # (N, H, L, hd)
+        k = k.reshape(N, S, H, hd).swapaxes(1, 2)
+        v = v.reshape(N, S, H, hd).swapaxes(1, 2)
+        scores = (q @ k.swapaxes(-1, -2)) * (1.0 / math.sqrt(hd))  # (N, H, L, S)
+        mask = _additive(attn_mask, scores.dtype, allowed_if_true=False)
+        if mask is not None:
+            scores = scores + (mask.reshape(N, H, L, S) if mask.ndim == 3 else mask)
+        pad = _additive(key_padding_mask, scores.dtype, allowed_if_true=False)
+        if pad is not None:
+            scores = scores + pad.reshape(N, 1, 1, S)
+        weights = softmax(scores, axis=-1)
+        dropped = dropout(weights, self.dropout, self.training, rng=self.rng) if self.dropout > 0 else weights
+        out = (dropped @ v).swapaxes(1, 2).reshape(N, L, self.embed_dim)
+        out = self.out_proj(out)
+        if unbatched:
+            out = out.reshape(out.shape[1:])
+        elif not self.batch_first:
+            out = out.swapaxes(0, 1)
+        if not need_weights:
+            return out, None
+        w = dropped.mean(axis=1) if average_attn_weights else dropped  # PyTorch returns them dropped
+        return out, (w.reshape(w.shape[1:]) if unbatched else w)
+
+
+def _activation(activation: Any) -> Any:
+    if callable(activation):
+        return activation
+    if activation == "relu":
+        return lambda x: x.relu()
+    if activation == "gelu":
+        from . import functional as F
+
+        return F.gelu
+    raise ValueError(f"activation must be 'relu', 'gelu' or a callable, got {activation!r}")
+
+
+class TransformerEncoderLayer(Module):
+    """Self-attention and a feed-forward block, each with a residual connection and LayerNorm
+    (after by default, before with ``norm_first``); PyTorch's submodule names and defaults."""
+
+    def __init__(
+        self,
+        d_model: int,
+        nhead: int,
+        dim_feedforward: int = 2048,
+        dropout: float = 0.1,
+        activation: Any = "relu",
+        layer_norm_eps: float = 1e-5,
+        batch_first: bool = False,
+        norm_first: bool = False,
+        bias: bool = True,
+        rng: init.RngLike = None,
+        dtype: Any = np.float64,
+    ) -> None:
+        super().__init__()
+        rng = init.as_generator(rng)
+        self.self_attn = MultiheadAttention(
+            d_model, nhead, dropout, bias, batch_first=batch_first, rng=rng, dtype=dtype
+        )
+        self.linear1 = Linear(d_model, dim_feedforward, bias, rng, dtype)
+        self.linear2 = Linear(dim_feedforward, d_model, bias, rng, dtype)
+        self.norm1 = LayerNorm(d_model, layer_norm_eps, bias=bias, dtype=dtype)
+        self.norm2 = LayerNorm(d_model, layer_norm_eps, bias=bias, dtype=dtype)
+        self.p, self.norm_first, self.batch_first, self.rng = dropout, norm_first, batch_first, rng
+        self.activation = _activation(activation)
+
+    def _drop(self, x: Tensor) -> Tensor:
+        return dropout(x, self.p, self.training, rng=self.rng) if self.p > 0 else x
+
+    def _sa(self, x: Tensor, mask: Any, pad: Any) -> Tensor:
+        return self._drop(self.self_attn(x, x, x, pad, need_weights=False, attn_mask=mask)[0])
+
+    def _ff(self, x: Tensor) -> Tensor:
+        return self._drop(self.linear2(self._drop(self.activation(self.linear1(x)))))
+
+    def forward(
+        self, src: Any, src_mask: Any = None, src_key_padding_mask: Any = None, is_causal: bool = False
+    ) -> Tensor:
+        x = _t(src)
+        if self.norm_first:
+            x = x + self._sa(self.norm1(x), src_mask, src_key_padding_mask)
+            return x + self._ff(self.norm2(x))
+        x = self.norm1(x + self._sa(x, src_mask, src_key_padding_mask))
+        return self.norm2(x + self._ff(x))
+
+
+class TransformerEncoder(Module):
+    """``num_layers`` copies of an encoder layer (``layers.0``, ``layers.1``, ...), then ``norm``."""
+
+    def __init__(
+        self, encoder_layer: TransformerEncoderLayer, num_layers: int, norm: Module | None = None
+    ) -> None:
+        super().__init__()
+        self.layers = ModuleList(copy.deepcopy(encoder_layer) for _ in range(num_layers))
+        for layer in self.layers:  # copies of one Generator would draw identical dropout masks
+            rng = np.random.default_rng(encoder_layer.rng.integers(2**63))
+            layer.rng = layer.self_attn.rng = rng
+        self.num_layers = num_layers
+        self.norm = norm
+
+    def forward(
+        self, src: Any, mask: Any = None, src_key_padding_mask: Any = None, is_causal: bool = False
+    ) -> Tensor:
+        x = _t(src)
+        for layer in self.layers:
+            x = layer(x, mask, src_key_padding_mask)
+        return x if self.norm is None else self.norm(x)

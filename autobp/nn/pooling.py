@@ -1,0 +1,390 @@
+"""Pooling (max, average, adaptive, power-average) as compositions of autobp ops: a max pool is a
+gather of each window's argmax (so its gradient goes to that element, the first one on ties, as in
+PyTorch), an average pool is a convolution with a constant kernel divided by each window's count."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .._numpy_ops import DistinctIndex
+from ..tensor import Tensor, _view
+from . import _conv_kernels as K
+from .conv_functional import _tuple, conv_node
+from .module import Module
+
+
+def _batched(input: Any, nd: int, who: str) -> tuple[Tensor, bool]:
+    x = input if isinstance(input, Tensor) else Tensor(input)
+    if x.ndim not in (nd + 1, nd + 2):
+        raise ValueError(f"{who}: input must be {nd + 1}-D (unbatched) or {nd + 2}-D, got shape {x.shape}")
+    if x.ndim == nd + 1:
+        return x.reshape((1,) + x.shape), True
+    return x, False
+
+
+def _pool_size(n: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int:
+    """PyTorch's output size; with ceil_mode the last window must start inside the input or left pad."""
+    span = n + 2 * p - d * (k - 1) - 1
+    out = (-(-span // s) if ceil_mode else span // s) + 1
+    if ceil_mode and (out - 1) * s >= n + p:
+        out -= 1
+    return out
+
+
+def _geometry(x: Tensor, nd: int, kernel_size, stride, padding, dilation, ceil_mode, who: str):
+    k = _tuple(kernel_size, nd, "kernel_size", who)
+    s = k if stride is None or stride == () or stride == [] else _tuple(stride, nd, "stride", who)
+    p = _tuple(padding, nd, "padding", who, lo=0)
+    d = _tuple(dilation, nd, "dilation", who)
+    if any(2 * pi > ki for pi, ki in zip(p, k)):
+        raise ValueError(f"{who}: padding {p} should be at most half of kernel_size {k}")
+    S = x.shape[2:]
+    L = tuple(_pool_size(S[i], k[i], s[i], p[i], d[i], ceil_mode) for i in range(nd))
+    if any(n < 1 for n in L):
+        raise ValueError(f"{who}: output size {L} is too small (input {x.shape}, kernel {k}, padding {p})")
+    # right padding that makes room for every window (ceil_mode windows may hang over the end)
+    hi = tuple(max(p[i], (L[i] - 1) * s[i] + d[i] * (k[i] - 1) + 1 - S[i] - p[i]) for i in range(nd))
+    return k, s, p, d, L, hi
+
+
+def _gather(x: Tensor, flat: np.ndarray, distinct: bool) -> Tensor:
+    """out[n, c, ...] = x[n, c].ravel()[flat[n, c, ...]] as one getitem node."""
+    N, C = x.shape[:2]
+    rows = np.arange(N * C).reshape((N * C,) + (1,) * (flat.ndim - 2))
+    index = (rows, flat.reshape((N * C,) + flat.shape[2:]))
+    if distinct:
+        index = DistinctIndex(index)  # windows that cannot overlap: the scatter may assign
+    x2 = x.reshape(N * C, -1)
+    out = _view(Tensor._make(x2._data[index], (x2,), "getitem", index), x2)
+    return out.reshape(flat.shape)
+
+
+def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, nd, who):
+    x, unbatched = _batched(input, nd, who)
+    k, s, p, d, L, hi = _geometry(x, nd, kernel_size, stride, padding, dilation, ceil_mode, who)
+    N, C, S = x.shape[0], x.shape[1], x.shape[2:]
+    xp = x._data
+    if any(p) or any(h for h in hi):  # padding reads as -inf (never a maximum)
+        fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+        xp = np.full(x.shape[:2] + tuple(S[i] + p[i] + hi[i] for i in range(nd)), fill, dtype=x.dtype)
+        xp[(slice(None), slice(None)) + tuple(slice(p[i], p[i] + S[i]) for i in range(nd))] = x._data
+    # running maximum over the kernel taps; a later tap wins only if strictly greater (PyTorch keeps
+    # the first maximum), or if it is NaN where the best so far is not (NaN propagates, as in PyTorch)
+    nan = x.dtype.kind == "f" and bool(np.isnan(x._data).any())
+    best = arg = None
+    for t, (_, sl) in enumerate(K._taps(k, K.Geom(s, p, hi, d, 1), L)):
+        v = xp[(slice(None), slice(None)) + sl]
+        if best is None:
+            best, arg = v.copy(), np.zeros(v.shape, dtype=np.int32)
+            continue
+        better = v > best
+        if nan:
+            better |= np.isnan(v) & ~np.isnan(best)
+        np.copyto(arg, t, where=better)
+        np.maximum(best, v, out=best)  # where v is NaN the maximum is NaN too
+    taps = [arg // math.prod(k[i + 1 :]) % k[i] for i in range(nd)]  # the tap's position per axis
+    index = [np.arange(N).reshape((N,) + (1,) * (nd + 1)), np.arange(C).reshape((1, C) + (1,) * nd)]
+    for i in range(nd):  # the chosen element's position along each axis: l * s + k * d - p
+        lpos = np.arange(L[i]).reshape((L[i],) + (1,) * (nd - 1 - i))
+        index.append(lpos * s[i] + taps[i] * d[i] - p[i])
+    distinct = all(s[i] >= d[i] * (k[i] - 1) + 1 for i in range(nd))  # windows cannot overlap
+    index = DistinctIndex(index) if distinct else tuple(index)
+    out = Tensor._make(best, (x,), "getitem", index)  # its gradient: g scattered to each maximum
+    if return_indices:
+        flat = np.zeros(best.shape, dtype=np.int64)
+        for i in range(nd):  # flat index within each (n, c) plane, as PyTorch returns it
+            flat = flat * S[i] + index[2 + i]
+    if unbatched:
+        out = out.reshape(out.shape[1:])
+        flat = flat[0] if return_indices else None
+    return (out, Tensor._const(flat)) if return_indices else out
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """Maximum over windows of (N, C, L); the gradient goes to each window's first maximum."""
+    return _max_pool(
+        input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 1, "max_pool1d"
+    )
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """Maximum over windows of (N, C, H, W) (padding counts as -inf); with ``return_indices`` also
+    each maximum's flat index into its H * W plane, as PyTorch returns it."""
+    return _max_pool(
+        input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 2, "max_pool2d"
+    )
+
+
+def _divisor(S, k, s, p, L, count_include_pad) -> np.ndarray:
+    """Each window's divisor: its size clipped to the padded input (count_include_pad) or the
+    number of input elements it covers; a product over the axes."""
+    div = np.ones((), dtype=np.float64)
+    for i in range(len(S)):
+        start = np.arange(L[i]) * s[i] - p[i]
+        end = np.minimum(start + k[i], S[i] + p[i])
+        size = end - start if count_include_pad else np.minimum(end, S[i]) - np.maximum(start, 0)
+        div = np.multiply.outer(div, size.astype(np.float64))
+    return div
+
+
+def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, nd, who):
+    x, unbatched = _batched(input, nd, who)
+    k, s, p, _, L, hi = _geometry(x, nd, kernel_size, stride, padding, 1, ceil_mode, who)
+    N, C = x.shape[:2]
+    ones = np.ones((1, 1) + k, dtype=x.dtype)
+    geo = K.Geom(s, p, hi, (1,) * nd, 1)
+    total = conv_node(x.reshape((N * C, 1) + x.shape[2:]), Tensor._const(ones), None, geo)
+    total = total[(slice(None), slice(None)) + tuple(slice(0, n) for n in L)].reshape((N, C) + L)
+    if divisor_override:
+        out = total / float(divisor_override)
+    else:
+        out = total / _divisor(x.shape[2:], k, s, p, L, count_include_pad).astype(x.dtype)
+    return out.reshape(out.shape[1:]) if unbatched else out
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    """Mean over windows of (N, C, L) (``count_include_pad``: zero padding counts in the mean)."""
+    return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, None, 1, "avg_pool1d")
+
+
+def avg_pool2d(
+    input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None
+):
+    """Mean over windows of (N, C, H, W); ``divisor_override`` replaces every window's count."""
+    return _avg_pool(
+        input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 2, "avg_pool2d"
+    )
+
+
+def _adaptive_bounds(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """PyTorch's adaptive windows: [floor(i n / m), ceil((i + 1) n / m)) for output i."""
+    i = np.arange(m)
+    return (i * n) // m, -(-((i + 1) * n) // m)
+
+
+def _output_size(output_size: Any, S: tuple, who: str) -> tuple:
+    nd = len(S)
+    o = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size,) * nd
+    if len(o) != nd:
+        raise ValueError(f"{who}: output_size {output_size!r} must give {nd} sizes")
+    o = tuple(S[i] if o[i] is None else int(o[i]) for i in range(nd))
+    if any(m < 1 for m in o):
+        raise ValueError(f"{who}: output_size {o} must be positive")
+    return o
+
+
+def _adaptive_avg(input, output_size, nd, who):
+    x, unbatched = _batched(input, nd, who)
+    S = x.shape[2:]
+    O = _output_size(output_size, S, who)
+    out = x
+    for i in range(nd):  # contract one axis at a time with its averaging matrix (out_i, S_i)
+        start, end = _adaptive_bounds(S[i], O[i])
+        j = np.arange(S[i])
+        A = ((j >= start[:, None]) & (j < end[:, None])) / (end - start)[:, None]
+        out = (out.swapaxes(2 + i, -1) @ Tensor._const(A.T.astype(x.dtype))).swapaxes(2 + i, -1)
+    return out.reshape(out.shape[1:]) if unbatched else out
+
+
+def adaptive_avg_pool1d(input: Any, output_size: Any) -> Tensor:
+    """Mean over the windows that split (N, C, L) into ``output_size`` parts, as PyTorch splits it."""
+    return _adaptive_avg(input, output_size, 1, "adaptive_avg_pool1d")
+
+
+def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:
+    """Mean over the windows that split (N, C, H, W) into output_size (an int, a pair, None = keep)."""
+    return _adaptive_avg(input, output_size, 2, "adaptive_avg_pool2d")
+
+
+def _adaptive_max(input, output_size, return_indices, nd, who):
+    x, unbatched = _batched(input, nd, who)
+    S = x.shape[2:]
+    O = _output_size(output_size, S, who)
+    # every window padded to the longest one by repeating its first element (never a new maximum)
+    flat = np.zeros(x.shape[:2] + O, dtype=np.int64)
+    pos, lens = [], []
+    for i in range(nd):
+        start, end = _adaptive_bounds(S[i], O[i])
+        w = int((end - start).max())
+        idx = start[:, None] + np.arange(w)
+        pos.append(np.where(idx < end[:, None], idx, start[:, None]))
+        lens.append(w)
+    # gather (N, C, O_0, w_0, O_1, w_1, ...), then argmax over the window axes
+    index = [slice(None), slice(None)]
+    for i in range(nd):
+        shape = [1] * (2 * nd)
+        shape[2 * i], shape[2 * i + 1] = O[i], lens[i]
+        index.append(pos[i].reshape(shape))
+    vals = x._data[tuple(index)]
+    perm = (0, 1) + tuple(2 + 2 * i for i in range(nd)) + tuple(3 + 2 * i for i in range(nd))
+    vals = vals.transpose(perm).reshape(x.shape[:2] + O + (-1,))
+    taps = np.unravel_index(vals.argmax(axis=-1), tuple(lens))
+    for i in range(nd):
+        o = np.arange(O[i]).reshape((O[i],) + (1,) * (nd - 1 - i))
+        flat = flat * S[i] + pos[i][o, taps[i]]
+    out = _gather(x, flat, False)
+    if unbatched:
+        out, flat = out.reshape(out.shape[1:]), flat[0]
+    return (out, Tensor._const(flat)) if return_indices else out
+
+
+def adaptive_max_pool1d(input: Any, output_size: Any, return_indices: bool = False) -> Any:
+    """Maximum over adaptive windows of (N, C, L) (PyTorch's split)."""
+    return _adaptive_max(input, output_size, return_indices, 1, "adaptive_max_pool1d")
+
+
+def adaptive_max_pool2d(input: Any, output_size: Any, return_indices: bool = False) -> Any:
+    """Maximum over adaptive windows of (N, C, H, W); indices are flat within each H * W plane."""
+    return _adaptive_max(input, output_size, return_indices, 2, "adaptive_max_pool2d")
+
+
+def _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, nd, who):
+    p = float(norm_type)
+    k = _tuple(kernel_size, nd, "kernel_size", who)
+    x = input if isinstance(input, Tensor) else Tensor(input)
+    out = _avg_pool(x**p, k, stride, 0, ceil_mode, True, None, nd, who)
+    return (out * float(math.prod(k))) ** (1.0 / p)  # (sum over the window of x^p)^(1/p)
+
+
+def lp_pool1d(input: Any, norm_type: float, kernel_size: Any, stride: Any = None, ceil_mode: bool = False):
+    """(sum of x^p over each window)^(1/p) on (N, C, L)."""
+    return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 1, "lp_pool1d")
+
+
+def lp_pool2d(input: Any, norm_type: float, kernel_size: Any, stride: Any = None, ceil_mode: bool = False):
+    """(sum of x^p over each window)^(1/p) on (N, C, H, W)."""
+    return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 2, "lp_pool2d")
+
+
+# --- modules -------------------------------------------------------------------------------------
+class _MaxPool(Module):
+    _fn: Any = None
+
+    def __init__(
+        self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False
+    ):
+        super().__init__()
+        self.kernel_size, self.stride, self.padding, self.dilation = kernel_size, stride, padding, dilation
+        self.return_indices, self.ceil_mode = return_indices, ceil_mode
+
+    def forward(self, input: Any) -> Any:
+        return type(self)._fn(
+            input,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.dilation,
+            self.ceil_mode,
+            self.return_indices,
+        )
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class MaxPool1d(_MaxPool):
+    _fn = staticmethod(max_pool1d)
+
+
+class MaxPool2d(_MaxPool):
+    _fn = staticmethod(max_pool2d)
+
+
+class AvgPool1d(Module):
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+        super().__init__()
+        self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
+        self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
+
+    def forward(self, input: Any) -> Tensor:
+        return avg_pool1d(
+            input, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad
+        )
+
+
+class AvgPool2d(Module):
+    def __init__(
+        self,
+        kernel_size,
+        stride=None,
+        padding=0,
+        ceil_mode=False,
+        count_include_pad=True,
+        divisor_override=None,
+    ):
+        super().__init__()
+        self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
+        self.ceil_mode, self.count_include_pad, self.divisor_override = (
+            ceil_mode,
+            count_include_pad,
+            divisor_override,
+        )
+
+    def forward(self, input: Any) -> Tensor:
+        return avg_pool2d(
+            input,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.ceil_mode,
+            self.count_include_pad,
+            self.divisor_override,
+        )
+
+
+class _Adaptive(Module):
+    _fn: Any = None
+
+    def __init__(self, output_size: Any, return_indices: bool = False) -> None:
+        super().__init__()
+        self.output_size, self.return_indices = output_size, return_indices
+
+    def forward(self, input: Any) -> Any:
+        if self.return_indices:
+            return type(self)._fn(input, self.output_size, True)
+        return type(self)._fn(input, self.output_size)
+
+
+class AdaptiveAvgPool1d(_Adaptive):
+    _fn = staticmethod(adaptive_avg_pool1d)
+
+
+class AdaptiveAvgPool2d(_Adaptive):
+    _fn = staticmethod(adaptive_avg_pool2d)
+
+
+class AdaptiveMaxPool1d(_Adaptive):
+    _fn = staticmethod(adaptive_max_pool1d)
+
+
+class AdaptiveMaxPool2d(_Adaptive):
+    _fn = staticmethod(adaptive_max_pool2d)
+
+
+class _LPPool(Module):
+    _fn: Any = None
+
+    def __init__(
+        self, norm_type: float, kernel_size: Any, stride: Any = None, ceil_mode: bool = False
+    ) -> None:
+        super().__init__()
+        self.norm_type, self.kernel_size, self.stride, self.ceil_mode = (
+            norm_type,
+            kernel_size,
+            stride,
+            ceil_mode,
+        )
+
+    def forward(self, input: Any) -> Tensor:
+        return type(self)._fn(input, self.norm_type, self.kernel_size, self.stride, self.ceil_mode)
+
+
+class LPPool1d(_LPPool):
+    _fn = staticmethod(lp_pool1d)
+
+
+class LPPool2d(_LPPool):
+    _fn = staticmethod(lp_pool2d)

@@ -1,0 +1,356 @@
+"""Recurrent layers (RNN, LSTM, GRU and their cells) with PyTorch's parameter names, gate order and
+return values. The weights are shared over time in one graph, so backprop through time sums each
+step's gradient into them (Rumelhart, Hinton & Williams, 1986)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ..ops import concatenate, linear, stack
+from ..tensor import Tensor
+from . import init
+from .dropout import dropout
+from .module import Module, Parameter
+from .rnn_functional import lstm_cell_state, lstm_layer
+
+_GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
+
+
+def _t(x: Any) -> Tensor:
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+# --- one step of each cell: x (N, in), h (N, H); weights (G*H, in), (G*H, H) -------------------
+def rnn_step(x, h, w_ih, w_hh, b_ih, b_hh, relu: bool = False) -> Tensor:
+    """h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh) (or relu)."""
+    a = linear(x, w_ih, b_ih) + linear(h, w_hh, b_hh)
+    return a.relu() if relu else a.tanh()
+
+
+def lstm_step(x, h, c, w_ih, w_hh, b_ih, b_hh) -> tuple[Tensor, Tensor]:
+    """Gates in PyTorch's order i, f, g, o: c' = f c + i g, h' = o tanh(c')."""
+    return _lstm_gates(linear(x, w_ih, b_ih) + linear(h, w_hh, b_hh), c)
+
+
+def _lstm_gates(gates: Tensor, c: Tensor) -> tuple[Tensor, Tensor]:
+    H = c.shape[-1]
+    hc = lstm_cell_state(gates, c)  # one node for the whole state update
+    return hc[..., :H], hc[..., H:]
+
+
+def gru_step(x, h, w_ih, w_hh, b_ih, b_hh) -> Tensor:
+    """Gates r, z, n: n = tanh(W_in x + b_in + r (W_hn h + b_hn)), h' = (1 - z) n + z h."""
+    H = h.shape[-1]
+    gi, gh = linear(x, w_ih, b_ih), linear(h, w_hh, b_hh)
+    rz = (gi[..., : 2 * H] + gh[..., : 2 * H]).sigmoid()
+    r, z = rz[..., :H], rz[..., H:]
+    n = (gi[..., 2 * H :] + r * gh[..., 2 * H :]).tanh()
+    return n + z * (h - n)
+
+
+class RNNBase(Module):
+    """Stacked, optionally bidirectional recurrent layers; parameters ``weight_ih_l{k}{_reverse}``,
+    ``weight_hh_l{k}``, ``bias_ih_l{k}``, ``bias_hh_l{k}``, all from U(+-1/sqrt(hidden_size))."""
+
+    def __init__(
+        self,
+        mode: str,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        proj_size: int = 0,
+        rng: init.RngLike = None,
+        dtype: Any = np.float64,
+    ) -> None:
+        super().__init__()
+        who = type(self).__name__
+        if proj_size:
+            raise NotImplementedError(f"{who}: proj_size is not supported")
+        if num_layers < 1 or hidden_size < 1 or input_size < 1:
+            raise ValueError(f"{who}: input_size, hidden_size and num_layers must be positive")
+        if not 0 <= dropout <= 1:
+            raise ValueError(f"{who}: dropout must be in [0, 1], got {dropout}")
+        self.mode, self.input_size, self.hidden_size, self.num_layers = (
+            mode,
+            input_size,
+            hidden_size,
+            num_layers,
+        )
+        self.bias, self.batch_first, self.dropout, self.bidirectional = (
+            bias,
+            batch_first,
+            float(dropout),
+            bidirectional,
+        )
+        rng = init.as_generator(rng)
+        self.rng = rng
+        G, D = _GATES[mode], 2 if bidirectional else 1
+        bound = 1 / math.sqrt(hidden_size)
+        for layer in range(num_layers):
+            n_in = input_size if layer == 0 else hidden_size * D
+            for sfx in ("", "_reverse")[:D]:
+                shapes = {
+                    f"weight_ih_l{layer}{sfx}": (G * hidden_size, n_in),
+                    f"weight_hh_l{layer}{sfx}": (G * hidden_size, hidden_size),
+                }
+                if bias:
+                    shapes[f"bias_ih_l{layer}{sfx}"] = (G * hidden_size,)
+                    shapes[f"bias_hh_l{layer}{sfx}"] = (G * hidden_size,)
+                for name, shape in shapes.items():
+                    self.register_parameter(
+                        name, Parameter(rng.uniform(-bound, bound, size=shape).astype(dtype))
+                    )
+
+    def _weights(self, layer: int, sfx: str) -> tuple:
+        p = self._parameters
+        return (
+            p[f"weight_ih_l{layer}{sfx}"],
+            p[f"weight_hh_l{layer}{sfx}"],
+            p.get(f"bias_ih_l{layer}{sfx}"),
+            p.get(f"bias_hh_l{layer}{sfx}"),
+        )
+
+    def _merged(self, w: tuple) -> tuple:
+        """RNN needs only x W_ih^T + h W_hh^T + b_ih + b_hh: one product of [x, h] with
+        [W_ih, W_hh] per step; GRU keeps them apart (its n gate)."""
+        if self.mode == "GRU":
+            return w
+        b = None if w[2] is None else w[2] + w[3]
+        return concatenate([w[0], w[1]], axis=1), b
+
+    def _step(self, x, state, w):
+        if self.mode == "GRU":
+            return gru_step(x, state, *w)
+        a = linear(concatenate([x, state], axis=-1), w[0], w[1])
+        return a.relu() if self.mode == "RNN_RELU" else a.tanh()
+
+    def forward(self, input: Any, hx: Any = None) -> tuple:
+        """input (L, N, in) ((N, L, in) with batch_first, or unbatched (L, in)); returns
+        (output (L, N, D * H), h_n (layers * D, N, H)), or (output, (h_n, c_n)) for LSTM."""
+        x = _t(input)
+        who = type(self).__name__
+        if x.ndim not in (2, 3) or x.shape[-1] != self.input_size:
+            raise ValueError(
+                f"{who}: input must be (L, N, {self.input_size}) or (L, {self.input_size}), got {x.shape}"
+            )
+        unbatched = x.ndim == 2
+        if unbatched:
+            x = x.reshape((x.shape[0], 1, x.shape[1]))
+        elif self.batch_first:
+            x = x.swapaxes(0, 1)
+        L, N = x.shape[0], x.shape[1]
+        D, H, lstm = 2 if self.bidirectional else 1, self.hidden_size, self.mode == "LSTM"
+        h0, c0 = self._initial(hx, N, x.dtype, unbatched, lstm)
+        if lstm:
+            output, hn, cn = self._lstm_layers(x, h0, c0)
+        else:
+            output, hn, cn = self._step_layers(x, h0)
+        if unbatched:
+            output, hn = output.reshape((L, D * H)), hn.reshape((-1, H))
+            cn = cn.reshape((-1, H)) if lstm else None
+        elif self.batch_first:
+            output = output.swapaxes(0, 1)
+        return (output, (hn, cn)) if lstm else (output, hn)
+
+    def _lstm_layers(self, x: Tensor, h0: list, c0: list) -> tuple:
+        """Each LSTM layer and direction as one ``lstm_layer`` node over the whole sequence."""
+        D, H = 2 if self.bidirectional else 1, self.hidden_size
+        h_n, c_n = [], []
+        for layer in range(self.num_layers):
+            outs = []
+            for d, sfx in enumerate(("", "_reverse")[:D]):
+                w_ih, w_hh, b_ih, b_hh = self._weights(layer, sfx)
+                k = layer * D + d
+                xin = x if d == 0 else x[::-1]  # the reverse direction reads the sequence backwards
+                y = lstm_layer(xin, w_ih, w_hh, h0[k], c0[k], b_ih, b_hh)  # (L, N, 2H): [h_t, c_t]
+                h_n.append(y[-1, :, :H])
+                c_n.append(y[-1, :, H:])
+                outs.append(y[..., :H] if d == 0 else y[::-1, :, :H])
+            x = outs[0] if D == 1 else concatenate(outs, axis=-1)
+            if self.dropout > 0 and self.training and layer < self.num_layers - 1:
+                x = dropout(x, self.dropout, True, rng=self.rng)
+        return x, stack(h_n, axis=0), stack(c_n, axis=0)
+
+    def _step_layers(self, x: Tensor, h0: list) -> tuple:
+        """RNN and GRU layers step by step (shared weights, one graph)."""
+        L, D = x.shape[0], 2 if self.bidirectional else 1
+        steps = [x[t] for t in range(L)]  # per-step inputs; later layers pass on their step outputs
+        h_n = []
+        for layer in range(self.num_layers):
+            outs = []
+            for d, sfx in enumerate(("", "_reverse")[:D]):
+                w = self._merged(self._weights(layer, sfx))
+                state = h0[layer * D + d]
+                seq = [None] * L
+                for t in range(L) if d == 0 else range(L - 1, -1, -1):
+                    state = self._step(steps[t], state, w)
+                    seq[t] = state
+                outs.append(seq)
+                h_n.append(state)
+            steps = outs[0] if D == 1 else [concatenate([a, b], axis=-1) for a, b in zip(*outs)]
+            if self.dropout > 0 and self.training and layer < self.num_layers - 1:
+                steps = [dropout(s, self.dropout, True, rng=self.rng) for s in steps]
+        return stack(steps, axis=0), stack(h_n, axis=0), None
+
+    def _initial(self, hx: Any, N: int, dtype: Any, unbatched: bool, lstm: bool) -> tuple[list, list]:
+        """Initial states as per-(layer, direction) lists of (N, H); zeros when hx is None."""
+        D = 2 if self.bidirectional else 1
+        shape = (self.num_layers * D, N, self.hidden_size)
+        if hx is None:
+            zero = Tensor._const(np.zeros(shape[1:], dtype=dtype))
+            return [zero] * shape[0], [zero] * shape[0]
+        parts = hx if lstm else (hx,)
+        if lstm and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
+            raise ValueError(f"{type(self).__name__}: hx must be a pair (h_0, c_0)")
+        out = []
+        for p in parts:
+            p = _t(p)
+            if unbatched:
+                p = p.reshape((p.shape[0], 1) + p.shape[1:]) if p.ndim == 2 else p
+            if p.shape != shape:
+                want = shape if not unbatched else (shape[0], shape[2])
+                raise ValueError(f"{type(self).__name__}: initial state of shape {p.shape}, expected {want}")
+            out.append([p[k] for k in range(shape[0])])
+        return out[0], (out[1] if lstm else out[0])
+
+    def extra_repr(self) -> str:
+        s = f"{self.input_size}, {self.hidden_size}"
+        if self.num_layers != 1:
+            s += f", num_layers={self.num_layers}"
+        if self.batch_first:
+            s += ", batch_first=True"
+        if self.bidirectional:
+            s += ", bidirectional=True"
+        return s
+
+
+class RNN(RNNBase):
+    """Elman RNN: h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh) (``nonlinearity='relu'``)."""
+
+    def __init__(
+        self, input_size: int, hidden_size: int, num_layers: int = 1, nonlinearity: str = "tanh", **kw: Any
+    ):
+        if nonlinearity not in ("tanh", "relu"):
+            raise ValueError(f"RNN: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+        super().__init__("RNN_" + nonlinearity.upper(), input_size, hidden_size, num_layers, **kw)
+        self.nonlinearity = nonlinearity
+
+
+class LSTM(RNNBase):
+    """Long short-term memory (Hochreiter & Schmidhuber, 1997); gates i, f, g, o as in PyTorch.
+
+    >>> out, (h, c) = LSTM(3, 5, rng=0)(np.zeros((7, 2, 3)))
+    >>> out.shape, h.shape, c.shape
+    ((7, 2, 5), (1, 2, 5), (1, 2, 5))
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, **kw: Any):
+        super().__init__("LSTM", input_size, hidden_size, num_layers, **kw)
+
+
+class GRU(RNNBase):
+    """Gated recurrent unit (Cho et al., 2014) with PyTorch's gates r, z, n."""
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, **kw: Any):
+        super().__init__("GRU", input_size, hidden_size, num_layers, **kw)
+
+
+class _Cell(Module):
+    _gates = 1
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        bias: bool = True,
+        rng: init.RngLike = None,
+        dtype: Any = np.float64,
+    ) -> None:
+        super().__init__()
+        self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
+        rng = init.as_generator(rng)
+        bound = 1 / math.sqrt(hidden_size)
+        G = self._gates
+        shapes = {"weight_ih": (G * hidden_size, input_size), "weight_hh": (G * hidden_size, hidden_size)}
+        if bias:
+            shapes.update(bias_ih=(G * hidden_size,), bias_hh=(G * hidden_size,))
+        for name, shape in shapes.items():
+            self.register_parameter(name, Parameter(rng.uniform(-bound, bound, size=shape).astype(dtype)))
+        if not bias:
+            self.bias_ih = self.bias_hh = None
+
+    def _prepare(self, input: Any, hx: Any) -> tuple[Tensor, Any, bool]:
+        x = _t(input)
+        if x.ndim not in (1, 2) or x.shape[-1] != self.input_size:
+            raise ValueError(
+                f"{type(self).__name__}: input must be (N, {self.input_size}) or ({self.input_size},), "
+                f"got {x.shape}"
+            )
+        unbatched = x.ndim == 1
+        if unbatched:
+            x = x.reshape((1, -1))
+        return x, hx, unbatched
+
+    def _zero(self, x: Tensor) -> Tensor:
+        return Tensor._const(np.zeros((x.shape[0], self.hidden_size), dtype=x.dtype))
+
+    def _w(self) -> tuple:
+        return self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh
+
+
+def _state(h: Any, unbatched: bool) -> Tensor:
+    h = _t(h)
+    return h.reshape((1, -1)) if unbatched else h
+
+
+class RNNCell(_Cell):
+    """One step of RNN: h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)."""
+
+    def __init__(
+        self, input_size: int, hidden_size: int, bias: bool = True, nonlinearity: str = "tanh", **kw: Any
+    ):
+        super().__init__(input_size, hidden_size, bias, **kw)
+        if nonlinearity not in ("tanh", "relu"):
+            raise ValueError(f"RNNCell: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+        self.nonlinearity = nonlinearity
+
+    def forward(self, input: Any, hx: Any = None) -> Tensor:
+        x, hx, unbatched = self._prepare(input, hx)
+        h = self._zero(x) if hx is None else _state(hx, unbatched)
+        out = rnn_step(x, h, *self._w(), relu=self.nonlinearity == "relu")
+        return out.reshape((-1,)) if unbatched else out
+
+
+class LSTMCell(_Cell):
+    """One step of LSTM; returns (h', c')."""
+
+    _gates = 4
+
+    def forward(self, input: Any, hx: Any = None) -> tuple[Tensor, Tensor]:
+        x, hx, unbatched = self._prepare(input, hx)
+        h, c = (
+            (self._zero(x), self._zero(x))
+            if hx is None
+            else (_state(hx[0], unbatched), _state(hx[1], unbatched))
+        )
+        h2, c2 = lstm_step(x, h, c, *self._w())
+        return (h2.reshape((-1,)), c2.reshape((-1,))) if unbatched else (h2, c2)
+
+
+class GRUCell(_Cell):
+    """One step of GRU."""
+
+    _gates = 3
+
+    def forward(self, input: Any, hx: Any = None) -> Tensor:
+        x, hx, unbatched = self._prepare(input, hx)
+        h = self._zero(x) if hx is None else _state(hx, unbatched)
+        out = gru_step(x, h, *self._w())
+        return out.reshape((-1,)) if unbatched else out

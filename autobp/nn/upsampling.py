@@ -1,0 +1,146 @@
+"""Resizing: ``interpolate`` (nearest, linear, bilinear, trilinear) as one interpolation matrix per
+spatial axis (each mode is separable), and pixel_shuffle/pixel_unshuffle as reshapes."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+from .module import Module
+
+_LINEAR = {"linear": 1, "bilinear": 2, "trilinear": 3}
+
+
+def _matrix(n_in: int, n_out: int, mode: str, align_corners: bool | None, scale: float | None) -> np.ndarray:
+    """A (n_out, n_in) matrix: output i = sum_j A[i, j] input j, PyTorch's source-index arithmetic.
+
+    ``scale`` is 1 / scale_factor when the user gave one, else n_in / n_out (PyTorch's rule)."""
+    i = np.arange(n_out, dtype=np.float64)
+    A = np.zeros((n_out, n_in))
+    rows = np.arange(n_out)
+    if mode == "nearest":
+        s = n_in / n_out if scale is None else scale
+        src = np.minimum(np.floor(i * s).astype(np.int64), n_in - 1)
+        A[rows, src] = 1.0
+        return A
+    if align_corners:
+        src = i * ((n_in - 1) / (n_out - 1)) if n_out > 1 else np.zeros(n_out)
+    else:
+        s = n_in / n_out if scale is None else scale
+        src = np.maximum((i + 0.5) * s - 0.5, 0.0)  # PyTorch clamps negative sources to 0
+    i0 = np.minimum(np.floor(src).astype(np.int64), n_in - 1)
+    i1 = np.minimum(i0 + 1, n_in - 1)
+    lam = src - i0
+    np.add.at(A, (rows, i0), 1.0 - lam)
+    np.add.at(A, (rows, i1), lam)
+    return A
+
+
+def interpolate(
+    input: Any,
+    size: Any = None,
+    scale_factor: Any = None,
+    mode: str = "nearest",
+    align_corners: bool | None = None,
+    recompute_scale_factor: bool | None = None,
+) -> Tensor:
+    """Resize (N, C, *S) to ``size`` or S * ``scale_factor`` (floored), as PyTorch's interpolate for
+    modes 'nearest', 'linear', 'bilinear' and 'trilinear' (``align_corners`` for the linear ones).
+
+    >>> interpolate(np.arange(4.0).reshape(1, 1, 2, 2), scale_factor=2).shape
+    (1, 1, 4, 4)
+    """
+    x = input if isinstance(input, Tensor) else Tensor(input)
+    nd = x.ndim - 2
+    if nd < 1:
+        raise ValueError(f"interpolate: input must be (N, C, *spatial), got shape {x.shape}")
+    if mode not in ("nearest",) + tuple(_LINEAR):
+        raise ValueError(
+            f"interpolate: mode must be 'nearest', 'linear', 'bilinear' or 'trilinear', got {mode!r}"
+        )
+    if mode in _LINEAR and _LINEAR[mode] != nd:
+        raise ValueError(f"interpolate: mode {mode!r} needs {_LINEAR[mode] + 2}-D input, got shape {x.shape}")
+    if mode == "nearest" and align_corners is not None:
+        raise ValueError("interpolate: align_corners only applies to the linear modes")
+    if (size is None) == (scale_factor is None):
+        raise ValueError("interpolate: give exactly one of size and scale_factor")
+    S = x.shape[2:]
+    if size is not None:
+        out = tuple(size) if isinstance(size, (tuple, list)) else (size,) * nd
+        scales: tuple = (None,) * nd
+    else:
+        f = tuple(scale_factor) if isinstance(scale_factor, (tuple, list)) else (scale_factor,) * nd
+        out = tuple(int(math.floor(S[i] * f[i])) for i in range(nd))
+        scales = (None,) * nd if recompute_scale_factor else tuple(1.0 / float(v) for v in f)
+    if len(out) != nd or any(int(n) < 1 for n in out):
+        raise ValueError(f"interpolate: output size {out} must give {nd} positive sizes")
+    y = x
+    for i in range(nd):  # one matrix product per axis: y <- y contracted with A_i over axis 2 + i
+        A = _matrix(S[i], int(out[i]), mode, bool(align_corners), scales[i]).astype(x.dtype)
+        y = (y.swapaxes(2 + i, -1) @ Tensor._const(A.T.copy())).swapaxes(2 + i, -1)
+    return y
+
+
+def pixel_shuffle(input: Any, upscale_factor: int) -> Tensor:
+    """(*, C r^2, H, W) -> (*, C, H r, W r): out[c, h r + i, w r + j] = in[c r^2 + i r + j, h, w]."""
+    x = input if isinstance(input, Tensor) else Tensor(input)
+    r = int(upscale_factor)
+    if x.ndim < 3 or x.shape[-3] % (r * r):
+        raise ValueError(
+            f"pixel_shuffle: channels of {x.shape} must be divisible by upscale_factor^2 = {r * r}"
+        )
+    *lead, C, H, W = x.shape
+    n = len(lead)
+    y = x.reshape(tuple(lead) + (C // (r * r), r, r, H, W))
+    perm = tuple(range(n)) + (n, n + 3, n + 1, n + 4, n + 2)
+    return y.transpose(perm).reshape(tuple(lead) + (C // (r * r), H * r, W * r))
+
+
+def pixel_unshuffle(input: Any, downscale_factor: int) -> Tensor:
+    """(*, C, H r, W r) -> (*, C r^2, H, W), the inverse of pixel_shuffle."""
+    x = input if isinstance(input, Tensor) else Tensor(input)
+    r = int(downscale_factor)
+    if x.ndim < 3 or x.shape[-1] % r or x.shape[-2] % r:
+        raise ValueError(f"pixel_unshuffle: height and width of {x.shape} must be divisible by {r}")
+    *lead, C, H, W = x.shape
+    n = len(lead)
+    y = x.reshape(tuple(lead) + (C, H // r, r, W // r, r))
+    perm = tuple(range(n)) + (n, n + 2, n + 4, n + 1, n + 3)
+    return y.transpose(perm).reshape(tuple(lead) + (C * r * r, H // r, W // r))
+
+
+class Upsample(Module):
+    """``interpolate`` as a layer."""
+
+    def __init__(
+        self, size=None, scale_factor=None, mode="nearest", align_corners=None, recompute_scale_factor=None
+    ):
+        super().__init__()
+        self.size, self.scale_factor, self.mode = size, scale_factor, mode
+        self.align_corners, self.recompute_scale_factor = align_corners, recompute_scale_factor
+
+    def forward(self, input: Any) -> Tensor:
+        return interpolate(
+            input, self.size, self.scale_factor, self.mode, self.align_corners, self.recompute_scale_factor
+        )
+
+
+class PixelShuffle(Module):
+    def __init__(self, upscale_factor: int) -> None:
+        super().__init__()
+        self.upscale_factor = upscale_factor
+
+    def forward(self, input: Any) -> Tensor:
+        return pixel_shuffle(input, self.upscale_factor)
+
+
+class PixelUnshuffle(Module):
+    def __init__(self, downscale_factor: int) -> None:
+        super().__init__()
+        self.downscale_factor = downscale_factor
+
+    def forward(self, input: Any) -> Tensor:
+        return pixel_unshuffle(input, self.downscale_factor)

@@ -1,0 +1,151 @@
+"""Pooling, interpolation and pixel shuffle against PyTorch (values, indices, gradients, ties),
+finite differences, and errors."""
+
+import numpy as np
+import pytest
+
+import autobp
+import autobp.nn.functional as F
+from autobp import Tensor, nn
+
+from .torch_twin import compare_with_torch
+
+torch = pytest.importorskip("torch")
+
+rng = np.random.default_rng(1)
+X = rng.standard_normal((2, 3, 7, 6))
+TIES = np.round(X * 2) / 2  # many equal values inside windows
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(kernel_size=2),
+        dict(kernel_size=3, stride=2, padding=1),
+        dict(kernel_size=(2, 3), stride=(2, 1), dilation=(2, 1), ceil_mode=True),
+        dict(kernel_size=3, stride=2, ceil_mode=True, return_indices=True),
+        dict(kernel_size=2, stride=1, return_indices=True),
+    ],
+)
+def test_max_pool2d_matches_torch_including_ties(kw):
+    outs, touts = compare_with_torch(nn.MaxPool2d(**kw), torch.nn.MaxPool2d(**kw), TIES)
+    if kw.get("return_indices"):
+        np.testing.assert_array_equal(outs[1].data, touts[1].numpy())
+
+
+def test_max_pool_gradient_goes_to_the_first_maximum():
+    x = Tensor(np.array([[[1.0, 3.0, 3.0, 0.0]]]), requires_grad=True)
+    F.max_pool1d(x, 4).sum().backward()
+    np.testing.assert_array_equal(x.grad, [[[0, 1, 0, 0]]])  # not split 1/2, 1/2 as max() does
+
+
+def test_max_pool1d_matches_torch():
+    kw = dict(kernel_size=3, stride=2, padding=1, ceil_mode=True, return_indices=True)
+    compare_with_torch(nn.MaxPool1d(**kw), torch.nn.MaxPool1d(**kw), rng.standard_normal((2, 3, 8)))
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(kernel_size=2),
+        dict(kernel_size=3, stride=2, padding=1),
+        dict(kernel_size=3, stride=2, padding=1, count_include_pad=False, ceil_mode=True),
+        dict(kernel_size=(2, 3), stride=(3, 2), ceil_mode=True),
+        dict(kernel_size=3, padding=1, divisor_override=2),
+    ],
+)
+def test_avg_pool2d_matches_torch(kw):
+    compare_with_torch(nn.AvgPool2d(**kw), torch.nn.AvgPool2d(**kw), X)
+
+
+def test_avg_pool1d_matches_torch():
+    kw = dict(kernel_size=3, stride=2, padding=1, ceil_mode=True, count_include_pad=False)
+    compare_with_torch(nn.AvgPool1d(**kw), torch.nn.AvgPool1d(**kw), rng.standard_normal((2, 3, 8)))
+
+
+@pytest.mark.parametrize("size", [(3, 4), (5, 2), 1, (None, 4), (7, 6), (4, 5)])
+def test_adaptive_pools_match_torch(size):
+    compare_with_torch(nn.AdaptiveAvgPool2d(size), torch.nn.AdaptiveAvgPool2d(size), X)
+    outs, touts = compare_with_torch(
+        nn.AdaptiveMaxPool2d(size, return_indices=True),
+        torch.nn.AdaptiveMaxPool2d(size, return_indices=True),
+        TIES,
+    )
+    np.testing.assert_array_equal(outs[1].data, touts[1].numpy())
+
+
+def test_adaptive_pools_1d_match_torch():
+    x = rng.standard_normal((2, 3, 7))
+    compare_with_torch(nn.AdaptiveAvgPool1d(3), torch.nn.AdaptiveAvgPool1d(3), x)
+    compare_with_torch(nn.AdaptiveMaxPool1d(3), torch.nn.AdaptiveMaxPool1d(3), x)
+
+
+def test_lp_pools_match_torch():
+    compare_with_torch(nn.LPPool2d(2, 3, 2, ceil_mode=True), torch.nn.LPPool2d(2, 3, 2, ceil_mode=True), X)
+    x = np.abs(rng.standard_normal((2, 3, 7))) + 0.1
+    compare_with_torch(nn.LPPool1d(3, 2), torch.nn.LPPool1d(3, 2), x)
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(scale_factor=2),
+        dict(size=(5, 9)),
+        dict(scale_factor=(0.6, 1.5)),
+        dict(scale_factor=1.7, mode="bilinear"),
+        dict(size=(3, 11), mode="bilinear", align_corners=True),
+        dict(size=(3, 11), mode="bilinear", align_corners=False),
+        dict(scale_factor=2.3, mode="bilinear", recompute_scale_factor=True),
+    ],
+)
+def test_interpolate_matches_torch(kw):
+    compare_with_torch(nn.Upsample(**kw), torch.nn.Upsample(**kw), X)
+
+
+def test_linear_interpolation_and_pixel_shuffle_match_torch():
+    kw = dict(scale_factor=2.5, mode="linear")
+    compare_with_torch(nn.Upsample(**kw), torch.nn.Upsample(**kw), rng.standard_normal((2, 3, 7)))
+    compare_with_torch(nn.PixelShuffle(2), torch.nn.PixelShuffle(2), rng.standard_normal((2, 8, 3, 4)))
+    compare_with_torch(nn.PixelUnshuffle(2), torch.nn.PixelUnshuffle(2), rng.standard_normal((2, 2, 4, 6)))
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda x: F.max_pool2d(x, 2, 1),
+        lambda x: F.avg_pool2d(x, 3, 2, 1, ceil_mode=True, count_include_pad=False),
+        lambda x: F.adaptive_avg_pool2d(x, (2, 3)),
+        lambda x: F.adaptive_max_pool2d(x, 2),
+        lambda x: F.interpolate(x, scale_factor=1.5, mode="bilinear"),
+    ],
+)
+def test_pooling_gradients_match_finite_differences(fn):
+    x = Tensor(rng.standard_normal((1, 2, 4, 5)), requires_grad=True)
+    assert autobp.gradcheck(fn, [x])
+    assert autobp.gradgradcheck(fn, [x])
+
+
+def test_pooling_errors():
+    with pytest.raises(ValueError, match="at most half of kernel_size"):
+        F.max_pool2d(np.zeros((1, 1, 4, 4)), 2, padding=2)
+    with pytest.raises(ValueError, match="4-D"):
+        F.avg_pool2d(np.zeros((4, 4)), 2)
+    with pytest.raises(ValueError, match="exactly one of size and scale_factor"):
+        F.interpolate(np.zeros((1, 1, 4, 4)))
+    with pytest.raises(ValueError, match="divisible by upscale_factor"):
+        F.pixel_shuffle(np.zeros((1, 3, 2, 2)), 2)
+
+
+def test_max_pool_nan_and_ties_follow_torch():
+    x = rng.random((2, 2, 4, 4))
+    x[0, 0, 1, 1] = x[0, 1, 0, 0] = np.nan  # NaN is the maximum, as in PyTorch
+    x[1, 0, 2, 3] = x[1, 0, 3, 3] = 5.0  # a tie: the first one gets the gradient
+    t = Tensor(x, requires_grad=True)
+    out, idx = F.max_pool2d(t, 2, return_indices=True)
+    out.sum().backward()
+    tt = torch.tensor(x, requires_grad=True)
+    tout, tidx = torch.nn.functional.max_pool2d(tt, 2, return_indices=True)
+    tout.sum().backward()
+    np.testing.assert_array_equal(idx.data, tidx.numpy())
+    np.testing.assert_array_equal(out.data, tout.detach().numpy())
+    np.testing.assert_array_equal(t.grad, tt.grad.numpy())
