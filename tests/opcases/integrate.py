@@ -16,5 +16,5 @@ case(
     lambda y0, t, k: odeint(_f, y0, t, args=(k,), substeps=16),
     arrays_of((2,), (3,), (), lo=-1.0, hi=1.0),
     second_order=False,
-    atol=1e-4,  # the adjoint is exact; finite differences also see fixed-step RK4's error (y(t2) moves with t1)
+    atol=1e-4,  # the adjoint is exact; finite differences also see fixed-step RK4 error (y(t2) moves with t1)
 )
