@@ -206,7 +206,7 @@ def _logcumsumexp(F, g, out, xs, ctx, need):
     # d/dx_i = sum_{k>=i} g_k exp(x_i - out_k). Summed in log space, the positive and the negative
     # parts of g apart (PyTorch's formula), so nothing overflows; a finite floor stands for log 0
     x, a = xs[0], ctx
-    floor = float(np.finfo(raw(x).dtype).min)
+    floor = float(np.finfo(raw(x).dtype).min) / 4  # exp(floor + anything in range) is 0, no overflow
     log_abs = F.log(F.abs(F.where(g == 0, 1.0, g)))  # log|g|, kept finite where g is 0 (unused there)
     parts = []
     for part in (g > 0, g < 0):

@@ -1,3 +1,434 @@
-"""Statistics over axes: prod, var, std, median, quantile, nanmean, nansum, average."""
+"""Statistics over axes: prod, var, std, median, quantile, percentile, nansum, nanmean, nanmax, nanmin,
+average; numpy's meanings and signatures, with PyTorch's ``dim``/``keepdim``/``correction``/``unbiased``."""
 
 from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._broadcast import count, normalize_axes, reduction_ctx
+from ..rules import RULES, rule
+from ..tensor import Tensor
+from . import reductions as _red
+from ._args import as_tensor, axis_arg, keep_arg, pair
+from ._decl import op
+from .reductions import expand_reduced
+from .scans import _typed, flip, ones, raw
+
+_S = "statistics"
+
+
+def _axes(x: Tensor, axis: Any, keepdims: Any, dim: Any, keepdim: Any, name: str) -> tuple:
+    axis, keepdims = axis_arg(axis, dim, name), keep_arg(keepdims, keepdim)
+    return normalize_axes(axis, x.ndim, name, x.shape), keepdims
+
+
+def _last(a: np.ndarray, axes: tuple) -> np.ndarray:
+    """``a`` with the axes not in ``axes`` first (in order) and ``axes`` merged into one last axis."""
+    keep = [i for i in range(a.ndim) if i not in axes]
+    lead = tuple(a.shape[i] for i in keep)
+    return np.transpose(a, keep + list(axes)).reshape(lead + (count(a.shape, axes),))
+
+
+def _from_last(b: np.ndarray, axes: tuple, shape: tuple) -> np.ndarray:
+    """The inverse of ``_last``: ``b`` (lead + (n,)) back in the layout of an array of ``shape``."""
+    keep = [i for i in range(len(shape)) if i not in axes]
+    perm = keep + list(axes)
+    b = b.reshape(tuple(shape[i] for i in perm))
+    return np.transpose(b, np.argsort(perm))
+
+
+# --- prod ------------------------------------------------------------------------------------
+@op(family=_S)
+def prod(
+    x: Any,
+    axis: Any = None,
+    dtype: Any = None,
+    out: Any = None,
+    keepdims: bool = False,
+    *,
+    dim: Any = None,
+    keepdim: Any = None,
+) -> Tensor:
+    """Product over ``axis`` (all axes by default); exact gradients with one or several zeros."""
+    x = _typed(as_tensor(x), dtype, out, "prod")
+    axes, keepdims = _axes(x, axis, keepdims, dim, keepdim, "prod")
+    ctx = reduction_ctx(axes, keepdims, x.shape)
+    return Tensor._make(np.prod(x._data, axis=axes, keepdims=keepdims), (x,), "prod", ctx)
+
+
+@rule("prod")
+def _prod(F, g, out, xs, ctx, need):
+    # d/dx_i prod_j x_j = prod_{j != i} x_j: out / x_i where nothing is 0 (PyTorch's fast case); else
+    # the product of the running products before and after i, which divides by nothing
+    x = xs[0]
+    g = expand_reduced(g, ctx)
+    if x.size == 0:
+        return (F.broadcast_to(g, x.shape),)
+    if not (raw(x) == 0).any():
+        return (g * (expand_reduced(out, ctx) / x),)
+    return (g * _others_product(F, x, ctx[0]),)
+
+
+def _others_product(F, x: Any, axes: tuple) -> Any:
+    """For each element, the product of the other elements of its slice over ``axes``."""
+    keep = [i for i in range(x.ndim) if i not in axes]
+    perm = keep + list(axes)
+    lead = tuple(x.shape[i] for i in keep)
+    y = F.transpose(x, perm).reshape(lead + (count(x.shape, axes),))
+    last = y.ndim - 1
+    one = ones(y, lead + (1,))
+    before = F.cumprod(F.concatenate([one, y[..., :-1]], axis=last), axis=last)
+    after = flip(F.cumprod(F.concatenate([one, flip(y, last)[..., :-1]], axis=last), axis=last), last)
+    others = (before * after).reshape(tuple(x.shape[i] for i in perm))
+    return F.transpose(others, [int(i) for i in np.argsort(perm)])
+
+
+# --- var and std -----------------------------------------------------------------------------
+def _correction(ddof: Any, correction: Any, unbiased: Any, name: str) -> Any:
+    """numpy's ``ddof`` or ``correction`` (same meaning), or PyTorch's ``unbiased`` (1 or 0)."""
+    given = [
+        k
+        for k, v in (("ddof", ddof or None), ("correction", correction), ("unbiased", unbiased))
+        if v is not None
+    ]
+    if len(given) > 1:
+        raise ValueError(f"{name}: give one of ddof=, correction= and unbiased=, not {' and '.join(given)}")
+    if correction is not None:
+        return correction
+    if unbiased is not None:
+        return 1 if unbiased else 0
+    return ddof
+
+
+def _moments(x, axis, dtype, out, ddof, keepdims, correction, unbiased, dim, keepdim, name):
+    x = _typed(as_tensor(x), dtype, out, name)
+    axes, keepdims = _axes(x, axis, keepdims, dim, keepdim, name)
+    c = _correction(ddof, correction, unbiased, name)
+    data = x._data
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v = np.var(data, axis=axes, ddof=c, keepdims=keepdims)
+    return x, v, reduction_ctx(axes, keepdims, x.shape, (c, count(x.shape, axes)))
+
+
+_TORCH_VAR = "torch.{0} defaults to correction=1 (unbiased); autobp's {0}, as numpy's, to ddof=0"
+
+
+@op(family=_S, differs=_TORCH_VAR.format("var"))
+def var(
+    x: Any,
+    axis: Any = None,
+    dtype: Any = None,
+    out: Any = None,
+    ddof: float = 0,
+    keepdims: bool = False,
+    *,
+    correction: Any = None,
+    unbiased: Any = None,
+    dim: Any = None,
+    keepdim: Any = None,
+) -> Tensor:
+    """Variance over ``axis``: mean squared deviation, divided by N - ddof (numpy's ddof=0 default)."""
+    x, v, ctx = _moments(x, axis, dtype, out, ddof, keepdims, correction, unbiased, dim, keepdim, "var")
+    return Tensor._make(v, (x,), "var", ctx)
+
+
+@op(family=_S, differs=_TORCH_VAR.format("std"))
+def std(
+    x: Any,
+    axis: Any = None,
+    dtype: Any = None,
+    out: Any = None,
+    ddof: float = 0,
+    keepdims: bool = False,
+    *,
+    correction: Any = None,
+    unbiased: Any = None,
+    dim: Any = None,
+    keepdim: Any = None,
+) -> Tensor:
+    """Standard deviation, sqrt(var); its gradient where it is 0 is 0 (PyTorch's choice)."""
+    x, v, ctx = _moments(x, axis, dtype, out, ddof, keepdims, correction, unbiased, dim, keepdim, "std")
+    return Tensor._make(np.sqrt(v), (x,), "std", ctx)
+
+
+def _var_grad(F, g: Any, x: Any, ctx: tuple) -> Any:
+    """d var / dx times g (g already of the input's rank): 2 (x - mean) / (N - ddof) g."""
+    c, n = ctx[2]
+    if x.size == 0:
+        return F.broadcast_to(g, x.shape)
+    denom = max(n - c, 0)
+    scale = 2.0 / denom if denom else np.inf  # numpy's var is inf or nan there; so is its gradient
+    return g * (x - F.mean(x, axis=ctx[0], keepdims=True)) * scale
+
+
+@rule("var")  # ctx = (axes, kept shape or None, (ddof, N))
+def _var(F, g, out, xs, ctx, need):
+    return (_var_grad(F, expand_reduced(g, ctx), xs[0], ctx),)
+
+
+@rule("std")  # d std = d var / (2 std), taken as 0 where std is 0 (as PyTorch does)
+def _std(F, g, out, xs, ctx, need):
+    s = expand_reduced(out, ctx)
+    flat = s == 0
+    g = F.where(flat, 0.0, expand_reduced(g, ctx) / F.where(flat, 1.0, 2.0 * s))
+    return (_var_grad(F, g, xs[0], ctx),)
+
+
+# --- median, quantile, percentile ------------------------------------------------------------
+def _nonempty(x: Tensor, axes: tuple, name: str) -> None:
+    if x.size == 0:
+        raise ValueError(f"{name}: tensor of shape {x.shape} is empty (over axes {axes})")
+
+
+@op(
+    family=_S,
+    differs="torch.median returns the lower of the two middle values for an even count (and, with "
+    "dim, (values, indices)); autobp's median is numpy's: the mean of the two middle values",
+)
+def median(
+    x: Any,
+    axis: Any = None,
+    out: Any = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
+    *,
+    dim: Any = None,
+    keepdim: Any = None,
+) -> Tensor:
+    """Median over ``axis`` (mean of the two middle values for an even count, as numpy); the gradient
+    of a middle value is split equally among the elements equal to it (as torch.median's)."""
+    x = _typed(as_tensor(x), None, out, "median")
+    axes, keepdims = _axes(x, axis, keepdims, dim, keepdim, "median")
+    _nonempty(x, axes, "median")
+    data = x._data
+    y = _last(data, axes)
+    n = y.shape[-1]
+    s = np.sort(y, axis=-1)
+    share = np.zeros(y.shape, dtype=data.dtype if data.dtype.kind == "f" else np.float64)
+    for k in ((n - 1) // 2, n // 2):  # the two middle positions (one position twice for odd n)
+        tied = y == s[..., k : k + 1]
+        share += 0.5 * tied / np.maximum(tied.sum(axis=-1, keepdims=True), 1)
+    ctx = reduction_ctx(axes, keepdims, x.shape, _from_last(share, axes, x.shape))
+    return Tensor._make(np.median(data, axis=axes, keepdims=keepdims), (x,), "median", ctx)
+
+
+def _quantile(x, q, axis, out, method, keepdims, weights, interpolation, dim, keepdim, scale, name):
+    x = _typed(as_tensor(x), None, out, name)
+    method = interpolation if interpolation is not None else method
+    if method != "linear":
+        raise ValueError(f"{name}: only method='linear' (numpy's default) is supported, got {method!r}")
+    if weights is not None:
+        raise ValueError(f"{name}: weights= needs method='inverted_cdf', which autobp does not have")
+    qs = np.asarray(raw(q) if isinstance(q, Tensor) else q, dtype=np.float64)
+    if not np.all((qs >= 0) & (qs <= scale)):
+        raise ValueError(f"{name}: q must lie in [0, {scale:g}], got {qs.tolist()}")
+    axes, keepdims = _axes(x, axis, keepdims, dim, keepdim, name)
+    _nonempty(x, axes, name)
+    data = x._data
+    values = (np.quantile if scale == 1 else np.percentile)(data, qs, axis=axes, keepdims=keepdims)
+    # the gradient: numpy's linear method is (1 - t) s[i] + t s[i + 1] of the sorted slice s, at
+    # i + t = q (n - 1); s[i] comes from the element a stable sort puts at i (as torch.quantile)
+    y = _last(data, axes)
+    n, lead = y.shape[-1], y.shape[:-1]
+    order = np.argsort(y, axis=-1, kind="stable")
+    at = qs / scale * (n - 1)
+    below = np.floor(at).astype(np.intp)
+    t = (at - below).reshape(qs.shape + (1,) * len(lead))
+    keep = [i for i in range(x.ndim) if i not in axes]
+    kept = [k.reshape((1,) * qs.ndim + k.shape) for k in np.indices(lead, sparse=True)]
+    picks = []
+    for position, weight in ((below, 1.0 - t), (np.minimum(below + 1, n - 1), t)):
+        source = np.moveaxis(
+            np.take(order, position, axis=-1), range(len(lead)), range(qs.ndim, qs.ndim + len(lead))
+        )
+        coords = dict(zip(axes, np.unravel_index(source, tuple(x.shape[a] for a in axes))))
+        coords.update(zip(keep, kept))
+        picks.append((tuple(coords[i] for i in range(x.ndim)), weight.astype(values.dtype)))
+    return Tensor._make(values, (x,), "quantile", (qs.shape + lead, picks))
+
+
+@op(family=_S)
+def quantile(
+    x: Any,
+    q: Any,
+    axis: Any = None,
+    out: Any = None,
+    overwrite_input: bool = False,
+    method: str = "linear",
+    keepdims: bool = False,
+    *,
+    weights: Any = None,
+    interpolation: Any = None,
+    dim: Any = None,
+    keepdim: Any = None,
+) -> Tensor:
+    """q-th quantile(s) over ``axis`` (numpy's 'linear' method, q in [0, 1], scalar or array; the
+    result has q's axes first)."""
+    return _quantile(x, q, axis, out, method, keepdims, weights, interpolation, dim, keepdim, 1, "quantile")
+
+
+@op(family=_S, rules=("quantile",))
+def percentile(
+    x: Any,
+    q: Any,
+    axis: Any = None,
+    out: Any = None,
+    overwrite_input: bool = False,
+    method: str = "linear",
+    keepdims: bool = False,
+    *,
+    weights: Any = None,
+    interpolation: Any = None,
+    dim: Any = None,
+    keepdim: Any = None,
+) -> Tensor:
+    """q-th percentile(s) over ``axis``: quantile at q / 100 (numpy's 'linear' method)."""
+    return _quantile(
+        x, q, axis, out, method, keepdims, weights, interpolation, dim, keepdim, 100, "percentile"
+    )
+
+
+@rule("quantile")  # ctx = (shape of g without kept axes, [(index into x, weight)] for the two neighbours)
+def _quantile_rule(F, g, out, xs, ctx, need):
+    g = g.reshape(ctx[0])
+    (low, w_low), (high, w_high) = ctx[1]
+    shape = xs[0].shape
+    return (F.scatter_add(g * w_low, low, shape) + F.scatter_add(g * w_high, high, shape),)
+
+
+# --- NaN-ignoring reductions -------------------------------------------------------------------
+def _present(data: np.ndarray) -> np.ndarray:
+    return ~np.isnan(data) if data.dtype.kind == "f" else np.ones(data.shape, dtype=bool)
+
+
+def _nan_reduction(x, axis, dtype, out, keepdims, dim, keepdim, name):
+    x = _typed(as_tensor(x), dtype, out, name)
+    axes, keepdims = _axes(x, axis, keepdims, dim, keepdim, name)
+    return x, axes, keepdims, x._data, _present(x._data)
+
+
+def _share_dtype(data: np.ndarray) -> Any:
+    return data.dtype if data.dtype.kind == "f" else np.float64
+
+
+@op(family=_S)
+def nansum(
+    x: Any,
+    axis: Any = None,
+    dtype: Any = None,
+    out: Any = None,
+    keepdims: bool = False,
+    *,
+    dim: Any = None,
+    keepdim: Any = None,
+) -> Tensor:
+    """Sum over ``axis`` treating NaN as 0; the gradient at a NaN is 0."""
+    x, axes, keepdims, data, present = _nan_reduction(x, axis, dtype, out, keepdims, dim, keepdim, "nansum")
+    ctx = reduction_ctx(axes, keepdims, x.shape, present.astype(_share_dtype(data)))
+    return Tensor._make(np.nansum(data, axis=axes, keepdims=keepdims), (x,), "nansum", ctx)
+
+
+@op(family=_S)
+def nanmean(
+    x: Any,
+    axis: Any = None,
+    dtype: Any = None,
+    out: Any = None,
+    keepdims: bool = False,
+    *,
+    dim: Any = None,
+    keepdim: Any = None,
+) -> Tensor:
+    """Mean over ``axis`` of the elements that are not NaN; the gradient at a NaN is 0."""
+    x, axes, keepdims, data, present = _nan_reduction(x, axis, dtype, out, keepdims, dim, keepdim, "nanmean")
+    counted = np.maximum(present.sum(axis=axes, keepdims=True), 1)
+    ctx = reduction_ctx(axes, keepdims, x.shape, (present / counted).astype(_share_dtype(data)))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = (
+            np.nanmean(data, axis=axes, keepdims=keepdims)
+            if x.size
+            else np.mean(data, axis=axes, keepdims=keepdims)
+        )
+    return Tensor._make(value, (x,), "nanmean", ctx)
+
+
+def _nan_extreme(x, axis, out, keepdims, dim, keepdim, name, fn, fill):
+    x, axes, keepdims, data, present = _nan_reduction(x, axis, None, out, keepdims, dim, keepdim, name)
+    for a in axes:
+        if x.shape[a] == 0:
+            raise ValueError(f"{name}: cannot reduce over empty axis {a} of shape {x.shape}")
+    filled = np.where(present, data, fill) if data.dtype.kind == "f" else data
+    kept = fn(filled, axis=axes, keepdims=True)
+    hit = (filled == kept) & present
+    share = (hit / np.maximum(hit.sum(axis=axes, keepdims=True), 1)).astype(_share_dtype(data))
+    value = np.where(present.any(axis=axes, keepdims=True), kept, np.nan) if data.dtype.kind == "f" else kept
+    if not keepdims:
+        value = np.squeeze(value, axis=axes)
+    return Tensor._make(value, (x,), name, reduction_ctx(axes, keepdims, x.shape, share))
+
+
+@op(family=_S)
+def nanmax(
+    x: Any, axis: Any = None, out: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
+) -> Tensor:
+    """Largest element over ``axis`` ignoring NaN (NaN where all are NaN); ties split the gradient."""
+    return _nan_extreme(x, axis, out, keepdims, dim, keepdim, "nanmax", np.max, -np.inf)
+
+
+@op(family=_S)
+def nanmin(
+    x: Any, axis: Any = None, out: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
+) -> Tensor:
+    """Smallest element over ``axis`` ignoring NaN (NaN where all are NaN); ties split the gradient."""
+    return _nan_extreme(x, axis, out, keepdims, dim, keepdim, "nanmin", np.min, np.inf)
+
+
+# median, nansum, nanmean, nanmax and nanmin weight g by a constant share of each element
+# (ctx[2]), as max and min do
+for _name in ("median", "nansum", "nanmean", "nanmax", "nanmin"):
+    RULES[_name] = RULES["max"]
+
+
+# --- average -----------------------------------------------------------------------------------
+@op(family=_S, rules=("mean", "mul", "sum", "div", "broadcast_to"))
+def average(
+    x: Any, axis: Any = None, weights: Any = None, returned: bool = False, *, keepdims: bool = False
+) -> Any:
+    """Weighted mean over ``axis`` (numpy's: 1-d weights along one axis, or weights of x's shape);
+    with ``returned``, also the sum of the weights. Weights are differentiable too."""
+    x = as_tensor(x)
+    if weights is None:
+        avg = _red.mean(x, axis=axis, keepdims=keepdims)
+        scale = Tensor._const(np.full(avg.shape, x.size / max(avg.size, 1), dtype=avg.dtype))
+        return (avg, scale) if returned else avg
+    x, w = pair(x, weights, "average")
+    if w.shape != x.shape:
+        if axis is None:
+            raise TypeError(
+                f"average: weights of shape {w.shape} differ from the input's {x.shape}; give axis="
+            )
+        if w.ndim != 1:
+            raise TypeError(
+                f"average: weights of shape {w.shape} must be 1-d or of the input's shape {x.shape}"
+            )
+        if isinstance(axis, (tuple, list)):
+            raise TypeError(f"average: 1-d weights need a single axis, got axis={axis!r}")
+        (a,) = normalize_axes(axis, x.ndim, "average", x.shape)
+        if w.shape[0] != x.shape[a]:
+            raise ValueError(
+                f"average: {w.shape[0]} weights for axis {a} of length {x.shape[a]} (shape {x.shape})"
+            )
+        w = w.reshape((1,) * a + (-1,) + (1,) * (x.ndim - a - 1))
+    total = _red.sum(w, axis=axis, keepdims=keepdims) if w.shape == x.shape else None
+    if total is None:
+        total = _red.sum(w, axis=axis, keepdims=True)
+        if not keepdims:
+            total = total.reshape(total.shape[:a] + total.shape[a + 1 :])
+    if np.any(total._data == 0):
+        raise ZeroDivisionError("average: the weights sum to zero, so they cannot be normalised")
+    avg = _red.sum(x * w, axis=axis, keepdims=keepdims) / total
+    if returned:
+        return avg, total if total.shape == avg.shape else total.broadcast_to(avg.shape)
+    return avg
