@@ -1,3 +1,157 @@
-"""Sorting and selection: sort, argsort, topk, kthvalue, argmax, argmin."""
+"""Sorting and selection: sort, argsort (numpy's), topk and kthvalue (PyTorch's, as (values, indices)).
+
+Values are differentiable: each one's gradient goes back to the element it came from. Every order is
+stable (ties keep their order, as torch.sort's does), so which of tied elements is picked is defined.
+"""
 
 from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._broadcast import normalize_axes
+from .._numpy_ops import DistinctIndex
+from ..rules import RULES, rule
+from ..tensor import Tensor
+from ._args import as_tensor
+from ._decl import op
+from .scans import ValuesIndices
+
+_O = "sorting"
+
+
+def _sort_axis(x: Tensor, axis: Any, dim: Any, name: str) -> tuple:
+    """The tensor to sort and its axis: numpy's axis=-1 default, None for the flattened tensor,
+    PyTorch's ``dim`` in place of ``axis``."""
+    if dim is not None:
+        if axis not in (None, -1) and axis != dim:
+            raise TypeError(f"{name}: give axis= or dim=, not both")
+        axis = dim
+    if axis is None:
+        return x.reshape((-1,)), 0
+    if x.ndim == 0:
+        raise ValueError(f"{name}: a 0-d tensor has no axis {axis} to sort along; use axis=None")
+    if isinstance(axis, (tuple, list)):
+        raise TypeError(f"{name}: axis must be an int or None, got {axis!r}")
+    return x, normalize_axes(axis, x.ndim, name, x.shape)[0]
+
+
+def stable_order(data: np.ndarray, axis: int, descending: bool = False) -> np.ndarray:
+    """Stable sorting permutation along ``axis``: ascending, or descending with ties still in their
+    original order (reverse, sort stably, reverse again). NaN sorts as the largest value either way."""
+    if not descending:
+        return np.argsort(data, axis=axis, kind="stable")
+    n = data.shape[axis]
+    backwards = np.argsort(np.flip(data, axis), axis=axis, kind="stable")
+    return n - 1 - np.flip(backwards, axis)
+
+
+def gathered(x: Tensor, indices: np.ndarray, axis: int, name: str) -> Tensor:
+    """x's elements at ``indices`` along ``axis`` (distinct in each slice), recorded as op ``name``."""
+    index = tuple(indices if i == axis else p for i, p in enumerate(np.indices(indices.shape, sparse=True)))
+    index = DistinctIndex(index)  # a permutation, or part of one: the scatter may assign
+    return Tensor._make(x._data[index], (x,), name, index)
+
+
+def _stable(kind: Any, stable: Any, name: str) -> None:
+    kinds = (None, "quicksort", "mergesort", "heapsort", "stable")
+    if kind not in kinds:
+        raise ValueError(f"{name}: kind must be one of {kinds[1:]}, got {kind!r}")
+    if stable is False and kind == "stable":
+        raise ValueError(f"{name}: kind='stable' contradicts stable=False")
+
+
+@op(
+    family=_O,
+    differs="torch.sort returns (values, indices) and takes dim=, descending=, stable=; autobp's sort "
+    "returns the sorted values as numpy's does (use argsort for the indices), and x.sort() returns "
+    "a sorted copy where ndarray.sort() sorts in place (Tensors have no in-place ops)",
+)
+def sort(
+    x: Any,
+    axis: Any = -1,
+    kind: Any = None,
+    order: Any = None,
+    *,
+    stable: Any = None,
+    descending: bool = False,
+    dim: Any = None,
+) -> Tensor:
+    """Sorted values along ``axis`` (last by default; the flattened tensor for None); stable always,
+    ``descending`` as torch.sort has it; each value's gradient goes to the element it came from."""
+    if order is not None:
+        raise TypeError("sort: order= (fields of structured arrays) is not supported")
+    _stable(kind, stable, "sort")
+    x, a = _sort_axis(as_tensor(x), axis, dim, "sort")
+    return gathered(x, stable_order(x._data, a, descending), a, "sort")
+
+
+@op(family=_O, differentiable=False)
+def argsort(
+    x: Any,
+    axis: Any = -1,
+    kind: Any = None,
+    order: Any = None,
+    *,
+    stable: Any = None,
+    descending: bool = False,
+    dim: Any = None,
+) -> Tensor:
+    """Indices that sort ``x`` along ``axis`` (int64, no gradient); always stable, so ties keep
+    their order (numpy's default quicksort may order ties differently for long axes)."""
+    if order is not None:
+        raise TypeError("argsort: order= (fields of structured arrays) is not supported")
+    _stable(kind, stable, "argsort")
+    x, a = _sort_axis(as_tensor(x), axis, dim, "argsort")
+    return Tensor._const(stable_order(x._data, a, descending).astype(np.int64))
+
+
+def _pick(x: Any, k: Any, dim: Any, axis: Any, name: str) -> tuple:
+    x = as_tensor(x)
+    x, a = _sort_axis(x.reshape((1,)) if x.ndim == 0 else x, axis if axis is not None else dim, None, name)
+    if not isinstance(k, (int, np.integer)) or isinstance(k, bool):
+        raise TypeError(f"{name}: k must be an integer, got {k!r}")
+    return x, a, int(k), x.shape[a]
+
+
+_TIES = (
+    "among equal values, torch.{0} picks whichever its selection algorithm meets (not specified); "
+    "autobp's picks them in a stable order (the first ones in the input come first)"
+)
+
+
+@op(family=_O, numpy=None, differs=_TIES.format("topk"))
+def topk(
+    x: Any, k: int, dim: int = -1, largest: bool = True, sorted: bool = True, *, axis: Any = None
+) -> ValuesIndices:
+    """The ``k`` largest (``largest=False``: smallest) elements along ``dim`` and their indices, as
+    PyTorch's topk: (values, indices), values differentiable, always sorted (best first)."""
+    x, a, k, n = _pick(x, k, dim, axis, "topk")
+    if not 0 <= k <= n:
+        raise ValueError(f"topk: k={k} is out of range for dimension {a} of size {n} (shape {x.shape})")
+    chosen = stable_order(x._data, a, descending=bool(largest))
+    chosen = chosen[(slice(None),) * a + (slice(0, k),)]
+    return ValuesIndices(gathered(x, chosen, a, "topk"), Tensor._const(chosen.astype(np.int64)))
+
+
+@op(family=_O, numpy=None, differs=_TIES.format("kthvalue"))
+def kthvalue(x: Any, k: int, dim: int = -1, keepdim: bool = False, *, axis: Any = None) -> ValuesIndices:
+    """The ``k``-th smallest element (1-based) along ``dim`` and its index, as PyTorch's kthvalue:
+    (values, indices), values differentiable."""
+    x, a, k, n = _pick(x, k, dim, axis, "kthvalue")
+    if not 1 <= k <= n:
+        raise ValueError(f"kthvalue: k={k} is out of range for dimension {a} of size {n} (shape {x.shape})")
+    chosen = stable_order(x._data, a)[(slice(None),) * a + (slice(k - 1, k),)]
+    values = gathered(x, chosen, a, "kthvalue")
+    if not keepdim:
+        values, chosen = values.squeeze(a), chosen.squeeze(a)
+    return ValuesIndices(values, Tensor._const(chosen.astype(np.int64)))
+
+
+@rule("sort")  # ctx = the index each value was taken from (distinct): the gradient goes back there
+def _sort(F, g, out, xs, ctx, need):
+    return (F.scatter_add(g, ctx, xs[0].shape),)
+
+
+RULES["topk"] = RULES["kthvalue"] = _sort
