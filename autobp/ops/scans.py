@@ -170,11 +170,13 @@ def _cumprod(F, g, out, xs, ctx, need):
     pos = along(np.arange(n), a, data.ndim)
     zero = data == 0
     z = np.where(zero.any(axis=a, keepdims=True), zero.argmax(axis=a, keepdims=True), n)
-    if isinstance(x, Tensor) and z.min() < n:
-        # recorded, with a zero: the gradient is a polynomial in x whose derivative the masks below
-        # would cut (grad_i = 0 for i > z holds at x_z = 0 only), so write it out in full
-        return (F.swapaxes(_cumprod_grad_polynomial(F, F.swapaxes(g, a, -1), F.swapaxes(x, a, -1)), a, -1),)
     before = pos < z
+    if isinstance(x, Tensor) or not np.all(in_range(out) | ~before):
+        # recording (the masks below would cut the derivative of grad_i = 0 for i > z, true at
+        # x_z = 0 only, and out_k / x_i cancels badly for tiny x_i), or a running product under- or
+        # overflowed: the polynomial in full
+        gl, xl = F.swapaxes(g, a, -1), F.swapaxes(x, a, -1)
+        return (F.swapaxes(_cumprod_grad_polynomial(F, gl, xl), a, -1),)
     grad = F.where(before, flip(F.cumsum(flip(g * out, a), axis=a), a) / F.where(before, x, 1.0), 0.0)
     if z.min() < n:  # some slice holds a zero
         q = F.cumprod(F.where(pos <= z, 1.0, x), axis=a)
@@ -182,6 +184,13 @@ def _cumprod(F, g, out, xs, ctx, need):
         p = F.cumprod(F.where(before, x, 1.0), axis=a)[(slice(None),) * a + (slice(n - 1, n),)]
         grad = grad + F.where(pos == z, p * s, 0.0)
     return (grad,)
+
+
+def in_range(a: np.ndarray) -> np.ndarray:
+    """Elementwise: |a| is a normal float (no underflow to 0 or subnormals, no overflow)."""
+    m = np.abs(a)
+    info = np.finfo(m.dtype)
+    return (m >= info.tiny) & (m <= info.max)
 
 
 def _cumprod_grad_polynomial(F, g: Any, x: Any) -> Any:

@@ -14,7 +14,7 @@ from . import reductions as _red
 from ._args import as_tensor, axis_arg, keep_arg, pair
 from ._decl import op
 from .reductions import expand_reduced
-from .scans import _typed, flip, ones, raw
+from .scans import _typed, flip, in_range, ones, raw
 
 _S = "statistics"
 
@@ -60,13 +60,14 @@ def prod(
 
 @rule("prod")
 def _prod(F, g, out, xs, ctx, need):
-    # d/dx_i prod_j x_j = prod_{j != i} x_j: out / x_i where nothing is 0 (PyTorch's fast case); else
-    # the product of the running products before and after i, which divides by nothing
+    # d/dx_i prod_j x_j = prod_{j != i} x_j: out / x_i where nothing is 0 and no product under- or
+    # overflowed (PyTorch's fast case); else, and when recording (the derivative of out / x_i cancels
+    # badly for tiny x_i), the product of the running products before and after i: no division
     x = xs[0]
     g = expand_reduced(g, ctx)
     if x.size == 0:
         return (F.broadcast_to(g, x.shape),)
-    if not (raw(x) == 0).any():
+    if not isinstance(x, Tensor) and not (x == 0).any() and in_range(out).all():
         return (g * (expand_reduced(out, ctx) / x),)
     return (g * _others_product(F, x, ctx[0]),)
 
@@ -226,8 +227,12 @@ def _quantile(x, q, axis, out, method, keepdims, weights, interpolation, dim, ke
         raise ValueError(f"{name}: q must lie in [0, {scale:g}], got {qs.tolist()}")
     axes, keepdims = _axes(x, axis, keepdims, dim, keepdim, name)
     _nonempty(x, axes, name)
+    if x.ndim == 0 or not axes:  # nothing to gather along: quantiles of one-element slices
+        x, axes = x.reshape(x.shape + (1,)), (x.ndim,)
+        keepdims = False
     data = x._data
-    values = (np.quantile if scale == 1 else np.percentile)(data, qs, axis=axes, keepdims=keepdims)
+    qv = q if isinstance(q, (int, float, np.number)) else qs  # numpy's result dtype depends on which
+    values = (np.quantile if scale == 1 else np.percentile)(data, qv, axis=axes, keepdims=keepdims)
     # the gradient: numpy's linear method is (1 - t) s[i] + t s[i + 1] of the sorted slice s, at
     # i + t = q (n - 1); s[i] comes from the element a stable sort puts at i (as torch.quantile)
     y = _last(data, axes)
