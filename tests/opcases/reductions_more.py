@@ -47,9 +47,11 @@ def rounded(lo: float = -2.0, hi: float = 2.0, **shape_options):
     )
 
 
-def axis_variants(min_side: int = 0):
-    """(id, axis, keepdims, shape options) for each AXES entry."""
+def axis_variants(min_side: int = 0, ids: tuple = ("all-keep", "0", "pair")):
+    """(id, axis, keepdims, shape options) for the AXES entries named in ``ids``."""
     for id_, axis, keep in AXES:
+        if id_ not in ids:
+            continue
         nd = 0 if axis is None else (1 if isinstance(axis, int) else 2)
         yield id_, axis, keep, {"min_dims": nd, "min_side": min_side}
 
@@ -95,7 +97,7 @@ case(
 )
 
 for name, fn in (("any", np.any), ("all", np.all), ("count_nonzero", np.count_nonzero)):
-    for id_, axis, keep, opts in axis_variants():
+    for id_, axis, keep, opts in axis_variants(ids=("all", "last-keep", "pair")):
         case(
             name,
             lambda x, name=name, axis=axis, keep=keep: getattr(autobp, name)(x, axis=axis, keepdims=keep),

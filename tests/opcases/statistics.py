@@ -22,18 +22,18 @@ def with_zeros(**shape_options):
     return unary(-1.2, 1.2, **shape_options).map(lambda a: (np.where(np.abs(a[0]) < 0.5, 0.0, a[0]),))
 
 
-for id_, axis, keep in ONE_AXIS:
+for (id_, axis, keep), kind in zip(ONE_AXIS + ONE_AXIS[:1], ("", "", "-zeros", "-zeros")):
     nd = 0 if axis is None else 1
-    for inputs, kind in ((unary(-1.2, 1.2, min_dims=nd), ""), (with_zeros(min_dims=nd), "-zeros")):
-        case(
-            "prod",
-            lambda x, axis=axis, keep=keep: autobp.prod(x, axis=axis, keepdims=keep),
-            inputs,
-            torch_fn=lambda x, axis=axis, keep=keep: _torch_one(torch.prod, x, axis, keep),
-            numpy_fn=lambda x, axis=axis, keep=keep: np.prod(x, axis=axis, keepdims=keep),
-            ints=True,
-            id=f"prod-{id_}{kind}",
-        )
+    inputs = with_zeros(min_dims=nd) if kind else unary(-1.2, 1.2, min_dims=nd)
+    case(
+        "prod",
+        lambda x, axis=axis, keep=keep: autobp.prod(x, axis=axis, keepdims=keep),
+        inputs,
+        torch_fn=lambda x, axis=axis, keep=keep: _torch_one(torch.prod, x, axis, keep),
+        numpy_fn=lambda x, axis=axis, keep=keep: np.prod(x, axis=axis, keepdims=keep),
+        ints=True,
+        id=f"prod-{id_}{kind}",
+    )
 case(
     "prod",
     lambda x: autobp.prod(x, axis=(0, 2)) + x.prod(dim=1).sum(),
@@ -43,23 +43,24 @@ case(
 )
 
 for name in ("var", "std"):
-    for id_, axis, keep, opts in axis_variants(min_side=2):
-        for ddof in (0, 1):
-            case(
-                name,
-                lambda x, name=name, axis=axis, keep=keep, ddof=ddof: getattr(autobp, name)(
-                    x, axis=axis, ddof=ddof, keepdims=keep
-                ),
-                distinct(**{**opts, "min_dims": max(opts["min_dims"], ddof)}),  # distinct: std off its kink
-                torch_fn=lambda x, name=name, axis=axis, keep=keep, ddof=ddof: getattr(torch, name)(
-                    x, dim=tdim(x, axis), correction=ddof, keepdim=keep
-                ),
-                numpy_fn=lambda x, name=name, axis=axis, keep=keep, ddof=ddof: getattr(np, name)(
-                    x, axis=axis, ddof=ddof, keepdims=keep
-                ),
-                ints=True,
-                id=f"{name}-{id_}-ddof{ddof}",
-            )
+    for (id_, axis, keep, opts), ddof in zip(
+        axis_variants(2, ("all", "0", "last-keep", "pair")), (0, 1, 1, 0)
+    ):
+        case(
+            name,
+            lambda x, name=name, axis=axis, keep=keep, ddof=ddof: getattr(autobp, name)(
+                x, axis=axis, ddof=ddof, keepdims=keep
+            ),
+            distinct(**{**opts, "min_dims": max(opts["min_dims"], ddof)}),  # distinct: std off its kink
+            torch_fn=lambda x, name=name, axis=axis, keep=keep, ddof=ddof: getattr(torch, name)(
+                x, dim=tdim(x, axis), correction=ddof, keepdim=keep
+            ),
+            numpy_fn=lambda x, name=name, axis=axis, keep=keep, ddof=ddof: getattr(np, name)(
+                x, axis=axis, ddof=ddof, keepdims=keep
+            ),
+            ints=True,
+            id=f"{name}-{id_}-ddof{ddof}",
+        )
     case(
         name,
         lambda x, name=name: (
@@ -91,27 +92,34 @@ case(
     id="median-pair",
 )
 
-for q, qid in ((0.3, "scalar"), (0.0, "zero"), (1.0, "one"), ([0.1, 0.5, 0.75], "array")):
-    for id_, axis, keep in ONE_AXIS:
-        nd = 0 if axis is None else 1
-        for name, scale in (("quantile", 1), ("percentile", 100)):
-            qq = q * scale if isinstance(q, float) else [v * scale for v in q]
-            case(
-                name,
-                lambda x, name=name, qq=qq, axis=axis, keep=keep: getattr(autobp, name)(
-                    x, qq, axis=axis, keepdims=keep
-                ),
-                distinct(min_dims=nd, min_side=1),
-                torch_fn=lambda x, q=q, axis=axis, keep=keep: _torch_one(
-                    torch.quantile, x, axis, keep, torch.tensor(q, dtype=x.dtype)
-                ),
-                numpy_fn=lambda x, name=name, qq=qq, axis=axis, keep=keep: getattr(np, name)(
-                    x, qq, axis=axis, keepdims=keep
-                ),
-                float32=isinstance(q, float),  # numpy: an array q gives float64 even for float32 input
-                ints=True,
-                id=f"{name}-{qid}-{id_}",
-            )
+QUANTILES = [
+    ("quantile", 0.3, "scalar", ONE_AXIS[0]),
+    ("quantile", 0.0, "zero", ONE_AXIS[1]),
+    ("quantile", 1.0, "one", ONE_AXIS[2]),
+    ("quantile", [0.1, 0.5, 0.75], "array", ONE_AXIS[2]),
+    ("percentile", 0.3, "scalar", ONE_AXIS[1]),
+    ("percentile", [0.1, 0.5, 0.75], "array", ONE_AXIS[0]),
+]
+for name, q, qid, (id_, axis, keep) in QUANTILES:
+    nd = 0 if axis is None else 1
+    scale = 1 if name == "quantile" else 100
+    qq = q * scale if isinstance(q, float) else [v * scale for v in q]
+    case(
+        name,
+        lambda x, name=name, qq=qq, axis=axis, keep=keep: getattr(autobp, name)(
+            x, qq, axis=axis, keepdims=keep
+        ),
+        distinct(min_dims=nd, min_side=1),
+        torch_fn=lambda x, q=q, axis=axis, keep=keep: _torch_one(
+            torch.quantile, x, axis, keep, torch.tensor(q, dtype=x.dtype)
+        ),
+        numpy_fn=lambda x, name=name, qq=qq, axis=axis, keep=keep: getattr(np, name)(
+            x, qq, axis=axis, keepdims=keep
+        ),
+        float32=isinstance(q, float),  # numpy: an array q gives float64 even for float32 input
+        ints=True,
+        id=f"{name}-{qid}-{id_}",
+    )
 case(
     "quantile",
     lambda x: autobp.quantile(x, [[0.2], [0.9]], axis=(0, 1)),
@@ -138,25 +146,28 @@ def with_nans(base, **shape_options):
 # the gradient (0 at a NaN) in tests/test_semantics_reductions.py, against PyTorch
 for name, base in (("nansum", unary), ("nanmean", unary), ("nanmax", distinct), ("nanmin", distinct)):
     tname = {"nanmax": "amax", "nanmin": "amin"}.get(name, name)
-    for id_, axis, keep in (("all", None, False), ("last-keep", -1, True), ("0", 0, False)):
+    for (id_, axis, keep), nans in (
+        (("all", None, False), False),
+        (("0", 0, False), False),
+        (("last-keep", -1, True), True),
+    ):
         nd = 0 if axis is None else 1
-        for nans in (False, True):
-            case(
-                name,
-                lambda x, name=name, axis=axis, keep=keep: getattr(autobp, name)(x, axis=axis, keepdims=keep),
-                with_nans(base, min_dims=nd, min_side=1) if nans else base(min_dims=nd, min_side=1),
-                torch_fn=None
-                if nans and tname != name
-                else lambda x, tname=tname, axis=axis, keep=keep: getattr(torch, tname)(
-                    x, dim=tdim(x, axis), keepdim=keep
-                ),
-                numpy_fn=lambda x, name=name, axis=axis, keep=keep: getattr(np, name)(
-                    x, axis=axis, keepdims=keep
-                ),
-                grad=not nans,
-                ints=True,
-                id=f"{name}-{id_}" + ("-nan" if nans else ""),
-            )
+        case(
+            name,
+            lambda x, name=name, axis=axis, keep=keep: getattr(autobp, name)(x, axis=axis, keepdims=keep),
+            with_nans(base, min_dims=nd, min_side=1) if nans else base(min_dims=nd, min_side=1),
+            torch_fn=None
+            if nans and tname != name
+            else lambda x, tname=tname, axis=axis, keep=keep: getattr(torch, tname)(
+                x, dim=tdim(x, axis), keepdim=keep
+            ),
+            numpy_fn=lambda x, name=name, axis=axis, keep=keep: getattr(np, name)(
+                x, axis=axis, keepdims=keep
+            ),
+            grad=not nans,
+            ints=True,
+            id=f"{name}-{id_}" + ("-nan" if nans else ""),
+        )
 
 case(
     "average",
