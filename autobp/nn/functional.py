@@ -179,12 +179,13 @@ def cross_entropy(input: Any, target: Any, reduction: str = "mean") -> Tensor:
     x = _as_tensor(input)
     if x.ndim not in (1, 2):
         raise ValueError(f"cross_entropy: logits must have shape (N, C) or (C,), got {x.shape}")
-    t = target.data if isinstance(target, Tensor) else np.asarray(target)
-    if t.dtype.kind == "f":
+    t = target._data if isinstance(target, Tensor) else np.asarray(target)
+    if t.dtype.kind == "f":  # class probabilities: differentiable in the target too (d/dt = -log_softmax)
         if t.shape != x.shape:
             raise ValueError(f"cross_entropy: probability targets {t.shape} must match logits {x.shape}")
+        probs = target if isinstance(target, Tensor) else _as_tensor(t, x)
         logp = x.log_softmax(axis=-1)
-        return _reduce(-(logp * t.astype(x.dtype)).sum(axis=-1), reduction, "cross_entropy")
+        return _reduce(-(logp * probs).sum(axis=-1), reduction, "cross_entropy")
     _check_classes(x, t, "cross_entropy")  # before the log-softmax: bad targets cost no work
     index, divisor = _picks(x, t, reduction, "cross_entropy")
     if divisor is None:
