@@ -65,8 +65,11 @@ def norm(
     dim: Any = None,
     keepdim: Any = None,
 ) -> Tensor:
-    """Vector or matrix norm, as numpy.linalg.norm: ``ord`` None/2/1/inf/-inf/0/any p for vectors;
-    None/'fro'/1/-1/inf/-inf for matrices (axis a pair); the flattened 2-norm by default."""
+    """Vector or matrix norm, as numpy.linalg.norm (the flattened 2-norm by default).
+
+    ``ord`` None/2/1/inf/-inf/0/any p for vectors; None/'fro'/1/-1/inf/-inf for matrices (``axis`` a
+    pair); 'nuc', 2 and -2 of matrices need singular values and raise NotImplementedError.
+    """
     x = _floating(x)
     axis, keepdims = axis_arg(axis, dim, "norm"), keep_arg(keepdims, keepdim)
     reduction_ctx((), keepdims, ())  # checks keepdims
@@ -129,8 +132,10 @@ def vector_norm(
     dim: Any = None,
     keepdim: Any = None,
 ) -> Tensor:
-    """The ``ord``-norm of the elements over ``axis`` (all of them by default, any number of axes), as
-    torch.linalg.vector_norm: (sum |x|^ord)^(1/ord); inf: max |x|; -inf: min |x|; 0: count nonzero."""
+    """The ``ord``-norm over ``axis`` (all axes by default), as torch.linalg.vector_norm.
+
+    (sum |x|^ord)^(1/ord) over any number of axes; inf: max |x|; -inf: min |x|; 0: count nonzero.
+    """
     x = _floating(x)
     axis, keepdims = axis_arg(axis, dim, "vector_norm"), keep_arg(keepdims, keepdim)
     if isinstance(ord, str) or isinstance(ord, bool):

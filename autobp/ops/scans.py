@@ -105,8 +105,10 @@ def _running_extreme(x: Any, axis: Any, dim: Any, name: str, accumulate: Any) ->
 
 @op(family=_C, numpy=None)
 def cummax(x: Any, axis: Any = None, *, dim: Any = None) -> ValuesIndices:
-    """Running maximum along ``axis`` and where it sits, as (values, indices); on ties the index
-    (and the gradient) goes to the latest of the tied elements, as PyTorch's does."""
+    """Running maximum along ``axis`` and where it sits, as (values, indices); ties as PyTorch.
+
+    On ties the index (and the gradient) goes to the latest of the tied elements, as PyTorch's does.
+    """
     return _running_extreme(x, axis, dim, "cummax", np.maximum.accumulate)
 
 

@@ -78,8 +78,10 @@ def sort(
     descending: bool = False,
     dim: Any = None,
 ) -> Tensor:
-    """Sorted values along ``axis`` (last by default; the flattened tensor for None); stable always,
-    ``descending`` as torch.sort has it; each value's gradient goes to the element it came from."""
+    """Sorted values along ``axis`` (last by default; None: flattened), stable, optionally descending.
+
+    Each value's gradient goes to the element it came from; ties keep their order (torch.sort's).
+    """
     if order is not None:
         raise TypeError("sort: order= (fields of structured arrays) is not supported")
     _stable(kind, stable, "sort")
@@ -98,8 +100,10 @@ def argsort(
     descending: bool = False,
     dim: Any = None,
 ) -> Tensor:
-    """Indices that sort ``x`` along ``axis`` (int64, no gradient); always stable, so ties keep
-    their order (numpy's default quicksort may order ties differently for long axes)."""
+    """Indices that sort ``x`` along ``axis`` (int64, no gradient), in a stable order.
+
+    Ties keep their order (numpy's default quicksort may order ties differently for long axes).
+    """
     if order is not None:
         raise TypeError("argsort: order= (fields of structured arrays) is not supported")
     _stable(kind, stable, "argsort")
@@ -125,8 +129,10 @@ _TIES = (
 def topk(
     x: Any, k: int, dim: int = -1, largest: bool = True, sorted: bool = True, *, axis: Any = None
 ) -> ValuesIndices:
-    """The ``k`` largest (``largest=False``: smallest) elements along ``dim`` and their indices, as
-    PyTorch's topk: (values, indices), values differentiable, always sorted (best first)."""
+    """The ``k`` largest (or smallest) elements along ``dim`` and their indices, as torch.topk.
+
+    Returns (values, indices), values differentiable, always sorted (best first).
+    """
     x, a, k, n = _pick(x, k, dim, axis, "topk")
     if not 0 <= k <= n:
         raise ValueError(f"topk: k={k} is out of range for dimension {a} of size {n} (shape {x.shape})")
@@ -137,8 +143,10 @@ def topk(
 
 @op(family=_O, numpy=None, differs=_TIES.format("kthvalue"))
 def kthvalue(x: Any, k: int, dim: int = -1, keepdim: bool = False, *, axis: Any = None) -> ValuesIndices:
-    """The ``k``-th smallest element (1-based) along ``dim`` and its index, as PyTorch's kthvalue:
-    (values, indices), values differentiable."""
+    """The ``k``-th smallest element (1-based) along ``dim`` and its index, as torch.kthvalue.
+
+    Returns (values, indices), values differentiable.
+    """
     x, a, k, n = _pick(x, k, dim, axis, "kthvalue")
     if not 1 <= k <= n:
         raise ValueError(f"kthvalue: k={k} is out of range for dimension {a} of size {n} (shape {x.shape})")

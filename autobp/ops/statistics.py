@@ -198,8 +198,10 @@ def median(
     dim: Any = None,
     keepdim: Any = None,
 ) -> Tensor:
-    """Median over ``axis`` (mean of the two middle values for an even count, as numpy); the gradient
-    of a middle value is split equally among the elements equal to it (as torch.median's)."""
+    """Median over ``axis``, numpy's: the mean of the two middle values for an even count.
+
+    The gradient of a middle value is split equally among the elements equal to it (torch.median's).
+    """
     x = _typed(as_tensor(x), None, out, "median")
     axes, keepdims = _axes(x, axis, keepdims, dim, keepdim, "median")
     _nonempty(x, axes, "median")
@@ -269,8 +271,10 @@ def quantile(
     dim: Any = None,
     keepdim: Any = None,
 ) -> Tensor:
-    """q-th quantile(s) over ``axis`` (numpy's 'linear' method, q in [0, 1], scalar or array; the
-    result has q's axes first)."""
+    """q-th quantile(s) over ``axis``, numpy's 'linear' method (q in [0, 1], scalar or array).
+
+    The result has q's axes first; each value's gradient goes to its two neighbours in sorted order.
+    """
     return _quantile(x, q, axis, out, method, keepdims, weights, interpolation, dim, keepdim, 1, "quantile")
 
 
@@ -401,8 +405,10 @@ for _name in ("median", "nansum", "nanmean", "nanmax", "nanmin"):
 def average(
     x: Any, axis: Any = None, weights: Any = None, returned: bool = False, *, keepdims: bool = False
 ) -> Any:
-    """Weighted mean over ``axis`` (numpy's: 1-d weights along one axis, or weights of x's shape);
-    with ``returned``, also the sum of the weights. Weights are differentiable too."""
+    """Weighted mean over ``axis`` (numpy's average); with ``returned``, the weights' sum too.
+
+    Weights are 1-d along one axis or of x's shape, and differentiable too.
+    """
     x = as_tensor(x)
     if weights is None:
         avg = _red.mean(x, axis=axis, keepdims=keepdims)
