@@ -59,7 +59,7 @@ case(
 case(
     "norm",
     lambda x: autobp.norm(x, "fro"),
-    unary(min_dims=2, max_dims=2),
+    unary(away=(0.0,), min_dims=2, max_dims=2),
     torch_fn=lambda x: torch.linalg.matrix_norm(x, "fro"),
     numpy_fn=lambda x: np.linalg.norm(x, "fro"),
     ints=True,

@@ -6,7 +6,7 @@ import autobp
 
 from ..optable import arrays_of, case, shapes, torch, unary
 from .reductions_more import distinct
-from .statistics import with_zeros
+from .statistics import nonzero, with_zeros
 
 # (id, numpy axis): None scans the flattened tensor (PyTorch: flatten first)
 SCAN_AXES = [("flat", None), ("0", 0), ("last", -1)]
@@ -19,7 +19,7 @@ def _torch_scan(fn, x, axis):
 for name in ("cumsum", "cumprod"):
     for id_, axis in SCAN_AXES:
         nd = 0 if axis is None else 1
-        inputs = [(unary(-1.2, 1.2, min_dims=nd), "")]
+        inputs = [(nonzero(min_dims=nd), "")]
         if name == "cumprod":
             inputs.append((with_zeros(min_dims=nd), "-zeros"))
         for strategy, kind in inputs:
@@ -35,7 +35,7 @@ for name in ("cumsum", "cumprod"):
     case(
         name,
         lambda x, name=name: getattr(autobp, name)(x, dim=0, dtype=np.float64),
-        unary(-1.2, 1.2, min_dims=1),
+        nonzero(min_dims=1),
         torch_fn=lambda x, name=name: getattr(torch, name)(x, dim=0, dtype=torch.float64),
         float32=False,
         id=f"{name}-pytorch-dim-dtype",
