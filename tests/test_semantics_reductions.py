@@ -359,3 +359,31 @@ def test_empty_reductions_without_a_value_raise_clearly():
         autobp.topk(Tensor([1.0, 2.0]), 3)
     with pytest.raises(IndexError):  # an AxisError: both ValueError and IndexError
         autobp.cumsum(Tensor([1.0]), axis=1)
+
+
+# --- numpy's own functions on Tensors record the same ops -------------------------------------------
+@pytest.mark.parametrize(
+    "np_call,ours",
+    [
+        (lambda x: np.sort(x, axis=0), lambda x: autobp.sort(x, axis=0)),
+        (lambda x: np.cumprod(x, 1), lambda x: autobp.cumprod(x, 1)),
+        (lambda x: np.median(x, axis=1), lambda x: autobp.median(x, axis=1)),
+        (lambda x: np.quantile(x, [0.2, 0.7]), lambda x: autobp.quantile(x, [0.2, 0.7])),
+        (lambda x: np.linalg.norm(x, 1), lambda x: autobp.norm(x, 1)),
+        (lambda x: np.prod(x, axis=0), lambda x: autobp.prod(x, axis=0)),
+        (lambda x: np.std(x, ddof=1), lambda x: autobp.std(x, ddof=1)),
+        (lambda x: np.ptp(x), lambda x: autobp.ptp(x)),
+        (lambda x: np.diff(x, 2), lambda x: autobp.diff(x, 2)),
+        (
+            lambda x: np.average(x, axis=1, weights=[1.0, 2.0, 3.0]),
+            lambda x: autobp.average(x, 1, [1.0, 2.0, 3.0]),
+        ),
+    ],
+)
+def test_numpy_functions_on_tensors_differentiate_like_the_ops(np_call, ours):
+    data = [[3.0, 1.0, 2.0], [0.0, 5.0, 4.0]]
+    (want,), g_want = run(ours, data)
+    (got,), g_got = run(np_call, data)
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(g_got, g_want)
+    assert np.any(g_got != 0)
