@@ -1,5 +1,5 @@
-"""Statistics over axes: prod, var, std, median, quantile, percentile, nansum, nanmean, nanmax, nanmin,
-average; numpy's meanings and signatures, with PyTorch's ``dim``/``keepdim``/``correction``/``unbiased``."""
+"""Statistics over axes: prod, var, std, median, quantile, percentile, average; numpy's meanings and
+signatures, with PyTorch's ``dim``/``keepdim``/``correction``/``unbiased``."""
 
 from __future__ import annotations
 
@@ -307,97 +307,8 @@ def _quantile_rule(F, g, out, xs, ctx, need):
     return (F.scatter_add(g * w_low, low, shape) + F.scatter_add(g * w_high, high, shape),)
 
 
-# --- NaN-ignoring reductions -------------------------------------------------------------------
-def _present(data: np.ndarray) -> np.ndarray:
-    return ~np.isnan(data) if data.dtype.kind == "f" else np.ones(data.shape, dtype=bool)
-
-
-def _nan_reduction(x, axis, dtype, out, keepdims, dim, keepdim, name):
-    x = _typed(as_tensor(x), dtype, out, name)
-    axes, keepdims = _axes(x, axis, keepdims, dim, keepdim, name)
-    return x, axes, keepdims, x._data, _present(x._data)
-
-
-def _share_dtype(data: np.ndarray) -> Any:
-    return data.dtype if data.dtype.kind == "f" else np.float64
-
-
-@op(family=_S)
-def nansum(
-    x: Any,
-    axis: Any = None,
-    dtype: Any = None,
-    out: Any = None,
-    keepdims: bool = False,
-    *,
-    dim: Any = None,
-    keepdim: Any = None,
-) -> Tensor:
-    """Sum over ``axis`` treating NaN as 0; the gradient at a NaN is 0."""
-    x, axes, keepdims, data, present = _nan_reduction(x, axis, dtype, out, keepdims, dim, keepdim, "nansum")
-    ctx = reduction_ctx(axes, keepdims, x.shape, present.astype(_share_dtype(data)))
-    return Tensor._make(np.nansum(data, axis=axes, keepdims=keepdims), (x,), "nansum", ctx)
-
-
-@op(family=_S)
-def nanmean(
-    x: Any,
-    axis: Any = None,
-    dtype: Any = None,
-    out: Any = None,
-    keepdims: bool = False,
-    *,
-    dim: Any = None,
-    keepdim: Any = None,
-) -> Tensor:
-    """Mean over ``axis`` of the elements that are not NaN; the gradient at a NaN is 0."""
-    x, axes, keepdims, data, present = _nan_reduction(x, axis, dtype, out, keepdims, dim, keepdim, "nanmean")
-    counted = np.maximum(present.sum(axis=axes, keepdims=True), 1)
-    ctx = reduction_ctx(axes, keepdims, x.shape, (present / counted).astype(_share_dtype(data)))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        value = (
-            np.nanmean(data, axis=axes, keepdims=keepdims)
-            if x.size
-            else np.mean(data, axis=axes, keepdims=keepdims)
-        )
-    return Tensor._make(value, (x,), "nanmean", ctx)
-
-
-def _nan_extreme(x, axis, out, keepdims, dim, keepdim, name, fn, fill):
-    x, axes, keepdims, data, present = _nan_reduction(x, axis, None, out, keepdims, dim, keepdim, name)
-    for a in axes:
-        if x.shape[a] == 0:
-            raise ValueError(f"{name}: cannot reduce over empty axis {a} of shape {x.shape}")
-    filled = np.where(present, data, fill) if data.dtype.kind == "f" else data
-    kept = fn(filled, axis=axes, keepdims=True)
-    hit = (filled == kept) & present
-    share = (hit / np.maximum(hit.sum(axis=axes, keepdims=True), 1)).astype(_share_dtype(data))
-    value = np.where(present.any(axis=axes, keepdims=True), kept, np.nan) if data.dtype.kind == "f" else kept
-    if not keepdims:
-        value = np.squeeze(value, axis=axes)
-    return Tensor._make(value, (x,), name, reduction_ctx(axes, keepdims, x.shape, share))
-
-
-@op(family=_S)
-def nanmax(
-    x: Any, axis: Any = None, out: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
-) -> Tensor:
-    """Largest element over ``axis`` ignoring NaN (NaN where all are NaN); ties split the gradient."""
-    return _nan_extreme(x, axis, out, keepdims, dim, keepdim, "nanmax", np.max, -np.inf)
-
-
-@op(family=_S)
-def nanmin(
-    x: Any, axis: Any = None, out: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
-) -> Tensor:
-    """Smallest element over ``axis`` ignoring NaN (NaN where all are NaN); ties split the gradient."""
-    return _nan_extreme(x, axis, out, keepdims, dim, keepdim, "nanmin", np.min, np.inf)
-
-
-# median, nansum, nanmean, nanmax and nanmin weight g by a constant share of each element
-# (ctx[2]), as max and min do
-for _name in ("median", "nansum", "nanmean", "nanmax", "nanmin"):
-    RULES[_name] = RULES["max"]
+# median weights g by a constant share of each element (ctx[2]), as max and min do
+RULES["median"] = RULES["max"]
 
 
 # --- average -----------------------------------------------------------------------------------
