@@ -354,3 +354,61 @@ def average(
     if returned:
         return avg, total if total.shape == avg.shape else total.broadcast_to(avg.shape)
     return avg
+
+
+# --- cov and corrcoef (composites) ---------------------------------------------------------------
+def _variables(m: Any, y: Any, rowvar: bool, name: str) -> Tensor:
+    """numpy's cov layout: one variable per row (columns with ``rowvar=False``), ``y`` appended."""
+    rows = []
+    for t in (m, y):
+        if t is None:
+            continue
+        t = as_tensor(t)
+        if t.ndim > 2:
+            raise ValueError(f"{name}: inputs must be 1-d or 2-d, got shape {t.shape}")
+        t = t.reshape((1, -1)) if t.ndim < 2 else t
+        rows.append(t.T if not rowvar and t.shape[0] != 1 else t)
+    x = rows[0] if len(rows) == 1 else _joined(rows)
+    return x if x.dtype == np.float64 else x.astype(np.result_type(x.dtype, np.float64))
+
+
+def _joined(rows: list) -> Tensor:
+    from .joining import concatenate  # the joining family, imported when needed
+
+    return concatenate(rows, axis=0)
+
+
+@op(family=_S, rules=("astype", "transpose", "mean", "sub", "matmul", "mul", "reshape", "concatenate"))
+def cov(
+    m: Any,
+    y: Any = None,
+    rowvar: bool = True,
+    bias: bool = False,
+    ddof: Any = None,
+    fweights: Any = None,
+    aweights: Any = None,
+    *,
+    dtype: Any = None,
+    correction: Any = None,
+) -> Tensor:
+    """Covariance matrix of the rows (numpy's cov; float64 like numpy's), divided by N - ddof."""
+    if fweights is not None or aweights is not None:
+        raise NotImplementedError("cov: fweights= and aweights= are not supported yet")
+    x = _variables(m, y, rowvar, "cov")
+    if dtype is not None:
+        x = x.astype(dtype)
+    ddof = correction if correction is not None else ((0 if bias else 1) if ddof is None else ddof)
+    fact = max(x.shape[1] - ddof, 0)
+    centred = x - _red.mean(x, axis=1, keepdims=True)
+    c = (centred @ centred.T) * (1.0 / fact if fact else np.inf)
+    return c.reshape(()) if c.shape == (1, 1) else c
+
+
+@op(family=_S, rules=("cov", "getitem", "sqrt", "div", "clip"))
+def corrcoef(x: Any, y: Any = None, rowvar: bool = True, *, dtype: Any = None) -> Tensor:
+    """Correlation coefficients of the rows (numpy's corrcoef): cov / (std_i std_j), clipped to [-1, 1]."""
+    c = cov(x, y, rowvar, dtype=dtype)
+    if c.ndim == 0:
+        return c / c
+    d = c[np.arange(c.shape[0]), np.arange(c.shape[0])] ** 0.5
+    return ((c / d[:, None]) / d[None, :]).clip(-1.0, 1.0)

@@ -200,3 +200,40 @@ case(
     ints=True,
     id="average-unweighted",
 )
+
+
+def _uncorrelated(t):
+    """Rows that vary (std > 0.1), no two correlated within 1e-2 of +-1 (corrcoef clips there)."""
+    if np.any(np.std(t[0], axis=-1) < 0.1):
+        return False
+    c = np.corrcoef(t[0])
+    return c.ndim == 0 or bool(np.all(np.abs(c[~np.eye(len(c), dtype=bool)]) < 0.99))
+
+
+case(
+    "cov",
+    lambda x: autobp.cov(x),
+    shapes(min_dims=2, max_dims=2, min_side=2).flatmap(lambda s: arrays_of(s)),
+    torch_fn=lambda x: torch.cov(x),
+    numpy_fn=lambda x: np.cov(x),
+    float32=False,  # numpy's cov computes in float64
+    ints=True,
+    id="cov-rows",
+)
+case(
+    "cov",
+    lambda x, y: autobp.cov(x, y, rowvar=False, bias=True),
+    arrays_of((4, 2), (4,)),
+    numpy_fn=lambda x, y: np.cov(x, y, rowvar=False, bias=True),
+    torch_fn=lambda x, y: torch.cov(torch.cat([x.T, y[None]]), correction=0),
+    float32=False,
+    id="cov-columns-y-bias",
+)
+case(
+    "corrcoef",
+    autobp.corrcoef,
+    arrays_of((3, 4)).filter(_uncorrelated),
+    torch_fn=lambda x: torch.corrcoef(x),
+    numpy_fn=np.corrcoef,
+    float32=False,
+)
