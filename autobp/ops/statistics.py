@@ -1,5 +1,5 @@
-"""Statistics over axes: prod, var, std, median, quantile, percentile, average; numpy's meanings and
-signatures, with PyTorch's ``dim``/``keepdim``/``correction``/``unbiased``."""
+"""Statistics over axes: prod, var, std, average, cov, corrcoef; numpy's meanings and signatures, with
+PyTorch's ``dim``/``keepdim``/``correction``/``unbiased``."""
 
 from __future__ import annotations
 
