@@ -1,5 +1,6 @@
-"""Reductions over any axes (sum, mean, max, min, logsumexp) with their rules; ``axis``/``keepdims``
-as numpy spells them, ``dim``/``keepdim`` as PyTorch does."""
+"""Reductions over any axes (sum, mean, max/amax, min/amin, ptp, logsumexp, nansum, nanmean, nanmax,
+nanmin; any, all, argmax, argmin, count_nonzero without gradient) with their rules; ``axis`` and
+``keepdims`` as numpy spells them, ``dim``/``keepdim`` as PyTorch does."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from ..rules import RULES, rule
 from ..tensor import Tensor
 from ._args import as_tensor, axis_arg, keep_arg
 from ._decl import op
+from .scans import _typed
 
 _R = "reductions"
 
@@ -45,31 +47,125 @@ def mean(x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, k
     return Tensor._make(out, (x,), "mean", ctx)
 
 
-def _extreme(x: Any, axis: Any, keepdims: bool, dim: Any, keepdim: Any, op: str) -> Tensor:
+def _extreme(x: Any, axis: Any, keepdims: bool, dim: Any, keepdim: Any, op: str, name: str) -> Tensor:
+    """max or min (``op``, the recorded rule) for the public op ``name``."""
     x = as_tensor(x)
-    axis, keepdims = axis_arg(axis, dim, op), keep_arg(keepdims, keepdim)
-    axes = normalize_axes(axis, x.ndim, op, x.shape)
+    axis, keepdims = axis_arg(axis, dim, name), keep_arg(keepdims, keepdim)
+    axes = normalize_axes(axis, x.ndim, name, x.shape)
     for a in axes:
         if x.shape[a] == 0:
-            raise ValueError(f"{op}: cannot reduce over empty axis {a} of shape {x.shape}")
+            raise ValueError(f"{name}: cannot reduce over empty axis {a} of shape {x.shape}")
     out, ctx = _kernels.KERNELS[op]([x._data], reduction_ctx(axes, keepdims, x.shape))
     return Tensor._make(out, (x,), op, ctx)
 
 
-@op(family=_R, numpy=(np.max, np.amax))
+_TORCH_MAX = (
+    "torch.{0}(x, dim) returns (values, indices) and gives a tie's whole gradient to the one index it "
+    "returns; autobp's {0}(x, axis) (also spelt dim=) returns the values only, as numpy's does, and "
+    "splits a tie's gradient equally, like torch.a{0}"
+)
+
+
+@op(family=_R, numpy=(np.max,), differs=_TORCH_MAX.format("max"))
 def max(  # noqa: A001
     x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
 ) -> Tensor:
     """Largest element(s) (values only, numpy's meaning); tied maxima share the gradient equally."""
-    return _extreme(x, axis, keepdims, dim, keepdim, "max")
+    return _extreme(x, axis, keepdims, dim, keepdim, "max", "max")
 
 
-@op(family=_R, numpy=(np.min, np.amin))
+@op(family=_R, numpy=(np.min,), differs=_TORCH_MAX.format("min"))
 def min(  # noqa: A001
     x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
 ) -> Tensor:
     """Smallest element(s) (values only, numpy's meaning); tied minima share the gradient equally."""
-    return _extreme(x, axis, keepdims, dim, keepdim, "min")
+    return _extreme(x, axis, keepdims, dim, keepdim, "min", "min")
+
+
+@op(family=_R, rules=("max",), numpy=(np.amax,))
+def amax(x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None) -> Tensor:
+    """Largest element(s), as ``max``; tied maxima share the gradient equally (as torch.amax)."""
+    return _extreme(x, axis, keepdims, dim, keepdim, "max", "amax")
+
+
+@op(family=_R, rules=("min",), numpy=(np.amin,))
+def amin(x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None) -> Tensor:
+    """Smallest element(s), as ``min``; tied minima share the gradient equally (as torch.amin)."""
+    return _extreme(x, axis, keepdims, dim, keepdim, "min", "amin")
+
+
+@op(family=_R, rules=("max", "min", "sub"))
+def ptp(x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None) -> Tensor:
+    """Range, max - min, over ``axis`` (numpy's "peak to peak"); ties split as in max and min."""
+    x = as_tensor(x)
+    if x.dtype == bool:
+        raise TypeError("ptp: boolean tensors have no subtraction (numpy refuses them too)")
+    hi = _extreme(x, axis, keepdims, dim, keepdim, "max", "ptp")
+    return hi - _extreme(x, axis, keepdims, dim, keepdim, "min", "ptp")
+
+
+# --- without gradient: boolean and integer results -------------------------------------------
+def _logical(x: Any, axis: Any, keepdims: bool, dim: Any, keepdim: Any, fn: Any, name: str) -> Tensor:
+    x = as_tensor(x)
+    axis, keepdims = axis_arg(axis, dim, name), keep_arg(keepdims, keepdim)
+    axes = normalize_axes(axis, x.ndim, name, x.shape)
+    reduction_ctx(axes, keepdims, x.shape)  # checks keepdims
+    return Tensor._const(fn(x._data, axis=axes, keepdims=keepdims))
+
+
+@op(family=_R, differentiable=False)
+def any(x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None) -> Tensor:  # noqa: A001
+    """True where any element over ``axis`` is nonzero (a boolean Tensor, no gradient)."""
+    return _logical(x, axis, keepdims, dim, keepdim, np.any, "any")
+
+
+@op(family=_R, differentiable=False)
+def all(x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None) -> Tensor:  # noqa: A001
+    """True where every element over ``axis`` is nonzero (a boolean Tensor, no gradient)."""
+    return _logical(x, axis, keepdims, dim, keepdim, np.all, "all")
+
+
+@op(family=_R, differentiable=False)
+def count_nonzero(
+    x: Any, axis: Any = None, *, keepdims: bool = False, dim: Any = None, keepdim: Any = None
+) -> Tensor:
+    """Number of nonzero elements over ``axis`` (an int64 Tensor, no gradient)."""
+    x = as_tensor(x)
+    axis, keepdims = axis_arg(axis, dim, "count_nonzero"), keep_arg(keepdims, keepdim)
+    axes = normalize_axes(axis, x.ndim, "count_nonzero", x.shape)
+    reduction_ctx(axes, keepdims, x.shape)
+    counts = np.count_nonzero(x._data, axis=axes, keepdims=keepdims)
+    return Tensor._const(np.asarray(counts, dtype=np.int64))
+
+
+def _arg_extreme(x: Any, axis: Any, keepdims: bool, dim: Any, keepdim: Any, fn: Any, name: str) -> Tensor:
+    x = as_tensor(x)
+    axis, keepdims = axis_arg(axis, dim, name), keep_arg(keepdims, keepdim)
+    if axis is not None:
+        if isinstance(axis, tuple):
+            raise TypeError(f"{name}: axis must be an int or None, got {axis!r}")
+        (axis,) = normalize_axes(axis, x.ndim, name, x.shape)
+    if x.size == 0 or (axis is not None and x.shape[axis] == 0):
+        where = "" if axis is None else f" along axis {axis}"
+        raise ValueError(f"{name}: tensor of shape {x.shape} is empty{where}: there is no {name[3:]}imum")
+    reduction_ctx((), keepdims, ())  # checks keepdims
+    return Tensor._const(np.asarray(fn(x._data, axis=axis, keepdims=keepdims), dtype=np.int64))
+
+
+@op(family=_R, differentiable=False)
+def argmax(
+    x: Any, axis: Any = None, *, keepdims: bool = False, dim: Any = None, keepdim: Any = None
+) -> Tensor:
+    """Index of the largest element (of the flattened tensor if ``axis`` is None; first of ties)."""
+    return _arg_extreme(x, axis, keepdims, dim, keepdim, np.argmax, "argmax")
+
+
+@op(family=_R, differentiable=False)
+def argmin(
+    x: Any, axis: Any = None, *, keepdims: bool = False, dim: Any = None, keepdim: Any = None
+) -> Tensor:
+    """Index of the smallest element (of the flattened tensor if ``axis`` is None; first of ties)."""
+    return _arg_extreme(x, axis, keepdims, dim, keepdim, np.argmin, "argmin")
 
 
 @op(family=_R, numpy=None)
@@ -111,3 +207,97 @@ RULES["min"] = _max
 @rule("logsumexp")
 def _logsumexp(F, g, out, xs, ctx, need):
     return (expand_reduced(g, ctx) * F.exp(xs[0] - expand_reduced(out, ctx)),)
+
+
+# --- NaN-ignoring reductions -------------------------------------------------------------------
+def _present(data: np.ndarray) -> np.ndarray:
+    return ~np.isnan(data) if data.dtype.kind == "f" else np.ones(data.shape, dtype=bool)
+
+
+def _nan_reduction(x, axis, dtype, out, keepdims, dim, keepdim, name):
+    x = _typed(as_tensor(x), dtype, out, name)
+    axis, keepdims = axis_arg(axis, dim, name), keep_arg(keepdims, keepdim)
+    axes = normalize_axes(axis, x.ndim, name, x.shape)
+    return x, axes, keepdims, x._data, _present(x._data)
+
+
+def _share_dtype(data: np.ndarray) -> Any:
+    return data.dtype if data.dtype.kind == "f" else np.float64
+
+
+@op(family=_R)
+def nansum(
+    x: Any,
+    axis: Any = None,
+    dtype: Any = None,
+    out: Any = None,
+    keepdims: bool = False,
+    *,
+    dim: Any = None,
+    keepdim: Any = None,
+) -> Tensor:
+    """Sum over ``axis`` treating NaN as 0; the gradient at a NaN is 0."""
+    x, axes, keepdims, data, present = _nan_reduction(x, axis, dtype, out, keepdims, dim, keepdim, "nansum")
+    ctx = reduction_ctx(axes, keepdims, x.shape, present.astype(_share_dtype(data)))
+    return Tensor._make(np.nansum(data, axis=axes, keepdims=keepdims), (x,), "nansum", ctx)
+
+
+@op(family=_R)
+def nanmean(
+    x: Any,
+    axis: Any = None,
+    dtype: Any = None,
+    out: Any = None,
+    keepdims: bool = False,
+    *,
+    dim: Any = None,
+    keepdim: Any = None,
+) -> Tensor:
+    """Mean over ``axis`` of the elements that are not NaN; the gradient at a NaN is 0."""
+    x, axes, keepdims, data, present = _nan_reduction(x, axis, dtype, out, keepdims, dim, keepdim, "nanmean")
+    counted = np.maximum(present.sum(axis=axes, keepdims=True), 1)
+    ctx = reduction_ctx(axes, keepdims, x.shape, (present / counted).astype(_share_dtype(data)))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = (
+            np.nanmean(data, axis=axes, keepdims=keepdims)
+            if x.size
+            else np.mean(data, axis=axes, keepdims=keepdims)
+        )
+    return Tensor._make(value, (x,), "nanmean", ctx)
+
+
+def _nan_extreme(x, axis, out, keepdims, dim, keepdim, name, fn, fill):
+    x, axes, keepdims, data, present = _nan_reduction(x, axis, None, out, keepdims, dim, keepdim, name)
+    for a in axes:
+        if x.shape[a] == 0:
+            raise ValueError(f"{name}: cannot reduce over empty axis {a} of shape {x.shape}")
+    filled = np.where(present, data, fill) if data.dtype.kind == "f" else data
+    kept = fn(filled, axis=axes, keepdims=True)
+    hit = (filled == kept) & present
+    share = (hit / np.maximum(hit.sum(axis=axes, keepdims=True), 1)).astype(_share_dtype(data))
+    value = np.where(present.any(axis=axes, keepdims=True), kept, np.nan) if data.dtype.kind == "f" else kept
+    if not keepdims:
+        value = np.squeeze(value, axis=axes)
+    return Tensor._make(value, (x,), name, reduction_ctx(axes, keepdims, x.shape, share))
+
+
+@op(family=_R)
+def nanmax(
+    x: Any, axis: Any = None, out: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
+) -> Tensor:
+    """Largest element over ``axis`` ignoring NaN (NaN where all are NaN); ties split the gradient."""
+    return _nan_extreme(x, axis, out, keepdims, dim, keepdim, "nanmax", np.max, -np.inf)
+
+
+@op(family=_R)
+def nanmin(
+    x: Any, axis: Any = None, out: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
+) -> Tensor:
+    """Smallest element over ``axis`` ignoring NaN (NaN where all are NaN); ties split the gradient."""
+    return _nan_extreme(x, axis, out, keepdims, dim, keepdim, "nanmin", np.min, np.inf)
+
+
+# nansum, nanmean, nanmax and nanmin weight g by a constant share of each element (ctx[2]), as
+# max and min do
+for _name in ("nansum", "nanmean", "nanmax", "nanmin"):
+    RULES[_name] = _max

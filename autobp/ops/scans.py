@@ -1,3 +1,234 @@
-"""Scans along an axis: cumsum, cumprod, logcumsumexp, cummax, cummin."""
+"""Scans along one axis: cumsum, cumprod, logcumsumexp, cummax, cummin, and diff; ``axis=None``
+scans the flattened tensor, as numpy does. cummax/cummin return (values, indices) as PyTorch's do."""
 
 from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from .._broadcast import normalize_axes
+from ..rules import RULES, rule
+from ..tensor import Tensor
+from ._args import as_tensor, axis_arg
+from ._decl import op
+
+_C = "scans"
+
+
+class ValuesIndices(NamedTuple):
+    """(values, indices), as PyTorch's cummax/sort/topk/kthvalue return them."""
+
+    values: Tensor
+    indices: Tensor
+
+
+def raw(a: Any) -> np.ndarray:
+    """The array behind ``a`` (an ndarray in a plain backward, a Tensor under create_graph), for
+    masks and positions, which are piecewise constant: their derivative is 0."""
+    return a._data if isinstance(a, Tensor) else a
+
+
+def flip(a: Any, axis: int) -> Any:
+    """``a`` reversed along ``axis`` (an ndarray view, or a recorded getitem of a Tensor)."""
+    return a[(slice(None),) * axis + (slice(None, None, -1),)]
+
+
+def ones(like: Any, shape: tuple) -> Any:
+    """Ones of ``shape`` in ``like``'s dtype, as a constant of ``like``'s kind (ndarray or Tensor)."""
+    one = np.ones(shape, dtype=raw(like).dtype)
+    return Tensor._const(one) if isinstance(like, Tensor) else one
+
+
+def along(position: np.ndarray, axis: int, ndim: int) -> np.ndarray:
+    """``position`` (1-d) shaped to broadcast along ``axis`` of an ``ndim``-d array."""
+    return position.reshape((1,) * axis + (-1,) + (1,) * (ndim - axis - 1))
+
+
+def _scan_input(x: Any, axis: Any, dim: Any, name: str) -> tuple:
+    """The tensor to scan and its axis: flattened for axis None, a 0-d tensor as 1-d (numpy's)."""
+    x = as_tensor(x)
+    axis = axis_arg(axis, dim, name)
+    if axis is None or x.ndim == 0:
+        if axis is not None:
+            normalize_axes(axis, 1, name, x.shape)  # a 0-d tensor scans as 1-d: axis 0 or -1
+        return x.reshape((-1,)), 0
+    if isinstance(axis, tuple):
+        raise TypeError(f"{name}: axis must be an int or None, got {axis!r}")
+    return x, normalize_axes(axis, x.ndim, name, x.shape)[0]
+
+
+def _typed(x: Tensor, dtype: Any, out: Any, name: str) -> Tensor:
+    if out is not None:
+        raise TypeError(f"{name}: out= is not supported (Tensors are not written in place by ops)")
+    return x if dtype is None else x.astype(dtype)
+
+
+@op(family=_C)
+def cumsum(x: Any, axis: Any = None, dtype: Any = None, out: Any = None, *, dim: Any = None) -> Tensor:
+    """Running sum along ``axis`` (of the flattened tensor if None)."""
+    x, a = _scan_input(_typed(as_tensor(x), dtype, out, "cumsum"), axis, dim, "cumsum")
+    return Tensor._make(np.cumsum(x._data, axis=a), (x,), "cumsum", a)
+
+
+@op(family=_C)
+def cumprod(x: Any, axis: Any = None, dtype: Any = None, out: Any = None, *, dim: Any = None) -> Tensor:
+    """Running product along ``axis`` (of the flattened tensor if None); exact gradients at zeros."""
+    x, a = _scan_input(_typed(as_tensor(x), dtype, out, "cumprod"), axis, dim, "cumprod")
+    return Tensor._make(np.cumprod(x._data, axis=a), (x,), "cumprod", a)
+
+
+@op(family=_C, numpy=None)
+def logcumsumexp(x: Any, axis: Any = None, *, dim: Any = None) -> Tensor:
+    """log(cumsum(exp(x))) along ``axis``, computed without overflow (PyTorch's logcumsumexp)."""
+    x, a = _scan_input(x, axis, dim, "logcumsumexp")
+    if x.dtype.kind != "f":
+        x = x.astype(np.float64)
+    return Tensor._make(np.logaddexp.accumulate(x._data, axis=a), (x,), "logcumsumexp", a)
+
+
+def _running_extreme(x: Any, axis: Any, dim: Any, name: str, accumulate: Any) -> ValuesIndices:
+    x, a = _scan_input(x, axis, dim, name)
+    data = x._data
+    values = accumulate(data, axis=a) if data.size else data.copy()
+    # PyTorch's index: the LAST position so far holding the running extreme (a tie moves it on), that
+    # is the running maximum of the positions j where x_j equals the extreme so far or is NaN
+    pos = along(np.arange(data.shape[a]), a, data.ndim)
+    reached = data == values
+    if data.dtype.kind == "f":
+        reached |= np.isnan(data)
+    marks = np.where(reached, pos, 0)
+    indices = np.maximum.accumulate(marks, axis=a) if data.size else marks
+    index = tuple(indices if i == a else p for i, p in enumerate(np.indices(data.shape, sparse=True)))
+    return ValuesIndices(Tensor._make(values, (x,), name, index), Tensor._const(indices.astype(np.int64)))
+
+
+@op(family=_C, numpy=None)
+def cummax(x: Any, axis: Any = None, *, dim: Any = None) -> ValuesIndices:
+    """Running maximum along ``axis`` and where it sits, as (values, indices); ties as PyTorch.
+
+    On ties the index (and the gradient) goes to the latest of the tied elements, as PyTorch's does.
+    """
+    return _running_extreme(x, axis, dim, "cummax", np.maximum.accumulate)
+
+
+@op(family=_C, numpy=None)
+def cummin(x: Any, axis: Any = None, *, dim: Any = None) -> ValuesIndices:
+    """Running minimum along ``axis`` and where it sits, as (values, indices); ties as cummax."""
+    return _running_extreme(x, axis, dim, "cummin", np.minimum.accumulate)
+
+
+@op(family=_C, rules=("getitem", "sub", "concatenate"))
+def diff(x: Any, n: int = 1, axis: int = -1, prepend: Any = None, append: Any = None) -> Tensor:
+    """n-th discrete difference along ``axis`` (numpy's), with optional values put before/after."""
+    x = as_tensor(x)
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
+        raise ValueError(f"diff: order n must be a non-negative integer, got {n!r}")
+    if x.ndim == 0:
+        raise ValueError("diff: the input must be at least one-dimensional, got a 0-d tensor")
+    (a,) = normalize_axes(axis, x.ndim, "diff", x.shape)
+    if n == 0:
+        return x
+    parts = []
+    for name, extra in (("prepend", prepend), (None, x), ("append", append)):
+        if extra is None:
+            continue
+        if name is not None:
+            extra = as_tensor(extra)
+            if extra.ndim == 0:
+                shape = x.shape[:a] + (1,) + x.shape[a + 1 :]
+                extra = extra.broadcast_to(shape)
+        parts.append(extra)
+    from .joining import concatenate  # the joining family, imported when diff needs it
+
+    y = parts[0] if len(parts) == 1 else concatenate(parts, axis=a)
+    lead = (slice(None),) * a
+    for _ in range(n):
+        if y.dtype == bool:  # numpy's diff of booleans is "not equal"
+            y = Tensor._const(y._data[lead + (slice(1, None),)] != y._data[lead + (slice(None, -1),)])
+        else:
+            y = y[lead + (slice(1, None),)] - y[lead + (slice(None, -1),)]
+    return y
+
+
+# --- rules: ctx = the scanned axis ------------------------------------------------------------
+@rule("cumsum")  # d/dx_i of sum_k g_k out_k is the sum of g over k >= i: a reversed running sum
+def _cumsum(F, g, out, xs, ctx, need):
+    return (flip(F.cumsum(flip(g, ctx), axis=ctx), ctx),)
+
+
+@rule("cumprod")
+def _cumprod(F, g, out, xs, ctx, need):
+    # out_k = prod_{j<=k} x_j, so d/dx_i sum_k g_k out_k = sum_{k>=i} g_k prod_{j<=k, j!=i} x_j.
+    # With z the first zero of a slice (n if none): for i < z every such term is g_k out_k / x_i
+    # (terms with k >= z are 0 either way); for i > z every term holds x_z = 0; and at i = z it is
+    # P * sum_{k>=z} g_k Q_k with P = prod_{j<z} x_j and Q_k = prod_{z<j<=k} x_j: no division by 0,
+    # and a polynomial in x, so the rule is differentiable again (PyTorch computes the same).
+    x, a = xs[0], ctx
+    data = raw(x)
+    n = data.shape[a]
+    if data.size == 0:
+        return (g,)
+    pos = along(np.arange(n), a, data.ndim)
+    zero = data == 0
+    z = np.where(zero.any(axis=a, keepdims=True), zero.argmax(axis=a, keepdims=True), n)
+    before = pos < z
+    if isinstance(x, Tensor) or not np.all(in_range(out) | ~before):
+        # recording (the masks below would cut the derivative of grad_i = 0 for i > z, true at
+        # x_z = 0 only, and out_k / x_i cancels badly for tiny x_i), or a running product under- or
+        # overflowed: the polynomial in full
+        gl, xl = F.swapaxes(g, a, -1), F.swapaxes(x, a, -1)
+        return (F.swapaxes(_cumprod_grad_polynomial(F, gl, xl), a, -1),)
+    grad = F.where(before, flip(F.cumsum(flip(g * out, a), axis=a), a) / F.where(before, x, 1.0), 0.0)
+    if z.min() < n:  # some slice holds a zero
+        q = F.cumprod(F.where(pos <= z, 1.0, x), axis=a)
+        s = F.where(pos >= z, g * q, 0.0).sum(axis=a, keepdims=True)
+        p = F.cumprod(F.where(before, x, 1.0), axis=a)[(slice(None),) * a + (slice(n - 1, n),)]
+        grad = grad + F.where(pos == z, p * s, 0.0)
+    return (grad,)
+
+
+def in_range(a: np.ndarray) -> np.ndarray:
+    """Elementwise: |a| is a normal float (no underflow to 0 or subnormals, no overflow)."""
+    m = np.abs(a)
+    info = np.finfo(m.dtype)
+    return (m >= info.tiny) & (m <= info.max)
+
+
+def _cumprod_grad_polynomial(F, g: Any, x: Any) -> Any:
+    """sum_{k>=i} g_k prod_{j<=k, j!=i} x_j along the last axis, as prod_{j<i} x_j times
+    sum_{k>=i} g_k prod_{i<j<=k} x_j, through (n, n) running products: O(n^2), no division."""
+    n = x.shape[-1]
+    i, j = np.arange(n)[:, None], np.arange(n)[None, :]  # row i: the element differentiated
+    rows = x[..., None, :]
+    after = F.cumprod(F.where(j > i, rows, 1.0), axis=-1)  # [i, k] = prod_{i<j<=k} x_j
+    s = F.where(j >= i, g[..., None, :] * after, 0.0).sum(axis=-1)
+    p = F.cumprod(F.where(j < i, rows, 1.0), axis=-1)[..., n - 1]  # prod_{j<i} x_j
+    return p * s
+
+
+def _running_logsumexp(v: Any, axis: int) -> Any:
+    """logcumsumexp of an ndarray (plain backward) or a Tensor (recorded)."""
+    return logcumsumexp(v, axis=axis) if isinstance(v, Tensor) else np.logaddexp.accumulate(v, axis=axis)
+
+
+@rule("logcumsumexp")
+def _logcumsumexp(F, g, out, xs, ctx, need):
+    # d/dx_i = sum_{k>=i} g_k exp(x_i - out_k). Summed in log space, the positive and the negative
+    # parts of g apart (PyTorch's formula), so nothing overflows; a finite floor stands for log 0
+    x, a = xs[0], ctx
+    floor = float(np.finfo(raw(x).dtype).min) / 4  # exp(floor + anything in range) is 0, no overflow
+    log_abs = F.log(F.abs(F.where(g == 0, 1.0, g)))  # log|g|, kept finite where g is 0 (unused there)
+    parts = []
+    for part in (g > 0, g < 0):
+        summed = flip(_running_logsumexp(flip(F.where(part, log_abs, floor) - out, a), a), a)
+        parts.append(F.exp(summed + x))
+    return (parts[0] - parts[1],)
+
+
+@rule("cummax")  # ctx = the index of each output's source element: g goes there (repeats add up)
+def _cummax(F, g, out, xs, ctx, need):
+    return (F.scatter_add(g, ctx, xs[0].shape),)
+
+
+RULES["cummin"] = _cummax

@@ -1,3 +1,265 @@
-"""Statistics over axes: prod, var, std, median, quantile, nanmean, nansum, average."""
+"""Statistics over axes: prod, var, std, average, cov, corrcoef; numpy's meanings and signatures, with
+PyTorch's ``dim``/``keepdim``/``correction``/``unbiased``."""
 
 from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._broadcast import count, normalize_axes, reduction_ctx
+from ..rules import rule
+from ..tensor import Tensor
+from . import reductions as _red
+from ._args import as_tensor, axis_arg, keep_arg, pair
+from ._decl import op
+from .reductions import expand_reduced
+from .scans import _typed, flip, in_range, ones
+
+_S = "statistics"
+
+
+def _axes(x: Tensor, axis: Any, keepdims: Any, dim: Any, keepdim: Any, name: str) -> tuple:
+    axis, keepdims = axis_arg(axis, dim, name), keep_arg(keepdims, keepdim)
+    return normalize_axes(axis, x.ndim, name, x.shape), keepdims
+
+
+# --- prod ------------------------------------------------------------------------------------
+@op(family=_S)
+def prod(
+    x: Any,
+    axis: Any = None,
+    dtype: Any = None,
+    out: Any = None,
+    keepdims: bool = False,
+    *,
+    dim: Any = None,
+    keepdim: Any = None,
+) -> Tensor:
+    """Product over ``axis`` (all axes by default); exact gradients with one or several zeros."""
+    x = _typed(as_tensor(x), dtype, out, "prod")
+    axes, keepdims = _axes(x, axis, keepdims, dim, keepdim, "prod")
+    ctx = reduction_ctx(axes, keepdims, x.shape)
+    return Tensor._make(np.prod(x._data, axis=axes, keepdims=keepdims), (x,), "prod", ctx)
+
+
+@rule("prod")
+def _prod(F, g, out, xs, ctx, need):
+    # d/dx_i prod_j x_j = prod_{j != i} x_j: out / x_i where nothing is 0 and no product under- or
+    # overflowed (PyTorch's fast case); else, and when recording (the derivative of out / x_i cancels
+    # badly for tiny x_i), the product of the running products before and after i: no division
+    x = xs[0]
+    g = expand_reduced(g, ctx)
+    if x.size == 0:
+        return (F.broadcast_to(g, x.shape),)
+    if not isinstance(x, Tensor) and not (x == 0).any() and in_range(out).all():
+        return (g * (expand_reduced(out, ctx) / x),)
+    return (g * _others_product(F, x, ctx[0]),)
+
+
+def _others_product(F, x: Any, axes: tuple) -> Any:
+    """For each element, the product of the other elements of its slice over ``axes``."""
+    keep = [i for i in range(x.ndim) if i not in axes]
+    perm = keep + list(axes)
+    lead = tuple(x.shape[i] for i in keep)
+    y = F.transpose(x, perm).reshape(lead + (count(x.shape, axes),))
+    last = y.ndim - 1
+    one = ones(y, lead + (1,))
+    before = F.cumprod(F.concatenate([one, y[..., :-1]], axis=last), axis=last)
+    after = flip(F.cumprod(F.concatenate([one, flip(y, last)[..., :-1]], axis=last), axis=last), last)
+    others = (before * after).reshape(tuple(x.shape[i] for i in perm))
+    return F.transpose(others, [int(i) for i in np.argsort(perm)])
+
+
+# --- var and std -----------------------------------------------------------------------------
+def _correction(ddof: Any, correction: Any, unbiased: Any, name: str) -> Any:
+    """numpy's ``ddof`` or ``correction`` (same meaning), or PyTorch's ``unbiased`` (1 or 0)."""
+    given = [
+        k
+        for k, v in (("ddof", ddof or None), ("correction", correction), ("unbiased", unbiased))
+        if v is not None
+    ]
+    if len(given) > 1:
+        raise ValueError(f"{name}: give one of ddof=, correction= and unbiased=, not {' and '.join(given)}")
+    if correction is not None:
+        return correction
+    if unbiased is not None:
+        return 1 if unbiased else 0
+    return ddof
+
+
+def _moments(x, axis, dtype, out, ddof, keepdims, correction, unbiased, dim, keepdim, name):
+    x = _typed(as_tensor(x), dtype, out, name)
+    axes, keepdims = _axes(x, axis, keepdims, dim, keepdim, name)
+    c = _correction(ddof, correction, unbiased, name)
+    data = x._data
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v = np.var(data, axis=axes, ddof=c, keepdims=keepdims)
+    return x, v, reduction_ctx(axes, keepdims, x.shape, (c, count(x.shape, axes)))
+
+
+_TORCH_VAR = "torch.{0} defaults to correction=1 (unbiased); autobp's {0}, as numpy's, to ddof=0"
+
+
+@op(family=_S, differs=_TORCH_VAR.format("var"))
+def var(
+    x: Any,
+    axis: Any = None,
+    dtype: Any = None,
+    out: Any = None,
+    ddof: float = 0,
+    keepdims: bool = False,
+    *,
+    correction: Any = None,
+    unbiased: Any = None,
+    dim: Any = None,
+    keepdim: Any = None,
+) -> Tensor:
+    """Variance over ``axis``: mean squared deviation, divided by N - ddof (numpy's ddof=0 default)."""
+    x, v, ctx = _moments(x, axis, dtype, out, ddof, keepdims, correction, unbiased, dim, keepdim, "var")
+    return Tensor._make(v, (x,), "var", ctx)
+
+
+@op(family=_S, differs=_TORCH_VAR.format("std"))
+def std(
+    x: Any,
+    axis: Any = None,
+    dtype: Any = None,
+    out: Any = None,
+    ddof: float = 0,
+    keepdims: bool = False,
+    *,
+    correction: Any = None,
+    unbiased: Any = None,
+    dim: Any = None,
+    keepdim: Any = None,
+) -> Tensor:
+    """Standard deviation, sqrt(var); its gradient where it is 0 is 0 (PyTorch's choice)."""
+    x, v, ctx = _moments(x, axis, dtype, out, ddof, keepdims, correction, unbiased, dim, keepdim, "std")
+    return Tensor._make(np.sqrt(v), (x,), "std", ctx)
+
+
+def _var_grad(F, g: Any, x: Any, ctx: tuple) -> Any:
+    """d var / dx times g (g already of the input's rank): 2 (x - mean) / (N - ddof) g."""
+    c, n = ctx[2]
+    if x.size == 0:
+        return F.broadcast_to(g, x.shape)
+    denom = max(n - c, 0)
+    scale = 2.0 / denom if denom else np.inf  # numpy's var is inf or nan there; so is its gradient
+    return g * (x - F.mean(x, axis=ctx[0], keepdims=True)) * scale
+
+
+@rule("var")  # ctx = (axes, kept shape or None, (ddof, N))
+def _var(F, g, out, xs, ctx, need):
+    return (_var_grad(F, expand_reduced(g, ctx), xs[0], ctx),)
+
+
+@rule("std")  # d std = d var / (2 std), taken as 0 where std is 0 (as PyTorch does)
+def _std(F, g, out, xs, ctx, need):
+    s = expand_reduced(out, ctx)
+    flat = s == 0
+    g = F.where(flat, 0.0, expand_reduced(g, ctx) / F.where(flat, 1.0, 2.0 * s))
+    return (_var_grad(F, g, xs[0], ctx),)
+
+
+# --- average -----------------------------------------------------------------------------------
+@op(family=_S, rules=("mean", "mul", "sum", "div", "broadcast_to"))
+def average(
+    x: Any, axis: Any = None, weights: Any = None, returned: bool = False, *, keepdims: bool = False
+) -> Any:
+    """Weighted mean over ``axis`` (numpy's average); with ``returned``, the weights' sum too.
+
+    Weights are 1-d along one axis or of x's shape, and differentiable too.
+    """
+    x = as_tensor(x)
+    if weights is None:
+        avg = _red.mean(x, axis=axis, keepdims=keepdims)
+        scale = Tensor._const(np.full(avg.shape, x.size / max(avg.size, 1), dtype=avg.dtype))
+        return (avg, scale) if returned else avg
+    x, w = pair(x, weights, "average")
+    if w.shape != x.shape:
+        if axis is None:
+            raise TypeError(
+                f"average: weights of shape {w.shape} differ from the input's {x.shape}; give axis="
+            )
+        if w.ndim != 1:
+            raise TypeError(
+                f"average: weights of shape {w.shape} must be 1-d or of the input's shape {x.shape}"
+            )
+        if isinstance(axis, (tuple, list)):
+            raise TypeError(f"average: 1-d weights need a single axis, got axis={axis!r}")
+        (a,) = normalize_axes(axis, x.ndim, "average", x.shape)
+        if w.shape[0] != x.shape[a]:
+            raise ValueError(
+                f"average: {w.shape[0]} weights for axis {a} of length {x.shape[a]} (shape {x.shape})"
+            )
+        w = w.reshape((1,) * a + (-1,) + (1,) * (x.ndim - a - 1))
+    total = _red.sum(w, axis=axis, keepdims=keepdims) if w.shape == x.shape else None
+    if total is None:
+        total = _red.sum(w, axis=axis, keepdims=True)
+        if not keepdims:
+            total = total.reshape(total.shape[:a] + total.shape[a + 1 :])
+    if np.any(total._data == 0):
+        raise ZeroDivisionError("average: the weights sum to zero, so they cannot be normalised")
+    avg = _red.sum(x * w, axis=axis, keepdims=keepdims) / total
+    if returned:
+        return avg, total if total.shape == avg.shape else total.broadcast_to(avg.shape)
+    return avg
+
+
+# --- cov and corrcoef (composites) ---------------------------------------------------------------
+def _variables(m: Any, y: Any, rowvar: bool, name: str) -> Tensor:
+    """numpy's cov layout: one variable per row (columns with ``rowvar=False``), ``y`` appended."""
+    rows = []
+    for t in (m, y):
+        if t is None:
+            continue
+        t = as_tensor(t)
+        if t.ndim > 2:
+            raise ValueError(f"{name}: inputs must be 1-d or 2-d, got shape {t.shape}")
+        t = t.reshape((1, -1)) if t.ndim < 2 else t
+        rows.append(t.T if not rowvar and t.shape[0] != 1 else t)
+    x = rows[0] if len(rows) == 1 else _joined(rows)
+    return x if x.dtype == np.float64 else x.astype(np.result_type(x.dtype, np.float64))
+
+
+def _joined(rows: list) -> Tensor:
+    from .joining import concatenate  # the joining family, imported when needed
+
+    return concatenate(rows, axis=0)
+
+
+@op(family=_S, rules=("astype", "transpose", "mean", "sub", "matmul", "mul", "reshape", "concatenate"))
+def cov(
+    m: Any,
+    y: Any = None,
+    rowvar: bool = True,
+    bias: bool = False,
+    ddof: Any = None,
+    fweights: Any = None,
+    aweights: Any = None,
+    *,
+    dtype: Any = None,
+    correction: Any = None,
+) -> Tensor:
+    """Covariance matrix of the rows (numpy's cov; float64 like numpy's), divided by N - ddof."""
+    if fweights is not None or aweights is not None:
+        raise NotImplementedError("cov: fweights= and aweights= are not supported yet")
+    x = _variables(m, y, rowvar, "cov")
+    if dtype is not None:
+        x = x.astype(dtype)
+    ddof = correction if correction is not None else ((0 if bias else 1) if ddof is None else ddof)
+    fact = max(x.shape[1] - ddof, 0)
+    centred = x - _red.mean(x, axis=1, keepdims=True)
+    c = (centred @ centred.T) * (1.0 / fact if fact else np.inf)
+    return c.reshape(()) if c.shape == (1, 1) else c
+
+
+@op(family=_S, rules=("cov", "getitem", "sqrt", "div", "clip"))
+def corrcoef(x: Any, y: Any = None, rowvar: bool = True, *, dtype: Any = None) -> Tensor:
+    """Correlation coefficients of the rows (numpy's corrcoef): cov / (std_i std_j), clipped to [-1, 1]."""
+    c = cov(x, y, rowvar, dtype=dtype)
+    if c.ndim == 0:
+        return c / c
+    d = c[np.arange(c.shape[0]), np.arange(c.shape[0])] ** 0.5
+    return ((c / d[:, None]) / d[None, :]).clip(-1.0, 1.0)
