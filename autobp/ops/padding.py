@@ -201,8 +201,15 @@ def sliding_window_view(
     return _windows(x, index)
 
 
-@op(family=_P, rules=("reshape", "getitem"), numpy=None, differs="torch.nn.functional.unfold is im2col")
-def unfold(x: Any, dimension: int, size: int, step: int) -> Tensor:
+@op(
+    name="unfold_windows",  # "unfold" is nn.functional's im2col; Tensor.unfold is this one
+    family=_P,
+    rules=("reshape", "getitem"),
+    numpy=None,
+    torch=("unfold",),
+    differs="torch.nn.functional.unfold is im2col (autobp.nn.functional.unfold); Tensor.unfold is this",
+)
+def unfold_windows(x: Any, dimension: int, size: int, step: int) -> Tensor:
     """PyTorch's Tensor.unfold: windows of ``size`` every ``step`` along ``dimension``, as a new last
     axis (``dimension`` then counts the windows)."""
     x = as_tensor(x)
