@@ -55,7 +55,7 @@ def pad(array: Any, pad_width: Any, mode: str = "constant", **kwargs: Any) -> Te
         cv = kwargs.get("constant_values", 0)
         if isinstance(cv, Tensor):
             raise TypeError("pad: constant_values must be numbers (a Tensor value is not differentiated)")
-        data = np.pad(x._data, widths, mode="constant", constant_values=cv)
+        data = np.pad(x._data, pad_width, mode="constant", constant_values=cv)
         inner = tuple(slice(b, b + n) for (b, _), n in zip(widths, x.shape))
         return Tensor._make(data, (x,), "pad", inner)
     for (b, a), n in zip(widths, x.shape):
