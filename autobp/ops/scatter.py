@@ -334,7 +334,7 @@ def _reduce_arrays(x: np.ndarray, index: tuple, src: np.ndarray, reduce: str, in
     np.add.at(count, index, 1)
     if reduce == "mean":
         safe = np.maximum(count, 1)
-        data = data / safe if data.dtype.kind == "f" else data // safe
+        data = data / safe.astype(data.dtype) if data.dtype.kind == "f" else data // safe
     return data, count, hit
 
 
