@@ -82,10 +82,13 @@ def _squeeze_broadcast(terms: list, tensors: list, sizes: dict) -> tuple[list, l
     return terms, tensors
 
 
-def _node(terms: list, out: str, tensors: list) -> Tensor:
-    spec = ",".join(terms) + "->" + out
-    big = len(tensors) > 1 and max(x.size for x in tensors) > 4096  # BLAS pays off only on large arrays
-    data = np.einsum(spec, *(x._data for x in tensors), optimize=big)
+def _node(terms: list, out: str, tensors: list, data: Any = None) -> Tensor:
+    """One recorded contraction; ``data``: its value as numpy's own function computed it (tensordot,
+    dot, ...), so the forward sums in numpy's order and gives numpy's numbers to the last bit."""
+    if data is None:
+        spec = ",".join(terms) + "->" + out
+        big = len(tensors) > 1 and max(x.size for x in tensors) > 4096  # BLAS pays off on large arrays
+        data = np.einsum(spec, *(x._data for x in tensors), optimize=big)
     return Tensor._make(data, tuple(tensors), "einsum", (tuple(terms), out))
 
 
@@ -189,7 +192,7 @@ def tensordot(a: Any, b: Any, axes: Any = 2, *, dims: Any = None) -> Tensor:
         lb[j] = la[i]
     out = "".join(c for k, c in enumerate(la) if k not in axa)
     out += "".join(c for k, c in enumerate(lb) if k not in axb)
-    return einsum(f"{la},{''.join(lb)}->{out}", a, b)
+    return _node([la, "".join(lb)], out, [a, b], np.tensordot(a._data, b._data, (axa, axb)))
 
 
 @op(family=_E, rules=("einsum",))
@@ -201,14 +204,15 @@ def inner(a: Any, b: Any) -> Tensor:
     if a.shape[-1] != b.shape[-1]:
         raise ValueError(f"inner: last axes of {a.shape} and {b.shape} differ")
     la, lb = _letters(a.ndim - 1, "z"), _letters(b.ndim - 1, "z" + _letters(a.ndim - 1, "z"))
-    return einsum(f"{la}z,{lb}z->{la}{lb}", a, b)
+    return _node([la + "z", lb + "z"], la + lb, [a, b], np.inner(a._data, b._data))
 
 
 @op(family=_E, rules=("reshape", "einsum"), torch=("ger",), differs="torch.outer takes 1-D inputs only")
 def outer(a: Any, b: Any) -> Tensor:
     """Every product a[i] * b[j] of the flattened inputs (numpy's outer)."""
     a, b = pair(a, b, "outer")
-    return einsum("i,j->ij", ravel(a), ravel(b))
+    a, b = ravel(a), ravel(b)
+    return _node(["i", "j"], "ij", [a, b], np.outer(a._data, b._data))
 
 
 @op(family=_E, rules=("reshape", "einsum"))
@@ -237,7 +241,7 @@ def dot(a: Any, b: Any) -> Tensor:
     la = _letters(a.ndim - 1, "z")
     lb = _letters(b.ndim - 1, "z" + la)
     tb = "z" if b.ndim == 1 else lb[:-1] + "z" + lb[-1]
-    return einsum(f"{la}z,{tb}->{la}{lb}", a, b)
+    return _node([la + "z", tb], la + lb, [a, b], np.dot(a._data, b._data))
 
 
 @op(family=_E, rules=("reshape", "einsum"))
@@ -246,4 +250,5 @@ def vdot(a: Any, b: Any) -> Tensor:
     a, b = pair(a, b, "vdot")
     if a.size != b.size:
         raise ValueError(f"vdot: sizes of {a.shape} and {b.shape} differ")
-    return einsum("i,i->", ravel(a), ravel(b))
+    a, b = ravel(a), ravel(b)
+    return _node(["i", "i"], "", [a, b], np.vdot(a._data, b._data))
