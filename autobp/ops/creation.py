@@ -153,10 +153,11 @@ def _diag_positions(rows: int, cols: int, k: int) -> tuple:
 
 
 @op(family=_C, rules=("getitem", "scatter_add"))
-def diag(v: Any, k: int = 0) -> Tensor:
+def diag(v: Any, k: int = 0, *, diagonal: Any = None) -> Tensor:
     """numpy's diag: a 1-D input becomes a square matrix with it on diagonal ``k``; a 2-D input
-    gives its diagonal ``k``."""
+    gives its diagonal ``k`` (PyTorch calls k ``diagonal``)."""
     x = as_tensor(v)
+    k = k if diagonal is None else diagonal
     if x.ndim == 1:
         n = x.shape[0] + abs(k)
         return scatter_add(x, _diag_positions(n, n, k), (n, n))  # zeros, v added on the diagonal

@@ -1,5 +1,6 @@
 """einsum (any subscripts numpy accepts: implicit or explicit output, ellipsis, repeated indices,
-broadcasting) and the tensor products written with it: tensordot, inner, outer, kron, dot, vdot.
+broadcasting) and the tensor products written with it: tensordot, inner, outer, kron, dot, vdot;
+and cross, written with indexing and arithmetic.
 
 Each recorded node contracts one or two operands; three or more are contracted pairwise in the
 order np.einsum_path finds, so every node's rule is again an einsum of two operands: the gradient
@@ -17,7 +18,8 @@ from ..rules import rule
 from ..tensor import Tensor
 from ._args import as_tensor, pair
 from ._decl import op
-from .shape import ravel, reshape
+from .joining import stack
+from .shape import moveaxis, ravel, reshape
 
 _E = "einsum"
 
@@ -252,3 +254,29 @@ def vdot(a: Any, b: Any) -> Tensor:
         raise ValueError(f"vdot: sizes of {a.shape} and {b.shape} differ")
     a, b = ravel(a), ravel(b)
     return _node(["i", "i"], "", [a, b], np.vdot(a._data, b._data))
+
+
+@op(
+    family=_E,
+    rules=("transpose", "getitem", "mul", "sub", "stack"),
+    differs="torch.cross without dim takes the first axis of size 3 (deprecated); torch.linalg.cross is this",
+)
+def cross(
+    a: Any, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: Any = None, *, dim: Any = None
+) -> Tensor:
+    """Cross product of 3-vectors along the given axes (the rest broadcast), as numpy's cross."""
+    a, b = pair(a, b, "cross")
+    axis = axis if dim is None else dim
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    if a.ndim == 0 or b.ndim == 0:
+        raise ValueError(f"cross: needs vectors, got shapes {a.shape} and {b.shape}")
+    u, v = moveaxis(a, axisa, -1), moveaxis(b, axisb, -1)
+    if u.shape[-1] != 3 or v.shape[-1] != 3:
+        raise ValueError(
+            f"cross: the vector axes have sizes {u.shape[-1]} and {v.shape[-1]}; only 3 is supported"
+        )
+    u0, u1, u2 = (u[..., i] for i in range(3))
+    v0, v1, v2 = (v[..., i] for i in range(3))
+    c = stack([u1 * v2 - u2 * v1, u2 * v0 - u0 * v2, u0 * v1 - u1 * v0], axis=-1)
+    return moveaxis(c, -1, axisc)

@@ -69,6 +69,10 @@ def stack(seq: Sequence[Any], axis: int = 0, *, dim: Any = None) -> Tensor:
     return Tensor._make(data, tuple(ts), "stack", a)
 
 
+def _cast(t: Tensor, dtype: Any) -> Tensor:
+    return t if dtype is None else t.astype(dtype)
+
+
 def _seq_of(tup: Any, name: str) -> list:
     if isinstance(tup, (Tensor, np.ndarray)):
         raise TypeError(f"{name}: expected a sequence of tensors, got a single {type(tup).__name__}")
@@ -76,16 +80,16 @@ def _seq_of(tup: Any, name: str) -> list:
 
 
 @op(family=_J, rules=("reshape", "concatenate"), method=False)
-def hstack(tup: Sequence[Any]) -> Tensor:
+def hstack(tup: Sequence[Any], *, dtype: Any = None, casting: str = "same_kind") -> Tensor:
     """Join along the second axis (the first for 1-D inputs), as numpy's hstack."""
     ts = [atleast_1d(t) for t in _seq_of(tup, "hstack")]
-    return concatenate(ts, axis=0 if ts and ts[0].ndim == 1 else 1)
+    return _cast(concatenate(ts, axis=0 if ts and ts[0].ndim == 1 else 1), dtype)
 
 
 @op(family=_J, rules=("reshape", "concatenate"), method=False, torch=("row_stack",))
-def vstack(tup: Sequence[Any]) -> Tensor:
+def vstack(tup: Sequence[Any], *, dtype: Any = None, casting: str = "same_kind") -> Tensor:
     """Join along the first axis, 1-D inputs becoming rows, as numpy's vstack."""
-    return concatenate([atleast_2d(t) for t in _seq_of(tup, "vstack")], axis=0)
+    return _cast(concatenate([atleast_2d(t) for t in _seq_of(tup, "vstack")], axis=0), dtype)
 
 
 @op(family=_J, rules=("reshape", "concatenate"), method=False)

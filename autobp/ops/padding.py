@@ -74,10 +74,14 @@ def _pad_rule(F, g, out, xs, ctx, need):
 
 
 @op(family=_P)
-def roll(a: Any, shift: Any, axis: Any = None, *, dims: Any = None) -> Tensor:
-    """Elements shifted cyclically along ``axis`` (of the flattened tensor when None)."""
+def roll(a: Any, shift: Any = None, axis: Any = None, *, shifts: Any = None, dims: Any = None) -> Tensor:
+    """Elements shifted cyclically along ``axis`` (of the flattened tensor when None); PyTorch's
+    ``shifts``/``dims`` spellings too."""
     x = as_tensor(a)
     axis = axis_arg(axis, dims, "roll")
+    shift = shifts if shift is None else shift
+    if shift is None:
+        raise TypeError("roll: give the shift")
     try:
         data = np.roll(x._data, shift, axis)
     except (ValueError, TypeError) as e:
@@ -145,9 +149,12 @@ def rot90(m: Any, k: int = 1, axes: Any = (0, 1), *, dims: Any = None) -> Tensor
 
 
 @op(family=_P, rules=("reshape", "getitem"), differs="torch.tile is the same; Tensor.repeat in torch tiles")
-def tile(A: Any, reps: Any) -> Tensor:  # noqa: N803  numpy's argument name
-    """``A`` repeated ``reps`` times along each axis (numpy's tile)."""
+def tile(A: Any, reps: Any = None, *, dims: Any = None) -> Tensor:  # noqa: N803  numpy's argument name
+    """``A`` repeated ``reps`` times along each axis (numpy's tile; PyTorch calls reps ``dims``)."""
     x = as_tensor(A)
+    reps = dims if reps is None else reps
+    if reps is None:
+        raise TypeError("tile: give reps")
     reps = tuple(int(r) for r in (reps if isinstance(reps, (tuple, list)) else (reps,)))
     if any(r < 0 for r in reps):
         raise ValueError(f"tile: reps must be non-negative, got {reps}")
@@ -164,7 +171,7 @@ def tile(A: Any, reps: Any) -> Tensor:  # noqa: N803  numpy's argument name
     torch=("repeat_interleave",),
     differs="Tensor.repeat in torch tiles (numpy's tile); torch's repeat_interleave is this",
 )
-def repeat(a: Any, repeats: Any, axis: Any = None, *, dim: Any = None) -> Tensor:
+def repeat(a: Any, repeats: Any, axis: Any = None, *, dim: Any = None, output_size: Any = None) -> Tensor:
     """Each element repeated ``repeats`` times (an int, or one count per element) along ``axis``
     (of the flattened tensor when None)."""
     x = as_tensor(a)

@@ -304,6 +304,29 @@ def _setitem(self: Tensor, index: Any, value: Any) -> None:
 DUNDERS = {"__setitem__": _setitem}
 
 
+@op(family=_G, rules=("index_put",), method=False)
+def put_along_axis(arr: Tensor, indices: Any, values: Any, axis: Any) -> None:
+    """numpy's put_along_axis: ``values`` written into ``arr`` in place along ``axis`` (recorded as
+    ``arr[index] = values``, so the same rules hold: leaves that require grad refuse)."""
+    if not isinstance(arr, Tensor):
+        raise TypeError(
+            f"put_along_axis: arr must be a Tensor (it is written in place), got {type(arr).__name__}"
+        )
+    idx = _int_array(indices, "put_along_axis")
+    if axis is None:
+        if arr.ndim != 1:
+            raise ValueError(
+                f"put_along_axis: axis=None needs a 1-D tensor (in place), got shape {arr.shape}"
+            )
+        axis = 0
+    if idx.ndim != arr.ndim:
+        raise ValueError(
+            f"put_along_axis: indices have {idx.ndim} axes, the array {arr.shape} has {arr.ndim}"
+        )
+    (ax,) = normalize_axes(axis, arr.ndim, "put_along_axis", arr.shape)
+    arr[_along(idx, ax, arr.shape)] = values
+
+
 # --- scatter_reduce -----------------------------------------------------------------------------
 _IDENTITY = {"sum": 0, "mean": 0, "prod": 1}
 _AT = {

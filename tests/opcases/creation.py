@@ -147,6 +147,13 @@ for _k in (-1, 0, 2):
             ints=True,
         )
 case(
+    "diag",
+    lambda x: autobp.diag(x, diagonal=1),
+    unary(min_dims=1, max_dims=2),
+    torch_fn=lambda x: torch.diag(x, diagonal=1),
+    id="diag-torch-keyword",
+)
+case(
     "diagonal",
     lambda x: x.diagonal(dim1=-1, dim2=-2),
     unary(min_dims=2),

@@ -112,3 +112,19 @@ case(
     torch_fn=lambda a, b: torch.vdot(a.reshape(-1), b.reshape(-1)),
     ints=True,
 )
+case(
+    "cross",
+    autobp.cross,
+    shapes(max_dims=2).flatmap(lambda s: arrays_of(s + (3,), (3,))),
+    numpy_fn=np.cross,
+    torch_fn=lambda a, b: torch.linalg.cross(a, b.expand(a.shape)),
+    ints=True,
+)
+case(
+    "cross",
+    lambda a, b: autobp.cross(a, b, axisa=0, axisb=1, axisc=-1),
+    arrays_of((3, 2), (2, 3)),
+    numpy_fn=lambda a, b: np.cross(a, b, axisa=0, axisb=1, axisc=-1),
+    torch_fn=lambda a, b: torch.cross(a.T, b, dim=-1),
+    id="cross-axes",
+)

@@ -107,6 +107,13 @@ for _reps in (2, (2, 1), (1, 3, 2)):
         ints=True,
     )
 case(
+    "tile",
+    lambda x: x.tile(dims=(2, 1)),
+    unary(),
+    torch_fn=lambda x: x.tile(dims=(2, 1)),
+    id="tile-torch-dims",
+)
+case(
     "repeat",
     lambda x: autobp.repeat(x, 2),
     unary(),

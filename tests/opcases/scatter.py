@@ -317,3 +317,24 @@ for _reduce in ("sum", "prod", "mean", "amax", "amin"):
             second_order=_reduce not in ("amax", "amin"),
             id=f"scatter_reduce-{_reduce}-{_self}",
         )
+
+
+def put_fn(x, v):
+    y = x * 1  # a non-leaf copy of x's dtype
+    autobp.put_along_axis(y, along_idx(x.shape, 0, k=2), v, axis=0)
+    return y
+
+
+def put_np(x, v):
+    y = x.copy()
+    np.put_along_axis(y, along_idx(x.shape, 0, k=2), v, axis=0)
+    return y
+
+
+case(
+    "put_along_axis",
+    put_fn,
+    shapes(min_dims=1, min_side=1).flatmap(lambda s: arrays_of(s, (2,) + s[1:])),
+    numpy_fn=put_np,
+    ints=True,  # repeated indices: the last write lands (numpy's), so no torch oracle
+)
