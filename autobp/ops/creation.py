@@ -102,19 +102,19 @@ def _like(a: Any, dtype: Any, shape: Any, fill: Any) -> np.ndarray:
     return fill(base, dtype=dtype, shape=shape)
 
 
-@op(family=_C, differentiable=False)
+@op(family=_C, differentiable=False, method=False)
 def zeros_like(a: Any, dtype: Any = None, order: str = "K", subok: bool = True, shape: Any = None) -> Tensor:
     """Zeros of ``a``'s shape and dtype (no gradient: the values do not depend on ``a``)."""
     return Tensor._const(_like(a, dtype, shape, np.zeros_like))
 
 
-@op(family=_C, differentiable=False)
+@op(family=_C, differentiable=False, method=False)
 def ones_like(a: Any, dtype: Any = None, order: str = "K", subok: bool = True, shape: Any = None) -> Tensor:
     """Ones of ``a``'s shape and dtype."""
     return Tensor._const(_like(a, dtype, shape, np.ones_like))
 
 
-@op(family=_C, differentiable=False)
+@op(family=_C, differentiable=False, method=False)
 def empty_like(a: Any, dtype: Any = None, order: str = "K", subok: bool = True, shape: Any = None) -> Tensor:
     """An uninitialised tensor of ``a``'s shape and dtype."""
     return Tensor._const(_like(a, dtype, shape, np.empty_like))
@@ -136,7 +136,7 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, *, requires_grad: bool 
     return _filled(data, fill_value)
 
 
-@op(family=_C, rules=("broadcast_to",))
+@op(family=_C, rules=("broadcast_to",), method=False)
 def full_like(
     a: Any, fill_value: Any, dtype: Any = None, order: str = "K", subok: bool = True, shape: Any = None
 ) -> Tensor:
@@ -249,7 +249,7 @@ def meshgrid(*xi: Any, copy: bool = True, sparse: bool = False, indexing: str = 
     return tuple(Tensor._make(np.broadcast_to(o._data, full).copy(), (o,), "broadcast_to") for o in out)
 
 
-@op(family=_C, numpy=None, differentiable=False)
+@op(family=_C, numpy=None, differentiable=False, method=False)
 def one_hot(x: Any, num_classes: int = -1) -> Tensor:
     """PyTorch's one_hot: integer class indices to an int64 tensor with a new last axis of size
     ``num_classes`` (max + 1 when -1)."""

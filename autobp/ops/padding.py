@@ -194,7 +194,7 @@ def _windows(x: Tensor, index: np.ndarray) -> Tensor:
     return reshape(x, (-1,))[(index,)]
 
 
-@op(family=_P, rules=("reshape", "getitem"), numpy=np.lib.stride_tricks.sliding_window_view)
+@op(family=_P, rules=("reshape", "getitem"), numpy=np.lib.stride_tricks.sliding_window_view, method=False)
 def sliding_window_view(
     x: Any, window_shape: Any, axis: Any = None, *, subok: bool = False, writeable: bool = False
 ) -> Tensor:
