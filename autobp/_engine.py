@@ -31,6 +31,7 @@ _ALL = (True,) * 64  # ``need`` for scalar nodes, which always want every gradie
 _ONE = (True,)  # ``need`` of a one-input node
 _data_of = attrgetter("_data")
 _wants = attrgetter("requires_grad")
+_seq_of = attrgetter("_seq")
 
 
 def _sole_reference_count() -> int:
@@ -73,8 +74,12 @@ def run_backward(
     grads: dict = {}  # pending gradients of op nodes, complete when the node comes off the heap
     at_leaves: dict = {}  # gradients of leaves: they pass nothing on, so they wait for the end
     heap: list = []  # (-creation number, node): the newest node comes out first
+    wanted = None if inputs is None else set(inputs)
+    relevant = None if inputs is None or scalar else _between(roots, wanted)
     for r, s in zip(roots, seeds):
         if not r.requires_grad:
+            continue
+        if relevant is not None and r not in relevant and r not in wanted:
             continue
         pending = at_leaves if r._op is None else grads
         if r in pending:
@@ -83,7 +88,6 @@ def run_backward(
             pending[r] = s
             if pending is grads:
                 heappush(heap, (-r._seq, r))
-    wanted = None if inputs is None else set(inputs)
     results: dict = {}
     delivered: set = set()  # ids of arrays already handed to a .grad (copy if seen again)
     release = not retain_graph and not scalar
@@ -112,6 +116,8 @@ def run_backward(
                     node._receive_grad(g, delivered)
             elif node in wanted:
                 results[node] = g
+            if relevant is not None and node not in relevant:  # no requested input lies upstream
+                continue
             parents = node._parents
             if parents is None:
                 raise _released(node)
@@ -160,6 +166,8 @@ def run_backward(
             for p, pg in edges:
                 if pg is None or not p.requires_grad:
                     continue
+                if relevant is not None and p not in relevant and p not in wanted:
+                    continue
                 if not scalar and pg.shape != p._data.shape:
                     pg = unbroadcast(pg, p._data.shape)
                 if p._op is None:
@@ -185,6 +193,34 @@ def run_backward(
         return None
     results.update((x, g) for x, g in at_leaves.items() if x in wanted)
     return [results.get(x) for x in inputs]
+
+
+def _between(roots: list, wanted: set) -> set:
+    """The nodes on some path from ``roots`` down to a node of ``wanted`` (excluding nodes of
+    ``wanted`` that have no other wanted node upstream): the only rules ``autobp.grad`` must run.
+
+    A node is newer than its inputs, so nothing older than the oldest wanted node can lead to one:
+    the walk stops there, and the rest of the history is never visited."""
+    oldest = min(t._seq for t in wanted)
+    seen: set = set()
+    stack = [r for r in roots if r.requires_grad and r._seq >= oldest]
+    found = []
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        found.append(node)
+        parents = node._parents
+        if parents is None:
+            raise _released(node)
+        stack.extend(p for p in parents if p.requires_grad and p._seq >= oldest and p not in seen)
+    found.sort(key=_seq_of)
+    leads: set = set()
+    for node in found:  # parents first: a node leads to a wanted one if a parent is or leads to one
+        if node._parents and any(p in wanted or p in leads for p in node._parents):
+            leads.add(node)
+    return leads
 
 
 def _check_versions(node: Any) -> None:

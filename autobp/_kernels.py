@@ -115,7 +115,18 @@ def maximum(xs: list, ctx: Any) -> tuple:
     """ctx = the weight of the first input: 1 where it is larger, 1/2 on ties, else 0."""
     a, b = xs
     out = np.maximum(a, b)
+    if out.dtype.kind != "f":  # integers and booleans have no gradient
+        return out, None
     return out, ((a > b) + 0.5 * (a == b)).astype(out.dtype)
+
+
+def minimum(xs: list, ctx: Any) -> tuple:
+    """ctx = the weight of the first input: 1 where it is smaller, 1/2 on ties, else 0."""
+    a, b = xs
+    out = np.minimum(a, b)
+    if out.dtype.kind != "f":
+        return out, None
+    return out, ((a < b) + 0.5 * (a == b)).astype(out.dtype)
 
 
 def mean(xs: list, ctx: tuple) -> tuple:
@@ -164,6 +175,7 @@ KERNELS = {
     "softmax": softmax,
     "log_softmax": log_softmax,
     "maximum": maximum,
+    "minimum": minimum,
     "nll": nll,
     "cross_entropy": cross_entropy,
     "linear": linear,

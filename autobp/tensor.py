@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _dispatch
 from ._engine import run_backward
 from ._graph import _mode, next_seq
 from ._graph import hooks as _hooks
@@ -47,8 +48,12 @@ def _lift(x: Any, like: Tensor, op: str) -> Tensor:
     if type(x) is float or (  # a float first: the usual constant (0.5 * loss), decided in one test
         isinstance(x, (bool, int, float, np.number, np.bool_)) and not isinstance(x, np.complexfloating)
     ):
-        kind = like._data.dtype.kind
-        return Tensor._const(np.asarray(x, dtype=like._data.dtype if kind == "f" else None))
+        dtype = like._data.dtype
+        kind = dtype.kind
+        # Python numbers are "weak" as in numpy: an int next to an int32 tensor stays int32, a bool
+        # next to a bool tensor stays bool; numpy scalars keep their own type unless the tensor is float
+        weak = kind == "f" or (kind in "iu" and type(x) is int) or (kind == "b" and type(x) is bool)
+        return Tensor._const(np.asarray(x, dtype=dtype if weak else None))
     if isinstance(x, np.ndarray):
         if x.dtype.kind in "iub" and like._data.dtype.kind == "f":
             x = x.astype(like._data.dtype)
@@ -61,6 +66,26 @@ def _lift(x: Any, like: Tensor, op: str) -> Tensor:
         f"Tensor {op}: unsupported operand of type {type(x).__name__}; "
         "expected a Tensor, numpy array or number"
     )
+
+
+class _Size(int):
+    """An int (numpy's ``a.size``) that PyTorch code may call: ``t.size()`` is the shape, ``t.size(d)``
+    the length of axis ``d``."""
+
+    def __new__(cls, n: int, shape: tuple) -> _Size:
+        obj = super().__new__(cls, n)
+        obj._shape = shape
+        return obj
+
+    def __call__(self, dim: int | None = None) -> Any:
+        if dim is None:
+            return self._shape
+        n = len(self._shape)
+        if not -n <= dim < n:
+            from ._broadcast import AxisError
+
+            raise AxisError(f"size: dim {dim} is out of range for a tensor of shape {self._shape}")
+        return self._shape[dim]
 
 
 def _check_float(arr: np.ndarray, what: str) -> None:
@@ -92,7 +117,6 @@ class Tensor:
         "__weakref__",
     )
     __hash__ = object.__hash__  # identity: == builds a comparison tensor
-    __array_ufunc__ = None  # numpy defers to our reflected operators
     _keeps_graph = False
     _raw_ops = NumpyOps
     _owning_ops = NumpyOpsOwningG
@@ -230,8 +254,43 @@ class Tensor:
         return self._data.dtype
 
     @property
-    def size(self) -> int:
+    def size(self) -> _Size:
+        """The number of elements (numpy's ``a.size``); also callable as PyTorch's ``t.size()`` (the
+        shape) and ``t.size(dim)`` (one side)."""
+        return _Size(self._data.size, self._data.shape)
+
+    # PyTorch's dtype methods (numpy has none): ``t.float()`` is float32, as in PyTorch
+    def float(self) -> Tensor:
+        """A float32 copy (PyTorch's ``t.float()``)."""
+        return self.astype(np.float32)
+
+    def double(self) -> Tensor:
+        """A float64 copy (PyTorch's ``t.double()``)."""
+        return self.astype(np.float64)
+
+    def half(self) -> Tensor:
+        """A float16 copy (PyTorch's ``t.half()``)."""
+        return self.astype(np.float16)
+
+    def long(self) -> Tensor:
+        """An int64 copy, without gradient (PyTorch's ``t.long()``)."""
+        return self.astype(np.int64)
+
+    def int(self) -> Tensor:
+        """An int32 copy, without gradient (PyTorch's ``t.int()``)."""
+        return self.astype(np.int32)
+
+    def bool(self) -> Tensor:
+        """A boolean copy (PyTorch's ``t.bool()``)."""
+        return self.astype(np.bool_)
+
+    def numel(self) -> int:
+        """The number of elements (PyTorch's name)."""
         return self._data.size
+
+    def dim(self) -> int:
+        """The number of axes (PyTorch's name for ``ndim``)."""
+        return self._data.ndim
 
     @property
     def is_leaf(self) -> bool:
@@ -275,6 +334,19 @@ class Tensor:
             raise RuntimeError("retain_grad: the tensor does not require grad")
         self._retains_grad = True
 
+    # --- numpy interoperability: numpy's functions record on the graph or raise ----------------
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        """``np.asarray(t)``: the values, without a gradient (the explicit way out of the graph)."""
+        if dtype is not None and np.dtype(dtype) != self._data.dtype:
+            return self._data.astype(dtype)
+        return self._data.copy() if copy else self._data
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        return _dispatch.array_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func: Any, types: Any, args: tuple, kwargs: dict) -> Any:
+        return _dispatch.array_function(func, args, kwargs)
+
     def __len__(self) -> int:
         if self.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
@@ -303,12 +375,18 @@ class Tensor:
 
     # --- autodiff ------------------------------------------------------------
     def backward(
-        self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False
+        self,
+        gradient: Any = None,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+        inputs: Any = None,
     ) -> None:
         """Accumulate d(self)/d(leaf) into ``.grad`` of every leaf that requires grad.
 
         ``gradient`` is required for a non-scalar tensor (the vector in the
         vector-Jacobian product). The graph is freed unless ``retain_graph``.
+        ``inputs`` (tensors, leaves or not): accumulate into their ``.grad`` only, running only the
+        rules between ``self`` and them (PyTorch's ``backward(inputs=...)``).
         """
         if not self.requires_grad:
             raise RuntimeError(
@@ -320,7 +398,15 @@ class Tensor:
             seed = Tensor._const(seed)
         if retain_graph is None:
             retain_graph = create_graph
-        run_backward([self], [seed], retain_graph=retain_graph, create_graph=create_graph)
+        if inputs is None:
+            run_backward([self], [seed], retain_graph=retain_graph, create_graph=create_graph)
+            return
+        ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+        for i, t in enumerate(ins):
+            if not isinstance(t, Tensor) or not t.requires_grad:
+                raise RuntimeError(f"backward: inputs[{i}] is not a Tensor that requires grad")
+        grads = run_backward([self], [seed], inputs=ins, retain_graph=retain_graph, create_graph=create_graph)
+        Tensor._receive_grads([(t, g) for t, g in zip(ins, grads) if g is not None], set())
 
 
 def _view(out: Tensor, base: Tensor) -> Tensor:

@@ -22,6 +22,10 @@ class _ScalarOps:
     log = staticmethod(math.log)
     scale = staticmethod(operator.mul)
 
+    @staticmethod
+    def where(cond: bool, a: float, b: float) -> float:
+        return a if cond else b
+
 
 def _as_float(x: Any) -> float:
     if isinstance(x, Real) and not isinstance(x, (bool, Value)):

@@ -12,7 +12,31 @@ import numpy as np
 from .._numpy_ops import DistinctIndex
 from ..ops import cross_entropy as ops_cross_entropy
 from ..ops import linear as ops_linear
-from ..ops import nll, stack
+from ..ops import nll
+from ..ops.activations import (  # noqa: F401  nn.functional re-exports the activation ops
+    celu,
+    elu,
+    gelu,
+    glu,
+    hardshrink,
+    hardsigmoid,
+    hardswish,
+    hardtanh,
+    leaky_relu,
+    logsigmoid,
+    mish,
+    normalize,
+    prelu,
+    relu6,
+    selu,
+    silu,
+    softmin,
+    softplus,
+    softshrink,
+    softsign,
+    tanhshrink,
+    threshold,
+)
 from ..tensor import Tensor
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -59,13 +83,6 @@ def tanh(x: Tensor) -> Tensor:
 
 def relu(x: Tensor) -> Tensor:
     return _as_tensor(x).relu()
-
-
-def softplus(x: Tensor) -> Tensor:
-    """log(1 + e^x) as logsumexp(0, x): no overflow, and its gradient is sigmoid(x) everywhere."""
-    x = _as_tensor(x)
-    zero = Tensor._const(np.zeros(x.shape, dtype=x.dtype))
-    return stack([zero, x], axis=0).logsumexp(axis=0)
 
 
 def sse_loss(input: Any, target: Any, tolerance: float | None = None, reduction: str = "sum") -> Tensor:
@@ -179,12 +196,13 @@ def cross_entropy(input: Any, target: Any, reduction: str = "mean") -> Tensor:
     x = _as_tensor(input)
     if x.ndim not in (1, 2):
         raise ValueError(f"cross_entropy: logits must have shape (N, C) or (C,), got {x.shape}")
-    t = target.data if isinstance(target, Tensor) else np.asarray(target)
-    if t.dtype.kind == "f":
+    t = target._data if isinstance(target, Tensor) else np.asarray(target)
+    if t.dtype.kind == "f":  # class probabilities: differentiable in the target too (d/dt = -log_softmax)
         if t.shape != x.shape:
             raise ValueError(f"cross_entropy: probability targets {t.shape} must match logits {x.shape}")
+        probs = target if isinstance(target, Tensor) else _as_tensor(t, x)
         logp = x.log_softmax(axis=-1)
-        return _reduce(-(logp * t.astype(x.dtype)).sum(axis=-1), reduction, "cross_entropy")
+        return _reduce(-(logp * probs).sum(axis=-1), reduction, "cross_entropy")
     _check_classes(x, t, "cross_entropy")  # before the log-softmax: bad targets cost no work
     index, divisor = _picks(x, t, reduction, "cross_entropy")
     if divisor is None:

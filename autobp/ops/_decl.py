@@ -31,8 +31,9 @@ class OpDecl(NamedTuple):
 
 DECLS: dict[str, OpDecl] = {}
 ALIASES: dict[str, str] = {}  # PyTorch spelling -> declared name
-UFUNCS: dict[Any, Callable] = {}  # np.ufunc -> autobp function, for Tensor.__array_ufunc__
-FUNCTIONS: dict[Any, Callable] = {}  # numpy function -> autobp function, for Tensor.__array_function__
+# np.ufunc -> autobp function, and numpy function -> autobp function: the tables Tensor's
+# __array_ufunc__ and __array_function__ dispatch through (autobp/_dispatch.py)
+from .._dispatch import FUNCTIONS, UFUNCS  # noqa: E402
 
 
 def _first_line(fn: Callable) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from .. import _kernels
-from ..rules import rule
+from ..rules import RULES, rule
 from ..tensor import Tensor, _as_array, _lift
 from ._args import as_tensor, pair
 from ._decl import op
@@ -65,16 +65,64 @@ def abs(x: Any) -> Tensor:  # noqa: A001
     return Tensor._make(np.abs(x._data), (x,), "abs")
 
 
-@op(family=_E)
-def clip(x: Any, lo: float | None = None, hi: float | None = None) -> Tensor:
-    """Limit values to [lo, hi]; the gradient passes only where the input is inside."""
+_NOTHING = object()
+
+
+@op(family=_E, rules=("clip", "clip_tensor"), torch=("clamp",))
+def clip(
+    x: Any,
+    a_min: Any = None,
+    a_max: Any = None,
+    *,
+    min: Any = _NOTHING,
+    max: Any = _NOTHING,  # noqa: A002
+) -> Tensor:
+    """Limit values to [a_min, a_max] (numpy's clip; PyTorch's clamp, ``min=``/``max=`` too); the
+    gradient passes where the input is inside, the bounds included. Bounds may be Tensors: each then
+    receives the gradient where it is the result (PyTorch's clamp with tensor bounds)."""
+    lo = a_min if min is _NOTHING else min
+    hi = a_max if max is _NOTHING else max
     x = as_tensor(x)
     if lo is None and hi is None:
-        raise ValueError("clip: give lo, hi or both")
+        raise ValueError("clip: give a lower bound, an upper bound or both")
+    if isinstance(lo, (Tensor, np.ndarray, list)) or isinstance(hi, (Tensor, np.ndarray, list)):
+        return _clip_tensor(x, lo, hi)
     if lo is not None and hi is not None and lo > hi:
-        raise ValueError(f"clip: lo={lo} is greater than hi={hi}")
+        raise ValueError(f"clip: lower bound (lo={lo}) is greater than upper bound (hi={hi})")
     out, ctx = _kernels.clip([x._data], (lo, hi, None))
     return Tensor._make(out, (x,), "clip", ctx)
+
+
+def _clip_tensor(x: Tensor, lo: Any, hi: Any) -> Tensor:
+    """minimum(maximum(x, lo), hi) as numpy computes it (so hi wins where lo > hi), one node."""
+    bounds = [None if b is None else _lift(b, x, "clip") for b in (lo, hi)]
+    a = x._data
+    try:
+        low = a if bounds[0] is None else np.maximum(a, bounds[0]._data)
+        out = low if bounds[1] is None else np.minimum(low, bounds[1]._data)
+    except ValueError:
+        shapes = [x.shape] + [b.shape for b in bounds if b is not None]
+        raise ValueError(
+            f"clip: shapes {' and '.join(map(str, shapes))} cannot be broadcast together"
+        ) from None
+    # which argument each element of the result came from: the upper bound, the lower bound, or x
+    upper = np.zeros(out.shape, bool) if bounds[1] is None else bounds[1]._data < low
+    lower = np.zeros(out.shape, bool) if bounds[0] is None else ~upper & (a < bounds[0]._data)
+    parents = (x,) + tuple(b for b in bounds if b is not None)
+    which = (~upper & ~lower,) + tuple(m for m, b in zip((lower, upper), bounds) if b is not None)
+    return Tensor._make(out, parents, "clip_tensor", which)
+
+
+@op(family=_E, rules=("clip", "clip_tensor"), numpy=None)
+def clamp_min(x: Any, min: Any) -> Tensor:  # noqa: A002
+    """max(x, min), PyTorch's clamp_min: the gradient passes where x >= min."""
+    return clip(x, min, None)
+
+
+@op(family=_E, rules=("clip", "clip_tensor"), numpy=None)
+def clamp_max(x: Any, max: Any) -> Tensor:  # noqa: A002
+    """min(x, max), PyTorch's clamp_max: the gradient passes where x <= max."""
+    return clip(x, None, max)
 
 
 @op(family=_E, method=False)
@@ -88,23 +136,38 @@ def maximum(a: Any, b: Any) -> Tensor:
     return Tensor._make(data, (a, b), "maximum", ctx)
 
 
-@op(family=_E, method=False, rules=("maximum", "neg"))
+@op(family=_E, method=False)
 def minimum(a: Any, b: Any) -> Tensor:
     """Elementwise minimum; on ties each input gets half of the gradient."""
     a, b = pair(a, b, "minimum")
     try:
-        np.broadcast_shapes(a.shape, b.shape)
+        data, ctx = _kernels.minimum([a._data, b._data], None)
     except ValueError:
         raise ValueError(f"minimum: shapes {a.shape} and {b.shape} cannot be broadcast") from None
-    return -maximum(-a, -b)
+    return Tensor._make(data, (a, b), "minimum", ctx)
+
+
+_ONE_ARGUMENT = object()
 
 
 @op(family=_E, method=False)
-def where(cond: Any, a: Any, b: Any) -> Tensor:
-    """Elements of ``a`` where ``cond`` is true, else of ``b`` (numpy broadcasting)."""
+def where(cond: Any, a: Any = _ONE_ARGUMENT, b: Any = _ONE_ARGUMENT) -> Any:
+    """Elements of ``a`` where ``cond`` is true, else of ``b`` (numpy broadcasting); with ``cond``
+    alone, the indices where it is true (numpy's ``nonzero``: a tuple of int64 Tensors)."""
     c = cond._data if isinstance(cond, Tensor) else np.asarray(cond)
+    if a is _ONE_ARGUMENT and b is _ONE_ARGUMENT:
+        return tuple(Tensor._const(i) for i in np.nonzero(c))
+    if a is _ONE_ARGUMENT or b is _ONE_ARGUMENT:
+        raise TypeError("where: give both branches, or neither (then it is nonzero(cond))")
     if c.dtype != bool:
         raise TypeError(f"where: condition must be boolean, got dtype {c.dtype}")
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):  # constants: numpy's dtype, no graph
+        try:
+            return Tensor._const(np.where(c, a, b))
+        except ValueError:
+            raise ValueError(
+                f"where: shapes {c.shape}, {np.shape(a)} and {np.shape(b)} cannot be broadcast"
+            ) from None
     a, b = pair(a, b, "where")
     try:
         data = np.where(c, a._data, b._data)
@@ -196,9 +259,17 @@ def _clip(F, g, out, xs, ctx, need):
     return (g * ctx[2],)
 
 
+@rule("clip_tensor")  # ctx = per parent, the boolean mask of the result elements it supplied
+def _clip_tensor_rule(F, g, out, xs, ctx, need):
+    return tuple(g * m if n else None for m, n in zip(ctx, need))
+
+
 @rule("maximum")  # ctx = weight of x: 1 where x > y, 1/2 on ties, 0 elsewhere
 def _maximum(F, g, out, xs, ctx, need):
     return (g * ctx if need[0] else None), (g * (1.0 - ctx) if need[1] else None)
+
+
+RULES["minimum"] = _maximum  # ctx = weight of x: 1 where x < y, 1/2 on ties
 
 
 @rule("where")  # ctx = the boolean condition

@@ -249,3 +249,28 @@ case(
     shapes().flatmap(lambda s: arrays_of(s, s)),
     torch_fn=lambda a, b: torch.stack([a, b], -1),
 )
+
+# --- clip with Tensor bounds, clamp_min / clamp_max (PyTorch) ---------------------------------------
+_inside = lambda x, lo, hi: bool(  # noqa: E731  away from the switch points, where slopes jump
+    np.all(np.abs(x - lo) > 1e-2) and np.all(np.abs(x - hi) > 1e-2) and np.all(np.abs(lo - hi) > 1e-2)
+)
+case(
+    "clip",
+    lambda x, lo, hi: autobp.clip(x, lo, hi),
+    shapes(max_dims=2).flatmap(lambda s: arrays_of(s, s, s)).filter(lambda t: _inside(*t)),
+    torch_fn=lambda x, lo, hi: torch.clamp(x, lo, hi),
+    numpy_fn=np.clip,
+    id="clip-tensor-bounds",
+)
+case(
+    "clamp_min",
+    lambda x, lo: autobp.clamp_min(x, lo) + x.clamp_min(0.5),
+    binary(away=lambda x, lo: bool(np.all(np.abs(x - lo) > 1e-2) and np.all(np.abs(x - 0.5) > 1e-2))),
+    torch_fn=lambda x, lo: torch.clamp_min(x, lo) + x.clamp_min(0.5),
+)
+case(
+    "clamp_max",
+    lambda x, hi: autobp.clamp_max(x, hi) + x.clamp_max(0.5),
+    binary(away=lambda x, hi: bool(np.all(np.abs(x - hi) > 1e-2) and np.all(np.abs(x - 0.5) > 1e-2))),
+    torch_fn=lambda x, hi: torch.clamp_max(x, hi) + x.clamp_max(0.5),
+)
