@@ -12,8 +12,8 @@ from hypothesis.extra import numpy as hnp
 
 import autobp
 from autobp import Tensor
-from autobp.ops.indexing import scatter_add  # getitem's adjoint (autobp.scatter_add is PyTorch's)
 from autobp.ops.indexing import normalize_index as _normalize_index
+from autobp.ops.indexing import scatter_add
 from autobp.rules import RULES
 from autobp.testing import arrays, axes, broadcastable_pair, kink_free, shapes, single_axis
 
