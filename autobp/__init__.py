@@ -2,10 +2,11 @@
 
 __version__ = "0.1.0"
 
-from . import functional, graph, nn, ops, optim, replay
+from . import data, func, functional, graph, nn, ops, optim, replay
 from ._graph import GraphReleasedError, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .anomaly import AnomalyError, detect_anomaly
 from .autograd import grad
+from .checkpoint import checkpoint
 from .function import Function, FunctionCtx
 from .gradcheck import GradcheckError, NonDifferentiableWarning, gradcheck, gradgradcheck
 from .ops import *  # noqa: F403  every op's function, from its declaration in autobp/ops/
@@ -18,6 +19,7 @@ from .viz import draw
 
 __all__ = [
     "ops",
+    "func",
     "Value",
     "Function",
     "FunctionCtx",
@@ -40,10 +42,12 @@ __all__ = [
     "AnomalyError",
     "nn",
     "optim",
+    "data",
     "save",
     "load",
     "CheckpointError",
     "replay",
     "trace",
+    "checkpoint",
 ]
 __all__ += [n for n in _ops_all if n not in ("nll", "cross_entropy", "scatter_add")]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -142,7 +143,57 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--json", metavar="FILE", help="save machine-readable results")
         p.add_argument("--quiet", action="store_true", help="no progress bar")
         p.set_defaults(run=_experiment(name))
+    _add_sweep(sub)
     return parser
+
+
+def sweep(args: argparse.Namespace) -> int:
+    """Run (or resume) a sweep, then print and write its summary table and plots."""
+    from .paper import sweep as engine
+    from .paper import sweep_report, sweep_tasks
+
+    start, before = time.perf_counter(), len(engine.RunStore(Path(args.out) / "runs.jsonl").rows)
+    try:
+        grid = sweep_tasks.parse_grid(args.experiment, args.grid)
+        splits = args.splits or (50 if args.experiment == "family-trees" else 1)
+        rows = engine.run_sweep(
+            args.experiment, args.out, args.seeds, splits, grid, args.scheduler, args.workers,
+            args.first_seed, args.chunk, not args.quiet,
+        )  # fmt: skip
+    except (ValueError, ImportError) as e:
+        print(f"autobp sweep: {e}", file=sys.stderr)
+        return 2
+    summary = sweep_report.summarize(rows)
+    seconds, computed = (
+        time.perf_counter() - start,
+        len(engine.RunStore(Path(args.out) / "runs.jsonl").rows) - before,
+    )
+    rate = f" ({computed / seconds:,.1f} runs/s)" if computed else ""
+    print(f"{args.experiment}: {len(rows)} runs, {computed} computed now in {seconds:.1f} s{rate}")
+    print(f"rows in {Path(args.out) / 'runs.jsonl'}")
+    print(sweep_report.table(args.experiment, summary))
+    for path in sweep_report.write(args.experiment, rows, args.out, plots=not args.no_plots):
+        print(f"written {path}")
+    return 0
+
+
+def _add_sweep(sub: Any) -> None:
+    from .paper.sweep_tasks import EXPERIMENTS
+
+    text = "an experiment over many seeds (and held-out splits, and a grid of settings) on Dask"
+    p = sub.add_parser("sweep", help=text, description=text)
+    p.add_argument("experiment", choices=list(EXPERIMENTS))
+    p.add_argument("--seeds", type=int, default=100, help="seeds per setting and split (default 100)")
+    p.add_argument("--splits", type=int, help="random 100/4 held-out splits (family-trees; default 50)")
+    p.add_argument("--first-seed", type=int, default=0, help="seeds are first-seed, first-seed + 1, ...")
+    p.add_argument("--grid", nargs="*", default=[], metavar="KEY=V1,V2", help="settings to cross")
+    p.add_argument("--scheduler", help="Dask scheduler address; default: a local cluster; 'inline': no Dask")
+    p.add_argument("--workers", type=int, default=2, help="local cluster worker processes (default 2)")
+    p.add_argument("--chunk", type=int, help="runs per task, trained as one batch")
+    p.add_argument("--out", default="sweep-out", help="directory for runs.jsonl, summary and plots")
+    p.add_argument("--no-plots", action="store_true", help="skip the plots")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(run=sweep)
 
 
 def main(argv: list[str] | None = None) -> int:

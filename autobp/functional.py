@@ -1,9 +1,9 @@
 """Function transforms on Tensor functions: vjp, jvp, jacobian, hessian, hvp.
 
-Each takes ``fn`` and its inputs, differentiates fresh copies of the inputs (the
-caller's tensors and their ``.grad`` are untouched) and builds only on
-``autobp.grad``: jvp is the double-vjp trick, hessian and hvp differentiate a
-gradient computed with ``create_graph=True``.
+Each takes ``fn`` and its inputs and builds only on ``autobp.grad``: jvp is the double-vjp trick,
+hessian and hvp differentiate a gradient computed with ``create_graph=True``. Inputs that do not
+require grad are differentiated as fresh copies (the caller's ``.grad`` untouched); inputs that do
+are kept and every pass is recorded, so the transforms nest (a jvp inside grad, grad of an hvp).
 """
 
 from __future__ import annotations
@@ -16,6 +16,14 @@ import numpy as np
 from .autograd import grad
 from .ops import stack
 from .tensor import Tensor
+
+
+def _nested(inputs: Any) -> bool:
+    """True when an input already carries a graph (requires grad): the transform then runs inside an
+    outer differentiation, so it keeps the inputs and records its own passes (create_graph), as JAX's
+    transforms nest."""
+    items = inputs if isinstance(inputs, (tuple, list)) else [inputs]
+    return any(isinstance(x, Tensor) and x.requires_grad for x in items)
 
 
 def _leaves(inputs: Any, who: str, keep: bool = False) -> tuple[list[Tensor], bool]:
@@ -94,18 +102,21 @@ def vjp(fn: Callable[..., Any], *inputs: Any) -> tuple[Any, Callable[..., Any]]:
     >>> pullback(np.ones(2))[0].data
     array([2., 4.])
     """
-    xs, _ = _leaves(list(inputs), "vjp")
+    nested = _nested(list(inputs))
+    xs, _ = _leaves(list(inputs), "vjp", keep=nested)
     out = fn(*xs)
     outs, _ = _outputs(out, "vjp")
 
     def pullback(*cotangents: Any) -> tuple[Tensor, ...]:
         if not cotangents and all(o.size == 1 for o in outs):
             cotangents = tuple(np.ones(o.shape) for o in outs)
-        vs = _vectors(list(cotangents), outs, "vjp", "cotangents")
-        seeds = [Tensor._const(v) for v in vs]
-        return tuple(_grads(outs, xs, seeds))
+        if nested and all(isinstance(c, Tensor) for c in cotangents):
+            seeds = list(cotangents)  # differentiable cotangents stay on the graph
+        else:
+            seeds = [Tensor._const(v) for v in _vectors(list(cotangents), outs, "vjp", "cotangents")]
+        return tuple(_grads(outs, xs, seeds, create_graph=nested))
 
-    return _detached(out), pullback
+    return (out if nested else _detached(out)), pullback
 
 
 def jvp(fn: Callable[..., Any], inputs: Any, tangents: Any) -> tuple[Any, Any]:
@@ -114,19 +125,32 @@ def jvp(fn: Callable[..., Any], inputs: Any, tangents: Any) -> tuple[Any, Any]:
     g(u) = u^T J is linear in a dummy cotangent u, so differentiating <g(u), t>
     with respect to u gives J t with two reverse passes and no forward mode.
     """
-    xs, single_in = _leaves(inputs, "jvp")
-    ts = _vectors(tangents, xs, "jvp", "tangents")
+    nested = _nested(inputs) or _nested(tangents)
+    xs, single_in = _leaves(inputs, "jvp", keep=nested)
+    if nested and all(
+        isinstance(t, Tensor) for t in (tangents if isinstance(tangents, (tuple, list)) else [tangents])
+    ):
+        ts = list(tangents) if isinstance(tangents, (tuple, list)) else [tangents]
+    else:
+        ts = [Tensor._const(t) for t in _vectors(tangents, xs, "jvp", "tangents")]
     out = fn(*xs)
     outs, single_out = _outputs(out, "jvp")
     us = [Tensor(np.zeros(o.shape, o.dtype), requires_grad=True, dtype=o.dtype) for o in outs]
     gs = _grads(outs, xs, us, create_graph=True)
-    live = [(g, Tensor._const(t)) for g, t in zip(gs, ts) if g.requires_grad]
+    live = [(g, t) for g, t in zip(gs, ts) if g.requires_grad]
     if live:
-        jt = grad([g for g, _ in live], us, grad_outputs=[t for _, t in live], allow_unused=True)
+        jt = grad(
+            [g for g, _ in live],
+            us,
+            grad_outputs=[t for _, t in live],
+            allow_unused=True,
+            create_graph=nested,
+            retain_graph=nested,
+        )
     else:
         jt = [None] * len(us)
     res = [Tensor._const(np.zeros(o.shape, o.dtype)) if j is None else j for o, j in zip(outs, jt)]
-    return _detached(out), res[0] if single_out else tuple(res)
+    return (out if nested else _detached(out)), res[0] if single_out else tuple(res)
 
 
 def _jacobian_rows(outs: list[Tensor], xs: list[Tensor], create_graph: bool) -> list[list[Tensor]]:
@@ -183,17 +207,19 @@ def _scalar_output(fn: Callable[..., Any], xs: list[Tensor], who: str) -> Tensor
 
 def hessian(fn: Callable[..., Any], inputs: Any) -> Any:
     """Second derivatives of a scalar ``fn``: blocks of shape ``in_i.shape + in_j.shape``."""
-    xs, single = _leaves(inputs, "hessian")
+    nested = _nested(inputs)
+    xs, single = _leaves(inputs, "hessian", keep=nested)
     y = _scalar_output(fn, xs, "hessian")
     gs = _grads([y], xs, [Tensor._const(np.ones(y.shape, y.dtype))], create_graph=True)
-    return _shape_result(_jacobian_rows(gs, xs, create_graph=False), single, single)
+    return _shape_result(_jacobian_rows(gs, xs, create_graph=nested), single, single)
 
 
 def hvp(fn: Callable[..., Any], inputs: Any, v: Any) -> tuple[Tensor, Any]:
     """``(fn(inputs), H v)`` for a scalar ``fn``, without forming the Hessian: d<grad, v>/d inputs."""
-    xs, single = _leaves(inputs, "hvp")
+    nested = _nested(inputs)
+    xs, single = _leaves(inputs, "hvp", keep=nested)
     vs = _vectors(v, xs, "hvp", "v")
     y = _scalar_output(fn, xs, "hvp")
     gs = _grads([y], xs, [Tensor._const(np.ones(y.shape, y.dtype))], create_graph=True)
-    hv = _grads(gs, xs, [Tensor._const(a) for a in vs])
-    return y.detach(), hv[0] if single else tuple(hv)
+    hv = _grads(gs, xs, [Tensor._const(a) for a in vs], create_graph=nested)
+    return (y if nested else y.detach()), hv[0] if single else tuple(hv)

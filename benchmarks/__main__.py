@@ -17,12 +17,13 @@ from . import _machine, _timing
 from ._harness import Row, time_workload
 from ._machine import describe, summary
 from ._report import bars, derived, render_bars, table, write_json
+from .checkpoint import CHECKPOINT
 from .mlp import DIGITS, MLP
 from .overhead import OVERHEAD
 from .scalar import CHAIN, SCALAR
 from .sigmoid_nets import FAMILY, SYMMETRY
 
-WORKLOADS = {w.name: w for w in (SYMMETRY, FAMILY, MLP, SCALAR, CHAIN, OVERHEAD, DIGITS)}
+WORKLOADS = {w.name: w for w in (SYMMETRY, FAMILY, MLP, SCALAR, CHAIN, OVERHEAD, DIGITS, CHECKPOINT)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,6 +57,11 @@ def main(argv: list[str] | None = None) -> int:
         default="wall",
         help="wall: elapsed time (default); cpu: process CPU time, steadier when other jobs share the cores",
     )
+    ap.add_argument(
+        "--no-memory",
+        action="store_true",
+        help="skip the peak-memory column (measured on a fresh runner after the timing)",
+    )
     ap.add_argument("--list", action="store_true", help="list the workloads and exit")
     args = ap.parse_args(argv)
     _machine.TORCH_THREADS = args.torch_threads
@@ -87,10 +93,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{w.name}: {w.about} ...", file=sys.stderr, flush=True)
         if args.threads:
             _machine.limit_threads(args.threads)
-        rows += time_workload(w, args.repeats, args.impl)
+        rows += time_workload(w, args.repeats, args.impl, memory=not args.no_memory)
     elapsed = time.perf_counter() - t0
     print()
     print(table(rows))
+    if not args.no_memory:
+        print(
+            "\npeak: memory at the peak of a call, counted from before the runner was built (weights, "
+            "optimiser state, buffers and the call's intermediates), by tracemalloc; torch rows: tensor "
+            "storage only, from torch.profiler's memory timeline; x: ratio to the base row's peak"
+        )
     figures = derived(rows)
     if figures:
         print("\nDerived:")

@@ -69,6 +69,23 @@ def torch_matched():
     return torch
 
 
+def torch_compile(fn):
+    """``torch.compile(fn)``, called once so that it compiles now (forward and, through AOTAutograd,
+    backward); the compiled function and the seconds that took. Raises Unavailable, with the
+    reason, where torch.compile does not work (no C++ compiler, unsupported platform ...)."""
+    import time
+
+    torch = torch_matched()
+    t0 = time.perf_counter()
+    try:
+        compiled = torch.compile(fn)
+        compiled()
+    except Exception as e:  # any failure of the compiler stack: report it, run the rest of the suite
+        first = (str(e).strip().splitlines() or [""])[0][:160]
+        raise Unavailable(f"torch.compile fails here: {type(e).__name__}: {first}") from e
+    return compiled, time.perf_counter() - t0
+
+
 def tinygrad_cpu():
     """Import tinygrad on its CPU device with numpy's BLAS thread count. Its CPU device compiles every
     kernel with clang (or $CC): without one, say so instead of failing at the first kernel."""

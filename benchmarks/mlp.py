@@ -15,8 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._harness import Workload
-from ._machine import tinygrad_cpu, torch_matched
+from ._machine import tinygrad_cpu, torch_compile, torch_matched
 from .sigmoid_nets import autobp_sgd
+from .tight import TightMlp
 
 
 @dataclass
@@ -62,9 +63,10 @@ def digits_problem(hidden: int = 64, batch: int = 32, limit: int = 1347) -> MlpP
     return MlpProblem(weights, batches, lr=0.1, momentum=0.9, act="sigmoid")
 
 
-# --- hand-written numpy ------------------------------------------------------------------------
+# --- hand-written numpy, written plainly (``numpy.simple``; the floor is tight.TightMlp) ----------
 class NumpyMlp:
-    """Buffers preallocated per batch size, in-place ufuncs, fused softmax-CE gradient, no dx."""
+    """The floor before issue 19: buffers preallocated per batch size, in-place ufuncs, fused
+    softmax-CE gradient, no dx; but a list of arrays, ``matmul``, ``sum(axis=0)``, the loss every step."""
 
     def __init__(self, pb: MlpProblem) -> None:
         self.ws = [a.copy() for a in pb.weights]
@@ -324,23 +326,69 @@ class AutobpNnMlp(AutobpMlp):
 
 # --- PyTorch eager -------------------------------------------------------------------------------
 class TorchMlp(_EagerMlp):
+    """PyTorch eager, with SGD's per-parameter loop (foreach=False, PyTorch's default on CPU)."""
+
+    foreach = False
+    memory = "torch"  # torch's allocator: measured with torch.profiler (see _memory)
+
     def __init__(self, pb: MlpProblem) -> None:
         torch = torch_matched()
         self.torch, self.cross_entropy = torch, torch.nn.functional.cross_entropy
         self.ps = [torch.tensor(a, requires_grad=True) for a in pb.weights]
         self.batches = [(torch.from_numpy(x), torch.from_numpy(y)) for x, y in pb.batches]
-        self.opt = torch.optim.SGD(self.ps, lr=pb.lr, momentum=pb.momentum)
+        self.opt = torch.optim.SGD(self.ps, lr=pb.lr, momentum=pb.momentum, foreach=self.foreach)
         self.act = pb.act
         self.i = 0
 
     def params(self) -> list[np.ndarray]:
         return [p.detach().numpy() for p in self.ps]
 
+    def step(self) -> float:
+        x, y = self.batches[self.i]
+        self.i = (self.i + 1) % len(self.batches)
+        loss = self._loss(x, y)
+        self.opt.zero_grad(set_to_none=True)
+        loss.backward()
+        self.opt.step()
+        return loss.item()
+
+
+class TorchForeachMlp(TorchMlp):
+    """The same with SGD's multi-tensor (foreach) update."""
+
+    foreach = True
+
+
+class TorchInferenceMlp(TorchMlp):
+    """The forward pass alone under ``torch.inference_mode()``: no graph, no version counters.
+    (The ``forward`` rows of the other implementations record the graph, as their step does.)"""
+
+    step = None
+
+    def forward(self) -> float:
+        with self.torch.inference_mode():
+            return self._loss(*self.batches[self.i]).item()
+
+
+class TorchCompileMlp(TorchMlp):
+    """The loss compiled by ``torch.compile`` (inductor; backward by AOTAutograd), the optimiser eager;
+    one fixed batch (``mlp`` only)."""
+
+    def __init__(self, pb: MlpProblem) -> None:
+        super().__init__(pb)
+        if len(self.batches) != 1:
+            raise ValueError("TorchCompileMlp compiles for one fixed batch")
+        compiled, seconds = torch_compile(lambda: _EagerMlp._loss(self, *self.batches[0]))
+        self._loss = lambda x, y: compiled()
+        self.note = f"torch.compile(loss); compiling took {seconds:.1f} s"
+
 
 # --- tinygrad ------------------------------------------------------------------------------------
 class TinygradMlp(_EagerMlp):
     """tinygrad on its CPU device, lazy: each step is scheduled and run when the loss and the new
     weights are realized. Cross-entropy is tinygrad's ``sparse_categorical_crossentropy`` (batch mean)."""
+
+    memory = None  # tinygrad's own buffers: tracemalloc cannot see them
 
     jit = False
 
@@ -479,7 +527,8 @@ class HipsMlp:
 
 
 IMPLS = {
-    "numpy": NumpyMlp,
+    "numpy": TightMlp,
+    "numpy.simple": NumpyMlp,
     "autobp": AutobpMlp,
     "autobp.nn": AutobpNnMlp,
     "torch": TorchMlp,
@@ -494,10 +543,14 @@ MLP = Workload(
     mlp_problem,
     tiny_mlp_problem,
     {
-        "numpy": NumpyMlp,
+        "numpy": TightMlp,
+        "numpy.simple": NumpyMlp,
         "numpy.eager": NumpyEagerMlp,
         **IMPLS,
         "autobp.trace": AutobpTraceMlp,
+        "torch.foreach": TorchForeachMlp,
+        "torch.inference_mode": TorchInferenceMlp,
+        "torch.compile": TorchCompileMlp,
         "tinygrad": TinygradMlp,
         "tinygrad.jit": TinygradJitMlp,
     },

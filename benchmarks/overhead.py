@@ -96,15 +96,28 @@ class AutobpChain:
 
 
 class TorchChain(AutobpChain):
+    memory = "torch"  # torch's allocator: measured with torch.profiler (see _memory)
+
     def __init__(self, pb: ChainProblem) -> None:
         torch = torch_matched()
         self.x, self.w, self.b = (torch.tensor(a, requires_grad=True) for a in (pb.x, pb.w, pb.b))
         self.n = pb.ops // 2
+        self.torch = torch
 
     def params(self) -> list[np.ndarray]:
         if self.x.grad is None:
             return []
         return [t.grad.numpy() for t in (self.x, self.w, self.b)]
+
+
+class TorchInferenceChain(TorchChain):
+    """The forward chain under ``torch.inference_mode()``: what torch adds per op with no graph."""
+
+    forward_backward = None
+
+    def forward(self) -> float:
+        with self.torch.inference_mode():
+            return self._chain().sum().item()
 
 
 class MygradChain(AutobpChain):
@@ -158,6 +171,7 @@ OVERHEAD = Workload(
         "numpy": NumpyChain,
         "autobp": AutobpChain,
         "torch": TorchChain,
+        "torch.inference_mode": TorchInferenceChain,
         "mygrad": MygradChain,
         "autograd": HipsChain,
     },

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._harness import Workload
-from ._machine import tinygrad_cpu, torch_matched
+from ._machine import tinygrad_cpu, torch_compile, torch_matched
+from .tight import TightNet
 
 
 @dataclass
@@ -59,8 +60,11 @@ def family_problem(cases: int = 104) -> NetProblem:
     return NetProblem([person, relation], target, first, rest, lr=0.005, momentum=0.5)
 
 
-# --- hand-written numpy: preallocated buffers, in-place ufuncs, no gradient for the data ---------
+# --- hand-written numpy, written plainly (``numpy.simple``; the floor is tight.TightNet) -----------
 class NumpyNet:
+    """Preallocated buffers and in-place ufuncs, but a list of arrays per layer, ``matmul`` and
+    ``sum(axis=0)``, an update per parameter and the loss on every step: the floor before issue 19."""
+
     def __init__(self, pb: NetProblem) -> None:
         self.xs, self.t = pb.inputs, pb.target
         self.lr, self.m = pb.lr, pb.momentum
@@ -262,6 +266,11 @@ class _ManualSGD:
 
 # --- PyTorch eager -----------------------------------------------------------------------------
 class TorchNet:
+    """PyTorch eager, with SGD's per-parameter loop (foreach=False, PyTorch's default on CPU)."""
+
+    foreach = False
+    memory = "torch"  # torch's allocator: measured with torch.profiler (see _memory)
+
     def __init__(self, pb: NetProblem) -> None:
         torch = torch_matched()
         self.torch = torch
@@ -270,7 +279,8 @@ class TorchNet:
         self.t = T(pb.target)
         self.first = [(T(W, requires_grad=True), T(b, requires_grad=True)) for W, b in pb.first]
         self.rest = [(T(W, requires_grad=True), T(b, requires_grad=True)) for W, b in pb.rest]
-        self.opt = torch.optim.SGD(self.parameters(), lr=pb.lr, momentum=pb.momentum)
+        self.opt = torch.optim.SGD(self.parameters(), lr=pb.lr, momentum=pb.momentum, foreach=self.foreach)
+        self.loss_fn = self._loss
 
     def parameters(self) -> list:
         return [p for pair in self.first + self.rest for p in pair]
@@ -278,22 +288,42 @@ class TorchNet:
     def params(self) -> list[np.ndarray]:
         return [p.detach().numpy() for p in self.parameters()]
 
-    def step(self) -> float:
+    def _loss(self):
         hs = [(x @ W + b).sigmoid() for x, (W, b) in zip(self.xs, self.first)]
         h = hs[0] if len(hs) == 1 else self.torch.cat(hs, dim=1)
         for W, b in self.rest:
             h = (h @ W + b).sigmoid()
-        loss = 0.5 * ((h - self.t) ** 2).sum()
-        self.opt.zero_grad()
+        return 0.5 * ((h - self.t) ** 2).sum()
+
+    def step(self) -> float:
+        loss = self.loss_fn()
+        self.opt.zero_grad(set_to_none=True)
         loss.backward()
         self.opt.step()
         return loss.item()
+
+
+class TorchForeachNet(TorchNet):
+    """The same with SGD's multi-tensor (foreach) update."""
+
+    foreach = True
+
+
+class TorchCompileNet(TorchNet):
+    """The loss compiled by ``torch.compile`` (inductor; backward by AOTAutograd), the optimiser eager."""
+
+    def __init__(self, pb: NetProblem) -> None:
+        super().__init__(pb)
+        self.loss_fn, seconds = torch_compile(self._loss)
+        self.note = f"torch.compile(loss); compiling took {seconds:.1f} s"
 
 
 # --- tinygrad (lazy: each step is scheduled, compiled once per kernel, and run on realize) -------------
 class TinygradNet:
     """The same step in tinygrad on its CPU device: the gradient by ``loss.gradient(*params)`` and the
     momentum update written out (tinygrad's own SGD keeps its momentum in float32)."""
+
+    memory = None  # tinygrad's own buffers: tracemalloc cannot see them
 
     jit = False
 
@@ -410,11 +440,14 @@ class HipsNet:
 
 
 IMPLS = {
-    "numpy": NumpyNet,
+    "numpy": TightNet,
+    "numpy.simple": NumpyNet,
     "autobp": AutobpNet,
     "autobp.nn": AutobpNnNet,
     "autobp.trace": AutobpTraceNet,
     "torch": TorchNet,
+    "torch.foreach": TorchForeachNet,
+    "torch.compile": TorchCompileNet,
     "tinygrad": TinygradNet,
     "tinygrad.jit": TinygradJitNet,
     "mygrad": MygradNet,

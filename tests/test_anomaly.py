@@ -187,3 +187,19 @@ def test_records_live_only_as_long_as_their_tensors():
     assert len(_traces) == before + 1
     del kept
     assert len(_traces) == before
+
+
+@pytest.mark.parametrize(
+    "op, fn, value",
+    [
+        ("arcsin", lambda x: autobp.arcsin(x), 1.0),  # the derivative 1/sqrt(1 - x^2) is inf at 1
+        ("log1p", lambda x: autobp.log1p(x), -1.0),  # -inf forward
+        ("arctanh", lambda x: autobp.arctanh(x), 1.0),
+    ],
+)
+def test_anomaly_mode_covers_the_declared_ops(op, fn, value):
+    """The anomaly hooks see every op, the vocabulary's included: a non-finite result names it."""
+    x = Tensor(np.array([0.2, value]), requires_grad=True)
+    with detect_anomaly(), pytest.raises(AnomalyError) as info:
+        (fn(x) * 0.0).sum().backward()
+    assert f"'{op}'" in str(info.value), str(info.value)

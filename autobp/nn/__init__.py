@@ -1,7 +1,9 @@
 """Thin PyTorch-style layers on the autobp Tensor: Module, Parameter, Linear, Sequential, losses, init."""
 
-from . import functional, init
+from . import functional, init, utils
 from .layers import Identity, Linear, ModuleList, ReLU, Sequential, Sigmoid, Tanh
+from .loss_modules import *  # noqa: F403 (L1Loss ... CrossEntropyLoss)
+from .loss_modules import __all__ as _loss_modules_all
 from .module import LoadResult, Module, Parameter
 
 __all__ = [
@@ -17,4 +19,6 @@ __all__ = [
     "Identity",
     "functional",
     "init",
+    "utils",
 ]
+__all__ += _loss_modules_all

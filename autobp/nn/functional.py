@@ -9,10 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .._numpy_ops import DistinctIndex
-from ..ops import cross_entropy as ops_cross_entropy
 from ..ops import linear as ops_linear
-from ..ops import nll
 from ..ops.activations import (  # noqa: F401  nn.functional re-exports the activation ops
     celu,
     elu,
@@ -37,7 +34,15 @@ from ..ops.activations import (  # noqa: F401  nn.functional re-exports the acti
     tanhshrink,
     threshold,
 )
+from ..ops.nnops import log_softmax, softmax  # noqa: F401  PyTorch users call F.softmax(x, dim=1)
 from ..tensor import Tensor
+
+_ACTIVATIONS = (
+    "celu elu gelu glu hardshrink hardsigmoid hardswish hardtanh leaky_relu logsigmoid mish".split()
+)
+_ACTIVATIONS += (
+    "normalize prelu relu6 selu silu softmin softplus softshrink softsign tanhshrink threshold".split()
+)
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -141,73 +146,11 @@ def binary_cross_entropy_with_logits(
     ``pos_weight`` multiplies the positive term, as in PyTorch.
     """
     x, t = _pair(input, target, "binary_cross_entropy_with_logits")
-    pos = softplus(-x) * t
+    inf = float("inf")  # no linear cut-off: the gradient is sigmoid(x) - t exactly, for any x
+    pos = softplus(-x, threshold=inf) * t
     if pos_weight is not None:
         pos = pos * _as_tensor(pos_weight, x)
-    return _reduce(pos + softplus(x) * (1 - t), reduction, "binary_cross_entropy_with_logits")
-
-
-def nll_loss(log_probs: Any, target: Any, reduction: str = "mean") -> Tensor:
-    """Negative log-likelihood of integer classes: -log_probs[i, target[i]], averaged or summed.
-
-    ``log_probs`` is (N, C) or (C,) with targets (N,) or (); ``cross_entropy`` is
-    ``nll_loss(log_softmax(x), t)``. The mean and sum are one graph node.
-    """
-    x = _as_tensor(log_probs)
-    t = target.data if isinstance(target, Tensor) else np.asarray(target)
-    _check_classes(x, t, "nll_loss")
-    index, divisor = _picks(x, t, reduction, "nll_loss")
-    return -x[index] if divisor is None else nll(x, index, divisor)
-
-
-def _picks(x: Tensor, t: np.ndarray, reduction: str, who: str) -> tuple[tuple, int | None]:
-    """The index of each row's target class and what their sum is divided by (None: no reduction)."""
-    index = DistinctIndex((np.arange(t.shape[0]), t)) if x.ndim == 2 else (int(t),)  # one pick per row
-    if reduction == "none":
-        return index, None
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"{who}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
-    if reduction == "mean" and t.size == 0:
-        raise ValueError(f"{who}: the mean over an empty batch is undefined")
-    return index, t.size if reduction == "mean" else 1
-
-
-def _check_classes(x: Tensor, t: np.ndarray, who: str) -> None:
-    """Integer targets of shape x.shape[:-1], each a valid class index."""
-    if x.ndim not in (1, 2):
-        raise ValueError(f"{who}: input must have shape (N, C) or (C,), got {x.shape}")
-    if t.dtype.kind not in "iu":
-        raise TypeError(f"{who}: targets must be integer class indices, got dtype {t.dtype}")
-    if t.shape != x.shape[:-1]:
-        raise ValueError(
-            f"{who}: input {x.shape} and targets {t.shape}: need targets of shape {x.shape[:-1]}"
-        )
-    classes = x.shape[-1]
-    if t.size and (t.min() < 0 or t.max() >= classes):
-        raise ValueError(f"{who}: targets must be in [0, {classes}), got min {t.min()}, max {t.max()}")
-
-
-def cross_entropy(input: Any, target: Any, reduction: str = "mean") -> Tensor:
-    """Softmax cross-entropy from logits (N, C) or (C,) and integer class targets (N,) or ().
-
-    Float targets of the input's shape are taken as class probabilities. Uses log_softmax, so it
-    is stable for logits of any size.
-    """
-    x = _as_tensor(input)
-    if x.ndim not in (1, 2):
-        raise ValueError(f"cross_entropy: logits must have shape (N, C) or (C,), got {x.shape}")
-    t = target._data if isinstance(target, Tensor) else np.asarray(target)
-    if t.dtype.kind == "f":  # class probabilities: differentiable in the target too (d/dt = -log_softmax)
-        if t.shape != x.shape:
-            raise ValueError(f"cross_entropy: probability targets {t.shape} must match logits {x.shape}")
-        probs = target if isinstance(target, Tensor) else _as_tensor(t, x)
-        logp = x.log_softmax(axis=-1)
-        return _reduce(-(logp * probs).sum(axis=-1), reduction, "cross_entropy")
-    _check_classes(x, t, "cross_entropy")  # before the log-softmax: bad targets cost no work
-    index, divisor = _picks(x, t, reduction, "cross_entropy")
-    if divisor is None:
-        return -x.log_softmax(axis=-1)[index]
-    return ops_cross_entropy(x, index, divisor)  # one node: its gradient is (softmax - onehot) / divisor
+    return _reduce(pos + softplus(x, threshold=inf) * (1 - t), reduction, "binary_cross_entropy_with_logits")
 
 
 __all__ = [
@@ -220,6 +163,13 @@ __all__ = [
     "mse_loss",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
-    "cross_entropy",
-    "nll_loss",
+    "softmax",
+    "log_softmax",
+    *(n for n in _ACTIVATIONS if n != "softplus"),
 ]
+
+# nll_loss, cross_entropy (fused fast path, weights, ignore_index, smoothing) and PyTorch's other losses
+from .losses import *  # noqa: E402, F403
+from .losses import __all__ as _losses_all  # noqa: E402
+
+__all__ += [n for n in _losses_all if n not in __all__]

@@ -10,6 +10,7 @@ from ..rules import rule
 from ..tensor import Tensor, _lift
 from ._args import pair
 from ._decl import op
+from .binary import divide_rounded
 
 
 def _binary(a: Tensor, b: Tensor, op: str, fn: Any, symbol: str) -> Tensor:
@@ -116,9 +117,18 @@ def multiply(a: Any, b: Any) -> Tensor:
     return _mul(*pair(a, b, "mul"))
 
 
-@op(family="arithmetic", method=False, rules=("div",), numpy=(np.true_divide,), torch=("div", "true_divide"))
-def divide(a: Any, b: Any) -> Tensor:
-    """a / b, elementwise with broadcasting (true division)."""
+@op(
+    family="arithmetic",
+    method=False,
+    rules=("div", "div_rounded"),
+    numpy=(np.true_divide,),
+    torch=("div", "true_divide"),
+)
+def divide(a: Any, b: Any, *, rounding_mode: str | None = None) -> Tensor:
+    """a / b, elementwise with broadcasting; PyTorch's rounding_mode "trunc"/"floor" rounds the
+    quotient (a zero gradient, as PyTorch's)."""
+    if rounding_mode is not None:
+        return divide_rounded(a, b, rounding_mode)
     return _truediv(*pair(a, b, "div"))
 
 

@@ -176,10 +176,15 @@ def features(net: FamilyNet) -> dict[str, int]:
     (Christopher/Penelope's side -1, Andrew/Christine's side +1, Colin/Charlotte's generation 0). The unit
     with the largest |r| is returned for each feature (numbered 1..6 as in Fig. 4) with r in ``scores``.
     """
-    w = net.person.weight.data  # (6, 24)
-    scores = {name: [_corr(w[u], code) for u in range(6)] for name, code in _FEATURES.items()}
+    scores = dict(zip(_FEATURES, feature_scores(net.person.weight.data).tolist()))
     best = {name: int(np.argmax(np.abs(s))) + 1 for name, s in scores.items()}
     return best | {f"r_{name}": round(float(scores[name][best[name] - 1]), 2) for name in scores}
+
+
+def feature_scores(person_weight: np.ndarray) -> np.ndarray:
+    """Correlation r (3, units) of each person unit's 24 incoming weights (``person_weight`` is
+    (units, 24)) with the nationality, generation and branch codes of ``features``, in that order."""
+    return np.array([[_corr(w, code) for w in person_weight] for code in _FEATURES.values()])
 
 
 def _corr(a: np.ndarray, b: np.ndarray) -> float:

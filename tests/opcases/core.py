@@ -274,3 +274,12 @@ case(
     binary(away=lambda x, hi: bool(np.all(np.abs(x - hi) > 1e-2) and np.all(np.abs(x - 0.5) > 1e-2))),
     torch_fn=lambda x, hi: torch.clamp_max(x, hi) + x.clamp_max(0.5),
 )
+
+for mode in ("trunc", "floor"):
+    case(
+        "divide",
+        lambda a, b, mode=mode: autobp.divide(a, b, rounding_mode=mode) + a * 0.5,
+        binary(lo2=0.5, hi2=3.0, away=lambda a, b: bool(np.all(np.abs(a / b - np.round(a / b)) > 1e-2))),
+        torch_fn=lambda a, b, mode=mode: torch.div(a, b, rounding_mode=mode) + a * 0.5,
+        id=f"divide-rounding-{mode}",
+    )

@@ -1,0 +1,22 @@
+"""Optimisers (``autobp.optim.SGD``, ``Adam``, ...) with PyTorch's constructor arguments, parameter
+groups and state_dicts, and the learning-rate schedules of ``autobp.optim.lr_scheduler``."""
+
+from . import lr_scheduler
+from .adam import Adam, Adamax, AdamW, NAdam, RAdam
+from .adaptive import Adadelta, Adagrad, RMSprop
+from .optimizer import Optimizer
+from .sgd import SGD
+
+__all__ = [
+    "Optimizer",
+    "SGD",
+    "Adam",
+    "AdamW",
+    "Adamax",
+    "NAdam",
+    "RAdam",
+    "RMSprop",
+    "Adagrad",
+    "Adadelta",
+    "lr_scheduler",
+]

@@ -1,0 +1,185 @@
+"""The optimiser base class: parameter groups, per-parameter state, zero_grad, state_dict.
+
+Updates run under ``no_grad`` and change each parameter's array in place (recorded as one in-place
+write per step); parameters whose ``.grad`` is None are skipped. ``param_groups`` hold mutable
+hyper-parameters, so a schedule is an assignment.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+from .._graph import no_grad
+from .._inplace import bump_all
+from ..tensor import Tensor
+
+
+class Optimizer:
+    """Base class: holds ``param_groups`` (dicts with 'params' and hyper-parameters) and per-parameter
+    ``state``; subclasses implement ``_update(w, grad, group, state)`` (``w`` the parameter's array,
+    written in place; ``grad`` already negated when the group has ``maximize``), or
+    ``_update_group(group)`` to read the group's settings once per step."""
+
+    def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
+        self.defaults = dict(defaults)
+        self.state: dict[Tensor, dict[str, Any]] = {}
+        self.param_groups: list[dict[str, Any]] = []
+        params = list(params)
+        if not params:
+            raise ValueError(f"{type(self).__name__}: got an empty parameter list")
+        groups = params if isinstance(params[0], dict) else [{"params": params}]
+        for g in groups:
+            self.add_param_group(g)
+
+    def add_param_group(self, group: dict[str, Any]) -> None:
+        """Add a group of parameters with its own hyper-parameters (missing ones take the defaults)."""
+        if not isinstance(group, dict) or "params" not in group:
+            raise TypeError(f"{type(self).__name__}: a param group must be a dict with a 'params' entry")
+        ps = group["params"]
+        ps = [ps] if isinstance(ps, Tensor) else list(ps)
+        seen = {id(p) for g in self.param_groups for p in g["params"]}
+        for i, p in enumerate(ps):
+            if not isinstance(p, Tensor):
+                raise TypeError(f"{type(self).__name__}: params[{i}] is a {type(p).__name__}, not a Tensor")
+            if not p.is_leaf:
+                raise ValueError(f"{type(self).__name__}: params[{i}] is not a leaf tensor (op {p.grad_fn})")
+            if id(p) in seen:
+                raise ValueError(f"{type(self).__name__}: params[{i}] appears in more than one place")
+            seen.add(id(p))
+        unknown = set(group) - set(self.defaults) - {"params", "initial_lr"}  # initial_lr: a schedule's
+        if unknown:
+            raise TypeError(f"{type(self).__name__}: unknown hyper-parameter(s) {sorted(unknown)}")
+        full = {**self.defaults, **group, "params": ps}
+        self._check_group(full)
+        self.param_groups.append(full)
+
+    def _check_group(self, group: dict[str, Any]) -> None:
+        for key in ("lr", "weight_decay", "momentum", "decay", "eps", "dampening", "lr_decay"):
+            if key in group and not group[key] >= 0:
+                raise ValueError(f"{type(self).__name__}: {key} must be >= 0, got {group[key]}")
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Clear every parameter's ``.grad`` (to None by default, like PyTorch)."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                p._zero_grad(set_to_none)
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Apply one update to every parameter that has a ``.grad``; returns ``closure()`` if given."""
+        loss = None
+        if closure is not None:
+            loss = closure()
+        with no_grad():
+            for group in self.param_groups:
+                self._update_group(group)
+        return loss
+
+    def _update_group(self, group: dict) -> None:
+        """Check the group's hyper-parameters (a schedule may have set them), then update every
+        parameter of ``group`` that has a gradient."""
+        self._check_group(group)
+        items = self._with_grads(group)
+        bump_all([p for p, _, _ in items])  # the in-place writes below, for the version checks
+        maximize = group.get("maximize", False)
+        for p, grad, state in items:
+            self._update(p._data, -grad if maximize else grad, group, state)
+
+    def _with_grads(self, group: dict) -> list:
+        """(parameter, gradient as an ndarray, state dict) for each parameter of ``group`` with a grad."""
+        out = []
+        states = self.state
+        for p in group["params"]:
+            grad = p.grad
+            if grad is None:
+                continue
+            if type(grad) is not np.ndarray or grad.shape != p._data.shape:
+                grad = self._grad_array(p, grad)
+            state = states.get(p)
+            if state is None:
+                state = states[p] = {}
+            out.append((p, grad, state))
+        return out
+
+    def _grad_array(self, p: Tensor, grad: Any) -> np.ndarray:
+        """``p.grad`` as an ndarray of ``p``'s shape (it may have been set by hand to anything)."""
+        grad = np.asarray(grad)
+        if grad.shape != p._data.shape:
+            raise ValueError(f"{type(self).__name__}: grad shape {grad.shape} != param {p.shape}")
+        return grad
+
+    def _update(self, w: np.ndarray, grad: np.ndarray, group: dict, state: dict) -> None:
+        raise NotImplementedError
+
+    # --- resuming -----------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        """PyTorch's layout: parameters become indices in group order; arrays are copied."""
+        index = {}
+        groups = []
+        for group in self.param_groups:
+            ids = []
+            for p in group["params"]:
+                index[id(p)] = len(index)
+                ids.append(index[id(p)])
+            groups.append({**{k: v for k, v in group.items() if k != "params"}, "params": ids})
+        state = {
+            index[id(p)]: {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in s.items()}
+            for p, s in self.state.items()
+            if id(p) in index
+        }
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore hyper-parameters and state saved by ``state_dict()`` for the same parameter layout."""
+        name = type(self).__name__
+        try:
+            groups, state = state_dict["param_groups"], state_dict["state"]
+        except (KeyError, TypeError):
+            raise ValueError(
+                f"{name}.load_state_dict: expected a dict with 'state' and 'param_groups'"
+            ) from None
+        if len(groups) != len(self.param_groups):
+            raise ValueError(
+                f"{name}.load_state_dict: {len(groups)} param groups saved, {len(self.param_groups)} here"
+            )
+        params = []
+        for i, (saved, own) in enumerate(zip(groups, self.param_groups)):
+            if len(saved["params"]) != len(own["params"]):
+                raise ValueError(
+                    f"{name}.load_state_dict: group {i} has {len(saved['params'])} params saved, "
+                    f"{len(own['params'])} here"
+                )
+            params.extend(zip(saved["params"], own["params"]))
+        by_index = dict(params)
+        new_state: dict[Tensor, dict[str, Any]] = {}
+        for k, s in state.items():
+            key = int(k)  # indices may come back as strings from other formats
+            if key not in by_index:
+                raise ValueError(f"{name}.load_state_dict: state for unknown parameter index {k}")
+            p = by_index[key]
+            entry = {}
+            for field, v in s.items():
+                if isinstance(v, (np.ndarray, Tensor)):
+                    v = np.array(v.data if isinstance(v, Tensor) else v, dtype=p.dtype)
+                    if v.shape != p.shape:
+                        raise ValueError(
+                            f"{name}.load_state_dict: state {field!r} of parameter {key} has shape "
+                            f"{v.shape}, the parameter has {p.shape}"
+                        )
+                entry[field] = v
+            new_state[p] = entry
+        for saved, own in zip(groups, self.param_groups):
+            for k, v in saved.items():
+                if k != "params":
+                    own[k] = copy.deepcopy(v)
+        self.state = new_state
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for i, g in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines += [f"    {k}: {v}" for k, v in sorted(g.items()) if k != "params"]
+        return "\n".join(lines) + "\n)"
