@@ -42,10 +42,8 @@ def pad(array: Any, pad_width: Any, mode: str = "constant", **kwargs: Any) -> Te
     if mode not in _MODES:
         raise ValueError(f"pad: mode {mode!r} is not supported; use one of {sorted(_MODES)}")
     mode = _MODES[mode]
-    allowed = {"constant_values"} if mode == "constant" else {"reflect_type"} if mode != "edge" else set()
-    if mode == "wrap":
-        allowed = set()
-    extra = set(kwargs) - allowed
+    allowed = {"constant": {"constant_values"}, "reflect": {"reflect_type"}, "symmetric": {"reflect_type"}}
+    extra = set(kwargs) - allowed.get(mode, set())
     if extra:
         raise TypeError(f"pad: unexpected keyword(s) {sorted(extra)} for mode {mode!r}")
     if kwargs.get("reflect_type", "even") != "even":

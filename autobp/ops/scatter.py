@@ -1,6 +1,5 @@
-"""Gather and scatter: take, take_along_axis, gather, index_select, masked_select (each one ``getitem``
-with an integer index); scatter, scatter_add, index_add, index_put and ``t[idx] = v`` (one
-``index_put`` rule); scatter_reduce; masked_fill; nonzero and argwhere (no gradient).
+"""Scatters: scatter, scatter_add, index_add, index_put, put_along_axis and ``t[idx] = v`` (one
+``index_put`` rule); scatter_reduce; masked_fill. The gathers are in indexing.py.
 """
 
 from __future__ import annotations
@@ -17,127 +16,9 @@ from ..rules import rule
 from ..tensor import Tensor, _lift
 from ._args import as_tensor
 from ._decl import op
-from .indexing import normalize_index, show_index
-from .shape import broadcast_to, reshape
+from .indexing import along_index, check_dim_index, int_index, normalize_index, show_index
 
 _G = "scatter"
-
-
-def _int_array(index: Any, op: str) -> np.ndarray:
-    arr = np.asarray(index._data if isinstance(index, Tensor) else index)
-    if arr.dtype.kind not in "iu":
-        if arr.size == 0:
-            return arr.astype(np.intp)
-        raise TypeError(f"{op}: indices must be integers, got dtype {arr.dtype}")
-    return arr
-
-
-def _along(index: np.ndarray, dim: int, shape: tuple) -> tuple:
-    """The numpy index that reads ``a[i0, ..., index[i0, ..., ik], ..., ik]``: ``index`` at axis
-    ``dim``, and each other axis's own position (an arange that broadcasts against ``index``)."""
-    nd = len(shape)
-    return tuple(
-        index if i == dim else np.arange(shape[i]).reshape((-1,) + (1,) * (nd - 1 - i)) for i in range(nd)
-    )
-
-
-def _check_dim_index(x: Tensor, dim: int, index: np.ndarray, op: str, src: Any = None) -> int:
-    (d,) = normalize_axes(dim, max(x.ndim, 1), op, x.shape)
-    if index.ndim != x.ndim and not (x.ndim == 0 and index.ndim <= 1):
-        raise ValueError(f"{op}: index has {index.ndim} axes, the input {x.shape} has {x.ndim}")
-    for i, n in enumerate(index.shape):
-        if i != d and i < x.ndim and n > x.shape[i]:
-            raise ValueError(f"{op}: index shape {index.shape} exceeds input shape {x.shape} at axis {i}")
-        if src is not None and n > src.shape[i]:
-            raise ValueError(f"{op}: index shape {index.shape} exceeds src shape {src.shape} at axis {i}")
-    if index.size and (index.max() >= max(x.shape[d] if x.ndim else 1, 0) or index.min() < -x.shape[d]):
-        raise IndexError(f"{op}: index out of range for axis {d} of shape {x.shape}")
-    return d
-
-
-# --- gathers: one getitem each ----------------------------------------------------------------
-@op(family=_G, rules=("reshape", "getitem"))
-def take(a: Any, indices: Any, axis: Any = None, out: Any = None, mode: str = "raise") -> Tensor:
-    """Elements at ``indices`` along ``axis`` (of the flattened tensor when None), as numpy's take."""
-    x = as_tensor(a)
-    idx = _int_array(indices, "take")
-    if out is not None:
-        raise TypeError("take: out= is not supported (results are new tensors)")
-    if axis is None:
-        x, axis = reshape(x, (-1,)), 0
-    (ax,) = normalize_axes(axis, x.ndim, "take", x.shape)
-    n = x.shape[ax]
-    if mode == "wrap":
-        idx = idx % n if n else idx
-    elif mode == "clip":
-        idx = np.clip(idx, 0, max(n - 1, 0))
-    elif mode != "raise":
-        raise ValueError(f"take: mode must be 'raise', 'wrap' or 'clip', got {mode!r}")
-    return x[(slice(None),) * ax + (idx,)]
-
-
-@op(family=_G, rules=("getitem",), numpy=None)
-def index_select(x: Any, dim: int, index: Any) -> Tensor:
-    """PyTorch's index_select: the entries ``index`` (1-D) along ``dim``."""
-    idx = _int_array(index, "index_select")
-    if idx.ndim > 1:
-        raise ValueError(f"index_select: index must be 1-D, got shape {idx.shape}")
-    return take(x, idx, axis=dim)
-
-
-@op(family=_G, rules=("reshape", "getitem"))
-def take_along_axis(arr: Any, indices: Any, axis: Any = -1) -> Tensor:
-    """``arr[..., indices[...], ...]`` along ``axis``, the other axes broadcasting (numpy's)."""
-    x = as_tensor(arr)
-    idx = _int_array(indices, "take_along_axis")
-    if axis is None:
-        x, axis = reshape(x, (-1,)), 0
-    if idx.ndim != x.ndim:
-        raise ValueError(f"take_along_axis: indices have {idx.ndim} axes, the array {x.shape} has {x.ndim}")
-    (ax,) = normalize_axes(axis, x.ndim, "take_along_axis", x.shape)
-    return x[_along(idx, ax, x.shape)]
-
-
-@op(family=_G, rules=("getitem",), numpy=None)
-def gather(x: Any, dim: int, index: Any, *, sparse_grad: bool = False) -> Tensor:
-    """PyTorch's gather: ``out[i][j][k] = x[i][index[i][j][k]][k]`` for dim 1 (index no larger than x)."""
-    x = as_tensor(x)
-    idx = _int_array(index, "gather")
-    d = _check_dim_index(x, dim, idx, "gather")
-    if x.ndim == 0:
-        return x[idx * 0] if idx.ndim else x[()]
-    return x[_along(idx, d, idx.shape)]
-
-
-@op(family=_G, rules=("broadcast_to", "getitem"), numpy=None)
-def masked_select(x: Any, mask: Any) -> Tensor:
-    """The elements where ``mask`` (broadcast with ``x``) is true, as a 1-D tensor."""
-    x = as_tensor(x)
-    m = np.asarray(mask._data if isinstance(mask, Tensor) else mask)
-    if m.dtype != bool:
-        raise TypeError(f"masked_select: mask must be boolean, got dtype {m.dtype}")
-    try:
-        shape = np.broadcast_shapes(x.shape, m.shape)
-    except ValueError:
-        raise ValueError(f"masked_select: shapes {x.shape} and mask {m.shape} do not broadcast") from None
-    if shape != x.shape:
-        x = broadcast_to(x, shape)
-    return x[np.broadcast_to(m, shape)]
-
-
-@op(family=_G, differentiable=False, differs="torch.nonzero gives one (n, ndim) tensor: see argwhere")
-def nonzero(a: Any) -> tuple:
-    """Indices of the non-zero elements, one int64 tensor per axis (numpy's; no gradient)."""
-    x = as_tensor(a)
-    if x.ndim == 0:
-        raise ValueError("nonzero: a 0-d tensor has no axes to index; use atleast_1d(x).nonzero()")
-    return tuple(Tensor._const(i) for i in np.nonzero(x._data))
-
-
-@op(family=_G, differentiable=False)
-def argwhere(a: Any) -> Tensor:
-    """Indices of the non-zero elements as an (n, ndim) int64 tensor (torch.nonzero's layout)."""
-    return Tensor._const(np.argwhere(as_tensor(a)._data))
 
 
 # --- writes: one index_put rule ---------------------------------------------------------------
@@ -212,27 +93,27 @@ def scatter(x: Any, dim: int, index: Any, src: Any = None, *, value: Any = None)
     repeats, which value lands is unspecified (as in PyTorch) and every one gets its gradient."""
     x = as_tensor(x)
     src = value if src is None else src
-    idx = _int_array(index, "scatter")
+    idx = int_index(index, "scatter")
     s = _src_for(idx, src, x, "scatter")
-    d = _check_dim_index(x, dim, idx, "scatter", s if s.ndim else None)
-    return _index_put(x, _along(idx, d, idx.shape), s, False, "scatter", every=True)
+    d = check_dim_index(x, dim, idx, "scatter", s if s.ndim else None)
+    return _index_put(x, along_index(idx, d, idx.shape), s, False, "scatter", every=True)
 
 
 @op(family=_G, rules=("index_put",), numpy=None)
 def scatter_add(x: Any, dim: int, index: Any, src: Any) -> Tensor:
     """PyTorch's out-of-place scatter_add: ``out[i][index[i][j]] += src[i][j]`` for dim 1."""
     x = as_tensor(x)
-    idx = _int_array(index, "scatter_add")
+    idx = int_index(index, "scatter_add")
     s = _src_for(idx, src, x, "scatter_add")
-    d = _check_dim_index(x, dim, idx, "scatter_add", s if s.ndim else None)
-    return _index_put(x, _along(idx, d, idx.shape), s, True, "scatter_add")
+    d = check_dim_index(x, dim, idx, "scatter_add", s if s.ndim else None)
+    return _index_put(x, along_index(idx, d, idx.shape), s, True, "scatter_add")
 
 
 @op(family=_G, rules=("index_put",), numpy=None)
 def index_add(x: Any, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Tensor:
     """PyTorch's out-of-place index_add: ``alpha * source`` added at positions ``index`` of ``dim``."""
     x = as_tensor(x)
-    idx = _int_array(index, "index_add")
+    idx = int_index(index, "index_add")
     (d,) = normalize_axes(dim, max(x.ndim, 1), "index_add", x.shape)
     s = _lift(source, x, "index_add")
     if alpha != 1:
@@ -312,7 +193,7 @@ def put_along_axis(arr: Tensor, indices: Any, values: Any, axis: Any) -> None:
         raise TypeError(
             f"put_along_axis: arr must be a Tensor (it is written in place), got {type(arr).__name__}"
         )
-    idx = _int_array(indices, "put_along_axis")
+    idx = int_index(indices, "put_along_axis")
     if axis is None:
         if arr.ndim != 1:
             raise ValueError(
@@ -324,7 +205,7 @@ def put_along_axis(arr: Tensor, indices: Any, values: Any, axis: Any) -> None:
             f"put_along_axis: indices have {idx.ndim} axes, the array {arr.shape} has {arr.ndim}"
         )
     (ax,) = normalize_axes(axis, arr.ndim, "put_along_axis", arr.shape)
-    arr[_along(idx, ax, arr.shape)] = values
+    arr[along_index(idx, ax, arr.shape)] = values
 
 
 # --- scatter_reduce -----------------------------------------------------------------------------
@@ -370,10 +251,10 @@ def scatter_reduce(
     x = as_tensor(x)
     if reduce not in _AT:
         raise ValueError(f"scatter_reduce: reduce must be one of {sorted(_AT)}, got {reduce!r}")
-    idx = _int_array(index, "scatter_reduce")
+    idx = int_index(index, "scatter_reduce")
     s = _src_for(idx, src, x, "scatter_reduce")
-    d = _check_dim_index(x, dim, idx, "scatter_reduce", s)
-    where = _along(idx, d, idx.shape)
+    d = check_dim_index(x, dim, idx, "scatter_reduce", s)
+    where = along_index(idx, d, idx.shape)
     data, count, hit = _reduce_arrays(x._data, where, s._data, reduce, bool(include_self))
     return Tensor._make(
         data, (x, s), "scatter_reduce", (where, reduce, bool(include_self), count, hit, d, idx)
@@ -420,5 +301,5 @@ def _scatter_reduce_rule(F, g, out, xs, ctx, need):
 
 
 def _data(t: Any) -> np.ndarray:
-    """The numbers of a rule's argument: a masks' input only (piecewise constant), never differentiated."""
+    """The numbers of a rule's argument, for masks only (piecewise constant: nothing to differentiate)."""
     return t._data if isinstance(t, Tensor) else t
