@@ -1,4 +1,267 @@
-"""Creating tensors from others: zeros_like, ones_like, full_like, full, meshgrid, diag, tril, triu,
-one_hot."""
+"""Creating tensors: constants (zeros, ones, empty, eye, identity, arange, linspace, the *_like
+family), full and full_like (differentiable in a Tensor fill value), meshgrid, diag, diagonal,
+trace, tril, triu, one_hot."""
 
 from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._broadcast import normalize_axes
+from ..rules import rule
+from ..tensor import Tensor, _check_float
+from ._args import as_tensor
+from ._decl import op
+from .indexing import scatter_add
+from .shape import moveaxis, reshape
+
+_C = "creation"
+
+
+def _leaf(data: np.ndarray, requires_grad: bool, name: str) -> Tensor:
+    t = Tensor._const(data)
+    if requires_grad:
+        _check_float(data, f"{name}(requires_grad=True)")
+        t.requires_grad = True
+    return t
+
+
+def _size(shape: Any, more: tuple) -> tuple:
+    """numpy's ``shape`` argument, or PyTorch's sizes as separate arguments (zeros(2, 3))."""
+    if more:
+        return (int(shape),) + tuple(int(n) for n in more)
+    return tuple(shape) if isinstance(shape, (tuple, list)) else (int(shape),)
+
+
+# --- constants: no inputs to differentiate ------------------------------------------------------
+@op(family=_C, numpy=None, method=False, differentiable=False)
+def zeros(shape: Any, *sizes: Any, dtype: Any = float, requires_grad: bool = False) -> Tensor:
+    """A tensor of zeros (float64 unless ``dtype``); ``zeros(2, 3)`` as PyTorch spells it works too."""
+    return _leaf(np.zeros(_size(shape, sizes), dtype=dtype), requires_grad, "zeros")
+
+
+@op(family=_C, numpy=None, method=False, differentiable=False)
+def ones(shape: Any, *sizes: Any, dtype: Any = float, requires_grad: bool = False) -> Tensor:
+    """A tensor of ones (float64 unless ``dtype``)."""
+    return _leaf(np.ones(_size(shape, sizes), dtype=dtype), requires_grad, "ones")
+
+
+@op(family=_C, numpy=None, method=False, differentiable=False)
+def empty(shape: Any, *sizes: Any, dtype: Any = float, requires_grad: bool = False) -> Tensor:
+    """An uninitialised tensor (float64 unless ``dtype``)."""
+    return _leaf(np.empty(_size(shape, sizes), dtype=dtype), requires_grad, "empty")
+
+
+@op(family=_C, numpy=None, method=False, differentiable=False)
+def eye(
+    N: int,  # noqa: N803  numpy's argument names
+    M: int | None = None,  # noqa: N803
+    k: int = 0,
+    dtype: Any = float,
+    *,
+    requires_grad: bool = False,
+) -> Tensor:
+    """An N x M matrix with ones on diagonal ``k``."""
+    return _leaf(np.eye(N, M, k, dtype=dtype), requires_grad, "eye")
+
+
+@op(family=_C, numpy=None, method=False, differentiable=False)
+def identity(n: int, dtype: Any = float, *, requires_grad: bool = False) -> Tensor:
+    """The n x n identity matrix."""
+    return _leaf(np.identity(n, dtype=dtype), requires_grad, "identity")
+
+
+@op(family=_C, numpy=None, method=False, differentiable=False)
+def arange(*args: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Evenly spaced values in [start, stop) (numpy's: integer arguments give integers)."""
+    return _leaf(np.arange(*args, dtype=dtype), requires_grad, "arange")
+
+
+@op(family=_C, numpy=None, method=False, differentiable=False)
+def linspace(
+    start: Any,
+    stop: Any,
+    num: int = 50,
+    endpoint: bool = True,
+    retstep: bool = False,
+    dtype: Any = None,
+    axis: int = 0,
+    *,
+    requires_grad: bool = False,
+) -> Any:
+    """``num`` evenly spaced values from ``start`` to ``stop`` (numpy's; no gradient to the ends)."""
+    out = np.linspace(start, stop, num, endpoint, retstep, dtype, axis)
+    if retstep:
+        return _leaf(out[0], requires_grad, "linspace"), out[1]
+    return _leaf(out, requires_grad, "linspace")
+
+
+def _like(a: Any, dtype: Any, shape: Any, fill: Any) -> np.ndarray:
+    base = a._data if isinstance(a, Tensor) else np.asarray(a)
+    return fill(base, dtype=dtype, shape=shape)
+
+
+@op(family=_C, differentiable=False, method=False)
+def zeros_like(a: Any, dtype: Any = None, order: str = "K", subok: bool = True, shape: Any = None) -> Tensor:
+    """Zeros of ``a``'s shape and dtype (no gradient: the values do not depend on ``a``)."""
+    return Tensor._const(_like(a, dtype, shape, np.zeros_like))
+
+
+@op(family=_C, differentiable=False, method=False)
+def ones_like(a: Any, dtype: Any = None, order: str = "K", subok: bool = True, shape: Any = None) -> Tensor:
+    """Ones of ``a``'s shape and dtype."""
+    return Tensor._const(_like(a, dtype, shape, np.ones_like))
+
+
+@op(family=_C, differentiable=False, method=False)
+def empty_like(a: Any, dtype: Any = None, order: str = "K", subok: bool = True, shape: Any = None) -> Tensor:
+    """An uninitialised tensor of ``a``'s shape and dtype."""
+    return Tensor._const(_like(a, dtype, shape, np.empty_like))
+
+
+def _filled(data: np.ndarray, fill: Any) -> Tensor:
+    if isinstance(fill, Tensor) and fill.ndim == 0:
+        return Tensor._make(data, (fill,), "broadcast_to")  # d out / d fill = 1 everywhere
+    return Tensor._const(data)
+
+
+@op(family=_C, rules=("broadcast_to",), numpy=None, method=False)
+def full(shape: Any, fill_value: Any, dtype: Any = None, *, requires_grad: bool = False) -> Tensor:
+    """``shape`` filled with ``fill_value``; a 0-d Tensor fill value is differentiated."""
+    v = fill_value._data if isinstance(fill_value, Tensor) else fill_value
+    data = np.full(_size(shape, ()), v, dtype=dtype)
+    if requires_grad:
+        return _leaf(data, True, "full")
+    return _filled(data, fill_value)
+
+
+@op(family=_C, rules=("broadcast_to",), method=False)
+def full_like(
+    a: Any, fill_value: Any, dtype: Any = None, order: str = "K", subok: bool = True, shape: Any = None
+) -> Tensor:
+    """``a``'s shape and dtype filled with ``fill_value``; a 0-d Tensor fill value is differentiated."""
+    v = fill_value._data if isinstance(fill_value, Tensor) else fill_value
+    return _filled(_like(a, dtype, shape, lambda b, **kw: np.full_like(b, v, **kw)), fill_value)
+
+
+# --- diagonals and triangles ------------------------------------------------------------------
+def _diag_positions(rows: int, cols: int, k: int) -> tuple:
+    n = max(0, min(rows + min(k, 0), cols - max(k, 0)))
+    i = np.arange(n)
+    return i - min(k, 0), i + max(k, 0)
+
+
+@op(family=_C, rules=("getitem", "scatter_add"))
+def diag(v: Any, k: int = 0, *, diagonal: Any = None) -> Tensor:
+    """numpy's diag: a 1-D input becomes a square matrix with it on diagonal ``k``; a 2-D input
+    gives its diagonal ``k`` (PyTorch calls k ``diagonal``)."""
+    x = as_tensor(v)
+    k = k if diagonal is None else diagonal
+    if x.ndim == 1:
+        n = x.shape[0] + abs(k)
+        return scatter_add(x, _diag_positions(n, n, k), (n, n))  # zeros, v added on the diagonal
+    if x.ndim == 2:
+        return x[_diag_positions(*x.shape, k)]
+    raise ValueError(f"diag: input must be 1-D or 2-D, got shape {x.shape}")
+
+
+@op(family=_C, rules=("transpose", "getitem"))
+def diagonal(
+    a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1, *, dim1: Any = None, dim2: Any = None
+) -> Tensor:
+    """The diagonal ``offset`` of the planes (axis1, axis2), as a new last axis (numpy's and PyTorch's
+    diagonal; PyTorch spells the axes dim1, dim2)."""
+    x = as_tensor(a)
+    axis1, axis2 = (axis1 if dim1 is None else dim1), (axis2 if dim2 is None else dim2)
+    if x.ndim < 2:
+        raise ValueError(f"diagonal: needs at least 2 axes, got shape {x.shape}")
+    a1, a2 = (normalize_axes(i, x.ndim, "diagonal", x.shape)[0] for i in (axis1, axis2))
+    if a1 == a2:
+        raise ValueError(f"diagonal: axis1 and axis2 must differ, got {axis1} and {axis2}")
+    moved = moveaxis(x, (a1, a2), (-2, -1))
+    return moved[(Ellipsis,) + _diag_positions(x.shape[a1], x.shape[a2], offset)]
+
+
+@op(family=_C, rules=("transpose", "getitem", "sum"))
+def trace(
+    a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any = None, out: Any = None
+) -> Tensor:
+    """Sum along diagonal ``offset`` of the planes (axis1, axis2)."""
+    if out is not None:
+        raise TypeError("trace: out= is not supported (results are new tensors)")
+    s = diagonal(a, offset, axis1, axis2).sum(axis=-1)
+    return s if dtype is None else s.astype(dtype)
+
+
+def _triangle(m: Any, k: int, lower: bool, name: str) -> Tensor:
+    x = as_tensor(m)
+    if x.ndim == 0:
+        raise ValueError(f"{name}: needs at least 1 axis, got a 0-d tensor")
+    rows, cols = x.shape[-2:] if x.ndim >= 2 else (x.shape[0], x.shape[0])
+    keep = np.tri(rows, cols, k, dtype=bool) if lower else ~np.tri(rows, cols, k - 1, dtype=bool)
+    data = (np.tril if lower else np.triu)(x._data, k)
+    return Tensor._make(data, (x,), "triangle", keep)
+
+
+@op(family=_C, rules=("triangle",))
+def tril(m: Any, k: int = 0, *, diagonal: Any = None) -> Tensor:
+    """The lower triangle (at and below diagonal ``k``) of the last two axes; the rest zero."""
+    return _triangle(m, k if diagonal is None else diagonal, True, "tril")
+
+
+@op(family=_C, rules=("triangle",))
+def triu(m: Any, k: int = 0, *, diagonal: Any = None) -> Tensor:
+    """The upper triangle (at and above diagonal ``k``) of the last two axes; the rest zero."""
+    return _triangle(m, k if diagonal is None else diagonal, False, "triu")
+
+
+@rule("triangle")  # ctx = the kept positions of the last two axes
+def _triangle_rule(F, g, out, xs, ctx, need):
+    return (g * ctx,)
+
+
+# --- grids and encodings ------------------------------------------------------------------------
+@op(
+    family=_C,
+    rules=("reshape", "broadcast_to"),
+    method=False,
+    differs="torch.meshgrid's default indexing is 'ij'; numpy's (this) is 'xy'",
+)
+def meshgrid(*xi: Any, copy: bool = True, sparse: bool = False, indexing: str = "xy") -> tuple:
+    """Coordinate grids from 1-D coordinate vectors (numpy's; each gradient sums over the grid)."""
+    if indexing not in ("xy", "ij"):
+        raise ValueError(f"meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
+    if len(xi) == 1 and isinstance(xi[0], (tuple, list)):
+        xi = tuple(xi[0])  # PyTorch also takes one list of tensors
+    ts = [reshape(as_tensor(x), (-1,)) for x in xi]
+    nd = len(ts)
+    shapes = [[1] * nd for _ in ts]
+    for i, t in enumerate(ts):
+        shapes[i][i] = t.shape[0]
+    if indexing == "xy" and nd > 1:
+        for s in shapes:
+            s[0], s[1] = s[1], s[0]
+    out = [reshape(t, tuple(s)) for t, s in zip(ts, shapes)]
+    if sparse:
+        return tuple(out)
+    full = tuple(int(n) for n in np.broadcast_shapes(*(tuple(s) for s in shapes))) if nd else ()
+    return tuple(Tensor._make(np.broadcast_to(o._data, full).copy(), (o,), "broadcast_to") for o in out)
+
+
+@op(family=_C, numpy=None, differentiable=False, method=False)
+def one_hot(x: Any, num_classes: int = -1) -> Tensor:
+    """PyTorch's one_hot: integer class indices to an int64 tensor with a new last axis of size
+    ``num_classes`` (max + 1 when -1)."""
+    idx = as_tensor(x)._data
+    if idx.dtype.kind not in "iu":
+        raise TypeError(f"one_hot: class indices must be integers, got dtype {idx.dtype}")
+    if idx.size and idx.min() < 0:
+        raise ValueError(f"one_hot: class indices must be non-negative, got {idx.min()}")
+    if num_classes == -1:
+        if not idx.size:
+            raise ValueError("one_hot: cannot infer num_classes from an empty tensor")
+        num_classes = int(idx.max()) + 1
+    if idx.size and idx.max() >= num_classes:
+        raise ValueError(f"one_hot: class index {idx.max()} is out of range for num_classes={num_classes}")
+    return Tensor._const((idx[..., None] == np.arange(num_classes)).astype(np.int64))

@@ -1,4 +1,282 @@
-"""einsum (any subscripts numpy accepts) and the tensor products built on it: tensordot, inner, outer,
-kron, dot, vdot."""
+"""einsum (any subscripts numpy accepts: implicit or explicit output, ellipsis, repeated indices,
+broadcasting) and the tensor products written with it: tensordot, inner, outer, kron, dot, vdot;
+and cross, written with indexing and arithmetic.
+
+Each recorded node contracts one or two operands; three or more are contracted pairwise in the
+order np.einsum_path finds, so every node's rule is again an einsum of two operands: the gradient
+of operand i is the einsum of g with the others, onto operand i's indices.
+"""
 
 from __future__ import annotations
+
+import string
+from typing import Any
+
+import numpy as np
+
+from ..rules import rule
+from ..tensor import Tensor
+from ._args import as_tensor, pair
+from ._decl import op
+from .joining import stack
+from .shape import moveaxis, ravel, reshape
+
+_E = "einsum"
+
+
+def _expand(subscripts: str, shapes: list) -> tuple[list, str]:
+    """Subscripts in explicit form with the ellipsis spelled as letters: (terms, output)."""
+    s = subscripts.replace(" ", "")
+    lhs, arrow, out = s.partition("->")
+    terms = lhs.split(",")
+    if len(terms) != len(shapes):
+        raise ValueError(f"einsum: {subscripts!r} names {len(terms)} operands, {len(shapes)} were given")
+    bad = set(s) - set(string.ascii_letters) - set(".,->")
+    if bad:
+        raise ValueError(f"einsum: invalid subscript characters {sorted(bad)} in {subscripts!r}")
+    free = [c for c in string.ascii_letters if c not in s]
+    dots = [len(shp) - (len(t) - 3) for t, shp in zip(terms, shapes) if "..." in t]
+    ell = "".join(free[: max(dots, default=0)])
+    expanded = []
+    for t, shp in zip(terms, shapes):
+        if "..." in t:
+            k = len(shp) - (len(t) - 3)
+            if k < 0:
+                raise ValueError(f"einsum: term {t!r} has more indices than its operand's shape {shp}")
+            t = t.replace("...", ell[len(ell) - k :])
+        if "." in t or len(t) != len(shp):
+            raise ValueError(f"einsum: term {t!r} does not match an operand of shape {shp}")
+        expanded.append(t)
+    if arrow:
+        if "..." in out:
+            out = out.replace("...", ell)
+        elif "." in out:
+            raise ValueError(f"einsum: invalid output {out!r}")
+        for c in out:
+            if out.count(c) > 1 or not any(c in t for t in expanded):
+                raise ValueError(f"einsum: output index {c!r} is repeated or names no input index")
+    else:  # numpy's implicit output: the ellipsis, then the indices used once, in alphabetical order
+        once = [c for c in set(lhs) if c.isalpha() and lhs.count(c) == 1]
+        out = ell + "".join(sorted(once))
+    return expanded, out
+
+
+def _sizes(terms: list, tensors: list) -> dict:
+    sizes: dict = {}
+    for t, x in zip(terms, tensors):
+        for c, n in zip(t, x.shape):
+            m = sizes.get(c)
+            if m is None or m == 1:
+                sizes[c] = n
+            elif n not in (1, m):
+                raise ValueError(f"einsum: index {c!r} has sizes {m} and {n} (operand shapes differ)")
+    return sizes
+
+
+def _squeeze_broadcast(terms: list, tensors: list, sizes: dict) -> tuple[list, list]:
+    """Drop size-1 axes that broadcast against a longer one elsewhere: the operand is constant along
+    that index, so leaving the index to the other operands is the same contraction."""
+    for i, (t, x) in enumerate(zip(terms, tensors)):
+        drop = [k for k, c in enumerate(t) if x.shape[k] == 1 and sizes[c] != 1]
+        if drop:
+            terms[i] = "".join(c for k, c in enumerate(t) if k not in drop)
+            tensors[i] = reshape(x, tuple(n for k, n in enumerate(x.shape) if k not in drop))
+    return terms, tensors
+
+
+def _node(terms: list, out: str, tensors: list, data: Any = None) -> Tensor:
+    """One recorded contraction; ``data``: its value as numpy's own function computed it (tensordot,
+    dot, ...), so the forward sums in numpy's order and gives numpy's numbers to the last bit."""
+    if data is None:
+        spec = ",".join(terms) + "->" + out
+        big = len(tensors) > 1 and max(x.size for x in tensors) > 4096  # BLAS pays off on large arrays
+        data = np.einsum(spec, *(x._data for x in tensors), optimize=big)
+    return Tensor._make(data, tuple(tensors), "einsum", (tuple(terms), out))
+
+
+@op(family=_E, method=False)
+def einsum(subscripts: str, *operands: Any, optimize: Any = "auto", **kwargs: Any) -> Tensor:
+    """Einstein summation with numpy's subscripts (``'ij,jk->ik'``, ``'...ij,...jk'``, ``'ii->i'``);
+    three or more operands are contracted pairwise in the order np.einsum_path picks."""
+    if kwargs.get("out") is not None:
+        raise TypeError("einsum: out= is not supported (results are new tensors)")
+    if not isinstance(subscripts, str):
+        raise TypeError("einsum: only the subscripts-string form is supported")
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])  # PyTorch's einsum(eq, [a, b])
+    tensors = [as_tensor(x) for x in operands]
+    if not tensors:
+        raise ValueError("einsum: needs at least one operand")
+    terms, out = _expand(subscripts, [x.shape for x in tensors])
+    sizes = _sizes(terms, tensors)
+    terms, tensors = _squeeze_broadcast(terms, tensors, sizes)
+    result = _contract(terms, out, tensors, optimize)
+    dtype = kwargs.get("dtype")
+    return result if dtype is None else result.astype(dtype)
+
+
+def _contract(terms: list, out: str, tensors: list, optimize: Any) -> Tensor:
+    if len(tensors) <= 2:
+        return _node(terms, out, tensors)
+    if optimize in ("auto", True, False, None):
+        optimize = "optimal" if len(tensors) <= 4 else "greedy"
+    spec = ",".join(terms) + "->" + out
+    shells = [np.broadcast_to(np.zeros((), x.dtype), x.shape) for x in tensors]  # shapes are all it reads
+    path = optimize if isinstance(optimize, list) else np.einsum_path(spec, *shells, optimize=optimize)[0]
+    terms, tensors = list(terms), list(tensors)
+    for step in path[1:]:
+        picked = sorted(step, reverse=True)
+        ts = [terms.pop(i) for i in picked]
+        xs = [tensors.pop(i) for i in picked]
+        if not terms:
+            res = out
+        else:
+            needed = set(out).union(*terms)
+            res = "".join(dict.fromkeys(c for t in ts for c in t if c in needed))
+        terms.append(res)
+        tensors.append(_node(ts, res, xs))
+    if len(tensors) != 1:
+        raise ValueError(f"einsum: contraction path {path} leaves {len(tensors)} operands")
+    if terms[0] != out:
+        return _node(terms, out, tensors)
+    return tensors[0]
+
+
+@rule("einsum")  # ctx = (input terms, output term), explicit, no ellipsis
+def _einsum_rule(F, g, out, xs, ctx, need):
+    terms, res = ctx
+    grads = []
+    for i, t in enumerate(terms):
+        if not need[i]:
+            grads.append(None)
+            continue
+        others = [terms[j] for j in range(len(terms)) if j != i]
+        reach = set(res).union(*others)
+        sizes = dict(zip(t, xs[i].shape))
+        own = list(dict.fromkeys(t))  # operand i's indices, each once
+        kept = [c for c in own if c in reach]
+        spec = ",".join([res] + others) + "->" + "".join(kept)
+        gi = F.einsum(spec, g, *(xs[j] for j in range(len(terms)) if j != i))
+        if len(kept) < len(own):  # indices summed inside operand i alone: d/dx is 1 along them
+            gi = gi.reshape(tuple(sizes[c] if c in kept else 1 for c in own))
+            gi = F.broadcast_to(gi, tuple(sizes[c] for c in own))
+        if len(own) < len(t):  # a repeated index reads a diagonal: the gradient lives on it, zero elsewhere
+            grid = {c: (1,) * k + (-1,) + (1,) * (len(own) - k - 1) for k, c in enumerate(own)}
+            where = {c: np.arange(sizes[c]).reshape(grid[c]) for c in own}
+            gi = F.scatter_add(gi, tuple(where[c] for c in t), xs[i].shape)
+        grads.append(gi)
+    return tuple(grads)
+
+
+# --- products written as einsums -----------------------------------------------------------------
+def _letters(n: int, skip: str = "") -> str:
+    return "".join(c for c in string.ascii_letters if c not in skip)[:n]
+
+
+@op(family=_E, rules=("einsum",), method=False)
+def tensordot(a: Any, b: Any, axes: Any = 2, *, dims: Any = None) -> Tensor:
+    """Sum over ``axes`` (an int N: a's last N with b's first N; or two lists of axes)."""
+    a, b = pair(a, b, "tensordot")
+    axes = axes if dims is None else dims
+    if isinstance(axes, (int, np.integer)):
+        if axes < 0 or axes > min(a.ndim, b.ndim):
+            raise ValueError(f"tensordot: axes={axes} for shapes {a.shape} and {b.shape}")
+        axa, axb = list(range(a.ndim - axes, a.ndim)), list(range(axes))
+    else:
+        axa, axb = (list(x) if isinstance(x, (list, tuple)) else [x] for x in axes)
+        axa = [int(i) % max(a.ndim, 1) for i in axa]
+        axb = [int(i) % max(b.ndim, 1) for i in axb]
+    if len(axa) != len(axb) or any(a.shape[i] != b.shape[j] for i, j in zip(axa, axb)):
+        raise ValueError(f"tensordot: axes {axa} of {a.shape} and {axb} of {b.shape} do not match")
+    la = _letters(a.ndim)
+    lb = list(_letters(b.ndim, la))
+    for i, j in zip(axa, axb):
+        lb[j] = la[i]
+    out = "".join(c for k, c in enumerate(la) if k not in axa)
+    out += "".join(c for k, c in enumerate(lb) if k not in axb)
+    return _node([la, "".join(lb)], out, [a, b], np.tensordot(a._data, b._data, (axa, axb)))
+
+
+@op(family=_E, rules=("einsum",))
+def inner(a: Any, b: Any) -> Tensor:
+    """Sum over the last axes (numpy's inner; a 0-d operand multiplies)."""
+    a, b = pair(a, b, "inner")
+    if a.ndim == 0 or b.ndim == 0:
+        return a * b
+    if a.shape[-1] != b.shape[-1]:
+        raise ValueError(f"inner: last axes of {a.shape} and {b.shape} differ")
+    la, lb = _letters(a.ndim - 1, "z"), _letters(b.ndim - 1, "z" + _letters(a.ndim - 1, "z"))
+    return _node([la + "z", lb + "z"], la + lb, [a, b], np.inner(a._data, b._data))
+
+
+@op(family=_E, rules=("reshape", "einsum"), torch=("ger",), differs="torch.outer takes 1-D inputs only")
+def outer(a: Any, b: Any) -> Tensor:
+    """Every product a[i] * b[j] of the flattened inputs (numpy's outer)."""
+    a, b = pair(a, b, "outer")
+    a, b = ravel(a), ravel(b)
+    return _node(["i", "j"], "ij", [a, b], np.outer(a._data, b._data))
+
+
+@op(family=_E, rules=("reshape", "einsum"))
+def kron(a: Any, b: Any) -> Tensor:
+    """Kronecker product: blocks a[i, j] * b (numpy's, any number of axes)."""
+    a, b = pair(a, b, "kron")
+    nd = max(a.ndim, b.ndim)
+    a = reshape(a, (1,) * (nd - a.ndim) + a.shape)
+    b = reshape(b, (1,) * (nd - b.ndim) + b.shape)
+    la, lb = _letters(nd), _letters(nd, _letters(nd))
+    blocks = einsum(f"{la},{lb}->{''.join(x + y for x, y in zip(la, lb))}", a, b)
+    return reshape(blocks, tuple(m * n for m, n in zip(a.shape, b.shape)))
+
+
+@op(family=_E, rules=("einsum",), differs="torch.dot takes 1-D inputs only")
+def dot(a: Any, b: Any) -> Tensor:
+    """numpy's dot: product for 0-d, inner product for 1-d, matrix product for 2-d, and a's last
+    axis against b's second-to-last for N-d."""
+    a, b = pair(a, b, "dot")
+    if a.ndim == 0 or b.ndim == 0:
+        return a * b
+    ka = a.shape[-1]
+    kb = b.shape[0] if b.ndim == 1 else b.shape[-2]
+    if ka != kb:
+        raise ValueError(f"dot: shapes {a.shape} and {b.shape} are not aligned ({ka} != {kb})")
+    la = _letters(a.ndim - 1, "z")
+    lb = _letters(b.ndim - 1, "z" + la)
+    tb = "z" if b.ndim == 1 else lb[:-1] + "z" + lb[-1]
+    return _node([la + "z", tb], la + lb, [a, b], np.dot(a._data, b._data))
+
+
+@op(family=_E, rules=("reshape", "einsum"))
+def vdot(a: Any, b: Any) -> Tensor:
+    """Sum of the products of the flattened inputs (real vdot)."""
+    a, b = pair(a, b, "vdot")
+    if a.size != b.size:
+        raise ValueError(f"vdot: sizes of {a.shape} and {b.shape} differ")
+    a, b = ravel(a), ravel(b)
+    return _node(["i", "i"], "", [a, b], np.vdot(a._data, b._data))
+
+
+@op(
+    family=_E,
+    rules=("transpose", "getitem", "mul", "sub", "stack"),
+    differs="torch.cross without dim takes the first axis of size 3 (deprecated); torch.linalg.cross is this",
+)
+def cross(
+    a: Any, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: Any = None, *, dim: Any = None
+) -> Tensor:
+    """Cross product of 3-vectors along the given axes (the rest broadcast), as numpy's cross."""
+    a, b = pair(a, b, "cross")
+    axis = axis if dim is None else dim
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    if a.ndim == 0 or b.ndim == 0:
+        raise ValueError(f"cross: needs vectors, got shapes {a.shape} and {b.shape}")
+    u, v = moveaxis(a, axisa, -1), moveaxis(b, axisb, -1)
+    if u.shape[-1] != 3 or v.shape[-1] != 3:
+        raise ValueError(
+            f"cross: the vector axes have sizes {u.shape[-1]} and {v.shape[-1]}; only 3 is supported"
+        )
+    u0, u1, u2 = (u[..., i] for i in range(3))
+    v0, v1, v2 = (v[..., i] for i in range(3))
+    c = stack([u1 * v2 - u2 * v1, u2 * v0 - u0 * v2, u0 * v1 - u1 * v0], axis=-1)
+    return moveaxis(c, -1, axisc)

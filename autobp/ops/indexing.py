@@ -1,5 +1,6 @@
 """Indexing: ``t[index]`` (slices, None, ..., boolean masks, integer arrays) and its adjoint,
-scatter_add (repeated indices accumulate)."""
+scatter_add (repeated indices accumulate); the gathers written as one ``t[index]`` each: take,
+index_select, take_along_axis, gather, masked_select; nonzero and argwhere (no gradient)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,15 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import normalize_axes
 from .._numpy_ops import scatter_add as _scatter_add
 from ..rules import rule
 from ..tensor import Tensor, _view
+from ._args import as_tensor
+from ._decl import op
+from .shape import broadcast_to, reshape
+
+_I = "indexing"
 
 
 def normalize_index(index: Any) -> tuple:
@@ -61,3 +68,120 @@ def _getitem_rule(F, g, out, xs, ctx, need):
 @rule("scatter_add")  # ctx = (index, shape): zeros(shape) with g added at index
 def _scatter_add_rule(F, g, out, xs, ctx, need):
     return (g[ctx[0]],)
+
+
+def int_index(index: Any, op: str) -> np.ndarray:
+    arr = np.asarray(index._data if isinstance(index, Tensor) else index)
+    if arr.dtype.kind not in "iu":
+        if arr.size == 0:
+            return arr.astype(np.intp)
+        raise TypeError(f"{op}: indices must be integers, got dtype {arr.dtype}")
+    return arr
+
+
+def along_index(index: np.ndarray, dim: int, shape: tuple) -> tuple:
+    """The numpy index that reads ``a[i0, ..., index[i0, ..., ik], ..., ik]``: ``index`` at axis
+    ``dim``, and each other axis's own position (an arange that broadcasts against ``index``)."""
+    nd = len(shape)
+    return tuple(
+        index if i == dim else np.arange(shape[i]).reshape((-1,) + (1,) * (nd - 1 - i)) for i in range(nd)
+    )
+
+
+def check_dim_index(x: Tensor, dim: int, index: np.ndarray, op: str, src: Any = None) -> int:
+    (d,) = normalize_axes(dim, max(x.ndim, 1), op, x.shape)
+    if index.ndim != x.ndim and not (x.ndim == 0 and index.ndim <= 1):
+        raise ValueError(f"{op}: index has {index.ndim} axes, the input {x.shape} has {x.ndim}")
+    for i, n in enumerate(index.shape):
+        if i != d and i < x.ndim and n > x.shape[i]:
+            raise ValueError(f"{op}: index shape {index.shape} exceeds input shape {x.shape} at axis {i}")
+        if src is not None and n > src.shape[i]:
+            raise ValueError(f"{op}: index shape {index.shape} exceeds src shape {src.shape} at axis {i}")
+    if index.size and (index.max() >= max(x.shape[d] if x.ndim else 1, 0) or index.min() < -x.shape[d]):
+        raise IndexError(f"{op}: index out of range for axis {d} of shape {x.shape}")
+    return d
+
+
+# --- gathers: one getitem each ----------------------------------------------------------------
+@op(family=_I, rules=("reshape", "getitem"))
+def take(a: Any, indices: Any, axis: Any = None, out: Any = None, mode: str = "raise") -> Tensor:
+    """Elements at ``indices`` along ``axis`` (of the flattened tensor when None), as numpy's take."""
+    x = as_tensor(a)
+    idx = int_index(indices, "take")
+    if out is not None:
+        raise TypeError("take: out= is not supported (results are new tensors)")
+    if axis is None:
+        x, axis = reshape(x, (-1,)), 0
+    (ax,) = normalize_axes(axis, x.ndim, "take", x.shape)
+    n = x.shape[ax]
+    if mode == "wrap":
+        idx = idx % n if n else idx
+    elif mode == "clip":
+        idx = np.clip(idx, 0, max(n - 1, 0))
+    elif mode != "raise":
+        raise ValueError(f"take: mode must be 'raise', 'wrap' or 'clip', got {mode!r}")
+    return x[(slice(None),) * ax + (idx,)]
+
+
+@op(family=_I, rules=("getitem",), numpy=None)
+def index_select(x: Any, dim: int, index: Any) -> Tensor:
+    """PyTorch's index_select: the entries ``index`` (1-D) along ``dim``."""
+    idx = int_index(index, "index_select")
+    if idx.ndim > 1:
+        raise ValueError(f"index_select: index must be 1-D, got shape {idx.shape}")
+    return take(x, idx, axis=dim)
+
+
+@op(family=_I, rules=("reshape", "getitem"))
+def take_along_axis(arr: Any, indices: Any, axis: Any = -1) -> Tensor:
+    """``arr[..., indices[...], ...]`` along ``axis``, the other axes broadcasting (numpy's)."""
+    x = as_tensor(arr)
+    idx = int_index(indices, "take_along_axis")
+    if axis is None:
+        x, axis = reshape(x, (-1,)), 0
+    if idx.ndim != x.ndim:
+        raise ValueError(f"take_along_axis: indices have {idx.ndim} axes, the array {x.shape} has {x.ndim}")
+    (ax,) = normalize_axes(axis, x.ndim, "take_along_axis", x.shape)
+    return x[along_index(idx, ax, x.shape)]
+
+
+@op(family=_I, rules=("getitem",), numpy=None)
+def gather(x: Any, dim: int, index: Any, *, sparse_grad: bool = False) -> Tensor:
+    """PyTorch's gather: ``out[i][j][k] = x[i][index[i][j][k]][k]`` for dim 1 (index no larger than x)."""
+    x = as_tensor(x)
+    idx = int_index(index, "gather")
+    d = check_dim_index(x, dim, idx, "gather")
+    if x.ndim == 0:
+        return x[idx * 0] if idx.ndim else x[()]
+    return x[along_index(idx, d, idx.shape)]
+
+
+@op(family=_I, rules=("broadcast_to", "getitem"), numpy=None)
+def masked_select(x: Any, mask: Any) -> Tensor:
+    """The elements where ``mask`` (broadcast with ``x``) is true, as a 1-D tensor."""
+    x = as_tensor(x)
+    m = np.asarray(mask._data if isinstance(mask, Tensor) else mask)
+    if m.dtype != bool:
+        raise TypeError(f"masked_select: mask must be boolean, got dtype {m.dtype}")
+    try:
+        shape = np.broadcast_shapes(x.shape, m.shape)
+    except ValueError:
+        raise ValueError(f"masked_select: shapes {x.shape} and mask {m.shape} do not broadcast") from None
+    if shape != x.shape:
+        x = broadcast_to(x, shape)
+    return x[np.broadcast_to(m, shape)]
+
+
+@op(family=_I, differentiable=False, differs="torch.nonzero gives one (n, ndim) tensor: see argwhere")
+def nonzero(a: Any) -> tuple:
+    """Indices of the non-zero elements, one int64 tensor per axis (numpy's; no gradient)."""
+    x = as_tensor(a)
+    if x.ndim == 0:
+        raise ValueError("nonzero: a 0-d tensor has no axes to index; use atleast_1d(x).nonzero()")
+    return tuple(Tensor._const(i) for i in np.nonzero(x._data))
+
+
+@op(family=_I, differentiable=False)
+def argwhere(a: Any) -> Tensor:
+    """Indices of the non-zero elements as an (n, ndim) int64 tensor (torch.nonzero's layout)."""
+    return Tensor._const(np.argwhere(as_tensor(a)._data))

@@ -1,4 +1,5 @@
-"""Joining tensors: concatenate along an existing axis, stack along a new one."""
+"""Joining and splitting tensors: concatenate along an existing axis (hstack, vstack, dstack,
+column_stack, append), stack along a new one; split, array_split and chunk into views."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import numpy as np
 from .._broadcast import normalize_axes
 from ..rules import rule
 from ..tensor import Tensor
-from ._args import as_tensor
+from ._args import as_tensor, axis_arg
 from ._decl import op
+from .shape import atleast_1d, atleast_2d, atleast_3d, reshape
 
 _J = "joining"
 
@@ -23,10 +25,13 @@ def _check_seq(seq: Sequence, op: str) -> list[Tensor]:
 
 
 @op(family=_J, method=False, torch=("cat", "concat"))
-def concatenate(seq: Sequence[Any], axis: int = 0, *, dim: Any = None) -> Tensor:
-    """Join tensors along an existing axis."""
+def concatenate(seq: Sequence[Any], axis: Any = 0, *, dim: Any = None) -> Tensor:
+    """Join tensors along an existing axis (``axis=None``: flattened first, as numpy)."""
     ts = _check_seq(seq, "concatenate")
     axis = axis if dim is None else dim
+    if axis is None:
+        ts = [reshape(t, (-1,)) for t in ts]
+        axis = 0
     first = ts[0]._data
     if first.ndim == 0:
         raise ValueError("concatenate: zero-dimensional tensors cannot be concatenated")
@@ -62,6 +67,117 @@ def stack(seq: Sequence[Any], axis: int = 0, *, dim: Any = None) -> Tensor:
     (a,) = normalize_axes(axis, ts[0].ndim + 1, "stack", ts[0].shape)
     data = np.stack([t._data for t in ts], axis=a)
     return Tensor._make(data, tuple(ts), "stack", a)
+
+
+def _cast(t: Tensor, dtype: Any) -> Tensor:
+    return t if dtype is None else t.astype(dtype)
+
+
+def _seq_of(tup: Any, name: str) -> list:
+    if isinstance(tup, (Tensor, np.ndarray)):
+        raise TypeError(f"{name}: expected a sequence of tensors, got a single {type(tup).__name__}")
+    return list(tup)
+
+
+@op(family=_J, rules=("reshape", "concatenate"), method=False)
+def hstack(tup: Sequence[Any], *, dtype: Any = None, casting: str = "same_kind") -> Tensor:
+    """Join along the second axis (the first for 1-D inputs), as numpy's hstack."""
+    ts = [atleast_1d(t) for t in _seq_of(tup, "hstack")]
+    return _cast(concatenate(ts, axis=0 if ts and ts[0].ndim == 1 else 1), dtype)
+
+
+@op(family=_J, rules=("reshape", "concatenate"), method=False, torch=("row_stack",))
+def vstack(tup: Sequence[Any], *, dtype: Any = None, casting: str = "same_kind") -> Tensor:
+    """Join along the first axis, 1-D inputs becoming rows, as numpy's vstack."""
+    return _cast(concatenate([atleast_2d(t) for t in _seq_of(tup, "vstack")], axis=0), dtype)
+
+
+@op(family=_J, rules=("reshape", "concatenate"), method=False)
+def dstack(tup: Sequence[Any]) -> Tensor:
+    """Join along the third axis, as numpy's dstack ((n,) -> (1, n, 1), (m, n) -> (m, n, 1))."""
+    return concatenate([atleast_3d(t) for t in _seq_of(tup, "dstack")], axis=2)
+
+
+@op(family=_J, rules=("reshape", "concatenate"), method=False)
+def column_stack(tup: Sequence[Any]) -> Tensor:
+    """1-D inputs as columns of a 2-D result; 2-D and higher inputs joined along axis 1."""
+    ts = [as_tensor(t) for t in _seq_of(tup, "column_stack")]
+    ts = [reshape(t, (-1, 1)) if t.ndim < 2 else t for t in ts]
+    return concatenate(ts, axis=1)
+
+
+@op(family=_J, rules=("reshape", "concatenate"), method=False)
+def append(arr: Any, values: Any, axis: Any = None) -> Tensor:
+    """``values`` appended to ``arr`` (both flattened when ``axis`` is None), as numpy's append."""
+    arr, values = as_tensor(arr), as_tensor(values)
+    if axis is None:
+        return concatenate([reshape(arr, (-1,)), reshape(values, (-1,))], axis=0)
+    return concatenate([arr, values], axis=axis)
+
+
+def _pieces(x: Tensor, bounds: list, a: int) -> list:
+    lead = (slice(None),) * a
+    return [x[lead + (slice(lo, hi),)] for lo, hi in bounds]  # views, each a getitem node
+
+
+def _bounds_of_indices(indices: Any, n: int) -> list:
+    cuts = [0] + [int(i) for i in indices] + [n]
+    cuts = [min(max(c + n if c < 0 else c, 0), n) for c in cuts]  # numpy's slice clipping
+    return [(lo, max(lo, hi)) for lo, hi in zip(cuts[:-1], cuts[1:])]
+
+
+def _bounds_of_sections(k: int, n: int, name: str) -> list:
+    if k <= 0:
+        raise ValueError(f"{name}: the number of sections must be positive, got {k}")
+    each, extra = divmod(n, k)  # numpy: the first n % k sections get one more element
+    sizes = [each + 1] * extra + [each] * (k - extra)
+    ends = np.cumsum([0] + sizes)
+    return list(zip(ends[:-1].tolist(), ends[1:].tolist()))
+
+
+@op(family=_J, rules=("getitem",), torch=("tensor_split",))
+def array_split(ary: Any, indices_or_sections: Any, axis: int = 0, *, dim: Any = None) -> list:
+    """Views of ``ary`` split along ``axis``: into k near-equal sections, or at the given indices."""
+    x = as_tensor(ary)
+    axis = axis_arg(axis, dim, "array_split")
+    (a,) = normalize_axes(axis, x.ndim, "array_split", x.shape)
+    n = x.shape[a]
+    if isinstance(indices_or_sections, (int, np.integer)):
+        return _pieces(x, _bounds_of_sections(int(indices_or_sections), n, "array_split"), a)
+    return _pieces(x, _bounds_of_indices(indices_or_sections, n), a)
+
+
+@op(
+    family=_J,
+    rules=("getitem",),
+    differs="torch.split(x, n) makes pieces of size n and takes a list of sizes; numpy's (this) makes "
+    "n equal sections and takes split indices",
+)
+def split(ary: Any, indices_or_sections: Any, axis: int = 0, *, dim: Any = None) -> list:
+    """Views of ``ary`` split along ``axis`` into k equal sections (k must divide it) or at indices."""
+    x = as_tensor(ary)
+    axis = axis_arg(axis, dim, "split")
+    (a,) = normalize_axes(axis, x.ndim, "split", x.shape)
+    if isinstance(indices_or_sections, (int, np.integer)):
+        k = int(indices_or_sections)
+        if k <= 0 or x.shape[a] % k:
+            raise ValueError(f"split: axis {a} of shape {x.shape} does not split into {k} equal sections")
+    return array_split(x, indices_or_sections, a)
+
+
+@op(family=_J, rules=("getitem",), numpy=None)
+def chunk(x: Any, chunks: int, dim: int = 0) -> list:
+    """PyTorch's chunk: pieces of ceil(n / chunks) along ``dim`` (the last may be smaller, and there
+    may be fewer than ``chunks``)."""
+    x = as_tensor(x)
+    (a,) = normalize_axes(dim, x.ndim, "chunk", x.shape)
+    if int(chunks) <= 0:
+        raise ValueError(f"chunk: chunks must be positive, got {chunks}")
+    n = x.shape[a]
+    if n == 0:
+        return _pieces(x, [(0, 0)] * int(chunks), a)
+    size = -(-n // int(chunks))
+    return _pieces(x, [(lo, min(lo + size, n)) for lo in range(0, n, size)], a)
 
 
 @rule("concatenate")  # ctx = (axis, split points)

@@ -1,3 +1,229 @@
-"""Padding (constant, reflect, edge/replicate, circular) and rolling, flipping, tiling, repeating."""
+"""Padding (constant, reflect, edge/replicate, wrap/circular, symmetric) and rolling, flipping,
+rotating, tiling, repeating and sliding windows.
+
+Every mode but constant pads by gathering: each output element is some input element, so these
+ops (like tile, repeat and the windows) are one ``getitem`` with an integer index, whose rule
+scatters the gradient back and accumulates where an input element was copied several times.
+"""
 
 from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._broadcast import normalize_axes
+from ..rules import rule
+from ..tensor import Tensor, _view
+from ._args import as_tensor, axis_arg
+from ._decl import op
+from .shape import reshape, transpose
+
+_P = "padding"
+_MODES = {"constant": "constant", "edge": "edge", "replicate": "edge", "reflect": "reflect"}
+_MODES.update({"wrap": "wrap", "circular": "wrap", "symmetric": "symmetric"})
+
+
+def _pad_widths(pad_width: Any, ndim: int) -> list:
+    try:
+        pw = np.broadcast_to(np.asarray(pad_width), (ndim, 2))
+    except ValueError:
+        raise ValueError(f"pad: pad_width {pad_width!r} does not fit {ndim} axes") from None
+    if pw.dtype.kind not in "iu" or (pw < 0).any():
+        raise ValueError(f"pad: pad_width must be non-negative integers, got {pad_width!r}")
+    return [(int(b), int(a)) for b, a in pw]
+
+
+@op(family=_P, rules=("pad", "getitem"), method=False)
+def pad(array: Any, pad_width: Any, mode: str = "constant", **kwargs: Any) -> Tensor:
+    """numpy's pad for modes constant (``constant_values``), edge, reflect, symmetric and wrap;
+    PyTorch's mode names replicate (edge) and circular (wrap) are accepted too."""
+    x = as_tensor(array)
+    if mode not in _MODES:
+        raise ValueError(f"pad: mode {mode!r} is not supported; use one of {sorted(_MODES)}")
+    mode = _MODES[mode]
+    allowed = {"constant": {"constant_values"}, "reflect": {"reflect_type"}, "symmetric": {"reflect_type"}}
+    extra = set(kwargs) - allowed.get(mode, set())
+    if extra:
+        raise TypeError(f"pad: unexpected keyword(s) {sorted(extra)} for mode {mode!r}")
+    if kwargs.get("reflect_type", "even") != "even":
+        raise ValueError("pad: only reflect_type='even' is supported")
+    widths = _pad_widths(pad_width, x.ndim)
+    if mode == "constant":
+        cv = kwargs.get("constant_values", 0)
+        if isinstance(cv, Tensor):
+            raise TypeError("pad: constant_values must be numbers (a Tensor value is not differentiated)")
+        data = np.pad(x._data, pad_width, mode="constant", constant_values=cv)
+        inner = tuple(slice(b, b + n) for (b, _), n in zip(widths, x.shape))
+        return Tensor._make(data, (x,), "pad", inner)
+    for (b, a), n in zip(widths, x.shape):
+        if n == 0 and (b or a):
+            raise ValueError(f"pad: cannot pad an empty axis of shape {x.shape} in mode {mode!r}")
+    # each output position along an axis reads one input position: numpy's pad of the positions
+    picks = [np.pad(np.arange(n), w, mode=mode) for n, w in zip(x.shape, widths)]
+    if all(len(p) == n for p, n in zip(picks, x.shape)):
+        return x[(slice(None),) * x.ndim]
+    return x[np.ix_(*picks)]
+
+
+@rule("pad")  # ctx = the slices of the output that hold the input
+def _pad_rule(F, g, out, xs, ctx, need):
+    return (g[ctx],)
+
+
+@op(family=_P)
+def roll(a: Any, shift: Any = None, axis: Any = None, *, shifts: Any = None, dims: Any = None) -> Tensor:
+    """Elements shifted cyclically along ``axis`` (of the flattened tensor when None); PyTorch's
+    ``shifts``/``dims`` spellings too."""
+    x = as_tensor(a)
+    axis = axis_arg(axis, dims, "roll")
+    shift = shifts if shift is None else shift
+    if shift is None:
+        raise TypeError("roll: give the shift")
+    try:
+        data = np.roll(x._data, shift, axis)
+    except (ValueError, TypeError) as e:
+        raise type(e)(f"roll: shift {shift!r}, axis {axis!r} for shape {x.shape}: {e}") from None
+    return Tensor._make(data, (x,), "roll", (shift, axis))
+
+
+@rule("roll")  # ctx = (shift, axis): rolling back by -shift undoes it
+def _roll_rule(F, g, out, xs, ctx, need):
+    shift, axis = ctx
+    back = tuple(-s for s in shift) if isinstance(shift, (tuple, list)) else -shift
+    return (F.roll(g, back, axis),)
+
+
+@op(family=_P)
+def flip(m: Any, axis: Any = None, *, dims: Any = None) -> Tensor:
+    """Elements in reverse order along ``axis`` (every axis by default); a view."""
+    x = as_tensor(m)
+    axis = axis_arg(axis, dims, "flip")
+    axes = normalize_axes(axis, x.ndim, "flip", x.shape)
+    return _view(Tensor._make(np.flip(x._data, axes), (x,), "flip", axes), x)
+
+
+@rule("flip")  # ctx = the flipped axes: flipping again undoes it
+def _flip_rule(F, g, out, xs, ctx, need):
+    return (F.flip(g, ctx),)
+
+
+@op(family=_P, rules=("flip",))
+def fliplr(m: Any) -> Tensor:
+    """Reverse the second axis (columns)."""
+    x = as_tensor(m)
+    if x.ndim < 2:
+        raise ValueError(f"fliplr: needs at least 2 axes, got shape {x.shape}")
+    return flip(x, 1)
+
+
+@op(family=_P, rules=("flip",))
+def flipud(m: Any) -> Tensor:
+    """Reverse the first axis (rows)."""
+    x = as_tensor(m)
+    if x.ndim < 1:
+        raise ValueError("flipud: needs at least 1 axis, got a 0-d tensor")
+    return flip(x, 0)
+
+
+@op(family=_P, rules=("flip", "transpose"))
+def rot90(m: Any, k: int = 1, axes: Any = (0, 1), *, dims: Any = None) -> Tensor:
+    """Rotate by 90 degrees ``k`` times in the plane of ``axes``, from the first towards the second."""
+    x = as_tensor(m)
+    axes = tuple(axes if dims is None else dims)
+    if len(axes) != 2 or x.ndim < 2:
+        raise ValueError(f"rot90: needs two axes of a tensor with at least 2, got {axes} for {x.shape}")
+    a0, a1 = (normalize_axes(i, x.ndim, "rot90", x.shape)[0] for i in axes)
+    if a0 == a1:
+        raise ValueError(f"rot90: the axes must differ, got {axes}")
+    k = int(k) % 4
+    if k == 0:
+        return x[(slice(None),) * x.ndim]
+    if k == 2:
+        return flip(x, (a0, a1))
+    perm = list(range(x.ndim))
+    perm[a0], perm[a1] = perm[a1], perm[a0]
+    return transpose(flip(x, a1), perm) if k == 1 else flip(transpose(x, perm), a1)
+
+
+@op(family=_P, rules=("reshape", "getitem"), differs="torch.tile is the same; Tensor.repeat in torch tiles")
+def tile(A: Any, reps: Any = None, *, dims: Any = None) -> Tensor:  # noqa: N803  numpy's argument name
+    """``A`` repeated ``reps`` times along each axis (numpy's tile; PyTorch calls reps ``dims``)."""
+    x = as_tensor(A)
+    reps = dims if reps is None else reps
+    if reps is None:
+        raise TypeError("tile: give reps")
+    reps = tuple(int(r) for r in (reps if isinstance(reps, (tuple, list)) else (reps,)))
+    if any(r < 0 for r in reps):
+        raise ValueError(f"tile: reps must be non-negative, got {reps}")
+    d = max(len(reps), x.ndim)
+    reps = (1,) * (d - len(reps)) + reps
+    x = reshape(x, (1,) * (d - x.ndim) + x.shape)
+    picks = [np.tile(np.arange(n), r) for n, r in zip(x.shape, reps)]
+    return x[np.ix_(*picks)] if d else x[()]
+
+
+@op(
+    family=_P,
+    rules=("reshape", "getitem"),
+    torch=("repeat_interleave",),
+    differs="Tensor.repeat in torch tiles (numpy's tile); torch's repeat_interleave is this",
+)
+def repeat(a: Any, repeats: Any, axis: Any = None, *, dim: Any = None, output_size: Any = None) -> Tensor:
+    """Each element repeated ``repeats`` times (an int, or one count per element) along ``axis``
+    (of the flattened tensor when None)."""
+    x = as_tensor(a)
+    axis = axis_arg(axis, dim, "repeat")
+    if isinstance(repeats, Tensor):
+        repeats = repeats._data
+    if axis is None:
+        x, axis = reshape(x, (-1,)), 0
+    (ax,) = normalize_axes(axis, x.ndim, "repeat", x.shape)
+    try:
+        picks = np.repeat(np.arange(x.shape[ax]), repeats)
+    except ValueError as e:
+        raise ValueError(f"repeat: repeats {repeats!r} for axis {ax} of shape {x.shape}: {e}") from None
+    return x[(slice(None),) * ax + (picks,)]
+
+
+def _windows(x: Tensor, index: np.ndarray) -> Tensor:
+    """The elements of ``x`` at flat positions ``index``: overlapping windows read an element several
+    times, and getitem's rule adds up those gradients."""
+    return reshape(x, (-1,))[(index,)]
+
+
+@op(family=_P, rules=("reshape", "getitem"), numpy=np.lib.stride_tricks.sliding_window_view, method=False)
+def sliding_window_view(
+    x: Any, window_shape: Any, axis: Any = None, *, subok: bool = False, writeable: bool = False
+) -> Tensor:
+    """Every window of ``window_shape`` along ``axis``, window axes last (numpy's; a copy here)."""
+    x = as_tensor(x)
+    positions = np.arange(x.size).reshape(x.shape)
+    try:
+        index = np.lib.stride_tricks.sliding_window_view(positions, window_shape, axis)
+    except ValueError as e:
+        raise ValueError(f"sliding_window_view: window {window_shape!r} on shape {x.shape}: {e}") from None
+    return _windows(x, index)
+
+
+@op(
+    name="unfold_windows",  # "unfold" is nn.functional's im2col; Tensor.unfold is this one
+    family=_P,
+    rules=("reshape", "getitem"),
+    numpy=None,
+    torch=("unfold",),
+    differs="torch.nn.functional.unfold is im2col (autobp.nn.functional.unfold); Tensor.unfold is this",
+)
+def unfold_windows(x: Any, dimension: int, size: int, step: int) -> Tensor:
+    """PyTorch's Tensor.unfold: windows of ``size`` every ``step`` along ``dimension``, as a new last
+    axis (``dimension`` then counts the windows)."""
+    x = as_tensor(x)
+    if x.ndim == 0:
+        x = reshape(x, (1,))
+    (d,) = normalize_axes(dimension, x.ndim, "unfold", x.shape)
+    if size < 0 or step <= 0 or size > x.shape[d]:
+        raise ValueError(f"unfold: size {size}, step {step} do not fit axis {d} of shape {x.shape}")
+    positions = np.arange(x.size).reshape(x.shape)
+    index = np.lib.stride_tricks.sliding_window_view(positions, size, d)
+    index = index[(slice(None),) * d + (slice(None, None, step),)]
+    return _windows(x, index)

@@ -1,4 +1,305 @@
-"""Gather and scatter: take, take_along_axis, gather, scatter, scatter_add, scatter_reduce, index_add,
-index put, masked ops."""
+"""Scatters: scatter, scatter_add, index_add, index_put, put_along_axis and ``t[idx] = v`` (one
+``index_put`` rule); scatter_reduce; masked_fill. The gathers are in indexing.py.
+"""
 
 from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._broadcast import normalize_axes
+from .._graph import _mode, next_seq
+from .._inplace import bump
+from .._numpy_ops import is_basic_index
+from ..rules import rule
+from ..tensor import Tensor, _lift
+from ._args import as_tensor
+from ._decl import op
+from .indexing import along_index, check_dim_index, int_index, normalize_index, show_index
+
+_G = "scatter"
+
+
+# --- writes: one index_put rule ---------------------------------------------------------------
+def _winners(shape: tuple, index: tuple) -> np.ndarray | None:
+    """Which of the written values land, where an index repeats a position (numpy: the last write
+    wins); None when every one does. Found by numpy itself: write each value's number, read back."""
+    positions = np.arange(int(np.prod(shape))).reshape(shape)
+    n = positions[index].size
+    marker = np.full(shape, -1, dtype=np.intp)
+    marker[index] = np.arange(n).reshape(positions[index].shape)
+    won = np.zeros(n, dtype=bool)
+    won[marker[marker >= 0]] = True
+    return None if won.all() else won.reshape(positions[index].shape)
+
+
+def _index_put(x: Tensor, index: tuple, v: Tensor, accumulate: bool, op: str, every: bool = False) -> Tensor:
+    """``x`` with ``v`` written (or added) at ``index``, as a new node. ``every``: all written values
+    get their gradient even where an index repeats (PyTorch's scatter), not only the landing one."""
+    if v.requires_grad and x.dtype.kind != "f":
+        raise TypeError(f"{op}: cannot write a tensor that requires grad into a {x.dtype} tensor")
+    data = x._data.copy()
+    try:
+        if accumulate:
+            np.add.at(data, index, v._data)
+        else:
+            data[index] = v._data
+    except (ValueError, IndexError) as e:
+        raise type(e)(
+            f"{op}: values of shape {v.shape} at index {show_index(index)} of shape {x.shape}: {e}"
+        ) from None
+    if accumulate:
+        return Tensor._make(data, (x, v), "index_put", (index, None, None))
+    keep = np.ones(x.shape, dtype=bool)
+    keep[index] = False
+    winners = None if every or is_basic_index(index) else _winners(x.shape, index)
+    return Tensor._make(data, (x, v), "index_put", (index, keep, winners))
+
+
+@rule("index_put")  # ctx = (index, keep: False where overwritten (None: added), winners: landing values)
+def _index_put_rule(F, g, out, xs, ctx, need):
+    index, keep, winners = ctx
+    g_old = (g if keep is None else g * keep) if need[0] else None
+    g_v = None
+    if need[1]:
+        g_v = g[index]  # the engine sums it back over the values' broadcasting
+        if winners is not None:
+            g_v = g_v * winners
+    return g_old, g_v
+
+
+@op(family=_G, rules=("index_put",), numpy=None)
+def index_put(x: Any, indices: Any, values: Any, accumulate: bool = False) -> Tensor:
+    """PyTorch's out-of-place index_put: ``x`` with ``values`` written (or added) at ``x[indices]``."""
+    x = as_tensor(x)
+    index = normalize_index(tuple(indices) if isinstance(indices, list) else indices)
+    return _index_put(x, index, _lift(values, x, "index_put"), bool(accumulate), "index_put")
+
+
+def _src_for(index: np.ndarray, src: Any, like: Tensor, op: str) -> Tensor:
+    """``src`` cut to ``index``'s shape, as PyTorch reads it (a number stays a number)."""
+    s = _lift(src, like, op)
+    if s.ndim == 0 or s.shape == index.shape:
+        return s
+    if s.ndim != index.ndim:
+        raise ValueError(f"{op}: src of shape {s.shape} and index of shape {index.shape} differ in axes")
+    return s[tuple(slice(0, n) for n in index.shape)]
+
+
+@op(family=_G, rules=("index_put",), numpy=None)
+def scatter(x: Any, dim: int, index: Any, src: Any = None, *, value: Any = None) -> Tensor:
+    """PyTorch's out-of-place scatter: ``out[i][index[i][j]] = src[i][j]`` for dim 1. Where an index
+    repeats, which value lands is unspecified (as in PyTorch) and every one gets its gradient."""
+    x = as_tensor(x)
+    src = value if src is None else src
+    idx = int_index(index, "scatter")
+    s = _src_for(idx, src, x, "scatter")
+    d = check_dim_index(x, dim, idx, "scatter", s if s.ndim else None)
+    return _index_put(x, along_index(idx, d, idx.shape), s, False, "scatter", every=True)
+
+
+@op(family=_G, rules=("index_put",), numpy=None)
+def scatter_add(x: Any, dim: int, index: Any, src: Any) -> Tensor:
+    """PyTorch's out-of-place scatter_add: ``out[i][index[i][j]] += src[i][j]`` for dim 1."""
+    x = as_tensor(x)
+    idx = int_index(index, "scatter_add")
+    s = _src_for(idx, src, x, "scatter_add")
+    d = check_dim_index(x, dim, idx, "scatter_add", s if s.ndim else None)
+    return _index_put(x, along_index(idx, d, idx.shape), s, True, "scatter_add")
+
+
+@op(family=_G, rules=("index_put",), numpy=None)
+def index_add(x: Any, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Tensor:
+    """PyTorch's out-of-place index_add: ``alpha * source`` added at positions ``index`` of ``dim``."""
+    x = as_tensor(x)
+    idx = int_index(index, "index_add")
+    (d,) = normalize_axes(dim, max(x.ndim, 1), "index_add", x.shape)
+    s = _lift(source, x, "index_add")
+    if alpha != 1:
+        s = s * alpha
+    return _index_put(x, (slice(None),) * d + (idx,), s, True, "index_add")
+
+
+@op(family=_G, numpy=None)
+def masked_fill(x: Any, mask: Any, value: Any) -> Tensor:
+    """``x`` with ``value`` (a number or 0-d tensor, differentiable) where ``mask`` is true."""
+    x = as_tensor(x)
+    m = np.asarray(mask._data if isinstance(mask, Tensor) else mask)
+    if m.dtype != bool:
+        raise TypeError(f"masked_fill: mask must be boolean, got dtype {m.dtype}")
+    v = _lift(value, x, "masked_fill")
+    if v.ndim != 0:
+        raise ValueError(f"masked_fill: value must be a number or 0-d tensor, got shape {v.shape}")
+    try:
+        m = np.broadcast_to(m, x.shape)
+    except ValueError:
+        raise ValueError(f"masked_fill: mask of shape {m.shape} does not broadcast to {x.shape}") from None
+    data = np.where(m, v._data.astype(x.dtype), x._data)
+    return Tensor._make(data, (x, v), "masked_fill", m)
+
+
+@rule("masked_fill")  # ctx = the mask, broadcast to the input's shape
+def _masked_fill_rule(F, g, out, xs, ctx, need):
+    return (g * ~ctx if need[0] else None), (g * ctx if need[1] else None)
+
+
+def _setitem(self: Tensor, index: Any, value: Any) -> None:
+    """``t[index] = value``. With a graph to record, the write is out of place on the graph: the
+    tensor object becomes the node ``index_put(old, index, value)``, ``old`` carrying its former node,
+    and its version is bumped so graphs that read the old value refuse to backward. Without one it
+    writes into the array, as numpy does."""
+    index = normalize_index(index)
+    v = _lift(value, self, "setitem")
+    recording = _mode.enabled and (self.requires_grad or v.requires_grad)
+    if recording and self.is_leaf and self.requires_grad:
+        raise RuntimeError(
+            f"a leaf Variable that requires grad is being used in an in-place operation "
+            f"(t{show_index(index)} = ... on a leaf of shape {self.shape}); write into a copy "
+            "(y = x * 1.0) or under no_grad()"
+        )
+    if not recording:
+        try:
+            self._data[index] = v._data
+        except (ValueError, IndexError) as e:
+            raise type(e)(
+                f"setitem: value of shape {v.shape} at {show_index(index)} of {self.shape}: {e}"
+            ) from None
+        bump(self)
+        return
+    if self._source is not None:
+        raise RuntimeError(
+            f"setitem: t{show_index(index)} = ... on a view of another tensor (shape {self.shape}) "
+            "cannot be recorded (the base would not see the write); write into the base, or into a copy"
+        )
+    old = Tensor.__new__(Tensor)
+    for slot in ("_data", "requires_grad", "name", "_parents", "_op", "_ctx", "_version", "_written_at"):
+        setattr(old, slot, getattr(self, slot))
+    old.grad, old._retains_grad, old._seq, old._source = None, False, self._seq, None
+    new = _index_put(old, index, v, False, "setitem")
+    bump(self)  # graphs that read the old value through this object refuse to backward
+    self._data, self._parents, self._op, self._ctx = new._data, new._parents, new._op, new._ctx
+    self.requires_grad, self._seq = new.requires_grad, next_seq()  # numbered after the bump
+
+
+DUNDERS = {"__setitem__": _setitem}
+
+
+@op(family=_G, rules=("index_put",), method=False)
+def put_along_axis(arr: Tensor, indices: Any, values: Any, axis: Any) -> None:
+    """numpy's put_along_axis: ``values`` written into ``arr`` in place along ``axis`` (recorded as
+    ``arr[index] = values``, so the same rules hold: leaves that require grad refuse)."""
+    if not isinstance(arr, Tensor):
+        raise TypeError(
+            f"put_along_axis: arr must be a Tensor (it is written in place), got {type(arr).__name__}"
+        )
+    idx = int_index(indices, "put_along_axis")
+    if axis is None:
+        if arr.ndim != 1:
+            raise ValueError(
+                f"put_along_axis: axis=None needs a 1-D tensor (in place), got shape {arr.shape}"
+            )
+        axis = 0
+    if idx.ndim != arr.ndim:
+        raise ValueError(
+            f"put_along_axis: indices have {idx.ndim} axes, the array {arr.shape} has {arr.ndim}"
+        )
+    (ax,) = normalize_axes(axis, arr.ndim, "put_along_axis", arr.shape)
+    arr[along_index(idx, ax, arr.shape)] = values
+
+
+# --- scatter_reduce -----------------------------------------------------------------------------
+_IDENTITY = {"sum": 0, "mean": 0, "prod": 1}
+_AT = {
+    "sum": np.add.at,
+    "mean": np.add.at,
+    "prod": np.multiply.at,
+    "amax": np.maximum.at,
+    "amin": np.minimum.at,
+}
+
+
+def _identity(reduce: str, dtype: np.dtype) -> Any:
+    if reduce in _IDENTITY:
+        return _IDENTITY[reduce]
+    big = np.inf if dtype.kind == "f" else np.iinfo(dtype).max
+    return -big if reduce == "amax" else big
+
+
+def _reduce_arrays(x: np.ndarray, index: tuple, src: np.ndarray, reduce: str, include_self: bool) -> tuple:
+    """The forward on arrays: (result, count of values reduced into each position)."""
+    data = x.copy()
+    hit = np.zeros(x.shape, dtype=bool)
+    hit[index] = True
+    if not include_self:
+        data[hit] = _identity(reduce, x.dtype)
+    _AT[reduce](data, index, src)
+    count = np.full(x.shape, 1 if include_self else 0, dtype=np.int64)
+    np.add.at(count, index, 1)
+    if reduce == "mean":
+        safe = np.maximum(count, 1)
+        data = data / safe.astype(data.dtype) if data.dtype.kind == "f" else data // safe
+    return data, count, hit
+
+
+@op(family=_G, numpy=None)
+def scatter_reduce(
+    x: Any, dim: int, index: Any, src: Any, reduce: str, *, include_self: bool = True
+) -> Tensor:
+    """PyTorch's scatter_reduce (sum, prod, mean, amax, amin) with its gradients: amax/amin split a
+    tie equally among the tied values (and the input's own value when ``include_self``)."""
+    x = as_tensor(x)
+    if reduce not in _AT:
+        raise ValueError(f"scatter_reduce: reduce must be one of {sorted(_AT)}, got {reduce!r}")
+    idx = int_index(index, "scatter_reduce")
+    s = _src_for(idx, src, x, "scatter_reduce")
+    d = check_dim_index(x, dim, idx, "scatter_reduce", s)
+    where = along_index(idx, d, idx.shape)
+    data, count, hit = _reduce_arrays(x._data, where, s._data, reduce, bool(include_self))
+    return Tensor._make(
+        data, (x, s), "scatter_reduce", (where, reduce, bool(include_self), count, hit, d, idx)
+    )
+
+
+def _reduce_op(x: Any, s: Any, ctx: tuple) -> Tensor:
+    return scatter_reduce(x, ctx[5], ctx[6], s, ctx[1], include_self=ctx[2])
+
+
+@rule("scatter_reduce")  # ctx = (index, reduce, include_self, count, hit, dim, torch's index)
+def _scatter_reduce_rule(F, g, out, xs, ctx, need):
+    where, reduce, include_self, count, hit, _, _ = ctx
+    x, s = xs
+    if reduce == "sum":
+        gx, gs = g, g[where]
+    elif reduce == "mean":
+        n = np.maximum(count, 1).astype(g.dtype)
+        gx, gs = g / n, g[where] / n[where]
+    elif reduce in ("amax", "amin"):  # ties: the gradient is shared by every value equal to the result
+        x_is = np.asarray(_data(x) == _data(out))
+        s_is = np.asarray(_data(s) == _data(out)[where])
+        shares = x_is.astype(g.dtype)
+        np.add.at(shares, where, s_is)
+        per = g / shares
+        gx, gs = per * x_is, per[where] * s_is
+    else:  # prod: d/dx_k of a product is the product of the others, found without dividing by 0
+        x_zero = _data(x) == 0
+        x_safe = np.where(x_zero, 1, _data(x))
+        by_x = _reduce_arrays(x_safe, where, _data(s), "prod", include_self)[0]
+        one = np.ones((), dtype=g.dtype)
+        r_x = F.saved(by_x, lambda: _reduce_op(F.where(x_zero, one, x), s, ctx))
+        gx = g * r_x / F.where(x_zero, one, x)
+        s_zero = _data(s) == 0
+        zeros_at = np.zeros(count.shape, dtype=np.int64)
+        np.add.at(zeros_at, where, s_zero)
+        single = s_zero & (zeros_at[where] == 1)
+        by_s = _reduce_arrays(_data(x), where, np.where(single, 1, _data(s)), "prod", include_self)[0]
+        r_s = F.saved(by_s, lambda: _reduce_op(x, F.where(single, one, s), ctx))
+        gs = F.where(single, (g * r_s)[where], (g * out)[where] / F.where(s_zero, one, s))
+    if not include_self:
+        gx = gx * ~hit  # positions written by src do not depend on the input's value there
+    return (gx if need[0] else None), (gs if need[1] else None)
+
+
+def _data(t: Any) -> np.ndarray:
+    """The numbers of a rule's argument, for masks only (piecewise constant: nothing to differentiate)."""
+    return t._data if isinstance(t, Tensor) else t

@@ -1,4 +1,5 @@
-"""Shape ops: reshape, transpose, swapaxes, expand_dims, squeeze, broadcast_to, flatten, astype.
+"""Shape ops: reshape (view, ravel, unflatten, atleast_Nd), transpose (permute, moveaxis), swapaxes,
+expand_dims, squeeze, broadcast_to (expand), flatten, astype.
 
 Each result that shares its input's memory is linked to it (``_view``), so in-place writes
 through either are seen by the version checks of both.
@@ -13,7 +14,7 @@ import numpy as np
 from .._broadcast import AxisError, normalize_axes
 from ..rules import rule
 from ..tensor import Tensor, _view
-from ._args import as_tensor
+from ._args import as_tensor, axis_arg
 from ._decl import op
 
 _S = "shape"
@@ -56,7 +57,12 @@ def _transpose_method(self: Tensor, *axes: Any) -> Tensor:
     return transpose(self, _shape_arg(axes) or None)
 
 
-@op(family=_S, method=_transpose_method, torch=("permute",))
+@op(
+    family=_S,
+    method=_transpose_method,
+    torch=("permute",),
+    differs="torch.transpose(x, d0, d1) swaps two dims (numpy's swapaxes); here it permutes all axes",
+)
 def transpose(x: Any, axes: Any = None) -> Tensor:
     """Permute the axes (reverse them by default), as numpy's transpose."""
     x = as_tensor(x)
@@ -80,9 +86,12 @@ def swapaxes(x: Any, axis1: int, axis2: int) -> Tensor:
 
 
 @op(family=_S, rules=("reshape",), torch=("unsqueeze",))
-def expand_dims(x: Any, axis: Any) -> Tensor:
-    """Insert size-1 axes (numpy's expand_dims; ``unsqueeze`` is the PyTorch name)."""
+def expand_dims(x: Any, axis: Any = None, *, dim: Any = None) -> Tensor:
+    """Insert size-1 axes (an int or a tuple; numpy's expand_dims, PyTorch's unsqueeze)."""
     x = as_tensor(x)
+    axis = axis_arg(axis, dim, "expand_dims")
+    if axis is None:
+        raise TypeError("expand_dims: give the axis (or axes) to insert")
     try:
         shape = np.expand_dims(np.empty(x.shape, dtype=bool), axis).shape
     except (ValueError, TypeError, OverflowError) as e:
@@ -90,10 +99,11 @@ def expand_dims(x: Any, axis: Any) -> Tensor:
     return reshape(x, shape)
 
 
-@op(family=_S, rules=("reshape",))
-def squeeze(x: Any, axis: Any = None) -> Tensor:
+@op(family=_S, rules=("reshape",), differs="torch.squeeze(x, d) ignores a named axis whose size is not 1")
+def squeeze(x: Any, axis: Any = None, *, dim: Any = None) -> Tensor:
     """Remove size-1 axes (all of them, or those named by ``axis``, which must have size 1)."""
     x = as_tensor(x)
+    axis = axis_arg(axis, dim, "squeeze")
     if axis is None:
         shape = tuple(n for n in x.shape if n != 1)
     else:
@@ -128,6 +138,105 @@ def astype(x: Any, dtype: Any) -> Tensor:
     if data.dtype.kind != "f":
         return Tensor._const(data)
     return Tensor._make(data, (x,), "astype")
+
+
+@op(family=_S, rules=("reshape",))
+def ravel(a: Any, order: str = "C") -> Tensor:
+    """The elements as a 1-D tensor (C order)."""
+    if order not in ("C", "A", "K"):
+        raise ValueError(f"ravel: only C order is supported, got order={order!r}")
+    return reshape(a, (-1,))
+
+
+@op(family=_S, rules=("reshape",), numpy=None)
+def unflatten(x: Any, dim: int, sizes: Any) -> Tensor:
+    """Axis ``dim`` split into ``sizes`` (one of them may be -1), as PyTorch's unflatten."""
+    x = as_tensor(x)
+    (d,) = normalize_axes(dim, x.ndim, "unflatten", x.shape)
+    sizes = tuple(int(n) for n in sizes)
+    known = int(np.prod([n for n in sizes if n != -1]))
+    if sizes.count(-1) > 1 or (sizes.count(-1) == 0 and known != x.shape[d]):
+        raise ValueError(f"unflatten: sizes {sizes} do not multiply to axis {d} of shape {x.shape}")
+    if -1 in sizes:
+        if known == 0 or x.shape[d] % known:
+            raise ValueError(f"unflatten: sizes {sizes} cannot fill axis {d} of shape {x.shape}")
+        sizes = tuple(x.shape[d] // known if n == -1 else n for n in sizes)
+    return reshape(x, x.shape[:d] + sizes + x.shape[d + 1 :])
+
+
+@op(family=_S, rules=("transpose",), torch=("movedim",))
+def moveaxis(a: Any, source: Any, destination: Any) -> Tensor:
+    """Move axes ``source`` to positions ``destination`` (the others keep their order)."""
+    a = as_tensor(a)
+    src = source if isinstance(source, (tuple, list)) else (source,)
+    dst = destination if isinstance(destination, (tuple, list)) else (destination,)
+    if len(src) != len(dst):
+        raise ValueError(f"moveaxis: source {source} and destination {destination} differ in length")
+    src = [normalize_axes(i, a.ndim, "moveaxis", a.shape)[0] for i in src]
+    dst = [normalize_axes(i, a.ndim, "moveaxis", a.shape)[0] for i in dst]
+    if len(set(src)) != len(src) or len(set(dst)) != len(dst):
+        raise ValueError(f"moveaxis: repeated axis in source {source} or destination {destination}")
+    rest = [i for i in range(a.ndim) if i not in src]
+    for d, s in sorted(zip(dst, src)):
+        rest.insert(d, s)
+    return transpose(a, rest)
+
+
+def _expand_method(self: Tensor, *sizes: Any) -> Tensor:
+    return expand(self, *sizes)
+
+
+@op(family=_S, rules=("broadcast_to",), numpy=None, method=_expand_method)
+def expand(x: Any, *sizes: Any) -> Tensor:
+    """PyTorch's expand: ``x`` broadcast to ``sizes``, where -1 keeps an existing axis's size."""
+    x = as_tensor(x)
+    sizes = _shape_arg(sizes)
+    lead = len(sizes) - x.ndim
+    if lead < 0:
+        raise ValueError(f"expand: {len(sizes)} sizes {sizes} for a tensor of shape {x.shape}")
+    shape = []
+    for i, n in enumerate(sizes):
+        if n == -1:
+            if i < lead:
+                raise ValueError(f"expand: -1 is not allowed for a new leading axis (sizes {sizes})")
+            n = x.shape[i - lead]
+        shape.append(int(n))
+    return broadcast_to(x, tuple(shape))
+
+
+def _at_least(n: int, arys: tuple, name: str) -> Any:
+    out = []
+    for a in arys:
+        a = as_tensor(a)
+        if a.ndim >= n:
+            out.append(a)
+        elif n == 3 and a.ndim == 2:
+            out.append(reshape(a, a.shape + (1,)))
+        elif n == 3 and a.ndim == 1:
+            out.append(reshape(a, (1,) + a.shape + (1,)))
+        else:
+            out.append(reshape(a, (1,) * (n - a.ndim) + a.shape))
+    if not arys:
+        raise TypeError(f"{name}: expected at least one array")
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+@op(family=_S, rules=("reshape",), method=False)
+def atleast_1d(*arys: Any) -> Any:
+    """Each input with at least one axis (a 0-d one becomes shape (1,)); a tuple for several."""
+    return _at_least(1, arys, "atleast_1d")
+
+
+@op(family=_S, rules=("reshape",), method=False)
+def atleast_2d(*arys: Any) -> Any:
+    """Each input with at least two axes (new axes in front); a tuple for several."""
+    return _at_least(2, arys, "atleast_2d")
+
+
+@op(family=_S, rules=("reshape",), method=False)
+def atleast_3d(*arys: Any) -> Any:
+    """At least three axes: (n,) -> (1, n, 1), (m, n) -> (m, n, 1), as numpy; a tuple for several."""
+    return _at_least(3, arys, "atleast_3d")
 
 
 PROPERTIES = {"T": property(lambda self: transpose(self), doc="The axes reversed (numpy's .T).")}
