@@ -55,4 +55,5 @@ __all__ = [
     "special",
     "stats",
 ]
-__all__ += [n for n in _ops_all if n not in ("nll", "cross_entropy", "scatter_add")]
+# autobp.trace is replay.trace, which given an array is the matrix trace too
+__all__ += [n for n in _ops_all if n not in ("nll", "cross_entropy", "trace")]

@@ -12,6 +12,7 @@ The gradients equal eager ones bit for bit (tests/test_replay.py).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -80,9 +81,17 @@ class Trace:
         return self._program.run()
 
 
-def trace(fn: Callable[[], Tensor]) -> Trace:
-    """Wrap a zero-argument loss function for trace-and-replay (see the module docstring)."""
-    return Trace(fn)
+def trace(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """``autobp.trace(loss_fn)``: wrap a zero-argument loss function for trace-and-replay (see the
+    module docstring). Given an array instead of a function it is numpy's (and PyTorch's) matrix
+    trace, ``autobp.ops.trace``: the sum along a diagonal."""
+    if callable(fn) and not isinstance(fn, (Tensor, np.ndarray)):
+        if args or kwargs:
+            raise TypeError("trace(loss_fn) takes the function alone")
+        return Trace(fn)
+    from .ops.creation import trace as matrix_trace
+
+    return matrix_trace(fn, *args, **kwargs)
 
 
 def _record(fn: Callable[[], Tensor]) -> _Program:

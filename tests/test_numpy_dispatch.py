@@ -90,3 +90,11 @@ def test_a_numpy_scalar_on_the_left_keeps_the_graph():
     y.backward()
     np.testing.assert_array_equal(t.grad, np.full((3, 3), 2.0))
     assert isinstance(np.ones(3) < autobp.tensor([0.0, 2.0, 1.0]), Tensor)
+
+
+def test_trace_is_the_matrix_trace_on_arrays_and_replay_on_functions():
+    x = Tensor(np.arange(9.0).reshape(3, 3), requires_grad=True)
+    autobp.trace(x).backward()
+    np.testing.assert_array_equal(x.grad, np.eye(3))
+    assert np.trace(x).item() == 12.0
+    assert isinstance(autobp.trace(lambda: (x * x).sum()), autobp.replay.Trace)

@@ -31,7 +31,6 @@ from . import (  # each family registers its ops and rules on import
 )
 from ._decl import ALIASES, DECLS, FUNCTIONS, UFUNCS, OpDecl, attach, op  # noqa: F401
 from ._graph_namespace import GraphOps
-from .indexing import scatter_add
 from .nnops import cross_entropy, linear, nll
 
 FAMILIES = (activations, arithmetic, binary, creation, einsum, elementwise, indexing, joining, logic, math)
@@ -45,4 +44,4 @@ for _family in FAMILIES:
         setattr(Tensor, _name, _prop)
 Tensor._graph_namespace = GraphOps
 
-__all__ += ["nll", "cross_entropy", "linear", "scatter_add"]
+__all__ += ["nll", "cross_entropy", "linear"]

@@ -68,7 +68,7 @@ def norm(
     """Vector or matrix norm, as numpy.linalg.norm (the flattened 2-norm by default).
 
     ``ord`` None/2/1/inf/-inf/0/any p for vectors; None/'fro'/1/-1/inf/-inf for matrices (``axis`` a
-    pair); 'nuc', 2 and -2 of matrices need singular values and raise NotImplementedError.
+    pair); 'nuc', 2 and -2 of matrices from autobp.linalg.svdvals.
     """
     x = _floating(x)
     axis, keepdims = axis_arg(axis, dim, "norm"), keep_arg(keepdims, keepdim)
@@ -100,10 +100,16 @@ def norm(
 def _matrix_norm(x: Tensor, ord: Any, row: int, col: int, keepdims: bool) -> Tensor:  # noqa: A002
     if ord in (None, "fro", "f"):
         return _p_norm(x, 2, tuple(sorted((row, col))), keepdims, "norm")
-    if ord in ("nuc", 2, -2):
-        raise NotImplementedError(
-            f"norm: ord={ord!r} of a matrix needs singular values (svd), not available yet"
-        )
+    if ord in ("nuc", 2, -2):  # from the singular values of the (row, col) planes
+        from ..linalg import svdvals  # autobp.linalg imports autobp.ops: import at call time
+        from .shape import expand_dims, moveaxis
+
+        s = svdvals(moveaxis(x, (row, col), (-2, -1)))
+        out = s.sum(axis=-1) if ord == "nuc" else s.max(axis=-1) if ord == 2 else s.min(axis=-1)
+        if keepdims:
+            for a in sorted((row, col)):
+                out = expand_dims(out, a)
+        return out
     if ord in (1, -1):  # the largest (smallest) column sum of |x|
         summed, over = row, col
     elif ord in (np.inf, -np.inf):  # the largest (smallest) row sum of |x|

@@ -6,7 +6,7 @@ import numpy as np
 
 import autobp
 
-from ..optable import case, torch, unary
+from ..optable import arrays_of, case, torch, unary
 from .reductions_more import signed_distinct
 
 INF = np.inf
@@ -102,3 +102,21 @@ case(
     torch_fn=lambda x: torch.linalg.vector_norm(x, 2.5, dim=-1),
     id="vector_norm-dim",
 )
+
+
+# matrix norms from the singular values ('nuc', 2, -2), batched, with numpy's keepdims; away from
+# repeated or zero singular values, where the gradient of the largest or smallest one is not unique
+def _distinct_singular_values(xs):
+    s = np.linalg.svd(xs[0], compute_uv=False)
+    return bool(np.all(s[:, -1] > 0.1) and np.all(np.abs(np.diff(s, axis=-1)) > 0.1))
+
+
+for _ord in ("nuc", 2, -2):
+    case(
+        "norm",
+        lambda x, o=_ord: autobp.norm(x, ord=o, axis=(1, 2), keepdims=True),
+        arrays_of((2, 3, 2)).filter(_distinct_singular_values),
+        torch_fn=lambda x, o=_ord: torch.linalg.matrix_norm(x, ord=o, dim=(1, 2), keepdim=True),
+        numpy_fn=lambda x, o=_ord: np.linalg.norm(x, ord=o, axis=(1, 2), keepdims=True),
+        id=f"norm-matrix-{_ord}",
+    )
