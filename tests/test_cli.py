@@ -116,3 +116,29 @@ def test_graph_option_writes_an_svg_of_the_network(tmp_path):
     assert text.lstrip().startswith("<?xml") and "<svg" in text
     assert text.count(">sigmoid<") == 2  # the hidden and the output layer
     assert ">0.weight<" in text and ">2.bias<" in text  # parameters named after the nn.Sequential
+
+
+def test_family_trees_paper_exact_overrides_every_setting(tmp_path):
+    path = tmp_path / "exact.json"
+    main(
+        [
+            "family-trees",
+            "--seeds",
+            "1",
+            "--paper-exact",
+            "--lr",
+            "0.5",
+            "--init",
+            "1.0",
+            "--quiet",
+            "--json",
+            str(path),
+        ]
+    )
+    settings = json.loads(path.read_text())["settings"]
+    assert (settings["sweeps"], settings["lr"], settings["decay"], settings["init"]) == (
+        1500,
+        0.01,
+        0.002,
+        0.3,
+    )
