@@ -259,31 +259,6 @@ class Tensor:
         shape) and ``t.size(dim)`` (one side)."""
         return _Size(self._data.size, self._data.shape)
 
-    # PyTorch's dtype methods (numpy has none): ``t.float()`` is float32, as in PyTorch
-    def float(self) -> Tensor:
-        """A float32 copy (PyTorch's ``t.float()``)."""
-        return self.astype(np.float32)
-
-    def double(self) -> Tensor:
-        """A float64 copy (PyTorch's ``t.double()``)."""
-        return self.astype(np.float64)
-
-    def half(self) -> Tensor:
-        """A float16 copy (PyTorch's ``t.half()``)."""
-        return self.astype(np.float16)
-
-    def long(self) -> Tensor:
-        """An int64 copy, without gradient (PyTorch's ``t.long()``)."""
-        return self.astype(np.int64)
-
-    def int(self) -> Tensor:
-        """An int32 copy, without gradient (PyTorch's ``t.int()``)."""
-        return self.astype(np.int32)
-
-    def bool(self) -> Tensor:
-        """A boolean copy (PyTorch's ``t.bool()``)."""
-        return self.astype(np.bool_)
-
     def numel(self) -> int:
         """The number of elements (PyTorch's name)."""
         return self._data.size

@@ -239,6 +239,25 @@ def atleast_3d(*arys: Any) -> Any:
     return _at_least(3, arys, "atleast_3d")
 
 
+def _converter(dtype: Any, doc: str) -> Any:
+    def convert(self: Tensor) -> Tensor:
+        return astype(self, dtype)
+
+    convert.__doc__ = doc
+    return convert
+
+
+# PyTorch's dtype methods (numpy has none; t.float() is float32, as in PyTorch), attached by name
+DUNDERS = {
+    "float": _converter(np.float32, "A float32 copy (PyTorch's ``t.float()``)."),
+    "double": _converter(np.float64, "A float64 copy (PyTorch's ``t.double()``)."),
+    "half": _converter(np.float16, "A float16 copy (PyTorch's ``t.half()``)."),
+    "long": _converter(np.int64, "An int64 copy, without gradient (PyTorch's ``t.long()``)."),
+    "int": _converter(np.int32, "An int32 copy, without gradient (PyTorch's ``t.int()``)."),
+    "bool": _converter(np.bool_, "A boolean copy (PyTorch's ``t.bool()``)."),
+}
+
+
 PROPERTIES = {"T": property(lambda self: transpose(self), doc="The axes reversed (numpy's .T).")}
 
 
