@@ -76,10 +76,11 @@ def run_backward(
     heap: list = []  # (-creation number, node): the newest node comes out first
     wanted = None if inputs is None else set(inputs)
     relevant = None if inputs is None or scalar else _between(roots, wanted)
+    pruning = relevant is not None
     for r, s in zip(roots, seeds):
         if not r.requires_grad:
             continue
-        if relevant is not None and r not in relevant and r not in wanted:
+        if pruning and r not in relevant and r not in wanted:
             continue
         pending = at_leaves if r._op is None else grads
         if r in pending:
@@ -116,7 +117,7 @@ def run_backward(
                     node._receive_grad(g, delivered)
             elif node in wanted:
                 results[node] = g
-            if relevant is not None and node not in relevant:  # no requested input lies upstream
+            if pruning and node not in relevant:  # no requested input lies upstream
                 continue
             parents = node._parents
             if parents is None:
@@ -166,7 +167,7 @@ def run_backward(
             for p, pg in edges:
                 if pg is None or not p.requires_grad:
                     continue
-                if relevant is not None and p not in relevant and p not in wanted:
+                if pruning and p not in relevant and p not in wanted:
                     continue
                 if not scalar and pg.shape != p._data.shape:
                     pg = unbroadcast(pg, p._data.shape)

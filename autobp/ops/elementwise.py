@@ -19,49 +19,56 @@ _E = "elementwise"
 @op(family=_E)
 def exp(x: Any) -> Tensor:
     """e ** x, elementwise."""
-    x = as_tensor(x)
+    if type(x) is not Tensor:  # the method's case skips the call (tiny nets pay per op)
+        x = as_tensor(x)
     return Tensor._make(np.exp(x._data), (x,), "exp")
 
 
 @op(family=_E)
 def log(x: Any) -> Tensor:
     """Natural logarithm, elementwise."""
-    x = as_tensor(x)
+    if type(x) is not Tensor:  # the method's case skips the call (tiny nets pay per op)
+        x = as_tensor(x)
     return Tensor._make(np.log(x._data), (x,), "log")
 
 
 @op(family=_E)
 def tanh(x: Any) -> Tensor:
     """Hyperbolic tangent, elementwise."""
-    x = as_tensor(x)
+    if type(x) is not Tensor:  # the method's case skips the call (tiny nets pay per op)
+        x = as_tensor(x)
     return Tensor._make(np.tanh(x._data), (x,), "tanh")
 
 
 @op(family=_E, numpy=None)
 def sigmoid(x: Any) -> Tensor:
     """1 / (1 + e^-x), exact at both ends (see ``_kernels.sigmoid_of``)."""
-    x = as_tensor(x)
+    if type(x) is not Tensor:  # the method's case skips the call (tiny nets pay per op)
+        x = as_tensor(x)
     return Tensor._make(_kernels.sigmoid_of(x._data), (x,), "sigmoid")
 
 
 @op(family=_E, numpy=None)
 def relu(x: Any) -> Tensor:
     """max(x, 0); the gradient at 0 is 0 (PyTorch's choice)."""
-    x = as_tensor(x)
+    if type(x) is not Tensor:  # the method's case skips the call (tiny nets pay per op)
+        x = as_tensor(x)
     return Tensor._make(np.maximum(x._data, 0), (x,), "relu")
 
 
 @op(family=_E)
 def sqrt(x: Any) -> Tensor:
     """Square root, elementwise."""
-    x = as_tensor(x)
+    if type(x) is not Tensor:  # the method's case skips the call (tiny nets pay per op)
+        x = as_tensor(x)
     return Tensor._make(np.sqrt(x._data), (x,), "sqrt")
 
 
 @op(family=_E, numpy=(np.abs,), torch=("absolute",))
 def abs(x: Any) -> Tensor:  # noqa: A001
     """|x|, elementwise; the gradient at 0 is 0 (sign(0))."""
-    x = as_tensor(x)
+    if type(x) is not Tensor:  # the method's case skips the call (tiny nets pay per op)
+        x = as_tensor(x)
     return Tensor._make(np.abs(x._data), (x,), "abs")
 
 
