@@ -19,7 +19,8 @@ REDUCE = {  # ufunc.reduce / ufunc.accumulate -> the declared op that computes i
     ("reduce", np.logical_or): "any",
     ("accumulate", np.add): "cumsum",
     ("accumulate", np.multiply): "cumprod",
-    ("accumulate", np.maximum): "maximum.accumulate",
+    ("accumulate", np.maximum): "cummax",  # (values, indices): numpy wants the values
+    ("accumulate", np.minimum): "cummin",
 }
 # functions that only look at shapes and types: answered from the values, nothing to differentiate
 _INSPECT = {np.shape, np.ndim, np.size, np.iscomplexobj, np.isrealobj, np.may_share_memory, np.shares_memory}
@@ -76,7 +77,8 @@ def array_ufunc(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
     axis = kwargs.pop("axis", 0)  # ufunc.reduce and accumulate default to the first axis
     if kwargs.pop("dtype", None) is not None:
         raise TypeError(f"numpy.{ufunc.__name__}.{method} on a Tensor: dtype= is not supported")
-    return DECLS[key].fn(x, axis, **kwargs)
+    out = DECLS[key].fn(x, axis, **kwargs)
+    return out[0] if key in ("cummax", "cummin") else out
 
 
 def array_function(func: Any, args: tuple, kwargs: dict) -> Any:

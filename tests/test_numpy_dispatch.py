@@ -98,3 +98,14 @@ def test_trace_is_the_matrix_trace_on_arrays_and_replay_on_functions():
     np.testing.assert_array_equal(x.grad, np.eye(3))
     assert np.trace(x).item() == 12.0
     assert isinstance(autobp.trace(lambda: (x * x).sum()), autobp.replay.Trace)
+
+
+def test_ufunc_reduce_and_accumulate_give_numpy_s_values_with_gradients():
+    a = np.array([[1.0, 3.0, 2.0], [0.0, 5.0, 4.0]])
+    t = Tensor(a, requires_grad=True)
+    np.testing.assert_array_equal(np.maximum.accumulate(t, axis=1).data, np.maximum.accumulate(a, axis=1))
+    np.testing.assert_array_equal(np.minimum.accumulate(t).data, np.minimum.accumulate(a))
+    np.testing.assert_array_equal(np.add.accumulate(t).data, np.add.accumulate(a))
+    np.testing.assert_array_equal(np.multiply.reduce(t, axis=1).data, np.multiply.reduce(a, axis=1))
+    np.maximum.accumulate(t, axis=1).sum().backward()
+    np.testing.assert_array_equal(t.grad, [[1.0, 2.0, 0.0], [1.0, 2.0, 0.0]])  # each running max's source
