@@ -196,6 +196,23 @@ def run_backward(
     return [results.get(x) for x in inputs]
 
 
+def seed_of(root: Any, gradient: Any, who: str) -> np.ndarray:
+    """The starting gradient of a Tensor ``root``: ones for a scalar, else the checked ``gradient``."""
+    if gradient is None:
+        if root.size != 1:
+            raise RuntimeError(
+                f"{who}: grad can be implicitly created only for a scalar output, but the output "
+                f"has shape {root.shape}; pass gradient= (an array of that shape)"
+            )
+        d = root._data  # np.array is a C call; np.ones is Python around np.empty and copyto
+        return np.array(1, d.dtype) if d.ndim == 0 else np.ones(d.shape, d.dtype)
+    g = gradient._data if isinstance(gradient, type(root)) else gradient
+    g = np.array(g, dtype=root._data.dtype)  # a copy: the engine may hand it to a leaf
+    if g.shape != root.shape:
+        raise ValueError(f"{who}: gradient has shape {g.shape} but the output has shape {root.shape}")
+    return g
+
+
 def _between(roots: list, wanted: set) -> set:
     """The nodes on some path from ``roots`` down to a node of ``wanted`` (excluding nodes of
     ``wanted`` that have no other wanted node upstream): the only rules ``autobp.grad`` must run.

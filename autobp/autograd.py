@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from ._engine import run_backward
-from .tensor import Tensor, _seed
+from ._engine import run_backward, seed_of
+from .tensor import Tensor
 
 
 def _as_list(x: Any, what: str) -> list[Tensor]:
@@ -51,7 +51,7 @@ def grad(
             )
     seeds = []
     for i, (o, go) in enumerate(zip(outs, gos)):
-        s = _seed(o, go, f"grad (outputs[{i}])")
+        s = seed_of(o, go, f"grad (outputs[{i}])")
         if create_graph:
             s = go if isinstance(go, Tensor) else Tensor._const(s)
         seeds.append(s)

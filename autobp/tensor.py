@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from . import _dispatch
-from ._engine import run_backward
+from ._engine import run_backward, seed_of
 from ._graph import _mode, next_seq
 from ._graph import hooks as _hooks
 from ._inplace import TrackedArray, bump
@@ -368,7 +368,7 @@ class Tensor:
                 f"backward: this tensor (shape {self.shape}) does not require grad and has no "
                 "graph; create its inputs with requires_grad=True (and not inside no_grad())"
             )
-        seed = _seed(self, gradient, "backward")
+        seed = seed_of(self, gradient, "backward")
         if create_graph:
             seed = Tensor._const(seed)
         if retain_graph is None:
@@ -390,23 +390,6 @@ def _view(out: Tensor, base: Tensor) -> Tensor:
     if np.may_share_memory(out._data, base._data):
         out._source = base
     return out
-
-
-def _seed(root: Tensor, gradient: Any, who: str) -> np.ndarray:
-    """The starting gradient of ``root``: ones for a scalar, else the checked ``gradient``."""
-    if gradient is None:
-        if root.size != 1:
-            raise RuntimeError(
-                f"{who}: grad can be implicitly created only for a scalar output, but the output "
-                f"has shape {root.shape}; pass gradient= (an array of that shape)"
-            )
-        d = root._data  # np.array is a C call; np.ones is Python around np.empty and copyto
-        return np.array(1, d.dtype) if d.ndim == 0 else np.ones(d.shape, d.dtype)
-    g = gradient._data if isinstance(gradient, Tensor) else gradient
-    g = np.array(g, dtype=root._data.dtype)  # a copy: the engine may hand it to a leaf
-    if g.shape != root.shape:
-        raise ValueError(f"{who}: gradient has shape {g.shape} but the output has shape {root.shape}")
-    return g
 
 
 def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:

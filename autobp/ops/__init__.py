@@ -23,6 +23,7 @@ from . import (  # each family registers its ops and rules on import
     padding,
     products,
     reductions,
+    rounding,
     scans,
     scatter,
     shape,
@@ -34,7 +35,19 @@ from ._graph_namespace import GraphOps
 from .nnops import cross_entropy, linear, nll
 
 FAMILIES = (activations, arithmetic, binary, creation, einsum, elementwise, indexing, joining, logic, math)
-FAMILIES += (nnops, norms, padding, products, reductions, scans, scatter, shape, sorting, statistics)
+FAMILIES += (
+    nnops,
+    norms,
+    padding,
+    products,
+    reductions,
+    rounding,
+    scans,
+    scatter,
+    shape,
+    sorting,
+    statistics,
+)
 
 __all__ = attach(Tensor, globals())  # autobp.<name> for every declared op and PyTorch alias
 for _family in FAMILIES:

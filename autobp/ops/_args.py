@@ -1,5 +1,6 @@
-"""Argument handling shared by the op families: inputs as Tensors, PyTorch's ``dim``/``keepdim``
-spellings folded into numpy's ``axis``/``keepdims``, and the checks every op repeats."""
+"""What the op families share: inputs as Tensors, PyTorch's ``dim``/``keepdim`` spellings folded
+into numpy's ``axis``/``keepdims``, the checks every op repeats, a one-input op's forward, and the
+exact zero gradient of piecewise-constant ops."""
 
 from __future__ import annotations
 
@@ -41,3 +42,21 @@ def keep_arg(keepdims: Any, keepdim: Any) -> bool:
 def broadcast_error(op: str, *tensors: Any) -> ValueError:
     shapes = " and ".join(str(np.shape(t._data if isinstance(t, Tensor) else t)) for t in tensors)
     return ValueError(f"{op}: shapes {shapes} cannot be broadcast together")
+
+
+def unary_op(x: Any, fn: Any, name: str, ctx: Any = None) -> Tensor:
+    """``fn`` of x's array, recorded under rule ``name``; a dtype numpy refuses is a clear TypeError."""
+    x = as_tensor(x)
+    try:
+        data = fn(x._data)
+    except TypeError:
+        raise TypeError(f"{name}: not defined for dtype {x.dtype} (shape {x.shape})") from None
+    return Tensor._make(data, (x,), name, ctx)
+
+
+def zeros_for(g: Any) -> Any:
+    """Exact zeros of g's shape and dtype, the gradient of a piecewise-constant op; a constant under
+    create_graph (its own derivative is 0), and exact where g holds inf or NaN (0 * g would not be)."""
+    if isinstance(g, Tensor):
+        return Tensor._const(np.zeros(g.shape, g.dtype))
+    return np.zeros(np.shape(g), np.result_type(g))

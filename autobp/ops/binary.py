@@ -11,9 +11,8 @@ import numpy as np
 
 from ..rules import rule
 from ..tensor import Tensor, _lift
-from ._args import broadcast_error, pair
+from ._args import broadcast_error, pair, zeros_for
 from ._decl import op
-from .math import zeros_for
 
 _B = "binary"
 

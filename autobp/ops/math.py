@@ -1,5 +1,5 @@
 """Elementwise math of one tensor: trigonometric, hyperbolic, exponential and logarithmic variants,
-rounding and sign (zero gradient, as in PyTorch), erf and its kin, sinc, angle units, logit, nan_to_num.
+erf and its kin, sinc, angle units, logit, nan_to_num (rounding and sign are in rounding.py).
 numpy's dtype rules hold on integer and boolean inputs (np.sin(int) is float64, np.square(int) int)."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import scipy.special  # erf, erfc, erfinv: numpy has none (a runtime dependency 
 from ..rules import rule
 from ..tensor import Tensor
 from ._args import as_tensor
+from ._args import unary_op as _unary
 from ._decl import op
 
 _M = "math"
@@ -20,24 +21,6 @@ _LN2, _LN10 = _math.log(2.0), _math.log(10.0)
 _PI = _math.pi
 _TWO_BY_SQRT_PI = 2.0 / _math.sqrt(_math.pi)  # d erf(x)/dx = 2/sqrt(pi) e^(-x^2)
 _HALF_SQRT_PI = _math.sqrt(_math.pi) / 2.0  # d erfinv(y)/dy = sqrt(pi)/2 e^(erfinv(y)^2)
-
-
-def _unary(x: Any, fn: Any, name: str, ctx: Any = None) -> Tensor:
-    """``fn`` of x's array, recorded under rule ``name``; a dtype numpy refuses is a clear TypeError."""
-    x = as_tensor(x)
-    try:
-        data = fn(x._data)
-    except TypeError:
-        raise TypeError(f"{name}: not defined for dtype {x.dtype} (shape {x.shape})") from None
-    return Tensor._make(data, (x,), name, ctx)
-
-
-def zeros_for(g: Any) -> Any:
-    """Exact zeros of g's shape and dtype, the gradient of a piecewise-constant op; a constant under
-    create_graph (its own derivative is 0), and exact where g holds inf or NaN (0 * g would not be)."""
-    if isinstance(g, Tensor):
-        return Tensor._const(np.zeros(g.shape, g.dtype))
-    return np.zeros(np.shape(g), np.result_type(g))
 
 
 # --- trigonometric and hyperbolic -----------------------------------------------------------------
@@ -158,57 +141,6 @@ def _rsqrt(a: np.ndarray) -> np.ndarray:
 def rsqrt(x: Any) -> Tensor:
     """1 / sqrt(x), elementwise (PyTorch's name; numpy has none)."""
     return _unary(x, _rsqrt, "rsqrt")
-
-
-# --- piecewise constant: zero gradient everywhere, as PyTorch gives ---------------------------------
-@op(family=_M, differs="torch.sign(nan) is 0; numpy's sign (and this one) keeps NaN")
-def sign(x: Any) -> Tensor:
-    """-1, 0 or 1 by the sign of x (NaN stays NaN, as numpy's); the gradient is 0, at 0 too."""
-    return _unary(x, np.sign, "sign")
-
-
-@op(family=_M)
-def floor(x: Any) -> Tensor:
-    """Largest integer <= x, elementwise; the gradient is 0 (PyTorch's choice)."""
-    return _unary(x, np.floor, "floor")
-
-
-@op(family=_M)
-def ceil(x: Any) -> Tensor:
-    """Smallest integer >= x, elementwise; the gradient is 0 (PyTorch's choice)."""
-    return _unary(x, np.ceil, "ceil")
-
-
-@op(family=_M)
-def trunc(x: Any) -> Tensor:
-    """x rounded toward zero, elementwise; the gradient is 0 (PyTorch's choice)."""
-    return _unary(x, np.trunc, "trunc")
-
-
-@op(family=_M, rules=("trunc",))
-def fix(x: Any) -> Tensor:
-    """x rounded toward zero (numpy's fix, PyTorch's alias of trunc); the gradient is 0."""
-    return _unary(x, np.fix, "trunc")
-
-
-@op(family=_M)
-def round(a: Any, decimals: int = 0) -> Tensor:  # noqa: A001
-    """a rounded to ``decimals`` places, halves to even (numpy and torch.round); the gradient is 0."""
-    return _unary(a, lambda v: np.round(v, decimals), "round")
-
-
-@op(family=_M, rules=("round",), method=False)
-def around(a: Any, decimals: int = 0) -> Tensor:
-    """numpy's older name of ``round``."""
-    return round(a, decimals)
-
-
-def _piecewise_constant(F, g, out, xs, ctx, need):
-    return (zeros_for(g),)
-
-
-for _name in ("sign", "floor", "ceil", "trunc", "round"):
-    rule(_name)(_piecewise_constant)
 
 
 # --- special functions --------------------------------------------------------------------------
