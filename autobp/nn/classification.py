@@ -15,7 +15,7 @@ from .._numpy_ops import DistinctIndex
 from ..ops import cross_entropy as fused_cross_entropy
 from ..ops import nll as fused_nll
 from ..tensor import Tensor
-from .losses import as_tensor, check_reduction, legacy_reduction
+from ._loss_common import as_tensor, check_reduction, legacy_reduction
 
 
 def _class_targets(x: Tensor, target: Any, ignore_index: int, who: str) -> tuple[np.ndarray, bool]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..tensor import Tensor
 from . import functional as F
-from .losses import apply_reduction, as_tensor, legacy_reduction
+from ._loss_common import apply_reduction, as_tensor, legacy_reduction
 from .module import Module
 
 

@@ -1,8 +1,9 @@
-"""Regression, distribution and embedding losses with PyTorch's signatures and values, written with
+"""Regression and distribution losses with PyTorch's signatures and values, written with
 Tensor ops so the engine differentiates them (targets included: they stay on the graph).
 
 Every loss takes ``reduction="mean" | "sum" | "none"`` (PyTorch's legacy ``size_average``/``reduce``
-too). nll_loss and cross_entropy, re-exported here, are in ``classification.py``.
+too). nll_loss and cross_entropy (``classification.py``) and the margin losses (``margin_losses.py``) are
+re-exported here.
 """
 
 from __future__ import annotations
@@ -12,56 +13,15 @@ from typing import Any
 
 import numpy as np
 
-from ..ops import maximum, minimum, stack, where
+from ..ops import where
 from ..tensor import Tensor
-
-REDUCTIONS = ("mean", "sum", "none")
-
-
-def as_tensor(x: Any, like: Tensor | None = None) -> Tensor:
-    """A Tensor as itself; anything else as a constant, in ``like``'s float dtype if it has one."""
-    if isinstance(x, Tensor):
-        return x
-    dtype = like.dtype if like is not None and like.dtype.kind == "f" else None
-    return Tensor(x, dtype=dtype)
-
-
-def legacy_reduction(size_average: Any, reduce: Any, reduction: str) -> str:
-    """PyTorch's mapping of the deprecated ``size_average``/``reduce`` flags onto ``reduction``."""
-    if size_average is None and reduce is None:
-        return reduction
-    size_average = True if size_average is None else size_average
-    reduce = True if reduce is None else reduce
-    return ("mean" if size_average else "sum") if reduce else "none"
-
-
-def check_reduction(reduction: str, who: str, extra: tuple = ()) -> None:
-    if reduction not in REDUCTIONS + extra:
-        raise ValueError(f"{who}: reduction must be one of {REDUCTIONS + extra}, got {reduction!r}")
-
-
-def apply_reduction(loss: Tensor, reduction: str, who: str) -> Tensor:
-    """The mean, the sum, or the elementwise losses themselves."""
-    check_reduction(reduction, who)
-    if reduction == "mean":
-        return loss.mean()
-    return loss.sum() if reduction == "sum" else loss
-
-
-def same_shape(input: Any, target: Any, who: str) -> tuple[Tensor, Tensor]:
-    """Input and target as Tensors of one shape (PyTorch would broadcast with a warning: that
-    usually hides a bug, so it is an error here)."""
-    x = as_tensor(input)
-    t = as_tensor(target, x)
-    if x.shape != t.shape:
-        raise ValueError(f"{who}: input shape {x.shape} and target shape {t.shape} differ")
-    return x, t
-
-
-def softplus(x: Tensor) -> Tensor:
-    """log(1 + e^x) = logsumexp(0, x): finite for any x, gradient sigmoid(x)."""
-    zero = Tensor._const(np.zeros(x.shape, dtype=x.dtype))
-    return stack([zero, x], axis=0).logsumexp(axis=0)
+from ._loss_common import (
+    apply_reduction,
+    as_tensor,
+    check_reduction,
+    legacy_reduction,
+    same_shape,
+)
 
 
 def l1_loss(
@@ -213,190 +173,17 @@ def gaussian_nll_loss(
     return apply_reduction(loss, reduction, "gaussian_nll_loss")
 
 
-def cosine_embedding_loss(
-    input1: Any,
-    input2: Any,
-    target: Any,
-    margin: float = 0.0,
-    size_average: Any = None,
-    reduce: Any = None,
-    reduction: str = "mean",
-) -> Tensor:
-    """1 - cos(x1, x2) where target = 1, max(0, cos(x1, x2) - margin) where target = -1 (cosine along
-    the last axis of (N, D) or (D,) inputs, with PyTorch's 1e-12 added to each squared norm)."""
-    reduction = legacy_reduction(size_average, reduce, reduction)
-    a = as_tensor(input1)
-    b = as_tensor(input2, a)
-    y = target._data if isinstance(target, Tensor) else np.asarray(target)
-    if a.shape != b.shape or a.ndim not in (1, 2) or y.shape != a.shape[:-1]:
-        raise ValueError(
-            f"cosine_embedding_loss: inputs {a.shape} and {b.shape} must be one shape (N, D) or (D,) "
-            f"with targets of shape {a.shape[:-1]}, got targets {y.shape}"
-        )
-    eps = 1e-12
-    cos = (a * b).sum(axis=-1) / (((a * a).sum(axis=-1) + eps) * ((b * b).sum(axis=-1) + eps)).sqrt()
-    pos = where(y == 1, 1 - cos, 0.0)
-    neg = where(y == -1, (cos - margin).clip(0, None), 0.0)
-    return apply_reduction(pos + neg, reduction, "cosine_embedding_loss")
-
-
-def margin_ranking_loss(
-    input1: Any,
-    input2: Any,
-    target: Any,
-    margin: float = 0.0,
-    size_average: Any = None,
-    reduce: Any = None,
-    reduction: str = "mean",
-) -> Tensor:
-    """max(0, -target (input1 - input2) + margin), elementwise (target usually +-1; differentiable)."""
-    reduction = legacy_reduction(size_average, reduce, reduction)
-    a = as_tensor(input1)
-    b, y = as_tensor(input2, a), as_tensor(target, a)
-    if not a.shape == b.shape == y.shape:
-        raise ValueError(
-            f"margin_ranking_loss: input1 {a.shape}, input2 {b.shape} and target {y.shape} must match"
-        )
-    return apply_reduction((-y * (a - b) + margin).clip(0, None), reduction, "margin_ranking_loss")
-
-
-def pairwise_distance(x1: Any, x2: Any, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> Tensor:
-    """||x1 - x2 + eps||_p along the last axis (PyTorch's ``pairwise_distance``; eps keeps the
-    gradient finite where the points coincide)."""
-    a = as_tensor(x1)
-    d = a - as_tensor(x2, a) + eps
-    if p == math.inf:
-        out = d.abs().max(axis=-1, keepdims=keepdim)
-    elif p == 2:
-        out = (d * d).sum(axis=-1, keepdims=keepdim).sqrt()
-    elif p == 1:
-        out = d.abs().sum(axis=-1, keepdims=keepdim)
-    elif p > 0:
-        out = (d.abs() ** p).sum(axis=-1, keepdims=keepdim) ** (1.0 / p)
-    else:
-        raise ValueError(f"pairwise_distance: p must be > 0, got {p}")
-    return out
-
-
-def triplet_margin_loss(
-    anchor: Any,
-    positive: Any,
-    negative: Any,
-    margin: float = 1.0,
-    p: float = 2,
-    eps: float = 1e-6,
-    swap: bool = False,
-    size_average: Any = None,
-    reduce: Any = None,
-    reduction: str = "mean",
-) -> Tensor:
-    """max(0, margin + d(a, p) - d(a, n)) with d the pairwise p-norm distance; ``swap`` uses
-    min(d(a, n), d(p, n)) as the negative distance (Balntas et al. 2016)."""
-    reduction = legacy_reduction(size_average, reduce, reduction)
-    a = as_tensor(anchor)
-    pos, neg = as_tensor(positive, a), as_tensor(negative, a)
-    if not a.ndim == pos.ndim == neg.ndim or a.ndim not in (1, 2):
-        raise ValueError(
-            f"triplet_margin_loss: anchor {a.shape}, positive {pos.shape} and negative {neg.shape} "
-            "must all be (N, D) or (D,)"
-        )
-    if margin <= 0:
-        raise ValueError(f"triplet_margin_loss: margin must be > 0, got {margin}")
-    d_pos = pairwise_distance(a, pos, p, eps)
-    d_neg = pairwise_distance(a, neg, p, eps)
-    if swap:
-        d_neg = minimum(d_neg, pairwise_distance(pos, neg, p, eps))
-    return apply_reduction((margin + d_pos - d_neg).clip(0, None), reduction, "triplet_margin_loss")
-
-
-def hinge_embedding_loss(
-    input: Any,
-    target: Any,
-    margin: float = 1.0,
-    size_average: Any = None,
-    reduce: Any = None,
-    reduction: str = "mean",
-) -> Tensor:
-    """input where target = 1, max(0, margin - input) where target = -1 (as PyTorch: other target
-    values count both terms)."""
-    reduction = legacy_reduction(size_average, reduce, reduction)
-    x = as_tensor(input)
-    y = target._data if isinstance(target, Tensor) else np.asarray(target)
-    if y.shape != x.shape:
-        raise ValueError(f"hinge_embedding_loss: input shape {x.shape} and target shape {y.shape} differ")
-    loss = where(y != 1, (margin - x).clip(0, None), 0.0) + where(y != -1, x, 0.0)
-    return apply_reduction(loss, reduction, "hinge_embedding_loss")
-
-
-def soft_margin_loss(
-    input: Any, target: Any, size_average: Any = None, reduce: Any = None, reduction: str = "mean"
-) -> Tensor:
-    """log(1 + exp(-target input)), elementwise (targets +-1)."""
-    reduction = legacy_reduction(size_average, reduce, reduction)
-    x, t = same_shape(input, target, "soft_margin_loss")
-    return apply_reduction(softplus(-t * x), reduction, "soft_margin_loss")
-
-
-def multilabel_soft_margin_loss(
-    input: Any,
-    target: Any,
-    weight: Any = None,
-    size_average: Any = None,
-    reduce: Any = None,
-    reduction: str = "mean",
-) -> Tensor:
-    """Per sample, the mean over the C classes (last axis) of the binary cross-entropy of
-    sigmoid(input) against 0/1 targets, each class scaled by ``weight`` (broadcast like PyTorch)."""
-    reduction = legacy_reduction(size_average, reduce, reduction)
-    x, t = same_shape(input, target, "multilabel_soft_margin_loss")
-    if x.ndim == 0:
-        raise ValueError("multilabel_soft_margin_loss: input must have a class axis, got a 0-d tensor")
-    # -(t log sigmoid(x) + (1 - t) log sigmoid(-x)), with log sigmoid(x) = -softplus(-x)
-    loss = t * softplus(-x) + (1 - t) * softplus(x)
-    if weight is not None:
-        loss = loss * as_tensor(weight, x)
-    loss = loss.sum(axis=-1) / x.shape[-1]
-    return apply_reduction(loss, reduction, "multilabel_soft_margin_loss")
-
-
-def multi_margin_loss(
-    input: Any,
-    target: Any,
-    p: int = 1,
-    margin: float = 1.0,
-    weight: Any = None,
-    size_average: Any = None,
-    reduce: Any = None,
-    reduction: str = "mean",
-) -> Tensor:
-    """Multi-class hinge: per sample sum over classes i != y of max(0, margin - x[y] + x[i])^p / C,
-    each term scaled by weight[y] (input (N, C) or (C,), integer targets)."""
-    reduction = legacy_reduction(size_average, reduce, reduction)
-    if p not in (1, 2):
-        raise ValueError(f"multi_margin_loss: p must be 1 or 2, got {p}")
-    x = as_tensor(input)
-    y = target._data if isinstance(target, Tensor) else np.asarray(target)
-    if x.ndim not in (1, 2) or y.shape != x.shape[:-1] or y.dtype.kind not in "iu":
-        raise ValueError(
-            f"multi_margin_loss: input {x.shape} needs integer targets of shape {x.shape[:-1]}, "
-            f"got {y.shape} {y.dtype}"
-        )
-    c = x.shape[-1]
-    if y.size and (y.min() < 0 or y.max() >= c):
-        raise ValueError(f"multi_margin_loss: targets must be in [0, {c}), got {y.min()}..{y.max()}")
-    onehot = np.arange(c) == y[..., None]
-    picked = where(onehot, x, 0.0).sum(axis=-1, keepdims=True)  # x[y] per sample
-    z = maximum(margin - picked + x, 0.0)
-    if p == 2:
-        z = z * z
-    if weight is not None:
-        w = as_tensor(weight, x)
-        z = z * w[y][..., None]
-    loss = where(onehot, 0.0, z).sum(axis=-1) / c
-    return apply_reduction(loss, reduction, "multi_margin_loss")
-
-
 from .classification import cross_entropy, nll_loss  # noqa: E402  (it builds on the helpers above)
+from .margin_losses import (  # noqa: E402
+    cosine_embedding_loss,
+    hinge_embedding_loss,
+    margin_ranking_loss,
+    multi_margin_loss,
+    multilabel_soft_margin_loss,
+    pairwise_distance,
+    soft_margin_loss,
+    triplet_margin_loss,
+)
 
 __all__ = [
     "nll_loss",

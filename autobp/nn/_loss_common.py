@@ -1,0 +1,59 @@
+"""What every loss shares: PyTorch's reduction argument (and its legacy flags), inputs as Tensors of
+one shape, and a softplus that stays finite for any input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..ops import stack
+from ..tensor import Tensor
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def as_tensor(x: Any, like: Tensor | None = None) -> Tensor:
+    """A Tensor as itself; anything else as a constant, in ``like``'s float dtype if it has one."""
+    if isinstance(x, Tensor):
+        return x
+    dtype = like.dtype if like is not None and like.dtype.kind == "f" else None
+    return Tensor(x, dtype=dtype)
+
+
+def legacy_reduction(size_average: Any, reduce: Any, reduction: str) -> str:
+    """PyTorch's mapping of the deprecated ``size_average``/``reduce`` flags onto ``reduction``."""
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    return ("mean" if size_average else "sum") if reduce else "none"
+
+
+def check_reduction(reduction: str, who: str, extra: tuple = ()) -> None:
+    if reduction not in REDUCTIONS + extra:
+        raise ValueError(f"{who}: reduction must be one of {REDUCTIONS + extra}, got {reduction!r}")
+
+
+def apply_reduction(loss: Tensor, reduction: str, who: str) -> Tensor:
+    """The mean, the sum, or the elementwise losses themselves."""
+    check_reduction(reduction, who)
+    if reduction == "mean":
+        return loss.mean()
+    return loss.sum() if reduction == "sum" else loss
+
+
+def same_shape(input: Any, target: Any, who: str) -> tuple[Tensor, Tensor]:
+    """Input and target as Tensors of one shape (PyTorch would broadcast with a warning: that
+    usually hides a bug, so it is an error here)."""
+    x = as_tensor(input)
+    t = as_tensor(target, x)
+    if x.shape != t.shape:
+        raise ValueError(f"{who}: input shape {x.shape} and target shape {t.shape} differ")
+    return x, t
+
+
+def softplus(x: Tensor) -> Tensor:
+    """log(1 + e^x) = logsumexp(0, x): finite for any x, gradient sigmoid(x)."""
+    zero = Tensor._const(np.zeros(x.shape, dtype=x.dtype))
+    return stack([zero, x], axis=0).logsumexp(axis=0)
