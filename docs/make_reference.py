@@ -155,7 +155,13 @@ def render(page: Page) -> str:
         if several:
             lines += [f"## {modname}", ""]
         source = None
-        for name, obj in entries(page, modname):
+        listed = entries(page, modname)
+        if page.stem in GROUPED:  # each defining module's names together, modules in order of first use
+            first: dict[str, int] = {}
+            for k, (_, obj) in enumerate(listed):
+                first.setdefault(getattr(obj, "__module__", None) or modname, k)
+            listed.sort(key=lambda e: first[getattr(e[1], "__module__", None) or modname])
+        for name, obj in listed:
             public = f"{modname}.{name}"
             owner = getattr(obj, "__module__", None) or modname
             if page.stem in GROUPED and owner != source:
@@ -168,6 +174,10 @@ def render(page: Page) -> str:
                 lines += [f"**`{public}`** is [`{seen[id(obj)]}`](#{seen[id(obj)]}).", ""]
                 continue
             seen[id(obj)] = public
+            if inspect.ismodule(obj):  # a submodule: its own page
+                where = next(f"{q.stem}.md" for q in PAGES if obj.__name__ in q.modules)
+                lines += [f"**`{public}`**: see [its page]({where}).", ""]
+                continue
             if not owner.startswith("autobp"):  # re-exported from numpy: its own docs hold the entry
                 lines += [f"**`{public}`** is `{owner}.{obj.__qualname__}`, re-exported.", ""]
                 continue
