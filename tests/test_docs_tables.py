@@ -44,3 +44,29 @@ def test_semantics_table_is_current_and_matches_pytorch_in_every_row():
     assert committed == table.render(rows), (
         "docs/concepts/semantics.md is stale: run python docs/make_semantics_table.py"
     )
+
+
+def test_benchmark_table_is_generated_from_the_latest_run():
+    plots = _load("make_benchmark_plots")
+    record = plots.load(plots.DEFAULT)
+    committed = (DOCS / "benchmarks" / "latest-table.md").read_text()
+    expected = plots.render_table(record, "benchmarks/results/latest-threads1-cpu.json")
+    assert committed == expected, (
+        "docs/benchmarks/latest-table.md is stale: run python docs/make_benchmark_plots.py"
+    )
+    for row in record["rows"]:  # every row of the run is in the table
+        assert f"| {row.workload} | {row.phase} | {row.impl} |" in committed
+
+
+def test_benchmark_plots_work_on_any_run_record(tmp_path):
+    import pytest
+
+    pytest.importorskip("matplotlib")
+    plots = _load("make_benchmark_plots")
+    older = DOCS.parent / "benchmarks" / "results" / "2026-11-30-wall-before-issue19.json"
+    plots.main([str(older), "--out", str(tmp_path)])
+    record = plots.load(older)
+    timed = {r.workload for r in record["rows"] if r.ratio is not None}
+    assert timed and {p.stem for p in tmp_path.glob("*.png")} == timed
+    assert all(p.read_bytes().startswith(b"\x89PNG") for p in tmp_path.glob("*.png"))
+    assert "| workload | phase | impl |" in (tmp_path / "latest-table.md").read_text()

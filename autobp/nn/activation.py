@@ -68,6 +68,8 @@ class Mish(_Act):
 
 
 class ELU(_Act):
+    """alpha * (e^x - 1) below 0, x above (Clevert et al., 2015)."""
+
     _name, _options = "elu", (("alpha", 1.0),)
 
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
@@ -76,6 +78,8 @@ class ELU(_Act):
 
 
 class CELU(_Act):
+    """max(0, x) + min(0, alpha * (e^(x/alpha) - 1)): ELU continuously differentiable for any alpha."""
+
     _name, _options = "celu", (("alpha", 1.0),)
 
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
@@ -84,6 +88,8 @@ class CELU(_Act):
 
 
 class SELU(_Act):
+    """scale * ELU(x, alpha) with the self-normalising constants of Klambauer et al. (2017)."""
+
     _name = "selu"
 
     def __init__(self, inplace: bool = False) -> None:
@@ -91,6 +97,8 @@ class SELU(_Act):
 
 
 class LeakyReLU(_Act):
+    """x above 0, negative_slope * x below."""
+
     _name, _options = "leaky_relu", (("negative_slope", 0.01),)
 
     def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
@@ -99,6 +107,8 @@ class LeakyReLU(_Act):
 
 
 class ReLU6(_Act):
+    """min(max(0, x), 6)."""
+
     _name = "relu6"
 
     def __init__(self, inplace: bool = False) -> None:
@@ -106,6 +116,8 @@ class ReLU6(_Act):
 
 
 class Hardtanh(_Act):
+    """x clipped to [min_val, max_val]."""
+
     _name, _options = "hardtanh", (("min_val", -1.0), ("max_val", 1.0))
 
     def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
@@ -114,6 +126,8 @@ class Hardtanh(_Act):
 
 
 class Hardsigmoid(_Act):
+    """The piecewise-linear sigmoid: 0 below -3, 1 above 3, x / 6 + 1/2 between."""
+
     _name = "hardsigmoid"
 
     def __init__(self, inplace: bool = False) -> None:
@@ -121,6 +135,8 @@ class Hardsigmoid(_Act):
 
 
 class Hardswish(_Act):
+    """x * hardsigmoid(x) (MobileNetV3)."""
+
     _name = "hardswish"
 
     def __init__(self, inplace: bool = False) -> None:
@@ -128,18 +144,26 @@ class Hardswish(_Act):
 
 
 class LogSigmoid(_Act):
+    """log(1 / (1 + e^-x)), computed without overflow."""
+
     _name = "logsigmoid"
 
 
 class Softsign(_Act):
+    """x / (1 + |x|)."""
+
     _name = "softsign"
 
 
 class Tanhshrink(_Act):
+    """x - tanh(x)."""
+
     _name = "tanhshrink"
 
 
 class Softshrink(_Act):
+    """x - lambd above lambd, x + lambd below -lambd, 0 between."""
+
     _name, _options = "softshrink", (("lambd", 0.5),)
 
     def __init__(self, lambd: float = 0.5) -> None:
@@ -148,6 +172,8 @@ class Softshrink(_Act):
 
 
 class Hardshrink(_Act):
+    """x where |x| > lambd, else 0."""
+
     _name, _options = "hardshrink", (("lambd", 0.5),)
 
     def __init__(self, lambd: float = 0.5) -> None:
@@ -156,6 +182,8 @@ class Hardshrink(_Act):
 
 
 class Threshold(_Act):
+    """x where x > threshold, else value."""
+
     _name, _options = "threshold", (("threshold", None), ("value", None))
 
     def __init__(self, threshold: float, value: float, inplace: bool = False) -> None:
@@ -184,6 +212,8 @@ class GLU(_Act):
 
 
 class Softmin(_Act):
+    """softmax(-x) along ``dim``."""
+
     _name, _options = "softmin", (("dim", None),)
 
     def __init__(self, dim: int | None = None) -> None:

@@ -86,6 +86,8 @@ class Dropout(_Dropout):
 
 
 class Dropout1d(_Dropout):
+    """Channel-wise dropout of (N, C, L): whole channels are zeroed with probability p."""
+
     def forward(self, input: Any) -> Tensor:
         return dropout1d(input, self.p, self.training, rng=self.rng)
 

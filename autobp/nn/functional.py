@@ -79,14 +79,17 @@ def linear(x: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 
 
 def sigmoid(x: Tensor) -> Tensor:
+    """Elementwise logistic 1 / (1 + e^-x) (``autobp.sigmoid``)."""
     return _as_tensor(x).sigmoid()
 
 
 def tanh(x: Tensor) -> Tensor:
+    """Elementwise hyperbolic tangent (``autobp.tanh``)."""
     return _as_tensor(x).tanh()
 
 
 def relu(x: Tensor) -> Tensor:
+    """Elementwise max(0, x) (``autobp.relu``)."""
     return _as_tensor(x).relu()
 
 

@@ -48,14 +48,17 @@ def normal_(t: Tensor, mean: float = 0.0, std: float = 1.0, rng: RngLike = None)
 
 
 def constant_(t: Tensor, value: float) -> Tensor:
+    """Fill ``t`` with ``value`` in place; returns ``t``."""
     return _fill(t, value, "constant_")
 
 
 def zeros_(t: Tensor) -> Tensor:
+    """Fill ``t`` with zeros in place; returns ``t``."""
     return _fill(t, 0.0, "zeros_")
 
 
 def ones_(t: Tensor) -> Tensor:
+    """Fill ``t`` with ones in place; returns ``t``."""
     return _fill(t, 1.0, "ones_")
 
 

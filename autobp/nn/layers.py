@@ -73,11 +73,15 @@ class Sigmoid(Module):
 
 
 class Tanh(Module):
+    """Elementwise hyperbolic tangent."""
+
     def forward(self, x: Tensor) -> Tensor:
         return _as_tensor(x).tanh()
 
 
 class ReLU(Module):
+    """Elementwise max(0, x)."""
+
     def forward(self, x: Tensor) -> Tensor:
         return _as_tensor(x).relu()
 

@@ -273,6 +273,8 @@ class BatchNorm2d(_BatchNorm):
 
 
 class BatchNorm3d(_BatchNorm):
+    """Batch normalisation of (N, C, D, H, W) per channel."""
+
     _dims = (5,)
 
 
@@ -310,6 +312,8 @@ class _InstanceNorm(_NormBase):
 
 
 class InstanceNorm1d(_InstanceNorm):
+    """Normalise each (sample, channel) sequence of (N, C, L) over L; no affine by default."""
+
     _dims = (3,)
 
 

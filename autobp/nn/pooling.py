@@ -286,14 +286,20 @@ class _MaxPool(Module):
 
 
 class MaxPool1d(_MaxPool):
+    """Max pooling over windows of the last axis of (N, C, L); see ``nn.functional.max_pool1d``."""
+
     _fn = staticmethod(max_pool1d)
 
 
 class MaxPool2d(_MaxPool):
+    """Max pooling over windows of the last two axes of (N, C, H, W); see ``nn.functional.max_pool2d``."""
+
     _fn = staticmethod(max_pool2d)
 
 
 class AvgPool1d(Module):
+    """Average pooling over windows of the last axis of (N, C, L); see ``nn.functional.avg_pool1d``."""
+
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
         super().__init__()
         self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
@@ -306,6 +312,8 @@ class AvgPool1d(Module):
 
 
 class AvgPool2d(Module):
+    """Average pooling over windows of the last two axes of (N, C, H, W); see ``nn.functional.avg_pool2d``."""
+
     def __init__(
         self,
         kernel_size,
@@ -349,18 +357,26 @@ class _Adaptive(Module):
 
 
 class AdaptiveAvgPool1d(_Adaptive):
+    """Average pooling to a given output length, windows chosen as PyTorch's."""
+
     _fn = staticmethod(adaptive_avg_pool1d)
 
 
 class AdaptiveAvgPool2d(_Adaptive):
+    """Average pooling to a given output size (H, W), windows chosen as PyTorch's."""
+
     _fn = staticmethod(adaptive_avg_pool2d)
 
 
 class AdaptiveMaxPool1d(_Adaptive):
+    """Max pooling to a given output length, windows chosen as PyTorch's."""
+
     _fn = staticmethod(adaptive_max_pool1d)
 
 
 class AdaptiveMaxPool2d(_Adaptive):
+    """Max pooling to a given output size (H, W), windows chosen as PyTorch's."""
+
     _fn = staticmethod(adaptive_max_pool2d)
 
 
@@ -383,8 +399,12 @@ class _LPPool(Module):
 
 
 class LPPool1d(_LPPool):
+    """Power-average pooling, (sum of x^p over a window)^(1/p), over the last axis."""
+
     _fn = staticmethod(lp_pool1d)
 
 
 class LPPool2d(_LPPool):
+    """Power-average pooling, (sum of x^p over a window)^(1/p), over the last two axes."""
+
     _fn = staticmethod(lp_pool2d)

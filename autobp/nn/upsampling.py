@@ -129,6 +129,8 @@ class Upsample(Module):
 
 
 class PixelShuffle(Module):
+    """(N, C r^2, H, W) -> (N, C, H r, W r): channels rearranged into space."""
+
     def __init__(self, upscale_factor: int) -> None:
         super().__init__()
         self.upscale_factor = upscale_factor
@@ -138,6 +140,8 @@ class PixelShuffle(Module):
 
 
 class PixelUnshuffle(Module):
+    """(N, C, H r, W r) -> (N, C r^2, H, W): the inverse of PixelShuffle."""
+
     def __init__(self, downscale_factor: int) -> None:
         super().__init__()
         self.downscale_factor = downscale_factor
