@@ -145,7 +145,7 @@ def family_trees(
     if paper_schedule:
         notes.append(
             "With the paper's schedule the error stays on a plateau (all outputs near 0.2) for the whole "
-            "run: see the README's family-trees notes; e.g. --lr 0.1 --sweeps 3000 gets past it."
+            "run: see docs/paper/family-trees.md; e.g. --lr 0.1 --sweeps 3000 gets past it."
         )
     data = {
         "experiment": "family-trees",
