@@ -10,7 +10,7 @@ import numpy as np
 from .._broadcast import normalize_axes
 from ..rules import RULES, rule
 from ..tensor import Tensor
-from ._args import as_tensor, axis_arg
+from ._args import as_tensor, axis_arg, refuse_complex
 from ._decl import op
 
 _C = "scans"
@@ -89,6 +89,7 @@ def logcumsumexp(x: Any, axis: Any = None, *, dim: Any = None) -> Tensor:
 
 def _running_extreme(x: Any, axis: Any, dim: Any, name: str, accumulate: Any) -> ValuesIndices:
     x, a = _scan_input(x, axis, dim, name)
+    refuse_complex(x, name)
     data = x._data
     values = accumulate(data, axis=a) if data.size else data.copy()
     # PyTorch's index: the LAST position so far holding the running extreme (a tie moves it on), that
