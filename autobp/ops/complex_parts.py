@@ -79,13 +79,12 @@ def _conj(F, g, out, xs, ctx, need):
 
 @rule("real")  # dL/dx = g, dL/dy = 0
 def _real(F, g, out, xs, ctx, need):
-    g = real_part(F, g)
-    return (g + 0j * g,) if isinstance(g, Tensor) else (g.astype(xs[0].dtype),)
+    return (real_part(F, g).astype(xs[0].dtype),)
 
 
 @rule("imag")  # dL/dx = 0, dL/dy = g: z.grad = i g
 def _imag(F, g, out, xs, ctx, need):
-    return (1j * real_part(F, g),)
+    return (real_part(F, g) * 1j,)  # g first: 1j * np.float64 would be a Python complex
 
 
 # angle = atan2(y, x): d/dx = -y / |z|^2, d/dy = x / |z|^2, so z.grad = g (-y + ix) / |z|^2 = g i z / |z|^2;

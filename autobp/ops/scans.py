@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._broadcast import normalize_axes
-from ..rules import RULES, rule
+from ..rules import RULES, holomorphic, rule
 from ..tensor import Tensor
 from ._args import as_tensor, axis_arg, refuse_complex
 from ._decl import op
@@ -82,6 +82,7 @@ def cumprod(x: Any, axis: Any = None, dtype: Any = None, out: Any = None, *, dim
 def logcumsumexp(x: Any, axis: Any = None, *, dim: Any = None) -> Tensor:
     """log(cumsum(exp(x))) along ``axis``, computed without overflow (PyTorch's logcumsumexp)."""
     x, a = _scan_input(x, axis, dim, "logcumsumexp")
+    refuse_complex(x, "logcumsumexp")  # its running maximum needs an order
     if x.dtype.kind != "f":
         x = x.astype(np.float64)
     return Tensor._make(np.logaddexp.accumulate(x._data, axis=a), (x,), "logcumsumexp", a)
@@ -159,6 +160,7 @@ def _cumsum(F, g, out, xs, ctx, need):
 
 
 @rule("cumprod")
+@holomorphic
 def _cumprod(F, g, out, xs, ctx, need):
     # out_k = prod_{j<=k} x_j, so d/dx_i sum_k g_k out_k = sum_{k>=i} g_k prod_{j<=k, j!=i} x_j.
     # With z the first zero of a slice (n if none): for i < z every such term is g_k out_k / x_i
