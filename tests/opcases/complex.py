@@ -4,11 +4,10 @@ complex numbers. Domains keep clear of poles and branch cuts (the negative real 
 powers), where neither finite differences nor a comparison with PyTorch mean anything."""
 
 import numpy as np
-from hypothesis import strategies as st
 
 import autobp
 
-from ..optable import array, arrays_of, binary, case, complexify, shapes, torch, unary
+from ..optable import arrays_of, binary, case, complexify, torch, unary
 
 C = {"complex": True}
 
