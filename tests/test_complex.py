@@ -161,3 +161,16 @@ def test_gradcheck_catches_a_missing_conjugate(monkeypatch):
     assert gradcheck(lambda a, b: a * b, [Tensor([1.0, 2.0], requires_grad=True)] * 2)
     with pytest.raises(autobp.GradcheckError, match=r"Im\(input 0\)"):
         gradcheck(lambda a, b: a * b, [z, w])
+
+
+def test_the_docs_page_runs():
+    """docs/concepts/complex.md: its python blocks run in order, in one namespace."""
+    import re
+    from pathlib import Path
+
+    page = Path(__file__).resolve().parent.parent / "docs" / "concepts" / "complex.md"
+    blocks = re.findall(r"```python\n(.*?)```", page.read_text(), flags=re.S)
+    assert len(blocks) == 2
+    namespace: dict = {"__name__": "concepts_complex"}
+    for k, block in enumerate(blocks):
+        exec(compile(block, f"complex.md (block {k + 1})", "exec"), namespace)  # noqa: S102

@@ -46,8 +46,9 @@ def real(val: Any) -> Tensor:
 
 @op(family=_C, method=False)
 def imag(val: Any) -> Tensor:
-    """The imaginary part, a view of a complex tensor (``t.imag`` too); zeros (a constant, as
-    numpy's) for a real tensor, where PyTorch raises."""
+    """The imaginary part: a view of a complex tensor (``t.imag`` too), constant zeros for a real one.
+
+    numpy's zeros for real tensors, where PyTorch raises."""
     x = as_tensor(val)
     if not _is_complex(x):
         return Tensor._const(np.zeros(x.shape, x.dtype))
