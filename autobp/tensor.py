@@ -75,7 +75,10 @@ def _lift(x: Any, like: Tensor, op: str) -> Tensor:
             raise TypeError(f"Tensor {op}: unsupported array dtype {x.dtype}")
         return Tensor._const(x)
     if isinstance(x, (list, tuple)):
-        return Tensor._const(_as_array(x, like._data.dtype if like._data.dtype.kind in "fc" else None))
+        arr = _as_array(x, None)
+        if like._data.dtype.kind in "fc" and arr.dtype.kind != "c":  # numbers take the tensor's dtype
+            arr = arr.astype(like._data.dtype, copy=False)
+        return Tensor._const(arr)
     raise TypeError(
         f"Tensor {op}: unsupported operand of type {type(x).__name__}; "
         "expected a Tensor, numpy array or number"

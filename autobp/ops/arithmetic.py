@@ -176,7 +176,7 @@ def _neg_rule(F, g, out, xs, ctx, need):
 @rule("mul")
 def _mul_rule(F, g, out, xs, ctx, need):
     x, y = xs
-    if out.dtype.kind == "c":
+    if type(out) is not float and out.dtype.kind == "c":  # Value rules see Python floats
         x, y = F.conj(x), F.conj(y)
     return (g * y if need[0] else None), (g * x if need[1] else None)
 
@@ -184,7 +184,7 @@ def _mul_rule(F, g, out, xs, ctx, need):
 @rule("div")
 def _div_rule(F, g, out, xs, ctx, need):
     x, y = xs
-    if out.dtype.kind == "c":
+    if type(out) is not float and out.dtype.kind == "c":  # Value rules see Python floats
         y, out = F.conj(y), F.conj(out)
     gx = g / y if need[0] else None
     return gx, (-(g * out) / y if need[1] else None)  # d(x/y)/dy = -x/y^2 = -out/y
@@ -194,7 +194,7 @@ def _div_rule(F, g, out, xs, ctx, need):
 def _pow_scalar_rule(F, g, out, xs, ctx, need):
     (x,) = xs
     p = ctx
-    if out.dtype.kind == "c":
+    if type(out) is not float and out.dtype.kind == "c":  # Value rules see Python floats
         x, p = F.conj(x), np.conj(p)
     if p == 2:
         return (g * (x + x),)  # 2x exactly, without converting a Python 2 for numpy
@@ -216,7 +216,7 @@ def _values(x: Any) -> Any:
 def _pow_rule(F, g, out, xs, ctx, need):
     x, y = xs
     xd, yd = _values(x), _values(y)  # the masks are constants, also under create_graph
-    if out.dtype.kind == "c":  # conj(d out / d x) is the same formula at the conjugates
+    if type(out) is not float and out.dtype.kind == "c":  # conj(d out / dx): the formula at the conjugates
         x, y, out = F.conj(x), F.conj(y), F.conj(out)
         yd = np.real(yd)  # 0 ** y is constant where Re y > 0 (and the masks below need an order)
     gx = gy = None

@@ -240,7 +240,7 @@ DUNDERS = {
 # conjugate is taken only for complex results (one dtype test), so real arrays pay no copy.
 @rule("exp")
 def _exp(F, g, out, xs, ctx, need):
-    if out.dtype.kind == "c":
+    if type(out) is not float and out.dtype.kind == "c":  # Value rules see Python floats
         out = F.conj(out)
     return (F.scale(g, out),)
 
@@ -248,19 +248,21 @@ def _exp(F, g, out, xs, ctx, need):
 @rule("log")
 def _log(F, g, out, xs, ctx, need):
     x = xs[0]
-    return (g / (F.conj(x) if x.dtype.kind == "c" else x),)
+    if type(out) is not float and out.dtype.kind == "c":  # Value rules see Python floats
+        x = F.conj(x)
+    return (g / x,)
 
 
 @rule("tanh")
 def _tanh(F, g, out, xs, ctx, need):
-    if out.dtype.kind == "c":
+    if type(out) is not float and out.dtype.kind == "c":  # Value rules see Python floats
         out = F.conj(out)
     return (F.scale(g, 1.0 - out * out),)
 
 
 @rule("sigmoid")
 def _sigmoid(F, g, out, xs, ctx, need):
-    if out.dtype.kind == "c":
+    if type(out) is not float and out.dtype.kind == "c":  # Value rules see Python floats
         out = F.conj(out)
     return (F.scale(g, out * (1.0 - out)),)
 
@@ -274,7 +276,7 @@ def _relu(F, g, out, xs, ctx, need):
 
 @rule("sqrt")
 def _sqrt(F, g, out, xs, ctx, need):
-    if out.dtype.kind == "c":
+    if type(out) is not float and out.dtype.kind == "c":  # Value rules see Python floats
         out = F.conj(out)
     return (g / (2.0 * out),)
 

@@ -12,7 +12,7 @@ import scipy.special  # erf, erfc, erfinv: numpy has none (a runtime dependency 
 
 from ..rules import holomorphic, rule
 from ..tensor import Tensor
-from ._args import as_tensor
+from ._args import as_tensor, refuse_complex
 from ._args import unary_op as _unary
 from ._decl import op
 
@@ -200,6 +200,7 @@ def logit(x: Any, eps: float | None = None) -> Tensor:
     0 outside [eps, 1 - eps] (the clamp's ends themselves pass the gradient).
     """
     x = as_tensor(x)
+    refuse_complex(x, "logit")
     a = x._data if x.dtype.kind == "f" else x._data.astype(np.float64)
     lo, hi = (0.0, 1.0) if eps is None else (float(eps), 1.0 - float(eps))
     inside = ~((a < lo) | (a > hi))  # NaN counts as inside: its gradient stays NaN
@@ -346,12 +347,14 @@ def _rsqrt_rule(F, g, out, xs, ctx, need):
 
 
 @rule("erf")
+@holomorphic
 def _erf(F, g, out, xs, ctx, need):
     x = xs[0]
     return (g * (_TWO_BY_SQRT_PI * F.exp(-(x * x))),)
 
 
 @rule("erfc")
+@holomorphic
 def _erfc(F, g, out, xs, ctx, need):
     x = xs[0]
     return (g * (-_TWO_BY_SQRT_PI * F.exp(-(x * x))),)
@@ -362,7 +365,8 @@ def _erfinv(F, g, out, xs, ctx, need):
     return (g * (_HALF_SQRT_PI * F.exp(out * out)),)
 
 
-@rule("sinc")  # d sinc = (cos(pi x) - sinc(x)) / x, and 0 at x = 0 (PyTorch's value; the limit is 0)
+@rule("sinc")
+@holomorphic  # d sinc = (cos(pi x) - sinc(x)) / x, and 0 at x = 0 (PyTorch's value; the limit is 0)
 def _sinc(F, g, out, xs, ctx, need):
     x = xs[0]
     zero = x == 0

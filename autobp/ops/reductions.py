@@ -176,6 +176,7 @@ def logsumexp(
 ) -> Tensor:
     """log(sum(exp(x))) over ``axis``, computed without overflow."""
     x = as_tensor(x)
+    refuse_complex(x, "logsumexp")  # shifted by the maximum, which needs an order
     axis, keepdims = axis_arg(axis, dim, "logsumexp"), keep_arg(keepdims, keepdim)
     axes = normalize_axes(axis, x.ndim, "logsumexp", x.shape)
     out, ctx = _kernels.logsumexp([x._data], reduction_ctx(axes, keepdims, x.shape))

@@ -330,11 +330,11 @@ case(
     **C,
 )
 case(
-    "getitem",
-    lambda z: z[1:, ::-1] * 1.0 + z[[0, 0]].sum(),
+    "take",
+    lambda z: autobp.take(z, [2, 0, 0], axis=1) + z[1:, ::-1].sum() + z[[0, 0]].sum(),
     complexify(arrays_of((3, 4))),
-    torch_fn=lambda z: z[1:].flip(-1) * 1.0 + z[[0, 0]].sum(),
-    id="getitem_complex",
+    torch_fn=lambda z: torch.index_select(z, 1, torch.tensor([2, 0, 0])) + z[1:].sum() + z[[0, 0]].sum(),
+    id="take_getitem_complex",
     **C,
 )
 case(
@@ -394,5 +394,31 @@ case(
     torch_fn=lambda x: x.real.to(torch.complex128) * (1 + 2j),
     id="astype_complex",
     float32=False,
+    **C,
+)
+
+# --- linear algebra: inv, solve and det are holomorphic (well-conditioned: a dominant diagonal) ------
+_WELL = complexify(arrays_of((3, 3), lo=-1.0, hi=1.0).map(lambda m: (m[0] + 4.0 * np.eye(3),)), -1.0, 1.0)
+case(
+    "inv",
+    autobp.linalg.inv,
+    _WELL,
+    torch_fn=lambda a: torch.linalg.inv(a),
+    numpy_fn=np.linalg.inv,
+    id="inv_complex",
+    **C,
+)
+case("det", autobp.linalg.det, _WELL, torch_fn=lambda a: torch.linalg.det(a), id="det_complex", **C)
+case(
+    "solve",
+    autobp.linalg.solve,
+    complexify(
+        arrays_of((2, 3, 3), (2, 3, 2), lo=-1.0, hi=1.0).map(lambda ab: (ab[0] + 4.0 * np.eye(3), ab[1])),
+        -1.0,
+        1.0,
+    ),
+    torch_fn=lambda a, b: torch.linalg.solve(a, b),
+    numpy_fn=np.linalg.solve,
+    id="solve_complex",
     **C,
 )
