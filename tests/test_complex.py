@@ -174,3 +174,23 @@ def test_the_docs_page_runs():
     namespace: dict = {"__name__": "concepts_complex"}
     for k, block in enumerate(blocks):
         exec(compile(block, f"complex.md (block {k + 1})", "exec"), namespace)  # noqa: S102
+
+
+@pytest.mark.parametrize(
+    "name, call",
+    [
+        ("conv1d", lambda z: autobp.nn.functional.conv1d(z.reshape(1, 1, 3), z.reshape(1, 1, 3))),
+        ("softmax", autobp.softmax),
+        ("norm", autobp.linalg.norm),
+        ("cholesky", lambda z: autobp.linalg.cholesky(autobp.outer(z, z))),
+        ("convolve", lambda z: autobp.signal.convolve(z, z)),
+        ("float_power", lambda z: autobp.float_power(z, 2.0)),
+        ("fmax", lambda z: autobp.fmax(z, z)),
+        ("nn.functional activations", autobp.nn.functional.gelu),
+        ("autobp.special", autobp.special.digamma),
+    ],
+)
+def test_ops_without_complex_rules_refuse_instead_of_a_wrong_gradient(name, call):
+    """numpy (or scipy) computes these on complex numbers, but their rules are real-only so far."""
+    with pytest.raises(TypeError, match=rf"{name}: .*complex"):
+        call(_z())

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..rules import holomorphic, rule
 from ..tensor import Tensor, _lift
-from ._args import broadcast_error, pair, refuse_complex, zeros_for
+from ._args import NOT_YET, broadcast_error, pair, refuse_complex, zeros_for
 from ._decl import op
 
 _B = "binary"
@@ -38,7 +38,9 @@ def _binary(a: Any, b: Any, fn: Any, name: str, ctx: Any = None, rule_name: str 
     """fn(a, b) recorded under ``rule_name`` (default ``name``); ``ctx(a, b)`` of the arrays, if given."""
     ta, tb, data = _apply(a, b, fn, name)
     if data.dtype.kind == "c":  # orders, remainders and logs of sums: no complex rule here
-        refuse_complex(ta if ta.dtype.kind == "c" else tb, name)
+        refuse_complex(
+            ta if ta.dtype.kind == "c" else tb, name, *(() if name in ("fmax", "fmin") else (NOT_YET,))
+        )
     return Tensor._make(data, (ta, tb), rule_name or name, ctx(ta._data, tb._data) if ctx else None)
 
 
