@@ -2,7 +2,22 @@
 
 __version__ = "0.1.0"
 
-from . import data, func, functional, graph, integrate, linalg, nn, ops, optim, replay, signal, special, stats
+from . import (
+    data,
+    fft,
+    func,
+    functional,
+    graph,
+    integrate,
+    linalg,
+    nn,
+    ops,
+    optim,
+    replay,
+    signal,
+    special,
+    stats,
+)
 from ._graph import GraphReleasedError, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .anomaly import AnomalyError, detect_anomaly
 from .autograd import grad
@@ -50,6 +65,7 @@ __all__ = [
     "trace",
     "checkpoint",
     "linalg",
+    "fft",
     "integrate",
     "signal",
     "special",

@@ -193,7 +193,17 @@ def run_backward(
         cls._receive_grads(at_leaves.items(), delivered)
         return None
     results.update((x, g) for x, g in at_leaves.items() if x in wanted)
-    return [results.get(x) for x in inputs]
+    if scalar:
+        return [results.get(x) for x in inputs]
+    return [_real_for(x, results.get(x)) for x in inputs]
+
+
+def _real_for(x: Any, g: Any) -> Any:
+    """A real input's gradient is the real part of what reached it from a complex result (PyTorch's
+    convention: rules give g * conj(d out / d x), and the imaginary part means nothing for real x)."""
+    if g is None or g.dtype.kind != "c" or x._data.dtype.kind == "c":
+        return g
+    return g.real if type(g) is np.ndarray else type(x)._graph_ops().real(g)
 
 
 def seed_of(root: Any, gradient: Any, who: str) -> np.ndarray:
@@ -205,6 +215,11 @@ def seed_of(root: Any, gradient: Any, who: str) -> np.ndarray:
                 f"has shape {root.shape}; pass gradient= (an array of that shape)"
             )
         d = root._data  # np.array is a C call; np.ones is Python around np.empty and copyto
+        if d.dtype.kind == "c":  # PyTorch's rule: the seed of a complex output is not 1 by default
+            raise RuntimeError(
+                f"{who}: grad can be implicitly created only for real scalar outputs, but the output has "
+                f"dtype {d.dtype}; backpropagate a real loss (abs(z) ** 2, z.real, ...) or pass gradient="
+            )
         return np.array(1, d.dtype) if d.ndim == 0 else np.ones(d.shape, d.dtype)
     g = gradient._data if isinstance(gradient, type(root)) else gradient
     g = np.array(g, dtype=root._data.dtype)  # a copy: the engine may hand it to a leaf

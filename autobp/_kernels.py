@@ -23,7 +23,7 @@ def sigmoid_of(x: np.ndarray) -> np.ndarray:
     """1 / (1 + e^-x) in one buffer. For x < -709, e^-x overflows to inf and the result is
     exactly 0, the float nearest the true value, so that overflow is silenced, not avoided
     (as is e^-x underflowing to 0 for x > 745, where the result is exactly 1)."""
-    e = np.negative(x) if x.dtype.kind == "f" else np.negative(x, dtype=np.float64)
+    e = np.negative(x) if x.dtype.kind in "fc" else np.negative(x, dtype=np.float64)
     if type(e) is not np.ndarray:  # a 0-d input gives a numpy scalar: make it a buffer
         e = np.array(e)
     return _logistic_of_negated(e)

@@ -316,6 +316,53 @@ def _args(inputs: Any) -> tuple:
     return tuple(inputs) if isinstance(inputs, (tuple, list)) else (inputs,)
 
 
+def _is_complex(x: Any) -> bool:
+    return isinstance(x, Tensor) and x.dtype.kind == "c"
+
+
+def _realified(fn: Callable[..., Any], args: tuple) -> tuple[Callable[..., Any], tuple, list]:
+    """fn as a real function of real inputs, for complex checks: each complex input that requires
+    grad becomes two real leaves (its real and imaginary parts, z = x + iy rebuilt with autobp's ops),
+    each complex output two real outputs (Re, Im). Central differences then perturb x and y
+    separately, and the analytical side is what the rules give: dL/dx = Re(z.grad) and dL/dy =
+    Im(z.grad) for PyTorch's convention z.grad = dL/dx + i dL/dy. Returns (fn, args, names of the
+    new inputs)."""
+    from .ops import imag, real
+
+    spans, new_args, names = [], [], []
+    for i, a in enumerate(args):
+        if _is_complex(a) and a.requires_grad:
+            part = np.finfo(a.dtype).dtype  # float32 for complex64, float64 for complex128
+            spans.append((len(new_args), True))
+            new_args += [
+                Tensor(np.ascontiguousarray(a._data.real), requires_grad=True, dtype=part),
+                Tensor(np.ascontiguousarray(a._data.imag), requires_grad=True, dtype=part),
+            ]
+            names += [f"Re(input {i})", f"Im(input {i})"]
+        else:
+            spans.append((len(new_args), False))
+            new_args.append(a)
+            names.append(f"input {i}")
+
+    def real_fn(*xs: Any) -> Any:
+        rebuilt = [xs[k] + xs[k + 1] * 1j if pair else xs[k] for k, pair in spans]
+        out = fn(*rebuilt)
+        items = _items(out)
+        if not any(_is_complex(o) for o in items):
+            return out
+        return tuple(p for o in items for p in ((real(o), imag(o)) if _is_complex(o) else (o,)))
+
+    return real_fn, tuple(new_args), names
+
+
+def _needs_realifying(fn: Callable[..., Any], args: tuple) -> bool:
+    if any(_is_complex(a) and a.requires_grad for a in args):
+        return True
+    if any(isinstance(a, Value) for a in args):
+        return False
+    return any(_is_complex(o) for o in _items(fn(*args)))
+
+
 def gradcheck(
     fn: Callable[..., Any],
     inputs: Any,
@@ -333,10 +380,20 @@ def gradcheck(
     more Tensors (or Values). Returns True, or raises ``GradcheckError`` naming the
     output, the input and the worst elements (returns False if not ``raise_exception``).
 
+    Complex inputs and outputs are checked in PyTorch's convention: the real and imaginary parts of
+    each complex input are perturbed separately (reported as ``Re(input i)``/``Im(input i)``), and each
+    complex output counts as its real and imaginary parts.
+
     >>> gradcheck(lambda x: (x * x).sum(), Tensor([1.0, 2.0], requires_grad=True))
     True
     """
-    p = _Problem(fn, _args(inputs), "gradcheck", eps)
+    args = _args(inputs)
+    names = None
+    if _needs_realifying(fn, args):
+        fn, args, names = _realified(fn, args)
+    p = _Problem(fn, args, "gradcheck", eps)
+    if names is not None:
+        p.in_names = [names[i] for i in p.diff]
     return _run(p, atol, rtol, fast_mode, seed, raise_exception)
 
 
@@ -361,6 +418,14 @@ def gradgradcheck(
     args = _args(inputs)
     if any(isinstance(a, Value) for a in args):
         raise TypeError("gradgradcheck: Value graphs have first derivatives only; check Tensor functions")
+    if _needs_realifying(fn, args):  # complex: the real function of the real and imaginary parts
+        if grad_outputs is not None:
+            gos = []
+            for g, o in zip(_args(grad_outputs), [o for o in _items(fn(*args)) if isinstance(o, Tensor)]):
+                arr = np.asarray(g.data if isinstance(g, Tensor) else g)
+                gos += [arr.real, arr.imag] if _is_complex(o) else [arr]
+            grad_outputs = tuple(gos)
+        fn, args, _ = _realified(fn, args)
     diff = _Problem(fn, args, "gradgradcheck", eps).diff
     outs = _items(fn(*args))
     live = [k for k, o in enumerate(outs) if isinstance(o, Tensor) and o.dtype.kind == "f"]

@@ -31,3 +31,20 @@ def rule(name: str) -> Callable[[Callable], Callable]:
         return fn
 
     return register
+
+
+def holomorphic(fn: Callable) -> Callable:
+    """Make a rule written as g * f'(x) (from the inputs and the output) right for complex inputs too.
+
+    For f with real Taylor coefficients, f(conj z) = conj f(z), so the same formula evaluated at the
+    conjugated inputs and output gives g * conj(f'(z)): PyTorch's convention for holomorphic ops
+    (docs/concepts/complex.md). Real results run the rule as it is (one dtype test, no copy)."""
+
+    def at_conjugates(F, g, out, xs, ctx, need):
+        if out.dtype.kind == "c":
+            out, xs = F.conj(out), tuple(F.conj(x) for x in xs)
+        return fn(F, g, out, xs, ctx, need)
+
+    at_conjugates.__name__ = at_conjugates.__qualname__ = fn.__name__
+    at_conjugates.__doc__ = fn.__doc__
+    return at_conjugates

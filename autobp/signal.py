@@ -22,6 +22,8 @@ def _flip(x: Any) -> Any:
 
 
 def _check(a: Tensor, b: Tensor, mode: str, name: str) -> None:
+    if a.dtype.kind == "c" or b.dtype.kind == "c":  # the rule has no conjugates yet
+        raise TypeError(f"{name}: complex input (dtypes {a.dtype}, {b.dtype}) is not supported yet")
     if mode not in ("full", "same", "valid"):
         raise ValueError(f"{name}: mode must be 'full', 'same' or 'valid', got {mode!r}")
     if a.ndim != b.ndim:

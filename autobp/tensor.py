@@ -18,7 +18,7 @@ from ._graph import hooks as _hooks
 from ._inplace import TrackedArray, bump
 from ._numpy_ops import NumpyOps, NumpyOpsOwningG
 
-_FLOAT_KINDS = "f"
+_FLOAT_KINDS = "fc"  # kinds kept as given; others become float64 (complex64/128 are numpy's complex)
 _new = object.__new__  # makes a Tensor without running __init__ (op results set their slots directly)
 
 
@@ -28,13 +28,20 @@ def _as_array(data: Any, dtype: Any = None) -> np.ndarray:
         data = data._data
     try:
         arr = np.array(data)
-        if dtype is not None and arr.dtype.kind != "c":  # cast after the check: complex must not be cut
+        if dtype is not None:
+            if arr.dtype.kind == "c" and np.dtype(dtype).kind != "c":  # never cut the imaginary part
+                raise TypeError(
+                    f"Tensor: complex data (dtype {arr.dtype}) with real dtype {np.dtype(dtype)} would drop "
+                    "the imaginary part; take .real or np.abs(...) explicitly"
+                )
             arr = arr.astype(dtype, copy=False)
-    except (TypeError, ValueError) as e:
+    except ValueError as e:
         raise TypeError(f"Tensor: cannot make an array from {type(data).__name__} ({e})") from None
-    if arr.dtype.kind == "c":
-        raise TypeError(f"Tensor: complex dtype {arr.dtype} is not supported (real floats only)")
-    if arr.dtype.kind not in "fiub":
+    except TypeError as e:
+        if str(e).startswith("Tensor:"):
+            raise
+        raise TypeError(f"Tensor: cannot make an array from {type(data).__name__} ({e})") from None
+    if arr.dtype.kind not in "fciub":
         raise TypeError(f"Tensor: data of type {type(data).__name__} (dtype {arr.dtype}) is not numeric")
     if dtype is None and arr.dtype.kind not in _FLOAT_KINDS:
         arr = arr.astype(np.float64)
@@ -52,16 +59,26 @@ def _lift(x: Any, like: Tensor, op: str) -> Tensor:
         kind = dtype.kind
         # Python numbers are "weak" as in numpy: an int next to an int32 tensor stays int32, a bool
         # next to a bool tensor stays bool; numpy scalars keep their own type unless the tensor is float
-        weak = kind == "f" or (kind in "iu" and type(x) is int) or (kind == "b" and type(x) is bool)
+        weak = (
+            kind == "f"
+            or kind == "c"
+            or (kind in "iu" and type(x) is int)
+            or (kind == "b" and type(x) is bool)
+        )
         return Tensor._const(np.asarray(x, dtype=dtype if weak else None))
+    if isinstance(x, (complex, np.complexfloating)):  # 1j next to float32 is complex64, as numpy and PyTorch
+        return Tensor._const(np.asarray(x, dtype=np.result_type(like._data.dtype, x)))
     if isinstance(x, np.ndarray):
-        if x.dtype.kind in "iub" and like._data.dtype.kind == "f":
+        if x.dtype.kind in "iub" and like._data.dtype.kind in "fc":
             x = x.astype(like._data.dtype)
-        elif x.dtype.kind not in "fiub":
+        elif x.dtype.kind not in "fciub":
             raise TypeError(f"Tensor {op}: unsupported array dtype {x.dtype}")
         return Tensor._const(x)
     if isinstance(x, (list, tuple)):
-        return Tensor._const(_as_array(x, like._data.dtype if like._data.dtype.kind == "f" else None))
+        arr = _as_array(x, None)
+        if like._data.dtype.kind in "fc" and arr.dtype.kind != "c":  # numbers take the tensor's dtype
+            arr = arr.astype(like._data.dtype, copy=False)
+        return Tensor._const(arr)
     raise TypeError(
         f"Tensor {op}: unsupported operand of type {type(x).__name__}; "
         "expected a Tensor, numpy array or number"
@@ -89,8 +106,10 @@ class _Size(int):
 
 
 def _check_float(arr: np.ndarray, what: str) -> None:
-    if arr.dtype.kind != "f":
-        raise TypeError(f"{what}: only floating-point tensors can require gradients, got dtype {arr.dtype}")
+    if arr.dtype.kind not in "fc":
+        raise TypeError(
+            f"{what}: only floating-point and complex tensors can require gradients, got dtype {arr.dtype}"
+        )
 
 
 class Tensor:
@@ -206,6 +225,8 @@ class Tensor:
                 g = g._data if isinstance(g, Tensor) else np.asarray(g)
             dtype = t._data.dtype
             if g.dtype is not dtype and g.dtype != dtype:
+                if g.dtype.kind == "c" and dtype.kind != "c":  # a real leaf of a complex result: the
+                    g = g.real  # gradient is the real part (PyTorch's convention, docs/concepts/complex.md)
                 g = g.astype(dtype)
             elif g.base is not None or id(g) in delivered:  # a view, or handed out already
                 g = g.copy()

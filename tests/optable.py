@@ -30,7 +30,9 @@ class OpCase:
     torch every input's gradient). ``grad=False`` for ops with no gradient (only the forward is
     checked); ``second_order=False`` where the rule's own derivative is not defined or tested;
     ``float32=False`` where float32 is not kept on purpose; ``ints``: also run ``numpy_fn`` and ``fn``
-    on integer inputs (the arrays rounded) and demand numpy's dtype and values.
+    on integer inputs (the arrays rounded) and demand numpy's dtype and values. ``complex``: the
+    strategy gives complex arrays (see ``complexify``), the leaves are complex128 (complex64 for the
+    float32 test), and torch runs on complex tensors with a real loss Re(sum(out * w)).
     """
 
     id: str
@@ -44,6 +46,7 @@ class OpCase:
     float32: bool = True
     noncontiguous: bool = True
     ints: bool = False
+    complex: bool = False
     atol: float = 1e-5
     rtol: float = 1e-3
     extra: dict = field(default_factory=dict)
@@ -96,6 +99,18 @@ def binary(
 def arrays_of(*shapes_: tuple, lo: float = -3.0, hi: float = 3.0) -> Any:
     """Arrays of fixed shapes, as a tuple."""
     return st.tuples(*(array(s, lo, hi) for s in shapes_))
+
+
+def complexify(strategy: Any, lo: float = -2.0, hi: float = 2.0, keep: Any = None) -> Any:
+    """A strategy of tuples of complex arrays: each real array of ``strategy`` (its real parts) gets
+    imaginary parts in [lo, hi] of the same shape; ``keep(*arrays)`` may reject a tuple (branch cuts)."""
+
+    def imaginary(xs: tuple) -> Any:
+        ims = st.tuples(*(hnp.arrays(np.float64, np.shape(x), elements=floats(lo, hi)) for x in xs))
+        return ims.map(lambda ys: tuple(np.asarray(x) + 1j * y for x, y in zip(xs, ys)))
+
+    out = strategy.flatmap(imaginary)
+    return out if keep is None else out.filter(lambda zs: keep(*zs))
 
 
 def _away(a: np.ndarray, points: tuple, margin: float) -> bool:

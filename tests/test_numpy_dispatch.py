@@ -52,7 +52,7 @@ def test_numpy_function_records_or_raises(name):
     outs = out if isinstance(out, tuple) else (out,)
     for o in outs:
         assert isinstance(o, Tensor), f"np.{name} returned {type(o).__name__}: the gradient was dropped"
-    assert any(o.requires_grad for o in outs if o.dtype.kind == "f")
+    assert any(o.requires_grad for o in outs if o.dtype.kind in "fc")
 
 
 def test_dispatched_call_equals_the_method_and_its_gradient():
@@ -63,8 +63,8 @@ def test_dispatched_call_equals_the_method_and_its_gradient():
 
 
 def test_unknown_function_names_itself_and_the_way_out():
-    with pytest.raises(TypeError, match=r"numpy\.linalg\.\w+|numpy\.fft\.fft|np\.asarray"):
-        np.fft.fft(_x())
+    with pytest.raises(TypeError, match=r"numpy\.fft\.hfft.*np\.asarray"):
+        np.fft.hfft(_x())  # autobp.fft has no hfft
 
 
 def test_out_argument_is_refused():

@@ -34,8 +34,15 @@ def _items(out):
     return list(out) if isinstance(out, (tuple, list)) else [out]
 
 
-def _leaves(xs, dtype=np.float64):
+def _leaves(xs, dtype=np.float64, complex_=False):
+    if complex_:
+        dtype = np.complex64 if dtype == np.float32 else np.complex128
     return [Tensor(np.array(x, dtype=dtype), requires_grad=True, dtype=dtype) for x in xs]
+
+
+def _real(o):
+    """A real tensor to build a loss from: the real part of a complex output (PyTorch's convention)."""
+    return o.real if o.dtype.kind == "c" else o
 
 
 @pytest.mark.parametrize("case", GRAD, ids=ids)
@@ -43,7 +50,7 @@ def _leaves(xs, dtype=np.float64):
 @given(data=st.data())
 def test_gradient_matches_finite_differences(case, data):
     xs = data.draw(case.inputs)
-    assert gradcheck(case.fn, _leaves(xs), atol=case.atol, rtol=case.rtol)
+    assert gradcheck(case.fn, _leaves(xs, complex_=case.complex), atol=case.atol, rtol=case.rtol)
 
 
 @pytest.mark.parametrize("case", [c for c in GRAD if c.second_order], ids=ids)
@@ -51,7 +58,7 @@ def test_gradient_matches_finite_differences(case, data):
 @given(data=st.data())
 def test_second_order_matches_finite_differences(case, data):
     xs = data.draw(case.inputs)
-    assert gradgradcheck(case.fn, _leaves(xs), atol=case.atol, rtol=case.rtol)
+    assert gradgradcheck(case.fn, _leaves(xs, complex_=case.complex), atol=case.atol, rtol=case.rtol)
 
 
 @pytest.mark.parametrize("case", [c for c in GRAD if c.noncontiguous], ids=ids)
@@ -67,7 +74,7 @@ def test_gradient_on_non_contiguous_views(case, data):
         assert all(v.ndim == 0 or v.size < 2 or not v._data.flags.c_contiguous for v in views)
         return case.fn(*views)
 
-    assert gradcheck(on_views, _leaves(flipped), atol=case.atol, rtol=case.rtol)
+    assert gradcheck(on_views, _leaves(flipped, complex_=case.complex), atol=case.atol, rtol=case.rtol)
 
 
 @pytest.mark.skipif(torch is None, reason="torch is not installed (optional oracle)")
@@ -77,8 +84,9 @@ def test_gradient_on_non_contiguous_views(case, data):
 def test_matches_torch(case, data):
     """Forward values and every input's gradient equal PyTorch's (float64)."""
     xs = data.draw(case.inputs)
-    ts = _leaves(xs)
-    tts = [torch.tensor(np.array(x), dtype=torch.float64, requires_grad=case.grad) for x in xs]
+    ts = _leaves(xs, complex_=case.complex)
+    kind = torch.complex128 if case.complex else torch.float64
+    tts = [torch.tensor(np.array(x), dtype=kind, requires_grad=case.grad) for x in xs]
     ours, theirs = _items(case.fn(*ts)), _items(case.torch_fn(*tts))
     assert len(ours) == len(theirs), (len(ours), len(theirs))
     rng = np.random.default_rng(0)
@@ -86,14 +94,17 @@ def test_matches_torch(case, data):
     for k, (o, t) in enumerate(zip(ours, theirs)):
         t_np = t.detach().numpy()
         assert o.shape == tuple(t_np.shape), f"output {k}: shape {o.shape} vs torch {tuple(t_np.shape)}"
-        if o.dtype.kind != "f":
+        if o.dtype.kind not in "fc":
             np.testing.assert_array_equal(o.data, t_np, err_msg=f"output {k}")
             continue
+        assert (o.dtype.kind == "c") == t.is_complex(), f"output {k}: dtype {o.dtype} vs torch {t.dtype}"
         np.testing.assert_allclose(o.data, t_np, rtol=1e-7, atol=1e-10, equal_nan=True, err_msg=f"output {k}")
         if case.grad and o.requires_grad:
             w = rng.standard_normal(o.shape)
-            loss_ours = loss_ours + (o * w).sum()
-            loss_theirs = loss_theirs + (t * torch.tensor(w)).sum()
+            if o.dtype.kind == "c":  # a complex weight: the loss Re(sum(out * w)) sees both parts
+                w = w + 1j * rng.standard_normal(o.shape)
+            loss_ours = loss_ours + _real(o * w).sum()
+            loss_theirs = loss_theirs + (t * torch.tensor(w)).real.sum()
     if not case.grad or isinstance(loss_ours, float):
         return
     loss_ours.backward()
@@ -130,13 +141,16 @@ def test_forward_matches_numpy(case, data):
 @settings(max_examples=3)
 @given(data=st.data())
 def test_float32_stays_float32(case, data):
+    """float32 stays float32, and complex64 stays complex64 (its real results float32)."""
     xs = data.draw(case.inputs)
-    ts = _leaves(xs, np.float32)
-    outs = [o for o in _items(case.fn(*ts)) if o.dtype.kind == "f"]
-    assert outs and all(o.dtype == np.float32 for o in outs), [o.dtype for o in outs]
-    sum(((o * 1.0).sum() for o in outs if o.requires_grad), Tensor(np.float32(0))).backward()
+    ts = _leaves(xs, np.float32, complex_=case.complex)
+    outs = [o for o in _items(case.fn(*ts)) if o.dtype.kind in "fc"]
+    assert outs and all(o.dtype in (np.float32, np.complex64) for o in outs), [o.dtype for o in outs]
+    sum((_real(o * 1.0).sum() for o in outs if o.requires_grad), Tensor(np.float32(0))).backward()
     for i, t in enumerate(ts):
-        assert t.grad is None or t.grad.dtype == np.float32, f"input {i}: grad dtype {t.grad.dtype}"
+        assert t.grad is None or t.grad.dtype == t.dtype, (
+            f"input {i}: grad dtype {t.grad.dtype}, input {t.dtype}"
+        )
 
 
 def test_every_declared_op_has_a_case():

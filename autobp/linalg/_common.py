@@ -19,8 +19,14 @@ def data_of(x: Any) -> np.ndarray:
     return x._data if isinstance(x, Tensor) else np.asarray(x)
 
 
-def check_matrix(a: Tensor, op: str, square: bool = True) -> None:
-    """Raise a clear error unless ``a`` is a (batch of) matrix, square if ``square``."""
+def check_matrix(a: Tensor, op: str, square: bool = True, complex_ok: bool = False) -> None:
+    """Raise a clear error unless ``a`` is a (batch of) matrix, square if ``square``; complex
+    matrices only where the rule is checked for them (``complex_ok``: inv, solve, det)."""
+    if a.dtype.kind == "c" and not complex_ok:
+        raise TypeError(
+            f"{op}: complex matrices (dtype {a.dtype}, shape {a.shape}) are not supported yet; "
+            "inv, solve and det are"
+        )
     if a.ndim < 2:
         raise ValueError(f"{op}: expected a matrix or a batch of matrices, got shape {a.shape}")
     if square and a.shape[-1] != a.shape[-2]:

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..ops._args import as_tensor
 from ..ops._decl import op
-from ..rules import rule
+from ..rules import holomorphic, rule
 from ..tensor import Tensor
 from ._common import FAMILY, NS, check_matrix, data_of, lin, mT
 
@@ -26,7 +26,7 @@ def det(a: Any) -> Tensor:
     below n - 1). PyTorch's plain backward returns zeros at exactly singular matrices instead.
     """
     a = as_tensor(a)
-    check_matrix(a, "det")
+    check_matrix(a, "det", complex_ok=True)
     return Tensor._make(np.linalg.det(a._data), (a,), "det")
 
 
@@ -50,6 +50,7 @@ def _cofactor_svd(a: Any) -> Any:
 
 
 @rule("det")
+@holomorphic  # complex: g conj(det A) A^-H
 def _det(F, g, out, xs, ctx, need):
     a = xs[0]
     d = data_of(out)

@@ -14,7 +14,7 @@ from ..ops import expand_dims, transpose
 from ..ops import max as _max
 from ..ops import min as _min
 from ..ops import sum as _sum
-from ..ops._args import as_tensor, axis_arg, keep_arg
+from ..ops._args import NOT_YET, as_tensor, axis_arg, keep_arg, refuse_complex
 from ..ops._decl import op
 from ..ops.reductions import expand_reduced
 from ..rules import rule
@@ -31,6 +31,7 @@ def vector_norm(
     """(sum |x|^ord)^(1/ord) over ``axis`` (all axes by default); ord inf/-inf: max/min |x|, 0: the
     count of nonzeros. Gradient as PyTorch's: 0 where the norm is 0, ties of inf-norms share it."""
     x = as_tensor(x)
+    refuse_complex(x, "vector_norm", NOT_YET)
     axis, keepdims = axis_arg(axis, dim, "vector_norm"), keep_arg(keepdims, keepdim)
     if isinstance(ord, str) or ord is None:
         raise ValueError(f"vector_norm: ord must be a number, got {ord!r}")
@@ -94,6 +95,7 @@ def matrix_norm(
     """Matrix norm over the two ``axis``: 'fro', 'nuc' (sum of singular values), 2/-2 (largest/
     smallest singular value), 1/-1 (max/min column sum of |x|), inf/-inf (max/min row sum)."""
     x = as_tensor(x)
+    refuse_complex(x, "matrix_norm", NOT_YET)
     axis, keepdims = axis_arg(axis, dim, "matrix_norm"), keep_arg(keepdims, keepdim)
     r, c = _two_axes(axis, x, "matrix_norm")
     if ord == "fro":
@@ -119,6 +121,7 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> T
     """numpy.linalg.norm: the 2-norm of all elements when ``ord`` and ``axis`` are None; a vector
     norm over an int ``axis`` (or of a 1-D ``x``); a matrix norm over a pair (or of a 2-D ``x``)."""
     x = as_tensor(x)
+    refuse_complex(x, "norm", NOT_YET)
     if axis is None and ord is None:
         out = vector_norm(x.reshape(-1), 2)
         return out.reshape((1,) * x.ndim) if keepdims else out

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..ops._args import as_tensor
 from ..ops._decl import op
-from ..rules import rule
+from ..rules import holomorphic, rule
 from ..tensor import Tensor
 from ._common import FAMILY, NS, check_matrix, data_of, lin, mT, solve_triangular_arrays, tril, triu
 
@@ -18,11 +18,12 @@ from ._common import FAMILY, NS, check_matrix, data_of, lin, mT, solve_triangula
 def inv(a: Any) -> Tensor:
     """Inverse of each square matrix of ``a`` (..., n, n); raises LinAlgError when one is singular."""
     a = as_tensor(a)
-    check_matrix(a, "inv")
+    check_matrix(a, "inv", complex_ok=True)
     return Tensor._make(np.linalg.inv(a._data), (a,), "inv")
 
 
-@rule("inv")  # d(A^-1) = -A^-1 dA A^-1, so gA = -A^-T g A^-T
+@rule("inv")  # d(A^-1) = -A^-1 dA A^-1, so gA = -A^-T g A^-T (complex: -A^-H g A^-H)
+@holomorphic
 def _inv(F, g, out, xs, ctx, need):
     t = mT(out)
     return (-(t @ g @ t),)
@@ -32,7 +33,7 @@ def _inv(F, g, out, xs, ctx, need):
 def solve(a: Any, b: Any) -> Tensor:
     """x with a @ x = b; ``b`` is a vector (M,) only when it is 1-D, else (..., M, K) (numpy 2)."""
     a, b = as_tensor(a), as_tensor(b)
-    check_matrix(a, "solve")
+    check_matrix(a, "solve", complex_ok=True)
     if (
         b.ndim == 0
         or (b.ndim == 1 and b.shape[0] != a.shape[-1])
@@ -52,7 +53,8 @@ def _solve(a: Tensor, b: Tensor) -> Tensor:
     return Tensor._make(data, (a, b), "solve")
 
 
-@rule("solve")  # x = A^-1 b: gb = A^-T g, gA = -gb x^T
+@rule("solve")  # x = A^-1 b: gb = A^-T g, gA = -gb x^T (complex: A^-H g and -gb x^H)
+@holomorphic
 def _solve_rule(F, g, out, xs, ctx, need):
     gb = lin(g).solve(mT(xs[0]), g)
     return (-(gb @ mT(out)) if need[0] else None), gb

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ..ops._args import as_tensor
+from ..ops._args import NOT_YET, as_tensor, refuse_complex
 from ..ops._decl import op
 from ..rules import rule
 from ..tensor import Tensor
@@ -114,6 +114,8 @@ def _prepare(input: Any, weight: Any, bias: Any, nd: int, who: str, transposed: 
     """Tensors, the batch dimension added to an unbatched input, and the checks PyTorch makes."""
     x, w = as_tensor(input), as_tensor(weight)
     b = None if bias is None else as_tensor(bias)
+    for t in (x, w) if b is None else (x, w, b):
+        refuse_complex(t, who, NOT_YET)  # the convolution rules have no conjugates yet
     if w.ndim != nd + 2:
         raise ValueError(f"{who}: weight must have {nd + 2} dimensions, got shape {w.shape}")
     if x.ndim not in (nd + 1, nd + 2):

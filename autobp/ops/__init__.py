@@ -11,6 +11,7 @@ from . import (  # each family registers its ops and rules on import
     activations,
     arithmetic,
     binary,
+    complex_parts,
     creation,
     einsum,
     elementwise,
@@ -34,7 +35,8 @@ from ._decl import ALIASES, DECLS, FUNCTIONS, UFUNCS, OpDecl, attach, op  # noqa
 from ._graph_namespace import GraphOps
 from .nnops import cross_entropy, linear, nll
 
-FAMILIES = (activations, arithmetic, binary, creation, einsum, elementwise, indexing, joining, logic, math)
+FAMILIES = (activations, arithmetic, binary, complex_parts, creation, einsum, elementwise, indexing, joining)
+FAMILIES += (logic, math)
 FAMILIES += (
     nnops,
     norms,

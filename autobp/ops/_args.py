@@ -44,6 +44,20 @@ def broadcast_error(op: str, *tensors: Any) -> ValueError:
     return ValueError(f"{op}: shapes {shapes} cannot be broadcast together")
 
 
+_NO_ORDER = "complex numbers have no order; apply it to abs(z), z.real or z.imag instead"
+
+
+def refuse_complex(x: Any, op: str, why: str = _NO_ORDER) -> None:
+    """Ordering ops (comparisons, max, sort, clip, relu, rounding) are undefined on complex numbers:
+    raise, as PyTorch does, where numpy would silently order by the real part first. Ops whose rule
+    is not yet written for complex inputs refuse them the same way (``why`` says so)."""
+    if isinstance(x, Tensor) and x._data.dtype.kind == "c":
+        raise TypeError(f"{op}: not defined for complex tensors (dtype {x.dtype}, shape {x.shape}): {why}")
+
+
+NOT_YET = "its derivative rule is real-only so far (docs/concepts/complex.md lists what is supported)"
+
+
 def unary_op(x: Any, fn: Any, name: str, ctx: Any = None) -> Tensor:
     """``fn`` of x's array, recorded under rule ``name``; a dtype numpy refuses is a clear TypeError."""
     x = as_tensor(x)

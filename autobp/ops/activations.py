@@ -14,7 +14,7 @@ import scipy.special
 from .. import _kernels
 from ..rules import rule
 from ..tensor import Tensor
-from ._args import as_tensor, axis_arg
+from ._args import as_tensor, axis_arg, refuse_complex
 from ._decl import op
 from .elementwise import sigmoid
 from .nnops import softmax
@@ -32,8 +32,10 @@ def _activation(**options: Any) -> Any:
 
 
 def _float(x: Any) -> Tensor:
-    """The input as a float Tensor (integers computed in float64, as numpy's sin would)."""
+    """The input as a float Tensor (integers computed in float64, as numpy's sin would); complex
+    input is refused, as PyTorch's activations refuse it (most of them compare with 0)."""
     x = as_tensor(x)
+    refuse_complex(x, "nn.functional activations")
     return x if x.dtype.kind == "f" else Tensor._const(x._data.astype(np.float64))
 
 

@@ -171,15 +171,21 @@ def _neg_rule(F, g, out, xs, ctx, need):
     return (-g,)
 
 
+# Complex results: each input's gradient is g * conj(d out / d input) (PyTorch's convention,
+# docs/concepts/complex.md); one dtype test on the output, so real arrays are never conjugated.
 @rule("mul")
 def _mul_rule(F, g, out, xs, ctx, need):
     x, y = xs
+    if type(out) is not float and out.dtype.kind == "c":  # Value rules see Python floats
+        x, y = F.conj(x), F.conj(y)
     return (g * y if need[0] else None), (g * x if need[1] else None)
 
 
 @rule("div")
 def _div_rule(F, g, out, xs, ctx, need):
     x, y = xs
+    if type(out) is not float and out.dtype.kind == "c":  # Value rules see Python floats
+        y, out = F.conj(y), F.conj(out)
     gx = g / y if need[0] else None
     return gx, (-(g * out) / y if need[1] else None)  # d(x/y)/dy = -x/y^2 = -out/y
 
@@ -188,6 +194,8 @@ def _div_rule(F, g, out, xs, ctx, need):
 def _pow_scalar_rule(F, g, out, xs, ctx, need):
     (x,) = xs
     p = ctx
+    if type(out) is not float and out.dtype.kind == "c":  # Value rules see Python floats
+        x, p = F.conj(x), np.conj(p)
     if p == 2:
         return (g * (x + x),)  # 2x exactly, without converting a Python 2 for numpy
     if p == 0:  # x ** 0 is constant, also at x = 0 where p * x ** (p - 1) would be 0 * inf (PyTorch: 0)
@@ -208,6 +216,9 @@ def _values(x: Any) -> Any:
 def _pow_rule(F, g, out, xs, ctx, need):
     x, y = xs
     xd, yd = _values(x), _values(y)  # the masks are constants, also under create_graph
+    if type(out) is not float and out.dtype.kind == "c":  # conj(d out / dx): the formula at the conjugates
+        x, y, out = F.conj(x), F.conj(y), F.conj(out)
+        yd = np.real(yd)  # 0 ** y is constant where Re y > 0 (and the masks below need an order)
     gx = gy = None
     if need[0]:
         flat = (yd == 0.0) & (xd == 0.0)  # only there is y x^(y-1) = 0 * inf; elsewhere it is 0

@@ -9,9 +9,9 @@ from typing import Any
 
 import numpy as np
 
-from ..rules import rule
+from ..rules import holomorphic, rule
 from ..tensor import Tensor, _lift
-from ._args import broadcast_error, pair, zeros_for
+from ._args import NOT_YET, broadcast_error, pair, refuse_complex, zeros_for
 from ._decl import op
 
 _B = "binary"
@@ -37,6 +37,10 @@ def _apply(a: Any, b: Any, fn: Any, name: str) -> tuple[Tensor, Tensor, np.ndarr
 def _binary(a: Any, b: Any, fn: Any, name: str, ctx: Any = None, rule_name: str | None = None) -> Tensor:
     """fn(a, b) recorded under ``rule_name`` (default ``name``); ``ctx(a, b)`` of the arrays, if given."""
     ta, tb, data = _apply(a, b, fn, name)
+    if data.dtype.kind == "c":  # orders, remainders and logs of sums: no complex rule here
+        refuse_complex(
+            ta if ta.dtype.kind == "c" else tb, name, *(() if name in ("fmax", "fmin") else (NOT_YET,))
+        )
     return Tensor._make(data, (ta, tb), rule_name or name, ctx(ta._data, tb._data) if ctx else None)
 
 
@@ -236,6 +240,7 @@ def _div_rounded(F, g, out, xs, ctx, need):
 
 
 @rule("lerp")
+@holomorphic  # a polynomial in start, end and weight
 def _lerp(F, g, out, xs, ctx, need):
     s, e, w = xs
     gs = g * (1.0 - w) if need[0] else None

@@ -14,10 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from ..rules import rule
+from ..rules import holomorphic, rule
 from ..tensor import Tensor
 from ._args import as_tensor, pair
 from ._decl import op
+from .complex_parts import conj
 from .joining import stack
 from .shape import moveaxis, ravel, reshape
 
@@ -143,6 +144,7 @@ def _contract(terms: list, out: str, tensors: list, optimize: Any) -> Tensor:
 
 
 @rule("einsum")  # ctx = (input terms, output term), explicit, no ellipsis
+@holomorphic  # multilinear: each input's gradient contracts g with the others' conjugates
 def _einsum_rule(F, g, out, xs, ctx, need):
     terms, res = ctx
     grads = []
@@ -248,12 +250,12 @@ def dot(a: Any, b: Any) -> Tensor:
 
 @op(family=_E, rules=("reshape", "einsum"))
 def vdot(a: Any, b: Any) -> Tensor:
-    """Sum of the products of the flattened inputs (real vdot)."""
+    """Sum of the products of the flattened inputs, the first one conjugated (numpy's vdot)."""
     a, b = pair(a, b, "vdot")
     if a.size != b.size:
         raise ValueError(f"vdot: sizes of {a.shape} and {b.shape} differ")
-    a, b = ravel(a), ravel(b)
-    return _node(["i", "i"], "", [a, b], np.vdot(a._data, b._data))
+    a, b = conj(ravel(a)), ravel(b)
+    return _node(["i", "i"], "", [a, b], np.dot(a._data, b._data))
 
 
 @op(

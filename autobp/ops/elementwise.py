@@ -10,8 +10,9 @@ import numpy as np
 from .. import _kernels
 from ..rules import RULES, rule
 from ..tensor import Tensor, _as_array, _lift
-from ._args import as_tensor, pair
+from ._args import as_tensor, pair, refuse_complex
 from ._decl import op
+from .complex_parts import real_part
 
 _E = "elementwise"
 
@@ -53,7 +54,10 @@ def relu(x: Any) -> Tensor:
     """max(x, 0); the gradient at 0 is 0 (PyTorch's choice)."""
     if type(x) is not Tensor:  # the method's case skips the call (tiny nets pay per op)
         x = as_tensor(x)
-    return Tensor._make(np.maximum(x._data, 0), (x,), "relu")
+    data = np.maximum(x._data, 0)
+    if data.dtype.kind == "c":
+        refuse_complex(x, "relu")
+    return Tensor._make(data, (x,), "relu")
 
 
 @op(family=_E)
@@ -90,6 +94,7 @@ def clip(
     lo = a_min if min is _NOTHING else min
     hi = a_max if max is _NOTHING else max
     x = as_tensor(x)
+    refuse_complex(x, "clip")
     if lo is None and hi is None:
         raise ValueError("clip: give a lower bound, an upper bound or both")
     if isinstance(lo, (Tensor, np.ndarray, list)) or isinstance(hi, (Tensor, np.ndarray, list)):
@@ -136,6 +141,8 @@ def clamp_max(x: Any, max: Any) -> Tensor:  # noqa: A002
 def maximum(a: Any, b: Any) -> Tensor:
     """Elementwise maximum; on ties each input gets half of the gradient."""
     a, b = pair(a, b, "maximum")
+    refuse_complex(a, "maximum")
+    refuse_complex(b, "maximum")
     try:
         data, ctx = _kernels.maximum([a._data, b._data], None)
     except ValueError:
@@ -147,6 +154,8 @@ def maximum(a: Any, b: Any) -> Tensor:
 def minimum(a: Any, b: Any) -> Tensor:
     """Elementwise minimum; on ties each input gets half of the gradient."""
     a, b = pair(a, b, "minimum")
+    refuse_complex(a, "minimum")
+    refuse_complex(b, "minimum")
     try:
         data, ctx = _kernels.minimum([a._data, b._data], None)
     except ValueError:
@@ -190,6 +199,9 @@ def _compare(a: Any, b: Any, fn: Any, symbol: str) -> Tensor:
     if not isinstance(a, Tensor):
         a = Tensor._const(_as_array(a, None)) if not isinstance(b, Tensor) else _lift(a, b, symbol)
     b = _lift(b, a, symbol)
+    if symbol[0] in "<>":  # == and != compare complex numbers; the others need an order
+        refuse_complex(a, f"comparison {symbol}")
+        refuse_complex(b, f"comparison {symbol}")
     try:
         return Tensor._const(fn(a._data, b._data))
     except ValueError:
@@ -224,23 +236,34 @@ DUNDERS = {
 
 
 # --- rules ---------------------------------------------------------------------------------
+# Holomorphic f: the gradient is g * conj(f'(z)) (PyTorch's convention, docs/concepts/complex.md). The
+# conjugate is taken only for complex results (one dtype test), so real arrays pay no copy.
 @rule("exp")
 def _exp(F, g, out, xs, ctx, need):
+    if type(out) is not float and out.dtype.kind == "c":  # Value rules see Python floats
+        out = F.conj(out)
     return (F.scale(g, out),)
 
 
 @rule("log")
 def _log(F, g, out, xs, ctx, need):
-    return (g / xs[0],)
+    x = xs[0]
+    if type(out) is not float and out.dtype.kind == "c":  # Value rules see Python floats
+        x = F.conj(x)
+    return (g / x,)
 
 
 @rule("tanh")
 def _tanh(F, g, out, xs, ctx, need):
+    if type(out) is not float and out.dtype.kind == "c":  # Value rules see Python floats
+        out = F.conj(out)
     return (F.scale(g, 1.0 - out * out),)
 
 
 @rule("sigmoid")
 def _sigmoid(F, g, out, xs, ctx, need):
+    if type(out) is not float and out.dtype.kind == "c":  # Value rules see Python floats
+        out = F.conj(out)
     return (F.scale(g, out * (1.0 - out)),)
 
 
@@ -253,12 +276,19 @@ def _relu(F, g, out, xs, ctx, need):
 
 @rule("sqrt")
 def _sqrt(F, g, out, xs, ctx, need):
+    if type(out) is not float and out.dtype.kind == "c":  # Value rules see Python floats
+        out = F.conj(out)
     return (g / (2.0 * out),)
 
 
 @rule("abs")
 def _abs(F, g, out, xs, ctx, need):
-    return (g * F.sign(xs[0]),)  # subgradient 0 at the kink
+    x = xs[0]
+    if x.dtype.kind == "c":  # |z| is real: z.grad = g z / |z|, and 0 at z = 0 (PyTorch's value)
+        g = real_part(F, g)
+        zero = (out._data if isinstance(out, Tensor) else out) == 0
+        return (F.where(zero, 0.0 * x, g * x / F.where(zero, 1.0, out)),)
+    return (g * F.sign(x),)  # subgradient 0 at the kink
 
 
 @rule("clip")  # ctx = (lo, hi, boolean mask of the elements inside [lo, hi])

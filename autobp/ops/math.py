@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 import scipy.special  # erf, erfc, erfinv: numpy has none (a runtime dependency for these)
 
-from ..rules import rule
+from ..rules import holomorphic, rule
 from ..tensor import Tensor
-from ._args import as_tensor
+from ._args import as_tensor, refuse_complex
 from ._args import unary_op as _unary
 from ._decl import op
 
@@ -200,6 +200,7 @@ def logit(x: Any, eps: float | None = None) -> Tensor:
     0 outside [eps, 1 - eps] (the clamp's ends themselves pass the gradient).
     """
     x = as_tensor(x)
+    refuse_complex(x, "logit")
     a = x._data if x.dtype.kind == "f" else x._data.astype(np.float64)
     lo, hi = (0.0, 1.0) if eps is None else (float(eps), 1.0 - float(eps))
     inside = ~((a < lo) | (a > hi))  # NaN counts as inside: its gradient stays NaN
@@ -226,113 +227,134 @@ def nan_to_num(
 
 # --- rules: d/dx of each, written with ops so create_graph differentiates them again ------------------
 @rule("sin")
+@holomorphic
 def _sin(F, g, out, xs, ctx, need):
     return (g * F.cos(xs[0]),)
 
 
 @rule("cos")
+@holomorphic
 def _cos(F, g, out, xs, ctx, need):
     return (-(g * F.sin(xs[0])),)
 
 
 @rule("tan")
+@holomorphic
 def _tan(F, g, out, xs, ctx, need):
     return (g * (1.0 + out * out),)  # sec^2 = 1 + tan^2
 
 
 @rule("arcsin")
+@holomorphic
 def _arcsin(F, g, out, xs, ctx, need):
     x = xs[0]
     return (g / F.sqrt(1.0 - x * x),)
 
 
 @rule("arccos")
+@holomorphic
 def _arccos(F, g, out, xs, ctx, need):
     x = xs[0]
     return (-g / F.sqrt(1.0 - x * x),)
 
 
 @rule("arctan")
+@holomorphic
 def _arctan(F, g, out, xs, ctx, need):
     x = xs[0]
     return (g / (1.0 + x * x),)
 
 
 @rule("sinh")
+@holomorphic
 def _sinh(F, g, out, xs, ctx, need):
     return (g * F.cosh(xs[0]),)
 
 
 @rule("cosh")
+@holomorphic
 def _cosh(F, g, out, xs, ctx, need):
     return (g * F.sinh(xs[0]),)
 
 
 @rule("arcsinh")
+@holomorphic
 def _arcsinh(F, g, out, xs, ctx, need):
     x = xs[0]
     return (g / F.sqrt(x * x + 1.0),)
 
 
 @rule("arccosh")
+@holomorphic
 def _arccosh(F, g, out, xs, ctx, need):
     x = xs[0]
     return (g / F.sqrt(x * x - 1.0),)
 
 
 @rule("arctanh")
+@holomorphic
 def _arctanh(F, g, out, xs, ctx, need):
     x = xs[0]
     return (g / (1.0 - x * x),)
 
 
 @rule("log1p")
+@holomorphic
 def _log1p(F, g, out, xs, ctx, need):
     return (g / (xs[0] + 1.0),)
 
 
 @rule("expm1")
+@holomorphic
 def _expm1(F, g, out, xs, ctx, need):
     return (g * (out + 1.0),)
 
 
 @rule("log2")
+@holomorphic
 def _log2(F, g, out, xs, ctx, need):
     return (g / (xs[0] * _LN2),)
 
 
 @rule("log10")
+@holomorphic
 def _log10(F, g, out, xs, ctx, need):
     return (g / (xs[0] * _LN10),)
 
 
 @rule("exp2")
+@holomorphic
 def _exp2(F, g, out, xs, ctx, need):
     return (g * (out * _LN2),)
 
 
 @rule("square")
+@holomorphic
 def _square(F, g, out, xs, ctx, need):
     return (g * (xs[0] + xs[0]),)
 
 
 @rule("reciprocal")
+@holomorphic
 def _reciprocal(F, g, out, xs, ctx, need):
     return (-g * (out * out),)  # d(1/x) = -1/x^2 = -out^2
 
 
 @rule("rsqrt")
+@holomorphic
 def _rsqrt_rule(F, g, out, xs, ctx, need):
     return (g * (-0.5 * out * out * out),)  # d x^(-1/2) = -x^(-3/2) / 2
 
 
 @rule("erf")
+@holomorphic
 def _erf(F, g, out, xs, ctx, need):
     x = xs[0]
     return (g * (_TWO_BY_SQRT_PI * F.exp(-(x * x))),)
 
 
 @rule("erfc")
+@holomorphic
 def _erfc(F, g, out, xs, ctx, need):
     x = xs[0]
     return (g * (-_TWO_BY_SQRT_PI * F.exp(-(x * x))),)
@@ -343,7 +365,8 @@ def _erfinv(F, g, out, xs, ctx, need):
     return (g * (_HALF_SQRT_PI * F.exp(out * out)),)
 
 
-@rule("sinc")  # d sinc = (cos(pi x) - sinc(x)) / x, and 0 at x = 0 (PyTorch's value; the limit is 0)
+@rule("sinc")
+@holomorphic  # d sinc = (cos(pi x) - sinc(x)) / x, and 0 at x = 0 (PyTorch's value; the limit is 0)
 def _sinc(F, g, out, xs, ctx, need):
     x = xs[0]
     zero = x == 0

@@ -8,7 +8,7 @@ from .. import _kernels
 from .._broadcast import one_axis
 from ..rules import rule
 from ..tensor import Tensor
-from ._args import as_tensor, axis_arg
+from ._args import as_tensor, axis_arg, refuse_complex
 from ._decl import op
 
 _N = "nn"
@@ -18,6 +18,7 @@ _N = "nn"
 def softmax(x: Any, axis: int = -1, *, dim: Any = None) -> Tensor:
     """exp(x) / sum(exp(x)) along ``axis``, shifted by the maximum so it never overflows."""
     x = as_tensor(x)
+    refuse_complex(x, "softmax")  # shifted by the maximum, which needs an order (PyTorch refuses too)
     (a,) = one_axis(axis_arg(axis if dim is None else None, dim, "softmax"), x.ndim, "softmax", x.shape)
     return Tensor._make(_kernels.softmax([x._data], a)[0], (x,), "softmax", a)
 
@@ -26,6 +27,7 @@ def softmax(x: Any, axis: int = -1, *, dim: Any = None) -> Tensor:
 def log_softmax(x: Any, axis: int = -1, *, dim: Any = None) -> Tensor:
     """x - logsumexp(x) along ``axis``, stable for any x."""
     x = as_tensor(x)
+    refuse_complex(x, "log_softmax")
     (a,) = one_axis(
         axis_arg(axis if dim is None else None, dim, "log_softmax"), x.ndim, "log_softmax", x.shape
     )
@@ -54,6 +56,7 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
 def nll(log_probs: Tensor, index: tuple, divisor: int) -> Tensor:
     """-sum(log_probs[index]) / divisor as one node (cross_entropy's last step); ``index`` must be
     a normalised index (a tuple of ints, slices or integer arrays), ``divisor`` a positive count."""
+    refuse_complex(log_probs, "nll")
     out, ctx = _kernels.nll([log_probs._data], (index, divisor))
     return Tensor._make(out, (log_probs,), "nll", ctx)
 
@@ -61,6 +64,7 @@ def nll(log_probs: Tensor, index: tuple, divisor: int) -> Tensor:
 def cross_entropy(logits: Tensor, index: tuple, divisor: int) -> Tensor:
     """-sum(log_softmax(logits, -1)[index]) / divisor as one node (``nn.functional.cross_entropy``);
     ``index`` must pick one class in each row, as ``(arange(N), targets)`` or ``(target,)`` does."""
+    refuse_complex(logits, "cross_entropy")
     out, ctx = _kernels.cross_entropy([logits._data], (index, divisor))
     return Tensor._make(out, (logits,), "cross_entropy", ctx)
 
@@ -79,6 +83,8 @@ def _log_softmax(F, g, out, xs, ctx, need):
 @rule("linear")  # out = x @ W.T (+ b), W of shape (out, in): nn.Linear as one node
 def _linear(F, g, out, xs, ctx, need):
     x, W = xs[0], xs[1]
+    if out.dtype.kind == "c":  # bilinear: each input's gradient uses the other's conjugate
+        x, W = F.conj(x), F.conj(W)
     gx = g @ W if need[0] else None
     gW = None
     if need[1] and g.ndim == 2:  # (N, out).T @ (N, in)

@@ -11,7 +11,7 @@ from .._broadcast import normalize_axes, reduction_ctx
 from ..rules import rule
 from ..tensor import Tensor
 from . import reductions as _red
-from ._args import as_tensor, axis_arg, keep_arg
+from ._args import NOT_YET, as_tensor, axis_arg, keep_arg, refuse_complex
 from ._decl import op
 from .elementwise import abs as _abs
 from .reductions import expand_reduced
@@ -22,6 +22,7 @@ _N = "norms"
 
 def _floating(x: Any) -> Tensor:
     x = as_tensor(x)
+    refuse_complex(x, "norm", NOT_YET)
     return x if x.dtype.kind == "f" else x.astype(np.float64)  # numpy's norm works in float
 
 

@@ -47,6 +47,8 @@ def matmul(a: Any, b: Any) -> Tensor:
 @rule("matmul")  # numpy's rules: 1-D operands are promoted, then squeezed
 def _matmul_rule(F, g, out, xs, ctx, need):
     a, b = xs
+    if out.dtype.kind == "c":  # bilinear: each input's gradient uses the other's conjugate
+        a, b = F.conj(a), F.conj(b)
     ga = gb = None
     if a.ndim == 2 and b.ndim == 2:  # the common case, without the general machinery
         return (g @ b.T if need[0] else None), (a.T @ g if need[1] else None)

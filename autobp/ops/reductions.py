@@ -12,7 +12,7 @@ from .. import _kernels
 from .._broadcast import count, full_reduction, normalize_axes, reduction_ctx
 from ..rules import RULES, rule
 from ..tensor import Tensor
-from ._args import as_tensor, axis_arg, keep_arg
+from ._args import as_tensor, axis_arg, keep_arg, refuse_complex
 from ._decl import op
 from .scans import _typed
 
@@ -50,6 +50,7 @@ def mean(x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, k
 def _extreme(x: Any, axis: Any, keepdims: bool, dim: Any, keepdim: Any, op: str, name: str) -> Tensor:
     """max or min (``op``, the recorded rule) for the public op ``name``."""
     x = as_tensor(x)
+    refuse_complex(x, name)
     axis, keepdims = axis_arg(axis, dim, name), keep_arg(keepdims, keepdim)
     axes = normalize_axes(axis, x.ndim, name, x.shape)
     for a in axes:
@@ -140,6 +141,7 @@ def count_nonzero(
 
 def _arg_extreme(x: Any, axis: Any, keepdims: bool, dim: Any, keepdim: Any, fn: Any, name: str) -> Tensor:
     x = as_tensor(x)
+    refuse_complex(x, name)
     axis, keepdims = axis_arg(axis, dim, name), keep_arg(keepdims, keepdim)
     if axis is not None:
         if isinstance(axis, tuple):
@@ -174,6 +176,7 @@ def logsumexp(
 ) -> Tensor:
     """log(sum(exp(x))) over ``axis``, computed without overflow."""
     x = as_tensor(x)
+    refuse_complex(x, "logsumexp")  # shifted by the maximum, which needs an order
     axis, keepdims = axis_arg(axis, dim, "logsumexp"), keep_arg(keepdims, keepdim)
     axes = normalize_axes(axis, x.ndim, "logsumexp", x.shape)
     out, ctx = _kernels.logsumexp([x._data], reduction_ctx(axes, keepdims, x.shape))
@@ -268,6 +271,7 @@ def nanmean(
 
 def _nan_extreme(x, axis, out, keepdims, dim, keepdim, name, fn, fill):
     x, axes, keepdims, data, present = _nan_reduction(x, axis, None, out, keepdims, dim, keepdim, name)
+    refuse_complex(x, name)
     for a in axes:
         if x.shape[a] == 0:
             raise ValueError(f"{name}: cannot reduce over empty axis {a} of shape {x.shape}")

@@ -9,11 +9,17 @@ import numpy as np
 
 from ..rules import rule
 from ..tensor import Tensor
-from ._args import unary_op as _unary
-from ._args import zeros_for
+from ._args import as_tensor, refuse_complex, zeros_for
+from ._args import unary_op as _one
 from ._decl import op
 
 _M = "rounding"
+
+
+def _unary(x: Any, fn: Any, name: str) -> Tensor:
+    x = as_tensor(x)
+    refuse_complex(x, name)  # numpy rounds both parts (and its sign is z/|z|): PyTorch refuses
+    return _one(x, fn, name)
 
 
 @op(family=_M, differs="torch.sign(nan) is 0; numpy's sign (and this one) keeps NaN")

@@ -8,9 +8,9 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._broadcast import normalize_axes
-from ..rules import RULES, rule
+from ..rules import RULES, holomorphic, rule
 from ..tensor import Tensor
-from ._args import as_tensor, axis_arg
+from ._args import as_tensor, axis_arg, refuse_complex
 from ._decl import op
 
 _C = "scans"
@@ -82,6 +82,7 @@ def cumprod(x: Any, axis: Any = None, dtype: Any = None, out: Any = None, *, dim
 def logcumsumexp(x: Any, axis: Any = None, *, dim: Any = None) -> Tensor:
     """log(cumsum(exp(x))) along ``axis``, computed without overflow (PyTorch's logcumsumexp)."""
     x, a = _scan_input(x, axis, dim, "logcumsumexp")
+    refuse_complex(x, "logcumsumexp")  # its running maximum needs an order
     if x.dtype.kind != "f":
         x = x.astype(np.float64)
     return Tensor._make(np.logaddexp.accumulate(x._data, axis=a), (x,), "logcumsumexp", a)
@@ -89,6 +90,7 @@ def logcumsumexp(x: Any, axis: Any = None, *, dim: Any = None) -> Tensor:
 
 def _running_extreme(x: Any, axis: Any, dim: Any, name: str, accumulate: Any) -> ValuesIndices:
     x, a = _scan_input(x, axis, dim, name)
+    refuse_complex(x, name)
     data = x._data
     values = accumulate(data, axis=a) if data.size else data.copy()
     # PyTorch's index: the LAST position so far holding the running extreme (a tie moves it on), that
@@ -158,6 +160,7 @@ def _cumsum(F, g, out, xs, ctx, need):
 
 
 @rule("cumprod")
+@holomorphic
 def _cumprod(F, g, out, xs, ctx, need):
     # out_k = prod_{j<=k} x_j, so d/dx_i sum_k g_k out_k = sum_{k>=i} g_k prod_{j<=k, j!=i} x_j.
     # With z the first zero of a slice (n if none): for i < z every such term is g_k out_k / x_i

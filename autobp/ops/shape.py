@@ -135,7 +135,7 @@ def astype(x: Any, dtype: Any) -> Tensor:
         data = x._data.astype(dtype)
     except (TypeError, ValueError) as e:
         raise TypeError(f"astype: {dtype!r} is not a numeric dtype ({e})") from None
-    if data.dtype.kind != "f":
+    if data.dtype.kind not in "fc":
         return Tensor._const(data)
     return Tensor._make(data, (x,), "astype")
 
@@ -277,7 +277,10 @@ def _transpose(F, g, out, xs, ctx, need):
 
 @rule("astype")
 def _astype(F, g, out, xs, ctx, need):
-    return (g.astype(xs[0].dtype),)
+    x = xs[0]
+    if g.dtype.kind == "c" and x.dtype.kind != "c":  # complex from real: the real part (PyTorch's)
+        g = F.real(g)
+    return (g.astype(x.dtype),)
 
 
 @rule("broadcast_to")

@@ -15,7 +15,7 @@ from .._broadcast import count, normalize_axes, reduction_ctx
 from .._numpy_ops import DistinctIndex
 from ..rules import RULES, rule
 from ..tensor import Tensor
-from ._args import as_tensor, axis_arg, keep_arg
+from ._args import as_tensor, axis_arg, keep_arg, refuse_complex
 from ._decl import op
 from .scans import ValuesIndices, _typed, raw
 
@@ -25,6 +25,7 @@ _O = "sorting"
 def _sort_axis(x: Tensor, axis: Any, dim: Any, name: str) -> tuple:
     """The tensor to sort and its axis: numpy's axis=-1 default, None for the flattened tensor,
     PyTorch's ``dim`` in place of ``axis``."""
+    refuse_complex(x, name)
     if dim is not None:
         if axis not in (None, -1) and axis != dim:
             raise TypeError(f"{name}: give axis= or dim=, not both")
@@ -168,6 +169,7 @@ RULES["topk"] = RULES["kthvalue"] = _sort
 
 # --- order statistics over any axes: median, quantile, percentile ----------------------------
 def _axes(x: Tensor, axis: Any, keepdims: Any, dim: Any, keepdim: Any, name: str) -> tuple:
+    refuse_complex(x, name)
     axis, keepdims = axis_arg(axis, dim, name), keep_arg(keepdims, keepdim)
     return normalize_axes(axis, x.ndim, name, x.shape), keepdims
 

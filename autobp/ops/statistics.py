@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import count, normalize_axes, reduction_ctx
-from ..rules import rule
+from ..rules import holomorphic, rule
 from ..tensor import Tensor
 from . import reductions as _red
 from ._args import as_tensor, axis_arg, keep_arg, pair
@@ -44,6 +44,7 @@ def prod(
 
 
 @rule("prod")
+@holomorphic
 def _prod(F, g, out, xs, ctx, need):
     # d/dx_i prod_j x_j = prod_{j != i} x_j: out / x_i where nothing is 0 and no product under- or
     # overflowed (PyTorch's fast case); else, and when recording (the derivative of out / x_i cancels

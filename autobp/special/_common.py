@@ -16,6 +16,8 @@ FAMILY = "special"
 def float_result(data: Any, *inputs: Tensor) -> np.ndarray:
     """``data`` as an array of the inputs' float dtype (float64 for integer inputs)."""
     dt = np.result_type(*(t.dtype for t in inputs))
+    if dt.kind == "c":  # scipy computes some of them on complex numbers, but their rules are real-only
+        raise TypeError(f"autobp.special: real input expected, got dtype {dt} (complex is not supported)")
     dt = dt if dt.kind == "f" else np.dtype(np.float64)
     return np.asarray(data).astype(dt, copy=False)
 

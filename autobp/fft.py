@@ -1,0 +1,268 @@
+"""Differentiable numpy.fft: the discrete Fourier transforms (fft, ifft, rfft, irfft and their 2-d and
+n-d forms, numpy's ``n``/``s``, ``axis``/``axes`` and ``norm``), fftshift/ifftshift and the sample
+frequencies. Four rules carry them all: each is the adjoint of its transform (docs/concepts/complex.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .ops._args import as_tensor
+from .ops._decl import op
+from .ops.complex_parts import real
+from .ops.padding import pad, roll
+from .rules import rule
+from .tensor import Tensor
+
+_NS = "autobp.fft"
+_F = "fft"
+# the adjoint of a transform normalised by 1/n ("backward" inverse, "forward" forward) is the opposite
+# transform normalised the other way: the DFT matrix is symmetric, so A^H = conj(A)
+_SWAP = {"backward": "forward", "forward": "backward", "ortho": "ortho"}
+
+
+def _norm(norm: Any, name: str) -> str:
+    norm = "backward" if norm is None else norm
+    if norm not in _SWAP:
+        raise ValueError(f"{name}: norm must be 'backward', 'ortho', 'forward' or None, got {norm!r}")
+    return norm
+
+
+def _plan(x: Tensor, s: Any, axes: Any, name: str, half: bool = False) -> tuple:
+    """numpy's (s, axes) defaults, checked: axes default to the last len(s) axes (all without s); s
+    to the input's lengths along axes (for irfft, 2 (m - 1) along the last one)."""
+    nd = x.ndim
+    if axes is None:
+        axes = tuple(range(nd)) if s is None else tuple(range(nd - len(s), nd))
+    axes = tuple(int(a) for a in (axes if isinstance(axes, (tuple, list)) else (axes,)))
+    if not axes or any(not -nd <= a < nd for a in axes):
+        raise ValueError(f"{name}: axes {axes} are out of range (or none) for a tensor of shape {x.shape}")
+    axes = tuple(a % nd for a in axes)
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"{name}: repeated axes {axes} are not supported")
+    if s is None:
+        s = tuple(x.shape[a] for a in axes)
+        if half:
+            s = s[:-1] + (2 * (x.shape[axes[-1]] - 1),)
+    s = tuple(int(n) for n in (s if isinstance(s, (tuple, list)) else (s,)))
+    if len(s) != len(axes) or any(n < 1 for n in s):
+        raise ValueError(f"{name}: invalid number of data points {s} for axes {axes} of shape {x.shape}")
+    return s, axes
+
+
+def _resize(F: Any, h: Any, axes: tuple, sizes: tuple) -> Any:
+    """h cut or zero-padded at the end of each axis to ``sizes`` (numpy's n= and s=); it is its own
+    adjoint's shape change: the adjoint of cutting is padding back with zeros, and vice versa."""
+    for a, n in zip(axes, sizes):
+        m = h.shape[a]
+        if m > n:
+            h = h[(slice(None),) * a + (slice(0, n),)]
+        elif m < n:
+            h = F.pad(h, [(0, n - m) if i == a else (0, 0) for i in range(h.ndim)])
+    return h
+
+
+class _Graph:
+    """The transforms under create_graph (the rules' own derivatives): autobp's ops."""
+
+    @staticmethod
+    def pad(h: Any, widths: list) -> Any:
+        return pad(h, widths)
+
+
+def _fns(g: Any) -> Any:
+    """numpy.fft for a plain backward, this module for a recording one."""
+    import autobp.fft as mod
+
+    return mod if isinstance(g, Tensor) else np.fft
+
+
+def _namespace(g: Any) -> Any:
+    return _Graph if isinstance(g, Tensor) else np
+
+
+def _transform(x: Any, s: Any, axes: Any, norm: Any, name: str, kind: str) -> Tensor:
+    x = as_tensor(x)
+    norm = _norm(norm, name)
+    if kind == "rfftn" and x.dtype.kind == "c":
+        raise TypeError(f"{name}: the input must be real, got dtype {x.dtype} (use fft for complex input)")
+    if x.ndim == 0:
+        raise ValueError(f"{name}: a 0-d tensor has no axis to transform")
+    s, axes = _plan(x, s, axes, name, half=kind == "irfftn")
+    data = getattr(np.fft, kind)(x._data, s=s, axes=axes, norm=norm)
+    return Tensor._make(data, (x,), kind, (s, axes, norm))
+
+
+def _one_axis(n: Any, axis: int) -> tuple:
+    return (None if n is None else (n,)), (axis,)
+
+
+# --- the transforms: numpy's names and signatures ---------------------------------------------
+@op(name="fft", family=_F, namespace=_NS, rules=("fftn",), numpy=(np.fft.fft,), method=False)
+def fft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None) -> Tensor:
+    """The discrete Fourier transform along ``axis`` (cut or zero-padded to ``n``)."""
+    return _transform(a, *_one_axis(n, axis), norm, "fft", "fftn")
+
+
+@op(name="ifft", family=_F, namespace=_NS, rules=("ifftn",), numpy=(np.fft.ifft,), method=False)
+def ifft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None) -> Tensor:
+    """The inverse discrete Fourier transform along ``axis``."""
+    return _transform(a, *_one_axis(n, axis), norm, "ifft", "ifftn")
+
+
+@op(name="rfft", family=_F, namespace=_NS, rules=("rfftn",), numpy=(np.fft.rfft,), method=False)
+def rfft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None) -> Tensor:
+    """The transform of a real input along ``axis``: the n // 2 + 1 non-negative frequencies."""
+    return _transform(a, *_one_axis(n, axis), norm, "rfft", "rfftn")
+
+
+@op(name="irfft", family=_F, namespace=_NS, rules=("irfftn",), numpy=(np.fft.irfft,), method=False)
+def irfft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None) -> Tensor:
+    """The real signal of length ``n`` (default 2 (m - 1)) whose rfft is ``a``; the imaginary parts of
+    the zero (and, n even, the Nyquist) frequency are ignored, so their gradient is 0."""
+    return _transform(a, *_one_axis(n, axis), norm, "irfft", "irfftn")
+
+
+@op(name="fft2", family=_F, namespace=_NS, rules=("fftn",), numpy=(np.fft.fft2,), method=False)
+def fft2(a: Any, s: Any = None, axes: Any = (-2, -1), norm: str | None = None) -> Tensor:
+    """The 2-d discrete Fourier transform over ``axes``."""
+    return _transform(a, s, axes, norm, "fft2", "fftn")
+
+
+@op(name="ifft2", family=_F, namespace=_NS, rules=("ifftn",), numpy=(np.fft.ifft2,), method=False)
+def ifft2(a: Any, s: Any = None, axes: Any = (-2, -1), norm: str | None = None) -> Tensor:
+    """The 2-d inverse discrete Fourier transform over ``axes``."""
+    return _transform(a, s, axes, norm, "ifft2", "ifftn")
+
+
+@op(name="rfft2", family=_F, namespace=_NS, rules=("rfftn",), numpy=(np.fft.rfft2,), method=False)
+def rfft2(a: Any, s: Any = None, axes: Any = (-2, -1), norm: str | None = None) -> Tensor:
+    """The 2-d transform of a real input (half of the last axis' frequencies)."""
+    return _transform(a, s, axes, norm, "rfft2", "rfftn")
+
+
+@op(name="irfft2", family=_F, namespace=_NS, rules=("irfftn",), numpy=(np.fft.irfft2,), method=False)
+def irfft2(a: Any, s: Any = None, axes: Any = (-2, -1), norm: str | None = None) -> Tensor:
+    """The inverse of rfft2: a real 2-d signal."""
+    return _transform(a, s, axes, norm, "irfft2", "irfftn")
+
+
+@op(name="fftn", family=_F, namespace=_NS, numpy=(np.fft.fftn,), method=False)
+def fftn(a: Any, s: Any = None, axes: Any = None, norm: str | None = None) -> Tensor:
+    """The n-d discrete Fourier transform over ``axes`` (all by default)."""
+    return _transform(a, s, axes, norm, "fftn", "fftn")
+
+
+@op(name="ifftn", family=_F, namespace=_NS, numpy=(np.fft.ifftn,), method=False)
+def ifftn(a: Any, s: Any = None, axes: Any = None, norm: str | None = None) -> Tensor:
+    """The n-d inverse discrete Fourier transform."""
+    return _transform(a, s, axes, norm, "ifftn", "ifftn")
+
+
+@op(name="rfftn", family=_F, namespace=_NS, numpy=(np.fft.rfftn,), method=False)
+def rfftn(a: Any, s: Any = None, axes: Any = None, norm: str | None = None) -> Tensor:
+    """The n-d transform of a real input (half of the last axis' frequencies)."""
+    return _transform(a, s, axes, norm, "rfftn", "rfftn")
+
+
+@op(name="irfftn", family=_F, namespace=_NS, numpy=(np.fft.irfftn,), method=False)
+def irfftn(a: Any, s: Any = None, axes: Any = None, norm: str | None = None) -> Tensor:
+    """The inverse of rfftn: a real n-d signal."""
+    return _transform(a, s, axes, norm, "irfftn", "irfftn")
+
+
+# --- helpers: shifts (differentiable, rolls) and frequencies (constants) --------------------------
+def _shift(x: Any, axes: Any, name: str, sign: int) -> Tensor:
+    x = as_tensor(x)
+    axes = tuple(range(x.ndim)) if axes is None else axes if isinstance(axes, (tuple, list)) else (axes,)
+    shifts = tuple(sign * (x.shape[a] // 2) for a in axes)
+    return roll(x, shifts, tuple(axes)) if axes else x
+
+
+@op(name="fftshift", family=_F, namespace=_NS, rules=("roll",), numpy=(np.fft.fftshift,), method=False)
+def fftshift(x: Any, axes: Any = None) -> Tensor:
+    """The zero frequency moved to the middle (a roll by n // 2 along ``axes``, all by default)."""
+    return _shift(x, axes, "fftshift", 1)
+
+
+@op(name="ifftshift", family=_F, namespace=_NS, rules=("roll",), numpy=(np.fft.ifftshift,), method=False)
+def ifftshift(x: Any, axes: Any = None) -> Tensor:
+    """The inverse of fftshift (a roll by -(n // 2))."""
+    return _shift(x, axes, "ifftshift", -1)
+
+
+@op(name="fftfreq", family=_F, namespace=_NS, numpy=(np.fft.fftfreq,), method=False, differentiable=False)
+def fftfreq(n: int, d: float = 1.0) -> Tensor:
+    """The sample frequencies of an n-point fft with spacing ``d`` (a constant)."""
+    return Tensor._const(np.fft.fftfreq(int(n), float(np.asarray(d))))
+
+
+@op(name="rfftfreq", family=_F, namespace=_NS, numpy=(np.fft.rfftfreq,), method=False, differentiable=False)
+def rfftfreq(n: int, d: float = 1.0) -> Tensor:
+    """The sample frequencies of an n-point rfft (the non-negative ones; a constant)."""
+    return Tensor._const(np.fft.rfftfreq(int(n), float(np.asarray(d))))
+
+
+# --- rules: out = A(resize(x)); the gradient is resize^T(A^H g) ---------------------------------
+@rule("fftn")  # A^H of fftn(norm) is ifftn(norm swapped)
+def _fftn(F, g, out, xs, ctx, need):
+    s, axes, norm = ctx
+    h = _fns(g).ifftn(g, axes=axes, norm=_SWAP[norm])
+    return (_resize(_namespace(g), h, axes, tuple(xs[0].shape[a] for a in axes)),)
+
+
+@rule("ifftn")
+def _ifftn(F, g, out, xs, ctx, need):
+    s, axes, norm = ctx
+    h = _fns(g).fftn(g, axes=axes, norm=_SWAP[norm])
+    return (_resize(_namespace(g), h, axes, tuple(xs[0].shape[a] for a in axes)),)
+
+
+@rule("rfftn")  # rfftn = the first m = n // 2 + 1 bins of fftn of a real x: zero-extend g, take A^H, Re
+def _rfftn(F, g, out, xs, ctx, need):
+    s, axes, norm = ctx
+    ns = _namespace(g)
+    full = _resize(ns, g, axes[-1:], s[-1:])
+    h = _fns(g).ifftn(full, axes=axes, norm=_SWAP[norm])
+    h = real(h) if isinstance(h, Tensor) else h.real
+    return (_resize(ns, h, axes, tuple(xs[0].shape[a] for a in axes)),)
+
+
+# irfftn reads a half spectrum X (m bins along the last axis) as a Hermitian one: every bin but the
+# zero frequency (and, n even, the Nyquist one) stands for itself and its mirror image, so
+# out = sum_k w_k Re(X_k e^{2 pi i jk / n}) / n with w_k = 2, or 1 at those bins (whose imaginary
+# part is dropped). For a real loss, X.grad_k = w_k (rfftn of g with the norm swapped)_k.
+@rule("irfftn")
+def _irfftn(F, g, out, xs, ctx, need):
+    s, axes, norm = ctx
+    n = s[-1]
+    h = _fns(g).rfftn(g, axes=axes, norm=_SWAP[norm])
+    w = np.full(n // 2 + 1, 2.0)
+    w[0] = 1.0
+    if n % 2 == 0:
+        w[-1] = 1.0
+    w = w.reshape((-1,) + (1,) * (g.ndim - 1 - axes[-1])).astype(np.finfo(h.dtype).dtype)
+    h = h * w
+    x = xs[0]
+    return (_resize(_namespace(g), h, axes, tuple(x.shape[a] for a in axes)),)
+
+
+__all__ = [
+    "fft",
+    "ifft",
+    "rfft",
+    "irfft",
+    "fft2",
+    "ifft2",
+    "rfft2",
+    "irfft2",
+    "fftn",
+    "ifftn",
+    "rfftn",
+    "irfftn",
+    "fftshift",
+    "ifftshift",
+    "fftfreq",
+    "rfftfreq",
+]
