@@ -32,7 +32,7 @@ POLYMORPHIC = frozenset(
     hypot i0 i0e i1 i1e inv leaky_relu lerp log log10 log1p log2 log_ndtr logaddexp logaddexp2 logit
     logsigmoid masked_fill maximum minimum mish mul nan_to_num ndtr ndtri neg polygamma pow
     pow_scalar prelu rad2deg reciprocal relu remainder round rsqrt sigmoid sign silu sin sinc sinh
-    softplus softshrink softsign sqrt square sub tan tanh tanhshrink threshold trunc where xlog1py
+    softplus softshrink softsign sqrt square sub tan tanh tanhshrink threshold triangle trunc where xlog1py
     xlogy""".split()
 )
 
@@ -157,11 +157,63 @@ def _consecutive_advanced(index: tuple) -> bool | None:
     return not arrays or not spots or spots[-1] - spots[0] == len(spots) - 1
 
 
-@_adapter("getitem")  # ctx = the normalised index
-def _getitem(F, g, out, xs, ctx, need, name):
-    if not _consecutive_advanced(ctx):
+def _batched_index(index: tuple) -> tuple:
+    """``index`` with the batch axis in front, of the same kind (a DistinctIndex stays one)."""
+    return type(index)((slice(None),) + tuple(index)) if isinstance(index, tuple) else (slice(None), index)
+
+
+# ctx = an index into the input: getitem's own, or where sort/topk/cummax... took each value from
+@_adapter("getitem", "sort", "topk", "kthvalue", "cummax", "cummin")
+def _scatter_back(F, g, out, xs, ctx, need, name):
+    if not isinstance(ctx, tuple) or not _consecutive_advanced(ctx):
         return _per_row(name, F, g, out, xs, ctx, need)
-    return (F.scatter_add(g, (slice(None),) + tuple(ctx), (g.shape[0],) + tuple(xs[0].shape)),)
+    return (F.scatter_add(g, _batched_index(ctx), (g.shape[0],) + tuple(xs[0].shape)),)
+
+
+@_adapter("scatter_add")  # ctx = (index, shape): zeros(shape) with g added at index
+def _gather_back(F, g, out, xs, ctx, need, name):
+    if not isinstance(ctx[0], tuple) or not _consecutive_advanced(ctx[0]):
+        return _per_row(name, F, g, out, xs, ctx, need)
+    return (g[_batched_index(ctx[0])],)
+
+
+@_adapter("roll")  # ctx = (shift, axis); axis None rolls the flattened tensor: row by row
+def _roll(F, g, out, xs, ctx, need, name):
+    if ctx[1] is None:
+        return _per_row(name, F, g, out, xs, ctx, need)
+    return _call(name, F, g, out, xs, (ctx[0], _shift(ctx[1])), need)
+
+
+@_adapter("einsum")  # ctx = (input terms, output term): the batch is one more index, kept everywhere
+def _einsum(F, g, out, xs, ctx, need, name):
+    terms, res = ctx
+    used = set(res).union(*terms)
+    z = next((c for c in "ZYXWVUTSRQPONMLKJIHGFEDCBAzyxwvutsrqponmlkjihgfedcba" if c not in used), None)
+    if z is None:  # all 52 letters taken: no name left for the batch index
+        return _per_row(name, F, g, out, xs, ctx, need)
+    batch = g.shape[0]
+    grads = []
+    for i, t in enumerate(terms):
+        if not need[i]:
+            grads.append(None)
+            continue
+        others = [terms[j] for j in range(len(terms)) if j != i]
+        reach = set(res).union(*others)
+        sizes = dict(zip(t, xs[i].shape))
+        own = list(dict.fromkeys(t))
+        kept = [c for c in own if c in reach]
+        spec = ",".join([z + res] + others) + "->" + z + "".join(kept)
+        gi = F.einsum(spec, g, *(xs[j] for j in range(len(terms)) if j != i))
+        if len(kept) < len(own):  # indices summed inside operand i alone: d/dx is 1 along them
+            gi = gi.reshape((batch,) + tuple(sizes[c] if c in kept else 1 for c in own))
+            gi = F.broadcast_to(gi, (batch,) + tuple(sizes[c] for c in own))
+        if len(own) < len(t):  # a repeated index reads a diagonal: the gradient lives on it
+            grid = {c: (1,) * k + (-1,) + (1,) * (len(own) - k - 1) for k, c in enumerate(own)}
+            where = {c: np.arange(sizes[c]).reshape(grid[c]) for c in own}
+            index = (slice(None),) + tuple(where[c] for c in t)
+            gi = F.scatter_add(gi, index, (batch,) + tuple(xs[i].shape))
+        grads.append(gi)
+    return tuple(grads)
 
 
 def batched_rule_names() -> tuple[frozenset, frozenset]:

@@ -60,7 +60,7 @@ def _assert_same(loop, batched):
 
 
 @pytest.mark.parametrize("case", GRAD, ids=ids)
-@settings(max_examples=3)
+@settings(max_examples=2)
 @given(data=st.data())
 def test_batched_jacobian_equals_row_loop(case, data):
     xs = data.draw(case.inputs)
@@ -71,7 +71,7 @@ def test_batched_jacobian_equals_row_loop(case, data):
 
 
 @pytest.mark.parametrize("case", GRAD, ids=ids)
-@settings(max_examples=2)
+@settings(max_examples=1)
 @given(data=st.data())
 def test_recorded_batched_jacobian_equals_row_loop(case, data):
     """create_graph=True: the batched rules run on Tensors with the recording ops; the Jacobian and
@@ -105,7 +105,7 @@ def _tensors(result):
 
 
 @pytest.mark.parametrize("case", [c for c in GRAD if c.second_order], ids=ids)
-@settings(max_examples=2)
+@settings(max_examples=1)
 @given(data=st.data())
 def test_batched_hessian_equals_row_loop(case, data):
     """The batched pass through the graph a create_graph backward recorded (reverse-over-reverse)."""
