@@ -118,6 +118,32 @@ def _logsumexp(F, g, out, xs, ctx, need, name):
     return (_expand(g, ctx) * F.exp(xs[0] - _unbatched_expand(out, ctx)),)
 
 
+@_adapter("vector_norm", "linalg_vector_norm")  # ctx = (axes, kept shape or None, ord)
+def _norm(F, g, out, xs, ctx, need, name):
+    """The rule sees out broadcast over the batch too (it puts the reduced axes back into g and out
+    alike), with ctx's axes and kept shape for batched arrays; ord 0 (a count) row by row."""
+    if ctx[2] == 0:
+        return _per_row(name, F, g, out, xs, ctx, need)
+    batch = g.shape[0]
+    outs = F.broadcast_to(out, (batch,) + tuple(out.shape))
+    kept = None if ctx[1] is None else (batch,) + tuple(ctx[1])
+    return _call(name, F, g, outs, xs, (_shift(ctx[0]), kept, ctx[2]), need)
+
+
+@_adapter("var", "std")  # ctx = (axes, kept shape or None, (ddof, N))
+def _var(F, g, out, xs, ctx, need, name):
+    from .ops.statistics import _var_grad  # d var / dx = 2 (x - mean) / (N - ddof), times g
+
+    x, ge = xs[0], _expand(g, ctx)
+    if name == "std":  # d std = d var / (2 std), 0 where std is 0
+        s = _unbatched_expand(out, ctx)
+        flat = s == 0
+        ge = F.where(flat, 0.0, ge / F.where(flat, 1.0, 2.0 * s))
+    if x.size == 0:
+        return (F.broadcast_to(ge, (g.shape[0],) + tuple(x.shape)),)
+    return (_var_grad(F, ge, x, ctx),)
+
+
 @_adapter("matmul")
 def _matmul(F, g, out, xs, ctx, need, name):
     a, b = xs

@@ -59,6 +59,10 @@ def vmap(fn: Callable[..., Any], in_axes: Any = 0, out_axes: int = 0) -> Callabl
     """``fn`` mapped over axis ``in_axes`` of its arguments (an int for all, or one entry per
     argument, None for an argument passed whole); results stacked along ``out_axes``.
 
+    One call of ``fn`` per slice (any function works, and the result stays differentiable). For
+    per-example gradients of a loss that can be written for the whole batch, ``per_example_grad``
+    does one batched backward instead.
+
     >>> vmap(lambda x: (x * x).sum())(Tensor(np.ones((3, 2)))).data
     array([2., 2., 2.])
     """
