@@ -1,5 +1,6 @@
-"""JAX-style function transforms: ``grad(fn)`` and ``vmap(fn)`` return functions, so they compose;
-``vmap(grad(loss))`` gives per-example gradients.
+"""JAX-style function transforms: ``grad(fn)``, ``jacrev``/``jacfwd`` and ``vmap(fn)`` return
+functions, so they compose; ``vmap(grad(loss))`` gives per-example gradients, and so does
+``per_example_grad(losses)`` in one batched backward when the loss is written for the whole batch.
 
 ``vmap`` maps ``fn`` over an axis of its inputs one slice at a time and stacks the results: it works
 for any function (each slice records its own graph, so the result stays differentiable), at the cost
@@ -14,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .autograd import grad as _grad
+from .functional import jacobian as _jacobian
 from .ops import stack
 from .tensor import Tensor
 
@@ -57,6 +59,10 @@ def vmap(fn: Callable[..., Any], in_axes: Any = 0, out_axes: int = 0) -> Callabl
     """``fn`` mapped over axis ``in_axes`` of its arguments (an int for all, or one entry per
     argument, None for an argument passed whole); results stacked along ``out_axes``.
 
+    One call of ``fn`` per slice (any function works, and the result stays differentiable). For
+    per-example gradients of a loss that can be written for the whole batch, ``per_example_grad``
+    does one batched backward instead.
+
     >>> vmap(lambda x: (x * x).sum())(Tensor(np.ones((3, 2)))).data
     array([2., 2., 2.])
     """
@@ -90,3 +96,72 @@ def _stack_like(results: list, axis: int) -> Any:
     if isinstance(first, (tuple, list)):
         return type(first)(_stack_like([r[i] for r in results], axis) for i in range(len(first)))
     return stack([r if isinstance(r, Tensor) else Tensor(np.asarray(r)) for r in results], axis=axis)
+
+
+def _wrt(fn: Callable[..., Any], argnums: int | Sequence[int], strategy: str, who: str) -> Callable:
+    nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
+
+    def jac(*args: Any) -> Any:
+        for i in nums:
+            if not -len(args) <= i < len(args):
+                raise ValueError(f"{who}: argnums {i} is out of range for {len(args)} arguments")
+        picked = [args[i] for i in nums]
+        nested = any(isinstance(a, Tensor) and a.requires_grad for a in picked)
+
+        def of_picked(*ps: Any) -> Any:
+            full = list(args)
+            for i, p in zip(nums, ps):
+                full[i] = p
+            return fn(*full)
+
+        res = _jacobian(of_picked, tuple(picked), create_graph=nested, strategy=strategy)
+        if isinstance(argnums, int):  # one input: the block of each output, not a 1-tuple
+            return tuple(r[0] for r in res) if isinstance(res[0], tuple) else res[0]
+        return res
+
+    return jac
+
+
+def jacrev(fn: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable:
+    """The Jacobian of ``fn`` with respect to argument(s) ``argnums``, as a function: all rows from
+    one batched reverse pass (``functional.jacobian``); shape ``out.shape + arg.shape``.
+
+    >>> jacrev(lambda x: x * x)(Tensor([1.0, 2.0])).data
+    array([[2., 0.],
+           [0., 4.]])
+    """
+    return _wrt(fn, argnums, "reverse-mode", "jacrev")
+
+
+def jacfwd(fn: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable:
+    """``jacrev``'s result column by column (one batched pass over unit tangents): cheaper when the
+    arguments have fewer elements than the outputs."""
+    return _wrt(fn, argnums, "forward-mode", "jacfwd")
+
+
+def per_example_grad(losses: Callable[..., Tensor], argnums: int | Sequence[int] = 0) -> Callable:
+    """Per-example gradients from ONE forward of the batch and ONE batched backward.
+
+    ``losses(*args)`` must return the vector of the N examples' losses (shape ``(N,)``, written for
+    the whole batch, e.g. ``((net(w, X) - Y) ** 2).sum(axis=1)``); the result is d loss_n / d arg
+    stacked over n, shape ``(N,) + arg.shape`` (a tuple for several ``argnums``). The backward carries
+    N cotangents (the identity) through the graph, so its arrays are N times as large as one
+    backward's: one Python pass instead of N, for N times the arithmetic of the batched graph.
+
+    >>> w = Tensor([1.0, 2.0])
+    >>> per_example_grad(lambda w, X: (X @ w) ** 2, argnums=0)(w, Tensor([[1.0, 0.0], [0.0, 1.0]])).data
+    array([[2., 0.],
+           [0., 4.]])
+    """
+
+    def checked(*args: Any) -> Tensor:
+        out = losses(*args)
+        if not isinstance(out, Tensor) or out.ndim != 1:
+            shape = out.shape if isinstance(out, Tensor) else type(out).__name__
+            raise ValueError(
+                f"per_example_grad: losses must return the vector of per-example losses (shape (N,)), "
+                f"got {shape}"
+            )
+        return out
+
+    return jacrev(checked, argnums)

@@ -1,7 +1,8 @@
 """Function transforms on Tensor functions: vjp, jvp, jacobian, hessian, hvp.
 
-Each takes ``fn`` and its inputs and builds only on ``autobp.grad``: jvp is the double-vjp trick,
-hessian and hvp differentiate a gradient computed with ``create_graph=True``. Inputs that do not
+Each takes ``fn`` and its inputs and builds on ``autobp.grad``: jvp is the double-vjp trick,
+hessian and hvp differentiate a gradient computed with ``create_graph=True``; jacobian and hessian
+take all rows from one batched backward (``_batched_backward``) unless ``vectorize=False``. Inputs that do not
 require grad are differentiated as fresh copies (the caller's ``.grad`` untouched); inputs that do
 are kept and every pass is recorded, so the transforms nest (a jvp inside grad, grad of an hvp).
 """
@@ -13,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ._batched_backward import batched_backward
 from .autograd import grad
 from .ops import stack
 from .tensor import Tensor
@@ -182,11 +184,95 @@ def _shape_result(blocks: list, single_out: bool, single_in: bool) -> Any:
     return rows[0] if single_out else tuple(rows)
 
 
-def jacobian(fn: Callable[..., Any], inputs: Any, *, create_graph: bool = False) -> Any:
+def _identity_seeds(outs: list[Tensor], create_graph: bool) -> tuple[list[Tensor], list[int]]:
+    """One stacked cotangent per output, (B,) + out.shape with B = the outputs' total size: row
+    offsets[k] + j is the j-th unit vector of output k (zero on the other outputs)."""
+    total = sum(o.size for o in outs)
+    seeds, offsets, start = [], [], 0
+    for o in outs:
+        seed = np.zeros((total, o.size), dtype=o.dtype)
+        seed[start : start + o.size] = np.eye(o.size, dtype=o.dtype)
+        seed = seed.reshape((total,) + o.shape)
+        seeds.append(Tensor._const(seed) if create_graph else seed)
+        offsets.append(start)
+        start += o.size
+    return seeds, offsets
+
+
+def _jacobian_batched(outs: list[Tensor], xs: list[Tensor], create_graph: bool) -> list[list[Tensor]]:
+    """blocks[k][i] = d outs[k] / d xs[i] from ONE batched backward seeded with the identity."""
+    live = [o for o in outs if o.requires_grad]
+    seeds, offsets = _identity_seeds(live, create_graph)
+    gs = batched_backward(live, seeds, xs, create_graph=create_graph) if live else [None] * len(xs)
+    at = dict(zip(map(id, live), offsets))
+    blocks = []
+    for o in outs:
+        row = []
+        for x, g in zip(xs, gs):
+            if g is None or id(o) not in at:
+                row.append(Tensor._const(np.zeros(o.shape + x.shape, x.dtype)))
+                continue
+            part = g[at[id(o)] : at[id(o)] + o.size].reshape(o.shape + x.shape)
+            row.append(part if create_graph else Tensor._const(np.asarray(part)))
+        blocks.append(row)
+    return blocks
+
+
+def _jacobian_columns(outs: list[Tensor], xs: list[Tensor], create_graph: bool) -> list[list[Tensor]]:
+    """The same blocks column by column: J t for every unit tangent t of the inputs at once, by the
+    double-vjp trick (u^T J is linear in a dummy cotangent u; one batched backward of it with respect
+    to u, seeded with the identity over the inputs' elements, gives every column J e_j)."""
+    us = [Tensor(np.zeros(o.shape, o.dtype), requires_grad=True, dtype=o.dtype) for o in outs]
+    pulled = _grads(outs, xs, us, create_graph=True)  # u^T d outs / d xs, recorded as a function of u
+    live = [(p, x) for p, x in zip(pulled, xs) if p.requires_grad]
+    seeds, offsets = _identity_seeds([x for _, x in live], create_graph)
+    roots = [p for p, _ in live]
+    cols = batched_backward(roots, seeds, us, create_graph=create_graph) if roots else [None] * len(us)
+    at = dict(zip((id(x) for _, x in live), offsets))
+    blocks = []
+    for o, c in zip(outs, cols):
+        row = []
+        for x in xs:
+            if c is None or id(x) not in at:
+                row.append(Tensor._const(np.zeros(o.shape + x.shape, x.dtype)))
+                continue
+            part = c[at[id(x)] : at[id(x)] + x.size].reshape(x.shape + o.shape)
+            moved = list(range(x.ndim, x.ndim + o.ndim)) + list(range(x.ndim))  # to out.shape + x.shape
+            part = part.transpose(moved) if create_graph else Tensor._const(np.asarray(part).transpose(moved))
+            row.append(part)
+        blocks.append(row)
+    return blocks
+
+
+_STRATEGIES = ("reverse-mode", "forward-mode")
+
+
+def _blocks(outs: list, xs: list, create_graph: bool, vectorize: bool, strategy: str, who: str) -> list:
+    if strategy not in _STRATEGIES:
+        raise ValueError(f"{who}: strategy must be one of {_STRATEGIES}, got {strategy!r}")
+    if strategy == "forward-mode":
+        if not vectorize:
+            raise ValueError(f'{who}: strategy="forward-mode" needs vectorize=True (as in PyTorch)')
+        return _jacobian_columns(outs, xs, create_graph)
+    return (_jacobian_batched if vectorize else _jacobian_rows)(outs, xs, create_graph)
+
+
+def jacobian(
+    fn: Callable[..., Any],
+    inputs: Any,
+    *,
+    create_graph: bool = False,
+    vectorize: bool = True,
+    strategy: str = "reverse-mode",
+) -> Any:
     """d fn / d inputs: a Tensor of shape ``out.shape + in.shape`` (tuples for several of either).
 
-    With ``create_graph=True`` the result is differentiable with respect to the
-    inputs that require grad (so transforms nest: the Jacobian of a Jacobian).
+    ``vectorize=True`` (the default) computes every row in ONE batched backward (the cotangents are
+    the identity, carried with a leading batch axis through the graph); ``vectorize=False`` runs one
+    backward per output element. ``strategy="forward-mode"`` builds it column by column instead
+    (cheaper for few inputs and many outputs), by the double-vjp trick, also in one batched pass.
+    With ``create_graph=True`` the result is differentiable with respect to the inputs that require
+    grad (so transforms nest: the Jacobian of a Jacobian).
 
     >>> jacobian(lambda x: x * x, Tensor([1.0, 2.0])).data
     array([[2., 0.],
@@ -194,7 +280,8 @@ def jacobian(fn: Callable[..., Any], inputs: Any, *, create_graph: bool = False)
     """
     xs, single_in = _leaves(inputs, "jacobian", keep=create_graph)
     outs, single_out = _outputs(fn(*xs), "jacobian")
-    return _shape_result(_jacobian_rows(outs, xs, create_graph), single_out, single_in)
+    blocks = _blocks(outs, xs, create_graph, vectorize, strategy, "jacobian")
+    return _shape_result(blocks, single_out, single_in)
 
 
 def _scalar_output(fn: Callable[..., Any], xs: list[Tensor], who: str) -> Tensor:
@@ -205,13 +292,28 @@ def _scalar_output(fn: Callable[..., Any], xs: list[Tensor], who: str) -> Tensor
     return y
 
 
-def hessian(fn: Callable[..., Any], inputs: Any) -> Any:
-    """Second derivatives of a scalar ``fn``: blocks of shape ``in_i.shape + in_j.shape``."""
-    nested = _nested(inputs)
+def hessian(
+    fn: Callable[..., Any],
+    inputs: Any,
+    *,
+    create_graph: bool = False,
+    vectorize: bool = True,
+    outer_jacobian_strategy: str = "reverse-mode",
+) -> Any:
+    """Second derivatives of a scalar ``fn``: blocks of shape ``in_i.shape + in_j.shape``.
+
+    The Jacobian of the gradient (recorded with create_graph), from one batched backward through the
+    gradient's graph (``vectorize=True``, the default) or one backward per row. The outer Jacobian is
+    reverse-over-reverse, or ``outer_jacobian_strategy="forward-mode"``: forward-over-reverse, the
+    columns H e_j as Jacobian-vector products of the gradient (double-vjp, batched). The result is
+    differentiable when ``create_graph=True`` or when an input already requires grad (nesting).
+    """
+    nested = create_graph or _nested(inputs)
     xs, single = _leaves(inputs, "hessian", keep=nested)
     y = _scalar_output(fn, xs, "hessian")
     gs = _grads([y], xs, [Tensor._const(np.ones(y.shape, y.dtype))], create_graph=True)
-    return _shape_result(_jacobian_rows(gs, xs, create_graph=nested), single, single)
+    blocks = _blocks(gs, xs, nested, vectorize, outer_jacobian_strategy, "hessian")
+    return _shape_result(blocks, single, single)
 
 
 def hvp(fn: Callable[..., Any], inputs: Any, v: Any) -> tuple[Tensor, Any]:

@@ -156,7 +156,8 @@ def _analytical(p: _Problem) -> list:
             blocks.append([np.array([[0.0 if g is None else float(g)]]) for g in gs])
         return blocks
     xs = [p.args[i] for i in p.diff]
-    jac = functional.jacobian(p.wrapped(), xs)
+    # one plain backward per row: the rules exactly as backward() runs them, not their batched forms
+    jac = functional.jacobian(p.wrapped(), xs, vectorize=False)
     return [[_block(b, x) for b, x in zip(row, xs)] for row in jac]
 
 

@@ -20,6 +20,7 @@ from ._report import bars, derived, render_bars, table, write_json
 from .attention import ATTENTION
 from .checkpoint import CHECKPOINT
 from .conv import CONV
+from .jacobian import JACOBIAN, PER_EXAMPLE
 from .lstm import LSTM
 from .mlp import DIGITS, MLP
 from .overhead import OVERHEAD
@@ -28,6 +29,7 @@ from .sigmoid_nets import FAMILY, SYMMETRY
 
 WORKLOADS = {w.name: w for w in (SYMMETRY, FAMILY, MLP, SCALAR, CHAIN, OVERHEAD, DIGITS, CHECKPOINT)}
 WORKLOADS.update({w.name: w for w in (CONV, LSTM, ATTENTION)})  # nn layers, ratios to torch
+WORKLOADS.update({w.name: w for w in (JACOBIAN, PER_EXAMPLE)})  # function transforms
 
 
 def main(argv: list[str] | None = None) -> int:
