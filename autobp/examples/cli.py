@@ -110,7 +110,7 @@ def add_commands(sub: Any) -> None:
     p = sub.add_parser("charlm", help=text, description=text)
     _common(p, "save the training and held-out bits/char curves")
     p.add_argument("--model", choices=["lstm", "transformer", "both"], default="lstm", help="default lstm")
-    p.add_argument("--steps", type=int, help="training steps (default 1500)")
+    p.add_argument("--steps", type=int, help="training steps (default: lstm 400, transformer 600)")
     p.add_argument("--lr", type=float, help="Adam's lr, cosine-annealed (default: per model)")
     p.add_argument("--seq", type=int, help="characters per training window (default 64)")
     p.add_argument("--batch", type=int, help="windows per step (default 32)")
