@@ -1,5 +1,6 @@
 """The ``autobp`` command: the 1986 experiments (``autobp symmetry``, ``family-trees``, ``recurrent``,
-``xor``, ``encoder``, ``digits``) and a one-neuron demo (``autobp neuron``)."""
+``xor``, ``encoder``, ``digits``), a one-neuron demo (``autobp neuron``) and the examples (``convnet``,
+``charlm``)."""
 
 from __future__ import annotations
 
@@ -152,6 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--quiet", action="store_true", help="no progress bar")
         p.set_defaults(run=_experiment(name))
     _add_sweep(sub)
+    from .examples.cli import add_commands  # convnet, charlm
+
+    add_commands(sub)
     return parser
 
 

@@ -14,7 +14,14 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 def test_the_notebooks_are_there():
     names = {p.stem for p in NOTEBOOKS}
-    assert {"01-scalar-autograd", "02-tensors", "03-symmetry", "04-family-trees"} <= names
+    assert {
+        "01-scalar-autograd",
+        "02-tensors",
+        "03-symmetry",
+        "04-family-trees",
+        "06-convnet",
+        "07-charlm",
+    } <= names
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])

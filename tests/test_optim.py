@@ -30,7 +30,7 @@ def test_sgd_momentum_is_the_papers_equation_9_with_changing_lr_and_momentum():
     grads = _grads(6)
     schedule = [(0.005, 0.5)] * 3 + [(0.01, 0.9)] * 3  # the family-trees schedule, compressed
     p = nn.Parameter(W0.copy())
-    opt = optim.SGD([p], lr=0.005, momentum=0.5)
+    opt = optim.SGD([p], lr=0.005, momentum=0.5, momentum_form="paper")
     w, dw = W0.copy(), np.zeros_like(W0)
     for (eps, alpha), g in zip(schedule, grads):
         opt.param_groups[0].update(lr=eps, momentum=alpha)
@@ -45,7 +45,17 @@ def test_sgd_momentum_is_the_papers_equation_9_with_changing_lr_and_momentum():
 def test_sgd_weight_decay_nesterov_and_paper_decay_formulas():
     grads = _grads(5)
     lr, mu, wd, decay = 0.1, 0.8, 0.01, 0.002
-    ws, _, _ = _run(optim.SGD, grads, W0, lr=lr, momentum=mu, weight_decay=wd, nesterov=True, decay=decay)
+    ws, _, _ = _run(
+        optim.SGD,
+        grads,
+        W0,
+        lr=lr,
+        momentum=mu,
+        weight_decay=wd,
+        nesterov=True,
+        decay=decay,
+        momentum_form="paper",
+    )
     w, dw = W0.copy(), np.zeros_like(W0)
     for g, got in zip(grads, ws):
         g = g + wd * w  # L2 penalty gradient
@@ -66,7 +76,7 @@ def test_sgd_on_parameters_larger_than_its_scratch_block_is_the_formula_bit_for_
     lr, mu, decay = 0.1, 0.9, 0.002
     p = nn.Parameter(w.copy(order="K"))
     assert p._data.flags.f_contiguous == (order == "F")
-    opt = optim.SGD([p], lr=lr, momentum=mu, nesterov=nesterov, decay=decay)
+    opt = optim.SGD([p], lr=lr, momentum=mu, nesterov=nesterov, decay=decay, momentum_form="paper")
     d = np.zeros_like(w)  # dw(0) = 0
     for _ in range(3):
         g = rng.standard_normal(w.shape).astype(dtype)
@@ -93,12 +103,13 @@ def test_sgd_rounds_lr_times_a_wider_grad_to_the_parameters_dtype_at_any_size(sh
     np.testing.assert_array_equal(p.data, w - (g * 0.1).astype(np.float32))
 
 
-def test_sgd_scratch_does_not_grow_with_the_parameters():
+@pytest.mark.parametrize("form", ["pytorch", "paper"])
+def test_sgd_scratch_does_not_grow_with_the_parameters(form):
     import tracemalloc
 
     p = nn.Parameter(np.zeros(2_000_000))  # 16 MB
     p.grad = np.ones(2_000_000)
-    opt = optim.SGD([p], lr=0.1, momentum=0.9)
+    opt = optim.SGD([p], lr=0.1, momentum=0.9, momentum_form=form)
     tracemalloc.start()
     try:
         opt.step()  # allocates the 16 MB momentum buffer, and scratch for lr * grad
@@ -114,13 +125,13 @@ def test_paper_decay_alone_shrinks_every_weight_by_exactly_point_two_percent():
     np.testing.assert_allclose(ws[-1], W0 * 0.998**3, rtol=1e-14)
 
 
-def test_sgd_matches_torch_at_constant_lr_and_differs_as_documented_after_an_lr_change():
+def test_sgd_paper_form_matches_torch_at_constant_lr_and_differs_as_documented_after_an_lr_change():
     torch = pytest.importorskip("torch")
     grads = _grads(6)
     tp = torch.nn.Parameter(torch.tensor(W0.copy()))
     topt = torch.optim.SGD([tp], lr=0.1, momentum=0.9, weight_decay=0.01)
     p = nn.Parameter(W0.copy())
-    opt = optim.SGD([p], lr=0.1, momentum=0.9, weight_decay=0.01)
+    opt = optim.SGD([p], lr=0.1, momentum=0.9, weight_decay=0.01, momentum_form="paper")
     for i, g in enumerate(grads):
         if i == 3:  # change lr: torch rescales the carried momentum by lr_new / lr_old, the paper does not
             for o in (opt, topt):

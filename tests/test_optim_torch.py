@@ -199,13 +199,13 @@ SGD_FORMS = [
 
 
 @pytest.mark.parametrize("kw", SGD_FORMS)
-def test_sgd_pytorch_momentum_form_follows_torch_through_lr_and_momentum_changes(kw):
+def test_sgd_default_momentum_form_follows_torch_through_lr_and_momentum_changes(kw):
     w0 = _start()
     ours = [nn.Parameter(w.copy()) for w in w0]
     paper = [nn.Parameter(w.copy()) for w in w0]
     theirs = [torch.nn.Parameter(torch.tensor(w.copy())) for w in w0]
-    opt = optim.SGD(ours, lr=0.1, momentum_form="pytorch", **kw)
-    opt_paper = optim.SGD(paper, lr=0.1, **kw)
+    opt = optim.SGD(ours, lr=0.1, **kw)  # the default form is PyTorch's
+    opt_paper = optim.SGD(paper, lr=0.1, momentum_form="paper", **kw)
     topt = torch.optim.SGD(theirs, lr=0.1, **kw)
     for t in range(STEPS):
         if t % 5 == 4:  # a schedule: lr and momentum change every 5 steps
@@ -224,3 +224,59 @@ def test_sgd_pytorch_momentum_form_follows_torch_through_lr_and_momentum_changes
     assert not np.allclose(paper[0].data, ours[0].data, rtol=1e-6)  # the paper's form differs, as documented
     with pytest.raises(ValueError, match="momentum_form must be 'paper' or 'pytorch'"):
         optim.SGD(ours, lr=0.1, momentum_form="torch")
+
+
+SGD_SCHEDULED = [
+    {"momentum": 0.9, "dampening": 0.3, "weight_decay": 0.01},
+    {"momentum": 0.8, "nesterov": True, "weight_decay": 0.1},
+]
+SCHEDULES = {
+    "StepLR": lambda m, o: m.StepLR(o, step_size=4, gamma=0.5),
+    "OneCycleLR": lambda m, o: m.OneCycleLR(o, max_lr=[0.3, 0.1], total_steps=STEPS),  # cycles momentum too
+}
+
+
+@pytest.mark.parametrize("schedule", SCHEDULES)
+@pytest.mark.parametrize("kw", SGD_SCHEDULED)
+def test_sgd_with_defaults_under_a_schedule_follows_torch(kw, schedule):
+    # no momentum_form: the default must be torch's update, whose momentum is rescaled by lr changes
+    w0 = _start()
+    ours = [nn.Parameter(w.copy()) for w in w0]
+    theirs = [torch.nn.Parameter(torch.tensor(w.copy())) for w in w0]
+    opt = optim.SGD(_groups(ours, [None, 0.02]), lr=0.1, **kw)
+    topt = torch.optim.SGD(_groups(theirs, [None, 0.02]), lr=0.1, **kw)
+    sched = SCHEDULES[schedule](optim.lr_scheduler, opt)
+    tsched = SCHEDULES[schedule](torch.optim.lr_scheduler, topt)
+    for t in range(STEPS - 1):
+        for i, (p, tp) in enumerate(zip(ours, theirs)):
+            p.grad = _grad(p.data, t, i)
+            tp.grad = torch.tensor(_grad(tp.detach().numpy(), t, i))
+        opt.step()
+        topt.step()
+        sched.step()
+        tsched.step()
+        assert [g["lr"] for g in opt.param_groups] == pytest.approx([g["lr"] for g in topt.param_groups])
+        for p, tp in zip(ours, theirs):
+            np.testing.assert_allclose(
+                p.data, tp.detach().numpy(), rtol=1e-10, atol=1e-10, err_msg=f"step {t}"
+            )
+    lrs = {g["lr"] for g in topt.param_groups}
+    assert len(lrs) == 2 and 0.1 not in lrs  # the schedule did change the learning rates
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_sgd_default_form_on_a_parameter_updated_in_blocks_follows_torch(nesterov):
+    # 1100 x 1000 float64: over the 4 MiB above which lr * v goes through scratch block by block
+    rng = np.random.default_rng(3)
+    w0 = rng.standard_normal((1100, 1000))
+    p, tp = nn.Parameter(w0.copy()), torch.nn.Parameter(torch.tensor(w0.copy()))
+    opt = optim.SGD([p], lr=0.1, momentum=0.9, nesterov=nesterov, weight_decay=0.01)
+    topt = torch.optim.SGD([tp], lr=0.1, momentum=0.9, nesterov=nesterov, weight_decay=0.01)
+    for lr in (0.1, 0.05, 0.02):
+        for o in (opt, topt):
+            o.param_groups[0]["lr"] = lr
+        g = rng.standard_normal(w0.shape)
+        p.grad, tp.grad = g.copy(), torch.tensor(g)
+        opt.step()
+        topt.step()
+        np.testing.assert_allclose(p.data, tp.detach().numpy(), rtol=1e-12, atol=1e-14)

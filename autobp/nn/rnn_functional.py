@@ -84,27 +84,42 @@ def lstm_layer(x: Any, w_ih: Any, w_hh: Any, h0: Any, c0: Any, b_ih: Any = None,
             f"lstm_layer: x {X.shape}, w_ih {Wih.shape}, w_hh {Whh.shape}, h0 {h.shape}, "
             f"c0 {c.shape} do not fit"
         )
-    XW = (X.reshape(L * N, n_in) @ Wih.T).reshape(L, N, 4 * H)
+    # The gates are computed in the order i, f, o, g with the sigmoid gates' rows halved (exact: a
+    # power of two), so one tanh per step serves all four: sigmoid(a) = 1/2 + tanh(a/2)/2.
+    perm, half = _gate_layout(H, X.dtype)
+    Wp = Wih[perm] * half[:, None]
+    WhhT = np.ascontiguousarray((Whh[perm] * half[:, None]).T)  # (H, 4H): a plain product per step
+    S = (X.reshape(L * N, n_in) @ np.ascontiguousarray(Wp.T)).reshape(L, N, 4 * H)
     if b_ih is not None:
-        XW += xs[5]._data + xs[6]._data
-    S = np.empty((L, N, 4 * H), dtype=XW.dtype)  # sigmoid of every gate; the g slot holds tanh(g)
-    Y = np.empty((L, N, 2 * H), dtype=XW.dtype)
-    TC = np.empty((L, N, H), dtype=XW.dtype)
-    WhhT, tmp = Whh.T, np.empty((N, H), dtype=XW.dtype)
-    for t in range(L):  # in place where possible: this loop is the layer's Python-level cost
-        a = XW[t]
-        a += h @ WhhT
-        s = S[t]
-        _kernels.sigmoid_into(a, s)
-        np.tanh(a[:, 2 * H : 3 * H], out=s[:, 2 * H : 3 * H])
+        S += (xs[5]._data + xs[6]._data)[perm] * half
+    Y = np.empty((L, N, 2 * H), dtype=S.dtype)
+    TC = np.empty((L, N, H), dtype=S.dtype)
+    hw, tmp = np.empty((N, 4 * H), dtype=S.dtype), np.empty((N, H), dtype=S.dtype)
+    for t in range(L):  # in place: this loop is the layer's Python-level cost
+        a = S[t]  # pre-activations, then (in place) the gate values i, f, o, g
+        np.matmul(h, WhhT, out=hw)
+        a += hw
+        np.tanh(a, out=a)
+        sg = a[:, : 3 * H]
+        sg *= 0.5
+        sg += 0.5
         c_new = Y[t, :, H:]
-        np.multiply(s[:, H : 2 * H], c, out=c_new)
-        np.multiply(s[:, :H], s[:, 2 * H : 3 * H], out=tmp)
+        np.multiply(a[:, H : 2 * H], c, out=c_new)
+        np.multiply(a[:, :H], a[:, 3 * H :], out=tmp)
         c_new += tmp
         np.tanh(c_new, out=TC[t])
-        h = np.multiply(s[:, 3 * H :], TC[t], out=Y[t, :, :H])
+        h = np.multiply(a[:, 2 * H : 3 * H], TC[t], out=Y[t, :, :H])
         c = c_new
     return Tensor._make(Y, tuple(xs), "lstm_layer", (S, TC))
+
+
+def _gate_layout(H: int, dtype: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of PyTorch's (i, f, g, o) gate blocks in the order (i, f, o, g), and the factor 1/2 of
+    the sigmoid gates' rows (1 for g)."""
+    r = np.arange(H)
+    perm = np.concatenate([r, H + r, 3 * H + r, 2 * H + r])
+    half = np.concatenate([np.full(3 * H, 0.5, dtype), np.ones(H, dtype)])
+    return perm, half
 
 
 @rule("lstm_layer")  # ctx = (gate activations, tanh(c_t)); backprop through time in numpy
@@ -119,29 +134,43 @@ def _lstm_layer(F, g, out, xs, ctx, need):
             res[i] = gi
         return tuple(res)
     X, Wih, Whh, h0, c0 = xs[:5]
-    S, TC = ctx
+    S, TC = ctx  # gate values (L, N, 4H) in the order i, f, o, g; tanh(c_t) (L, N, H)
     L, N, n_in = X.shape
     H = Whh.shape[1]
     Hs, Cs = out[..., :H], out[..., H:]
-    DA = np.empty((L, N, 4 * H), dtype=g.dtype)
+    i, f, o, gg = S[..., :H], S[..., H : 2 * H], S[..., 2 * H : 3 * H], S[..., 3 * H :]
+    Cprev = np.concatenate([c0[None], Cs[:-1]], axis=0) if L > 1 else c0[None]
+    # What does not depend on the gradient flowing back in time, for all steps at once. With dc' the
+    # gradient reaching c_t: da_i = dc' g i(1-i), da_f = dc' c_{t-1} f(1-f), da_g = dc' i (1-g^2),
+    # and with dh' reaching h_t: da_o = dh' tanh(c_t) o(1-o), dc' = g_c + dc_next + dh' o (1-tanh^2 c_t).
+    K = np.empty((L, N, 3, H), dtype=g.dtype)  # PyTorch's order for the dc' gates: i, f, g
+    for k, (u, v) in enumerate(((i, gg), (f, Cprev))):  # v u (1 - u), without temporaries
+        np.subtract(1, u, out=K[:, :, k])
+        K[:, :, k] *= u
+        K[:, :, k] *= v
+    np.multiply(gg, gg, out=K[:, :, 2])
+    np.subtract(1, K[:, :, 2], out=K[:, :, 2])
+    K[:, :, 2] *= i
+    Ko = np.subtract(1, o)
+    Ko *= o
+    Ko *= TC
+    Op = np.multiply(TC, TC)
+    np.subtract(1, Op, out=Op)
+    Op *= o
+    gH, gC = g[..., :H], g[..., H:]
+    DA = np.empty((L, N, 4 * H), dtype=g.dtype)  # gradient of the pre-activations, PyTorch's order
+    DA4 = DA.reshape(L, N, 4, H)
+    gh, dc2, dc = np.empty((N, H), g.dtype), np.empty((N, H), g.dtype), np.zeros((N, H), g.dtype)
     dh = np.zeros((N, H), dtype=g.dtype)
-    dc = np.zeros((N, H), dtype=g.dtype)
     for t in range(L - 1, -1, -1):
-        s, tc, da = S[t], TC[t], DA[t]
-        i, f, gg, o = s[:, :H], s[:, H : 2 * H], s[:, 2 * H : 3 * H], s[:, 3 * H :]
-        gh = g[t, :, :H] + dh
-        dc2 = 1 - tc * tc
-        dc2 *= gh
-        dc2 *= o
-        dc2 += g[t, :, H:]
-        dc2 += dc  # c' reaches the loss directly, through h' and through the next step
-        cp = Cs[t - 1] if t else c0
-        np.multiply(dc2 * gg, i * (1 - i), out=da[:, :H])
-        np.multiply(dc2 * cp, f * (1 - f), out=da[:, H : 2 * H])
-        np.multiply(dc2 * i, 1 - gg * gg, out=da[:, 2 * H : 3 * H])
-        np.multiply(gh * tc, o * (1 - o), out=da[:, 3 * H :])
-        dc = np.multiply(dc2, f, out=dc2)
-        dh = da @ Whh
+        np.add(gH[t], dh, out=gh)
+        np.multiply(gh, Op[t], out=dc2)
+        dc2 += gC[t]
+        dc2 += dc  # c_t reaches the loss directly, through h_t and through step t + 1
+        np.multiply(K[t], dc2[:, None, :], out=DA4[t, :, :3])
+        np.multiply(gh, Ko[t], out=DA4[t, :, 3])
+        np.multiply(dc2, f[t], out=dc)
+        np.matmul(DA[t], Whh, out=dh)
     D = DA.reshape(L * N, 4 * H)
     gx = (D @ Wih).reshape(L, N, n_in) if need[0] else None
     gwih = D.T @ X.reshape(L * N, n_in) if need[1] else None

@@ -1,5 +1,5 @@
-"""SGD in the 1986 paper's momentum form (eq. 9), with PyTorch's dampening, Nesterov, L2 weight decay
-and maximize, plus the paper's multiplicative 0.2% decay; large parameters are updated in blocks."""
+"""SGD with PyTorch's momentum (the default) or the 1986 paper's (eq. 9), PyTorch's dampening, Nesterov,
+L2 weight decay and maximize, plus the paper's multiplicative 0.2% decay; large parameters in blocks."""
 
 from __future__ import annotations
 
@@ -13,29 +13,37 @@ from .optimizer import Optimizer
 
 
 class SGD(Optimizer):
-    """Gradient descent with the 1986 paper's momentum (eq. 9) and optional multiplicative decay.
+    """Gradient descent with momentum, ``torch.optim.SGD``'s by default, the 1986 paper's (eq. 9) on request.
 
     Per parameter, with g = dE/dw + weight_decay * w (L2 penalty, as in PyTorch):
 
+    ``momentum_form="pytorch"`` (default; the buffer v is ``state[p]["momentum_buffer"]``, as in torch)::
+
+        v(1) = g,  v(t) = momentum * v(t-1) + (1 - dampening) * g
+        w   <- w - lr * v(t)                  (nesterov=True: w <- w - lr * (g + momentum * v(t)))
+
+    ``momentum_form="paper"`` (the last weight change is ``state[p]["delta"]``)::
+
         delta(t) = -lr * g + momentum * delta(t-1)      (paper: dw(t) = -eps dE/dw + alpha dw(t-1))
         w       <- w + delta(t)
-        w       <- (1 - decay) * w                      (paper: "reduced by 0.2%", decay=0.002)
 
-    ``delta`` (the last weight change) is kept in ``state[p]["delta"]``. With ``nesterov=True`` the step
-    is ``-lr * g + momentum * delta(t)`` instead of ``delta(t)``. ``dampening`` d scales the gradient
-    entering the momentum after the first step, as PyTorch does (its buffer starts at g undamped):
-    delta(1) = -lr * g, delta(t) = momentum * delta(t-1) - lr * (1 - d) * g. ``maximize=True`` ascends.
+    With ``nesterov=True`` the paper form steps ``-lr * g + momentum * delta(t)`` instead of ``delta(t)``;
+    ``dampening`` d scales the gradient entering its momentum after the first step, as PyTorch does:
+    delta(1) = -lr * g, delta(t) = momentum * delta(t-1) - lr * (1 - d) * g.
 
-    Difference from ``torch.optim.SGD``: PyTorch keeps v(t) = momentum * v(t-1) + g and steps w -= lr * v(t),
-    so its weight change is -lr(t) * g + momentum * (lr(t) / lr(t-1)) * delta(t-1). The two agree while lr
-    is constant; after an lr change PyTorch rescales the carried-over momentum by lr(t)/lr(t-1), the paper
-    does not. ``momentum_form="pytorch"`` takes PyTorch's form instead (its buffer v kept in
-    ``state[p]["momentum_buffer"]``), so trajectories follow ``torch.optim.SGD`` under any lr schedule.
-    ``decay`` is applied only to parameters that were updated (had a ``.grad``), after the update, and
-    is not part of ``delta``.
+    The two forms agree while lr is constant (up to round-off). PyTorch's weight change is
+    -lr(t) * g + momentum * (lr(t) / lr(t-1)) * delta(t-1): after an lr change (a schedule) it rescales
+    the carried-over momentum by lr(t)/lr(t-1), the paper does not. So trajectories follow
+    ``torch.optim.SGD`` under any ``lr_scheduler`` by default; the paper experiments (``autobp.paper``)
+    pass ``momentum_form="paper"`` to reproduce eq. 9 literally.
 
-    >>> opt = SGD(net.parameters(), lr=0.005, momentum=0.5, decay=0.002)   # doctest: +SKIP
-    >>> opt.param_groups[0].update(lr=0.01, momentum=0.9)                  # after 20 sweeps
+    Both forms then apply the paper's multiplicative decay, ``w <- (1 - decay) * w`` ("reduced by 0.2%",
+    decay=0.002), only to parameters that were updated (had a ``.grad``); it is not part of the momentum.
+    ``maximize=True`` ascends.
+
+    >>> opt = SGD(net.parameters(), lr=0.1, momentum=0.9)  # torch.optim.SGD's update   # doctest: +SKIP
+    >>> paper = SGD(net.parameters(), lr=0.005, momentum=0.5, decay=0.002, momentum_form="paper")
+    >>> paper.param_groups[0].update(lr=0.01, momentum=0.9)  # after 20 sweeps          # doctest: +SKIP
     """
 
     def __init__(
@@ -49,7 +57,7 @@ class SGD(Optimizer):
         *,
         maximize: bool = False,
         decay: float = 0.0,
-        momentum_form: str = "paper",
+        momentum_form: str = "pytorch",
     ) -> None:
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError(
@@ -84,7 +92,7 @@ class SGD(Optimizer):
         if mu and group["momentum_form"] != "paper":
             _check_form(group["momentum_form"])
             for p, grad, state in items:
-                _pytorch_step(p._data, -grad if maximize else grad, state, group)
+                self._pytorch_step(p._data, -grad if maximize else grad, state, group)
             return
         for p, grad, state in items:
             w = p._data  # the array itself (its write is recorded above)
@@ -117,28 +125,32 @@ class SGD(Optimizer):
             block = self._blocks[dtype] = np.empty(_BLOCK_BYTES // dtype.itemsize, dtype)
         return block
 
+    def _pytorch_step(self, w: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
+        """PyTorch's momentum: v <- momentum v + (1 - dampening) g (v starts at g), w <- w - lr v
+        (Nesterov: w <- w - lr (g + momentum v)); then the paper's decay if any. The buffer is
+        updated in place; lr * v goes through cache-sized scratch for a large parameter."""
+        mu, lr, wd, damp = group["momentum"], group["lr"], group["weight_decay"], group["dampening"]
+        if wd:
+            grad = grad + wd * w
+        v = state.get("momentum_buffer")
+        if v is None:
+            v = state["momentum_buffer"] = np.array(grad, dtype=w.dtype)
+        else:
+            v *= mu
+            v += grad * (1 - damp) if damp else grad
+        step = grad + mu * v if group["nesterov"] else v
+        if w.nbytes <= _BLOCKED_ABOVE:
+            w -= (step * lr).astype(w.dtype, copy=False)  # lr * v rounded to w's dtype, as in a block
+            if group["decay"]:
+                w *= 1 - group["decay"]
+            return
+        for wb, sb, _, scratch in _blocks(w, step, None, self._block(w.dtype)):
+            _step(wb, None, np.multiply(sb, lr, out=scratch), mu, False, group["decay"])
+
 
 def _check_form(form: Any) -> None:
     if form not in ("paper", "pytorch"):
         raise ValueError(f"SGD: momentum_form must be 'paper' or 'pytorch', got {form!r}")
-
-
-def _pytorch_step(w: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
-    """PyTorch's momentum: v <- momentum v + (1 - dampening) g (v starts at g), w <- w - lr v
-    (Nesterov: w <- w - lr (g + momentum v)); then the paper's decay if any."""
-    mu, lr, wd = group["momentum"], group["lr"], group["weight_decay"]
-    if wd:
-        grad = grad + wd * w
-    v = state.get("momentum_buffer")
-    if v is None:
-        v = state["momentum_buffer"] = np.array(grad, dtype=w.dtype)
-    else:
-        v *= mu
-        v += grad * (1 - group["dampening"]) if group["dampening"] else grad
-    step = grad + mu * v if group["nesterov"] else v
-    w -= (step * lr).astype(w.dtype, copy=False)
-    if group["decay"]:
-        w *= 1 - group["decay"]
 
 
 # Parameters larger than _BLOCKED_ABOVE are updated in blocks of _BLOCK_BYTES: lr * grad is written

@@ -71,7 +71,7 @@ def train(
     w2 = Tensor(np.stack([w["W2"].T for w in inits]), requires_grad=True)
     b2 = Tensor(np.stack([w["b2"][None, :] for w in inits]), requires_grad=True)
     params = [w1, b1, w2, b2]
-    opt = SGD(params, lr=lr, momentum=momentum)
+    opt = SGD(params, lr=lr, momentum=momentum, momentum_form="paper")
     xt, dt, on = Tensor(x), Tensor(d), d > 0.5
     n = len(seeds)
     solved_at: list[int | None] = [None] * n

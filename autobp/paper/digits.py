@@ -124,7 +124,7 @@ def train(
     net = nn.Sequential(
         nn.Linear(x_train.shape[1], hidden, rng=rng), nn.Sigmoid(), nn.Linear(hidden, 10, rng=rng)
     )
-    opt = SGD(net.parameters(), lr=lr, momentum=momentum)
+    opt = SGD(net.parameters(), lr=lr, momentum=momentum, momentum_form="paper")
     losses = []
     bar = progress(epochs, "digits epochs", show_progress)
     for _ in range(epochs):

@@ -115,7 +115,9 @@ def train(
     train_index, test_index = split(data, seed, held_out)
     train_data, test_data = data.subset(train_index), data.subset(test_index)
     net = FamilyNet(init=init, rng=seed)
-    opt = SGD(net.parameters(), lr=PAPER["lr1"], momentum=PAPER["momentum1"], decay=decay)
+    opt = SGD(
+        net.parameters(), lr=PAPER["lr1"], momentum=PAPER["momentum1"], decay=decay, momentum_form="paper"
+    )
     p, r = (Tensor(a) for a in train_data.inputs())
     errors: list[float] = []
     train_right: list[int] = []

@@ -89,7 +89,7 @@ def train_shift_register(
     x, target = shift_patterns(units, steps)
     w = Tensor(rng.uniform(-0.3, 0.3, (units, units)), requires_grad=True)
     b = Tensor(np.full(units, -1.0), requires_grad=True)
-    opt = SGD([w, b], lr=lr, momentum=momentum)
+    opt = SGD([w, b], lr=lr, momentum=momentum, momentum_form="paper")
     errors: list[float] = []
     solved_at = None
     bar = progress(max_sweeps, "shift register", show_progress)
