@@ -1,0 +1,149 @@
+"""The optimiser's update in a compiled step: SGD (both momentum forms) and Adam/AdamW written inline
+on flat buffers, the same elementwise operations in the same order as their ``step()``; any other
+optimiser or setting runs its own ``step()`` after the compiled forward and backward."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .._inplace import bump_all
+from .flat import Packing
+
+# the hyper-parameters the generated update was written for, per optimiser (lr is read every call)
+SGD_KEYS = ("momentum", "dampening", "weight_decay", "nesterov", "maximize", "decay", "momentum_form")
+ADAM_KEYS = ("betas", "eps", "weight_decay", "amsgrad", "maximize", "decoupled_weight_decay")
+
+
+def settings(opt: Any) -> tuple:
+    """The optimiser's structural settings, compared on every call (a change recompiles)."""
+    if opt is None:
+        return ()
+    keys = _keys(opt)
+    return tuple(tuple(g.get(k) for k in keys) for g in opt.param_groups)
+
+
+def _keys(opt: Any) -> tuple:
+    from ..optim import SGD, Adam
+
+    if type(opt) is SGD:
+        return SGD_KEYS
+    if isinstance(opt, Adam) and type(opt).__name__ in ("Adam", "AdamW"):
+        return ADAM_KEYS
+    return ()
+
+
+def emit(opt: Any, packing: Packing, covered: set, ns: dict) -> list[str]:
+    """Lines updating every parameter of ``opt``; ``covered`` holds the ids of the parameters whose
+    gradient the step writes into the flat buffers. Falls back to ``opt.step()`` when any part is
+    not one of the inline forms."""
+    if opt is None:
+        return []
+    lines = _inline(opt, packing, covered, ns)
+    if lines is None:
+        ns["OPT"] = opt
+        return ["OPT.step()"]
+    return lines
+
+
+def _inline(opt: Any, packing: Packing, covered: set, ns: dict) -> list[str] | None:
+    keys = _keys(opt)
+    if not keys:
+        return None
+    params = [p for g in opt.param_groups for p in g["params"]]
+    in_blocks = {id(p) for blk in packing.blocks for p in blk.params}
+    if any(id(p) not in covered or id(p) not in in_blocks for p in params):
+        return None  # a parameter without a gradient (eager skips it) or not packed
+    lines: list[str] = []
+    ns["np"], ns["math"], ns["_bump"], ns["PARAMS"] = np, math, bump_all, params
+    lines.append("_bump(PARAMS)")
+    for n, blk in enumerate(packing.blocks):
+        group = opt.param_groups[blk.group]
+        ns[f"OG{n}"], ns[f"OW{n}"], ns[f"OD{n}"] = group, blk.weights, blk.grads
+        ns[f"OS{n}"] = np.empty_like(blk.weights)
+        if keys is SGD_KEYS:
+            body = _sgd(opt, group, packing, blk, n, ns)
+        else:
+            body = _adam(opt, group, packing, blk, n, ns)
+        if body is None:
+            return None
+        lines += body
+    return lines
+
+
+def _sgd(opt: Any, group: dict, packing: Packing, blk: Any, n: int, ns: dict) -> list[str] | None:
+    if group["nesterov"] or group["dampening"] or group["weight_decay"] or group["maximize"]:
+        return None
+    if group["decay"]:
+        return None
+    w, g, s = f"OW{n}", f"OD{n}", f"OS{n}"
+    lines = [f"lr = OG{n}['lr']"]
+    mu = group["momentum"]
+    if not mu:  # w -= g * lr
+        return lines + [f"np.multiply({g}, lr, out={s})", f"np.subtract({w}, {s}, out={w})"]
+    lines.append(f"mu = OG{n}['momentum']")
+    if group["momentum_form"] == "paper":  # delta = mu delta - lr g; w += delta
+        if not packing.pack_state(opt.state, "delta"):
+            return None
+        ns[f"OV{n}"] = blk.state["delta"]
+        v = f"OV{n}"
+        return lines + [
+            f"np.multiply({g}, lr, out={s})",
+            f"np.multiply({v}, mu, out={v})",
+            f"np.subtract({v}, {s}, out={v})",
+            f"np.add({w}, {v}, out={w})",
+        ]
+    if not packing.pack_state(opt.state, "momentum_buffer"):  # v = mu v + g; w -= lr v
+        return None
+    ns[f"OV{n}"] = blk.state["momentum_buffer"]
+    v = f"OV{n}"
+    return lines + [
+        f"np.multiply({v}, mu, out={v})",
+        f"np.add({v}, {g}, out={v})",
+        f"np.multiply({v}, lr, out={s})",
+        f"np.subtract({w}, {s}, out={w})",
+    ]
+
+
+def _adam(opt: Any, group: dict, packing: Packing, blk: Any, n: int, ns: dict) -> list[str] | None:
+    """PyTorch's Adam as autobp's ``Adam._update`` writes it, on the flat block."""
+    if group["amsgrad"] or group["maximize"]:
+        return None
+    wd, decoupled = group["weight_decay"], group["decoupled_weight_decay"]
+    if wd and not decoupled:
+        return None
+    states = [opt.state.get(p, {}) for p in blk.params]
+    steps = {st.get("step") for st in states}
+    if len(steps) != 1 or None in steps:
+        return None
+    if not (packing.pack_state(opt.state, "exp_avg") and packing.pack_state(opt.state, "exp_avg_sq")):
+        return None
+    ns[f"OST{n}"] = states
+    ns[f"OM{n}"], ns[f"OV{n}"] = blk.state["exp_avg"], blk.state["exp_avg_sq"]
+    ns[f"OT{n}"] = np.empty_like(blk.weights)
+    w, g, m, v, s, t = (f"O{c}{n}" for c in "WDMVST")
+    lines = [
+        f"lr = OG{n}['lr']",
+        f"b1, b2 = OG{n}['betas']",
+        f"for st in OST{n}: st['step'] += 1",
+        f"t = OST{n}[0]['step']",
+    ]
+    if wd:
+        lines.append(f"np.multiply({w}, 1 - lr * OG{n}['weight_decay'], out={w})")
+    return lines + [
+        f"np.subtract({g}, {m}, out={s})",  # m += (g - m) * (1 - b1)
+        f"np.multiply({s}, 1 - b1, out={s})",
+        f"np.add({m}, {s}, out={m})",
+        f"np.multiply({v}, b2, out={v})",  # v = b2 v + (g g) (1 - b2)
+        f"np.multiply({g}, {g}, out={s})",
+        f"np.multiply({s}, 1 - b2, out={s})",
+        f"np.add({v}, {s}, out={v})",
+        f"np.sqrt({v}, out={t})",  # denom = sqrt(v) / sqrt(1 - b2^t) + eps
+        f"np.true_divide({t}, math.sqrt(1 - b2**t), out={t})",
+        f"np.add({t}, OG{n}['eps'], out={t})",
+        f"np.true_divide({m}, {t}, out={t})",  # w -= lr / (1 - b1^t) * (m / denom)
+        f"np.multiply(lr / (1 - b1**t), {t}, out={t})",
+        f"np.subtract({w}, {t}, out={w})",
+    ]
