@@ -53,6 +53,7 @@ class CompiledStep:
         self._programs: list[_Program] = []
         self._run: Callable | None = None
         self._warned: set[str] = set()
+        self._leaves: list[Tensor] = []  # what the eager fallback zeroes when no params are given
         functools.update_wrapper(self, fn, updated=())
 
     @property
@@ -138,6 +139,7 @@ class CompiledStep:
                 RuntimeWarning,
                 stacklevel=4,
             )
+        self._leaves = [s.tensor for s in graph.slots if s.kind in ("param", "arg") and s.requires_grad]
         prog = _Program(graph, "", self._eager, (), True)
         self._programs.insert(0, prog)
         self._run = self._eager
@@ -147,7 +149,7 @@ class CompiledStep:
         opt = self.optimizer
         if opt is not None:
             opt.zero_grad()
-        for p in self._params or ():
+        for p in self._params or self._leaves:
             p.grad = None
         loss = self.fn(*args)
         if loss.requires_grad:

@@ -221,7 +221,7 @@ def _cross_entropy_b(b: Any, s: Any, g: str, want: tuple, dest: tuple) -> list |
 
     z = b.const(scatter_add(sv, index, p.shape), "onehot")
     c = b.const(sv, "s")
-    t = b.call("np.multiply", [f"c{s.k}[2]", c], s, 0, dest[0])
+    t = b.call("np.multiply", [f"{b.ctx(s)}[2]", c], s, 0, dest[0])
     b.line(f"np.subtract({t}, {z}, out={t})")
     return [t]
 
