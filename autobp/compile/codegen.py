@@ -35,6 +35,8 @@ class Builder:
         self.lines: list[str] = []
         self.used: set[int] = set()  # slots whose forward value some line reads
         self.used_ctx: set[int] = set()
+        self.want_T: set[int] = set()  # forward buffers whose transpose the backward reads
+        self.fwd_buf: dict[int, str] = {}  # slot -> the buffer its forward writes into
         self.n = 0
 
     # --- names ---------------------------------------------------------------------------------
@@ -61,7 +63,9 @@ class Builder:
         return self.bind(np.empty(shape, dtype), hint)
 
     def buffer_like(self, s: Slot) -> str:
-        return self.buffer(s.tensor.shape, s.tensor._data.dtype)
+        """The buffer slot s's forward writes its value into (one per slot)."""
+        name = self.fwd_buf[s.k] = self.buffer(s.tensor.shape, s.tensor._data.dtype)
+        return name
 
     def scratch_like(self, s: Slot, dtype: Any = None) -> str:
         return self.buffer(s.tensor.shape, dtype or s.tensor._data.dtype, "T")
@@ -91,7 +95,38 @@ class Builder:
             name = f"{self.val(k)}_T"
             self.ns[name] = self.ns[self.val(k)].T
             return name
+        if s.kind == "op" and s.op in FORWARD_EMIT and s.tensor._data.dtype.kind == "f":
+            self.want_T.add(k)  # a buffer: its transpose is taken once, after the forward is emitted
+            return f"{self.val(k)}_T"
         return f"{self.val(k)}.T"
+
+    def product(self, x: str, y: str, xs: np.ndarray, ys: np.ndarray, slots: tuple = ()) -> str:
+        """ "np.dot" where it equals np.matmul bit for bit for operands of these shapes, dtypes and
+        layouts (it dispatches faster), else "np.matmul". Operands from view ops (which might share
+        memory, where BLAS takes other paths) keep matmul."""
+        if xs.ndim != 2 or ys.ndim != 2 or xs.dtype != ys.dtype or xs.dtype.kind != "f":
+            return "np.matmul"
+        if len(set(slots)) != len(slots) or any(
+            self.slots[k].kind == "op" and self.slots[k].op not in FORWARD_EMIT for k in slots
+        ):
+            return "np.matmul"
+        rng = np.random.default_rng(0)
+        for a, b in ((xs, ys), (_like(rng, xs), _like(rng, ys))):
+            if not np.array_equal(np.matmul(a, b), np.dot(a, b)):
+                return "np.matmul"
+        return "np.dot"
+
+    def view(self, g: str, index: str) -> str:
+        """``g[index]``: taken once here when g names a buffer (its view then follows its values)."""
+        arr = self.ns.get(g)
+        if isinstance(arr, np.ndarray):
+            v = eval(f"arr{index}", {"arr": arr})  # noqa: S307  an index this module wrote
+            return self.const(v, "W") if g in self.values else self.bind(v, "W")
+        return f"{g}{index}"
+
+    def sample(self, shape: tuple, dtype: Any) -> np.ndarray:
+        """Random values of a gradient's shape and dtype (for ``product``'s check)."""
+        return np.random.default_rng(1).standard_normal(shape).astype(dtype)
 
     def ctx(self, s: Slot) -> str:
         if s.op in KERNELS and not s.static:  # the forward kernel computes what the rule needs
@@ -108,6 +143,12 @@ class Builder:
         out = dest or self.buffer(shape, dtype, "G")
         self.line(f"{fn}({', '.join(args)}, out={out})")
         return out
+
+
+def _like(rng: np.random.Generator, a: np.ndarray) -> np.ndarray:
+    """Random values with a's shape, dtype and memory layout (C order, or a transposed one)."""
+    r = rng.standard_normal(a.shape).astype(a.dtype)
+    return np.ascontiguousarray(r.T).T if not a.flags.c_contiguous and a.flags.f_contiguous else r
 
 
 def generate(graph: Graph, views: dict, grads: dict, want_loss: bool) -> tuple[str, dict, list]:
@@ -127,6 +168,17 @@ def generate(graph: Graph, views: dict, grads: dict, want_loss: bool) -> tuple[s
             continue
         b.lines = []
         _forward(b, s)
+        if s.k in b.want_T:
+            buf = b.fwd_buf.get(s.k)
+            if (
+                buf is not None
+                and b.lines
+                and b.lines[0].startswith(f"v{s.k} = ")
+                and f"out={buf}" in b.lines[0]
+            ):
+                b.ns[f"v{s.k}_T"] = b.ns[buf].T
+            else:
+                b.line(f"v{s.k}_T = v{s.k}.T")
         blocks.append(b.lines)
     head = ["def _step(*args):", "    if _mode.enabled is not GRAD_MODE: return MISS"]
     for s in slots:

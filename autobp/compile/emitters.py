@@ -70,7 +70,8 @@ def _matmul(b: Any, s: Any) -> bool:
     if not _float_out(s):
         return False
     x, w = s.parents
-    b.line(f"v{s.k} = np.matmul({b.val(x)}, {b.val(w)}, out={b.buffer_like(s)})")
+    fn = b.product(b.val(x), b.val(w), *_rec(b, x, w), (x, w))
+    b.line(f"v{s.k} = {fn}({b.val(x)}, {b.val(w)}, out={b.buffer_like(s)})")
     return True
 
 
@@ -102,9 +103,27 @@ def _linear(b: Any, s: Any) -> bool:
     if not _float_out(s) or len(xs) == 3 and xs[2].dtype != s.tensor._data.dtype:
         return False
     buf = b.buffer_like(s)
-    b.line(f"v{s.k} = np.matmul({b.val(s.parents[0])}, {b.transposed(s.parents[1])}, out={buf})")
+    x, w = s.parents[0], s.parents[1]
+    fn = b.product("", "", xs[0], xs[1].T, (x, w))
+    b.line(f"v{s.k} = {fn}({b.val(x)}, {b.transposed(w)}, out={buf})")
     if len(xs) == 3:
         b.line(f"v{s.k} += {b.val(s.parents[2])}")
+    return True
+
+
+def _rec(b: Any, *ks: int) -> tuple:
+    """The recorded values of slots ``ks``."""
+    return tuple(b.slots[k].tensor._data for k in ks)
+
+
+@forward("concatenate")
+def _concatenate(b: Any, s: Any) -> bool:
+    """np.concatenate into the slot's buffer, when no input needs a dtype conversion."""
+    dt = s.tensor._data.dtype
+    if not _float_out(s) or any(b.slots[p].tensor._data.dtype != dt for p in s.parents):
+        return False
+    parts = ", ".join(b.val(p) for p in s.parents)
+    b.line(f"v{s.k} = np.concatenate(({parts},), axis={s.ctx[0]}, out={b.buffer_like(s)})")
     return True
 
 
@@ -145,9 +164,11 @@ def _matmul_b(b: Any, s: Any, g: str, want: tuple, dest: tuple) -> list | None:
     x, w = s.parents
     if b.slots[x].tensor.ndim != 2 or b.slots[w].tensor.ndim != 2:
         return None
+    xr, wr = _rec(b, x, w)
+    gs = b.sample(s.tensor.shape, s.tensor._data.dtype)
     return [
-        b.call("np.matmul", [g, b.transposed(w)], s, 0, dest[0]) if want[0] else None,
-        b.call("np.matmul", [b.transposed(x), g], s, 1, dest[1]) if want[1] else None,
+        b.call(b.product("", "", gs, wr.T, (w,)), [g, b.transposed(w)], s, 0, dest[0]) if want[0] else None,
+        b.call(b.product("", "", xr.T, gs, (x,)), [b.transposed(x), g], s, 1, dest[1]) if want[1] else None,
     ]
 
 
@@ -156,13 +177,23 @@ def _linear_b(b: Any, s: Any, g: str, want: tuple, dest: tuple) -> list | None:
     x, w = s.parents[0], s.parents[1]
     if b.slots[x].tensor.ndim != 2:
         return None
+    xr, wr = _rec(b, x, w)
+    gs = b.sample(s.tensor.shape, s.tensor._data.dtype)
     out = [
-        b.call("np.matmul", [g, b.val(w)], s, 0, dest[0]) if want[0] else None,
-        b.call("np.matmul", [f"{g}.T", b.val(x)], s, 1, dest[1]) if want[1] else None,
+        b.call(b.product("", "", gs, wr, (w,)), [g, b.val(w)], s, 0, dest[0]) if want[0] else None,
+        b.call(b.product("", "", gs.T, xr, (x,)), [f"{g}.T", b.val(x)], s, 1, dest[1]) if want[1] else None,
     ]
     if len(s.parents) == 3:
         out.append(g if want[2] else None)
     return out
+
+
+@backward("concatenate")
+def _concatenate_b(b: Any, s: Any, g: str, want: tuple, dest: tuple) -> list:
+    """Each input's gradient is its slice of g (a view, taken once when g is a buffer)."""
+    axis, bounds = s.ctx
+    lead = "".join(":, " for _ in range(axis))
+    return [b.view(g, f"[{lead}{lo}:{hi}]") if w else None for w, (lo, hi) in zip(want, bounds)]
 
 
 @backward("sigmoid")
@@ -245,6 +276,7 @@ READS: dict[str, Callable[[int, int], tuple]] = {
     "reshape": lambda n, i: (),
     "transpose": lambda n, i: (),
     "cross_entropy": lambda n, i: ("ctx",),
+    "concatenate": lambda n, i: (),
 }
 
 
