@@ -22,12 +22,15 @@ def net36_problem(cases: int = 104) -> NetProblem:
     return NetProblem([x], target, [_layer(rng, 36, 12)], rest, lr=0.005, momentum=0.5)
 
 
+# the rows the bars are about (torch.compile and tinygrad, slow to set up, run on symmetry and family)
+_ROWS = ("numpy", "numpy.simple", "autobp", "autobp.trace", "autobp.compile", "torch", "torch.foreach")
+
 NET36 = Workload(
     "net36",
     "36-12-12-24 sigmoid, 104 cases, float64: one sweep with momentum",
     net36_problem,
     lambda: net36_problem(cases=10),
-    IMPLS,
+    {name: IMPLS[name] for name in _ROWS},
     unit="us",
     repeat_factor=3,
 )
