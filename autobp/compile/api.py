@@ -192,8 +192,7 @@ class CompiledStep:
                 ns["STALE"] = stale
                 opt_lines = ["for p in STALE: p.grad = None"] + opt_lines
         src = src.replace("    #OPTIMIZER\n", "".join(f"    {ln}\n" for ln in opt_lines))
-        head, rest = src.split("\n", 2)[:2], src.split("\n", 2)[2]
-        src = "\n".join(head + guard) + "\n" + rest
+        src = src.replace("    #GUARDS\n", "".join(ln + "\n" for ln in guard))
         ns.update(MISS=MISS, _mode=_mode, GRAD_MODE=graph.grad_mode, _give=_give)
         name = getattr(self.fn, "__name__", "step")
         filename = f"<autobp.compile {name} #{id(self):x}.{len(self._programs)}>"

@@ -59,6 +59,11 @@ class Builder:
         """The constant's value, or None if ``name`` is computed on each call."""
         return self.values.get(name)
 
+    def grad_view(self, arr: np.ndarray, k: int) -> str:
+        """``grad{k}``: where parameter slot k's gradient is written (a view of a flat buffer)."""
+        self.ns[f"grad{k}"] = arr
+        return f"grad{k}"
+
     def buffer(self, shape: tuple, dtype: Any, hint: str = "B") -> str:
         return self.bind(np.empty(shape, dtype), hint)
 
@@ -141,8 +146,19 @@ class Builder:
         """``fn(*args, out=...)`` for input i's gradient of node s, into ``dest`` or a new buffer."""
         _, shape, dtype = self.graph.edges[(s.k, i)]
         out = dest or self.buffer(shape, dtype, "G")
-        self.line(f"{fn}({', '.join(args)}, out={out})")
+        self.line(f"{fn}({', '.join(self.scalar(a) if fn != 'np.dot' else a for a in args)}, out={out})")
         return out
+
+    def scalar(self, name: str) -> str:
+        """A constant array whose elements are all the same bits, as one numpy scalar of its dtype:
+        an elementwise op computes the same numbers from it, without reading a whole array."""
+        v = self.values.get(name)
+        if not isinstance(v, np.ndarray) or v.size < 2 or v.dtype.kind != "f":
+            return name
+        bits = v.view(f"u{v.itemsize}")
+        if not (bits == bits.flat[0]).all():
+            return name
+        return self.const(np.array(v.flat[0]), "Q")  # 0-d: no conversion per call
 
 
 def _like(rng: np.random.Generator, a: np.ndarray) -> np.ndarray:
@@ -168,6 +184,7 @@ def generate(graph: Graph, views: dict, grads: dict, want_loss: bool) -> tuple[s
             continue
         b.lines = []
         _forward(b, s)
+        b.lines[0] += f"  # {s.op}"
         if s.k in b.want_T:
             buf = b.fwd_buf.get(s.k)
             if (
@@ -180,7 +197,12 @@ def generate(graph: Graph, views: dict, grads: dict, want_loss: bool) -> tuple[s
             else:
                 b.line(f"v{s.k}_T = v{s.k}.T")
         blocks.append(b.lines)
-    head = ["def _step(*args):", "    if _mode.enabled is not GRAD_MODE: return MISS"]
+    head = ["def _step(*args):"]
+    for s in slots:
+        if s.kind != "op" and not s.static:
+            what = {"param": "parameter", "input": "input", "arg": f"args[{s.index}]"}[s.kind]
+            head.append(f"    # v{s.k}: {what} {s.tensor.shape} {s.tensor._data.dtype}")
+    head += ["    if _mode.enabled is not GRAD_MODE: return MISS", "    #GUARDS"]
     for s in slots:
         if s.kind == "param" and s.k in views:
             if s.k in b.used or f"v{s.k}" in b.ns or s.k in grads:
@@ -237,9 +259,10 @@ def _backward(b: Builder, graph: Graph, grads: dict) -> list:
             single = e is not None and graph.contributions[p] == [(k, i)]
             ok = single and p in grads and e[1] == slots[p].tensor.shape and e[2] == grads[p].dtype
             dest.append(grads[p] if ok else None)
+        b.line(f"# v{k} = {s.op}({', '.join(f'v{p}' for p in s.parents)}): gradients of its inputs")
         pgs = _fold(b, s, g, want)
         if pgs is None and s.op in BACKWARD_EMIT:
-            names = tuple(None if d is None else b.bind(d, "GV") for d in dest)
+            names = tuple(None if d is None else b.grad_view(d, p) for d, p in zip(dest, s.parents))
             pgs = BACKWARD_EMIT[s.op](b, s, g, want, names)
         if pgs is None:
             pgs = _generic(b, s, g, want)
@@ -251,14 +274,15 @@ def _backward(b: Builder, graph: Graph, grads: dict) -> list:
         if s.kind in ("param", "arg") and s.requires_grad and s.k in acc:
             expr, _ = acc[s.k]
             if s.k in grads:
-                gv = b.bind(grads[s.k], "GV")
+                gv = b.grad_view(grads[s.k], s.k)
                 b.ns[f"P{s.k}"] = s.tensor
                 if not _is(b, expr, grads[s.k]):
                     b.line(f"np.copyto({gv}, {expr})")
                 b.line(f"P{s.k}.grad = {gv}")
             else:
                 b.ns[f"P{s.k}"] = s.tensor
-                b.line(f"_give(P{s.k}, {expr})")
+                who = f"args[{s.index}]" if s.kind == "arg" else f"P{s.k}"
+                b.line(f"_give({who}, {expr})")
                 given.append(s.k)
     lines = b.lines
     lines.append(given)
@@ -316,7 +340,7 @@ def _accumulate(b: Builder, graph: Graph, acc: dict, grads: dict, k: int, i: int
             lead, stretched = _reduction(shape, target)
             if stretched is None and lead is not None and dtype.kind == "f":
                 dst = grads.get(p) if single and p in grads and grads[p].dtype == dtype else None
-                out = b.bind(dst, "GV") if dst is not None else b.buffer(target, dtype, "U")
+                out = b.grad_view(dst, p) if dst is not None else b.buffer(target, dtype, "U")
                 b.line(f"_add_reduce({pg}, {lead!r}, out={out})")
                 pg = out
             else:
@@ -336,7 +360,7 @@ def _accumulate(b: Builder, graph: Graph, acc: dict, grads: dict, k: int, i: int
     if pdt == dtype and rdt == dtype:
         last = contribs[-1] == (k, i)
         buf = grads.get(p) if last and p in grads and grads[p].dtype == dtype else None
-        out = b.bind(buf, "GV") if buf is not None else _acc_buffer(b, p, target, dtype)
+        out = b.grad_view(buf, p) if buf is not None else _acc_buffer(b, p, target, dtype)
         b.line(f"np.add({prev}, {pg}, out={out})")
         acc[p] = (out, dtype)
     else:
