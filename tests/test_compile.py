@@ -287,3 +287,19 @@ def test_benchmark_nets_compile_bit_identically():
             b.step()
             for p, q in zip(a.params(), b.params()):
                 np.testing.assert_array_equal(p, q)
+
+
+def test_two_compiled_steps_sharing_an_optimizer_keep_its_state():
+    (loss_a, ps_a, _), (loss_b, ps_b, _) = twin(symmetry_setup)
+    opt_a, opt_b = SGD(ps_a, lr=0.1, momentum=0.9), SGD(ps_b, lr=0.1, momentum=0.9)
+    one = autobp.compile(loss_b, optimizer=opt_b)
+    other = autobp.compile(loss_b, optimizer=opt_b, return_loss=False)
+    for step in (one, one, other, other, one, other, one):
+        want = eager_step(loss_a, ps_a, opt_a)
+        got = step()
+        assert got is None or got == want
+        assert_same(ps_a, ps_b, "alternating")
+    state = opt_b.state_dict()  # a state_dict round trip replaces the momentum arrays
+    opt_b.load_state_dict(state)
+    assert eager_step(loss_a, ps_a, opt_a) == one()
+    assert_same(ps_a, ps_b, "after load_state_dict")

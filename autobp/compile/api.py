@@ -186,6 +186,7 @@ class CompiledStep:
                 ns[f"HG{n}"], ns[f"H{n}"] = g, tuple(g.get(k) for k in keys)
                 ns[f"HK{n}"] = keys
                 guard.append(f"    if tuple(map(HG{n}.get, HK{n})) != H{n}: return MISS")
+            guard += optimizers.state_guards(pk, ns)
         if opt is not None:
             stale = [p for g in opt.param_groups for p in g["params"] if id(p) not in covered]
             if stale:

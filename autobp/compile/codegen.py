@@ -68,12 +68,14 @@ class Builder:
         return self.bind(np.empty(shape, dtype), hint)
 
     def buffer_like(self, s: Slot) -> str:
-        """The buffer slot s's forward writes its value into (one per slot)."""
-        name = self.fwd_buf[s.k] = self.buffer(s.tensor.shape, s.tensor._data.dtype)
+        """The buffer slot s's forward writes its value into (one per slot), in the memory layout of
+        eager's result: a later reduction or product then runs in the same order as eager's."""
+        name = self.fwd_buf[s.k] = self.bind(np.empty_like(s.tensor._data), "B")
         return name
 
     def scratch_like(self, s: Slot, dtype: Any = None) -> str:
-        return self.buffer(s.tensor.shape, dtype or s.tensor._data.dtype, "T")
+        """A scratch buffer of slot s's shape and layout (its rule's intermediates)."""
+        return self.bind(np.empty_like(s.tensor._data, dtype=dtype), "T")
 
     def line(self, text: str) -> None:
         self.lines.append(text)
@@ -144,8 +146,10 @@ class Builder:
 
     def call(self, fn: str, args: list, s: Slot, i: int, dest: str | None) -> str:
         """``fn(*args, out=...)`` for input i's gradient of node s, into ``dest`` or a new buffer."""
-        _, shape, dtype = self.graph.edges[(s.k, i)]
-        out = dest or self.buffer(shape, dtype, "G")
+        template = self.graph.edges[(s.k, i)][3]
+        out = dest or self.bind(template, "G")
+        if fn == "np.dot" and not self.ns[out].flags.c_contiguous:  # np.dot writes C order only
+            fn = "np.matmul"
         self.line(f"{fn}({', '.join(self.scalar(a) if fn != 'np.dot' else a for a in args)}, out={out})")
         return out
 
@@ -328,7 +332,7 @@ def _generic(b: Builder, s: Slot, g: str, want: tuple) -> list:
 
 def _accumulate(b: Builder, graph: Graph, acc: dict, grads: dict, k: int, i: int, p: int, pg: str) -> None:
     """Add input i's gradient of node k into slot p's, as the engine does."""
-    _, shape, dtype = graph.edges[(k, i)]
+    _, shape, dtype, _ = graph.edges[(k, i)]
     target = graph.slots[p].tensor.shape
     contribs = graph.contributions[p]
     single = len(contribs) == 1
@@ -340,7 +344,7 @@ def _accumulate(b: Builder, graph: Graph, acc: dict, grads: dict, k: int, i: int
             lead, stretched = _reduction(shape, target)
             if stretched is None and lead is not None and dtype.kind == "f":
                 dst = grads.get(p) if single and p in grads and grads[p].dtype == dtype else None
-                out = b.grad_view(dst, p) if dst is not None else b.buffer(target, dtype, "U")
+                out = b.grad_view(dst, p) if dst is not None else b.bind(graph.reduced[(k, i)], "U")
                 b.line(f"_add_reduce({pg}, {lead!r}, out={out})")
                 pg = out
             else:
@@ -360,7 +364,7 @@ def _accumulate(b: Builder, graph: Graph, acc: dict, grads: dict, k: int, i: int
     if pdt == dtype and rdt == dtype:
         last = contribs[-1] == (k, i)
         buf = grads.get(p) if last and p in grads and grads[p].dtype == dtype else None
-        out = b.grad_view(buf, p) if buf is not None else _acc_buffer(b, p, target, dtype)
+        out = b.grad_view(buf, p) if buf is not None else _acc_buffer(b, p, graph.sums[contribs[-1]])
         b.line(f"np.add({prev}, {pg}, out={out})")
         acc[p] = (out, dtype)
     else:
@@ -369,8 +373,10 @@ def _accumulate(b: Builder, graph: Graph, acc: dict, grads: dict, k: int, i: int
         acc[p] = (name, rdt)
 
 
-def _acc_buffer(b: Builder, p: int, shape: tuple, dtype: Any) -> str:
+def _acc_buffer(b: Builder, p: int, template: np.ndarray) -> str:
+    """Slot p's accumulator: one buffer for all its sums, each written in place (elementwise: any
+    layout gives the same numbers), in the layout of eager's last sum, which p's rule reads."""
     name = f"ACC{p}"
-    if name not in b.ns or b.ns[name].dtype != dtype:
-        b.ns[name] = np.empty(shape, dtype)
+    if name not in b.ns:
+        b.ns[name] = template
     return name

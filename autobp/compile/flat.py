@@ -41,6 +41,7 @@ class Packing:
 
     def __init__(self, groups: list[tuple[int, list[Tensor]]]) -> None:
         self.blocks: list[Block] = []
+        self.state: dict | None = None  # the optimiser's state, once some of it is packed
         self.view: dict[int, np.ndarray] = {}
         self.grad_view: dict[int, np.ndarray] = {}
         for gi, params in groups:
@@ -74,6 +75,13 @@ class Packing:
                         )
                     v[...] = p._data
                     p._data = v
+            for key, flat in blk.state.items():  # optimiser state replaced (load_state_dict, another
+                views = _views(flat, [p.shape for p in blk.params])  # compiled step): copied back in
+                for p, v in zip(blk.params, views):
+                    a = self.state.get(p, {}).get(key)
+                    if a is not None and a.base is not flat:
+                        v[...] = a
+                        self.state[p][key] = v
 
     def pack_state(self, state: dict, key: str) -> bool:
         """Move the optimiser's per-parameter arrays ``state[p][key]`` into flat buffers (the state
@@ -83,6 +91,7 @@ class Packing:
                 a = state.get(p, {}).get(key)
                 if not isinstance(a, np.ndarray) or a.shape != p.shape or a.dtype != p._data.dtype:
                     return False
+        self.state = state
         for blk in self.blocks:
             flat = blk.state.get(key)
             if flat is None:

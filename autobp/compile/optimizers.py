@@ -35,6 +35,20 @@ def _keys(opt: Any) -> tuple:
     return ()
 
 
+def state_guards(packing: Packing, ns: dict) -> list[str]:
+    """Guard lines: the optimiser state the update writes is still the flat buffers' (checked on each
+    block's first and last parameter; another compiled step or load_state_dict replaces them)."""
+    lines = []
+    for n, blk in enumerate(packing.blocks):
+        for key, flat in blk.state.items():
+            for j in {0, len(blk.params) - 1}:
+                name = f"ST{n}_{j}_{len(lines)}"
+                ns["OPT_STATE"], ns[name], ns[name + "_flat"] = packing.state, blk.params[j], flat
+                held = f"OPT_STATE.get({name}, {{}}).get({key!r})"
+                lines.append(f"    if getattr({held}, 'base', None) is not {name}_flat: return MISS")
+    return lines
+
+
 def emit(opt: Any, packing: Packing, covered: set, ns: dict) -> list[str]:
     """Lines updating every parameter of ``opt``; ``covered`` holds the ids of the parameters whose
     gradient the step writes into the flat buffers. Falls back to ``opt.step()`` when any part is
@@ -61,8 +75,8 @@ def _inline(opt: Any, packing: Packing, covered: set, ns: dict) -> list[str] | N
     lines.append("_bump(PARAMS)")
     for n, blk in enumerate(packing.blocks):
         group = opt.param_groups[blk.group]
-        ns[f"OG{n}"], ns[f"OW{n}"], ns[f"OD{n}"] = group, blk.weights, blk.grads
-        ns[f"OS{n}"] = np.empty_like(blk.weights)
+        ns[f"group{n}"], ns[f"weights{n}"], ns[f"grads{n}"] = group, blk.weights, blk.grads
+        ns[f"scratch{n}"] = np.empty_like(blk.weights)
         if keys is SGD_KEYS:
             body = _sgd(opt, group, packing, blk, n, ns)
         else:
@@ -78,17 +92,17 @@ def _sgd(opt: Any, group: dict, packing: Packing, blk: Any, n: int, ns: dict) ->
         return None
     if group["decay"]:
         return None
-    w, g, s = f"OW{n}", f"OD{n}", f"OS{n}"
-    lines = [f"lr = OG{n}['lr']"]
+    w, g, s = f"weights{n}", f"grads{n}", f"scratch{n}"
+    lines = [f"lr = group{n}['lr']"]
     mu = group["momentum"]
     if not mu:  # w -= g * lr
         return lines + [f"np.multiply({g}, lr, out={s})", f"np.subtract({w}, {s}, out={w})"]
-    lines.append(f"mu = OG{n}['momentum']")
+    lines.append(f"mu = group{n}['momentum']")
     if group["momentum_form"] == "paper":  # delta = mu delta - lr g; w += delta
         if not packing.pack_state(opt.state, "delta"):
             return None
-        ns[f"OV{n}"] = blk.state["delta"]
-        v = f"OV{n}"
+        ns[f"delta{n}"] = blk.state["delta"]
+        v = f"delta{n}"
         return lines + [
             f"np.multiply({g}, lr, out={s})",
             f"np.multiply({v}, mu, out={v})",
@@ -97,8 +111,8 @@ def _sgd(opt: Any, group: dict, packing: Packing, blk: Any, n: int, ns: dict) ->
         ]
     if not packing.pack_state(opt.state, "momentum_buffer"):  # v = mu v + g; w -= lr v
         return None
-    ns[f"OV{n}"] = blk.state["momentum_buffer"]
-    v = f"OV{n}"
+    ns[f"momentum{n}"] = blk.state["momentum_buffer"]
+    v = f"momentum{n}"
     return lines + [
         f"np.multiply({v}, mu, out={v})",
         f"np.add({v}, {g}, out={v})",
@@ -120,18 +134,19 @@ def _adam(opt: Any, group: dict, packing: Packing, blk: Any, n: int, ns: dict) -
         return None
     if not (packing.pack_state(opt.state, "exp_avg") and packing.pack_state(opt.state, "exp_avg_sq")):
         return None
-    ns[f"OST{n}"] = states
-    ns[f"OM{n}"], ns[f"OV{n}"] = blk.state["exp_avg"], blk.state["exp_avg_sq"]
-    ns[f"OT{n}"] = np.empty_like(blk.weights)
-    w, g, m, v, s, t = (f"O{c}{n}" for c in "WDMVST")
+    ns[f"states{n}"] = states
+    ns[f"exp_avg{n}"], ns[f"exp_avg_sq{n}"] = blk.state["exp_avg"], blk.state["exp_avg_sq"]
+    ns[f"denom{n}"] = np.empty_like(blk.weights)
+    w, g, m, v = f"weights{n}", f"grads{n}", f"exp_avg{n}", f"exp_avg_sq{n}"
+    s, t = f"scratch{n}", f"denom{n}"
     lines = [
-        f"lr = OG{n}['lr']",
-        f"b1, b2 = OG{n}['betas']",
-        f"for st in OST{n}: st['step'] += 1",
-        f"t = OST{n}[0]['step']",
+        f"lr = group{n}['lr']",
+        f"b1, b2 = group{n}['betas']",
+        f"for st in states{n}: st['step'] += 1",
+        f"t = states{n}[0]['step']",
     ]
     if wd:
-        lines.append(f"np.multiply({w}, 1 - lr * OG{n}['weight_decay'], out={w})")
+        lines.append(f"np.multiply({w}, 1 - lr * group{n}['weight_decay'], out={w})")
     return lines + [
         f"np.subtract({g}, {m}, out={s})",  # m += (g - m) * (1 - b1)
         f"np.multiply({s}, 1 - b1, out={s})",
@@ -142,7 +157,7 @@ def _adam(opt: Any, group: dict, packing: Packing, blk: Any, n: int, ns: dict) -
         f"np.add({v}, {s}, out={v})",
         f"np.sqrt({v}, out={t})",  # denom = sqrt(v) / sqrt(1 - b2^t) + eps
         f"np.true_divide({t}, math.sqrt(1 - b2**t), out={t})",
-        f"np.add({t}, OG{n}['eps'], out={t})",
+        f"np.add({t}, group{n}['eps'], out={t})",
         f"np.true_divide({m}, {t}, out={t})",  # w -= lr / (1 - b1^t) * (m / denom)
         f"np.multiply(lr / (1 - b1**t), {t}, out={t})",
         f"np.subtract({w}, {t}, out={w})",

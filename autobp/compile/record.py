@@ -50,7 +50,11 @@ class Graph:
     grad_mode: bool
     unsupported: list[str] = field(default_factory=list)
     order: list[int] = field(default_factory=list)  # backward: op slots in decreasing creation order
-    edges: dict = field(default_factory=dict)  # (k, i) -> (parent slot, raw gradient shape, dtype)
+    # (k, i) -> (parent slot, raw gradient shape, dtype, an empty array of the eager gradient's memory
+    # layout): buffers copy eager's layouts, since a reduction's (or BLAS's) order follows the layout
+    edges: dict = field(default_factory=dict)
+    reduced: dict = field(default_factory=dict)  # (k, i) -> layout of the unbroadcast gradient
+    sums: dict = field(default_factory=dict)  # (k, i) -> layout of the running sum it makes
     contributions: dict = field(default_factory=dict)  # parent slot -> [(k, i)] in the order they add up
     grad_dtype: dict = field(default_factory=dict)  # slot -> dtype of its accumulated gradient
 
@@ -142,8 +146,14 @@ def simulate(graph: Graph) -> None:
             if pg is None or not slots[p].requires_grad:
                 continue
             pg = np.asarray(pg)
-            graph.edges[(s.k, i)] = (p, pg.shape, pg.dtype)
+            graph.edges[(s.k, i)] = (p, pg.shape, pg.dtype, np.empty_like(pg))
             graph.contributions.setdefault(p, []).append((s.k, i))
-            pg = unbroadcast(pg, slots[p].tensor.shape) if pg.shape != slots[p].tensor.shape else pg
-            grads[p] = pg if p not in grads else grads[p] + pg
+            if pg.shape != slots[p].tensor.shape:
+                pg = unbroadcast(pg, slots[p].tensor.shape)
+                graph.reduced[(s.k, i)] = np.empty_like(pg)
+            if p in grads:
+                grads[p] = grads[p] + pg
+                graph.sums[(s.k, i)] = np.empty_like(grads[p])
+            else:
+                grads[p] = pg
     graph.grad_dtype = {k: g.dtype for k, g in grads.items()}
