@@ -238,9 +238,12 @@ def _forward(b: Builder, s: Slot) -> None:
         b.line(f"v{s.k} = F{s.k}({xs})")
         if s.k in b.used_ctx:
             b.line(f"c{s.k} = X{s.k}")
-        return
-    b.ns[f"F{s.k}"], b.ns[f"X{s.k}"], b.ns[f"O{s.k}"] = FORWARD[s.op], s.ctx, s.tensor._data
-    b.line(f"v{s.k}, c{s.k} = F{s.k}(({xs}{',' if len(s.parents) == 1 else ''}), X{s.k}, O{s.k})")
+    else:
+        b.ns[f"F{s.k}"], b.ns[f"X{s.k}"], b.ns[f"O{s.k}"] = FORWARD[s.op], s.ctx, s.tensor._data
+        b.line(f"v{s.k}, c{s.k} = F{s.k}(({xs}{',' if len(s.parents) == 1 else ''}), X{s.k}, O{s.k})")
+    if s.tensor._data.ndim == 0:  # a numpy scalar becomes a 0-d array, as Tensor._make makes it
+        b.ns["_asarray"] = np.asarray
+        b.line(f"v{s.k} = _asarray(v{s.k})")
 
 
 def _backward(b: Builder, graph: Graph, grads: dict) -> list:
