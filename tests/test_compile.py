@@ -303,3 +303,81 @@ def test_two_compiled_steps_sharing_an_optimizer_keep_its_state():
     opt_b.load_state_dict(state)
     assert eager_step(loss_a, ps_a, opt_a) == one()
     assert_same(ps_a, ps_b, "after load_state_dict")
+
+
+@st.composite
+def nets(draw):
+    """A random small net: widths, activations, products (x @ W, or linear's x @ W.T), a first layer
+    split in two input groups or not, a loss, a dtype, a batch and an inline optimiser."""
+    dtype = draw(st.sampled_from([np.float64, np.float32]))
+    widths = draw(st.lists(st.integers(1, 5), min_size=2, max_size=4))
+    acts = draw(st.lists(st.sampled_from(["sigmoid", "tanh", "relu", "none"]), min_size=4, max_size=4))
+    return {
+        "dtype": dtype,
+        "widths": widths,
+        "acts": acts,
+        "linear": draw(st.booleans()),
+        "split": draw(st.booleans()) and widths[0] > 1,
+        "loss": draw(st.sampled_from(["sse", "mean", "cross_entropy"])),
+        "batch": draw(st.integers(1, 6)),
+        "opt": draw(st.sampled_from(["sgd", "sgd-paper-momentum", "sgd-pytorch-momentum", "adam", "adamw"])),
+        "seed": draw(st.integers(0, 2**16)),
+    }
+
+
+def build_net(spec):
+    rng = np.random.default_rng(spec["seed"])
+    dt, widths, n = spec["dtype"], spec["widths"], spec["batch"]
+    x = Tensor(rng.standard_normal((n, widths[0])).astype(dt))
+    labels = rng.integers(0, widths[-1], n)
+    target = Tensor(rng.random((n, widths[-1])).astype(dt))
+    params, layers = [], []
+    for a, b in zip(widths, widths[1:]):
+        shape = (b, a) if spec["linear"] else (a, b)
+        W = Tensor(rng.uniform(-1, 1, shape).astype(dt), requires_grad=True)
+        bias = Tensor(rng.uniform(-1, 1, b).astype(dt), requires_grad=True)
+        params += [W, bias]
+        layers.append((W, bias))
+    F = autobp.nn.functional
+
+    def product(h, W, bias):
+        return autobp.ops.linear(h, W, bias) if spec["linear"] else h @ W + bias
+
+    def loss():
+        h = x
+        for k, (W, bias) in enumerate(layers):
+            if k == 0 and spec["split"] and not spec["linear"]:
+                cut = widths[0] // 2  # two input groups, their products joined (family trees' shape)
+                parts = [h[:, :cut] @ W[:cut], h[:, cut:] @ W[cut:]]
+                h = autobp.concatenate(parts, axis=1)[:, : W.shape[1]] + parts[1] * 0.0 + bias
+            else:
+                h = product(h, W, bias)
+            act = spec["acts"][k]
+            if act != "none" and k < len(layers) - 1:
+                h = getattr(h, act)()
+        if spec["loss"] == "sse":
+            return 0.5 * ((h - target) ** 2).sum()
+        if spec["loss"] == "mean":
+            return ((h - target) ** 2).mean()
+        return F.cross_entropy(h, labels)
+
+    return loss, params, x
+
+
+@settings(max_examples=40, deadline=None)
+@given(nets())
+def test_random_nets_compile_to_the_eager_step_bit_for_bit(spec):
+    (loss_a, ps_a, x_a), (loss_b, ps_b, x_b) = build_net(spec), build_net(spec)
+    make = OPTIMIZERS[spec["opt"]]
+    opt_a, opt_b = make(ps_a), make(ps_b)
+    step = autobp.compile(loss_b, optimizer=opt_b)
+    rng = np.random.default_rng(spec["seed"] + 1)
+    with np.errstate(all="ignore"):
+        for i in range(3):
+            want = eager_step(loss_a, ps_a, opt_a)
+            got = step()
+            assert got == want or (np.isnan(got) and np.isnan(want)), f"step {i}: loss {got} != {want}"
+            assert_same(ps_a, ps_b, f"step {i}")
+            new = rng.standard_normal(x_a.shape).astype(x_a.dtype)
+            x_a.data[...] = new
+            x_b.data[...] = new
