@@ -289,9 +289,10 @@ def test_benchmark_nets_compile_bit_identically():
                 np.testing.assert_array_equal(p, q)
 
 
-def test_two_compiled_steps_sharing_an_optimizer_keep_its_state():
+@pytest.mark.parametrize("opt_name", ["sgd-paper-momentum", "sgd-pytorch-momentum", "adam"])
+def test_two_compiled_steps_sharing_an_optimizer_keep_its_state(opt_name):
     (loss_a, ps_a, _), (loss_b, ps_b, _) = twin(symmetry_setup)
-    opt_a, opt_b = SGD(ps_a, lr=0.1, momentum=0.9), SGD(ps_b, lr=0.1, momentum=0.9)
+    opt_a, opt_b = OPTIMIZERS[opt_name](ps_a), OPTIMIZERS[opt_name](ps_b)
     one = autobp.compile(loss_b, optimizer=opt_b)
     other = autobp.compile(loss_b, optimizer=opt_b, return_loss=False)
     for step in (one, one, other, other, one, other, one):
@@ -299,8 +300,12 @@ def test_two_compiled_steps_sharing_an_optimizer_keep_its_state():
         got = step()
         assert got is None or got == want
         assert_same(ps_a, ps_b, "alternating")
-    state = opt_b.state_dict()  # a state_dict round trip replaces the momentum arrays
-    opt_b.load_state_dict(state)
+    saved_a, saved_b = opt_a.state_dict(), opt_b.state_dict()
+    for _ in range(2):
+        eager_step(loss_a, ps_a, opt_a)
+        one()
+    opt_a.load_state_dict(saved_a)  # older momentum arrays, in new state dicts
+    opt_b.load_state_dict(saved_b)
     assert eager_step(loss_a, ps_a, opt_a) == one()
     assert_same(ps_a, ps_b, "after load_state_dict")
 

@@ -41,7 +41,7 @@ class Packing:
 
     def __init__(self, groups: list[tuple[int, list[Tensor]]]) -> None:
         self.blocks: list[Block] = []
-        self.state: dict | None = None  # the optimiser's state, once some of it is packed
+        self.opt: Any = None  # the optimiser whose state is packed, if any
         self.view: dict[int, np.ndarray] = {}
         self.grad_view: dict[int, np.ndarray] = {}
         for gi, params in groups:
@@ -77,21 +77,23 @@ class Packing:
                     p._data = v
             for key, flat in blk.state.items():  # optimiser state replaced (load_state_dict, another
                 views = _views(flat, [p.shape for p in blk.params])  # compiled step): copied back in
+                state = self.opt.state
                 for p, v in zip(blk.params, views):
-                    a = self.state.get(p, {}).get(key)
-                    if a is not None and a.base is not flat:
+                    a = state.get(p, {}).get(key)
+                    if isinstance(a, np.ndarray) and a.base is not flat:
                         v[...] = a
-                        self.state[p][key] = v
+                        state[p][key] = v
 
-    def pack_state(self, state: dict, key: str) -> bool:
+    def pack_state(self, opt: Any, key: str) -> bool:
         """Move the optimiser's per-parameter arrays ``state[p][key]`` into flat buffers (the state
         dicts then hold views). False if some parameter has no such array of its shape and dtype."""
+        state = opt.state
         for blk in self.blocks:
             for p in blk.params:
                 a = state.get(p, {}).get(key)
                 if not isinstance(a, np.ndarray) or a.shape != p.shape or a.dtype != p._data.dtype:
                     return False
-        self.state = state
+        self.opt = opt
         for blk in self.blocks:
             flat = blk.state.get(key)
             if flat is None:

@@ -43,8 +43,8 @@ def state_guards(packing: Packing, ns: dict) -> list[str]:
         for key, flat in blk.state.items():
             for j in {0, len(blk.params) - 1}:
                 name = f"ST{n}_{j}_{len(lines)}"
-                ns["OPT_STATE"], ns[name], ns[name + "_flat"] = packing.state, blk.params[j], flat
-                held = f"OPT_STATE.get({name}, {{}}).get({key!r})"
+                ns["OPT"], ns[name], ns[name + "_flat"] = packing.opt, blk.params[j], flat
+                held = f"OPT.state.get({name}, {{}}).get({key!r})"
                 lines.append(f"    if getattr({held}, 'base', None) is not {name}_flat: return MISS")
     return lines
 
@@ -99,7 +99,7 @@ def _sgd(opt: Any, group: dict, packing: Packing, blk: Any, n: int, ns: dict) ->
         return lines + [f"np.multiply({g}, lr, out={s})", f"np.subtract({w}, {s}, out={w})"]
     lines.append(f"mu = group{n}['momentum']")
     if group["momentum_form"] == "paper":  # delta = mu delta - lr g; w += delta
-        if not packing.pack_state(opt.state, "delta"):
+        if not packing.pack_state(opt, "delta"):
             return None
         ns[f"delta{n}"] = blk.state["delta"]
         v = f"delta{n}"
@@ -109,7 +109,7 @@ def _sgd(opt: Any, group: dict, packing: Packing, blk: Any, n: int, ns: dict) ->
             f"np.subtract({v}, {s}, out={v})",
             f"np.add({w}, {v}, out={w})",
         ]
-    if not packing.pack_state(opt.state, "momentum_buffer"):  # v = mu v + g; w -= lr v
+    if not packing.pack_state(opt, "momentum_buffer"):  # v = mu v + g; w -= lr v
         return None
     ns[f"momentum{n}"] = blk.state["momentum_buffer"]
     v = f"momentum{n}"
@@ -132,9 +132,9 @@ def _adam(opt: Any, group: dict, packing: Packing, blk: Any, n: int, ns: dict) -
     steps = {st.get("step") for st in states}
     if len(steps) != 1 or None in steps:
         return None
-    if not (packing.pack_state(opt.state, "exp_avg") and packing.pack_state(opt.state, "exp_avg_sq")):
+    if not (packing.pack_state(opt, "exp_avg") and packing.pack_state(opt, "exp_avg_sq")):
         return None
-    ns[f"states{n}"] = states
+    ns[f"params{n}"], ns["OPT"] = blk.params, opt
     ns[f"exp_avg{n}"], ns[f"exp_avg_sq{n}"] = blk.state["exp_avg"], blk.state["exp_avg_sq"]
     ns[f"denom{n}"] = np.empty_like(blk.weights)
     w, g, m, v = f"weights{n}", f"grads{n}", f"exp_avg{n}", f"exp_avg_sq{n}"
@@ -142,8 +142,8 @@ def _adam(opt: Any, group: dict, packing: Packing, blk: Any, n: int, ns: dict) -
     lines = [
         f"lr = group{n}['lr']",
         f"b1, b2 = group{n}['betas']",
-        f"for st in states{n}: st['step'] += 1",
-        f"t = states{n}[0]['step']",
+        f"for p in params{n}: OPT.state[p]['step'] += 1",
+        f"t = OPT.state[params{n}[0]]['step']",
     ]
     if wd:
         lines.append(f"np.multiply({w}, 1 - lr * group{n}['weight_decay'], out={w})")
