@@ -63,7 +63,8 @@ class CompiledStep:
 
     @property
     def graph(self) -> Graph | None:
-        """The recorded graph behind the current program (None before the first call)."""
+        """The recorded graph behind the current program (None before the first call); the recorded
+        intermediate values are freed once the code is generated."""
         return self._programs[0].graph if self._programs else None
 
     def __call__(self, *args: Any) -> Any:
@@ -202,6 +203,10 @@ class CompiledStep:
         sig = tuple(
             (s.k, s.tensor.shape, s.tensor._data.dtype) for s in graph.slots if s.kind in ("input", "arg")
         )
+        for s in graph.slots:  # the recorded intermediates are not needed any more: free them
+            if s.kind == "op":
+                s.tensor = None
+        graph.edges = graph.reduced = graph.sums = {}
         return _Program(graph, src, ns["_step"], sig, False)
 
 

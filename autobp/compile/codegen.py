@@ -239,7 +239,9 @@ def _forward(b: Builder, s: Slot) -> None:
         if s.k in b.used_ctx:
             b.line(f"c{s.k} = X{s.k}")
     else:
-        b.ns[f"F{s.k}"], b.ns[f"X{s.k}"], b.ns[f"O{s.k}"] = FORWARD[s.op], s.ctx, s.tensor._data
+        d = s.tensor._data  # the forwards read only the recorded result's shape and dtype: a stand-in
+        like = np.broadcast_to(np.empty((), d.dtype), d.shape)
+        b.ns[f"F{s.k}"], b.ns[f"X{s.k}"], b.ns[f"O{s.k}"] = FORWARD[s.op], s.ctx, like
         b.line(f"v{s.k}, c{s.k} = F{s.k}(({xs}{',' if len(s.parents) == 1 else ''}), X{s.k}, O{s.k})")
     if s.tensor._data.ndim == 0:  # a numpy scalar becomes a 0-d array, as Tensor._make makes it
         b.ns["_asarray"] = np.asarray
