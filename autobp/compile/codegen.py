@@ -37,6 +37,11 @@ class Builder:
         self.used_ctx: set[int] = set()
         self.want_T: set[int] = set()  # forward buffers whose transpose the backward reads
         self.fwd_buf: dict[int, str] = {}  # slot -> the buffer its forward writes into
+        self.readers: dict[int, int] = {}  # slot -> how many times forward ops read it
+        for s in graph.slots:
+            for p in s.parents:
+                self.readers[p] = self.readers.get(p, 0) + 1
+        self.bwd_reads: set[int] = set()  # slots the backward (or the result) reads
         self.n = 0
 
     # --- names ---------------------------------------------------------------------------------
@@ -67,10 +72,33 @@ class Builder:
     def buffer(self, shape: tuple, dtype: Any, hint: str = "B") -> str:
         return self.bind(np.empty(shape, dtype), hint)
 
-    def buffer_like(self, s: Slot) -> str:
-        """The buffer slot s's forward writes its value into (one per slot), in the memory layout of
-        eager's result: a later reduction or product then runs in the same order as eager's."""
-        name = self.fwd_buf[s.k] = self.bind(np.empty_like(s.tensor._data), "B")
+    def buffer_like(self, s: Slot, elementwise: bool = False) -> str:
+        """The buffer slot s's forward writes its value into, in the memory layout of eager's result
+        (a later reduction or product then runs in the same order as eager's). An ``elementwise``
+        forward may take over the buffer of an input that nothing else reads (in place, as a
+        hand-written step does: a + b and the activation written into the product's buffer)."""
+        name = self.fwd_buf.get(s.k)
+        if elementwise:
+            d = s.tensor._data
+            for p in s.parents:
+                src = self.slots[p]
+                if (
+                    self.readers.get(p) == 1
+                    and p not in self.bwd_reads
+                    and p not in self.fwd_buf
+                    and src.kind == "op"
+                    and not src.static
+                    and p != self.graph.root
+                    and src.tensor._data.dtype == d.dtype
+                    and src.tensor._data.shape == d.shape
+                    and src.tensor._data.strides == d.strides
+                ):
+                    name = name or self.bind(np.empty_like(d), "B")
+                    self.fwd_buf[p] = name  # p's forward will write there, and s over it
+                    break
+        if name is None:
+            name = self.bind(np.empty_like(s.tensor._data), "B")
+        self.fwd_buf[s.k] = name
         return name
 
     def scratch_like(self, s: Slot, dtype: Any = None) -> str:
@@ -181,6 +209,7 @@ def generate(graph: Graph, views: dict, grads: dict, want_loss: bool) -> tuple[s
     given = body_bwd.pop()
     if want_loss:
         b.val(graph.root)
+    b.bwd_reads = set(b.used) | set(b.want_T)
     # the forward, last node first, so each one knows whether anything reads it
     blocks: list[list[str]] = []
     for s in reversed(slots):

@@ -61,7 +61,7 @@ def _ufunc(b: Any, s: Any) -> bool:
     if not _float_out(s):
         return False
     args = ", ".join(b.val(p) for p in s.parents)
-    b.line(f"v{s.k} = {_UFUNCS[s.op]}({args}, out={b.buffer_like(s)})")
+    b.line(f"v{s.k} = {_UFUNCS[s.op]}({args}, out={b.buffer_like(s, elementwise=True)})")
     return True
 
 
@@ -80,7 +80,7 @@ def _sigmoid(b: Any, s: Any) -> bool:
     """The sigmoid kernel's four calls in one buffer: -x, e^(-x) (overflow silenced), + 1, 1/."""
     if not _float_out(s) or s.tensor._data.ndim == 0:
         return False
-    buf = b.buffer_like(s)
+    buf = b.buffer_like(s, elementwise=True)
     b.line(f"v{s.k} = np.negative({b.val(s.parents[0])}, out={buf})")
     b.line(f"_quiet(np.exp, v{s.k}, v{s.k})")
     b.line(f"v{s.k} += 1.0")
@@ -92,7 +92,7 @@ def _sigmoid(b: Any, s: Any) -> bool:
 def _relu(b: Any, s: Any) -> bool:
     if not _float_out(s):
         return False
-    b.line(f"v{s.k} = np.maximum({b.val(s.parents[0])}, 0, out={b.buffer_like(s)})")
+    b.line(f"v{s.k} = np.maximum({b.val(s.parents[0])}, 0, out={b.buffer_like(s, elementwise=True)})")
     return True
 
 
@@ -200,7 +200,7 @@ def _concatenate_b(b: Any, s: Any, g: str, want: tuple, dest: tuple) -> list:
 def _sigmoid_b(b: Any, s: Any, g: str, want: tuple, dest: tuple) -> list:
     """g * (out * (1 - out)), as the rule's F.scale(g, out * (1.0 - out)), in one scratch buffer."""
     t = b.scratch_like(s)
-    out = f"v{s.k}"
+    out = b.val(s.k)
     b.line(f"np.subtract(1.0, {out}, out={t})")
     b.line(f"np.multiply({out}, {t}, out={t})")
     return [b.call("np.multiply", [g, t], s, 0, dest[0])]
@@ -210,7 +210,7 @@ def _sigmoid_b(b: Any, s: Any, g: str, want: tuple, dest: tuple) -> list:
 def _tanh_b(b: Any, s: Any, g: str, want: tuple, dest: tuple) -> list:
     """g * (1 - out * out)."""
     t = b.scratch_like(s)
-    out = f"v{s.k}"
+    out = b.val(s.k)
     b.line(f"np.multiply({out}, {out}, out={t})")
     b.line(f"np.subtract(1.0, {t}, out={t})")
     return [b.call("np.multiply", [g, t], s, 0, dest[0])]
@@ -218,14 +218,14 @@ def _tanh_b(b: Any, s: Any, g: str, want: tuple, dest: tuple) -> list:
 
 @backward("exp")
 def _exp_b(b: Any, s: Any, g: str, want: tuple, dest: tuple) -> list:
-    return [b.call("np.multiply", [g, f"v{s.k}"], s, 0, dest[0])]
+    return [b.call("np.multiply", [g, b.val(s.k)], s, 0, dest[0])]
 
 
 @backward("relu")
 def _relu_b(b: Any, s: Any, g: str, want: tuple, dest: tuple) -> list:
     """g * (out > 0)."""
     m = b.scratch_like(s, bool)
-    b.line(f"np.greater(v{s.k}, 0, out={m})")
+    b.line(f"np.greater({b.val(s.k)}, 0, out={m})")
     return [b.call("np.multiply", [g, m], s, 0, dest[0])]
 
 
