@@ -1,6 +1,7 @@
-"""``autobp.compile``: a training step recorded once and turned into straight-line numpy source
-(record.py: the tape and its graph; emitters.py: per-op lines; codegen.py: the generator; flat.py
-and optimizers.py: flat buffers and the inline update; api.py: guards, cache and fallback)."""
+"""``autobp.compile``: a training step recorded once and turned into straight-line numpy source.
+record.py: the tape and its graph; emitters.py: per-op lines; builder.py and codegen.py: the
+generator; flat.py and optimizers.py: flat buffers and the inline update; api.py: guards, cache and
+the eager fallback."""
 
 from .api import CompiledStep, compile
 from .emitters import BACKWARD_EMIT, FORWARD_EMIT
