@@ -386,3 +386,17 @@ def test_random_nets_compile_to_the_eager_step_bit_for_bit(spec):
             new = rng.standard_normal(x_a.shape).astype(x_a.dtype)
             x_a.data[...] = new
             x_b.data[...] = new
+
+
+def test_the_update_bumps_parameter_versions_as_the_optimizer_does():
+    (loss_a, ps_a, _), (loss_b, ps_b, _) = twin(symmetry_setup)
+    opt_a, opt_b = SGD(ps_a, lr=0.1), SGD(ps_b, lr=0.1)
+    step = autobp.compile(loss_b, optimizer=opt_b)
+    for _ in range(3):
+        eager_step(loss_a, ps_a, opt_a)
+        step()
+    assert [p._version for p in ps_a] == [p._version for p in ps_b] == [3] * 4
+    held = (ps_b[0] * 2.0).sum()  # a graph made before a compiled update is refused afterwards
+    step()
+    with pytest.raises(RuntimeError, match="modified in place"):
+        held.backward()

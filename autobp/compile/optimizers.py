@@ -9,7 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from .._inplace import bump_all
+from .._graph import next_seq
+from .._inplace import Clock, bump_all
 from .flat import Packing
 
 # the hyper-parameters the generated update was written for, per optimiser (lr is read every call)
@@ -37,11 +38,11 @@ def _keys(opt: Any) -> tuple:
 
 def state_guards(packing: Packing, ns: dict) -> list[str]:
     """Guard lines: the optimiser state the update writes is still the flat buffers' (checked on each
-    block's first and last parameter; another compiled step or load_state_dict replaces them)."""
+    block's first parameter: another compiled step or load_state_dict replaces them all)."""
     lines = []
     for n, blk in enumerate(packing.blocks):
         for key, flat in blk.state.items():
-            for j in {0, len(blk.params) - 1}:
+            for j in (0,):
                 name = f"ST{n}_{j}_{len(lines)}"
                 ns["OPT"], ns[name], ns[name + "_flat"] = packing.opt, blk.params[j], flat
                 held = f"OPT.state.get({name}, {{}}).get({key!r})"
@@ -72,7 +73,14 @@ def _inline(opt: Any, packing: Packing, covered: set, ns: dict) -> list[str] | N
         return None  # a parameter without a gradient (eager skips it) or not packed
     lines: list[str] = []
     ns["np"], ns["math"], ns["_bump"], ns["PARAMS"] = np, math, bump_all, params
-    lines.append("_bump(PARAMS)")
+    if any(p._source is not None for p in params):
+        lines.append("_bump(PARAMS)")  # the in-place writes below, for the version checks
+    else:  # bump_all written out: one tick, each parameter's version and time of writing
+        ns["_next_seq"], ns["_Clock"] = next_seq, Clock
+        lines.append("_Clock.last_write = seq = _next_seq()")
+        for i, p in enumerate(params):
+            ns[f"PV{i}"] = p
+            lines.append(f"PV{i}._version += 1; PV{i}._written_at = seq")
     for n, blk in enumerate(packing.blocks):
         group = opt.param_groups[blk.group]
         ns[f"group{n}"], ns[f"weights{n}"], ns[f"grads{n}"] = group, blk.weights, blk.grads
