@@ -22,6 +22,7 @@ from ._graph import GraphReleasedError, enable_grad, is_grad_enabled, no_grad, s
 from .anomaly import AnomalyError, detect_anomaly
 from .autograd import grad
 from .checkpoint import checkpoint
+from .compile import CompileError, compile  # noqa: A004  autobp.compile (the package's function)
 from .function import Function, FunctionCtx
 from .gradcheck import GradcheckError, NonDifferentiableWarning, gradcheck, gradgradcheck
 from .ops import *  # noqa: F403  every op's function, from its declaration in autobp/ops/
@@ -64,6 +65,8 @@ __all__ = [
     "replay",
     "trace",
     "checkpoint",
+    "compile",
+    "CompileError",
     "linalg",
     "fft",
     "integrate",

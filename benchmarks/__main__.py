@@ -23,11 +23,12 @@ from .conv import CONV
 from .jacobian import JACOBIAN, PER_EXAMPLE
 from .lstm import LSTM
 from .mlp import DIGITS, MLP
+from .net36 import NET36
 from .overhead import OVERHEAD
 from .scalar import CHAIN, SCALAR
 from .sigmoid_nets import FAMILY, SYMMETRY
 
-WORKLOADS = {w.name: w for w in (SYMMETRY, FAMILY, MLP, SCALAR, CHAIN, OVERHEAD, DIGITS, CHECKPOINT)}
+WORKLOADS = {w.name: w for w in (SYMMETRY, FAMILY, NET36, MLP, SCALAR, CHAIN, OVERHEAD, DIGITS, CHECKPOINT)}
 WORKLOADS.update({w.name: w for w in (CONV, LSTM, ATTENTION)})  # nn layers, ratios to torch
 WORKLOADS.update({w.name: w for w in (JACOBIAN, PER_EXAMPLE)})  # function transforms
 

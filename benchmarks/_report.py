@@ -107,6 +107,15 @@ BARS = [
     ("issue 19: symmetry autobp/numpy <= 3.5", "symmetry step autobp", "symmetry step numpy", 3.5),
     ("issue 19: mlp step autobp/numpy <= 1.05", "mlp step autobp", "mlp step numpy", 1.05),
     (
+        "issue 19: symmetry autobp.compile/numpy <= 1.5",
+        "symmetry step autobp.compile",
+        "symmetry step numpy",
+        1.5,
+    ),
+    ("issue 19: family autobp.compile/numpy <= 1.5", "family step autobp.compile", "family step numpy", 1.5),
+    ("issue 19: net36 autobp.compile/numpy <= 1.5", "net36 step autobp.compile", "net36 step numpy", 1.5),
+    ("issue 19: mlp step autobp.compile/numpy <= 1.03", "mlp step autobp.compile", "mlp step numpy", 1.03),
+    (
         "issue 19: checkpoint time autobp.checkpoint/autobp <= 1.4",
         "checkpoint step autobp.checkpoint",
         "checkpoint step autobp",

@@ -526,6 +526,13 @@ class HipsMlp:
         return sum(self.step() for _ in self.batches) / len(self.batches)
 
 
+def _compiled(pb):
+    """The ``autobp.compile`` row (benchmarks/compiled.py, imported here when used)."""
+    from .compiled import AutobpCompileMlp
+
+    return AutobpCompileMlp(pb)
+
+
 IMPLS = {
     "numpy": TightMlp,
     "numpy.simple": NumpyMlp,
@@ -548,6 +555,7 @@ MLP = Workload(
         "numpy.eager": NumpyEagerMlp,
         **IMPLS,
         "autobp.trace": AutobpTraceMlp,
+        "autobp.compile": _compiled,
         "torch.foreach": TorchForeachMlp,
         "torch.inference_mode": TorchInferenceMlp,
         "torch.compile": TorchCompileMlp,

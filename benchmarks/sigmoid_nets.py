@@ -439,12 +439,20 @@ class HipsNet:
         return float(value)
 
 
+def _compiled(pb):
+    """The ``autobp.compile`` row (benchmarks/compiled.py, imported here when used)."""
+    from .compiled import AutobpCompileNet
+
+    return AutobpCompileNet(pb)
+
+
 IMPLS = {
     "numpy": TightNet,
     "numpy.simple": NumpyNet,
     "autobp": AutobpNet,
     "autobp.nn": AutobpNnNet,
     "autobp.trace": AutobpTraceNet,
+    "autobp.compile": _compiled,
     "torch": TorchNet,
     "torch.foreach": TorchForeachNet,
     "torch.compile": TorchCompileNet,

@@ -1,0 +1,10 @@
+"""``autobp.compile``: a training step recorded once and turned into straight-line numpy source.
+record.py: the tape and its graph; emitters.py: per-op lines; builder.py and codegen.py: the
+generator; flat.py and optimizers.py: flat buffers and the inline update; api.py: guards, cache and
+the eager fallback."""
+
+from .api import CompiledStep, compile
+from .emitters import BACKWARD_EMIT, FORWARD_EMIT
+from .record import CompileError
+
+__all__ = ["compile", "CompiledStep", "CompileError", "FORWARD_EMIT", "BACKWARD_EMIT"]
