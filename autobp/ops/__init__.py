@@ -11,6 +11,7 @@ from . import (  # each family registers its ops and rules on import
     activations,
     arithmetic,
     binary,
+    construction,
     creation,
     einsum,
     elementwise,
@@ -34,7 +35,19 @@ from ._decl import ALIASES, DECLS, FUNCTIONS, UFUNCS, OpDecl, attach, op  # noqa
 from ._graph_namespace import GraphOps
 from .nnops import cross_entropy, linear, nll
 
-FAMILIES = (activations, arithmetic, binary, creation, einsum, elementwise, indexing, joining, logic, math)
+FAMILIES = (
+    activations,
+    arithmetic,
+    binary,
+    construction,
+    creation,
+    einsum,
+    elementwise,
+    indexing,
+    joining,
+    logic,
+    math,
+)
 FAMILIES += (
     nnops,
     norms,
@@ -58,3 +71,6 @@ for _family in FAMILIES:
 Tensor._graph_namespace = GraphOps
 
 __all__ += ["nll", "cross_entropy", "linear"]
+from .construction import c_, r_  # noqa: E402  numpy's index-expression joiners
+
+__all__ += ["r_", "c_"]

@@ -1,0 +1,52 @@
+"""numpy's array constructors keep the graph: array/asarray of lists holding Tensors, r_ and c_,
+and the stacking functions given one array (numpy iterates it over its first axis)."""
+
+import numpy as np
+import pytest
+
+import autobp
+from autobp import Tensor
+
+from .helpers import check_gradients
+
+
+def test_array_of_list_of_tensors_is_differentiable():
+    check_gradients(lambda x: autobp.array([x * x, [3.0, 4.0], x]) ** 2, np.array([0.5, -1.0]))
+    x = Tensor(np.array([0.5, -1.0]), requires_grad=True)
+    out = autobp.array([x, [1.0, 2.0]])
+    assert isinstance(out, Tensor) and out.shape == (2, 2) and out.requires_grad
+
+
+def test_array_of_plain_data_matches_numpy():
+    for obj in ([1, 2, 3], [[1.0, 2.0]], 3.0, np.arange(4.0)):
+        a = autobp.array(obj)
+        assert a.dtype == np.array(obj).dtype and np.array_equal(a.data, np.array(obj))
+
+
+def test_array_copies_but_asarray_does_not():
+    x = Tensor(np.ones(3), requires_grad=True)
+    assert autobp.asarray(x) is x
+    y = autobp.array(x)
+    assert y is not x and not np.shares_memory(y.data, x.data)
+    y.sum().backward()
+    assert np.array_equal(x.grad, np.ones(3))
+
+
+def test_array_ragged_is_a_clear_error():
+    with pytest.raises(ValueError, match="ragged"):
+        autobp.array([Tensor(np.ones(2)), Tensor(np.ones(3))])
+
+
+def test_r_and_c_match_numpy_and_differentiate():
+    a, b = np.array([1.0, 2.0]), np.array([3.0, 4.0])
+    assert np.array_equal(autobp.r_[a, 0:3, 5.0].data, np.r_[a, 0:3, 5.0])
+    assert np.array_equal(autobp.c_[a, b].data, np.c_[a, b])
+    check_gradients(lambda x: autobp.r_[x, 2 * x] * autobp.r_[x, x], a)
+    check_gradients(lambda x: autobp.c_[x, x * x], a)
+
+
+@pytest.mark.parametrize("name", ["vstack", "hstack", "column_stack", "dstack"])
+def test_stacking_one_array_iterates_its_first_axis(name):
+    m = np.arange(6.0).reshape(3, 2)
+    assert np.array_equal(getattr(autobp, name)(m).data, getattr(np, name)(m))
+    check_gradients(lambda x: getattr(autobp, name)(x) * 1.5, m)
