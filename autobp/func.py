@@ -15,7 +15,7 @@ import numpy as np
 
 from .autograd import grad as _grad
 from .ops import copy, stack
-from .pytree import ravel_pytree, tree_flatten, tree_leaves, tree_map, tree_unflatten
+from .pytree import tree_flatten
 from .tensor import Tensor
 
 
