@@ -25,7 +25,9 @@ def grad(fn: Callable[..., Tensor], argnums: int | Sequence[int] = 0, has_aux: b
     Arguments that are not Tensors requiring grad are differentiated as fresh leaves; ones that are
     stay on their graph and the gradient is recorded (``create_graph``), so ``grad(grad(f))`` works.
     An argument may be a pytree (nested lists, tuples and dicts of arrays, ``autobp.pytree``): its
-    gradient has the same structure, as in JAX.
+    gradient has the same structure, as in JAX. Tensors in, Tensors out; when the differentiated
+    arguments hold only numpy arrays and numbers, the gradient is numpy arrays (as HIPS autograd), so
+    it goes straight to ``scipy.optimize``.
 
     >>> grad(lambda x: (x ** 3).sum())(Tensor([2.0])).data
     array([12.])
@@ -45,7 +47,8 @@ def value_and_grad(
     fn: Callable[..., Tensor], argnums: int | Sequence[int] = 0, has_aux: bool = False
 ) -> Callable:
     """``fn``'s value and its gradient (``grad(fn, argnums, has_aux)``) from one evaluation, as JAX's
-    ``value_and_grad``: with ``has_aux`` the value is the pair ``(value, aux)``.
+    ``value_and_grad``: with ``has_aux`` the value is the pair ``(value, aux)``. Value and gradient
+    are numpy arrays when the differentiated arguments are (see ``grad``).
 
     >>> v, g = value_and_grad(lambda x: (x * x).sum())(Tensor([3.0]))
     >>> float(v), g.data
@@ -58,9 +61,10 @@ def value_and_grad(
         for i in nums:
             if not -len(args) <= i < len(args):
                 raise ValueError(f"grad: argnums {i} is out of range for {len(args)} positional arguments")
-        treedefs, leaves = [], []
+        treedefs, leaves, plain = [], [], True
         for i in nums:
             flat, tdef = tree_flatten(args[i])
+            plain = plain and not any(isinstance(a, Tensor) for a in flat)
             flat = [_diff_leaf(a) for a in flat]
             args[i] = tdef.unflatten(flat)
             treedefs.append((tdef, len(leaves), len(leaves) + len(flat)))
@@ -76,6 +80,9 @@ def value_and_grad(
         else:
             gs = (None,) * len(leaves)
         gs = [Tensor._const(np.zeros(x.shape, x.dtype)) if g is None else g for x, g in zip(leaves, gs)]
+        if plain:  # numpy in, numpy out: nothing outside this call can hold a graph through them
+            gs = [g._data for g in gs]
+            out = (value._data, out[1]) if has_aux else value._data
         trees = tuple(tdef.unflatten(gs[a:b]) for tdef, a, b in treedefs)
         return out, trees[0] if isinstance(argnums, int) else trees
 

@@ -38,7 +38,7 @@ def test_grad_of_a_dict_has_its_structure_and_matches_finite_differences():
 
     numeric = numerical_gradients(scalar, [np.array(v, dtype=float) for v in leaves])
     for ours, n in zip(tree_flatten(g)[0], numeric):
-        np.testing.assert_allclose(ours.data, n, rtol=1e-6, atol=1e-8)
+        np.testing.assert_allclose(np.asarray(ours), n, rtol=1e-6, atol=1e-8)
 
 
 def test_grad_of_a_dict_matches_torch_func_grad():
@@ -54,7 +54,7 @@ def test_grad_of_a_dict_matches_torch_func_grad():
     expected = torch.func.grad(torch_loss)(tp, torch.tensor(xs))
     ours = grad(_loss)(p, xs)
     for a, b in zip(tree_flatten(ours)[0], tree_flatten(expected)[0]):
-        np.testing.assert_allclose(a.data, b.numpy(), rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(np.asarray(a), b.numpy(), rtol=1e-12, atol=1e-12)
 
 
 def test_value_and_grad_with_several_argnums_and_aux():
@@ -63,9 +63,9 @@ def test_value_and_grad_with_several_argnums_and_aux():
         [np.ones(2), 3.0], np.arange(2.0)
     )
     assert float(value) == 3.0 and aux == "aux"
-    np.testing.assert_allclose(ga[0].data, [0.0, 3.0])
-    assert float(ga[1].data) == 1.0
-    np.testing.assert_allclose(gb.data, [3.0, 3.0])
+    np.testing.assert_allclose(ga[0], [0.0, 3.0])
+    assert float(ga[1]) == 1.0
+    np.testing.assert_allclose(gb, [3.0, 3.0])
 
 
 def test_nested_grad_through_a_tuple_argument():
@@ -73,7 +73,7 @@ def test_nested_grad_through_a_tuple_argument():
     inner = grad(lambda y: y[0] * y[1] * y[1])
     outer = grad(lambda x: autobp.array(inner((x, x))).sum())
     # inner gives (x^2, 2x^2) at (x, x); the sum 3x^2 has derivative 6x
-    assert float(outer(2.0).data) == pytest.approx(12.0)
+    assert float(outer(2.0)) == pytest.approx(12.0)
 
 
 def test_tree_flatten_unflatten_round_trip_and_map():
@@ -95,6 +95,19 @@ def test_ravel_pytree_round_trip_and_gradient():
     back = unravel(flat)
     np.testing.assert_array_equal(back["w"].data, p["w"])
     g = grad(lambda v: (unravel(v)["w"] ** 2).sum() + unravel(v)["b"][0].sum())(flat)
+    assert isinstance(g, Tensor)  # a Tensor in gives a Tensor out
     np.testing.assert_allclose(g.data, [1.0, 0.0, 2.0, 4.0, 6.0])
     with pytest.raises(ValueError, match="shape"):
         unravel(np.zeros(3))
+
+
+def test_numpy_in_numpy_out_so_scipy_optimize_takes_the_gradient():
+    scipy_optimize = pytest.importorskip("scipy.optimize")
+    rosen = lambda x: ((1 - x[:-1]) ** 2).sum() + 100 * ((x[1:] - x[:-1] ** 2) ** 2).sum()  # noqa: E731
+    value, g = value_and_grad(rosen)(np.array([0.5, 0.5]))
+    assert type(g) is np.ndarray and np.ndim(value) == 0 and not isinstance(value, Tensor)
+    res = scipy_optimize.minimize(value_and_grad(rosen), np.zeros(3), jac=True, method="L-BFGS-B")
+    np.testing.assert_allclose(res.x, np.ones(3), atol=1e-4)
+    np.testing.assert_allclose(
+        grad(rosen)(np.array([0.5, 0.5])), scipy_optimize.rosen_der(np.array([0.5, 0.5])), rtol=1e-12
+    )
