@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ._graph import topological_order
 from .autograd import grad as _grad
 from .ops import copy, stack
 from .pytree import tree_flatten
@@ -80,13 +81,21 @@ def value_and_grad(
         else:
             gs = (None,) * len(leaves)
         gs = [Tensor._const(np.zeros(x.shape, x.dtype)) if g is None else g for x, g in zip(leaves, gs)]
-        if plain:  # numpy in, numpy out: nothing outside this call can hold a graph through them
+        if plain and not _outer_graph([value, *gs], leaves):  # numpy in, numpy out
             gs = [g._data for g in gs]
             out = (value._data, out[1]) if has_aux else value._data
         trees = tuple(tdef.unflatten(gs[a:b]) for tdef, a, b in treedefs)
         return out, trees[0] if isinstance(argnums, int) else trees
 
     return evaluate
+
+
+def _outer_graph(roots: list, own: list) -> bool:
+    """True when a leaf requiring grad other than ``own`` is an ancestor of ``roots``: the call runs
+    inside an outer differentiation (``fn`` closes over its Tensors), so results must stay Tensors."""
+    own_ids = {id(x) for x in own}
+    live = [r for r in roots if isinstance(r, Tensor) and r.requires_grad]
+    return any(n.is_leaf and id(n) not in own_ids for n in topological_order(live, grad_only=True))
 
 
 def _diff_leaf(a: Any) -> Tensor:

@@ -50,3 +50,13 @@ def test_stacking_one_array_iterates_its_first_axis(name):
     m = np.arange(6.0).reshape(3, 2)
     assert np.array_equal(getattr(autobp, name)(m).data, getattr(np, name)(m))
     check_gradients(lambda x: getattr(autobp, name)(x) * 1.5, m)
+
+
+def test_integer_inputs_keep_numpys_dtype_and_index_like_ints():
+    n = autobp.prod((28, 28))
+    assert n.dtype == np.prod((28, 28)).dtype and int(n) == 784
+    assert autobp.reshape(np.ones((3, 28, 28)), (3, n)).shape == (3, 784)
+    assert autobp.sum([True, False, True]).dtype == np.sum([True, False, True]).dtype
+    assert [10, 20, 30][autobp.sum(np.array([1, 1]))] == 30
+    with pytest.raises(TypeError, match="integer"):
+        [1, 2][Tensor(1.0)]

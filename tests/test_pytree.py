@@ -111,3 +111,13 @@ def test_numpy_in_numpy_out_so_scipy_optimize_takes_the_gradient():
     np.testing.assert_allclose(
         grad(rosen)(np.array([0.5, 0.5])), scipy_optimize.rosen_der(np.array([0.5, 0.5])), rtol=1e-12
     )
+
+
+def test_numpy_in_stays_on_an_outer_graph_reached_through_a_closure():
+    # d/dx [x * d/dy (x y)] = d/dx x^2 = 2x: the inner gradient (x) must keep its graph
+    def outer(x):
+        return x * grad(lambda y: x * y)(2.0)
+
+    x = Tensor(np.array(1.5), requires_grad=True)
+    assert isinstance(grad(lambda y: x * y)(2.0), Tensor)
+    assert float(grad(outer)(x)) == pytest.approx(3.0)
