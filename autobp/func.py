@@ -72,6 +72,9 @@ def value_and_grad(
             leaves.extend(flat)
         out = fn(*args, **kwargs)
         value = out[0] if has_aux else out
+        if not isinstance(value, Tensor) and np.ndim(value) == 0 and np.asarray(value).dtype.kind in "fiu":
+            value = Tensor._const(np.asarray(value, dtype=np.float64))  # a constant: its gradient is 0
+            out = (value, out[1]) if has_aux else value
         if not isinstance(value, Tensor) or value.size != 1:
             raise ValueError(
                 f"grad: fn must return a single-element Tensor, got {getattr(value, 'shape', value)}"

@@ -60,3 +60,14 @@ def test_integer_inputs_keep_numpys_dtype_and_index_like_ints():
     assert [10, 20, 30][autobp.sum(np.array([1, 1]))] == 30
     with pytest.raises(TypeError, match="integer"):
         [1, 2][Tensor(1.0)]
+
+
+def test_ops_given_lists_holding_tensors_keep_their_gradient():
+    # d/dx sqrt(x^2 + (x + 2)^2) at 0 is 1; d/dx mean(x, x + 2) is 1; never a silent 0
+    x = Tensor(np.array(0.0), requires_grad=True)
+    autobp.linalg.norm([x, x + 2]).backward()
+    assert float(x.grad) == pytest.approx(1.0)
+    x.grad = None
+    autobp.mean((x, x + 2.0)).backward()
+    assert float(x.grad) == pytest.approx(1.0)
+    check_gradients(lambda a: autobp.exp([a, 2 * a]), np.array([0.3, -0.2]))

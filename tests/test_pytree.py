@@ -121,3 +121,10 @@ def test_numpy_in_stays_on_an_outer_graph_reached_through_a_closure():
     x = Tensor(np.array(1.5), requires_grad=True)
     assert isinstance(grad(lambda y: x * y)(2.0), Tensor)
     assert float(grad(outer)(x)) == pytest.approx(3.0)
+
+
+def test_a_constant_function_has_zero_gradient():
+    assert float(grad(lambda x: 1.0)(3.0)) == 0.0
+    np.testing.assert_array_equal(grad(lambda x: 2)(np.ones(2)), np.zeros(2))
+    with pytest.raises(ValueError, match="single-element"):
+        grad(lambda x: "no")(1.0)
