@@ -337,6 +337,11 @@ class Tensor:
     def __float__(self) -> float:
         return float(self.item())
 
+    def __format__(self, spec: str) -> str:  # f"{loss:.4f}": one-element tensors format as numbers
+        if spec and self._data.size == 1:
+            return format(self._data.reshape(()).item(), spec)
+        return format(repr(self), spec)
+
     def __int__(self) -> int:
         return int(self.item())
 

@@ -71,3 +71,11 @@ def test_ops_given_lists_holding_tensors_keep_their_gradient():
     autobp.mean((x, x + 2.0)).backward()
     assert float(x.grad) == pytest.approx(1.0)
     check_gradients(lambda a: autobp.exp([a, 2 * a]), np.array([0.3, -0.2]))
+
+
+def test_one_element_tensors_format_like_numbers():
+    assert f"{Tensor(1.23456):.3f}" == "1.235"
+    assert "{:>4d}".format(autobp.sum(np.array([1, 2]))) == "   3"
+    assert f"{Tensor([1.0, 2.0])}" == repr(Tensor([1.0, 2.0]))
+    with pytest.raises(ValueError):
+        f"{Tensor([1.0, 2.0]):.2f}"
