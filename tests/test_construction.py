@@ -75,7 +75,7 @@ def test_ops_given_lists_holding_tensors_keep_their_gradient():
 
 def test_one_element_tensors_format_like_numbers():
     assert f"{Tensor(1.23456):.3f}" == "1.235"
-    assert "{:>4d}".format(autobp.sum(np.array([1, 2]))) == "   3"
+    assert f"{autobp.sum(np.array([1, 2])):>4d}" == "   3"
     assert f"{Tensor([1.0, 2.0])}" == repr(Tensor([1.0, 2.0]))
     with pytest.raises(ValueError):
         f"{Tensor([1.0, 2.0]):.2f}"
