@@ -358,6 +358,21 @@ class Tensor:
     def __float__(self) -> float:
         return float(self.item())
 
+    def __format__(self, spec: str) -> str:  # f"{loss:.4f}": one-element tensors format as numbers
+        if spec and self._data.size == 1:
+            return format(self._data.reshape(()).item(), spec)
+        return format(repr(self), spec)
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:  # a one-element integer tensor as a size or index, as PyTorch allows
+        if self._data.size != 1 or self._data.dtype.kind not in "iu":
+            raise TypeError(
+                f"only one-element integer tensors can be used as an index (shape {self.shape}, {self.dtype})"
+            )
+        return int(self._data.reshape(()))
+
     def __repr__(self) -> str:
         body = np.array2string(self._data, separator=", ", precision=4, threshold=20, prefix="tensor(")
         extra = ""

@@ -53,7 +53,7 @@ PAGES = (
         "optim",
         "autobp.optim",
         "Optimisers and learning-rate schedules.",
-        ("autobp.optim", "autobp.optim.lr_scheduler"),
+        ("autobp.optim", "autobp.optim.lr_scheduler", "autobp.optim.functional"),
     ),
     Page(
         "functional",
@@ -62,6 +62,7 @@ PAGES = (
         ("autobp.functional", "autobp.func"),
     ),
     Page("linalg", "autobp.linalg", "Linear algebra with gradients.", ("autobp.linalg",)),
+    Page("fft", "autobp.fft", "Discrete Fourier transforms with gradients.", ("autobp.fft",)),
     Page("special", "autobp.special", "Special functions.", ("autobp.special",)),
     Page("stats", "autobp.stats", "Probability distributions' log densities.", ("autobp.stats",)),
     Page(
@@ -196,6 +197,7 @@ SUBMODULE_PAGES = (
     ("functional", "functional"),
     ("func", "functional"),
     ("linalg", "linalg"),
+    ("fft", "fft"),
     ("special", "special"),
     ("stats", "stats"),
     ("signal", "signal-integrate"),

@@ -115,3 +115,15 @@ def test_errors_name_the_problem():
         autobp.tensordot(a, b, 1)
     with pytest.raises(ValueError, match=r"dot: shapes \(2, 3\) and \(4, 2\)"):
         autobp.dot(a, b)
+
+
+def test_numpys_interleaved_sublist_form_matches_numpy_and_differentiates():
+    rng = np.random.default_rng(5)
+    a, b = rng.standard_normal((2, 3)), rng.standard_normal((3, 4))
+    for args in ((a, [0, 1], b, [1, 2], [0, 2]), (a, [0, 1], b, [1, 2]), (a, [Ellipsis, 1], [Ellipsis])):
+        np.testing.assert_allclose(autobp.einsum(*args).data, np.einsum(*args), rtol=1e-12)
+    x = autobp.Tensor(a, requires_grad=True)
+    y = autobp.Tensor(b, requires_grad=True)
+    assert autobp.gradcheck(lambda x, y: autobp.einsum(x, [0, 1], y, [1, 2], [2, 0]), (x, y))
+    with pytest.raises(ValueError, match="sublist"):
+        autobp.einsum(a, [0, "i"])

@@ -12,6 +12,7 @@ from . import (  # each family registers its ops and rules on import
     arithmetic,
     binary,
     complex_parts,
+    construction,
     creation,
     einsum,
     elementwise,
@@ -35,8 +36,8 @@ from ._decl import ALIASES, DECLS, FUNCTIONS, UFUNCS, OpDecl, attach, op  # noqa
 from ._graph_namespace import GraphOps
 from .nnops import cross_entropy, linear, nll
 
-FAMILIES = (activations, arithmetic, binary, complex_parts, creation, einsum, elementwise, indexing, joining)
-FAMILIES += (logic, math)
+FAMILIES = (activations, arithmetic, binary, complex_parts, construction, creation, einsum, elementwise)
+FAMILIES += (indexing, joining, logic, math)
 FAMILIES += (
     nnops,
     norms,
@@ -60,3 +61,6 @@ for _family in FAMILIES:
 Tensor._graph_namespace = GraphOps
 
 __all__ += ["nll", "cross_entropy", "linear"]
+from .construction import c_, r_  # noqa: E402  numpy's index-expression joiners
+
+__all__ += ["r_", "c_"]

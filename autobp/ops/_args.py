@@ -12,8 +12,22 @@ from ..tensor import Tensor, _as_array, _lift
 
 
 def as_tensor(x: Any) -> Tensor:
-    """``x`` as a Tensor (a constant unless it is one already)."""
-    return x if isinstance(x, Tensor) else Tensor._const(_as_array(x))
+    """``x`` as a Tensor (a constant unless it is one already); integer and bool arrays and numbers
+    keep numpy's dtype, as numpy's functions would see them (``prod((28, 28))`` is the int 784)."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (list, tuple)) and _holds_tensor(x):  # np.asarray would drop their graphs
+        from .construction import array
+
+        return array(x)
+    arr = np.asarray(x) if isinstance(x, (np.ndarray, np.generic, int, list, tuple)) else None
+    if arr is not None and arr.dtype.kind in "iub":
+        return Tensor._const(arr)
+    return Tensor._const(_as_array(x))
+
+
+def _holds_tensor(x: Any) -> bool:
+    return isinstance(x, Tensor) or (isinstance(x, (list, tuple)) and any(_holds_tensor(v) for v in x))
 
 
 def pair(a: Any, b: Any, op: str) -> tuple[Tensor, Tensor]:

@@ -101,8 +101,8 @@ def einsum(subscripts: str, *operands: Any, optimize: Any = "auto", **kwargs: An
     three or more operands are contracted pairwise in the order np.einsum_path picks."""
     if kwargs.get("out") is not None:
         raise TypeError("einsum: out= is not supported (results are new tensors)")
-    if not isinstance(subscripts, str):
-        raise TypeError("einsum: only the subscripts-string form is supported")
+    if not isinstance(subscripts, str):  # numpy's interleaved form: einsum(a, [0, 1], b, [1, 2], [0, 2])
+        subscripts, operands = _from_sublists((subscripts, *operands))
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])  # PyTorch's einsum(eq, [a, b])
     tensors = [as_tensor(x) for x in operands]
@@ -114,6 +114,29 @@ def einsum(subscripts: str, *operands: Any, optimize: Any = "auto", **kwargs: An
     result = _contract(terms, out, tensors, optimize)
     dtype = kwargs.get("dtype")
     return result if dtype is None else result.astype(dtype)
+
+
+def _sublist_letters(sub: Any) -> str:
+    """A numpy sublist ([0, 1, Ellipsis]) as subscript letters (0-25 -> a-z, 26-51 -> A-Z)."""
+    out = []
+    for k in sub:
+        if k is Ellipsis:
+            out.append("...")
+        elif isinstance(k, (int, np.integer)) and 0 <= k < 52:
+            out.append(chr(ord("a") + k) if k < 26 else chr(ord("A") + k - 26))
+        else:
+            raise ValueError(f"einsum: sublist entries must be integers in [0, 52) or Ellipsis, got {k!r}")
+    return "".join(out)
+
+
+def _from_sublists(args: tuple) -> tuple:
+    """numpy's ``einsum(op0, sublist0, op1, sublist1, ..., [sublist_out])`` as (subscripts, operands)."""
+    ops, subs = list(args[0::2]), [_sublist_letters(s) for s in args[1::2]]
+    out = None
+    if len(ops) > len(subs):  # an odd count: the last item is the output sublist
+        out = _sublist_letters(ops.pop())
+    spec = ",".join(subs) + ("" if out is None else "->" + out)
+    return spec, tuple(ops)
 
 
 def _contract(terms: list, out: str, tensors: list, optimize: Any) -> Tensor:

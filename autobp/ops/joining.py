@@ -74,8 +74,10 @@ def _cast(t: Tensor, dtype: Any) -> Tensor:
 
 
 def _seq_of(tup: Any, name: str) -> list:
-    if isinstance(tup, (Tensor, np.ndarray)):
-        raise TypeError(f"{name}: expected a sequence of tensors, got a single {type(tup).__name__}")
+    if isinstance(tup, (Tensor, np.ndarray)):  # numpy iterates an array over its first axis
+        if np.ndim(tup) == 0:
+            raise TypeError(f"{name}: expected a sequence of tensors, got a 0-d {type(tup).__name__}")
+        return [tup[i] for i in range(len(tup))]
     return list(tup)
 
 

@@ -1,7 +1,7 @@
 """Optimisers (``autobp.optim.SGD``, ``Adam``, ...) with PyTorch's constructor arguments, parameter
 groups and state_dicts, and the learning-rate schedules of ``autobp.optim.lr_scheduler``."""
 
-from . import lr_scheduler
+from . import functional, lr_scheduler
 from .adam import Adam, Adamax, AdamW, NAdam, RAdam
 from .adaptive import Adadelta, Adagrad, RMSprop
 from .optimizer import Optimizer
@@ -19,4 +19,5 @@ __all__ = [
     "Adagrad",
     "Adadelta",
     "lr_scheduler",
+    "functional",
 ]

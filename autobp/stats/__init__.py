@@ -7,7 +7,7 @@ from __future__ import annotations
 from .discrete import bernoulli, binom, poisson
 from .normal import multivariate_normal, norm, t
 from .others import cauchy, laplace, uniform
-from .positive import beta, dirichlet, expon, gamma
+from .positive import beta, chi2, dirichlet, expon, gamma
 
 __all__ = [
     "norm",
@@ -23,4 +23,5 @@ __all__ = [
     "laplace",
     "cauchy",
     "uniform",
+    "chi2",
 ]

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from ..ops import exp
-from ..special import gammaln, xlog1py, xlogy
+from ..ops import exp, log
+from ..special import gammainc, gammaincc, gammaln, xlog1py, xlogy
 from ..tensor import Tensor
 from ._common import arg, data, outside, safe, tensors
 
@@ -33,6 +33,27 @@ class poisson:  # noqa: N801
     def pmf(k: Any, mu: Any, loc: Any = 0) -> Tensor:
         """Probability mass."""
         return exp(poisson.logpmf(k, mu, loc))
+
+    @staticmethod
+    def cdf(k: Any, mu: Any, loc: Any = 0) -> Tensor:
+        """P(K <= k) = gammaincc(floor(k) + 1, mu), 0 for k < 0; differentiable in mu (k is a count)."""
+        k, mu, loc = tensors(k, mu, loc)
+        kk = np.floor(data(arg(k) - loc))
+        neg = kk < 0
+        return outside(neg, 0.0, gammaincc(np.where(neg, 0.0, kk) + 1.0, arg(mu)))
+
+    @staticmethod
+    def logcdf(k: Any, mu: Any, loc: Any = 0) -> Tensor:
+        """log of cdf."""
+        return log(poisson.cdf(k, mu, loc))
+
+    @staticmethod
+    def sf(k: Any, mu: Any, loc: Any = 0) -> Tensor:
+        """P(K > k) = gammainc(floor(k) + 1, mu), 1 for k < 0."""
+        k, mu, loc = tensors(k, mu, loc)
+        kk = np.floor(data(arg(k) - loc))
+        neg = kk < 0
+        return outside(neg, 1.0, gammainc(np.where(neg, 0.0, kk) + 1.0, arg(mu)))
 
 
 class bernoulli:  # noqa: N801

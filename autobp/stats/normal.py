@@ -10,7 +10,7 @@ import numpy as np
 from .. import linalg
 from ..linalg._common import diagonal
 from ..ops import exp, log
-from ..special import gammaln, log1p, log_ndtr, ndtr, ndtri
+from ..special import gammaln, log1p, log_ndtr, ndtr, ndtri, stdtr
 from ..tensor import Tensor
 from ._common import arg, tensors
 
@@ -101,6 +101,19 @@ class multivariate_normal:  # noqa: N801
         """Density."""
         return exp(multivariate_normal.logpdf(x, mean, cov, allow_singular))
 
+    @staticmethod
+    def entropy(mean: Any = None, cov: Any = 1) -> Tensor:
+        """Differential entropy (k (1 + log 2 pi) + log det cov) / 2, log det through Cholesky;
+        it does not depend on the mean (accepted for scipy's signature)."""
+        cov = arg(cov)
+        k = cov.shape[-1] if cov.ndim else (np.shape(mean)[-1] if np.ndim(mean) else 1)
+        if cov.ndim == 0:
+            cov = cov * np.eye(k)
+        elif cov.ndim == 1:
+            cov = cov[:, None] * np.eye(k)
+        logdet = 2.0 * log(diagonal(linalg.cholesky(cov))).sum()
+        return 0.5 * logdet + k * (0.5 + _HALF_LOG_2PI)
+
 
 class t:  # noqa: N801
     """Student's t with ``df`` degrees of freedom, shifted and scaled."""
@@ -119,3 +132,25 @@ class t:  # noqa: N801
     def pdf(x: Any, df: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
         """Density."""
         return exp(t.logpdf(x, df, loc, scale))
+
+    @staticmethod
+    def cdf(x: Any, df: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """P(X <= x) = stdtr(df, z); differentiable in x, loc and scale (not df, as in PyTorch)."""
+        x, df, loc, scale = tensors(x, df, loc, scale)
+        return stdtr(arg(df), (arg(x) - loc) / scale)
+
+    @staticmethod
+    def logcdf(x: Any, df: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """log P(X <= x)."""
+        return log(t.cdf(x, df, loc, scale))
+
+    @staticmethod
+    def sf(x: Any, df: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """P(X > x) = stdtr(df, -z) (the t distribution is symmetric)."""
+        x, df, loc, scale = tensors(x, df, loc, scale)
+        return stdtr(arg(df), (loc - arg(x)) / scale)
+
+    @staticmethod
+    def logsf(x: Any, df: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """log P(X > x)."""
+        return log(t.sf(x, df, loc, scale))

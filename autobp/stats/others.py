@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..ops import abs as _abs
-from ..ops import clip, exp, log
+from ..ops import arctan, clip, exp, log
 from ..special import log1p
 from ..tensor import Tensor
 from ._common import arg, data, outside, tensors
@@ -56,6 +56,17 @@ class cauchy:  # noqa: N801
     def pdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
         """Density."""
         return exp(cauchy.logpdf(x, loc, scale))
+
+    @staticmethod
+    def cdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """1/2 + arctan(z) / pi (PyTorch's Cauchy.cdf)."""
+        x, loc, scale = tensors(x, loc, scale)
+        return 0.5 + arctan((arg(x) - loc) / scale) / np.pi
+
+    @staticmethod
+    def logcdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """log of cdf."""
+        return log(cauchy.cdf(x, loc, scale))
 
 
 class uniform:  # noqa: N801

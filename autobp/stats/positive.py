@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..ops import exp, log
-from ..special import betaln, gammaln, xlog1py, xlogy
+from ..special import betainc, betaln, gammainc, gammaincc, gammaln, xlog1py, xlogy
 from ..tensor import Tensor
 from ._common import arg, data, outside, safe, support_error, tensors
 
@@ -31,6 +31,64 @@ class gamma:  # noqa: N801
         """Density."""
         return exp(gamma.logpdf(x, a, loc, scale))
 
+    @staticmethod
+    def cdf(x: Any, a: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """gammainc(a, y), 0 below loc; differentiable in x, loc, scale (not a, as in PyTorch)."""
+        x, a, loc, scale = tensors(x, a, loc, scale)
+        y = (arg(x) - loc) / scale
+        below = data(y) < 0
+        return outside(below, 0.0, gammainc(arg(a), safe(below, y, 1.0)))
+
+    @staticmethod
+    def logcdf(x: Any, a: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """log of cdf."""
+        return log(gamma.cdf(x, a, loc, scale))
+
+    @staticmethod
+    def sf(x: Any, a: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """gammaincc(a, y), 1 below loc."""
+        x, a, loc, scale = tensors(x, a, loc, scale)
+        y = (arg(x) - loc) / scale
+        below = data(y) < 0
+        return outside(below, 1.0, gammaincc(arg(a), safe(below, y, 1.0)))
+
+    @staticmethod
+    def logsf(x: Any, a: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """log of sf."""
+        return log(gamma.sf(x, a, loc, scale))
+
+
+class chi2:  # noqa: N801
+    """The chi-squared distribution with ``df`` degrees of freedom: gamma(df/2) scaled by 2."""
+
+    @staticmethod
+    def logpdf(x: Any, df: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """gamma.logpdf(x, df/2, loc, 2 scale)."""
+        x, df, loc, scale = tensors(x, df, loc, scale)
+        return gamma.logpdf(x, arg(df) / 2.0, loc, 2.0 * arg(scale))
+
+    @staticmethod
+    def pdf(x: Any, df: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """Density."""
+        return exp(chi2.logpdf(x, df, loc, scale))
+
+    @staticmethod
+    def cdf(x: Any, df: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """gammainc(df/2, y/2); differentiable in x, loc, scale (not df)."""
+        x, df, loc, scale = tensors(x, df, loc, scale)
+        return gamma.cdf(x, arg(df) / 2.0, loc, 2.0 * arg(scale))
+
+    @staticmethod
+    def logcdf(x: Any, df: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """log of cdf."""
+        return log(chi2.cdf(x, df, loc, scale))
+
+    @staticmethod
+    def sf(x: Any, df: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """1 - cdf, accurately in the right tail."""
+        x, df, loc, scale = tensors(x, df, loc, scale)
+        return gamma.sf(x, arg(df) / 2.0, loc, 2.0 * arg(scale))
+
 
 class beta:  # noqa: N801
     """The beta distribution on [loc, loc + scale]."""
@@ -50,6 +108,26 @@ class beta:  # noqa: N801
     def pdf(x: Any, a: Any, b: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
         """Density."""
         return exp(beta.logpdf(x, a, b, loc, scale))
+
+    @staticmethod
+    def cdf(x: Any, a: Any, b: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """betainc(a, b, y), clipped to 0 below and 1 above the support; differentiable in x, loc,
+        scale (not a, b)."""
+        x, a, b, loc, scale = tensors(x, a, b, loc, scale)
+        y = (arg(x) - loc) / scale
+        below, above = data(y) < 0, data(y) > 1
+        inside = betainc(arg(a), arg(b), safe(below | above, y, 0.5))
+        return outside(above, 1.0, outside(below, 0.0, inside))
+
+    @staticmethod
+    def logcdf(x: Any, a: Any, b: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """log of cdf."""
+        return log(beta.cdf(x, a, b, loc, scale))
+
+    @staticmethod
+    def sf(x: Any, a: Any, b: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """1 - cdf."""
+        return 1.0 - beta.cdf(x, a, b, loc, scale)
 
 
 class dirichlet:  # noqa: N801

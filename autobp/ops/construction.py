@@ -1,0 +1,149 @@
+"""numpy's array constructors on Tensors: ``array``/``asarray`` of nested lists that hold Tensors stay
+differentiable (numpy's own ``np.array`` would silently drop the graph), ``copy``, and the
+``r_``/``c_`` index tricks; plus the split variants vsplit/hsplit/dsplit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..rules import rule
+from ..tensor import Tensor
+from ._args import as_tensor
+from ._decl import op
+from .joining import concatenate, split, stack
+from .shape import atleast_1d, reshape
+
+_C = "construction"
+
+
+def _holds_tensor(obj: Any) -> bool:
+    if isinstance(obj, Tensor):
+        return True
+    return isinstance(obj, (list, tuple)) and any(_holds_tensor(o) for o in obj)
+
+
+def _nested(obj: Any) -> tuple[Tensor, bool]:
+    """A nested list/tuple holding Tensors as one Tensor, stacked level by level as numpy nests; and
+    whether it came from Python numbers only ("weak": they take the Tensors' dtype, so float32
+    Tensors beside Python floats stay float32, as in every other autobp op)."""
+    if isinstance(obj, (list, tuple)):
+        if not obj:
+            return Tensor._const(np.zeros((0,))), True
+        parts, weak = zip(*(_nested(o) for o in obj))
+        shapes = {p.shape for p in parts}
+        if len(shapes) != 1:
+            raise ValueError(
+                f"array: the nested sequence is ragged (element shapes {sorted(shapes)}); numpy "
+                "refuses these too"
+            )
+        strong = [p.dtype for p, w in zip(parts, weak) if not w]
+        common = np.result_type(*(strong or [p.dtype for p in parts]))
+        parts = [p if p.dtype == common else p.astype(common) for p in parts]
+        return stack(list(parts)), all(weak)
+    if isinstance(obj, Tensor):
+        return obj, False
+    return as_tensor(obj), not isinstance(obj, np.ndarray)
+
+
+@op(family=_C, rules=("stack", "astype", "copy"), numpy=None, method=False)
+def array(object: Any, dtype: Any = None, *, copy: bool = True, ndmin: int = 0) -> Tensor:
+    """numpy's ``array``: a new Tensor from a Tensor, an array or nested lists (which may hold
+    Tensors: the result is differentiable with respect to them, as HIPS autograd's ``np.array``).
+
+    >>> x = Tensor(2.0, requires_grad=True)
+    >>> array([x, x * x]).sum().backward(); float(x.grad)
+    5.0
+    """
+    if isinstance(object, Tensor) or _holds_tensor(object):
+        t = _nested(object)[0]
+        if copy and t is object:
+            t = globals()["copy"](t)
+    else:
+        t = Tensor._const(np.array(object, dtype=dtype, ndmin=ndmin))
+    if dtype is not None and t.dtype != np.dtype(dtype):
+        t = t.astype(dtype)
+    if t.ndim < ndmin:
+        t = reshape(t, (1,) * (ndmin - t.ndim) + t.shape)
+    return t
+
+
+@op(family=_C, rules=("stack", "astype"), numpy=None, method=False)
+def asarray(a: Any, dtype: Any = None) -> Tensor:
+    """numpy's ``asarray``: ``a`` itself when it is a Tensor of that dtype, else ``array(a, dtype)``."""
+    if isinstance(a, Tensor) and (dtype is None or a.dtype == np.dtype(dtype)):
+        return a
+    return array(a, dtype, copy=False)
+
+
+@op(family=_C, torch=("clone",))
+def copy(a: Any) -> Tensor:
+    """A copy with its own memory (numpy's ``copy``, PyTorch's ``clone``); the gradient passes through."""
+    x = as_tensor(a)
+    return Tensor._make(np.array(x._data, copy=True), (x,), "copy")
+
+
+@rule("copy")
+def _copy(F, g, out, xs, ctx, need):
+    return (g,)
+
+
+class _Concatenator:
+    """numpy's ``r_`` / ``c_``: ``r_[a, b, 0:3]`` joins along axis 0 (slices become ranges, scalars
+    1-d); ``c_`` makes each 1-d piece a column and joins along the last axis. Differentiable in the
+    Tensor pieces. numpy's string directives (``r_['0,2', ...]``) are not supported."""
+
+    def __init__(self, columns: bool) -> None:
+        self.columns = columns
+
+    def __getitem__(self, key: Any) -> Tensor:
+        items = key if isinstance(key, tuple) else (key,)
+        if any(isinstance(k, str) for k in items):
+            raise NotImplementedError(
+                f"{'c_' if self.columns else 'r_'}: string directives are not supported"
+            )
+        parts = []
+        for k in items:
+            t = Tensor._const(np.r_[k]) if isinstance(k, slice) else as_tensor(k)
+            if self.columns:
+                t = reshape(t, (-1, 1)) if t.ndim < 2 else t
+            else:
+                t = atleast_1d(t)
+            parts.append(t)
+        if len({p.dtype for p in parts}) > 1:
+            common = np.result_type(*[p.dtype for p in parts])
+            parts = [p.astype(common) for p in parts]
+        return concatenate(parts, axis=-1 if self.columns else 0)
+
+
+r_ = _Concatenator(columns=False)
+c_ = _Concatenator(columns=True)
+
+
+def _split_axis(ary: Any, indices_or_sections: Any, axis: int, name: str, min_ndim: int) -> list:
+    x = as_tensor(ary)
+    if x.ndim < min_ndim:
+        raise ValueError(f"{name}: needs at least {min_ndim} dimensions, got shape {x.shape}")
+    return split(x, indices_or_sections, axis)
+
+
+@op(family=_C, rules=("getitem",))
+def vsplit(ary: Any, indices_or_sections: Any) -> list:
+    """numpy's ``vsplit``: split along axis 0 (at least 2-d input)."""
+    return _split_axis(ary, indices_or_sections, 0, "vsplit", 2)
+
+
+@op(family=_C, rules=("getitem",))
+def hsplit(ary: Any, indices_or_sections: Any) -> list:
+    """numpy's ``hsplit``: split along axis 1 (axis 0 for 1-d input)."""
+    x = as_tensor(ary)
+    if x.ndim == 0:
+        raise ValueError(f"hsplit: needs at least 1 dimension, got shape {x.shape}")
+    return split(x, indices_or_sections, 1 if x.ndim > 1 else 0)
+
+
+@op(family=_C, rules=("getitem",))
+def dsplit(ary: Any, indices_or_sections: Any) -> list:
+    """numpy's ``dsplit``: split along axis 2 (at least 3-d input)."""
+    return _split_axis(ary, indices_or_sections, 2, "dsplit", 3)
