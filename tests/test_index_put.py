@@ -9,7 +9,7 @@ from autobp import Tensor, gradcheck, gradgradcheck
 
 torch = pytest.importorskip("torch")
 
-LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation"
+LEAF_MESSAGE = "a leaf Tensor that requires grad is being used in an in-place operation"
 
 
 def test_a_graph_that_read_the_old_value_refuses_to_backward():

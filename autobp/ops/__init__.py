@@ -15,6 +15,7 @@ from . import (  # each family registers its ops and rules on import
     einsum,
     elementwise,
     indexing,
+    inplace_methods,
     joining,
     logic,
     math,
@@ -35,7 +36,18 @@ from ._decl import ALIASES, DECLS, FUNCTIONS, UFUNCS, OpDecl, attach, op  # noqa
 from ._graph_namespace import GraphOps
 from .nnops import cross_entropy, linear, nll
 
-FAMILIES = (activations, arithmetic, binary, creation, einsum, elementwise, indexing, joining, logic, math)
+FAMILIES = (
+    activations,
+    arithmetic,
+    binary,
+    creation,
+    einsum,
+    elementwise,
+    indexing,
+    inplace_methods,
+    joining,
+)
+FAMILIES += (logic, math)
 FAMILIES += (
     nnops,
     norms,
@@ -57,6 +69,8 @@ for _family in FAMILIES:
         setattr(Tensor, _name, _method)
     for _name, _prop in getattr(_family, "PROPERTIES", {}).items():  # attributes: Tensor.T, ...
         setattr(Tensor, _name, _prop)
+    for _name, _method in getattr(_family, "METHODS", {}).items():  # methods beyond the ops': add_, ...
+        setattr(Tensor, _name, _method)
 Tensor._graph_namespace = GraphOps
 
 __all__ += ["nll", "cross_entropy", "linear"]

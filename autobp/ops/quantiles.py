@@ -17,7 +17,7 @@ from ._decl import op
 from .scans import _typed, raw
 
 _O = "sorting"
-METHODS = ("linear", "lower", "higher", "nearest", "midpoint")  # the five torch.quantile also has
+_METHODS = ("linear", "lower", "higher", "nearest", "midpoint")  # the five torch.quantile also has
 
 
 def _axes(x: Tensor, axis: Any, keepdims: Any, dim: Any, keepdim: Any, name: str) -> tuple:
@@ -98,8 +98,8 @@ def _neighbours(at: np.ndarray, n: Any, method: str) -> tuple:
 def _quantile(x, q, axis, out, method, keepdims, weights, interpolation, dim, keepdim, scale, name):
     x = _typed(as_tensor(x), None, out, name)
     method = interpolation if interpolation is not None else method
-    if method not in METHODS:
-        raise ValueError(f"{name}: method must be one of {', '.join(METHODS)}; got {method!r}")
+    if method not in _METHODS:
+        raise ValueError(f"{name}: method must be one of {', '.join(_METHODS)}; got {method!r}")
     if weights is not None:
         raise ValueError(f"{name}: weights= needs method='inverted_cdf', which autobp does not have")
     qs = np.asarray(raw(q) if isinstance(q, Tensor) else q, dtype=np.float64)
