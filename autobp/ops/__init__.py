@@ -31,6 +31,7 @@ from . import (  # each family registers its ops and rules on import
     shape,
     sorting,
     statistics,
+    tensor_methods,
 )
 from ._decl import ALIASES, DECLS, FUNCTIONS, UFUNCS, OpDecl, attach, op  # noqa: F401
 from ._graph_namespace import GraphOps
@@ -61,6 +62,7 @@ FAMILIES += (
     shape,
     sorting,
     statistics,
+    tensor_methods,
 )
 
 __all__ = attach(Tensor, globals())  # autobp.<name> for every declared op and PyTorch alias
