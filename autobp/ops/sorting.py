@@ -67,7 +67,7 @@ def _stable(kind: Any, stable: Any, name: str) -> None:
     family=_O,
     differs="torch.sort returns (values, indices) and takes dim=, descending=, stable=; autobp's sort "
     "returns the sorted values as numpy's does (use argsort for the indices), and x.sort() returns "
-    "a sorted copy where ndarray.sort() sorts in place (Tensors have no in-place ops)",
+    "a sorted copy where ndarray.sort() sorts in place and returns None",
 )
 def sort(
     x: Any,

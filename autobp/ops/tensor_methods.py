@@ -32,7 +32,10 @@ _clone = copy  # for methods whose ``copy=`` argument hides the name
 
 def _contiguous(self: Tensor, memory_format: Any = None) -> Tensor:
     """``self`` if its array is C-contiguous, else a C-contiguous copy (PyTorch's ``contiguous``)."""
-    return self if self._data.flags.c_contiguous else copy(self)
+    if self._data.flags.c_contiguous:
+        return self
+    data = np.ascontiguousarray(self._data)  # a copy in C order (astype and copy keep the layout)
+    return Tensor._make(data, (self,), "astype") if data.dtype.kind == "f" else Tensor._const(data)
 
 
 # --- matrix transposes: the last two axes (numpy 2's and PyTorch's mT) ----------------------------
