@@ -145,3 +145,40 @@ def test_retains_grad_and_detach_():
     assert h.retains_grad
     d = (x * 3.0).detach_()
     assert d.is_leaf and not d.requires_grad and d.grad_fn is None
+
+
+def test_flat_reads_and_writes_like_numpys():
+    a = np.arange(6.0).reshape(2, 3)
+    x = Tensor(a, requires_grad=True)
+    np.testing.assert_array_equal(x.flat[[4, 0]].data, a.flat[[4, 0]])
+    assert len(x.flat) == 6 and [v.item() for v in x.flat] == list(a.flat)
+    x.flat[1:3].sum().backward()
+    np.testing.assert_array_equal(x.grad, [[0.0, 1.0, 1.0], [0.0, 0.0, 0.0]])
+    h, expected = Tensor(a.copy()), a.copy()
+    h.flat[[0, 5]] = -1.0
+    expected.flat[[0, 5]] = -1.0
+    np.testing.assert_array_equal(h.data, expected)
+
+
+def test_matrix_products_and_addc_match_torch():
+    a, b = A[0], A[1]
+    ours, theirs = Tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    got = (
+        ours.mm(Tensor(b.T)).sum()
+        + ours.mv(Tensor(b[0])).sum()
+        + ours.addcdiv(Tensor(b), Tensor(b + 9.0), value=2.0).sum()
+    )
+    got = got + ours.addcmul(ours, Tensor(b), value=0.5).sum() + Tensor(A).bmm(Tensor(A.mT)).sum()
+    want = theirs.mm(torch.tensor(b.T)).sum() + theirs.mv(torch.tensor(b[0])).sum()
+    want = want + theirs.addcdiv(torch.tensor(b), torch.tensor(b + 9.0), value=2.0).sum()
+    want = (
+        want
+        + theirs.addcmul(theirs, torch.tensor(b), value=0.5).sum()
+        + torch.tensor(A).bmm(torch.tensor(A).mT).sum()
+    )
+    got.backward()
+    want.backward()
+    np.testing.assert_allclose(got.item(), want.item(), rtol=1e-14)
+    np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), rtol=1e-14)
+    with pytest.raises(ValueError, match=r"mm: needs 2-D and 2-D tensors, got shapes \(3, 4\) and \(4,\)"):
+        ours.mm(Tensor(b[0]))

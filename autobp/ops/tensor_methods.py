@@ -70,6 +70,9 @@ PROPERTIES = {
         lambda self: "cpu", doc="Where the data lives: always 'cpu' (numpy's ndarray.device)."
     ),
     "is_cuda": property(lambda self: False, doc="False: tensors live in numpy arrays."),
+    "flat": property(
+        lambda self: FlatView(self), doc="numpy's flat iterator: t.flat[i] reads, t.flat[i] = v writes."
+    ),
     "retains_grad": property(
         lambda self: bool(self._retains_grad), doc="True after retain_grad() on a non-leaf."
     ),
@@ -230,6 +233,56 @@ def _detach_(self: Tensor) -> Tensor:
     return self
 
 
+# --- matrix products with PyTorch's shape rules, addcmul/addcdiv, numpy's flat ------------------
+def _product(name: str, ranks: tuple) -> Any:
+    def method(self: Tensor, other: Any) -> Tensor:
+        other = as_tensor(other)
+        if (self.ndim, other.ndim) != ranks:
+            raise ValueError(
+                f"{name}: needs {ranks[0]}-D and {ranks[1]}-D tensors, "
+                f"got shapes {self.shape} and {other.shape}"
+            )
+        return self @ other
+
+    method.__name__ = name
+    method.__doc__ = f"PyTorch's ``{name}``: ``self @ other`` for {ranks[0]}-D and {ranks[1]}-D tensors."
+    return method
+
+
+def _addcmul(self: Tensor, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+    """``self + value * tensor1 * tensor2`` (PyTorch's ``addcmul``)."""
+    p = as_tensor(tensor1) * tensor2
+    return self + (p if value == 1 else p * value)
+
+
+def _addcdiv(self: Tensor, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+    """``self + value * tensor1 / tensor2`` (PyTorch's ``addcdiv``)."""
+    q = as_tensor(tensor1) / tensor2
+    return self + (q if value == 1 else q * value)
+
+
+class FlatView:
+    """numpy's ``a.flat`` for a Tensor: ``t.flat[i]`` reads the flattened tensor (recorded, as
+    ``t.reshape(-1)[i]``), ``t.flat[i] = v`` writes in place (as ``t.put``)."""
+
+    def __init__(self, t: Tensor) -> None:
+        self._t = t
+
+    def __getitem__(self, index: Any) -> Tensor:
+        return self._t.reshape((-1,))[index]
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        positions = np.arange(self._t.size)[index]
+        self._t.put(positions, value)
+
+    def __len__(self) -> int:
+        return self._t.size
+
+    def __iter__(self) -> Any:
+        flat = self._t.reshape((-1,))
+        return (flat[i] for i in range(self._t.size))
+
+
 METHODS = {name: _function(name) for name in _SPELLINGS}
 METHODS.update(
     {
@@ -264,6 +317,11 @@ METHODS.update(
         "is_complex": lambda self: False,
         "data_ptr": lambda self: self._data.ctypes.data,
         "detach_": _detach_,
+        "mm": _product("mm", (2, 2)),
+        "mv": _product("mv", (2, 1)),
+        "bmm": _product("bmm", (3, 3)),
+        "addcmul": _addcmul,
+        "addcdiv": _addcdiv,
     }
 )
 
