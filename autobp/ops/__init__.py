@@ -17,6 +17,7 @@ from . import (  # each family registers its ops and rules on import
     einsum,
     elementwise,
     indexing,
+    inplace_methods,
     joining,
     logic,
     math,
@@ -24,6 +25,7 @@ from . import (  # each family registers its ops and rules on import
     norms,
     padding,
     products,
+    quantiles,
     reductions,
     rounding,
     scans,
@@ -31,18 +33,20 @@ from . import (  # each family registers its ops and rules on import
     shape,
     sorting,
     statistics,
+    tensor_methods,
 )
 from ._decl import ALIASES, DECLS, FUNCTIONS, UFUNCS, OpDecl, attach, op  # noqa: F401
 from ._graph_namespace import GraphOps
 from .nnops import cross_entropy, linear, nll
 
 FAMILIES = (activations, arithmetic, binary, complex_parts, construction, creation, einsum, elementwise)
-FAMILIES += (indexing, joining, logic, math)
+FAMILIES += (indexing, inplace_methods, joining, logic, math)
 FAMILIES += (
     nnops,
     norms,
     padding,
     products,
+    quantiles,
     reductions,
     rounding,
     scans,
@@ -50,6 +54,7 @@ FAMILIES += (
     shape,
     sorting,
     statistics,
+    tensor_methods,
 )
 
 __all__ = attach(Tensor, globals())  # autobp.<name> for every declared op and PyTorch alias
@@ -58,6 +63,8 @@ for _family in FAMILIES:
         setattr(Tensor, _name, _method)
     for _name, _prop in getattr(_family, "PROPERTIES", {}).items():  # attributes: Tensor.T, ...
         setattr(Tensor, _name, _prop)
+    for _name, _method in getattr(_family, "METHODS", {}).items():  # methods beyond the ops': add_, ...
+        setattr(Tensor, _name, _method)
 Tensor._graph_namespace = GraphOps
 
 __all__ += ["nll", "cross_entropy", "linear"]

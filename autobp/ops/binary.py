@@ -92,7 +92,11 @@ def mod(x1: Any, x2: Any) -> Tensor:
     return remainder(x1, x2)
 
 
-@op(family=_B, differentiable=False, differs="PyTorch records it with a zero gradient; here a constant")
+@op(
+    family=_B,
+    differentiable=False,
+    differs="torch.floor_divide records a node whose backward raises (no derivative); here a constant",
+)
 def floor_divide(x1: Any, x2: Any) -> Tensor:
     """Python's ``//``: floor(x1 / x2), a constant with no gradient (integers stay integers)."""
     return Tensor._const(np.asarray(_apply(x1, x2, np.floor_divide, "floor_divide")[2]))

@@ -8,7 +8,6 @@ from typing import Any
 
 import numpy as np
 
-from ..rules import rule
 from ..tensor import Tensor
 from ._args import as_tensor
 from ._decl import op
@@ -75,18 +74,6 @@ def asarray(a: Any, dtype: Any = None) -> Tensor:
     if isinstance(a, Tensor) and (dtype is None or a.dtype == np.dtype(dtype)):
         return a
     return array(a, dtype, copy=False)
-
-
-@op(family=_C, torch=("clone",))
-def copy(a: Any) -> Tensor:
-    """A copy with its own memory (numpy's ``copy``, PyTorch's ``clone``); the gradient passes through."""
-    x = as_tensor(a)
-    return Tensor._make(np.array(x._data, copy=True), (x,), "copy")
-
-
-@rule("copy")
-def _copy(F, g, out, xs, ctx, need):
-    return (g,)
 
 
 class _Concatenator:

@@ -146,7 +146,7 @@ def rot90(m: Any, k: int = 1, axes: Any = (0, 1), *, dims: Any = None) -> Tensor
     return transpose(flip(x, a1), perm) if k == 1 else flip(transpose(x, perm), a1)
 
 
-@op(family=_P, rules=("reshape", "getitem"), differs="torch.tile is the same; Tensor.repeat in torch tiles")
+@op(family=_P, rules=("reshape", "getitem"))
 def tile(A: Any, reps: Any = None, *, dims: Any = None) -> Tensor:  # noqa: N803  numpy's argument name
     """``A`` repeated ``reps`` times along each axis (numpy's tile; PyTorch calls reps ``dims``)."""
     x = as_tensor(A)

@@ -39,7 +39,6 @@ case(
     numpy_fn=lambda x: np.asarray([x, x]),
     torch_fn=lambda x: torch.stack([x, x]),
 )
-case("copy", autobp.copy, unary(), numpy_fn=np.copy, torch_fn=lambda x: torch.clone(x), ints=True)
 case(
     "vsplit",
     lambda x: autobp.vsplit(x, 2),

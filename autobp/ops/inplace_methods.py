@@ -1,0 +1,286 @@
+"""PyTorch's in-place Tensor methods (``add_``, ``mul_``, ``clamp_``, ``zero_``, ``fill_``, ``copy_``,
+``masked_fill_``, ``index_add_``, ``scatter_``, ...) and numpy's ``fill`` and ``put``.
+
+Each one computes the op out of place and writes the result into the tensor, counting the write in
+its version (autobp/_inplace.py), so graphs that read the old value refuse to backward. The rule is
+the one ``t[idx] = v`` follows (ops/scatter.py): without a graph to record (no_grad, or nothing
+requires grad), the numbers are written into the array, as numpy does, and views see them; with one,
+the tensor object becomes the new node and its former node lives on as the op's input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .._graph import _mode, next_seq
+from .._inplace import bump
+from ..tensor import Tensor
+from . import elementwise as _el
+from . import scatter as _sc
+from .shape import astype
+
+_SLOTS = ("_data", "requires_grad", "name", "_parents", "_op", "_ctx", "_version", "_written_at")
+
+
+def _snapshot(t: Tensor) -> Tensor:
+    """A Tensor standing for ``t``'s value (and node) as it is now: the input of the in-place op."""
+    old = Tensor.__new__(Tensor)
+    for slot in _SLOTS:
+        setattr(old, slot, getattr(t, slot))
+    old.grad, old._retains_grad, old._seq, old._source = None, False, t._seq, None
+    return old
+
+
+def inplace(self: Tensor, name: str, compute: Callable[[Tensor], Tensor]) -> Tensor:
+    """Write ``compute(old value)`` into ``self``, keeping its shape and dtype; returns ``self``."""
+    if _mode.enabled and self.requires_grad and self._op is None:
+        raise RuntimeError(
+            f"{name}: a leaf Tensor that requires grad is being used in an in-place operation "
+            f"(shape {self.shape}); write into a copy (y = x * 1.0), or under no_grad()"
+        )
+    new = compute(_snapshot(self))
+    if new.shape != self.shape:
+        raise ValueError(
+            f"{name}: the result has shape {new.shape}, the tensor {self.shape}; an in-place op "
+            "cannot change the tensor's shape (the other operand must broadcast to it)"
+        )
+    if new.dtype != self.dtype:
+        if not np.can_cast(new.dtype, self.dtype, "same_kind"):
+            raise TypeError(
+                f"{name}: a {new.dtype} result cannot be written into a {self.dtype} tensor "
+                "(numpy's same_kind casting, as PyTorch's in-place ops)"
+            )
+        new = astype(new, self.dtype)
+    if not (_mode.enabled and (self.requires_grad or new.requires_grad)):
+        if self._data.flags.writeable:
+            self._data[...] = new._data
+        else:  # a read-only array (a broadcast view): the tensor takes the new one
+            self._data = new._data
+        bump(self)
+        return self
+    if self._source is not None:
+        raise RuntimeError(
+            f"{name}: an in-place op on a view of another tensor (shape {self.shape}) cannot be "
+            "recorded (the base would not see the write); write into the base, or into a copy"
+        )
+    bump(self)  # graphs that read the old value through this object refuse to backward
+    self._data, self._parents, self._op, self._ctx = new._data, new._parents, new._op, new._ctx
+    self.requires_grad, self._seq = new.requires_grad, next_seq()  # numbered after the bump
+    return self
+
+
+def _alpha(other: Any, alpha: Any) -> Any:
+    return other if alpha == 1 else other * alpha
+
+
+def add_(self: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
+    """In place: ``self += alpha * other`` (PyTorch's ``add_``)."""
+    return inplace(self, "add_", lambda x: x + _alpha(other, alpha))
+
+
+def sub_(self: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
+    """In place: ``self -= alpha * other`` (PyTorch's ``sub_``)."""
+    return inplace(self, "sub_", lambda x: x - _alpha(other, alpha))
+
+
+def mul_(self: Tensor, other: Any) -> Tensor:
+    """In place: ``self *= other``."""
+    return inplace(self, "mul_", lambda x: x * other)
+
+
+def div_(self: Tensor, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+    """In place: ``self /= other`` (``rounding_mode`` "trunc"/"floor" as in ``divide``)."""
+    from .arithmetic import divide
+
+    return inplace(self, "div_", lambda x: divide(x, other, rounding_mode=rounding_mode))
+
+
+def pow_(self: Tensor, exponent: Any) -> Tensor:
+    """In place: ``self **= exponent``."""
+    return inplace(self, "pow_", lambda x: x**exponent)
+
+
+def clamp_(self: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+    """In place: values limited to [min, max] (PyTorch's ``clamp_``, alias ``clip_``)."""
+    return inplace(self, "clamp_", lambda x: _el.clip(x, min, max))
+
+
+def clamp_min_(self: Tensor, min: Any) -> Tensor:  # noqa: A002
+    """In place: values below ``min`` raised to it."""
+    return inplace(self, "clamp_min_", lambda x: _el.clamp_min(x, min))
+
+
+def clamp_max_(self: Tensor, max: Any) -> Tensor:  # noqa: A002
+    """In place: values above ``max`` lowered to it."""
+    return inplace(self, "clamp_max_", lambda x: _el.clamp_max(x, max))
+
+
+def _unary_(name: str) -> Callable[[Tensor], Tensor]:
+    """The in-place form ``t.<name>_()`` of the elementwise op ``autobp.<name>`` (neg: negative)."""
+
+    def method(self: Tensor) -> Tensor:
+        from ._decl import ALIASES, DECLS
+
+        key = "negative" if name == "neg" else ALIASES.get(name, name)
+        return inplace(self, f"{name}_", DECLS[key].fn)
+
+    method.__name__ = f"{name}_"
+    method.__doc__ = f"In place: ``self`` replaced by ``{name}(self)``."
+    return method
+
+
+def fill_(self: Tensor, value: Any) -> Tensor:
+    """In place: every element set to ``value`` (a number, or a 0-d Tensor that receives the gradient)."""
+    return inplace(self, "fill_", lambda x: _sc.index_put(x, (Ellipsis,), value))
+
+
+def zero_(self: Tensor) -> Tensor:
+    """In place: every element set to 0."""
+    return fill_(self, 0)
+
+
+def copy_(self: Tensor, src: Any) -> Tensor:
+    """In place: ``src``'s values (broadcast to this shape, cast to this dtype) written into ``self``."""
+    return inplace(self, "copy_", lambda x: _sc.index_put(x, (Ellipsis,), _cast(src, x)))
+
+
+def _cast(src: Any, like: Tensor) -> Any:
+    """``src`` in ``like``'s dtype (copy_ casts any dtype, as PyTorch's does)."""
+    if isinstance(src, Tensor) and src.dtype != like.dtype:
+        return astype(src, like.dtype)
+    return src
+
+
+def masked_fill_(self: Tensor, mask: Any, value: Any) -> Tensor:
+    """In place: ``value`` where ``mask`` is true."""
+    return inplace(self, "masked_fill_", lambda x: _sc.masked_fill(x, mask, value))
+
+
+def index_add_(self: Tensor, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Tensor:
+    """In place: ``alpha * source`` added at positions ``index`` along ``dim``."""
+    return inplace(self, "index_add_", lambda x: _sc.index_add(x, dim, index, source, alpha=alpha))
+
+
+def index_put_(self: Tensor, indices: Any, values: Any, accumulate: bool = False) -> Tensor:
+    """In place: ``values`` written (or added) at ``self[indices]``."""
+    return inplace(self, "index_put_", lambda x: _sc.index_put(x, indices, values, accumulate))
+
+
+def scatter_(self: Tensor, dim: int, index: Any, src: Any = None, *, value: Any = None) -> Tensor:
+    """In place: PyTorch's scatter (``src`` or a number ``value`` at ``index`` along ``dim``)."""
+    return inplace(self, "scatter_", lambda x: _sc.scatter(x, dim, index, src, value=value))
+
+
+def scatter_add_(self: Tensor, dim: int, index: Any, src: Any) -> Tensor:
+    """In place: PyTorch's scatter_add."""
+    return inplace(self, "scatter_add_", lambda x: _sc.scatter_add(x, dim, index, src))
+
+
+def scatter_reduce_(
+    self: Tensor, dim: int, index: Any, src: Any, reduce: str, *, include_self: bool = True
+) -> Tensor:
+    """In place: PyTorch's scatter_reduce."""
+    return inplace(
+        self,
+        "scatter_reduce_",
+        lambda x: _sc.scatter_reduce(x, dim, index, src, reduce, include_self=include_self),
+    )
+
+
+def lerp_(self: Tensor, end: Any, weight: Any) -> Tensor:
+    """In place: ``self + weight * (end - self)``."""
+    from .binary import lerp
+
+    return inplace(self, "lerp_", lambda x: lerp(x, end, weight))
+
+
+def addcmul_(self: Tensor, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+    """In place: ``self + value * tensor1 * tensor2``."""
+    return inplace(self, "addcmul_", lambda x: x + _alpha(_as(tensor1, x) * tensor2, value))
+
+
+def addcdiv_(self: Tensor, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+    """In place: ``self + value * tensor1 / tensor2``."""
+    return inplace(self, "addcdiv_", lambda x: x + _alpha(_as(tensor1, x) / tensor2, value))
+
+
+def _as(a: Any, like: Tensor) -> Tensor:
+    from ..tensor import _lift
+
+    return _lift(a, like, "addc")
+
+
+def _random_(name: str, draw: Callable[[np.random.Generator, tuple], np.ndarray]) -> Callable:
+    def method(self: Tensor, *args: Any, generator: Any = None) -> Tensor:
+        from ..nn.init import as_generator  # nn imports the ops: import it when called
+
+        values = draw(as_generator(generator), self.shape, *args)
+        return inplace(self, name, lambda x: Tensor._const(values.astype(x.dtype)))
+
+    method.__name__ = name
+    return method
+
+
+normal_ = _random_("normal_", lambda rng, shape, mean=0.0, std=1.0: rng.normal(mean, std, shape))
+normal_.__doc__ = "In place: samples of N(mean, std^2) (``generator``: a numpy Generator or a seed)."
+uniform_ = _random_("uniform_", lambda rng, shape, low=0.0, high=1.0: rng.uniform(low, high, shape))
+uniform_.__doc__ = "In place: samples of U[from, to) (``generator``: a numpy Generator or a seed)."
+
+
+def fill(self: Tensor, value: Any) -> None:
+    """numpy's ``a.fill(value)``: every element set to ``value``, in place; returns None."""
+    fill_(self, value)
+
+
+def put(self: Tensor, ind: Any, v: Any, mode: str = "raise") -> None:
+    """numpy's ``a.put(ind, v)``: ``v`` written at flat positions ``ind`` (``v`` repeated as needed)."""
+    if mode != "raise":
+        raise ValueError(f"put: only mode='raise' is supported, got {mode!r}")
+    flat = np.asarray(ind._data if isinstance(ind, Tensor) else ind, dtype=np.intp).reshape(-1)
+    if flat.size and not (np.all(flat < self.size) and np.all(flat >= -self.size)):
+        raise IndexError(f"put: index out of range for a tensor of {self.size} elements: {flat.tolist()}")
+    values = v if isinstance(v, Tensor) else Tensor._const(np.asarray(v))
+    values = values.reshape((-1,))
+    if values.size == 0 or flat.size == 0:
+        return
+    values = values[np.arange(flat.size) % values.size]  # numpy repeats v to the indices' length
+    where = np.unravel_index(flat % self.size, self.shape)
+    inplace(self, "put", lambda x: _sc.index_put(x, where, values))
+
+
+UNARY = ("neg", "abs", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "floor", "ceil")
+UNARY += ("trunc", "round", "reciprocal", "square", "rsqrt", "log1p", "expm1", "sign")
+# attached to Tensor by name in ops/__init__.py
+METHODS = {f"{n}_": _unary_(n) for n in UNARY}
+METHODS.update(
+    {
+        "add_": add_,
+        "sub_": sub_,
+        "mul_": mul_,
+        "div_": div_,
+        "pow_": pow_,
+        "clamp_": clamp_,
+        "clip_": clamp_,
+        "clamp_min_": clamp_min_,
+        "clamp_max_": clamp_max_,
+        "fill_": fill_,
+        "zero_": zero_,
+        "copy_": copy_,
+        "masked_fill_": masked_fill_,
+        "index_add_": index_add_,
+        "index_put_": index_put_,
+        "scatter_": scatter_,
+        "scatter_add_": scatter_add_,
+        "scatter_reduce_": scatter_reduce_,
+        "lerp_": lerp_,
+        "addcmul_": addcmul_,
+        "addcdiv_": addcdiv_,
+        "normal_": normal_,
+        "uniform_": uniform_,
+        "fill": fill,
+        "put": put,
+    }
+)

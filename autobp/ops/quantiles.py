@@ -1,0 +1,229 @@
+"""Order statistics over any axes: median, quantile and percentile (numpy's), and the NaN-ignoring
+nanmedian, nanquantile and nanpercentile; numpy's methods linear, lower, higher, nearest, midpoint
+(PyTorch's ``interpolation=`` spelling too), each value's gradient going to the elements it is made of.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._broadcast import count, normalize_axes, reduction_ctx
+from ..rules import RULES, rule
+from ..tensor import Tensor
+from ._args import as_tensor, axis_arg, keep_arg, refuse_complex
+from ._decl import op
+from .scans import _typed, raw
+
+_O = "sorting"
+_METHODS = ("linear", "lower", "higher", "nearest", "midpoint")  # the five torch.quantile also has
+
+
+def _axes(x: Tensor, axis: Any, keepdims: Any, dim: Any, keepdim: Any, name: str) -> tuple:
+    refuse_complex(x, name)
+    axis, keepdims = axis_arg(axis, dim, name), keep_arg(keepdims, keepdim)
+    return normalize_axes(axis, x.ndim, name, x.shape), keepdims
+
+
+def _last(a: np.ndarray, axes: tuple) -> np.ndarray:
+    """``a`` with the axes not in ``axes`` first (in order) and ``axes`` merged into one last axis."""
+    keep = [i for i in range(a.ndim) if i not in axes]
+    lead = tuple(a.shape[i] for i in keep)
+    return np.transpose(a, keep + list(axes)).reshape(lead + (count(a.shape, axes),))
+
+
+def _from_last(b: np.ndarray, axes: tuple, shape: tuple) -> np.ndarray:
+    """The inverse of ``_last``: ``b`` (lead + (n,)) back in the layout of an array of ``shape``."""
+    keep = [i for i in range(len(shape)) if i not in axes]
+    perm = keep + list(axes)
+    b = b.reshape(tuple(shape[i] for i in perm))
+    return np.transpose(b, np.argsort(perm))
+
+
+def _nonempty(x: Tensor, axes: tuple, name: str) -> None:
+    if x.size == 0:
+        raise ValueError(f"{name}: tensor of shape {x.shape} is empty (over axes {axes})")
+
+
+@op(
+    family=_O,
+    differs="torch.median returns the lower of the two middle values for an even count (and, with "
+    "dim, (values, indices)); autobp's median is numpy's: the mean of the two middle values",
+)
+def median(
+    x: Any,
+    axis: Any = None,
+    out: Any = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
+    *,
+    dim: Any = None,
+    keepdim: Any = None,
+) -> Tensor:
+    """Median over ``axis``, numpy's: the mean of the two middle values for an even count.
+
+    The gradient of a middle value is split equally among the elements equal to it (torch.median's).
+    """
+    x = _typed(as_tensor(x), None, out, "median")
+    axes, keepdims = _axes(x, axis, keepdims, dim, keepdim, "median")
+    _nonempty(x, axes, "median")
+    data = x._data
+    y = _last(data, axes)
+    n = y.shape[-1]
+    s = np.sort(y, axis=-1)
+    share = np.zeros(y.shape, dtype=data.dtype if data.dtype.kind == "f" else np.float64)
+    for k in ((n - 1) // 2, n // 2):  # the two middle positions (one position twice for odd n)
+        tied = y == s[..., k : k + 1]
+        share += 0.5 * tied / np.maximum(tied.sum(axis=-1, keepdims=True), 1)
+    ctx = reduction_ctx(axes, keepdims, x.shape, _from_last(share, axes, x.shape))
+    return Tensor._make(np.median(data, axis=axes, keepdims=keepdims), (x,), "median", ctx)
+
+
+# median weights g by a constant share of each element (ctx[2]), as max and min do
+RULES["median"] = RULES["max"]
+
+
+def _neighbours(at: np.ndarray, n: Any, method: str) -> tuple:
+    """The two sorted positions a quantile at fractional position ``at`` (= q (n - 1)) is made of, and
+    the weight t of the second: the value is (1 - t) s[lo] + t s[hi] of the sorted slice s."""
+    lo = np.floor(at)
+    if method == "linear":
+        return lo, np.minimum(lo + 1, n - 1), at - lo
+    if method == "midpoint":  # both neighbours by halves (the same one twice at an integer position)
+        return lo, np.ceil(at), np.full_like(at, 0.5)
+    pick = {"lower": lo, "higher": np.ceil(at), "nearest": np.around(at)}[method]  # around: half to even
+    return pick, pick, np.zeros_like(at)
+
+
+def _quantile(x, q, axis, out, method, keepdims, weights, interpolation, dim, keepdim, scale, name):
+    x = _typed(as_tensor(x), None, out, name)
+    method = interpolation if interpolation is not None else method
+    if method not in _METHODS:
+        raise ValueError(f"{name}: method must be one of {', '.join(_METHODS)}; got {method!r}")
+    if weights is not None:
+        raise ValueError(f"{name}: weights= needs method='inverted_cdf', which autobp does not have")
+    qs = np.asarray(raw(q) if isinstance(q, Tensor) else q, dtype=np.float64)
+    if not np.all((qs >= 0) & (qs <= scale)):
+        raise ValueError(f"{name}: q must lie in [0, {scale:g}], got {qs.tolist()}")
+    axes, keepdims = _axes(x, axis, keepdims, dim, keepdim, name)
+    _nonempty(x, axes, name)
+    if x.ndim == 0 or not axes:  # nothing to gather along: quantiles of one-element slices
+        x, axes = x.reshape(x.shape + (1,)), (x.ndim,)
+        keepdims = False
+    data = x._data
+    nan_ignoring = name.startswith("nan")
+    qv = q if isinstance(q, (int, float, np.number)) else qs  # numpy's result dtype depends on which
+    fn = getattr(np, name)
+    with np.errstate(invalid="ignore"), _quiet_all_nan():
+        values = fn(data, qv, axis=axes, keepdims=keepdims, method=method)
+    # the gradient: the value is (1 - t) s[lo] + t s[hi] of the sorted slice s (NaNs last), s[i]
+    # coming from the element a stable sort puts at i (as torch.quantile); the nan forms count only
+    # the slice's numbers, and an all-NaN slice (value NaN) sends its gradient to its first element
+    y = _last(data, axes)
+    lead = y.shape[:-1]
+    order = np.argsort(y, axis=-1, kind="stable")
+    n = (~np.isnan(y)).sum(axis=-1) if nan_ignoring else np.full(lead, y.shape[-1])
+    at = qs.reshape(qs.shape + (1,) * len(lead)) / scale * np.maximum(n - 1, 0)
+    lo, hi, t = _neighbours(at, np.maximum(n, 1), method)
+    keep = [i for i in range(x.ndim) if i not in axes]
+    kept = [k.reshape((1,) * qs.ndim + k.shape) for k in np.indices(lead, sparse=True)]
+    wide = np.broadcast_to(order, qs.shape + order.shape)
+    picks = []
+    for position, weight in ((lo, 1.0 - t), (hi, t)):
+        source = np.take_along_axis(wide, position.astype(np.intp)[..., None], axis=-1)[..., 0]
+        coords = dict(zip(axes, np.unravel_index(source, tuple(x.shape[a] for a in axes))))
+        coords.update(zip(keep, kept))
+        picks.append((tuple(coords[i] for i in range(x.ndim)), weight.astype(values.dtype)))
+    return Tensor._make(values, (x,), "quantile", (qs.shape + lead, picks))
+
+
+class _quiet_all_nan:
+    """numpy's nan-quantiles warn on an all-NaN slice; the NaN result says it already."""
+
+    def __enter__(self) -> None:
+        import warnings
+
+        self._w = warnings.catch_warnings()
+        self._w.__enter__()
+        warnings.filterwarnings("ignore", "All-NaN slice", RuntimeWarning)
+
+    def __exit__(self, *exc: Any) -> None:
+        self._w.__exit__(*exc)
+
+
+_Q_DOC = """
+
+    ``method`` (or PyTorch's ``interpolation``): numpy's 'linear' (default), 'lower', 'higher',
+    'nearest' (half to even) or 'midpoint'. The result has q's axes first; each value's gradient goes
+    to the one or two elements of the sorted slice it is made of (a stable sort's, as torch.quantile).
+    """
+
+
+def _declare(name: str, scale: int, summary: str, rules: tuple, torch: tuple = ()) -> Any:
+    def fn(
+        x: Any,
+        q: Any,
+        axis: Any = None,
+        out: Any = None,
+        overwrite_input: bool = False,
+        method: str = "linear",
+        keepdims: bool = False,
+        *,
+        weights: Any = None,
+        interpolation: Any = None,
+        dim: Any = None,
+        keepdim: Any = None,
+    ) -> Tensor:
+        return _quantile(x, q, axis, out, method, keepdims, weights, interpolation, dim, keepdim, scale, name)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = summary + _Q_DOC
+    return op(family=_O, rules=rules, torch=torch)(fn)
+
+
+quantile = _declare("quantile", 1, "q-th quantile(s) over ``axis`` (q in [0, 1], scalar or array).", ())
+percentile = _declare(
+    "percentile", 100, "q-th percentile(s) over ``axis``: quantile at q / 100.", ("quantile",)
+)
+nanquantile = _declare(
+    "nanquantile",
+    1,
+    "q-th quantile(s) over ``axis``, ignoring NaNs (NaN for an all-NaN slice).",
+    ("quantile",),
+)
+nanpercentile = _declare(
+    "nanpercentile",
+    100,
+    "q-th percentile(s) over ``axis``, ignoring NaNs: nanquantile at q / 100.",
+    ("quantile",),
+)
+
+
+@rule("quantile")  # ctx = (shape of g without kept axes, [(index into x, weight)] for the two neighbours)
+def _quantile_rule(F, g, out, xs, ctx, need):
+    g = g.reshape(ctx[0])
+    (low, w_low), (high, w_high) = ctx[1]
+    shape = xs[0].shape
+    return (F.scatter_add(g * w_low, low, shape) + F.scatter_add(g * w_high, high, shape),)
+
+
+@op(
+    family=_O,
+    rules=("quantile",),
+    differs="torch.nanmedian returns the lower of the two middle numbers for an even count (and, with "
+    "dim, (values, indices)); autobp's nanmedian is numpy's: the mean of the two middle numbers",
+)
+def nanmedian(
+    x: Any,
+    axis: Any = None,
+    out: Any = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
+    *,
+    dim: Any = None,
+    keepdim: Any = None,
+) -> Tensor:
+    """Median over ``axis`` ignoring NaNs (numpy's; NaN for an all-NaN slice): nanquantile at 0.5, so
+    tied middle values send their gradient to one element each (a stable sort's), not split."""
+    return _quantile(x, 0.5, axis, out, "linear", keepdims, None, None, dim, keepdim, 1, "nanquantile")

@@ -1,0 +1,357 @@
+"""Tensor methods and attributes a numpy or PyTorch user expects that are not one op's declaration:
+PyTorch's method spellings of autobp functions (``t.add``, ``t.matmul``, ``t.eq``), the matrix
+transposes ``mT``/``mH``/``H``, ``clone``/``copy``, the ``*_as`` and ``new_*`` families, ``to``, and
+numpy's and PyTorch's memory attributes (``itemsize``, ``nbytes``, ``strides``, ``stride()``, ...).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._broadcast import normalize_axes
+from ..tensor import Tensor, _as_array
+from ._args import as_tensor
+from ._decl import op
+from .shape import _shape_arg, astype, swapaxes
+
+_M = "shape"
+
+
+# --- copies ------------------------------------------------------------------------------------
+@op(family=_M, rules=("astype",), torch=("clone",))
+def copy(a: Any, order: str = "K", subok: bool = False, *, memory_format: Any = None) -> Tensor:
+    """A copy with its own memory (numpy's copy, PyTorch's clone); the gradient passes unchanged."""
+    a = as_tensor(a)
+    return astype(a, a.dtype)
+
+
+_clone = copy  # for methods whose ``copy=`` argument hides the name
+
+
+def _contiguous(self: Tensor, memory_format: Any = None) -> Tensor:
+    """``self`` if its array is C-contiguous, else a C-contiguous copy (PyTorch's ``contiguous``)."""
+    if self._data.flags.c_contiguous:
+        return self
+    data = np.ascontiguousarray(self._data)  # a copy in C order (astype and copy keep the layout)
+    return Tensor._make(data, (self,), "astype") if data.dtype.kind == "f" else Tensor._const(data)
+
+
+# --- matrix transposes: the last two axes (numpy 2's and PyTorch's mT) ----------------------------
+def _matrix_transpose(self: Tensor, name: str) -> Tensor:
+    if self.ndim < 2:
+        raise ValueError(f"{name}: a matrix transpose needs at least 2 axes, got shape {self.shape}")
+    return swapaxes(self, -1, -2)
+
+
+def _h(self: Tensor) -> Tensor:
+    if self.ndim != 2:  # PyTorch's .H is for matrices only (use .mH for batches)
+        raise ValueError(f"H: the conjugate transpose needs a 2-D tensor, got shape {self.shape}; use .mH")
+    return swapaxes(self, 0, 1)
+
+
+PROPERTIES = {
+    "mT": property(lambda self: _matrix_transpose(self, "mT"), doc="The last two axes swapped (a view)."),
+    "mH": property(
+        lambda self: _matrix_transpose(self, "mH"),
+        doc="The conjugate transpose of the last two axes; for real tensors, mT.",
+    ),
+    "H": property(_h, doc="The conjugate transpose of a 2-D tensor; for real tensors, T."),
+    "real": property(lambda self: self, doc="The real part: the tensor itself (tensors are real)."),
+    "imag": property(
+        lambda self: Tensor._const(np.zeros_like(self._data)),
+        doc="The imaginary part: zeros (tensors are real).",
+    ),
+    "itemsize": property(lambda self: self._data.itemsize, doc="Bytes per element (numpy's)."),
+    "nbytes": property(lambda self: self._data.nbytes, doc="Bytes of all the elements (numpy's)."),
+    "strides": property(lambda self: self._data.strides, doc="Bytes to step along each axis (numpy's)."),
+    "device": property(
+        lambda self: "cpu", doc="Where the data lives: always 'cpu' (numpy's ndarray.device)."
+    ),
+    "is_cuda": property(lambda self: False, doc="False: tensors live in numpy arrays."),
+    "flat": property(
+        lambda self: FlatView(self), doc="numpy's flat iterator: t.flat[i] reads, t.flat[i] = v writes."
+    ),
+    "retains_grad": property(
+        lambda self: bool(self._retains_grad), doc="True after retain_grad() on a non-leaf."
+    ),
+}
+
+
+# --- PyTorch's spellings of functions as methods --------------------------------------------------
+def _add(self: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
+    """``self + alpha * other`` (PyTorch's ``t.add``)."""
+    return self + (other if alpha == 1 else other * alpha)
+
+
+def _sub(self: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
+    """``self - alpha * other`` (PyTorch's ``t.sub``)."""
+    return self - (other if alpha == 1 else other * alpha)
+
+
+def _where(self: Tensor, condition: Any, y: Any) -> Tensor:
+    """PyTorch's ``t.where(condition, y)``: ``self`` where ``condition``, else ``y``."""
+    from .elementwise import where
+
+    return where(condition, self, y)
+
+
+def _frac(self: Tensor) -> Tensor:
+    """The fractional part, ``x - trunc(x)`` (PyTorch's ``frac``; gradient 1)."""
+    from .rounding import trunc
+
+    return self - trunc(self)
+
+
+def _function(name: str) -> Any:
+    """``t.<name>(*args)`` = ``autobp.<declared>(t, *args)`` for a declared op without a method."""
+
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        from ._decl import ALIASES, DECLS
+
+        return DECLS[ALIASES.get(name, name)].fn(self, *args, **kwargs)
+
+    method.__name__ = name
+    method.__doc__ = f"``autobp.{name}(self, ...)`` as a method (PyTorch's ``Tensor.{name}``)."
+    return method
+
+
+_SPELLINGS = ("mul", "multiply", "div", "divide", "true_divide", "subtract", "pow", "matmul", "maximum")
+_SPELLINGS += ("minimum", "eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less")
+_SPELLINGS += ("less_equal", "not_equal")
+
+
+# --- shapes and dtypes of other tensors: the *_as family, to, new_* -----------------------------
+def _view_as(self: Tensor, other: Tensor) -> Tensor:
+    """``self`` reshaped to ``other``'s shape."""
+    return self.reshape(other.shape)
+
+
+def _expand_as(self: Tensor, other: Tensor) -> Tensor:
+    """``self`` broadcast to ``other``'s shape."""
+    return self.broadcast_to(other.shape)
+
+
+def _type_as(self: Tensor, other: Tensor) -> Tensor:
+    """``self`` in ``other``'s dtype (``self`` itself if it has it already)."""
+    return self if self.dtype == other.dtype else astype(self, other.dtype)
+
+
+def _to(self: Tensor, *args: Any, dtype: Any = None, copy: bool = False, **kwargs: Any) -> Tensor:
+    """PyTorch's ``to``: a dtype, or another tensor's dtype; a device must be the CPU. Returns
+    ``self`` when nothing changes (unless ``copy``)."""
+    for a in args:
+        if isinstance(a, Tensor):
+            dtype = a.dtype
+        elif isinstance(a, str) and a.split(":")[0] == "cpu":
+            continue
+        elif isinstance(a, str) and a.split(":")[0] in ("cuda", "mps", "meta", "xla"):
+            raise ValueError(
+                f"to: autobp tensors live in numpy arrays on the CPU; device {a!r} is not available"
+            )
+        else:
+            dtype = a
+    device = kwargs.pop("device", None)
+    if device not in (None, "cpu"):
+        raise ValueError(f"to: autobp tensors live on the CPU; device {device!r} is not available")
+    if kwargs:
+        raise TypeError(f"to: unexpected keyword arguments {sorted(kwargs)}")
+    if dtype is None or np.dtype(dtype) == self.dtype:
+        return _clone(self) if copy else self
+    return astype(self, dtype)
+
+
+def _new(fill: Any) -> Any:
+    """PyTorch's ``new_zeros``/``new_ones`` (``fill``) and ``new_empty`` (None): a new leaf of ``size``
+    (given as numbers or one tuple) in ``self``'s dtype unless ``dtype``."""
+
+    def method(self: Tensor, *size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+        shape = tuple(int(n) for n in _shape_arg(size))
+        data = (
+            np.empty(shape, dtype or self.dtype)
+            if fill is None
+            else np.full(shape, fill, dtype or self.dtype)
+        )
+        return Tensor(data, requires_grad=requires_grad, dtype=data.dtype)
+
+    return method
+
+
+def _new_full(
+    self: Tensor, size: Any, fill_value: Any, *, dtype: Any = None, requires_grad: bool = False
+) -> Tensor:
+    """A new tensor of ``size`` filled with ``fill_value``, in ``self``'s dtype unless ``dtype``."""
+    data = np.full(tuple(size), fill_value, dtype or self.dtype)
+    return Tensor(data, requires_grad=requires_grad, dtype=data.dtype)
+
+
+def _new_tensor(self: Tensor, data: Any, *, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A new leaf holding ``data``, in ``self``'s dtype unless ``dtype``."""
+    return Tensor(
+        _as_array(data, dtype or self.dtype), requires_grad=requires_grad, dtype=dtype or self.dtype
+    )
+
+
+# --- PyTorch's selection helpers ---------------------------------------------------------------
+def _select(self: Tensor, dim: int, index: int) -> Tensor:
+    """The slice at ``index`` along ``dim`` (that axis removed): ``t[..., index, ...]``."""
+    (d,) = normalize_axes(dim, self.ndim, "select", self.shape)
+    return self[(slice(None),) * d + (index,)]
+
+
+def _narrow(self: Tensor, dim: int, start: int, length: int) -> Tensor:
+    """``length`` elements from ``start`` along ``dim`` (a view)."""
+    (d,) = normalize_axes(dim, self.ndim, "narrow", self.shape)
+    n = self.shape[d]
+    start = start + n if start < 0 else start
+    if not (0 <= start and length >= 0 and start + length <= n):
+        raise IndexError(
+            f"narrow: start {start} and length {length} exceed axis {d} of length {n} ({self.shape})"
+        )
+    return self[(slice(None),) * d + (slice(start, start + length),)]
+
+
+def _unbind(self: Tensor, dim: int = 0) -> tuple:
+    """The slices along ``dim``, as a tuple (that axis removed from each)."""
+    (d,) = normalize_axes(dim, self.ndim, "unbind", self.shape)
+    return tuple(_select(self, d, i) for i in range(self.shape[d]))
+
+
+# --- memory and type queries --------------------------------------------------------------------
+def _stride(self: Tensor, dim: Any = None) -> Any:
+    """PyTorch's strides, in elements (numpy's ``strides`` are in bytes); one axis with ``dim``."""
+    s = tuple(b // self._data.itemsize for b in self._data.strides)
+    if dim is None:
+        return s
+    return s[normalize_axes(dim, self.ndim, "stride", self.shape)[0]]
+
+
+def _detach_(self: Tensor) -> Tensor:
+    """Cut ``self`` from its graph in place: it becomes a leaf that does not require grad."""
+    self._parents, self._op, self._ctx, self.requires_grad = (), None, None, False
+    return self
+
+
+# --- matrix products with PyTorch's shape rules, addcmul/addcdiv, numpy's flat ------------------
+def _product(name: str, ranks: tuple) -> Any:
+    def method(self: Tensor, other: Any) -> Tensor:
+        other = as_tensor(other)
+        if (self.ndim, other.ndim) != ranks:
+            raise ValueError(
+                f"{name}: needs {ranks[0]}-D and {ranks[1]}-D tensors, "
+                f"got shapes {self.shape} and {other.shape}"
+            )
+        return self @ other
+
+    method.__name__ = name
+    method.__doc__ = f"PyTorch's ``{name}``: ``self @ other`` for {ranks[0]}-D and {ranks[1]}-D tensors."
+    return method
+
+
+def _addcmul(self: Tensor, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+    """``self + value * tensor1 * tensor2`` (PyTorch's ``addcmul``)."""
+    p = as_tensor(tensor1) * tensor2
+    return self + (p if value == 1 else p * value)
+
+
+def _addcdiv(self: Tensor, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+    """``self + value * tensor1 / tensor2`` (PyTorch's ``addcdiv``)."""
+    q = as_tensor(tensor1) / tensor2
+    return self + (q if value == 1 else q * value)
+
+
+class FlatView:
+    """numpy's ``a.flat`` for a Tensor: ``t.flat[i]`` reads the flattened tensor (recorded, as
+    ``t.reshape(-1)[i]``), ``t.flat[i] = v`` writes in place (as ``t.put``)."""
+
+    def __init__(self, t: Tensor) -> None:
+        self._t = t
+
+    def __getitem__(self, index: Any) -> Tensor:
+        return self._t.reshape((-1,))[index]
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        positions = np.arange(self._t.size)[index]
+        self._t.put(positions, value)
+
+    def __len__(self) -> int:
+        return self._t.size
+
+    def __iter__(self) -> Any:
+        flat = self._t.reshape((-1,))
+        return (flat[i] for i in range(self._t.size))
+
+
+METHODS = {name: _function(name) for name in _SPELLINGS}
+METHODS.update(
+    {
+        "add": _add,
+        "sub": _sub,
+        "neg": lambda self: -self,
+        "negative": lambda self: -self,
+        "where": _where,
+        "frac": _frac,
+        "contiguous": _contiguous,
+        "conj": lambda self: self,
+        "conjugate": lambda self: self,
+        "view_as": _view_as,
+        "reshape_as": _view_as,
+        "expand_as": _expand_as,
+        "type_as": _type_as,
+        "to": _to,
+        "cpu": lambda self: self,
+        "new_zeros": _new(0),
+        "new_ones": _new(1),
+        "new_empty": _new(None),
+        "new_full": _new_full,
+        "new_tensor": _new_tensor,
+        "select": _select,
+        "narrow": _narrow,
+        "unbind": _unbind,
+        "nelement": lambda self: self._data.size,
+        "element_size": lambda self: self._data.itemsize,
+        "stride": _stride,
+        "is_contiguous": lambda self, memory_format=None: bool(self._data.flags.c_contiguous),
+        "is_floating_point": lambda self: self._data.dtype.kind == "f",
+        "is_complex": lambda self: False,
+        "data_ptr": lambda self: self._data.ctypes.data,
+        "detach_": _detach_,
+        "mm": _product("mm", (2, 2)),
+        "mv": _product("mv", (2, 1)),
+        "bmm": _product("bmm", (3, 3)),
+        "addcmul": _addcmul,
+        "addcdiv": _addcdiv,
+    }
+)
+
+
+# --- searchsorted ---------------------------------------------------------------------------------
+@op(family="sorting", differentiable=False)
+def searchsorted(
+    a: Any, v: Any, side: str = "left", sorter: Any = None, *, right: Any = None, out_int32: bool = False
+) -> Tensor:
+    """Where ``v``'s values would go in the sorted 1-D ``a`` to keep it sorted (numpy's; PyTorch's
+    ``right=True`` is ``side="right"``, and an N-D ``a`` searches each last-axis row, as torch's)."""
+    if right is not None:
+        side = "right" if right else "left"
+    if side not in ("left", "right"):
+        raise ValueError(f"searchsorted: side must be 'left' or 'right', got {side!r}")
+    arr = np.asarray(a._data if isinstance(a, Tensor) else a)
+    vals = np.asarray(v._data if isinstance(v, Tensor) else v)
+    order = None if sorter is None else np.asarray(sorter._data if isinstance(sorter, Tensor) else sorter)
+    dtype = np.int32 if out_int32 else np.intp
+    if arr.ndim <= 1:
+        return Tensor._const(np.asarray(np.searchsorted(arr, vals, side, order), dtype=dtype))
+    if vals.shape[:-1] != arr.shape[:-1]:
+        raise ValueError(
+            f"searchsorted: a of shape {arr.shape} and v of shape {vals.shape} differ before the last axis"
+        )
+    rows = [np.searchsorted(r, x, side, None if order is None else o) for r, x, o in _rows(arr, vals, order)]
+    return Tensor._const(np.asarray(rows, dtype=dtype).reshape(vals.shape))
+
+
+def _rows(arr: np.ndarray, vals: np.ndarray, order: Any) -> Any:
+    a2, v2 = arr.reshape(-1, arr.shape[-1]), vals.reshape(-1, vals.shape[-1])
+    o2 = order.reshape(a2.shape) if order is not None else [None] * len(a2)
+    return zip(a2, v2, o2)
