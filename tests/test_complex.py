@@ -158,7 +158,9 @@ def test_gradcheck_catches_a_missing_conjugate(monkeypatch):
     z, w = _z(), Tensor(Z[::-1].copy(), requires_grad=True)
     assert gradcheck(lambda a, b: a * b, [z, w])
     monkeypatch.setitem(RULES, "mul", wrong)
-    assert gradcheck(lambda a, b: a * b, [Tensor([1.0, 2.0], requires_grad=True)] * 2)
+    assert gradcheck(
+        lambda a, b: a * b, [Tensor([1.0, 2.0], requires_grad=True), Tensor([3.0, -1.0], requires_grad=True)]
+    )
     with pytest.raises(autobp.GradcheckError, match=r"Im\(input 0\)"):
         gradcheck(lambda a, b: a * b, [z, w])
 

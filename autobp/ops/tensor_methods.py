@@ -13,6 +13,7 @@ import numpy as np
 from .._broadcast import normalize_axes
 from ..tensor import Tensor, _as_array
 from ._args import as_tensor
+from .complex_parts import conj
 from ._decl import op
 from .shape import _shape_arg, astype, swapaxes
 
@@ -48,21 +49,16 @@ def _matrix_transpose(self: Tensor, name: str) -> Tensor:
 def _h(self: Tensor) -> Tensor:
     if self.ndim != 2:  # PyTorch's .H is for matrices only (use .mH for batches)
         raise ValueError(f"H: the conjugate transpose needs a 2-D tensor, got shape {self.shape}; use .mH")
-    return swapaxes(self, 0, 1)
+    return conj(swapaxes(self, 0, 1))
 
 
 PROPERTIES = {
     "mT": property(lambda self: _matrix_transpose(self, "mT"), doc="The last two axes swapped (a view)."),
     "mH": property(
-        lambda self: _matrix_transpose(self, "mH"),
+        lambda self: conj(_matrix_transpose(self, "mH")),
         doc="The conjugate transpose of the last two axes; for real tensors, mT.",
     ),
     "H": property(_h, doc="The conjugate transpose of a 2-D tensor; for real tensors, T."),
-    "real": property(lambda self: self, doc="The real part: the tensor itself (tensors are real)."),
-    "imag": property(
-        lambda self: Tensor._const(np.zeros_like(self._data)),
-        doc="The imaginary part: zeros (tensors are real).",
-    ),
     "itemsize": property(lambda self: self._data.itemsize, doc="Bytes per element (numpy's)."),
     "nbytes": property(lambda self: self._data.nbytes, doc="Bytes of all the elements (numpy's)."),
     "strides": property(lambda self: self._data.strides, doc="Bytes to step along each axis (numpy's)."),
@@ -293,8 +289,6 @@ METHODS.update(
         "where": _where,
         "frac": _frac,
         "contiguous": _contiguous,
-        "conj": lambda self: self,
-        "conjugate": lambda self: self,
         "view_as": _view_as,
         "reshape_as": _view_as,
         "expand_as": _expand_as,
