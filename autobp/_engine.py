@@ -24,7 +24,7 @@ import numpy as np
 
 from ._broadcast import unbroadcast
 from ._graph import _mode, _released, hooks
-from ._inplace import Clock
+from ._inplace import Clock, check_versions
 from .rules import RULES
 
 _ALL = (True,) * 64  # ``need`` for scalar nodes, which always want every gradient
@@ -92,6 +92,14 @@ def run_backward(
     results: dict = {}
     delivered: set = set()  # ids of arrays already handed to a .grad (copy if seen again)
     release = not retain_graph and not scalar
+    if wanted is None and scalar and hook is None:
+        _value_pass(heap, grads, at_leaves, F)
+        cls._receive_grads(at_leaves.items())
+        return None
+    if wanted is None and not scalar and not create_graph and hook is None:
+        _plain_pass(heap, grads, at_leaves, delivered, release, F, owning)
+        cls._receive_grads(at_leaves.items(), delivered)
+        return None
     pop, get, leaf_get = grads.pop, grads.get, at_leaves.get
     if create_graph:  # the rules must record their own graph, even inside no_grad
         mode, _mode.enabled = _mode.enabled, True
@@ -131,7 +139,7 @@ def run_backward(
                     raise _scalar_rule_error(node, err) from None
             else:
                 if Clock.last_write > node._seq:  # something was written in place since: check
-                    _check_versions(node)
+                    check_versions(node)
                 if n == 1:  # the node is in the graph only because its input wants a gradient
                     need = _ONE
                     xs = (parents[0]._data,)
@@ -206,15 +214,151 @@ def _real_for(x: Any, g: Any) -> Any:
     return g.real if type(g) is np.ndarray else type(x)._graph_ops().real(g)
 
 
+def _plain_pass(
+    heap: list, grads: dict, at_leaves: dict, delivered: set, release: bool, F: Any, owning: Any
+) -> None:
+    """``run_backward``'s loop for the usual call, ``loss.backward()`` on Tensors (no ``inputs``, no
+    ``create_graph``, no hook): the same order of visits and the same sums as the general loop below,
+    so the same numbers, without its per-node tests of the features this call does not use (on
+    tiny nets those tests are a sixth of the pass). Fills ``at_leaves``; delivers retained grads."""
+    ndarray, reuse_min, sole, rules, clock = np.ndarray, _REUSE_MIN, _SOLE, RULES, Clock
+    pop, get, leaf_get, push = grads.pop, grads.get, at_leaves.get, heappush
+    carry = carry_g = None  # an input found by the last node, with its gradient (see run_backward)
+    while True:
+        if carry is not None:
+            node, g = carry, carry_g
+            carry = carry_g = None
+            if heap and heap[0][0] < -node._seq:  # a newer node is pending: the carried one waits
+                grads[node] = g
+                push(heap, (-node._seq, node))
+                node = heappop(heap)[1]
+                g = pop(node)
+        elif heap:
+            node = heappop(heap)[1]
+            g = pop(node)
+        else:
+            return
+        if node._retains_grad:
+            node._receive_grad(g, delivered)
+        parents = node._parents
+        if parents is None:
+            raise _released(node)
+        if clock.last_write > node._seq:  # something was written in place since: check
+            check_versions(node)
+        n = len(parents)
+        if n == 1:  # the node is in the graph only because its input wants a gradient
+            p = parents[0]
+            need, xs = _ONE, (p._data,)
+        elif n == 2:
+            a, b = parents
+            need, xs = (a.requires_grad, b.requires_grad), (a._data, b._data)
+        else:
+            need, xs = tuple(map(_wants, parents)), tuple(map(_data_of, parents))
+        if (
+            g.size >= reuse_min
+            and type(g) is ndarray
+            and sys.getrefcount(g) == sole
+            and g.base is None
+            and g.flags.writeable
+        ):
+            pgs = rules[node._op](owning, g, node._data, xs, node._ctx, need)
+        else:
+            pgs = rules[node._op](F, g, node._data, xs, node._ctx, need)
+        if release:  # each node is visited once per pass: free its inputs and saved data now
+            node._parents = node._ctx = None
+        if n == 1:
+            edges = ((p, pgs[0]),)
+        elif n == 2:
+            edges = ((a, pgs[0]), (b, pgs[1]))
+        else:
+            edges = zip(parents, pgs)
+        for p, pg in edges:
+            if pg is None or not p.requires_grad:
+                continue
+            if pg.shape != p._data.shape:
+                pg = unbroadcast(pg, p._data.shape)
+            if p._op is None:
+                prev = leaf_get(p)
+                at_leaves[p] = pg if prev is None else prev + pg
+                continue
+            prev = get(p)
+            if prev is not None:
+                grads[p] = prev + pg
+            elif p is carry:  # the same input twice (x * x)
+                carry_g = carry_g + pg
+            elif carry is None:  # a chain's next node skips the heap and the dict
+                carry, carry_g = p, pg
+            else:
+                grads[p] = pg
+                push(heap, (-p._seq, p))
+        pgs = edges = pg = prev = xs = a = b = p = None  # hold no gradient into the next ownership test
+
+
+def _value_pass(heap: list, grads: dict, at_leaves: dict, F: Any) -> None:
+    """``run_backward``'s loop for ``Value.backward()``: the general loop's order and sums, so the same
+    numbers, for nodes that all want every gradient and keep their graph. A Value node is one float
+    and one rule call, so the general loop's per-node tests and calls (a list of inputs per node,
+    ``_receive_grad``) were a fifth of micrograd's step; here a node costs its rule and a few dict
+    operations. (Most of the rest is the garbage collector's, walking the graph the forward built.)"""
+    pop, get, leaf_get, push, rules = grads.pop, grads.get, at_leaves.get, heappush, RULES
+    carry = carry_g = None  # an input found by the last node, with its gradient (see run_backward)
+    while True:
+        if carry is not None:
+            node, g = carry, carry_g
+            carry = None
+            if heap and heap[0][0] < -node._seq:  # a newer node is pending: the carried one waits
+                grads[node] = g
+                push(heap, (-node._seq, node))
+                node = heappop(heap)[1]
+                g = pop(node)
+        elif heap:
+            node = heappop(heap)[1]
+            g = pop(node)
+        else:
+            return
+        node.grad += g  # every Value receives its gradient (micrograd's semantics)
+        parents = node._parents
+        rule, data, ctx = rules[node._op], node.data, node._ctx
+        try:
+            if len(parents) == 2:
+                a, b = parents
+                pgs = rule(F, g, data, (a.data, b.data), ctx, _ALL)
+                edges = ((a, pgs[0]), (b, pgs[1]))
+            elif len(parents) == 1:
+                p = parents[0]
+                edges = ((p, rule(F, g, data, (p.data,), ctx, _ALL)[0]),)
+            else:
+                edges = zip(parents, rule(F, g, data, [p.data for p in parents], ctx, _ALL))
+        except (ZeroDivisionError, OverflowError, ValueError) as err:
+            raise _scalar_rule_error(node, err) from None
+        for p, pg in edges:
+            if pg is None:
+                continue
+            if p._op is None:
+                prev = leaf_get(p)
+                at_leaves[p] = pg if prev is None else prev + pg
+                continue
+            prev = get(p)
+            if prev is not None:
+                grads[p] = prev + pg
+            elif p is carry:  # the same input twice (x * x)
+                carry_g = carry_g + pg
+            elif carry is None:  # a chain's next node skips the heap and the dict
+                carry, carry_g = p, pg
+            else:
+                grads[p] = pg
+                push(heap, (-p._seq, p))
+
+
 def seed_of(root: Any, gradient: Any, who: str) -> np.ndarray:
     """The starting gradient of a Tensor ``root``: ones for a scalar, else the checked ``gradient``."""
     if gradient is None:
-        if root.size != 1:
+        d = root._data  # np.array is a C call; np.ones is Python around np.empty and copyto
+        if d.size != 1:
             raise RuntimeError(
                 f"{who}: grad can be implicitly created only for a scalar output, but the output "
                 f"has shape {root.shape}; pass gradient= (an array of that shape)"
             )
-        d = root._data  # np.array is a C call; np.ones is Python around np.empty and copyto
         if d.dtype.kind == "c":  # PyTorch's rule: the seed of a complex output is not 1 by default
             raise RuntimeError(
                 f"{who}: grad can be implicitly created only for real scalar outputs, but the output has "
@@ -254,35 +398,6 @@ def _between(roots: list, wanted: set) -> set:
         if node._parents and any(p in wanted or p in leads for p in node._parents):
             leads.add(node)
     return leads
-
-
-def _check_versions(node: Any) -> None:
-    """Refuse to differentiate ``node`` if an input it read, or its own output (which rules
-    such as exp and tanh reuse), was written in place afterwards."""
-    if _written_since(node, node._seq):
-        who = f"tensor {node.name!r}" if node.name else "the output"
-        raise RuntimeError(
-            f"{who} of op {node._op!r} (shape {node.shape}, dtype {node.dtype}) was modified in "
-            f"place after it was computed (now at version {node._version}); its backward reads "
-            "it, so the gradient would be wrong. Write into a copy instead"
-        )
-    for i, p in enumerate(node._parents):
-        if _written_since(p, node._seq):
-            who = f"tensor {p.name!r}" if p.name else "a tensor"
-            raise RuntimeError(
-                f"{who} of shape {p.shape} and dtype {p.dtype} (input {i} of op {node._op!r}) was "
-                f"modified in place after {node._op!r} used it (now at version {p._version}); its "
-                "gradient would be wrong. Write into a copy, or modify it only after backward()"
-            )
-
-
-def _written_since(t: Any, seq: int) -> bool:
-    """Was ``t``, or a tensor whose memory it shares (detach/view source), written after ``seq``?"""
-    while t is not None:
-        if t._written_at > seq:
-            return True
-        t = t._source
-    return False
 
 
 def _scalar_rule_error(node: Any, err: Exception) -> Exception:

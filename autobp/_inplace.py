@@ -38,6 +38,35 @@ def bump_all(owners: Any) -> None:
             owner = owner._source
 
 
+def check_versions(node: Any) -> None:
+    """Refuse to differentiate ``node`` if an input it read, or its own output (which rules
+    such as exp and tanh reuse), was written in place afterwards."""
+    if _written_since(node, node._seq):
+        who = f"tensor {node.name!r}" if node.name else "the output"
+        raise RuntimeError(
+            f"{who} of op {node._op!r} (shape {node.shape}, dtype {node.dtype}) was modified in "
+            f"place after it was computed (now at version {node._version}); its backward reads "
+            "it, so the gradient would be wrong. Write into a copy instead"
+        )
+    for i, p in enumerate(node._parents):
+        if _written_since(p, node._seq):
+            who = f"tensor {p.name!r}" if p.name else "a tensor"
+            raise RuntimeError(
+                f"{who} of shape {p.shape} and dtype {p.dtype} (input {i} of op {node._op!r}) was "
+                f"modified in place after {node._op!r} used it (now at version {p._version}); its "
+                "gradient would be wrong. Write into a copy, or modify it only after backward()"
+            )
+
+
+def _written_since(t: Any, seq: int) -> bool:
+    """Was ``t``, or a tensor whose memory it shares (detach/view source), written after ``seq``?"""
+    while t is not None:
+        if t._written_at > seq:
+            return True
+        t = t._source
+    return False
+
+
 def _plain(x: Any) -> Any:
     return x.view(np.ndarray) if isinstance(x, TrackedArray) else x
 

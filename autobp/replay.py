@@ -41,6 +41,12 @@ PLAIN: dict[str, Callable] = {
 # the others: forward(xs, ctx, recorded output) -> (out, ctx for the rule)
 FORWARD: dict[str, Callable] = {
     "pow_scalar": lambda xs, ctx, like: (xs[0] ** ctx, ctx),
+    "add_scalar": lambda xs, ctx, like: (xs[0] + ctx, ctx),  # ctx: the Python number c
+    "sub_scalar": lambda xs, ctx, like: (xs[0] - ctx, ctx),
+    "rsub_scalar": lambda xs, ctx, like: (ctx - xs[0], ctx),
+    "mul_scalar": lambda xs, ctx, like: (xs[0] * ctx, ctx),
+    "div_scalar": lambda xs, ctx, like: (xs[0] / ctx, ctx),
+    "rdiv_scalar": lambda xs, ctx, like: (ctx / xs[0], ctx),
     "relu": lambda xs, ctx, like: (np.maximum(xs[0], 0), ctx),
     "sum": lambda xs, ctx, like: (xs[0].sum(axis=ctx[0], keepdims=ctx[1] is None), ctx),
     "reshape": lambda xs, ctx, like: (xs[0].reshape(like.shape), ctx),

@@ -33,11 +33,28 @@ def _as_float(x: Any) -> float:
     raise TypeError(f"Value: data must be a real number, got {x!r} of type {type(x).__name__}")
 
 
+_new = object.__new__
+
+
+def _node(data: Any, parents: tuple, op: str, ctx: Any = None) -> Value:
+    """An op's result: ``Value(data, parents, op)`` without the constructor's argument handling
+    (an op's arguments are already a tuple and a name; a micrograd step makes thousands of these)."""
+    v = _new(Value)
+    v.data = data if type(data) is float else _as_float(data)
+    v.grad = 0.0
+    v.label = ""
+    v._parents = parents
+    v._op = op
+    v._ctx = ctx
+    v._seq = next_seq()
+    return v
+
+
 def _operand(x: Any, op: str) -> Value:
     if isinstance(x, Value):
         return x
     if type(x) is float or type(x) is int or (isinstance(x, Real) and not isinstance(x, bool)):
-        return Value(float(x))
+        return _node(float(x), (), None)
     raise TypeError(
         f"Value {op}: unsupported operand {x!r} of type {type(x).__name__}; expected a Value or a real number"
     )
@@ -88,22 +105,26 @@ class Value:
 
     # --- arithmetic ----------------------------------------------------------
     def __add__(self, other: Any) -> Value:
-        other = other if type(other) is Value else _operand(other, "+")
-        return Value(self.data + other.data, (self, other), "add")
+        if type(other) is not Value:
+            other = _operand(other, "+")
+        return _node(self.data + other.data, (self, other), "add")
 
     def __mul__(self, other: Any) -> Value:
-        other = other if type(other) is Value else _operand(other, "*")
-        return Value(self.data * other.data, (self, other), "mul")
+        if type(other) is not Value:
+            other = _operand(other, "*")
+        return _node(self.data * other.data, (self, other), "mul")
 
     def __sub__(self, other: Any) -> Value:
-        other = other if type(other) is Value else _operand(other, "-")
-        return Value(self.data - other.data, (self, other), "sub")
+        if type(other) is not Value:
+            other = _operand(other, "-")
+        return _node(self.data - other.data, (self, other), "sub")
 
     def __truediv__(self, other: Any) -> Value:
-        other = other if type(other) is Value else _operand(other, "/")
+        if type(other) is not Value:
+            other = _operand(other, "/")
         if other.data == 0.0:
             raise ZeroDivisionError(f"Value /: division of {self.data!r} by zero")
-        return Value(self.data / other.data, (self, other), "div")
+        return _node(self.data / other.data, (self, other), "div")
 
     def __radd__(self, other: Any) -> Value:
         return _operand(other, "+") + self
@@ -118,7 +139,7 @@ class Value:
         return _operand(other, "/") / self
 
     def __neg__(self) -> Value:
-        return Value(-self.data, (self,), "neg")
+        return _node(-self.data, (self,), "neg")
 
     def __pow__(self, other: Any) -> Value:
         if isinstance(other, Value):
@@ -130,7 +151,7 @@ class Value:
             raise ValueError(f"Value **: negative base {x!r} with non-integer exponent {other!r}")
         if x == 0 and other < 0:
             raise ZeroDivisionError(f"Value **: zero base with negative exponent {other!r}")
-        return Value(x**other, (self,), "pow_scalar", "", other)
+        return _node(x**other, (self,), "pow_scalar", other)
 
     def __rpow__(self, other: Any) -> Value:
         return _operand(other, "**")._pow_value(self)
@@ -141,22 +162,22 @@ class Value:
                 f"Value **: base must be positive when the exponent is a Value "
                 f"(d/db a**b = a**b ln a), got base {self.data!r}"
             )
-        return Value(self.data**other.data, (self, other), "pow")
+        return _node(self.data**other.data, (self, other), "pow")
 
     # --- functions -----------------------------------------------------------
     def exp(self) -> Value:
         try:
-            return Value(math.exp(self.data), (self,), "exp")
+            return _node(math.exp(self.data), (self,), "exp")
         except OverflowError:
             raise OverflowError(f"Value.exp: exp({self.data!r}) overflows a float") from None
 
     def log(self) -> Value:
         if self.data <= 0:
             raise ValueError(f"Value.log: log of non-positive number {self.data!r}")
-        return Value(math.log(self.data), (self,), "log")
+        return _node(math.log(self.data), (self,), "log")
 
     def tanh(self) -> Value:
-        return Value(math.tanh(self.data), (self,), "tanh")
+        return _node(math.tanh(self.data), (self,), "tanh")
 
     def sigmoid(self) -> Value:
         x = self.data
@@ -165,10 +186,10 @@ class Value:
         else:
             e = math.exp(x)
             s = e / (1.0 + e)
-        return Value(s, (self,), "sigmoid")
+        return _node(s, (self,), "sigmoid")
 
     def relu(self) -> Value:
-        return Value(self.data if self.data > 0 else 0.0, (self,), "relu")
+        return _node(self.data if self.data > 0 else 0.0, (self,), "relu")
 
     # --- autodiff ------------------------------------------------------------
     def backward(self) -> None:

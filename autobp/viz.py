@@ -23,6 +23,8 @@ from .graph import GraphReleasedError, NodeInfo, as_roots, nodes, released_messa
 __all__ = ["draw", "Drawing", "RendererNotFoundError", "INSTALL_HELP"]
 
 SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "neg": "neg", "pow": "**", "matmul": "@"}
+_SCALAR_FORMS = {"add_scalar": "+{:g}", "sub_scalar": "-{:g}", "rsub_scalar": "{:g}-", "mul_scalar": "*{:g}"}
+_SCALAR_FORMS.update(div_scalar="/{:g}", rdiv_scalar="{:g}/")
 _REDUCTIONS = ("sum", "mean", "max", "min", "logsumexp")
 
 # fill colours by role; a node holding NaN/inf gets a red border and red text instead
@@ -269,6 +271,8 @@ def _op_label(r: NodeInfo, recs: list[NodeInfo]) -> str:
         return r.function
     if op == "pow_scalar":
         return f"**{ctx:g}" if isinstance(ctx, (int, float)) else "**"
+    if op in _SCALAR_FORMS and isinstance(ctx, float):  # an operator with a Python number c (ctx)
+        return _SCALAR_FORMS[op].format(ctx)
     if op in SYMBOLS:
         return SYMBOLS[op]
     axes = ctx[0] if isinstance(ctx, tuple) and ctx and isinstance(ctx[0], tuple) else None

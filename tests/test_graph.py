@@ -103,7 +103,7 @@ def test_diamond_shares_the_middle_node():
 def test_tensor_records_hold_shape_dtype_data_and_grad():
     x = autobp.tensor(np.ones((2, 3), dtype=np.float32), requires_grad=True)
     x.name = "x"
-    loss = (x * 3).sum()
+    loss = (x * np.float32(3)).sum()  # a numpy scalar is lifted to a constant node (a Python 3: ctx)
     loss.backward(retain_graph=True)
     recs = nodes(loss)
     by_op = {r.op: r for r in recs}

@@ -58,6 +58,24 @@ def test_pow_tensor_exponent(ab):
     check_gradients(lambda x, y: x**y, *ab, atol=1e-5)
 
 
+SCALAR_FORMS = {
+    "add_scalar": lambda x, c: x + c,
+    "sub_scalar": lambda x, c: x - c,
+    "rsub_scalar": lambda x, c: c - x,
+    "mul_scalar": lambda x, c: c * x,
+    "div_scalar": lambda x, c: x / c,
+    "rdiv_scalar": lambda x, c: c / x,
+}
+
+
+@case(*SCALAR_FORMS)
+@given(arrays(lo=0.3, hi=2.0), st.sampled_from(sorted(SCALAR_FORMS)), st.sampled_from([2, -3, 0.5, -1.7]))
+def test_scalar_operand_forms(a, op, c):
+    fn = SCALAR_FORMS[op]
+    assert fn(autobp.tensor(a, requires_grad=True), c).grad_fn == op
+    check_gradients(lambda x: fn(x, c), a, atol=1e-5)
+
+
 @case("pow_scalar")
 @given(arrays(lo=0.3, hi=2.0), st.sampled_from([2, 3, 0.5, -1, 1.5, -0.5]))
 def test_pow_scalar(a, p):

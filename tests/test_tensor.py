@@ -34,7 +34,7 @@ def test_attributes():
     t = Tensor(np.zeros((2, 3)), requires_grad=True)
     assert (t.shape, t.ndim, t.size, t.is_leaf, t.grad) == ((2, 3), 2, 6, True, None)
     u = t * 2
-    assert not u.is_leaf and u.requires_grad and u.grad_fn == "mul"
+    assert not u.is_leaf and u.requires_grad and u.grad_fn == "mul_scalar"  # t * c: c is in ctx
     d = u.detach()
     assert d.is_leaf and not d.requires_grad and np.shares_memory(d.data, u.data)
     assert Tensor(2.5).item() == 2.5 and isinstance(Tensor(2.5).item(), float)

@@ -248,7 +248,7 @@ def test_an_op_reading_a_value_computed_from_parameters_alone_joins_their_module
     recs = autobp.graph.nodes(loss, params={"lin.weight": w})
     where = cluster_of_each_node(draw(loss, params={"lin.weight": w}, cluster_modules=True).source)
     placed = {r.op: where[f"n{r.index}"] for r in recs if r.op}
-    assert placed == {"transpose": "lin", "matmul": "lin", "mul": None, "tanh": None, "sum": None}
+    assert placed == {"transpose": "lin", "matmul": "lin", "mul_scalar": None, "tanh": None, "sum": None}
 
 
 def test_clusters_only_when_asked():
@@ -310,7 +310,9 @@ def test_show_data_and_show_grad_switch_lines_off():
         (lambda x: x.max(), "max"),
         (lambda x: x.softmax(axis=1), "softmax(axis=1)"),
         (lambda x: x @ x.T, "@"),
-        (lambda x: x / 2, "/"),
+        (lambda x: x / 2, "/2"),
+        (lambda x: 1 - x, "1-"),
+        (lambda x: x * x, "*"),
         (lambda x: x.T, "transpose(1, 0)"),
     ],
 )

@@ -12,60 +12,121 @@ from ._args import pair
 from ._decl import op
 from .binary import divide_rounded
 
+_make = Tensor._make
+
 
 def _binary(a: Tensor, b: Tensor, op: str, fn: Any, symbol: str) -> Tensor:
     try:
         data = fn(a._data, b._data)
     except ValueError:
-        raise ValueError(
-            f"{op} ({symbol}): shapes {a.shape} and {b.shape} cannot be broadcast together"
-        ) from None
-    return Tensor._make(data, (a, b), op)
+        raise _shapes_error(a, b, op, symbol) from None
+    return _make(data, (a, b), op)
+
+
+def _shapes_error(a: Tensor, b: Tensor, op: str, symbol: str) -> ValueError:
+    return ValueError(f"{op} ({symbol}): shapes {a.shape} and {b.shape} cannot be broadcast together")
 
 
 # --- the operators: Tensor.__add__ and friends (attached in ops/__init__.py) ---------------
+# A Python number next to a float64 or float32 tensor records a one-input node with the number in
+# ctx ("mul_scalar", ...), and builds no constant Tensor: numpy casts a Python number to the array's
+# dtype ("weak", NEP 50), so x * c computes x * asarray(c, x.dtype) bit for bit, and the rule's g * c
+# what the two-input rule computed. Other operands (arrays, numpy scalars, other dtypes) are lifted.
+_SCALAR_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
+_EXACT_INT = 2**24  # ints up to this size are exact in float32, so float(c) changes nothing
+
+
+def _scalar(x: Tensor, c: Any) -> float | None:
+    """``c`` as the float a one-input node records, or None when it must be lifted to a Tensor."""
+    if type(c) is float:
+        return c if x._data.dtype in _SCALAR_DTYPES else None
+    if type(c) is int and -_EXACT_INT <= c <= _EXACT_INT and x._data.dtype in _SCALAR_DTYPES:
+        return float(c)
+    return None
+
+
 def _add(self: Tensor, other: Any) -> Tensor:
     if type(other) is not Tensor:
+        c = _scalar(self, other)
+        if c is not None:
+            return _make(self._data + c, (self,), "add_scalar", c)
         other = _lift(other, self, "add")
-    return _binary(self, other, "add", np.add, "+")
+    try:  # _binary written out: the commonest ops of a small net pay a call less
+        data = self._data + other._data
+    except ValueError:
+        raise _shapes_error(self, other, "add", "+") from None
+    return _make(data, (self, other), "add")
 
 
 def _radd(self: Tensor, other: Any) -> Tensor:
+    c = _scalar(self, other)
+    if c is not None:
+        return _make(c + self._data, (self,), "add_scalar", c)
     return _binary(_lift(other, self, "add"), self, "add", np.add, "+")
 
 
 def _sub(self: Tensor, other: Any) -> Tensor:
     if type(other) is not Tensor:
+        c = _scalar(self, other)
+        if c is not None:
+            return _make(self._data - c, (self,), "sub_scalar", c)
         other = _lift(other, self, "sub")
-    return _binary(self, other, "sub", np.subtract, "-")
+    try:  # _binary written out: the commonest ops of a small net pay a call less
+        data = self._data - other._data
+    except ValueError:
+        raise _shapes_error(self, other, "sub", "-") from None
+    return _make(data, (self, other), "sub")
 
 
 def _rsub(self: Tensor, other: Any) -> Tensor:
+    c = _scalar(self, other)
+    if c is not None:
+        return _make(c - self._data, (self,), "rsub_scalar", c)
     return _binary(_lift(other, self, "sub"), self, "sub", np.subtract, "-")
 
 
 def _mul(self: Tensor, other: Any) -> Tensor:
     if type(other) is not Tensor:
+        c = _scalar(self, other)
+        if c is not None:
+            return _make(self._data * c, (self,), "mul_scalar", c)
         other = _lift(other, self, "mul")
-    return _binary(self, other, "mul", np.multiply, "*")
+    try:  # _binary written out: the commonest ops of a small net pay a call less
+        data = self._data * other._data
+    except ValueError:
+        raise _shapes_error(self, other, "mul", "*") from None
+    return _make(data, (self, other), "mul")
 
 
 def _rmul(self: Tensor, other: Any) -> Tensor:
+    c = _scalar(self, other)
+    if c is not None:
+        return _make(c * self._data, (self,), "mul_scalar", c)
     return _binary(_lift(other, self, "mul"), self, "mul", np.multiply, "*")
 
 
 def _truediv(self: Tensor, other: Any) -> Tensor:
     if type(other) is not Tensor:
+        c = _scalar(self, other)
+        if c is not None:
+            return _make(self._data / c, (self,), "div_scalar", c)
         other = _lift(other, self, "div")
-    return _binary(self, other, "div", np.true_divide, "/")
+    try:  # _binary written out: the commonest ops of a small net pay a call less
+        data = self._data / other._data
+    except ValueError:
+        raise _shapes_error(self, other, "div", "/") from None
+    return _make(data, (self, other), "div")
 
 
 def _rtruediv(self: Tensor, other: Any) -> Tensor:
+    c = _scalar(self, other)
+    if c is not None:
+        return _make(c / self._data, (self,), "rdiv_scalar", c)
     return _binary(_lift(other, self, "div"), self, "div", np.true_divide, "/")
 
 
 def _neg(self: Tensor) -> Tensor:
-    return Tensor._make(-self._data, (self,), "neg")
+    return _make(-self._data, (self,), "neg")
 
 
 def _pos(self: Tensor) -> Tensor:
@@ -74,7 +135,7 @@ def _pos(self: Tensor) -> Tensor:
 
 def _pow(self: Tensor, other: Any) -> Tensor:
     if isinstance(other, (int, float, np.number)) and not isinstance(other, bool):
-        return Tensor._make(self._data**other, (self,), "pow_scalar", other)
+        return _make(self._data**other, (self,), "pow_scalar", other)
     return _binary(self, _lift(other, self, "pow"), "pow", np.power, "**")
 
 
@@ -188,6 +249,37 @@ def _div_rule(F, g, out, xs, ctx, need):
         y, out = F.conj(y), F.conj(out)
     gx = g / y if need[0] else None
     return gx, (-(g * out) / y if need[1] else None)  # d(x/y)/dy = -x/y^2 = -out/y
+
+
+# the one-input forms of the operators with a Python number c (ctx) as the other operand
+@rule("add_scalar")  # x + c, c + x
+def _add_scalar_rule(F, g, out, xs, ctx, need):
+    return (g,)
+
+
+@rule("sub_scalar")  # x - c
+def _sub_scalar_rule(F, g, out, xs, ctx, need):
+    return (g,)
+
+
+@rule("rsub_scalar")  # c - x
+def _rsub_scalar_rule(F, g, out, xs, ctx, need):
+    return (-g,)
+
+
+@rule("mul_scalar")  # x * c, c * x
+def _mul_scalar_rule(F, g, out, xs, ctx, need):
+    return (g * ctx,)
+
+
+@rule("div_scalar")  # x / c
+def _div_scalar_rule(F, g, out, xs, ctx, need):
+    return (g / ctx,)
+
+
+@rule("rdiv_scalar")  # c / x: d/dx = -c/x^2 = -out/x
+def _rdiv_scalar_rule(F, g, out, xs, ctx, need):
+    return (-(g * out) / xs[0],)
 
 
 @rule("pow_scalar")  # x ** p with a constant p (ctx)

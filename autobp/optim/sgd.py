@@ -113,6 +113,10 @@ class SGD(Optimizer):
                     s = s.astype(w.dtype)
                 if delta is None and not decay:
                     w -= s  # plain gradient descent, without a call per parameter
+                elif not (nesterov or decay):  # the paper's momentum (eq. 9), as _step does it
+                    delta *= mu
+                    delta -= s
+                    w += delta
                 else:
                     _step(w, delta, s, mu, nesterov, decay)
             else:  # block by block, through scratch that stays in cache
