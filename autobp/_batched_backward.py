@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from ._engine import _between, _check_versions
+from ._engine import _between
 from ._graph import _mode, _released
-from ._inplace import Clock
+from ._inplace import Clock, check_versions
 from .rules import RULES
 
 # Rules whose result is right when g is (B,) + out.shape: they combine g only elementwise (with
@@ -355,7 +355,7 @@ def batched_backward(
             if parents is None:
                 raise _released(node)
             if Clock.last_write > node._seq:
-                _check_versions(node)
+                check_versions(node)
             need = tuple(p.requires_grad for p in parents)
             if create_graph:
                 out, xs = node, parents

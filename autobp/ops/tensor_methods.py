@@ -13,8 +13,8 @@ import numpy as np
 from .._broadcast import normalize_axes
 from ..tensor import Tensor, _as_array
 from ._args import as_tensor
-from .complex_parts import conj
 from ._decl import op
+from .complex_parts import conj
 from .shape import _shape_arg, astype, swapaxes
 
 _M = "shape"
