@@ -192,7 +192,6 @@ def jacobian(fn: Callable[..., Any], inputs: Any, *, create_graph: bool = False)
     array([[2., 0.],
            [0., 4.]])
     """
-    create_graph = create_graph or _nested(inputs)  # inside an outer differentiation: stay on its graph
     xs, single_in = _leaves(inputs, "jacobian", keep=create_graph)
     outs, single_out = _outputs(fn(*xs), "jacobian")
     return _shape_result(_jacobian_rows(outs, xs, create_graph), single_out, single_in)
