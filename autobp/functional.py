@@ -278,7 +278,6 @@ def jacobian(
     array([[2., 0.],
            [0., 4.]])
     """
-    create_graph = create_graph or _nested(inputs)  # inside an outer differentiation: stay on its graph
     xs, single_in = _leaves(inputs, "jacobian", keep=create_graph)
     outs, single_out = _outputs(fn(*xs), "jacobian")
     blocks = _blocks(outs, xs, create_graph, vectorize, strategy, "jacobian")
