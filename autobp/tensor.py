@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from . import _dispatch
+from ._conversions import CONVERSIONS
 from ._engine import run_backward, seed_of
 from ._graph import _mode, next_seq
 from ._graph import hooks as _hooks
@@ -298,18 +299,6 @@ class Tensor:
         """The name of the op that produced this tensor, or None for a leaf."""
         return self._op
 
-    def item(self) -> float:
-        if self._data.size != 1:
-            raise ValueError(f"item(): tensor of shape {self.shape} has {self.size} elements, not 1")
-        return self._data.item()
-
-    def numpy(self) -> np.ndarray:
-        """The values as an ndarray (the same view as ``.data``: writes to it are counted)."""
-        return self.data
-
-    def tolist(self) -> Any:
-        return self._data.tolist()
-
     def detach(self) -> Tensor:
         """The same data, cut from the graph (no copy); writes through it count for this tensor too."""
         t = Tensor._const(self._data)
@@ -331,6 +320,8 @@ class Tensor:
         self._retains_grad = True
 
     # --- numpy interoperability: numpy's functions record on the graph or raise ----------------
+    # (conversions to Python numbers, lists and strings: item, tolist, len, bool, float, int, format,
+    # index, repr are in _conversions.py, attached below the class)
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         """``np.asarray(t)``: the values, without a gradient (the explicit way out of the graph)."""
         if dtype is not None and np.dtype(dtype) != self._data.dtype:
@@ -342,47 +333,6 @@ class Tensor:
 
     def __array_function__(self, func: Any, types: Any, args: tuple, kwargs: dict) -> Any:
         return _dispatch.array_function(func, args, kwargs)
-
-    def __len__(self) -> int:
-        if self.ndim == 0:
-            raise TypeError("len() of a 0-d tensor")
-        return len(self._data)
-
-    def __bool__(self) -> bool:
-        if self._data.size != 1:
-            raise ValueError(
-                f"the truth value of a tensor of shape {self.shape} is ambiguous; use .any()/.all()"
-            )
-        return bool(self._data)
-
-    def __float__(self) -> float:
-        return float(self.item())
-
-    def __format__(self, spec: str) -> str:  # f"{loss:.4f}": one-element tensors format as numbers
-        if spec and self._data.size == 1:
-            return format(self._data.reshape(()).item(), spec)
-        return format(repr(self), spec)
-
-    def __int__(self) -> int:
-        return int(self.item())
-
-    def __index__(self) -> int:  # a one-element integer tensor as a size or index, as PyTorch allows
-        if self._data.size != 1 or self._data.dtype.kind not in "iu":
-            raise TypeError(
-                f"only one-element integer tensors can be used as an index (shape {self.shape}, {self.dtype})"
-            )
-        return int(self._data.reshape(()))
-
-    def __repr__(self) -> str:
-        body = np.array2string(self._data, separator=", ", precision=4, threshold=20, prefix="tensor(")
-        extra = ""
-        if self._data.dtype != np.float64:
-            extra += f", dtype={self._data.dtype}"
-        if self._op is not None:
-            extra += f", grad_fn={self._op}"
-        elif self.requires_grad:
-            extra += ", requires_grad=True"
-        return f"tensor({body}{extra})"
 
     # --- autodiff ------------------------------------------------------------
     def backward(
@@ -418,6 +368,10 @@ class Tensor:
                 raise RuntimeError(f"backward: inputs[{i}] is not a Tensor that requires grad")
         grads = run_backward([self], [seed], inputs=ins, retain_graph=retain_graph, create_graph=create_graph)
         Tensor._receive_grads([(t, g) for t, g in zip(ins, grads) if g is not None], set())
+
+
+for _name, _fn in CONVERSIONS.items():  # item, tolist, len, bool, float, int, format, repr...
+    setattr(Tensor, _name, _fn)
 
 
 def _view(out: Tensor, base: Tensor) -> Tensor:

@@ -65,6 +65,28 @@ def _ufunc(b: Any, s: Any) -> bool:
     return True
 
 
+# x op c with a Python number c kept in the node's ctx (eager's add_scalar, ...); "r" forms are c op x
+_SCALAR_OPS = {
+    "add_scalar": ("np.add", False),
+    "sub_scalar": ("np.subtract", False),
+    "rsub_scalar": ("np.subtract", True),
+    "mul_scalar": ("np.multiply", False),
+    "div_scalar": ("np.true_divide", False),
+    "rdiv_scalar": ("np.true_divide", True),
+}
+
+
+@forward(*_SCALAR_OPS)
+def _scalar_op(b: Any, s: Any) -> bool:
+    if not _float_out(s):
+        return False
+    fn, reflected = _SCALAR_OPS[s.op]
+    x, c = b.val(s.parents[0]), b.ctx(s)
+    args = f"{c}, {x}" if reflected else f"{x}, {c}"
+    b.line(f"v{s.k} = {fn}({args}, out={b.buffer_like(s, elementwise=True)})")
+    return True
+
+
 @forward("matmul")
 def _matmul(b: Any, s: Any) -> bool:
     if not _float_out(s):
@@ -138,7 +160,18 @@ def _sub_b(b: Any, s: Any, g: str, want: tuple, dest: tuple) -> list:
     return [g if want[0] else None, b.call("np.negative", [g], s, 1, dest[1]) if want[1] else None]
 
 
-@backward("neg")
+@backward("add_scalar", "sub_scalar")
+def _add_scalar_b(b: Any, s: Any, g: str, want: tuple, dest: tuple) -> list:
+    return [g]
+
+
+@backward("mul_scalar", "div_scalar")
+def _mul_scalar_b(b: Any, s: Any, g: str, want: tuple, dest: tuple) -> list:
+    fn = "np.multiply" if s.op == "mul_scalar" else "np.true_divide"  # g * c, g / c as the rules
+    return [b.call(fn, [g, b.ctx(s)], s, 0, dest[0])]
+
+
+@backward("neg", "rsub_scalar")
 def _neg_b(b: Any, s: Any, g: str, want: tuple, dest: tuple) -> list:
     return [b.call("np.negative", [g], s, 0, dest[0])]
 
@@ -263,6 +296,11 @@ READS: dict[str, Callable[[int, int], tuple]] = {
     "add": lambda n, i: (),
     "sub": lambda n, i: (),
     "neg": lambda n, i: (),
+    "add_scalar": lambda n, i: (),
+    "sub_scalar": lambda n, i: (),
+    "rsub_scalar": lambda n, i: (),
+    "mul_scalar": lambda n, i: (),
+    "div_scalar": lambda n, i: (),
     "mul": lambda n, i: ("x1",) if i == 0 else ("x0",),
     "matmul": lambda n, i: ("x1",) if i == 0 else ("x0",),
     "linear": lambda n, i: ("x1",) if i == 0 else ("x0",) if i == 1 else (),

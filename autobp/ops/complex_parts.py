@@ -55,7 +55,7 @@ def imag(val: Any) -> Tensor:
     return _view(Tensor._make(x._data.imag, (x,), "imag"), x)
 
 
-@op(family=_C, differs="PyTorch's angle has no deg=")
+@op(family=_C)
 def angle(z: Any, deg: bool = False) -> Tensor:
     """The argument atan2(y, x) of z = x + iy (in degrees with ``deg``); 0 or pi for real z, whose
     gradient is 0 (PyTorch's); at z = 0 the gradient is 0, as PyTorch's."""

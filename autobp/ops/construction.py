@@ -13,6 +13,7 @@ from ._args import as_tensor
 from ._decl import op
 from .joining import concatenate, split, stack
 from .shape import atleast_1d, reshape
+from .tensor_methods import copy as _copy
 
 _C = "construction"
 
@@ -46,7 +47,7 @@ def _nested(obj: Any) -> tuple[Tensor, bool]:
     return as_tensor(obj), not isinstance(obj, np.ndarray)
 
 
-@op(family=_C, rules=("stack", "astype", "copy"), numpy=None, method=False)
+@op(family=_C, rules=("stack", "astype"), numpy=None, method=False)
 def array(object: Any, dtype: Any = None, *, copy: bool = True, ndmin: int = 0) -> Tensor:
     """numpy's ``array``: a new Tensor from a Tensor, an array or nested lists (which may hold
     Tensors: the result is differentiable with respect to them, as HIPS autograd's ``np.array``).
@@ -58,7 +59,7 @@ def array(object: Any, dtype: Any = None, *, copy: bool = True, ndmin: int = 0) 
     if isinstance(object, Tensor) or _holds_tensor(object):
         t = _nested(object)[0]
         if copy and t is object:
-            t = globals()["copy"](t)
+            t = _copy(t)
     else:
         t = Tensor._const(np.array(object, dtype=dtype, ndmin=ndmin))
     if dtype is not None and t.dtype != np.dtype(dtype):

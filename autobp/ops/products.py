@@ -70,7 +70,13 @@ def _matmul_rule(F, g, out, xs, ctx, need):
         a, b = F.conj(a), F.conj(b)
     ga = gb = None
     if a.ndim == 2 and b.ndim == 2:  # the common case, without the general machinery
-        if type(g) is np.ndarray and _blas_pair(a, b) and g.base is None and g.dtype is a.dtype:
+        if (
+            type(g) is np.ndarray
+            and g.ndim == 2
+            and _blas_pair(a, b)
+            and g.base is None
+            and g.dtype is a.dtype
+        ):
             return (np.dot(g, b.T) if need[0] else None), (np.dot(a.T, g) if need[1] else None)
         return (g @ b.T if need[0] else None), (a.T @ g if need[1] else None)
     if a.ndim == 1 and b.ndim == 1:

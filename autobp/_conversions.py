@@ -1,0 +1,85 @@
+"""How a Tensor becomes a Python number, list or string: item, numpy, tolist, len, bool, float, int,
+index, format and repr (numpy's and PyTorch's meanings), attached to Tensor by tensor.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+def item(self: Any) -> float:
+    """The value of a one-element tensor as a Python number."""
+    if self._data.size != 1:
+        raise ValueError(f"item(): tensor of shape {self.shape} has {self.size} elements, not 1")
+    return self._data.item()
+
+
+def numpy(self: Any) -> np.ndarray:
+    """The values as an ndarray (the same view as ``.data``: writes to it are counted)."""
+    return self.data
+
+
+def tolist(self: Any) -> Any:
+    """The values as nested Python lists (numpy's ``tolist``)."""
+    return self._data.tolist()
+
+
+def __len__(self: Any) -> int:
+    if self.ndim == 0:
+        raise TypeError("len() of a 0-d tensor")
+    return len(self._data)
+
+
+def __bool__(self: Any) -> bool:
+    if self._data.size != 1:
+        raise ValueError(f"the truth value of a tensor of shape {self.shape} is ambiguous; use .any()/.all()")
+    return bool(self._data)
+
+
+def __float__(self: Any) -> float:
+    return float(self.item())
+
+
+def __format__(self: Any, spec: str) -> str:  # f"{loss:.4f}": one-element tensors format as numbers
+    if spec and self._data.size == 1:
+        return format(self._data.reshape(()).item(), spec)
+    return format(repr(self), spec)
+
+
+def __int__(self: Any) -> int:
+    return int(self.item())
+
+
+def __index__(self: Any) -> int:  # a one-element integer tensor as a size or index, as PyTorch allows
+    if self._data.size != 1 or self._data.dtype.kind not in "iu":
+        raise TypeError(
+            f"only one-element integer tensors can be used as an index (shape {self.shape}, {self.dtype})"
+        )
+    return int(self._data.reshape(()))
+
+
+def __repr__(self: Any) -> str:
+    body = np.array2string(self._data, separator=", ", precision=4, threshold=20, prefix="tensor(")
+    extra = ""
+    if self._data.dtype != np.float64:
+        extra += f", dtype={self._data.dtype}"
+    if self._op is not None:
+        extra += f", grad_fn={self._op}"
+    elif self.requires_grad:
+        extra += ", requires_grad=True"
+    return f"tensor({body}{extra})"
+
+
+CONVERSIONS = {
+    "item": item,
+    "numpy": numpy,
+    "tolist": tolist,
+    "__len__": __len__,
+    "__bool__": __bool__,
+    "__float__": __float__,
+    "__format__": __format__,
+    "__int__": __int__,
+    "__index__": __index__,
+    "__repr__": __repr__,
+}
