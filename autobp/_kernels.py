@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from ._scalars import ONE
+
 
 def sigmoid(xs: list, ctx: Any) -> tuple:
     """The sigmoid in the kernel signature (replay)."""
@@ -38,7 +40,7 @@ def sigmoid_into(x: np.ndarray, out: np.ndarray) -> np.ndarray:
 def _logistic_of_negated(e: np.ndarray) -> np.ndarray:
     """Turn a buffer holding -x into 1 / (1 + e^-x), in place."""
     _exp_quietly(e)
-    e += 1.0  # a float: numpy adds a Python int to a float array through a slower path
+    e += ONE.get(e.dtype, 1.0)  # 1 as e's dtype: numpy takes a Python number through a slower path
     np.reciprocal(e, out=e)
     return e
 

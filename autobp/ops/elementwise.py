@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from .. import _kernels
+from .._scalars import ONE
 from ..rules import RULES, rule
 from ..tensor import Tensor, _as_array, _lift
 from ._args import as_tensor, pair, refuse_complex
@@ -253,18 +254,22 @@ def _log(F, g, out, xs, ctx, need):
     return (g / x,)
 
 
+# 1 as a 0-d array of out's dtype where there is one (ONE): the same numbers as the literal 1.0, without
+# numpy's slower handling of a Python scalar operand (a tiny net pays it per node)
 @rule("tanh")
 def _tanh(F, g, out, xs, ctx, need):
     if type(out) is not float and out.dtype.kind == "c":  # Value rules see Python floats
         out = F.conj(out)
-    return (F.scale(g, 1.0 - out * out),)
+    one = ONE.get(out.dtype, 1.0) if type(out) is np.ndarray else 1.0
+    return (F.scale(g, one - out * out),)
 
 
 @rule("sigmoid")
 def _sigmoid(F, g, out, xs, ctx, need):
     if type(out) is not float and out.dtype.kind == "c":  # Value rules see Python floats
         out = F.conj(out)
-    return (F.scale(g, out * (1.0 - out)),)
+    one = ONE.get(out.dtype, 1.0) if type(out) is np.ndarray else 1.0
+    return (F.scale(g, out * (one - out)),)
 
 
 @rule("relu")

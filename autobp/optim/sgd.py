@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from .._inplace import bump_all
+from .._scalars import as_operand
 from .optimizer import Optimizer
 
 
@@ -87,6 +88,10 @@ class SGD(Optimizer):
         if not (lr >= 0 and mu >= 0 and wd >= 0 and decay >= 0):  # the checks, on the values read
             self._check_group(group)
         nesterov, damp, maximize = group["nesterov"], group["dampening"], group["maximize"]
+        usual = not (wd or decay or nesterov or damp or maximize)
+        if usual and (not mu or group["momentum_form"] == "pytorch"):
+            self._plain_update(group["params"], lr, mu)
+            return
         items = self._with_grads(group)
         bump_all([p for p, _, _ in items])  # the in-place writes below, for the version checks
         if mu and group["momentum_form"] != "paper":
@@ -122,6 +127,48 @@ class SGD(Optimizer):
             else:  # block by block, through scratch that stays in cache
                 for wb, gb, db, sb in _blocks(w, grad, delta, self._block(w.dtype)):
                     _step(wb, db, np.multiply(gb, lr, out=sb), mu, nesterov, decay)
+
+    def _plain_update(self, params: list, lr: float, mu: float) -> None:
+        """The usual settings (PyTorch's momentum or none; no decay, dampening, Nesterov or maximize):
+        v = mu v + g (v = g at first), w -= lr v (w -= lr g without momentum), the same arithmetic as
+        ``_pytorch_step`` and the general loop, without their per-parameter calls and look-ups (on a
+        small net those were most of the step)."""
+        states, items = self.state, []
+        ndarray = np.ndarray
+        for p in params:  # first every gradient, checked, so a bad one changes nothing
+            grad = p.grad
+            if grad is None:
+                continue
+            if type(grad) is not ndarray or grad.shape != p._data.shape:
+                grad = self._grad_array(p, grad)
+            state = states.get(p)
+            if state is None:
+                state = states[p] = {}
+            items.append((p, grad, state))
+        bump_all([item[0] for item in items])  # the in-place writes below, for the version checks
+        consts: dict = {}  # per dtype: lr and mu as 0-d arrays, the same numbers at less cost per call
+        for p, grad, state in items:
+            w = p._data
+            dt = w.dtype
+            c = consts.get(dt)
+            if c is None:
+                c = consts[dt] = (as_operand(lr, dt), as_operand(mu, dt))
+            if mu:
+                v = state.get("momentum_buffer")
+                if v is None:
+                    v = state["momentum_buffer"] = np.array(grad, dtype=w.dtype)
+                else:  # in place: the buffer may be a view of a compiled step's flat state
+                    v *= c[1]
+                    v += grad
+                grad = v
+            if w.nbytes > _BLOCKED_ABOVE:
+                for wb, gb, _, scratch in _blocks(w, grad, None, self._block(w.dtype)):
+                    np.subtract(wb, np.multiply(gb, lr, out=scratch), out=wb)
+                continue
+            s = grad * c[0] if grad.dtype is dt else grad * lr
+            if s.dtype is not dt and s.dtype != dt:  # lr * g rounded to w's dtype, as in a block
+                s = s.astype(w.dtype)
+            w -= s
 
     def _block(self, dtype: np.dtype) -> np.ndarray:
         block = self._blocks.get(dtype)
