@@ -82,6 +82,7 @@ class SGD(Optimizer):
         }
         super().__init__(params, defaults)
         self._blocks: dict = {}  # per dtype: scratch for lr * grad of a large parameter (not state)
+        self._flats: dict = {}  # per group (id): its small momentum buffers as views of one array
 
     def _update_group(self, group: dict) -> None:
         lr, mu, wd, decay = group["lr"], group["momentum"], group["weight_decay"], group["decay"]
@@ -90,7 +91,7 @@ class SGD(Optimizer):
         nesterov, damp, maximize = group["nesterov"], group["dampening"], group["maximize"]
         usual = not (wd or decay or nesterov or damp or maximize)
         if usual and (not mu or group["momentum_form"] == "pytorch"):
-            self._plain_update(group["params"], lr, mu)
+            self._plain_update(group, lr, mu)
             return
         items = self._with_grads(group)
         bump_all([p for p, _, _ in items])  # the in-place writes below, for the version checks
@@ -128,12 +129,12 @@ class SGD(Optimizer):
                 for wb, gb, db, sb in _blocks(w, grad, delta, self._block(w.dtype)):
                     _step(wb, db, np.multiply(gb, lr, out=sb), mu, nesterov, decay)
 
-    def _plain_update(self, params: list, lr: float, mu: float) -> None:
+    def _plain_update(self, group: dict, lr: float, mu: float) -> None:
         """The usual settings (PyTorch's momentum or none; no decay, dampening, Nesterov or maximize):
         v = mu v + g (v = g at first), w -= lr v (w -= lr g without momentum), the same arithmetic as
         ``_pytorch_step`` and the general loop, without their per-parameter calls and look-ups (on a
         small net those were most of the step)."""
-        states, items = self.state, []
+        states, items, params = self.state, [], group["params"]
         ndarray = np.ndarray
         for p in params:  # first every gradient, checked, so a bad one changes nothing
             grad = p.grad
@@ -146,6 +147,8 @@ class SGD(Optimizer):
                 state = states[p] = {}
             items.append((p, grad, state))
         bump_all([item[0] for item in items])  # the in-place writes below, for the version checks
+        if mu and len(items) > 1 and self._flat_step(group, items, lr, mu):
+            return
         consts: dict = {}  # per dtype: lr and mu as 0-d arrays, the same numbers at less cost per call
         for p, grad, state in items:
             w = p._data
@@ -169,6 +172,43 @@ class SGD(Optimizer):
             if s.dtype is not dt and s.dtype != dt:  # lr * g rounded to w's dtype, as in a block
                 s = s.astype(w.dtype)
             w -= s
+
+    def _flat_step(self, group: dict, items: list, lr: float, mu: float) -> bool:
+        """PyTorch's momentum step for a group of small parameters that all have gradients, with their
+        momentum buffers views of one array: v = mu v + g and lr v are one call each for the whole
+        group (as a foreach optimiser does); the same numbers as per parameter. The buffers are made
+        so at the first step (v = g); if they are replaced later (load_state_dict, a compiled step's
+        own packing), the group goes back to the per-parameter loop. False when it does not apply."""
+        flat = self._flats.get(id(group))
+        if flat is None:
+            if id(group) in self._flats or len(items) != len(group["params"]):
+                return False
+            if any("momentum_buffer" in state for _, _, state in items):  # state from elsewhere
+                self._flats[id(group)] = None
+                return False
+            flat = self._flats[id(group)] = _flat_buffers(items)
+            if flat is None:
+                return False
+            vflat, sflat, views, steps = flat
+            for (_, grad, state), v in zip(items, views):  # the first step: v = g
+                v[...] = grad
+                state["momentum_buffer"] = v
+        else:
+            vflat, sflat, views, steps = flat
+            if len(views) != len(items):
+                return False
+            for (_, _, state), v in zip(items, views):
+                if state.get("momentum_buffer") is not v:  # replaced: per parameter from now on
+                    self._flats[id(group)] = None
+                    return False
+            vflat *= as_operand(mu, vflat.dtype)
+            for (_, grad, _), v in zip(items, views):
+                v += grad
+        np.multiply(vflat, as_operand(lr, vflat.dtype), out=sflat)  # lr v, rounded to w's dtype
+        for (p, _, _), s in zip(items, steps):
+            w = p._data
+            w -= s
+        return True
 
     def _block(self, dtype: np.dtype) -> np.ndarray:
         block = self._blocks.get(dtype)
@@ -197,6 +237,27 @@ class SGD(Optimizer):
             return
         for wb, sb, _, scratch in _blocks(w, step, None, self._block(w.dtype)):
             _step(wb, None, np.multiply(sb, lr, out=scratch), mu, False, group["decay"])
+
+
+_FLAT_BYTES = 256 * 1024  # groups with more momentum than this keep one buffer per parameter
+
+
+def _flat_buffers(items: list) -> tuple | None:
+    """(momentum, scratch, momentum views, scratch views) shaped as the parameters of ``items``, in
+    one array each; None unless they share a float dtype and are small enough together."""
+    dt = items[0][0]._data.dtype
+    if dt.kind != "f" or any(p._data.dtype != dt for p, _, _ in items):
+        return None
+    sizes = [p._data.size for p, _, _ in items]
+    if sum(sizes) * dt.itemsize > _FLAT_BYTES:
+        return None
+    vflat, sflat = np.zeros(sum(sizes), dt), np.zeros(sum(sizes), dt)
+    views, steps, at = [], [], 0
+    for (p, _, _), n in zip(items, sizes):
+        views.append(vflat[at : at + n].reshape(p._data.shape))
+        steps.append(sflat[at : at + n].reshape(p._data.shape))
+        at += n
+    return vflat, sflat, views, steps
 
 
 def _check_form(form: Any) -> None:
