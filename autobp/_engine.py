@@ -68,6 +68,8 @@ def run_backward(
         hook = hooks.on_rule
     cls = type(roots[0])
     scalar = cls._keeps_graph
+    if inputs is None and hook is None and not (create_graph or scalar) and len(roots) == 1:
+        return _plain_backward(roots[0], seeds[0], not retain_graph, cls)
     F = cls._graph_ops() if create_graph else cls._raw_ops
     owning = getattr(cls, "_owning_ops", F)  # the F of a rule that may write into its g
     ndarray, reuse_min, sole = np.ndarray, _REUSE_MIN, _SOLE
@@ -214,6 +216,24 @@ def _real_for(x: Any, g: Any) -> Any:
     return g.real if type(g) is np.ndarray else type(x)._graph_ops().real(g)
 
 
+def _plain_backward(root: Any, seed: Any, release: bool, cls: Any) -> None:
+    """``run_backward`` for ``loss.backward()`` (one Tensor root, no ``inputs``, no ``create_graph``,
+    no hook), without the general set-up: the root and its seed go straight into ``_plain_pass``."""
+    if not root.requires_grad:
+        return None
+    grads: dict = {}
+    at_leaves: dict = {}
+    delivered: set = set()
+    if root._op is None:
+        at_leaves[root] = seed
+    else:
+        grads[root] = seed
+        seed = None  # the pass's reference is then the only one (see the ownership test)
+        _plain_pass([(-root._seq, root)], grads, at_leaves, delivered, release, cls._raw_ops, cls._owning_ops)
+    cls._receive_grads(at_leaves.items(), delivered)
+    return None
+
+
 def _plain_pass(
     heap: list, grads: dict, at_leaves: dict, delivered: set, release: bool, F: Any, owning: Any
 ) -> None:
@@ -272,10 +292,11 @@ def _plain_pass(
             edges = ((a, pgs[0]), (b, pgs[1]))
         else:
             edges = zip(parents, pgs)
+        same = node._same  # inputs of the output's shape: the gradients have it (reading .shape costs)
         for p, pg in edges:
             if pg is None or not p.requires_grad:
                 continue
-            if pg.shape != p._data.shape:
+            if not same and pg.shape != p._data.shape:
                 pg = unbroadcast(pg, p._data.shape)
             if p._op is None:
                 prev = leaf_get(p)

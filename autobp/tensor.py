@@ -134,6 +134,7 @@ class Tensor:
         "_written_at",
         "_seq",
         "_source",  # set only by detach(): the tensor whose memory this one shares
+        "_same",  # an op result whose inputs all have its shape: backward sums no gradient back
         "__weakref__",
     )
     __hash__ = object.__hash__  # identity: == builds a comparison tensor
@@ -157,6 +158,7 @@ class Tensor:
         self._written_at = 0
         self._seq = next_seq()
         self._source = None
+        self._same = False
 
     @staticmethod
     def _const(data: np.ndarray) -> Tensor:
@@ -173,11 +175,14 @@ class Tensor:
         t._written_at = 0
         t._seq = next_seq()
         t._source = None
+        t._same = False
         return t
 
     @staticmethod
-    def _make(data: Any, parents: tuple, op: str, ctx: Any = None) -> Tensor:
-        """The result of an op: recorded in the graph if grad mode is on and any input needs it."""
+    def _make(data: Any, parents: tuple, op: str, ctx: Any = None, same: bool = False) -> Tensor:
+        """The result of an op: recorded in the graph if grad mode is on and any input needs it.
+        ``same``: the caller knows every input has the result's shape (an elementwise op of one
+        input, or of inputs of one shape), so the rule's gradients need no summing back."""
         if type(data) is not np.ndarray:
             data = np.asarray(data)
         t = _new(Tensor)
@@ -189,6 +194,7 @@ class Tensor:
         t._written_at = 0
         t._seq = next_seq()
         t._source = None
+        t._same = same
         if _mode.enabled:
             for p in parents:
                 if p.requires_grad:

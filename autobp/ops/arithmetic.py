@@ -45,23 +45,25 @@ def _scalar(x: Tensor, c: Any) -> float | None:
     return None
 
 
+# _make's last argument: every input has the result's shape (always so for one input; for two, when
+# their shapes are equal), so backward takes the rule's gradients as they are, without summing back.
 def _add(self: Tensor, other: Any) -> Tensor:
     if type(other) is not Tensor:
         c = _scalar(self, other)
         if c is not None:
-            return _make(self._data + c, (self,), "add_scalar", c)
+            return _make(self._data + c, (self,), "add_scalar", c, True)
         other = _lift(other, self, "add")
     try:  # _binary written out: the commonest ops of a small net pay a call less
         data = self._data + other._data
     except ValueError:
         raise _shapes_error(self, other, "add", "+") from None
-    return _make(data, (self, other), "add")
+    return _make(data, (self, other), "add", None, self._data.shape == other._data.shape)
 
 
 def _radd(self: Tensor, other: Any) -> Tensor:
     c = _scalar(self, other)
     if c is not None:
-        return _make(c + self._data, (self,), "add_scalar", c)
+        return _make(c + self._data, (self,), "add_scalar", c, True)
     return _binary(_lift(other, self, "add"), self, "add", np.add, "+")
 
 
@@ -69,19 +71,19 @@ def _sub(self: Tensor, other: Any) -> Tensor:
     if type(other) is not Tensor:
         c = _scalar(self, other)
         if c is not None:
-            return _make(self._data - c, (self,), "sub_scalar", c)
+            return _make(self._data - c, (self,), "sub_scalar", c, True)
         other = _lift(other, self, "sub")
     try:  # _binary written out: the commonest ops of a small net pay a call less
         data = self._data - other._data
     except ValueError:
         raise _shapes_error(self, other, "sub", "-") from None
-    return _make(data, (self, other), "sub")
+    return _make(data, (self, other), "sub", None, self._data.shape == other._data.shape)
 
 
 def _rsub(self: Tensor, other: Any) -> Tensor:
     c = _scalar(self, other)
     if c is not None:
-        return _make(c - self._data, (self,), "rsub_scalar", c)
+        return _make(c - self._data, (self,), "rsub_scalar", c, True)
     return _binary(_lift(other, self, "sub"), self, "sub", np.subtract, "-")
 
 
@@ -89,19 +91,19 @@ def _mul(self: Tensor, other: Any) -> Tensor:
     if type(other) is not Tensor:
         c = _scalar(self, other)
         if c is not None:
-            return _make(self._data * c, (self,), "mul_scalar", c)
+            return _make(self._data * c, (self,), "mul_scalar", c, True)
         other = _lift(other, self, "mul")
     try:  # _binary written out: the commonest ops of a small net pay a call less
         data = self._data * other._data
     except ValueError:
         raise _shapes_error(self, other, "mul", "*") from None
-    return _make(data, (self, other), "mul")
+    return _make(data, (self, other), "mul", None, self._data.shape == other._data.shape)
 
 
 def _rmul(self: Tensor, other: Any) -> Tensor:
     c = _scalar(self, other)
     if c is not None:
-        return _make(c * self._data, (self,), "mul_scalar", c)
+        return _make(c * self._data, (self,), "mul_scalar", c, True)
     return _binary(_lift(other, self, "mul"), self, "mul", np.multiply, "*")
 
 
@@ -109,24 +111,24 @@ def _truediv(self: Tensor, other: Any) -> Tensor:
     if type(other) is not Tensor:
         c = _scalar(self, other)
         if c is not None:
-            return _make(self._data / c, (self,), "div_scalar", c)
+            return _make(self._data / c, (self,), "div_scalar", c, True)
         other = _lift(other, self, "div")
     try:  # _binary written out: the commonest ops of a small net pay a call less
         data = self._data / other._data
     except ValueError:
         raise _shapes_error(self, other, "div", "/") from None
-    return _make(data, (self, other), "div")
+    return _make(data, (self, other), "div", None, self._data.shape == other._data.shape)
 
 
 def _rtruediv(self: Tensor, other: Any) -> Tensor:
     c = _scalar(self, other)
     if c is not None:
-        return _make(c / self._data, (self,), "rdiv_scalar", c)
+        return _make(c / self._data, (self,), "rdiv_scalar", c, True)
     return _binary(_lift(other, self, "div"), self, "div", np.true_divide, "/")
 
 
 def _neg(self: Tensor) -> Tensor:
-    return _make(-self._data, (self,), "neg")
+    return _make(-self._data, (self,), "neg", None, True)
 
 
 def _pos(self: Tensor) -> Tensor:
@@ -135,7 +137,7 @@ def _pos(self: Tensor) -> Tensor:
 
 def _pow(self: Tensor, other: Any) -> Tensor:
     if isinstance(other, (int, float, np.number)) and not isinstance(other, bool):
-        return _make(self._data**other, (self,), "pow_scalar", other)
+        return _make(self._data**other, (self,), "pow_scalar", other, True)
     return _binary(self, _lift(other, self, "pow"), "pow", np.power, "**")
 
 

@@ -39,7 +39,7 @@ def tanh(x: Any) -> Tensor:
     """Hyperbolic tangent, elementwise."""
     if type(x) is not Tensor:  # the method's case skips the call (tiny nets pay per op)
         x = as_tensor(x)
-    return Tensor._make(np.tanh(x._data), (x,), "tanh")
+    return Tensor._make(np.tanh(x._data), (x,), "tanh", None, True)
 
 
 @op(family=_E, numpy=None)
@@ -47,7 +47,7 @@ def sigmoid(x: Any) -> Tensor:
     """1 / (1 + e^-x), exact at both ends (see ``_kernels.sigmoid_of``)."""
     if type(x) is not Tensor:  # the method's case skips the call (tiny nets pay per op)
         x = as_tensor(x)
-    return Tensor._make(_kernels.sigmoid_of(x._data), (x,), "sigmoid")
+    return Tensor._make(_kernels.sigmoid_of(x._data), (x,), "sigmoid", None, True)
 
 
 @op(family=_E, numpy=None)
@@ -58,7 +58,7 @@ def relu(x: Any) -> Tensor:
     data = np.maximum(x._data, 0)
     if data.dtype.kind == "c":
         refuse_complex(x, "relu")
-    return Tensor._make(data, (x,), "relu")
+    return Tensor._make(data, (x,), "relu", None, True)
 
 
 @op(family=_E)

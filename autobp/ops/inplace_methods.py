@@ -22,7 +22,7 @@ from . import elementwise as _el
 from . import scatter as _sc
 from .shape import astype
 
-_SLOTS = ("_data", "requires_grad", "name", "_parents", "_op", "_ctx", "_version", "_written_at")
+_SLOTS = ("_data", "requires_grad", "name", "_parents", "_op", "_ctx", "_version", "_written_at", "_same")
 
 
 def _snapshot(t: Tensor) -> Tensor:
@@ -68,7 +68,7 @@ def inplace(self: Tensor, name: str, compute: Callable[[Tensor], Tensor]) -> Ten
         )
     bump(self)  # graphs that read the old value through this object refuse to backward
     self._data, self._parents, self._op, self._ctx = new._data, new._parents, new._op, new._ctx
-    self.requires_grad, self._seq = new.requires_grad, next_seq()  # numbered after the bump
+    self.requires_grad, self._seq, self._same = new.requires_grad, next_seq(), new._same  # after the bump
     return self
 
 

@@ -176,10 +176,11 @@ def _setitem(self: Tensor, index: Any, value: Any) -> None:
     for slot in ("_data", "requires_grad", "name", "_parents", "_op", "_ctx", "_version", "_written_at"):
         setattr(old, slot, getattr(self, slot))
     old.grad, old._retains_grad, old._seq, old._source = None, False, self._seq, None
+    old._same = self._same
     new = _index_put(old, index, v, False, "setitem")
     bump(self)  # graphs that read the old value through this object refuse to backward
     self._data, self._parents, self._op, self._ctx = new._data, new._parents, new._op, new._ctx
-    self.requires_grad, self._seq = new.requires_grad, next_seq()  # numbered after the bump
+    self.requires_grad, self._seq, self._same = new.requires_grad, next_seq(), new._same  # after the bump
 
 
 DUNDERS = {"__setitem__": _setitem}
