@@ -47,6 +47,7 @@ def _scalar(x: Tensor, c: Any) -> float | None:
 
 # _make's last argument: every input has the result's shape (always so for one input; for two, when
 # their shapes are equal), so backward takes the rule's gradients as they are, without summing back.
+# Two shapes are read only when both inputs want gradients: for one, that costs what backward saves.
 def _add(self: Tensor, other: Any) -> Tensor:
     if type(other) is not Tensor:
         c = _scalar(self, other)
@@ -57,7 +58,8 @@ def _add(self: Tensor, other: Any) -> Tensor:
         data = self._data + other._data
     except ValueError:
         raise _shapes_error(self, other, "add", "+") from None
-    return _make(data, (self, other), "add", None, self._data.shape == other._data.shape)
+    same = self.requires_grad and other.requires_grad and self._data.shape == other._data.shape
+    return _make(data, (self, other), "add", None, same)
 
 
 def _radd(self: Tensor, other: Any) -> Tensor:
@@ -77,7 +79,8 @@ def _sub(self: Tensor, other: Any) -> Tensor:
         data = self._data - other._data
     except ValueError:
         raise _shapes_error(self, other, "sub", "-") from None
-    return _make(data, (self, other), "sub", None, self._data.shape == other._data.shape)
+    same = self.requires_grad and other.requires_grad and self._data.shape == other._data.shape
+    return _make(data, (self, other), "sub", None, same)
 
 
 def _rsub(self: Tensor, other: Any) -> Tensor:
@@ -97,7 +100,8 @@ def _mul(self: Tensor, other: Any) -> Tensor:
         data = self._data * other._data
     except ValueError:
         raise _shapes_error(self, other, "mul", "*") from None
-    return _make(data, (self, other), "mul", None, self._data.shape == other._data.shape)
+    same = self.requires_grad and other.requires_grad and self._data.shape == other._data.shape
+    return _make(data, (self, other), "mul", None, same)
 
 
 def _rmul(self: Tensor, other: Any) -> Tensor:
@@ -117,7 +121,8 @@ def _truediv(self: Tensor, other: Any) -> Tensor:
         data = self._data / other._data
     except ValueError:
         raise _shapes_error(self, other, "div", "/") from None
-    return _make(data, (self, other), "div", None, self._data.shape == other._data.shape)
+    same = self.requires_grad and other.requires_grad and self._data.shape == other._data.shape
+    return _make(data, (self, other), "div", None, same)
 
 
 def _rtruediv(self: Tensor, other: Any) -> Tensor:
