@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-_FLOATS = (np.dtype(np.float64), np.dtype(np.float32))
-ONE = {dt: np.array(1.0, dt) for dt in _FLOATS}  # 1.0 as each float dtype (read-only, shared)
+FLOATS = (np.dtype(np.float64), np.dtype(np.float32))  # `dt in FLOATS`: no dtype.kind read (a cost)
+ONE = {dt: np.array(1.0, dt) for dt in FLOATS}  # 1.0 as each float dtype (read-only, shared)
 for _a in ONE.values():
     _a.flags.writeable = False
 
@@ -18,4 +18,4 @@ for _a in ONE.values():
 def as_operand(c: float, dtype: np.dtype) -> float | np.ndarray:
     """``c`` as a 0-d array of ``dtype`` when that is float64 or float32 (the same numbers in any
     elementwise op with an array of that dtype), else ``c`` itself."""
-    return np.array(c, dtype) if dtype in _FLOATS else c
+    return np.array(c, dtype) if dtype in FLOATS else c

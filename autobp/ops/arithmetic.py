@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from .._scalars import FLOATS
 from ..rules import rule
 from ..tensor import Tensor, _lift
 from ._args import pair
@@ -244,7 +245,7 @@ def _neg_rule(F, g, out, xs, ctx, need):
 @rule("mul")
 def _mul_rule(F, g, out, xs, ctx, need):
     x, y = xs
-    if type(out) is not float and out.dtype.kind == "c":  # Value rules see Python floats
+    if type(out) is not float and out.dtype not in FLOATS and out.dtype.kind == "c":  # Value: Python floats
         x, y = F.conj(x), F.conj(y)
     return (g * y if need[0] else None), (g * x if need[1] else None)
 
@@ -252,7 +253,7 @@ def _mul_rule(F, g, out, xs, ctx, need):
 @rule("div")
 def _div_rule(F, g, out, xs, ctx, need):
     x, y = xs
-    if type(out) is not float and out.dtype.kind == "c":  # Value rules see Python floats
+    if type(out) is not float and out.dtype not in FLOATS and out.dtype.kind == "c":  # Value: Python floats
         y, out = F.conj(y), F.conj(out)
     gx = g / y if need[0] else None
     return gx, (-(g * out) / y if need[1] else None)  # d(x/y)/dy = -x/y^2 = -out/y

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from .. import _kernels
-from .._scalars import ONE
+from .._scalars import FLOATS, ONE
 from ..rules import RULES, rule
 from ..tensor import Tensor, _as_array, _lift
 from ._args import as_tensor, pair, refuse_complex
@@ -258,7 +258,7 @@ def _log(F, g, out, xs, ctx, need):
 # numpy's slower handling of a Python scalar operand (a tiny net pays it per node)
 @rule("tanh")
 def _tanh(F, g, out, xs, ctx, need):
-    if type(out) is not float and out.dtype.kind == "c":  # Value rules see Python floats
+    if type(out) is not float and out.dtype not in FLOATS and out.dtype.kind == "c":  # Value: Python floats
         out = F.conj(out)
     one = ONE.get(out.dtype, 1.0) if type(out) is np.ndarray else 1.0
     return (F.scale(g, one - out * out),)
@@ -266,7 +266,7 @@ def _tanh(F, g, out, xs, ctx, need):
 
 @rule("sigmoid")
 def _sigmoid(F, g, out, xs, ctx, need):
-    if type(out) is not float and out.dtype.kind == "c":  # Value rules see Python floats
+    if type(out) is not float and out.dtype not in FLOATS and out.dtype.kind == "c":  # Value: Python floats
         out = F.conj(out)
     one = ONE.get(out.dtype, 1.0) if type(out) is np.ndarray else 1.0
     return (F.scale(g, out * (one - out)),)

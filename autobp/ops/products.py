@@ -66,16 +66,21 @@ def matmul(a: Any, b: Any) -> Tensor:
 @rule("matmul")  # numpy's rules: 1-D operands are promoted, then squeezed
 def _matmul_rule(F, g, out, xs, ctx, need):
     a, b = xs
-    if out.dtype.kind == "c":  # bilinear: each input's gradient uses the other's conjugate
+    dt = out.dtype
+    if dt not in _DOT_TYPES and dt.kind == "c":  # bilinear: each input's gradient uses the other's conjugate
         a, b = F.conj(a), F.conj(b)
     ga = gb = None
     if a.ndim == 2 and b.ndim == 2:  # the common case, without the general machinery
-        if (
+        if (  # _blas_pair's test, written out for the three arrays (each attribute read costs)
             type(g) is np.ndarray
             and g.ndim == 2
-            and _blas_pair(a, b)
+            and a.base is None
+            and b.base is None
             and g.base is None
-            and g.dtype is a.dtype
+            and a.dtype is dt
+            and b.dtype is dt
+            and g.dtype is dt
+            and dt in _DOT_TYPES
         ):
             return (np.dot(g, b.T) if need[0] else None), (np.dot(a.T, g) if need[1] else None)
         return (g @ b.T if need[0] else None), (a.T @ g if need[1] else None)
