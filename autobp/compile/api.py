@@ -25,6 +25,9 @@ _MAX_PROGRAMS = 8
 
 def _give(t: Tensor, g: Any) -> None:
     """Set the .grad of a leaf outside the flat buffers: a copy, in the leaf's dtype."""
+    g = np.asarray(g)
+    if g.dtype.kind == "c" and t._data.dtype.kind != "c":  # the real part, as eager's leaves get
+        g = g.real
     t.grad = np.array(g, dtype=t._data.dtype)
 
 
@@ -177,7 +180,7 @@ class CompiledStep:
             s.k: pk.view[id(s.tensor)] for s in graph.slots if s.kind == "param" and id(s.tensor) in pk.view
         }
         grads = {k: pk.grad_view[id(graph.slots[k].tensor)] for k in views if k in graph.grad_dtype}
-        src, ns, _ = generate(graph, views, grads, self.return_loss)
+        src, ns, given = generate(graph, views, grads, self.return_loss)
         covered = {id(graph.slots[k].tensor) for k in grads}
         opt_lines = optimizers.emit(opt, pk, covered, ns)
         guard = []
@@ -189,7 +192,8 @@ class CompiledStep:
                 guard.append(f"    if tuple(map(HG{n}.get, HK{n})) != H{n}: return MISS")
             guard += optimizers.state_guards(pk, ns)
         if opt is not None:
-            stale = [p for g in opt.param_groups for p in g["params"] if id(p) not in covered]
+            handed = covered | {id(graph.slots[k].tensor) for k in given}  # .grad set by _give
+            stale = [p for g in opt.param_groups for p in g["params"] if id(p) not in handed]
             if stale:
                 ns["STALE"] = stale
                 opt_lines = ["for p in STALE: p.grad = None"] + opt_lines
