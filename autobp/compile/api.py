@@ -222,6 +222,10 @@ class _Program:
 
     def changed(self, args: tuple, opt: Any) -> str:
         """What differs between now and when this program was traced, in words."""
+        for grp in self.graph.groups:
+            if grp.rerun.miss:
+                miss, grp.rerun.miss = grp.rerun.miss, ""
+                return miss + " (a data-dependent shape)"
         if _mode.enabled is not self.graph.grad_mode:
             return f"grad mode changed from {self.graph.grad_mode} to {_mode.enabled}"
         for k, shape, dtype in self.sig:

@@ -135,7 +135,8 @@ class Builder:
         if xs.ndim != 2 or ys.ndim != 2 or xs.dtype != ys.dtype or xs.dtype.kind != "f":
             return "np.matmul"
         if len(set(slots)) != len(slots) or any(
-            self.slots[k].kind == "op" and (self.slots[k].op not in FORWARD_EMIT or self.slots[k].group is not None)
+            self.slots[k].kind == "op"
+            and (self.slots[k].op not in FORWARD_EMIT or self.slots[k].group is not None)
             for k in slots
         ):
             return "np.matmul"

@@ -15,6 +15,9 @@ from ..tensor import Tensor
 
 _CO_VARARGS, _CO_VARKEYWORDS = 0x04, 0x08
 _WATCHED: dict | None = None  # code object -> the functions with that code
+# Tensor methods that hand a value to Python: called by the step's own code (not inside an op), they
+# let the value steer what it does next (data-dependent control flow), which a program cannot replay
+_READS = ("__bool__", "item", "__float__", "__int__", "__index__", "tolist", "__array__", "numpy")
 
 
 def watched() -> dict:
@@ -154,11 +157,16 @@ class Recorder:
         self.frames: list = []  # frames of the op calls under way, the top-level one first
         self.call: Call | None = None
         self.codes = watched()
+        self.reads = {getattr(Tensor, n).__code__: n for n in _READS}
 
     def profile(self, frame: Any, event: str, arg: Any) -> None:
         if event == "call":
             fns = self.codes.get(frame.f_code)
             if fns is None:
+                if not self.frames and frame.f_code in self.reads:
+                    t = frame.f_locals.get("self")
+                    if isinstance(t, Tensor):
+                        self.tape.append(("read", t, self.reads[frame.f_code]))
                 return
             if not self.frames:
                 fn = _function(frame, fns)

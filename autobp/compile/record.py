@@ -120,6 +120,8 @@ def _live(root: Tensor, tape: list) -> tuple[set, set]:
                 needed.update(p._seq for p in parents)
                 if call is not None:
                     calls.add(call)
+        elif e[0] == "read":
+            continue
         elif e[0] == "close":
             call = e[1]
             outs = [t._seq for _, t in tensors_in(call.result)] + [new for _, _, new in call.mutated]
@@ -214,7 +216,8 @@ def build_graph(root: Tensor, tape: list, start: int, args: tuple) -> Graph:
             call = e[1]
             if call not in live or _simple(call):
                 continue
-            ins = [slot_of.get(seq) if seq in slot_of else leaf(t) for t, (seq, _, _) in zip(call.inputs, call.before)]
+            seqs = [seq for seq, _, _ in call.before]
+            ins = [slot_of[seq] if seq in slot_of else leaf(t) for t, seq in zip(call.inputs, seqs)]
             grp = Group(call, ins, [], all(slots[k].static for k in ins))
             groups.append(grp)
             group_of[call] = grp
@@ -243,6 +246,13 @@ def build_graph(root: Tensor, tape: list, start: int, args: tuple) -> Graph:
                 s.group, s.access = grp, ("node", j)
                 grp.members.append(s.k)
                 grp.slots.append(s.k)
+        elif e[0] == "read":  # a value the step's own code looked at
+            t, how = e[1], e[2]
+            k = slot_of.get(t._seq)
+            computed = not slots[k].static if k is not None else t._seq < start or t.requires_grad
+            why = f"Tensor.{how} (data-dependent control flow)"
+            if computed and why not in unsupported:
+                unsupported.append(why)
         elif e[1] in live:  # "close"
             call = e[1]
             grp = group_of.get(call)

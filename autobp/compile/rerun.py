@@ -5,7 +5,6 @@ data-dependent ops stay correct); a call that makes other nodes or shapes than r
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
@@ -38,7 +37,8 @@ class Rerun:
         self.inputs = list(zip(grads, interior, copies))
         self.ops = ops
         self.wants = wants
-        self.__name__ = getattr(fn, "__qualname__", repr(fn))
+        self.__name__ = getattr(fn, "__name__", repr(fn))
+        self.miss = ""  # why the last call did not match the recording (data-dependent shapes)
 
     def __call__(self, *arrays: np.ndarray) -> list | None:
         ins = []
@@ -57,6 +57,7 @@ class Rerun:
         finally:
             hooks.on_make = previous
         if len(made) != len(self.ops) or any(m[1] != op for m, op in zip(made, self.ops)):
+            self.miss = f"{self.__name__} made ops {[m[1] for m in made]}, recorded {self.ops}"
             return None
         out: list = []
         for access, shape, dtype, node in self.wants:
@@ -73,6 +74,8 @@ class Rerun:
                 t = ins[access[1]]
             d = t._data
             if d.shape != shape or d.dtype != dtype:
+                got = f"{d.shape} {d.dtype}"
+                self.miss = f"{self.__name__} made a value of shape {got}, recorded {shape} {dtype}"
                 return None
             out.append(d)
             if node:
