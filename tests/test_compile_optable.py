@@ -121,3 +121,13 @@ def test_random_chains_of_ops_compile_to_the_eager_step_bit_for_bit(data):
     cases = data.draw(st.lists(st.sampled_from(GRAD), min_size=2, max_size=4), label="cases")
     xss = [data.draw(c.inputs, label=c.id) for c in cases]
     _check(_program(cases, xss, [c.complex for c in cases]), " -> ".join(c.id for c in cases))
+
+
+def test_every_op_with_a_rule_is_in_the_differential_test_and_none_falls_back():
+    from autobp.ops import DECLS
+
+    with_rules = {name for name, d in DECLS.items() if d.rules}
+    tested = {op for c in GRAD for op in c.ops}
+    assert with_rules - tested == set(), "ops with a rule and no grad case in the op table"
+    assert set(FALLBACK) <= {c.id for c in GRAD}
+    assert all(why for why in FALLBACK.values())  # each one says why (allowed by the issue)

@@ -255,13 +255,16 @@ def compile(
     loss, gradients and weights equal the eager step's bit for bit. Also a decorator,
     ``@autobp.compile`` or ``@autobp.compile(optimizer=opt)``.
 
-    Contract (as ``autobp.trace``): every call does the same ops on the same shapes; data-dependent
-    control flow, where conditions and indices are replayed as recorded; inputs are Tensors created
-    once outside ``loss_fn`` whose values you change in place or by assignment (``x.data = batch``),
-    or Tensors passed as arguments. A changed shape, dtype or grad mode re-traces (or raises
-    ``CompileError`` with ``strict=True``); an op without a compiled form runs the step eagerly
-    with a one-time warning (or raises under ``strict=True``). Parameters' arrays become views into
-    flat buffers. ``return_loss=False`` returns None and skips computing what only the loss needs.
+    Contract: every call does the same ops; inputs are Tensors created once outside ``loss_fn``
+    whose values you change in place or by assignment (``x.data = batch``), or Tensors passed as
+    arguments. Ops without an emitted form are called again on each call's values (the public op
+    call that made them was recorded), so values ops compute from data (masks, sort orders,
+    indices) are recomputed, never baked in. A changed shape, dtype or grad mode (or an op's result
+    of another shape: boolean masks) re-traces, or raises ``CompileError`` with ``strict=True``. A
+    custom Function, or Python reading a computed value in ``loss_fn`` (``.item()``, ``bool()``:
+    data-dependent control flow), runs the step eagerly with a one-time warning (or raises under
+    ``strict=True``). Parameters' arrays become views into flat buffers. ``return_loss=False``
+    returns None and skips computing what only the loss needs.
 
     >>> step = autobp.compile(lambda: ((x @ w) ** 2).sum(), optimizer=opt)   # doctest: +SKIP
     >>> step(); print(step.source)                                            # doctest: +SKIP
