@@ -30,7 +30,18 @@ PROGRAMS = {
     "cumsum, clip, softmax": lambda w, X, I: (autobp.cumsum(w * X, 0).clip(-1, 1).softmax(0) * X).sum(),
     "in-place writes": lambda w, X, I: _in_place(w, X),
     "setitem with a mask": lambda w, X, I: _masked_setitem(w, X),
+    "a value used before an in-place write": lambda w, X, I: _used_before(w, X),
 }
+
+
+def _used_before(w, X):
+    m = X * 2.0  # no gradient: the writes below go into its array
+    s = m + 1.0  # computed from m's value before them
+    m.mul_(X)
+    m[X > 0] = 0.5
+    y = w * s
+    y[1:3] = w[:2] * m[:2]  # with a gradient: y becomes another node
+    return (y * m).sum()
 
 
 def _in_place(w, X):

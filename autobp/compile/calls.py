@@ -68,7 +68,9 @@ def _contents(cell: Any) -> Any:
 class Call:
     """One top-level op call: ``fn(*args, **kwargs)`` with every Tensor in them replaced by a
     ``Hole(i)`` (``inputs[i]`` the Tensor, ``grads[i]`` whether it required grad at the call),
-    the nodes it made (``members``: (tensor, op, parents) in creation order) and its result."""
+    the nodes it made (``members``: (tensor, op, parents, ctx, data, seq, parents' seqs) in creation
+    order, as made: an in-place op may later give the Tensor objects others) and its result
+    (``outs``: (path, Tensor, seq) of each Tensor in it)."""
 
     fn: Callable
     args: tuple
@@ -79,6 +81,7 @@ class Call:
     start: int  # creation numbers of Tensors made by the call are >= start
     members: list = field(default_factory=list)
     result: Any = None
+    outs: list = field(default_factory=list)
     # (input position, the member now holding its value or None, its new creation number) for each
     # input an in-place op wrote into
     mutated: list = field(default_factory=list)
@@ -166,7 +169,7 @@ class Recorder:
                 if not self.frames and frame.f_code in self.reads:
                     t = frame.f_locals.get("self")
                     if isinstance(t, Tensor):
-                        self.tape.append(("read", t, self.reads[frame.f_code]))
+                        self.tape.append(("read", t, self.reads[frame.f_code], t._seq))
                 return
             if not self.frames:
                 fn = _function(frame, fns)
@@ -185,6 +188,7 @@ class Recorder:
             if not self.frames:
                 call, self.call = self.call, None
                 call.result = arg
+                call.outs = [(path, t, t._seq) for path, t in tensors_in(arg)]
                 for i, t in enumerate(call.inputs):
                     if _state(t) != call.before[i]:  # written in place: which node holds it now
                         j = next((j for j, m in enumerate(call.members) if m[0]._data is t._data), None)
@@ -192,9 +196,10 @@ class Recorder:
                 self.tape.append(("close", call))
 
     def on_make(self, t: Tensor, op: str, parents: tuple) -> None:
-        self.tape.append(("node", t, op, parents, t._ctx, self.call, t._seq, t._data, t.requires_grad))
+        pseqs = tuple(p._seq for p in parents)  # as they are now: an in-place op renumbers a Tensor
+        self.tape.append(("node", t, op, parents, t._ctx, self.call, t._seq, t._data, t.requires_grad, pseqs))
         if self.call is not None:
-            self.call.members.append((t, op, parents))
+            self.call.members.append((t, op, parents, t._ctx, t._data, t._seq, pseqs))
 
     def run(self, fn: Callable, args: tuple) -> Any:
         """``fn(*args)`` with the recording installed (and whatever was installed before kept)."""

@@ -16,7 +16,7 @@ from .._numpy_ops import NumpyOps
 from ..replay import FORWARD, PLAIN
 from ..rules import RULES
 from ..tensor import Tensor
-from .calls import Call, Hole, Recorder, tensors_in
+from .calls import Call, Hole, Recorder
 from .rerun import Rerun
 
 
@@ -114,17 +114,17 @@ def _live(root: Tensor, tape: list) -> tuple[set, set]:
     needed, calls = {root._seq}, set()
     for e in reversed(tape):
         if e[0] == "node":
-            _, t, op, parents, ctx, call, seq, data, rg = e
+            _, t, op, parents, ctx, call, seq, data, rg, pseqs = e
             if seq in needed or (call is not None and call in calls):
                 needed.add(seq)
-                needed.update(p._seq for p in parents)
+                needed.update(pseqs)
                 if call is not None:
                     calls.add(call)
         elif e[0] == "read":
             continue
         elif e[0] == "close":
             call = e[1]
-            outs = [t._seq for _, t in tensors_in(call.result)] + [new for _, _, new in call.mutated]
+            outs = [seq for _, _, seq in call.outs] + [new for _, _, new in call.mutated]
             if any(s in needed for s in outs):
                 calls.add(call)
         elif e[1] in calls:  # "open": the call reads its inputs
@@ -163,32 +163,32 @@ def _simple(call: Call) -> bool:
     alone): that node is generated on its own (fast emitted lines). Else the call is re-run."""
     if len(call.members) != 1:
         return False
-    t, op, parents = call.members[0]
+    t, op, parents, ctx, data, seq, pseqs = call.members[0]
     if op not in PLAIN and op not in FORWARD:
         return False
-    seqs = {p._seq for p in parents}
+    seqs = set(pseqs)
     if any(seq not in seqs for seq, _, _ in call.before):  # an input read otherwise (an index, a mask)
         return False
     ins = {seq for seq, _, _ in call.before}
-    if any(p._seq not in ins and not _from_args(p, call) for p in parents):
+    if any(ps not in ins and not _from_args(p, call) for p, ps in zip(parents, pseqs)):
         return False
     if any(j != 0 for _, j, _ in call.mutated):
         return False
-    if not all(r is t or r._seq in ins for _, r in tensors_in(call.result)):
+    if not all(r is t or rs in ins for _, r, rs in call.outs):
         return False
-    return _replays(t, op, parents)
+    return _replays(op, parents, ctx, data)
 
 
-def _replays(t: Tensor, op: str, parents: tuple) -> bool:
+def _replays(op: str, parents: tuple, ctx: Any, d: np.ndarray) -> bool:
     """Whether replay's forward of ``op`` gives the recorded result bit for bit (an op may record
     a node under another op's name while computing its value its own way)."""
     xs = tuple(p._data for p in parents)
     try:
         with np.errstate(all="ignore"):
-            out = PLAIN[op](*xs) if op in PLAIN else FORWARD[op](xs, t._ctx, t._data)[0]
+            out = PLAIN[op](*xs) if op in PLAIN else FORWARD[op](xs, ctx, d)[0]
     except Exception:
         return False
-    out, d = np.asarray(out), t._data
+    out = np.asarray(out)
     return (
         out.dtype == d.dtype
         and out.shape == d.shape
@@ -207,19 +207,19 @@ def build_graph(root: Tensor, tape: list, start: int, args: tuple) -> Graph:
     unsupported: list[str] = []
     group_of: dict = {}  # call -> its Group, for the calls that are re-run
 
-    def leaf(p: Tensor) -> int:
-        k = slot_of.get(p._seq)
+    def leaf(p: Tensor, seq: int) -> int:
+        k = slot_of.get(seq)
         if k is None:
             if id(p) in arg_pos:
                 s = Slot(len(slots), "arg", p, index=arg_pos[id(p)])
             elif p.requires_grad:
                 s = Slot(len(slots), "param", p)
-            elif p._seq < start:
+            elif seq < start:
                 s = Slot(len(slots), "input", p)
             else:
                 s = Slot(len(slots), "const", p, static=True)
             s.requires_grad = p.requires_grad
-            k = slot_of[p._seq] = len(slots)
+            k = slot_of[seq] = len(slots)
             slots.append(s)
         return k
 
@@ -236,12 +236,12 @@ def build_graph(root: Tensor, tape: list, start: int, args: tuple) -> Graph:
             if call not in live or _simple(call):
                 continue
             seqs = [seq for seq, _, _ in call.before]
-            ins = [slot_of[seq] if seq in slot_of else leaf(t) for t, seq in zip(call.inputs, seqs)]
+            ins = [slot_of[seq] if seq in slot_of else leaf(t, seq) for t, seq in zip(call.inputs, seqs)]
             grp = Group(call, ins, [], all(slots[k].static for k in ins))
             groups.append(grp)
             group_of[call] = grp
         elif e[0] == "node":
-            _, t, op, parents, ctx, call, seq, data, rg = e
+            _, t, op, parents, ctx, call, seq, data, rg, pseqs = e
             grp = group_of.get(call)
             if seq not in needed and grp is None:
                 continue
@@ -249,11 +249,11 @@ def build_graph(root: Tensor, tape: list, start: int, args: tuple) -> Graph:
                 unsupported.append(op)
             ps = []
             j = len(grp.members) if grp is not None else -1
-            for i, p in enumerate(parents):
-                k = slot_of.get(p._seq)
-                if k is None and grp is not None and p._seq >= grp.call.start:
-                    k = slot_of[p._seq] = derived(p, grp, ("parent", j, i))
-                ps.append(leaf(p) if k is None else k)
+            for i, (p, pseq) in enumerate(zip(parents, pseqs)):
+                k = slot_of.get(pseq)
+                if k is None and grp is not None and pseq >= grp.call.start:
+                    k = slot_of[pseq] = derived(p, grp, ("parent", j, i))
+                ps.append(leaf(p, pseq) if k is None else k)
             rec = t if t._seq == seq else _frozen(data, rg, seq)
             s = Slot(len(slots), "op", rec, op, tuple(ps), ctx)
             s.static = all(slots[p].static for p in ps) if grp is None else grp.static
@@ -266,9 +266,9 @@ def build_graph(root: Tensor, tape: list, start: int, args: tuple) -> Graph:
                 grp.members.append(s.k)
                 grp.slots.append(s.k)
         elif e[0] == "read":  # a value the step's own code looked at
-            t, how = e[1], e[2]
-            k = slot_of.get(t._seq)
-            computed = not slots[k].static if k is not None else t._seq < start or t.requires_grad
+            t, how, seq = e[1], e[2], e[3]
+            k = slot_of.get(seq)
+            computed = not slots[k].static if k is not None else seq < start or t.requires_grad
             why = f"Tensor.{how} (data-dependent control flow)"
             if computed and why not in unsupported:
                 unsupported.append(why)
@@ -277,16 +277,16 @@ def build_graph(root: Tensor, tape: list, start: int, args: tuple) -> Graph:
             grp = group_of.get(call)
             for i, j, new in call.mutated:  # an in-place op: the input now holds a new value
                 if j is not None:
-                    slot_of[new] = slot_of[call.members[j][0]._seq]
+                    slot_of[new] = slot_of[call.members[j][5]]
                 elif grp is not None:
                     t = call.inputs[i]
                     slot_of[new] = derived(_frozen(t._data.copy(), t.requires_grad, new), grp, ("input", i))
             if grp is not None:
-                for path, t in tensors_in(call.result):
-                    if t._seq not in slot_of and t._seq >= call.start:
-                        slot_of[t._seq] = derived(t, grp, ("result", path))
+                for path, t, seq in call.outs:
+                    if seq not in slot_of and seq >= call.start:
+                        slot_of[seq] = derived(t, grp, ("result", path))
     if root._seq not in slot_of:  # a leaf returned as is
-        leaf(root)
+        leaf(root, root._seq)
     for grp in groups:
         grp.finish(slots)
     return Graph(slots, slot_of[root._seq], is_grad_enabled(), unsupported, groups=groups)
