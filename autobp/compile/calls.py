@@ -107,6 +107,8 @@ def holes(obj: Any, inputs: list) -> Any:
         return Hole(len(inputs) - 1)
     if type(obj) in (list, tuple):
         return type(obj)(holes(o, inputs) for o in obj)
+    if isinstance(obj, tuple) and hasattr(obj, "_fields"):  # a named tuple
+        return type(obj)(*(holes(o, inputs) for o in obj))
     if type(obj) is dict:
         return {k: holes(v, inputs) for k, v in obj.items()}
     return obj
@@ -118,6 +120,8 @@ def fill(obj: Any, values: list) -> Any:
         return values[obj.i]
     if type(obj) in (list, tuple):
         return type(obj)(fill(o, values) for o in obj)
+    if isinstance(obj, tuple) and hasattr(obj, "_fields"):
+        return type(obj)(*(fill(o, values) for o in obj))
     if type(obj) is dict:
         return {k: fill(v, values) for k, v in obj.items()}
     return obj

@@ -75,7 +75,6 @@ class Group:
             [m[1] for m in call.members],
             wants,
         )
-        self.name = getattr(call.fn, "__name__", "op")
         self.call = None
 
 
@@ -237,7 +236,8 @@ def build_graph(root: Tensor, tape: list, start: int, args: tuple) -> Graph:
                 continue
             seqs = [seq for seq, _, _ in call.before]
             ins = [slot_of[seq] if seq in slot_of else leaf(t, seq) for t, seq in zip(call.inputs, seqs)]
-            grp = Group(call, ins, [], all(slots[k].static for k in ins))
+            static = all(slots[k].static for k in ins)
+            grp = Group(call, ins, [], static, name=getattr(call.fn, "__name__", "op"))
             groups.append(grp)
             group_of[call] = grp
         elif e[0] == "node":
@@ -253,6 +253,11 @@ def build_graph(root: Tensor, tape: list, start: int, args: tuple) -> Graph:
                 k = slot_of.get(pseq)
                 if k is None and grp is not None and pseq >= grp.call.start:
                     k = slot_of[pseq] = derived(p, grp, ("parent", j, i))
+                if grp is not None and k is not None and k not in grp.inputs and k not in grp.slots:
+                    if not slots[k].static and slots[k].kind == "op":  # read without being passed
+                        why = f"{grp.name} (reads a computed Tensor it was not passed)"
+                        if why not in unsupported:
+                            unsupported.append(why)
                 ps.append(leaf(p, pseq) if k is None else k)
             rec = t if t._seq == seq else _frozen(data, rg, seq)
             s = Slot(len(slots), "op", rec, op, tuple(ps), ctx)
