@@ -1,5 +1,6 @@
 """``autobp.compile``: a training step recorded once and turned into straight-line numpy source.
-record.py: the tape and its graph; emitters.py: per-op lines; builder.py and codegen.py: the
+calls.py and record.py: the tape (nodes and the op calls that made them) and its graph; emitters.py:
+per-op lines; rerun.py: an op call made again on new values; builder.py and codegen.py: the
 generator; flat.py and optimizers.py: flat buffers and the inline update; api.py: guards, cache and
 the eager fallback."""
 

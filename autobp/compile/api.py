@@ -25,6 +25,9 @@ _MAX_PROGRAMS = 8
 
 def _give(t: Tensor, g: Any) -> None:
     """Set the .grad of a leaf outside the flat buffers: a copy, in the leaf's dtype."""
+    g = np.asarray(g)
+    if g.dtype.kind == "c" and t._data.dtype.kind != "c":  # the real part, as eager's leaves get
+        g = g.real
     t.grad = np.array(g, dtype=t._data.dtype)
 
 
@@ -177,7 +180,7 @@ class CompiledStep:
             s.k: pk.view[id(s.tensor)] for s in graph.slots if s.kind == "param" and id(s.tensor) in pk.view
         }
         grads = {k: pk.grad_view[id(graph.slots[k].tensor)] for k in views if k in graph.grad_dtype}
-        src, ns, _ = generate(graph, views, grads, self.return_loss)
+        src, ns, given = generate(graph, views, grads, self.return_loss)
         covered = {id(graph.slots[k].tensor) for k in grads}
         opt_lines = optimizers.emit(opt, pk, covered, ns)
         guard = []
@@ -189,7 +192,8 @@ class CompiledStep:
                 guard.append(f"    if tuple(map(HG{n}.get, HK{n})) != H{n}: return MISS")
             guard += optimizers.state_guards(pk, ns)
         if opt is not None:
-            stale = [p for g in opt.param_groups for p in g["params"] if id(p) not in covered]
+            handed = covered | {id(graph.slots[k].tensor) for k in given}  # .grad set by _give
+            stale = [p for g in opt.param_groups for p in g["params"] if id(p) not in handed]
             if stale:
                 ns["STALE"] = stale
                 opt_lines = ["for p in STALE: p.grad = None"] + opt_lines
@@ -218,6 +222,10 @@ class _Program:
 
     def changed(self, args: tuple, opt: Any) -> str:
         """What differs between now and when this program was traced, in words."""
+        for grp in self.graph.groups:
+            if grp.rerun.miss:
+                miss, grp.rerun.miss = grp.rerun.miss, ""
+                return miss + " (a data-dependent shape)"
         if _mode.enabled is not self.graph.grad_mode:
             return f"grad mode changed from {self.graph.grad_mode} to {_mode.enabled}"
         for k, shape, dtype in self.sig:
@@ -247,13 +255,16 @@ def compile(
     loss, gradients and weights equal the eager step's bit for bit. Also a decorator,
     ``@autobp.compile`` or ``@autobp.compile(optimizer=opt)``.
 
-    Contract (as ``autobp.trace``): every call does the same ops on the same shapes; data-dependent
-    control flow, where conditions and indices are replayed as recorded; inputs are Tensors created
-    once outside ``loss_fn`` whose values you change in place or by assignment (``x.data = batch``),
-    or Tensors passed as arguments. A changed shape, dtype or grad mode re-traces (or raises
-    ``CompileError`` with ``strict=True``); an op without a compiled form runs the step eagerly
-    with a one-time warning (or raises under ``strict=True``). Parameters' arrays become views into
-    flat buffers. ``return_loss=False`` returns None and skips computing what only the loss needs.
+    Contract: every call does the same ops; inputs are Tensors created once outside ``loss_fn``
+    whose values you change in place or by assignment (``x.data = batch``), or Tensors passed as
+    arguments. Ops without an emitted form are called again on each call's values (the public op
+    call that made them was recorded), so values ops compute from data (masks, sort orders,
+    indices) are recomputed, never baked in. A changed shape, dtype or grad mode (or an op's result
+    of another shape: boolean masks) re-traces, or raises ``CompileError`` with ``strict=True``. A
+    custom Function, or Python reading a computed value in ``loss_fn`` (``.item()``, ``bool()``:
+    data-dependent control flow), runs the step eagerly with a one-time warning (or raises under
+    ``strict=True``). Parameters' arrays become views into flat buffers. ``return_loss=False``
+    returns None and skips computing what only the loss needs.
 
     >>> step = autobp.compile(lambda: ((x @ w) ** 2).sum(), optimizer=opt)   # doctest: +SKIP
     >>> step(); print(step.source)                                            # doctest: +SKIP

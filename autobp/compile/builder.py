@@ -31,6 +31,9 @@ class Builder:
         for s in graph.slots:
             for p in s.parents:
                 self.readers[p] = self.readers.get(p, 0) + 1
+        for grp in graph.groups:  # a re-run op call reads its inputs (no buffer is taken over)
+            for p in grp.inputs:
+                self.readers[p] = self.readers.get(p, 0) + 2
         self.bwd_reads: set[int] = set()  # slots the backward (or the result) reads
         self.n = 0
 
@@ -120,7 +123,7 @@ class Builder:
             name = f"{self.val(k)}_T"
             self.ns[name] = self.ns[self.val(k)].T
             return name
-        if s.kind == "op" and s.op in FORWARD_EMIT and s.tensor._data.dtype.kind == "f":
+        if s.kind == "op" and s.group is None and s.op in FORWARD_EMIT and s.tensor._data.dtype.kind == "f":
             self.want_T.add(k)  # a buffer: its transpose is taken once, after the forward is emitted
             return f"{self.val(k)}_T"
         return f"{self.val(k)}.T"
@@ -132,7 +135,9 @@ class Builder:
         if xs.ndim != 2 or ys.ndim != 2 or xs.dtype != ys.dtype or xs.dtype.kind != "f":
             return "np.matmul"
         if len(set(slots)) != len(slots) or any(
-            self.slots[k].kind == "op" and self.slots[k].op not in FORWARD_EMIT for k in slots
+            self.slots[k].kind == "op"
+            and (self.slots[k].op not in FORWARD_EMIT or self.slots[k].group is not None)
+            for k in slots
         ):
             return "np.matmul"
         rng = np.random.default_rng(0)
@@ -154,7 +159,7 @@ class Builder:
         return np.random.default_rng(1).standard_normal(shape).astype(dtype)
 
     def ctx(self, s: Slot) -> str:
-        if s.op in KERNELS and not s.static:  # the forward kernel computes what the rule needs
+        if (s.op in KERNELS or s.group is not None) and not s.static:  # computed by the forward
             self.used_ctx.add(s.k)
             self.used.add(s.k)
             return f"c{s.k}"

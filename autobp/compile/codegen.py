@@ -37,8 +37,19 @@ def generate(graph: Graph, views: dict, grads: dict, want_loss: bool) -> tuple[s
     b.bwd_reads = set(b.used) | set(b.want_T)
     # the forward, last node first, so each one knows whether anything reads it
     blocks: list[list[str]] = []
+    wanted: set = set()  # re-run op calls whose values something reads
     for s in reversed(slots):
-        if s.kind != "op" or s.static or s.k not in b.used:
+        if s.kind != "op" or s.static:
+            continue
+        if s.group is not None:  # one line re-runs the call, at its first value
+            if s.k in b.used:
+                wanted.add(id(s.group))
+            if s.k == s.group.slots[0] and id(s.group) in wanted:
+                b.lines = []
+                _rerun(b, s.group)
+                blocks.append(b.lines)
+            continue
+        if s.k not in b.used:
             continue
         b.lines = []
         _forward(b, s)
@@ -102,6 +113,18 @@ def _forward(b: Builder, s: Slot) -> None:
         b.line(f"v{s.k} = _asarray(v{s.k})")
 
 
+def _rerun(b: Builder, grp: Any) -> None:
+    """The op call again, on this call's values: every value and ctx it makes (a miss, before
+    anything changed, when it makes other ops or shapes than recorded: data-dependent ones)."""
+    fn = b.bind(grp.rerun, "RERUN")
+    xs = "".join(f"{b.val(k)}, " for k in grp.inputs)
+    r = b.fresh("r")
+    outs = [f"v{k}, c{k}" if b.slots[k].op is not None else f"v{k}" for k in grp.slots]
+    b.line(f"{r} = {fn}({xs})  # {grp.name}: {', '.join(b.slots[k].op or 'value' for k in grp.slots)}")
+    b.line(f"if {r} is None: return MISS")
+    b.line(f"{', '.join(outs)}, = {r}")
+
+
 def _backward(b: Builder, graph: Graph, grads: dict) -> list:
     slots = graph.slots
     b.lines = []
@@ -123,8 +146,10 @@ def _backward(b: Builder, graph: Graph, grads: dict) -> list:
             ok = single and p in grads and e[1] == slots[p].tensor.shape and e[2] == grads[p].dtype
             dest.append(grads[p] if ok else None)
         b.line(f"# v{k} = {s.op}({', '.join(f'v{p}' for p in s.parents)}): gradients of its inputs")
-        pgs = _fold(b, s, g, want)
-        if pgs is None and s.op in BACKWARD_EMIT:
+        # data and ctx from a re-run, or complex values (rules conjugate): the plain rule
+        rerun = s.group is not None and not s.static or _complex(s, slots)
+        pgs = None if rerun else _fold(b, s, g, want)
+        if pgs is None and s.op in BACKWARD_EMIT and not rerun:
             names = tuple(None if d is None else b.grad_view(d, p) for d, p in zip(dest, s.parents))
             pgs = BACKWARD_EMIT[s.op](b, s, g, want, names)
         if pgs is None:
@@ -135,7 +160,9 @@ def _backward(b: Builder, graph: Graph, grads: dict) -> list:
     given = []
     for s in slots:
         if s.kind in ("param", "arg") and s.requires_grad and s.k in acc:
-            expr, _ = acc[s.k]
+            expr, dt = acc[s.k]
+            if np.dtype(dt).kind == "c" and s.tensor._data.dtype.kind != "c":
+                expr = f"{expr}.real"  # a real leaf of a complex result: the real part, as eager
             if s.k in grads:
                 gv = b.grad_view(grads[s.k], s.k)
                 b.ns[f"P{s.k}"] = s.tensor
@@ -150,6 +177,10 @@ def _backward(b: Builder, graph: Graph, grads: dict) -> list:
     lines = b.lines
     lines.append(given)
     return lines
+
+
+def _complex(s: Slot, slots: list) -> bool:
+    return s.tensor._data.dtype.kind == "c" or any(slots[p].tensor._data.dtype.kind == "c" for p in s.parents)
 
 
 def _is(b: Builder, name: str, arr: np.ndarray) -> bool:
