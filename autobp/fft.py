@@ -10,7 +10,7 @@ import numpy as np
 
 from .ops._args import as_tensor
 from .ops._decl import op
-from .ops.complex_parts import real
+from .ops.complex_parts import real, real_part
 from .ops.padding import pad, roll
 from .rules import rule
 from .tensor import Tensor
@@ -235,6 +235,7 @@ def _rfftn(F, g, out, xs, ctx, need):
 # part is dropped). For a real loss, X.grad_k = w_k (rfftn of g with the norm swapped)_k.
 @rule("irfftn")
 def _irfftn(F, g, out, xs, ctx, need):
+    g = real_part(F, g)  # the output is real: a complex g (a complex op downstream) counts by its real part
     s, axes, norm = ctx
     n = s[-1]
     h = _fns(g).rfftn(g, axes=axes, norm=_SWAP[norm])

@@ -39,6 +39,17 @@ def test_fourier_domain_loss_matches_torch():
     np.testing.assert_allclose(x.grad, tx.grad.numpy(), rtol=1e-10, atol=1e-12)
 
 
+def test_irfft_output_feeding_a_complex_op_matches_torch():
+    """irfft's real output times a complex number: the gradient reaching irfft is complex, and its
+    rule takes the real part (the imaginary part means nothing for a real result), as torch does."""
+    z = RNG.standard_normal((2, 5)) + 1j * RNG.standard_normal((2, 5))
+    x = Tensor(z, requires_grad=True)
+    (autobp.abs(fft.irfft(x, n=8) * (1.0 + 2.0j)) ** 2).sum().backward()
+    tx = torch.tensor(z, requires_grad=True)
+    (torch.fft.irfft(tx, n=8) * (1.0 + 2.0j)).abs().pow(2).sum().backward()
+    np.testing.assert_allclose(x.grad, tx.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
 @pytest.mark.parametrize("n", [8, 9])
 def test_irfft_ignores_the_imaginary_part_of_self_conjugate_bins(n):
     """The zero frequency (and the Nyquist one for even n) are read as real: their imaginary part
