@@ -1,7 +1,8 @@
 """gradcheck / gradgradcheck: analytical Jacobians against central differences, with reports to act on.
 
-The analytical side is ``functional.jacobian`` (or one vjp per random direction in
-``fast_mode``); the numerical side perturbs one input element at a time in float64.
+The analytical side is ``functional.jacobian`` with ``create_graph=False`` (or one plain vjp per
+random direction in ``fast_mode``): the plain backward rules, never a nested (recorded) pass; the
+numerical side perturbs one input element at a time in float64.
 Entries whose one-sided differences disagree are kinks and are reported as such.
 """
 
@@ -167,24 +168,13 @@ def _block(b: Tensor, x: Tensor) -> np.ndarray:
 
 def _plain_vjp(fn: Callable[..., tuple], args: list) -> tuple[list, Callable[..., list]]:
     """fn's outputs and a pullback by plain backwards (no create_graph) from fresh leaves: the rules
-    as ``backward()`` runs them, whether or not ``args`` are on a graph (unlike ``functional.vjp``)."""
+    as ``backward()`` runs them, whether or not ``args`` are on a graph (``functional.vjp`` nests)."""
     xs = [Tensor(np.asarray(a.data), requires_grad=True, dtype=a.dtype) for a in args]
     outs = list(fn(*xs))
 
     def pullback(*us: np.ndarray) -> list:
-        pairs = [
-            (o, Tensor._const(np.asarray(u, dtype=o.dtype))) for o, u in zip(outs, us) if o.requires_grad
-        ]
-        gs = [None] * len(xs)
-        if pairs:
-            gs = grad(
-                [o for o, _ in pairs],
-                xs,
-                grad_outputs=[u for _, u in pairs],
-                retain_graph=True,
-                allow_unused=True,
-            )
-        return [np.zeros(x.shape) if g is None else np.asarray(g._data) for x, g in zip(xs, gs)]
+        seeds = [Tensor._const(np.asarray(u, dtype=o.dtype)) for o, u in zip(outs, us)]
+        return [np.asarray(g._data) for g in functional._grads(outs, xs, seeds)]
 
     return outs, pullback
 
