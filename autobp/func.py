@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ._graph import topological_order
+from ._transform_inputs import reaches_outer_graph
 from .autograd import grad as _grad
 from .functional import jacobian as _jacobian
 from .ops import copy, stack
@@ -86,21 +86,13 @@ def value_and_grad(
         else:
             gs = (None,) * len(leaves)
         gs = [Tensor._const(np.zeros(x.shape, x.dtype)) if g is None else g for x, g in zip(leaves, gs)]
-        if plain and not _outer_graph([value, *gs], leaves):  # numpy in, numpy out
+        if plain and not reaches_outer_graph([value, *gs], leaves):  # numpy in, numpy out
             gs = [g._data for g in gs]
             out = (value._data, out[1]) if has_aux else value._data
         trees = tuple(tdef.unflatten(gs[a:b]) for tdef, a, b in treedefs)
         return out, trees[0] if isinstance(argnums, int) else trees
 
     return evaluate
-
-
-def _outer_graph(roots: list, own: list) -> bool:
-    """True when a leaf requiring grad other than ``own`` is an ancestor of ``roots``: the call runs
-    inside an outer differentiation (``fn`` closes over its Tensors), so results must stay Tensors."""
-    own_ids = {id(x) for x in own}
-    live = [r for r in roots if isinstance(r, Tensor) and r.requires_grad]
-    return any(n.is_leaf and id(n) not in own_ids for n in topological_order(live, grad_only=True))
 
 
 def _diff_leaf(a: Any) -> Tensor:
@@ -164,7 +156,6 @@ def _wrt(fn: Callable[..., Any], argnums: int | Sequence[int], strategy: str, wh
             if not -len(args) <= i < len(args):
                 raise ValueError(f"{who}: argnums {i} is out of range for {len(args)} arguments")
         picked = [args[i] for i in nums]
-        nested = any(isinstance(a, Tensor) and a.requires_grad for a in picked)
 
         def of_picked(*ps: Any) -> Any:
             full = list(args)
@@ -172,7 +163,8 @@ def _wrt(fn: Callable[..., Any], argnums: int | Sequence[int], strategy: str, wh
                 full[i] = p
             return fn(*full)
 
-        res = _jacobian(of_picked, tuple(picked), create_graph=nested, strategy=strategy)
+        # differentiable when an outer graph needs it (an argument, picked or not, requires grad)
+        res = _jacobian(of_picked, tuple(picked), strategy=strategy)
         if isinstance(argnums, int):  # one input: the block of each output, not a 1-tuple
             return tuple(r[0] for r in res) if isinstance(res[0], tuple) else res[0]
         return res

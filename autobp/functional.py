@@ -3,8 +3,10 @@
 Each takes ``fn`` and its inputs and builds on ``autobp.grad``: jvp is the double-vjp trick,
 hessian and hvp differentiate a gradient computed with ``create_graph=True``; jacobian and hessian
 take all rows from one batched backward (``_batched_backward``) unless ``vectorize=False``. Inputs that do not
-require grad are differentiated as fresh copies (the caller's ``.grad`` untouched); inputs that do
-are kept and every pass is recorded, so the transforms nest (a jvp inside grad, grad of an hvp).
+require grad are differentiated as fresh copies (the caller's ``.grad`` untouched). They nest as JAX's
+do: when an input requires grad, or ``fn`` reaches another graph (a Tensor it closes over requires
+grad), or a tangent/cotangent requires grad, every pass is recorded and the result is differentiable
+with respect to all of them (``_transform_inputs.nests``).
 """
 
 from __future__ import annotations
@@ -15,64 +17,10 @@ from typing import Any
 import numpy as np
 
 from ._batched_backward import batched_backward
+from ._transform_inputs import directions, leaves, nests, outputs
 from .autograd import grad
 from .ops import stack
 from .tensor import Tensor
-
-
-def _nested(inputs: Any) -> bool:
-    """True when an input already carries a graph (requires grad): the transform then runs inside an
-    outer differentiation, so it keeps the inputs and records its own passes (create_graph), as JAX's
-    transforms nest."""
-    items = inputs if isinstance(inputs, (tuple, list)) else [inputs]
-    return any(isinstance(x, Tensor) and x.requires_grad for x in items)
-
-
-def _leaves(inputs: Any, who: str, keep: bool = False) -> tuple[list[Tensor], bool]:
-    """Fresh float leaves (requires_grad) with the inputs' data; ``single`` when one input was given.
-
-    With ``keep``, Tensors that already require grad are used as they are, so the
-    result stays connected to the caller's graph (for nesting transforms).
-    """
-    single = not isinstance(inputs, (tuple, list))
-    items = [inputs] if single else list(inputs)
-    if not items:
-        raise ValueError(f"{who}: no inputs given")
-    leaves = []
-    for i, x in enumerate(items):
-        if keep and isinstance(x, Tensor) and x.requires_grad:
-            leaves.append(x)
-            continue
-        arr = np.asarray(x.data if isinstance(x, Tensor) else x)
-        if arr.dtype.kind in "iub":
-            arr = arr.astype(np.float64)
-        elif arr.dtype.kind != "f":
-            raise TypeError(f"{who}: input {i} is not a real-valued array (dtype {arr.dtype})")
-        leaves.append(Tensor(arr, requires_grad=True, dtype=arr.dtype))
-    return leaves, single
-
-
-def _outputs(out: Any, who: str) -> tuple[list[Tensor], bool]:
-    single = not isinstance(out, (tuple, list))
-    outs = [out] if single else list(out)
-    for k, o in enumerate(outs):
-        if not isinstance(o, Tensor):
-            raise TypeError(f"{who}: fn returned a {type(o).__name__} as output {k}; expected Tensors")
-    return outs, single
-
-
-def _vectors(vs: Any, like: list[Tensor], who: str, what: str) -> list[np.ndarray]:
-    """One array per tensor in ``like``, each checked to have that tensor's shape."""
-    items = [vs] if len(like) == 1 and not isinstance(vs, (tuple, list)) else list(vs)
-    if len(items) != len(like):
-        raise ValueError(f"{who}: {len(items)} {what} for {len(like)} tensors")
-    out = []
-    for i, (v, t) in enumerate(zip(items, like)):
-        arr = np.asarray(v.data if isinstance(v, Tensor) else v, dtype=t.dtype)
-        if arr.shape != t.shape:
-            raise ValueError(f"{who}: {what}[{i}] has shape {arr.shape}, but it must match shape {t.shape}")
-        out.append(arr)
-    return out
 
 
 def _detached(out: Any) -> Any:
@@ -98,25 +46,26 @@ def _grads(outs: list, xs: list, seeds: list, create_graph: bool = False) -> lis
 
 
 def vjp(fn: Callable[..., Any], *inputs: Any) -> tuple[Any, Callable[..., Any]]:
-    """``fn``'s outputs (detached) and its pullback: ``pullback(*cotangents)`` = v^T J, one per input.
+    """``fn``'s outputs and its pullback: ``pullback(*cotangents)`` = v^T J, one per input.
+
+    The outputs are detached unless the call nests (an input requires grad, or ``fn`` reaches another
+    graph); the pullback's results are differentiable with respect to those and to cotangents that
+    require grad.
 
     >>> out, pullback = vjp(lambda x: x * x, Tensor([1.0, 2.0]))
     >>> pullback(np.ones(2))[0].data
     array([2., 4.])
     """
-    nested = _nested(list(inputs))
-    xs, _ = _leaves(list(inputs), "vjp", keep=nested)
+    xs, _, kept = leaves(list(inputs), "vjp")
     out = fn(*xs)
-    outs, _ = _outputs(out, "vjp")
+    outs, _ = outputs(out, "vjp")
+    nested = nests(None, kept, outs, xs)
 
     def pullback(*cotangents: Any) -> tuple[Tensor, ...]:
         if not cotangents and all(o.size == 1 for o in outs):
             cotangents = tuple(np.ones(o.shape) for o in outs)
-        if nested and all(isinstance(c, Tensor) for c in cotangents):
-            seeds = list(cotangents)  # differentiable cotangents stay on the graph
-        else:
-            seeds = [Tensor._const(v) for v in _vectors(list(cotangents), outs, "vjp", "cotangents")]
-        return tuple(_grads(outs, xs, seeds, create_graph=nested))
+        seeds, live = directions(list(cotangents), outs, "vjp", "cotangents")
+        return tuple(_grads(outs, xs, seeds, create_graph=nested or live))
 
     return (out if nested else _detached(out)), pullback
 
@@ -125,26 +74,22 @@ def jvp(fn: Callable[..., Any], inputs: Any, tangents: Any) -> tuple[Any, Any]:
     """``fn``'s outputs and J t, the derivative along ``tangents``, by the double-vjp trick.
 
     g(u) = u^T J is linear in a dummy cotangent u, so differentiating <g(u), t>
-    with respect to u gives J t with two reverse passes and no forward mode.
+    with respect to u gives J t with two reverse passes and no forward mode. Nested (an input or a
+    tangent requires grad, or ``fn`` reaches another graph), both are differentiable again.
     """
-    nested = _nested(inputs) or _nested(tangents)
-    xs, single_in = _leaves(inputs, "jvp", keep=nested)
-    if nested and all(
-        isinstance(t, Tensor) for t in (tangents if isinstance(tangents, (tuple, list)) else [tangents])
-    ):
-        ts = list(tangents) if isinstance(tangents, (tuple, list)) else [tangents]
-    else:
-        ts = [Tensor._const(t) for t in _vectors(tangents, xs, "jvp", "tangents")]
+    xs, single_in, kept = leaves(inputs, "jvp")
+    ts, live = directions(tangents, xs, "jvp", "tangents")
     out = fn(*xs)
-    outs, single_out = _outputs(out, "jvp")
+    outs, single_out = outputs(out, "jvp")
+    nested = live or nests(None, kept, outs, xs)
     us = [Tensor(np.zeros(o.shape, o.dtype), requires_grad=True, dtype=o.dtype) for o in outs]
     gs = _grads(outs, xs, us, create_graph=True)
-    live = [(g, t) for g, t in zip(gs, ts) if g.requires_grad]
-    if live:
+    pairs = [(g, t) for g, t in zip(gs, ts) if g.requires_grad]
+    if pairs:
         jt = grad(
-            [g for g, _ in live],
+            [g for g, _ in pairs],
             us,
-            grad_outputs=[t for _, t in live],
+            grad_outputs=[t for _, t in pairs],
             allow_unused=True,
             create_graph=nested,
             retain_graph=nested,
@@ -261,7 +206,7 @@ def jacobian(
     fn: Callable[..., Any],
     inputs: Any,
     *,
-    create_graph: bool = False,
+    create_graph: bool | None = None,
     vectorize: bool = True,
     strategy: str = "reverse-mode",
 ) -> Any:
@@ -271,16 +216,19 @@ def jacobian(
     the identity, carried with a leading batch axis through the graph); ``vectorize=False`` runs one
     backward per output element. ``strategy="forward-mode"`` builds it column by column instead
     (cheaper for few inputs and many outputs), by the double-vjp trick, also in one batched pass.
-    With ``create_graph=True`` the result is differentiable with respect to the inputs that require
-    grad (so transforms nest: the Jacobian of a Jacobian).
+    The result is differentiable (every pass recorded) with ``create_graph=True``, and by default
+    (None) when an outer graph needs it: an input requires grad, or ``fn`` reaches a Tensor that does
+    (so transforms nest: grad of a Jacobian, the Jacobian of a Jacobian). ``create_graph=False``
+    returns constants in any case (``torch.autograd.functional``'s meaning).
 
     >>> jacobian(lambda x: x * x, Tensor([1.0, 2.0])).data
     array([[2., 0.],
            [0., 4.]])
     """
-    xs, single_in = _leaves(inputs, "jacobian", keep=create_graph)
-    outs, single_out = _outputs(fn(*xs), "jacobian")
-    blocks = _blocks(outs, xs, create_graph, vectorize, strategy, "jacobian")
+    xs, single_in, kept = leaves(inputs, "jacobian", keep=create_graph is not False)
+    outs, single_out = outputs(fn(*xs), "jacobian")
+    nested = nests(create_graph, kept, outs, xs)
+    blocks = _blocks(outs, xs, nested, vectorize, strategy, "jacobian")
     return _shape_result(blocks, single_out, single_in)
 
 
@@ -296,7 +244,7 @@ def hessian(
     fn: Callable[..., Any],
     inputs: Any,
     *,
-    create_graph: bool = False,
+    create_graph: bool | None = None,
     vectorize: bool = True,
     outer_jacobian_strategy: str = "reverse-mode",
 ) -> Any:
@@ -305,23 +253,24 @@ def hessian(
     The Jacobian of the gradient (recorded with create_graph), from one batched backward through the
     gradient's graph (``vectorize=True``, the default) or one backward per row. The outer Jacobian is
     reverse-over-reverse, or ``outer_jacobian_strategy="forward-mode"``: forward-over-reverse, the
-    columns H e_j as Jacobian-vector products of the gradient (double-vjp, batched). The result is
-    differentiable when ``create_graph=True`` or when an input already requires grad (nesting).
+    columns H e_j as Jacobian-vector products of the gradient (double-vjp, batched). ``create_graph``
+    as in ``jacobian``: by default the result is differentiable when an outer graph needs it.
     """
-    nested = create_graph or _nested(inputs)
-    xs, single = _leaves(inputs, "hessian", keep=nested)
+    xs, single, kept = leaves(inputs, "hessian", keep=create_graph is not False)
     y = _scalar_output(fn, xs, "hessian")
+    nested = nests(create_graph, kept, [y], xs)
     gs = _grads([y], xs, [Tensor._const(np.ones(y.shape, y.dtype))], create_graph=True)
     blocks = _blocks(gs, xs, nested, vectorize, outer_jacobian_strategy, "hessian")
     return _shape_result(blocks, single, single)
 
 
 def hvp(fn: Callable[..., Any], inputs: Any, v: Any) -> tuple[Tensor, Any]:
-    """``(fn(inputs), H v)`` for a scalar ``fn``, without forming the Hessian: d<grad, v>/d inputs."""
-    nested = _nested(inputs)
-    xs, single = _leaves(inputs, "hvp", keep=nested)
-    vs = _vectors(v, xs, "hvp", "v")
+    """``(fn(inputs), H v)`` for a scalar ``fn``, without forming the Hessian: d<grad, v>/d inputs.
+    Nested (an input or ``v`` requires grad, or ``fn`` reaches another graph), both are differentiable."""
+    xs, single, kept = leaves(inputs, "hvp")
+    vs, live = directions(v, xs, "hvp", "v")
     y = _scalar_output(fn, xs, "hvp")
+    nested = live or nests(None, kept, [y], xs)
     gs = _grads([y], xs, [Tensor._const(np.ones(y.shape, y.dtype))], create_graph=True)
-    hv = _grads(gs, xs, [Tensor._const(a) for a in vs], create_graph=nested)
+    hv = _grads(gs, xs, vs, create_graph=nested)
     return (y if nested else y.detach()), hv[0] if single else tuple(hv)

@@ -1,7 +1,8 @@
 """gradcheck / gradgradcheck: analytical Jacobians against central differences, with reports to act on.
 
-The analytical side is ``functional.jacobian`` (or one vjp per random direction in
-``fast_mode``); the numerical side perturbs one input element at a time in float64.
+The analytical side is ``functional.jacobian`` with ``create_graph=False`` (or one plain vjp per
+random direction in ``fast_mode``): the plain backward rules, never a nested (recorded) pass; the
+numerical side perturbs one input element at a time in float64.
 Entries whose one-sided differences disagree are kinks and are reported as such.
 """
 
@@ -154,7 +155,8 @@ def _analytical(p: _Problem) -> list:
         return blocks
     xs = [p.args[i] for i in p.diff]
     # one plain backward per row: the rules exactly as backward() runs them, not their batched forms
-    jac = functional.jacobian(p.wrapped(), xs, vectorize=False)
+    # nor their create_graph forms (create_graph=False: fresh leaves, whatever graph xs are on)
+    jac = functional.jacobian(p.wrapped(), xs, vectorize=False, create_graph=False)
     return [[_block(b, x) for b, x in zip(row, xs)] for row in jac]
 
 
@@ -164,9 +166,22 @@ def _block(b: Tensor, x: Tensor) -> np.ndarray:
     return np.array(b.data, dtype=np.float64).reshape(out_size, x.size)
 
 
+def _plain_vjp(fn: Callable[..., tuple], args: list) -> tuple[list, Callable[..., list]]:
+    """fn's outputs and a pullback by plain backwards (no create_graph) from fresh leaves: the rules
+    as ``backward()`` runs them, whether or not ``args`` are on a graph (``functional.vjp`` nests)."""
+    xs = [Tensor(np.asarray(a.data), requires_grad=True, dtype=a.dtype) for a in args]
+    outs = list(fn(*xs))
+
+    def pullback(*us: np.ndarray) -> list:
+        seeds = [Tensor._const(np.asarray(u, dtype=o.dtype)) for o, u in zip(outs, us)]
+        return [np.asarray(g._data) for g in functional._grads(outs, xs, seeds)]
+
+    return outs, pullback
+
+
 def _fast_suspects(p: _Problem, atol: float, rtol: float, rng: np.random.Generator) -> list[int]:
     """Inputs k where some u^T J v (one vjp per output) disagrees with its directional difference."""
-    outs, pullback = functional.vjp(p.wrapped(), *[p.args[i] for i in p.diff])
+    outs, pullback = _plain_vjp(p.wrapped(), [p.args[i] for i in p.diff])
     f0 = p.outputs(p.x0)
     us = [rng.standard_normal(o.shape) for o in outs]
     vs = [rng.standard_normal(b.shape) for b in p.base]
@@ -184,7 +199,7 @@ def _fast_suspects(p: _Problem, atol: float, rtol: float, rng: np.random.Generat
             continue
         gs = pullback(*[u if m == o else np.zeros(t.shape) for m, t in enumerate(outs)])
         for k, v in enumerate(vs):
-            a = float(np.sum(gs[k].data * v))
+            a = float(np.sum(gs[k] * v))
             n = float(np.sum(u * (moved[k][0][o] - moved[k][1][o]))) / (2 * p.eps)
             if not _close(a, n, atol, rtol):
                 suspects.add(k)

@@ -2,7 +2,8 @@
 
 Ops build a graph only when grad mode is on and some input requires grad.
 ``backward()`` frees the graph unless ``retain_graph=True``; leaves add into
-``.grad`` (an ndarray of the leaf's shape and dtype) across calls.
+``.grad`` (an ndarray of the leaf's shape and dtype; after ``create_graph=True`` a Tensor carrying
+that pass's graph, as in PyTorch) across calls.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ._conversions import CONVERSIONS
 from ._engine import run_backward, seed_of
 from ._graph import _mode, next_seq
 from ._graph import hooks as _hooks
+from ._graph_grad import receive_graph_grad
 from ._inplace import TrackedArray, bump
 from ._numpy_ops import NumpyOps, NumpyOpsOwningG
 
@@ -229,7 +231,10 @@ class Tensor:
         dtype; copy a gradient that is a view or whose array ``delivered`` says went to a .grad already."""
         for t, g in pairs:  # one loop for all the leaves of a pass: tiny nets pay per call
             if type(g) is not np.ndarray:
-                g = g._data if isinstance(g, Tensor) else np.asarray(g)
+                if isinstance(g, Tensor):  # from a create_graph pass: .grad keeps its graph
+                    receive_graph_grad(t, g)
+                    continue
+                g = np.asarray(g)
             dtype = t._data.dtype
             if g.dtype is not dtype and g.dtype != dtype:
                 if g.dtype.kind == "c" and dtype.kind != "c":  # a real leaf of a complex result: the
@@ -240,6 +245,8 @@ class Tensor:
             delivered.add(id(g))
             if t.grad is None:
                 t.grad = g
+            elif type(t.grad) is Tensor:  # a create_graph pass left a Tensor: add out of place
+                t.grad = t.grad + g
             else:
                 t.grad += g
 

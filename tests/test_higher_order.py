@@ -106,11 +106,72 @@ def test_third_derivative():
     np.testing.assert_allclose(d3.item(), -2 * (1 - t**2) * (1 - 3 * t**2), rtol=1e-10)
 
 
-def test_backward_with_create_graph_keeps_grad_an_ndarray():
-    x = Tensor([1.0, 2.0], requires_grad=True)
+def _pair(values):
+    torch = pytest.importorskip("torch")
+    return Tensor(values, requires_grad=True), torch.tensor(values, dtype=torch.float64, requires_grad=True)
+
+
+def test_backward_with_create_graph_leaves_grad_a_tensor_with_its_graph_like_torch():
+    x, tx = _pair([1.0, 2.0])
     (x**3).sum().backward(create_graph=True)
-    assert isinstance(x.grad, np.ndarray)
-    np.testing.assert_array_equal(x.grad, [3, 12])
+    (tx**3).sum().backward(create_graph=True)
+    assert isinstance(x.grad, Tensor) and x.grad.requires_grad and tx.grad.requires_grad
+    np.testing.assert_allclose(x.grad.data, tx.grad.detach().numpy())
+    (d2,) = autobp.grad(x.grad.sum(), x, retain_graph=True)  # differentiate x.grad again: 6 x
+    np.testing.assert_allclose(d2.data, [6.0, 12.0])
+    x.grad.sum().backward()  # a plain pass adds into it, as torch's does: 3x^2 + 6x
+    tx.grad.sum().backward()
+    np.testing.assert_allclose(x.grad.data, tx.grad.detach().numpy())
+    np.testing.assert_allclose(x.grad.data, [9.0, 24.0])
+
+
+def test_create_graph_grad_accumulates_with_plain_grads_like_torch():
+    x, tx = _pair([1.0, 2.0])
+    for a in (x, tx):
+        (a**2).sum().backward()  # an ndarray .grad first (torch: no graph)
+        (a**3).sum().backward(create_graph=True)
+    assert isinstance(x.grad, Tensor) and x.grad.requires_grad == tx.grad.requires_grad
+    np.testing.assert_allclose(x.grad.data, tx.grad.detach().numpy())  # 2x + 3x^2
+    (d,) = autobp.grad(x.grad.sum(), x)
+    (td,) = pytest.importorskip("torch").autograd.grad(tx.grad.sum(), tx)
+    np.testing.assert_allclose(d.data, td.numpy())  # only the recorded part has a derivative
+
+
+def test_create_graph_grad_of_a_linear_function_is_a_constant_tensor():
+    x, tx = _pair([1.0, 2.0])
+    w = np.array([3.0, 4.0])
+    (x * w).sum().backward(create_graph=True)
+    (tx * pytest.importorskip("torch").tensor(w)).sum().backward(create_graph=True)
+    assert isinstance(x.grad, Tensor) and not x.grad.requires_grad and not tx.grad.requires_grad
+    np.testing.assert_array_equal(x.grad.data, w)
+
+
+def test_gradient_penalty_through_grad_matches_torch():
+    """The WGAN-GP pattern: backward(create_graph=True), then a loss of the parameters' .grad."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(5)
+    w0, x0 = rng.standard_normal((3, 2)), rng.standard_normal(3)
+    w, tw = _pair(w0)
+    xs, txs = Tensor(x0), torch.tensor(x0)
+    autobp.tanh(xs @ w).sum().backward(create_graph=True)
+    torch.tanh(txs @ tw).sum().backward(create_graph=True)
+    (gp,) = autobp.grad((w.grad**2).sum(), w)
+    (tgp,) = torch.autograd.grad((tw.grad**2).sum(), tw)
+    np.testing.assert_allclose(gp.data, tgp.numpy(), rtol=1e-12)
+
+
+def test_an_optimizer_steps_with_a_tensor_grad():
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    opt = autobp.optim.SGD([w], lr=0.1)
+    (w**3).sum().backward(create_graph=True)
+    opt.step()
+    np.testing.assert_allclose(w.data, [1.0 - 0.3, 2.0 - 1.2])
+
+
+def test_plain_backward_keeps_grad_an_ndarray():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    (x**3).sum().backward()
+    assert type(x.grad) is np.ndarray
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum"])
