@@ -190,6 +190,11 @@ def test_the_docs_page_runs():
         ("fmax", lambda z: autobp.fmax(z, z)),
         ("nn.functional activations", autobp.nn.functional.gelu),
         ("autobp.special", autobp.special.digamma),
+        ("autobp.special.rgamma", autobp.special.rgamma),  # its cast to float dropped Im(z)
+        ("autobp.special.multigammaln", lambda z: autobp.special.multigammaln(z + 2.0, 2)),
+        ("odeint", lambda z: autobp.integrate.odeint(lambda y, t: -y, z, [0.0, 1.0])),
+        ("scatter_reduce", lambda z: autobp.scatter_reduce(z, 0, np.array([0, 0, 1]), z, "prod")),
+        ("lstm_cell_state", lambda z: autobp.nn.functional.lstm_cell_state(autobp.tile(z, 4)[None], z[None])),
     ],
 )
 def test_ops_without_complex_rules_refuse_instead_of_a_wrong_gradient(name, call):

@@ -14,7 +14,7 @@ from .._inplace import bump
 from .._numpy_ops import is_basic_index
 from ..rules import rule
 from ..tensor import Tensor, _lift
-from ._args import as_tensor
+from ._args import as_tensor, refuse_complex
 from ._decl import op
 from .indexing import along_index, check_dim_index, int_index, normalize_index, show_index
 
@@ -249,6 +249,8 @@ def scatter_reduce(
     """PyTorch's scatter_reduce (sum, prod, mean, amax, amin) with its gradients: amax/amin split a
     tie equally among the tied values (and the input's own value when ``include_self``)."""
     x = as_tensor(x)
+    for v in (x, src):  # amax/amin need an order; PyTorch has no complex gradient for any reduce
+        refuse_complex(v, "scatter_reduce", "PyTorch refuses it too (no complex gradient)")
     if reduce not in _AT:
         raise ValueError(f"scatter_reduce: reduce must be one of {sorted(_AT)}, got {reduce!r}")
     idx = int_index(index, "scatter_reduce")
