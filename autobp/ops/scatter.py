@@ -37,8 +37,10 @@ def _winners(shape: tuple, index: tuple) -> np.ndarray | None:
 def _index_put(x: Tensor, index: tuple, v: Tensor, accumulate: bool, op: str, every: bool = False) -> Tensor:
     """``x`` with ``v`` written (or added) at ``index``, as a new node. ``every``: all written values
     get their gradient even where an index repeats (PyTorch's scatter), not only the landing one."""
-    if v.requires_grad and x.dtype.kind != "f":
+    if v.requires_grad and x.dtype.kind not in "fc":  # the rule is linear: right for complex too
         raise TypeError(f"{op}: cannot write a tensor that requires grad into a {x.dtype} tensor")
+    if v.dtype.kind == "c" and x.dtype.kind != "c":  # numpy would drop the imaginary parts
+        raise TypeError(f"{op}: cannot write complex values ({v.dtype}) into a {x.dtype} tensor")
     data = x._data.copy()
     try:
         if accumulate:
