@@ -183,7 +183,6 @@ def test_the_docs_page_runs():
         ("softmax", autobp.softmax),
         ("norm", autobp.linalg.norm),
         ("cholesky", lambda z: autobp.linalg.cholesky(autobp.outer(z, z))),
-        ("convolve", lambda z: autobp.signal.convolve(z, z)),
         ("fmax", lambda z: autobp.fmax(z, z)),
         ("nn.functional activations", autobp.nn.functional.gelu),
         ("autobp.special", autobp.special.digamma),

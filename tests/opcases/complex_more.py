@@ -13,8 +13,13 @@ C = {"complex": True}
 NF = autobp.nn.functional
 
 
-def _cunary(keep=None, **shape_options):
-    return complexify(unary(-2.0, 2.0, **shape_options), keep=keep)
+def _cunary(keep=None, im=2.0, **shape_options):
+    return complexify(unary(-2.0, 2.0, **shape_options), -im, im, keep=keep)
+
+
+# sums of exp(z) with |Im z| < 1 have arguments in (-1, 1): away from the cut of the log on the
+# negative real axis, where numpy's and PyTorch's signs of a zero imaginary part may differ
+_SUMS = 1.0
 
 
 def _far_from_zero(*zs):  # |z| has a kink at 0
@@ -24,7 +29,7 @@ def _far_from_zero(*zs):  # |z| has a kink at 0
 case(
     "logaddexp",
     autobp.logaddexp,
-    complexify(binary(-2.0, 2.0)),
+    complexify(binary(-2.0, 2.0), -_SUMS, _SUMS),
     torch_fn=lambda a, b: torch.logaddexp(a, b),
     id="logaddexp_complex",
     **C,
@@ -47,7 +52,7 @@ for _kw, _tkw in [
     case(
         "logsumexp",
         lambda z, kw=_kw: autobp.logsumexp(z, **kw),
-        complexify(arrays_of((2, 3))),
+        complexify(arrays_of((2, 3)), -_SUMS, _SUMS),
         torch_fn=lambda z, kw=_tkw: torch.logsumexp(z, **kw),
         id=f"logsumexp_complex-{_kw}",
         **C,
@@ -56,7 +61,7 @@ for _axis in (0, -1):
     case(
         "logcumsumexp",
         lambda z, a=_axis: autobp.logcumsumexp(z, axis=a),
-        _cunary(min_dims=2, max_dims=2, min_side=1),
+        _cunary(im=_SUMS, min_dims=2, max_dims=2, min_side=1),
         torch_fn=lambda z, a=_axis: torch.logcumsumexp(z, a),
         id=f"logcumsumexp_complex-{_axis}",
         **C,
