@@ -98,6 +98,7 @@ FROM_REAL = [
     "average-full-weights-returned",
     "cov-rows",
     "cov-columns-y-bias",
+    "corrcoef",
     "erf",
     "erfc",
     "nansum-0",
