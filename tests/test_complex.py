@@ -198,3 +198,16 @@ def test_ops_without_complex_rules_refuse_instead_of_a_wrong_gradient(name, call
     """numpy (or scipy) computes these on complex numbers, but their rules are real-only so far."""
     with pytest.raises(TypeError, match=rf"{name}: .*complex"):
         call(_z())
+
+
+def test_real_if_close_drops_tiny_imaginary_parts_as_numpy():
+    """Imaginary parts within tol epsilons of 0: the real part, as numpy's, and z.grad = g (real)."""
+    z = Tensor(np.array([1.0 + 1e-15j, -2.0]), requires_grad=True)
+    r = autobp.real_if_close(z)
+    expected = np.real_if_close(z.data)
+    assert r.dtype == expected.dtype == np.float64
+    np.testing.assert_array_equal(r.data, expected)
+    (r * np.array([3.0, 4.0])).sum().backward()
+    np.testing.assert_array_equal(z.grad, np.array([3.0, 4.0], dtype=complex))
+    assert autobp.real_if_close(Tensor(np.array([1.0 + 1e-9j]))).dtype == np.complex128
+    assert np.real_if_close(Tensor(np.array([1.0 + 1e-15j]))).dtype == np.float64  # numpy's dispatch

@@ -82,3 +82,18 @@ case(
     id="tanhshrink_complex",
     **C,
 )
+
+
+def _not_close(*zs):  # real_if_close's switch: away from it, the identity (at it, the real part)
+    return all(z.size == 0 or bool(np.any(np.abs(z.imag) > 0.1)) for z in zs)
+
+
+case(
+    "real_if_close",
+    autobp.real_if_close,
+    _cunary(keep=_not_close),
+    numpy_fn=np.real_if_close,
+    id="real_if_close_complex",
+    **C,
+)
+case("real_if_close", autobp.real_if_close, unary(), numpy_fn=np.real_if_close, ints=True)
