@@ -69,6 +69,8 @@ def test_backward_of_a_complex_scalar_raises_like_torch():
         (z * z).sum().backward()
     with pytest.raises(RuntimeError, match="real scalar outputs"):
         torch.tensor(Z, requires_grad=True).sum().backward()
+    with pytest.raises(TypeError, match="real scalar outputs"):  # also a TypeError (HIPS autograd's)
+        autobp.grad((z * z).sum(), [z])
     (z * z).sum().backward(gradient=np.array(1.0 + 0.0j))  # an explicit seed is accepted, as in torch
     np.testing.assert_allclose(z.grad, 2 * Z.conj(), rtol=1e-12)
 
