@@ -115,7 +115,8 @@ def _max(F, g, out, xs, ctx, need, name):
 
 @_adapter("logsumexp")
 def _logsumexp(F, g, out, xs, ctx, need, name):
-    return (_expand(g, ctx) * F.exp(xs[0] - _unbatched_expand(out, ctx)),)
+    w = F.exp(xs[0] - _unbatched_expand(out, ctx))
+    return (_expand(g, ctx) * (F.conj(w) if w.dtype.kind == "c" else w),)  # complex: conj(softmax)
 
 
 @_adapter("vector_norm", "linalg_vector_norm")  # ctx = (axes, kept shape or None, ord)

@@ -371,6 +371,11 @@ def _value_pass(heap: list, grads: dict, at_leaves: dict, F: Any) -> None:
                 push(heap, (-p._seq, p))
 
 
+class ComplexSeedError(RuntimeError, TypeError):
+    """backward()/grad() of a complex output without ``gradient=``: PyTorch's RuntimeError, and a
+    TypeError too (the output's dtype is what is wrong), so either ``except`` catches it."""
+
+
 def seed_of(root: Any, gradient: Any, who: str) -> np.ndarray:
     """The starting gradient of a Tensor ``root``: ones for a scalar, else the checked ``gradient``."""
     if gradient is None:
@@ -381,7 +386,7 @@ def seed_of(root: Any, gradient: Any, who: str) -> np.ndarray:
                 f"has shape {root.shape}; pass gradient= (an array of that shape)"
             )
         if d.dtype.kind == "c":  # PyTorch's rule: the seed of a complex output is not 1 by default
-            raise RuntimeError(
+            raise ComplexSeedError(
                 f"{who}: grad can be implicitly created only for real scalar outputs, but the output has "
                 f"dtype {d.dtype}; backpropagate a real loss (abs(z) ** 2, z.real, ...) or pass gradient="
             )

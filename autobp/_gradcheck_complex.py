@@ -36,8 +36,8 @@ def _realified(fn: Callable[..., Any], args: tuple) -> tuple[Callable[..., Any],
             part = np.finfo(a.dtype).dtype  # float32 for complex64, float64 for complex128
             spans.append((len(new_args), True))
             new_args += [
-                Tensor(np.ascontiguousarray(a._data.real), requires_grad=True, dtype=part),
-                Tensor(np.ascontiguousarray(a._data.imag), requires_grad=True, dtype=part),
+                Tensor(np.array(a._data.real, order="C"), requires_grad=True, dtype=part),
+                Tensor(np.array(a._data.imag, order="C"), requires_grad=True, dtype=part),
             ]
             names += [f"Re(input {i})", f"Im(input {i})"]
         else:

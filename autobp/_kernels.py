@@ -94,7 +94,8 @@ def logsumexp(xs: list, ctx: tuple) -> tuple:
     x, axes = xs[0], ctx[0]
     if any(x.shape[a] == 0 for a in axes):  # a sum of no terms is 0, and its log -inf (as numpy has it)
         return np.full(np.sum(x, axis=axes, keepdims=ctx[1] is None).shape, -np.inf, x.dtype), ctx
-    m = np.max(x, axis=axes, keepdims=True)
+    # the shift: the largest real part (complex x: a real shift leaves the phases as they are)
+    m = np.max(x.real if x.dtype.kind == "c" else x, axis=axes, keepdims=True)
     m = np.where(np.isfinite(m), m, 0)
     out = np.log(np.exp(x - m).sum(axis=axes, keepdims=True)) + m
     if ctx[1] is not None:

@@ -11,7 +11,7 @@ import numpy as np
 
 from ._graph import enable_grad, no_grad
 from .autograd import grad
-from .ops._args import as_tensor
+from .ops._args import as_tensor, refuse_complex
 from .ops._decl import op
 from .rules import rule
 from .tensor import Tensor
@@ -50,6 +50,8 @@ def odeint(
     tt = as_tensor(t)
     if tt.ndim != 1 or tt.shape[0] < 1:
         raise ValueError(f"odeint: t must be a 1-d sequence of times, got shape {tt.shape}")
+    for v in (y0, tt, *(a for a in args if isinstance(a, Tensor))):  # scipy's odeint is real-only too
+        refuse_complex(v, "odeint", "the solver and its adjoint gradient are real-only (as scipy's)")
     if y0.dtype.kind != "f":
         y0 = Tensor._const(y0._data.astype(np.float64))
     targs = tuple(as_tensor(a) for a in args)

@@ -11,6 +11,7 @@ import scipy.signal
 
 from .ops._args import pair
 from .ops._decl import op
+from .ops.complex_parts import conj
 from .rules import rule
 from .tensor import Tensor
 
@@ -22,8 +23,6 @@ def _flip(x: Any) -> Any:
 
 
 def _check(a: Tensor, b: Tensor, mode: str, name: str) -> None:
-    if a.dtype.kind == "c" or b.dtype.kind == "c":  # the rule has no conjugates yet
-        raise TypeError(f"{name}: complex input (dtypes {a.dtype}, {b.dtype}) is not supported yet")
     if mode not in ("full", "same", "valid"):
         raise ValueError(f"{name}: mode must be 'full', 'same' or 'valid', got {mode!r}")
     if a.ndim != b.ndim:
@@ -48,9 +47,10 @@ def _full(a: Tensor, b: Tensor) -> Tensor:
 
 
 def _correlate_valid(g: Any, k: Any) -> Any:
-    """sum_j g[i + j] k[j] for every i where it fits: the full convolution's adjoint."""
+    """sum_j g[i + j] conj(k[j]) for every i where it fits: the full convolution's adjoint (scipy's
+    correlate conjugates k, as PyTorch's convention for complex inputs needs)."""
     if isinstance(g, Tensor):
-        full = _full(g, _flip(k))
+        full = _full(g, _flip(conj(k)))
         return full[tuple(slice(n - 1, m) for m, n in zip(g.shape, k.shape))]
     return scipy.signal.correlate(g, k, mode="valid", method="direct")
 
@@ -77,15 +77,16 @@ def convolve(in1: Any, in2: Any, mode: str = "full", method: str = "auto") -> Te
     return full[tuple(slice(min(m, n) - 1, max(m, n)) for m, n in zip(a.shape, b.shape))]
 
 
-@op(family="signal", namespace=_NS, numpy=None, method=False, rules=("convolve_full", "getitem"))
+@op(family="signal", namespace=_NS, numpy=None, method=False, rules=("convolve_full", "getitem", "conj"))
 def correlate(in1: Any, in2: Any, mode: str = "full", method: str = "auto") -> Tensor:
-    """N-dimensional cross-correlation (scipy.signal.correlate): convolve(in1, in2 flipped, mode)."""
+    """N-dimensional cross-correlation (scipy.signal.correlate): convolve(in1, conj(in2) flipped, mode)
+    (in2 conjugated as scipy's, for complex inputs)."""
     a, b = pair(in1, in2, "correlate")
     _check(a, b, mode, "correlate")
     if mode == "valid" and any(m < n for m, n in zip(a.shape, b.shape)):
         # scipy swaps the inputs when in2 is the larger one; correlate then comes out reversed
-        return _flip(convolve(b, _flip(a), mode))
-    return convolve(a, _flip(b), mode)
+        return conj(_flip(convolve(b, _flip(conj(a)), mode)))
+    return convolve(a, _flip(conj(b)), mode)
 
 
 __all__ = ["convolve", "correlate"]

@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from ..ops._args import NOT_YET, as_tensor, refuse_complex
+from ..ops._args import as_tensor
 from ..ops._decl import op
-from ..rules import rule
+from ..rules import holomorphic, rule
 from ..tensor import Tensor
 from . import _conv_kernels as K
 from ._conv_kernels import Geom
@@ -80,6 +80,7 @@ def conv_weight_node(x: Any, g: Any, geo: Geom, ksize: tuple) -> Any:
 
 
 @rule("conv")  # out = conv(x, w) (+ b); ctx = Geom
+@holomorphic  # bilinear, real coefficients: complex inputs enter conjugated
 def _conv_rule(F, g, out, xs, ctx, need):
     x, w = xs[0], xs[1]
     gx = conv_input_node(g, w, None, ctx, x.shape[2:]) if need[0] else None
@@ -90,6 +91,7 @@ def _conv_rule(F, g, out, xs, ctx, need):
 
 
 @rule("conv_input")  # out = conv_input(y, w) (+ b); ctx = (Geom, size). <out, h> = <y, conv(h, w)>
+@holomorphic  # bilinear, real coefficients: complex inputs enter conjugated
 def _conv_input_rule(F, g, out, xs, ctx, need):
     y, w = xs[0], xs[1]
     geo = ctx[0]
@@ -101,6 +103,7 @@ def _conv_input_rule(F, g, out, xs, ctx, need):
 
 
 @rule("conv_weight")  # out = conv_weight(x, y); ctx = (Geom, ksize). <out, k> = <y, conv(x, k)>
+@holomorphic  # bilinear, real coefficients: complex inputs enter conjugated
 def _conv_weight_rule(F, g, out, xs, ctx, need):
     x, y = xs
     geo = ctx[0]
@@ -114,8 +117,6 @@ def _prepare(input: Any, weight: Any, bias: Any, nd: int, who: str, transposed: 
     """Tensors, the batch dimension added to an unbatched input, and the checks PyTorch makes."""
     x, w = as_tensor(input), as_tensor(weight)
     b = None if bias is None else as_tensor(bias)
-    for t in (x, w) if b is None else (x, w, b):
-        refuse_complex(t, who, NOT_YET)  # the convolution rules have no conjugates yet
     if w.ndim != nd + 2:
         raise ValueError(f"{who}: weight must have {nd + 2} dimensions, got shape {w.shape}")
     if x.ndim not in (nd + 1, nd + 2):

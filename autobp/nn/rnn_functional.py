@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import _kernels
 from ..ops import sigmoid, tanh
-from ..ops._args import as_tensor
+from ..ops._args import NOT_YET, as_tensor, refuse_complex
 from ..ops._decl import op
 from ..rules import rule
 from ..tensor import Tensor
@@ -21,6 +21,8 @@ def lstm_cell_state(gates: Any, c: Any) -> Tensor:
 
     Gates in PyTorch's order i, f, g, o: c' = sigmoid(f) c + sigmoid(i) tanh(g), h' = sigmoid(o) tanh(c')."""
     a, c = as_tensor(gates), as_tensor(c)
+    for v in (a, c):  # its fused rule does not conjugate the saved sigmoids and tanhs
+        refuse_complex(v, "lstm_cell_state", NOT_YET)
     H = c.shape[-1]
     if a.shape[:-1] != c.shape[:-1] or a.shape[-1] != 4 * H:
         raise ValueError(f"lstm_cell_state: gates {a.shape} must be (..., 4 * {H}) for cell state {c.shape}")
@@ -72,6 +74,8 @@ def lstm_layer(x: Any, w_ih: Any, w_hh: Any, h0: Any, c0: Any, b_ih: Any = None,
 
     The input products of all steps are one matrix product, and so are the weight gradients."""
     xs = [as_tensor(v) for v in (x, w_ih, w_hh, h0, c0)]
+    for v in xs + [as_tensor(b) for b in (b_ih, b_hh) if b is not None]:
+        refuse_complex(v, "lstm_layer", NOT_YET)
     if (b_ih is None) != (b_hh is None):
         raise ValueError("lstm_layer: give both biases or neither")
     if b_ih is not None:

@@ -12,7 +12,7 @@ import numpy as np
 import scipy.special
 
 from .. import _kernels
-from ..rules import rule
+from ..rules import holomorphic, rule
 from ..tensor import Tensor
 from ._args import as_tensor, axis_arg, refuse_complex
 from ._decl import op
@@ -31,12 +31,14 @@ def _activation(**options: Any) -> Any:
     return op(family="activations", numpy=None, method=False, namespace=_NF, **options)
 
 
-def _float(x: Any) -> Tensor:
+def _float(x: Any, complex_ok: bool = False) -> Tensor:
     """The input as a float Tensor (integers computed in float64, as numpy's sin would); complex
-    input is refused, as PyTorch's activations refuse it (most of them compare with 0)."""
+    input is refused, as PyTorch's activations refuse it (most of them compare with 0), unless
+    ``complex_ok`` (the few PyTorch computes on complex numbers, with rules right for them)."""
     x = as_tensor(x)
-    refuse_complex(x, "nn.functional activations")
-    return x if x.dtype.kind == "f" else Tensor._const(x._data.astype(np.float64))
+    if not complex_ok:
+        refuse_complex(x, "nn.functional activations")
+    return x if x.dtype.kind in "fc" else Tensor._const(x._data.astype(np.float64))
 
 
 def _masked(x: Tensor, data: np.ndarray, passes: np.ndarray, name: str) -> Tensor:
@@ -175,8 +177,10 @@ def logsigmoid(input: Any) -> Tensor:
 
 @_activation()
 def softsign(input: Any) -> Tensor:
-    """x / (1 + |x|)."""
-    x = _float(input)
+    """x / (1 + |x|); complex x too, as PyTorch's (recorded as that composite: |x| is not holomorphic)."""
+    x = _float(input, complex_ok=True)
+    if x.dtype.kind == "c":
+        return x / (1.0 + abs(x))
     return Tensor._make(x._data / (1.0 + np.abs(x._data)), (x,), "softsign")
 
 
@@ -231,8 +235,8 @@ def _halves(axis: int, n: int) -> tuple[tuple, tuple]:
 
 @_activation()
 def tanhshrink(input: Any) -> Tensor:
-    """x - tanh(x)."""
-    x = _float(input)
+    """x - tanh(x) (holomorphic: complex x too, as PyTorch's)."""
+    x = _float(input, complex_ok=True)
     return Tensor._make(x._data - np.tanh(x._data), (x,), "tanhshrink")
 
 
@@ -383,6 +387,7 @@ def _glu(F, g, out, xs, ctx, need):
 
 
 @rule("tanhshrink")
+@holomorphic
 def _tanhshrink(F, g, out, xs, ctx, need):
     t = F.tanh(xs[0])
     return (g * (t * t),)

@@ -34,10 +34,13 @@ def _apply(a: Any, b: Any, fn: Any, name: str) -> tuple[Tensor, Tensor, np.ndarr
         raise TypeError(f"{name}: not defined for dtypes {ta.dtype} and {tb.dtype}") from None
 
 
+_COMPLEX_RULES = ("logaddexp",)  # rules right for complex operands (holomorphic below)
+
+
 def _binary(a: Any, b: Any, fn: Any, name: str, ctx: Any = None, rule_name: str | None = None) -> Tensor:
     """fn(a, b) recorded under ``rule_name`` (default ``name``); ``ctx(a, b)`` of the arrays, if given."""
     ta, tb, data = _apply(a, b, fn, name)
-    if data.dtype.kind == "c":  # orders, remainders and logs of sums: no complex rule here
+    if data.dtype.kind == "c" and name not in _COMPLEX_RULES:  # orders, remainders: no complex rule
         refuse_complex(
             ta if ta.dtype.kind == "c" else tb, name, *(() if name in ("fmax", "fmin") else (NOT_YET,))
         )
@@ -56,10 +59,23 @@ def hypot(x1: Any, x2: Any) -> Tensor:
     return _binary(x1, x2, np.hypot, "hypot")
 
 
+def _logaddexp_data(a: Any, b: Any) -> np.ndarray:
+    """numpy's logaddexp; for complex operands (numpy has none, PyTorch has) the principal log of
+    e^a + e^b, shifted by the larger real part (a real shift leaves the imaginary part as it is)."""
+    a, b = np.asarray(a), np.asarray(b)
+    if a.dtype.kind != "c" and b.dtype.kind != "c":
+        return np.logaddexp(a, b)
+    m = np.maximum(a.real, b.real)
+    m = np.where(np.isfinite(m), m, 0.0)
+    with np.errstate(all="ignore"):
+        return np.log(np.exp(a - m) + np.exp(b - m)) + m
+
+
 @op(family=_B)
 def logaddexp(x1: Any, x2: Any) -> Tensor:
-    """log(e^x1 + e^x2) without overflow; -inf operands are exact (gradient 0 to them)."""
-    return _binary(x1, x2, np.logaddexp, "logaddexp")
+    """log(e^x1 + e^x2) without overflow; -inf operands are exact (gradient 0 to them). Complex
+    operands too, as PyTorch's (the principal log; numpy's refuses them)."""
+    return _binary(x1, x2, _logaddexp_data, "logaddexp")
 
 
 @op(family=_B)
@@ -149,9 +165,15 @@ def xlogy(x: Any, y: Any) -> Tensor:
     return _binary(x, y, _xlogy_data, "xlogy", ctx=lambda a, b: (a == 0) & (b <= 0))
 
 
-@op(family=_B)
+@op(family=_B, rules=("float_power", "astype", "power"))
 def float_power(x1: Any, x2: Any) -> Tensor:
-    """x1 ** x2 computed in float64 whatever the inputs (numpy's and PyTorch's float_power)."""
+    """x1 ** x2 computed in float64 whatever the inputs (numpy's and PyTorch's float_power); in
+    complex128 if either is complex, recorded as power() of the operands cast to complex128."""
+    ta, tb = pair(x1, x2, "float_power")
+    if ta.dtype.kind == "c" or tb.dtype.kind == "c":
+        from .arithmetic import power  # a sibling family, imported when needed
+
+        return power(ta.astype(np.complex128), tb.astype(np.complex128))
     return _binary(x1, x2, np.float_power, "float_power")
 
 
@@ -203,6 +225,7 @@ def _hypot(F, g, out, xs, ctx, need):
 
 
 @rule("logaddexp")  # d/da = 1 / (1 + e^(b - a)): PyTorch's form, exact for infinite operands
+@holomorphic  # complex: g times the conjugate of that
 def _logaddexp(F, g, out, xs, ctx, need):
     a, b = xs
     with np.errstate(over="ignore"):  # e^(b - a) = inf is right: its share is 1 / inf = 0

@@ -66,6 +66,17 @@ def angle(z: Any, deg: bool = False) -> Tensor:
     return Tensor._make(data, (z,), "angle", 180.0 / np.pi if deg else 1.0)
 
 
+@op(family=_C, method=False, rules=("real",))
+def real_if_close(a: Any, tol: float = 100) -> Tensor:
+    """The real part if every imaginary part is within ``tol`` machine epsilons of 0 (numpy's; a
+    ``tol`` below 1 is absolute), else the tensor itself; real tensors are returned as they are."""
+    x = as_tensor(a)
+    if not _is_complex(x):
+        return x
+    bound = tol * np.finfo(x.dtype).eps if tol > 1 else tol
+    return real(x) if bool(np.all(np.abs(x._data.imag) < bound)) else x
+
+
 PROPERTIES = {
     "real": property(real, doc="The real part (a view for complex tensors, as numpy's ``a.real``)."),
     "imag": property(imag, doc="The imaginary part (zeros for a real tensor, as numpy's ``a.imag``)."),

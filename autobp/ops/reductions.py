@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import _kernels
 from .._broadcast import count, full_reduction, normalize_axes, reduction_ctx
-from ..rules import RULES, rule
+from ..rules import RULES, holomorphic, rule
 from ..tensor import Tensor
 from ._args import as_tensor, axis_arg, keep_arg, refuse_complex
 from ._decl import op
@@ -174,9 +174,9 @@ def argmin(
 def logsumexp(
     x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
 ) -> Tensor:
-    """log(sum(exp(x))) over ``axis``, computed without overflow."""
+    """log(sum(exp(x))) over ``axis``, computed without overflow; complex x too, as PyTorch's
+    (the principal log of the sum, shifted by the largest real part)."""
     x = as_tensor(x)
-    refuse_complex(x, "logsumexp")  # shifted by the maximum, which needs an order
     axis, keepdims = axis_arg(axis, dim, "logsumexp"), keep_arg(keepdims, keepdim)
     axes = normalize_axes(axis, x.ndim, "logsumexp", x.shape)
     out, ctx = _kernels.logsumexp([x._data], reduction_ctx(axes, keepdims, x.shape))
@@ -207,7 +207,8 @@ def _max(F, g, out, xs, ctx, need):
 RULES["min"] = _max
 
 
-@rule("logsumexp")
+@rule("logsumexp")  # d/dx = softmax(x) = exp(x - out); complex: its conjugate
+@holomorphic
 def _logsumexp(F, g, out, xs, ctx, need):
     return (expand_reduced(g, ctx) * F.exp(xs[0] - expand_reduced(out, ctx)),)
 

@@ -80,12 +80,29 @@ def cumprod(x: Any, axis: Any = None, dtype: Any = None, out: Any = None, *, dim
 
 @op(family=_C, numpy=None)
 def logcumsumexp(x: Any, axis: Any = None, *, dim: Any = None) -> Tensor:
-    """log(cumsum(exp(x))) along ``axis``, computed without overflow (PyTorch's logcumsumexp)."""
+    """log(cumsum(exp(x))) along ``axis``, computed without overflow (PyTorch's logcumsumexp); for
+    complex x the principal log of each running sum, as PyTorch's."""
     x, a = _scan_input(x, axis, dim, "logcumsumexp")
-    refuse_complex(x, "logcumsumexp")  # its running maximum needs an order
-    if x.dtype.kind != "f":
+    if x.dtype.kind not in "fc":
         x = x.astype(np.float64)
+    if x.dtype.kind == "c":
+        return Tensor._make(_complex_logcumsumexp(x._data, a), (x,), "logcumsumexp", a)
     return Tensor._make(np.logaddexp.accumulate(x._data, axis=a), (x,), "logcumsumexp", a)
+
+
+def _complex_logcumsumexp(z: np.ndarray, axis: int) -> np.ndarray:
+    """The running sums of exp(z) kept as s_k exp(r_k), r_k the running maximum of the real parts
+    (a real shift leaves the phases as they are), so no term overflows: one step per position."""
+    zs = np.moveaxis(z, axis, 0)
+    out = np.empty_like(zs)
+    r = np.maximum.accumulate(zs.real, axis=0) if zs.size else zs.real
+    r = np.where(np.isfinite(r), r, 0.0)
+    s = np.zeros(zs.shape[1:], zs.dtype)
+    with np.errstate(all="ignore"):
+        for k in range(zs.shape[0]):
+            s = (s * np.exp(r[k - 1] - r[k]) if k else s) + np.exp(zs[k] - r[k])
+            out[k] = np.log(s) + r[k]
+    return np.moveaxis(out, 0, axis)
 
 
 def _running_extreme(x: Any, axis: Any, dim: Any, name: str, accumulate: Any) -> ValuesIndices:
@@ -220,6 +237,8 @@ def _logcumsumexp(F, g, out, xs, ctx, need):
     # d/dx_i = sum_{k>=i} g_k exp(x_i - out_k). Summed in log space, the positive and the negative
     # parts of g apart (PyTorch's formula), so nothing overflows; a finite floor stands for log 0
     x, a = xs[0], ctx
+    if x.dtype.kind == "c":
+        return (_complex_logcumsumexp_grad(F, g, out, x, a),)
     floor = float(np.finfo(raw(x).dtype).min) / 4  # exp(floor + anything in range) is 0, no overflow
     log_abs = F.log(F.abs(F.where(g == 0, 1.0, g)))  # log|g|, kept finite where g is 0 (unused there)
     parts = []
@@ -227,6 +246,18 @@ def _logcumsumexp(F, g, out, xs, ctx, need):
         summed = flip(_running_logsumexp(flip(F.where(part, log_abs, floor) - out, a), a), a)
         parts.append(F.exp(summed + x))
     return (parts[0] - parts[1],)
+
+
+def _complex_logcumsumexp_grad(F, g: Any, out: Any, x: Any, a: int) -> Any:
+    """z.grad_i = sum_{k>=i} g_k conj(exp(x_i - out_k)) (holomorphic: g times the conjugate
+    derivative), as exp(conj x_i - s) times the reversed running sum of g_k exp(s - conj out_k); the
+    shift s, the largest Re(out) of the slice, is a constant (it cancels), so this overflows only
+    when Re(out) spans more than ~700 within one slice."""
+    c = F.conj(out)
+    s = np.max(raw(out).real, axis=a, keepdims=True) if raw(out).size else 0.0
+    s = np.where(np.isfinite(s), s, 0.0)
+    tail = flip(F.cumsum(flip(g * F.exp(s - c), a), axis=a), a)
+    return F.exp(F.conj(x) - s) * tail
 
 
 @rule("cummax")  # ctx = the index of each output's source element: g goes there (repeats add up)

@@ -14,7 +14,7 @@ from .._inplace import bump
 from .._numpy_ops import is_basic_index
 from ..rules import rule
 from ..tensor import Tensor, _lift
-from ._args import as_tensor
+from ._args import as_tensor, refuse_complex
 from ._decl import op
 from .indexing import along_index, check_dim_index, int_index, normalize_index, show_index
 
@@ -37,8 +37,10 @@ def _winners(shape: tuple, index: tuple) -> np.ndarray | None:
 def _index_put(x: Tensor, index: tuple, v: Tensor, accumulate: bool, op: str, every: bool = False) -> Tensor:
     """``x`` with ``v`` written (or added) at ``index``, as a new node. ``every``: all written values
     get their gradient even where an index repeats (PyTorch's scatter), not only the landing one."""
-    if v.requires_grad and x.dtype.kind != "f":
+    if v.requires_grad and x.dtype.kind not in "fc":  # the rule is linear: right for complex too
         raise TypeError(f"{op}: cannot write a tensor that requires grad into a {x.dtype} tensor")
+    if v.dtype.kind == "c" and x.dtype.kind != "c":  # numpy would drop the imaginary parts
+        raise TypeError(f"{op}: cannot write complex values ({v.dtype}) into a {x.dtype} tensor")
     data = x._data.copy()
     try:
         if accumulate:
@@ -250,6 +252,8 @@ def scatter_reduce(
     """PyTorch's scatter_reduce (sum, prod, mean, amax, amin) with its gradients: amax/amin split a
     tie equally among the tied values (and the input's own value when ``include_self``)."""
     x = as_tensor(x)
+    for v in (x, src):  # amax/amin need an order; PyTorch has no complex gradient for any reduce
+        refuse_complex(v, "scatter_reduce", "PyTorch refuses it too (no complex gradient)")
     if reduce not in _AT:
         raise ValueError(f"scatter_reduce: reduce must be one of {sorted(_AT)}, got {reduce!r}")
     idx = int_index(index, "scatter_reduce")

@@ -13,6 +13,7 @@ from ..tensor import Tensor
 from . import reductions as _red
 from ._args import as_tensor, axis_arg, keep_arg, pair
 from ._decl import op
+from .complex_parts import conj, imag, real, real_part
 from .reductions import expand_reduced
 from .scans import _typed, flip, in_range, ones
 
@@ -141,7 +142,8 @@ def std(
 
 
 def _var_grad(F, g: Any, x: Any, ctx: tuple) -> Any:
-    """d var / dx times g (g already of the input's rank): 2 (x - mean) / (N - ddof) g."""
+    """d var / dx times g (g already of the input's rank): 2 (x - mean) / (N - ddof) g. For complex x,
+    var = mean |x - mean|^2 is real, and so is the gradient it can meaningfully receive."""
     c, n = ctx[2]
     if x.size == 0:
         return F.broadcast_to(g, x.shape)
@@ -150,16 +152,20 @@ def _var_grad(F, g: Any, x: Any, ctx: tuple) -> Any:
     return g * (x - F.mean(x, axis=ctx[0], keepdims=True)) * scale
 
 
+# var and std are real for complex x too. A real result can be handed a complex g (its imaginary
+# part left by the real-linear rules between it and a complex op, as in the second derivative of a
+# complex var, whose first-order gradient g (x - mean) is complex): only Re(g) is a gradient of a real
+# value, and multiplying the rest by the complex x - mean would mix it into the answer.
 @rule("var")  # ctx = (axes, kept shape or None, (ddof, N))
 def _var(F, g, out, xs, ctx, need):
-    return (_var_grad(F, expand_reduced(g, ctx), xs[0], ctx),)
+    return (_var_grad(F, expand_reduced(real_part(F, g), ctx), xs[0], ctx),)
 
 
 @rule("std")  # d std = d var / (2 std), taken as 0 where std is 0 (as PyTorch does)
 def _std(F, g, out, xs, ctx, need):
     s = expand_reduced(out, ctx)
     flat = s == 0
-    g = F.where(flat, 0.0, expand_reduced(g, ctx) / F.where(flat, 1.0, 2.0 * s))
+    g = F.where(flat, 0.0, expand_reduced(real_part(F, g), ctx) / F.where(flat, 1.0, 2.0 * s))
     return (_var_grad(F, g, xs[0], ctx),)
 
 
@@ -230,7 +236,10 @@ def _joined(rows: list) -> Tensor:
     return concatenate(rows, axis=0)
 
 
-@op(family=_S, rules=("astype", "transpose", "mean", "sub", "matmul", "mul", "reshape", "concatenate"))
+@op(
+    family=_S,
+    rules=("astype", "transpose", "mean", "sub", "conj", "matmul", "mul", "reshape", "concatenate"),
+)
 def cov(
     m: Any,
     y: Any = None,
@@ -252,15 +261,18 @@ def cov(
     ddof = correction if correction is not None else ((0 if bias else 1) if ddof is None else ddof)
     fact = max(x.shape[1] - ddof, 0)
     centred = x - _red.mean(x, axis=1, keepdims=True)
-    c = (centred @ centred.T) * (1.0 / fact if fact else np.inf)
+    c = (centred @ conj(centred).T) * (1.0 / fact if fact else np.inf)  # numpy's conj: Hermitian
     return c.reshape(()) if c.shape == (1, 1) else c
 
 
-@op(family=_S, rules=("cov", "getitem", "sqrt", "div", "clip"))
+@op(family=_S, rules=("cov", "getitem", "real", "imag", "sqrt", "div", "clip"))
 def corrcoef(x: Any, y: Any = None, rowvar: bool = True, *, dtype: Any = None) -> Tensor:
     """Correlation coefficients of the rows (numpy's corrcoef): cov / (std_i std_j), clipped to [-1, 1]."""
     c = cov(x, y, rowvar, dtype=dtype)
     if c.ndim == 0:
         return c / c
-    d = c[np.arange(c.shape[0]), np.arange(c.shape[0])] ** 0.5
-    return ((c / d[:, None]) / d[None, :]).clip(-1.0, 1.0)
+    d = real(c[np.arange(c.shape[0]), np.arange(c.shape[0])]) ** 0.5  # variances: real
+    r = (c / d[:, None]) / d[None, :]
+    if r.dtype.kind == "c":  # numpy and PyTorch clip the real and imaginary parts separately
+        return real(r).clip(-1.0, 1.0) + imag(r).clip(-1.0, 1.0) * 1j
+    return r.clip(-1.0, 1.0)

@@ -13,7 +13,7 @@ import numpy as np
 import scipy.special as sc
 
 from ..ops import where
-from ..ops._args import as_tensor, pair
+from ..ops._args import NOT_YET, as_tensor, pair, refuse_complex
 from ..ops._decl import op
 from ..rules import rule
 from ..tensor import Tensor
@@ -124,6 +124,7 @@ def rgamma(x: Any) -> Tensor:
     """1 / Gamma(x) as gammasgn(x) exp(-gammaln(x)); derivative -digamma(x) / Gamma(x). At the poles
     0, -1, -2, ... the value is 0 (scipy's) and this form gives no gradient there."""
     x = as_tensor(x)
+    refuse_complex(x, "autobp.special.rgamma", NOT_YET)  # the cast below would drop the imaginary part
     if x.dtype.kind != "f":
         x = Tensor._const(x._data.astype(np.float64))
     with np.errstate(all="ignore"):
