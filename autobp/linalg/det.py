@@ -70,7 +70,7 @@ def slogdet(a: Any) -> SlogdetResult:
     """(sign, log|det|) of each square matrix, as numpy's slogdet; only log|det| has a gradient,
     A^-T (at a singular matrix log|det| is -inf and the gradient is not finite, as in PyTorch)."""
     a = as_tensor(a)
-    check_matrix(a, "slogdet")
+    check_matrix(a, "slogdet", complex_ok=False)
     sign, logdet = np.linalg.slogdet(a._data)
     return SlogdetResult(Tensor._const(np.asarray(sign)), Tensor._make(np.asarray(logdet), (a,), "slogdet"))
 

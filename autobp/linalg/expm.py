@@ -18,7 +18,7 @@ from ._common import FAMILY, NS, check_matrix, expm_arrays, lin, mT
 def matrix_exp(a: Any) -> Tensor:
     """exp(a) = sum a^k / k! of each square matrix (scipy.linalg.expm), batched."""
     a = as_tensor(a)
-    check_matrix(a, "matrix_exp")
+    check_matrix(a, "matrix_exp", complex_ok=False)
     return Tensor._make(expm_arrays(a._data), (a,), "matrix_exp")
 
 

@@ -20,8 +20,8 @@ from ..ops.reductions import expand_reduced
 from ..rules import rule
 from ..tensor import Tensor
 from ._common import FAMILY, NS, check_matrix, data_of
-from .decomp import svdvals
 from .solve import inv
+from .svd import svdvals
 
 
 @op(name="linalg_vector_norm", family=FAMILY, namespace=NS, numpy=(np.linalg.vector_norm,), method=False)
@@ -146,7 +146,7 @@ def matrix_power(a: Any, n: int) -> Tensor:
     """a multiplied by itself ``n`` times (n < 0: of its inverse; n = 0: the identity), by repeated
     squaring, so the gradient is matmul's (and inv's)."""
     a = as_tensor(a)
-    check_matrix(a, "matrix_power")
+    check_matrix(a, "matrix_power", complex_ok=False)
     if not isinstance(n, (int, np.integer)):
         raise TypeError(f"matrix_power: exponent must be an integer, got {n!r}")
     if n == 0:

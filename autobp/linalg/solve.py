@@ -72,7 +72,7 @@ def solve_triangular(
     ``overwrite_b``/``check_finite`` flags are accepted and ignored.
     """
     a, b = as_tensor(a), as_tensor(b)
-    check_matrix(a, "solve_triangular")
+    check_matrix(a, "solve_triangular", complex_ok=False)
     t = {0: 0, 1: 1, 2: 1, "N": 0, "T": 1, "C": 1}.get(trans)
     if t is None:
         raise ValueError(f"solve_triangular: trans must be 0, 1, 2, 'N', 'T' or 'C', got {trans!r}")
@@ -120,7 +120,7 @@ def pinv(a: Any, rcond: Any = None, hermitian: bool = False, *, rtol: Any = None
     crosses the cutoff the pseudo-inverse jumps and has no derivative.
     """
     a = as_tensor(a)
-    check_matrix(a, "pinv", square=False)
+    check_matrix(a, "pinv", square=False, complex_ok=False)
     if rtol is not None:
         if rcond is not None:
             raise TypeError("pinv: give rcond= or rtol=, not both")
@@ -148,7 +148,7 @@ def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple:
     residuals (the squared 2-norm of each column of b - a x, only when rank == N < M, else empty)
     and the singular values are differentiable too; rank is an int.
     """
-    from .decomp import svdvals
+    from .svd import svdvals
 
     a, b = as_tensor(a), as_tensor(b)
     if a.ndim != 2 or b.ndim not in (1, 2) or b.shape[0] != a.shape[0]:
