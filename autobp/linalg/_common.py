@@ -105,7 +105,8 @@ def triu(x: Any, k: int = 0) -> Any:
 def solve_triangular_arrays(
     a: np.ndarray, b: np.ndarray, trans: int = 0, lower: bool = False, unit_diagonal: bool = False
 ) -> np.ndarray:
-    """scipy.linalg.solve_triangular's result over broadcast leading axes; ``b`` is (..., M, K).
+    """scipy.linalg.solve_triangular's result over broadcast leading axes; ``b`` is (..., M, K);
+    ``trans`` 0: a x = b, 1: a^T x = b, 2: a^H x = b.
 
     numpy's batched solve on the triangle (the other triangle zeroed, the diagonal set to 1 with
     ``unit_diagonal``): one call for the whole batch, and it avoids scipy's separately threaded
@@ -118,7 +119,7 @@ def solve_triangular_arrays(
     if unit_diagonal:
         t[..., np.arange(m), np.arange(m)] = 1
     if trans:
-        t = t.swapaxes(-1, -2)
+        t = t.swapaxes(-1, -2).conj() if trans == 2 else t.swapaxes(-1, -2)
     batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
     if m == 0 or int(np.prod(batch)) == 0:
         return np.zeros(batch + b.shape[-2:], dtype=dt)

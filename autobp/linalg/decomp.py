@@ -14,35 +14,62 @@ from ..ops._args import as_tensor
 from ..ops._decl import op
 from ..rules import rule
 from ..tensor import Tensor
-from ._common import FAMILY, NS, check_matrix, data_of, lin, mT, tril
+from ._common import (
+    FAMILY,
+    NS,
+    check_matrix,
+    data_of,
+    diag_embed,
+    diagonal,
+    is_complex,
+    lin,
+    mH,
+    tri_adjoint,
+    tril,
+    triu,
+)
 
 QRResult = namedtuple("QRResult", ["Q", "R"])
 
 
 # --- cholesky ------------------------------------------------------------------------------------
-@op(family=FAMILY, namespace=NS, numpy=(np.linalg.cholesky,), method=False)
+@op(
+    family=FAMILY,
+    namespace=NS,
+    numpy=(np.linalg.cholesky,),
+    method=False,
+    differs="numpy (and so autobp) reads only one triangle (the upper one with upper=True) and the "
+    "gradient is nonzero only there; torch.linalg.cholesky reads the lower one even with upper=True "
+    "and returns the symmetrised gradient (the same along symmetric perturbations)",
+)
 def cholesky(a: Any, *, upper: bool = False) -> Tensor:
-    """Cholesky factor L (lower; U = L^T with ``upper=True``) of each symmetric positive-definite
-    matrix, reading its lower triangle as numpy does; the gradient is symmetric (PyTorch's)."""
+    """Cholesky factor L (lower; U = L^H with ``upper=True``) of each Hermitian positive-definite
+    matrix, as numpy's: only the lower triangle is read (the upper one with ``upper=True``; the
+    diagonal's real part), and the gradient is the derivative of that function, zero outside the
+    triangle. Along Hermitian perturbations it is PyTorch's (Murray 2016)."""
     a = as_tensor(a)
-    check_matrix(a, "cholesky", complex_ok=False)
+    check_matrix(a, "cholesky")
     try:
-        data = np.linalg.cholesky(a._data)
+        data = np.linalg.cholesky(a._data, upper=bool(upper))
     except np.linalg.LinAlgError:
         raise np.linalg.LinAlgError(
             f"cholesky: a matrix of the input of shape {a.shape} is not positive definite"
         ) from None
-    return Tensor._make(mT(data) if upper else data, (a,), "cholesky", bool(upper))
+    return Tensor._make(data, (a,), "cholesky", bool(upper))
 
 
-@rule("cholesky")  # Murray (2016): gA = L^-T Phi(L^T gL) L^-1, Phi = symmetrised lower part
+@rule("cholesky")  # Murray (2016): gA = L^-H Phi(L^H gL) L^-1, Phi = Hermitian lower part
 def _cholesky(F, g, out, xs, ctx, need):
-    L, gL = (mT(out), mT(g)) if ctx else (out, g)
-    P = tril(mT(L) @ gL)
-    P = 0.5 * (P + mT(tril(P, -1)))  # the lower triangle's symmetric extension, diagonal halved
+    L, gL = (mH(out), mH(g)) if ctx else (out, g)
+    P = tril(mH(L) @ gL)
+    low = tril(P, -1)
+    d = diagonal(P)
+    d = (F.real(d) if isinstance(d, Tensor) else d.real) if is_complex(d) else d
+    P = 0.5 * (low + mH(low) + diag_embed(d))  # Hermitian; the diagonal halved
     la = lin(g)
-    P = la.solve_triangular(L, P, 1, True)  # L^-T P
-    return (mT(la.solve_triangular(L, mT(P), 1, True)),)  # (L^-T P^T)^T = P L^-1
+    P = la.solve_triangular(L, P, 2, True)  # L^-H P
+    gs = mH(la.solve_triangular(L, mH(P), 2, True))  # (L^-H P^H)^H = P L^-1
+    return (tri_adjoint(gs, "U" if ctx else "L"),)
 
 
 # --- qr ------------------------------------------------------------------------------------------
@@ -54,7 +81,7 @@ def qr(a: Any, mode: str = "reduced") -> Any:
     columns has no gradient (Q's extra columns are not determined), as in PyTorch.
     """
     a = as_tensor(a)
-    check_matrix(a, "qr", square=False, complex_ok=False)
+    check_matrix(a, "qr", square=False)
     if mode not in ("reduced", "complete", "r"):
         raise ValueError(f"qr: mode must be 'reduced', 'complete' or 'r', got {mode!r}")
     m, n = a.shape[-2:]
@@ -77,16 +104,18 @@ def _qr_grad(F, a, q, r, gq, gr):
         y, r = a[..., :, m:], r[..., :, :m]
         if gr is not None:
             gy = q @ gr[..., :, m:]
-            gq, gr = y @ mT(gr[..., :, m:]), gr[..., :, :m]
-    M = 0.0
+            gq, gr = y @ mH(gr[..., :, m:]), gr[..., :, :m]
+    M = 0.0  # M = gR R^H - Q^H gQ; gA = (gQ + Q N) R^-H, N = M's upper part made Hermitian
     if gr is not None:
-        M = r @ mT(gr)
+        M = gr @ mH(r)
     if gq is not None:
-        M = M - mT(gq) @ q
-    M = tril(M)
-    M = M + mT(tril(M, -1))  # copy the lower triangle to the upper
-    b = q @ M if gq is None else gq + q @ M
-    ga = mT(la.solve_triangular(r, mT(b), 0, False))  # b R^-T
+        M = M - mH(q) @ gq
+    up = triu(M, 1)
+    d = diagonal(M)
+    d = (F.real(d) if isinstance(d, Tensor) else d.real) if is_complex(d) else d
+    N = up + mH(up) + diag_embed(d)  # R's diagonal is real, so only Re diag(M) acts
+    b = q @ N if gq is None else gq + q @ N
+    ga = mH(la.solve_triangular(r, mH(b), 0, False))  # b R^-H = (R^-1 b^H)^H
     if m < n:  # with gR absent, Y's gradient is 0
         ga = la.concatenate(
             [ga, gy if gy is not None else np.zeros(a.shape[:-2] + (m, n - m), data_of(ga).dtype)], -1

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..ops._args import as_tensor
 from ..ops._decl import op
-from ..rules import rule
+from ..rules import holomorphic, rule
 from ..tensor import Tensor
 from ._common import FAMILY, NS, check_matrix, expm_arrays, lin, mT
 
@@ -18,11 +18,12 @@ from ._common import FAMILY, NS, check_matrix, expm_arrays, lin, mT
 def matrix_exp(a: Any) -> Tensor:
     """exp(a) = sum a^k / k! of each square matrix (scipy.linalg.expm), batched."""
     a = as_tensor(a)
-    check_matrix(a, "matrix_exp", complex_ok=False)
+    check_matrix(a, "matrix_exp")
     return Tensor._make(expm_arrays(a._data), (a,), "matrix_exp")
 
 
 @rule("matrix_exp")
+@holomorphic  # exp has real Taylor coefficients: complex gA is the derivative at A^H
 def _matrix_exp(F, g, out, xs, ctx, need):
     # gA is the Frechet derivative of exp at A^T in the direction g, the upper-right block of
     # exp([[A^T, g], [0, A^T]]) (Van Loan 1978)
