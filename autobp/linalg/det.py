@@ -91,4 +91,4 @@ def _slogdet(F, g, out, xs, ctx, need):
 @rule("slogdet_sign")  # s = e^(i theta), d theta = Im tr(A^-1 dA): gA = i Im(g conj(s)) A^-H
 def _slogdet_sign(F, g, out, xs, ctx, need):
     c = F.imag(g * conj(out))
-    return ((1j * c)[..., None, None] * _inv_h(xs[0]),)
+    return (c[..., None, None] * 1j * _inv_h(xs[0]),)
