@@ -122,22 +122,18 @@ def _complex_eig(data: np.ndarray) -> tuple:
     return w.astype(ct, copy=False), v.astype(ct, copy=False)
 
 
-_EIG_NOTE = (
-    "numpy returns real arrays when every eigenvalue is real; autobp's results are always "
-    "complex (PyTorch's), so their dtype does not depend on the values"
-)
-
-
 @op(
     family=FAMILY,
     namespace=NS,
     numpy=(np.linalg.eig,),
     method=False,
     rules=("eig_w", "eig_v"),
-    differs=_EIG_NOTE,
 )
 def eig(a: Any) -> EigResult:
     """Eigenvalues and unit-norm eigenvectors (columns) of each square matrix, always complex.
+
+    The results are complex as PyTorch's, also where numpy returns real arrays (a real spectrum),
+    so their dtype does not depend on the values.
 
     Gradient PyTorch's: V^-H (diag(gw) + (V^H gV - V^H V Re diag(V^H gV)) / conj(E)) V^H with
     E_ij = w_j - w_i (off the diagonal). Repeated eigenvalues make the eigenvector gradient inf/nan
@@ -178,7 +174,11 @@ def _eig_v(F, g, out, xs, ctx, need):
 
 
 @op(
-    family=FAMILY, namespace=NS, numpy=(np.linalg.eigvals,), method=False, rules=("eig_w",), differs=_EIG_NOTE
+    family=FAMILY,
+    namespace=NS,
+    numpy=(np.linalg.eigvals,),
+    method=False,
+    rules=("eig_w",),
 )
 def eigvals(a: Any) -> Tensor:
     """Eigenvalues of each square matrix, always complex; gradient V^-H diag(gw) V^H (see eig)."""
