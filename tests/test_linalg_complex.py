@@ -138,3 +138,30 @@ def test_complex_norms_of_a_zero_vector_have_torchs_zero_gradient():
         y = Tensor(np.zeros(3, dtype=complex), requires_grad=True)
         autobp.norm(y, ord_).backward()
         np.testing.assert_array_equal(y.grad, t.grad.numpy())
+
+
+def test_complex_det_at_a_singular_matrix_has_torchs_cofactor_gradient():
+    rng = np.random.default_rng(7)
+    a = _cnormal(rng, (3, 2)) @ _cnormal(rng, (2, 3))  # rank 2
+    x = Tensor(a, requires_grad=True)
+    la.det(x).real.backward()
+    t = torch.tensor(a, requires_grad=True)
+    (g,) = torch.autograd.grad(torch.linalg.det(t).real, t, create_graph=True)  # torch's SVD path
+    assert np.abs(g.detach().numpy()).max() > 0.1
+    np.testing.assert_allclose(x.grad, g.detach().numpy(), atol=1e-12)
+
+
+@pytest.mark.parametrize("hermitian", [False, True])
+def test_repeated_eigenvalues_give_nan_vector_gradients_and_finite_value_gradients_as_torch(hermitian):
+    a = np.diag([1.0, 1.0, 2.0]).astype(complex)
+    ours_fn, torch_fn = (la.eigh, torch.linalg.eigh) if hermitian else (la.eig, torch.linalg.eig)
+    x, t = Tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    with np.errstate(all="ignore"):
+        abs(ours_fn(x)[1]).sum().backward()
+    torch_fn(t)[1].abs().sum().backward()
+    assert np.all(np.isnan(x.grad)) and np.all(np.isnan(t.grad.numpy()))
+    x, t = Tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    (ours_fn(x)[0].real ** 2).sum().backward()
+    (torch_fn(t)[0].real ** 2).sum().backward()
+    np.testing.assert_allclose(x.grad, t.grad.numpy(), atol=1e-12)
+    np.testing.assert_allclose(x.grad, np.diag([2.0, 2.0, 4.0]), atol=1e-12)
