@@ -113,26 +113,43 @@ for _uplo in ("L", "U"):
         **C,
     )
 
-# --- eig, eigvals: general matrices, complex results ------------------------------------------------
-for _cx in (False, True):
-    case(
-        "eig",
-        lambda a: _abs_vectors(*la.eig(a)),
-        diagonalizable(is_complex=_cx),
-        torch_fn=lambda a: _abs_vectors(*torch.linalg.eig(a)),
-        numpy_fn=(lambda a: _abs_vectors(*_np_la.eig(a))) if _cx else None,  # real: numpy's dtype varies
-        id="eig" + ("-complex" if _cx else "-real"),
-        **({"complex": True} if _cx else {}),
-    )
-    case(
-        "eigvals",
-        la.eigvals,
-        diagonalizable(is_complex=_cx),
-        torch_fn=lambda a: torch.linalg.eigvals(a),
-        numpy_fn=_np_la.eigvals if _cx else None,
-        id="eigvals" + ("-complex" if _cx else "-real"),
-        **({"complex": True} if _cx else {}),
-    )
+
+# --- eig, eigvals: general matrices, complex results (of a real input: their parts, real) -----------
+def _parts(w):
+    return w.real * 1.0, w.imag * 1.0
+
+
+case(
+    "eig",
+    lambda a: _abs_vectors(*la.eig(a)),
+    diagonalizable(),
+    torch_fn=lambda a: _abs_vectors(*torch.linalg.eig(a)),
+    numpy_fn=lambda a: _abs_vectors(*_np_la.eig(a)),
+    id="eig-complex",
+    **C,
+)
+case(
+    "eig",
+    lambda a: (lambda w, v: (*_parts(w), abs(v)))(*la.eig(a)),
+    diagonalizable(is_complex=False),
+    torch_fn=lambda a: (lambda w, v: (*_parts(w), v.abs()))(*torch.linalg.eig(a)),
+    id="eig-real",  # no numpy_fn: numpy's dtype depends on whether the spectrum is real
+)
+case(
+    "eigvals",
+    la.eigvals,
+    diagonalizable(),
+    torch_fn=lambda a: torch.linalg.eigvals(a),
+    numpy_fn=_np_la.eigvals,
+    **C,
+)
+case(
+    "eigvals",
+    lambda a: _parts(la.eigvals(a)),
+    diagonalizable(is_complex=False),
+    torch_fn=lambda a: _parts(torch.linalg.eigvals(a)),
+    id="eigvals-real",
+)
 
 # --- svd, svdvals ----------------------------------------------------------------------------------
 for _full in (False, True):
