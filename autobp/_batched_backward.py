@@ -378,7 +378,9 @@ def batched_backward(
     finally:
         if create_graph:
             _mode.enabled = mode
-    return [results.get(x) for x in inputs]
+    from ._engine import _real_for  # a real input's gradient is real, as in the row-by-row backward
+
+    return [_real_for(x, results.get(x)) for x in inputs]
 
 
 def _per_row_rule(name: str) -> Callable:

@@ -124,23 +124,40 @@ def test_norm_of_zero_matrix_fro_gradient_is_zero_as_torch():
     np.testing.assert_array_equal(ours, 0.0)
 
 
-def test_cholesky_gradient_is_symmetric_as_torch():
+def _triangle_of(sym_grad, uplo):
+    """The gradient with respect to the triangle numpy reads, from PyTorch's symmetrised one."""
+    both = sym_grad + sym_grad.T
+    off = np.tril(both, -1) if uplo == "L" else np.triu(both, 1)
+    return off + np.diag(np.diag(sym_grad))
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_cholesky_gradient_is_torchs_symmetric_one_folded_onto_the_triangle_read(upper):
     b = np.random.default_rng(4).standard_normal((3, 3))
     a = b @ b.T + 3 * np.eye(3)
-    ours, theirs = _both(la.cholesky, torch.linalg.cholesky, a)
-    np.testing.assert_allclose(ours, theirs, rtol=1e-9)
-    np.testing.assert_allclose(ours, ours.T, rtol=1e-12)
+    ours, theirs = _both(
+        lambda m: la.cholesky(m, upper=upper), lambda m: torch.linalg.cholesky(m, upper=upper), a
+    )
+    np.testing.assert_allclose(theirs, theirs.T, rtol=1e-12)
+    np.testing.assert_allclose(ours, _triangle_of(theirs, "U" if upper else "L"), rtol=1e-9, atol=1e-12)
 
 
-def test_eigh_gradient_of_a_symmetric_input_is_symmetric_as_torch():
+@pytest.mark.parametrize("uplo", ["L", "U"])
+def test_eigh_gradient_is_torchs_symmetric_one_folded_onto_the_triangle_read(uplo):
     b = np.random.default_rng(5).standard_normal((3, 3))
     a = b + b.T
+    weights = np.random.default_rng(6).standard_normal((3, 3))
+
+    def loss(w, v, wt):  # v ** 2: the same whatever sign each eigenvector gets
+        return (w * w).sum() + (v * v * wt).sum()
+
     ours, theirs = _both(
-        lambda m: (lambda w, v: w.sum() + (v * v[:1]).sum())(*la.eigh(m)),
-        lambda m: (lambda w, v: w.sum() + (v * v[:1]).sum())(*torch.linalg.eigh(m)),
+        lambda m: loss(*la.eigh(m, UPLO=uplo), weights),
+        lambda m: loss(*torch.linalg.eigh(m, UPLO=uplo), torch.tensor(weights)),
         a,
     )
-    np.testing.assert_allclose(ours, theirs, rtol=1e-8, atol=1e-12)
+    assert np.abs(np.triu(theirs, 1)).max() > 0.1  # a gradient off the diagonal to fold
+    np.testing.assert_allclose(ours, _triangle_of(theirs, uplo), rtol=1e-8, atol=1e-12)
 
 
 def test_lstsq_returns_numpys_residuals_rank_and_singular_values():

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from numpy.linalg import LinAlgError  # what numpy (and so autobp) raises for singular matrices
 
-from .decomp import EighResult, QRResult, SVDResult, cholesky, eigh, eigvalsh, qr, svd, svdvals
+from .decomp import QRResult, cholesky, qr
 from .det import SlogdetResult, det, slogdet
+from .eigen import EighResult, EigResult, eig, eigh, eigvals, eigvalsh
 from .expm import matrix_exp
 from .norms_powers import matrix_norm, matrix_power, norm, vector_norm
 from .solve import inv, lstsq, pinv, solve, solve_triangular
+from .svd import SVDResult, svd, svdvals
 
 __all__ = [
     "inv",
@@ -20,6 +22,8 @@ __all__ = [
     "cholesky",
     "eigh",
     "eigvalsh",
+    "eig",
+    "eigvals",
     "svd",
     "svdvals",
     "qr",
@@ -31,6 +35,7 @@ __all__ = [
     "matrix_exp",
     "solve_triangular",
     "EighResult",
+    "EigResult",
     "SVDResult",
     "QRResult",
     "SlogdetResult",

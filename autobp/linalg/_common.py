@@ -19,14 +19,11 @@ def data_of(x: Any) -> np.ndarray:
     return x._data if isinstance(x, Tensor) else np.asarray(x)
 
 
-def check_matrix(a: Tensor, op: str, square: bool = True, complex_ok: bool = False) -> None:
+def check_matrix(a: Tensor, op: str, square: bool = True, complex_ok: bool = True) -> None:
     """Raise a clear error unless ``a`` is a (batch of) matrix, square if ``square``; complex
-    matrices only where the rule is checked for them (``complex_ok``: inv, solve, det)."""
+    matrices only where the rule is checked for them (``complex_ok``)."""
     if a.dtype.kind == "c" and not complex_ok:
-        raise TypeError(
-            f"{op}: complex matrices (dtype {a.dtype}, shape {a.shape}) are not supported yet; "
-            "inv, solve and det are"
-        )
+        raise TypeError(f"{op}: complex matrices (dtype {a.dtype}, shape {a.shape}) are not supported yet")
     if a.ndim < 2:
         raise ValueError(f"{op}: expected a matrix or a batch of matrices, got shape {a.shape}")
     if square and a.shape[-1] != a.shape[-2]:
@@ -34,9 +31,46 @@ def check_matrix(a: Tensor, op: str, square: bool = True, complex_ok: bool = Fal
 
 
 def float_dtype(*dts: Any) -> np.dtype:
-    """numpy.linalg's result dtype: float32 stays float32, everything else becomes float64."""
+    """numpy.linalg's result dtype: float32 and complex stay, everything else becomes float64."""
     dt = np.result_type(*dts)
-    return dt if dt.kind == "f" and dt.itemsize >= 4 else np.dtype(np.float64)
+    return dt if dt.kind in "fc" and dt.itemsize >= 4 else np.dtype(np.float64)
+
+
+def is_complex(x: Any) -> bool:
+    """True for a complex ndarray or Tensor."""
+    return data_of(x).dtype.kind == "c"
+
+
+def conj(x: Any) -> Any:
+    """The complex conjugate of an ndarray or Tensor (recorded on the graph); real ones unchanged."""
+    if not is_complex(x):
+        return x
+    if isinstance(x, Tensor):
+        from ..ops import conj as _conj
+
+        return _conj(x)
+    return np.conj(x)
+
+
+def mH(x: Any) -> Any:  # noqa: N802  the conjugate transpose, PyTorch's spelling
+    """The conjugate transpose of the last two axes (the transpose of real matrices)."""
+    return conj(mT(x))
+
+
+def tri_adjoint(gs: Any, uplo: str) -> Any:
+    """The gradient with respect to a matrix of which only one triangle is read as a Hermitian one.
+
+    numpy's eigh(a, UPLO='L') (and cholesky) work on H = tril(a) + tril(a, -1)^H with the diagonal's
+    real part, so for the gradient ``gs`` with respect to H the chain rule gives
+    tril(gs + gs^H, -1) + Re diag(gs) (for UPLO='U' the upper triangle)."""
+    both = gs + mH(gs)
+    off = tril(both, -1) if uplo == "L" else triu(both, 1)
+    d = diagonal(gs)
+    if is_complex(d):
+        from ..ops import real
+
+        d = real(d) if isinstance(d, Tensor) else d.real
+    return off + diag_embed(d)
 
 
 def mT(x: Any) -> Any:
@@ -71,7 +105,8 @@ def triu(x: Any, k: int = 0) -> Any:
 def solve_triangular_arrays(
     a: np.ndarray, b: np.ndarray, trans: int = 0, lower: bool = False, unit_diagonal: bool = False
 ) -> np.ndarray:
-    """scipy.linalg.solve_triangular's result over broadcast leading axes; ``b`` is (..., M, K).
+    """scipy.linalg.solve_triangular's result over broadcast leading axes; ``b`` is (..., M, K);
+    ``trans`` 0: a x = b, 1: a^T x = b, 2: a^H x = b.
 
     numpy's batched solve on the triangle (the other triangle zeroed, the diagonal set to 1 with
     ``unit_diagonal``): one call for the whole batch, and it avoids scipy's separately threaded
@@ -84,7 +119,7 @@ def solve_triangular_arrays(
     if unit_diagonal:
         t[..., np.arange(m), np.arange(m)] = 1
     if trans:
-        t = t.swapaxes(-1, -2)
+        t = t.swapaxes(-1, -2).conj() if trans == 2 else t.swapaxes(-1, -2)
     batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
     if m == 0 or int(np.prod(batch)) == 0:
         return np.zeros(batch + b.shape[-2:], dtype=dt)

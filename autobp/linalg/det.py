@@ -9,9 +9,10 @@ import numpy as np
 
 from ..ops._args import as_tensor
 from ..ops._decl import op
+from ..ops.complex_parts import real_part
 from ..rules import holomorphic, rule
 from ..tensor import Tensor
-from ._common import FAMILY, NS, check_matrix, data_of, lin, mT
+from ._common import FAMILY, NS, check_matrix, conj, data_of, lin, mH, mT
 
 SlogdetResult = namedtuple("SlogdetResult", ["sign", "logabsdet"])
 
@@ -65,16 +66,29 @@ def _det(F, g, out, xs, ctx, need):
     return (g[..., None, None] * np.where(singular[..., None, None], cof, regular),)
 
 
-@op(family=FAMILY, namespace=NS, numpy=(np.linalg.slogdet,), method=False)
+@op(family=FAMILY, namespace=NS, numpy=(np.linalg.slogdet,), method=False, rules=("slogdet", "slogdet_sign"))
 def slogdet(a: Any) -> SlogdetResult:
-    """(sign, log|det|) of each square matrix, as numpy's slogdet; only log|det| has a gradient,
-    A^-T (at a singular matrix log|det| is -inf and the gradient is not finite, as in PyTorch)."""
+    """(sign, log|det|) of each square matrix, as numpy's slogdet. log|det| has the gradient A^-H
+    (at a singular matrix log|det| is -inf and the gradient is not finite, as in PyTorch); a real
+    sign is piecewise constant, a complex one (det/|det|, a phase e^(i theta)) has a gradient too."""
     a = as_tensor(a)
     check_matrix(a, "slogdet")
     sign, logdet = np.linalg.slogdet(a._data)
-    return SlogdetResult(Tensor._const(np.asarray(sign)), Tensor._make(np.asarray(logdet), (a,), "slogdet"))
+    sign, logdet = np.asarray(sign), np.asarray(logdet)
+    sign_t = Tensor._make(sign, (a,), "slogdet_sign") if sign.dtype.kind == "c" else Tensor._const(sign)
+    return SlogdetResult(sign_t, Tensor._make(logdet, (a,), "slogdet"))
 
 
-@rule("slogdet")
+def _inv_h(a: Any) -> Any:
+    return mH(lin(a).inv(a))
+
+
+@rule("slogdet")  # d log|det A| = Re tr(A^-1 dA): gA = g A^-H
 def _slogdet(F, g, out, xs, ctx, need):
-    return (g[..., None, None] * mT(lin(g).inv(xs[0])),)
+    return (real_part(F, g)[..., None, None] * _inv_h(xs[0]),)
+
+
+@rule("slogdet_sign")  # s = e^(i theta), d theta = Im tr(A^-1 dA): gA = i Im(g conj(s)) A^-H
+def _slogdet_sign(F, g, out, xs, ctx, need):
+    c = F.imag(g * conj(out))
+    return (c[..., None, None] * 1j * _inv_h(xs[0]),)

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..ops._args import as_tensor
 from ..ops._decl import op
-from ..rules import rule
+from ..rules import holomorphic, rule
 from ..tensor import Tensor
 from ._common import FAMILY, NS, check_matrix, expm_arrays, lin, mT
 
@@ -23,6 +23,7 @@ def matrix_exp(a: Any) -> Tensor:
 
 
 @rule("matrix_exp")
+@holomorphic  # exp has real Taylor coefficients: complex gA is the derivative at A^H
 def _matrix_exp(F, g, out, xs, ctx, need):
     # gA is the Frechet derivative of exp at A^T in the direction g, the upper-right block of
     # exp([[A^T, g], [0, A^T]]) (Van Loan 1978)

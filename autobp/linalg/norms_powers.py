@@ -14,14 +14,16 @@ from ..ops import expand_dims, transpose
 from ..ops import max as _max
 from ..ops import min as _min
 from ..ops import sum as _sum
-from ..ops._args import NOT_YET, as_tensor, axis_arg, keep_arg, refuse_complex
+from ..ops._args import as_tensor, axis_arg, keep_arg
 from ..ops._decl import op
+from ..ops.complex_parts import real_part
+from ..ops.norms import sgn
 from ..ops.reductions import expand_reduced
 from ..rules import rule
 from ..tensor import Tensor
 from ._common import FAMILY, NS, check_matrix, data_of
-from .decomp import svdvals
 from .solve import inv
+from .svd import svdvals
 
 
 @op(name="linalg_vector_norm", family=FAMILY, namespace=NS, numpy=(np.linalg.vector_norm,), method=False)
@@ -31,7 +33,6 @@ def vector_norm(
     """(sum |x|^ord)^(1/ord) over ``axis`` (all axes by default); ord inf/-inf: max/min |x|, 0: the
     count of nonzeros. Gradient as PyTorch's: 0 where the norm is 0, ties of inf-norms share it."""
     x = as_tensor(x)
-    refuse_complex(x, "vector_norm", NOT_YET)
     axis, keepdims = axis_arg(axis, dim, "vector_norm"), keep_arg(keepdims, keepdim)
     if isinstance(ord, str) or ord is None:
         raise ValueError(f"vector_norm: ord must be a number, got {ord!r}")
@@ -48,11 +49,11 @@ def vector_norm(
 @rule("linalg_vector_norm")  # ctx = (axes, kept shape, ord)
 def _vector_norm(F, g, out, xs, ctx, need):
     x, p = xs[0], ctx[2]
-    g, n = expand_reduced(g, ctx), expand_reduced(out, ctx)
+    g, n = expand_reduced(real_part(F, g), ctx), expand_reduced(out, ctx)
     if p == 0:
         return (0.0 * x,)
     if p == 1:
-        return (g * F.sign(x),)
+        return (g * sgn(F, x),)
     zero = data_of(n) == 0
     safe_n = F.where(zero, 1.0, n)
     if p == 2:
@@ -60,14 +61,14 @@ def _vector_norm(F, g, out, xs, ctx, need):
     if np.isinf(p):  # the elements at the max (min) of |x| share g equally, as amax's ties
         at = np.abs(data_of(x)) == data_of(n)
         share = at / np.maximum(at.sum(axis=ctx[0], keepdims=True), 1)
-        return (g * F.sign(x) * share.astype(data_of(x).dtype),)
+        return (g * sgn(F, x) * share.astype(data_of(g).dtype),)
     ax = F.abs(x)
     if p < 1:
         xz = data_of(x) == 0
-        scaled = F.sign(x) * F.where(xz, 0.0, F.where(xz, 1.0, ax) ** (p - 1))
+        scaled = sgn(F, x) * F.where(xz, 0.0, F.where(xz, 1.0, ax) ** (p - 1))
         return (scaled * g * n ** (1 - p),)
     scale = F.where(zero, 0.0, g / safe_n ** (p - 1))
-    scaled = F.sign(x) * ax ** (p - 1) if p < 2 else x * ax ** (p - 2)
+    scaled = sgn(F, x) * ax ** (p - 1) if p < 2 else x * ax ** (p - 2)
     return (scaled * scale,)
 
 
@@ -95,7 +96,6 @@ def matrix_norm(
     """Matrix norm over the two ``axis``: 'fro', 'nuc' (sum of singular values), 2/-2 (largest/
     smallest singular value), 1/-1 (max/min column sum of |x|), inf/-inf (max/min row sum)."""
     x = as_tensor(x)
-    refuse_complex(x, "matrix_norm", NOT_YET)
     axis, keepdims = axis_arg(axis, dim, "matrix_norm"), keep_arg(keepdims, keepdim)
     r, c = _two_axes(axis, x, "matrix_norm")
     if ord == "fro":
@@ -121,7 +121,6 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> T
     """numpy.linalg.norm: the 2-norm of all elements when ``ord`` and ``axis`` are None; a vector
     norm over an int ``axis`` (or of a 1-D ``x``); a matrix norm over a pair (or of a 2-D ``x``)."""
     x = as_tensor(x)
-    refuse_complex(x, "norm", NOT_YET)
     if axis is None and ord is None:
         out = vector_norm(x.reshape(-1), 2)
         return out.reshape((1,) * x.ndim) if keepdims else out

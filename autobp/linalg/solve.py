@@ -11,7 +11,7 @@ from ..ops._args import as_tensor
 from ..ops._decl import op
 from ..rules import holomorphic, rule
 from ..tensor import Tensor
-from ._common import FAMILY, NS, check_matrix, data_of, lin, mT, solve_triangular_arrays, tril, triu
+from ._common import FAMILY, NS, check_matrix, conj, data_of, lin, mH, mT, solve_triangular_arrays, tril, triu
 
 
 @op(family=FAMILY, namespace=NS, numpy=(np.linalg.inv,), method=False)
@@ -66,16 +66,18 @@ def solve_triangular(
 ) -> Tensor:
     """x with op(a) @ x = b for triangular ``a`` (scipy.linalg's signature, batched over leading axes).
 
-    ``trans``: 0/'N' solves a x = b, 1/'T' (or 2/'C') a^T x = b. Only the triangle named by ``lower``
+    ``trans``: 0/'N' solves a x = b, 1/'T' a^T x = b, 2/'C' a^H x = b. Only the triangle named by ``lower``
     is read (and not its diagonal with ``unit_diagonal``), so a's gradient lies in that triangle,
     as PyTorch's. ``b`` is a vector (M,) when it is 1-D, else (..., M, K) (as numpy 2's solve). scipy's
     ``overwrite_b``/``check_finite`` flags are accepted and ignored.
     """
     a, b = as_tensor(a), as_tensor(b)
     check_matrix(a, "solve_triangular")
-    t = {0: 0, 1: 1, 2: 1, "N": 0, "T": 1, "C": 1}.get(trans)
+    t = {0: 0, 1: 1, 2: 2, "N": 0, "T": 1, "C": 2}.get(trans)
     if t is None:
         raise ValueError(f"solve_triangular: trans must be 0, 1, 2, 'N', 'T' or 'C', got {trans!r}")
+    if t == 2:  # a^H x = b: the transpose of conj(a), so the rule only meets holomorphic cases
+        a, t = conj(a), 1
     vector = b.ndim == 1
     rows = b.shape[0] if vector else (b.shape[-2] if b.ndim >= 2 else None)
     if rows != a.shape[-1]:
@@ -98,7 +100,8 @@ def _solve_tri(a: Tensor, b: Tensor, flags: tuple) -> Tensor:
     return Tensor._make(data, (a, b), "solve_triangular", flags)
 
 
-@rule("solve_triangular")  # ctx = (trans, lower, unit_diagonal); op(T) x = b
+@rule("solve_triangular")  # ctx = (trans, lower, unit_diagonal); op(T) x = b (complex: op(T)^-H g)
+@holomorphic
 def _solve_tri_rule(F, g, out, xs, ctx, need):
     trans, lower, unit = ctx
     gb = lin(g).solve_triangular(xs[0], g, 1 - trans, lower, unit)  # op(T)^-T g
@@ -131,10 +134,10 @@ def pinv(a: Any, rcond: Any = None, hermitian: bool = False, *, rtol: Any = None
     return Tensor._make(data, (a,), "pinv")
 
 
-@rule("pinv")  # X = A+: gA = -X^T G X^T + (I - A X) G^T X X^T + X^T X G^T (I - X A)
+@rule("pinv")  # X = A+: gA = -X^H G X^H + (I - A X) G^H X X^H + X^H X G^H (I - X A)
 def _pinv(F, g, out, xs, ctx, need):
     a, x = xs[0], out
-    xt, gt = mT(x), mT(g)
+    xt, gt = mH(x), mH(g)
     left = gt @ x - a @ (x @ (gt @ x))  # (I - A X) G^T X
     right = gt - (gt @ x) @ a  # G^T (I - X A)
     return (-(xt @ g @ xt) + left @ xt + xt @ (x @ right),)
@@ -148,7 +151,7 @@ def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple:
     residuals (the squared 2-norm of each column of b - a x, only when rank == N < M, else empty)
     and the singular values are differentiable too; rank is an int.
     """
-    from .decomp import svdvals
+    from .svd import svdvals
 
     a, b = as_tensor(a), as_tensor(b)
     if a.ndim != 2 or b.ndim not in (1, 2) or b.shape[0] != a.shape[0]:
@@ -162,7 +165,7 @@ def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple:
     x = pinv(a, rcond=rcond) @ b
     if rank == n and m > n:
         r = a @ x - b
-        res = (r * r).sum(axis=0)
+        res = ((abs(r) ** 2) if r.dtype.kind == "c" else (r * r)).sum(axis=0)
         res = res.reshape((1,)) if b.ndim == 1 else res
     else:
         res = Tensor._const(np.empty((0,), dtype=x.dtype))

@@ -11,8 +11,9 @@ from .._broadcast import normalize_axes, reduction_ctx
 from ..rules import rule
 from ..tensor import Tensor
 from . import reductions as _red
-from ._args import NOT_YET, as_tensor, axis_arg, keep_arg, refuse_complex
+from ._args import as_tensor, axis_arg, keep_arg
 from ._decl import op
+from .complex_parts import real_part
 from .elementwise import abs as _abs
 from .reductions import expand_reduced
 from .scans import raw
@@ -22,14 +23,21 @@ _N = "norms"
 
 def _floating(x: Any) -> Tensor:
     x = as_tensor(x)
-    refuse_complex(x, "norm", NOT_YET)
-    return x if x.dtype.kind == "f" else x.astype(np.float64)  # numpy's norm works in float
+    return x if x.dtype.kind in "fc" else x.astype(np.float64)  # numpy's norm works in float
+
+
+def sgn(F: Any, x: Any) -> Any:
+    """d|x|/dx in PyTorch's convention: sign(x) for real x, x/|x| for complex x, 0 at 0."""
+    if raw(x).dtype.kind != "c":
+        return F.sign(x)
+    zero = raw(x) == 0
+    return F.where(zero, 0.0, x / F.abs(F.where(zero, 1.0, x)))
 
 
 def _p_norm(x: Tensor, p: float, axes: tuple, keepdims: bool, name: str) -> Tensor:
     """(sum |x|^p)^(1/p) over ``axes``, computed as numpy.linalg.norm does; inf: max |x|, -inf:
     min |x|, 0: the count of nonzeros. One node, rule "vector_norm"."""
-    data = x._data
+    data = np.abs(x._data) if x.dtype.kind == "c" else x._data  # a norm only sees the moduli
     if np.isinf(p) and any(x.shape[a] == 0 for a in axes):
         raise ValueError(f"{name}: ord={p} of an empty axis (shape {x.shape}, axes {axes}) is undefined")
     if p == np.inf:
@@ -154,23 +162,23 @@ def vector_norm(
 @rule("vector_norm")  # ctx = (axes, kept shape or None, p); PyTorch's formulas, zeros included
 def _vector_norm(F, g, out, xs, ctx, need):
     x, p = xs[0], ctx[2]
-    g, n = expand_reduced(g, ctx), expand_reduced(out, ctx)
+    g, n = expand_reduced(real_part(F, g), ctx), expand_reduced(out, ctx)
     if p == 0:  # a count: piecewise constant
         return (F.broadcast_to(g * 0.0, x.shape),)
     if p == 1:
-        return (F.sign(x) * g,)
+        return (sgn(F, x) * g,)
     if np.isinf(p):  # d max|x|: sign(x), the gradient split among the elements at the extreme
         absx = np.abs(raw(x))
         hit = (absx == raw(n)) | np.isnan(absx)
-        return (F.sign(x) * (g / hit.sum(axis=ctx[0], keepdims=True)) * hit,)
+        return (sgn(F, x) * (g / hit.sum(axis=ctx[0], keepdims=True)) * hit,)
     flat = n == 0  # the norm of a zero vector: PyTorch's gradient there is 0 (for p >= 1)
     if p == 2:
         return (g * F.where(flat, 0.0, x / F.where(flat, 1.0, n)),)
     zero = x == 0
     absx = F.abs(F.where(zero, 1.0, x))  # |x|, 1 where x is 0 so that no power below is infinite
     if p < 1:  # |x|^(p-1) is infinite at 0: that element's gradient is taken as 0 (PyTorch's)
-        return (F.sign(x) * F.where(zero, 0.0, absx ** (p - 1.0)) * g * n ** (1.0 - p),)
+        return (sgn(F, x) * F.where(zero, 0.0, absx ** (p - 1.0)) * g * n ** (1.0 - p),)
     scale = F.where(flat, 0.0, g / F.where(flat, 1.0, n) ** (p - 1.0))
     if p < 2:
-        return (F.sign(x) * F.where(zero, 0.0, absx ** (p - 1.0)) * scale,)
+        return (sgn(F, x) * F.where(zero, 0.0, absx ** (p - 1.0)) * scale,)
     return (x * absx ** (p - 2.0) * scale,)
