@@ -135,7 +135,7 @@ def _tri_case(trans, lower, unit, vector):
         fn,
         inputs,
         torch_fn=tfn,
-        numpy_fn=nfn if not inputs or vector else None,
+        numpy_fn=nfn if vector else None,  # scipy does not batch: only the unbatched vector systems
         id=f"solve_triangular-trans{trans}-{'lower' if lower else 'upper'}{'-unit' if unit else ''}"
         + ("-vector" if vector else ""),
     )
