@@ -26,7 +26,7 @@ def supported() -> dict[str, list[str]]:
     families: dict[str, list[str]] = {}
     for n in names:
         d = DECLS[n]
-        shown = n if d.namespace == "autobp" else f"{d.namespace.removeprefix('autobp.')}.{n}"
+        shown = n if d.namespace == "autobp" else f"{d.namespace.removeprefix('autobp.')}.{d.fn.__name__}"
         families.setdefault(d.family, []).append(f"`{shown}`")
     return dict(sorted(families.items()))
 
