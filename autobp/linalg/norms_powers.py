@@ -16,6 +16,7 @@ from ..ops import min as _min
 from ..ops import sum as _sum
 from ..ops._args import NOT_YET, as_tensor, axis_arg, keep_arg, refuse_complex
 from ..ops._decl import op
+from ..ops.norms import norm as _flat_norm
 from ..ops.reductions import expand_reduced
 from ..rules import rule
 from ..tensor import Tensor
@@ -122,9 +123,9 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> T
     norm over an int ``axis`` (or of a 1-D ``x``); a matrix norm over a pair (or of a 2-D ``x``)."""
     x = as_tensor(x)
     refuse_complex(x, "norm", NOT_YET)
-    if axis is None and ord is None:
-        out = vector_norm(x.reshape(-1), 2)
-        return out.reshape((1,) * x.ndim) if keepdims else out
+    if axis is None and (ord is None or (ord in ("f", "fro") and x.ndim == 2) or (ord == 2 and x.ndim == 1)):
+        # numpy's sqrt(dot(r, r)) of the raveled array, bit for bit: autobp.norm computes it so
+        return _flat_norm(x, keepdims=keepdims)
     if axis is None:
         if x.ndim not in (1, 2):
             raise ValueError(f"norm: ord={ord!r} without axis needs a 1-D or 2-D input, got shape {x.shape}")
