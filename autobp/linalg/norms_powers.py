@@ -17,6 +17,7 @@ from ..ops import sum as _sum
 from ..ops._args import as_tensor, axis_arg, keep_arg
 from ..ops._decl import op
 from ..ops.complex_parts import real_part
+from ..ops.norms import norm as _flat_norm
 from ..ops.norms import sgn
 from ..ops.reductions import expand_reduced
 from ..rules import rule
@@ -121,9 +122,9 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> T
     """numpy.linalg.norm: the 2-norm of all elements when ``ord`` and ``axis`` are None; a vector
     norm over an int ``axis`` (or of a 1-D ``x``); a matrix norm over a pair (or of a 2-D ``x``)."""
     x = as_tensor(x)
-    if axis is None and ord is None:
-        out = vector_norm(x.reshape(-1), 2)
-        return out.reshape((1,) * x.ndim) if keepdims else out
+    if axis is None and (ord is None or (ord in ("f", "fro") and x.ndim == 2) or (ord == 2 and x.ndim == 1)):
+        # numpy's sqrt(dot(r, r)) of the raveled array, bit for bit: autobp.norm computes it so
+        return _flat_norm(x, keepdims=keepdims)
     if axis is None:
         if x.ndim not in (1, 2):
             raise ValueError(f"norm: ord={ord!r} without axis needs a 1-D or 2-D input, got shape {x.shape}")

@@ -34,9 +34,18 @@ def sgn(F: Any, x: Any) -> Any:
     return F.where(zero, 0.0, x / F.abs(F.where(zero, 1.0, x)))
 
 
-def _p_norm(x: Tensor, p: float, axes: tuple, keepdims: bool, name: str) -> Tensor:
+def _p_norm(x: Tensor, p: float, axes: tuple, keepdims: bool, name: str, flat: bool = False) -> Tensor:
     """(sum |x|^p)^(1/p) over ``axes``, computed as numpy.linalg.norm does; inf: max |x|, -inf:
-    min |x|, 0: the count of nonzeros. One node, rule "vector_norm"."""
+    min |x|, 0: the count of nonzeros. One node, rule "vector_norm". ``flat``: numpy.linalg.norm's
+    default 2-norm of the whole array, which numpy computes as sqrt(dot(r, r)) of r = x.ravel("K")
+    (a BLAS dot, whose summation order differs from add.reduce's; for complex r the real and
+    imaginary parts' dots added): the same, bit for bit."""
+    if flat:
+        r = x._data.ravel(order="K")
+        sq = r.real.dot(r.real) + r.imag.dot(r.imag) if r.dtype.kind == "c" else r.dot(r)
+        out = np.sqrt(sq)
+        out = out.reshape((1,) * x.ndim) if keepdims else out
+        return Tensor._make(out, (x,), "vector_norm", reduction_ctx(axes, keepdims, x.shape, p))
     data = np.abs(x._data) if x.dtype.kind == "c" else x._data  # a norm only sees the moduli
     if np.isinf(p) and any(x.shape[a] == 0 for a in axes):
         raise ValueError(f"{name}: ord={p} of an empty axis (shape {x.shape}, axes {axes}) is undefined")
@@ -84,7 +93,7 @@ def norm(
     reduction_ctx((), keepdims, ())  # checks keepdims
     if axis is None:
         if ord is None or (ord in ("f", "fro") and x.ndim == 2) or (ord == 2 and x.ndim == 1):
-            return _p_norm(x, 2, tuple(range(x.ndim)), keepdims, "norm")
+            return _p_norm(x, 2, tuple(range(x.ndim)), keepdims, "norm", flat=True)
         axis = tuple(range(x.ndim))
     elif not isinstance(axis, tuple):
         if isinstance(axis, bool) or not hasattr(axis, "__index__"):
