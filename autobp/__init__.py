@@ -4,6 +4,7 @@ __version__ = "0.1.0"
 
 from . import (
     data,
+    extend,
     fft,
     func,
     functional,
@@ -73,6 +74,7 @@ __all__ = [
     "signal",
     "special",
     "stats",
+    "extend",
 ]
 # autobp.trace is replay.trace, which given an array is the matrix trace too
 __all__ += [n for n in _ops_all if n not in ("nll", "cross_entropy", "trace")]

@@ -16,6 +16,7 @@ import numpy as np
 
 from ._transform_inputs import reaches_outer_graph
 from .autograd import grad as _grad
+from .fixed_point import fixed_point  # noqa: F401  autobp.func.fixed_point
 from .functional import jacobian as _jacobian
 from .ops import copy, stack
 from .pytree import tree_flatten

@@ -57,3 +57,56 @@ def test_a_neural_ode_fits_a_decay():
 def test_bad_times_raise():
     with pytest.raises(ValueError, match="1-d sequence of times"):
         odeint(lambda y, t: -y, np.ones(2), 1.0)
+
+
+def test_default_solver_is_scipys_with_its_options():
+    """Without substeps the values are scipy's own (LSODA with the given rtol), to rounding."""
+    t = np.linspace(0.0, 1.5, 7)
+    A = np.array([[-0.1, 2.0], [-2.0, -0.1]])
+    ours = odeint(lambda y, t, A: (y**3) @ A, np.array([2.0, 0.0]), t, args=(A,), rtol=0.01)
+    expected = scipy.integrate.odeint(lambda y, t, A: (y**3) @ A, [2.0, 0.0], t, args=(A,), rtol=0.01)
+    np.testing.assert_allclose(ours.data, expected, rtol=1e-12, atol=1e-14)
+
+
+def test_pytree_args_and_their_gradients():
+    """args may hold a list of (W, b) layer pairs, as scipy passes args on untouched; gradients of
+    every leaf (and y0, t) match finite differences of the (tightly solved) solution."""
+    rng = np.random.default_rng(3)
+    W1, b1, W2, b2 = (rng.standard_normal(s) * 0.5 for s in ((2, 4), (4,), (4, 2), (2,)))
+
+    def net(y, t, layers):
+        (Wa, ba), (Wb, bb) = layers
+        return autobp.tanh(y @ Wa + ba) @ Wb + bb
+
+    times = np.array([0.0, 0.4, 1.0])
+    check_gradients(
+        lambda y0, t, W1, b1, W2, b2: odeint(net, y0, t, ([(W1, b1), (W2, b2)],), rtol=1e-11, atol=1e-12),
+        np.array([0.3, -0.2]),
+        times,
+        W1,
+        b1,
+        W2,
+        b2,
+        rtol=1e-4,
+        atol=1e-6,
+    )
+
+
+def test_func_grad_through_odeint_and_no_second_derivative():
+    """func.grad records (create_graph) so it nests: odeint's first derivative works there, and
+    differentiating that gradient again raises instead of giving a silent zero."""
+    t = np.array([0.0, 0.5])
+
+    def end(k):
+        return odeint(lambda y, t, k: -k * y, np.array([1.0]), t, args=(k,), rtol=1e-11, atol=1e-12)[-1].sum()
+
+    assert float(autobp.func.grad(end)(2.0)) == pytest.approx(-0.5 * np.exp(-1.0), rel=1e-6)
+    with pytest.raises(NotImplementedError, match="no second derivative"):
+        autobp.func.grad(lambda k: autobp.func.grad(end)(k))(2.0)
+
+
+def test_unsupported_scipy_options_raise():
+    with pytest.raises(ValueError, match="full_output"):
+        odeint(lambda y, t: -y, np.ones(2), np.array([0.0, 1.0]), full_output=True)
+    with pytest.raises(TypeError, match="unexpected keyword argument"):
+        odeint(lambda y, t: -y, np.ones(2), np.array([0.0, 1.0]), rtoll=1e-3)
