@@ -23,6 +23,8 @@ from . import (  # each family registers its ops and rules on import
     math,
     nnops,
     norms,
+    numeric_grid,
+    numpy_aliases,
     padding,
     products,
     quantiles,
@@ -30,10 +32,12 @@ from . import (  # each family registers its ops and rules on import
     rounding,
     scans,
     scatter,
+    selection,
     shape,
     sorting,
     statistics,
     tensor_methods,
+    type_predicates,
 )
 from ._decl import ALIASES, DECLS, FUNCTIONS, UFUNCS, OpDecl, attach, op  # noqa: F401
 from ._graph_namespace import GraphOps
@@ -44,6 +48,8 @@ FAMILIES += (indexing, inplace_methods, joining, logic, math)
 FAMILIES += (
     nnops,
     norms,
+    numeric_grid,
+    numpy_aliases,
     padding,
     products,
     quantiles,
@@ -51,10 +57,12 @@ FAMILIES += (
     rounding,
     scans,
     scatter,
+    selection,
     shape,
     sorting,
     statistics,
     tensor_methods,
+    type_predicates,
 )
 
 __all__ = attach(Tensor, globals())  # autobp.<name> for every declared op and PyTorch alias
