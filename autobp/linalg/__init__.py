@@ -9,6 +9,7 @@ from .decomp import EighResult, QRResult, SVDResult, cholesky, eigh, eigvalsh, q
 from .det import SlogdetResult, det, slogdet
 from .expm import matrix_exp
 from .norms_powers import matrix_norm, matrix_power, norm, vector_norm
+from .scipy_linalg import solve_banded, solve_sylvester, sqrtm  # noqa: F401  scipy.linalg's names
 from .solve import inv, lstsq, pinv, solve, solve_triangular
 
 __all__ = [

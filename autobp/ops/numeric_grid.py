@@ -118,7 +118,8 @@ def _spacings(varargs: tuple, f: Tensor, axes: tuple) -> list:
             raise ValueError(f"gradient: spacing must be a number or 1-d coordinates, got shape {d.shape}")
         if d.shape[0] != f.shape[ax]:
             raise ValueError(
-                f"gradient: coordinates of length {d.shape[0]} for axis {ax} of length {f.shape[ax]} (shape {f.shape})"
+                f"gradient: coordinates of length {d.shape[0]} for axis {ax} of length {f.shape[ax]} "
+                f"(shape {f.shape})"
             )
         if d.dtype.kind not in "fc":
             d = d.astype(np.float64)

@@ -82,7 +82,7 @@ def select(condlist: Any, choicelist: Any, default: Any = 0) -> Tensor:
         raise ValueError("select: condlist and choicelist must not be empty")
     for i, c in enumerate(conds):
         dt = (c._data if isinstance(c, Tensor) else np.asarray(c)).dtype
-        if dt != bool:
+        if dt.kind != "b":
             raise TypeError(f"select: condlist entry {i} must be boolean, got dtype {dt}")
     # numpy's result dtype is that of every choice and the default together
     dtype = np.result_type(*(_operand(x) for x in [*choices, default]))
