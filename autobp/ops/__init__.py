@@ -16,6 +16,7 @@ from . import (  # each family registers its ops and rules on import
     creation,
     einsum,
     elementwise,
+    histograms,
     indexing,
     inplace_methods,
     joining,
@@ -44,7 +45,7 @@ from ._graph_namespace import GraphOps
 from .nnops import cross_entropy, linear, nll
 
 FAMILIES = (activations, arithmetic, binary, complex_parts, construction, creation, einsum, elementwise)
-FAMILIES += (indexing, inplace_methods, joining, logic, math)
+FAMILIES += (histograms, indexing, inplace_methods, joining, logic, math)
 FAMILIES += (
     nnops,
     norms,
