@@ -124,8 +124,10 @@ def _spacings(varargs: tuple, f: Tensor, axes: tuple) -> list:
         if d.dtype.kind not in "fc":
             d = d.astype(np.float64)
         diffs = d[1:] - d[:-1]
-        uniform = diffs.shape[0] > 0 and bool(np.all(diffs._data == diffs._data[0]))
-        out.append(diffs[0] if uniform else diffs)  # equal differences: numpy's uniform formulas
+        # equal differences: numpy's uniform formulas (not for coordinates being differentiated,
+        # whose derivative is the non-uniform formula's even at a uniform grid)
+        uniform = not d.requires_grad and diffs.shape[0] > 0 and bool(np.all(diffs._data == diffs._data[0]))
+        out.append(diffs[0] if uniform else diffs)
     return out
 
 
@@ -138,9 +140,17 @@ def _along_axis(f: Tensor, ax: int, h: Any, edge_order: int) -> Tensor:
         if edge_order == 1:
             first = (take(slice(1, 2)) - take(slice(0, 1))) / h
             last = (take(slice(-1, None)) - take(slice(-2, -1))) / h
-        else:  # -3/2 f0 + 2 f1 - 1/2 f2, over h
-            first = (-1.5 * take(slice(0, 1)) + 2.0 * take(slice(1, 2)) - 0.5 * take(slice(2, 3))) / h
-            last = (0.5 * take(slice(-3, -2)) - 2.0 * take(slice(-2, -1)) + 1.5 * take(slice(-1, None))) / h
+        else:  # (-3/2 f0 + 2 f1 - 1/2 f2) / h, coefficients first as numpy rounds them
+            first = (
+                (-1.5 / h) * take(slice(0, 1))
+                + (2.0 / h) * take(slice(1, 2))
+                + (-0.5 / h) * take(slice(2, 3))
+            )
+            last = (
+                (0.5 / h) * take(slice(-3, -2))
+                + (-2.0 / h) * take(slice(-2, -1))
+                + (1.5 / h) * take(slice(-1, None))
+            )
         return concatenate([first, inside, last], axis=ax)
     # non-uniform: the derivative at x_i of the parabola through three neighbouring samples
     h1, h2 = _along(h[:-1], ax, nd), _along(h[1:], ax, nd)
