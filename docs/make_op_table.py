@@ -43,8 +43,7 @@ def render() -> str:
         lines += [f"## {family}", "", "| op | numpy | PyTorch | gradient | 2nd order | notes |"]
         lines += ["|---|---|---|---|---|---|"]
         for d in sorted(families[family], key=lambda d: d.name):
-            shown = d.name if d.namespace == "autobp" else d.fn.__name__  # signal_convolve: signal.convolve
-            name = f"`{d.namespace}.{shown}`"
+            name = f"`{d.namespace}.{d.name}`"
             torch = ", ".join(f"`{t}`" for t in d.torch) or "—"
             grad = "yes" if d.differentiable else "no"
             second = ("yes" if d.second_order else "no") if d.differentiable else "—"
