@@ -102,7 +102,8 @@ def _diff_leaf(a: Any) -> Tensor:
     if isinstance(a, Tensor) and a.requires_grad:
         return copy(a)
     arr = np.asarray(a._data if isinstance(a, Tensor) else a)
-    arr = arr.astype(np.complex128 if arr.dtype.kind == "c" else np.float64)
+    if arr.dtype.kind not in "fc":  # integers and bools become float64; float32 stays float32
+        arr = arr.astype(np.float64)
     return Tensor(np.array(arr), requires_grad=True, dtype=arr.dtype)
 
 

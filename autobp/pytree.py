@@ -109,6 +109,12 @@ def tree_map(fn: Callable[..., Any], tree: Any, *rest: Any) -> Any:
     return tdef.unflatten(fn(*xs) for xs in zip(leaves, *others))
 
 
+def _float_array(v: Any) -> np.ndarray:
+    """A leaf's numbers: floats and complex numbers keep their dtype, integers and bools become float64."""
+    arr = np.asarray(v)
+    return arr if arr.dtype.kind in "fc" else arr.astype(np.float64)
+
+
 def ravel_pytree(tree: Any) -> tuple[Tensor, Callable[[Any], Any]]:
     """``(flat, unravel)``: every leaf flattened and concatenated into one 1-d vector (differentiable
     when the leaves are Tensors), and the function mapping such a vector back to the tree
@@ -121,9 +127,8 @@ def ravel_pytree(tree: Any) -> tuple[Tensor, Callable[[Any], Any]]:
     leaves, tdef = tree_flatten(tree)
     shapes = [np.shape(v) for v in leaves]
     sizes = [int(np.prod(s, dtype=np.int64)) for s in shapes]
-    parts = [
-        v.reshape(-1) if isinstance(v, Tensor) else np.ravel(np.asarray(v, dtype=np.float64)) for v in leaves
-    ]
+    parts = [v.reshape(-1) if isinstance(v, Tensor) else np.ravel(_float_array(v)) for v in leaves]
+    dtypes = [p.dtype for p in parts]
     flat = concatenate(parts) if parts else Tensor(np.zeros(0))
     if not any(isinstance(v, Tensor) for v in leaves):
         flat = flat.detach()
@@ -132,8 +137,11 @@ def ravel_pytree(tree: Any) -> tuple[Tensor, Callable[[Any], Any]]:
         if np.shape(vec) != (sum(sizes),):
             raise ValueError(f"unravel: expected a vector of shape ({sum(sizes)},), got {np.shape(vec)}")
         out, start = [], 0
-        for shape, n in zip(shapes, sizes):
-            out.append(vec[start : start + n].reshape(shape))
+        for shape, n, dt in zip(shapes, sizes, dtypes):
+            piece = vec[start : start + n].reshape(shape)
+            if piece.dtype != dt and piece.dtype.kind == dt.kind == "f":  # a float32 leaf stays float32
+                piece = piece.astype(dt)
+            out.append(piece)
             start += n
         return tdef.unflatten(out)
 

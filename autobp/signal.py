@@ -61,10 +61,30 @@ def _convolve_full(F, g, out, xs, ctx, need):
     return (_correlate_valid(g, b) if need[0] else None), (_correlate_valid(g, a) if need[1] else None)
 
 
-@op(family="signal", namespace=_NS, numpy=None, method=False, rules=("convolve_full", "getitem"))
-def convolve(in1: Any, in2: Any, mode: str = "full", method: str = "auto") -> Tensor:
+@op(
+    name="signal_convolve",
+    family="signal",
+    namespace=_NS,
+    numpy=None,
+    method=False,
+    rules=("convolve_full", "getitem"),
+)
+def convolve(
+    in1: Any, in2: Any, mode: str = "full", method: str = "auto", *, axes: Any = None, dot_axes: Any = None
+) -> Tensor:
     """N-dimensional convolution of ``in1`` with ``in2`` (scipy.signal.convolve; ``method`` is
-    accepted and the direct sum is used); differentiable in both inputs."""
+    accepted and the direct sum is used); differentiable in both inputs.
+
+    Extension over scipy (HIPS autograd's generalisation), keyword-only: ``axes=(axes_1, axes_2)``
+    pairs the axes convolved together and ``dot_axes=(dot_1, dot_2)`` pairs axes summed over as in
+    tensordot; every other axis is kept. The result's axes are in1's kept axes, then in2's, then
+    the convolved ones (sized by ``mode``, 'same' taking in1's sizes). ``axes=([], [])`` with
+    ``dot_axes`` is tensordot; without either argument it is scipy's convolution.
+    """
+    if axes is not None or dot_axes is not None:
+        from ._convolve_axes import convolve_axes  # composed from differentiable ops
+
+        return convolve_axes(in1, in2, mode, axes, dot_axes)
     a, b = pair(in1, in2, "convolve")
     _check(a, b, mode, "convolve")
     if a.ndim == 0:
@@ -77,7 +97,14 @@ def convolve(in1: Any, in2: Any, mode: str = "full", method: str = "auto") -> Te
     return full[tuple(slice(min(m, n) - 1, max(m, n)) for m, n in zip(a.shape, b.shape))]
 
 
-@op(family="signal", namespace=_NS, numpy=None, method=False, rules=("convolve_full", "getitem", "conj"))
+@op(
+    name="signal_correlate",
+    family="signal",
+    namespace=_NS,
+    numpy=None,
+    method=False,
+    rules=("convolve_full", "getitem", "conj"),
+)
 def correlate(in1: Any, in2: Any, mode: str = "full", method: str = "auto") -> Tensor:
     """N-dimensional cross-correlation (scipy.signal.correlate): convolve(in1, conj(in2) flipped, mode)
     (in2 conjugated as scipy's, for complex inputs)."""

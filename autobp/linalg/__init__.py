@@ -10,6 +10,7 @@ from .det import SlogdetResult, det, slogdet
 from .eigen import EighResult, EigResult, eig, eigh, eigvals, eigvalsh
 from .expm import matrix_exp
 from .norms_powers import matrix_norm, matrix_power, norm, vector_norm
+from .scipy_linalg import solve_banded, solve_sylvester, sqrtm  # noqa: F401  scipy.linalg's names
 from .solve import inv, lstsq, pinv, solve, solve_triangular
 from .svd import SVDResult, svd, svdvals
 

@@ -16,6 +16,7 @@ from . import (  # each family registers its ops and rules on import
     creation,
     einsum,
     elementwise,
+    histograms,
     indexing,
     inplace_methods,
     joining,
@@ -23,6 +24,8 @@ from . import (  # each family registers its ops and rules on import
     math,
     nnops,
     norms,
+    numeric_grid,
+    numpy_aliases,
     padding,
     products,
     quantiles,
@@ -30,20 +33,24 @@ from . import (  # each family registers its ops and rules on import
     rounding,
     scans,
     scatter,
+    selection,
     shape,
     sorting,
     statistics,
     tensor_methods,
+    type_predicates,
 )
 from ._decl import ALIASES, DECLS, FUNCTIONS, UFUNCS, OpDecl, attach, op  # noqa: F401
 from ._graph_namespace import GraphOps
 from .nnops import cross_entropy, linear, nll
 
 FAMILIES = (activations, arithmetic, binary, complex_parts, construction, creation, einsum, elementwise)
-FAMILIES += (indexing, inplace_methods, joining, logic, math)
+FAMILIES += (histograms, indexing, inplace_methods, joining, logic, math)
 FAMILIES += (
     nnops,
     norms,
+    numeric_grid,
+    numpy_aliases,
     padding,
     products,
     quantiles,
@@ -51,10 +58,12 @@ FAMILIES += (
     rounding,
     scans,
     scatter,
+    selection,
     shape,
     sorting,
     statistics,
     tensor_methods,
+    type_predicates,
 )
 
 __all__ = attach(Tensor, globals())  # autobp.<name> for every declared op and PyTorch alias

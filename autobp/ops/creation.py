@@ -1,4 +1,4 @@
-"""Creating tensors: constants (zeros, ones, empty, eye, identity, arange, linspace, the *_like
+"""Creating tensors: constants (zeros, ones, empty, eye, identity, arange, the *_like
 family), full and full_like (differentiable in a Tensor fill value), meshgrid, diag, diagonal,
 trace, tril, triu, one_hot."""
 
@@ -76,25 +76,6 @@ def identity(n: int, dtype: Any = float, *, requires_grad: bool = False) -> Tens
 def arange(*args: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Evenly spaced values in [start, stop) (numpy's: integer arguments give integers)."""
     return _leaf(np.arange(*args, dtype=dtype), requires_grad, "arange")
-
-
-@op(family=_C, numpy=None, method=False, differentiable=False)
-def linspace(
-    start: Any,
-    stop: Any,
-    num: int = 50,
-    endpoint: bool = True,
-    retstep: bool = False,
-    dtype: Any = None,
-    axis: int = 0,
-    *,
-    requires_grad: bool = False,
-) -> Any:
-    """``num`` evenly spaced values from ``start`` to ``stop`` (numpy's; no gradient to the ends)."""
-    out = np.linspace(start, stop, num, endpoint, retstep, dtype, axis)
-    if retstep:
-        return _leaf(out[0], requires_grad, "linspace"), out[1]
-    return _leaf(out, requires_grad, "linspace")
 
 
 def _like(a: Any, dtype: Any, shape: Any, fill: Any) -> np.ndarray:

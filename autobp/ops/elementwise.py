@@ -168,9 +168,12 @@ _ONE_ARGUMENT = object()
 
 
 @op(family=_E, method=False)
-def where(cond: Any, a: Any = _ONE_ARGUMENT, b: Any = _ONE_ARGUMENT) -> Any:
-    """Elements of ``a`` where ``cond`` is true, else of ``b`` (numpy broadcasting); with ``cond``
-    alone, the indices where it is true (numpy's ``nonzero``: a tuple of int64 Tensors)."""
+def where(condition: Any, x: Any = _ONE_ARGUMENT, y: Any = _ONE_ARGUMENT) -> Any:
+    """Elements of ``x`` where ``condition`` is true, else of ``y`` (numpy broadcasting); with the
+    condition alone, the indices where it is true (numpy's ``nonzero``: a tuple of int64 Tensors).
+
+    numpy's names, also accepted as keywords (numpy takes them positionally only)."""
+    cond, a, b = condition, x, y
     c = cond._data if isinstance(cond, Tensor) else np.asarray(cond)
     if a is _ONE_ARGUMENT and b is _ONE_ARGUMENT:
         return tuple(Tensor._const(i) for i in np.nonzero(c))

@@ -13,6 +13,7 @@ from ..ops import exp, log
 from ..special import gammaln, log1p, log_ndtr, ndtr, ndtri, stdtr
 from ..tensor import Tensor
 from ._common import arg, tensors
+from .singular_normal import singular_logpdf
 
 _HALF_LOG_2PI = 0.5 * np.log(2.0 * np.pi)
 
@@ -72,10 +73,9 @@ class multivariate_normal:  # noqa: N801
 
         ``cov`` may be a (k, k) matrix, a vector (its diagonal) or a number (times the identity);
         the result is squeezed as scipy squeezes it (one point gives a 0-d result). Only positive
-        definite ``cov`` (allow_singular=False).
+        definite ``cov`` (allow_singular=False); with allow_singular=True, scipy's meaning for a
+        positive semidefinite ``cov`` (pseudo-determinant and pseudo-inverse; -inf off its support).
         """
-        if allow_singular:
-            raise ValueError("multivariate_normal.logpdf: allow_singular=True is not supported")
         x, cov = arg(x), arg(cov)
         k = cov.shape[-1] if cov.ndim else (np.shape(mean)[-1] if np.ndim(mean) else 1)  # scipy's dim
         if cov.ndim == 0:
@@ -89,6 +89,9 @@ class multivariate_normal:  # noqa: N801
         if x.shape[-1] != k:
             raise ValueError(f"multivariate_normal.logpdf: x of shape {x.shape} does not end in k = {k}")
         diff = x if mean is None else x - mean
+        if allow_singular:  # scipy's pseudo-determinant and pseudo-inverse on cov's support
+            out = singular_logpdf(diff, cov, k)
+            return out.reshape(tuple(n for n in out.shape if n != 1))
         chol = linalg.cholesky(cov)
         z = linalg.solve_triangular(chol, diff.reshape((-1, k)).T, lower=True)  # (k, points)
         maha = (z * z).sum(axis=0).reshape(x.shape[:-1])

@@ -15,14 +15,14 @@ for _sa, _sb in _PAIRS:
             ("correlate", sg.correlate, ss.correlate),
         ):
             case(
-                _name,
+                f"signal_{_name}",
                 lambda a, b, f=_ours, m=_mode: f(a, b, m),
                 arrays_of(_sa, _sb),
                 numpy_fn=lambda a, b, f=_scipy, m=_mode: f(a, b, m, method="direct"),
                 id=f"{_name}-{_mode}-{_sa}-{_sb}",
             )
 case(
-    "correlate",
+    "signal_correlate",
     lambda a, b: sg.correlate(a, b, "full"),
     arrays_of((6,), (3,)),
     torch_fn=lambda a, b: torch.nn.functional.conv1d(a[None, None], b[None, None], padding=2)[0, 0],

@@ -1,0 +1,66 @@
+"""numpy's histogram and histogram_bin_edges on Tensors. Counts are piecewise constant in the data,
+so they are constants (numpy's values and dtypes); weighted histograms are sums of the weights, so
+they are differentiable in ``weights`` (and stay so with ``density``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+from ._args import as_tensor
+from ._decl import op
+from .scatter import index_add
+
+_H = "histograms"
+
+
+def _data(x: Any) -> Any:
+    return x._data if isinstance(x, Tensor) else x
+
+
+def _bin_of(a: np.ndarray, edges: np.ndarray) -> tuple:
+    """Each value's bin (numpy's half-open bins, the last one closed) and which values fall in one."""
+    idx = np.searchsorted(edges, a, side="right") - 1
+    idx[a == edges[-1]] = len(edges) - 2  # the last bin includes its right edge
+    inside = (a >= edges[0]) & (a <= edges[-1])
+    return idx, inside
+
+
+@op(family=_H, rules=("index_put", "div"), method=False)
+def histogram(a: Any, bins: Any = 10, range: Any = None, density: Any = None, weights: Any = None) -> tuple:  # noqa: A002
+    """(hist, bin_edges) of the flattened ``a`` (numpy's histogram; ``bins`` a count, edges or an
+    estimator's name). Counts and edges are constants: a gets no gradient (as torch.histogram, the
+    counts only jump). With Tensor ``weights``, hist (each bin's sum of weights, divided by the total
+    and the bin widths with ``density``) is differentiable in the weights.
+    """
+    x = as_tensor(a)
+    if x.dtype.kind == "c":
+        raise TypeError(f"histogram: complex data (dtype {x.dtype}, shape {x.shape}) has no order to bin")
+    if not isinstance(weights, Tensor) or not weights.requires_grad:
+        try:
+            hist, edges = np.histogram(x._data, _data(bins), range, density, _data(weights))
+        except ValueError as e:
+            raise ValueError(f"histogram: {e} (a of shape {x.shape})") from None
+        return Tensor._const(hist), Tensor._const(edges)
+    if weights.shape != x.shape:
+        raise ValueError(f"histogram: weights of shape {weights.shape} do not match a of shape {x.shape}")
+    edges = np.histogram_bin_edges(x._data, _data(bins), range, weights._data)
+    idx, inside = _bin_of(x._data.ravel(), edges)
+    w = weights.reshape((-1,))[np.flatnonzero(inside)]
+    zeros = Tensor._const(np.zeros(len(edges) - 1, weights.dtype))
+    hist = index_add(zeros, 0, idx[inside], w)
+    if density:  # numpy: hist / widths / hist.sum()
+        hist = hist / np.diff(edges).astype(hist.dtype) / hist.sum()
+    return hist, Tensor._const(edges)
+
+
+@op(family=_H, differentiable=False, method=False)
+def histogram_bin_edges(a: Any, bins: Any = 10, range: Any = None, weights: Any = None) -> Tensor:  # noqa: A002
+    """The bin edges numpy's histogram would use for ``a`` (numpy's histogram_bin_edges; constants)."""
+    x = as_tensor(a)
+    try:
+        return Tensor._const(np.histogram_bin_edges(x._data, _data(bins), range, _data(weights)))
+    except ValueError as e:
+        raise ValueError(f"histogram_bin_edges: {e} (a of shape {x.shape})") from None
