@@ -1,6 +1,6 @@
 """numpy names that are another op under numpy's own signature: fabs (abs of real numbers), rollaxis
 (an older spelling of moveaxis), convolve (numpy's 1-d convolution, scipy.signal's in a numpy
-signature) and real_if_close (the real part when the imaginary one is negligible)."""
+signature); real_if_close lives with the complex parts (complex_parts.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from .._broadcast import AxisError, normalize_axes
 from ..tensor import Tensor
 from ._args import as_tensor
 from ._decl import op
-from .complex_parts import real
 from .shape import transpose
 
 _N = "numpy_aliases"
@@ -75,20 +74,3 @@ def convolve(a: Any, v: Any, mode: str = "full") -> Tensor:
     if v.shape[0] > a.shape[0]:
         a, v = v, a
     return signal_convolve(a, v, mode)
-
-
-@op(family=_N, rules=("real",), method=False)
-def real_if_close(a: Any, tol: float = 100) -> Tensor:
-    """The real part of ``a`` when every imaginary part is within ``tol`` machine epsilons of 0
-    (``tol`` > 1), or of ``tol`` itself (``tol`` < 1); else ``a`` unchanged (numpy's real_if_close).
-
-    Real tensors come back as they are; the real part's gradient is g's real part, as ``real``'s.
-    """
-    x = as_tensor(a)
-    if x.dtype.kind != "c":
-        return x
-    if tol > 1:
-        tol = np.finfo(x._data.dtype).eps * tol
-    if np.all(np.abs(x._data.imag) < tol):
-        return real(x)
-    return x
