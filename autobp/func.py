@@ -23,7 +23,12 @@ from .pytree import tree_flatten
 from .tensor import Tensor
 
 
-def grad(fn: Callable[..., Tensor], argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable:
+def grad(
+    fn: Callable[..., Tensor],
+    argnums: int | Sequence[int] = 0,
+    has_aux: bool = False,
+    holomorphic: bool = False,
+) -> Callable:
     """The gradient of a scalar ``fn`` with respect to argument(s) ``argnums``, as a function.
 
     Arguments that are not Tensors requiring grad are differentiated as fresh leaves; ones that are
@@ -31,14 +36,16 @@ def grad(fn: Callable[..., Tensor], argnums: int | Sequence[int] = 0, has_aux: b
     An argument may be a pytree (nested lists, tuples and dicts of arrays, ``autobp.pytree``): its
     gradient has the same structure, as in JAX. Tensors in, Tensors out; when the differentiated
     arguments hold only numpy arrays and numbers, the gradient is numpy arrays (as HIPS autograd), so
-    it goes straight to ``scipy.optimize``.
+    it goes straight to ``scipy.optimize``. ``fn`` must return a real scalar (a TypeError otherwise,
+    as JAX's); with ``holomorphic=True`` (JAX's) it may return a complex one of complex arguments
+    and the result is the complex derivative f'(z).
 
     >>> grad(lambda x: (x ** 3).sum())(Tensor([2.0])).data
     array([12.])
     >>> grad(lambda p: (p["w"] * 2).sum())({"w": np.ones(2)})["w"].data
     array([2., 2.])
     """
-    value_and_gradient = value_and_grad(fn, argnums, has_aux)
+    value_and_gradient = value_and_grad(fn, argnums, has_aux, holomorphic)
 
     def gradient(*args: Any, **kwargs: Any) -> Any:
         value, gs = value_and_gradient(*args, **kwargs)
@@ -48,7 +55,10 @@ def grad(fn: Callable[..., Tensor], argnums: int | Sequence[int] = 0, has_aux: b
 
 
 def value_and_grad(
-    fn: Callable[..., Tensor], argnums: int | Sequence[int] = 0, has_aux: bool = False
+    fn: Callable[..., Tensor],
+    argnums: int | Sequence[int] = 0,
+    has_aux: bool = False,
+    holomorphic: bool = False,
 ) -> Callable:
     """``fn``'s value and its gradient (``grad(fn, argnums, has_aux)``) from one evaluation, as JAX's
     ``value_and_grad``: with ``has_aux`` the value is the pair ``(value, aux)``. Value and gradient
@@ -78,12 +88,17 @@ def value_and_grad(
         if not isinstance(value, Tensor) and np.ndim(value) == 0 and np.asarray(value).dtype.kind in "fiu":
             value = Tensor._const(np.asarray(value, dtype=np.float64))  # a constant: its gradient is 0
             out = (value, out[1]) if has_aux else value
-        if not isinstance(value, Tensor) or value.size != 1:
-            raise ValueError(
-                f"grad: fn must return a single-element Tensor, got {getattr(value, 'shape', value)}"
-            )
+        if not isinstance(value, Tensor) or value.size != 1 or value.dtype.kind not in "fc":
+            got = f"shape {value.shape} {value.dtype}" if isinstance(value, Tensor) else repr(value)
+            raise _GradOutputError(f"grad: fn must return a single-element float Tensor, got {got}")
+        if holomorphic:
+            _check_holomorphic(leaves)
         if value.requires_grad and leaves:
-            gs = _grad(value, leaves, create_graph=True, allow_unused=True)
+            # holomorphic: seeded with 1, the rules give conj(f'(z)) (PyTorch's convention); f'(z) is its conj
+            seed = Tensor(np.ones(value.shape, value.dtype)) if holomorphic else None
+            gs = _grad(value, leaves, grad_outputs=seed, create_graph=True, allow_unused=True)
+            if holomorphic:
+                gs = [None if g is None else g.conj() for g in gs]
         else:
             gs = (None,) * len(leaves)
         gs = [Tensor._const(np.zeros(x.shape, x.dtype)) if g is None else g for x, g in zip(leaves, gs)]
@@ -94,6 +109,20 @@ def value_and_grad(
         return out, trees[0] if isinstance(argnums, int) else trees
 
     return evaluate
+
+
+class _GradOutputError(TypeError, ValueError):
+    """``grad``'s function returned something that is not a real scalar: a TypeError as JAX raises,
+    and a ValueError as autobp raised before (code catching either keeps working)."""
+
+
+def _check_holomorphic(leaves: list) -> None:
+    for x in leaves:
+        if x.dtype.kind != "c":
+            raise TypeError(
+                f"grad(holomorphic=True) needs complex arguments, got {x.dtype} of shape {x.shape} "
+                "(a real argument has no complex derivative: pass it as complex, x + 0j)"
+            )
 
 
 def _diff_leaf(a: Any) -> Tensor:
