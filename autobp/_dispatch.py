@@ -51,13 +51,32 @@ def _values(x: Any) -> Any:
     return x
 
 
+def _into_arrays(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
+    """``ndarray -= t`` and other ufuncs with out=: numpy writes into plain arrays when no input carries
+    a gradient (a constant Tensor's values, as PyTorch's ``__array__`` gives them); a Tensor as out=,
+    or an input that requires grad, is refused (the write would drop the gradient)."""
+    from .tensor import Tensor
+
+    outs = kwargs["out"] if isinstance(kwargs["out"], tuple) else (kwargs["out"],)
+    if any(isinstance(o, Tensor) for o in outs):
+        raise TypeError(
+            f"numpy.{ufunc.__name__}(..., out=...) into a Tensor: a Tensor's values cannot be written "
+            "in place by numpy; drop out= (autobp returns a new Tensor) or use the Tensor's in-place methods"
+        )
+    for x in inputs:
+        if isinstance(x, Tensor) and x.requires_grad:
+            raise TypeError(
+                f"numpy.{ufunc.__name__}(..., out=<ndarray>) with a Tensor that requires grad (shape "
+                f"{x.shape}, {x.dtype}): writing into a numpy array would drop its gradient; drop out= "
+                "(autobp returns a new Tensor) or pass t.detach()"
+            )
+    return getattr(ufunc, method)(*_values(inputs), **kwargs)
+
+
 def array_ufunc(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
     """Tensor.__array_ufunc__: ``np.exp(t)``, ``ndarray + t``, ``np.add.reduce(t)``."""
     if kwargs.get("out") is not None:
-        raise TypeError(
-            f"numpy.{ufunc.__name__}(..., out=...) with a Tensor: a Tensor's values cannot be written "
-            "in place by numpy; drop out= (autobp returns a new Tensor)"
-        )
+        return _into_arrays(ufunc, method, inputs, kwargs)
     kwargs.pop("out", None)
     if method == "__call__":
         fn = UFUNCS.get(ufunc)

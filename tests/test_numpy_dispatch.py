@@ -67,9 +67,27 @@ def test_unknown_function_names_itself_and_the_way_out():
         np.fft.hfft(_x())  # autobp.fft has no hfft
 
 
-def test_out_argument_is_refused():
-    with pytest.raises(TypeError, match="out="):
+def test_out_argument_is_refused_where_it_would_drop_a_gradient():
+    with pytest.raises(TypeError, match=r"out=<ndarray>\) with a Tensor that requires grad \(shape \(3, 3\)"):
         np.exp(_x(), out=np.empty((3, 3)))
+    w = np.ones(3)
+    with pytest.raises(TypeError, match="requires grad"):
+        w -= _x((3,))
+    with pytest.raises(TypeError, match="into a Tensor"):
+        np.exp(np.ones(3), out=Tensor(np.zeros(3)))
+
+
+def test_out_into_plain_arrays_with_constant_tensors_writes_numpy_values():
+    """``w -= lr * step`` with ``step`` a constant Tensor (autobp.zeros made it): numpy writes into w, as
+    it does with PyTorch tensors that need no gradient; nothing is recorded, nothing is dropped."""
+    w = np.arange(3.0)
+    before = w
+    w -= 0.5 * Tensor([1.0, 2.0, 4.0])
+    assert w is before and type(w) is np.ndarray
+    np.testing.assert_array_equal(w, [-0.5, 0.0, 0.0])
+    out = np.empty(3)
+    np.multiply(Tensor([1.0, 2.0, 3.0]), 2.0, out=out)
+    np.testing.assert_array_equal(out, [2.0, 4.0, 6.0])
 
 
 def test_asarray_is_the_explicit_way_out():
