@@ -378,7 +378,7 @@ def batched_backward(
     finally:
         if create_graph:
             _mode.enabled = mode
-    from ._engine import _real_for  # a real input's gradient is real, as in the row-by-row backward
+    from ._seeds import _real_for  # a real input's gradient is real, as in the row-by-row backward
 
     return [_real_for(x, results.get(x)) for x in inputs]
 

@@ -25,6 +25,7 @@ import numpy as np
 from ._broadcast import unbroadcast
 from ._graph import _mode, _released, hooks
 from ._inplace import Clock, check_versions
+from ._seeds import _real_for
 from .rules import RULES
 
 _ALL = (True,) * 64  # ``need`` for scalar nodes, which always want every gradient
@@ -208,14 +209,6 @@ def run_backward(
     return [_real_for(x, results.get(x)) for x in inputs]
 
 
-def _real_for(x: Any, g: Any) -> Any:
-    """A real input's gradient is the real part of what reached it from a complex result (PyTorch's
-    convention: rules give g * conj(d out / d x), and the imaginary part means nothing for real x)."""
-    if g is None or g.dtype.kind != "c" or x._data.dtype.kind == "c":
-        return g
-    return g.real if type(g) is np.ndarray else type(x)._graph_ops().real(g)
-
-
 def _plain_backward(root: Any, seed: Any, release: bool, cls: Any) -> None:
     """``run_backward`` for ``loss.backward()`` (one Tensor root, no ``inputs``, no ``create_graph``,
     no hook), without the general set-up: the root and its seed go straight into ``_plain_pass``."""
@@ -369,33 +362,6 @@ def _value_pass(heap: list, grads: dict, at_leaves: dict, F: Any) -> None:
             else:
                 grads[p] = pg
                 push(heap, (-p._seq, p))
-
-
-class ComplexSeedError(RuntimeError, TypeError):
-    """backward()/grad() of a complex output without ``gradient=``: PyTorch's RuntimeError, and a
-    TypeError too (the output's dtype is what is wrong), so either ``except`` catches it."""
-
-
-def seed_of(root: Any, gradient: Any, who: str) -> np.ndarray:
-    """The starting gradient of a Tensor ``root``: ones for a scalar, else the checked ``gradient``."""
-    if gradient is None:
-        d = root._data  # np.array is a C call; np.ones is Python around np.empty and copyto
-        if d.size != 1:
-            raise RuntimeError(
-                f"{who}: grad can be implicitly created only for a scalar output, but the output "
-                f"has shape {root.shape}; pass gradient= (an array of that shape)"
-            )
-        if d.dtype.kind == "c":  # PyTorch's rule: the seed of a complex output is not 1 by default
-            raise ComplexSeedError(
-                f"{who}: grad can be implicitly created only for real scalar outputs, but the output has "
-                f"dtype {d.dtype}; backpropagate a real loss (abs(z) ** 2, z.real, ...) or pass gradient="
-            )
-        return np.array(1, d.dtype) if d.ndim == 0 else np.ones(d.shape, d.dtype)
-    g = gradient._data if isinstance(gradient, type(root)) else gradient
-    g = np.array(g, dtype=root._data.dtype)  # a copy: the engine may hand it to a leaf
-    if g.shape != root.shape:
-        raise ValueError(f"{who}: gradient has shape {g.shape} but the output has shape {root.shape}")
-    return g
 
 
 def _between(roots: list, wanted: set) -> set:

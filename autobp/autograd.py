@@ -7,7 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from ._engine import run_backward, seed_of
+from ._engine import run_backward
+from ._seeds import seed_of
 from .tensor import Tensor
 
 

@@ -14,12 +14,13 @@ import numpy as np
 
 from . import _dispatch
 from ._conversions import CONVERSIONS
-from ._engine import run_backward, seed_of
+from ._engine import run_backward
 from ._graph import _mode, next_seq
 from ._graph import hooks as _hooks
 from ._graph_grad import receive_graph_grad
 from ._inplace import TrackedArray, bump
 from ._numpy_ops import NumpyOps, NumpyOpsOwningG
+from ._seeds import seed_of
 
 _FLOAT_KINDS = "fc"  # kinds kept as given; others become float64 (complex64/128 are numpy's complex)
 _new = object.__new__  # makes a Tensor without running __init__ (op results set their slots directly)

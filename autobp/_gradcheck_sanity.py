@@ -1,0 +1,61 @@
+"""gradcheck's sanity checks beside the numbers: a function that modifies its inputs in place, a
+``.grad`` on an input that does not require it, and a backward pass that is not repeatable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._gradcheck_complex import _items
+from .tensor import Tensor
+
+
+def _sanity(p: Any, rng: np.random.Generator) -> list[str]:
+    """Inputs left unmodified, no .grad on inputs that do not require it, a repeatable backward."""
+    problems: list[str] = []
+    clones = [
+        Tensor(np.array(a.data), requires_grad=a.requires_grad, dtype=a.dtype) if isinstance(a, Tensor) else a
+        for a in p.args
+    ]
+    tensors = {i: c for i, c in enumerate(clones) if isinstance(c, Tensor)}
+
+    def snapshot() -> dict:
+        return {i: np.array(c.data) for i, c in tensors.items()}
+
+    def changed(before: dict, what: str) -> None:
+        for i, c in tensors.items():
+            if not np.array_equal(c.data, before[i], equal_nan=True):
+                problems.append(f"{what} modified input {i} in place")
+
+    before = snapshot()
+    outs = [
+        o for o in _items(p.fn(*clones)) if isinstance(o, Tensor) and o.requires_grad and o.dtype.kind == "f"
+    ]
+    changed(before, "the forward pass")
+    if not outs:
+        return problems
+    before = snapshot()
+    loss = sum((o * Tensor._const(rng.standard_normal(o.shape))).sum() for o in outs)
+    loss.backward(retain_graph=True)
+    changed(before, "backward")
+    first = {}
+    for i, c in tensors.items():
+        if not c.requires_grad and c.grad is not None:
+            problems.append(f"input {i} does not require grad but received a .grad")
+        elif c.requires_grad:
+            first[i], c.grad = c.grad, None
+    loss.backward()
+    for i, g in first.items():
+        g2 = tensors[i].grad
+        if (g is None) != (g2 is None) or (g is not None and not np.array_equal(g, g2, equal_nan=True)):
+            diff = (
+                "one pass gave none"
+                if g is None or g2 is None
+                else f"largest difference {np.max(np.abs(g - g2)):.3g}"
+            )
+            problems.append(
+                f"a second backward gave a different gradient for input {i} ({diff}): backward is not "
+                "deterministic"
+            )
+    return problems
