@@ -1,4 +1,4 @@
-"""Function transforms on Tensor functions: vjp, jvp, jacobian, hessian, hvp.
+"""Function transforms on Tensor functions: vjp, jvp, jacobian, hessian, hvp, vhp.
 
 Each takes ``fn`` and its inputs and builds on ``autobp.grad``: jvp is the double-vjp trick,
 hessian and hvp differentiate a gradient computed with ``create_graph=True``; jacobian and hessian
@@ -267,9 +267,20 @@ def hessian(
 def hvp(fn: Callable[..., Any], inputs: Any, v: Any) -> tuple[Tensor, Any]:
     """``(fn(inputs), H v)`` for a scalar ``fn``, without forming the Hessian: d<grad, v>/d inputs.
     Nested (an input or ``v`` requires grad, or ``fn`` reaches another graph), both are differentiable."""
-    xs, single, kept = leaves(inputs, "hvp")
-    vs, live = directions(v, xs, "hvp", "v")
-    y = _scalar_output(fn, xs, "hvp")
+    return _hessian_product(fn, inputs, v, "hvp")
+
+
+def vhp(fn: Callable[..., Any], inputs: Any, v: Any) -> tuple[Tensor, Any]:
+    """``(fn(inputs), vᵀ H)`` for a scalar ``fn`` (``torch.autograd.functional.vhp``): d<grad, v>/d inputs,
+    which is what reverse mode computes directly; equal to ``hvp`` wherever the Hessian is symmetric
+    (``fn`` twice continuously differentiable)."""
+    return _hessian_product(fn, inputs, v, "vhp")
+
+
+def _hessian_product(fn: Callable[..., Any], inputs: Any, v: Any, who: str) -> tuple[Tensor, Any]:
+    xs, single, kept = leaves(inputs, who)
+    vs, live = directions(v, xs, who, "v")
+    y = _scalar_output(fn, xs, who)
     nested = live or nests(None, kept, [y], xs)
     gs = _grads([y], xs, [Tensor._const(np.ones(y.shape, y.dtype))], create_graph=True)
     hv = _grads(gs, xs, vs, create_graph=nested)

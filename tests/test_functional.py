@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import autobp
 from autobp import Tensor, functional
 from autobp._numeric import numerical_gradients
 from autobp.testing import shapes, tensors
@@ -148,3 +149,23 @@ def test_bad_arguments_name_the_problem():
         functional.hessian(f_tensor, x)
     with pytest.raises(TypeError, match="jacobian: fn returned a float as output 0"):
         functional.jacobian(lambda t: 1.0, x)
+
+
+def test_vhp_matches_torch():
+    """vhp is torch.autograd.functional.vhp: vᵀH of a scalar function of two inputs, and its value."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(3)
+    a, b, va, vb = (rng.standard_normal(s) for s in ((3,), (2, 3), (3,), (2, 3)))
+
+    def f(m):
+        return lambda x, w: (m.tanh(w @ x) ** 2).sum() + (x * x * x).sum()
+
+    y, (ga, gb) = functional.vhp(f(autobp), (a, b), (va, vb))
+    ty, (ta, tb) = torch.autograd.functional.vhp(
+        f(torch), (torch.tensor(a), torch.tensor(b)), (torch.tensor(va), torch.tensor(vb))
+    )
+    np.testing.assert_allclose(y.item(), ty.item(), rtol=1e-12)
+    np.testing.assert_allclose(ga.data, ta.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(gb.data, tb.numpy(), rtol=1e-10, atol=1e-12)
+    with pytest.raises(ValueError, match="vhp"):
+        functional.vhp(f(autobp), (a, b), (va,))
