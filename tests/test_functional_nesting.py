@@ -7,6 +7,8 @@ import pytest
 import autobp
 from autobp import Tensor, func, functional, gradcheck
 
+from .functions import Cube
+
 
 def f(x):
     return autobp.sin(x) * x + x**3 * 0.1
@@ -200,17 +202,11 @@ def test_gradcheck_checks_plain_backward_rules_whatever_graph_its_inputs_are_on(
     nest): a custom op whose backward is right only when it is not recorded passes gradcheck, though
     the recorded Jacobian (what a nested jacobian computes) is twice the true one."""
 
-    class RightOnlyWhenPlain(autobp.Function):
-        @staticmethod
-        def forward(ctx, x):
-            ctx.save_for_backward(x)
-            return x**3
-
+    class RightOnlyWhenPlain(Cube):
         @staticmethod
         def backward(ctx, grad):
-            (x,) = ctx.saved_tensors
             wrong = 2.0 if autobp.is_grad_enabled() else 1.0  # grad mode is on only when recorded
-            return grad * 3 * x**2 * wrong
+            return Cube.backward(ctx, grad) * wrong
 
     x = leaf([0.4, -0.7, 1.3])
     assert gradcheck(RightOnlyWhenPlain.apply, x)
