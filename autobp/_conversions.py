@@ -41,8 +41,10 @@ def __float__(self: Any) -> float:
     return float(self.item())
 
 
-def __format__(self: Any, spec: str) -> str:  # f"{loss:.4f}": one-element tensors format as numbers
-    if spec and self._data.size == 1:
+def __format__(self: Any, spec: str) -> str:
+    """f"{loss}" and f"{loss:.4f}": a 0-d tensor formats as its number (PyTorch's rule), and a
+    one-element tensor does too when given a format spec; anything else formats its repr."""
+    if self._data.ndim == 0 or (spec and self._data.size == 1):
         return format(self._data.reshape(()).item(), spec)
     return format(repr(self), spec)
 

@@ -43,6 +43,15 @@ def test_attributes():
     assert "float32" in repr(Tensor(np.ones(2, np.float32)))
 
 
+def test_format_follows_pytorch():
+    """f"{t}" of a 0-d tensor is its full-precision number, as PyTorch formats it (print loops that
+    log a loss keep every digit); one-element tensors take a spec; anything else formats its repr."""
+    x = 9.805252240729875
+    assert f"{Tensor(x)}" == repr(x) and f"{Tensor(x):.3f}" == "9.805"
+    assert f"{Tensor([x]):.2f}" == "9.81" and f"{Tensor([x])}".startswith("tensor(")
+    assert f"{Tensor(1 + 2j)}" == "(1+2j)" and f"{Tensor(np.float32(0.1))}" == repr(float(np.float32(0.1)))
+
+
 @pytest.mark.parametrize("other", [2.0, 2, np.float64(2.0), np.full((3,), 2.0), Tensor(np.full((3,), 2.0))])
 def test_operands_on_either_side(other):
     x = Tensor([1.0, 2.0, 4.0], requires_grad=True)
