@@ -56,7 +56,7 @@ from .normalization import (
     LayerNorm,
     RMSNorm,
 )
-from .pooling import (
+from .pooling_modules import (
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
     AdaptiveMaxPool1d,
