@@ -166,6 +166,26 @@ def _contract(terms: list, out: str, tensors: list, optimize: Any) -> Tensor:
     return tensors[0]
 
 
+def _matrix_product(F: Any, g: Any, tg: str, x: Any, tx: str, want: str) -> Any:
+    """``einsum(f"{tg},{tx}->{want}", g, x)`` as numpy's dot computes it (one BLAS product, the
+    summation order of np.dot, np.tensordot and matmul's rule) when it is a matrix or matrix-vector
+    product: operands of at most 2 axes, no index repeated, at least one index summed, each index of
+    ``want`` in exactly one operand. None otherwise (then np.einsum's own loop sums)."""
+    if len(tg) > 2 or len(tx) > 2 or len(set(tg)) < len(tg) or len(set(tx)) < len(tx):
+        return None
+    summed = [c for c in tg if c in tx]
+    free_g = "".join(c for c in tg if c not in tx)
+    free_x = "".join(c for c in tx if c not in tg)
+    if not summed or any(c in want for c in summed) or sorted(free_g + free_x) != sorted(want):
+        return None
+    ag, ax = [tg.index(c) for c in summed], [tx.index(c) for c in summed]
+    if free_x + free_g == want and free_g:  # the other operand first gives want's order directly
+        return F.tensordot(x, g, (ax, ag))
+    out = F.tensordot(g, x, (ag, ax))
+    order = free_g + free_x
+    return out if order == want else F.transpose(out, tuple(order.index(c) for c in want))
+
+
 @rule("einsum")  # ctx = (input terms, output term), explicit, no ellipsis
 @holomorphic  # multilinear: each input's gradient contracts g with the others' conjugates
 def _einsum_rule(F, g, out, xs, ctx, need):
@@ -180,8 +200,12 @@ def _einsum_rule(F, g, out, xs, ctx, need):
         sizes = dict(zip(t, xs[i].shape))
         own = list(dict.fromkeys(t))  # operand i's indices, each once
         kept = [c for c in own if c in reach]
-        spec = ",".join([res] + others) + "->" + "".join(kept)
-        gi = F.einsum(spec, g, *(xs[j] for j in range(len(terms)) if j != i))
+        gi = None
+        if len(terms) == 2:  # g against the other operand: a matrix product where it is one
+            gi = _matrix_product(F, g, res, xs[1 - i], others[0], "".join(kept))
+        if gi is None:
+            spec = ",".join([res] + others) + "->" + "".join(kept)
+            gi = F.einsum(spec, g, *(xs[j] for j in range(len(terms)) if j != i))
         if len(kept) < len(own):  # indices summed inside operand i alone: d/dx is 1 along them
             gi = gi.reshape(tuple(sizes[c] if c in kept else 1 for c in own))
             gi = F.broadcast_to(gi, tuple(sizes[c] for c in own))
