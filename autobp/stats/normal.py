@@ -17,6 +17,7 @@ from ._common import arg, tensors
 from .mvn import logpdf as mvn_logpdf
 
 _HALF_LOG_2PI = 0.5 * np.log(2.0 * np.pi)
+_SQRT_2PI = np.sqrt(2.0 * np.pi)
 
 
 class norm:  # noqa: N801  scipy.stats' name
@@ -24,15 +25,17 @@ class norm:  # noqa: N801  scipy.stats' name
 
     @staticmethod
     def logpdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
-        """log density: -z^2/2 - log(scale) - log(2 pi)/2 with z = (x - loc) / scale."""
+        """log density: -z^2/2 - log(2 pi)/2 - log(scale) with z = (x - loc) / scale (scipy's value)."""
         x, loc, scale = tensors(x, loc, scale)
         z = (arg(x) - loc) / scale
-        return -0.5 * z * z - log(arg(scale)) - _HALF_LOG_2PI
+        return -(z * z) / 2.0 - _HALF_LOG_2PI - log(arg(scale))  # scipy's operations, in its order
 
     @staticmethod
     def pdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
-        """Density."""
-        return exp(norm.logpdf(x, loc, scale))
+        """Density exp(-z^2/2) / sqrt(2 pi) / scale (scipy's value; no log-exp round trip)."""
+        x, loc, scale = tensors(x, loc, scale)
+        z = (arg(x) - loc) / scale
+        return exp(-(z * z) / 2.0) / _SQRT_2PI / scale
 
     @staticmethod
     def cdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
