@@ -1,5 +1,6 @@
-"""The normal family: norm, multivariate_normal (through a Cholesky factor and a triangular solve)
-and Student's t, as jax.scipy.stats spells them (``norm.logpdf(x, loc=0, scale=1)``)."""
+"""The normal family: norm, multivariate_normal (logpdf is one op with scipy's value, mvn.py; entropy
+goes through a Cholesky factor) and Student's t, as jax.scipy.stats spells them
+(``norm.logpdf(x, loc=0, scale=1)``)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from ..ops import exp, log
 from ..special import gammaln, log1p, log_ndtr, ndtr, ndtri, stdtr
 from ..tensor import Tensor
 from ._common import arg, tensors
-from .singular_normal import singular_logpdf
+from .mvn import logpdf as mvn_logpdf
 
 _HALF_LOG_2PI = 0.5 * np.log(2.0 * np.pi)
+_SQRT_2PI = np.sqrt(2.0 * np.pi)
 
 
 class norm:  # noqa: N801  scipy.stats' name
@@ -23,15 +25,17 @@ class norm:  # noqa: N801  scipy.stats' name
 
     @staticmethod
     def logpdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
-        """log density: -z^2/2 - log(scale) - log(2 pi)/2 with z = (x - loc) / scale."""
+        """log density: -z^2/2 - log(2 pi)/2 - log(scale) with z = (x - loc) / scale (scipy's value)."""
         x, loc, scale = tensors(x, loc, scale)
         z = (arg(x) - loc) / scale
-        return -0.5 * z * z - log(arg(scale)) - _HALF_LOG_2PI
+        return -(z * z) / 2.0 - _HALF_LOG_2PI - log(arg(scale))  # scipy's operations, in its order
 
     @staticmethod
     def pdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
-        """Density."""
-        return exp(norm.logpdf(x, loc, scale))
+        """Density exp(-z^2/2) / sqrt(2 pi) / scale (scipy's value; no log-exp round trip)."""
+        x, loc, scale = tensors(x, loc, scale)
+        z = (arg(x) - loc) / scale
+        return exp(-(z * z) / 2.0) / _SQRT_2PI / scale
 
     @staticmethod
     def cdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
@@ -67,37 +71,7 @@ class norm:  # noqa: N801  scipy.stats' name
 class multivariate_normal:  # noqa: N801
     """The multivariate normal N(mean, cov); ``x`` is (..., k), one point per row."""
 
-    @staticmethod
-    def logpdf(x: Any, mean: Any = None, cov: Any = 1, allow_singular: bool = False) -> Tensor:
-        """log density through L = cholesky(cov): -(k log 2 pi + 2 sum log diag L + |L^-1 (x - mean)|^2) / 2.
-
-        ``cov`` may be a (k, k) matrix, a vector (its diagonal) or a number (times the identity);
-        the result is squeezed as scipy squeezes it (one point gives a 0-d result). Only positive
-        definite ``cov`` (allow_singular=False); with allow_singular=True, scipy's meaning for a
-        positive semidefinite ``cov`` (pseudo-determinant and pseudo-inverse; -inf off its support).
-        """
-        x, cov = arg(x), arg(cov)
-        k = cov.shape[-1] if cov.ndim else (np.shape(mean)[-1] if np.ndim(mean) else 1)  # scipy's dim
-        if cov.ndim == 0:
-            cov = cov * np.eye(k)
-        elif cov.ndim == 1:
-            cov = cov[:, None] * np.eye(k)
-        if cov.ndim != 2 or cov.shape != (k, k):
-            raise ValueError(f"multivariate_normal.logpdf: cov of shape {cov.shape} is not (k, k)")
-        if x.ndim == 0 or (k == 1 and x.ndim == 1 and x.shape[0] != 1):
-            x = x.reshape(x.shape + (1,)) if x.ndim else x.reshape((1,))
-        if x.shape[-1] != k:
-            raise ValueError(f"multivariate_normal.logpdf: x of shape {x.shape} does not end in k = {k}")
-        diff = x if mean is None else x - mean
-        if allow_singular:  # scipy's pseudo-determinant and pseudo-inverse on cov's support
-            out = singular_logpdf(diff, cov, k)
-            return out.reshape(tuple(n for n in out.shape if n != 1))
-        chol = linalg.cholesky(cov)
-        z = linalg.solve_triangular(chol, diff.reshape((-1, k)).T, lower=True)  # (k, points)
-        maha = (z * z).sum(axis=0).reshape(x.shape[:-1])
-        logdet = 2.0 * log(diagonal(chol)).sum()
-        out = -0.5 * maha - 0.5 * logdet - k * _HALF_LOG_2PI
-        return out.reshape(tuple(n for n in out.shape if n != 1))
+    logpdf = staticmethod(mvn_logpdf)  # one op with scipy's value (mvn.py)
 
     @staticmethod
     def pdf(x: Any, mean: Any = None, cov: Any = 1, allow_singular: bool = False) -> Tensor:
