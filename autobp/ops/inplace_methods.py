@@ -25,6 +25,15 @@ from .shape import astype
 _SLOTS = ("_data", "requires_grad", "name", "_parents", "_op", "_ctx", "_version", "_written_at", "_same")
 
 
+class InplaceCastError(TypeError, RuntimeError):
+    """An in-place result of a dtype the tensor cannot hold (``int_tensor += 0.5``): numpy raises a
+    TypeError there and PyTorch a RuntimeError, so code written for either catches this one."""
+
+
+class InplaceShapeError(ValueError, RuntimeError):
+    """An in-place result of another shape (``t += bigger``): numpy's ValueError, PyTorch's RuntimeError."""
+
+
 def _snapshot(t: Tensor) -> Tensor:
     """A Tensor standing for ``t``'s value (and node) as it is now: the input of the in-place op."""
     old = Tensor.__new__(Tensor)
@@ -37,21 +46,22 @@ def _snapshot(t: Tensor) -> Tensor:
 def inplace(self: Tensor, name: str, compute: Callable[[Tensor], Tensor]) -> Tensor:
     """Write ``compute(old value)`` into ``self``, keeping its shape and dtype; returns ``self``."""
     if _mode.enabled and self.requires_grad and self._op is None:
-        raise RuntimeError(
-            f"{name}: a leaf Tensor that requires grad is being used in an in-place operation "
-            f"(shape {self.shape}); write into a copy (y = x * 1.0), or under no_grad()"
+        raise RuntimeError(  # PyTorch's words ("Variable": its old name for a tensor)
+            f"{name}: a leaf Variable that requires grad is being used in an in-place operation "
+            f"(a leaf Tensor of shape {self.shape}); write into a copy (y = x * 1.0), or under no_grad()"
         )
     new = compute(_snapshot(self))
     if new.shape != self.shape:
-        raise ValueError(
+        raise InplaceShapeError(
             f"{name}: the result has shape {new.shape}, the tensor {self.shape}; an in-place op "
             "cannot change the tensor's shape (the other operand must broadcast to it)"
         )
     if new.dtype != self.dtype:
         if not np.can_cast(new.dtype, self.dtype, "same_kind"):
-            raise TypeError(
+            raise InplaceCastError(
                 f"{name}: a {new.dtype} result cannot be written into a {self.dtype} tensor "
-                "(numpy's same_kind casting, as PyTorch's in-place ops)"
+                f"(result type {new.dtype} can't be cast to the desired output type {self.dtype}: "
+                "numpy's same_kind casting, as PyTorch's in-place ops)"
             )
         new = astype(new, self.dtype)
     if not (_mode.enabled and (self.requires_grad or new.requires_grad)):
@@ -250,6 +260,34 @@ def put(self: Tensor, ind: Any, v: Any, mode: str = "raise") -> None:
     where = np.unravel_index(flat % self.size, self.shape)
     inplace(self, "put", lambda x: _sc.index_put(x, where, values))
 
+
+# The augmented operators write in place, as numpy's and PyTorch's do: ``a = t; t += 1`` changes ``a``
+# too. They follow ``inplace``'s rules (a leaf that requires grad refuses outside no_grad; a non-leaf,
+# or a constant meeting a tensor that requires grad, records the op; dtypes cast same_kind). ``@=``
+# has no in-place form in PyTorch either: it falls back to ``t = t @ m`` (and Tensor has no shifts).
+def _augmented(symbol: str, compute: Callable[[Tensor, Any], Tensor]) -> Callable[[Tensor, Any], Tensor]:
+    def method(self: Tensor, other: Any) -> Tensor:
+        return inplace(self, f"{symbol}=", lambda x: compute(x, other))
+
+    method.__name__ = method.__qualname__ = f"__i{_OPERATOR_NAMES[symbol]}__"
+    method.__doc__ = f"``self {symbol}= other``, written into ``self`` (numpy's and PyTorch's in-place operator)."
+    return method
+
+
+_OPERATOR_NAMES = {"+": "add", "-": "sub", "*": "mul", "/": "truediv", "//": "floordiv", "%": "mod"}
+_OPERATOR_NAMES.update({"**": "pow", "&": "and", "|": "or", "^": "xor"})
+DUNDERS = {
+    "__iadd__": _augmented("+", lambda x, o: x + o),
+    "__isub__": _augmented("-", lambda x, o: x - o),
+    "__imul__": _augmented("*", lambda x, o: x * o),
+    "__itruediv__": _augmented("/", lambda x, o: x / o),
+    "__ifloordiv__": _augmented("//", lambda x, o: x // o),
+    "__imod__": _augmented("%", lambda x, o: x % o),
+    "__ipow__": _augmented("**", lambda x, o: x**o),
+    "__iand__": _augmented("&", lambda x, o: x & o),
+    "__ior__": _augmented("|", lambda x, o: x | o),
+    "__ixor__": _augmented("^", lambda x, o: x ^ o),
+}
 
 UNARY = ("neg", "abs", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "floor", "ceil")
 UNARY += ("trunc", "round", "reciprocal", "square", "rsqrt", "log1p", "expm1", "sign")
