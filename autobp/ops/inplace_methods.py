@@ -270,7 +270,7 @@ def _augmented(symbol: str, compute: Callable[[Tensor, Any], Tensor]) -> Callabl
         return inplace(self, f"{symbol}=", lambda x: compute(x, other))
 
     method.__name__ = method.__qualname__ = f"__i{_OPERATOR_NAMES[symbol]}__"
-    method.__doc__ = f"``self {symbol}= other``, written into ``self`` (numpy's and PyTorch's in-place operator)."
+    method.__doc__ = f"``self {symbol}= other``, written into ``self`` (as numpy and PyTorch do)."
     return method
 
 
