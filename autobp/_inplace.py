@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from ._graph import next_seq
+from .rules import SAVES_NOTHING
 
 # functions of the array-function protocol that write into their first argument
 _WRITERS = {np.copyto, np.put, np.place, np.putmask}
@@ -40,7 +41,10 @@ def bump_all(owners: Any) -> None:
 
 def check_versions(node: Any) -> None:
     """Refuse to differentiate ``node`` if an input it read, or its own output (which rules
-    such as exp and tanh reuse), was written in place afterwards."""
+    such as exp and tanh reuse), was written in place afterwards. An op whose rule reads no value
+    (``SAVES_NOTHING``: sum, add, reshape...) passes whatever was written, as in PyTorch."""
+    if node._op in SAVES_NOTHING:
+        return
     if _written_since(node, node._seq):
         who = f"tensor {node.name!r}" if node.name else "the output"
         raise RuntimeError(
