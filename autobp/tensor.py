@@ -21,7 +21,14 @@ from ._graph_grad import receive_graph_grad
 from ._inplace import TrackedArray, bump
 from ._numpy_ops import NumpyOps, NumpyOpsOwningG
 from ._seeds import seed_of
-from ._tensor_hooks import GradHooks, RemovableHandle, register_hook, retain_grad, retains_grad, run_leaf_hooks
+from ._tensor_hooks import (
+    GradHooks,
+    RemovableHandle,
+    register_hook,
+    retain_grad,
+    retains_grad,
+    run_leaf_hooks,
+)
 
 _FLOAT_KINDS = "fc"  # kinds kept as given; others become float64 (complex64/128 are numpy's complex)
 _new = object.__new__  # makes a Tensor without running __init__ (op results set their slots directly)
