@@ -81,6 +81,5 @@ SAVES_NOTHING = frozenset(
         "pad",
         "concatenate",
         "stack",
-        "conj",
     }
 )
