@@ -316,3 +316,14 @@ def test_a_handle_does_not_keep_its_tensor_alive():
     gc.collect()
     assert ref() is None
     h.remove()  # the tensor is gone: nothing to do
+
+
+def test_compile_runs_a_step_with_hooks_eagerly_so_they_still_run():
+    w = Tensor(np.ones(3), requires_grad=True)
+    w.register_hook(lambda g: g * 10.0)
+    x = Tensor(np.arange(3.0))
+    step = autobp.compile(lambda: (w * x).sum())
+    with pytest.warns(RuntimeWarning, match="register_hook/retain_grad"):
+        step()
+    step()
+    np.testing.assert_array_equal(w.grad, 10.0 * np.arange(3.0))
