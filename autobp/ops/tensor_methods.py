@@ -70,9 +70,7 @@ PROPERTIES = {
     "flat": property(
         lambda self: FlatView(self), doc="numpy's flat iterator: t.flat[i] reads, t.flat[i] = v writes."
     ),
-    "retains_grad": property(
-        retains_grad, doc="True after retain_grad() on a non-leaf."
-    ),
+    "retains_grad": property(retains_grad, doc="True after retain_grad() on a non-leaf."),
 }
 
 
