@@ -237,7 +237,7 @@ def _plain_pass(
     so the same numbers, without its per-node tests of the features this call does not use (on
     tiny nets those tests are a sixth of the pass). Fills ``at_leaves``; delivers retained grads."""
     ndarray, reuse_min, sole, rules, clock = np.ndarray, _REUSE_MIN, _SOLE, RULES, Clock
-    pop, get, leaf_get, push = grads.pop, grads.get, at_leaves.get, heappush
+    pop, get, leaf_get, push, keeps = grads.pop, grads.get, at_leaves.get, heappush, SAVES_NOTHING
     carry = carry_g = None  # an input found by the last node, with its gradient (see run_backward)
     while True:
         if carry is not None:
@@ -279,7 +279,7 @@ def _plain_pass(
             pgs = rules[node._op](owning, g, node._data, xs, node._ctx, need)
         else:
             pgs = rules[node._op](F, g, node._data, xs, node._ctx, need)
-        if release and node._op not in SAVES_NOTHING:  # free its inputs and saved data now (rules.py)
+        if release and node._op not in keeps:  # free its inputs and saved data now (rules.py)
             node._parents = node._ctx = None
         if n == 1:
             edges = ((p, pgs[0]),)
