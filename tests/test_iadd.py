@@ -183,3 +183,37 @@ def test_sgd_still_updates_parameters_in_place():
     opt.step()
     assert model.weight is weight
     np.testing.assert_allclose(weight.data, expected)
+
+
+def test_an_indexed_augmented_assignment_into_a_constant_joins_the_graph_as_torch():
+    """``z[0] += x[0]`` (Python: ``t = z[0]; t += x[0]; z[0] = t``) on a constant ``z``: the view ``t``
+    cannot record the write, so ``+=`` gives the new value and setitem records it; values and
+    gradients are torch's."""
+    xv = np.arange(6.0).reshape(2, 3) / 7
+
+    def run(lib, x):
+        z = lib.zeros((2, 3), dtype=x.dtype)
+        z[0] += x[0] ** 2
+        (z * x).sum().backward()
+        return np.asarray(z.detach().numpy() if lib is torch else z.data), np.asarray(x.grad)
+
+    ours = run(autobp, Tensor(xv, requires_grad=True))
+    theirs = run(torch, torch.tensor(xv, requires_grad=True))
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, rtol=1e-15, atol=0)
+
+
+def test_a_write_into_a_non_leaf_an_earlier_op_used_is_refused_even_where_values_are_not_read():
+    """``a = y.sum(); y *= 2``: the write makes ``y`` the new product's node, so ``a``'s gradient would
+    flow through it (twice torch's). Refused, also for ``y[:, 0] += 1`` on a graph (its getitem read
+    ``y`` before setitem rewrote it): a clear error, never a wrong gradient."""
+    x = Tensor(np.ones((2, 3)), requires_grad=True)
+    y = x * 1.0
+    a = y.sum()
+    y *= 2.0
+    with pytest.raises(RuntimeError, match="modified in place"):
+        a.backward()
+    y = x * 2.0
+    y[:, 0] += 1.0
+    with pytest.raises(RuntimeError, match="modified in place"):
+        y.sum().backward()

@@ -43,8 +43,12 @@ def _snapshot(t: Tensor) -> Tensor:
     return old
 
 
-def inplace(self: Tensor, name: str, compute: Callable[[Tensor], Tensor]) -> Tensor:
-    """Write ``compute(old value)`` into ``self``, keeping its shape and dtype; returns ``self``."""
+def inplace(
+    self: Tensor, name: str, compute: Callable[[Tensor], Tensor], view_rebinds: bool = False
+) -> Tensor:
+    """Write ``compute(old value)`` into ``self``, keeping its shape and dtype; returns ``self``.
+    ``view_rebinds``: where the write would have to be recorded on a view (which this engine cannot
+    record), return the new value instead, for Python to rebind (the augmented operators)."""
     if _mode.enabled and self.requires_grad and self._op is None:
         raise RuntimeError(  # PyTorch's words ("Variable": its old name for a tensor)
             f"{name}: a leaf Variable that requires grad is being used in an in-place operation "
@@ -72,6 +76,8 @@ def inplace(self: Tensor, name: str, compute: Callable[[Tensor], Tensor]) -> Ten
         bump(self)
         return self
     if self._source is not None:
+        if view_rebinds:  # t[i] += v: Python then stores the new value with setitem, which records
+            return new
         raise RuntimeError(
             f"{name}: an in-place op on a view of another tensor (shape {self.shape}) cannot be "
             "recorded (the base would not see the write); write into the base, or into a copy"
@@ -265,9 +271,11 @@ def put(self: Tensor, ind: Any, v: Any, mode: str = "raise") -> None:
 # too. They follow ``inplace``'s rules (a leaf that requires grad refuses outside no_grad; a non-leaf,
 # or a constant meeting a tensor that requires grad, records the op; dtypes cast same_kind). ``@=``
 # has no in-place form in PyTorch either: it falls back to ``t = t @ m`` (and Tensor has no shifts).
+# On a view whose write must be recorded they rebind (``t[i] += v`` is ``t[i] = t[i] + v`` then, which
+# records through setitem); a view named by the user (``h = x.T; h += 1``) then does not write into x.
 def _augmented(symbol: str, compute: Callable[[Tensor, Any], Tensor]) -> Callable[[Tensor, Any], Tensor]:
     def method(self: Tensor, other: Any) -> Tensor:
-        return inplace(self, f"{symbol}=", lambda x: compute(x, other))
+        return inplace(self, f"{symbol}=", lambda x: compute(x, other), view_rebinds=True)
 
     method.__name__ = method.__qualname__ = f"__i{_OPERATOR_NAMES[symbol]}__"
     method.__doc__ = f"``self {symbol}= other``, written into ``self`` (as numpy and PyTorch do)."
