@@ -26,7 +26,8 @@ from ._broadcast import unbroadcast
 from ._graph import _mode, _released, hooks
 from ._inplace import Clock, check_versions
 from ._seeds import _real_for
-from .rules import RULES
+from ._tensor_hooks import GradHooks, run_leaf_hooks
+from .rules import RULES, SAVES_NOTHING
 
 _ALL = (True,) * 64  # ``need`` for scalar nodes, which always want every gradient
 _ONE = (True,)  # ``need`` of a one-input node
@@ -123,10 +124,9 @@ def run_backward(
                 g = pop(node)
             else:
                 break
-            if wanted is None:
-                if node._retains_grad:
-                    node._receive_grad(g, delivered)
-            elif node in wanted:
+            if node._retains_grad and (wanted is None or not scalar):  # hooks, retain_grad
+                g = node._receive_grad(g, delivered)  # (autobp.grad runs them too, as PyTorch's)
+            if wanted is not None and node in wanted:
                 results[node] = g
             if pruning and node not in relevant:  # no requested input lies upstream
                 continue
@@ -167,7 +167,7 @@ def run_backward(
                     pgs = RULES[op](F, g, node._data, xs, node._ctx, need)
             if hook is not None:
                 hook(node, pgs)
-            if release:  # each node is visited once per pass: free its inputs and saved data now
+            if release and op not in SAVES_NOTHING:  # free its inputs and saved data now (see rules.py)
                 node._parents = node._ctx = None
             if n == 1:  # pairs without zip(), which costs more than the pairs for one or two inputs
                 edges = ((parents[0], pgs[0]),)
@@ -203,7 +203,9 @@ def run_backward(
     if inputs is None:
         cls._receive_grads(at_leaves.items(), delivered)
         return None
-    results.update((x, g) for x, g in at_leaves.items() if x in wanted)
+    for x, g in at_leaves.items():
+        if x in wanted:  # a leaf's hooks see its gradient before autobp.grad returns it
+            results[x] = run_leaf_hooks(x, g, delivered) if x._retains_grad.__class__ is GradHooks else g
     if scalar:
         return [results.get(x) for x in inputs]
     return [_real_for(x, results.get(x)) for x in inputs]
@@ -235,7 +237,7 @@ def _plain_pass(
     so the same numbers, without its per-node tests of the features this call does not use (on
     tiny nets those tests are a sixth of the pass). Fills ``at_leaves``; delivers retained grads."""
     ndarray, reuse_min, sole, rules, clock = np.ndarray, _REUSE_MIN, _SOLE, RULES, Clock
-    pop, get, leaf_get, push = grads.pop, grads.get, at_leaves.get, heappush
+    pop, get, leaf_get, push, keeps = grads.pop, grads.get, at_leaves.get, heappush, SAVES_NOTHING
     carry = carry_g = None  # an input found by the last node, with its gradient (see run_backward)
     while True:
         if carry is not None:
@@ -251,8 +253,8 @@ def _plain_pass(
             g = pop(node)
         else:
             return
-        if node._retains_grad:
-            node._receive_grad(g, delivered)
+        if node._retains_grad:  # hooks or retain_grad: the gradient that flows on may change
+            g = node._receive_grad(g, delivered)
         parents = node._parents
         if parents is None:
             raise _released(node)
@@ -277,7 +279,7 @@ def _plain_pass(
             pgs = rules[node._op](owning, g, node._data, xs, node._ctx, need)
         else:
             pgs = rules[node._op](F, g, node._data, xs, node._ctx, need)
-        if release:  # each node is visited once per pass: free its inputs and saved data now
+        if release and node._op not in keeps:  # free its inputs and saved data now (rules.py)
             node._parents = node._ctx = None
         if n == 1:
             edges = ((p, pgs[0]),)

@@ -88,9 +88,10 @@ class enable_grad(no_grad):
 
 
 def _released(node: Any) -> GraphReleasedError:
-    return GraphReleasedError(
-        f"the graph behind this {type(node).__name__} (op {node._op!r}) was freed by an "
-        "earlier backward(); call backward(retain_graph=True) (or autobp.grad(..., "
+    return GraphReleasedError(  # opens with PyTorch's words for the same mistake
+        f"Trying to backward through the graph a second time: the graph behind this "
+        f"{type(node).__name__} (op {node._op!r}) was freed by an earlier backward(), which frees "
+        "what the ops saved for their gradients; call backward(retain_graph=True) (or autobp.grad(..., "
         "retain_graph=True)) the first time if you need to go through it again"
     )
 

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from ._graph import next_seq
+from .rules import SAVES_NOTHING
 
 # functions of the array-function protocol that write into their first argument
 _WRITERS = {np.copyto, np.put, np.place, np.putmask}
@@ -40,8 +41,13 @@ def bump_all(owners: Any) -> None:
 
 def check_versions(node: Any) -> None:
     """Refuse to differentiate ``node`` if an input it read, or its own output (which rules
-    such as exp and tanh reuse), was written in place afterwards."""
-    if _written_since(node, node._seq):
+    such as exp and tanh reuse), was written in place afterwards. An op whose rule reads no value
+    (``SAVES_NOTHING``: sum, add, reshape...) passes a write into a leaf input, as in PyTorch (an
+    optimiser step between two backward passes). A non-leaf input written in place is refused even
+    then: the write made that Tensor object the new op's node, so a gradient sent to it would flow
+    through the new op (``a = y.sum(); y *= 2`` would give ``a`` twice its gradient)."""
+    reads_nothing = node._op in SAVES_NOTHING
+    if not reads_nothing and _written_since(node, node._seq):
         who = f"tensor {node.name!r}" if node.name else "the output"
         raise RuntimeError(
             f"{who} of op {node._op!r} (shape {node.shape}, dtype {node.dtype}) was modified in "
@@ -49,7 +55,7 @@ def check_versions(node: Any) -> None:
             "it, so the gradient would be wrong. Write into a copy instead"
         )
     for i, p in enumerate(node._parents):
-        if _written_since(p, node._seq):
+        if _written_since(p, node._seq) and not (reads_nothing and p._op is None):
             who = f"tensor {p.name!r}" if p.name else "a tensor"
             raise RuntimeError(
                 f"{who} of shape {p.shape} and dtype {p.dtype} (input {i} of op {node._op!r}) was "

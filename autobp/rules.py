@@ -48,3 +48,38 @@ def holomorphic(fn: Callable) -> Callable:
     at_conjugates.__name__ = at_conjugates.__qualname__ = fn.__name__
     at_conjugates.__doc__ = fn.__doc__
     return at_conjugates
+
+
+# The ops whose rule reads none of its inputs' values, nor the output, nor an array the forward
+# saved: only shapes, dtypes and small metadata in ctx (axes, a permutation, slices, a Python number).
+# A Tensor backward keeps such a node's inputs and ctx instead of releasing them, so backward() can
+# go through it again and add to .grad once more, as in PyTorch, whose nodes for these ops save no
+# tensor: ``x.sum()`` or ``(x + y).sum()`` twice works; ``(x * y).sum()`` twice still raises, at the
+# mul node. The same ops skip the in-place version check (a write changes no value they read). Memory:
+# PyTorch's nodes hold no data here, ours hold the input Tensors, so those arrays stay alive as long as
+# the node does (while the output is referenced). tests/test_backward_twice.py checks every name
+# against torch. Not here, though torch keeps them: tril/triu ("triangle" saves a mask array) and
+# basic indexing ("getitem" may save index arrays); nor ``x * 2``, ``x / 2``, whose torch nodes save
+# the number as a tensor and raise.
+SAVES_NOTHING = frozenset(
+    {
+        "add",
+        "sub",
+        "neg",
+        "add_scalar",
+        "sub_scalar",
+        "rsub_scalar",
+        "sum",
+        "mean",
+        "cumsum",
+        "reshape",
+        "transpose",
+        "broadcast_to",
+        "astype",
+        "flip",
+        "roll",
+        "pad",
+        "concatenate",
+        "stack",
+    }
+)

@@ -21,6 +21,14 @@ from ._graph_grad import receive_graph_grad
 from ._inplace import TrackedArray, bump
 from ._numpy_ops import NumpyOps, NumpyOpsOwningG
 from ._seeds import seed_of
+from ._tensor_hooks import (
+    GradHooks,
+    RemovableHandle,
+    register_hook,
+    retain_grad,
+    retains_grad,
+    run_leaf_hooks,
+)
 
 _FLOAT_KINDS = "fc"  # kinds kept as given; others become float64 (complex64/128 are numpy's complex)
 _new = object.__new__  # makes a Tensor without running __init__ (op results set their slots directly)
@@ -222,15 +230,32 @@ class Tensor:
     def _graph_ops(cls) -> Any:
         return cls._graph_namespace
 
-    def _receive_grad(self, g: Any, delivered: set) -> None:
-        """Add ``g`` into ``.grad`` (see ``_receive_grads``)."""
-        Tensor._receive_grads(((self, g),), delivered)
+    def _receive_grad(self, g: Any, delivered: set) -> Any:
+        """``g`` is this tensor's complete gradient (the pass calls this for a non-leaf whose
+        ``_retains_grad`` flag is set: hooks or retain_grad, see _tensor_hooks.py): run the hooks, keep
+        the result in ``.grad`` if retained; returns the gradient that flows on to the inputs."""
+        if self._op is None:  # a leaf (replay delivers them here): its hooks run in _receive_grads
+            Tensor._receive_grads(((self, g),), delivered)
+            return g
+        hooks = self._retains_grad
+        if hooks.__class__ is GradHooks:
+            new = hooks.run(self, g)
+            if new is not g:  # the hook's array is the user's: copy it if it reaches a .grad
+                delivered.add(id(new))
+                g = new
+            if not hooks.retains:
+                return g
+        Tensor._receive_grads(((self, g),), delivered, False)
+        return g
 
     @staticmethod
-    def _receive_grads(pairs: Any, delivered: set) -> None:
+    def _receive_grads(pairs: Any, delivered: set, hooks: bool = True) -> None:
         """Add each (tensor, gradient) pair's gradient into the tensor's ``.grad``, as the tensor's
-        dtype; copy a gradient that is a view or whose array ``delivered`` says went to a .grad already."""
+        dtype; copy a gradient that is a view or whose array ``delivered`` says went to a .grad already.
+        With ``hooks``, a leaf's hooks first see the gradient and may replace it."""
         for t, g in pairs:  # one loop for all the leaves of a pass: tiny nets pay per call
+            if hooks and t._retains_grad.__class__ is GradHooks:
+                g = run_leaf_hooks(t, g, delivered)
             if type(g) is not np.ndarray:
                 if isinstance(g, Tensor):  # from a create_graph pass: .grad keeps its graph
                     receive_graph_grad(t, g)
@@ -328,10 +353,14 @@ class Tensor:
         return self
 
     def retain_grad(self) -> None:
-        """Also fill ``.grad`` of this non-leaf tensor during backward."""
-        if not self.requires_grad:
-            raise RuntimeError("retain_grad: the tensor does not require grad")
-        self._retains_grad = True
+        """Also fill ``.grad`` of this non-leaf tensor during backward (a no-op on a leaf, which does)."""
+        retain_grad(self)
+
+    def register_hook(self, hook: Any) -> RemovableHandle:
+        """Call ``hook(grad)`` when backward has computed this tensor's gradient; a non-None return
+        replaces it (what flows on to the inputs, or what a leaf adds into ``.grad``). Returns a
+        handle whose ``remove()`` unregisters it. PyTorch's ``Tensor.register_hook``."""
+        return register_hook(self, hook)
 
     # --- numpy interoperability: numpy's functions record on the graph or raise ----------------
     # (conversions to Python numbers, lists and strings: item, tolist, len, bool, float, int, format,
@@ -381,7 +410,9 @@ class Tensor:
             if not isinstance(t, Tensor) or not t.requires_grad:
                 raise RuntimeError(f"backward: inputs[{i}] is not a Tensor that requires grad")
         grads = run_backward([self], [seed], inputs=ins, retain_graph=retain_graph, create_graph=create_graph)
-        Tensor._receive_grads([(t, g) for t, g in zip(ins, grads) if g is not None], set())
+        # hooks ran in the pass; a non-leaf that retains grad got its .grad there too
+        pairs = [(t, g) for t, g in zip(ins, grads) if g is not None and not (t._op and retains_grad(t))]
+        Tensor._receive_grads(pairs, set(), False)
 
 
 for _name, _fn in CONVERSIONS.items():  # item, tolist, len, bool, float, int, format, repr...

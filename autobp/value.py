@@ -90,8 +90,9 @@ class Value:
             "Value graphs support first derivatives only; use Tensor with create_graph=True for higher orders"
         )
 
-    def _receive_grad(self, g: float, delivered: Any = None) -> None:
+    def _receive_grad(self, g: float, delivered: Any = None) -> float:
         self.grad += g
+        return g  # the gradient that flows on (a Tensor's hooks may replace it)
 
     @staticmethod
     def _receive_grads(pairs: Any, delivered: Any = None) -> None:

@@ -9,8 +9,8 @@ from autobp import Tensor, gradcheck, gradgradcheck
 
 torch = pytest.importorskip("torch")
 
-LEAF_MESSAGE = "a leaf Tensor that requires grad is being used in an in-place operation"
-# PyTorch says the same with its old name for a tensor
+# PyTorch's words ("Variable": its old name for a tensor), so code that matches them matches ours
+LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation"
 TORCH_LEAF_MESSAGE = "leaf Variable that requires grad is being used in an in-place operation"
 
 

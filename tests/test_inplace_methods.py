@@ -99,10 +99,10 @@ def test_under_no_grad_the_array_is_written_and_views_see_it():
 def test_a_leaf_that_requires_grad_refuses_like_torch():
     w = Tensor(X, requires_grad=True)
     with pytest.raises(
-        RuntimeError, match="add_: a leaf Tensor that requires grad is being used in an in-place"
+        RuntimeError, match="add_: a leaf Variable that requires grad is being used in an in-place"
     ):
         w.add_(1.0)
-    with pytest.raises(RuntimeError, match="a leaf Tensor that requires grad"):
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
         w[0] = 1.0
     tw = torch.tensor(X, requires_grad=True)
     with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):

@@ -294,6 +294,9 @@ def build_graph(root: Tensor, tape: list, start: int, args: tuple) -> Graph:
         leaf(root, root._seq)
     for grp in groups:
         grp.finish(slots)
+    hooked = "register_hook/retain_grad (the generated step runs no hook)"
+    if any(getattr(s.tensor, "_retains_grad", False) for s in slots) and hooked not in unsupported:
+        unsupported.append(hooked)
     return Graph(slots, slot_of[root._seq], is_grad_enabled(), unsupported, groups=groups)
 
 

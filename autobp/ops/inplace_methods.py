@@ -25,6 +25,15 @@ from .shape import astype
 _SLOTS = ("_data", "requires_grad", "name", "_parents", "_op", "_ctx", "_version", "_written_at", "_same")
 
 
+class InplaceCastError(TypeError, RuntimeError):
+    """An in-place result of a dtype the tensor cannot hold (``int_tensor += 0.5``): numpy raises a
+    TypeError there and PyTorch a RuntimeError, so code written for either catches this one."""
+
+
+class InplaceShapeError(ValueError, RuntimeError):
+    """An in-place result of another shape (``t += bigger``): numpy's ValueError, PyTorch's RuntimeError."""
+
+
 def _snapshot(t: Tensor) -> Tensor:
     """A Tensor standing for ``t``'s value (and node) as it is now: the input of the in-place op."""
     old = Tensor.__new__(Tensor)
@@ -34,24 +43,29 @@ def _snapshot(t: Tensor) -> Tensor:
     return old
 
 
-def inplace(self: Tensor, name: str, compute: Callable[[Tensor], Tensor]) -> Tensor:
-    """Write ``compute(old value)`` into ``self``, keeping its shape and dtype; returns ``self``."""
+def inplace(
+    self: Tensor, name: str, compute: Callable[[Tensor], Tensor], view_rebinds: bool = False
+) -> Tensor:
+    """Write ``compute(old value)`` into ``self``, keeping its shape and dtype; returns ``self``.
+    ``view_rebinds``: where the write would have to be recorded on a view (which this engine cannot
+    record), return the new value instead, for Python to rebind (the augmented operators)."""
     if _mode.enabled and self.requires_grad and self._op is None:
-        raise RuntimeError(
-            f"{name}: a leaf Tensor that requires grad is being used in an in-place operation "
-            f"(shape {self.shape}); write into a copy (y = x * 1.0), or under no_grad()"
+        raise RuntimeError(  # PyTorch's words ("Variable": its old name for a tensor)
+            f"{name}: a leaf Variable that requires grad is being used in an in-place operation "
+            f"(a leaf Tensor of shape {self.shape}); write into a copy (y = x * 1.0), or under no_grad()"
         )
     new = compute(_snapshot(self))
     if new.shape != self.shape:
-        raise ValueError(
+        raise InplaceShapeError(
             f"{name}: the result has shape {new.shape}, the tensor {self.shape}; an in-place op "
             "cannot change the tensor's shape (the other operand must broadcast to it)"
         )
     if new.dtype != self.dtype:
         if not np.can_cast(new.dtype, self.dtype, "same_kind"):
-            raise TypeError(
+            raise InplaceCastError(
                 f"{name}: a {new.dtype} result cannot be written into a {self.dtype} tensor "
-                "(numpy's same_kind casting, as PyTorch's in-place ops)"
+                f"(result type {new.dtype} can't be cast to the desired output type {self.dtype}: "
+                "numpy's same_kind casting, as PyTorch's in-place ops)"
             )
         new = astype(new, self.dtype)
     if not (_mode.enabled and (self.requires_grad or new.requires_grad)):
@@ -62,6 +76,8 @@ def inplace(self: Tensor, name: str, compute: Callable[[Tensor], Tensor]) -> Ten
         bump(self)
         return self
     if self._source is not None:
+        if view_rebinds:  # t[i] += v: Python then stores the new value with setitem, which records
+            return new
         raise RuntimeError(
             f"{name}: an in-place op on a view of another tensor (shape {self.shape}) cannot be "
             "recorded (the base would not see the write); write into the base, or into a copy"
@@ -250,6 +266,36 @@ def put(self: Tensor, ind: Any, v: Any, mode: str = "raise") -> None:
     where = np.unravel_index(flat % self.size, self.shape)
     inplace(self, "put", lambda x: _sc.index_put(x, where, values))
 
+
+# The augmented operators write in place, as numpy's and PyTorch's do: ``a = t; t += 1`` changes ``a``
+# too. They follow ``inplace``'s rules (a leaf that requires grad refuses outside no_grad; a non-leaf,
+# or a constant meeting a tensor that requires grad, records the op; dtypes cast same_kind). ``@=``
+# has no in-place form in PyTorch either: it falls back to ``t = t @ m`` (and Tensor has no shifts).
+# On a view whose write must be recorded they rebind (``t[i] += v`` is ``t[i] = t[i] + v`` then, which
+# records through setitem); a view named by the user (``h = x.T; h += 1``) then does not write into x.
+def _augmented(symbol: str, compute: Callable[[Tensor, Any], Tensor]) -> Callable[[Tensor, Any], Tensor]:
+    def method(self: Tensor, other: Any) -> Tensor:
+        return inplace(self, f"{symbol}=", lambda x: compute(x, other), view_rebinds=True)
+
+    method.__name__ = method.__qualname__ = f"__i{_OPERATOR_NAMES[symbol]}__"
+    method.__doc__ = f"``self {symbol}= other``, written into ``self`` (as numpy and PyTorch do)."
+    return method
+
+
+_OPERATOR_NAMES = {"+": "add", "-": "sub", "*": "mul", "/": "truediv", "//": "floordiv", "%": "mod"}
+_OPERATOR_NAMES.update({"**": "pow", "&": "and", "|": "or", "^": "xor"})
+DUNDERS = {
+    "__iadd__": _augmented("+", lambda x, o: x + o),
+    "__isub__": _augmented("-", lambda x, o: x - o),
+    "__imul__": _augmented("*", lambda x, o: x * o),
+    "__itruediv__": _augmented("/", lambda x, o: x / o),
+    "__ifloordiv__": _augmented("//", lambda x, o: x // o),
+    "__imod__": _augmented("%", lambda x, o: x % o),
+    "__ipow__": _augmented("**", lambda x, o: x**o),
+    "__iand__": _augmented("&", lambda x, o: x & o),
+    "__ior__": _augmented("|", lambda x, o: x | o),
+    "__ixor__": _augmented("^", lambda x, o: x ^ o),
+}
 
 UNARY = ("neg", "abs", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "floor", "ceil")
 UNARY += ("trunc", "round", "reciprocal", "square", "rsqrt", "log1p", "expm1", "sign")

@@ -156,8 +156,8 @@ def _setitem(self: Tensor, index: Any, value: Any) -> None:
     recording = _mode.enabled and (self.requires_grad or v.requires_grad)
     if recording and self.is_leaf and self.requires_grad:
         raise RuntimeError(
-            f"a leaf Tensor that requires grad is being used in an in-place operation "
-            f"(t{show_index(index)} = ... on a leaf of shape {self.shape}); write into a copy "
+            f"a leaf Variable that requires grad is being used in an in-place operation "
+            f"(t{show_index(index)} = ... on a leaf Tensor of shape {self.shape}); write into a copy "
             "(y = x * 1.0) or under no_grad()"
         )
     if not recording:

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import normalize_axes
+from .._tensor_hooks import retains_grad
 from ..tensor import Tensor, _as_array
 from ._args import as_tensor
 from ._decl import op
@@ -69,9 +70,7 @@ PROPERTIES = {
     "flat": property(
         lambda self: FlatView(self), doc="numpy's flat iterator: t.flat[i] reads, t.flat[i] = v writes."
     ),
-    "retains_grad": property(
-        lambda self: bool(self._retains_grad), doc="True after retain_grad() on a non-leaf."
-    ),
+    "retains_grad": property(retains_grad, doc="True after retain_grad() on a non-leaf."),
 }
 
 

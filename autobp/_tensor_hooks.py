@@ -1,0 +1,151 @@
+"""``Tensor.register_hook``: functions called with a tensor's gradient during backward, which may
+replace it (PyTorch's tensor hooks). A tensor's hooks live in its ``_retains_grad`` slot, which the
+backward loop already tests at every node, so a pass over tensors without hooks costs nothing more.
+
+``_retains_grad`` is False, True (``retain_grad()`` alone) or a ``GradHooks`` (hooks, and whether
+the tensor also retains its gradient). A non-leaf's hooks run when its gradient is complete, before
+the gradient flows on to its inputs and before ``retain_grad`` stores it; a leaf's run on the pass's
+gradient before it is added into ``.grad``. ``autobp.grad`` returns the hooked gradients.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+
+class GradHooks:
+    """The hooks of one tensor, in registration order, and whether it also retains its gradient."""
+
+    __slots__ = ("fns", "retains", "next_key")
+
+    def __init__(self, retains: bool) -> None:
+        self.fns: dict = {}  # key -> hook; a dict keeps the order and removes by key
+        self.retains = retains
+        self.next_key = 0
+
+    def run(self, t: Any, g: Any) -> Any:
+        """``g`` after every hook: each gets the gradient the previous one returned (None keeps it)."""
+        for fn in list(self.fns.values()):  # a hook may remove itself (or others) while running
+            new = fn(g)
+            if new is not None:
+                g = _checked(t, fn, g, new)
+        return g
+
+
+class RemovableHandle:
+    """What ``register_hook`` returns: ``remove()`` unregisters the hook (again: does nothing)."""
+
+    __slots__ = ("_tensor", "_key")
+
+    def __init__(self, t: Any, key: int) -> None:
+        self._tensor = weakref.ref(t)  # the handle does not keep the tensor (nor its graph) alive
+        self._key = key
+
+    def remove(self) -> None:
+        """Unregister the hook; when none is left the tensor's flag goes back to a plain bool."""
+        t = self._tensor()
+        if t is None:
+            return
+        hooks = t._retains_grad
+        if isinstance(hooks, GradHooks):
+            hooks.fns.pop(self._key, None)
+            if not hooks.fns:
+                t._retains_grad = hooks.retains
+
+    def __enter__(self) -> RemovableHandle:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.remove()
+
+
+def register_hook(t: Any, fn: Callable[[Any], Any]) -> RemovableHandle:
+    """Call ``fn(grad)`` whenever backward computes ``t``'s gradient (an ndarray, or a Tensor under
+    ``create_graph=True``); a non-None return replaces the gradient: the one that flows on to the
+    inputs of a non-leaf, or the one added into a leaf's ``.grad``. Hooks run in registration order.
+
+    >>> x = Tensor([1.0, 2.0], requires_grad=True)
+    >>> h = x.register_hook(lambda g: 2 * g)
+    >>> (x * x).sum().backward(); x.grad
+    array([4., 8.])
+    >>> h.remove()
+    """
+    if not t.requires_grad:
+        raise RuntimeError(
+            "register_hook: cannot register a hook on a tensor that doesn't require gradient "
+            f"(a tensor of shape {t.shape} and dtype {t.dtype}); create it with requires_grad=True, or "
+            "register the hook on a result that depends on one"
+        )
+    if not callable(fn):
+        raise TypeError(f"register_hook: the hook must be callable, got {type(fn).__name__}")
+    hooks = t._retains_grad
+    if not isinstance(hooks, GradHooks):
+        hooks = t._retains_grad = GradHooks(bool(hooks))
+    key = hooks.next_key
+    hooks.next_key += 1
+    hooks.fns[key] = fn
+    return RemovableHandle(t, key)
+
+
+def retain_grad(t: Any) -> None:
+    """Mark non-leaf ``t`` to keep its gradient in ``.grad`` (a leaf's is kept anyway: no-op there)."""
+    if not t.requires_grad:
+        raise RuntimeError(
+            f"retain_grad: the tensor (shape {t.shape}) does not require grad; nothing would be kept"
+        )
+    if t._op is None:
+        return
+    hooks = t._retains_grad
+    if isinstance(hooks, GradHooks):
+        hooks.retains = True
+    else:
+        t._retains_grad = True
+
+
+def retains_grad(t: Any) -> bool:
+    """True after ``retain_grad()`` on a non-leaf (hooks alone do not count)."""
+    hooks = t._retains_grad
+    return hooks.retains if isinstance(hooks, GradHooks) else bool(hooks)
+
+
+def _checked(t: Any, fn: Any, g: Any, new: Any) -> Any:
+    """A hook's return, as the kind of gradient it replaces (ndarray, or Tensor under create_graph),
+    refused, in PyTorch's words, if its shape or its dtype differs."""
+    cls = type(t)
+    if isinstance(g, cls):
+        new = new if isinstance(new, cls) else cls._const(np.asarray(new))
+    else:
+        new = np.asarray(new._data if isinstance(new, cls) else new)
+    name = getattr(fn, "__name__", type(fn).__name__)
+    if new.shape != g.shape:
+        raise RuntimeError(
+            f"hook {name!r} has changed the size of value (the gradient of a tensor of shape "
+            f"{t.shape} had shape {g.shape}, the hook returned shape {new.shape})"
+        )
+    if new.dtype != g.dtype and new.dtype != t.dtype:
+        raise RuntimeError(
+            f"hook {name!r} has changed the type of value (was {g.dtype}, got {new.dtype}, "
+            f"for a tensor of dtype {t.dtype})"
+        )
+    return new
+
+
+def run_leaf_hooks(t: Any, g: Any, delivered: set) -> Any:
+    """Leaf ``t``'s gradient of this pass after its hooks, in ``t``'s dtype (the dtype PyTorch's
+    hooks see). A replacement the hook made is the user's object: ``delivered`` then makes
+    ``_receive_grads`` copy it rather than keep it (and later add into it) as ``.grad``."""
+    dtype = t._data.dtype
+    if g.dtype != dtype:
+        F = type(t)._graph_ops() if isinstance(g, type(t)) else np
+        if g.dtype.kind == "c" and dtype.kind != "c":  # a real leaf of a complex result: the real part
+            g = F.real(g)
+        if g.dtype != dtype:
+            g = g.astype(dtype)
+    new = t._retains_grad.run(t, g)
+    if new is not g:
+        delivered.add(id(new))
+    return new
