@@ -23,13 +23,14 @@ from typing import Any
 import numpy as np
 
 from ._broadcast import unbroadcast
-from ._graph import _mode, _released, hooks
+from ._graph import _released, hooks, set_mode
 from ._inplace import Clock, check_versions
 from ._seeds import _real_for
 from .rules import RULES
 
 _ALL = (True,) * 64  # ``need`` for scalar nodes, which always want every gradient
 _ONE = (True,)  # ``need`` of a one-input node
+_TWO = (True, True)  # ``need`` of a two-input node whose inputs both want gradients
 _data_of = attrgetter("_data")
 _wants = attrgetter("requires_grad")
 _seq_of = attrgetter("_seq")
@@ -105,7 +106,7 @@ def run_backward(
         return None
     pop, get, leaf_get = grads.pop, grads.get, at_leaves.get
     if create_graph:  # the rules must record their own graph, even inside no_grad
-        mode, _mode.enabled = _mode.enabled, True
+        mode = set_mode(True)
     carry = carry_g = None  # an input found by the last node, with its gradient, held outside heap and dict
     try:
         while True:
@@ -199,7 +200,7 @@ def run_backward(
             pgs = edges = pg = prev = None  # hold no gradient into the next node's ownership test
     finally:
         if create_graph:
-            _mode.enabled = mode
+            set_mode(mode)
     if inputs is None:
         cls._receive_grads(at_leaves.items(), delivered)
         return None
@@ -236,6 +237,8 @@ def _plain_pass(
     tiny nets those tests are a sixth of the pass). Fills ``at_leaves``; delivers retained grads."""
     ndarray, reuse_min, sole, rules, clock = np.ndarray, _REUSE_MIN, _SOLE, RULES, Clock
     pop, get, leaf_get, push = grads.pop, grads.get, at_leaves.get, heappush
+    owned: dict = {}  # leaf -> its sum so far, when that is an array this pass made: added to in place
+    owned_get = owned.get
     carry = carry_g = None  # an input found by the last node, with its gradient (see run_backward)
     while True:
         if carry is not None:
@@ -259,12 +262,13 @@ def _plain_pass(
         if clock.last_write > node._seq:  # something was written in place since: check
             check_versions(node)
         n = len(parents)
+        same = node._same  # inputs of the output's shape: the gradients have it (reading .shape costs)
         if n == 1:  # the node is in the graph only because its input wants a gradient
             p = parents[0]
             need, xs = _ONE, (p._data,)
-        elif n == 2:
+        elif n == 2:  # two inputs of one shape are "same" only when both want gradients (ops/arithmetic.py)
             a, b = parents
-            need, xs = (a.requires_grad, b.requires_grad), (a._data, b._data)
+            need, xs = _TWO if same else (a.requires_grad, b.requires_grad), (a._data, b._data)
         else:
             need, xs = tuple(map(_wants, parents)), tuple(map(_data_of, parents))
         if (
@@ -285,15 +289,23 @@ def _plain_pass(
             edges = ((a, pgs[0]), (b, pgs[1]))
         else:
             edges = zip(parents, pgs)
-        same = node._same  # inputs of the output's shape: the gradients have it (reading .shape costs)
         for p, pg in edges:
             if pg is None or not p.requires_grad:
                 continue
             if not same and pg.shape != p._data.shape:
                 pg = unbroadcast(pg, p._data.shape)
             if p._op is None:
+                buf = owned_get(p)
+                if buf is not None and pg.dtype is buf.dtype:  # buf + pg would have buf's dtype
+                    buf += pg  # the same sum, bit for bit, without a new array
+                    continue
                 prev = leaf_get(p)
-                at_leaves[p] = pg if prev is None else prev + pg
+                if prev is None:  # the rule's array: others may hold it
+                    at_leaves[p] = pg
+                else:
+                    at_leaves[p] = prev = prev + pg
+                    if type(prev) is ndarray:
+                        owned[p] = prev
                 continue
             prev = get(p)
             if prev is not None:
@@ -305,7 +317,7 @@ def _plain_pass(
             else:
                 grads[p] = pg
                 push(heap, (-p._seq, p))
-        pgs = edges = pg = prev = xs = a = b = p = None  # hold no gradient into the next ownership test
+        pgs = edges = pg = prev = xs = a = b = p = buf = None  # hold no gradient into the next ownership test
 
 
 def _value_pass(heap: list, grads: dict, at_leaves: dict, F: Any) -> None:
