@@ -265,21 +265,22 @@ def _plain_pass(
         same = node._same  # inputs of the output's shape: the gradients have it (reading .shape costs)
         if n == 1:  # the node is in the graph only because its input wants a gradient
             p = parents[0]
-            need, xs = _ONE, (p._data,)
+            if (  # only one-input rules (exp, tanh, sigmoid, relu) write into g: the test is for them
+                g.size >= reuse_min
+                and type(g) is ndarray
+                and sys.getrefcount(g) == sole
+                and g.base is None
+                and g.flags.writeable
+            ):
+                pgs = rules[node._op](owning, g, node._data, (p._data,), node._ctx, _ONE)
+            else:
+                pgs = rules[node._op](F, g, node._data, (p._data,), node._ctx, _ONE)
         elif n == 2:  # two inputs of one shape are "same" only when both want gradients (ops/arithmetic.py)
             a, b = parents
-            need, xs = _TWO if same else (a.requires_grad, b.requires_grad), (a._data, b._data)
+            need = _TWO if same else (a.requires_grad, b.requires_grad)
+            pgs = rules[node._op](F, g, node._data, (a._data, b._data), node._ctx, need)
         else:
             need, xs = tuple(map(_wants, parents)), tuple(map(_data_of, parents))
-        if (
-            g.size >= reuse_min
-            and type(g) is ndarray
-            and sys.getrefcount(g) == sole
-            and g.base is None
-            and g.flags.writeable
-        ):
-            pgs = rules[node._op](owning, g, node._data, xs, node._ctx, need)
-        else:
             pgs = rules[node._op](F, g, node._data, xs, node._ctx, need)
         if release:  # each node is visited once per pass: free its inputs and saved data now
             node._parents = node._ctx = None
