@@ -263,7 +263,12 @@ def _plain_pass(
             check_versions(node)
         n = len(parents)
         same = node._same  # inputs of the output's shape: the gradients have it (reading .shape costs)
-        if n == 1:  # the node is in the graph only because its input wants a gradient
+        if n == 2:  # two inputs of one shape are "same" only when both want gradients (ops/arithmetic.py)
+            a, b = parents
+            need = _TWO if same else (a.requires_grad, b.requires_grad)
+            pgs = rules[node._op](F, g, node._data, (a._data, b._data), node._ctx, need)
+            edges = ((a, pgs[0]), (b, pgs[1]))  # pairs without zip(), which costs more here
+        elif n == 1:  # the node is in the graph only because its input wants a gradient
             p = parents[0]
             if (  # only one-input rules (exp, tanh, sigmoid, relu) write into g: the test is for them
                 g.size >= reuse_min
@@ -275,21 +280,12 @@ def _plain_pass(
                 pgs = rules[node._op](owning, g, node._data, (p._data,), node._ctx, _ONE)
             else:
                 pgs = rules[node._op](F, g, node._data, (p._data,), node._ctx, _ONE)
-        elif n == 2:  # two inputs of one shape are "same" only when both want gradients (ops/arithmetic.py)
-            a, b = parents
-            need = _TWO if same else (a.requires_grad, b.requires_grad)
-            pgs = rules[node._op](F, g, node._data, (a._data, b._data), node._ctx, need)
+            edges = ((p, pgs[0]),)
         else:
             need, xs = tuple(map(_wants, parents)), tuple(map(_data_of, parents))
-            pgs = rules[node._op](F, g, node._data, xs, node._ctx, need)
+            edges = zip(parents, rules[node._op](F, g, node._data, xs, node._ctx, need))
         if release:  # each node is visited once per pass: free its inputs and saved data now
             node._parents = node._ctx = None
-        if n == 1:
-            edges = ((p, pgs[0]),)
-        elif n == 2:
-            edges = ((a, pgs[0]), (b, pgs[1]))
-        else:
-            edges = zip(parents, pgs)
         for p, pg in edges:
             if pg is None or not p.requires_grad:
                 continue
