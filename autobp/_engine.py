@@ -24,6 +24,7 @@ import numpy as np
 
 from ._broadcast import unbroadcast
 from ._graph import _released, hooks, set_mode
+from ._graph import between as _between
 from ._inplace import Clock, check_versions
 from ._seeds import _real_for
 from .rules import RULES
@@ -33,7 +34,6 @@ _ONE = (True,)  # ``need`` of a one-input node
 _TWO = (True, True)  # ``need`` of a two-input node whose inputs both want gradients
 _data_of = attrgetter("_data")
 _wants = attrgetter("requires_grad")
-_seq_of = attrgetter("_seq")
 
 
 def _sole_reference_count() -> int:
@@ -371,34 +371,6 @@ def _value_pass(heap: list, grads: dict, at_leaves: dict, F: Any) -> None:
             else:
                 grads[p] = pg
                 push(heap, (-p._seq, p))
-
-
-def _between(roots: list, wanted: set) -> set:
-    """The nodes on some path from ``roots`` down to a node of ``wanted`` (excluding nodes of
-    ``wanted`` that have no other wanted node upstream): the only rules ``autobp.grad`` must run.
-
-    A node is newer than its inputs, so nothing older than the oldest wanted node can lead to one:
-    the walk stops there, and the rest of the history is never visited."""
-    oldest = min(t._seq for t in wanted)
-    seen: set = set()
-    stack = [r for r in roots if r.requires_grad and r._seq >= oldest]
-    found = []
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        found.append(node)
-        parents = node._parents
-        if parents is None:
-            raise _released(node)
-        stack.extend(p for p in parents if p.requires_grad and p._seq >= oldest and p not in seen)
-    found.sort(key=_seq_of)
-    leads: set = set()
-    for node in found:  # parents first: a node leads to a wanted one if a parent is or leads to one
-        if node._parents and any(p in wanted or p in leads for p in node._parents):
-            leads.add(node)
-    return leads
 
 
 def _scalar_rule_error(node: Any, err: Exception) -> Exception:
