@@ -10,7 +10,9 @@ chain's next node) is carried straight to the next step instead. Only the nodes
 the caller asks about (leaves, every Value, or the ``inputs`` of ``autobp.grad``)
 receive gradients, leaves once the pass is over. A large gradient
 that nothing but the pass refers to may be overwritten by the rule it feeds
-(``F.scale``), as PyTorch steals a gradient whose use count is one.
+(``F.scale``), as PyTorch steals a gradient whose use count is one; and in
+``loss.backward()`` a leaf's running sum, once it is an array the pass made,
+takes further contributions in place (the same additions, so the same bits).
 """
 
 from __future__ import annotations
