@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ._engine import _between
-from ._graph import _mode, _released
+from ._graph import _released, set_mode
 from ._inplace import Clock, check_versions
 from .rules import RULES
 
@@ -343,7 +343,7 @@ def batched_backward(
             grads[r] = s
             heappush(heap, (-r._seq, r))
     if create_graph:  # the rules must record their own graph, even inside no_grad
-        mode, _mode.enabled = _mode.enabled, True
+        mode = set_mode(True)
     try:
         while heap:
             node = heappop(heap)[1]
@@ -377,7 +377,7 @@ def batched_backward(
                     heappush(heap, (-p._seq, p))
     finally:
         if create_graph:
-            _mode.enabled = mode
+            set_mode(mode)
     from ._seeds import _real_for  # a real input's gradient is real, as in the row-by-row backward
 
     return [_real_for(x, results.get(x)) for x in inputs]

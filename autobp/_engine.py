@@ -10,7 +10,9 @@ chain's next node) is carried straight to the next step instead. Only the nodes
 the caller asks about (leaves, every Value, or the ``inputs`` of ``autobp.grad``)
 receive gradients, leaves once the pass is over. A large gradient
 that nothing but the pass refers to may be overwritten by the rule it feeds
-(``F.scale``), as PyTorch steals a gradient whose use count is one.
+(``F.scale``), as PyTorch steals a gradient whose use count is one; and in
+``loss.backward()`` a leaf's running sum, once it is an array the pass made,
+takes further contributions in place (the same additions, so the same bits).
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from typing import Any
 import numpy as np
 
 from ._broadcast import unbroadcast
-from ._graph import _mode, _released, hooks
+from ._graph import _released, hooks, set_mode
+from ._graph import between as _between
 from ._inplace import Clock, check_versions
 from ._seeds import _real_for
 from ._tensor_hooks import GradHooks, run_leaf_hooks
@@ -31,9 +34,9 @@ from .rules import RULES, SAVES_NOTHING
 
 _ALL = (True,) * 64  # ``need`` for scalar nodes, which always want every gradient
 _ONE = (True,)  # ``need`` of a one-input node
+_TWO = (True, True)  # ``need`` of a two-input node whose inputs both want gradients
 _data_of = attrgetter("_data")
 _wants = attrgetter("requires_grad")
-_seq_of = attrgetter("_seq")
 
 
 def _sole_reference_count() -> int:
@@ -106,7 +109,7 @@ def run_backward(
         return None
     pop, get, leaf_get = grads.pop, grads.get, at_leaves.get
     if create_graph:  # the rules must record their own graph, even inside no_grad
-        mode, _mode.enabled = _mode.enabled, True
+        mode = set_mode(True)
     carry = carry_g = None  # an input found by the last node, with its gradient, held outside heap and dict
     try:
         while True:
@@ -199,7 +202,7 @@ def run_backward(
             pgs = edges = pg = prev = None  # hold no gradient into the next node's ownership test
     finally:
         if create_graph:
-            _mode.enabled = mode
+            set_mode(mode)
     if inputs is None:
         cls._receive_grads(at_leaves.items(), delivered)
         return None
@@ -238,6 +241,8 @@ def _plain_pass(
     tiny nets those tests are a sixth of the pass). Fills ``at_leaves``; delivers retained grads."""
     ndarray, reuse_min, sole, rules, clock = np.ndarray, _REUSE_MIN, _SOLE, RULES, Clock
     pop, get, leaf_get, push, keeps = grads.pop, grads.get, at_leaves.get, heappush, SAVES_NOTHING
+    owned: dict = {}  # leaf -> its sum so far, when that is an array this pass made: added to in place
+    owned_get = owned.get
     carry = carry_g = None  # an input found by the last node, with its gradient (see run_backward)
     while True:
         if carry is not None:
@@ -261,41 +266,47 @@ def _plain_pass(
         if clock.last_write > node._seq:  # something was written in place since: check
             check_versions(node)
         n = len(parents)
-        if n == 1:  # the node is in the graph only because its input wants a gradient
-            p = parents[0]
-            need, xs = _ONE, (p._data,)
-        elif n == 2:
+        same = node._same  # inputs of the output's shape: the gradients have it (reading .shape costs)
+        if n == 2:  # two inputs of one shape are "same" only when both want gradients (ops/arithmetic.py)
             a, b = parents
-            need, xs = (a.requires_grad, b.requires_grad), (a._data, b._data)
+            need = _TWO if same else (a.requires_grad, b.requires_grad)
+            pgs = rules[node._op](F, g, node._data, (a._data, b._data), node._ctx, need)
+            edges = ((a, pgs[0]), (b, pgs[1]))  # pairs without zip(), which costs more here
+        elif n == 1:  # the node is in the graph only because its input wants a gradient
+            p = parents[0]
+            if (  # only one-input rules (exp, tanh, sigmoid, relu) write into g: the test is for them
+                g.size >= reuse_min
+                and type(g) is ndarray
+                and sys.getrefcount(g) == sole
+                and g.base is None
+                and g.flags.writeable
+            ):
+                pgs = rules[node._op](owning, g, node._data, (p._data,), node._ctx, _ONE)
+            else:
+                pgs = rules[node._op](F, g, node._data, (p._data,), node._ctx, _ONE)
+            edges = ((p, pgs[0]),)
         else:
             need, xs = tuple(map(_wants, parents)), tuple(map(_data_of, parents))
-        if (
-            g.size >= reuse_min
-            and type(g) is ndarray
-            and sys.getrefcount(g) == sole
-            and g.base is None
-            and g.flags.writeable
-        ):
-            pgs = rules[node._op](owning, g, node._data, xs, node._ctx, need)
-        else:
-            pgs = rules[node._op](F, g, node._data, xs, node._ctx, need)
+            edges = zip(parents, rules[node._op](F, g, node._data, xs, node._ctx, need))
         if release and node._op not in keeps:  # free its inputs and saved data now (rules.py)
             node._parents = node._ctx = None
-        if n == 1:
-            edges = ((p, pgs[0]),)
-        elif n == 2:
-            edges = ((a, pgs[0]), (b, pgs[1]))
-        else:
-            edges = zip(parents, pgs)
-        same = node._same  # inputs of the output's shape: the gradients have it (reading .shape costs)
         for p, pg in edges:
             if pg is None or not p.requires_grad:
                 continue
             if not same and pg.shape != p._data.shape:
                 pg = unbroadcast(pg, p._data.shape)
             if p._op is None:
+                buf = owned_get(p)
+                if buf is not None and pg.dtype is buf.dtype:  # buf + pg would have buf's dtype
+                    buf += pg  # the same sum, bit for bit, without a new array
+                    continue
                 prev = leaf_get(p)
-                at_leaves[p] = pg if prev is None else prev + pg
+                if prev is None:  # the rule's array: others may hold it
+                    at_leaves[p] = pg
+                else:
+                    at_leaves[p] = prev = prev + pg
+                    if type(prev) is ndarray:
+                        owned[p] = prev
                 continue
             prev = get(p)
             if prev is not None:
@@ -307,7 +318,7 @@ def _plain_pass(
             else:
                 grads[p] = pg
                 push(heap, (-p._seq, p))
-        pgs = edges = pg = prev = xs = a = b = p = None  # hold no gradient into the next ownership test
+        pgs = edges = pg = prev = xs = a = b = p = buf = None  # hold no gradient into the next ownership test
 
 
 def _value_pass(heap: list, grads: dict, at_leaves: dict, F: Any) -> None:
@@ -364,34 +375,6 @@ def _value_pass(heap: list, grads: dict, at_leaves: dict, F: Any) -> None:
             else:
                 grads[p] = pg
                 push(heap, (-p._seq, p))
-
-
-def _between(roots: list, wanted: set) -> set:
-    """The nodes on some path from ``roots`` down to a node of ``wanted`` (excluding nodes of
-    ``wanted`` that have no other wanted node upstream): the only rules ``autobp.grad`` must run.
-
-    A node is newer than its inputs, so nothing older than the oldest wanted node can lead to one:
-    the walk stops there, and the rest of the history is never visited."""
-    oldest = min(t._seq for t in wanted)
-    seen: set = set()
-    stack = [r for r in roots if r.requires_grad and r._seq >= oldest]
-    found = []
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        found.append(node)
-        parents = node._parents
-        if parents is None:
-            raise _released(node)
-        stack.extend(p for p in parents if p.requires_grad and p._seq >= oldest and p not in seen)
-    found.sort(key=_seq_of)
-    leads: set = set()
-    for node in found:  # parents first: a node leads to a wanted one if a parent is or leads to one
-        if node._parents and any(p in wanted or p in leads for p in node._parents):
-            leads.add(node)
-    return leads
 
 
 def _scalar_rule_error(node: Any, err: Exception) -> Exception:

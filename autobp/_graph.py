@@ -1,4 +1,5 @@
-"""Node protocol, thread-local grad mode, creation numbers, and the iterative topological order.
+"""Node protocol, thread-local grad mode, creation numbers, the iterative topological order, and the
+nodes between roots and the inputs a gradient is asked for.
 
 Every node (Value or Tensor) has ``_parents`` (tuple of nodes, or None once a
 Tensor graph has been released), ``_op`` (rule name, None for a leaf) and
@@ -10,6 +11,8 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import Iterable
+from operator import attrgetter
+from threading import get_ident
 from typing import Any
 
 
@@ -19,9 +22,30 @@ class _Mode(threading.local):
 
 _mode = _Mode()
 
+# The threads that have grad mode off now (their ids). While there are none, an op knows that grad
+# mode is on without reading the thread-local flag (a sixth of a tiny op's bookkeeping). A thread
+# that ends with it off stays listed, which costs only that read. Every change goes through set_mode;
+# a set's add and discard are atomic, so no lock is needed.
+off_threads: set = set()
+
+
+def set_mode(enabled: bool) -> bool:
+    """Set this thread's grad mode (keeping ``off_threads`` right); returns the previous mode."""
+    prev = _mode.enabled
+    if prev is not enabled:
+        if enabled:
+            off_threads.discard(get_ident())
+            _mode.enabled = True
+        else:  # listed first: this thread reads the flag from then on
+            off_threads.add(get_ident())
+            _mode.enabled = False
+    return prev
+
+
 # Every node takes the next number at creation, so a node's number is larger than its
 # inputs': ordering by it is a topological order, without a separate graph walk.
 next_seq = itertools.count(1).__next__
+_seq_of = attrgetter("_seq")
 
 
 class hooks:
@@ -48,14 +72,13 @@ class set_grad_enabled:
     """Context manager (and plain call) that sets grad mode for this thread."""
 
     def __init__(self, mode: bool) -> None:
-        self.prev = is_grad_enabled()
-        _mode.enabled = bool(mode)
+        self.prev = set_mode(bool(mode))
 
     def __enter__(self) -> None:
         return None
 
     def __exit__(self, *exc: Any) -> None:
-        _mode.enabled = self.prev
+        set_mode(self.prev)
 
 
 class no_grad:
@@ -64,11 +87,10 @@ class no_grad:
     _enable = False
 
     def __enter__(self) -> None:
-        self.prev = is_grad_enabled()
-        _mode.enabled = self._enable
+        self.prev = set_mode(self._enable)
 
     def __exit__(self, *exc: Any) -> None:
-        _mode.enabled = self.prev
+        set_mode(self.prev)
 
     def __call__(self, fn):
         import functools
@@ -124,3 +146,31 @@ def topological_order(roots: Iterable[Any], *, grad_only: bool = False) -> list:
             if p not in visited and (not grad_only or p.requires_grad):
                 push((p, False))
     return order
+
+
+def between(roots: list, wanted: set) -> set:
+    """The nodes on some path from ``roots`` down to a node of ``wanted`` (excluding nodes of
+    ``wanted`` that have no other wanted node upstream): the only rules ``autobp.grad`` must run.
+
+    A node is newer than its inputs, so nothing older than the oldest wanted node can lead to one:
+    the walk stops there, and the rest of the history is never visited."""
+    oldest = min(t._seq for t in wanted)
+    seen: set = set()
+    stack = [r for r in roots if r.requires_grad and r._seq >= oldest]
+    found = []
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        found.append(node)
+        parents = node._parents
+        if parents is None:
+            raise _released(node)
+        stack.extend(p for p in parents if p.requires_grad and p._seq >= oldest and p not in seen)
+    found.sort(key=_seq_of)
+    leads: set = set()
+    for node in found:  # parents first: a node leads to a wanted one if a parent is or leads to one
+        if node._parents and any(p in wanted or p in leads for p in node._parents):
+            leads.add(node)
+    return leads

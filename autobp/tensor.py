@@ -15,7 +15,7 @@ import numpy as np
 from . import _dispatch
 from ._conversions import CONVERSIONS
 from ._engine import run_backward
-from ._graph import _mode, next_seq
+from ._graph import _mode, next_seq, off_threads
 from ._graph import hooks as _hooks
 from ._graph_grad import receive_graph_grad
 from ._inplace import TrackedArray, bump
@@ -134,20 +134,22 @@ class Tensor:
 
     __slots__ = (
         "_data",
-        "grad",
         "requires_grad",
-        "name",
         "_parents",
         "_op",
         "_ctx",
         "_retains_grad",
-        "_version",
-        "_written_at",
         "_seq",
-        "_source",  # set only by detach(): the tensor whose memory this one shares
         "_same",  # an op result whose inputs all have its shape: backward sums no gradient back
+        "__dict__",  # the rarely set attributes below, stored only when set (most results keep them all)
         "__weakref__",
     )
+    # Defaults that an op's result does not write (each write is a cost on every op of a tiny net):
+    grad: Any = None
+    name: str | None = None
+    _version = 0  # in-place writes to the data (see _inplace.py)
+    _written_at = 0  # when the latest one happened, on the creation clock
+    _source: Any = None  # set only by detach() and views: the tensor whose memory this one shares
     __hash__ = object.__hash__  # identity: == builds a comparison tensor
     _keeps_graph = False
     _raw_ops = NumpyOps
@@ -158,34 +160,24 @@ class Tensor:
         if requires_grad:
             _check_float(arr, "Tensor(requires_grad=True)")
         self._data = arr
-        self.grad = None
         self.requires_grad = bool(requires_grad)
-        self.name = None
         self._parents = ()
         self._op = None
         self._ctx = None
         self._retains_grad = False
-        self._version = 0
-        self._written_at = 0
         self._seq = next_seq()
-        self._source = None
         self._same = False
 
     @staticmethod
     def _const(data: np.ndarray) -> Tensor:
         t = Tensor.__new__(Tensor)
         t._data = data if type(data) is np.ndarray else np.asarray(data)  # numpy scalars from 0-d ops
-        t.grad = None
         t.requires_grad = False
-        t.name = None
         t._parents = ()
         t._op = None
         t._ctx = None
         t._retains_grad = False
-        t._version = 0
-        t._written_at = 0
         t._seq = next_seq()
-        t._source = None
         t._same = False
         return t
 
@@ -198,15 +190,10 @@ class Tensor:
             data = np.asarray(data)
         t = _new(Tensor)
         t._data = data
-        t.grad = None
-        t.name = None
         t._retains_grad = False
-        t._version = 0
-        t._written_at = 0
         t._seq = next_seq()
-        t._source = None
         t._same = same
-        if _mode.enabled:
+        if not off_threads or _mode.enabled:  # no thread has grad mode off, or this one has it on
             for p in parents:
                 if p.requires_grad:
                     t.requires_grad = True

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from .._graph import _mode, hooks, next_seq, off_threads
 from .._scalars import FLOATS
 from ..rules import rule
 from ..tensor import Tensor, _lift
@@ -14,6 +16,8 @@ from ._decl import op
 from .binary import divide_rounded
 
 _make = Tensor._make
+_new = object.__new__
+ndarray = np.ndarray
 
 
 def _binary(a: Tensor, b: Tensor, op: str, fn: Any, symbol: str) -> Tensor:
@@ -46,21 +50,53 @@ def _scalar(x: Tensor, c: Any) -> float | None:
     return None
 
 
-# _make's last argument: every input has the result's shape (always so for one input; for two, when
-# their shapes are equal), so backward takes the rule's gradients as they are, without summing back.
-# Two shapes are read only when both inputs want gradients: for one, that costs what backward saves.
-def _add(self: Tensor, other: Any) -> Tensor:
-    if type(other) is not Tensor:
-        c = _scalar(self, other)
-        if c is not None:
-            return _make(self._data + c, (self,), "add_scalar", c, True)
-        other = _lift(other, self, "add")
-    try:  # _binary written out: the commonest ops of a small net pay a call less
-        data = self._data + other._data
-    except ValueError:
-        raise _shapes_error(self, other, "add", "+") from None
-    same = self.requires_grad and other.requires_grad and self._data.shape == other._data.shape
-    return _make(data, (self, other), "add", None, same)
+def _operator(op: str, ufunc: Any, symbol: str) -> Callable[[Tensor, Any], Tensor]:
+    """``Tensor.__add__`` and its siblings: ``self <symbol> other`` by ``ufunc`` (what the operator
+    on the arrays calls), recorded as ``op``, or as ``op + "_scalar"`` with a Python number."""
+    scalar_op = op + "_scalar"
+
+    def method(self: Tensor, other: Any) -> Tensor:
+        if type(other) is not Tensor:
+            c = _scalar(self, other)
+            if c is not None:
+                return _make(ufunc(self._data, c), (self,), scalar_op, c, True)
+            other = _lift(other, self, op)
+        try:
+            data = ufunc(self._data, other._data)
+        except ValueError:
+            raise _shapes_error(self, other, op, symbol) from None
+        # _make's last argument: every input has the result's shape (so backward takes the rule's
+        # gradients as they are, without summing back). Two shapes are read only when both inputs
+        # want gradients: for one, that costs what backward saves.
+        a, b = self.requires_grad, other.requires_grad
+        same = a and b and self._data.shape == other._data.shape
+        if (
+            (a or b)
+            and (not off_threads or _mode.enabled)
+            and type(data) is ndarray
+            and hooks.on_make is None
+        ):
+            # _make's usual case written out: on a small net the call is a sixth of the op's cost
+            t = _new(Tensor)
+            t._data = data
+            t.requires_grad = True
+            t._parents = (self, other)
+            t._op = op
+            t._ctx = None
+            t._retains_grad = False
+            t._seq = next_seq()
+            t._same = same
+            return t
+        return _make(data, (self, other), op, None, same)
+
+    method.__name__ = f"_{op}"
+    return method
+
+
+_add = _operator("add", np.add, "+")
+_sub = _operator("sub", np.subtract, "-")
+_mul = _operator("mul", np.multiply, "*")
+_truediv = _operator("div", np.true_divide, "/")
 
 
 def _radd(self: Tensor, other: Any) -> Tensor:
@@ -70,20 +106,6 @@ def _radd(self: Tensor, other: Any) -> Tensor:
     return _binary(_lift(other, self, "add"), self, "add", np.add, "+")
 
 
-def _sub(self: Tensor, other: Any) -> Tensor:
-    if type(other) is not Tensor:
-        c = _scalar(self, other)
-        if c is not None:
-            return _make(self._data - c, (self,), "sub_scalar", c, True)
-        other = _lift(other, self, "sub")
-    try:  # _binary written out: the commonest ops of a small net pay a call less
-        data = self._data - other._data
-    except ValueError:
-        raise _shapes_error(self, other, "sub", "-") from None
-    same = self.requires_grad and other.requires_grad and self._data.shape == other._data.shape
-    return _make(data, (self, other), "sub", None, same)
-
-
 def _rsub(self: Tensor, other: Any) -> Tensor:
     c = _scalar(self, other)
     if c is not None:
@@ -91,39 +113,11 @@ def _rsub(self: Tensor, other: Any) -> Tensor:
     return _binary(_lift(other, self, "sub"), self, "sub", np.subtract, "-")
 
 
-def _mul(self: Tensor, other: Any) -> Tensor:
-    if type(other) is not Tensor:
-        c = _scalar(self, other)
-        if c is not None:
-            return _make(self._data * c, (self,), "mul_scalar", c, True)
-        other = _lift(other, self, "mul")
-    try:  # _binary written out: the commonest ops of a small net pay a call less
-        data = self._data * other._data
-    except ValueError:
-        raise _shapes_error(self, other, "mul", "*") from None
-    same = self.requires_grad and other.requires_grad and self._data.shape == other._data.shape
-    return _make(data, (self, other), "mul", None, same)
-
-
 def _rmul(self: Tensor, other: Any) -> Tensor:
     c = _scalar(self, other)
     if c is not None:
         return _make(c * self._data, (self,), "mul_scalar", c, True)
     return _binary(_lift(other, self, "mul"), self, "mul", np.multiply, "*")
-
-
-def _truediv(self: Tensor, other: Any) -> Tensor:
-    if type(other) is not Tensor:
-        c = _scalar(self, other)
-        if c is not None:
-            return _make(self._data / c, (self,), "div_scalar", c, True)
-        other = _lift(other, self, "div")
-    try:  # _binary written out: the commonest ops of a small net pay a call less
-        data = self._data / other._data
-    except ValueError:
-        raise _shapes_error(self, other, "div", "/") from None
-    same = self.requires_grad and other.requires_grad and self._data.shape == other._data.shape
-    return _make(data, (self, other), "div", None, same)
 
 
 def _rtruediv(self: Tensor, other: Any) -> Tensor:

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from .._graph import _mode, hooks, next_seq, off_threads
 from ..rules import rule
 from ..tensor import Tensor, _lift
 from ._args import pair
@@ -16,6 +17,7 @@ from ._decl import op
 # less dispatch around it (a small net's layers pay that per product, forward and back). Other layouts
 # (strided views) keep np.matmul: there the two functions may sum in different orders.
 _DOT_TYPES = (np.dtype(np.float64), np.dtype(np.float32))
+_new = object.__new__
 
 
 def _blas_pair(x: np.ndarray, y: np.ndarray) -> bool:
@@ -43,6 +45,22 @@ def _matmul(a: Tensor, b: Tensor) -> Tensor:
         kb = b.shape[-2] if b.ndim > 1 else b.shape[0]
         why = f"{ka} != {kb}" if ka != kb else "batch dimensions do not broadcast"
         raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not align ({why})") from None
+    if (
+        (a.requires_grad or b.requires_grad)
+        and (not off_threads or _mode.enabled)
+        and type(data) is np.ndarray
+        and hooks.on_make is None
+    ):  # Tensor._make's usual case written out: on a small net the call is a sixth of the op's cost
+        t = _new(Tensor)
+        t._data = data
+        t.requires_grad = True
+        t._parents = (a, b)
+        t._op = "matmul"
+        t._ctx = None
+        t._retains_grad = False
+        t._seq = next_seq()
+        t._same = False
+        return t
     return Tensor._make(data, (a, b), "matmul")
 
 
