@@ -21,6 +21,7 @@ from ._graph_grad import receive_graph_grad
 from ._inplace import TrackedArray, bump
 from ._numpy_ops import NumpyOps, NumpyOpsOwningG
 from ._seeds import seed_of
+from ._size import _check_float, _Size
 from ._tensor_hooks import (
     GradHooks,
     RemovableHandle,
@@ -95,33 +96,6 @@ def _lift(x: Any, like: Tensor, op: str) -> Tensor:
         f"Tensor {op}: unsupported operand of type {type(x).__name__}; "
         "expected a Tensor, numpy array or number"
     )
-
-
-class _Size(int):
-    """An int (numpy's ``a.size``) that PyTorch code may call: ``t.size()`` is the shape, ``t.size(d)``
-    the length of axis ``d``."""
-
-    def __new__(cls, n: int, shape: tuple) -> _Size:
-        obj = super().__new__(cls, n)
-        obj._shape = shape
-        return obj
-
-    def __call__(self, dim: int | None = None) -> Any:
-        if dim is None:
-            return self._shape
-        n = len(self._shape)
-        if not -n <= dim < n:
-            from ._broadcast import AxisError
-
-            raise AxisError(f"size: dim {dim} is out of range for a tensor of shape {self._shape}")
-        return self._shape[dim]
-
-
-def _check_float(arr: np.ndarray, what: str) -> None:
-    if arr.dtype.kind not in "fc":
-        raise TypeError(
-            f"{what}: only floating-point and complex tensors can require gradients, got dtype {arr.dtype}"
-        )
 
 
 class Tensor:
