@@ -78,3 +78,7 @@ __all__ = [
 ]
 # autobp.trace is replay.trace, which given an array is the matrix trace too
 __all__ += [n for n in _ops_all if n not in ("nll", "cross_entropy", "trace")]
+
+from ._plain import export_plain  # noqa: E402  constants in, constants out: autobp.<op> of arrays gives arrays
+
+export_plain()
