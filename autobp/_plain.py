@@ -52,6 +52,13 @@ IN_PLACE = {"put_along_axis": np.put_along_axis}
 # the modules whose declared functions follow the rule (autobp.nn.functional is PyTorch's namespace)
 NAMESPACES = ("autobp", "autobp.linalg", "autobp.special", "autobp.fft", "autobp.signal", "autobp.integrate")
 _WRAPPED: dict = {}  # (inner function, namespace) -> its wrapper (aliases share one)
+_INNER: dict = {}  # wrapper -> inner function
+
+
+def inner(fn: Any) -> Any:
+    """The declared function behind a plain wrapper (anything else: itself), for tools that read
+    the source (the reference docs) or compare with the declarations."""
+    return _INNER.get(fn, fn) if callable(fn) else fn
 
 
 def has_tensor(x: Any) -> bool:
@@ -179,6 +186,7 @@ def plain(fn: Callable, name: str, namespace: str = "autobp", attr: str | None =
     wrapper.__annotations__ = dict(getattr(fn, "__annotations__", {}))
     wrapper.__wrapped__ = fn
     _WRAPPED[key] = wrapper
+    _INNER[wrapper] = fn
     return wrapper
 
 

@@ -261,17 +261,6 @@ def test_odeint_of_arrays_is_scipys():
     assert isinstance(kept, Tensor) and kept.requires_grad
 
 
-@pytest.mark.parametrize(
-    "spec", [s[:5] for s in __import__("tests.test_stats", fromlist=["SPECS"]).SPECS], ids=lambda s: s[0]
-)
-def test_stats_of_arrays_are_scipys(spec):
-    name, ours, theirs, _, args = spec
-    out, want = ours(*args), theirs(*args)
-    assert not isinstance(out, Tensor)
-    assert _kind(out) == _kind(want) and np.asarray(out).dtype == np.asarray(want).dtype
-    np.testing.assert_allclose(out, want, rtol=1e-9, atol=1e-12)
-
-
 def test_gmm_alpha_is_a_number_matplotlib_takes():
     """HIPS autograd's gmm example draws with ``alpha=np.minimum(1.0, np.exp(log_proportion) * 10)``:
     matplotlib refuses a Tensor there ("alpha must be numeric or None")."""
