@@ -1,4 +1,7 @@
-"""autobp: reverse-mode automatic differentiation on numpy, after Rumelhart, Hinton & Williams."""
+"""autobp: reverse-mode automatic differentiation on numpy, after Rumelhart, Hinton & Williams.
+
+Its functions of constants return numpy's results (``autobp.exp(np.float64(1))`` is a numpy float64),
+and with a Tensor among their arguments a Tensor on the graph (docs/concepts/names.md)."""
 
 __version__ = "0.1.0"
 
