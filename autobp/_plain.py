@@ -65,10 +65,13 @@ def has_tensor(x: Any) -> bool:
     """Whether a Tensor is ``x`` or inside it (lists, tuples and dict values, at any depth)."""
     if isinstance(x, Tensor):
         return True
-    if isinstance(x, (list, tuple)):
-        return any(has_tensor(v) for v in x)
     if isinstance(x, dict):
-        return any(has_tensor(v) for v in x.values())
+        x = x.values()
+    elif not isinstance(x, (list, tuple)):
+        return False
+    for v in x:  # a loop, not any(...): this runs on every call whose first argument is no Tensor
+        if isinstance(v, Tensor) or (isinstance(v, (list, tuple, dict)) and has_tensor(v)):
+            return True
     return False
 
 
@@ -141,7 +144,12 @@ def _source(name: str, sig: inspect.Signature) -> str:
     if first is not None and first.kind is P.VAR_POSITIONAL:
         test = f"{first.name} and (type({first.name}[0]) is T_ or isinstance({first.name}[0], T_))"
     elif first is not None and first.kind in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD):
-        test = f"type({first.name}) is T_ or isinstance({first.name}, T_)"
+        # the first argument a Tensor (or a subclass); else any other positional one exactly a Tensor
+        others = [p.name for p in params[1:] if p.kind in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD)]
+        f = first.name
+        seq = f"((type({f}) is list or type({f}) is tuple) and len({f}) > 0 and type({f}[0]) is T_)"  # [t, u]
+        tests = [f"type({f}) is T_", f"isinstance({f}, T_)"] + [f"type({n}) is T_" for n in others] + [seq]
+        test = " or ".join(tests)
     else:
         test = "False"
     return (
