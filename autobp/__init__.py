@@ -1,4 +1,7 @@
-"""autobp: reverse-mode automatic differentiation on numpy, after Rumelhart, Hinton & Williams."""
+"""autobp: reverse-mode automatic differentiation on numpy, after Rumelhart, Hinton & Williams.
+
+Its functions of constants return numpy's results (``autobp.exp(np.float64(1))`` is a numpy float64),
+and with a Tensor among their arguments a Tensor on the graph (docs/concepts/names.md)."""
 
 __version__ = "0.1.0"
 
@@ -78,3 +81,7 @@ __all__ = [
 ]
 # autobp.trace is replay.trace, which given an array is the matrix trace too
 __all__ += [n for n in _ops_all if n not in ("nll", "cross_entropy", "trace")]
+
+from ._plain import export_plain  # noqa: E402  constants in, constants out: autobp.<op> of arrays gives arrays
+
+export_plain()

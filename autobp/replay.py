@@ -95,9 +95,10 @@ def trace(fn: Any, *args: Any, **kwargs: Any) -> Any:
         if args or kwargs:
             raise TypeError("trace(loss_fn) takes the function alone")
         return Trace(fn)
+    from ._plain import plain
     from .ops.creation import trace as matrix_trace
 
-    return matrix_trace(fn, *args, **kwargs)
+    return plain(matrix_trace, "trace")(fn, *args, **kwargs)  # of arrays alone: numpy's scalar
 
 
 def _record(fn: Callable[[], Tensor]) -> _Program:

@@ -116,10 +116,12 @@ def _is_op(name: str, obj: Any) -> bool:
 
 def entries(page: Page, modname: str) -> list[tuple[str, Any]]:
     """(public name, object) for every name of ``modname`` the page documents, in ``__all__`` order."""
+    from autobp._plain import inner
+
     module = importlib.import_module(modname)
     out = []
     for name in public_names(module):
-        obj = getattr(module, name)
+        obj = inner(getattr(module, name))  # an op's plain wrapper: the declared function is the source
         if modname == "autobp":  # the namespace is split: modules get pages, ops the functions page
             if inspect.ismodule(obj) or _is_op(name, obj) != (page.stem == "functions"):
                 continue

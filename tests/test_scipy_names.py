@@ -107,7 +107,7 @@ def test_convolve_over_axes_with_a_dot_axis_is_a_sum_of_scipy_convolutions(mode)
     out = autobp.signal.convolve(a, b, mode, axes=([1, 2], [2, 4]), dot_axes=([0, 3], [0, 3]))
     assert out.shape[0] == 4  # in2's kept axis (in1 keeps none), then the two convolved axes
     expected = sum(ss.convolve(a[i, :, :, j], b[i, 2, :, j, :], mode) for i in range(2) for j in range(3))
-    np.testing.assert_allclose(out.data[2], expected, atol=1e-12)
+    np.testing.assert_allclose(out[2], expected, atol=1e-12)
 
 
 def test_convolve_with_no_convolution_axes_is_tensordot():

@@ -60,8 +60,8 @@ def test_logsumexp_return_sign_of_a_negative_sum():
 
 def test_softmax_default_axis_is_all_elements_as_scipy():
     x = np.arange(6.0).reshape(2, 3)
-    np.testing.assert_allclose(sp.softmax(x).data, sc.softmax(x), rtol=1e-12)
-    assert abs(sp.softmax(x).data.sum() - 1) < 1e-12
+    np.testing.assert_allclose(sp.softmax(x), sc.softmax(x), rtol=1e-12)
+    assert abs(sp.softmax(x).sum() - 1) < 1e-12
 
 
 @pytest.mark.parametrize(
@@ -82,5 +82,5 @@ def test_special_functions_are_declared_in_their_namespace():
     from autobp.ops import DECLS
 
     assert DECLS["gammaln"].namespace == "autobp.special"
-    assert DECLS["special_logsumexp"].fn is sp.logsumexp
+    assert DECLS["special_logsumexp"].fn is sp.logsumexp.__wrapped__  # under its plain wrapper
     assert not hasattr(autobp, "gammaln")  # found as autobp.special.gammaln, not autobp.gammaln

@@ -1,5 +1,6 @@
 """Differentiable numpy.linalg (and scipy.linalg's solve_triangular and expm), batched over
-leading axes like numpy: ``autobp.linalg.inv(t)``, or ``np.linalg.inv(t)`` on a Tensor."""
+leading axes like numpy: ``autobp.linalg.inv(t)``, or ``np.linalg.inv(t)`` on a Tensor. Of arrays
+alone they return numpy's results (``autobp.linalg.det(np.eye(2))`` is a numpy float64)."""
 
 from __future__ import annotations
 

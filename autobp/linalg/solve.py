@@ -168,5 +168,5 @@ def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple:
         res = ((abs(r) ** 2) if r.dtype.kind == "c" else (r * r)).sum(axis=0)
         res = res.reshape((1,)) if b.ndim == 1 else res
     else:
-        res = Tensor._const(np.empty((0,), dtype=x.dtype))
+        res = Tensor._const(np.empty((0,), dtype=np.finfo(x.dtype).dtype))  # real, as numpy's
     return x, res, rank, s

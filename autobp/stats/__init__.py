@@ -1,6 +1,7 @@
 """Differentiable scipy.stats densities in jax.scipy.stats' functional form
 (``autobp.stats.norm.logpdf(x, loc=0, scale=1)``): compositions of autobp's ops, differentiable in
-x and every parameter."""
+x and every parameter. Of arrays and numbers alone they return scipy.stats' kind of result (ndarrays,
+numpy scalars); with a Tensor argument, a Tensor."""
 
 from __future__ import annotations
 
