@@ -43,18 +43,19 @@ def _snapshot(t: Tensor) -> Tensor:
     return old
 
 
-def inplace(
-    self: Tensor, name: str, compute: Callable[[Tensor], Tensor], view_rebinds: bool = False
-) -> Tensor:
+def inplace(self: Tensor, name: str, compute: Callable[[Tensor], Tensor], rebinds: bool = False) -> Tensor:
     """Write ``compute(old value)`` into ``self``, keeping its shape and dtype; returns ``self``.
-    ``view_rebinds``: where the write would have to be recorded on a view (which this engine cannot
-    record), return the new value instead, for Python to rebind (the augmented operators)."""
+    ``rebinds``: where the write would have to be recorded, return the new value instead, for
+    Python to rebind (the augmented operators: see the note above ``_augmented``)."""
     if _mode.enabled and self.requires_grad and self._op is None:
         raise RuntimeError(  # PyTorch's words ("Variable": its old name for a tensor)
             f"{name}: a leaf Variable that requires grad is being used in an in-place operation "
             f"(a leaf Tensor of shape {self.shape}); write into a copy (y = x * 1.0), or under no_grad()"
         )
-    new = compute(_snapshot(self))
+    # an in-place write that records makes ``self`` the new node, so the op must read a snapshot of
+    # the old one; a rebinding write leaves ``self`` as it is, and reads it (a snapshot would be a
+    # second node of the same creation number next to ``self`` in the graph)
+    new = compute(self if rebinds else _snapshot(self))
     if new.shape != self.shape:
         raise InplaceShapeError(
             f"{name}: the result has shape {new.shape}, the tensor {self.shape}; an in-place op "
@@ -75,9 +76,9 @@ def inplace(
             self._data = new._data
         bump(self)
         return self
+    if rebinds:
+        return new
     if self._source is not None:
-        if view_rebinds:  # t[i] += v: Python then stores the new value with setitem, which records
-            return new
         raise RuntimeError(
             f"{name}: an in-place op on a view of another tensor (shape {self.shape}) cannot be "
             "recorded (the base would not see the write); write into the base, or into a copy"
@@ -267,15 +268,19 @@ def put(self: Tensor, ind: Any, v: Any, mode: str = "raise") -> None:
     inplace(self, "put", lambda x: _sc.index_put(x, where, values))
 
 
-# The augmented operators write in place, as numpy's and PyTorch's do: ``a = t; t += 1`` changes ``a``
-# too. They follow ``inplace``'s rules (a leaf that requires grad refuses outside no_grad; a non-leaf,
-# or a constant meeting a tensor that requires grad, records the op; dtypes cast same_kind). ``@=``
-# has no in-place form in PyTorch either: it falls back to ``t = t @ m`` (and Tensor has no shifts).
-# On a view whose write must be recorded they rebind (``t[i] += v`` is ``t[i] = t[i] + v`` then, which
-# records through setitem); a view named by the user (``h = x.T; h += 1``) then does not write into x.
+# The augmented operators write in place, as numpy's and PyTorch's do (``a = t; t += 1`` changes ``a``
+# too), wherever no gradient is involved: constants, integer tensors, and anything under no_grad (an
+# optimiser's ``w -= lr * g``). A leaf that requires grad refuses outside no_grad, in PyTorch's words.
+# Where the write would have to be recorded (``t`` or the operand requires grad), they rebind instead,
+# as HIPS autograd's do: a recorded in-place write makes the Tensor object the new op's node, and ops
+# that used the old value hold that same object as their input, so ``vx -= d`` after ``roll(vx)``
+# (autograd's fluid simulation) could not be differentiated; rebinding gives every op the value it
+# read. ``t[i] += v`` then records through setitem. The difference from PyTorch: another name for the
+# same tensor (``a = t``, or a view ``h = x.T``) does not see a recorded write. ``@=`` rebinds always,
+# as in PyTorch; ``add_`` and the other methods write in place and record, with version checks.
 def _augmented(symbol: str, compute: Callable[[Tensor, Any], Tensor]) -> Callable[[Tensor, Any], Tensor]:
     def method(self: Tensor, other: Any) -> Tensor:
-        return inplace(self, f"{symbol}=", lambda x: compute(x, other), view_rebinds=True)
+        return inplace(self, f"{symbol}=", lambda x: compute(x, other), rebinds=True)
 
     method.__name__ = method.__qualname__ = f"__i{_OPERATOR_NAMES[symbol]}__"
     method.__doc__ = f"``self {symbol}= other``, written into ``self`` (as numpy and PyTorch do)."
