@@ -39,6 +39,12 @@ def bump_all(owners: Any) -> None:
             owner = owner._source
 
 
+class LeafInplaceError(RuntimeError, TypeError):
+    """An in-place write (``x += 1``, ``x[i] = v``) into a leaf that requires grad, outside no_grad:
+    PyTorch raises a RuntimeError there and HIPS autograd a TypeError, so code written for either
+    catches this one."""
+
+
 def check_versions(node: Any) -> None:
     """Refuse to differentiate ``node`` if an input it read, or its own output (which rules
     such as exp and tanh reuse), was written in place afterwards. An op whose rule reads no value

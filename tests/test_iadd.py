@@ -259,3 +259,14 @@ def test_a_write_into_a_non_leaf_an_earlier_op_used():
     y[:, 0] += 1.0
     with pytest.raises(RuntimeError, match="modified in place"):
         y.sum().backward()
+
+
+def test_a_leaf_write_refusal_is_pytorchs_runtime_error_and_autograds_type_error():
+    """``x[1] = v`` and ``x += v`` on a leaf that requires grad: torch raises a RuntimeError, HIPS
+    autograd a TypeError for the item assignment; code written for either catches autobp's."""
+    x = Tensor(X.copy(), requires_grad=True)
+    for write in (lambda: x.__setitem__(1, 3.0), lambda: x.__iadd__(1.0)):
+        for kind in (RuntimeError, TypeError):
+            with pytest.raises(kind, match="leaf Variable that requires grad"):
+                write()
+    np.testing.assert_array_equal(x.data, X)

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .._graph import _mode, next_seq
-from .._inplace import bump
+from .._inplace import LeafInplaceError, bump
 from ..tensor import Tensor
 from . import elementwise as _el
 from . import scatter as _sc
@@ -48,7 +48,7 @@ def inplace(self: Tensor, name: str, compute: Callable[[Tensor], Tensor], rebind
     ``rebinds``: where the write would have to be recorded, return the new value instead, for
     Python to rebind (the augmented operators: see the note above ``_augmented``)."""
     if _mode.enabled and self.requires_grad and self._op is None:
-        raise RuntimeError(  # PyTorch's words ("Variable": its old name for a tensor)
+        raise LeafInplaceError(  # PyTorch's words ("Variable": its old name for a tensor)
             f"{name}: a leaf Variable that requires grad is being used in an in-place operation "
             f"(a leaf Tensor of shape {self.shape}); write into a copy (y = x * 1.0), or under no_grad()"
         )

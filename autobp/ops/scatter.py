@@ -10,7 +10,7 @@ import numpy as np
 
 from .._broadcast import normalize_axes
 from .._graph import _mode, next_seq
-from .._inplace import bump
+from .._inplace import LeafInplaceError, bump
 from .._numpy_ops import is_basic_index
 from ..rules import rule
 from ..tensor import Tensor, _lift
@@ -155,7 +155,7 @@ def _setitem(self: Tensor, index: Any, value: Any) -> None:
     v = _lift(value, self, "setitem")
     recording = _mode.enabled and (self.requires_grad or v.requires_grad)
     if recording and self.is_leaf and self.requires_grad:
-        raise RuntimeError(
+        raise LeafInplaceError(
             f"a leaf Variable that requires grad is being used in an in-place operation "
             f"(t{show_index(index)} = ... on a leaf Tensor of shape {self.shape}); write into a copy "
             "(y = x * 1.0) or under no_grad()"
