@@ -14,7 +14,7 @@ import numpy as np
 
 from ._harness import Workload
 from ._machine import torch_matched
-from .mlp import make_weights
+from .mlp_problem import make_weights
 
 
 @dataclass

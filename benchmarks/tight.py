@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from .mlp import MlpProblem
+    from .mlp_problem import MlpProblem
     from .sigmoid_nets import NetProblem
 
 
