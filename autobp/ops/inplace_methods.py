@@ -15,14 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from .._graph import _mode, next_seq
+from .._graph import _mode
 from .._inplace import LeafInplaceError, bump
 from ..tensor import Tensor
 from . import elementwise as _el
 from . import scatter as _sc
 from .shape import astype
-
-_SLOTS = ("_data", "requires_grad", "name", "_parents", "_op", "_ctx", "_version", "_written_at", "_same")
 
 
 class InplaceCastError(TypeError, RuntimeError):
@@ -32,15 +30,6 @@ class InplaceCastError(TypeError, RuntimeError):
 
 class InplaceShapeError(ValueError, RuntimeError):
     """An in-place result of another shape (``t += bigger``): numpy's ValueError, PyTorch's RuntimeError."""
-
-
-def _snapshot(t: Tensor) -> Tensor:
-    """A Tensor standing for ``t``'s value (and node) as it is now: the input of the in-place op."""
-    old = Tensor.__new__(Tensor)
-    for slot in _SLOTS:
-        setattr(old, slot, getattr(t, slot))
-    old.grad, old._retains_grad, old._seq, old._source = None, False, t._seq, None
-    return old
 
 
 def inplace(self: Tensor, name: str, compute: Callable[[Tensor], Tensor], rebinds: bool = False) -> Tensor:
@@ -55,7 +44,7 @@ def inplace(self: Tensor, name: str, compute: Callable[[Tensor], Tensor], rebind
     # an in-place write that records makes ``self`` the new node, so the op must read a snapshot of
     # the old one; a rebinding write leaves ``self`` as it is, and reads it (a snapshot would be a
     # second node of the same creation number next to ``self`` in the graph)
-    new = compute(self if rebinds else _snapshot(self))
+    new = compute(self if rebinds else _sc.snapshot(self))
     if new.shape != self.shape:
         raise InplaceShapeError(
             f"{name}: the result has shape {new.shape}, the tensor {self.shape}; an in-place op "
@@ -83,9 +72,7 @@ def inplace(self: Tensor, name: str, compute: Callable[[Tensor], Tensor], rebind
             f"{name}: an in-place op on a view of another tensor (shape {self.shape}) cannot be "
             "recorded (the base would not see the write); write into the base, or into a copy"
         )
-    bump(self)  # graphs that read the old value through this object refuse to backward
-    self._data, self._parents, self._op, self._ctx = new._data, new._parents, new._op, new._ctx
-    self.requires_grad, self._seq, self._same = new.requires_grad, next_seq(), new._same  # after the bump
+    _sc.become(self, new)
     return self
 
 

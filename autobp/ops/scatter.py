@@ -146,6 +146,27 @@ def _masked_fill_rule(F, g, out, xs, ctx, need):
     return (g * ~ctx if need[0] else None), (g * ctx if need[1] else None)
 
 
+_SNAPSHOT = ("_data", "requires_grad", "name", "_parents", "_op", "_ctx", "_version", "_written_at", "_same")
+
+
+def snapshot(t: Tensor) -> Tensor:
+    """A Tensor standing for ``t``'s value (and node) as it is now: the input of a recorded in-place
+    write (setitem here, the in-place methods in inplace_methods.py), before ``become``."""
+    old = Tensor.__new__(Tensor)
+    for slot in _SNAPSHOT:
+        setattr(old, slot, getattr(t, slot))
+    old.grad, old._retains_grad, old._seq, old._source = None, False, t._seq, None
+    return old
+
+
+def become(t: Tensor, new: Tensor) -> None:
+    """A recorded in-place write: ``t`` becomes the node ``new`` (made from ``snapshot(t)``). Its version
+    is bumped first, so graphs that read the old value through this object refuse to backward."""
+    bump(t)
+    t._data, t._parents, t._op, t._ctx = new._data, new._parents, new._op, new._ctx
+    t.requires_grad, t._seq, t._same = new.requires_grad, next_seq(), new._same  # after the bump
+
+
 def _setitem(self: Tensor, index: Any, value: Any) -> None:
     """``t[index] = value``. With a graph to record, the write is out of place on the graph: the
     tensor object becomes the node ``index_put(old, index, value)``, ``old`` carrying its former node,
@@ -174,15 +195,7 @@ def _setitem(self: Tensor, index: Any, value: Any) -> None:
             f"setitem: t{show_index(index)} = ... on a view of another tensor (shape {self.shape}) "
             "cannot be recorded (the base would not see the write); write into the base, or into a copy"
         )
-    old = Tensor.__new__(Tensor)
-    for slot in ("_data", "requires_grad", "name", "_parents", "_op", "_ctx", "_version", "_written_at"):
-        setattr(old, slot, getattr(self, slot))
-    old.grad, old._retains_grad, old._seq, old._source = None, False, self._seq, None
-    old._same = self._same
-    new = _index_put(old, index, v, False, "setitem")
-    bump(self)  # graphs that read the old value through this object refuse to backward
-    self._data, self._parents, self._op, self._ctx = new._data, new._parents, new._op, new._ctx
-    self.requires_grad, self._seq, self._same = new.requires_grad, next_seq(), new._same  # after the bump
+    become(self, _index_put(snapshot(self), index, v, False, "setitem"))
 
 
 DUNDERS = {"__setitem__": _setitem}
