@@ -44,7 +44,8 @@ def inplace(self: Tensor, name: str, compute: Callable[[Tensor], Tensor], rebind
     # an in-place write that records makes ``self`` the new node, so the op must read a snapshot of
     # the old one; a rebinding write leaves ``self`` as it is, and reads it (a snapshot would be a
     # second node of the same creation number next to ``self`` in the graph)
-    new = compute(self if rebinds else _sc.snapshot(self))
+    old = self if rebinds else _sc.snapshot(self)
+    new = compute(old)
     if new.shape != self.shape:
         raise InplaceShapeError(
             f"{name}: the result has shape {new.shape}, the tensor {self.shape}; an in-place op "
@@ -72,7 +73,7 @@ def inplace(self: Tensor, name: str, compute: Callable[[Tensor], Tensor], rebind
             f"{name}: an in-place op on a view of another tensor (shape {self.shape}) cannot be "
             "recorded (the base would not see the write); write into the base, or into a copy"
         )
-    _sc.become(self, new)
+    _sc.become(self, new, old)
     return self
 
 

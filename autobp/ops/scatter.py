@@ -159,12 +159,34 @@ def snapshot(t: Tensor) -> Tensor:
     return old
 
 
-def become(t: Tensor, new: Tensor) -> None:
-    """A recorded in-place write: ``t`` becomes the node ``new`` (made from ``snapshot(t)``). Its version
-    is bumped first, so graphs that read the old value through this object refuse to backward."""
+def become(t: Tensor, new: Tensor, old: Tensor) -> None:
+    """A recorded in-place write: ``t`` becomes the node ``new``, made from ``old = snapshot(t)``. Nodes
+    made since ``t``'s that ``new`` depends on and that read ``t`` (``y[0] = y[0] * 3``, ``y[:, 0] += 1``)
+    read ``old`` from now on, as they did when made; ``t``'s version is bumped first, so other graphs
+    that read the old value through this object refuse to backward."""
+    _redirect(new, t, old)
     bump(t)
     t._data, t._parents, t._op, t._ctx = new._data, new._parents, new._op, new._ctx
     t.requires_grad, t._seq, t._same = new.requires_grad, next_seq(), new._same  # after the bump
+
+
+def _redirect(new: Tensor, t: Tensor, old: Tensor) -> None:
+    """Point every input and view-source reference to ``t`` among ``new``'s ancestors made after
+    ``t``'s node at ``old`` instead: without it, the write would make ``t`` an input of itself. The
+    walk stops at nodes older than ``t``'s, which cannot have read it, so it visits only the nodes
+    made since (one loop step's worth in ``buf[i] = f(buf[i - 1])``)."""
+    since, seen, stack = t._seq, set(), [new]
+    while stack:
+        n = stack.pop()
+        parents = n._parents
+        if parents is None or id(n) in seen:
+            continue
+        seen.add(id(n))
+        if any(p is t for p in parents):
+            n._parents = parents = tuple(old if p is t else p for p in parents)
+        if n._source is t:
+            n._source = old
+        stack.extend(p for p in parents if p._seq > since)
 
 
 def _setitem(self: Tensor, index: Any, value: Any) -> None:
@@ -195,7 +217,8 @@ def _setitem(self: Tensor, index: Any, value: Any) -> None:
             f"setitem: t{show_index(index)} = ... on a view of another tensor (shape {self.shape}) "
             "cannot be recorded (the base would not see the write); write into the base, or into a copy"
         )
-    become(self, _index_put(snapshot(self), index, v, False, "setitem"))
+    old = snapshot(self)
+    become(self, _index_put(old, index, v, False, "setitem"), old)
 
 
 DUNDERS = {"__setitem__": _setitem}
