@@ -41,6 +41,12 @@ PAGES = (
     Page("functions", "autobp.* functions", "Every op as a function of the autobp namespace.", ("autobp",)),
     Page("nn", "autobp.nn", "Modules: layers, activations, losses, containers.", ("autobp.nn",)),
     Page(
+        "scalar-nn",
+        "autobp.scalar_nn",
+        "micrograd's Neuron, Layer and MLP of scalar Values, for teaching.",
+        ("autobp.scalar_nn",),
+    ),
+    Page(
         "nn-functional", "autobp.nn.functional", "Layers and losses as functions.", ("autobp.nn.functional",)
     ),
     Page(
