@@ -124,6 +124,7 @@ class Tensor:
     _version = 0  # in-place writes to the data (see _inplace.py)
     _written_at = 0  # when the latest one happened, on the creation clock
     _source: Any = None  # set only by detach() and views: the tensor whose memory this one shares
+    _views: Any = None  # weak references to the views made of this one by basic indexing (ops/scatter.py)
     __hash__ = object.__hash__  # identity: == builds a comparison tensor
     _keeps_graph = False
     _raw_ops = NumpyOps

@@ -5,6 +5,7 @@ index_select, take_along_axis, gather, masked_select; nonzero and argwhere (no g
 from __future__ import annotations
 
 from typing import Any
+from weakref import ref
 
 import numpy as np
 
@@ -48,7 +49,16 @@ def _getitem(self: Tensor, index: Any) -> Tensor:
         data = self._data[index]
     except (IndexError, OverflowError) as e:
         raise IndexError(f"index {show_index(index)} on tensor of shape {self.shape}: {e}") from None
-    return _view(Tensor._make(data, (self,), "getitem", index), self)
+    out = _view(Tensor._make(data, (self,), "getitem", index), self)
+    if out._source is self:  # a view of self's memory: it follows self's recorded writes
+        views = self._views
+        if views is None:
+            self._views = [ref(out)]
+        else:
+            views.append(ref(out))
+            if not len(views) % 64:  # drop the dead ones now and then (a long-lived x read as x[i])
+                views[:] = [r for r in views if r() is not None]
+    return out
 
 
 DUNDERS = {"__getitem__": _getitem}

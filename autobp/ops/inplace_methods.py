@@ -67,13 +67,13 @@ def inplace(self: Tensor, name: str, compute: Callable[[Tensor], Tensor], rebind
         bump(self)
         return self
     if rebinds:
-        return new
-    if self._source is not None:
-        raise RuntimeError(
-            f"{name}: an in-place op on a view of another tensor (shape {self.shape}) cannot be "
-            "recorded (the base would not see the write); write into the base, or into a copy"
-        )
-    _sc.become(self, new, old)
+        if not _sc.is_index_view(self):
+            return new
+        old = _sc.snapshot(self)  # a view of a slice writes through, as numpy's and PyTorch's do
+    if self._source is not None:  # a view: the write goes to its base (a basic-indexing view only)
+        _sc.write_through(self, new, old, name)
+    else:
+        _sc.become(self, new, old)
     return self
 
 
@@ -263,8 +263,10 @@ def put(self: Tensor, ind: Any, v: Any, mode: str = "raise") -> None:
 # as HIPS autograd's do: a recorded in-place write makes the Tensor object the new op's node, and ops
 # that used the old value hold that same object as their input, so ``vx -= d`` after ``roll(vx)``
 # (autograd's fluid simulation) could not be differentiated; rebinding gives every op the value it
-# read. ``t[i] += v`` then records through setitem. The difference from PyTorch: another name for the
-# same tensor (``a = t``, or a view ``h = x.T``) does not see a recorded write. ``@=`` rebinds always,
+# read. ``t[i] += v`` then records through setitem. A view made by basic indexing (``r = t[0]``) writes
+# through to its base instead, as in numpy and PyTorch, so ``r += 1`` changes ``t`` with or without a
+# graph. The difference from PyTorch: another name for the same tensor (``a = t``, or a view made
+# otherwise, ``h = x.T``) does not see a recorded write. ``@=`` rebinds always,
 # as in PyTorch; ``add_`` and the other methods write in place and record, with version checks.
 def _augmented(symbol: str, compute: Callable[[Tensor, Any], Tensor]) -> Callable[[Tensor, Any], Tensor]:
     def method(self: Tensor, other: Any) -> Tensor:

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from typing import Any
+from weakref import ref
 
 import numpy as np
 
@@ -168,6 +169,33 @@ def become(t: Tensor, new: Tensor, old: Tensor) -> None:
     bump(t)
     t._data, t._parents, t._op, t._ctx = new._data, new._parents, new._op, new._ctx
     t.requires_grad, t._seq, t._same = new.requires_grad, next_seq(), new._same  # after the bump
+    _rebase_views(t)
+
+
+def _rebase_views(t: Tensor) -> None:
+    """After a recorded write into ``t``: each live view of ``t`` made by basic indexing is ``t[idx]``
+    again, of ``t``'s new node and data, as a numpy or PyTorch view sees its base's writes (its own
+    views in turn). Ops that read a view before the write keep its old value and refuse to backward,
+    as do those that read ``t`` itself (the version checks)."""
+    views, t._views = t._views, None
+    for r in views or ():
+        v = r()
+        if v is not None and v._source is t and is_index_view(v):
+            _follow(v, t)
+
+
+def _follow(view: Tensor, base: Tensor) -> None:
+    """``view`` becomes ``base[view's index]`` of ``base``'s current node, its version bumped with it."""
+    fresh = Tensor._make(base._data[view._ctx], (base,), "getitem", view._ctx)
+    view._version += 1  # the same write, seen through the view: graphs that read the view refuse
+    view._written_at = base._written_at
+    view._data, view._parents, view._op, view._ctx = fresh._data, fresh._parents, fresh._op, fresh._ctx
+    view.requires_grad, view._seq, view._same = fresh.requires_grad, fresh._seq, fresh._same
+    if base._views is None:
+        base._views = [ref(view)]
+    else:
+        base._views.append(ref(view))
+    _rebase_views(view)
 
 
 def _redirect(new: Tensor, t: Tensor, old: Tensor) -> None:
@@ -187,6 +215,30 @@ def _redirect(new: Tensor, t: Tensor, old: Tensor) -> None:
         if n._source is t:
             n._source = old
         stack.extend(p for p in parents if p._seq > since)
+
+
+def is_index_view(t: Tensor) -> bool:
+    """Is ``t`` a view made by basic indexing of the tensor it shares memory with (``t = base[0]``)?"""
+    return (
+        t._source is not None and t._op == "getitem" and t._parents is not None and t._parents[0] is t._source
+    )
+
+
+def write_through(view: Tensor, new: Tensor, old: Tensor, what: str) -> None:
+    """A recorded write of ``new`` (made from ``old = snapshot(view)``) into a view made by basic
+    indexing, ``view = base[idx]``: recorded as ``base[idx] = new`` (through the base's own base, if it
+    is a view too), after which ``view`` is ``base[idx]`` again, of the new base, as a PyTorch view
+    sees writes made through it. Views made otherwise (reshape, transpose, detach) refuse."""
+    base = view._source
+    if not is_index_view(view):
+        raise RuntimeError(
+            f"{what} on a view of another tensor (shape {view.shape}, made by {view._op or 'detach'}) "
+            "cannot be recorded (the base would not see the write); write into the base, or into a copy"
+        )
+    _redirect(new, view, old)  # the value's ops that read the view read its old node (as in become)
+    _setitem(base, view._ctx, new)  # base becomes index_put(its old node, idx, new); bumps its version
+    if view._parents is None or view._parents[0] is not base or view._seq < base._seq:
+        _follow(view, base)  # not among base's views (made otherwise than by t[idx]): follow it here
 
 
 def _setitem(self: Tensor, index: Any, value: Any) -> None:
@@ -212,13 +264,12 @@ def _setitem(self: Tensor, index: Any, value: Any) -> None:
             ) from None
         bump(self)
         return
-    if self._source is not None:
-        raise RuntimeError(
-            f"setitem: t{show_index(index)} = ... on a view of another tensor (shape {self.shape}) "
-            "cannot be recorded (the base would not see the write); write into the base, or into a copy"
-        )
     old = snapshot(self)
-    become(self, _index_put(old, index, v, False, "setitem"), old)
+    new = _index_put(old, index, v, False, "setitem")
+    if self._source is not None:
+        write_through(self, new, old, f"t{show_index(index)} = ...")
+    else:
+        become(self, new, old)
 
 
 DUNDERS = {"__setitem__": _setitem}
