@@ -212,5 +212,5 @@ def test_errors_name_the_problem():
         ints[0] = Tensor(1.0, requires_grad=True)
     base = Tensor(np.ones((2, 2)), requires_grad=True) * 1.0
     view = base.T  # a view by transpose: the base would not see a recorded write (basic indexing would)
-    with pytest.raises(RuntimeError, match=r"on a view of another tensor \(shape \(2, 2\), made by transpose"):
+    with pytest.raises(RuntimeError, match=r"view of another tensor \(shape \(2, 2\), made by transpose"):
         view[0] = Tensor(1.0, requires_grad=True)
