@@ -17,6 +17,7 @@ from . import (
     nn,
     ops,
     optim,
+    random,
     replay,
     signal,
     special,
@@ -31,6 +32,10 @@ from .function import Function, FunctionCtx
 from .gradcheck import GradcheckError, NonDifferentiableWarning, gradcheck, gradgradcheck
 from .ops import *  # noqa: F403  every op's function, from its declaration in autobp/ops/
 from .ops import __all__ as _ops_all
+from .pytorch_names import *  # noqa: F403  dtype names, from_numpy, is_tensor, inference_mode, mm/mv/bmm
+from .pytorch_names import TORCH_BUILTIN_NAMES as _TORCH_BUILTIN_NAMES
+from .pytorch_names import __all__ as _pytorch_all
+from .random import TOP_LEVEL as _random_top
 from .replay import trace
 from .serialize import CheckpointError, load, save
 from .tensor import Tensor, tensor
@@ -78,9 +83,14 @@ __all__ = [
     "special",
     "stats",
     "extend",
+    "random",
 ]
 # autobp.trace is replay.trace, which given an array is the matrix trace too
 __all__ += [n for n in _ops_all if n not in ("nll", "cross_entropy", "trace")]
+__all__ += _pytorch_all
+globals().update({name: getattr(random, name) for name in _random_top})  # PyTorch's torch.randn, ...
+__all__ += list(_random_top)
+globals().update(_TORCH_BUILTIN_NAMES)  # autobp.float, .int, .bool: PyTorch's dtypes, not in __all__
 
 from ._plain import export_plain  # noqa: E402  constants in, constants out: autobp.<op> of arrays gives arrays
 

@@ -35,8 +35,8 @@ _FLOAT_KINDS = "fc"  # kinds kept as given; others become float64 (complex64/128
 _new = object.__new__  # makes a Tensor without running __init__ (op results set their slots directly)
 
 
-def _as_array(data: Any, dtype: Any = None) -> np.ndarray:
-    """Convert user data; lists, scalars, ints and bools become float64 unless dtype is given."""
+def _as_array(data: Any, dtype: Any = None, keep_ints: bool = False) -> np.ndarray:
+    """Convert user data; ints and bools become float64 unless ``dtype`` is given or ``keep_ints``."""
     if isinstance(data, Tensor):
         data = data._data
     try:
@@ -56,7 +56,7 @@ def _as_array(data: Any, dtype: Any = None) -> np.ndarray:
         raise TypeError(f"Tensor: cannot make an array from {type(data).__name__} ({e})") from None
     if arr.dtype.kind not in "fciub":
         raise TypeError(f"Tensor: data of type {type(data).__name__} (dtype {arr.dtype}) is not numeric")
-    if dtype is None and arr.dtype.kind not in _FLOAT_KINDS:
+    if dtype is None and arr.dtype.kind not in _FLOAT_KINDS and not keep_ints:
         arr = arr.astype(np.float64)
     return arr
 
@@ -131,7 +131,9 @@ class Tensor:
     _owning_ops = NumpyOpsOwningG
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
-        arr = _as_array(data, dtype)
+        # integers and bools keep their dtype, as in numpy and PyTorch (class labels, indices); data
+        # to differentiate becomes float64 unless a dtype is given (PyTorch would refuse it)
+        arr = _as_array(data, dtype, keep_ints=not requires_grad)
         if requires_grad:
             _check_float(arr, "Tensor(requires_grad=True)")
         self._data = arr
@@ -390,5 +392,6 @@ def _view(out: Tensor, base: Tensor) -> Tensor:
 
 
 def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
-    """Make a Tensor (PyTorch's ``torch.tensor``); floats keep their dtype, the rest become float64."""
+    """Make a Tensor (PyTorch's ``torch.tensor``) with numpy's dtype for the data (Python floats are
+    float64; integers and bools stay so); integer data that requires grad becomes float64."""
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)

@@ -77,6 +77,12 @@ PAGES = (
         "Convolution of sequences; ODE solving with the adjoint.",
         ("autobp.signal", "autobp.integrate"),
     ),
+    Page(
+        "random",
+        "autobp.random",
+        "Random tensors (randn, rand, randint, normal, ...) and the global generator manual_seed seeds.",
+        ("autobp.random",),
+    ),
     Page("data", "autobp.data", "Datasets and data loaders.", ("autobp.data",)),
     Page("testing", "autobp.testing", "Hypothesis strategies and gradient assertions.", ("autobp.testing",)),
     Page(
@@ -211,6 +217,7 @@ SUBMODULE_PAGES = (
     ("stats", "stats"),
     ("signal", "signal-integrate"),
     ("integrate", "signal-integrate"),
+    ("random", "random"),
     ("data", "data"),
     ("testing", "testing"),
     ("graph", "graph-viz"),

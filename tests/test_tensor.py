@@ -10,9 +10,19 @@ from autobp import GraphReleasedError, Tensor, no_grad
 
 
 def test_construction_dtypes():
-    assert Tensor(3).dtype == np.float64
-    assert Tensor([1, 2]).dtype == np.float64
-    assert Tensor(np.arange(3)).dtype == np.float64
+    """numpy's and PyTorch's dtypes: integers and bools stay so (labels, indices), floats are float64
+    (PyTorch's default would be float32); data made to require grad becomes float64 (PyTorch refuses)."""
+    cases = (
+        (3, "int64"),
+        ([1, 2], "int64"),
+        ([True, False], "bool"),
+        ([[1.5, 2]], "float64"),
+        (2.5, "float64"),
+    )
+    for data, expected in cases:
+        assert str(Tensor(data).dtype) == str(np.array(data).dtype) == expected
+    assert Tensor(np.arange(3, dtype=np.int32)).dtype == np.int32
+    assert Tensor([1, 2], requires_grad=True).dtype == np.float64
     assert Tensor(np.ones(2, dtype=np.float32)).dtype == np.float32
     assert Tensor([1, 2], dtype=np.float32).dtype == np.float32
     assert autobp.tensor([[1.0]], requires_grad=True).requires_grad

@@ -1,6 +1,7 @@
 """In-place initialisers (PyTorch's ``torch.nn.init`` names); every random one takes ``rng``.
 
-``rng`` is a ``numpy.random.Generator`` or an int seed, so a run is reproducible; None draws fresh entropy.
+``rng`` is a ``numpy.random.Generator`` or an int seed, so a run is reproducible; None draws from the
+global generator (``autobp.manual_seed`` seeds it).
 """
 
 from __future__ import annotations
@@ -10,18 +11,16 @@ from typing import Any
 
 import numpy as np
 
+from ..random import generator_of
 from ..tensor import Tensor
 
 RngLike = np.random.Generator | int | None
 
 
 def as_generator(rng: RngLike) -> np.random.Generator:
-    """A numpy Generator from a Generator (returned as is), an int seed, or None (fresh entropy)."""
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None or (isinstance(rng, (int, np.integer)) and not isinstance(rng, bool)):
-        return np.random.default_rng(rng)
-    raise TypeError(f"rng must be a numpy.random.Generator, an int seed or None, got {type(rng).__name__}")
+    """A numpy Generator from a Generator (returned as is), an int seed, or None: autobp's global
+    generator, which ``autobp.manual_seed`` seeds (as ``torch.manual_seed`` seeds PyTorch's)."""
+    return generator_of(rng, "rng")
 
 
 def _fill(t: Tensor, values: Any, who: str) -> Tensor:

@@ -244,6 +244,13 @@ def _product(name: str, ranks: tuple) -> Any:
     return method
 
 
+def _t(self: Tensor) -> Tensor:
+    """PyTorch's ``t()``: a 2-D tensor transposed; 0-D and 1-D ones as they are."""
+    if self.ndim > 2:
+        raise ValueError(f"t: expects a tensor of at most 2 axes, got shape {self.shape}; use .mT")
+    return self.T if self.ndim == 2 else self
+
+
 def _addcmul(self: Tensor, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
     """``self + value * tensor1 * tensor2`` (PyTorch's ``addcmul``)."""
     p = as_tensor(tensor1) * tensor2
@@ -313,6 +320,7 @@ METHODS.update(
         "mm": _product("mm", (2, 2)),
         "mv": _product("mv", (2, 1)),
         "bmm": _product("bmm", (3, 3)),
+        "t": _t,
         "addcmul": _addcmul,
         "addcdiv": _addcdiv,
     }

@@ -1,0 +1,78 @@
+"""PyTorch's top-level names with no numpy counterpart, for code ported from PyTorch: its dtype names
+(numpy's types: ``autobp.float32`` is ``numpy.float32``, ``autobp.long`` is ``numpy.int64``),
+``from_numpy``, ``is_tensor``, ``numel``, ``inference_mode`` and the matrix products ``mm``, ``mv``,
+``bmm`` with their rank checks. numpy's names for the same things live beside them in ``autobp``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._graph import no_grad
+from .ops._args import as_tensor
+from .tensor import Tensor
+
+# numpy's types under numpy's names, and PyTorch's other spellings of them
+float16, float32, float64 = np.float16, np.float32, np.float64
+complex64, complex128 = np.complex64, np.complex128
+int8, int16, int32, int64 = np.int8, np.int16, np.int32, np.int64
+uint8, uint16, uint32, uint64 = np.uint8, np.uint16, np.uint32, np.uint64
+bool_ = np.bool_
+half, double, cfloat, cdouble = np.float16, np.float64, np.complex64, np.complex128
+short, long = np.int16, np.int64
+# PyTorch's ``torch.float``/``torch.int``/``torch.bool`` (float32, int32, bool) are set on the autobp
+# module as attributes only (not in ``__all__``), so ``from autobp import *`` never shadows the builtins.
+TORCH_BUILTIN_NAMES = {"float": np.float32, "int": np.int32, "bool": np.bool_}
+
+
+class inference_mode(no_grad):  # noqa: N801  PyTorch's name
+    """``with autobp.inference_mode():`` PyTorch's spelling of ``no_grad`` (also a decorator); autobp's
+    Tensors need no separate inference mode, so it records no graph and nothing else changes."""
+
+    def __init__(self, mode: bool = True) -> None:
+        self._enable = not mode
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A Tensor sharing ``array``'s memory and dtype (``torch.from_numpy``): writes to either show in both."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(array).__name__}")
+    if array.dtype.kind not in "fciub":
+        raise TypeError(f"from_numpy: unsupported dtype {array.dtype}")
+    return Tensor._const(array)
+
+
+def is_tensor(obj: Any) -> bool:
+    """True for an autobp Tensor (``torch.is_tensor``)."""
+    return isinstance(obj, Tensor)
+
+
+def numel(t: Any) -> int:
+    """The number of elements (``torch.numel``; numpy's ``size``)."""
+    return int(np.size(t._data if isinstance(t, Tensor) else t))
+
+
+def _ranked(name: str, ranks: tuple) -> Any:
+    def product(input: Any, mat2: Any) -> Tensor:
+        a, b = as_tensor(input), as_tensor(mat2)
+        if (a.ndim, b.ndim) != ranks:
+            raise ValueError(
+                f"{name}: needs {ranks[0]}-D and {ranks[1]}-D tensors, got shapes {a.shape} and {b.shape}"
+            )
+        return a @ b
+
+    product.__name__ = product.__qualname__ = name
+    product.__doc__ = f"PyTorch's ``{name}``: ``input @ mat2`` for {ranks[0]}-D and {ranks[1]}-D tensors."
+    return product
+
+
+mm = _ranked("mm", (2, 2))
+mv = _ranked("mv", (2, 1))
+bmm = _ranked("bmm", (3, 3))
+
+__all__ = [
+    "float16", "float32", "float64", "complex64", "complex128", "int8", "int16", "int32", "int64",
+    "uint8", "uint16", "uint32", "uint64", "bool_", "half", "double", "cfloat", "cdouble", "short",
+    "long", "inference_mode", "from_numpy", "is_tensor", "numel", "mm", "mv", "bmm",
+]  # fmt: skip

@@ -1,0 +1,81 @@
+"""PyTorch's top-level names (autobp/pytorch_names.py): dtype spellings are numpy's types of the same
+meaning as torch's, from_numpy shares memory, the rank-checked products match torch, t() transposes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autobp as ab
+
+
+def test_dtype_names_mean_what_torchs_do():
+    torch = pytest.importorskip("torch")
+    names = ["float16", "float32", "float64", "complex64", "complex128", "int8", "int16", "int32", "int64"]
+    names += ["uint8", "half", "double", "cfloat", "cdouble", "short", "long", "float", "int", "bool"]
+    for name in names:
+        ours = np.dtype(getattr(ab, name))
+        theirs = str(getattr(torch, name)).removeprefix("torch.")
+        assert ours == np.dtype(theirs), name
+    assert ab.zeros(2, dtype=ab.float32).dtype == np.float32
+    assert ab.tensor([1, 2]).to(ab.long).dtype == np.int64
+
+
+def test_star_import_does_not_shadow_builtins():
+    namespace: dict = {}
+    exec("from autobp import *", namespace)  # noqa: S102
+    assert "float" not in namespace and "int" not in namespace and "bool" not in namespace
+    assert namespace["float32"] is np.float32
+
+
+def test_from_numpy_shares_memory_and_dtype():
+    a = np.arange(4, dtype=np.int32)
+    t = ab.from_numpy(a)
+    a[0] = 7
+    assert t.dtype == np.int32 and t.data[0] == 7
+    with pytest.raises(TypeError, match="numpy.ndarray"):
+        ab.from_numpy([1, 2])
+    assert ab.is_tensor(t) and not ab.is_tensor(a)
+    assert ab.numel(ab.zeros((2, 3))) == 6
+
+
+@pytest.mark.parametrize(
+    "name, shapes", [("mm", ((2, 3), (3, 4))), ("mv", ((2, 3), (3,))), ("bmm", ((2, 3, 4), (2, 4, 5)))]
+)
+def test_products_match_torch_and_check_ranks(name, shapes):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    arrays = [rng.standard_normal(s) for s in shapes]
+    ours = [ab.tensor(a, requires_grad=True) for a in arrays]
+    theirs = [torch.tensor(a, requires_grad=True) for a in arrays]
+    out, ref = getattr(ab, name)(*ours), getattr(torch, name)(*theirs)
+    np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-13)
+    (out * out).sum().backward()
+    (ref * ref).sum().backward()
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a.grad, b.grad.numpy(), rtol=1e-12)
+    with pytest.raises(ValueError, match=rf"{name}: needs .*got shapes \(3,\)"):
+        getattr(ab, name)(ab.ones(3), ab.ones(3))
+
+
+def test_t_transposes_matrices_only():
+    x = ab.tensor(np.arange(6.0).reshape(2, 3))
+    assert np.array_equal(x.t().data, x.data.T)
+    assert x[0].t().shape == (3,)
+    with pytest.raises(ValueError, match=r"at most 2 axes, got shape \(1, 2, 3\)"):
+        x.reshape(1, 2, 3).t()
+
+
+def test_inference_mode_records_nothing_and_restores():
+    x = ab.tensor([1.0, 2.0], requires_grad=True)
+    with ab.inference_mode():
+        assert not (x * 2).requires_grad
+    assert (x * 2).requires_grad
+    with ab.inference_mode(False):
+        assert (x * 2).requires_grad
+
+    @ab.inference_mode()
+    def f(t):
+        return t * 2
+
+    assert not f(x).requires_grad and ab.is_grad_enabled()
