@@ -184,6 +184,7 @@ from .dropout import dropout, dropout1d, dropout2d  # noqa: E402
 from .embedding import embedding  # noqa: E402
 from .layers import bilinear  # noqa: E402
 from .normalization import batch_norm, group_norm, instance_norm, layer_norm, rms_norm  # noqa: E402
+from .padding import one_hot, pad  # noqa: E402
 from .pooling import (  # noqa: E402
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
@@ -206,3 +207,4 @@ __all__ += ["max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "lp_pool1d",
 __all__ += ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d"]
 __all__ += ["scaled_dot_product_attention", "lstm_cell_state", "lstm_layer"]
 __all__ += ["interpolate", "pixel_shuffle", "pixel_unshuffle"]
+__all__ += ["pad", "one_hot"]
