@@ -147,6 +147,28 @@ def test_divide_rounded_matches_torch_div_with_rounding_mode(mode):
         divide_rounded(a, b, "round")
 
 
+@pytest.mark.parametrize("mode", ["trunc", "floor"])
+def test_divide_rounded_by_a_python_number_keeps_integer_dtype_as_torch(mode):
+    # a Python number operand reaches numpy as given (weak promotion); it used to crash the trunc path
+    x = Tensor(np.array([-5, 5, -7, 0], dtype=np.int32), dtype=np.int32)
+    for got, want in [
+        (
+            x.div(2, rounding_mode=mode),
+            torch.tensor([-5, 5, -7, 0], dtype=torch.int32).div(2, rounding_mode=mode),
+        ),
+        (
+            divide_rounded(7, x[1:3], mode),
+            torch.div(7, torch.tensor([5, -7], dtype=torch.int32), rounding_mode=mode),
+        ),
+        (
+            x.div(2.0, rounding_mode=mode),
+            torch.tensor([-5, 5, -7, 0], dtype=torch.int32).div(2.0, rounding_mode=mode),
+        ),
+    ]:
+        np.testing.assert_array_equal(got.data, want.numpy())
+        assert got.dtype.kind == {torch.int32: "i", torch.float32: "f"}[want.dtype]
+
+
 def test_arctan2_and_hypot_at_the_origin_match_torch():
     y, x = _grid([-0.0, 0.0, 1.0], [-0.0, 0.0, -1.0])
     _against_torch(autobp.arctan2, torch.atan2, y, x)  # gradient 0 at (0, 0)
