@@ -252,3 +252,20 @@ def test_inplace_is_accepted_and_a_new_tensor_returned():
     np.testing.assert_array_equal(x.data, [-1.0, 0.5, 7.0])  # the input is left as it was
     y.sum().backward()
     np.testing.assert_allclose(x.grad, [0.0 + 0.1 + np.exp(-1.0), 1.0 + 1.0 + 1.0, 0.0 + 1.0 + 1.0])
+
+
+def test_clip_with_lower_bound_above_upper_is_the_upper_bound_as_numpy_and_torch():
+    # numpy computes minimum(maximum(x, lo), hi) and PyTorch's clamp the same: hi everywhere, and
+    # PyTorch's gradient (x inside [lo, hi], an empty interval) is 0 everywhere
+    a = np.array([-1.0, 0.5, 2.0, 3.0, 4.0], dtype=np.float32)
+    x, t = Tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    y, ty = x.clip(3, 0), t.clip(3, 0)
+    np.testing.assert_array_equal(y.data, ty.detach().numpy())
+    np.testing.assert_array_equal(y.data, np.clip(a, 3, 0))
+    assert y.dtype == np.float32
+    y.sum().backward()
+    ty.sum().backward()
+    np.testing.assert_array_equal(x.grad, t.grad.numpy())
+    np.testing.assert_array_equal(
+        autobp.clamp(x, min=1.5, max=-1.0).data, torch.clamp(t, min=1.5, max=-1.0).detach().numpy()
+    )

@@ -101,7 +101,8 @@ def clip(
     if isinstance(lo, (Tensor, np.ndarray, list)) or isinstance(hi, (Tensor, np.ndarray, list)):
         return _clip_tensor(x, lo, hi)
     if lo is not None and hi is not None and lo > hi:
-        raise ValueError(f"clip: lower bound (lo={lo}) is greater than upper bound (hi={hi})")
+        # numpy's minimum(maximum(x, lo), hi) and PyTorch's clamp: hi everywhere, no gradient to x
+        return _clip_tensor(x, lo, hi)
     out, ctx = _kernels.clip([x._data], (lo, hi, None))
     return Tensor._make(out, (x,), "clip", ctx)
 
