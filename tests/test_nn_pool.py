@@ -149,3 +149,35 @@ def test_max_pool_nan_and_ties_follow_torch():
     np.testing.assert_array_equal(idx.data, tidx.numpy())
     np.testing.assert_array_equal(out.data, tout.detach().numpy())
     np.testing.assert_array_equal(t.grad, tt.grad.numpy())
+
+
+@pytest.mark.parametrize(
+    "shape,kw",
+    [
+        ((2, 3, 13), dict(size=(9,))),
+        ((2, 3, 9), dict(size=(13,))),
+        ((2, 3, 13, 10), dict(size=(9, 11))),
+        ((2, 3, 5, 2, 8), dict(size=(3, 6, 4))),
+        ((1, 1, 4), dict(scale_factor=1.5)),
+    ],
+)
+def test_interpolate_nearest_exact_matches_torch(shape, kw):
+    a = rng.standard_normal(shape)
+    x, t = Tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    y = F.interpolate(x, mode="nearest-exact", **kw)
+    ty = torch.nn.functional.interpolate(t, mode="nearest-exact", **kw)
+    np.testing.assert_array_equal(y.data, ty.detach().numpy())
+    w = rng.standard_normal(y.shape)
+    (y * w).sum().backward()
+    (ty * torch.tensor(w)).sum().backward()
+    np.testing.assert_allclose(x.grad, t.grad.numpy(), rtol=1e-12)
+
+
+def test_interpolate_keeps_integer_dtype_like_torch():
+    u = (rng.random((2, 3, 16, 16)) * 255).astype(np.uint8)
+    for mode in ("nearest", "nearest-exact", "bilinear"):
+        y = F.interpolate(Tensor(u, dtype=np.uint8), size=(10, 10), mode=mode)
+        ty = torch.nn.functional.interpolate(torch.tensor(u), size=(10, 10), mode=mode).numpy()
+        assert y.dtype == np.uint8
+        # nearest copies; bilinear rounds (PyTorch's fixed-point uint8 kernel may differ by one)
+        assert np.abs(y.data.astype(int) - ty.astype(int)).max() <= (1 if mode == "bilinear" else 0)
