@@ -119,3 +119,21 @@ def test_shift_operators_and_bitwise_shift_names_match_torch():
         np.testing.assert_array_equal(ours.data, theirs.numpy())
     with pytest.raises(TypeError, match="integer"):
         autobp.Tensor([1.0]) << 1
+
+
+@pytest.mark.parametrize("name", ["sum", "mean"])
+def test_sum_and_mean_take_dtype_as_numpy_and_torch(name):
+    a = np.random.default_rng(4).standard_normal((3, 4)).astype(np.float32)
+    x, t = autobp.Tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    ours, theirs = getattr(x, name)(axis=1, dtype=np.float64), getattr(t, name)(dim=1, dtype=torch.float64)
+    assert ours.dtype == np.float64 == getattr(np, name)(a, axis=1, dtype=np.float64).dtype
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12)
+    w = np.arange(3.0)
+    (ours * w).sum().backward()
+    (theirs * torch.tensor(w)).sum().backward()
+    assert x.grad.dtype == np.float32
+    np.testing.assert_allclose(x.grad, t.grad.numpy(), rtol=1e-6)
+    ints = autobp.Tensor(np.arange(6, dtype=np.int32).reshape(2, 3), dtype=np.int32)
+    via_numpy = getattr(np, name)(ints, axis=0, dtype=np.float32)  # numpy's own function dispatches here
+    assert via_numpy.dtype == np.float32
+    np.testing.assert_array_equal(via_numpy.data, getattr(np, name)(ints.data, axis=0, dtype=np.float32))
