@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import ShapeError
 from ..ops import linear, softmax
 from ..tensor import Tensor
 from . import init
@@ -74,7 +75,7 @@ def scaled_dot_product_attention(
             "(need query/key feature sizes equal and key/value lengths equal)"
         )
     if is_causal and attn_mask is not None:
-        raise ValueError("scaled_dot_product_attention: give attn_mask or is_causal, not both")
+        raise ShapeError("scaled_dot_product_attention: give attn_mask or is_causal, not both")
     L, S = q.shape[-2], k.shape[-2]
     s = 1.0 / math.sqrt(q.shape[-1]) if scale is None else float(scale)
     scores = (q @ k.swapaxes(-1, -2)) * s

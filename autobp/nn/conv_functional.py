@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import ShapeError
 from ..ops._args import as_tensor
 from ..ops._decl import op
 from ..rules import holomorphic, rule
@@ -172,7 +173,7 @@ def _conv_nd(input, weight, bias, stride, padding, dilation, groups, nd: int, wh
     for i in range(nd):
         n = x.shape[2 + i] + lo[i] + hi[i]
         if n < d[i] * (ks[i] - 1) + 1:
-            raise ValueError(
+            raise ShapeError(
                 f"{who}: padded input size {n} along spatial axis {i} is smaller than the dilated kernel "
                 f"({d[i] * (ks[i] - 1) + 1}); input {x.shape}, weight {w.shape}"
             )

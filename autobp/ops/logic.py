@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import DTypeError
 from ..tensor import Tensor
 from ._decl import op
 
@@ -40,7 +41,7 @@ def _bitwise(name: str, fn: Any, symbol: str, *xs: Any) -> Tensor:
         hint = (
             f"; for truth values of float tensors compare first (x > 0) or use {logical}" if logical else ""
         )
-        raise TypeError(
+        raise DTypeError(
             f"{name} ({symbol}): defined for integer and boolean tensors only, got {_describe(*xs)}{hint}"
         )
     return _apply(name, fn, *xs)

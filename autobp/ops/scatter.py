@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .._broadcast import normalize_axes
+from .._broadcast import ShapeError, normalize_axes
 from .._graph import _mode, next_seq
 from .._inplace import LeafInplaceError, bump
 from .._numpy_ops import is_basic_index
@@ -304,7 +304,7 @@ def scatter_reduce(
     for v in (x, src):  # amax/amin need an order; PyTorch has no complex gradient for any reduce
         refuse_complex(v, "scatter_reduce", "PyTorch refuses it too (no complex gradient)")
     if reduce not in _AT:
-        raise ValueError(f"scatter_reduce: reduce must be one of {sorted(_AT)}, got {reduce!r}")
+        raise ShapeError(f"scatter_reduce: reduce must be one of {sorted(_AT)}, got {reduce!r}")
     idx = int_index(index, "scatter_reduce")
     s = _src_for(idx, src, x, "scatter_reduce")
     d = check_dim_index(x, dim, idx, "scatter_reduce", s)
