@@ -53,6 +53,14 @@ CASES = {
         lambda: F.cross_entropy(_ones(4, 10), _ones(4, 1)),
         lambda: TF.cross_entropy(torch.ones(4, 10), torch.ones(4, 1)),
     ),
+    "scatter-src-too-small": (
+        lambda: _ones(3, 4).scatter(1, np.zeros((3, 4), dtype=np.int64), _ones(3, 3)),
+        lambda: torch.ones(3, 4).scatter(1, torch.zeros((3, 4), dtype=torch.int64), torch.ones(3, 3)),
+    ),
+    "int-to-negative-int-power": (
+        lambda: autobp.Tensor(np.array([-2, 0, 2]), dtype=np.int64) ** -2,
+        lambda: torch.tensor([-2, 0, 2]) ** -2,
+    ),
     "clip-no-bounds": (lambda: _ones(3).clip(None, None), lambda: torch.ones(3).clip(None, None)),
     "sdpa-mask-and-causal": (
         lambda: F.scaled_dot_product_attention(

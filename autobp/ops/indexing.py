@@ -96,7 +96,7 @@ def check_dim_index(x: Tensor, dim: int, index: np.ndarray, op: str, src: Any = 
         if i != d and i < x.ndim and n > x.shape[i]:
             raise ShapeError(f"{op}: index shape {index.shape} exceeds input shape {x.shape} at axis {i}")
         if src is not None and n > src.shape[i]:
-            raise ValueError(f"{op}: index shape {index.shape} exceeds src shape {src.shape} at axis {i}")
+            raise ShapeError(f"{op}: index shape {index.shape} exceeds src shape {src.shape} at axis {i}")
     if index.size and (index.max() >= max(x.shape[d] if x.ndim else 1, 0) or index.min() < -x.shape[d]):
         raise IndexError(f"{op}: index out of range for axis {d} of shape {x.shape}")
     return d
