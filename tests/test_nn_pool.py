@@ -181,3 +181,34 @@ def test_interpolate_keeps_integer_dtype_like_torch():
         assert y.dtype == np.uint8
         # nearest copies; bilinear rounds (PyTorch's fixed-point uint8 kernel may differ by one)
         assert np.abs(y.data.astype(int) - ty.astype(int)).max() <= (1 if mode == "bilinear" else 0)
+
+
+@pytest.mark.parametrize(
+    "shape,args,output_size",
+    [
+        ((2, 3, 9, 9), dict(kernel_size=(3, 3), stride=(3, 2)), None),
+        ((2, 3, 9, 9), dict(kernel_size=(3, 3), stride=(3, 4), padding=1), (9, 9)),
+        ((1, 3, 7, 6), dict(kernel_size=(2, 2)), (99, 99, 7, 6)),  # PyTorch ignores the leading N, C
+        ((2, 3, 9), dict(kernel_size=3, stride=2), None),
+    ],
+)
+def test_max_unpool_matches_torch(shape, args, output_size):
+    nd = len(shape) - 2
+    pool, unpool = getattr(F, f"max_pool{nd}d"), getattr(F, f"max_unpool{nd}d")
+    tpool, tunpool = (
+        getattr(torch.nn.functional, f"max_pool{nd}d"),
+        getattr(torch.nn.functional, f"max_unpool{nd}d"),
+    )
+    a = rng.standard_normal(shape)
+    pooled, idx = pool(Tensor(a), return_indices=True, **args)
+    tpooled, tidx = tpool(torch.tensor(a), return_indices=True, **args)
+    x, t = Tensor(pooled.data, requires_grad=True), tpooled.clone().requires_grad_(True)
+    y, ty = unpool(x, idx, output_size=output_size, **args), tunpool(t, tidx, output_size=output_size, **args)
+    assert y.shape == tuple(ty.shape)
+    np.testing.assert_array_equal(y.data, ty.detach().numpy())
+    w = rng.standard_normal(y.shape)
+    (y * w).sum().backward()
+    (ty * torch.tensor(w)).sum().backward()
+    np.testing.assert_array_equal(x.grad, t.grad.numpy())
+    with pytest.raises(ValueError, match="out of range"):
+        unpool(x, idx, output_size=(2,) * nd, **args)

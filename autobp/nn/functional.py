@@ -198,6 +198,7 @@ from .pooling import (  # noqa: E402
     max_pool2d,
 )
 from .rnn_functional import lstm_cell_state, lstm_layer  # noqa: E402
+from .unpooling import max_unpool1d, max_unpool2d  # noqa: E402
 from .upsampling import interpolate, pixel_shuffle, pixel_unshuffle  # noqa: E402
 
 __all__ += ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "fold", "unfold"]
@@ -207,4 +208,4 @@ __all__ += ["max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "lp_pool1d",
 __all__ += ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d"]
 __all__ += ["scaled_dot_product_attention", "lstm_cell_state", "lstm_layer"]
 __all__ += ["interpolate", "pixel_shuffle", "pixel_unshuffle"]
-__all__ += ["pad", "one_hot"]
+__all__ += ["pad", "one_hot", "max_unpool1d", "max_unpool2d"]
