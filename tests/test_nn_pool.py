@@ -212,3 +212,38 @@ def test_max_unpool_matches_torch(shape, args, output_size):
     np.testing.assert_array_equal(x.grad, t.grad.numpy())
     with pytest.raises(ValueError, match="out of range"):
         unpool(x, idx, output_size=(2,) * nd, **args)
+
+
+@pytest.mark.parametrize(
+    "name,shapes,kw",
+    [
+        (
+            "avg_pool3d",
+            [(1, 1, 8, 8, 8)],
+            dict(kernel_size=(4, 4, 4), stride=3, padding=1, count_include_pad=False),
+        ),
+        ("avg_pool3d", [(2, 2, 5, 6, 7)], dict(kernel_size=3, stride=2, padding=1, ceil_mode=True)),
+        ("max_pool3d", [(2, 2, 5, 6, 7)], dict(kernel_size=(2, 3, 2), stride=2, padding=1)),
+        ("conv_transpose3d", [(2, 4, 4, 4, 4), (4, 2, 3, 3, 3)], dict(stride=2, padding=1, output_padding=1)),
+        ("conv_transpose3d", [(2, 4, 4, 4, 4), (4, 2, 3, 3, 3)], dict(groups=2)),
+    ],
+)
+def test_3d_pooling_and_transposed_convolution_match_torch(name, shapes, kw):
+    arrays = [rng.standard_normal(s) for s in shapes]
+    xs = [Tensor(a, requires_grad=True) for a in arrays]
+    ts = [torch.tensor(a, requires_grad=True) for a in arrays]
+    y, ty = getattr(F, name)(*xs, **kw), getattr(torch.nn.functional, name)(*ts, **kw)
+    assert y.shape == tuple(ty.shape)
+    np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=1e-10, atol=1e-12)
+    w = rng.standard_normal(y.shape)
+    (y * w).sum().backward()
+    (ty * torch.tensor(w)).sum().backward()
+    for x, t in zip(xs, ts):
+        np.testing.assert_allclose(x.grad, t.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_max_pool3d_indices_match_torch():
+    a = np.round(rng.standard_normal((1, 2, 4, 5, 4)) * 2) / 2  # ties
+    _, idx = F.max_pool3d(Tensor(a), 2, return_indices=True)
+    _, tidx = torch.nn.functional.max_pool3d(torch.tensor(a), 2, return_indices=True)
+    np.testing.assert_array_equal(idx.data, tidx.numpy())

@@ -287,6 +287,23 @@ def conv_transpose2d(
     )
 
 
+def conv_transpose3d(
+    input: Any,
+    weight: Any,
+    bias: Any = None,
+    stride: Any = 1,
+    padding: Any = 0,
+    output_padding: Any = 0,
+    groups: int = 1,
+    dilation: Any = 1,
+) -> Tensor:
+    """3-D transposed convolution (the gradient of conv3d in its input); weight
+    (C_in, C_out/groups, kD, kH, kW)."""
+    return _conv_transpose_nd(
+        input, weight, bias, stride, padding, output_padding, groups, dilation, 3, "conv_transpose3d"
+    )
+
+
 # --- fold / unfold: im2col and its adjoint, col2im ------------------------------------------
 def _fold_geom(kernel_size, dilation, padding, stride, who):
     return (
