@@ -17,6 +17,15 @@ class AxisError(np.exceptions.AxisError):
         super().__init__(message)
 
 
+class ShapeError(ValueError, RuntimeError):
+    """Shapes, axes or arguments that do not fit the op: numpy's ValueError and PyTorch's
+    RuntimeError both, so code written for either library catches it."""
+
+
+class DTypeError(TypeError, RuntimeError):
+    """A dtype the op is not defined for: numpy's TypeError and PyTorch's RuntimeError both."""
+
+
 @lru_cache(maxsize=4096)
 def _reduction(gshape: tuple, shape: tuple) -> tuple:
     """The axes to sum a gradient of ``gshape`` over to get ``shape``: (leading, stretched)."""
@@ -62,7 +71,7 @@ def normalize_axes(axis: Any, ndim: int, op: str, shape: tuple) -> tuple:
             raise AxisError(f"{op}: axis {a} is out of range for a tensor of shape {shape}")
         a %= ndim
         if a in out:
-            raise ValueError(f"{op}: axis {a} is repeated in {axis!r}")
+            raise ShapeError(f"{op}: axis {a} is repeated in {axis!r}")
         out.append(a)
     return tuple(sorted(out))
 

@@ -64,6 +64,20 @@ def test_sdpa_matches_torch(kw):
     )
 
 
+@pytest.mark.parametrize("kw", [dict(enable_gqa=True), dict(enable_gqa=True, is_causal=True)])
+def test_sdpa_grouped_query_attention_matches_torch(kw):
+    q, k, v = (
+        rng.standard_normal((2, 6, 5, 4)),  # 6 query heads share 2 key/value heads
+        rng.standard_normal((2, 2, 5, 4)),
+        rng.standard_normal((2, 2, 5, 3)),
+    )
+    compare_with_torch(
+        _Fn(lambda *x: sdpa(*x, **kw)), _TFn(lambda *x: TF.scaled_dot_product_attention(*x, **kw)), q, k, v
+    )
+    with pytest.raises(ValueError, match="multiple"):
+        sdpa(rng.standard_normal((1, 5, 2, 4)), k[:1], v[:1], enable_gqa=True)
+
+
 def test_sdpa_dropout_is_seeded_and_scaled():
     q = rng.standard_normal((1, 4, 3))
     a = sdpa(q, q, np.eye(4)[None, :, :3].repeat(1, 0), dropout_p=0.5, rng=3).data

@@ -149,3 +149,101 @@ def test_max_pool_nan_and_ties_follow_torch():
     np.testing.assert_array_equal(idx.data, tidx.numpy())
     np.testing.assert_array_equal(out.data, tout.detach().numpy())
     np.testing.assert_array_equal(t.grad, tt.grad.numpy())
+
+
+@pytest.mark.parametrize(
+    "shape,kw",
+    [
+        ((2, 3, 13), dict(size=(9,))),
+        ((2, 3, 9), dict(size=(13,))),
+        ((2, 3, 13, 10), dict(size=(9, 11))),
+        ((2, 3, 5, 2, 8), dict(size=(3, 6, 4))),
+        ((1, 1, 4), dict(scale_factor=1.5)),
+    ],
+)
+def test_interpolate_nearest_exact_matches_torch(shape, kw):
+    a = rng.standard_normal(shape)
+    x, t = Tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    y = F.interpolate(x, mode="nearest-exact", **kw)
+    ty = torch.nn.functional.interpolate(t, mode="nearest-exact", **kw)
+    np.testing.assert_array_equal(y.data, ty.detach().numpy())
+    w = rng.standard_normal(y.shape)
+    (y * w).sum().backward()
+    (ty * torch.tensor(w)).sum().backward()
+    np.testing.assert_allclose(x.grad, t.grad.numpy(), rtol=1e-12)
+
+
+def test_interpolate_keeps_integer_dtype_like_torch():
+    u = (rng.random((2, 3, 16, 16)) * 255).astype(np.uint8)
+    for mode in ("nearest", "nearest-exact", "bilinear"):
+        y = F.interpolate(Tensor(u, dtype=np.uint8), size=(10, 10), mode=mode)
+        ty = torch.nn.functional.interpolate(torch.tensor(u), size=(10, 10), mode=mode).numpy()
+        assert y.dtype == np.uint8
+        # nearest copies; bilinear rounds (PyTorch's fixed-point uint8 kernel may differ by one)
+        assert np.abs(y.data.astype(int) - ty.astype(int)).max() <= (1 if mode == "bilinear" else 0)
+
+
+@pytest.mark.parametrize(
+    "shape,args,output_size",
+    [
+        ((2, 3, 9, 9), dict(kernel_size=(3, 3), stride=(3, 2)), None),
+        ((2, 3, 9, 9), dict(kernel_size=(3, 3), stride=(3, 4), padding=1), (9, 9)),
+        ((1, 3, 7, 6), dict(kernel_size=(2, 2)), (99, 99, 7, 6)),  # PyTorch ignores the leading N, C
+        ((2, 3, 9), dict(kernel_size=3, stride=2), None),
+    ],
+)
+def test_max_unpool_matches_torch(shape, args, output_size):
+    nd = len(shape) - 2
+    pool, unpool = getattr(F, f"max_pool{nd}d"), getattr(F, f"max_unpool{nd}d")
+    tpool, tunpool = (
+        getattr(torch.nn.functional, f"max_pool{nd}d"),
+        getattr(torch.nn.functional, f"max_unpool{nd}d"),
+    )
+    a = rng.standard_normal(shape)
+    pooled, idx = pool(Tensor(a), return_indices=True, **args)
+    tpooled, tidx = tpool(torch.tensor(a), return_indices=True, **args)
+    x, t = Tensor(pooled.data, requires_grad=True), tpooled.clone().requires_grad_(True)
+    y, ty = unpool(x, idx, output_size=output_size, **args), tunpool(t, tidx, output_size=output_size, **args)
+    assert y.shape == tuple(ty.shape)
+    np.testing.assert_array_equal(y.data, ty.detach().numpy())
+    w = rng.standard_normal(y.shape)
+    (y * w).sum().backward()
+    (ty * torch.tensor(w)).sum().backward()
+    np.testing.assert_array_equal(x.grad, t.grad.numpy())
+    with pytest.raises(ValueError, match="out of range"):
+        unpool(x, idx, output_size=(2,) * nd, **args)
+
+
+@pytest.mark.parametrize(
+    "name,shapes,kw",
+    [
+        (
+            "avg_pool3d",
+            [(1, 1, 8, 8, 8)],
+            dict(kernel_size=(4, 4, 4), stride=3, padding=1, count_include_pad=False),
+        ),
+        ("avg_pool3d", [(2, 2, 5, 6, 7)], dict(kernel_size=3, stride=2, padding=1, ceil_mode=True)),
+        ("max_pool3d", [(2, 2, 5, 6, 7)], dict(kernel_size=(2, 3, 2), stride=2, padding=1)),
+        ("conv_transpose3d", [(2, 4, 4, 4, 4), (4, 2, 3, 3, 3)], dict(stride=2, padding=1, output_padding=1)),
+        ("conv_transpose3d", [(2, 4, 4, 4, 4), (4, 2, 3, 3, 3)], dict(groups=2)),
+    ],
+)
+def test_3d_pooling_and_transposed_convolution_match_torch(name, shapes, kw):
+    arrays = [rng.standard_normal(s) for s in shapes]
+    xs = [Tensor(a, requires_grad=True) for a in arrays]
+    ts = [torch.tensor(a, requires_grad=True) for a in arrays]
+    y, ty = getattr(F, name)(*xs, **kw), getattr(torch.nn.functional, name)(*ts, **kw)
+    assert y.shape == tuple(ty.shape)
+    np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=1e-10, atol=1e-12)
+    w = rng.standard_normal(y.shape)
+    (y * w).sum().backward()
+    (ty * torch.tensor(w)).sum().backward()
+    for x, t in zip(xs, ts):
+        np.testing.assert_allclose(x.grad, t.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_max_pool3d_indices_match_torch():
+    a = np.round(rng.standard_normal((1, 2, 4, 5, 4)) * 2) / 2  # ties
+    _, idx = F.max_pool3d(Tensor(a), 2, return_indices=True)
+    _, tidx = torch.nn.functional.max_pool3d(torch.tensor(a), 2, return_indices=True)
+    np.testing.assert_array_equal(idx.data, tidx.numpy())

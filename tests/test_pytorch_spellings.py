@@ -100,3 +100,40 @@ def test_where_with_one_argument_and_constant_branches_is_numpy_s():
     x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
     y = autobp.where(np.array([True, False]), x, 0.0)
     assert y.dtype == np.float64 and y.requires_grad
+
+
+def test_shift_operators_and_bitwise_shift_names_match_torch():
+    torch = pytest.importorskip("torch")
+    a = np.array([[0, 1, 2], [1 << 8, 1 << 16, -(1 << 20)]], dtype=np.int32)
+    x, t = autobp.Tensor(a, dtype=np.int32), torch.tensor(a)
+    pairs = [
+        (x << 2, t << 2),
+        (x >> 3, t >> 3),
+        (x << 31, t << 31),  # wraps in int32, as PyTorch's
+        (5 << x[:1], 5 << t[:1]),
+        (x.bitwise_left_shift(1), t.bitwise_left_shift(1)),
+        (autobp.bitwise_right_shift(x, x[:1]), torch.bitwise_right_shift(t, t[:1])),
+    ]
+    for ours, theirs in pairs:
+        assert ours.dtype == np.int32
+        np.testing.assert_array_equal(ours.data, theirs.numpy())
+    with pytest.raises(TypeError, match="integer"):
+        autobp.Tensor([1.0]) << 1
+
+
+@pytest.mark.parametrize("name", ["sum", "mean"])
+def test_sum_and_mean_take_dtype_as_numpy_and_torch(name):
+    a = np.random.default_rng(4).standard_normal((3, 4)).astype(np.float32)
+    x, t = autobp.Tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    ours, theirs = getattr(x, name)(axis=1, dtype=np.float64), getattr(t, name)(dim=1, dtype=torch.float64)
+    assert ours.dtype == np.float64 == getattr(np, name)(a, axis=1, dtype=np.float64).dtype
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12)
+    w = np.arange(3.0)
+    (ours * w).sum().backward()
+    (theirs * torch.tensor(w)).sum().backward()
+    assert x.grad.dtype == np.float32
+    np.testing.assert_allclose(x.grad, t.grad.numpy(), rtol=1e-6)
+    ints = autobp.Tensor(np.arange(6, dtype=np.int32).reshape(2, 3), dtype=np.int32)
+    via_numpy = getattr(np, name)(ints, axis=0, dtype=np.float32)  # numpy's own function dispatches here
+    assert via_numpy.dtype == np.float32
+    np.testing.assert_array_equal(via_numpy.data, getattr(np, name)(ints.data, axis=0, dtype=np.float32))

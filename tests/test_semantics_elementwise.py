@@ -147,6 +147,28 @@ def test_divide_rounded_matches_torch_div_with_rounding_mode(mode):
         divide_rounded(a, b, "round")
 
 
+@pytest.mark.parametrize("mode", ["trunc", "floor"])
+def test_divide_rounded_by_a_python_number_keeps_integer_dtype_as_torch(mode):
+    # a Python number operand reaches numpy as given (weak promotion); it used to crash the trunc path
+    x = Tensor(np.array([-5, 5, -7, 0], dtype=np.int32), dtype=np.int32)
+    for got, want in [
+        (
+            x.div(2, rounding_mode=mode),
+            torch.tensor([-5, 5, -7, 0], dtype=torch.int32).div(2, rounding_mode=mode),
+        ),
+        (
+            divide_rounded(7, x[1:3], mode),
+            torch.div(7, torch.tensor([5, -7], dtype=torch.int32), rounding_mode=mode),
+        ),
+        (
+            x.div(2.0, rounding_mode=mode),
+            torch.tensor([-5, 5, -7, 0], dtype=torch.int32).div(2.0, rounding_mode=mode),
+        ),
+    ]:
+        np.testing.assert_array_equal(got.data, want.numpy())
+        assert got.dtype.kind == {torch.int32: "i", torch.float32: "f"}[want.dtype]
+
+
 def test_arctan2_and_hypot_at_the_origin_match_torch():
     y, x = _grid([-0.0, 0.0, 1.0], [-0.0, 0.0, -1.0])
     _against_torch(autobp.arctan2, torch.atan2, y, x)  # gradient 0 at (0, 0)
@@ -230,3 +252,20 @@ def test_inplace_is_accepted_and_a_new_tensor_returned():
     np.testing.assert_array_equal(x.data, [-1.0, 0.5, 7.0])  # the input is left as it was
     y.sum().backward()
     np.testing.assert_allclose(x.grad, [0.0 + 0.1 + np.exp(-1.0), 1.0 + 1.0 + 1.0, 0.0 + 1.0 + 1.0])
+
+
+def test_clip_with_lower_bound_above_upper_is_the_upper_bound_as_numpy_and_torch():
+    # numpy computes minimum(maximum(x, lo), hi) and PyTorch's clamp the same: hi everywhere, and
+    # PyTorch's gradient (x inside [lo, hi], an empty interval) is 0 everywhere
+    a = np.array([-1.0, 0.5, 2.0, 3.0, 4.0], dtype=np.float32)
+    x, t = Tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    y, ty = x.clip(3, 0), t.clip(3, 0)
+    np.testing.assert_array_equal(y.data, ty.detach().numpy())
+    np.testing.assert_array_equal(y.data, np.clip(a, 3, 0))
+    assert y.dtype == np.float32
+    y.sum().backward()
+    ty.sum().backward()
+    np.testing.assert_array_equal(x.grad, t.grad.numpy())
+    np.testing.assert_array_equal(
+        autobp.clamp(x, min=1.5, max=-1.0).data, torch.clamp(t, min=1.5, max=-1.0).detach().numpy()
+    )

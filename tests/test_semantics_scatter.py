@@ -2,6 +2,8 @@
 PyTorch at exact points: scatter_reduce ties (amax/amin) and zeros (prod), repeated indices in
 gathers and scatters, padding corners that read one element several times."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -126,3 +128,29 @@ def test_nonzero_is_numpys_tuple_and_argwhere_is_torchs_layout():
     for o, e in zip(ours, np.nonzero(a)):
         np.testing.assert_array_equal(o.data, e)
     np.testing.assert_array_equal(autobp.argwhere(Tensor(a)).data, torch.nonzero(torch.tensor(a)).numpy())
+
+
+@pytest.mark.parametrize("reduce", ["add", "multiply"])
+def test_scatter_reduce_argument_matches_torch_values(reduce):
+    # PyTorch's scatter(..., reduce=): values (PyTorch has no derivative; the op table checks ours by
+    # finite differences), for a tensor src, a number, inf and nan, repeated indices included
+    rng = np.random.default_rng(5)
+    a, b = rng.standard_normal((4, 5, 6)), rng.standard_normal((4, 5, 6))
+    i = rng.integers(0, 3, (3, 4, 5))
+    for src in (b, 2.5, np.inf, np.nan):
+        ours = autobp.Tensor(a).scatter(
+            1, i, autobp.Tensor(src) if isinstance(src, np.ndarray) else src, reduce=reduce
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # PyTorch deprecates reduce= for a tensor src
+            theirs = torch.tensor(a).scatter(
+                1, torch.tensor(i), torch.tensor(src) if isinstance(src, np.ndarray) else src, reduce=reduce
+            )
+        np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-12, equal_nan=True)
+    x = autobp.Tensor(a.copy())
+    x.scatter_(1, i, 2.0, reduce=reduce)
+    np.testing.assert_allclose(
+        x.data, torch.tensor(a).scatter(1, torch.tensor(i), 2.0, reduce=reduce).numpy()
+    )
+    with pytest.raises(ValueError, match="reduce"):
+        autobp.Tensor(a).scatter(1, i, 2.0, reduce="typo")

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import ShapeError
 from ..ops import linear, softmax
 from ..tensor import Tensor
 from . import init
@@ -48,6 +49,7 @@ def scaled_dot_product_attention(
     dropout_p: float = 0.0,
     is_causal: bool = False,
     scale: float | None = None,
+    enable_gqa: bool = False,
     rng: init.RngLike = None,
 ) -> Tensor:
     """softmax(q k^T * scale + mask) v over the last two axes (..., L, E), (..., S, E), (..., S, Ev).
@@ -55,15 +57,25 @@ def scaled_dot_product_attention(
     A boolean ``attn_mask`` marks the positions that MAY be attended (True), as in PyTorch's function;
     a float mask is added to the scores. ``is_causal`` allows position i to see positions <= i.
     ``dropout_p`` drops attention weights (seeded by ``rng``); scale defaults to 1 / sqrt(E).
+    ``enable_gqa`` (grouped-query attention, PyTorch's): query heads (axis -3) Hq share key/value
+    heads Hkv, each key/value head serving Hq / Hkv consecutive query heads.
     """
     q, k, v = _t(query), _t(key), _t(value)
+    if enable_gqa and q.ndim >= 3 and k.ndim >= 3 and q.shape[-3] != k.shape[-3]:
+        hq, hkv = q.shape[-3], k.shape[-3]
+        if hkv == 0 or hq % hkv or v.shape[-3] != hkv:
+            raise ValueError(
+                f"scaled_dot_product_attention: enable_gqa needs query heads {hq} (axis -3 of {q.shape}) "
+                f"to be a multiple of key/value heads (key {k.shape}, value {v.shape})"
+            )
+        k, v = k.repeat(hq // hkv, axis=-3), v.repeat(hq // hkv, axis=-3)  # numpy's repeat: interleaved
     if q.shape[-1] != k.shape[-1] or k.shape[-2] != v.shape[-2]:
         raise ValueError(
             f"scaled_dot_product_attention: query {q.shape}, key {k.shape} and value {v.shape} do not fit "
             "(need query/key feature sizes equal and key/value lengths equal)"
         )
     if is_causal and attn_mask is not None:
-        raise ValueError("scaled_dot_product_attention: give attn_mask or is_causal, not both")
+        raise ShapeError("scaled_dot_product_attention: give attn_mask or is_causal, not both")
     L, S = q.shape[-2], k.shape[-2]
     s = 1.0 / math.sqrt(q.shape[-1]) if scale is None else float(scale)
     scores = (q @ k.swapaxes(-1, -2)) * s

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import ShapeError
 from .._numpy_ops import DistinctIndex
 from ..ops import cross_entropy as fused_cross_entropy
 from ..ops import nll as fused_nll
@@ -180,7 +181,7 @@ def _probability_targets(
     """-sum_c w_c t_c log softmax(x)_c per sample; the mean is over samples (weights do not divide)."""
     t = as_tensor(target, x)
     if t.shape != x.shape:
-        raise ValueError(f"cross_entropy: probability targets {t.shape} must match logits {x.shape}")
+        raise ShapeError(f"cross_entropy: probability targets {t.shape} must match logits {x.shape}")
     check_reduction(reduction, "cross_entropy")
     classes = x.shape[axis]
     if label_smoothing:

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import ShapeError
 from ..ops._args import as_tensor
 from ..ops._decl import op
 from ..rules import holomorphic, rule
@@ -172,7 +173,7 @@ def _conv_nd(input, weight, bias, stride, padding, dilation, groups, nd: int, wh
     for i in range(nd):
         n = x.shape[2 + i] + lo[i] + hi[i]
         if n < d[i] * (ks[i] - 1) + 1:
-            raise ValueError(
+            raise ShapeError(
                 f"{who}: padded input size {n} along spatial axis {i} is smaller than the dilated kernel "
                 f"({d[i] * (ks[i] - 1) + 1}); input {x.shape}, weight {w.shape}"
             )
@@ -283,6 +284,23 @@ def conv_transpose2d(
     Output size (H - 1) * stride - 2 * padding + dilation * (kH - 1) + output_padding + 1."""
     return _conv_transpose_nd(
         input, weight, bias, stride, padding, output_padding, groups, dilation, 2, "conv_transpose2d"
+    )
+
+
+def conv_transpose3d(
+    input: Any,
+    weight: Any,
+    bias: Any = None,
+    stride: Any = 1,
+    padding: Any = 0,
+    output_padding: Any = 0,
+    groups: int = 1,
+    dilation: Any = 1,
+) -> Tensor:
+    """3-D transposed convolution (the gradient of conv3d in its input); weight
+    (C_in, C_out/groups, kD, kH, kW)."""
+    return _conv_transpose_nd(
+        input, weight, bias, stride, padding, output_padding, groups, dilation, 3, "conv_transpose3d"
     )
 
 

@@ -179,11 +179,21 @@ __all__ += [n for n in _losses_all if n not in __all__]
 
 # --- layer functions of their own modules (declared ops and compositions), re-exported here ---------
 from .attention import scaled_dot_product_attention  # noqa: E402
-from .conv_functional import conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, fold, unfold  # noqa: E402
+from .conv_functional import (  # noqa: E402
+    conv1d,
+    conv2d,
+    conv3d,
+    conv_transpose1d,
+    conv_transpose2d,
+    conv_transpose3d,
+    fold,
+    unfold,
+)
 from .dropout import dropout, dropout1d, dropout2d  # noqa: E402
 from .embedding import embedding  # noqa: E402
 from .layers import bilinear  # noqa: E402
 from .normalization import batch_norm, group_norm, instance_norm, layer_norm, rms_norm  # noqa: E402
+from .padding import one_hot, pad  # noqa: E402
 from .pooling import (  # noqa: E402
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
@@ -191,12 +201,15 @@ from .pooling import (  # noqa: E402
     adaptive_max_pool2d,
     avg_pool1d,
     avg_pool2d,
+    avg_pool3d,
     lp_pool1d,
     lp_pool2d,
     max_pool1d,
     max_pool2d,
+    max_pool3d,
 )
 from .rnn_functional import lstm_cell_state, lstm_layer  # noqa: E402
+from .unpooling import max_unpool1d, max_unpool2d  # noqa: E402
 from .upsampling import interpolate, pixel_shuffle, pixel_unshuffle  # noqa: E402
 
 __all__ += ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "fold", "unfold"]
@@ -206,3 +219,4 @@ __all__ += ["max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "lp_pool1d",
 __all__ += ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d"]
 __all__ += ["scaled_dot_product_attention", "lstm_cell_state", "lstm_layer"]
 __all__ += ["interpolate", "pixel_shuffle", "pixel_unshuffle"]
+__all__ += ["pad", "one_hot", "max_unpool1d", "max_unpool2d", "max_pool3d", "avg_pool3d", "conv_transpose3d"]

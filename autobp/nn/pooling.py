@@ -117,6 +117,13 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     )
 
 
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """Maximum over windows of (N, C, D, H, W), as max_pool2d (indices flat over D * H * W)."""
+    return _max_pool(
+        input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 3, "max_pool3d"
+    )
+
+
 def _divisor(S, k, s, p, L, count_include_pad) -> np.ndarray:
     """Each window's divisor: its size clipped to the padded input (count_include_pad) or the
     number of input elements it covers; a product over the axes."""
@@ -155,6 +162,15 @@ def avg_pool2d(
     """Mean over windows of (N, C, H, W); ``divisor_override`` replaces every window's count."""
     return _avg_pool(
         input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 2, "avg_pool2d"
+    )
+
+
+def avg_pool3d(
+    input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None
+):
+    """Mean over windows of (N, C, D, H, W), as avg_pool2d."""
+    return _avg_pool(
+        input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 3, "avg_pool3d"
     )
 
 

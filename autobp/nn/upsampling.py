@@ -21,9 +21,12 @@ def _matrix(n_in: int, n_out: int, mode: str, align_corners: bool | None, scale:
     i = np.arange(n_out, dtype=np.float64)
     A = np.zeros((n_out, n_in))
     rows = np.arange(n_out)
-    if mode == "nearest":
+    if mode in ("nearest", "nearest-exact"):
         s = n_in / n_out if scale is None else scale
-        src = np.minimum(np.floor(i * s).astype(np.int64), n_in - 1)
+        # "nearest" takes the floor of i * s (PyTorch's legacy rule), "nearest-exact" of the centre's
+        src = np.minimum(
+            np.floor((i + (0.5 if mode == "nearest-exact" else 0.0)) * s).astype(np.int64), n_in - 1
+        )
         A[rows, src] = 1.0
         return A
     if align_corners:
@@ -48,7 +51,8 @@ def interpolate(
     recompute_scale_factor: bool | None = None,
 ) -> Tensor:
     """Resize (N, C, *S) to ``size`` or S * ``scale_factor`` (floored), as PyTorch's interpolate for
-    modes 'nearest', 'linear', 'bilinear' and 'trilinear' (``align_corners`` for the linear ones).
+    modes 'nearest', 'nearest-exact', 'linear', 'bilinear' and 'trilinear' (``align_corners`` for the
+    linear ones). Integer inputs stay integer: the linear modes round (as PyTorch's uint8 kernels).
 
     >>> interpolate(np.arange(4.0).reshape(1, 1, 2, 2), scale_factor=2).shape
     (1, 1, 4, 4)
@@ -57,13 +61,14 @@ def interpolate(
     nd = x.ndim - 2
     if nd < 1:
         raise ValueError(f"interpolate: input must be (N, C, *spatial), got shape {x.shape}")
-    if mode not in ("nearest",) + tuple(_LINEAR):
+    if mode not in ("nearest", "nearest-exact") + tuple(_LINEAR):
         raise ValueError(
-            f"interpolate: mode must be 'nearest', 'linear', 'bilinear' or 'trilinear', got {mode!r}"
+            "interpolate: mode must be 'nearest', 'nearest-exact', 'linear', 'bilinear' or 'trilinear', "
+            f"got {mode!r}"
         )
     if mode in _LINEAR and _LINEAR[mode] != nd:
         raise ValueError(f"interpolate: mode {mode!r} needs {_LINEAR[mode] + 2}-D input, got shape {x.shape}")
-    if mode == "nearest" and align_corners is not None:
+    if mode in ("nearest", "nearest-exact") and align_corners is not None:
         raise ValueError("interpolate: align_corners only applies to the linear modes")
     if (size is None) == (scale_factor is None):
         raise ValueError("interpolate: give exactly one of size and scale_factor")
@@ -77,11 +82,12 @@ def interpolate(
         scales = (None,) * nd if recompute_scale_factor else tuple(1.0 / float(v) for v in f)
     if len(out) != nd or any(int(n) < 1 for n in out):
         raise ValueError(f"interpolate: output size {out} must give {nd} positive sizes")
-    y = x
+    rounded = mode in _LINEAR and x.dtype.kind in "iub"  # weights in (0, 1): compute in float64
+    y = x.astype(np.float64) if rounded else x
     for i in range(nd):  # one matrix product per axis: y <- y contracted with A_i over axis 2 + i
-        A = _matrix(S[i], int(out[i]), mode, bool(align_corners), scales[i]).astype(x.dtype)
+        A = _matrix(S[i], int(out[i]), mode, bool(align_corners), scales[i]).astype(y.dtype)
         y = (y.swapaxes(2 + i, -1) @ Tensor._const(A.T.copy())).swapaxes(2 + i, -1)
-    return y
+    return Tensor._const(np.round(y.data).astype(x.dtype)) if rounded else y
 
 
 def pixel_shuffle(input: Any, upscale_factor: int) -> Tensor:

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import ShapeError
 from .._graph import _mode, hooks, next_seq, off_threads
 from .._scalars import FLOATS
 from ..rules import rule
@@ -137,7 +138,11 @@ def _pos(self: Tensor) -> Tensor:
 
 def _pow(self: Tensor, other: Any) -> Tensor:
     if isinstance(other, (int, float, np.number)) and not isinstance(other, bool):
-        return _make(self._data**other, (self,), "pow_scalar", other, True)
+        try:
+            data = self._data**other
+        except ValueError as e:  # numpy: integers to negative integer powers (PyTorch: RuntimeError)
+            raise ShapeError(f"pow: {e} (tensor of dtype {self.dtype}, exponent {other!r})") from None
+        return _make(data, (self,), "pow_scalar", other, True)
     return _binary(self, _lift(other, self, "pow"), "pow", np.power, "**")
 
 

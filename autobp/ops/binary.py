@@ -118,8 +118,11 @@ def floor_divide(x1: Any, x2: Any) -> Tensor:
     return Tensor._const(np.asarray(_apply(x1, x2, np.floor_divide, "floor_divide")[2]))
 
 
-def _trunc_divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    if a.dtype.kind in "iub" and b.dtype.kind in "iub":  # exact: a - fmod(a, b) is a multiple of b
+def _trunc_divide(a: Any, b: Any) -> np.ndarray:
+    # a or b may be a Python number (kept so numpy's weak promotion keeps an integer tensor's dtype)
+    if (
+        np.asarray(a).dtype.kind in "iub" and np.asarray(b).dtype.kind in "iub"
+    ):  # exact: a - fmod(a, b) is a multiple of b
         return np.floor_divide(a - np.fmod(a, b), b)
     return np.trunc(np.true_divide(a, b))
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .._broadcast import normalize_axes
+from .._broadcast import ShapeError, normalize_axes
 from ..rules import rule
 from ..tensor import Tensor, _check_float
 from ._args import as_tensor
@@ -212,7 +212,7 @@ def _triangle_rule(F, g, out, xs, ctx, need):
 def meshgrid(*xi: Any, copy: bool = True, sparse: bool = False, indexing: str = "xy") -> tuple:
     """Coordinate grids from 1-D coordinate vectors (numpy's; each gradient sums over the grid)."""
     if indexing not in ("xy", "ij"):
-        raise ValueError(f"meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
+        raise ShapeError(f"meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
     if len(xi) == 1 and isinstance(xi[0], (tuple, list)):
         xi = tuple(xi[0])  # PyTorch also takes one list of tensors
     ts = [reshape(as_tensor(x), (-1,)) for x in xi]

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import ShapeError
 from ..rules import holomorphic, rule
 from ..tensor import Tensor
 from ._args import as_tensor, pair
@@ -43,7 +44,7 @@ def _expand(subscripts: str, shapes: list) -> tuple[list, str]:
         if "..." in t:
             k = len(shp) - (len(t) - 3)
             if k < 0:
-                raise ValueError(f"einsum: term {t!r} has more indices than its operand's shape {shp}")
+                raise ShapeError(f"einsum: term {t!r} has more indices than its operand's shape {shp}")
             t = t.replace("...", ell[len(ell) - k :])
         if "." in t or len(t) != len(shp):
             raise ValueError(f"einsum: term {t!r} does not match an operand of shape {shp}")
@@ -70,7 +71,7 @@ def _sizes(terms: list, tensors: list) -> dict:
             if m is None or m == 1:
                 sizes[c] = n
             elif n not in (1, m):
-                raise ValueError(f"einsum: index {c!r} has sizes {m} and {n} (operand shapes differ)")
+                raise ShapeError(f"einsum: index {c!r} has sizes {m} and {n} (operand shapes differ)")
     return sizes
 
 

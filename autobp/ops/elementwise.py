@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from .. import _kernels
+from .._broadcast import ShapeError
 from .._scalars import FLOATS, ONE
 from ..rules import RULES, rule
 from ..tensor import Tensor, _as_array, _lift
@@ -97,11 +98,12 @@ def clip(
     x = as_tensor(x)
     refuse_complex(x, "clip")
     if lo is None and hi is None:
-        raise ValueError("clip: give a lower bound, an upper bound or both")
+        raise ShapeError("clip: give a lower bound, an upper bound or both")
     if isinstance(lo, (Tensor, np.ndarray, list)) or isinstance(hi, (Tensor, np.ndarray, list)):
         return _clip_tensor(x, lo, hi)
     if lo is not None and hi is not None and lo > hi:
-        raise ValueError(f"clip: lower bound (lo={lo}) is greater than upper bound (hi={hi})")
+        # numpy's minimum(maximum(x, lo), hi) and PyTorch's clamp: hi everywhere, no gradient to x
+        return _clip_tensor(x, lo, hi)
     out, ctx = _kernels.clip([x._data], (lo, hi, None))
     return Tensor._make(out, (x,), "clip", ctx)
 

@@ -9,7 +9,7 @@ from weakref import ref
 
 import numpy as np
 
-from .._broadcast import normalize_axes
+from .._broadcast import ShapeError, normalize_axes
 from .._numpy_ops import scatter_add as _scatter_add
 from ..rules import rule
 from ..tensor import Tensor, _view
@@ -101,12 +101,12 @@ def along_index(index: np.ndarray, dim: int, shape: tuple) -> tuple:
 def check_dim_index(x: Tensor, dim: int, index: np.ndarray, op: str, src: Any = None) -> int:
     (d,) = normalize_axes(dim, max(x.ndim, 1), op, x.shape)
     if index.ndim != x.ndim and not (x.ndim == 0 and index.ndim <= 1):
-        raise ValueError(f"{op}: index has {index.ndim} axes, the input {x.shape} has {x.ndim}")
+        raise ShapeError(f"{op}: index has {index.ndim} axes, the input {x.shape} has {x.ndim}")
     for i, n in enumerate(index.shape):
         if i != d and i < x.ndim and n > x.shape[i]:
-            raise ValueError(f"{op}: index shape {index.shape} exceeds input shape {x.shape} at axis {i}")
+            raise ShapeError(f"{op}: index shape {index.shape} exceeds input shape {x.shape} at axis {i}")
         if src is not None and n > src.shape[i]:
-            raise ValueError(f"{op}: index shape {index.shape} exceeds src shape {src.shape} at axis {i}")
+            raise ShapeError(f"{op}: index shape {index.shape} exceeds src shape {src.shape} at axis {i}")
     if index.size and (index.max() >= max(x.shape[d] if x.ndim else 1, 0) or index.min() < -x.shape[d]):
         raise IndexError(f"{op}: index out of range for axis {d} of shape {x.shape}")
     return d

@@ -174,9 +174,12 @@ def index_put_(self: Tensor, indices: Any, values: Any, accumulate: bool = False
     return inplace(self, "index_put_", lambda x: _sc.index_put(x, indices, values, accumulate))
 
 
-def scatter_(self: Tensor, dim: int, index: Any, src: Any = None, *, value: Any = None) -> Tensor:
-    """In place: PyTorch's scatter (``src`` or a number ``value`` at ``index`` along ``dim``)."""
-    return inplace(self, "scatter_", lambda x: _sc.scatter(x, dim, index, src, value=value))
+def scatter_(
+    self: Tensor, dim: int, index: Any, src: Any = None, *, value: Any = None, reduce: Any = None
+) -> Tensor:
+    """In place: PyTorch's scatter (``src`` or a number ``value`` at ``index`` along ``dim``; ``reduce``
+    "add" or "multiply" combines them with what is there)."""
+    return inplace(self, "scatter_", lambda x: _sc.scatter(x, dim, index, src, value=value, reduce=reduce))
 
 
 def scatter_add_(self: Tensor, dim: int, index: Any, src: Any) -> Tensor:

@@ -1,6 +1,6 @@
 """Predicates and logical/bitwise ops (isclose, isnan, logical_and, bitwise_and, ...): boolean or
-integer results, as numpy gives them, outside the graph (no gradient). The operators & | ^ ~ are
-numpy's bitwise ops, defined on integer and boolean tensors only."""
+integer results, as numpy gives them, outside the graph (no gradient). The operators & | ^ ~ << >>
+are numpy's bitwise ops, defined on integer and boolean tensors only."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import DTypeError
 from ..tensor import Tensor
 from ._decl import op
 
@@ -36,10 +37,12 @@ def _bitwise(name: str, fn: Any, symbol: str, *xs: Any) -> Tensor:
     """numpy's bitwise op, with a clear error for float operands (numpy refuses them too)."""
     kinds = [np.asarray(_raw(x)).dtype.kind for x in xs]
     if any(k not in "iub" for k in kinds):
-        logical = {"&": "logical_and", "|": "logical_or", "^": "logical_xor", "~": "logical_not"}[symbol]
-        raise TypeError(
-            f"{name} ({symbol}): defined for integer and boolean tensors only, got {_describe(*xs)}; "
-            f"for truth values of float tensors compare first (x > 0) or use {logical}"
+        logical = {"&": "logical_and", "|": "logical_or", "^": "logical_xor", "~": "logical_not"}.get(symbol)
+        hint = (
+            f"; for truth values of float tensors compare first (x > 0) or use {logical}" if logical else ""
+        )
+        raise DTypeError(
+            f"{name} ({symbol}): defined for integer and boolean tensors only, got {_describe(*xs)}{hint}"
         )
     return _apply(name, fn, *xs)
 
@@ -149,7 +152,23 @@ def invert(x: Any) -> Tensor:
     return _bitwise("invert", np.invert, "~", x)
 
 
+@op(family=_L, differentiable=False, torch=("bitwise_left_shift",))
+def left_shift(x1: Any, x2: Any) -> Tensor:
+    """x1 << x2, elementwise, on integers: bits shifted left (x1 * 2**x2 in x1's dtype, wrapping)."""
+    return _bitwise("left_shift", np.left_shift, "<<", x1, x2)
+
+
+@op(family=_L, differentiable=False, torch=("bitwise_right_shift",))
+def right_shift(x1: Any, x2: Any) -> Tensor:
+    """x1 >> x2, elementwise, on integers: bits shifted right (floor(x1 / 2**x2), the sign kept)."""
+    return _bitwise("right_shift", np.right_shift, ">>", x1, x2)
+
+
 DUNDERS = {
+    "__lshift__": lambda self, other: left_shift(self, other),
+    "__rlshift__": lambda self, other: left_shift(other, self),
+    "__rshift__": lambda self, other: right_shift(self, other),
+    "__rrshift__": lambda self, other: right_shift(other, self),
     "__and__": lambda self, other: bitwise_and(self, other),
     "__rand__": lambda self, other: bitwise_and(other, self),
     "__or__": lambda self, other: bitwise_or(self, other),

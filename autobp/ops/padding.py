@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .._broadcast import normalize_axes
+from .._broadcast import ShapeError, normalize_axes
 from ..rules import rule
 from ..tensor import Tensor, _view
 from ._args import as_tensor, axis_arg
@@ -222,7 +222,7 @@ def unfold_windows(x: Any, dimension: int, size: int, step: int) -> Tensor:
         x = reshape(x, (1,))
     (d,) = normalize_axes(dimension, x.ndim, "unfold", x.shape)
     if size < 0 or step <= 0 or size > x.shape[d]:
-        raise ValueError(f"unfold: size {size}, step {step} do not fit axis {d} of shape {x.shape}")
+        raise ShapeError(f"unfold: size {size}, step {step} do not fit axis {d} of shape {x.shape}")
     positions = np.arange(x.size).reshape(x.shape)
     index = np.lib.stride_tricks.sliding_window_view(positions, size, d)
     index = index[(slice(None),) * d + (slice(None, None, step),)]

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import ShapeError
 from .._graph import _mode, hooks, next_seq, off_threads
 from ..rules import rule
 from ..tensor import Tensor, _lift
@@ -38,13 +39,13 @@ def _matmul(a: Tensor, b: Tensor) -> Tensor:
         data = np.dot(x, y) if _blas_pair(x, y) else np.matmul(x, y)
     except ValueError:
         if a.ndim == 0 or b.ndim == 0:
-            raise ValueError(
+            raise ShapeError(
                 f"matmul: operands must be at least 1-D, got shapes {a.shape} and {b.shape}"
             ) from None
         ka = a.shape[-1]
         kb = b.shape[-2] if b.ndim > 1 else b.shape[0]
         why = f"{ka} != {kb}" if ka != kb else "batch dimensions do not broadcast"
-        raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not align ({why})") from None
+        raise ShapeError(f"matmul: shapes {a.shape} and {b.shape} do not align ({why})") from None
     if (
         (a.requires_grad or b.requires_grad)
         and (not off_threads or _mode.enabled)

@@ -21,11 +21,20 @@ _R = "reductions"
 
 @op(family=_R)
 def sum(  # noqa: A001
-    x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
+    x: Any,
+    axis: Any = None,
+    keepdims: bool = False,
+    *,
+    dim: Any = None,
+    keepdim: Any = None,
+    dtype: Any = None,
 ) -> Tensor:
-    """Sum over ``axis`` (all axes by default)."""
+    """Sum over ``axis`` (all axes by default); ``dtype=`` sums in that dtype (numpy's and PyTorch's
+    keyword: the input is cast first, and its gradient cast back)."""
     if type(x) is not Tensor:
         x = as_tensor(x)
+    if dtype is not None:
+        x = x.astype(np.dtype(dtype))
     if axis is None and keepdims is False and dim is None and keepdim is None:
         data = x._data  # the usual loss reduction; np.add.reduce is ndarray.sum less its Python wrapper
         return Tensor._make(np.add.reduce(data, None), (x,), "sum", full_reduction(data.ndim))
@@ -36,9 +45,20 @@ def sum(  # noqa: A001
 
 
 @op(family=_R)
-def mean(x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None) -> Tensor:
-    """Arithmetic mean over ``axis`` (all axes by default)."""
+def mean(
+    x: Any,
+    axis: Any = None,
+    keepdims: bool = False,
+    *,
+    dim: Any = None,
+    keepdim: Any = None,
+    dtype: Any = None,
+) -> Tensor:
+    """Arithmetic mean over ``axis`` (all axes by default), in ``dtype`` if given (numpy's and
+    PyTorch's keyword: the input is cast first)."""
     x = as_tensor(x)
+    if dtype is not None:
+        x = x.astype(np.dtype(dtype))
     axis, keepdims = axis_arg(axis, dim, "mean"), keep_arg(keepdims, keepdim)
     axes = normalize_axes(axis, x.ndim, "mean", x.shape)
     if x.size == 0:

@@ -9,7 +9,7 @@ from weakref import ref
 
 import numpy as np
 
-from .._broadcast import normalize_axes
+from .._broadcast import ShapeError, normalize_axes
 from .._graph import _mode, next_seq
 from .._inplace import LeafInplaceError, bump
 from .._numpy_ops import is_basic_index
@@ -90,15 +90,28 @@ def _src_for(index: np.ndarray, src: Any, like: Tensor, op: str) -> Tensor:
     return s[tuple(slice(0, n) for n in index.shape)]
 
 
-@op(family=_G, rules=("index_put",), numpy=None)
-def scatter(x: Any, dim: int, index: Any, src: Any = None, *, value: Any = None) -> Tensor:
+@op(family=_G, rules=("index_put", "scatter_reduce"), numpy=None)
+def scatter(
+    x: Any, dim: int, index: Any, src: Any = None, *, value: Any = None, reduce: Any = None
+) -> Tensor:
     """PyTorch's out-of-place scatter: ``out[i][index[i][j]] = src[i][j]`` for dim 1. Where an index
-    repeats, which value lands is unspecified (as in PyTorch) and every one gets its gradient."""
+    repeats, which value lands is unspecified (as in PyTorch) and every one gets its gradient.
+    ``reduce="add"`` adds the values (scatter_add), ``"multiply"`` multiplies them in (PyTorch's
+    scatter reduce, which PyTorch does not differentiate; here scatter_add's and scatter_reduce's
+    gradients apply)."""
     x = as_tensor(x)
     src = value if src is None else src
     idx = int_index(index, "scatter")
     s = _src_for(idx, src, x, "scatter")
     d = check_dim_index(x, dim, idx, "scatter", s if s.ndim else None)
+    if reduce is not None:
+        if reduce not in ("add", "multiply"):
+            raise ValueError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r}")
+        if s.ndim == 0:  # a number: the same value at every index
+            s = s.broadcast_to(idx.shape)
+        if reduce == "add":
+            return _index_put(x, along_index(idx, d, idx.shape), s, True, "scatter_add")
+        return scatter_reduce(x, d, idx, s, "prod")
     return _index_put(x, along_index(idx, d, idx.shape), s, False, "scatter", every=True)
 
 
@@ -342,7 +355,7 @@ def scatter_reduce(
     for v in (x, src):  # amax/amin need an order; PyTorch has no complex gradient for any reduce
         refuse_complex(v, "scatter_reduce", "PyTorch refuses it too (no complex gradient)")
     if reduce not in _AT:
-        raise ValueError(f"scatter_reduce: reduce must be one of {sorted(_AT)}, got {reduce!r}")
+        raise ShapeError(f"scatter_reduce: reduce must be one of {sorted(_AT)}, got {reduce!r}")
     idx = int_index(index, "scatter_reduce")
     s = _src_for(idx, src, x, "scatter_reduce")
     d = check_dim_index(x, dim, idx, "scatter_reduce", s)

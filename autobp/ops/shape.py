@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .._broadcast import AxisError, normalize_axes
+from .._broadcast import AxisError, ShapeError, normalize_axes
 from ..rules import rule
 from ..tensor import Tensor, _view
 from ._args import as_tensor, axis_arg
@@ -36,7 +36,7 @@ def reshape(x: Any, shape: Any) -> Tensor:
     try:
         data = x._data.reshape(shape)
     except (ValueError, TypeError) as e:
-        raise ValueError(f"reshape: cannot reshape tensor of shape {x.shape} into {shape} ({e})") from None
+        raise ShapeError(f"reshape: cannot reshape tensor of shape {x.shape} into {shape} ({e})") from None
     return _view(Tensor._make(data, (x,), "reshape"), x)
 
 
@@ -70,7 +70,7 @@ def transpose(x: Any, axes: Any = None) -> Tensor:
     axes = tuple(range(n))[::-1] if axes is None else tuple(axes)
     ok = len(axes) == n and all(isinstance(a, (int, np.integer)) and -n <= a < n for a in axes)
     if not ok or sorted(a % n for a in axes) != list(range(n)):
-        raise ValueError(f"transpose: axes {axes} are not a permutation of the axes of shape {x.shape}")
+        raise ShapeError(f"transpose: axes {axes} are not a permutation of the axes of shape {x.shape}")
     perm = tuple(int(a) % n for a in axes)
     return _view(Tensor._make(np.transpose(x._data, perm), (x,), "transpose", perm), x)
 

@@ -119,3 +119,31 @@ for _cast in (_ints, _bools):
         grad=False,
         id=f"invert-{_kind}",
     )
+
+
+def _shift_args(a, b):
+    """Integer values and non-negative shift amounts below the bit width (numpy and C leave larger
+    shifts undefined)."""
+    return a.astype(np.int64), (np.abs(b) % 8).astype(np.int64)
+
+
+for _name, _symbol_fn in [("left_shift", lambda a, b: a << b), ("right_shift", lambda a, b: a >> b)]:
+    _fn, _np = getattr(autobp, _name), getattr(np, _name)
+    case(
+        _name,
+        lambda a, b, f=_fn, s=_symbol_fn: [
+            f(*_shift_args(a, b)),
+            s(*_shift_args(a, b)),
+            s(_shift_args(a, b)[0], 2),
+            s(3, _shift_args(a, b)[1]),
+        ],
+        _small_ints,
+        numpy_fn=lambda a, b, f=_np, s=_symbol_fn: [
+            f(*_shift_args(a, b)),
+            s(*_shift_args(a, b)),
+            s(_shift_args(a, b)[0], 2),
+            s(3, _shift_args(a, b)[1]),
+        ],
+        grad=False,
+        id=f"{_name}-operator",
+    )

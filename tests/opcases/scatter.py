@@ -190,6 +190,12 @@ case(
     torch_fn=lambda x: x.scatter(0, T(distinct_rows(x.shape)), 2.5),
     id="scatter-value",
 )
+case(  # PyTorch's scatter(reduce=...) has no derivative: checked by finite differences (values below)
+    "scatter",
+    lambda x, s: autobp.scatter(x, 0, any_rows(x.shape), s, reduce="add"),
+    st.tuples(st.integers(1, 4), st.integers(0, 3)).flatmap(lambda nm: arrays_of(nm, (3, nm[1]))),
+    id="scatter-reduce-add",
+)
 case(
     "scatter_add",
     lambda x, s: autobp.scatter_add(x, 0, any_rows(x.shape), s),
@@ -317,6 +323,14 @@ for _reduce in ("sum", "prod", "mean", "amax", "amin"):
             second_order=_reduce not in ("amax", "amin"),
             id=f"scatter_reduce-{_reduce}-{_self}",
         )
+
+
+case(  # nonzero values away from each other (products: zeros are test_semantics_scatter's)
+    "scatter",
+    lambda x, s: autobp.scatter(x, 0, any_rows(x.shape), s, reduce="multiply"),
+    distinct_x_and_src(),
+    id="scatter-reduce-multiply",
+)
 
 
 def put_fn(x, v):
