@@ -26,13 +26,23 @@ def grad(
     grad_outputs: Any = None,
     retain_graph: bool | None = None,
     create_graph: bool = False,
-    allow_unused: bool = False,
+    allow_unused: bool | None = None,
+    is_grads_batched: bool = False,
+    materialize_grads: bool = False,
 ) -> tuple[Tensor | None, ...]:
     """Return d(outputs)/d(inputs) as a tuple of Tensors, leaving every ``.grad`` untouched.
 
     With ``create_graph=True`` the results are part of a graph themselves, so
     they can be differentiated again (second derivatives, Hessian-vector products).
+    An input the outputs do not depend on raises, or with ``allow_unused=True`` gets None, or with
+    ``materialize_grads=True`` zeros (PyTorch's keywords; ``is_grads_batched`` is not supported).
     """
+    if is_grads_batched:
+        raise NotImplementedError("grad: is_grads_batched=True is not supported; use autobp.func.vmap")
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    elif materialize_grads and not allow_unused:
+        raise ValueError("grad: materialize_grads=True needs allow_unused to be True or None (as PyTorch)")
     outs = _as_list(outputs, "outputs")
     ins = _as_list(inputs, "inputs")
     if grad_outputs is None or isinstance(grad_outputs, (Tensor, np.ndarray)):
@@ -61,6 +71,9 @@ def grad(
     results = run_backward(outs, seeds, inputs=ins, retain_graph=retain_graph, create_graph=create_graph)
     out = []
     for i, (x, g) in enumerate(zip(ins, results)):
+        if g is None and materialize_grads:
+            out.append(Tensor._const(np.zeros_like(x._data)))
+            continue
         if g is None:
             if not allow_unused:
                 raise RuntimeError(
@@ -75,3 +88,6 @@ def grad(
             g = g.astype(x.dtype)
         out.append(g)
     return tuple(out)
+
+
+from . import functional  # noqa: E402, F401  torch.autograd.functional (jacobian, hessian, vjp, jvp, hvp)

@@ -79,3 +79,46 @@ def test_inference_mode_records_nothing_and_restores():
         return t * 2
 
     assert not f(x).requires_grad and ab.is_grad_enabled()
+
+
+def test_functional_call_substitutes_parameters_as_torch_func():
+    torch = pytest.importorskip("torch")
+    ab.manual_seed(0)
+    m = ab.nn.Sequential(ab.nn.Linear(3, 2), ab.nn.Tanh(), ab.nn.Linear(2, 1))
+    own = m[0].weight
+    tm = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.Tanh(), torch.nn.Linear(2, 1)).double()
+    tm.load_state_dict({k: torch.tensor(v) for k, v in m.state_dict().items()})
+    w0, x0 = (
+        np.random.default_rng(1).standard_normal((2, 3)),
+        np.random.default_rng(2).standard_normal((4, 3)),
+    )
+    w, tw = ab.tensor(w0, requires_grad=True), torch.tensor(w0, requires_grad=True)
+    out = ab.func.functional_call(m, {"0.weight": w}, (ab.tensor(x0),))
+    ref = torch.func.functional_call(tm, {"0.weight": tw}, (torch.tensor(x0),))
+    out.sum().backward()
+    ref.sum().backward()
+    np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-13)
+    np.testing.assert_allclose(w.grad, tw.grad.numpy(), rtol=1e-12)
+    assert m[0].weight is own and own.grad is None  # restored, and untouched by the call
+    with pytest.raises(KeyError, match="no parameter or buffer named"):
+        ab.func.functional_call(m, {"0.wieght": w}, (ab.tensor(x0),))
+
+
+def test_grad_materialize_grads_and_autograd_functional():
+    x, y = ab.tensor([1.0, 2.0], requires_grad=True), ab.tensor([3.0], requires_grad=True)
+    gx, gy = ab.autograd.grad((x * x).sum(), [x, y], materialize_grads=True)
+    assert gx.data.tolist() == [2.0, 4.0] and gy.data.tolist() == [0.0]
+    assert ab.autograd.grad((x * 2).sum(), [x, y], allow_unused=True)[1] is None
+    jac = ab.autograd.functional.jacobian(lambda t: t * t, x)
+    np.testing.assert_array_equal(jac.data, np.diag([2.0, 4.0]))
+
+
+def test_like_constructors_take_requires_grad_and_norm_takes_dim():
+    torch = pytest.importorskip("torch")
+    assert ab.ones_like(ab.zeros(2), requires_grad=True).requires_grad
+    assert ab.zeros_like(ab.zeros(2)).requires_grad is False
+    a = np.arange(6.0).reshape(2, 3)
+    np.testing.assert_allclose(
+        ab.linalg.norm(ab.tensor(a), dim=1, keepdim=True).data,
+        torch.linalg.norm(torch.tensor(a), dim=1, keepdim=True).numpy(),
+    )

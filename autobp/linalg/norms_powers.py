@@ -118,10 +118,14 @@ def matrix_norm(
 
 
 @op(name="linalg_norm", family=FAMILY, namespace=NS, numpy=(np.linalg.norm,), method=False, rules=())
-def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> Tensor:
+def norm(
+    x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
+) -> Tensor:
     """numpy.linalg.norm: the 2-norm of all elements when ``ord`` and ``axis`` are None; a vector
-    norm over an int ``axis`` (or of a 1-D ``x``); a matrix norm over a pair (or of a 2-D ``x``)."""
+    norm over an int ``axis`` (or of a 1-D ``x``); a matrix norm over a pair (or of a 2-D ``x``).
+    ``dim``/``keepdim`` are torch.linalg.norm's spellings of ``axis``/``keepdims``."""
     x = as_tensor(x)
+    axis, keepdims = axis_arg(axis, dim, "norm"), keep_arg(keepdims, keepdim)
     if axis is None and (ord is None or (ord in ("f", "fro") and x.ndim == 2) or (ord == 2 and x.ndim == 1)):
         # numpy's sqrt(dot(r, r)) of the raveled array, bit for bit: autobp.norm computes it so
         return _flat_norm(x, keepdims=keepdims)

@@ -84,21 +84,49 @@ def _like(a: Any, dtype: Any, shape: Any, fill: Any) -> np.ndarray:
 
 
 @op(family=_C, differentiable=False, method=False)
-def zeros_like(a: Any, dtype: Any = None, order: str = "K", subok: bool = True, shape: Any = None) -> Tensor:
-    """Zeros of ``a``'s shape and dtype (no gradient: the values do not depend on ``a``)."""
-    return Tensor._const(_like(a, dtype, shape, np.zeros_like))
+def zeros_like(
+    a: Any,
+    dtype: Any = None,
+    order: str = "K",
+    subok: bool = True,
+    shape: Any = None,
+    *,
+    requires_grad: bool = False,
+    memory_format: Any = None,
+) -> Tensor:
+    """Zeros of ``a``'s shape and dtype (no gradient: the values do not depend on ``a``);
+    ``requires_grad``: a new leaf, as PyTorch's."""
+    return _leaf(_like(a, dtype, shape, np.zeros_like), requires_grad, "zeros_like")
 
 
 @op(family=_C, differentiable=False, method=False)
-def ones_like(a: Any, dtype: Any = None, order: str = "K", subok: bool = True, shape: Any = None) -> Tensor:
-    """Ones of ``a``'s shape and dtype."""
-    return Tensor._const(_like(a, dtype, shape, np.ones_like))
+def ones_like(
+    a: Any,
+    dtype: Any = None,
+    order: str = "K",
+    subok: bool = True,
+    shape: Any = None,
+    *,
+    requires_grad: bool = False,
+    memory_format: Any = None,
+) -> Tensor:
+    """Ones of ``a``'s shape and dtype. ``requires_grad``: a new leaf, as PyTorch's."""
+    return _leaf(_like(a, dtype, shape, np.ones_like), requires_grad, "ones_like")
 
 
 @op(family=_C, differentiable=False, method=False)
-def empty_like(a: Any, dtype: Any = None, order: str = "K", subok: bool = True, shape: Any = None) -> Tensor:
-    """An uninitialised tensor of ``a``'s shape and dtype."""
-    return Tensor._const(_like(a, dtype, shape, np.empty_like))
+def empty_like(
+    a: Any,
+    dtype: Any = None,
+    order: str = "K",
+    subok: bool = True,
+    shape: Any = None,
+    *,
+    requires_grad: bool = False,
+    memory_format: Any = None,
+) -> Tensor:
+    """An uninitialised tensor of ``a``'s shape and dtype. ``requires_grad``: a new leaf, as PyTorch's."""
+    return _leaf(_like(a, dtype, shape, np.empty_like), requires_grad, "empty_like")
 
 
 def _filled(data: np.ndarray, fill: Any) -> Tensor:

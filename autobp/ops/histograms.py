@@ -11,6 +11,7 @@ import numpy as np
 from ..tensor import Tensor
 from ._args import as_tensor
 from ._decl import op
+from .indexing import take
 from .scatter import index_add
 
 _H = "histograms"
@@ -64,3 +65,49 @@ def histogram_bin_edges(a: Any, bins: Any = 10, range: Any = None, weights: Any 
         return Tensor._const(np.histogram_bin_edges(x._data, _data(bins), range, _data(weights)))
     except ValueError as e:
         raise ValueError(f"histogram_bin_edges: {e} (a of shape {x.shape})") from None
+
+
+@op(family=_H, rules=("index_put",), method=False)
+def bincount(x: Any, weights: Any = None, minlength: int = 0) -> Tensor:
+    """How often each value 0, 1, ... occurs in the 1-D non-negative integer ``x`` (numpy's and
+    PyTorch's bincount, at least ``minlength`` bins). With ``weights``, each bin's sum of weights,
+    differentiable in Tensor weights (as a weighted histogram); the counts are constants."""
+    x = as_tensor(x)
+    if x.dtype.kind not in "iub" or x.ndim != 1:
+        raise TypeError(f"bincount: x must be a 1-D tensor of integers, got shape {x.shape}, dtype {x.dtype}")
+    if x.size and x._data.min() < 0:
+        raise ValueError(f"bincount: values must be non-negative, got {x._data.min()}")
+    n = max(int(minlength), int(x._data.max()) + 1 if x.size else 0)
+    if not isinstance(weights, Tensor) or not weights.requires_grad:
+        return Tensor._const(np.bincount(x._data, _data(weights), minlength=n))
+    if weights.shape != x.shape:
+        raise ValueError(f"bincount: weights of shape {weights.shape} do not match x of shape {x.shape}")
+    w = weights if weights.dtype.kind == "f" else weights.astype(np.float64)
+    return index_add(Tensor._const(np.zeros(n, w.dtype)), 0, x._data, w)
+
+
+@op(family=_H, rules=("getitem",), method=False)
+def unique(
+    ar: Any,
+    return_index: bool = False,
+    return_inverse: bool = False,
+    return_counts: bool = False,
+    axis: Any = None,
+    *,
+    equal_nan: bool = True,
+) -> Any:
+    """numpy's unique: the sorted distinct values (of the flattened ``ar``, or the distinct slices
+    along ``axis``), with the optional index, inverse and counts arrays as numpy returns them. Each
+    distinct value is taken from its first occurrence, so a gradient reaches that element."""
+    x = as_tensor(ar)
+    if x.dtype.kind == "c":
+        raise TypeError(f"unique: complex values (dtype {x.dtype}) have no order to sort")
+    found = np.unique(x._data, True, return_inverse, return_counts, axis=axis, equal_nan=equal_nan)
+    first = found[1]
+    values = take(x, first) if axis is None else take(x, first, axis=axis)
+    extras = [
+        Tensor._const(a)
+        for a, wanted in zip(found[1:], (return_index, return_inverse, return_counts))
+        if wanted
+    ]
+    return (values, *extras) if extras else values
