@@ -1,7 +1,8 @@
 """PyTorch's top-level names with no numpy counterpart, for code ported from PyTorch: its dtype names
 (numpy's types: ``autobp.float32`` is ``numpy.float32``, ``autobp.long`` is ``numpy.int64``),
-``from_numpy``, ``is_tensor``, ``numel``, ``inference_mode`` and the matrix products ``mm``, ``mv``,
-``bmm`` with their rank checks. numpy's names for the same things live beside them in ``autobp``."""
+``from_numpy``, ``as_tensor``, ``is_tensor``, ``numel``, ``inference_mode``, ``inverse``, ``cdist`` and
+the matrix products ``mm``, ``mv``, ``bmm`` with their rank checks. numpy's names for the same things
+live beside them in ``autobp``."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ._graph import no_grad
-from .ops._args import as_tensor
+from .ops._args import as_tensor as _as_tensor
 from .tensor import Tensor
 
 # numpy's types under numpy's names, and PyTorch's other spellings of them
@@ -43,6 +44,34 @@ def from_numpy(array: np.ndarray) -> Tensor:
     return Tensor._const(array)
 
 
+def as_tensor(data: Any, dtype: Any = None) -> Tensor:
+    """``data`` as a Tensor, sharing memory where it can (``torch.as_tensor``): a Tensor of that dtype is
+    returned as is, a numpy array of it is wrapped without a copy; anything else is converted."""
+    if isinstance(data, Tensor):
+        return data if dtype is None or np.dtype(dtype) == data.dtype else data.astype(dtype)
+    if isinstance(data, np.ndarray) and (dtype is None or np.dtype(dtype) == data.dtype):
+        return from_numpy(data)
+    return Tensor(data, dtype=dtype)
+
+
+def inverse(input: Any) -> Tensor:
+    """The matrix inverse (``torch.inverse``, numpy's ``linalg.inv``), batched over leading axes."""
+    from .linalg import inv
+
+    return inv(input)
+
+
+def cdist(x1: Any, x2: Any, p: float = 2.0) -> Tensor:
+    """p-norm distances between the rows of ``x1`` (..., P, M) and of ``x2`` (..., R, M), shape (..., P, R)
+    (``torch.cdist``); at a zero distance the gradient is 0, as PyTorch's."""
+    from .linalg import vector_norm
+
+    a, b = _as_tensor(x1), _as_tensor(x2)
+    if a.ndim < 2 or b.ndim < 2 or a.shape[-1] != b.shape[-1]:
+        raise ValueError(f"cdist: needs (..., P, M) and (..., R, M) inputs, got shapes {a.shape}, {b.shape}")
+    return vector_norm(a[..., :, None, :] - b[..., None, :, :], ord=p, axis=-1)
+
+
 def is_tensor(obj: Any) -> bool:
     """True for an autobp Tensor (``torch.is_tensor``)."""
     return isinstance(obj, Tensor)
@@ -55,7 +84,7 @@ def numel(t: Any) -> int:
 
 def _ranked(name: str, ranks: tuple) -> Any:
     def product(input: Any, mat2: Any) -> Tensor:
-        a, b = as_tensor(input), as_tensor(mat2)
+        a, b = _as_tensor(input), _as_tensor(mat2)
         if (a.ndim, b.ndim) != ranks:
             raise ValueError(
                 f"{name}: needs {ranks[0]}-D and {ranks[1]}-D tensors, got shapes {a.shape} and {b.shape}"
@@ -74,5 +103,6 @@ bmm = _ranked("bmm", (3, 3))
 __all__ = [
     "float16", "float32", "float64", "complex64", "complex128", "int8", "int16", "int32", "int64",
     "uint8", "uint16", "uint32", "uint64", "bool_", "half", "double", "cfloat", "cdouble", "short",
-    "long", "inference_mode", "from_numpy", "is_tensor", "numel", "mm", "mv", "bmm",
+    "long", "inference_mode", "from_numpy", "as_tensor", "is_tensor", "numel", "mm", "mv", "bmm",
+    "inverse", "cdist",
 ]  # fmt: skip

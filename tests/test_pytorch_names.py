@@ -122,3 +122,30 @@ def test_like_constructors_take_requires_grad_and_norm_takes_dim():
         ab.linalg.norm(ab.tensor(a), dim=1, keepdim=True).data,
         torch.linalg.norm(torch.tensor(a), dim=1, keepdim=True).numpy(),
     )
+
+
+@pytest.mark.parametrize("p", [2.0, 1.0])
+def test_cdist_matches_torch_also_at_zero_distances(p):
+    torch = pytest.importorskip("torch")
+    a = np.random.default_rng(0).standard_normal((4, 3))
+    b = np.random.default_rng(1).standard_normal((5, 3))
+    a[2], b[1] = a[0], a[0]  # repeated rows: zero distances, where the norm has a kink
+    x, y = ab.tensor(a, requires_grad=True), ab.tensor(b, requires_grad=True)
+    tx, ty = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
+    d, td = ab.cdist(x, y, p), torch.cdist(tx, ty, p)
+    d.sum().backward()
+    td.sum().backward()
+    np.testing.assert_allclose(d.data, td.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(x.grad, tx.grad.numpy(), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(y.grad, ty.grad.numpy(), rtol=1e-12, atol=1e-15)
+
+
+def test_as_tensor_and_inverse():
+    a = np.ones(3)
+    t = ab.as_tensor(a)
+    a[0] = 5.0
+    assert t.data[0] == 5.0  # shares memory, as torch.as_tensor of a numpy array
+    assert ab.as_tensor(t) is t and ab.as_tensor(t, dtype=np.float32).dtype == np.float32
+    assert ab.as_tensor([1, 2]).dtype == np.int64
+    m = np.array([[2.0, 1.0], [1.0, 3.0]])
+    np.testing.assert_allclose(ab.inverse(ab.tensor(m)).data, np.linalg.inv(m))
