@@ -72,6 +72,19 @@ def cdist(x1: Any, x2: Any, p: float = 2.0) -> Tensor:
     return vector_norm(a[..., :, None, :] - b[..., None, :, :], ord=p, axis=-1)
 
 
+def histc(input: Any, bins: int = 100, min: float = 0.0, max: float = 0.0) -> Tensor:  # noqa: A002
+    """``torch.histc``: counts in ``bins`` equal bins over [min, max] (the data's range when both are 0),
+    values outside ignored; a constant of the input's float dtype."""
+    x = _as_tensor(input)
+    lo, hi = (float(x._data.min()), float(x._data.max())) if min == max == 0 and x.size else (min, max)
+    if lo == hi:  # torch widens an empty range by one on each side
+        lo, hi = lo - 1, hi + 1
+    if lo > hi:
+        raise ValueError(f"histc: max ({max}) must be larger than min ({min})")
+    counts, _ = np.histogram(x._data, bins=int(bins), range=(lo, hi))
+    return Tensor._const(counts.astype(x.dtype if x.dtype.kind == "f" else np.float64))
+
+
 def is_tensor(obj: Any) -> bool:
     """True for an autobp Tensor (``torch.is_tensor``)."""
     return isinstance(obj, Tensor)
@@ -104,5 +117,5 @@ __all__ = [
     "float16", "float32", "float64", "complex64", "complex128", "int8", "int16", "int32", "int64",
     "uint8", "uint16", "uint32", "uint64", "bool_", "half", "double", "cfloat", "cdouble", "short",
     "long", "inference_mode", "from_numpy", "as_tensor", "is_tensor", "numel", "mm", "mv", "bmm",
-    "inverse", "cdist",
+    "inverse", "cdist", "histc",
 ]  # fmt: skip

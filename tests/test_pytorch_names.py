@@ -149,3 +149,19 @@ def test_as_tensor_and_inverse():
     assert ab.as_tensor([1, 2]).dtype == np.int64
     m = np.array([[2.0, 1.0], [1.0, 3.0]])
     np.testing.assert_allclose(ab.inverse(ab.tensor(m)).data, np.linalg.inv(m))
+
+
+@pytest.mark.parametrize(
+    "data, kw",
+    [
+        (np.random.default_rng(0).standard_normal(50), {"bins": 7}),
+        (np.random.default_rng(1).standard_normal(50), {"bins": 5, "min": -1, "max": 1}),
+        (np.ones(4), {"bins": 4}),  # an empty range: torch widens it by one each side
+        (np.arange(10.0, dtype=np.float32), {"bins": 3}),
+    ],
+)
+def test_histc_matches_torch(data, kw):
+    torch = pytest.importorskip("torch")
+    ours, theirs = ab.histc(ab.tensor(data), **kw), torch.histc(torch.tensor(data), **kw)
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+    assert ours.dtype == np.dtype(str(theirs.dtype).removeprefix("torch."))
