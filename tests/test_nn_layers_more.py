@@ -72,6 +72,41 @@ def test_embedding_matches_torch_and_padding_row_gets_no_gradient(padding_idx):
         np.testing.assert_array_equal(ours.weight.grad[padding_idx], 0)
 
 
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(max_norm=1.0),
+        dict(max_norm=0.7, norm_type=1.0),
+        dict(max_norm=1.5, norm_type=3.0, padding_idx=1),
+        dict(scale_grad_by_freq=True),
+        dict(scale_grad_by_freq=True, padding_idx=2, max_norm=1.2),
+    ],
+)
+def test_embedding_max_norm_and_scale_grad_by_freq_match_torch(kw):
+    ours, theirs = nn.Embedding(6, 3, **kw), torch.nn.Embedding(6, 3, **kw)
+    idx = np.array([[0, 2, 5], [2, 2, 1]])  # 2 three times: its gradient is divided by 3 by frequency
+    compare_with_torch(ours, theirs, idx)
+    # max_norm renormalised the rows used, in place, exactly as torch did; rows not used are untouched
+    np.testing.assert_allclose(ours.weight.data, theirs.weight.detach().numpy(), rtol=1e-12, atol=1e-14)
+    if "max_norm" in kw:
+        norms = np.linalg.norm(ours.weight.data[[0, 1, 2, 5]], ord=kw.get("norm_type", 2.0), axis=1)
+        assert (norms <= kw["max_norm"] + 1e-6).all()
+
+
+def test_embedding_functional_max_norm_and_sparse():
+    w = Tensor(rng.standard_normal((5, 4)) * 3, requires_grad=True)
+    tw = torch.tensor(w.data.copy(), requires_grad=True)
+    idx = np.array([4, 0, 4])
+    out = F.embedding(idx, w, max_norm=2.0)
+    with torch.no_grad():  # torch renormalises a leaf that requires grad only outside autograd
+        torch.nn.functional.embedding(torch.tensor(idx), tw, max_norm=2.0)
+    tout = torch.nn.functional.embedding(torch.tensor(idx), tw)
+    np.testing.assert_allclose(out.data, tout.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(w.data, tw.detach().numpy(), rtol=1e-12)
+    with pytest.raises(NotImplementedError, match="sparse"):
+        nn.Embedding(3, 2, sparse=True)
+
+
 def test_embedding_init_and_from_pretrained():
     e = nn.Embedding(1000, 4, padding_idx=0, rng=0)
     np.testing.assert_array_equal(e.weight.data[0], 0)
