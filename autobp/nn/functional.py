@@ -179,7 +179,16 @@ __all__ += [n for n in _losses_all if n not in __all__]
 
 # --- layer functions of their own modules (declared ops and compositions), re-exported here ---------
 from .attention import scaled_dot_product_attention  # noqa: E402
-from .conv_functional import conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, fold, unfold  # noqa: E402
+from .conv_functional import (  # noqa: E402
+    conv1d,
+    conv2d,
+    conv3d,
+    conv_transpose1d,
+    conv_transpose2d,
+    conv_transpose3d,
+    fold,
+    unfold,
+)
 from .dropout import dropout, dropout1d, dropout2d  # noqa: E402
 from .embedding import embedding  # noqa: E402
 from .layers import bilinear  # noqa: E402
@@ -199,7 +208,16 @@ from .pooling import (  # noqa: E402
 from .rnn_functional import lstm_cell_state, lstm_layer  # noqa: E402
 from .upsampling import interpolate, pixel_shuffle, pixel_unshuffle  # noqa: E402
 
-__all__ += ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "fold", "unfold"]
+__all__ += [
+    "conv1d",
+    "conv2d",
+    "conv3d",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose3d",
+    "fold",
+    "unfold",
+]
 __all__ += ["dropout", "dropout1d", "dropout2d", "embedding", "bilinear"]
 __all__ += ["batch_norm", "group_norm", "instance_norm", "layer_norm", "rms_norm"]
 __all__ += ["max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "lp_pool1d", "lp_pool2d"]
