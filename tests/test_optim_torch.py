@@ -61,6 +61,10 @@ CASES = [
     ("SGD", {"lr": 0.05, "momentum": 0.6, "dampening": 0.5, "weight_decay": 0.2, "maximize": True}),
     ("Adadelta", {}),
     ("Adadelta", {"lr": 0.5, "rho": 0.8, "eps": 1e-4, "weight_decay": 0.1, "maximize": True}),
+    ("Rprop", {"lr": 0.01}),
+    ("Rprop", {"lr": 0.05, "etas": (0.3, 1.5), "step_sizes": (1e-3, 0.2), "maximize": True}),
+    ("ASGD", {"lr": 0.05}),
+    ("ASGD", {"lr": 0.05, "lambd": 0.1, "alpha": 0.5, "t0": 5, "weight_decay": 0.1, "maximize": True}),
 ]
 
 
@@ -280,3 +284,32 @@ def test_sgd_default_form_on_a_parameter_updated_in_blocks_follows_torch(nestero
         opt.step()
         topt.step()
         np.testing.assert_allclose(p.data, tp.detach().numpy(), rtol=1e-12, atol=1e-14)
+
+
+def test_asgd_average_and_rprop_step_sizes_follow_torch():
+    """The states users read: ASGD's averaged weight ax (averaging starts after t0 steps) and
+    Rprop's per-weight step sizes, clamped to step_sizes."""
+    w0 = _start()
+    for name, kw, key in [
+        ("ASGD", {"lr": 0.05, "t0": 4, "lambd": 0.01}, "ax"),
+        ("Rprop", {"lr": 0.1, "step_sizes": (0.02, 0.15)}, "step_size"),
+    ]:
+        ours = [nn.Parameter(w.copy()) for w in w0]
+        theirs = [torch.nn.Parameter(torch.tensor(w.copy())) for w in w0]
+        opt, topt = getattr(optim, name)(ours, **kw), getattr(torch.optim, name)(theirs, **kw)
+        for t in range(12):
+            for i, (p, tp) in enumerate(zip(ours, theirs)):
+                p.grad, tp.grad = _grad(p.data, t, i), torch.tensor(_grad(tp.detach().numpy(), t, i))
+            opt.step()
+            topt.step()
+        for p, tp in zip(ours, theirs):
+            np.testing.assert_allclose(opt.state[p][key], topt.state[tp][key].numpy(), rtol=1e-10, atol=1e-12)
+            assert not np.allclose(opt.state[p][key], p.data if key == "ax" else kw["lr"])  # it moved
+
+
+def test_rprop_refuses_etas_out_of_order_like_torch():
+    for etas in [(1.2, 0.5), (0.0, 1.2), (0.5, 1.0)]:
+        with pytest.raises(ValueError, match="etas"):
+            optim.Rprop([nn.Parameter(np.zeros(2))], etas=etas)
+        with pytest.raises(ValueError):
+            torch.optim.Rprop([torch.nn.Parameter(torch.zeros(2))], etas=etas)

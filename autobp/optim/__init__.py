@@ -6,6 +6,7 @@ from .adam import Adam, Adamax, AdamW, NAdam, RAdam
 from .adaptive import Adadelta, Adagrad, RMSprop
 from .optimizer import Optimizer
 from .sgd import SGD
+from .sign_and_average import ASGD, Rprop
 
 __all__ = [
     "Optimizer",
@@ -18,6 +19,8 @@ __all__ = [
     "RMSprop",
     "Adagrad",
     "Adadelta",
+    "Rprop",
+    "ASGD",
     "lr_scheduler",
     "functional",
 ]
