@@ -36,16 +36,19 @@ class Linear(Module):
     ) -> None:
         super().__init__()
         for what, n in (("in_features", in_features), ("out_features", out_features)):
-            if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
-                raise ValueError(f"Linear: {what} must be a positive int, got {n!r}")
+            if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
+                raise ValueError(f"Linear: {what} must be a non-negative int, got {n!r}")
         self.in_features, self.out_features = int(in_features), int(out_features)
         rng = init.as_generator(rng)
-        self.weight = Parameter(np.empty((out_features, in_features), dtype=dtype))
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5), rng=rng)  # bound 1/sqrt(in_features)
+        # zero features are allowed, as in PyTorch: with in_features=0 the output is the bias (zeros)
+        self.weight = Parameter(np.zeros((out_features, in_features), dtype=dtype))
+        if self.weight.size:
+            init.kaiming_uniform_(self.weight, a=math.sqrt(5), rng=rng)  # bound 1/sqrt(in_features)
         if bias:
-            self.bias = Parameter(np.empty(out_features, dtype=dtype))
-            bound = 1 / math.sqrt(in_features)
-            init.uniform_(self.bias, -bound, bound, rng)
+            self.bias = Parameter(np.zeros(out_features, dtype=dtype))
+            if in_features:
+                bound = 1 / math.sqrt(in_features)
+                init.uniform_(self.bias, -bound, bound, rng)
         else:
             self.bias = None
 
