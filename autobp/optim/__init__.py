@@ -4,6 +4,7 @@ groups and state_dicts, and the learning-rate schedules of ``autobp.optim.lr_sch
 from . import functional, lr_scheduler
 from .adam import Adam, Adamax, AdamW, NAdam, RAdam
 from .adaptive import Adadelta, Adagrad, RMSprop
+from .muon import Muon
 from .optimizer import Optimizer
 from .sgd import SGD
 from .sign_and_average import ASGD, Rprop
@@ -21,6 +22,7 @@ __all__ = [
     "Adadelta",
     "Rprop",
     "ASGD",
+    "Muon",
     "lr_scheduler",
     "functional",
 ]
