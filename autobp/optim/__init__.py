@@ -4,6 +4,7 @@ groups and state_dicts, and the learning-rate schedules of ``autobp.optim.lr_sch
 from . import functional, lr_scheduler
 from .adam import Adam, Adamax, AdamW, NAdam, RAdam
 from .adaptive import Adadelta, Adagrad, RMSprop
+from .lbfgs import LBFGS
 from .muon import Muon
 from .optimizer import Optimizer
 from .sgd import SGD
@@ -23,6 +24,7 @@ __all__ = [
     "Rprop",
     "ASGD",
     "Muon",
+    "LBFGS",
     "lr_scheduler",
     "functional",
 ]
