@@ -4,6 +4,7 @@ groups and state_dicts, and the learning-rate schedules of ``autobp.optim.lr_sch
 from . import functional, lr_scheduler
 from .adam import Adam, Adamax, AdamW, NAdam, RAdam
 from .adaptive import Adadelta, Adagrad, RMSprop
+from .lamb import LAMB
 from .lbfgs import LBFGS
 from .muon import Muon
 from .optimizer import Optimizer
@@ -25,6 +26,7 @@ __all__ = [
     "ASGD",
     "Muon",
     "LBFGS",
+    "LAMB",
     "lr_scheduler",
     "functional",
 ]
