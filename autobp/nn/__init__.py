@@ -28,6 +28,7 @@ from .activation import (
     Threshold,
 )
 from .attention import MultiheadAttention, TransformerEncoder, TransformerEncoderLayer
+from .containers import ModuleDict, ParameterDict, ParameterList
 from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d, Fold, Unfold
 from .dropout import Dropout, Dropout1d, Dropout2d
 from .embedding import Embedding
@@ -80,6 +81,9 @@ __all__ = [
     "Bilinear",
     "Sequential",
     "ModuleList",
+    "ModuleDict",
+    "ParameterList",
+    "ParameterDict",
     "Identity",
     "Flatten",
     "Unflatten",
