@@ -224,3 +224,7 @@ __all__ += ["max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "lp_pool1d",
 __all__ += ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d"]
 __all__ += ["scaled_dot_product_attention", "lstm_cell_state", "lstm_layer"]
 __all__ += ["interpolate", "pixel_shuffle", "pixel_unshuffle"]
+
+from .padding import cosine_similarity, one_hot, pad  # noqa: E402
+
+__all__ += ["pad", "one_hot", "cosine_similarity"]
