@@ -149,3 +149,57 @@ def test_max_pool_nan_and_ties_follow_torch():
     np.testing.assert_array_equal(idx.data, tidx.numpy())
     np.testing.assert_array_equal(out.data, tout.detach().numpy())
     np.testing.assert_array_equal(t.grad, tt.grad.numpy())
+
+
+X3 = rng.standard_normal((2, 2, 5, 4, 6))
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(kernel_size=2),
+        dict(kernel_size=(2, 3, 2), stride=(1, 2, 2), padding=(1, 1, 0), dilation=(1, 1, 2), ceil_mode=True),
+        dict(kernel_size=3, stride=2, padding=1, return_indices=True),
+    ],
+)
+def test_max_pool3d_matches_torch_including_indices_and_ties(kw):
+    ties = np.round(X3 * 2) / 2
+    outs, touts = compare_with_torch(nn.MaxPool3d(**kw), torch.nn.MaxPool3d(**kw), ties)
+    if kw.get("return_indices"):
+        np.testing.assert_array_equal(outs[1].data, touts[1].numpy())
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(kernel_size=2),
+        dict(kernel_size=3, stride=2, padding=1, count_include_pad=False, ceil_mode=True),
+        dict(kernel_size=(2, 1, 3), divisor_override=4),
+    ],
+)
+def test_avg_pool3d_matches_torch(kw):
+    compare_with_torch(nn.AvgPool3d(**kw), torch.nn.AvgPool3d(**kw), X3)
+    compare_with_torch(nn.AvgPool3d(**kw), torch.nn.AvgPool3d(**kw), X3[0])  # unbatched
+
+
+@pytest.mark.parametrize("size", [2, (3, None, 4), (5, 4, 6), (2, 3, 5)])
+def test_adaptive_and_lp_pools_3d_match_torch(size):
+    compare_with_torch(nn.AdaptiveAvgPool3d(size), torch.nn.AdaptiveAvgPool3d(size), X3)
+    outs, touts = compare_with_torch(
+        nn.AdaptiveMaxPool3d(size, return_indices=True),
+        torch.nn.AdaptiveMaxPool3d(size, return_indices=True),
+        np.round(X3 * 2) / 2,
+    )
+    np.testing.assert_array_equal(outs[1].data, touts[1].numpy())
+    x = np.abs(X3) + 0.1
+    compare_with_torch(nn.LPPool3d(2, 2, 1), torch.nn.LPPool3d(2, 2, 1), x)
+
+
+def test_dropout3d_drops_whole_channels():
+    y = nn.Dropout3d(0.5, rng=0)(np.ones((8, 16, 2, 3, 2))).data
+    per_channel = y.reshape(8, 16, -1)
+    assert np.all((per_channel == 0).all(-1) | (per_channel == 2).all(-1))  # kept channels scaled 1/(1-p)
+    assert 0.3 < (per_channel[..., 0] == 0).mean() < 0.7
+    np.testing.assert_array_equal(nn.Dropout3d(0.5).eval()(np.ones((1, 2, 2, 2, 2))).data, 1.0)
+    with pytest.raises(ValueError, match="4-D"):
+        F.dropout3d(np.ones((2, 3)), 0.5)

@@ -63,6 +63,13 @@ def dropout2d(
     return _feature_dropout(input, p, training, rng, 2, "dropout2d")
 
 
+def dropout3d(
+    input: Any, p: float = 0.5, training: bool = True, inplace: bool = False, rng: init.RngLike = None
+):
+    """Zero whole channels of (N, C, D, H, W) (or unbatched (C, D, H, W)) with probability ``p``."""
+    return _feature_dropout(input, p, training, rng, 3, "dropout3d")
+
+
 class _Dropout(Module):
     def __init__(self, p: float = 0.5, inplace: bool = False, rng: init.RngLike = None) -> None:
         super().__init__()
@@ -97,3 +104,10 @@ class Dropout2d(_Dropout):
 
     def forward(self, input: Any) -> Tensor:
         return dropout2d(input, self.p, self.training, rng=self.rng)
+
+
+class Dropout3d(_Dropout):
+    """Channel-wise dropout of (N, C, D, H, W)."""
+
+    def forward(self, input: Any) -> Tensor:
+        return dropout3d(input, self.p, self.training, rng=self.rng)

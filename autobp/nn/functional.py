@@ -189,21 +189,26 @@ from .conv_functional import (  # noqa: E402
     fold,
     unfold,
 )
-from .dropout import dropout, dropout1d, dropout2d  # noqa: E402
+from .dropout import dropout, dropout1d, dropout2d, dropout3d  # noqa: E402
 from .embedding import embedding  # noqa: E402
 from .layers import bilinear  # noqa: E402
 from .normalization import batch_norm, group_norm, instance_norm, layer_norm, rms_norm  # noqa: E402
 from .pooling import (  # noqa: E402
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
+    adaptive_avg_pool3d,
     adaptive_max_pool1d,
     adaptive_max_pool2d,
+    adaptive_max_pool3d,
     avg_pool1d,
     avg_pool2d,
+    avg_pool3d,
     lp_pool1d,
     lp_pool2d,
+    lp_pool3d,
     max_pool1d,
     max_pool2d,
+    max_pool3d,
 )
 from .rnn_functional import lstm_cell_state, lstm_layer  # noqa: E402
 from .upsampling import interpolate, pixel_shuffle, pixel_unshuffle  # noqa: E402
@@ -228,3 +233,11 @@ __all__ += ["interpolate", "pixel_shuffle", "pixel_unshuffle"]
 from .padding import cosine_similarity, one_hot, pad  # noqa: E402
 
 __all__ += ["pad", "one_hot", "cosine_similarity"]
+__all__ += [
+    "dropout3d",
+    "max_pool3d",
+    "avg_pool3d",
+    "adaptive_avg_pool3d",
+    "adaptive_max_pool3d",
+    "lp_pool3d",
+]

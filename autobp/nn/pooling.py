@@ -117,6 +117,13 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     )
 
 
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """Maximum over windows of (N, C, D, H, W); indices are flat within each D * H * W volume."""
+    return _max_pool(
+        input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 3, "max_pool3d"
+    )
+
+
 def _divisor(S, k, s, p, L, count_include_pad) -> np.ndarray:
     """Each window's divisor: its size clipped to the padded input (count_include_pad) or the
     number of input elements it covers; a product over the axes."""
@@ -158,6 +165,15 @@ def avg_pool2d(
     )
 
 
+def avg_pool3d(
+    input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None
+):
+    """Mean over windows of (N, C, D, H, W); ``divisor_override`` replaces every window's count."""
+    return _avg_pool(
+        input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 3, "avg_pool3d"
+    )
+
+
 def _adaptive_bounds(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
     """PyTorch's adaptive windows: [floor(i n / m), ceil((i + 1) n / m)) for output i."""
     i = np.arange(m)
@@ -196,6 +212,11 @@ def adaptive_avg_pool1d(input: Any, output_size: Any) -> Tensor:
 def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:
     """Mean over the windows that split (N, C, H, W) into output_size (an int, a pair, None = keep)."""
     return _adaptive_avg(input, output_size, 2, "adaptive_avg_pool2d")
+
+
+def adaptive_avg_pool3d(input: Any, output_size: Any) -> Tensor:
+    """Mean over the windows that split (N, C, D, H, W) into output_size (an int, a triple, None = keep)."""
+    return _adaptive_avg(input, output_size, 3, "adaptive_avg_pool3d")
 
 
 def _adaptive_max(input, output_size, return_indices, nd, who):
@@ -240,6 +261,11 @@ def adaptive_max_pool2d(input: Any, output_size: Any, return_indices: bool = Fal
     return _adaptive_max(input, output_size, return_indices, 2, "adaptive_max_pool2d")
 
 
+def adaptive_max_pool3d(input: Any, output_size: Any, return_indices: bool = False) -> Any:
+    """Maximum over adaptive windows of (N, C, D, H, W); indices are flat within each volume."""
+    return _adaptive_max(input, output_size, return_indices, 3, "adaptive_max_pool3d")
+
+
 def _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, nd, who):
     p = float(norm_type)
     k = _tuple(kernel_size, nd, "kernel_size", who)
@@ -256,3 +282,8 @@ def lp_pool1d(input: Any, norm_type: float, kernel_size: Any, stride: Any = None
 def lp_pool2d(input: Any, norm_type: float, kernel_size: Any, stride: Any = None, ceil_mode: bool = False):
     """(sum of x^p over each window)^(1/p) on (N, C, H, W)."""
     return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 2, "lp_pool2d")
+
+
+def lp_pool3d(input: Any, norm_type: float, kernel_size: Any, stride: Any = None, ceil_mode: bool = False):
+    """(sum of x^p over each window)^(1/p) on (N, C, D, H, W)."""
+    return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 3, "lp_pool3d")
