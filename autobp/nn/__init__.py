@@ -18,8 +18,10 @@ from .activation import (
     Mish,
     PReLU,
     ReLU6,
+    RReLU,
     SiLU,
     Softmax,
+    Softmax2d,
     Softmin,
     Softplus,
     Softshrink,
@@ -30,7 +32,7 @@ from .activation import (
 from .attention import MultiheadAttention, TransformerEncoder, TransformerEncoderLayer
 from .containers import ModuleDict, ParameterDict, ParameterList
 from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d, Fold, Unfold
-from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
+from .dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout
 from .embedding import Embedding
 from .layers import (
     Bilinear,
@@ -44,6 +46,7 @@ from .layers import (
     Tanh,
     Unflatten,
 )
+from .local_response_norm import LocalResponseNorm
 from .loss_modules import *  # noqa: F403 (L1Loss ... CrossEntropyLoss)
 from .loss_modules import __all__ as _loss_modules_all
 from .module import LoadResult, Module, Parameter
@@ -95,7 +98,14 @@ from .pooling_modules import (
     MaxPool3d,
 )
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
-from .upsampling import PixelShuffle, PixelUnshuffle, Upsample
+from .upsampling import (
+    ChannelShuffle,
+    PixelShuffle,
+    PixelUnshuffle,
+    Upsample,
+    UpsamplingBilinear2d,
+    UpsamplingNearest2d,
+)
 
 __all__ = [
     "Module",
@@ -209,4 +219,12 @@ __all__ += [
     "AdaptiveAvgPool3d",
     "AdaptiveMaxPool3d",
     "LPPool3d",
+    "Softmax2d",
+    "RReLU",
+    "AlphaDropout",
+    "FeatureAlphaDropout",
+    "LocalResponseNorm",
+    "ChannelShuffle",
+    "UpsamplingNearest2d",
+    "UpsamplingBilinear2d",
 ]

@@ -241,3 +241,10 @@ __all__ += [
     "adaptive_max_pool3d",
     "lp_pool3d",
 ]
+
+from .activation import rrelu  # noqa: E402
+from .dropout import alpha_dropout, feature_alpha_dropout  # noqa: E402
+from .local_response_norm import local_response_norm  # noqa: E402
+from .upsampling import channel_shuffle  # noqa: E402
+
+__all__ += ["rrelu", "alpha_dropout", "feature_alpha_dropout", "local_response_norm", "channel_shuffle"]
