@@ -235,3 +235,19 @@ def test_dropout1d_drops_whole_channels_and_errors():
         nn.Dropout(1.5)
     with pytest.raises(ValueError, match="4-D"):
         F.dropout2d(np.ones((2, 3)), 0.5)
+
+
+def test_deepcopy_of_a_parameter_drops_its_grad_like_torch():
+    import copy
+
+    p, tp = nn.Parameter(np.ones(2)), torch.nn.Parameter(torch.ones(2, dtype=torch.float64))
+    (p * 3).sum().backward()
+    (tp * 3).sum().backward()
+    q, tq = copy.deepcopy(p), copy.deepcopy(tp)
+    assert q.grad is None and tq.grad is None
+    assert isinstance(q, nn.Parameter) and q.requires_grad and q is not p
+    q.data[0] = 5.0
+    assert p.data[0] == 1.0  # its own data
+    layer = nn.Linear(2, 2)
+    twin = copy.deepcopy(nn.Sequential(layer, layer))  # shared parameters stay shared in the copy
+    assert twin[0].weight is twin[1].weight and twin[0].weight is not layer.weight

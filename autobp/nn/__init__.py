@@ -98,6 +98,7 @@ from .pooling_modules import (
     MaxPool3d,
 )
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
+from .transformer import Transformer, TransformerDecoder, TransformerDecoderLayer
 from .upsampling import (
     ChannelShuffle,
     PixelShuffle,
@@ -227,4 +228,7 @@ __all__ += [
     "ChannelShuffle",
     "UpsamplingNearest2d",
     "UpsamplingBilinear2d",
+    "TransformerDecoderLayer",
+    "TransformerDecoder",
+    "Transformer",
 ]

@@ -30,6 +30,14 @@ class Parameter(Tensor):
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
 
+    def __deepcopy__(self, memo: dict) -> Parameter:
+        """A Parameter with a copy of the data and no ``.grad``, as PyTorch's (copied layers start clean)."""
+        if id(self) in memo:
+            return memo[id(self)]
+        out = type(self)(self._data.copy(), requires_grad=self.requires_grad, dtype=self.dtype)
+        memo[id(self)] = out
+        return out
+
 
 class LoadResult(NamedTuple):
     """What ``load_state_dict(strict=False)`` did not match (both empty after a strict load)."""
