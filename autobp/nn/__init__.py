@@ -34,6 +34,7 @@ from .containers import ModuleDict, ParameterDict, ParameterList
 from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d, Fold, Unfold
 from .dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout
 from .embedding import Embedding
+from .label_and_distance_losses import MultiLabelMarginLoss, TripletMarginWithDistanceLoss
 from .layers import (
     Bilinear,
     Flatten,
@@ -231,4 +232,6 @@ __all__ += [
     "TransformerDecoderLayer",
     "TransformerDecoder",
     "Transformer",
+    "MultiLabelMarginLoss",
+    "TripletMarginWithDistanceLoss",
 ]

@@ -248,3 +248,6 @@ from .local_response_norm import local_response_norm  # noqa: E402
 from .upsampling import channel_shuffle  # noqa: E402
 
 __all__ += ["rrelu", "alpha_dropout", "feature_alpha_dropout", "local_response_norm", "channel_shuffle"]
+from .label_and_distance_losses import multilabel_margin_loss, triplet_margin_with_distance_loss  # noqa: E402
+
+__all__ += ["multilabel_margin_loss", "triplet_margin_with_distance_loss"]
