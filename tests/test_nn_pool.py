@@ -203,3 +203,39 @@ def test_dropout3d_drops_whole_channels():
     np.testing.assert_array_equal(nn.Dropout3d(0.5).eval()(np.ones((1, 2, 2, 2, 2))).data, 1.0)
     with pytest.raises(ValueError, match="4-D"):
         F.dropout3d(np.ones((2, 3)), 0.5)
+
+
+@pytest.mark.parametrize(
+    "nd, shape, kw, out_size",
+    [
+        (1, (2, 3, 8), dict(kernel_size=2), None),
+        (1, (3, 9), dict(kernel_size=3, stride=2, padding=1), [9]),
+        (2, (2, 2, 6, 5), dict(kernel_size=2), [6, 5]),  # the odd width needs the size
+        (2, (1, 2, 7, 5), dict(kernel_size=3, stride=2, padding=1), None),
+        (3, (1, 2, 4, 4, 6), dict(kernel_size=2), (1, 2, 4, 4, 6)),
+    ],
+)
+def test_max_unpool_inverts_max_pool_like_torch(nd, shape, kw, out_size):
+    x = rng.standard_normal(shape)
+    pool, tpool = getattr(nn, f"MaxPool{nd}d"), getattr(torch.nn, f"MaxPool{nd}d")
+    y, idx = pool(**kw, return_indices=True)(x)
+    ty, tidx = tpool(**kw, return_indices=True)(torch.tensor(x))
+    unpool, tunpool = getattr(nn, f"MaxUnpool{nd}d")(**kw), getattr(torch.nn, f"MaxUnpool{nd}d")(**kw)
+    yv = Tensor(y.data, requires_grad=True)
+    tyv = ty.detach().requires_grad_(True)
+    out, tout = unpool(yv, idx, out_size), tunpool(tyv, tidx, out_size)
+    np.testing.assert_array_equal(out.data, tout.detach().numpy())
+    w = rng.standard_normal(out.shape)
+    (out * w).sum().backward()
+    (tout * torch.tensor(w)).sum().backward()
+    np.testing.assert_array_equal(yv.grad, tyv.grad.numpy())
+
+
+def test_max_unpool_errors():
+    y, idx = nn.MaxPool2d(3, 2, 1, return_indices=True)(rng.standard_normal((1, 2, 7, 6)))
+    with pytest.raises(ValueError, match=r"outside the output plane \(7, 5\)"):  # as torch: give output_size
+        F.max_unpool2d(y, idx, 3, 2, 1)
+    with pytest.raises(ValueError, match="outside the output plane"):
+        F.max_unpool1d(np.ones((1, 1, 2)), np.array([[[0, 7]]]), 2)
+    with pytest.raises(ValueError, match="integers of the input's shape"):
+        F.max_unpool1d(np.ones((1, 1, 2)), np.array([[[0.0, 1.0]]]), 2)

@@ -97,6 +97,9 @@ from .pooling_modules import (
     MaxPool1d,
     MaxPool2d,
     MaxPool3d,
+    MaxUnpool1d,
+    MaxUnpool2d,
+    MaxUnpool3d,
 )
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from .transformer import Transformer, TransformerDecoder, TransformerDecoderLayer
@@ -234,4 +237,7 @@ __all__ += [
     "Transformer",
     "MultiLabelMarginLoss",
     "TripletMarginWithDistanceLoss",
+    "MaxUnpool1d",
+    "MaxUnpool2d",
+    "MaxUnpool3d",
 ]

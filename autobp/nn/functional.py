@@ -251,3 +251,6 @@ __all__ += ["rrelu", "alpha_dropout", "feature_alpha_dropout", "local_response_n
 from .label_and_distance_losses import multilabel_margin_loss, triplet_margin_with_distance_loss  # noqa: E402
 
 __all__ += ["multilabel_margin_loss", "triplet_margin_with_distance_loss"]
+from .pooling import max_unpool1d, max_unpool2d, max_unpool3d  # noqa: E402
+
+__all__ += ["max_unpool1d", "max_unpool2d", "max_unpool3d"]

@@ -287,3 +287,46 @@ def lp_pool2d(input: Any, norm_type: float, kernel_size: Any, stride: Any = None
 def lp_pool3d(input: Any, norm_type: float, kernel_size: Any, stride: Any = None, ceil_mode: bool = False):
     """(sum of x^p over each window)^(1/p) on (N, C, D, H, W)."""
     return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 3, "lp_pool3d")
+
+
+def _max_unpool(input, indices, kernel_size, stride, padding, output_size, nd, who):
+    """Zeros of the pooled-from size with each input value put back at its index (the flat position
+    in its plane that ``max_pool`` returned); the gradient reads those positions back."""
+    from ..ops import scatter, zeros
+
+    x, unbatched = _batched(input, nd, who)
+    idx = np.asarray(indices._data if isinstance(indices, Tensor) else indices)
+    idx = idx.reshape((1,) + idx.shape) if unbatched else idx
+    if idx.shape != x.shape or idx.dtype.kind not in "iu":
+        raise ValueError(
+            f"{who}: indices {idx.shape} ({idx.dtype}) must be integers of the input's shape {x.shape}"
+        )
+    k = _tuple(kernel_size, nd, "kernel_size", who)
+    s = k if stride is None else _tuple(stride, nd, "stride", who)
+    p = _tuple(padding, nd, "padding", who, lo=0)
+    if output_size is None:
+        size = tuple((x.shape[2 + i] - 1) * s[i] - 2 * p[i] + k[i] for i in range(nd))
+    else:
+        size = tuple(int(n) for n in tuple(output_size)[-nd:])
+    N, C = x.shape[:2]
+    plane = int(np.prod(size))
+    if idx.size and (idx.min() < 0 or idx.max() >= plane):
+        raise ValueError(f"{who}: an index ({idx.min()}..{idx.max()}) is outside the output plane {size}")
+    out = scatter(zeros((N * C, plane), dtype=x.dtype), 1, idx.reshape(N * C, -1), x.reshape(N * C, -1))
+    out = out.reshape((N, C) + size)
+    return out.reshape(out.shape[1:]) if unbatched else out
+
+
+def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """The partial inverse of ``max_pool1d``: (N, C, L') values back at their indices, zeros elsewhere."""
+    return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 1, "max_unpool1d")
+
+
+def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """The partial inverse of ``max_pool2d``: values back at their flat H * W indices, zeros elsewhere."""
+    return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 2, "max_unpool2d")
+
+
+def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """The partial inverse of ``max_pool3d``: values back at their flat D * H * W indices."""
+    return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 3, "max_unpool3d")

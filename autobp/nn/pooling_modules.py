@@ -23,6 +23,9 @@ from .pooling import (
     max_pool1d,
     max_pool2d,
     max_pool3d,
+    max_unpool1d,
+    max_unpool2d,
+    max_unpool3d,
 )
 
 
@@ -206,3 +209,32 @@ class LPPool3d(_LPPool):
     """Power-average pooling, (sum of x^p over a window)^(1/p), over the last three axes."""
 
     _fn = staticmethod(lp_pool3d)
+
+
+class _MaxUnpool(Module):
+    _fn: Any = None
+
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0) -> None:
+        super().__init__()
+        self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
+
+    def forward(self, input: Any, indices: Any, output_size: Any = None) -> Tensor:
+        return type(self)._fn(input, indices, self.kernel_size, self.stride, self.padding, output_size)
+
+
+class MaxUnpool1d(_MaxUnpool):
+    """``max_unpool1d`` as a layer."""
+
+    _fn = staticmethod(max_unpool1d)
+
+
+class MaxUnpool2d(_MaxUnpool):
+    """``max_unpool2d`` as a layer."""
+
+    _fn = staticmethod(max_unpool2d)
+
+
+class MaxUnpool3d(_MaxUnpool):
+    """``max_unpool3d`` as a layer."""
+
+    _fn = staticmethod(max_unpool3d)
