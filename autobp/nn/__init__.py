@@ -34,6 +34,7 @@ from .containers import ModuleDict, ParameterDict, ParameterList
 from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d, Fold, Unfold
 from .dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout
 from .embedding import Embedding
+from .embedding_bag import EmbeddingBag
 from .label_and_distance_losses import MultiLabelMarginLoss, TripletMarginWithDistanceLoss
 from .layers import (
     Bilinear,
@@ -240,4 +241,5 @@ __all__ += [
     "MaxUnpool1d",
     "MaxUnpool2d",
     "MaxUnpool3d",
+    "EmbeddingBag",
 ]

@@ -254,3 +254,6 @@ __all__ += ["multilabel_margin_loss", "triplet_margin_with_distance_loss"]
 from .pooling import max_unpool1d, max_unpool2d, max_unpool3d  # noqa: E402
 
 __all__ += ["max_unpool1d", "max_unpool2d", "max_unpool3d"]
+from .embedding_bag import embedding_bag  # noqa: E402
+
+__all__ += ["embedding_bag"]
