@@ -65,6 +65,8 @@ CASES = [
     ("Rprop", {"lr": 0.05, "etas": (0.3, 1.5), "step_sizes": (1e-3, 0.2), "maximize": True}),
     ("ASGD", {"lr": 0.05}),
     ("ASGD", {"lr": 0.05, "lambd": 0.1, "alpha": 0.5, "t0": 5, "weight_decay": 0.1, "maximize": True}),
+    ("Adafactor", {}),  # a matrix (row/column averages) and a vector (full variance)
+    ("Adafactor", {"lr": 0.05, "beta2_decay": -0.5, "eps": (1e-20, 1e-2), "d": 1.5, "weight_decay": 0.1}),
 ]
 
 
@@ -313,3 +315,22 @@ def test_rprop_refuses_etas_out_of_order_like_torch():
             optim.Rprop([nn.Parameter(np.zeros(2))], etas=etas)
         with pytest.raises(ValueError):
             torch.optim.Rprop([torch.nn.Parameter(torch.zeros(2))], etas=etas)
+
+
+def test_adafactor_keeps_row_and_column_averages_for_matrices():
+    w0 = _start()
+    ours = [nn.Parameter(w.copy()) for w in w0]
+    theirs = [torch.nn.Parameter(torch.tensor(w.copy())) for w in w0]
+    opt, topt = optim.Adafactor(ours, maximize=True), torch.optim.Adafactor(theirs, maximize=True)
+    for t in range(5):
+        for i, (p, tp) in enumerate(zip(ours, theirs)):
+            p.grad, tp.grad = _grad(p.data, t, i), torch.tensor(_grad(tp.detach().numpy(), t, i))
+        opt.step()
+        topt.step()
+    (m, v), (tm, tv) = ours, theirs
+    assert opt.state[m]["row_var"].shape == (3, 1) and opt.state[m]["col_var"].shape == (1, 2)
+    for key in ("row_var", "col_var"):
+        np.testing.assert_allclose(opt.state[m][key], topt.state[tm][key].numpy(), rtol=1e-12)
+    np.testing.assert_allclose(opt.state[v]["variance"], topt.state[tv]["variance"].numpy(), rtol=1e-12)
+    with pytest.raises(ValueError, match="beta2_decay must be <= 0"):
+        optim.Adafactor(ours, beta2_decay=0.5)

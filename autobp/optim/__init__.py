@@ -2,6 +2,7 @@
 groups and state_dicts, and the learning-rate schedules of ``autobp.optim.lr_scheduler``."""
 
 from . import functional, lr_scheduler
+from .adafactor import Adafactor
 from .adam import Adam, Adamax, AdamW, NAdam, RAdam
 from .adaptive import Adadelta, Adagrad, RMSprop
 from .lamb import LAMB
@@ -27,6 +28,7 @@ __all__ = [
     "Muon",
     "LBFGS",
     "LAMB",
+    "Adafactor",
     "lr_scheduler",
     "functional",
 ]

@@ -24,6 +24,8 @@ class Optimizer:
     written in place; ``grad`` already negated when the group has ``maximize``), or
     ``_update_group(group)`` to read the group's settings once per step."""
 
+    _unshaped_state: tuple = ()  # state arrays not of the parameter's shape (Adafactor's row/column)
+
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
         self.defaults = dict(defaults)
         self.state: dict[Tensor, dict[str, Any]] = {}
@@ -168,7 +170,7 @@ class Optimizer:
             for field, v in s.items():
                 if isinstance(v, (np.ndarray, Tensor)):
                     v = np.array(v.data if isinstance(v, Tensor) else v, dtype=p.dtype)
-                    if v.shape != p.shape:
+                    if v.shape != p.shape and field not in self._unshaped_state:
                         raise ValueError(
                             f"{name}.load_state_dict: state {field!r} of parameter {key} has shape "
                             f"{v.shape}, the parameter has {p.shape}"
