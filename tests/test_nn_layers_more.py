@@ -251,3 +251,15 @@ def test_deepcopy_of_a_parameter_drops_its_grad_like_torch():
     layer = nn.Linear(2, 2)
     twin = copy.deepcopy(nn.Sequential(layer, layer))  # shared parameters stay shared in the copy
     assert twin[0].weight is twin[1].weight and twin[0].weight is not layer.weight
+
+
+def test_buffer_assignment_registers_like_torch():
+    ours, theirs = nn.Module(), torch.nn.Module()
+    ours.count, theirs.count = nn.Buffer(np.zeros(2)), torch.nn.Buffer(torch.zeros(2))
+    ours.tmp = nn.Buffer(np.ones(3), persistent=False)
+    theirs.tmp = torch.nn.Buffer(torch.ones(3), persistent=False)
+    assert list(ours.state_dict()) == list(theirs.state_dict()) == ["count"]
+    assert [n for n, _ in ours.named_buffers()] == [n for n, _ in theirs.named_buffers()] == ["count", "tmp"]
+    assert not list(ours.parameters()) and type(ours.count) is Tensor  # a plain Tensor once registered
+    ours.count = np.array([1.0, 2.0])  # assigning to a registered buffer keeps it a buffer
+    np.testing.assert_array_equal(ours.state_dict()["count"], [1.0, 2.0])

@@ -51,7 +51,7 @@ from .layers import (
 from .local_response_norm import LocalResponseNorm
 from .loss_modules import *  # noqa: F403 (L1Loss ... CrossEntropyLoss)
 from .loss_modules import __all__ as _loss_modules_all
-from .module import LoadResult, Module, Parameter
+from .module import Buffer, LoadResult, Module, Parameter
 from .normalization import (
     BatchNorm1d,
     BatchNorm2d,
@@ -242,4 +242,5 @@ __all__ += [
     "MaxUnpool2d",
     "MaxUnpool3d",
     "EmbeddingBag",
+    "Buffer",
 ]

@@ -39,6 +39,22 @@ class Parameter(Tensor):
         return out
 
 
+class Buffer(Tensor):
+    """A Tensor marked as a buffer: ``module.name = Buffer(t)`` registers it as ``register_buffer``
+    would (``persistent=False`` keeps it out of ``state_dict``), as PyTorch's ``nn.Buffer``.
+
+    >>> m = Module(); m.steps = Buffer(np.zeros(2)); [n for n, _ in m.named_buffers()]
+    ['steps']
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data: Any = None, *, persistent: bool = True) -> None:
+        arr = np.empty(0) if data is None else np.asarray(data._data if isinstance(data, Tensor) else data)
+        super().__init__(arr, dtype=arr.dtype)
+        self.persistent = persistent
+
+
 class LoadResult(NamedTuple):
     """What ``load_state_dict(strict=False)`` did not match (both empty after a strict load)."""
 
@@ -97,6 +113,10 @@ class Module:
                     f"{type(self).__name__}: expected an nn.Module or None"
                 )
             self._put(name, None, modules, params)
+        elif isinstance(value, Buffer):
+            params.pop(name, None)
+            modules.pop(name, None)
+            self.register_buffer(name, Tensor(value._data, dtype=value.dtype), value.persistent)
         elif name in self.__dict__.get("_buffers", ()):
             self.register_buffer(name, value, name not in self._non_persistent)
         else:
