@@ -136,3 +136,19 @@ __all__ = [
     "parameters_to_vector",
     "vector_to_parameters",
 ]
+
+
+def clip_grad_norm(
+    parameters: Any,
+    max_norm: float,
+    norm_type: float = 2.0,
+    error_if_nonfinite: bool = False,
+    foreach: Any = None,
+):
+    """PyTorch's deprecated name of ``clip_grad_norm_``."""
+    return clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite, foreach)
+
+
+from .weight_norm import remove_weight_norm, weight_norm  # noqa: E402
+
+__all__ += ["clip_grad_norm", "weight_norm", "remove_weight_norm"]
