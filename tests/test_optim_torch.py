@@ -334,3 +334,35 @@ def test_adafactor_keeps_row_and_column_averages_for_matrices():
     np.testing.assert_allclose(opt.state[v]["variance"], topt.state[tv]["variance"].numpy(), rtol=1e-12)
     with pytest.raises(ValueError, match="beta2_decay must be <= 0"):
         optim.Adafactor(ours, beta2_decay=0.5)
+
+
+def test_step_hooks_run_around_every_step_like_torch():
+    for lib, P in (
+        (optim, lambda: nn.Parameter(np.ones(2))),
+        (torch.optim, lambda: torch.nn.Parameter(torch.ones(2))),
+    ):
+        p = P()
+        opt = lib.SGD([p], lr=0.1)
+        log = []
+        pre = opt.register_step_pre_hook(
+            lambda o, args, kwargs, log=log, opt=opt: log.append(("pre", o is opt))
+        )
+        opt.register_step_post_hook(lambda o, args, kwargs, log=log, opt=opt: log.append(("post", o is opt)))
+        p.grad = np.ones(2) if lib is optim else torch.ones(2)
+        opt.step()
+        pre.remove()
+        opt.step()
+        assert log == [("pre", True), ("post", True), ("post", True)], lib
+    w = nn.Parameter(np.array([1.5, -0.5]))
+    lbfgs = optim.LBFGS([w], max_iter=2)
+    seen = []
+    lbfgs.register_step_post_hook(lambda o, args, kwargs: seen.append(len(args)))
+
+    def closure():
+        lbfgs.zero_grad()
+        loss = (w * w).sum()
+        loss.backward()
+        return loss
+
+    lbfgs.step(closure)
+    assert seen == [1]  # an optimiser with its own step runs them too, once
