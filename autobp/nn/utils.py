@@ -149,6 +149,6 @@ def clip_grad_norm(
     return clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite, foreach)
 
 
-from .weight_norm import remove_weight_norm, weight_norm  # noqa: E402
+from .weight_norm import remove_spectral_norm, remove_weight_norm, spectral_norm, weight_norm  # noqa: E402
 
-__all__ += ["clip_grad_norm", "weight_norm", "remove_weight_norm"]
+__all__ += ["clip_grad_norm", "weight_norm", "remove_weight_norm", "spectral_norm", "remove_spectral_norm"]
