@@ -152,3 +152,6 @@ def clip_grad_norm(
 from .weight_norm import remove_spectral_norm, remove_weight_norm, spectral_norm, weight_norm  # noqa: E402
 
 __all__ += ["clip_grad_norm", "weight_norm", "remove_weight_norm", "spectral_norm", "remove_spectral_norm"]
+from .rnn_utils import pad_sequence, rnn, unpad_sequence  # noqa: E402
+
+__all__ += ["pad_sequence", "unpad_sequence", "rnn"]
