@@ -155,3 +155,6 @@ __all__ += ["clip_grad_norm", "weight_norm", "remove_weight_norm", "spectral_nor
 from .rnn_utils import pad_sequence, rnn, unpad_sequence  # noqa: E402
 
 __all__ += ["pad_sequence", "unpad_sequence", "rnn"]
+from .fusion import fuse_conv_bn_eval, fuse_conv_bn_weights, fuse_linear_bn_eval, fuse_linear_bn_weights  # noqa: E402
+
+__all__ += ["fuse_conv_bn_eval", "fuse_conv_bn_weights", "fuse_linear_bn_eval", "fuse_linear_bn_weights"]
