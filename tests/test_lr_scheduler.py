@@ -58,6 +58,16 @@ SCHEDULES = {
     "OneCycleLR_linear_three_phase": lambda m, o: m.OneCycleLR(
         o, max_lr=0.8, epochs=6, steps_per_epoch=9, pct_start=0.25, anneal_strategy="linear", three_phase=True
     ),
+    "CyclicLR": lambda m, o: m.CyclicLR(
+        o, base_lr=[0.01, 0.002], max_lr=0.1, step_size_up=4, step_size_down=7
+    ),
+    "CyclicLR_triangular2": lambda m, o: m.CyclicLR(
+        o, 0.01, [0.1, 0.3], step_size_up=5, mode="triangular2", base_momentum=0.7, max_momentum=0.95
+    ),
+    "CyclicLR_exp_range": lambda m, o: m.CyclicLR(o, 0.01, 0.1, step_size_up=3, mode="exp_range", gamma=0.97),
+    "CyclicLR_scale_fn_iterations": lambda m, o: m.CyclicLR(
+        o, 0.02, 0.2, step_size_up=6, scale_fn=lambda x: 1 / (1 + 0.05 * x), scale_mode="iterations"
+    ),
     "SequentialLR": lambda m, o: m.SequentialLR(
         o,
         [m.LinearLR(o, start_factor=0.1, total_iters=5), m.ExponentialLR(o, 0.9), m.CosineAnnealingLR(o, 10)],
@@ -102,6 +112,28 @@ def test_one_cycle_cycles_adams_beta1():
     with pytest.raises(ValueError, match="total_steps is 20"):
         ours.step()
         ours.step()
+
+
+def test_cyclic_lr_cycles_adams_beta1_and_refuses_bad_arguments():
+    o, t = _pair("Adam")
+    ours = S.CyclicLR(o, 0.001, 0.01, step_size_up=3, base_momentum=0.85, max_momentum=0.99)
+    theirs = TS.CyclicLR(t, 0.001, 0.01, step_size_up=3, base_momentum=0.85, max_momentum=0.99)
+    betas = set()
+    for _ in range(14):
+        o.step()
+        t.step()
+        ours.step()
+        theirs.step()
+        np.testing.assert_allclose(ours.get_last_lr(), theirs.get_last_lr(), rtol=1e-13)
+        assert o.param_groups[1]["betas"] == pytest.approx(t.param_groups[1]["betas"], rel=1e-13)
+        betas.add(round(o.param_groups[1]["betas"][0], 10))
+    assert min(betas) == pytest.approx(0.85) and max(betas) == pytest.approx(0.99)
+    with pytest.raises(ValueError, match="mode"):
+        S.CyclicLR(o, 0.01, 0.1, mode="sawtooth")
+    with pytest.raises(ValueError, match="momentum"):
+        S.CyclicLR(optim.Adagrad([nn.Parameter(np.zeros(2))]), 0.01, 0.1)
+    with pytest.raises(ValueError, match="expected 2 values"):
+        S.CyclicLR(o, [0.01, 0.02, 0.03], 0.1)
 
 
 PLATEAU = [

@@ -72,8 +72,21 @@ def test_linear_accepts_batched_and_single_inputs_and_names_bad_shapes():
     assert layer(np.ones((5, 4, 3))).shape == (5, 4, 2)
     with pytest.raises(ValueError, match=r"in_features=3.*\(4, 2\)"):
         layer(np.ones((4, 2)))
-    with pytest.raises(ValueError, match="out_features"):
-        nn.Linear(3, 0)
+    with pytest.raises(ValueError, match="out_features must be a non-negative int"):
+        nn.Linear(3, -1)
+
+
+def test_linear_with_zero_features_works_like_torch():
+    torch = pytest.importorskip("torch")
+    empty_in = nn.Linear(0, 3, rng=0)  # the output is the bias, which PyTorch initialises to zeros
+    np.testing.assert_array_equal(empty_in.bias.data, torch.nn.Linear(0, 3).bias.detach().numpy())
+    x = Tensor(np.ones((2, 0)), requires_grad=True)
+    out = empty_in(x)
+    assert out.shape == (2, 3)
+    out.sum().backward()
+    np.testing.assert_array_equal(empty_in.bias.grad, [2.0, 2.0, 2.0])
+    assert x.grad.shape == (2, 0) and empty_in.weight.grad.shape == (3, 0)
+    assert nn.Linear(3, 0, rng=0)(np.ones((4, 3))).shape == (4, 0)
 
 
 def test_linear_default_init_is_pytorch_bound_and_reproducible():

@@ -86,6 +86,27 @@ def test_conv_transpose1d_and_output_size_match_torch():
     )  # output_padding 2, chosen from the size
 
 
+@pytest.mark.parametrize(
+    "kw, shape",
+    [
+        (dict(), (1, 4, 3, 2, 3)),
+        (
+            dict(stride=(2, 1, 2), padding=(1, 0, 1), output_padding=(1, 0, 0), groups=2, dilation=(1, 2, 1)),
+            (2, 4, 2, 3, 2),
+        ),
+        (dict(bias=False, stride=2), (4, 2, 2, 3)),  # unbatched (C, D, H, W)
+    ],
+)
+def test_conv_transpose3d_matches_torch(kw, shape):
+    ours, theirs = nn.ConvTranspose3d(4, 2, (2, 3, 2), **kw), torch.nn.ConvTranspose3d(4, 2, (2, 3, 2), **kw)
+    compare_with_torch(ours, theirs, _x(*shape))
+    d, h, w = shape[-3:]
+    size = [(d - 1) * ours.stride[0] + 3, (h - 1) * ours.stride[1] + 3, (w - 1) * ours.stride[2] + 2]
+    if kw.get("dilation") is None and kw.get("padding") is None and ours.stride[0] > 1:
+        call = lambda m, x: m(x, output_size=size)  # noqa: E731 (output_padding 1 chosen from the size)
+        compare_with_torch(ours, theirs, _x(*shape), call=call, load=False)
+
+
 def test_fold_unfold_match_torch():
     kw = dict(kernel_size=(2, 3), dilation=(1, 2), padding=1, stride=(2, 1))
     compare_with_torch(nn.Unfold(**kw), torch.nn.Unfold(**kw), _x(2, 3, 7, 6))

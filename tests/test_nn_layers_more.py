@@ -72,6 +72,41 @@ def test_embedding_matches_torch_and_padding_row_gets_no_gradient(padding_idx):
         np.testing.assert_array_equal(ours.weight.grad[padding_idx], 0)
 
 
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(max_norm=1.0),
+        dict(max_norm=0.7, norm_type=1.0),
+        dict(max_norm=1.5, norm_type=3.0, padding_idx=1),
+        dict(scale_grad_by_freq=True),
+        dict(scale_grad_by_freq=True, padding_idx=2, max_norm=1.2),
+    ],
+)
+def test_embedding_max_norm_and_scale_grad_by_freq_match_torch(kw):
+    ours, theirs = nn.Embedding(6, 3, **kw), torch.nn.Embedding(6, 3, **kw)
+    idx = np.array([[0, 2, 5], [2, 2, 1]])  # 2 three times: its gradient is divided by 3 by frequency
+    compare_with_torch(ours, theirs, idx)
+    # max_norm renormalised the rows used, in place, exactly as torch did; rows not used are untouched
+    np.testing.assert_allclose(ours.weight.data, theirs.weight.detach().numpy(), rtol=1e-12, atol=1e-14)
+    if "max_norm" in kw:
+        norms = np.linalg.norm(ours.weight.data[[0, 1, 2, 5]], ord=kw.get("norm_type", 2.0), axis=1)
+        assert (norms <= kw["max_norm"] + 1e-6).all()
+
+
+def test_embedding_functional_max_norm_and_sparse():
+    w = Tensor(rng.standard_normal((5, 4)) * 3, requires_grad=True)
+    tw = torch.tensor(w.data.copy(), requires_grad=True)
+    idx = np.array([4, 0, 4])
+    out = F.embedding(idx, w, max_norm=2.0)
+    with torch.no_grad():  # torch renormalises a leaf that requires grad only outside autograd
+        torch.nn.functional.embedding(torch.tensor(idx), tw, max_norm=2.0)
+    tout = torch.nn.functional.embedding(torch.tensor(idx), tw)
+    np.testing.assert_allclose(out.data, tout.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(w.data, tw.detach().numpy(), rtol=1e-12)
+    with pytest.raises(NotImplementedError, match="sparse"):
+        nn.Embedding(3, 2, sparse=True)
+
+
 def test_embedding_init_and_from_pretrained():
     e = nn.Embedding(1000, 4, padding_idx=0, rng=0)
     np.testing.assert_array_equal(e.weight.data[0], 0)
@@ -200,3 +235,31 @@ def test_dropout1d_drops_whole_channels_and_errors():
         nn.Dropout(1.5)
     with pytest.raises(ValueError, match="4-D"):
         F.dropout2d(np.ones((2, 3)), 0.5)
+
+
+def test_deepcopy_of_a_parameter_drops_its_grad_like_torch():
+    import copy
+
+    p, tp = nn.Parameter(np.ones(2)), torch.nn.Parameter(torch.ones(2, dtype=torch.float64))
+    (p * 3).sum().backward()
+    (tp * 3).sum().backward()
+    q, tq = copy.deepcopy(p), copy.deepcopy(tp)
+    assert q.grad is None and tq.grad is None
+    assert isinstance(q, nn.Parameter) and q.requires_grad and q is not p
+    q.data[0] = 5.0
+    assert p.data[0] == 1.0  # its own data
+    layer = nn.Linear(2, 2)
+    twin = copy.deepcopy(nn.Sequential(layer, layer))  # shared parameters stay shared in the copy
+    assert twin[0].weight is twin[1].weight and twin[0].weight is not layer.weight
+
+
+def test_buffer_assignment_registers_like_torch():
+    ours, theirs = nn.Module(), torch.nn.Module()
+    ours.count, theirs.count = nn.Buffer(np.zeros(2)), torch.nn.Buffer(torch.zeros(2))
+    ours.tmp = nn.Buffer(np.ones(3), persistent=False)
+    theirs.tmp = torch.nn.Buffer(torch.ones(3), persistent=False)
+    assert list(ours.state_dict()) == list(theirs.state_dict()) == ["count"]
+    assert [n for n, _ in ours.named_buffers()] == [n for n, _ in theirs.named_buffers()] == ["count", "tmp"]
+    assert not list(ours.parameters()) and type(ours.count) is Tensor  # a plain Tensor once registered
+    ours.count = np.array([1.0, 2.0])  # assigning to a registered buffer keeps it a buffer
+    np.testing.assert_array_equal(ours.state_dict()["count"], [1.0, 2.0])

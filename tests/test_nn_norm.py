@@ -121,3 +121,20 @@ def test_batchnorm3d_and_instancenorm1d_match_torch():
     _steps(nn.BatchNorm3d(2), torch.nn.BatchNorm3d(2), (3, 2, 2, 2, 3))
     kw = dict(affine=True, track_running_stats=True)
     _steps(nn.InstanceNorm1d(3, **kw), torch.nn.InstanceNorm1d(3, **kw), (2, 3, 5))
+
+
+@pytest.mark.parametrize(
+    "kw, shape",
+    [
+        (dict(), (2, 3, 2, 3, 4)),
+        (dict(affine=True, track_running_stats=True, momentum=0.3), (2, 3, 3, 2, 2)),
+        (dict(affine=True), (3, 2, 3, 2)),  # unbatched (C, D, H, W)
+    ],
+)
+def test_instancenorm3d_matches_torch(kw, shape):
+    _steps(nn.InstanceNorm3d(3, **kw), torch.nn.InstanceNorm3d(3, **kw), shape)
+
+
+def test_instancenorm3d_rejects_a_4d_batch_of_the_wrong_channels():
+    with pytest.raises(ValueError, match="InstanceNorm3d"):
+        nn.InstanceNorm3d(3)(np.zeros((2, 4, 2, 2, 2)))

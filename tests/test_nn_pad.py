@@ -60,10 +60,13 @@ def test_pad_finite_differences_and_second_order(pad, mode):
     )
 
 
-def test_pad_circular_negative_refused_and_keeps_float32_and_ints():
+def test_pad_negative_crops_first_and_keeps_float32_and_ints():
+    a = np.arange(10.0, dtype=np.float32).reshape(1, 2, 5)
+    for pads in ((1, -1), (-2, 1)):
+        for mode in ("circular", "reflect", "replicate"):
+            got = F.pad(Tensor(a), pads, mode=mode)  # cropped, then padded from what is left
+            np.testing.assert_array_equal(got.data, TF.pad(torch.tensor(a), pads, mode=mode).numpy())
     x = Tensor(np.ones((2, 5), np.float32))
-    with pytest.raises(NotImplementedError, match="circular"):
-        F.pad(x, (1, -1), mode="circular")
     assert F.pad(x, (1, 1)).dtype == np.float32
     i = Tensor(np.arange(6).reshape(2, 3), dtype=np.int64)
     got = F.pad(i, (1, 1), value=7)

@@ -210,7 +210,7 @@ def test_max_unpool_matches_torch(shape, args, output_size):
     (y * w).sum().backward()
     (ty * torch.tensor(w)).sum().backward()
     np.testing.assert_array_equal(x.grad, t.grad.numpy())
-    with pytest.raises(ValueError, match="out of range"):
+    with pytest.raises(ValueError, match="outside the output plane"):
         unpool(x, idx, output_size=(2,) * nd, **args)
 
 
@@ -247,3 +247,93 @@ def test_max_pool3d_indices_match_torch():
     _, idx = F.max_pool3d(Tensor(a), 2, return_indices=True)
     _, tidx = torch.nn.functional.max_pool3d(torch.tensor(a), 2, return_indices=True)
     np.testing.assert_array_equal(idx.data, tidx.numpy())
+
+
+X3 = rng.standard_normal((2, 2, 5, 4, 6))
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(kernel_size=2),
+        dict(kernel_size=(2, 3, 2), stride=(1, 2, 2), padding=(1, 1, 0), dilation=(1, 1, 2), ceil_mode=True),
+        dict(kernel_size=3, stride=2, padding=1, return_indices=True),
+    ],
+)
+def test_max_pool3d_matches_torch_including_indices_and_ties(kw):
+    ties = np.round(X3 * 2) / 2
+    outs, touts = compare_with_torch(nn.MaxPool3d(**kw), torch.nn.MaxPool3d(**kw), ties)
+    if kw.get("return_indices"):
+        np.testing.assert_array_equal(outs[1].data, touts[1].numpy())
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(kernel_size=2),
+        dict(kernel_size=3, stride=2, padding=1, count_include_pad=False, ceil_mode=True),
+        dict(kernel_size=(2, 1, 3), divisor_override=4),
+    ],
+)
+def test_avg_pool3d_matches_torch(kw):
+    compare_with_torch(nn.AvgPool3d(**kw), torch.nn.AvgPool3d(**kw), X3)
+    compare_with_torch(nn.AvgPool3d(**kw), torch.nn.AvgPool3d(**kw), X3[0])  # unbatched
+
+
+@pytest.mark.parametrize("size", [2, (3, None, 4), (5, 4, 6), (2, 3, 5)])
+def test_adaptive_and_lp_pools_3d_match_torch(size):
+    compare_with_torch(nn.AdaptiveAvgPool3d(size), torch.nn.AdaptiveAvgPool3d(size), X3)
+    outs, touts = compare_with_torch(
+        nn.AdaptiveMaxPool3d(size, return_indices=True),
+        torch.nn.AdaptiveMaxPool3d(size, return_indices=True),
+        np.round(X3 * 2) / 2,
+    )
+    np.testing.assert_array_equal(outs[1].data, touts[1].numpy())
+    x = np.abs(X3) + 0.1
+    compare_with_torch(nn.LPPool3d(2, 2, 1), torch.nn.LPPool3d(2, 2, 1), x)
+
+
+def test_dropout3d_drops_whole_channels():
+    y = nn.Dropout3d(0.5, rng=0)(np.ones((8, 16, 2, 3, 2))).data
+    per_channel = y.reshape(8, 16, -1)
+    assert np.all((per_channel == 0).all(-1) | (per_channel == 2).all(-1))  # kept channels scaled 1/(1-p)
+    assert 0.3 < (per_channel[..., 0] == 0).mean() < 0.7
+    np.testing.assert_array_equal(nn.Dropout3d(0.5).eval()(np.ones((1, 2, 2, 2, 2))).data, 1.0)
+    with pytest.raises(ValueError, match="4-D"):
+        F.dropout3d(np.ones((2, 3)), 0.5)
+
+
+@pytest.mark.parametrize(
+    "nd, shape, kw, out_size",
+    [
+        (1, (2, 3, 8), dict(kernel_size=2), None),
+        (1, (3, 9), dict(kernel_size=3, stride=2, padding=1), [9]),
+        (2, (2, 2, 6, 5), dict(kernel_size=2), [6, 5]),  # the odd width needs the size
+        (2, (1, 2, 7, 5), dict(kernel_size=3, stride=2, padding=1), None),
+        (3, (1, 2, 4, 4, 6), dict(kernel_size=2), (1, 2, 4, 4, 6)),
+    ],
+)
+def test_max_unpool_inverts_max_pool_like_torch(nd, shape, kw, out_size):
+    x = rng.standard_normal(shape)
+    pool, tpool = getattr(nn, f"MaxPool{nd}d"), getattr(torch.nn, f"MaxPool{nd}d")
+    y, idx = pool(**kw, return_indices=True)(x)
+    ty, tidx = tpool(**kw, return_indices=True)(torch.tensor(x))
+    unpool, tunpool = getattr(nn, f"MaxUnpool{nd}d")(**kw), getattr(torch.nn, f"MaxUnpool{nd}d")(**kw)
+    yv = Tensor(y.data, requires_grad=True)
+    tyv = ty.detach().requires_grad_(True)
+    out, tout = unpool(yv, idx, out_size), tunpool(tyv, tidx, out_size)
+    np.testing.assert_array_equal(out.data, tout.detach().numpy())
+    w = rng.standard_normal(out.shape)
+    (out * w).sum().backward()
+    (tout * torch.tensor(w)).sum().backward()
+    np.testing.assert_array_equal(yv.grad, tyv.grad.numpy())
+
+
+def test_max_unpool_errors():
+    y, idx = nn.MaxPool2d(3, 2, 1, return_indices=True)(rng.standard_normal((1, 2, 7, 6)))
+    with pytest.raises(ValueError, match=r"outside the output plane \(7, 5\)"):  # as torch: give output_size
+        F.max_unpool2d(y, idx, 3, 2, 1)
+    with pytest.raises(ValueError, match="outside the output plane"):
+        F.max_unpool1d(np.ones((1, 1, 2)), np.array([[[0, 7]]]), 2)
+    with pytest.raises(ValueError, match="integers of the input's shape"):
+        F.max_unpool1d(np.ones((1, 1, 2)), np.array([[[0.0, 1.0]]]), 2)

@@ -132,3 +132,34 @@ def test_recurrent_errors():
         nn.LSTM(3, 4)(np.zeros((5, 2, 3)), np.zeros((1, 2, 4)))
     with pytest.raises(ValueError, match="nonlinearity"):
         nn.RNN(3, 4, nonlinearity="sigmoid")
+
+
+@pytest.mark.parametrize(
+    "kw", [dict(proj_size=2), dict(proj_size=3, num_layers=2, bidirectional=True, batch_first=True)]
+)
+def test_lstm_with_projection_matches_torch(kw):
+    ours, theirs = nn.LSTM(3, 4, **kw), torch.nn.LSTM(3, 4, **kw)
+    assert [(n, p.shape) for n, p in ours.named_parameters()] == [
+        (n, tuple(p.shape)) for n, p in theirs.named_parameters()
+    ]
+    x = rng.standard_normal((2, 5, 3) if kw.get("batch_first") else (5, 2, 3))
+    compare_with_torch(ours, theirs, x)
+    k = ours.num_layers * (2 if ours.bidirectional else 1)
+    h0, c0 = rng.standard_normal((k, 2, kw["proj_size"])), rng.standard_normal((k, 2, 4))  # h_0 projected
+    call = lambda m, x, h, c: m(x, (h, c))  # noqa: E731
+    compare_with_torch(ours, theirs, x, h0, c0, call=call, load=False)
+    compare_with_torch(
+        ours, theirs, x[0] if kw.get("batch_first") else x[:, 0], call=lambda m, x: m(x), load=False
+    )
+
+
+def test_lstm_projection_gradients_match_finite_differences_and_bad_sizes_fail():
+    lstm = nn.LSTM(2, 3, proj_size=1, rng=0)
+    x = Tensor(rng.standard_normal((3, 1, 2)), requires_grad=True)
+    assert autobp.gradcheck(lambda x: lstm(x)[0], [x])
+    with pytest.raises(ValueError, match="proj_size must be in"):
+        nn.LSTM(2, 3, proj_size=3)
+    with pytest.raises(ValueError, match="only supported for LSTM"):
+        nn.GRU(2, 3, proj_size=1)
+    with pytest.raises(ValueError, match=r"initial state of shape \(1, 2, 3\)"):
+        nn.LSTM(2, 3, proj_size=1)(np.zeros((4, 2, 2)), (np.zeros((1, 2, 3)), np.zeros((1, 2, 3))))

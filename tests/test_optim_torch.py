@@ -61,6 +61,12 @@ CASES = [
     ("SGD", {"lr": 0.05, "momentum": 0.6, "dampening": 0.5, "weight_decay": 0.2, "maximize": True}),
     ("Adadelta", {}),
     ("Adadelta", {"lr": 0.5, "rho": 0.8, "eps": 1e-4, "weight_decay": 0.1, "maximize": True}),
+    ("Rprop", {"lr": 0.01}),
+    ("Rprop", {"lr": 0.05, "etas": (0.3, 1.5), "step_sizes": (1e-3, 0.2), "maximize": True}),
+    ("ASGD", {"lr": 0.05}),
+    ("ASGD", {"lr": 0.05, "lambd": 0.1, "alpha": 0.5, "t0": 5, "weight_decay": 0.1, "maximize": True}),
+    ("Adafactor", {}),  # a matrix (row/column averages) and a vector (full variance)
+    ("Adafactor", {"lr": 0.05, "beta2_decay": -0.5, "eps": (1e-20, 1e-2), "d": 1.5, "weight_decay": 0.1}),
 ]
 
 
@@ -280,3 +286,83 @@ def test_sgd_default_form_on_a_parameter_updated_in_blocks_follows_torch(nestero
         opt.step()
         topt.step()
         np.testing.assert_allclose(p.data, tp.detach().numpy(), rtol=1e-12, atol=1e-14)
+
+
+def test_asgd_average_and_rprop_step_sizes_follow_torch():
+    """The states users read: ASGD's averaged weight ax (averaging starts after t0 steps) and
+    Rprop's per-weight step sizes, clamped to step_sizes."""
+    w0 = _start()
+    for name, kw, key in [
+        ("ASGD", {"lr": 0.05, "t0": 4, "lambd": 0.01}, "ax"),
+        ("Rprop", {"lr": 0.1, "step_sizes": (0.02, 0.15)}, "step_size"),
+    ]:
+        ours = [nn.Parameter(w.copy()) for w in w0]
+        theirs = [torch.nn.Parameter(torch.tensor(w.copy())) for w in w0]
+        opt, topt = getattr(optim, name)(ours, **kw), getattr(torch.optim, name)(theirs, **kw)
+        for t in range(12):
+            for i, (p, tp) in enumerate(zip(ours, theirs)):
+                p.grad, tp.grad = _grad(p.data, t, i), torch.tensor(_grad(tp.detach().numpy(), t, i))
+            opt.step()
+            topt.step()
+        for p, tp in zip(ours, theirs):
+            np.testing.assert_allclose(opt.state[p][key], topt.state[tp][key].numpy(), rtol=1e-10, atol=1e-12)
+            assert not np.allclose(opt.state[p][key], p.data if key == "ax" else kw["lr"])  # it moved
+
+
+def test_rprop_refuses_etas_out_of_order_like_torch():
+    for etas in [(1.2, 0.5), (0.0, 1.2), (0.5, 1.0)]:
+        with pytest.raises(ValueError, match="etas"):
+            optim.Rprop([nn.Parameter(np.zeros(2))], etas=etas)
+        with pytest.raises(ValueError):
+            torch.optim.Rprop([torch.nn.Parameter(torch.zeros(2))], etas=etas)
+
+
+def test_adafactor_keeps_row_and_column_averages_for_matrices():
+    w0 = _start()
+    ours = [nn.Parameter(w.copy()) for w in w0]
+    theirs = [torch.nn.Parameter(torch.tensor(w.copy())) for w in w0]
+    opt, topt = optim.Adafactor(ours, maximize=True), torch.optim.Adafactor(theirs, maximize=True)
+    for t in range(5):
+        for i, (p, tp) in enumerate(zip(ours, theirs)):
+            p.grad, tp.grad = _grad(p.data, t, i), torch.tensor(_grad(tp.detach().numpy(), t, i))
+        opt.step()
+        topt.step()
+    (m, v), (tm, tv) = ours, theirs
+    assert opt.state[m]["row_var"].shape == (3, 1) and opt.state[m]["col_var"].shape == (1, 2)
+    for key in ("row_var", "col_var"):
+        np.testing.assert_allclose(opt.state[m][key], topt.state[tm][key].numpy(), rtol=1e-12)
+    np.testing.assert_allclose(opt.state[v]["variance"], topt.state[tv]["variance"].numpy(), rtol=1e-12)
+    with pytest.raises(ValueError, match="beta2_decay must be <= 0"):
+        optim.Adafactor(ours, beta2_decay=0.5)
+
+
+def test_step_hooks_run_around_every_step_like_torch():
+    for lib, P in (
+        (optim, lambda: nn.Parameter(np.ones(2))),
+        (torch.optim, lambda: torch.nn.Parameter(torch.ones(2))),
+    ):
+        p = P()
+        opt = lib.SGD([p], lr=0.1)
+        log = []
+        pre = opt.register_step_pre_hook(
+            lambda o, args, kwargs, log=log, opt=opt: log.append(("pre", o is opt))
+        )
+        opt.register_step_post_hook(lambda o, args, kwargs, log=log, opt=opt: log.append(("post", o is opt)))
+        p.grad = np.ones(2) if lib is optim else torch.ones(2)
+        opt.step()
+        pre.remove()
+        opt.step()
+        assert log == [("pre", True), ("post", True), ("post", True)], lib
+    w = nn.Parameter(np.array([1.5, -0.5]))
+    lbfgs = optim.LBFGS([w], max_iter=2)
+    seen = []
+    lbfgs.register_step_post_hook(lambda o, args, kwargs: seen.append(len(args)))
+
+    def closure():
+        lbfgs.zero_grad()
+        loss = (w * w).sum()
+        loss.backward()
+        return loss
+
+    lbfgs.step(closure)
+    assert seen == [1]  # an optimiser with its own step runs them too, once

@@ -255,6 +255,56 @@ class LogSoftmax(Module):
         return f"dim={self.dim}"
 
 
+class Softmax2d(Module):
+    """Softmax over the channels of (N, C, H, W) or (C, H, W) at each position (axis -3)."""
+
+    def forward(self, input: Any) -> Tensor:
+        from ..ops import softmax
+
+        x = input if isinstance(input, Tensor) else Tensor(input)
+        if x.ndim not in (3, 4):
+            raise ValueError(f"Softmax2d: expected a 3-D or 4-D input, got shape {x.shape}")
+        return softmax(x, axis=-3)
+
+
+def rrelu(
+    input: Any,
+    lower: float = 1.0 / 8,
+    upper: float = 1.0 / 3,
+    training: bool = False,
+    inplace: bool = False,
+    rng: Any = None,
+) -> Tensor:
+    """Randomized leaky ReLU (Xu et al. 2015): negative inputs times a slope drawn from U(lower, upper)
+    per element in training, times (lower + upper) / 2 in evaluation; ``rng`` seeds the slopes."""
+    from . import init
+
+    x = input if isinstance(input, Tensor) else Tensor(input)
+    if training:
+        slope = init.as_generator(rng).uniform(lower, upper, size=x.shape).astype(x.dtype)
+    else:
+        slope = x.dtype.type((lower + upper) / 2)
+    return x * Tensor._const(np.where(x._data > 0, x.dtype.type(1), slope))  # at 0 the slope, as torch
+
+
+class RReLU(Module):
+    """``rrelu`` as a layer: random negative slopes in training, their mean after ``eval()``."""
+
+    def __init__(
+        self, lower: float = 1.0 / 8, upper: float = 1.0 / 3, inplace: bool = False, rng: Any = None
+    ):
+        from . import init
+
+        super().__init__()
+        self.lower, self.upper, self.rng = lower, upper, init.as_generator(rng)
+
+    def forward(self, input: Any) -> Tensor:
+        return rrelu(input, self.lower, self.upper, self.training, rng=self.rng)
+
+    def extra_repr(self) -> str:
+        return f"lower={self.lower}, upper={self.upper}"
+
+
 def _legacy_dim(dim: int | None, x: Tensor) -> int:
     """PyTorch's choice when no dim is given: 0 for 0-, 1- and 3-D inputs, else 1."""
     if dim is not None:

@@ -223,7 +223,7 @@ class _ConvTranspose(_ConvNd):
                 raise ValueError(
                     f"{type(self).__name__}: output_size {want} is not reachable from input {x_shape}"
                 )
-        fn = CF.conv_transpose1d if nd == 1 else CF.conv_transpose2d
+        fn = (None, CF.conv_transpose1d, CF.conv_transpose2d, CF.conv_transpose3d)[nd]
         return fn(
             input, self.weight, self.bias, self.stride, self.padding, out_pad, self.groups, self.dilation
         )
@@ -239,6 +239,12 @@ class ConvTranspose2d(_ConvTranspose):
     """2-D transposed convolution: weight (C_in, C_out/groups, kH, kW)."""
 
     _nd = 2
+
+
+class ConvTranspose3d(_ConvTranspose):
+    """3-D transposed convolution: weight (C_in, C_out/groups, kD, kH, kW)."""
+
+    _nd = 3
 
 
 class Unfold(Module):

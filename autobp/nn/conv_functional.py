@@ -1,4 +1,4 @@
-"""conv1d/2d/3d, conv_transpose1d/2d, fold and unfold as declared ops (``autobp.nn.functional``).
+"""conv1d/2d/3d, conv_transpose1d/2d/3d, fold and unfold as declared ops (``autobp.nn.functional``).
 
 Three graph nodes carry all of them: "conv" (the cross-correlation), "conv_input" (its adjoint in
 the input, which is the transposed convolution) and "conv_weight" (its adjoint in the weight). Each
@@ -287,6 +287,7 @@ def conv_transpose2d(
     )
 
 
+@op(family="nn", namespace=_NS, numpy=None, method=False, rules=_CONV_RULES)
 def conv_transpose3d(
     input: Any,
     weight: Any,
@@ -297,8 +298,7 @@ def conv_transpose3d(
     groups: int = 1,
     dilation: Any = 1,
 ) -> Tensor:
-    """3-D transposed convolution (the gradient of conv3d in its input); weight
-    (C_in, C_out/groups, kD, kH, kW)."""
+    """3-D transposed convolution (the gradient of conv3d in its input); weight (C_in, C_out/groups, *K)."""
     return _conv_transpose_nd(
         input, weight, bias, stride, padding, output_padding, groups, dilation, 3, "conv_transpose3d"
     )

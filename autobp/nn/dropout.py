@@ -63,6 +63,48 @@ def dropout2d(
     return _feature_dropout(input, p, training, rng, 2, "dropout2d")
 
 
+def dropout3d(
+    input: Any, p: float = 0.5, training: bool = True, inplace: bool = False, rng: init.RngLike = None
+):
+    """Zero whole channels of (N, C, D, H, W) (or unbatched (C, D, H, W)) with probability ``p``."""
+    return _feature_dropout(input, p, training, rng, 3, "dropout3d")
+
+
+_SELU_ALPHA = 1.7580993408473766  # SELU's scale * alpha: the value SELU tends to for large negatives
+
+
+def _alpha_dropout(x: Tensor, p: float, training: bool, rng: init.RngLike, shape: tuple) -> Tensor:
+    """Dropped values become -alpha' and the result is rescaled by a (and shifted) so that a zero-mean,
+    unit-variance input keeps its mean and variance (Klambauer et al. 2017), as PyTorch computes it."""
+    if not training or p == 0.0:
+        return x
+    if p == 1.0:
+        return x * x.dtype.type(0)
+    keep = (init.as_generator(rng).random(shape) >= p).astype(x.dtype)
+    a = 1.0 / np.sqrt((_SELU_ALPHA**2 * p + 1) * (1 - p))
+    shift = (keep - 1) * (_SELU_ALPHA * a) + _SELU_ALPHA * a * p
+    return x * Tensor._const((keep * a).astype(x.dtype)) + Tensor._const(shift.astype(x.dtype))
+
+
+def alpha_dropout(
+    input: Any, p: float = 0.5, training: bool = False, inplace: bool = False, rng: init.RngLike = None
+) -> Tensor:
+    """Dropout for SELU networks: each element dropped with probability ``p`` (training only)."""
+    x = input if isinstance(input, Tensor) else Tensor(input)
+    return _alpha_dropout(x, _check_p(p, "alpha_dropout"), training, rng, x.shape)
+
+
+def feature_alpha_dropout(
+    input: Any, p: float = 0.5, training: bool = False, inplace: bool = False, rng: init.RngLike = None
+) -> Tensor:
+    """Alpha dropout of whole channels of (N, C, *) (one draw per channel)."""
+    x = input if isinstance(input, Tensor) else Tensor(input)
+    if x.ndim < 2:
+        raise ValueError(f"feature_alpha_dropout: input must be (N, C, *), got shape {x.shape}")
+    shape = x.shape[:2] + (1,) * (x.ndim - 2)
+    return _alpha_dropout(x, _check_p(p, "feature_alpha_dropout"), training, rng, shape)
+
+
 class _Dropout(Module):
     def __init__(self, p: float = 0.5, inplace: bool = False, rng: init.RngLike = None) -> None:
         super().__init__()
@@ -97,3 +139,24 @@ class Dropout2d(_Dropout):
 
     def forward(self, input: Any) -> Tensor:
         return dropout2d(input, self.p, self.training, rng=self.rng)
+
+
+class Dropout3d(_Dropout):
+    """Channel-wise dropout of (N, C, D, H, W)."""
+
+    def forward(self, input: Any) -> Tensor:
+        return dropout3d(input, self.p, self.training, rng=self.rng)
+
+
+class AlphaDropout(_Dropout):
+    """``alpha_dropout`` as a layer (keeps SELU activations' mean and variance)."""
+
+    def forward(self, input: Any) -> Tensor:
+        return alpha_dropout(input, self.p, self.training, rng=self.rng)
+
+
+class FeatureAlphaDropout(_Dropout):
+    """``feature_alpha_dropout`` as a layer: whole channels dropped."""
+
+    def forward(self, input: Any) -> Tensor:
+        return feature_alpha_dropout(input, self.p, self.training, rng=self.rng)

@@ -1,5 +1,6 @@
 """Embedding: rows of a weight matrix picked by integer indices; the gradient reaches only the rows
-used (a scatter-add), and never the ``padding_idx`` row."""
+used (a scatter-add), and never the ``padding_idx`` row; PyTorch's ``max_norm`` (rows renormalised in
+place before the lookup) and ``scale_grad_by_freq`` (each row's gradient divided by its count)."""
 
 from __future__ import annotations
 
@@ -13,15 +14,51 @@ from . import init
 from .module import Module, Parameter
 
 
-def embedding(input: Any, weight: Tensor, padding_idx: int | None = None) -> Tensor:
-    """weight[input] for integer indices of any shape: shape input.shape + (embedding_dim,)."""
+def _renorm_rows(weight: Tensor, idx: np.ndarray, max_norm: float, norm_type: float) -> None:
+    """PyTorch's embedding_renorm_: each row used whose ``norm_type``-norm exceeds ``max_norm`` is
+    scaled in place by max_norm / (norm + 1e-7); a counted write outside any graph."""
+    rows = np.unique(idx % weight.shape[0])
+    if not rows.size:
+        return
+    w = weight._data[rows]
+    norms = np.linalg.norm(w, ord=norm_type, axis=1) if norm_type != 0 else (w != 0).sum(axis=1)
+    over = norms > max_norm
+    if over.any():
+        scale = (max_norm / (norms[over] + 1e-7)).astype(w.dtype)
+        weight.data[rows[over]] = w[over] * scale[:, None]
+
+
+def embedding(
+    input: Any,
+    weight: Tensor,
+    padding_idx: int | None = None,
+    max_norm: float | None = None,
+    norm_type: float = 2.0,
+    scale_grad_by_freq: bool = False,
+    sparse: bool = False,
+) -> Tensor:
+    """weight[input] for integer indices of any shape: shape input.shape + (embedding_dim,).
+
+    ``max_norm``: first renormalise (in place, as PyTorch) the rows used whose norm exceeds it.
+    ``scale_grad_by_freq``: divide the gradient reaching each row by how often its index occurs in
+    ``input``. ``sparse`` gradients do not exist here (NotImplementedError)."""
     idx = np.asarray(input._data if isinstance(input, Tensor) else input)
     if idx.dtype.kind not in "iu":
         raise TypeError(f"embedding: indices must be integers, got dtype {idx.dtype}")
+    if sparse:
+        raise NotImplementedError(
+            "embedding: sparse gradients are not supported (autobp has dense arrays only)"
+        )
     n = weight.shape[0]
     if idx.size and (idx.min() < -n or idx.max() >= n):
         raise IndexError(f"embedding: indices must be in [0, {n}), got min {idx.min()}, max {idx.max()}")
+    if max_norm is not None:
+        _renorm_rows(weight, idx, max_norm, norm_type)
     out = weight[idx]
+    if scale_grad_by_freq and out.requires_grad:
+        rows, inverse, counts = np.unique(idx % n, return_inverse=True, return_counts=True)
+        per_index = (1.0 / counts[inverse].reshape(idx.shape + (1,))).astype(out.dtype)
+        out.register_hook(lambda g: g * per_index)  # each occurrence's share: sum_i g_i / count
     if padding_idx is None:
         return out
     pad = padding_idx % n
@@ -55,8 +92,8 @@ class Embedding(Module):
         dtype: Any = np.float64,
     ) -> None:
         super().__init__()
-        if max_norm is not None or scale_grad_by_freq or sparse:
-            raise NotImplementedError("Embedding: max_norm, scale_grad_by_freq and sparse are not supported")
+        if sparse:
+            raise NotImplementedError("Embedding: sparse gradients are not supported (dense arrays only)")
         if padding_idx is not None:
             if not -num_embeddings <= padding_idx < num_embeddings:
                 raise ValueError(
@@ -64,6 +101,8 @@ class Embedding(Module):
                 )
             padding_idx %= num_embeddings
         self.num_embeddings, self.embedding_dim, self.padding_idx = num_embeddings, embedding_dim, padding_idx
+        self.max_norm, self.norm_type, self.scale_grad_by_freq = max_norm, norm_type, scale_grad_by_freq
+        self.sparse = sparse
         if _weight is None:
             self.weight = Parameter(np.empty((num_embeddings, embedding_dim), dtype=dtype))
             init.normal_(self.weight, 0.0, 1.0, rng)
@@ -79,17 +118,44 @@ class Embedding(Module):
 
     @classmethod
     def from_pretrained(
-        cls, embeddings: Any, freeze: bool = True, padding_idx: int | None = None
+        cls,
+        embeddings: Any,
+        freeze: bool = True,
+        padding_idx: int | None = None,
+        max_norm: float | None = None,
+        norm_type: float = 2.0,
+        scale_grad_by_freq: bool = False,
+        sparse: bool = False,
     ) -> Embedding:
         """An Embedding whose weight is a copy of ``embeddings`` (2-D); frozen unless ``freeze=False``."""
         w = np.asarray(embeddings._data if isinstance(embeddings, Tensor) else embeddings)
         if w.ndim != 2:
             raise ValueError(f"Embedding.from_pretrained: embeddings must be 2-D, got shape {w.shape}")
-        return cls(w.shape[0], w.shape[1], padding_idx, _weight=w, _freeze=freeze)
+        return cls(
+            w.shape[0],
+            w.shape[1],
+            padding_idx,
+            max_norm,
+            norm_type,
+            scale_grad_by_freq,
+            sparse,
+            _weight=w,
+            _freeze=freeze,
+        )
 
     def forward(self, input: Any) -> Tensor:
-        return embedding(input, self.weight, self.padding_idx)
+        return embedding(
+            input,
+            self.weight,
+            self.padding_idx,
+            self.max_norm,
+            self.norm_type,
+            self.scale_grad_by_freq,
+            self.sparse,
+        )
 
     def extra_repr(self) -> str:
         pad = "" if self.padding_idx is None else f", padding_idx={self.padding_idx}"
-        return f"{self.num_embeddings}, {self.embedding_dim}{pad}"
+        norm = "" if self.max_norm is None else f", max_norm={self.max_norm}"
+        freq = ", scale_grad_by_freq=True" if self.scale_grad_by_freq else ""
+        return f"{self.num_embeddings}, {self.embedding_dim}{pad}{norm}{freq}"

@@ -189,34 +189,71 @@ from .conv_functional import (  # noqa: E402
     fold,
     unfold,
 )
-from .dropout import dropout, dropout1d, dropout2d  # noqa: E402
+from .dropout import dropout, dropout1d, dropout2d, dropout3d  # noqa: E402
 from .embedding import embedding  # noqa: E402
 from .layers import bilinear  # noqa: E402
 from .normalization import batch_norm, group_norm, instance_norm, layer_norm, rms_norm  # noqa: E402
-from .padding import one_hot, pad  # noqa: E402
 from .pooling import (  # noqa: E402
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
+    adaptive_avg_pool3d,
     adaptive_max_pool1d,
     adaptive_max_pool2d,
+    adaptive_max_pool3d,
     avg_pool1d,
     avg_pool2d,
     avg_pool3d,
     lp_pool1d,
     lp_pool2d,
+    lp_pool3d,
     max_pool1d,
     max_pool2d,
     max_pool3d,
 )
 from .rnn_functional import lstm_cell_state, lstm_layer  # noqa: E402
-from .unpooling import max_unpool1d, max_unpool2d  # noqa: E402
 from .upsampling import interpolate, pixel_shuffle, pixel_unshuffle  # noqa: E402
 
-__all__ += ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "fold", "unfold"]
+__all__ += [
+    "conv1d",
+    "conv2d",
+    "conv3d",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose3d",
+    "fold",
+    "unfold",
+]
 __all__ += ["dropout", "dropout1d", "dropout2d", "embedding", "bilinear"]
 __all__ += ["batch_norm", "group_norm", "instance_norm", "layer_norm", "rms_norm"]
 __all__ += ["max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "lp_pool1d", "lp_pool2d"]
 __all__ += ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d"]
 __all__ += ["scaled_dot_product_attention", "lstm_cell_state", "lstm_layer"]
 __all__ += ["interpolate", "pixel_shuffle", "pixel_unshuffle"]
-__all__ += ["pad", "one_hot", "max_unpool1d", "max_unpool2d", "max_pool3d", "avg_pool3d", "conv_transpose3d"]
+
+from .padding import cosine_similarity, one_hot, pad  # noqa: E402
+
+__all__ += ["pad", "one_hot", "cosine_similarity"]
+__all__ += [
+    "dropout3d",
+    "max_pool3d",
+    "avg_pool3d",
+    "adaptive_avg_pool3d",
+    "adaptive_max_pool3d",
+    "lp_pool3d",
+]
+
+from .activation import rrelu  # noqa: E402
+from .dropout import alpha_dropout, feature_alpha_dropout  # noqa: E402
+from .local_response_norm import local_response_norm  # noqa: E402
+from .upsampling import channel_shuffle  # noqa: E402
+
+__all__ += ["rrelu", "alpha_dropout", "feature_alpha_dropout", "local_response_norm", "channel_shuffle"]
+from .label_and_distance_losses import multilabel_margin_loss, triplet_margin_with_distance_loss  # noqa: E402
+
+__all__ += ["multilabel_margin_loss", "triplet_margin_with_distance_loss"]
+from .pooling import max_unpool1d, max_unpool2d, max_unpool3d  # noqa: E402
+
+__all__ += ["max_unpool1d", "max_unpool2d", "max_unpool3d"]
+from .embedding_bag import embedding_bag  # noqa: E402
+
+__all__ += ["embedding_bag"]

@@ -87,6 +87,8 @@ def fan_in_and_fan_out(t: Tensor) -> tuple[int, int]:
 
 def xavier_uniform_(t: Tensor, gain: float = 1.0, rng: RngLike = None) -> Tensor:
     """Glorot & Bengio (2010): U(-b, b) with b = gain * sqrt(6 / (fan_in + fan_out))."""
+    if t.size == 0:
+        return t
     fan_in, fan_out = fan_in_and_fan_out(t)
     bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
     return uniform_(t, -bound, bound, rng)
@@ -109,7 +111,10 @@ def _kaiming_std(t: Tensor, a: float, mode: str, nonlinearity: str) -> float:
 def kaiming_uniform_(
     t: Tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu", rng: RngLike = None
 ) -> Tensor:
-    """He et al. (2015): U(-b, b) with b = sqrt(3) * gain / sqrt(fan)."""
+    """He et al. (2015): U(-b, b) with b = sqrt(3) * gain / sqrt(fan); a tensor without elements is
+    left as it is (PyTorch: a no-op)."""
+    if t.size == 0:
+        return t
     bound = math.sqrt(3.0) * _kaiming_std(t, a, mode, nonlinearity)
     return uniform_(t, -bound, bound, rng)
 
@@ -117,5 +122,7 @@ def kaiming_uniform_(
 def kaiming_normal_(
     t: Tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu", rng: RngLike = None
 ) -> Tensor:
-    """He et al. (2015): N(0, std^2) with std = gain / sqrt(fan)."""
+    """He et al. (2015): N(0, std^2) with std = gain / sqrt(fan) (no elements: a no-op)."""
+    if t.size == 0:
+        return t
     return normal_(t, 0.0, _kaiming_std(t, a, mode, nonlinearity), rng)

@@ -36,16 +36,19 @@ class Linear(Module):
     ) -> None:
         super().__init__()
         for what, n in (("in_features", in_features), ("out_features", out_features)):
-            if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
-                raise ValueError(f"Linear: {what} must be a positive int, got {n!r}")
+            if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
+                raise ValueError(f"Linear: {what} must be a non-negative int, got {n!r}")
         self.in_features, self.out_features = int(in_features), int(out_features)
         rng = init.as_generator(rng)
-        self.weight = Parameter(np.empty((out_features, in_features), dtype=dtype))
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5), rng=rng)  # bound 1/sqrt(in_features)
+        # zero features are allowed, as in PyTorch: with in_features=0 the output is the bias (zeros)
+        self.weight = Parameter(np.zeros((out_features, in_features), dtype=dtype))
+        if self.weight.size:
+            init.kaiming_uniform_(self.weight, a=math.sqrt(5), rng=rng)  # bound 1/sqrt(in_features)
         if bias:
-            self.bias = Parameter(np.empty(out_features, dtype=dtype))
-            bound = 1 / math.sqrt(in_features)
-            init.uniform_(self.bias, -bound, bound, rng)
+            self.bias = Parameter(np.zeros(out_features, dtype=dtype))
+            if in_features:
+                bound = 1 / math.sqrt(in_features)
+                init.uniform_(self.bias, -bound, bound, rng)
         else:
             self.bias = None
 
@@ -155,14 +158,51 @@ class ModuleList(Module):
         self.add_module(str(len(self._modules)), module)
         return self
 
+    def extend(self, modules: Iterable[Module]) -> ModuleList:
+        for m in modules:
+            self.append(m)
+        return self
+
+    def __iadd__(self, modules: Iterable[Module]) -> ModuleList:
+        return self.extend(modules)
+
+    def insert(self, index: int, module: Module) -> None:
+        """Insert before ``index`` (as list.insert); the modules after it are renumbered."""
+        mods = list(self._modules.values())
+        mods.insert(index, module)
+        self._renumber(mods)
+
+    def _renumber(self, mods: list) -> None:
+        for key in list(self._modules):
+            del self._modules[key]
+            self.__dict__.pop(key, None)
+        for m in mods:
+            self.append(m)
+
     def __len__(self) -> int:
         return len(self._modules)
 
     def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
 
-    def __getitem__(self, index: int) -> Module:
-        return list(self._modules.values())[index]
+    def __getitem__(self, index: int | slice) -> Any:
+        mods = list(self._modules.values())
+        if isinstance(index, slice):
+            return ModuleList(mods[index])
+        try:
+            return mods[index]
+        except (IndexError, TypeError):
+            raise IndexError(f"ModuleList index {index!r} out of range for {len(mods)} modules") from None
+
+    def __setitem__(self, index: int, module: Module) -> None:
+        mods = list(self._modules.values())
+        mods[index] = module  # IndexError as a list's
+        self._renumber(mods)
+
+    def __delitem__(self, index: int | slice) -> None:
+        mods = list(self._modules.values())
+        del mods[index]
+        self._renumber(mods)
 
 
 class Flatten(Module):

@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..tensor import Tensor
+from .module_hooks import add_hook, call_with_hooks
 
 
 class Parameter(Tensor):
@@ -29,6 +30,30 @@ class Parameter(Tensor):
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
+
+    def __deepcopy__(self, memo: dict) -> Parameter:
+        """A Parameter with a copy of the data and no ``.grad``, as PyTorch's (copied layers start clean)."""
+        if id(self) in memo:
+            return memo[id(self)]
+        out = type(self)(self._data.copy(), requires_grad=self.requires_grad, dtype=self.dtype)
+        memo[id(self)] = out
+        return out
+
+
+class Buffer(Tensor):
+    """A Tensor marked as a buffer: ``module.name = Buffer(t)`` registers it as ``register_buffer``
+    would (``persistent=False`` keeps it out of ``state_dict``), as PyTorch's ``nn.Buffer``.
+
+    >>> m = Module(); m.steps = Buffer(np.zeros(2)); [n for n, _ in m.named_buffers()]
+    ['steps']
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data: Any = None, *, persistent: bool = True) -> None:
+        arr = np.empty(0) if data is None else np.asarray(data._data if isinstance(data, Tensor) else data)
+        super().__init__(arr, dtype=arr.dtype)
+        self.persistent = persistent
 
 
 class LoadResult(NamedTuple):
@@ -89,6 +114,10 @@ class Module:
                     f"{type(self).__name__}: expected an nn.Module or None"
                 )
             self._put(name, None, modules, params)
+        elif isinstance(value, Buffer):
+            params.pop(name, None)
+            modules.pop(name, None)
+            self.register_buffer(name, Tensor(value._data, dtype=value.dtype), value.persistent)
         elif name in self.__dict__.get("_buffers", ()):
             self.register_buffer(name, value, name not in self._non_persistent)
         else:
@@ -224,6 +253,26 @@ class Module:
             mod = mod._modules[part]
         return mod
 
+    def get_parameter(self, target: str) -> Parameter:
+        """The parameter at dotted path ``target`` ('layers.0.weight')."""
+        path, _, name = target.rpartition(".")
+        p = self.get_submodule(path)._parameters.get(name)
+        if p is None:
+            raise AttributeError(f"{type(self).__name__} has no parameter {target!r}")
+        return p
+
+    def get_buffer(self, target: str) -> Tensor:
+        """The buffer at dotted path ``target`` ('bn.running_mean')."""
+        path, _, name = target.rpartition(".")
+        b = self.get_submodule(path)._buffers.get(name)
+        if b is None:
+            raise AttributeError(f"{type(self).__name__} has no buffer {target!r}")
+        return b
+
+    def register_module(self, name: str, module: Module | None) -> None:
+        """PyTorch's alias of ``add_module``."""
+        self.add_module(name, module)
+
     def apply(self, fn: Callable[[Module], Any]) -> Module:
         """Call ``fn`` on every submodule and then on this module (e.g. to re-initialise)."""
         for m in list(self.modules())[::-1]:
@@ -265,6 +314,14 @@ class Module:
         """Cast floating parameters and buffers to float64."""
         return self.to(np.float64)
 
+    def half(self) -> Module:
+        """Cast floating parameters and buffers to float16."""
+        return self.to(np.float16)
+
+    def cpu(self) -> Module:
+        """The module itself: autobp's arrays live in host memory."""
+        return self
+
     def requires_grad_(self, requires_grad: bool = True) -> Module:
         """Freeze (False) or unfreeze every parameter."""
         for p in self.parameters():
@@ -275,7 +332,21 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} has no forward() method")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if "_forward_hooks" in self.__dict__:  # only modules with hooks leave the fast path
+            return call_with_hooks(self, args, kwargs)
         return self.forward(*args, **kwargs)
+
+    def register_forward_pre_hook(self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False):
+        """Call ``hook(module, args)`` before forward; a non-None result replaces args (with_kwargs:
+        ``hook(module, args, kwargs)`` returning (args, kwargs)). Returns a handle with ``remove()``."""
+        return add_hook(self, 0, hook, prepend, with_kwargs)
+
+    def register_forward_hook(
+        self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False, always_call: bool = False
+    ):
+        """Call ``hook(module, args, output)`` after forward (with_kwargs: ``hook(module, args, kwargs,
+        output)``); a non-None result replaces the output. Returns a handle with ``remove()``."""
+        return add_hook(self, 1, hook, prepend, with_kwargs)
 
     # --- state ---------------------------------------------------------------------------
     def _state_items(self) -> Iterator[tuple[str, Tensor]]:

@@ -323,6 +323,12 @@ class InstanceNorm2d(_InstanceNorm):
     _dims = (4,)
 
 
+class InstanceNorm3d(_InstanceNorm):
+    """Normalise each (sample, channel) volume of (N, C, D, H, W) over D, H, W; no affine by default."""
+
+    _dims = (5,)
+
+
 class LayerNorm(Module):
     """Normalise over the trailing ``normalized_shape`` axes; weight (ones) and bias (zeros) of that shape."""
 

@@ -1,9 +1,6 @@
-"""PyTorch's ``F.pad`` (flat, last-axis-first pads; negative pads crop) and ``F.one_hot``.
-
-``F.pad`` is written with autobp ops, so the engine differentiates it: constant mode crops with a
-slice and pads with ``autobp.pad``; reflect, replicate and circular gather, each output position
-reading the input position its index maps to (so a gradient is scattered back and accumulated).
-"""
+"""PyTorch's ``F.pad`` (pairs from the last axis backwards, negative pads crop) and its padding layers
+(ZeroPad, ConstantPad, ReflectionPad, ReplicationPad, CircularPad in 1-3 d), plus the small functional
+helpers ``one_hot`` and ``cosine_similarity`` and the distance layers; all composed of autobp ops."""
 
 from __future__ import annotations
 
@@ -11,98 +8,161 @@ from typing import Any
 
 import numpy as np
 
-from ..ops.padding import pad as np_pad
+from .. import linalg
+from ..ops import clip, one_hot  # noqa: F401  F.one_hot is autobp.one_hot
+from ..ops import pad as np_pad
 from ..tensor import Tensor
-
-_MODES = ("constant", "reflect", "replicate", "circular")
-
-
-def _pairs(pad: Any, ndim: int, who: str) -> list[tuple[int, int]]:
-    """(before, after) per axis of a ``ndim``-d tensor from PyTorch's flat pad (last axis first)."""
-    pad = tuple(int(p) for p in pad)
-    if len(pad) % 2:
-        raise ValueError(f"{who}: pad {pad} has odd length {len(pad)}; give (before, after) per axis")
-    if len(pad) // 2 > ndim:
-        raise ValueError(f"{who}: pad {pad} pads {len(pad) // 2} axes of a {ndim}-d tensor")
-    pairs = [(0, 0)] * ndim
-    for i in range(len(pad) // 2):
-        pairs[ndim - 1 - i] = (pad[2 * i], pad[2 * i + 1])
-    return pairs
+from .conv import pad_mode
+from .margin_losses import pairwise_distance
+from .module import Module
 
 
-def _source(n: int, before: int, after: int, mode: str, axis: int, shape: tuple) -> np.ndarray:
-    """The input position each output position reads along one axis of length ``n``."""
-    if mode == "reflect" and (before >= n or after >= n):
-        raise ValueError(
-            f"pad: reflect pads ({before}, {after}) must be smaller than axis {axis} of shape {shape}"
-        )
-    if mode == "circular":
-        if before < 0 or after < 0:
-            raise NotImplementedError(
-                f"pad: negative pads ({before}, {after}) in circular mode are not supported"
-            )
-        if before > n or after > n:
-            raise ValueError(
-                f"pad: circular pads ({before}, {after}) exceed axis {axis} of shape {shape} (wraps once)"
-            )
-    if n == 0 and (before > 0 or after > 0):
-        raise ValueError(f"pad: cannot pad the empty axis {axis} of shape {shape} in {mode} mode")
-    i = np.arange(max(n + before + after, 0)) - before  # position in the input, unpadded
-    if mode == "replicate":
-        return np.clip(i, 0, n - 1)
-    if mode == "circular":
-        return i % n
-    i = np.abs(i)  # reflect about position 0, then about position n - 1 (pads < n: one bounce each)
-    return np.where(i > n - 1, 2 * (n - 1) - i, i)
+def _t(x: Any) -> Tensor:
+    return x if isinstance(x, Tensor) else Tensor(x)
 
 
 def pad(input: Any, pad: Any, mode: str = "constant", value: float | None = None) -> Tensor:
-    """PyTorch's ``F.pad``: ``pad`` lists (before, after) for the last axis, then the one before it, ...;
-    negative pads crop. Modes constant (fill ``value``, default 0), reflect, replicate and circular.
+    """Pad the trailing ``len(pad) // 2`` axes: ``pad = (left_last, right_last, left_2nd_last, ...)``.
 
-    >>> F.pad(autobp.Tensor([[1.0, 2.0]]), (1, 0), value=9.0).tolist()
-    [[9.0, 1.0, 2.0]]
+    'constant' fills with ``value`` (0) and crops where a pad is negative; 'reflect' (without
+    repeating the edge), 'replicate' and 'circular' copy the input's values, so the gradient sums back.
+
+    >>> pad(np.ones((1, 2)), (1, 0), value=5.0).data
+    array([[5., 1., 1.]])
     """
-    x = input if isinstance(input, Tensor) else Tensor(input)
-    if mode not in _MODES:
-        raise NotImplementedError(f"pad: unknown padding mode {mode!r}; use one of {_MODES}")
-    pairs = _pairs(pad, x.ndim, "pad")
+    x = _t(input)
+    pad = tuple(int(p) for p in pad)
+    if len(pad) % 2 or len(pad) // 2 > x.ndim:
+        raise ValueError(f"pad: needs an even number of sizes, at most 2 per axis of {x.shape}; got {pad}")
+    k = len(pad) // 2
+    lo = [pad[2 * (k - 1 - i)] for i in range(k)]  # per trailing axis, first to last
+    hi = [pad[2 * (k - 1 - i) + 1] for i in range(k)]
     if mode == "constant":
-        # crop the negative pads, then fill the positive ones
-        for axis, (b, a) in enumerate(pairs):
-            if x.shape[axis] + min(b, 0) + min(a, 0) < 0:
-                raise ValueError(f"pad: pads ({b}, {a}) crop more than axis {axis} of shape {x.shape}")
-        crop = tuple(slice(-min(b, 0), x.shape[k] + min(a, 0)) for k, (b, a) in enumerate(pairs))
-        if any(b < 0 or a < 0 for b, a in pairs):
-            x = x[crop]
-        widths = [(max(b, 0), max(a, 0)) for b, a in pairs]
-        if not any(b or a for b, a in widths):
-            return x if x is not input else x[(slice(None),) * x.ndim]
-        return np_pad(x, widths, mode="constant", constant_values=0 if value is None else value)
-    if value is not None and value != 0:
-        raise ValueError(f"pad: value={value} is only used in constant mode, not {mode!r}")
-    picks = [_source(n, b, a, mode, k, x.shape) for k, (n, (b, a)) in enumerate(zip(x.shape, pairs))]
-    return x[np.ix_(*picks)]
+        widths = [(0, 0)] * (x.ndim - k) + [(max(a, 0), max(b, 0)) for a, b in zip(lo, hi)]
+        if any(a or b for a, b in widths):
+            fill = 0 if value is None else value
+            x = np_pad(x, widths, mode="constant", constant_values=fill)
+        return _crop(x, k, lo, hi) if any(a < 0 or b < 0 for a, b in zip(lo, hi)) else x
+    if mode not in ("reflect", "replicate", "circular"):
+        raise PadModeError(f"pad: mode must be constant, reflect, replicate or circular, not {mode!r}")
+    if value:
+        raise ValueError(f"pad: value={value} is only meaningful with mode='constant'")
+    # negative pads crop: PyTorch's circular mode wraps what is left after the crop, its reflect and
+    # replicate modes read the whole input (pad, then crop)
+    cropping = any(a < 0 or b < 0 for a, b in zip(lo, hi))
+    if cropping and mode == "circular":
+        x, cropping = _crop(x, k, lo, hi), False
+    x = pad_mode(x, tuple(max(a, 0) for a in lo), tuple(max(b, 0) for b in hi), mode)
+    return _crop(x, k, lo, hi) if cropping else x
 
 
-def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
-    """PyTorch's ``F.one_hot``: class indices (integers >= 0) as int64 rows of ``num_classes`` (-1:
-    the largest index + 1) with a 1 at the index. Not differentiable (integer result).
+def _crop(x: Tensor, k: int, lo: list, hi: list) -> Tensor:
+    """``x`` without the negative parts of the pads of its last ``k`` axes."""
+    crop = [slice(None)] * (x.ndim - k)
+    crop += [slice(-min(a, 0), n + min(b, 0)) for a, b, n in zip(lo, hi, x.shape[x.ndim - k :])]
+    return x[tuple(crop)]
 
-    >>> F.one_hot(autobp.Tensor([0, 2], dtype=int)).tolist()
-    [[1, 0, 0], [0, 0, 1]]
-    """
-    idx = np.asarray(tensor._data if isinstance(tensor, Tensor) else tensor)
-    if idx.dtype.kind not in "iu":
-        raise TypeError(f"one_hot: class indices must be integers, got dtype {idx.dtype}")
-    if idx.size and idx.min() < 0:
-        raise ValueError(f"one_hot: class indices must be >= 0, got {int(idx.min())}")
-    top = int(idx.max()) + 1 if idx.size else 0
-    if num_classes == -1:
-        if not idx.size:
-            raise ValueError("one_hot: cannot infer num_classes from an empty tensor; give num_classes")
-        num_classes = top
-    elif top > num_classes:
-        raise ValueError(f"one_hot: class index {top - 1} is out of range for num_classes={num_classes}")
-    out = (idx[..., None] == np.arange(num_classes)).astype(np.int64)
-    return Tensor._const(out)
+
+class PadModeError(ValueError, NotImplementedError):
+    """An unknown padding mode: PyTorch's NotImplementedError, and a ValueError (a bad argument)."""
+
+
+def _clamped_norm(x: Tensor, dim: int, eps: float) -> Tensor:
+    """max(|x|, eps) along ``dim`` (kept); below eps the value is eps but the gradient is the
+    unclamped norm's, as PyTorch's cosine_similarity clamps the norm in place outside autograd."""
+    n = linalg.norm(x, axis=dim, keepdims=True)
+    return n + (clip(n, eps, None) - n).detach()
+
+
+def cosine_similarity(x1: Any, x2: Any, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """sum(x1 / max(|x1|, eps) * x2 / max(|x2|, eps)) along ``dim`` (inputs broadcast), as PyTorch's."""
+    a = _t(x1)
+    b = x2 if isinstance(x2, Tensor) else Tensor(np.asarray(x2, dtype=a.dtype))
+    shape = np.broadcast_shapes(a.shape, b.shape)
+    a, b = a.broadcast_to(shape), b.broadcast_to(shape)
+    return ((a / _clamped_norm(a, dim, eps)) * (b / _clamped_norm(b, dim, eps))).sum(axis=dim)
+
+
+class _Pad(Module):
+    _nd = 1
+    _mode = "constant"
+
+    def __init__(self, padding: Any, value: float = 0.0) -> None:
+        super().__init__()
+        p = (int(padding),) * (2 * self._nd) if np.ndim(padding) == 0 else tuple(int(v) for v in padding)
+        if len(p) != 2 * self._nd:
+            raise ValueError(
+                f"{type(self).__name__}: padding must be an int or {2 * self._nd} ints, got {padding}"
+            )
+        self.padding, self.value = p, value
+
+    def forward(self, input: Any) -> Tensor:
+        x = _t(input)
+        if x.ndim not in (self._nd + 1, self._nd + 2):
+            raise ValueError(
+                f"{type(self).__name__}: expected a {self._nd + 1}-d or {self._nd + 2}-d input, got {x.shape}"
+            )
+        return pad(x, self.padding, self._mode, self.value if self._mode == "constant" else None)
+
+    def extra_repr(self) -> str:
+        return f"{self.padding}" + (f", value={self.value}" if self._mode == "constant" else "")
+
+
+def _pad_class(name: str, nd: int, mode: str, doc: str) -> type:
+    return type(name, (_Pad,), {"_nd": nd, "_mode": mode, "__doc__": doc, "__module__": __name__})
+
+
+ConstantPad1d = _pad_class("ConstantPad1d", 1, "constant", "Pad the last axis with ``value`` (left, right).")
+ConstantPad2d = _pad_class("ConstantPad2d", 2, "constant", "Pad the last 2 axes with ``value``.")
+ConstantPad3d = _pad_class("ConstantPad3d", 3, "constant", "Pad the last 3 axes with ``value``.")
+ReflectionPad1d = _pad_class("ReflectionPad1d", 1, "reflect", "Pad the last axis by reflection.")
+ReflectionPad2d = _pad_class("ReflectionPad2d", 2, "reflect", "Pad the last 2 axes by reflection.")
+ReflectionPad3d = _pad_class("ReflectionPad3d", 3, "reflect", "Pad the last 3 axes by reflection.")
+ReplicationPad1d = _pad_class("ReplicationPad1d", 1, "replicate", "Pad the last axis with its edge values.")
+ReplicationPad2d = _pad_class(
+    "ReplicationPad2d", 2, "replicate", "Pad the last 2 axes with their edge values."
+)
+ReplicationPad3d = _pad_class(
+    "ReplicationPad3d", 3, "replicate", "Pad the last 3 axes with their edge values."
+)
+CircularPad1d = _pad_class("CircularPad1d", 1, "circular", "Pad the last axis by wrapping around.")
+CircularPad2d = _pad_class("CircularPad2d", 2, "circular", "Pad the last 2 axes by wrapping around.")
+CircularPad3d = _pad_class("CircularPad3d", 3, "circular", "Pad the last 3 axes by wrapping around.")
+
+
+class _ZeroPad(_Pad):
+    def __init__(self, padding: Any) -> None:
+        super().__init__(padding, 0.0)
+
+
+ZeroPad1d = type(
+    "ZeroPad1d", (_ZeroPad,), {"_nd": 1, "__doc__": "Pad the last axis with zeros.", "__module__": __name__}
+)
+ZeroPad2d = type(
+    "ZeroPad2d", (_ZeroPad,), {"_nd": 2, "__doc__": "Pad the last 2 axes with zeros.", "__module__": __name__}
+)
+ZeroPad3d = type(
+    "ZeroPad3d", (_ZeroPad,), {"_nd": 3, "__doc__": "Pad the last 3 axes with zeros.", "__module__": __name__}
+)
+
+
+class CosineSimilarity(Module):
+    """``cosine_similarity(x1, x2, dim, eps)`` as a layer."""
+
+    def __init__(self, dim: int = 1, eps: float = 1e-8) -> None:
+        super().__init__()
+        self.dim, self.eps = dim, eps
+
+    def forward(self, x1: Any, x2: Any) -> Tensor:
+        return cosine_similarity(x1, x2, self.dim, self.eps)
+
+
+class PairwiseDistance(Module):
+    """``pairwise_distance(x1, x2, p, eps, keepdim)`` as a layer: |x1 - x2 + eps|_p on the last axis."""
+
+    def __init__(self, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> None:
+        super().__init__()
+        self.norm, self.eps, self.keepdim = p, eps, keepdim
+
+    def forward(self, x1: Any, x2: Any) -> Tensor:
+        return pairwise_distance(x1, x2, self.norm, self.eps, self.keepdim)

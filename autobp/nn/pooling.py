@@ -118,7 +118,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 
 
 def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
-    """Maximum over windows of (N, C, D, H, W), as max_pool2d (indices flat over D * H * W)."""
+    """Maximum over windows of (N, C, D, H, W); indices are flat within each D * H * W volume."""
     return _max_pool(
         input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 3, "max_pool3d"
     )
@@ -168,7 +168,7 @@ def avg_pool2d(
 def avg_pool3d(
     input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None
 ):
-    """Mean over windows of (N, C, D, H, W), as avg_pool2d."""
+    """Mean over windows of (N, C, D, H, W); ``divisor_override`` replaces every window's count."""
     return _avg_pool(
         input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 3, "avg_pool3d"
     )
@@ -214,6 +214,11 @@ def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:
     return _adaptive_avg(input, output_size, 2, "adaptive_avg_pool2d")
 
 
+def adaptive_avg_pool3d(input: Any, output_size: Any) -> Tensor:
+    """Mean over the windows that split (N, C, D, H, W) into output_size (an int, a triple, None = keep)."""
+    return _adaptive_avg(input, output_size, 3, "adaptive_avg_pool3d")
+
+
 def _adaptive_max(input, output_size, return_indices, nd, who):
     x, unbatched = _batched(input, nd, who)
     S = x.shape[2:]
@@ -256,6 +261,11 @@ def adaptive_max_pool2d(input: Any, output_size: Any, return_indices: bool = Fal
     return _adaptive_max(input, output_size, return_indices, 2, "adaptive_max_pool2d")
 
 
+def adaptive_max_pool3d(input: Any, output_size: Any, return_indices: bool = False) -> Any:
+    """Maximum over adaptive windows of (N, C, D, H, W); indices are flat within each volume."""
+    return _adaptive_max(input, output_size, return_indices, 3, "adaptive_max_pool3d")
+
+
 def _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, nd, who):
     p = float(norm_type)
     k = _tuple(kernel_size, nd, "kernel_size", who)
@@ -272,3 +282,51 @@ def lp_pool1d(input: Any, norm_type: float, kernel_size: Any, stride: Any = None
 def lp_pool2d(input: Any, norm_type: float, kernel_size: Any, stride: Any = None, ceil_mode: bool = False):
     """(sum of x^p over each window)^(1/p) on (N, C, H, W)."""
     return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 2, "lp_pool2d")
+
+
+def lp_pool3d(input: Any, norm_type: float, kernel_size: Any, stride: Any = None, ceil_mode: bool = False):
+    """(sum of x^p over each window)^(1/p) on (N, C, D, H, W)."""
+    return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 3, "lp_pool3d")
+
+
+def _max_unpool(input, indices, kernel_size, stride, padding, output_size, nd, who):
+    """Zeros of the pooled-from size with each input value put back at its index (the flat position
+    in its plane that ``max_pool`` returned); the gradient reads those positions back."""
+    from ..ops import scatter, zeros
+
+    x, unbatched = _batched(input, nd, who)
+    idx = np.asarray(indices._data if isinstance(indices, Tensor) else indices)
+    idx = idx.reshape((1,) + idx.shape) if unbatched else idx
+    if idx.shape != x.shape or idx.dtype.kind not in "iu":
+        raise ValueError(
+            f"{who}: indices {idx.shape} ({idx.dtype}) must be integers of the input's shape {x.shape}"
+        )
+    k = _tuple(kernel_size, nd, "kernel_size", who)
+    s = k if stride is None else _tuple(stride, nd, "stride", who)
+    p = _tuple(padding, nd, "padding", who, lo=0)
+    if output_size is None:
+        size = tuple((x.shape[2 + i] - 1) * s[i] - 2 * p[i] + k[i] for i in range(nd))
+    else:
+        size = tuple(int(n) for n in tuple(output_size)[-nd:])
+    N, C = x.shape[:2]
+    plane = int(np.prod(size))
+    if idx.size and (idx.min() < 0 or idx.max() >= plane):
+        raise ValueError(f"{who}: an index ({idx.min()}..{idx.max()}) is outside the output plane {size}")
+    out = scatter(zeros((N * C, plane), dtype=x.dtype), 1, idx.reshape(N * C, -1), x.reshape(N * C, -1))
+    out = out.reshape((N, C) + size)
+    return out.reshape(out.shape[1:]) if unbatched else out
+
+
+def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """The partial inverse of ``max_pool1d``: (N, C, L') values back at their indices, zeros elsewhere."""
+    return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 1, "max_unpool1d")
+
+
+def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """The partial inverse of ``max_pool2d``: values back at their flat H * W indices, zeros elsewhere."""
+    return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 2, "max_unpool2d")
+
+
+def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """The partial inverse of ``max_pool3d``: values back at their flat D * H * W indices."""
+    return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 3, "max_unpool3d")

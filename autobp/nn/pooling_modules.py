@@ -10,14 +10,22 @@ from .module import Module
 from .pooling import (
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
+    adaptive_avg_pool3d,
     adaptive_max_pool1d,
     adaptive_max_pool2d,
+    adaptive_max_pool3d,
     avg_pool1d,
     avg_pool2d,
+    avg_pool3d,
     lp_pool1d,
     lp_pool2d,
+    lp_pool3d,
     max_pool1d,
     max_pool2d,
+    max_pool3d,
+    max_unpool1d,
+    max_unpool2d,
+    max_unpool3d,
 )
 
 
@@ -72,8 +80,16 @@ class AvgPool1d(Module):
         )
 
 
+class MaxPool3d(_MaxPool):
+    """Max pooling over the last three axes of (N, C, D, H, W); see ``nn.functional.max_pool3d``."""
+
+    _fn = staticmethod(max_pool3d)
+
+
 class AvgPool2d(Module):
     """Average pooling over windows of the last two axes of (N, C, H, W); see ``nn.functional.avg_pool2d``."""
+
+    _fn = staticmethod(avg_pool2d)
 
     def __init__(
         self,
@@ -93,7 +109,7 @@ class AvgPool2d(Module):
         )
 
     def forward(self, input: Any) -> Tensor:
-        return avg_pool2d(
+        return type(self)._fn(
             input,
             self.kernel_size,
             self.stride,
@@ -102,6 +118,12 @@ class AvgPool2d(Module):
             self.count_include_pad,
             self.divisor_override,
         )
+
+
+class AvgPool3d(AvgPool2d):
+    """Average pooling over the last three axes of (N, C, D, H, W); see ``nn.functional.avg_pool3d``."""
+
+    _fn = staticmethod(avg_pool3d)
 
 
 class _Adaptive(Module):
@@ -141,6 +163,18 @@ class AdaptiveMaxPool2d(_Adaptive):
     _fn = staticmethod(adaptive_max_pool2d)
 
 
+class AdaptiveAvgPool3d(_Adaptive):
+    """Average pooling to a given output size (D, H, W), windows chosen as PyTorch's."""
+
+    _fn = staticmethod(adaptive_avg_pool3d)
+
+
+class AdaptiveMaxPool3d(_Adaptive):
+    """Max pooling to a given output size (D, H, W), windows chosen as PyTorch's."""
+
+    _fn = staticmethod(adaptive_max_pool3d)
+
+
 class _LPPool(Module):
     _fn: Any = None
 
@@ -169,3 +203,38 @@ class LPPool2d(_LPPool):
     """Power-average pooling, (sum of x^p over a window)^(1/p), over the last two axes."""
 
     _fn = staticmethod(lp_pool2d)
+
+
+class LPPool3d(_LPPool):
+    """Power-average pooling, (sum of x^p over a window)^(1/p), over the last three axes."""
+
+    _fn = staticmethod(lp_pool3d)
+
+
+class _MaxUnpool(Module):
+    _fn: Any = None
+
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0) -> None:
+        super().__init__()
+        self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
+
+    def forward(self, input: Any, indices: Any, output_size: Any = None) -> Tensor:
+        return type(self)._fn(input, indices, self.kernel_size, self.stride, self.padding, output_size)
+
+
+class MaxUnpool1d(_MaxUnpool):
+    """``max_unpool1d`` as a layer."""
+
+    _fn = staticmethod(max_unpool1d)
+
+
+class MaxUnpool2d(_MaxUnpool):
+    """``max_unpool2d`` as a layer."""
+
+    _fn = staticmethod(max_unpool2d)
+
+
+class MaxUnpool3d(_MaxUnpool):
+    """``max_unpool3d`` as a layer."""
+
+    _fn = staticmethod(max_unpool3d)

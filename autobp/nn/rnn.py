@@ -71,8 +71,10 @@ class RNNBase(Module):
     ) -> None:
         super().__init__()
         who = type(self).__name__
-        if proj_size:
-            raise NotImplementedError(f"{who}: proj_size is not supported")
+        if proj_size and mode != "LSTM":
+            raise ValueError(f"{who}: proj_size is only supported for LSTM, not RNN or GRU")
+        if not 0 <= proj_size < hidden_size:
+            raise ValueError(f"{who}: proj_size must be in [0, hidden_size={hidden_size}), got {proj_size}")
         if num_layers < 1 or hidden_size < 1 or input_size < 1:
             raise ValueError(f"{who}: input_size, hidden_size and num_layers must be positive")
         if not 0 <= dropout <= 1:
@@ -90,19 +92,22 @@ class RNNBase(Module):
             bidirectional,
         )
         rng = init.as_generator(rng)
-        self.rng = rng
+        self.rng, self.proj_size = rng, proj_size
         G, D = _GATES[mode], 2 if bidirectional else 1
+        H_out = proj_size or hidden_size  # with a projection, h_t = W_hr (o * tanh(c_t)) has proj_size
         bound = 1 / math.sqrt(hidden_size)
         for layer in range(num_layers):
-            n_in = input_size if layer == 0 else hidden_size * D
+            n_in = input_size if layer == 0 else H_out * D
             for sfx in ("", "_reverse")[:D]:
                 shapes = {
                     f"weight_ih_l{layer}{sfx}": (G * hidden_size, n_in),
-                    f"weight_hh_l{layer}{sfx}": (G * hidden_size, hidden_size),
+                    f"weight_hh_l{layer}{sfx}": (G * hidden_size, H_out),
                 }
                 if bias:
                     shapes[f"bias_ih_l{layer}{sfx}"] = (G * hidden_size,)
                     shapes[f"bias_hh_l{layer}{sfx}"] = (G * hidden_size,)
+                if proj_size:
+                    shapes[f"weight_hr_l{layer}{sfx}"] = (proj_size, hidden_size)
                 for name, shape in shapes.items():
                     self.register_parameter(
                         name, Parameter(rng.uniform(-bound, bound, size=shape).astype(dtype))
@@ -148,12 +153,15 @@ class RNNBase(Module):
         L, N = x.shape[0], x.shape[1]
         D, H, lstm = 2 if self.bidirectional else 1, self.hidden_size, self.mode == "LSTM"
         h0, c0 = self._initial(hx, N, x.dtype, unbatched, lstm)
-        if lstm:
+        if self.proj_size:
+            output, hn, cn = self._projected_layers(x, h0, c0)
+        elif lstm:
             output, hn, cn = self._lstm_layers(x, h0, c0)
         else:
             output, hn, cn = self._step_layers(x, h0)
         if unbatched:
-            output, hn = output.reshape((L, D * H)), hn.reshape((-1, H))
+            H_out = self.proj_size or H
+            output, hn = output.reshape((L, D * H_out)), hn.reshape((-1, H_out))
             cn = cn.reshape((-1, H)) if lstm else None
         elif self.batch_first:
             output = output.swapaxes(0, 1)
@@ -177,6 +185,30 @@ class RNNBase(Module):
             if self.dropout > 0 and self.training and layer < self.num_layers - 1:
                 x = dropout(x, self.dropout, True, rng=self.rng)
         return x, stack(h_n, axis=0), stack(c_n, axis=0)
+
+    def _projected_layers(self, x: Tensor, h0: list, c0: list) -> tuple:
+        """LSTM with proj_size, step by step: the cell's o * tanh(c_t) times W_hr^T is h_t."""
+        L, D, H = x.shape[0], 2 if self.bidirectional else 1, self.hidden_size
+        steps = [x[t] for t in range(L)]
+        h_n, c_n = [], []
+        for layer in range(self.num_layers):
+            outs = []
+            for d, sfx in enumerate(("", "_reverse")[:D]):
+                w_ih, w_hh, b_ih, b_hh = self._weights(layer, sfx)
+                w_hr = self._parameters[f"weight_hr_l{layer}{sfx}"]
+                h, c = h0[layer * D + d], c0[layer * D + d]
+                seq = [None] * L
+                for t in range(L) if d == 0 else range(L - 1, -1, -1):
+                    hc = lstm_cell_state(linear(steps[t], w_ih, b_ih) + linear(h, w_hh, b_hh), c)
+                    h, c = linear(hc[..., :H], w_hr), hc[..., H:]
+                    seq[t] = h
+                outs.append(seq)
+                h_n.append(h)
+                c_n.append(c)
+            steps = outs[0] if D == 1 else [concatenate([a, b], axis=-1) for a, b in zip(*outs)]
+            if self.dropout > 0 and self.training and layer < self.num_layers - 1:
+                steps = [dropout(s, self.dropout, True, rng=self.rng) for s in steps]
+        return stack(steps, axis=0), stack(h_n, axis=0), stack(c_n, axis=0)
 
     def _step_layers(self, x: Tensor, h0: list) -> tuple:
         """RNN and GRU layers step by step (shared weights, one graph)."""
@@ -203,14 +235,17 @@ class RNNBase(Module):
         """Initial states as per-(layer, direction) lists of (N, H); zeros when hx is None."""
         D = 2 if self.bidirectional else 1
         shape = (self.num_layers * D, N, self.hidden_size)
+        h_shape = (shape[0], N, self.proj_size or self.hidden_size)  # h_0 has proj_size, c_0 not
         if hx is None:
             zero = Tensor._const(np.zeros(shape[1:], dtype=dtype))
-            return [zero] * shape[0], [zero] * shape[0]
+            zero_h = zero if h_shape == shape else Tensor._const(np.zeros(h_shape[1:], dtype=dtype))
+            return [zero_h] * shape[0], [zero] * shape[0]
         parts = hx if lstm else (hx,)
         if lstm and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
             raise ValueError(f"{type(self).__name__}: hx must be a pair (h_0, c_0)")
         out = []
-        for p in parts:
+        for i, p in enumerate(parts):
+            shape = h_shape if i == 0 else (shape[0], N, self.hidden_size)
             p = _t(p)
             if unbatched:
                 p = p.reshape((p.shape[0], 1) + p.shape[1:]) if p.ndim == 2 else p
@@ -228,6 +263,8 @@ class RNNBase(Module):
             s += ", batch_first=True"
         if self.bidirectional:
             s += ", bidirectional=True"
+        if self.proj_size:
+            s += f", proj_size={self.proj_size}"
         return s
 
 

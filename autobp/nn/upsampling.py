@@ -154,3 +154,43 @@ class PixelUnshuffle(Module):
 
     def forward(self, input: Any) -> Tensor:
         return pixel_unshuffle(input, self.downscale_factor)
+
+
+class UpsamplingNearest2d(Upsample):
+    """Nearest-neighbour upsampling of (N, C, H, W) (PyTorch's older name for Upsample(mode='nearest'))."""
+
+    def __init__(self, size: Any = None, scale_factor: Any = None) -> None:
+        super().__init__(size, scale_factor, mode="nearest")
+
+
+class UpsamplingBilinear2d(Upsample):
+    """Bilinear upsampling of (N, C, H, W) with align_corners=True (as PyTorch's layer of this name)."""
+
+    def __init__(self, size: Any = None, scale_factor: Any = None) -> None:
+        super().__init__(size, scale_factor, mode="bilinear", align_corners=True)
+
+
+def channel_shuffle(input: Any, groups: int) -> Tensor:
+    """(N, C, *) with C = g * k: channel c = i * k + j moves to j * g + i (ShuffleNet's shuffle)."""
+    x = input if isinstance(input, Tensor) else Tensor(input)
+    if x.ndim < 3 or groups < 1 or x.shape[1] % groups:
+        raise ValueError(
+            f"channel_shuffle: input (N, C, *) with C divisible by groups={groups}, got shape {x.shape}"
+        )
+    N, C = x.shape[:2]
+    rest = x.shape[2:]
+    return x.reshape((N, groups, C // groups) + rest).swapaxes(1, 2).reshape(x.shape)
+
+
+class ChannelShuffle(Module):
+    """``channel_shuffle`` as a layer."""
+
+    def __init__(self, groups: int) -> None:
+        super().__init__()
+        self.groups = groups
+
+    def forward(self, input: Any) -> Tensor:
+        return channel_shuffle(input, self.groups)
+
+    def extra_repr(self) -> str:
+        return f"groups={self.groups}"

@@ -360,6 +360,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
 
 
 # schedules made of phases or of schedules, or driven by a metric: their own module
+from ._lr_cyclic import CyclicLR  # noqa: E402
 from ._lr_phases import ChainedScheduler, OneCycleLR, ReduceLROnPlateau, SequentialLR  # noqa: E402
 
 __all__ = [
@@ -375,6 +376,7 @@ __all__ = [
     "CosineAnnealingLR",
     "CosineAnnealingWarmRestarts",
     "OneCycleLR",
+    "CyclicLR",
     "SequentialLR",
     "ChainedScheduler",
     "ReduceLROnPlateau",

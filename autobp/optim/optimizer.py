@@ -8,6 +8,8 @@ hyper-parameters, so a schedule is an assignment.
 from __future__ import annotations
 
 import copy
+import functools
+import itertools
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -17,12 +19,41 @@ from .._graph import no_grad
 from .._inplace import bump_all
 from ..tensor import Tensor
 
+_HOOK_KEYS = itertools.count()
+
+
+def _with_step_hooks(step: Callable) -> Callable:
+    """``step`` running the optimizer's step hooks around it (PyTorch's register_step_pre/post_hook)."""
+
+    @functools.wraps(step)
+    def hooked(self: Optimizer, *args: Any, **kwargs: Any) -> Any:
+        hooks = self.__dict__.get("_step_hooks")
+        if hooks is None or self.__dict__.get("_in_step"):
+            return step(self, *args, **kwargs)
+        pre, post = hooks
+        for hook in list(pre.values()):
+            result = hook(self, args, kwargs)
+            if result is not None:
+                args, kwargs = result
+        self._in_step = True
+        try:
+            out = step(self, *args, **kwargs)
+        finally:
+            self._in_step = False
+        for hook in list(post.values()):
+            hook(self, args, kwargs)
+        return out
+
+    return hooked
+
 
 class Optimizer:
     """Base class: holds ``param_groups`` (dicts with 'params' and hyper-parameters) and per-parameter
     ``state``; subclasses implement ``_update(w, grad, group, state)`` (``w`` the parameter's array,
     written in place; ``grad`` already negated when the group has ``maximize``), or
     ``_update_group(group)`` to read the group's settings once per step."""
+
+    _unshaped_state: tuple = ()  # state arrays not of the parameter's shape (Adafactor's row/column)
 
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
         self.defaults = dict(defaults)
@@ -61,6 +92,29 @@ class Optimizer:
         for key in ("lr", "weight_decay", "momentum", "decay", "eps", "dampening", "lr_decay"):
             if key in group and not group[key] >= 0:
                 raise ValueError(f"{type(self).__name__}: {key} must be >= 0, got {group[key]}")
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "step" in cls.__dict__:  # an optimiser with its own step (LBFGS) runs the hooks too
+            cls.step = _with_step_hooks(cls.__dict__["step"])
+
+    def register_step_pre_hook(self, hook: Callable) -> Any:
+        """Call ``hook(optimizer, args, kwargs)`` before each step; it may return new (args, kwargs)."""
+        return self._add_step_hook(0, hook)
+
+    def register_step_post_hook(self, hook: Callable) -> Any:
+        """Call ``hook(optimizer, args, kwargs)`` after each step."""
+        return self._add_step_hook(1, hook)
+
+    def _add_step_hook(self, kind: int, hook: Callable) -> Any:
+        from ..nn.module_hooks import HookHandle
+
+        if not callable(hook):
+            raise TypeError(f"{type(self).__name__}: a step hook must be callable, got {type(hook).__name__}")
+        hooks = self.__dict__.setdefault("_step_hooks", ({}, {}))
+        key = next(_HOOK_KEYS)
+        hooks[kind][key] = hook
+        return HookHandle(hooks[kind], key)
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear every parameter's ``.grad`` (to None by default, like PyTorch)."""
@@ -168,7 +222,7 @@ class Optimizer:
             for field, v in s.items():
                 if isinstance(v, (np.ndarray, Tensor)):
                     v = np.array(v.data if isinstance(v, Tensor) else v, dtype=p.dtype)
-                    if v.shape != p.shape:
+                    if v.shape != p.shape and field not in self._unshaped_state:
                         raise ValueError(
                             f"{name}.load_state_dict: state {field!r} of parameter {key} has shape "
                             f"{v.shape}, the parameter has {p.shape}"
@@ -187,3 +241,6 @@ class Optimizer:
             lines.append(f"Parameter Group {i}")
             lines += [f"    {k}: {v}" for k, v in sorted(g.items()) if k != "params"]
         return "\n".join(lines) + "\n)"
+
+
+Optimizer.step = _with_step_hooks(Optimizer.step)  # type: ignore[method-assign]

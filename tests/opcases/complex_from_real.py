@@ -72,6 +72,7 @@ FROM_REAL = [
     "conv3d",
     "conv_transpose1d",
     "conv_transpose2d",
+    "conv_transpose3d",
     "convolve-full-(5,)-(3,)",
     "convolve-valid-(2, 3)-(3, 4)",
     "correlate-same-(4, 3)-(2, 2)",

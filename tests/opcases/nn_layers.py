@@ -45,6 +45,16 @@ case(
     torch_fn=lambda x, w: TF.conv_transpose2d(x, w, stride=2, padding=(0, 1), groups=2, dilation=(1, 2)),
 )
 case(
+    "conv_transpose3d",
+    lambda x, w, b: F.conv_transpose3d(
+        x, w, b, stride=(2, 1, 2), padding=(1, 0, 0), output_padding=(1, 0, 0)
+    ),
+    arrays_of((1, 2, 2, 2, 2), (2, 2, 2, 1, 2), (2,)),
+    torch_fn=lambda x, w, b: TF.conv_transpose3d(
+        x, w, b, stride=(2, 1, 2), padding=(1, 0, 0), output_padding=(1, 0, 0)
+    ),
+)
+case(
     "unfold",
     lambda x: F.unfold(x, (2, 2), dilation=(1, 2), padding=1, stride=2),
     arrays_of((2, 2, 3, 4)),
