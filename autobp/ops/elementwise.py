@@ -91,17 +91,19 @@ def clip(
 ) -> Tensor:
     """Limit values to [a_min, a_max] (numpy's clip; PyTorch's clamp, ``min=``/``max=`` too); the
     gradient passes where the input is inside, the bounds included. Bounds may be Tensors: each then
-    receives the gradient where it is the result (PyTorch's clamp with tensor bounds)."""
+    receives the gradient where it is the result (PyTorch's clamp with tensor bounds). Where
+    a_min > a_max the result is a_max (numpy's and PyTorch's min(max(x, a_min), a_max)); with no
+    bound at all, a copy (numpy's)."""
     lo = a_min if min is _NOTHING else min
     hi = a_max if max is _NOTHING else max
     x = as_tensor(x)
     refuse_complex(x, "clip")
-    if lo is None and hi is None:
-        raise ValueError("clip: give a lower bound, an upper bound or both")
+    if lo is None and hi is None:  # numpy (>= 2.1) returns a copy; torch.clamp refuses
+        return Tensor._make(x._data.copy(), (x,), "clip_tensor", (np.ones(x.shape, bool),))
     if isinstance(lo, (Tensor, np.ndarray, list)) or isinstance(hi, (Tensor, np.ndarray, list)):
         return _clip_tensor(x, lo, hi)
-    if lo is not None and hi is not None and lo > hi:
-        raise ValueError(f"clip: lower bound (lo={lo}) is greater than upper bound (hi={hi})")
+    if lo is not None and hi is not None and lo > hi:  # numpy and torch.clamp: hi everywhere, no
+        return _clip_tensor(x, lo, hi)  # gradient to x (min(max(x, lo), hi) is hi)
     out, ctx = _kernels.clip([x._data], (lo, hi, None))
     return Tensor._make(out, (x,), "clip", ctx)
 
