@@ -39,3 +39,20 @@ def test_no_bound_is_a_copy_with_identity_gradient_like_numpy():
     ints = autobp.clip(autobp.Tensor(np.array([3, -1]), dtype=np.int64), None, None)
     assert ints.dtype == np.clip(np.array([3, -1]), None, None).dtype
     assert isinstance(np.clip(x, None, None), autobp.Tensor)
+
+
+def test_tensor_bounds_at_every_tie_match_torch_clamp():
+    """x, lo, hi on a grid of equal and crossed values: the value and all three gradients are
+    torch.clamp's (where x < lo == hi none of the inputs receives the gradient)."""
+    torch = pytest.importorskip("torch")
+    grid = (-1.0, 0.0, 1.0)
+    for xv in grid:
+        for lv in grid:
+            for hv in grid:
+                ts = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (xv, lv, hv)]
+                torch.clamp(*ts).backward()
+                ours = [autobp.Tensor(v, requires_grad=True) for v in (xv, lv, hv)]
+                y = autobp.clip(*ours)
+                y.backward()
+                assert float(y.data) == float(torch.clamp(*[t.detach() for t in ts]))
+                assert [float(t.grad) for t in ours] == [t.grad.item() for t in ts], (xv, lv, hv)

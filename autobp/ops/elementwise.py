@@ -123,8 +123,11 @@ def _clip_tensor(x: Tensor, lo: Any, hi: Any) -> Tensor:
     # which argument each element of the result came from: the upper bound, the lower bound, or x
     upper = np.zeros(out.shape, bool) if bounds[1] is None else bounds[1]._data < low
     lower = np.zeros(out.shape, bool) if bounds[0] is None else ~upper & (a < bounds[0]._data)
+    inside = ~upper & ~lower
+    if bounds[0] is not None and bounds[1] is not None:  # PyTorch's tie: where x < lo == hi, no input
+        lower &= bounds[0]._data < bounds[1]._data  # gets the gradient (lo only when lo < hi)
     parents = (x,) + tuple(b for b in bounds if b is not None)
-    which = (~upper & ~lower,) + tuple(m for m, b in zip((lower, upper), bounds) if b is not None)
+    which = (inside,) + tuple(m for m, b in zip((lower, upper), bounds) if b is not None)
     return Tensor._make(out, parents, "clip_tensor", which)
 
 
