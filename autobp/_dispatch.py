@@ -24,6 +24,7 @@ REDUCE = {  # ufunc.reduce / ufunc.accumulate -> the declared op that computes i
 }
 # functions that only look at shapes and types: answered from the values, nothing to differentiate
 _INSPECT = {np.shape, np.ndim, np.size, np.iscomplexobj, np.isrealobj, np.may_share_memory, np.shares_memory}
+_INSPECT |= {np.result_type, np.can_cast, np.min_scalar_type}  # dtypes only
 
 
 def _name(func: Any) -> str:

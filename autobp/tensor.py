@@ -88,7 +88,13 @@ def _lift(x: Any, like: Tensor, op: str) -> Tensor:
             raise TypeError(f"Tensor {op}: unsupported array dtype {x.dtype}")
         return Tensor._const(x)
     if isinstance(x, (list, tuple)):
-        arr = _as_array(x, None)
+        natural = None  # next to an integer or bool tensor, a list of ints (bools) stays one, as numpy's
+        if like._data.dtype.kind in "iub":
+            try:
+                natural = np.asarray(x).dtype
+            except (ValueError, TypeError):  # ragged or odd: _as_array names the problem
+                pass
+        arr = _as_array(x, natural if natural is not None and natural.kind in "iub" else None)
         if like._data.dtype.kind in "fc" and arr.dtype.kind != "c":  # numbers take the tensor's dtype
             arr = arr.astype(like._data.dtype, copy=False)
         return Tensor._const(arr)

@@ -215,10 +215,19 @@ def power(a: Any, b: Any) -> Tensor:
     return _binary(a, b, "pow", np.power, "**")
 
 
-@op(family="arithmetic", method=False, rules=(), numpy=None)
+@op(
+    family="arithmetic",
+    method=False,
+    rules=("astype",),
+    differs="torch.positive returns the tensor itself (as the + operator here); numpy's positive, "
+    "and this one, a new array",
+)
 def positive(x: Any) -> Tensor:
-    """+x: the Tensor itself."""
-    return pair(x, 0.0, "positive")[0]
+    """+x as numpy's positive: a new Tensor of the same values; the gradient passes unchanged."""
+    x = pair(x, 0.0, "positive")[0]
+    if x.dtype == np.bool_:  # numpy has no boolean positive either
+        raise TypeError(f"positive: not defined for dtype bool (shape {x.shape})")
+    return Tensor._make(x._data.copy(), (x,), "astype")
 
 
 # --- rules ---------------------------------------------------------------------------------

@@ -92,11 +92,14 @@ def clip(
 ) -> Tensor:
     """Limit values to [a_min, a_max] (numpy's clip; PyTorch's clamp, ``min=``/``max=`` too); the
     gradient passes where the input is inside, the bounds included. Bounds may be Tensors: each then
-    receives the gradient where it is the result (PyTorch's clamp with tensor bounds)."""
+    receives the gradient where it is the result (PyTorch's clamp with tensor bounds). Where
+    a_min > a_max the result is a_max (numpy's and PyTorch's min(max(x, a_min), a_max)); with no
+    bound at all, a copy (numpy's)."""
     lo = a_min if min is _NOTHING else min
     hi = a_max if max is _NOTHING else max
     x = as_tensor(x)
     refuse_complex(x, "clip")
+<<<<<<< HEAD
     if lo is None and hi is None:
         raise ShapeError("clip: give a lower bound, an upper bound or both")
     if isinstance(lo, (Tensor, np.ndarray, list)) or isinstance(hi, (Tensor, np.ndarray, list)):
@@ -104,6 +107,14 @@ def clip(
     if lo is not None and hi is not None and lo > hi:
         # numpy's minimum(maximum(x, lo), hi) and PyTorch's clamp: hi everywhere, no gradient to x
         return _clip_tensor(x, lo, hi)
+=======
+    if lo is None and hi is None:  # numpy (>= 2.1) returns a copy; torch.clamp refuses
+        return Tensor._make(x._data.copy(), (x,), "clip_tensor", (np.ones(x.shape, bool),))
+    if isinstance(lo, (Tensor, np.ndarray, list)) or isinstance(hi, (Tensor, np.ndarray, list)):
+        return _clip_tensor(x, lo, hi)
+    if lo is not None and hi is not None and lo > hi:  # numpy and torch.clamp: hi everywhere, no
+        return _clip_tensor(x, lo, hi)  # gradient to x (min(max(x, lo), hi) is hi)
+>>>>>>> mygradsuite
     out, ctx = _kernels.clip([x._data], (lo, hi, None))
     return Tensor._make(out, (x,), "clip", ctx)
 
@@ -123,8 +134,11 @@ def _clip_tensor(x: Tensor, lo: Any, hi: Any) -> Tensor:
     # which argument each element of the result came from: the upper bound, the lower bound, or x
     upper = np.zeros(out.shape, bool) if bounds[1] is None else bounds[1]._data < low
     lower = np.zeros(out.shape, bool) if bounds[0] is None else ~upper & (a < bounds[0]._data)
+    inside = ~upper & ~lower
+    if bounds[0] is not None and bounds[1] is not None:  # PyTorch's tie: where x < lo == hi, no input
+        lower &= bounds[0]._data < bounds[1]._data  # gets the gradient (lo only when lo < hi)
     parents = (x,) + tuple(b for b in bounds if b is not None)
-    which = (~upper & ~lower,) + tuple(m for m, b in zip((lower, upper), bounds) if b is not None)
+    which = (inside,) + tuple(m for m, b in zip((lower, upper), bounds) if b is not None)
     return Tensor._make(out, parents, "clip_tensor", which)
 
 

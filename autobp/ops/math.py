@@ -133,6 +133,12 @@ def reciprocal(x: Any) -> Tensor:
     return _unary(x, np.reciprocal, "reciprocal")
 
 
+@op(family=_M)
+def cbrt(x: Any) -> Tensor:
+    """Cube root, elementwise (real, so cbrt(-8) = -2; the gradient is inf at 0)."""
+    return _unary(x, np.cbrt, "cbrt")  # numpy has no complex cbrt: a complex input is a TypeError
+
+
 def _rsqrt(a: np.ndarray) -> np.ndarray:
     return np.reciprocal(np.sqrt(a))
 
@@ -344,6 +350,11 @@ def _reciprocal(F, g, out, xs, ctx, need):
 @holomorphic
 def _rsqrt_rule(F, g, out, xs, ctx, need):
     return (g * (-0.5 * out * out * out),)  # d x^(-1/2) = -x^(-3/2) / 2
+
+
+@rule("cbrt")
+def _cbrt(F, g, out, xs, ctx, need):
+    return (g / (3.0 * (out * out)),)  # d x^(1/3) = x^(-2/3) / 3 = 1 / (3 cbrt(x)^2), on both sides of 0
 
 
 @rule("erf")

@@ -14,11 +14,20 @@ from ._decl import op
 _N = "nn"
 
 
+def _scalar_dim(x: Tensor, axis: Any, dim: Any) -> bool:
+    """PyTorch (and scipy.special) read dim 0 or -1 of a 0-d tensor as its one element:
+    torch.softmax(t0, 0) is 1 and torch.log_softmax(t0, -1) is 0."""
+    a = axis if dim is None else dim
+    return x.ndim == 0 and isinstance(a, int) and a in (0, -1)
+
+
 @op(family=_N, numpy=None)
 def softmax(x: Any, axis: int = -1, *, dim: Any = None) -> Tensor:
     """exp(x) / sum(exp(x)) along ``axis``, shifted by the maximum so it never overflows."""
     x = as_tensor(x)
     refuse_complex(x, "softmax")  # shifted by the maximum, which needs an order (PyTorch refuses too)
+    if _scalar_dim(x, axis, dim):
+        return softmax(x.reshape(1), 0).reshape(())
     (a,) = one_axis(axis_arg(axis if dim is None else None, dim, "softmax"), x.ndim, "softmax", x.shape)
     return Tensor._make(_kernels.softmax([x._data], a)[0], (x,), "softmax", a)
 
@@ -28,6 +37,8 @@ def log_softmax(x: Any, axis: int = -1, *, dim: Any = None) -> Tensor:
     """x - logsumexp(x) along ``axis``, stable for any x."""
     x = as_tensor(x)
     refuse_complex(x, "log_softmax")
+    if _scalar_dim(x, axis, dim):
+        return log_softmax(x.reshape(1), 0).reshape(())
     (a,) = one_axis(
         axis_arg(axis if dim is None else None, dim, "log_softmax"), x.ndim, "log_softmax", x.shape
     )

@@ -196,6 +196,8 @@ def logsumexp(
     (the principal log of the sum, shifted by the largest real part)."""
     x = as_tensor(x)
     axis, keepdims = axis_arg(axis, dim, "logsumexp"), keep_arg(keepdims, keepdim)
+    if x.ndim == 0 and isinstance(axis, (int, np.integer)) and axis in (0, -1):
+        axis = ()  # PyTorch reads dim 0 or -1 of a 0-d tensor as its one element: logsumexp(t0, 0) is t0
     axes = normalize_axes(axis, x.ndim, "logsumexp", x.shape)
     out, ctx = _kernels.logsumexp([x._data], reduction_ctx(axes, keepdims, x.shape))
     return Tensor._make(out, (x,), "logsumexp", ctx)

@@ -64,6 +64,12 @@ def around(a: Any, decimals: int = 0) -> Tensor:
     return round(a, decimals)
 
 
+@op(family=_M, rules=("round",), method=False)
+def rint(x: Any) -> Tensor:
+    """x rounded to the nearest integer, halves to even (numpy's rint; torch.round); the gradient is 0."""
+    return _unary(x, np.rint, "round")
+
+
 def _piecewise_constant(F, g, out, xs, ctx, need):
     return (zeros_for(g),)
 

@@ -58,6 +58,8 @@ def logsumexp(
     a = as_tensor(a)
     bt = None if b is None else pair(a, b, "logsumexp")[1]
     shape = a.shape if bt is None else np.broadcast_shapes(a.shape, bt.shape)
+    if not shape and isinstance(axis, (int, np.integer)) and axis in (0, -1):
+        axis = None  # scipy reads axis 0 or -1 of a 0-d input as its one element (so softmax is 1)
     axes = normalize_axes(axis, len(shape), "logsumexp", shape)
     with np.errstate(all="ignore"):
         res = sc.logsumexp(

@@ -48,6 +48,16 @@ _SMOOTH = [
 for _name, _inputs, _tname, _np, _ints in _SMOOTH:
     case(_name, getattr(autobp, _name), _inputs, torch_fn=_torch(_tname), numpy_fn=_np, ints=_ints)
 
+# cbrt: PyTorch has none; its real cube root is sign(x) |x|^(1/3)
+case(
+    "cbrt",
+    autobp.cbrt,
+    unary(away=(0.0,), margin=0.1),
+    torch_fn=lambda a: torch.sign(a) * torch.abs(a) ** (1.0 / 3.0),
+    numpy_fn=np.cbrt,
+    ints=True,
+)
+
 # reciprocal of integers is numpy's integer reciprocal (0 for |x| > 1): checked on nonzero integers
 case(
     "reciprocal",
@@ -71,6 +81,7 @@ for _name, _away in [("sign", (0.0,)), ("floor", _INTEGERS), ("ceil", _INTEGERS)
         numpy_fn=getattr(np, _name),
         ints=True,
     )
+case("rint", autobp.rint, unary(away=_HALVES), torch_fn=_torch("round"), numpy_fn=np.rint, ints=True)
 case("fix", autobp.fix, unary(away=_INTEGERS), torch_fn=_torch("fix"), numpy_fn=np.fix, ints=True)
 case("round", autobp.round, unary(away=_HALVES), torch_fn=_torch("round"), numpy_fn=np.round, ints=True)
 case(
