@@ -61,7 +61,6 @@ CASES = {
         lambda: autobp.Tensor(np.array([-2, 0, 2]), dtype=np.int64) ** -2,
         lambda: torch.tensor([-2, 0, 2]) ** -2,
     ),
-    "clip-no-bounds": (lambda: _ones(3).clip(None, None), lambda: torch.ones(3).clip(None, None)),
     "sdpa-mask-and-causal": (
         lambda: F.scaled_dot_product_attention(
             _ones(2, 3), _ones(2, 3), _ones(2, 3), _ones(2, 2), is_causal=True

@@ -8,7 +8,6 @@ from typing import Any
 import numpy as np
 
 from .. import _kernels
-from .._broadcast import ShapeError
 from .._scalars import FLOATS, ONE
 from ..rules import RULES, rule
 from ..tensor import Tensor, _as_array, _lift
@@ -99,22 +98,12 @@ def clip(
     hi = a_max if max is _NOTHING else max
     x = as_tensor(x)
     refuse_complex(x, "clip")
-<<<<<<< HEAD
-    if lo is None and hi is None:
-        raise ShapeError("clip: give a lower bound, an upper bound or both")
-    if isinstance(lo, (Tensor, np.ndarray, list)) or isinstance(hi, (Tensor, np.ndarray, list)):
-        return _clip_tensor(x, lo, hi)
-    if lo is not None and hi is not None and lo > hi:
-        # numpy's minimum(maximum(x, lo), hi) and PyTorch's clamp: hi everywhere, no gradient to x
-        return _clip_tensor(x, lo, hi)
-=======
     if lo is None and hi is None:  # numpy (>= 2.1) returns a copy; torch.clamp refuses
         return Tensor._make(x._data.copy(), (x,), "clip_tensor", (np.ones(x.shape, bool),))
     if isinstance(lo, (Tensor, np.ndarray, list)) or isinstance(hi, (Tensor, np.ndarray, list)):
         return _clip_tensor(x, lo, hi)
     if lo is not None and hi is not None and lo > hi:  # numpy and torch.clamp: hi everywhere, no
         return _clip_tensor(x, lo, hi)  # gradient to x (min(max(x, lo), hi) is hi)
->>>>>>> mygradsuite
     out, ctx = _kernels.clip([x._data], (lo, hi, None))
     return Tensor._make(out, (x,), "clip", ctx)
 
