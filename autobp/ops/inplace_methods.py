@@ -19,6 +19,7 @@ from .._graph import _mode
 from .._inplace import LeafInplaceError, bump
 from ..tensor import Tensor
 from . import elementwise as _el
+from . import recorded_writes as _rw
 from . import scatter as _sc
 from .shape import astype
 
@@ -44,7 +45,7 @@ def inplace(self: Tensor, name: str, compute: Callable[[Tensor], Tensor], rebind
     # an in-place write that records makes ``self`` the new node, so the op must read a snapshot of
     # the old one; a rebinding write leaves ``self`` as it is, and reads it (a snapshot would be a
     # second node of the same creation number next to ``self`` in the graph)
-    old = self if rebinds else _sc.snapshot(self)
+    old = self if rebinds else _rw.snapshot(self)
     new = compute(old)
     if new.shape != self.shape:
         raise InplaceShapeError(
@@ -67,13 +68,13 @@ def inplace(self: Tensor, name: str, compute: Callable[[Tensor], Tensor], rebind
         bump(self)
         return self
     if rebinds:
-        if not _sc.is_index_view(self):
+        if not _rw.is_index_view(self):
             return new
-        old = _sc.snapshot(self)  # a view of a slice writes through, as numpy's and PyTorch's do
+        old = _rw.snapshot(self)  # a view of a slice writes through, as numpy's and PyTorch's do
     if self._source is not None:  # a view: the write goes to its base (a basic-indexing view only)
-        _sc.write_through(self, new, old, name)
+        _rw.write_through(self, new, old, name)
     else:
-        _sc.become(self, new, old)
+        _rw.become(self, new, old)
     return self
 
 

@@ -1,0 +1,52 @@
+"""Parameter and Buffer: the Tensors a Module registers on assignment, as trainable weights or as
+state (running statistics) that ``state_dict`` saves; PyTorch's ``torch.nn.Parameter``/``Buffer``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+
+
+class Parameter(Tensor):
+    """A Tensor that a Module registers as trainable: ``requires_grad=True`` by default.
+
+    >>> w = Parameter(np.zeros((2, 3)))
+    >>> w.requires_grad, w.is_leaf
+    (True, True)
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data: Any, requires_grad: bool = True, dtype: Any = None) -> None:
+        super().__init__(data, requires_grad=requires_grad, dtype=dtype)
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()
+
+    def __deepcopy__(self, memo: dict) -> Parameter:
+        """A Parameter with a copy of the data and no ``.grad``, as PyTorch's (copied layers start clean)."""
+        if id(self) in memo:
+            return memo[id(self)]
+        out = type(self)(self._data.copy(), requires_grad=self.requires_grad, dtype=self.dtype)
+        memo[id(self)] = out
+        return out
+
+
+class Buffer(Tensor):
+    """A Tensor marked as a buffer: ``module.name = Buffer(t)`` registers it as ``register_buffer``
+    would (``persistent=False`` keeps it out of ``state_dict``), as PyTorch's ``nn.Buffer``.
+
+    >>> from autobp.nn import Module
+    >>> m = Module(); m.steps = Buffer(np.zeros(2)); [n for n, _ in m.named_buffers()]
+    ['steps']
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data: Any = None, *, persistent: bool = True) -> None:
+        arr = np.empty(0) if data is None else np.asarray(data._data if isinstance(data, Tensor) else data)
+        super().__init__(arr, dtype=arr.dtype)
+        self.persistent = persistent

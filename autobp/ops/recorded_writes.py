@@ -1,0 +1,112 @@
+"""How a recorded in-place write rewires the graph (``t[idx] = v``, ``t.add_(x)``, ``r = t[0]; r += 1``).
+
+Tensors are the graph's nodes, so a write that must be recorded makes the written Tensor object a new
+node (``become``), whose input is a ``snapshot`` of its former node. Ops made since that read the
+object while computing the written value are pointed at the snapshot (``_redirect``), views made by
+basic indexing follow their base's writes (``_rebase_views``), and a write into such a view is
+recorded as a write into its base (``write_through``). Versions are bumped so that graphs that read
+an overwritten value refuse to backward (autobp/_inplace.py).
+"""
+
+from __future__ import annotations
+
+from weakref import ref
+
+from .._graph import next_seq
+from .._inplace import bump
+from ..tensor import Tensor
+
+_SNAPSHOT = ("_data", "requires_grad", "name", "_parents", "_op", "_ctx", "_version", "_written_at", "_same")
+
+
+def snapshot(t: Tensor) -> Tensor:
+    """A Tensor standing for ``t``'s value (and node) as it is now: the input of a recorded in-place
+    write (setitem here, the in-place methods in inplace_methods.py), before ``become``."""
+    old = Tensor.__new__(Tensor)
+    for slot in _SNAPSHOT:
+        setattr(old, slot, getattr(t, slot))
+    old.grad, old._retains_grad, old._seq, old._source = None, False, t._seq, None
+    return old
+
+
+def become(t: Tensor, new: Tensor, old: Tensor) -> None:
+    """A recorded in-place write: ``t`` becomes the node ``new``, made from ``old = snapshot(t)``. Nodes
+    made since ``t``'s that ``new`` depends on and that read ``t`` (``y[0] = y[0] * 3``, ``y[:, 0] += 1``)
+    read ``old`` from now on, as they did when made; ``t``'s version is bumped first, so other graphs
+    that read the old value through this object refuse to backward."""
+    _redirect(new, t, old)
+    bump(t)
+    t._data, t._parents, t._op, t._ctx = new._data, new._parents, new._op, new._ctx
+    t.requires_grad, t._seq, t._same = new.requires_grad, next_seq(), new._same  # after the bump
+    _rebase_views(t)
+
+
+def _rebase_views(t: Tensor) -> None:
+    """After a recorded write into ``t``: each live view of ``t`` made by basic indexing is ``t[idx]``
+    again, of ``t``'s new node and data, as a numpy or PyTorch view sees its base's writes (its own
+    views in turn). Ops that read a view before the write keep its old value and refuse to backward,
+    as do those that read ``t`` itself (the version checks)."""
+    views, t._views = t._views, None
+    for r in views or ():
+        v = r()
+        if v is not None and v._source is t and is_index_view(v):
+            _follow(v, t)
+
+
+def _follow(view: Tensor, base: Tensor) -> None:
+    """``view`` becomes ``base[view's index]`` of ``base``'s current node, its version bumped with it."""
+    fresh = Tensor._make(base._data[view._ctx], (base,), "getitem", view._ctx)
+    view._version += 1  # the same write, seen through the view: graphs that read the view refuse
+    view._written_at = base._written_at
+    view._data, view._parents, view._op, view._ctx = fresh._data, fresh._parents, fresh._op, fresh._ctx
+    view.requires_grad, view._seq, view._same = fresh.requires_grad, fresh._seq, fresh._same
+    if base._views is None:
+        base._views = [ref(view)]
+    else:
+        base._views.append(ref(view))
+    _rebase_views(view)
+
+
+def _redirect(new: Tensor, t: Tensor, old: Tensor) -> None:
+    """Point every input and view-source reference to ``t`` among ``new``'s ancestors made after
+    ``t``'s node at ``old`` instead: without it, the write would make ``t`` an input of itself. The
+    walk stops at nodes older than ``t``'s, which cannot have read it, so it visits only the nodes
+    made since (one loop step's worth in ``buf[i] = f(buf[i - 1])``)."""
+    since, seen, stack = t._seq, set(), [new]
+    while stack:
+        n = stack.pop()
+        parents = n._parents
+        if parents is None or id(n) in seen:
+            continue
+        seen.add(id(n))
+        if any(p is t for p in parents):
+            n._parents = parents = tuple(old if p is t else p for p in parents)
+        if n._source is t:
+            n._source = old
+        stack.extend(p for p in parents if p._seq > since)
+
+
+def is_index_view(t: Tensor) -> bool:
+    """Is ``t`` a view made by basic indexing of the tensor it shares memory with (``t = base[0]``)?"""
+    return (
+        t._source is not None and t._op == "getitem" and t._parents is not None and t._parents[0] is t._source
+    )
+
+
+def write_through(view: Tensor, new: Tensor, old: Tensor, what: str) -> None:
+    """A recorded write of ``new`` (made from ``old = snapshot(view)``) into a view made by basic
+    indexing, ``view = base[idx]``: recorded as ``base[idx] = new`` (through the base's own base, if it
+    is a view too), after which ``view`` is ``base[idx]`` again, of the new base, as a PyTorch view
+    sees writes made through it. Views made otherwise (reshape, transpose, detach) refuse."""
+    base = view._source
+    if not is_index_view(view):
+        raise RuntimeError(
+            f"{what} on a view of another tensor (shape {view.shape}, made by {view._op or 'detach'}) "
+            "cannot be recorded (the base would not see the write); write into the base, or into a copy"
+        )
+    _redirect(new, view, old)  # the value's ops that read the view read its old node (as in become)
+    from .scatter import _setitem  # (scatter imports this module)
+
+    _setitem(base, view._ctx, new)  # base becomes index_put(its old node, idx, new); bumps its version
+    if view._parents is None or view._parents[0] is not base or view._seq < base._seq:
+        _follow(view, base)  # not among base's views (made otherwise than by t[idx]): follow it here
