@@ -82,6 +82,11 @@ def grad(
                 )
             out.append(None)
             continue
+        if x.dtype.kind not in "fc":
+            raise TypeError(
+                f"grad: inputs[{i}] is a {x.dtype} tensor of shape {x.shape}; only floating-point and"
+                " complex tensors can require gradients (its gradient would be truncated)"
+            )
         if not isinstance(g, Tensor):
             g = Tensor._const(np.asarray(g, dtype=x.dtype))
         elif g.dtype != x.dtype:

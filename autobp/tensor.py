@@ -233,6 +233,8 @@ class Tensor:
                 g = np.asarray(g)
             dtype = t._data.dtype
             if g.dtype is not dtype and g.dtype != dtype:
+                if dtype.kind not in "fc":  # requires_grad assigned to an integer tensor: never truncate
+                    raise _integer_leaf_error(t, g)
                 if g.dtype.kind == "c" and dtype.kind != "c":  # a real leaf of a complex result: the
                     g = g.real  # gradient is the real part (PyTorch's convention, docs/concepts/complex.md)
                 g = g.astype(dtype)
@@ -387,6 +389,14 @@ class Tensor:
 
 for _name, _fn in CONVERSIONS.items():  # item, tolist, len, bool, float, int, format, repr...
     setattr(Tensor, _name, _fn)
+
+
+def _integer_leaf_error(t: Tensor, g: np.ndarray) -> TypeError:
+    return TypeError(
+        f"backward: a {t._data.dtype} tensor of shape {t.shape} has requires_grad=True (set by assignment), "
+        f"but only floating-point and complex tensors can require gradients (its {g.dtype} gradient would "
+        "be truncated); make it float (tensor(data, dtype=float) or t.astype(float)) before requiring grad"
+    )
 
 
 def _view(out: Tensor, base: Tensor) -> Tensor:

@@ -317,3 +317,15 @@ def test_ten_thousand_op_tensor_chain():
         y = y * 1.00001
     y.sum().backward()
     np.testing.assert_allclose(x.grad, [1.00001**100_000] * 2, rtol=1e-9)
+
+
+def test_requires_grad_assigned_to_an_integer_tensor_never_truncates_its_gradient():
+    """``x = tensor([1, 2]); x.requires_grad = True`` (PyTorch refuses the assignment): the float gradient
+    of ``x * 2.5`` is refused at delivery, by backward and by grad, instead of being cut to int64."""
+    x = Tensor([1, 2, 3])
+    x.requires_grad = True
+    with pytest.raises(TypeError, match=r"int64 tensor of shape \(3,\).*only floating-point"):
+        (x * 2.5).sum().backward()
+    assert x.grad is None
+    with pytest.raises(TypeError, match="only floating-point"):
+        autobp.grad((x * 2.5).sum(), x)
