@@ -12,6 +12,7 @@ import numpy as np
 
 from ._graph import no_grad
 from .ops._args import as_tensor as _as_tensor
+from .ops.tensor_methods import _product
 from .tensor import Tensor
 
 # numpy's types under numpy's names, and PyTorch's other spellings of them
@@ -96,16 +97,14 @@ def numel(t: Any) -> int:
 
 
 def _ranked(name: str, ranks: tuple) -> Any:
+    """``torch.<name>(input, mat2)``: the Tensor method of that name (ops/tensor_methods.py) as a function."""
+    method = _product(name, ranks)
+
     def product(input: Any, mat2: Any) -> Tensor:
-        a, b = _as_tensor(input), _as_tensor(mat2)
-        if (a.ndim, b.ndim) != ranks:
-            raise ValueError(
-                f"{name}: needs {ranks[0]}-D and {ranks[1]}-D tensors, got shapes {a.shape} and {b.shape}"
-            )
-        return a @ b
+        return method(_as_tensor(input), mat2)
 
     product.__name__ = product.__qualname__ = name
-    product.__doc__ = f"PyTorch's ``{name}``: ``input @ mat2`` for {ranks[0]}-D and {ranks[1]}-D tensors."
+    product.__doc__ = method.__doc__
     return product
 
 
