@@ -3,7 +3,7 @@ L2 weight decay and maximize, plus the paper's multiplicative 0.2% decay; large 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -83,6 +83,15 @@ class SGD(Optimizer):
         super().__init__(params, defaults)
         self._blocks: dict = {}  # per dtype: scratch for lr * grad of a large parameter (not state)
         self._flats: dict = {}  # per group (id): its small momentum buffers as views of one array
+        self._consts: dict = {}  # per group (id): lr, mu, dtype, and lr and mu as operands of that dtype
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Apply one update to every parameter that has a ``.grad``; returns ``closure()`` if given.
+        SGD's update reads and writes arrays only, so it records nothing without switching grad mode."""
+        loss = None if closure is None else closure()
+        for group in self.param_groups:
+            self._update_group(group)
+        return loss
 
     def _update_group(self, group: dict) -> None:
         lr, mu, wd, decay = group["lr"], group["momentum"], group["weight_decay"], group["decay"]
@@ -134,6 +143,8 @@ class SGD(Optimizer):
         v = mu v + g (v = g at first), w -= lr v (w -= lr g without momentum), the same arithmetic as
         ``_pytorch_step`` and the general loop, without their per-parameter calls and look-ups (on a
         small net those were most of the step)."""
+        if mu and self._flat_again(group, lr, mu):
+            return
         states, items, params = self.state, [], group["params"]
         ndarray = np.ndarray
         for p in params:  # first every gradient, checked, so a bad one changes nothing
@@ -206,6 +217,38 @@ class SGD(Optimizer):
                 v += grad
         np.multiply(vflat, as_operand(lr, vflat.dtype), out=sflat)  # lr v, rounded to w's dtype
         for (p, _, _), s in zip(items, steps):
+            w = p._data
+            w -= s
+        return True
+
+    def _flat_again(self, group: dict, lr: float, mu: float) -> bool:
+        """``_flat_step`` for a group whose flat buffers exist, when every parameter has a gradient array
+        of its shape and still its momentum view: the same calls without building the per-parameter
+        list first (on a small net that list was a third of the step). False sends the step down the
+        general path, which decides as before."""
+        flat = self._flats.get(id(group))
+        if flat is None:
+            return False
+        vflat, sflat, views, steps = flat
+        params, states, ndarray = group["params"], self.state, np.ndarray
+        if len(params) != len(views):
+            return False
+        grads = [p.grad for p in params]
+        for p, grad, v in zip(params, grads, views):
+            if type(grad) is not ndarray or grad.shape != v.shape:
+                return False
+            if states[p].get("momentum_buffer") is not v:  # replaced: the general path decides
+                return False
+        dt = vflat.dtype
+        c = self._consts.get(id(group))
+        if c is None or c[0] != lr or c[1] != mu or c[2] is not dt:  # lr and mu as operands, once
+            c = self._consts[id(group)] = (lr, mu, dt, as_operand(lr, dt), as_operand(mu, dt))
+        bump_all(params)  # the in-place writes below, for the version checks
+        vflat *= c[4]
+        for v, grad in zip(views, grads):
+            v += grad
+        np.multiply(vflat, c[3], out=sflat)  # lr v, rounded to w's dtype
+        for p, s in zip(params, steps):
             w = p._data
             w -= s
         return True
