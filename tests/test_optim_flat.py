@@ -98,3 +98,18 @@ def test_state_loaded_before_the_first_step_is_kept():
     _run(opt_b, b, range(3))
     for p, q in zip(a, b):
         assert np.array_equal(p.data, q.data)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_lr_and_momentum_changed_between_steps_are_used_at_once(dtype):
+    a, b = _params(5, dtype), _params(5, dtype)
+    opt_a = SGD(a, lr=0.1, momentum=0.9)
+    opt_b = SGD([{"params": [p]} for p in b], lr=0.1, momentum=0.9)
+    for k, (lr, mu) in enumerate([(0.1, 0.9), (0.1, 0.9), (0.03, 0.9), (0.03, 0.5), (0.2, 0.5)]):
+        for opt in (opt_a, opt_b):
+            for group in opt.param_groups:  # as a schedule sets them
+                group.update(lr=lr, momentum=mu)
+        _run(opt_a, a, range(k, k + 1))
+        _run(opt_b, b, range(k, k + 1))
+        for p, q in zip(a, b):
+            assert np.array_equal(p.data, q.data), (k, lr, mu)
