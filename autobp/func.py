@@ -14,13 +14,32 @@ from typing import Any
 
 import numpy as np
 
+from ._func_linear import _split_aux, jvp, linearize, vjp  # noqa: F401  autobp.func.vjp, ...
+from ._func_modules import functional_call, stack_module_state  # noqa: F401  autobp.func.functional_call, ...
 from ._transform_inputs import reaches_outer_graph
 from .autograd import grad as _grad
 from .fixed_point import fixed_point  # noqa: F401  autobp.func.fixed_point
 from .functional import jacobian as _jacobian
 from .ops import copy, stack
 from .pytree import tree_flatten
+from .random import get_rng_state, set_rng_state
 from .tensor import Tensor
+
+__all__ = [
+    "grad",
+    "value_and_grad",
+    "grad_and_value",
+    "vjp",
+    "jvp",
+    "linearize",
+    "jacrev",
+    "jacfwd",
+    "hessian",
+    "vmap",
+    "per_example_grad",
+    "functional_call",
+    "stack_module_state",
+]
 
 
 def grad(
@@ -42,7 +61,7 @@ def grad(
 
     >>> grad(lambda x: (x ** 3).sum())(Tensor([2.0])).data
     array([12.])
-    >>> grad(lambda p: (p["w"] * 2).sum())({"w": np.ones(2)})["w"].data
+    >>> grad(lambda p: (p["w"] * 2).sum())({"w": np.ones(2)})["w"]  # numpy in, numpy out
     array([2., 2.])
     """
     value_and_gradient = value_and_grad(fn, argnums, has_aux, holomorphic)
@@ -136,35 +155,97 @@ def _diff_leaf(a: Any) -> Tensor:
     return Tensor(np.array(arr), requires_grad=True, dtype=arr.dtype)
 
 
-def vmap(fn: Callable[..., Any], in_axes: Any = 0, out_axes: int = 0) -> Callable:
+def vmap(
+    fn: Callable[..., Any],
+    in_axes: Any = 0,
+    out_axes: Any = 0,
+    *,
+    in_dims: Any = None,
+    out_dims: Any = None,
+    randomness: str = "different",
+    chunk_size: int | None = None,
+) -> Callable:
     """``fn`` mapped over axis ``in_axes`` of its arguments (an int for all, or one entry per
-    argument, None for an argument passed whole); results stacked along ``out_axes``.
+    argument, None for an argument passed whole; an argument may be a pytree of arrays, each leaf
+    mapped along the axis); results stacked along ``out_axes`` (one entry per output for a tuple, None
+    for an output that is the same for every slice). ``in_dims``/``out_dims`` are torch.func's names
+    for them; keyword arguments are passed to every call unmapped, as torch.func does.
 
-    One call of ``fn`` per slice (any function works, and the result stays differentiable). For
-    per-example gradients of a loss that can be written for the whole batch, ``per_example_grad``
+    One call of ``fn`` per slice (any function works, and the result stays differentiable), so
+    ``chunk_size`` changes nothing. ``randomness``: "different" (each slice draws its own numbers from
+    the global generator), "same" (every slice draws the same), or "error" (a slice that draws raises).
+    For per-example gradients of a loss that can be written for the whole batch, ``per_example_grad``
     does one batched backward instead.
 
     >>> vmap(lambda x: (x * x).sum())(Tensor(np.ones((3, 2)))).data
     array([2., 2., 2.])
     """
+    in_axes = in_axes if in_dims is None else in_dims
+    out_axes = out_axes if out_dims is None else out_dims
+    if randomness not in ("different", "same", "error"):
+        raise ValueError(f"vmap: randomness must be 'different', 'same' or 'error', got {randomness!r}")
+    if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size < 1):
+        raise ValueError(f"vmap: chunk_size must be a positive int or None, got {chunk_size!r}")
 
-    def mapped(*args: Any) -> Any:
+    def mapped(*args: Any, **kwargs: Any) -> Any:
         axes = [in_axes] * len(args) if not isinstance(in_axes, (tuple, list)) else list(in_axes)
         if len(axes) != len(args):
             raise ValueError(f"vmap: in_axes has {len(axes)} entries for {len(args)} arguments")
-        sizes = {np.shape(a)[ax] for a, ax in zip(args, axes) if ax is not None}
+        trees = [_mapped_leaves(a, ax, i) for i, (a, ax) in enumerate(zip(args, axes))]
+        sizes = {
+            np.shape(x)[ax]
+            for leaves, _, leaf_axes in trees
+            for x, ax in zip(leaves, leaf_axes)
+            if ax is not None
+        }
         if len(sizes) != 1:
             raise ValueError(
                 f"vmap: the mapped axes have different sizes {sorted(sizes)} (or none is mapped)"
             )
         (n,) = sizes
+        state = get_rng_state()
         results = []
         for k in range(n):
-            sliced = [a if ax is None else _take(a, ax, k) for a, ax in zip(args, axes)]
-            results.append(fn(*sliced))
+            if randomness == "same":
+                set_rng_state(state)
+            sliced = [
+                tdef.unflatten([x if ax is None else _take(x, ax, k) for x, ax in zip(leaves, leaf_axes)])
+                for leaves, tdef, leaf_axes in trees
+            ]
+            results.append(fn(*sliced, **kwargs))
+            if randomness == "error" and not _same_state(state, get_rng_state()):
+                raise RuntimeError(
+                    "vmap(randomness='error'): fn drew random numbers; pass 'different' or 'same'"
+                )
         return _stack_like(results, out_axes)
 
     return mapped
+
+
+def _mapped_leaves(arg: Any, axis: Any, i: int) -> tuple[list, Any, list]:
+    """The leaves of argument ``i``, its tree, and each leaf's mapped axis (None: passed whole), checked."""
+    leaves, tdef = tree_flatten(arg)
+    if axis is None or isinstance(axis, int):
+        leaf_axes = [axis] * len(leaves)
+    else:  # a pytree of axes matching the argument's (JAX's in_axes)
+        leaf_axes, _ = tree_flatten(axis)
+        if len(leaf_axes) != len(leaves):
+            raise ValueError(
+                f"vmap: in_axes for argument {i} has {len(leaf_axes)} entries for {len(leaves)} arrays"
+            )
+    for x, ax in zip(leaves, leaf_axes):
+        if ax is not None and not -np.ndim(x) <= ax < np.ndim(x):
+            raise ValueError(f"vmap: axis {ax} of argument {i} is out of range for its shape {np.shape(x)}")
+    return leaves, tdef, leaf_axes
+
+
+def _same_state(a: Any, b: Any) -> bool:
+    """Whether two generator states (dicts of ints and arrays, as numpy gives them) are equal."""
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(_same_state(a[k], b[k]) for k in a)
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return bool(np.array_equal(a, b))
+    return bool(a == b)
 
 
 def _take(a: Any, axis: int, k: int) -> Any:
@@ -172,14 +253,23 @@ def _take(a: Any, axis: int, k: int) -> Any:
     return a[index] if isinstance(a, Tensor) else np.asarray(a)[index]
 
 
-def _stack_like(results: list, axis: int) -> Any:
+def _stack_like(results: list, axis: Any) -> Any:
     first = results[0]
     if isinstance(first, (tuple, list)):
-        return type(first)(_stack_like([r[i] for r in results], axis) for i in range(len(first)))
+        axes = list(axis) if isinstance(axis, (tuple, list)) else [axis] * len(first)
+        if len(axes) != len(first):
+            raise ValueError(f"vmap: out_axes has {len(axes)} entries for {len(first)} outputs")
+        return type(first)(_stack_like([r[i] for r in results], ax) for i, ax in enumerate(axes))
+    if isinstance(first, dict):
+        return {key: _stack_like([r[key] for r in results], axis) for key in first}
+    if axis is None:  # an output that does not depend on the mapped axis
+        return first
     return stack([r if isinstance(r, Tensor) else Tensor(np.asarray(r)) for r in results], axis=axis)
 
 
-def _wrt(fn: Callable[..., Any], argnums: int | Sequence[int], strategy: str, who: str) -> Callable:
+def _wrt(
+    fn: Callable[..., Any], argnums: int | Sequence[int], strategy: str, who: str, has_aux: bool
+) -> Callable:
     nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
 
     def jac(*args: Any) -> Any:
@@ -187,37 +277,84 @@ def _wrt(fn: Callable[..., Any], argnums: int | Sequence[int], strategy: str, wh
             if not -len(args) <= i < len(args):
                 raise ValueError(f"{who}: argnums {i} is out of range for {len(args)} arguments")
         picked = [args[i] for i in nums]
+        main, aux = _split_aux(fn, has_aux, who)
 
         def of_picked(*ps: Any) -> Any:
             full = list(args)
             for i, p in zip(nums, ps):
                 full[i] = p
-            return fn(*full)
+            return main(*full)
 
         # differentiable when an outer graph needs it (an argument, picked or not, requires grad)
         res = _jacobian(of_picked, tuple(picked), strategy=strategy)
         if isinstance(argnums, int):  # one input: the block of each output, not a 1-tuple
-            return tuple(r[0] for r in res) if isinstance(res[0], tuple) else res[0]
-        return res
+            res = tuple(r[0] for r in res) if isinstance(res[0], tuple) else res[0]
+        return (res, aux[0]) if has_aux else res
 
     return jac
 
 
-def jacrev(fn: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable:
+def jacrev(
+    fn: Callable[..., Any],
+    argnums: int | Sequence[int] = 0,
+    *,
+    has_aux: bool = False,
+    chunk_size: int | None = None,
+) -> Callable:
     """The Jacobian of ``fn`` with respect to argument(s) ``argnums``, as a function: all rows from
-    one batched reverse pass (``functional.jacobian``); shape ``out.shape + arg.shape``.
+    one batched reverse pass (``functional.jacobian``); shape ``out.shape + arg.shape``. With
+    ``has_aux``, ``fn`` returns ``(output, aux)`` and the result is ``(jacobian, aux)``; ``chunk_size``
+    (torch.func's) is accepted, and the rows still come from one pass.
 
     >>> jacrev(lambda x: x * x)(Tensor([1.0, 2.0])).data
     array([[2., 0.],
            [0., 4.]])
     """
-    return _wrt(fn, argnums, "reverse-mode", "jacrev")
+    return _wrt(fn, argnums, "reverse-mode", "jacrev", has_aux)
 
 
-def jacfwd(fn: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable:
+def jacfwd(
+    fn: Callable[..., Any],
+    argnums: int | Sequence[int] = 0,
+    *,
+    has_aux: bool = False,
+    randomness: str = "error",
+) -> Callable:
     """``jacrev``'s result column by column (one batched pass over unit tangents): cheaper when the
-    arguments have fewer elements than the outputs."""
-    return _wrt(fn, argnums, "forward-mode", "jacfwd")
+    arguments have fewer elements than the outputs. ``randomness`` is accepted for torch.func's
+    signature (``fn`` runs once)."""
+    return _wrt(fn, argnums, "forward-mode", "jacfwd", has_aux)
+
+
+def hessian(fn: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable:
+    """The Hessian of a scalar ``fn`` with respect to ``argnums``, as a function: ``jacfwd(jacrev(fn))``
+    as torch.func and JAX define it; shape ``arg.shape + arg.shape`` (nested tuples for several).
+
+    >>> hessian(lambda x: (x ** 3).sum())(Tensor([1.0, 2.0])).data
+    array([[ 6.,  0.],
+           [ 0., 12.]])
+    """
+    return jacfwd(jacrev(fn, argnums), argnums)
+
+
+def grad_and_value(
+    fn: Callable[..., Tensor], argnums: int | Sequence[int] = 0, has_aux: bool = False
+) -> Callable:
+    """``(gradient, value)`` from one evaluation, ``torch.func.grad_and_value``'s order (JAX's
+    ``value_and_grad`` returns the pair the other way round); with ``has_aux`` the value is
+    ``(value, aux)``.
+
+    >>> g, v = grad_and_value(lambda x: (x * x).sum())(Tensor([3.0]))
+    >>> g.data, float(v)
+    (array([6.]), 9.0)
+    """
+    both = value_and_grad(fn, argnums, has_aux)
+
+    def evaluate(*args: Any, **kwargs: Any) -> tuple:
+        value, gs = both(*args, **kwargs)
+        return gs, value
+
+    return evaluate
 
 
 def per_example_grad(losses: Callable[..., Tensor], argnums: int | Sequence[int] = 0) -> Callable:
@@ -246,66 +383,3 @@ def per_example_grad(losses: Callable[..., Tensor], argnums: int | Sequence[int]
         return out
 
     return jacrev(checked, argnums)
-
-
-def functional_call(
-    module: Any,
-    parameter_and_buffer_dicts: Any,
-    args: Any = (),
-    kwargs: dict | None = None,
-    *,
-    tie_weights: bool = True,
-    strict: bool = False,
-) -> Any:
-    """Call ``module`` with some of its parameters and buffers replaced by the given tensors
-    (``torch.func.functional_call``): ``{"0.weight": w}`` stands in for ``module[0].weight`` during the
-    call only, so gradients flow to ``w``. A tied weight (one object under two names) is replaced under
-    both unless ``tie_weights=False``; ``strict=True`` requires every parameter and buffer."""
-    dicts = parameter_and_buffer_dicts
-    dicts = list(dicts) if isinstance(dicts, (list, tuple)) else [dicts]
-    given: dict = {}
-    for d in dicts:
-        for name, value in d.items():
-            if name in given:
-                raise ValueError(f"functional_call: {name!r} is given in more than one dict")
-            given[name] = value
-    slots: dict = {}  # full name -> (module, attribute), for every parameter and buffer
-    holders: dict = {}  # id of a tensor -> every (module, attribute) holding it (tied weights)
-    for prefix, m in module.named_modules():
-        for registry in (m._parameters, m._buffers):
-            for attr, obj in registry.items():
-                slots[f"{prefix}.{attr}" if prefix else attr] = (m, attr)
-                if obj is not None:
-                    holders.setdefault(id(obj), []).append((m, attr))
-    unknown = sorted(set(given) - set(slots))
-    if unknown:
-        raise KeyError(f"functional_call: the module has no parameter or buffer named {unknown}")
-    if strict and set(slots) - set(given):
-        raise ValueError(f"functional_call: strict=True and no value for {sorted(set(slots) - set(given))}")
-    saved = []
-    try:
-        for name, value in given.items():
-            m, attr = slots[name]
-            old = _slot(m, attr)
-            targets = holders.get(id(old), []) if tie_weights and old is not None else []
-            for owner, a in targets or [(m, attr)]:
-                saved.append((owner, a, _slot(owner, a)))
-                _put_slot(owner, a, value if isinstance(value, Tensor) else Tensor(value))
-        call_args = args if isinstance(args, tuple) else (args,)
-        return module(*call_args, **(kwargs or {}))
-    finally:
-        for owner, a, old in reversed(saved):
-            _put_slot(owner, a, old)
-
-
-def _slot(m: Any, attr: str) -> Any:
-    return m._parameters[attr] if attr in m._parameters else m._buffers[attr]
-
-
-def _put_slot(m: Any, attr: str, value: Any) -> None:
-    """Set a parameter or buffer slot without the type checks of assignment (a plain Tensor may stand
-    in for a Parameter during the call), in the registry and in the instance dict that mirrors it."""
-    registry = m._parameters if attr in m._parameters else m._buffers
-    registry[attr] = value
-    if attr in m.__dict__:
-        m.__dict__[attr] = value
