@@ -90,6 +90,18 @@ __all__ += [n for n in _ops_all if n not in ("nll", "cross_entropy", "trace")]
 __all__ += _pytorch_all
 globals().update({name: getattr(random, name) for name in _random_top})  # PyTorch's torch.randn, ...
 __all__ += list(_random_top)
+from . import pytorch_functions as _pytorch_functions  # noqa: E402
+from . import pytorch_math as _pytorch_math  # noqa: E402
+from .pytorch_methods import attach as _attach_pytorch_methods  # noqa: E402
+
+# PyTorch's functions with no numpy name (addmm, aminmax, block_diag, lgamma, det, ...) where autobp has
+# no name of its own; torch.complex as an attribute only (see pytorch_functions.BUILTIN_NAMES)
+for _module in (_pytorch_functions, _pytorch_math):
+    _new_names = [n for n in _module.__all__ if n not in globals()]
+    globals().update({n: getattr(_module, n) for n in _new_names})
+    __all__ += _new_names
+globals().update({n: getattr(_pytorch_functions, n) for n in _pytorch_functions.BUILTIN_NAMES})
+_attach_pytorch_methods()
 globals().update(_TORCH_BUILTIN_NAMES)  # autobp.float, .int, .bool: PyTorch's dtypes, not in __all__
 
 from ._plain import export_plain  # noqa: E402  constants in, constants out: autobp.<op> of arrays gives arrays

@@ -96,6 +96,31 @@ def numel(t: Any) -> int:
     return int(np.size(t._data if isinstance(t, Tensor) else t))
 
 
+def is_floating_point(input: Any) -> bool:
+    """True for a floating-point dtype (``torch.is_floating_point``)."""
+    return as_tensor(input).dtype.kind == "f"
+
+
+def is_nonzero(input: Any) -> bool:
+    """The truth of a one-element tensor (``torch.is_nonzero``); an error for any other size."""
+    x = as_tensor(input)
+    if x.size != 1:
+        raise RuntimeError(
+            f"is_nonzero: a tensor with {x.size} elements (shape {x.shape}) has no single truth value"
+        )
+    return bool(x._data.reshape(-1)[0] != 0)
+
+
+def resolve_conj(input: Any) -> Tensor:
+    """The tensor itself: autobp conjugates eagerly (``torch.resolve_conj``)."""
+    return as_tensor(input)
+
+
+def resolve_neg(input: Any) -> Tensor:
+    """The tensor itself: autobp negates eagerly (``torch.resolve_neg``)."""
+    return as_tensor(input)
+
+
 def _ranked(name: str, ranks: tuple) -> Any:
     """``torch.<name>(input, mat2)``: the Tensor method of that name (ops/tensor_methods.py) as a function."""
     method = _product(name, ranks)
@@ -116,5 +141,5 @@ __all__ = [
     "float16", "float32", "float64", "complex64", "complex128", "int8", "int16", "int32", "int64",
     "uint8", "uint16", "uint32", "uint64", "bool_", "half", "double", "cfloat", "cdouble", "short",
     "long", "inference_mode", "from_numpy", "as_tensor", "is_tensor", "numel", "mm", "mv", "bmm",
-    "inverse", "cdist", "histc",
+    "inverse", "cdist", "histc", "is_floating_point", "is_nonzero", "resolve_conj", "resolve_neg",
 ]  # fmt: skip

@@ -1,0 +1,139 @@
+"""PyTorch's top-level special and matrix functions under its own names and signatures (``lgamma``,
+``polygamma(n, x)``, ``sgn``, ``det``, ``logdet``, ``cholesky(upper=)``, ``qr(some=)``, ``svd`` returning V,
+...), each a short composition of ``autobp.special`` and ``autobp.linalg``, so they differentiate by
+those ops' rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import linalg as _la
+from . import special as _sp
+from .ops import abs as _abs
+from .ops import swapaxes, where
+from .ops._args import as_tensor
+from .tensor import Tensor
+
+
+def sgn(input: Any) -> Tensor:
+    """sign(x) for real x, z / |z| (0 at 0) for complex z, with PyTorch's gradient (``torch.sgn``)."""
+    z = as_tensor(input)
+    if z.dtype.kind != "c":
+        return z.sign()
+    r = _abs(z)
+    zero = r == 0
+    return where(zero, 0j, z / where(zero, 1.0, r))
+
+
+def lgamma(input: Any) -> Tensor:
+    """log |Gamma(x)| (``torch.lgamma``, scipy's ``gammaln``)."""
+    return _sp.gammaln(input)
+
+
+def digamma(input: Any) -> Tensor:
+    """d/dx log Gamma(x) (``torch.digamma``)."""
+    return _sp.digamma(input)
+
+
+def polygamma(n: int, input: Any) -> Tensor:
+    """The n-th derivative of digamma (``torch.polygamma``: n first)."""
+    return _sp.polygamma(n, input)
+
+
+def mvlgamma(input: Any, p: int) -> Tensor:
+    """The log multivariate gamma function of dimension p (``torch.mvlgamma``, scipy's ``multigammaln``)."""
+    return _sp.multigammaln(input, p)
+
+
+def det(input: Any) -> Tensor:
+    """Determinants of the last two axes (``torch.det``)."""
+    return _la.det(input)
+
+
+def logdet(input: Any) -> Tensor:
+    """log det: NaN for a negative determinant, -inf for zero (``torch.logdet``)."""
+    sign, logabs = _la.slogdet(input)
+    return where(sign < 0, np.nan, logabs)
+
+
+def slogdet(input: Any) -> tuple:
+    """(sign, log |det|) (``torch.slogdet``)."""
+    return _la.slogdet(input)
+
+
+def pinverse(input: Any, rcond: float = 1e-15) -> Tensor:
+    """The pseudo-inverse (``torch.pinverse``)."""
+    return _la.pinv(input, rcond=rcond)
+
+
+def matrix_power(input: Any, n: int) -> Tensor:
+    """The n-th power of square matrices (``torch.matrix_power``)."""
+    return _la.matrix_power(input, n)
+
+
+def matrix_exp(input: Any) -> Tensor:
+    """The matrix exponential (``torch.matrix_exp``)."""
+    return _la.matrix_exp(input)
+
+
+def cholesky(input: Any, upper: bool = False) -> Tensor:
+    """The Cholesky factor L (L L^H = A), or its conjugate transpose with ``upper`` (``torch.cholesky``)."""
+    L = _la.cholesky(input)
+    return L.swapaxes(-1, -2).conj() if upper else L
+
+
+def cholesky_solve(B: Any, L: Any, upper: bool = False) -> Tensor:
+    """X with A X = B, given A's Cholesky factor (``torch.cholesky_solve``)."""
+    L = as_tensor(L)
+    if upper:
+        L = L.swapaxes(-1, -2).conj()
+    y = _la.solve_triangular(L, B, lower=True)
+    return _la.solve_triangular(L.swapaxes(-1, -2).conj(), y, lower=False)
+
+
+def cholesky_inverse(L: Any, upper: bool = False) -> Tensor:
+    """A's inverse from its Cholesky factor (``torch.cholesky_inverse``)."""
+    L = as_tensor(L)
+    eye = np.broadcast_to(np.eye(L.shape[-1], dtype=L.dtype), L.shape)
+    return cholesky_solve(Tensor._const(np.array(eye)), L, upper)
+
+
+def qr(input: Any, some: bool = True) -> tuple:
+    """(Q, R), reduced unless ``some=False`` (``torch.qr``)."""
+    return tuple(_la.qr(input, mode="reduced" if some else "complete"))
+
+
+def svd(input: Any, some: bool = True, compute_uv: bool = True) -> tuple:
+    """(U, S, V) with A = U diag(S) V^H: V itself, not V^H as ``linalg.svd`` gives (``torch.svd``); with
+    ``compute_uv=False`` U and V are zeros, as PyTorch returns them."""
+    a = as_tensor(input)
+    if not compute_uv:
+        s = _la.svdvals(a)
+        m, n = a.shape[-2], a.shape[-1]
+        ku, kv = (min(m, n), min(m, n)) if some else (m, n)
+        zu = Tensor._const(np.zeros(a.shape[:-2] + (m, ku), a.dtype))
+        return zu, s, Tensor._const(np.zeros(a.shape[:-2] + (n, kv), a.dtype))
+    U, S, Vh = _la.svd(a, full_matrices=not some)
+    return U, S, swapaxes(Vh, -1, -2).conj()
+
+
+__all__ = [
+    "sgn",
+    "lgamma",
+    "digamma",
+    "polygamma",
+    "mvlgamma",
+    "det",
+    "logdet",
+    "slogdet",
+    "pinverse",
+    "matrix_power",
+    "matrix_exp",
+    "cholesky",
+    "cholesky_solve",
+    "cholesky_inverse",
+    "qr",
+    "svd",
+]

@@ -1,0 +1,169 @@
+"""PyTorch's Tensor methods that numpy's ndarray has no counterpart for: the functions of
+``pytorch_functions.py`` as methods, dtype and device queries (``short()``, ``is_signed()``,
+``get_device()``, ...), ``equal``, ``new``, ``unique`` with PyTorch's signature, and the in-place forms
+(``acos_``, ``atan2_``, ``eq_``, ``tril_``, ...) of ops autobp has. ``attach()`` puts them on Tensor,
+leaving every method Tensor already has as it is."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from . import pytorch_functions as _pf
+from . import pytorch_math as _pm
+from . import pytorch_names as _pn
+from .ops import inplace_methods as _im
+from .tensor import Tensor
+
+_TYPE_NAMES = {
+    "float64": "DoubleTensor", "float32": "FloatTensor", "float16": "HalfTensor", "int64": "LongTensor",
+    "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor", "uint8": "ByteTensor",
+    "bool": "BoolTensor", "complex64": "ComplexFloatTensor", "complex128": "ComplexDoubleTensor",
+}  # fmt: skip
+
+
+def _type(self: Tensor, dtype: Any = None, non_blocking: bool = False) -> Any:
+    """Without ``dtype``, PyTorch's type name (``"autobp.DoubleTensor"``); with one, the tensor in it."""
+    if dtype is None:
+        return "autobp." + _TYPE_NAMES.get(self.dtype.name, self.dtype.name)
+    return self.astype(dtype)
+
+
+def _cast(dtype: Any) -> Callable[[Tensor], Tensor]:
+    def method(self: Tensor) -> Tensor:
+        return self if self.dtype == dtype else self.astype(dtype)
+
+    method.__doc__ = f"The tensor as {np.dtype(dtype).name} (PyTorch's cast method)."
+    return method
+
+
+def _new(self: Tensor, *args: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """PyTorch's legacy ``t.new(...)``: a tensor of ``t``'s dtype, uninitialised of the given sizes, or
+    holding the given data."""
+    dt = dtype or self.dtype
+    if len(args) == 1 and not isinstance(args[0], (int, np.integer)) and not isinstance(args[0], tuple):
+        return Tensor(np.asarray(args[0], dtype=dt), requires_grad=requires_grad, dtype=dt)
+    shape = args[0] if len(args) == 1 and isinstance(args[0], tuple) else args
+    return Tensor(np.empty(tuple(int(s) for s in shape), dtype=dt), requires_grad=requires_grad, dtype=dt)
+
+
+def _equal(self: Tensor, other: Any) -> bool:
+    """True when ``other`` has this shape and every element equal (PyTorch's ``Tensor.equal``)."""
+    b = other._data if isinstance(other, Tensor) else np.asarray(other)
+    return self.shape == b.shape and bool(np.array_equal(self._data, b))
+
+
+def _unique(  # noqa: A002  PyTorch's keyword ``sorted``
+    self: Tensor,
+    sorted: bool = True,
+    return_inverse: bool = False,
+    return_counts: bool = False,
+    dim: Any = None,
+) -> Any:
+    """PyTorch's ``Tensor.unique``: the distinct values, sorted; inverse indices and counts on request."""
+    from .ops import unique
+
+    out = unique(self, return_inverse=return_inverse, return_counts=return_counts, axis=dim)
+    if return_inverse and dim is None and isinstance(out, tuple):  # torch: the inverse has the input's shape
+        out = (out[0], out[1].reshape(self.shape), *out[2:])
+    return out
+
+
+def _sum_to_size(self: Tensor, *size: Any) -> Tensor:
+    """The sum over the axes that broadcasting ``size`` to this shape would expand (``sum_to_size``)."""
+    from ._broadcast import unbroadcast
+
+    shape = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else tuple(size)
+    try:
+        fits = np.broadcast_shapes(shape, self.shape) == self.shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(f"sum_to_size: size {shape} is not expandable to the tensor's shape {self.shape}")
+    return unbroadcast(self, shape)
+
+
+def _polygamma(self: Tensor, n: int) -> Tensor:
+    return _pm.polygamma(n, self)
+
+
+METHODS: dict[str, Any] = {
+    name: getattr(_pf, name, None) or getattr(_pm, name, None) or getattr(_pn, name)
+    for name in (
+        "addmm", "addmv", "addr", "baddbmm", "addbmm", "aminmax", "dist", "renorm", "diag_embed",
+        "index_copy", "index_fill", "masked_scatter", "take_along_dim", "msort", "mode", "split_with_sizes",
+        "sgn", "lgamma", "digamma", "mvlgamma", "det", "logdet", "slogdet", "pinverse", "matrix_power",
+        "matrix_exp", "cholesky", "qr", "svd", "is_nonzero", "resolve_conj", "resolve_neg",
+        "unique_consecutive",
+    )
+}  # fmt: skip
+METHODS.update(
+    {
+        "polygamma": _polygamma,
+        "type": _type,
+        "short": _cast(np.int16),
+        "byte": _cast(np.uint8),
+        "char": _cast(np.int8),
+        "cfloat": _cast(np.complex64),
+        "cdouble": _cast(np.complex128),
+        "ndimension": lambda self: self.ndim,
+        "is_signed": lambda self: self.dtype.kind in "fic",
+        "is_same_size": lambda self, other: self.shape == tuple(np.shape(other)),
+        "is_conj": lambda self: False,
+        "is_neg": lambda self: False,
+        "is_inference": lambda self: False,
+        "get_device": lambda self: -1,
+        "new": _new,
+        "equal": _equal,
+        "unique": _unique,
+        "sum_to_size": _sum_to_size,
+    }
+)
+
+
+def _inplace_of(fn: Callable[..., Tensor], name: str) -> Callable[..., Tensor]:
+    """``t.<name>(*args)``: ``fn(t, *args)`` written into ``t`` (see ops/inplace_methods.py)."""
+
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        return _im.inplace(self, name, lambda x: fn(x, *args, **kwargs))
+
+    method.__name__ = name
+    method.__doc__ = f"In place: ``self`` replaced by ``{name[:-1]}(self, ...)``."
+    return method
+
+
+# in-place forms of ops autobp has, by their PyTorch and numpy names
+_INPLACE = (
+    "arccos arccosh arcsin arcsinh arctan arctanh acos acosh asin asinh atan atanh cosh sinh tan erf erfc "
+    "erfinv exp2 fix log10 log2 logit nan_to_num negative rad2deg deg2rad sinc absolute arctan2 atan2 hypot "
+    "xlogy remainder fmod floor_divide float_power copysign logical_and logical_or logical_xor logical_not "
+    "bitwise_and bitwise_or bitwise_xor bitwise_not bitwise_left_shift bitwise_right_shift eq ne lt le gt "
+    "ge greater greater_equal less less_equal not_equal divide multiply subtract true_divide tril triu "
+    "cumsum cumprod"
+).split()
+
+
+def attach() -> None:
+    """Put the methods on Tensor, each only where Tensor has no method of that name yet."""
+    for name, fn in METHODS.items():
+        if not hasattr(Tensor, name):
+            setattr(Tensor, name, fn)
+    if not hasattr(Tensor, "is_cpu"):
+        Tensor.is_cpu = property(lambda self: True, doc="True: autobp's tensors live in host memory.")
+    extra = [
+        "frac",
+        "sgn",
+        "lgamma",
+        "digamma",
+        "polygamma",
+        "mvlgamma",
+        "renorm",
+        "index_copy",
+        "index_fill",
+    ]
+    for name in _INPLACE + extra + ["masked_scatter"]:
+        fn = getattr(Tensor, name, None)
+        if fn is not None and not hasattr(Tensor, name + "_"):
+            setattr(Tensor, name + "_", _inplace_of(fn, name + "_"))
