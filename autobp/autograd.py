@@ -1,4 +1,6 @@
-"""``autobp.grad``: gradients of outputs with respect to chosen inputs, as a function."""
+"""``autobp.grad``: gradients of outputs with respect to chosen inputs, as a function; and
+``torch.autograd``'s other names (``backward`` of several outputs at once, ``Function``, ``gradcheck``,
+the grad-mode switches, ``detect_anomaly``), so ``autobp.autograd`` stands in for it."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import numpy as np
 
 from ._engine import run_backward
 from ._seeds import seed_of
+from ._tensor_hooks import retains_grad
 from .tensor import Tensor
 
 
@@ -95,4 +98,49 @@ def grad(
     return tuple(out)
 
 
+def backward(
+    tensors: Tensor | Sequence[Tensor],
+    grad_tensors: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    inputs: Any = None,
+) -> None:
+    """Accumulate the gradients of ``sum_k grad_tensors[k] . tensors[k]`` into the leaves' ``.grad`` in
+    one pass (``torch.autograd.backward``): each output's seed as in ``Tensor.backward``, one graph walk
+    for all of them, so a node shared by several outputs runs its rule once. ``inputs``: only these."""
+    outs = _as_list(tensors, "tensors")
+    if grad_tensors is None or isinstance(grad_tensors, (Tensor, np.ndarray)):
+        gos = [grad_tensors] * len(outs) if grad_tensors is None else [grad_tensors]
+    else:
+        gos = list(grad_tensors)
+    if len(gos) != len(outs):
+        raise ValueError(f"backward: {len(gos)} grad_tensors for {len(outs)} tensors")
+    if len(outs) == 1:
+        outs[0].backward(gos[0], retain_graph=retain_graph, create_graph=create_graph, inputs=inputs)
+        return
+    for i, t in enumerate(outs):
+        if not t.requires_grad:
+            raise RuntimeError(
+                f"backward: tensors[{i}] (shape {t.shape}) does not require grad and has no graph"
+            )
+    seeds = [seed_of(o, go, f"backward (tensors[{i}])") for i, (o, go) in enumerate(zip(outs, gos))]
+    if create_graph:
+        seeds = [Tensor._const(s) for s in seeds]
+    if retain_graph is None:
+        retain_graph = create_graph
+    if inputs is None:
+        run_backward(outs, seeds, retain_graph=retain_graph, create_graph=create_graph)
+        return
+    ins = _as_list(inputs, "inputs")
+    grads = run_backward(outs, seeds, inputs=ins, retain_graph=retain_graph, create_graph=create_graph)
+    # hooks ran in the pass; a non-leaf that retains grad got its .grad there (as in Tensor.backward)
+    pairs = [(t, g) for t, g in zip(ins, grads) if g is not None and not (t._op and retains_grad(t))]
+    Tensor._receive_grads(pairs, set(), False)
+
+
 from . import functional  # noqa: E402, F401  torch.autograd.functional (jacobian, hessian, vjp, jvp, hvp)
+from ._graph import enable_grad, no_grad, set_grad_enabled  # noqa: E402, F401  torch.autograd's switches
+from .anomaly import detect_anomaly  # noqa: E402, F401
+from .function import Function  # noqa: E402, F401  torch.autograd.Function
+from .gradcheck import gradcheck, gradgradcheck  # noqa: E402, F401
+from .pytorch_names import inference_mode  # noqa: E402, F401

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from ..ops.inplace_methods import honours_inplace
 from ..tensor import Tensor
 from .module import Module, Parameter
 
@@ -267,6 +268,7 @@ class Softmax2d(Module):
         return softmax(x, axis=-3)
 
 
+@honours_inplace
 def rrelu(
     input: Any,
     lower: float = 1.0 / 8,

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from ..ops.inplace_methods import honours_inplace
 from ..tensor import Tensor
 from . import init
 from .module import Module
@@ -26,6 +27,7 @@ def _check_p(p: float, who: str) -> float:
     return float(p)
 
 
+@honours_inplace
 def dropout(
     input: Any, p: float = 0.5, training: bool = True, inplace: bool = False, rng: init.RngLike = None
 ) -> Tensor:
@@ -49,6 +51,7 @@ def _feature_dropout(input: Any, p: float, training: bool, rng: init.RngLike, nd
     return x * _mask(x, x.shape[:lead] + (1,) * nd, p, rng)
 
 
+@honours_inplace
 def dropout1d(
     input: Any, p: float = 0.5, training: bool = True, inplace: bool = False, rng: init.RngLike = None
 ):
@@ -56,6 +59,7 @@ def dropout1d(
     return _feature_dropout(input, p, training, rng, 1, "dropout1d")
 
 
+@honours_inplace
 def dropout2d(
     input: Any, p: float = 0.5, training: bool = True, inplace: bool = False, rng: init.RngLike = None
 ):
@@ -63,6 +67,7 @@ def dropout2d(
     return _feature_dropout(input, p, training, rng, 2, "dropout2d")
 
 
+@honours_inplace
 def dropout3d(
     input: Any, p: float = 0.5, training: bool = True, inplace: bool = False, rng: init.RngLike = None
 ):
@@ -86,6 +91,7 @@ def _alpha_dropout(x: Tensor, p: float, training: bool, rng: init.RngLike, shape
     return x * Tensor._const((keep * a).astype(x.dtype)) + Tensor._const(shift.astype(x.dtype))
 
 
+@honours_inplace
 def alpha_dropout(
     input: Any, p: float = 0.5, training: bool = False, inplace: bool = False, rng: init.RngLike = None
 ) -> Tensor:
@@ -94,6 +100,7 @@ def alpha_dropout(
     return _alpha_dropout(x, _check_p(p, "alpha_dropout"), training, rng, x.shape)
 
 
+@honours_inplace
 def feature_alpha_dropout(
     input: Any, p: float = 0.5, training: bool = False, inplace: bool = False, rng: init.RngLike = None
 ) -> Tensor:

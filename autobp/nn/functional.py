@@ -34,6 +34,8 @@ from ..ops.activations import (  # noqa: F401  nn.functional re-exports the acti
     tanhshrink,
     threshold,
 )
+from ..ops.activations import threshold as _threshold
+from ..ops.inplace_methods import honours_inplace
 from ..ops.nnops import log_softmax, softmax  # noqa: F401  PyTorch users call F.softmax(x, dim=1)
 from ..tensor import Tensor
 
@@ -88,9 +90,52 @@ def tanh(x: Tensor) -> Tensor:
     return _as_tensor(x).tanh()
 
 
-def relu(x: Tensor) -> Tensor:
-    """Elementwise max(0, x) (``autobp.relu``)."""
-    return _as_tensor(x).relu()
+@honours_inplace
+def relu(input: Any, inplace: bool = False) -> Tensor:
+    """Elementwise max(0, x) (``autobp.relu``); ``inplace=True`` writes it into ``input``."""
+    return _as_tensor(input).relu()
+
+
+def relu_(input: Tensor) -> Tensor:
+    """max(0, x) written into ``input`` (PyTorch's ``F.relu_``)."""
+    return relu(input, inplace=True)
+
+
+def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """``elu`` written into ``input``."""
+    return elu(input, alpha, inplace=True)
+
+
+def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """``celu`` written into ``input``."""
+    return celu(input, alpha, inplace=True)
+
+
+def selu_(input: Tensor) -> Tensor:
+    """``selu`` written into ``input``."""
+    return selu(input, inplace=True)
+
+
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """``leaky_relu`` written into ``input``."""
+    return leaky_relu(input, negative_slope, inplace=True)
+
+
+def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    """``hardtanh`` written into ``input``."""
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:  # noqa: F811  PyTorch's argument name
+    """``threshold`` written into ``input``."""
+    return _threshold(input, threshold, value, inplace=True)
+
+
+def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False) -> Tensor:
+    """``rrelu`` written into ``input``."""
+    from .activation import rrelu
+
+    return rrelu(input, lower, upper, training, inplace=True)
 
 
 def sse_loss(input: Any, target: Any, tolerance: float | None = None, reduction: str = "sum") -> Tensor:

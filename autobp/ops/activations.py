@@ -1,10 +1,11 @@
 """Activation functions (gelu, silu, elu, softplus, ...) as ops with their rules, PyTorch's functions
 (``autobp.nn.functional`` re-exports them). Values and gradients at the kinks are PyTorch's: each
 mask below is written as PyTorch's kernel compares, so NaN and the kink points fall the same way.
-PyTorch's ``inplace=`` is accepted for code written for it, and a new Tensor is always returned."""
+``inplace=True`` writes the result into the input, as PyTorch's functions do (layers return a new Tensor)."""
 
 from __future__ import annotations
 
+import inspect
 import math
 from typing import Any
 
@@ -15,6 +16,7 @@ from .. import _kernels
 from ..tensor import Tensor
 from ._args import as_tensor, axis_arg, refuse_complex
 from ._decl import op
+from .inplace_methods import honours_inplace
 from .nnops import softmax
 from .shape import reshape
 
@@ -26,7 +28,12 @@ _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804
 
 
 def _activation(**options: Any) -> Any:
-    return op(family="activations", numpy=None, method=False, namespace=_NF, **options)
+    declare = op(family="activations", numpy=None, method=False, namespace=_NF, **options)
+
+    def decorate(fn: Any) -> Any:  # PyTorch's inplace=True writes into the input
+        return declare(honours_inplace(fn) if "inplace" in inspect.signature(fn).parameters else fn)
+
+    return decorate
 
 
 def _float(x: Any, complex_ok: bool = False) -> Tensor:

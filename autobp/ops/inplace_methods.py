@@ -10,6 +10,8 @@ the tensor object becomes the new node and its former node lives on as the op's 
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -76,6 +78,29 @@ def inplace(self: Tensor, name: str, compute: Callable[[Tensor], Tensor], rebind
     else:
         _rw.become(self, new, old)
     return self
+
+
+def honours_inplace(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    """``fn`` (a function of ``input`` with PyTorch's ``inplace=`` argument, by keyword or position) made to
+    write its result into ``input`` when ``inplace`` is true and ``input`` is a Tensor, as PyTorch's
+    functional activations and dropouts do (a recorded write, or PyTorch's error for a leaf that
+    requires grad); otherwise it returns a new Tensor as before."""
+    at = list(inspect.signature(fn).parameters).index("inplace") - 1  # among the arguments after input
+    name = fn.__name__ + "_"
+
+    @functools.wraps(fn)
+    def wrapper(input: Any, *args: Any, **kwargs: Any) -> Tensor:
+        if kwargs.get("inplace"):
+            kwargs["inplace"] = False
+        elif len(args) > at and args[at]:
+            args = args[:at] + (False,) + args[at + 1 :]
+        else:
+            return fn(input, *args, **kwargs)
+        if not isinstance(input, Tensor):
+            return fn(input, *args, **kwargs)
+        return inplace(input, name, lambda x: fn(x, *args, **kwargs))
+
+    return wrapper
 
 
 def _alpha(other: Any, alpha: Any) -> Any:
