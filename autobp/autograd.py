@@ -23,6 +23,17 @@ def _as_list(x: Any, what: str) -> list[Tensor]:
     return items
 
 
+def _per_output(values: Any, outs: list, mismatch: str) -> list:
+    """One seed (or None) per output from None, a single array or Tensor, or a sequence of them."""
+    if values is None or isinstance(values, (Tensor, np.ndarray)):
+        seeds = [values] * len(outs) if values is None else [values]
+    else:
+        seeds = list(values)
+    if len(seeds) != len(outs):
+        raise ValueError(mismatch.format(len(seeds), len(outs)))
+    return seeds
+
+
 def grad(
     outputs: Tensor | Sequence[Tensor],
     inputs: Tensor | Sequence[Tensor],
@@ -48,12 +59,7 @@ def grad(
         raise ValueError("grad: materialize_grads=True needs allow_unused to be True or None (as PyTorch)")
     outs = _as_list(outputs, "outputs")
     ins = _as_list(inputs, "inputs")
-    if grad_outputs is None or isinstance(grad_outputs, (Tensor, np.ndarray)):
-        gos = [grad_outputs] * len(outs) if grad_outputs is None else [grad_outputs]
-    else:
-        gos = list(grad_outputs)
-    if len(gos) != len(outs):
-        raise ValueError(f"grad: {len(gos)} grad_outputs for {len(outs)} outputs")
+    gos = _per_output(grad_outputs, outs, "grad: {} grad_outputs for {} outputs")
     for i, t in enumerate(ins):
         if not t.requires_grad:
             raise RuntimeError(f"grad: inputs[{i}] (shape {t.shape}) does not require grad")
@@ -109,12 +115,7 @@ def backward(
     one pass (``torch.autograd.backward``): each output's seed as in ``Tensor.backward``, one graph walk
     for all of them, so a node shared by several outputs runs its rule once. ``inputs``: only these."""
     outs = _as_list(tensors, "tensors")
-    if grad_tensors is None or isinstance(grad_tensors, (Tensor, np.ndarray)):
-        gos = [grad_tensors] * len(outs) if grad_tensors is None else [grad_tensors]
-    else:
-        gos = list(grad_tensors)
-    if len(gos) != len(outs):
-        raise ValueError(f"backward: {len(gos)} grad_tensors for {len(outs)} tensors")
+    gos = _per_output(grad_tensors, outs, "backward: {} grad_tensors for {} tensors")
     if len(outs) == 1:
         outs[0].backward(gos[0], retain_graph=retain_graph, create_graph=create_graph, inputs=inputs)
         return
