@@ -53,7 +53,7 @@ PAGES = (
         "nn-init-utils",
         "autobp.nn.init, autobp.nn.utils",
         "Initialisers and gradient utilities.",
-        ("autobp.nn.init", "autobp.nn.utils"),
+        ("autobp.nn.init", "autobp.nn.utils", "autobp.nn.parametrize", "autobp.nn.parametrizations"),
     ),
     Page(
         "optim",

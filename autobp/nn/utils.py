@@ -158,3 +158,6 @@ __all__ += ["pad_sequence", "unpad_sequence", "rnn"]
 from .fusion import fuse_conv_bn_eval, fuse_conv_bn_weights, fuse_linear_bn_eval, fuse_linear_bn_weights  # noqa: E402
 
 __all__ += ["fuse_conv_bn_eval", "fuse_conv_bn_weights", "fuse_linear_bn_eval", "fuse_linear_bn_weights"]
+from . import parametrizations, parametrize  # noqa: E402  torch.nn.utils.parametrize, .parametrizations
+
+__all__ += ["parametrize", "parametrizations"]

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
+from . import init
 from .module import Module, Parameter
 
 
@@ -93,7 +94,7 @@ def spectral_norm(
     if dim is None:
         dim = 1 if type(module).__name__.startswith("ConvTranspose") else 0
     mat = _matrix(w._data, dim)
-    rng = np.random.default_rng()
+    rng = init.as_generator(None)  # the global generator: manual_seed makes it repeat
     u = _unit(rng.standard_normal(mat.shape[0]).astype(w.dtype), eps)
     v = _unit(rng.standard_normal(mat.shape[1]).astype(w.dtype), eps)
     del module._parameters[name]
