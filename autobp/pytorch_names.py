@@ -121,6 +121,21 @@ def resolve_neg(input: Any) -> Tensor:
     return as_tensor(input)
 
 
+def get_default_dtype() -> type:
+    """The dtype Python floats and the constructors give: float64, numpy's (``torch.get_default_dtype``)."""
+    return np.float64
+
+
+def set_default_dtype(d: Any) -> None:
+    """``torch.set_default_dtype``: float64 is accepted (autobp's default already); any other dtype is
+    refused, since autobp's constructors and Python-float operands follow numpy's float64."""
+    if np.dtype(d) != np.float64:
+        raise NotImplementedError(
+            f"set_default_dtype({np.dtype(d)}): autobp's default dtype is float64, as numpy's; create "
+            f"tensors with dtype={np.dtype(d)} (or .astype) instead"
+        )
+
+
 def _ranked(name: str, ranks: tuple) -> Any:
     """``torch.<name>(input, mat2)``: the Tensor method of that name (ops/tensor_methods.py) as a function."""
     method = _product(name, ranks)
@@ -141,5 +156,6 @@ __all__ = [
     "float16", "float32", "float64", "complex64", "complex128", "int8", "int16", "int32", "int64",
     "uint8", "uint16", "uint32", "uint64", "bool_", "half", "double", "cfloat", "cdouble", "short",
     "long", "inference_mode", "from_numpy", "as_tensor", "is_tensor", "numel", "mm", "mv", "bmm",
-    "inverse", "cdist", "histc", "is_floating_point", "is_nonzero", "resolve_conj", "resolve_neg",
+    "inverse", "cdist", "histc", "get_default_dtype", "set_default_dtype",
+    "is_floating_point", "is_nonzero", "resolve_conj", "resolve_neg",
 ]  # fmt: skip
