@@ -237,7 +237,7 @@ from .conv_functional import (  # noqa: E402
 from .dropout import dropout, dropout1d, dropout2d, dropout3d  # noqa: E402
 from .embedding import embedding  # noqa: E402
 from .layers import bilinear  # noqa: E402
-from .normalization import batch_norm, group_norm, instance_norm, layer_norm, rms_norm  # noqa: E402
+from .normalization_functional import batch_norm, group_norm, instance_norm, layer_norm, rms_norm  # noqa: E402
 from .pooling import (  # noqa: E402
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
