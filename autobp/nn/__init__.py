@@ -1,7 +1,7 @@
 """PyTorch-style layers on the autobp Tensor: Module, Parameter, linear, convolution, pooling,
 normalisation, dropout, embedding, activations, attention and recurrent layers, functional, init."""
 
-from . import functional, init, utils
+from . import functional, init, modules, utils
 from .activation import (
     CELU,
     ELU,
@@ -213,6 +213,7 @@ __all__ = [
     "TransformerEncoder",
     "functional",
     "init",
+    "modules",
     "utils",
 ]
 __all__ += _loss_modules_all
