@@ -83,16 +83,7 @@ class BackwardHookState:
             self.reached[k] = len(self.out_index) == 1
         grad_outputs = tuple(go)
         for hook in self.pre_hooks:
-            res = hook(self.module, grad_outputs)
-            if res is None:
-                continue
-            res = _as_grads(res, "pre-hook", hook)
-            if len(res) != len(grad_outputs):
-                raise RuntimeError(
-                    f"Backward pre hook returned an invalid number of grad_output, got {len(res)}, "
-                    f"but expected {len(grad_outputs)}"
-                )
-            grad_outputs = res
+            grad_outputs = _replaced(hook(self.module, grad_outputs), grad_outputs, "pre hook", hook)
         if self.in_index is None:  # PyTorch then calls the hooks here, with grad_input all None
             self._hooks_without_inputs(grad_outputs)
         else:
@@ -130,16 +121,9 @@ class BackwardHookState:
             gi[i] = g
         grad_inputs = tuple(gi)
         for hook in self.hooks:
-            res = hook(self.module, grad_inputs, self.grad_outputs)
-            if res is None:
-                continue
-            res = _as_grads(res, "hook", hook)
-            if len(res) != len(grad_inputs):
-                raise RuntimeError(
-                    f"Backward hook returned an invalid number of grad_input, got {len(res)}, "
-                    f"but expected {len(grad_inputs)}"
-                )
-            grad_inputs = res
+            grad_inputs = _replaced(
+                hook(self.module, grad_inputs, self.grad_outputs), grad_inputs, "hook", hook
+            )
         self.grad_outputs = None
         inputs = dict(self.in_tensors)
         return tuple(_checked(grad_inputs[i], inputs[i], i, "grad_input") for i in self.in_index)
@@ -181,11 +165,20 @@ def _identity(state: BackwardHookState, side: str, tensors: list) -> list:
     return list(out)
 
 
-def _as_grads(res: Any, kind: str, hook: Callable) -> tuple:
+def _replaced(res: Any, current: tuple, kind: str, hook: Callable) -> tuple:
+    """What a hook returned: None keeps ``current``; a tuple of as many entries replaces it."""
+    if res is None:
+        return current
     if not isinstance(res, (tuple, list)):
         name = getattr(hook, "__name__", type(hook).__name__)
         raise TypeError(
             f"backward {kind} {name!r} must return None or a tuple of gradients, got {type(res).__name__}"
+        )
+    if len(res) != len(current):
+        what = "grad_output" if kind == "pre hook" else "grad_input"
+        raise RuntimeError(
+            f"Backward {kind} returned an invalid number of {what}, got {len(res)}, "
+            f"but expected {len(current)}"
         )
     return tuple(res)
 
