@@ -78,13 +78,16 @@ def _alpha(e: np.ndarray, skip: np.ndarray, tl: np.ndarray) -> np.ndarray:
     alpha[0, :, 0] = e[0, :, 0]
     if width > 1:
         alpha[0, :, 1] = np.where(tl > 0, e[0, :, 1], _NEG)
+    barrier = np.where(skip[:, 2:], 0.0, _NEG)  # added to a skip's source: -inf where it is not allowed
+    tmp = np.empty(barrier.shape)
     with np.errstate(invalid="ignore"):
-        for t in range(1, T):
-            prev = alpha[t - 1]
-            a = prev.copy()  # stay at s, or come from s-1, or (where allowed) from s-2
-            a[:, 1:] = np.logaddexp(prev[:, 1:], prev[:, :-1])
-            a[:, 2:] = np.where(skip[:, 2:], np.logaddexp(a[:, 2:], prev[:, :-2]), a[:, 2:])
-            np.add(a, e[t], out=alpha[t])
+        for t in range(1, T):  # stay at s, or come from s-1, or (where allowed) from s-2
+            prev, cur = alpha[t - 1], alpha[t]
+            cur[:, 0] = prev[:, 0]
+            np.logaddexp(prev[:, 1:], prev[:, :-1], out=cur[:, 1:])
+            np.add(prev[:, :-2], barrier, out=tmp)
+            np.logaddexp(cur[:, 2:], tmp, out=cur[:, 2:])
+            cur += e[t]
     return alpha
 
 
@@ -93,19 +96,23 @@ def _beta(e: np.ndarray, skip: np.ndarray, il: np.ndarray, tl: np.ndarray) -> np
     included), started at each sequence's own last step il - 1 from s = 2 tl and s = 2 tl - 1."""
     T, n, width = e.shape
     beta = np.full(e.shape, _NEG)
-    cur = np.full((n, width), _NEG)
+    barrier = np.where(skip[:, 2:], 0.0, _NEG)  # added to a skip's target: -inf where it is not allowed
+    tmp = np.empty(barrier.shape)
     with np.errstate(invalid="ignore"):
         for t in range(T - 1, -1, -1):
-            b = cur.copy()  # stay at s, or go on to s+1, or (where allowed) to s+2
-            b[:, :-1] = np.logaddexp(cur[:, :-1], cur[:, 1:])
-            b[:, :-2] = np.where(skip[:, 2:], np.logaddexp(b[:, :-2], cur[:, 2:]), b[:, :-2])
-            b += e[t]
-            b[il - 1 <= t] = _NEG  # not yet started (or past the end)
+            cur = beta[t]
+            if t < T - 1:  # stay at s, or go on to s+1, or (where allowed) to s+2
+                nxt = beta[t + 1]
+                cur[:, -1] = nxt[:, -1]
+                np.logaddexp(nxt[:, :-1], nxt[:, 1:], out=cur[:, :-1])
+                np.add(nxt[:, 2:], barrier, out=tmp)
+                np.logaddexp(cur[:, :-2], tmp, out=cur[:, :-2])
+                cur += e[t]
+            cur[il - 1 <= t] = _NEG  # not yet started (or past the end)
             start = np.flatnonzero(il - 1 == t)
-            b[start, 2 * tl[start]] = e[t, start, 2 * tl[start]]
+            cur[start, 2 * tl[start]] = e[t, start, 2 * tl[start]]
             first = start[tl[start] > 0]
-            b[first, 2 * tl[first] - 1] = e[t, first, 2 * tl[first] - 1]
-            beta[t] = cur = b
+            cur[first, 2 * tl[first] - 1] = e[t, first, 2 * tl[first] - 1]
     return beta
 
 
