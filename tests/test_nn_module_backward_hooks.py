@@ -264,3 +264,21 @@ def test_lstm_output_tuple_and_no_hooks_under_no_grad():
     with autobp.no_grad():
         out, _ = lstm(Tensor(X[:, None, :], requires_grad=True))
     assert out.grad_fn is None
+
+
+def test_a_module_called_twice_with_a_forward_hook_matches_torch():
+    logs = []
+    for lib in (nn, torch.nn):
+        layer, log = lib.Linear(2, 2, bias=False), []
+        layer = layer.double() if lib is torch.nn else layer
+        w = np.array([[0.5, -1.0], [2.0, 0.25]])
+        layer.load_state_dict({"weight": torch.tensor(w) if lib is torch.nn else w})
+        layer.register_full_backward_hook(lambda m, gi, go, log=log: log.append([_arr(gi[0]), _arr(go[0])]))
+        layer.register_forward_hook(lambda m, args, out: out * 2)  # the hooked output is the doubled one
+        x = _leaf(lib, X[:, :2])
+        (layer(layer(x).tanh()) ** 2).sum().backward()
+        logs.append(log + [[_arr(x.grad)]])
+    assert len(logs[0]) == len(logs[1]) == 3  # one call of the hook per call of the module
+    for ours, theirs in zip(*logs):
+        for a, b in zip(ours, theirs):
+            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
