@@ -52,8 +52,14 @@ PAGES = (
     Page(
         "nn-init-utils",
         "autobp.nn.init, autobp.nn.utils",
-        "Initialisers and gradient utilities.",
-        ("autobp.nn.init", "autobp.nn.utils", "autobp.nn.parametrize", "autobp.nn.parametrizations"),
+        "Initialisers, gradient utilities, parametrizations, padded and packed sequences.",
+        (
+            "autobp.nn.init",
+            "autobp.nn.utils",
+            "autobp.nn.utils.rnn",
+            "autobp.nn.parametrize",
+            "autobp.nn.parametrizations",
+        ),
     ),
     Page(
         "optim",
@@ -190,7 +196,7 @@ def render(page: Page) -> str:
                 continue
             seen[id(obj)] = public
             if inspect.ismodule(obj):  # a submodule: its own page
-                where = next(f"{q.stem}.md" for q in PAGES if obj.__name__ in q.modules)
+                where = next(f"{q.stem}.md" for q in PAGES if {obj.__name__, public} & set(q.modules))
                 lines += [f"**`{public}`**: see [its page]({where}).", ""]
                 continue
             if not owner.startswith("autobp"):  # re-exported from numpy: its own docs hold the entry

@@ -1,7 +1,7 @@
 """PyTorch-style layers on the autobp Tensor: Module, Parameter, linear, convolution, pooling,
 normalisation, dropout, embedding, activations, attention and recurrent layers, functional, init."""
 
-from . import functional, init, utils
+from . import functional, init, modules, utils  # noqa: F401  (modules: PyTorch's import path)
 from .activation import (
     CELU,
     ELU,
@@ -32,6 +32,7 @@ from .activation import (
 from .attention import MultiheadAttention, TransformerEncoder, TransformerEncoderLayer
 from .containers import ModuleDict, ParameterDict, ParameterList
 from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d, Fold, Unfold
+from .ctc import CTCLoss
 from .dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout
 from .embedding import Embedding
 from .embedding_bag import EmbeddingBag
@@ -253,6 +254,7 @@ __all__ += [
     "Transformer",
     "MultiLabelMarginLoss",
     "TripletMarginWithDistanceLoss",
+    "CTCLoss",
     "MaxUnpool1d",
     "MaxUnpool2d",
     "MaxUnpool3d",

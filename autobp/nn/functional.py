@@ -302,3 +302,6 @@ __all__ += ["max_unpool1d", "max_unpool2d", "max_unpool3d"]
 from .embedding_bag import embedding_bag  # noqa: E402
 
 __all__ += ["embedding_bag"]
+from .ctc import ctc_loss  # noqa: E402
+
+__all__ += ["ctc_loss"]

@@ -12,7 +12,12 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..tensor import Tensor
-from .module_hooks import add_hook, call_with_hooks
+from .module_hooks import (  # noqa: F401  the global hooks, where PyTorch has them (nn.modules.module)
+    add_hook,
+    call_with_hooks,
+    register_module_full_backward_hook,
+    register_module_full_backward_pre_hook,
+)
 from .parameter import Buffer, Parameter
 
 
@@ -307,6 +312,18 @@ class Module:
         """Call ``hook(module, args, output)`` after forward (with_kwargs: ``hook(module, args, kwargs,
         output)``); a non-None result replaces the output. Returns a handle with ``remove()``."""
         return add_hook(self, 1, hook, prepend, with_kwargs)
+
+    def register_full_backward_pre_hook(self, hook: Callable, prepend: bool = False):
+        """Call ``hook(module, grad_output)`` once the gradients of the outputs are complete (one entry
+        per output: None for non-Tensors and outputs no gradient reached); a returned tuple replaces
+        grad_output. Returns a handle with ``remove()``."""
+        return add_hook(self, 2, hook, prepend, False)
+
+    def register_full_backward_hook(self, hook: Callable, prepend: bool = False):
+        """Call ``hook(module, grad_input, grad_output)`` once the gradients of the positional Tensor
+        inputs are complete (grad_input: one entry per positional argument, None for non-Tensors);
+        a returned tuple replaces grad_input. Returns a handle with ``remove()``."""
+        return add_hook(self, 3, hook, prepend, False)
 
     # --- state ---------------------------------------------------------------------------
     def _state_items(self) -> Iterator[tuple[str, Tensor]]:

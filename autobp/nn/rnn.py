@@ -14,7 +14,9 @@ from ..tensor import Tensor
 from . import init
 from .dropout import dropout
 from .module import Module, Parameter
+from .packed import PackedSequence
 from .rnn_functional import lstm_cell_state, lstm_layer
+from .rnn_packed import packed_forward
 
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
@@ -138,7 +140,10 @@ class RNNBase(Module):
 
     def forward(self, input: Any, hx: Any = None) -> tuple:
         """input (L, N, in) ((N, L, in) with batch_first, or unbatched (L, in)); returns
-        (output (L, N, D * H), h_n (layers * D, N, H)), or (output, (h_n, c_n)) for LSTM."""
+        (output (L, N, D * H), h_n (layers * D, N, H)), or (output, (h_n, c_n)) for LSTM. A
+        PackedSequence input gives a PackedSequence output (rnn_packed.py)."""
+        if isinstance(input, PackedSequence):
+            return packed_forward(self, input, hx)
         x = _t(input)
         who = type(self).__name__
         if x.ndim not in (2, 3) or x.shape[-1] != self.input_size:

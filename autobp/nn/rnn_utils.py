@@ -1,9 +1,9 @@
-"""``torch.nn.utils.rnn``'s padding helpers (``autobp.nn.utils.rnn``): pad_sequence stacks sequences of
-different lengths into one padded Tensor, unpad_sequence cuts them back out (gradients flow through)."""
+"""``torch.nn.utils.rnn`` (``autobp.nn.utils.rnn`` is this module): pad_sequence stacks sequences of
+different lengths into one padded Tensor, unpad_sequence cuts them back out (gradients flow through);
+PackedSequence and its packing functions come from packed.py."""
 
 from __future__ import annotations
 
-import types
 from typing import Any
 
 from ..ops import pad as np_pad
@@ -43,4 +43,22 @@ def unpad_sequence(padded_sequences: Tensor, lengths: Any, batch_first: bool = F
     return [x[i, :k] for i, k in enumerate(n)]
 
 
-rnn = types.SimpleNamespace(pad_sequence=pad_sequence, unpad_sequence=unpad_sequence)
+from .packed import (  # noqa: E402  (packed.py builds on the two functions above)
+    PackedSequence,
+    invert_permutation,
+    pack_padded_sequence,
+    pack_sequence,
+    pad_packed_sequence,
+    unpack_sequence,
+)
+
+__all__ = [
+    "PackedSequence",
+    "invert_permutation",
+    "pack_padded_sequence",
+    "pack_sequence",
+    "pad_packed_sequence",
+    "pad_sequence",
+    "unpack_sequence",
+    "unpad_sequence",
+]

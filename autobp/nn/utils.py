@@ -6,6 +6,7 @@ The clipping functions change each parameter's ``.grad`` in place, outside any g
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Iterable
 from typing import Any
 
@@ -152,7 +153,10 @@ def clip_grad_norm(
 from .weight_norm import remove_spectral_norm, remove_weight_norm, spectral_norm, weight_norm  # noqa: E402
 
 __all__ += ["clip_grad_norm", "weight_norm", "remove_weight_norm", "spectral_norm", "remove_spectral_norm"]
-from .rnn_utils import pad_sequence, rnn, unpad_sequence  # noqa: E402
+from . import rnn_utils as rnn  # noqa: E402  nn.utils.rnn, importable by that name as torch's
+from .rnn_utils import pad_sequence, unpad_sequence  # noqa: E402
+
+sys.modules.setdefault(__name__ + ".rnn", rnn)
 
 __all__ += ["pad_sequence", "unpad_sequence", "rnn"]
 from .fusion import fuse_conv_bn_eval, fuse_conv_bn_weights, fuse_linear_bn_eval, fuse_linear_bn_weights  # noqa: E402
