@@ -2,8 +2,8 @@
 
 Ops build a graph only when grad mode is on and some input requires grad.
 ``backward()`` frees the graph unless ``retain_graph=True``; leaves add into
-``.grad`` (an ndarray of the leaf's shape and dtype; after ``create_graph=True`` a Tensor carrying
-that pass's graph, as in PyTorch) across calls.
+``.grad`` (an ndarray of the leaf's shape and dtype that also has PyTorch's Tensor methods, see
+_grad_array.py; after ``create_graph=True`` a Tensor carrying that pass's graph, as in PyTorch) across calls.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from ._conversions import CONVERSIONS
 from ._engine import run_backward
 from ._graph import _mode, next_seq, off_threads
 from ._graph import hooks as _hooks
+from ._grad_array import GradArray, grad_view
 from ._graph_grad import receive_graph_grad
 from ._inplace import TrackedArray, bump
 from ._numpy_ops import NumpyOps, NumpyOpsOwningG
@@ -125,7 +126,7 @@ class Tensor:
         "__weakref__",
     )
     # Defaults that an op's result does not write (each write is a cost on every op of a tiny net):
-    grad: Any = None
+    _grad: Any = None  # the gradient the engine adds into (user code reads it as .grad, below)
     name: str | None = None
     _version = 0  # in-place writes to the data (see _inplace.py)
     _written_at = 0  # when the latest one happened, on the creation clock
@@ -241,22 +242,46 @@ class Tensor:
             elif g.base is not None or id(g) in delivered:  # a view, or handed out already
                 g = g.copy()
             delivered.add(id(g))
-            if t.grad is None:
-                t.grad = g
-            elif type(t.grad) is Tensor:  # a create_graph pass left a Tensor: add out of place
-                t.grad = t.grad + g
+            if t._grad is None:
+                t._grad = g
+            elif type(t._grad) is Tensor:  # a create_graph pass left a Tensor: add out of place
+                t._grad = t._grad + g
             else:
-                t.grad += g
+                t._grad += g
 
     def _zero_grad(self, set_to_none: bool) -> None:
-        """Clear ``.grad``: to None, or to zeros written in place so later backwards add into it."""
-        g = self.grad
+        """Clear ``.grad``: to None, or to zeros written in place so later backwards add into it
+        (in place only into an array the engine made, never into one set by hand that may be shared)."""
+        g = self._grad
         if set_to_none or g is None:
-            self.grad = None
-        elif type(g) is np.ndarray and g.flags.writeable and g.base is None:
+            self._grad = None
+        elif (
+            isinstance(g, np.ndarray)
+            and g.flags.writeable
+            and (g.base is None or (g.__class__ is GradArray and g._own))
+        ):
             g.fill(0)
         else:
-            self.grad = np.zeros_like(self._data)
+            self._grad = np.zeros_like(self._data)
+
+    @property
+    def grad(self) -> Any:
+        """The gradient backward accumulated (None before any): an ndarray of this tensor's shape and
+        dtype that also answers PyTorch's Tensor methods (``zero_``, ``add_``, ``data``, ``numpy``...,
+        see _grad_array.py), or a Tensor after ``backward(create_graph=True)``. Set it by hand to any
+        array or None."""
+        g = self._grad
+        if g.__class__ is np.ndarray:  # first read since backward delivered it: the same memory
+            g = self._grad = grad_view(g)
+        return g
+
+    @grad.setter
+    def grad(self, value: Any) -> None:
+        self._grad = value
+
+    @grad.deleter
+    def grad(self) -> None:
+        self._grad = None
 
     # --- attributes ----------------------------------------------------------
     @property
