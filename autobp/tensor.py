@@ -15,9 +15,9 @@ import numpy as np
 from . import _dispatch
 from ._conversions import CONVERSIONS
 from ._engine import run_backward
+from ._grad_array import GradArray, grad_view
 from ._graph import _mode, next_seq, off_threads
 from ._graph import hooks as _hooks
-from ._grad_array import GradArray, grad_view
 from ._graph_grad import receive_graph_grad
 from ._inplace import TrackedArray, bump
 from ._numpy_ops import NumpyOps, NumpyOpsOwningG
