@@ -44,7 +44,9 @@ class GradArray(np.ndarray):
 
     >>> import autobp
     >>> w = autobp.tensor([1.0, 2.0], requires_grad=True)
-    >>> (w * w).sum().backward(); w.grad.zero_(); (3 * w).sum().backward(); w.grad
+    >>> (w * w).sum().backward(); w.grad
+    array([2., 4.])
+    >>> _ = w.grad.zero_(); (3 * w).sum().backward(); w.grad
     array([3., 3.])
     """
 
@@ -321,3 +323,30 @@ def grad_view(g: np.ndarray) -> GradArray:
     if g.base is None:
         v._own = True
     return v
+
+
+# ``Tensor.grad``: the engine, optimisers, nn.utils and compile read and write ``Tensor._grad``, the array
+# itself, at no extra cost; user code reading ``.grad`` gets the GradArray view of it, made once and kept.
+def _read(t: Any) -> Any:
+    g = t._grad
+    if g.__class__ is np.ndarray:  # the first read since backward delivered it (or it was set by hand)
+        g = t._grad = grad_view(g)
+    return g
+
+
+def _write(t: Any, value: Any) -> None:
+    t._grad = value
+
+
+def _clear(t: Any) -> None:
+    t._grad = None
+
+
+GRAD = property(
+    _read,
+    _write,
+    _clear,
+    doc="""The gradient backward accumulated (None before any): an ndarray of the tensor's shape and dtype
+    that also answers PyTorch's Tensor methods (``zero_``, ``add_``, ``data``, ``numpy``, ``norm``...), or a
+    Tensor after ``backward(create_graph=True)``. Set it by hand to any array, or None.""",
+)

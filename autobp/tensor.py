@@ -15,7 +15,7 @@ import numpy as np
 from . import _dispatch
 from ._conversions import CONVERSIONS
 from ._engine import run_backward
-from ._grad_array import GradArray, grad_view
+from ._grad_array import GRAD, GradArray
 from ._graph import _mode, next_seq, off_threads
 from ._graph import hooks as _hooks
 from ._graph_grad import receive_graph_grad
@@ -126,7 +126,8 @@ class Tensor:
         "__weakref__",
     )
     # Defaults that an op's result does not write (each write is a cost on every op of a tiny net):
-    _grad: Any = None  # the gradient the engine adds into (user code reads it as .grad, below)
+    _grad: Any = None  # the gradient the engine adds into; user code reads it as .grad:
+    grad = GRAD  # a GradArray view of it, made at the first read (_grad_array.py)
     name: str | None = None
     _version = 0  # in-place writes to the data (see _inplace.py)
     _written_at = 0  # when the latest one happened, on the creation clock
@@ -263,25 +264,6 @@ class Tensor:
             g.fill(0)
         else:
             self._grad = np.zeros_like(self._data)
-
-    @property
-    def grad(self) -> Any:
-        """The gradient backward accumulated (None before any): an ndarray of this tensor's shape and
-        dtype that also answers PyTorch's Tensor methods (``zero_``, ``add_``, ``data``, ``numpy``...,
-        see _grad_array.py), or a Tensor after ``backward(create_graph=True)``. Set it by hand to any
-        array or None."""
-        g = self._grad
-        if g.__class__ is np.ndarray:  # first read since backward delivered it: the same memory
-            g = self._grad = grad_view(g)
-        return g
-
-    @grad.setter
-    def grad(self, value: Any) -> None:
-        self._grad = value
-
-    @grad.deleter
-    def grad(self) -> None:
-        self._grad = None
 
     # --- attributes ----------------------------------------------------------
     @property
