@@ -41,13 +41,13 @@ def _sanity(p: Any, rng: np.random.Generator) -> list[str]:
     changed(before, "backward")
     first = {}
     for i, c in tensors.items():
-        if not c.requires_grad and c.grad is not None:
+        if not c.requires_grad and c._grad is not None:
             problems.append(f"input {i} does not require grad but received a .grad")
         elif c.requires_grad:
-            first[i], c.grad = c.grad, None
+            first[i], c._grad = c._grad, None
     loss.backward()
     for i, g in first.items():
-        g2 = tensors[i].grad
+        g2 = tensors[i]._grad
         if (g is None) != (g2 is None) or (g is not None and not np.array_equal(g, g2, equal_nan=True)):
             diff = (
                 "one pass gave none"

@@ -19,8 +19,8 @@ def receive_graph_grad(t: Any, g: Any) -> None:
             g = cls._graph_ops().real(g)
         if g.dtype != dtype:
             g = g.astype(dtype)
-    cur = t.grad
+    cur = t._grad
     if cur is None:
-        t.grad = g
+        t._grad = g
     else:
-        t.grad = (cur if isinstance(cur, cls) else cls._const(np.asarray(cur))) + g
+        t._grad = (cur if isinstance(cur, cls) else cls._const(np.asarray(cur))) + g

@@ -2,8 +2,8 @@
 
 Ops build a graph only when grad mode is on and some input requires grad.
 ``backward()`` frees the graph unless ``retain_graph=True``; leaves add into
-``.grad`` (an ndarray of the leaf's shape and dtype; after ``create_graph=True`` a Tensor carrying
-that pass's graph, as in PyTorch) across calls.
+``.grad`` (an ndarray of the leaf's shape and dtype that also has PyTorch's Tensor methods, see
+_grad_array.py; after ``create_graph=True`` a Tensor carrying that pass's graph, as in PyTorch) across calls.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import numpy as np
 from . import _dispatch
 from ._conversions import CONVERSIONS
 from ._engine import run_backward
+from ._grad_array import GRAD, GradArray
 from ._graph import _mode, next_seq, off_threads
 from ._graph import hooks as _hooks
 from ._graph_grad import receive_graph_grad
@@ -125,7 +126,8 @@ class Tensor:
         "__weakref__",
     )
     # Defaults that an op's result does not write (each write is a cost on every op of a tiny net):
-    grad: Any = None
+    _grad: Any = None  # the gradient the engine adds into; user code reads it as .grad:
+    grad = GRAD  # a GradArray view of it, made at the first read (_grad_array.py)
     name: str | None = None
     _version = 0  # in-place writes to the data (see _inplace.py)
     _written_at = 0  # when the latest one happened, on the creation clock
@@ -241,22 +243,27 @@ class Tensor:
             elif g.base is not None or id(g) in delivered:  # a view, or handed out already
                 g = g.copy()
             delivered.add(id(g))
-            if t.grad is None:
-                t.grad = g
-            elif type(t.grad) is Tensor:  # a create_graph pass left a Tensor: add out of place
-                t.grad = t.grad + g
+            if t._grad is None:
+                t._grad = g
+            elif type(t._grad) is Tensor:  # a create_graph pass left a Tensor: add out of place
+                t._grad = t._grad + g
             else:
-                t.grad += g
+                t._grad += g
 
     def _zero_grad(self, set_to_none: bool) -> None:
-        """Clear ``.grad``: to None, or to zeros written in place so later backwards add into it."""
-        g = self.grad
+        """Clear ``.grad``: to None, or to zeros written in place so later backwards add into it
+        (in place only into an array the engine made, never into one set by hand that may be shared)."""
+        g = self._grad
         if set_to_none or g is None:
-            self.grad = None
-        elif type(g) is np.ndarray and g.flags.writeable and g.base is None:
+            self._grad = None
+        elif (
+            isinstance(g, np.ndarray)
+            and g.flags.writeable
+            and (g.base is None or (g.__class__ is GradArray and g._own))
+        ):
             g.fill(0)
         else:
-            self.grad = np.zeros_like(self._data)
+            self._grad = np.zeros_like(self._data)
 
     # --- attributes ----------------------------------------------------------
     @property

@@ -226,7 +226,7 @@ def test_zero_grad_to_zeros_keeps_plain_arrays_that_the_next_backward_adds_into(
     fresh = {name: p.grad.copy() for name, p in m.named_parameters()}
     m.zero_grad(set_to_none=False)
     for name, p in m.named_parameters():
-        assert p.grad is before[name] and type(p.grad) is np.ndarray  # zeroed in place, like PyTorch
+        assert p.grad is before[name] and isinstance(p.grad, np.ndarray)  # zeroed in place, like PyTorch
         assert not p.grad.any()
     m(x).sum().backward()
     for name, p in m.named_parameters():
@@ -237,7 +237,7 @@ def test_zero_grad_to_zeros_keeps_plain_arrays_that_the_next_backward_adds_into(
     frozen.flags.writeable = False
     w.grad = frozen
     optim.SGD(m.parameters(), lr=0.1).zero_grad(set_to_none=False)
-    assert w.grad is not frozen and type(w.grad) is np.ndarray and not w.grad.any()
+    assert w.grad is not frozen and isinstance(w.grad, np.ndarray) and not w.grad.any()
     assert frozen.all()
 
 

@@ -28,7 +28,7 @@ def _give(t: Tensor, g: Any) -> None:
     g = np.asarray(g)
     if g.dtype.kind == "c" and t._data.dtype.kind != "c":  # the real part, as eager's leaves get
         g = g.real
-    t.grad = np.array(g, dtype=t._data.dtype)
+    t._grad = np.array(g, dtype=t._data.dtype)
 
 
 class CompiledStep:
@@ -115,7 +115,7 @@ class CompiledStep:
             )
         for s in graph.slots:
             if s.kind in ("param", "arg") and s.requires_grad:
-                s.tensor.grad = None
+                s.tensor._grad = None
         if graph.unsupported:
             self._fallback(graph)
         else:
@@ -154,7 +154,7 @@ class CompiledStep:
         if opt is not None:
             opt.zero_grad()
         for p in self._params or self._leaves:
-            p.grad = None
+            p._grad = None
         loss = self.fn(*args)
         if loss.requires_grad:
             loss.backward()
@@ -196,7 +196,7 @@ class CompiledStep:
             stale = [p for g in opt.param_groups for p in g["params"] if id(p) not in handed]
             if stale:
                 ns["STALE"] = stale
-                opt_lines = ["for p in STALE: p.grad = None"] + opt_lines
+                opt_lines = ["for p in STALE: p._grad = None"] + opt_lines
         src = src.replace("    #OPTIMIZER\n", "".join(f"    {ln}\n" for ln in opt_lines))
         src = src.replace("    #GUARDS\n", "".join(ln + "\n" for ln in guard))
         ns.update(MISS=MISS, _mode=_mode, GRAD_MODE=graph.grad_mode, _give=_give)

@@ -168,7 +168,7 @@ def _backward(b: Builder, graph: Graph, grads: dict) -> list:
                 b.ns[f"P{s.k}"] = s.tensor
                 if not _is(b, expr, grads[s.k]):
                     b.line(f"np.copyto({gv}, {expr})")
-                b.line(f"P{s.k}.grad = {gv}")
+                b.line(f"P{s.k}._grad = {gv}")
             else:
                 b.ns[f"P{s.k}"] = s.tensor
                 who = f"args[{s.index}]" if s.kind == "arg" else f"P{s.k}"

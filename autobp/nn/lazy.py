@@ -59,7 +59,7 @@ class _Lazy:
             mine = self._parameters.get(name)
             if mine is not None and p is not None:
                 mine._data = p._data  # the same Parameter object, now with its values
-                mine.grad = None
+                mine._grad = None
         for name, b in fresh._buffers.items():
             if b is not None:
                 self._buffers[name]._data = b._data

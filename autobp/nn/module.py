@@ -268,7 +268,7 @@ class Module:
         for t in list(self.parameters()) + list(self.buffers()):
             if t._data.dtype.kind == "f" and t._data.dtype != dtype:
                 t._data = t._data.astype(dtype)
-                t.grad = None
+                t._grad = None
         return self
 
     def float(self) -> Module:

@@ -25,8 +25,13 @@ def _tensors(parameters: Any, who: str) -> list[Tensor]:
 
 
 def _grads(parameters: Any, who: str) -> list[tuple[Tensor, np.ndarray]]:
-    """(parameter, its grad as an ndarray) for each parameter that has a grad."""
-    return [(p, np.asarray(p.grad)) for p in _tensors(parameters, who) if p.grad is not None]
+    """(parameter, its grad as an ndarray) for each parameter that has a grad: the array itself when
+    it is one (the engine's, or the view user code reads as ``.grad``), so clipping writes into it."""
+    return [
+        (p, g if isinstance(g, np.ndarray) else np.asarray(g))
+        for p in _tensors(parameters, who)
+        if (g := p._grad) is not None
+    ]
 
 
 def _norm(arrays: list[np.ndarray], norm_type: float) -> np.ndarray:
@@ -67,10 +72,10 @@ def clip_grads_with_norm_(parameters: Any, max_norm: float, total_norm: Any, for
 def _scale(p: Tensor, g: np.ndarray, coef: float) -> None:
     c = np.asarray(coef, dtype=g.dtype)
     with np.errstate(invalid="ignore"):  # an inf grad times the coefficient 0 is nan, silently as in PyTorch
-        if g is p.grad and g.flags.writeable:
+        if g is p._grad and g.flags.writeable:
             g *= c
         else:
-            p.grad = g * c
+            p._grad = g * c
 
 
 def clip_grad_norm_(
@@ -98,10 +103,10 @@ def clip_grad_value_(parameters: Any, clip_value: float, foreach: Any = None) ->
     """Clamp every gradient element into [-clip_value, clip_value] in place."""
     c = float(clip_value)
     for p, g in _grads(parameters, "clip_grad_value_"):
-        if g is p.grad and g.flags.writeable:
+        if g is p._grad and g.flags.writeable:
             np.clip(g, -c, c, out=g)
         else:
-            p.grad = np.clip(g, -c, c)
+            p._grad = np.clip(g, -c, c)
 
 
 def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:

@@ -25,7 +25,7 @@ def snapshot(t: Tensor) -> Tensor:
     old = Tensor.__new__(Tensor)
     for slot in _SNAPSHOT:
         setattr(old, slot, getattr(t, slot))
-    old.grad, old._retains_grad, old._seq, old._source = None, False, t._seq, None
+    old._grad, old._retains_grad, old._seq, old._source = None, False, t._seq, None
     return old
 
 

@@ -133,7 +133,7 @@ class LBFGS(Optimizer):
     def _flat_grad(self) -> np.ndarray:
         return np.concatenate(
             [
-                np.zeros(p.size, p.dtype) if p.grad is None else np.asarray(p.grad).reshape(-1)
+                np.zeros(p.size, p.dtype) if p._grad is None else np.asarray(p._grad).reshape(-1)
                 for p in self._params
             ]
         )

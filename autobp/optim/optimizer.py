@@ -121,7 +121,7 @@ class Optimizer:
         for group in self.param_groups:
             if set_to_none:  # what _zero_grad does then, without a call per parameter
                 for p in group["params"]:
-                    p.grad = None
+                    p._grad = None
                 continue
             for p in group["params"]:
                 p._zero_grad(set_to_none)
@@ -151,7 +151,7 @@ class Optimizer:
         out = []
         states = self.state
         for p in group["params"]:
-            grad = p.grad
+            grad = p._grad  # the engine's array (.grad would make a user-facing view of it)
             if grad is None:
                 continue
             if type(grad) is not np.ndarray or grad.shape != p._data.shape:

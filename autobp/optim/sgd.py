@@ -148,7 +148,7 @@ class SGD(Optimizer):
         states, items, params = self.state, [], group["params"]
         ndarray = np.ndarray
         for p in params:  # first every gradient, checked, so a bad one changes nothing
-            grad = p.grad
+            grad = p._grad
             if grad is None:
                 continue
             if type(grad) is not ndarray or grad.shape != p._data.shape:
