@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .._grad_array import GradArray
 from .._inplace import bump_all
 from .._scalars import as_operand
 from .optimizer import Optimizer
@@ -233,9 +234,9 @@ class SGD(Optimizer):
         params, states, ndarray = group["params"], self.state, np.ndarray
         if len(params) != len(views):
             return False
-        grads = [p.grad for p in params]
+        grads = [p._grad for p in params]  # the stored arrays (the .grad property wraps them for users)
         for p, grad, v in zip(params, grads, views):
-            if type(grad) is not ndarray or grad.shape != v.shape:
+            if (type(grad) is not ndarray and type(grad) is not GradArray) or grad.shape != v.shape:
                 return False
             if states[p].get("momentum_buffer") is not v:  # replaced: the general path decides
                 return False
