@@ -76,6 +76,26 @@ def normalize_axes(axis: Any, ndim: int, op: str, shape: tuple) -> tuple:
     return tuple(sorted(out))
 
 
+def reduction_axes(axis: Any, ndim: int, op: str, shape: tuple) -> tuple:
+    """``normalize_axes`` for reductions, where a 0-d tensor also takes axis 0 or -1 (or ``(0,)``,
+    ``(-1,)``): its one element is the whole of that axis, so the reduction reduces over nothing and
+    returns the element (numpy's ``sum(a0, axis=0)``, PyTorch's every reduction with dim 0 / -1)."""
+    if ndim or axis is None:
+        return normalize_axes(axis, ndim, op, shape)
+    items = axis if isinstance(axis, (tuple, list)) else (axis,)
+    for a in items:
+        if isinstance(a, bool) or not hasattr(a, "__index__"):
+            raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}")
+        if a.__index__() not in (0, -1):
+            raise AxisError(
+                f"{op}: axis {a.__index__()} is out of range for a 0-d tensor (shape {shape}): "
+                "only axis 0 or -1, its one element, can be reduced over"
+            )
+    if len(items) > 1:
+        raise ShapeError(f"{op}: axis 0 is repeated in {axis!r} (a 0-d tensor has one axis to reduce over)")
+    return ()
+
+
 def one_axis(axis: Any, ndim: int, op: str, shape: tuple) -> tuple:
     """A single normalised, non-empty axis (as a 1-tuple) for ops that normalise along one axis."""
     axes = normalize_axes(axis, ndim, op, shape)

@@ -52,25 +52,58 @@ def _values(x: Any) -> Any:
     return x
 
 
+def _into_tensors(ufunc: Any, method: str, inputs: tuple, kwargs: dict, outs: tuple) -> Any:
+    """``np.add(x, y, out=z)``, ``np.multiply(x, 2, out=z, where=mask)`` with a Tensor ``z``: the result,
+    computed as without out=, written into z in place (``z[...] = r``, or ``z[mask] = r[mask]``),
+    recorded when a gradient is involved; returns z (a tuple of the outs for several outputs)."""
+    from .ops.writes_into import write_into
+    from .tensor import Tensor
+
+    kwargs = dict(kwargs)
+    del kwargs["out"]
+    where = kwargs.pop("where", True)
+    casting = kwargs.pop("casting", "same_kind")
+    if where is not True and method != "__call__":
+        raise TypeError(f"numpy.{ufunc.__name__}.{method}(..., where=) on a Tensor is not supported")
+    results = array_ufunc(ufunc, method, inputs, kwargs)
+    results = results if isinstance(results, tuple) else (results,)
+    if len(results) != len(outs):
+        raise TypeError(f"numpy.{ufunc.__name__}: {len(outs)} outputs given to out=, it has {len(results)}")
+    for o, r in zip(outs, results):
+        if isinstance(o, Tensor):
+            write_into(o, r, where, casting, f"numpy.{ufunc.__name__}(..., out=<Tensor>)")
+        elif o is not None:  # an ndarray among the outs: its plain values, if no graph is lost
+            _refuse_graph(ufunc, (r,))
+            np.copyto(o, r._data if isinstance(r, Tensor) else r, casting=casting, where=_values(where))
+    given = tuple(o if o is not None else r for o, r in zip(outs, results))
+    return given[0] if len(given) == 1 else given
+
+
+def _refuse_graph(ufunc: Any, inputs: tuple) -> None:
+    from ._graph import _mode
+    from .tensor import Tensor
+
+    for x in inputs:
+        if _mode.enabled and isinstance(x, Tensor) and x.requires_grad:
+            raise TypeError(
+                f"numpy.{ufunc.__name__}(..., out=<ndarray>) with a Tensor that requires grad (shape "
+                f"{x.shape}, {x.dtype}): writing into a numpy array would drop its gradient; drop out= "
+                "(autobp returns a new Tensor), write into a Tensor, or pass t.detach()"
+            )
+
+
 def _into_arrays(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
     """``ndarray -= t`` and other ufuncs with out=: numpy writes into plain arrays when no input carries
-    a gradient (a constant Tensor's values, as PyTorch's ``__array__`` gives them); a Tensor as out=,
-    or an input that requires grad, is refused (the write would drop the gradient)."""
+    a gradient (a constant Tensor's values, as PyTorch's ``__array__`` gives them; or under no_grad);
+    an input that requires grad is refused (the write would drop the gradient). A Tensor among the
+    outs takes the result in place, recorded (``_into_tensors``)."""
     from .tensor import Tensor
 
     outs = kwargs["out"] if isinstance(kwargs["out"], tuple) else (kwargs["out"],)
     if any(isinstance(o, Tensor) for o in outs):
-        raise TypeError(
-            f"numpy.{ufunc.__name__}(..., out=...) into a Tensor: a Tensor's values cannot be written "
-            "in place by numpy; drop out= (autobp returns a new Tensor) or use the Tensor's in-place methods"
-        )
-    for x in inputs:
-        if isinstance(x, Tensor) and x.requires_grad:
-            raise TypeError(
-                f"numpy.{ufunc.__name__}(..., out=<ndarray>) with a Tensor that requires grad (shape "
-                f"{x.shape}, {x.dtype}): writing into a numpy array would drop its gradient; drop out= "
-                "(autobp returns a new Tensor) or pass t.detach()"
-            )
+        return _into_tensors(ufunc, method, inputs, kwargs, outs)
+    _refuse_graph(ufunc, inputs)
+    kwargs = {k: _values(v) for k, v in kwargs.items()}  # a Tensor where= mask
     return getattr(ufunc, method)(*_values(inputs), **kwargs)
 
 

@@ -20,7 +20,7 @@ from .tensor import Tensor
 # constructors keep returning Tensors (torch.zeros and jnp.zeros do): making a Tensor is their job
 CONSTRUCTORS = frozenset(
     "array asarray zeros ones empty full eye identity arange linspace zeros_like ones_like empty_like "
-    "full_like fftfreq rfftfreq".split()
+    "full_like fftfreq rfftfreq logspace geomspace".split()
 )
 # ops whose 0-d results numpy gives as 0-d arrays (np.where, np.copy, views of a 0-d array), not as
 # numpy scalars as its ufuncs and reductions do
@@ -48,7 +48,7 @@ FIXUPS = {
     "lstsq": lambda out: (*out[:2], np.int32(out[2]), out[3]),  # numpy's rank is an int32
 }
 # ops that write into their first argument: on arrays, numpy's function writes into the array
-IN_PLACE = {"put_along_axis": np.put_along_axis}
+IN_PLACE = {"put_along_axis": np.put_along_axis, "copyto": np.copyto}
 # the modules whose declared functions follow the rule (autobp.nn.functional is PyTorch's namespace)
 NAMESPACES = ("autobp", "autobp.linalg", "autobp.special", "autobp.fft", "autobp.signal", "autobp.integrate")
 _WRAPPED: dict = {}  # (inner function, namespace) -> its wrapper (aliases share one)

@@ -68,6 +68,13 @@ def log_softmax_np(a, axis):
     return z - np.log(np.sum(np.exp(z), axis=axis, keepdims=True))
 
 
+def torch_axis(a, axis):
+    """The reference's axis: axis 0 / -1 of a 0-d array (alone or in a 1-tuple) read as PyTorch reads
+    it, its one element (reduce over nothing), which autobp follows where numpy refuses (mean, (0,))."""
+    one = axis if not isinstance(axis, tuple) else axis[0] if len(axis) == 1 else None
+    return () if np.ndim(a) == 0 and isinstance(one, int) and one in (0, -1) else axis
+
+
 def axis_arg(ndim):
     """Axes numpy accepts and axes it refuses: out of range, repeated, tuples, None."""
     one = st.integers(-ndim - 2, ndim + 1)
@@ -113,17 +120,17 @@ UNARY = {
     "sum": (
         lambda s: st.tuples(axis_arg(len(s)), st.booleans()),
         lambda a, p: a.sum(axis=p[0], keepdims=p[1]),
-        lambda a, p: np.sum(a, axis=p[0], keepdims=p[1]),
+        lambda a, p: np.sum(a, axis=torch_axis(a, p[0]), keepdims=p[1]),
     ),
     "mean": (
         lambda s: st.tuples(axis_arg(len(s)), st.booleans()),
         lambda a, p: autobp.mean(a, p[0], p[1]),
-        lambda a, p: np.mean(a, axis=p[0], keepdims=p[1]),
+        lambda a, p: np.mean(a, axis=torch_axis(a, p[0]), keepdims=p[1]),
     ),
     "logsumexp": (
         lambda s: st.tuples(axis_arg(len(s)), st.booleans()),
         lambda a, p: a.logsumexp(axis=p[0], keepdims=p[1]),
-        lambda a, p: logsumexp_np(a, p[0], p[1]),
+        lambda a, p: logsumexp_np(a, torch_axis(a, p[0]), p[1]),
     ),
     "softmax": (
         lambda s: st.integers(-len(s) - 1, len(s)),
@@ -181,8 +188,9 @@ BINARY = {
 
 
 def stricter(name, ops, err):
-    """Where autobp refuses what numpy allows, on purpose: axis 0 or -1 of a 0-d tensor (numpy treats
-    it as 1-d in some reductions, sum and max, and refuses it in others, mean and var)."""
+    """Where autobp may refuse what numpy allows: an axis of a 0-d tensor outside the reductions
+    (reductions take axis 0 / -1 of a 0-d tensor, numpy's sum and max do, and so does PyTorch's every
+    reduction; see ``torch_axis``)."""
     return ops[0].ndim == 0 and "out of range for a tensor of shape ()" in str(err)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .._broadcast import normalize_axes, reduction_ctx
+from .._broadcast import normalize_axes, reduction_axes, reduction_ctx
 from ..ops import abs as _abs
 from ..ops import expand_dims, transpose
 from ..ops import max as _max
@@ -37,7 +37,7 @@ def vector_norm(
     axis, keepdims = axis_arg(axis, dim, "vector_norm"), keep_arg(keepdims, keepdim)
     if isinstance(ord, str) or ord is None:
         raise ValueError(f"vector_norm: ord must be a number, got {ord!r}")
-    axes = normalize_axes(axis, x.ndim, "vector_norm", x.shape)
+    axes = reduction_axes(axis, x.ndim, "vector_norm", x.shape)
     p = float(ord)
     data = np.linalg.vector_norm(x._data, ord=p, axis=axes, keepdims=keepdims)
     if x.dtype.kind == "f":

@@ -20,6 +20,7 @@ from . import (  # each family registers its ops and rules on import
     indexing,
     inplace_methods,
     joining,
+    log_grids,
     logic,
     math,
     nnops,
@@ -39,13 +40,14 @@ from . import (  # each family registers its ops and rules on import
     statistics,
     tensor_methods,
     type_predicates,
+    writes_into,
 )
 from ._decl import ALIASES, DECLS, FUNCTIONS, UFUNCS, OpDecl, attach, op  # noqa: F401
 from ._graph_namespace import GraphOps
 from .nnops import cross_entropy, linear, nll
 
 FAMILIES = (activations, arithmetic, binary, complex_parts, construction, creation, einsum, elementwise)
-FAMILIES += (histograms, indexing, inplace_methods, joining, logic, math)
+FAMILIES += (histograms, indexing, inplace_methods, joining, log_grids, logic, math)
 FAMILIES += (
     nnops,
     norms,
@@ -64,6 +66,7 @@ FAMILIES += (
     statistics,
     tensor_methods,
     type_predicates,
+    writes_into,
 )
 
 __all__ = attach(Tensor, globals())  # autobp.<name> for every declared op and PyTorch alias

@@ -118,6 +118,16 @@ def floor_divide(x1: Any, x2: Any) -> Tensor:
     return Tensor._const(np.asarray(_apply(x1, x2, np.floor_divide, "floor_divide")[2]))
 
 
+@op(family=_B, rules=("remainder",), method=False)
+def divmod(x1: Any, x2: Any) -> tuple[Tensor, Tensor]:  # noqa: A001
+    """numpy's divmod (Python's ``divmod``): ``(floor_divide(x1, x2), remainder(x1, x2))``.
+
+    The same values and gradients as the two ops: the quotient is a constant (floor is flat almost
+    everywhere; PyTorch's floor_divide has no gradient either), the remainder has remainder's
+    (d/dx1 = 1, d/dx2 = -floor(x1 / x2), PyTorch's)."""
+    return floor_divide(x1, x2), remainder(x1, x2)
+
+
 def _trunc_divide(a: Any, b: Any) -> np.ndarray:
     # a or b may be a Python number (kept so numpy's weak promotion keeps an integer tensor's dtype)
     if (

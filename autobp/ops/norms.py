@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .._broadcast import normalize_axes, reduction_ctx
+from .._broadcast import normalize_axes, reduction_axes, reduction_ctx
 from ..rules import rule
 from ..tensor import Tensor
 from . import reductions as _red
@@ -100,7 +100,7 @@ def norm(
             raise TypeError(f"norm: axis must be an int or a pair of ints, got {axis!r}")
         axis = (axis,)
     if len(axis) == 1:
-        axes = normalize_axes(axis, x.ndim, "norm", x.shape)
+        axes = reduction_axes(axis, x.ndim, "norm", x.shape)
         if isinstance(ord, str):
             raise ValueError(f"norm: invalid order {ord!r} for vectors (it is a matrix norm)")
         return _p_norm(x, 2.0 if ord is None else float(ord), axes, keepdims, "norm")
@@ -164,7 +164,7 @@ def vector_norm(
     axis, keepdims = axis_arg(axis, dim, "vector_norm"), keep_arg(keepdims, keepdim)
     if isinstance(ord, str) or isinstance(ord, bool):
         raise TypeError(f"vector_norm: ord must be a number, got {ord!r}")
-    axes = normalize_axes(axis, x.ndim, "vector_norm", x.shape)
+    axes = reduction_axes(axis, x.ndim, "vector_norm", x.shape)
     return _p_norm(x, float(ord), axes, keepdims, "vector_norm")
 
 

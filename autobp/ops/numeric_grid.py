@@ -69,9 +69,9 @@ def linspace(
     return samples, step
 
 
-def _count(num: Any) -> int:
+def _count(num: Any, name: str = "linspace") -> int:
     if isinstance(num, bool) or not isinstance(num, (int, np.integer)) or num < 0:
-        raise ValueError(f"linspace: num must be a non-negative integer, got {num!r}")
+        raise ValueError(f"{name}: num must be a non-negative integer, got {num!r}")
     return int(num)
 
 

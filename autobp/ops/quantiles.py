@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .._broadcast import count, normalize_axes, reduction_ctx
+from .._broadcast import count, reduction_axes, reduction_ctx
 from ..rules import RULES, rule
 from ..tensor import Tensor
 from ._args import as_tensor, axis_arg, keep_arg, refuse_complex
@@ -23,7 +23,7 @@ _METHODS = ("linear", "lower", "higher", "nearest", "midpoint")  # the five torc
 def _axes(x: Tensor, axis: Any, keepdims: Any, dim: Any, keepdim: Any, name: str) -> tuple:
     refuse_complex(x, name)
     axis, keepdims = axis_arg(axis, dim, name), keep_arg(keepdims, keepdim)
-    return normalize_axes(axis, x.ndim, name, x.shape), keepdims
+    return reduction_axes(axis, x.ndim, name, x.shape), keepdims
 
 
 def _last(a: np.ndarray, axes: tuple) -> np.ndarray:

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from .. import _kernels
-from .._broadcast import count, full_reduction, normalize_axes, reduction_ctx
+from .._broadcast import count, full_reduction, reduction_axes, reduction_ctx
 from ..rules import RULES, holomorphic, rule
 from ..tensor import Tensor
 from ._args import as_tensor, axis_arg, keep_arg, refuse_complex
@@ -39,7 +39,7 @@ def sum(  # noqa: A001
         data = x._data  # the usual loss reduction; np.add.reduce is ndarray.sum less its Python wrapper
         return Tensor._make(np.add.reduce(data, None), (x,), "sum", full_reduction(data.ndim))
     axis, keepdims = axis_arg(axis, dim, "sum"), keep_arg(keepdims, keepdim)
-    axes = normalize_axes(axis, x.ndim, "sum", x.shape)
+    axes = reduction_axes(axis, x.ndim, "sum", x.shape)
     ctx = reduction_ctx(axes, keepdims, x.shape)
     return Tensor._make(x._data.sum(axis=axes, keepdims=keepdims), (x,), "sum", ctx)
 
@@ -60,7 +60,7 @@ def mean(
     if dtype is not None:
         x = x.astype(np.dtype(dtype))
     axis, keepdims = axis_arg(axis, dim, "mean"), keep_arg(keepdims, keepdim)
-    axes = normalize_axes(axis, x.ndim, "mean", x.shape)
+    axes = reduction_axes(axis, x.ndim, "mean", x.shape)
     out, ctx = _kernels.mean([x._data], reduction_ctx(axes, keepdims, x.shape, count(x.shape, axes)))
     return Tensor._make(out, (x,), "mean", ctx)
 
@@ -70,7 +70,7 @@ def _extreme(x: Any, axis: Any, keepdims: bool, dim: Any, keepdim: Any, op: str,
     x = as_tensor(x)
     refuse_complex(x, name)
     axis, keepdims = axis_arg(axis, dim, name), keep_arg(keepdims, keepdim)
-    axes = normalize_axes(axis, x.ndim, name, x.shape)
+    axes = reduction_axes(axis, x.ndim, name, x.shape)
     for a in axes:
         if x.shape[a] == 0:
             raise ValueError(f"{name}: cannot reduce over empty axis {a} of shape {x.shape}")
@@ -127,7 +127,7 @@ def ptp(x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, ke
 def _logical(x: Any, axis: Any, keepdims: bool, dim: Any, keepdim: Any, fn: Any, name: str) -> Tensor:
     x = as_tensor(x)
     axis, keepdims = axis_arg(axis, dim, name), keep_arg(keepdims, keepdim)
-    axes = normalize_axes(axis, x.ndim, name, x.shape)
+    axes = reduction_axes(axis, x.ndim, name, x.shape)
     reduction_ctx(axes, keepdims, x.shape)  # checks keepdims
     return Tensor._const(fn(x._data, axis=axes, keepdims=keepdims))
 
@@ -151,7 +151,7 @@ def count_nonzero(
     """Number of nonzero elements over ``axis`` (an int64 Tensor, no gradient)."""
     x = as_tensor(x)
     axis, keepdims = axis_arg(axis, dim, "count_nonzero"), keep_arg(keepdims, keepdim)
-    axes = normalize_axes(axis, x.ndim, "count_nonzero", x.shape)
+    axes = reduction_axes(axis, x.ndim, "count_nonzero", x.shape)
     reduction_ctx(axes, keepdims, x.shape)
     counts = np.count_nonzero(x._data, axis=axes, keepdims=keepdims)
     return Tensor._const(np.asarray(counts, dtype=np.int64))
@@ -164,7 +164,8 @@ def _arg_extreme(x: Any, axis: Any, keepdims: bool, dim: Any, keepdim: Any, fn: 
     if axis is not None:
         if isinstance(axis, tuple):
             raise TypeError(f"{name}: axis must be an int or None, got {axis!r}")
-        (axis,) = normalize_axes(axis, x.ndim, name, x.shape)
+        axes = reduction_axes(axis, x.ndim, name, x.shape)
+        axis = axes[0] if axes else None  # a 0-d tensor's axis 0 / -1: its one element, index 0
     if x.size == 0 or (axis is not None and x.shape[axis] == 0):
         where = "" if axis is None else f" along axis {axis}"
         raise ValueError(f"{name}: tensor of shape {x.shape} is empty{where}: there is no {name[3:]}imum")
@@ -196,9 +197,7 @@ def logsumexp(
     (the principal log of the sum, shifted by the largest real part)."""
     x = as_tensor(x)
     axis, keepdims = axis_arg(axis, dim, "logsumexp"), keep_arg(keepdims, keepdim)
-    if x.ndim == 0 and isinstance(axis, (int, np.integer)) and axis in (0, -1):
-        axis = ()  # PyTorch reads dim 0 or -1 of a 0-d tensor as its one element: logsumexp(t0, 0) is t0
-    axes = normalize_axes(axis, x.ndim, "logsumexp", x.shape)
+    axes = reduction_axes(axis, x.ndim, "logsumexp", x.shape)
     out, ctx = _kernels.logsumexp([x._data], reduction_ctx(axes, keepdims, x.shape))
     return Tensor._make(out, (x,), "logsumexp", ctx)
 
@@ -241,7 +240,7 @@ def _present(data: np.ndarray) -> np.ndarray:
 def _nan_reduction(x, axis, dtype, out, keepdims, dim, keepdim, name):
     x = _typed(as_tensor(x), dtype, out, name)
     axis, keepdims = axis_arg(axis, dim, name), keep_arg(keepdims, keepdim)
-    axes = normalize_axes(axis, x.ndim, name, x.shape)
+    axes = reduction_axes(axis, x.ndim, name, x.shape)
     return x, axes, keepdims, x._data, _present(x._data)
 
 

@@ -49,12 +49,12 @@ def _scan_input(x: Any, axis: Any, dim: Any, name: str) -> tuple:
     """The tensor to scan and its axis: flattened for axis None, a 0-d tensor as 1-d (numpy's)."""
     x = as_tensor(x)
     axis = axis_arg(axis, dim, name)
+    if isinstance(axis, tuple):
+        raise TypeError(f"{name}: axis must be an int or None, got {axis!r}")
     if axis is None or x.ndim == 0:
         if axis is not None:
             normalize_axes(axis, 1, name, x.shape)  # a 0-d tensor scans as 1-d: axis 0 or -1
         return x.reshape((-1,)), 0
-    if isinstance(axis, tuple):
-        raise TypeError(f"{name}: axis must be an int or None, got {axis!r}")
     return x, normalize_axes(axis, x.ndim, name, x.shape)[0]
 
 
@@ -82,12 +82,22 @@ def cumprod(x: Any, axis: Any = None, dtype: Any = None, out: Any = None, *, dim
 def logcumsumexp(x: Any, axis: Any = None, *, dim: Any = None) -> Tensor:
     """log(cumsum(exp(x))) along ``axis``, computed without overflow (PyTorch's logcumsumexp); for
     complex x the principal log of each running sum, as PyTorch's."""
+    scalar = _torch_scalar(x, axis, dim)
     x, a = _scan_input(x, axis, dim, "logcumsumexp")
     if x.dtype.kind not in "fc":
         x = x.astype(np.float64)
     if x.dtype.kind == "c":
-        return Tensor._make(_complex_logcumsumexp(x._data, a), (x,), "logcumsumexp", a)
-    return Tensor._make(np.logaddexp.accumulate(x._data, axis=a), (x,), "logcumsumexp", a)
+        out = Tensor._make(_complex_logcumsumexp(x._data, a), (x,), "logcumsumexp", a)
+    else:
+        out = Tensor._make(np.logaddexp.accumulate(x._data, axis=a), (x,), "logcumsumexp", a)
+    return out.reshape(()) if scalar else out
+
+
+def _torch_scalar(x: Any, axis: Any, dim: Any) -> bool:
+    """PyTorch's scans that numpy lacks (logcumsumexp, cummax, cummin) keep a 0-d input 0-d along
+    dim 0 / -1 (numpy's cumsum of a 0-d array scans it as 1-d, shape (1,), and autobp's cumsum follows
+    numpy); axis None still scans the flattened tensor."""
+    return isinstance(x, Tensor) and x.ndim == 0 and (axis is not None or dim is not None)
 
 
 def _complex_logcumsumexp(z: np.ndarray, axis: int) -> np.ndarray:
@@ -106,6 +116,9 @@ def _complex_logcumsumexp(z: np.ndarray, axis: int) -> np.ndarray:
 
 
 def _running_extreme(x: Any, axis: Any, dim: Any, name: str, accumulate: Any) -> ValuesIndices:
+    if _torch_scalar(x, axis, dim):
+        values, indices = _running_extreme(x.reshape((1,)), 0 if dim is None else None, dim, name, accumulate)
+        return ValuesIndices(values.reshape(()), indices.reshape(()))
     x, a = _scan_input(x, axis, dim, name)
     refuse_complex(x, name)
     data = x._data

@@ -32,10 +32,11 @@ def _sort_axis(x: Tensor, axis: Any, dim: Any, name: str) -> tuple:
         axis = dim
     if axis is None:
         return x.reshape((-1,)), 0
-    if x.ndim == 0:
-        raise ValueError(f"{name}: a 0-d tensor has no axis {axis} to sort along; use axis=None")
     if isinstance(axis, (tuple, list)):
         raise TypeError(f"{name}: axis must be an int or None, got {axis!r}")
+    if x.ndim == 0:  # axis 0 / -1 of a 0-d tensor: its one element, sorted as a 1-d tensor
+        normalize_axes(axis, 1, name, x.shape)
+        return x.reshape((1,)), 0
     return x, normalize_axes(axis, x.ndim, name, x.shape)[0]
 
 
@@ -87,8 +88,11 @@ def sort(
     if order is not None:
         raise TypeError("sort: order= (fields of structured arrays) is not supported")
     _stable(kind, stable, "sort")
-    x, a = _sort_axis(as_tensor(x), axis, dim, "sort")
-    return gathered(x, stable_order(x._data, a, descending), a, "sort")
+    x = as_tensor(x)
+    scalar = x.ndim == 0 and (axis is not None or dim is not None)
+    x, a = _sort_axis(x, axis, dim, "sort")
+    out = gathered(x, stable_order(x._data, a, descending), a, "sort")
+    return out.reshape(()) if scalar else out  # numpy refuses a 0-d sort along an axis; PyTorch's keeps 0-d
 
 
 @op(family=_O, differentiable=False)

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .._broadcast import count, normalize_axes, reduction_ctx
+from .._broadcast import count, normalize_axes, reduction_axes, reduction_ctx
 from ..rules import holomorphic, rule
 from ..tensor import Tensor
 from . import reductions as _red
@@ -22,7 +22,7 @@ _S = "statistics"
 
 def _axes(x: Tensor, axis: Any, keepdims: Any, dim: Any, keepdim: Any, name: str) -> tuple:
     axis, keepdims = axis_arg(axis, dim, name), keep_arg(keepdims, keepdim)
-    return normalize_axes(axis, x.ndim, name, x.shape), keepdims
+    return reduction_axes(axis, x.ndim, name, x.shape), keepdims
 
 
 # --- prod ------------------------------------------------------------------------------------

@@ -1,0 +1,127 @@
+"""Logarithmic grids with numpy's signatures: logspace (base ** linspace, recorded as those two ops)
+and geomspace (one node with numpy's exact values), both differentiable in Tensor ends."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._broadcast import normalize_axes
+from ..rules import holomorphic, rule
+from ..tensor import Tensor, _check_float
+from ._args import as_tensor, pair
+from ._decl import op
+from .numeric_grid import _count, linspace
+
+_G = "numeric_grid"
+
+
+def _constant(values: np.ndarray, requires_grad: bool, name: str) -> Tensor:
+    out = Tensor._const(values)
+    if requires_grad:
+        _check_float(values, f"{name}(requires_grad=True)")
+        out.requires_grad = True
+    return out
+
+
+@op(family=_G, rules=("linspace", "pow", "reshape", "astype"), method=False)
+def logspace(
+    start: Any,
+    stop: Any,
+    num: int = 50,
+    endpoint: bool = True,
+    base: Any = 10.0,
+    dtype: Any = None,
+    axis: int = 0,
+    *,
+    requires_grad: bool = False,
+) -> Tensor:
+    """``num`` samples base ** linspace(start, stop) (numpy's logspace: array ends and bases give one
+    grid per element, along ``axis``); differentiable in ``start``, ``stop`` and ``base``.
+
+    Recorded as numpy computes it, ``power(base, linspace(start, stop, num, endpoint, axis=axis))``:
+    sample i is base ** (start + t_i (stop - start)), whose derivative in start is
+    (1 - t_i) ln(base) sample_i, in stop t_i ln(base) sample_i and in base y_i base ** (y_i - 1).
+    An integer ``dtype`` gives a constant (numpy's cast). ``requires_grad`` (PyTorch's) makes a
+    constant grid a leaf. torch.logspace(start, end, steps, base) gives the same values (its ends are
+    numbers only); its positional order differs (base comes fourth there, endpoint here).
+    """
+    if not any(isinstance(a, Tensor) for a in (start, stop, base)):
+        values = np.logspace(start, stop, _count(num, "logspace"), endpoint, base, dtype, axis)
+        return _constant(values, requires_grad, "logspace")
+    num = _count(num, "logspace")
+    s, e = pair(start, stop, "logspace")
+    if isinstance(base, (float, int)) or np.ndim(base) == 0:  # numpy's scalar base: power(base, y)
+        y = linspace(s, e, num, endpoint, axis=axis)
+        out = base**y if isinstance(base, Tensor) else y.__rpow__(base)
+    else:  # an array of bases: each end and base given the broadcast rank, base a size-1 axis there
+        b = base if isinstance(base, Tensor) else as_tensor(np.asarray(base))
+        nd = len(np.broadcast_shapes(s.shape, e.shape, b.shape))
+        s, e, b = (t.reshape((1,) * (nd - t.ndim) + t.shape) for t in (s, e, b))
+        y = linspace(s, e, num, endpoint, axis=axis)
+        (ax,) = normalize_axes(axis, nd + 1, "logspace", y.shape)
+        out = b.reshape(b.shape[:ax] + (1,) + b.shape[ax:]) ** y
+    if dtype is None or np.dtype(dtype) == out.dtype:
+        return out
+    return Tensor._const(out._data.astype(dtype)) if np.dtype(dtype).kind in "iub" else out.astype(dtype)
+
+
+@op(family=_G, method=False)
+def geomspace(
+    start: Any,
+    stop: Any,
+    num: int = 50,
+    endpoint: bool = True,
+    dtype: Any = None,
+    axis: int = 0,
+    *,
+    requires_grad: bool = False,
+) -> Tensor:
+    """``num`` samples from ``start`` to ``stop`` in geometric progression (numpy's geomspace: negative
+    and complex ends too, the ends exactly ``start`` and ``stop``); differentiable in Tensor ends.
+
+    Sample i is start ** (1 - t_i) stop ** t_i (numpy rotates start to the positive reals first,
+    which changes no value), so its derivative is (1 - t_i) sample_i / start in start and
+    t_i sample_i / stop in stop (conjugated for complex ends, PyTorch's convention). Ends of
+    different real signs give numpy's NaN samples, and NaN gradients. An integer ``dtype`` gives a
+    constant. PyTorch has no geomspace.
+    """
+    if not isinstance(start, Tensor) and not isinstance(stop, Tensor):
+        values = np.geomspace(start, stop, _count(num, "geomspace"), endpoint, dtype, axis)
+        return _constant(values, requires_grad, "geomspace")
+    num = _count(num, "geomspace")
+    s, e = pair(start, stop, "geomspace")
+    if s.dtype.kind not in "fc":
+        s, e = s.astype(np.float64), e.astype(np.float64)
+    if np.any(s._data == 0) or np.any(e._data == 0):
+        raise ValueError(
+            f"geomspace: a geometric sequence cannot include zero (start of shape {s.shape}, stop of "
+            f"shape {e.shape} hold a 0)"
+        )
+    try:
+        data = np.geomspace(s._data, e._data, num, endpoint, None, axis)
+    except ValueError:
+        raise ValueError(
+            f"geomspace: start of shape {s.shape} and stop of shape {e.shape} do not broadcast"
+        ) from None
+    (ax,) = normalize_axes(axis, data.ndim, "geomspace", data.shape)
+    div = num - 1 if endpoint else num
+    t = (np.arange(num) / div if div > 0 else np.zeros(num)).astype(data.real.dtype)
+    t = t.reshape((num,) + (1,) * (data.ndim - ax - 1))
+    nd = data.ndim - 1  # the ends' broadcast rank; each end gets a size-1 axis at ``ax``
+    shapes = tuple((1,) * (nd - x.ndim) + x.shape for x in (s, e))
+    shapes = tuple(sh[:ax] + (1,) + sh[ax:] for sh in shapes)
+    out = Tensor._make(data, (s, e), "geomspace", (t, ax, shapes))
+    if dtype is None or np.dtype(dtype) == out.dtype:
+        return out
+    return Tensor._const(data.astype(dtype)) if np.dtype(dtype).kind in "iub" else out.astype(dtype)
+
+
+@rule("geomspace")  # ctx = (t, axis, the ends' shapes with the sample axis): d/ds = (1 - t) out / s
+@holomorphic
+def _geomspace(F, g, out, xs, ctx, need):
+    t, ax, (s_shape, e_shape) = ctx
+    gs = (g * (1 - t) * out / xs[0].reshape(s_shape)).sum(axis=ax) if need[0] else None
+    ge = (g * t * out / xs[1].reshape(e_shape)).sum(axis=ax) if need[1] else None
+    return gs, ge
