@@ -26,6 +26,9 @@ from . import (  # each family registers its ops and rules on import
     norms,
     numeric_grid,
     numpy_aliases,
+    numpy_arrays,
+    numpy_functional,
+    numpy_writes,
     padding,
     products,
     quantiles,
@@ -46,6 +49,7 @@ from .nnops import cross_entropy, linear, nll
 
 FAMILIES = (activations, arithmetic, binary, complex_parts, construction, creation, einsum, elementwise)
 FAMILIES += (histograms, indexing, inplace_methods, joining, logic, math)
+FAMILIES += (numpy_arrays, numpy_functional, numpy_writes)
 FAMILIES += (
     nnops,
     norms,
