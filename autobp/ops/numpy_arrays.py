@@ -8,11 +8,12 @@ from typing import Any
 
 import numpy as np
 
-from .._broadcast import normalize_axes
+from .._broadcast import AxisError, normalize_axes
 from ..tensor import Tensor
 from ._args import as_tensor
 from ._decl import op
 from .creation import diag
+from .elementwise import where
 from .indexing import take, take_along_axis
 from .joining import concatenate, stack
 from .shape import astype, broadcast_to, moveaxis, reshape, swapaxes, transpose
@@ -23,7 +24,7 @@ _A = "numpy_arrays"
 
 def data_of(x: Any) -> Any:
     """x's array when it is a Tensor, else x as numpy sees it (index and condition arguments)."""
-    return x._data if isinstance(x, Tensor) else np.asarray(x)
+    return np.asarray(x._data if isinstance(x, Tensor) else x)  # no ndarray subclass: numpy's own answers
 
 
 def _flat(x: Tensor) -> Tensor:
@@ -58,9 +59,11 @@ def vander(x: Any, N: int | None = None, increasing: bool = False) -> Tensor:  #
     if n < 0:
         raise ValueError(f"vander: N must be non-negative, got {N}")
     dtype = np.promote_types(x.dtype, np.int64) if x.dtype.kind == "b" else x.dtype
-    if n == 0:
-        return Tensor._const(np.empty((x.shape[0], 0), dtype))
-    cols = [Tensor._const(np.ones(x.shape, dtype))]
+    if n == 0:  # no columns: an empty slice of x, on its graph
+        return _cast(reshape(x, (-1, 1))[:, :0], dtype)
+    ones = Tensor._const(np.ones(x.shape, dtype))
+    # x**0 alone (N = 1) is still a function of x, of zero derivative: on its graph
+    cols = [where(np.zeros(x.shape, bool), _cast(x, dtype), ones) if n == 1 else ones]
     for _ in range(n - 1):
         cols.append(cols[-1] * x if len(cols) > 1 else _cast(x, dtype))
     return stack(cols if increasing else cols[::-1], axis=1)
@@ -281,8 +284,11 @@ def sort_complex(a: Any) -> Tensor:
     """The values sorted along the last axis by real part, then imaginary part, as a complex
     tensor (numpy's sort_complex: real float inputs give complex128, small integers complex64)."""
     x = as_tensor(a)
-    order = np.argsort(x._data, axis=-1, kind="stable") if x.ndim else None
-    s = take_along_axis(x, order, -1) if x.ndim else x * 1
+    if x.ndim == 0:
+        raise AxisError(
+            "sort_complex: axis -1 is out of bounds for a 0-d tensor (numpy sorts along the last axis)"
+        )
+    s = take_along_axis(x, np.argsort(x._data, axis=-1, kind="stable"), -1)
     if x.dtype.kind == "c":
         return s
     return astype(s, np.complex64 if x.dtype.char in "bhBH?" else np.complex128)

@@ -14,7 +14,9 @@ from ..tensor import Tensor
 from ._args import as_tensor
 from ._decl import op
 from .complex_parts import conj
+from .elementwise import where
 from .joining import stack
+from .numpy_aliases import convolve
 from .numpy_arrays import data_of
 from .products import matmul
 from .reductions import sum as _sum
@@ -151,4 +153,41 @@ def piecewise(x: Any, condlist: Any, funclist: Any, *args: Any, **kw: Any) -> Te
             y = index_put(y, cond, func)
         elif cond.any():
             y = index_put(y, cond, as_tensor(func(x[cond], *args, **kw)))
+    if x.requires_grad and not y.requires_grad:  # no function ran (x empty, say): still on x's graph
+        y = where(np.zeros(x.shape, bool), x, y)
     return y
+
+
+@op(family=_F, rules=("conj", "convolve"), method=False)
+def correlate(a: Any, v: Any, mode: str = "valid") -> Tensor:
+    """The cross-correlation c[k] = sum_n a[n + k] * conj(v[n]) of two 1-D sequences (numpy's
+    correlate, modes 'valid', 'same', 'full'): convolve(a, conj(v[::-1])), with numpy's swap when v
+    is the longer one."""
+    x, w = as_tensor(a), as_tensor(v)
+    if x.ndim != 1 or w.ndim != 1 or not x.size or not w.size:
+        raise ValueError(f"correlate: a and v must be non-empty 1-d, got shapes {x.shape} and {w.shape}")
+    if w.size > x.size:  # numpy correlates v with a and reverses (conjugated), so 'same' keeps its length
+        return conj(correlate(w, x, mode)[::-1])
+    return convolve(x, conj(w[::-1]), mode)
+
+
+@op(family=_F, rules=("add",), method=False)
+def unwrap(p: Any, discont: Any = None, axis: int = -1, *, period: float = 2 * np.pi) -> Tensor:
+    """``p`` with each jump between neighbours along ``axis`` larger than ``discont`` (default
+    period / 2) taken back by a multiple of ``period`` (numpy's unwrap). The correction is piecewise
+    constant, so the gradient is the identity's."""
+    x = as_tensor(p)
+    if x.dtype.kind not in "f":
+        x = astype(x, np.float64)
+    (ax,) = normalize_axes(axis, x.ndim, "unwrap", x.shape)
+    dd = np.diff(x._data, axis=ax)
+    half = period / 2
+    limit = half if discont is None or discont < half else discont
+    wrapped = np.mod(dd + half, period) - half  # dd brought into [-period/2, period/2)
+    wrapped[(wrapped == -half) & (dd > 0)] = half  # a jump of exactly +period/2 stays +period/2
+    step = np.where(np.abs(dd) < limit, 0, wrapped - dd).astype(np.result_type(dd, period), copy=False)
+    correction = np.zeros(x.shape, step.dtype)
+    later = [slice(None)] * x.ndim
+    later[ax] = slice(1, None)
+    correction[tuple(later)] = np.cumsum(step, axis=ax)
+    return x + Tensor._const(correction.astype(x.dtype, copy=False))
