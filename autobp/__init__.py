@@ -36,9 +36,9 @@ from .pytorch_names import *  # noqa: F403  dtype names, from_numpy, is_tensor, 
 from .pytorch_names import TORCH_BUILTIN_NAMES as _TORCH_BUILTIN_NAMES
 from .pytorch_names import __all__ as _pytorch_all
 from .random import TOP_LEVEL as _random_top
-from .special import i0  # numpy's np.i0 is autobp.special.i0, at the top level too
 from .replay import trace
 from .serialize import CheckpointError, load, save
+from .special import i0  # numpy's np.i0 is autobp.special.i0, at the top level too
 from .tensor import Tensor, tensor
 from .value import Value
 from .viz import draw
