@@ -38,6 +38,7 @@ from .pytorch_names import __all__ as _pytorch_all
 from .random import TOP_LEVEL as _random_top
 from .replay import trace
 from .serialize import CheckpointError, load, save
+from .special import i0  # numpy's np.i0 is autobp.special.i0, at the top level too
 from .tensor import Tensor, tensor
 from .value import Value
 from .viz import draw
@@ -88,6 +89,7 @@ __all__ = [
 # autobp.trace is replay.trace, which given an array is the matrix trace too
 __all__ += [n for n in _ops_all if n not in ("nll", "cross_entropy", "trace")]
 __all__ += _pytorch_all
+__all__ += ["i0"]
 globals().update({name: getattr(random, name) for name in _random_top})  # PyTorch's torch.randn, ...
 __all__ += list(_random_top)
 from . import pytorch_functions as _pytorch_functions  # noqa: E402

@@ -29,6 +29,10 @@ KEEP_0D = frozenset(
     "movedim swapaxes swapdims real imag atleast_1d atleast_2d atleast_3d expand_dims unsqueeze "
     "broadcast_arrays cov corrcoef real_if_close pad roll polygamma".split()
 )
+KEEP_0D |= frozenset(  # numpy's manipulation functions (ops/numpy_*.py, index_utils.py) alike
+    "permute_dims matrix_transpose asarray_chkfinite ascontiguousarray require piecewise block resize "
+    "trim_zeros apply_along_axis apply_over_axes unique_all unique_inverse".split()
+)
 
 
 def _real_if_real(out: Any) -> Any:

@@ -16,7 +16,10 @@ from . import (  # each family registers its ops and rules on import
     creation,
     einsum,
     elementwise,
+    float_bits,
     histograms,
+    histograms_nd,
+    index_utils,
     indexing,
     inplace_methods,
     joining,
@@ -27,6 +30,10 @@ from . import (  # each family registers its ops and rules on import
     norms,
     numeric_grid,
     numpy_aliases,
+    numpy_arrays,
+    numpy_functional,
+    numpy_introspection,
+    numpy_writes,
     padding,
     products,
     quantiles,
@@ -48,6 +55,8 @@ from .nnops import cross_entropy, linear, nll
 
 FAMILIES = (activations, arithmetic, binary, complex_parts, construction, creation, einsum, elementwise)
 FAMILIES += (histograms, indexing, inplace_methods, joining, log_grids, logic, math)
+FAMILIES += (numpy_arrays, numpy_functional, numpy_writes, numpy_introspection)
+FAMILIES += (index_utils, histograms_nd, float_bits)
 FAMILIES += (
     nnops,
     norms,
@@ -83,3 +92,5 @@ __all__ += ["nll", "cross_entropy", "linear"]
 from .construction import c_, r_  # noqa: E402  numpy's index-expression joiners
 
 __all__ += ["r_", "c_"]
+globals().update(numpy_introspection.EXPORTS)  # numpy's shape/dtype questions: no op declarations
+__all__ += list(numpy_introspection.EXPORTS)

@@ -1,0 +1,169 @@
+"""numpy's functions of a float's parts and of integer bits: modf, frexp and ldexp (differentiable in
+the float: d ldexp(x, n)/dx = 2^n, d frac/dx = 1, d mantissa/dx = 2^-exponent), and the piecewise
+constant spacing, nextafter, heaviside, gcd, lcm, bitwise_count, packbits, unpackbits, which are
+constants; numpy's window functions (bartlett, blackman, hamming, hanning, kaiser) are here too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..rules import rule
+from ..tensor import Tensor
+from ._args import as_tensor
+from ._decl import op
+from .numpy_arrays import data_of
+
+_B = "float_bits"
+
+
+def _float_only(x: Tensor, name: str) -> None:
+    if x.dtype.kind == "c":
+        raise TypeError(f"{name}: not defined for complex tensors (dtype {x.dtype}, shape {x.shape})")
+
+
+@op(family=_B, method=False)
+def modf(x: Any, /) -> tuple:
+    """(fractional part, integral part), both with x's sign (numpy's modf); the fraction has
+    gradient 1 (PyTorch's frac), the integral part is a constant (its derivative is 0)."""
+    x = as_tensor(x)
+    _float_only(x, "modf")
+    frac, whole = np.modf(x._data)
+    return Tensor._make(frac, (x,), "modf"), Tensor._const(whole)
+
+
+@rule("modf")
+def _modf(F, g, out, xs, ctx, need):
+    return (g,)
+
+
+@op(family=_B, method=False)
+def frexp(x: Any, /) -> tuple:
+    """(mantissa, exponent) with x = mantissa * 2**exponent, 0.5 <= |mantissa| < 1 (numpy's and
+    PyTorch's frexp; the exponent an int32 constant); d mantissa/dx = 2^-exponent, as PyTorch."""
+    x = as_tensor(x)
+    _float_only(x, "frexp")
+    mantissa, exponent = np.frexp(x._data)
+    return Tensor._make(mantissa, (x,), "frexp", exponent), Tensor._const(exponent)
+
+
+@rule("frexp")  # ctx: the exponent, piecewise constant in x (so a constant under create_graph too)
+def _frexp(F, g, out, xs, ctx, need):
+    return (g * np.ldexp(np.ones((), g.dtype), -ctx),)
+
+
+@op(family=_B, method=False)
+def ldexp(x1: Any, x2: Any, /) -> Tensor:
+    """x1 * 2**x2 for integer x2 (numpy's ldexp, PyTorch's ldexp); d/dx1 = 2**x2."""
+    x = as_tensor(x1)
+    n = data_of(x2)
+    _float_only(x, "ldexp")
+    if n.dtype.kind not in "iub":
+        raise TypeError(f"ldexp: x2 must hold integers, got dtype {n.dtype} (shape {n.shape})")
+    try:
+        data = np.ldexp(x._data, n)
+    except (TypeError, ValueError) as e:
+        raise type(e)(f"ldexp: x1 of shape {x.shape} ({x.dtype}) and x2 of shape {n.shape}: {e}") from None
+    return Tensor._make(data, (x,), "ldexp", n)
+
+
+@rule("ldexp")  # ctx: the integer exponents
+def _ldexp(F, g, out, xs, ctx, need):
+    return (g * np.ldexp(np.ones((), g.dtype), ctx),)
+
+
+def _const_ufunc(ufunc: Any, *args: Any) -> Tensor:
+    arrays = [data_of(a) for a in args]
+    try:
+        return Tensor._const(np.asarray(ufunc(*arrays)))
+    except TypeError:
+        kinds = ", ".join(f"{a.dtype} of shape {a.shape}" for a in arrays)
+        raise TypeError(f"{ufunc.__name__}: not defined for {kinds}") from None
+
+
+@op(family=_B, differentiable=False, method=False)
+def spacing(x: Any, /) -> Tensor:
+    """The distance from x to the next float away from 0 (numpy's spacing; a constant)."""
+    return _const_ufunc(np.spacing, x)
+
+
+@op(family=_B, differentiable=False, method=False)
+def nextafter(x1: Any, x2: Any, /) -> Tensor:
+    """The next float after x1 towards x2 (numpy's and PyTorch's nextafter; a constant, as
+    PyTorch defines no derivative)."""
+    return _const_ufunc(np.nextafter, x1, x2)
+
+
+@op(family=_B, differentiable=False, method=False)
+def heaviside(x1: Any, x2: Any, /) -> Tensor:
+    """0 where x1 < 0, 1 where x1 > 0, x2 where x1 == 0 (numpy's and PyTorch's heaviside; a
+    constant: its derivative is 0 almost everywhere and PyTorch defines none)."""
+    return _const_ufunc(np.heaviside, x1, x2)
+
+
+@op(family=_B, differentiable=False, method=False)
+def gcd(x1: Any, x2: Any, /) -> Tensor:
+    """The greatest common divisor of integers, elementwise (numpy's and PyTorch's gcd)."""
+    return _const_ufunc(np.gcd, x1, x2)
+
+
+@op(family=_B, differentiable=False, method=False)
+def lcm(x1: Any, x2: Any, /) -> Tensor:
+    """The least common multiple of integers, elementwise (numpy's and PyTorch's lcm)."""
+    return _const_ufunc(np.lcm, x1, x2)
+
+
+@op(family=_B, differentiable=False, method=False)
+def bitwise_count(x: Any, /) -> Tensor:
+    """The number of 1 bits in |x| of an integer, elementwise, as uint8 (numpy's bitwise_count)."""
+    return _const_ufunc(np.bitwise_count, x)
+
+
+@op(family=_B, differentiable=False, method=False)
+def packbits(a: Any, /, axis: Any = None, bitorder: str = "big") -> Tensor:
+    """Boolean or integer values packed 8 to a uint8 along ``axis`` (numpy's packbits)."""
+    return Tensor._const(np.packbits(data_of(a), axis=axis, bitorder=bitorder))
+
+
+@op(family=_B, differentiable=False, method=False)
+def unpackbits(a: Any, /, axis: Any = None, count: Any = None, bitorder: str = "big") -> Tensor:
+    """The bits of a uint8 array as 0/1 uint8 values along ``axis`` (numpy's unpackbits)."""
+    x = data_of(a)
+    if x.dtype != np.uint8:
+        raise TypeError(f"unpackbits: expected a uint8 array, got dtype {x.dtype} (shape {x.shape})")
+    return Tensor._const(np.unpackbits(x, axis=axis, count=count, bitorder=bitorder))
+
+
+def _window(fn: Any, M: Any, *args: Any) -> Tensor:  # noqa: N803
+    return Tensor._const(fn(data_of(M), *(data_of(a) for a in args)))
+
+
+@op(family=_B, differentiable=False, method=False)
+def bartlett(M: int) -> Tensor:  # noqa: N803
+    """The triangular (Bartlett) window of M points (numpy's bartlett)."""
+    return _window(np.bartlett, M)
+
+
+@op(family=_B, differentiable=False, method=False)
+def blackman(M: int) -> Tensor:  # noqa: N803
+    """The Blackman window of M points (numpy's blackman)."""
+    return _window(np.blackman, M)
+
+
+@op(family=_B, differentiable=False, method=False)
+def hamming(M: int) -> Tensor:  # noqa: N803
+    """The Hamming window of M points (numpy's hamming; PyTorch's hamming_window is periodic by default)."""
+    return _window(np.hamming, M)
+
+
+@op(family=_B, differentiable=False, method=False)
+def hanning(M: int) -> Tensor:  # noqa: N803
+    """The Hann window of M points (numpy's hanning; PyTorch's hann_window is periodic by default)."""
+    return _window(np.hanning, M)
+
+
+@op(family=_B, differentiable=False, method=False)
+def kaiser(M: int, beta: float) -> Tensor:  # noqa: N803
+    """The Kaiser window of M points and shape ``beta`` (numpy's kaiser)."""
+    return _window(np.kaiser, M, beta)
