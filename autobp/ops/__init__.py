@@ -7,26 +7,30 @@ Tensor its methods and operators, by name, from the declarations and the familie
 from __future__ import annotations
 
 from ..tensor import Tensor
-from . import (  # each family registers its ops and rules on import
+from . import (  # each family registers its ops and rules on import  # noqa: F401  numpy's scientific functions
     activations,
     arithmetic,
     binary,
     complex_parts,
     construction,
     creation,
+    cumulative,
     einsum,
     elementwise,
     histograms,
     indexing,
     inplace_methods,
+    interpolation,
     joining,
     logic,
     math,
+    nan_reductions,
     nnops,
     norms,
     numeric_grid,
     numpy_aliases,
     padding,
+    polynomials,
     products,
     quantiles,
     reductions,
@@ -38,6 +42,7 @@ from . import (  # each family registers its ops and rules on import
     sorting,
     statistics,
     tensor_methods,
+    trapezoid,
     type_predicates,
 )
 from ._decl import ALIASES, DECLS, FUNCTIONS, UFUNCS, OpDecl, attach, op  # noqa: F401
@@ -65,6 +70,7 @@ FAMILIES += (
     tensor_methods,
     type_predicates,
 )
+FAMILIES += (cumulative, interpolation, nan_reductions, polynomials, trapezoid)
 
 __all__ = attach(Tensor, globals())  # autobp.<name> for every declared op and PyTorch alias
 for _family in FAMILIES:
