@@ -16,14 +16,20 @@ from .elementwise import where
 _I = "interpolation"
 
 
-def _float(t: Tensor, complex_ok: bool) -> Tensor:
-    """numpy's interp computes in float64 (complex128 for complex values): it casts every input."""
-    kind = t.dtype.kind
-    if kind == "c" and complex_ok:
-        return t if t.dtype == np.complex128 else t.astype(np.complex128)
-    if kind == "c":
-        raise TypeError(f"interp: x and xp must be real, got dtype {t.dtype} (shape {t.shape})")
-    return t if t.dtype == np.float64 else t.astype(np.float64)
+def _float(t: Tensor, real: np.dtype, name: str, complex_ok: bool) -> Tensor:
+    """``t`` in the working precision ``real`` (complex of it for complex values)."""
+    if t.dtype.kind == "c" and not complex_ok:
+        raise TypeError(f"interp: {name} must be real, got dtype {t.dtype} (shape {t.shape})")
+    dt = np.result_type(real, np.complex64) if t.dtype.kind == "c" else real
+    return t if t.dtype == dt else t.astype(dt)
+
+
+def _precision(*ts: Tensor) -> np.dtype:
+    """numpy's interp computes in float64; float32 (complex64) inputs alone stay float32 here, as
+    autobp keeps float32 everywhere (numpy would return float64)."""
+    if all(t.dtype in (np.float32, np.complex64) for t in ts):
+        return np.dtype(np.float32)
+    return np.dtype(np.float64)
 
 
 def _periodic(x: Tensor, xp: Tensor, fp: Tensor, period: Any) -> tuple:
@@ -51,7 +57,8 @@ def _periodic(x: Tensor, xp: Tensor, fp: Tensor, period: Any) -> tuple:
 def interp(x: Any, xp: Any, fp: Any, left: Any = None, right: Any = None, period: Any = None) -> Tensor:
     """One-dimensional piecewise-linear interpolation of the points (xp, fp) at x (numpy's interp).
 
-    Values are numpy's (float64, or complex128 for complex ``fp``): below ``xp[0]`` ``left``
+    Values are numpy's (float64, or complex128 for complex ``fp``; float32 inputs stay float32,
+    where numpy would widen them): below ``xp[0]`` ``left``
     (default ``fp[0]``), above ``xp[-1]`` ``right`` (default ``fp[-1]``), a knot's own value at a
     knot; ``period=`` wraps x and xp as numpy does (``left``/``right`` are then ignored).
 
@@ -71,13 +78,14 @@ def interp(x: Any, xp: Any, fp: Any, left: Any = None, right: Any = None, period
         raise ValueError(f"interp: fp and xp are not of the same length ({fp.shape[0]} and {xp.shape[0]})")
     if xp.shape[0] == 0:
         raise ValueError("interp: array of sample points (xp) is empty")
-    x, xp, fp = _float(x, False), _float(xp, False), _float(fp, True)
+    real = _precision(x, xp, fp)
+    x, xp, fp = _float(x, real, "x", False), _float(xp, real, "xp", False), _float(fp, real, "fp", True)
     if period is not None:
         x, xp, fp = _periodic(x, xp, fp, period)
         left = right = None
     n = xp.shape[0]
-    lo = fp[0] if left is None else _float(as_tensor(left), True)
-    hi = fp[-1] if right is None else _float(as_tensor(right), True)
+    lo = fp[0] if left is None else _float(as_tensor(left), real, "left", True)
+    hi = fp[-1] if right is None else _float(as_tensor(right), real, "right", True)
     if n == 1:  # one knot: its value at it, left/right on either side
         inner = fp[0] + x * 0
     else:

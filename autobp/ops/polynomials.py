@@ -19,11 +19,17 @@ _P = "polynomials"
 
 
 def _numpy_dtype(fn: Any, *ts: Tensor) -> np.dtype:
-    """The dtype numpy's own function gives for inputs of these shapes and dtypes (run on ones)."""
+    """The dtype numpy's own function gives for inputs of these shapes and dtypes (run on ones),
+    except that float32 (complex64) inputs keep their precision where numpy widens them only
+    because it multiplies by an int64 arange (polyder, polyint) or fits in float64 (polyfit)."""
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         out = fn(*(np.ones(t.shape, t.dtype) for t in ts))
-    return np.asarray(out[0] if isinstance(out, tuple) else out).dtype
+    dt = np.asarray(out[0] if isinstance(out, tuple) else out).dtype
+    kinds = [t.dtype for t in ts if t.dtype.kind in "fc"]
+    if dt.kind in "fc" and kinds and all(k.itemsize == (4 if k.kind == "f" else 8) for k in kinds):
+        return np.dtype(np.complex64 if dt.kind == "c" else np.float32)
+    return dt
 
 
 def _as(t: Tensor, dt: np.dtype) -> Tensor:
@@ -74,9 +80,10 @@ def polyint(p: Any, m: int = 1, k: Any = None) -> Tensor:
     m = int(m)
     if m < 0:
         raise ValueError(f"polyint: order of integral must be positive (see polyder), got m={m}")
-    k = _zeros(m, float) if k is None else _seq(k)
+    p = as_tensor(p)
+    k = _zeros(m, p.dtype if p.dtype.kind in "fc" else float) if k is None else _seq(k)
     if k.shape[0] == 1 and m > 1:
-        k = k[0] * Tensor._const(np.ones((m,)))
+        k = k[0] * Tensor._const(np.ones((m,), k.dtype))
     if k.shape[0] < m:
         raise ValueError(
             f"polyint: k must be a scalar or a rank-1 array of length 1 or >= m={m}, got {k.shape}"
@@ -118,18 +125,25 @@ def polysub(a1: Any, a2: Any) -> Tensor:
     return _as(a1 - a2, dt)
 
 
-@op(family=_P, rules=("convolve_full", "astype"), method=False)
+def _poly1d(p: Tensor, name: str) -> Tensor:
+    """numpy's poly1d(p) coefficients: 1-d, leading zeros dropped ([0] if nothing is left)."""
+    if p.ndim != 1:
+        raise ValueError(f"{name}: a polynomial must be 1-d, got shape {p.shape}")
+    nz = np.flatnonzero(p._data)
+    return p[int(nz[0]) :] if len(nz) else p[-1:] * 0
+
+
+@op(family=_P, rules=("convolve_full", "getitem", "astype"), method=False)
 def polymul(a1: Any, a2: Any) -> Tensor:
-    """Coefficients of the product of two polynomials (the convolution of their coefficients)."""
+    """Coefficients of the product of two polynomials (the convolution of their coefficients).
+
+    As numpy (which makes poly1d's of both), leading zeros are dropped first."""
     from .numpy_aliases import convolve
 
     a1, a2 = _seq(a1), _seq(a2)
     dt = _numpy_dtype(np.polymul, a1, a2)
-    if a1.ndim != 1 or a2.ndim != 1:
-        raise ValueError(
-            f"polymul: a1 and a2 must be 1-d coefficient arrays, got shapes {a1.shape} and {a2.shape}"
-        )
-    return _as(convolve(_as(a1, dt), _as(a2, dt)), dt)
+    a1, a2 = _poly1d(_as(a1, dt), "polymul"), _poly1d(_as(a2, dt), "polymul")
+    return _as(convolve(a1, a2), dt)
 
 
 @op(family=_P, rules=("mul", "div", "sub", "getitem", "concatenate", "stack"), method=False)
