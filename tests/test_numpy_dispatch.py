@@ -63,8 +63,8 @@ def test_dispatched_call_equals_the_method_and_its_gradient():
 
 
 def test_unknown_function_names_itself_and_the_way_out():
-    with pytest.raises(TypeError, match=r"numpy\.fft\.hfft.*np\.asarray"):
-        np.fft.hfft(_x())  # autobp.fft has no hfft
+    with pytest.raises(TypeError, match=r"numpy\.sort_complex.*np\.asarray"):
+        np.sort_complex(_x())  # autobp has no sort_complex
 
 
 def test_out_argument_is_refused_where_it_would_drop_a_gradient():
