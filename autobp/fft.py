@@ -267,3 +267,7 @@ __all__ = [
     "fftfreq",
     "rfftfreq",
 ]
+
+from .fft_hermitian import hfft, ihfft  # noqa: E402  numpy's Hermitian transforms
+
+__all__ += ["hfft", "ihfft"]

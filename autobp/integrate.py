@@ -249,4 +249,6 @@ def _odeint_backward(F, g, out, xs, ctx, need):
     )
 
 
-__all__ = ["odeint"]
+from .ops.trapezoid import cumulative_trapezoid, trapezoid  # noqa: E402  scipy.integrate's names
+
+__all__ = ["odeint", "trapezoid", "cumulative_trapezoid"]

@@ -277,3 +277,8 @@ TOP_LEVEL = (
     "randn_like", "rand_like", "randint_like", "randperm", "normal", "bernoulli", "multinomial",
 )  # fmt: skip
 __all__ = [*TOP_LEVEL, "default_generator", "permutation", "uniform", "generator_of"]
+
+from .random_numpy import *  # noqa: E402, F403  numpy.random's functions and classes
+from .random_numpy import NUMPY_RANDOM  # noqa: E402
+
+__all__ += list(NUMPY_RANDOM)

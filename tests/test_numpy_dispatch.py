@@ -1,5 +1,7 @@
 """numpy's own functions on Tensors record on the graph like autobp's, or raise: never a plain array."""
 
+import io
+
 import numpy as np
 import pytest
 
@@ -63,8 +65,8 @@ def test_dispatched_call_equals_the_method_and_its_gradient():
 
 
 def test_unknown_function_names_itself_and_the_way_out():
-    with pytest.raises(TypeError, match=r"numpy\.fft\.hfft.*np\.asarray"):
-        np.fft.hfft(_x())  # autobp.fft has no hfft
+    with pytest.raises(TypeError, match=r"numpy\.savetxt.*np\.asarray"):
+        np.savetxt(io.StringIO(), _x())  # autobp has no savetxt
 
 
 def test_out_argument_is_refused_where_it_would_drop_a_gradient():

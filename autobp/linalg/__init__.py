@@ -6,6 +6,21 @@ from __future__ import annotations
 
 from numpy.linalg import LinAlgError  # what numpy (and so autobp) raises for singular matrices
 
+from .array_api import (  # numpy.linalg's array-API names and cond, multi_dot, tensorinv, ...
+    cond,
+    cross,
+    diagonal,
+    matmul,
+    matrix_rank,
+    matrix_transpose,
+    multi_dot,
+    outer,
+    tensordot,
+    tensorinv,
+    tensorsolve,
+    trace,
+    vecdot,
+)
 from .decomp import QRResult, cholesky, qr
 from .det import SlogdetResult, det, slogdet
 from .eigen import EighResult, EigResult, eig, eigh, eigvals, eigvalsh
@@ -43,3 +58,5 @@ __all__ = [
     "SlogdetResult",
     "LinAlgError",
 ]
+__all__ += ["cond", "cross", "diagonal", "matmul", "matrix_rank", "matrix_transpose", "multi_dot", "outer"]
+__all__ += ["tensordot", "tensorinv", "tensorsolve", "trace", "vecdot"]

@@ -7,13 +7,14 @@ Tensor its methods and operators, by name, from the declarations and the familie
 from __future__ import annotations
 
 from ..tensor import Tensor
-from . import (  # each family registers its ops and rules on import
+from . import (  # each family registers its ops and rules on import  # noqa: F401  numpy's scientific functions
     activations,
     arithmetic,
     binary,
     complex_parts,
     construction,
     creation,
+    cumulative,
     einsum,
     elementwise,
     float_bits,
@@ -22,10 +23,12 @@ from . import (  # each family registers its ops and rules on import
     index_utils,
     indexing,
     inplace_methods,
+    interpolation,
     joining,
     log_grids,
     logic,
     math,
+    nan_reductions,
     nnops,
     norms,
     numeric_grid,
@@ -35,6 +38,7 @@ from . import (  # each family registers its ops and rules on import
     numpy_introspection,
     numpy_writes,
     padding,
+    polynomials,
     products,
     quantiles,
     reductions,
@@ -46,6 +50,7 @@ from . import (  # each family registers its ops and rules on import
     sorting,
     statistics,
     tensor_methods,
+    trapezoid,
     type_predicates,
     writes_into,
 )
@@ -77,6 +82,7 @@ FAMILIES += (
     type_predicates,
     writes_into,
 )
+FAMILIES += (cumulative, interpolation, nan_reductions, polynomials, trapezoid)
 
 __all__ = attach(Tensor, globals())  # autobp.<name> for every declared op and PyTorch alias
 for _family in FAMILIES:
