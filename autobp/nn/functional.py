@@ -257,3 +257,8 @@ __all__ += ["max_unpool1d", "max_unpool2d", "max_unpool3d"]
 from .embedding_bag import embedding_bag  # noqa: E402
 
 __all__ += ["embedding_bag"]
+from .functional_torch import *  # noqa: E402, F403  gumbel_softmax, *_with_indices, upsample*, pdist
+from .functional_torch import __all__ as _functional_torch_all  # noqa: E402
+from .grid_sampling import affine_grid, grid_sample  # noqa: E402
+
+__all__ += _functional_torch_all + ["grid_sample", "affine_grid"]
