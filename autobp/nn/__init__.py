@@ -272,3 +272,6 @@ __all__ += [
     "LazyInstanceNorm2d",
     "LazyInstanceNorm3d",
 ]
+from .adaptive_softmax import AdaptiveLogSoftmaxWithLoss  # noqa: E402
+
+__all__ += ["AdaptiveLogSoftmaxWithLoss"]
