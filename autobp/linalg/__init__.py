@@ -25,10 +25,12 @@ from .decomp import QRResult, cholesky, qr
 from .det import SlogdetResult, det, slogdet
 from .eigen import EighResult, EigResult, eig, eigh, eigvals, eigvalsh
 from .expm import matrix_exp
+from .lu import LUFactorExResult, LUFactorResult, LUResult, lu, lu_factor, lu_factor_ex, lu_solve
 from .norms_powers import matrix_norm, matrix_power, norm, vector_norm
 from .scipy_linalg import solve_banded, solve_sylvester, sqrtm  # noqa: F401  scipy.linalg's names
 from .solve import inv, lstsq, pinv, solve, solve_triangular
 from .svd import SVDResult, svd, svdvals
+from .torch_extras import cholesky_ex, householder_product, inv_ex, solve_ex, vander
 
 __all__ = [
     "inv",
@@ -57,6 +59,18 @@ __all__ = [
     "QRResult",
     "SlogdetResult",
     "LinAlgError",
+    "lu",
+    "lu_factor",
+    "lu_factor_ex",
+    "lu_solve",
+    "LUResult",
+    "LUFactorResult",
+    "LUFactorExResult",
+    "cholesky_ex",
+    "inv_ex",
+    "solve_ex",
+    "vander",
+    "householder_product",
 ]
 __all__ += ["cond", "cross", "diagonal", "matmul", "matrix_rank", "matrix_transpose", "multi_dot", "outer"]
 __all__ += ["tensordot", "tensorinv", "tensorsolve", "trace", "vecdot"]

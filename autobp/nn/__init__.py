@@ -274,3 +274,9 @@ __all__ += [
     "LazyInstanceNorm2d",
     "LazyInstanceNorm3d",
 ]
+from .adaptive_softmax import AdaptiveLogSoftmaxWithLoss  # noqa: E402
+
+__all__ += ["AdaptiveLogSoftmaxWithLoss"]
+from .fractional_pooling import FractionalMaxPool2d, FractionalMaxPool3d  # noqa: E402
+
+__all__ += ["FractionalMaxPool2d", "FractionalMaxPool3d"]

@@ -305,3 +305,21 @@ __all__ += ["embedding_bag"]
 from .ctc import ctc_loss  # noqa: E402
 
 __all__ += ["ctc_loss"]
+from .functional_torch import *  # noqa: E402, F403  gumbel_softmax, *_with_indices, upsample*, pdist
+from .functional_torch import __all__ as _functional_torch_all  # noqa: E402
+from .grid_sampling import affine_grid, grid_sample  # noqa: E402
+
+__all__ += _functional_torch_all + ["grid_sample", "affine_grid"]
+from .fractional_pooling import (  # noqa: E402
+    fractional_max_pool2d,
+    fractional_max_pool2d_with_indices,
+    fractional_max_pool3d,
+    fractional_max_pool3d_with_indices,
+)
+
+__all__ += [
+    "fractional_max_pool2d",
+    "fractional_max_pool2d_with_indices",
+    "fractional_max_pool3d",
+    "fractional_max_pool3d_with_indices",
+]

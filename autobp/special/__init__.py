@@ -1,15 +1,49 @@
 """Differentiable scipy.special: the gamma family, the normal CDF and error functions, Bessel
 functions, xlogy/xlog1py, expit/logit and the logsumexp/softmax family, under scipy's names and
-signatures (``autobp.special.gammaln(t)``)."""
+signatures (``autobp.special.gammaln(t)``), and torch.special's own spellings and functions
+(bessel_j0, modified_bessel_k1, airy_ai, zeta, the orthogonal polynomials, ...)."""
 
 from __future__ import annotations
 
 from .bessel import i0, i0e, i1, i1e
 from .bessel_jy import iv, ive, j0, j1, jn, jv, y0, y1, yn, yv
+from .bessel_k import airy_ai, k0, k0e, k1, k1e, spherical_jn
+from .entropy_zeta import entr, erfcx, zeta
 from .gamma import betaln, digamma, gamma, gammaln, multigammaln, polygamma, psi
 from .incomplete import beta, betainc, erfcinv, gammainc, gammaincc, gammasgn, rgamma, stdtr
 from .logs import expit, log1p, log_softmax, logit, logsumexp, softmax, xlog1py, xlogy
 from .normal import erf, erfc, erfinv, log_ndtr, ndtr, ndtri
+from .orthogonal import (
+    chebyshev_polynomial_t,
+    chebyshev_polynomial_u,
+    chebyshev_polynomial_v,
+    chebyshev_polynomial_w,
+    hermite_polynomial_h,
+    hermite_polynomial_he,
+    laguerre_polynomial_l,
+    legendre_polynomial_p,
+    shifted_chebyshev_polynomial_t,
+    shifted_chebyshev_polynomial_u,
+    shifted_chebyshev_polynomial_v,
+    shifted_chebyshev_polynomial_w,
+)
+from .torch_names import (
+    bessel_j0,
+    bessel_j1,
+    bessel_y0,
+    bessel_y1,
+    exp2,
+    expm1,
+    modified_bessel_i0,
+    modified_bessel_i1,
+    modified_bessel_k0,
+    modified_bessel_k1,
+    round,
+    scaled_modified_bessel_k0,
+    scaled_modified_bessel_k1,
+    sinc,
+    spherical_bessel_j0,
+)
 
 __all__ = [
     "gammaln",
@@ -55,4 +89,40 @@ __all__ = [
     "yn",
     "iv",
     "ive",
+    "k0",
+    "k1",
+    "k0e",
+    "k1e",
+    "spherical_jn",
+    "airy_ai",
+    "entr",
+    "erfcx",
+    "zeta",
+    "chebyshev_polynomial_t",
+    "chebyshev_polynomial_u",
+    "chebyshev_polynomial_v",
+    "chebyshev_polynomial_w",
+    "shifted_chebyshev_polynomial_t",
+    "shifted_chebyshev_polynomial_u",
+    "shifted_chebyshev_polynomial_v",
+    "shifted_chebyshev_polynomial_w",
+    "hermite_polynomial_h",
+    "hermite_polynomial_he",
+    "laguerre_polynomial_l",
+    "legendre_polynomial_p",
+    "bessel_j0",
+    "bessel_j1",
+    "bessel_y0",
+    "bessel_y1",
+    "modified_bessel_i0",
+    "modified_bessel_i1",
+    "modified_bessel_k0",
+    "modified_bessel_k1",
+    "scaled_modified_bessel_k0",
+    "scaled_modified_bessel_k1",
+    "spherical_bessel_j0",
+    "exp2",
+    "expm1",
+    "sinc",
+    "round",
 ]
