@@ -228,7 +228,8 @@ lower_cholesky = _LowerCholesky()
 positive_definite = _PositiveDefinite()
 
 __all__ = [
-    "Constraint", "greater_than", "less_than", "greater_than_eq", "interval", "half_open_interval", "integer_interval",
-    "independent", "real", "real_vector", "boolean", "positive", "nonnegative", "unit_interval",
+    "Constraint", "greater_than", "less_than", "greater_than_eq", "interval", "half_open_interval",
+    "integer_interval", "independent", "real", "real_vector", "boolean", "positive", "nonnegative",
+    "unit_interval",
     "nonnegative_integer", "positive_integer", "simplex", "one_hot", "lower_cholesky", "positive_definite",
 ]  # fmt: skip

@@ -246,7 +246,9 @@ class OneHotCategorical(Distribution):
     def mode(self) -> Tensor:
         """The one-hot vector of the most probable category."""
         k = self._event_shape[0]
-        return Tensor._const((np.arange(k) == self._categorical.mode._data[..., None]).astype(self.probs.dtype))
+        return Tensor._const(
+            (np.arange(k) == self._categorical.mode._data[..., None]).astype(self.probs.dtype)
+        )
 
     @property
     def variance(self) -> Tensor:
@@ -401,5 +403,3 @@ class Binomial(Distribution):
         if expand:
             values = np.broadcast_to(values, (top + 1,) + self._batch_shape)
         return Tensor._const(np.ascontiguousarray(values))
-
-

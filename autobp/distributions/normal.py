@@ -146,11 +146,4 @@ class StudentT(Distribution):
         """log scale + (df+1)/2 (psi((df+1)/2) - psi(df/2)) + log(df)/2 + log B(df/2, 1/2)."""
         half = 0.5 * (self.df + 1.0)
         lbeta = gammaln(0.5 * self.df) + math.lgamma(0.5) - gammaln(half)
-        return (
-            log(self.scale)
-            + half * (digamma(half) - digamma(0.5 * self.df))
-            + 0.5 * log(self.df)
-            + lbeta
-        )
-
-
+        return log(self.scale) + half * (digamma(half) - digamma(0.5 * self.df)) + 0.5 * log(self.df) + lbeta

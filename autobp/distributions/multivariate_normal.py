@@ -1,0 +1,134 @@
+"""PyTorch's ``MultivariateNormal``: N(loc, Sigma) given by a covariance, a precision or a lower
+Cholesky factor L (Sigma = L L^T). Everything goes through L: ``rsample`` is loc + L eps, so it is
+differentiable in loc and in whichever matrix was given."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .. import linalg
+from ..ops import broadcast_to, diagonal, log, matmul, swapaxes
+from ..tensor import Tensor
+from . import constraints
+from .distribution import Distribution, lazy_property, params, rng
+
+
+def _tril_solve(scale_tril: Tensor, rhs: Tensor) -> Tensor:
+    """L^-1 rhs for rhs (..., k, m), L broadcast over rhs's batch (and rhs over L's)."""
+    batch = np.broadcast_shapes(scale_tril.shape[:-2], rhs.shape[:-2])
+    lt = broadcast_to(scale_tril, batch + scale_tril.shape[-2:])
+    return linalg.solve_triangular(lt, broadcast_to(rhs, batch + rhs.shape[-2:]), lower=True)
+
+
+def batch_mahalanobis(scale_tril: Tensor, diff: Tensor) -> Tensor:
+    """||L^-1 diff||^2 over the last axis, L and diff's batch dims broadcast."""
+    z = _tril_solve(scale_tril, diff[..., None])[..., 0]
+    return (z * z).sum(axis=-1)
+
+
+class MultivariateNormal(Distribution):
+    """The multivariate normal with mean ``loc`` (..., k) and exactly one of ``covariance_matrix``,
+    ``precision_matrix`` or ``scale_tril`` (..., k, k); batch dims of loc and the matrix broadcast."""
+
+    arg_constraints = {
+        "loc": constraints.real_vector,
+        "covariance_matrix": constraints.positive_definite,
+        "precision_matrix": constraints.positive_definite,
+        "scale_tril": constraints.lower_cholesky,
+    }
+    support = constraints.real_vector
+    has_rsample = True
+
+    def __init__(
+        self,
+        loc: Any,
+        covariance_matrix: Any = None,
+        precision_matrix: Any = None,
+        scale_tril: Any = None,
+        validate_args: bool | None = None,
+    ) -> None:
+        given = [m is not None for m in (covariance_matrix, precision_matrix, scale_tril)]
+        if sum(given) != 1:
+            raise ValueError(
+                "Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified."
+            )
+        name = ("covariance_matrix", "precision_matrix", "scale_tril")[given.index(True)]
+        loc, matrix = params(
+            loc, next(m for m in (covariance_matrix, precision_matrix, scale_tril) if m is not None)
+        )
+        if loc.ndim < 1:
+            raise ValueError("loc must be at least one-dimensional.")
+        if matrix.ndim < 2:
+            raise ValueError(
+                f"{name} must be at least two-dimensional, with optional leading batch dimensions"
+            )
+        k = loc.shape[-1]
+        if matrix.shape[-2:] != (k, k):
+            raise ValueError(f"{name} of shape {matrix.shape} does not match loc's event size {k}")
+        batch = np.broadcast_shapes(loc.shape[:-1], matrix.shape[:-2])
+        self.loc = broadcast_to(loc, batch + (k,))
+        setattr(self, name, broadcast_to(matrix, batch + (k, k)))
+        super().__init__(batch, (k,), validate_args)  # validates before the Cholesky factor
+        if name == "scale_tril":
+            self._unbroadcasted_scale_tril = matrix
+        elif name == "covariance_matrix":
+            self._unbroadcasted_scale_tril = linalg.cholesky(matrix)
+        else:
+            self._unbroadcasted_scale_tril = linalg.cholesky(linalg.inv(matrix))
+
+    @lazy_property
+    def scale_tril(self) -> Tensor:
+        """The lower Cholesky factor L of the covariance."""
+        return broadcast_to(self._unbroadcasted_scale_tril, self._batch_shape + self._event_shape * 2)
+
+    @lazy_property
+    def covariance_matrix(self) -> Tensor:
+        """L L^T."""
+        lt = self._unbroadcasted_scale_tril
+        return broadcast_to(matmul(lt, swapaxes(lt, -1, -2)), self._batch_shape + self._event_shape * 2)
+
+    @lazy_property
+    def precision_matrix(self) -> Tensor:
+        """The inverse covariance."""
+        return broadcast_to(linalg.inv(self.covariance_matrix), self._batch_shape + self._event_shape * 2)
+
+    @property
+    def mean(self) -> Tensor:
+        """loc."""
+        return self.loc
+
+    @property
+    def mode(self) -> Tensor:
+        """loc."""
+        return self.loc
+
+    @property
+    def variance(self) -> Tensor:
+        """The diagonal of the covariance: the row sums of L^2."""
+        lt = self._unbroadcasted_scale_tril
+        return broadcast_to((lt * lt).sum(axis=-1), self._batch_shape + self._event_shape)
+
+    def rsample(self, sample_shape: Any = ()) -> Tensor:
+        """loc + L eps with eps ~ N(0, I)."""
+        shape = self._extended_shape(sample_shape)
+        eps = Tensor._const(np.asarray(rng().standard_normal(shape)).astype(self.loc.dtype, copy=False))
+        return self.loc + matmul(self._unbroadcasted_scale_tril, eps[..., None])[..., 0]
+
+    def _half_log_det(self) -> Tensor:
+        return log(diagonal(self._unbroadcasted_scale_tril, axis1=-2, axis2=-1)).sum(axis=-1)
+
+    def log_prob(self, value: Any) -> Tensor:
+        """-(k log 2 pi + ||L^-1 (value - loc)||^2) / 2 - log det L."""
+        value = self._value(value)
+        m = batch_mahalanobis(self._unbroadcasted_scale_tril, value - self.loc)
+        k = self._event_shape[0]
+        return -0.5 * (k * math.log(2.0 * math.pi) + m) - self._half_log_det()
+
+    def entropy(self) -> Tensor:
+        """k (1 + log 2 pi) / 2 + log det L."""
+        k = self._event_shape[0]
+        h = 0.5 * k * (1.0 + math.log(2.0 * math.pi)) + self._half_log_det()
+        return broadcast_to(h, self._batch_shape)
