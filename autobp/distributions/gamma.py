@@ -177,8 +177,13 @@ class Beta(Distribution):
 
     @property
     def mode(self) -> Tensor:
-        """(a - 1) / (a + b - 2) (for a, b > 1)."""
-        return (self.concentration1 - 1.0) / (self.concentration1 + self.concentration0 - 2.0)
+        """(a - 1)^+ / ((a - 1)^+ + (b - 1)^+); where a, b < 1 both, the end of the larger (as PyTorch)."""
+        m1 = clip(self.concentration1 - 1.0, 0.0, None)
+        m0 = clip(self.concentration0 - 1.0, 0.0, None)
+        m = m1 / (m1 + m0)
+        a, b = self.concentration1._data, self.concentration0._data
+        corner = (a < 1) & (b < 1)
+        return where(corner, Tensor._const((a > b).astype(a.dtype)), m) if corner.any() else m
 
     @property
     def variance(self) -> Tensor:

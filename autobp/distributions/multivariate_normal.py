@@ -23,6 +23,10 @@ def _tril_solve(scale_tril: Tensor, rhs: Tensor) -> Tensor:
     return linalg.solve_triangular(lt, broadcast_to(rhs, batch + rhs.shape[-2:]), lower=True)
 
 
+def _symmetric(m: Tensor) -> Tensor:
+    return 0.5 * (m + swapaxes(m, -1, -2))
+
+
 def batch_mahalanobis(scale_tril: Tensor, diff: Tensor) -> Tensor:
     """||L^-1 diff||^2 over the last axis, L and diff's batch dims broadcast."""
     z = _tril_solve(scale_tril, diff[..., None])[..., 0]
@@ -72,12 +76,14 @@ class MultivariateNormal(Distribution):
         self.loc = broadcast_to(loc, batch + (k,))
         setattr(self, name, broadcast_to(matrix, batch + (k, k)))
         super().__init__(batch, (k,), validate_args)  # validates before the Cholesky factor
+        # the Cholesky factor reads one triangle; of the symmetric part, so that the gradient to a
+        # covariance or precision is symmetric (PyTorch's)
         if name == "scale_tril":
             self._unbroadcasted_scale_tril = matrix
         elif name == "covariance_matrix":
-            self._unbroadcasted_scale_tril = linalg.cholesky(matrix)
+            self._unbroadcasted_scale_tril = linalg.cholesky(_symmetric(matrix))
         else:
-            self._unbroadcasted_scale_tril = linalg.cholesky(linalg.inv(matrix))
+            self._unbroadcasted_scale_tril = linalg.cholesky(linalg.inv(_symmetric(matrix)))
 
     @lazy_property
     def scale_tril(self) -> Tensor:
