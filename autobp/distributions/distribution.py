@@ -73,7 +73,7 @@ class lazy_property:  # noqa: N801  PyTorch's name
 
 def _describe(value: Any) -> str:
     arr = value._data if isinstance(value, Tensor) else np.asarray(value)
-    return repr(arr) if arr.ndim == 0 else f"shape {arr.shape}"
+    return repr(arr.item()) if arr.ndim == 0 else f"shape {arr.shape}"
 
 
 class Distribution:
@@ -102,12 +102,11 @@ class Distribution:
                 value = self.__dict__[name]
                 if not isinstance(value, (Tensor, np.ndarray, int, float)):
                     continue
-                ok = np.asarray(constraint.check(value))
-                if not np.all(ok):
+                arr = value._data if isinstance(value, Tensor) else np.asarray(value)
+                if not np.all(constraint.check(arr)):
                     raise ValueError(
-                        f"Expected parameter {name} ({_describe(value)}) of distribution {self!r} to "
-                        f"satisfy the constraint {constraint!r}, but found invalid values:\n"
-                        f"{value._data if isinstance(value, Tensor) else np.asarray(value)}"
+                        f"Expected parameter {name} (Tensor of shape {arr.shape}) of distribution {self!r} "
+                        f"to satisfy the constraint {constraint!r}, but found invalid values:\n{arr}"
                     )
 
     @staticmethod
