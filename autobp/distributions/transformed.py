@@ -87,24 +87,25 @@ class TransformedDistribution(Distribution):
             y = x
         return lp + sum_rightmost(self.base_dist.log_prob(y), event_dim - len(self.base_dist.event_shape))
 
-    def _monotone_sign(self) -> int:
-        s = 1
+    def _monotonize_cdf(self, value: Any) -> Any:
+        """value where the transforms increase, 1 - value where they decrease (per entry)."""
+        sign: Any = 1
         for t in self.transforms:
-            s *= t.sign
-        return s
+            sign = sign * t.sign
+        if isinstance(sign, int) and sign == 1:
+            return value
+        return sign * (value - 0.5) + 0.5
 
     def cdf(self, value: Any) -> Tensor:
-        """The base's cdf at the inverse image (1 - it for a decreasing map)."""
+        """The base's cdf at the inverse image (1 - it where the map decreases)."""
         y = self._value(value)
         for t in reversed(self.transforms):
             y = t.inv(y)
-        c = self.base_dist.cdf(y)
-        return c if self._monotone_sign() == 1 else 1.0 - c
+        return self._monotonize_cdf(self.base_dist.cdf(y))
 
     def icdf(self, value: Any) -> Tensor:
         """The transforms applied to the base's icdf."""
-        p = _t(value)
-        x = self.base_dist.icdf(p if self._monotone_sign() == 1 else 1.0 - p)
+        x = self.base_dist.icdf(self._monotonize_cdf(_t(value)))
         for t in self.transforms:
             x = t(x)
         return x

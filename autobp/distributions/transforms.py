@@ -161,12 +161,10 @@ class AffineTransform(Transform):
         return self._event_dim
 
     @property
-    def sign(self) -> int:  # type: ignore[override]
-        """The sign of scale (a number) for monotone maps."""
+    def sign(self) -> Any:  # type: ignore[override]
+        """The sign of scale: a number for a number, an array of signs for an array (PyTorch's)."""
         s = self.scale._data if isinstance(self.scale, Tensor) else np.asarray(self.scale)
-        if s.ndim == 0 or np.all(s > 0) or np.all(s < 0):
-            return int(np.sign(s.flat[0]))
-        raise NotImplementedError("AffineTransform: scale has entries of both signs")
+        return int(np.sign(s)) if s.ndim == 0 else np.sign(s)
 
     def _call(self, x: Tensor) -> Tensor:
         return self.loc + self.scale * x
@@ -209,7 +207,7 @@ class ComposeTransform(Transform):
         return max((p.event_dim for p in self.parts), default=0)
 
     @property
-    def sign(self) -> int:  # type: ignore[override]
+    def sign(self) -> Any:  # type: ignore[override]
         """The product of the parts' signs."""
         s = 1
         for p in self.parts:
