@@ -2,7 +2,7 @@
 autobp's global generator (``autobp.manual_seed`` makes them repeat), ``log_prob``, ``entropy``,
 moments, ``kl_divergence`` and transforms, all differentiable in the parameters (Tensors)."""
 
-from . import constraints, transforms
+from . import constraints, transforms  # noqa: F401  submodules, as torch.distributions has them
 from .discrete import Bernoulli, Binomial, Categorical, OneHotCategorical, Poisson
 from .distribution import Distribution
 from .gamma import Beta, Chi2, Dirichlet, Exponential, Gamma
@@ -28,5 +28,5 @@ __all__ = [
     "OneHotCategorical", "Poisson", "Independent", "MixtureSameFamily", "TransformedDistribution",
     "LogNormal", "RelaxedBernoulli", "LogitRelaxedBernoulli", "RelaxedOneHotCategorical",
     "ExpRelaxedCategorical", "Transform", "ExpTransform", "AffineTransform", "SigmoidTransform",
-    "TanhTransform", "ComposeTransform", "kl_divergence", "register_kl", "constraints", "transforms",
+    "TanhTransform", "ComposeTransform", "kl_divergence", "register_kl",
 ]  # fmt: skip
