@@ -39,6 +39,7 @@ RSAMPLE = {
         lambda L, m, s: L.MultivariateNormal(m, scale_tril=s),
         [R([0.5, -1.0, 0.2]), np.linalg.cholesky(SPD)],
     ),
+    "HalfNormal": (lambda L, s: L.HalfNormal(s), [R([0.7, 2.5])]),
     "Independent": (lambda L, a, b: L.Independent(L.Normal(a, b), 1), [R([0.3, -1.2]), R([1.5, 0.4])]),
     "TransformedTanh": (
         lambda L, a, b: L.TransformedDistribution(L.Normal(a, b), L.transforms.TanhTransform()),
@@ -102,6 +103,9 @@ DISCRETE = {
     ),
     "Poisson": lambda L: L.Poisson((torch.tensor if L is T else R)([0.7, 4.0])),
     "Binomial": lambda L: L.Binomial(5, probs=(torch.tensor if L is T else R)([0.3, 0.9])),
+    "Geometric": lambda L: L.Geometric(probs=(torch.tensor if L is T else R)([0.3, 0.8])),
+    "NegativeBinomial": lambda L: L.NegativeBinomial(3.0, probs=(torch.tensor if L is T else R)([0.3, 0.6])),
+    "Multinomial": lambda L: L.Multinomial(6, probs=(torch.tensor if L is T else R)([0.2, 0.3, 0.5])),
     "MixtureSameFamily": lambda L: L.MixtureSameFamily(
         L.Categorical(probs=(torch.tensor if L is T else R)([0.3, 0.7])),
         L.Normal((torch.tensor if L is T else R)([-2.0, 1.0]), (torch.tensor if L is T else R)([0.5, 1.0])),

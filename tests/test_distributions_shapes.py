@@ -46,6 +46,10 @@ BUILD = {
     "MixtureSameFamily-mvn": lambda L: L.MixtureSameFamily(
         L.Categorical(logits=_a(L, np.zeros(3))), L.Independent(L.Normal(_a(L, np.zeros((3, 2))), 1.0), 1)
     ),
+    "HalfNormal": lambda L: L.HalfNormal(_a(L, [[1.0], [2.0]])),
+    "Geometric": lambda L: L.Geometric(logits=_a(L, [[0.5], [-1.0]])),
+    "Multinomial": lambda L: L.Multinomial(4, logits=_a(L, np.zeros((2, 3)))),
+    "NegativeBinomial": lambda L: L.NegativeBinomial(_a(L, [2.0, 3.0]), probs=_a(L, [[0.2], [0.5]])),
     "LogNormal": lambda L: L.LogNormal(_a(L, np.zeros((3, 1))), _a(L, [1.0, 2.0])),
     "RelaxedOneHotCategorical": lambda L: L.RelaxedOneHotCategorical(
         _a(L, 0.5), logits=_a(L, np.zeros((2, 4)))

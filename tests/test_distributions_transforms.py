@@ -32,6 +32,10 @@ MAKE = {
             L.transforms.AffineTransform(1.0, 3.0),
         ]
     ),
+    "Softplus": lambda L: L.transforms.SoftplusTransform(),
+    "Inverse-Power": lambda L: (
+        L.transforms.PowerTransform(torch.tensor(2.5, dtype=torch.float64) if L is T else 2.5).inv
+    ),
     "Inverse-Sigmoid": lambda L: L.transforms.SigmoidTransform().inv,
 }
 
@@ -39,7 +43,7 @@ MAKE = {
 @pytest.mark.parametrize("name", sorted(MAKE))
 def test_transform_values_log_det_and_gradients_match_torch(name):
     ours, theirs = MAKE[name](D), MAKE[name](T)
-    x_in = 1.0 / (1.0 + np.exp(-X)) if name.startswith("Inverse") else X  # the inverse's domain is (0, 1)
+    x_in = 1.0 / (1.0 + np.exp(-X)) if name.startswith("Inverse") else X  # the inverses' domains: (0, 1)
     x, tx = autobp.tensor(x_in.copy(), requires_grad=True), torch.tensor(x_in.copy(), requires_grad=True)
     y, ty = ours(x), theirs(tx)
     np.testing.assert_allclose(y.numpy(), ty.detach().numpy(), rtol=1e-12)

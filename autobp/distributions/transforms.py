@@ -10,7 +10,7 @@ import numpy as np
 
 from ..nn.functional import softplus
 from ..ops import abs as _abs
-from ..ops import arctanh, broadcast_to, clip, exp, log, sigmoid, tanh
+from ..ops import arctanh, broadcast_to, clip, exp, expm1, log, sigmoid, tanh
 from ..tensor import Tensor
 from . import constraints
 
@@ -147,6 +147,69 @@ class TanhTransform(Transform):
         return 2.0 * (math.log(2.0) - x - softplus(-2.0 * x))
 
 
+class SoftplusTransform(Transform):
+    """y = log(1 + exp(x))."""
+
+    codomain = constraints.positive
+
+    def _call(self, x: Tensor) -> Tensor:
+        return softplus(x)
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        return y + log(-expm1(-y))  # log(exp(y) - 1) without overflow
+
+    def log_abs_det_jacobian(self, x: Any, y: Any) -> Tensor:
+        """log sigmoid(x) = -softplus(-x)."""
+        return -softplus(-_t(x))
+
+
+class PowerTransform(Transform):
+    """y = x ** exponent on the positive reals."""
+
+    domain = constraints.positive
+    codomain = constraints.positive
+
+    def __init__(self, exponent: Any) -> None:
+        self.exponent = exponent
+
+    @property
+    def sign(self) -> Any:  # type: ignore[override]
+        """The sign of the exponent."""
+        e = self.exponent._data if isinstance(self.exponent, Tensor) else np.asarray(self.exponent)
+        return int(np.sign(e)) if e.ndim == 0 else np.sign(e)
+
+    def _call(self, x: Tensor) -> Tensor:
+        return x**self.exponent
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        return y ** (1.0 / self.exponent)
+
+    def log_abs_det_jacobian(self, x: Any, y: Any) -> Tensor:
+        """log |exponent y / x|."""
+        return log(_abs(self.exponent * _t(y) / _t(x)))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PowerTransform) and np.array_equal(
+            _t(self.exponent)._data, _t(other.exponent)._data
+        )
+
+    def __hash__(self) -> int:
+        return hash(PowerTransform)
+
+
+class AbsTransform(Transform):
+    """y = |x| (not bijective: the inverse picks the non-negative root)."""
+
+    codomain = constraints.nonnegative
+    bijective = False
+
+    def _call(self, x: Tensor) -> Tensor:
+        return _abs(x)
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        return y
+
+
 class AffineTransform(Transform):
     """y = loc + scale x, acting on events of ``event_dim`` rightmost axes."""
 
@@ -250,5 +313,5 @@ identity_transform = ComposeTransform([])
 
 __all__ = [
     "Transform", "ExpTransform", "AffineTransform", "SigmoidTransform", "TanhTransform", "ComposeTransform",
-    "identity_transform",
+    "identity_transform", "SoftplusTransform", "PowerTransform", "AbsTransform",
 ]  # fmt: skip
