@@ -12,29 +12,11 @@ from ..ops import exp, floor, full_like, log, log1p, sigmoid, where
 from ..special import gammaln
 from ..tensor import Tensor
 from . import constraints
-from .discrete import Categorical, _one_of, probs_to_logits
-from .distribution import Distribution, broadcast_all, lazy_property, rng
+from .discrete import BinaryParam, OfCategorical, _one_of
+from .distribution import broadcast_all, rng
 
 
-class _ProbsOrLogits(Distribution):
-    """A distribution of one success probability, given as ``probs`` or ``logits``."""
-
-    @property
-    def _param(self) -> Tensor:
-        return self.__dict__["probs"] if "probs" in self.__dict__ else self.__dict__["logits"]
-
-    @lazy_property
-    def logits(self) -> Tensor:
-        """log(p / (1 - p))."""
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self) -> Tensor:
-        """sigmoid(logits)."""
-        return sigmoid(self.logits)
-
-
-class Geometric(_ProbsOrLogits):
+class Geometric(BinaryParam):
     """The number of failures before the first success in trials of probability ``probs``."""
 
     arg_constraints = {"probs": constraints.interval(0.0, 1.0), "logits": constraints.real}
@@ -82,7 +64,7 @@ class Geometric(_ProbsOrLogits):
         return (softplus(self.logits) - self.probs * self.logits) / self.probs
 
 
-class NegativeBinomial(_ProbsOrLogits):
+class NegativeBinomial(BinaryParam):
     """Successes of probability ``probs`` before ``total_count`` failures (a gamma-Poisson mixture)."""
 
     arg_constraints = {
@@ -151,10 +133,8 @@ class _Multinomial(constraints.Constraint):
         return f"Multinomial(upper_bound={self.upper_bound})"
 
 
-class Multinomial(Distribution):
+class Multinomial(OfCategorical):
     """Counts of the K categories (the last axis of ``probs``/``logits``) in ``total_count`` draws."""
-
-    arg_constraints = Categorical.arg_constraints
 
     def __init__(
         self, total_count: int = 1, probs: Any = None, logits: Any = None, validate_args: bool | None = None
@@ -162,33 +142,12 @@ class Multinomial(Distribution):
         if not isinstance(total_count, (int, np.integer)) or isinstance(total_count, bool):
             raise NotImplementedError("inhomogeneous total_count is not supported")
         self.total_count = int(total_count)
-        self._categorical = Categorical(probs, logits, validate_args)
-        c = self._categorical
-        super().__init__(c.batch_shape, c.param_shape[-1:], validate_args=False)
-        self._validate_args = c._validate_args
-
-    def expand(self, batch_shape: Any, _instance: Any = None) -> Distribution:
-        """The same distributions broadcast to ``batch_shape``."""
-        new = object.__new__(Multinomial)
-        new.__dict__.update(self.__dict__)
-        new._categorical = self._categorical.expand(batch_shape)
-        new._batch_shape = tuple(batch_shape)
-        return new
+        self._wrap(probs, logits, validate_args)
 
     @property
     def support(self) -> constraints.Constraint:  # type: ignore[override]
         """Count vectors summing to at most total_count."""
         return _Multinomial(self.total_count)
-
-    @property
-    def probs(self) -> Tensor:
-        """The categories' probabilities."""
-        return self._categorical.probs
-
-    @property
-    def logits(self) -> Tensor:
-        """The categories' normalised log probabilities."""
-        return self._categorical.logits
 
     @property
     def mean(self) -> Tensor:

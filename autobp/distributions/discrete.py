@@ -33,24 +33,9 @@ def probs_to_logits(probs: Tensor, is_binary: bool = False) -> Tensor:
     return log(p) - log1p(-p) if is_binary else log(p)
 
 
-def _value_as(value: Any, dtype: np.dtype) -> Tensor:
-    return value if isinstance(value, Tensor) else Tensor._const(np.asarray(value, dtype=dtype))
-
-
-class Bernoulli(Distribution):
-    """1 with probability ``probs`` (or sigmoid(``logits``)), else 0."""
-
-    arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
-    support = constraints.boolean
-    has_enumerate_support = True
-
-    def __init__(self, probs: Any = None, logits: Any = None, validate_args: bool | None = None) -> None:
-        _one_of(probs, logits, "Bernoulli")
-        if probs is not None:
-            (self.probs,) = params(probs)
-        else:
-            (self.logits,) = params(logits)
-        super().__init__(self._param.shape, (), validate_args)
+class BinaryParam(Distribution):
+    """A distribution of one success probability, given as ``probs`` or ``logits`` (the other
+    computed on first use)."""
 
     @property
     def _param(self) -> Tensor:
@@ -65,6 +50,22 @@ class Bernoulli(Distribution):
     def probs(self) -> Tensor:
         """sigmoid(logits)."""
         return sigmoid(self.logits)
+
+
+class Bernoulli(BinaryParam):
+    """1 with probability ``probs`` (or sigmoid(``logits``)), else 0."""
+
+    arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
+    support = constraints.boolean
+    has_enumerate_support = True
+
+    def __init__(self, probs: Any = None, logits: Any = None, validate_args: bool | None = None) -> None:
+        _one_of(probs, logits, "Bernoulli")
+        if probs is not None:
+            (self.probs,) = params(probs)
+        else:
+            (self.logits,) = params(logits)
+        super().__init__(self._param.shape, (), validate_args)
 
     @property
     def param_shape(self) -> tuple:
@@ -201,22 +202,20 @@ class Categorical(Distribution):
         return Tensor._const(np.ascontiguousarray(values))
 
 
-class OneHotCategorical(Distribution):
-    """Categorical draws as one-hot vectors of length K (the event)."""
+class OfCategorical(Distribution):
+    """A distribution built on a Categorical over the last axis of ``probs``/``logits`` (kept as
+    ``_categorical``): its parameters, shapes and ``expand``."""
 
     arg_constraints = Categorical.arg_constraints
-    support = constraints.one_hot
-    has_enumerate_support = True
 
-    def __init__(self, probs: Any = None, logits: Any = None, validate_args: bool | None = None) -> None:
-        self._categorical = Categorical(probs, logits, validate_args)
-        c = self._categorical
-        super().__init__(c.batch_shape, c.param_shape[-1:], validate_args=False)
+    def _wrap(self, probs: Any, logits: Any, validate_args: bool | None) -> None:
+        self._categorical = c = Categorical(probs, logits, validate_args)
+        Distribution.__init__(self, c.batch_shape, c.param_shape[-1:], validate_args=False)
         self._validate_args = c._validate_args
 
     def expand(self, batch_shape: Any, _instance: Any = None) -> Distribution:
         """The same distributions broadcast to ``batch_shape``."""
-        new = object.__new__(OneHotCategorical)
+        new = object.__new__(type(self))
         new.__dict__.update(self.__dict__)
         new._categorical = self._categorical.expand(batch_shape)
         new._batch_shape = tuple(batch_shape)
@@ -236,6 +235,16 @@ class OneHotCategorical(Distribution):
     def param_shape(self) -> tuple:
         """batch_shape + (K,)."""
         return self._categorical.param_shape
+
+
+class OneHotCategorical(OfCategorical):
+    """Categorical draws as one-hot vectors of length K (the event)."""
+
+    support = constraints.one_hot
+    has_enumerate_support = True
+
+    def __init__(self, probs: Any = None, logits: Any = None, validate_args: bool | None = None) -> None:
+        self._wrap(probs, logits, validate_args)
 
     @property
     def mean(self) -> Tensor:
@@ -315,7 +324,7 @@ class Poisson(Distribution):
         return xlogy(value, self.rate) - self.rate - gammaln(value + 1.0)
 
 
-class Binomial(Distribution):
+class Binomial(BinaryParam):
     """Successes in ``total_count`` trials of probability ``probs`` (or sigmoid(``logits``))."""
 
     arg_constraints = {
@@ -335,20 +344,6 @@ class Binomial(Distribution):
             self.total_count, self.logits = broadcast_all(total_count, logits)
         self.total_count = self.total_count.detach()
         super().__init__(self.total_count.shape, (), validate_args)
-
-    @property
-    def _param(self) -> Tensor:
-        return self.__dict__["probs"] if "probs" in self.__dict__ else self.__dict__["logits"]
-
-    @lazy_property
-    def logits(self) -> Tensor:
-        """log(p / (1 - p))."""
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self) -> Tensor:
-        """sigmoid(logits)."""
-        return sigmoid(self.logits)
 
     @property
     def support(self) -> constraints.Constraint:  # type: ignore[override]

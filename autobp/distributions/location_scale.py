@@ -28,6 +28,28 @@ def _as(value: Any, like: Tensor) -> Tensor:
     return value if isinstance(value, Tensor) else Tensor._const(np.asarray(value, like.dtype))
 
 
+class LocScale(Distribution):
+    """A family of ``loc`` + ``scale`` * (a fixed standard distribution), loc and scale broadcast."""
+
+    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
+    support = constraints.real
+    has_rsample = True
+
+    def __init__(self, loc: Any, scale: Any, validate_args: bool | None = None) -> None:
+        self.loc, self.scale = broadcast_all(loc, scale)
+        super().__init__(self.loc.shape, (), validate_args)
+
+    @property
+    def mean(self) -> Tensor:
+        """loc."""
+        return self.loc
+
+    @property
+    def mode(self) -> Tensor:
+        """loc."""
+        return self.loc
+
+
 class Uniform(Distribution):
     """The uniform distribution on [low, high)."""
 
@@ -94,26 +116,8 @@ class Uniform(Distribution):
         return log(self.high - self.low)
 
 
-class Laplace(Distribution):
+class Laplace(LocScale):
     """The Laplace distribution: density exp(-|x - loc| / scale) / (2 scale)."""
-
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    def __init__(self, loc: Any, scale: Any, validate_args: bool | None = None) -> None:
-        self.loc, self.scale = broadcast_all(loc, scale)
-        super().__init__(self.loc.shape, (), validate_args)
-
-    @property
-    def mean(self) -> Tensor:
-        """loc."""
-        return self.loc
-
-    @property
-    def mode(self) -> Tensor:
-        """loc."""
-        return self.loc
 
     @property
     def variance(self) -> Tensor:
@@ -152,26 +156,13 @@ class Laplace(Distribution):
         return 1.0 + log(2.0 * self.scale)
 
 
-class Cauchy(Distribution):
+class Cauchy(LocScale):
     """The Cauchy distribution: density 1 / (pi scale (1 + z^2)), z = (x - loc) / scale."""
-
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    def __init__(self, loc: Any, scale: Any, validate_args: bool | None = None) -> None:
-        self.loc, self.scale = broadcast_all(loc, scale)
-        super().__init__(self.loc.shape, (), validate_args)
 
     @property
     def mean(self) -> Tensor:
         """nan: the Cauchy distribution has no mean."""
         return full_like(self.loc, np.nan)
-
-    @property
-    def mode(self) -> Tensor:
-        """loc."""
-        return self.loc
 
     @property
     def variance(self) -> Tensor:
@@ -203,26 +194,13 @@ class Cauchy(Distribution):
         return math.log(4.0 * math.pi) + log(self.scale)
 
 
-class Gumbel(Distribution):
+class Gumbel(LocScale):
     """The Gumbel (type-I extreme value) distribution: cdf exp(-exp(-(x - loc) / scale))."""
-
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    def __init__(self, loc: Any, scale: Any, validate_args: bool | None = None) -> None:
-        self.loc, self.scale = broadcast_all(loc, scale)
-        super().__init__(self.loc.shape, (), validate_args)
 
     @property
     def mean(self) -> Tensor:
         """loc + scale * Euler's gamma."""
         return self.loc + self.scale * _EULER
-
-    @property
-    def mode(self) -> Tensor:
-        """loc."""
-        return self.loc
 
     @property
     def stddev(self) -> Tensor:

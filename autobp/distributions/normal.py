@@ -13,6 +13,7 @@ from ..special import digamma, erf, erfinv, gammaln
 from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution, broadcast_all, rng
+from .location_scale import LocScale
 
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
 
@@ -21,30 +22,12 @@ def _noise(shape: tuple, dtype: np.dtype) -> Tensor:
     return Tensor._const(np.asarray(rng().standard_normal(shape)).astype(dtype, copy=False))
 
 
-class Normal(Distribution):
+class Normal(LocScale):
     """The normal distribution N(loc, scale^2), batched over the broadcast shape of loc and scale.
 
     >>> float(Normal(0.0, 1.0).log_prob(0.0))  # -log(2 pi) / 2
     -0.9189385332046727
     """
-
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    def __init__(self, loc: Any, scale: Any, validate_args: bool | None = None) -> None:
-        self.loc, self.scale = broadcast_all(loc, scale)
-        super().__init__(self.loc.shape, (), validate_args)
-
-    @property
-    def mean(self) -> Tensor:
-        """loc."""
-        return self.loc
-
-    @property
-    def mode(self) -> Tensor:
-        """loc."""
-        return self.loc
 
     @property
     def stddev(self) -> Tensor:

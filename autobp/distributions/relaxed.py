@@ -14,10 +14,33 @@ from ..nn.functional import softplus
 from ..ops import log, log1p, logsumexp
 from ..tensor import Tensor
 from . import constraints
-from .discrete import Bernoulli, Categorical, clamp_probs
+from .discrete import Bernoulli, OfCategorical, clamp_probs
 from .distribution import Distribution, params, rng
 from .transformed import TransformedDistribution
 from .transforms import ExpTransform, SigmoidTransform
+
+
+def _temperature(t: Any, dtype: np.dtype) -> Tensor:
+    return t if isinstance(t, Tensor) else params(np.asarray(t, dtype))[0]
+
+
+class _Relaxed(TransformedDistribution):
+    """The parameters of a relaxed distribution, read from its base."""
+
+    @property
+    def temperature(self) -> Tensor:
+        """The relaxation temperature."""
+        return self.base_dist.temperature
+
+    @property
+    def logits(self) -> Tensor:
+        """The log-odds (binary) or normalised log probabilities (categorical)."""
+        return self.base_dist.logits
+
+    @property
+    def probs(self) -> Tensor:
+        """The probabilities."""
+        return self.base_dist.probs
 
 
 def _uniform_clamped(shape: tuple, dtype: np.dtype) -> Tensor:
@@ -35,10 +58,7 @@ class LogitRelaxedBernoulli(Distribution):
         self, temperature: Any, probs: Any = None, logits: Any = None, validate_args: bool | None = None
     ):
         self._bernoulli = Bernoulli(probs, logits, validate_args)
-        dt = self._bernoulli._param.dtype
-        (self.temperature,) = params(
-            np.asarray(temperature, dt) if not isinstance(temperature, Tensor) else temperature
-        )
+        self.temperature = _temperature(temperature, self._bernoulli._param.dtype)
         super().__init__(self._bernoulli.batch_shape, (), validate_args=False)
         self._validate_args = self._bernoulli._validate_args
 
@@ -73,7 +93,7 @@ class LogitRelaxedBernoulli(Distribution):
         return log(self.temperature) + diff - 2.0 * softplus(diff)
 
 
-class RelaxedBernoulli(TransformedDistribution):
+class RelaxedBernoulli(_Relaxed):
     """sigmoid of a LogitRelaxedBernoulli draw: values in (0, 1) that approach {0, 1} as the
     temperature goes to 0."""
 
@@ -87,58 +107,18 @@ class RelaxedBernoulli(TransformedDistribution):
         base = LogitRelaxedBernoulli(temperature, probs, logits, validate_args)
         super().__init__(base, SigmoidTransform(), validate_args)
 
-    @property
-    def temperature(self) -> Tensor:
-        """The relaxation temperature."""
-        return self.base_dist.temperature
 
-    @property
-    def logits(self) -> Tensor:
-        """log(p / (1 - p))."""
-        return self.base_dist.logits
-
-    @property
-    def probs(self) -> Tensor:
-        """p."""
-        return self.base_dist.probs
-
-
-class ExpRelaxedCategorical(Distribution):
+class ExpRelaxedCategorical(OfCategorical):
     """The log of a RelaxedOneHotCategorical draw: log_softmax((logits + Gumbel noise) / temperature)."""
 
-    arg_constraints = {"probs": constraints.simplex, "logits": constraints.independent(constraints.real, 1)}
     support = constraints.real_vector
     has_rsample = True
 
     def __init__(
         self, temperature: Any, probs: Any = None, logits: Any = None, validate_args: bool | None = None
-    ):
-        self._categorical = Categorical(probs, logits, validate_args)
-        dt = self._categorical._param.dtype
-        (self.temperature,) = params(
-            np.asarray(temperature, dt) if not isinstance(temperature, Tensor) else temperature
-        )
-        c = self._categorical
-        super().__init__(c.batch_shape, c.param_shape[-1:], validate_args=False)
-        self._validate_args = c._validate_args
-
-    @property
-    def logits(self) -> Tensor:
-        """The normalised log probabilities."""
-        return self._categorical.logits
-
-    @property
-    def probs(self) -> Tensor:
-        """The probabilities."""
-        return self._categorical.probs
-
-    def expand(self, batch_shape: Any, _instance: Any = None) -> Distribution:
-        """The same distributions broadcast to ``batch_shape``."""
-        new = object.__new__(type(self))
-        new.__dict__.update(self.__dict__)
-        new._categorical = self._categorical.expand(batch_shape)
-        new._batch_shape = tuple(batch_shape)
-        return new
+    ) -> None:
+        self._wrap(probs, logits, validate_args)
+        self.temperature = _temperature(temperature, self._categorical._param.dtype)
 
     def rsample(self, sample_shape: Any = ()) -> Tensor:
         """s - logsumexp(s) with s = (logits - log(-log u)) / temperature."""
@@ -156,7 +136,7 @@ class ExpRelaxedCategorical(Distribution):
         return score + log_scale
 
 
-class RelaxedOneHotCategorical(TransformedDistribution):
+class RelaxedOneHotCategorical(_Relaxed):
     """exp of an ExpRelaxedCategorical draw: points of the simplex that approach one-hot vectors as
     the temperature goes to 0 (Gumbel-softmax)."""
 
@@ -169,18 +149,3 @@ class RelaxedOneHotCategorical(TransformedDistribution):
     ):
         base = ExpRelaxedCategorical(temperature, probs, logits, validate_args)
         super().__init__(base, ExpTransform(), validate_args)
-
-    @property
-    def temperature(self) -> Tensor:
-        """The relaxation temperature."""
-        return self.base_dist.temperature
-
-    @property
-    def logits(self) -> Tensor:
-        """The normalised log probabilities."""
-        return self.base_dist.logits
-
-    @property
-    def probs(self) -> Tensor:
-        """The probabilities."""
-        return self.base_dist.probs
