@@ -18,6 +18,11 @@ SPD2 = R(
     [[[1.0, 0.5, 0.0], [0.5, 2.0, 0.4], [0.0, 0.4, 0.8]], [[1.5, 0.0, 0.2], [0.0, 0.7, 0.1], [0.2, 0.1, 1.1]]]
 )
 
+
+def _counts(lib, n):
+    return torch.tensor(n, dtype=torch.float64) if lib is T else R(n)
+
+
 # name: (build(lib, *params) -> (p, q), params)
 PAIRS = {
     "Normal": (
@@ -72,6 +77,26 @@ PAIRS = {
         [R([0.0, -1.0]), R([1.0, 1.0]), R([-0.5, -2.0]), R([2.0, 0.5])],
     ),
     "Poisson": (lambda L, a, b: (L.Poisson(a), L.Poisson(b)), [R([0.7, 2.5]), R([1.3, 0.6])]),
+    "Cauchy": (
+        lambda L, a, b, c, d: (L.Cauchy(a, b), L.Cauchy(c, d)),
+        [R([0.3, -1.2]), R([1.5, 0.4]), R([0.0, 0.5]), R([1.0, 2.0])],
+    ),
+    "Gumbel": (
+        lambda L, a, b, c, d: (L.Gumbel(a, b), L.Gumbel(c, d)),
+        [R([0.3, -1.2]), R([1.5, 0.4]), R([0.0, 0.5]), R([1.0, 2.0])],
+    ),
+    "HalfNormal": (lambda L, a, b: (L.HalfNormal(a), L.HalfNormal(b)), [R([0.7, 2.5]), R([1.3, 0.6])]),
+    "Geometric": (
+        lambda L, a, b: (L.Geometric(probs=a), L.Geometric(logits=b)),
+        [R([0.3, 0.8]), R([-0.4, 1.2])],
+    ),
+    "Binomial": (
+        lambda L, a, b: (
+            L.Binomial(torch.tensor([5.0, 7.0], dtype=torch.float64) if L is T else R([5.0, 7.0]), probs=a),
+            L.Binomial(5, probs=b),
+        ),
+        [R([0.3, 0.8]), R([0.6, 0.2])],
+    ),
     "Independent": (
         lambda L, a, b, c, d: (L.Independent(L.Normal(a, b), 1), L.Independent(L.Normal(c, d), 1)),
         [R([[0.3, -1.2], [0.1, 0.2]]), R([1.5, 0.4]), R([0.0, 0.5]), R([1.0, 2.0])],

@@ -10,14 +10,16 @@ import numpy as np
 
 from ..nn.functional import softplus
 from ..ops import abs as _abs
-from ..ops import broadcast_to, diagonal, exp, full_like, log, where
+from ..ops import broadcast_to, diagonal, exp, full_like, log, log1p, where
 from ..special import digamma, gammaln
 from ..tensor import Tensor
-from .discrete import Bernoulli, Categorical, OneHotCategorical, Poisson
+from .counts import Geometric
+from .discrete import Bernoulli, Binomial, Categorical, OneHotCategorical, Poisson
 from .distribution import Distribution
 from .gamma import Beta, Dirichlet, Exponential, Gamma
+from .half import HalfNormal
 from .independent import Independent, _sum_rightmost
-from .location_scale import Laplace, Uniform
+from .location_scale import _EULER, Cauchy, Gumbel, Laplace, Uniform
 from .multivariate_normal import MultivariateNormal, _tril_solve
 from .normal import Normal
 from .transformed import TransformedDistribution
@@ -188,6 +190,45 @@ def _kl_uniform_uniform(p: Uniform, q: Uniform) -> Tensor:
     out = log((q.high - q.low) / (p.high - p.low))
     outside = (q.low._data > p.low._data) | (q.high._data < p.high._data)
     return _inf_where(np.broadcast_to(outside, out.shape), out)
+
+
+@register_kl(Cauchy, Cauchy)
+def _kl_cauchy_cauchy(p: Cauchy, q: Cauchy) -> Tensor:
+    # log(((s_p + s_q)^2 + (mu_p - mu_q)^2) / (4 s_p s_q))
+    s, d = p.scale + q.scale, p.loc - q.loc
+    return log(s * s + d * d) - log(4.0 * p.scale * q.scale)
+
+
+@register_kl(Gumbel, Gumbel)
+def _kl_gumbel_gumbel(p: Gumbel, q: Gumbel) -> Tensor:
+    # -log r - (mu_q - mu_p) / s_q + r gamma_E + exp((mu_q - mu_p) / s_q + log Gamma(1 + r)) - 1 - gamma_E,
+    # r = s_p / s_q
+    r = p.scale / q.scale
+    shift = (q.loc - p.loc) / q.scale
+    return -log(r) - shift + r * _EULER + exp(shift + gammaln(1.0 + r)) - (1.0 + _EULER)
+
+
+@register_kl(HalfNormal, HalfNormal)
+def _kl_halfnormal_halfnormal(p: HalfNormal, q: HalfNormal) -> Tensor:
+    return _kl_normal_normal(p.base_dist, q.base_dist)  # folding both at 0 keeps the ratio of densities
+
+
+@register_kl(Geometric, Geometric)
+def _kl_geometric_geometric(p: Geometric, q: Geometric) -> Tensor:
+    # -H(p) - E_p[k] log(1 - q) - log q, written as PyTorch writes it
+    return -p.entropy() - log1p(-q.probs) / p.probs - q.logits
+
+
+@register_kl(Binomial, Binomial)
+def _kl_binomial_binomial(p: Binomial, q: Binomial) -> Tensor:
+    # n (p (logit p - logit q) + log(1 - p) - log(1 - q)); inf where p has more trials than q
+    n_p, n_q = p.total_count._data, q.total_count._data
+    if np.any(n_p < n_q):
+        raise NotImplementedError(
+            "KL between Binomials where q.total_count > p.total_count is not implemented"
+        )
+    kl = p.total_count * (p.probs * (p.logits - q.logits) + log1p(-p.probs) - log1p(-q.probs))
+    return _inf_where(np.broadcast_to(n_p > n_q, kl.shape), kl)
 
 
 @register_kl(Independent, Independent)
