@@ -288,6 +288,13 @@ def test_float32_parameters_stay_float32():
     assert D.Categorical(logits=np.zeros(3, np.float32)).entropy().dtype == np.float32
 
 
+def test_wrappers_take_the_float32_of_what_they_wrap():
+    base = D.Normal(np.zeros(2, np.float32), np.ones(2, np.float32))
+    assert D.Independent(base, 1).log_prob([0.5, 0.5]).dtype == np.float32
+    assert D.LogNormal(np.zeros(2, np.float32), 1.0).log_prob([0.5, 0.5]).dtype == np.float32
+    assert D.OneHotCategorical(logits=np.zeros(3, np.float32)).log_prob([0.0, 1.0, 0.0]).dtype == np.float32
+
+
 def test_numbers_and_arrays_default_to_float64():
     assert D.Normal(0.0, 1).loc.dtype == np.float64
     assert D.Beta(np.array([1, 2]), 3).concentration1.dtype == np.float64

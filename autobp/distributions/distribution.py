@@ -131,10 +131,15 @@ class Distribution:
         return sample_shape + self._batch_shape + self._event_shape
 
     def _dtype(self) -> np.dtype:
+        """The parameters' float dtype (a wrapper's: that of the distribution it wraps)."""
         for name in self.arg_constraints:
             v = self.__dict__.get(name)
             if isinstance(v, Tensor):
                 return v.dtype
+        for name in ("base_dist", "_categorical", "_bernoulli", "_component_distribution"):
+            inner = self.__dict__.get(name)
+            if isinstance(inner, Distribution):
+                return inner._dtype()
         return np.dtype(np.float64)
 
     def expand(self, batch_shape: Any, _instance: Any = None) -> Distribution:
