@@ -111,3 +111,23 @@ def test_transformed_distribution_samples_lie_in_the_codomain_and_cdf_icdf_inver
     np.testing.assert_allclose(
         d.cdf(np.array([0.3])).numpy(), td.cdf(torch.tensor([0.3], dtype=torch.float64)).numpy()
     )
+
+
+def test_cache_size_1_inverts_the_last_output_exactly_as_torch():
+    # a squashed Gaussian (SAC's policy): a draw that tanh rounds to 1 still has a finite log density
+    loc = autobp.tensor([20.0, 0.3], requires_grad=True)
+    d = D.TransformedDistribution(D.Normal(loc, 1.0), [D.transforms.TanhTransform(cache_size=1)])
+    autobp.manual_seed(0)
+    y = d.rsample()
+    assert y.numpy()[0] == 1.0  # tanh(~20) rounds to 1
+    lp = d.log_prob(y)
+    assert np.all(np.isfinite(lp.numpy()))
+    lp.sum().backward()
+    assert np.all(np.isfinite(loc.grad))
+    uncached = D.TransformedDistribution(D.Normal(loc, 1.0), [D.transforms.TanhTransform()])
+    assert not np.isfinite(uncached.log_prob(y).numpy()[0])
+    tt = T.TanhTransform(cache_size=1)
+    tx = torch.tensor([20.0], dtype=torch.float64)
+    assert tt.inv(tt(tx)) is tx and D.transforms.TanhTransform(cache_size=1).inv is not None
+    with pytest.raises(ValueError, match="cache_size"):
+        D.transforms.ExpTransform(cache_size=2)

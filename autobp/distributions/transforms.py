@@ -35,6 +35,11 @@ class Transform:
     bijective = True
     sign = 1
 
+    def __init__(self, cache_size: int = 0) -> None:
+        if cache_size not in (0, 1):
+            raise ValueError(f"cache_size must be 0 or 1, got {cache_size!r}")
+        self._cache_size, self._cached = cache_size, None
+
     @property
     def event_dim(self) -> int:
         """The number of rightmost axes the transform acts on jointly."""
@@ -46,7 +51,27 @@ class Transform:
         return _InverseTransform(self)
 
     def __call__(self, x: Any) -> Tensor:
-        return self._call(_t(x))
+        """y = f(x); with cache_size=1 the pair (x, y) is kept, so inverting y gives x back exactly
+        (tanh's inverse at a draw rounded to 1 would otherwise be inf)."""
+        x = _t(x)
+        if getattr(self, "_cache_size", 0) != 1:
+            return self._call(x)
+        if self._cached is not None and self._cached[0] is x:
+            return self._cached[1]
+        y = self._call(x)
+        self._cached = (x, y)
+        return y
+
+    def _inv_call(self, y: Any) -> Tensor:
+        """x with f(x) = y: the cached x when y is the last output (cache_size=1)."""
+        y = _t(y)
+        if getattr(self, "_cache_size", 0) != 1:
+            return self._inverse(y)
+        if self._cached is not None and self._cached[1] is y:
+            return self._cached[0]
+        x = self._inverse(y)
+        self._cached = (x, y)
+        return x
 
     def _call(self, x: Tensor) -> Tensor:
         raise NotImplementedError
@@ -70,12 +95,16 @@ class Transform:
 
 class _InverseTransform(Transform):
     def __init__(self, transform: Transform) -> None:
+        super().__init__()
         self._inv = transform
         self.domain, self.codomain, self.sign = transform.codomain, transform.domain, transform.sign
 
     @property
     def inv(self) -> Transform:
         return self._inv
+
+    def __call__(self, y: Any) -> Tensor:
+        return self._inv._inv_call(y)
 
     def _call(self, x: Tensor) -> Tensor:
         return self._inv._inverse(x)
@@ -169,7 +198,8 @@ class PowerTransform(Transform):
     domain = constraints.positive
     codomain = constraints.positive
 
-    def __init__(self, exponent: Any) -> None:
+    def __init__(self, exponent: Any, cache_size: int = 0) -> None:
+        super().__init__(cache_size)
         self.exponent = exponent
 
     @property
@@ -213,7 +243,8 @@ class AbsTransform(Transform):
 class AffineTransform(Transform):
     """y = loc + scale x, acting on events of ``event_dim`` rightmost axes."""
 
-    def __init__(self, loc: Any, scale: Any, event_dim: int = 0) -> None:
+    def __init__(self, loc: Any, scale: Any, event_dim: int = 0, cache_size: int = 0) -> None:
+        super().__init__(cache_size)
         self.loc, self.scale, self._event_dim = loc, scale, int(event_dim)
         self.domain = constraints.independent(constraints.real, self._event_dim)
         self.codomain = constraints.independent(constraints.real, self._event_dim)
@@ -259,7 +290,8 @@ class AffineTransform(Transform):
 class ComposeTransform(Transform):
     """The parts applied in order: y = parts[-1](... parts[0](x))."""
 
-    def __init__(self, parts: list) -> None:
+    def __init__(self, parts: list, cache_size: int = 0) -> None:
+        super().__init__(cache_size)
         self.parts = list(parts)
         self.domain = self.parts[0].domain if self.parts else constraints.real
         self.codomain = self.parts[-1].codomain if self.parts else constraints.real
