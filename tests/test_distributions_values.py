@@ -299,3 +299,19 @@ def test_numbers_and_arrays_default_to_float64():
     assert D.Normal(0.0, 1).loc.dtype == np.float64
     assert D.Beta(np.array([1, 2]), 3).concentration1.dtype == np.float64
     assert D.Normal(0, 1).sample().dtype == np.float64
+
+
+def test_categorical_with_masked_logits_matches_torch():
+    # RL action masks: -inf logits have probability 0, are never drawn and get zero gradient
+    logits = np.array([[0.5, -np.inf, 1.0], [0.2, 0.3, -np.inf]])
+    x, tx = autobp.tensor(logits.copy(), requires_grad=True), torch.tensor(logits.copy(), requires_grad=True)
+    c, tc = D.Categorical(logits=x), T.Categorical(logits=tx)
+    out = (c.log_prob(np.array([2, 1])) + c.entropy()).sum()
+    tout = (tc.log_prob(torch.tensor([2, 1])) + tc.entropy()).sum()
+    np.testing.assert_allclose(float(out), tout.item(), rtol=1e-12)
+    out.backward()
+    tout.backward()
+    np.testing.assert_allclose(x.grad, tx.grad.numpy(), rtol=1e-12, atol=1e-15)
+    autobp.manual_seed(0)
+    s = c.sample((500,)).numpy()
+    assert not np.any(s[:, 0] == 1) and not np.any(s[:, 1] == 2)
