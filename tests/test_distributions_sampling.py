@@ -40,6 +40,10 @@ RSAMPLE = {
         [R([0.5, -1.0, 0.2]), np.linalg.cholesky(SPD)],
     ),
     "HalfNormal": (lambda L, s: L.HalfNormal(s), [R([0.7, 2.5])]),
+    "LowRankMultivariateNormal": (
+        lambda L, m, w, d: L.LowRankMultivariateNormal(m, w, d),
+        [R([0.5, -1.0, 0.2]), R([[1.0, 0.2], [0.3, -0.5], [0.1, 0.7]]), R([0.5, 1.2, 0.8])],
+    ),
     "Independent": (lambda L, a, b: L.Independent(L.Normal(a, b), 1), [R([0.3, -1.2]), R([1.5, 0.4])]),
     "TransformedTanh": (
         lambda L, a, b: L.TransformedDistribution(L.Normal(a, b), L.transforms.TanhTransform()),

@@ -39,6 +39,9 @@ BUILD = {
     "MultivariateNormal-batched-cov": lambda L: L.MultivariateNormal(
         _a(L, np.zeros(3)), scale_tril=_a(L, np.stack([np.eye(3), 2 * np.eye(3)]))
     ),
+    "LowRankMultivariateNormal": lambda L: L.LowRankMultivariateNormal(
+        _a(L, np.zeros((2, 1, 3))), _a(L, np.ones((3, 2))), _a(L, [[1.0, 2.0, 3.0]])
+    ),
     "Independent": lambda L: L.Independent(L.Normal(_a(L, np.zeros((2, 3, 4))), 1.0), 2),
     "MixtureSameFamily": lambda L: L.MixtureSameFamily(
         L.Categorical(logits=_a(L, np.zeros((2, 3)))), L.Normal(_a(L, np.zeros((2, 3))), 1.0)

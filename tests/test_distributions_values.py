@@ -69,6 +69,16 @@ CASES = {
         R([[0.1, 0.2, -0.3], [1.0, -1.0, 0.5]]),
         True,
     ),
+    "LowRankMultivariateNormal": (
+        lambda L, m, w, d: L.LowRankMultivariateNormal(m, w, d),
+        [
+            R([[0.5, -1.0, 0.2], [0.0, 0.3, 1.0]]),
+            R([[1.0, 0.2], [0.3, -0.5], [0.1, 0.7]]),
+            R([0.5, 1.2, 0.8]),
+        ],
+        R([[0.1, 0.2, -0.3], [1.0, -1.0, 0.5]]),
+        True,
+    ),
     "Bernoulli-probs": (lambda L, p: L.Bernoulli(probs=p), [R([0.2, 0.7, 0.5])], R([1.0, 0.0, 1.0]), False),
     "Bernoulli-logits": (
         lambda L, p: L.Bernoulli(logits=p),

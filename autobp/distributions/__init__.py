@@ -11,7 +11,7 @@ from .half import HalfCauchy, HalfNormal
 from .independent import Independent, MixtureSameFamily
 from .kl import kl_divergence, register_kl
 from .location_scale import Cauchy, Gumbel, Laplace, Uniform
-from .multivariate_normal import MultivariateNormal
+from .multivariate_normal import LowRankMultivariateNormal, MultivariateNormal
 from .normal import Normal, StudentT
 from .relaxed import ExpRelaxedCategorical, LogitRelaxedBernoulli, RelaxedBernoulli, RelaxedOneHotCategorical
 from .transformed import LogNormal, TransformedDistribution
@@ -34,5 +34,6 @@ __all__ = [
     "LogNormal", "RelaxedBernoulli", "LogitRelaxedBernoulli", "RelaxedOneHotCategorical",
     "ExpRelaxedCategorical", "Transform", "ExpTransform", "AffineTransform", "SigmoidTransform",
     "TanhTransform", "ComposeTransform", "kl_divergence", "register_kl", "HalfNormal", "HalfCauchy",
-    "Geometric", "NegativeBinomial", "Multinomial", "SoftplusTransform", "PowerTransform", "AbsTransform",
+    "Geometric", "NegativeBinomial", "Multinomial", "LowRankMultivariateNormal",
+    "SoftplusTransform", "PowerTransform", "AbsTransform",
 ]  # fmt: skip

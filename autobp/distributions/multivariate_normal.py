@@ -138,3 +138,85 @@ class MultivariateNormal(Distribution):
         k = self._event_shape[0]
         h = 0.5 * k * (1.0 + math.log(2.0 * math.pi)) + self._half_log_det()
         return broadcast_to(h, self._batch_shape)
+
+
+class LowRankMultivariateNormal(Distribution):
+    """The multivariate normal with covariance W W^T + diag(d): ``cov_factor`` W (..., k, r) and
+    ``cov_diag`` d (..., k). Log density and entropy go through the Cholesky factor of the (k, k)
+    covariance (exact; O(k^3) where PyTorch's Woodbury form is O(k r^2)); ``rsample`` is
+    loc + W eps_r + sqrt(d) eps_k, as PyTorch draws it."""
+
+    arg_constraints = {
+        "loc": constraints.real_vector,
+        "cov_factor": constraints.independent(constraints.real, 2),
+        "cov_diag": constraints.independent(constraints.positive, 1),
+    }
+    support = constraints.real_vector
+    has_rsample = True
+
+    def __init__(self, loc: Any, cov_factor: Any, cov_diag: Any, validate_args: bool | None = None) -> None:
+        loc, w, d = params(loc, cov_factor, cov_diag)
+        if loc.ndim < 1 or w.ndim < 2 or d.ndim < 1:
+            raise ValueError(
+                f"LowRankMultivariateNormal: loc {loc.shape}, cov_factor {w.shape} and cov_diag {d.shape} "
+                "need at least 1, 2 and 1 dimensions"
+            )
+        k = loc.shape[-1]
+        if w.shape[-2] != k or d.shape[-1] != k:
+            raise ValueError(
+                f"LowRankMultivariateNormal: cov_factor {w.shape} must be (..., {k}, rank) and cov_diag "
+                f"{d.shape} must be (..., {k}) for loc {loc.shape}"
+            )
+        batch = np.broadcast_shapes(loc.shape[:-1], w.shape[:-2], d.shape[:-1])
+        self.loc = broadcast_to(loc, batch + (k,))
+        self.cov_factor = broadcast_to(w, batch + w.shape[-2:])
+        self.cov_diag = broadcast_to(d, batch + (k,))
+        super().__init__(batch, (k,), validate_args)
+
+    @lazy_property
+    def covariance_matrix(self) -> Tensor:
+        """W W^T + diag(d)."""
+        w = self.cov_factor
+        return matmul(w, swapaxes(w, -1, -2)) + self.cov_diag[..., None] * np.eye(self._event_shape[0])
+
+    @lazy_property
+    def scale_tril(self) -> Tensor:
+        """The lower Cholesky factor of the covariance."""
+        return linalg.cholesky(self.covariance_matrix)
+
+    @property
+    def mean(self) -> Tensor:
+        """loc."""
+        return self.loc
+
+    @property
+    def mode(self) -> Tensor:
+        """loc."""
+        return self.loc
+
+    @property
+    def variance(self) -> Tensor:
+        """The row sums of W^2 plus d."""
+        return (self.cov_factor * self.cov_factor).sum(axis=-1) + self.cov_diag
+
+    def rsample(self, sample_shape: Any = ()) -> Tensor:
+        """loc + W eps_r + sqrt(d) eps_k."""
+        shape = self._extended_shape(sample_shape)
+        r = self.cov_factor.shape[-1]
+        gen, dt = rng(), self.loc.dtype
+        eps_w = Tensor._const(np.asarray(gen.standard_normal(shape[:-1] + (r,))).astype(dt, copy=False))
+        eps_d = Tensor._const(np.asarray(gen.standard_normal(shape)).astype(dt, copy=False))
+        return self.loc + matmul(self.cov_factor, eps_w[..., None])[..., 0] + self.cov_diag**0.5 * eps_d
+
+    def log_prob(self, value: Any) -> Tensor:
+        """-(k log 2 pi + ||L^-1 (value - loc)||^2) / 2 - log det L."""
+        value = self._value(value)
+        lt = self.scale_tril
+        m = batch_mahalanobis(lt, value - self.loc)
+        half_log_det = log(diagonal(lt, axis1=-2, axis2=-1)).sum(axis=-1)
+        return -0.5 * (self._event_shape[0] * math.log(2.0 * math.pi) + m) - half_log_det
+
+    def entropy(self) -> Tensor:
+        """k (1 + log 2 pi) / 2 + log det L."""
+        half_log_det = log(diagonal(self.scale_tril, axis1=-2, axis2=-1)).sum(axis=-1)
+        return 0.5 * self._event_shape[0] * (1.0 + math.log(2.0 * math.pi)) + half_log_det
