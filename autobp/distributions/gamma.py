@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import scipy.special as sc
 
+from .._graph import is_grad_enabled
 from ..ops import broadcast_to, clip, exp, full_like, log, log1p, where
 from ..special import betaln, digamma, gammainc, gammaln, xlog1py, xlogy
 from ..tensor import Tensor
@@ -31,7 +32,7 @@ def standard_gamma(alpha: Tensor) -> Tensor:
     u = rng().random(a.shape)
     x = np.maximum(sc.gammaincinv(a, u), np.finfo(alpha.dtype).tiny)
     out = Tensor._const(x.astype(alpha.dtype))
-    if not alpha.requires_grad:
+    if not (alpha.requires_grad and is_grad_enabled()):  # sample(): no derivative to compute
         return out
     h = 1e-5 * a
     dp_da = (sc.gammainc(a + h, x) - sc.gammainc(a - h, x)) / (2.0 * h)
