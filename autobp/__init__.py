@@ -7,6 +7,7 @@ __version__ = "0.1.0"
 
 from . import (
     data,
+    distributions,
     extend,
     fft,
     func,
@@ -83,6 +84,7 @@ __all__ = [
     "signal",
     "special",
     "stats",
+    "distributions",
     "extend",
     "random",
 ]

@@ -78,6 +78,12 @@ PAGES = (
     Page("special", "autobp.special", "Special functions.", ("autobp.special",)),
     Page("stats", "autobp.stats", "Probability distributions' log densities.", ("autobp.stats",)),
     Page(
+        "distributions",
+        "autobp.distributions",
+        "torch.distributions: sample/rsample, log_prob, entropy, kl_divergence, transforms.",
+        ("autobp.distributions",),
+    ),
+    Page(
         "signal-integrate",
         "autobp.signal, autobp.integrate",
         "Convolution of sequences; ODE solving with the adjoint.",
@@ -221,6 +227,7 @@ SUBMODULE_PAGES = (
     ("fft", "fft"),
     ("special", "special"),
     ("stats", "stats"),
+    ("distributions", "distributions"),
     ("signal", "signal-integrate"),
     ("integrate", "signal-integrate"),
     ("random", "random"),

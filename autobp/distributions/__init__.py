@@ -1,0 +1,39 @@
+"""Probability distributions with PyTorch's ``torch.distributions`` API: ``sample``/``rsample`` from
+autobp's global generator (``autobp.manual_seed`` makes them repeat), ``log_prob``, ``entropy``,
+moments, ``kl_divergence`` and transforms, all differentiable in the parameters (Tensors)."""
+
+from . import constraints, transforms  # noqa: F401  submodules, as torch.distributions has them
+from .counts import Geometric, Multinomial, NegativeBinomial
+from .discrete import Bernoulli, Binomial, Categorical, OneHotCategorical, Poisson
+from .distribution import Distribution
+from .gamma import Beta, Chi2, Dirichlet, Exponential, Gamma
+from .half import HalfCauchy, HalfNormal
+from .independent import Independent, MixtureSameFamily
+from .kl import kl_divergence, register_kl
+from .location_scale import Cauchy, Gumbel, Laplace, Uniform
+from .multivariate_normal import LowRankMultivariateNormal, MultivariateNormal
+from .normal import Normal, StudentT
+from .relaxed import ExpRelaxedCategorical, LogitRelaxedBernoulli, RelaxedBernoulli, RelaxedOneHotCategorical
+from .transformed import LogNormal, TransformedDistribution
+from .transforms import (
+    AbsTransform,
+    AffineTransform,
+    ComposeTransform,
+    ExpTransform,
+    PowerTransform,
+    SigmoidTransform,
+    SoftplusTransform,
+    TanhTransform,
+    Transform,
+)
+
+__all__ = [
+    "Distribution", "Normal", "StudentT", "MultivariateNormal", "Uniform", "Laplace", "Cauchy", "Gumbel",
+    "Gamma", "Chi2", "Exponential", "Beta", "Dirichlet", "Bernoulli", "Binomial", "Categorical",
+    "OneHotCategorical", "Poisson", "Independent", "MixtureSameFamily", "TransformedDistribution",
+    "LogNormal", "RelaxedBernoulli", "LogitRelaxedBernoulli", "RelaxedOneHotCategorical",
+    "ExpRelaxedCategorical", "Transform", "ExpTransform", "AffineTransform", "SigmoidTransform",
+    "TanhTransform", "ComposeTransform", "kl_divergence", "register_kl", "HalfNormal", "HalfCauchy",
+    "Geometric", "NegativeBinomial", "Multinomial", "LowRankMultivariateNormal",
+    "SoftplusTransform", "PowerTransform", "AbsTransform",
+]  # fmt: skip
