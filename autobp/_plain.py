@@ -31,7 +31,7 @@ KEEP_0D = frozenset(
 )
 KEEP_0D |= frozenset(  # numpy's manipulation functions (ops/numpy_*.py, index_utils.py) alike
     "permute_dims matrix_transpose asarray_chkfinite ascontiguousarray require piecewise block resize "
-    "trim_zeros apply_along_axis apply_over_axes unique_all unique_inverse".split()
+    "trim_zeros apply_along_axis apply_over_axes unique_all unique_inverse linalg_tensordot".split()
 )
 
 

@@ -41,8 +41,15 @@ for _ns in _plain.NAMESPACES:
 PUBLIC["trace"] = autobp.trace  # replay.trace, which is the matrix trace given an array
 
 
+# autobp.linalg's names that follow torch.linalg where scipy.linalg's function of that name differs
+# (1-based LAPACK pivots; docs/concepts/names.md)
+TORCH_NOT_SCIPY = {"lu_factor", "lu_factor_ex"}
+
+
 def oracle(d):
     """numpy's function of that name (the one dispatching to the op), else scipy's, else None."""
+    if d.name in TORCH_NOT_SCIPY:
+        return None
     if d.namespace == "autobp.special" or not d.numpy:
         return getattr(SCIPY.get(d.namespace), d.name, d.numpy[0] if d.numpy else None)
     return d.numpy[0]

@@ -11,6 +11,7 @@ from autobp.nn import functional as F
 from autobp.ops.binary import divide_rounded
 
 torch = pytest.importorskip("torch")
+TF = torch.nn.functional
 tf = torch.nn.functional
 inf, nan = np.inf, np.nan
 
@@ -246,12 +247,27 @@ def test_binary_ops_name_shapes_that_do_not_broadcast():
         autobp.hypot(Tensor([1.0, 2.0]), Tensor([1.0, 2.0, 3.0]))
 
 
-def test_inplace_is_accepted_and_a_new_tensor_returned():
+def test_inplace_activations_chain_like_torch():
+    # inplace=True writes into the input, as PyTorch: refused on a leaf that requires grad, and on a
+    # non-leaf each call overwrites the previous one's output
     x = Tensor([-1.0, 0.5, 7.0], requires_grad=True)
-    y = F.relu6(x, inplace=True) + F.leaky_relu(x, 0.1, inplace=True) + F.elu(x, inplace=True)
-    np.testing.assert_array_equal(x.data, [-1.0, 0.5, 7.0])  # the input is left as it was
-    y.sum().backward()
-    np.testing.assert_allclose(x.grad, [0.0 + 0.1 + np.exp(-1.0), 1.0 + 1.0 + 1.0, 0.0 + 1.0 + 1.0])
+    with pytest.raises(RuntimeError, match="leaf"):
+        F.relu6(x, inplace=True)
+    t = torch.tensor([-1.0, 0.5, 7.0], dtype=torch.float64, requires_grad=True)
+    h, th = x * 1.0, t * 1.0
+    y = F.relu6(h, inplace=True) + F.leaky_relu(h, 0.1, inplace=True) + F.elu(h, inplace=True)
+    ty = TF.relu6(th, inplace=True) + TF.leaky_relu(th, 0.1, inplace=True) + TF.elu(th, inplace=True)
+    np.testing.assert_array_equal(y.data, ty.detach().numpy())
+    np.testing.assert_array_equal(h.data, th.detach().numpy())
+    # leaky_relu_'s saved output was overwritten by elu_: both refuse to compute a wrong gradient
+    with pytest.raises(RuntimeError, match="modified"):
+        y.sum().backward()
+    with pytest.raises(RuntimeError, match="modified"):
+        ty.sum().backward()
+    h, th = x * 1.0, t * 1.0
+    F.elu(F.leaky_relu(F.relu6(h, inplace=True), 0.1), inplace=True).sum().backward()
+    TF.elu(TF.leaky_relu(TF.relu6(th, inplace=True), 0.1), inplace=True).sum().backward()
+    np.testing.assert_array_equal(x.grad, t.grad.numpy())
 
 
 def test_clip_with_lower_bound_above_upper_is_the_upper_bound_as_numpy_and_torch():

@@ -149,7 +149,7 @@ def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple:
 
     x = pinv(a) @ b (the minimum-norm solution), so its gradient is pinv's (constant rank);
     residuals (the squared 2-norm of each column of b - a x, only when rank == N < M, else empty)
-    and the singular values are differentiable too; rank is an int.
+    and the singular values are differentiable too; rank is an int32 number, as numpy's.
     """
     from .svd import svdvals
 
@@ -161,7 +161,7 @@ def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple:
         rcond = np.finfo(np.float64).eps * max(m, n)
     s = svdvals(a)
     sd = data_of(s)
-    rank = int(np.sum(sd > rcond * sd.max())) if sd.size else 0
+    rank = np.int32(np.sum(sd > rcond * sd.max()) if sd.size else 0)  # numpy's type
     x = pinv(a, rcond=rcond) @ b
     if rank == n and m > n:
         r = a @ x - b
