@@ -85,7 +85,7 @@ def _lu(self: Tensor, pivot: bool = True, get_infos: bool = False) -> tuple:
 def _put_(self: Tensor, index: Any, source: Any, accumulate: bool = False) -> Tensor:
     """In place: ``source``'s elements written (or added, with ``accumulate``) at the flat positions
     ``index`` of ``self`` in row-major order (PyTorch's ``put_``; numpy's ``put`` keeps its meaning)."""
-    from .ops import scatter as _sc
+    from .ops.scatter import index_put
 
     flat = np.asarray(index._data if isinstance(index, Tensor) else index).reshape(-1)
     if flat.dtype.kind not in "iu":
@@ -103,7 +103,7 @@ def _put_(self: Tensor, index: Any, source: Any, accumulate: bool = False) -> Te
         )
     src = source if isinstance(source, Tensor) else Tensor._const(np.asarray(source, dtype=self.dtype))
     where = np.unravel_index(flat % max(self.size, 1), self.shape)
-    return _im.inplace(self, "put_", lambda x: _sc.index_put(x, where, src.reshape((-1,)), accumulate))
+    return _im.inplace(self, "put_", lambda x: index_put(x, where, src.reshape((-1,)), accumulate))
 
 
 def _fill_diagonal_(self: Tensor, fill_value: Any, wrap: bool = False) -> Tensor:
@@ -203,10 +203,13 @@ def _nonzero_static(self: Tensor, *, size: int, fill_value: int = -1) -> Tensor:
 
 
 def _unsafe_split(self: Tensor, split_size: Any, dim: int = 0) -> tuple:
-    """PyTorch's ``split``: pieces of ``split_size`` along ``dim`` (the last may be smaller), or of
-    the sizes in a list (autobp's ``split`` is numpy's)."""
-    if isinstance(split_size, (list, tuple)):
-        return _unsafe_split_with_sizes(self, split_size, dim)
+    """PyTorch's ``split`` by an int: pieces of ``split_size`` along ``dim`` (the last may be smaller;
+    autobp's ``split`` is numpy's)."""
+    if not isinstance(split_size, (int, np.integer)):
+        raise TypeError(
+            f"unsafe_split(): argument 'split_size' must be int, not {type(split_size).__name__} "
+            "(sizes: unsafe_split_with_sizes)"
+        )
     n, k = self.shape[dim], int(split_size)
     if k <= 0 and n:
         raise RuntimeError(f"split expects split_size be non-negative, but got split_size={k}")
