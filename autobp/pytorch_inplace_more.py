@@ -64,6 +64,7 @@ def _reshaped(self: Tensor, name: str, plain: Callable, graph: Callable) -> Tens
         _rw.become(self, graph(old), old)
         return self
     self._data = plain(self._data)
+    self._views = None  # views by index of the old shape no longer follow recorded writes into it
     bump(self)
     return self
 

@@ -205,3 +205,16 @@ def test_bernoulli_and_multinomial_methods():
     assert m.dtype == np.int64 and m.shape == (2,) and set(arr(m).tolist()) == {1, 2}
     with pytest.raises(ValueError, match="num_samples must be positive"):
         Tensor([0.0, 1.0]).multinomial(0)
+
+
+def test_a_shape_change_of_a_graph_view_is_refused_clearly():
+    x = Tensor(np.ones((2, 1, 3)), requires_grad=True)
+    y = x * 2.0
+    view = y[0]  # a view of y on the graph, alive
+    with pytest.raises(RuntimeError, match=r"squeeze_: .*shares memory .* use squeeze\(\)"):
+        y.squeeze_()
+    assert view.shape == (1, 3)
+    with pytest.raises(RuntimeError, match=r"unsqueeze_: .*shares memory"):
+        (x * 2.0)[0].unsqueeze_(0)
+    y2 = x * 2.0  # nothing views it: recorded
+    assert y2.squeeze_().shape == (2, 3) and y2.grad_fn is not None
