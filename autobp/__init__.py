@@ -97,6 +97,7 @@ __all__ += list(_random_top)
 from . import pytorch_functions as _pytorch_functions  # noqa: E402
 from . import pytorch_math as _pytorch_math  # noqa: E402
 from .pytorch_methods import attach as _attach_pytorch_methods  # noqa: E402
+from .pytorch_methods_more import attach as _attach_pytorch_methods_more  # noqa: E402
 
 # PyTorch's functions with no numpy name (addmm, aminmax, block_diag, lgamma, det, ...) where autobp has
 # no name of its own; torch.complex as an attribute only (see pytorch_functions.BUILTIN_NAMES)
@@ -106,6 +107,7 @@ for _module in (_pytorch_functions, _pytorch_math):
     __all__ += _new_names
 globals().update({n: getattr(_pytorch_functions, n) for n in _pytorch_functions.BUILTIN_NAMES})
 _attach_pytorch_methods()
+_attach_pytorch_methods_more()
 globals().update(_TORCH_BUILTIN_NAMES)  # autobp.float, .int, .bool: PyTorch's dtypes, not in __all__
 
 from ._plain import export_plain  # noqa: E402  constants in, constants out: autobp.<op> of arrays gives arrays

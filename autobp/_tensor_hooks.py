@@ -5,7 +5,13 @@ backward loop already tests at every node, so a pass over tensors without hooks 
 ``_retains_grad`` is False, True (``retain_grad()`` alone) or a ``GradHooks`` (hooks, and whether
 the tensor also retains its gradient). A non-leaf's hooks run when its gradient is complete, before
 the gradient flows on to its inputs and before ``retain_grad`` stores it; a leaf's run on the pass's
-gradient before it is added into ``.grad``. ``autobp.grad`` returns the hooked gradients.
+gradient before it is added into ``.grad``. ``autobp.grad`` returns the hooked gradients. As in
+PyTorch, a hook receives the gradient as a Tensor (with no graph, and run under no_grad, unless the
+pass has ``create_graph=True``) and may return a Tensor or an array.
+
+A leaf's post-accumulate hooks (``register_post_accumulate_grad_hook``) live in the same object and
+are called with the tensor itself once the pass's gradient has been added into its ``.grad`` (by
+``backward``, with or without ``inputs=``; not by ``autobp.grad``, which fills no ``.grad``).
 """
 
 from __future__ import annotations
@@ -16,24 +22,56 @@ from typing import Any
 
 import numpy as np
 
+from ._graph import set_mode
+
 
 class GradHooks:
     """The hooks of one tensor, in registration order, and whether it also retains its gradient."""
 
-    __slots__ = ("fns", "retains", "next_key")
+    __slots__ = ("fns", "retains", "next_key", "post")
 
     def __init__(self, retains: bool) -> None:
         self.fns: dict = {}  # key -> hook; a dict keeps the order and removes by key
         self.retains = retains
         self.next_key = 0
+        self.post: dict = {}  # key -> post-accumulate hook (leaves only)
 
     def run(self, t: Any, g: Any) -> Any:
-        """``g`` after every hook: each gets the gradient the previous one returned (None keeps it)."""
-        for fn in list(self.fns.values()):  # a hook may remove itself (or others) while running
-            new = fn(g)
-            if new is not None:
-                g = _checked(t, fn, g, new)
+        """``g`` after every hook: each gets the gradient the previous one returned (None keeps it),
+        as a Tensor; an ndarray ``g`` (a pass without create_graph) comes back an ndarray."""
+        if not self.fns:
+            return g
+        cls = type(t)
+        if isinstance(g, cls):  # create_graph: the gradients are Tensors, and hooks may record
+            for fn in list(self.fns.values()):  # a hook may remove itself (or others) while running
+                new = fn(g)
+                if new is not None:
+                    g = _checked(t, fn, g, new)
+            return g
+        mode = set_mode(False)  # as in PyTorch, what a hook computes records no graph
+        try:
+            for fn in list(self.fns.values()):
+                new = fn(cls._const(g))
+                if new is not None and not (isinstance(new, cls) and new._data is g):
+                    g = _checked(t, fn, g, new)
+        finally:
+            set_mode(mode)
         return g
+
+    def run_post(self, t: Any) -> None:
+        """Call the post-accumulate hooks with ``t`` (its ``.grad`` now holds this pass's sum)."""
+        mode = set_mode(type(t._grad) is type(t))  # grad mode on only in a create_graph pass
+        try:
+            for fn in list(self.post.values()):
+                out = fn(t)
+                if out is not None:
+                    name = getattr(fn, "__name__", type(fn).__name__)
+                    raise RuntimeError(
+                        f"Tensor post accumulate grad hooks should return None (hook {name!r} "
+                        f"returned a {type(out).__name__})"
+                    )
+        finally:
+            set_mode(mode)
 
 
 class RemovableHandle:
@@ -53,7 +91,8 @@ class RemovableHandle:
         hooks = t._retains_grad
         if isinstance(hooks, GradHooks):
             hooks.fns.pop(self._key, None)
-            if not hooks.fns:
+            hooks.post.pop(self._key, None)
+            if not hooks.fns and not hooks.post:
                 t._retains_grad = hooks.retains
 
     def __enter__(self) -> RemovableHandle:
@@ -88,6 +127,41 @@ def register_hook(t: Any, fn: Callable[[Any], Any]) -> RemovableHandle:
     key = hooks.next_key
     hooks.next_key += 1
     hooks.fns[key] = fn
+    return RemovableHandle(t, key)
+
+
+def register_post_accumulate_grad_hook(t: Any, fn: Callable[[Any], None]) -> RemovableHandle:
+    """Call ``fn(t)`` after each ``backward`` has added leaf ``t``'s gradient into ``t.grad`` (PyTorch's
+    hook for stepping an optimizer per parameter inside backward); ``fn`` must return None. Not called
+    by ``autobp.grad``, which leaves ``.grad`` alone. Hooks run in registration order, after ``t``'s
+    ``register_hook`` hooks; under no_grad unless the pass has ``create_graph=True``.
+
+    >>> w = Tensor([1.0, 2.0], requires_grad=True)
+    >>> seen = []
+    >>> h = w.register_post_accumulate_grad_hook(lambda p: seen.append(p.grad.tolist()))
+    >>> (w * w).sum().backward(); seen
+    [[2.0, 4.0]]
+    """
+    if not t.requires_grad:
+        raise RuntimeError(
+            "register_post_accumulate_grad_hook: cannot register a hook on a tensor that doesn't require "
+            f"gradient (a tensor of shape {t.shape} and dtype {t.dtype})"
+        )
+    if t._op is not None:
+        raise RuntimeError(
+            "post accumulate grad hooks cannot be registered on non-leaf tensors (this tensor is the "
+            f"result of {t._op!r}, shape {t.shape}); register it on the leaf whose .grad it should follow"
+        )
+    if not callable(fn):
+        raise TypeError(
+            f"register_post_accumulate_grad_hook: the hook must be callable, got {type(fn).__name__}"
+        )
+    hooks = t._retains_grad
+    if not isinstance(hooks, GradHooks):
+        hooks = t._retains_grad = GradHooks(bool(hooks))
+    key = hooks.next_key
+    hooks.next_key += 1
+    hooks.post[key] = fn
     return RemovableHandle(t, key)
 
 

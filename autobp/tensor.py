@@ -27,6 +27,7 @@ from ._tensor_hooks import (
     GradHooks,
     RemovableHandle,
     register_hook,
+    register_post_accumulate_grad_hook,
     retain_grad,
     retains_grad,
     run_leaf_hooks,
@@ -221,13 +222,20 @@ class Tensor:
         return g
 
     @staticmethod
-    def _receive_grads(pairs: Any, delivered: set, hooks: bool = True) -> None:
+    def _receive_grads(pairs: Any, delivered: set, hooks: bool = True, post: bool = True) -> None:
         """Add each (tensor, gradient) pair's gradient into the tensor's ``.grad``, as the tensor's
         dtype; copy a gradient that is a view or whose array ``delivered`` says went to a .grad already.
-        With ``hooks``, a leaf's hooks first see the gradient and may replace it."""
+        With ``hooks``, a leaf's hooks first see the gradient and may replace it; with ``post``, its
+        post-accumulate hooks are called once the gradient is in ``.grad``."""
         for t, g in pairs:  # one loop for all the leaves of a pass: tiny nets pay per call
-            if hooks and t._retains_grad.__class__ is GradHooks:
-                g = run_leaf_hooks(t, g, delivered)
+            if post and t._retains_grad.__class__ is GradHooks:
+                hooked = t._retains_grad
+                if hooks:
+                    g = run_leaf_hooks(t, g, delivered)
+                if hooked.post:  # post-accumulate hooks: add this one's gradient, then call them
+                    Tensor._receive_grads(((t, g),), delivered, False, False)
+                    hooked.run_post(t)
+                    continue
             if type(g) is not np.ndarray:
                 if isinstance(g, Tensor):  # from a create_graph pass: .grad keeps its graph
                     receive_graph_grad(t, g)
@@ -340,6 +348,12 @@ class Tensor:
         replaces it (what flows on to the inputs, or what a leaf adds into ``.grad``). Returns a
         handle whose ``remove()`` unregisters it. PyTorch's ``Tensor.register_hook``."""
         return register_hook(self, hook)
+
+    def register_post_accumulate_grad_hook(self, hook: Any) -> RemovableHandle:
+        """Call ``hook(self)`` after backward has added this leaf's gradient into ``.grad`` (PyTorch's
+        ``Tensor.register_post_accumulate_grad_hook``, e.g. for an optimizer step per parameter);
+        returns a handle whose ``remove()`` unregisters it. Refused on a non-leaf, as in PyTorch."""
+        return register_post_accumulate_grad_hook(self, hook)
 
     # --- numpy interoperability: numpy's functions record on the graph or raise ----------------
     # (conversions to Python numbers, lists and strings: item, tolist, len, bool, float, int, format,
