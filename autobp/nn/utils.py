@@ -170,3 +170,9 @@ __all__ += ["fuse_conv_bn_eval", "fuse_conv_bn_weights", "fuse_linear_bn_eval", 
 from . import parametrizations, parametrize  # noqa: E402  torch.nn.utils.parametrize, .parametrizations
 
 __all__ += ["parametrize", "parametrizations"]
+from . import prune  # noqa: E402  torch.nn.utils.prune
+
+for _name in ("parametrize", "parametrizations", "prune"):  # importable by their dotted names, as torch's
+    sys.modules.setdefault(f"{__name__}.{_name}", sys.modules[f"{__package__}.{_name}"])
+del _name
+__all__ += ["prune"]
