@@ -52,20 +52,22 @@ PAGES = (
     Page(
         "nn-init-utils",
         "autobp.nn.init, autobp.nn.utils",
-        "Initialisers, gradient utilities, parametrizations, padded and packed sequences.",
+        "Initialisers, gradient utilities, parametrizations, pruning, padded and packed sequences.",
         (
             "autobp.nn.init",
             "autobp.nn.utils",
             "autobp.nn.utils.rnn",
             "autobp.nn.parametrize",
             "autobp.nn.parametrizations",
+            "autobp.nn.utils.prune",
+            "autobp.nn.utils.stateless",
         ),
     ),
     Page(
         "optim",
         "autobp.optim",
-        "Optimisers and learning-rate schedules.",
-        ("autobp.optim", "autobp.optim.lr_scheduler", "autobp.optim.functional"),
+        "Optimisers, learning-rate schedules and weight averaging (SWA, EMA).",
+        ("autobp.optim", "autobp.optim.lr_scheduler", "autobp.optim.functional", "autobp.optim.swa_utils"),
     ),
     Page(
         "functional",

@@ -280,3 +280,23 @@ __all__ += ["AdaptiveLogSoftmaxWithLoss"]
 from .fractional_pooling import FractionalMaxPool2d, FractionalMaxPool3d  # noqa: E402
 
 __all__ += ["FractionalMaxPool2d", "FractionalMaxPool3d"]
+from .rnn import RNNBase, RNNCellBase  # noqa: E402
+from .small_names import (  # noqa: E402
+    Container,
+    CrossMapLRN2d,
+    NLLLoss2d,
+    SyncBatchNorm,
+    UninitializedBuffer,
+    UninitializedParameter,
+)
+
+__all__ += [
+    "RNNBase",
+    "RNNCellBase",
+    "Container",
+    "NLLLoss2d",
+    "CrossMapLRN2d",
+    "SyncBatchNorm",
+    "UninitializedParameter",
+    "UninitializedBuffer",
+]

@@ -29,15 +29,21 @@ class _Act(Module):
 
     _name = ""
     _options: tuple = ()  # (name, default) of the constructor arguments passed on as keywords
+    _shows_inplace = True  # PyTorch's repr adds "inplace=True" (Hardsigmoid and Hardswish do not)
 
     def forward(self, input: Any) -> Tensor:
         x = input if isinstance(input, Tensor) else Tensor(input)
         # only the options that differ from PyTorch's defaults (the function's own defaults)
         kw = {k: getattr(self, k) for k, d in self._options if getattr(self, k) != d}
+        if getattr(self, "inplace", False):  # the result written into ``input``, as PyTorch's layers
+            kw["inplace"] = True
         return _f(self._name)(x, **kw)
 
     def extra_repr(self) -> str:
-        return ", ".join(f"{k}={getattr(self, k)}" for k, _ in self._options)
+        parts = [f"{k}={getattr(self, k)}" for k, _ in self._options]
+        if self._shows_inplace and getattr(self, "inplace", False):
+            parts.append("inplace=True")
+        return ", ".join(parts)
 
 
 class GELU(_Act):
@@ -57,6 +63,7 @@ class SiLU(_Act):
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
+        self.inplace = inplace
 
 
 class Mish(_Act):
@@ -66,6 +73,7 @@ class Mish(_Act):
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
+        self.inplace = inplace
 
 
 class ELU(_Act):
@@ -75,6 +83,7 @@ class ELU(_Act):
 
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
+        self.inplace = inplace
         self.alpha = alpha
 
 
@@ -85,6 +94,7 @@ class CELU(_Act):
 
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
+        self.inplace = inplace
         self.alpha = alpha
 
 
@@ -95,6 +105,7 @@ class SELU(_Act):
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
+        self.inplace = inplace
 
 
 class LeakyReLU(_Act):
@@ -104,6 +115,7 @@ class LeakyReLU(_Act):
 
     def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
         super().__init__()
+        self.inplace = inplace
         self.negative_slope = negative_slope
 
 
@@ -114,6 +126,7 @@ class ReLU6(_Act):
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
+        self.inplace = inplace
 
 
 class Hardtanh(_Act):
@@ -123,25 +136,28 @@ class Hardtanh(_Act):
 
     def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
+        self.inplace = inplace
         self.min_val, self.max_val = min_val, max_val
 
 
 class Hardsigmoid(_Act):
     """The piecewise-linear sigmoid: 0 below -3, 1 above 3, x / 6 + 1/2 between."""
 
-    _name = "hardsigmoid"
+    _name, _shows_inplace = "hardsigmoid", False
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
+        self.inplace = inplace
 
 
 class Hardswish(_Act):
     """x * hardsigmoid(x) (MobileNetV3)."""
 
-    _name = "hardswish"
+    _name, _shows_inplace = "hardswish", False
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
+        self.inplace = inplace
 
 
 class LogSigmoid(_Act):
@@ -189,6 +205,7 @@ class Threshold(_Act):
 
     def __init__(self, threshold: float, value: float, inplace: bool = False) -> None:
         super().__init__()
+        self.inplace = inplace
         self.threshold, self.value = threshold, value
 
 
@@ -299,12 +316,13 @@ class RReLU(Module):
 
         super().__init__()
         self.lower, self.upper, self.rng = lower, upper, init.as_generator(rng)
+        self.inplace = inplace
 
     def forward(self, input: Any) -> Tensor:
-        return rrelu(input, self.lower, self.upper, self.training, rng=self.rng)
+        return rrelu(input, self.lower, self.upper, self.training, self.inplace, rng=self.rng)
 
     def extra_repr(self) -> str:
-        return f"lower={self.lower}, upper={self.upper}"
+        return f"lower={self.lower}, upper={self.upper}" + (", inplace=True" if self.inplace else "")
 
 
 def _legacy_dim(dim: int | None, x: Tensor) -> int:

@@ -119,7 +119,12 @@ class _Dropout(Module):
         self.rng = init.as_generator(rng)  # one stream per layer: successive calls draw new masks
 
     def extra_repr(self) -> str:
-        return f"p={self.p}"
+        return f"p={self.p}, inplace={self.inplace}"
+
+    def _writes(self) -> bool:
+        """Whether this call writes into its input: PyTorch's in-place dropout leaves the input
+        untouched (no write, no version bump, no leaf error) in evaluation or when p is 0."""
+        return bool(self.inplace) and self.training and self.p > 0.0
 
 
 class Dropout(_Dropout):
@@ -131,39 +136,41 @@ class Dropout(_Dropout):
     """
 
     def forward(self, input: Any) -> Tensor:
-        return dropout(input, self.p, self.training, rng=self.rng)
+        return dropout(input, self.p, self.training, self._writes(), rng=self.rng)
 
 
 class Dropout1d(_Dropout):
     """Channel-wise dropout of (N, C, L): whole channels are zeroed with probability p."""
 
     def forward(self, input: Any) -> Tensor:
-        return dropout1d(input, self.p, self.training, rng=self.rng)
+        return dropout1d(input, self.p, self.training, self._writes(), rng=self.rng)
 
 
 class Dropout2d(_Dropout):
     """Channel-wise dropout of (N, C, H, W)."""
 
     def forward(self, input: Any) -> Tensor:
-        return dropout2d(input, self.p, self.training, rng=self.rng)
+        return dropout2d(input, self.p, self.training, self._writes(), rng=self.rng)
 
 
 class Dropout3d(_Dropout):
     """Channel-wise dropout of (N, C, D, H, W)."""
 
     def forward(self, input: Any) -> Tensor:
-        return dropout3d(input, self.p, self.training, rng=self.rng)
+        return dropout3d(input, self.p, self.training, self._writes(), rng=self.rng)
 
 
 class AlphaDropout(_Dropout):
-    """``alpha_dropout`` as a layer (keeps SELU activations' mean and variance)."""
+    """``alpha_dropout`` as a layer (keeps SELU activations' mean and variance). As PyTorch's layer,
+    it returns a new tensor even with ``inplace=True`` (the flag only shows in the repr)."""
 
     def forward(self, input: Any) -> Tensor:
         return alpha_dropout(input, self.p, self.training, rng=self.rng)
 
 
 class FeatureAlphaDropout(_Dropout):
-    """``feature_alpha_dropout`` as a layer: whole channels dropped."""
+    """``feature_alpha_dropout`` as a layer: whole channels dropped. As PyTorch's layer, it returns
+    a new tensor even with ``inplace=True``."""
 
     def forward(self, input: Any) -> Tensor:
         return feature_alpha_dropout(input, self.p, self.training, rng=self.rng)

@@ -83,10 +83,21 @@ class Tanh(Module):
 
 
 class ReLU(Module):
-    """Elementwise max(0, x)."""
+    """Elementwise max(0, x); ``inplace=True`` writes it into the input, as PyTorch's layer."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
 
     def forward(self, x: Tensor) -> Tensor:
+        if self.inplace and isinstance(x, Tensor):
+            from .functional import relu
+
+            return relu(x, inplace=True)
         return _as_tensor(x).relu()
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
 
 
 class Identity(Module):

@@ -91,3 +91,6 @@ def spectral_norm(
     if dim is None:
         dim = 1 if type(module).__name__.startswith("ConvTranspose") else 0
     return register_parametrization(module, name, _SpectralNorm(weight, n_power_iterations, dim, eps))
+
+
+from .orthogonal import orthogonal  # noqa: E402, F401  (torch.nn.utils.parametrizations.orthogonal)

@@ -304,7 +304,10 @@ class GRU(RNNBase):
         super().__init__("GRU", input_size, hidden_size, num_layers, **kw)
 
 
-class _Cell(Module):
+class RNNCellBase(Module):
+    """The base of RNNCell, LSTMCell and GRUCell (PyTorch's ``nn.RNNCellBase``): parameters
+    ``weight_ih``, ``weight_hh``, ``bias_ih``, ``bias_hh`` with ``_gates`` blocks of hidden_size rows."""
+
     _gates = 1
 
     def __init__(
@@ -350,6 +353,9 @@ class _Cell(Module):
 def _state(h: Any, unbatched: bool) -> Tensor:
     h = _t(h)
     return h.reshape((1, -1)) if unbatched else h
+
+
+_Cell = RNNCellBase
 
 
 class RNNCell(_Cell):

@@ -170,3 +170,19 @@ __all__ += ["fuse_conv_bn_eval", "fuse_conv_bn_weights", "fuse_linear_bn_eval", 
 from . import parametrizations, parametrize  # noqa: E402  torch.nn.utils.parametrize, .parametrizations
 
 __all__ += ["parametrize", "parametrizations"]
+from . import clip_grad, convert_parameters, fusion, prune, stateless  # noqa: E402, F401  torch's modules
+from .skip_init import skip_init  # noqa: E402
+
+# importable by their dotted names (``import torch.nn.utils.prune as prune``), as torch's
+for _name in (
+    "parametrize",
+    "parametrizations",
+    "prune",
+    "stateless",
+    "convert_parameters",
+    "clip_grad",
+    "fusion",
+):
+    sys.modules.setdefault(f"{__name__}.{_name}", sys.modules[f"{__package__}.{_name}"])
+del _name
+__all__ += ["prune", "stateless", "skip_init"]  # clip_grad, convert_parameters, fusion: import names only

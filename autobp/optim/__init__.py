@@ -1,7 +1,7 @@
 """Optimisers (``autobp.optim.SGD``, ``Adam``, ...) with PyTorch's constructor arguments, parameter
 groups and state_dicts, and the learning-rate schedules of ``autobp.optim.lr_scheduler``."""
 
-from . import functional, lr_scheduler
+from . import functional, lr_scheduler, swa_utils
 from .adafactor import Adafactor
 from .adam import Adam, Adamax, AdamW, NAdam, RAdam
 from .adaptive import Adadelta, Adagrad, RMSprop
@@ -31,4 +31,5 @@ __all__ = [
     "Adafactor",
     "lr_scheduler",
     "functional",
+    "swa_utils",
 ]
