@@ -99,11 +99,19 @@ from . import pytorch_inplace_toplevel as _pytorch_inplace  # noqa: E402
 from . import pytorch_math as _pytorch_math  # noqa: E402
 from . import pytorch_nn_losses as _pytorch_nn_losses  # noqa: E402
 from . import pytorch_nn_toplevel as _pytorch_nn  # noqa: E402
+from . import pytorch_windows as _pytorch_windows  # noqa: E402
 from .pytorch_methods import attach as _attach_pytorch_methods  # noqa: E402
 
 # PyTorch's functions with no numpy name (addmm, aminmax, block_diag, lgamma, det, ...) where autobp has
 # no name of its own; torch.complex as an attribute only (see pytorch_functions.BUILTIN_NAMES)
-for _module in (_pytorch_functions, _pytorch_math, _pytorch_nn, _pytorch_nn_losses, _pytorch_inplace):
+for _module in (
+    _pytorch_functions,
+    _pytorch_math,
+    _pytorch_nn,
+    _pytorch_nn_losses,
+    _pytorch_inplace,
+    _pytorch_windows,
+):
     _new_names = [n for n in _module.__all__ if n not in globals()]
     globals().update({n: getattr(_module, n) for n in _new_names})
     __all__ += _new_names
