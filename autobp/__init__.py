@@ -99,6 +99,7 @@ from . import pytorch_inplace_toplevel as _pytorch_inplace  # noqa: E402
 from . import pytorch_math as _pytorch_math  # noqa: E402
 from . import pytorch_nn_losses as _pytorch_nn_losses  # noqa: E402
 from . import pytorch_nn_toplevel as _pytorch_nn  # noqa: E402
+from . import pytorch_scatter_views as _pytorch_scatter_views  # noqa: E402
 from . import pytorch_windows as _pytorch_windows  # noqa: E402
 from .pytorch_methods import attach as _attach_pytorch_methods  # noqa: E402
 
@@ -111,6 +112,7 @@ for _module in (
     _pytorch_nn_losses,
     _pytorch_inplace,
     _pytorch_windows,
+    _pytorch_scatter_views,
 ):
     _new_names = [n for n in _module.__all__ if n not in globals()]
     globals().update({n: getattr(_module, n) for n in _new_names})
