@@ -96,10 +96,12 @@ globals().update({name: getattr(random, name) for name in _random_top})  # PyTor
 __all__ += list(_random_top)
 from . import pytorch_functions as _pytorch_functions  # noqa: E402
 from . import pytorch_inplace_toplevel as _pytorch_inplace  # noqa: E402
+from . import pytorch_linalg_toplevel as _pytorch_linalg  # noqa: E402
 from . import pytorch_math as _pytorch_math  # noqa: E402
 from . import pytorch_nn_losses as _pytorch_nn_losses  # noqa: E402
 from . import pytorch_nn_toplevel as _pytorch_nn  # noqa: E402
 from . import pytorch_scatter_views as _pytorch_scatter_views  # noqa: E402
+from . import pytorch_utilities as _pytorch_utilities  # noqa: E402
 from . import pytorch_windows as _pytorch_windows  # noqa: E402
 from .pytorch_methods import attach as _attach_pytorch_methods  # noqa: E402
 
@@ -113,11 +115,14 @@ for _module in (
     _pytorch_inplace,
     _pytorch_windows,
     _pytorch_scatter_views,
+    _pytorch_linalg,
+    _pytorch_utilities,
 ):
     _new_names = [n for n in _module.__all__ if n not in globals()]
     globals().update({n: getattr(_module, n) for n in _new_names})
     __all__ += _new_names
 globals().update({n: getattr(_pytorch_functions, n) for n in _pytorch_functions.BUILTIN_NAMES})
+globals().update({n: getattr(_pytorch_linalg, n) for n in _pytorch_linalg.BUILTIN_NAMES})  # torch.range
 _attach_pytorch_methods()
 globals().update(_TORCH_BUILTIN_NAMES)  # autobp.float, .int, .bool: PyTorch's dtypes, not in __all__
 
