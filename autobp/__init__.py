@@ -104,6 +104,7 @@ from . import pytorch_scatter_views as _pytorch_scatter_views  # noqa: E402
 from . import pytorch_utilities as _pytorch_utilities  # noqa: E402
 from . import pytorch_windows as _pytorch_windows  # noqa: E402
 from .pytorch_methods import attach as _attach_pytorch_methods  # noqa: E402
+from .pytorch_toplevel_methods import attach as _attach_toplevel_methods  # noqa: E402
 
 # PyTorch's functions with no numpy name (addmm, aminmax, block_diag, lgamma, det, ...) where autobp has
 # no name of its own; torch.complex as an attribute only (see pytorch_functions.BUILTIN_NAMES)
@@ -124,6 +125,7 @@ for _module in (
 globals().update({n: getattr(_pytorch_functions, n) for n in _pytorch_functions.BUILTIN_NAMES})
 globals().update({n: getattr(_pytorch_linalg, n) for n in _pytorch_linalg.BUILTIN_NAMES})  # torch.range
 _attach_pytorch_methods()
+_attach_toplevel_methods()  # after pytorch_methods: a method it defines is kept
 globals().update(_TORCH_BUILTIN_NAMES)  # autobp.float, .int, .bool: PyTorch's dtypes, not in __all__
 
 from ._plain import export_plain  # noqa: E402  constants in, constants out: autobp.<op> of arrays gives arrays
