@@ -7,7 +7,7 @@ import pytest
 import autobp
 
 torch = pytest.importorskip("torch")
-pytestmark = pytest.mark.filterwarnings("ignore:index_reduce:UserWarning")
+pytestmark = pytest.mark.filterwarnings("ignore:(index_reduce|torch.triangular_solve):UserWarning")
 
 R = np.random.default_rng(0)
 
