@@ -21,21 +21,22 @@ from .tensor import Tensor
 vmap = _vmap  # torch.vmap is torch.func.vmap
 
 
+def _dtype_like(t: Any) -> Any:
+    """A Tensor's or array's dtype, a dtype name or class as a numpy dtype; values pass."""
+    if isinstance(t, (Tensor, np.ndarray)):
+        return t.dtype
+    return t if isinstance(t, (np.generic, int, float, complex)) else np.dtype(t)
+
+
 def finfo(type: Any = None) -> np.finfo:  # noqa: A002  PyTorch's parameter name
-    """bits, eps, max, min, tiny, smallest_normal, resolution of a floating dtype (float64, autobp's
-    default, when none is given) (``torch.finfo``)."""
-    dt = np.dtype(np.float64 if type is None else type)
-    if dt.kind not in "fc":
-        raise TypeError(f"finfo: a floating or complex dtype expected, got {dt.name}")
-    return np.finfo(dt)
+    """numpy's ``finfo`` (bits, eps, max, min, tiny, smallest_normal, resolution) of a floating dtype,
+    value, array or Tensor; float64, autobp's default, when none is given (``torch.finfo()``)."""
+    return np.finfo(_dtype_like(np.float64 if type is None else type))
 
 
 def iinfo(type: Any) -> np.iinfo:  # noqa: A002
-    """bits, max, min of an integer dtype (``torch.iinfo``)."""
-    dt = np.dtype(type)
-    if dt.kind not in "iub":
-        raise TypeError(f"iinfo: an integer dtype expected, got {dt.name}")
-    return np.iinfo(np.uint8 if dt.kind == "b" else dt)
+    """numpy's ``iinfo`` (bits, max, min) of an integer dtype (``torch.iinfo``)."""
+    return np.iinfo(_dtype_like(type))
 
 
 def _tensor(x: Any, who: str) -> Tensor:
@@ -142,30 +143,32 @@ def set_num_interop_threads(num: int) -> None:
 
 
 _PROFILES = {
-    "default": dict(_conversions.PRINT_DEFAULTS),
-    "short": {"precision": 2, "threshold": 1000, "edgeitems": 2, "linewidth": 80, "sci_mode": None},
-    "full": {"precision": 4, "threshold": np.inf, "edgeitems": 3, "linewidth": 80, "sci_mode": None},
+    "default": {},
+    "short": {"precision": 2, "threshold": 1000, "edgeitems": 2, "linewidth": 80},
+    "full": {"precision": 4, "threshold": np.inf, "edgeitems": 3, "linewidth": 80},
 }
 
 
 def set_printoptions(precision: int | None = None, threshold: float | None = None,
-                     edgeitems: int | None = None, linewidth: int | None = None, profile: str | None = None,
-                     sci_mode: bool | None = None) -> None:  # fmt: skip
-    """How Tensor reprs print (``torch.set_printoptions``): digits after the point, the element count
-    above which the middle is elided, items kept at each edge, line width, scientific notation on/off
-    (None: numpy's choice); ``profile`` 'default' (autobp's: precision 4, threshold 20), 'short' or
-    'full' resets all first."""
+                     edgeitems: int | None = None, linewidth: int | None = None, *,
+                     profile: str | None = None, sci_mode: bool | None = None,
+                     suppress: bool | None = None, formatter: Any = None,
+                     sign: str | None = None, floatmode: str | None = None) -> None:  # fmt: skip
+    """How Tensor reprs print (``torch.set_printoptions``, numpy's first four arguments in the same
+    places): digits after the point, the element count above which the middle is elided, items kept at
+    each edge, line width; ``sci_mode`` scientific notation on/off (None: numpy's choice); ``profile``
+    'default' (autobp's: precision 4, threshold 20), 'short' or 'full' resets all first. numpy's
+    ``suppress``, ``formatter``, ``sign`` and ``floatmode`` apply to Tensor reprs too; numpy's own
+    arrays keep ``numpy.set_printoptions``."""
     opts = _conversions.PRINT_OPTIONS
     if profile is not None:
         if profile not in _PROFILES:
-            raise ValueError(
-                f"set_printoptions: profile must be 'default', 'short' or 'full', got {profile!r}"
-            )
+            raise ValueError(f"set_printoptions: profile must be default, short or full, got {profile!r}")
+        opts.update(_conversions.PRINT_DEFAULTS)
         opts.update(_PROFILES[profile])
-    for key, value in (("precision", precision), ("threshold", threshold), ("edgeitems", edgeitems),
-                       ("linewidth", linewidth)):  # fmt: skip
-        if value is not None:
-            opts[key] = value
+    given = {"precision": precision, "threshold": threshold, "edgeitems": edgeitems, "linewidth": linewidth,
+             "suppress": suppress, "formatter": formatter, "sign": sign, "floatmode": floatmode}  # fmt: skip
+    opts.update({k: v for k, v in given.items() if v is not None})
     opts["sci_mode"] = sci_mode
 
 
@@ -210,8 +213,11 @@ def empty_permuted(size: Any, physical_layout: Any, *, dtype: Any = None, layout
 
 
 def typename(obj: Any) -> str:
-    """PyTorch's name for an object's type: ``'autobp.DoubleTensor'`` for a float64 Tensor, otherwise
-    module.qualname (``torch.typename``)."""
+    """numpy's ``typename`` for a type character (``'d'``: ``'double precision'``); otherwise PyTorch's
+    name for an object's type: ``'autobp.DoubleTensor'`` for a float64 Tensor, else module.qualname
+    (``torch.typename``)."""
+    if isinstance(obj, str):
+        return np.typename(obj)
     if isinstance(obj, Tensor):
         return obj.type()
     module = getattr(obj, "__module__", None)
