@@ -1,7 +1,7 @@
 """The Tensor methods PyTorch has for the top-level functions of ``pytorch_nn_toplevel``,
-``pytorch_windows``, ``pytorch_scatter_views`` and ``pytorch_linalg_toplevel`` (``t.stft(...)``,
-``t.select_scatter(...)``, ``t.index_reduce_(...)``, ``t.igamma(...)``, ...): ``attach()`` puts each on
-Tensor unless Tensor already has one of that name."""
+``pytorch_windows``, ``pytorch_scatter_views``, ``pytorch_linalg_toplevel`` and
+``pytorch_toplevel_extras`` (``t.stft(...)``, ``t.select_scatter(...)``, ``t.index_reduce_(...)``,
+``t.igamma(...)``, ...): ``attach()`` puts each on Tensor unless Tensor already has one of that name."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 from . import pytorch_linalg_toplevel as _lt
 from . import pytorch_nn_toplevel as _nn
 from . import pytorch_scatter_views as _sv
+from . import pytorch_toplevel_extras as _ex
 from . import pytorch_windows as _win
 from .tensor import Tensor
 
@@ -19,6 +20,9 @@ _FUNCTIONS = {
     "diagonal_scatter": _sv.diagonal_scatter, "as_strided": _sv.as_strided,
     "as_strided_scatter": _sv.as_strided_scatter, "index_reduce": _sv.index_reduce,
     "triangular_solve": _lt.triangular_solve, "igamma": _lt.igamma, "igammac": _lt.igammac,
+    "adjoint": _ex.adjoint, "narrow_copy": _ex.narrow_copy, "lu": _ex.lu, "lu_solve": _ex.lu_solve,
+    "orgqr": _ex.orgqr, "unsafe_chunk": _ex.unsafe_chunk, "unsafe_split": _ex.unsafe_split,
+    "unsafe_split_with_sizes": _ex.unsafe_split_with_sizes,
 }  # fmt: skip
 
 
