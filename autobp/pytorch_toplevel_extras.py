@@ -13,6 +13,7 @@ import numpy as np
 from . import linalg as _la
 from .nn import functional as _F
 from .nn.init import as_generator
+from .ops import scatter_reduce, where
 from .ops._args import as_tensor
 from .pytorch_nn_toplevel import conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d
 from .pytorch_scatter_views import _fresh, as_strided, split_copy
@@ -140,6 +141,55 @@ def orgqr(input: Any, tau: Any) -> Tensor:
     return _la.householder_product(input, tau)
 
 
+def segment_reduce(data: Any, reduce: str, *, lengths: Any = None, indices: Any = None, offsets: Any = None,
+                   axis: int = 0, unsafe: bool = False, initial: Any = None) -> Tensor:  # fmt: skip
+    """Reduce ('sum', 'mean', 'max', 'min', 'prod') consecutive segments of ``data`` along axis 0, their
+    sizes given by 1-D ``lengths`` or ``offsets``; ``initial`` joins every segment's reduction, and an
+    empty segment gives it (else 0, nan, -inf, inf, 1) (``torch.segment_reduce``; ties in max/min
+    share the gradient)."""
+    if reduce not in ("sum", "mean", "max", "min", "prod"):
+        raise ValueError(f"segment_reduce: reduce must be sum, mean, max, min or prod, got {reduce!r}")
+    if indices is not None:
+        raise NotImplementedError("segment_reduce: indices are not supported (nor are they in PyTorch)")
+    if (lengths is None) == (offsets is None):
+        raise ValueError("segment_reduce: give exactly one of lengths and offsets")
+    x = as_tensor(data)
+    if lengths is not None:
+        sizes = np.asarray(lengths.data if isinstance(lengths, Tensor) else lengths).astype(np.int64)
+    else:
+        sizes = np.diff(np.asarray(offsets.data if isinstance(offsets, Tensor) else offsets).astype(np.int64))
+    if sizes.ndim != 1 or axis != 0:
+        raise ValueError(
+            f"segment_reduce: 1-D lengths/offsets along axis 0 expected, got {sizes.shape}, axis {axis}"
+        )
+    if np.any(sizes < 0) or sizes.sum() != x.shape[0]:
+        raise ValueError(
+            f"segment_reduce: segment sizes {sizes.tolist()} must be >= 0 and sum to {x.shape[0]}"
+        )
+    n = sizes.size
+    seg = np.repeat(np.arange(n), sizes).reshape((-1,) + (1,) * (x.ndim - 1))
+    seg = np.ascontiguousarray(np.broadcast_to(seg, x.shape))
+    shape = (n,) + x.shape[1:]
+    counts = sizes.reshape((-1,) + (1,) * (x.ndim - 1)).astype(x.dtype)
+    init = None if initial is None else float(initial)
+    if reduce in ("sum", "mean"):
+        total = scatter_reduce(Tensor._const(np.full(shape, init or 0.0, x.dtype)), 0, seg, x, "sum")
+        if reduce == "sum":
+            return total
+        if init is None:
+            return total / np.where(counts > 0, counts, np.nan)
+        return total / np.where(counts > 0, counts, 1.0)
+    if reduce == "prod":
+        start = Tensor._const(np.full(shape, 1.0 if init is None else init, x.dtype))
+        return scatter_reduce(start, 0, seg, x, "prod")
+    neutral = Tensor._const(np.full(shape, -np.inf if reduce == "max" else np.inf, x.dtype))
+    out = scatter_reduce(neutral, 0, seg, x, "amax" if reduce == "max" else "amin", include_self=False)
+    if init is None:
+        return out
+    better = out >= init if reduce == "max" else out <= init  # a member tying with initial keeps the gradient
+    return where(better, out, init)
+
+
 _SETTINGS: dict[str, Any] = {"matmul_precision": "highest", "warn_always": False, "debug_mode": 0}
 _DEBUG_MODES = {"default": 0, "warn": 1, "error": 2}
 
@@ -194,7 +244,7 @@ def set_flush_denormal(mode: bool) -> bool:
 __all__ = [
     "addcmul", "addcdiv", "adjoint", "as_strided_copy", "narrow_copy", "unsafe_chunk", "unsafe_split",
     "unsafe_split_with_sizes", "constant_pad_nd", "convolution", "native_layer_norm", "native_dropout",
-    "norm_except_dim", "lu", "lu_solve", "orgqr", "get_float32_matmul_precision",
+    "norm_except_dim", "segment_reduce", "lu", "lu_solve", "orgqr", "get_float32_matmul_precision",
     "set_float32_matmul_precision", "is_warn_always_enabled", "set_warn_always",
     "get_deterministic_debug_mode", "set_deterministic_debug_mode", "set_flush_denormal",
 ]  # fmt: skip

@@ -101,3 +101,33 @@ def test_errors():
         autobp.convolution(autobp.zeros((1, 1)), autobp.zeros((1, 1)), None, [1], [0], [1], False, [0], 1)
     with pytest.raises(TypeError, match="integer division"):
         autobp.addcdiv(autobp.zeros(2), autobp.tensor([1, 2]), autobp.tensor([1, 2]))
+
+
+@pytest.mark.parametrize("reduce", ["sum", "mean", "max", "min", "prod"])
+@pytest.mark.parametrize("initial", [None, 2.0])
+def test_segment_reduce_matches_torch_with_empty_segments_and_ties(reduce, initial):
+    data = np.array([1.0, 3, 3, 2, 5, 0.5])
+    lengths = np.array([3, 0, 2, 1])
+    w = np.arange(1.0, 5)
+    d = autobp.tensor(data, requires_grad=True)
+    out = autobp.segment_reduce(d, reduce, lengths=lengths, initial=initial)
+    td = torch.tensor(data, requires_grad=True)
+    tout = torch.segment_reduce(td, reduce, lengths=torch.tensor(lengths), initial=initial)
+    np.testing.assert_allclose(out.data, tout.detach().numpy())
+    keep = np.isfinite(out.data)
+    (out[keep] * w[keep]).sum().backward()
+    (tout[torch.tensor(keep)] * torch.tensor(w[keep])).sum().backward()
+    np.testing.assert_allclose(d.grad, td.grad.numpy())
+
+
+def test_segment_reduce_2d_and_offsets():
+    data = rn(6, 3)
+    compare(
+        lambda x: autobp.segment_reduce(x, "mean", offsets=np.array([0, 2, 6])),
+        lambda x: torch.segment_reduce(x, "mean", offsets=torch.tensor([0, 2, 6])),
+        data,
+    )
+    with pytest.raises(ValueError, match="sum to"):
+        autobp.segment_reduce(autobp.zeros(3), "sum", lengths=[1, 1])
+    with pytest.raises(ValueError, match="exactly one"):
+        autobp.segment_reduce(autobp.zeros(3), "sum")
