@@ -100,6 +100,7 @@ from . import pytorch_linalg_toplevel as _pytorch_linalg  # noqa: E402
 from . import pytorch_math as _pytorch_math  # noqa: E402
 from . import pytorch_nn_losses as _pytorch_nn_losses  # noqa: E402
 from . import pytorch_nn_toplevel as _pytorch_nn  # noqa: E402
+from . import pytorch_rnn_toplevel as _pytorch_rnn  # noqa: E402
 from . import pytorch_scatter_views as _pytorch_scatter_views  # noqa: E402
 from . import pytorch_toplevel_extras as _pytorch_extras  # noqa: E402
 from . import pytorch_utilities as _pytorch_utilities  # noqa: E402
@@ -120,6 +121,7 @@ for _module in (
     _pytorch_linalg,
     _pytorch_utilities,
     _pytorch_extras,
+    _pytorch_rnn,
 ):
     _new_names = [n for n in _module.__all__ if n not in globals()]
     globals().update({n: getattr(_module, n) for n in _new_names})
