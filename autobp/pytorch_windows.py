@@ -133,7 +133,8 @@ def stft(input: Any, n_fft: int, hop_length: int | None = None, win_length: int 
     complex, frames of ``n_fft`` samples every ``hop_length`` (n_fft // 4) times ``window`` (ones,
     zero-padded centrally to n_fft), the signal padded by n_fft // 2 at both ends when ``center``
     (``torch.stft``; ``return_complex`` must be given for a real signal, False giving the
-    ``view_as_real`` layout)."""
+    ``view_as_real`` layout; ``align_to_window``, with center=False, starts each frame where its window
+    starts rather than n_fft samples apart from the signal's start)."""
     x = as_tensor(input)
     complex_in = x.dtype.kind == "c"
     if return_complex is None:
@@ -144,9 +145,18 @@ def stft(input: Any, n_fft: int, hop_length: int | None = None, win_length: int 
         raise ValueError(f"stft: a 1-D or 2-D (batch, length) signal expected, got shape {x.shape}")
     hop, win = _lengths(n_fft, hop_length, win_length, "stft")
     w = _full_window(window, n_fft, win, x.real.dtype if complex_in else x.dtype, "stft")
+    if center and align_to_window is not None:
+        raise ValueError("stft: align_to_window should only be set when center=False")
     if center:
         idx = _pad_index(x.shape[-1], n_fft // 2, pad_mode)
         x = x[..., np.where(idx < 0, 0, idx)] * (idx >= 0) if pad_mode == "constant" else x[..., idx]
+    elif align_to_window and win < n_fft:  # frames start where the (centred) window starts
+        left = (n_fft - win) // 2
+        zl, zr = (
+            np.zeros(x.shape[:-1] + (left,), x.dtype),
+            np.zeros(x.shape[:-1] + (n_fft - win - left,), x.dtype),
+        )
+        x = concatenate([Tensor._const(zl), x, Tensor._const(zr)], axis=-1)
     length = x.shape[-1]
     if length < n_fft:
         raise ValueError(f"stft: n_fft ({n_fft}) exceeds the (padded) signal length {length}")

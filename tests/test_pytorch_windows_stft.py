@@ -53,6 +53,8 @@ VARIANTS = [
     dict(pad_mode="circular"),
     dict(onesided=False),
     dict(hop_length=3, win_length=10),
+    dict(hop_length=3, win_length=6, center=False, align_to_window=True),
+    dict(hop_length=3, win_length=6, center=False, align_to_window=False),
 ]
 
 
@@ -88,6 +90,8 @@ def test_stft_requires_return_complex_for_real_signals_and_false_gives_real_layo
     np.testing.assert_allclose(r.data, t.numpy(), atol=1e-12)
     with pytest.raises(ValueError, match="window"):
         autobp.stft(x, 8, window=autobp.ones(5), return_complex=True)
+    with pytest.raises(ValueError, match="align_to_window"):
+        autobp.stft(x, 8, return_complex=True, align_to_window=True)
     with pytest.raises(ValueError, match="1-D or 2-D"):
         autobp.stft(autobp.zeros((2, 2, 20)), 8, return_complex=True)
 
