@@ -105,7 +105,17 @@ def is_anomaly_check_nan_enabled() -> bool:
     return is_anomaly_enabled() and (_CHECK_NAN[0] if _GLOBAL_ANOMALY else True)
 
 
-_THREADS = {"intra": os.cpu_count() or 1, "interop": os.cpu_count() or 1}
+_THREADS: dict[str, Any] = {"intra": None, "interop": os.cpu_count() or 1}
+
+
+def _blas_threads() -> int:
+    """numpy's BLAS thread count when threadpoolctl can tell, else the CPU count."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:  # pragma: no cover  optional
+        return os.cpu_count() or 1
+    counts = [int(i["num_threads"]) for i in threadpool_info() if i.get("user_api") == "blas"]
+    return max(counts) if counts else os.cpu_count() or 1
 
 
 def _positive(n: Any, who: str) -> int:
@@ -115,9 +125,9 @@ def _positive(n: Any, who: str) -> int:
 
 
 def get_num_threads() -> int:
-    """The thread count last set by ``set_num_threads``, the CPU count at first
-    (``torch.get_num_threads``)."""
-    return _THREADS["intra"]
+    """The thread count last set by ``set_num_threads``; before that numpy's BLAS thread count (the CPU
+    count without threadpoolctl) (``torch.get_num_threads``)."""
+    return _blas_threads() if _THREADS["intra"] is None else _THREADS["intra"]
 
 
 def set_num_threads(num: int) -> None:

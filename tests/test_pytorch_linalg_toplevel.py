@@ -157,3 +157,4 @@ def test_fill_makes_a_new_tensor_with_the_value_gradient():
     torch.fill(tx, tv).sum().backward()
     assert tv.grad.item() == 6.0 and (x.grad is None or not np.any(x.grad))
     np.testing.assert_array_equal(autobp.fill(autobp.zeros(3, dtype=autobp.int64), 7).data, [7, 7, 7])
+    np.testing.assert_array_equal(autobp.fill(autobp.tensor([np.inf, np.nan]), 1.5).data, [1.5, 1.5])
