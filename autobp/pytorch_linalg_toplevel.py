@@ -131,7 +131,12 @@ def svd_lowrank(A: Any, q: int | None = 6, niter: int | None = 2, M: Any = None)
     if wide:
         a = a.mT.conj() if a.dtype.kind == "c" else a.mT
     ah = a.mT.conj() if a.dtype.kind == "c" else a.mT
-    r = randn(*(a.shape[:-2] + (a.shape[-1], q)), dtype=a.dtype)
+    shape = a.shape[:-2] + (a.shape[-1], q)
+    if a.dtype.kind == "c":  # a complex Gaussian test matrix, as PyTorch draws for complex A
+        real = np.float32 if a.dtype == np.complex64 else np.float64
+        r = randn(*shape, dtype=real) + 1j * randn(*shape, dtype=real)
+    else:
+        r = randn(*shape, dtype=a.dtype if a.dtype.kind == "f" else np.float64)
     Q = _la.qr(matmul(a, r)).Q
     for _ in builtins.range(2 if niter is None else int(niter)):
         Q = _la.qr(matmul(a, _la.qr(matmul(ah, Q)).Q)).Q

@@ -158,3 +158,11 @@ def test_fill_makes_a_new_tensor_with_the_value_gradient():
     assert tv.grad.item() == 6.0 and (x.grad is None or not np.any(x.grad))
     np.testing.assert_array_equal(autobp.fill(autobp.zeros(3, dtype=autobp.int64), 7).data, [7, 7, 7])
     np.testing.assert_array_equal(autobp.fill(autobp.tensor([np.inf, np.nan]), 1.5).data, [1.5, 1.5])
+
+
+def test_svd_lowrank_of_a_complex_matrix_reconstructs_it():
+    a = (rn(6, 2) + 1j * rn(6, 2)) @ (rn(2, 5) + 1j * rn(2, 5))
+    for m in (a, a.T):
+        u, s, v = autobp.svd_lowrank(m, q=3)
+        assert u.dtype == np.complex128 and s.dtype == np.float64
+        np.testing.assert_allclose(((u * s) @ v.conj().mT).data, m, atol=1e-10)
