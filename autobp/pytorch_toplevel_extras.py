@@ -190,6 +190,40 @@ def segment_reduce(data: Any, reduce: str, *, lengths: Any = None, indices: Any 
     return where(better, out, init)
 
 
+def nonzero_static(input: Any, *, size: int, fill_value: int = -1) -> Tensor:
+    """The (size, ndim) int64 indices of the first ``size`` nonzero elements, rows past the last one
+    holding ``fill_value`` (``torch.nonzero_static``)."""
+    if int(size) < 0:
+        raise ValueError(f"nonzero_static: size must be non-negative, got {size}")
+    data = np.asarray(as_tensor(input).data)
+    found = np.argwhere(data)[: int(size)].astype(np.int64)
+    out = np.full((int(size), data.ndim), fill_value, np.int64)
+    out[: len(found)] = found
+    return Tensor._const(out)
+
+
+def frombuffer(
+    buffer: Any, *, dtype: Any, count: int = -1, offset: int = 0, requires_grad: bool = False
+) -> Tensor:
+    """A 1-D tensor over ``count`` items of ``dtype`` from ``offset`` bytes into a buffer, sharing its
+    memory (``torch.frombuffer``)."""
+    data = np.frombuffer(buffer, dtype=dtype, count=count, offset=offset)
+    return (
+        Tensor(data, requires_grad=requires_grad, dtype=data.dtype) if requires_grad else Tensor._const(data)
+    )
+
+
+def from_dlpack(ext_tensor: Any) -> Tensor:
+    """A tensor over another library's array through the DLPack protocol (``torch.from_dlpack``;
+    CPU arrays only, as numpy reads them)."""
+    return Tensor._const(np.from_dlpack(ext_tensor))
+
+
+def get_device(input: Tensor) -> int:
+    """-1: every autobp tensor lives on the CPU (``torch.get_device``)."""
+    return -1
+
+
 _SETTINGS: dict[str, Any] = {"matmul_precision": "highest", "warn_always": False, "debug_mode": 0}
 _DEBUG_MODES = {"default": 0, "warn": 1, "error": 2}
 
@@ -244,7 +278,8 @@ def set_flush_denormal(mode: bool) -> bool:
 __all__ = [
     "addcmul", "addcdiv", "adjoint", "as_strided_copy", "narrow_copy", "unsafe_chunk", "unsafe_split",
     "unsafe_split_with_sizes", "constant_pad_nd", "convolution", "native_layer_norm", "native_dropout",
-    "norm_except_dim", "segment_reduce", "lu", "lu_solve", "orgqr", "get_float32_matmul_precision",
-    "set_float32_matmul_precision", "is_warn_always_enabled", "set_warn_always",
+    "norm_except_dim", "segment_reduce", "lu", "lu_solve", "orgqr", "nonzero_static", "frombuffer",
+    "from_dlpack", "get_device", "get_float32_matmul_precision", "set_float32_matmul_precision",
+    "is_warn_always_enabled", "set_warn_always",
     "get_deterministic_debug_mode", "set_deterministic_debug_mode", "set_flush_denormal",
 ]  # fmt: skip

@@ -131,3 +131,27 @@ def test_segment_reduce_2d_and_offsets():
         autobp.segment_reduce(autobp.zeros(3), "sum", lengths=[1, 1])
     with pytest.raises(ValueError, match="exactly one"):
         autobp.segment_reduce(autobp.zeros(3), "sum")
+
+
+@pytest.mark.parametrize(("size", "fill"), [(5, -1), (2, 7), (0, -1)])
+def test_nonzero_static_matches_torch(size, fill):
+    x = np.array([[0, 1, 0], [2, 0, 3]])
+    got = autobp.nonzero_static(x, size=size, fill_value=fill)
+    want = torch.nonzero_static(torch.tensor(x), size=size, fill_value=fill)
+    assert got.dtype == np.int64
+    np.testing.assert_array_equal(got.data, want.numpy())
+
+
+def test_frombuffer_from_dlpack_and_get_device():
+    buf = bytearray(np.array([1, 2, 3], np.int32).tobytes())
+    got = autobp.frombuffer(buf, dtype=autobp.int32, count=2, offset=4)
+    np.testing.assert_array_equal(
+        got.data, torch.frombuffer(buf, dtype=torch.int32, count=2, offset=4).numpy()
+    )
+    buf[4] = 9  # shares the buffer's memory, as PyTorch's does
+    assert got.data[0] == 9
+    t = torch.arange(4.0)
+    d = autobp.from_dlpack(t)
+    assert d.dtype == np.float32
+    np.testing.assert_array_equal(d.data, t.numpy())
+    assert autobp.get_device(autobp.zeros(2)) == torch.get_device(torch.zeros(2)) == -1
