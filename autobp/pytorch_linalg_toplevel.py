@@ -15,7 +15,7 @@ import numpy as np
 from . import integrate as _integrate
 from . import linalg as _la
 from . import special as _sp
-from .ops import matmul, tril, triu
+from .ops import concatenate, matmul, tril, triu
 from .ops._args import as_tensor
 from .random import generator_of, randn
 from .tensor import Tensor
@@ -158,6 +158,40 @@ def pca_lowrank(A: Any, q: int | None = None, center: bool = True, niter: int = 
     return svd_lowrank(a, q, niter)
 
 
+Geqrf = namedtuple("Geqrf", ["a", "tau"])  # torch.return_types.geqrf
+
+
+def geqrf(input: Any) -> Geqrf:
+    """LAPACK's packed QR: R on and above the diagonal, the Householder vectors below it, and their
+    scales tau (``torch.geqrf``; no gradient, as in PyTorch)."""
+    from scipy.linalg import qr as _scipy_qr
+
+    x = np.asarray(as_tensor(input).data)
+    if x.ndim < 2:
+        raise ValueError(f"geqrf: a (*, m, n) matrix expected, got shape {x.shape}")
+    flat = x.reshape((-1,) + x.shape[-2:])
+    packed = np.empty_like(flat)
+    taus = np.empty((flat.shape[0], min(x.shape[-2:])), flat.dtype)
+    for b, m in enumerate(flat):
+        (packed[b], taus[b]), _ = _scipy_qr(m, mode="raw")
+    return Geqrf(Tensor._const(packed.reshape(x.shape)), Tensor._const(taus.reshape(x.shape[:-2] + (-1,))))
+
+
+def ormqr(input: Any, tau: Any, other: Any, left: bool = True, transpose: bool = False) -> Tensor:
+    """``other`` times the full m x m Q of ``geqrf``'s reflectors (Q other, Q^H other, other Q or
+    other Q^H by ``left`` and ``transpose``) (``torch.ormqr``), through ``linalg.householder_product``."""
+    a, t, c = as_tensor(input), as_tensor(tau), as_tensor(other)
+    m, n = a.shape[-2:]
+    if m > n:  # reflectors with tau 0 are the identity: pad to the square Q
+        a = concatenate([a, Tensor._const(np.zeros(a.shape[:-1] + (m - n,), a.dtype))], axis=-1)
+    if t.shape[-1] < m:
+        t = concatenate([t, Tensor._const(np.zeros(t.shape[:-1] + (m - t.shape[-1],), t.dtype))], axis=-1)
+    q = _la.householder_product(a[..., :m], t[..., :m])
+    if transpose:
+        q = q.mT.conj() if q.dtype.kind == "c" else q.mT
+    return matmul(q, c) if left else matmul(c, q)
+
+
 def igamma(input: Any, other: Any) -> Tensor:
     """The regularised lower incomplete gamma P(input, other) (``torch.igamma``; differentiable in
     ``other`` only, as in PyTorch)."""
@@ -228,7 +262,7 @@ def cumulative_trapezoid(y: Any, x: Any = None, *, dx: Any = None, dim: int = -1
 
 
 __all__ = [
-    "lu_unpack", "chain_matmul", "frobenius_norm", "nuclear_norm", "triangular_solve", "svd_lowrank",
-    "pca_lowrank", "igamma", "igammac", "poisson", "binomial", "rsub", "fill", "trapz",
+    "lu_unpack", "geqrf", "ormqr", "chain_matmul", "frobenius_norm", "nuclear_norm", "triangular_solve",
+    "svd_lowrank", "pca_lowrank", "igamma", "igammac", "poisson", "binomial", "rsub", "fill", "trapz",
     "cumulative_trapezoid",
 ]  # fmt: skip

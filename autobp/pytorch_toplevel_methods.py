@@ -21,8 +21,8 @@ _FUNCTIONS = {
     "as_strided_scatter": _sv.as_strided_scatter, "index_reduce": _sv.index_reduce,
     "triangular_solve": _lt.triangular_solve, "igamma": _lt.igamma, "igammac": _lt.igammac,
     "adjoint": _ex.adjoint, "narrow_copy": _ex.narrow_copy, "lu": _ex.lu, "lu_solve": _ex.lu_solve,
-    "orgqr": _ex.orgqr, "unsafe_chunk": _ex.unsafe_chunk, "unsafe_split": _ex.unsafe_split,
-    "unsafe_split_with_sizes": _ex.unsafe_split_with_sizes,
+    "orgqr": _ex.orgqr, "geqrf": _lt.geqrf, "ormqr": _lt.ormqr, "unsafe_chunk": _ex.unsafe_chunk,
+    "unsafe_split": _ex.unsafe_split, "unsafe_split_with_sizes": _ex.unsafe_split_with_sizes,
 }  # fmt: skip
 
 

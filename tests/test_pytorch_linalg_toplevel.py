@@ -166,3 +166,36 @@ def test_svd_lowrank_of_a_complex_matrix_reconstructs_it():
         u, s, v = autobp.svd_lowrank(m, q=3)
         assert u.dtype == np.complex128 and s.dtype == np.float64
         np.testing.assert_allclose(((u * s) @ v.conj().mT).data, m, atol=1e-10)
+
+
+@pytest.mark.parametrize("shape", [(5, 3), (4, 4), (2, 5, 3)])
+def test_geqrf_matches_torch(shape):
+    a = rn(*shape)
+    q, tau = autobp.geqrf(a)
+    tq, ttau = torch.geqrf(torch.tensor(a))
+    np.testing.assert_allclose(q.data, tq.numpy(), atol=1e-12)
+    np.testing.assert_allclose(tau.data, ttau.numpy(), atol=1e-12)
+
+
+@pytest.mark.parametrize(("left", "transpose"), [(True, False), (True, True), (False, False), (False, True)])
+def test_ormqr_matches_torch_with_gradients(left, transpose):
+    a = rn(5, 3)
+    tq, ttau = torch.geqrf(torch.tensor(a))
+    other = rn(5, 2) if left else rn(2, 5)
+    compare(
+        lambda q, t, c: autobp.ormqr(q, t, c, left, transpose),
+        lambda q, t, c: torch.ormqr(q, t, c, left, transpose),
+        tq.numpy(), ttau.numpy(), other,
+    )  # fmt: skip
+
+
+def test_geqrf_ormqr_of_a_complex_matrix():
+    a = rn(4, 3) + 1j * rn(4, 3)
+    c = rn(4, 2) + 1j * rn(4, 2)
+    q, tau = autobp.geqrf(a)
+    tq, ttau = torch.geqrf(torch.tensor(a))
+    np.testing.assert_allclose(q.data, tq.numpy(), atol=1e-12)
+    got = autobp.ormqr(q, tau, c, True, True)
+    np.testing.assert_allclose(
+        got.data, torch.ormqr(tq, ttau, torch.tensor(c), True, True).numpy(), atol=1e-12
+    )
