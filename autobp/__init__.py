@@ -95,19 +95,43 @@ __all__ += ["i0"]
 globals().update({name: getattr(random, name) for name in _random_top})  # PyTorch's torch.randn, ...
 __all__ += list(_random_top)
 from . import pytorch_functions as _pytorch_functions  # noqa: E402
+from . import pytorch_inplace_toplevel as _pytorch_inplace  # noqa: E402
+from . import pytorch_linalg_toplevel as _pytorch_linalg  # noqa: E402
 from . import pytorch_math as _pytorch_math  # noqa: E402
+from . import pytorch_nn_losses as _pytorch_nn_losses  # noqa: E402
+from . import pytorch_nn_toplevel as _pytorch_nn  # noqa: E402
+from . import pytorch_rnn_toplevel as _pytorch_rnn  # noqa: E402
+from . import pytorch_scatter_views as _pytorch_scatter_views  # noqa: E402
+from . import pytorch_toplevel_extras as _pytorch_extras  # noqa: E402
+from . import pytorch_utilities as _pytorch_utilities  # noqa: E402
+from . import pytorch_windows as _pytorch_windows  # noqa: E402
 from .pytorch_methods import attach as _attach_pytorch_methods  # noqa: E402
 from .pytorch_methods_more import attach as _attach_pytorch_methods_more  # noqa: E402
+from .pytorch_toplevel_methods import attach as _attach_toplevel_methods  # noqa: E402
 
 # PyTorch's functions with no numpy name (addmm, aminmax, block_diag, lgamma, det, ...) where autobp has
 # no name of its own; torch.complex as an attribute only (see pytorch_functions.BUILTIN_NAMES)
-for _module in (_pytorch_functions, _pytorch_math):
+for _module in (
+    _pytorch_functions,
+    _pytorch_math,
+    _pytorch_nn,
+    _pytorch_nn_losses,
+    _pytorch_inplace,
+    _pytorch_windows,
+    _pytorch_scatter_views,
+    _pytorch_linalg,
+    _pytorch_utilities,
+    _pytorch_extras,
+    _pytorch_rnn,
+):
     _new_names = [n for n in _module.__all__ if n not in globals()]
     globals().update({n: getattr(_module, n) for n in _new_names})
     __all__ += _new_names
 globals().update({n: getattr(_pytorch_functions, n) for n in _pytorch_functions.BUILTIN_NAMES})
+globals().update({n: getattr(_pytorch_linalg, n) for n in _pytorch_linalg.BUILTIN_NAMES})  # torch.range
 _attach_pytorch_methods()
 _attach_pytorch_methods_more()
+_attach_toplevel_methods()  # after pytorch_methods: a method it defines is kept
 globals().update(_TORCH_BUILTIN_NAMES)  # autobp.float, .int, .bool: PyTorch's dtypes, not in __all__
 
 from ._plain import export_plain  # noqa: E402  constants in, constants out: autobp.<op> of arrays gives arrays

@@ -61,8 +61,29 @@ def __index__(self: Any) -> int:  # a one-element integer tensor as a size or in
     return int(self._data.reshape(()))
 
 
+# how Tensor reprs print their values; autobp.set_printoptions (PyTorch's) changes them
+PRINT_DEFAULTS = {
+    "precision": 4, "threshold": 20, "edgeitems": 3, "linewidth": 75, "sci_mode": None,
+    "suppress": False, "formatter": None, "sign": "-", "floatmode": "maxprec",
+}  # fmt: skip
+PRINT_OPTIONS = dict(PRINT_DEFAULTS)
+
+
+def _array_text(data: np.ndarray) -> str:
+    o = PRINT_OPTIONS
+    formatter = o["formatter"]
+    if o["sci_mode"] is not None and data.dtype.kind == "f":
+        p = o["precision"]
+        formatter = {"float_kind": (lambda v: f"{v:.{p}e}") if o["sci_mode"] else (lambda v: f"{v:.{p}f}")}
+    return np.array2string(
+        data, separator=", ", precision=o["precision"], threshold=o["threshold"], edgeitems=o["edgeitems"],
+        max_line_width=o["linewidth"], formatter=formatter, prefix="tensor(", suppress_small=o["suppress"],
+        sign=o["sign"], floatmode=o["floatmode"],
+    )  # fmt: skip
+
+
 def __repr__(self: Any) -> str:
-    body = np.array2string(self._data, separator=", ", precision=4, threshold=20, prefix="tensor(")
+    body = _array_text(self._data)
     extra = ""
     if self._data.dtype != np.float64:
         extra += f", dtype={self._data.dtype}"

@@ -35,6 +35,17 @@ class inference_mode(no_grad):  # noqa: N801  PyTorch's name
     def __init__(self, mode: bool = True) -> None:
         self._enable = not mode
 
+    def __enter__(self) -> None:
+        super().__enter__()
+        INFERENCE_MODE.append(not self._enable)
+
+    def __exit__(self, *exc: Any) -> None:
+        INFERENCE_MODE.pop()
+        super().__exit__(*exc)
+
+
+INFERENCE_MODE = [False]  # the innermost inference_mode's state (torch.is_inference_mode_enabled)
+
 
 def from_numpy(array: np.ndarray) -> Tensor:
     """A Tensor sharing ``array``'s memory and dtype (``torch.from_numpy``): writes to either show in both."""
