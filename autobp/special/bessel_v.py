@@ -88,11 +88,11 @@ def _degree_order(n: Any, m: Any, name: str) -> tuple:
     return nd.astype(np.int64), md.astype(np.int64)
 
 
-@op(family=FAMILY, namespace=NS, numpy=None, method=False, rules=("sph_harm_y",), second_order=False)
+@op(family=FAMILY, namespace=NS, numpy=None, method=False)
 def sph_harm_y(n: Any, m: Any, theta: Any, phi: Any) -> Tensor:
     """The spherical harmonic Y_n^m(theta, phi) of degree n and order m (integers) at polar angle theta
-    and azimuth phi (scipy's current argument order), complex; differentiable in theta and phi
-    (first order: the derivative comes from scipy's diff_n=1)."""
+    and azimuth phi (scipy's current argument order), complex; differentiable in theta and phi to any
+    order: d/dphi = i m Y_n^m, d/dtheta by the ladder relation through Y_n^(m+1) and Y_n^(m-1)."""
     nd, md = _degree_order(n, m, "sph_harm_y")
     theta, phi = args((theta, phi), "sph_harm_y")
     with np.errstate(all="ignore"):
@@ -100,21 +100,31 @@ def sph_harm_y(n: Any, m: Any, theta: Any, phi: Any) -> Tensor:
     return Tensor._make(data, (theta, phi), "sph_harm_y", (nd, md))
 
 
+def _y(nd: Any, md: Any, theta: Any, phi: Any, like: Any) -> Any:
+    if isinstance(theta, Tensor):
+        return sph_harm_y(nd, md, theta, phi)
+    with np.errstate(all="ignore"):
+        return np.asarray(sc.sph_harm_y(nd, md, theta, phi)).astype(np.result_type(like, np.complex64))
+
+
 @rule("sph_harm_y")
 def _sph_harm_y(F, g, out, xs, ctx, need):
     theta, phi = xs
     nd, md = ctx
-    if isinstance(theta, Tensor):
-        raise NotImplementedError("sph_harm_y: first derivatives only (no create_graph)")
-    with np.errstate(all="ignore"):
-        _, dy = sc.sph_harm_y(nd, md, theta, phi, diff_n=1)
-    dy = np.asarray(dy)
-    gt = cgrad(F, g, dy[..., 0], theta) if need[0] else None
-    gp = cgrad(F, g, dy[..., 1], phi) if need[1] else None
+    gt = gp = None
+    if need[0]:  # dY/dtheta = (c+ e^(-i phi) Y^(m+1) - c- e^(i phi) Y^(m-1)) / 2
+        up = np.sqrt(np.maximum((nd - md) * (nd + md + 1), 0)).astype(np.float64)
+        down = np.sqrt(np.maximum((nd + md) * (nd - md + 1), 0)).astype(np.float64)
+        turn = F.exp(1j * phi)
+        hi = _y(nd, md + 1, theta, phi, out) / turn
+        lo = _y(nd, md - 1, theta, phi, out) * turn
+        gt = cgrad(F, g, 0.5 * (up * hi - down * lo), theta)
+    if need[1]:
+        gp = cgrad(F, g, 1j * md * out, phi)
     return gt, gp
 
 
-@op(family=FAMILY, namespace=NS, numpy=None, method=False, rules=("sph_harm_y",), second_order=False)
+@op(family=FAMILY, namespace=NS, numpy=None, method=False, rules=("sph_harm_y",))
 def sph_harm(m: Any, n: Any, theta: Any, phi: Any) -> Tensor:
     """JAX's (and older scipy's) spherical harmonic: order m, degree n, azimuth theta, polar angle phi;
     sph_harm_y(n, m, phi, theta)."""

@@ -81,12 +81,10 @@ case(
     lambda t, p: sp.sph_harm_y(3, 2, t, p),
     binary(0.1, 3.0, -3.0, 3.0),
     numpy_fn=lambda t, p: sc.sph_harm_y(3, 2, t, p),
-    **NO2,
 )
 case(
     "sph_harm",
     lambda t, p: sp.sph_harm(-1, 2, t, p),
     binary(-3.0, 3.0, 0.1, 3.0),
     numpy_fn=lambda t, p: sc.sph_harm_y(2, -1, p, t),
-    **NO2,
 )
