@@ -307,3 +307,32 @@ def test_float32_stays_float32():
         assert out.dtype == np.float32
     stats.gumbel_r.logpdf(x, 0.1, 2.0).sum().backward()
     assert x.grad.dtype == np.float32
+
+
+def test_gaussian_kde_integrals_and_resample():
+    data, wts = rng.standard_normal((2, 10)), rng.uniform(0.2, 1.0, 10)
+    ours, theirs = stats.gaussian_kde(data, weights=wts), ss.gaussian_kde(data, weights=wts)
+    m, c = np.array([0.1, -0.2]), np.array([[1.0, 0.2], [0.2, 0.7]])
+    got = ours.integrate_gaussian(m, c)
+    assert not isinstance(got, Tensor)
+    np.testing.assert_allclose(got, theirs.integrate_gaussian(m, c), rtol=1e-12)
+    other = rng.standard_normal((2, 4))
+    np.testing.assert_allclose(
+        ours.integrate_kde(stats.gaussian_kde(other)),
+        theirs.integrate_kde(ss.gaussian_kde(other)),
+        rtol=1e-12,
+    )
+    check_gradients(lambda d, mu: stats.gaussian_kde(d, weights=wts).integrate_gaussian(mu, c), data, m)
+    one = rng.standard_normal(9)
+    np.testing.assert_allclose(
+        stats.gaussian_kde(one).integrate_box_1d(-0.5, 1.0),
+        ss.gaussian_kde(one).integrate_box_1d(-0.5, 1.0),
+        rtol=1e-12,
+    )
+    check_gradients(lambda d, hi: stats.gaussian_kde(d).integrate_box_1d(-0.5, hi), one, np.array(1.0))
+    draws = ours.resample(4000, seed=3)
+    assert draws.shape == (2, 4000)
+    np.testing.assert_allclose(draws.mean(axis=1), ours.dataset.data @ (wts / wts.sum()), atol=0.08)
+    np.testing.assert_allclose(
+        np.cov(draws), theirs.covariance + theirs._data_covariance, atol=0.15
+    )

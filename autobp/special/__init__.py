@@ -8,7 +8,7 @@ from __future__ import annotations
 from .bessel import i0, i0e, i1, i1e
 from .bessel_jy import iv, ive, j0, j1, jn, jv, y0, y1, yn, yv
 from .bessel_k import airy_ai, k0, k0e, k1, k1e, spherical_jn
-from .bessel_v import jve, kv, kve, sph_harm, sph_harm_y, yve
+from .bessel_v import bessel_jn, jve, kv, kve, sph_harm, sph_harm_y, yve
 from .cdfs import bdtr, chdtr, gdtr, kolmogorov, nbdtr, owens_t, pdtr
 from .convex import boxcox, huber, inv_boxcox, kl_div, pseudo_huber, rel_entr
 from .elliptic import ellipe, ellipeinc, ellipk, ellipkinc, lambertw, struve, wofz
@@ -172,4 +172,5 @@ __all__ = [
     "kve",
     "jve",
     "yve",
+    "bessel_jn",
 ]

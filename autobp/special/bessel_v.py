@@ -129,3 +129,16 @@ def sph_harm(m: Any, n: Any, theta: Any, phi: Any) -> Tensor:
     """JAX's (and older scipy's) spherical harmonic: order m, degree n, azimuth theta, polar angle phi;
     sph_harm_y(n, m, phi, theta)."""
     return sph_harm_y(n, m, phi, theta)
+
+
+@op(family=FAMILY, namespace=NS, numpy=None, method=False, rules=("jv",))
+def bessel_jn(z: Any, *, v: int, n_iter: int = 50) -> Tensor:
+    """JAX's J_0(z) .. J_v(z) stacked along a new first axis (shape (v + 1, *z.shape)), differentiable
+    in z; computed with scipy's jv, so ``n_iter`` (JAX's recurrence length) only is accepted."""
+    from ..ops import stack
+    from .bessel_jy import jv
+
+    if isinstance(v, Tensor) or not float(v).is_integer() or int(v) < 0:
+        raise ValueError(f"bessel_jn: v must be an integer >= 0, got {v!r}")
+    (z,) = args((z,), "bessel_jn")
+    return stack([jv(k, z) for k in range(int(v) + 1)])

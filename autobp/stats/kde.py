@@ -1,6 +1,7 @@
 """jax.scipy.stats.gaussian_kde: a Gaussian kernel density estimate whose evaluate/logpdf/pdf/__call__
-are compositions of autobp's ops, differentiable in the points, the dataset and the weights, with
-scipy's bandwidth rules (scott, silverman, a number, or a callable of the estimator) and values."""
+and integrate_* are compositions of autobp's ops, differentiable in the points, the dataset and the
+weights, with scipy's bandwidth rules (scott, silverman, a number, or a callable of the estimator) and
+values; resample is scipy's (size, seed)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from .. import linalg
 from .._plain import has_tensor, to_plain
 from ..linalg._common import diagonal
 from ..ops import exp, log
-from ..special import logsumexp
+from ..special import logsumexp, ndtr
 from ..tensor import Tensor
 from ._common import arg
 
@@ -104,3 +105,52 @@ class gaussian_kde:  # noqa: N801
 
     __call__ = evaluate
     pdf = evaluate
+
+    def _out(self, out: Any, *others: Any) -> Any:
+        return to_plain(out) if self._plain and not has_tensor(list(others)) else out
+
+    def integrate_box_1d(self, low: Any, high: Any) -> Any:
+        """The estimate's probability mass in [low, high] (one-dimensional data only)."""
+        if self.d != 1:
+            raise ValueError(f"gaussian_kde.integrate_box_1d: needs 1-d data, got d = {self.d}")
+        std = self.covariance.reshape(()) ** 0.5
+        x = self.dataset.reshape(-1)
+        mass = ndtr((arg(high) - x) / std) - ndtr((arg(low) - x) / std)
+        return self._out((self.weights * mass).sum(), low, high)
+
+    def integrate_gaussian(self, mean: Any, cov: Any) -> Any:
+        """The integral of the estimate times the normal density N(mean, cov)."""
+        m, c = arg(mean).reshape(self.d, 1), arg(cov).reshape(self.d, self.d)
+        return self._out(_mixture_overlap(self.dataset, self.weights, m, self.covariance + c), mean, cov)
+
+    def integrate_kde(self, other: gaussian_kde) -> Any:
+        """The integral of the product of this estimate and ``other`` (same dimension)."""
+        if other.d != self.d:
+            raise ValueError(f"gaussian_kde.integrate_kde: dimensions {self.d} and {other.d} differ")
+        cov = self.covariance + other.covariance
+        total = 0.0
+        for j in range(other.n):
+            total = total + other.weights[j] * _mixture_overlap(
+                self.dataset, self.weights, other.dataset[:, j : j + 1], cov
+            )
+        plain = self._plain and other._plain
+        return to_plain(total) if plain and isinstance(total, Tensor) else total
+
+    def resample(self, size: int | None = None, seed: Any = None) -> Any:
+        """``size`` (default n) draws from the estimate, shape (d, size): data points chosen by weight
+        plus kernel noise (numpy's Generator from ``seed``); differentiable in the dataset and bandwidth."""
+        rng = np.random.default_rng(seed)
+        size = self.n if size is None else int(size)
+        noise = rng.standard_normal((self.d, size)).astype(self.dataset.dtype)
+        idx = rng.choice(self.n, size=size, p=np.asarray(self.weights._data, dtype=np.float64))
+        out = self.dataset[:, idx] + self._chol @ noise
+        return to_plain(out) if self._plain else out
+
+
+def _mixture_overlap(points: Tensor, weights: Tensor, mean: Tensor, cov: Tensor) -> Tensor:
+    """sum_i w_i N(mean; x_i, cov) for the columns x_i of ``points``."""
+    d = points.shape[0]
+    chol = linalg.cholesky(cov)
+    z = linalg.solve_triangular(chol, points - mean, lower=True)
+    log_det = 2.0 * log(diagonal(chol)).sum()
+    return (weights * exp(-0.5 * (z * z).sum(axis=0))).sum() * exp(-0.5 * (d * _LOG_2PI + log_det))

@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from ..ops import arctan, exp, log, log1p
-from ..special import betainc, erf, gammainc, gammaincc, gammaln, log_ndtr, ndtr, ndtri, xlogy
+from ..ops import arctan, arctan2, exp, log, log1p, tan
+from ..special import betainc, betaln, erf, gammainc, gammaincc, gammaln, log_ndtr, ndtr, ndtri, xlogy
 from ..tensor import Tensor
 from ._common import data, outside, safe
 from ._standard import nan_outside_unit, probability, standard
@@ -156,8 +156,6 @@ class halfcauchy:  # noqa: N801
         """(2 / pi) arctan(1 / y), 1 below loc."""
         y, _ = standard(x, loc, scale)
         bad = data(y) < 0
-        from ..ops import arctan2
-
         return outside(bad, 1.0, 2.0 / np.pi * arctan2(1.0, safe(bad, y, 1.0)))
 
     @staticmethod
@@ -168,8 +166,6 @@ class halfcauchy:  # noqa: N801
     @staticmethod
     def ppf(q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
         """loc + scale tan(pi q / 2)."""
-        from ..ops import tan
-
         q, loc, scale = probability(q, loc, scale)
         return nan_outside_unit(q, loc + scale * tan(np.pi / 2 * q))
 
@@ -221,8 +217,6 @@ class f:  # noqa: N801
     def logpdf(x: Any, dfn: Any, dfd: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
         """m/2 log m + n/2 log n + (n/2 - 1) log y - ((n + m)/2) log(m + n y) - betaln(n/2, m/2)
         - log(scale) for y >= 0 (n = dfn, m = dfd; scipy's formula)."""
-        from ..special import betaln
-
         y, s, n, m = standard(x, loc, scale, dfn, dfd)
         bad, y = _positive(y)
         lp = m / 2 * log(m) + n / 2 * log(n) + xlogy(n / 2 - 1, y)

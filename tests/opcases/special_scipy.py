@@ -88,3 +88,9 @@ case(
     binary(-3.0, 3.0, 0.1, 3.0),
     numpy_fn=lambda t, p: sc.sph_harm_y(2, -1, p, t),
 )
+case(
+    "bessel_jn",
+    lambda z: sp.bessel_jn(z, v=3),
+    unary(-6.0, 6.0),
+    numpy_fn=lambda z: sc.jv(np.arange(4).reshape((4,) + (1,) * np.ndim(z)), z),
+)
