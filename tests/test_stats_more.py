@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import scipy.stats as ss
 
-from autobp import Tensor, stats
+from autobp import Tensor, gradgradcheck, stats
 
 from .helpers import check_gradients
 
@@ -333,6 +333,50 @@ def test_gaussian_kde_integrals_and_resample():
     draws = ours.resample(4000, seed=3)
     assert draws.shape == (2, 4000)
     np.testing.assert_allclose(draws.mean(axis=1), ours.dataset.data @ (wts / wts.sum()), atol=0.08)
-    np.testing.assert_allclose(
-        np.cov(draws), theirs.covariance + theirs._data_covariance, atol=0.15
-    )
+    np.testing.assert_allclose(np.cov(draws), theirs.covariance + theirs._data_covariance, atol=0.15)
+
+
+LOG_DENSITIES = [s for s in SPECS if s[0].split(".")[1].startswith(("logpdf", "logpmf", "cdf"))]
+
+
+@pytest.mark.parametrize("spec", LOG_DENSITIES, ids=[s[0] for s in LOG_DENSITIES])
+def test_second_order_matches_finite_differences(spec):
+    _, ours, _, args, diff = spec
+    fixed = list(args)
+
+    def fn(*xs):
+        full = list(fixed)
+        for i, v in zip(diff, xs):
+            full[i] = v
+        return ours(*full)
+
+    leaves = [Tensor(np.array(args[i], dtype=np.float64), requires_grad=True) for i in diff]
+    assert gradgradcheck(fn, leaves)
+
+
+@pytest.mark.parametrize(
+    "ours, theirs, args",
+    [
+        (lambda x, s: stats.halfnorm.cdf(x, 0.0, s), lambda x, s: td.HalfNormal(s).cdf(x), (POS, SCALE)),
+        (lambda x, s: stats.halfcauchy.cdf(x, 0.0, s), lambda x, s: td.HalfCauchy(s).cdf(x), (POS, SCALE)),
+        (
+            lambda x, s, sc: stats.lognorm.cdf(x, s, 0.0, sc),
+            lambda x, s, sc: td.LogNormal(torch.log(sc), s).cdf(x),
+            (POS, 0.7, SCALE),
+        ),
+        (
+            lambda x, b, s: stats.pareto.cdf(x, b, 0.0, s),
+            lambda x, b, s: td.Pareto(s, b).cdf(x),
+            (ABOVE1 * SCALE, 2.3, SCALE),
+        ),
+    ],
+)
+def test_cdf_values_and_gradients_match_torch(ours, theirs, args):
+    xs = [Tensor(np.array(a, dtype=np.float64), requires_grad=True) for a in args]
+    ts = [T(np.array(a, dtype=np.float64)).requires_grad_() for a in args]
+    out, ref = ours(*xs), theirs(*ts)
+    np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-10)
+    out.sum().backward()
+    ref.sum().backward()
+    for a, b in zip(xs, ts):
+        np.testing.assert_allclose(a.grad, b.grad.numpy(), rtol=1e-8, atol=1e-12)
