@@ -101,8 +101,8 @@ def comb(N: Any, k: Any, *, exact: bool = False, repetition: bool = False) -> An
 def factorial(n: Any, exact: bool = False) -> Any:
     """n! = Gamma(n + 1) for n >= 0 and 0 for n < 0 (exact=False, differentiable: derivative
     Gamma(n + 1) digamma(n + 1)); ``exact=True`` gives scipy's exact integers (no graph)."""
-    if exact:
-        return sc.factorial(data_of(n), exact=True)
+    if exact or not isinstance(n, Tensor):  # constants: scipy's own result (0-d arrays stay 0-d)
+        return sc.factorial(n, exact=exact)
     (n,) = args((n,), "factorial")
     neg = data_of(n) < 0
     if not np.any(neg):
