@@ -9,12 +9,11 @@ from typing import Any
 
 import numpy as np
 import scipy.special as sc
-import scipy.stats
 
 from ..ops._decl import op
 from ..rules import rule
 from ..tensor import Tensor
-from ._common import FAMILY, NS, as_float, float_result
+from ._common import FAMILY, NS, as_float
 from ._scipy_op import no_grad_in, scipy_op
 
 _INV_2PI = 1.0 / (2.0 * np.pi)
@@ -128,19 +127,36 @@ def _nbdtr(F, g, out, xs, ctx, need):
     return (*zero, g * _beta_density(F, nn, kk + 1.0, p, g))
 
 
-@op(family=FAMILY, namespace=NS, numpy=None, method=False, rules=("kolmogorov",), second_order=False)
+@op(family=FAMILY, namespace=NS, numpy=None, method=False)
 def kolmogorov(y: Any) -> Tensor:
     """The Kolmogorov distribution's survival function P(sqrt(n) D_n > y) as n -> inf; derivative
-    minus its density (scipy.stats.kstwobign.pdf), which has no derivative here (first order only)."""
+    minus its density (scipy.stats.kstwobign.pdf), summed as a series of autobp ops (the theta-function
+    form below y = 1, the alternating one above), so it differentiates to any order."""
     return scipy_op("kolmogorov", sc.kolmogorov, (y,))
+
+
+_TERMS = np.arange(1, 21, dtype=np.float64)
+_THETA_A = ((2.0 * _TERMS - 1.0) * np.pi) ** 2 / 8.0
+
+
+def _kolmogorov_pdf(F: Any, y: Any) -> Any:
+    """The Kolmogorov density at y: 0 below 0.04 (it is below 1e-300 there)."""
+    yd = y._data if isinstance(y, Tensor) else np.asarray(y)
+    tiny, small = yd < 0.04, yd < 1.0
+    shape = (1,) * yd.ndim + (-1,)
+    ys = F.where(tiny | ~small, 0.5, y)[
+        ..., None
+    ]  # the theta form: sqrt(2 pi) sum e^(-a/y^2) (2a/y^4 - 1/y^2)
+    a = _THETA_A.reshape(shape)
+    inv2 = 1.0 / (ys * ys)
+    theta = np.sqrt(2.0 * np.pi) * (F.exp(-a * inv2) * (2.0 * a * inv2 - 1.0) * inv2).sum(axis=-1)
+    yl = F.where(small, 1.5, y)[..., None]  # the alternating form: 8 y sum (-1)^(k-1) k^2 e^(-2 k^2 y^2)
+    k = _TERMS.reshape(shape)
+    sign = np.where(k % 2 == 1, 1.0, -1.0)
+    alt = 8.0 * yl[..., 0] * (sign * k * k * F.exp(-2.0 * k * k * yl * yl)).sum(axis=-1)
+    return F.where(tiny, 0.0, F.where(small, theta, alt))
 
 
 @rule("kolmogorov")
 def _kolmogorov(F, g, out, xs, ctx, need):
-    y = xs[0]
-    if isinstance(y, Tensor):
-        with np.errstate(all="ignore"):
-            dens = Tensor._make(float_result(scipy.stats.kstwobign.pdf(y._data), y), (y,), "kolmogorov_pdf")
-        return (-g * dens,)
-    with np.errstate(all="ignore"):
-        return (-g * as_float(scipy.stats.kstwobign.pdf(y), g),)
+    return (-g * as_float(_kolmogorov_pdf(F, xs[0]), g),)

@@ -139,13 +139,15 @@ def _dawsn(F, g, out, xs, ctx, need):
 @op(family=FAMILY, namespace=NS, numpy=None, method=False)
 def spence(z: Any) -> Tensor:
     """scipy's dilogarithm spence(z) = int_1^z log(t) / (1 - t) dt for z >= 0 (spence(1 - z) = Li2(z));
-    derivative log(z) / (1 - z), -1 at z = 1 (its limit), +inf at z = 0."""
+    derivative log(z) / (1 - z) (a Taylor series near z = 1, -1 there), +inf at z = 0."""
     return scipy_op("spence", sc.spence, (z,))
 
 
 @rule("spence")
 def _spence(F, g, out, xs, ctx, need):
     z = xs[0]
-    at1 = mask(z, lambda a: a == 1)
-    safe = F.where(at1, 2.0, z)
-    return (g * F.where(at1, -1.0, F.log(safe) / (1.0 - safe)),)
+    near1 = mask(z, lambda a: np.abs(a - 1.0) < 1e-3)  # log(1 + u) / -u = -(1 - u/2 + u^2/3 - u^3/4 ...)
+    safe = F.where(near1, 2.0, z)
+    u = z - 1.0
+    series = -(1.0 - u * (0.5 - u * (1.0 / 3.0 - u * 0.25)))
+    return (g * F.where(near1, series, F.log(safe) / (1.0 - safe)),)

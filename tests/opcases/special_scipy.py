@@ -11,8 +11,6 @@ import autobp.special as sp
 
 from ..optable import binary, case, complexify, unary
 
-NO2 = {"second_order": False}
-
 for _name, _lo, _hi in (("exp1", 0.1, 5.0), ("dawsn", -4.0, 4.0), ("spence", 0.1, 3.0)):
     case(_name, getattr(sp, _name), unary(_lo, _hi), numpy_fn=getattr(sc, _name))
 case("expi", sp.expi, unary(-4.0, 4.0, away=(0.0,), margin=0.1), numpy_fn=sc.expi)
@@ -53,7 +51,7 @@ case(
 case("pdtr", lambda m: sp.pdtr(3, m), unary(0.1, 6.0), numpy_fn=lambda m: sc.pdtr(3, m))
 case("bdtr", lambda p: sp.bdtr(3, 7, p), unary(0.05, 0.95), numpy_fn=lambda p: sc.bdtr(3, 7, p))
 case("nbdtr", lambda p: sp.nbdtr(3, 2.5, p), unary(0.05, 0.95), numpy_fn=lambda p: sc.nbdtr(3, 2.5, p))
-case("kolmogorov", sp.kolmogorov, unary(0.3, 2.5), numpy_fn=sc.kolmogorov, **NO2)
+case("kolmogorov", sp.kolmogorov, unary(0.0, 2.5), numpy_fn=sc.kolmogorov)
 case("ellipk", sp.ellipk, unary(-2.0, 0.9), numpy_fn=sc.ellipk)
 case("ellipe", sp.ellipe, unary(-2.0, 0.95), numpy_fn=sc.ellipe)
 case("ellipkinc", sp.ellipkinc, binary(-1.5, 1.5, -1.0, 0.8), numpy_fn=sc.ellipkinc)
