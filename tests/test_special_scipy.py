@@ -38,7 +38,9 @@ def test_derivatives_at_special_points():
     assert _grad(lambda t: sp.shichi(t)[0], [0.0])[0] == 1.0
     assert _grad(sp.spence, [1.0])[0] == -1.0  # log(z)/(1 - z) -> -1
     assert gradgradcheck(sp.spence, [Tensor(np.array([1.0, 1.0005, 0.9993]), requires_grad=True)])
-    assert gradgradcheck(sp.kolmogorov, [Tensor(np.array([0.02, 0.5, 0.999, 1.001, 2.0]), requires_grad=True)])
+    assert gradgradcheck(
+        sp.kolmogorov, [Tensor(np.array([0.02, 0.5, 0.999, 1.001, 2.0]), requires_grad=True)]
+    )
     np.testing.assert_allclose(_grad(lambda t: sp.lambertw(t).real, [0.0]), [1.0])
     np.testing.assert_allclose(_grad(sp.ellipk, [0.0]), [np.pi / 8], rtol=1e-14)
     np.testing.assert_allclose(_grad(sp.ellipe, [0.0]), [-np.pi / 8], rtol=1e-14)
