@@ -380,3 +380,17 @@ def test_cdf_values_and_gradients_match_torch(ours, theirs, args):
     ref.sum().backward()
     for a, b in zip(xs, ts):
         np.testing.assert_allclose(a.grad, b.grad.numpy(), rtol=1e-8, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "a, b, x", [(10.0, 12.0, [10.2, 11.5]), (-12.0, -10.0, [-11.5, -10.2]), (-1.0, 30.0, [0.3, 5.0])]
+)
+def test_truncnorm_far_tails_have_finite_exact_gradients(a, b, x):
+    x = np.array(x)
+    for m in ("logpdf", "logcdf", "logsf"):
+        np.testing.assert_allclose(
+            getattr(stats.truncnorm, m)(x, a, b), getattr(ss.truncnorm, m)(x, a, b), rtol=1e-10
+        )
+        check_gradients(
+            lambda x_, a_, b_, m=m: getattr(stats.truncnorm, m)(x_, a_, b_), x, np.array(a), np.array(b)
+        )

@@ -62,12 +62,18 @@ def _log_diff(hi: Tensor, lo: Tensor) -> Tensor:
 
 
 def _log_mass(a: Tensor, b: Tensor) -> Tensor:
-    """log(ndtr(b) - ndtr(a)), in the left tail for b <= 0, mirrored for a > 0 (scipy's cases)."""
-    left = _log_diff(log_ndtr(b), log_ndtr(a))
-    right = _log_diff(log_ndtr(-a), log_ndtr(-b))
-    central = log1p(-ndtr(a) - ndtr(-b))
+    """log(ndtr(b) - ndtr(a)), in the left tail for b <= 0, mirrored for a > 0 (scipy's cases); each
+    case sees its own entries and harmless stand-ins elsewhere (no 0 * inf in the gradient)."""
     ad, bd = data(a), data(b)
-    return where(bd <= 0, left, where(ad > 0, right, central))
+    is_left, is_right = bd <= 0, ad > 0
+    is_central = ~(is_left | is_right)
+    al, bl = where(is_left, a, -2.0), where(is_left, b, -1.0)
+    ar, br = where(is_right, a, 1.0), where(is_right, b, 2.0)
+    ac, bc = where(is_central, a, -1.0), where(is_central, b, 1.0)
+    left = _log_diff(log_ndtr(bl), log_ndtr(al))
+    right = _log_diff(log_ndtr(-ar), log_ndtr(-br))
+    central = log1p(-ndtr(ac) - ndtr(-bc))
+    return where(is_left, left, where(is_right, right, central))
 
 
 class truncnorm:  # noqa: N801
@@ -95,9 +101,13 @@ class truncnorm:  # noqa: N801
         below, above = yd <= data(a), yd >= data(b)
         mid = ~(below | above)
         ys = where(mid, y, 0.5 * (a + b))
-        left = _log_diff(log_ndtr(ys), log_ndtr(a)) - _log_mass(a, b)
-        upper = log1p(-exp(_log_diff(log_ndtr(-ys), log_ndtr(-b)) - _log_mass(a, b)))
-        inside = where(data(ys) <= 0, left, upper)
+        low = data(ys) <= 0  # the left tail directly, the right one through 1 - sf (stand-ins elsewhere)
+        yl, al = where(low, ys, -1.0), where(low, a, -2.0)
+        yu, bu = where(low, 1.0, ys), where(low, 2.0, b)
+        mass = _log_mass(a, b)
+        left = _log_diff(log_ndtr(yl), log_ndtr(al)) - mass
+        upper = log1p(-exp(_log_diff(log_ndtr(-yu), log_ndtr(-bu)) - mass))
+        inside = where(low, left, upper)
         return outside(above, 0.0, outside(below, -np.inf, inside))
 
     @staticmethod
