@@ -295,6 +295,8 @@ def test_ppf_matches_scipy_and_inverts_cdf(name, args):
     inner = q[1:-1]
     check_gradients(lambda p: dist.ppf(p, *args, LOC, SCALE), inner)
     check_gradients(lambda p: dist.cdf(dist.ppf(p, *args, LOC, SCALE), *args, LOC, SCALE), inner)
+    if name == "logistic":
+        np.testing.assert_allclose(dist.isf(q, LOC, SCALE), ss.logistic.isf(q, LOC, SCALE), rtol=1e-12)
 
 
 def test_float32_stays_float32():

@@ -149,6 +149,12 @@ class logistic:  # noqa: N801
         q, loc, scale = probability(q, loc, scale)
         return nan_outside_unit(q, loc + scale * logit(q))
 
+    @staticmethod
+    def isf(q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """loc - scale logit(q), the inverse of sf."""
+        q, loc, scale = probability(q, loc, scale)
+        return nan_outside_unit(q, loc - scale * logit(q))
+
 
 def _log_expit(z: Tensor) -> Tensor:
     """log(1 / (1 + exp(-z))) = min(z, 0) - log1p(exp(-|z|))."""
