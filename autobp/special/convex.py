@@ -62,7 +62,7 @@ def huber(delta: Any, r: Any) -> Tensor:
     """Huber's loss: r^2 / 2 for |r| <= delta, delta (|r| - delta / 2) beyond, +inf for delta < 0;
     derivative clip(r, -delta, delta) in r."""
     delta, r = args((delta, r), "huber")
-    d_, r_ = data_of_(delta), data_of_(r)
+    d_, r_ = delta._data, r._data
     a = _abs(r)
     out = where(np.abs(r_) <= d_, 0.5 * r * r, delta * (a - 0.5 * delta))
     return where(d_ < 0, np.inf, out) if np.any(d_ < 0) else out
@@ -73,7 +73,7 @@ def pseudo_huber(delta: Any, r: Any) -> Tensor:
     """The smooth Huber loss delta^2 (sqrt(1 + (r / delta)^2) - 1); 0 where delta or r is 0, +inf
     for delta < 0 (scipy's cases)."""
     delta, r = args((delta, r), "pseudo_huber")
-    d_ = data_of_(delta)
+    d_ = delta._data
     zero = d_ == 0
     safe_d = where(zero, 1.0, delta) if np.any(zero) else delta
     v = r / safe_d
@@ -81,10 +81,6 @@ def pseudo_huber(delta: Any, r: Any) -> Tensor:
     if np.any(zero):
         out = where(zero, 0.0, out)
     return where(d_ < 0, np.inf, out) if np.any(d_ < 0) else out
-
-
-def data_of_(t: Tensor) -> np.ndarray:
-    return t._data
 
 
 @op(family=FAMILY, namespace=NS, numpy=None, method=False)
