@@ -8,8 +8,14 @@ from __future__ import annotations
 from .bessel import i0, i0e, i1, i1e
 from .bessel_jy import iv, ive, j0, j1, jn, jv, y0, y1, yn, yv
 from .bessel_k import airy_ai, k0, k0e, k1, k1e, spherical_jn
+from .bessel_v import bessel_jn, jve, kv, kve, sph_harm, sph_harm_y, yve
+from .cdfs import bdtr, chdtr, gdtr, kolmogorov, nbdtr, owens_t, pdtr
+from .convex import boxcox, huber, inv_boxcox, kl_div, pseudo_huber, rel_entr
+from .elliptic import ellipe, ellipeinc, ellipk, ellipkinc, lambertw, struve, wofz
 from .entropy_zeta import entr, erfcx, zeta
+from .expint import dawsn, exp1, expi, expn, fresnel, shichi, sici, spence
 from .gamma import betaln, digamma, gamma, gammaln, multigammaln, polygamma, psi
+from .hyper import bernoulli, binom, comb, factorial, hyp1f1, hyp2f1, poch
 from .incomplete import beta, betainc, erfcinv, gammainc, gammaincc, gammasgn, rgamma, stdtr
 from .logs import expit, log1p, log_softmax, logit, logsumexp, softmax, xlog1py, xlogy
 from .normal import erf, erfc, erfinv, log_ndtr, ndtr, ndtri
@@ -125,4 +131,46 @@ __all__ = [
     "expm1",
     "sinc",
     "round",
+    "bernoulli",
+    "exp1",
+    "expi",
+    "expn",
+    "factorial",
+    "fresnel",
+    "hyp1f1",
+    "hyp2f1",
+    "kl_div",
+    "rel_entr",
+    "poch",
+    "spence",
+    "sph_harm",
+    "sph_harm_y",
+    "comb",
+    "binom",
+    "boxcox",
+    "inv_boxcox",
+    "huber",
+    "pseudo_huber",
+    "owens_t",
+    "chdtr",
+    "gdtr",
+    "bdtr",
+    "pdtr",
+    "nbdtr",
+    "kolmogorov",
+    "wofz",
+    "dawsn",
+    "sici",
+    "shichi",
+    "ellipk",
+    "ellipe",
+    "ellipkinc",
+    "ellipeinc",
+    "struve",
+    "lambertw",
+    "kv",
+    "kve",
+    "jve",
+    "yve",
+    "bessel_jn",
 ]

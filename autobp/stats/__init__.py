@@ -5,10 +5,15 @@ numpy scalars); with a Tensor argument, a Tensor."""
 
 from __future__ import annotations
 
+from .bounded import gennorm, truncnorm, vonmises, wrapcauchy
 from .discrete import bernoulli, binom, poisson
+from .discrete_more import betabinom, geom, multinomial, nbinom
+from .extreme import gumbel_l, gumbel_r, logistic, pareto, rayleigh, weibull_min
+from .kde import gaussian_kde
 from .normal import multivariate_normal, norm, t
 from .others import cauchy, laplace, uniform
 from .positive import beta, chi2, dirichlet, expon, gamma
+from .positive_more import chi, f, halfcauchy, halfnorm, invgamma, loggamma, lognorm
 
 __all__ = [
     "norm",
@@ -25,4 +30,26 @@ __all__ = [
     "cauchy",
     "uniform",
     "chi2",
+    "betabinom",
+    "gennorm",
+    "geom",
+    "gumbel_l",
+    "gumbel_r",
+    "logistic",
+    "multinomial",
+    "nbinom",
+    "pareto",
+    "truncnorm",
+    "vonmises",
+    "wrapcauchy",
+    "lognorm",
+    "halfnorm",
+    "halfcauchy",
+    "invgamma",
+    "weibull_min",
+    "rayleigh",
+    "f",
+    "chi",
+    "loggamma",
+    "gaussian_kde",
 ]

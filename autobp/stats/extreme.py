@@ -1,0 +1,304 @@
+"""Location-scale families on the line and the half-line: gumbel_r, gumbel_l, logistic,
+weibull_min, rayleigh, pareto, with scipy.stats' parameters and values; logpdf/pdf/cdf/logcdf/sf/
+logsf/ppf as compositions of autobp's ops (differentiable in x, loc, scale and the shape)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..ops import abs as _abs
+from ..ops import exp, expm1, log, log1p, sqrt
+from ..special import expit, logit, xlogy
+from ..tensor import Tensor
+from ._common import data, outside, safe
+from ._standard import nan_outside_unit, probability, standard
+
+
+class gumbel_r:  # noqa: N801
+    """The right-skewed Gumbel (extreme value type I) distribution."""
+
+    @staticmethod
+    def logpdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """-z - exp(-z) - log(scale), z = (x - loc) / scale."""
+        z, s = standard(x, loc, scale)
+        return -z - exp(-z) - log(s)
+
+    @staticmethod
+    def pdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """Density."""
+        return exp(gumbel_r.logpdf(x, loc, scale))
+
+    @staticmethod
+    def cdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """exp(-exp(-z))."""
+        return exp(gumbel_r.logcdf(x, loc, scale))
+
+    @staticmethod
+    def logcdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """-exp(-z)."""
+        z, _ = standard(x, loc, scale)
+        return -exp(-z)
+
+    @staticmethod
+    def sf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """-expm1(-exp(-z))."""
+        z, _ = standard(x, loc, scale)
+        return -expm1(-exp(-z))
+
+    @staticmethod
+    def logsf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """log1p(-exp(-exp(-z))), accurate where sf is near 1."""
+        z, _ = standard(x, loc, scale)
+        return log1p(-exp(-exp(-z)))
+
+    @staticmethod
+    def ppf(q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """loc - scale log(-log q)."""
+        q, loc, scale = probability(q, loc, scale)
+        return nan_outside_unit(q, loc - scale * log(-log(q)))
+
+
+class gumbel_l:  # noqa: N801
+    """The left-skewed Gumbel distribution (the minimum's)."""
+
+    @staticmethod
+    def logpdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """z - exp(z) - log(scale)."""
+        z, s = standard(x, loc, scale)
+        return z - exp(z) - log(s)
+
+    @staticmethod
+    def pdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """Density."""
+        return exp(gumbel_l.logpdf(x, loc, scale))
+
+    @staticmethod
+    def cdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """-expm1(-exp(z))."""
+        z, _ = standard(x, loc, scale)
+        return -expm1(-exp(z))
+
+    @staticmethod
+    def logcdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """log1p(-exp(-exp(z))), accurate where cdf is near 1."""
+        z, _ = standard(x, loc, scale)
+        return log1p(-exp(-exp(z)))
+
+    @staticmethod
+    def sf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """exp(-exp(z))."""
+        return exp(gumbel_l.logsf(x, loc, scale))
+
+    @staticmethod
+    def logsf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """-exp(z)."""
+        z, _ = standard(x, loc, scale)
+        return -exp(z)
+
+    @staticmethod
+    def ppf(q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """loc + scale log(-log1p(-q))."""
+        q, loc, scale = probability(q, loc, scale)
+        return nan_outside_unit(q, loc + scale * log(-log1p(-q)))
+
+
+class logistic:  # noqa: N801
+    """The logistic distribution."""
+
+    @staticmethod
+    def logpdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """-|z| - 2 log1p(exp(-|z|)) - log(scale) (symmetric, no overflow)."""
+        z, s = standard(x, loc, scale)
+        a = _abs(z)
+        return -a - 2.0 * log1p(exp(-a)) - log(s)
+
+    @staticmethod
+    def pdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """Density."""
+        return exp(logistic.logpdf(x, loc, scale))
+
+    @staticmethod
+    def cdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """expit(z)."""
+        z, _ = standard(x, loc, scale)
+        return expit(z)
+
+    @staticmethod
+    def logcdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """-log1p(exp(-z)), computed without overflow."""
+        z, _ = standard(x, loc, scale)
+        return _log_expit(z)
+
+    @staticmethod
+    def sf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """expit(-z)."""
+        z, _ = standard(x, loc, scale)
+        return expit(-z)
+
+    @staticmethod
+    def logsf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """log expit(-z)."""
+        z, _ = standard(x, loc, scale)
+        return _log_expit(-z)
+
+    @staticmethod
+    def ppf(q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """loc + scale logit(q)."""
+        q, loc, scale = probability(q, loc, scale)
+        return nan_outside_unit(q, loc + scale * logit(q))
+
+    @staticmethod
+    def isf(q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """loc - scale logit(q), the inverse of sf."""
+        q, loc, scale = probability(q, loc, scale)
+        return nan_outside_unit(q, loc - scale * logit(q))
+
+
+def _log_expit(z: Tensor) -> Tensor:
+    """log(1 / (1 + exp(-z))) = min(z, 0) - log1p(exp(-|z|))."""
+    return (z - _abs(z)) * 0.5 - log1p(exp(-_abs(z)))
+
+
+class weibull_min:  # noqa: N801
+    """The Weibull minimum distribution with shape ``c``."""
+
+    @staticmethod
+    def logpdf(x: Any, c: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """log c + (c - 1) log y - y^c - log(scale) for y >= 0."""
+        y, s, c = standard(x, loc, scale, c)
+        bad = data(y) < 0
+        y = safe(bad, y, 1.0)
+        return outside(bad, -np.inf, log(c) + xlogy(c - 1.0, y) - y**c - log(s))
+
+    @staticmethod
+    def pdf(x: Any, c: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """Density."""
+        return exp(weibull_min.logpdf(x, c, loc, scale))
+
+    @staticmethod
+    def cdf(x: Any, c: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """-expm1(-y^c), 0 below loc."""
+        y, _, c = standard(x, loc, scale, c)
+        bad = data(y) < 0
+        return outside(bad, 0.0, -expm1(-(safe(bad, y, 1.0) ** c)))
+
+    @staticmethod
+    def logcdf(x: Any, c: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """log of cdf."""
+        return log(weibull_min.cdf(x, c, loc, scale))
+
+    @staticmethod
+    def sf(x: Any, c: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """exp(-y^c), 1 below loc."""
+        return exp(weibull_min.logsf(x, c, loc, scale))
+
+    @staticmethod
+    def logsf(x: Any, c: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """-y^c, 0 below loc."""
+        y, _, c = standard(x, loc, scale, c)
+        bad = data(y) < 0
+        return outside(bad, 0.0, -(safe(bad, y, 1.0) ** c))
+
+    @staticmethod
+    def ppf(q: Any, c: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """loc + scale (-log1p(-q))^(1/c)."""
+        q, loc, scale, c = probability(q, loc, scale, c)
+        return nan_outside_unit(q, loc + scale * (-log1p(-q)) ** (1.0 / c))
+
+
+class rayleigh:  # noqa: N801
+    """The Rayleigh distribution."""
+
+    @staticmethod
+    def logpdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """log y - y^2 / 2 - log(scale) for y >= 0."""
+        y, s = standard(x, loc, scale)
+        bad = data(y) < 0
+        y = safe(bad, y, 1.0)
+        return outside(bad, -np.inf, log(y) - 0.5 * y * y - log(s))
+
+    @staticmethod
+    def pdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """Density."""
+        return exp(rayleigh.logpdf(x, loc, scale))
+
+    @staticmethod
+    def cdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """-expm1(-y^2 / 2), 0 below loc."""
+        y, _ = standard(x, loc, scale)
+        bad = data(y) < 0
+        y = safe(bad, y, 0.0)
+        return outside(bad, 0.0, -expm1(-0.5 * y * y))
+
+    @staticmethod
+    def logcdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """log of cdf."""
+        return log(rayleigh.cdf(x, loc, scale))
+
+    @staticmethod
+    def sf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """exp(-y^2 / 2), 1 below loc."""
+        return exp(rayleigh.logsf(x, loc, scale))
+
+    @staticmethod
+    def logsf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """-y^2 / 2, 0 below loc."""
+        y, _ = standard(x, loc, scale)
+        bad = data(y) < 0
+        y = safe(bad, y, 0.0)
+        return outside(bad, 0.0, -0.5 * y * y)
+
+    @staticmethod
+    def ppf(q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """loc + scale sqrt(-2 log1p(-q))."""
+        q, loc, scale = probability(q, loc, scale)
+        return nan_outside_unit(q, loc + scale * sqrt(-2.0 * log1p(-q)))
+
+
+class pareto:  # noqa: N801
+    """The Pareto distribution with shape ``b`` (support y >= 1)."""
+
+    @staticmethod
+    def logpdf(x: Any, b: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """log b - (b + 1) log y - log(scale) for y >= 1."""
+        y, s, b = standard(x, loc, scale, b)
+        bad = data(y) < 1
+        y = safe(bad, y, 1.0)
+        return outside(bad, -np.inf, log(b) - (b + 1.0) * log(y) - log(s))
+
+    @staticmethod
+    def pdf(x: Any, b: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """Density."""
+        return exp(pareto.logpdf(x, b, loc, scale))
+
+    @staticmethod
+    def cdf(x: Any, b: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """1 - y^-b, 0 below 1."""
+        y, _, b = standard(x, loc, scale, b)
+        bad = data(y) < 1
+        return outside(bad, 0.0, -expm1(-b * log(safe(bad, y, 1.0))))
+
+    @staticmethod
+    def logcdf(x: Any, b: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """log of cdf."""
+        return log(pareto.cdf(x, b, loc, scale))
+
+    @staticmethod
+    def sf(x: Any, b: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """y^-b, 1 below 1."""
+        return exp(pareto.logsf(x, b, loc, scale))
+
+    @staticmethod
+    def logsf(x: Any, b: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """-b log y, 0 below 1."""
+        y, _, b = standard(x, loc, scale, b)
+        bad = data(y) < 1
+        return outside(bad, 0.0, -b * log(safe(bad, y, 1.0)))
+
+    @staticmethod
+    def ppf(q: Any, b: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """loc + scale (1 - q)^(-1/b)."""
+        q, loc, scale, b = probability(q, loc, scale, b)
+        return nan_outside_unit(q, loc + scale * exp(-log1p(-q) / b))
