@@ -138,22 +138,25 @@ class WeightedRandomSampler(Sampler):
 
     def __iter__(self) -> Iterator[int]:
         w = self.weights.data
-        if not np.all(np.isfinite(w)):
-            raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
-        if np.any(w < 0):
+        if not np.all(w >= 0):  # NaN included, as PyTorch's check
             raise RuntimeError("invalid multinomial distribution (encountering probability entry < 0)")
+        if np.any(np.isinf(w)):
+            raise RuntimeError(
+                "invalid multinomial distribution (encountering probability entry = infinity or NaN)"
+            )
         if w.sum() <= 0:
             raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-        if not self.replacement:
-            if self.num_samples > w.size:
-                raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
-            if self.num_samples > np.count_nonzero(w):
-                raise RuntimeError(
-                    "invalid multinomial distribution (with replacement=False, not enough non-negative "
-                    "category to sample)"
-                )
+        if not self.replacement and self.num_samples > w.size:
+            raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
         rng = generator_of(self.generator)
-        yield from rng.choice(w.size, size=self.num_samples, replace=self.replacement, p=w / w.sum()).tolist()
+        m, positive = self.num_samples, np.count_nonzero(w)
+        if self.replacement or m <= positive:
+            yield from rng.choice(w.size, size=m, replace=self.replacement, p=w / w.sum()).tolist()
+            return
+        # more draws than positive weights: every positive index (weighted order), then zero-weight ones,
+        # as PyTorch's multinomial does rather than refusing
+        yield from rng.choice(w.size, size=positive, replace=False, p=w / w.sum()).tolist()
+        yield from rng.permutation(np.flatnonzero(w == 0))[: m - positive].tolist()
 
     def __len__(self) -> int:
         return self.num_samples
