@@ -96,12 +96,12 @@ def default_collate(batch: Sequence[Any]) -> Any:
     if isinstance(elem, Mapping):
         return _remap(elem, {k: default_collate([d[k] for d in batch]) for k in elem})
     if _is_namedtuple(elem):
-        return type(elem)(*(default_collate(list(field)) for field in zip(*batch)))
+        return type(elem)(*(default_collate(field) for field in zip(*batch)))
     if isinstance(elem, Sequence):
         size = len(elem)
         if any(len(b) != size for b in batch):
             raise RuntimeError("each element in list of batch should be of equal size")
-        return _rebuild(elem, [default_collate(list(field)) for field in zip(*batch)])
+        return _rebuild(elem, [default_collate(field) for field in zip(*batch)])
     raise _collate_error(type(elem))
 
 
