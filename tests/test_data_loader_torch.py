@@ -97,6 +97,13 @@ def test_default_collate_errors_match_torch(batch):
     _raises_like(lambda: data.default_collate(batch), lambda: tdata.default_collate(batch))
 
 
+def test_mixed_numbers_collate_as_torch_tensor_does_with_float64_default():
+    for batch in ([True, 2], [2, True], [1, 2**40]):
+        assert plain(data.default_collate(batch)) == plain(tdata.default_collate(batch))
+    got = data.default_collate([1, 2.5])  # torch: its default float32; autobp's default float is float64
+    assert got.dtype == np.float64 and got.data.tolist() == tdata.default_collate([1, 2.5]).tolist()
+
+
 def test_mismatched_tensor_sizes_raise_torchs_stack_error():
     ours = [Tensor(np.zeros(2)), Tensor(np.zeros(2)), Tensor(np.zeros(3))]
     theirs = [torch.zeros(2, dtype=torch.float64), torch.zeros(2, dtype=torch.float64), torch.zeros(3)]

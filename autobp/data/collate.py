@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..ops import stack
-from ..tensor import Tensor
+from ..tensor import Tensor, tensor
 
 
 def _collate_error(found: Any) -> TypeError:
@@ -75,7 +75,8 @@ def _stack_tensors(batch: Sequence[Tensor]) -> Tensor:
 def default_collate(batch: Sequence[Any]) -> Any:
     """Merge a list of samples into a batch, as ``torch.utils.data.default_collate``: Tensors and numpy
     arrays are stacked on a new first axis (keeping their dtype); Python ints (and bools) become an
-    int64 (bool) Tensor, floats a float64 one, numpy scalars one of their dtype; strings and bytes
+    int64 (bool) Tensor (ints mixed with floats: float64, where PyTorch gives its default float32),
+    floats a float64 one, numpy scalars one of their dtype; strings and bytes
     stay a list; dicts, namedtuples and sequences are collated field by field (tuples into lists).
     Samples of different shapes raise PyTorch's "stack expects each tensor to be equal size"."""
     elem = batch[0]
@@ -91,8 +92,8 @@ def default_collate(batch: Sequence[Any]) -> Any:
         return batch
     if isinstance(elem, float):
         return Tensor(np.asarray(batch, dtype=np.float64))
-    if isinstance(elem, int):
-        return _array_tensor(np.asarray(batch, dtype=np.bool_ if isinstance(elem, bool) else np.int64))
+    if isinstance(elem, int):  # PyTorch's torch.tensor(batch): int64, bool, or a float for mixed numbers
+        return tensor(list(batch))  # (autobp's default float: float64, where PyTorch's is float32)
     if isinstance(elem, Mapping):
         return _remap(elem, {k: default_collate([d[k] for d in batch]) for k in elem})
     if _is_namedtuple(elem):
