@@ -331,6 +331,27 @@ def test_subset_of_subset_and_random_split_fractions():
     assert [s.indices for s in data.random_split(range(8), [0.5, 0.5])] == first
 
 
+def test_generic_base_classes_subscript_as_torchs():
+    class Pairs(data.Dataset[tuple]):
+        def __getitem__(self, i):
+            return i, 2 * i
+
+        def __len__(self):
+            return 3
+
+    class Evens(data.Sampler[int]):
+        def __iter__(self):
+            return iter([0, 2])
+
+    class Stream(data.IterableDataset[int]):
+        def __iter__(self):
+            return iter(range(3))
+
+    loader: data.DataLoader[tuple] = data.DataLoader(Pairs(), sampler=Evens(), batch_size=2)
+    assert plain(next(iter(loader))) == ("list", [("T", "int64", [0, 2]), ("T", "int64", [0, 4])])
+    assert list(data.DataLoader(Stream(), batch_size=None)) == [0, 1, 2]
+
+
 def test_utils_data_is_the_same_module():
     import autobp.utils.data as D
     from autobp.utils.data import DataLoader

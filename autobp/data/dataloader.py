@@ -5,7 +5,7 @@ indices (or from an IterableDataset's iterator), grouped by a batch sampler and 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
@@ -21,7 +21,7 @@ def get_worker_info() -> None:
     return None
 
 
-class _InfiniteConstantSampler(Sampler):
+class _InfiniteConstantSampler(Sampler[None]):
     """An IterableDataset's sampler: the dataset's own iterator decides what comes next."""
 
     def __iter__(self) -> Iterator[None]:
@@ -32,7 +32,10 @@ class _InfiniteConstantSampler(Sampler):
 _FROZEN = ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset", "persistent_workers")
 
 
-class DataLoader:
+_T_co = TypeVar("_T_co", covariant=True)
+
+
+class DataLoader(Generic[_T_co]):
     """Batches of a dataset, as ``torch.utils.data.DataLoader``, made in this process.
 
     Map-style datasets are indexed by ``sampler`` (default: ``SequentialSampler``, or with
@@ -53,6 +56,7 @@ class DataLoader:
     ``timeout``, ``prefetch_factor``, ``persistent_workers``, ``multiprocessing_context``,
     ``pin_memory_device`` and ``in_order`` are checked as PyTorch checks them and otherwise have no
     effect. For a ``TensorDataset`` with the default collate, a batch is one indexing of each tensor.
+    Generic, as PyTorch's (``DataLoader[tuple]`` in annotations).
 
     >>> loader = DataLoader(TensorDataset(x, y), batch_size=32, shuffle=True, generator=0)  # doctest: +SKIP
     >>> for xb, yb in loader: ...                                                          # doctest: +SKIP

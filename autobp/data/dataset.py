@@ -9,12 +9,14 @@ import math
 import warnings
 from abc import abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
 from ..random import generator_of
 from ..tensor import Tensor
+
+_T_co = TypeVar("_T_co", covariant=True)
 
 
 class DatasetArgumentError(ValueError, AssertionError):
@@ -30,9 +32,10 @@ def _as_data_tensor(x: Any) -> Tensor:
     return Tensor(arr, dtype=arr.dtype if arr.dtype.kind in "fiubc" else None)
 
 
-class Dataset:
+class Dataset(Generic[_T_co]):
     """A map-style dataset: subclasses define ``__getitem__(i)`` and usually ``__len__`` (as PyTorch's,
-    the base class has no ``__len__``). ``a + b`` is ``ConcatDataset([a, b])``."""
+    the base class has no ``__len__``). ``a + b`` is ``ConcatDataset([a, b])``. Generic, as PyTorch's:
+    ``class Pairs(Dataset[tuple[Tensor, int]])``."""
 
     def __getitem__(self, index: Any) -> Any:
         raise NotImplementedError("Subclasses of Dataset should implement __getitem__.")
@@ -41,7 +44,7 @@ class Dataset:
         return ConcatDataset([self, other])
 
 
-class IterableDataset(Dataset, Iterable):
+class IterableDataset(Dataset[_T_co], Iterable[_T_co]):
     """A dataset that is a stream: subclasses define ``__iter__``; a DataLoader batches what it yields
     (no sampler, no shuffle). ``a + b`` is ``ChainDataset([a, b])``. DataLoader loads in this process,
     so ``get_worker_info()`` is None inside ``__iter__`` and no sharding between workers is needed."""

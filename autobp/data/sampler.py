@@ -10,7 +10,7 @@ differ; the distributions are the same."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sized
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
@@ -32,9 +32,12 @@ def _is_index(k: Any) -> bool:
     return isinstance(k, (int, np.integer)) and not isinstance(k, (bool, np.bool_))
 
 
-class Sampler:
+_T_co = TypeVar("_T_co", covariant=True)
+
+
+class Sampler(Generic[_T_co]):
     """Base class: an iterable of indices (or of lists of indices, for a batch sampler); subclasses
-    define ``__iter__`` and, when they know it, ``__len__``."""
+    define ``__iter__`` and, when they know it, ``__len__``. Generic, as PyTorch's: ``Sampler[int]``."""
 
     def __init__(self, data_source: Sized | None = None) -> None:
         pass  # PyTorch accepts and ignores it
@@ -43,7 +46,7 @@ class Sampler:
         raise NotImplementedError
 
 
-class SequentialSampler(Sampler):
+class SequentialSampler(Sampler[int]):
     """Indices 0, 1, ..., len(data_source) - 1, in order."""
 
     def __init__(self, data_source: Sized) -> None:
@@ -56,7 +59,7 @@ class SequentialSampler(Sampler):
         return len(self.data_source)
 
 
-class RandomSampler(Sampler):
+class RandomSampler(Sampler[int]):
     """A random permutation of ``range(len(data_source))`` each pass; ``num_samples`` more than the
     length chains further permutations (the last one cut short). With ``replacement=True``,
     ``num_samples`` independent uniform draws. Same generator state, same order (not PyTorch's)."""
@@ -99,7 +102,7 @@ class RandomSampler(Sampler):
         return self.num_samples
 
 
-class SubsetRandomSampler(Sampler):
+class SubsetRandomSampler(Sampler[int]):
     """The given ``indices`` in a random order each pass (no replacement)."""
 
     def __init__(self, indices: Iterable[int], generator: Any = None) -> None:
@@ -114,7 +117,7 @@ class SubsetRandomSampler(Sampler):
         return len(self.indices)
 
 
-class WeightedRandomSampler(Sampler):
+class WeightedRandomSampler(Sampler[int]):
     """``num_samples`` indices drawn with probabilities proportional to ``weights`` (which need not
     sum to 1), with replacement by default; without it, each index at most once (PyTorch's
     ``multinomial``: successive draws among the indices not yet drawn)."""
@@ -162,7 +165,7 @@ class WeightedRandomSampler(Sampler):
         return self.num_samples
 
 
-class BatchSampler(Sampler):
+class BatchSampler(Sampler[list[int]]):
     """Lists of ``batch_size`` consecutive indices of ``sampler``; the last one shorter unless
     ``drop_last``. ``list(BatchSampler(range(5), 2, False))`` is ``[[0, 1], [2, 3], [4]]``."""
 
