@@ -103,7 +103,8 @@ class RandomSampler(Sampler[int]):
 
 
 class SubsetRandomSampler(Sampler[int]):
-    """The given ``indices`` in a random order each pass (no replacement)."""
+    """The given ``indices`` in a random order each pass (no replacement), from ``generator`` or the
+    global generator: reproducible, not PyTorch's order."""
 
     def __init__(self, indices: Iterable[int], generator: Any = None) -> None:
         self.indices = indices
@@ -120,7 +121,8 @@ class SubsetRandomSampler(Sampler[int]):
 class WeightedRandomSampler(Sampler[int]):
     """``num_samples`` indices drawn with probabilities proportional to ``weights`` (which need not
     sum to 1), with replacement by default; without it, each index at most once (PyTorch's
-    ``multinomial``: successive draws among the indices not yet drawn)."""
+    ``multinomial``: successive draws among the indices not yet drawn; zero weights only once the others
+    are used up). From ``generator`` or the global generator: reproducible, not PyTorch's draws."""
 
     def __init__(
         self, weights: Any, num_samples: int, replacement: bool = True, generator: Any = None
