@@ -23,6 +23,7 @@ from . import (
     signal,
     special,
     stats,
+    utils,
 )
 from ._graph import GraphReleasedError, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .anomaly import AnomalyError, detect_anomaly
@@ -87,6 +88,7 @@ __all__ = [
     "distributions",
     "extend",
     "random",
+    "utils",
 ]
 # autobp.trace is replay.trace, which given an array is the matrix trace too
 __all__ += [n for n in _ops_all if n not in ("nll", "cross_entropy", "trace")]

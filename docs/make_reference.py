@@ -97,7 +97,12 @@ PAGES = (
         "Random tensors (randn, rand, randint, normal, ...) and the global generator manual_seed seeds.",
         ("autobp.random",),
     ),
-    Page("data", "autobp.data", "Datasets and data loaders.", ("autobp.data",)),
+    Page(
+        "data",
+        "autobp.data (autobp.utils.data)",
+        "torch.utils.data: datasets, samplers, DataLoader, collate functions; torch.utils.hooks' name.",
+        ("autobp.data", "autobp.utils.hooks"),
+    ),
     Page("testing", "autobp.testing", "Hypothesis strategies and gradient assertions.", ("autobp.testing",)),
     Page(
         "gradcheck",
@@ -234,6 +239,7 @@ SUBMODULE_PAGES = (
     ("integrate", "signal-integrate"),
     ("random", "random"),
     ("data", "data"),
+    ("utils", "data"),
     ("testing", "testing"),
     ("graph", "graph-viz"),
     ("replay", "checkpoint-save-load"),
