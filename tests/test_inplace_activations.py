@@ -78,3 +78,22 @@ def test_autograd_namespace_has_torch_names():
                  "inference_mode", "detect_anomaly", "functional", "grad", "backward"):  # fmt: skip
         assert hasattr(ag, name), name
     assert ag.Function is autobp.Function and ag.no_grad is autobp.no_grad
+
+
+IDLE = [
+    ("dropout eval", lambda f, x: f.dropout(x, 0.5, False, True)),
+    ("dropout p=0", lambda f, x: f.dropout(x, 0.0, True, True)),
+    ("alpha_dropout eval", lambda f, x: f.alpha_dropout(x, 0.5, False, True)),
+    ("feature_alpha_dropout eval", lambda f, x: f.feature_alpha_dropout(x, 0.5, False, True)),
+    ("dropout1d eval", lambda f, x: f.dropout1d(x, 0.5, False, True)),
+]
+
+
+@pytest.mark.parametrize("name, call", IDLE, ids=[c[0] for c in IDLE])
+def test_an_idle_inplace_dropout_returns_even_a_leaf_untouched_like_torch(name, call):
+    a = A[None]  # (N, C, L): dropout1d's batched form
+    x, tx = autobp.tensor(a.copy(), requires_grad=True), torch.tensor(a.copy(), requires_grad=True)
+    version = x._version
+    assert call(F, x) is x and call(TF, tx) is tx
+    assert x._version == version and tx._version == 0
+    np.testing.assert_array_equal(x.data, a)

@@ -85,8 +85,10 @@ def honours_inplace(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
     write its result into ``input`` when ``inplace`` is true and ``input`` is a Tensor, as PyTorch's
     functional activations and dropouts do (a recorded write, or PyTorch's error for a leaf that
     requires grad); otherwise it returns a new Tensor as before."""
-    at = list(inspect.signature(fn).parameters).index("inplace") - 1  # among the arguments after input
+    sig = inspect.signature(fn)
+    at = list(sig.parameters).index("inplace") - 1  # among the arguments after input
     name = fn.__name__ + "_"
+    dropout = {"p", "training"} <= set(sig.parameters)
 
     @functools.wraps(fn)
     def wrapper(input: Any, *args: Any, **kwargs: Any) -> Tensor:
@@ -98,6 +100,11 @@ def honours_inplace(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
             return fn(input, *args, **kwargs)
         if not isinstance(input, Tensor):
             return fn(input, *args, **kwargs)
+        if dropout:  # an idle dropout (eval mode, or p = 0) returns its input untouched, as PyTorch's
+            bound = sig.bind(input, *args, **kwargs)
+            bound.apply_defaults()
+            if not bound.arguments["training"] or bound.arguments["p"] == 0:
+                return input
         return inplace(input, name, lambda x: fn(x, *args, **kwargs))
 
     return wrapper
