@@ -94,7 +94,7 @@ for _family in FAMILIES:
         setattr(Tensor, _name, _method)
 Tensor._graph_namespace = GraphOps
 
-__all__ += ["nll", "cross_entropy", "linear"]
+__all__ += [n for n in ("nll", "cross_entropy", "linear") if n not in __all__]
 from .construction import c_, r_  # noqa: E402  numpy's index-expression joiners
 
 __all__ += ["r_", "c_"]
