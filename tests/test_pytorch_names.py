@@ -26,6 +26,17 @@ def test_star_import_does_not_shadow_builtins():
     exec("from autobp import *", namespace)  # noqa: S102
     assert "float" not in namespace and "int" not in namespace and "bool" not in namespace
     assert namespace["float32"] is np.float32
+    assert "range" not in namespace and "complex" not in namespace  # attributes only (torch.range, ...)
+    assert ab.range(0, 2).tolist() == [0.0, 1.0, 2.0]  # PyTorch's inclusive end
+
+
+def test_public_names_are_listed_once_and_all_exist():
+    for module in (ab, ab.nn, ab.nn.functional, ab.linalg, ab.special, ab.stats, ab.fft, ab.optim):
+        names = list(module.__all__)
+        twice = sorted({n for n in names if names.count(n) > 1})
+        assert twice == [], f"{module.__name__}.__all__ lists {twice} more than once"
+        missing = [n for n in names if not hasattr(module, n)]
+        assert missing == [], f"{module.__name__}.__all__ names {missing}, which it lacks"
 
 
 def test_from_numpy_shares_memory_and_dtype():
