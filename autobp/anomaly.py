@@ -29,6 +29,7 @@ _traces: dict[int, tuple[weakref.ref, traceback.StackSummary]] = {}
 
 
 _active = 0  # how many detect_anomaly() blocks are open
+_suspended = False  # set_detect_anomaly(False) inside an open block: the hooks stay, and do nothing
 
 
 class AnomalyError(RuntimeError):
@@ -83,8 +84,8 @@ class detect_anomaly:
 
 
 def is_anomaly_enabled() -> bool:
-    """True inside ``detect_anomaly()``."""
-    return _active > 0
+    """True inside ``detect_anomaly()`` (and after ``autograd.set_detect_anomaly(True)``)."""
+    return _active > 0 and not _suspended
 
 
 def _chain(first: Any, then: Any) -> Any:
@@ -124,11 +125,13 @@ def _record(t: Any) -> None:
 
 
 def _on_make_recorded(t: Any, op: str, parents: tuple) -> None:
-    if t.requires_grad:
+    if t.requires_grad and not _suspended:
         _record(t)
 
 
 def _on_make_checked(t: Any, op: str, parents: tuple) -> None:
+    if _suspended:
+        return
     bad = _non_finite(t._data)
     if bad and not _in_backward():  # inside a rule, the rule's result check names the op to blame
         inputs = ", ".join(_describe_input(p) for p in parents)
@@ -142,6 +145,8 @@ def _on_make_checked(t: Any, op: str, parents: tuple) -> None:
 
 
 def _on_rule(node: Any, grads: tuple) -> None:
+    if _suspended:
+        return
     for i, g in enumerate(grads):
         if g is None:
             continue

@@ -1,6 +1,7 @@
 """``autobp.grad``: gradients of outputs with respect to chosen inputs, as a function; and
 ``torch.autograd``'s other names (``backward`` of several outputs at once, ``Function``, ``gradcheck``,
-the grad-mode switches, ``detect_anomaly``), so ``autobp.autograd`` stands in for it."""
+the grad-mode switches, ``detect_anomaly``, ``set_detect_anomaly``, ``Variable``), so
+``autobp.autograd`` stands in for it."""
 
 from __future__ import annotations
 
@@ -140,6 +141,12 @@ def backward(
 
 
 from . import functional  # noqa: E402, F401  torch.autograd.functional (jacobian, hessian, vjp, jvp, hvp)
+from ._autograd_extras import (  # noqa: E402, F401  torch.autograd's Variable and switches
+    Variable,
+    is_multithreading_enabled,
+    set_detect_anomaly,
+    set_multithreading_enabled,
+)
 from ._graph import enable_grad, no_grad, set_grad_enabled  # noqa: E402, F401  torch.autograd's switches
 from .anomaly import detect_anomaly  # noqa: E402, F401
 from .function import Function  # noqa: E402, F401  torch.autograd.Function

@@ -268,6 +268,6 @@ __all__ = [
     "rfftfreq",
 ]
 
-from .fft_hermitian import hfft, ihfft  # noqa: E402  numpy's Hermitian transforms
+from .fft_hermitian import hfft, hfft2, hfftn, ihfft, ihfft2, ihfftn  # noqa: E402  Hermitian transforms
 
-__all__ += ["hfft", "ihfft"]
+__all__ += ["hfft", "ihfft", "hfft2", "hfftn", "ihfft2", "ihfftn"]

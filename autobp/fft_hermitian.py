@@ -1,6 +1,7 @@
-"""numpy.fft's Hermitian transforms, hfft and ihfft, as numpy defines them: hfft(a) is irfft of
+"""The Hermitian transforms: numpy.fft's hfft and ihfft, as numpy defines them (hfft(a) is irfft of
 conj(a) and ihfft(x) conj of rfft(x), each with the norm's direction swapped, so their gradients are
-irfft's and rfft's (exported from autobp.fft)."""
+irfft's and rfft's), and torch.fft's 2-d and n-d forms hfft2, hfftn, ihfft2, ihfftn with torch's
+s=, dim=, norm= (built the same way on irfftn / rfftn); all exported from autobp.fft."""
 
 from __future__ import annotations
 
@@ -65,3 +66,100 @@ def ihfft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None)
     from .fft import rfft
 
     return _conj(rfft(a, n, axis, _swapped(norm, "ihfft")))
+
+
+# --- torch.fft's 2-d and n-d Hermitian transforms (numpy has none): torch's s=, dim=, norm= -------
+def _torch_plan(x: Tensor, s: Any, dim: Any, axes: Any, name: str, half: bool) -> tuple:
+    """torch's (s, dim) read as numpy's (s, axes): dim defaults to the last len(s) dims (all without
+    s); an s entry of -1 keeps that dim's length (for hfftn's last dim, 2 (m - 1)); ``axes`` is
+    accepted as autobp.fft's spelling of ``dim``."""
+    if axes is not None:
+        if dim is not None:
+            raise TypeError(f"{name}: give dim or axes, not both")
+        dim = axes
+    if x.ndim == 0:
+        raise ValueError(f"{name}: a 0-d tensor has no dim to transform")
+    nd = x.ndim
+    if s is not None:
+        s = tuple(int(n) for n in (s if isinstance(s, (tuple, list)) else (s,)))
+        if dim is None:
+            if len(s) > nd:
+                raise ValueError(
+                    f"{name}: s {s} has more entries than the input's {nd} dims (shape {x.shape})"
+                )
+            dim = tuple(range(nd - len(s), nd))
+    if dim is None:
+        dim = tuple(range(nd))
+    dim = tuple(int(d) for d in (dim if isinstance(dim, (tuple, list)) else (dim,)))
+    if not dim:
+        raise ValueError(f"{name}: must transform at least one dim, got dim=()")
+    if any(not -nd <= d < nd for d in dim):
+        raise IndexError(f"{name}: dim {dim} is out of range for a tensor of shape {x.shape}")
+    if s is not None:
+        if len(s) != len(dim):
+            raise ValueError(f"{name}: s {s} and dim {dim} must have the same length")
+        last = len(s) - 1
+        s = tuple(
+            (2 * (x.shape[d] - 1) if half and i == last else x.shape[d]) if n == -1 else n
+            for i, (n, d) in enumerate(zip(s, dim))
+        )
+    return s, dim
+
+
+def _hfftn(x: Any, s: Any, dim: Any, norm: Any, axes: Any, name: str) -> Tensor:
+    from .fft import _transform
+
+    x = as_tensor(x)
+    s, dim = _torch_plan(x, s, dim, axes, name, half=True)
+    return _transform(_conj(x), s, dim, _swapped(norm, name), name, "irfftn")
+
+
+def _ihfftn(x: Any, s: Any, dim: Any, norm: Any, axes: Any, name: str) -> Tensor:
+    from .fft import _transform
+
+    x = as_tensor(x)
+    s, dim = _torch_plan(x, s, dim, axes, name, half=False)
+    return _conj(_transform(x, s, dim, _swapped(norm, name), name, "rfftn"))
+
+
+_ND = {"family": "fft", "namespace": "autobp.fft", "numpy": None, "method": False}
+
+
+@op(name="hfft2", rules=("irfftn", "conj"), **_ND)
+def hfft2(
+    input: Any, s: Any = None, dim: Any = (-2, -1), norm: str | None = None, *, axes: Any = None
+) -> Tensor:
+    """The 2-d FFT of a Hermitian signal given by its half (torch.fft.hfft2): a real result.
+
+    The last dim of ``input`` holds half the spectrum (default output length 2 (m - 1)); irfft2 of
+    conj(input) with the norm's direction swapped, so differentiable as irfft2."""
+    return _hfftn(input, s, None if axes is not None else dim, norm, axes, "hfft2")
+
+
+@op(name="hfftn", rules=("irfftn", "conj"), **_ND)
+def hfftn(input: Any, s: Any = None, dim: Any = None, norm: str | None = None, *, axes: Any = None) -> Tensor:
+    """The n-d FFT of a Hermitian signal given by its half along the last of ``dim`` (torch.fft.hfftn).
+
+    dim defaults to the last len(s) dims (all without s); an s entry -1 keeps the default length.
+    irfftn of conj(input) with the norm's direction swapped, so differentiable as irfftn."""
+    return _hfftn(input, s, dim, norm, axes, "hfftn")
+
+
+@op(name="ihfft2", rules=("rfftn", "conj"), **_ND)
+def ihfft2(
+    input: Any, s: Any = None, dim: Any = (-2, -1), norm: str | None = None, *, axes: Any = None
+) -> Tensor:
+    """The inverse of hfft2 (torch.fft.ihfft2): the half spectrum of a real 2-d signal.
+
+    conj(rfft2(input)) with the norm's direction swapped; the input must be real."""
+    return _ihfftn(input, s, None if axes is not None else dim, norm, axes, "ihfft2")
+
+
+@op(name="ihfftn", rules=("rfftn", "conj"), **_ND)
+def ihfftn(
+    input: Any, s: Any = None, dim: Any = None, norm: str | None = None, *, axes: Any = None
+) -> Tensor:
+    """The inverse of hfftn (torch.fft.ihfftn): the half spectrum of a real signal along ``dim``.
+
+    conj(rfftn(input)) with the norm's direction swapped; the input must be real."""
+    return _ihfftn(input, s, dim, norm, axes, "ihfftn")

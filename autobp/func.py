@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ._func_extras import debug_unwrap, functionalize, replace_all_batch_norm_modules_  # noqa: F401
 from ._func_linear import _split_aux, jvp, linearize, vjp  # noqa: F401  autobp.func.vjp, ...
 from ._func_modules import functional_call, stack_module_state  # noqa: F401  autobp.func.functional_call, ...
 from ._transform_inputs import reaches_outer_graph
@@ -39,6 +40,9 @@ __all__ = [
     "per_example_grad",
     "functional_call",
     "stack_module_state",
+    "functionalize",
+    "replace_all_batch_norm_modules_",
+    "debug_unwrap",
 ]
 
 

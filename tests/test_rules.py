@@ -21,7 +21,11 @@ from .helpers import check_gradients
 
 CASES: set = set()
 # ops whose gradients are tested elsewhere, with where
-ELSEWHERE = {"function": "tests/test_function.py (custom autobp.Function)"}
+ELSEWHERE = {
+    "function": "tests/test_function.py (custom autobp.Function)",
+    "ldl_factor": "tests/test_linalg_ldl.py (no derivative, as in torch: the rule raises)",
+    "ldl_solve": "tests/test_linalg_ldl.py (no derivative, as in torch: the rule raises)",
+}
 
 
 def case(*ops):

@@ -25,6 +25,7 @@ from .decomp import QRResult, cholesky, qr
 from .det import SlogdetResult, det, slogdet
 from .eigen import EighResult, EigResult, eig, eigh, eigvals, eigvalsh
 from .expm import matrix_exp
+from .ldl import LDLFactorExResult, LDLFactorResult, ldl_factor, ldl_factor_ex, ldl_solve
 from .lu import LUFactorExResult, LUFactorResult, LUResult, lu, lu_factor, lu_factor_ex, lu_solve
 from .norms_powers import matrix_norm, matrix_power, norm, vector_norm
 from .scipy_linalg import solve_banded, solve_sylvester, sqrtm  # noqa: F401  scipy.linalg's names
@@ -74,3 +75,4 @@ __all__ = [
 ]
 __all__ += ["cond", "cross", "diagonal", "matmul", "matrix_rank", "matrix_transpose", "multi_dot", "outer"]
 __all__ += ["tensordot", "tensorinv", "tensorsolve", "trace", "vecdot"]
+__all__ += ["ldl_factor", "ldl_factor_ex", "ldl_solve", "LDLFactorResult", "LDLFactorExResult"]
