@@ -56,7 +56,7 @@ from . import (  # each family registers its ops and rules on import  # noqa: F4
 )
 from ._decl import ALIASES, DECLS, FUNCTIONS, UFUNCS, OpDecl, attach, op  # noqa: F401
 from ._graph_namespace import GraphOps
-from .nnops import cross_entropy, linear, nll
+from .nnops import cross_entropy, nll
 
 FAMILIES = (activations, arithmetic, binary, complex_parts, construction, creation, einsum, elementwise)
 FAMILIES += (histograms, indexing, inplace_methods, joining, log_grids, logic, math)
@@ -94,7 +94,7 @@ for _family in FAMILIES:
         setattr(Tensor, _name, _method)
 Tensor._graph_namespace = GraphOps
 
-__all__ += [n for n in ("nll", "cross_entropy", "linear") if n not in __all__]
+__all__ += ["nll", "cross_entropy"]  # linear is a declared op: attach() lists it
 from .construction import c_, r_  # noqa: E402  numpy's index-expression joiners
 
 __all__ += ["r_", "c_"]
