@@ -95,8 +95,13 @@ def _check(make, label):
             opt_a.zero_grad()
             for p in ps_a:
                 p.grad = None
-            want = loss_a()
-            want.backward()
+            try:
+                want = loss_a()
+                want.backward()
+            except Exception as err:  # the update left an op's domain (NaN into an SVD, ...)
+                with pytest.raises(type(err)):  # the compiled step meets the same inputs and fails alike
+                    step()
+                return
             opt_a.step()
             got = step()
         want = want.item()
