@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _dispatch
+from . import _dispatch, _tensor_data
 from ._conversions import CONVERSIONS
 from ._engine import run_backward
 from ._grad_array import GRAD, GradArray
@@ -23,6 +23,7 @@ from ._inplace import TrackedArray, bump
 from ._numpy_ops import NumpyOps, NumpyOpsOwningG
 from ._seeds import seed_of
 from ._size import _check_float, _Size
+from ._tensor_data import _as_array, _lift  # noqa: F401  _lift: imported from here by the ops
 from ._tensor_hooks import (
     GradHooks,
     RemovableHandle,
@@ -33,77 +34,7 @@ from ._tensor_hooks import (
     run_leaf_hooks,
 )
 
-_FLOAT_KINDS = "fc"  # kinds kept as given; others become float64 (complex64/128 are numpy's complex)
 _new = object.__new__  # makes a Tensor without running __init__ (op results set their slots directly)
-
-
-def _as_array(data: Any, dtype: Any = None, keep_ints: bool = False) -> np.ndarray:
-    """Convert user data; ints and bools become float64 unless ``dtype`` is given or ``keep_ints``."""
-    if isinstance(data, Tensor):
-        data = data._data
-    try:
-        arr = np.array(data)
-        if dtype is not None:
-            if arr.dtype.kind == "c" and np.dtype(dtype).kind != "c":  # never cut the imaginary part
-                raise TypeError(
-                    f"Tensor: complex data (dtype {arr.dtype}) with real dtype {np.dtype(dtype)} would drop "
-                    "the imaginary part; take .real or np.abs(...) explicitly"
-                )
-            arr = arr.astype(dtype, copy=False)
-    except ValueError as e:
-        raise TypeError(f"Tensor: cannot make an array from {type(data).__name__} ({e})") from None
-    except TypeError as e:
-        if str(e).startswith("Tensor:"):
-            raise
-        raise TypeError(f"Tensor: cannot make an array from {type(data).__name__} ({e})") from None
-    if arr.dtype.kind not in "fciub":
-        raise TypeError(f"Tensor: data of type {type(data).__name__} (dtype {arr.dtype}) is not numeric")
-    if dtype is None and arr.dtype.kind not in _FLOAT_KINDS and not keep_ints:
-        arr = arr.astype(np.float64)
-    return arr
-
-
-def _lift(x: Any, like: Tensor, op: str) -> Tensor:
-    """The other operand of a binary op, as a constant Tensor of a matching dtype."""
-    if isinstance(x, Tensor):
-        return x
-    if type(x) is float or (  # a float first: the usual constant (0.5 * loss), decided in one test
-        isinstance(x, (bool, int, float, np.number, np.bool_)) and not isinstance(x, np.complexfloating)
-    ):
-        dtype = like._data.dtype
-        kind = dtype.kind
-        # Python numbers are "weak" as in numpy: an int next to an int32 tensor stays int32, a bool
-        # next to a bool tensor stays bool; numpy scalars keep their own type unless the tensor is float
-        weak = (
-            kind == "f"
-            or kind == "c"
-            or (kind in "iu" and type(x) is int)
-            or (kind == "b" and type(x) is bool)
-        )
-        return Tensor._const(np.asarray(x, dtype=dtype if weak else None))
-    if isinstance(x, (complex, np.complexfloating)):  # 1j next to float32 is complex64, as numpy and PyTorch
-        return Tensor._const(np.asarray(x, dtype=np.result_type(like._data.dtype, x)))
-    if isinstance(x, np.ndarray):
-        if x.dtype.kind in "iub" and like._data.dtype.kind in "fc":
-            x = x.astype(like._data.dtype)
-        elif x.dtype.kind not in "fciub":
-            raise TypeError(f"Tensor {op}: unsupported array dtype {x.dtype}")
-        return Tensor._const(x)
-    if isinstance(x, (list, tuple)):
-        natural = None  # next to an integer or bool tensor, a list of ints (bools) stays one, as numpy's
-        if like._data.dtype.kind in "iub":
-            try:
-                natural = np.asarray(x).dtype
-            except (ValueError, TypeError):  # ragged or odd: _as_array names the problem
-                pass
-        arr = _as_array(x, natural if natural is not None and natural.kind in "iub" else None)
-        if like._data.dtype.kind in "fc" and arr.dtype.kind != "c":  # numbers take the tensor's dtype
-            arr = arr.astype(like._data.dtype, copy=False)
-        return Tensor._const(arr)
-    raise TypeError(
-        f"Tensor {op}: unsupported operand of type {type(x).__name__}; "
-        "expected a Tensor, numpy array or number"
-    )
 
 
 class Tensor:
@@ -407,6 +338,8 @@ class Tensor:
         pairs = [(t, g) for t, g in zip(ins, grads) if g is not None and not (t._op and retains_grad(t))]
         Tensor._receive_grads(pairs, set(), False)
 
+
+_tensor_data.Tensor = Tensor  # _as_array and _lift test for and make Tensors (see _tensor_data.py)
 
 for _name, _fn in CONVERSIONS.items():  # item, tolist, len, bool, float, int, format, repr...
     setattr(Tensor, _name, _fn)

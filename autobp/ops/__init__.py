@@ -28,6 +28,7 @@ from . import (  # each family registers its ops and rules on import  # noqa: F4
     log_grids,
     logic,
     math,
+    math_special,
     nan_reductions,
     nnops,
     norms,
@@ -59,7 +60,7 @@ from ._graph_namespace import GraphOps
 from .nnops import cross_entropy, nll
 
 FAMILIES = (activations, arithmetic, binary, complex_parts, construction, creation, einsum, elementwise)
-FAMILIES += (histograms, indexing, inplace_methods, joining, log_grids, logic, math)
+FAMILIES += (histograms, indexing, inplace_methods, joining, log_grids, logic, math, math_special)
 FAMILIES += (numpy_arrays, numpy_functional, numpy_writes, numpy_introspection)
 FAMILIES += (index_utils, histograms_nd, float_bits)
 FAMILIES += (

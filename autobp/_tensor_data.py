@@ -1,0 +1,85 @@
+"""Turning user data into a Tensor's array: ``_as_array`` (data given to ``Tensor(...)``) and ``_lift``
+(the other operand of a binary op, as a constant Tensor of a matching dtype).
+
+tensor.py imports these (and re-exports them: ``from autobp.tensor import _lift`` still works); this
+module must not import tensor.py, which imports it, so tensor.py binds ``Tensor`` below once the class
+exists (a module global, looked up as fast as when these lived in tensor.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+Tensor: Any = None  # autobp.tensor.Tensor, bound by tensor.py right after the class is defined
+_FLOAT_KINDS = "fc"  # kinds kept as given; others become float64 (complex64/128 are numpy's complex)
+
+
+def _as_array(data: Any, dtype: Any = None, keep_ints: bool = False) -> np.ndarray:
+    """Convert user data; ints and bools become float64 unless ``dtype`` is given or ``keep_ints``."""
+    if isinstance(data, Tensor):
+        data = data._data
+    try:
+        arr = np.array(data)
+        if dtype is not None:
+            if arr.dtype.kind == "c" and np.dtype(dtype).kind != "c":  # never cut the imaginary part
+                raise TypeError(
+                    f"Tensor: complex data (dtype {arr.dtype}) with real dtype {np.dtype(dtype)} would drop "
+                    "the imaginary part; take .real or np.abs(...) explicitly"
+                )
+            arr = arr.astype(dtype, copy=False)
+    except ValueError as e:
+        raise TypeError(f"Tensor: cannot make an array from {type(data).__name__} ({e})") from None
+    except TypeError as e:
+        if str(e).startswith("Tensor:"):
+            raise
+        raise TypeError(f"Tensor: cannot make an array from {type(data).__name__} ({e})") from None
+    if arr.dtype.kind not in "fciub":
+        raise TypeError(f"Tensor: data of type {type(data).__name__} (dtype {arr.dtype}) is not numeric")
+    if dtype is None and arr.dtype.kind not in _FLOAT_KINDS and not keep_ints:
+        arr = arr.astype(np.float64)
+    return arr
+
+
+def _lift(x: Any, like: Tensor, op: str) -> Tensor:
+    """The other operand of a binary op, as a constant Tensor of a matching dtype."""
+    if isinstance(x, Tensor):
+        return x
+    if type(x) is float or (  # a float first: the usual constant (0.5 * loss), decided in one test
+        isinstance(x, (bool, int, float, np.number, np.bool_)) and not isinstance(x, np.complexfloating)
+    ):
+        dtype = like._data.dtype
+        kind = dtype.kind
+        # Python numbers are "weak" as in numpy: an int next to an int32 tensor stays int32, a bool
+        # next to a bool tensor stays bool; numpy scalars keep their own type unless the tensor is float
+        weak = (
+            kind == "f"
+            or kind == "c"
+            or (kind in "iu" and type(x) is int)
+            or (kind == "b" and type(x) is bool)
+        )
+        return Tensor._const(np.asarray(x, dtype=dtype if weak else None))
+    if isinstance(x, (complex, np.complexfloating)):  # 1j next to float32 is complex64, as numpy and PyTorch
+        return Tensor._const(np.asarray(x, dtype=np.result_type(like._data.dtype, x)))
+    if isinstance(x, np.ndarray):
+        if x.dtype.kind in "iub" and like._data.dtype.kind in "fc":
+            x = x.astype(like._data.dtype)
+        elif x.dtype.kind not in "fciub":
+            raise TypeError(f"Tensor {op}: unsupported array dtype {x.dtype}")
+        return Tensor._const(x)
+    if isinstance(x, (list, tuple)):
+        natural = None  # next to an integer or bool tensor, a list of ints (bools) stays one, as numpy's
+        if like._data.dtype.kind in "iub":
+            try:
+                natural = np.asarray(x).dtype
+            except (ValueError, TypeError):  # ragged or odd: _as_array names the problem
+                pass
+        arr = _as_array(x, natural if natural is not None and natural.kind in "iub" else None)
+        if like._data.dtype.kind in "fc" and arr.dtype.kind != "c":  # numbers take the tensor's dtype
+            arr = arr.astype(like._data.dtype, copy=False)
+        return Tensor._const(arr)
+    raise TypeError(
+        f"Tensor {op}: unsupported operand of type {type(x).__name__}; "
+        "expected a Tensor, numpy array or number"
+    )

@@ -1,0 +1,51 @@
+"""PyTorch's fused products: beta * input + alpha * (a product), as ``addmm``, ``addmv``, ``addr``,
+``baddbmm`` and ``addbmm``, composed of autobp's ops (so they differentiate by the ops' rules).
+
+Re-exported by pytorch_functions.py (listed in its ``__all__``), which makes them autobp's top-level
+names and ``pytorch_methods.py``'s Tensor methods as before."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .ops._args import as_tensor
+from .ops.tensor_methods import _product
+from .tensor import Tensor
+
+
+def _fused(input: Any, product: Tensor, beta: Any, alpha: Any) -> Tensor:
+    """beta * input + alpha * product; with beta == 0 the input is not read (its NaNs do not spread),
+    as PyTorch does."""
+    scaled = product if alpha == 1 else product * alpha
+    if beta == 0:
+        return scaled
+    x = as_tensor(input)
+    return (x if beta == 1 else x * beta) + scaled
+
+
+def addmm(input: Any, mat1: Any, mat2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """beta * input + alpha * (mat1 @ mat2), for 2-D mat1 and mat2 (``torch.addmm``)."""
+    return _fused(input, _product("mm", (2, 2))(as_tensor(mat1), mat2), beta, alpha)
+
+
+def addmv(input: Any, mat: Any, vec: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """beta * input + alpha * (mat @ vec), for a 2-D mat and 1-D vec (``torch.addmv``)."""
+    return _fused(input, _product("mv", (2, 1))(as_tensor(mat), vec), beta, alpha)
+
+
+def addr(input: Any, vec1: Any, vec2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """beta * input + alpha * outer(vec1, vec2), for 1-D vectors (``torch.addr``)."""
+    a, b = as_tensor(vec1), as_tensor(vec2)
+    if a.ndim != 1 or b.ndim != 1:
+        raise ValueError(f"addr: vec1 and vec2 must be 1-D, got shapes {a.shape} and {b.shape}")
+    return _fused(input, a[:, None] * b[None, :], beta, alpha)
+
+
+def baddbmm(input: Any, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """beta * input + alpha * (batch1 @ batch2), for 3-D batches (``torch.baddbmm``)."""
+    return _fused(input, _product("bmm", (3, 3))(as_tensor(batch1), batch2), beta, alpha)
+
+
+def addbmm(input: Any, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """beta * input + alpha * the sum over the batch of batch1[i] @ batch2[i] (``torch.addbmm``)."""
+    return _fused(input, _product("bmm", (3, 3))(as_tensor(batch1), batch2).sum(axis=0), beta, alpha)
