@@ -15,6 +15,8 @@ import numpy as np
 
 from ._scalars import ONE
 
+_ndarray = np.ndarray
+
 
 def sigmoid(xs: list, ctx: Any) -> tuple:
     """The sigmoid in the kernel signature (replay)."""
@@ -25,6 +27,13 @@ def sigmoid_of(x: np.ndarray) -> np.ndarray:
     """1 / (1 + e^-x) in one buffer. For x < -709, e^-x overflows to inf and the result is
     exactly 0, the float nearest the true value, so that overflow is silenced, not avoided
     (as is e^-x underflowing to 0 for x > 745, where the result is exactly 1)."""
+    one = ONE.get(x.dtype)
+    if one is not None and type(x) is _ndarray and x.ndim:  # a float64/float32 array (the usual case):
+        e = np.negative(x)  # _logistic_of_negated's work written out, as a tiny net pays each call per layer
+        _quiet.context.run(np.exp, e, e)
+        e += one
+        np.reciprocal(e, out=e)
+        return e
     e = np.negative(x) if x.dtype.kind in "fc" else np.negative(x, dtype=np.float64)
     if type(e) is not np.ndarray:  # a 0-d input gives a numpy scalar: make it a buffer
         e = np.array(e)

@@ -14,7 +14,7 @@ import numpy as np
 
 from . import _dispatch, _tensor_data
 from ._conversions import CONVERSIONS
-from ._engine import run_backward
+from ._engine import _plain_backward, run_backward
 from ._grad_array import GRAD, GradArray
 from ._graph import _mode, next_seq, off_threads
 from ._graph import hooks as _hooks
@@ -327,6 +327,9 @@ class Tensor:
         if retain_graph is None:
             retain_graph = create_graph
         if inputs is None:
+            if not create_graph and _hooks.on_rule is None:  # loss.backward(): what run_backward picks
+                _plain_backward(self, seed, not retain_graph, type(self))  # without its set-up (per step)
+                return
             run_backward([self], [seed], retain_graph=retain_graph, create_graph=create_graph)
             return
         ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)

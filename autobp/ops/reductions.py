@@ -19,6 +19,19 @@ from .scans import _typed
 _R = "reductions"
 
 
+def _array_out() -> Any:
+    """``out=`` that makes a ufunc return a 0-d array, not a numpy scalar: ``...`` where numpy
+    (>= 2.3) has it, else None (a scalar, which ``Tensor._make`` then wraps at a cost)."""
+    try:
+        np.add.reduce(np.zeros(1), None, out=...)
+    except TypeError:
+        return None
+    return ...
+
+
+_ARRAY_OUT = _array_out()
+
+
 @op(family=_R)
 def sum(  # noqa: A001
     x: Any,
@@ -37,7 +50,8 @@ def sum(  # noqa: A001
         x = x.astype(np.dtype(dtype))
     if axis is None and keepdims is False and dim is None and keepdim is None:
         data = x._data  # the usual loss reduction; np.add.reduce is ndarray.sum less its Python wrapper
-        return Tensor._make(np.add.reduce(data, None), (x,), "sum", full_reduction(data.ndim))
+        total = np.add.reduce(data, None, out=_ARRAY_OUT)
+        return Tensor._make(total, (x,), "sum", full_reduction(data.ndim))
     axis, keepdims = axis_arg(axis, dim, "sum"), keep_arg(keepdims, keepdim)
     axes = reduction_axes(axis, x.ndim, "sum", x.shape)
     ctx = reduction_ctx(axes, keepdims, x.shape)

@@ -101,7 +101,8 @@ class SGD(Optimizer):
         nesterov, damp, maximize = group["nesterov"], group["dampening"], group["maximize"]
         usual = not (wd or decay or nesterov or damp or maximize)
         if usual and (not mu or group["momentum_form"] == "pytorch"):
-            self._plain_update(group, lr, mu)
+            if not (mu and self._flat_again(group, lr, mu)):  # the flat buffers' step when it applies
+                self._plain_update(group, lr, mu)
             return
         items = self._with_grads(group)
         bump_all([p for p, _, _ in items])  # the in-place writes below, for the version checks
@@ -143,9 +144,7 @@ class SGD(Optimizer):
         """The usual settings (PyTorch's momentum or none; no decay, dampening, Nesterov or maximize):
         v = mu v + g (v = g at first), w -= lr v (w -= lr g without momentum), the same arithmetic as
         ``_pytorch_step`` and the general loop, without their per-parameter calls and look-ups (on a
-        small net those were most of the step)."""
-        if mu and self._flat_again(group, lr, mu):
-            return
+        small net those were most of the step). ``_update_group`` tries ``_flat_again`` first."""
         states, items, params = self.state, [], group["params"]
         ndarray = np.ndarray
         for p in params:  # first every gradient, checked, so a bad one changes nothing
@@ -201,12 +200,12 @@ class SGD(Optimizer):
             flat = self._flats[id(group)] = _flat_buffers(items)
             if flat is None:
                 return False
-            vflat, sflat, views, steps = flat
+            vflat, sflat, views, steps, _ = flat
             for (_, grad, state), v in zip(items, views):  # the first step: v = g
                 v[...] = grad
                 state["momentum_buffer"] = v
         else:
-            vflat, sflat, views, steps = flat
+            vflat, sflat, views, steps, _ = flat
             if len(views) != len(items):
                 return False
             for (_, _, state), v in zip(items, views):
@@ -230,13 +229,13 @@ class SGD(Optimizer):
         flat = self._flats.get(id(group))
         if flat is None:
             return False
-        vflat, sflat, views, steps = flat
+        vflat, sflat, views, steps, shapes = flat
         params, states, ndarray = group["params"], self.state, np.ndarray
         if len(params) != len(views):
             return False
         grads = [p._grad for p in params]  # the stored arrays (the .grad property wraps them for users)
-        for p, grad, v in zip(params, grads, views):
-            if (type(grad) is not ndarray and type(grad) is not GradArray) or grad.shape != v.shape:
+        for p, grad, v, shape in zip(params, grads, views, shapes):
+            if (type(grad) is not ndarray and type(grad) is not GradArray) or grad.shape != shape:
                 return False
             if states[p].get("momentum_buffer") is not v:  # replaced: the general path decides
                 return False
@@ -287,8 +286,9 @@ _FLAT_BYTES = 256 * 1024  # groups with more momentum than this keep one buffer 
 
 
 def _flat_buffers(items: list) -> tuple | None:
-    """(momentum, scratch, momentum views, scratch views) shaped as the parameters of ``items``, in
-    one array each; None unless they share a float dtype and are small enough together."""
+    """(momentum, scratch, momentum views, scratch views, their shapes) shaped as the parameters of
+    ``items``, in one array each; None unless they share a float dtype and are small enough together.
+    The shapes are kept as tuples because reading ``.shape`` builds one on every step."""
     dt = items[0][0]._data.dtype
     if dt.kind != "f" or any(p._data.dtype != dt for p, _, _ in items):
         return None
@@ -301,7 +301,7 @@ def _flat_buffers(items: list) -> tuple | None:
         views.append(vflat[at : at + n].reshape(p._data.shape))
         steps.append(sflat[at : at + n].reshape(p._data.shape))
         at += n
-    return vflat, sflat, views, steps
+    return vflat, sflat, views, steps, [v.shape for v in views]
 
 
 def _check_form(form: Any) -> None:
