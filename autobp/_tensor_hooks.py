@@ -121,13 +121,7 @@ def register_hook(t: Any, fn: Callable[[Any], Any]) -> RemovableHandle:
         )
     if not callable(fn):
         raise TypeError(f"register_hook: the hook must be callable, got {type(fn).__name__}")
-    hooks = t._retains_grad
-    if not isinstance(hooks, GradHooks):
-        hooks = t._retains_grad = GradHooks(bool(hooks))
-    key = hooks.next_key
-    hooks.next_key += 1
-    hooks.fns[key] = fn
-    return RemovableHandle(t, key)
+    return _add(t, "fns", fn)
 
 
 def register_post_accumulate_grad_hook(t: Any, fn: Callable[[Any], None]) -> RemovableHandle:
@@ -156,12 +150,17 @@ def register_post_accumulate_grad_hook(t: Any, fn: Callable[[Any], None]) -> Rem
         raise TypeError(
             f"register_post_accumulate_grad_hook: the hook must be callable, got {type(fn).__name__}"
         )
+    return _add(t, "post", fn)
+
+
+def _add(t: Any, table: str, fn: Callable) -> RemovableHandle:
+    """Put ``fn`` in ``t``'s hooks (``table``: "fns" or "post"), making its GradHooks on first use."""
     hooks = t._retains_grad
     if not isinstance(hooks, GradHooks):
         hooks = t._retains_grad = GradHooks(bool(hooks))
     key = hooks.next_key
     hooks.next_key += 1
-    hooks.post[key] = fn
+    getattr(hooks, table)[key] = fn
     return RemovableHandle(t, key)
 
 
