@@ -9,20 +9,13 @@ import numpy as np
 
 from .._broadcast import normalize_axes
 from ..rules import holomorphic, rule
-from ..tensor import Tensor, _check_float
+from ..tensor import Tensor
 from ._args import as_tensor, pair
 from ._decl import op
-from .numeric_grid import _count, linspace
+from .creation import _leaf
+from .numeric_grid import _count, _fractions, linspace
 
 _G = "numeric_grid"
-
-
-def _constant(values: np.ndarray, requires_grad: bool, name: str) -> Tensor:
-    out = Tensor._const(values)
-    if requires_grad:
-        _check_float(values, f"{name}(requires_grad=True)")
-        out.requires_grad = True
-    return out
 
 
 @op(family=_G, rules=("linspace", "pow", "reshape", "astype"), method=False)
@@ -49,7 +42,7 @@ def logspace(
     """
     if not any(isinstance(a, Tensor) for a in (start, stop, base)):
         values = np.logspace(start, stop, _count(num, "logspace"), endpoint, base, dtype, axis)
-        return _constant(values, requires_grad, "logspace")
+        return _leaf(values, requires_grad, "logspace")
     num = _count(num, "logspace")
     s, e = pair(start, stop, "logspace")
     if isinstance(base, (float, int)) or np.ndim(base) == 0:  # numpy's scalar base: power(base, y)
@@ -89,7 +82,7 @@ def geomspace(
     """
     if not isinstance(start, Tensor) and not isinstance(stop, Tensor):
         values = np.geomspace(start, stop, _count(num, "geomspace"), endpoint, dtype, axis)
-        return _constant(values, requires_grad, "geomspace")
+        return _leaf(values, requires_grad, "geomspace")
     num = _count(num, "geomspace")
     s, e = pair(start, stop, "geomspace")
     if s.dtype.kind not in "fc":
@@ -105,10 +98,7 @@ def geomspace(
         raise ValueError(
             f"geomspace: start of shape {s.shape} and stop of shape {e.shape} do not broadcast"
         ) from None
-    (ax,) = normalize_axes(axis, data.ndim, "geomspace", data.shape)
-    div = num - 1 if endpoint else num
-    t = (np.arange(num) / div if div > 0 else np.zeros(num)).astype(data.real.dtype)
-    t = t.reshape((num,) + (1,) * (data.ndim - ax - 1))
+    t, ax, _ = _fractions(data, num, endpoint, axis, "geomspace")
     nd = data.ndim - 1  # the ends' broadcast rank; each end gets a size-1 axis at ``ax``
     shapes = tuple((1,) * (nd - x.ndim) + x.shape for x in (s, e))
     shapes = tuple(sh[:ax] + (1,) + sh[ax:] for sh in shapes)

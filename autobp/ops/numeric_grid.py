@@ -17,6 +17,15 @@ from .joining import concatenate
 _G = "numeric_grid"
 
 
+def _fractions(data: np.ndarray, num: int, endpoint: bool, axis: int, name: str) -> tuple:
+    """(t, ax, div): each sample's position in [0, 1] between the ends, shaped to broadcast along the
+    samples' axis ``ax`` of ``data``, and the divisor numpy's grids use (linspace's and geomspace's rules)."""
+    (ax,) = normalize_axes(axis, data.ndim, name, data.shape)
+    div = num - 1 if endpoint else num
+    t = (np.arange(num) / div if div > 0 else np.zeros(num)).astype(data.real.dtype)
+    return t.reshape((num,) + (1,) * (data.ndim - ax - 1)), ax, div
+
+
 @op(family=_G, method=False)
 def linspace(
     start: Any,
@@ -54,10 +63,7 @@ def linspace(
         raise ValueError(
             f"linspace: start of shape {s.shape} and stop of shape {e.shape} do not broadcast"
         ) from None
-    (ax,) = normalize_axes(axis, data.ndim, "linspace", data.shape)
-    div = num - 1 if endpoint else num
-    t = (np.arange(num) / div if div > 0 else np.zeros(num)).astype(data.real.dtype)
-    t = t.reshape((num,) + (1,) * (data.ndim - ax - 1))
+    t, ax, div = _fractions(data, num, endpoint, axis, "linspace")
     samples = Tensor._make(data, (s, e), "linspace", (t, ax))
     if dtype is not None and np.dtype(dtype) != samples.dtype:
         samples = (
