@@ -54,4 +54,4 @@ def view_method(self: Tensor, *shape: Any) -> Tensor:
     return _reshape_method(self, *shape)
 
 
-Tensor.view = view_method  # before ops/__init__'s attach, which keeps a method Tensor already has
+METHODS = {"view": view_method}  # ops/__init__ sets it after attach(), over reshape's PyTorch alias
