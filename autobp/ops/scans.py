@@ -117,7 +117,8 @@ def _complex_logcumsumexp(z: np.ndarray, axis: int) -> np.ndarray:
 
 def _running_extreme(x: Any, axis: Any, dim: Any, name: str, accumulate: Any) -> ValuesIndices:
     if _torch_scalar(x, axis, dim):
-        values, indices = _running_extreme(x.reshape((1,)), 0 if dim is None else None, dim, name, accumulate)
+        normalize_axes(axis_arg(axis, dim, name), 1, name, x.shape)  # a 0-d tensor's axes: 0 and -1
+        values, indices = _running_extreme(x.reshape((1,)), 0, None, name, accumulate)
         return ValuesIndices(values.reshape(()), indices.reshape(()))
     x, a = _scan_input(x, axis, dim, name)
     refuse_complex(x, name)
