@@ -79,6 +79,23 @@ CASES = {
         lambda: _grad_of_ones(3).div_(2.0, rounding_mode="typo"),
         lambda: torch.ones(3).div_(2.0, rounding_mode="typo"),
     ),
+    "cat-0d": (
+        lambda: autobp.cat([_ones(), _ones()]),
+        lambda: torch.cat([torch.ones(()), torch.ones(())]),
+    ),
+    "cat-sizes": (
+        lambda: autobp.cat([_ones(2, 3), _ones(2, 4)]),
+        lambda: torch.cat([torch.ones(2, 3), torch.ones(2, 4)]),
+    ),
+    "cat-ndim": (
+        lambda: autobp.cat([_ones(2, 3), _ones(3)]),
+        lambda: torch.cat([torch.ones(2, 3), torch.ones(3)]),
+    ),
+    "stack-sizes": (
+        lambda: autobp.stack([_ones(2, 3), _ones(2, 4)]),
+        lambda: torch.stack([torch.ones(2, 3), torch.ones(2, 4)]),
+    ),
+    "stack-empty": (lambda: autobp.stack([]), lambda: torch.stack([])),
     "sdpa-mask-and-causal": (
         lambda: F.scaled_dot_product_attention(
             _ones(2, 3), _ones(2, 3), _ones(2, 3), _ones(2, 2), is_causal=True
