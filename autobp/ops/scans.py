@@ -64,14 +64,17 @@ def _typed(x: Tensor, dtype: Any, out: Any, name: str) -> Tensor:
     return x if dtype is None else x.astype(dtype)
 
 
-@op(family=_C)
+_SCAN_0D = "torch.{0} keeps a 0-d input 0-d; numpy's (and autobp's) scans it as 1-d, shape (1,)"
+
+
+@op(family=_C, differs=_SCAN_0D.format("cumsum"))
 def cumsum(x: Any, axis: Any = None, dtype: Any = None, out: Any = None, *, dim: Any = None) -> Tensor:
     """Running sum along ``axis`` (of the flattened tensor if None)."""
     x, a = _scan_input(_typed(as_tensor(x), dtype, out, "cumsum"), axis, dim, "cumsum")
     return Tensor._make(np.cumsum(x._data, axis=a), (x,), "cumsum", a)
 
 
-@op(family=_C)
+@op(family=_C, differs=_SCAN_0D.format("cumprod"))
 def cumprod(x: Any, axis: Any = None, dtype: Any = None, out: Any = None, *, dim: Any = None) -> Tensor:
     """Running product along ``axis`` (of the flattened tensor if None); exact gradients at zeros."""
     x, a = _scan_input(_typed(as_tensor(x), dtype, out, "cumprod"), axis, dim, "cumprod")
