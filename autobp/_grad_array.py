@@ -235,7 +235,9 @@ class GradArray(np.ndarray):
         elif rounding_mode == "trunc":
             self[...] = np.trunc(np.true_divide(self, other))
         else:
-            raise ValueError(f"div_: rounding_mode must be None, 'trunc' or 'floor', got {rounding_mode!r}")
+            from ._broadcast import ShapeError  # a ValueError and, as PyTorch's, a RuntimeError
+
+            raise ShapeError(f"div_: rounding_mode must be None, 'trunc' or 'floor', got {rounding_mode!r}")
         return self
 
     def clamp_(self, min: Any = None, max: Any = None) -> GradArray:  # noqa: A002

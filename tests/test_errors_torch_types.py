@@ -15,6 +15,12 @@ def _ones(*shape):
     return autobp.Tensor(np.ones(shape))
 
 
+def _grad_of_ones(n):
+    x = autobp.Tensor(np.ones(n), requires_grad=True)
+    x.sum().backward()
+    return x.grad  # a GradArray, PyTorch-style in-place methods included
+
+
 CASES = {
     "permute": (lambda: _ones(3, 4, 5).permute((0, 2)), lambda: torch.ones(3, 4, 5).permute((0, 2))),
     "flip-repeated": (lambda: _ones(3, 4).flip((1, -1)), lambda: torch.ones(3, 4).flip((1, -1))),
@@ -61,6 +67,35 @@ CASES = {
         lambda: autobp.Tensor(np.array([-2, 0, 2]), dtype=np.int64) ** -2,
         lambda: torch.tensor([-2, 0, 2]) ** -2,
     ),
+    "div-rounding-mode": (
+        lambda: _ones(3).div(_ones(3), rounding_mode="typo"),
+        lambda: torch.ones(3).div(torch.ones(3), rounding_mode="typo"),
+    ),
+    "div_-rounding-mode": (
+        lambda: _ones(3).div_(_ones(3), rounding_mode="typo"),
+        lambda: torch.ones(3).div_(torch.ones(3), rounding_mode="typo"),
+    ),
+    "grad-div_-rounding-mode": (
+        lambda: _grad_of_ones(3).div_(2.0, rounding_mode="typo"),
+        lambda: torch.ones(3).div_(2.0, rounding_mode="typo"),
+    ),
+    "cat-0d": (
+        lambda: autobp.cat([_ones(), _ones()]),
+        lambda: torch.cat([torch.ones(()), torch.ones(())]),
+    ),
+    "cat-sizes": (
+        lambda: autobp.cat([_ones(2, 3), _ones(2, 4)]),
+        lambda: torch.cat([torch.ones(2, 3), torch.ones(2, 4)]),
+    ),
+    "cat-ndim": (
+        lambda: autobp.cat([_ones(2, 3), _ones(3)]),
+        lambda: torch.cat([torch.ones(2, 3), torch.ones(3)]),
+    ),
+    "stack-sizes": (
+        lambda: autobp.stack([_ones(2, 3), _ones(2, 4)]),
+        lambda: torch.stack([torch.ones(2, 3), torch.ones(2, 4)]),
+    ),
+    "stack-empty": (lambda: autobp.stack([]), lambda: torch.stack([])),
     "sdpa-mask-and-causal": (
         lambda: F.scaled_dot_product_attention(
             _ones(2, 3), _ones(2, 3), _ones(2, 3), _ones(2, 2), is_causal=True

@@ -53,6 +53,7 @@ from . import (  # each family registers its ops and rules on import  # noqa: F4
     tensor_methods,
     trapezoid,
     type_predicates,
+    view_dtype,
     writes_into,
 )
 from ._decl import ALIASES, DECLS, FUNCTIONS, UFUNCS, OpDecl, attach, op  # noqa: F401
@@ -81,6 +82,7 @@ FAMILIES += (
     statistics,
     tensor_methods,
     type_predicates,
+    view_dtype,
     writes_into,
 )
 FAMILIES += (cumulative, interpolation, nan_reductions, polynomials, trapezoid)

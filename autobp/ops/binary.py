@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import ShapeError
 from ..rules import holomorphic, rule
 from ..tensor import Tensor, _lift
 from ._args import NOT_YET, broadcast_error, pair, refuse_complex, zeros_for
@@ -146,7 +147,9 @@ def divide_rounded(a: Any, b: Any, rounding_mode: str | None) -> Tensor:
         return a / b
     fns = {"trunc": _trunc_divide, "floor": np.floor_divide}
     if rounding_mode not in fns:
-        raise ValueError(f"divide: rounding_mode must be None, 'trunc' or 'floor', got {rounding_mode!r}")
+        raise ShapeError(  # a ValueError and, as PyTorch's, a RuntimeError
+            f"divide: rounding_mode must be None, 'trunc' or 'floor', got {rounding_mode!r}"
+        )
     return _binary(a, b, fns[rounding_mode], "divide", rule_name="div_rounded")
 
 

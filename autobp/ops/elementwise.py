@@ -82,7 +82,12 @@ def abs(x: Any) -> Tensor:  # noqa: A001
 _NOTHING = object()
 
 
-@op(family=_E, rules=("clip", "clip_tensor"), torch=("clamp",))
+@op(
+    family=_E,
+    rules=("clip", "clip_tensor"),
+    torch=("clamp",),
+    differs="torch.clamp refuses min and max both None; numpy's clip (and autobp's) returns a copy",
+)
 def clip(
     x: Any,
     a_min: Any = None,

@@ -1,5 +1,7 @@
 """Joining and splitting tensors: concatenate along an existing axis (hstack, vstack, dstack,
-column_stack, append), stack along a new one; split, array_split and chunk into views."""
+column_stack, append), stack along a new one; split, array_split and chunk into views.
+
+Refusals of shapes are ShapeErrors: numpy's ValueError and PyTorch's RuntimeError."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .._broadcast import normalize_axes
+from .._broadcast import ShapeError, normalize_axes
 from ..rules import rule
 from ..tensor import Tensor
 from ._args import as_tensor, axis_arg
@@ -20,7 +22,7 @@ _J = "joining"
 
 def _check_seq(seq: Sequence, op: str) -> list[Tensor]:
     if isinstance(seq, (Tensor, np.ndarray)) or not len(seq):
-        raise ValueError(f"{op}: expected a non-empty sequence of tensors")
+        raise ShapeError(f"{op}: expected a non-empty sequence of tensors")
     return [as_tensor(t) for t in seq]
 
 
@@ -34,7 +36,7 @@ def concatenate(seq: Sequence[Any], axis: Any = 0, *, dim: Any = None) -> Tensor
         axis = 0
     first = ts[0]._data
     if first.ndim == 0:
-        raise ValueError("concatenate: zero-dimensional tensors cannot be concatenated")
+        raise ShapeError("concatenate: zero-dimensional tensors cannot be concatenated")
     (a,) = normalize_axes(axis, first.ndim, "concatenate", first.shape)
     try:
         data = np.concatenate([t._data for t in ts], axis=a)
@@ -42,7 +44,7 @@ def concatenate(seq: Sequence[Any], axis: Any = 0, *, dim: Any = None) -> Tensor
         outside = first.shape[:a] + first.shape[a + 1 :]
         for i, t in enumerate(ts):
             if t.ndim != first.ndim or t.shape[:a] + t.shape[a + 1 :] != outside:
-                raise ValueError(
+                raise ShapeError(
                     f"concatenate: tensor {i} has shape {t.shape}, which does not match "
                     f"tensor 0's shape {first.shape} outside axis {a}"
                 ) from None
@@ -63,7 +65,7 @@ def stack(seq: Sequence[Any], axis: int = 0, *, dim: Any = None) -> Tensor:
     axis = axis if dim is None else dim
     for i, t in enumerate(ts):
         if t.shape != ts[0].shape:
-            raise ValueError(f"stack: tensor {i} has shape {t.shape}, tensor 0 has {ts[0].shape}")
+            raise ShapeError(f"stack: tensor {i} has shape {t.shape}, tensor 0 has {ts[0].shape}")
     (a,) = normalize_axes(axis, ts[0].ndim + 1, "stack", ts[0].shape)
     data = np.stack([t._data for t in ts], axis=a)
     return Tensor._make(data, tuple(ts), "stack", a)

@@ -26,7 +26,12 @@ def _fractions(data: np.ndarray, num: int, endpoint: bool, axis: int, name: str)
     return t.reshape((num,) + (1,) * (data.ndim - ax - 1)), ax, div
 
 
-@op(family=_G, method=False)
+@op(
+    family=_G,
+    method=False,
+    differs="with an integer dtype torch truncates each value toward 0 where numpy (and autobp) floors "
+    "it; numpy also takes dtype=bool, which torch refuses",
+)
 def linspace(
     start: Any,
     stop: Any,

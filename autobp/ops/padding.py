@@ -71,7 +71,11 @@ def _pad_rule(F, g, out, xs, ctx, need):
     return (g[ctx],)
 
 
-@op(family=_P)
+@op(
+    family=_P,
+    differs="torch.roll refuses shifts and dims of different lengths; numpy's roll (and autobp's) "
+    "broadcasts them against each other",
+)
 def roll(a: Any, shift: Any = None, axis: Any = None, *, shifts: Any = None, dims: Any = None) -> Tensor:
     """Elements shifted cyclically along ``axis`` (of the flattened tensor when None); PyTorch's
     ``shifts``/``dims`` spellings too."""

@@ -171,6 +171,15 @@ def count_nonzero(
     return Tensor._const(np.asarray(counts, dtype=np.int64))
 
 
+def _bool_keepdim(keepdim: Any, name: str) -> Any:
+    """PyTorch's keepdim, a bool (given by position where numpy's argmax takes ``out``)."""
+    if keepdim is not None and not isinstance(keepdim, (bool, np.bool_)):
+        raise TypeError(
+            f"{name}: keepdim must be a bool, got {type(keepdim).__name__} (numpy's out= is not supported)"
+        )
+    return keepdim
+
+
 def _arg_extreme(x: Any, axis: Any, keepdims: bool, dim: Any, keepdim: Any, fn: Any, name: str) -> Tensor:
     x = as_tensor(x)
     refuse_complex(x, name)
@@ -189,18 +198,26 @@ def _arg_extreme(x: Any, axis: Any, keepdims: bool, dim: Any, keepdim: Any, fn: 
 
 @op(family=_R, differentiable=False)
 def argmax(
-    x: Any, axis: Any = None, *, keepdims: bool = False, dim: Any = None, keepdim: Any = None
+    x: Any, axis: Any = None, keepdim: Any = None, *, keepdims: bool = False, dim: Any = None
 ) -> Tensor:
-    """Index of the largest element (of the flattened tensor if ``axis`` is None; first of ties)."""
-    return _arg_extreme(x, axis, keepdims, dim, keepdim, np.argmax, "argmax")
+    """Index of the largest element (of the flattened tensor if ``axis`` is None; first of ties).
+
+    ``keepdim`` may be given by position too, as in torch.argmax(x, dim, keepdim) (numpy's third
+    positional, ``out``, is not supported).
+    """
+    return _arg_extreme(x, axis, keepdims, dim, _bool_keepdim(keepdim, "argmax"), np.argmax, "argmax")
 
 
 @op(family=_R, differentiable=False)
 def argmin(
-    x: Any, axis: Any = None, *, keepdims: bool = False, dim: Any = None, keepdim: Any = None
+    x: Any, axis: Any = None, keepdim: Any = None, *, keepdims: bool = False, dim: Any = None
 ) -> Tensor:
-    """Index of the smallest element (of the flattened tensor if ``axis`` is None; first of ties)."""
-    return _arg_extreme(x, axis, keepdims, dim, keepdim, np.argmin, "argmin")
+    """Index of the smallest element (of the flattened tensor if ``axis`` is None; first of ties).
+
+    ``keepdim`` may be given by position too, as in torch.argmin(x, dim, keepdim) (numpy's third
+    positional, ``out``, is not supported).
+    """
+    return _arg_extreme(x, axis, keepdims, dim, _bool_keepdim(keepdim, "argmin"), np.argmin, "argmin")
 
 
 @op(family=_R, numpy=None)

@@ -64,14 +64,17 @@ def _typed(x: Tensor, dtype: Any, out: Any, name: str) -> Tensor:
     return x if dtype is None else x.astype(dtype)
 
 
-@op(family=_C)
+_SCAN_0D = "torch.{0} keeps a 0-d input 0-d; numpy's (and autobp's) scans it as 1-d, shape (1,)"
+
+
+@op(family=_C, differs=_SCAN_0D.format("cumsum"))
 def cumsum(x: Any, axis: Any = None, dtype: Any = None, out: Any = None, *, dim: Any = None) -> Tensor:
     """Running sum along ``axis`` (of the flattened tensor if None)."""
     x, a = _scan_input(_typed(as_tensor(x), dtype, out, "cumsum"), axis, dim, "cumsum")
     return Tensor._make(np.cumsum(x._data, axis=a), (x,), "cumsum", a)
 
 
-@op(family=_C)
+@op(family=_C, differs=_SCAN_0D.format("cumprod"))
 def cumprod(x: Any, axis: Any = None, dtype: Any = None, out: Any = None, *, dim: Any = None) -> Tensor:
     """Running product along ``axis`` (of the flattened tensor if None); exact gradients at zeros."""
     x, a = _scan_input(_typed(as_tensor(x), dtype, out, "cumprod"), axis, dim, "cumprod")
@@ -117,7 +120,8 @@ def _complex_logcumsumexp(z: np.ndarray, axis: int) -> np.ndarray:
 
 def _running_extreme(x: Any, axis: Any, dim: Any, name: str, accumulate: Any) -> ValuesIndices:
     if _torch_scalar(x, axis, dim):
-        values, indices = _running_extreme(x.reshape((1,)), 0 if dim is None else None, dim, name, accumulate)
+        normalize_axes(axis_arg(axis, dim, name), 1, name, x.shape)  # a 0-d tensor's axes: 0 and -1
+        values, indices = _running_extreme(x.reshape((1,)), 0, None, name, accumulate)
         return ValuesIndices(values.reshape(()), indices.reshape(()))
     x, a = _scan_input(x, axis, dim, name)
     refuse_complex(x, name)

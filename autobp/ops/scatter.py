@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .._broadcast import ShapeError, normalize_axes
+from .._broadcast import DTypeError, ShapeError, normalize_axes
 from .._graph import _mode
 from .._inplace import LeafInplaceError, bump
 from .._numpy_ops import is_basic_index
@@ -81,7 +81,13 @@ def index_put(x: Any, indices: Any, values: Any, accumulate: bool = False) -> Te
 
 
 def _src_for(index: np.ndarray, src: Any, like: Tensor, op: str) -> Tensor:
-    """``src`` cut to ``index``'s shape, as PyTorch reads it (a number stays a number)."""
+    """``src`` cut to ``index``'s shape, as PyTorch reads it (a number stays a number). A tensor ``src``
+    must have the input's dtype, as PyTorch requires (a number takes the input's dtype)."""
+    if isinstance(src, Tensor) and src.dtype != like.dtype:
+        raise DTypeError(
+            f"{op}: src has dtype {src.dtype} but the input has {like.dtype}; they must be equal "
+            "(convert src with .astype / .to)"
+        )
     s = _lift(src, like, op)
     if s.ndim == 0 or s.shape == index.shape:
         return s

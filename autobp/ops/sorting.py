@@ -57,6 +57,14 @@ def gathered(x: Tensor, indices: np.ndarray, axis: int, name: str) -> Tensor:
     return Tensor._make(x._data[index], (x,), name, index)
 
 
+def _descending_by_position(kind: Any, descending: bool) -> tuple:
+    """PyTorch's x.sort(dim, descending) / x.argsort(dim, descending): a bool where numpy takes ``kind``
+    (always a string or None there) is PyTorch's ``descending``."""
+    if isinstance(kind, (bool, np.bool_)):
+        return None, bool(kind) or bool(descending)
+    return kind, descending
+
+
 def _stable(kind: Any, stable: Any, name: str) -> None:
     kinds = (None, "quicksort", "mergesort", "heapsort", "stable")
     if kind not in kinds:
@@ -84,9 +92,11 @@ def sort(
     """Sorted values along ``axis`` (last by default; None: flattened), stable, optionally descending.
 
     Each value's gradient goes to the element it came from; ties keep their order (torch.sort's).
+    A bool in ``kind``'s place is PyTorch's positional ``descending`` (x.sort(dim, True)).
     """
     if order is not None:
         raise TypeError("sort: order= (fields of structured arrays) is not supported")
+    kind, descending = _descending_by_position(kind, descending)
     _stable(kind, stable, "sort")
     x = as_tensor(x)
     scalar = x.ndim == 0 and (axis is not None or dim is not None)
@@ -109,9 +119,11 @@ def argsort(
     """Indices that sort ``x`` along ``axis`` (int64, no gradient), in a stable order.
 
     Ties keep their order (numpy's default quicksort may order ties differently for long axes).
+    A bool in ``kind``'s place is PyTorch's positional ``descending`` (x.argsort(dim, True)).
     """
     if order is not None:
         raise TypeError("argsort: order= (fields of structured arrays) is not supported")
+    kind, descending = _descending_by_position(kind, descending)
     _stable(kind, stable, "argsort")
     x, a = _sort_axis(as_tensor(x), axis, dim, "argsort")
     return Tensor._const(stable_order(x._data, a, descending).astype(np.int64))

@@ -1,0 +1,57 @@
+"""Tensor.view: PyTorch's view(*shape) (reshape) and view(dtype), the same bytes read as another dtype
+(numpy's ndarray.view(dtype) and PyTorch's Tensor.view(dtype) agree: a different element size scales
+the last axis). A dtype view is a constant, as PyTorch's (its derivative is not defined)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._broadcast import ShapeError
+from ..tensor import Tensor, _view
+from .shape import _reshape_method
+
+
+def _as_dtype(arg: Any) -> np.dtype | None:
+    """The dtype ``arg`` names, or None when it is a size (an int) or a shape."""
+    if isinstance(arg, (int, np.integer, tuple, list)) or arg is None:
+        return None
+    try:
+        return np.dtype(arg)
+    except TypeError:
+        return None
+
+
+def view_dtype(x: Tensor, dtype: Any) -> Tensor:
+    """``x``'s bytes read as ``dtype``: same shape for the same element size, else the last axis
+    scaled by the ratio of sizes (it must be contiguous, and divisible when the new size is larger)."""
+    dt = np.dtype(dtype)
+    if dt.itemsize != x.dtype.itemsize:
+        if x.ndim == 0:
+            raise ShapeError(
+                f"view: a 0-d tensor cannot be viewed as {dt} from {x.dtype} (different element sizes)"
+            )
+        if dt.itemsize > x.dtype.itemsize and (x.shape[-1] * x.dtype.itemsize) % dt.itemsize:
+            raise ShapeError(
+                f"view: the last axis of shape {x.shape} ({x.dtype}) must hold a whole number of {dt} "
+                "elements"
+            )
+    try:
+        data = x._data.view(dt)
+    except ValueError as e:
+        raise ShapeError(f"view: cannot view tensor of shape {x.shape} ({x.dtype}) as {dt} ({e})") from None
+    return _view(Tensor._const(data), x)
+
+
+def view_method(self: Tensor, *shape: Any) -> Tensor:
+    """PyTorch's Tensor.view: ``view(*shape)`` is reshape; ``view(dtype)`` reads the same bytes as ``dtype``
+    (no gradient), as ndarray.view(dtype)."""
+    if len(shape) == 1:
+        dt = _as_dtype(shape[0])
+        if dt is not None:
+            return view_dtype(self, dt)
+    return _reshape_method(self, *shape)
+
+
+METHODS = {"view": view_method}  # ops/__init__ sets it after attach(), over reshape's PyTorch alias
