@@ -1,0 +1,38 @@
+"""Names HIPS autograd programs use that autobp lacked (found by running autograd 1.9.1's own test
+suite through a renaming adapter): scipy.stats.dirichlet.rvs, ..."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.stats
+
+import autobp
+from autobp import stats
+
+
+@pytest.mark.parametrize("size", [1, 3, (2, 2)])
+def test_dirichlet_rvs_draws_as_scipy(size):
+    alpha = np.array([1.5, 2.0, 3.0])
+    got = stats.dirichlet.rvs(alpha, size=size, random_state=7)
+    want = scipy.stats.dirichlet.rvs(alpha, size=size, random_state=7)
+    assert type(got) is np.ndarray
+    np.testing.assert_array_equal(got, want)
+
+
+def test_dirichlet_rvs_uses_numpy_global_generator_by_default():
+    np.random.seed(3)
+    got = stats.dirichlet.rvs([1.0, 2.0])
+    np.random.seed(3)
+    want = scipy.stats.dirichlet.rvs([1.0, 2.0])
+    np.testing.assert_array_equal(got, want)
+    assert got.shape == (1, 2)
+
+
+def test_dirichlet_rvs_takes_a_tensor_alpha_and_gives_an_array_on_the_simplex():
+    got = stats.dirichlet.rvs(autobp.tensor([1.0, 2.0, 4.0], requires_grad=True), size=5, random_state=0)
+    assert type(got) is np.ndarray and got.shape == (5, 3)
+    np.testing.assert_allclose(got.sum(axis=1), 1.0)
+    # the draws feed logpdf, which stays differentiable in alpha
+    a = autobp.tensor([1.0, 2.0, 4.0], requires_grad=True)
+    assert autobp.gradcheck(lambda t: stats.dirichlet.logpdf(got[0], t), a)
