@@ -1,5 +1,5 @@
 """Names HIPS autograd programs use that autobp lacked (found by running autograd 1.9.1's own test
-suite through a renaming adapter): scipy.stats.dirichlet.rvs, ..."""
+suite through a renaming adapter): scipy.stats.dirichlet.rvs, numpy's constants and dtype names."""
 
 from __future__ import annotations
 
@@ -36,3 +36,29 @@ def test_dirichlet_rvs_takes_a_tensor_alpha_and_gives_an_array_on_the_simplex():
     # the draws feed logpdf, which stays differentiable in alpha
     a = autobp.tensor([1.0, 2.0, 4.0], requires_grad=True)
     assert autobp.gradcheck(lambda t: stats.dirichlet.logpdf(got[0], t), a)
+
+
+NUMPY_CONSTANTS = ["pi", "e", "inf", "nan", "newaxis", "euler_gamma", "s_", "index_exp", "typecodes"]
+
+
+@pytest.mark.parametrize("name", NUMPY_CONSTANTS + autobp.numpy_names.__all__)
+def test_numpy_names_are_numpys_own(name):
+    assert getattr(autobp, name) is getattr(np, name)
+
+
+def test_numpy_constants_are_not_star_exported_but_the_types_are():
+    assert not set(NUMPY_CONSTANTS) & set(autobp.__all__)
+    assert set(autobp.numpy_names.__all__) <= set(autobp.__all__)
+
+
+def test_numpy_names_work_on_tensors_as_numpy_programs_use_them():
+    x = autobp.tensor([1.0, autobp.nan, autobp.inf, -autobp.inf], requires_grad=True)
+    assert x[:, autobp.newaxis].shape == (4, 1)
+    assert x[autobp.s_[1:3]].shape == (2,)
+    assert autobp.issubdtype(x.dtype, autobp.floating) and not autobp.issubdtype(x.dtype, autobp.integer)
+    assert autobp.dtype("float32") == autobp.float32
+    y = autobp.tensor([1.0, 2.0], requires_grad=True)
+    (autobp.sin(y * autobp.pi) * autobp.e).sum().backward()
+    np.testing.assert_allclose(y.grad, np.pi * np.e * np.cos(np.pi * np.array([1.0, 2.0])))
+    with autobp.errstate(divide="ignore"):
+        assert np.isinf(autobp.log(np.zeros(1)))[0]
