@@ -28,6 +28,7 @@ from . import (
 from ._graph import GraphReleasedError, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .anomaly import AnomalyError, detect_anomaly
 from .autograd import grad
+from .autograd_numpy import make_diagonal  # HIPS autograd's np.make_diagonal
 from .checkpoint import checkpoint
 from .compile import CompileError, compile  # noqa: A004  autobp.compile (the package's function)
 from .function import Function, FunctionCtx
@@ -97,7 +98,7 @@ __all__ = [
 __all__ += [n for n in _ops_all if n not in ("nll", "cross_entropy", "trace")]
 __all__ += _pytorch_all
 __all__ += [n for n in _numpy_names_all if n not in __all__]
-__all__ += ["i0"]
+__all__ += ["i0", "make_diagonal"]
 globals().update({name: getattr(random, name) for name in _random_top})  # PyTorch's torch.randn, ...
 __all__ += list(_random_top)
 from . import pytorch_functions as _pytorch_functions  # noqa: E402

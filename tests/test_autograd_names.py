@@ -1,5 +1,6 @@
 """Names HIPS autograd programs use that autobp lacked (found by running autograd 1.9.1's own test
-suite through a renaming adapter): scipy.stats.dirichlet.rvs, numpy's constants and dtype names."""
+suite through a renaming adapter): scipy.stats.dirichlet.rvs, numpy's constants and dtype names,
+autograd's np.make_diagonal."""
 
 from __future__ import annotations
 
@@ -62,3 +63,21 @@ def test_numpy_names_work_on_tensors_as_numpy_programs_use_them():
     np.testing.assert_allclose(y.grad, np.pi * np.e * np.cos(np.pi * np.array([1.0, 2.0])))
     with autobp.errstate(divide="ignore"):
         assert np.isinf(autobp.log(np.zeros(1)))[0]
+
+
+@pytest.mark.parametrize(
+    ("shape", "offset", "axis1", "axis2"),
+    [((4,), 0, -1, -2), ((3, 4), 0, -1, -2), ((4,), 0, 0, 1), ((2, 3), 1, 0, 2), ((2, 3), -2, 2, 1)],
+)
+def test_make_diagonal_inverts_numpy_diagonal_as_torch_diag_embed(shape, offset, axis1, axis2):
+    torch = pytest.importorskip("torch")
+    D = np.random.default_rng(0).standard_normal(shape)
+    R = autobp.make_diagonal(D, offset=offset, axis1=axis1, axis2=axis2)
+    assert type(R) is np.ndarray  # arrays in, an array out
+    want = torch.diag_embed(torch.tensor(D), offset, axis1, axis2).numpy()
+    np.testing.assert_array_equal(R, want)
+    np.testing.assert_array_equal(np.diagonal(R, offset, axis1, axis2), D)
+    assert np.count_nonzero(R) == D.size
+    t = autobp.tensor(D, requires_grad=True)
+    assert autobp.gradcheck(lambda t: autobp.make_diagonal(t, offset, axis1, axis2), t)
+    assert autobp.gradgradcheck(lambda t: autobp.make_diagonal(t, offset, axis1, axis2), t)
