@@ -28,18 +28,20 @@ def _node(x: Any, dtype: Any) -> Tensor:
     return Tensor(data, requires_grad=True, dtype=data.dtype)
 
 
-def _augmented(func: Callable, rebuild: Callable, shape: tuple) -> Callable:
-    """The adjoint dynamics d/dtau [y, a, a_t, a_p] = [f, -aᵀ∂f/∂y, -aᵀ∂f/∂t, -aᵀ∂f/∂args] in autobp ops."""
+def _augmented(func: Callable, rebuild: Callable, shape: tuple, floats: list) -> Callable:
+    """The adjoint dynamics d/dtau [y, a, a_t, a_p] = [f, -aᵀ∂f/∂y, -aᵀ∂f/∂t, -aᵀ∂f/∂args] in autobp ops;
+    ``floats`` marks the arguments differentiated (the float ones: odeint hands func every argument
+    in y's dtype, so the marks come from the arguments as the user gave them)."""
     n_y = int(np.prod(shape, dtype=np.int64))
 
     def dynamics(state: Tensor, tau: Any, *params: Tensor) -> Tensor:
         with enable_grad():
             y = _node(state[:n_y].reshape(shape), state.dtype)
             t = _node(tau, state.dtype)
-            ps = [_node(p, p.dtype) if p.dtype.kind == "f" else p for p in params]
+            ps = [_node(p, p.dtype) if d else p for p, d in zip(params, floats)]
             f = func(y, t, *rebuild(ps))
             f = f if isinstance(f, Tensor) else Tensor(np.asarray(f, dtype=state.dtype))
-            wrt = [y, t, *(p for p in ps if p.dtype.kind == "f")]
+            wrt = [y, t, *(p for p, d in zip(ps, floats) if d)]
             a = state[n_y : 2 * n_y].reshape(f.shape)
             gs = [None] * len(wrt)
             if f.requires_grad:
@@ -58,12 +60,12 @@ def recorded_adjoint(g: Tensor, out: Tensor, xs: tuple, ctx: tuple, need: tuple,
     y0, tt, *params = xs
     shape, n, n_y = y0.shape, tt.shape[0], y0.size
     rebuild = lambda ps: _rebuild(spec, ps)  # noqa: E731
-    dynamics = _augmented(func, rebuild, shape)
+    floats = [p.dtype.kind == "f" for p in params]
+    dynamics = _augmented(func, rebuild, shape, floats)
     dt = out.dtype
-    floats = [p for p in params if p.dtype.kind == "f"]
     a = g[n - 1].reshape(-1)
     a_t = Tensor._const(np.zeros(1, dt))
-    a_p = Tensor._const(np.zeros(sum(p.size for p in floats), dt))
+    a_p = Tensor._const(np.zeros(sum(p.size for p, d in zip(params, floats) if d), dt))
     gts: list = [None] * n
     for i in range(n - 1, 0, -1):
         with enable_grad():
@@ -77,8 +79,8 @@ def recorded_adjoint(g: Tensor, out: Tensor, xs: tuple, ctx: tuple, need: tuple,
         a_t, a_p = end[2 * n_y : 2 * n_y + 1], end[2 * n_y + 1 :]
     gts[0] = a_t.reshape(())
     grads, k = [], 0
-    for p, wanted in zip(params, need[2:]):
-        if p.dtype.kind != "f":
+    for p, d, wanted in zip(params, floats, need[2:]):
+        if not d:
             grads.append(None)
             continue
         grads.append(a_p[k : k + p.size].reshape(p.shape) if wanted else None)

@@ -135,3 +135,22 @@ def test_unsupported_scipy_options_raise():
         odeint(lambda y, t: -y, np.ones(2), np.array([0.0, 1.0]), full_output=True)
     with pytest.raises(TypeError, match="unexpected keyword argument"):
         odeint(lambda y, t: -y, np.ones(2), np.array([0.0, 1.0]), rtoll=1e-3)
+
+
+def test_second_derivatives_with_pytree_and_integer_args():
+    """An integer argument (handed to func in y's dtype, never differentiated) beside a pytree of
+    layers: the recorded adjoint differentiates the float leaves only, to second order."""
+
+    def f(y, t, layers, n):
+        W, b = layers[0]
+        return autobp.tanh(W @ y + b) * n - 0.1 * y
+
+    y0 = autobp.tensor([0.3, -0.2], requires_grad=True)
+    W = autobp.tensor([[0.5, -0.4], [0.3, 0.2]], requires_grad=True)
+    b = autobp.tensor([0.1, -0.1], requires_grad=True)
+    t = np.array([0.0, 0.4, 0.7])
+
+    def solve(y0, W, b):
+        return odeint(f, y0, t, args=([(W, b)], 2), rtol=1e-10, atol=1e-10)
+
+    assert autobp.gradgradcheck(solve, (y0, W, b), atol=1e-4)
