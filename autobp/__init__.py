@@ -28,10 +28,14 @@ from . import (
 from ._graph import GraphReleasedError, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .anomaly import AnomalyError, detect_anomaly
 from .autograd import grad
+from .autograd_numpy import make_diagonal  # HIPS autograd's np.make_diagonal
 from .checkpoint import checkpoint
 from .compile import CompileError, compile  # noqa: A004  autobp.compile (the package's function)
 from .function import Function, FunctionCtx
 from .gradcheck import GradcheckError, NonDifferentiableWarning, gradcheck, gradgradcheck
+from .numpy_names import *  # noqa: F403  numpy's dtype class, scalar-type hierarchy, errstate, ...
+from .numpy_names import CONSTANTS as _NUMPY_CONSTANTS
+from .numpy_names import __all__ as _numpy_names_all
 from .ops import *  # noqa: F403  every op's function, from its declaration in autobp/ops/
 from .ops import __all__ as _ops_all
 from .pytorch_names import *  # noqa: F403  dtype names, from_numpy, is_tensor, inference_mode, mm/mv/bmm
@@ -93,7 +97,8 @@ __all__ = [
 # autobp.trace is replay.trace, which given an array is the matrix trace too
 __all__ += [n for n in _ops_all if n not in ("nll", "cross_entropy", "trace")]
 __all__ += _pytorch_all
-__all__ += ["i0"]
+__all__ += [n for n in _numpy_names_all if n not in __all__]
+__all__ += ["i0", "make_diagonal"]
 globals().update({name: getattr(random, name) for name in _random_top})  # PyTorch's torch.randn, ...
 __all__ += list(_random_top)
 from . import pytorch_functions as _pytorch_functions  # noqa: E402
@@ -135,6 +140,7 @@ _attach_pytorch_methods()
 _attach_pytorch_methods_more()
 _attach_toplevel_methods()  # after pytorch_methods: a method it defines is kept
 globals().update(_TORCH_BUILTIN_NAMES)  # autobp.float, .int, .bool: PyTorch's dtypes, not in __all__
+globals().update(_NUMPY_CONSTANTS)  # autobp.pi, .e, .inf, .nan, .newaxis, ...: numpy's values, not in __all__
 
 from ._plain import export_plain  # noqa: E402  constants in, constants out: autobp.<op> of arrays gives arrays
 

@@ -59,7 +59,8 @@ def grad(
     An argument may be a pytree (nested lists, tuples and dicts of arrays, ``autobp.pytree``): its
     gradient has the same structure, as in JAX. Tensors in, Tensors out; when the differentiated
     arguments hold only numpy arrays and numbers, the gradient is numpy arrays (as HIPS autograd), so
-    it goes straight to ``scipy.optimize``. ``fn`` must return a real scalar (a TypeError otherwise,
+    it goes straight to ``scipy.optimize``; Tensors that do not require grad give constant Tensors
+    (torch.func's), not this call's own graph. ``fn`` must return a real scalar (a TypeError otherwise,
     as JAX's); with ``holomorphic=True`` (JAX's) it may return a complex one of complex arguments
     and the result is the complex derivative f'(z).
 
@@ -98,10 +99,11 @@ def value_and_grad(
         for i in nums:
             if not -len(args) <= i < len(args):
                 raise ValueError(f"grad: argnums {i} is out of range for {len(args)} positional arguments")
-        treedefs, leaves, plain = [], [], True
+        treedefs, leaves, plain, fresh = [], [], True, True
         for i in nums:
             flat, tdef = tree_flatten(args[i])
             plain = plain and not any(isinstance(a, Tensor) for a in flat)
+            fresh = fresh and not any(isinstance(a, Tensor) and a.requires_grad for a in flat)
             flat = [_diff_leaf(a) for a in flat]
             args[i] = tdef.unflatten(flat)
             treedefs.append((tdef, len(leaves), len(leaves) + len(flat)))
@@ -125,9 +127,13 @@ def value_and_grad(
         else:
             gs = (None,) * len(leaves)
         gs = [Tensor._const(np.zeros(x.shape, x.dtype)) if g is None else g for x, g in zip(leaves, gs)]
-        if plain and not reaches_outer_graph([value, *gs], leaves):  # numpy in, numpy out
-            gs = [g._data for g in gs]
-            out = (value._data, out[1]) if has_aux else value._data
+        if fresh and not reaches_outer_graph([value, *gs], leaves):  # no graph outside this call
+            if plain:  # numpy in, numpy out
+                gs = [g._data for g in gs]
+                out = (value._data, out[1]) if has_aux else value._data
+            else:  # constant Tensors in, constant Tensors out (torch.func's), not this call's graph
+                gs = [g.detach() for g in gs]
+                out = (value.detach(), out[1]) if has_aux else value.detach()
         trees = tuple(tdef.unflatten(gs[a:b]) for tdef, a, b in treedefs)
         return out, trees[0] if isinstance(argnums, int) else trees
 

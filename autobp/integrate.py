@@ -13,6 +13,7 @@ import numpy as np
 import scipy.integrate
 
 from ._graph import enable_grad, no_grad
+from ._odeint_graph import recorded_adjoint
 from .autograd import grad
 from .ops._args import as_tensor, refuse_complex
 from .ops._decl import op
@@ -94,8 +95,7 @@ def _scipy_options(options: dict) -> dict:
     namespace="autobp.integrate",
     numpy=None,
     method=False,
-    second_order=False,
-    rules=("odeint", "odeint_backward"),
+    rules=("odeint",),
 )
 def odeint(
     func: Callable, y0: Any, t: Any, args: tuple = (), *, substeps: int | None = None, **scipy_options: Any
@@ -107,7 +107,9 @@ def odeint(
     integrates the adjoint system [y, a = dL/dy, dL/dt, dL/dargs] backwards between the output times
     with the same solver and options. ``substeps=n`` uses n fixed RK4 steps per interval instead
     (forward and adjoint). Either way the adjoint re-integrates the state backwards, which is accurate
-    for non-stiff problems (a stiff, strongly contracting one amplifies errors when run backwards)."""
+    for non-stiff problems (a stiff, strongly contracting one amplifies errors when run backwards).
+    Under ``create_graph`` the adjoint is solved by odeint itself, so the gradient differentiates
+    again, to any order (as HIPS autograd's odeint)."""
     y0 = as_tensor(y0)
     tt = as_tensor(t)
     if tt.ndim != 1 or tt.shape[0] < 1:
@@ -170,12 +172,8 @@ def _vjp_at(func: Callable, spec: tuple, y: np.ndarray, tau: float, a: np.ndarra
 
 @rule("odeint")  # ctx = (func, substeps, args' spec, scipy options); the adjoint method, interval by interval
 def _odeint(F, g, out, xs, ctx, need):
-    if isinstance(g, Tensor):  # create_graph: the first derivative, recorded as once-differentiable
-        plain = _odeint(F, g._data, out._data, tuple(x._data for x in xs), ctx, need)
-        parents = (g, out, *xs)
-        return tuple(
-            None if r is None else Tensor._make(np.asarray(r), parents, "odeint_backward") for r in plain
-        )
+    if isinstance(g, Tensor):  # create_graph: the adjoint solved by odeint itself, differentiable again
+        return recorded_adjoint(g, out, xs, ctx, need, odeint)
     func, substeps, spec, opts = ctx
     y_all, times = out, np.asarray(xs[1], dtype=np.float64)
     if substeps is None:
@@ -239,13 +237,6 @@ def _adjoint_scipy(func, spec, opts, g, y_all, times, xs, need) -> tuple:
         a.reshape(shape).astype(dtype) if need[0] else None,
         gt.astype(xs[1].dtype if xs[1].dtype.kind == "f" else np.float64) if need[1] else None,
         *(s.reshape(p.shape) if nd else None for s, p, nd in zip(splits, params, need[2:])),
-    )
-
-
-@rule("odeint_backward")  # odeint's gradient under create_graph: usable, not differentiable again
-def _odeint_backward(F, g, out, xs, ctx, need):
-    raise NotImplementedError(
-        "odeint: no second derivative: its adjoint-method gradient is not differentiable again"
     )
 
 

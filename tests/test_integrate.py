@@ -92,17 +92,42 @@ def test_pytree_args_and_their_gradients():
     )
 
 
-def test_func_grad_through_odeint_and_no_second_derivative():
-    """func.grad records (create_graph) so it nests: odeint's first derivative works there, and
-    differentiating that gradient again raises instead of giving a silent zero."""
+def test_func_grad_through_odeint_nests_to_higher_orders():
+    """func.grad records (create_graph) so it nests: odeint's recorded adjoint is itself solved by
+    odeint, so it differentiates again; y(T) = exp(-k T) gives (-T)^n exp(-k T) for the n-th derivative."""
     t = np.array([0.0, 0.5])
 
     def end(k):
         return odeint(lambda y, t, k: -k * y, np.array([1.0]), t, args=(k,), rtol=1e-11, atol=1e-12)[-1].sum()
 
-    assert float(autobp.func.grad(end)(2.0)) == pytest.approx(-0.5 * np.exp(-1.0), rel=1e-6)
-    with pytest.raises(NotImplementedError, match="no second derivative"):
-        autobp.func.grad(lambda k: autobp.func.grad(end)(k))(2.0)
+    d = end
+    for n in range(1, 4):
+        d = autobp.func.grad(d)
+        assert float(d(2.0)) == pytest.approx((-0.5) ** n * np.exp(-1.0), rel=1e-6)
+
+
+@pytest.mark.parametrize("substeps", [None, 8])
+def test_second_derivatives_in_y0_every_time_and_args(substeps):
+    """gradgradcheck: the recorded adjoint's own gradients (in y0, t, a parameter and the cotangent)
+    against central differences of the first derivative."""
+
+    def f(y, t, w):
+        return autobp.tanh(w @ y) * (1.0 + 0.3 * t) - 0.2 * y
+
+    y0 = autobp.tensor([0.3, -0.2], requires_grad=True)
+    t = autobp.tensor([0.0, 0.3, 0.5], requires_grad=True)
+    w = autobp.tensor([[0.5, -0.4], [0.3, 0.2]], requires_grad=True)
+    opts = {"rtol": 1e-10, "atol": 1e-10} if substeps is None else {"substeps": substeps}
+    assert autobp.gradgradcheck(lambda y0, t, w: odeint(f, y0, t, args=(w,), **opts), (y0, t, w), atol=1e-4)
+    # the recorded first derivative is the plain adjoint's (which gradcheck checks)
+    v = np.random.default_rng(0).standard_normal((3, 2))
+    out = odeint(f, y0, t, args=(w,), **opts)
+    recorded = autobp.grad(out, [y0, t, w], grad_outputs=v, create_graph=True)
+    plain = autobp.grad(odeint(f, y0, t, args=(w,), **opts), [y0, t, w], grad_outputs=v)
+    for r, p in zip(recorded, plain):
+        assert r.requires_grad
+        np.testing.assert_allclose(r.data, p.data, rtol=1e-5, atol=1e-7)
+    assert autobp.gradcheck(lambda y0, t, w: odeint(f, y0, t, args=(w,), **opts), (y0, t, w), atol=1e-4)
 
 
 def test_unsupported_scipy_options_raise():
@@ -110,3 +135,22 @@ def test_unsupported_scipy_options_raise():
         odeint(lambda y, t: -y, np.ones(2), np.array([0.0, 1.0]), full_output=True)
     with pytest.raises(TypeError, match="unexpected keyword argument"):
         odeint(lambda y, t: -y, np.ones(2), np.array([0.0, 1.0]), rtoll=1e-3)
+
+
+def test_second_derivatives_with_pytree_and_integer_args():
+    """An integer argument (handed to func in y's dtype, never differentiated) beside a pytree of
+    layers: the recorded adjoint differentiates the float leaves only, to second order."""
+
+    def f(y, t, layers, n):
+        W, b = layers[0]
+        return autobp.tanh(W @ y + b) * n - 0.1 * y
+
+    y0 = autobp.tensor([0.3, -0.2], requires_grad=True)
+    W = autobp.tensor([[0.5, -0.4], [0.3, 0.2]], requires_grad=True)
+    b = autobp.tensor([0.1, -0.1], requires_grad=True)
+    t = np.array([0.0, 0.4, 0.7])
+
+    def solve(y0, W, b):
+        return odeint(f, y0, t, args=([(W, b)], 2), rtol=1e-10, atol=1e-10)
+
+    assert autobp.gradgradcheck(solve, (y0, W, b), atol=1e-4)

@@ -163,6 +163,15 @@ class dirichlet:  # noqa: N801
         """Density."""
         return exp(dirichlet.logpdf(x, alpha))
 
+    @staticmethod
+    def rvs(alpha: Any, size: Any = 1, random_state: Any = None) -> np.ndarray:
+        """Samples, shape ``size + (K,)``, as scipy.stats.dirichlet.rvs draws them (numpy's global
+        generator unless ``random_state`` is given); not differentiable (a draw has no gradient), as
+        HIPS autograd's ``scipy.stats.dirichlet.rvs``."""
+        import scipy.stats
+
+        return scipy.stats.dirichlet.rvs(np.asarray(data(arg(alpha))), size=size, random_state=random_state)
+
 
 class expon:  # noqa: N801
     """The exponential distribution with rate 1/scale, shifted by loc."""
