@@ -100,8 +100,8 @@ def _numpy_names() -> tuple[list[str], dict[str, Any]]:
         if name in WRAPPED or not hasattr(npt, name):
             continue
         obj = getattr(npt, name)
-        if inspect.isfunction(obj) or inspect.isclass(obj) or inspect.isbuiltin(obj):
-            listed.append(name)
+        if (inspect.isfunction(obj) or inspect.isclass(obj) or inspect.isbuiltin(obj)) and obj.__doc__:
+            listed.append(name)  # (numpy's build_err_msg and runstring have no docstring: attributes only)
         attributes[name] = obj
     return listed, attributes
 
