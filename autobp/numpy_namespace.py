@@ -9,6 +9,7 @@ requires grad is refused with a TypeError saying what to do instead.
 
 from __future__ import annotations
 
+import sys
 import types
 from typing import Any
 
@@ -29,7 +30,7 @@ _SAME = (
 # numpy's modules, constants and index-trick instances: attributes of autobp, not in __all__ (numpy's
 # documentation is theirs); emath and testing are autobp's own modules (imported in autobp/__init__.py)
 _ATTRIBUTES = (
-    "mgrid ogrid False_ True_ ScalarType sctypeDict little_endian char strings rec ma ctypeslib exceptions "
+    "mgrid ogrid False_ True_ ScalarType sctypeDict little_endian char strings ctypeslib exceptions "
     "dtypes typing test core f2py"
 ).split()
 ATTRIBUTES = {n: getattr(np, n) for n in _ATTRIBUTES if hasattr(np, n)}
@@ -319,6 +320,18 @@ def _make_lib() -> types.ModuleType:
 
 
 ATTRIBUTES["lib"] = _make_lib()
+sys.modules["autobp.lib"] = ATTRIBUTES["lib"]
+sys.modules["autobp.lib.stride_tricks"] = ATTRIBUTES["lib"].stride_tricks
+
+
+def _guarded_modules() -> None:
+    from .numpy_guarded import guarded_module
+
+    for name in ("ma", "rec"):  # masked and record arrays of values: refused on a Tensor that requires grad
+        ATTRIBUTES[name] = guarded_module(getattr(np, name), name)
+
+
+_guarded_modules()
 
 __all__ = [n for n in _SAME if hasattr(np, n)] + [
     "vectorize",

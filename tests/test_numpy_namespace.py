@@ -46,7 +46,7 @@ def test_numpy_polynomial_is_left_out_because_its_classes_drop_the_gradient():
 
 
 @pytest.mark.parametrize(
-    "name", [n for n in nn_._SAME if hasattr(np, n)] + sorted(nn_.ATTRIBUTES.keys() - {"lib"})
+    "name", [n for n in nn_._SAME if hasattr(np, n)] + sorted(nn_.ATTRIBUTES.keys() - {"lib", "ma", "rec"})
 )
 def test_reexports_are_numpys_objects(name):
     assert getattr(autobp, name) is getattr(np, name)
@@ -229,3 +229,28 @@ def _root():
     from pathlib import Path
 
     return Path(autobp.__file__).resolve().parents[1]
+
+
+def test_masked_and_record_arrays_refuse_a_tensor_that_requires_grad():
+    t = leaf(1.0, 2.0, 3.0)
+    calls = {
+        "ma.array": lambda t: autobp.ma.array(t, mask=[0, 1, 0]),
+        "ma.exp": lambda t: autobp.ma.exp(t),
+        "ma.add.reduce": lambda t: autobp.ma.add.reduce(t),
+        "ma.MaskedArray": lambda t: autobp.ma.MaskedArray(t),
+        "ma.mr_": lambda t: autobp.ma.mr_[t, t],
+        "rec.fromarrays": lambda t: autobp.rec.fromarrays([t]),
+    }
+    for name, call in calls.items():
+        with pytest.raises(
+            TypeError, match=f"autobp.{name} of a Tensor that requires grad .shape .3,., float64"
+        ):
+            call(t)
+        call(t.detach())  # values: numpy's result
+    m = autobp.ma.array(t.detach(), mask=[0, 1, 0])
+    assert type(m) is np.ma.MaskedArray and m.sum() == 4.0 and isinstance(m, autobp.ma.MaskedArray)
+    assert autobp.ma.masked is np.ma.masked and autobp.ma.MaskedArray.filled is np.ma.MaskedArray.filled
+    assert np.array_equal(autobp.ma.mr_[np.ones(2), np.zeros(1)], np.ma.mr_[np.ones(2), np.zeros(1)])
+    import autobp.ma as ma  # registered as a module
+
+    assert ma is autobp.ma and isinstance(np.rec.fromarrays([np.ones(2)]), autobp.rec.recarray)
