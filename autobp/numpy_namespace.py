@@ -25,16 +25,16 @@ _SAME = (
     "loadtxt genfromtxt fromfile fromstring fromregex datetime_as_string datetime_data busday_count "
     "busday_offset is_busday isnat base_repr binary_repr getbufsize setbufsize geterrcall seterrcall info "
     "show_config show_runtime get_include ndarray ufunc flatiter poly1d recarray record memmap datetime64 "
-    "timedelta64 busdaycalendar float128 complex256"
+    "timedelta64 busdaycalendar"
 ).split()
 # numpy's modules, constants and index-trick instances: attributes of autobp, not in __all__ (numpy's
 # documentation is theirs); emath and testing are autobp's own modules (imported in autobp/__init__.py)
 _ATTRIBUTES = (
     "mgrid ogrid False_ True_ ScalarType sctypeDict little_endian char strings ctypeslib exceptions "
-    "dtypes typing test core f2py"
+    "dtypes typing test core f2py float128 complex256"  # (float128: not on every platform, so not in __all__)
 ).split()
 ATTRIBUTES = {n: getattr(np, n) for n in _ATTRIBUTES if hasattr(np, n)}
-globals().update({n: getattr(np, n) for n in _SAME if hasattr(np, n)})  # float128: not on every platform
+globals().update({n: getattr(np, n) for n in _SAME})
 
 
 def _values(x: Any) -> Any:
@@ -333,7 +333,7 @@ def _guarded_modules() -> None:
 
 _guarded_modules()
 
-__all__ = [n for n in _SAME if hasattr(np, n)] + [
+__all__ = _SAME + [
     "vectorize",
     "frompyfunc",
     "array2string",

@@ -108,6 +108,20 @@ def call_on_tensors(
     )
 
 
+class _GaveTensor(Exception):
+    """The Python function returned a Tensor on numpy's path: take the recording one instead."""
+
+
+def _watch(pyfunc: Callable) -> Callable:
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        out = pyfunc(*args, **kwargs)
+        if has_tensor(out if isinstance(out, tuple) else (out,)):
+            raise _GaveTensor
+        return out
+
+    return watched
+
+
 class vectorize:
     """numpy's ``vectorize`` that records: called with Tensors, ``pyfunc`` runs on 0-d Tensors (or on
     Tensors of the core shape given by ``signature=``, e.g. ``'(n),(n)->()'``) from the broadcast
@@ -139,15 +153,17 @@ class vectorize:
             (self.pyfunc,) = args
             self.__doc__ = self._doc if self._doc is not None else self.pyfunc.__doc__
             return self
-        vectorized = [a for i, a in enumerate(args) if i not in self.excluded]
-        vectorized += [v for k, v in kwargs.items() if k not in self.excluded]
-        if has_tensor(vectorized):
-            return call_on_tensors(self.pyfunc, args, kwargs, self.otypes, self.excluded, self.signature)
-        if self._numpy is None:
-            self._numpy = np.vectorize(
-                self.pyfunc, self.otypes, self._doc, self.excluded or None, self.cache, self.signature
-            )
-        return self._numpy(*args, **kwargs)
+        if not (has_tensor(args) or has_tensor(kwargs)):  # (an excluded Tensor counts: w in f(x, w))
+            if self._numpy is None:
+                watched = _watch(self.pyfunc)
+                self._numpy = np.vectorize(
+                    watched, self.otypes, self._doc, self.excluded or None, self.cache, self.signature
+                )
+            try:
+                return self._numpy(*args, **kwargs)
+            except _GaveTensor:  # pyfunc reads a Tensor it closes over: numpy would keep only values
+                pass
+        return call_on_tensors(self.pyfunc, args, kwargs, self.otypes, self.excluded, self.signature)
 
 
 class frompyfunc:

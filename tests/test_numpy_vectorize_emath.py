@@ -54,6 +54,19 @@ def test_vectorize_broadcasts_and_passes_excluded_and_keyword_arguments():
     assert calls == [[1, 2]] * 3  # passed through whole, as numpy's excluded
 
 
+def test_vectorize_records_a_tensor_the_function_closes_over_or_is_given_as_excluded():
+    w = autobp.Tensor(np.float64(2.0), requires_grad=True)
+    a = np.array([0.5, 1.0, 3.0])
+    y = autobp.vectorize(lambda x: w * x * x)(a)  # numpy's vectorize would keep only the values
+    assert isinstance(y, autobp.Tensor) and np.allclose(y.detach().numpy(), 2 * a * a)
+    y.sum().backward()
+    assert np.isclose(w.grad, (a * a).sum())
+    z = autobp.vectorize(lambda x, w: w * x, excluded={"w"})(a, w=w)
+    assert z.requires_grad and autobp.gradcheck(
+        lambda w: autobp.vectorize(lambda x, w: w * x, excluded={1})(a, w), (w,)
+    )
+
+
 def test_vectorize_otypes_multiple_outputs_and_decorator_forms():
     x = leaf(1.0, -2.0, 3.0)
     y = autobp.vectorize(lambda v: v * 2, otypes=[np.float32])(x)
