@@ -329,6 +329,9 @@ def _guarded_modules() -> None:
 
     for name in ("ma", "rec"):  # masked and record arrays of values: refused on a Tensor that requires grad
         ATTRIBUTES[name] = guarded_module(getattr(np, name), name)
+    from .numpy_polynomial import make_polynomial
+
+    ATTRIBUTES["polynomial"] = make_polynomial()
 
 
 _guarded_modules()

@@ -25,7 +25,7 @@ NAMES = (
     "get_printoptions printoptions getbufsize setbufsize geterrcall seterrcall isfortran isnat datetime64 "
     "timedelta64 datetime_as_string datetime_data busday_count busday_offset busdaycalendar is_busday "
     "False_ True_ ScalarType sctypeDict little_endian info show_config show_runtime get_include test core "
-    "f2py nested_iters"
+    "f2py nested_iters polynomial"
 ).split()
 
 
@@ -39,14 +39,10 @@ def test_every_name_is_there():
         assert hasattr(autobp, n) == hasattr(np, n)
 
 
-def test_numpy_polynomial_is_left_out_because_its_classes_drop_the_gradient():
-    x = leaf(1.0, 2.0)
-    assert type(np.polynomial.Polynomial([1.0, 2.0])(x)) is np.ndarray  # numpy's: values, no graph
-    assert not hasattr(autobp, "polynomial")
-
-
 @pytest.mark.parametrize(
-    "name", [n for n in nn_._SAME if hasattr(np, n)] + sorted(nn_.ATTRIBUTES.keys() - {"lib", "ma", "rec"})
+    "name",
+    [n for n in nn_._SAME if hasattr(np, n)]
+    + sorted(nn_.ATTRIBUTES.keys() - {"lib", "ma", "rec", "polynomial"}),
 )
 def test_reexports_are_numpys_objects(name):
     assert getattr(autobp, name) is getattr(np, name)
@@ -254,3 +250,49 @@ def test_masked_and_record_arrays_refuse_a_tensor_that_requires_grad():
     import autobp.ma as ma  # registered as a module
 
     assert ma is autobp.ma and isinstance(np.rec.fromarrays([np.ones(2)]), autobp.rec.recarray)
+
+
+CLASSES = ("Polynomial", "Chebyshev", "Legendre", "Hermite", "HermiteE", "Laguerre")
+
+
+@pytest.mark.parametrize("cls", CLASSES)
+def test_polynomial_classes_record_on_a_tensor(cls):
+    ours, theirs = getattr(autobp.polynomial, cls), getattr(np.polynomial, cls)
+    assert type(np.polynomial.Polynomial([1.0])(leaf(1.0))) is np.ndarray  # numpy's own: values, no graph
+    p, q = ours([1.0, -2.0, 0.5], domain=[-2, 2]), theirs([1.0, -2.0, 0.5], domain=[-2, 2])
+    x = leaf(0.5, -1.25, 1.5)
+    y = p(x)
+    assert isinstance(y, autobp.Tensor) and np.allclose(y.detach().numpy(), q(x.detach().numpy()))
+    assert autobp.gradcheck(p, (x,)) and autobp.gradcheck(p.deriv(2), (x,))
+    assert type(p.deriv()) is ours and type(p * p) is ours and isinstance(q, ours)
+    a = np.array([0.5, 1.0])
+    assert type(p(a)) is np.ndarray and np.array_equal(p(a), q(a))  # constants: numpy's result
+    fitted = ours.fit(np.array([0.0, 1.0, 2.0]), np.array([1.0, 3.0, 5.0]), 1)
+    assert type(fitted) is ours and np.allclose(fitted(leaf(3.0)).detach().numpy(), [7.0])
+
+
+def test_polynomial_functions_record_on_x_and_refuse_what_would_drop_a_gradient():
+    P = autobp.polynomial
+    x, c = leaf(0.5, -0.25), leaf(1.0, 2.0, 3.0)
+    for sub, prefix in (("polynomial", "poly"), ("chebyshev", "cheb"), ("laguerre", "lag")):
+        val = getattr(getattr(P, sub), f"{prefix}val")
+        ref = getattr(getattr(np.polynomial, sub), f"{prefix}val")
+        assert np.allclose(val(x, [1.0, 2.0, 3.0]).detach().numpy(), ref(x.detach().numpy(), [1.0, 2.0, 3.0]))
+        assert autobp.gradcheck(lambda x, val=val: val(x, [1.0, 2.0, 3.0]), (x,))
+    refused = {
+        "polynomial.polynomial.polyval": lambda: P.polynomial.polyval(0.5, c),
+        "polynomial.polynomial.polyvander": lambda: P.polynomial.polyvander(x, 2),
+        "polynomial.chebyshev.chebfit": lambda: P.chebyshev.chebfit(x, x, 1),
+        "polynomial.Polynomial": lambda: P.Polynomial(c),
+        "polynomial.Polynomial.__add__": lambda: P.Polynomial([1.0]) + c,
+        "polynomial.Polynomial.fit": lambda: P.Polynomial.fit(x, x, 1),
+    }
+    for name, call in refused.items():
+        with pytest.raises(TypeError, match=f"autobp.{name} of a Tensor that requires grad"):
+            call()
+    assert np.array_equal(
+        P.polynomial.polyval(0.5, c.detach()), np.polynomial.polynomial.polyval(0.5, [1, 2, 3])
+    )
+    import autobp.polynomial.chebyshev as cheb  # registered as modules
+
+    assert cheb.Chebyshev is P.Chebyshev
