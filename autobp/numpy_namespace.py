@@ -171,7 +171,17 @@ class printoptions:
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        names = ("precision", "threshold", "edgeitems", "linewidth", "suppress", "nanstr", "infstr")
+        names = (
+            "precision",
+            "threshold",
+            "edgeitems",
+            "linewidth",
+            "suppress",
+            "nanstr",
+            "infstr",
+            "formatter",
+        )
+        names += ("sign", "floatmode")
         self.options = {**dict(zip(names, args)), **kwargs}
 
     def __enter__(self) -> dict:
