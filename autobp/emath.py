@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import _dispatch
+from ._plain import has_tensor
 from .tensor import Tensor
 
 __all__ = ["sqrt", "log", "log2", "log10", "logn", "power", "arccos", "arcsin", "arctanh"]
@@ -50,12 +51,14 @@ def _beyond_one(d: np.ndarray) -> Any:
 
 def _plain_if_constant(name: str) -> Any:
     def decorate(fn: Any) -> Any:
+        from . import asarray  # a list holding Tensors: stacked on the graph
+
         numpy_fn = getattr(np.emath, name)
 
         def wrapper(*args: Any) -> Any:
-            if not any(isinstance(a, Tensor) for a in args):
+            if not has_tensor(args):
                 return numpy_fn(*args)
-            return fn(*args)
+            return fn(*(asarray(a) if has_tensor(a) and not isinstance(a, Tensor) else a for a in args))
 
         wrapper.__name__ = wrapper.__qualname__ = name
         wrapper.__doc__, wrapper.__module__ = fn.__doc__, __name__

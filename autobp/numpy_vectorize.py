@@ -33,7 +33,14 @@ def parse_signature(signature: str) -> tuple[list[tuple[str, ...]], list[tuple[s
 
 
 def _as_tensor(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(np.asarray(x))
+    """``x`` as a Tensor; a list holding Tensors is stacked on the graph (``autobp.asarray``)."""
+    if isinstance(x, Tensor):
+        return x
+    if has_tensor(x):
+        from . import asarray
+
+        return asarray(x)
+    return Tensor(np.asarray(x))
 
 
 def _stack_outputs(items: list, loop_shape: tuple, otype: Any) -> Tensor:

@@ -212,3 +212,13 @@ def test_arcsin_arccos_complex_gradients_on_the_real_axis_follow_the_values():
     for f in (autobp.arcsin, autobp.arccos):
         assert autobp.gradcheck(lambda x, f=f: f(x.astype(np.complex128)), (x,))
         assert autobp.gradgradcheck(lambda x, f=f: f(x.astype(np.complex128)), (x,))
+
+
+def test_lists_holding_tensors_are_stacked_on_the_graph():
+    t = autobp.Tensor(np.float64(-4.0), requires_grad=True)
+    y = autobp.emath.sqrt([t, 9.0])
+    assert np.allclose(y.detach().numpy(), [2j, 3.0])
+    y.imag.sum().backward()
+    assert np.isclose(t.grad, -0.25)  # d Im sqrt(x + 0j) / dx = -1 / (2 sqrt(-x))
+    z = autobp.vectorize(lambda v: v * v)([t, 1.0])
+    assert z.requires_grad and np.allclose(z.detach().numpy(), [16.0, 1.0])
