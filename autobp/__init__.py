@@ -142,6 +142,15 @@ _attach_toplevel_methods()  # after pytorch_methods: a method it defines is kept
 globals().update(_TORCH_BUILTIN_NAMES)  # autobp.float, .int, .bool: PyTorch's dtypes, not in __all__
 globals().update(_NUMPY_CONSTANTS)  # autobp.pi, .e, .inf, .nan, .newaxis, ...: numpy's values, not in __all__
 
+# numpy's remaining top-level names (autobp/numpy_namespace.py): numpy's objects, or versions that record
+# on Tensors or refuse them; autobp.emath records; autobp.testing has numpy.testing's assertions too
+from . import emath, testing  # noqa: E402
+from . import numpy_namespace as _numpy_namespace  # noqa: E402
+
+globals().update({n: getattr(_numpy_namespace, n) for n in _numpy_namespace.__all__})
+globals().update(_numpy_namespace.ATTRIBUTES)  # modules, constants, mgrid/ogrid: attributes only
+__all__ += [n for n in _numpy_namespace.__all__ if n not in __all__] + ["emath", "testing"]
+
 from ._plain import export_plain  # noqa: E402  constants in, constants out: autobp.<op> of arrays gives arrays
 
 export_plain()

@@ -78,6 +78,12 @@ PAGES = (
     Page("linalg", "autobp.linalg", "Linear algebra with gradients.", ("autobp.linalg",)),
     Page("fft", "autobp.fft", "Discrete Fourier transforms with gradients.", ("autobp.fft",)),
     Page("special", "autobp.special", "Special functions.", ("autobp.special",)),
+    Page(
+        "emath",
+        "autobp.emath",
+        "numpy.emath: sqrt, log, power, arccos, ... with complex results out of the real domain, recorded.",
+        ("autobp.emath",),
+    ),
     Page("stats", "autobp.stats", "Probability distributions' log densities.", ("autobp.stats",)),
     Page(
         "distributions",
@@ -233,6 +239,7 @@ SUBMODULE_PAGES = (
     ("linalg", "linalg"),
     ("fft", "fft"),
     ("special", "special"),
+    ("emath", "emath"),
     ("stats", "stats"),
     ("distributions", "distributions"),
     ("signal", "signal-integrate"),

@@ -165,16 +165,26 @@ def _tan(F, g, out, xs, ctx, need):
 
 
 @rule("arcsin")
-@holomorphic
 def _arcsin(F, g, out, xs, ctx, need):
     x = xs[0]
+    if x.dtype.kind == "c":
+        return (g / F.conj(_sqrt_one_minus_square(F, x)),)
     return (g / F.sqrt(1.0 - x * x),)
 
 
+def _sqrt_one_minus_square(F, z):
+    """sqrt(1 - z^2) for complex z as sqrt(1 - z) sqrt(1 + z), on the side of arcsin's and arccos's
+    branch cuts that the sign of z's imaginary part (a signed zero too) picks, as their values do:
+    1 - z is -(z - 1) and 1 + z is z - (-1) (1 - z or z + 1 would turn an imaginary -0 into +0). Not
+    at conjugated inputs (``holomorphic``): conj(z) is on the other side of the cut."""
+    return F.sqrt(-(z - 1.0)) * F.sqrt(z - (-1.0))
+
+
 @rule("arccos")
-@holomorphic
 def _arccos(F, g, out, xs, ctx, need):
     x = xs[0]
+    if x.dtype.kind == "c":
+        return (-g / F.conj(_sqrt_one_minus_square(F, x)),)
     return (-g / F.sqrt(1.0 - x * x),)
 
 
