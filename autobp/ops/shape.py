@@ -67,6 +67,8 @@ def transpose(x: Any, axes: Any = None) -> Tensor:
     """Permute the axes (reverse them by default), as numpy's transpose."""
     x = as_tensor(x)
     n = x.ndim
+    if isinstance(axes, (int, np.integer)):  # numpy takes a lone int (a 1-d array's one axis)
+        axes = (axes,)
     axes = tuple(range(n))[::-1] if axes is None else tuple(axes)
     ok = len(axes) == n and all(isinstance(a, (int, np.integer)) and -n <= a < n for a in axes)
     if not ok or sorted(a % n for a in axes) != list(range(n)):
