@@ -6,6 +6,7 @@ import pytest
 
 import autobp
 
+
 @pytest.mark.parametrize("axis", [0, -1])
 @pytest.mark.parametrize("repeats", [0, 3, [2], np.array([4])])
 def test_repeat_0d_along_axis_matches_numpy(axis, repeats):

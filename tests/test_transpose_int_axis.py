@@ -6,6 +6,7 @@ import pytest
 
 import autobp
 
+
 @pytest.mark.parametrize("axes", [0, -1, np.int64(0)])
 def test_transpose_int_axis_on_1d_matches_numpy(axes):
     a = np.array([1.0, -2.0, 3.0])
