@@ -57,3 +57,26 @@ def test_gradcheck_first_and_second_order():
     y = autobp.tensor(np.array([[[0.3, -0.4]]]), requires_grad=True)
     assert autobp.gradcheck(f, (x, y))
     assert autobp.gradgradcheck(f, (x, y))
+
+
+@pytest.mark.parametrize("vectorize", [False, True])
+def test_jacobian_matches_torch(vectorize):
+    torch = pytest.importorskip("torch")
+    w = np.array([1.0, 2.0])
+
+    def f(x, y):
+        z = x * 1.0
+        z[:] = y
+        return z * autobp.tensor(w)
+
+    def tf(x, y):
+        z = x * 1.0
+        z[:] = y
+        return z * torch.tensor(w)
+
+    xv, yv = np.zeros(2), np.array([[3.0]])
+    jx, jy = autobp.functional.jacobian(f, (autobp.tensor(xv), autobp.tensor(yv)), vectorize=vectorize)
+    tx, ty = torch.autograd.functional.jacobian(tf, (torch.tensor(xv), torch.tensor(yv)))
+    np.testing.assert_allclose(jx.data, tx.numpy())
+    np.testing.assert_allclose(jy.data, ty.numpy())
+    assert jy.shape == tuple(ty.shape)
