@@ -23,3 +23,18 @@ def test_transpose_int_axis_on_2d_is_refused_like_numpy():
         np.transpose(np.ones((2, 3)), 1)
     with pytest.raises(ValueError):
         autobp.transpose(autobp.tensor(np.ones((2, 3))), 1)
+
+
+@pytest.mark.parametrize("axes", [(0.5, 1), ((0,), 1), ("a", 0), (True, 0)])
+def test_non_integer_axes_raise_typeerror_like_numpy(axes):
+    """A non-integer among the axes is numpy's (and torch.permute's) TypeError, function and method."""
+    a = np.zeros((2, 3))
+    with pytest.raises(TypeError):
+        np.transpose(a, axes)
+    with pytest.raises(TypeError):
+        a.transpose(*axes)
+    x = autobp.tensor(a)
+    with pytest.raises(TypeError, match="axes must be integers"):
+        autobp.transpose(x, axes)
+    with pytest.raises(TypeError, match="axes must be integers"):
+        x.transpose(*axes)
