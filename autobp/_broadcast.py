@@ -57,6 +57,8 @@ def unbroadcast(g: Any, shape: tuple) -> Any:
     gshape = g.shape
     if gshape == shape:
         return g
+    if len(gshape) < len(shape):  # a value with extra leading size-1 axes (x[i] = y): sum on the rest
+        return unbroadcast(g, shape[len(shape) - len(gshape) :]).reshape(shape)
     lead, stretched = _reduction(gshape, shape)
     if type(g) is np.ndarray:  # what ndarray.sum calls, without its Python wrapper (a bias's gradient)
         if stretched is None:

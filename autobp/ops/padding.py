@@ -182,6 +182,8 @@ def repeat(a: Any, repeats: Any, axis: Any = None, *, dim: Any = None, output_si
         repeats = repeats._data
     if axis is None:
         x, axis = reshape(x, (-1,)), 0
+    elif x.ndim == 0:  # numpy repeats a 0-d array along axis 0 (or -1) as a 1-d one
+        x = reshape(x, (1,))
     (ax,) = normalize_axes(axis, x.ndim, "repeat", x.shape)
     try:
         picks = np.repeat(np.arange(x.shape[ax]), repeats)

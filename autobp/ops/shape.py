@@ -67,8 +67,13 @@ def transpose(x: Any, axes: Any = None) -> Tensor:
     """Permute the axes (reverse them by default), as numpy's transpose."""
     x = as_tensor(x)
     n = x.ndim
+    if isinstance(axes, (int, np.integer)):  # numpy takes a lone int (a 1-d array's one axis)
+        axes = (axes,)
     axes = tuple(range(n))[::-1] if axes is None else tuple(axes)
-    ok = len(axes) == n and all(isinstance(a, (int, np.integer)) and -n <= a < n for a in axes)
+    bad = [a for a in axes if isinstance(a, bool) or not isinstance(a, (int, np.integer))]
+    if bad:  # numpy and torch.permute: a TypeError, as for any index that is not an integer
+        raise TypeError(f"transpose: axes must be integers, got {bad[0]!r} in {axes!r} (shape {x.shape})")
+    ok = len(axes) == n and all(-n <= a < n for a in axes)
     if not ok or sorted(a % n for a in axes) != list(range(n)):
         raise ShapeError(f"transpose: axes {axes} are not a permutation of the axes of shape {x.shape}")
     perm = tuple(int(a) % n for a in axes)
