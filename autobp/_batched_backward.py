@@ -256,9 +256,9 @@ def unbroadcast_batched(g: Any, shape: tuple) -> Any:
     if g.shape[1:] == shape:
         return g
     lead = g.ndim - 1 - len(shape)
-    if lead < 0:  # fewer axes than the input: only size-1 axes are missing
-        return g.reshape((g.shape[0],) + shape)
-    if lead:
+    if lead < 0:  # fewer axes than the input (x[i] = y, y with extra leading 1s): give g those axes
+        g = g.reshape((g.shape[0],) + (1,) * -lead + tuple(g.shape[1:]))
+    elif lead:
         g = g.sum(axis=tuple(range(1, 1 + lead)))
     stretched = tuple(1 + i for i, n in enumerate(shape) if n == 1 and g.shape[1 + i] != 1)
     if stretched:

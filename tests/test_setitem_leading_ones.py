@@ -60,9 +60,11 @@ def test_gradcheck_first_and_second_order():
 
 
 @pytest.mark.parametrize("vectorize", [False, True])
-def test_jacobian_matches_torch(vectorize):
+@pytest.mark.parametrize(("xshape", "yshape"), [((2,), (1, 1)), ((2, 3), (1, 1, 1)), ((2, 3), (1, 1, 3))])
+def test_jacobian_matches_torch(vectorize, xshape, yshape):
     torch = pytest.importorskip("torch")
-    w = np.array([1.0, 2.0])
+    rng = np.random.default_rng(1)
+    w = rng.normal(size=xshape)
 
     def f(x, y):
         z = x * 1.0
@@ -74,7 +76,7 @@ def test_jacobian_matches_torch(vectorize):
         z[:] = y
         return z * torch.tensor(w)
 
-    xv, yv = np.zeros(2), np.array([[3.0]])
+    xv, yv = np.zeros(xshape), rng.normal(size=yshape)
     jx, jy = autobp.functional.jacobian(f, (autobp.tensor(xv), autobp.tensor(yv)), vectorize=vectorize)
     tx, ty = torch.autograd.functional.jacobian(tf, (torch.tensor(xv), torch.tensor(yv)))
     np.testing.assert_allclose(jx.data, tx.numpy())
