@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from . import linalg as _la
+from ._device import check_device
 from .ops import (
     argmax,
     broadcast_to,
@@ -202,8 +203,9 @@ def view_as_complex(input: Any) -> Tensor:
     return complex(x[..., 0], x[..., 1])
 
 
-def scalar_tensor(s: Any, *, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def scalar_tensor(s: Any, *, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
     """A 0-d tensor holding the number ``s`` (float64 unless ``dtype``: autobp's default dtype)."""
+    check_device(device, "scalar_tensor")
     return Tensor(np.asarray(s, dtype=dtype or np.float64), requires_grad=requires_grad, dtype=dtype)
 
 

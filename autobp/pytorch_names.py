@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from ._device import check_device
 from ._graph import no_grad
 from .ops._args import as_tensor as _as_tensor
 from .ops.tensor_methods import _product
@@ -56,9 +57,10 @@ def from_numpy(array: np.ndarray) -> Tensor:
     return Tensor._const(array)
 
 
-def as_tensor(data: Any, dtype: Any = None) -> Tensor:
+def as_tensor(data: Any, dtype: Any = None, *, device: Any = None) -> Tensor:
     """``data`` as a Tensor, sharing memory where it can (``torch.as_tensor``): a Tensor of that dtype is
     returned as is, a numpy array of it is wrapped without a copy; anything else is converted."""
+    check_device(device, "as_tensor")
     if isinstance(data, Tensor):
         return data if dtype is None or np.dtype(dtype) == data.dtype else data.astype(dtype)
     if isinstance(data, np.ndarray) and (dtype is None or np.dtype(dtype) == data.dtype):

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import normalize_axes
+from .._device import check_device
 from ..rules import holomorphic, rule
 from ..tensor import Tensor
 from ._args import as_tensor, pair
@@ -29,6 +30,7 @@ def logspace(
     axis: int = 0,
     *,
     requires_grad: bool = False,
+    device: Any = None,
 ) -> Tensor:
     """``num`` samples base ** linspace(start, stop) (numpy's logspace: array ends and bases give one
     grid per element, along ``axis``); differentiable in ``start``, ``stop`` and ``base``.
@@ -40,6 +42,7 @@ def logspace(
     constant grid a leaf. torch.logspace(start, end, steps, base) gives the same values (its ends are
     numbers only); its positional order differs (base comes fourth there, endpoint here).
     """
+    check_device(device, "logspace")
     if not any(isinstance(a, Tensor) for a in (start, stop, base)):
         values = np.logspace(start, stop, _count(num, "logspace"), endpoint, base, dtype, axis)
         return _leaf(values, requires_grad, "logspace")
