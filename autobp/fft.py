@@ -1,6 +1,7 @@
 """Differentiable numpy.fft: the discrete Fourier transforms (fft, ifft, rfft, irfft and their 2-d and
-n-d forms, numpy's ``n``/``s``, ``axis``/``axes`` (or PyTorch's ``dim``) and ``norm``), fftshift/ifftshift and the sample
-frequencies. Four rules carry them all: each is the adjoint of its transform (docs/concepts/complex.md)."""
+n-d forms, numpy's ``n``/``s``, ``axis``/``axes`` (or PyTorch's ``dim``) and ``norm``),
+fftshift/ifftshift and the sample frequencies. Four rules carry them all: each is the adjoint of its
+transform (docs/concepts/complex.md)."""
 
 from __future__ import annotations
 
