@@ -1,6 +1,7 @@
-"""binary_cross_entropy and binary_cross_entropy_with_logits take PyTorch's signature
-(input, target, weight, size_average, reduce, reduction, pos_weight): a positional third argument is
-the per-element ``weight`` (before: the reduction, or for the logits form silently ``pos_weight``)."""
+"""binary_cross_entropy, binary_cross_entropy_with_logits and mse_loss take PyTorch's signatures
+((input, target, weight, size_average, reduce, reduction, pos_weight) for the cross-entropies): a
+positional third argument of a cross-entropy is the per-element ``weight`` (before: the reduction, or
+for the logits form silently ``pos_weight``)."""
 
 import numpy as np
 import pytest
@@ -61,3 +62,20 @@ def test_bce_with_logits_pos_weight_and_weight(k):
 def test_bce_matches_torch(k):
     args, kwargs = CALLS[k]
     _both("binary_cross_entropy", 1 / (1 + np.exp(-X)), args, kwargs)
+
+
+@pytest.mark.parametrize(
+    "args, kwargs",
+    [
+        ((), {}),
+        ((None, None, "sum"), {}),
+        ((None, False), {}),  # size_average=False: the sum
+        ((), {"weight": np.abs(X) + 0.1}),
+        ((), {"weight": np.abs(X) + 0.1, "reduction": "sum"}),
+        ((), {"weight": np.abs(X) + 0.1, "reduction": "none"}),
+    ],
+)
+def test_mse_loss_matches_torch(args, kwargs):
+    """mse_loss: PyTorch's signature (size_average, reduce, reduction, weight); weighted 'mean' is
+    sum(w e) / sum(w)."""
+    _both("mse_loss", X, args, kwargs)

@@ -165,11 +165,32 @@ def sse_loss(input: Any, target: Any, tolerance: float | None = None, reduction:
     return _reduce(0.5 * diff * diff, reduction, "sse_loss")
 
 
-def mse_loss(input: Any, target: Any, reduction: str = "mean") -> Tensor:
-    """(input - target)^2, averaged by default (PyTorch's ``mse_loss``; no 1/2 factor)."""
+def mse_loss(
+    input: Any,
+    target: Any,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+    weight: Any = None,
+) -> Tensor:
+    """(input - target)^2, averaged by default (PyTorch's ``mse_loss`` and signature; no 1/2 factor).
+
+    ``weight`` (the input's shape) scales each squared error, and 'mean' is then the weighted mean
+    sum(w e) / sum(w), as PyTorch's; ``size_average``/``reduce`` are the deprecated flags."""
+    from ._loss_common import legacy_reduction
+
+    reduction = legacy_reduction(size_average, reduce, reduction)
     x, t = _pair(input, target, "mse_loss")
     diff = x - t
-    return _reduce(diff * diff, reduction, "mse_loss")
+    if weight is None:
+        return _reduce(diff * diff, reduction, "mse_loss")
+    w = _as_tensor(weight, x)
+    if w.shape != x.shape:
+        raise ValueError(f"mse_loss: weight of shape {w.shape} must have the input's shape {x.shape}")
+    loss = diff * diff * w
+    if reduction == "mean":
+        return loss.sum() / w.sum()
+    return _reduce(loss, reduction, "mse_loss")
 
 
 def binary_cross_entropy(
