@@ -155,10 +155,12 @@ def combinations(input: Any, r: int = 2, with_replacement: bool = False) -> Tens
         raise ValueError(f"combinations: expects a 1-D tensor, got shape {x.shape}")
     if r < 0:
         raise ValueError(f"combinations: r must be non-negative, got {r}")
+    if r == 0:  # PyTorch's empty result
+        return Tensor._const(np.zeros((0,), x.dtype))
     pick = itertools.combinations_with_replacement if with_replacement else itertools.combinations
     index = np.array(list(pick(range(x.shape[0]), r)), dtype=np.intp).reshape(-1, r)
-    if r == 0 or index.shape[0] == 0:
-        return Tensor._const(np.zeros((0,), x.dtype))
+    if index.shape[0] == 0:  # no combination: PyTorch's (0, r)
+        return Tensor._const(np.zeros((0, r), x.dtype))
     return x[index]
 
 
