@@ -75,10 +75,23 @@ def inverse(input: Any) -> Tensor:
     return inv(input)
 
 
-def cdist(x1: Any, x2: Any, p: float = 2.0) -> Tensor:
+_CDIST_MODES = (
+    "use_mm_for_euclid_dist_if_necessary",
+    "use_mm_for_euclid_dist",
+    "donot_use_mm_for_euclid_dist",
+)
+
+
+def cdist(
+    x1: Any, x2: Any, p: float = 2.0, compute_mode: str = "use_mm_for_euclid_dist_if_necessary"
+) -> Tensor:
     """p-norm distances between the rows of ``x1`` (..., P, M) and of ``x2`` (..., R, M), shape (..., P, R)
-    (``torch.cdist``); at a zero distance the gradient is 0, as PyTorch's."""
+    (``torch.cdist``); at a zero distance the gradient is 0, as PyTorch's. ``compute_mode`` is
+    checked and otherwise unused: the distances are always computed directly (no matmul shortcut)."""
     from .linalg import vector_norm
+
+    if compute_mode not in _CDIST_MODES:
+        raise ValueError(f"cdist: compute_mode must be one of {_CDIST_MODES}, got {compute_mode!r}")
 
     a, b = _as_tensor(x1), _as_tensor(x2)
     if a.ndim < 2 or b.ndim < 2 or a.shape[-1] != b.shape[-1]:

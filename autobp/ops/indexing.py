@@ -183,9 +183,16 @@ def masked_select(x: Any, mask: Any) -> Tensor:
 
 
 @op(family=_I, differentiable=False, differs="torch.nonzero gives one (n, ndim) tensor: see argwhere")
-def nonzero(a: Any) -> tuple:
-    """Indices of the non-zero elements, one int64 tensor per axis (numpy's; no gradient)."""
+def nonzero(a: Any, *, as_tuple: Any = None) -> Any:
+    """Indices of the non-zero elements, one int64 tensor per axis (numpy's; no gradient).
+
+    PyTorch's ``as_tuple=False`` asks for its layout instead: one (n, ndim) tensor, as ``argwhere``;
+    with ``as_tuple=True`` a 0-d tensor is read as one element, as PyTorch does."""
+    if as_tuple is False:
+        return argwhere(a)
     x = as_tensor(a)
+    if as_tuple and x.ndim == 0:
+        x = x.reshape(1)
     if x.ndim == 0:
         raise ValueError("nonzero: a 0-d tensor has no axes to index; use atleast_1d(x).nonzero()")
     return tuple(Tensor._const(i) for i in np.nonzero(x._data))
