@@ -214,6 +214,15 @@ def permutation(x: Any, *, generator: Any = None) -> Any:
     return t[generator_of(generator).permutation(t.shape[0])]
 
 
+def _result_dtype(given: tuple, arrays: tuple) -> Any:
+    """The float dtype of samples from these parameters: Python numbers are weak (a float32 tensor
+    of means with std 1.1 gives float32, as PyTorch and numpy 2's promotion), float64 otherwise."""
+    weak = [
+        g if isinstance(g, (int, float)) and not isinstance(g, bool) else a for g, a in zip(given, arrays)
+    ]
+    return np.result_type(*weak, 1.0)
+
+
 def normal(
     mean: Any = 0.0,
     std: Any = 1.0,
@@ -235,7 +244,7 @@ def normal(
     if np.any(s < 0):
         raise ValueError(f"normal: std must be non-negative, got {std!r}")
     shape = np.broadcast_shapes(m.shape, s.shape) if size is None else _shape((size,), "normal")
-    dt = _float_dtype(dtype if dtype is not None else np.result_type(m, s, 1.0), "normal")
+    dt = _float_dtype(dtype if dtype is not None else _result_dtype((mean, std), (m, s)), "normal")
     data = generator_of(generator).normal(m, s, size=shape).astype(dt, copy=False)
     return _leaf(np.asarray(data), requires_grad, "normal")
 
@@ -246,7 +255,7 @@ def uniform(
     """numpy's ``uniform``: samples of U[low, high), of ``size`` (the bounds broadcast otherwise)."""
     lo, hi = (a._data if isinstance(a, Tensor) else np.asarray(a, dtype=float) for a in (low, high))
     shape = np.broadcast_shapes(lo.shape, hi.shape) if size is None else _shape((size,), "uniform")
-    dt = _float_dtype(dtype if dtype is not None else np.result_type(lo, hi, 1.0), "uniform")
+    dt = _float_dtype(dtype if dtype is not None else _result_dtype((low, high), (lo, hi)), "uniform")
     return Tensor._const(
         np.asarray(generator_of(generator).uniform(lo, hi, size=shape)).astype(dt, copy=False)
     )
