@@ -295,8 +295,14 @@ def msort(input: Any) -> Tensor:
 
 def mode(input: Any, dim: int = -1, keepdim: bool = False) -> ValuesIndices:
     """The most frequent value along ``dim`` (the smallest of the most frequent), and the index of its
-    last occurrence (``torch.mode``); the gradient goes to that element."""
+    last occurrence (``torch.mode``); the gradient goes to that element. A 0-d input gives 0-d
+    results, as PyTorch's."""
     x = as_tensor(input)
+    if x.ndim == 0:
+        if dim not in (0, -1):
+            raise IndexError(f"mode: dim {dim} is out of range for a 0-d tensor (expected 0 or -1)")
+        v, i = mode(x.reshape(1), 0)
+        return ValuesIndices(v.reshape(()), i.reshape(()))
     moved = np.moveaxis(x._data, dim, -1)
     equal = moved[..., :, None] == moved[..., None, :]
     counts = equal.sum(axis=-1)  # how often each element's value occurs
