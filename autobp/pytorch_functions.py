@@ -16,6 +16,7 @@ import numpy as np
 
 from . import linalg as _la
 from ._device import check_device
+from ._zero_d import zero_d_as_one_element
 from .ops import (
     argmax,
     broadcast_to,
@@ -253,6 +254,7 @@ def _along(x: Tensor, dim: int, index: Any) -> tuple:
     )
 
 
+@zero_d_as_one_element
 def index_copy(input: Any, dim: int, index: Any, source: Any) -> Tensor:
     """``input`` with the slices at ``index`` along ``dim`` replaced by ``source``'s (``index_copy``)."""
     x = as_tensor(input)
@@ -261,6 +263,7 @@ def index_copy(input: Any, dim: int, index: Any, source: Any) -> Tensor:
     return out
 
 
+@zero_d_as_one_element
 def index_fill(input: Any, dim: int, index: Any, value: Any) -> Tensor:
     """``input`` with the slices at ``index`` along ``dim`` set to ``value`` (``torch.index_fill``)."""
     return index_copy(input, dim, index, value)

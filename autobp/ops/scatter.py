@@ -12,6 +12,7 @@ from .._broadcast import DTypeError, ShapeError, normalize_axes
 from .._graph import _mode
 from .._inplace import LeafInplaceError, bump
 from .._numpy_ops import is_basic_index
+from .._zero_d import zero_d_as_one_element
 from ..rules import rule
 from ..tensor import Tensor, _lift
 from ._args import as_tensor, refuse_complex
@@ -97,6 +98,7 @@ def _src_for(index: np.ndarray, src: Any, like: Tensor, op: str) -> Tensor:
 
 
 @op(family=_G, rules=("index_put", "scatter_reduce"), numpy=None)
+@zero_d_as_one_element
 def scatter(
     x: Any, dim: int, index: Any, src: Any = None, *, value: Any = None, reduce: Any = None
 ) -> Tensor:
@@ -122,6 +124,7 @@ def scatter(
 
 
 @op(family=_G, rules=("index_put",), numpy=None)
+@zero_d_as_one_element
 def scatter_add(x: Any, dim: int, index: Any, src: Any) -> Tensor:
     """PyTorch's out-of-place scatter_add: ``out[i][index[i][j]] += src[i][j]`` for dim 1."""
     x = as_tensor(x)
@@ -132,6 +135,7 @@ def scatter_add(x: Any, dim: int, index: Any, src: Any) -> Tensor:
 
 
 @op(family=_G, rules=("index_put",), numpy=None)
+@zero_d_as_one_element
 def index_add(x: Any, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Tensor:
     """PyTorch's out-of-place index_add: ``alpha * source`` added at positions ``index`` of ``dim``."""
     x = as_tensor(x)
@@ -258,6 +262,7 @@ def _reduce_arrays(x: np.ndarray, index: tuple, src: np.ndarray, reduce: str, in
 
 
 @op(family=_G, numpy=None)
+@zero_d_as_one_element
 def scatter_reduce(
     x: Any, dim: int, index: Any, src: Any, reduce: str, *, include_self: bool = True
 ) -> Tensor:
