@@ -58,3 +58,15 @@ def test_cdist_compute_mode(mode):
     )
     with pytest.raises(ValueError, match="compute_mode"):
         autobp.cdist(autobp.tensor(a), autobp.tensor(b), 2.0, "fast")
+
+
+def test_logspace_fourth_argument_is_numpys_endpoint_and_a_number_there_is_refused():
+    """numpy's order (start, stop, num, endpoint, base): torch's logspace(start, end, steps, base)
+    would silently read base as endpoint, so a number other than 0/1 there raises; by keyword it is
+    PyTorch's result."""
+    with pytest.raises(TypeError, match="base="):
+        autobp.logspace(0, -3, 2, 2.0)
+    want = torch.logspace(0, -3, 4, 2.0, dtype=torch.float64).numpy()
+    np.testing.assert_allclose(autobp.logspace(0, -3, 4, base=2.0).data, want)
+    np.testing.assert_allclose(autobp.logspace(0, 2, 3, False).data, np.logspace(0, 2, 3, False))
+    np.testing.assert_allclose(autobp.logspace(0, 2, 3, 0).data, np.logspace(0, 2, 3, 0))
