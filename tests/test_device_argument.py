@@ -112,3 +112,35 @@ def test_other_devices_are_refused(k, device):
     fn = FACTORIES[k][0] if k < len(FACTORIES) else SHAPED[k - len(FACTORIES)][0]
     with pytest.raises(ValueError, match="CPU"):
         fn(device)
+
+
+def test_to_and_casts_take_pytorchs_flags_and_memory_format():
+    """t.to(device, dtype, non_blocking, copy) positionally and memory_format= (arrays stay
+    row-major), and the cast methods' memory_format=, as PyTorch's calls spell them."""
+    x = autobp.tensor(np.arange(6.0).reshape(2, 3))
+    tx = torch.arange(6.0, dtype=torch.float64).reshape(2, 3)
+    fmt = torch.preserve_format
+    same = x.to("cpu", np.float64, False, False, memory_format=fmt)
+    assert same is x  # nothing changes: self, as tx.to(...) returns tx
+    assert tx.to("cpu", torch.float64, False, False, memory_format=fmt) is tx
+    copied = x.to("cpu", np.float64, False, True)
+    assert copied is not x and np.array_equal(copied.data, x.data)
+    assert x.to(np.float32, non_blocking=True).dtype == np.float32
+    for name in (
+        "float",
+        "double",
+        "half",
+        "int",
+        "long",
+        "short",
+        "bool",
+        "byte",
+        "char",
+        "cfloat",
+        "cdouble",
+    ):
+        got = getattr(x, name)(memory_format=torch.contiguous_format)
+        want = getattr(tx, name)(memory_format=torch.contiguous_format).numpy()
+        assert got.dtype == want.dtype and np.array_equal(got.data, want), name
+    with pytest.raises(TypeError):
+        x.to(np.float32, True, True, True)

@@ -136,8 +136,16 @@ def _type_as(self: Tensor, other: Tensor) -> Tensor:
 
 def _to(self: Tensor, *args: Any, dtype: Any = None, copy: bool = False, **kwargs: Any) -> Tensor:
     """PyTorch's ``to``: a dtype, or another tensor's dtype; a device must be the CPU. Returns
-    ``self`` when nothing changes (unless ``copy``)."""
+    ``self`` when nothing changes (unless ``copy``). Positional flags after them are PyTorch's
+    ``non_blocking`` (no effect) and ``copy``; ``memory_format`` is accepted (arrays are row-major)."""
+    flags = [a for a in args if isinstance(a, (bool, np.bool_))]
+    if len(flags) > 2:
+        raise TypeError(f"to: at most two flags (non_blocking, copy), got {flags}")
+    if len(flags) == 2:
+        copy = bool(flags[1]) or copy
     for a in args:
+        if isinstance(a, (bool, np.bool_)):
+            continue
         if isinstance(a, Tensor):
             dtype = a.dtype
         elif isinstance(a, str) or isinstance(getattr(a, "type", None), str):  # "cpu", torch.device
@@ -145,6 +153,8 @@ def _to(self: Tensor, *args: Any, dtype: Any = None, copy: bool = False, **kwarg
         else:
             dtype = a
     check_device(kwargs.pop("device", None), "to")
+    kwargs.pop("memory_format", None)  # PyTorch's layout hint: autobp's arrays are row-major
+    kwargs.pop("non_blocking", None)
     if kwargs:
         raise TypeError(f"to: unexpected keyword arguments {sorted(kwargs)}")
     if dtype is None or np.dtype(dtype) == self.dtype:
