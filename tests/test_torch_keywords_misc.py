@@ -70,3 +70,28 @@ def test_logspace_fourth_argument_is_numpys_endpoint_and_a_number_there_is_refus
     np.testing.assert_allclose(autobp.logspace(0, -3, 4, base=2.0).data, want)
     np.testing.assert_allclose(autobp.logspace(0, 2, 3, False).data, np.logspace(0, 2, 3, False))
     np.testing.assert_allclose(autobp.logspace(0, 2, 3, 0).data, np.logspace(0, 2, 3, 0))
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1])
+@pytest.mark.parametrize(
+    "flags", [(i, v, c) for i in (False, True) for v in (False, True) for c in (False, True)]
+)
+def test_unique_returns_what_numpy_returns(flags, axis):
+    """Every combination of return_index/inverse/counts gives numpy's arrays (counts alone were
+    dropped before)."""
+    x = np.array([[3.0, 1.0, 3.0], [3.0, 1.0, 3.0], [2.0, 1.0, 0.0]])
+    want = np.unique(x, *flags, axis=axis)
+    got = autobp.unique(autobp.tensor(x), *flags, axis=axis)
+    want, got = (want if isinstance(want, tuple) else (want,)), (got if isinstance(got, tuple) else (got,))
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(g.data, w)
+
+
+@pytest.mark.parametrize("dim", [None, 0, 1])
+def test_unique_torch_keywords(dim):
+    x = np.array([[3.0, 1.0, 3.0], [3.0, 1.0, 3.0], [2.0, 1.0, 0.0]])
+    want = torch.unique(torch.tensor(x), sorted=True, return_counts=True, dim=dim)
+    got = autobp.unique(autobp.tensor(x), sorted=True, return_counts=True, dim=dim)
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(g.data, w.numpy())
