@@ -86,10 +86,25 @@ def identity(n: int, dtype: Any = float, *, requires_grad: bool = False, device:
 
 
 @op(family=_C, numpy=None, method=False, differentiable=False)
-def arange(*args: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
-    """Evenly spaced values in [start, stop) (numpy's: integer arguments give integers)."""
+def arange(
+    *args: Any,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    device: Any = None,
+    start: Any = None,
+    stop: Any = None,
+    step: Any = None,
+    end: Any = None,
+) -> Tensor:
+    """Evenly spaced values in [start, stop) (numpy's: integer arguments give integers); ``start``,
+    ``stop`` (PyTorch's ``end``) and ``step`` may be given by keyword."""
     check_device(device, "arange")
-    return _leaf(np.arange(*args, dtype=dtype), requires_grad, "arange")
+    if end is not None:
+        if stop is not None:
+            raise TypeError("arange: got both stop= and end=")
+        stop = end
+    named = {k: v for k, v in (("start", start), ("stop", stop), ("step", step)) if v is not None}
+    return _leaf(np.arange(*args, dtype=dtype, **named), requires_grad, "arange")
 
 
 def _like(a: Any, dtype: Any, shape: Any, fill: Any) -> np.ndarray:
