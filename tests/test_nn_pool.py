@@ -346,3 +346,29 @@ def test_max_unpool_errors():
 def test_interpolate_area_refuses_integers_as_torch():
     with pytest.raises(TypeError, match="area"):
         F.interpolate(np.arange(8).reshape(1, 1, 2, 4), size=(1, 2), mode="area")
+
+
+@pytest.mark.parametrize(
+    "name, args, kwargs, shape",
+    [
+        ("unfold", (2, 1, 1, 2), {}, (0, 1, 5, 5)),  # an empty batch
+        ("unfold", (2, 1, 0, [1, 2]), {}, (2, 1, 5, 5)),
+        ("group_norm", (1,), {}, (0, 2)),
+        ("group_norm", (2,), {}, (0, 4, 3)),
+        ("avg_pool2d", ([3, 3], [1, 1], [1], True, False, 2), {}, (2, 3, 9, 9)),  # one-element padding list
+        ("avg_pool2d", ([2, 2], [], [0], False, True, None), {}, (1, 1, 4, 4)),
+    ],
+)
+def test_functional_edge_inputs_match_torch(name, args, kwargs, shape):
+    """Empty batches and PyTorch's one-element lists for per-axis arguments, as torch computes them."""
+    x = rng.standard_normal(shape)
+    tx = torch.tensor(x, requires_grad=True)
+    t = getattr(torch.nn.functional, name)(tx, *args, **kwargs)
+    ax = Tensor(x, requires_grad=True)
+    a = getattr(F, name)(ax, *args, **kwargs)
+    assert a.shape == tuple(t.shape)
+    np.testing.assert_allclose(a.data, t.detach().numpy(), rtol=1e-12, atol=1e-12)
+    if x.size:
+        (tg,) = torch.autograd.grad((t * t).sum(), tx)
+        (ag,) = autobp.autograd.grad((a * a).sum(), ax)
+        np.testing.assert_allclose(np.asarray(ag), tg.numpy(), rtol=1e-10, atol=1e-12)
