@@ -56,3 +56,16 @@ def test_zero_d_index_functions(name, fn):
     assert a.shape == tuple(t.shape)
     np.testing.assert_allclose(a.data, t.detach().numpy())
     np.testing.assert_allclose(float(np.asarray(ag)), tg.item())
+
+
+@pytest.mark.parametrize("reduce", ["add", "multiply"])
+@pytest.mark.parametrize("value", [2.5, -1.7])
+@pytest.mark.parametrize(
+    "x", [np.array([-3, 1, 2]), np.array(-3), np.array([-3.0, 1.0, 2.0])], ids=["int", "int-0d", "float"]
+)
+def test_scatter_reduce_of_a_number_casts_it_to_the_input_dtype_first(x, value, reduce):
+    idx = np.array([0, 0]) if x.ndim else np.array(0)
+    want = torch.scatter(torch.tensor(x), 0, torch.tensor(idx), value, reduce=reduce).numpy()
+    got = autobp.scatter(autobp.tensor(x), 0, autobp.tensor(idx), value, reduce=reduce)
+    assert got.dtype == want.dtype
+    np.testing.assert_allclose(got.data, want)

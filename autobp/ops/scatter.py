@@ -115,8 +115,8 @@ def scatter(
     if reduce is not None:
         if reduce not in ("add", "multiply"):
             raise ValueError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r}")
-        if s.ndim == 0:  # a number: the same value at every index
-            s = s.broadcast_to(idx.shape)
+        if s.ndim == 0:  # a number: the same value at every index, in x's dtype first (PyTorch's cast)
+            s = (s if s.dtype == x.dtype else s.astype(x.dtype)).broadcast_to(idx.shape)
         if reduce == "add":
             return _index_put(x, along_index(idx, d, idx.shape), s, True, "scatter_add")
         return scatter_reduce(x, d, idx, s, "prod")
