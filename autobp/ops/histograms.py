@@ -29,7 +29,13 @@ def _bin_of(a: np.ndarray, edges: np.ndarray) -> tuple:
     return idx, inside
 
 
-@op(family=_H, rules=("index_put", "div"), method=False)
+@op(
+    family=_H,
+    rules=("index_put", "div"),
+    method=False,
+    differs="torch.histogram returns float counts and spells the weights weight=; autobp's is numpy's "
+    "(integer counts unless weighted or density, weights=)",
+)
 def histogram(a: Any, bins: Any = 10, range: Any = None, density: Any = None, weights: Any = None) -> tuple:  # noqa: A002
     """(hist, bin_edges) of the flattened ``a`` (numpy's histogram; ``bins`` a count, edges or an
     estimator's name). Counts and edges are constants: a gets no gradient (as torch.histogram, the
