@@ -1,6 +1,7 @@
 """Differentiable numpy.fft: the discrete Fourier transforms (fft, ifft, rfft, irfft and their 2-d and
-n-d forms, numpy's ``n``/``s``, ``axis``/``axes`` and ``norm``), fftshift/ifftshift and the sample
-frequencies. Four rules carry them all: each is the adjoint of its transform (docs/concepts/complex.md)."""
+n-d forms, numpy's ``n``/``s``, ``axis``/``axes`` (or PyTorch's ``dim``) and ``norm``),
+fftshift/ifftshift and the sample frequencies. Four rules carry them all: each is the adjoint of its
+transform (docs/concepts/complex.md)."""
 
 from __future__ import annotations
 
@@ -94,82 +95,95 @@ def _transform(x: Any, s: Any, axes: Any, norm: Any, name: str, kind: str) -> Te
     return Tensor._make(data, (x,), kind, (s, axes, norm))
 
 
+def _dim(axes: Any, dim: Any, default: Any, name: str) -> Any:
+    """PyTorch's ``dim=`` for numpy's ``axis=``/``axes=`` (the same meaning); both given must agree."""
+    if dim is None:
+        return axes
+    if axes != default and axes != dim:
+        raise TypeError(f"{name}: got both axes={axes!r} and dim={dim!r}")
+    return dim
+
+
 def _one_axis(n: Any, axis: int) -> tuple:
     return (None if n is None else (n,)), (axis,)
 
 
 # --- the transforms: numpy's names and signatures ---------------------------------------------
 @op(name="fft", family=_F, namespace=_NS, rules=("fftn",), numpy=(np.fft.fft,), method=False)
-def fft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None) -> Tensor:
+def fft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None, *, dim: Any = None) -> Tensor:
     """The discrete Fourier transform along ``axis`` (cut or zero-padded to ``n``)."""
-    return _transform(a, *_one_axis(n, axis), norm, "fft", "fftn")
+    return _transform(a, *_one_axis(n, _dim(axis, dim, -1, "fft")), norm, "fft", "fftn")
 
 
 @op(name="ifft", family=_F, namespace=_NS, rules=("ifftn",), numpy=(np.fft.ifft,), method=False)
-def ifft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None) -> Tensor:
+def ifft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None, *, dim: Any = None) -> Tensor:
     """The inverse discrete Fourier transform along ``axis``."""
-    return _transform(a, *_one_axis(n, axis), norm, "ifft", "ifftn")
+    return _transform(a, *_one_axis(n, _dim(axis, dim, -1, "ifft")), norm, "ifft", "ifftn")
 
 
 @op(name="rfft", family=_F, namespace=_NS, rules=("rfftn",), numpy=(np.fft.rfft,), method=False)
-def rfft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None) -> Tensor:
+def rfft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None, *, dim: Any = None) -> Tensor:
     """The transform of a real input along ``axis``: the n // 2 + 1 non-negative frequencies."""
-    return _transform(a, *_one_axis(n, axis), norm, "rfft", "rfftn")
+    return _transform(a, *_one_axis(n, _dim(axis, dim, -1, "rfft")), norm, "rfft", "rfftn")
 
 
 @op(name="irfft", family=_F, namespace=_NS, rules=("irfftn",), numpy=(np.fft.irfft,), method=False)
-def irfft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None) -> Tensor:
+def irfft(
+    a: Any, n: int | None = None, axis: int = -1, norm: str | None = None, *, dim: Any = None
+) -> Tensor:
     """The real signal of length ``n`` (default 2 (m - 1)) whose rfft is ``a``; the imaginary parts of
     the zero (and, n even, the Nyquist) frequency are ignored, so their gradient is 0."""
-    return _transform(a, *_one_axis(n, axis), norm, "irfft", "irfftn")
+    return _transform(a, *_one_axis(n, _dim(axis, dim, -1, "irfft")), norm, "irfft", "irfftn")
 
 
 @op(name="fft2", family=_F, namespace=_NS, rules=("fftn",), numpy=(np.fft.fft2,), method=False)
-def fft2(a: Any, s: Any = None, axes: Any = (-2, -1), norm: str | None = None) -> Tensor:
+def fft2(a: Any, s: Any = None, axes: Any = (-2, -1), norm: str | None = None, *, dim: Any = None) -> Tensor:
     """The 2-d discrete Fourier transform over ``axes``."""
-    return _transform(a, s, axes, norm, "fft2", "fftn")
+    return _transform(a, s, _dim(axes, dim, (-2, -1), "fft2"), norm, "fft2", "fftn")
 
 
 @op(name="ifft2", family=_F, namespace=_NS, rules=("ifftn",), numpy=(np.fft.ifft2,), method=False)
-def ifft2(a: Any, s: Any = None, axes: Any = (-2, -1), norm: str | None = None) -> Tensor:
+def ifft2(a: Any, s: Any = None, axes: Any = (-2, -1), norm: str | None = None, *, dim: Any = None) -> Tensor:
     """The 2-d inverse discrete Fourier transform over ``axes``."""
-    return _transform(a, s, axes, norm, "ifft2", "ifftn")
+    return _transform(a, s, _dim(axes, dim, (-2, -1), "ifft2"), norm, "ifft2", "ifftn")
 
 
 @op(name="rfft2", family=_F, namespace=_NS, rules=("rfftn",), numpy=(np.fft.rfft2,), method=False)
-def rfft2(a: Any, s: Any = None, axes: Any = (-2, -1), norm: str | None = None) -> Tensor:
+def rfft2(a: Any, s: Any = None, axes: Any = (-2, -1), norm: str | None = None, *, dim: Any = None) -> Tensor:
     """The 2-d transform of a real input (half of the last axis' frequencies)."""
-    return _transform(a, s, axes, norm, "rfft2", "rfftn")
+    return _transform(a, s, _dim(axes, dim, (-2, -1), "rfft2"), norm, "rfft2", "rfftn")
 
 
 @op(name="irfft2", family=_F, namespace=_NS, rules=("irfftn",), numpy=(np.fft.irfft2,), method=False)
-def irfft2(a: Any, s: Any = None, axes: Any = (-2, -1), norm: str | None = None) -> Tensor:
+def irfft2(
+    a: Any, s: Any = None, axes: Any = (-2, -1), norm: str | None = None, *, dim: Any = None
+) -> Tensor:
     """The inverse of rfft2: a real 2-d signal."""
-    return _transform(a, s, axes, norm, "irfft2", "irfftn")
+    return _transform(a, s, _dim(axes, dim, (-2, -1), "irfft2"), norm, "irfft2", "irfftn")
 
 
 @op(name="fftn", family=_F, namespace=_NS, numpy=(np.fft.fftn,), method=False)
-def fftn(a: Any, s: Any = None, axes: Any = None, norm: str | None = None) -> Tensor:
+def fftn(a: Any, s: Any = None, axes: Any = None, norm: str | None = None, *, dim: Any = None) -> Tensor:
     """The n-d discrete Fourier transform over ``axes`` (all by default)."""
-    return _transform(a, s, axes, norm, "fftn", "fftn")
+    return _transform(a, s, _dim(axes, dim, None, "fftn"), norm, "fftn", "fftn")
 
 
 @op(name="ifftn", family=_F, namespace=_NS, numpy=(np.fft.ifftn,), method=False)
-def ifftn(a: Any, s: Any = None, axes: Any = None, norm: str | None = None) -> Tensor:
+def ifftn(a: Any, s: Any = None, axes: Any = None, norm: str | None = None, *, dim: Any = None) -> Tensor:
     """The n-d inverse discrete Fourier transform."""
-    return _transform(a, s, axes, norm, "ifftn", "ifftn")
+    return _transform(a, s, _dim(axes, dim, None, "ifftn"), norm, "ifftn", "ifftn")
 
 
 @op(name="rfftn", family=_F, namespace=_NS, numpy=(np.fft.rfftn,), method=False)
-def rfftn(a: Any, s: Any = None, axes: Any = None, norm: str | None = None) -> Tensor:
+def rfftn(a: Any, s: Any = None, axes: Any = None, norm: str | None = None, *, dim: Any = None) -> Tensor:
     """The n-d transform of a real input (half of the last axis' frequencies)."""
-    return _transform(a, s, axes, norm, "rfftn", "rfftn")
+    return _transform(a, s, _dim(axes, dim, None, "rfftn"), norm, "rfftn", "rfftn")
 
 
 @op(name="irfftn", family=_F, namespace=_NS, numpy=(np.fft.irfftn,), method=False)
-def irfftn(a: Any, s: Any = None, axes: Any = None, norm: str | None = None) -> Tensor:
+def irfftn(a: Any, s: Any = None, axes: Any = None, norm: str | None = None, *, dim: Any = None) -> Tensor:
     """The inverse of rfftn: a real n-d signal."""
-    return _transform(a, s, axes, norm, "irfftn", "irfftn")
+    return _transform(a, s, _dim(axes, dim, None, "irfftn"), norm, "irfftn", "irfftn")
 
 
 # --- helpers: shifts (differentiable, rolls) and frequencies (constants) --------------------------
@@ -181,15 +195,15 @@ def _shift(x: Any, axes: Any, name: str, sign: int) -> Tensor:
 
 
 @op(name="fftshift", family=_F, namespace=_NS, rules=("roll",), numpy=(np.fft.fftshift,), method=False)
-def fftshift(x: Any, axes: Any = None) -> Tensor:
+def fftshift(x: Any, axes: Any = None, *, dim: Any = None) -> Tensor:
     """The zero frequency moved to the middle (a roll by n // 2 along ``axes``, all by default)."""
-    return _shift(x, axes, "fftshift", 1)
+    return _shift(x, _dim(axes, dim, None, "fftshift"), "fftshift", 1)
 
 
 @op(name="ifftshift", family=_F, namespace=_NS, rules=("roll",), numpy=(np.fft.ifftshift,), method=False)
-def ifftshift(x: Any, axes: Any = None) -> Tensor:
+def ifftshift(x: Any, axes: Any = None, *, dim: Any = None) -> Tensor:
     """The inverse of fftshift (a roll by -(n // 2))."""
-    return _shift(x, axes, "ifftshift", -1)
+    return _shift(x, _dim(axes, dim, None, "ifftshift"), "ifftshift", -1)
 
 
 @op(name="fftfreq", family=_F, namespace=_NS, numpy=(np.fft.fftfreq,), method=False, differentiable=False)

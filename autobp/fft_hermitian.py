@@ -37,13 +37,14 @@ def _conj(t: Tensor) -> Tensor:
     numpy=(np.fft.hfft,),
     method=False,
 )
-def hfft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None) -> Tensor:
+def hfft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None, *, dim: Any = None) -> Tensor:
     """The real FFT of a signal with Hermitian symmetry given by its half ``a`` (numpy's hfft).
 
     n output points (default 2 (m - 1) for m input points); irfft(conj(a), n) with the norm's
     direction swapped, so differentiable as irfft."""
-    from .fft import irfft
+    from .fft import _dim, irfft
 
+    axis = _dim(axis, dim, -1, "hfft")
     a = as_tensor(a)
     if a.ndim == 0:
         raise ValueError("hfft: the input must have at least one dimension, got a 0-d array")
@@ -60,12 +61,14 @@ def hfft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None) 
     numpy=(np.fft.ihfft,),
     method=False,
 )
-def ihfft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None) -> Tensor:
+def ihfft(
+    a: Any, n: int | None = None, axis: int = -1, norm: str | None = None, *, dim: Any = None
+) -> Tensor:
     """The inverse of hfft: the half spectrum of a real signal, conj(rfft(a, n)) with the norm's
     direction swapped (numpy's ihfft); differentiable as rfft."""
-    from .fft import rfft
+    from .fft import _dim, rfft
 
-    return _conj(rfft(a, n, axis, _swapped(norm, "ihfft")))
+    return _conj(rfft(a, n, _dim(axis, dim, -1, "ihfft"), _swapped(norm, "ihfft")))
 
 
 # --- torch.fft's 2-d and n-d Hermitian transforms (numpy has none): torch's s=, dim=, norm= -------

@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 
 from . import linalg as _la
+from ._device import check_device
+from ._zero_d import zero_d_as_one_element
 from .ops import (
     argmax,
     broadcast_to,
@@ -154,10 +156,12 @@ def combinations(input: Any, r: int = 2, with_replacement: bool = False) -> Tens
         raise ValueError(f"combinations: expects a 1-D tensor, got shape {x.shape}")
     if r < 0:
         raise ValueError(f"combinations: r must be non-negative, got {r}")
+    if r == 0:  # PyTorch's empty result
+        return Tensor._const(np.zeros((0,), x.dtype))
     pick = itertools.combinations_with_replacement if with_replacement else itertools.combinations
     index = np.array(list(pick(range(x.shape[0]), r)), dtype=np.intp).reshape(-1, r)
-    if r == 0 or index.shape[0] == 0:
-        return Tensor._const(np.zeros((0,), x.dtype))
+    if index.shape[0] == 0:  # no combination: PyTorch's (0, r)
+        return Tensor._const(np.zeros((0, r), x.dtype))
     return x[index]
 
 
@@ -202,8 +206,9 @@ def view_as_complex(input: Any) -> Tensor:
     return complex(x[..., 0], x[..., 1])
 
 
-def scalar_tensor(s: Any, *, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def scalar_tensor(s: Any, *, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
     """A 0-d tensor holding the number ``s`` (float64 unless ``dtype``: autobp's default dtype)."""
+    check_device(device, "scalar_tensor")
     return Tensor(np.asarray(s, dtype=dtype or np.float64), requires_grad=requires_grad, dtype=dtype)
 
 
@@ -249,6 +254,7 @@ def _along(x: Tensor, dim: int, index: Any) -> tuple:
     )
 
 
+@zero_d_as_one_element
 def index_copy(input: Any, dim: int, index: Any, source: Any) -> Tensor:
     """``input`` with the slices at ``index`` along ``dim`` replaced by ``source``'s (``index_copy``)."""
     x = as_tensor(input)
@@ -257,6 +263,7 @@ def index_copy(input: Any, dim: int, index: Any, source: Any) -> Tensor:
     return out
 
 
+@zero_d_as_one_element
 def index_fill(input: Any, dim: int, index: Any, value: Any) -> Tensor:
     """``input`` with the slices at ``index`` along ``dim`` set to ``value`` (``torch.index_fill``)."""
     return index_copy(input, dim, index, value)
@@ -291,8 +298,14 @@ def msort(input: Any) -> Tensor:
 
 def mode(input: Any, dim: int = -1, keepdim: bool = False) -> ValuesIndices:
     """The most frequent value along ``dim`` (the smallest of the most frequent), and the index of its
-    last occurrence (``torch.mode``); the gradient goes to that element."""
+    last occurrence (``torch.mode``); the gradient goes to that element. A 0-d input gives 0-d
+    results, as PyTorch's."""
     x = as_tensor(input)
+    if x.ndim == 0:
+        if dim not in (0, -1):
+            raise IndexError(f"mode: dim {dim} is out of range for a 0-d tensor (expected 0 or -1)")
+        v, i = mode(x.reshape(1), 0)
+        return ValuesIndices(v.reshape(()), i.reshape(()))
     moved = np.moveaxis(x._data, dim, -1)
     equal = moved[..., :, None] == moved[..., None, :]
     counts = equal.sum(axis=-1)  # how often each element's value occurs

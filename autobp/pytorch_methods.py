@@ -32,7 +32,7 @@ def _type(self: Tensor, dtype: Any = None, non_blocking: bool = False) -> Any:
 
 
 def _cast(dtype: Any) -> Callable[[Tensor], Tensor]:
-    def method(self: Tensor) -> Tensor:
+    def method(self: Tensor, memory_format: Any = None) -> Tensor:  # memory_format: row-major always
         return self if self.dtype == dtype else self.astype(dtype)
 
     method.__doc__ = f"The tensor as {np.dtype(dtype).name} (PyTorch's cast method)."

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from ._device import check_device
 from ._graph import no_grad
 from .ops._args import as_tensor as _as_tensor
 from .ops.tensor_methods import _product
@@ -56,9 +57,10 @@ def from_numpy(array: np.ndarray) -> Tensor:
     return Tensor._const(array)
 
 
-def as_tensor(data: Any, dtype: Any = None) -> Tensor:
+def as_tensor(data: Any, dtype: Any = None, *, device: Any = None) -> Tensor:
     """``data`` as a Tensor, sharing memory where it can (``torch.as_tensor``): a Tensor of that dtype is
     returned as is, a numpy array of it is wrapped without a copy; anything else is converted."""
+    check_device(device, "as_tensor")
     if isinstance(data, Tensor):
         return data if dtype is None or np.dtype(dtype) == data.dtype else data.astype(dtype)
     if isinstance(data, np.ndarray) and (dtype is None or np.dtype(dtype) == data.dtype):
@@ -73,10 +75,23 @@ def inverse(input: Any) -> Tensor:
     return inv(input)
 
 
-def cdist(x1: Any, x2: Any, p: float = 2.0) -> Tensor:
+_CDIST_MODES = (
+    "use_mm_for_euclid_dist_if_necessary",
+    "use_mm_for_euclid_dist",
+    "donot_use_mm_for_euclid_dist",
+)
+
+
+def cdist(
+    x1: Any, x2: Any, p: float = 2.0, compute_mode: str = "use_mm_for_euclid_dist_if_necessary"
+) -> Tensor:
     """p-norm distances between the rows of ``x1`` (..., P, M) and of ``x2`` (..., R, M), shape (..., P, R)
-    (``torch.cdist``); at a zero distance the gradient is 0, as PyTorch's."""
+    (``torch.cdist``); at a zero distance the gradient is 0, as PyTorch's. ``compute_mode`` is
+    checked and otherwise unused: the distances are always computed directly (no matmul shortcut)."""
     from .linalg import vector_norm
+
+    if compute_mode not in _CDIST_MODES:
+        raise ValueError(f"cdist: compute_mode must be one of {_CDIST_MODES}, got {compute_mode!r}")
 
     a, b = _as_tensor(x1), _as_tensor(x2)
     if a.ndim < 2 or b.ndim < 2 or a.shape[-1] != b.shape[-1]:

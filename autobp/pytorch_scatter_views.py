@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from ._zero_d import zero_d_as_one_element
 from .ops import index_put, scatter_reduce
 from .ops._args import as_tensor
 from .pytorch_functions import view_as_complex, view_as_real
@@ -106,6 +107,7 @@ def as_strided_scatter(
     return _scatter_at(x, pos, src, "as_strided_scatter")
 
 
+@zero_d_as_one_element
 def index_reduce(
     input: Any, dim: int, index: Any, source: Any, reduce: str, *, include_self: bool = True
 ) -> Tensor:

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ._device import check_device
 from .ops.creation import _leaf
 from .tensor import Tensor
 
@@ -91,26 +92,38 @@ def _float_dtype(dtype: Any, who: str) -> np.dtype:
     return dt
 
 
-def randn(*size: Any, dtype: Any = None, requires_grad: bool = False, generator: Any = None) -> Tensor:
+def randn(
+    *size: Any, dtype: Any = None, requires_grad: bool = False, generator: Any = None, device: Any = None
+) -> Tensor:
     """Samples of N(0, 1) of the given shape (``randn(2, 3)`` or ``randn((2, 3))``); float64 unless
     ``dtype``."""
+    check_device(device, "randn")
     dt = _float_dtype(dtype, "randn")
     data = generator_of(generator).standard_normal(_shape(size, "randn"), dtype=dt)
     return _leaf(np.asarray(data), requires_grad, "randn")
 
 
-def rand(*size: Any, dtype: Any = None, requires_grad: bool = False, generator: Any = None) -> Tensor:
+def rand(
+    *size: Any, dtype: Any = None, requires_grad: bool = False, generator: Any = None, device: Any = None
+) -> Tensor:
     """Samples of U[0, 1) of the given shape, float64 unless ``dtype``."""
+    check_device(device, "rand")
     dt = _float_dtype(dtype, "rand")
     data = generator_of(generator).random(_shape(size, "rand"), dtype=dt)
     return _leaf(np.asarray(data), requires_grad, "rand")
 
 
 def randint(
-    *args: Any, size: Any = None, dtype: Any = np.int64, generator: Any = None, **bounds: Any
+    *args: Any,
+    size: Any = None,
+    dtype: Any = np.int64,
+    generator: Any = None,
+    device: Any = None,
+    **bounds: Any,
 ) -> Tensor:
     """Integers in [low, high): PyTorch's ``randint(high, size)`` / ``randint(low, high, size)`` and
     numpy's ``randint(low, high=None, size=None)`` (one bound: [0, low)); int64 unless ``dtype``."""
+    check_device(device, "randint")
     args = list(args)
     if args and isinstance(args[-1], (tuple, list)):  # PyTorch's size, always last and a sequence
         if size is not None:
@@ -150,23 +163,30 @@ def _like(t: Any, dtype: Any) -> tuple[tuple, Any]:
     return data.shape, data.dtype if dtype is None else dtype
 
 
-def randn_like(t: Any, dtype: Any = None, requires_grad: bool = False, generator: Any = None) -> Tensor:
+def randn_like(
+    t: Any, dtype: Any = None, requires_grad: bool = False, generator: Any = None, *, device: Any = None
+) -> Tensor:
     """``randn`` of ``t``'s shape and (float) dtype."""
+    check_device(device, "randn_like")
     shape, dt = _like(t, dtype)
     return randn(shape, dtype=dt, requires_grad=requires_grad, generator=generator)
 
 
-def rand_like(t: Any, dtype: Any = None, requires_grad: bool = False, generator: Any = None) -> Tensor:
+def rand_like(
+    t: Any, dtype: Any = None, requires_grad: bool = False, generator: Any = None, *, device: Any = None
+) -> Tensor:
     """``rand`` of ``t``'s shape and (float) dtype."""
+    check_device(device, "rand_like")
     shape, dt = _like(t, dtype)
     return rand(shape, dtype=dt, requires_grad=requires_grad, generator=generator)
 
 
 def randint_like(
-    t: Any, low: int, high: int | None = None, *, dtype: Any = None, generator: Any = None
+    t: Any, low: int, high: int | None = None, *, dtype: Any = None, generator: Any = None, device: Any = None
 ) -> Tensor:
     """``randint`` of ``t``'s shape: ``randint_like(t, high)`` or ``randint_like(t, low, high)``; the
     dtype is ``t``'s (PyTorch's rule), int64 for a float ``t`` unless ``dtype`` is given."""
+    check_device(device, "randint_like")
     shape, dt = _like(t, dtype)
     if np.dtype(dt).kind not in "iu":
         dt = np.int64 if dtype is None else dt
@@ -175,8 +195,9 @@ def randint_like(
     return randint(low, high, shape, dtype=dt, generator=generator)
 
 
-def randperm(n: int, *, dtype: Any = np.int64, generator: Any = None) -> Tensor:
+def randperm(n: int, *, dtype: Any = np.int64, generator: Any = None, device: Any = None) -> Tensor:
     """A random permutation of 0 .. n-1 (``torch.randperm``)."""
+    check_device(device, "randperm")
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
         raise ValueError(f"randperm: n must be a non-negative integer, got {n!r}")
     return Tensor._const(generator_of(generator).permutation(int(n)).astype(dtype))
@@ -193,6 +214,15 @@ def permutation(x: Any, *, generator: Any = None) -> Any:
     return t[generator_of(generator).permutation(t.shape[0])]
 
 
+def _result_dtype(given: tuple, arrays: tuple) -> Any:
+    """The float dtype of samples from these parameters: Python numbers are weak (a float32 tensor
+    of means with std 1.1 gives float32, as PyTorch and numpy 2's promotion), float64 otherwise."""
+    weak = [
+        g if isinstance(g, (int, float)) and not isinstance(g, bool) else a for g, a in zip(given, arrays)
+    ]
+    return np.result_type(*weak, 1.0)
+
+
 def normal(
     mean: Any = 0.0,
     std: Any = 1.0,
@@ -203,16 +233,18 @@ def normal(
     requires_grad: bool = False,
     loc: Any = None,
     scale: Any = None,
+    device: Any = None,
 ) -> Tensor:
     """Samples of N(mean, std^2): PyTorch's ``normal(mean, std, size)`` (tensors of means and stds
     broadcast) and numpy's ``normal(loc, scale, size)``. A constant: no gradient reaches mean or std."""
+    check_device(device, "normal")
     mean = mean if loc is None else loc
     std = std if scale is None else scale
     m, s = (a._data if isinstance(a, Tensor) else np.asarray(a, dtype=float) for a in (mean, std))
     if np.any(s < 0):
         raise ValueError(f"normal: std must be non-negative, got {std!r}")
     shape = np.broadcast_shapes(m.shape, s.shape) if size is None else _shape((size,), "normal")
-    dt = _float_dtype(dtype if dtype is not None else np.result_type(m, s, 1.0), "normal")
+    dt = _float_dtype(dtype if dtype is not None else _result_dtype((mean, std), (m, s)), "normal")
     data = generator_of(generator).normal(m, s, size=shape).astype(dt, copy=False)
     return _leaf(np.asarray(data), requires_grad, "normal")
 
@@ -223,7 +255,7 @@ def uniform(
     """numpy's ``uniform``: samples of U[low, high), of ``size`` (the bounds broadcast otherwise)."""
     lo, hi = (a._data if isinstance(a, Tensor) else np.asarray(a, dtype=float) for a in (low, high))
     shape = np.broadcast_shapes(lo.shape, hi.shape) if size is None else _shape((size,), "uniform")
-    dt = _float_dtype(dtype if dtype is not None else np.result_type(lo, hi, 1.0), "uniform")
+    dt = _float_dtype(dtype if dtype is not None else _result_dtype((low, high), (lo, hi)), "uniform")
     return Tensor._const(
         np.asarray(generator_of(generator).uniform(lo, hi, size=shape)).astype(dt, copy=False)
     )

@@ -14,6 +14,7 @@ import numpy as np
 
 from . import _dispatch, _tensor_data
 from ._conversions import CONVERSIONS
+from ._device import check_device
 from ._engine import _plain_backward, run_backward
 from ._grad_array import GRAD, GradArray
 from ._graph import _mode, next_seq, off_threads
@@ -364,7 +365,8 @@ def _view(out: Tensor, base: Tensor) -> Tensor:
     return out
 
 
-def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
+def tensor(data: Any, requires_grad: bool = False, dtype: Any = None, *, device: Any = None) -> Tensor:
     """Make a Tensor (PyTorch's ``torch.tensor``) with numpy's dtype for the data (Python floats are
     float64; integers and bools stay so); integer data that requires grad becomes float64."""
+    check_device(device, "tensor")
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)

@@ -96,6 +96,9 @@ def test_lp_pools_match_torch():
         dict(size=(3, 11), mode="bilinear", align_corners=True),
         dict(size=(3, 11), mode="bilinear", align_corners=False),
         dict(scale_factor=2.3, mode="bilinear", recompute_scale_factor=True),
+        dict(size=(3, 4), mode="area"),  # windows of unequal and overlapping lengths
+        dict(size=(7, 11), mode="area"),  # larger than the input: repeats
+        dict(scale_factor=0.5, mode="area"),
     ],
 )
 def test_interpolate_matches_torch(kw):
@@ -117,6 +120,7 @@ def test_linear_interpolation_and_pixel_shuffle_match_torch():
         lambda x: F.adaptive_avg_pool2d(x, (2, 3)),
         lambda x: F.adaptive_max_pool2d(x, 2),
         lambda x: F.interpolate(x, scale_factor=1.5, mode="bilinear"),
+        lambda x: F.interpolate(x, size=(3, 2), mode="area"),
     ],
 )
 def test_pooling_gradients_match_finite_differences(fn):
@@ -337,3 +341,34 @@ def test_max_unpool_errors():
         F.max_unpool1d(np.ones((1, 1, 2)), np.array([[[0, 7]]]), 2)
     with pytest.raises(ValueError, match="integers of the input's shape"):
         F.max_unpool1d(np.ones((1, 1, 2)), np.array([[[0.0, 1.0]]]), 2)
+
+
+def test_interpolate_area_refuses_integers_as_torch():
+    with pytest.raises(TypeError, match="area"):
+        F.interpolate(np.arange(8).reshape(1, 1, 2, 4), size=(1, 2), mode="area")
+
+
+@pytest.mark.parametrize(
+    "name, args, kwargs, shape",
+    [
+        ("unfold", (2, 1, 1, 2), {}, (0, 1, 5, 5)),  # an empty batch
+        ("unfold", (2, 1, 0, [1, 2]), {}, (2, 1, 5, 5)),
+        ("group_norm", (1,), {}, (0, 2)),
+        ("group_norm", (2,), {}, (0, 4, 3)),
+        ("avg_pool2d", ([3, 3], [1, 1], [1], True, False, 2), {}, (2, 3, 9, 9)),  # one-element padding list
+        ("avg_pool2d", ([2, 2], [], [0], False, True, None), {}, (1, 1, 4, 4)),
+    ],
+)
+def test_functional_edge_inputs_match_torch(name, args, kwargs, shape):
+    """Empty batches and PyTorch's one-element lists for per-axis arguments, as torch computes them."""
+    x = rng.standard_normal(shape)
+    tx = torch.tensor(x, requires_grad=True)
+    t = getattr(torch.nn.functional, name)(tx, *args, **kwargs)
+    ax = Tensor(x, requires_grad=True)
+    a = getattr(F, name)(ax, *args, **kwargs)
+    assert a.shape == tuple(t.shape)
+    np.testing.assert_allclose(a.data, t.detach().numpy(), rtol=1e-12, atol=1e-12)
+    if x.size:
+        (tg,) = torch.autograd.grad((t * t).sum(), tx)
+        (ag,) = autobp.autograd.grad((a * a).sum(), ax)
+        np.testing.assert_allclose(np.asarray(ag), tg.numpy(), rtol=1e-10, atol=1e-12)

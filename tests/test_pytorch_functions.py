@@ -443,3 +443,13 @@ def test_default_dtype_is_float64_and_only_that_can_be_set():
     assert autobp.tensor([1.5]).dtype == np.float64
     with pytest.raises(NotImplementedError, match="dtype=float32"):
         autobp.set_default_dtype(np.float32)
+
+
+@pytest.mark.parametrize(
+    "n, r, repl", [(0, 2, False), (1, 2, False), (2, 4, False), (0, 2, True), (3, 0, False), (0, 0, True)]
+)
+def test_combinations_empty_shapes_as_torch(n, r, repl):
+    """No combination: PyTorch's (0, r), and (0,) for r = 0."""
+    want = torch.combinations(torch.arange(float(n), dtype=torch.float64), r, repl)
+    got = autobp.combinations(autobp.arange(float(n)), r, with_replacement=repl)
+    assert got.shape == tuple(want.shape) and got.dtype == want.numpy().dtype

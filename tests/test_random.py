@@ -123,3 +123,15 @@ def test_bad_arguments_name_the_problem():
         ab.randn(2, generator="x")
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
         ab.bernoulli(ab.tensor([1.5]))
+
+
+def test_normal_and_uniform_keep_float32_next_to_python_numbers():
+    """A float32 tensor of parameters with a Python number beside it gives float32 samples, as
+    torch.normal; Python numbers alone (or a float64 array) give float64."""
+    torch = pytest.importorskip("torch")
+    f = ab.tensor(np.ones(3, np.float32))
+    assert ab.normal(f, 1.1).dtype == np.float32 == torch.normal(torch.ones(3), 1.1).numpy().dtype
+    assert ab.normal(0.0, f).dtype == np.float32 == torch.normal(0.0, torch.ones(3)).numpy().dtype
+    assert ab.random.uniform(f, 2.0).dtype == np.float32
+    assert ab.normal(0.0, 1.0, (2,)).dtype == np.float64
+    assert ab.normal(f, np.ones(3)).dtype == np.float64

@@ -16,15 +16,27 @@ from ._common import FAMILY, NS, data_of
 _LA = dict(family=FAMILY, namespace=NS, method=False)
 
 
+def _dim(axis: Any, dim: Any, default: Any, name: str) -> Any:
+    """PyTorch's ``dim=`` for numpy's ``axis=``; both given must agree."""
+    if dim is None:
+        return axis
+    if axis != default and axis != dim:
+        raise TypeError(f"{name}: got both axis={axis!r} and dim={dim!r}")
+    return dim
+
+
 @op(
     name="linalg_cross",
     numpy=(np.linalg.cross,),
     rules=("transpose", "getitem", "mul", "sub", "stack"),
     **_LA,
 )
-def cross(x1: Any, x2: Any, /, *, axis: int = -1) -> Tensor:
-    """Cross product of 3-vectors along ``axis`` (numpy.linalg's: both must have size 3 there)."""
+def cross(x1: Any, x2: Any, /, *, axis: int = -1, dim: Any = None) -> Tensor:
+    """Cross product of 3-vectors along ``axis`` (numpy.linalg's: both must have size 3 there;
+    PyTorch's ``dim=`` names the axis too)."""
     from ..ops.einsum import cross as _cross
+
+    axis = _dim(axis, dim, -1, "linalg.cross")
 
     a, b = pair(x1, x2, "linalg.cross")
     if a.ndim == 0 or b.ndim == 0 or a.shape[axis] != 3 or b.shape[axis] != 3:
@@ -47,11 +59,12 @@ def outer(x1: Any, x2: Any, /) -> Tensor:
 
 
 @op(name="linalg_diagonal", numpy=(np.linalg.diagonal,), rules=("transpose", "getitem"), **_LA)
-def diagonal(x: Any, /, *, offset: int = 0) -> Tensor:
-    """Diagonal ``offset`` of each matrix (the last two axes), as a new last axis."""
+def diagonal(x: Any, /, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    """Diagonal ``offset`` of each matrix (the last two axes, or PyTorch's ``dim1``/``dim2``), as a
+    new last axis."""
     from ..ops.creation import diagonal as _diagonal
 
-    return _diagonal(x, offset, -2, -1)
+    return _diagonal(x, offset, dim1, dim2)
 
 
 @op(name="linalg_trace", numpy=(np.linalg.trace,), rules=("transpose", "getitem", "sum"), **_LA)
@@ -90,9 +103,12 @@ def tensordot(x1: Any, x2: Any, /, *, axes: Any = 2) -> Tensor:
 
 
 @op(name="linalg_vecdot", numpy=(np.linalg.vecdot,), rules=("conj", "mul", "sum"), **_LA)
-def vecdot(x1: Any, x2: Any, /, *, axis: int = -1) -> Tensor:
-    """Dot product sum(conj(x1) * x2) along ``axis``, the other axes broadcast (numpy's vecdot)."""
+def vecdot(x1: Any, x2: Any, /, *, axis: int = -1, dim: Any = None) -> Tensor:
+    """Dot product sum(conj(x1) * x2) along ``axis`` (or PyTorch's ``dim``), the other axes broadcast
+    (numpy's vecdot, torch.linalg.vecdot)."""
     from ..linalg._common import conj
+
+    axis = _dim(axis, dim, -1, "linalg.vecdot")
 
     a, b = pair(x1, x2, "linalg.vecdot")
     if a.ndim == 0 or b.ndim == 0 or a.shape[axis] != b.shape[axis]:
@@ -101,11 +117,34 @@ def vecdot(x1: Any, x2: Any, /, *, axis: int = -1) -> Tensor:
 
 
 @op(name="linalg_matrix_rank", numpy=(np.linalg.matrix_rank,), differentiable=False, **_LA)
-def matrix_rank(A: Any, tol: Any = None, hermitian: bool = False, *, rtol: Any = None) -> Tensor:  # noqa: N803
-    """Rank of each matrix by SVD (numpy's tolerances; an integer, no gradient)."""
+def matrix_rank(
+    A: Any,  # noqa: N803
+    tol: Any = None,
+    hermitian: bool = False,
+    *,
+    rtol: Any = None,
+    atol: Any = None,
+) -> Tensor:
+    """Rank of each matrix by SVD (numpy's tolerances; an integer, no gradient).
+
+    PyTorch's ``atol=``: singular values above max(atol, rtol * the largest) count, with rtol 0 when
+    only atol is given (torch.linalg.matrix_rank's rule)."""
     a = as_tensor(A)
     tol = tol if tol is None else data_of(tol)
-    return Tensor._const(np.asarray(np.linalg.matrix_rank(a._data, tol, hermitian, rtol=rtol)))
+    if atol is None:
+        return Tensor._const(np.asarray(np.linalg.matrix_rank(a._data, tol, hermitian, rtol=rtol)))
+    if tol is not None:
+        raise TypeError("linalg.matrix_rank: give tol= or atol=/rtol=, not both")
+    x = a._data
+    if x.ndim < 2:
+        raise np.linalg.LinAlgError(f"linalg.matrix_rank: needs matrices (..., M, N), got shape {x.shape}")
+    s = np.abs(np.linalg.eigvalsh(x)) if hermitian else np.linalg.svd(x, compute_uv=False)
+    big = s.max(axis=-1, keepdims=True) if s.shape[-1] else np.zeros(s.shape[:-1] + (1,))
+    limit = np.maximum(
+        np.asarray(data_of(atol))[..., None],
+        (0.0 if rtol is None else np.asarray(data_of(rtol))[..., None]) * big,
+    )
+    return Tensor._const(np.asarray((s > limit).sum(axis=-1), dtype=np.int64))
 
 
 @op(name="linalg_cond", numpy=(np.linalg.cond,), rules=("svd_s", "getitem", "div", "inv"), **_LA)

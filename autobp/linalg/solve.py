@@ -60,17 +60,38 @@ def _solve_rule(F, g, out, xs, ctx, need):
     return (-(gb @ mT(out)) if need[0] else None), gb
 
 
+_SCIPY_FLAGS = ("overwrite_b", "check_finite", "debug")
+
+
 @op(family=FAMILY, namespace=NS, numpy=None, method=False, rules=("solve_triangular", "getitem"))
 def solve_triangular(
-    a: Any, b: Any, trans: Any = 0, lower: bool = False, unit_diagonal: bool = False, **scipy_flags: Any
+    a: Any,
+    b: Any,
+    trans: Any = 0,
+    lower: bool = False,
+    unit_diagonal: bool = False,
+    *,
+    upper: bool | None = None,
+    left: bool = True,
+    unitriangular: bool | None = None,
+    **scipy_flags: Any,
 ) -> Tensor:
-    """x with op(a) @ x = b for triangular ``a`` (scipy.linalg's signature, batched over leading axes).
+    """x with op(a) @ x = b for triangular ``a`` (scipy.linalg's signature, or PyTorch's keywords).
 
     ``trans``: 0/'N' solves a x = b, 1/'T' a^T x = b, 2/'C' a^H x = b. Only the triangle named by ``lower``
     is read (and not its diagonal with ``unit_diagonal``), so a's gradient lies in that triangle,
     as PyTorch's. ``b`` is a vector (M,) when it is 1-D, else (..., M, K) (as numpy 2's solve). scipy's
-    ``overwrite_b``/``check_finite`` flags are accepted and ignored.
+    ``overwrite_b``/``check_finite``/``debug`` flags are accepted and ignored.
+
+    torch.linalg.solve_triangular's keywords select PyTorch's form: ``upper=`` (required there; the
+    triangle read), ``unitriangular=`` (the diagonal taken as ones) and ``left=False`` (solve
+    x @ a = b); ``b`` is then a matrix (..., M, K), as PyTorch requires.
     """
+    unknown = sorted(set(scipy_flags) - set(_SCIPY_FLAGS))
+    if unknown:
+        raise TypeError(f"solve_triangular: unexpected keyword arguments {unknown}")
+    if upper is not None or unitriangular is not None or left is not True:
+        return _torch_solve_triangular(a, b, upper, left, unitriangular)
     a, b = as_tensor(a), as_tensor(b)
     check_matrix(a, "solve_triangular")
     t = {0: 0, 1: 1, 2: 2, "N": 0, "T": 1, "C": 2}.get(trans)
@@ -86,6 +107,21 @@ def solve_triangular(
     if vector:
         return _solve_tri(a, b[..., None], flags)[..., 0]
     return _solve_tri(a, b, flags)
+
+
+def _torch_solve_triangular(a: Any, b: Any, upper: Any, left: bool, unitriangular: Any) -> Tensor:
+    """torch.linalg.solve_triangular(a, b, upper=, left=, unitriangular=) on the scipy form."""
+    if upper is None:
+        raise TypeError("solve_triangular: PyTorch's form (left=, unitriangular=) needs upper= as well")
+    a, b = as_tensor(a), as_tensor(b)
+    check_matrix(a, "solve_triangular")
+    if b.ndim < 2:
+        raise ValueError(f"solve_triangular: b must be a matrix (..., M, K) with upper=, got shape {b.shape}")
+    unit = bool(unitriangular)
+    if left:
+        return solve_triangular(a, b, 0, not upper, unit)
+    # x a = b  <=>  a^T x^T = b^T
+    return mT(solve_triangular(a, mT(b), 1, not upper, unit))
 
 
 def _solve_tri(a: Tensor, b: Tensor, flags: tuple) -> Tensor:

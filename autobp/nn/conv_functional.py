@@ -27,6 +27,8 @@ _CONV_RULES = ("conv", "conv_input", "conv_weight")
 def _tuple(v: Any, nd: int, what: str, who: str, lo: int = 1) -> tuple:
     """An int or a sequence of ``nd`` ints, each >= lo, as a tuple."""
     t = tuple(int(a) for a in v) if isinstance(v, (tuple, list)) else (int(v),) * nd
+    if len(t) == 1 and nd > 1:  # PyTorch expands a one-element list to every spatial axis
+        t = t * nd
     if len(t) != nd or any(a < lo for a in t):
         raise ValueError(f"{who}: {what} must be an int >= {lo} or {nd} of them, got {v!r}")
     return t
@@ -317,7 +319,8 @@ def _fold_geom(kernel_size, dilation, padding, stride, who):
 def _unfold_np(x: np.ndarray, k, d, p, s) -> np.ndarray:
     N, C = x.shape[:2]
     win = K.windows(K.pad_zeros(x, p, p), k, s, d)  # (N, C, Lh, Lw, kh, kw)
-    return win.transpose(0, 1, 4, 5, 2, 3).reshape(N, C * k[0] * k[1], -1)
+    L = win.shape[2] * win.shape[3]  # explicit: a -1 cannot be inferred for an empty batch
+    return win.transpose(0, 1, 4, 5, 2, 3).reshape(N, C * k[0] * k[1], L)
 
 
 def _fold_np(cols: np.ndarray, size, k, d, p, s) -> np.ndarray:

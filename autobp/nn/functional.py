@@ -165,16 +165,50 @@ def sse_loss(input: Any, target: Any, tolerance: float | None = None, reduction:
     return _reduce(0.5 * diff * diff, reduction, "sse_loss")
 
 
-def mse_loss(input: Any, target: Any, reduction: str = "mean") -> Tensor:
-    """(input - target)^2, averaged by default (PyTorch's ``mse_loss``; no 1/2 factor)."""
+def mse_loss(
+    input: Any,
+    target: Any,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+    weight: Any = None,
+) -> Tensor:
+    """(input - target)^2, averaged by default (PyTorch's ``mse_loss`` and signature; no 1/2 factor).
+
+    ``weight`` (the input's shape) scales each squared error, and 'mean' is then the weighted mean
+    sum(w e) / sum(w), as PyTorch's; ``size_average``/``reduce`` are the deprecated flags."""
+    from ._loss_common import legacy_reduction
+
+    reduction = legacy_reduction(size_average, reduce, reduction)
     x, t = _pair(input, target, "mse_loss")
     diff = x - t
-    return _reduce(diff * diff, reduction, "mse_loss")
+    if weight is None:
+        return _reduce(diff * diff, reduction, "mse_loss")
+    w = _as_tensor(weight, x)
+    if w.shape != x.shape:
+        raise ValueError(f"mse_loss: weight of shape {w.shape} must have the input's shape {x.shape}")
+    loss = diff * diff * w
+    if reduction == "mean":
+        return loss.sum() / w.sum()
+    return _reduce(loss, reduction, "mse_loss")
 
 
-def binary_cross_entropy(input: Any, target: Any, reduction: str = "mean") -> Tensor:
+def binary_cross_entropy(
+    input: Any,
+    target: Any,
+    weight: Any = None,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Tensor:
     """-(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1]; each log is floored at -100
-    (as PyTorch does) so p = 0 or 1 gives a finite loss. Prefer the ``_with_logits`` form for training."""
+    (as PyTorch does) so p = 0 or 1 gives a finite loss. Prefer the ``_with_logits`` form for training.
+
+    PyTorch's signature: ``weight`` (broadcast to the input) scales each element's loss, and the mean
+    stays the plain mean over elements; ``size_average``/``reduce`` are the deprecated flags."""
+    from ._loss_common import legacy_reduction
+
+    reduction = legacy_reduction(size_average, reduce, reduction)
     p, t = _pair(input, target, "binary_cross_entropy")
     if np.any((p.data < 0) | (p.data > 1)) or np.any(np.isnan(p.data)):
         raise ValueError(
@@ -183,22 +217,39 @@ def binary_cross_entropy(input: Any, target: Any, reduction: str = "mean") -> Te
     floor = float(np.exp(-100.0))  # log(floor) = -100; representable (subnormal) even in float32
     log_p = p.clip(floor, None).log()
     log_q = (1 - p).clip(floor, None).log()
-    return _reduce(-(t * log_p + (1 - t) * log_q), reduction, "binary_cross_entropy")
+    loss = -(t * log_p + (1 - t) * log_q)
+    if weight is not None:
+        loss = loss * _as_tensor(weight, p)
+    return _reduce(loss, reduction, "binary_cross_entropy")
 
 
 def binary_cross_entropy_with_logits(
-    input: Any, target: Any, pos_weight: Any = None, reduction: str = "mean"
+    input: Any,
+    target: Any,
+    weight: Any = None,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+    pos_weight: Any = None,
 ) -> Tensor:
     """Binary cross-entropy of sigmoid(x), stable for any x: t*softplus(-x) + (1-t)*softplus(x).
 
-    ``pos_weight`` multiplies the positive term, as in PyTorch.
+    PyTorch's signature: ``pos_weight`` multiplies the positive term, ``weight`` (broadcast) each
+    element's loss, the mean stays the plain mean over elements; ``size_average``/``reduce`` are the
+    deprecated flags.
     """
+    from ._loss_common import legacy_reduction
+
+    reduction = legacy_reduction(size_average, reduce, reduction)
     x, t = _pair(input, target, "binary_cross_entropy_with_logits")
     inf = float("inf")  # no linear cut-off: the gradient is sigmoid(x) - t exactly, for any x
     pos = softplus(-x, threshold=inf) * t
     if pos_weight is not None:
         pos = pos * _as_tensor(pos_weight, x)
-    return _reduce(pos + softplus(x, threshold=inf) * (1 - t), reduction, "binary_cross_entropy_with_logits")
+    loss = pos + softplus(x, threshold=inf) * (1 - t)
+    if weight is not None:
+        loss = loss * _as_tensor(weight, x)
+    return _reduce(loss, reduction, "binary_cross_entropy_with_logits")
 
 
 __all__ = [

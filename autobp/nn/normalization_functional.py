@@ -5,6 +5,7 @@ unbiased batch variance, the normalisation the biased one). The layers are in no
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -159,7 +160,8 @@ def group_norm(
             f"group_norm: channels of input {x.shape} must be divisible by num_groups={num_groups}"
         )
     N, C = x.shape[:2]
-    y, _, _ = _normalise(x.reshape(N, num_groups, -1), (2,), eps)
+    per_group = math.prod(x.shape[1:]) // num_groups  # explicit: an empty batch has no -1 to infer
+    y, _, _ = _normalise(x.reshape(N, num_groups, per_group), (2,), eps)
     y = y.reshape(x.shape)
     if weight is not None:
         y = y * _channel(weight, x.ndim, x)

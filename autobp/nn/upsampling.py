@@ -1,5 +1,5 @@
-"""Resizing: ``interpolate`` (nearest, linear, bilinear, trilinear) as one interpolation matrix per
-spatial axis (each mode is separable), and pixel_shuffle/pixel_unshuffle as reshapes."""
+"""Resizing: ``interpolate`` (nearest, linear, bilinear, trilinear, area) as one interpolation
+matrix per spatial axis (each mode is separable), and pixel_shuffle/pixel_unshuffle as reshapes."""
 
 from __future__ import annotations
 
@@ -21,6 +21,11 @@ def _matrix(n_in: int, n_out: int, mode: str, align_corners: bool | None, scale:
     i = np.arange(n_out, dtype=np.float64)
     A = np.zeros((n_out, n_in))
     rows = np.arange(n_out)
+    if mode == "area":  # adaptive average pooling: the mean of [floor(i n / m), ceil((i + 1) n / m))
+        for r in range(n_out):
+            lo, hi = (r * n_in) // n_out, -((-(r + 1) * n_in) // n_out)
+            A[r, lo:hi] = 1.0 / (hi - lo)
+        return A
     if mode in ("nearest", "nearest-exact"):
         s = n_in / n_out if scale is None else scale
         # "nearest" takes the floor of i * s (PyTorch's legacy rule), "nearest-exact" of the centre's
@@ -52,7 +57,8 @@ def interpolate(
 ) -> Tensor:
     """Resize (N, C, *S) to ``size`` or S * ``scale_factor`` (floored), as PyTorch's interpolate for
     modes 'nearest', 'nearest-exact', 'linear', 'bilinear' and 'trilinear' (``align_corners`` for the
-    linear ones). Integer inputs stay integer: the linear modes round (as PyTorch's uint8 kernels).
+    linear ones) and 'area' (adaptive average pooling to the output size, float inputs). Integer
+    inputs stay integer: the linear modes round (as PyTorch's uint8 kernels).
 
     >>> interpolate(np.arange(4.0).reshape(1, 1, 2, 2), scale_factor=2).shape
     (1, 1, 4, 4)
@@ -61,14 +67,14 @@ def interpolate(
     nd = x.ndim - 2
     if nd < 1:
         raise ValueError(f"interpolate: input must be (N, C, *spatial), got shape {x.shape}")
-    if mode not in ("nearest", "nearest-exact") + tuple(_LINEAR):
+    if mode not in ("nearest", "nearest-exact", "area") + tuple(_LINEAR):
         raise ValueError(
-            "interpolate: mode must be 'nearest', 'nearest-exact', 'linear', 'bilinear' or 'trilinear', "
-            f"got {mode!r}"
+            "interpolate: mode must be 'nearest', 'nearest-exact', 'linear', 'bilinear', 'trilinear' or "
+            f"'area', got {mode!r}"
         )
     if mode in _LINEAR and _LINEAR[mode] != nd:
         raise ValueError(f"interpolate: mode {mode!r} needs {_LINEAR[mode] + 2}-D input, got shape {x.shape}")
-    if mode in ("nearest", "nearest-exact") and align_corners is not None:
+    if mode in ("nearest", "nearest-exact", "area") and align_corners is not None:
         raise ValueError("interpolate: align_corners only applies to the linear modes")
     if (size is None) == (scale_factor is None):
         raise ValueError("interpolate: give exactly one of size and scale_factor")
@@ -82,6 +88,8 @@ def interpolate(
         scales = (None,) * nd if recompute_scale_factor else tuple(1.0 / float(v) for v in f)
     if len(out) != nd or any(int(n) < 1 for n in out):
         raise ValueError(f"interpolate: output size {out} must give {nd} positive sizes")
+    if mode == "area" and x.dtype.kind in "iub":
+        raise TypeError(f"interpolate: mode 'area' needs a float input (as PyTorch's), got dtype {x.dtype}")
     rounded = mode in _LINEAR and x.dtype.kind in "iub"  # weights in (0, 1): compute in float64
     y = x.astype(np.float64) if rounded else x
     for i in range(nd):  # one matrix product per axis: y <- y contracted with A_i over axis 2 + i

@@ -167,15 +167,19 @@ DUNDERS = {
 
 
 # --- the functions -----------------------------------------------------------------------
-@op(family="arithmetic", method=False, torch=("add",))
-def add(a: Any, b: Any) -> Tensor:
-    """a + b, elementwise with broadcasting."""
+@op(family="arithmetic", method=False, rules=("add", "mul"), torch=("add",))
+def add(a: Any, b: Any, *, alpha: Any = 1) -> Tensor:
+    """a + b, elementwise with broadcasting; PyTorch's ``alpha``: a + alpha * b."""
+    if alpha != 1:
+        b = multiply(b, alpha)
     return _add(*pair(a, b, "add"))
 
 
-@op(family="arithmetic", method=False, rules=("sub",), torch=("sub",))
-def subtract(a: Any, b: Any) -> Tensor:
-    """a - b, elementwise with broadcasting."""
+@op(family="arithmetic", method=False, rules=("sub", "mul"), torch=("sub",))
+def subtract(a: Any, b: Any, *, alpha: Any = 1) -> Tensor:
+    """a - b, elementwise with broadcasting; PyTorch's ``alpha``: a - alpha * b."""
+    if alpha != 1:
+        b = multiply(b, alpha)
     return _sub(*pair(a, b, "sub"))
 
 

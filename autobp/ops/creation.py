@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import ShapeError, normalize_axes
+from .._device import check_device
 from ..rules import rule
 from ..tensor import Tensor, _check_float
 from ._args import as_tensor
@@ -36,20 +37,29 @@ def _size(shape: Any, more: tuple) -> tuple:
 
 # --- constants: no inputs to differentiate ------------------------------------------------------
 @op(family=_C, numpy=None, method=False, differentiable=False)
-def zeros(shape: Any, *sizes: Any, dtype: Any = float, requires_grad: bool = False) -> Tensor:
+def zeros(
+    shape: Any, *sizes: Any, dtype: Any = float, requires_grad: bool = False, device: Any = None
+) -> Tensor:
     """A tensor of zeros (float64 unless ``dtype``); ``zeros(2, 3)`` as PyTorch spells it works too."""
+    check_device(device, "zeros")
     return _leaf(np.zeros(_size(shape, sizes), dtype=dtype), requires_grad, "zeros")
 
 
 @op(family=_C, numpy=None, method=False, differentiable=False)
-def ones(shape: Any, *sizes: Any, dtype: Any = float, requires_grad: bool = False) -> Tensor:
+def ones(
+    shape: Any, *sizes: Any, dtype: Any = float, requires_grad: bool = False, device: Any = None
+) -> Tensor:
     """A tensor of ones (float64 unless ``dtype``)."""
+    check_device(device, "ones")
     return _leaf(np.ones(_size(shape, sizes), dtype=dtype), requires_grad, "ones")
 
 
 @op(family=_C, numpy=None, method=False, differentiable=False)
-def empty(shape: Any, *sizes: Any, dtype: Any = float, requires_grad: bool = False) -> Tensor:
+def empty(
+    shape: Any, *sizes: Any, dtype: Any = float, requires_grad: bool = False, device: Any = None
+) -> Tensor:
     """An uninitialised tensor (float64 unless ``dtype``)."""
+    check_device(device, "empty")
     return _leaf(np.empty(_size(shape, sizes), dtype=dtype), requires_grad, "empty")
 
 
@@ -61,21 +71,40 @@ def eye(
     dtype: Any = float,
     *,
     requires_grad: bool = False,
+    device: Any = None,
 ) -> Tensor:
     """An N x M matrix with ones on diagonal ``k``."""
+    check_device(device, "eye")
     return _leaf(np.eye(N, M, k, dtype=dtype), requires_grad, "eye")
 
 
 @op(family=_C, numpy=None, method=False, differentiable=False)
-def identity(n: int, dtype: Any = float, *, requires_grad: bool = False) -> Tensor:
+def identity(n: int, dtype: Any = float, *, requires_grad: bool = False, device: Any = None) -> Tensor:
     """The n x n identity matrix."""
+    check_device(device, "identity")
     return _leaf(np.identity(n, dtype=dtype), requires_grad, "identity")
 
 
 @op(family=_C, numpy=None, method=False, differentiable=False)
-def arange(*args: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """Evenly spaced values in [start, stop) (numpy's: integer arguments give integers)."""
-    return _leaf(np.arange(*args, dtype=dtype), requires_grad, "arange")
+def arange(
+    *args: Any,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    device: Any = None,
+    start: Any = None,
+    stop: Any = None,
+    step: Any = None,
+    end: Any = None,
+) -> Tensor:
+    """Evenly spaced values in [start, stop) (numpy's: integer arguments give integers); ``start``,
+    ``stop`` (PyTorch's ``end``) and ``step`` may be given by keyword."""
+    check_device(device, "arange")
+    if end is not None:
+        if stop is not None:
+            raise TypeError("arange: got both stop= and end=")
+        stop = end
+    named = {k: v for k, v in (("start", start), ("stop", stop), ("step", step)) if v is not None}
+    return _leaf(np.arange(*args, dtype=dtype, **named), requires_grad, "arange")
 
 
 def _like(a: Any, dtype: Any, shape: Any, fill: Any) -> np.ndarray:
@@ -93,9 +122,11 @@ def zeros_like(
     *,
     requires_grad: bool = False,
     memory_format: Any = None,
+    device: Any = None,
 ) -> Tensor:
     """Zeros of ``a``'s shape and dtype (no gradient: the values do not depend on ``a``);
     ``requires_grad``: a new leaf, as PyTorch's."""
+    check_device(device, "zeros_like")
     return _leaf(_like(a, dtype, shape, np.zeros_like), requires_grad, "zeros_like")
 
 
@@ -109,8 +140,10 @@ def ones_like(
     *,
     requires_grad: bool = False,
     memory_format: Any = None,
+    device: Any = None,
 ) -> Tensor:
     """Ones of ``a``'s shape and dtype. ``requires_grad``: a new leaf, as PyTorch's."""
+    check_device(device, "ones_like")
     return _leaf(_like(a, dtype, shape, np.ones_like), requires_grad, "ones_like")
 
 
@@ -124,8 +157,10 @@ def empty_like(
     *,
     requires_grad: bool = False,
     memory_format: Any = None,
+    device: Any = None,
 ) -> Tensor:
     """An uninitialised tensor of ``a``'s shape and dtype. ``requires_grad``: a new leaf, as PyTorch's."""
+    check_device(device, "empty_like")
     return _leaf(_like(a, dtype, shape, np.empty_like), requires_grad, "empty_like")
 
 
@@ -136,8 +171,11 @@ def _filled(data: np.ndarray, fill: Any) -> Tensor:
 
 
 @op(family=_C, rules=("broadcast_to",), numpy=None, method=False)
-def full(shape: Any, fill_value: Any, dtype: Any = None, *, requires_grad: bool = False) -> Tensor:
+def full(
+    shape: Any, fill_value: Any, dtype: Any = None, *, requires_grad: bool = False, device: Any = None
+) -> Tensor:
     """``shape`` filled with ``fill_value``; a 0-d Tensor fill value is differentiated."""
+    check_device(device, "full")
     v = fill_value._data if isinstance(fill_value, Tensor) else fill_value
     data = np.full(_size(shape, ()), v, dtype=dtype)
     if requires_grad:
@@ -147,9 +185,17 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, *, requires_grad: bool 
 
 @op(family=_C, rules=("broadcast_to",), method=False)
 def full_like(
-    a: Any, fill_value: Any, dtype: Any = None, order: str = "K", subok: bool = True, shape: Any = None
+    a: Any,
+    fill_value: Any,
+    dtype: Any = None,
+    order: str = "K",
+    subok: bool = True,
+    shape: Any = None,
+    *,
+    device: Any = None,
 ) -> Tensor:
     """``a``'s shape and dtype filled with ``fill_value``; a 0-d Tensor fill value is differentiated."""
+    check_device(device, "full_like")
     v = fill_value._data if isinstance(fill_value, Tensor) else fill_value
     return _filled(_like(a, dtype, shape, lambda b, **kw: np.full_like(b, v, **kw)), fill_value)
 

@@ -224,20 +224,27 @@ def _compare(a: Any, b: Any, fn: Any, symbol: str) -> Tensor:
         raise ValueError(f"comparison {symbol}: shapes {a.shape} and {b.shape} cannot be broadcast") from None
 
 
-def _comparison(name: str, fn: Any, symbol: str, torch: tuple) -> Any:
+def _comparison(name: str, fn: Any, symbol: str, torch: tuple, differs: Any = None) -> Any:
     def compare(a: Any, b: Any) -> Tensor:
         return _compare(a, b, fn, symbol)
 
     compare.__name__ = compare.__qualname__ = name
     compare.__doc__ = f"a {symbol} b, elementwise, as a boolean Tensor (no gradient)."
-    return op(family=_E, method=False, differentiable=False, torch=torch)(compare)
+    return op(family=_E, method=False, differentiable=False, torch=torch, differs=differs)(compare)
 
 
 less = _comparison("less", np.less, "<", ("lt",))
 less_equal = _comparison("less_equal", np.less_equal, "<=", ("le",))
 greater = _comparison("greater", np.greater, ">", ("gt",))
 greater_equal = _comparison("greater_equal", np.greater_equal, ">=", ("ge",))
-equal = _comparison("equal", np.equal, "==", ("eq",))
+equal = _comparison(
+    "equal",
+    np.equal,
+    "==",
+    ("eq",),
+    differs="torch.equal(a, b) is one bool (same shape and values); autobp's equal is numpy's elementwise "
+    "a == b: array_equal gives PyTorch's meaning",
+)
 not_equal = _comparison("not_equal", np.not_equal, "!=", ("ne",))
 
 DUNDERS = {

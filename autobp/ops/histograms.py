@@ -29,7 +29,13 @@ def _bin_of(a: np.ndarray, edges: np.ndarray) -> tuple:
     return idx, inside
 
 
-@op(family=_H, rules=("index_put", "div"), method=False)
+@op(
+    family=_H,
+    rules=("index_put", "div"),
+    method=False,
+    differs="torch.histogram returns float counts and spells the weights weight=; autobp's is numpy's "
+    "(integer counts unless weighted or density, weights=)",
+)
 def histogram(a: Any, bins: Any = 10, range: Any = None, density: Any = None, weights: Any = None) -> tuple:  # noqa: A002
     """(hist, bin_edges) of the flattened ``a`` (numpy's histogram; ``bins`` a count, edges or an
     estimator's name). Counts and edges are constants: a gets no gradient (as torch.histogram, the
@@ -95,19 +101,25 @@ def unique(
     axis: Any = None,
     *,
     equal_nan: bool = True,
+    sorted: bool = True,  # noqa: A002  numpy's and PyTorch's name
+    dim: Any = None,
 ) -> Any:
     """numpy's unique: the sorted distinct values (of the flattened ``ar``, or the distinct slices
     along ``axis``), with the optional index, inverse and counts arrays as numpy returns them. Each
-    distinct value is taken from its first occurrence, so a gradient reaches that element."""
+    distinct value is taken from its first occurrence, so a gradient reaches that element.
+
+    ``sorted`` (numpy's and PyTorch's keyword) is accepted; the values always come sorted, which both
+    allow for ``sorted=False``. PyTorch's ``dim`` names ``axis``."""
+    if dim is not None:
+        if axis is not None and axis != dim:
+            raise TypeError(f"unique: got both axis={axis!r} and dim={dim!r}")
+        axis = dim
     x = as_tensor(ar)
     if x.dtype.kind == "c":
         raise TypeError(f"unique: complex values (dtype {x.dtype}) have no order to sort")
     found = np.unique(x._data, True, return_inverse, return_counts, axis=axis, equal_nan=equal_nan)
     first = found[1]
     values = take(x, first) if axis is None else take(x, first, axis=axis)
-    extras = [
-        Tensor._const(a)
-        for a, wanted in zip(found[1:], (return_index, return_inverse, return_counts))
-        if wanted
-    ]
+    # found = (values, index, [inverse], [counts]): numpy returns only the arrays asked for
+    extras = [Tensor._const(a) for a in found[1 if return_index else 2 :]]
     return (values, *extras) if extras else values

@@ -11,6 +11,7 @@ import numpy as np
 
 from .._broadcast import ShapeError, normalize_axes
 from .._numpy_ops import scatter_add as _scatter_add
+from .._zero_d import zero_d_as_one_element
 from ..rules import rule
 from ..tensor import Tensor, _view
 from ._args import as_tensor
@@ -107,7 +108,8 @@ def check_dim_index(x: Tensor, dim: int, index: np.ndarray, op: str, src: Any = 
             raise ShapeError(f"{op}: index shape {index.shape} exceeds input shape {x.shape} at axis {i}")
         if src is not None and n > src.shape[i]:
             raise ShapeError(f"{op}: index shape {index.shape} exceeds src shape {src.shape} at axis {i}")
-    if index.size and (index.max() >= max(x.shape[d] if x.ndim else 1, 0) or index.min() < -x.shape[d]):
+    n = x.shape[d] if x.ndim else 1  # a 0-d input is one element along its dim (PyTorch's reading)
+    if index.size and (index.max() >= n or index.min() < -n):
         raise IndexError(f"{op}: index out of range for axis {d} of shape {x.shape}")
     return d
 
@@ -134,6 +136,7 @@ def take(a: Any, indices: Any, axis: Any = None, out: Any = None, mode: str = "r
 
 
 @op(family=_I, rules=("getitem",), numpy=None)
+@zero_d_as_one_element
 def index_select(x: Any, dim: int, index: Any) -> Tensor:
     """PyTorch's index_select: the entries ``index`` (1-D) along ``dim``."""
     idx = int_index(index, "index_select")
@@ -162,7 +165,7 @@ def gather(x: Any, dim: int, index: Any, *, sparse_grad: bool = False) -> Tensor
     idx = int_index(index, "gather")
     d = check_dim_index(x, dim, idx, "gather")
     if x.ndim == 0:
-        return x[idx * 0] if idx.ndim else x[()]
+        return x.reshape((1,))[idx * 0] if idx.ndim else x[()]
     return x[along_index(idx, d, idx.shape)]
 
 
@@ -183,9 +186,16 @@ def masked_select(x: Any, mask: Any) -> Tensor:
 
 
 @op(family=_I, differentiable=False, differs="torch.nonzero gives one (n, ndim) tensor: see argwhere")
-def nonzero(a: Any) -> tuple:
-    """Indices of the non-zero elements, one int64 tensor per axis (numpy's; no gradient)."""
+def nonzero(a: Any, *, as_tuple: Any = None) -> Any:
+    """Indices of the non-zero elements, one int64 tensor per axis (numpy's; no gradient).
+
+    PyTorch's ``as_tuple=False`` asks for its layout instead: one (n, ndim) tensor, as ``argwhere``;
+    with ``as_tuple=True`` a 0-d tensor is read as one element, as PyTorch does."""
+    if as_tuple is False:
+        return argwhere(a)
     x = as_tensor(a)
+    if as_tuple and x.ndim == 0:
+        x = x.reshape(1)
     if x.ndim == 0:
         raise ValueError("nonzero: a 0-d tensor has no axes to index; use atleast_1d(x).nonzero()")
     return tuple(Tensor._const(i) for i in np.nonzero(x._data))

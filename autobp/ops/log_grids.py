@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import normalize_axes
+from .._device import check_device
 from ..rules import holomorphic, rule
 from ..tensor import Tensor
 from ._args import as_tensor, pair
@@ -29,6 +30,7 @@ def logspace(
     axis: int = 0,
     *,
     requires_grad: bool = False,
+    device: Any = None,
 ) -> Tensor:
     """``num`` samples base ** linspace(start, stop) (numpy's logspace: array ends and bases give one
     grid per element, along ``axis``); differentiable in ``start``, ``stop`` and ``base``.
@@ -38,8 +40,17 @@ def logspace(
     (1 - t_i) ln(base) sample_i, in stop t_i ln(base) sample_i and in base y_i base ** (y_i - 1).
     An integer ``dtype`` gives a constant (numpy's cast). ``requires_grad`` (PyTorch's) makes a
     constant grid a leaf. torch.logspace(start, end, steps, base) gives the same values (its ends are
-    numbers only); its positional order differs (base comes fourth there, endpoint here).
+    numbers only); its positional order differs (base comes fourth there, endpoint here), so a
+    fourth argument that is a number other than 0 or 1 raises a TypeError rather than be read as
+    endpoint.
     """
+    check_device(device, "logspace")
+    if not isinstance(endpoint, (bool, np.bool_)) and endpoint not in (0, 1):
+        # torch.logspace(start, end, steps, base): a base given fourth would silently be numpy's endpoint
+        raise TypeError(
+            f"logspace: endpoint (the fourth argument, numpy's order) must be a bool, got {endpoint!r}; "
+            "pass PyTorch's base by keyword: logspace(start, stop, num, base=...)"
+        )
     if not any(isinstance(a, Tensor) for a in (start, stop, base)):
         values = np.logspace(start, stop, _count(num, "logspace"), endpoint, base, dtype, axis)
         return _leaf(values, requires_grad, "logspace")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from .. import _kernels
 from .._broadcast import one_axis
 from ..rules import rule
@@ -21,10 +23,16 @@ def _scalar_dim(x: Tensor, axis: Any, dim: Any) -> bool:
     return x.ndim == 0 and isinstance(a, int) and a in (0, -1)
 
 
+def _cast(x: Tensor, dtype: Any) -> Tensor:
+    return x if dtype is None or np.dtype(dtype) == x.dtype else x.astype(dtype)
+
+
 @op(family=_N, numpy=None)
-def softmax(x: Any, axis: int = -1, *, dim: Any = None) -> Tensor:
-    """exp(x) / sum(exp(x)) along ``axis``, shifted by the maximum so it never overflows."""
-    x = as_tensor(x)
+def softmax(x: Any, axis: int = -1, *, dim: Any = None, dtype: Any = None) -> Tensor:
+    """exp(x) / sum(exp(x)) along ``axis``, shifted by the maximum so it never overflows.
+
+    ``dtype`` (PyTorch's): the input is cast to it first."""
+    x = _cast(as_tensor(x), dtype)
     refuse_complex(x, "softmax")  # shifted by the maximum, which needs an order (PyTorch refuses too)
     if _scalar_dim(x, axis, dim):
         return softmax(x.reshape(1), 0).reshape(())
@@ -33,9 +41,10 @@ def softmax(x: Any, axis: int = -1, *, dim: Any = None) -> Tensor:
 
 
 @op(family=_N, numpy=None)
-def log_softmax(x: Any, axis: int = -1, *, dim: Any = None) -> Tensor:
-    """x - logsumexp(x) along ``axis``, stable for any x."""
-    x = as_tensor(x)
+def log_softmax(x: Any, axis: int = -1, *, dim: Any = None, dtype: Any = None) -> Tensor:
+    """x - logsumexp(x) along ``axis``, stable for any x; ``dtype`` (PyTorch's): the input is cast to
+    it first."""
+    x = _cast(as_tensor(x), dtype)
     refuse_complex(x, "log_softmax")
     if _scalar_dim(x, axis, dim):
         return log_softmax(x.reshape(1), 0).reshape(())

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import normalize_axes
+from .._device import check_device
 from ..rules import rule
 from ..tensor import Tensor, _check_float
 from ._args import as_tensor, pair
@@ -42,6 +43,7 @@ def linspace(
     axis: int = 0,
     *,
     requires_grad: bool = False,
+    device: Any = None,
 ) -> Any:
     """``num`` evenly spaced values from ``start`` to ``stop`` (numpy's linspace: array ends give one
     grid per element, along ``axis``); differentiable in ``start`` and ``stop``.
@@ -51,6 +53,7 @@ def linspace(
     (stop - start) / div (NaN when div is 0, as numpy's). Integer ``dtype``: no gradient (floored).
     ``requires_grad`` (PyTorch's) makes a constant grid a leaf.
     """
+    check_device(device, "linspace")
     if not isinstance(start, Tensor) and not isinstance(stop, Tensor):
         out = np.linspace(start, stop, num, endpoint, retstep, dtype, axis)
         samples = Tensor._const(out[0] if retstep else out)

@@ -36,8 +36,13 @@ def _cast(t: Tensor, dtype: Any) -> Tensor:
 
 
 @op(family=_A, rules=("reshape", "getitem", "scatter_add"), method=False)
-def diagflat(v: Any, k: int = 0) -> Tensor:
-    """A 2-D tensor with the flattened ``v`` on diagonal ``k`` (numpy's and PyTorch's diagflat)."""
+def diagflat(v: Any, k: int = 0, *, offset: Any = None) -> Tensor:
+    """A 2-D tensor with the flattened ``v`` on diagonal ``k`` (numpy's and PyTorch's diagflat;
+    PyTorch spells ``k`` ``offset``)."""
+    if offset is not None:
+        if k not in (0, offset):
+            raise TypeError(f"diagflat: got both k={k!r} and offset={offset!r}")
+        k = offset
     return diag(_flat(as_tensor(v)), k)
 
 

@@ -113,7 +113,8 @@ def _quantile(x, q, axis, out, method, keepdims, weights, interpolation, dim, ke
         keepdims = False
     data = x._data
     nan_ignoring = name.startswith("nan")
-    qv = q if isinstance(q, (int, float, np.number)) else qs  # numpy's result dtype depends on which
+    # numpy's result dtype depends on which (a float32 array of levels keeps float32 data float32)
+    qv = q if isinstance(q, (int, float, np.number)) else np.asarray(raw(q) if isinstance(q, Tensor) else q)
     fn = getattr(np, name)
     with np.errstate(invalid="ignore"), _quiet_all_nan():
         values = fn(data, qv, axis=axes, keepdims=keepdims, method=method)
@@ -129,13 +130,36 @@ def _quantile(x, q, axis, out, method, keepdims, weights, interpolation, dim, ke
     keep = [i for i in range(x.ndim) if i not in axes]
     kept = [k.reshape((1,) * qs.ndim + k.shape) for k in np.indices(lead, sparse=True)]
     wide = np.broadcast_to(order, qs.shape + order.shape)
-    picks = []
-    for position, weight in ((lo, 1.0 - t), (hi, t)):
+
+    def index_of(position: np.ndarray) -> tuple:
+        """The index into x of the element a stable sort puts at ``position`` of each slice."""
         source = np.take_along_axis(wide, position.astype(np.intp)[..., None], axis=-1)[..., 0]
         coords = dict(zip(axes, np.unravel_index(source, tuple(x.shape[a] for a in axes))))
         coords.update(zip(keep, kept))
-        picks.append((tuple(coords[i] for i in range(x.ndim)), weight.astype(values.dtype)))
-    return Tensor._make(values, (x,), "quantile", (qs.shape + lead, picks))
+        return tuple(coords[i] for i in range(x.ndim))
+
+    picks = [
+        (index_of(position), weight.astype(values.dtype)) for position, weight in ((lo, 1.0 - t), (hi, t))
+    ]
+    result = Tensor._make(values, (x,), "quantile", (qs.shape + lead, picks))
+    if method == "linear" and isinstance(q, Tensor) and q.requires_grad:
+        result = result + _q_term(x, q, scale, n, lead, index_of(lo), index_of(np.ceil(at)), values)
+    return result
+
+
+def _q_term(
+    x: Tensor, q: Tensor, scale: int, n: Any, lead: tuple, low: tuple, high: tuple, values: Any
+) -> Tensor:
+    """Zero in value, with the derivative in q of a 'linear' quantile: (s[ceil] - s[floor]) (n - 1) / scale,
+    as torch.quantile's (whose upper neighbour is the ceiling, so an exact rank gets 0), and the mixed
+    second derivative in x and q; written in differentiable ops."""
+    from .elementwise import where
+
+    rank = q.reshape(q.shape + (1,) * len(lead)) * (np.maximum(n - 1, 0) / scale)
+    gap = x[high] - x[low]
+    gap = where(np.isfinite(gap._data), gap, 0.0)  # inf - inf: the value stays the op's own
+    term = ((rank - rank.detach()) * gap).reshape(np.shape(values))
+    return term if term.dtype == np.asarray(values).dtype else term.astype(np.asarray(values).dtype)
 
 
 class _quiet_all_nan:
@@ -157,6 +181,8 @@ _Q_DOC = """
     ``method`` (or PyTorch's ``interpolation``): numpy's 'linear' (default), 'lower', 'higher',
     'nearest' (half to even) or 'midpoint'. The result has q's axes first; each value's gradient goes
     to the one or two elements of the sorted slice it is made of (a stable sort's, as torch.quantile).
+    A Tensor ``q`` is differentiable too ('linear': the gap between the two neighbours times n - 1,
+    zero at an exact rank, as torch.quantile's).
     """
 
 

@@ -12,6 +12,7 @@ from .._broadcast import DTypeError, ShapeError, normalize_axes
 from .._graph import _mode
 from .._inplace import LeafInplaceError, bump
 from .._numpy_ops import is_basic_index
+from .._zero_d import zero_d_as_one_element
 from ..rules import rule
 from ..tensor import Tensor, _lift
 from ._args import as_tensor, refuse_complex
@@ -97,6 +98,7 @@ def _src_for(index: np.ndarray, src: Any, like: Tensor, op: str) -> Tensor:
 
 
 @op(family=_G, rules=("index_put", "scatter_reduce"), numpy=None)
+@zero_d_as_one_element
 def scatter(
     x: Any, dim: int, index: Any, src: Any = None, *, value: Any = None, reduce: Any = None
 ) -> Tensor:
@@ -113,8 +115,8 @@ def scatter(
     if reduce is not None:
         if reduce not in ("add", "multiply"):
             raise ValueError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r}")
-        if s.ndim == 0:  # a number: the same value at every index
-            s = s.broadcast_to(idx.shape)
+        if s.ndim == 0:  # a number: the same value at every index, in x's dtype first (PyTorch's cast)
+            s = (s if s.dtype == x.dtype else s.astype(x.dtype)).broadcast_to(idx.shape)
         if reduce == "add":
             return _index_put(x, along_index(idx, d, idx.shape), s, True, "scatter_add")
         return scatter_reduce(x, d, idx, s, "prod")
@@ -122,6 +124,7 @@ def scatter(
 
 
 @op(family=_G, rules=("index_put",), numpy=None)
+@zero_d_as_one_element
 def scatter_add(x: Any, dim: int, index: Any, src: Any) -> Tensor:
     """PyTorch's out-of-place scatter_add: ``out[i][index[i][j]] += src[i][j]`` for dim 1."""
     x = as_tensor(x)
@@ -132,6 +135,7 @@ def scatter_add(x: Any, dim: int, index: Any, src: Any) -> Tensor:
 
 
 @op(family=_G, rules=("index_put",), numpy=None)
+@zero_d_as_one_element
 def index_add(x: Any, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Tensor:
     """PyTorch's out-of-place index_add: ``alpha * source`` added at positions ``index`` of ``dim``."""
     x = as_tensor(x)
@@ -258,6 +262,7 @@ def _reduce_arrays(x: np.ndarray, index: tuple, src: np.ndarray, reduce: str, in
 
 
 @op(family=_G, numpy=None)
+@zero_d_as_one_element
 def scatter_reduce(
     x: Any, dim: int, index: Any, src: Any, reduce: str, *, include_self: bool = True
 ) -> Tensor:

@@ -66,7 +66,13 @@ def _operand(x: Any) -> Any:
     return x if isinstance(x, (bool, int, float, complex, np.generic, np.ndarray)) else np.asarray(x)
 
 
-@op(family=_S, rules=("where",), method=False)
+@op(
+    family=_S,
+    rules=("where",),
+    method=False,
+    differs="torch.select(x, dim, i) takes index i along dim; autobp's select is numpy's "
+    "select(condlist, choicelist) (the Tensor method t.select(dim, i) is PyTorch's)",
+)
 def select(condlist: Any, choicelist: Any, default: Any = 0) -> Tensor:
     """Elementwise, the entry of the first choice whose condition is true, else ``default``
     (numpy's select; conditions are boolean, everything broadcasts together).

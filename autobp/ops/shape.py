@@ -245,7 +245,7 @@ def atleast_3d(*arys: Any) -> Any:
 
 
 def _converter(dtype: Any, doc: str) -> Any:
-    def convert(self: Tensor) -> Tensor:
+    def convert(self: Tensor, memory_format: Any = None) -> Tensor:  # memory_format: row-major always
         return astype(self, dtype)
 
     convert.__doc__ = doc

@@ -151,12 +151,16 @@ def topk(
 
     Returns (values, indices), values differentiable, always sorted (best first).
     """
+    scalar = np.ndim(x.data if isinstance(x, Tensor) else x) == 0
     x, a, k, n = _pick(x, k, dim, axis, "topk")
     if not 0 <= k <= n:
         raise ValueError(f"topk: k={k} is out of range for dimension {a} of size {n} (shape {x.shape})")
     chosen = stable_order(x._data, a, descending=bool(largest))
     chosen = chosen[(slice(None),) * a + (slice(0, k),)]
-    return ValuesIndices(gathered(x, chosen, a, "topk"), Tensor._const(chosen.astype(np.int64)))
+    values = gathered(x, chosen, a, "topk")
+    if scalar and k == 1:  # a 0-d input gives 0-d results, as PyTorch's
+        values, chosen = values.reshape(()), chosen.reshape(())
+    return ValuesIndices(values, Tensor._const(chosen.astype(np.int64)))
 
 
 @op(family=_O, numpy=None, differs=_TIES.format("kthvalue"))
@@ -165,12 +169,13 @@ def kthvalue(x: Any, k: int, dim: int = -1, keepdim: bool = False, *, axis: Any 
 
     Returns (values, indices), values differentiable.
     """
+    scalar = np.ndim(x.data if isinstance(x, Tensor) else x) == 0
     x, a, k, n = _pick(x, k, dim, axis, "kthvalue")
     if not 1 <= k <= n:
         raise ValueError(f"kthvalue: k={k} is out of range for dimension {a} of size {n} (shape {x.shape})")
     chosen = stable_order(x._data, a)[(slice(None),) * a + (slice(k - 1, k),)]
     values = gathered(x, chosen, a, "kthvalue")
-    if not keepdim:
+    if not keepdim or scalar:  # a 0-d input gives 0-d results, as PyTorch's
         values, chosen = values.squeeze(a), chosen.squeeze(a)
     return ValuesIndices(values, Tensor._const(chosen.astype(np.int64)))
 

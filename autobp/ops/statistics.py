@@ -238,7 +238,19 @@ def _joined(rows: list) -> Tensor:
 
 @op(
     family=_S,
-    rules=("astype", "transpose", "mean", "sub", "conj", "matmul", "mul", "reshape", "concatenate"),
+    rules=(
+        "astype",
+        "transpose",
+        "mean",
+        "sub",
+        "conj",
+        "matmul",
+        "mul",
+        "reshape",
+        "concatenate",
+        "sum",
+        "div",
+    ),
 )
 def cov(
     m: Any,
@@ -252,17 +264,56 @@ def cov(
     dtype: Any = None,
     correction: Any = None,
 ) -> Tensor:
-    """Covariance matrix of the rows (numpy's cov; float64 like numpy's), divided by N - ddof."""
-    if fweights is not None or aweights is not None:
-        raise NotImplementedError("cov: fweights= and aweights= are not supported yet")
+    """Covariance matrix of the rows (numpy's cov; float64 like numpy's), divided by N - ddof.
+
+    ``fweights`` (integer repeat counts) and ``aweights`` (observation weights, differentiable) weigh
+    the observations as numpy's and torch.cov's: the weighted mean is removed and the sum divided by
+    sum(w) - ddof sum(w aweights) / sum(w), w = fweights * aweights."""
     x = _variables(m, y, rowvar, "cov")
     if dtype is not None:
         x = x.astype(dtype)
     ddof = correction if correction is not None else ((0 if bias else 1) if ddof is None else ddof)
+    if fweights is not None or aweights is not None:
+        c = _weighted_cov(x, fweights, aweights, ddof)
+        return c.reshape(()) if c.shape == (1, 1) else c
     fact = max(x.shape[1] - ddof, 0)
     centred = x - _red.mean(x, axis=1, keepdims=True)
     c = (centred @ conj(centred).T) * (1.0 / fact if fact else np.inf)  # numpy's conj: Hermitian
     return c.reshape(()) if c.shape == (1, 1) else c
+
+
+def _weights(w: Any, n: int, name: str, integer: bool) -> Tensor:
+    w = as_tensor(w)
+    if w.ndim != 1 or w.shape[0] != n:
+        raise ValueError(
+            f"cov: {name} must be 1-d with one weight per observation ({n}), got shape {w.shape}"
+        )
+    if integer and (w.dtype.kind not in "iu" and not np.all(np.mod(w._data, 1) == 0)):
+        raise TypeError(f"cov: fweights must hold integers, got {w._data.tolist()}")
+    if np.any(w._data < 0):
+        raise ValueError(f"cov: {name} cannot be negative, got {w._data.tolist()}")
+    return w
+
+
+def _weighted_cov(x: Tensor, fweights: Any, aweights: Any, ddof: Any) -> Tensor:
+    """numpy's weighted covariance of the rows of x (variables x observations)."""
+    n = x.shape[1]
+    f = None if fweights is None else _weights(fweights, n, "fweights", True).astype(x.dtype)
+    a = None if aweights is None else _weights(aweights, n, "aweights", False)
+    w = f if a is None else (a if f is None else f * a)
+    w_sum = w.sum()
+    avg = (x * w).sum(axis=1, keepdims=True) / w_sum
+    if ddof == 0:
+        fact = w_sum
+    elif a is None:
+        fact = w_sum - ddof
+    else:
+        fact = w_sum - ddof * (w * a).sum() / w_sum
+    if float(np.real(fact.data)) <= 0:  # numpy's: a warning and an infinite / NaN result
+        fact = fact * 0.0
+    centred = x - avg
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (centred @ conj(centred * w).T) * (1.0 / fact)  # numpy's order of operations
 
 
 @op(family=_S, rules=("cov", "getitem", "real", "imag", "sqrt", "div", "clip"))

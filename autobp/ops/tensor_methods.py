@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import normalize_axes
+from .._device import check_device
 from .._tensor_hooks import retains_grad
 from ..tensor import Tensor, _as_array
 from ._args import as_tensor
@@ -135,21 +136,25 @@ def _type_as(self: Tensor, other: Tensor) -> Tensor:
 
 def _to(self: Tensor, *args: Any, dtype: Any = None, copy: bool = False, **kwargs: Any) -> Tensor:
     """PyTorch's ``to``: a dtype, or another tensor's dtype; a device must be the CPU. Returns
-    ``self`` when nothing changes (unless ``copy``)."""
+    ``self`` when nothing changes (unless ``copy``). Positional flags after them are PyTorch's
+    ``non_blocking`` (no effect) and ``copy``; ``memory_format`` is accepted (arrays are row-major)."""
+    flags = [a for a in args if isinstance(a, (bool, np.bool_))]
+    if len(flags) > 2:
+        raise TypeError(f"to: at most two flags (non_blocking, copy), got {flags}")
+    if len(flags) == 2:
+        copy = bool(flags[1]) or copy
     for a in args:
+        if isinstance(a, (bool, np.bool_)):
+            continue
         if isinstance(a, Tensor):
             dtype = a.dtype
-        elif isinstance(a, str) and a.split(":")[0] == "cpu":
-            continue
-        elif isinstance(a, str) and a.split(":")[0] in ("cuda", "mps", "meta", "xla"):
-            raise ValueError(
-                f"to: autobp tensors live in numpy arrays on the CPU; device {a!r} is not available"
-            )
+        elif isinstance(a, str) or isinstance(getattr(a, "type", None), str):  # "cpu", torch.device
+            check_device(a, "to")
         else:
             dtype = a
-    device = kwargs.pop("device", None)
-    if device not in (None, "cpu"):
-        raise ValueError(f"to: autobp tensors live on the CPU; device {device!r} is not available")
+    check_device(kwargs.pop("device", None), "to")
+    kwargs.pop("memory_format", None)  # PyTorch's layout hint: autobp's arrays are row-major
+    kwargs.pop("non_blocking", None)
     if kwargs:
         raise TypeError(f"to: unexpected keyword arguments {sorted(kwargs)}")
     if dtype is None or np.dtype(dtype) == self.dtype:
@@ -161,7 +166,10 @@ def _new(fill: Any) -> Any:
     """PyTorch's ``new_zeros``/``new_ones`` (``fill``) and ``new_empty`` (None): a new leaf of ``size``
     (given as numbers or one tuple) in ``self``'s dtype unless ``dtype``."""
 
-    def method(self: Tensor, *size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    def method(
+        self: Tensor, *size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None
+    ) -> Tensor:
+        check_device(device, "new_zeros/new_ones/new_empty")
         shape = tuple(int(n) for n in _shape_arg(size))
         data = (
             np.empty(shape, dtype or self.dtype)
@@ -174,15 +182,25 @@ def _new(fill: Any) -> Any:
 
 
 def _new_full(
-    self: Tensor, size: Any, fill_value: Any, *, dtype: Any = None, requires_grad: bool = False
+    self: Tensor,
+    size: Any,
+    fill_value: Any,
+    *,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    device: Any = None,
 ) -> Tensor:
     """A new tensor of ``size`` filled with ``fill_value``, in ``self``'s dtype unless ``dtype``."""
+    check_device(device, "new_full")
     data = np.full(tuple(size), fill_value, dtype or self.dtype)
     return Tensor(data, requires_grad=requires_grad, dtype=data.dtype)
 
 
-def _new_tensor(self: Tensor, data: Any, *, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def _new_tensor(
+    self: Tensor, data: Any, *, dtype: Any = None, requires_grad: bool = False, device: Any = None
+) -> Tensor:
     """A new leaf holding ``data``, in ``self``'s dtype unless ``dtype``."""
+    check_device(device, "new_tensor")
     return Tensor(
         _as_array(data, dtype or self.dtype), requires_grad=requires_grad, dtype=dtype or self.dtype
     )

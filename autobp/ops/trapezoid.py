@@ -60,11 +60,16 @@ def _pieces(y: Tensor, d: Any, axis: int, name: str) -> Tensor:
 
 
 @op(family=_T, rules=("getitem", "sub", "add", "mul", "div", "sum", "reshape"), method=False)
-def trapezoid(y: Any, x: Any = None, dx: Any = 1.0, axis: int = -1) -> Tensor:
-    """Integral of y over x (or spacing ``dx``) along ``axis`` by the trapezoidal rule (numpy's).
+def trapezoid(y: Any, x: Any = None, dx: Any = 1.0, axis: int = -1, *, dim: Any = None) -> Tensor:
+    """Integral of y over x (or spacing ``dx``) along ``axis`` (PyTorch's ``dim``) by the trapezoidal
+    rule (numpy's).
 
     Differentiable in y, x and a Tensor dx; float32 stays float32, integers give float64, and
     fewer than two points give 0, as numpy."""
+    if dim is not None:
+        if axis not in (-1, dim):
+            raise TypeError(f"trapezoid: got both axis={axis!r} and dim={dim!r}")
+        axis = dim
     y = as_tensor(y)
     a = _axis(y, axis, "trapezoid")
     if y.dtype.kind in "biu":

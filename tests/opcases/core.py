@@ -11,6 +11,20 @@ from ..optable import array, arrays_of, binary, case, shapes, torch, unary
 # --- arithmetic ---------------------------------------------------------------------------------
 case("add", lambda a, b: a + b, binary(), torch_fn=lambda a, b: a + b, numpy_fn=np.add, ints=True)
 case("subtract", autobp.subtract, binary(), torch_fn=lambda a, b: a - b, numpy_fn=np.subtract, ints=True)
+case(
+    "add",
+    lambda a, b: autobp.add(a, b, alpha=-2.5),
+    binary(),
+    torch_fn=lambda a, b: torch.add(a, b, alpha=-2.5),
+    id="add-alpha",
+)
+case(
+    "subtract",
+    lambda a, b: autobp.sub(a, b, alpha=0.5),
+    binary(),
+    torch_fn=lambda a, b: torch.sub(a, b, alpha=0.5),
+    id="subtract-alpha",
+)
 case("multiply", autobp.multiply, binary(), torch_fn=lambda a, b: a * b, numpy_fn=np.multiply, ints=True)
 case("divide", lambda a, b: a / b, binary(lo2=0.5, hi2=3.0), torch_fn=lambda a, b: a / b, numpy_fn=np.divide)
 case("negative", lambda a: -a, unary(), torch_fn=lambda a: -a, numpy_fn=np.negative, ints=True)

@@ -104,3 +104,26 @@ case(
     ),
     grad=False,
 )
+
+# PyTorch's spelling dim= (for axis=/axes=), called exactly as torch.fft's functions are
+for name, kw, shape, cplx in [
+    ("fft", {"n": 3, "dim": 0, "norm": "ortho"}, (2, 4), True),
+    ("ifft", {"dim": 0}, (2, 4), True),
+    ("rfft", {"n": 5, "dim": 0}, (2, 4), False),
+    ("irfft", {"dim": 0, "norm": "forward"}, (2, 4), True),
+    ("hfft", {"n": 4, "dim": 0}, (3, 2), True),
+    ("ihfft", {"dim": 0}, (3, 2), False),
+    ("fft2", {"s": (3, 2), "dim": (0, 2)}, (2, 3, 2), True),
+    ("rfftn", {"dim": (1, 0)}, (2, 3, 2), False),
+    ("irfftn", {"s": (2, 4), "dim": (0, 2)}, (2, 3, 2), True),
+    ("fftshift", {"dim": 0}, (3, 4), False),
+    ("ifftshift", {"dim": (0, 1)}, (3, 4), False),
+]:
+    case(
+        name,
+        lambda z, name=name, kw=kw: getattr(fft, name)(z, **kw),
+        complexify(arrays_of(shape)) if cplx else arrays_of(shape),
+        torch_fn=lambda z, name=name, kw=kw: _t(name)(z, **kw),
+        id=f"{name}-torch-dim-" + "-".join(f"{k}{v}" for k, v in kw.items()),
+        **(C if cplx else {}),
+    )

@@ -145,6 +145,26 @@ for _trans, _lower, _unit in [(0, True, False), (1, True, False), (1, False, Tru
     _tri_case(_trans, _lower, _unit, False)
 _tri_case(0, True, False, True)
 
+
+def _torch_tri_case(upper, left, unit):
+    """PyTorch's keywords (upper=, left=, unitriangular=) give torch.linalg.solve_triangular's solve."""
+    kw = dict(upper=upper, left=left, unitriangular=unit)
+    inputs = system(False)
+    if not left:  # x a = b: b is (..., K, n)
+        inputs = inputs.map(lambda ab: (ab[0], ab[1].swapaxes(-1, -2)))
+    case(
+        "solve_triangular",
+        lambda a, b: la.solve_triangular(a, b, **kw),
+        inputs,
+        torch_fn=lambda a, b: torch.linalg.solve_triangular(a, b.expand(a.shape[:-2] + b.shape[-2:]), **kw),
+        id=f"solve_triangular-torch-{'upper' if upper else 'lower'}-{'left' if left else 'right'}"
+        + ("-unit" if unit else ""),
+    )
+
+
+for _flags in [(False, True, False), (True, True, True), (False, False, True), (True, False, False)]:
+    _torch_tri_case(*_flags)
+
 case("pinv", la.pinv, one(rect(min_sv=0.2)), torch_fn=lambda a: torch.linalg.pinv(a), numpy_fn=_np_la.pinv)
 
 

@@ -34,6 +34,20 @@ case(
     id="linalg_cross-axis0",
 )
 case(
+    "linalg_cross",
+    lambda a, b: la.cross(a, b, dim=0),
+    shapes(max_dims=1).flatmap(lambda s: arrays_of((3,) + s, (3,) + s)),
+    torch_fn=lambda a, b: torch.linalg.cross(a, b, dim=0),
+    id="linalg_cross-torch-dim0",
+)
+case(
+    "linalg_diagonal",
+    lambda x: la.diagonal(x, offset=1, dim1=0, dim2=2),
+    unary(min_dims=3),
+    torch_fn=lambda x: torch.linalg.diagonal(x, offset=1, dim1=0, dim2=2),
+    id="linalg_diagonal-torch-dim1-dim2",
+)
+case(
     "linalg_outer",
     la.outer,
     st.tuples(shapes(1, 1), shapes(1, 1)).flatmap(lambda s: arrays_of(*s)),
@@ -102,6 +116,22 @@ case(
     complex=True,
     id="linalg_vecdot-complex-axis0",
 )
+case(
+    "linalg_vecdot",
+    lambda a, b: la.vecdot(a, b, dim=0),
+    shapes(1, 2, 1).flatmap(lambda s: arrays_of(s, s)),
+    torch_fn=lambda a, b: torch.linalg.vecdot(a, b, dim=0),
+    id="linalg_vecdot-torch-dim0",
+)
+for _tol in ({"atol": 0.5}, {"atol": 0.1, "rtol": 0.3}, {"rtol": 0.5}):
+    case(
+        "linalg_matrix_rank",
+        lambda a, _tol=_tol: la.matrix_rank(a, **_tol),
+        one(rect()),
+        torch_fn=lambda a, _tol=_tol: torch.linalg.matrix_rank(a, **_tol),
+        grad=False,
+        id="linalg_matrix_rank-torch-" + "-".join(f"{k}{v}" for k, v in _tol.items()),
+    )
 case(
     "linalg_matrix_rank",
     la.matrix_rank,

@@ -2,6 +2,7 @@
 ``interpolation=`` spelling) and the NaN-ignoring nanquantile, nanpercentile and nanmedian."""
 
 import numpy as np
+from hypothesis import strategies as st
 
 import autobp
 
@@ -67,3 +68,30 @@ for name, q, tq in (("nanquantile", 0.3, 0.3), ("nanpercentile", 70.0, 0.7), ("n
             ints=not nans,  # NaN has no integer form
             id=f"{name}-{id_}" + ("-nan" if nans else ""),
         )
+
+
+def _with_q(name):
+    """(x, q): q a differentiable array of two levels whose ranks q (n - 1) along the last axis sit
+    between two positions (finite differences in q mean nothing at an exact rank)."""
+    scale = 100.0 if name.endswith("percentile") else 1.0
+
+    def add_q(xs):
+        n = xs[0].shape[-1]
+        frac = st.floats(0.1, 0.9).flatmap(lambda f: st.integers(0, n - 2).map(lambda k: (k + f) / (n - 1)))
+        return st.lists(frac, min_size=2, max_size=2).map(lambda q: (xs[0], np.array(q) * scale))
+
+    return distinct(min_dims=1, min_side=2).flatmap(add_q)
+
+
+for name, tname in (("quantile", "quantile"), ("nanquantile", "nanquantile"), ("percentile", "quantile")):
+    case(
+        name,
+        lambda x, q, name=name: getattr(autobp, name)(x, q, axis=-1),
+        _with_q(name),
+        # torch.quantile's derivative in q (the gap between the two neighbours times n - 1)
+        torch_fn=lambda x, q, tname=tname, name=name: getattr(torch, tname)(
+            x, q / (100.0 if name == "percentile" else 1.0), dim=-1
+        ),
+        numpy_fn=lambda x, q, name=name: getattr(np, name)(x, q, axis=-1),
+        id=f"{name}-differentiable-q",
+    )

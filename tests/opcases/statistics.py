@@ -229,6 +229,29 @@ case(
     float32=False,
     id="cov-columns-y-bias",
 )
+_FW = np.array([1, 3, 0, 2, 1])
+for _ddof in (1, 0, 2):
+    case(
+        "cov",
+        # aweights differentiable (positive: away from 0), fweights integer constants
+        lambda x, a, _ddof=_ddof: autobp.cov(x, ddof=_ddof, fweights=_FW, aweights=a),
+        arrays_of((3, 5), (5,)).map(lambda xa: (xa[0], np.abs(xa[1]) + 0.5)),
+        numpy_fn=lambda x, a, _ddof=_ddof: np.cov(x, ddof=_ddof, fweights=_FW, aweights=a),
+        torch_fn=lambda x, a, _ddof=_ddof: torch.cov(
+            x, correction=_ddof, fweights=torch.tensor(_FW), aweights=a
+        ),
+        float32=False,
+        id=f"cov-fweights-aweights-ddof{_ddof}",
+    )
+case(
+    "cov",
+    lambda x: autobp.cov(x, fweights=_FW),
+    arrays_of((2, 5)),
+    numpy_fn=lambda x: np.cov(x, fweights=_FW),
+    torch_fn=lambda x: torch.cov(x, fweights=torch.tensor(_FW)),
+    float32=False,
+    id="cov-fweights",
+)
 case(
     "corrcoef",
     autobp.corrcoef,
