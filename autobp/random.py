@@ -184,15 +184,16 @@ def rand_like(
 def randint_like(
     t: Any, low: int, high: int | None = None, *, dtype: Any = None, generator: Any = None, device: Any = None
 ) -> Tensor:
-    """``randint`` of ``t``'s shape: ``randint_like(t, high)`` or ``randint_like(t, low, high)``; the
-    dtype is ``t``'s (PyTorch's rule), int64 for a float ``t`` unless ``dtype`` is given."""
+    """``randint`` of ``t``'s shape: ``randint_like(t, high)`` or ``randint_like(t, low, high)``, in
+    ``t``'s dtype or ``dtype`` (PyTorch's rule: a float ``t`` gets whole numbers as floats)."""
     check_device(device, "randint_like")
     shape, dt = _like(t, dtype)
-    if np.dtype(dt).kind not in "iu":
-        dt = np.int64 if dtype is None else dt
     if high is None:
         low, high = 0, low
-    return randint(low, high, shape, dtype=dt, generator=generator)
+    if np.dtype(dt).kind in "iu":
+        return randint(low, high, shape, dtype=dt, generator=generator)
+    draws = randint(low, high, shape, dtype=np.int64, generator=generator)  # then cast, as torch's
+    return Tensor._const(draws._data.astype(dt))
 
 
 def randperm(n: int, *, dtype: Any = np.int64, generator: Any = None, device: Any = None) -> Tensor:

@@ -68,10 +68,15 @@ def test_randint_spellings(args, kwargs, low, high, shape):
     assert np.all((t.data >= low) & (t.data < high))
 
 
-def test_randint_like_keeps_integer_dtype():
-    t = ab.randint_like(ab.tensor(np.zeros(5, dtype=np.int32)), 3)
-    assert t.dtype == np.int32 and np.all((t.data >= 0) & (t.data < 3))
-    assert ab.randint_like(ab.zeros(2), 1, 2).dtype == np.int64
+@pytest.mark.parametrize("dtype", [np.int32, np.int64, np.float32, np.float64])
+def test_randint_like_takes_the_tensors_dtype_as_torch(dtype):
+    torch = pytest.importorskip("torch")
+    t = ab.randint_like(ab.tensor(np.zeros(500, dtype=dtype)), 2, 5)
+    want = torch.randint_like(torch.from_numpy(np.zeros(500, dtype=dtype)), 2, 5)
+    assert t.dtype == want.numpy().dtype and t.shape == tuple(want.shape)
+    assert np.all((t.data >= 2) & (t.data < 5)) and np.all(t.data == np.round(t.data))
+    assert set(np.unique(t.data)) == {2, 3, 4}  # 500 draws: every value appears
+    assert ab.randint_like(ab.zeros(2), 3, dtype=np.int16).dtype == np.int16
 
 
 def test_distributions_have_their_moments():
