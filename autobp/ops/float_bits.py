@@ -1,7 +1,8 @@
 """numpy's functions of a float's parts and of integer bits: modf, frexp and ldexp (differentiable in
-the float: d ldexp(x, n)/dx = 2^n, d frac/dx = 1, d mantissa/dx = 2^-exponent), and the piecewise
-constant spacing, nextafter, heaviside, gcd, lcm, bitwise_count, packbits, unpackbits, which are
-constants; numpy's window functions (bartlett, blackman, hamming, hanning, kaiser) are here too."""
+the float: d ldexp(x, n)/dx = 2^n, d frac/dx = 1, d mantissa/dx = 2^-exponent), nextafter (PyTorch's
+gradient: 1 for x1 off ties, 0 for x2), and the piecewise constant spacing, heaviside, gcd, lcm,
+bitwise_count, packbits, unpackbits, which are constants; numpy's window functions (bartlett,
+blackman, hamming, hanning, kaiser) are here too."""
 
 from __future__ import annotations
 
@@ -74,11 +75,12 @@ def _ldexp(F, g, out, xs, ctx, need):
 
 
 def _const_ufunc(ufunc: Any, *args: Any) -> Tensor:
-    arrays = [data_of(a) for a in args]
+    # Python numbers stay numbers: numpy takes them in the array's dtype (a float32 stays float32)
+    arrays = [a if type(a) in (int, float, bool) else data_of(a) for a in args]
     try:
         return Tensor._const(np.asarray(ufunc(*arrays)))
     except TypeError:
-        kinds = ", ".join(f"{a.dtype} of shape {a.shape}" for a in arrays)
+        kinds = ", ".join(f"{np.asarray(a).dtype} of shape {np.shape(a)}" for a in arrays)
         raise TypeError(f"{ufunc.__name__}: not defined for {kinds}") from None
 
 
@@ -88,11 +90,20 @@ def spacing(x: Any, /) -> Tensor:
     return _const_ufunc(np.spacing, x)
 
 
-@op(family=_B, differentiable=False, method=False)
+@op(family=_B, method=False)
 def nextafter(x1: Any, x2: Any, /) -> Tensor:
-    """The next float after x1 towards x2 (numpy's and PyTorch's nextafter; a constant, as
-    PyTorch defines no derivative)."""
-    return _const_ufunc(np.nextafter, x1, x2)
+    """The next float after x1 towards x2 (numpy's and PyTorch's nextafter); as in PyTorch, the
+    gradient passes to x1 unchanged (the result is x1 moved by one step) except where x1 == x2 (the
+    result is x2 there), and x2's is 0."""
+    out = _const_ufunc(np.nextafter, x1, x2)._data  # numpy's dtypes (a Python number is weak) and errors
+    parents = tuple(x if isinstance(x, Tensor) else Tensor._const(np.asarray(x)) for x in (x1, x2))
+    return Tensor._make(out, parents, "nextafter")
+
+
+@rule("nextafter")
+def _nextafter(F, g, out, xs, ctx, need):
+    zero = F.zeros_like(g)
+    return F.where(xs[0] == xs[1], zero, g), (zero if need[1] else None)
 
 
 @op(family=_B, differentiable=False, method=False)
