@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import autobp.linalg as la
+from autobp import tensor as la_tensor
 
 torch = pytest.importorskip("torch")
 
@@ -44,3 +45,13 @@ def test_matrix_rank_hermitian_atol_matches_torch():
     for atol in (0.5, 0.01, 2.0):
         want = torch.linalg.matrix_rank(torch.tensor(h), atol=atol, hermitian=True).item()
         assert int(la.matrix_rank(h, atol=atol, hermitian=True)) == want
+
+
+def test_solve_with_a_batch_of_vectors_says_how_numpy_reads_it():
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(2, 3, 3)) + 3 * np.eye(3)
+    b = rng.normal(size=(2, 3))  # torch.linalg.solve: a batch of vectors; numpy 2: refused
+    with pytest.raises(ValueError, match=r"\(2, 3, 3\).*\(2, 3\).*b\[\.\.\., None\]"):
+        la.solve(la_tensor(a), la_tensor(b))
+    x = la.solve(la_tensor(a), la_tensor(b)[..., None])[..., 0]  # as the message says
+    np.testing.assert_allclose(x.data, torch.linalg.solve(torch.tensor(a), torch.tensor(b)).numpy())

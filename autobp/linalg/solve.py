@@ -39,7 +39,10 @@ def solve(a: Any, b: Any) -> Tensor:
         or (b.ndim == 1 and b.shape[0] != a.shape[-1])
         or (b.ndim > 1 and b.shape[-2] != a.shape[-1])
     ):
-        raise ValueError(f"solve: a of shape {a.shape} and b of shape {b.shape} do not align")
+        hint = ""
+        if b.ndim > 1 and b.shape == a.shape[:-1]:  # torch.linalg.solve reads this b as a batch of vectors
+            hint = "; b is read as numpy 2 reads it (matrices): solve(a, b[..., None])[..., 0] for vectors"
+        raise ValueError(f"solve: a of shape {a.shape} and b of shape {b.shape} do not align{hint}")
     if b.ndim == 1:
         return _solve(a, b[:, None])[..., 0]
     return _solve(a, b)
