@@ -115,12 +115,10 @@ def reduction_axes(axis: Any, ndim: int, op: str, shape: tuple) -> tuple:
 
 
 def one_axis(axis: Any, ndim: int, op: str, shape: tuple) -> tuple:
-    """A single normalised, non-empty axis (as a 1-tuple) for ops that normalise along one axis."""
+    """A single normalised axis (as a 1-tuple) for ops that normalise along one axis."""
     axes = normalize_axes(axis, ndim, op, shape)
     if len(axes) != 1:
         raise ValueError(f"{op}: needs a single axis, got axis={axis!r} for a tensor of shape {shape}")
-    if shape[axes[0]] == 0:
-        raise ValueError(f"{op}: axis {axes[0]} of shape {shape} is empty: nothing to normalise over")
     return axes
 
 

@@ -37,6 +37,8 @@ def softmax(x: Any, axis: int = -1, *, dim: Any = None, dtype: Any = None) -> Te
     if _scalar_dim(x, axis, dim):
         return softmax(x.reshape(1), 0).reshape(())
     (a,) = one_axis(axis_arg(axis if dim is None else None, dim, "softmax"), x.ndim, "softmax", x.shape)
+    if x.shape[a] == 0:  # nothing to normalise over: an empty result, as PyTorch's
+        return Tensor._make(np.exp(x._data), (x,), "softmax", a)
     return Tensor._make(_kernels.softmax([x._data], a)[0], (x,), "softmax", a)
 
 
@@ -51,6 +53,8 @@ def log_softmax(x: Any, axis: int = -1, *, dim: Any = None, dtype: Any = None) -
     (a,) = one_axis(
         axis_arg(axis if dim is None else None, dim, "log_softmax"), x.ndim, "log_softmax", x.shape
     )
+    if x.shape[a] == 0:  # nothing to normalise over: an empty result, as PyTorch's
+        return Tensor._make(np.exp(x._data), (x,), "log_softmax", a)
     return Tensor._make(_kernels.log_softmax([x._data], a)[0], (x,), "log_softmax", a)
 
 
