@@ -7,8 +7,9 @@ from typing import Any
 
 import numpy as np
 
+from ._scalars import FLOATS
+
 _add_reduce = np.add.reduce
-_ROW_SUM_TYPES = (np.dtype(np.float64), np.dtype(np.float32))
 _ONES: dict = {}  # (rows, dtype) -> a read-only vector of ones, for sum_leading
 
 
@@ -16,7 +17,7 @@ def sum_leading(g: np.ndarray, lead: Any, out: np.ndarray | None = None) -> np.n
     """``g`` summed over its leading axes ``lead`` (a bias's gradient). A float matrix's column sums
     are ones @ g, BLAS's matrix-vector product: a third to a quarter of add.reduce's time from (64, 2)
     to (256, 256). Eager and compiled steps both call this, so they sum alike, bit for bit."""
-    if lead == 0 and g.ndim == 2 and g.dtype in _ROW_SUM_TYPES:
+    if lead == 0 and g.ndim == 2 and g.dtype in FLOATS:
         key = (g.shape[0], g.dtype)
         ones = _ONES.get(key)
         if ones is None:
