@@ -94,8 +94,8 @@ PAGES = (
     Page(
         "signal-integrate",
         "autobp.signal, autobp.integrate",
-        "Convolution of sequences; ODE solving with the adjoint.",
-        ("autobp.signal", "autobp.integrate"),
+        "Convolution of sequences, window functions; ODE solving with the adjoint.",
+        ("autobp.signal", "autobp.signal.windows", "autobp.integrate"),
     ),
     Page(
         "random",
