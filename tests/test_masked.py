@@ -175,3 +175,16 @@ def test_bad_mask():
         am.sum(autobp.tensor(X[0]), mask=M)
     with pytest.raises(ValueError, match="broadcast"):
         am.sum(autobp.tensor(X), mask=np.ones(3, bool))
+
+
+def test_where_gradient_of_branch_not_taken_is_zero():
+    # as torch.where: a nan gradient reaching where's output does not leak into the unselected input
+    cond = np.array([True, False, True])
+    xa = autobp.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    xt = torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64, requires_grad=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        autobp.sum(autobp.where(cond, xa, 0.0) / autobp.tensor([1.0, 0.0, 2.0])).backward()
+    (
+        torch.where(torch.tensor(cond), xt, 0.0) / torch.tensor([1.0, 0.0, 2.0], dtype=torch.float64)
+    ).sum().backward()
+    np.testing.assert_array_equal(np.asarray(xa.grad), xt.grad.numpy())
