@@ -117,3 +117,9 @@ def correlate(in1: Any, in2: Any, mode: str = "full", method: str = "auto") -> T
 
 
 __all__ = ["convolve", "correlate"]
+
+import sys  # noqa: E402
+
+from . import signal_windows as windows  # noqa: E402  (scipy.signal.windows)
+
+sys.modules[f"{__name__}.windows"] = windows  # ``import autobp.signal.windows`` as scipy's

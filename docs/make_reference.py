@@ -84,6 +84,12 @@ PAGES = (
         "numpy.emath: sqrt, log, power, arccos, ... with complex results out of the real domain, recorded.",
         ("autobp.emath",),
     ),
+    Page(
+        "masked",
+        "autobp.masked",
+        "torch.masked's reductions and softmaxes of a Tensor with a boolean mask.",
+        ("autobp.masked",),
+    ),
     Page("stats", "autobp.stats", "Probability distributions' log densities.", ("autobp.stats",)),
     Page(
         "distributions",
@@ -94,8 +100,8 @@ PAGES = (
     Page(
         "signal-integrate",
         "autobp.signal, autobp.integrate",
-        "Convolution of sequences; ODE solving with the adjoint.",
-        ("autobp.signal", "autobp.integrate"),
+        "Convolution of sequences, window functions; ODE solving with the adjoint.",
+        ("autobp.signal", "autobp.signal.windows", "autobp.integrate"),
     ),
     Page(
         "random",
@@ -240,6 +246,7 @@ SUBMODULE_PAGES = (
     ("fft", "fft"),
     ("special", "special"),
     ("emath", "emath"),
+    ("masked", "masked"),
     ("stats", "stats"),
     ("distributions", "distributions"),
     ("signal", "signal-integrate"),

@@ -341,5 +341,5 @@ RULES["minimum"] = _maximum  # ctx = weight of x: 1 where x < y, 1/2 on ties
 
 @rule("where")  # ctx = the boolean condition
 def _where(F, g, out, xs, ctx, need):
-    zero = 0.0 * g
-    return (F.where(ctx, g, zero) if need[0] else None), (F.where(ctx, zero, g) if need[1] else None)
+    # true zeros, not 0 * g: a nan or inf gradient of the branch not taken must not leak (as torch.where)
+    return (F.where(ctx, g, 0.0) if need[0] else None), (F.where(ctx, 0.0, g) if need[1] else None)
