@@ -374,3 +374,7 @@ __all__ += [
     "fractional_max_pool3d",
     "fractional_max_pool3d_with_indices",
 ]
+
+from .linear_cross_entropy import linear_cross_entropy  # noqa: E402
+
+__all__ += ["linear_cross_entropy"]

@@ -1,0 +1,99 @@
+"""PyTorch's linear_cross_entropy and LinearCrossEntropyLoss: the cross-entropy of a linear map's
+logits, ``cross_entropy(linear(input, W, b), target, ...)``. PyTorch's ``options`` choose how its
+kernel chunks the logits to save memory, not the numbers, so they are accepted and not used."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..ops._args import as_tensor
+from ..tensor import Tensor
+from . import functional as F
+from .layers import Linear
+from .module import Module
+
+_NO_IGNORE = -100  # ignore_index=None: no class is ignored; class indices are never negative
+
+
+def linear_cross_entropy(
+    input: Any,  # noqa: A002  PyTorch's name
+    linear_weight: Any,
+    target: Any,
+    *,
+    linear_bias: Any = None,
+    weight: Any = None,
+    reduction: str = "mean",
+    ignore_index: int | None = None,
+    label_smoothing: float = 0.0,
+    options: Any = None,
+) -> Tensor:
+    """cross_entropy(linear(input, linear_weight, linear_bias), target) for an input of shape (N, in)
+    or (in,) and a weight (C, in), with cross_entropy's ``weight``, ``reduction``, ``ignore_index``
+    (None: none ignored) and ``label_smoothing`` (torch.nn.functional.linear_cross_entropy)."""
+    x, w = as_tensor(input), as_tensor(linear_weight)
+    if x.ndim not in (1, 2):
+        raise ValueError(f"linear_cross_entropy: expected an input of 1 or 2 dimensions, got shape {x.shape}")
+    if w.ndim != 2:
+        raise NotImplementedError(
+            f"linear_cross_entropy: linear_weight of shape {w.shape}: only (C, in) weights (no out_features)"
+        )
+    logits = F.linear(x, w, linear_bias)
+    return F.cross_entropy(
+        logits,
+        target,
+        weight,
+        ignore_index=_NO_IGNORE if ignore_index is None else ignore_index,
+        reduction=reduction,
+        label_smoothing=label_smoothing,
+    )
+
+
+class LinearCrossEntropyLoss(Module):
+    """A ``Linear(in_features, num_classes, bias)`` and the cross-entropy of its logits in one module
+    (torch.nn.LinearCrossEntropyLoss): ``loss(input, target)``; its parameters are ``linear.weight``
+    and ``linear.bias``, initialised as nn.Linear's."""
+
+    def __init__(
+        self,
+        in_features: int,
+        num_classes: int,
+        *,
+        out_features: tuple = (),
+        bias: bool = False,
+        device: Any = None,
+        dtype: Any = np.float64,
+        reduction: str = "mean",
+        weight: Any = None,
+        ignore_index: int | None = None,
+        label_smoothing: float = 0.0,
+        options: Any = None,
+    ) -> None:
+        super().__init__()
+        if tuple(out_features):
+            raise NotImplementedError(f"LinearCrossEntropyLoss: out_features={out_features!r} (only ())")
+        self.in_features, self.num_classes, self.out_features = in_features, num_classes, ()
+        self.linear = Linear(in_features, num_classes, bias=bias, dtype=dtype)
+        self.reduction, self.ignore_index, self.label_smoothing = reduction, ignore_index, label_smoothing
+        self.weight, self.options = weight, options
+
+    def forward(self, input: Any, target: Any) -> Tensor:  # noqa: A002
+        return linear_cross_entropy(
+            input,
+            self.linear.weight,
+            target,
+            linear_bias=self.linear.bias,
+            weight=self.weight,
+            reduction=self.reduction,
+            ignore_index=self.ignore_index,
+            label_smoothing=self.label_smoothing,
+        )
+
+    def extra_repr(self) -> str:
+        bias = self.linear.bias is not None
+        return (
+            f"in_features={self.in_features}, num_classes={self.num_classes}, out_features=(), "
+            f"bias={bias}, reduction={self.reduction}, ignore_index={self.ignore_index}, "
+            f"label_smoothing={self.label_smoothing}, options={self.options}"
+        )
