@@ -268,8 +268,35 @@ def _inplace(name: str, fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
     )
 
 
+def _new_empty_strided(
+    self: Tensor,
+    size: Any,
+    stride: Any,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    layout: Any = None,
+    pin_memory: bool = False,
+) -> Tensor:
+    """A new uninitialised leaf of ``size`` whose ``stride()`` is ``stride`` (in elements), in
+    ``self``'s dtype unless ``dtype`` (PyTorch's ``Tensor.new_empty_strided``)."""
+    from ._device import check_device
+
+    check_device(device, "new_empty_strided")
+    size, stride = tuple(int(n) for n in size), tuple(int(s) for s in stride)
+    if len(size) != len(stride) or any(n < 0 for n in size) or any(s < 0 for s in stride):
+        raise ValueError(f"new_empty_strided: size {size} and stride {stride}: one non-negative pair per dim")
+    dt = np.dtype(dtype or self.dtype)
+    span = 1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0
+    data = np.lib.stride_tricks.as_strided(np.empty(span, dt), size, tuple(s * dt.itemsize for s in stride))
+    out = Tensor._const(data)  # not Tensor(data), which would copy it into row-major order
+    return out.requires_grad_() if requires_grad else out
+
+
 METHODS: dict[str, Any] = {
     "bincount": _bincount,
+    "new_empty_strided": _new_empty_strided,
     "diagflat": _of("diagflat", "The tensor flattened onto the ``offset``-th diagonal of a square matrix."),
     "fill_diagonal_": _fill_diagonal_,
     "frexp": _of("frexp", "``(mantissa, exponent)``, ``self = mantissa * 2**exponent`` (exponent int32)."),

@@ -255,3 +255,17 @@ def test_existing_numpy_meanings_are_kept():
     assert a.put(np.array([0]), np.array([9.0])) is None  # numpy's put
     assert len(a.split(3)) == 3  # numpy's split: 3 sections
     assert autobp.Tensor.max is not None
+
+
+@pytest.mark.parametrize(
+    ("size", "stride"), [((2, 3), (3, 1)), ((2, 3), (1, 2)), ((0, 3), (3, 1)), ((4,), (2,)), ((), ())]
+)
+def test_new_empty_strided_has_torchs_shape_strides_and_dtype(size, stride):
+    torch = pytest.importorskip("torch")
+    ours = autobp.zeros(2, dtype=np.float32).new_empty_strided(size, stride)
+    theirs = torch.zeros(2).new_empty_strided(size, stride)
+    assert ours.shape == tuple(theirs.shape) and ours.stride() == theirs.stride() and ours.dtype == np.float32
+    leaf = autobp.zeros(1).new_empty_strided(size, stride, dtype=np.float64, requires_grad=True)
+    assert leaf.requires_grad and leaf.dtype == np.float64 and leaf.is_leaf
+    with pytest.raises(ValueError, match="new_empty_strided"):
+        autobp.zeros(1).new_empty_strided((2, 3), (1,))
