@@ -38,6 +38,7 @@ from ..ops.activations import threshold as _threshold
 from ..ops.inplace_methods import honours_inplace
 from ..ops.nnops import log_softmax, softmax  # noqa: F401  PyTorch users call F.softmax(x, dim=1)
 from ..tensor import Tensor
+from ._loss_common import as_tensor as _as_tensor
 
 _ACTIVATIONS = (
     "celu elu gelu glu hardshrink hardsigmoid hardswish hardtanh leaky_relu logsigmoid mish".split()
@@ -47,13 +48,6 @@ _ACTIVATIONS += (
 )
 
 _REDUCTIONS = ("mean", "sum", "none")
-
-
-def _as_tensor(x: Any, like: Tensor | None = None) -> Tensor:
-    if isinstance(x, Tensor):
-        return x
-    dtype = like.dtype if like is not None and like.dtype.kind == "f" else None
-    return Tensor(x, dtype=dtype)
 
 
 def _reduce(loss: Tensor, reduction: str, who: str) -> Tensor:
@@ -184,13 +178,11 @@ def mse_loss(
     diff = x - t
     if weight is None:
         return _reduce(diff * diff, reduction, "mse_loss")
-    w = _as_tensor(weight, x)
-    if w.shape != x.shape:
-        raise ValueError(f"mse_loss: weight of shape {w.shape} must have the input's shape {x.shape}")
+    from .losses import _elementwise_weight
+
+    w = _elementwise_weight(weight, x, "mse_loss")
     loss = diff * diff * w
-    if reduction == "mean":
-        return loss.sum() / w.sum()
-    return _reduce(loss, reduction, "mse_loss")
+    return loss.sum() / w.sum() if reduction == "mean" else _reduce(loss, reduction, "mse_loss")
 
 
 def binary_cross_entropy(
