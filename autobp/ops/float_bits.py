@@ -96,8 +96,7 @@ def nextafter(x1: Any, x2: Any, /) -> Tensor:
     gradient passes to x1 unchanged (the result is x1 moved by one step) except where x1 == x2 (the
     result is x2 there), and x2's is 0."""
     out = _const_ufunc(np.nextafter, x1, x2)._data  # numpy's dtypes (a Python number is weak) and errors
-    parents = tuple(x if isinstance(x, Tensor) else Tensor._const(np.asarray(x)) for x in (x1, x2))
-    return Tensor._make(out, parents, "nextafter")
+    return Tensor._make(out, (as_tensor(x1), as_tensor(x2)), "nextafter")
 
 
 @rule("nextafter")
