@@ -288,7 +288,7 @@ class AffineTransform(Transform):
 
 
 class ComposeTransform(Transform):
-    """The parts applied in order: y = parts[-1](... parts[0](x))."""
+    """The parts applied in order: ``y = parts[-1](... parts[0](x))``."""
 
     def __init__(self, parts: list, cache_size: int = 0) -> None:
         super().__init__(cache_size)
