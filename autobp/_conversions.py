@@ -82,10 +82,13 @@ def _array_text(data: np.ndarray) -> str:
     )  # fmt: skip
 
 
+_UNSHOWN = (np.dtype(np.float64), np.dtype(np.int64), np.dtype(bool))
+
+
 def __repr__(self: Any) -> str:
     body = _array_text(self._data)
     extra = ""
-    if self._data.dtype != np.float64:
+    if self._data.dtype not in _UNSHOWN:  # the defaults, which numpy's and torch's reprs leave out too
         extra += f", dtype={self._data.dtype}"
     if self._op is not None:
         extra += f", grad_fn={self._op}"

@@ -53,6 +53,16 @@ def test_attributes():
     assert "float32" in repr(Tensor(np.ones(2, np.float32)))
 
 
+def test_repr_leaves_out_the_default_dtypes_as_numpy_and_torch_do():
+    """float64, int64 and bool are the defaults (numpy's array repr and torch's tensor repr name
+    neither int64 nor bool); any other dtype is named."""
+    assert repr(Tensor([1, 2])) == "tensor([1, 2])"
+    assert repr(Tensor([True, False])) == "tensor([ True, False])"
+    assert repr(Tensor([1.5, 2.0])) == "tensor([1.5, 2. ])"
+    assert repr(Tensor(np.array([1, 2], np.int32))) == "tensor([1, 2], dtype=int32)"
+    assert repr(Tensor(np.array([1, 2], np.float32))) == "tensor([1., 2.], dtype=float32)"
+
+
 def test_format_follows_pytorch():
     """f"{t}" of a 0-d tensor is its full-precision number, as PyTorch formats it (print loops that
     log a loss keep every digit); one-element tensors take a spec; anything else formats its repr."""
