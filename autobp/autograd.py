@@ -5,7 +5,7 @@ the grad-mode switches, ``detect_anomaly``, ``set_detect_anomaly``, ``Variable``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -14,6 +14,15 @@ from ._engine import run_backward
 from ._seeds import seed_of
 from ._tensor_hooks import retains_grad
 from .tensor import Tensor
+
+
+def _functional_grad(fn: Callable[..., Any], position: Any, argnums: Any, has_aux: bool) -> Callable:
+    from .func import grad as functional_grad
+
+    if position is not None and argnums is not None:
+        raise TypeError(f"grad(f, ...): argnums given twice ({position!r} and argnums={argnums!r})")
+    which = position if position is not None else argnums
+    return functional_grad(fn, 0 if which is None else which, has_aux=has_aux)
 
 
 def _as_list(x: Any, what: str) -> list[Tensor]:
@@ -36,22 +45,34 @@ def _per_output(values: Any, outs: list, mismatch: str) -> list:
 
 
 def grad(
-    outputs: Tensor | Sequence[Tensor],
-    inputs: Tensor | Sequence[Tensor],
+    outputs: Tensor | Sequence[Tensor] | Callable[..., Any],
+    inputs: Tensor | Sequence[Tensor] | int | Sequence[int] | None = None,
     grad_outputs: Any = None,
     retain_graph: bool | None = None,
     create_graph: bool = False,
     allow_unused: bool | None = None,
     is_grads_batched: bool = False,
     materialize_grads: bool = False,
-) -> tuple[Tensor | None, ...]:
+    *,
+    argnums: int | Sequence[int] | None = None,
+    has_aux: bool = False,
+) -> Any:
     """Return d(outputs)/d(inputs) as a tuple of Tensors, leaving every ``.grad`` untouched.
 
     With ``create_graph=True`` the results are part of a graph themselves, so
     they can be differentiated again (second derivatives, Hessian-vector products).
     An input the outputs do not depend on raises, or with ``allow_unused=True`` gets None, or with
     ``materialize_grads=True`` zeros (PyTorch's keywords; ``is_grads_batched`` is not supported).
+
+    Given a function instead, ``grad(f)``, ``grad(f, 1)`` or ``grad(f, argnums=(0, 1), has_aux=True)``
+    is ``autobp.func.grad``: the gradient as a function, as JAX and HIPS autograd spell it.
     """
+    if callable(outputs) and not isinstance(outputs, Tensor):
+        return _functional_grad(outputs, inputs, argnums, has_aux)
+    if inputs is None:
+        raise TypeError(
+            "grad(outputs, inputs): inputs is missing (the Tensors to differentiate with respect to)"
+        )
     if is_grads_batched:
         raise NotImplementedError("grad: is_grads_batched=True is not supported; use autobp.func.vmap")
     if allow_unused is None:
