@@ -27,7 +27,7 @@ def getrf(a: np.ndarray) -> tuple:
     min(m, n)) and int32 info (...; i > 0 when U[i-1, i-1] is exactly zero)."""
     m, n = a.shape[-2:]
     batch = a.shape[:-2]
-    flat = a.reshape((-1, m, n))
+    flat = a.reshape((int(np.prod(batch)), m, n))  # not -1: an empty matrix leaves it undetermined
     lu = np.empty_like(flat)
     piv = np.empty((flat.shape[0], min(m, n)), dtype=np.int32)
     info = np.zeros(flat.shape[0], dtype=np.int32)
@@ -44,7 +44,7 @@ def permutation(pivots: np.ndarray, m: int, dtype: Any) -> np.ndarray:
     """The matrices P (..., m, m) of A = P L U from LAPACK's 1-based row interchanges: row i was
     swapped with row pivots[i] - 1, in order, so P^T A = A[perm]."""
     batch = pivots.shape[:-1]
-    flat = pivots.reshape((-1, pivots.shape[-1]))
+    flat = pivots.reshape((int(np.prod(batch)), pivots.shape[-1]))
     out = np.empty((flat.shape[0], m, m), dtype=dtype)
     for b, piv in enumerate(flat):
         perm = np.arange(m)
