@@ -136,3 +136,18 @@ def test_gelsy_truncated_solution_gradcheck():
     b = autobp.tensor(rng.standard_normal((6, 2)), requires_grad=True)
     assert int(la.lstsq(a, b, rcond=0.05, driver="gelsy").rank.numpy()) == 2
     assert autobp.gradcheck(lambda a, b: la.lstsq(a, b, rcond=0.05, driver="gelsy").solution, (a, b))
+
+
+@pytest.mark.parametrize("driver", DRIVERS)
+def test_complex_as_torch(driver):
+    A = rng.standard_normal((5, 3)) + 1j * rng.standard_normal((5, 3))
+    B = rng.standard_normal((5, 2)) + 1j * rng.standard_normal((5, 2))
+    _check(
+        la.lstsq(autobp.tensor(A), autobp.tensor(B), driver=driver),
+        torch.linalg.lstsq(torch.tensor(A), torch.tensor(B), driver=driver),
+    )
+    if driver == "gelsy":  # rank 2: the pivoted-QR truncation, complex
+        A[:, 2] = A[:, 0] + 2j * A[:, 1]
+        got = la.lstsq(autobp.tensor(A), autobp.tensor(B), driver=driver)
+        want = torch.linalg.lstsq(torch.tensor(A), torch.tensor(B), driver=driver)
+        _check(got, want, rtol=1e-7)
