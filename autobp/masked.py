@@ -3,9 +3,9 @@
 Each function replaces the masked-out elements (``mask`` False, broadcast to the input's shape) with the
 operation's identity (0 for sum, 1 for prod, -inf for amax/logsumexp/softmax, +inf for amin/softmin, ...)
 and applies the ordinary autobp op, so gradients flow by composition (to any order) and masked-out elements
-get a zero gradient. A fully masked-out reduction gives the identity (sum 0, amax -inf, ...) or nan where
-there is none (mean, var, median), as torch 2.x's. ``mask=None`` means every element counts. Only the
-Tensor-and-mask API, not torch's MaskedTensor class."""
+get a zero gradient (var/std's nan gradients aside, as PyTorch's). A fully masked-out reduction gives
+the identity (sum 0, amax -inf, ...) or nan where there is none (mean, var, median), as torch 2.x's.
+``mask=None`` means every element counts. Only the Tensor-and-mask API, not torch's MaskedTensor class."""
 
 from __future__ import annotations
 
@@ -252,24 +252,24 @@ def _std_var(input: Any, dim: Any, unbiased: bool | None, correction: Any, keepd
     m = _mask(x, mask, who)
     dims = _dims(dim, x.ndim, who)
     count = _count(x, m, dims, True)
-    safe = Tensor._const(np.maximum(count, 1).astype(dt))  # a fully masked-out slice: no nan in the graph
-    centre = _sum(_fill(xd, m, 0), axis=dims, keepdims=True) / safe
-    dev = xd - centre
-    sq = (dev * dev.conj()).real if dt.kind == "c" else dev * dev
-    total = _sum(_fill(sq, m, 0), axis=dims, keepdims=bool(keepdim))
-    n = count if keepdim else count.reshape(total.shape)
-    denom = np.maximum(n - c, 0).astype(total.dtype)
     with np.errstate(invalid="ignore", divide="ignore"):
-        # count - correction <= 0: total / 0 as torch's (nan, or inf), as a constant
-        out = where(Tensor._const(denom > 0), total / Tensor._const(np.where(denom > 0, denom, 1)),
-                    Tensor._const(total.numpy() / denom))  # fmt: skip
+        # torch.masked's composition, 0 / 0 included: a slice with no kept element (or count <= correction)
+        # is nan, and so is its gradient, as PyTorch's
+        centre = _sum(_fill(xd, m, 0), axis=dims, keepdims=True) / Tensor._const(count.astype(dt))
+        dev = xd - centre
+        sq = (dev * dev.conj()).real if dt.kind == "c" else dev * dev
+        total = _sum(_fill(sq, m, 0), axis=dims, keepdims=bool(keepdim))
+        n = count if keepdim else count.reshape(total.shape)
+        out = total / Tensor._const(np.maximum(n - c, 0).astype(total.dtype))
         return sqrt(out) if root else out
 
 
 def var(input: Any, dim: Any = None, unbiased: bool | None = None, *, correction: float | None = None,
         keepdim: bool = False, dtype: Any = None, mask: Any = None) -> Tensor:  # fmt: skip
     """The variance over ``dim`` of the kept elements, sum of squared deviations / (count - correction)
-    (correction 1 unless ``unbiased=False`` or ``correction`` says; nan where none; torch.masked.var)."""
+    (correction 1 unless ``unbiased=False`` or ``correction`` says; torch.masked.var). Where a slice keeps
+    no element, or no more than ``correction``, it is nan and so is its gradient, as PyTorch's: every
+    element of a fully masked-out slice, the kept ones of a slice with count <= correction."""
     return _std_var(input, dim, unbiased, correction, keepdim, dtype, mask, False, "var")
 
 

@@ -121,6 +121,15 @@ def addmv_(input: Tensor, mat: Any, vec: Any, *, beta: Any = 1, alpha: Any = 1) 
     return _write(input, addmv(input, mat, vec, beta=beta, alpha=alpha), "addmv_")
 
 
+def resize_as_(input: Tensor, the_template: Any, memory_format: Any = None) -> Tensor:
+    """``input`` resized in place to the template's shape, as ``torch.resize_as_`` (``input.resize_as_``:
+    elements kept in row-major order, new ones 0 where PyTorch leaves them uninitialised;
+    refused for a tensor that requires grad)."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"resize_as_: an in-place function needs a Tensor, got {type(input).__name__}")
+    return input.resize_as_(the_template, memory_format=memory_format)
+
+
 def conj_physical_(input: Tensor) -> Tensor:
     """The complex conjugate written into ``input``; a real tensor is unchanged (``torch.conj_physical_``)."""
     if isinstance(input, Tensor) and input.dtype.kind != "c":
@@ -191,4 +200,5 @@ __all__ = [
     "i0_",
     "addmv_",
     "conj_physical_",
+    "resize_as_",
 ]

@@ -11,6 +11,7 @@ import numpy as np
 
 from . import linalg as _la
 from . import special as _sp
+from ._cholesky_solve import cholesky_solve
 from .ops import abs as _abs
 from .ops import swapaxes, where
 from .ops._args import as_tensor
@@ -82,15 +83,6 @@ def cholesky(input: Any, upper: bool = False) -> Tensor:
     """The Cholesky factor L (L L^H = A), or its conjugate transpose with ``upper`` (``torch.cholesky``)."""
     L = _la.cholesky(input)
     return L.swapaxes(-1, -2).conj() if upper else L
-
-
-def cholesky_solve(B: Any, L: Any, upper: bool = False) -> Tensor:
-    """X with A X = B, given A's Cholesky factor (``torch.cholesky_solve``)."""
-    L = as_tensor(L)
-    if upper:
-        L = L.swapaxes(-1, -2).conj()
-    y = _la.solve_triangular(L, B, lower=True)
-    return _la.solve_triangular(L.swapaxes(-1, -2).conj(), y, lower=False)
 
 
 def cholesky_inverse(L: Any, upper: bool = False) -> Tensor:

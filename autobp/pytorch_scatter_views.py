@@ -101,7 +101,13 @@ def as_strided_scatter(
     input: Any, src: Any, size: Any, stride: Any, storage_offset: int | None = None
 ) -> Tensor:
     """``input`` with ``src`` written at ``as_strided``'s positions (``torch.as_strided_scatter``;
-    overlapping positions keep one of the values written there)."""
+    overlapping positions keep the last value written there, as torch's).
+
+    The gradients are the derivative of the result, which PyTorch's (2.13) are not, though its values
+    are: the input's gradient is 0 at the overwritten positions and the upstream gradient elsewhere
+    (PyTorch gives the upstream gradient at the overwritten positions and 0 elsewhere), and of several
+    ``src`` elements written to one position only the kept one gets its gradient (PyTorch: each).
+    A non-overlapping ``src``'s gradient equals PyTorch's. See docs/concepts/names.md."""
     x = as_tensor(input)
     pos = _strided_positions(x, size, stride, storage_offset, "as_strided_scatter")
     return _scatter_at(x, pos, src, "as_strided_scatter")

@@ -15,7 +15,8 @@ ARGS = {
     "clamp_": (-0.3, 0.4), "clip_": (-0.2, None), "clamp_max_": (0.1,), "clamp_min_": (0.1,),
     "fill_": (2.5,), "xlogy_": (None,), "index_put_": None,
 }  # fmt: skip
-UNARY = [n for n in inplace.__all__ if n not in ("gcd_", "lcm_", "ldexp_", "addmv_", "index_put_", "detach_")]
+NOT_UNARY = ("gcd_", "lcm_", "ldexp_", "addmv_", "index_put_", "detach_", "resize_as_")
+UNARY = [n for n in inplace.__all__ if n not in NOT_UNARY]
 
 
 def _input(name):

@@ -25,6 +25,7 @@ ELSEWHERE = {
     "function": "tests/test_function.py (custom autobp.Function)",
     "ldl_factor": "tests/test_linalg_ldl.py (no derivative, as in torch: the rule raises)",
     "ldl_solve": "tests/test_linalg_ldl.py (no derivative, as in torch: the rule raises)",
+    "cholesky_solve": "tests/test_cholesky_solve_grad.py (gradcheck to second order, torch's values)",
 }
 
 

@@ -1,7 +1,7 @@
 """PyTorch's LU family: lu_factor / lu_factor_ex (packed LU and LAPACK's 1-based pivots), lu (P, L, U)
 and lu_solve, batched over leading axes. scipy's LAPACK getrf factorises; the gradient of the packed
-factor is the known LU backward (square matrices), and lu_solve is two triangular solves, so its
-gradients (to LU and to B) come from solve_triangular's rule."""
+factor is the known LU backward (square matrices here, wide and tall ones in lu_rect.py), and lu_solve
+is two triangular solves, so its gradients (to LU and to B) come from solve_triangular's rule."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def getrf(a: np.ndarray) -> tuple:
     min(m, n)) and int32 info (...; i > 0 when U[i-1, i-1] is exactly zero)."""
     m, n = a.shape[-2:]
     batch = a.shape[:-2]
-    flat = a.reshape((-1, m, n))
+    flat = a.reshape((int(np.prod(batch)), m, n))  # not -1: an empty matrix leaves it undetermined
     lu = np.empty_like(flat)
     piv = np.empty((flat.shape[0], min(m, n)), dtype=np.int32)
     info = np.zeros(flat.shape[0], dtype=np.int32)
@@ -44,7 +44,7 @@ def permutation(pivots: np.ndarray, m: int, dtype: Any) -> np.ndarray:
     """The matrices P (..., m, m) of A = P L U from LAPACK's 1-based row interchanges: row i was
     swapped with row pivots[i] - 1, in order, so P^T A = A[perm]."""
     batch = pivots.shape[:-1]
-    flat = pivots.reshape((-1, pivots.shape[-1]))
+    flat = pivots.reshape((int(np.prod(batch)), pivots.shape[-1]))
     out = np.empty((flat.shape[0], m, m), dtype=dtype)
     for b, piv in enumerate(flat):
         perm = np.arange(m)
@@ -67,7 +67,7 @@ def _factor(A: Any, name: str, pivot: bool) -> tuple:
 @op(family=FAMILY, namespace=NS, numpy=None, method=False)
 def lu_factor(A: Any, *, pivot: bool = True) -> LUFactorResult:  # noqa: N803  PyTorch's name
     """(LU, pivots): L (unit lower, below the diagonal) and U packed in one matrix, and LAPACK's
-    1-based int32 row interchanges, as torch.linalg.lu_factor (A = P L U). Differentiable for square A."""
+    1-based int32 row interchanges, as torch.linalg.lu_factor (A = P L U). Differentiable, any m x n."""
     lu, piv, _ = _factor(A, "lu_factor", pivot)
     return LUFactorResult(lu, Tensor._const(piv))
 
@@ -94,7 +94,9 @@ def raise_info(info: np.ndarray, name: str, message: str) -> None:
 def _lu_factor(F, g, out, xs, ctx, need):
     m, n = out.shape[-2:]
     if m != n:
-        raise NotImplementedError(f"lu_factor: no gradient for non-square matrices yet (shape {out.shape})")
+        from .lu_rect import lu_rect_backward
+
+        return (lu_rect_backward(g, out, permutation(ctx, m, g.dtype)),)
     eye = np.eye(n, dtype=g.dtype)
     L = tril(out, -1) + eye
     U = triu(out)
@@ -108,7 +110,7 @@ def _lu_factor(F, g, out, xs, ctx, need):
 @op(family=FAMILY, namespace=NS, numpy=None, method=False, rules=("lu_factor",))
 def lu(A: Any, *, pivot: bool = True) -> LUResult:  # noqa: N803
     """(P, L, U) with A = P L U: P a permutation matrix, L unit lower triangular (m, k), U upper
-    (k, n), k = min(m, n), as torch.linalg.lu. Differentiable for square A."""
+    (k, n), k = min(m, n), as torch.linalg.lu. Differentiable (square, wide and tall A)."""
     packed, piv, _ = _factor(A, "lu", pivot)
     m, n = packed.shape[-2:]
     k = min(m, n)

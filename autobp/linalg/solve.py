@@ -183,13 +183,27 @@ def _pinv(F, g, out, xs, ctx, need):
 
 
 @op(family=FAMILY, namespace=NS, numpy=(np.linalg.lstsq,), method=False, rules=("pinv", "matmul"))
-def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple:
+def lstsq(a: Any, b: Any, rcond: Any = None, *, driver: str | None = None) -> tuple:
     """Least-squares solution of a @ x = b as numpy returns it: (x, residuals, rank, singular values).
 
     x = pinv(a) @ b (the minimum-norm solution), so its gradient is pinv's (constant rank);
     residuals (the squared 2-norm of each column of b - a x, only when rank == N < M, else empty)
     and the singular values are differentiable too; rank is an int32 number, as numpy's.
+
+    ``driver=`` ('gels', 'gelsy', 'gelsd', 'gelss') gives torch.linalg.lstsq's form instead: batched
+    (B a batch of vectors when it has one axis fewer than A), rcond defaulting to eps(dtype) * max(M, N),
+    and a (solution, residuals, rank, singular_values) named tuple filled per driver as PyTorch fills
+    it on the CPU: rank (int64, batch shape) for all but gels (empty); singular values (not
+    differentiable) for gelsd/gelss only (empty otherwise); residuals (batch, K) when M > N and, for
+    gelsd/gelss, every matrix has full rank; never for gelsy, always (M > N) for gels. gels assumes full
+    rank: on a rank-deficient A its solution keeps every non-zero singular value (no cutoff), where
+    LAPACK's QR gives other, equally meaningless numbers. gelsy's rank and, for a rank-deficient A,
+    its solution are LAPACK's: the minimum-norm solution of the rank-r part of A's pivoted QR.
     """
+    if driver is not None:
+        from .lstsq_torch import lstsq_driver
+
+        return lstsq_driver(a, b, rcond, driver)
     from .svd import svdvals
 
     a, b = as_tensor(a), as_tensor(b)

@@ -28,7 +28,7 @@ def _potrf_info(a: np.ndarray, upper: bool) -> tuple:
     """LAPACK potrf on each matrix: the (partial, where it failed) factors and int32 info, the order
     of the leading minor that is not positive definite (0: success)."""
     n = a.shape[-1]
-    flat = a.reshape((-1, n, n))
+    flat = a.reshape((int(np.prod(a.shape[:-2])), n, n))  # not -1: undetermined for n = 0
     fac = np.zeros_like(flat)
     info = np.zeros(flat.shape[0], dtype=np.int32)
     if flat.size:

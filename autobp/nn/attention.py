@@ -10,11 +10,12 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import ShapeError
-from ..ops import linear, softmax
+from ..ops import softmax
 from ..tensor import Tensor
 from . import init
 from .dropout import dropout
 from .layers import Linear, ModuleList
+from .mha_functional import multi_head_attention_forward
 from .module import Module, Parameter
 from .normalization import LayerNorm
 
@@ -93,7 +94,9 @@ def scaled_dot_product_attention(
 class MultiheadAttention(Module):
     """Multi-head attention (Vaswani et al., 2017) with PyTorch's parameters: ``in_proj_weight``
     (3E, E) and ``in_proj_bias`` (3E,), or ``q_proj_weight``/``k_proj_weight``/``v_proj_weight`` when
-    kdim or vdim differ from E, and ``out_proj`` (a Linear(E, E)). Returns (output, weights)."""
+    kdim or vdim differ from E, ``bias_k``/``bias_v`` (1, 1, E) with ``add_bias_kv``, and ``out_proj``
+    (a Linear(E, E)). Returns (output, weights); the computation is
+    ``nn.functional.multi_head_attention_forward``'s."""
 
     def __init__(
         self,
@@ -114,8 +117,6 @@ class MultiheadAttention(Module):
             raise ValueError(
                 f"MultiheadAttention: embed_dim={embed_dim} must be divisible by num_heads={num_heads}"
             )
-        if add_bias_kv or add_zero_attn:
-            raise NotImplementedError("MultiheadAttention: add_bias_kv and add_zero_attn are not supported")
         self.embed_dim, self.num_heads, self.dropout, self.batch_first = (
             embed_dim,
             num_heads,
@@ -125,6 +126,7 @@ class MultiheadAttention(Module):
         self.kdim, self.vdim = kdim or embed_dim, vdim or embed_dim
         self.head_dim = embed_dim // num_heads
         self._qkv_same_embed_dim = self.kdim == embed_dim and self.vdim == embed_dim
+        self.add_zero_attn = add_zero_attn
         rng = init.as_generator(rng)
         self.rng = rng
         E = embed_dim
@@ -143,16 +145,13 @@ class MultiheadAttention(Module):
         self.out_proj = Linear(E, E, bias=bias, rng=rng, dtype=dtype)
         if bias:
             self.out_proj.bias.data[...] = 0  # PyTorch zeroes both biases
-
-    def _project(self, query: Tensor, key: Tensor, value: Tensor) -> tuple[Tensor, Tensor, Tensor]:
-        E, b = self.embed_dim, self.in_proj_bias
-        bq, bk, bv = (None, None, None) if b is None else (b[:E], b[E : 2 * E], b[2 * E :])
-        if self._qkv_same_embed_dim:
-            W = self.in_proj_weight
-            wq, wk, wv = W[:E], W[E : 2 * E], W[2 * E :]
+        if add_bias_kv:
+            self.bias_k = Parameter(np.empty((1, 1, E), dtype=dtype))
+            self.bias_v = Parameter(np.empty((1, 1, E), dtype=dtype))
+            init.xavier_normal_(self.bias_k, rng=rng)
+            init.xavier_normal_(self.bias_v, rng=rng)
         else:
-            wq, wk, wv = self.q_proj_weight, self.k_proj_weight, self.v_proj_weight
-        return linear(query, wq, bq), linear(key, wk, bk), linear(value, wv, bv)
+            self.bias_k = self.bias_v = None
 
     def forward(
         self,
@@ -167,42 +166,23 @@ class MultiheadAttention(Module):
     ) -> tuple[Tensor, Tensor | None]:
         """``key_padding_mask`` (N, S) and ``attn_mask`` (L, S) or (N * heads, L, S): True marks a
         position that may NOT be attended (PyTorch's convention here); float masks are added."""
-        q_in, k_in, v_in = _t(query), _t(key), _t(value)
-        unbatched = q_in.ndim == 2
-        if unbatched:
-            q_in, k_in, v_in = (t.reshape((1,) + t.shape) for t in (q_in, k_in, v_in))
-        elif not self.batch_first:  # (L, N, E) -> (N, L, E)
-            q_in, k_in, v_in = (t.swapaxes(0, 1) for t in (q_in, k_in, v_in))
-        if q_in.shape[-1] != self.embed_dim:
-            raise ValueError(
-                f"MultiheadAttention: query {q_in.shape} must end with embed_dim={self.embed_dim}"
-            )
-        if is_causal and attn_mask is None:
-            raise ValueError("MultiheadAttention: is_causal is a hint and needs attn_mask as well")
-        N, L, S, H, hd = q_in.shape[0], q_in.shape[1], k_in.shape[1], self.num_heads, self.head_dim
-        q, k, v = self._project(q_in, k_in, v_in)
-        q = q.reshape(N, L, H, hd).swapaxes(1, 2)  # (N, H, L, hd)
-        k = k.reshape(N, S, H, hd).swapaxes(1, 2)
-        v = v.reshape(N, S, H, hd).swapaxes(1, 2)
-        scores = (q @ k.swapaxes(-1, -2)) * (1.0 / math.sqrt(hd))  # (N, H, L, S)
-        mask = _additive(attn_mask, scores.dtype, allowed_if_true=False)
-        if mask is not None:
-            scores = scores + (mask.reshape(N, H, L, S) if mask.ndim == 3 else mask)
-        pad = _additive(key_padding_mask, scores.dtype, allowed_if_true=False)
-        if pad is not None:
-            scores = scores + pad.reshape(N, 1, 1, S)
-        weights = softmax(scores, axis=-1)
-        dropped = dropout(weights, self.dropout, self.training, rng=self.rng) if self.dropout > 0 else weights
-        out = (dropped @ v).swapaxes(1, 2).reshape(N, L, self.embed_dim)
-        out = self.out_proj(out)
-        if unbatched:
-            out = out.reshape(out.shape[1:])
-        elif not self.batch_first:
-            out = out.swapaxes(0, 1)
-        if not need_weights:
-            return out, None
-        w = dropped.mean(axis=1) if average_attn_weights else dropped  # PyTorch returns them dropped
-        return out, (w.reshape(w.shape[1:]) if unbatched else w)
+        q, k, v = _t(query), _t(key), _t(value)
+        swap = self.batch_first and q.ndim == 3
+        if swap:  # (N, L, E) -> (L, N, E), the functional form's layout
+            q, k, v = (t.swapaxes(0, 1) for t in (q, k, v))
+        if q.shape[-1] != self.embed_dim:
+            raise ValueError(f"MultiheadAttention: query {q.shape} must end with embed_dim={self.embed_dim}")
+        separate = not self._qkv_same_embed_dim
+        out, w = multi_head_attention_forward(
+            q, k, v, self.embed_dim, self.num_heads, self.in_proj_weight, self.in_proj_bias,
+            self.bias_k, self.bias_v, self.add_zero_attn, self.dropout, self.out_proj.weight,
+            self.out_proj.bias, training=self.training, key_padding_mask=key_padding_mask,
+            need_weights=need_weights, attn_mask=attn_mask, use_separate_proj_weight=separate,
+            q_proj_weight=self.q_proj_weight, k_proj_weight=self.k_proj_weight,
+            v_proj_weight=self.v_proj_weight, average_attn_weights=average_attn_weights,
+            is_causal=is_causal, rng=self.rng,
+        )  # fmt: skip
+        return (out.swapaxes(0, 1) if swap else out), w
 
 
 def _activation(activation: Any) -> Any:

@@ -368,5 +368,6 @@ __all__ += [
 ]
 
 from .linear_cross_entropy import linear_cross_entropy  # noqa: E402
+from .mha_functional import multi_head_attention_forward  # noqa: E402
 
-__all__ += ["linear_cross_entropy"]
+__all__ += ["linear_cross_entropy", "multi_head_attention_forward"]

@@ -1,5 +1,6 @@
-"""Resizing: ``interpolate`` (nearest, linear, bilinear, trilinear, area) as one interpolation
-matrix per spatial axis (each mode is separable), and pixel_shuffle/pixel_unshuffle as reshapes."""
+"""Resizing: ``interpolate`` (nearest, linear, bilinear, bicubic, trilinear, area; antialiased
+bilinear/bicubic) as one interpolation matrix per spatial axis (each mode is separable), and
+pixel_shuffle/pixel_unshuffle as reshapes."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from .module import Module
+from .upsampling_cubic import antialias_matrix, cubic_matrix
 
 _LINEAR = {"linear": 1, "bilinear": 2, "trilinear": 3}
 
@@ -54,11 +56,15 @@ def interpolate(
     mode: str = "nearest",
     align_corners: bool | None = None,
     recompute_scale_factor: bool | None = None,
+    antialias: bool = False,
 ) -> Tensor:
     """Resize (N, C, *S) to ``size`` or S * ``scale_factor`` (floored), as PyTorch's interpolate for
-    modes 'nearest', 'nearest-exact', 'linear', 'bilinear' and 'trilinear' (``align_corners`` for the
-    linear ones) and 'area' (adaptive average pooling to the output size, float inputs). Integer
-    inputs stay integer: the linear modes round (as PyTorch's uint8 kernels).
+    modes 'nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic' (4-D input; Keys' cubic, A =
+    -0.75, edge taps clamped) and 'trilinear' (``align_corners`` for these) and 'area' (adaptive
+    average pooling to the output size, float inputs). ``antialias=True`` (bilinear and bicubic, 4-D)
+    is PyTorch's antialiased filter: its support widened when downscaling, normalised at the edges.
+    Integer inputs stay integer: the linear and cubic modes round (and clip to the dtype's range), as
+    PyTorch's uint8 kernels. Differentiable (a fixed matrix per axis), to any order.
 
     >>> interpolate(np.arange(4.0).reshape(1, 1, 2, 2), scale_factor=2).shape
     (1, 1, 4, 4)
@@ -67,11 +73,18 @@ def interpolate(
     nd = x.ndim - 2
     if nd < 1:
         raise ValueError(f"interpolate: input must be (N, C, *spatial), got shape {x.shape}")
-    if mode not in ("nearest", "nearest-exact", "area") + tuple(_LINEAR):
+    if mode not in ("nearest", "nearest-exact", "area", "bicubic") + tuple(_LINEAR):
         raise ValueError(
-            "interpolate: mode must be 'nearest', 'nearest-exact', 'linear', 'bilinear', 'trilinear' or "
-            f"'area', got {mode!r}"
+            "interpolate: mode must be 'nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', "
+            f"'trilinear' or 'area', got {mode!r}"
         )
+    if antialias and (mode not in ("bilinear", "bicubic") or x.ndim != 4):
+        raise ValueError(
+            f"interpolate: antialias is for modes 'bilinear' and 'bicubic' on 4-D input, got {mode!r} "
+            f"and shape {x.shape}"
+        )
+    if mode == "bicubic" and nd != 2:
+        raise ValueError(f"interpolate: mode 'bicubic' needs 4-D input, got shape {x.shape}")
     if mode in _LINEAR and _LINEAR[mode] != nd:
         raise ValueError(f"interpolate: mode {mode!r} needs {_LINEAR[mode] + 2}-D input, got shape {x.shape}")
     if mode in ("nearest", "nearest-exact", "area") and align_corners is not None:
@@ -90,12 +103,33 @@ def interpolate(
         raise ValueError(f"interpolate: output size {out} must give {nd} positive sizes")
     if mode == "area" and x.dtype.kind in "iub":
         raise TypeError(f"interpolate: mode 'area' needs a float input (as PyTorch's), got dtype {x.dtype}")
-    rounded = mode in _LINEAR and x.dtype.kind in "iub"  # weights in (0, 1): compute in float64
+    rounded = (mode in _LINEAR or mode == "bicubic") and x.dtype.kind in "iub"  # compute in float64
     y = x.astype(np.float64) if rounded else x
-    for i in range(nd):  # one matrix product per axis: y <- y contracted with A_i over axis 2 + i
-        A = _matrix(S[i], int(out[i]), mode, bool(align_corners), scales[i]).astype(y.dtype)
+    # PyTorch's integer bicubic and antialiased kernels resize the last axis first and round each pass
+    per_pass = rounded and (mode == "bicubic" or antialias)
+    for i in reversed(range(nd)) if per_pass else range(nd):  # y <- y contracted with A_i over axis 2 + i
+        A = _axis_matrix(S[i], int(out[i]), mode, bool(align_corners), scales[i], antialias).astype(y.dtype)
         y = (y.swapaxes(2 + i, -1) @ Tensor._const(A.T.copy())).swapaxes(2 + i, -1)
-    return Tensor._const(np.round(y.data).astype(x.dtype)) if rounded else y
+        if per_pass:
+            y = Tensor._const(_round(y.data, x.dtype).astype(np.float64))
+    return Tensor._const(_round(y.data, x.dtype)) if rounded else y
+
+
+def _round(a: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """Round to the nearest and clip to the integer dtype's range."""
+    r = np.round(a)
+    if dtype.kind in "iu":
+        info = np.iinfo(dtype)
+        r = np.clip(r, info.min, info.max)
+    return r.astype(dtype)
+
+
+def _axis_matrix(n_in: int, n_out: int, mode: str, align: bool, scale: float | None, aa: bool) -> np.ndarray:
+    if aa:
+        return antialias_matrix(n_in, n_out, mode, align, scale)
+    if mode == "bicubic":
+        return cubic_matrix(n_in, n_out, align, scale)
+    return _matrix(n_in, n_out, mode, align, scale)
 
 
 def pixel_shuffle(input: Any, upscale_factor: int) -> Tensor:

@@ -159,6 +159,8 @@ DUNDERS = {
     "__rmul__": _rmul,
     "__truediv__": _truediv,
     "__rtruediv__": _rtruediv,
+    "__div__": _truediv,  # PyTorch keeps Python 2's names: t.__div__(o), t.__rdiv__(o)
+    "__rdiv__": _rtruediv,
     "__neg__": _neg,
     "__pos__": _pos,
     "__pow__": _pow,

@@ -327,6 +327,7 @@ DUNDERS = {
     "__ior__": _augmented("|", lambda x, o: x | o),
     "__ixor__": _augmented("^", lambda x, o: x ^ o),
 }
+DUNDERS["__idiv__"] = DUNDERS["__itruediv__"]  # PyTorch's Python 2 name
 
 UNARY = ("neg", "abs", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "floor", "ceil")
 UNARY += ("trunc", "round", "reciprocal", "square", "rsqrt", "log1p", "expm1", "sign")
