@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from ._torch_flags import CAPTURABLE, DIFFERENTIABLE, FOREACH, FUSED
 from .optimizer import Optimizer
 
 
@@ -54,6 +55,8 @@ class Adam(Optimizer):
 
     >>> opt = Adam(net.parameters(), lr=1e-3, amsgrad=True)   # doctest: +SKIP
     """
+
+    _torch_flags = {**FOREACH, **CAPTURABLE, **DIFFERENTIABLE, **FUSED}
 
     def __init__(
         self,
@@ -118,6 +121,8 @@ class Adamax(Optimizer):
     u <- max(b2 u, |g| + eps);  w <- w - lr / (1 - b1^t) * m / u
     """
 
+    _torch_flags = {**FOREACH, **CAPTURABLE, **DIFFERENTIABLE}
+
     def __init__(
         self,
         params: Iterable[Any],
@@ -163,6 +168,9 @@ class NAdam(Optimizer):
     The running product of the mu's is ``state["mu_product"]``, a float32 scalar as in PyTorch (with
     its default dtype). ``decoupled_weight_decay`` as AdamW.
     """
+
+    _torch_flags = {**FOREACH, **CAPTURABLE, **DIFFERENTIABLE}
+    _scalar_state = ("step", "mu_product")
 
     def __init__(
         self,
@@ -214,6 +222,8 @@ class RAdam(Optimizer):
     r_t = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t)),
     with denominator (sqrt(v) + eps) / sqrt(1 - b2^t). ``decoupled_weight_decay`` as AdamW.
     """
+
+    _torch_flags = {**FOREACH, **CAPTURABLE, **DIFFERENTIABLE}
 
     def __init__(
         self,

@@ -12,6 +12,7 @@ import numpy as np
 
 from .._graph import enable_grad, no_grad
 from .._inplace import bump_all
+from ._torch_flags import plain_group
 from .optimizer import Optimizer
 
 
@@ -155,7 +156,7 @@ class LBFGS(Optimizer):
         """Run the L-BFGS iterations; ``closure`` is evaluated with grad mode on."""
         if closure is None:
             raise ValueError("LBFGS.step needs a closure that recomputes the loss and its gradients")
-        group = self.param_groups[0]
+        group = plain_group(self.param_groups[0])  # a Tensor lr as the float it holds
         lr, max_iter, max_eval = group["lr"], group["max_iter"], group["max_eval"]
         tol_grad, tol_change, history = (
             group["tolerance_grad"],
@@ -202,7 +203,7 @@ class LBFGS(Optimizer):
                         ro.append(1.0 / ys)
                         H_diag = ys / float(y @ y)  # the initial inverse Hessian's scale
                     # two-loop recursion: d = -H g
-                    al = [0.0] * len(old_dirs)
+                    al = state.setdefault("al", [None] * history)  # torch keeps its buffer
                     q = -g
                     for i in range(len(old_dirs) - 1, -1, -1):
                         al[i] = float(old_stps[i] @ q) * ro[i]

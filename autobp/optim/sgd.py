@@ -11,6 +11,7 @@ import numpy as np
 from .._grad_array import GradArray
 from .._inplace import bump_all
 from .._scalars import as_operand
+from ._torch_flags import DIFFERENTIABLE, FOREACH, FUSED
 from .optimizer import Optimizer
 
 
@@ -47,6 +48,8 @@ class SGD(Optimizer):
     >>> paper = SGD(net.parameters(), lr=0.005, momentum=0.5, decay=0.002, momentum_form="paper")
     >>> paper.param_groups[0].update(lr=0.01, momentum=0.9)  # after 20 sweeps          # doctest: +SKIP
     """
+
+    _torch_flags = {**FOREACH, **DIFFERENTIABLE, **FUSED}
 
     def __init__(
         self,

@@ -1,0 +1,116 @@
+"""PyTorch's implementation flags (``foreach``, ``fused``, ``capturable``, ``differentiable``) on autobp's
+optimisers, and PyTorch's ``(name, tensor)`` parameter lists.
+
+Each optimiser accepts the flags its torch counterpart accepts, with torch's defaults, and keeps them in
+its param groups (so state_dicts have torch's keys). ``foreach`` and ``fused`` only choose how torch
+batches its kernels: autobp's numpy updates are the same either way, so they are accepted and change
+nothing. ``capturable`` (CUDA-graph capture) and ``differentiable`` (a step recorded by autograd) are
+accepted at construction, as torch does, and refused at ``step()``, where torch refuses them on CPU
+leaf parameters too.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from ..tensor import Tensor
+
+FOREACH = {"foreach": None}
+CAPTURABLE = {"capturable": False}
+DIFFERENTIABLE = {"differentiable": False}
+FUSED = {"fused": None}
+
+
+def with_torch_flags(cls: type, init: Callable) -> Callable:
+    """``init`` taking the keyword-only flags of ``cls._torch_flags`` too (with torch's defaults): they
+    are checked as torch checks them and handed to ``Optimizer.__init__`` to join the defaults."""
+    flags = cls._torch_flags
+    sig = inspect.signature(init)
+
+    @functools.wraps(init)
+    def wrapped(self: Any, *args: Any, **kwargs: Any) -> None:
+        given = {k: kwargs.pop(k) for k in list(kwargs) if k in flags}
+        if "_torch_flag_values" in self.__dict__:  # a subclass's __init__ already took them
+            return init(self, *args, **kwargs)
+        values = {**flags, **given}
+        bound = sig.bind(self, *args, **kwargs)
+        bound.apply_defaults()
+        check_flags(type(self).__name__, values, bound.arguments)
+        self._torch_flag_values = values
+        return init(self, *args, **kwargs)
+
+    extra = [inspect.Parameter(k, inspect.Parameter.KEYWORD_ONLY, default=v) for k, v in flags.items()]
+    ps = list(sig.parameters.values())
+    tail = [p for p in ps if p.kind is inspect.Parameter.VAR_KEYWORD]
+    ps = [p for p in ps if p.kind is not inspect.Parameter.VAR_KEYWORD and p.name not in flags]
+    wrapped.__signature__ = sig.replace(parameters=ps + extra + tail)  # type: ignore[attr-defined]
+    return wrapped
+
+
+def check_flags(name: str, values: dict, args: dict) -> None:
+    """torch's constructor checks on the flags and on a Tensor lr / betas."""
+    if values.get("fused") and values.get("foreach"):
+        raise RuntimeError(f"{name}: `fused` and `foreach` cannot be `True` together.")
+    if values.get("fused") and values.get("differentiable"):
+        raise RuntimeError(f"{name}: `fused` does not support `differentiable`")
+    lr = args.get("lr")
+    if isinstance(lr, Tensor) and lr.size != 1:
+        raise ValueError(f"{name}: Tensor lr must be 1-element, got one of shape {lr.shape}")
+    if name not in ("Adam", "AdamW"):
+        return
+    foreach_only = values.get("foreach") and not values.get("capturable")
+    if isinstance(lr, Tensor) and foreach_only:
+        raise ValueError(f"{name}: lr as a Tensor is not supported for capturable=False and foreach=True")
+    betas = args.get("betas")
+    if isinstance(betas, (tuple, list)) and len(betas) == 2:
+        tensors = [isinstance(b, Tensor) for b in betas]
+        if tensors[0] != tensors[1]:
+            raise ValueError(f"{name}: betas must be either both floats or both Tensors, got {betas}")
+        if tensors[0] and foreach_only:
+            raise ValueError(
+                f"{name}: betas[0] as a Tensor is not supported for capturable=False and foreach=True"
+            )
+
+
+def check_step(opt: Any) -> None:
+    """Refuse a step with ``capturable`` or ``differentiable`` set, as torch does for CPU leaf params."""
+    for group in opt.param_groups:
+        if group.get("capturable"):
+            raise AssertionError(
+                f"{type(opt).__name__}: if capturable=True, params and state_steps must be on supported "
+                "devices (cuda, xpu, hpu, ...); autobp's parameters live on the CPU"
+            )
+        if group.get("differentiable"):
+            raise RuntimeError(
+                f"{type(opt).__name__}: differentiable=True: a leaf tensor that requires grad cannot be "
+                "updated in place by a step recorded for autograd (autobp steps outside the graph)"
+            )
+
+
+def split_names(name: str, params: list) -> tuple[list, list | None]:
+    """torch's (name, tensor) pairs: the tensors, and the names (None when there are none)."""
+    names = [p[0] for p in params if isinstance(p, tuple)]
+    if not names:
+        return params, None
+    if len(names) != len(params):
+        raise ValueError(
+            f"{name}: all optimizer params should be with/without names. Some param names are missing"
+        )
+    return [p[1] for p in params], names
+
+
+def plain_group(group: dict) -> dict:
+    """``group`` with one-element Tensor hyper-parameters (torch's Tensor lr, betas) as Python floats,
+    the values torch's updates compute with (so a float32 lr does not make the update float32)."""
+    if not any(isinstance(v, (Tensor, tuple)) for k, v in group.items() if k != "params"):
+        return group
+    out = dict(group)
+    for k, v in group.items():
+        if isinstance(v, Tensor):
+            out[k] = float(v.item())
+        elif isinstance(v, tuple) and any(isinstance(x, Tensor) for x in v):
+            out[k] = tuple(float(x.item()) if isinstance(x, Tensor) else x for x in v)
+    return out
