@@ -103,14 +103,19 @@ def split_names(name: str, params: list) -> tuple[list, list | None]:
 
 
 def plain_group(group: dict) -> dict:
-    """``group`` with one-element Tensor hyper-parameters (torch's Tensor lr, betas) as Python floats,
-    the values torch's updates compute with (so a float32 lr does not make the update float32)."""
+    """``group`` with one-element Tensor hyper-parameters (torch's Tensor lr, betas) as numpy scalars of
+    their dtype: the scalar arithmetic on them (lr / bias correction) then rounds as torch's does, and
+    the update of a float64 parameter stays float64 (a float32 Tensor lr made it float32)."""
     if not any(isinstance(v, (Tensor, tuple)) for k, v in group.items() if k != "params"):
         return group
     out = dict(group)
     for k, v in group.items():
         if isinstance(v, Tensor):
-            out[k] = float(v.item())
+            out[k] = _scalar(v)
         elif isinstance(v, tuple) and any(isinstance(x, Tensor) for x in v):
-            out[k] = tuple(float(x.item()) if isinstance(x, Tensor) else x for x in v)
+            out[k] = tuple(_scalar(x) if isinstance(x, Tensor) else x for x in v)
     return out
+
+
+def _scalar(v: Tensor) -> Any:
+    return v._data.reshape(())[()]  # a numpy scalar of the tensor's dtype
