@@ -43,6 +43,7 @@ class LRScheduler:
                 )
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
+        self._get_lr_called_within_step = False  # torch's flag, kept so state_dicts have its keys
         self._initial_step()
 
     def _initial_step(self) -> None:
