@@ -234,3 +234,98 @@ def test_parameter_objects_still_work():
     opt.step()
     assert opt.param_groups[0]["foreach"] is True
     np.testing.assert_allclose(p.detach().numpy(), [0.9, 0.9])
+
+
+def _manual(name, dtype, steps=8, **kw):
+    """Both libraries' trajectories under the same hand-set gradient field (isolates the update)."""
+    rng = np.random.default_rng(7)
+    init = rng.standard_normal((3, 4)) + 1j * rng.standard_normal((3, 4))
+    init = init if np.dtype(dtype).kind == "c" else init.real
+    init = init.astype(dtype)
+    out = []
+    for lib, mk in ((torch, torch.tensor), (None, ab_tensor)):
+        w = mk(init.copy(), requires_grad=True)
+        k = {a: _as(mk, v) for a, v in kw.items()}
+        opt = (getattr(torch.optim, name) if lib else getattr(optim, name))([w], **k)
+        for _ in range(steps):
+            x = np.array(w.detach().numpy())
+            g = (np.sin(3 * x) + 0.3 * x * x - 0.1).astype(dtype)
+            w.grad = mk(g)
+            opt.step()
+        out.append(np.array(w.detach().numpy()))
+    return out
+
+
+def _as(mk, v):
+    if isinstance(v, tuple):
+        return tuple(_as(mk, x) for x in v)
+    return mk(v) if isinstance(v, np.ndarray) else v
+
+
+COMPLEX_CASES = [
+    ("Adam", {}),
+    ("Adam", {"amsgrad": True, "weight_decay": 0.1, "maximize": True}),
+    ("AdamW", {}),
+    ("Adamax", {}),
+    ("NAdam", {}),
+    ("RAdam", {}),
+    ("Adagrad", {"initial_accumulator_value": 0.1}),
+    ("Adadelta", {}),
+    ("RMSprop", {"centered": True, "momentum": 0.1}),
+    ("Rprop", {}),
+]
+
+
+@pytest.mark.parametrize("name, kw", COMPLEX_CASES)
+def test_complex_parameters_step_as_real_pairs_like_torch(name, kw):
+    # torch views a complex parameter (and its state) as real (re, im) pairs; autobp squared the
+    # complex gradient instead (g * g, not per part): wrong steps without any error
+    t, a = _manual(name, np.complex128, **kw)
+    np.testing.assert_allclose(a, t, rtol=1e-10, atol=1e-12)
+
+
+def test_complex_state_is_kept_complex_like_torch():
+    states = []
+    for lib, mk in ((torch.optim, torch.tensor), (optim, ab_tensor)):
+        w = mk(np.ones(3) * (1 + 2j), requires_grad=True)
+        opt = lib.Adam([w])
+        w.grad = mk(np.array([1 + 1j, -2j, 0.5]))
+        opt.step()
+        st = opt.state_dict()["state"][0]
+        states.append({k: np.asarray(v) for k, v in st.items() if k != "step"})
+    for k, v in states[0].items():
+        assert states[1][k].dtype == v.dtype
+        np.testing.assert_allclose(states[1][k], v, rtol=1e-12)
+
+
+@pytest.mark.parametrize("search", [None, "strong_wolfe"])
+def test_lbfgs_complex_parameters_as_real_vectors_like_torch(search):
+    rng = np.random.default_rng(8)
+    init = rng.standard_normal((2, 3)) + 1j * rng.standard_normal((2, 3))
+    res = []
+    for lib, mk in ((torch.optim, torch.tensor), (optim, ab_tensor)):
+        w = mk(init.copy(), requires_grad=True)
+        opt = lib.LBFGS([w], line_search_fn=search)
+
+        def closure(w=w, mk=mk):
+            x = np.array(w.detach().numpy())
+            w.grad = mk(np.abs(x) ** 2 * x + 1)  # of sum(|w|^4)/4 + sum(Re w)
+            return float(np.sum(np.abs(x) ** 4) / 4 + np.sum(x.real))
+
+        for _ in range(3):
+            opt.step(closure)
+        res.append(np.array(w.detach().numpy()))
+    np.testing.assert_allclose(res[1], res[0], rtol=1e-9, atol=1e-12)
+
+
+def test_sgd_tensor_lr_and_weight_decay_with_momentum_like_torch():
+    # a Tensor lr on SGD's weight-decay/Nesterov path raised TypeError (astype(copy=))
+    kw = {"momentum": 0.9, "nesterov": True, "maximize": True}
+    t, a = _manual("SGD", np.float64, lr=np.array(0.01), weight_decay=np.array(0.1), **kw)
+    np.testing.assert_allclose(a, t, rtol=1e-12)
+
+
+def test_nadam_tensor_betas_mu_product_like_torch():
+    # a float64 Tensor beta1: torch multiplies the float32 mu_product by mu in float64, then rounds
+    t, a = _manual("NAdam", np.float64, steps=10, betas=(np.array(0.9), np.array(0.99)))
+    np.testing.assert_allclose(a, t, rtol=1e-12)

@@ -16,6 +16,8 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from ..tensor import Tensor
 
 FOREACH = {"foreach": None}
@@ -117,5 +119,40 @@ def plain_group(group: dict) -> dict:
     return out
 
 
+def hyper(v: Any) -> Any:
+    """A hyper-parameter as the number it holds (a one-element Tensor as a numpy scalar)."""
+    return _scalar(v) if isinstance(v, Tensor) else v
+
+
 def _scalar(v: Tensor) -> Any:
     return v._data.reshape(())[()]  # a numpy scalar of the tensor's dtype
+
+
+def update_as_real(opt: Any, w: np.ndarray, grad: np.ndarray, group: dict, state: dict) -> None:
+    """``opt._update`` for a complex parameter as torch runs it: on ``view_as_real`` views, so the real
+    and imaginary parts are separate real parameters (Adam's second moment, Rprop's signs, ... per
+    part, not of the complex number), with the state kept complex as torch keeps it."""
+    shape = w.shape
+    wr = real_view(w)
+    views = {
+        k: real_view(v) if isinstance(v, np.ndarray) and v.shape == shape and v.dtype.kind == "c" else v
+        for k, v in state.items()
+    }
+    opt._update(wr, real_view(np.asarray(grad, dtype=w.dtype)), group, views)
+    if not np.shares_memory(wr, w):  # w was not contiguous: the view was a copy
+        w[...] = complex_view(wr)
+    for k, v in views.items():
+        real_state = isinstance(v, np.ndarray) and v.shape == shape + (2,) and v.dtype.kind == "f"
+        state[k] = complex_view(v) if real_state else v
+
+
+def real_view(a: np.ndarray) -> np.ndarray:
+    """torch.view_as_real: the complex array as (..., 2) reals, a view when ``a`` is contiguous."""
+    c = np.require(a, requirements="C")
+    return c.reshape(-1).view(c.real.dtype).reshape(a.shape + (2,))
+
+
+def complex_view(r: np.ndarray) -> np.ndarray:
+    c = np.require(r, requirements="C")
+    kind = np.result_type(c.dtype, np.complex64)
+    return c.reshape(-1).view(kind).reshape(r.shape[:-1])

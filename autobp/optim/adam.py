@@ -208,7 +208,9 @@ class NAdam(Optimizer):
         mu_next = b1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))
         # PyTorch keeps the product as a float32 scalar (its default dtype) and multiplies in float32;
         # so does this, or the steps would differ from PyTorch's in the 8th digit
-        state["mu_product"] = np.float32(state["mu_product"]) * np.float32(mu)
+        # (a Tensor beta1 makes mu a 0-d tensor of its dtype: torch then multiplies in the wider one)
+        mu32 = mu if isinstance(mu, np.generic) else np.float32(mu)
+        state["mu_product"] = np.float32(np.float32(state["mu_product"]) * mu32)
         prod = float(state["mu_product"])
         denom = np.sqrt(v / (1 - b2**t)) + eps
         w += (-lr * (1.0 - mu) / (1.0 - prod)) * (grad / denom)

@@ -63,7 +63,8 @@ class Adagrad(Optimizer):
     def _init_state(w: np.ndarray, group: dict, state: dict) -> None:
         if "sum" not in state:
             state["step"] = 0
-            state["sum"] = np.full_like(w, group["initial_accumulator_value"])
+            v = group["initial_accumulator_value"]  # both parts of a complex one, as torch
+            state["sum"] = np.full_like(w, complex(v, v) if w.dtype.kind == "c" else v)
 
     def _update(self, w: np.ndarray, grad: np.ndarray, group: dict, state: dict) -> None:
         self._init_state(w, group, state)

@@ -12,7 +12,7 @@ import numpy as np
 
 from .._graph import enable_grad, no_grad
 from .._inplace import bump_all
-from ._torch_flags import plain_group
+from ._torch_flags import complex_view, plain_group, real_view
 from .optimizer import Optimizer
 
 
@@ -132,20 +132,28 @@ class LBFGS(Optimizer):
         self._params = self.param_groups[0]["params"]
 
     def _flat_grad(self) -> np.ndarray:
-        return np.concatenate(
-            [
-                np.zeros(p.size, p.dtype) if p._grad is None else np.asarray(p._grad).reshape(-1)
-                for p in self._params
-            ]
-        )
+        """Every gradient in one flat vector; a complex parameter's as its real and imaginary parts
+        (torch's view_as_real), so the dot products are those of the real problem."""
+        parts = []
+        for p in self._params:
+            g = np.zeros(p.shape, p.dtype) if p._grad is None else np.asarray(p._grad, dtype=p.dtype)
+            parts.append(real_view(g).reshape(-1) if g.dtype.kind == "c" else g.reshape(-1))
+        return np.concatenate(parts)
 
     def _move(self, t: float, d: np.ndarray) -> None:
         """w <- w + t d, parameter by parameter (an in-place write, as an optimiser step)."""
         bump_all(self._params)
         at = 0
         for p in self._params:
-            p._data += (t * d[at : at + p.size]).reshape(p.shape).astype(p.dtype, copy=False)
-            at += p.size
+            w = p._data
+            if w.dtype.kind == "c":
+                n = 2 * w.size
+                step = (t * d[at : at + n]).astype(w.real.dtype, copy=False)
+                w += complex_view(step.reshape(w.shape + (2,)))
+            else:
+                n = w.size
+                w += (t * d[at : at + n]).reshape(w.shape).astype(w.dtype, copy=False)
+            at += n
 
     def _set(self, xs: list) -> None:
         bump_all(self._params)

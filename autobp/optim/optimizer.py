@@ -18,7 +18,7 @@ import numpy as np
 from .._graph import no_grad
 from .._inplace import bump_all
 from ..tensor import Tensor
-from ._torch_flags import check_step, plain_group, split_names, with_torch_flags
+from ._torch_flags import check_step, plain_group, split_names, update_as_real, with_torch_flags
 
 _HOOK_KEYS = itertools.count()
 
@@ -185,7 +185,11 @@ class Optimizer:
         bump_all([p for p, _, _ in items])  # the in-place writes below, for the version checks
         maximize = group.get("maximize", False)
         for p, grad, state in items:
-            self._update(p._data, -grad if maximize else grad, group, state)
+            w = p._data
+            if w.dtype.kind == "c":  # as torch: the real and imaginary parts as separate reals
+                update_as_real(self, w, -grad if maximize else grad, group, state)
+                continue
+            self._update(w, -grad if maximize else grad, group, state)
 
     def _with_grads(self, group: dict) -> list:
         """(parameter, gradient as an ndarray, state dict) for each parameter of ``group`` with a grad."""

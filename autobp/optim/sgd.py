@@ -11,7 +11,7 @@ import numpy as np
 from .._grad_array import GradArray
 from .._inplace import bump_all
 from .._scalars import as_operand
-from ._torch_flags import DIFFERENTIABLE, FOREACH, FUSED
+from ._torch_flags import DIFFERENTIABLE, FOREACH, FUSED, hyper
 from .optimizer import Optimizer
 
 
@@ -99,6 +99,7 @@ class SGD(Optimizer):
 
     def _update_group(self, group: dict) -> None:
         lr, mu, wd, decay = group["lr"], group["momentum"], group["weight_decay"], group["decay"]
+        lr, wd = hyper(lr), hyper(wd)  # a Tensor lr or weight_decay (torch takes both) as its value
         if not (lr >= 0 and mu >= 0 and wd >= 0 and decay >= 0):  # the checks, on the values read
             self._check_group(group)
         nesterov, damp, maximize = group["nesterov"], group["dampening"], group["maximize"]
@@ -267,6 +268,7 @@ class SGD(Optimizer):
         (Nesterov: w <- w - lr (g + momentum v)); then the paper's decay if any. The buffer is
         updated in place; lr * v goes through cache-sized scratch for a large parameter."""
         mu, lr, wd, damp = group["momentum"], group["lr"], group["weight_decay"], group["dampening"]
+        lr, wd = hyper(lr), hyper(wd)
         if wd:
             grad = grad + wd * w
         v = state.get("momentum_buffer")

@@ -44,7 +44,7 @@ class Rprop(Optimizer):
     def _update(self, w: np.ndarray, grad: np.ndarray, group: dict, state: dict) -> None:
         etaminus, etaplus = group["etas"]
         lo, hi = group["step_sizes"]
-        if "step" not in state:
+        if "step" not in state:  # a complex parameter's real view: lr for both parts, as torch
             state["step"] = 0
             state["prev"] = np.zeros_like(w)
             state["step_size"] = np.full_like(w, group["lr"])
