@@ -201,11 +201,20 @@ class SequentialLR(_Composite):
         # each scheduler took its first step when made: undo them, restart the first one
         for group in optimizer.param_groups:
             group["lr"] = group["initial_lr"]
-        for s in self._schedulers:
-            s.last_epoch -= 1
+        self.recursive_undo()
         first = self._schedulers[bisect_right(self._milestones, 0)]
         first._initial_step()
         self._last_lr = first.get_last_lr()
+
+    def recursive_undo(self, sched: Any = None) -> None:
+        """Take back one epoch from every scheduler inside ``sched`` (this one by default), as the
+        constructor does for the first step each scheduler took when it was made."""
+        scheds = self if sched is None else sched
+        if hasattr(scheds, "_schedulers"):
+            for s in scheds._schedulers:
+                self.recursive_undo(s)
+        elif hasattr(scheds, "last_epoch"):
+            scheds.last_epoch -= 1
 
     def step(self) -> None:  # type: ignore[override]
         """One epoch on: the current scheduler steps, or the next one starts at its epoch 0."""

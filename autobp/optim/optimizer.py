@@ -18,6 +18,7 @@ import numpy as np
 from .._graph import no_grad
 from .._inplace import bump_all
 from ..tensor import Tensor
+from ._state_dict_hooks import add_hook, with_load_hooks, with_state_dict_hooks
 from ._torch_flags import check_step, plain_group, split_names, update_as_real, with_torch_flags
 
 _HOOK_KEYS = itertools.count()
@@ -133,6 +134,10 @@ class Optimizer:
         super().__init_subclass__(**kwargs)
         if "step" in cls.__dict__:  # an optimiser with its own step (LBFGS) runs the hooks too
             cls.step = _with_step_hooks(cls.__dict__["step"])
+        if "state_dict" in cls.__dict__:
+            cls.state_dict = with_state_dict_hooks(cls.__dict__["state_dict"])
+        if "load_state_dict" in cls.__dict__:
+            cls.load_state_dict = with_load_hooks(cls.__dict__["load_state_dict"])
         if "__init__" in cls.__dict__ and cls._torch_flags:  # foreach=, fused=, ... as torch takes them
             cls.__init__ = with_torch_flags(cls, cls.__dict__["__init__"])
 
@@ -143,6 +148,24 @@ class Optimizer:
     def register_step_post_hook(self, hook: Callable) -> Any:
         """Call ``hook(optimizer, args, kwargs)`` after each step."""
         return self._add_step_hook(1, hook)
+
+    def register_state_dict_pre_hook(self, hook: Callable, prepend: bool = False) -> Any:
+        """Call ``hook(optimizer)`` before each ``state_dict()`` (first of all when ``prepend``)."""
+        return add_hook(self, "state_dict_pre", hook, prepend)
+
+    def register_state_dict_post_hook(self, hook: Callable, prepend: bool = False) -> Any:
+        """Call ``hook(optimizer, state_dict)`` after each ``state_dict()``; a dict it returns is
+        returned instead."""
+        return add_hook(self, "state_dict_post", hook, prepend)
+
+    def register_load_state_dict_pre_hook(self, hook: Callable, prepend: bool = False) -> Any:
+        """Call ``hook(optimizer, state_dict)`` before each ``load_state_dict`` (on a shallow copy of
+        the dict); a dict it returns is loaded instead."""
+        return add_hook(self, "load_pre", hook, prepend)
+
+    def register_load_state_dict_post_hook(self, hook: Callable, prepend: bool = False) -> Any:
+        """Call ``hook(optimizer)`` after each ``load_state_dict``."""
+        return add_hook(self, "load_post", hook, prepend)
 
     def _add_step_hook(self, kind: int, hook: Callable) -> Any:
         from ..nn.module_hooks import HookHandle
@@ -291,3 +314,5 @@ class Optimizer:
 
 
 Optimizer.step = _with_step_hooks(Optimizer.step)  # type: ignore[method-assign]
+Optimizer.state_dict = with_state_dict_hooks(Optimizer.state_dict)  # type: ignore[method-assign]
+Optimizer.load_state_dict = with_load_hooks(Optimizer.load_state_dict)  # type: ignore[method-assign]
