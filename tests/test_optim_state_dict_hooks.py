@@ -72,3 +72,34 @@ def test_sequential_recursive_undo_like_torch():
         seq.recursive_undo()
         res.append((before, a.last_epoch, b.last_epoch, seq.last_epoch))
     assert res[0] == res[1]
+
+
+def test_a_torch_style_subclass_reads_state_of_a_new_parameter_as_empty():
+    # torch's Optimizer.state is a defaultdict(dict): state[p] of a fresh parameter is {}
+    results = []
+    for lib in (torch, autobp):
+
+        class Plain(lib.optim.Optimizer):
+            grad_mode = lib.no_grad
+
+            def __init__(self, params, lr=0.1):
+                super().__init__(params, {"lr": lr})
+
+            def step(self, closure=None):
+                with self.grad_mode():
+                    for group in self.param_groups:
+                        for p in group["params"]:
+                            state = self.state[p]
+                            if len(state) == 0:
+                                state["step"] = 0
+                            state["step"] += 1
+                            p.add_(p.grad, alpha=-group["lr"])
+
+        w = lib.tensor(np.array([1.0, -2.0]), requires_grad=True)
+        opt = Plain([w])
+        for _ in range(2):
+            opt.zero_grad()
+            (w * w).sum().backward()
+            opt.step()
+        results.append((w.detach().numpy().tolist(), opt.state_dict()["state"]))
+    assert results[0] == results[1]

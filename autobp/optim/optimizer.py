@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import functools
 import itertools
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -80,7 +81,7 @@ class Optimizer:
 
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
         self.defaults = {**defaults, **self.__dict__.pop("_torch_flag_values", {})}
-        self.state: dict[Tensor, dict[str, Any]] = {}
+        self.state: dict[Tensor, dict[str, Any]] = defaultdict(dict)  # torch's: state[p] starts {}
         self.param_groups: list[dict[str, Any]] = []
         if isinstance(params, Tensor):
             raise TypeError(
@@ -280,7 +281,7 @@ class Optimizer:
                 )
             params.extend(zip(saved["params"], own["params"]))
         by_index = dict(params)
-        new_state: dict[Tensor, dict[str, Any]] = {}
+        new_state: dict[Tensor, dict[str, Any]] = defaultdict(dict)
         for k, s in state.items():
             key = int(k)  # indices may come back as strings from other formats
             if key not in by_index:
