@@ -11,9 +11,10 @@ torch = pytest.importorskip("torch")
 theirs = torch.optim.lr_scheduler
 
 
-def _opt(lib, kind="sgd"):
+def _opt(lib, kind="sgd", tensor_lr=False):
     ps = [lib.tensor(np.ones(2), requires_grad=True), lib.tensor(np.ones(3), requires_grad=True)]
-    groups = [{"params": [ps[0]], "lr": 0.1}, {"params": [ps[1]], "lr": 0.05}]
+    lrs = [lib.tensor(np.array(v)) if tensor_lr else v for v in (0.1, 0.05)]
+    groups = [{"params": [ps[0]], "lr": lrs[0]}, {"params": [ps[1]], "lr": lrs[1]}]
     if kind == "adam":
         return lib.optim.Adam(groups)
     return lib.optim.SGD(groups, momentum=0.9)
@@ -101,3 +102,37 @@ def test_one_cycle_phases_and_plateau_worst_value_as_torch():
     for mode in ("min", "max"):
         worst = [_mod(lib).ReduceLROnPlateau(_opt(lib), mode=mode).mode_worse for lib in (torch, autobp)]
         assert worst[0] == worst[1]
+
+
+@pytest.mark.parametrize("name", sorted(SCHEDULERS) + ["SequentialLR"])
+def test_a_tensor_lr_is_filled_in_place_like_torch(name):
+    # torch writes a Tensor lr with fill_ (the group keeps its tensor) and get_last_lr gives copies;
+    # CyclicLR, OneCycleLR and ReduceLROnPlateau replaced it by a float, and SequentialLR's restart
+    # wrote through the same tensor as initial_lr (wrong lrs after its milestone)
+    if name == "SequentialLR":
+
+        def make(m, o):
+            return m.SequentialLR(o, [m.ConstantLR(o, 0.5, 2), m.ExponentialLR(o, 0.9)], [2])
+
+        kind = "sgd"
+    else:
+        make, kind = SCHEDULERS[name]
+    seen = []
+    for lib in (torch, autobp):
+        opt = _opt(lib, kind, tensor_lr=True)
+        first = [g["lr"] for g in opt.param_groups]
+        sched = make(_mod(lib), opt)
+        log = []
+        for t in range(10):
+            _advance(opt, sched, t)
+            lrs = [g["lr"] for g in opt.param_groups]
+            last = sched.get_last_lr()
+            log.append(
+                (
+                    [a is b for a, b in zip(lrs, first)],
+                    [type(x).__name__ for x in last],
+                    [round(float(x.item()), 12) for x in lrs],
+                )
+            )
+        seen.append(log)
+    assert seen[1] == seen[0]

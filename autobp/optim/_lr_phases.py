@@ -8,7 +8,7 @@ import math
 from bisect import bisect_right
 from typing import Any
 
-from .lr_scheduler import LRScheduler, _check_optimizer
+from .lr_scheduler import LRScheduler, _check_optimizer, _set_lr
 from .optimizer import Optimizer
 
 
@@ -200,7 +200,7 @@ class SequentialLR(_Composite):
         self.last_epoch = last_epoch + 1
         # each scheduler took its first step when made: undo them, restart the first one
         for group in optimizer.param_groups:
-            group["lr"] = group["initial_lr"]
+            _set_lr(group, group["initial_lr"])
         self.recursive_undo()
         first = self._schedulers[bisect_right(self._milestones, 0)]
         first._initial_step()
@@ -316,4 +316,4 @@ class ReduceLROnPlateau(LRScheduler):
             old = float(group["lr"])
             new = max(old * self.factor, floor)
             if old - new > self.eps:
-                group["lr"] = new
+                _set_lr(group, new)

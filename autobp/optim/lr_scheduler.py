@@ -15,7 +15,20 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from .._graph import no_grad
+from ..tensor import Tensor
 from .optimizer import Optimizer
+
+
+def _set_lr(group: dict, value: Any) -> None:
+    """Write a group's lr as torch does: a Tensor lr is filled in place (the group keeps its tensor),
+    any other is replaced."""
+    old = group["lr"]
+    if isinstance(old, Tensor):
+        with no_grad():
+            old.fill_(float(value.item() if isinstance(value, Tensor) else value))
+    else:
+        group["lr"] = value
 
 
 def _check_optimizer(optimizer: Any, who: str) -> None:
@@ -35,7 +48,8 @@ class LRScheduler:
         self.optimizer = optimizer
         for i, group in enumerate(optimizer.param_groups):
             if last_epoch == -1:
-                group.setdefault("initial_lr", group["lr"])
+                lr = group["lr"]
+                group.setdefault("initial_lr", lr.clone() if isinstance(lr, Tensor) else lr)
             elif "initial_lr" not in group:
                 raise KeyError(
                     f"{type(self).__name__}: param_groups[{i}] has no 'initial_lr', needed to resume "
@@ -55,7 +69,8 @@ class LRScheduler:
             self._is_initial = False
 
     def _lrs(self) -> list[float]:
-        return [group["lr"] for group in self.optimizer.param_groups]
+        lrs = [group["lr"] for group in self.optimizer.param_groups]
+        return [lr.clone() if isinstance(lr, Tensor) else lr for lr in lrs]  # torch's copies
 
     def get_lr(self) -> list[float]:
         """The lrs for the current ``last_epoch`` (called by ``step``)."""
@@ -79,7 +94,7 @@ class LRScheduler:
             closed = getattr(self, "_closed_form", None)
             values = closed() if closed is not None else self.get_lr()
         for group, lr in zip(self.optimizer.param_groups, values):
-            group["lr"] = lr
+            _set_lr(group, lr)
         self._last_lr = self._lrs()
 
     def state_dict(self) -> dict[str, Any]:
@@ -356,7 +371,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
             self.T_i, self.T_cur = self.T_0, epoch
         self.last_epoch = math.floor(epoch)
         for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
-            group["lr"] = lr
+            _set_lr(group, lr)
         self._last_lr = self._lrs()
 
 
