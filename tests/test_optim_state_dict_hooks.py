@@ -1,4 +1,5 @@
-"""Optimizer state-dict hooks and SequentialLR.recursive_undo, against torch."""
+"""Optimizer state-dict hooks, SequentialLR.recursive_undo, torch-style subclasses and
+param-group refusals, against torch."""
 
 import numpy as np
 import pytest
@@ -103,3 +104,15 @@ def test_a_torch_style_subclass_reads_state_of_a_new_parameter_as_empty():
             opt.step()
         results.append((w.detach().numpy().tolist(), opt.state_dict()["state"]))
     assert results[0] == results[1]
+
+
+def test_param_group_refusals_like_torch():
+    for lib in (torch, autobp):
+        w, b = (lib.tensor(np.ones(2), requires_grad=True) for _ in range(2))
+        opt = lib.optim.SGD([w])
+        with pytest.raises(TypeError, match="ordered collections"):
+            opt.add_param_group({"params": {b}})
+        with pytest.raises(KeyError):
+            opt.add_param_group({"lr": 0.1})
+        with pytest.raises(TypeError):
+            opt.add_param_group([b])

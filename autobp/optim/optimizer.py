@@ -97,9 +97,17 @@ class Optimizer:
 
     def add_param_group(self, group: dict[str, Any]) -> None:
         """Add a group of parameters with its own hyper-parameters (missing ones take the defaults)."""
-        if not isinstance(group, dict) or "params" not in group:
-            raise TypeError(f"{type(self).__name__}: a param group must be a dict with a 'params' entry")
+        name = type(self).__name__
+        if not isinstance(group, dict):
+            raise TypeError(f"{name}: a param group must be a dict, got {type(group).__name__}")
+        if "params" not in group:
+            raise KeyError(f"{name}: a param group needs a 'params' entry, got keys {sorted(group)}")
         ps = group["params"]
+        if isinstance(ps, (set, frozenset)):  # torch's refusal: a set's order changes between runs
+            raise TypeError(
+                f"{name}: optimizer parameters need to be organized in ordered collections, but the "
+                "ordering of tensors in sets will change between runs. Please use a list instead."
+            )
         ps = [ps] if isinstance(ps, Tensor) else list(ps)
         ps, names = split_names(type(self).__name__, ps)
         if self.param_groups and (names is None) != ("param_names" not in self.param_groups[0]):
