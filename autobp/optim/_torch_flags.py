@@ -108,7 +108,12 @@ def plain_group(group: dict) -> dict:
     """``group`` with one-element Tensor hyper-parameters (torch's Tensor lr, betas) as numpy scalars of
     their dtype: the scalar arithmetic on them (lr / bias correction) then rounds as torch's does, and
     the update of a float64 parameter stays float64 (a float32 Tensor lr made it float32)."""
-    if not any(isinstance(v, (Tensor, tuple)) for k, v in group.items() if k != "params"):
+    for k, v in group.items():  # the usual case, floats only: the group itself, no copy
+        if k != "params" and (
+            isinstance(v, Tensor) or (type(v) is tuple and any(isinstance(x, Tensor) for x in v))
+        ):
+            break
+    else:
         return group
     out = dict(group)
     for k, v in group.items():
