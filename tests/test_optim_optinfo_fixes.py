@@ -79,6 +79,7 @@ def test_capturable_and_differentiable_refused_at_step_like_torch_on_cpu(flag, e
     for lib, mk in ((torch.optim, torch.tensor), (optim, ab_tensor)):
         w = mk(np.ones(3), requires_grad=True)
         opt = lib.Adam([w], **{flag: True})  # accepted when made
+        opt.step()  # nothing to update: no refusal
         w.grad = mk(np.ones(3))
         with pytest.raises(error):
             opt.step()

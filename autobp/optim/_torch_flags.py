@@ -78,8 +78,13 @@ def check_flags(name: str, values: dict, args: dict) -> None:
 
 
 def check_step(opt: Any) -> None:
-    """Refuse a step with ``capturable`` or ``differentiable`` set, as torch does for CPU leaf params."""
+    """Refuse a step with ``capturable`` or ``differentiable`` set, as torch does for CPU leaf params
+    (only where a parameter has a gradient: a group with none is skipped, by torch too)."""
     for group in opt.param_groups:
+        if not (group.get("capturable") or group.get("differentiable")):
+            continue
+        if all(p._grad is None for p in group["params"]):
+            continue
         if group.get("capturable"):
             raise AssertionError(
                 f"{type(opt).__name__}: if capturable=True, params and state_steps must be on supported "
