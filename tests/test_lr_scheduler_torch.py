@@ -136,3 +136,29 @@ def test_a_tensor_lr_is_filled_in_place_like_torch(name):
             )
         seen.append(log)
     assert seen[1] == seen[0]
+
+
+@pytest.mark.parametrize("name", sorted(SCHEDULERS))
+def test_warns_like_torch_when_the_scheduler_steps_before_the_optimizer(name):
+    import warnings
+
+    make, kind = SCHEDULERS[name]
+    counts = []
+    for lib in (torch, autobp):
+        for sched_first in (True, False):
+            opt = _opt(lib, kind)
+            sched = make(_mod(lib), opt)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                for t in range(3):
+                    if not sched_first:
+                        opt.step()
+                    if isinstance(sched, (theirs.ReduceLROnPlateau, ours.ReduceLROnPlateau)):
+                        sched.step(METRIC[t])
+                    else:
+                        sched.step()
+                    if sched_first:
+                        opt.step()
+            counts.append(sum("optimizer" in str(w.message) and "step" in str(w.message) for w in caught))
+    assert counts[2:] == counts[:2]
+    assert counts[1] == 0 and counts[0] == (0 if name == "ReduceLROnPlateau" else 1)  # torch's counts

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import types
+import warnings
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -82,6 +83,14 @@ class LRScheduler:
 
     def step(self, epoch: int | None = None) -> None:
         """Advance one epoch (or jump to ``epoch``, deprecated in PyTorch) and set every group's lr."""
+        if self._step_count == 1 and not self.optimizer.__dict__.get("_opt_called"):
+            warnings.warn(  # torch's check: the first value of the schedule would be skipped
+                f"{type(self).__name__}.step() was called before the optimizer's step(): call "
+                "optimizer.step() first, then the scheduler's step(), or the schedule's first lr is "
+                "skipped",
+                UserWarning,
+                stacklevel=2,
+            )
         self._step_count += 1
         self._update_lr(epoch)
 

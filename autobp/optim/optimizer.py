@@ -34,6 +34,7 @@ def _with_step_hooks(step: Callable) -> Callable:
         if self.__dict__.get("_in_step"):
             return step(self, *args, **kwargs)
         check_step(self)
+        self._opt_called = True  # for the schedulers' check of the call order, as torch's
         if hooks is None:
             return step(self, *args, **kwargs)
         pre, post = hooks
