@@ -7,17 +7,22 @@ batches its kernels: autobp's numpy updates are the same either way, so they are
 nothing. ``capturable`` (CUDA-graph capture) and ``differentiable`` (a step recorded by autograd) are
 accepted at construction, as torch does, and refused at ``step()``, where torch refuses them on CPU
 leaf parameters too.
+
+Also here: Tensor hyper-parameters as the numbers torch steps with, complex parameters stepped as
+torch's ``view_as_real`` pairs, and the schedulers' in-place write of a Tensor lr and call-order warning.
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
+import warnings
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from .._graph import no_grad
 from ..tensor import Tensor
 
 FOREACH = {"foreach": None}
@@ -166,3 +171,26 @@ def complex_view(r: np.ndarray) -> np.ndarray:
     c = np.require(r, requirements="C")
     kind = np.result_type(c.dtype, np.complex64)
     return c.reshape(-1).view(kind).reshape(r.shape[:-1])
+
+
+def set_group_lr(group: dict, value: Any) -> None:
+    """Write a group's lr as torch's schedulers do: a Tensor lr is filled in place (the group keeps its
+    tensor), any other is replaced."""
+    old = group["lr"]
+    if isinstance(old, Tensor):
+        with no_grad():
+            old.fill_(float(value.item() if isinstance(value, Tensor) else value))
+    else:
+        group["lr"] = value
+
+
+def check_call_order(scheduler: Any) -> None:
+    """torch's warning when a scheduler's first step() comes before its optimizer's: the schedule's
+    first lr would be skipped."""
+    if not scheduler.optimizer.__dict__.get("_opt_called"):
+        warnings.warn(
+            f"{type(scheduler).__name__}.step() was called before the optimizer's step(): call "
+            "optimizer.step() first, then the scheduler's step(), or the schedule's first lr is skipped",
+            UserWarning,
+            stacklevel=3,
+        )

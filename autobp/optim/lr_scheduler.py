@@ -10,26 +10,15 @@ from __future__ import annotations
 
 import math
 import types
-import warnings
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .._graph import no_grad
 from ..tensor import Tensor
+from ._torch_flags import check_call_order
+from ._torch_flags import set_group_lr as _set_lr
 from .optimizer import Optimizer
-
-
-def _set_lr(group: dict, value: Any) -> None:
-    """Write a group's lr as torch does: a Tensor lr is filled in place (the group keeps its tensor),
-    any other is replaced."""
-    old = group["lr"]
-    if isinstance(old, Tensor):
-        with no_grad():
-            old.fill_(float(value.item() if isinstance(value, Tensor) else value))
-    else:
-        group["lr"] = value
 
 
 def _check_optimizer(optimizer: Any, who: str) -> None:
@@ -83,14 +72,8 @@ class LRScheduler:
 
     def step(self, epoch: int | None = None) -> None:
         """Advance one epoch (or jump to ``epoch``, deprecated in PyTorch) and set every group's lr."""
-        if self._step_count == 1 and not self.optimizer.__dict__.get("_opt_called"):
-            warnings.warn(  # torch's check: the first value of the schedule would be skipped
-                f"{type(self).__name__}.step() was called before the optimizer's step(): call "
-                "optimizer.step() first, then the scheduler's step(), or the schedule's first lr is "
-                "skipped",
-                UserWarning,
-                stacklevel=2,
-            )
+        if self._step_count == 1:
+            check_call_order(self)
         self._step_count += 1
         self._update_lr(epoch)
 
