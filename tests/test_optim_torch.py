@@ -365,4 +365,4 @@ def test_step_hooks_run_around_every_step_like_torch():
         return loss
 
     lbfgs.step(closure)
-    assert seen == [1]  # an optimiser with its own step runs them too, once
+    assert seen == [2]  # its own step runs them too, once; args are (optimizer, closure) as in torch

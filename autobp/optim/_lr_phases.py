@@ -8,7 +8,7 @@ import math
 from bisect import bisect_right
 from typing import Any
 
-from .lr_scheduler import LRScheduler, _check_optimizer
+from .lr_scheduler import LRScheduler, _check_optimizer, _set_lr
 from .optimizer import Optimizer
 
 
@@ -63,11 +63,11 @@ class OneCycleLR(LRScheduler):
             )
         self.optimizer = optimizer
         self.total_steps = total_steps
-        self.anneal_strategy = anneal_strategy
+        self._anneal_func_type = anneal_strategy  # torch's attribute names, so state_dicts match
         up = float(pct_start * total_steps) - 1
         # (last step of the phase, lr from, lr to, momentum from, momentum to): group keys
         if three_phase:
-            self._phases = [
+            phases = [
                 (up, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
                 (
                     float(2 * pct_start * total_steps) - 2,
@@ -79,10 +79,12 @@ class OneCycleLR(LRScheduler):
                 (total_steps - 1, "initial_lr", "min_lr", "max_momentum", "max_momentum"),
             ]
         else:
-            self._phases = [
+            phases = [
                 (up, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
                 (total_steps - 1, "max_lr", "min_lr", "base_momentum", "max_momentum"),
             ]
+        keys = ("end_step", "start_lr", "end_lr", "start_momentum", "end_momentum")
+        self._schedule_phases = [dict(zip(keys, phase)) for phase in phases]
         if last_epoch == -1:
             for group, top in zip(optimizer.param_groups, _per_group("max_lr", optimizer, max_lr)):
                 group["initial_lr"] = top / div_factor
@@ -108,7 +110,7 @@ class OneCycleLR(LRScheduler):
             group["momentum"] = value
 
     def _anneal(self, start: float, end: float, pct: float) -> float:
-        if self.anneal_strategy == "cos":
+        if self._anneal_func_type == "cos":
             return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
         return (end - start) * pct + start
 
@@ -119,8 +121,9 @@ class OneCycleLR(LRScheduler):
         lrs = []
         for group in self.optimizer.param_groups:
             start = 0.0
-            for i, (end, lr0, lr1, m0, m1) in enumerate(self._phases):
-                if t <= end or i == len(self._phases) - 1:
+            for i, phase in enumerate(self._schedule_phases):
+                end, lr0, lr1, m0, m1 = phase.values()
+                if t <= end or i == len(self._schedule_phases) - 1:
                     pct = (t - start) / (end - start)
                     lrs.append(self._anneal(group[lr0], group[lr1], pct))
                     if self.cycle_momentum:
@@ -197,12 +200,21 @@ class SequentialLR(_Composite):
         self.last_epoch = last_epoch + 1
         # each scheduler took its first step when made: undo them, restart the first one
         for group in optimizer.param_groups:
-            group["lr"] = group["initial_lr"]
-        for s in self._schedulers:
-            s.last_epoch -= 1
+            _set_lr(group, group["initial_lr"])
+        self.recursive_undo()
         first = self._schedulers[bisect_right(self._milestones, 0)]
         first._initial_step()
         self._last_lr = first.get_last_lr()
+
+    def recursive_undo(self, sched: Any = None) -> None:
+        """Take back one epoch from every scheduler inside ``sched`` (this one by default), as the
+        constructor does for the first step each scheduler took when it was made."""
+        scheds = self if sched is None else sched
+        if hasattr(scheds, "_schedulers"):
+            for s in scheds._schedulers:
+                self.recursive_undo(s)
+        elif hasattr(scheds, "last_epoch"):
+            scheds.last_epoch -= 1
 
     def step(self) -> None:  # type: ignore[override]
         """One epoch on: the current scheduler steps, or the next one starts at its epoch 0."""
@@ -255,7 +267,8 @@ class ReduceLROnPlateau(LRScheduler):
         self.mode, self.threshold, self.threshold_mode = mode, threshold, threshold_mode
         self.last_epoch = 0
         self._last_lr = self._lrs()
-        self.best = math.inf if mode == "min" else -math.inf
+        self.mode_worse = math.inf if mode == "min" else -math.inf  # the best before any metric
+        self.best = self.mode_worse
         self.cooldown_counter = 0
         self.num_bad_epochs = 0
 
@@ -303,4 +316,4 @@ class ReduceLROnPlateau(LRScheduler):
             old = float(group["lr"])
             new = max(old * self.factor, floor)
             if old - new > self.eps:
-                group["lr"] = new
+                _set_lr(group, new)

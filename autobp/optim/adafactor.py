@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ._torch_flags import FOREACH
 from .optimizer import Optimizer
 
 
@@ -22,6 +23,10 @@ class Adafactor(Optimizer):
 
     ``eps=(None, 1e-3)``: eps1 None is the dtype's machine epsilon.
     """
+
+    _real_only = True
+
+    _torch_flags = dict(FOREACH)
 
     _unshaped_state = ("row_var", "col_var")
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from ._torch_flags import CAPTURABLE, DIFFERENTIABLE, FOREACH, FUSED
 from .optimizer import Optimizer
 
 
@@ -54,6 +55,8 @@ class Adam(Optimizer):
 
     >>> opt = Adam(net.parameters(), lr=1e-3, amsgrad=True)   # doctest: +SKIP
     """
+
+    _torch_flags = {**FOREACH, **CAPTURABLE, **DIFFERENTIABLE, **FUSED}
 
     def __init__(
         self,
@@ -118,6 +121,8 @@ class Adamax(Optimizer):
     u <- max(b2 u, |g| + eps);  w <- w - lr / (1 - b1^t) * m / u
     """
 
+    _torch_flags = {**FOREACH, **CAPTURABLE, **DIFFERENTIABLE}
+
     def __init__(
         self,
         params: Iterable[Any],
@@ -164,6 +169,9 @@ class NAdam(Optimizer):
     its default dtype). ``decoupled_weight_decay`` as AdamW.
     """
 
+    _torch_flags = {**FOREACH, **CAPTURABLE, **DIFFERENTIABLE}
+    _scalar_state = ("step", "mu_product")
+
     def __init__(
         self,
         params: Iterable[Any],
@@ -200,7 +208,9 @@ class NAdam(Optimizer):
         mu_next = b1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))
         # PyTorch keeps the product as a float32 scalar (its default dtype) and multiplies in float32;
         # so does this, or the steps would differ from PyTorch's in the 8th digit
-        state["mu_product"] = np.float32(state["mu_product"]) * np.float32(mu)
+        # (a Tensor beta1 makes mu a 0-d tensor of its dtype: torch then multiplies in the wider one)
+        mu32 = mu if isinstance(mu, np.generic) else np.float32(mu)
+        state["mu_product"] = np.float32(np.float32(state["mu_product"]) * mu32)
         prod = float(state["mu_product"])
         denom = np.sqrt(v / (1 - b2**t)) + eps
         w += (-lr * (1.0 - mu) / (1.0 - prod)) * (grad / denom)
@@ -214,6 +224,8 @@ class RAdam(Optimizer):
     r_t = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t)),
     with denominator (sqrt(v) + eps) / sqrt(1 - b2^t). ``decoupled_weight_decay`` as AdamW.
     """
+
+    _torch_flags = {**FOREACH, **CAPTURABLE, **DIFFERENTIABLE}
 
     def __init__(
         self,

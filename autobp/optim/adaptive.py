@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ._torch_flags import CAPTURABLE, DIFFERENTIABLE, FOREACH, FUSED
 from .optimizer import Optimizer
 
 
@@ -18,6 +19,8 @@ def _l2(w: np.ndarray, grad: np.ndarray, wd: float) -> np.ndarray:
 class Adagrad(Optimizer):
     """Adagrad (Duchi et al. 2011), as PyTorch's: s <- s + g^2 (s starts at
     ``initial_accumulator_value``), w <- w - lr_t g / (sqrt(s) + eps), lr_t = lr / (1 + (t-1) lr_decay)."""
+
+    _torch_flags = {**FOREACH, **DIFFERENTIABLE, **FUSED}
 
     def __init__(
         self,
@@ -60,7 +63,8 @@ class Adagrad(Optimizer):
     def _init_state(w: np.ndarray, group: dict, state: dict) -> None:
         if "sum" not in state:
             state["step"] = 0
-            state["sum"] = np.full_like(w, group["initial_accumulator_value"])
+            v = group["initial_accumulator_value"]  # both parts of a complex one, as torch
+            state["sum"] = np.full_like(w, complex(v, v) if w.dtype.kind == "c" else v)
 
     def _update(self, w: np.ndarray, grad: np.ndarray, group: dict, state: dict) -> None:
         self._init_state(w, group, state)
@@ -76,6 +80,8 @@ class RMSprop(Optimizer):
     """RMSprop (Hinton's lecture 6e), as PyTorch's: a <- alpha a + (1 - alpha) g^2; with ``centered``
     the running mean gbar of g is subtracted, d = sqrt(a - gbar^2) + eps, else d = sqrt(a) + eps;
     w <- w - lr g / d, or with ``momentum`` b <- momentum b + g / d, w <- w - lr b."""
+
+    _torch_flags = {**FOREACH, **CAPTURABLE, **DIFFERENTIABLE}
 
     def __init__(
         self,
@@ -135,6 +141,8 @@ class Adadelta(Optimizer):
     """Adadelta (Zeiler 2012), as PyTorch's (with its ``lr`` factor, default 1):
     a <- rho a + (1 - rho) g^2;  d = sqrt(u + eps) / sqrt(a + eps) * g;  u <- rho u + (1 - rho) d^2;
     w <- w - lr d."""
+
+    _torch_flags = {**FOREACH, **CAPTURABLE, **DIFFERENTIABLE}
 
     def __init__(
         self,

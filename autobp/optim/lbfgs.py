@@ -12,6 +12,7 @@ import numpy as np
 
 from .._graph import enable_grad, no_grad
 from .._inplace import bump_all
+from ._torch_flags import complex_view, plain_group, real_view
 from .optimizer import Optimizer
 
 
@@ -131,20 +132,28 @@ class LBFGS(Optimizer):
         self._params = self.param_groups[0]["params"]
 
     def _flat_grad(self) -> np.ndarray:
-        return np.concatenate(
-            [
-                np.zeros(p.size, p.dtype) if p._grad is None else np.asarray(p._grad).reshape(-1)
-                for p in self._params
-            ]
-        )
+        """Every gradient in one flat vector; a complex parameter's as its real and imaginary parts
+        (torch's view_as_real), so the dot products are those of the real problem."""
+        parts = []
+        for p in self._params:
+            g = np.zeros(p.shape, p.dtype) if p._grad is None else np.asarray(p._grad, dtype=p.dtype)
+            parts.append(real_view(g).reshape(-1) if g.dtype.kind == "c" else g.reshape(-1))
+        return np.concatenate(parts)
 
     def _move(self, t: float, d: np.ndarray) -> None:
         """w <- w + t d, parameter by parameter (an in-place write, as an optimiser step)."""
         bump_all(self._params)
         at = 0
         for p in self._params:
-            p._data += (t * d[at : at + p.size]).reshape(p.shape).astype(p.dtype, copy=False)
-            at += p.size
+            w = p._data
+            if w.dtype.kind == "c":
+                n = 2 * w.size
+                step = (t * d[at : at + n]).astype(w.real.dtype, copy=False)
+                w += complex_view(step.reshape(w.shape + (2,)))
+            else:
+                n = w.size
+                w += (t * d[at : at + n]).reshape(w.shape).astype(w.dtype, copy=False)
+            at += n
 
     def _set(self, xs: list) -> None:
         bump_all(self._params)
@@ -155,7 +164,7 @@ class LBFGS(Optimizer):
         """Run the L-BFGS iterations; ``closure`` is evaluated with grad mode on."""
         if closure is None:
             raise ValueError("LBFGS.step needs a closure that recomputes the loss and its gradients")
-        group = self.param_groups[0]
+        group = plain_group(self.param_groups[0])  # a Tensor lr as the float it holds
         lr, max_iter, max_eval = group["lr"], group["max_iter"], group["max_eval"]
         tol_grad, tol_change, history = (
             group["tolerance_grad"],
@@ -202,7 +211,7 @@ class LBFGS(Optimizer):
                         ro.append(1.0 / ys)
                         H_diag = ys / float(y @ y)  # the initial inverse Hessian's scale
                     # two-loop recursion: d = -H g
-                    al = [0.0] * len(old_dirs)
+                    al = state.setdefault("al", [None] * history)  # torch keeps its buffer
                     q = -g
                     for i in range(len(old_dirs) - 1, -1, -1):
                         al[i] = float(old_stps[i] @ q) * ro[i]

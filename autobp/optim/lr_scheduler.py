@@ -15,6 +15,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ..tensor import Tensor
+from ._torch_flags import check_call_order
+from ._torch_flags import set_group_lr as _set_lr
 from .optimizer import Optimizer
 
 
@@ -35,7 +38,8 @@ class LRScheduler:
         self.optimizer = optimizer
         for i, group in enumerate(optimizer.param_groups):
             if last_epoch == -1:
-                group.setdefault("initial_lr", group["lr"])
+                lr = group["lr"]
+                group.setdefault("initial_lr", lr.clone() if isinstance(lr, Tensor) else lr)
             elif "initial_lr" not in group:
                 raise KeyError(
                     f"{type(self).__name__}: param_groups[{i}] has no 'initial_lr', needed to resume "
@@ -43,6 +47,7 @@ class LRScheduler:
                 )
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
+        self._get_lr_called_within_step = False  # torch's flag, kept so state_dicts have its keys
         self._initial_step()
 
     def _initial_step(self) -> None:
@@ -54,7 +59,8 @@ class LRScheduler:
             self._is_initial = False
 
     def _lrs(self) -> list[float]:
-        return [group["lr"] for group in self.optimizer.param_groups]
+        lrs = [group["lr"] for group in self.optimizer.param_groups]
+        return [lr.clone() if isinstance(lr, Tensor) else lr for lr in lrs]  # torch's copies
 
     def get_lr(self) -> list[float]:
         """The lrs for the current ``last_epoch`` (called by ``step``)."""
@@ -66,6 +72,8 @@ class LRScheduler:
 
     def step(self, epoch: int | None = None) -> None:
         """Advance one epoch (or jump to ``epoch``, deprecated in PyTorch) and set every group's lr."""
+        if self._step_count == 1:
+            check_call_order(self)
         self._step_count += 1
         self._update_lr(epoch)
 
@@ -78,7 +86,7 @@ class LRScheduler:
             closed = getattr(self, "_closed_form", None)
             values = closed() if closed is not None else self.get_lr()
         for group, lr in zip(self.optimizer.param_groups, values):
-            group["lr"] = lr
+            _set_lr(group, lr)
         self._last_lr = self._lrs()
 
     def state_dict(self) -> dict[str, Any]:
@@ -355,7 +363,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
             self.T_i, self.T_cur = self.T_0, epoch
         self.last_epoch = math.floor(epoch)
         for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
-            group["lr"] = lr
+            _set_lr(group, lr)
         self._last_lr = self._lrs()
 
 

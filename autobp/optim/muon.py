@@ -46,6 +46,8 @@ class Muon(Optimizer):
     >>> opt = Muon([layer.weight], lr=0.02)   # doctest: +SKIP
     """
 
+    _real_only = True
+
     def __init__(
         self,
         params: Iterable[Any],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import functools
 import itertools
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -18,6 +19,8 @@ import numpy as np
 from .._graph import no_grad
 from .._inplace import bump_all
 from ..tensor import Tensor
+from ._state_dict_hooks import add_hook, with_load_hooks, with_state_dict_hooks
+from ._torch_flags import check_step, plain_group, split_names, update_as_real, with_torch_flags
 
 _HOOK_KEYS = itertools.count()
 
@@ -28,16 +31,26 @@ def _with_step_hooks(step: Callable) -> Callable:
     @functools.wraps(step)
     def hooked(self: Optimizer, *args: Any, **kwargs: Any) -> Any:
         hooks = self.__dict__.get("_step_hooks")
-        if hooks is None or self.__dict__.get("_in_step"):
+        if self.__dict__.get("_in_step"):
+            return step(self, *args, **kwargs)
+        check_step(self)
+        self._opt_called = True  # for the schedulers' check of the call order, as torch's
+        if hooks is None:
             return step(self, *args, **kwargs)
         pre, post = hooks
+        args = (self, *args)  # torch's hooks see the optimizer among the step's arguments
         for hook in list(pre.values()):
             result = hook(self, args, kwargs)
             if result is not None:
+                if not (isinstance(result, tuple) and len(result) == 2):
+                    raise RuntimeError(
+                        f"{type(self).__name__}: a step pre-hook must return None or (args, kwargs), "
+                        f"got {result!r}"
+                    )
                 args, kwargs = result
         self._in_step = True
         try:
-            out = step(self, *args, **kwargs)
+            out = step(*args, **kwargs)
         finally:
             self._in_step = False
         for hook in list(post.values()):
@@ -47,6 +60,15 @@ def _with_step_hooks(step: Callable) -> Callable:
     return hooked
 
 
+def _scalar(v: Any, field: str) -> Any:
+    """A saved 0-d state entry as the scalar autobp keeps: the step count as an int, others in the
+    saved dtype (torch's float32 scalars stay float32)."""
+    v = np.asarray(v.data if isinstance(v, Tensor) else v)[()]
+    if field == "step" and float(v).is_integer():
+        return int(v)
+    return v
+
+
 class Optimizer:
     """Base class: holds ``param_groups`` (dicts with 'params' and hyper-parameters) and per-parameter
     ``state``; subclasses implement ``_update(w, grad, group, state)`` (``w`` the parameter's array,
@@ -54,11 +76,19 @@ class Optimizer:
     ``_update_group(group)`` to read the group's settings once per step."""
 
     _unshaped_state: tuple = ()  # state arrays not of the parameter's shape (Adafactor's row/column)
+    _scalar_state: tuple = ("step",)  # state entries kept as scalars (torch saves them as 0-d tensors)
+    _real_only = False  # refuse complex parameters at step (torch's Adafactor and Muon do)
+    _torch_flags: dict = {}  # torch's implementation flags this optimiser accepts, with their defaults
 
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
-        self.defaults = dict(defaults)
-        self.state: dict[Tensor, dict[str, Any]] = {}
+        self.defaults = {**defaults, **self.__dict__.pop("_torch_flag_values", {})}
+        self.state: dict[Tensor, dict[str, Any]] = defaultdict(dict)  # torch's: state[p] starts {}
         self.param_groups: list[dict[str, Any]] = []
+        if isinstance(params, Tensor):
+            raise TypeError(
+                f"{type(self).__name__}: params argument given to the optimizer should be an iterable of "
+                f"Tensors or dicts, but got a Tensor of shape {params.shape}"
+            )
         params = list(params)
         if not params:
             raise ValueError(f"{type(self).__name__}: got an empty parameter list")
@@ -68,10 +98,25 @@ class Optimizer:
 
     def add_param_group(self, group: dict[str, Any]) -> None:
         """Add a group of parameters with its own hyper-parameters (missing ones take the defaults)."""
-        if not isinstance(group, dict) or "params" not in group:
-            raise TypeError(f"{type(self).__name__}: a param group must be a dict with a 'params' entry")
+        name = type(self).__name__
+        if not isinstance(group, dict):
+            raise TypeError(f"{name}: a param group must be a dict, got {type(group).__name__}")
+        if "params" not in group:
+            raise KeyError(f"{name}: a param group needs a 'params' entry, got keys {sorted(group)}")
         ps = group["params"]
+        if isinstance(ps, (set, frozenset)):  # torch's refusal: a set's order changes between runs
+            raise TypeError(
+                f"{name}: optimizer parameters need to be organized in ordered collections, but the "
+                "ordering of tensors in sets will change between runs. Please use a list instead."
+            )
         ps = [ps] if isinstance(ps, Tensor) else list(ps)
+        ps, names = split_names(type(self).__name__, ps)
+        if self.param_groups and (names is None) != ("param_names" not in self.param_groups[0]):
+            with_or_not = "without" if names is None else "with"
+            raise ValueError(
+                f"{type(self).__name__}: all optimizer param groups should be with/without names. "
+                f"cannot add param group {with_or_not} names to the optimizer"
+            )
         seen = {id(p) for g in self.param_groups for p in g["params"]}
         for i, p in enumerate(ps):
             if not isinstance(p, Tensor):
@@ -81,10 +126,12 @@ class Optimizer:
             if id(p) in seen:
                 raise ValueError(f"{type(self).__name__}: params[{i}] appears in more than one place")
             seen.add(id(p))
-        unknown = set(group) - set(self.defaults) - {"params", "initial_lr"}  # initial_lr: a schedule's
-        if unknown:
+        unknown = set(group) - set(self.defaults) - {"params", "initial_lr", "param_names"}
+        if unknown:  # initial_lr: a schedule's
             raise TypeError(f"{type(self).__name__}: unknown hyper-parameter(s) {sorted(unknown)}")
         full = {**self.defaults, **group, "params": ps}
+        if names is not None:
+            full["param_names"] = names
         self._check_group(full)
         self.param_groups.append(full)
 
@@ -97,6 +144,12 @@ class Optimizer:
         super().__init_subclass__(**kwargs)
         if "step" in cls.__dict__:  # an optimiser with its own step (LBFGS) runs the hooks too
             cls.step = _with_step_hooks(cls.__dict__["step"])
+        if "state_dict" in cls.__dict__:
+            cls.state_dict = with_state_dict_hooks(cls.__dict__["state_dict"])
+        if "load_state_dict" in cls.__dict__:
+            cls.load_state_dict = with_load_hooks(cls.__dict__["load_state_dict"])
+        if "__init__" in cls.__dict__ and cls._torch_flags:  # foreach=, fused=, ... as torch takes them
+            cls.__init__ = with_torch_flags(cls, cls.__dict__["__init__"])
 
     def register_step_pre_hook(self, hook: Callable) -> Any:
         """Call ``hook(optimizer, args, kwargs)`` before each step; it may return new (args, kwargs)."""
@@ -105,6 +158,24 @@ class Optimizer:
     def register_step_post_hook(self, hook: Callable) -> Any:
         """Call ``hook(optimizer, args, kwargs)`` after each step."""
         return self._add_step_hook(1, hook)
+
+    def register_state_dict_pre_hook(self, hook: Callable, prepend: bool = False) -> Any:
+        """Call ``hook(optimizer)`` before each ``state_dict()`` (first of all when ``prepend``)."""
+        return add_hook(self, "state_dict_pre", hook, prepend)
+
+    def register_state_dict_post_hook(self, hook: Callable, prepend: bool = False) -> Any:
+        """Call ``hook(optimizer, state_dict)`` after each ``state_dict()``; a dict it returns is
+        returned instead."""
+        return add_hook(self, "state_dict_post", hook, prepend)
+
+    def register_load_state_dict_pre_hook(self, hook: Callable, prepend: bool = False) -> Any:
+        """Call ``hook(optimizer, state_dict)`` before each ``load_state_dict`` (on a shallow copy of
+        the dict); a dict it returns is loaded instead."""
+        return add_hook(self, "load_pre", hook, prepend)
+
+    def register_load_state_dict_post_hook(self, hook: Callable, prepend: bool = False) -> Any:
+        """Call ``hook(optimizer)`` after each ``load_state_dict``."""
+        return add_hook(self, "load_post", hook, prepend)
 
     def _add_step_hook(self, kind: int, hook: Callable) -> Any:
         from ..nn.module_hooks import HookHandle
@@ -141,10 +212,17 @@ class Optimizer:
         parameter of ``group`` that has a gradient."""
         self._check_group(group)
         items = self._with_grads(group)
+        if self._real_only and any(np.iscomplexobj(p._data) for p, _, _ in items):
+            raise RuntimeError(f"{type(self).__name__} does not support complex parameters")
+        group = plain_group(group)
         bump_all([p for p, _, _ in items])  # the in-place writes below, for the version checks
         maximize = group.get("maximize", False)
         for p, grad, state in items:
-            self._update(p._data, -grad if maximize else grad, group, state)
+            w = p._data
+            if w.dtype.kind == "c":  # as torch: the real and imaginary parts as separate reals
+                update_as_real(self, w, -grad if maximize else grad, group, state)
+                continue
+            self._update(w, -grad if maximize else grad, group, state)
 
     def _with_grads(self, group: dict) -> list:
         """(parameter, gradient as an ndarray, state dict) for each parameter of ``group`` with a grad."""
@@ -186,7 +264,7 @@ class Optimizer:
         state = {
             index[id(p)]: {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in s.items()}
             for p, s in self.state.items()
-            if id(p) in index
+            if id(p) in index and s  # torch keeps no entry for a parameter without state (plain SGD)
         }
         return {"state": state, "param_groups": groups}
 
@@ -212,7 +290,7 @@ class Optimizer:
                 )
             params.extend(zip(saved["params"], own["params"]))
         by_index = dict(params)
-        new_state: dict[Tensor, dict[str, Any]] = {}
+        new_state: dict[Tensor, dict[str, Any]] = defaultdict(dict)
         for k, s in state.items():
             key = int(k)  # indices may come back as strings from other formats
             if key not in by_index:
@@ -220,7 +298,9 @@ class Optimizer:
             p = by_index[key]
             entry = {}
             for field, v in s.items():
-                if isinstance(v, (np.ndarray, Tensor)):
+                if field in self._scalar_state and np.ndim(v) == 0:  # torch's 0-d tensors
+                    v = _scalar(v, field)
+                elif isinstance(v, (np.ndarray, Tensor)):
                     v = np.array(v.data if isinstance(v, Tensor) else v, dtype=p.dtype)
                     if v.shape != p.shape and field not in self._unshaped_state:
                         raise ValueError(
@@ -244,3 +324,5 @@ class Optimizer:
 
 
 Optimizer.step = _with_step_hooks(Optimizer.step)  # type: ignore[method-assign]
+Optimizer.state_dict = with_state_dict_hooks(Optimizer.state_dict)  # type: ignore[method-assign]
+Optimizer.load_state_dict = with_load_hooks(Optimizer.load_state_dict)  # type: ignore[method-assign]

@@ -11,6 +11,7 @@ import numpy as np
 from .._grad_array import GradArray
 from .._inplace import bump_all
 from .._scalars import as_operand
+from ._torch_flags import DIFFERENTIABLE, FOREACH, FUSED, hyper
 from .optimizer import Optimizer
 
 
@@ -47,6 +48,8 @@ class SGD(Optimizer):
     >>> paper = SGD(net.parameters(), lr=0.005, momentum=0.5, decay=0.002, momentum_form="paper")
     >>> paper.param_groups[0].update(lr=0.01, momentum=0.9)  # after 20 sweeps          # doctest: +SKIP
     """
+
+    _torch_flags = {**FOREACH, **DIFFERENTIABLE, **FUSED}
 
     def __init__(
         self,
@@ -96,6 +99,7 @@ class SGD(Optimizer):
 
     def _update_group(self, group: dict) -> None:
         lr, mu, wd, decay = group["lr"], group["momentum"], group["weight_decay"], group["decay"]
+        lr, wd = hyper(lr), hyper(wd)  # a Tensor lr or weight_decay (torch takes both) as its value
         if not (lr >= 0 and mu >= 0 and wd >= 0 and decay >= 0):  # the checks, on the values read
             self._check_group(group)
         nesterov, damp, maximize = group["nesterov"], group["dampening"], group["maximize"]
@@ -264,6 +268,7 @@ class SGD(Optimizer):
         (Nesterov: w <- w - lr (g + momentum v)); then the paper's decay if any. The buffer is
         updated in place; lr * v goes through cache-sized scratch for a large parameter."""
         mu, lr, wd, damp = group["momentum"], group["lr"], group["weight_decay"], group["dampening"]
+        lr, wd = hyper(lr), hyper(wd)
         if wd:
             grad = grad + wd * w
         v = state.get("momentum_buffer")

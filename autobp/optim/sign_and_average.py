@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ._torch_flags import CAPTURABLE, DIFFERENTIABLE, FOREACH
 from .optimizer import Optimizer
 
 
@@ -21,6 +22,8 @@ class Rprop(Optimizer):
 
     >>> opt = Rprop(net.parameters(), lr=0.01, etas=(0.5, 1.2))   # doctest: +SKIP
     """
+
+    _torch_flags = {**FOREACH, **CAPTURABLE, **DIFFERENTIABLE}
 
     def __init__(
         self,
@@ -41,7 +44,7 @@ class Rprop(Optimizer):
     def _update(self, w: np.ndarray, grad: np.ndarray, group: dict, state: dict) -> None:
         etaminus, etaplus = group["etas"]
         lo, hi = group["step_sizes"]
-        if "step" not in state:
+        if "step" not in state:  # a complex parameter's real view: lr for both parts, as torch
             state["step"] = 0
             state["prev"] = np.zeros_like(w)
             state["step_size"] = np.full_like(w, group["lr"])
@@ -64,6 +67,9 @@ class ASGD(Optimizer):
     ``state[p]["ax"]`` is the averaged weight; eta and mu are float32 scalars, as PyTorch keeps them
     (its default dtype), so trajectories agree with ``torch.optim.ASGD`` to round-off.
     """
+
+    _torch_flags = {**FOREACH, **CAPTURABLE, **DIFFERENTIABLE}
+    _scalar_state = ("step", "eta", "mu")
 
     def __init__(
         self,
