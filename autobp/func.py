@@ -10,17 +10,19 @@ of one call per slice; it does not batch the ops themselves.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import wraps as _wraps
 from typing import Any
 
 import numpy as np
 
 from ._func_extras import debug_unwrap, functionalize, replace_all_batch_norm_modules_  # noqa: F401
-from ._func_linear import _split_aux, jvp, linearize, vjp  # noqa: F401  autobp.func.vjp, ...
+from ._func_jac import hessian, jacfwd, jacrev  # noqa: F401  autobp.func.jacrev, ...
+from ._func_linear import jvp, linearize, vjp  # noqa: F401  autobp.func.vjp, ...
 from ._func_modules import functional_call, stack_module_state  # noqa: F401  autobp.func.functional_call, ...
+from ._func_trees import FuncOutputError, check_argnums, check_aux_pair, wraps_transformed
 from ._transform_inputs import reaches_outer_graph
 from .autograd import grad as _grad
 from .fixed_point import fixed_point  # noqa: F401  autobp.func.fixed_point
-from .functional import jacobian as _jacobian
 from .ops import copy, stack
 from .pytree import tree_flatten
 from .random import get_rng_state, set_rng_state
@@ -71,6 +73,7 @@ def grad(
     """
     value_and_gradient = value_and_grad(fn, argnums, has_aux, holomorphic)
 
+    @wraps_transformed(fn)
     def gradient(*args: Any, **kwargs: Any) -> Any:
         value, gs = value_and_gradient(*args, **kwargs)
         return (gs, value[1]) if has_aux else gs
@@ -92,13 +95,11 @@ def value_and_grad(
     >>> float(v), g.data
     (9.0, array([6.]))
     """
-    nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
 
+    @wraps_transformed(fn)
     def evaluate(*args: Any, **kwargs: Any) -> Any:
         args = list(args)
-        for i in nums:
-            if not -len(args) <= i < len(args):
-                raise ValueError(f"grad: argnums {i} is out of range for {len(args)} positional arguments")
+        nums = check_argnums(argnums, len(args), "grad")
         treedefs, leaves, plain, fresh = [], [], True, True
         for i in nums:
             flat, tdef = tree_flatten(args[i])
@@ -109,6 +110,8 @@ def value_and_grad(
             treedefs.append((tdef, len(leaves), len(leaves) + len(flat)))
             leaves.extend(flat)
         out = fn(*args, **kwargs)
+        if has_aux:
+            check_aux_pair(out, "grad_and_value(f)(*args)")
         value = out[0] if has_aux else out
         if not isinstance(value, Tensor) and np.ndim(value) == 0 and np.asarray(value).dtype.kind in "fiu":
             value = Tensor._const(np.asarray(value, dtype=np.float64))  # a constant: its gradient is 0
@@ -140,9 +143,10 @@ def value_and_grad(
     return evaluate
 
 
-class _GradOutputError(TypeError, ValueError):
+class _GradOutputError(FuncOutputError, ValueError):
     """``grad``'s function returned something that is not a real scalar: a TypeError as JAX raises,
-    and a ValueError as autobp raised before (code catching either keeps working)."""
+    a RuntimeError as torch.func does, and a ValueError as autobp raised before (code catching any of
+    them keeps working)."""
 
 
 def _check_holomorphic(leaves: list) -> None:
@@ -197,6 +201,7 @@ def vmap(
     if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size < 1):
         raise ValueError(f"vmap: chunk_size must be a positive int or None, got {chunk_size!r}")
 
+    @_wraps(fn)
     def mapped(*args: Any, **kwargs: Any) -> Any:
         axes = [in_axes] * len(args) if not isinstance(in_axes, (tuple, list)) else list(in_axes)
         if len(axes) != len(args):
@@ -277,76 +282,6 @@ def _stack_like(results: list, axis: Any) -> Any:
     return stack([r if isinstance(r, Tensor) else Tensor(np.asarray(r)) for r in results], axis=axis)
 
 
-def _wrt(
-    fn: Callable[..., Any], argnums: int | Sequence[int], strategy: str, who: str, has_aux: bool
-) -> Callable:
-    nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
-
-    def jac(*args: Any) -> Any:
-        for i in nums:
-            if not -len(args) <= i < len(args):
-                raise ValueError(f"{who}: argnums {i} is out of range for {len(args)} arguments")
-        picked = [args[i] for i in nums]
-        main, aux = _split_aux(fn, has_aux, who)
-
-        def of_picked(*ps: Any) -> Any:
-            full = list(args)
-            for i, p in zip(nums, ps):
-                full[i] = p
-            return main(*full)
-
-        # differentiable when an outer graph needs it (an argument, picked or not, requires grad)
-        res = _jacobian(of_picked, tuple(picked), strategy=strategy)
-        if isinstance(argnums, int):  # one input: the block of each output, not a 1-tuple
-            res = tuple(r[0] for r in res) if isinstance(res[0], tuple) else res[0]
-        return (res, aux[0]) if has_aux else res
-
-    return jac
-
-
-def jacrev(
-    fn: Callable[..., Any],
-    argnums: int | Sequence[int] = 0,
-    *,
-    has_aux: bool = False,
-    chunk_size: int | None = None,
-) -> Callable:
-    """The Jacobian of ``fn`` with respect to argument(s) ``argnums``, as a function: all rows from
-    one batched reverse pass (``functional.jacobian``); shape ``out.shape + arg.shape``. With
-    ``has_aux``, ``fn`` returns ``(output, aux)`` and the result is ``(jacobian, aux)``; ``chunk_size``
-    (torch.func's) is accepted, and the rows still come from one pass.
-
-    >>> jacrev(lambda x: x * x)(Tensor([1.0, 2.0])).data
-    array([[2., 0.],
-           [0., 4.]])
-    """
-    return _wrt(fn, argnums, "reverse-mode", "jacrev", has_aux)
-
-
-def jacfwd(
-    fn: Callable[..., Any],
-    argnums: int | Sequence[int] = 0,
-    *,
-    has_aux: bool = False,
-    randomness: str = "error",
-) -> Callable:
-    """``jacrev``'s result column by column (one batched pass over unit tangents): cheaper when the
-    arguments have fewer elements than the outputs. ``randomness`` is accepted for torch.func's
-    signature (``fn`` runs once)."""
-    return _wrt(fn, argnums, "forward-mode", "jacfwd", has_aux)
-
-
-def hessian(fn: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable:
-    """The Hessian of a scalar ``fn`` with respect to ``argnums``, as a function: ``jacfwd(jacrev(fn))``
-    as torch.func and JAX define it; shape ``arg.shape + arg.shape`` (nested tuples for several).
-
-    >>> hessian(lambda x: (x ** 3).sum())(Tensor([1.0, 2.0])).data
-    array([[ 6.,  0.],
-           [ 0., 12.]])
-    """
-    return jacfwd(jacrev(fn, argnums), argnums)
-
-
 def grad_and_value(
     fn: Callable[..., Tensor], argnums: int | Sequence[int] = 0, has_aux: bool = False
 ) -> Callable:
@@ -360,6 +295,7 @@ def grad_and_value(
     """
     both = value_and_grad(fn, argnums, has_aux)
 
+    @wraps_transformed(fn)
     def evaluate(*args: Any, **kwargs: Any) -> tuple:
         value, gs = both(*args, **kwargs)
         return gs, value
