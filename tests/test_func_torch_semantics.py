@@ -1,0 +1,226 @@
+"""autobp.func's transforms against torch.func on what torch's own functorch tests check: grad mode
+around a transform, pytree arguments and outputs, argnums and has_aux checking, nesting."""
+
+import numpy as np
+import pytest
+
+import autobp
+from autobp import Tensor, func
+
+torch = pytest.importorskip("torch")
+tfunc = torch.func
+
+RNG = np.random.default_rng(7)
+X = RNG.standard_normal(3)
+Y = RNG.standard_normal(3)
+
+
+def to_np(tree):
+    """A pytree of autobp or torch tensors as numpy arrays (structure kept, lists and tuples as is)."""
+    if isinstance(tree, dict):
+        return {k: to_np(v) for k, v in tree.items()}
+    if isinstance(tree, (tuple, list)):
+        return type(tree)(to_np(v) for v in tree)
+    if isinstance(tree, torch.Tensor):
+        return tree.detach().numpy()
+    if isinstance(tree, Tensor):
+        return np.asarray(tree.detach().data)
+    return np.asarray(tree)
+
+
+def same(a, b):
+    """Equal structure (container types included) and values."""
+    a, b = to_np(a), to_np(b)
+    assert type(a) is type(b), (type(a), type(b))
+    if isinstance(a, dict):
+        assert a.keys() == b.keys()
+        for k in a:
+            same(a[k], b[k])
+    elif isinstance(a, (tuple, list)):
+        assert len(a) == len(b)
+        for u, v in zip(a, b):
+            same(u, v)
+    else:
+        assert a.shape == b.shape
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+# --- grad mode: a transform under no_grad/inference_mode still differentiates (was silently zero) ---
+
+
+@pytest.mark.parametrize("mode", ["no_grad", "inference_mode"])
+def test_grad_under_no_grad_differentiates_and_returns_constants(mode):
+    x, tx = Tensor(X, requires_grad=True), torch.tensor(X, requires_grad=True)
+    with getattr(autobp, mode)():
+        g = func.grad(lambda t: (t**3).sum())(x)
+        v, _ = func.vjp(lambda t: t**2, x)
+        _, jt = func.jvp(lambda t: t.sin(), (x,), (Tensor(Y),))
+        j = func.jacrev(lambda t: t**2)(x)
+        h = func.hessian(lambda t: (t**3).sum())(x)
+    with getattr(torch, mode)():
+        tg = tfunc.grad(lambda t: (t**3).sum())(tx)
+        tv, _ = tfunc.vjp(lambda t: t**2, tx)
+        _, tjt = tfunc.jvp(lambda t: t.sin(), (tx,), (torch.tensor(Y),))
+        tj = tfunc.jacrev(lambda t: t**2)(tx)
+        th = tfunc.hessian(lambda t: (t**3).sum())(tx)
+    same((g, v, jt, j, h), (tg, tv, tjt, tj, th))
+    assert not any(r.requires_grad for r in (g, v, jt, j, h))
+
+
+def test_vjp_fn_follows_the_grad_mode_of_its_call():
+    def h(t):
+        return t**2
+
+    x = Tensor(np.array(3.0), requires_grad=True)
+    with autobp.no_grad():
+        out, vjp_fn = func.vjp(h, x)
+    (y,) = vjp_fn(Tensor(np.array(1.0)))
+    # torch.func: out is off the graph, but a vjp_fn called with grad enabled records (dy/dx = 2)
+    assert not out.requires_grad and y.requires_grad
+    assert float(autobp.autograd.grad(y, x)[0].data) == 2.0
+    out, vjp_fn = func.vjp(h, x)
+    with autobp.no_grad():
+        (y,) = vjp_fn(Tensor(np.array(1.0)))
+    assert out.requires_grad and not y.requires_grad
+    assert float(y.data) == 6.0
+
+
+def test_grad_under_no_grad_inside_grad_is_a_constant():
+    def h(t):
+        with autobp.no_grad():
+            shift = func.grad(lambda s: 0.25 * s**4)(t)
+        return t**3 - shift
+
+    def th(t):
+        with torch.no_grad():
+            shift = tfunc.grad(lambda s: 0.25 * s**4)(t)
+        return t**3 - shift
+
+    x = np.array(1.5)
+    same(func.grad(func.grad(h))(Tensor(x)), tfunc.grad(tfunc.grad(th))(torch.tensor(x)))
+
+
+# --- pytree arguments and outputs (a tuple argument was stacked into one array) ---
+
+
+@pytest.mark.parametrize("jac", ["jacrev", "jacfwd"])
+def test_jacobian_of_a_tuple_argument_keeps_its_structure(jac):
+    def f(x, y):
+        return x.sum(), y.sum(), x * y
+
+    def make(lib):
+        return lambda inputs: f(*inputs)
+
+    got = getattr(func, jac)(make(autobp))((Tensor(X), Tensor(Y)))
+    want = getattr(tfunc, jac)(make(torch))((torch.tensor(X), torch.tensor(Y)))
+    same(got, want)
+
+
+@pytest.mark.parametrize("jac", ["jacrev", "jacfwd"])
+def test_jacobian_of_pytree_outputs_and_arguments(jac):
+    def f(a, b, c):
+        return [a[0] + a[1] * 2, {"foo": b * 3 + c.sin(), "bar": (a[0] * b,)}]
+
+    args = ((X, Y), Y, X)
+    for argnums in (0, (0,), (0, 1), (2, 0)):
+        got = getattr(func, jac)(f, argnums=argnums)(
+            *[tuple(map(Tensor, a)) if isinstance(a, tuple) else Tensor(a) for a in args]
+        )
+        want = getattr(tfunc, jac)(f, argnums=argnums)(
+            *[tuple(map(torch.tensor, a)) if isinstance(a, tuple) else torch.tensor(a) for a in args]
+        )
+        same(got, want)
+
+
+def test_hessian_of_a_tuple_argument():
+    def f(inputs):
+        x, y = inputs
+        return ((x.relu() * x) @ y.sin()).sum()
+
+    same(func.hessian(f)((Tensor(X), Tensor(Y))), tfunc.hessian(f)((torch.tensor(X), torch.tensor(Y))))
+
+
+def test_vjp_with_pytree_primals_outputs_and_cotangents():
+    def f(p, z):
+        return {"s": p["a"] * p["b"][0], "t": [z.exp(), (p["b"][1] * z).sum()]}
+
+    def prim(lib):
+        t = Tensor if lib is autobp else torch.tensor
+        return {"a": t(X), "b": (t(Y), t(X))}, t(Y)
+
+    out, vjp_fn = func.vjp(f, *prim(autobp))
+    tout, tvjp_fn = tfunc.vjp(f, *prim(torch))
+    same(out, tout)
+    ct = {"s": Y, "t": [X, np.array(2.0)]}
+    tct = {"s": torch.tensor(Y), "t": [torch.tensor(X), torch.tensor(2.0)]}
+    same(vjp_fn(ct), tvjp_fn(tct))
+    with pytest.raises(RuntimeError, match="pytree structure of cotangents"):
+        vjp_fn({"s": Y})
+
+
+def test_jvp_and_linearize_with_pytree_primals_and_outputs():
+    def f(arg):
+        return {"a": arg["x"].sum(), "b": {"c": arg["yz"][0] + arg["yz"][1], "d": (arg["x"] * arg["yz"][1],)}}
+
+    p, t = {"x": X, "yz": (Y, X)}, {"x": Y, "yz": (X, Y)}
+
+    def conv(tree, make):
+        return {"x": make(tree["x"]), "yz": tuple(map(make, tree["yz"]))}
+
+    got = func.jvp(f, (conv(p, Tensor),), (conv(t, Tensor),))
+    want = tfunc.jvp(f, (conv(p, torch.tensor),), (conv(t, torch.tensor),))
+    same(got, want)
+    out, jvp_fn = func.linearize(f, conv(p, Tensor))
+    same((out, jvp_fn(conv(t, Tensor))), want)
+
+
+# --- argument and output checking: RuntimeError as torch.func (and autobp's old ValueError/TypeError) ---
+
+
+@pytest.mark.parametrize(
+    "argnums, match",
+    [
+        (-3, "but only 2 positional"),
+        (2, "but only 2 positional"),
+        (("0",), "must be int"),
+        ((0, 0), "must be unique"),
+        ((0, -2), "must be unique"),
+        ((), "must be non-empty"),
+        (0.0, "int or Tuple"),
+    ],
+)
+def test_bad_argnums_raise_as_torch(argnums, match):
+    x = Tensor(X)
+    for transform in (func.grad, func.jacrev, func.jacfwd):
+        with pytest.raises(RuntimeError, match=match):
+            transform(lambda a, b: (a * b).sum(), argnums=argnums)(x, x)
+        with pytest.raises(RuntimeError, match=match):
+            getattr(tfunc, transform.__name__)(lambda a, b: (a * b).sum(), argnums=argnums)(
+                torch.tensor(X), torch.tensor(X)
+            )
+
+
+def test_has_aux_needs_a_pair_and_outputs_must_be_tensors():
+    x = Tensor(X)
+    with pytest.raises(RuntimeError, match="should be a tuple"):
+        func.grad(lambda t: (t.sum(), t, t), has_aux=True)(x)
+    with pytest.raises(RuntimeError, match="should be a tuple"):
+        func.vjp(lambda t: (t, t + 2, t + 3), x, has_aux=True)
+    with pytest.raises(RuntimeError, match="non-empty output"):
+        func.vjp(lambda t: (), x)
+    with pytest.raises(RuntimeError, match="only tensors"):
+        func.jacrev(lambda t: [t, 1.0])(x)
+    with pytest.raises(RuntimeError, match="independent of the inputs"):
+        func.jvp(lambda t: (t, Tensor(Y)), (x,), (x,), strict=True)
+    with pytest.raises(RuntimeError, match="same python structure"):
+        func.jvp(lambda t: t, (x,), (x, x))
+    with pytest.raises(ValueError, match="chunk_size"):
+        func.jacrev(lambda t: t, chunk_size=0)
+
+
+def test_transformed_functions_keep_the_name_of_fn():
+    def my_fn(x):
+        return x.sum()
+
+    for transform in (func.grad, func.grad_and_value, func.jacrev, func.jacfwd, func.vmap):
+        assert transform(my_fn).__name__ == getattr(tfunc, transform.__name__)(my_fn).__name__ == "my_fn"
