@@ -65,3 +65,29 @@ def test_module_to_takes_pytorch_device_forms():
 def test_linspace_takes_pytorch_steps():
     got = autobp.linspace(0.5, 1.0, steps=7)
     np.testing.assert_allclose(got.data, torch.linspace(0.5, 1.0, steps=7, dtype=torch.float64).numpy())
+
+
+def test_stack_module_state_checks_and_requires_grad_as_torch():
+    def build(lib, frozen):
+        ms = [lib.nn.Linear(2, 2) for _ in range(3)]
+        for m in ms[: 3 if frozen == "all" else 1 if frozen == "one" else 0]:
+            m.weight.requires_grad_(False)
+        return ms
+
+    for frozen in ("none", "all"):
+        p, _ = func.stack_module_state(build(autobp, frozen))
+        tp, _ = torch.func.stack_module_state(build(torch, frozen))
+        assert {k: v.requires_grad for k, v in p.items()} == {k: v.requires_grad for k, v in tp.items()}
+        assert all(v.is_leaf for v in p.values())
+    for lib in (autobp, torch):
+        stack = func.stack_module_state if lib is autobp else torch.func.stack_module_state
+        with pytest.raises(RuntimeError, match="same .requires_grad"):
+            stack(build(lib, "one"))
+        with pytest.raises(RuntimeError, match="Expected at least one model"):
+            stack([])
+        ms = build(lib, "none")
+        ms[1].eval()
+        with pytest.raises(RuntimeError, match="same training/eval mode"):
+            stack(ms)
+        with pytest.raises(RuntimeError, match="same class"):
+            stack([lib.nn.Linear(2, 2), lib.nn.Conv2d(3, 3, (3, 3))])
