@@ -90,7 +90,7 @@ def stack_module_state(models: Sequence[Any]) -> tuple[dict, dict]:
     kinds = {type(m).__name__ for m in models}
     if len(kinds) != 1:
         raise FuncArgumentError(
-            f"stack_module_state: Expected all models to be of the same class, got {sorted(kinds)}"
+            f"stack_module_state: Expected all models to be of the same class (one type), got {sorted(kinds)}"
         )
     params = [dict(m.named_parameters()) for m in models]
     buffers = [dict(m.named_buffers()) for m in models]
