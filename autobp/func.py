@@ -10,7 +10,6 @@ of one call per slice; it does not batch the ops themselves.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import wraps as _wraps
 from typing import Any
 
 import numpy as np
@@ -20,12 +19,12 @@ from ._func_jac import hessian, jacfwd, jacrev  # noqa: F401  autobp.func.jacrev
 from ._func_linear import jvp, linearize, vjp  # noqa: F401  autobp.func.vjp, ...
 from ._func_modules import functional_call, stack_module_state  # noqa: F401  autobp.func.functional_call, ...
 from ._func_trees import FuncOutputError, check_argnums, check_aux_pair, wraps_transformed
+from ._func_vmap import vmap  # noqa: F401  autobp.func.vmap
 from ._transform_inputs import reaches_outer_graph
 from .autograd import grad as _grad
 from .fixed_point import fixed_point  # noqa: F401  autobp.func.fixed_point
-from .ops import copy, stack
+from .ops import copy
 from .pytree import tree_flatten
-from .random import get_rng_state, set_rng_state
 from .tensor import Tensor
 
 __all__ = [
@@ -167,119 +166,6 @@ def _diff_leaf(a: Any) -> Tensor:
     if arr.dtype.kind not in "fc":  # integers and bools become float64; float32 stays float32
         arr = arr.astype(np.float64)
     return Tensor(np.array(arr), requires_grad=True, dtype=arr.dtype)
-
-
-def vmap(
-    fn: Callable[..., Any],
-    in_axes: Any = 0,
-    out_axes: Any = 0,
-    *,
-    in_dims: Any = None,
-    out_dims: Any = None,
-    randomness: str = "different",
-    chunk_size: int | None = None,
-) -> Callable:
-    """``fn`` mapped over axis ``in_axes`` of its arguments (an int for all, or one entry per
-    argument, None for an argument passed whole; an argument may be a pytree of arrays, each leaf
-    mapped along the axis); results stacked along ``out_axes`` (one entry per output for a tuple, None
-    for an output that is the same for every slice). ``in_dims``/``out_dims`` are torch.func's names
-    for them; keyword arguments are passed to every call unmapped, as torch.func does.
-
-    One call of ``fn`` per slice (any function works, and the result stays differentiable), so
-    ``chunk_size`` changes nothing. ``randomness``: "different" (each slice draws its own numbers from
-    the global generator), "same" (every slice draws the same), or "error" (a slice that draws raises).
-    For per-example gradients of a loss that can be written for the whole batch, ``per_example_grad``
-    does one batched backward instead.
-
-    >>> vmap(lambda x: (x * x).sum())(Tensor(np.ones((3, 2)))).data
-    array([2., 2., 2.])
-    """
-    in_axes = in_axes if in_dims is None else in_dims
-    out_axes = out_axes if out_dims is None else out_dims
-    if randomness not in ("different", "same", "error"):
-        raise ValueError(f"vmap: randomness must be 'different', 'same' or 'error', got {randomness!r}")
-    if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size < 1):
-        raise ValueError(f"vmap: chunk_size must be a positive int or None, got {chunk_size!r}")
-
-    @_wraps(fn)
-    def mapped(*args: Any, **kwargs: Any) -> Any:
-        axes = [in_axes] * len(args) if not isinstance(in_axes, (tuple, list)) else list(in_axes)
-        if len(axes) != len(args):
-            raise ValueError(f"vmap: in_axes has {len(axes)} entries for {len(args)} arguments")
-        trees = [_mapped_leaves(a, ax, i) for i, (a, ax) in enumerate(zip(args, axes))]
-        sizes = {
-            np.shape(x)[ax]
-            for leaves, _, leaf_axes in trees
-            for x, ax in zip(leaves, leaf_axes)
-            if ax is not None
-        }
-        if len(sizes) != 1:
-            raise ValueError(
-                f"vmap: the mapped axes have different sizes {sorted(sizes)} (or none is mapped)"
-            )
-        (n,) = sizes
-        state = get_rng_state()
-        results = []
-        for k in range(n):
-            if randomness == "same":
-                set_rng_state(state)
-            sliced = [
-                tdef.unflatten([x if ax is None else _take(x, ax, k) for x, ax in zip(leaves, leaf_axes)])
-                for leaves, tdef, leaf_axes in trees
-            ]
-            results.append(fn(*sliced, **kwargs))
-            if randomness == "error" and not _same_state(state, get_rng_state()):
-                raise RuntimeError(
-                    "vmap(randomness='error'): fn drew random numbers; pass 'different' or 'same'"
-                )
-        return _stack_like(results, out_axes)
-
-    return mapped
-
-
-def _mapped_leaves(arg: Any, axis: Any, i: int) -> tuple[list, Any, list]:
-    """The leaves of argument ``i``, its tree, and each leaf's mapped axis (None: passed whole), checked."""
-    leaves, tdef = tree_flatten(arg)
-    if axis is None or isinstance(axis, int):
-        leaf_axes = [axis] * len(leaves)
-    else:  # a pytree of axes matching the argument's (JAX's in_axes)
-        leaf_axes, _ = tree_flatten(axis)
-        if len(leaf_axes) != len(leaves):
-            raise ValueError(
-                f"vmap: in_axes for argument {i} has {len(leaf_axes)} entries for {len(leaves)} arrays"
-            )
-    for x, ax in zip(leaves, leaf_axes):
-        if ax is not None and not -np.ndim(x) <= ax < np.ndim(x):
-            raise ValueError(f"vmap: axis {ax} of argument {i} is out of range for its shape {np.shape(x)}")
-    return leaves, tdef, leaf_axes
-
-
-def _same_state(a: Any, b: Any) -> bool:
-    """Whether two generator states (dicts of ints and arrays, as numpy gives them) are equal."""
-    if isinstance(a, dict):
-        return isinstance(b, dict) and a.keys() == b.keys() and all(_same_state(a[k], b[k]) for k in a)
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        return bool(np.array_equal(a, b))
-    return bool(a == b)
-
-
-def _take(a: Any, axis: int, k: int) -> Any:
-    index = (slice(None),) * (axis % np.ndim(a)) + (k,)
-    return a[index] if isinstance(a, Tensor) else np.asarray(a)[index]
-
-
-def _stack_like(results: list, axis: Any) -> Any:
-    first = results[0]
-    if isinstance(first, (tuple, list)):
-        axes = list(axis) if isinstance(axis, (tuple, list)) else [axis] * len(first)
-        if len(axes) != len(first):
-            raise ValueError(f"vmap: out_axes has {len(axes)} entries for {len(first)} outputs")
-        return type(first)(_stack_like([r[i] for r in results], ax) for i, ax in enumerate(axes))
-    if isinstance(first, dict):
-        return {key: _stack_like([r[key] for r in results], axis) for key in first}
-    if axis is None:  # an output that does not depend on the mapped axis
-        return first
-    return stack([r if isinstance(r, Tensor) else Tensor(np.asarray(r)) for r in results], axis=axis)
 
 
 def grad_and_value(

@@ -224,3 +224,66 @@ def test_transformed_functions_keep_the_name_of_fn():
 
     for transform in (func.grad, func.grad_and_value, func.jacrev, func.jacfwd, func.vmap):
         assert transform(my_fn).__name__ == getattr(tfunc, transform.__name__)(my_fn).__name__ == "my_fn"
+
+
+# --- vmap: out_dims=None was ignored, OrderedDict came back a dict, error messages ---
+
+
+def test_vmap_out_dims_none_returns_the_unbatched_output():
+    x = RNG.standard_normal((2, 3))
+    got = func.vmap(lambda t: autobp.arange(3.0), out_dims=None)(Tensor(x))
+    want = tfunc.vmap(lambda t: torch.arange(3.0, dtype=torch.float64), out_dims=None)(torch.tensor(x))
+    same(got, want)
+    got = func.vmap(lambda t: (t.sin(), "hello"), out_dims=(0, None))(Tensor(x))
+    want = tfunc.vmap(lambda t: (t.sin(), "hello"), out_dims=(0, None))(torch.tensor(x))
+    same(got[0], want[0])
+    assert got[1] == want[1] == "hello"
+    for lib, mapped in ((autobp, func.vmap), (torch, tfunc.vmap)):
+        with pytest.raises(ValueError, match="out_dim"):  # a batched output cannot have out_dims None
+            mapped(lambda t: t, out_dims=None)(lib.ones((2, 3)) * lib.arange(2.0).reshape(2, 1))
+
+
+def test_vmap_pytree_outputs_keep_their_types_and_out_dims_trees():
+    from collections import OrderedDict
+
+    x = RNG.standard_normal((2, 3))
+
+    def f(t):
+        y = t.sin()
+        return OrderedDict([("sin", y), ("cos", t.cos())]), (y, [y, (y,)])
+
+    for out_dims in (0, 1, (1, [0, (1,)])):
+        got = func.vmap(f, out_dims=(0, out_dims))(Tensor(x))
+        want = tfunc.vmap(f, out_dims=(0, out_dims))(torch.tensor(x))
+        assert type(got[0]) is OrderedDict and list(got[0]) == ["sin", "cos"]
+        same(got, want)
+    same(
+        func.vmap(lambda t: t, out_dims=(1,))(Tensor(x)),
+        tfunc.vmap(lambda t: t, out_dims=(1,))(torch.tensor(x)),
+    )
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda m, lib: m(lib.mul)(lib.ones(2), lib.ones(3)), "same size in the mapped dimension"),
+        (lambda m, lib: m(lambda: lib.ones(3))(), "got no inputs"),
+        (lambda m, lib: m(lambda x: x, (None,))(1), "at least one Tensor"),
+        (lambda m, lib: m(lambda x: x)(lib.ones(())), "Tensor of dimensionality 0"),
+        (
+            lambda m, lib: m(lib.sum)(lib.ones((2, 3)), 0),
+            "Got in_dim=0 for an input but the input is of type",
+        ),
+        (lambda m, lib: m(lib.mul, (0, 0, 0))(lib.ones(3), lib.ones(3)), "not compatible with the structure"),
+        (lambda m, lib: m(lambda x: x, out_dims=(0, 0))(lib.ones(3)), "not compatible"),
+        (
+            lambda m, lib: m(lambda x: x, out_dims="lol")(lib.ones(3)),
+            "must be an int, None or a python collection",
+        ),
+        (lambda m, lib: m(lambda x: x, out_dims=3)(lib.ones((2, 3, 5))), "Dimension out of range"),
+    ],
+)
+def test_vmap_errors_as_torch(call, match):
+    for lib, mapped in ((autobp, func.vmap), (torch, tfunc.vmap)):
+        with pytest.raises(ValueError if "Dimension" not in match else IndexError, match=match):
+            call(mapped, lib)
