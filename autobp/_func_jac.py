@@ -8,9 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ._func_trees import check_argnums, flat_outputs, split_aux, wraps_transformed
+import numpy as np
+
+from ._func_trees import FuncArgumentTypeError, check_argnums, flat_outputs, split_aux, wraps_transformed
 from .functional import jacobian as _jacobian
 from .pytree import tree_flatten
+from .tensor import Tensor
 
 
 def _wrt(
@@ -28,6 +31,7 @@ def _wrt(
             leaves, tdef = tree_flatten(args[i])
             defs.append((tdef, len(flat), len(flat) + len(leaves)))
             flat.extend(leaves)
+        _check_real(flat, who, "inputs")
         spec: dict = {}
 
         def of_flat(*xs: Any) -> tuple:
@@ -35,6 +39,7 @@ def _wrt(
             for i, (tdef, a, b) in zip(nums, defs):
                 full[i] = tdef.unflatten(xs[a:b])
             outs, spec["out"] = flat_outputs(main(*full), out_who)
+            _check_real(outs, who, "outputs")
             return tuple(outs)
 
         # differentiable when an outer graph needs it (an argument, picked or not, requires grad)
@@ -47,6 +52,17 @@ def _wrt(
         return (res, aux[0]) if has_aux else res
 
     return jac
+
+
+def _check_real(leaves: list, who: str, what: str) -> None:
+    """torch.func's jacrev/jacfwd are for real functions: a complex input or output is refused (a complex
+    output's Jacobian came back zero from the reverse pass before)."""
+    for k, leaf in enumerate(leaves):
+        if np.iscomplexobj(leaf._data if isinstance(leaf, Tensor) else leaf):
+            raise FuncArgumentTypeError(
+                f"{who}: Expected all {what} to be real but received complex tensor at flattened {what[:-1]} "
+                f"idx: {k} (differentiate its real and imaginary parts as two real {what})"
+            )
 
 
 def _check_chunk_size(chunk_size: Any, who: str) -> None:

@@ -287,3 +287,17 @@ def test_vmap_errors_as_torch(call, match):
     for lib, mapped in ((autobp, func.vmap), (torch, tfunc.vmap)):
         with pytest.raises(ValueError if "Dimension" not in match else IndexError, match=match):
             call(mapped, lib)
+
+
+@pytest.mark.parametrize("jac", ["jacrev", "jacfwd"])
+def test_jacobians_refuse_complex_inputs_and_outputs_as_torch(jac):
+    # jacrev of a complex output of a real input returned zeros before
+    cases = [
+        (np.array([1 + 2j]), lambda t: t.conj(), "inputs"),
+        (np.array([1.0]), lambda t: (t * 0.5j).conj(), "outputs"),
+    ]
+    for x, f, what in cases:
+        with pytest.raises(RuntimeError, match=f"{jac}: Expected all {what} to be real"):
+            getattr(func, jac)(f)(Tensor(x))
+        with pytest.raises(RuntimeError, match=f"{jac}: Expected all {what} to be real"):
+            getattr(tfunc, jac)(f)(torch.tensor(x))
