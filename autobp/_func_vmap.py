@@ -89,7 +89,8 @@ def vmap(
             results.append(fn(*sliced, **kwargs))
             if randomness == "error" and not _same_state(state, get_rng_state()):
                 raise RuntimeError(
-                    "vmap(randomness='error'): fn drew random numbers; pass 'different' or 'same'"
+                    "vmap: called random operation while in randomness error mode (randomness='error': fn "
+                    "drew random numbers); pass randomness='different' or 'same', or draw outside vmap"
                 )
         return _stack_results(results, out_axes)
 
