@@ -301,3 +301,42 @@ def test_jacobians_refuse_complex_inputs_and_outputs_as_torch(jac):
             getattr(func, jac)(f)(Tensor(x))
         with pytest.raises(RuntimeError, match=f"{jac}: Expected all {what} to be real"):
             getattr(tfunc, jac)(f)(torch.tensor(x))
+
+
+# --- JAX-style composition: the transforms nest in any order, with pytrees, as torch.func's ---
+
+W4 = RNG.standard_normal((3, 4))
+X4 = RNG.standard_normal((5, 4))
+
+
+def _compositions(lib, F):
+    t = Tensor if lib is autobp else torch.tensor
+    p, x, y = {"w": t(W4), "b": t(np.array(0.5))}, t(X4), t(X[:2].repeat(3)[:5])
+
+    def f(p, x, y):
+        return (((p["w"] @ x).tanh().sum() * p["b"] - y) ** 2).sum()
+
+    return {
+        "vmap_of_grad_per_example": lambda: F.vmap(F.grad(f), in_dims=(None, 0, 0))(p, x, y),
+        "grad_of_grad": lambda: F.grad(lambda b: F.grad(lambda c: (c**3).sin().sum())(b).sum())(t(Y)),
+        "jacrev_of_jacfwd": lambda: F.jacrev(F.jacfwd(lambda v: (v**3).sin()))(t(Y)),
+        "jvp_inside_grad": lambda: F.grad(lambda v: F.jvp(lambda u: (u**2).sin().sum(), (v,), (v,))[1])(t(Y)),
+        "hessian_of_a_dict": lambda: F.hessian(lambda q: f(q, x[0], y[0]))(p),
+        "vmap_of_jacrev_argnums": lambda: F.vmap(F.jacrev(f, argnums=(0, 1)), in_dims=(None, 0, 0))(p, x, y),
+        "vmap_of_vmap_out_dims": lambda: F.vmap(
+            F.vmap(lambda a, b: (a * b, a.sum()), in_dims=(0, None), out_dims=(1, 0)), in_dims=(None, 0)
+        )(t(W4), t(Y)),
+        "vjp_of_vmap": lambda: F.vjp(F.vmap(lambda a: a.sin() * a.sum()), t(W4))[1](t(W4)),
+        "jacfwd_of_grad_with_aux": lambda: F.jacfwd(
+            F.grad(lambda v: ((v**3).sum(), v.sum()), has_aux=True), has_aux=True
+        )(t(Y)),
+        "vmap_of_linearize": lambda: F.vmap(F.linearize(lambda v: v.sin() * 2, t(X4[0]))[1])(t(X4)),
+        "grad_and_value_with_aux": lambda: F.grad_and_value(
+            lambda v, w: ((v * w).sum(), {"s": v * 2}), argnums=(0, 1), has_aux=True
+        )(t(Y), t(Y)),
+    }
+
+
+@pytest.mark.parametrize("name", list(_compositions(autobp, func)))
+def test_compositions_match_torch_func(name):
+    same(_compositions(autobp, func)[name](), _compositions(torch, tfunc)[name]())
