@@ -22,6 +22,7 @@ from ._func_trees import (
 )
 from ._transform_inputs import directions, leaves, nests
 from .autograd import grad as _grad
+from .ops import copy
 from .pytree import TreeDef, tree_flatten
 from .tensor import Tensor
 
@@ -115,7 +116,7 @@ def _jvp(func: Callable[..., Any], primals: Any, tangents: Any, strict: bool, ha
     flat_p, flat_t, in_def = _flat_primals_tangents(primals, tangents, who)
     main, aux = split_aux(func, has_aux, who)
     flat, spec = _flat_fn(main, in_def, who)
-    out, jt = functional.jvp(flat, tuple(flat_p), tuple(flat_t))
+    out, jt = functional.jvp(_writable_primals(flat, flat_p, who), tuple(flat_p), tuple(flat_t))
     if strict and any(not o.requires_grad for o in out):
         raise FuncArgumentError(
             f"{who.replace(')', ', strict=True)', 1)}: The output of f is independent of the inputs. "
@@ -124,6 +125,30 @@ def _jvp(func: Callable[..., Any], primals: Any, tangents: Any, strict: bool, ha
     out_def = spec["out"]
     res = (out_def.unflatten(out), out_def.unflatten(jt))
     return (*res, aux[0]) if has_aux else res
+
+
+def _writable_primals(flat: Callable[..., tuple], originals: list, who: str) -> Callable[..., tuple]:
+    """``flat`` called with copies of its inputs, so ``func`` may write into a primal in place, as torch's
+    jvp allows (its primals are dual tensors); the write lands in the caller's primal too, as in torch,
+    when that primal is an array or a Tensor off the graph (one that requires grad is refused)."""
+
+    def run(*xs: Tensor) -> tuple:
+        nodes = [copy(x) for x in xs]
+        versions = [n._version for n in nodes]
+        out = flat(*nodes)
+        for i, (orig, node, v) in enumerate(zip(originals, nodes, versions)):
+            if node._version == v:
+                continue
+            if isinstance(orig, Tensor) and orig.requires_grad:
+                raise FuncArgumentError(
+                    f"{who}: f wrote in place into primal {i}, which requires grad; write into a copy"
+                )
+            target = orig._data if isinstance(orig, Tensor) else orig
+            if isinstance(target, np.ndarray) and target.flags.writeable:
+                target[...] = node._data
+        return out
+
+    return run
 
 
 def linearize(func: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[..., Any]]:

@@ -340,3 +340,21 @@ def _compositions(lib, F):
 @pytest.mark.parametrize("name", list(_compositions(autobp, func)))
 def test_compositions_match_torch_func(name):
     same(_compositions(autobp, func)[name](), _compositions(torch, tfunc)[name]())
+
+
+def test_jvp_lets_f_write_into_its_primals_as_torch():
+    def f(x, y):
+        view = x[:, ::2]
+        view.copy_(y * 2)
+        return view, x
+
+    def run(lib, F):
+        t = Tensor if lib is autobp else torch.tensor
+        x, y = t(W4.copy()), t(W4[:, :2].copy())
+        res = F.jvp(f, (x, y), (t(X4[:3]), t(X4[:3, :2])))
+        return res, x  # the caller's x is written, as torch's dual primal is
+
+    same(run(autobp, func), run(torch, tfunc))
+    x = Tensor(W4.copy(), requires_grad=True)
+    with pytest.raises(RuntimeError, match="in.place"):
+        func.jvp(lambda t: t.mul_(2), (x,), (Tensor(W4),))
