@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ._func_trees import FuncArgumentError
 from .ops import stack
 from .tensor import Tensor
 
@@ -80,14 +81,31 @@ def stack_module_state(models: Sequence[Any]) -> tuple[dict, dict]:
     buffers constants; ``vmap(lambda p, b, x: functional_call(model, (p, b), x))`` then runs the ensemble."""
     models = list(models)
     if not models:
-        raise ValueError("stack_module_state: expected at least one model, got none")
+        raise FuncArgumentError("stack_module_state: Expected at least one model, got 0.")
+    if len({m.training for m in models}) != 1:
+        raise FuncArgumentError(
+            "stack_module_state: Expected all models to have the same training/eval mode, got "
+            f"{['train' if m.training else 'eval' for m in models]}"
+        )
     kinds = {type(m).__name__ for m in models}
     if len(kinds) != 1:
-        raise ValueError(f"stack_module_state: the models must be of one type, got {sorted(kinds)}")
+        raise FuncArgumentError(
+            f"stack_module_state: Expected all models to be of the same class (one type), got {sorted(kinds)}"
+        )
     params = [dict(m.named_parameters()) for m in models]
     buffers = [dict(m.named_buffers()) for m in models]
     for i, (ps, bs) in enumerate(zip(params, buffers)):
         if ps.keys() != params[0].keys() or bs.keys() != buffers[0].keys():
-            raise ValueError(f"stack_module_state: model {i} has other parameters or buffers than model 0")
-    stacked = {n: stack([ps[n].detach() for ps in params]).requires_grad_() for n in params[0]}
+            raise FuncArgumentError(
+                f"stack_module_state: model {i} has other parameters or buffers than model 0"
+            )
+    stacked = {}
+    for n in params[0]:
+        flags = {bool(ps[n].requires_grad) for ps in params}
+        if len(flags) != 1:
+            raise FuncArgumentError(
+                f"stack_module_state: Expected {n} from each model to have the same .requires_grad"
+            )
+        leaf = stack([ps[n].detach() for ps in params])
+        stacked[n] = leaf.requires_grad_() if flags.pop() else leaf  # new leaves, as the models' are
     return stacked, {n: stack([bs[n].detach() for bs in buffers]) for n in buffers[0]}

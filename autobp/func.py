@@ -15,15 +15,16 @@ from typing import Any
 import numpy as np
 
 from ._func_extras import debug_unwrap, functionalize, replace_all_batch_norm_modules_  # noqa: F401
-from ._func_linear import _split_aux, jvp, linearize, vjp  # noqa: F401  autobp.func.vjp, ...
+from ._func_jac import hessian, jacfwd, jacrev  # noqa: F401  autobp.func.jacrev, ...
+from ._func_linear import jvp, linearize, vjp  # noqa: F401  autobp.func.vjp, ...
 from ._func_modules import functional_call, stack_module_state  # noqa: F401  autobp.func.functional_call, ...
+from ._func_trees import FuncOutputError, check_argnums, check_aux_pair, wraps_transformed
+from ._func_vmap import vmap  # noqa: F401  autobp.func.vmap
 from ._transform_inputs import reaches_outer_graph
 from .autograd import grad as _grad
 from .fixed_point import fixed_point  # noqa: F401  autobp.func.fixed_point
-from .functional import jacobian as _jacobian
-from .ops import copy, stack
+from .ops import copy
 from .pytree import tree_flatten
-from .random import get_rng_state, set_rng_state
 from .tensor import Tensor
 
 __all__ = [
@@ -71,6 +72,7 @@ def grad(
     """
     value_and_gradient = value_and_grad(fn, argnums, has_aux, holomorphic)
 
+    @wraps_transformed(fn)
     def gradient(*args: Any, **kwargs: Any) -> Any:
         value, gs = value_and_gradient(*args, **kwargs)
         return (gs, value[1]) if has_aux else gs
@@ -92,13 +94,11 @@ def value_and_grad(
     >>> float(v), g.data
     (9.0, array([6.]))
     """
-    nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
 
+    @wraps_transformed(fn)
     def evaluate(*args: Any, **kwargs: Any) -> Any:
         args = list(args)
-        for i in nums:
-            if not -len(args) <= i < len(args):
-                raise ValueError(f"grad: argnums {i} is out of range for {len(args)} positional arguments")
+        nums = check_argnums(argnums, len(args), "grad")
         treedefs, leaves, plain, fresh = [], [], True, True
         for i in nums:
             flat, tdef = tree_flatten(args[i])
@@ -109,6 +109,8 @@ def value_and_grad(
             treedefs.append((tdef, len(leaves), len(leaves) + len(flat)))
             leaves.extend(flat)
         out = fn(*args, **kwargs)
+        if has_aux:
+            check_aux_pair(out, "grad_and_value(f)(*args)")
         value = out[0] if has_aux else out
         if not isinstance(value, Tensor) and np.ndim(value) == 0 and np.asarray(value).dtype.kind in "fiu":
             value = Tensor._const(np.asarray(value, dtype=np.float64))  # a constant: its gradient is 0
@@ -140,9 +142,10 @@ def value_and_grad(
     return evaluate
 
 
-class _GradOutputError(TypeError, ValueError):
+class _GradOutputError(FuncOutputError, ValueError):
     """``grad``'s function returned something that is not a real scalar: a TypeError as JAX raises,
-    and a ValueError as autobp raised before (code catching either keeps working)."""
+    a RuntimeError as torch.func does, and a ValueError as autobp raised before (code catching any of
+    them keeps working)."""
 
 
 def _check_holomorphic(leaves: list) -> None:
@@ -165,188 +168,6 @@ def _diff_leaf(a: Any) -> Tensor:
     return Tensor(np.array(arr), requires_grad=True, dtype=arr.dtype)
 
 
-def vmap(
-    fn: Callable[..., Any],
-    in_axes: Any = 0,
-    out_axes: Any = 0,
-    *,
-    in_dims: Any = None,
-    out_dims: Any = None,
-    randomness: str = "different",
-    chunk_size: int | None = None,
-) -> Callable:
-    """``fn`` mapped over axis ``in_axes`` of its arguments (an int for all, or one entry per
-    argument, None for an argument passed whole; an argument may be a pytree of arrays, each leaf
-    mapped along the axis); results stacked along ``out_axes`` (one entry per output for a tuple, None
-    for an output that is the same for every slice). ``in_dims``/``out_dims`` are torch.func's names
-    for them; keyword arguments are passed to every call unmapped, as torch.func does.
-
-    One call of ``fn`` per slice (any function works, and the result stays differentiable), so
-    ``chunk_size`` changes nothing. ``randomness``: "different" (each slice draws its own numbers from
-    the global generator), "same" (every slice draws the same), or "error" (a slice that draws raises).
-    For per-example gradients of a loss that can be written for the whole batch, ``per_example_grad``
-    does one batched backward instead.
-
-    >>> vmap(lambda x: (x * x).sum())(Tensor(np.ones((3, 2)))).data
-    array([2., 2., 2.])
-    """
-    in_axes = in_axes if in_dims is None else in_dims
-    out_axes = out_axes if out_dims is None else out_dims
-    if randomness not in ("different", "same", "error"):
-        raise ValueError(f"vmap: randomness must be 'different', 'same' or 'error', got {randomness!r}")
-    if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size < 1):
-        raise ValueError(f"vmap: chunk_size must be a positive int or None, got {chunk_size!r}")
-
-    def mapped(*args: Any, **kwargs: Any) -> Any:
-        axes = [in_axes] * len(args) if not isinstance(in_axes, (tuple, list)) else list(in_axes)
-        if len(axes) != len(args):
-            raise ValueError(f"vmap: in_axes has {len(axes)} entries for {len(args)} arguments")
-        trees = [_mapped_leaves(a, ax, i) for i, (a, ax) in enumerate(zip(args, axes))]
-        sizes = {
-            np.shape(x)[ax]
-            for leaves, _, leaf_axes in trees
-            for x, ax in zip(leaves, leaf_axes)
-            if ax is not None
-        }
-        if len(sizes) != 1:
-            raise ValueError(
-                f"vmap: the mapped axes have different sizes {sorted(sizes)} (or none is mapped)"
-            )
-        (n,) = sizes
-        state = get_rng_state()
-        results = []
-        for k in range(n):
-            if randomness == "same":
-                set_rng_state(state)
-            sliced = [
-                tdef.unflatten([x if ax is None else _take(x, ax, k) for x, ax in zip(leaves, leaf_axes)])
-                for leaves, tdef, leaf_axes in trees
-            ]
-            results.append(fn(*sliced, **kwargs))
-            if randomness == "error" and not _same_state(state, get_rng_state()):
-                raise RuntimeError(
-                    "vmap(randomness='error'): fn drew random numbers; pass 'different' or 'same'"
-                )
-        return _stack_like(results, out_axes)
-
-    return mapped
-
-
-def _mapped_leaves(arg: Any, axis: Any, i: int) -> tuple[list, Any, list]:
-    """The leaves of argument ``i``, its tree, and each leaf's mapped axis (None: passed whole), checked."""
-    leaves, tdef = tree_flatten(arg)
-    if axis is None or isinstance(axis, int):
-        leaf_axes = [axis] * len(leaves)
-    else:  # a pytree of axes matching the argument's (JAX's in_axes)
-        leaf_axes, _ = tree_flatten(axis)
-        if len(leaf_axes) != len(leaves):
-            raise ValueError(
-                f"vmap: in_axes for argument {i} has {len(leaf_axes)} entries for {len(leaves)} arrays"
-            )
-    for x, ax in zip(leaves, leaf_axes):
-        if ax is not None and not -np.ndim(x) <= ax < np.ndim(x):
-            raise ValueError(f"vmap: axis {ax} of argument {i} is out of range for its shape {np.shape(x)}")
-    return leaves, tdef, leaf_axes
-
-
-def _same_state(a: Any, b: Any) -> bool:
-    """Whether two generator states (dicts of ints and arrays, as numpy gives them) are equal."""
-    if isinstance(a, dict):
-        return isinstance(b, dict) and a.keys() == b.keys() and all(_same_state(a[k], b[k]) for k in a)
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        return bool(np.array_equal(a, b))
-    return bool(a == b)
-
-
-def _take(a: Any, axis: int, k: int) -> Any:
-    index = (slice(None),) * (axis % np.ndim(a)) + (k,)
-    return a[index] if isinstance(a, Tensor) else np.asarray(a)[index]
-
-
-def _stack_like(results: list, axis: Any) -> Any:
-    first = results[0]
-    if isinstance(first, (tuple, list)):
-        axes = list(axis) if isinstance(axis, (tuple, list)) else [axis] * len(first)
-        if len(axes) != len(first):
-            raise ValueError(f"vmap: out_axes has {len(axes)} entries for {len(first)} outputs")
-        return type(first)(_stack_like([r[i] for r in results], ax) for i, ax in enumerate(axes))
-    if isinstance(first, dict):
-        return {key: _stack_like([r[key] for r in results], axis) for key in first}
-    if axis is None:  # an output that does not depend on the mapped axis
-        return first
-    return stack([r if isinstance(r, Tensor) else Tensor(np.asarray(r)) for r in results], axis=axis)
-
-
-def _wrt(
-    fn: Callable[..., Any], argnums: int | Sequence[int], strategy: str, who: str, has_aux: bool
-) -> Callable:
-    nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
-
-    def jac(*args: Any) -> Any:
-        for i in nums:
-            if not -len(args) <= i < len(args):
-                raise ValueError(f"{who}: argnums {i} is out of range for {len(args)} arguments")
-        picked = [args[i] for i in nums]
-        main, aux = _split_aux(fn, has_aux, who)
-
-        def of_picked(*ps: Any) -> Any:
-            full = list(args)
-            for i, p in zip(nums, ps):
-                full[i] = p
-            return main(*full)
-
-        # differentiable when an outer graph needs it (an argument, picked or not, requires grad)
-        res = _jacobian(of_picked, tuple(picked), strategy=strategy)
-        if isinstance(argnums, int):  # one input: the block of each output, not a 1-tuple
-            res = tuple(r[0] for r in res) if isinstance(res[0], tuple) else res[0]
-        return (res, aux[0]) if has_aux else res
-
-    return jac
-
-
-def jacrev(
-    fn: Callable[..., Any],
-    argnums: int | Sequence[int] = 0,
-    *,
-    has_aux: bool = False,
-    chunk_size: int | None = None,
-) -> Callable:
-    """The Jacobian of ``fn`` with respect to argument(s) ``argnums``, as a function: all rows from
-    one batched reverse pass (``functional.jacobian``); shape ``out.shape + arg.shape``. With
-    ``has_aux``, ``fn`` returns ``(output, aux)`` and the result is ``(jacobian, aux)``; ``chunk_size``
-    (torch.func's) is accepted, and the rows still come from one pass.
-
-    >>> jacrev(lambda x: x * x)(Tensor([1.0, 2.0])).data
-    array([[2., 0.],
-           [0., 4.]])
-    """
-    return _wrt(fn, argnums, "reverse-mode", "jacrev", has_aux)
-
-
-def jacfwd(
-    fn: Callable[..., Any],
-    argnums: int | Sequence[int] = 0,
-    *,
-    has_aux: bool = False,
-    randomness: str = "error",
-) -> Callable:
-    """``jacrev``'s result column by column (one batched pass over unit tangents): cheaper when the
-    arguments have fewer elements than the outputs. ``randomness`` is accepted for torch.func's
-    signature (``fn`` runs once)."""
-    return _wrt(fn, argnums, "forward-mode", "jacfwd", has_aux)
-
-
-def hessian(fn: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable:
-    """The Hessian of a scalar ``fn`` with respect to ``argnums``, as a function: ``jacfwd(jacrev(fn))``
-    as torch.func and JAX define it; shape ``arg.shape + arg.shape`` (nested tuples for several).
-
-    >>> hessian(lambda x: (x ** 3).sum())(Tensor([1.0, 2.0])).data
-    array([[ 6.,  0.],
-           [ 0., 12.]])
-    """
-    return jacfwd(jacrev(fn, argnums), argnums)
-
-
 def grad_and_value(
     fn: Callable[..., Tensor], argnums: int | Sequence[int] = 0, has_aux: bool = False
 ) -> Callable:
@@ -360,6 +181,7 @@ def grad_and_value(
     """
     both = value_and_grad(fn, argnums, has_aux)
 
+    @wraps_transformed(fn)
     def evaluate(*args: Any, **kwargs: Any) -> tuple:
         value, gs = both(*args, **kwargs)
         return gs, value

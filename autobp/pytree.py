@@ -4,6 +4,7 @@ return the gradient in the same structure."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -59,7 +60,7 @@ def _is_container(x: Any) -> bool:
 
 def tree_flatten(tree: Any) -> tuple[list, TreeDef]:
     """``(leaves, treedef)``: the leaves of nested lists/tuples/dicts in order (dict keys sorted,
-    as JAX does) and the structure to rebuild them with ``treedef.unflatten``.
+    an OrderedDict's in its order, as JAX does) and the structure to rebuild them with ``treedef.unflatten``.
 
     >>> leaves, tdef = tree_flatten({"b": [1.0, 2.0], "a": 3.0})
     >>> leaves, tdef.unflatten([10, 20, 30])
@@ -72,6 +73,8 @@ def tree_flatten(tree: Any) -> tuple[list, TreeDef]:
 def _flatten(x: Any, leaves: list) -> TreeDef:
     if x is None:
         return TreeDef("none", [])
+    if isinstance(x, OrderedDict):  # its order is part of it (JAX keeps it too); a dict's keys are sorted
+        return TreeDef("dict", [_flatten(x[k], leaves) for k in x], (type(x), tuple(x)))
     if isinstance(x, dict):
         keys = sorted(x, key=repr) if not all(isinstance(k, str) for k in x) else sorted(x)
         return TreeDef("dict", [_flatten(x[k], leaves) for k in keys], (type(x), tuple(keys)))

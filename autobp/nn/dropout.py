@@ -116,7 +116,9 @@ class _Dropout(Module):
     def __init__(self, p: float = 0.5, inplace: bool = False, rng: init.RngLike = None) -> None:
         super().__init__()
         self.p, self.inplace = _check_p(p, type(self).__name__), inplace
-        self.rng = init.as_generator(rng)  # one stream per layer: successive calls draw new masks
+        # None: draw from autobp's global generator as it is at each call (as PyTorch's dropout does),
+        # so manual_seed and vmap(randomness=...) govern the masks; a seed or Generator: its own stream
+        self.rng = None if rng is None else init.as_generator(rng)
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"

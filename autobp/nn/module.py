@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .._device import check_device
 from ..tensor import Tensor
 from . import module_state as _state
 from .module_hooks import (  # noqa: F401  the global hooks, where PyTorch has them (nn.modules.module)
@@ -254,9 +255,21 @@ class Module:
     def eval(self) -> Module:
         return self.train(False)
 
-    def to(self, dtype: Any) -> Module:
+    def to(self, *args: Any, dtype: Any = None, device: Any = None, non_blocking: bool = False) -> Module:
         """Cast every floating parameter and buffer to ``dtype`` in place (the Parameter objects stay
-        the same, so optimisers keep them); gradients are dropped. Returns this module."""
+        the same, so optimisers keep them); gradients are dropped. Returns this module. PyTorch's
+        forms are taken: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(tensor)`` (its
+        dtype) and the keywords; the device must be the CPU (autobp computes with numpy)."""
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype = a.dtype
+            elif isinstance(getattr(a, "type", None), str) or _names_device(a):  # torch.device, "cpu"
+                device = a
+            else:
+                dtype = a
+        check_device(device, "Module.to")
+        if dtype is None:
+            return self
         dtype = np.dtype(dtype)
         if dtype.kind != "f":
             raise TypeError(f"Module.to: dtype must be floating point, got {dtype}")
@@ -344,3 +357,8 @@ class Module:
 
     def __dir__(self) -> list[str]:
         return sorted(set(super().__dir__()) | set(self._parameters) | set(self._modules))
+
+
+def _names_device(a: Any) -> bool:
+    """Whether ``a`` is a device string ("cpu", "cuda:0", ...) rather than a dtype name."""
+    return isinstance(a, str) and a.split(":")[0] in ("cpu", "cuda", "mps", "xpu", "meta")

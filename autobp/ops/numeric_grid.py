@@ -44,6 +44,7 @@ def linspace(
     *,
     requires_grad: bool = False,
     device: Any = None,
+    steps: int | None = None,
 ) -> Any:
     """``num`` evenly spaced values from ``start`` to ``stop`` (numpy's linspace: array ends give one
     grid per element, along ``axis``); differentiable in ``start`` and ``stop``.
@@ -51,9 +52,11 @@ def linspace(
     Sample i is start + (i / div) (stop - start) with div = num - 1 (num without ``endpoint``), so its
     gradient is (1 - i/div) g to start and (i/div) g to stop; ``retstep`` also returns the step
     (stop - start) / div (NaN when div is 0, as numpy's). Integer ``dtype``: no gradient (floored).
-    ``requires_grad`` (PyTorch's) makes a constant grid a leaf.
+    ``requires_grad`` (PyTorch's) makes a constant grid a leaf; ``steps`` is PyTorch's name for ``num``.
     """
     check_device(device, "linspace")
+    if steps is not None:
+        num = steps
     if not isinstance(start, Tensor) and not isinstance(stop, Tensor):
         out = np.linspace(start, stop, num, endpoint, retstep, dtype, axis)
         samples = Tensor._const(out[0] if retstep else out)

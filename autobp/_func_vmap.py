@@ -1,0 +1,215 @@
+"""``vmap``: ``fn`` mapped over an axis of its arguments one slice at a time, the results stacked.
+
+Arguments and results are pytrees; ``in_dims``/``out_dims`` (JAX's ``in_axes``/``out_axes``) are an int
+or None for a whole tree, or a tree of them matching it (a prefix: an int stands for every leaf below
+it). Errors are raised as torch.func's vmap raises them (ValueError; an out-of-range output dimension
+also an IndexError)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+import numpy as np
+
+from .ops import stack
+from .pytree import TreeDef, tree_flatten
+from .random import get_rng_state, set_rng_state
+from .tensor import Tensor
+
+_UNSET = object()
+
+
+class VmapDimError(ValueError, IndexError):
+    """An output dimension out of range for the stacked result: torch's IndexError ("Dimension out of
+    range"), and the ValueError of vmap's other argument errors."""
+
+
+def vmap(
+    fn: Callable[..., Any],
+    in_axes: Any = 0,
+    out_axes: Any = 0,
+    *,
+    in_dims: Any = _UNSET,
+    out_dims: Any = _UNSET,
+    randomness: str = "different",
+    chunk_size: int | None = None,
+) -> Callable:
+    """``fn`` mapped over axis ``in_axes`` of its arguments (an int for all, or one entry per
+    argument, None for an argument passed whole; an argument may be a pytree of arrays, each leaf
+    mapped along the axis, or given a matching tree of axes); results stacked along ``out_axes`` (an
+    int for all, or a tree matching the output's, None for an output that is the same for every slice:
+    one that differs between slices raises). ``in_dims``/``out_dims`` are torch.func's names for them
+    (``out_dims=None`` included); keyword arguments are passed to every call unmapped, as torch.func does.
+
+    One call of ``fn`` per slice (any function works, and the result stays differentiable), so
+    ``chunk_size`` changes nothing. ``randomness``: "different" (each slice draws its own numbers from
+    the global generator), "same" (every slice draws the same), or "error" (a slice that draws raises).
+    For per-example gradients of a loss that can be written for the whole batch, ``per_example_grad``
+    does one batched backward instead.
+
+    >>> vmap(lambda x: (x * x).sum())(Tensor(np.ones((3, 2)))).data
+    array([2., 2., 2.])
+    """
+    in_axes = in_axes if in_dims is _UNSET else in_dims
+    out_axes = out_axes if out_dims is _UNSET else out_dims
+    if randomness not in ("different", "same", "error"):
+        raise ValueError(f"vmap: randomness must be 'different', 'same' or 'error', got {randomness!r}")
+    if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size < 1):
+        raise ValueError(f"vmap: chunk_size must be a positive int or None, got {chunk_size!r}")
+    _check_out_axes(out_axes)
+
+    @wraps(fn)
+    def mapped(*args: Any, **kwargs: Any) -> Any:
+        if not args:
+            raise ValueError(
+                f"vmap({getattr(fn, '__name__', 'fn')})(): got no inputs. Maybe you forgot to add "
+                "inputs, or you are trying to vmap over a function with no inputs (not supported)"
+            )
+        leaves, tdef, leaf_axes = _mapped_leaves(args, in_axes)
+        sizes = [np.shape(x)[ax] for x, ax in zip(leaves, leaf_axes) if ax is not None]
+        if not sizes:
+            raise ValueError(
+                "vmap: at least one Tensor must be mapped over: every in_dim is None, or no input is an array"
+            )
+        if len(set(sizes)) != 1:
+            raise ValueError(
+                "vmap: Expected all tensors to have the same size in the mapped dimension, got sizes "
+                f"{sizes} for the mapped dimension (the mapped axes have different sizes)"
+            )
+        state = get_rng_state()
+        results = []
+        for k in range(sizes[0]):
+            if randomness == "same":
+                set_rng_state(state)
+            sliced = tdef.unflatten(
+                [x if ax is None else _take(x, ax, k) for x, ax in zip(leaves, leaf_axes)]
+            )
+            results.append(fn(*sliced, **kwargs))
+            if randomness == "error" and not _same_state(state, get_rng_state()):
+                raise RuntimeError(
+                    "vmap: called random operation while in randomness error mode (randomness='error': fn "
+                    "drew random numbers); pass randomness='different' or 'same', or draw outside vmap"
+                )
+        return _stack_results(results, out_axes)
+
+    return mapped
+
+
+def _check_out_axes(out_axes: Any) -> None:
+    leaves, _ = tree_flatten(out_axes)
+    for ax in leaves:
+        if isinstance(ax, bool) or not isinstance(ax, (int, np.integer)):
+            raise ValueError(
+                "vmap: out_dims must be an int, None or a python collection of ints representing where "
+                f"in the outputs the vmapped dimension should appear, got {out_axes!r}"
+            )
+
+
+def _axes_for(axes: Any, tdef: TreeDef, what: str, of: str) -> list:
+    """One axis per leaf of ``tdef`` from ``axes``: an int or None for every leaf, or a tree whose
+    structure is a prefix of ``tdef``'s (its ints and Nones stand for the whole subtree below them)."""
+    if axes is None or isinstance(axes, (int, np.integer)):
+        return [axes] * tdef.num_leaves
+    kinds = {"tuple": (tuple, list), "list": (tuple, list), "namedtuple": (tuple, list), "dict": dict}
+    if not isinstance(axes, kinds.get(tdef.kind, ())) or len(axes) != len(tdef.children):
+        raise ValueError(
+            f"vmap: {what} is not compatible with the structure of `{of}`. {what} has structure "
+            f"{tree_flatten(axes)[1]} but {of} has structure {tdef}"
+        )
+    if tdef.kind == "dict":
+        keys = tdef.meta[1]
+        if set(axes) != set(keys):
+            raise ValueError(f"vmap: {what} has keys {sorted(axes)}, but {of} has keys {sorted(keys)}")
+        items = [axes[k] for k in keys]
+    else:
+        items = list(axes)
+    return [ax for sub, child in zip(items, tdef.children) for ax in _axes_for(sub, child, what, of)]
+
+
+def _mapped_leaves(args: tuple, in_axes: Any) -> tuple[list, TreeDef, list]:
+    """The leaves of the arguments, their tree, and each leaf's mapped axis (None: passed whole), checked."""
+    if not (in_axes is None or isinstance(in_axes, (int, np.integer, tuple, list))):
+        raise ValueError(
+            "vmap: expected `in_dims` to be int or a (potentially nested) tuple matching the structure "
+            f"of inputs, got: {type(in_axes)}"
+        )
+    leaves, tdef = tree_flatten(args)
+    axes = in_axes if not isinstance(in_axes, list) else tuple(in_axes)  # a list of entries, as JAX's
+    leaf_axes = _axes_for(axes, tdef, "in_dims", "inputs")
+    for x, ax in zip(leaves, leaf_axes):
+        if ax is None:
+            continue
+        if not isinstance(x, (Tensor, np.ndarray)):
+            raise ValueError(
+                f"vmap: Got in_dim={ax} for an input but the input is of type {type(x)}. We cannot vmap "
+                "over non-Tensor arguments, please use None as the respective in_dim"
+            )
+        if not -x.ndim <= ax < x.ndim:
+            raise ValueError(
+                f"vmap: Got in_dim={ax} for some input, but that input is a Tensor of dimensionality "
+                f"{x.ndim} so expected in_dim to satisfy -{x.ndim} <= in_dim < {x.ndim} (out of range "
+                f"for shape {x.shape})"
+            )
+    return leaves, tdef, leaf_axes
+
+
+def _same_state(a: Any, b: Any) -> bool:
+    """Whether two generator states (dicts of ints and arrays, as numpy gives them) are equal."""
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(_same_state(a[k], b[k]) for k in a)
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return bool(np.array_equal(a, b))
+    return bool(a == b)
+
+
+def _take(a: Any, axis: int, k: int) -> Any:
+    index = (slice(None),) * (axis % np.ndim(a)) + (k,)
+    return a[index] if isinstance(a, Tensor) else np.asarray(a)[index]
+
+
+def _stack_results(results: list, out_axes: Any) -> Any:
+    """The slices' results stacked leaf by leaf along their ``out_axes``, in the first result's structure."""
+    flat = [tree_flatten(r) for r in results]
+    tdef = flat[0][1]
+    for _, t in flat[1:]:
+        if t != tdef:
+            raise ValueError(
+                f"vmap: fn returned outputs of different structures for different slices: {tdef}, {t}"
+            )
+    if isinstance(out_axes, (tuple, list)) and len(out_axes) == 1 and tdef.kind == "leaf":
+        out_axes = out_axes[0]  # out_dims=(1,) for a function with one output
+    axes = _axes_for(out_axes, tdef, "out_dims", "outputs")
+    return tdef.unflatten(_stack_leaf([f[0][i] for f in flat], ax) for i, ax in enumerate(axes))
+
+
+def _stack_leaf(values: list, axis: Any) -> Any:
+    first = values[0]
+    numeric = all(isinstance(v, (Tensor, np.ndarray, np.generic, int, float, complex)) for v in values)
+    if axis is None:  # an output that does not depend on the mapped axis
+        if numeric and not all(
+            np.array_equal(np.asarray(_data(v)), np.asarray(_data(first))) for v in values
+        ):
+            raise ValueError(
+                "vmap: out_dims is None for an output that differs between slices: it depends on the mapped "
+                "inputs (torch.func: can not return a BatchedTensor when out_dim is None)"
+            )
+        return first
+    if not numeric:
+        raise ValueError(
+            f"vmap: `fn` must return Tensors (or numbers) where out_dims is an int, got type {type(first)} "
+            "(give None as its out_dims to return it as it is)"
+        )
+    tensors = [v if isinstance(v, Tensor) else Tensor(np.asarray(v)) for v in values]
+    nd = tensors[0].ndim + 1
+    if not -nd <= axis < nd:
+        raise VmapDimError(
+            f"vmap: Dimension out of range (expected to be in range of [{-nd}, {nd - 1}], but got {axis}) "
+            f"for out_dims of an output of shape {tensors[0].shape}"
+        )
+    return stack(tensors, axis=axis)
+
+
+def _data(v: Any) -> Any:
+    return v._data if isinstance(v, Tensor) else v
