@@ -11,7 +11,7 @@ import numpy as np
 from .._broadcast import ShapeError, normalize_axes
 from .._device import check_device
 from ..rules import rule
-from ..tensor import Tensor, _check_float
+from ..tensor import Tensor, _check_float, _view
 from ._args import as_tensor
 from ._decl import op
 from .indexing import scatter_add
@@ -226,7 +226,8 @@ def diagonal(
     a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1, *, dim1: Any = None, dim2: Any = None
 ) -> Tensor:
     """The diagonal ``offset`` of the planes (axis1, axis2), as a new last axis (numpy's and PyTorch's
-    diagonal; PyTorch spells the axes dim1, dim2)."""
+    diagonal; PyTorch spells the axes dim1, dim2). A view, as PyTorch's: a write into it (``zero_()``)
+    reaches ``a`` outside a graph, and is refused on one (as a transpose's is)."""
     x = as_tensor(a)
     axis1, axis2 = (axis1 if dim1 is None else dim1), (axis2 if dim2 is None else dim2)
     if x.ndim < 2:
@@ -235,7 +236,12 @@ def diagonal(
     if a1 == a2:
         raise ValueError(f"diagonal: axis1 and axis2 must differ, got {axis1} and {axis2}")
     moved = moveaxis(x, (a1, a2), (-2, -1))
-    return moved[(Ellipsis,) + _diag_positions(x.shape[a1], x.shape[a2], offset)]
+    out = moved[(Ellipsis,) + _diag_positions(x.shape[a1], x.shape[a2], offset)]
+    data = np.diagonal(x._data, offset, a1, a2)  # the same numbers, as a view of a's memory
+    if x._data.flags.writeable:
+        data.flags.writeable = True  # numpy's diagonal is read-only only to warn of the view
+    out._data = data
+    return _view(out, x)
 
 
 @op(family=_C, rules=("transpose", "getitem", "sum"))

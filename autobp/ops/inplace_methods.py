@@ -65,7 +65,13 @@ def inplace(self: Tensor, name: str, compute: Callable[[Tensor], Tensor], rebind
     if not (_mode.enabled and (self.requires_grad or new.requires_grad)):
         if self._data.flags.writeable:
             self._data[...] = new._data
-        else:  # a read-only array (a broadcast view): the tensor takes the new one
+        elif self._source is not None:  # a broadcast view of another tensor: PyTorch's refusal
+            raise RuntimeError(
+                f"{name}: unsupported operation: more than one element of the written-to tensor (shape "
+                f"{self.shape}, a read-only view made by {self._op or 'a view op'}) refers to a single "
+                "memory location; clone() the tensor before writing into it"
+            )
+        else:  # a read-only array of its own (numpy's, wrapped): the tensor takes the new one
             self._data = new._data
         bump(self)
         return self
