@@ -25,13 +25,15 @@ class _NormBase(Module):
         affine: bool = True,
         track_running_stats: bool = True,
         dtype: Any = np.float64,
+        *,
+        bias: bool = True,
     ) -> None:
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
-        self.affine, self.track_running_stats = affine, track_running_stats
-        if affine:
+        self.affine, self.track_running_stats, self._has_bias = affine, track_running_stats, bias
+        if affine:  # bias=False: a weight only (PyTorch's keyword)
             self.weight = Parameter(np.ones(num_features, dtype=dtype))
-            self.bias = Parameter(np.zeros(num_features, dtype=dtype))
+            self.bias = Parameter(np.zeros(num_features, dtype=dtype)) if bias else None
         else:
             self.weight = self.bias = None
         if track_running_stats:
@@ -64,9 +66,10 @@ class _NormBase(Module):
         return 0.0 if self.momentum is None else self.momentum
 
     def extra_repr(self) -> str:
+        no_bias = "" if self._has_bias else ", bias=False"
         return (
-            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-            f"track_running_stats={self.track_running_stats}"
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}"
+            f"{no_bias}, track_running_stats={self.track_running_stats}"
         )
 
 
@@ -121,8 +124,10 @@ class _InstanceNorm(_NormBase):
         affine: bool = False,
         track_running_stats: bool = False,
         dtype: Any = np.float64,
+        *,
+        bias: bool = True,
     ) -> None:
-        super().__init__(num_features, eps, momentum, affine, track_running_stats, dtype)
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, dtype, bias=bias)
 
     def forward(self, input: Any) -> Tensor:
         x = _t(input)
@@ -201,6 +206,8 @@ class GroupNorm(Module):
         eps: float = 1e-5,
         affine: bool = True,
         dtype: Any = np.float64,
+        *,
+        bias: bool = True,
     ) -> None:
         super().__init__()
         if num_channels % num_groups:
@@ -209,7 +216,7 @@ class GroupNorm(Module):
             )
         self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
         self.weight = Parameter(np.ones(num_channels, dtype=dtype)) if affine else None
-        self.bias = Parameter(np.zeros(num_channels, dtype=dtype)) if affine else None
+        self.bias = Parameter(np.zeros(num_channels, dtype=dtype)) if affine and bias else None
 
     def forward(self, input: Any) -> Tensor:
         return group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
