@@ -57,3 +57,13 @@ def softplus(x: Tensor) -> Tensor:
     """log(1 + e^x) = logsumexp(0, x): finite for any x, gradient sigmoid(x)."""
     zero = Tensor._const(np.zeros(x.shape, dtype=x.dtype))
     return stack([zero, x], axis=0).logsumexp(axis=0)
+
+
+def register_weight(module: Any, name: str, value: Any) -> None:
+    """Keep a loss's class weight (``weight``, ``pos_weight``) as a buffer, as PyTorch does, so it is
+    in ``state_dict()`` and ``buffers()``; a Tensor stays the very object given (so a weight that
+    requires grad still receives it, as PyTorch's buffer does), anything else becomes a Tensor."""
+    module.register_buffer(name, value)
+    if isinstance(value, Tensor):
+        module._buffers[name] = value
+        module.__dict__[name] = value

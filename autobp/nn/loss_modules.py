@@ -1,5 +1,6 @@
 """Loss modules (``nn.CrossEntropyLoss()`` etc.): PyTorch's constructor arguments, calling the
-functions of ``nn.functional``. Class weights are kept as plain attributes (not parameters)."""
+functions of ``nn.functional``. Class weights are buffers (in ``state_dict()``, not parameters), as
+in PyTorch."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from ..tensor import Tensor
 from . import functional as F
-from ._loss_common import apply_reduction, as_tensor, legacy_reduction
+from ._loss_common import apply_reduction, as_tensor, legacy_reduction, register_weight
 from .module import Module
 
 
@@ -178,7 +179,7 @@ class _WeightedLoss(_Loss):
         self, weight: Any = None, size_average: Any = None, reduce: Any = None, reduction: str = "mean"
     ) -> None:
         super().__init__(size_average, reduce, reduction)
-        self.weight = weight
+        register_weight(self, "weight", weight)
 
 
 class MultiLabelSoftMarginLoss(_WeightedLoss):
@@ -231,7 +232,7 @@ class BCEWithLogitsLoss(_WeightedLoss):
         pos_weight: Any = None,
     ) -> None:
         super().__init__(weight, size_average, reduce, reduction)
-        self.pos_weight = pos_weight
+        register_weight(self, "pos_weight", pos_weight)
 
     def forward(self, input: Any, target: Any) -> Tensor:
         f = F.binary_cross_entropy_with_logits
