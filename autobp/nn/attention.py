@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import ShapeError
-from ..ops import linear, softmax
+from ..ops import broadcast_to, concatenate, linear, softmax
 from ..tensor import Tensor
 from . import init
 from .dropout import dropout
@@ -39,6 +39,14 @@ def _additive(mask: Any, dtype: Any, allowed_if_true: bool) -> Any:
         blocked = ~m if allowed_if_true else m
         return Tensor._const(np.where(blocked, -np.inf, 0.0).astype(dtype))
     return Tensor._const(m.astype(dtype))
+
+
+def _pad_columns(mask: Any, n: int) -> Any:
+    """An additive mask with ``n`` zero columns appended on its last axis (None stays None)."""
+    if mask is None:
+        return None
+    zeros = Tensor._const(np.zeros(mask.shape[:-1] + (n,), dtype=mask.dtype))
+    return concatenate([mask, zeros], axis=-1)
 
 
 def scaled_dot_product_attention(
@@ -114,8 +122,6 @@ class MultiheadAttention(Module):
             raise ValueError(
                 f"MultiheadAttention: embed_dim={embed_dim} must be divisible by num_heads={num_heads}"
             )
-        if add_bias_kv or add_zero_attn:
-            raise NotImplementedError("MultiheadAttention: add_bias_kv and add_zero_attn are not supported")
         self.embed_dim, self.num_heads, self.dropout, self.batch_first = (
             embed_dim,
             num_heads,
@@ -143,6 +149,15 @@ class MultiheadAttention(Module):
         self.out_proj = Linear(E, E, bias=bias, rng=rng, dtype=dtype)
         if bias:
             self.out_proj.bias.data[...] = 0  # PyTorch zeroes both biases
+        # add_bias_kv: a learnt key and value appended to every sequence; add_zero_attn: a zero one
+        if add_bias_kv:
+            self.bias_k = Parameter(np.empty((1, 1, E), dtype=dtype))
+            self.bias_v = Parameter(np.empty((1, 1, E), dtype=dtype))
+            init.xavier_normal_(self.bias_k, rng=rng)
+            init.xavier_normal_(self.bias_v, rng=rng)
+        else:
+            self.bias_k = self.bias_v = None
+        self.add_zero_attn = add_zero_attn
 
     def _project(self, query: Tensor, key: Tensor, value: Tensor) -> tuple[Tensor, Tensor, Tensor]:
         E, b = self.embed_dim, self.in_proj_bias
@@ -181,14 +196,24 @@ class MultiheadAttention(Module):
             raise ValueError("MultiheadAttention: is_causal is a hint and needs attn_mask as well")
         N, L, S, H, hd = q_in.shape[0], q_in.shape[1], k_in.shape[1], self.num_heads, self.head_dim
         q, k, v = self._project(q_in, k_in, v_in)
+        mask = _additive(attn_mask, q.dtype, allowed_if_true=False)
+        pad = _additive(key_padding_mask, q.dtype, allowed_if_true=False)
+        extra = int(self.bias_k is not None) + int(self.add_zero_attn)  # key positions appended
+        if self.bias_k is not None:
+            k = concatenate([k, broadcast_to(self.bias_k, (N, 1, self.embed_dim))], axis=1)
+            v = concatenate([v, broadcast_to(self.bias_v, (N, 1, self.embed_dim))], axis=1)
+        if self.add_zero_attn:
+            zero = Tensor._const(np.zeros((N, 1, self.embed_dim), dtype=k.dtype))
+            k, v = concatenate([k, zero], axis=1), concatenate([v, zero], axis=1)
+        if extra:  # the appended positions may be attended: masks get zero columns for them
+            S += extra
+            mask, pad = _pad_columns(mask, extra), _pad_columns(pad, extra)
         q = q.reshape(N, L, H, hd).swapaxes(1, 2)  # (N, H, L, hd)
         k = k.reshape(N, S, H, hd).swapaxes(1, 2)
         v = v.reshape(N, S, H, hd).swapaxes(1, 2)
         scores = (q @ k.swapaxes(-1, -2)) * (1.0 / math.sqrt(hd))  # (N, H, L, S)
-        mask = _additive(attn_mask, scores.dtype, allowed_if_true=False)
         if mask is not None:
             scores = scores + (mask.reshape(N, H, L, S) if mask.ndim == 3 else mask)
-        pad = _additive(key_padding_mask, scores.dtype, allowed_if_true=False)
         if pad is not None:
             scores = scores + pad.reshape(N, 1, 1, S)
         weights = softmax(scores, axis=-1)
