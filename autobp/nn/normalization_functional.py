@@ -64,6 +64,10 @@ def batch_norm(
     ):
         if v is not None and np.shape(v._data if isinstance(v, Tensor) else v) != (C,):
             raise ValueError(f"batch_norm: {name} must have shape ({C},) for input {x.shape}")
+    if training and eps <= 0:  # PyTorch's checks: eps divides by sqrt(var + eps)
+        raise ValueError(f"batch_norm: eps must be positive during training, got {eps}")
+    if eps < 0:
+        raise ValueError(f"batch_norm: eps must be non-negative, got {eps}")
     axes = (0,) + tuple(range(2, x.ndim))
     n = int(np.prod([x.shape[a] for a in axes]))  # values per channel
     if training and n == 0:
