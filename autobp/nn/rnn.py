@@ -59,6 +59,9 @@ class RNNBase(Module):
             raise ValueError(f"{who}: input_size, hidden_size and num_layers must be positive")
         if not 0 <= dropout <= 1:
             raise ValueError(f"{who}: dropout must be in [0, 1], got {dropout}")
+        for flag, value in (("bias", bias), ("batch_first", batch_first)):
+            if not isinstance(value, (bool, np.bool_)):  # PyTorch's check: 'False' would be truthy
+                raise TypeError(f"{who}: {flag} should be of type bool, got {type(value).__name__}")
         self.mode, self.input_size, self.hidden_size, self.num_layers = (
             mode,
             input_size,
