@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ..tensor import Tensor
 from . import functional as F
 from ._loss_common import apply_reduction, as_tensor, legacy_reduction, register_weight
@@ -54,6 +56,8 @@ class HuberLoss(_Loss):
     """Quadratic below ``delta``, delta-times-linear above (``F.huber_loss``)."""
 
     def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
+        if not isinstance(delta, (float, int, np.floating, np.integer)):
+            raise TypeError(f"HuberLoss: delta must be a float or int, got {type(delta).__name__}")
         super().__init__(reduction=reduction)
         self.delta = delta
 
