@@ -21,6 +21,14 @@ def as_tensor(x: Any, like: Tensor | None = None) -> Tensor:
     return Tensor(x, dtype=dtype)
 
 
+def float_target(t: Tensor, x: Tensor) -> Tensor:
+    """An integer or bool target Tensor in the float input's dtype, as PyTorch's promotion gives
+    (a float32 input with int64 targets stays float32; numpy's rules would make it float64)."""
+    if t.dtype.kind in "biu" and x.dtype.kind == "f":
+        return Tensor._const(t._data.astype(x.dtype))
+    return t
+
+
 def legacy_reduction(size_average: Any, reduce: Any, reduction: str) -> str:
     """PyTorch's mapping of the deprecated ``size_average``/``reduce`` flags onto ``reduction``."""
     if size_average is None and reduce is None:
@@ -47,7 +55,7 @@ def same_shape(input: Any, target: Any, who: str) -> tuple[Tensor, Tensor]:
     """Input and target as Tensors of one shape (PyTorch would broadcast with a warning: that
     usually hides a bug, so it is an error here)."""
     x = as_tensor(input)
-    t = as_tensor(target, x)
+    t = float_target(as_tensor(target, x), x)
     if x.shape != t.shape:
         raise ValueError(f"{who}: input shape {x.shape} and target shape {t.shape} differ")
     return x, t
