@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .._device import check_device
 from ..tensor import Tensor
 from . import module_state as _state
 from .module_hooks import (  # noqa: F401  the global hooks, where PyTorch has them (nn.modules.module)
@@ -254,9 +255,26 @@ class Module:
     def eval(self) -> Module:
         return self.train(False)
 
-    def to(self, dtype: Any) -> Module:
+    def to(self, *args: Any, dtype: Any = None, **kwargs: Any) -> Module:
         """Cast every floating parameter and buffer to ``dtype`` in place (the Parameter objects stay
-        the same, so optimisers keep them); gradients are dropped. Returns this module."""
+        the same, so optimisers keep them); gradients are dropped. Returns this module.
+
+        PyTorch's forms work: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(tensor)``
+        (its dtype), keywords ``device=``/``dtype=``/``non_blocking=``; the device must be the CPU."""
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype = a.dtype
+            elif isinstance(a, str) or isinstance(getattr(a, "type", None), str):  # "cpu", torch.device
+                check_device(a, "Module.to")
+            elif not isinstance(a, (bool, np.bool_)):  # a positional non_blocking flag: no effect
+                dtype = a
+        check_device(kwargs.pop("device", None), "Module.to")
+        kwargs.pop("non_blocking", None)
+        kwargs.pop("memory_format", None)  # a layout hint: autobp's arrays are row-major
+        if kwargs:
+            raise TypeError(f"Module.to: unexpected keyword arguments {sorted(kwargs)}")
+        if dtype is None:
+            return self
         dtype = np.dtype(dtype)
         if dtype.kind != "f":
             raise TypeError(f"Module.to: dtype must be floating point, got {dtype}")
