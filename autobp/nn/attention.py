@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import ShapeError
+from .._device import check_device
 from ..ops import broadcast_to, concatenate, linear, softmax
 from ..tensor import Tensor
 from . import init
@@ -116,7 +117,10 @@ class MultiheadAttention(Module):
         batch_first: bool = False,
         rng: init.RngLike = None,
         dtype: Any = np.float64,
+        *,
+        device: Any = None,
     ) -> None:
+        check_device(device, type(self).__name__)
         super().__init__()
         if embed_dim % num_heads:
             raise ValueError(
@@ -259,7 +263,10 @@ class TransformerEncoderLayer(Module):
         bias: bool = True,
         rng: init.RngLike = None,
         dtype: Any = np.float64,
+        *,
+        device: Any = None,
     ) -> None:
+        check_device(device, type(self).__name__)
         super().__init__()
         rng = init.as_generator(rng)
         self.self_attn = MultiheadAttention(

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .._device import check_device
 from ..ops import linear
 from ..tensor import Tensor
 from . import init
@@ -33,7 +34,10 @@ class Linear(Module):
         bias: bool = True,
         rng: init.RngLike = None,
         dtype: Any = np.float64,
+        *,
+        device: Any = None,
     ) -> None:
+        check_device(device, type(self).__name__)
         super().__init__()
         for what, n in (("in_features", in_features), ("out_features", out_features)):
             if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
@@ -279,7 +283,10 @@ class Bilinear(Module):
         bias: bool = True,
         rng: init.RngLike = None,
         dtype: Any = np.float64,
+        *,
+        device: Any = None,
     ) -> None:
+        check_device(device, type(self).__name__)
         super().__init__()
         self.in1_features, self.in2_features, self.out_features = in1_features, in2_features, out_features
         rng = init.as_generator(rng)

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .._device import check_device
 from ..ops._args import as_tensor
 from ..tensor import Tensor
 from . import functional as F
@@ -83,6 +84,7 @@ class LinearCrossEntropyLoss(Module):
         label_smoothing: float = 0.0,
         options: Any = None,
     ) -> None:
+        check_device(device, "LinearCrossEntropyLoss")
         super().__init__()
         out_features = tuple(int(d) for d in out_features)
         if weight is not None and tuple(np.shape(weight)) != (num_classes,):

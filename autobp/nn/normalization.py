@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .._device import check_device
 from ..tensor import Tensor
 from .module import Module, Parameter
 from .normalization_functional import _t, batch_norm, group_norm, instance_norm, layer_norm, rms_norm
@@ -27,7 +28,9 @@ class _NormBase(Module):
         dtype: Any = np.float64,
         *,
         bias: bool = True,
+        device: Any = None,
     ) -> None:
+        check_device(device, type(self).__name__)
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats, self._has_bias = affine, track_running_stats, bias
@@ -126,8 +129,11 @@ class _InstanceNorm(_NormBase):
         dtype: Any = np.float64,
         *,
         bias: bool = True,
+        device: Any = None,
     ) -> None:
-        super().__init__(num_features, eps, momentum, affine, track_running_stats, dtype, bias=bias)
+        super().__init__(
+            num_features, eps, momentum, affine, track_running_stats, dtype, bias=bias, device=device
+        )
 
     def forward(self, input: Any) -> Tensor:
         x = _t(input)
@@ -178,7 +184,10 @@ class LayerNorm(Module):
         elementwise_affine: bool = True,
         bias: bool = True,
         dtype: Any = np.float64,
+        *,
+        device: Any = None,
     ) -> None:
+        check_device(device, type(self).__name__)
         super().__init__()
         shape = (
             (normalized_shape,)
@@ -208,7 +217,9 @@ class GroupNorm(Module):
         dtype: Any = np.float64,
         *,
         bias: bool = True,
+        device: Any = None,
     ) -> None:
+        check_device(device, "GroupNorm")
         super().__init__()
         if num_channels % num_groups:
             raise ValueError(
@@ -231,7 +242,10 @@ class RMSNorm(Module):
         eps: float | None = None,
         elementwise_affine: bool = True,
         dtype: Any = np.float64,
+        *,
+        device: Any = None,
     ) -> None:
+        check_device(device, type(self).__name__)
         super().__init__()
         shape = (
             (normalized_shape,)

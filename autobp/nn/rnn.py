@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .._device import check_device
 from ..ops import concatenate, linear, stack
 from ..tensor import Tensor
 from . import init
@@ -48,7 +49,10 @@ class RNNBase(Module):
         proj_size: int = 0,
         rng: init.RngLike = None,
         dtype: Any = np.float64,
+        *,
+        device: Any = None,
     ) -> None:
+        check_device(device, type(self).__name__)
         super().__init__()
         who = type(self).__name__
         if proj_size and mode != "LSTM":

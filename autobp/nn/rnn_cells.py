@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .._device import check_device
 from ..ops import linear
 from ..tensor import Tensor
 from . import init
@@ -60,7 +61,10 @@ class RNNCellBase(Module):
         bias: bool = True,
         rng: init.RngLike = None,
         dtype: Any = np.float64,
+        *,
+        device: Any = None,
     ) -> None:
+        check_device(device, type(self).__name__)
         super().__init__()
         self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
         rng = init.as_generator(rng)

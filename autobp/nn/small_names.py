@@ -116,8 +116,11 @@ class SyncBatchNorm(_BatchNorm):
         dtype: Any = np.float64,
         *,
         bias: bool = True,
+        device: Any = None,
     ) -> None:
-        super().__init__(num_features, eps, momentum, affine, track_running_stats, dtype, bias=bias)
+        super().__init__(
+            num_features, eps, momentum, affine, track_running_stats, dtype, bias=bias, device=device
+        )
         self.process_group = process_group
 
     def _check(self, x: Tensor) -> None:
