@@ -245,3 +245,12 @@ def test_fractional_max_pool_extra_sample_rows(nd, shape):
         getattr(nn.functional, f"fractional_max_pool{nd}d")(
             np.zeros((4, 4) + shape[-nd:]), 2, output_ratio=ratio, _random_samples=u
         )
+
+
+def test_transformer_encoder_accepts_fast_path_flags():
+    kw = dict(dim_feedforward=8, dropout=0.0, batch_first=True)
+    tl, al = torch.nn.TransformerEncoderLayer(4, 2, **kw).double(), nn.TransformerEncoderLayer(4, 2, **kw)
+    flags = dict(enable_nested_tensor=False, mask_check=False)
+    tm = torch.nn.TransformerEncoder(tl, 2, **flags).eval()
+    am = _pair(tm, nn.TransformerEncoder(al, 2, **flags).eval())
+    _run_both(tm, am, [RNG.standard_normal((2, 3, 4))])

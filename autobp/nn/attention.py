@@ -300,12 +300,20 @@ class TransformerEncoderLayer(Module):
 
 
 class TransformerEncoder(Module):
-    """``num_layers`` copies of an encoder layer (``layers.0``, ``layers.1``, ...), then ``norm``."""
+    """``num_layers`` copies of an encoder layer (``layers.0``, ``layers.1``, ...), then ``norm``.
+    PyTorch's ``enable_nested_tensor`` and ``mask_check`` choose its fast path, not the numbers: they
+    are accepted and kept, with no effect."""
 
     def __init__(
-        self, encoder_layer: TransformerEncoderLayer, num_layers: int, norm: Module | None = None
+        self,
+        encoder_layer: TransformerEncoderLayer,
+        num_layers: int,
+        norm: Module | None = None,
+        enable_nested_tensor: bool = True,
+        mask_check: bool = True,
     ) -> None:
         super().__init__()
+        self.enable_nested_tensor, self.mask_check = enable_nested_tensor, mask_check
         self.layers = ModuleList(copy.deepcopy(encoder_layer) for _ in range(num_layers))
         for layer in self.layers:  # copies of one Generator would draw identical dropout masks
             rng = np.random.default_rng(encoder_layer.rng.integers(2**63))
