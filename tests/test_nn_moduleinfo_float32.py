@@ -77,3 +77,28 @@ def test_lazy_module_cast_before_first_call_keeps_its_dtype(name, args, shape, c
     assert got.dtype == want.detach().numpy().dtype == dtype
     for (tn, tp), (an, ap) in zip(tm.state_dict().items(), am.state_dict().items()):
         assert tn == an and ap.dtype == tp.numpy().dtype
+
+
+@pytest.mark.parametrize(
+    "name", ["CrossEntropyLoss", "NLLLoss", "MultiMarginLoss", "BCELoss", "BCEWithLogitsLoss"]
+)
+def test_array_class_weight_buffer_keeps_float32(name):
+    """A weight given as an array or list is a buffer now (PyTorch's state_dict keys) and still takes
+    a float32 input's dtype; torch (which needs a float32 weight tensor here) gives the same values."""
+    x = RNG.standard_normal((4, 3)).astype(np.float32)
+    w = [1, 2, 3]  # integers: the buffer is float, so a state dict's fractional weights load as they are
+    if name.startswith("BCE"):
+        args = ((1 / (1 + np.exp(-x))) if name == "BCELoss" else x, BITS.astype(np.float32))
+    else:
+        args = (
+            x if name != "NLLLoss" else x - np.log(np.exp(x).sum(1, keepdims=True)),
+            np.array([0, 2, 1, 1]),
+        )
+    ours = getattr(nn, name)(weight=w)
+    theirs = getattr(torch.nn, name)(weight=torch.tensor(w, dtype=torch.float32))
+    got, want = ours(*[autobp.tensor(a) for a in args]), theirs(*[torch.tensor(a) for a in args])
+    assert got.dtype == np.float32 and want.dtype == torch.float32
+    np.testing.assert_allclose(got.data, want.numpy(), rtol=1e-5)
+    ours.load_state_dict({"weight": np.array([0.5, 1.5, 2.5])})
+    np.testing.assert_array_equal(ours.state_dict()["weight"], [0.5, 1.5, 2.5])
+    assert ours(*[autobp.tensor(a) for a in args]).dtype == np.float32

@@ -69,9 +69,26 @@ def softplus(x: Tensor) -> Tensor:
 
 def register_weight(module: Any, name: str, value: Any) -> None:
     """Keep a loss's class weight (``weight``, ``pos_weight``) as a buffer, as PyTorch does, so it is
-    in ``state_dict()`` and ``buffers()``; a Tensor stays the very object given (so a weight that
-    requires grad still receives it, as PyTorch's buffer does), anything else becomes a Tensor."""
+    in ``state_dict()`` and ``buffers()``. A Tensor stays the very object given (so a weight that
+    requires grad still receives it, as PyTorch's buffer does); an array or list becomes a float
+    buffer that ``weight_arg`` hands over as a plain array, so it still takes the input's dtype."""
+    if value is not None and not isinstance(value, Tensor):
+        arr = np.asarray(value)
+        value = arr.astype(np.float64) if arr.dtype.kind in "biu" else arr  # a state dict's floats fit
     module.register_buffer(name, value)
+    constants = module.__dict__.setdefault("_constant_weights", set())
+    constants.discard(name)
     if isinstance(value, Tensor):
         module._buffers[name] = value
         module.__dict__[name] = value
+    elif value is not None:
+        constants.add(name)
+
+
+def weight_arg(module: Any, name: str) -> Any:
+    """The weight to pass to the loss function: the Tensor given, or for an array or list the buffer's
+    current array (a constant in the input's float dtype, as before it was a buffer)."""
+    value = module._buffers.get(name)
+    if value is not None and name in module.__dict__.get("_constant_weights", ()):
+        return value._data
+    return value

@@ -13,7 +13,7 @@ from .._device import check_device
 from ..ops._args import as_tensor
 from ..tensor import Tensor
 from . import functional as F
-from ._loss_common import register_weight
+from ._loss_common import register_weight, weight_arg
 from .layers import Linear
 from .module import Module
 
@@ -109,7 +109,7 @@ class LinearCrossEntropyLoss(Module):
             self.linear.weight.reshape(shape + (self.in_features,)),
             target,
             linear_bias=None if bias is None else bias.reshape(shape),
-            weight=self.weight,
+            weight=weight_arg(self, "weight"),
             reduction=self.reduction,
             ignore_index=self.ignore_index,
             label_smoothing=self.label_smoothing,

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from . import functional as F
-from ._loss_common import apply_reduction, as_tensor, legacy_reduction, register_weight
+from ._loss_common import apply_reduction, as_tensor, legacy_reduction, register_weight, weight_arg
 from .module import Module
 
 
@@ -190,7 +190,9 @@ class MultiLabelSoftMarginLoss(_WeightedLoss):
     """Per-class logistic loss averaged over classes (``F.multilabel_soft_margin_loss``)."""
 
     def forward(self, input: Any, target: Any) -> Tensor:
-        return F.multilabel_soft_margin_loss(input, target, weight=self.weight, reduction=self.reduction)
+        return F.multilabel_soft_margin_loss(
+            input, target, weight=weight_arg(self, "weight"), reduction=self.reduction
+        )
 
 
 class MultiMarginLoss(_WeightedLoss):
@@ -209,7 +211,9 @@ class MultiMarginLoss(_WeightedLoss):
         self.p, self.margin = p, margin
 
     def forward(self, input: Any, target: Any) -> Tensor:
-        return F.multi_margin_loss(input, target, self.p, self.margin, self.weight, reduction=self.reduction)
+        return F.multi_margin_loss(
+            input, target, self.p, self.margin, weight_arg(self, "weight"), reduction=self.reduction
+        )
 
 
 class BCELoss(_WeightedLoss):
@@ -220,7 +224,7 @@ class BCELoss(_WeightedLoss):
         if self.weight is None:
             return F.binary_cross_entropy(input, target, reduction=self.reduction)
         loss = F.binary_cross_entropy(input, target, reduction="none")
-        return apply_reduction(loss * as_tensor(self.weight, loss), self.reduction, "BCELoss")
+        return apply_reduction(loss * as_tensor(weight_arg(self, "weight"), loss), self.reduction, "BCELoss")
 
 
 class BCEWithLogitsLoss(_WeightedLoss):
@@ -241,9 +245,11 @@ class BCEWithLogitsLoss(_WeightedLoss):
     def forward(self, input: Any, target: Any) -> Tensor:
         f = F.binary_cross_entropy_with_logits
         if self.weight is None:
-            return f(input, target, pos_weight=self.pos_weight, reduction=self.reduction)
-        loss = f(input, target, pos_weight=self.pos_weight, reduction="none")
-        return apply_reduction(loss * as_tensor(self.weight, loss), self.reduction, "BCEWithLogitsLoss")
+            return f(input, target, pos_weight=weight_arg(self, "pos_weight"), reduction=self.reduction)
+        loss = f(input, target, pos_weight=weight_arg(self, "pos_weight"), reduction="none")
+        return apply_reduction(
+            loss * as_tensor(weight_arg(self, "weight"), loss), self.reduction, "BCEWithLogitsLoss"
+        )
 
 
 class NLLLoss(_WeightedLoss):
@@ -262,7 +268,11 @@ class NLLLoss(_WeightedLoss):
 
     def forward(self, input: Any, target: Any) -> Tensor:
         return F.nll_loss(
-            input, target, self.weight, ignore_index=self.ignore_index, reduction=self.reduction
+            input,
+            target,
+            weight_arg(self, "weight"),
+            ignore_index=self.ignore_index,
+            reduction=self.reduction,
         )
 
 
@@ -286,7 +296,7 @@ class CrossEntropyLoss(_WeightedLoss):
         return F.cross_entropy(
             input,
             target,
-            self.weight,
+            weight_arg(self, "weight"),
             ignore_index=self.ignore_index,
             reduction=self.reduction,
             label_smoothing=self.label_smoothing,
