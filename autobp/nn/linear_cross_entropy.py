@@ -67,7 +67,9 @@ def linear_cross_entropy(
 class LinearCrossEntropyLoss(Module):
     """A ``Linear(in_features, num_classes, bias)`` and the cross-entropy of its logits in one module
     (torch.nn.LinearCrossEntropyLoss): ``loss(input, target)``; its parameters are ``linear.weight``
-    and ``linear.bias``, initialised as nn.Linear's."""
+    and ``linear.bias``, initialised as nn.Linear's. With ``out_features=(d1, ..., dK)`` the Linear has
+    num_classes * d1 * ... * dK outputs, read as logits (N, num_classes, d1, ..., dK) for a target
+    (N, d1, ..., dK), PyTorch's layout; class ``weight`` is a buffer, as PyTorch's."""
 
     def __init__(
         self,
