@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from .._device import check_device
 from ..ops.inplace_methods import honours_inplace
 from ..tensor import Tensor
 from .module import Module, Parameter
@@ -335,7 +336,10 @@ def _legacy_dim(dim: int | None, x: Tensor) -> int:
 class PReLU(Module):
     """max(0, x) + weight * min(0, x) with a learned slope per channel (``num_parameters``), 0.25 at first."""
 
-    def __init__(self, num_parameters: int = 1, init: float = 0.25, dtype: Any = np.float64) -> None:
+    def __init__(
+        self, num_parameters: int = 1, init: float = 0.25, dtype: Any = np.float64, *, device: Any = None
+    ) -> None:
+        check_device(device, "PReLU")
         super().__init__()
         self.num_parameters = num_parameters
         self.weight = Parameter(np.full(num_parameters, init, dtype=dtype))

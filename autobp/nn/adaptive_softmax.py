@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .._device import check_device
 from ..ops import concatenate
 from ..ops.nnops import log_softmax
 from ..tensor import Tensor
@@ -43,7 +44,10 @@ class AdaptiveLogSoftmaxWithLoss(Module):
         head_bias: bool = False,
         rng: init.RngLike = None,
         dtype: Any = np.float64,
+        *,
+        device: Any = None,
     ) -> None:
+        check_device(device, type(self).__name__)
         super().__init__()
         cutoffs = list(cutoffs)
         if len(cutoffs) == 0:

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import ShapeError
+from .._device import check_device
 from ..ops import softmax
 from ..tensor import Tensor
 from . import init
@@ -111,7 +112,10 @@ class MultiheadAttention(Module):
         batch_first: bool = False,
         rng: init.RngLike = None,
         dtype: Any = np.float64,
+        *,
+        device: Any = None,
     ) -> None:
+        check_device(device, type(self).__name__)
         super().__init__()
         if embed_dim % num_heads:
             raise ValueError(
@@ -214,7 +218,10 @@ class TransformerEncoderLayer(Module):
         bias: bool = True,
         rng: init.RngLike = None,
         dtype: Any = np.float64,
+        *,
+        device: Any = None,
     ) -> None:
+        check_device(device, type(self).__name__)
         super().__init__()
         rng = init.as_generator(rng)
         self.self_attn = MultiheadAttention(
@@ -248,12 +255,20 @@ class TransformerEncoderLayer(Module):
 
 
 class TransformerEncoder(Module):
-    """``num_layers`` copies of an encoder layer (``layers.0``, ``layers.1``, ...), then ``norm``."""
+    """``num_layers`` copies of an encoder layer (``layers.0``, ``layers.1``, ...), then ``norm``.
+    PyTorch's ``enable_nested_tensor`` and ``mask_check`` choose its fast path, not the numbers: they
+    are accepted and kept, with no effect."""
 
     def __init__(
-        self, encoder_layer: TransformerEncoderLayer, num_layers: int, norm: Module | None = None
+        self,
+        encoder_layer: TransformerEncoderLayer,
+        num_layers: int,
+        norm: Module | None = None,
+        enable_nested_tensor: bool = True,
+        mask_check: bool = True,
     ) -> None:
         super().__init__()
+        self.enable_nested_tensor, self.mask_check = enable_nested_tensor, mask_check
         self.layers = ModuleList(copy.deepcopy(encoder_layer) for _ in range(num_layers))
         for layer in self.layers:  # copies of one Generator would draw identical dropout masks
             rng = np.random.default_rng(encoder_layer.rng.integers(2**63))

@@ -152,6 +152,11 @@ def cross_entropy(
     classes = x.shape[axis]
     t_kind = target.dtype.kind if isinstance(target, Tensor) else np.asarray(target).dtype.kind
     if t_kind == "f":
+        if ignore_index != -100:  # PyTorch refuses it rather than ignore it silently
+            raise ValueError(
+                f"cross_entropy: ignore_index={ignore_index} is not supported for class-probability "
+                "(floating point) targets"
+            )
         return _probability_targets(x, target, weight, reduction, label_smoothing, axis)
     t, ignored = _class_targets(x, target, ignore_index, "cross_entropy")
     if weight is None and not ignored and not label_smoothing and x.ndim <= 2:

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .._device import check_device
 from ..tensor import Tensor
 from . import conv_functional as CF
 from . import init
@@ -64,7 +65,10 @@ class _ConvNd(Module):
         output_padding: Any = 0,
         rng: init.RngLike = None,
         dtype: Any = np.float64,
+        *,
+        device: Any = None,
     ) -> None:
+        check_device(device, type(self).__name__)
         super().__init__()
         nd, who = self._nd, type(self).__name__
         if groups < 1 or in_channels % groups or out_channels % groups:
@@ -188,7 +192,10 @@ class _ConvTranspose(_ConvNd):
         padding_mode: str = "zeros",
         rng: init.RngLike = None,
         dtype: Any = np.float64,
+        *,
+        device: Any = None,
     ) -> None:
+        check_device(device, type(self).__name__)
         super().__init__(
             in_channels,
             out_channels,

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .._device import check_device
 from ..ops import where
 from ..tensor import Tensor
 from . import init
@@ -90,7 +91,10 @@ class Embedding(Module):
         _freeze: bool = False,
         rng: init.RngLike = None,
         dtype: Any = np.float64,
+        *,
+        device: Any = None,
     ) -> None:
+        check_device(device, type(self).__name__)
         super().__init__()
         if sparse:
             raise NotImplementedError("Embedding: sparse gradients are not supported (dense arrays only)")

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .._device import check_device
 from ..ops import where
 from ..tensor import Tensor
 from . import init
@@ -111,7 +112,10 @@ class EmbeddingBag(Module):
         padding_idx: int | None = None,
         rng: init.RngLike = None,
         dtype: Any = np.float64,
+        *,
+        device: Any = None,
     ) -> None:
+        check_device(device, type(self).__name__)
         super().__init__()
         if padding_idx is not None:
             if not -num_embeddings <= padding_idx < num_embeddings:

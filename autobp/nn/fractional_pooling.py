@@ -48,8 +48,9 @@ def _fractional(input, kernel_size, output_size, output_ratio, return_indices, s
     if samples is None:
         samples = _random.default_generator().random((N, C, nd)).astype(x.dtype)
     u = np.asarray(samples._data if isinstance(samples, Tensor) else samples)
-    if u.shape != (N, C, nd):
-        raise ValueError(f"{who}: _random_samples must have shape {(N, C, nd)}, got {u.shape}")
+    if u.ndim != 3 or u.shape[1:] != (C, nd) or u.shape[0] < N:
+        raise ValueError(f"{who}: _random_samples must have shape {(N, C, nd)} (or more rows), got {u.shape}")
+    u = u[:N]  # PyTorch reads the first N rows (the first for an unbatched input)
     # sample j drives spatial axis nd - 1 - j for 2-D (PyTorch: the first sample is the width's),
     # and axis j for 3-D (PyTorch's 3-D kernel reads them in T, H, W order)
     axis_sample = [nd - 1 - a for a in range(nd)] if nd == 2 else list(range(nd))
@@ -159,7 +160,8 @@ class _FractionalMaxPool(Module):
         if (output_size is None) == (output_ratio is None):
             raise ValueError(f"{type(self).__name__}: give exactly one of output_size and output_ratio")
         self.kernel_size, self.output_size, self.output_ratio = kernel_size, output_size, output_ratio
-        self.return_indices, self._random_samples = return_indices, _random_samples
+        self.return_indices = return_indices
+        self.register_buffer("_random_samples", _random_samples)  # a buffer (state_dict), as PyTorch's
 
     def forward(self, input: Any) -> Any:
         fn = type(self)._fn

@@ -39,6 +39,7 @@ from ..ops.inplace_methods import honours_inplace
 from ..ops.nnops import log_softmax, softmax  # noqa: F401  PyTorch users call F.softmax(x, dim=1)
 from ..tensor import Tensor
 from ._loss_common import as_tensor as _as_tensor
+from ._loss_common import float_target
 
 _ACTIVATIONS = (
     "celu elu gelu glu hardshrink hardsigmoid hardswish hardtanh leaky_relu logsigmoid mish".split()
@@ -63,7 +64,7 @@ def _reduce(loss: Tensor, reduction: str, who: str) -> Tensor:
 def _pair(input: Any, target: Any, who: str) -> tuple[Tensor, Tensor]:
     """Input and target as Tensors of the same shape (broadcasting here usually hides a bug)."""
     x = _as_tensor(input)
-    t = _as_tensor(target, x)
+    t = float_target(_as_tensor(target, x), x)
     if x.shape != t.shape:
         raise ValueError(f"{who}: input shape {x.shape} and target shape {t.shape} differ")
     return x, t

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .._device import check_device
 from ..ops import linear
 from ..tensor import Tensor
 from . import init
@@ -33,7 +34,10 @@ class Linear(Module):
         bias: bool = True,
         rng: init.RngLike = None,
         dtype: Any = np.float64,
+        *,
+        device: Any = None,
     ) -> None:
+        check_device(device, type(self).__name__)
         super().__init__()
         for what, n in (("in_features", in_features), ("out_features", out_features)):
             if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
@@ -52,7 +56,8 @@ class Linear(Module):
         else:
             self.bias = None
 
-    def forward(self, x: Any) -> Tensor:
+    def forward(self, input: Any) -> Tensor:  # noqa: A002 (PyTorch's keyword)
+        x = input
         x = x if isinstance(x, Tensor) else Tensor(x, dtype=self.weight.dtype)
         shape = x._data.shape  # (the shape property costs a call per use; small nets pay per layer)
         if not shape or shape[-1] != self.in_features:
@@ -71,14 +76,16 @@ class Linear(Module):
 class Sigmoid(Module):
     """Elementwise logistic 1 / (1 + e^-x): the 1986 paper's unit."""
 
-    def forward(self, x: Tensor) -> Tensor:
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        x = input
         return _as_tensor(x).sigmoid()
 
 
 class Tanh(Module):
     """Elementwise hyperbolic tangent."""
 
-    def forward(self, x: Tensor) -> Tensor:
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        x = input
         return _as_tensor(x).tanh()
 
 
@@ -89,7 +96,8 @@ class ReLU(Module):
         super().__init__()
         self.inplace = inplace
 
-    def forward(self, x: Tensor) -> Tensor:
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        x = input
         if self.inplace and isinstance(x, Tensor):
             from .functional import relu
 
@@ -103,7 +111,8 @@ class ReLU(Module):
 class Identity(Module):
     """Returns its input unchanged (a placeholder layer)."""
 
-    def forward(self, x: Any) -> Any:
+    def forward(self, input: Any) -> Any:  # noqa: A002
+        x = input
         return x
 
 
@@ -130,7 +139,8 @@ class Sequential(Module):
                     raise TypeError(f"Sequential: argument {i} is a {type(m).__name__}, not an nn.Module")
                 self.add_module(str(i), m)
 
-    def forward(self, x: Any) -> Any:
+    def forward(self, input: Any) -> Any:  # noqa: A002
+        x = input
         for m in self._modules.values():
             x = m(x)
         return x
@@ -273,7 +283,10 @@ class Bilinear(Module):
         bias: bool = True,
         rng: init.RngLike = None,
         dtype: Any = np.float64,
+        *,
+        device: Any = None,
     ) -> None:
+        check_device(device, type(self).__name__)
         super().__init__()
         self.in1_features, self.in2_features, self.out_features = in1_features, in2_features, out_features
         rng = init.as_generator(rng)

@@ -58,11 +58,14 @@ class _Lazy:
         for name, p in fresh._parameters.items():
             mine = self._parameters.get(name)
             if mine is not None and p is not None:
-                mine._data = p._data  # the same Parameter object, now with its values
+                # the same Parameter object, now with its values, in the dtype it has now (a
+                # ``.to(float32)`` before the first call holds, as in PyTorch)
+                mine._data = p._data.astype(mine._data.dtype, copy=False)
                 mine._grad = None
         for name, b in fresh._buffers.items():
             if b is not None:
-                self._buffers[name]._data = b._data
+                mine = self._buffers[name]
+                mine._data = b._data.astype(mine._data.dtype, copy=False)
         registries = ("_parameters", "_modules", "_buffers", "_non_persistent", "training")
         for key, value in fresh.__dict__.items():
             if key not in registries and key not in fresh._parameters and key not in fresh._buffers:

@@ -1,13 +1,16 @@
 """Loss modules (``nn.CrossEntropyLoss()`` etc.): PyTorch's constructor arguments, calling the
-functions of ``nn.functional``. Class weights are kept as plain attributes (not parameters)."""
+functions of ``nn.functional``. Class weights are buffers (in ``state_dict()``, not parameters), as
+in PyTorch."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ..tensor import Tensor
 from . import functional as F
-from ._loss_common import apply_reduction, as_tensor, legacy_reduction
+from ._loss_common import apply_reduction, as_tensor, legacy_reduction, register_weight, weight_arg
 from .module import Module
 
 
@@ -53,6 +56,8 @@ class HuberLoss(_Loss):
     """Quadratic below ``delta``, delta-times-linear above (``F.huber_loss``)."""
 
     def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
+        if not isinstance(delta, (float, int, np.floating, np.integer)):
+            raise TypeError(f"HuberLoss: delta must be a float or int, got {type(delta).__name__}")
         super().__init__(reduction=reduction)
         self.delta = delta
 
@@ -178,14 +183,16 @@ class _WeightedLoss(_Loss):
         self, weight: Any = None, size_average: Any = None, reduce: Any = None, reduction: str = "mean"
     ) -> None:
         super().__init__(size_average, reduce, reduction)
-        self.weight = weight
+        register_weight(self, "weight", weight)
 
 
 class MultiLabelSoftMarginLoss(_WeightedLoss):
     """Per-class logistic loss averaged over classes (``F.multilabel_soft_margin_loss``)."""
 
     def forward(self, input: Any, target: Any) -> Tensor:
-        return F.multilabel_soft_margin_loss(input, target, weight=self.weight, reduction=self.reduction)
+        return F.multilabel_soft_margin_loss(
+            input, target, weight=weight_arg(self, "weight"), reduction=self.reduction
+        )
 
 
 class MultiMarginLoss(_WeightedLoss):
@@ -204,7 +211,9 @@ class MultiMarginLoss(_WeightedLoss):
         self.p, self.margin = p, margin
 
     def forward(self, input: Any, target: Any) -> Tensor:
-        return F.multi_margin_loss(input, target, self.p, self.margin, self.weight, reduction=self.reduction)
+        return F.multi_margin_loss(
+            input, target, self.p, self.margin, weight_arg(self, "weight"), reduction=self.reduction
+        )
 
 
 class BCELoss(_WeightedLoss):
@@ -215,7 +224,7 @@ class BCELoss(_WeightedLoss):
         if self.weight is None:
             return F.binary_cross_entropy(input, target, reduction=self.reduction)
         loss = F.binary_cross_entropy(input, target, reduction="none")
-        return apply_reduction(loss * as_tensor(self.weight, loss), self.reduction, "BCELoss")
+        return apply_reduction(loss * as_tensor(weight_arg(self, "weight"), loss), self.reduction, "BCELoss")
 
 
 class BCEWithLogitsLoss(_WeightedLoss):
@@ -231,14 +240,16 @@ class BCEWithLogitsLoss(_WeightedLoss):
         pos_weight: Any = None,
     ) -> None:
         super().__init__(weight, size_average, reduce, reduction)
-        self.pos_weight = pos_weight
+        register_weight(self, "pos_weight", pos_weight)
 
     def forward(self, input: Any, target: Any) -> Tensor:
         f = F.binary_cross_entropy_with_logits
         if self.weight is None:
-            return f(input, target, pos_weight=self.pos_weight, reduction=self.reduction)
-        loss = f(input, target, pos_weight=self.pos_weight, reduction="none")
-        return apply_reduction(loss * as_tensor(self.weight, loss), self.reduction, "BCEWithLogitsLoss")
+            return f(input, target, pos_weight=weight_arg(self, "pos_weight"), reduction=self.reduction)
+        loss = f(input, target, pos_weight=weight_arg(self, "pos_weight"), reduction="none")
+        return apply_reduction(
+            loss * as_tensor(weight_arg(self, "weight"), loss), self.reduction, "BCEWithLogitsLoss"
+        )
 
 
 class NLLLoss(_WeightedLoss):
@@ -257,7 +268,11 @@ class NLLLoss(_WeightedLoss):
 
     def forward(self, input: Any, target: Any) -> Tensor:
         return F.nll_loss(
-            input, target, self.weight, ignore_index=self.ignore_index, reduction=self.reduction
+            input,
+            target,
+            weight_arg(self, "weight"),
+            ignore_index=self.ignore_index,
+            reduction=self.reduction,
         )
 
 
@@ -281,7 +296,7 @@ class CrossEntropyLoss(_WeightedLoss):
         return F.cross_entropy(
             input,
             target,
-            self.weight,
+            weight_arg(self, "weight"),
             ignore_index=self.ignore_index,
             reduction=self.reduction,
             label_smoothing=self.label_smoothing,

@@ -19,6 +19,7 @@ from ._loss_common import (
     apply_reduction,
     as_tensor,
     check_reduction,
+    float_target,
     legacy_reduction,
     same_shape,
 )
@@ -148,7 +149,7 @@ def gaussian_nll_loss(
     a float var is one variance for all. Var is clamped at ``eps`` for the value only: its gradient
     passes through the clamp unchanged, as PyTorch's clamp under no_grad does."""
     x = as_tensor(input)
-    t = as_tensor(target, x)
+    t = float_target(as_tensor(target, x), x)
     if isinstance(var, (int, float)) and not isinstance(var, bool):
         if var < 0:
             raise ValueError(f"gaussian_nll_loss: var has a negative entry ({var})")

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..ops import maximum, minimum, where
 from ..tensor import Tensor
-from ._loss_common import apply_reduction, as_tensor, legacy_reduction, same_shape, softplus
+from ._loss_common import apply_reduction, as_tensor, float_target, legacy_reduction, same_shape, softplus
 
 
 def cosine_embedding_loss(
@@ -52,7 +52,7 @@ def margin_ranking_loss(
     """max(0, -target (input1 - input2) + margin), elementwise (target usually +-1; differentiable)."""
     reduction = legacy_reduction(size_average, reduce, reduction)
     a = as_tensor(input1)
-    b, y = as_tensor(input2, a), as_tensor(target, a)
+    b, y = as_tensor(input2, a), float_target(as_tensor(target, a), a)
     if not a.shape == b.shape == y.shape:
         raise ValueError(
             f"margin_ranking_loss: input1 {a.shape}, input2 {b.shape} and target {y.shape} must match"

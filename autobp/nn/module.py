@@ -255,19 +255,24 @@ class Module:
     def eval(self) -> Module:
         return self.train(False)
 
-    def to(self, *args: Any, dtype: Any = None, device: Any = None, non_blocking: bool = False) -> Module:
+    def to(self, *args: Any, dtype: Any = None, **kwargs: Any) -> Module:
         """Cast every floating parameter and buffer to ``dtype`` in place (the Parameter objects stay
-        the same, so optimisers keep them); gradients are dropped. Returns this module. PyTorch's
-        forms are taken: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(tensor)`` (its
-        dtype) and the keywords; the device must be the CPU (autobp computes with numpy)."""
+        the same, so optimisers keep them); gradients are dropped. Returns this module.
+
+        PyTorch's forms work: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(tensor)``
+        (its dtype), keywords ``device=``/``dtype=``/``non_blocking=``; the device must be the CPU."""
         for a in args:
             if isinstance(a, Tensor):
                 dtype = a.dtype
-            elif isinstance(getattr(a, "type", None), str) or _names_device(a):  # torch.device, "cpu"
-                device = a
-            else:
+            elif _names_device(a) or isinstance(getattr(a, "type", None), str):  # "cpu", torch.device
+                check_device(a, "Module.to")
+            elif not isinstance(a, (bool, np.bool_)):  # a positional non_blocking flag: no effect
                 dtype = a
-        check_device(device, "Module.to")
+        check_device(kwargs.pop("device", None), "Module.to")
+        kwargs.pop("non_blocking", None)
+        kwargs.pop("memory_format", None)  # a layout hint: autobp's arrays are row-major
+        if kwargs:
+            raise TypeError(f"Module.to: unexpected keyword arguments {sorted(kwargs)}")
         if dtype is None:
             return self
         dtype = np.dtype(dtype)

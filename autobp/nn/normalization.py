@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .._device import check_device
 from ..tensor import Tensor
 from .module import Module, Parameter
 from .normalization_functional import _t, batch_norm, group_norm, instance_norm, layer_norm, rms_norm
@@ -25,13 +26,17 @@ class _NormBase(Module):
         affine: bool = True,
         track_running_stats: bool = True,
         dtype: Any = np.float64,
+        *,
+        bias: bool = True,
+        device: Any = None,
     ) -> None:
+        check_device(device, type(self).__name__)
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
-        self.affine, self.track_running_stats = affine, track_running_stats
-        if affine:
+        self.affine, self.track_running_stats, self._has_bias = affine, track_running_stats, bias
+        if affine:  # bias=False: a weight only (PyTorch's keyword)
             self.weight = Parameter(np.ones(num_features, dtype=dtype))
-            self.bias = Parameter(np.zeros(num_features, dtype=dtype))
+            self.bias = Parameter(np.zeros(num_features, dtype=dtype)) if bias else None
         else:
             self.weight = self.bias = None
         if track_running_stats:
@@ -64,9 +69,10 @@ class _NormBase(Module):
         return 0.0 if self.momentum is None else self.momentum
 
     def extra_repr(self) -> str:
+        no_bias = "" if self._has_bias else ", bias=False"
         return (
-            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-            f"track_running_stats={self.track_running_stats}"
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}"
+            f"{no_bias}, track_running_stats={self.track_running_stats}"
         )
 
 
@@ -121,8 +127,13 @@ class _InstanceNorm(_NormBase):
         affine: bool = False,
         track_running_stats: bool = False,
         dtype: Any = np.float64,
+        *,
+        bias: bool = True,
+        device: Any = None,
     ) -> None:
-        super().__init__(num_features, eps, momentum, affine, track_running_stats, dtype)
+        super().__init__(
+            num_features, eps, momentum, affine, track_running_stats, dtype, bias=bias, device=device
+        )
 
     def forward(self, input: Any) -> Tensor:
         x = _t(input)
@@ -173,7 +184,10 @@ class LayerNorm(Module):
         elementwise_affine: bool = True,
         bias: bool = True,
         dtype: Any = np.float64,
+        *,
+        device: Any = None,
     ) -> None:
+        check_device(device, type(self).__name__)
         super().__init__()
         shape = (
             (normalized_shape,)
@@ -201,7 +215,11 @@ class GroupNorm(Module):
         eps: float = 1e-5,
         affine: bool = True,
         dtype: Any = np.float64,
+        *,
+        bias: bool = True,
+        device: Any = None,
     ) -> None:
+        check_device(device, "GroupNorm")
         super().__init__()
         if num_channels % num_groups:
             raise ValueError(
@@ -209,7 +227,7 @@ class GroupNorm(Module):
             )
         self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
         self.weight = Parameter(np.ones(num_channels, dtype=dtype)) if affine else None
-        self.bias = Parameter(np.zeros(num_channels, dtype=dtype)) if affine else None
+        self.bias = Parameter(np.zeros(num_channels, dtype=dtype)) if affine and bias else None
 
     def forward(self, input: Any) -> Tensor:
         return group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
@@ -224,7 +242,10 @@ class RMSNorm(Module):
         eps: float | None = None,
         elementwise_affine: bool = True,
         dtype: Any = np.float64,
+        *,
+        device: Any = None,
     ) -> None:
+        check_device(device, type(self).__name__)
         super().__init__()
         shape = (
             (normalized_shape,)

@@ -64,10 +64,16 @@ def batch_norm(
     ):
         if v is not None and np.shape(v._data if isinstance(v, Tensor) else v) != (C,):
             raise ValueError(f"batch_norm: {name} must have shape ({C},) for input {x.shape}")
+    if training and eps <= 0:  # PyTorch's checks: eps divides by sqrt(var + eps)
+        raise ValueError(f"batch_norm: eps must be positive during training, got {eps}")
+    if eps < 0:
+        raise ValueError(f"batch_norm: eps must be non-negative, got {eps}")
     axes = (0,) + tuple(range(2, x.ndim))
-    if training:
-        n = x.size // C
-        if n <= 1:
+    n = int(np.prod([x.shape[a] for a in axes]))  # values per channel
+    if training and n == 0:
+        y = x * 1  # an empty batch (as PyTorch): empty output, running statistics untouched
+    elif training:
+        if n == 1:
             raise ValueError(
                 f"batch_norm: expected more than 1 value per channel when training, got input {x.shape}"
             )

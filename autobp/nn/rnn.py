@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .._device import check_device
 from ..ops import concatenate, linear, stack
 from ..tensor import Tensor
 from . import init
@@ -48,7 +49,10 @@ class RNNBase(Module):
         proj_size: int = 0,
         rng: init.RngLike = None,
         dtype: Any = np.float64,
+        *,
+        device: Any = None,
     ) -> None:
+        check_device(device, type(self).__name__)
         super().__init__()
         who = type(self).__name__
         if proj_size and mode != "LSTM":
@@ -59,6 +63,9 @@ class RNNBase(Module):
             raise ValueError(f"{who}: input_size, hidden_size and num_layers must be positive")
         if not 0 <= dropout <= 1:
             raise ValueError(f"{who}: dropout must be in [0, 1], got {dropout}")
+        for flag, value in (("bias", bias), ("batch_first", batch_first)):
+            if not isinstance(value, (bool, np.bool_)):  # PyTorch's check: 'False' would be truthy
+                raise TypeError(f"{who}: {flag} should be of type bool, got {type(value).__name__}")
         self.mode, self.input_size, self.hidden_size, self.num_layers = (
             mode,
             input_size,

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .._device import check_device
 from ..ops import linear
 from ..tensor import Tensor
 from . import init
@@ -60,7 +61,10 @@ class RNNCellBase(Module):
         bias: bool = True,
         rng: init.RngLike = None,
         dtype: Any = np.float64,
+        *,
+        device: Any = None,
     ) -> None:
+        check_device(device, type(self).__name__)
         super().__init__()
         self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
         rng = init.as_generator(rng)
@@ -93,8 +97,13 @@ class RNNCellBase(Module):
         return self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh
 
 
-def _state(h: Any, unbatched: bool) -> Tensor:
+def _state(h: Any, unbatched: bool, who: str = "RNNCell") -> Tensor:
+    """The hidden state as (N, H): 1-D for an unbatched input, 2-D for a batched one (PyTorch's rule;
+    a reshape would otherwise let any shape of the right size through)."""
     h = _t(h)
+    if h.ndim != (1 if unbatched else 2):
+        kind, nd = ("an unbatched", 1) if unbatched else ("a batched", 2)
+        raise ValueError(f"{who}: expected hidden of {nd} dimensions for {kind} input, got shape {h.shape}")
     return h.reshape((1, -1)) if unbatched else h
 
 
@@ -114,7 +123,7 @@ class RNNCell(_Cell):
 
     def forward(self, input: Any, hx: Any = None) -> Tensor:
         x, hx, unbatched = self._prepare(input, hx)
-        h = self._zero(x) if hx is None else _state(hx, unbatched)
+        h = self._zero(x) if hx is None else _state(hx, unbatched, type(self).__name__)
         out = rnn_step(x, h, *self._w(), relu=self.nonlinearity == "relu")
         return out.reshape((-1,)) if unbatched else out
 
@@ -129,7 +138,7 @@ class LSTMCell(_Cell):
         h, c = (
             (self._zero(x), self._zero(x))
             if hx is None
-            else (_state(hx[0], unbatched), _state(hx[1], unbatched))
+            else (_state(hx[0], unbatched, "LSTMCell"), _state(hx[1], unbatched, "LSTMCell"))
         )
         h2, c2 = lstm_step(x, h, c, *self._w())
         return (h2.reshape((-1,)), c2.reshape((-1,))) if unbatched else (h2, c2)
@@ -142,6 +151,6 @@ class GRUCell(_Cell):
 
     def forward(self, input: Any, hx: Any = None) -> Tensor:
         x, hx, unbatched = self._prepare(input, hx)
-        h = self._zero(x) if hx is None else _state(hx, unbatched)
+        h = self._zero(x) if hx is None else _state(hx, unbatched, type(self).__name__)
         out = gru_step(x, h, *self._w())
         return out.reshape((-1,)) if unbatched else out

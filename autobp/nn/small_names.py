@@ -114,8 +114,13 @@ class SyncBatchNorm(_BatchNorm):
         track_running_stats: bool = True,
         process_group: Any = None,
         dtype: Any = np.float64,
+        *,
+        bias: bool = True,
+        device: Any = None,
     ) -> None:
-        super().__init__(num_features, eps, momentum, affine, track_running_stats, dtype)
+        super().__init__(
+            num_features, eps, momentum, affine, track_running_stats, dtype, bias=bias, device=device
+        )
         self.process_group = process_group
 
     def _check(self, x: Tensor) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .._device import check_device
 from ..tensor import Tensor
 from . import init
 from .attention import MultiheadAttention, TransformerEncoder, TransformerEncoderLayer, _activation, _t
@@ -34,7 +35,10 @@ class TransformerDecoderLayer(Module):
         bias: bool = True,
         rng: init.RngLike = None,
         dtype: Any = np.float64,
+        *,
+        device: Any = None,
     ) -> None:
+        check_device(device, type(self).__name__)
         super().__init__()
         rng = init.as_generator(rng)
         kw = dict(batch_first=batch_first, rng=rng, dtype=dtype)
@@ -133,7 +137,10 @@ class Transformer(Module):
         bias: bool = True,
         rng: init.RngLike = None,
         dtype: Any = np.float64,
+        *,
+        device: Any = None,
     ) -> None:
+        check_device(device, type(self).__name__)
         super().__init__()
         rng = init.as_generator(rng)
         args = (
