@@ -14,6 +14,7 @@ from weakref import ref
 
 from .._graph import next_seq
 from .._inplace import bump
+from .._tensor_hooks import move_to_snapshot
 from ..tensor import Tensor
 
 _SNAPSHOT = ("_data", "requires_grad", "name", "_parents", "_op", "_ctx", "_version", "_written_at", "_same")
@@ -35,6 +36,8 @@ def become(t: Tensor, new: Tensor, old: Tensor) -> None:
     read ``old`` from now on, as they did when made; ``t``'s version is bumped first, so other graphs
     that read the old value through this object refuse to backward."""
     _redirect(new, t, old)
+    if t._retains_grad is not False:  # hooks registered so far get the gradient of the old value
+        move_to_snapshot(t, old)
     bump(t)
     t._data, t._parents, t._op, t._ctx = new._data, new._parents, new._op, new._ctx
     t.requires_grad, t._seq, t._same = new.requires_grad, next_seq(), new._same  # after the bump
