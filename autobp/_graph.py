@@ -129,8 +129,8 @@ def _released(node: Any) -> GraphReleasedError:
     return GraphReleasedError(  # opens with PyTorch's words for the same mistake
         f"Trying to backward through the graph a second time: the graph behind this "
         f"{type(node).__name__} (op {node._op!r}) was freed by an earlier backward(), which frees "
-        "what the ops saved for their gradients; call backward(retain_graph=True) (or autobp.grad(..., "
-        "retain_graph=True)) the first time if you need to go through it again"
+        "what the ops saved for their gradients. Specify retain_graph=True the first time (backward("
+        "retain_graph=True) or autobp.grad(..., retain_graph=True)) if you need to go through it again"
     )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ._engine import run_backward
-from ._seeds import seed_of
+from ._seeds import graph_seed, seed_of
 from ._tensor_hooks import retains_grad
 from .tensor import Tensor
 
@@ -60,6 +60,8 @@ def grad(
         raise ValueError("grad: materialize_grads=True needs allow_unused to be True or None (as PyTorch)")
     outs = _as_list(outputs, "outputs")
     ins = _as_list(inputs, "inputs")
+    if not ins:
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
     gos = _per_output(grad_outputs, outs, "grad: {} grad_outputs for {} outputs")
     for i, t in enumerate(ins):
         if not t.requires_grad:
@@ -72,23 +74,23 @@ def grad(
             )
     seeds = []
     for i, (o, go) in enumerate(zip(outs, gos)):
-        s = seed_of(o, go, f"grad (outputs[{i}])")
+        s = seed_of(o, go, f"grad (outputs[{i}])", i)
         if create_graph:
-            s = go if isinstance(go, Tensor) else Tensor._const(s)
+            s = graph_seed(o, go, s)
         seeds.append(s)
     if retain_graph is None:
         retain_graph = create_graph
     results = run_backward(outs, seeds, inputs=ins, retain_graph=retain_graph, create_graph=create_graph)
     out = []
     for i, (x, g) in enumerate(zip(ins, results)):
-        if g is None and materialize_grads:
-            out.append(Tensor._const(np.zeros_like(x._data)))
+        if g is None and materialize_grads:  # under create_graph a leaf that requires grad, as PyTorch's
+            out.append(Tensor(np.zeros_like(x._data), requires_grad=create_graph))
             continue
         if g is None:
             if not allow_unused:
                 raise RuntimeError(
-                    f"grad: inputs[{i}] (shape {x.shape}) was not used to compute the outputs; "
-                    "pass allow_unused=True to get None for it"
+                    f"grad: inputs[{i}] (shape {x.shape}) appears to not have been used in the graph. "
+                    "Set allow_unused=True if this is the desired behavior (it then gets None)"
                 )
             out.append(None)
             continue
@@ -125,15 +127,17 @@ def backward(
             raise RuntimeError(
                 f"backward: tensors[{i}] (shape {t.shape}) does not require grad and has no graph"
             )
-    seeds = [seed_of(o, go, f"backward (tensors[{i}])") for i, (o, go) in enumerate(zip(outs, gos))]
+    seeds = [seed_of(o, go, f"backward (tensors[{i}])", i) for i, (o, go) in enumerate(zip(outs, gos))]
     if create_graph:
-        seeds = [Tensor._const(s) for s in seeds]
+        seeds = [graph_seed(o, go, s) for o, go, s in zip(outs, gos, seeds)]
     if retain_graph is None:
         retain_graph = create_graph
     if inputs is None:
         run_backward(outs, seeds, retain_graph=retain_graph, create_graph=create_graph)
         return
     ins = _as_list(inputs, "inputs")
+    if not ins:
+        raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     grads = run_backward(outs, seeds, inputs=ins, retain_graph=retain_graph, create_graph=create_graph)
     # hooks ran in the pass; a non-leaf that retains grad got its .grad there (as in Tensor.backward)
     pairs = [(t, g) for t, g in zip(ins, grads) if g is not None and not (t._op and retains_grad(t))]

@@ -134,7 +134,7 @@ def _record(i: int, n: Any, index: dict, names: dict, is_root: bool) -> NodeInfo
         shape=shape,
         dtype=dtype,
         data=n.data,
-        grad=n.grad,
+        grad=None if getattr(n, "_grad", 0) is None else n.grad,  # no non-leaf .grad warning
         is_leaf=leaf,
         requires_grad=bool(n.requires_grad),
         is_param=param_name is not None,

@@ -22,7 +22,7 @@ from ._graph import hooks as _hooks
 from ._graph_grad import receive_graph_grad
 from ._inplace import TrackedArray, bump
 from ._numpy_ops import NumpyOps, NumpyOpsOwningG
-from ._seeds import seed_of
+from ._seeds import graph_seed, seed_of
 from ._size import _check_float, _Size
 from ._tensor_data import _as_array, _lift  # noqa: F401  _lift: imported from here by the ops
 from ._tensor_hooks import (
@@ -264,8 +264,15 @@ class Tensor:
         return t
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` in place and return the tensor (PyTorch's): any leaf; a non-leaf already
+        requires grad, so only ``requires_grad_(False)`` is refused there (``detach()`` it instead)."""
         if not self.is_leaf:
-            raise RuntimeError(f"requires_grad_: only leaves can change requires_grad (op {self._op})")
+            if requires_grad:
+                return self
+            raise RuntimeError(
+                f"requires_grad_: you can only change requires_grad flags of leaf variables (this tensor is "
+                f"the result of op {self._op!r}); to use it without a graph, take var.detach()"
+            )
         if requires_grad:
             _check_float(self._data, "requires_grad_")
         self.requires_grad = bool(requires_grad)
@@ -324,7 +331,7 @@ class Tensor:
             )
         seed = seed_of(self, gradient, "backward")
         if create_graph:
-            seed = Tensor._const(seed)
+            seed = graph_seed(self, gradient, seed)
         if retain_graph is None:
             retain_graph = create_graph
         if inputs is None:
@@ -334,6 +341,8 @@ class Tensor:
             run_backward([self], [seed], retain_graph=retain_graph, create_graph=create_graph)
             return
         ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+        if not ins:
+            raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
         for i, t in enumerate(ins):
             if not isinstance(t, Tensor) or not t.requires_grad:
                 raise RuntimeError(f"backward: inputs[{i}] is not a Tensor that requires grad")

@@ -4,6 +4,7 @@ PyTorch's own autograd tests through a renaming adapter)."""
 
 import warnings
 
+import numpy as np
 import pytest
 
 import autobp
@@ -166,3 +167,107 @@ def test_decorating_a_class_warns_and_runs_only_init_without_grad(lib):
             return autobp.is_grad_enabled()
 
         assert plain() is False
+
+
+@pytest.mark.parametrize("how", ["method", "autograd.backward", "grad"])
+def test_create_graph_gradients_depend_on_the_seed_tensor(how):
+    """``y.backward(v, create_graph=True)``: x.grad is a function of v too (autobp used a constant)."""
+
+    def run(lib):
+        x = lib.tensor([1.0, -2.0, 0.5], dtype=lib.float64, requires_grad=True)
+        v = lib.tensor([0.3, 0.7, -1.1], dtype=lib.float64, requires_grad=True)
+        y = x * x * x
+        if how == "method":
+            y.backward(v, create_graph=True)
+            gx = x.grad
+        elif how == "autograd.backward":
+            lib.autograd.backward([y, x * 3], [v, v], create_graph=True)
+            gx = x.grad
+        else:
+            (gx,) = lib.autograd.grad(y, x, v, create_graph=True)
+        (gv,) = lib.autograd.grad((gx * gx).sum(), v)
+        return np.asarray(gx.detach()), np.asarray(gv)
+
+    ours, theirs = run(autobp), run(torch)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def test_create_graph_leaf_grad_is_not_the_seed_object():
+    x = autobp.ones(2, requires_grad=True)
+    v = autobp.ones(2, requires_grad=True)
+    x.backward(v, create_graph=True)
+    assert x.grad is not v
+    np.testing.assert_array_equal(np.asarray(x.grad.detach()), [1.0, 1.0])
+
+
+def test_grad_outputs_shape_mismatch_is_pytorchs_runtime_error():
+    for lib in (autobp, torch):
+        x = lib.ones(2, 2, requires_grad=True)
+        y = x * 2
+        with pytest.raises(RuntimeError, match=r"Mismatch in shape: grad_output\[0\] has a shape of"):
+            lib.autograd.grad([y], [x], grad_outputs=[lib.ones(2)])
+        with pytest.raises(RuntimeError, match="Mismatch in shape"):
+            y.backward(lib.ones(3))
+    with pytest.raises(ValueError):  # autobp's former error class still catches it
+        autobp.ones(2, requires_grad=True).backward(autobp.ones(3))
+
+
+@pytest.mark.parametrize("lib", [autobp, torch], ids=["autobp", "torch"])
+def test_empty_inputs_are_refused(lib):
+    x = lib.ones(1, requires_grad=True)
+    with pytest.raises(RuntimeError, match="cannot be empty"):
+        lib.autograd.grad(2 * x, [], grad_outputs=lib.ones(1))
+    with pytest.raises(RuntimeError, match="cannot be empty"):
+        (2 * x).sum().backward(inputs=[])
+    with pytest.raises(RuntimeError, match="cannot be empty"):
+        lib.autograd.backward([2 * x, 3 * x], [lib.ones(1), lib.ones(1)], inputs=[])
+
+
+@pytest.mark.parametrize("lib", [autobp, torch], ids=["autobp", "torch"])
+def test_error_messages_say_what_pytorchs_say(lib):
+    x = lib.ones(1, requires_grad=True)
+    y = lib.ones(1, requires_grad=True)
+    with pytest.raises(RuntimeError, match="Set allow_unused=True"):
+        lib.autograd.grad(x * 2, [x, y])
+    b = lib.ones(3, requires_grad=True)
+    c = (b * b).sum()
+    c.backward()
+    with pytest.raises(RuntimeError, match="Specify retain_graph=True"):
+        c.backward()
+
+
+@pytest.mark.parametrize("lib", [autobp, torch], ids=["autobp", "torch"])
+def test_requires_grad_true_on_a_non_leaf_is_a_no_op(lib):
+    z = lib.ones(2, requires_grad=True) * 2
+    assert z.requires_grad_() is z and z.requires_grad
+    assert z.requires_grad_(True) is z
+    with pytest.raises(RuntimeError):
+        z.requires_grad_(False)
+
+
+def test_materialized_zeros_require_grad_under_create_graph():
+    def run(lib):
+        x = lib.tensor(0.5, requires_grad=True)
+        a = lib.tensor(1.0, requires_grad=True)
+        (d,) = lib.autograd.grad(x * a, x, create_graph=True)
+        (d2,) = lib.autograd.grad(d, x, create_graph=True, materialize_grads=True)
+        (d3,) = lib.autograd.grad(d2, x, materialize_grads=True)
+        (e,) = lib.autograd.grad(d, x, materialize_grads=True)
+        return d2.requires_grad, float(d3), e.requires_grad
+
+    assert run(autobp) == run(torch)
+
+
+@pytest.mark.parametrize("lib", [autobp, torch], ids=["autobp", "torch"])
+def test_reading_grad_of_a_non_leaf_warns_unless_it_retains(lib):
+    x = lib.ones(1, requires_grad=True)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        _ = x.grad
+        h = x.clone()
+        _ = h.grad
+        h.retain_grad()
+        _ = h.grad
+    assert [issubclass(r.category, UserWarning) for r in w] == [True]
+    assert "not a leaf Tensor" in str(w[0].message)
