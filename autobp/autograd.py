@@ -144,7 +144,7 @@ def backward(
     Tensor._receive_grads(pairs, set(), False)
 
 
-from . import functional  # noqa: E402, F401  torch.autograd.functional (jacobian, hessian, vjp, jvp, hvp)
+from . import autograd_functional as functional  # noqa: E402, F401  torch.autograd.functional's forms
 from ._autograd_extras import (  # noqa: E402, F401  torch.autograd's Variable and switches
     Variable,
     is_multithreading_enabled,
