@@ -271,3 +271,41 @@ def test_reading_grad_of_a_non_leaf_warns_unless_it_retains(lib):
         _ = h.grad
     assert [issubclass(r.category, UserWarning) for r in w] == [True]
     assert "not a leaf Tensor" in str(w[0].message)
+
+
+@pytest.mark.parametrize("lib", [autobp, torch], ids=["autobp", "torch"])
+def test_detach_in_place_is_refused_on_a_view_in_a_graph(lib):
+    x = lib.randn(10, 10, requires_grad=True)
+    with pytest.raises(RuntimeError, match="Can't detach views in-place"):
+        x.narrow(0, 1, 4).detach_()
+    a = x * 2
+    a.detach_()
+    assert not a.requires_grad and a.grad_fn is None
+
+
+@pytest.mark.parametrize("lib", [autobp, torch], ids=["autobp", "torch"])
+def test_saved_value_written_in_place_error_says_pytorchs_words(lib):
+    x = lib.randn(5, requires_grad=True)
+    y = lib.randn(5, requires_grad=True)
+    z = (x * y).sum()
+    with lib.no_grad():
+        x *= 2
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        z.backward()
+    w = lib.randn([], requires_grad=True)
+    s = w**2
+    w.detach().zero_()
+    with pytest.raises(RuntimeError, match="has been modified by an inplace"):
+        s.backward()
+
+
+@pytest.mark.parametrize("lib", [autobp, torch], ids=["autobp", "torch"])
+def test_increment_version_counts_a_write_and_makes_backward_refuse(lib):
+    a = lib.rand(5, requires_grad=True)
+    v = a._version
+    lib.autograd.graph.increment_version(a)
+    assert a._version == v + 1
+    y = (a * a).sum()
+    lib.autograd.graph.increment_version([a])
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.backward()
