@@ -50,10 +50,24 @@ def grad(
     With ``create_graph=True`` the results are part of a graph themselves, so
     they can be differentiated again (second derivatives, Hessian-vector products).
     An input the outputs do not depend on raises, or with ``allow_unused=True`` gets None, or with
-    ``materialize_grads=True`` zeros (PyTorch's keywords; ``is_grads_batched`` is not supported).
+    ``materialize_grads=True`` zeros (PyTorch's keywords). ``is_grads_batched=True``: the first axis of
+    each ``grad_outputs`` entry is a batch of cotangents, and each result gets that axis too.
     """
-    if is_grads_batched:
-        raise NotImplementedError("grad: is_grads_batched=True is not supported; use autobp.func.vmap")
+    if is_grads_batched:  # one backward per cotangent of the batch, stacked (see _grads_batched.py)
+        from ._grads_batched import grads_batched
+
+        outs, ins = _as_list(outputs, "outputs"), _as_list(inputs, "inputs")
+        gos = _per_output(grad_outputs, outs, "grad: {} grad_outputs for {} outputs")
+        return grads_batched(
+            grad,
+            outs,
+            ins,
+            gos,
+            retain_graph=retain_graph,
+            create_graph=create_graph,
+            allow_unused=allow_unused,
+            materialize_grads=materialize_grads,
+        )
     if allow_unused is None:
         allow_unused = materialize_grads
     elif materialize_grads and not allow_unused:

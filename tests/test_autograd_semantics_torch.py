@@ -309,3 +309,26 @@ def test_increment_version_counts_a_write_and_makes_backward_refuse(lib):
     lib.autograd.graph.increment_version([a])
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         y.backward()
+
+
+def test_is_grads_batched_matches_torch():
+    def run(lib):
+        x = lib.tensor(np.array([[0.5, -1.0], [2.0, 0.25]]), requires_grad=True)
+        y = lib.tensor(np.array([1.5, -0.5]), requires_grad=True)
+        outs = (x.sin() * y, (x * x).sum())
+        gos = (lib.tensor(np.arange(12.0).reshape(3, 2, 2) / 7), lib.tensor(np.array([1.0, -2.0, 0.5])))
+        gx, gy = lib.autograd.grad(outs, (x, y), gos, is_grads_batched=True)
+        return np.asarray(gx.detach()), np.asarray(gy.detach())
+
+    for a, b in zip(run(autobp), run(torch)):
+        assert a.shape == b.shape
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+@pytest.mark.parametrize("lib", [autobp, torch], ids=["autobp", "torch"])
+def test_is_grads_batched_refuses_a_grad_output_without_batch_axis(lib):
+    x = lib.randn(2, 2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="If `is_grads_batched=True`, we interpret the first"):
+        lib.autograd.grad(x.clone(), (x,), (lib.ones(2, 2),), is_grads_batched=True)
+    with pytest.raises(RuntimeError, match="If `is_grads_batched=True`, we interpret the first"):
+        lib.autograd.grad(x.sum(), (x,), (lib.ones(2).unsqueeze(1),), is_grads_batched=True)
