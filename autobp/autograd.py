@@ -24,6 +24,22 @@ def _as_list(x: Any, what: str) -> list[Tensor]:
     return items
 
 
+def _is_mapping(x: Any) -> bool:
+    from collections.abc import Mapping
+
+    return isinstance(x, Mapping)
+
+
+def _dict_inputs(inputs: Any, who: str) -> tuple[list, list]:
+    """The keys and Tensors of ``inputs`` given as a dict (PyTorch's form; exactly a dict)."""
+    if type(inputs) is not dict:
+        raise TypeError(
+            f"`inputs` argument to `{who}()` must be a dict, not {type(inputs).__name__}. Other Mapping "
+            "types are not supported."
+        )
+    return list(inputs.keys()), list(inputs.values())
+
+
 def _per_output(values: Any, outs: list, mismatch: str) -> list:
     """One seed (or None) per output from None, a single array or Tensor, or a sequence of them."""
     if values is None or isinstance(values, (Tensor, np.ndarray)):
@@ -53,6 +69,19 @@ def grad(
     ``materialize_grads=True`` zeros (PyTorch's keywords). ``is_grads_batched=True``: the first axis of
     each ``grad_outputs`` entry is a batch of cotangents, and each result gets that axis too.
     """
+    if isinstance(inputs, dict) or _is_mapping(inputs):  # PyTorch's dict of inputs: a dict of results
+        keys, values = _dict_inputs(inputs, "grad")
+        res = grad(
+            outputs,
+            values,
+            grad_outputs,
+            retain_graph,
+            create_graph,
+            allow_unused,
+            is_grads_batched,
+            materialize_grads,
+        )
+        return dict(zip(keys, res))
     if is_grads_batched:  # one backward per cotangent of the batch, stacked (see _grads_batched.py)
         from ._grads_batched import grads_batched
 
@@ -71,7 +100,10 @@ def grad(
     if allow_unused is None:
         allow_unused = materialize_grads
     elif materialize_grads and not allow_unused:
-        raise ValueError("grad: materialize_grads=True needs allow_unused to be True or None (as PyTorch)")
+        raise ValueError(
+            "Expected allow_unused to be True or not passed when materialize_grads=True, but got: "
+            "allow_unused=False."
+        )
     outs = _as_list(outputs, "outputs")
     ins = _as_list(inputs, "inputs")
     if not ins:
@@ -149,6 +181,8 @@ def backward(
     if inputs is None:
         run_backward(outs, seeds, retain_graph=retain_graph, create_graph=create_graph)
         return
+    if isinstance(inputs, dict) or _is_mapping(inputs):
+        inputs = _dict_inputs(inputs, "backward")[1]
     ins = _as_list(inputs, "inputs")
     if not ins:
         raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")

@@ -340,7 +340,7 @@ class Tensor:
                 return
             run_backward([self], [seed], retain_graph=retain_graph, create_graph=create_graph)
             return
-        ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+        ins = [inputs] if isinstance(inputs, Tensor) else list(_input_values(inputs))
         if not ins:
             raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
         for i, t in enumerate(ins):
@@ -356,6 +356,15 @@ _tensor_data.Tensor = Tensor  # _as_array and _lift test for and make Tensors (s
 
 for _name, _fn in CONVERSIONS.items():  # item, tolist, len, bool, float, int, format, repr...
     setattr(Tensor, _name, _fn)
+
+
+def _input_values(inputs: Any) -> Any:
+    """``backward(inputs=...)`` given PyTorch's dict of Tensors: its values."""
+    if isinstance(inputs, dict):
+        from .autograd import _dict_inputs
+
+        return _dict_inputs(inputs, "backward")[1]
+    return inputs
 
 
 def _integer_leaf_error(t: Tensor, g: np.ndarray) -> TypeError:

@@ -332,3 +332,32 @@ def test_is_grads_batched_refuses_a_grad_output_without_batch_axis(lib):
         lib.autograd.grad(x.clone(), (x,), (lib.ones(2, 2),), is_grads_batched=True)
     with pytest.raises(RuntimeError, match="If `is_grads_batched=True`, we interpret the first"):
         lib.autograd.grad(x.sum(), (x,), (lib.ones(2).unsqueeze(1),), is_grads_batched=True)
+
+
+def test_dict_inputs_give_dict_results_and_fill_grads():
+    def run(lib):
+        x = lib.tensor(np.array([[0.5, -1.0], [2.0, 0.25]]), requires_grad=True)
+        y = lib.tensor(np.array([[1.5, -0.5], [0.3, 0.7]]), requires_grad=True)
+        z = (x * x + y * x + y * y).sum()
+        r = lib.autograd.grad(z, {"x": x, "y": y}, create_graph=True)
+        r2 = lib.autograd.grad(r["x"].sum(), {0: x})
+        z.backward(inputs={"a": y})
+        return sorted(r), np.asarray(r["y"].detach()), np.asarray(r2[0]), np.asarray(y.grad), x.grad is None
+
+    a, b = run(autobp), run(torch)
+    assert a[0] == b[0] and a[4] == b[4]
+    for u, v in zip(a[1:4], b[1:4]):
+        np.testing.assert_allclose(u, v, rtol=1e-12)
+
+
+@pytest.mark.parametrize("lib", [autobp, torch], ids=["autobp", "torch"])
+def test_dict_inputs_errors(lib):
+    from collections import OrderedDict
+
+    x = lib.ones(2, 2, requires_grad=True)
+    with pytest.raises(TypeError, match="must be a dict"):
+        lib.autograd.grad((x * x).sum(), OrderedDict(x=x))
+    with pytest.raises(RuntimeError, match="cannot be empty"):
+        lib.autograd.grad((x * x).sum(), {})
+    with pytest.raises(ValueError, match="Expected allow_unused to be True or not passed"):
+        lib.autograd.grad((x * x).sum(), x, allow_unused=False, materialize_grads=True)
