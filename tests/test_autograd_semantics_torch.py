@@ -361,3 +361,38 @@ def test_dict_inputs_errors(lib):
         lib.autograd.grad((x * x).sum(), {})
     with pytest.raises(ValueError, match="Expected allow_unused to be True or not passed"):
         lib.autograd.grad((x * x).sum(), x, allow_unused=False, materialize_grads=True)
+
+
+def test_checkpoint_takes_pytorchs_keywords():
+    from torch.utils.checkpoint import checkpoint as tcheckpoint
+
+    def run(lib, ckpt):
+        w = lib.tensor(np.array([[0.5, -1.0], [2.0, 0.25]]), requires_grad=True)
+        x = lib.tensor(np.array([[1.0, 2.0]]), requires_grad=True)
+        events = []
+
+        class Ctx:
+            def __init__(self, name):
+                self.name = name
+
+            def __enter__(self):
+                events.append(self.name)
+
+            def __exit__(self, *exc):
+                return False
+
+        y = ckpt(
+            lambda h: (h @ w).tanh() @ w, x, use_reentrant=False, context_fn=lambda: (Ctx("f"), Ctx("r"))
+        )
+        y.sum().backward()
+        return np.asarray(w.grad), np.asarray(x.grad), events
+
+    a, b = run(autobp, autobp.checkpoint), run(torch, tcheckpoint)
+    np.testing.assert_allclose(a[0], b[0], rtol=1e-12)
+    np.testing.assert_allclose(a[1], b[1], rtol=1e-12)
+    assert a[2] == b[2] == ["f", "r"]
+    x = autobp.ones(2, requires_grad=True)
+    with pytest.raises(ValueError, match="only supported when use_reentrant=False"):
+        autobp.checkpoint(lambda t: t * 2, x, use_reentrant=True, context_fn=lambda: (None, None))
+    (g,) = autobp.autograd.grad(autobp.checkpoint(lambda t: (t * t).sum(), x, use_reentrant=True), x)
+    np.testing.assert_allclose(np.asarray(g), [2.0, 2.0])
