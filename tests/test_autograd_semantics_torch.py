@@ -396,3 +396,31 @@ def test_checkpoint_takes_pytorchs_keywords():
         autobp.checkpoint(lambda t: t * 2, x, use_reentrant=True, context_fn=lambda: (None, None))
     (g,) = autobp.autograd.grad(autobp.checkpoint(lambda t: (t * t).sum(), x, use_reentrant=True), x)
     np.testing.assert_allclose(np.asarray(g), [2.0, 2.0])
+
+
+def test_detect_anomaly_check_nan_false_checks_nothing_and_nests():
+    def run(lib):
+        class NanGrad(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x * 1.0
+
+            @staticmethod
+            def backward(ctx, g):
+                return g * float("nan")
+
+        x = lib.ones(3, requires_grad=True)
+        out = NanGrad.apply(x).sum()
+        with lib.autograd.detect_anomaly(check_nan=False):
+            out.backward(retain_graph=True)
+            with lib.autograd.detect_anomaly(check_nan=True):
+                with pytest.raises(
+                    RuntimeError, match="Function 'NanGradBackward' returned nan values in its 0th"
+                ):
+                    out.backward(retain_graph=True)
+            out.backward()
+        return bool(np.isnan(np.asarray(x.grad)).all())
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert run(autobp) == run(torch) is True
