@@ -270,8 +270,9 @@ class Tensor:
             if requires_grad:
                 return self
             raise RuntimeError(
-                f"requires_grad_: you can only change requires_grad flags of leaf variables (this tensor is "
-                f"the result of op {self._op!r}); to use it without a graph, take var.detach()"
+                "requires_grad_: only leaves can change requires_grad (PyTorch: you can only change "
+                f"requires_grad flags of leaf variables); this tensor is the result of op {self._op!r}; "
+                "to use it without a graph, take var.detach()"
             )
         if requires_grad:
             _check_float(self._data, "requires_grad_")
