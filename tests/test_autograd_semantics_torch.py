@@ -424,3 +424,12 @@ def test_detect_anomaly_check_nan_false_checks_nothing_and_nests():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert run(autobp) == run(torch) is True
+
+
+@pytest.mark.parametrize("lib", [autobp, torch], ids=["autobp", "torch"])
+def test_inplace_on_a_view_of_a_leaf_that_requires_grad_is_refused(lib):
+    x = lib.zeros(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="a view of a leaf Variable that requires grad is being used in"):
+        x.view_as(x).add_(1)
+    x.detach().add_(1)  # a detached alias may be written (the version counts it)
+    assert float(x.detach().sum()) == 3.0

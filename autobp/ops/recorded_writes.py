@@ -103,6 +103,17 @@ def write_through(view: Tensor, new: Tensor, old: Tensor, what: str) -> None:
     sees writes made through it. Views made otherwise (reshape, transpose, detach) refuse."""
     base = view._source
     if not is_index_view(view):
+        root = base
+        while root._source is not None:
+            root = root._source
+        if root._op is None and root.requires_grad:  # PyTorch's words for this case
+            from .._inplace import LeafInplaceError
+
+            raise LeafInplaceError(
+                f"{what}: a view of a leaf Variable that requires grad is being used in an in-place "
+                f"operation (a view of shape {view.shape}, made by {view._op or 'detach'}, of a leaf of "
+                f"shape {root.shape}); write into a copy, or under no_grad()"
+            )
         raise RuntimeError(
             f"{what} on a view of another tensor (shape {view.shape}, made by {view._op or 'detach'}) "
             "cannot be recorded (the base would not see the write); write into the base, or into a copy"
