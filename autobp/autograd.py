@@ -5,7 +5,7 @@ the grad-mode switches, ``detect_anomaly``, ``set_detect_anomaly``, ``Variable``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -25,8 +25,6 @@ def _as_list(x: Any, what: str) -> list[Tensor]:
 
 
 def _is_mapping(x: Any) -> bool:
-    from collections.abc import Mapping
-
     return isinstance(x, Mapping)
 
 
@@ -69,7 +67,7 @@ def grad(
     ``materialize_grads=True`` zeros (PyTorch's keywords). ``is_grads_batched=True``: the first axis of
     each ``grad_outputs`` entry is a batch of cotangents, and each result gets that axis too.
     """
-    if isinstance(inputs, dict) or _is_mapping(inputs):  # PyTorch's dict of inputs: a dict of results
+    if not isinstance(inputs, (Tensor, list, tuple)) and _is_mapping(inputs):  # PyTorch's dict of inputs
         keys, values = _dict_inputs(inputs, "grad")
         res = grad(
             outputs,
