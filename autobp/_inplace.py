@@ -62,6 +62,12 @@ def check_versions(node: Any) -> None:
             "it, so the gradient would be wrong. Write into a copy instead"
         )
     for i, p in enumerate(node._parents):
+        if p.__dict__.get("_detached_at", 0) > node._seq:  # detach_() after this op read it
+            raise RuntimeError(
+                f"Trying to use a tensor that has been detached in-place, i.e. with .detach_(): input {i} "
+                f"(shape {p.shape}) of op {node._op!r} was detached after the op used it, so its gradient "
+                "cannot flow on (autobp's Tensor is its graph node); use detach() instead of detach_()"
+            )
         if _written_since(p, node._seq) and not (reads_nothing and p._op is None):
             who = f"tensor {p.name!r}" if p.name else "a tensor"
             raise RuntimeError(

@@ -172,3 +172,32 @@ def test_inplace_on_a_view_of_a_leaf_that_requires_grad_is_refused(lib):
         x.view_as(x).add_(1)
     x.detach().add_(1)  # a detached alias may be written (the version counts it)
     assert float(x.detach().sum()) == 3.0
+
+
+def test_detach_in_place_after_use_refuses_instead_of_dropping_the_gradient():
+    """``a.detach_()`` after ``b = f(a)``: PyTorch differentiates b through a's old node (or refuses
+    when f saved a); autobp's Tensor is the node, so it refuses either way, never losing x's gradient."""
+    for op in ("sin", "exp", "sum"):
+        x = autobp.tensor([1.0], requires_grad=True)
+        a = x.clone()
+        b = getattr(a, op)()
+        a.detach_()
+        with pytest.raises(RuntimeError, match="detached in-place"):
+            b.sum().backward()
+    tx = torch.tensor([1.0], requires_grad=True)
+    ta = tx.clone()
+    tb = ta.sin()
+    ta.detach_()
+    with pytest.raises(RuntimeError, match="detached in-place"):
+        tb.backward()
+
+    def run(lib):  # a graph made after detach_ works as in PyTorch
+        x = lib.ones(3, requires_grad=True)
+        y = lib.ones(3, requires_grad=True)
+        a = x * 2
+        (y + a).sum().backward(retain_graph=True)
+        a.detach_()
+        (y + a).sum().backward()
+        return np.asarray(x.grad).tolist(), np.asarray(y.grad).tolist(), a.requires_grad
+
+    assert run(autobp) == run(torch)

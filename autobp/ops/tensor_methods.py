@@ -248,6 +248,11 @@ def _detach_(self: Tensor) -> Tensor:
             f"Can't detach views in-place. Use detach() instead (this tensor of shape {self.shape} is a "
             f"view of another one, made by {self._op!r})."
         )
+    if self.requires_grad:  # graphs already made through it can no longer reach its inputs: they refuse
+        from .._inplace import bump
+
+        bump(self)
+        self._detached_at = self._written_at
     self._parents, self._op, self._ctx, self.requires_grad = (), None, None, False
     return self
 
