@@ -9,6 +9,7 @@ getitem/reshape nodes), so gradients of all outputs meet in one ``backward`` cal
 
 from __future__ import annotations
 
+import warnings
 from numbers import Real
 from typing import Any
 
@@ -183,6 +184,14 @@ class Function:
         """Override (with a ``forward(*args)`` that takes no ctx) to fill ``ctx`` from the inputs and
         the output after forward ran: PyTorch 2's form of a custom Function."""
         raise NotImplementedError("setup_context is not overridden")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        warnings.warn(  # PyTorch's deprecation: the methods are static, call them on the class
+            f"{type(self)} should not be instantiated. Methods on autograd functions are all static, so "
+            "you should invoke them on the class itself (Cls.apply(...)).",
+            DeprecationWarning,
+            stacklevel=2,
+        )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError(  # PyTorch's words: an instance is never called, the class's apply is
