@@ -12,6 +12,7 @@ PyTorch's views of ``.grad`` do.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -333,6 +334,14 @@ def _read(t: Any) -> Any:
     g = t._grad
     if g.__class__ is np.ndarray:  # the first read since backward delivered it (or it was set by hand)
         g = t._grad = grad_view(g)
+    elif g is None and t._op is not None and not getattr(t._retains_grad, "retains", t._retains_grad):
+        warnings.warn(  # PyTorch's warning: a non-leaf's .grad stays None unless it retains it
+            "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+            "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
+            "to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor.",
+            UserWarning,
+            stacklevel=2,
+        )
     return g
 
 

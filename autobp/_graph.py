@@ -72,7 +72,8 @@ class set_grad_enabled:
     """Context manager (and plain call) that sets grad mode for this thread."""
 
     def __init__(self, mode: bool) -> None:
-        self.prev = set_mode(bool(mode))
+        self.mode = bool(mode)
+        self.prev = set_mode(self.mode)
 
     def __enter__(self) -> None:
         return None
@@ -80,11 +81,31 @@ class set_grad_enabled:
     def __exit__(self, *exc: Any) -> None:
         set_mode(self.prev)
 
+    def __copy__(self) -> Any:  # a decorator's fresh context: set the mode on entering, not now
+        return no_grad() if not self.mode else enable_grad()
+
+    def __call__(self, fn):
+        """As a decorator (``@set_grad_enabled(False)``): the construction's mode change is undone,
+        and ``fn`` runs in that mode at every call."""
+        from ._grad_mode_decorate import decorate
+
+        set_mode(self.prev)
+        return decorate(self, fn)
+
 
 class no_grad:
-    """``with autobp.no_grad():`` records no graph; also usable as a decorator."""
+    """``with autobp.no_grad():`` records no graph; also a decorator, with or without parentheses
+    (``@no_grad()``, ``@no_grad``), of functions and generator functions (see _grad_mode_decorate)."""
 
     _enable = False
+
+    def __new__(cls, orig_func: Any = None) -> Any:
+        if orig_func is None:
+            return super().__new__(cls)
+        return cls()(orig_func)  # @no_grad without parentheses, or no_grad(fn)
+
+    def __init__(self, orig_func: Any = None) -> None:
+        pass
 
     def __enter__(self) -> None:
         self.prev = set_mode(self._enable)
@@ -93,14 +114,9 @@ class no_grad:
         set_mode(self.prev)
 
     def __call__(self, fn):
-        import functools
+        from ._grad_mode_decorate import decorate
 
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            with self.__class__():
-                return fn(*args, **kwargs)
-
-        return wrapper
+        return decorate(self, fn)
 
 
 class enable_grad(no_grad):
@@ -113,8 +129,8 @@ def _released(node: Any) -> GraphReleasedError:
     return GraphReleasedError(  # opens with PyTorch's words for the same mistake
         f"Trying to backward through the graph a second time: the graph behind this "
         f"{type(node).__name__} (op {node._op!r}) was freed by an earlier backward(), which frees "
-        "what the ops saved for their gradients; call backward(retain_graph=True) (or autobp.grad(..., "
-        "retain_graph=True)) the first time if you need to go through it again"
+        "what the ops saved for their gradients. Specify retain_graph=True the first time (backward("
+        "retain_graph=True) or autobp.grad(..., retain_graph=True)) if you need to go through it again"
     )
 
 

@@ -56,16 +56,24 @@ def check_versions(node: Any) -> None:
     if not reads_nothing and _written_since(node, node._seq):
         who = f"tensor {node.name!r}" if node.name else "the output"
         raise RuntimeError(
-            f"{who} of op {node._op!r} (shape {node.shape}, dtype {node.dtype}) was modified in "
-            f"place after it was computed (now at version {node._version}); its backward reads "
+            "one of the variables needed for gradient computation has been modified by an inplace "
+            f"operation: {who} of op {node._op!r} (shape {node.shape}, dtype {node.dtype}) was modified "
+            f"in place after it was computed (now at version {node._version}); its backward reads "
             "it, so the gradient would be wrong. Write into a copy instead"
         )
     for i, p in enumerate(node._parents):
+        if p.__dict__.get("_detached_at", 0) > node._seq:  # detach_() after this op read it
+            raise RuntimeError(
+                f"Trying to use a tensor that has been detached in-place, i.e. with .detach_(): input {i} "
+                f"(shape {p.shape}) of op {node._op!r} was detached after the op used it, so its gradient "
+                "cannot flow on (autobp's Tensor is its graph node); use detach() instead of detach_()"
+            )
         if _written_since(p, node._seq) and not (reads_nothing and p._op is None):
             who = f"tensor {p.name!r}" if p.name else "a tensor"
             raise RuntimeError(
-                f"{who} of shape {p.shape} and dtype {p.dtype} (input {i} of op {node._op!r}) was "
-                f"modified in place after {node._op!r} used it (now at version {p._version}); its "
+                "one of the variables needed for gradient computation has been modified by an inplace "
+                f"operation: {who} of shape {p.shape} and dtype {p.dtype} (input {i} of op {node._op!r}) "
+                f"was modified in place after {node._op!r} used it (now at version {p._version}); its "
                 "gradient would be wrong. Write into a copy, or modify it only after backward()"
             )
 

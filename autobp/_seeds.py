@@ -14,8 +14,9 @@ class ComplexSeedError(RuntimeError, TypeError):
     TypeError too (the output's dtype is what is wrong), so either ``except`` catches it."""
 
 
-def seed_of(root: Any, gradient: Any, who: str) -> np.ndarray:
-    """The starting gradient of a Tensor ``root``: ones for a scalar, else the checked ``gradient``."""
+def seed_of(root: Any, gradient: Any, who: str, index: int = 0) -> np.ndarray:
+    """The starting gradient of a Tensor ``root``: ones for a scalar, else the checked ``gradient``
+    (``index``: the output's position, for the error message)."""
     if gradient is None:
         d = root._data  # np.array is a C call; np.ones is Python around np.empty and copyto
         if d.size != 1:
@@ -32,8 +33,25 @@ def seed_of(root: Any, gradient: Any, who: str) -> np.ndarray:
     g = gradient._data if isinstance(gradient, type(root)) else gradient
     g = np.array(g, dtype=root._data.dtype)  # a copy: the engine may hand it to a leaf
     if g.shape != root.shape:
-        raise ValueError(f"{who}: gradient has shape {g.shape} but the output has shape {root.shape}")
+        raise SeedShapeError(
+            f"Mismatch in shape: grad_output[{index}] has a shape of {g.shape} and output[{index}] has a "
+            f"shape of {root.shape}."
+        )
     return g
+
+
+def graph_seed(root: Any, gradient: Any, seed: np.ndarray) -> Any:
+    """The seed of a ``create_graph`` pass: the caller's ``gradient`` Tensor itself when there is one
+    (so the gradients it yields depend on it, as PyTorch's do), else the checked ``seed`` as a constant."""
+    cls = type(root)
+    if isinstance(gradient, cls):  # a copy (recorded): a leaf's .grad must not be the caller's tensor
+        return gradient.clone() if gradient.dtype == seed.dtype else gradient.astype(seed.dtype)
+    return cls._const(seed)
+
+
+class SeedShapeError(ValueError, RuntimeError):
+    """A ``gradient=``/``grad_outputs`` whose shape is not its output's: PyTorch's RuntimeError (in its
+    words), and the ValueError autobp raised before, so either ``except`` catches it."""
 
 
 def _real_for(x: Any, g: Any) -> Any:

@@ -28,7 +28,7 @@ from ._graph import set_mode
 class GradHooks:
     """The hooks of one tensor, in registration order, and whether it also retains its gradient."""
 
-    __slots__ = ("fns", "retains", "next_key", "post")
+    __slots__ = ("fns", "retains", "next_key", "post", "__weakref__")
 
     def __init__(self, retains: bool) -> None:
         self.fns: dict = {}  # key -> hook; a dict keeps the order and removes by key
@@ -77,23 +77,23 @@ class GradHooks:
 class RemovableHandle:
     """What ``register_hook`` returns: ``remove()`` unregisters the hook (again: does nothing)."""
 
-    __slots__ = ("_tensor", "_key")
+    __slots__ = ("_tensor", "_hooks", "_key")
 
-    def __init__(self, t: Any, key: int) -> None:
+    def __init__(self, t: Any, hooks: GradHooks, key: int) -> None:
         self._tensor = weakref.ref(t)  # the handle does not keep the tensor (nor its graph) alive
+        self._hooks = weakref.ref(hooks)  # where the hook is, even after an in-place write moved it
         self._key = key
 
     def remove(self) -> None:
         """Unregister the hook; when none is left the tensor's flag goes back to a plain bool."""
-        t = self._tensor()
-        if t is None:
+        hooks = self._hooks()
+        if hooks is None:
             return
-        hooks = t._retains_grad
-        if isinstance(hooks, GradHooks):
-            hooks.fns.pop(self._key, None)
-            hooks.post.pop(self._key, None)
-            if not hooks.fns and not hooks.post:
-                t._retains_grad = hooks.retains
+        hooks.fns.pop(self._key, None)
+        hooks.post.pop(self._key, None)
+        t = self._tensor()
+        if t is not None and t._retains_grad is hooks and not hooks.fns and not hooks.post:
+            t._retains_grad = hooks.retains
 
     def __enter__(self) -> RemovableHandle:
         return self
@@ -161,7 +161,18 @@ def _add(t: Any, table: str, fn: Callable) -> RemovableHandle:
     key = hooks.next_key
     hooks.next_key += 1
     getattr(hooks, table)[key] = fn
-    return RemovableHandle(t, key)
+    return RemovableHandle(t, hooks, key)
+
+
+def move_to_snapshot(t: Any, old: Any) -> None:
+    """A recorded in-place write into non-leaf ``t``, whose former node is now ``old``: the hooks
+    registered so far stay with that former value (they get its gradient, as PyTorch's do), while
+    ``retain_grad`` follows ``t``, which keeps the gradient of its latest version."""
+    hooks = t._retains_grad
+    if isinstance(hooks, GradHooks) and hooks.fns and t._op is not None:
+        t._retains_grad = hooks.retains
+        hooks.retains = False
+        old._retains_grad = hooks
 
 
 def retain_grad(t: Any) -> None:

@@ -48,7 +48,8 @@ class detect_anomaly:
     """``with autobp.detect_anomaly():`` raise ``AnomalyError`` at the first NaN/inf, naming the op,
     the shapes and the line of your code that created the op. Also a decorator; nestable.
 
-    ``check_forward=False`` checks gradients only (for programs that use inf on purpose, e.g. masks).
+    ``check_forward=False`` checks gradients only (for programs that use inf on purpose, e.g. masks);
+    ``check_nan=False`` (PyTorch's keyword) checks nothing, only records where each op was created.
 
     >>> x = autobp.tensor([0.0], requires_grad=True)
     >>> with autobp.detect_anomaly():
@@ -56,8 +57,9 @@ class detect_anomaly:
     AnomalyError: the gradient rule of op 'sqrt' returned 1 inf for input 0 ...
     """
 
-    def __init__(self, check_forward: bool = True) -> None:
-        self.check_forward = check_forward
+    def __init__(self, check_forward: bool = True, check_nan: bool = True) -> None:
+        self.check_forward = check_forward and check_nan
+        self.check_nan = check_nan
         self._saved: list[tuple[Any, Any]] = []
 
     def __enter__(self) -> detect_anomaly:
@@ -65,7 +67,7 @@ class detect_anomaly:
         prev_make, prev_rule = hooks.on_make, hooks.on_rule
         self._saved.append((prev_make, prev_rule))
         hooks.on_make = _chain(_on_make_checked if self.check_forward else _on_make_recorded, prev_make)
-        hooks.on_rule = _chain(_on_rule, prev_rule)
+        hooks.on_rule = _chain(_on_rule, prev_rule) if self.check_nan else prev_rule
         _active += 1
         return self
 
@@ -77,7 +79,7 @@ class detect_anomaly:
     def __call__(self, fn: Any) -> Any:
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with detect_anomaly(self.check_forward):
+            with detect_anomaly(self.check_forward, self.check_nan):
                 return fn(*args, **kwargs)
 
         return wrapper
@@ -159,8 +161,12 @@ def _on_rule(node: Any, grads: tuple) -> None:
         trace = creation_trace(node)
         if trace is None:
             trace = "  (not recorded: it was created outside detect_anomaly(), or it is a Value)"
+        nan = ""
+        if np.isnan(arr).any():  # PyTorch's words first; a custom Function's node is named by its class
+            label = getattr(getattr(node._ctx, "_fn", None), "__name__", None) or str(node._op)
+            nan = f"Function '{label}Backward' returned nan values in its {i}th output. "
         raise AnomalyError(
-            f"anomaly: the gradient rule of op {op!r} returned {bad} for input {i} "
+            f"{nan}anomaly: the gradient rule of op {op!r} returned {bad} for input {i} "
             f"(input shape {_shape(parent)}, gradient shape {arr.shape}; output shape {_shape(node)}).\n"
             f"The op was created here:\n{trace}"
         )

@@ -5,13 +5,13 @@ the grad-mode switches, ``detect_anomaly``, ``set_detect_anomaly``, ``Variable``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from ._engine import run_backward
-from ._seeds import seed_of
+from ._seeds import graph_seed, seed_of
 from ._tensor_hooks import retains_grad
 from .tensor import Tensor
 
@@ -31,6 +31,20 @@ def _as_list(x: Any, what: str) -> list[Tensor]:
         if not isinstance(t, Tensor):
             raise TypeError(f"grad: {what}[{i}] is a {type(t).__name__}, not a Tensor")
     return items
+
+
+def _is_mapping(x: Any) -> bool:
+    return isinstance(x, Mapping)
+
+
+def _dict_inputs(inputs: Any, who: str) -> tuple[list, list]:
+    """The keys and Tensors of ``inputs`` given as a dict (PyTorch's form; exactly a dict)."""
+    if type(inputs) is not dict:
+        raise TypeError(
+            f"`inputs` argument to `{who}()` must be a dict, not {type(inputs).__name__}. Other Mapping "
+            "types are not supported."
+        )
+    return list(inputs.keys()), list(inputs.values())
 
 
 def _per_output(values: Any, outs: list, mismatch: str) -> list:
@@ -62,7 +76,8 @@ def grad(
     With ``create_graph=True`` the results are part of a graph themselves, so
     they can be differentiated again (second derivatives, Hessian-vector products).
     An input the outputs do not depend on raises, or with ``allow_unused=True`` gets None, or with
-    ``materialize_grads=True`` zeros (PyTorch's keywords; ``is_grads_batched`` is not supported).
+    ``materialize_grads=True`` zeros (PyTorch's keywords). ``is_grads_batched=True``: the first axis of
+    each ``grad_outputs`` entry is a batch of cotangents, and each result gets that axis too.
 
     Given a function instead, ``grad(f)``, ``grad(f, 1)`` or ``grad(f, argnums=(0, 1), has_aux=True)``
     is ``autobp.func.grad``: the gradient as a function, as JAX and HIPS autograd spell it.
@@ -73,14 +88,45 @@ def grad(
         raise TypeError(
             "grad(outputs, inputs): inputs is missing (the Tensors to differentiate with respect to)"
         )
-    if is_grads_batched:
-        raise NotImplementedError("grad: is_grads_batched=True is not supported; use autobp.func.vmap")
+    if not isinstance(inputs, (Tensor, list, tuple)) and _is_mapping(inputs):  # PyTorch's dict of inputs
+        keys, values = _dict_inputs(inputs, "grad")
+        res = grad(
+            outputs,
+            values,
+            grad_outputs,
+            retain_graph,
+            create_graph,
+            allow_unused,
+            is_grads_batched,
+            materialize_grads,
+        )
+        return dict(zip(keys, res))
+    if is_grads_batched:  # one backward per cotangent of the batch, stacked (see _grads_batched.py)
+        from ._grads_batched import grads_batched
+
+        outs, ins = _as_list(outputs, "outputs"), _as_list(inputs, "inputs")
+        gos = _per_output(grad_outputs, outs, "grad: {} grad_outputs for {} outputs")
+        return grads_batched(
+            grad,
+            outs,
+            ins,
+            gos,
+            retain_graph=retain_graph,
+            create_graph=create_graph,
+            allow_unused=allow_unused,
+            materialize_grads=materialize_grads,
+        )
     if allow_unused is None:
         allow_unused = materialize_grads
     elif materialize_grads and not allow_unused:
-        raise ValueError("grad: materialize_grads=True needs allow_unused to be True or None (as PyTorch)")
+        raise ValueError(
+            "Expected allow_unused to be True or not passed when materialize_grads=True, but got: "
+            "allow_unused=False."
+        )
     outs = _as_list(outputs, "outputs")
     ins = _as_list(inputs, "inputs")
+    if not ins:
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
     gos = _per_output(grad_outputs, outs, "grad: {} grad_outputs for {} outputs")
     for i, t in enumerate(ins):
         if not t.requires_grad:
@@ -93,23 +139,23 @@ def grad(
             )
     seeds = []
     for i, (o, go) in enumerate(zip(outs, gos)):
-        s = seed_of(o, go, f"grad (outputs[{i}])")
+        s = seed_of(o, go, f"grad (outputs[{i}])", i)
         if create_graph:
-            s = go if isinstance(go, Tensor) else Tensor._const(s)
+            s = graph_seed(o, go, s)
         seeds.append(s)
     if retain_graph is None:
         retain_graph = create_graph
     results = run_backward(outs, seeds, inputs=ins, retain_graph=retain_graph, create_graph=create_graph)
     out = []
     for i, (x, g) in enumerate(zip(ins, results)):
-        if g is None and materialize_grads:
-            out.append(Tensor._const(np.zeros_like(x._data)))
+        if g is None and materialize_grads:  # under create_graph a leaf that requires grad, as PyTorch's
+            out.append(Tensor(np.zeros_like(x._data), requires_grad=create_graph))
             continue
         if g is None:
             if not allow_unused:
                 raise RuntimeError(
-                    f"grad: inputs[{i}] (shape {x.shape}) was not used to compute the outputs; "
-                    "pass allow_unused=True to get None for it"
+                    f"grad: inputs[{i}] (shape {x.shape}) appears to not have been used in the graph. "
+                    "Set allow_unused=True if this is the desired behavior (it then gets None)"
                 )
             out.append(None)
             continue
@@ -146,22 +192,27 @@ def backward(
             raise RuntimeError(
                 f"backward: tensors[{i}] (shape {t.shape}) does not require grad and has no graph"
             )
-    seeds = [seed_of(o, go, f"backward (tensors[{i}])") for i, (o, go) in enumerate(zip(outs, gos))]
+    seeds = [seed_of(o, go, f"backward (tensors[{i}])", i) for i, (o, go) in enumerate(zip(outs, gos))]
     if create_graph:
-        seeds = [Tensor._const(s) for s in seeds]
+        seeds = [graph_seed(o, go, s) for o, go, s in zip(outs, gos, seeds)]
     if retain_graph is None:
         retain_graph = create_graph
     if inputs is None:
         run_backward(outs, seeds, retain_graph=retain_graph, create_graph=create_graph)
         return
+    if isinstance(inputs, dict) or _is_mapping(inputs):
+        inputs = _dict_inputs(inputs, "backward")[1]
     ins = _as_list(inputs, "inputs")
+    if not ins:
+        raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     grads = run_backward(outs, seeds, inputs=ins, retain_graph=retain_graph, create_graph=create_graph)
     # hooks ran in the pass; a non-leaf that retains grad got its .grad there (as in Tensor.backward)
     pairs = [(t, g) for t, g in zip(ins, grads) if g is not None and not (t._op and retains_grad(t))]
     Tensor._receive_grads(pairs, set(), False)
 
 
-from . import functional  # noqa: E402, F401  torch.autograd.functional (jacobian, hessian, vjp, jvp, hvp)
+from . import autograd_functional as functional  # noqa: E402, F401  torch.autograd.functional's forms
+from . import graph  # noqa: E402, F401  torch.autograd.graph's increment_version
 from ._autograd_extras import (  # noqa: E402, F401  torch.autograd's Variable and switches
     Variable,
     is_multithreading_enabled,

@@ -9,6 +9,7 @@ non-reentrant checkpoint.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any
 
 import numpy as np
@@ -41,7 +42,16 @@ class _Watch:
         hooks.on_make = self.prev
 
 
-def checkpoint(fn: Callable[..., Any], *args: Any, preserve_rng_state: bool = True, **kwargs: Any) -> Any:
+def checkpoint(
+    fn: Callable[..., Any],
+    *args: Any,
+    preserve_rng_state: bool = True,
+    use_reentrant: bool | None = None,
+    context_fn: Callable[[], tuple] | None = None,
+    determinism_check: str = "default",
+    debug: bool = False,
+    **kwargs: Any,
+) -> Any:
     """``fn(*args, **kwargs)``, without keeping its intermediates: backward runs fn again to get them.
 
     ``fn`` returns a Tensor or a tuple of Tensors. Every Tensor that requires grad and that fn
@@ -52,6 +62,11 @@ def checkpoint(fn: Callable[..., Any], *args: Any, preserve_rng_state: bool = Tr
     Works under ``create_graph=True`` (second derivatives through the segment) and with custom
     ``autobp.Function``s inside. Memory: the segment's inputs and outputs stay alive; everything
     in between is freed as soon as the forward pass is done, and again after its backward.
+    PyTorch's keywords are taken, not passed to ``fn``: ``use_reentrant`` (either value gives this, the
+    non-reentrant form, which ``autobp.grad`` also works with), ``context_fn`` (returns two context
+    managers: the forward pass runs in the first, the recomputation in the second; refused with
+    ``use_reentrant=True``, as PyTorch refuses it), ``determinism_check`` and ``debug`` (the
+    recomputation is always checked to give outputs of the same shapes and dtypes).
 
     >>> import autobp
     >>> W = autobp.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
@@ -64,8 +79,16 @@ def checkpoint(fn: Callable[..., Any], *args: Any, preserve_rng_state: bool = Tr
     """
     if not callable(fn):
         raise TypeError(f"checkpoint: fn must be callable, got {type(fn).__name__}")
+    if context_fn is not None and use_reentrant:
+        raise ValueError("Passing `context_fn` is only supported when use_reentrant=False.")
+    if determinism_check not in ("default", "none"):
+        raise ValueError(
+            f"checkpoint: determinism_check must be 'default' or 'none', not {determinism_check!r}"
+        )
+    fwd_ctx, again_ctx = context_fn() if context_fn is not None else (nullcontext(), None)
     if not is_grad_enabled():  # nothing will be differentiated: nothing to save
-        return fn(*args, **kwargs)
+        with fwd_ctx:
+            return fn(*args, **kwargs)
     rng = np.random.get_state() if preserve_rng_state else None
     # every Tensor that requires grad and takes part: the arguments, and whatever fn's ops read
     found: dict[int, Tensor] = {id(a): a for a in args if isinstance(a, Tensor) and a.requires_grad}
@@ -75,13 +98,14 @@ def checkpoint(fn: Callable[..., Any], *args: Any, preserve_rng_state: bool = Tr
             if p.requires_grad and id(p) not in found:
                 found[id(p)] = p
 
-    with no_grad(), _Watch(discover):
+    with fwd_ctx, no_grad(), _Watch(discover):
         result = fn(*args, **kwargs)
     outs, multi = _outputs_of(result, getattr(fn, "__name__", "fn"))
     parents = tuple(found.values())
     if not parents:  # nothing upstream wants a gradient: the result is a constant either way
         return result
     ctx = _CheckpointCtx(fn, args, kwargs, parents, rng, [(o.shape, o.dtype) for o in outs])
+    ctx.again_ctx = again_ctx
     return _record(ctx, outs, parents, multi)
 
 
@@ -138,6 +162,7 @@ class _CheckpointCtx:
         self._fn = fn  # named ``_fn`` as FunctionCtx's is: anomaly mode and viz label the node with it
         self.args, self.kwargs, self.parents, self.rng, self.specs = args, kwargs, parents, rng, specs
         self.slices: list = []  # per output, (start, stop) in the hidden node, when there are several
+        self.again_ctx: Any = None  # context_fn's second context manager: the recomputation runs in it
 
     def _vjp(self, g: Any, out: Any, xs: Any, need: tuple) -> tuple:
         graph = isinstance(g, Tensor)  # create_graph: g, out and xs are Tensors, results must be too
@@ -198,7 +223,7 @@ class _CheckpointCtx:
         if self.rng is not None:
             np.random.set_state(self.rng)
         try:
-            with enable_grad():
+            with self.again_ctx or nullcontext(), enable_grad():
                 result = self._fn(*args, **self.kwargs)
         finally:
             if now is not None:

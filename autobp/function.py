@@ -9,11 +9,20 @@ getitem/reshape nodes), so gradients of all outputs meet in one ``backward`` cal
 
 from __future__ import annotations
 
+import warnings
 from numbers import Real
 from typing import Any
 
 import numpy as np
 
+from ._function_extras import (
+    CustomGradShapeError,
+    bind_arguments,
+    once_differentiable,  # noqa: F401  public here, as torch.autograd.function.once_differentiable
+    passes_through,
+    take_dirty,
+    uses_setup_context,
+)
 from ._graph import enable_grad, no_grad
 from .rules import rule
 from .tensor import Tensor
@@ -34,10 +43,28 @@ class FunctionCtx:
         self._positions: list = []  # Value arguments' positions (scalar ops only)
         self._multi = False
         self._nargs = len(args)
+        self._non_diff: set = set()  # ids of outputs marked non-differentiable
+        self._dirty: set = set()  # ids of input arrays forward wrote in place (mark_dirty)
+        self.materialize_grads = True
 
     def save_for_backward(self, *arrays: Any) -> None:
         """Keep inputs, outputs or other arrays for ``backward`` (read them back as ``saved_tensors``)."""
         self._saved = arrays
+
+    def mark_non_differentiable(self, *arrays: Any) -> None:
+        """Return these outputs as constants (no gradient flows through them); ``backward`` gets
+        zeros for them (PyTorch's ``ctx.mark_non_differentiable``)."""
+        self._non_diff.update(id(a) for a in arrays)
+
+    def mark_dirty(self, *arrays: Any) -> None:
+        """Tell autobp that forward wrote these input arrays in place (and returns them): the input
+        Tensor then becomes that output, as in PyTorch (``ctx.mark_dirty``)."""
+        self._dirty.update(id(a) for a in arrays)
+
+    def set_materialize_grads(self, value: bool) -> None:
+        """PyTorch's switch for handing ``backward`` None instead of zeros for outputs that got no
+        gradient. Accepted; autobp always hands zeros (the same gradient, materialized)."""
+        self.materialize_grads = bool(value)
 
     @property
     def saved_tensors(self) -> tuple:
@@ -96,9 +123,9 @@ class FunctionCtx:
                 continue
             arr = np.asarray(r.data) if isinstance(r, Tensor) else _numeric_array(r, name, i)
             if arr.shape != shape:
-                raise ValueError(
+                raise CustomGradShapeError(
                     f"{name}.backward: the gradient for input {i} has shape {arr.shape}, but input {i} "
-                    f"has shape {shape}; return a gradient of exactly the input's shape "
+                    f"has shape {shape} (the expected shape); return a gradient of exactly the input's shape "
                     "(autobp never broadcasts or sums a custom gradient to fit)"
                 )
             if graph:
@@ -112,8 +139,8 @@ class FunctionCtx:
         """The flat gradient of the hidden node, cut back into one gradient per output."""
         grads = []
         for spec in self._outputs:
-            if spec is None:
-                grads.append(None)
+            if spec is None or spec[0] == "zeros":  # not an array; or marked non-differentiable
+                grads.append(None if spec is None else _zeros_like_grad(g, spec[1], spec[2]))
                 continue
             start, stop, shape, dtype = spec
             part = g[start:stop].reshape(shape)
@@ -152,9 +179,32 @@ class Function:
     def backward(ctx: FunctionCtx, *grads: Any) -> Any:
         raise NotImplementedError("subclasses of autobp.Function must define backward(ctx, *grads)")
 
+    @staticmethod
+    def setup_context(ctx: FunctionCtx, inputs: tuple, output: Any) -> None:
+        """Override (with a ``forward(*args)`` that takes no ctx) to fill ``ctx`` from the inputs and
+        the output after forward ran: PyTorch 2's form of a custom Function."""
+        raise NotImplementedError("setup_context is not overridden")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        warnings.warn(  # PyTorch's deprecation: the methods are static, call them on the class
+            f"{type(self)} should not be instantiated. Methods on autograd functions are all static, so "
+            "you should invoke them on the class itself (Cls.apply(...)).",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError(  # PyTorch's words: an instance is never called, the class's apply is
+            "Legacy autograd function with non-static forward method is deprecated. Please use new-style "
+            f"autograd function with static forward method: {type(self).__name__}.apply(...)"
+        )
+
     @classmethod
-    def apply(cls, *args: Any) -> Any:
-        """Run the op on ``args``, recording one node so gradients flow through ``backward``."""
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:
+        """Run the op on ``args`` (keywords bind to forward's parameters), recording one node so
+        gradients flow through ``backward``."""
+        if kwargs:
+            args = bind_arguments(cls, args, kwargs)
         if any(isinstance(a, Value) for a in args):
             if any(isinstance(a, Tensor) for a in args):
                 raise TypeError(f"{cls.__name__}.apply: cannot mix Value and Tensor arguments")
@@ -162,32 +212,67 @@ class Function:
         ctx = FunctionCtx(cls, args)
         raw = [a._data if isinstance(a, Tensor) else a for a in args]
         with no_grad():
-            result = cls.forward(ctx, *raw)
+            if uses_setup_context(cls):
+                result = cls.forward(*raw)
+                cls.setup_context(ctx, tuple(raw), result)
+            else:
+                result = cls.forward(ctx, *raw)
         multi = isinstance(result, tuple)
         results = result if multi else (result,)
-        arrays = [_output_array(r, cls.__name__, k) for k, r in enumerate(results)]
+        at = [k for k, r in enumerate(results) if not passes_through(r)]
+        arrays = [_output_array(results[k], cls.__name__, k) for k in at]
         ctx._inputs = tuple((i, a.shape, a.dtype) for i, a in enumerate(args) if isinstance(a, Tensor))
         parents = tuple(a for a in args if isinstance(a, Tensor))
-        outs = _outputs(ctx, parents, arrays, multi)
+        non_diff = [id(results[k]) in ctx._non_diff for k in at]
+        outs = _outputs(ctx, parents, arrays, multi, non_diff) if arrays else []
+        if len(at) != len(results):  # non-array results, as they are; backward gets None for them
+            full, specs = list(results), [None] * len(results)
+            for j, k in enumerate(at):
+                full[k] = outs[j]
+                if ctx._outputs:
+                    specs[k] = ctx._outputs[j]
+            outs, ctx._outputs = full, specs if ctx._outputs else []
         tensor_raw = [r for r, a in zip(raw, args) if isinstance(a, Tensor)]
         by_id = {id(r): ("in", k) for k, r in enumerate(tensor_raw)}
         for k, r in enumerate(results):  # numpy scalars too, as returned
-            if (ctx._multi and ctx._outputs[k] is not None) or (not multi and outs[0].requires_grad):
+            if (ctx._multi and _differentiable(ctx._outputs[k])) or (
+                not multi and isinstance(outs[0], Tensor) and outs[0].requires_grad
+            ):
                 by_id[id(r)] = ("out", k)
         ctx._refs = tuple(_saved_ref(s, by_id) for s in ctx._saved)
+        if multi:  # an array returned twice is one Tensor, returned twice (as PyTorch's)
+            first: dict = {}
+            for k, r in enumerate(results):
+                if not passes_through(r):
+                    outs[k] = first.setdefault(id(r), outs[k])
+        if ctx._dirty:
+            outs = take_dirty(ctx, args, outs, results)
         return tuple(outs) if multi else outs[0]
 
 
-def _outputs(ctx: FunctionCtx, parents: tuple, arrays: list, multi: bool) -> list:
-    """One Tensor per forward result; several float results share a hidden packed node."""
+def _differentiable(spec: Any) -> bool:
+    return spec is not None and spec[0] != "zeros"
+
+
+def _zeros_like_grad(g: Any, shape: tuple, dtype: Any) -> Any:
+    """The gradient backward gets for an output marked non-differentiable: zeros of its shape."""
+    z = np.zeros(shape, dtype)
+    return Tensor._const(z) if isinstance(g, Tensor) else z
+
+
+def _outputs(ctx: FunctionCtx, parents: tuple, arrays: list, multi: bool, non_diff: list) -> list:
+    """One Tensor per forward result; several float results share a hidden packed node (outputs
+    marked non-differentiable are constants, whose gradient backward gets as zeros)."""
     if not multi:
+        if non_diff[0]:
+            return [Tensor._const(arrays[0])]
         node = Tensor._make(arrays[0], parents, "function", ctx)
         if arrays[0].dtype.kind != "f" and node.requires_grad:
             node = Tensor._const(arrays[0])
         if not node.requires_grad:
             node._ctx = None
         return [node]
-    floats = [a for a in arrays if a.dtype.kind == "f"]
+    floats = [a for a, nd in zip(arrays, non_diff) if a.dtype.kind == "f" and not nd]
     if not floats:
         return [Tensor._const(a) for a in arrays]
     packed = np.concatenate([a.reshape(-1) for a in floats]).astype(np.result_type(*floats), copy=False)
@@ -196,9 +281,9 @@ def _outputs(ctx: FunctionCtx, parents: tuple, arrays: list, multi: bool) -> lis
         return [Tensor._const(a) for a in arrays]
     ctx._multi = True
     outs, start = [], 0
-    for a in arrays:
-        if a.dtype.kind != "f":
-            ctx._outputs.append(None)
+    for a, nd in zip(arrays, non_diff):
+        if a.dtype.kind != "f" or nd:
+            ctx._outputs.append(("zeros", a.shape, a.dtype) if nd and a.dtype.kind == "f" else None)
             outs.append(Tensor._const(a))
             continue
         stop = start + a.size
@@ -234,6 +319,8 @@ def _apply_scalar(cls: type, args: tuple) -> Value:
 def _as_tuple(res: Any, nargs: int, name: str) -> tuple:
     if not isinstance(res, (tuple, list)):
         res = (res,)
+    if len(res) > nargs and all(r is None for r in res[nargs:]):  # extra Nones are dropped (PyTorch)
+        res = tuple(res)[:nargs]
     if len(res) != nargs:
         raise TypeError(
             f"{name}.backward returned {len(res)} gradient(s), but forward took {nargs} input(s); "

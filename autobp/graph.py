@@ -134,10 +134,23 @@ def _record(i: int, n: Any, index: dict, names: dict, is_root: bool) -> NodeInfo
         shape=shape,
         dtype=dtype,
         data=n.data,
-        grad=n.grad,
+        grad=None if getattr(n, "_grad", 0) is None else n.grad,  # no non-leaf .grad warning
         is_leaf=leaf,
         requires_grad=bool(n.requires_grad),
         is_param=param_name is not None,
         is_root=is_root,
         function=function_name(n._op, n._ctx),
     )
+
+
+def increment_version(tensor: Any) -> None:
+    """Count an in-place write made behind autobp's back (into ``t.numpy()`` by other code, say) into
+    ``tensor`` (or each of an iterable of them), so graphs that read its former value refuse to
+    backward (``torch.autograd.graph.increment_version``)."""
+    from ._inplace import bump_all
+
+    items = [tensor] if isinstance(tensor, Tensor) else list(tensor)
+    for i, t in enumerate(items):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"increment_version: item {i} is a {type(t).__name__}, not a Tensor")
+    bump_all(items)

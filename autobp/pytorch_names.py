@@ -33,6 +33,11 @@ class inference_mode(no_grad):  # noqa: N801  PyTorch's name
     """``with autobp.inference_mode():`` PyTorch's spelling of ``no_grad`` (also a decorator); autobp's
     Tensors need no separate inference mode, so it records no graph and nothing else changes."""
 
+    def __new__(cls, mode: Any = True) -> Any:
+        if isinstance(mode, bool):
+            return object.__new__(cls)
+        return cls()(mode)  # @inference_mode without parentheses
+
     def __init__(self, mode: bool = True) -> None:
         self._enable = not mode
 

@@ -22,7 +22,7 @@ from ._graph import hooks as _hooks
 from ._graph_grad import receive_graph_grad
 from ._inplace import TrackedArray, bump
 from ._numpy_ops import NumpyOps, NumpyOpsOwningG
-from ._seeds import seed_of
+from ._seeds import graph_seed, seed_of
 from ._size import _check_float, _Size
 from ._tensor_data import _as_array, _lift  # noqa: F401  _lift: imported from here by the ops
 from ._tensor_hooks import (
@@ -264,8 +264,16 @@ class Tensor:
         return t
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` in place and return the tensor (PyTorch's): any leaf; a non-leaf already
+        requires grad, so only ``requires_grad_(False)`` is refused there (``detach()`` it instead)."""
         if not self.is_leaf:
-            raise RuntimeError(f"requires_grad_: only leaves can change requires_grad (op {self._op})")
+            if requires_grad:
+                return self
+            raise RuntimeError(
+                "requires_grad_: only leaves can change requires_grad (PyTorch: you can only change "
+                f"requires_grad flags of leaf variables); this tensor is the result of op {self._op!r}; "
+                "to use it without a graph, take var.detach()"
+            )
         if requires_grad:
             _check_float(self._data, "requires_grad_")
         self.requires_grad = bool(requires_grad)
@@ -324,7 +332,7 @@ class Tensor:
             )
         seed = seed_of(self, gradient, "backward")
         if create_graph:
-            seed = Tensor._const(seed)
+            seed = graph_seed(self, gradient, seed)
         if retain_graph is None:
             retain_graph = create_graph
         if inputs is None:
@@ -333,7 +341,9 @@ class Tensor:
                 return
             run_backward([self], [seed], retain_graph=retain_graph, create_graph=create_graph)
             return
-        ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+        ins = [inputs] if isinstance(inputs, Tensor) else list(_input_values(inputs))
+        if not ins:
+            raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
         for i, t in enumerate(ins):
             if not isinstance(t, Tensor) or not t.requires_grad:
                 raise RuntimeError(f"backward: inputs[{i}] is not a Tensor that requires grad")
@@ -347,6 +357,15 @@ _tensor_data.Tensor = Tensor  # _as_array and _lift test for and make Tensors (s
 
 for _name, _fn in CONVERSIONS.items():  # item, tolist, len, bool, float, int, format, repr...
     setattr(Tensor, _name, _fn)
+
+
+def _input_values(inputs: Any) -> Any:
+    """``backward(inputs=...)`` given PyTorch's dict of Tensors: its values."""
+    if isinstance(inputs, dict):
+        from .autograd import _dict_inputs
+
+        return _dict_inputs(inputs, "backward")[1]
+    return inputs
 
 
 def _integer_leaf_error(t: Tensor, g: np.ndarray) -> TypeError:

@@ -14,6 +14,7 @@ from weakref import ref
 
 from .._graph import next_seq
 from .._inplace import bump
+from .._tensor_hooks import move_to_snapshot
 from ..tensor import Tensor
 
 _SNAPSHOT = ("_data", "requires_grad", "name", "_parents", "_op", "_ctx", "_version", "_written_at", "_same")
@@ -35,6 +36,8 @@ def become(t: Tensor, new: Tensor, old: Tensor) -> None:
     read ``old`` from now on, as they did when made; ``t``'s version is bumped first, so other graphs
     that read the old value through this object refuse to backward."""
     _redirect(new, t, old)
+    if t._retains_grad is not False:  # hooks registered so far get the gradient of the old value
+        move_to_snapshot(t, old)
     bump(t)
     t._data, t._parents, t._op, t._ctx = new._data, new._parents, new._op, new._ctx
     t.requires_grad, t._seq, t._same = new.requires_grad, next_seq(), new._same  # after the bump
@@ -100,6 +103,17 @@ def write_through(view: Tensor, new: Tensor, old: Tensor, what: str) -> None:
     sees writes made through it. Views made otherwise (reshape, transpose, detach) refuse."""
     base = view._source
     if not is_index_view(view):
+        root = base
+        while root._source is not None:
+            root = root._source
+        if root._op is None and root.requires_grad:  # PyTorch's words for this case
+            from .._inplace import LeafInplaceError
+
+            raise LeafInplaceError(
+                f"{what}: a view of a leaf Variable that requires grad is being used in an in-place "
+                f"operation (a view of shape {view.shape}, made by {view._op or 'detach'}, of a leaf of "
+                f"shape {root.shape}); write into a copy, or under no_grad()"
+            )
         raise RuntimeError(
             f"{what} on a view of another tensor (shape {view.shape}, made by {view._op or 'detach'}) "
             "cannot be recorded (the base would not see the write); write into the base, or into a copy"

@@ -241,7 +241,18 @@ def _stride(self: Tensor, dim: Any = None) -> Any:
 
 
 def _detach_(self: Tensor) -> Tensor:
-    """Cut ``self`` from its graph in place: it becomes a leaf that does not require grad."""
+    """Cut ``self`` from its graph in place: it becomes a leaf that does not require grad. Refused, as
+    PyTorch refuses it, on a view in a graph (its base would go on seeing it): use ``detach()``."""
+    if self._op is not None and self._source is not None:
+        raise RuntimeError(
+            f"Can't detach views in-place. Use detach() instead (this tensor of shape {self.shape} is a "
+            f"view of another one, made by {self._op!r})."
+        )
+    if self.requires_grad:  # graphs already made through it can no longer reach its inputs: they refuse
+        from .._inplace import bump
+
+        bump(self)
+        self._detached_at = self._written_at
     self._parents, self._op, self._ctx, self.requires_grad = (), None, None, False
     return self
 

@@ -1,0 +1,148 @@
+"""PyTorch's custom-Function extras for ``autobp.Function``: ``once_differentiable``, keyword
+arguments to ``apply``, the ``forward`` + ``setup_context`` form, forward results that are not arrays
+(returned as they are, their gradient None), and dirty (written in place) inputs (``mark_dirty``)."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ._graph import is_grad_enabled, no_grad
+from .tensor import Tensor
+
+
+class CustomGradShapeError(ValueError, RuntimeError):
+    """A custom backward's gradient of the wrong shape: PyTorch's RuntimeError, autobp's ValueError."""
+
+
+def once_differentiable(backward: Callable) -> Callable:
+    """Decorate a custom ``backward`` that is not itself differentiable (PyTorch's decorator): it runs
+    under no_grad on gradients cut from the graph, so it may use any numpy code; in a
+    ``create_graph`` pass its results are marked so that differentiating through them raises,
+    instead of silently giving zero."""
+
+    @functools.wraps(backward)
+    def wrapper(ctx: Any, *grads: Any) -> Any:
+        with no_grad():
+            plain = [g.detach() if isinstance(g, Tensor) else g for g in grads]
+            outs = backward(ctx, *plain)
+        if not is_grad_enabled():
+            return outs
+        needing = [g for g in grads if isinstance(g, Tensor) and g.requires_grad]
+        if not needing:
+            return outs
+        single = not isinstance(outs, tuple)
+        marked = tuple(
+            _DelayedError.apply(o, *needing) if isinstance(o, Tensor) else o
+            for o in ((outs,) if single else outs)
+        )
+        return marked[0] if single else marked
+
+    return wrapper
+
+
+def _new_function_base() -> type:
+    from .function import Function
+
+    class DelayedError(Function):
+        """The value of a once-differentiable backward's result; differentiating it raises."""
+
+        @staticmethod
+        def forward(ctx: Any, x: Any, *needing: Any) -> Any:
+            return np.array(x, copy=True)
+
+        @staticmethod
+        def backward(ctx: Any, *grads: Any) -> Any:
+            raise RuntimeError(
+                "trying to differentiate twice a function that was marked with @once_differentiable"
+            )
+
+    return DelayedError
+
+
+class _Lazy:
+    cls: Any = None
+
+    def apply(self, *args: Any) -> Any:
+        if self.cls is None:
+            self.cls = _new_function_base()
+        return self.cls.apply(*args)
+
+
+_DelayedError = _Lazy()
+
+
+def uses_setup_context(cls: type) -> bool:
+    """True for the PyTorch 2 form: ``forward(*args)`` without ctx, and ``setup_context(ctx, inputs,
+    output)`` filling the ctx."""
+    from .function import Function
+
+    return getattr(cls, "setup_context", None) is not Function.setup_context
+
+
+def bind_arguments(cls: type, args: tuple, kwargs: dict) -> tuple:
+    """``apply``'s positional and keyword arguments as forward's positional ones (defaults filled),
+    with Python's TypeErrors for an unknown keyword or a parameter given twice."""
+    params = list(inspect.signature(cls.forward).parameters.values())
+    if not uses_setup_context(cls):
+        params = params[1:]  # ctx
+    names = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    fname = f"{cls.__name__}.forward()"
+    for k in kwargs:
+        if k in names[: len(args)]:
+            raise TypeError(f"{fname} got multiple values for argument '{k}'")
+        if k not in names:
+            raise TypeError(f"{fname} got an unexpected keyword argument '{k}'")
+    out = list(args)
+    for p in params[len(args) : len(names)]:
+        if p.name in kwargs:
+            out.append(kwargs[p.name])
+        elif p.default is not p.empty:
+            out.append(p.default)
+        else:
+            raise TypeError(f"{fname} missing required argument '{p.name}'")
+    return tuple(out)
+
+
+def passes_through(r: Any) -> bool:
+    """A forward result returned as it is, with gradient None (PyTorch's non-tensor outputs): None and
+    Python scalars or strings. Arrays and numpy scalars become Tensors; anything else is refused."""
+    if isinstance(r, np.generic):  # np.float64 is a float: a numpy scalar result is an array result
+        return False
+    return r is None or isinstance(r, (bool, int, float, complex, str))
+
+
+def take_dirty(ctx: Any, args: tuple, outs: list, results: tuple) -> list:
+    """After ``ctx.mark_dirty(x)`` in forward: input Tensor ``x`` was written in place and is also
+    returned, so (as in PyTorch) the input Tensor object itself becomes that output, its former value
+    the op's input (older graphs that read it refuse to backward: its version is bumped)."""
+    from ._inplace import LeafInplaceError, bump
+    from .ops import recorded_writes as rw
+
+    dirty = ctx._dirty
+    owner = {id(a._data): a for a in args if isinstance(a, Tensor) and id(a._data) in dirty}
+    outs = list(outs)
+    for k, r in enumerate(results):
+        t = owner.get(id(r))
+        if t is None:
+            continue
+        if outs[k] is t:  # returned twice
+            continue
+        o = outs[k]
+        if isinstance(o, Tensor) and o.requires_grad:
+            if t.requires_grad and t._op is None:
+                raise LeafInplaceError(
+                    f"{ctx._fn.__name__}: a leaf Variable that requires grad has been used in an in-place "
+                    f"operation (mark_dirty on a leaf Tensor of shape {t.shape})"
+                )
+            rw.become(t, o, rw.snapshot(t))
+        else:
+            bump(t)
+        for j in range(k, len(results)):
+            if results[j] is r:
+                outs[j] = t
+    return outs
