@@ -260,8 +260,22 @@ def test_bad_optimizer_arguments_fail_clearly():
         optim.SGD([p * 2], lr=0.1)
     with pytest.raises(ValueError, match="betas"):
         optim.Adam([p], betas=(0.9, 1.0))
-    with pytest.raises(TypeError, match="unknown hyper-parameter"):
+    with pytest.warns(UserWarning, match="did you mean 'momentum'"):
         optim.SGD([{"params": [p], "momentom": 0.9}], lr=0.1)
+
+
+def test_param_groups_keep_keys_of_their_own_as_torch_does():
+    """``{"params": ..., "name": "encoder"}``: PyTorch keeps such entries in the group and its state_dict."""
+    torch = pytest.importorskip("torch")
+    p = nn.Parameter(np.ones(2))
+    opt = optim.SGD([{"params": [p], "name": "encoder"}], lr=0.1)
+    tp = torch.nn.Parameter(torch.ones(2))
+    topt = torch.optim.SGD([{"params": [tp], "name": "encoder"}], lr=0.1)
+    assert opt.param_groups[0]["name"] == topt.param_groups[0]["name"] == "encoder"
+    assert opt.state_dict()["param_groups"][0]["name"] == topt.state_dict()["param_groups"][0]["name"]
+    p.grad = np.ones(2)
+    opt.step()  # the extra entry changes nothing in the update
+    np.testing.assert_allclose(p.data, [0.9, 0.9])
 
 
 def test_param_groups_have_their_own_hyperparameters():

@@ -8,8 +8,10 @@ hyper-parameters, so a schedule is an assignment.
 from __future__ import annotations
 
 import copy
+import difflib
 import functools
 import itertools
+import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -127,8 +129,14 @@ class Optimizer:
                 raise ValueError(f"{type(self).__name__}: params[{i}] appears in more than one place")
             seen.add(id(p))
         unknown = set(group) - set(self.defaults) - {"params", "initial_lr", "param_names"}
-        if unknown:  # initial_lr: a schedule's
-            raise TypeError(f"{type(self).__name__}: unknown hyper-parameter(s) {sorted(unknown)}")
+        for key in sorted(unknown):  # kept, as PyTorch keeps them ({"params": ..., "name": "encoder"})
+            near = difflib.get_close_matches(str(key), list(self.defaults), n=1, cutoff=0.8)
+            if near:  # but a near miss of a hyper-parameter is most likely a typo
+                warnings.warn(
+                    f"{type(self).__name__}: param group key {key!r} is not a hyper-parameter; it is kept "
+                    f"as the group's own entry (did you mean {near[0]!r}?)",
+                    stacklevel=3,
+                )
         full = {**self.defaults, **group, "params": ps}
         if names is not None:
             full["param_names"] = names
