@@ -5,7 +5,6 @@ index_select, take_along_axis, gather, masked_select; nonzero and argwhere (no g
 from __future__ import annotations
 
 from typing import Any
-from weakref import ref
 
 import numpy as np
 
@@ -13,7 +12,7 @@ from .._broadcast import ShapeError, normalize_axes
 from .._numpy_ops import scatter_add as _scatter_add
 from .._zero_d import zero_d_as_one_element
 from ..rules import rule
-from ..tensor import Tensor, _view
+from ..tensor import Tensor, add_view
 from ._args import as_tensor
 from ._decl import op
 from .shape import broadcast_to, reshape
@@ -50,15 +49,12 @@ def _getitem(self: Tensor, index: Any) -> Tensor:
         data = self._data[index]
     except (IndexError, OverflowError) as e:
         raise IndexError(f"index {show_index(index)} on tensor of shape {self.shape}: {e}") from None
-    out = _view(Tensor._make(data, (self,), "getitem", index), self)
-    if out._source is self:  # a view of self's memory: it follows self's recorded writes
-        views = self._views
-        if views is None:
-            self._views = [ref(out)]
-        else:
-            views.append(ref(out))
-            if not len(views) % 64:  # drop the dead ones now and then (a long-lived x read as x[i])
-                views[:] = [r for r in views if r() is not None]
+    if type(data) is not np.ndarray and type(self._data) is np.ndarray:  # one element: numpy's scalar
+        data = self._data[index + (Ellipsis,)]  # is a copy; a 0-d view sees writes, as PyTorch's does
+    out = Tensor._make(data, (self,), "getitem", index)
+    if np.may_share_memory(data, self._data):  # a view of self's memory: it follows self's recorded writes
+        out._source = self
+        add_view(self, out)
     return out
 
 

@@ -10,12 +10,14 @@ an overwritten value refuse to backward (autobp/_inplace.py).
 
 from __future__ import annotations
 
-from weakref import ref
+from typing import Any
+
+import numpy as np
 
 from .._graph import next_seq
 from .._inplace import bump
 from .._tensor_hooks import move_to_snapshot
-from ..tensor import Tensor
+from ..tensor import Tensor, add_view
 
 _SNAPSHOT = ("_data", "requires_grad", "name", "_parents", "_op", "_ctx", "_version", "_written_at", "_same")
 
@@ -52,21 +54,44 @@ def _rebase_views(t: Tensor) -> None:
     views, t._views = t._views, None
     for r in views or ():
         v = r()
-        if v is not None and v._source is t and is_index_view(v):
+        if v is not None and v._source is t and _remade(v) is not None:
             _follow(v, t)
 
 
+# How each view op's result is made again from its base's new data (the op and its ctx stay the view's):
+# basic indexing, reshape, transpose, broadcast_to, flip, real and imag, the ops that return views.
+_REMAKE = {
+    "getitem": lambda d, v: d[v._ctx],
+    "reshape": lambda d, v: d.reshape(v._data.shape),
+    "transpose": lambda d, v: np.transpose(d, v._ctx),
+    "broadcast_to": lambda d, v: np.broadcast_to(d, v._data.shape),
+    "flip": lambda d, v: np.flip(d, v._ctx),
+    "real": lambda d, v: d.real,
+    "imag": lambda d, v: d.imag,
+}
+
+
+def _remade(view: Tensor) -> Any:
+    """How ``view`` is made again from its base (``_REMAKE``), or None when it is not a view op's node
+    whose input is its base (a detached view, a view of a view's copy, diagonal's gather)."""
+    parents = view._parents
+    if parents is None or len(parents) != 1 or parents[0] is not view._source:
+        return None
+    return _REMAKE.get(view._op)
+
+
 def _follow(view: Tensor, base: Tensor) -> None:
-    """``view`` becomes ``base[view's index]`` of ``base``'s current node, its version bumped with it."""
-    fresh = Tensor._make(base._data[view._ctx], (base,), "getitem", view._ctx)
+    """``view`` is made again by its op from ``base``'s current node (``base[index]``, ``base.T``...),
+    its version bumped with it, as a PyTorch view sees a write into its base."""
+    data = _remade(view)(base._data, view)
+    if view._op == "getitem" and type(data) is not np.ndarray:
+        data = base._data[view._ctx + (Ellipsis,)]  # a 0-d view rather than numpy's scalar copy
+    fresh = Tensor._make(data, (base,), view._op, view._ctx)
     view._version += 1  # the same write, seen through the view: graphs that read the view refuse
     view._written_at = base._written_at
     view._data, view._parents, view._op, view._ctx = fresh._data, fresh._parents, fresh._op, fresh._ctx
     view.requires_grad, view._seq, view._same = fresh.requires_grad, fresh._seq, fresh._same
-    if base._views is None:
-        base._views = [ref(view)]
-    else:
-        base._views.append(ref(view))
+    add_view(base, view)
     _rebase_views(view)
 
 
