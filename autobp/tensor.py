@@ -9,7 +9,6 @@ _grad_array.py; after ``create_graph=True`` a Tensor carrying that pass's graph,
 from __future__ import annotations
 
 from typing import Any
-from weakref import ref
 
 import numpy as np
 
@@ -35,6 +34,7 @@ from ._tensor_hooks import (
     retains_grad,
     run_leaf_hooks,
 )
+from ._views import _view, add_view  # noqa: F401  imported from here by the view ops
 
 _new = object.__new__  # makes a Tensor without running __init__ (op results set their slots directly)
 
@@ -375,28 +375,6 @@ def _integer_leaf_error(t: Tensor, g: np.ndarray) -> TypeError:
         f"but only floating-point and complex tensors can require gradients (its {g.dtype} gradient would "
         "be truncated); make it float (tensor(data, dtype=float) or t.astype(float)) before requiring grad"
     )
-
-
-def _view(out: Tensor, base: Tensor) -> Tensor:
-    """Link a view op's result to the tensor whose memory it shares, so that in-place writes
-    through either are seen by the version checks of both (as PyTorch's views share a counter);
-    a recorded view is listed on its base, so that it follows the base's recorded writes
-    (ops/recorded_writes.py: ``_rebase_views``), as a PyTorch view sees them."""
-    if np.may_share_memory(out._data, base._data):
-        out._source = base
-        add_view(base, out)
-    return out
-
-
-def add_view(base: Tensor, view: Tensor) -> None:
-    """List ``view`` (weakly) among ``base``'s views."""
-    views = base._views
-    if views is None:
-        base._views = [ref(view)]
-    else:
-        views.append(ref(view))
-        if not len(views) % 64:  # drop the dead ones now and then (a long-lived x read as x[i])
-            views[:] = [r for r in views if r() is not None]
 
 
 def tensor(data: Any, requires_grad: bool = False, dtype: Any = None, *, device: Any = None) -> Tensor:

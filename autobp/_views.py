@@ -1,0 +1,32 @@
+"""Views: a view op's result linked to the tensor whose memory it shares (``_source``) and listed
+(weakly) among that tensor's views, so that version checks and recorded writes reach both
+(ops/recorded_writes.py), as PyTorch's views share their base's version counter and see its writes."""
+
+from __future__ import annotations
+
+from typing import Any
+from weakref import ref
+
+import numpy as np
+
+
+def _view(out: Any, base: Any) -> Any:
+    """Link a view op's result to the tensor whose memory it shares, so that in-place writes
+    through either are seen by the version checks of both (as PyTorch's views share a counter);
+    and list it on its base, so that it follows the base's recorded writes
+    (ops/recorded_writes.py: ``_rebase_views``), as a PyTorch view sees them."""
+    if np.may_share_memory(out._data, base._data):
+        out._source = base
+        add_view(base, out)
+    return out
+
+
+def add_view(base: Any, view: Any) -> None:
+    """List ``view`` (weakly) among ``base``'s views."""
+    views = base._views
+    if views is None:
+        base._views = [ref(view)]
+    else:
+        views.append(ref(view))
+        if not len(views) % 64:  # drop the dead ones now and then (a long-lived x read as x[i])
+            views[:] = [r for r in views if r() is not None]
