@@ -16,6 +16,7 @@ import numpy as np
 
 from ._engine import run_backward
 from ._graph import enable_grad, hooks, is_grad_enabled, no_grad
+from .pytree import tree_flatten
 from .tensor import Tensor
 
 
@@ -54,7 +55,9 @@ def checkpoint(
 ) -> Any:
     """``fn(*args, **kwargs)``, without keeping its intermediates: backward runs fn again to get them.
 
-    ``fn`` returns a Tensor or a tuple of Tensors. Every Tensor that requires grad and that fn
+    ``fn`` returns a Tensor, or any nesting of tuples, lists and dicts with Tensors among its leaves
+    (other leaves, such as numbers or None, come back as fn gave them), as PyTorch's non-reentrant
+    checkpoint does. Every Tensor that requires grad and that fn
     uses, whether passed in or captured (a closure's weights, a module's parameters), receives its
     gradient, equal bit for bit to the gradient without checkpointing when fn is deterministic.
     With ``preserve_rng_state`` (the default) the recomputation sees numpy's global random state
@@ -100,28 +103,26 @@ def checkpoint(
 
     with fwd_ctx, no_grad(), _Watch(discover):
         result = fn(*args, **kwargs)
-    outs, multi = _outputs_of(result, getattr(fn, "__name__", "fn"))
+    leaves, tree, where = _outputs_of(result)
     parents = tuple(found.values())
-    if not parents:  # nothing upstream wants a gradient: the result is a constant either way
+    if not parents or not where:  # nothing upstream wants a gradient, or no Tensor to give it to
         return result
+    outs = [leaves[k] for k in where]
     ctx = _CheckpointCtx(fn, args, kwargs, parents, rng, [(o.shape, o.dtype) for o in outs])
     ctx.again_ctx = again_ctx
-    return _record(ctx, outs, parents, multi)
+    if isinstance(result, Tensor):
+        return _record(ctx, outs, parents, False)
+    for k, t in zip(where, _record(ctx, outs, parents, True)):
+        leaves[k] = t
+    return tree.unflatten(leaves)
 
 
-def _outputs_of(result: Any, name: str) -> tuple[list[Tensor], bool]:
-    multi = isinstance(result, (tuple, list))
-    outs = list(result) if multi else [result]
-    if multi and not outs:
-        raise TypeError(f"checkpoint: {name} returned an empty {type(result).__name__}; return a Tensor")
-    for k, o in enumerate(outs):
-        if not isinstance(o, Tensor):
-            where = f"output {k} of {name}" if multi else f"{name}'s output"
-            raise TypeError(
-                f"checkpoint: {where} is a {type(o).__name__}, not a Tensor; fn must return a "
-                "Tensor or a tuple of Tensors (return other values from outside the checkpoint)"
-            )
-    return outs, multi
+def _outputs_of(result: Any) -> tuple[list, Any, list[int]]:
+    """``result``'s leaves (nested tuples, lists and dicts, as PyTorch's non-reentrant checkpoint
+    takes any output), their structure, and where among them the Tensors are: those are recorded;
+    other values (numbers, strings, None, arrays) are returned as fn gave them."""
+    leaves, tree = tree_flatten(result)
+    return leaves, tree, [k for k, o in enumerate(leaves) if isinstance(o, Tensor)]
 
 
 def _record(ctx: _CheckpointCtx, outs: list[Tensor], parents: tuple, multi: bool) -> Any:
@@ -228,7 +229,8 @@ class _CheckpointCtx:
         finally:
             if now is not None:
                 np.random.set_state(now)
-        outs, _ = _outputs_of(result, name)
+        leaves, _, where = _outputs_of(result)
+        outs = [leaves[k] for k in where]
         got = [(o.shape, o.dtype) for o in outs]
         if got != self.specs:
             raise RuntimeError(
