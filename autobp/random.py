@@ -87,30 +87,43 @@ def _shape(size: tuple, who: str) -> tuple:
 
 def _float_dtype(dtype: Any, who: str) -> np.dtype:
     dt = np.dtype(float if dtype is None else dtype)
-    if dt not in (np.float32, np.float64):
-        raise TypeError(f"{who}: dtype must be float32 or float64, got {dt}")
+    if dt not in (np.float32, np.float64, np.complex64, np.complex128):
+        raise TypeError(f"{who}: dtype must be float32, float64, complex64 or complex128, got {dt}")
     return dt
+
+
+def _draw(draw: Any, shape: tuple, dt: np.dtype, scale: float) -> np.ndarray:
+    """``draw(shape, dtype=...)`` of a float dtype; of a complex one, as PyTorch's: the real and the
+    imaginary parts drawn independently, each times ``scale`` (randn's 1/sqrt(2): unit variance in all)."""
+    if dt.kind != "c":
+        return np.asarray(draw(shape, dtype=dt))
+    real = np.dtype(np.float32 if dt == np.complex64 else np.float64)
+    parts = draw(shape + (2,), dtype=real)
+    if scale != 1.0:
+        parts *= real.type(scale)
+    return np.ascontiguousarray(parts).view(dt).reshape(shape)
 
 
 def randn(
     *size: Any, dtype: Any = None, requires_grad: bool = False, generator: Any = None, device: Any = None
 ) -> Tensor:
     """Samples of N(0, 1) of the given shape (``randn(2, 3)`` or ``randn((2, 3))``); float64 unless
-    ``dtype``."""
+    ``dtype``; a complex dtype draws each part from N(0, 1/2), as PyTorch's."""
     check_device(device, "randn")
     dt = _float_dtype(dtype, "randn")
-    data = generator_of(generator).standard_normal(_shape(size, "randn"), dtype=dt)
-    return _leaf(np.asarray(data), requires_grad, "randn")
+    data = _draw(generator_of(generator).standard_normal, _shape(size, "randn"), dt, 0.5**0.5)
+    return _leaf(data, requires_grad, "randn")
 
 
 def rand(
     *size: Any, dtype: Any = None, requires_grad: bool = False, generator: Any = None, device: Any = None
 ) -> Tensor:
-    """Samples of U[0, 1) of the given shape, float64 unless ``dtype``."""
+    """Samples of U[0, 1) of the given shape, float64 unless ``dtype``; a complex dtype draws each
+    part from U[0, 1), as PyTorch's."""
     check_device(device, "rand")
     dt = _float_dtype(dtype, "rand")
-    data = generator_of(generator).random(_shape(size, "rand"), dtype=dt)
-    return _leaf(np.asarray(data), requires_grad, "rand")
+    data = _draw(generator_of(generator).random, _shape(size, "rand"), dt, 1.0)
+    return _leaf(data, requires_grad, "rand")
 
 
 def randint(
