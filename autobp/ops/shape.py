@@ -263,7 +263,20 @@ DUNDERS = {
 }
 
 
-PROPERTIES = {"T": property(lambda self: transpose(self), doc="The axes reversed (numpy's .T).")}
+_REVERSED = [tuple(range(n))[::-1] for n in range(33)]  # numpy's most axes is 64; more go the long way
+
+
+def _reversed_axes(self: Tensor) -> Tensor:
+    """``t.T``: ``transpose(t)`` without its argument checks (the reversed axes are always valid)."""
+    data = self._data
+    n = data.ndim
+    if n > 32:
+        return transpose(self)
+    perm = _REVERSED[n]
+    return _view(Tensor._make(data.transpose(perm), (self,), "transpose", perm), self)
+
+
+PROPERTIES = {"T": property(_reversed_axes, doc="The axes reversed (numpy's .T).")}
 
 
 # --- rules ---------------------------------------------------------------------------------
