@@ -339,3 +339,15 @@ def test_requires_grad_assigned_to_an_integer_tensor_never_truncates_its_gradien
     assert x.grad is None
     with pytest.raises(TypeError, match="only floating-point"):
         autobp.grad((x * 2.5).sum(), x)
+
+
+@pytest.mark.parametrize("shape", [(), (3,), (2, 3), (2, 3, 4), (1, 2, 1, 3)])
+def test_T_reverses_the_axes_as_numpy_and_differentiates(shape):
+    data = np.arange(float(np.prod(shape))).reshape(shape)
+    x = Tensor(data, requires_grad=True)
+    y = x.T
+    np.testing.assert_array_equal(y.numpy(), data.T)
+    assert np.shares_memory(y.numpy(), x.numpy())  # a view, as numpy's
+    w = np.random.default_rng(0).standard_normal(data.T.shape)
+    (y * Tensor(w)).sum().backward()
+    np.testing.assert_array_equal(x.grad, w.T)
