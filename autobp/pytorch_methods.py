@@ -85,6 +85,12 @@ def _sum_to_size(self: Tensor, *size: Any) -> Tensor:
     return unbroadcast(self, shape)
 
 
+def _nextafter() -> Callable[..., Tensor]:
+    from . import nextafter  # (the top-level op: autobp imports this module first)
+
+    return nextafter
+
+
 def _polygamma(self: Tensor, n: int) -> Tensor:
     return _pm.polygamma(n, self)
 
@@ -119,6 +125,7 @@ METHODS.update(
         "equal": _equal,
         "unique": _unique,
         "sum_to_size": _sum_to_size,
+        "nextafter": lambda self, other: _nextafter()(self, other),
     }
 )
 
@@ -141,8 +148,32 @@ _INPLACE = (
     "xlogy remainder fmod floor_divide float_power copysign logical_and logical_or logical_xor logical_not "
     "bitwise_and bitwise_or bitwise_xor bitwise_not bitwise_left_shift bitwise_right_shift eq ne lt le gt "
     "ge greater greater_equal less less_equal not_equal divide multiply subtract true_divide tril triu "
-    "cumsum cumprod"
+    "cumsum cumprod nextafter"
 ).split()
+
+
+_DENSE = "autobp's tensors are dense numpy arrays"
+_FALSE_FLAGS = {
+    "is_sparse": _DENSE,
+    "is_sparse_csr": _DENSE,
+    "is_quantized": _DENSE,
+    "is_mkldnn": _DENSE,
+    "is_nested": _DENSE,
+    "is_meta": "every autobp tensor holds its data",
+    **{f"is_{d}": "autobp computes on the CPU" for d in "mps xpu ipu xla vulkan mtia maia".split()},
+}
+
+
+def _no_device(device: str) -> Any:
+    def to_device(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        raise RuntimeError(
+            f"Tensor.{device}(): autobp computes with numpy on the CPU and has no {device} device; "
+            "leave the call out (or use .cpu(), which returns the tensor itself)"
+        )
+
+    to_device.__name__ = device
+    to_device.__doc__ = f"PyTorch's ``t.{device}()``: refused, as autobp has no {device} device."
+    return to_device
 
 
 def attach() -> None:
@@ -152,6 +183,12 @@ def attach() -> None:
             setattr(Tensor, name, fn)
     if not hasattr(Tensor, "is_cpu"):
         Tensor.is_cpu = property(lambda self: True, doc="True: autobp's tensors live in host memory.")
+    for flag in _FALSE_FLAGS:  # ported code tests these (``if p.grad.is_sparse:``): never, here
+        if not hasattr(Tensor, flag):
+            setattr(Tensor, flag, property(lambda self: False, doc=f"False: {_FALSE_FLAGS[flag]}."))
+    for device in ("cuda", "xpu", "mps", "ipu", "mtia"):
+        if not hasattr(Tensor, device):
+            setattr(Tensor, device, _no_device(device))
     extra = [
         "frac",
         "sgn",
