@@ -14,6 +14,7 @@ import numpy as np
 from .._device import check_device
 from ..tensor import Tensor
 from . import module_state as _state
+from . import module_state_hooks as _state_hooks
 from .module_hooks import (  # noqa: F401  the global hooks, where PyTorch has them (nn.modules.module)
     add_hook,
     call_with_hooks,
@@ -342,6 +343,12 @@ class Module:
     _state_items = _state._state_items
     state_dict = _state.state_dict
     load_state_dict = _state.load_state_dict
+    get_extra_state = _state_hooks.get_extra_state
+    set_extra_state = _state_hooks.set_extra_state
+    register_state_dict_pre_hook = _state_hooks.register_state_dict_pre_hook
+    register_state_dict_post_hook = _state_hooks.register_state_dict_post_hook
+    register_load_state_dict_pre_hook = _state_hooks.register_load_state_dict_pre_hook
+    register_load_state_dict_post_hook = _state_hooks.register_load_state_dict_post_hook
 
     # --- repr -------------------------------------------------------------------------------
     def extra_repr(self) -> str:
