@@ -104,3 +104,21 @@ def test_assign_makes_the_given_array_the_parameters_data():
 def test_default_extra_state_methods_refuse_as_torchs():
     with pytest.raises(RuntimeError, match="should never be called"):
         nn.Linear(2, 2).get_extra_state()
+
+
+def test_set_submodule_type_and_device_moves_as_torch():
+    def build(lib):
+        return lib.nn.Sequential(lib.nn.Linear(2, 2), lib.nn.Sequential(lib.nn.ReLU(), lib.nn.Linear(2, 3)))
+
+    m, tm = build(autobp), build(torch)
+    m.set_submodule("1.1", nn.Linear(2, 4))
+    tm.set_submodule("1.1", torch.nn.Linear(2, 4))
+    assert list(m.state_dict()) == list(tm.state_dict()) and m[1][1].out_features == 4
+    with pytest.raises(AttributeError):
+        m.set_submodule("2.0", nn.ReLU())  # no such parent
+    with pytest.raises(AttributeError):
+        tm.set_submodule("2.0", torch.nn.ReLU())
+    assert m.type(np.float32) is m and m[0].weight.dtype == np.float32
+    assert m.share_memory() is m and m.to_empty(device="cpu") is m
+    with pytest.raises(RuntimeError, match="no cuda device"):
+        m.cuda()

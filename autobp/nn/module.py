@@ -15,6 +15,7 @@ from .._device import check_device
 from ..tensor import Tensor
 from . import module_state as _state
 from . import module_state_hooks as _state_hooks
+from . import module_torch_extras as _extras
 from .module_hooks import (  # noqa: F401  the global hooks, where PyTorch has them (nn.modules.module)
     add_hook,
     call_with_hooks,
@@ -300,6 +301,13 @@ class Module:
     def cpu(self) -> Module:
         """The module itself: autobp's arrays live in host memory."""
         return self
+
+    set_submodule = _extras.set_submodule
+    type = _extras.type_
+    to_empty = _extras.to_empty
+    share_memory = _extras.share_memory
+    bfloat16 = _extras.bfloat16
+    cuda, xpu, mtia, ipu = (_extras.no_device(d) for d in ("cuda", "xpu", "mtia", "ipu"))
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
         """Freeze (False) or unfreeze every parameter."""

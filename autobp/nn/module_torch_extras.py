@@ -1,0 +1,64 @@
+"""More of PyTorch's ``nn.Module`` methods for ported code: ``set_submodule``, ``type``, ``to_empty``,
+``share_memory``, and the device moves autobp has no device for (``cuda``, ``xpu``, ``mtia``, ``ipu``),
+refused by name, and ``bfloat16`` (numpy has no bfloat16). Set as Module's methods in module.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def set_submodule(self: Any, target: str, module: Any, strict: bool = False) -> None:
+    """Put ``module`` at dotted path ``target`` (PyTorch's): the parents must exist; with ``strict`` the
+    last name must already be a submodule, and a non-Module ``module`` is refused either way."""
+    from .module import Module
+
+    if target == "":
+        raise ValueError("set_submodule: cannot set the module itself (target is '')")
+    if not isinstance(module, Module):
+        raise ValueError(f"set_submodule: {type(module).__name__} is not a Module")
+    *path, name = target.split(".")
+    parent = self.get_submodule(".".join(path))
+    if strict and name not in parent._modules:
+        raise AttributeError(f"{type(parent).__name__} has no submodule {name!r} (strict=True)")
+    if name in parent.__dict__ and name not in parent._modules:
+        raise AttributeError(
+            f"set_submodule: {name!r} is an attribute of {type(parent).__name__}, not a submodule"
+        )
+    setattr(parent, name, module)
+
+
+def type_(self: Any, dst_type: Any) -> Any:
+    """Cast every floating parameter and buffer to ``dst_type`` (PyTorch's ``module.type(dtype)``)."""
+    return self.to(dst_type)
+
+
+def to_empty(self: Any, *, device: Any = None, recurse: bool = True) -> Any:
+    """PyTorch's move to ``device`` without copying values; autobp's tensors already hold their storage
+    on the CPU, the only device, so the module is returned as it is."""
+    from .._device import check_device
+
+    check_device(device, "Module.to_empty")
+    return self
+
+
+def share_memory(self: Any) -> Any:
+    """The module itself: PyTorch moves storages to shared memory for multiprocessing; autobp's
+    DataLoader loads in-process, so there is nothing to share."""
+    return self
+
+
+def bfloat16(self: Any) -> Any:
+    """Refused: numpy has no bfloat16 (``Tensor.bfloat16()`` refuses too)."""
+    raise TypeError("Module.bfloat16(): numpy has no bfloat16 dtype; use .half() (float16) or .float()")
+
+
+def no_device(device: str) -> Any:
+    def move(self: Any, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError(
+            f"Module.{device}(): autobp computes with numpy on the CPU and has no {device} device; "
+            "leave the call out (.cpu() returns the module itself)"
+        )
+
+    move.__name__ = device
+    move.__doc__ = f"PyTorch's ``module.{device}()``: refused, as autobp has no {device} device."
+    return move
