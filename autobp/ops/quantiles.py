@@ -76,6 +76,11 @@ def median(
     for k in ((n - 1) // 2, n // 2):  # the two middle positions (one position twice for odd n)
         tied = y == s[..., k : k + 1]
         share += 0.5 * tied / np.maximum(tied.sum(axis=-1, keepdims=True), 1)
+    if data.dtype.kind in "fc":  # a slice with a NaN has median NaN: its NaNs share the gradient (torch's)
+        nan = np.isnan(y)
+        some = nan.any(axis=-1, keepdims=True)
+        if some.any():
+            share = np.where(some, nan / np.maximum(nan.sum(axis=-1, keepdims=True), 1), share)
     ctx = reduction_ctx(axes, keepdims, x.shape, _from_last(share, axes, x.shape))
     return Tensor._make(np.median(data, axis=axes, keepdims=keepdims), (x,), "median", ctx)
 
