@@ -20,7 +20,7 @@ from ._grad_array import GRAD, GradArray
 from ._graph import _mode, next_seq, off_threads
 from ._graph import hooks as _hooks
 from ._graph_grad import receive_graph_grad
-from ._inplace import TrackedArray, bump
+from ._inplace import TrackedArray, bump, mark_nograd_view
 from ._numpy_ops import NumpyOps, NumpyOpsOwningG
 from ._seeds import graph_seed, seed_of
 from ._size import _check_float, _Size
@@ -66,6 +66,7 @@ class Tensor:
     _written_at = 0  # when the latest one happened, on the creation clock
     _source: Any = None  # set only by detach() and views: the tensor whose memory this one shares
     _views: Any = None  # weak references to the views made of this one by basic indexing (ops/scatter.py)
+    _nograd_view: Any = None  # "no_grad"/"inference mode": a view made so of a tensor requiring grad
     __hash__ = object.__hash__  # identity: == builds a comparison tensor
     _keeps_graph = False
     _raw_ops = NumpyOps
@@ -381,6 +382,8 @@ def _view(out: Tensor, base: Tensor) -> Tensor:
     through either are seen by the version checks of both (as PyTorch's views share a counter)."""
     if np.may_share_memory(out._data, base._data):
         out._source = base
+        if base._nograd_view is not None or (base.requires_grad and not _mode.enabled):
+            mark_nograd_view(out, base)
     return out
 
 

@@ -30,3 +30,44 @@ def test_max_over_an_axis_with_a_nan_row():
     autobp.amax(x, axis=1).sum().backward()
     # the NaN row's gradient is shared by its NaNs (the non-NaN row: its maximum, as before)
     np.testing.assert_allclose(x.grad, [[0.0, 0.5, 0.5], [0.0, 1.0, 0.0]])
+
+
+def _nograd_view_then_write(lib, mode, write):
+    x = lib.rand(3, requires_grad=True)
+    with getattr(lib, mode)():
+        v = x[:2]
+    write(v)
+
+
+WRITES = {
+    "zero_": lambda v: v.zero_(),
+    "add_": lambda v: v.add_(1),
+    "setitem": lambda v: v.__setitem__(0, 1.0),
+    "view of view": lambda v: v[0:1].mul_(2),
+}
+
+
+@pytest.mark.parametrize("mode", ["no_grad", "inference_mode"])
+@pytest.mark.parametrize("write", sorted(WRITES))
+def test_view_made_without_grad_of_a_tensor_requiring_grad_refuses_inplace_with_grad(mode, write):
+    words = "created in (no_grad|inference) mode and is being modified inplace"
+    with pytest.raises(RuntimeError, match=words):
+        _nograd_view_then_write(torch, mode, WRITES[write])
+    with pytest.raises(RuntimeError, match=words):
+        _nograd_view_then_write(autobp, mode, WRITES[write])
+
+
+def test_view_made_without_grad_still_writable_where_torch_allows():
+    for lib in (torch, autobp):
+        x = lib.rand(3, requires_grad=True)
+        with lib.no_grad():
+            v = x[:2]
+            v.zero_()  # inside no_grad: allowed, not recorded
+        d = x.detach()
+        d.add_(1)  # detach() is not a view made under no_grad
+        y = lib.zeros(3)
+        with lib.no_grad():
+            w = y[:2]
+        w.add_(1)  # the base does not require grad
+        assert float(y.sum()) == 2.0
+        np.testing.assert_allclose(np.asarray(x.detach().numpy())[:2], [1.0, 1.0])
