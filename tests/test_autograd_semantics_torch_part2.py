@@ -71,3 +71,20 @@ def test_view_made_without_grad_still_writable_where_torch_allows():
         w.add_(1)  # the base does not require grad
         assert float(y.sum()) == 2.0
         np.testing.assert_allclose(np.asarray(x.detach().numpy())[:2], [1.0, 1.0])
+
+
+@pytest.mark.parametrize(
+    "value, error",
+    [(0, TypeError), (1.5, TypeError), ("g", TypeError), ("self", RuntimeError), ("int", RuntimeError)],
+)
+def test_grad_assignment_refuses_what_torch_refuses(value, error):
+    for lib in (torch, autobp):
+        x = lib.ones(2, 2, dtype=lib.float64)
+        v = {"self": x, "int": lib.zeros(2, 2, dtype=lib.int64)}.get(value, value)
+        with pytest.raises(error):
+            x.grad = v
+    x = autobp.ones(2, 2)
+    x.grad = autobp.zeros(2, 2)  # a tensor, an array, None: taken
+    x.grad = np.zeros((2, 2))
+    x.grad = None
+    assert x.grad is None
