@@ -85,9 +85,10 @@ def check_versions(node: Any) -> None:
     for i, p in enumerate(node._parents):
         if p.__dict__.get("_detached_at", 0) > node._seq:  # detach_() after this op read it
             raise RuntimeError(
-                f"Trying to use a tensor that has been detached in-place, i.e. with .detach_(): input {i} "
-                f"(shape {p.shape}) of op {node._op!r} was detached after the op used it, so its gradient "
-                "cannot flow on (autobp's Tensor is its graph node); use detach() instead of detach_()"
+                "Trying to use a saved tensor that has been detached in-place, i.e. with .detach_(): "
+                f"input {i} (shape {p.shape}) of op {node._op!r} was detached after the op used it, so its "
+                "gradient cannot flow on (autobp's Tensor is its graph node); use detach() instead of "
+                "detach_()"
             )
         if _written_since(p, node._seq) and not (reads_nothing and p._op is None):
             who = f"tensor {p.name!r}" if p.name else "a tensor"

@@ -88,3 +88,57 @@ def test_grad_assignment_refuses_what_torch_refuses(value, error):
     x.grad = np.zeros((2, 2))
     x.grad = None
     assert x.grad is None
+
+
+def _pow_function(lib):
+    class PowFunction(lib.autograd.Function):
+        @staticmethod
+        def forward(x, y=3):
+            return x**y
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            x, y = inputs  # all of forward's arguments, defaults included
+            ctx.save_for_backward(x)
+            ctx.y = y
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * ctx.y * x ** (ctx.y - 1), None
+
+    return PowFunction
+
+
+def test_setup_context_inputs_include_forward_defaults():
+    for lib in (torch, autobp):
+        x = lib.tensor(2.0, dtype=lib.float64, requires_grad=True)
+        y = _pow_function(lib).apply(x)
+        (g,) = lib.autograd.grad(y, x)
+        assert float(y) == 8.0 and float(g) == 12.0
+
+
+def test_messages_carry_torchs_words():
+    class NoForward(autobp.autograd.Function):
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    class NoBackward(autobp.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 1.0
+
+    x = autobp.rand(2, requires_grad=True)
+    with pytest.raises(NotImplementedError, match="must implement the forward"):
+        NoForward.apply(x)
+    with pytest.raises(RuntimeError, match="must implement either the backward"):
+        NoBackward.apply(x).sum().backward()
+    a, b = autobp.rand(3, requires_grad=True), autobp.rand(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="The differentiated Tensor at index 0 appears"):
+        autobp.autograd.grad(b.sum(), (a, b))
+    c = autobp.tensor(1.0, requires_grad=True).clone()
+    d = c.sin()
+    c.detach_()
+    with pytest.raises(RuntimeError, match="Trying to use a saved tensor that has been detached"):
+        d.backward()
