@@ -142,3 +142,15 @@ def test_messages_carry_torchs_words():
     c.detach_()
     with pytest.raises(RuntimeError, match="Trying to use a saved tensor that has been detached"):
         d.backward()
+
+
+@pytest.mark.parametrize("how", ["factory", "method"])
+def test_integer_tensor_requiring_grad_raises_runtime_error_as_torch(how):
+    for lib in (torch, autobp):
+        with pytest.raises(RuntimeError, match="floating point"):
+            if how == "factory":
+                lib.ones(1, dtype=lib.int64, requires_grad=True)
+            else:
+                lib.ones(1, dtype=lib.int64).requires_grad_()
+    with pytest.raises(TypeError):  # autobp's earlier error class still catches it
+        autobp.ones(1, dtype=autobp.int64, requires_grad=True)
