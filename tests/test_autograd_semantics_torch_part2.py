@@ -154,3 +154,11 @@ def test_integer_tensor_requiring_grad_raises_runtime_error_as_torch(how):
                 lib.ones(1, dtype=lib.int64).requires_grad_()
     with pytest.raises(TypeError):  # autobp's earlier error class still catches it
         autobp.ones(1, dtype=autobp.int64, requires_grad=True)
+
+
+@pytest.mark.parametrize("lib", [torch, autobp], ids=["torch", "autobp"])
+def test_gradcheck_of_a_function_without_differentiable_outputs(lib):
+    x = lib.ones((1,), dtype=lib.float64, requires_grad=True)
+    with pytest.raises(RuntimeError, match="Numerical gradient for function expected to be zero"):
+        lib.autograd.gradcheck(lambda x: lib.tensor([float(x)], dtype=lib.float64), (x,))
+    assert lib.autograd.gradcheck(lambda x: (), (x,))
