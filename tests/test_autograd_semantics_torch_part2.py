@@ -162,3 +162,16 @@ def test_gradcheck_of_a_function_without_differentiable_outputs(lib):
     with pytest.raises(RuntimeError, match="Numerical gradient for function expected to be zero"):
         lib.autograd.gradcheck(lambda x: lib.tensor([float(x)], dtype=lib.float64), (x,))
     assert lib.autograd.gradcheck(lambda x: (), (x,))
+
+
+def test_resize_to_the_same_shape_is_not_a_write():
+    versions = []
+    for lib in (torch, autobp):
+        x, y = lib.rand(1), lib.rand(3)
+        x.resize_((1, 2))
+        x.resize_as_(y)
+        after_two = x._version
+        x.resize_((3,))
+        x.resize_as_(y)
+        versions.append((after_two, x._version))
+    assert versions[0] == versions[1] == (2, 2)
