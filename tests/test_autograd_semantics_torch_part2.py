@@ -175,3 +175,23 @@ def test_resize_to_the_same_shape_is_not_a_write():
         x.resize_as_(y)
         versions.append((after_two, x._version))
     assert versions[0] == versions[1] == (2, 2)
+
+
+@pytest.mark.parametrize("dim", [None, 0])
+def test_unique_consecutive_values_carry_a_gradient_like_unique(dim):
+    data = [[1.0, 2.0], [1.0, 2.0], [3.0, 4.0], [1.0, 2.0]]
+    x = autobp.tensor(data, requires_grad=True)
+    got = autobp.unique_consecutive(x, return_inverse=True, return_counts=True, dim=dim)
+    want = torch.unique_consecutive(torch.tensor(data), return_inverse=True, return_counts=True, dim=dim)
+    for a, b in zip(got, want):
+        np.testing.assert_array_equal(a.detach().numpy(), b.numpy())
+    assert got[0].requires_grad and not got[1].requires_grad and not got[2].requires_grad
+    # PyTorch's values require grad too (its backward is not implemented); autobp's, as its unique's,
+    # come from each run's first element, which gets the gradient
+    w = autobp.tensor(np.arange(1.0, got[0].numel() + 1).reshape(got[0].shape))
+    (got[0] * w).sum().backward()
+    flat = np.asarray(data).reshape(-1) if dim is None else np.asarray(data)
+    starts = [0] + [i for i in range(1, len(flat)) if np.any(flat[i] != flat[i - 1])]
+    expected = np.zeros(flat.shape)
+    expected[starts] = w.numpy() if dim is not None else w.numpy().reshape(-1)
+    np.testing.assert_array_equal(x.grad, expected.reshape(x.shape))
