@@ -195,3 +195,16 @@ def test_unique_consecutive_values_carry_a_gradient_like_unique(dim):
     expected = np.zeros(flat.shape)
     expected[starts] = w.numpy() if dim is not None else w.numpy().reshape(-1)
     np.testing.assert_array_equal(x.grad, expected.reshape(x.shape))
+
+
+def test_nanmedian_of_an_all_nan_tensor_shares_the_gradient():
+    x = autobp.tensor([NAN, NAN, NAN], requires_grad=True)
+    autobp.nanmedian(x).backward()
+    xt = torch.tensor([NAN, NAN, NAN], dtype=torch.float64, requires_grad=True)
+    torch.nanmedian(xt).backward()
+    np.testing.assert_allclose(x.grad, xt.grad.numpy())
+    y = autobp.tensor([[NAN, NAN], [1.0, 3.0]], requires_grad=True)
+    out = autobp.nanmedian(y, axis=1)
+    np.testing.assert_array_equal(np.isnan(out.detach().numpy()), [True, False])
+    out.sum().backward()  # the NaN row: shared; the other: numpy's mean of the two middle values
+    np.testing.assert_allclose(y.grad, [[0.5, 0.5], [0.5, 0.5]])
