@@ -84,12 +84,26 @@ def uses_setup_context(cls: type) -> bool:
     return getattr(cls, "setup_context", None) is not Function.setup_context
 
 
+@functools.lru_cache(maxsize=256)
+def _forward_params(cls: type) -> list:
+    """forward's parameters after ctx (the PyTorch 2 form has none): computed once per class."""
+    params = list(inspect.signature(cls.forward).parameters.values())
+    return params if uses_setup_context(cls) else params[1:]
+
+
+def fill_defaults(cls: type, args: tuple) -> tuple:
+    """``args`` with forward's defaults for the positional parameters not given: setup_context's
+    ``inputs`` are all of forward's arguments, as PyTorch binds them."""
+    params = _forward_params(cls)
+    if len(params) <= len(args) or all(p.default is p.empty for p in params[len(args) :]):
+        return args
+    return bind_arguments(cls, args, {})
+
+
 def bind_arguments(cls: type, args: tuple, kwargs: dict) -> tuple:
     """``apply``'s positional and keyword arguments as forward's positional ones (defaults filled),
     with Python's TypeErrors for an unknown keyword or a parameter given twice."""
-    params = list(inspect.signature(cls.forward).parameters.values())
-    if not uses_setup_context(cls):
-        params = params[1:]  # ctx
+    params = _forward_params(cls)
     names = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     fname = f"{cls.__name__}.forward()"
     for k in kwargs:

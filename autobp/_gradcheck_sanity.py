@@ -59,3 +59,13 @@ def _sanity(p: Any, rng: np.random.Generator) -> list[str]:
                 "deterministic"
             )
     return problems
+
+
+def no_differentiable_output(p: Any) -> bool:
+    """Does fn return Tensors of which none requires grad? Then a numerical derivative that is not
+    zero fails with PyTorch's words (asked only when the check has already failed)."""
+    try:
+        outs = [o for o in _items(p.fn(*p.args)) if isinstance(o, Tensor)]
+    except Exception:
+        return False
+    return bool(outs) and not any(o.requires_grad for o in outs)

@@ -45,6 +45,27 @@ class LeafInplaceError(RuntimeError, TypeError):
     catches this one."""
 
 
+def mark_nograd_view(out: Any, base: Any) -> None:
+    """Remember that ``out`` is a view made with grad disabled of a tensor that requires grad (or of
+    such a view): an in-place write into it with grad enabled is refused (``nograd_view_error``)."""
+    from .pytorch_names import INFERENCE_MODE
+
+    out._nograd_view = base._nograd_view or ("inference mode" if INFERENCE_MODE[-1] else "no_grad mode")
+
+
+def nograd_view_error(t: Any, what: str) -> RuntimeError:
+    """PyTorch's refusal of an in-place write, with grad enabled, into a view made under no_grad (or
+    inference_mode) of a tensor that requires grad: whether the write should be recorded is ambiguous."""
+    how = t._nograd_view
+    return RuntimeError(
+        f"{what}: A view was created in {how} and is being modified inplace with grad mode enabled "
+        f"(a view of shape {t.shape}). Given that this use case is ambiguous and error-prone, it is "
+        "forbidden. You can clarify your code by moving both the view and the inplace either both "
+        "inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if "
+        "you want the inplace to be tracked)."
+    )
+
+
 def check_versions(node: Any) -> None:
     """Refuse to differentiate ``node`` if an input it read, or its own output (which rules
     such as exp and tanh reuse), was written in place afterwards. An op whose rule reads no value
@@ -64,9 +85,10 @@ def check_versions(node: Any) -> None:
     for i, p in enumerate(node._parents):
         if p.__dict__.get("_detached_at", 0) > node._seq:  # detach_() after this op read it
             raise RuntimeError(
-                f"Trying to use a tensor that has been detached in-place, i.e. with .detach_(): input {i} "
-                f"(shape {p.shape}) of op {node._op!r} was detached after the op used it, so its gradient "
-                "cannot flow on (autobp's Tensor is its graph node); use detach() instead of detach_()"
+                "Trying to use a saved tensor that has been detached in-place, i.e. with .detach_(): "
+                f"input {i} (shape {p.shape}) of op {node._op!r} was detached after the op used it, so its "
+                "gradient cannot flow on (autobp's Tensor is its graph node); use detach() instead of "
+                "detach_()"
             )
         if _written_since(p, node._seq) and not (reads_nothing and p._op is None):
             who = f"tensor {p.name!r}" if p.name else "a tensor"

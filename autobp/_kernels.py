@@ -92,7 +92,10 @@ def extreme(fn: Any) -> Any:
         axes = ctx[0]
         kept = fn(x, axis=axes, keepdims=True)
         out = kept if ctx[1] is None else np.squeeze(kept, axis=axes)
-        hit = (x == kept).astype(x.dtype)
+        hit = x == kept
+        if kept.dtype.kind in "fc" and np.isnan(kept).any():  # a NaN result: its NaNs share the gradient
+            hit |= np.isnan(x) & np.isnan(kept)  # (torch.max's; x == NaN is False everywhere)
+        hit = hit.astype(x.dtype)
         return out, (axes, ctx[1], hit / hit.sum(axis=axes, keepdims=True))
 
     return kernel

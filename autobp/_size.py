@@ -28,8 +28,14 @@ class _Size(int):
         return self._shape[dim]
 
 
+class RequiresGradDtypeError(TypeError, RuntimeError):
+    """An integer or bool tensor asked to require grad: PyTorch raises a RuntimeError there, autobp
+    raised a TypeError before, so code written for either catches this one."""
+
+
 def _check_float(arr: np.ndarray, what: str) -> None:
     if arr.dtype.kind not in "fc":
-        raise TypeError(
-            f"{what}: only floating-point and complex tensors can require gradients, got dtype {arr.dtype}"
+        raise RequiresGradDtypeError(
+            f"{what}: only floating-point and complex tensors can require gradients, got dtype {arr.dtype} "
+            "(PyTorch's words: only Tensors of floating point and complex dtype can require gradients)"
         )

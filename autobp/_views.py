@@ -9,6 +9,9 @@ from weakref import ref
 
 import numpy as np
 
+from ._graph import _mode
+from ._inplace import mark_nograd_view
+
 
 def _view(out: Any, base: Any) -> Any:
     """Link a view op's result to the tensor whose memory it shares, so that in-place writes
@@ -16,9 +19,17 @@ def _view(out: Any, base: Any) -> Any:
     and list it on its base, so that it follows the base's recorded writes
     (ops/recorded_writes.py: ``_rebase_views``), as a PyTorch view sees them."""
     if np.may_share_memory(out._data, base._data):
-        out._source = base
-        add_view(base, out)
+        link_view(out, base)
     return out
+
+
+def link_view(out: Any, base: Any) -> None:
+    """``out`` shares ``base``'s memory: its source, listed among base's views, and marked when made
+    with grad off from a tensor that requires grad (a write through it is then refused, as PyTorch's)."""
+    out._source = base
+    add_view(base, out)
+    if base._nograd_view is not None or (base.requires_grad and not _mode.enabled):
+        mark_nograd_view(out, base)
 
 
 def add_view(base: Any, view: Any) -> None:

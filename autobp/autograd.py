@@ -154,7 +154,8 @@ def grad(
         if g is None:
             if not allow_unused:
                 raise RuntimeError(
-                    f"grad: inputs[{i}] (shape {x.shape}) appears to not have been used in the graph. "
+                    f"grad: The differentiated Tensor at index {i} appears to not have been used in the "
+                    f"graph (inputs[{i}], shape {x.shape}). "
                     "Set allow_unused=True if this is the desired behavior (it then gets None)"
                 )
             out.append(None)

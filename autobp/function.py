@@ -18,6 +18,7 @@ import numpy as np
 from ._function_extras import (
     CustomGradShapeError,
     bind_arguments,
+    fill_defaults,
     once_differentiable,  # noqa: F401  public here, as torch.autograd.function.once_differentiable
     passes_through,
     take_dirty,
@@ -173,11 +174,18 @@ class Function:
 
     @staticmethod
     def forward(ctx: FunctionCtx, *args: Any) -> Any:
-        raise NotImplementedError("subclasses of autobp.Function must define forward(ctx, *args)")
+        raise NotImplementedError(  # PyTorch's words, then autobp's
+            "You must implement the forward function for custom autograd.Function "
+            "(subclasses of autobp.Function must define forward(ctx, *args))"
+        )
 
     @staticmethod
     def backward(ctx: FunctionCtx, *grads: Any) -> Any:
-        raise NotImplementedError("subclasses of autobp.Function must define backward(ctx, *grads)")
+        raise NotImplementedError(
+            "You must implement either the backward or vjp method for your custom autograd.Function "
+            "to use it with backward mode AD (subclasses of autobp.Function must define "
+            "backward(ctx, *grads))"
+        )
 
     @staticmethod
     def setup_context(ctx: FunctionCtx, inputs: tuple, output: Any) -> None:
@@ -205,6 +213,8 @@ class Function:
         gradients flow through ``backward``."""
         if kwargs:
             args = bind_arguments(cls, args, kwargs)
+        elif uses_setup_context(cls):
+            args = fill_defaults(cls, args)
         if any(isinstance(a, Value) for a in args):
             if any(isinstance(a, Tensor) for a in args):
                 raise TypeError(f"{cls.__name__}.apply: cannot mix Value and Tensor arguments")

@@ -17,7 +17,7 @@ import numpy as np
 from . import functional
 from ._engine import run_backward
 from ._gradcheck_complex import _is_complex, _items, _needs_realifying, _realified
-from ._gradcheck_sanity import _sanity
+from ._gradcheck_sanity import _sanity, no_differentiable_output
 from ._mismatches import _SHOWN, Mismatch, _close, _compare
 from .autograd import grad
 from .tensor import Tensor
@@ -261,6 +261,8 @@ def _run(p: _Problem, atol: float, rtol: float, fast_mode: bool, seed: int, rais
     if not lines and not problems:
         return True
     report = [f"{p.who} failed"]
+    if lines and not p.scalar and no_differentiable_output(p):  # PyTorch's words for this case
+        report[0] += ": Numerical gradient for function expected to be zero (no output requires grad)"
     if lines:
         report += ["  analytical and numerical derivatives differ:", *lines]
         report.append(

@@ -351,7 +351,9 @@ def unique_consecutive(
     input: Any, return_inverse: bool = False, return_counts: bool = False, dim: int | None = None
 ) -> Any:
     """Each run of equal consecutive values (or slices along ``dim``) kept once, with the index of each
-    element's run and the run lengths on request (``torch.unique_consecutive``). Constants."""
+    element's run and the run lengths on request (``torch.unique_consecutive``). As ``unique``, each
+    value is taken from its run's first element, so a gradient reaches that element (PyTorch's values
+    require grad but have no derivative: its backward raises)."""
     x = as_tensor(input)
     a = x._data.reshape(-1) if dim is None else np.moveaxis(x._data, dim, 0)
     if a.shape[0] == 0:
@@ -359,8 +361,9 @@ def unique_consecutive(
     else:
         differs = np.any((a[1:] != a[:-1]).reshape(a.shape[0] - 1, -1), axis=1)
         starts = np.concatenate([[0], np.flatnonzero(differs) + 1])
-    values = a[starts] if dim is None else np.moveaxis(a[starts], 0, dim)
-    out = [Tensor._const(values)]
+    from .ops.indexing import take
+
+    out = [take(x.reshape(-1), starts) if dim is None else take(x, starts, axis=dim)]
     if return_inverse:
         run = np.cumsum(np.isin(np.arange(a.shape[0]), starts)) - 1
         out.append(Tensor._const(run.reshape(x.shape if dim is None else (-1,)).astype(np.int64)))

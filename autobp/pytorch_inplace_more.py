@@ -128,6 +128,8 @@ def resize_(self: Tensor, *sizes: Any, memory_format: Any = None) -> Tensor:
         raise RuntimeError(f"resize_: Trying to create tensor with negative dimension: {list(shape)}")
     if self.requires_grad:
         raise RuntimeError(f"cannot resize variables that require grad (a tensor of shape {self.shape})")
+    if shape == self.shape:  # a no-op: no write, so no version bump (PyTorch's)
+        return self
     n, flat = int(np.prod(shape)), self._data.reshape(-1)
     if n <= flat.size:
         new = flat[:n].reshape(shape)

@@ -67,6 +67,7 @@ class Tensor:
     _written_at = 0  # when the latest one happened, on the creation clock
     _source: Any = None  # set only by detach() and views: the tensor whose memory this one shares
     _views: Any = None  # weak references to the views made of this one by basic indexing (ops/scatter.py)
+    _nograd_view: Any = None  # "no_grad"/"inference mode": a view made so of a tensor requiring grad
     __hash__ = object.__hash__  # identity: == builds a comparison tensor
     _keeps_graph = False
     _raw_ops = NumpyOps

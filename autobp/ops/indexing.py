@@ -10,9 +10,10 @@ import numpy as np
 
 from .._broadcast import ShapeError, normalize_axes
 from .._numpy_ops import scatter_add as _scatter_add
+from .._views import link_view
 from .._zero_d import zero_d_as_one_element
 from ..rules import rule
-from ..tensor import Tensor, add_view
+from ..tensor import Tensor
 from ._args import as_tensor
 from ._decl import op
 from .shape import broadcast_to, reshape
@@ -53,8 +54,7 @@ def _getitem(self: Tensor, index: Any) -> Tensor:
         data = self._data[index + (Ellipsis,)]  # is a copy; a 0-d view sees writes, as PyTorch's does
     out = Tensor._make(data, (self,), "getitem", index)
     if np.may_share_memory(data, self._data):  # a view of self's memory: it follows self's recorded writes
-        out._source = self
-        add_view(self, out)
+        link_view(out, self)
     return out
 
 

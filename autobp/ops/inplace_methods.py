@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from .._graph import _mode
-from .._inplace import LeafInplaceError, bump
+from .._inplace import LeafInplaceError, bump, nograd_view_error
 from ..tensor import Tensor
 from . import elementwise as _el
 from . import recorded_writes as _rw
@@ -39,6 +39,8 @@ def inplace(self: Tensor, name: str, compute: Callable[[Tensor], Tensor], rebind
     """Write ``compute(old value)`` into ``self``, keeping its shape and dtype; returns ``self``.
     ``rebinds``: where the write would have to be recorded, return the new value instead, for
     Python to rebind (the augmented operators: see the note above ``_augmented``)."""
+    if self._nograd_view is not None and _mode.enabled:
+        raise nograd_view_error(self, name)
     if _mode.enabled and self.requires_grad and self._op is None:
         raise LeafInplaceError(  # PyTorch's words ("Variable": its old name for a tensor)
             f"{name}: a leaf Variable that requires grad is being used in an in-place operation "

@@ -76,6 +76,11 @@ def median(
     for k in ((n - 1) // 2, n // 2):  # the two middle positions (one position twice for odd n)
         tied = y == s[..., k : k + 1]
         share += 0.5 * tied / np.maximum(tied.sum(axis=-1, keepdims=True), 1)
+    if data.dtype.kind in "fc":  # a slice with a NaN has median NaN: its NaNs share the gradient (torch's)
+        nan = np.isnan(y)
+        some = nan.any(axis=-1, keepdims=True)
+        if some.any():
+            share = np.where(some, nan / np.maximum(nan.sum(axis=-1, keepdims=True), 1), share)
     ctx = reduction_ctx(axes, keepdims, x.shape, _from_last(share, axes, x.shape))
     return Tensor._make(np.median(data, axis=axes, keepdims=keepdims), (x,), "median", ctx)
 
@@ -252,4 +257,19 @@ def nanmedian(
 ) -> Tensor:
     """Median over ``axis`` ignoring NaNs (numpy's; NaN for an all-NaN slice): nanquantile at 0.5, so
     tied middle values send their gradient to one element each (a stable sort's), not split."""
-    return _quantile(x, 0.5, axis, out, "linear", keepdims, None, None, dim, keepdim, 1, "nanquantile")
+    res = _quantile(x, 0.5, axis, out, "linear", keepdims, None, None, dim, keepdim, 1, "nanquantile")
+    if out is None and res.dtype.kind == "f" and np.isnan(res._data).any():
+        res = _all_nan_slices_share(as_tensor(x), res, axis, keepdims, dim, keepdim)
+    return res
+
+
+def _all_nan_slices_share(x: Tensor, res: Tensor, axis: Any, keepdims: Any, dim: Any, keepdim: Any) -> Tensor:
+    """nanmedian's result where a slice is all NaN: NaN, its gradient shared by the slice's elements
+    (PyTorch's: the NaNs share it), as the slice's mean has it; elsewhere ``res`` as it is."""
+    from .elementwise import where
+
+    axes, keep = _axes(x, axis, keepdims, dim, keepdim, "nanmedian")
+    all_nan = np.isnan(x._data).all(axis=axes, keepdims=bool(keep))
+    if not all_nan.any():
+        return res
+    return where(all_nan, x.mean(axis=axes, keepdims=bool(keep)), res)

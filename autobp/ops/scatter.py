@@ -178,6 +178,10 @@ def _setitem(self: Tensor, index: Any, value: Any) -> None:
     index = normalize_index(index)
     v = _lift(value, self, "setitem")
     recording = _mode.enabled and (self.requires_grad or v.requires_grad)
+    if self._nograd_view is not None and _mode.enabled:
+        from .._inplace import nograd_view_error
+
+        raise nograd_view_error(self, f"t{show_index(index)} = ...")
     if recording and self.is_leaf and self.requires_grad:
         raise LeafInplaceError(
             f"a leaf Variable that requires grad is being used in an in-place operation "
