@@ -316,7 +316,8 @@ class Poisson(Distribution):
     def sample(self, sample_shape: Any = ()) -> Tensor:
         """Counts of the parameters' float dtype."""
         shape = self._extended_shape(sample_shape)
-        return Tensor._const(rng().poisson(np.broadcast_to(self.rate._data, shape)).astype(self.rate.dtype))
+        draws = rng().poisson(np.broadcast_to(self.rate._data, shape))
+        return Tensor._const(np.asarray(draws, dtype=self.rate.dtype))
 
     def log_prob(self, value: Any) -> Tensor:
         """value log rate - rate - log(value!)."""

@@ -1,0 +1,66 @@
+"""Differences that PyTorch's own distributions tests found in autobp.distributions, each checked
+against torch."""
+
+import numpy as np
+import pytest
+
+import autobp
+from autobp import distributions as D
+
+torch = pytest.importorskip("torch")
+
+
+def _np(t):
+    return np.asarray(t.detach().numpy() if hasattr(t, "detach") else t)
+
+
+def test_lazy_logits_after_sample_keep_their_gradient():
+    # sample() runs under no_grad; a logits computed (and cached) there must still reach probs
+    p = [[0.1, 0.2, 0.7], [0.5, 0.3, 0.2]]
+    x = np.array([[0.2, 0.3, 0.5], [0.6, 0.3, 0.1]])
+    pa = autobp.tensor(p, requires_grad=True)
+    da = D.RelaxedOneHotCategorical(autobp.tensor([0.5]), probs=pa)
+    da.sample()
+    da.log_prob(autobp.tensor(x)).sum().backward()
+    pt = torch.tensor(p, dtype=torch.float64, requires_grad=True)
+    dt = torch.distributions.RelaxedOneHotCategorical(torch.tensor([0.5], dtype=torch.float64), probs=pt)
+    dt.sample()
+    dt.log_prob(torch.tensor(x)).sum().backward()
+    assert pa.grad is not None
+    np.testing.assert_allclose(pa.grad, _np(pt.grad), rtol=1e-9)
+
+
+def test_categorical_logits_cached_under_no_grad_keep_gradient():
+    p = [0.2, 0.3, 0.5]
+    pa = autobp.tensor(p, requires_grad=True)
+    d = D.Categorical(probs=pa)
+    with autobp.no_grad():
+        d.logits  # noqa: B018  first use inside no_grad caches it
+    d.log_prob(autobp.tensor(2)).backward()
+    pt = torch.tensor(p, dtype=torch.float64, requires_grad=True)
+    torch.distributions.Categorical(probs=pt).log_prob(torch.tensor(2)).backward()
+    np.testing.assert_allclose(pa.grad, _np(pt.grad), rtol=1e-9)
+
+
+@pytest.mark.parametrize("name", ["Geometric", "Poisson"])
+def test_scalar_parameter_sample_is_a_0d_float_tensor(name):
+    s = getattr(D, name)(0.3).sample()
+    st = getattr(torch.distributions, name)(0.3).sample()
+    assert s.shape == tuple(st.shape) == ()
+    assert s.dtype.kind == "f"
+
+
+def test_negative_binomial_zero_total_count_samples_zero():
+    probs = [[0.9, 0.0], [0.0, 0.9]]
+    d = D.NegativeBinomial(autobp.tensor(0.0), probs=autobp.tensor(probs))
+    dt = torch.distributions.NegativeBinomial(torch.tensor(0.0), probs=torch.tensor(probs))
+    np.testing.assert_array_equal(d.sample((3,)), _np(dt.sample((3,))))
+    mixed = D.NegativeBinomial(autobp.tensor([0.0, 5.0]), probs=autobp.tensor([0.5, 0.5])).sample((50,))
+    assert np.all(_np(mixed)[:, 0] == 0) and mixed.shape == (50, 2)
+
+
+def test_beta_mode_on_a_tie_below_one_is_one_as_torch():
+    c = [0.5, 0.3]
+    m = D.Beta(autobp.tensor(c), autobp.tensor(c)).mode
+    mt = torch.distributions.Beta(torch.tensor(c), torch.tensor(c)).mode
+    np.testing.assert_array_equal(m, _np(mt))
