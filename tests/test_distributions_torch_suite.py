@@ -64,3 +64,46 @@ def test_beta_mode_on_a_tie_below_one_is_one_as_torch():
     m = D.Beta(autobp.tensor(c), autobp.tensor(c)).mode
     mt = torch.distributions.Beta(torch.tensor(c), torch.tensor(c)).mode
     np.testing.assert_array_equal(m, _np(mt))
+
+
+def test_geometric_probs_zero_is_rejected_as_torch():
+    with pytest.raises(ValueError):
+        torch.distributions.Geometric(0.0)
+    with pytest.raises(ValueError, match="positive"):
+        D.Geometric(0.0)
+    with pytest.raises(ValueError):
+        D.Geometric(autobp.tensor([0.5, 0.0]))
+    assert D.Geometric(0.0, validate_args=False).batch_shape == ()
+
+
+def test_binomial_scalar_parameters_sample_0d():
+    s = D.Binomial(100, 0.0).sample()
+    st = torch.distributions.Binomial(100, torch.tensor(0.0)).sample()
+    assert s.shape == tuple(st.shape) == ()
+    assert float(s) == float(st) == 0.0
+    assert float(D.Binomial(100, 1.0).sample()) == 100.0
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ns: ns.Chi2(ns_tensor(ns, [1.0, 2.0])),
+        lambda ns: ns.Independent(ns.Normal(ns_tensor(ns, [0.0, 1.0]), 1.0), 1),
+        lambda ns: ns.MixtureSameFamily(
+            ns.Categorical(ns_tensor(ns, [0.3, 0.7])), ns.Normal(ns_tensor(ns, [0.0, 1.0]), 1.0)
+        ),
+    ],
+)
+def test_expand_of_a_subclass_keeps_the_subclass(make):
+    for ns in (D, torch.distributions):
+        base = type(make(ns))
+        sub = type("Sub", (base,), {})
+        d = make(ns)
+        d.__class__ = sub
+        e = d.expand((3,) + tuple(d.batch_shape))
+        assert type(e) is sub
+        assert tuple(e.sample().shape) == (3,) + tuple(d.batch_shape) + tuple(d.event_shape)
+
+
+def ns_tensor(ns, values):
+    return autobp.tensor(values) if ns is D else torch.tensor(values, dtype=torch.float64)

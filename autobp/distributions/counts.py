@@ -29,6 +29,10 @@ class Geometric(BinaryParam):
         else:
             (self.logits,) = broadcast_all(logits)
         super().__init__(self._param.shape, (), validate_args)
+        if self._validate_args and probs is not None and not np.all(self.probs._data > 0):
+            # beyond [0, 1]: a success probability of 0 never stops (PyTorch's extra check)
+            bad = self.probs._data[~(self.probs._data > 0)]
+            raise ValueError(f"Expected parameter probs of Geometric to be positive but found values {bad}")
 
     @property
     def mean(self) -> Tensor:

@@ -372,7 +372,7 @@ class Binomial(BinaryParam):
         shape = self._extended_shape(sample_shape)
         n = np.broadcast_to(self.total_count._data, shape).astype(np.int64)
         p = np.broadcast_to(self.probs._data, shape)
-        return Tensor._const(rng().binomial(n, p).astype(self.probs.dtype))
+        return Tensor._const(np.asarray(rng().binomial(n, p), dtype=self.probs.dtype))
 
     def log_prob(self, value: Any) -> Tensor:
         """log C(n, k) + k logits - n softplus(logits)."""

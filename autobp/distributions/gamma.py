@@ -100,8 +100,10 @@ class Chi2(Gamma):
         super().__init__(0.5 * self.df, full_like(self.df, 0.5), validate_args)
 
     def expand(self, batch_shape: Any, _instance: Any = None) -> Distribution:
-        """Chi2 of df broadcast to ``batch_shape``."""
-        return Chi2(broadcast_to(self.df, tuple(batch_shape)), validate_args=False)
+        """Chi2 of df broadcast to ``batch_shape`` (of this instance's class, so subclasses stay)."""
+        new = object.__new__(type(self))
+        Chi2.__init__(new, broadcast_to(self.df, tuple(batch_shape)), validate_args=False)
+        return new
 
 
 class Exponential(Distribution):
