@@ -315,8 +315,7 @@ class Poisson(Distribution):
 
     def sample(self, sample_shape: Any = ()) -> Tensor:
         """Counts of the parameters' float dtype."""
-        shape = self._extended_shape(sample_shape)
-        draws = rng().poisson(np.broadcast_to(self.rate._data, shape))
+        draws = rng().poisson(np.broadcast_to(self.rate._data, self._extended_shape(sample_shape)))
         return Tensor._const(np.asarray(draws, dtype=self.rate.dtype))
 
     def log_prob(self, value: Any) -> Tensor:
