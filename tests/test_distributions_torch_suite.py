@@ -107,3 +107,27 @@ def test_expand_of_a_subclass_keeps_the_subclass(make):
 
 def ns_tensor(ns, values):
     return autobp.tensor(values) if ns is D else torch.tensor(values, dtype=torch.float64)
+
+
+def test_lowrank_mvn_precision_matrix_as_torch():
+    rng = np.random.default_rng(0)
+    loc, w, d = rng.standard_normal(4), rng.standard_normal((4, 2)), rng.random(4) + 0.5
+    got = D.LowRankMultivariateNormal(autobp.tensor(loc), autobp.tensor(w), autobp.tensor(d)).precision_matrix
+    want = torch.distributions.LowRankMultivariateNormal(torch.tensor(loc), torch.tensor(w), torch.tensor(d))
+    np.testing.assert_allclose(got, _np(want.precision_matrix), rtol=1e-9)
+
+
+def test_mixture_of_binomials_log_prob_with_per_component_total_count():
+    rng = np.random.default_rng(1)
+    w = rng.random((10, 5))
+    bp = rng.random((10, 5))
+    x = np.arange(10.0)
+    got = D.MixtureSameFamily(D.Categorical(probs=autobp.tensor(w)), D.Binomial(20, autobp.tensor(bp)))
+    td = torch.distributions
+    tmix = td.MixtureSameFamily(td.Categorical(probs=torch.tensor(w)), td.Binomial(20, torch.tensor(bp)))
+    np.testing.assert_allclose(got.log_prob(autobp.tensor(x)), _np(tmix.log_prob(torch.tensor(x))), rtol=1e-9)
+    assert np.array_equal(got.support.check(autobp.tensor(x)), _np(tmix.support.check(torch.tensor(x))))
+    bad = np.full(10, 21.0)
+    assert not np.any(got.support.check(autobp.tensor(bad)))
+    with pytest.raises(ValueError):
+        got.log_prob(autobp.tensor(bad))

@@ -163,8 +163,8 @@ class MixtureSameFamily(Distribution):
 
     @property
     def support(self) -> constraints.Constraint:  # type: ignore[override]
-        """The components' support."""
-        return self._component_distribution.support
+        """The components' support, checked with the component axis given back (as PyTorch)."""
+        return constraints.MixtureSameFamilyConstraint(self._component_distribution.support)
 
     def expand(self, batch_shape: Any, _instance: Any = None) -> Distribution:
         """Both parts expanded to ``batch_shape``."""
