@@ -2,7 +2,11 @@
 autobp's global generator (``autobp.manual_seed`` makes them repeat), ``log_prob``, ``entropy``,
 moments, ``kl_divergence`` and transforms, all differentiable in the parameters (Tensors)."""
 
-from . import constraints, transforms  # noqa: F401  submodules, as torch.distributions has them
+from . import (  # noqa: F401  submodules, as torch.distributions has them
+    constraints,
+    kl_cross,  # noqa: F401  registers the cross-family pairs
+    transforms,
+)
 from .counts import Geometric, Multinomial, NegativeBinomial
 from .discrete import Bernoulli, Binomial, Categorical, OneHotCategorical, Poisson
 from .distribution import Distribution
