@@ -193,3 +193,48 @@ def test_lowrank_mvn_kl_pairs_as_torch():
         np.testing.assert_allclose(
             D.kl_divergence(ap, aq), _np(td.kl_divergence(tp, tq)), rtol=1e-8, atol=1e-12
         )
+
+
+def _affine_exp(ns, mod, loc, scale):
+    return mod.ComposeTransform([mod.AffineTransform(ns(loc), ns(scale), event_dim=1), mod.ExpTransform()])
+
+
+def test_compose_of_an_event_transform_acts_on_events_as_torch():
+    rng = np.random.default_rng(5)
+    x, loc, scale = rng.standard_normal((4, 3)), rng.standard_normal(3), rng.standard_normal(3)
+    tt = torch.distributions.transforms
+    tc = _affine_exp(torch.tensor, tt, loc, scale)
+    ac = _affine_exp(autobp.tensor, D.transforms, loc, scale)
+    assert (
+        (ac.domain.event_dim, ac.codomain.event_dim) == (tc.domain.event_dim, tc.codomain.event_dim) == (1, 1)
+    )
+    xt = torch.tensor(x)
+    want = tc.log_abs_det_jacobian(xt, tc(xt))
+    np.testing.assert_allclose(
+        ac.log_abs_det_jacobian(autobp.tensor(x), ac(autobp.tensor(x))), _np(want), rtol=1e-10
+    )
+    td = torch.distributions.TransformedDistribution(torch.distributions.Normal(xt, 1.0), [tc])
+    ad = D.TransformedDistribution(D.Normal(autobp.tensor(x), 1.0), [ac])
+    assert ad.event_shape == tuple(td.event_shape) == (3,)
+    y = td.sample()
+    np.testing.assert_allclose(ad.log_prob(autobp.tensor(y.numpy())), _np(td.log_prob(y)), rtol=1e-10)
+
+
+def test_transform_forward_and_inverse_shapes_as_torch():
+    tt = torch.distributions.transforms
+    pairs = [
+        (tt.ExpTransform(), D.transforms.ExpTransform()),
+        (tt.AffineTransform(torch.zeros(3), 2.0), D.transforms.AffineTransform(autobp.zeros(3), 2.0)),
+        (
+            tt.AffineTransform(torch.zeros(2, 1), torch.ones(3)),
+            D.transforms.AffineTransform(autobp.zeros((2, 1)), autobp.ones(3)),
+        ),
+    ]
+    pairs.append(
+        (tt.ComposeTransform([p[0] for p in pairs]), D.transforms.ComposeTransform([p[1] for p in pairs]))
+    )
+    pairs.append((pairs[-1][0].inv, pairs[-1][1].inv))
+    for t, a in pairs:
+        for shape in [(), (3,), (5, 1, 3)]:
+            assert a.forward_shape(shape) == tuple(t.forward_shape(shape))
+            assert a.inverse_shape(shape) == tuple(t.inverse_shape(shape))
