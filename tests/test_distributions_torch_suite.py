@@ -238,3 +238,15 @@ def test_transform_forward_and_inverse_shapes_as_torch():
         for shape in [(), (3,), (5, 1, 3)]:
             assert a.forward_shape(shape) == tuple(t.forward_shape(shape))
             assert a.inverse_shape(shape) == tuple(t.inverse_shape(shape))
+
+
+def test_abs_transform_has_no_sign_as_torch():
+    with pytest.raises(NotImplementedError):
+        torch.distributions.transforms.AbsTransform().sign  # noqa: B018
+    with pytest.raises(NotImplementedError, match="monotone"):
+        D.transforms.AbsTransform().sign  # noqa: B018
+    assert D.transforms.ExpTransform().inv.sign == 1
+    assert (
+        D.transforms.AffineTransform(0.0, -2.0).inv.sign
+        == torch.distributions.transforms.AffineTransform(0.0, -2.0).inv.sign
+    )

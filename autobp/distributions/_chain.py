@@ -3,7 +3,15 @@ transforms.py for its size."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from ..tensor import Tensor
 from . import constraints
+
+
+def _np_of(v: Any) -> Any:
+    """A Tensor's array; anything else as it is."""
+    return v._data if isinstance(v, Tensor) else v
 
 
 def _chain_constraints(parts: list) -> tuple:

@@ -13,7 +13,7 @@ from ..ops import abs as _abs
 from ..ops import arctanh, broadcast_to, clip, exp, expm1, log, sigmoid, tanh
 from ..tensor import Tensor
 from . import constraints
-from ._chain import _chain_constraints
+from ._chain import _chain_constraints, _np_of
 
 
 def sum_rightmost(x: Any, dim: int) -> Any:
@@ -25,10 +25,6 @@ def sum_rightmost(x: Any, dim: int) -> Any:
 
 def _t(x: Any) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor._const(np.asarray(x, dtype=float))
-
-
-def _np_of(v: Any) -> Any:
-    return v._data if isinstance(v, Tensor) else v
 
 
 class Transform:
@@ -110,7 +106,12 @@ class _InverseTransform(Transform):
     def __init__(self, transform: Transform) -> None:
         super().__init__()
         self._inv = transform
-        self.domain, self.codomain, self.sign = transform.codomain, transform.domain, transform.sign
+        self.domain, self.codomain = transform.codomain, transform.domain
+
+    @property
+    def sign(self) -> Any:  # type: ignore[override]
+        """The inverted transform's sign."""
+        return self._inv.sign
 
     @property
     def inv(self) -> Transform:
@@ -253,6 +254,11 @@ class AbsTransform(Transform):
 
     codomain = constraints.nonnegative
     bijective = False
+
+    @property
+    def sign(self) -> Any:  # type: ignore[override]
+        """Not defined: |x| is not monotone (PyTorch raises too)."""
+        raise NotImplementedError("AbsTransform is not monotone, so it has no sign")
 
     def _call(self, x: Tensor) -> Tensor:
         return _abs(x)
