@@ -17,6 +17,7 @@ from .kl import kl_divergence, register_kl
 from .location_scale import Cauchy, Gumbel, Laplace, Uniform
 from .multivariate_normal import LowRankMultivariateNormal, MultivariateNormal
 from .normal import Normal, StudentT
+from .power_families import InverseGamma, Pareto, Weibull
 from .relaxed import ExpRelaxedCategorical, LogitRelaxedBernoulli, RelaxedBernoulli, RelaxedOneHotCategorical
 from .transformed import LogNormal, TransformedDistribution
 from .transforms import (
@@ -39,5 +40,5 @@ __all__ = [
     "ExpRelaxedCategorical", "Transform", "ExpTransform", "AffineTransform", "SigmoidTransform",
     "TanhTransform", "ComposeTransform", "kl_divergence", "register_kl", "HalfNormal", "HalfCauchy",
     "Geometric", "NegativeBinomial", "Multinomial", "LowRankMultivariateNormal",
-    "SoftplusTransform", "PowerTransform", "AbsTransform",
+    "SoftplusTransform", "PowerTransform", "AbsTransform", "InverseGamma", "Weibull", "Pareto",
 ]  # fmt: skip
