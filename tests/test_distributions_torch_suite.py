@@ -250,3 +250,18 @@ def test_abs_transform_has_no_sign_as_torch():
         D.transforms.AffineTransform(0.0, -2.0).inv.sign
         == torch.distributions.transforms.AffineTransform(0.0, -2.0).inv.sign
     )
+
+
+def test_one_hot_straight_through_rsample_value_and_gradient_as_torch():
+    p = [[0.1, 0.2, 0.7], [0.5, 0.3, 0.2]]
+    w = np.array([[1.0, -2.0, 3.0], [0.5, 4.0, -1.0]])
+    pa = autobp.tensor(p, requires_grad=True)
+    da = D.OneHotCategoricalStraightThrough(probs=pa)
+    s = da.rsample()
+    assert s.shape == (2, 3) and np.all(np.isin(s.numpy(), [0.0, 1.0])) and da.has_rsample
+    (s * autobp.tensor(w)).sum().backward()
+    pt = torch.tensor(p, dtype=torch.float64, requires_grad=True)
+    st = torch.distributions.OneHotCategoricalStraightThrough(probs=pt).rsample()
+    (st * torch.tensor(w)).sum().backward()
+    np.testing.assert_allclose(pa.grad, pt.grad.numpy(), rtol=1e-12)
+    assert type(da.expand((4, 2))) is D.OneHotCategoricalStraightThrough

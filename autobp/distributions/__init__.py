@@ -19,6 +19,7 @@ from .multivariate_normal import LowRankMultivariateNormal, MultivariateNormal
 from .normal import Normal, StudentT
 from .power_families import InverseGamma, Pareto, Weibull
 from .relaxed import ExpRelaxedCategorical, LogitRelaxedBernoulli, RelaxedBernoulli, RelaxedOneHotCategorical
+from .straight_through import OneHotCategoricalStraightThrough
 from .transformed import LogNormal, TransformedDistribution
 from .transforms import (
     AbsTransform,
@@ -41,4 +42,5 @@ __all__ = [
     "TanhTransform", "ComposeTransform", "kl_divergence", "register_kl", "HalfNormal", "HalfCauchy",
     "Geometric", "NegativeBinomial", "Multinomial", "LowRankMultivariateNormal",
     "SoftplusTransform", "PowerTransform", "AbsTransform", "InverseGamma", "Weibull", "Pareto",
+    "OneHotCategoricalStraightThrough",
 ]  # fmt: skip
