@@ -265,3 +265,35 @@ def test_one_hot_straight_through_rsample_value_and_gradient_as_torch():
     (st * torch.tensor(w)).sum().backward()
     np.testing.assert_allclose(pa.grad, pt.grad.numpy(), rtol=1e-12)
     assert type(da.expand((4, 2))) is D.OneHotCategoricalStraightThrough
+
+
+@pytest.mark.parametrize("name", ["lower_triangular", "square", "symmetric", "positive_semidefinite"])
+def test_matrix_constraints_check_as_torch(name):
+    tc = torch.distributions.constraints
+    rng = np.random.default_rng(9)
+    a = rng.standard_normal((4, 3, 3))
+    for v in (
+        a,
+        a @ np.swapaxes(a, -1, -2),
+        np.tril(a),
+        a + np.swapaxes(a, -1, -2),
+        rng.standard_normal((2, 3, 4)),
+    ):
+        got = np.asarray(getattr(D.constraints, name).check(autobp.tensor(v)))
+        np.testing.assert_array_equal(got, getattr(tc, name).check(torch.tensor(v)).numpy())
+    assert getattr(D.constraints, name).event_dim == getattr(tc, name).event_dim == 2
+
+
+def test_multinomial_and_dependent_constraints_as_torch():
+    tc = torch.distributions.constraints
+    m = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [-1.0, 0.0, 0.0]])
+    got = D.constraints.multinomial(10).check(autobp.tensor(m))
+    np.testing.assert_array_equal(got, tc.multinomial(10).check(torch.tensor(m)).numpy())
+    assert D.constraints.is_dependent(D.constraints.dependent) and not D.constraints.is_dependent(
+        D.constraints.real
+    )
+    assert D.constraints.dependent(event_dim=1).event_dim == tc.dependent(event_dim=1).event_dim == 1
+    with pytest.raises(NotImplementedError):
+        D.constraints.dependent.event_dim  # noqa: B018
+    with pytest.raises(ValueError, match="dependent"):
+        D.constraints.dependent.check(1.0)

@@ -255,3 +255,18 @@ __all__ = [
     "unit_interval",
     "nonnegative_integer", "positive_integer", "simplex", "one_hot", "lower_cholesky", "positive_definite",
 ]  # fmt: skip
+
+from .constraints_matrix import (  # noqa: E402  (they build on the classes above)
+    dependent,
+    is_dependent,
+    lower_triangular,
+    multinomial,
+    positive_semidefinite,
+    square,
+    symmetric,
+)
+
+__all__ += [
+    "dependent", "is_dependent", "lower_triangular", "multinomial", "positive_semidefinite", "square",
+    "symmetric",
+]  # fmt: skip
