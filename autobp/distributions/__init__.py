@@ -2,7 +2,11 @@
 autobp's global generator (``autobp.manual_seed`` makes them repeat), ``log_prob``, ``entropy``,
 moments, ``kl_divergence`` and transforms, all differentiable in the parameters (Tensors)."""
 
-from . import constraints, transforms  # noqa: F401  submodules, as torch.distributions has them
+from . import (  # noqa: F401  submodules, as torch.distributions has them
+    constraints,
+    kl_cross,  # noqa: F401  registers the cross-family pairs
+    transforms,
+)
 from .counts import Geometric, Multinomial, NegativeBinomial
 from .discrete import Bernoulli, Binomial, Categorical, OneHotCategorical, Poisson
 from .distribution import Distribution
@@ -13,7 +17,9 @@ from .kl import kl_divergence, register_kl
 from .location_scale import Cauchy, Gumbel, Laplace, Uniform
 from .multivariate_normal import LowRankMultivariateNormal, MultivariateNormal
 from .normal import Normal, StudentT
+from .power_families import InverseGamma, Pareto, Weibull
 from .relaxed import ExpRelaxedCategorical, LogitRelaxedBernoulli, RelaxedBernoulli, RelaxedOneHotCategorical
+from .straight_through import OneHotCategoricalStraightThrough
 from .transformed import LogNormal, TransformedDistribution
 from .transforms import (
     AbsTransform,
@@ -35,5 +41,6 @@ __all__ = [
     "ExpRelaxedCategorical", "Transform", "ExpTransform", "AffineTransform", "SigmoidTransform",
     "TanhTransform", "ComposeTransform", "kl_divergence", "register_kl", "HalfNormal", "HalfCauchy",
     "Geometric", "NegativeBinomial", "Multinomial", "LowRankMultivariateNormal",
-    "SoftplusTransform", "PowerTransform", "AbsTransform",
+    "SoftplusTransform", "PowerTransform", "AbsTransform", "InverseGamma", "Weibull", "Pareto",
+    "OneHotCategoricalStraightThrough",
 ]  # fmt: skip

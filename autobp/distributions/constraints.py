@@ -150,6 +150,27 @@ class _Independent(Constraint):
         return f"IndependentConstraint({self.base_constraint!r}, {self.reinterpreted_batch_ndims})"
 
 
+class MixtureSameFamilyConstraint(Constraint):
+    """A component constraint checked on a value given back the component axis (so that bounds with
+    a component axis, like a Binomial's total_count, broadcast), all components agreeing."""
+
+    def __init__(self, base_constraint: Constraint) -> None:
+        self.base_constraint = base_constraint
+        self.is_discrete, self.event_dim = base_constraint.is_discrete, base_constraint.event_dim
+
+    def check(self, value: Any) -> np.ndarray:
+        """Whether ``value`` is within every component's support."""
+        v = _np(value)
+        if v.ndim < self.event_dim:
+            raise ValueError(f"Expected value.ndim >= {self.event_dim} but got {v.ndim}")
+        ok = np.asarray(self.base_constraint.check(np.expand_dims(v, v.ndim - self.event_dim)))
+        keep = v.ndim - self.event_dim
+        return ok.reshape(ok.shape[:keep] + (-1,)).all(-1)
+
+    def __repr__(self) -> str:
+        return f"MixtureSameFamilyConstraint({self.base_constraint!r})"
+
+
 class _RealVector(_Independent):
     def __init__(self) -> None:
         super().__init__(_Real(), 1)
@@ -228,8 +249,24 @@ lower_cholesky = _LowerCholesky()
 positive_definite = _PositiveDefinite()
 
 __all__ = [
-    "Constraint", "greater_than", "less_than", "greater_than_eq", "interval", "half_open_interval",
-    "integer_interval", "independent", "real", "real_vector", "boolean", "positive", "nonnegative",
+    "Constraint", "MixtureSameFamilyConstraint", "greater_than", "less_than", "greater_than_eq", "interval",
+    "half_open_interval", "integer_interval", "independent", "real", "real_vector", "boolean", "positive",
+    "nonnegative",
     "unit_interval",
     "nonnegative_integer", "positive_integer", "simplex", "one_hot", "lower_cholesky", "positive_definite",
+]  # fmt: skip
+
+from .constraints_matrix import (  # noqa: E402  (they build on the classes above)
+    dependent,
+    is_dependent,
+    lower_triangular,
+    multinomial,
+    positive_semidefinite,
+    square,
+    symmetric,
+)
+
+__all__ += [
+    "dependent", "is_dependent", "lower_triangular", "multinomial", "positive_semidefinite", "square",
+    "symmetric",
 ]  # fmt: skip

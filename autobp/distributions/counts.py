@@ -29,6 +29,10 @@ class Geometric(BinaryParam):
         else:
             (self.logits,) = broadcast_all(logits)
         super().__init__(self._param.shape, (), validate_args)
+        if self._validate_args and probs is not None and not np.all(self.probs._data > 0):
+            # beyond [0, 1]: a success probability of 0 never stops (PyTorch's extra check)
+            bad = self.probs._data[~(self.probs._data > 0)]
+            raise ValueError(f"Expected parameter probs of Geometric to be positive but found values {bad}")
 
     @property
     def mean(self) -> Tensor:
@@ -49,7 +53,7 @@ class Geometric(BinaryParam):
         """Failure counts of the parameters' float dtype."""
         shape = self._extended_shape(sample_shape)
         p = np.broadcast_to(self.probs._data, shape)
-        return Tensor._const((rng().geometric(p) - 1).astype(p.dtype))
+        return Tensor._const(np.asarray(rng().geometric(p) - 1, dtype=p.dtype))
 
     def log_prob(self, value: Any) -> Tensor:
         """value log(1 - p) + log p (0 log 0 = 0 at p = 1, value = 0)."""
@@ -105,7 +109,9 @@ class NegativeBinomial(BinaryParam):
         shape = self._extended_shape(sample_shape)
         n = np.broadcast_to(self.total_count._data, shape)
         p = np.broadcast_to(self.probs._data, shape)
-        return Tensor._const(rng().negative_binomial(n, 1.0 - p).astype(p.dtype))
+        # numpy wants n > 0; a total_count of 0 counts 0 failures (as PyTorch)
+        draws = rng().negative_binomial(np.where(n > 0, n, 1.0), 1.0 - p)
+        return Tensor._const(np.asarray(np.where(n > 0, draws, 0), dtype=p.dtype))
 
     def log_prob(self, value: Any) -> Tensor:
         """n log(1 - p) + k log p + log Gamma(n + k) - log Gamma(k + 1) - log Gamma(n)."""

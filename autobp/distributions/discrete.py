@@ -315,8 +315,8 @@ class Poisson(Distribution):
 
     def sample(self, sample_shape: Any = ()) -> Tensor:
         """Counts of the parameters' float dtype."""
-        shape = self._extended_shape(sample_shape)
-        return Tensor._const(rng().poisson(np.broadcast_to(self.rate._data, shape)).astype(self.rate.dtype))
+        draws = rng().poisson(np.broadcast_to(self.rate._data, self._extended_shape(sample_shape)))
+        return Tensor._const(np.asarray(draws, dtype=self.rate.dtype))
 
     def log_prob(self, value: Any) -> Tensor:
         """value log rate - rate - log(value!)."""
@@ -371,7 +371,7 @@ class Binomial(BinaryParam):
         shape = self._extended_shape(sample_shape)
         n = np.broadcast_to(self.total_count._data, shape).astype(np.int64)
         p = np.broadcast_to(self.probs._data, shape)
-        return Tensor._const(rng().binomial(n, p).astype(self.probs.dtype))
+        return Tensor._const(np.asarray(rng().binomial(n, p), dtype=self.probs.dtype))
 
     def log_prob(self, value: Any) -> Tensor:
         """log C(n, k) + k logits - n softplus(logits)."""

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .._graph import no_grad
+from .._graph import enable_grad, no_grad
 from ..ops import broadcast_to, sqrt
 from ..ops import exp as _exp
 from ..random import generator_of
@@ -58,7 +58,10 @@ def rng() -> np.random.Generator:
 
 
 class lazy_property:  # noqa: N801  PyTorch's name
-    """A property computed once and then stored on the instance (``probs`` from ``logits``, ...)."""
+    """A property computed once and then stored on the instance (``probs`` from ``logits``, ...).
+
+    It is computed with gradient recording on, as PyTorch does, so that a first use inside ``sample``
+    (which runs under ``no_grad``) does not store a value cut off from the parameters."""
 
     def __init__(self, fn: Any) -> None:
         self.fn, self.__doc__, self.name = fn, fn.__doc__, fn.__name__
@@ -66,7 +69,8 @@ class lazy_property:  # noqa: N801  PyTorch's name
     def __get__(self, instance: Any, owner: Any = None) -> Any:
         if instance is None:
             return self
-        value = self.fn(instance)
+        with enable_grad():
+            value = self.fn(instance)
         instance.__dict__[self.name] = value
         return value
 

@@ -100,8 +100,10 @@ class Chi2(Gamma):
         super().__init__(0.5 * self.df, full_like(self.df, 0.5), validate_args)
 
     def expand(self, batch_shape: Any, _instance: Any = None) -> Distribution:
-        """Chi2 of df broadcast to ``batch_shape``."""
-        return Chi2(broadcast_to(self.df, tuple(batch_shape)), validate_args=False)
+        """Chi2 of df broadcast to ``batch_shape`` (of this instance's class, so subclasses stay)."""
+        new = object.__new__(type(self))
+        Chi2.__init__(new, broadcast_to(self.df, tuple(batch_shape)), validate_args=False)
+        return new
 
 
 class Exponential(Distribution):
@@ -178,13 +180,14 @@ class Beta(Distribution):
 
     @property
     def mode(self) -> Tensor:
-        """(a - 1)^+ / ((a - 1)^+ + (b - 1)^+); where a, b < 1 both, the end of the larger (as PyTorch)."""
+        """(a - 1)^+ / ((a - 1)^+ + (b - 1)^+); where a, b < 1 both, the end of the larger
+        (1 on a tie). PyTorch answers 1 for every such pair (its argmax meets a 0/0)."""
         m1 = clip(self.concentration1 - 1.0, 0.0, None)
         m0 = clip(self.concentration0 - 1.0, 0.0, None)
         m = m1 / (m1 + m0)
         a, b = self.concentration1._data, self.concentration0._data
         corner = (a < 1) & (b < 1)
-        return where(corner, Tensor._const((a > b).astype(a.dtype)), m) if corner.any() else m
+        return where(corner, Tensor._const((a >= b).astype(a.dtype)), m) if corner.any() else m
 
     @property
     def variance(self) -> Tensor:
@@ -234,7 +237,8 @@ class Dirichlet(Distribution):
 
     @property
     def mode(self) -> Tensor:
-        """(alpha - 1)^+ normalised; where every alpha < 1, the vertex of the largest alpha."""
+        """(alpha - 1)^+ normalised; where every alpha < 1, the vertex of the largest alpha (the first on
+        a tie). PyTorch answers the first vertex for every such row (its argmax meets a 0/0)."""
         c = self.concentration
         m = clip(c - 1.0, 0.0, None)
         m = m / m.sum(axis=-1, keepdims=True)

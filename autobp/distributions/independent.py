@@ -63,7 +63,10 @@ class Independent(Distribution):
         batch_shape = tuple(batch_shape)
         n = self.reinterpreted_batch_ndims
         extra = self._event_shape[:n] if n else ()
-        return Independent(self.base_dist.expand(batch_shape + extra), n, validate_args=self._validate_args)
+        new = object.__new__(type(self))  # a subclass expands to itself
+        base = self.base_dist.expand(batch_shape + extra)
+        Independent.__init__(new, base, n, validate_args=self._validate_args)
+        return new
 
     @property
     def mean(self) -> Tensor:
@@ -160,15 +163,17 @@ class MixtureSameFamily(Distribution):
 
     @property
     def support(self) -> constraints.Constraint:  # type: ignore[override]
-        """The components' support."""
-        return self._component_distribution.support
+        """The components' support, checked with the component axis given back (as PyTorch)."""
+        return constraints.MixtureSameFamilyConstraint(self._component_distribution.support)
 
     def expand(self, batch_shape: Any, _instance: Any = None) -> Distribution:
         """Both parts expanded to ``batch_shape``."""
         batch_shape = tuple(batch_shape)
         comp = self._component_distribution.expand(batch_shape + (self._num_component,))
         mix = self._mixture_distribution.expand(batch_shape)
-        return MixtureSameFamily(mix, comp, validate_args=self._validate_args)
+        new = object.__new__(type(self))  # a subclass expands to itself
+        MixtureSameFamily.__init__(new, mix, comp, validate_args=self._validate_args)
+        return new
 
     def _pad_probs(self) -> Tensor:
         """The mixture weights (..., K) with an axis per event axis, to weigh the components' moments."""

@@ -184,6 +184,11 @@ class LowRankMultivariateNormal(Distribution):
         """The lower Cholesky factor of the covariance."""
         return linalg.cholesky(self.covariance_matrix)
 
+    @lazy_property
+    def precision_matrix(self) -> Tensor:
+        """The inverse covariance."""
+        return linalg.inv(self.covariance_matrix)
+
     @property
     def mean(self) -> Tensor:
         """loc."""

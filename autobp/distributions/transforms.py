@@ -13,6 +13,7 @@ from ..ops import abs as _abs
 from ..ops import arctanh, broadcast_to, clip, exp, expm1, log, sigmoid, tanh
 from ..tensor import Tensor
 from . import constraints
+from ._chain import _chain_constraints, _np_of
 
 
 def sum_rightmost(x: Any, dim: int) -> Any:
@@ -49,6 +50,14 @@ class Transform:
     def inv(self) -> Transform:
         """The inverse transform."""
         return _InverseTransform(self)
+
+    def forward_shape(self, shape: Any) -> tuple:
+        """The shape of y for an x of ``shape`` (the same, for an elementwise map)."""
+        return tuple(shape)
+
+    def inverse_shape(self, shape: Any) -> tuple:
+        """The shape of x for a y of ``shape``."""
+        return tuple(shape)
 
     def __call__(self, x: Any) -> Tensor:
         """y = f(x); with cache_size=1 the pair (x, y) is kept, so inverting y gives x back exactly
@@ -97,7 +106,12 @@ class _InverseTransform(Transform):
     def __init__(self, transform: Transform) -> None:
         super().__init__()
         self._inv = transform
-        self.domain, self.codomain, self.sign = transform.codomain, transform.domain, transform.sign
+        self.domain, self.codomain = transform.codomain, transform.domain
+
+    @property
+    def sign(self) -> Any:  # type: ignore[override]
+        """The inverted transform's sign."""
+        return self._inv.sign
 
     @property
     def inv(self) -> Transform:
@@ -111,6 +125,14 @@ class _InverseTransform(Transform):
 
     def _inverse(self, y: Tensor) -> Tensor:
         return self._inv._call(y)
+
+    def forward_shape(self, shape: Any) -> tuple:
+        """The inverted transform's inverse_shape."""
+        return self._inv.inverse_shape(shape)
+
+    def inverse_shape(self, shape: Any) -> tuple:
+        """The inverted transform's forward_shape."""
+        return self._inv.forward_shape(shape)
 
     def log_abs_det_jacobian(self, x: Any, y: Any) -> Tensor:
         """-log |det| of the forward transform at y."""
@@ -233,6 +255,11 @@ class AbsTransform(Transform):
     codomain = constraints.nonnegative
     bijective = False
 
+    @property
+    def sign(self) -> Any:  # type: ignore[override]
+        """Not defined: |x| is not monotone (PyTorch raises too)."""
+        raise NotImplementedError("AbsTransform is not monotone, so it has no sign")
+
     def _call(self, x: Tensor) -> Tensor:
         return _abs(x)
 
@@ -253,6 +280,14 @@ class AffineTransform(Transform):
     def event_dim(self) -> int:
         """The number of rightmost axes one event has."""
         return self._event_dim
+
+    def forward_shape(self, shape: Any) -> tuple:
+        """``shape`` broadcast with loc's and scale's shapes."""
+        return np.broadcast_shapes(tuple(shape), np.shape(_np_of(self.loc)), np.shape(_np_of(self.scale)))
+
+    def inverse_shape(self, shape: Any) -> tuple:
+        """``shape`` broadcast with loc's and scale's shapes."""
+        return self.forward_shape(shape)
 
     @property
     def sign(self) -> Any:  # type: ignore[override]
@@ -293,13 +328,24 @@ class ComposeTransform(Transform):
     def __init__(self, parts: list, cache_size: int = 0) -> None:
         super().__init__(cache_size)
         self.parts = list(parts)
-        self.domain = self.parts[0].domain if self.parts else constraints.real
-        self.codomain = self.parts[-1].codomain if self.parts else constraints.real
+        self.domain, self.codomain = _chain_constraints(self.parts)
 
     @property
     def event_dim(self) -> int:
-        """The largest event_dim of the parts."""
-        return max((p.event_dim for p in self.parts), default=0)
+        """The event_dim of the domain: the axes the whole chain acts on jointly."""
+        return self.domain.event_dim
+
+    def forward_shape(self, shape: Any) -> tuple:
+        """The output shape, part by part."""
+        for p in self.parts:
+            shape = p.forward_shape(shape)
+        return tuple(shape)
+
+    def inverse_shape(self, shape: Any) -> tuple:
+        """The input shape, part by part from the last."""
+        for p in reversed(self.parts):
+            shape = p.inverse_shape(shape)
+        return tuple(shape)
 
     @property
     def sign(self) -> Any:  # type: ignore[override]
@@ -328,9 +374,11 @@ class ComposeTransform(Transform):
         """The parts' log |det| at the intermediate values, summed to this event_dim."""
         x = _t(x)
         total: Any = 0.0
+        dim = self.domain.event_dim
         for p in self.parts:
             y_p = p(x)
-            total = total + sum_rightmost(p.log_abs_det_jacobian(x, y_p), self.event_dim - p.event_dim)
+            total = total + sum_rightmost(p.log_abs_det_jacobian(x, y_p), dim - p.domain.event_dim)
+            dim += p.codomain.event_dim - p.domain.event_dim
             x = y_p
         return total
 
