@@ -236,7 +236,7 @@ def _quantile_rule(F, g, out, xs, ctx, need):
 
 @op(
     family=_O,
-    rules=("quantile",),
+    rules=("median",),
     differs="torch.nanmedian returns the lower of the two middle numbers for an even count (and, with "
     "dim, (values, indices)); autobp's nanmedian is numpy's: the mean of the two middle numbers",
 )
@@ -250,6 +250,27 @@ def nanmedian(
     dim: Any = None,
     keepdim: Any = None,
 ) -> Tensor:
-    """Median over ``axis`` ignoring NaNs (numpy's; NaN for an all-NaN slice): nanquantile at 0.5, so
-    tied middle values send their gradient to one element each (a stable sort's), not split."""
-    return _quantile(x, 0.5, axis, out, "linear", keepdims, None, None, dim, keepdim, 1, "nanquantile")
+    """Median over ``axis`` ignoring NaNs, numpy's: the mean of the two middle non-NaN values.
+
+    NaN for an all-NaN slice; an infinite middle value gives an infinite median as numpy's (a
+    quantile's interpolation would give NaN). The gradient of a middle value is split equally among
+    the elements equal to it, as ``median``'s."""
+    import warnings
+
+    x = _typed(as_tensor(x), None, out, "nanmedian")
+    axes, keepdims = _axes(x, axis, keepdims, dim, keepdim, "nanmedian")
+    _nonempty(x, axes, "nanmedian")
+    data = x._data
+    y = _last(data, axes)
+    n = (~np.isnan(y)).sum(axis=-1, keepdims=True)  # non-NaN count per slice (NaNs sort last)
+    s = np.sort(y, axis=-1)
+    share = np.zeros(y.shape, dtype=data.dtype if data.dtype.kind == "f" else np.float64)
+    for k in ((n - 1) // 2, n // 2):  # the two middle non-NaN positions (one twice for odd n)
+        mid = np.take_along_axis(s, np.clip(k, 0, None), axis=-1)
+        tied = (y == mid) & (n > 0)
+        share += 0.5 * tied / np.maximum(tied.sum(axis=-1, keepdims=True), 1)
+    ctx = reduction_ctx(axes, keepdims, x.shape, _from_last(share, axes, x.shape))
+    with warnings.catch_warnings():  # numpy's all-NaN warning: the NaN result says it already
+        warnings.filterwarnings("ignore", "All-NaN slice", RuntimeWarning)
+        value = np.nanmedian(data, axis=axes, keepdims=keepdims)
+    return Tensor._make(np.asarray(value, dtype=share.dtype), (x,), "median", ctx)

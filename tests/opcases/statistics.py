@@ -229,6 +229,15 @@ case(
     float32=False,
     id="cov-columns-y-bias",
 )
+case(  # numpy's: a 2-d input with rowvar=False is transposed even with one row (n variables)
+    "cov",
+    lambda x: autobp.cov(x, rowvar=False, bias=True),
+    arrays_of((1, 3)),
+    numpy_fn=lambda x: np.cov(x, rowvar=False, bias=True),
+    torch_fn=lambda x: torch.cov(x.T, correction=0),
+    float32=False,
+    id="cov-one-row-rowvar-false",
+)
 _FW = np.array([1, 3, 0, 2, 1])
 for _ddof in (1, 0, 2):
     case(
