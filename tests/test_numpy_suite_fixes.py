@@ -85,3 +85,14 @@ def test_cov_y_with_one_row_and_rowvar_false():
         np.testing.assert_allclose(
             autobp.cov(Tensor(m), Tensor(y), rowvar=False).data, np.cov(m, y, rowvar=False)
         )
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16, np.int32, np.uint32, np.int64, np.bool_])
+@pytest.mark.parametrize("n", [None, 0, 1, 4])
+def test_vander_integer_inputs_in_numpys_dtype(dtype, n):
+    # silent before: int8 powers wrapped around in int8 (numpy computes in int64)
+    x = np.array([1, 12, 13]).astype(dtype)
+    expected = np.vander(x, n)
+    got = autobp.vander(Tensor(x), n)
+    assert got.dtype == expected.dtype
+    np.testing.assert_array_equal(got.data, expected)
