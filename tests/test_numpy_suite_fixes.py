@@ -96,3 +96,32 @@ def test_vander_integer_inputs_in_numpys_dtype(dtype, n):
     got = autobp.vander(Tensor(x), n)
     assert got.dtype == expected.dtype
     np.testing.assert_array_equal(got.data, expected)
+
+
+_EDGE = [0.0, 1.0, -np.inf, np.inf, np.nan]
+
+
+@pytest.mark.parametrize(
+    "xp", [[0.0, 1.0], [-np.inf, 1.0], [0.0, np.inf], [-np.inf, np.inf], [0.0, 1.0, np.inf]]
+)
+@pytest.mark.parametrize("complex_fp", [False, True])
+def test_interp_with_infinite_knots_or_values_as_numpy(xp, complex_fp):
+    # silent before: e.g. interp(0.5, [-inf, 1], [10, 10]) gave nan (numpy: 10), a knot next to an
+    # infinite value gave nan (numpy: the knot's value)
+    x = np.array([-1.0, 0.0, 0.5, 1.0, 2.0, np.inf, -np.inf, np.nan])
+    for f0 in _EDGE:
+        for f1 in _EDGE:
+            fp = np.array([f0, f1] + [3.0] * (len(xp) - 2))
+            if complex_fp:
+                fp = fp + 1j * fp[::-1]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                expected = np.interp(x, xp, fp)
+            got = autobp.interp(Tensor(x), Tensor(np.array(xp)), Tensor(fp))
+            np.testing.assert_array_equal(got.data, expected, err_msg=f"xp={xp} fp={fp}")
+
+
+def test_interp_finite_inputs_keep_their_gradient():
+    x = Tensor(np.array([0.2, 1.5, 2.7]), requires_grad=True)
+    xp = Tensor(np.array([0.0, 1.0, 2.0, 3.0]), requires_grad=True)
+    fp = Tensor(np.array([1.0, -2.0, 0.5, 4.0]), requires_grad=True)
+    assert autobp.gradcheck(autobp.interp, (x, xp, fp))
