@@ -125,3 +125,30 @@ def test_interp_finite_inputs_keep_their_gradient():
     xp = Tensor(np.array([0.0, 1.0, 2.0, 3.0]), requires_grad=True)
     fp = Tensor(np.array([1.0, -2.0, 0.5, 4.0]), requires_grad=True)
     assert autobp.gradcheck(autobp.interp, (x, xp, fp))
+
+
+_METHODS = (
+    "inverted_cdf",
+    "averaged_inverted_cdf",
+    "closest_observation",
+    "interpolated_inverted_cdf",
+    "hazen",
+    "weibull",
+    "median_unbiased",
+    "normal_unbiased",
+)
+
+
+@pytest.mark.parametrize("method", _METHODS)
+@pytest.mark.parametrize("name", ["quantile", "nanquantile", "percentile", "nanpercentile"])
+def test_numpys_other_quantile_methods(method, name):
+    # refused before (ValueError: method must be one of linear, lower, higher, nearest, midpoint)
+    x = np.random.default_rng(5).normal(size=(4, 7))
+    x[1, 2] = np.nan if name.startswith("nan") else x[1, 2]
+    q = np.array([0.0, 0.1, 0.5, 0.77, 1.0]) * (100 if "per" in name else 1)
+    for axis in (1, 0, None, (0, 1)):
+        expected = getattr(np, name)(x, q, axis=axis, method=method)
+        got = getattr(autobp, name)(Tensor(x), q, axis=axis, method=method)
+        np.testing.assert_array_equal(got.data, expected)
+    t = Tensor(x[[0, 2, 3]], requires_grad=True)
+    assert autobp.gradcheck(lambda u: getattr(autobp, name)(u, q[1:4], axis=1, method=method), (t,))

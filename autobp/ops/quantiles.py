@@ -1,6 +1,6 @@
 """Order statistics over any axes: median, quantile and percentile (numpy's), and the NaN-ignoring
-nanmedian, nanquantile and nanpercentile; numpy's methods linear, lower, higher, nearest, midpoint
-(PyTorch's ``interpolation=`` spelling too), each value's gradient going to the elements it is made of.
+nanmedian, nanquantile and nanpercentile; all of numpy's methods (PyTorch's five under its
+``interpolation=`` spelling too), each value's gradient going to the elements it is made of.
 """
 
 from __future__ import annotations
@@ -18,6 +18,17 @@ from .scans import _typed, raw
 
 _O = "sorting"
 _METHODS = ("linear", "lower", "higher", "nearest", "midpoint")  # the five torch.quantile also has
+# numpy's other methods (H&F 1996): their values are numpy's, their positions in the sorted slice too
+_NUMPY_METHODS = (
+    "inverted_cdf",
+    "averaged_inverted_cdf",
+    "closest_observation",
+    "interpolated_inverted_cdf",
+    "hazen",
+    "weibull",
+    "median_unbiased",
+    "normal_unbiased",
+)
 
 
 def _axes(x: Tensor, axis: Any, keepdims: Any, dim: Any, keepdim: Any, name: str) -> tuple:
@@ -96,11 +107,28 @@ def _neighbours(at: np.ndarray, n: Any, method: str) -> tuple:
     return pick, pick, np.zeros_like(at)
 
 
+def _positions(levels: np.ndarray, n: np.ndarray, lead: tuple, method: str) -> np.ndarray:
+    """The fractional position in a sorted slice of each count in ``n`` numpy's ``method`` takes its
+    quantile at: numpy's quantile of the ranks 0, ..., n - 1 (which are sorted and linear)."""
+    at = np.zeros(levels.shape + lead)
+    counts = np.broadcast_to(n, lead)
+    for m in np.unique(counts):
+        if m > 0:
+            at[..., counts == m] = np.quantile(np.arange(m, dtype=np.float64), levels, method=method)[
+                ..., None
+            ]
+    return at
+
+
 def _quantile(x, q, axis, out, method, keepdims, weights, interpolation, dim, keepdim, scale, name):
     x = _typed(as_tensor(x), None, out, name)
     method = interpolation if interpolation is not None else method
-    if method not in _METHODS:
+    if interpolation is not None and method not in _METHODS:  # PyTorch's spelling: PyTorch's five
         raise ValueError(f"{name}: method must be one of {', '.join(_METHODS)}; got {method!r}")
+    if method not in _METHODS + _NUMPY_METHODS:
+        raise ValueError(
+            f"{name}: method must be one of {', '.join(_METHODS + _NUMPY_METHODS)}; got {method!r}"
+        )
     if weights is not None:
         raise ValueError(f"{name}: weights= needs method='inverted_cdf', which autobp does not have")
     qs = np.asarray(raw(q) if isinstance(q, Tensor) else q, dtype=np.float64)
@@ -126,6 +154,9 @@ def _quantile(x, q, axis, out, method, keepdims, weights, interpolation, dim, ke
     order = np.argsort(y, axis=-1, kind="stable")
     n = (~np.isnan(y)).sum(axis=-1) if nan_ignoring else np.full(lead, y.shape[-1])
     at = qs.reshape(qs.shape + (1,) * len(lead)) / scale * np.maximum(n - 1, 0)
+    if method in _NUMPY_METHODS:
+        at = _positions(qs / scale, n, lead, method)
+        method = "linear"  # the value (1 - t) s[lo] + t s[lo + 1] at numpy's fractional position
     lo, hi, t = _neighbours(at, np.maximum(n, 1), method)
     keep = [i for i in range(x.ndim) if i not in axes]
     kept = [k.reshape((1,) * qs.ndim + k.shape) for k in np.indices(lead, sparse=True)]
@@ -179,7 +210,10 @@ class _quiet_all_nan:
 _Q_DOC = """
 
     ``method`` (or PyTorch's ``interpolation``): numpy's 'linear' (default), 'lower', 'higher',
-    'nearest' (half to even) or 'midpoint'. The result has q's axes first; each value's gradient goes
+    'nearest' (half to even) or 'midpoint', or one of numpy's other methods ('inverted_cdf',
+    'averaged_inverted_cdf', 'closest_observation', 'interpolated_inverted_cdf', 'hazen', 'weibull',
+    'median_unbiased', 'normal_unbiased'; their values numpy's, their gradients to the one or two
+    sorted elements each value is made of). The result has q's axes first; each value's gradient goes
     to the one or two elements of the sorted slice it is made of (a stable sort's, as torch.quantile).
     A Tensor ``q`` is differentiable too ('linear': the gap between the two neighbours times n - 1,
     zero at an exact rank, as torch.quantile's).
