@@ -152,3 +152,12 @@ def test_numpys_other_quantile_methods(method, name):
         np.testing.assert_array_equal(got.data, expected)
     t = Tensor(x[[0, 2, 3]], requires_grad=True)
     assert autobp.gradcheck(lambda u: getattr(autobp, name)(u, q[1:4], axis=1, method=method), (t,))
+
+
+@pytest.mark.parametrize("name", ["nanvar", "nanstd"])
+def test_ddof_with_correction_refused_with_numpys_message(name):
+    x = np.array([1.0, np.nan, 3.0])
+    with pytest.raises(ValueError) as numpy_error:
+        getattr(np, name)(x, ddof=1, correction=1)
+    with pytest.raises(ValueError, match=str(numpy_error.value).replace(".", r"\.")):
+        getattr(autobp, name)(Tensor(x), ddof=1, correction=1)
