@@ -161,3 +161,40 @@ def test_ddof_with_correction_refused_with_numpys_message(name):
         getattr(np, name)(x, ddof=1, correction=1)
     with pytest.raises(ValueError, match=str(numpy_error.value).replace(".", r"\.")):
         getattr(autobp, name)(Tensor(x), ddof=1, correction=1)
+
+
+_WHERE = np.array([[True, True, False], [True, True, True], [False, True, True]])
+_NANS = np.array([[1.0, np.nan, 3.0], [np.nan, np.nan, np.nan], [4.0, 5.0, 6.0]])
+
+
+@pytest.mark.parametrize(
+    ("name", "extra"),
+    [
+        ("nansum", {"initial": 2.5}),
+        ("nansum", {"where": _WHERE}),
+        ("nansum", {"initial": 4.5, "where": _WHERE}),
+        ("nanmax", {"initial": 2.5}),
+        ("nanmax", {"initial": 4.5, "where": _WHERE}),
+        ("nanmin", {"initial": 2.5}),
+        ("nanmin", {"initial": 4.5, "where": _WHERE}),
+        ("nanmean", {"where": _WHERE}),
+    ],
+)
+def test_nan_reductions_take_numpys_initial_and_where(name, extra):
+    # refused before: TypeError: nansum() got an unexpected keyword argument 'initial'
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        expected = getattr(np, name)(_NANS, axis=1, **extra)
+        got = getattr(autobp, name)(Tensor(_NANS), axis=1, **extra)
+    np.testing.assert_array_equal(got.data, expected)
+    t = Tensor(np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.5]]), requires_grad=True)
+    row = np.array([True, False, True])
+    kw = {k: (row if k == "where" else v) for k, v in extra.items()}
+    assert autobp.gradcheck(lambda u: getattr(autobp, name)(u, axis=1, **kw), (t,))
+
+
+def test_nanmax_where_without_initial_refused_as_numpy():
+    with pytest.raises(ValueError, match="initial"):
+        np.nanmax(_NANS, axis=1, where=_WHERE)
+    with pytest.raises(ValueError, match="initial"):
+        autobp.nanmax(Tensor(_NANS), axis=1, where=_WHERE)
