@@ -198,3 +198,21 @@ def test_nanmax_where_without_initial_refused_as_numpy():
         np.nanmax(_NANS, axis=1, where=_WHERE)
     with pytest.raises(ValueError, match="initial"):
         autobp.nanmax(Tensor(_NANS), axis=1, where=_WHERE)
+
+
+@pytest.mark.parametrize(
+    ("dtype", "casting"),
+    [(np.float32, "same_kind"), ("int64", "unsafe"), (np.complex128, "same_kind"), ("float64", "no")],
+)
+def test_concatenate_takes_numpys_dtype_and_casting(dtype, casting):
+    # refused before: TypeError: concatenate() got an unexpected keyword argument 'dtype'
+    a, b = np.arange(3), np.arange(3.0)
+    try:
+        expected = np.concatenate([a, b], dtype=dtype, casting=casting)
+    except TypeError:
+        with pytest.raises(TypeError, match="cannot cast"):
+            autobp.concatenate([Tensor(a), Tensor(b)], dtype=dtype, casting=casting)
+        return
+    got = autobp.concatenate([Tensor(a), Tensor(b)], dtype=dtype, casting=casting)
+    assert got.dtype == expected.dtype
+    np.testing.assert_array_equal(got.data, expected)
