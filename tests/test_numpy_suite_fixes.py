@@ -216,3 +216,17 @@ def test_concatenate_takes_numpys_dtype_and_casting(dtype, casting):
     got = autobp.concatenate([Tensor(a), Tensor(b)], dtype=dtype, casting=casting)
     assert got.dtype == expected.dtype
     np.testing.assert_array_equal(got.data, expected)
+
+
+def test_histogram2d_and_histogramdd_take_edges_given_as_tensors():
+    # before: edges as a tuple of Tensors recursed without end (numpy dispatched back to autobp)
+    x = np.array([0.417, 0.72, 0.0001, 0.30, 0.147])
+    y = np.array([0.09, 0.19, 0.35, 0.40, 0.54])
+    e = np.linspace(0, 1, 10)
+    got = autobp.histogram2d(Tensor(x), Tensor(y), (Tensor(e), Tensor(e)))
+    expected = np.histogram2d(x, y, (e, e))
+    for g, w in zip(got, expected):
+        np.testing.assert_array_equal(g.data, w)
+    s = np.stack([x, y], axis=1)
+    got_dd = autobp.histogramdd(Tensor(s), [Tensor(e), Tensor(e)], weights=Tensor(x))[0]
+    np.testing.assert_allclose(got_dd.data, np.histogramdd(s, (e, e), weights=x)[0])
