@@ -230,3 +230,15 @@ def test_histogram2d_and_histogramdd_take_edges_given_as_tensors():
     s = np.stack([x, y], axis=1)
     got_dd = autobp.histogramdd(Tensor(s), [Tensor(e), Tensor(e)], weights=Tensor(x))[0]
     np.testing.assert_allclose(got_dd.data, np.histogramdd(s, (e, e), weights=x)[0])
+
+
+def test_isclose_with_tolerances_given_as_tensors():
+    # before: a Tensor atol/rtol recursed without end (numpy's isclose dispatched back to autobp)
+    a, b = np.array([1.0, 1.1, 2.0]), np.array([1.0, 1.0, 2.5])
+    for atol, rtol in ((0.2, 0.0), (0.0, 0.3), (0.05, 0.05)):
+        expected = np.isclose(a, b, atol=atol, rtol=rtol)
+        got = autobp.isclose(Tensor(a), Tensor(b), atol=Tensor(np.array(atol)), rtol=Tensor(np.array(rtol)))
+        np.testing.assert_array_equal(got.data, expected)
+        assert autobp.allclose(Tensor(a), b, atol=Tensor(np.array(atol)), rtol=rtol) == np.allclose(
+            a, b, atol=atol, rtol=rtol
+        )
