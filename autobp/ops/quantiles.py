@@ -130,7 +130,9 @@ def _quantile(x, q, axis, out, method, keepdims, weights, interpolation, dim, ke
             f"{name}: method must be one of {', '.join(_METHODS + _NUMPY_METHODS)}; got {method!r}"
         )
     if weights is not None:
-        raise ValueError(f"{name}: weights= needs method='inverted_cdf', which autobp does not have")
+        raise ValueError(
+            f"{name}: weights= is not supported (numpy's, for method='inverted_cdf', is not in autobp)"
+        )
     qs = np.asarray(raw(q) if isinstance(q, Tensor) else q, dtype=np.float64)
     if not np.all((qs >= 0) & (qs <= scale)):
         raise ValueError(f"{name}: q must lie in [0, {scale:g}], got {qs.tolist()}")
