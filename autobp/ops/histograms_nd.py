@@ -61,6 +61,14 @@ def _differentiable(weights: Any) -> bool:
     return isinstance(weights, Tensor) and weights.requires_grad
 
 
+def _plain_bins(bins: Any) -> Any:
+    """``bins`` with Tensors (a count, the edges, or a sequence of them) as their values: numpy given
+    a Tensor would dispatch back to autobp."""
+    if isinstance(bins, (list, tuple)):
+        return [data_of(b) if isinstance(b, Tensor) else b for b in bins]
+    return data_of(bins) if isinstance(bins, Tensor) else bins
+
+
 @op(family=_HD, rules=("index_put", "reshape", "div"), method=False)
 def histogramdd(
     sample: Any, bins: Any = 10, range: Any = None, density: Any = None, weights: Any = None
@@ -69,8 +77,9 @@ def histogramdd(
     D arrays of N values). Counts and edges are constants; with Tensor ``weights`` the hist is
     differentiable in the weights."""
     s = _sample(sample)
+    bins = _plain_bins(bins)
     try:
-        hist, edges = np.histogramdd(s, data_of(bins) if isinstance(bins, Tensor) else bins, range, density)
+        hist, edges = np.histogramdd(s, bins, range, density)
     except ValueError as e:
         raise ValueError(f"histogramdd: {e} (sample of shape {s.shape})") from None
     edge_ts = [Tensor._const(e) for e in edges]
@@ -92,6 +101,7 @@ def histogram2d(
             f"histogram2d: x of shape {np.shape(data_of(x))} and y of {np.shape(data_of(y))} differ"
         )
     w = None if weights is None else data_of(weights)
+    bins = _plain_bins(bins)
     try:
         hist, xe, ye = np.histogram2d(xs, ys, bins, range, density, w)
     except ValueError as e:

@@ -53,6 +53,36 @@ def _periodic(x: Tensor, xp: Tensor, fp: Tensor, period: Any) -> tuple:
     return x, xp, fp
 
 
+def _numpy_form(x: Tensor, x0: Tensor, x1: Tensor, f0: Tensor, f1: Tensor, width: Tensor) -> Tensor:
+    """numpy's own formula for real values: slope (x - xp[j]) + fp[j]; if NaN, slope (x - xp[j+1]) +
+    fp[j+1]; if NaN again and both ends have the same value, that value; a knot's value at it."""
+    first = (f1 - f0) / width * (x - x0) + f0
+    second = (f1 - f0) / width * (x - x1) + f1
+    same = np.isnan(second._data) & (f0._data == f1._data)
+    val = where(np.isnan(first._data), where(same, f0, second), first)
+    return where(x._data == x0._data, f0, where(x._data == x1._data, f1, val))  # x1: only at xp[-1]
+
+
+def _non_finite(
+    x: Tensor, x0: Tensor, x1: Tensor, f0: Tensor, f1: Tensor, width: Tensor, inner: Tensor
+) -> Tensor:
+    """numpy's values in the segments with an infinite or NaN knot or value (numpy's formula, its
+    real and imaginary parts apart for complex values); elsewhere ``inner``."""
+    from .complex_parts import imag, real
+
+    odd = ~(np.isfinite(x0._data) & np.isfinite(x1._data) & np.isfinite(f0._data) & np.isfinite(f1._data))
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        if f0.dtype.kind == "c":
+            val = (
+                _numpy_form(x, x0, x1, real(f0), real(f1), width)
+                + _numpy_form(x, x0, x1, imag(f0), imag(f1), width) * 1j
+            )
+        else:
+            val = _numpy_form(x, x0, x1, f0, f1, width)
+        val = where(np.isnan(x._data), x, val)  # numpy's: a NaN point gives NaN (+0j)
+        return where(odd, val, inner)
+
+
 @op(family=_I, rules=("getitem", "sub", "div", "mul", "add", "where", "astype"), method=False)
 def interp(x: Any, xp: Any, fp: Any, left: Any = None, right: Any = None, period: Any = None) -> Tensor:
     """One-dimensional piecewise-linear interpolation of the points (xp, fp) at x (numpy's interp).
@@ -100,6 +130,9 @@ def interp(x: Any, xp: Any, fp: Any, left: Any = None, right: Any = None, period
         inner = (1 - t) * f0 + t * f1  # exact at t = 0 and t = 1, as numpy's knot values
         if flat.any():
             inner = where(flat, f1, inner)
+        finite = np.isfinite(kd).all() and np.isfinite(fp._data).all()
+        if not finite:  # infinite or NaN knots or values: numpy's formula and fallbacks there
+            inner = _non_finite(x, x0, x1, f0, f1, width, inner)
     xd = x._data
     with np.errstate(invalid="ignore"):
         below, above = xd < xp._data[0], xd > xp._data[-1]

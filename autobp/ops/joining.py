@@ -27,9 +27,30 @@ def _check_seq(seq: Sequence, op: str) -> list[Tensor]:
 
 
 @op(family=_J, method=False, torch=("cat", "concat"))
-def concatenate(seq: Sequence[Any], axis: Any = 0, *, dim: Any = None) -> Tensor:
-    """Join tensors along an existing axis (``axis=None``: flattened first, as numpy)."""
+def concatenate(
+    seq: Sequence[Any],
+    axis: Any = 0,
+    out: Any = None,
+    *,
+    dtype: Any = None,
+    casting: str = "same_kind",
+    dim: Any = None,
+) -> Tensor:
+    """Join tensors along an existing axis (``axis=None``: flattened first, as numpy).
+
+    numpy's ``dtype=`` gives the result's dtype, each input cast to it as ``casting`` allows."""
+    if out is not None:
+        raise TypeError("concatenate: out= is not supported (Tensors are not written in place by ops)")
     ts = _check_seq(seq, "concatenate")
+    if dtype is not None:
+        dtype = np.dtype(dtype)
+        for t in ts:
+            if not np.can_cast(t.dtype, dtype, casting=casting):
+                raise TypeError(
+                    f"concatenate: cannot cast array data from {t.dtype!r} to {dtype!r} "
+                    f"according to the rule {casting!r}"
+                )
+        ts = [t if t.dtype == dtype else t.astype(dtype) for t in ts]
     axis = axis if dim is None else dim
     if axis is None:
         ts = [reshape(t, (-1,)) for t in ts]

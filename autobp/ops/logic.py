@@ -28,7 +28,8 @@ def _describe(*xs: Any) -> str:
 
 def _apply(name: str, fn: Any, *xs: Any, **kwargs: Any) -> Tensor:
     try:
-        return Tensor._const(np.asarray(fn(*map(_raw, xs), **kwargs)))
+        # keywords too (a Tensor atol/rtol would send numpy's isclose back here without end)
+        return Tensor._const(np.asarray(fn(*map(_raw, xs), **{k: _raw(v) for k, v in kwargs.items()})))
     except ValueError:
         raise ValueError(f"{name}: shapes and dtypes {_describe(*xs)} cannot be broadcast together") from None
 

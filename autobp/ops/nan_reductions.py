@@ -69,7 +69,7 @@ def _var(a, axis, dtype, out, ddof, keepdims, where_, mean, correction, name) ->
         raise TypeError(f"{name}: out= is not supported (Tensors are not written in place by ops)")
     if correction is not None:
         if ddof != 0:
-            raise ValueError(f"{name}: ddof and correction can't be provided simultaneously")
+            raise ValueError(f"{name}: ddof and correction can't be provided simultaneously.")
         ddof = correction
     x = as_tensor(a)
     if dtype is not None:

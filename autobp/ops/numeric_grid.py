@@ -204,7 +204,13 @@ def gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1) -> An
         raise ValueError(f"gradient: edge_order must be 1 or 2, got {edge_order!r}")
     if f.ndim == 0:
         raise ValueError("gradient: a 0-d tensor has no axis to differentiate along")
-    axes = tuple(range(f.ndim)) if axis is None else normalize_axes(axis, f.ndim, "gradient", f.shape)
+    given = axis if isinstance(axis, (tuple, list)) else (axis,)
+    # in the order given, as numpy's (one derivative per listed axis, in that order)
+    axes = (
+        tuple(range(f.ndim))
+        if axis is None
+        else tuple(normalize_axes(a, f.ndim, "gradient", f.shape)[0] for a in given)
+    )
     if len(set(axes)) != len(axes):
         raise ValueError(f"gradient: repeated axis in {axis!r}")
     outs = []

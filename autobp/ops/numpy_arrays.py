@@ -63,7 +63,8 @@ def vander(x: Any, N: int | None = None, increasing: bool = False) -> Tensor:  #
     n = x.shape[0] if N is None else int(N)
     if n < 0:
         raise ValueError(f"vander: N must be non-negative, got {N}")
-    dtype = np.promote_types(x.dtype, np.int64) if x.dtype.kind == "b" else x.dtype
+    # numpy's: integers and booleans as int64 (x**p overflows int8 fast); float32 stays float32
+    dtype = np.promote_types(x.dtype, np.int64) if x.dtype.kind in "biu" else x.dtype
     if n == 0:  # no columns: an empty slice of x, on its graph
         return _cast(reshape(x, (-1, 1))[:, :0], dtype)
     ones = Tensor._const(np.ones(x.shape, dtype))

@@ -1,6 +1,6 @@
 """Order statistics over any axes: median, quantile and percentile (numpy's), and the NaN-ignoring
-nanmedian, nanquantile and nanpercentile; numpy's methods linear, lower, higher, nearest, midpoint
-(PyTorch's ``interpolation=`` spelling too), each value's gradient going to the elements it is made of.
+nanmedian, nanquantile and nanpercentile; all of numpy's methods (PyTorch's five under its
+``interpolation=`` spelling too), each value's gradient going to the elements it is made of.
 """
 
 from __future__ import annotations
@@ -18,6 +18,17 @@ from .scans import _typed, raw
 
 _O = "sorting"
 _METHODS = ("linear", "lower", "higher", "nearest", "midpoint")  # the five torch.quantile also has
+# numpy's other methods (H&F 1996): their values are numpy's, their positions in the sorted slice too
+_NUMPY_METHODS = (
+    "inverted_cdf",
+    "averaged_inverted_cdf",
+    "closest_observation",
+    "interpolated_inverted_cdf",
+    "hazen",
+    "weibull",
+    "median_unbiased",
+    "normal_unbiased",
+)
 
 
 def _axes(x: Tensor, axis: Any, keepdims: Any, dim: Any, keepdim: Any, name: str) -> tuple:
@@ -101,13 +112,32 @@ def _neighbours(at: np.ndarray, n: Any, method: str) -> tuple:
     return pick, pick, np.zeros_like(at)
 
 
+def _positions(levels: np.ndarray, n: np.ndarray, lead: tuple, method: str) -> np.ndarray:
+    """The fractional position in a sorted slice of each count in ``n`` numpy's ``method`` takes its
+    quantile at: numpy's quantile of the ranks 0, ..., n - 1 (which are sorted and linear)."""
+    at = np.zeros(levels.shape + lead)
+    counts = np.broadcast_to(n, lead)
+    for m in np.unique(counts):
+        if m > 0:
+            at[..., counts == m] = np.quantile(np.arange(m, dtype=np.float64), levels, method=method)[
+                ..., None
+            ]
+    return at
+
+
 def _quantile(x, q, axis, out, method, keepdims, weights, interpolation, dim, keepdim, scale, name):
     x = _typed(as_tensor(x), None, out, name)
     method = interpolation if interpolation is not None else method
-    if method not in _METHODS:
+    if interpolation is not None and method not in _METHODS:  # PyTorch's spelling: PyTorch's five
         raise ValueError(f"{name}: method must be one of {', '.join(_METHODS)}; got {method!r}")
+    if method not in _METHODS + _NUMPY_METHODS:
+        raise ValueError(
+            f"{name}: method must be one of {', '.join(_METHODS + _NUMPY_METHODS)}; got {method!r}"
+        )
     if weights is not None:
-        raise ValueError(f"{name}: weights= needs method='inverted_cdf', which autobp does not have")
+        raise ValueError(
+            f"{name}: weights= is not supported (numpy's, for method='inverted_cdf', is not in autobp)"
+        )
     qs = np.asarray(raw(q) if isinstance(q, Tensor) else q, dtype=np.float64)
     if not np.all((qs >= 0) & (qs <= scale)):
         raise ValueError(f"{name}: q must lie in [0, {scale:g}], got {qs.tolist()}")
@@ -131,6 +161,9 @@ def _quantile(x, q, axis, out, method, keepdims, weights, interpolation, dim, ke
     order = np.argsort(y, axis=-1, kind="stable")
     n = (~np.isnan(y)).sum(axis=-1) if nan_ignoring else np.full(lead, y.shape[-1])
     at = qs.reshape(qs.shape + (1,) * len(lead)) / scale * np.maximum(n - 1, 0)
+    if method in _NUMPY_METHODS:
+        at = _positions(qs / scale, n, lead, method)
+        method = "linear"  # the value (1 - t) s[lo] + t s[lo + 1] at numpy's fractional position
     lo, hi, t = _neighbours(at, np.maximum(n, 1), method)
     keep = [i for i in range(x.ndim) if i not in axes]
     kept = [k.reshape((1,) * qs.ndim + k.shape) for k in np.indices(lead, sparse=True)]
@@ -184,7 +217,10 @@ class _quiet_all_nan:
 _Q_DOC = """
 
     ``method`` (or PyTorch's ``interpolation``): numpy's 'linear' (default), 'lower', 'higher',
-    'nearest' (half to even) or 'midpoint'. The result has q's axes first; each value's gradient goes
+    'nearest' (half to even) or 'midpoint', or one of numpy's other methods ('inverted_cdf',
+    'averaged_inverted_cdf', 'closest_observation', 'interpolated_inverted_cdf', 'hazen', 'weibull',
+    'median_unbiased', 'normal_unbiased'; their values numpy's, their gradients to the one or two
+    sorted elements each value is made of). The result has q's axes first; each value's gradient goes
     to the one or two elements of the sorted slice it is made of (a stable sort's, as torch.quantile).
     A Tensor ``q`` is differentiable too ('linear': the gap between the two neighbours times n - 1,
     zero at an exact rank, as torch.quantile's).
@@ -241,7 +277,7 @@ def _quantile_rule(F, g, out, xs, ctx, need):
 
 @op(
     family=_O,
-    rules=("quantile",),
+    rules=("median",),
     differs="torch.nanmedian returns the lower of the two middle numbers for an even count (and, with "
     "dim, (values, indices)); autobp's nanmedian is numpy's: the mean of the two middle numbers",
 )
@@ -255,21 +291,31 @@ def nanmedian(
     dim: Any = None,
     keepdim: Any = None,
 ) -> Tensor:
-    """Median over ``axis`` ignoring NaNs (numpy's; NaN for an all-NaN slice): nanquantile at 0.5, so
-    tied middle values send their gradient to one element each (a stable sort's), not split."""
-    res = _quantile(x, 0.5, axis, out, "linear", keepdims, None, None, dim, keepdim, 1, "nanquantile")
-    if out is None and res.dtype.kind == "f" and np.isnan(res._data).any():
-        res = _all_nan_slices_share(as_tensor(x), res, axis, keepdims, dim, keepdim)
-    return res
+    """Median over ``axis`` ignoring NaNs, numpy's: the mean of the two middle non-NaN values.
 
+    NaN for an all-NaN slice; an infinite middle value gives an infinite median as numpy's (a
+    quantile's interpolation would give NaN). The gradient of a middle value is split equally among
+    the elements equal to it, as ``median``'s; an all-NaN slice's is shared by its elements (its NaNs),
+    as PyTorch's full nanmedian shares it."""
+    import warnings
 
-def _all_nan_slices_share(x: Tensor, res: Tensor, axis: Any, keepdims: Any, dim: Any, keepdim: Any) -> Tensor:
-    """nanmedian's result where a slice is all NaN: NaN, its gradient shared by the slice's elements
-    (PyTorch's: the NaNs share it), as the slice's mean has it; elsewhere ``res`` as it is."""
-    from .elementwise import where
-
-    axes, keep = _axes(x, axis, keepdims, dim, keepdim, "nanmedian")
-    all_nan = np.isnan(x._data).all(axis=axes, keepdims=bool(keep))
-    if not all_nan.any():
-        return res
-    return where(all_nan, x.mean(axis=axes, keepdims=bool(keep)), res)
+    x = _typed(as_tensor(x), None, out, "nanmedian")
+    axes, keepdims = _axes(x, axis, keepdims, dim, keepdim, "nanmedian")
+    _nonempty(x, axes, "nanmedian")
+    data = x._data
+    y = _last(data, axes)
+    n = (~np.isnan(y)).sum(axis=-1, keepdims=True)  # non-NaN count per slice (NaNs sort last)
+    s = np.sort(y, axis=-1)
+    share = np.zeros(y.shape, dtype=data.dtype if data.dtype.kind == "f" else np.float64)
+    for k in ((n - 1) // 2, n // 2):  # the two middle non-NaN positions (one twice for odd n)
+        mid = np.take_along_axis(s, np.clip(k, 0, None), axis=-1)
+        tied = (y == mid) & (n > 0)
+        share += 0.5 * tied / np.maximum(tied.sum(axis=-1, keepdims=True), 1)
+    empty = n == 0  # all NaN: every element shares the gradient
+    if empty.any():
+        share = np.where(empty, 1.0 / max(y.shape[-1], 1), share).astype(share.dtype, copy=False)
+    ctx = reduction_ctx(axes, keepdims, x.shape, _from_last(share, axes, x.shape))
+    with warnings.catch_warnings():  # numpy's all-NaN warning: the NaN result says it already
+        warnings.filterwarnings("ignore", "All-NaN slice", RuntimeWarning)
+        value = np.nanmedian(data, axis=axes, keepdims=keepdims)
+    return Tensor._make(np.asarray(value, dtype=share.dtype), (x,), "median", ctx)

@@ -14,7 +14,7 @@ from ..rules import RULES, holomorphic, rule
 from ..tensor import Tensor
 from ._args import as_tensor, axis_arg, keep_arg, refuse_complex
 from ._decl import op
-from .scans import _typed
+from ._nan_helpers import _nan_extreme, _nan_reduction, _numpy_extras, _share_dtype
 
 _R = "reductions"
 
@@ -264,21 +264,6 @@ def _logsumexp(F, g, out, xs, ctx, need):
 
 
 # --- NaN-ignoring reductions -------------------------------------------------------------------
-def _present(data: np.ndarray) -> np.ndarray:
-    return ~np.isnan(data) if data.dtype.kind == "f" else np.ones(data.shape, dtype=bool)
-
-
-def _nan_reduction(x, axis, dtype, out, keepdims, dim, keepdim, name):
-    x = _typed(as_tensor(x), dtype, out, name)
-    axis, keepdims = axis_arg(axis, dim, name), keep_arg(keepdims, keepdim)
-    axes = reduction_axes(axis, x.ndim, name, x.shape)
-    return x, axes, keepdims, x._data, _present(x._data)
-
-
-def _share_dtype(data: np.ndarray) -> Any:
-    return data.dtype if data.dtype.kind == "f" else np.float64
-
-
 @op(family=_R)
 def nansum(
     x: Any,
@@ -286,14 +271,20 @@ def nansum(
     dtype: Any = None,
     out: Any = None,
     keepdims: bool = False,
+    initial: Any = None,
+    where: Any = True,
     *,
     dim: Any = None,
     keepdim: Any = None,
 ) -> Tensor:
-    """Sum over ``axis`` treating NaN as 0; the gradient at a NaN is 0."""
-    x, axes, keepdims, data, present = _nan_reduction(x, axis, dtype, out, keepdims, dim, keepdim, "nansum")
+    """Sum over ``axis`` treating NaN as 0 (numpy's ``initial=`` added, ``where=`` elements only);
+    the gradient at a NaN is 0."""
+    x, axes, keepdims, data, present = _nan_reduction(
+        x, axis, dtype, out, keepdims, dim, keepdim, "nansum", where
+    )
     ctx = reduction_ctx(axes, keepdims, x.shape, present.astype(_share_dtype(data)))
-    return Tensor._make(np.nansum(data, axis=axes, keepdims=keepdims), (x,), "nansum", ctx)
+    value = np.nansum(data, axis=axes, keepdims=keepdims, **_numpy_extras(initial, where))
+    return Tensor._make(value, (x,), "nansum", ctx)
 
 
 @op(family=_R)
@@ -304,52 +295,60 @@ def nanmean(
     out: Any = None,
     keepdims: bool = False,
     *,
+    where: Any = True,
     dim: Any = None,
     keepdim: Any = None,
 ) -> Tensor:
-    """Mean over ``axis`` of the elements that are not NaN; the gradient at a NaN is 0."""
-    x, axes, keepdims, data, present = _nan_reduction(x, axis, dtype, out, keepdims, dim, keepdim, "nanmean")
+    """Mean over ``axis`` of the elements that are not NaN (and, with numpy's ``where=``, selected);
+    the gradient at a NaN is 0."""
+    x, axes, keepdims, data, present = _nan_reduction(
+        x, axis, dtype, out, keepdims, dim, keepdim, "nanmean", where
+    )
     counted = np.maximum(present.sum(axis=axes, keepdims=True), 1)
     ctx = reduction_ctx(axes, keepdims, x.shape, (present / counted).astype(_share_dtype(data)))
     with np.errstate(invalid="ignore", divide="ignore"):
         value = (
-            np.nanmean(data, axis=axes, keepdims=keepdims)
+            np.nanmean(data, axis=axes, keepdims=keepdims, **_numpy_extras(None, where))
             if x.size
             else np.mean(data, axis=axes, keepdims=keepdims)
         )
     return Tensor._make(value, (x,), "nanmean", ctx)
 
 
-def _nan_extreme(x, axis, out, keepdims, dim, keepdim, name, fn, fill):
-    x, axes, keepdims, data, present = _nan_reduction(x, axis, None, out, keepdims, dim, keepdim, name)
-    refuse_complex(x, name)
-    for a in axes:
-        if x.shape[a] == 0:
-            raise ValueError(f"{name}: cannot reduce over empty axis {a} of shape {x.shape}")
-    filled = np.where(present, data, fill) if data.dtype.kind == "f" else data
-    kept = fn(filled, axis=axes, keepdims=True)
-    hit = (filled == kept) & present
-    share = (hit / np.maximum(hit.sum(axis=axes, keepdims=True), 1)).astype(_share_dtype(data))
-    value = np.where(present.any(axis=axes, keepdims=True), kept, np.nan) if data.dtype.kind == "f" else kept
-    if not keepdims:
-        value = np.squeeze(value, axis=axes)
-    return Tensor._make(value, (x,), name, reduction_ctx(axes, keepdims, x.shape, share))
-
-
 @op(family=_R)
 def nanmax(
-    x: Any, axis: Any = None, out: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
+    x: Any,
+    axis: Any = None,
+    out: Any = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = True,
+    *,
+    dim: Any = None,
+    keepdim: Any = None,
 ) -> Tensor:
-    """Largest element over ``axis`` ignoring NaN (NaN where all are NaN); ties split the gradient."""
-    return _nan_extreme(x, axis, out, keepdims, dim, keepdim, "nanmax", np.max, -np.inf)
+    """Largest element over ``axis`` ignoring NaN (NaN where all are NaN); ties split the gradient.
+
+    numpy's ``initial=`` takes part in the comparison, ``where=`` leaves elements out."""
+    return _nan_extreme(x, axis, out, keepdims, dim, keepdim, "nanmax", np.max, -np.inf, initial, where)
 
 
 @op(family=_R)
 def nanmin(
-    x: Any, axis: Any = None, out: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
+    x: Any,
+    axis: Any = None,
+    out: Any = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = True,
+    *,
+    dim: Any = None,
+    keepdim: Any = None,
 ) -> Tensor:
-    """Smallest element over ``axis`` ignoring NaN (NaN where all are NaN); ties split the gradient."""
-    return _nan_extreme(x, axis, out, keepdims, dim, keepdim, "nanmin", np.min, np.inf)
+    """Smallest element over ``axis`` ignoring NaN (NaN where all are NaN); ties split the gradient.
+
+    numpy's ``initial=`` takes part in the comparison, ``where=`` leaves elements out."""
+    return _nan_extreme(x, axis, out, keepdims, dim, keepdim, "nanmin", np.min, np.inf, initial, where)
 
 
 # nansum, nanmean, nanmax and nanmin weight g by a constant share of each element (ctx[2]), as

@@ -218,14 +218,17 @@ def average(
 def _variables(m: Any, y: Any, rowvar: bool, name: str) -> Tensor:
     """numpy's cov layout: one variable per row (columns with ``rowvar=False``), ``y`` appended."""
     rows = []
-    for t in (m, y):
+    for i, t in enumerate((m, y)):
         if t is None:
             continue
         t = as_tensor(t)
         if t.ndim > 2:
             raise ValueError(f"{name}: inputs must be 1-d or 2-d, got shape {t.shape}")
+        # numpy's: a 2-d m is transposed whenever rowvar is False (a (1, n) m is n variables of one
+        # observation each); y only when it has more than one row
+        flip = not rowvar and (t.ndim == 2 if i == 0 else t.ndim == 2 and t.shape[0] != 1)
         t = t.reshape((1, -1)) if t.ndim < 2 else t
-        rows.append(t.T if not rowvar and t.shape[0] != 1 else t)
+        rows.append(t.T if flip else t)
     x = rows[0] if len(rows) == 1 else _joined(rows)
     return x if x.dtype == np.float64 else x.astype(np.result_type(x.dtype, np.float64))
 

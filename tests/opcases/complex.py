@@ -351,6 +351,15 @@ case(
     id="concatenate_complex",
     **C,
 )
+case(  # numpy's dtype=: a real and a complex input joined as complex128
+    "concatenate",
+    lambda a, b: autobp.concatenate([a.real, b], axis=0, dtype=np.complex128),
+    complexify(arrays_of((2, 3), (1, 3))),
+    torch_fn=lambda a, b: torch.cat([a.real.to(b.dtype), b], 0),
+    numpy_fn=lambda a, b: np.concatenate([a.real, b], dtype=np.complex128),
+    id="concatenate_dtype_complex",
+    **{**C, "float32": False},  # the dtype is the one asked for
+)
 case(
     "stack",
     lambda a, b: autobp.stack([a, b], axis=1),

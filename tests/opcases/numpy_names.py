@@ -42,7 +42,7 @@ def _grid(draw, min_side=2, coords=False):
     return f, np.concatenate([[0.0], np.cumsum(steps)])
 
 
-for _axis, _edge in [(None, 1), (0, 1), (-1, 2), ((0, 1), 2)]:
+for _axis, _edge in [(None, 1), (0, 1), (-1, 2), ((0, 1), 2), ((1, 0), 1)]:  # (1, 0): in that order
     _tdim = None if _axis is None else _axis
     case(
         "gradient",

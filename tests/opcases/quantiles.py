@@ -95,3 +95,13 @@ for name, tname in (("quantile", "quantile"), ("nanquantile", "nanquantile"), ("
         numpy_fn=lambda x, q, name=name: getattr(np, name)(x, q, axis=-1),
         id=f"{name}-differentiable-q",
     )
+
+for _method in ("hazen", "inverted_cdf", "averaged_inverted_cdf", "median_unbiased"):
+    case(  # numpy's other methods: numpy's values; the gradient to the elements each value is made of
+        "quantile",
+        lambda x, m=_method: autobp.quantile(x, [0.2, 0.65], axis=-1, method=m),
+        distinct(min_dims=1, min_side=2),
+        numpy_fn=lambda x, m=_method: np.quantile(x, [0.2, 0.65], axis=-1, method=m),
+        float32=False,
+        id=f"quantile-method-{_method}",
+    )

@@ -175,6 +175,23 @@ for name, base in (("nansum", unary), ("nanmean", unary), ("nanmax", distinct), 
             id=f"{name}-{id_}" + ("-nan" if nans else ""),
         )
 
+# numpy's where= (the first column left out) and initial= (nansum adds it, nanmax/nanmin compare it)
+_W = np.array([False, True, True])
+for name, extra in (
+    ("nansum", {"initial": 1.5}),
+    ("nanmean", {}),
+    ("nanmax", {"initial": -9.0}),
+    ("nanmin", {"initial": 9.0}),
+):
+    case(
+        name,
+        lambda x, name=name, extra=extra: getattr(autobp, name)(x, axis=-1, where=_W, **extra),
+        distinct(min_dims=2, max_dims=2, min_side=3, max_side=3),
+        numpy_fn=lambda x, name=name, extra=extra: getattr(np, name)(x, axis=-1, where=_W, **extra),
+        ints=name != "nanmean",
+        id=f"{name}-where-initial",
+    )
+
 case(
     "average",
     lambda x, w: autobp.average(x, axis=-1, weights=w),
@@ -228,6 +245,15 @@ case(
     torch_fn=lambda x, y: torch.cov(torch.cat([x.T, y[None]]), correction=0),
     float32=False,
     id="cov-columns-y-bias",
+)
+case(  # numpy's: a 2-d input with rowvar=False is transposed even with one row (n variables)
+    "cov",
+    lambda x: autobp.cov(x, rowvar=False, bias=True),
+    arrays_of((1, 3)),
+    numpy_fn=lambda x: np.cov(x, rowvar=False, bias=True),
+    torch_fn=lambda x: torch.cov(x.T, correction=0),
+    float32=False,
+    id="cov-one-row-rowvar-false",
 )
 _FW = np.array([1, 3, 0, 2, 1])
 for _ddof in (1, 0, 2):
