@@ -17,3 +17,18 @@ def check_device(device: Any, name: str) -> None:
     raise ValueError(
         f"{name}: autobp tensors live in numpy arrays on the CPU; device {device!r} is not available"
     )
+
+
+def no_device_method(owner: str, device: str, what: str) -> Any:
+    """PyTorch's ``x.cuda()``-style move for a device autobp has not: a method that raises, naming it
+    (``what``: what ``.cpu()`` returns instead)."""
+
+    def move(self: Any, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError(
+            f"{owner}.{device}(): autobp computes with numpy on the CPU and has no {device} device; "
+            f"leave the call out (.cpu() returns {what})"
+        )
+
+    move.__name__ = device
+    move.__doc__ = f"PyTorch's ``{owner.lower()}.{device}()``: refused, as autobp has no {device} device."
+    return move

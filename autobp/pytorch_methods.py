@@ -14,6 +14,7 @@ import numpy as np
 from . import pytorch_functions as _pf
 from . import pytorch_math as _pm
 from . import pytorch_names as _pn
+from ._device import no_device_method
 from .ops import inplace_methods as _im
 from .tensor import Tensor
 
@@ -164,18 +165,6 @@ _FALSE_FLAGS = {
 }
 
 
-def _no_device(device: str) -> Any:
-    def to_device(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
-        raise RuntimeError(
-            f"Tensor.{device}(): autobp computes with numpy on the CPU and has no {device} device; "
-            "leave the call out (or use .cpu(), which returns the tensor itself)"
-        )
-
-    to_device.__name__ = device
-    to_device.__doc__ = f"PyTorch's ``t.{device}()``: refused, as autobp has no {device} device."
-    return to_device
-
-
 def attach() -> None:
     """Put the methods on Tensor, each only where Tensor has no method of that name yet."""
     for name, fn in METHODS.items():
@@ -188,7 +177,7 @@ def attach() -> None:
             setattr(Tensor, flag, property(lambda self: False, doc=f"False: {_FALSE_FLAGS[flag]}."))
     for device in ("cuda", "xpu", "mps", "ipu", "mtia"):
         if not hasattr(Tensor, device):
-            setattr(Tensor, device, _no_device(device))
+            setattr(Tensor, device, no_device_method("Tensor", device, "the tensor itself"))
     extra = [
         "frac",
         "sgn",

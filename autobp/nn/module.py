@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .._device import check_device
+from .._device import check_device, no_device_method
 from ..tensor import Tensor
 from . import module_state as _state
 from . import module_state_hooks as _state_hooks
@@ -307,7 +307,9 @@ class Module:
     to_empty = _extras.to_empty
     share_memory = _extras.share_memory
     bfloat16 = _extras.bfloat16
-    cuda, xpu, mtia, ipu = (_extras.no_device(d) for d in ("cuda", "xpu", "mtia", "ipu"))
+    cuda, xpu, mtia, ipu = (
+        no_device_method("Module", d, "the module itself") for d in ("cuda", "xpu", "mtia", "ipu")
+    )
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
         """Freeze (False) or unfreeze every parameter."""

@@ -1,6 +1,6 @@
 """More of PyTorch's ``nn.Module`` methods for ported code: ``set_submodule``, ``type``, ``to_empty``,
-``share_memory``, and the device moves autobp has no device for (``cuda``, ``xpu``, ``mtia``, ``ipu``),
-refused by name, and ``bfloat16`` (numpy has no bfloat16). Set as Module's methods in module.py."""
+``share_memory``, and ``bfloat16`` refused (numpy has no bfloat16). Set as Module's methods in module.py
+(beside the device moves autobp has no device for, ``_device.no_device_method``)."""
 
 from __future__ import annotations
 
@@ -50,15 +50,3 @@ def share_memory(self: Any) -> Any:
 def bfloat16(self: Any) -> Any:
     """Refused: numpy has no bfloat16 (``Tensor.bfloat16()`` refuses too)."""
     raise TypeError("Module.bfloat16(): numpy has no bfloat16 dtype; use .half() (float16) or .float()")
-
-
-def no_device(device: str) -> Any:
-    def move(self: Any, *args: Any, **kwargs: Any) -> Any:
-        raise RuntimeError(
-            f"Module.{device}(): autobp computes with numpy on the CPU and has no {device} device; "
-            "leave the call out (.cpu() returns the module itself)"
-        )
-
-    move.__name__ = device
-    move.__doc__ = f"PyTorch's ``module.{device}()``: refused, as autobp has no {device} device."
-    return move

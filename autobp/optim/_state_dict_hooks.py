@@ -5,31 +5,20 @@
 from __future__ import annotations
 
 import functools
-import itertools
 from collections.abc import Callable
 from typing import Any
 
-_KEYS = itertools.count()
 KINDS = ("state_dict_pre", "state_dict_post", "load_pre", "load_post")
 
 
 def add_hook(opt: Any, kind: str, hook: Callable, prepend: bool) -> Any:
     """Register ``hook`` under ``kind``; first of all when ``prepend``; a handle that removes it."""
-    from ..nn.module_hooks import HookHandle
+    from ..nn.module_hooks import _insert
 
     if not callable(hook):
         raise TypeError(f"{type(opt).__name__}: a hook must be callable, got {type(hook).__name__}")
     table = opt.__dict__.setdefault("_state_dict_hooks", {k: {} for k in KINDS})
-    hooks = table[kind]
-    key = next(_KEYS)
-    if prepend:
-        old = dict(hooks)
-        hooks.clear()
-        hooks[key] = hook
-        hooks.update(old)
-    else:
-        hooks[key] = hook
-    return HookHandle(hooks, key)
+    return _insert(table[kind], hook, prepend)
 
 
 def _hooks(opt: Any, kind: str) -> list:
