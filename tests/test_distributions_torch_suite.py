@@ -68,7 +68,7 @@ def test_beta_mode_on_a_tie_below_one_is_one_as_torch():
 
 def test_geometric_probs_zero_is_rejected_as_torch():
     with pytest.raises(ValueError):
-        torch.distributions.Geometric(0.0)
+        torch.distributions.Geometric(0.0, validate_args=True)
     with pytest.raises(ValueError, match="positive"):
         D.Geometric(0.0)
     with pytest.raises(ValueError):
