@@ -86,12 +86,6 @@ def _sum_to_size(self: Tensor, *size: Any) -> Tensor:
     return unbroadcast(self, shape)
 
 
-def _nextafter() -> Callable[..., Tensor]:
-    from . import nextafter  # (the top-level op: autobp imports this module first)
-
-    return nextafter
-
-
 def _polygamma(self: Tensor, n: int) -> Tensor:
     return _pm.polygamma(n, self)
 
@@ -126,7 +120,6 @@ METHODS.update(
         "equal": _equal,
         "unique": _unique,
         "sum_to_size": _sum_to_size,
-        "nextafter": lambda self, other: _nextafter()(self, other),
     }
 )
 

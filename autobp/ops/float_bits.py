@@ -90,7 +90,7 @@ def spacing(x: Any, /) -> Tensor:
     return _const_ufunc(np.spacing, x)
 
 
-@op(family=_B, method=False)
+@op(family=_B)
 def nextafter(x1: Any, x2: Any, /) -> Tensor:
     """The next float after x1 towards x2 (numpy's and PyTorch's nextafter); as in PyTorch, the
     gradient passes to x1 unchanged (the result is x1 moved by one step) except where x1 == x2 (the
