@@ -41,3 +41,12 @@ def add_view(base: Any, view: Any) -> None:
         views.append(ref(view))
         if not len(views) % 64:  # drop the dead ones now and then (a long-lived x read as x[i])
             views[:] = [r for r in views if r() is not None]
+
+
+def index_view(data: Any, index: tuple) -> Any:
+    """``data[index]``; where that is one element, a 0-d view of it rather than numpy's scalar (a copy),
+    so that it sees writes into ``data`` and writes through it reach ``data``, as a PyTorch view's do."""
+    out = data[index]
+    if type(out) is not np.ndarray and type(data) is np.ndarray:
+        out = data[index + (Ellipsis,)]
+    return out

@@ -10,7 +10,7 @@ import numpy as np
 
 from .._broadcast import ShapeError, normalize_axes
 from .._numpy_ops import scatter_add as _scatter_add
-from .._views import link_view
+from .._views import index_view, link_view
 from .._zero_d import zero_d_as_one_element
 from ..rules import rule
 from ..tensor import Tensor
@@ -47,11 +47,9 @@ def show_index(index: tuple) -> str:
 def _getitem(self: Tensor, index: Any) -> Tensor:
     index = normalize_index(index)
     try:
-        data = self._data[index]
+        data = index_view(self._data, index)
     except (IndexError, OverflowError) as e:
         raise IndexError(f"index {show_index(index)} on tensor of shape {self.shape}: {e}") from None
-    if type(data) is not np.ndarray and type(self._data) is np.ndarray:  # one element: numpy's scalar
-        data = self._data[index + (Ellipsis,)]  # is a copy; a 0-d view sees writes, as PyTorch's does
     out = Tensor._make(data, (self,), "getitem", index)
     if np.may_share_memory(data, self._data):  # a view of self's memory: it follows self's recorded writes
         link_view(out, self)

@@ -17,6 +17,7 @@ import numpy as np
 from .._graph import next_seq
 from .._inplace import bump
 from .._tensor_hooks import move_to_snapshot
+from .._views import index_view
 from ..tensor import Tensor, add_view
 
 _SNAPSHOT = ("_data", "requires_grad", "name", "_parents", "_op", "_ctx", "_version", "_written_at", "_same")
@@ -61,7 +62,7 @@ def _rebase_views(t: Tensor) -> None:
 # How each view op's result is made again from its base's new data (the op and its ctx stay the view's):
 # basic indexing, reshape, transpose, broadcast_to, flip, real and imag, the ops that return views.
 _REMAKE = {
-    "getitem": lambda d, v: d[v._ctx],
+    "getitem": lambda d, v: index_view(d, v._ctx),
     "reshape": lambda d, v: d.reshape(v._data.shape),
     "transpose": lambda d, v: np.transpose(d, v._ctx),
     "broadcast_to": lambda d, v: np.broadcast_to(d, v._data.shape),
@@ -83,10 +84,7 @@ def _remade(view: Tensor) -> Any:
 def _follow(view: Tensor, base: Tensor) -> None:
     """``view`` is made again by its op from ``base``'s current node (``base[index]``, ``base.T``...),
     its version bumped with it, as a PyTorch view sees a write into its base."""
-    data = _remade(view)(base._data, view)
-    if view._op == "getitem" and type(data) is not np.ndarray:
-        data = base._data[view._ctx + (Ellipsis,)]  # a 0-d view rather than numpy's scalar copy
-    fresh = Tensor._make(data, (base,), view._op, view._ctx)
+    fresh = Tensor._make(_remade(view)(base._data, view), (base,), view._op, view._ctx)
     view._version += 1  # the same write, seen through the view: graphs that read the view refuse
     view._written_at = base._written_at
     view._data, view._parents, view._op, view._ctx = fresh._data, fresh._parents, fresh._op, fresh._ctx
