@@ -236,12 +236,11 @@ def diagonal(
     if a1 == a2:
         raise ValueError(f"diagonal: axis1 and axis2 must differ, got {axis1} and {axis2}")
     moved = moveaxis(x, (a1, a2), (-2, -1))
-    out = moved[(Ellipsis,) + _diag_positions(x.shape[a1], x.shape[a2], offset)]
-    data = np.diagonal(x._data, offset, a1, a2)  # the same numbers, as a view of a's memory
+    index = (Ellipsis,) + _diag_positions(x.shape[a1], x.shape[a2], offset)
+    data = np.diagonal(x._data, offset, a1, a2)  # moved[index]'s numbers, as a view of a's memory
     if x._data.flags.writeable:
         data.flags.writeable = True  # numpy's diagonal is read-only only to warn of the view
-    out._data = data
-    return _view(out, x)
+    return _view(Tensor._make(data, (moved,), "getitem", index), x)  # getitem's rule: no gather made
 
 
 @op(family=_C, rules=("transpose", "getitem", "sum"))
