@@ -9,7 +9,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from ._graph import enable_grad, is_grad_enabled
+from ._graph import enable_grad, is_grad_enabled, next_seq
 from .pytree import TreeDef, tree_flatten
 from .tensor import Tensor
 
@@ -80,14 +80,36 @@ def split_aux(fn: Callable[..., Any], has_aux: bool, who: str) -> tuple[Callable
     if not has_aux:
         return fn, []
     aux: list = []
+    start = next_seq()  # before the transform makes its own inputs
 
     @functools.wraps(fn)
     def main(*args: Any, **kwargs: Any) -> Any:
         out = fn(*args, **kwargs)
-        aux[:] = [check_aux_pair(out, who)[1]]
+        aux[:] = [unwrap_aux(check_aux_pair(out, who)[1], start)]
         return out[0]
 
     return main, aux
+
+
+def unwrap_aux(tree: Any, start: int) -> Any:
+    """``tree`` (an aux output) as the caller of a transform sees it, as torch.func and JAX return aux:
+    a Tensor recorded only on the transform's own graph (made after node ``start``) comes back detached;
+    one that reaches an outer graph keeps its gradient path there."""
+    return _map_tensors(tree, lambda t: t if not t.requires_grad or _reaches_before(t, start) else t.detach())
+
+
+def _reaches_before(t: Tensor, start: int) -> bool:
+    stack, seen = [t], set()
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        if node._seq < start:
+            return True
+        if node._op is not None and node._parents is not None:
+            stack.extend(p for p in node._parents if p.requires_grad)
+    return False
 
 
 def check_aux_pair(out: Any, who: str) -> Any:
@@ -103,16 +125,21 @@ def check_aux_pair(out: Any, who: str) -> Any:
     return out
 
 
-def _detach_tree(x: Any) -> Any:
+def _map_tensors(x: Any, fn: Callable[[Tensor], Any]) -> Any:
+    """``x`` with ``fn`` applied to every Tensor in it (dicts, named tuples, tuples and lists kept)."""
     if isinstance(x, Tensor):
-        return x.detach()
+        return fn(x)
     if isinstance(x, dict):
-        return type(x)((k, _detach_tree(v)) for k, v in x.items())
+        return type(x)((k, _map_tensors(v, fn)) for k, v in x.items())
     if isinstance(x, tuple) and hasattr(x, "_fields"):
-        return type(x)(*(_detach_tree(v) for v in x))
+        return type(x)(*(_map_tensors(v, fn) for v in x))
     if isinstance(x, (tuple, list)):
-        return type(x)(_detach_tree(v) for v in x)
+        return type(x)(_map_tensors(v, fn) for v in x)
     return x
+
+
+def _detach_tree(x: Any) -> Any:
+    return _map_tensors(x, Tensor.detach)
 
 
 def grad_mode_aware(run: Callable[..., Any]) -> Callable[..., Any]:

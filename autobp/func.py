@@ -18,8 +18,9 @@ from ._func_extras import debug_unwrap, functionalize, replace_all_batch_norm_mo
 from ._func_jac import hessian, jacfwd, jacrev  # noqa: F401  autobp.func.jacrev, ...
 from ._func_linear import jvp, linearize, vjp  # noqa: F401  autobp.func.vjp, ...
 from ._func_modules import functional_call, stack_module_state  # noqa: F401  autobp.func.functional_call, ...
-from ._func_trees import FuncOutputError, check_argnums, check_aux_pair, wraps_transformed
+from ._func_trees import FuncOutputError, check_argnums, check_aux_pair, unwrap_aux, wraps_transformed
 from ._func_vmap import vmap  # noqa: F401  autobp.func.vmap
+from ._graph import next_seq
 from ._transform_inputs import reaches_outer_graph
 from .autograd import grad as _grad
 from .fixed_point import fixed_point  # noqa: F401  autobp.func.fixed_point
@@ -98,6 +99,7 @@ def value_and_grad(
     @wraps_transformed(fn)
     def evaluate(*args: Any, **kwargs: Any) -> Any:
         args = list(args)
+        start = next_seq()  # nodes made from here on are this call's own (see unwrap_aux)
         nums = check_argnums(argnums, len(args), "grad")
         treedefs, leaves, plain, fresh = [], [], True, True
         for i in nums:
@@ -110,7 +112,7 @@ def value_and_grad(
             leaves.extend(flat)
         out = fn(*args, **kwargs)
         if has_aux:
-            check_aux_pair(out, "grad_and_value(f)(*args)")
+            out = (check_aux_pair(out, "grad_and_value(f)(*args)")[0], unwrap_aux(out[1], start))
         value = out[0] if has_aux else out
         if not isinstance(value, Tensor) and np.ndim(value) == 0 and np.asarray(value).dtype.kind in "fiu":
             value = Tensor._const(np.asarray(value, dtype=np.float64))  # a constant: its gradient is 0
