@@ -38,6 +38,7 @@ from ..ops.activations import threshold as _threshold
 from ..ops.inplace_methods import honours_inplace
 from ..ops.nnops import log_softmax, softmax  # noqa: F401  PyTorch users call F.softmax(x, dim=1)
 from ..tensor import Tensor
+from ._bce import bce_pointwise
 from ._loss_common import as_tensor as _as_tensor
 from ._loss_common import float_target
 
@@ -207,10 +208,7 @@ def binary_cross_entropy(
         raise ValueError(
             "binary_cross_entropy: input must be probabilities in [0, 1]; use the _with_logits form"
         )
-    floor = float(np.exp(-100.0))  # log(floor) = -100; representable (subnormal) even in float32
-    log_p = p.clip(floor, None).log()
-    log_q = (1 - p).clip(floor, None).log()
-    loss = -(t * log_p + (1 - t) * log_q)
+    loss = bce_pointwise(p, t)  # PyTorch's gradients, also at p = 0 and 1
     if weight is not None:
         loss = loss * _as_tensor(weight, p)
     return _reduce(loss, reduction, "binary_cross_entropy")

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..ops import where
+from ..ops import where, xlogy
 from ..tensor import Tensor
 from ._loss_common import (
     apply_reduction,
@@ -108,9 +108,8 @@ def kl_div(
     x, t = same_shape(input, target, "kl_div")
     if log_target:
         loss = t.exp() * (t - x)
-    else:  # xlogy(t, t) - t x: t log t is taken as 0 at t = 0 (the log sees 1 there, so no nan)
-        zero = (t == 0)._data
-        loss = where(zero, 0.0, t * where(zero, 1.0, t).log()) - t * x
+    else:  # as torch's: xlogy(t, t) - t x, so t = 0 gives 0 and xlogy's gradients (nan w.r.t. t there)
+        loss = xlogy(t, t) - t * x
     if reduction == "batchmean":
         total = loss.sum()
         return total / x.shape[0] if x.ndim else total
