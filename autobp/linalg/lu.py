@@ -15,7 +15,7 @@ from ..ops._args import as_tensor
 from ..ops._decl import op
 from ..rules import rule
 from ..tensor import Tensor
-from ._common import FAMILY, NS, check_matrix, float_dtype, lin, mT, tril, triu
+from ._common import FAMILY, NS, check_matrix, float_dtype, lin, mH, mT, tril, triu
 
 LUFactorResult = namedtuple("LUFactorResult", ["LU", "pivots"])
 LUFactorExResult = namedtuple("LUFactorExResult", ["LU", "pivots", "info"])
@@ -56,7 +56,7 @@ def permutation(pivots: np.ndarray, m: int, dtype: Any) -> np.ndarray:
 
 def _factor(A: Any, name: str, pivot: bool) -> tuple:
     a = as_tensor(A)
-    check_matrix(a, name, square=False, complex_ok=False)
+    check_matrix(a, name, square=False)
     if not pivot:
         raise NotImplementedError(f"{name}: LU without pivoting is not implemented (nor on PyTorch's CPU)")
     data = a._data.astype(float_dtype(a.dtype), copy=False)
@@ -90,7 +90,7 @@ def raise_info(info: np.ndarray, name: str, message: str) -> None:
         raise np.linalg.LinAlgError(f"{name}: (batch element {where}) " + message.format(k - 1, k))
 
 
-@rule("lu_factor")  # A = P L U: gA = P L^-T (tril(L^T gL, -1) + triu(gU U^T)) U^-T (square A)
+@rule("lu_factor")  # A = P L U: gA = P L^-H (tril(L^H gL, -1) + triu(gU U^H)) U^-H (square A; real: ^T)
 def _lu_factor(F, g, out, xs, ctx, need):
     m, n = out.shape[-2:]
     if m != n:
@@ -100,10 +100,10 @@ def _lu_factor(F, g, out, xs, ctx, need):
     eye = np.eye(n, dtype=g.dtype)
     L = tril(out, -1) + eye
     U = triu(out)
-    phi = tril(mT(L) @ tril(g, -1), -1) + triu(triu(g) @ mT(U))
+    phi = tril(mH(L) @ tril(g, -1), -1) + triu(triu(g) @ mH(U))
     la = lin(g)
-    x = la.solve_triangular(L, phi, 1, True, True)  # L^-T phi
-    y = mT(la.solve_triangular(U, mT(x), 0, False))  # (U^-1 x^T)^T = x U^-T
+    x = la.solve_triangular(L, phi, 2, True, True)  # L^-H phi
+    y = mH(la.solve_triangular(U, mH(x), 0, False))  # (U^-1 x^H)^H = x U^-H
     return (permutation(ctx, n, g.dtype) @ y,)
 
 
@@ -124,7 +124,7 @@ def lu_solve(LU: Any, pivots: Any, B: Any, *, left: bool = True, adjoint: bool =
     """X with A X = B (A^H X = B with ``adjoint``; X A = B with ``left=False``) for A = P L U given as
     lu_factor's (LU, pivots), as torch.linalg.lu_solve. Gradients to LU and B."""
     LU, B = as_tensor(LU), as_tensor(B)
-    check_matrix(LU, "lu_solve", complex_ok=False)
+    check_matrix(LU, "lu_solve")
     piv = np.asarray(pivots._data if isinstance(pivots, Tensor) else pivots)
     n = LU.shape[-1]
     if piv.shape[-1:] != (n,) or piv.dtype.kind not in "iu":
@@ -136,17 +136,18 @@ def lu_solve(LU: Any, pivots: Any, B: Any, *, left: bool = True, adjoint: bool =
         raise ValueError(f"lu_solve: B of shape {B.shape} must have {n} {side} for LU of shape {LU.shape}")
     if np.any(piv < 1) or np.any(piv > n):
         raise ValueError(f"lu_solve: pivots must lie in 1..{n} (LAPACK's 1-based row numbers)")
-    if not left:  # X A = B  <=>  A^T X^T = B^T
-        return mT(_solve_lu(LU, piv, mT(B), not adjoint))
-    return _solve_lu(LU, piv, B, adjoint)
+    if not left:  # X A = B <=> A^T X^T = B^T;  X A^H = B <=> A X^H = B^H
+        return mH(_solve_lu(LU, piv, mH(B), 0)) if adjoint else mT(_solve_lu(LU, piv, mT(B), 1))
+    return _solve_lu(LU, piv, B, 2 if adjoint else 0)
 
 
-def _solve_lu(LU: Tensor, piv: np.ndarray, B: Tensor, adjoint: bool) -> Tensor:
+def _solve_lu(LU: Tensor, piv: np.ndarray, B: Tensor, trans: int) -> Tensor:
+    """X with op(A) X = B, A = P L U from the packed ``LU``; op by scipy's ``trans``: 0 none, 1 ^T, 2 ^H."""
     from .solve import solve_triangular
 
     P = permutation(piv, LU.shape[-1], np.result_type(LU.dtype, B.dtype))
-    if adjoint:  # U^T L^T P^T X = B: X = P L^-T U^-T B
-        y = solve_triangular(LU, B, trans=1, lower=False)
-        return P @ solve_triangular(LU, y, trans=1, lower=True, unit_diagonal=True)
+    if trans:  # U^T L^T P^T X = B: X = P L^-T U^-T B (^H alike)
+        y = solve_triangular(LU, B, trans=trans, lower=False)
+        return P @ solve_triangular(LU, y, trans=trans, lower=True, unit_diagonal=True)
     y = solve_triangular(LU, mT(P) @ B, lower=True, unit_diagonal=True)  # L y = P^T B
     return solve_triangular(LU, y, lower=False)  # U x = y

@@ -59,7 +59,7 @@ def cholesky_ex(A: Any, *, upper: bool = False, check_errors: bool = False) -> C
     exists, else the order of the first leading minor that is not positive definite (where L holds
     LAPACK's partial factor, with no gradient). ``check_errors=True`` raises instead."""
     a = as_tensor(A)
-    check_matrix(a, "cholesky_ex", complex_ok=False)
+    check_matrix(a, "cholesky_ex")
     a = a if a.dtype == float_dtype(a.dtype) else a.astype(float_dtype(a.dtype))
     partial, info = _potrf_info(a._data, upper)
     if check_errors:
@@ -73,7 +73,7 @@ def inv_ex(A: Any, *, check_errors: bool = False) -> InvExResult:  # noqa: N803
     """(inverse, info) as torch.linalg.inv_ex: info (int32, batch shape) is i > 0 where LU's U[i-1, i-1]
     is exactly zero (singular; the inverse is nan there), 0 elsewhere. ``check_errors=True`` raises."""
     a = as_tensor(A)
-    check_matrix(a, "inv_ex", complex_ok=False)
+    check_matrix(a, "inv_ex")
     info = getrf(a._data.astype(float_dtype(a.dtype), copy=False))[2]
     if check_errors:
         raise_info(info, "inv_ex", "the diagonal element {1} is zero: the matrix is singular")
@@ -87,7 +87,7 @@ def solve_ex(A: Any, B: Any, *, left: bool = True, check_errors: bool = False) -
     inv_ex's (the result is nan where A is singular). B is a batch of vectors when its shape is A's
     minus the last axis (PyTorch's rule), else a batch of matrices."""
     a, b = as_tensor(A), as_tensor(B)
-    check_matrix(a, "solve_ex", complex_ok=False)
+    check_matrix(a, "solve_ex")
     info = getrf(a._data.astype(float_dtype(a.dtype), copy=False))[2]
     if check_errors:
         raise_info(info, "solve_ex", "the diagonal element {1} is zero: the matrix is singular")

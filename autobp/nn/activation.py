@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from .._device import check_device
+from ..ops._args import refuse_complex
 from ..ops.inplace_methods import honours_inplace
 from ..tensor import Tensor
 from .module import Module, Parameter
@@ -300,6 +301,7 @@ def rrelu(
     from . import init
 
     x = input if isinstance(input, Tensor) else Tensor(input)
+    refuse_complex(x, "rrelu")  # it compares with 0, as torch's refuses
     if training:
         slope = init.as_generator(rng).uniform(lower, upper, size=x.shape).astype(x.dtype)
     else:

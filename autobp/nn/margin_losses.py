@@ -3,12 +3,12 @@ multi-label and multi-class margin) with PyTorch's signatures and values, writte
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
 from ..ops import maximum, minimum, where
+from ..ops.norms import vector_norm
 from ..tensor import Tensor
 from ._loss_common import apply_reduction, as_tensor, float_target, legacy_reduction, same_shape, softplus
 
@@ -61,21 +61,11 @@ def margin_ranking_loss(
 
 
 def pairwise_distance(x1: Any, x2: Any, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> Tensor:
-    """||x1 - x2 + eps||_p along the last axis (PyTorch's ``pairwise_distance``; eps keeps the
-    gradient finite where the points coincide)."""
+    """||x1 - x2 + eps||_p along the last axis (PyTorch's ``pairwise_distance``: its ``norm`` of the
+    difference, so any p, 0 and the infinities included, and the modulus of complex differences; eps
+    keeps the gradient finite where the points coincide)."""
     a = as_tensor(x1)
-    d = a - as_tensor(x2, a) + eps
-    if p == math.inf:
-        out = d.abs().max(axis=-1, keepdims=keepdim)
-    elif p == 2:
-        out = (d * d).sum(axis=-1, keepdims=keepdim).sqrt()
-    elif p == 1:
-        out = d.abs().sum(axis=-1, keepdims=keepdim)
-    elif p > 0:
-        out = (d.abs() ** p).sum(axis=-1, keepdims=keepdim) ** (1.0 / p)
-    else:
-        raise ValueError(f"pairwise_distance: p must be > 0, got {p}")
-    return out
+    return vector_norm(a - as_tensor(x2, a) + eps, ord=p, axis=-1, keepdims=keepdim)
 
 
 def triplet_margin_loss(

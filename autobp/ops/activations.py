@@ -16,8 +16,10 @@ from .. import _kernels
 from ..tensor import Tensor
 from ._args import as_tensor, axis_arg, refuse_complex
 from ._decl import op
+from .elementwise import sigmoid
 from .inplace_methods import honours_inplace
 from .nnops import softmax
+from .norms import vector_norm
 from .shape import reshape
 
 _NF = "autobp.nn.functional"
@@ -67,8 +69,10 @@ def gelu(input: Any, approximate: str = "none") -> Tensor:
 
 @_activation()
 def silu(input: Any, inplace: bool = False) -> Tensor:
-    """x * sigmoid(x) (also called swish)."""
-    x = _float(input)
+    """x * sigmoid(x) (also called swish); complex x too, as PyTorch's (recorded as that product)."""
+    x = _float(input, complex_ok=True)
+    if x.dtype.kind == "c":
+        return x * sigmoid(x)
     s = _kernels.sigmoid_of(x._data)
     return Tensor._make(x._data * s, (x,), "silu", s)
 
@@ -277,10 +281,11 @@ def threshold(input: Any, threshold: float, value: float, inplace: bool = False)
 
 @_activation()
 def normalize(input: Any, p: float = 2.0, dim: Any = 1, eps: float = 1e-12) -> Tensor:
-    """x / max(||x||_p, eps) along ``dim`` (PyTorch's F.normalize); a zero vector stays zero."""
-    x = _float(input)
-    if not (p > 0 and math.isfinite(p)):
-        raise ValueError(f"normalize: p must be a finite positive number, got {p}")
+    """x / max(||x||_p, eps) along ``dim`` (PyTorch's F.normalize); a zero vector stays zero. Complex
+    vectors and any p (inf, 0, negative) as PyTorch's too, through vector_norm."""
+    x = _float(input, complex_ok=True)
+    if x.dtype.kind == "c" or not (p > 0 and math.isfinite(p)):  # torch's own composition
+        return x / vector_norm(x, p, dim, keepdims=True).clip(eps, None)
     a = x._data
     norm = _pnorm(a, p, dim, np)
     d = np.maximum(norm, eps)

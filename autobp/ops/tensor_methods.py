@@ -343,7 +343,7 @@ METHODS.update(
         "stride": _stride,
         "is_contiguous": lambda self, memory_format=None: bool(self._data.flags.c_contiguous),
         "is_floating_point": lambda self: self._data.dtype.kind == "f",
-        "is_complex": lambda self: False,
+        "is_complex": lambda self: self._data.dtype.kind == "c",
         "data_ptr": lambda self: self._data.ctypes.data,
         "detach_": _detach_,
         "mm": _product("mm", (2, 2)),
