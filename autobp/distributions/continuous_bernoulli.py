@@ -87,7 +87,8 @@ class ContinuousBernoulli(Distribution):
         below = c._data <= 0.5
         c_below = where(below, c, full_like(c, 0.0))
         c_above = where(c._data >= 0.5, c, full_like(c, 1.0))
-        log_norm = log(_abs(log1p(-c) - log(c))) - where(below, log1p(-2.0 * c_below), log(2.0 * c_above - 1.0))
+        denominator = where(below, log1p(-2.0 * c_below), log(2.0 * c_above - 1.0))
+        log_norm = log(_abs(log1p(-c) - log(c))) - denominator
         x = (self.probs - 0.5) ** 2
         taylor = math.log(2.0) + (4.0 / 3.0 + 104.0 / 45.0 * x) * x
         return where(self._outside(), log_norm, taylor)

@@ -68,7 +68,8 @@ class FisherSnedecor(Distribution):
         return clip(x1 / x2, tiny, None)
 
     def log_prob(self, value: Any) -> Tensor:
-        """log B-normaliser + (df1/2) log(df1/df2) + (df1/2 - 1) log x - ((df1 + df2)/2) log1p(df1 x / df2)."""
+        """-log B(df1/2, df2/2) + (df1/2) log(df1/df2) + (df1/2 - 1) log x
+        - ((df1 + df2)/2) log1p(df1 x / df2)."""
         value = self._value(value)
         c1, c2 = self.df1 * 0.5, self.df2 * 0.5
         c3 = self.df1 / self.df2

@@ -18,7 +18,11 @@ class GeneralizedPareto(Distribution):
     """The generalised Pareto distribution: Exponential at concentration 0, a Pareto above,
     bounded above by loc - scale / concentration below 0."""
 
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive, "concentration": constraints.real}
+    arg_constraints = {
+        "loc": constraints.real,
+        "scale": constraints.positive,
+        "concentration": constraints.real,
+    }
     has_rsample = True
 
     def __init__(self, loc: Any, scale: Any, concentration: Any, validate_args: bool | None = None) -> None:
