@@ -36,6 +36,7 @@ from .transforms import (
     TanhTransform,
     Transform,
 )
+from .von_mises import VonMises
 
 __all__ = [
     "Distribution", "Normal", "StudentT", "MultivariateNormal", "Uniform", "Laplace", "Cauchy", "Gumbel",
@@ -47,5 +48,5 @@ __all__ = [
     "Geometric", "NegativeBinomial", "Multinomial", "LowRankMultivariateNormal",
     "SoftplusTransform", "PowerTransform", "AbsTransform", "InverseGamma", "Weibull", "Pareto",
     "OneHotCategoricalStraightThrough", "ContinuousBernoulli", "FisherSnedecor", "GeneralizedPareto",
-    "Kumaraswamy",
+    "Kumaraswamy", "VonMises",
 ]  # fmt: skip
