@@ -37,6 +37,7 @@ from .transforms import (
     Transform,
 )
 from .von_mises import VonMises
+from .wishart import Wishart
 
 __all__ = [
     "Distribution", "Normal", "StudentT", "MultivariateNormal", "Uniform", "Laplace", "Cauchy", "Gumbel",
@@ -48,5 +49,5 @@ __all__ = [
     "Geometric", "NegativeBinomial", "Multinomial", "LowRankMultivariateNormal",
     "SoftplusTransform", "PowerTransform", "AbsTransform", "InverseGamma", "Weibull", "Pareto",
     "OneHotCategoricalStraightThrough", "ContinuousBernoulli", "FisherSnedecor", "GeneralizedPareto",
-    "Kumaraswamy", "VonMises",
+    "Kumaraswamy", "VonMises", "Wishart",
 ]  # fmt: skip
