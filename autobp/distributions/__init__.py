@@ -5,6 +5,7 @@ moments, ``kl_divergence`` and transforms, all differentiable in the parameters 
 from . import (  # noqa: F401  submodules, as torch.distributions has them
     constraints,
     kl_cross,  # noqa: F401  registers the cross-family pairs
+    kl_pareto,  # noqa: F401  registers the pairs with a Pareto
     transforms,
 )
 from .continuous_bernoulli import ContinuousBernoulli
