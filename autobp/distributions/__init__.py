@@ -5,15 +5,20 @@ moments, ``kl_divergence`` and transforms, all differentiable in the parameters 
 from . import (  # noqa: F401  submodules, as torch.distributions has them
     constraints,
     kl_cross,  # noqa: F401  registers the cross-family pairs
+    kl_pareto,  # noqa: F401  registers the pairs with a Pareto
     transforms,
 )
+from .continuous_bernoulli import ContinuousBernoulli
 from .counts import Geometric, Multinomial, NegativeBinomial
 from .discrete import Bernoulli, Binomial, Categorical, OneHotCategorical, Poisson
 from .distribution import Distribution
+from .fisher_snedecor import FisherSnedecor
 from .gamma import Beta, Chi2, Dirichlet, Exponential, Gamma
+from .generalized_pareto import GeneralizedPareto
 from .half import HalfCauchy, HalfNormal
 from .independent import Independent, MixtureSameFamily
 from .kl import kl_divergence, register_kl
+from .kumaraswamy import Kumaraswamy
 from .location_scale import Cauchy, Gumbel, Laplace, Uniform
 from .multivariate_normal import LowRankMultivariateNormal, MultivariateNormal
 from .normal import Normal, StudentT
@@ -32,6 +37,8 @@ from .transforms import (
     TanhTransform,
     Transform,
 )
+from .von_mises import VonMises
+from .wishart import Wishart
 
 __all__ = [
     "Distribution", "Normal", "StudentT", "MultivariateNormal", "Uniform", "Laplace", "Cauchy", "Gumbel",
@@ -42,5 +49,6 @@ __all__ = [
     "TanhTransform", "ComposeTransform", "kl_divergence", "register_kl", "HalfNormal", "HalfCauchy",
     "Geometric", "NegativeBinomial", "Multinomial", "LowRankMultivariateNormal",
     "SoftplusTransform", "PowerTransform", "AbsTransform", "InverseGamma", "Weibull", "Pareto",
-    "OneHotCategoricalStraightThrough",
+    "OneHotCategoricalStraightThrough", "ContinuousBernoulli", "FisherSnedecor", "GeneralizedPareto",
+    "Kumaraswamy", "VonMises", "Wishart",
 ]  # fmt: skip
