@@ -104,3 +104,29 @@ def test_ex_forms_report_failures_for_complex_matrices_as_torch():
     want = torch.linalg.cholesky_ex(torch.tensor(h))
     assert np.array_equal(got.info.data, want.info.numpy())
     np.testing.assert_allclose(got.L.data[0], want.L.numpy()[0])
+
+
+def test_complex_logaddexp_and_logcumsumexp_take_torchs_branch_and_special_values():
+    # large imaginary parts: torch keeps max's imaginary part (not reduced to (-pi, pi]), which the
+    # principal log autobp took before differs from by 2 pi
+    x, y = 5 * _cplx(5, 4), 5 * _cplx(4)
+    np.testing.assert_allclose(
+        autobp.logaddexp(autobp.tensor(x), autobp.tensor(y)).data,
+        torch.logaddexp(torch.tensor(x), torch.tensor(y)).numpy(),
+    )
+    inf, nan = np.inf, np.nan
+    a = np.array(
+        [complex(-inf, 1), complex(-inf, 2), complex(inf, 1), complex(nan, 0), 1 + 1j, complex(-inf, 0)]
+    )
+    b = np.array([complex(-inf, 3), 2 + 0j, complex(inf, 2), 0j, complex(0, nan), complex(-inf, 0)])
+    for p, q in ((a, b), (b, a)):
+        np.testing.assert_allclose(
+            autobp.logaddexp(autobp.tensor(p), autobp.tensor(q)).data,
+            torch.logaddexp(torch.tensor(p), torch.tensor(q)).numpy(),
+        )
+    for z in (5 * _cplx(3, 6, 2), a.reshape(2, 3)):
+        for axis in range(z.ndim):
+            np.testing.assert_allclose(
+                autobp.logcumsumexp(autobp.tensor(z), axis).data,
+                torch.logcumsumexp(torch.tensor(z), axis).numpy(),
+            )

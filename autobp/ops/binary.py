@@ -61,21 +61,34 @@ def hypot(x1: Any, x2: Any) -> Tensor:
 
 
 def _logaddexp_data(a: Any, b: Any) -> np.ndarray:
-    """numpy's logaddexp; for complex operands (numpy has none, PyTorch has) the principal log of
-    e^a + e^b, shifted by the larger real part (a real shift leaves the imaginary part as it is)."""
+    """numpy's logaddexp; for complex operands (numpy has none, PyTorch has) PyTorch's formula."""
     a, b = np.asarray(a), np.asarray(b)
     if a.dtype.kind != "c" and b.dtype.kind != "c":
         return np.logaddexp(a, b)
-    m = np.maximum(a.real, b.real)
-    m = np.where(np.isfinite(m), m, 0.0)
+    return complex_log_add_exp(a, b)
+
+
+def complex_log_add_exp(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """log(e^x + e^y) for complex numbers as PyTorch computes it: max + log1p(e^(min - max)), min and
+    max by real part (ties: y is the min), so the imaginary part follows max's rather than being
+    reduced to (-pi, pi]; -inf real parts on both sides give min, +inf both the plain formula, and a
+    NaN anywhere NaN + NaN j. logcumsumexp folds it along the axis."""
+    x, y = np.broadcast_arrays(*np.asarray(np.broadcast_arrays(x, y)).astype(np.result_type(x, y, 1j)))
+    low = x.real < y.real
+    mn, mx = np.where(low, x, y), np.where(low, y, x)
     with np.errstate(all="ignore"):
-        return np.log(np.exp(a - m) + np.exp(b - m)) + m
+        out = np.log1p(np.exp(mn - mx)) + mx
+        both_inf = ~np.isfinite(mn.real) & (mn.real == mx.real)
+        if both_inf.any():
+            out = np.where(both_inf & (mn.real < 0), mn, out)
+            out = np.where(both_inf & (mn.real > 0), np.log(np.exp(mn) + np.exp(mx)), out)
+    return np.where(np.isnan(x) | np.isnan(y), complex(np.nan, np.nan), out)
 
 
 @op(family=_B)
 def logaddexp(x1: Any, x2: Any) -> Tensor:
     """log(e^x1 + e^x2) without overflow; -inf operands are exact (gradient 0 to them). Complex
-    operands too, as PyTorch's (the principal log; numpy's refuses them)."""
+    operands too, with PyTorch's formula and branch (numpy's refuses them)."""
     return _binary(x1, x2, _logaddexp_data, "logaddexp")
 
 

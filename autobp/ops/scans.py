@@ -84,7 +84,7 @@ def cumprod(x: Any, axis: Any = None, dtype: Any = None, out: Any = None, *, dim
 @op(family=_C, numpy=None)
 def logcumsumexp(x: Any, axis: Any = None, *, dim: Any = None) -> Tensor:
     """log(cumsum(exp(x))) along ``axis``, computed without overflow (PyTorch's logcumsumexp); for
-    complex x the principal log of each running sum, as PyTorch's."""
+    complex x PyTorch's running formula (its branch of the log, not the principal one)."""
     scalar = _torch_scalar(x, axis, dim)
     x, a = _scan_input(x, axis, dim, "logcumsumexp")
     if x.dtype.kind not in "fc":
@@ -104,17 +104,15 @@ def _torch_scalar(x: Any, axis: Any, dim: Any) -> bool:
 
 
 def _complex_logcumsumexp(z: np.ndarray, axis: int) -> np.ndarray:
-    """The running sums of exp(z) kept as s_k exp(r_k), r_k the running maximum of the real parts
-    (a real shift leaves the phases as they are), so no term overflows: one step per position."""
+    """PyTorch's running log-add-exp of complex numbers: each position folded into the previous
+    result (its formula and branch, see complex_log_add_exp), one step per position."""
+    from .binary import complex_log_add_exp
+
     zs = np.moveaxis(z, axis, 0)
     out = np.empty_like(zs)
-    r = np.maximum.accumulate(zs.real, axis=0) if zs.size else zs.real
-    r = np.where(np.isfinite(r), r, 0.0)
-    s = np.zeros(zs.shape[1:], zs.dtype)
-    with np.errstate(all="ignore"):
-        for k in range(zs.shape[0]):
-            s = (s * np.exp(r[k - 1] - r[k]) if k else s) + np.exp(zs[k] - r[k])
-            out[k] = np.log(s) + r[k]
+    acc = np.full(zs.shape[1:], complex(-np.inf, 0.0), zs.dtype)
+    for k in range(zs.shape[0]):
+        acc = out[k] = complex_log_add_exp(zs[k], acc)
     return np.moveaxis(out, 0, axis)
 
 
