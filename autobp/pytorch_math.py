@@ -13,7 +13,7 @@ from . import linalg as _la
 from . import special as _sp
 from ._cholesky_solve import cholesky_solve
 from .ops import abs as _abs
-from .ops import swapaxes, where
+from .ops import log, swapaxes, where
 from .ops._args import as_tensor
 from .tensor import Tensor
 
@@ -54,8 +54,11 @@ def det(input: Any) -> Tensor:
 
 
 def logdet(input: Any) -> Tensor:
-    """log det: NaN for a negative determinant, -inf for zero (``torch.logdet``)."""
+    """log det: NaN for a negative determinant, -inf for zero (``torch.logdet``); the complex log of the
+    determinant for complex matrices (its principal value, as torch's)."""
     sign, logabs = _la.slogdet(input)
+    if sign.dtype.kind == "c":
+        return log(sign) + logabs
     return where(sign < 0, np.nan, logabs)
 
 

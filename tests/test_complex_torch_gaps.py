@@ -130,3 +130,17 @@ def test_complex_logaddexp_and_logcumsumexp_take_torchs_branch_and_special_value
                 autobp.logcumsumexp(autobp.tensor(z), axis).data,
                 torch.logcumsumexp(torch.tensor(z), axis).numpy(),
             )
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (2, 3, 3), (0, 0)])
+def test_logdet_of_complex_matrices_is_torchs(shape):
+    m = _cplx(*shape)
+    t = torch.tensor(m, requires_grad=True)
+    want = torch.logdet(t)
+    v = _cplx(*want.shape)
+    tg = torch.autograd.grad((want * torch.tensor(v)).real.sum(), t)[0]
+    x = autobp.tensor(m, requires_grad=True)
+    got = autobp.logdet(x)
+    ag = autobp.autograd.grad((got * autobp.tensor(v)).real.sum(), x)[0]
+    np.testing.assert_allclose(got.data, want.detach().numpy())
+    np.testing.assert_allclose(np.asarray(ag), tg.numpy())
