@@ -3,10 +3,12 @@ autobp's global generator (``autobp.manual_seed`` makes them repeat), ``log_prob
 moments, ``kl_divergence`` and transforms, all differentiable in the parameters (Tensors)."""
 
 from . import (  # noqa: F401  submodules, as torch.distributions has them
+    constraint_registry,
     constraints,
     kl_cross,  # noqa: F401  registers the cross-family pairs
     transforms,
 )
+from .constraint_registry import biject_to, transform_to
 from .counts import Geometric, Multinomial, NegativeBinomial
 from .discrete import Bernoulli, Binomial, Categorical, OneHotCategorical, Poisson
 from .distribution import Distribution
@@ -24,11 +26,21 @@ from .transformed import LogNormal, TransformedDistribution
 from .transforms import (
     AbsTransform,
     AffineTransform,
+    CatTransform,
     ComposeTransform,
+    CorrCholeskyTransform,
+    CumulativeDistributionTransform,
     ExpTransform,
+    IndependentTransform,
+    LowerCholeskyTransform,
+    PositiveDefiniteTransform,
     PowerTransform,
+    ReshapeTransform,
     SigmoidTransform,
+    SoftmaxTransform,
     SoftplusTransform,
+    StackTransform,
+    StickBreakingTransform,
     TanhTransform,
     Transform,
 )
@@ -43,4 +55,7 @@ __all__ = [
     "Geometric", "NegativeBinomial", "Multinomial", "LowRankMultivariateNormal",
     "SoftplusTransform", "PowerTransform", "AbsTransform", "InverseGamma", "Weibull", "Pareto",
     "OneHotCategoricalStraightThrough",
+    "CatTransform", "StackTransform", "CorrCholeskyTransform", "CumulativeDistributionTransform",
+    "IndependentTransform", "LowerCholeskyTransform", "PositiveDefiniteTransform", "ReshapeTransform",
+    "SoftmaxTransform", "StickBreakingTransform", "biject_to", "transform_to",
 ]  # fmt: skip
