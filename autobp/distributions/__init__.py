@@ -21,6 +21,7 @@ from .multivariate_normal import LowRankMultivariateNormal, MultivariateNormal
 from .normal import Normal, StudentT
 from .power_families import InverseGamma, Pareto, Weibull
 from .relaxed import ExpRelaxedCategorical, LogitRelaxedBernoulli, RelaxedBernoulli, RelaxedOneHotCategorical
+from .simplex_corr import LKJCholesky, LogisticNormal
 from .straight_through import OneHotCategoricalStraightThrough
 from .transformed import LogNormal, TransformedDistribution
 from .transforms import (
@@ -58,4 +59,5 @@ __all__ = [
     "CatTransform", "StackTransform", "CorrCholeskyTransform", "CumulativeDistributionTransform",
     "IndependentTransform", "LowerCholeskyTransform", "PositiveDefiniteTransform", "ReshapeTransform",
     "SoftmaxTransform", "StickBreakingTransform", "biject_to", "transform_to",
+    "LogisticNormal", "LKJCholesky",
 ]  # fmt: skip
