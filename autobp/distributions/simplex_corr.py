@@ -71,11 +71,15 @@ class LKJCholesky(Distribution):
         self._beta = self._marginal_beta(self.concentration)
 
     def _marginal_beta(self, conc: Tensor) -> Beta:
-        """Beta(i / 2, c + (d - 2) / 2 - i / 2) for rows i = 0 .. d - 1 (row 0: a placeholder 1/2)."""
-        offset = np.concatenate([[0.0], np.arange(self.dim - 1, dtype=float)]).astype(conc.dtype)
-        marginal = conc + 0.5 * (self.dim - 2)
-        conc0 = expand_dims(marginal, -1) - 0.5 * offset
-        return Beta(Tensor._const(offset + 0.5), conc0, validate_args=False)
+        """Beta(k / 2, c + (d - 2) / 2 - (k - 1) / 2) for the squared off-diagonal norm of row k
+        (Lewandowski, Kurowicka & Joe 2009, onion method; row 0 has none: a placeholder).
+        PyTorch 2.13 uses k - 1/2 for the first parameter, which draws rows k >= 2 from a
+        different law than its own log_prob (E[r_20^2] = 0.214 instead of 1/6 at d = 3, c = 2)."""
+        k = np.arange(self.dim, dtype=float)
+        conc1 = (0.5 * np.maximum(k, 1.0)).astype(conc.dtype)
+        shift = (0.5 * np.maximum(k - 1.0, 0.0)).astype(conc.dtype)
+        conc0 = expand_dims(conc + 0.5 * (self.dim - 2), -1) - shift
+        return Beta(Tensor._const(conc1), conc0, validate_args=False)
 
     def expand(self, batch_shape: Any, _instance: Any = None) -> Distribution:
         """The same distributions broadcast to ``batch_shape``."""
