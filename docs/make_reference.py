@@ -105,6 +105,7 @@ PAGES = (
             "autobp.distributions",
             "autobp.distributions.transforms",
             "autobp.distributions.constraint_registry",
+            "autobp.distributions.utils",
         ),
     ),
     Page(

@@ -220,3 +220,20 @@ def test_structural_constraints_as_torch():
         assert bool(D.constraints.corr_cholesky.check(m)) == bool(
             T.constraints.corr_cholesky.check(torch.tensor(m))
         )
+
+
+def test_distributions_utils_as_torch():
+    U, TU = D.utils, T.utils
+    m = R.standard_normal((2, 4, 4))
+    for diag in (-2, -1, 0, 1):
+        vt = TU.tril_matrix_to_vec(torch.tensor(m), diag)
+        np.testing.assert_array_equal(U.tril_matrix_to_vec(autobp.tensor(m), diag).numpy(), vt.numpy())
+        back = U.vec_to_tril_matrix(autobp.tensor(vt.numpy()), diag).numpy()
+        np.testing.assert_array_equal(back, TU.vec_to_tril_matrix(vt, diag).numpy())
+    with pytest.raises(ValueError, match="cannot be expressed"):
+        U.vec_to_tril_matrix(autobp.zeros(5))
+    x = R.standard_normal((2, 3))
+    for binary in (False, True):
+        expect = TU.logits_to_probs(torch.tensor(x), is_binary=binary).numpy()
+        np.testing.assert_allclose(U.logits_to_probs(autobp.tensor(x), is_binary=binary).numpy(), expect)
+    assert U.euler_constant == pytest.approx(TU.euler_constant, abs=1e-16)

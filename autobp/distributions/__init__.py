@@ -7,6 +7,7 @@ from . import (  # noqa: F401  submodules, as torch.distributions has them
     constraints,
     kl_cross,  # noqa: F401  registers the cross-family pairs
     transforms,
+    utils,
 )
 from .constraint_registry import biject_to, transform_to
 from .counts import Geometric, Multinomial, NegativeBinomial
