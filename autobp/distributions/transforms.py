@@ -133,7 +133,7 @@ class PowerTransform(Transform):
 class AbsTransform(Transform):
     """y = |x| (not bijective: the inverse picks the non-negative root)."""
 
-    codomain = constraints.nonnegative
+    codomain = constraints.positive  # PyTorch's (though |0| = 0)
     bijective = False
 
     @property
