@@ -272,8 +272,8 @@ class ComposeTransform(Transform):
             return x * 0.0
         total: Any = 0.0
         dim = self.domain.event_dim
-        for p in self.parts:
-            y_p = p(x)
+        for i, p in enumerate(self.parts):
+            y_p = _t(y) if i == len(self.parts) - 1 else p(x)  # the given y for the last part (PyTorch's)
             total = total + sum_rightmost(p.log_abs_det_jacobian(x, y_p), dim - p.domain.event_dim)
             dim += p.codomain.event_dim - p.domain.event_dim
             x = y_p
