@@ -141,6 +141,7 @@ def test_attributes_errors_repr_as_torch():
             else:
                 assert getattr(at, attr) == expect, (name, attr)
         assert repr(at) == repr(tt)
+        assert (repr(at.domain), repr(at.codomain)) == (repr(tt.domain), repr(tt.codomain))
 
 
 def test_equality_cache_and_inverse_identity():
