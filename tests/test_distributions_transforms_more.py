@@ -238,3 +238,12 @@ def test_distributions_utils_as_torch():
         expect = TU.logits_to_probs(torch.tensor(x), is_binary=binary).numpy()
         np.testing.assert_allclose(U.logits_to_probs(autobp.tensor(x), is_binary=binary).numpy(), expect)
     assert U.euler_constant == pytest.approx(TU.euler_constant, abs=1e-16)
+
+
+def test_second_order_gradients():
+    x = autobp.tensor(R.standard_normal((2, 6)), requires_grad=True)
+    for t in (D.StickBreakingTransform(), D.CorrCholeskyTransform()):
+        assert autobp.gradgradcheck(lambda v, t=t: t.log_abs_det_jacobian(v, t(v)) + (t(v) ** 2).sum(), (x,))
+    c = autobp.tensor([1.5, 0.7], requires_grad=True)
+    y = D.LKJCholesky(3, c).sample()
+    assert autobp.gradgradcheck(lambda cc: D.LKJCholesky(3, cc).log_prob(y), (c,))
