@@ -247,3 +247,18 @@ def test_second_order_gradients():
     c = autobp.tensor([1.5, 0.7], requires_grad=True)
     y = D.LKJCholesky(3, c).sample()
     assert autobp.gradgradcheck(lambda cc: D.LKJCholesky(3, cc).log_prob(y), (c,))
+
+
+def test_bijective_flags_as_torch():
+    names = ["ExpTransform", "SigmoidTransform", "TanhTransform", "SoftplusTransform", "AbsTransform"]
+    for n in names:
+        assert getattr(D.transforms, n)().bijective == getattr(T.transforms, n)().bijective, n
+    assert D.AffineTransform(0.0, 2.0).bijective and D.PowerTransform(2.0).bijective
+    assert D.transforms.identity_transform.bijective == T.transforms.identity_transform.bijective
+
+    class Mine(D.transforms.Transform):
+        pass
+
+    assert Mine().bijective is False  # PyTorch's default for a transform that does not say
+    with pytest.raises(NotImplementedError):
+        _ = Mine().sign

@@ -23,6 +23,7 @@ class ExpTransform(Transform):
 
     codomain = constraints.positive
     sign = 1
+    bijective = True
 
     def _call(self, x: Tensor) -> Tensor:
         return exp(x)
@@ -40,6 +41,7 @@ class SigmoidTransform(Transform):
 
     codomain = constraints.unit_interval
     sign = 1
+    bijective = True
 
     def _call(self, x: Tensor) -> Tensor:
         fi = np.finfo(x.dtype)
@@ -61,6 +63,7 @@ class TanhTransform(Transform):
 
     codomain = constraints.interval(-1.0, 1.0)
     sign = 1
+    bijective = True
 
     def _call(self, x: Tensor) -> Tensor:
         return tanh(x)
@@ -79,6 +82,7 @@ class SoftplusTransform(Transform):
 
     codomain = constraints.positive
     sign = 1
+    bijective = True
 
     def _call(self, x: Tensor) -> Tensor:
         return softplus(x)
@@ -93,6 +97,8 @@ class SoftplusTransform(Transform):
 
 class PowerTransform(Transform):
     """y = x ** exponent on the positive reals."""
+
+    bijective = True
 
     domain = constraints.positive
     codomain = constraints.positive
@@ -150,6 +156,8 @@ class AbsTransform(Transform):
 
 class AffineTransform(Transform):
     """y = loc + scale x, acting on events of ``event_dim`` rightmost axes."""
+
+    bijective = True
 
     def __init__(self, loc: Any, scale: Any, event_dim: int = 0, cache_size: int = 0) -> None:
         super().__init__(cache_size)

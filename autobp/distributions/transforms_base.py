@@ -30,7 +30,7 @@ class Transform:
 
     domain: constraints.Constraint = constraints.real
     codomain: constraints.Constraint = constraints.real
-    bijective = True
+    bijective = False  # PyTorch's default; each invertible transform says True
 
     def __init__(self, cache_size: int = 0) -> None:
         if cache_size not in (0, 1):

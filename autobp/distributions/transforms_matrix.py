@@ -116,6 +116,8 @@ class StickBreakingTransform(Transform):
     """Real vectors of K entries to the simplex of K + 1 by stick breaking: piece i takes the fraction
     sigmoid(x_i - log(K - i)) of what is left (x = 0 gives the uniform point). Bijective."""
 
+    bijective = True
+
     domain = constraints.real_vector
     codomain = constraints.simplex
 
@@ -187,6 +189,8 @@ class CorrCholeskyTransform(_IdentityEq, Transform):
     """Vectors of D (D - 1) / 2 reals to D x D Cholesky factors of correlation matrices: tanh of the
     entries, laid row by row below the diagonal, each row then scaled onto the unit sphere by stick
     breaking (PyTorch's construction). Bijective."""
+
+    bijective = True
 
     domain = constraints.real_vector
     codomain = constraints.corr_cholesky

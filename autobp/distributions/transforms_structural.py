@@ -73,6 +73,8 @@ class IndependentTransform(_IdentityEq, Transform):
 class ReshapeTransform(_IdentityEq, Transform):
     """Events of ``in_shape`` reshaped to ``out_shape`` (the same number of entries); log |det J| = 0."""
 
+    bijective = True
+
     def __init__(self, in_shape: Any, out_shape: Any, cache_size: int = 0) -> None:
         super().__init__(cache_size)
         self.in_shape, self.out_shape = tuple(int(s) for s in in_shape), tuple(int(s) for s in out_shape)
@@ -254,6 +256,8 @@ class StackTransform(_IdentityEq, Transform):
 class CumulativeDistributionTransform(_IdentityEq, Transform):
     """y = F(x), the cdf of ``distribution``: onto the unit interval, increasing; log |det J| is
     the distribution's log density."""
+
+    bijective = True
 
     codomain = constraints.unit_interval
     sign = 1
