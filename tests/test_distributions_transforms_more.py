@@ -262,3 +262,16 @@ def test_bijective_flags_as_torch():
     assert Mine().bijective is False  # PyTorch's default for a transform that does not say
     with pytest.raises(NotImplementedError):
         _ = Mine().sign
+
+
+def test_transforms_pickle_after_inv_was_used():
+    import pickle
+
+    t = D.StickBreakingTransform()
+    assert t.inv.inv is t
+    t2 = pickle.loads(pickle.dumps(t))
+    assert t2 == t and t2.inv.inv is t2
+    c = D.transforms.ComposeTransform([D.ExpTransform(), D.AffineTransform(1.0, 2.0)])
+    assert c.inv.inv is c
+    c2 = pickle.loads(pickle.dumps(c))
+    assert c2.inv.inv is c2 and c2(autobp.tensor(0.0)).item() == 3.0

@@ -113,6 +113,12 @@ class Transform:
         """log |dy/dx| at x (with y = f(x))."""
         raise NotImplementedError(f"{type(self).__name__} has no log_abs_det_jacobian")
 
+    def __getstate__(self) -> dict:
+        """The instance's state without the weak reference to its inverse (which cannot be pickled)."""
+        state = self.__dict__.copy()
+        state["_inv_ref"] = None
+        return state
+
     def __eq__(self, other: object) -> bool:
         return type(self) is type(other)
 
