@@ -100,8 +100,13 @@ PAGES = (
     Page(
         "distributions",
         "autobp.distributions",
-        "torch.distributions: sample/rsample, log_prob, entropy, kl_divergence, transforms.",
-        ("autobp.distributions",),
+        "torch.distributions: sample/rsample, log_prob, entropy, kl_divergence, transforms, biject_to.",
+        (
+            "autobp.distributions",
+            "autobp.distributions.transforms",
+            "autobp.distributions.constraint_registry",
+            "autobp.distributions.utils",
+        ),
     ),
     Page(
         "signal-integrate",

@@ -3,11 +3,14 @@ autobp's global generator (``autobp.manual_seed`` makes them repeat), ``log_prob
 moments, ``kl_divergence`` and transforms, all differentiable in the parameters (Tensors)."""
 
 from . import (  # noqa: F401  submodules, as torch.distributions has them
+    constraint_registry,
     constraints,
     kl_cross,  # noqa: F401  registers the cross-family pairs
     kl_pareto,  # noqa: F401  registers the pairs with a Pareto
     transforms,
+    utils,
 )
+from .constraint_registry import biject_to, transform_to
 from .continuous_bernoulli import ContinuousBernoulli
 from .counts import Geometric, Multinomial, NegativeBinomial
 from .discrete import Bernoulli, Binomial, Categorical, OneHotCategorical, Poisson
@@ -24,16 +27,27 @@ from .multivariate_normal import LowRankMultivariateNormal, MultivariateNormal
 from .normal import Normal, StudentT
 from .power_families import InverseGamma, Pareto, Weibull
 from .relaxed import ExpRelaxedCategorical, LogitRelaxedBernoulli, RelaxedBernoulli, RelaxedOneHotCategorical
+from .simplex_corr import LKJCholesky, LogisticNormal
 from .straight_through import OneHotCategoricalStraightThrough
 from .transformed import LogNormal, TransformedDistribution
 from .transforms import (
     AbsTransform,
     AffineTransform,
+    CatTransform,
     ComposeTransform,
+    CorrCholeskyTransform,
+    CumulativeDistributionTransform,
     ExpTransform,
+    IndependentTransform,
+    LowerCholeskyTransform,
+    PositiveDefiniteTransform,
     PowerTransform,
+    ReshapeTransform,
     SigmoidTransform,
+    SoftmaxTransform,
     SoftplusTransform,
+    StackTransform,
+    StickBreakingTransform,
     TanhTransform,
     Transform,
 )
@@ -51,4 +65,8 @@ __all__ = [
     "SoftplusTransform", "PowerTransform", "AbsTransform", "InverseGamma", "Weibull", "Pareto",
     "OneHotCategoricalStraightThrough", "ContinuousBernoulli", "FisherSnedecor", "GeneralizedPareto",
     "Kumaraswamy", "VonMises", "Wishart",
+    "CatTransform", "StackTransform", "CorrCholeskyTransform", "CumulativeDistributionTransform",
+    "IndependentTransform", "LowerCholeskyTransform", "PositiveDefiniteTransform", "ReshapeTransform",
+    "SoftmaxTransform", "StickBreakingTransform", "biject_to", "transform_to",
+    "LogisticNormal", "LKJCholesky",
 ]  # fmt: skip

@@ -270,3 +270,7 @@ __all__ += [
     "dependent", "is_dependent", "lower_triangular", "multinomial", "positive_semidefinite", "square",
     "symmetric",
 ]  # fmt: skip
+
+from .constraints_struct import cat, corr_cholesky, stack  # noqa: E402
+
+__all__ += ["cat", "stack", "corr_cholesky"]

@@ -12,7 +12,7 @@ from . import constraints
 from .distribution import Distribution
 from .independent import Independent
 from .normal import Normal
-from .transforms import ExpTransform, Transform, _t, sum_rightmost
+from .transforms import ComposeTransform, ExpTransform, Transform, _t, sum_rightmost
 
 
 class TransformedDistribution(Distribution):
@@ -31,13 +31,25 @@ class TransformedDistribution(Distribution):
         self.transforms = list(transforms)
         if not all(isinstance(t, Transform) for t in self.transforms):
             raise ValueError("transforms must be a Transform or a list of Transforms")
-        base_dim = len(base_distribution.event_shape)
-        event_dim = max([base_dim] + [t.codomain.event_dim for t in self.transforms])
-        if event_dim > base_dim:  # the transforms act on more axes than the base's events
-            base_distribution = Independent(base_distribution, event_dim - base_dim)
-        self.base_dist = base_distribution
         b = base_distribution
-        super().__init__(b.batch_shape, b.event_shape, validate_args)
+        base_shape, base_dim = tuple(b.batch_shape) + tuple(b.event_shape), len(b.event_shape)
+        chain = ComposeTransform(self.transforms)
+        if len(base_shape) < chain.domain.event_dim:
+            raise ValueError(
+                f"base_distribution needs to have shape with size at least {chain.domain.event_dim}, "
+                f"but got {base_shape}."
+            )
+        shape = chain.forward_shape(base_shape)
+        expanded = chain.inverse_shape(shape)
+        if expanded != base_shape:  # the transforms broadcast the base (an Affine with a batch of loc)
+            b = b.expand(expanded[: len(expanded) - base_dim])
+        if chain.domain.event_dim > base_dim:  # the transforms act on more axes than the base's events
+            b = Independent(b, chain.domain.event_dim - base_dim)
+        self.base_dist = b
+        change = chain.codomain.event_dim - chain.domain.event_dim
+        event_dim = max(chain.codomain.event_dim, base_dim + change)
+        cut = len(shape) - event_dim
+        super().__init__(shape[:cut], shape[cut:], validate_args)
 
     @property
     def has_rsample(self) -> bool:  # type: ignore[override]
@@ -55,9 +67,12 @@ class TransformedDistribution(Distribution):
 
     def expand(self, batch_shape: Any, _instance: Any = None) -> Distribution:
         """The base distribution expanded, the same transforms."""
-        new = object.__new__(type(self))
+        new = object.__new__(type(self)) if _instance is None else _instance
         new.__dict__.update(self.__dict__)
-        new.base_dist = self.base_dist.expand(tuple(batch_shape))
+        shape = tuple(batch_shape) + self._event_shape
+        for t in reversed(self.transforms):
+            shape = t.inverse_shape(shape)
+        new.base_dist = self.base_dist.expand(shape[: len(shape) - len(self.base_dist.event_shape)])
         new._batch_shape = tuple(batch_shape)
         return new
 
@@ -83,6 +98,7 @@ class TransformedDistribution(Distribution):
         lp: Any = 0.0
         for t in reversed(self.transforms):
             x = t.inv(y)
+            event_dim += t.domain.event_dim - t.codomain.event_dim
             lp = lp - sum_rightmost(t.log_abs_det_jacobian(x, y), event_dim - t.domain.event_dim)
             y = x
         return lp + sum_rightmost(self.base_dist.log_prob(y), event_dim - len(self.base_dist.event_shape))

@@ -4,6 +4,7 @@ pieces of normalising flows and of ``TransformedDistribution``: Exp, Affine, Sig
 from __future__ import annotations
 
 import math
+import weakref
 from typing import Any
 
 import numpy as np
@@ -14,141 +15,15 @@ from ..ops import arctanh, broadcast_to, clip, exp, expm1, log, sigmoid, tanh
 from ..tensor import Tensor
 from . import constraints
 from ._chain import _chain_constraints, _np_of
-
-
-def sum_rightmost(x: Any, dim: int) -> Any:
-    """x summed over its last ``dim`` axes (x itself for dim 0)."""
-    if dim <= 0 or not isinstance(x, Tensor):
-        return x
-    return x.reshape(x.shape[: x.ndim - dim] + (-1,)).sum(axis=-1)
-
-
-def _t(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor._const(np.asarray(x, dtype=float))
-
-
-class Transform:
-    """An invertible map y = f(x); ``log_abs_det_jacobian(x, y)`` is log |det df/dx|, summed over
-    the transform's ``event_dim`` rightmost axes."""
-
-    domain: constraints.Constraint = constraints.real
-    codomain: constraints.Constraint = constraints.real
-    bijective = True
-    sign = 1
-
-    def __init__(self, cache_size: int = 0) -> None:
-        if cache_size not in (0, 1):
-            raise ValueError(f"cache_size must be 0 or 1, got {cache_size!r}")
-        self._cache_size, self._cached = cache_size, None
-
-    @property
-    def event_dim(self) -> int:
-        """The number of rightmost axes the transform acts on jointly."""
-        return self.domain.event_dim
-
-    @property
-    def inv(self) -> Transform:
-        """The inverse transform."""
-        return _InverseTransform(self)
-
-    def forward_shape(self, shape: Any) -> tuple:
-        """The shape of y for an x of ``shape`` (the same, for an elementwise map)."""
-        return tuple(shape)
-
-    def inverse_shape(self, shape: Any) -> tuple:
-        """The shape of x for a y of ``shape``."""
-        return tuple(shape)
-
-    def __call__(self, x: Any) -> Tensor:
-        """y = f(x); with cache_size=1 the pair (x, y) is kept, so inverting y gives x back exactly
-        (tanh's inverse at a draw rounded to 1 would otherwise be inf)."""
-        x = _t(x)
-        if getattr(self, "_cache_size", 0) != 1:
-            return self._call(x)
-        if self._cached is not None and self._cached[0] is x:
-            return self._cached[1]
-        y = self._call(x)
-        self._cached = (x, y)
-        return y
-
-    def _inv_call(self, y: Any) -> Tensor:
-        """x with f(x) = y: the cached x when y is the last output (cache_size=1)."""
-        y = _t(y)
-        if getattr(self, "_cache_size", 0) != 1:
-            return self._inverse(y)
-        if self._cached is not None and self._cached[1] is y:
-            return self._cached[0]
-        x = self._inverse(y)
-        self._cached = (x, y)
-        return x
-
-    def _call(self, x: Tensor) -> Tensor:
-        raise NotImplementedError
-
-    def _inverse(self, y: Tensor) -> Tensor:
-        raise NotImplementedError
-
-    def log_abs_det_jacobian(self, x: Any, y: Any) -> Tensor:
-        """log |dy/dx| at x (with y = f(x))."""
-        raise NotImplementedError
-
-    def __eq__(self, other: object) -> bool:
-        return type(self) is type(other)
-
-    def __hash__(self) -> int:
-        return hash(type(self))
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
-
-
-class _InverseTransform(Transform):
-    def __init__(self, transform: Transform) -> None:
-        super().__init__()
-        self._inv = transform
-        self.domain, self.codomain = transform.codomain, transform.domain
-
-    @property
-    def sign(self) -> Any:  # type: ignore[override]
-        """The inverted transform's sign."""
-        return self._inv.sign
-
-    @property
-    def inv(self) -> Transform:
-        return self._inv
-
-    def __call__(self, y: Any) -> Tensor:
-        return self._inv._inv_call(y)
-
-    def _call(self, x: Tensor) -> Tensor:
-        return self._inv._inverse(x)
-
-    def _inverse(self, y: Tensor) -> Tensor:
-        return self._inv._call(y)
-
-    def forward_shape(self, shape: Any) -> tuple:
-        """The inverted transform's inverse_shape."""
-        return self._inv.inverse_shape(shape)
-
-    def inverse_shape(self, shape: Any) -> tuple:
-        """The inverted transform's forward_shape."""
-        return self._inv.forward_shape(shape)
-
-    def log_abs_det_jacobian(self, x: Any, y: Any) -> Tensor:
-        """-log |det| of the forward transform at y."""
-        return -self._inv.log_abs_det_jacobian(y, x)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _InverseTransform) and self._inv == other._inv
-
-    def __hash__(self) -> int:
-        return hash(("inv", self._inv))
+from .transforms_base import Transform, _InverseTransform, _t, sum_rightmost  # noqa: F401
 
 
 class ExpTransform(Transform):
     """y = exp(x)."""
 
     codomain = constraints.positive
+    sign = 1
+    bijective = True
 
     def _call(self, x: Tensor) -> Tensor:
         return exp(x)
@@ -165,6 +40,8 @@ class SigmoidTransform(Transform):
     """y = 1 / (1 + exp(-x))."""
 
     codomain = constraints.unit_interval
+    sign = 1
+    bijective = True
 
     def _call(self, x: Tensor) -> Tensor:
         fi = np.finfo(x.dtype)
@@ -185,6 +62,8 @@ class TanhTransform(Transform):
     """y = tanh(x)."""
 
     codomain = constraints.interval(-1.0, 1.0)
+    sign = 1
+    bijective = True
 
     def _call(self, x: Tensor) -> Tensor:
         return tanh(x)
@@ -202,6 +81,8 @@ class SoftplusTransform(Transform):
     """y = log(1 + exp(x))."""
 
     codomain = constraints.positive
+    sign = 1
+    bijective = True
 
     def _call(self, x: Tensor) -> Tensor:
         return softplus(x)
@@ -217,12 +98,18 @@ class SoftplusTransform(Transform):
 class PowerTransform(Transform):
     """y = x ** exponent on the positive reals."""
 
+    bijective = True
+
     domain = constraints.positive
     codomain = constraints.positive
 
     def __init__(self, exponent: Any, cache_size: int = 0) -> None:
         super().__init__(cache_size)
         self.exponent = exponent
+
+    def with_cache(self, cache_size: int = 1) -> Transform:
+        """The same exponent with ``cache_size``."""
+        return self if self._cache_size == cache_size else PowerTransform(self.exponent, cache_size)
 
     @property
     def sign(self) -> Any:  # type: ignore[override]
@@ -252,7 +139,7 @@ class PowerTransform(Transform):
 class AbsTransform(Transform):
     """y = |x| (not bijective: the inverse picks the non-negative root)."""
 
-    codomain = constraints.nonnegative
+    codomain = constraints.positive  # PyTorch's (though |0| = 0)
     bijective = False
 
     @property
@@ -270,6 +157,8 @@ class AbsTransform(Transform):
 class AffineTransform(Transform):
     """y = loc + scale x, acting on events of ``event_dim`` rightmost axes."""
 
+    bijective = True
+
     def __init__(self, loc: Any, scale: Any, event_dim: int = 0, cache_size: int = 0) -> None:
         super().__init__(cache_size)
         self.loc, self.scale, self._event_dim = loc, scale, int(event_dim)
@@ -280,6 +169,12 @@ class AffineTransform(Transform):
     def event_dim(self) -> int:
         """The number of rightmost axes one event has."""
         return self._event_dim
+
+    def with_cache(self, cache_size: int = 1) -> Transform:
+        """The same map with ``cache_size``."""
+        if self._cache_size == cache_size:
+            return self
+        return AffineTransform(self.loc, self.scale, self._event_dim, cache_size)
 
     def forward_shape(self, shape: Any) -> tuple:
         """``shape`` broadcast with loc's and scale's shapes."""
@@ -327,13 +222,17 @@ class ComposeTransform(Transform):
 
     def __init__(self, parts: list, cache_size: int = 0) -> None:
         super().__init__(cache_size)
-        self.parts = list(parts)
+        self.parts = [p.with_cache(cache_size) for p in parts] if cache_size else list(parts)
         self.domain, self.codomain = _chain_constraints(self.parts)
+        self.bijective = all(p.bijective for p in self.parts)
 
-    @property
-    def event_dim(self) -> int:
-        """The event_dim of the domain: the axes the whole chain acts on jointly."""
-        return self.domain.event_dim
+    def with_cache(self, cache_size: int = 1) -> Transform:
+        """The same parts with ``cache_size``."""
+        return self if self._cache_size == cache_size else ComposeTransform(self.parts, cache_size)
+
+    def __repr__(self) -> str:
+        inner = ",\n    ".join(repr(p) for p in self.parts)
+        return f"ComposeTransform(\n    {inner}\n)"
 
     def forward_shape(self, shape: Any) -> tuple:
         """The output shape, part by part."""
@@ -357,8 +256,12 @@ class ComposeTransform(Transform):
 
     @property
     def inv(self) -> Transform:
-        """The inverses of the parts, in reverse order."""
-        return ComposeTransform([p.inv for p in reversed(self.parts)])
+        """The inverses of the parts, in reverse order (its ``.inv`` is this one again)."""
+        inv = None if self._inv_ref is None else self._inv_ref()
+        if inv is None:
+            inv = ComposeTransform([p.inv for p in reversed(self.parts)])
+            self._inv_ref, inv._inv_ref = weakref.ref(inv), weakref.ref(self)
+        return inv
 
     def _call(self, x: Tensor) -> Tensor:
         for p in self.parts:
@@ -373,10 +276,12 @@ class ComposeTransform(Transform):
     def log_abs_det_jacobian(self, x: Any, y: Any) -> Tensor:
         """The parts' log |det| at the intermediate values, summed to this event_dim."""
         x = _t(x)
+        if not self.parts:
+            return x * 0.0
         total: Any = 0.0
         dim = self.domain.event_dim
-        for p in self.parts:
-            y_p = p(x)
+        for i, p in enumerate(self.parts):
+            y_p = _t(y) if i == len(self.parts) - 1 else p(x)  # the given y for the last part (PyTorch's)
             total = total + sum_rightmost(p.log_abs_det_jacobian(x, y_p), dim - p.domain.event_dim)
             dim += p.codomain.event_dim - p.domain.event_dim
             x = y_p
@@ -394,4 +299,25 @@ identity_transform = ComposeTransform([])
 __all__ = [
     "Transform", "ExpTransform", "AffineTransform", "SigmoidTransform", "TanhTransform", "ComposeTransform",
     "identity_transform", "SoftplusTransform", "PowerTransform", "AbsTransform",
+]  # fmt: skip
+
+from .transforms_matrix import (  # noqa: E402  (they build on the classes above)
+    CorrCholeskyTransform,
+    LowerCholeskyTransform,
+    PositiveDefiniteTransform,
+    SoftmaxTransform,
+    StickBreakingTransform,
+)
+from .transforms_structural import (  # noqa: E402
+    CatTransform,
+    CumulativeDistributionTransform,
+    IndependentTransform,
+    ReshapeTransform,
+    StackTransform,
+)
+
+__all__ += [
+    "CatTransform", "StackTransform", "CorrCholeskyTransform", "CumulativeDistributionTransform",
+    "IndependentTransform", "LowerCholeskyTransform", "PositiveDefiniteTransform", "ReshapeTransform",
+    "SoftmaxTransform", "StickBreakingTransform",
 ]  # fmt: skip
