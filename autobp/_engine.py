@@ -24,10 +24,13 @@ from typing import Any
 
 import numpy as np
 
+from ._backward_callbacks import flush, queued
 from ._broadcast import unbroadcast
 from ._graph import _released, hooks, set_mode
 from ._graph import between as _between
+from ._graph_nodes import run_post, run_pre, run_unexecuted
 from ._inplace import Clock, check_versions
+from ._saved_unpack import unpacked
 from ._scalars import FLOATS
 from ._seeds import _real_for
 from ._tensor_hooks import GradHooks, run_leaf_hooks
@@ -63,18 +66,21 @@ def run_backward(
     retain_graph: bool = False,
     create_graph: bool = False,
     hook: Any = None,
+    accumulate: bool = False,
 ) -> list | None:
     """Back-propagate ``seeds`` from ``roots``.
 
     With ``inputs`` None, deliver gradients via ``node._receive_grad`` to leaves
     (and nodes that retain grad); otherwise return one gradient per input
-    (None where it is unreachable) and leave ``.grad`` alone.
+    (None where it is unreachable) and leave ``.grad`` alone (``accumulate``: the caller, backward
+    with ``inputs``, then adds them into ``.grad``, so their grad_fn hooks run as PyTorch's do).
     """
     if hook is None:
         hook = hooks.on_rule
     cls = type(roots[0])
     scalar = cls._keeps_graph
-    if inputs is None and hook is None and not (create_graph or scalar) and len(roots) == 1:
+    general = hooks.general  # grad_fn post-hooks or saved-tensor hooks exist: the general loop runs them
+    if inputs is None and hook is None and not (create_graph or scalar or general) and len(roots) == 1:
         return _plain_backward(roots[0], seeds[0], not retain_graph, cls)
     F = cls._graph_ops() if create_graph else cls._raw_ops
     owning = getattr(cls, "_owning_ops", F)  # the F of a rule that may write into its g
@@ -104,9 +110,11 @@ def run_backward(
         _value_pass(heap, grads, at_leaves, F)
         cls._receive_grads(at_leaves.items())
         return None
-    if wanted is None and not scalar and not create_graph and hook is None:
+    if wanted is None and not scalar and not create_graph and hook is None and not general:
         _plain_pass(heap, grads, at_leaves, delivered, release, F, owning)
         cls._receive_grads(at_leaves.items(), delivered)
+        if queued:  # queue_callback's callbacks of this pass
+            flush(sys._getframe())
         return None
     pop, get, leaf_get = grads.pop, grads.get, at_leaves.get
     if create_graph:  # the rules must record their own graph, even inside no_grad
@@ -128,12 +136,18 @@ def run_backward(
                 g = pop(node)
             else:
                 break
-            if node._retains_grad and (wanted is None or not scalar):  # hooks, retain_grad
-                g = node._receive_grad(g, delivered)  # (autobp.grad runs them too, as PyTorch's)
+            hooked = node._retains_grad
+            if hooked and (wanted is None or not scalar):  # hooks, retain_grad
+                g = node._receive_grad(g, delivered, False)  # (autobp.grad runs them too, as PyTorch's)
             if wanted is not None and node in wanted:
                 results[node] = g
+            nodal = hooked.__class__ is GradHooks and (hooked.pre or hooked.npost or hooked.saved)
             if pruning and node not in relevant:  # no requested input lies upstream
+                if nodal and accumulate:
+                    run_unexecuted(node, hooked, g)
                 continue
+            if nodal and hooked.pre:
+                g = run_pre(node, hooked, g, delivered)
             parents = node._parents
             if parents is None:
                 raise _released(node)
@@ -157,8 +171,12 @@ def run_backward(
                 else:
                     need = tuple(map(_wants, parents))
                     xs = tuple(map(_data_of, parents))
+                if nodal and hooked.saved is not None:  # saved-tensor hooks: the unpacked values
+                    xs, rule_parents = unpacked(node, hooked, xs, create_graph)
+                else:
+                    rule_parents = parents
                 if create_graph:
-                    pgs = RULES[op](F, g, node, parents, node._ctx, need)
+                    pgs = RULES[op](F, g, node, rule_parents, node._ctx, need)
                 elif (
                     g.size >= reuse_min
                     and type(g) is ndarray
@@ -171,8 +189,13 @@ def run_backward(
                     pgs = RULES[op](F, g, node._data, xs, node._ctx, need)
             if hook is not None:
                 hook(node, pgs)
+            if nodal and hooked.npost:
+                pgs = run_post(node, hooked, g, pgs, parents)
             if release and op not in SAVES_NOTHING:  # free its inputs and saved data now (see rules.py)
                 node._parents = node._ctx = None
+                if nodal and hooked.saved is not None:
+                    hooked.saved = None
+                    hooked.recount()
             if n == 1:  # pairs without zip(), which costs more than the pairs for one or two inputs
                 edges = ((parents[0], pgs[0]),)
             elif n == 2:
@@ -206,10 +229,14 @@ def run_backward(
             set_mode(mode)
     if inputs is None:
         cls._receive_grads(at_leaves.items(), delivered)
+        if queued:
+            flush(sys._getframe())
         return None
     for x, g in at_leaves.items():
         if x in wanted:  # a leaf's hooks see its gradient before autobp.grad returns it
             results[x] = run_leaf_hooks(x, g, delivered) if x._retains_grad.__class__ is GradHooks else g
+    if queued:
+        flush(sys._getframe())
     if scalar:
         return [results.get(x) for x in inputs]
     return [_real_for(x, results.get(x)) for x in inputs]
@@ -230,6 +257,8 @@ def _plain_backward(root: Any, seed: Any, release: bool, cls: Any) -> None:
         seed = None  # the pass's reference is then the only one (see the ownership test)
         _plain_pass([(-root._seq, root)], grads, at_leaves, delivered, release, cls._raw_ops, cls._owning_ops)
     cls._receive_grads(at_leaves.items(), delivered)
+    if queued:  # queue_callback's callbacks of this pass (_backward_callbacks.py)
+        flush(sys._getframe())
     return None
 
 

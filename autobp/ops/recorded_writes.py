@@ -39,8 +39,8 @@ def become(t: Tensor, new: Tensor, old: Tensor) -> None:
     read ``old`` from now on, as they did when made; ``t``'s version is bumped first, so other graphs
     that read the old value through this object refuse to backward."""
     _redirect(new, t, old)
-    if t._retains_grad is not False:  # hooks registered so far get the gradient of the old value
-        move_to_snapshot(t, old)
+    if t._retains_grad is not False or t.__dict__:  # hooks registered so far (and a grad_fn object
+        move_to_snapshot(t, old)  # taken so far) stay with the old value
     bump(t)
     t._data, t._parents, t._op, t._ctx = new._data, new._parents, new._op, new._ctx
     t.requires_grad, t._seq, t._same = new.requires_grad, next_seq(), new._same  # after the bump
