@@ -29,6 +29,10 @@ from ._graph import set_mode
 from ._tensor_hooks import RemovableHandle, _add
 
 _CLASSES: dict = {}  # op name -> its Node subclass ("mul" -> MulBackward0)
+# x * 2.0, x + 2.0, x - 2.0, x / 2.0 record one input (the number is in the node's ctx); PyTorch's node
+# has the number as a second input that needs no gradient: next_functions and grad_inputs show it (None)
+_NUMBER_SECOND = frozenset({"mul_scalar", "add_scalar", "sub_scalar", "div_scalar"})
+_NAMES = {"rsub_scalar": "RsubBackward1"}  # c - x: PyTorch's overload number
 
 
 def _class_for(t: Any) -> type:
@@ -37,6 +41,8 @@ def _class_for(t: Any) -> type:
         from .graph import function_name
 
         name = f"{function_name(op, t._ctx) or 'Function'}Backward"
+    elif op in _NAMES:
+        name = _NAMES[op]
     else:  # x * 2.0 records "mul_scalar" (the number is no input): PyTorch's node is MulBackward0
         base = op[: -len("_scalar")] if op.endswith("_scalar") else op
         name = "".join(part[:1].upper() + part[1:] for part in base.split("_")) + "Backward0"
@@ -62,7 +68,13 @@ def _cached(t: Any, kind: type) -> Any:
     ref = t.__dict__.get("_gnode")
     node = ref() if ref is not None else None
     if node is None or node._t is not t or isinstance(node, AccumulateGrad) is not (kind is AccumulateGrad):
-        node = AccumulateGrad(t) if kind is AccumulateGrad else _class_for(t)(t)
+        if kind is AccumulateGrad:
+            node = AccumulateGrad(t)
+        else:  # the class is kept on the tensor: a custom Function's name is in a ctx backward frees
+            cls = t.__dict__.get("_gcls")
+            if cls is None:
+                cls = t.__dict__["_gcls"] = _class_for(t)
+            node = cls(t)
         t.__dict__["_gnode"] = weakref.ref(node)
     return node
 
@@ -109,6 +121,8 @@ class Node:
                 out.append((accumulator_of(p), 0))
             else:
                 out.append((node_of(p), 0))
+        if self._t._op in _NUMBER_SECOND:
+            out.append((None, 0))
         return tuple(out)
 
     @property
@@ -251,9 +265,12 @@ def run_post(t: Any, hooks: Any, g: Any, pgs: Any, parents: tuple) -> list:
         if pg.shape != p._data.shape:
             pg = unbroadcast(pg, p._data.shape)
         gi.append(pg)
+    n = len(gi)
+    if t._op in _NUMBER_SECOND:
+        gi.append(None)
     go = (g if isinstance(g, cls) or g is None else cls._const(g),)
     gis = _call_all(t, hooks.npost, lambda cur: (cur, go), len(gi), tuple(gi))
-    return list(gis)
+    return list(gis[:n])
 
 
 def run_accumulate(t: Any, hooks: Any, g: Any, delivered: set, receive: Callable) -> None:

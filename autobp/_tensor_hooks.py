@@ -203,13 +203,12 @@ def move_to_snapshot(t: Any, old: Any) -> None:
         t._retains_grad = hooks.retains
         hooks.retains = False
         old._retains_grad = hooks
-    node = t.__dict__.pop("_gnode", None)  # a grad_fn object taken before the write: it keeps
-    if node is not None and node() is not None:  # describing the former node (_graph_nodes.py)
+    node = t.__dict__.get("_gnode")  # a grad_fn object taken before the write keeps describing
+    if node is not None and node() is not None:  # the former node (_graph_nodes.py)
         node()._t = old
-        old.__dict__["_gnode"] = node
-    meta = t.__dict__.pop("_gmeta", None)
-    if meta is not None:
-        old.__dict__["_gmeta"] = meta
+    for key in ("_gnode", "_gmeta", "_gcls"):  # its cache, metadata and class go with it
+        if key in t.__dict__:
+            old.__dict__[key] = t.__dict__.pop(key)
 
 
 def retain_grad(t: Any) -> None:

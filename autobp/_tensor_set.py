@@ -62,6 +62,11 @@ def set_(
     self._source = None  # the old memory is not written: do not count the write against its owner
     bump(self)
     self._data = arr
+    owner = src  # a view of self's old memory (``p.set_(p[1:])``) no longer shares memory with self:
+    while owner is not None:  # cut its link, or the chain of owners would loop
+        if owner._source is self:
+            owner._source = None
+        owner = owner._source
     self._source = src  # writes through self now change source's memory
     self._views = None  # views made before keep the old memory (as PyTorch's)
     return self
