@@ -26,6 +26,7 @@ import numpy as np
 
 from ._backward_callbacks import flush, queued
 from ._broadcast import unbroadcast
+from ._engine_value import _ALL, _scalar_rule_error, _value_pass
 from ._graph import _released, hooks, set_mode
 from ._graph import between as _between
 from ._graph_nodes import run_post, run_pre, run_unexecuted
@@ -36,7 +37,6 @@ from ._seeds import _real_for
 from ._tensor_hooks import GradHooks, run_leaf_hooks
 from .rules import RULES, SAVES_NOTHING
 
-_ALL = (True,) * 64  # ``need`` for scalar nodes, which always want every gradient
 _ONE = (True,)  # ``need`` of a one-input node
 _TWO = (True, True)  # ``need`` of a two-input node whose inputs both want gradients
 _data_of = attrgetter("_data")
@@ -358,67 +358,3 @@ def _plain_pass(
                 grads[p] = pg
                 push(heap, (-p._seq, p))
         pgs = edges = pg = prev = xs = a = b = p = buf = None  # hold no gradient into the next ownership test
-
-
-def _value_pass(heap: list, grads: dict, at_leaves: dict, F: Any) -> None:
-    """``run_backward``'s loop for ``Value.backward()``: the general loop's order and sums, so the same
-    numbers, for nodes that all want every gradient and keep their graph. A Value node is one float
-    and one rule call, so the general loop's per-node tests and calls (a list of inputs per node,
-    ``_receive_grad``) were a fifth of micrograd's step; here a node costs its rule and a few dict
-    operations. (Most of the rest is the garbage collector's, walking the graph the forward built.)"""
-    pop, get, leaf_get, push, rules = grads.pop, grads.get, at_leaves.get, heappush, RULES
-    carry = carry_g = None  # an input found by the last node, with its gradient (see run_backward)
-    while True:
-        if carry is not None:
-            node, g = carry, carry_g
-            carry = None
-            if heap and heap[0][0] < -node._seq:  # a newer node is pending: the carried one waits
-                grads[node] = g
-                push(heap, (-node._seq, node))
-                node = heappop(heap)[1]
-                g = pop(node)
-        elif heap:
-            node = heappop(heap)[1]
-            g = pop(node)
-        else:
-            return
-        node.grad += g  # every Value receives its gradient (micrograd's semantics)
-        parents = node._parents
-        rule, data, ctx = rules[node._op], node.data, node._ctx
-        try:
-            if len(parents) == 2:
-                a, b = parents
-                pgs = rule(F, g, data, (a.data, b.data), ctx, _ALL)
-                edges = ((a, pgs[0]), (b, pgs[1]))
-            elif len(parents) == 1:
-                p = parents[0]
-                edges = ((p, rule(F, g, data, (p.data,), ctx, _ALL)[0]),)
-            else:
-                edges = zip(parents, rule(F, g, data, [p.data for p in parents], ctx, _ALL))
-        except (ZeroDivisionError, OverflowError, ValueError) as err:
-            raise _scalar_rule_error(node, err) from None
-        for p, pg in edges:
-            if pg is None:
-                continue
-            if p._op is None:
-                prev = leaf_get(p)
-                at_leaves[p] = pg if prev is None else prev + pg
-                continue
-            prev = get(p)
-            if prev is not None:
-                grads[p] = prev + pg
-            elif p is carry:  # the same input twice (x * x)
-                carry_g = carry_g + pg
-            elif carry is None:  # a chain's next node skips the heap and the dict
-                carry, carry_g = p, pg
-            else:
-                grads[p] = pg
-                push(heap, (-p._seq, p))
-
-
-def _scalar_rule_error(node: Any, err: Exception) -> Exception:
-    """Python float arithmetic failed inside a Value rule: say which op, at which inputs."""
-    inputs = ", ".join(f"{p.data!r}" for p in node._parents)
-    return type(err)(
-        f"backward of Value op {node._op!r} at input(s) {inputs}: the derivative is not finite ({err})"
-    )

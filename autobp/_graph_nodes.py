@@ -274,12 +274,12 @@ def run_post(t: Any, hooks: Any, g: Any, pgs: Any, parents: tuple) -> list:
 
 
 def run_accumulate(t: Any, hooks: Any, g: Any, delivered: set, receive: Callable) -> None:
-    """A hooked leaf's AccumulateGrad in ``backward``: pre-hooks, ``receive`` (adds into .grad),
-    post-accumulate hooks, post-hooks (``grad_inputs`` is empty)."""
+    """A hooked leaf's AccumulateGrad in ``backward``: pre-hooks, ``receive`` (``Tensor._receive_grads``,
+    which adds into .grad), post-accumulate hooks, post-hooks (``grad_inputs`` is empty)."""
     if hooks.pre:
         g = run_pre(t, hooks, g, delivered)
     fresh = t._grad is None
-    receive(g)
+    receive(((t, g),), delivered, False, False)
     if hooks.post:
         hooks.run_post(t)
     if hooks.npost:

@@ -8,7 +8,6 @@ _grad_array.py; after ``create_graph=True`` a Tensor carrying that pass's graph,
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -171,13 +170,7 @@ class Tensor:
                 if hooks:
                     g = run_leaf_hooks(t, g, delivered)
                 if hooked.post or ((hooked.pre or hooked.npost) and t._op is None):  # AccumulateGrad's
-                    run_accumulate(
-                        t,
-                        hooked,
-                        g,
-                        delivered,
-                        partial(_receive_one, t, delivered),
-                    )
+                    run_accumulate(t, hooked, g, delivered, Tensor._receive_grads)
                     continue
             if type(g) is not np.ndarray:
                 if isinstance(g, Tensor):  # from a create_graph pass: .grad keeps its graph
@@ -371,10 +364,6 @@ _tensor_data.Tensor = Tensor  # _as_array and _lift test for and make Tensors (s
 
 for _name, _fn in CONVERSIONS.items():  # item, tolist, len, bool, float, int, format, repr...
     setattr(Tensor, _name, _fn)
-
-
-def _receive_one(t: Tensor, delivered: set, g: Any) -> None:
-    Tensor._receive_grads(((t, g),), delivered, False, False)
 
 
 def _input_values(inputs: Any) -> Any:

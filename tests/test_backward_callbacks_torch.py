@@ -44,35 +44,37 @@ def test_queue_callback_runs_once_at_the_end_of_the_pass_in_order():
     assert run(autobp) == run(torch)  # after a's hook, with a.grad filled
 
 
-def test_queue_callback_in_autograd_grad_and_outside_backward():
-    for lib in (autobp, torch):
-        q = queue(lib)
-        ran = []
-        a = leaf(lib)
-        b = a.exp()
-        b.register_hook(lambda _: q(lambda: ran.append(1)))
-        lib.autograd.grad(b.sum(), (a,))
-        assert ran == [1]
-        with pytest.raises(RuntimeError, match="during backward"):
-            q(lambda: None)
-    assert autobp.autograd.Variable._execution_engine.queue_callback is not None
+LIBS = pytest.mark.parametrize("lib", [autobp, torch], ids=["autobp", "torch"])
 
 
-def test_a_failed_pass_drops_its_callbacks():
-    for lib in (autobp, torch):
-        q = queue(lib)
-        ran = []
-        a = leaf(lib)
-        b = a * 3
+@LIBS
+def test_queue_callback_in_autograd_grad_and_outside_backward(lib):
+    q = queue(lib)
+    ran = []
+    a = leaf(lib)
+    b = a.exp()
+    b.register_hook(lambda _: q(lambda: ran.append(1)))
+    lib.autograd.grad(b.sum(), (a,))
+    assert ran == [1]
+    with pytest.raises(RuntimeError, match="during backward"):
+        q(lambda: None)
 
-        def bad(_):
-            q(lambda: ran.append(1))
-            raise ValueError("stop")
 
-        b.register_hook(bad)
-        with pytest.raises(ValueError):
-            b.sum().backward()
-        assert ran == []
+@LIBS
+def test_a_failed_pass_drops_its_callbacks(lib):
+    q = queue(lib)
+    ran = []
+    a = leaf(lib)
+    b = a * 3
+
+    def bad(_):
+        q(lambda: ran.append(1))
+        raise ValueError("stop")
+
+    b.register_hook(bad)
+    with pytest.raises(ValueError):
+        b.sum().backward()
+    assert ran == []
 
 
 def multi_log(lib, mode, inputs):
