@@ -34,7 +34,7 @@ from ._inplace import Clock, check_versions
 from ._saved_unpack import unpacked
 from ._scalars import FLOATS
 from ._seeds import _real_for
-from ._tensor_hooks import GradHooks, run_leaf_hooks
+from ._tensor_hooks import GradHooks, retains_grad, run_leaf_hooks
 from .rules import RULES, SAVES_NOTHING
 
 _ONE = (True,)  # ``need`` of a one-input node
@@ -72,8 +72,8 @@ def run_backward(
 
     With ``inputs`` None, deliver gradients via ``node._receive_grad`` to leaves
     (and nodes that retain grad); otherwise return one gradient per input
-    (None where it is unreachable) and leave ``.grad`` alone (``accumulate``: the caller, backward
-    with ``inputs``, then adds them into ``.grad``, so their grad_fn hooks run as PyTorch's do).
+    (None where it is unreachable) and leave ``.grad`` alone; with ``accumulate`` (``backward`` with
+    ``inputs``) also add them into the inputs' ``.grad``, running their grad_fn hooks as PyTorch's do.
     """
     if hook is None:
         hook = hooks.on_rule
@@ -235,11 +235,16 @@ def run_backward(
     for x, g in at_leaves.items():
         if x in wanted:  # a leaf's hooks see its gradient before autobp.grad returns it
             results[x] = run_leaf_hooks(x, g, delivered) if x._retains_grad.__class__ is GradHooks else g
+    if scalar:
+        out = [results.get(x) for x in inputs]
+    else:
+        out = [_real_for(x, results.get(x)) for x in inputs]
+    if accumulate:  # backward(inputs=): into .grad (a non-leaf that retains grad got its .grad in the pass)
+        pairs = [(t, g) for t, g in zip(inputs, out) if g is not None and not (t._op and retains_grad(t))]
+        cls._receive_grads(pairs, set(), False)
     if queued:
         flush(sys._getframe())
-    if scalar:
-        return [results.get(x) for x in inputs]
-    return [_real_for(x, results.get(x)) for x in inputs]
+    return out
 
 
 def _plain_backward(root: Any, seed: Any, release: bool, cls: Any) -> None:

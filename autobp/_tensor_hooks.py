@@ -211,6 +211,17 @@ def move_to_snapshot(t: Any, old: Any) -> None:
             old.__dict__[key] = t.__dict__.pop(key)
 
 
+def take_saved(t: Any, new: Any) -> None:
+    """A recorded in-place write makes ``t`` the node ``new``: ``new``'s saved-tensor hooks' packed
+    inputs (saved_hooks.py) become ``t``'s."""
+    src = new._retains_grad
+    if isinstance(src, GradHooks) and src.saved is not None:
+        h = hooks_of(t)
+        h.saved, src.saved = src.saved, None
+        src.recount()
+        h.recount()
+
+
 def retain_grad(t: Any) -> None:
     """Mark non-leaf ``t`` to keep its gradient in ``.grad`` (a leaf's is kept anyway: no-op there)."""
     if not t.requires_grad:

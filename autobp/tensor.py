@@ -32,7 +32,6 @@ from ._tensor_hooks import (
     register_hook,
     register_post_accumulate_grad_hook,
     retain_grad,
-    retains_grad,
     run_leaf_hooks,
 )
 from ._views import _view, add_view  # noqa: F401  imported from here by the view ops
@@ -352,12 +351,9 @@ class Tensor:
         for i, t in enumerate(ins):
             if not isinstance(t, Tensor) or not t.requires_grad:
                 raise RuntimeError(f"backward: inputs[{i}] is not a Tensor that requires grad")
-        grads = run_backward(
+        run_backward(
             [self], [seed], inputs=ins, retain_graph=retain_graph, create_graph=create_graph, accumulate=True
         )
-        # hooks ran in the pass; a non-leaf that retains grad got its .grad there too
-        pairs = [(t, g) for t, g in zip(ins, grads) if g is not None and not (t._op and retains_grad(t))]
-        Tensor._receive_grads(pairs, set(), False)
 
 
 _tensor_data.Tensor = Tensor  # _as_array and _lift test for and make Tensors (see _tensor_data.py)

@@ -16,7 +16,7 @@ import numpy as np
 
 from .._graph import next_seq
 from .._inplace import bump
-from .._tensor_hooks import move_to_snapshot
+from .._tensor_hooks import move_to_snapshot, take_saved
 from .._views import index_view
 from ..tensor import Tensor, add_view
 
@@ -41,6 +41,8 @@ def become(t: Tensor, new: Tensor, old: Tensor) -> None:
     _redirect(new, t, old)
     if t._retains_grad is not False or t.__dict__:  # hooks registered so far (and a grad_fn object
         move_to_snapshot(t, old)  # taken so far) stay with the old value
+    if new._retains_grad is not False:  # saved-tensor hooks packed new's inputs: t is that node now
+        take_saved(t, new)
     bump(t)
     t._data, t._parents, t._op, t._ctx = new._data, new._parents, new._op, new._ctx
     t.requires_grad, t._seq, t._same = new.requires_grad, next_seq(), new._same  # after the bump
