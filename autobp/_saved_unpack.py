@@ -1,4 +1,4 @@
-"""The engine's side of saved-tensor hooks (saved_hooks.py): a node recorded inside
+"""The engine's side of saved-tensor hooks (_saved_hooks.py): a node recorded inside
 ``saved_tensors_hooks`` keeps, in its GradHooks' ``saved``, the unpack hook and what the pack hook
 made of each input its rule reads; when backward reaches the node, each is unpacked (once per pass)
 and the rule reads the unpacked values instead of the inputs'."""

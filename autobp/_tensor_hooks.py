@@ -38,7 +38,7 @@ class GradHooks:
         self.post: dict = {}  # key -> post-accumulate hook (leaves only)
         self.pre: dict = {}  # key -> grad_fn pre-hook (``grad_fn.register_prehook``, _graph_nodes.py)
         self.npost: dict = {}  # key -> grad_fn post-hook (``grad_fn.register_hook``)
-        self.saved: Any = None  # saved-tensor hooks' packed inputs (saved_hooks.py)
+        self.saved: Any = None  # saved-tensor hooks' packed inputs (_saved_hooks.py)
         self.counted = False  # counted in ``hooks.general`` (see recount)
 
     def recount(self) -> None:
@@ -213,7 +213,7 @@ def move_to_snapshot(t: Any, old: Any) -> None:
 
 def take_saved(t: Any, new: Any) -> None:
     """A recorded in-place write makes ``t`` the node ``new``: ``new``'s saved-tensor hooks' packed
-    inputs (saved_hooks.py) become ``t``'s."""
+    inputs (_saved_hooks.py) become ``t``'s."""
     src = new._retains_grad
     if isinstance(src, GradHooks) and src.saved is not None:
         h = hooks_of(t)

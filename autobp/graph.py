@@ -13,7 +13,7 @@ from typing import Any
 from ._backward_callbacks import queue_callback, register_multi_grad_hook
 from ._graph import GraphReleasedError, topological_order
 from ._graph_nodes import AccumulateGrad, Node
-from .saved_hooks import disable_saved_tensors_hooks, save_on_cpu, saved_tensors_hooks
+from ._saved_hooks import disable_saved_tensors_hooks, save_on_cpu, saved_tensors_hooks
 from .tensor import Tensor
 from .value import Value
 
