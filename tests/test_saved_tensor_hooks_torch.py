@@ -180,3 +180,39 @@ def test_ops_outside_any_context_are_not_hooked():
     assert hooks.on_make is before
     a = leaf(autobp, A)
     assert (a * a)._retains_grad is False
+
+
+def test_a_custom_function_reads_its_unpacked_saved_input():
+    def run(lib):
+        class Square(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.save_for_backward(x)
+                return x * x
+
+            @staticmethod
+            def backward(ctx, g):
+                (x,) = ctx.saved_tensors
+                return 2 * x * g
+
+        counts, hooks = counting(lib, scale_unpack=2.0)
+        a = leaf(lib, A)
+        with hooks:
+            y = Square.apply(a).sum()
+        y.backward()
+        return counts["pack"], counts["unpack"], a.grad
+
+    check_both(run)
+
+
+def test_an_inplace_write_keeps_what_its_op_packed():
+    def run(lib):
+        counts, hooks = counting(lib, scale_unpack=2.0)
+        a = leaf(lib, A)
+        with hooks:
+            y = a * 1.0
+            y.sin_()
+        y.sum().backward()
+        return counts["pack"], counts["unpack"], a.grad
+
+    check_both(run)
