@@ -3,9 +3,10 @@
 
 autobp's Tensor is its own graph node (``_parents``, ``_op``), so a grad_fn object is a thin handle
 on the tensor, made on first access (never by the ops) and cached weakly on the tensor: the same
-object comes back while anyone holds it. What must outlive the handle lives on the tensor: its
-hooks in the tensor's GradHooks (``pre``, ``npost``; _tensor_hooks.py), its metadata dict in
-``__dict__["_gmeta"]``. A leaf that requires grad appears in ``next_functions`` as an
+object comes back while anyone holds it. What must outlive the handle lives with the tensor: its
+hooks in the tensor's GradHooks (``pre``, ``npost``; _tensor_hooks.py), its metadata dict and class
+in ``side`` (keyed by the tensor's id, dropped when the tensor dies; not in the tensor's ``__dict__``,
+which pickle and deepcopy copy). A leaf that requires grad appears in ``next_functions`` as an
 ``AccumulateGrad`` node whose ``variable`` is the leaf; its hooks live on the leaf the same way.
 
 Hooks, as PyTorch runs them: a tensor's own hooks (``Tensor.register_hook``) first, then
@@ -64,18 +65,55 @@ def accumulator_of(t: Any) -> AccumulateGrad:
     return _cached(t, AccumulateGrad)
 
 
+class _Side:
+    """What a tensor's node keeps beyond the node object: a weak reference to that object, its
+    metadata dict, its class (a custom Function's name is read from a ctx that backward frees)."""
+
+    __slots__ = ("owner", "node", "meta", "cls")
+
+    def __init__(self, t: Any) -> None:
+        key = id(t)
+        self.owner = weakref.ref(t, lambda _r: side.pop(key, None))
+        self.node: Any = None
+        self.meta: dict | None = None
+        self.cls: type | None = None
+
+
+side: dict = {}  # id(tensor) -> _Side, for tensors whose grad_fn (or AccumulateGrad) was taken
+
+
+def _side_of(t: Any) -> _Side:
+    entry = side.get(id(t))
+    if entry is None or entry.owner() is not t:
+        entry = side[id(t)] = _Side(t)
+    return entry
+
+
+def move_node(t: Any, old: Any) -> None:
+    """A recorded in-place write made ``old`` the node ``t`` was: a grad_fn object taken before keeps
+    describing it (as PyTorch's), with its metadata and class; ``t`` gets a new one when asked."""
+    entry = side.get(id(t))
+    if entry is None or entry.owner() is not t:
+        return
+    del side[id(t)]
+    new = _side_of(old)
+    new.node, new.meta, new.cls = entry.node, entry.meta, entry.cls
+    node = entry.node() if entry.node is not None else None
+    if node is not None:
+        node._t = old
+
+
 def _cached(t: Any, kind: type) -> Any:
-    ref = t.__dict__.get("_gnode")
-    node = ref() if ref is not None else None
-    if node is None or node._t is not t or isinstance(node, AccumulateGrad) is not (kind is AccumulateGrad):
+    entry = _side_of(t)
+    node = entry.node() if entry.node is not None else None
+    if node is None or isinstance(node, AccumulateGrad) is not (kind is AccumulateGrad):
         if kind is AccumulateGrad:
             node = AccumulateGrad(t)
-        else:  # the class is kept on the tensor: a custom Function's name is in a ctx backward frees
-            cls = t.__dict__.get("_gcls")
-            if cls is None:
-                cls = t.__dict__["_gcls"] = _class_for(t)
-            node = cls(t)
-        t.__dict__["_gnode"] = weakref.ref(node)
+        else:
+            if entry.cls is None:
+                entry.cls = _class_for(t)
+            node = entry.cls(t)
+        entry.node = weakref.ref(node)
     return node
 
 
@@ -128,10 +166,10 @@ class Node:
     @property
     def metadata(self) -> dict:
         """A dict for the user's own data, kept as long as the node (PyTorch's ``Node.metadata``)."""
-        meta = self._t.__dict__.get("_gmeta")
-        if meta is None:
-            meta = self._t.__dict__["_gmeta"] = {}
-        return meta
+        entry = _side_of(self._t)
+        if entry.meta is None:
+            entry.meta = {}
+        return entry.meta
 
     def register_prehook(self, fn: Callable[[tuple], Any]) -> RemovableHandle:
         """Call ``fn(grad_outputs)`` (a tuple of Tensors) before this node runs; a tuple it returns

@@ -203,12 +203,6 @@ def move_to_snapshot(t: Any, old: Any) -> None:
         t._retains_grad = hooks.retains
         hooks.retains = False
         old._retains_grad = hooks
-    node = t.__dict__.get("_gnode")  # a grad_fn object taken before the write keeps describing
-    if node is not None and node() is not None:  # the former node (_graph_nodes.py)
-        node()._t = old
-    for key in ("_gnode", "_gmeta", "_gcls"):  # its cache, metadata and class go with it
-        if key in t.__dict__:
-            old.__dict__[key] = t.__dict__.pop(key)
 
 
 def take_saved(t: Any, new: Any) -> None:

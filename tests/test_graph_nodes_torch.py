@@ -258,3 +258,19 @@ def test_no_hook_leaves_backward_on_the_plain_loop():
     del b, h
     gc.collect()
     assert hooks.general == before
+
+
+def test_taking_grad_fn_leaves_tensors_picklable_and_copyable():
+    import copy
+    import pickle
+
+    def run(lib):
+        a = leaf(lib, [1.0, 2.0])
+        y = a * a
+        y.grad_fn.metadata["k"] = 1
+        y.grad_fn.next_functions[0][0].register_prehook(lambda gs: None)  # a's AccumulateGrad
+        back = pickle.loads(pickle.dumps(a.detach()))
+        c = copy.deepcopy(y.detach())
+        return val(back), val(c), y.grad_fn.metadata
+
+    assert run(autobp) == run(torch)

@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 
 from .._graph import next_seq
+from .._graph_nodes import move_node
+from .._graph_nodes import side as node_side
 from .._inplace import bump
 from .._tensor_hooks import move_to_snapshot, take_saved
 from .._views import index_view
@@ -39,8 +41,10 @@ def become(t: Tensor, new: Tensor, old: Tensor) -> None:
     read ``old`` from now on, as they did when made; ``t``'s version is bumped first, so other graphs
     that read the old value through this object refuse to backward."""
     _redirect(new, t, old)
-    if t._retains_grad is not False or t.__dict__:  # hooks registered so far (and a grad_fn object
-        move_to_snapshot(t, old)  # taken so far) stay with the old value
+    if t._retains_grad is not False:  # hooks registered so far get the gradient of the old value
+        move_to_snapshot(t, old)
+    if node_side:  # a grad_fn object taken so far keeps describing the old node (_graph_nodes.py)
+        move_node(t, old)
     if new._retains_grad is not False:  # saved-tensor hooks packed new's inputs: t is that node now
         take_saved(t, new)
     bump(t)
