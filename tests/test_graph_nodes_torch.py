@@ -268,9 +268,10 @@ def test_taking_grad_fn_leaves_tensors_picklable_and_copyable():
         a = leaf(lib, [1.0, 2.0])
         y = a * a
         y.grad_fn.metadata["k"] = 1
-        y.grad_fn.next_functions[0][0].register_prehook(lambda gs: None)  # a's AccumulateGrad
-        back = pickle.loads(pickle.dumps(a.detach()))
-        c = copy.deepcopy(y.detach())
+        acc = y.grad_fn.next_functions[0][0]  # a's AccumulateGrad, cached
+        back = pickle.loads(pickle.dumps(a))
+        c = copy.deepcopy(a)
+        assert acc.variable is a
         return val(back), val(c), y.grad_fn.metadata
 
     assert run(autobp) == run(torch)
