@@ -51,7 +51,10 @@ class GradHooks:
 
     def __del__(self) -> None:
         if self.counted:
-            _hooks.general -= 1
+            try:
+                _hooks.general -= 1
+            except (AttributeError, TypeError):  # interpreter shutdown: module globals already gone
+                pass
 
     def empty(self) -> bool:
         """No hook of any kind is left (the tensor's flag can go back to a plain bool)."""
