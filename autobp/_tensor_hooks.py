@@ -200,12 +200,22 @@ def _add(t: Any, table: str, fn: Callable) -> RemovableHandle:
 def move_to_snapshot(t: Any, old: Any) -> None:
     """A recorded in-place write into non-leaf ``t``, whose former node is now ``old``: the hooks
     registered so far stay with that former value (they get its gradient, as PyTorch's do), while
-    ``retain_grad`` follows ``t``, which keeps the gradient of its latest version."""
+    ``retain_grad`` follows ``t``, which keeps the gradient of its latest version; so do the inputs
+    the former node's op packed (saved-tensor hooks)."""
     hooks = t._retains_grad
-    if isinstance(hooks, GradHooks) and (hooks.fns or hooks.pre or hooks.npost) and t._op is not None:
+    if not isinstance(hooks, GradHooks) or t._op is None:
+        return
+    if hooks.fns or hooks.pre or hooks.npost:
         t._retains_grad = hooks.retains
         hooks.retains = False
         old._retains_grad = hooks
+    elif hooks.saved is not None:
+        h = hooks_of(old)
+        h.saved, hooks.saved = hooks.saved, None
+        hooks.recount()
+        h.recount()
+        if hooks.empty():
+            t._retains_grad = hooks.retains
 
 
 def take_saved(t: Any, new: Any) -> None:

@@ -216,3 +216,16 @@ def test_an_inplace_write_keeps_what_its_op_packed():
         return counts["pack"], counts["unpack"], a.grad
 
     check_both(run)
+
+
+def test_a_write_after_the_context_leaves_the_packed_inputs_with_the_former_node():
+    def run(lib):
+        counts, hooks = counting(lib, scale_unpack=2.0)
+        a, b = leaf(lib, A), leaf(lib, B)
+        with hooks:
+            y = a.sin()  # packs a
+        y.mul_(b)  # recorded outside: the sin node keeps its packed a, mul packs nothing
+        y.sum().backward()
+        return counts["pack"], counts["unpack"], a.grad, b.grad
+
+    check_both(run)
