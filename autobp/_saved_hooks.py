@@ -98,10 +98,9 @@ class saved_tensors_hooks:
             raise RuntimeError(_state.disabled)
         _state.stack.append((self.pack_hook, self.unpack_hook))
         with _lock:
-            if _open[0] == 0:
-                self._prev = hooks.on_make
-                hooks.on_make = _chained(self._prev)
-                _saved_prev.append(self._prev)
+            if _open[0] == 0:  # the first open context (in any thread) installs the on_make hook
+                _saved_prev.append(hooks.on_make)
+                hooks.on_make = _chained(hooks.on_make)
             _open[0] += 1
         return self
 
