@@ -114,6 +114,7 @@ from . import pytorch_scatter_views as _pytorch_scatter_views  # noqa: E402
 from . import pytorch_toplevel_extras as _pytorch_extras  # noqa: E402
 from . import pytorch_utilities as _pytorch_utilities  # noqa: E402
 from . import pytorch_windows as _pytorch_windows  # noqa: E402
+from ._tensor_set import attach as _attach_set  # noqa: E402
 from .pytorch_methods import attach as _attach_pytorch_methods  # noqa: E402
 from .pytorch_methods_more import attach as _attach_pytorch_methods_more  # noqa: E402
 from .pytorch_toplevel_methods import attach as _attach_toplevel_methods  # noqa: E402
@@ -141,6 +142,7 @@ globals().update({n: getattr(_pytorch_linalg, n) for n in _pytorch_linalg.BUILTI
 _attach_pytorch_methods()
 _attach_pytorch_methods_more()
 _attach_toplevel_methods()  # after pytorch_methods: a method it defines is kept
+_attach_set()  # Tensor.set_
 globals().update(_TORCH_BUILTIN_NAMES)  # autobp.float, .int, .bool: PyTorch's dtypes, not in __all__
 globals().update(_NUMPY_CONSTANTS)  # autobp.pi, .e, .inf, .nan, .newaxis, ...: numpy's values, not in __all__
 

@@ -51,6 +51,21 @@ class Variable(metaclass=_VariableMeta):
         return t
 
 
+class _ExecutionEngine:
+    """``Variable._execution_engine``: PyTorch's engine object; its ``queue_callback`` is
+    ``autobp.graph.queue_callback`` (run a function at the end of the backward pass now running)."""
+
+    @staticmethod
+    def queue_callback(callback: Any) -> None:
+        """Run ``callback()`` once the backward pass now running has finished."""
+        from ._backward_callbacks import queue_callback
+
+        queue_callback(callback)
+
+
+Variable._execution_engine = _ExecutionEngine()  # type: ignore[attr-defined]
+
+
 # --- anomaly mode as a switch ----------------------------------------------------------------------
 _opened: list = []  # the anomaly modes set_detect_anomaly(True) opened, innermost last
 _check_nan = [True]

@@ -24,16 +24,19 @@ from typing import Any
 
 import numpy as np
 
+from ._backward_callbacks import flush, queued
 from ._broadcast import unbroadcast
+from ._engine_value import _ALL, _scalar_rule_error, _value_pass
 from ._graph import _released, hooks, set_mode
 from ._graph import between as _between
+from ._graph_nodes import run_post, run_pre, run_unexecuted
 from ._inplace import Clock, check_versions
+from ._saved_unpack import unpacked
 from ._scalars import FLOATS
 from ._seeds import _real_for
-from ._tensor_hooks import GradHooks, run_leaf_hooks
+from ._tensor_hooks import GradHooks, retains_grad, run_leaf_hooks
 from .rules import RULES, SAVES_NOTHING
 
-_ALL = (True,) * 64  # ``need`` for scalar nodes, which always want every gradient
 _ONE = (True,)  # ``need`` of a one-input node
 _TWO = (True, True)  # ``need`` of a two-input node whose inputs both want gradients
 _data_of = attrgetter("_data")
@@ -63,18 +66,21 @@ def run_backward(
     retain_graph: bool = False,
     create_graph: bool = False,
     hook: Any = None,
+    accumulate: bool = False,
 ) -> list | None:
     """Back-propagate ``seeds`` from ``roots``.
 
     With ``inputs`` None, deliver gradients via ``node._receive_grad`` to leaves
     (and nodes that retain grad); otherwise return one gradient per input
-    (None where it is unreachable) and leave ``.grad`` alone.
+    (None where it is unreachable) and leave ``.grad`` alone; with ``accumulate`` (``backward`` with
+    ``inputs``) also add them into the inputs' ``.grad``, running their grad_fn hooks as PyTorch's do.
     """
     if hook is None:
         hook = hooks.on_rule
     cls = type(roots[0])
     scalar = cls._keeps_graph
-    if inputs is None and hook is None and not (create_graph or scalar) and len(roots) == 1:
+    general = hooks.general  # grad_fn post-hooks or saved-tensor hooks exist: the general loop runs them
+    if inputs is None and hook is None and not (create_graph or scalar or general) and len(roots) == 1:
         return _plain_backward(roots[0], seeds[0], not retain_graph, cls)
     F = cls._graph_ops() if create_graph else cls._raw_ops
     owning = getattr(cls, "_owning_ops", F)  # the F of a rule that may write into its g
@@ -104,9 +110,11 @@ def run_backward(
         _value_pass(heap, grads, at_leaves, F)
         cls._receive_grads(at_leaves.items())
         return None
-    if wanted is None and not scalar and not create_graph and hook is None:
+    if wanted is None and not scalar and not create_graph and hook is None and not general:
         _plain_pass(heap, grads, at_leaves, delivered, release, F, owning)
         cls._receive_grads(at_leaves.items(), delivered)
+        if queued:  # queue_callback's callbacks of this pass
+            flush(sys._getframe())
         return None
     pop, get, leaf_get = grads.pop, grads.get, at_leaves.get
     if create_graph:  # the rules must record their own graph, even inside no_grad
@@ -128,12 +136,18 @@ def run_backward(
                 g = pop(node)
             else:
                 break
-            if node._retains_grad and (wanted is None or not scalar):  # hooks, retain_grad
-                g = node._receive_grad(g, delivered)  # (autobp.grad runs them too, as PyTorch's)
+            hooked = node._retains_grad
+            if hooked and (wanted is None or not scalar):  # hooks, retain_grad
+                g = node._receive_grad(g, delivered, False)  # (autobp.grad runs them too, as PyTorch's)
             if wanted is not None and node in wanted:
                 results[node] = g
+            nodal = hooked.__class__ is GradHooks and (hooked.pre or hooked.npost or hooked.saved)
             if pruning and node not in relevant:  # no requested input lies upstream
+                if nodal and accumulate:
+                    run_unexecuted(node, hooked, g)
                 continue
+            if nodal and hooked.pre:
+                g = run_pre(node, hooked, g, delivered)
             parents = node._parents
             if parents is None:
                 raise _released(node)
@@ -157,8 +171,12 @@ def run_backward(
                 else:
                     need = tuple(map(_wants, parents))
                     xs = tuple(map(_data_of, parents))
+                if nodal and hooked.saved is not None:  # saved-tensor hooks: the unpacked values
+                    xs, rule_parents = unpacked(node, hooked, xs, create_graph)
+                else:
+                    rule_parents = parents
                 if create_graph:
-                    pgs = RULES[op](F, g, node, parents, node._ctx, need)
+                    pgs = RULES[op](F, g, node, rule_parents, node._ctx, need)
                 elif (
                     g.size >= reuse_min
                     and type(g) is ndarray
@@ -171,8 +189,13 @@ def run_backward(
                     pgs = RULES[op](F, g, node._data, xs, node._ctx, need)
             if hook is not None:
                 hook(node, pgs)
+            if nodal and hooked.npost:
+                pgs = run_post(node, hooked, g, pgs, parents)
             if release and op not in SAVES_NOTHING:  # free its inputs and saved data now (see rules.py)
                 node._parents = node._ctx = None
+                if nodal and hooked.saved is not None:
+                    hooked.saved = None
+                    hooked.recount()
             if n == 1:  # pairs without zip(), which costs more than the pairs for one or two inputs
                 edges = ((parents[0], pgs[0]),)
             elif n == 2:
@@ -206,13 +229,22 @@ def run_backward(
             set_mode(mode)
     if inputs is None:
         cls._receive_grads(at_leaves.items(), delivered)
+        if queued:
+            flush(sys._getframe())
         return None
     for x, g in at_leaves.items():
         if x in wanted:  # a leaf's hooks see its gradient before autobp.grad returns it
             results[x] = run_leaf_hooks(x, g, delivered) if x._retains_grad.__class__ is GradHooks else g
     if scalar:
-        return [results.get(x) for x in inputs]
-    return [_real_for(x, results.get(x)) for x in inputs]
+        out = [results.get(x) for x in inputs]
+    else:
+        out = [_real_for(x, results.get(x)) for x in inputs]
+    if accumulate:  # backward(inputs=): into .grad (a non-leaf that retains grad got its .grad in the pass)
+        pairs = [(t, g) for t, g in zip(inputs, out) if g is not None and not (t._op and retains_grad(t))]
+        cls._receive_grads(pairs, set(), False)
+    if queued:
+        flush(sys._getframe())
+    return out
 
 
 def _plain_backward(root: Any, seed: Any, release: bool, cls: Any) -> None:
@@ -230,6 +262,8 @@ def _plain_backward(root: Any, seed: Any, release: bool, cls: Any) -> None:
         seed = None  # the pass's reference is then the only one (see the ownership test)
         _plain_pass([(-root._seq, root)], grads, at_leaves, delivered, release, cls._raw_ops, cls._owning_ops)
     cls._receive_grads(at_leaves.items(), delivered)
+    if queued:  # queue_callback's callbacks of this pass (_backward_callbacks.py)
+        flush(sys._getframe())
     return None
 
 
@@ -329,67 +363,3 @@ def _plain_pass(
                 grads[p] = pg
                 push(heap, (-p._seq, p))
         pgs = edges = pg = prev = xs = a = b = p = buf = None  # hold no gradient into the next ownership test
-
-
-def _value_pass(heap: list, grads: dict, at_leaves: dict, F: Any) -> None:
-    """``run_backward``'s loop for ``Value.backward()``: the general loop's order and sums, so the same
-    numbers, for nodes that all want every gradient and keep their graph. A Value node is one float
-    and one rule call, so the general loop's per-node tests and calls (a list of inputs per node,
-    ``_receive_grad``) were a fifth of micrograd's step; here a node costs its rule and a few dict
-    operations. (Most of the rest is the garbage collector's, walking the graph the forward built.)"""
-    pop, get, leaf_get, push, rules = grads.pop, grads.get, at_leaves.get, heappush, RULES
-    carry = carry_g = None  # an input found by the last node, with its gradient (see run_backward)
-    while True:
-        if carry is not None:
-            node, g = carry, carry_g
-            carry = None
-            if heap and heap[0][0] < -node._seq:  # a newer node is pending: the carried one waits
-                grads[node] = g
-                push(heap, (-node._seq, node))
-                node = heappop(heap)[1]
-                g = pop(node)
-        elif heap:
-            node = heappop(heap)[1]
-            g = pop(node)
-        else:
-            return
-        node.grad += g  # every Value receives its gradient (micrograd's semantics)
-        parents = node._parents
-        rule, data, ctx = rules[node._op], node.data, node._ctx
-        try:
-            if len(parents) == 2:
-                a, b = parents
-                pgs = rule(F, g, data, (a.data, b.data), ctx, _ALL)
-                edges = ((a, pgs[0]), (b, pgs[1]))
-            elif len(parents) == 1:
-                p = parents[0]
-                edges = ((p, rule(F, g, data, (p.data,), ctx, _ALL)[0]),)
-            else:
-                edges = zip(parents, rule(F, g, data, [p.data for p in parents], ctx, _ALL))
-        except (ZeroDivisionError, OverflowError, ValueError) as err:
-            raise _scalar_rule_error(node, err) from None
-        for p, pg in edges:
-            if pg is None:
-                continue
-            if p._op is None:
-                prev = leaf_get(p)
-                at_leaves[p] = pg if prev is None else prev + pg
-                continue
-            prev = get(p)
-            if prev is not None:
-                grads[p] = prev + pg
-            elif p is carry:  # the same input twice (x * x)
-                carry_g = carry_g + pg
-            elif carry is None:  # a chain's next node skips the heap and the dict
-                carry, carry_g = p, pg
-            else:
-                grads[p] = pg
-                push(heap, (-p._seq, p))
-
-
-def _scalar_rule_error(node: Any, err: Exception) -> Exception:
-    """Python float arithmetic failed inside a Value rule: say which op, at which inputs."""
-    inputs = ", ".join(f"{p.data!r}" for p in node._parents)
-    return type(err)(
-        f"backward of Value op {node._op!r} at input(s) {inputs}: the derivative is not finite ({err})"
-    )

@@ -52,11 +52,14 @@ class hooks:
     """Debugging hooks (anomaly mode): None, or callables the Tensor ops and the engine call.
 
     ``on_make(tensor, op, parents)`` after every Tensor op; ``on_rule(node, grads)`` after
-    every derivative rule in a backward pass.
+    every derivative rule in a backward pass. ``general``: how many nodes now have grad_fn post-hooks
+    or saved-tensor hooks, which only the engine's general loop runs (while 0, ``loss.backward()``
+    takes the plain loop; see _graph_nodes.py).
     """
 
     on_make: Any = None
     on_rule: Any = None
+    general = 0
 
 
 class GraphReleasedError(RuntimeError):

@@ -22,19 +22,43 @@ from typing import Any
 
 import numpy as np
 
+from ._graph import hooks as _hooks
 from ._graph import set_mode
 
 
 class GradHooks:
     """The hooks of one tensor, in registration order, and whether it also retains its gradient."""
 
-    __slots__ = ("fns", "retains", "next_key", "post", "__weakref__")
+    __slots__ = ("fns", "retains", "next_key", "post", "pre", "npost", "saved", "counted", "__weakref__")
 
     def __init__(self, retains: bool) -> None:
         self.fns: dict = {}  # key -> hook; a dict keeps the order and removes by key
         self.retains = retains
         self.next_key = 0
         self.post: dict = {}  # key -> post-accumulate hook (leaves only)
+        self.pre: dict = {}  # key -> grad_fn pre-hook (``grad_fn.register_prehook``, _graph_nodes.py)
+        self.npost: dict = {}  # key -> grad_fn post-hook (``grad_fn.register_hook``)
+        self.saved: Any = None  # saved-tensor hooks' packed inputs (_saved_hooks.py)
+        self.counted = False  # counted in ``hooks.general`` (see recount)
+
+    def recount(self) -> None:
+        """Keep ``hooks.general`` (the number of nodes whose backward needs the general loop: grad_fn
+        post-hooks, saved-tensor hooks) right after a change of ``npost`` or ``saved``."""
+        want = bool(self.npost) or self.saved is not None
+        if want is not self.counted:
+            self.counted = want
+            _hooks.general += 1 if want else -1
+
+    def __del__(self) -> None:
+        if self.counted:
+            try:
+                _hooks.general -= 1
+            except (AttributeError, TypeError):  # interpreter shutdown: module globals already gone
+                pass
+
+    def empty(self) -> bool:
+        """No hook of any kind is left (the tensor's flag can go back to a plain bool)."""
+        return not (self.fns or self.post or self.pre or self.npost) and self.saved is None
 
     def run(self, t: Any, g: Any) -> Any:
         """``g`` after every hook: each gets the gradient the previous one returned (None keeps it),
@@ -89,10 +113,11 @@ class RemovableHandle:
         hooks = self._hooks()
         if hooks is None:
             return
-        hooks.fns.pop(self._key, None)
-        hooks.post.pop(self._key, None)
+        for table in (hooks.fns, hooks.post, hooks.pre, hooks.npost):
+            table.pop(self._key, None)
+        hooks.recount()
         t = self._tensor()
-        if t is not None and t._retains_grad is hooks and not hooks.fns and not hooks.post:
+        if t is not None and t._retains_grad is hooks and hooks.empty():
             t._retains_grad = hooks.retains
 
     def __enter__(self) -> RemovableHandle:
@@ -153,26 +178,55 @@ def register_post_accumulate_grad_hook(t: Any, fn: Callable[[Any], None]) -> Rem
     return _add(t, "post", fn)
 
 
-def _add(t: Any, table: str, fn: Callable) -> RemovableHandle:
-    """Put ``fn`` in ``t``'s hooks (``table``: "fns" or "post"), making its GradHooks on first use."""
+def hooks_of(t: Any) -> GradHooks:
+    """``t``'s GradHooks, made (and put in its ``_retains_grad`` slot) on first use."""
     hooks = t._retains_grad
     if not isinstance(hooks, GradHooks):
         hooks = t._retains_grad = GradHooks(bool(hooks))
+    return hooks
+
+
+def _add(t: Any, table: str, fn: Callable) -> RemovableHandle:
+    """Put ``fn`` in ``t``'s hooks (``table``: "fns", "post", "pre" or "npost"), making its GradHooks on
+    first use."""
+    hooks = hooks_of(t)
     key = hooks.next_key
     hooks.next_key += 1
     getattr(hooks, table)[key] = fn
+    hooks.recount()
     return RemovableHandle(t, hooks, key)
 
 
 def move_to_snapshot(t: Any, old: Any) -> None:
     """A recorded in-place write into non-leaf ``t``, whose former node is now ``old``: the hooks
     registered so far stay with that former value (they get its gradient, as PyTorch's do), while
-    ``retain_grad`` follows ``t``, which keeps the gradient of its latest version."""
+    ``retain_grad`` follows ``t``, which keeps the gradient of its latest version; so do the inputs
+    the former node's op packed (saved-tensor hooks)."""
     hooks = t._retains_grad
-    if isinstance(hooks, GradHooks) and hooks.fns and t._op is not None:
+    if not isinstance(hooks, GradHooks) or t._op is None:
+        return
+    if hooks.fns or hooks.pre or hooks.npost:
         t._retains_grad = hooks.retains
         hooks.retains = False
         old._retains_grad = hooks
+    elif hooks.saved is not None:
+        h = hooks_of(old)
+        h.saved, hooks.saved = hooks.saved, None
+        hooks.recount()
+        h.recount()
+        if hooks.empty():
+            t._retains_grad = hooks.retains
+
+
+def take_saved(t: Any, new: Any) -> None:
+    """A recorded in-place write makes ``t`` the node ``new``: ``new``'s saved-tensor hooks' packed
+    inputs (_saved_hooks.py) become ``t``'s."""
+    src = new._retains_grad
+    if isinstance(src, GradHooks) and src.saved is not None:
+        h = hooks_of(t)
+        h.saved, src.saved = src.saved, None
+        src.recount()
+        h.recount()
 
 
 def retain_grad(t: Any) -> None:

@@ -12,7 +12,6 @@ import numpy as np
 
 from ._engine import run_backward
 from ._seeds import graph_seed, seed_of
-from ._tensor_hooks import retains_grad
 from .tensor import Tensor
 
 
@@ -206,10 +205,9 @@ def backward(
     ins = _as_list(inputs, "inputs")
     if not ins:
         raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
-    grads = run_backward(outs, seeds, inputs=ins, retain_graph=retain_graph, create_graph=create_graph)
-    # hooks ran in the pass; a non-leaf that retains grad got its .grad there (as in Tensor.backward)
-    pairs = [(t, g) for t, g in zip(ins, grads) if g is not None and not (t._op and retains_grad(t))]
-    Tensor._receive_grads(pairs, set(), False)
+    run_backward(
+        outs, seeds, inputs=ins, retain_graph=retain_graph, create_graph=create_graph, accumulate=True
+    )
 
 
 from . import autograd_functional as functional  # noqa: E402, F401  torch.autograd.functional's forms

@@ -10,11 +10,27 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ._backward_callbacks import queue_callback, register_multi_grad_hook
 from ._graph import GraphReleasedError, topological_order
+from ._graph_nodes import AccumulateGrad, Node
+from ._saved_hooks import disable_saved_tensors_hooks, save_on_cpu, saved_tensors_hooks
 from .tensor import Tensor
 from .value import Value
 
-__all__ = ["NodeInfo", "nodes", "named_params", "GraphReleasedError"]
+__all__ = [
+    "NodeInfo",
+    "nodes",
+    "named_params",
+    "GraphReleasedError",
+    "increment_version",
+    "Node",
+    "AccumulateGrad",
+    "saved_tensors_hooks",
+    "save_on_cpu",
+    "disable_saved_tensors_hooks",
+    "register_multi_grad_hook",
+    "queue_callback",
+]
 
 
 @dataclass(frozen=True, eq=False)

@@ -20,6 +20,7 @@ from ._grad_array import GRAD, GradArray
 from ._graph import _mode, next_seq, off_threads
 from ._graph import hooks as _hooks
 from ._graph_grad import receive_graph_grad
+from ._graph_nodes import node_of, run_accumulate, run_pre
 from ._inplace import TrackedArray, bump
 from ._numpy_ops import NumpyOps, NumpyOpsOwningG
 from ._seeds import graph_seed, seed_of
@@ -31,7 +32,6 @@ from ._tensor_hooks import (
     register_hook,
     register_post_accumulate_grad_hook,
     retain_grad,
-    retains_grad,
     run_leaf_hooks,
 )
 from ._views import _view, add_view  # noqa: F401  imported from here by the view ops
@@ -137,10 +137,11 @@ class Tensor:
     def _graph_ops(cls) -> Any:
         return cls._graph_namespace
 
-    def _receive_grad(self, g: Any, delivered: set) -> Any:
+    def _receive_grad(self, g: Any, delivered: set, pre: bool = True) -> Any:
         """``g`` is this tensor's complete gradient (the pass calls this for a non-leaf whose
         ``_retains_grad`` flag is set: hooks or retain_grad, see _tensor_hooks.py): run the hooks, keep
-        the result in ``.grad`` if retained; returns the gradient that flows on to the inputs."""
+        the result in ``.grad`` if retained, then (``pre``) its grad_fn's pre-hooks; returns the gradient
+        that flows on to the inputs."""
         if self._op is None:  # a leaf (replay delivers them here): its hooks run in _receive_grads
             Tensor._receive_grads(((self, g),), delivered)
             return g
@@ -150,8 +151,9 @@ class Tensor:
             if new is not g:  # the hook's array is the user's: copy it if it reaches a .grad
                 delivered.add(id(new))
                 g = new
-            if not hooks.retains:
-                return g
+            if hooks.retains:
+                Tensor._receive_grads(((self, g),), delivered, False)
+            return run_pre(self, hooks, g, delivered) if pre and hooks.pre else g
         Tensor._receive_grads(((self, g),), delivered, False)
         return g
 
@@ -166,9 +168,8 @@ class Tensor:
                 hooked = t._retains_grad
                 if hooks:
                     g = run_leaf_hooks(t, g, delivered)
-                if hooked.post:  # post-accumulate hooks: add this one's gradient, then call them
-                    Tensor._receive_grads(((t, g),), delivered, False, False)
-                    hooked.run_post(t)
+                if hooked.post or ((hooked.pre or hooked.npost) and t._op is None):  # AccumulateGrad's
+                    run_accumulate(t, hooked, g, delivered, Tensor._receive_grads)
                     continue
             if type(g) is not np.ndarray:
                 if isinstance(g, Tensor):  # from a create_graph pass: .grad keeps its graph
@@ -255,9 +256,10 @@ class Tensor:
         return self._op is None
 
     @property
-    def grad_fn(self) -> str | None:
-        """The name of the op that produced this tensor, or None for a leaf."""
-        return self._op
+    def grad_fn(self) -> Any:
+        """The graph node that computes this tensor's inputs' gradients (``name()``, ``next_functions``,
+        ``register_hook``...: _graph_nodes.py; ``.op`` is the op's name), or None for a leaf."""
+        return None if self._op is None else node_of(self)
 
     def detach(self) -> Tensor:
         """The same data, cut from the graph (no copy); writes through it count for this tensor too."""
@@ -338,8 +340,8 @@ class Tensor:
         if retain_graph is None:
             retain_graph = create_graph
         if inputs is None:
-            if not create_graph and _hooks.on_rule is None:  # loss.backward(): what run_backward picks
-                _plain_backward(self, seed, not retain_graph, type(self))  # without its set-up (per step)
+            if not create_graph and _hooks.on_rule is None and not _hooks.general:  # loss.backward()
+                _plain_backward(self, seed, not retain_graph, type(self))  # what run_backward picks, directly
                 return
             run_backward([self], [seed], retain_graph=retain_graph, create_graph=create_graph)
             return
@@ -349,10 +351,9 @@ class Tensor:
         for i, t in enumerate(ins):
             if not isinstance(t, Tensor) or not t.requires_grad:
                 raise RuntimeError(f"backward: inputs[{i}] is not a Tensor that requires grad")
-        grads = run_backward([self], [seed], inputs=ins, retain_graph=retain_graph, create_graph=create_graph)
-        # hooks ran in the pass; a non-leaf that retains grad got its .grad there too
-        pairs = [(t, g) for t, g in zip(ins, grads) if g is not None and not (t._op and retains_grad(t))]
-        Tensor._receive_grads(pairs, set(), False)
+        run_backward(
+            [self], [seed], inputs=ins, retain_graph=retain_graph, create_graph=create_graph, accumulate=True
+        )
 
 
 _tensor_data.Tensor = Tensor  # _as_array and _lift test for and make Tensors (see _tensor_data.py)

@@ -90,7 +90,7 @@ class Value:
             "Value graphs support first derivatives only; use Tensor with create_graph=True for higher orders"
         )
 
-    def _receive_grad(self, g: float, delivered: Any = None) -> float:
+    def _receive_grad(self, g: float, delivered: Any = None, pre: bool = True) -> float:
         self.grad += g
         return g  # the gradient that flows on (a Tensor's hooks may replace it)
 

@@ -15,8 +15,10 @@ from typing import Any
 import numpy as np
 
 from .._graph import next_seq
+from .._graph_nodes import move_node
+from .._graph_nodes import side as node_side
 from .._inplace import bump
-from .._tensor_hooks import move_to_snapshot
+from .._tensor_hooks import move_to_snapshot, take_saved
 from .._views import index_view
 from ..tensor import Tensor, add_view
 
@@ -41,6 +43,10 @@ def become(t: Tensor, new: Tensor, old: Tensor) -> None:
     _redirect(new, t, old)
     if t._retains_grad is not False:  # hooks registered so far get the gradient of the old value
         move_to_snapshot(t, old)
+    if node_side:  # a grad_fn object taken so far keeps describing the old node (_graph_nodes.py)
+        move_node(t, old)
+    if new._retains_grad is not False:  # saved-tensor hooks packed new's inputs: t is that node now
+        take_saved(t, new)
     bump(t)
     t._data, t._parents, t._op, t._ctx = new._data, new._parents, new._op, new._ctx
     t.requires_grad, t._seq, t._same = new.requires_grad, next_seq(), new._same  # after the bump

@@ -124,7 +124,7 @@ class Optimizer:
             if not isinstance(p, Tensor):
                 raise TypeError(f"{type(self).__name__}: params[{i}] is a {type(p).__name__}, not a Tensor")
             if not p.is_leaf:
-                raise ValueError(f"{type(self).__name__}: params[{i}] is not a leaf tensor (op {p.grad_fn})")
+                raise ValueError(f"{type(self).__name__}: params[{i}] is not a leaf tensor (op {p._op})")
             if id(p) in seen:
                 raise ValueError(f"{type(self).__name__}: params[{i}] appears in more than one place")
             seen.add(id(p))
