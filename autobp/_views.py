@@ -13,23 +13,29 @@ from ._graph import _mode
 from ._inplace import mark_nograd_view
 
 
-def _view(out: Any, base: Any) -> Any:
+def _view(out: Any, base: Any, op: str | None = None, ctx: Any = None) -> Any:
     """Link a view op's result to the tensor whose memory it shares, so that in-place writes
     through either are seen by the version checks of both (as PyTorch's views share a counter);
     and list it on its base, so that it follows the base's recorded writes
-    (ops/recorded_writes.py: ``_rebase_views``), as a PyTorch view sees them."""
+    (ops/recorded_writes.py: ``_rebase_views``), as a PyTorch view sees them. ``op`` and ``ctx``: the
+    view op's node, kept for a view made without a graph (see ``link_view``)."""
     if np.may_share_memory(out._data, base._data):
-        link_view(out, base)
+        link_view(out, base, op, ctx)
     return out
 
 
-def link_view(out: Any, base: Any) -> None:
+def link_view(out: Any, base: Any, op: str | None = None, ctx: Any = None) -> None:
     """``out`` shares ``base``'s memory: its source, listed among base's views, and marked when made
-    with grad off from a tensor that requires grad (a write through it is then refused, as PyTorch's)."""
+    with grad off from a tensor that requires grad (a write through it is then refused, as PyTorch's).
+    Made with grad on but without a graph (``base`` needs no grad), it keeps ``(op, ctx)``, so that a
+    recorded write of a value requiring grad into ``base`` (or through it) remakes it as a node of
+    ``base``'s new one, with the new value and a gradient path, as a PyTorch view."""
     out._source = base
     add_view(base, out)
     if base._nograd_view is not None or (base.requires_grad and not _mode.enabled):
         mark_nograd_view(out, base)
+    elif op is not None and out._op is None and _mode.enabled:
+        out._view_op = (op, ctx)
 
 
 def add_view(base: Any, view: Any) -> None:

@@ -17,8 +17,9 @@ import numpy as np
 from . import functional
 from ._engine import run_backward
 from ._gradcheck_complex import _is_complex, _items, _needs_realifying, _realified
+from ._gradcheck_options import Options, fast_suspects, option_problems, options
 from ._gradcheck_sanity import _sanity, no_differentiable_output
-from ._mismatches import _SHOWN, Mismatch, _close, _compare
+from ._mismatches import _SHOWN, Mismatch, _compare
 from .autograd import grad
 from .tensor import Tensor
 from .value import Value
@@ -167,47 +168,9 @@ def _block(b: Tensor, x: Tensor) -> np.ndarray:
     return np.array(b.data, dtype=np.float64).reshape(out_size, x.size)
 
 
-def _plain_vjp(fn: Callable[..., tuple], args: list) -> tuple[list, Callable[..., list]]:
-    """fn's outputs and a pullback by plain backwards (no create_graph) from fresh leaves: the rules
-    as ``backward()`` runs them, whether or not ``args`` are on a graph (``functional.vjp`` nests)."""
-    xs = [Tensor(np.asarray(a.data), requires_grad=True, dtype=a.dtype) for a in args]
-    outs = list(fn(*xs))
-
-    def pullback(*us: np.ndarray) -> list:
-        seeds = [Tensor._const(np.asarray(u, dtype=o.dtype)) for o, u in zip(outs, us)]
-        return [np.asarray(g._data) for g in functional._grads(outs, xs, seeds)]
-
-    return outs, pullback
-
-
-def _fast_suspects(p: _Problem, atol: float, rtol: float, rng: np.random.Generator) -> list[int]:
-    """Inputs k where some u^T J v (one vjp per output) disagrees with its directional difference."""
-    outs, pullback = _plain_vjp(p.wrapped(), [p.args[i] for i in p.diff])
-    f0 = p.outputs(p.x0)
-    us = [rng.standard_normal(o.shape) for o in outs]
-    vs = [rng.standard_normal(b.shape) for b in p.base]
-    moved = []  # u . f(x + s eps v) for s = +1, -1, per input
-    for k, v in enumerate(vs):
-        row = []
-        for sign in (1.0, -1.0):
-            xs = list(p.x0)
-            xs[k] = (p.base[k] + sign * p.eps * v).astype(p.x0[k].dtype)
-            row.append(p.outputs(xs))
-        moved.append(row)
-    suspects = set()
-    for o, u in enumerate(us):
-        if f0[o] is None:
-            continue
-        gs = pullback(*[u if m == o else np.zeros(t.shape) for m, t in enumerate(outs)])
-        for k, v in enumerate(vs):
-            a = float(np.sum(gs[k] * v))
-            n = float(np.sum(u * (moved[k][0][o] - moved[k][1][o]))) / (2 * p.eps)
-            if not _close(a, n, atol, rtol):
-                suspects.add(k)
-    return sorted(suspects)
-
-
-def _run(p: _Problem, atol: float, rtol: float, fast_mode: bool, seed: int, raise_exception: bool) -> bool:
+def _run(
+    p: _Problem, atol: float, rtol: float, fast_mode: bool, seed: int, raise_exception: bool, opts: Options
+) -> bool:
     rng = np.random.default_rng(seed)
     notes = []
     if p.low_precision and p.upcast:
@@ -224,7 +187,7 @@ def _run(p: _Problem, atol: float, rtol: float, fast_mode: bool, seed: int, rais
     try:
         ks = list(range(len(p.diff)))
         if fast_mode and not p.scalar:
-            ks = _fast_suspects(p, atol, rtol, rng)
+            ks = fast_suspects(p, atol, rtol, rng)
             if ks:
                 notes.append(
                     "fast mode flagged "
@@ -237,7 +200,7 @@ def _run(p: _Problem, atol: float, rtol: float, fast_mode: bool, seed: int, rais
             if not p.out_names:
                 p.out_names = [f"output {o}" for o in range(len(shapes))]
             lines, failures, kinks = _compare(p, a, shapes, q, ks, atol, rtol)
-        problems = [] if p.scalar else _sanity(p, rng)
+        problems = [] if p.scalar else _sanity(p, rng, opts.nondet_tol) + option_problems(p, opts, rng)
     except Exception as e:
         lines, problems = [], [f"it raised {type(e).__name__}: {e}"]
         err = e
@@ -290,6 +253,10 @@ def gradcheck(
     atol: float = 1e-5,
     rtol: float = 1e-3,
     raise_exception: bool = True,
+    nondet_tol: float = 0.0,
+    check_undefined_grad: bool = True,
+    check_grad_dtypes: bool = False,
+    check_batched_grad: bool = False,
     fast_mode: bool = False,
     seed: int = 0,
 ) -> bool:
@@ -303,9 +270,17 @@ def gradcheck(
     each complex input are perturbed separately (reported as ``Re(input i)``/``Im(input i)``), and each
     complex output counts as its real and imaginary parts.
 
+    PyTorch's keywords: ``fast_mode`` checks random projections u^T J v first (a full check of the
+    inputs they flag); ``nondet_tol`` is how far two backward passes with the same cotangents may
+    differ (0: exactly equal); ``check_undefined_grad`` (on by default) requires zero input gradients
+    from zero output gradients; ``check_grad_dtypes`` requires each gradient in its input's dtype;
+    ``check_batched_grad`` compares the batched reverse pass (vmap of the vjp, which
+    ``functional.jacobian`` runs) with one backward per cotangent.
+
     >>> gradcheck(lambda x: (x * x).sum(), Tensor([1.0, 2.0], requires_grad=True))
     True
     """
+    opts = options(nondet_tol, check_undefined_grad, check_grad_dtypes, check_batched_grad)
     args = _args(inputs)
     names = None
     if _needs_realifying(fn, args):
@@ -313,7 +288,7 @@ def gradcheck(
     p = _Problem(fn, args, "gradcheck", eps)
     if names is not None:
         p.in_names = [names[i] for i in p.diff]
-    return _run(p, atol, rtol, fast_mode, seed, raise_exception)
+    return _run(p, atol, rtol, fast_mode, seed, raise_exception, opts)
 
 
 def gradgradcheck(
@@ -325,6 +300,10 @@ def gradgradcheck(
     atol: float = 1e-5,
     rtol: float = 1e-3,
     raise_exception: bool = True,
+    nondet_tol: float = 0.0,
+    check_undefined_grad: bool = True,
+    check_grad_dtypes: bool = False,
+    check_batched_grad: bool = False,
     fast_mode: bool = False,
     seed: int = 0,
 ) -> bool:
@@ -333,7 +312,9 @@ def gradgradcheck(
     ``grad_outputs`` (one per float output; random when None) is the vector v in
     v^T J; second derivatives must be right for this to pass. In the report and in
     ``GradcheckError.mismatches``, inputs numbered from ``len(inputs)`` on are the grad_outputs.
+    ``nondet_tol`` and the ``check_*`` keywords apply to the vector-Jacobian product (see gradcheck).
     """
+    opts = options(nondet_tol, check_undefined_grad, check_grad_dtypes, check_batched_grad)
     args = _args(inputs)
     if any(isinstance(a, Value) for a in args):
         raise TypeError("gradgradcheck: Value graphs have first derivatives only; check Tensor functions")
@@ -387,7 +368,7 @@ def gradgradcheck(
     p = _Problem(first_derivative, (*args, *vs), "gradgradcheck", eps)
     p.in_names = [f"input {i}" for i in diff] + [f"grad_outputs[{k}]" for k in range(len(vs))]
     p.out_names = [f"the gradient of input {i}" for i in diff]
-    return _run(p, atol, rtol, fast_mode, seed, raise_exception)
+    return _run(p, atol, rtol, fast_mode, seed, raise_exception, opts)
 
 
 __all__ = ["GradcheckError", "Mismatch", "NonDifferentiableWarning", "gradcheck", "gradgradcheck"]

@@ -124,6 +124,14 @@ METHODS.update(
 )
 
 
+def _index_fill_(self: Tensor, dim: int, index: Any, value: Any) -> Tensor:
+    """In place: the slices at ``index`` along ``dim`` set to ``value`` (a number or a 0-d Tensor),
+    PyTorch's ``Tensor.index_fill_``; also through an expanded tensor, as PyTorch's fills."""
+    fill = lambda x: _pf.index_fill(x, dim, index, value)  # noqa: E731
+    where = _pf._along(self, dim, index) if self.ndim else None  # a 0-d tensor: as one element
+    return _im.inplace(self, "index_fill_", fill, fills=where)
+
+
 def _inplace_of(fn: Callable[..., Tensor], name: str) -> Callable[..., Tensor]:
     """``t.<name>(*args)``: ``fn(t, *args)`` written into ``t`` (see ops/inplace_methods.py)."""
 
@@ -182,6 +190,8 @@ def attach() -> None:
         "index_copy",
         "index_fill",
     ]
+    if not hasattr(Tensor, "index_fill_"):
+        Tensor.index_fill_ = _index_fill_
     for name in _INPLACE + extra + ["masked_scatter"]:
         fn = getattr(Tensor, name, None)
         if fn is not None and not hasattr(Tensor, name + "_"):

@@ -36,6 +36,7 @@ from ._tensor_hooks import (
 )
 from ._views import _view, add_view  # noqa: F401  imported from here by the view ops
 
+_DETACHED = ("detach", None)  # a detached tensor's view op: it follows its source's data, off the graph
 _new = object.__new__  # makes a Tensor without running __init__ (op results set their slots directly)
 
 
@@ -68,6 +69,7 @@ class Tensor:
     _source: Any = None  # set only by detach() and views: the tensor whose memory this one shares
     _views: Any = None  # weak references to the views made of this one by basic indexing (ops/scatter.py)
     _nograd_view: Any = None  # "no_grad"/"inference mode": a view made so of a tensor requiring grad
+    _view_op: Any = None  # (op, ctx) of a view made without a graph: how a recorded write remakes it
     __hash__ = object.__hash__  # identity: == builds a comparison tensor
     _keeps_graph = False
     _raw_ops = NumpyOps
@@ -262,9 +264,12 @@ class Tensor:
         return None if self._op is None else node_of(self)
 
     def detach(self) -> Tensor:
-        """The same data, cut from the graph (no copy); writes through it count for this tensor too."""
+        """The same data, cut from the graph (no copy); writes through it count for this tensor too, and
+        it sees this tensor's recorded writes (listed among its views), as PyTorch's shares storage."""
         t = Tensor._const(self._data)
         t._source = self
+        t._view_op = _DETACHED
+        add_view(self, t)
         return t
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:

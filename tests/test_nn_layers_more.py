@@ -29,7 +29,7 @@ def test_state_dict_has_pytorchs_keys_in_order():
 
 def test_load_state_dict_errors_name_keys_and_shapes_and_change_nothing():
     net = nn.Sequential(nn.Linear(2, 3, rng=0), nn.BatchNorm1d(3))
-    before = net.state_dict()
+    before = {k: v.clone() for k, v in net.state_dict().items()}
     bad = dict(before)
     bad["0.weight"] = np.zeros((2, 2))
     del bad["1.running_var"]

@@ -18,7 +18,7 @@ def _linear(out_f, in_f, w=None, seed=0):
     theirs = torch.nn.Linear(in_f, out_f).double()
     with autobp.no_grad():
         ours.weight.data[...] = w
-    theirs.load_state_dict({k: torch.tensor(v) for k, v in ours.state_dict().items()})
+    theirs.load_state_dict({k: torch.tensor(v.numpy()) for k, v in ours.state_dict().items()})
     return ours, theirs
 
 
@@ -27,7 +27,7 @@ def _conv(w):
     theirs = torch.nn.Conv2d(w.shape[1], w.shape[0], w.shape[2]).double()
     with autobp.no_grad():
         ours.weight.data[...] = w
-    theirs.load_state_dict({k: torch.tensor(v) for k, v in ours.state_dict().items()})
+    theirs.load_state_dict({k: torch.tensor(v.numpy()) for k, v in ours.state_dict().items()})
     return ours, theirs
 
 

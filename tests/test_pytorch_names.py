@@ -98,7 +98,7 @@ def test_functional_call_substitutes_parameters_as_torch_func():
     m = ab.nn.Sequential(ab.nn.Linear(3, 2), ab.nn.Tanh(), ab.nn.Linear(2, 1))
     own = m[0].weight
     tm = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.Tanh(), torch.nn.Linear(2, 1)).double()
-    tm.load_state_dict({k: torch.tensor(v) for k, v in m.state_dict().items()})
+    tm.load_state_dict({k: torch.tensor(v.numpy()) for k, v in m.state_dict().items()})
     w0, x0 = (
         np.random.default_rng(1).standard_normal((2, 3)),
         np.random.default_rng(2).standard_normal((4, 3)),

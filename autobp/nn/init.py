@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .._overlap_writes import init_fill
 from ..random import generator_of
 from ..tensor import Tensor
 
@@ -35,6 +36,8 @@ def _fill(t: Tensor, values: Any, who: str) -> Tensor:
         raise TypeError(f"{who}: expected a Tensor or Parameter, got {type(t).__name__}")
     if t.data.dtype.kind != "f":
         raise TypeError(f"{who}: tensor dtype {t.data.dtype} is not floating point")
+    if init_fill(t, values, who):  # an expanded tensor: a constant only, as PyTorch's
+        return t
     t.data[...] = values  # in place: optimisers and modules keep the same array
     return t
 

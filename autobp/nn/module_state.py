@@ -1,6 +1,6 @@
-"""A Module's state: ``state_dict`` (parameters and persistent buffers by dotted name, PyTorch's keys) and
-``load_state_dict`` (copy arrays back in place), with ``LoadResult``; both run PyTorch's state-dict
-hooks and a module's extra state (module_state_hooks.py).
+"""A Module's state: ``state_dict`` (parameters and persistent buffers by dotted name, PyTorch's keys,
+as detached Tensors sharing their memory) and ``load_state_dict`` (copy arrays back in place), with
+``LoadResult``; both run PyTorch's state-dict hooks and a module's extra state (module_state_hooks.py).
 
 Written as functions of the module (``self``) and set as ``Module``'s methods in its class body
 (module.py), where they are documented and called as before.
@@ -54,11 +54,13 @@ def _state_items(self, prefix: str = "") -> Iterator[tuple[str, Tensor]]:
 def state_dict(
     self, *args: Any, destination: Any = None, prefix: str = "", keep_vars: bool = False
 ) -> OrderedDict[str, Any]:
-    """Dotted name -> a copy of its array, parameters and persistent buffers, with PyTorch's keys
-    (``0.weight``, ``bn.running_mean``, ``bn.num_batches_tracked``); copies, so later training
-    does not change it. PyTorch's arguments: ``prefix`` before every key, ``keep_vars=True`` for the
-    Tensors themselves, ``destination`` (a dict to fill). A module whose class overrides
-    ``get_extra_state`` adds ``<prefix>_extra_state``; state-dict hooks run as PyTorch runs them."""
+    """Dotted name -> a detached Tensor of each parameter and persistent buffer, with PyTorch's keys
+    (``0.weight``, ``bn.running_mean``, ``bn.num_batches_tracked``), as PyTorch's: each shares its
+    parameter's memory and dtype, so training (or ``sd[k].add_(1)``) changes it; take
+    ``{k: v.clone() ...}`` for a snapshot. PyTorch's arguments: ``prefix`` before every key,
+    ``keep_vars=True`` for the Parameters and buffers themselves, ``destination`` (a dict to fill). A
+    module whose class overrides ``get_extra_state`` adds ``<prefix>_extra_state``; state-dict hooks
+    run as PyTorch runs them."""
     if args:  # PyTorch's old positional form: state_dict(destination, prefix, keep_vars)
         destination, prefix, keep_vars = (*args, *(destination, prefix, keep_vars)[len(args) :])[:3]
     out = OrderedDict() if destination is None else destination
@@ -70,7 +72,7 @@ def _collect(mod: Any, out: Any, prefix: str, keep_vars: bool) -> None:
     for hook in hooks_of(mod, 0):
         hook(mod, prefix, keep_vars)
     for name, t in _own_items(mod, prefix):
-        out[name] = t if keep_vars else t._data.copy()
+        out[name] = t if keep_vars else t.detach()
     if saves_extra_state(mod):
         out[prefix + EXTRA_STATE] = mod.get_extra_state()
     for name, child in mod._modules.items():
@@ -81,7 +83,8 @@ def _collect(mod: Any, out: Any, prefix: str, keep_vars: bool) -> None:
 
 
 def load_state_dict(self, state_dict: dict, strict: bool = True, assign: bool = False) -> LoadResult:
-    """Copy arrays (numpy arrays, Tensors, or anything ``np.asarray`` takes) into the parameters
+    """Copy values (Tensors such as another module's ``state_dict()``, numpy arrays, PyTorch's tensors,
+    or anything ``np.asarray`` takes) into the parameters
     and buffers in place (optimisers keep working on the same objects); ``assign=True`` makes the
     given arrays the tensors' data instead (PyTorch's keyword).
 

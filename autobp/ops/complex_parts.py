@@ -41,7 +41,7 @@ def real(val: Any) -> Tensor:
     x = as_tensor(val)
     if not _is_complex(x):
         return x
-    return _view(Tensor._make(x._data.real, (x,), "real"), x)
+    return _view(Tensor._make(x._data.real, (x,), "real"), x, "real")
 
 
 @op(family=_C, method=False)
@@ -52,7 +52,7 @@ def imag(val: Any) -> Tensor:
     x = as_tensor(val)
     if not _is_complex(x):
         return Tensor._const(np.zeros(x.shape, x.dtype))
-    return _view(Tensor._make(x._data.imag, (x,), "imag"), x)
+    return _view(Tensor._make(x._data.imag, (x,), "imag"), x, "imag")
 
 
 @op(family=_C)

@@ -52,7 +52,7 @@ def _getitem(self: Tensor, index: Any) -> Tensor:
         raise IndexError(f"index {show_index(index)} on tensor of shape {self.shape}: {e}") from None
     out = Tensor._make(data, (self,), "getitem", index)
     if np.may_share_memory(data, self._data):  # a view of self's memory: it follows self's recorded writes
-        link_view(out, self)
+        link_view(out, self, "getitem", index)
     return out
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _overlap_writes as _ow
 from .._graph import _mode
 from .._inplace import LeafInplaceError, bump, nograd_view_error
 from ..tensor import Tensor
@@ -35,10 +36,14 @@ class InplaceShapeError(ValueError, RuntimeError):
     """An in-place result of another shape (``t += bigger``): numpy's ValueError, PyTorch's RuntimeError."""
 
 
-def inplace(self: Tensor, name: str, compute: Callable[[Tensor], Tensor], rebinds: bool = False) -> Tensor:
+def inplace(
+    self: Tensor, name: str, compute: Callable[[Tensor], Tensor], rebinds: bool = False, fills: Any = None
+) -> Tensor:
     """Write ``compute(old value)`` into ``self``, keeping its shape and dtype; returns ``self``.
     ``rebinds``: where the write would have to be recorded, return the new value instead, for
-    Python to rebind (the augmented operators: see the note above ``_augmented``)."""
+    Python to rebind (the augmented operators: see the note above ``_augmented``). ``fills``: the
+    positions (an index, or a function giving one) where a fill writes its one value, which may then
+    go through an expanded tensor, as PyTorch's fills do (_overlap_writes.py)."""
     if self._nograd_view is not None and _mode.enabled:
         raise nograd_view_error(self, name)
     if _mode.enabled and self.requires_grad and self._op is None:
@@ -67,16 +72,17 @@ def inplace(self: Tensor, name: str, compute: Callable[[Tensor], Tensor], rebind
     if not (_mode.enabled and (self.requires_grad or new.requires_grad)):
         if self._data.flags.writeable:
             self._data[...] = new._data
-        elif self._source is not None:  # a broadcast view of another tensor: PyTorch's refusal
-            raise RuntimeError(
-                f"{name}: unsupported operation: more than one element of the written-to tensor (shape "
-                f"{self.shape}, a read-only view made by {self._op or 'a view op'}) refers to a single "
-                "memory location; clone() the tensor before writing into it"
-            )
+        elif self._source is not None:  # a broadcast view of another tensor: a fill, or PyTorch's refusal
+            if fills is None or not _ow.shares_elements(self):
+                raise _ow.overlap_error(name, self)
+            _ow.fill_through(self, fills() if callable(fills) else fills, new._data, name)
+            return self
         else:  # a read-only array of its own (numpy's, wrapped): the tensor takes the new one
             self._data = new._data
         bump(self)
         return self
+    if fills is None and _ow.shares_elements(self):
+        raise _ow.overlap_error(name, self)
     if rebinds:
         if not _rw.is_index_view(self):
             return new
@@ -179,8 +185,10 @@ def _unary_(name: str) -> Callable[[Tensor], Tensor]:
 
 
 def fill_(self: Tensor, value: Any) -> Tensor:
-    """In place: every element set to ``value`` (a number, or a 0-d Tensor that receives the gradient)."""
-    return inplace(self, "fill_", lambda x: _sc.index_put(x, (Ellipsis,), value))
+    """In place: every element set to ``value`` (a number, or a 0-d Tensor that receives the gradient);
+    a number also through an expanded tensor, setting its base's elements, as PyTorch's."""
+    fills = None if isinstance(value, Tensor) else Ellipsis  # PyTorch's: a 0-d tensor value refuses there
+    return inplace(self, "fill_", lambda x: _sc.index_put(x, (Ellipsis,), value), fills=fills)
 
 
 def zero_(self: Tensor) -> Tensor:
@@ -201,8 +209,9 @@ def _cast(src: Any, like: Tensor) -> Any:
 
 
 def masked_fill_(self: Tensor, mask: Any, value: Any) -> Tensor:
-    """In place: ``value`` where ``mask`` is true."""
-    return inplace(self, "masked_fill_", lambda x: _sc.masked_fill(x, mask, value))
+    """In place: ``value`` where ``mask`` is true (also through an expanded tensor, as PyTorch's)."""
+    fills = functools.partial(_ow.fill_positions, mask, self.shape)
+    return inplace(self, "masked_fill_", lambda x: _sc.masked_fill(x, mask, value), fills=fills)
 
 
 def index_add_(self: Tensor, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Tensor:

@@ -44,8 +44,8 @@ def _cycled(v: Any, n: int, like: Tensor, name: str) -> Tensor:
     return t[np.arange(n) % t.shape[0]]
 
 
-def _write(a: Tensor, name: str, where: tuple, v: Tensor) -> None:
-    inplace(a, name, lambda x: index_put(x, where, v))
+def _write(a: Tensor, name: str, where: tuple, v: Tensor, fills: Any = None) -> None:
+    inplace(a, name, lambda x: index_put(x, where, v), fills=fills)
 
 
 @op(family=_W, rules=("index_put", "getitem"), method=False)
@@ -65,9 +65,9 @@ def fill_diagonal(a: Any, val: Any, wrap: bool = False) -> None:
         step, end = 1 + int(np.cumprod(a.shape[:-1]).sum()), None
     flat = np.arange(a.size)[:end:step]
     if flat.size:
-        _write(
-            a, "fill_diagonal", np.unravel_index(flat, a.shape), _cycled(val, flat.size, a, "fill_diagonal")
-        )
+        where = np.unravel_index(flat, a.shape)
+        fills = where if np.ndim(data_of(val)) == 0 else None  # one value: through an expanded tensor too
+        _write(a, "fill_diagonal", where, _cycled(val, flat.size, a, "fill_diagonal"), fills)
 
 
 @op(family=_W, rules=("index_put", "getitem"), method=False)

@@ -104,7 +104,7 @@ def flip(m: Any, axis: Any = None, *, dims: Any = None) -> Tensor:
     x = as_tensor(m)
     axis = axis_arg(axis, dims, "flip")
     axes = normalize_axes(axis, x.ndim, "flip", x.shape)
-    return _view(Tensor._make(np.flip(x._data, axes), (x,), "flip", axes), x)
+    return _view(Tensor._make(np.flip(x._data, axes), (x,), "flip", axes), x, "flip", axes)
 
 
 @rule("flip")  # ctx = the flipped axes: flipping again undoes it

@@ -2,10 +2,11 @@
 
 Tensors are the graph's nodes, so a write that must be recorded makes the written Tensor object a new
 node (``become``), whose input is a ``snapshot`` of its former node. Ops made since that read the
-object while computing the written value are pointed at the snapshot (``_redirect``), views made by
-basic indexing follow their base's writes (``_rebase_views``), and a write into such a view is
-recorded as a write into its base (``write_through``). Versions are bumped so that graphs that read
-an overwritten value refuse to backward (autobp/_inplace.py).
+object while computing the written value are pointed at the snapshot (``_redirect``), views (also
+those made before the base needed grad) and detached tensors follow their base's writes
+(``_rebase_views``), and a write into a view made by basic indexing is recorded as a write into its
+base (``write_through``). Versions are bumped so that graphs that read an overwritten value refuse to
+backward (autobp/_inplace.py).
 """
 
 from __future__ import annotations
@@ -68,29 +69,52 @@ def _rebase_views(t: Tensor) -> None:
 # How each view op's result is made again from its base's new data (the op and its ctx stay the view's):
 # basic indexing, reshape, transpose, broadcast_to, flip, real and imag, the ops that return views.
 _REMAKE = {
-    "getitem": lambda d, v: index_view(d, v._ctx),
-    "reshape": lambda d, v: d.reshape(v._data.shape),
-    "transpose": lambda d, v: np.transpose(d, v._ctx),
-    "broadcast_to": lambda d, v: np.broadcast_to(d, v._data.shape),
-    "flip": lambda d, v: np.flip(d, v._ctx),
-    "real": lambda d, v: d.real,
-    "imag": lambda d, v: d.imag,
+    "getitem": lambda d, v, ctx: index_view(d, ctx),
+    "reshape": lambda d, v, ctx: d.reshape(v._data.shape),
+    "transpose": lambda d, v, ctx: np.transpose(d, ctx),
+    "broadcast_to": lambda d, v, ctx: np.broadcast_to(d, v._data.shape),
+    "flip": lambda d, v, ctx: np.flip(d, ctx),
+    "real": lambda d, v, ctx: d.real,
+    "imag": lambda d, v, ctx: d.imag,
+    "detach": lambda d, v, ctx: d,  # the same data, off the graph (see _follow)
 }
 
 
-def _remade(view: Tensor) -> Any:
-    """How ``view`` is made again from its base (``_REMAKE``), or None when it is not a view op's node
-    whose input is its base (a detached view, a view of a view's copy, diagonal's gather)."""
+def view_op(view: Tensor) -> tuple[str, Any] | None:
+    """``(op, ctx)`` of the view op that made ``view`` from its base (``_source``): its node's, or for
+    a view made without a graph (its base needed no grad) the pair ``link_view`` kept (``("detach",
+    None)`` for a detached tensor); None when it is not a view op's result on its base (a view of a
+    view's copy, diagonal's gather, a view made under no_grad)."""
+    if view._source is None:
+        return None
+    if view._op is None:
+        return None if view.requires_grad else view._view_op
     parents = view._parents
     if parents is None or len(parents) != 1 or parents[0] is not view._source:
         return None
-    return _REMAKE.get(view._op)
+    return view._op, view._ctx
+
+
+def _remade(view: Tensor) -> Any:
+    """How ``view`` is made again from its base (``_REMAKE``), or None (see ``view_op``)."""
+    spec = view_op(view)
+    return None if spec is None else _REMAKE.get(spec[0])
 
 
 def _follow(view: Tensor, base: Tensor) -> None:
     """``view`` is made again by its op from ``base``'s current node (``base[index]``, ``base.T``...),
-    its version bumped with it, as a PyTorch view sees a write into its base."""
-    fresh = Tensor._make(_remade(view)(base._data, view), (base,), view._op, view._ctx)
+    its version bumped with it, as a PyTorch view sees a write into its base. A view made without a
+    graph becomes that op's node here: it now has the written value and a gradient path to it."""
+    op, ctx = view_op(view)
+    if op == "detach":  # the base's new data, still off the graph, as PyTorch's detach() shares storage
+        view._version += 1
+        view._written_at, view._data = base._written_at, base._data
+        add_view(base, view)
+        _rebase_views(view)
+        return
+    fresh = Tensor._make(_REMAKE[op](base._data, view, ctx), (base,), op, ctx)
+    if view._op is None:
+        view.__dict__.pop("_view_op", None)  # a node from now on: its op and ctx say how it is made
     view._version += 1  # the same write, seen through the view: graphs that read the view refuse
     view._written_at = base._written_at
     view._data, view._parents, view._op, view._ctx = fresh._data, fresh._parents, fresh._op, fresh._ctx
@@ -120,9 +144,8 @@ def _redirect(new: Tensor, t: Tensor, old: Tensor) -> None:
 
 def is_index_view(t: Tensor) -> bool:
     """Is ``t`` a view made by basic indexing of the tensor it shares memory with (``t = base[0]``)?"""
-    return (
-        t._source is not None and t._op == "getitem" and t._parents is not None and t._parents[0] is t._source
-    )
+    spec = view_op(t)
+    return spec is not None and spec[0] == "getitem"
 
 
 def write_through(view: Tensor, new: Tensor, old: Tensor, what: str) -> None:
@@ -132,6 +155,7 @@ def write_through(view: Tensor, new: Tensor, old: Tensor, what: str) -> None:
     sees writes made through it. Views made otherwise (reshape, transpose, detach) refuse."""
     base = view._source
     if not is_index_view(view):
+        made_by = (view_op(view) or (view._op or "detach",))[0]
         root = base
         while root._source is not None:
             root = root._source
@@ -140,16 +164,16 @@ def write_through(view: Tensor, new: Tensor, old: Tensor, what: str) -> None:
 
             raise LeafInplaceError(
                 f"{what}: a view of a leaf Variable that requires grad is being used in an in-place "
-                f"operation (a view of shape {view.shape}, made by {view._op or 'detach'}, of a leaf of "
+                f"operation (a view of shape {view.shape}, made by {made_by}, of a leaf of "
                 f"shape {root.shape}); write into a copy, or under no_grad()"
             )
         raise RuntimeError(
-            f"{what} on a view of another tensor (shape {view.shape}, made by {view._op or 'detach'}) "
+            f"{what} on a view of another tensor (shape {view.shape}, made by {made_by}) "
             "cannot be recorded (the base would not see the write); write into the base, or into a copy"
         )
     _redirect(new, view, old)  # the value's ops that read the view read its old node (as in become)
     from .scatter import _setitem  # (scatter imports this module)
 
-    _setitem(base, view._ctx, new)  # base becomes index_put(its old node, idx, new); bumps its version
-    if view._parents is None or view._parents[0] is not base or view._seq < base._seq:
+    _setitem(base, view_op(view)[1], new)  # base becomes index_put(its old node, idx, new), version bumped
+    if not view._parents or view._parents[0] is not base or view._seq < base._seq:
         _follow(view, base)  # not among base's views (made otherwise than by t[idx]): follow it here

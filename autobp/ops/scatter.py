@@ -12,6 +12,7 @@ from .._broadcast import DTypeError, ShapeError, normalize_axes
 from .._graph import _mode
 from .._inplace import LeafInplaceError, bump
 from .._numpy_ops import is_basic_index
+from .._overlap_writes import overlap_error, shares_elements
 from .._zero_d import zero_d_as_one_element
 from ..rules import rule
 from ..tensor import Tensor, _lift
@@ -188,6 +189,8 @@ def _setitem(self: Tensor, index: Any, value: Any) -> None:
             f"(t{show_index(index)} = ... on a leaf Tensor of shape {self.shape}); write into a copy "
             "(y = x * 1.0) or under no_grad()"
         )
+    if shares_elements(self):  # an expanded tensor: PyTorch's refusal (it allows fills, not setitem)
+        raise overlap_error(f"t{show_index(index)} = ...", self)
     if not recording:
         try:
             self._data[index] = v._data

@@ -37,7 +37,7 @@ def reshape(x: Any, shape: Any) -> Tensor:
         data = x._data.reshape(shape)
     except (ValueError, TypeError) as e:
         raise ShapeError(f"reshape: cannot reshape tensor of shape {x.shape} into {shape} ({e})") from None
-    return _view(Tensor._make(data, (x,), "reshape"), x)
+    return _view(Tensor._make(data, (x,), "reshape"), x, "reshape")
 
 
 @op(family=_S, rules=("reshape",), numpy=None)
@@ -77,7 +77,7 @@ def transpose(x: Any, axes: Any = None) -> Tensor:
     if not ok or sorted(a % n for a in axes) != list(range(n)):
         raise ShapeError(f"transpose: axes {axes} are not a permutation of the axes of shape {x.shape}")
     perm = tuple(int(a) % n for a in axes)
-    return _view(Tensor._make(np.transpose(x._data, perm), (x,), "transpose", perm), x)
+    return _view(Tensor._make(np.transpose(x._data, perm), (x,), "transpose", perm), x, "transpose", perm)
 
 
 @op(family=_S, rules=("transpose",), torch=("swapdims",))
@@ -129,7 +129,7 @@ def broadcast_to(x: Any, shape: Any) -> Tensor:
         data = np.broadcast_to(x._data, shape)
     except (ValueError, TypeError) as e:
         raise type(e)(f"broadcast_to: cannot broadcast shape {x.shape} to {shape} ({e})") from None
-    return _view(Tensor._make(data, (x,), "broadcast_to"), x)
+    return _view(Tensor._make(data, (x,), "broadcast_to"), x, "broadcast_to")
 
 
 @op(family=_S, numpy=None)
@@ -273,7 +273,7 @@ def _reversed_axes(self: Tensor) -> Tensor:
     if n > 32:
         return transpose(self)
     perm = _REVERSED[n]
-    return _view(Tensor._make(data.transpose(perm), (self,), "transpose", perm), self)
+    return _view(Tensor._make(data.transpose(perm), (self,), "transpose", perm), self, "transpose", perm)
 
 
 PROPERTIES = {"T": property(_reversed_axes, doc="The axes reversed (numpy's .T).")}
