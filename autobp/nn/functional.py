@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..ops import linear as ops_linear
+from ..ops._decl import op
 from ..ops.activations import (  # noqa: F401  nn.functional re-exports the activation ops
     celu,
     elu,
@@ -187,6 +188,7 @@ def mse_loss(
     return loss.sum() / w.sum() if reduction == "mean" else _reduce(loss, reduction, "mse_loss")
 
 
+@op(family="nn", namespace="autobp.nn.functional", numpy=None, method=False, rules=("binary_cross_entropy",))
 def binary_cross_entropy(
     input: Any,
     target: Any,
