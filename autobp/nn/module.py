@@ -272,9 +272,13 @@ class Module:
                 dtype = a
         check_device(kwargs.pop("device", None), "Module.to")
         kwargs.pop("non_blocking", None)
-        kwargs.pop("memory_format", None)  # a layout hint: autobp's arrays are row-major
+        layout = kwargs.pop("memory_format", None)
         if kwargs:
             raise TypeError(f"Module.to: unexpected keyword arguments {sorted(kwargs)}")
+        if layout is not None:
+            from ..memory_format import module_to
+
+            module_to(self, layout)
         if dtype is None:
             return self
         dtype = np.dtype(dtype)
@@ -307,6 +311,7 @@ class Module:
     to_empty = _extras.to_empty
     share_memory = _extras.share_memory
     bfloat16 = _extras.bfloat16
+    _forward_pre_hooks = property(_extras.forward_pre_hooks)
     cuda, xpu, mtia, ipu = (
         no_device_method("Module", d, "the module itself") for d in ("cuda", "xpu", "mtia", "ipu")
     )

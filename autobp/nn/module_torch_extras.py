@@ -50,3 +50,10 @@ def share_memory(self: Any) -> Any:
 def bfloat16(self: Any) -> Any:
     """Refused: numpy has no bfloat16 (``Tensor.bfloat16()`` refuses too)."""
     raise TypeError("Module.bfloat16(): numpy has no bfloat16 dtype; use .half() (float16) or .float()")
+
+
+def forward_pre_hooks(self: Any) -> dict:
+    """PyTorch's private ``_forward_pre_hooks`` read by ported code (pruning's tests, ...): the forward
+    pre-hooks in calling order, handle id -> hook (a copy; register and remove through the handles)."""
+    kinds = self.__dict__.get("_forward_hooks")
+    return {} if kinds is None else {k: fn for k, (fn, _) in kinds[0].items()}
