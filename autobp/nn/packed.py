@@ -101,6 +101,10 @@ def pack_padded_sequence(
     if batch_first:
         x = x.swapaxes(0, 1)
     T, B = x.shape[0], x.shape[1]
+    if x.size == 0:
+        raise RuntimeError(
+            f"pack_padded_sequence: Cannot pack empty tensors (input of shape {tuple(x.shape)})"
+        )
     n = _ints(lengths, "pack_padded_sequence: lengths")
     if n.ndim != 1 or n.size != B:
         raise RuntimeError(
@@ -115,7 +119,8 @@ def pack_padded_sequence(
         if np.any(np.diff(n) > 0):
             raise RuntimeError(
                 f"pack_padded_sequence: lengths {n} must be sorted in decreasing order when enforce_sorted "
-                "is True; pass enforce_sorted=False to have them sorted"
+                "is True. You can pass `enforce_sorted=False` to pack_padded_sequence and/or pack_sequence "
+                "to have them sorted"
             )
         order, sorted_indices = np.arange(B), None
     else:
