@@ -141,6 +141,9 @@ globals().update({n: getattr(_pytorch_linalg, n) for n in _pytorch_linalg.BUILTI
 _attach_pytorch_methods()
 _attach_pytorch_methods_more()
 _attach_toplevel_methods()  # after pytorch_methods: a method it defines is kept
+from . import memory_format as _memory_format  # noqa: E402
+
+globals().update({n: getattr(_memory_format, n) for n in _memory_format.__all__})  # PyTorch's layouts
 globals().update(_TORCH_BUILTIN_NAMES)  # autobp.float, .int, .bool: PyTorch's dtypes, not in __all__
 globals().update(_NUMPY_CONSTANTS)  # autobp.pi, .e, .inf, .nan, .newaxis, ...: numpy's values, not in __all__
 
