@@ -80,7 +80,10 @@ class Module:
         elif isinstance(value, Buffer):
             params.pop(name, None)
             modules.pop(name, None)
-            self.register_buffer(name, Tensor(value._data, dtype=value.dtype), value.persistent)
+            lazy = hasattr(value, "materialize")  # an UninitializedBuffer stays itself (PyTorch's)
+            self.register_buffer(
+                name, value if lazy else Tensor(value._data, dtype=value.dtype), value.persistent
+            )
         elif name in self.__dict__.get("_buffers", ()):
             self.register_buffer(name, value, name not in self._non_persistent)
         else:
@@ -133,8 +136,8 @@ class Module:
         if name in self._parameters or name in self._modules:
             raise KeyError(f"register_buffer: {name!r} is already a parameter or submodule")
         if tensor is not None:
-            if isinstance(tensor, Tensor):
-                tensor = tensor.detach()
+            if isinstance(tensor, Tensor):  # an uninitialised placeholder stays itself, to materialise
+                tensor = tensor if hasattr(type(tensor), "cls_to_become") else tensor.detach()
             else:
                 tensor = Tensor(np.asarray(tensor), dtype=np.asarray(tensor).dtype)
         self._buffers[name] = tensor

@@ -43,7 +43,15 @@ def to_empty(self: Any, *, device: Any = None, recurse: bool = True) -> Any:
 
 def share_memory(self: Any) -> Any:
     """The module itself: PyTorch moves storages to shared memory for multiprocessing; autobp's
-    DataLoader loads in-process, so there is nothing to share."""
+    DataLoader loads in-process, so there is nothing to share. Refused, as PyTorch's, while a
+    parameter or buffer is an uninitialised placeholder."""
+    from .small_names import _Uninitialized
+
+    if any(isinstance(t, _Uninitialized) for t in (*self.parameters(), *self.buffers())):
+        raise RuntimeError(
+            "Can't share memory on an uninitialized parameter or buffer. Call `forward` to initialize "
+            "the parameters before calling `module.share_memory()`."
+        )
     return self
 
 
