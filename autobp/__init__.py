@@ -141,7 +141,11 @@ globals().update({n: getattr(_pytorch_linalg, n) for n in _pytorch_linalg.BUILTI
 _attach_pytorch_methods()
 _attach_pytorch_methods_more()
 _attach_toplevel_methods()  # after pytorch_methods: a method it defines is kept
+from . import legacy_tensor_types as _legacy_tensor_types  # noqa: E402
 from . import memory_format as _memory_format  # noqa: E402
+
+globals().update({n: getattr(_legacy_tensor_types, n) for n in _legacy_tensor_types.__all__})
+__all__ += [n for n in _legacy_tensor_types.__all__ if n not in __all__]
 
 globals().update({n: getattr(_memory_format, n) for n in _memory_format.__all__})  # PyTorch's layouts
 globals().update(_TORCH_BUILTIN_NAMES)  # autobp.float, .int, .bool: PyTorch's dtypes, not in __all__

@@ -53,15 +53,41 @@ class PackedSequence(_Fields):
         """False: autobp's arrays live in host memory."""
         return False
 
-    def to(self, dtype: Any) -> PackedSequence:
-        """The same sequences with ``data`` cast to ``dtype`` (differentiable)."""
-        return type(self)(self.data.astype(dtype), *self[1:])
+    def to(self, *args: Any, **kwargs: Any) -> PackedSequence:
+        """``data.to(*args, **kwargs)`` (a dtype, another tensor's dtype, the CPU): the same sequences
+        with that data (differentiable), or ``self`` itself when nothing changes, as PyTorch's."""
+        data = self.data.to(*args, **kwargs)
+        return self if data is self.data else type(self)(data, *self[1:])
 
-    def float(self) -> PackedSequence:
-        return self.to(np.float32)
+    def cpu(self) -> PackedSequence:
+        """``self``: autobp's arrays live in host memory."""
+        return self
 
-    def double(self) -> PackedSequence:
-        return self.to(np.float64)
+    def is_pinned(self) -> bool:
+        """False: there is no device memory to pin for."""
+        return False
+
+
+def _cast_method(name: str, dtype: Any) -> Any:
+    def method(self: PackedSequence) -> PackedSequence:
+        return self.to(dtype)
+
+    method.__name__ = name
+    method.__doc__ = f"The same sequences with ``data`` as {np.dtype(dtype).name} (PyTorch's ``{name}()``)."
+    return method
+
+
+for _name, _dtype in (
+    ("double", np.float64),
+    ("float", np.float32),
+    ("half", np.float16),
+    ("long", np.int64),
+    ("int", np.int32),
+    ("short", np.int16),
+    ("char", np.int8),
+    ("byte", np.uint8),
+):
+    setattr(PackedSequence, _name, _cast_method(_name, _dtype))
 
 
 def _ints(v: Any, what: str) -> np.ndarray:

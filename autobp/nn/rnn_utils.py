@@ -17,7 +17,7 @@ def pad_sequence(
 ) -> Tensor:
     """(L_i, *) Tensors -> (L_max, B, *) (or (B, L_max, *) with ``batch_first``), filled with
     ``padding_value`` after each sequence ('right') or before it ('left')."""
-    if not isinstance(sequences, Iterable):  # PyTorch's error (an int is no list of sequences)
+    if not isinstance(sequences, (Iterable, Tensor)):  # PyTorch's error (an int is no list of sequences)
         raise RuntimeError(
             f"pad_sequence: Expected iterable for input sequences, but got arg of type: {type(sequences)}"
         )
