@@ -39,7 +39,7 @@ def _legacy(name: str, dtype: Any) -> type:
         f"PyTorch's legacy ``torch.{name}``: ``{name}(data)`` is a {np.dtype(dtype).name} tensor of the "
         f"data, ``{name}(*sizes)`` an uninitialised one; ``isinstance(t, {name})`` checks the dtype."
     )
-    return _LegacyTensorType(name, (), {"dtype": np.dtype(dtype), "__doc__": doc, "__module__": "autobp"})
+    return _LegacyTensorType(name, (), {"dtype": np.dtype(dtype), "__doc__": doc, "__module__": __name__})
 
 
 DoubleTensor = _legacy("DoubleTensor", np.float64)

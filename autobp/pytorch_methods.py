@@ -31,11 +31,9 @@ def _type(self: Tensor, dtype: Any = None, non_blocking: bool = False) -> Any:
         return "autobp." + _TYPE_NAMES.get(self.dtype.name, self.dtype.name)
     if isinstance(dtype, str) and dtype.rsplit(".", 1)[-1] in _TYPE_NAMES.values():  # "torch.FloatTensor"
         dtype = {v: k for k, v in _TYPE_NAMES.items()}[dtype.rsplit(".", 1)[-1]]
-    if (
-        isinstance(getattr(dtype, "dtype", None), np.dtype)
-        and isinstance(dtype, type)
-        and dtype.__module__ == "autobp"
-    ):
+    from .legacy_tensor_types import _LegacyTensorType
+
+    if isinstance(dtype, _LegacyTensorType):
         dtype = dtype.dtype  # a legacy type: autobp.FloatTensor
     return self if self.dtype == dtype else self.astype(dtype)
 
