@@ -185,3 +185,21 @@ def test_packed_sequence_casts_and_moves_as_torch():
     np.testing.assert_array_equal(ap.double().batch_sizes, tp.double().batch_sizes.numpy())
     seqs = nn.utils.rnn.pad_sequence(autobp.tensor([[[7, 6]], [[-7, -1]]]))
     assert seqs.tolist() == torch.nn.utils.rnn.pad_sequence(torch.tensor([[[7, 6]], [[-7, -1]]])).tolist()
+
+
+def test_generator_object_as_torch():
+    g = autobp.Generator()
+    assert g.initial_seed() == torch.Generator().initial_seed() and g.device == "cpu"
+    assert g.manual_seed(42) is g and g.initial_seed() == 42
+    t = autobp.empty(50)
+    nn.init.trunc_normal_(t, generator=g)
+    autobp.manual_seed(42)
+    r = autobp.empty(50)
+    nn.init.trunc_normal_(r)
+    np.testing.assert_array_equal(t.data, r.data)  # torch: Generator().manual_seed(s) == manual_seed(s)
+    state = g.get_state()
+    first = autobp.randn(4, generator=g).data
+    assert g.set_state(state) is g
+    np.testing.assert_array_equal(autobp.randn(4, generator=g).data, first)
+    with pytest.raises(TypeError):
+        g.manual_seed(1.5)
