@@ -110,3 +110,30 @@ def test_pickling_tensors_and_modules_that_had_views():
     bn2 = pickle.loads(pickle.dumps(bn))
     np.testing.assert_array_equal(bn2.running_mean.data, bn.running_mean.data)
     assert type(bn2.weight) is nn.Parameter
+
+
+def test_optimizers_with_uninitialised_parameters_as_torch():
+    from torch.nn.modules.lazy import LazyModuleMixin as TorchLazy
+
+    class TLazy(TorchLazy, torch.nn.Module):
+        pass
+
+    class ALazy(LazyModuleMixin, nn.Module):
+        pass
+
+    t, a = TLazy(), ALazy()
+    t.register_parameter("p", torch.nn.UninitializedParameter())
+    a.register_parameter("p", nn.UninitializedParameter())
+    with pytest.raises(ValueError, match="uninitialized parameter"):
+        torch.optim.Adagrad(t.parameters())
+    with pytest.raises(ValueError, match="uninitialized parameter"):
+        autobp.optim.Adagrad(a.parameters())
+    for name in ("Adam", "SGD", "RMSprop"):  # lazy state: made before, stepped after materialising
+        opt = getattr(autobp.optim, name)(a.parameters(), lr=0.1)
+        a.p.materialize(4)
+        a.p.data[...] = 1.0
+        a.p.grad = np.ones(4)
+        opt.step()
+        assert a.p.shape == (4,) and np.all(a.p.data < 1.0)
+        a = ALazy()
+        a.register_parameter("p", nn.UninitializedParameter())
