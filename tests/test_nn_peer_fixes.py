@@ -156,3 +156,23 @@ def test_dropout_ranks_as_torch():
         assert np.all(per.min(1) == per.max(1))  # whole rows of L kept or dropped
         dropped = (out[:, :, 0] == 0).sum(1)  # per n: some channels dropped, not all or none each time
         assert not np.all((dropped == 0) | (dropped == 30))
+
+
+def test_weight_normed_lstm_runs_on_the_derived_weight_as_torch():
+    import warnings
+
+    tl = torch.nn.LSTM(3, 4).double()
+    al = nn.LSTM(3, 4)
+    for name, p in tl.named_parameters():
+        getattr(al, name).data[...] = p.detach().numpy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch's weight_norm is deprecated in favour of parametrizations
+        torch.nn.utils.weight_norm(tl, "weight_hh_l0")
+    nn.utils.weight_norm(al, "weight_hh_l0")
+    x = np.random.default_rng(2).standard_normal((5, 2, 3))
+    tx, ax = torch.tensor(x), autobp.tensor(x)
+    to, ao = tl(tx)[0], al(ax)[0]
+    np.testing.assert_allclose(ao.data, to.detach().numpy(), rtol=1e-10, atol=1e-12)
+    to.sum().backward()
+    ao.sum().backward()
+    np.testing.assert_allclose(al.weight_hh_l0_g.grad, tl.weight_hh_l0_g.grad.numpy(), rtol=1e-9, atol=1e-12)
