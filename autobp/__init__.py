@@ -143,6 +143,16 @@ _attach_pytorch_methods()
 _attach_pytorch_methods_more()
 _attach_toplevel_methods()  # after pytorch_methods: a method it defines is kept
 _attach_set()  # Tensor.set_
+from . import legacy_tensor_types as _legacy_tensor_types  # noqa: E402
+from . import memory_format as _memory_format  # noqa: E402
+from .torch_generator import Generator  # noqa: E402  (PyTorch's torch.Generator)
+
+__all__ += ["Generator"]
+
+globals().update({n: getattr(_legacy_tensor_types, n) for n in _legacy_tensor_types.__all__})
+__all__ += [n for n in _legacy_tensor_types.__all__ if n not in __all__]
+
+globals().update({n: getattr(_memory_format, n) for n in _memory_format.__all__})  # PyTorch's layouts
 globals().update(_TORCH_BUILTIN_NAMES)  # autobp.float, .int, .bool: PyTorch's dtypes, not in __all__
 globals().update(_NUMPY_CONSTANTS)  # autobp.pi, .e, .inf, .nan, .newaxis, ...: numpy's values, not in __all__
 

@@ -113,9 +113,11 @@ class GradArray(np.ndarray):
         """Bytes per element."""
         return self.itemsize
 
-    def is_contiguous(self) -> bool:
-        """True when the elements are in C order without gaps."""
-        return bool(self.flags.c_contiguous)
+    def is_contiguous(self, memory_format: Any = None) -> bool:
+        """True when the elements are in C order without gaps (or in ``memory_format``'s order)."""
+        from .memory_format import is_laid_out
+
+        return is_laid_out(self, memory_format)
 
     # --- PyTorch's conversions and copies --------------------------------------------------------
     def numpy(self, force: bool = False) -> np.ndarray:

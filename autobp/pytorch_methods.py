@@ -29,7 +29,13 @@ def _type(self: Tensor, dtype: Any = None, non_blocking: bool = False) -> Any:
     """Without ``dtype``, PyTorch's type name (``"autobp.DoubleTensor"``); with one, the tensor in it."""
     if dtype is None:
         return "autobp." + _TYPE_NAMES.get(self.dtype.name, self.dtype.name)
-    return self.astype(dtype)
+    if isinstance(dtype, str) and dtype.rsplit(".", 1)[-1] in _TYPE_NAMES.values():  # "torch.FloatTensor"
+        dtype = {v: k for k, v in _TYPE_NAMES.items()}[dtype.rsplit(".", 1)[-1]]
+    from .legacy_tensor_types import _LegacyTensorType
+
+    if isinstance(dtype, _LegacyTensorType):
+        dtype = dtype.dtype  # a legacy type: autobp.FloatTensor
+    return self if self.dtype == dtype else self.astype(dtype)
 
 
 def _cast(dtype: Any) -> Callable[[Tensor], Tensor]:

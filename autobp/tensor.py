@@ -34,7 +34,7 @@ from ._tensor_hooks import (
     retain_grad,
     run_leaf_hooks,
 )
-from ._views import _view, add_view  # noqa: F401  imported from here by the view ops
+from ._views import _view, add_view, tensor_getstate  # noqa: F401  imported from here by the view ops
 
 _DETACHED = ("detach", None)  # a detached tensor's view op: it follows its source's data, off the graph
 _new = object.__new__  # makes a Tensor without running __init__ (op results set their slots directly)
@@ -71,6 +71,7 @@ class Tensor:
     _nograd_view: Any = None  # "no_grad"/"inference mode": a view made so of a tensor requiring grad
     _view_op: Any = None  # (op, ctx) of a view made without a graph: how a recorded write remakes it
     __hash__ = object.__hash__  # identity: == builds a comparison tensor
+    __getstate__ = tensor_getstate  # pickles without the (weak) list of views
     _keeps_graph = False
     _raw_ops = NumpyOps
     _owning_ops = NumpyOpsOwningG

@@ -74,6 +74,6 @@ def test_gains_equal_torch(name):
 
 
 def test_deprecated_names_warn_and_fill():
-    with pytest.warns(UserWarning, match="deprecated"):
+    with pytest.warns(FutureWarning, match="deprecated"):
         w = init.eye(_empty(2, 2))
     assert np.array_equal(w.data, np.eye(2))

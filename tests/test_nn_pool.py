@@ -303,7 +303,7 @@ def test_dropout3d_drops_whole_channels():
     assert np.all((per_channel == 0).all(-1) | (per_channel == 2).all(-1))  # kept channels scaled 1/(1-p)
     assert 0.3 < (per_channel[..., 0] == 0).mean() < 0.7
     np.testing.assert_array_equal(nn.Dropout3d(0.5).eval()(np.ones((1, 2, 2, 2, 2))).data, 1.0)
-    with pytest.raises(ValueError, match="4-D"):
+    with pytest.warns(UserWarning, match="Received a 2-D input to dropout3d"):  # PyTorch warns, runs
         F.dropout3d(np.ones((2, 3)), 0.5)
 
 

@@ -3,6 +3,7 @@ is scaled by 1 / (1 - p), as in PyTorch, so evaluation is the identity."""
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -41,14 +42,38 @@ def dropout(
 
 
 def _feature_dropout(input: Any, p: float, training: bool, rng: init.RngLike, nd: int, who: str) -> Tensor:
+    """One draw per channel, shared over the spatial axes, with PyTorch's treatment of other ranks:
+    dropout1d refuses them; dropout2d warns and draws per (axis 0, axis 1) entry (a 3-D input is read
+    as batched (N, C, L)); dropout3d warns and draws per axis-0 entry unless the input is 5-D."""
     x = input if isinstance(input, Tensor) else Tensor(input)
     p = _check_p(p, who)
     if x.ndim not in (nd + 1, nd + 2):
-        raise ValueError(f"{who}: input must be {nd + 1}-D (unbatched) or {nd + 2}-D, got shape {x.shape}")
+        if nd == 1:
+            raise RuntimeError(
+                f"{who}: Expected 2D or 3D input, but received a {x.ndim}D input (shape {x.shape})"
+            )
+        warnings.warn(
+            f"{who}: Received a {x.ndim}-D input to {who}, which is deprecated and will result in an error "
+            f"in a future release. To retain the behavior and silence this warning, please use dropout "
+            f"instead. Note that {who} exists to provide channel-wise dropout on inputs with {nd} spatial "
+            f"dimensions, a channel dimension, and an optional batch dimension "
+            f"(i.e. {nd + 1}D or {nd + 2}D inputs).",
+            stacklevel=4,
+        )
+    if nd == 2 and x.ndim == 3:
+        warnings.warn(
+            f"{who}: Received a 3D input to {who} and assuming that channel-wise 1D dropout behavior is "
+            "desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior "
+            "will change in a future release to interpret the input as one without a batch dimension, "
+            "i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to "
+            "using dropout1d instead.",
+            stacklevel=4,
+        )
     if not training or p == 0.0:
         return x
-    lead = x.ndim - nd  # (N, C) or (C,): one draw per channel, shared over the spatial axes
-    return x * _mask(x, x.shape[:lead] + (1,) * nd, p, rng)
+    lead = 2 if nd == 2 or x.ndim == nd + 2 else 1
+    lead = min(lead, x.ndim)
+    return x * _mask(x, x.shape[:lead] + (1,) * (x.ndim - lead), p, rng)
 
 
 @honours_inplace

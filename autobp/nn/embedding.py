@@ -42,14 +42,13 @@ def embedding(
 
     ``max_norm``: first renormalise (in place, as PyTorch) the rows used whose norm exceeds it.
     ``scale_grad_by_freq``: divide the gradient reaching each row by how often its index occurs in
-    ``input``. ``sparse`` gradients do not exist here (NotImplementedError)."""
+    ``input``. ``sparse=True`` is accepted: autobp has no sparse tensors, so the gradient is the
+    dense array PyTorch's sparse gradient densifies to."""
     idx = np.asarray(input._data if isinstance(input, Tensor) else input)
     if idx.dtype.kind not in "iu":
         raise TypeError(f"embedding: indices must be integers, got dtype {idx.dtype}")
-    if sparse:
-        raise NotImplementedError(
-            "embedding: sparse gradients are not supported (autobp has dense arrays only)"
-        )
+    if getattr(weight, "ndim", 2) != 2:
+        raise RuntimeError(f"embedding: 'weight' must be 2-D, got shape {tuple(weight.shape)}")
     n = weight.shape[0]
     if idx.size and (idx.min() < -n or idx.max() >= n):
         raise IndexError(f"embedding: indices must be in [0, {n}), got min {idx.min()}, max {idx.max()}")
@@ -96,12 +95,10 @@ class Embedding(Module):
     ) -> None:
         check_device(device, type(self).__name__)
         super().__init__()
-        if sparse:
-            raise NotImplementedError("Embedding: sparse gradients are not supported (dense arrays only)")
         if padding_idx is not None:
-            if not -num_embeddings <= padding_idx < num_embeddings:
-                raise ValueError(
-                    f"Embedding: padding_idx {padding_idx} must be within num_embeddings={num_embeddings}"
+            if not -num_embeddings <= padding_idx < num_embeddings:  # PyTorch's assert
+                raise AssertionError(
+                    f"Embedding: Padding_idx must be within num_embeddings ({num_embeddings}): {padding_idx}"
                 )
             padding_idx %= num_embeddings
         self.num_embeddings, self.embedding_dim, self.padding_idx = num_embeddings, embedding_dim, padding_idx
@@ -113,12 +110,15 @@ class Embedding(Module):
             if padding_idx is not None:
                 self.weight.data[padding_idx] = 0
         else:
-            w = np.array(_weight._data if isinstance(_weight, Tensor) else _weight)
+            # the given array itself (PyTorch's Parameter(_weight) shares it): max_norm renormalises it
+            w = np.asarray(_weight._data if isinstance(_weight, Tensor) else _weight)
             if w.shape != (num_embeddings, embedding_dim):
                 raise ValueError(
                     f"Embedding: _weight shape {w.shape} must be {(num_embeddings, embedding_dim)}"
                 )
             self.weight = Parameter(w, requires_grad=not _freeze, dtype=w.dtype)
+            if w.dtype == self.weight.dtype:
+                self.weight._data = w  # the very array, not the copy the constructor makes
 
     @classmethod
     def from_pretrained(

@@ -7,6 +7,7 @@ global generator (``autobp.manual_seed`` seeds it).
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Any
 
 import numpy as np
@@ -88,6 +89,8 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     if nonlinearity == "relu":
         return math.sqrt(2.0)
     if nonlinearity == "leaky_relu":
+        if param is not None and (isinstance(param, bool) or not isinstance(param, numbers.Real)):
+            raise ValueError(f"calculate_gain: negative_slope {param!r} is not a valid number")
         slope = 0.01 if param is None else float(param)
         return math.sqrt(2.0 / (1 + slope**2))
     if nonlinearity == "selu":
@@ -128,6 +131,13 @@ def _kaiming_std(t: Tensor, a: float, mode: str, nonlinearity: str) -> float:
     return calculate_gain(nonlinearity, a) / math.sqrt(fan)
 
 
+def _zero_element_warning(t: Tensor) -> Tensor:
+    import warnings
+
+    warnings.warn("Initializing zero-element tensors is a no-op", UserWarning, stacklevel=3)
+    return t
+
+
 def kaiming_uniform_(
     t: Tensor,
     a: float = 0.0,
@@ -138,9 +148,9 @@ def kaiming_uniform_(
     generator: RngLike = None,
 ) -> Tensor:
     """He et al. (2015): U(-b, b) with b = sqrt(3) * gain / sqrt(fan); a tensor without elements is
-    left as it is (PyTorch: a no-op)."""
+    left as it is, with PyTorch's warning that it is a no-op."""
     if t.size == 0:
-        return t
+        return _zero_element_warning(t)
     bound = math.sqrt(3.0) * _kaiming_std(t, a, mode, nonlinearity)
     return uniform_(t, -bound, bound, rng, generator=generator)
 
@@ -154,9 +164,9 @@ def kaiming_normal_(
     *,
     generator: RngLike = None,
 ) -> Tensor:
-    """He et al. (2015): N(0, std^2) with std = gain / sqrt(fan) (no elements: a no-op)."""
+    """He et al. (2015): N(0, std^2) with std = gain / sqrt(fan) (no elements: a no-op, warned)."""
     if t.size == 0:
-        return t
+        return _zero_element_warning(t)
     return normal_(t, 0.0, _kaiming_std(t, a, mode, nonlinearity), rng, generator=generator)
 
 
@@ -245,7 +255,9 @@ def _deprecated(fn: Any) -> Any:
         import warnings
 
         warnings.warn(
-            f"nn.init.{fn.__name__[:-1]} is deprecated in favor of nn.init.{fn.__name__}", stacklevel=2
+            f"nn.init.{fn.__name__[:-1]} is deprecated in favor of nn.init.{fn.__name__}",
+            FutureWarning,
+            stacklevel=2,
         )
         return fn(*args, **kwargs)
 

@@ -4,6 +4,7 @@ Parameter objects it registered (so an optimiser made before stays valid) and be
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from ..tensor import Tensor
@@ -18,6 +19,8 @@ from .normalization import (
     InstanceNorm2d,
     InstanceNorm3d,
 )
+from .parameter import Parameter
+from .small_names import UninitializedBuffer, UninitializedParameter
 
 
 class _Lazy:
@@ -32,8 +35,20 @@ class _Lazy:
         for position, key, value in self._defaults:
             if len(args) <= position:
                 kwargs.setdefault(key, value)
-        self._base.__init__(self, 0, *args, **kwargs)
+        with warnings.catch_warnings():  # the placeholders are not initialised, so nothing is a no-op
+            warnings.filterwarnings("ignore", "Initializing zero-element tensors is a no-op")
+            self._base.__init__(self, 0, *args, **kwargs)
         object.__setattr__(self, "_lazy_args", (args, kwargs))
+        # PyTorch's placeholders until the first call: same objects, their class swapped back then
+        for p in self._parameters.values():
+            if p is not None:
+                p.__class__ = UninitializedParameter
+        classes = {}
+        for name, b in self._buffers.items():
+            if b is not None and name != "num_batches_tracked":
+                classes[name], b.__class__ = type(b), UninitializedBuffer
+        object.__setattr__(self, "_lazy_buffer_classes", classes)
+        self.register_load_state_dict_pre_hook(_load_hook)
 
     def has_uninitialized_params(self) -> bool:
         """True until the first call has fixed the input size."""
@@ -53,8 +68,11 @@ class _Lazy:
 
     def initialize_parameters(self, input: Tensor) -> None:
         """Build the plain layer for ``input``'s size and move its values into this one."""
+        self._materialize(self._in_size(input))
+
+    def _materialize(self, size: int) -> None:
         args, kwargs = self.__dict__.pop("_lazy_args")
-        fresh = self._base(self._in_size(input), *args, **kwargs)
+        fresh = self._base(size, *args, **kwargs)
         for name, p in fresh._parameters.items():
             mine = self._parameters.get(name)
             if mine is not None and p is not None:
@@ -62,15 +80,40 @@ class _Lazy:
                 # ``.to(float32)`` before the first call holds, as in PyTorch)
                 mine._data = p._data.astype(mine._data.dtype, copy=False)
                 mine._grad = None
+                mine.__class__ = Parameter
+        classes = self.__dict__.pop("_lazy_buffer_classes", {})
         for name, b in fresh._buffers.items():
             if b is not None:
                 mine = self._buffers[name]
                 mine._data = b._data.astype(mine._data.dtype, copy=False)
+                if name in classes:
+                    mine.__class__ = classes[name]
         registries = ("_parameters", "_modules", "_buffers", "_non_persistent", "training")
         for key, value in fresh.__dict__.items():
             if key not in registries and key not in fresh._parameters and key not in fresh._buffers:
                 object.__setattr__(self, key, value)
         object.__setattr__(self, "__class__", self._base)  # as PyTorch's cls_to_become
+
+
+def _load_hook(module: Any, state_dict: dict, prefix: str, *rest: Any) -> None:
+    """Loading initialised values into a lazy layer fixes its input size from them (PyTorch's)."""
+    if not isinstance(module, _Lazy):
+        return
+    for name in ("weight", "running_mean"):
+        value = state_dict.get(prefix + name)
+        shape = getattr(value, "shape", None)
+        if shape is None or 0 in shape:
+            continue
+        if module._spatial < 0 or name == "running_mean" or module._base.__name__.startswith("Instance"):
+            size = shape[0]  # norms: the feature count
+        elif module._base.__name__.startswith("ConvTranspose"):
+            size = shape[0]  # (in, out / groups, *kernel)
+        elif module._spatial > 0:
+            size = shape[1] * module.groups  # (out, in / groups, *kernel)
+        else:
+            size = shape[1]  # Linear: (out, in)
+        module._materialize(int(size))
+        return
 
 
 def _lazy(name: str, base: type, spatial: int, doc: str, defaults: tuple = ()) -> type:

@@ -80,7 +80,10 @@ class Module:
         elif isinstance(value, Buffer):
             params.pop(name, None)
             modules.pop(name, None)
-            self.register_buffer(name, Tensor(value._data, dtype=value.dtype), value.persistent)
+            lazy = hasattr(value, "materialize")  # an UninitializedBuffer stays itself (PyTorch's)
+            self.register_buffer(
+                name, value if lazy else Tensor(value._data, dtype=value.dtype), value.persistent
+            )
         elif name in self.__dict__.get("_buffers", ()):
             self.register_buffer(name, value, name not in self._non_persistent)
         else:
@@ -133,8 +136,8 @@ class Module:
         if name in self._parameters or name in self._modules:
             raise KeyError(f"register_buffer: {name!r} is already a parameter or submodule")
         if tensor is not None:
-            if isinstance(tensor, Tensor):
-                tensor = tensor.detach()
+            if isinstance(tensor, Tensor):  # an uninitialised placeholder stays itself, to materialise
+                tensor = tensor if hasattr(type(tensor), "cls_to_become") else tensor.detach()
             else:
                 tensor = Tensor(np.asarray(tensor), dtype=np.asarray(tensor).dtype)
         self._buffers[name] = tensor
@@ -272,9 +275,13 @@ class Module:
                 dtype = a
         check_device(kwargs.pop("device", None), "Module.to")
         kwargs.pop("non_blocking", None)
-        kwargs.pop("memory_format", None)  # a layout hint: autobp's arrays are row-major
+        layout = kwargs.pop("memory_format", None)
         if kwargs:
             raise TypeError(f"Module.to: unexpected keyword arguments {sorted(kwargs)}")
+        if layout is not None:
+            from ..memory_format import module_to
+
+            module_to(self, layout)
         if dtype is None:
             return self
         dtype = np.dtype(dtype)
@@ -307,6 +314,7 @@ class Module:
     to_empty = _extras.to_empty
     share_memory = _extras.share_memory
     bfloat16 = _extras.bfloat16
+    _forward_pre_hooks = property(_extras.forward_pre_hooks)
     cuda, xpu, mtia, ipu = (
         no_device_method("Module", d, "the module itself") for d in ("cuda", "xpu", "mtia", "ipu")
     )

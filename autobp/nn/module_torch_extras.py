@@ -43,10 +43,25 @@ def to_empty(self: Any, *, device: Any = None, recurse: bool = True) -> Any:
 
 def share_memory(self: Any) -> Any:
     """The module itself: PyTorch moves storages to shared memory for multiprocessing; autobp's
-    DataLoader loads in-process, so there is nothing to share."""
+    DataLoader loads in-process, so there is nothing to share. Refused, as PyTorch's, while a
+    parameter or buffer is an uninitialised placeholder."""
+    from .small_names import _Uninitialized
+
+    if any(isinstance(t, _Uninitialized) for t in (*self.parameters(), *self.buffers())):
+        raise RuntimeError(
+            "Can't share memory on an uninitialized parameter or buffer. Call `forward` to initialize "
+            "the parameters before calling `module.share_memory()`."
+        )
     return self
 
 
 def bfloat16(self: Any) -> Any:
     """Refused: numpy has no bfloat16 (``Tensor.bfloat16()`` refuses too)."""
     raise TypeError("Module.bfloat16(): numpy has no bfloat16 dtype; use .half() (float16) or .float()")
+
+
+def forward_pre_hooks(self: Any) -> dict:
+    """PyTorch's private ``_forward_pre_hooks`` read by ported code (pruning's tests, ...): the forward
+    pre-hooks in calling order, handle id -> hook (a copy; register and remove through the handles)."""
+    kinds = self.__dict__.get("_forward_hooks")
+    return {} if kinds is None else {k: fn for k, (fn, _) in kinds[0].items()}

@@ -53,15 +53,41 @@ class PackedSequence(_Fields):
         """False: autobp's arrays live in host memory."""
         return False
 
-    def to(self, dtype: Any) -> PackedSequence:
-        """The same sequences with ``data`` cast to ``dtype`` (differentiable)."""
-        return type(self)(self.data.astype(dtype), *self[1:])
+    def to(self, *args: Any, **kwargs: Any) -> PackedSequence:
+        """``data.to(*args, **kwargs)`` (a dtype, another tensor's dtype, the CPU): the same sequences
+        with that data (differentiable), or ``self`` itself when nothing changes, as PyTorch's."""
+        data = self.data.to(*args, **kwargs)
+        return self if data is self.data else type(self)(data, *self[1:])
 
-    def float(self) -> PackedSequence:
-        return self.to(np.float32)
+    def cpu(self) -> PackedSequence:
+        """``self``: autobp's arrays live in host memory."""
+        return self
 
-    def double(self) -> PackedSequence:
-        return self.to(np.float64)
+    def is_pinned(self) -> bool:
+        """False: there is no device memory to pin for."""
+        return False
+
+
+def _cast_method(name: str, dtype: Any) -> Any:
+    def method(self: PackedSequence) -> PackedSequence:
+        return self.to(dtype)
+
+    method.__name__ = name
+    method.__doc__ = f"The same sequences with ``data`` as {np.dtype(dtype).name} (PyTorch's ``{name}()``)."
+    return method
+
+
+for _name, _dtype in (
+    ("double", np.float64),
+    ("float", np.float32),
+    ("half", np.float16),
+    ("long", np.int64),
+    ("int", np.int32),
+    ("short", np.int16),
+    ("char", np.int8),
+    ("byte", np.uint8),
+):
+    setattr(PackedSequence, _name, _cast_method(_name, _dtype))
 
 
 def _ints(v: Any, what: str) -> np.ndarray:
@@ -101,6 +127,10 @@ def pack_padded_sequence(
     if batch_first:
         x = x.swapaxes(0, 1)
     T, B = x.shape[0], x.shape[1]
+    if x.size == 0:
+        raise RuntimeError(
+            f"pack_padded_sequence: Cannot pack empty tensors (input of shape {tuple(x.shape)})"
+        )
     n = _ints(lengths, "pack_padded_sequence: lengths")
     if n.ndim != 1 or n.size != B:
         raise RuntimeError(
@@ -115,7 +145,8 @@ def pack_padded_sequence(
         if np.any(np.diff(n) > 0):
             raise RuntimeError(
                 f"pack_padded_sequence: lengths {n} must be sorted in decreasing order when enforce_sorted "
-                "is True; pass enforce_sorted=False to have them sorted"
+                "is True. You can pass `enforce_sorted=False` to pack_padded_sequence and/or pack_sequence "
+                "to have them sorted"
             )
         order, sorted_indices = np.arange(B), None
     else:

@@ -50,3 +50,12 @@ class Buffer(Tensor):
         arr = np.empty(0) if data is None else np.asarray(data._data if isinstance(data, Tensor) else data)
         super().__init__(arr, dtype=arr.dtype)
         self.persistent = persistent
+
+
+def __getattr__(name: str) -> Any:
+    """PyTorch's ``torch.nn.parameter`` also holds the lazy placeholders (defined in small_names.py)."""
+    if name in ("UninitializedParameter", "UninitializedBuffer"):
+        from . import small_names
+
+        return getattr(small_names, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -65,6 +65,19 @@ def _count(amount: Any, size: int) -> int:
     return int(n)
 
 
+def _validate_pruning_amount(amount: Any, tensor_size: int) -> None:
+    """PyTorch's private check that an int ``amount`` does not exceed ``tensor_size``."""
+    _count(amount, tensor_size)
+
+
+def _compute_nparams_toprune(amount: Any, tensor_size: int) -> int:
+    """PyTorch's private name for the count of units ``amount`` prunes out of ``tensor_size``."""
+    return _count(amount, tensor_size)
+
+
+_validate_pruning_amount_init = _check_amount_init  # PyTorch's private name
+
+
 def _check_structured(t: np.ndarray, dim: int) -> None:
     if t.ndim <= 1:
         raise ValueError(

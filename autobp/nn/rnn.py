@@ -100,14 +100,32 @@ class RNNBase(Module):
                         name, Parameter(rng.uniform(-bound, bound, size=shape).astype(dtype))
                     )
 
+    def _weight(self, name: str) -> Any:
+        """A weight by name, as a Parameter or as what a reparametrisation (pruning, weight_norm)
+        put in its place, so a reparametrised RNN runs on the derived weight as PyTorch's does."""
+        w = self._parameters.get(name)
+        return w if w is not None else getattr(self, name, None)
+
     def _weights(self, layer: int, sfx: str) -> tuple:
-        p = self._parameters
-        return (
-            p[f"weight_ih_l{layer}{sfx}"],
-            p[f"weight_hh_l{layer}{sfx}"],
-            p.get(f"bias_ih_l{layer}{sfx}"),
-            p.get(f"bias_hh_l{layer}{sfx}"),
+        return tuple(
+            self._weight(f"{kind}_l{layer}{sfx}") for kind in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
         )
+
+    @property
+    def _flat_weights_names(self) -> list:
+        """PyTorch's order of the weight names: per layer and direction ih, hh weights, biases, hr."""
+        kinds = (
+            ["weight_ih", "weight_hh"]
+            + ["bias_ih", "bias_hh"] * bool(self.bias)
+            + ["weight_hr"] * bool(self.proj_size)
+        )
+        dirs = ("", "_reverse")[: 2 if self.bidirectional else 1]
+        return [f"{k}_l{layer}{sfx}" for layer in range(self.num_layers) for sfx in dirs for k in kinds]
+
+    @property
+    def _flat_weights(self) -> list:
+        """The weights in ``_flat_weights_names`` order (Parameters, or reparametrised Tensors)."""
+        return [self._weight(n) for n in self._flat_weights_names]
 
     def _merged(self, w: tuple) -> tuple:
         """RNN needs only x W_ih^T + h W_hh^T + b_ih + b_hh: one product of [x, h] with
@@ -185,7 +203,7 @@ class RNNBase(Module):
             outs = []
             for d, sfx in enumerate(("", "_reverse")[:D]):
                 w_ih, w_hh, b_ih, b_hh = self._weights(layer, sfx)
-                w_hr = self._parameters[f"weight_hr_l{layer}{sfx}"]
+                w_hr = self._weight(f"weight_hr_l{layer}{sfx}")
                 h, c = h0[layer * D + d], c0[layer * D + d]
                 seq = [None] * L
                 for t in range(L) if d == 0 else range(L - 1, -1, -1):

@@ -62,7 +62,7 @@ def _direction(m: Any, layer: int, sfx: str, steps: list, sizes: Any, h: Tensor,
     lstm = m.mode == "LSTM"
     if lstm:
         w_ih, w_hh, b_ih, b_hh = m._weights(layer, sfx)
-        w_hr = m._parameters.get(f"weight_hr_l{layer}{sfx}")
+        w_hr = m._weight(f"weight_hr_l{layer}{sfx}")
         H = m.hidden_size
     else:
         w = m._merged(m._weights(layer, sfx))

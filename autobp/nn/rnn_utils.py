@@ -4,6 +4,7 @@ PackedSequence and its packing functions come from packed.py."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from ..ops import pad as np_pad
@@ -16,9 +17,13 @@ def pad_sequence(
 ) -> Tensor:
     """(L_i, *) Tensors -> (L_max, B, *) (or (B, L_max, *) with ``batch_first``), filled with
     ``padding_value`` after each sequence ('right') or before it ('left')."""
+    if not isinstance(sequences, (Iterable, Tensor)):  # PyTorch's error (an int is no list of sequences)
+        raise RuntimeError(
+            f"pad_sequence: Expected iterable for input sequences, but got arg of type: {type(sequences)}"
+        )
     seqs = [s if isinstance(s, Tensor) else Tensor(s) for s in sequences]
     if not seqs:
-        raise ValueError("pad_sequence: expected a non-empty list of Tensors")
+        raise RuntimeError("pad_sequence: received an empty list of sequences")
     if padding_side not in ("right", "left"):
         raise ValueError(f"pad_sequence: padding_side must be 'right' or 'left', got {padding_side!r}")
     trail = seqs[0].shape[1:]

@@ -14,6 +14,7 @@ from ..tensor import Tensor
 from .loss_modules import NLLLoss
 from .module import Module, Parameter
 from .normalization import _BatchNorm
+from .parameter import Buffer
 
 __all__ = [
     "Container",
@@ -209,7 +210,7 @@ class UninitializedParameter(_Uninitialized, Parameter):
         )
 
 
-class UninitializedBuffer(_Uninitialized, Tensor):
+class UninitializedBuffer(_Uninitialized, Buffer):
     """A buffer whose shape is not known yet: becomes an ordinary Tensor by ``materialize(shape)``."""
 
     __slots__ = ()

@@ -20,6 +20,16 @@ def _norm_except(v: Tensor, dim: int | None) -> Tensor:
     return (v * v).sum(axis=tuple(i for i in range(v.ndim) if i != d), keepdims=True) ** 0.5
 
 
+def _refuse_uninitialized(module: Module, who: str, kind: str) -> None:
+    from .small_names import _Uninitialized
+
+    if any(isinstance(p, _Uninitialized) for p in module.parameters()):
+        raise ValueError(
+            f"The module passed to `{who}` can't have uninitialized parameters. Make sure to run the "
+            f"dummy forward before applying {kind} normalization"
+        )
+
+
 def weight_norm(module: Module, name: str = "weight", dim: int | None = 0) -> Module:
     """Replace ``module.<name>`` by g * v / |v| (norm over all axes but ``dim``) with Parameters
     ``<name>_g`` and ``<name>_v``; the weight is recomputed by a forward pre-hook. Returns ``module``.
@@ -27,6 +37,7 @@ def weight_norm(module: Module, name: str = "weight", dim: int | None = 0) -> Mo
     >>> layer = weight_norm(Linear(3, 2)); [n for n, _ in layer.named_parameters()]   # doctest: +SKIP
     ['bias', 'weight_g', 'weight_v']
     """
+    _refuse_uninitialized(module, "WeightNorm", "weight")
     hooks = module.__dict__.setdefault("_weight_norm", {})
     if name in hooks:
         raise RuntimeError(f"weight_norm: {name!r} of {type(module).__name__} already has weight norm")
@@ -83,6 +94,7 @@ def spectral_norm(
     power iteration on the buffers ``<name>_u``, ``<name>_v`` (``n_power_iterations`` per training
     forward, none in eval); the trained Parameter is ``<name>_orig``. ``dim`` defaults to 0, 1 for
     transposed convolutions, as in PyTorch. The gradient flows through sigma = u^T W v (u, v fixed)."""
+    _refuse_uninitialized(module, "SpectralNorm", "spectral")
     hooks = module.__dict__.setdefault("_spectral_norm", {})
     w = module._parameters.get(name)
     if w is None:

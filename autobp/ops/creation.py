@@ -56,11 +56,21 @@ def ones(
 
 @op(family=_C, numpy=None, method=False, differentiable=False)
 def empty(
-    shape: Any, *sizes: Any, dtype: Any = float, requires_grad: bool = False, device: Any = None
+    shape: Any,
+    *sizes: Any,
+    dtype: Any = float,
+    requires_grad: bool = False,
+    device: Any = None,
+    memory_format: Any = None,
 ) -> Tensor:
-    """An uninitialised tensor (float64 unless ``dtype``)."""
+    """An uninitialised tensor (float64 unless ``dtype``), laid out as ``memory_format`` if given."""
     check_device(device, "empty")
-    return _leaf(np.empty(_size(shape, sizes), dtype=dtype), requires_grad, "empty")
+    data = np.empty(_size(shape, sizes), dtype=dtype)
+    if memory_format is not None:
+        from ..memory_format import relayout
+
+        data = relayout(data, memory_format, "empty")
+    return _leaf(data, requires_grad, "empty")
 
 
 @op(family=_C, numpy=None, method=False, differentiable=False)

@@ -13,6 +13,7 @@ import numpy as np
 from .._broadcast import normalize_axes
 from .._device import check_device
 from .._tensor_hooks import retains_grad
+from ..memory_format import contiguous_format, is_laid_out, preserve_format, relayout
 from ..tensor import Tensor, _as_array
 from ._args import as_tensor
 from ._decl import op
@@ -27,17 +28,21 @@ _M = "shape"
 def copy(a: Any, order: str = "K", subok: bool = False, *, memory_format: Any = None) -> Tensor:
     """A copy with its own memory (numpy's copy, PyTorch's clone); the gradient passes unchanged."""
     a = as_tensor(a)
-    return astype(a, a.dtype)
+    out = astype(a, a.dtype)
+    if memory_format is not None:  # the new array laid out as asked (values and gradient unchanged)
+        out._data = relayout(out._data, memory_format, "clone")
+    return out
 
 
 _clone = copy  # for methods whose ``copy=`` argument hides the name
 
 
 def _contiguous(self: Tensor, memory_format: Any = None) -> Tensor:
-    """``self`` if its array is C-contiguous, else a C-contiguous copy (PyTorch's ``contiguous``)."""
-    if self._data.flags.c_contiguous:
+    """``self`` if its array is laid out as ``memory_format`` (C order unless channels_last...), else
+    a copy laid out so (PyTorch's ``contiguous``)."""
+    if is_laid_out(self._data, memory_format):
         return self
-    data = np.ascontiguousarray(self._data)  # a copy in C order (astype and copy keep the layout)
+    data = relayout(self._data, memory_format or contiguous_format, "contiguous")
     return Tensor._make(data, (self,), "astype") if data.dtype.kind == "f" else Tensor._const(data)
 
 
@@ -137,7 +142,7 @@ def _type_as(self: Tensor, other: Tensor) -> Tensor:
 def _to(self: Tensor, *args: Any, dtype: Any = None, copy: bool = False, **kwargs: Any) -> Tensor:
     """PyTorch's ``to``: a dtype, or another tensor's dtype; a device must be the CPU. Returns
     ``self`` when nothing changes (unless ``copy``). Positional flags after them are PyTorch's
-    ``non_blocking`` (no effect) and ``copy``; ``memory_format`` is accepted (arrays are row-major)."""
+    ``non_blocking`` (no effect) and ``copy``; ``memory_format`` lays a copy out that way if needed."""
     flags = [a for a in args if isinstance(a, (bool, np.bool_))]
     if len(flags) > 2:
         raise TypeError(f"to: at most two flags (non_blocking, copy), got {flags}")
@@ -153,10 +158,12 @@ def _to(self: Tensor, *args: Any, dtype: Any = None, copy: bool = False, **kwarg
         else:
             dtype = a
     check_device(kwargs.pop("device", None), "to")
-    kwargs.pop("memory_format", None)  # PyTorch's layout hint: autobp's arrays are row-major
+    layout = kwargs.pop("memory_format", None)
     kwargs.pop("non_blocking", None)
     if kwargs:
         raise TypeError(f"to: unexpected keyword arguments {sorted(kwargs)}")
+    if layout is not None and layout is not preserve_format and not is_laid_out(self._data, layout):
+        return _clone(self if dtype is None else astype(self, dtype), memory_format=layout)
     if dtype is None or np.dtype(dtype) == self.dtype:
         return _clone(self) if copy else self
     return astype(self, dtype)
@@ -341,7 +348,7 @@ METHODS.update(
         "nelement": lambda self: self._data.size,
         "element_size": lambda self: self._data.itemsize,
         "stride": _stride,
-        "is_contiguous": lambda self, memory_format=None: bool(self._data.flags.c_contiguous),
+        "is_contiguous": lambda self, memory_format=None: is_laid_out(self._data, memory_format),
         "is_floating_point": lambda self: self._data.dtype.kind == "f",
         "is_complex": lambda self: self._data.dtype.kind == "c",
         "data_ptr": lambda self: self._data.ctypes.data,

@@ -16,6 +16,16 @@ def _l2(w: np.ndarray, grad: np.ndarray, wd: float) -> np.ndarray:
     return grad + wd * w if wd else grad
 
 
+def _refuse_uninitialized(p: Any) -> None:
+    """Adagrad sizes its accumulators when made: a lazy placeholder has no size yet (PyTorch's error)."""
+    if hasattr(type(p), "cls_to_become"):  # nn.UninitializedParameter
+        raise ValueError(
+            "Attempted to use an uninitialized parameter in Adagrad. This error happens when you are using "
+            "a `LazyModule` or explicitly manipulating `UninitializedParameter` objects: call `forward` with "
+            "a dummy batch to initialize the parameters before making the optimizer"
+        )
+
+
 class Adagrad(Optimizer):
     """Adagrad (Duchi et al. 2011), as PyTorch's: s <- s + g^2 (s starts at
     ``initial_accumulator_value``), w <- w - lr_t g / (sqrt(s) + eps), lr_t = lr / (1 + (t-1) lr_decay)."""
@@ -49,6 +59,7 @@ class Adagrad(Optimizer):
         # PyTorch fills the accumulators when the optimiser is made, from each group's value
         for group in self.param_groups:
             for p in group["params"]:
+                _refuse_uninitialized(p)
                 self._init_state(p._data, group, self.state.setdefault(p, {}))
 
     def add_param_group(self, group: dict[str, Any]) -> None:
@@ -57,6 +68,7 @@ class Adagrad(Optimizer):
         if hasattr(self, "state"):
             added = self.param_groups[-1]
             for p in added["params"]:
+                _refuse_uninitialized(p)
                 self._init_state(p._data, added, self.state.setdefault(p, {}))
 
     @staticmethod

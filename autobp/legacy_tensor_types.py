@@ -1,0 +1,85 @@
+"""PyTorch's legacy tensor types (``torch.FloatTensor``, ``torch.LongTensor``, ...) as old code uses
+them: ``LongTensor([0, 1])`` builds a tensor of that dtype from data, ``FloatTensor(2, 3)`` an
+uninitialised one of that size, and ``isinstance(t, FloatTensor)`` asks for the dtype. Also
+``Size``, PyTorch's shape type (autobp's shapes are plain tuples, equal to it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._device import check_device
+from .tensor import Tensor
+
+
+class _LegacyTensorType(type):
+    """The metaclass: calling one builds a Tensor of its dtype; isinstance checks the dtype."""
+
+    dtype: np.dtype
+
+    def __instancecheck__(cls, obj: Any) -> bool:
+        return isinstance(obj, Tensor) and obj.dtype == cls.dtype
+
+    def __call__(cls, *args: Any, device: Any = None) -> Tensor:
+        check_device(device, cls.__name__)
+        if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
+            data = args[0]
+            arr = np.array(data._data if isinstance(data, Tensor) else data).astype(cls.dtype)
+            if arr.ndim == 0:
+                raise TypeError(f"{cls.__name__}: a sequence or sizes expected, got {data!r}")
+            return Tensor(arr, dtype=cls.dtype)
+        if not all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in args):
+            raise TypeError(f"{cls.__name__}: expected sizes (ints) or one sequence of data, got {args!r}")
+        return Tensor(np.empty(tuple(int(a) for a in args) or (0,), dtype=cls.dtype), dtype=cls.dtype)
+
+
+def _legacy(name: str, dtype: Any) -> type:
+    doc = (
+        f"PyTorch's legacy ``torch.{name}``: ``{name}(data)`` is a {np.dtype(dtype).name} tensor of the "
+        f"data, ``{name}(*sizes)`` an uninitialised one; ``isinstance(t, {name})`` checks the dtype."
+    )
+    return _LegacyTensorType(name, (), {"dtype": np.dtype(dtype), "__doc__": doc, "__module__": __name__})
+
+
+DoubleTensor = _legacy("DoubleTensor", np.float64)
+FloatTensor = _legacy("FloatTensor", np.float32)
+HalfTensor = _legacy("HalfTensor", np.float16)
+LongTensor = _legacy("LongTensor", np.int64)
+IntTensor = _legacy("IntTensor", np.int32)
+ShortTensor = _legacy("ShortTensor", np.int16)
+CharTensor = _legacy("CharTensor", np.int8)
+ByteTensor = _legacy("ByteTensor", np.uint8)
+BoolTensor = _legacy("BoolTensor", np.bool_)
+
+
+class Size(tuple):
+    """PyTorch's ``torch.Size``: a tuple of ints (``Size([2, 3]) == (2, 3)``); autobp's ``shape`` is a
+    plain tuple, which compares equal to it."""
+
+    def __new__(cls, sizes: Any = ()) -> Size:
+        items = tuple(sizes)
+        if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in items):
+            raise TypeError(f"Size: expected a sequence of ints, got {sizes!r}")
+        return super().__new__(cls, (int(n) for n in items))
+
+    def numel(self) -> int:
+        """The number of elements a tensor of this shape holds."""
+        return int(np.prod(self, dtype=np.int64))
+
+    def __repr__(self) -> str:
+        return f"autobp.Size({list(self)})"
+
+
+__all__ = [
+    "Size",
+    "DoubleTensor",
+    "FloatTensor",
+    "HalfTensor",
+    "LongTensor",
+    "IntTensor",
+    "ShortTensor",
+    "CharTensor",
+    "ByteTensor",
+    "BoolTensor",
+]
