@@ -52,15 +52,16 @@ def _nan_extreme(x, axis, out, keepdims, dim, keepdim, name, fn, fill, initial=N
     if initial is not None or where_ is not True:  # numpy's initial= / where=: numpy's value
         filled = np.where(present, data, fill)
         kept = fn(filled, axis=axes, keepdims=True, initial=fill if initial is None else initial)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices: NaN, as below
-            value = getattr(np, name)(data, axis=axes, keepdims=keepdims, **_numpy_extras(initial, where_))
+        value = getattr(np, name)(data, axis=axes, keepdims=keepdims, **_numpy_extras(initial, where_))
     else:
         filled = np.where(present, data, fill) if data.dtype.kind == "f" else data
         kept = fn(filled, axis=axes, keepdims=True)
-        value = (
-            np.where(present.any(axis=axes, keepdims=True), kept, np.nan) if data.dtype.kind == "f" else kept
-        )
+        value = kept
+        if data.dtype.kind == "f":
+            found = present.any(axis=axes, keepdims=True)
+            value = np.where(found, kept, np.nan)
+            if not found.all():  # numpy's warning, its category and words
+                warnings.warn("All-NaN slice encountered", RuntimeWarning, stacklevel=4)
         if not keepdims:
             value = np.squeeze(value, axis=axes)
     hit = (filled == kept) & present

@@ -211,7 +211,7 @@ def indices(dimensions: Any, dtype: Any = int, sparse: bool = False) -> Any:
 def ix_(*args: Any) -> tuple:
     """Open-mesh index arrays from 1-D sequences (numpy's ix_; boolean ones become their nonzero
     positions): ``x[ix_(rows, cols)]`` picks a sub-grid."""
-    return _consts(np.ix_(*(data_of(a) for a in args)))
+    return _consts(np.ix_(*(a._data if isinstance(a, Tensor) else a for a in args)))  # [] -> intp, numpy's
 
 
 @op(family=_X, differentiable=False, method=False)

@@ -151,7 +151,7 @@ def _quantile(x, q, axis, out, method, keepdims, weights, interpolation, dim, ke
     # numpy's result dtype depends on which (a float32 array of levels keeps float32 data float32)
     qv = q if isinstance(q, (int, float, np.number)) else np.asarray(raw(q) if isinstance(q, Tensor) else q)
     fn = getattr(np, name)
-    with np.errstate(invalid="ignore"), _quiet_all_nan():
+    with np.errstate(invalid="ignore"):  # an all-NaN slice warns, as numpy's
         values = fn(data, qv, axis=axes, keepdims=keepdims, method=method)
     # the gradient: the value is (1 - t) s[lo] + t s[hi] of the sorted slice s (NaNs last), s[i]
     # coming from the element a stable sort puts at i (as torch.quantile); the nan forms count only
@@ -198,20 +198,6 @@ def _q_term(
     gap = where(np.isfinite(gap._data), gap, 0.0)  # inf - inf: the value stays the op's own
     term = ((rank - rank.detach()) * gap).reshape(np.shape(values))
     return term if term.dtype == np.asarray(values).dtype else term.astype(np.asarray(values).dtype)
-
-
-class _quiet_all_nan:
-    """numpy's nan-quantiles warn on an all-NaN slice; the NaN result says it already."""
-
-    def __enter__(self) -> None:
-        import warnings
-
-        self._w = warnings.catch_warnings()
-        self._w.__enter__()
-        warnings.filterwarnings("ignore", "All-NaN slice", RuntimeWarning)
-
-    def __exit__(self, *exc: Any) -> None:
-        self._w.__exit__(*exc)
 
 
 _Q_DOC = """
@@ -297,7 +283,6 @@ def nanmedian(
     quantile's interpolation would give NaN). The gradient of a middle value is split equally among
     the elements equal to it, as ``median``'s; an all-NaN slice's is shared by its elements (its NaNs),
     as PyTorch's full nanmedian shares it."""
-    import warnings
 
     x = _typed(as_tensor(x), None, out, "nanmedian")
     axes, keepdims = _axes(x, axis, keepdims, dim, keepdim, "nanmedian")
@@ -315,7 +300,5 @@ def nanmedian(
     if empty.any():
         share = np.where(empty, 1.0 / max(y.shape[-1], 1), share).astype(share.dtype, copy=False)
     ctx = reduction_ctx(axes, keepdims, x.shape, _from_last(share, axes, x.shape))
-    with warnings.catch_warnings():  # numpy's all-NaN warning: the NaN result says it already
-        warnings.filterwarnings("ignore", "All-NaN slice", RuntimeWarning)
-        value = np.nanmedian(data, axis=axes, keepdims=keepdims)
+    value = np.nanmedian(data, axis=axes, keepdims=keepdims)  # numpy's all-NaN warning, as numpy's
     return Tensor._make(np.asarray(value, dtype=share.dtype), (x,), "median", ctx)
