@@ -14,6 +14,7 @@ from . import reductions as _red
 from ._args import as_tensor, axis_arg, keep_arg, pair
 from ._decl import op
 from .complex_parts import conj, imag, real, real_part
+from .reduction_keywords import into_out, moments
 from .reductions import expand_reduced
 from .scans import _typed, flip, in_range, ones
 
@@ -90,10 +91,12 @@ def _correction(ddof: Any, correction: Any, unbiased: Any, name: str) -> Any:
     return ddof
 
 
-def _moments(x, axis, dtype, out, ddof, keepdims, correction, unbiased, dim, keepdim, name):
-    x = _typed(as_tensor(x), dtype, out, name)
+def _moments(x, axis, dtype, ddof, keepdims, correction, unbiased, dim, keepdim, name, where, mean):
+    x = _typed(as_tensor(x), dtype, None, name)
     axes, keepdims = _axes(x, axis, keepdims, dim, keepdim, name)
     c = _correction(ddof, correction, unbiased, name)
+    if where is not True or mean is not None:  # numpy's where= / mean=: a composition
+        return moments(x, axes, keepdims, c, where, mean, name == "std", name), None, None
     data = x._data
     with np.errstate(divide="ignore", invalid="ignore"):
         v = np.var(data, axis=axes, ddof=c, keepdims=keepdims)
@@ -116,10 +119,18 @@ def var(
     unbiased: Any = None,
     dim: Any = None,
     keepdim: Any = None,
+    where: Any = True,
+    mean: Any = None,
 ) -> Tensor:
-    """Variance over ``axis``: mean squared deviation, divided by N - ddof (numpy's ddof=0 default)."""
-    x, v, ctx = _moments(x, axis, dtype, out, ddof, keepdims, correction, unbiased, dim, keepdim, "var")
-    return Tensor._make(v, (x,), "var", ctx)
+    """Variance over ``axis``: mean squared deviation, divided by N - ddof (numpy's ddof=0 default).
+
+    numpy's ``where=`` counts only the selected elements (the others get a zero gradient), ``mean=``
+    takes a precomputed mean with kept dimensions (the gradient reaches it too), ``out=`` writes the
+    result into that Tensor (or array) and returns it."""
+    x, v, ctx = _moments(
+        x, axis, dtype, ddof, keepdims, correction, unbiased, dim, keepdim, "var", where, mean
+    )
+    return into_out(x if v is None else Tensor._make(v, (x,), "var", ctx), out, "var")
 
 
 @op(family=_S, differs=_TORCH_VAR.format("std"))
@@ -135,10 +146,16 @@ def std(
     unbiased: Any = None,
     dim: Any = None,
     keepdim: Any = None,
+    where: Any = True,
+    mean: Any = None,
 ) -> Tensor:
-    """Standard deviation, sqrt(var); its gradient where it is 0 is 0 (PyTorch's choice)."""
-    x, v, ctx = _moments(x, axis, dtype, out, ddof, keepdims, correction, unbiased, dim, keepdim, "std")
-    return Tensor._make(np.sqrt(v), (x,), "std", ctx)
+    """Standard deviation, sqrt(var); its gradient where it is 0 is 0 (PyTorch's choice).
+
+    ``where=``, ``mean=`` and ``out=`` as var's (numpy's keywords)."""
+    x, v, ctx = _moments(
+        x, axis, dtype, ddof, keepdims, correction, unbiased, dim, keepdim, "std", where, mean
+    )
+    return into_out(x if v is None else Tensor._make(np.sqrt(v), (x,), "std", ctx), out, "std")
 
 
 def _var_grad(F, g: Any, x: Any, ctx: tuple) -> Any:
