@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from ._ufunc_keywords import with_ufunc_keywords
 from .tensor import Tensor
 
 # constructors keep returning Tensors (torch.zeros and jnp.zeros do): making a Tensor is their job
@@ -174,6 +175,9 @@ def plain(fn: Callable, name: str, namespace: str = "autobp", attr: str | None =
     if key in _WRAPPED:
         return _WRAPPED[key]
     attr = attr or name
+    declared = fn
+    if namespace == "autobp" and isinstance(getattr(np, name, None), np.ufunc):  # numpy's out=, dtype=, ...
+        fn = with_ufunc_keywords(fn, getattr(np, name), name)
     slow = _slow(fn, name in KEEP_0D, FIXUPS.get(name), IN_PLACE.get(name))
     try:
         sig = inspect.signature(fn, follow_wrapped=False)
@@ -188,8 +192,12 @@ def plain(fn: Callable, name: str, namespace: str = "autobp", attr: str | None =
         scope: dict = {}
         exec(_source(fn.__name__ if fn.__name__.isidentifier() else name, sig), scope)  # noqa: S102
         wrapper = scope["make_"](fn, Tensor, slow)
-        wrapper.__defaults__ = fn.__defaults__
-        wrapper.__kwdefaults__ = fn.__kwdefaults__
+        P = inspect.Parameter
+        given = [p for p in sig.parameters.values() if p.default is not P.empty]
+        positional = tuple(p.default for p in given if p.kind in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD))
+        wrapper.__defaults__ = positional or None
+        wrapper.__kwdefaults__ = {p.name: p.default for p in given if p.kind is P.KEYWORD_ONLY} or None
+    fn = declared
     wrapper.__name__, wrapper.__doc__ = fn.__name__, fn.__doc__
     if namespace in NAMESPACES:  # pickled by reference: namespace.name is this wrapper
         wrapper.__module__, wrapper.__qualname__ = namespace, attr
