@@ -14,8 +14,8 @@ from ..tensor import Tensor
 
 
 def into_out(result: Tensor, out: Any, name: str) -> Any:
-    """``result`` written into ``out`` (numpy's unsafe casting of a reduction's out=; the shapes must
-    be equal) and ``out`` returned; ``result`` itself when out is None. A Tensor out takes the write
+    """``result`` written into ``out`` (numpy's casting: unsafe for mean and var, same_kind for std,
+    whose last step is a ufunc's; the shapes must be equal) and ``out`` returned; ``result`` itself when out is None. A Tensor out takes the write
     in place, recorded when a gradient is involved (as ``out[...] = result``); an ndarray out takes
     the plain values, refused when the result requires grad (an array cannot hold its graph)."""
     if out is None:
@@ -28,6 +28,7 @@ def into_out(result: Tensor, out: Any, name: str) -> Any:
         raise ValueError(
             f"{name}: out= has shape {tuple(out.shape)}, the result has shape {tuple(result.shape)}"
         )
+    casting = "same_kind" if name == "std" else "unsafe"
     if isinstance(out, np.ndarray):
         from .._graph import _mode
 
@@ -36,11 +37,11 @@ def into_out(result: Tensor, out: Any, name: str) -> Any:
                 f"{name}(..., out=<ndarray>) of a Tensor that requires grad: a numpy array cannot hold "
                 "its graph; pass a Tensor as out=, or drop out="
             )
-        np.copyto(out, result._data, casting="unsafe")
+        np.copyto(out, result._data, casting=casting)
         return out
     from .writes_into import write_into
 
-    return write_into(out, result, True, "unsafe", f"{name}(..., out=<Tensor>)")
+    return write_into(out, result, True, casting, f"{name}(..., out=<Tensor>)")
 
 
 def _mask(x: Tensor, where: Any) -> np.ndarray:
