@@ -14,10 +14,11 @@ from ..tensor import Tensor
 
 
 def into_out(result: Tensor, out: Any, name: str) -> Any:
-    """``result`` written into ``out`` (numpy's casting: unsafe for mean and var, same_kind for std,
-    whose last step is a ufunc's; the shapes must be equal) and ``out`` returned; ``result`` itself when out is None. A Tensor out takes the write
-    in place, recorded when a gradient is involved (as ``out[...] = result``); an ndarray out takes
-    the plain values, refused when the result requires grad (an array cannot hold its graph)."""
+    """``result`` written into ``out`` and ``out`` returned (``result`` itself when out is None).
+    numpy's casting: unsafe for mean and var, same_kind for std (its last step is a ufunc's); the
+    shapes must be equal. A Tensor out takes the write in place, recorded when a gradient is involved
+    (as ``out[...] = result``); an ndarray out takes the plain values, refused when the result
+    requires grad (an array cannot hold its graph)."""
     if out is None:
         return result
     if isinstance(out, tuple) and len(out) == 1:  # numpy accepts a one-element tuple
