@@ -199,3 +199,39 @@ def test_ix_empty_is_intp():
         assert ab.ix_(arg)[0].dtype == np.ix_(arg)[0].dtype
     empty = np.array([], dtype=np.float32)
     assert ab.ix_(T(empty))[0].dtype == np.ix_(empty)[0].dtype
+
+
+@pytest.mark.parametrize("fn", ["less", "less_equal", "greater", "greater_equal", "equal", "not_equal"])
+def test_comparisons_exact_across_signedness(fn):
+    for dt in (np.uint8, np.uint32, np.uint64):
+        arr = np.array([np.iinfo(dt).max], dtype=dt)
+        expected = getattr(np, fn)(arr, -1)
+        np.testing.assert_array_equal(np.asarray(getattr(ab, fn)(T(arr), -1)), expected)
+        np.testing.assert_array_equal(np.asarray(getattr(ab, fn)(-1, T(arr))), getattr(np, fn)(-1, arr))
+    big, bigger = np.array([2**60], np.int64), np.array([2**60 + 1], np.uint64)
+    np.testing.assert_array_equal(
+        np.asarray(getattr(ab, fn)(T(big), T(bigger))), getattr(np, fn)(big, bigger)
+    )
+
+
+def test_real_imag_setters_match_numpy_and_torch():
+    torch = pytest.importorskip("torch")
+    z = np.array([1 + 2j, 3 - 1j])
+    t, a = T(z.copy()), z.copy()
+    t.real, a.real = -0.0, -0.0
+    np.testing.assert_array_equal(np.signbit(t._data.real), np.signbit(a.real))
+    t.imag, a.imag = T([5.0, 6.0]), [5.0, 6.0]
+    np.testing.assert_array_equal(t._data, a)
+    with pytest.raises(TypeError, match="no imaginary part"):
+        T([1.0, 2.0]).imag = 1.0
+    x, v = T(z, requires_grad=True), T([2.0, 3.0], requires_grad=True)
+    y = x * 1
+    y.real = v * v
+    (ab.abs(y) ** 2).sum().backward()
+    xt = torch.tensor(z, requires_grad=True)
+    vt = torch.tensor([2.0, 3.0], dtype=torch.float64, requires_grad=True)
+    yt = xt * 1
+    yt.real = vt * vt
+    (yt.abs() ** 2).sum().backward()
+    np.testing.assert_allclose(x.grad, xt.grad.numpy())
+    np.testing.assert_allclose(v.grad, vt.grad.numpy())
