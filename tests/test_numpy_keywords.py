@@ -235,3 +235,33 @@ def test_real_imag_setters_match_numpy_and_torch():
     (yt.abs() ** 2).sum().backward()
     np.testing.assert_allclose(x.grad, xt.grad.numpy())
     np.testing.assert_allclose(v.grad, vt.grad.numpy())
+
+
+@pytest.mark.parametrize(
+    "name, scale", [("quantile", 1), ("percentile", 100), ("nanquantile", 1), ("nanpercentile", 100)]
+)
+@pytest.mark.parametrize("axis", [None, 0, 1])
+def test_weighted_inverted_cdf_matches_numpy(name, scale, axis):
+    a = rng.integers(0, 6, size=(4, 5)).astype(float)
+    if name.startswith("nan"):
+        a[0, 1] = a[2, 3] = np.nan
+    w = rng.integers(0, 4, size=(4, 5)).astype(float)
+    w[:, 0] += 1
+    q = np.array([0.0, 0.2, 0.5, 0.9, 1.0]) * scale
+    expected = getattr(np, name)(a, q, axis=axis, weights=w, method="inverted_cdf")
+    got = getattr(ab, name)(T(a), q, axis=axis, weights=w, method="inverted_cdf")
+    assert got.dtype == expected.dtype
+    np.testing.assert_array_equal(np.asarray(got), expected)
+
+
+def test_weighted_quantile_gradient_and_errors():
+    a = rng.normal(size=(3, 4))
+    w = rng.random(4)
+    x = T(a, requires_grad=True)
+    assert ab.gradcheck(lambda t: ab.quantile(t, [0.3, 0.8], axis=1, weights=w, method="inverted_cdf"), (x,))
+    with pytest.raises(ValueError, match="Only method 'inverted_cdf' supports weights"):
+        ab.quantile(T(a), 0.5, axis=1, weights=w)
+    with pytest.raises(ValueError, match="Weights must be non-negative"):
+        ab.quantile(T(a), 0.5, axis=1, weights=-w, method="inverted_cdf")
+    with pytest.raises(TypeError, match="Axis must be specified"):
+        ab.quantile(T(a), 0.5, weights=w, method="inverted_cdf")

@@ -14,6 +14,7 @@ from ..rules import RULES, rule
 from ..tensor import Tensor
 from ._args import as_tensor, axis_arg, keep_arg, refuse_complex
 from ._decl import op
+from .quantile_weights import full_weights, weighted_positions
 from .scans import _typed, raw
 
 _O = "sorting"
@@ -134,25 +135,30 @@ def _quantile(x, q, axis, out, method, keepdims, weights, interpolation, dim, ke
         raise ValueError(
             f"{name}: method must be one of {', '.join(_METHODS + _NUMPY_METHODS)}; got {method!r}"
         )
-    if weights is not None:
-        raise ValueError(
-            f"{name}: weights= is not supported (numpy's, for method='inverted_cdf', is not in autobp)"
-        )
+    if weights is not None and method != "inverted_cdf":
+        raise ValueError(f"{name}: Only method 'inverted_cdf' supports weights. Got: {method}.")
     qs = np.asarray(raw(q) if isinstance(q, Tensor) else q, dtype=np.float64)
     if not np.all((qs >= 0) & (qs <= scale)):
         raise ValueError(f"{name}: q must lie in [0, {scale:g}], got {qs.tolist()}")
     axes, keepdims = _axes(x, axis, keepdims, dim, keepdim, name)
     _nonempty(x, axes, name)
+    extra = {}
+    if weights is not None:  # numpy's weighted inverted_cdf: numpy checks and computes the values
+        full = full_weights(weights, x.shape, axis_arg(axis, dim, name), name)
+        if np.any(full < 0):
+            raise ValueError(f"{name}: Weights must be non-negative.")
     if x.ndim == 0 or not axes:  # nothing to gather along: quantiles of one-element slices
         x, axes = x.reshape(x.shape + (1,)), (x.ndim,)
         keepdims = False
+    if weights is not None:
+        extra["weights"] = full.reshape(x.shape)
     data = x._data
     nan_ignoring = name.startswith("nan")
     # numpy's result dtype depends on which (a float32 array of levels keeps float32 data float32)
     qv = q if isinstance(q, (int, float, np.number)) else np.asarray(raw(q) if isinstance(q, Tensor) else q)
     fn = getattr(np, name)
     with np.errstate(invalid="ignore"):  # an all-NaN slice warns, as numpy's
-        values = fn(data, qv, axis=axes, keepdims=keepdims, method=method)
+        values = fn(data, qv, axis=axes, keepdims=keepdims, method=method, **extra)
     # the gradient: the value is (1 - t) s[lo] + t s[hi] of the sorted slice s (NaNs last), s[i]
     # coming from the element a stable sort puts at i (as torch.quantile); the nan forms count only
     # the slice's numbers, and an all-NaN slice (value NaN) sends its gradient to its first element
@@ -161,10 +167,13 @@ def _quantile(x, q, axis, out, method, keepdims, weights, interpolation, dim, ke
     order = np.argsort(y, axis=-1, kind="stable")
     n = (~np.isnan(y)).sum(axis=-1) if nan_ignoring else np.full(lead, y.shape[-1])
     at = qs.reshape(qs.shape + (1,) * len(lead)) / scale * np.maximum(n - 1, 0)
-    if method in _NUMPY_METHODS:
+    if weights is not None:  # piecewise constant in q: no q term
+        at = weighted_positions(qs / scale, _last(extra["weights"], axes), order, n)
+        method = "weighted"
+    elif method in _NUMPY_METHODS:
         at = _positions(qs / scale, n, lead, method)
         method = "linear"  # the value (1 - t) s[lo] + t s[lo + 1] at numpy's fractional position
-    lo, hi, t = _neighbours(at, np.maximum(n, 1), method)
+    lo, hi, t = _neighbours(at, np.maximum(n, 1), "linear" if method == "weighted" else method)
     keep = [i for i in range(x.ndim) if i not in axes]
     kept = [k.reshape((1,) * qs.ndim + k.shape) for k in np.indices(lead, sparse=True)]
     wide = np.broadcast_to(order, qs.shape + order.shape)
