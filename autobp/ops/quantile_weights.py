@@ -18,7 +18,10 @@ def full_weights(weights: Any, shape: tuple, axis: Any, name: str) -> np.ndarray
     or the shape of the reduced axes given as ``axis``); numpy's errors for the others."""
     w = np.asarray(weights._data if isinstance(weights, Tensor) else weights)
     if w.dtype.kind not in "biuf":
-        raise TypeError(f"{name}: weights must be real numbers, got dtype {w.dtype}")
+        try:  # numpy takes Python numbers in an object array
+            w = w.astype(np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name}: weights must be real numbers, got dtype {w.dtype}") from None
     if w.shape == tuple(shape):
         return w
     if axis is None:
