@@ -143,6 +143,9 @@ def index_select(x: Any, dim: int, index: Any) -> Tensor:
 def take_along_axis(arr: Any, indices: Any, axis: Any = -1) -> Tensor:
     """``arr[..., indices[...], ...]`` along ``axis``, the other axes broadcasting (numpy's)."""
     x = as_tensor(arr)
+    given = indices._data if isinstance(indices, Tensor) else np.asarray(indices)
+    if given.dtype.kind not in "iu":  # numpy's IndexError
+        raise IndexError(f"take_along_axis: `indices` must be an integer array, got dtype {given.dtype}")
     idx = int_index(indices, "take_along_axis")
     if axis is None:
         x, axis = reshape(x, (-1,)), 0

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from numpy.lib.array_utils import normalize_axis_tuple
 
-from .._broadcast import count, normalize_axes, reduction_axes, reduction_ctx
+from .._broadcast import count, reduction_axes, reduction_ctx
 from ..rules import holomorphic, rule
 from ..tensor import Tensor
 from . import reductions as _red
@@ -193,7 +194,7 @@ def average(
 ) -> Any:
     """Weighted mean over ``axis`` (numpy's average); with ``returned``, the weights' sum too.
 
-    Weights are 1-d along one axis or of x's shape, and differentiable too.
+    Weights are of x's shape or of the shape of x along ``axis`` (numpy's rule), differentiable too.
     """
     x = as_tensor(x)
     if weights is None:
@@ -201,28 +202,21 @@ def average(
         scale = Tensor._const(np.full(avg.shape, x.size / max(avg.size, 1), dtype=avg.dtype))
         return (avg, scale) if returned else avg
     x, w = pair(x, weights, "average")
-    if w.shape != x.shape:
+    if w.shape != x.shape:  # weights along the given axes (numpy's rule): broadcast to x's shape
         if axis is None:
             raise TypeError(
-                f"average: weights of shape {w.shape} differ from the input's {x.shape}; give axis="
+                f"average: Axis must be specified when shapes of a and weights differ ({w.shape} and "
+                f"{x.shape})."
             )
-        if w.ndim != 1:
-            raise TypeError(
-                f"average: weights of shape {w.shape} must be 1-d or of the input's shape {x.shape}"
-            )
-        if isinstance(axis, (tuple, list)):
-            raise TypeError(f"average: 1-d weights need a single axis, got axis={axis!r}")
-        (a,) = normalize_axes(axis, x.ndim, "average", x.shape)
-        if w.shape[0] != x.shape[a]:
+        axes = normalize_axis_tuple(axis, x.ndim)
+        if w.shape != tuple(x.shape[a] for a in axes):
             raise ValueError(
-                f"average: {w.shape[0]} weights for axis {a} of length {x.shape[a]} (shape {x.shape})"
+                "average: Shape of weights must be consistent with shape of a along specified axis "
+                f"(weights {w.shape}, a {x.shape}, axis={axis!r})."
             )
-        w = w.reshape((1,) * a + (-1,) + (1,) * (x.ndim - a - 1))
-    total = _red.sum(w, axis=axis, keepdims=keepdims) if w.shape == x.shape else None
-    if total is None:
-        total = _red.sum(w, axis=axis, keepdims=True)
-        if not keepdims:
-            total = total.reshape(total.shape[:a] + total.shape[a + 1 :])
+        w = w.transpose([int(i) for i in np.argsort(axes)])
+        w = w.reshape(tuple(s if i in axes else 1 for i, s in enumerate(x.shape))).broadcast_to(x.shape)
+    total = _red.sum(w, axis=axis, keepdims=keepdims)
     if np.any(total._data == 0):
         raise ZeroDivisionError("average: the weights sum to zero, so they cannot be normalised")
     avg = _red.sum(x * w, axis=axis, keepdims=keepdims) / total
@@ -304,10 +298,10 @@ def cov(
 
 def _weights(w: Any, n: int, name: str, integer: bool) -> Tensor:
     w = as_tensor(w)
-    if w.ndim != 1 or w.shape[0] != n:
-        raise ValueError(
-            f"cov: {name} must be 1-d with one weight per observation ({n}), got shape {w.shape}"
-        )
+    if w.ndim != 1:  # numpy's RuntimeError and words
+        raise RuntimeError(f"cov: cannot handle multidimensional {name} (shape {w.shape})")
+    if w.shape[0] != n:
+        raise RuntimeError(f"cov: incompatible numbers of samples and {name} ({n} and {w.shape[0]})")
     if integer and (w.dtype.kind not in "iu" and not np.all(np.mod(w._data, 1) == 0)):
         raise TypeError(f"cov: fweights must hold integers, got {w._data.tolist()}")
     if np.any(w._data < 0):

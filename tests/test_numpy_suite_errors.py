@@ -1,0 +1,101 @@
+"""numpy's behaviour where autobp differed in numpy's own test files: average's weights along several
+axes, cross of numpy 2's deprecated 2-d vectors, convolve/correlate integer modes, and numpy's error
+types (bincount, cov weights, take_along_axis); values against numpy, gradients by gradcheck."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import autobp as ab
+
+T = ab.Tensor
+rng = np.random.default_rng(11)
+Y = np.arange(12.0).reshape(2, 2, 3)
+W = rng.random((2, 2, 3)) + 0.1
+
+
+@pytest.mark.parametrize(
+    "axis, weights",
+    [
+        ((0, 1), W[:, :, 0]),
+        ((1, 2), W[1]),
+        ((0, 2), W[:, 0, :]),
+        ((1, 0), W[:, :, 0]),
+        (2, W[0, 0]),
+        (None, W),
+    ],
+)
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_average_weights_along_axes(axis, weights, keepdims):
+    e = np.average(Y, axis=axis, weights=weights, keepdims=keepdims, returned=True)
+    g = ab.average(T(Y), axis=axis, weights=weights, keepdims=keepdims, returned=True)
+    for a, b in zip(g, e):
+        assert a.shape == np.shape(b)
+        np.testing.assert_allclose(np.asarray(a), b)
+
+
+def test_average_weights_errors_and_gradient():
+    with pytest.raises(ValueError, match="Shape of weights must be consistent"):
+        ab.average(T(Y), axis=(0, 1, 2), weights=W[:, :, 0])
+    with pytest.raises(TypeError, match="Axis must be specified"):
+        ab.average(T(Y), weights=W[0])
+    x, w = T(Y, requires_grad=True), T(W[:, :, 0], requires_grad=True)
+    assert ab.gradcheck(lambda a, b: ab.average(a, axis=(1, 0), weights=b), (x, w))
+
+
+@pytest.mark.parametrize(
+    "sa, sb", [((2,), (2,)), ((2,), (3,)), ((3,), (2,)), ((4, 2), (2,)), ((4, 3), (4, 2))]
+)
+def test_cross_two_dimensional_vectors(sa, sb):
+    a, b = rng.normal(size=sa), rng.normal(size=sb)
+    with pytest.warns(DeprecationWarning, match="2-dimensional vectors"):
+        expected = np.cross(a, b)
+    with pytest.warns(DeprecationWarning, match="2-dimensional vectors"):
+        got = ab.cross(T(a), T(b))
+    assert got.shape == expected.shape
+    np.testing.assert_allclose(np.asarray(got), expected)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        assert ab.gradcheck(lambda p, q: ab.cross(p, q), (T(a, requires_grad=True), T(b, requires_grad=True)))
+
+
+def test_cross_bad_size():
+    with pytest.raises(ValueError, match="dimension must be 2 or 3"):
+        ab.cross(T(np.ones(4)), T(np.ones(3)))
+
+
+@pytest.mark.parametrize("name", ["convolve", "correlate"])
+def test_convolve_modes_as_numbers(name):
+    d, k = rng.normal(size=10), rng.normal(size=3)
+    for mode in (0, 1, 2):
+        expected = getattr(np, name)(d, k, mode=mode)
+        np.testing.assert_allclose(np.asarray(getattr(ab, name)(T(d), T(k), mode=mode)), expected)
+    for bad, err in (("f", ValueError), (-1, ValueError), (None, TypeError)):
+        with pytest.raises(err):
+            getattr(np, name)(d, k, mode=bad)
+        with pytest.raises(err):
+            getattr(ab, name)(T(d), T(k), mode=bad)
+
+
+def test_error_types_are_numpys():
+    for bad in (np.array([[2, 2]]), np.array(2)):
+        with pytest.raises(ValueError):
+            np.bincount(bad)
+        with pytest.raises(ValueError):
+            ab.bincount(T(bad))
+    with pytest.raises(TypeError):
+        ab.bincount(T(np.array([1, 2])), minlength="foobar")
+    for kw in (
+        {"fweights": np.ones((2, 3), int)},
+        {"aweights": np.ones((2, 3))},
+        {"fweights": np.ones(2, int)},
+    ):
+        with pytest.raises(RuntimeError):
+            np.cov(np.ones((2, 3)), **kw)
+        with pytest.raises(RuntimeError):
+            ab.cov(T(np.ones((2, 3))), **kw)
+    with pytest.raises(IndexError):
+        np.take_along_axis(np.ones(3), np.array([True]), axis=0)
+    with pytest.raises(IndexError):
+        ab.take_along_axis(T(np.ones(3)), np.array([True]), axis=0)
