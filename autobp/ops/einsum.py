@@ -321,7 +321,7 @@ def cross(
     if axis is not None:
         axisa = axisb = axisc = axis
     if a.ndim == 0 or b.ndim == 0:
-        raise ValueError(f"cross: needs vectors, got shapes {a.shape} and {b.shape}")
+        raise ValueError(f"cross: At least one array has zero dimension (shapes {a.shape} and {b.shape})")
     u, v = moveaxis(a, axisa, -1), moveaxis(b, axisb, -1)
     if u.shape[-1] not in (2, 3) or v.shape[-1] not in (2, 3):
         raise ValueError(

@@ -161,7 +161,7 @@ def _square_from(arr: Any, name: str, square: bool = False) -> np.ndarray:
         raise ValueError(f"{name}: input array must be 2-d, got shape {a.shape}")
     if square and (a.ndim < 2 or len(set(a.shape)) != 1):
         raise ValueError(
-            f"{name}: all dimensions of input must be of equal length (ndim >= 2), got {a.shape}"
+            f"{name}: input array must be at least 2-d, with all dimensions of equal length, got {a.shape}"
         )
     return a
 

@@ -194,7 +194,10 @@ def nonzero(a: Any, *, as_tuple: Any = None) -> Any:
     if as_tuple and x.ndim == 0:
         x = x.reshape(1)
     if x.ndim == 0:
-        raise ValueError("nonzero: a 0-d tensor has no axes to index; use atleast_1d(x).nonzero()")
+        raise ValueError(
+            "nonzero: Calling nonzero on 0d arrays is not allowed (a 0-d tensor has no axes to index); "
+            "use atleast_1d(x).nonzero()"
+        )
     return tuple(Tensor._const(i) for i in np.nonzero(x._data))
 
 

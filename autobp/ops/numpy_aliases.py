@@ -81,7 +81,8 @@ def convolve(a: Any, v: Any, mode: str = "full") -> Tensor:
     if a.ndim != 1 or v.ndim != 1:
         raise ValueError(f"convolve: a and v must be 1-d sequences, got shapes {a.shape} and {v.shape}")
     if a.shape[0] == 0 or v.shape[0] == 0:
-        raise ValueError(f"convolve: a and v cannot be empty, got shapes {a.shape} and {v.shape}")
+        which = "a" if a.shape[0] == 0 else "v"
+        raise ValueError(f"convolve: {which} cannot be empty (shapes {a.shape} and {v.shape})")
     mode = _mode_name(mode)
     if v.shape[0] > a.shape[0]:
         a, v = v, a

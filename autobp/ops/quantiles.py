@@ -139,7 +139,8 @@ def _quantile(x, q, axis, out, method, keepdims, weights, interpolation, dim, ke
         raise ValueError(f"{name}: Only method 'inverted_cdf' supports weights. Got: {method}.")
     qs = np.asarray(raw(q) if isinstance(q, Tensor) else q, dtype=np.float64)
     if not np.all((qs >= 0) & (qs <= scale)):
-        raise ValueError(f"{name}: q must lie in [0, {scale:g}], got {qs.tolist()}")
+        kind = "Percentiles" if scale == 100 else "Quantiles"
+        raise ValueError(f"{name}: {kind} must be in the range [0, {scale:g}], got {qs.tolist()}")
     axes, keepdims = _axes(x, axis, keepdims, dim, keepdim, name)
     _nonempty(x, axes, name)
     extra = {}

@@ -84,7 +84,10 @@ def _correction(ddof: Any, correction: Any, unbiased: Any, name: str) -> Any:
         if v is not None
     ]
     if len(given) > 1:
-        raise ValueError(f"{name}: give one of ddof=, correction= and unbiased=, not {' and '.join(given)}")
+        both = " and ".join(given)
+        raise ValueError(
+            f"{name}: {both} can't be provided simultaneously. (give one of ddof=, correction=, unbiased=)"
+        )
     if correction is not None:
         return correction
     if unbiased is not None:
