@@ -28,6 +28,16 @@ def _reshape_method(self: Tensor, *shape: Any, order: str = "C", copy: Any = Non
     return reshape(self, _shape_arg(shape), order, copy=copy)
 
 
+def _moved_axis(i: Any, a: Tensor, which: str) -> int:
+    """moveaxis's ``source``/``destination`` axis ``i`` as a non-negative int (numpy's AxisError words)."""
+    try:
+        return normalize_axes(i, a.ndim, "moveaxis", a.shape)[0]
+    except AxisError:
+        raise AxisError(
+            f"moveaxis: {which}: axis {i} is out of bounds for array of dimension {a.ndim} (shape {a.shape})"
+        ) from None
+
+
 @op(family=_S, method=_reshape_method, torch=("view",))
 def reshape(x: Any, shape: Any, order: str = "C", *, copy: Any = None) -> Tensor:
     """The same elements in a new shape (one axis may be -1), read and placed in numpy's ``order``:
@@ -215,8 +225,8 @@ def moveaxis(a: Any, source: Any, destination: Any) -> Tensor:
     dst = destination if isinstance(destination, (tuple, list)) else (destination,)
     if len(src) != len(dst):
         raise ValueError(f"moveaxis: source {source} and destination {destination} differ in length")
-    src = [normalize_axes(i, a.ndim, "moveaxis", a.shape)[0] for i in src]
-    dst = [normalize_axes(i, a.ndim, "moveaxis", a.shape)[0] for i in dst]
+    src = [_moved_axis(i, a, "source") for i in src]
+    dst = [_moved_axis(i, a, "destination") for i in dst]
     if len(set(src)) != len(src) or len(set(dst)) != len(dst):
         raise ValueError(f"moveaxis: repeated axis in source {source} or destination {destination}")
     rest = [i for i in range(a.ndim) if i not in src]
