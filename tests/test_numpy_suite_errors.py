@@ -99,3 +99,47 @@ def test_error_types_are_numpys():
         np.take_along_axis(np.ones(3), np.array([True]), axis=0)
     with pytest.raises(IndexError):
         ab.take_along_axis(T(np.ones(3)), np.array([True]), axis=0)
+
+
+@pytest.mark.parametrize(
+    "name, args",
+    [
+        ("percentile", (50,)),
+        ("quantile", (0.5,)),
+        ("median", ()),
+        ("nanmedian", ()),
+        ("nanpercentile", (50,)),
+        ("cumsum", ()),
+        ("nansum", ()),
+        ("nanmean", ()),
+        ("nanmax", ()),
+        ("nanvar", ()),
+        ("nanstd", ()),
+        ("prod", ()),
+        ("nanargmax", ()),
+        ("nancumsum", ()),
+    ],
+)
+def test_out_of_reductions_and_quantiles(name, args):
+    x = rng.normal(size=(3, 4))
+    expected = getattr(np, name)(x, *args, axis=0)
+    arr = np.zeros_like(expected)
+    assert getattr(ab, name)(T(x), *args, axis=0, out=arr) is arr
+    np.testing.assert_allclose(arr, expected)
+    t = T(np.zeros_like(expected))
+    assert getattr(ab, name)(T(x), *args, axis=0, out=t) is t
+    np.testing.assert_allclose(t._data, expected)
+
+
+def test_out_gradient_and_scalar_into_one_element():
+    x = rng.normal(size=(3, 4))
+    one = np.zeros(1)
+    assert ab.percentile(T(x), 50, None, one) is one
+    np.testing.assert_allclose(one, np.percentile(x, 50, out=np.zeros(1)))
+    t = T(x, requires_grad=True)
+    o = T(np.zeros(4))
+    ab.median(t, axis=0, out=o)
+    o.sum().backward()
+    u = T(x, requires_grad=True)
+    ab.median(u, axis=0).sum().backward()
+    np.testing.assert_allclose(t.grad, u.grad)

@@ -14,6 +14,7 @@ from ..tensor import Tensor
 from ._args import as_tensor, axis_arg, keep_arg
 from ._decl import op
 from .elementwise import where
+from .reduction_keywords import takes_out
 from .scans import _typed
 
 _N = "nan_reductions"
@@ -36,6 +37,7 @@ def _filled(x: Tensor, fill: float, where_: Any = None) -> tuple:
 
 
 @op(family=_N, rules=("where", "prod", "mul"), method=False)
+@takes_out
 def nanprod(
     a: Any,
     axis: Any = None,
@@ -98,6 +100,7 @@ def _var(a, axis, dtype, out, ddof, keepdims, where_, mean, correction, name) ->
 
 
 @op(family=_N, rules=("where", "sub", "mul", "sum", "div", "real", "conj"), method=False)
+@takes_out
 def nanvar(
     a: Any,
     axis: Any = None,
@@ -117,6 +120,7 @@ def nanvar(
 
 
 @op(family=_N, rules=("where", "sub", "mul", "sum", "div", "real", "conj", "sqrt"), method=False)
+@takes_out
 def nanstd(
     a: Any,
     axis: Any = None,
@@ -136,6 +140,7 @@ def nanstd(
 
 
 @op(family=_N, rules=("where", "cumsum"), method=False)
+@takes_out
 def nancumsum(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, *, dim: Any = None) -> Tensor:
     """Running sum along ``axis`` (flattened if None) treating NaN as 0; the gradient at a NaN is 0."""
     from .scans import cumsum
@@ -145,6 +150,7 @@ def nancumsum(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, *, d
 
 
 @op(family=_N, rules=("where", "cumprod"), method=False)
+@takes_out
 def nancumprod(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, *, dim: Any = None) -> Tensor:
     """Running product along ``axis`` (flattened if None) treating NaN as 1; gradient 0 at a NaN."""
     from .scans import cumprod
@@ -170,12 +176,14 @@ def _nan_arg(a: Any, axis: Any, out: Any, keepdims: bool, fn: Any, name: str) ->
 
 
 @op(family=_N, differentiable=False, method=False)
+@takes_out
 def nanargmax(a: Any, axis: Any = None, out: Any = None, *, keepdims: bool = False) -> Tensor:
     """Index of the largest element over ``axis`` ignoring NaN (no gradient; all-NaN raises)."""
     return _nan_arg(a, axis, out, keepdims, np.nanargmax, "nanargmax")
 
 
 @op(family=_N, differentiable=False, method=False)
+@takes_out
 def nanargmin(a: Any, axis: Any = None, out: Any = None, *, keepdims: bool = False) -> Tensor:
     """Index of the smallest element over ``axis`` ignoring NaN (no gradient; all-NaN raises)."""
     return _nan_arg(a, axis, out, keepdims, np.nanargmin, "nanargmin")

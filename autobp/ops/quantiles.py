@@ -15,6 +15,7 @@ from ..tensor import Tensor
 from ._args import as_tensor, axis_arg, keep_arg, refuse_complex
 from ._decl import op
 from .quantile_weights import full_weights, weighted_positions
+from .reduction_keywords import takes_out
 from .scans import _typed, raw
 
 _O = "sorting"
@@ -63,6 +64,7 @@ def _nonempty(x: Tensor, axes: tuple, name: str) -> None:
     differs="torch.median returns the lower of the two middle values for an even count (and, with "
     "dim, (values, indices)); autobp's median is numpy's: the mean of the two middle values",
 )
+@takes_out
 def median(
     x: Any,
     axis: Any = None,
@@ -242,7 +244,7 @@ def _declare(name: str, scale: int, summary: str, rules: tuple, torch: tuple = (
 
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = summary + _Q_DOC
-    return op(family=_O, rules=rules, torch=torch)(fn)
+    return op(family=_O, rules=rules, torch=torch)(takes_out(fn))
 
 
 quantile = _declare("quantile", 1, "q-th quantile(s) over ``axis`` (q in [0, 1], scalar or array).", ())
@@ -277,6 +279,7 @@ def _quantile_rule(F, g, out, xs, ctx, need):
     differs="torch.nanmedian returns the lower of the two middle numbers for an even count (and, with "
     "dim, (values, indices)); autobp's nanmedian is numpy's: the mean of the two middle numbers",
 )
+@takes_out
 def nanmedian(
     x: Any,
     axis: Any = None,

@@ -5,6 +5,8 @@ The masked forms are compositions of differentiable ops, so they differentiate t
 
 from __future__ import annotations
 
+import functools
+import inspect
 import warnings
 from typing import Any
 
@@ -15,17 +17,21 @@ from ..tensor import Tensor
 
 def into_out(result: Tensor, out: Any, name: str) -> Any:
     """``result`` written into ``out`` and ``out`` returned (``result`` itself when out is None).
-    numpy's casting: unsafe for mean and var, same_kind for std (its last step is a ufunc's); the
-    shapes must be equal. A Tensor out takes the write in place, recorded when a gradient is involved
-    (as ``out[...] = result``); an ndarray out takes the plain values, refused when the result
-    requires grad (an array cannot hold its graph)."""
+    numpy's casting: same_kind for std (its last step is a ufunc's), else unsafe; the result must
+    broadcast to out's shape. A Tensor out takes the write in place, recorded when a gradient is
+    involved (as ``out[...] = result``); an ndarray out takes the plain values, refused when the
+    result requires grad (an array cannot hold its graph)."""
     if out is None:
         return result
     if isinstance(out, tuple) and len(out) == 1:  # numpy accepts a one-element tuple
         out = out[0]
     if not isinstance(out, (Tensor, np.ndarray)):
         raise TypeError(f"{name}: out= must be a Tensor or a numpy array, got {type(out).__name__}")
-    if tuple(out.shape) != tuple(result.shape):
+    try:
+        fits = np.broadcast_shapes(tuple(result.shape), tuple(out.shape)) == tuple(out.shape)
+    except ValueError:
+        fits = False
+    if not fits:  # numpy's percentile writes a () result into a (1,) out; a mismatch refuses
         raise ValueError(
             f"{name}: out= has shape {tuple(out.shape)}, the result has shape {tuple(result.shape)}"
         )
@@ -104,3 +110,25 @@ def moments(
             return v
         nonzero = Tensor._const(v._data != 0)  # NaN stays NaN; 0 gets a zero gradient
         return select(nonzero, sqrt(select(nonzero, v, 1.0)), 0.0)
+
+
+def takes_out(fn: Any) -> Any:
+    """``fn`` (whose own ``out`` parameter refuses) taking numpy's ``out=``: the result computed
+    without it, then written into ``out`` by ``into_out`` and ``out`` returned."""
+    sig = inspect.signature(fn)
+    names = list(sig.parameters)
+    position = names.index("out")
+
+    @functools.wraps(fn)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if len(args) <= position and kwargs.get("out") is None:
+            return fn(*args, **kwargs)
+        bound = sig.bind(*args, **kwargs)
+        out = bound.arguments.get("out")
+        if out is None:
+            return fn(*args, **kwargs)
+        bound.arguments["out"] = None
+        return into_out(fn(*bound.args, **bound.kwargs), out, fn.__name__)
+
+    call.__signature__ = sig  # type: ignore[attr-defined]
+    return call

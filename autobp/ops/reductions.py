@@ -15,7 +15,7 @@ from ..tensor import Tensor
 from ._args import as_tensor, axis_arg, keep_arg, refuse_complex
 from ._decl import op
 from ._nan_helpers import _nan_extreme, _nan_reduction, _numpy_extras, _share_dtype
-from .reduction_keywords import into_out, masked_mean
+from .reduction_keywords import into_out, masked_mean, takes_out
 
 _R = "reductions"
 
@@ -273,6 +273,7 @@ def _logsumexp(F, g, out, xs, ctx, need):
 
 # --- NaN-ignoring reductions -------------------------------------------------------------------
 @op(family=_R)
+@takes_out
 def nansum(
     x: Any,
     axis: Any = None,
@@ -296,6 +297,7 @@ def nansum(
 
 
 @op(family=_R)
+@takes_out
 def nanmean(
     x: Any,
     axis: Any = None,
@@ -324,6 +326,7 @@ def nanmean(
 
 
 @op(family=_R)
+@takes_out
 def nanmax(
     x: Any,
     axis: Any = None,
@@ -342,6 +345,7 @@ def nanmax(
 
 
 @op(family=_R)
+@takes_out
 def nanmin(
     x: Any,
     axis: Any = None,

@@ -15,7 +15,7 @@ from . import reductions as _red
 from ._args import as_tensor, axis_arg, keep_arg, pair
 from ._decl import op
 from .complex_parts import conj, imag, real, real_part
-from .reduction_keywords import into_out, moments
+from .reduction_keywords import into_out, moments, takes_out
 from .reductions import expand_reduced
 from .scans import _typed, flip, in_range, ones
 
@@ -29,6 +29,7 @@ def _axes(x: Tensor, axis: Any, keepdims: Any, dim: Any, keepdim: Any, name: str
 
 # --- prod ------------------------------------------------------------------------------------
 @op(family=_S)
+@takes_out
 def prod(
     x: Any,
     axis: Any = None,
