@@ -97,37 +97,37 @@ def call(fn: Callable, ufunc: np.ufunc, name: str, args: tuple, kwargs: dict, ex
     return written if many else written[0]
 
 
-def with_ufunc_keywords(fn: Callable, ufunc: np.ufunc, name: str) -> Callable:
-    """``fn`` also taking numpy's ufunc keywords (keyword-only), its signature extended with them;
-    ``fn`` itself when it takes any of them already."""
-    try:
-        sig = inspect.signature(fn, follow_wrapped=False)
-    except (TypeError, ValueError):
-        return fn
-    params = list(sig.parameters.values())
-    if any(p.name in KEYWORDS or p.kind is p.VAR_KEYWORD for p in params):
-        return fn
+UFUNC_KEYWORDS = ("out=None", "where=True", "casting='same_kind'", "dtype=None")
 
-    def layered(
-        *args: Any,
-        out: Any = None,
-        where: Any = True,
-        casting: str = "same_kind",
-        dtype: Any = None,
-        **kw: Any,
-    ) -> Any:
-        if out is None and where is True and dtype is None:
-            return fn(*args, **kw)
-        extra = {"out": out, "where": where, "casting": casting, "dtype": dtype}
-        return call(fn, ufunc, name, args, kw, extra)
 
+def extra_parameters() -> list:
+    """The keyword-only parameters the plain wrapper of a ufunc-named function adds."""
     P = inspect.Parameter
-    added = [
+    return [
         P("out", P.KEYWORD_ONLY, default=None),
         P("where", P.KEYWORD_ONLY, default=True),
         P("casting", P.KEYWORD_ONLY, default="same_kind"),
         P("dtype", P.KEYWORD_ONLY, default=None),
     ]
-    layered.__signature__ = sig.replace(parameters=params + added)  # type: ignore[attr-defined]
-    layered.__name__, layered.__doc__, layered.__wrapped__ = fn.__name__, fn.__doc__, fn  # type: ignore[attr-defined]
-    return layered
+
+
+def takes_ufunc_keywords(sig: inspect.Signature) -> bool:
+    """Whether a function of this signature can be given the ufunc keywords (it takes none of them,
+    and no ``**kwargs``)."""
+    return not any(p.name in KEYWORDS or p.kind is p.VAR_KEYWORD for p in sig.parameters.values())
+
+
+def ufunc_caller(
+    fn: Callable, ufunc: np.ufunc, name: str, has_tensor: Callable, to_plain: Callable
+) -> Callable:
+    """What the plain wrapper of ``fn`` calls when a ufunc keyword is given: ``call``, its result as
+    numpy gives it (arrays) when no Tensor is among the arguments and no out= was given."""
+
+    def uf(args: tuple, kwargs: dict, out: Any, where: Any, casting: str, dtype: Any) -> Any:
+        extra = {"out": out, "where": where, "casting": casting, "dtype": dtype}
+        result = call(fn, ufunc, name, args, kwargs, extra)
+        if out is None and not (has_tensor(args) or has_tensor(kwargs) or isinstance(where, Tensor)):
+            return to_plain(result)
+        return result
+
+    return uf
