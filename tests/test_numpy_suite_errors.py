@@ -143,3 +143,25 @@ def test_out_gradient_and_scalar_into_one_element():
     u = T(x, requires_grad=True)
     ab.median(u, axis=0).sum().backward()
     np.testing.assert_allclose(t.grad, u.grad)
+
+
+def test_empty_median_and_quantiles_are_numpys():
+    for name, args, shape, axis in [
+        ("median", (), (0,), None),
+        ("nanmedian", (), (0, 3), 0),
+        ("nanpercentile", (50,), (0, 3), 0),
+        ("median", (), (0, 3), 1),
+    ]:
+        a = np.zeros(shape)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            expected = getattr(np, name)(a, *args, axis=axis)
+            got = getattr(ab, name)(T(a), *args, axis=axis)
+        assert got.shape == np.shape(expected)
+        np.testing.assert_array_equal(np.asarray(got), expected)
+    with pytest.raises(IndexError):
+        ab.quantile(T(np.array([])), 0.5)
+    with pytest.raises(ValueError, match="must not be negative"):
+        ab.bincount(T(np.arange(3)), minlength=-1)
+    with pytest.raises(ValueError, match="out= has shape"):
+        ab.nanmax(T(np.arange(10.0)), out=np.zeros(2))

@@ -81,6 +81,8 @@ def bincount(x: Any, weights: Any = None, minlength: int = 0) -> Tensor:
     differentiable in Tensor weights (as a weighted histogram); the counts are constants."""
     x = as_tensor(x)
     minlength = operator.index(minlength)  # numpy's TypeError for a non-integer
+    if minlength < 0:
+        raise ValueError(f"bincount: minlength must not be negative, got {minlength}")
     if x.ndim != 1:  # numpy's ValueError ("object too deep / of too small depth")
         raise ValueError(f"bincount: x must be 1-D, got shape {x.shape}")
     if x.dtype.kind not in "iub":

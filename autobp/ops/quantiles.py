@@ -54,9 +54,11 @@ def _from_last(b: np.ndarray, axes: tuple, shape: tuple) -> np.ndarray:
     return np.transpose(b, np.argsort(perm))
 
 
-def _nonempty(x: Tensor, axes: tuple, name: str) -> None:
-    if x.size == 0:
-        raise ValueError(f"{name}: tensor of shape {x.shape} is empty (over axes {axes})")
+def _of_empty(x: Tensor, value: Any) -> Tensor:
+    """numpy's result for an empty ``x`` (NaN where a slice is empty, with numpy's warning; an empty
+    array where no slice is left), on x's graph with a zero (empty) gradient."""
+    v = np.asarray(value)
+    return Tensor._const(v) + (x.sum() * 0).astype(v.dtype)
 
 
 @op(
@@ -81,7 +83,8 @@ def median(
     """
     x = _typed(as_tensor(x), None, out, "median")
     axes, keepdims = _axes(x, axis, keepdims, dim, keepdim, "median")
-    _nonempty(x, axes, "median")
+    if x.size == 0:
+        return _of_empty(x, np.median(x._data, axis=axes, keepdims=keepdims))
     data = x._data
     y = _last(data, axes)
     n = y.shape[-1]
@@ -144,7 +147,6 @@ def _quantile(x, q, axis, out, method, keepdims, weights, interpolation, dim, ke
         kind = "Percentiles" if scale == 100 else "Quantiles"
         raise ValueError(f"{name}: {kind} must be in the range [0, {scale:g}], got {qs.tolist()}")
     axes, keepdims = _axes(x, axis, keepdims, dim, keepdim, name)
-    _nonempty(x, axes, name)
     extra = {}
     if weights is not None:  # numpy's weighted inverted_cdf: numpy checks and computes the values
         full = full_weights(weights, x.shape, axis_arg(axis, dim, name), name)
@@ -157,6 +159,13 @@ def _quantile(x, q, axis, out, method, keepdims, weights, interpolation, dim, ke
         extra["weights"] = full.reshape(x.shape)
     data = x._data
     nan_ignoring = name.startswith("nan")
+    if x.size == 0:  # numpy's NaN (or IndexError, for quantile) for an empty slice
+        qv = (
+            q
+            if isinstance(q, (int, float, np.number))
+            else np.asarray(raw(q) if isinstance(q, Tensor) else q)
+        )
+        return _of_empty(x, getattr(np, name)(data, qv, axis=axes, keepdims=keepdims, method=method, **extra))
     # numpy's result dtype depends on which (a float32 array of levels keeps float32 data float32)
     qv = q if isinstance(q, (int, float, np.number)) else np.asarray(raw(q) if isinstance(q, Tensor) else q)
     fn = getattr(np, name)
@@ -299,7 +308,8 @@ def nanmedian(
 
     x = _typed(as_tensor(x), None, out, "nanmedian")
     axes, keepdims = _axes(x, axis, keepdims, dim, keepdim, "nanmedian")
-    _nonempty(x, axes, "nanmedian")
+    if x.size == 0:
+        return _of_empty(x, np.nanmedian(x._data, axis=axes, keepdims=keepdims))
     data = x._data
     y = _last(data, axes)
     n = (~np.isnan(y)).sum(axis=-1, keepdims=True)  # non-NaN count per slice (NaNs sort last)

@@ -18,9 +18,9 @@ from ..tensor import Tensor
 def into_out(result: Tensor, out: Any, name: str) -> Any:
     """``result`` written into ``out`` and ``out`` returned (``result`` itself when out is None).
     numpy's casting: same_kind for std (its last step is a ufunc's), else unsafe; the result must
-    broadcast to out's shape. A Tensor out takes the write in place, recorded when a gradient is
-    involved (as ``out[...] = result``); an ndarray out takes the plain values, refused when the
-    result requires grad (an array cannot hold its graph)."""
+    broadcast to out's shape, of the same size. A Tensor out takes the write in place, recorded when
+    a gradient is involved (as ``out[...] = result``); an ndarray out takes the plain values, refused
+    when the result requires grad (an array cannot hold its graph)."""
     if out is None:
         return result
     if isinstance(out, tuple) and len(out) == 1:  # numpy accepts a one-element tuple
@@ -31,7 +31,7 @@ def into_out(result: Tensor, out: Any, name: str) -> Any:
         fits = np.broadcast_shapes(tuple(result.shape), tuple(out.shape)) == tuple(out.shape)
     except ValueError:
         fits = False
-    if not fits:  # numpy's percentile writes a () result into a (1,) out; a mismatch refuses
+    if not fits or out.size != result.size:  # numpy's percentile writes () into (1,); others refuse
         raise ValueError(
             f"{name}: out= has shape {tuple(out.shape)}, the result has shape {tuple(result.shape)}"
         )
