@@ -165,3 +165,13 @@ def test_empty_median_and_quantiles_are_numpys():
         ab.bincount(T(np.arange(3)), minlength=-1)
     with pytest.raises(ValueError, match="out= has shape"):
         ab.nanmax(T(np.arange(10.0)), out=np.zeros(2))
+
+
+@pytest.mark.parametrize("name", ["nanmean", "nanvar", "nanstd"])
+def test_nan_moments_keep_an_inexact_dtype(name):
+    a = np.ones((2, 3))
+    for dtype in (bool, int):
+        with pytest.raises(TypeError):
+            getattr(np, name)(a, axis=1, dtype=dtype)
+        with pytest.raises(TypeError, match="dtype must be inexact"):
+            getattr(ab, name)(T(a), axis=1, dtype=dtype)

@@ -18,7 +18,15 @@ def _present(data: np.ndarray) -> np.ndarray:
     return ~np.isnan(data) if data.dtype.kind == "f" else np.ones(data.shape, dtype=bool)
 
 
+def inexact_dtype(x: Tensor, dtype: Any, name: str) -> None:
+    """numpy's rule for nanmean/nanvar/nanstd: a float or complex input keeps an inexact dtype."""
+    if dtype is not None and x.dtype.kind in "fc" and np.dtype(dtype).kind not in "fc":
+        raise TypeError(f"{name}: If a is inexact, then dtype must be inexact (got {np.dtype(dtype)})")
+
+
 def _nan_reduction(x, axis, dtype, out, keepdims, dim, keepdim, name, where_=True):
+    if name == "nanmean":
+        inexact_dtype(as_tensor(x), dtype, name)
     x = _typed(as_tensor(x), dtype, out, name)
     axis, keepdims = axis_arg(axis, dim, name), keep_arg(keepdims, keepdim)
     axes = reduction_axes(axis, x.ndim, name, x.shape)

@@ -13,6 +13,7 @@ from .._broadcast import normalize_axes
 from ..tensor import Tensor
 from ._args import as_tensor, axis_arg, keep_arg
 from ._decl import op
+from ._nan_helpers import inexact_dtype
 from .elementwise import where
 from .reduction_keywords import takes_out
 from .scans import _typed
@@ -69,6 +70,7 @@ def _var(a, axis, dtype, out, ddof, keepdims, where_, mean, correction, name) ->
 
     if out is not None:
         raise TypeError(f"{name}: out= is not supported (Tensors are not written in place by ops)")
+    inexact_dtype(as_tensor(a), dtype, name)
     if correction is not None:
         if ddof != 0:
             raise ValueError(f"{name}: ddof and correction can't be provided simultaneously.")
