@@ -175,3 +175,18 @@ def test_nan_moments_keep_an_inexact_dtype(name):
             getattr(np, name)(a, axis=1, dtype=dtype)
         with pytest.raises(TypeError, match="dtype must be inexact"):
             getattr(ab, name)(T(a), axis=1, dtype=dtype)
+
+
+def test_numpys_words_in_messages():
+    with pytest.raises(ValueError, match="repeated axis in `source`"):
+        ab.moveaxis(T(np.ones((2, 3))), [0, 0], [0, 1])
+    with pytest.raises(ValueError, match="source: axis 3 is out of bounds"):
+        ab.moveaxis(T(np.ones((1, 2, 3))), 3, 0)
+    with pytest.raises(ValueError, match="all the input arrays must have same number of dimensions"):
+        ab.concatenate([T(np.ones(2)), T(np.ones((1, 1)))])
+    with pytest.raises(ValueError, match="ddof and correction can't be provided simultaneously"):
+        ab.var(T(np.ones(3)), ddof=1, correction=1)
+    with pytest.raises(ValueError, match="Percentiles must be in the range"):
+        ab.percentile(T(np.ones(3)), np.nan)
+    with pytest.raises(TypeError, match="i0 not supported for complex values"):
+        ab.i0(T(np.array([1 + 1j])))

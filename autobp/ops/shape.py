@@ -227,8 +227,9 @@ def moveaxis(a: Any, source: Any, destination: Any) -> Tensor:
         raise ValueError(f"moveaxis: source {source} and destination {destination} differ in length")
     src = [_moved_axis(i, a, "source") for i in src]
     dst = [_moved_axis(i, a, "destination") for i in dst]
-    if len(set(src)) != len(src) or len(set(dst)) != len(dst):
-        raise ValueError(f"moveaxis: repeated axis in source {source} or destination {destination}")
+    for given, axes, which in ((source, src, "source"), (destination, dst, "destination")):
+        if len(set(axes)) != len(axes):  # numpy's words
+            raise ValueError(f"moveaxis: repeated axis in `{which}` argument: {given}")
     rest = [i for i in range(a.ndim) if i not in src]
     for d, s in sorted(zip(dst, src)):
         rest.insert(d, s)
