@@ -190,3 +190,20 @@ def test_numpys_words_in_messages():
         ab.percentile(T(np.ones(3)), np.nan)
     with pytest.raises(TypeError, match="i0 not supported for complex values"):
         ab.i0(T(np.array([1 + 1j])))
+
+
+def test_clip_promotes_with_typed_numpy_bounds():
+    cases = [
+        (np.array([0.0], np.float16), np.int8(1), np.int16(0)),
+        (np.arange(5), np.float64(1.5), None),
+        (np.ones(3, np.float32), np.array([0, 1, 2], np.int32), None),
+        (np.ones(3, np.float32), 0.5, 2),  # Python numbers stay weak: float32
+    ]
+    for a, lo, hi in cases:
+        expected = np.clip(a, lo, hi)
+        got = ab.clip(T(a), lo, hi)
+        assert got.dtype == expected.dtype
+        np.testing.assert_array_equal(np.asarray(got), expected)
+    x = T(np.array([0.5, 1.5, 2.5], np.float32), requires_grad=True)
+    ab.clip(x, np.float64(1.0), np.float64(2.0)).sum().backward()
+    np.testing.assert_array_equal(x.grad, [0.0, 1.0, 0.0])

@@ -105,6 +105,11 @@ def clip(
     hi = a_max if max is _NOTHING else max
     x = as_tensor(x)
     refuse_complex(x, "clip")
+    typed = [b for b in (lo, hi) if isinstance(b, (np.generic, np.ndarray))]
+    if typed:  # numpy scalars and arrays are typed (NEP 50): numpy's promotion of x with them
+        want = np.result_type(x._data, *typed)
+        if want != x.dtype and want.kind in "biuf":
+            x = x.astype(want)
     if lo is None and hi is None:  # numpy (>= 2.1) returns a copy; torch.clamp refuses
         return Tensor._make(x._data.copy(), (x,), "clip_tensor", (np.ones(x.shape, bool),))
     if isinstance(lo, (Tensor, np.ndarray, list)) or isinstance(hi, (Tensor, np.ndarray, list)):
