@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from ._ufunc_keywords import UFUNC_KEYWORDS, extra_parameters, takes_ufunc_keywords, ufunc_caller
 from .tensor import Tensor
 
 # constructors keep returning Tensors (torch.zeros and jnp.zeros do): making a Tensor is their job
@@ -108,7 +109,7 @@ def _slow(fn: Callable, keep_0d: bool, fixup: Callable | None, in_place: Callabl
     return call
 
 
-def _source(name: str, sig: inspect.Signature) -> str:
+def _source(name: str, sig: inspect.Signature, ufunc: bool = False) -> str:
     """A function of ``sig``'s parameters (defaults set afterwards) that calls ``fn_`` with them
     unchanged when its first argument is a Tensor, and ``slow_`` with them packed otherwise.
     Spelling the parameters out (no ``*args, **kwargs``) keeps the Tensor path one plain call."""
@@ -143,6 +144,14 @@ def _source(name: str, sig: inspect.Signature) -> str:
             passed.append(f"**{p.name}")
     if slash:
         head.append("/")
+    check = ""
+    if ufunc:  # numpy's ufunc keywords, handled apart so the usual call pays one test
+        head += ([] if star else ["*"]) + list(UFUNC_KEYWORDS)
+        packed = f"({''.join(p + ', ' for p in pos)}), {{{', '.join(kw)}}}"
+        check = (
+            "  if out is not None or where is not True or dtype is not None:\n"
+            f"   return uf_({packed}, out, where, casting, dtype)\n"
+        )
     params = list(sig.parameters.values())
     first = params[0] if params else None
     if first is not None and first.kind is P.VAR_POSITIONAL:
@@ -157,8 +166,9 @@ def _source(name: str, sig: inspect.Signature) -> str:
     else:
         test = "False"
     return (
-        f"def make_(fn_, T_, slow_):\n"
+        f"def make_(fn_, T_, slow_, uf_):\n"
         f" def {name}({', '.join(head)}):\n"
+        f"{check}"
         f"  if {test}:\n"
         f"   return fn_({', '.join(passed)})\n"
         f"  return slow_(({''.join(p + ', ' for p in pos)}), {{{', '.join(kw)}}})\n"
@@ -179,6 +189,9 @@ def plain(fn: Callable, name: str, namespace: str = "autobp", attr: str | None =
         sig = inspect.signature(fn, follow_wrapped=False)
     except (TypeError, ValueError):  # no Python signature: the general (slower) wrapper
         sig = None
+    ufunc = getattr(np, name, None) if namespace == "autobp" else None
+    if not isinstance(ufunc, np.ufunc) or sig is None or not takes_ufunc_keywords(sig):
+        ufunc = None
     if sig is None or not name.isidentifier():
 
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -186,10 +199,15 @@ def plain(fn: Callable, name: str, namespace: str = "autobp", attr: str | None =
 
     else:
         scope: dict = {}
-        exec(_source(fn.__name__ if fn.__name__.isidentifier() else name, sig), scope)  # noqa: S102
-        wrapper = scope["make_"](fn, Tensor, slow)
-        wrapper.__defaults__ = fn.__defaults__
-        wrapper.__kwdefaults__ = fn.__kwdefaults__
+        exec(_source(fn.__name__ if fn.__name__.isidentifier() else name, sig, ufunc is not None), scope)  # noqa: S102
+        uf = None if ufunc is None else ufunc_caller(fn, ufunc, name, has_tensor, to_plain)
+        wrapper = scope["make_"](fn, Tensor, slow, uf)
+        P = inspect.Parameter
+        params = list(sig.parameters.values()) + (extra_parameters() if ufunc is not None else [])
+        given = [p for p in params if p.default is not P.empty]
+        positional = tuple(p.default for p in given if p.kind in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD))
+        wrapper.__defaults__ = positional or None
+        wrapper.__kwdefaults__ = {p.name: p.default for p in given if p.kind is P.KEYWORD_ONLY} or None
     wrapper.__name__, wrapper.__doc__ = fn.__name__, fn.__doc__
     if namespace in NAMESPACES:  # pickled by reference: namespace.name is this wrapper
         wrapper.__module__, wrapper.__qualname__ = namespace, attr

@@ -245,7 +245,9 @@ def test_var_spellings_agree_and_conflicts_are_refused():
         x.var(dim=0, unbiased=True),
     ):
         assert v.item() == pytest.approx(want, rel=1e-15)
-    with pytest.raises(ValueError, match="not ddof and correction"):
+    with pytest.raises(
+        ValueError, match="ddof and correction can.t be provided simultaneously"
+    ):  # numpy.s words
         autobp.var(x, ddof=1, correction=1)
 
 
@@ -355,8 +357,8 @@ def test_empty_reductions_without_a_value_raise_clearly():
         autobp.argmax(empty)
     with pytest.raises(ValueError, match="amax: cannot reduce over empty axis 1"):
         autobp.amax(empty, axis=1)
-    with pytest.raises(ValueError, match=r"median: tensor of shape \(2, 0\) is empty"):
-        autobp.median(empty)
+    with pytest.warns(RuntimeWarning, match="Mean of empty slice"):  # numpy's NaN, and its warning
+        assert np.isnan(autobp.median(empty).item())
     with pytest.raises(ValueError, match=r"topk: k=3 is out of range for dimension 0 of size 2"):
         autobp.topk(Tensor([1.0, 2.0]), 3)
     with pytest.raises(IndexError):  # an AxisError: both ValueError and IndexError

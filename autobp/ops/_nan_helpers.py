@@ -18,7 +18,15 @@ def _present(data: np.ndarray) -> np.ndarray:
     return ~np.isnan(data) if data.dtype.kind == "f" else np.ones(data.shape, dtype=bool)
 
 
+def inexact_dtype(x: Tensor, dtype: Any, name: str) -> None:
+    """numpy's rule for nanmean/nanvar/nanstd: a float or complex input keeps an inexact dtype."""
+    if dtype is not None and x.dtype.kind in "fc" and np.dtype(dtype).kind not in "fc":
+        raise TypeError(f"{name}: If a is inexact, then dtype must be inexact (got {np.dtype(dtype)})")
+
+
 def _nan_reduction(x, axis, dtype, out, keepdims, dim, keepdim, name, where_=True):
+    if name == "nanmean":
+        inexact_dtype(as_tensor(x), dtype, name)
     x = _typed(as_tensor(x), dtype, out, name)
     axis, keepdims = axis_arg(axis, dim, name), keep_arg(keepdims, keepdim)
     axes = reduction_axes(axis, x.ndim, name, x.shape)
@@ -52,15 +60,16 @@ def _nan_extreme(x, axis, out, keepdims, dim, keepdim, name, fn, fill, initial=N
     if initial is not None or where_ is not True:  # numpy's initial= / where=: numpy's value
         filled = np.where(present, data, fill)
         kept = fn(filled, axis=axes, keepdims=True, initial=fill if initial is None else initial)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices: NaN, as below
-            value = getattr(np, name)(data, axis=axes, keepdims=keepdims, **_numpy_extras(initial, where_))
+        value = getattr(np, name)(data, axis=axes, keepdims=keepdims, **_numpy_extras(initial, where_))
     else:
         filled = np.where(present, data, fill) if data.dtype.kind == "f" else data
         kept = fn(filled, axis=axes, keepdims=True)
-        value = (
-            np.where(present.any(axis=axes, keepdims=True), kept, np.nan) if data.dtype.kind == "f" else kept
-        )
+        value = kept
+        if data.dtype.kind == "f":
+            found = present.any(axis=axes, keepdims=True)
+            value = np.where(found, kept, np.nan)
+            if not found.all():  # numpy's warning, its category and words
+                warnings.warn("All-NaN slice encountered", RuntimeWarning, stacklevel=4)
         if not keepdims:
             value = np.squeeze(value, axis=axes)
     hit = (filled == kept) & present

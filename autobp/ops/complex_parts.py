@@ -77,9 +77,42 @@ def real_if_close(a: Any, tol: float = 100) -> Tensor:
     return real(x) if bool(np.all(np.abs(x._data.imag) < bound)) else x
 
 
+def _set_part(self: Tensor, value: Any, part: str) -> None:
+    """``t.real = v`` / ``t.imag = v``: v written into that part in place (numpy's and PyTorch's
+    assignment). Without a gradient, through the part's view (signed zeros kept); with one, recorded as
+    ``t[...] = re + 1j im`` with the new part, so v and the other part get their gradients."""
+    from .._graph import _mode
+
+    if part == "imag" and not _is_complex(self):
+        raise TypeError(
+            f"imag: a real tensor ({self.dtype}, shape {self.shape}) has no imaginary part to set"
+        )
+    given = isinstance(value, Tensor) and value.requires_grad
+    if not (_mode.enabled and (self.requires_grad or given)) or not _is_complex(self):
+        (real(self) if part == "real" else imag(self))[...] = value
+        return
+    v = as_tensor(value)
+    re, im = (v, imag(self)) if part == "real" else (real(self), v)
+    self[...] = (re + im * 1j).astype(self.dtype)
+
+
+def _set_real(self: Tensor, value: Any) -> None:
+    _set_part(self, value, "real")
+
+
+def _set_imag(self: Tensor, value: Any) -> None:
+    _set_part(self, value, "imag")
+
+
 PROPERTIES = {
-    "real": property(real, doc="The real part (a view for complex tensors, as numpy's ``a.real``)."),
-    "imag": property(imag, doc="The imaginary part (zeros for a real tensor, as numpy's ``a.imag``)."),
+    "real": property(
+        real, _set_real, doc="The real part (a view for complex tensors, as numpy's ``a.real``; assignable)."
+    ),
+    "imag": property(
+        imag,
+        _set_imag,
+        doc="The imaginary part (zeros for a real tensor, as numpy's ``a.imag``; assignable).",
+    ),
 }
 
 

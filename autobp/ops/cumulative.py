@@ -11,6 +11,7 @@ from .._broadcast import normalize_axes
 from ..tensor import Tensor
 from ._args import as_tensor
 from ._decl import op
+from .reduction_keywords import takes_out
 
 _C = "cumulative"
 
@@ -40,6 +41,7 @@ def _scan(x: Any, axis: Any, dtype: Any, out: Any, include_initial: bool, name: 
 
 
 @op(family=_C, rules=("cumsum", "concatenate"), method=False)
+@takes_out
 def cumulative_sum(
     x: Any, /, *, axis: Any = None, dtype: Any = None, out: Any = None, include_initial: bool = False
 ) -> Tensor:
@@ -48,6 +50,7 @@ def cumulative_sum(
 
 
 @op(family=_C, rules=("cumprod", "concatenate"), method=False)
+@takes_out
 def cumulative_prod(
     x: Any, /, *, axis: Any = None, dtype: Any = None, out: Any = None, include_initial: bool = False
 ) -> Tensor:

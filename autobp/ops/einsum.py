@@ -308,25 +308,47 @@ def vdot(a: Any, b: Any) -> Tensor:
 
 @op(
     family=_E,
-    rules=("transpose", "getitem", "mul", "sub", "stack"),
+    rules=("transpose", "getitem", "mul", "sub", "neg", "stack"),
     differs="torch.cross without dim takes the first axis of size 3 (deprecated); torch.linalg.cross is this",
 )
 def cross(
     a: Any, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: Any = None, *, dim: Any = None
 ) -> Tensor:
-    """Cross product of 3-vectors along the given axes (the rest broadcast), as numpy's cross."""
+    """Cross product of 3-vectors along the given axes (the rest broadcast), as numpy's cross; numpy
+    2's deprecated 2-d vectors (z = 0; two of them give the z component alone) warn as numpy's."""
     a, b = pair(a, b, "cross")
     axis = axis if dim is None else dim
     if axis is not None:
         axisa = axisb = axisc = axis
     if a.ndim == 0 or b.ndim == 0:
-        raise ValueError(f"cross: needs vectors, got shapes {a.shape} and {b.shape}")
+        raise ValueError(f"cross: At least one array has zero dimension (shapes {a.shape} and {b.shape})")
     u, v = moveaxis(a, axisa, -1), moveaxis(b, axisb, -1)
-    if u.shape[-1] != 3 or v.shape[-1] != 3:
+    if u.shape[-1] not in (2, 3) or v.shape[-1] not in (2, 3):
         raise ValueError(
-            f"cross: the vector axes have sizes {u.shape[-1]} and {v.shape[-1]}; only 3 is supported"
+            f"cross: incompatible dimensions for cross product (dimension must be 2 or 3), got vector "
+            f"axes of sizes {u.shape[-1]} and {v.shape[-1]}"
         )
-    u0, u1, u2 = (u[..., i] for i in range(3))
-    v0, v1, v2 = (v[..., i] for i in range(3))
+    if u.shape[-1] == 2 or v.shape[-1] == 2:  # numpy 2's deprecated 2-d vectors: z = 0
+        import warnings
+
+        warnings.warn(
+            "Arrays of 2-dimensional vectors are deprecated. Use arrays of 3-dimensional vectors "
+            "instead. (deprecated in NumPy 2.0)",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        if u.shape[-1] == 2 and v.shape[-1] == 2:  # the z component alone, without the vector axis
+            return u[..., 0] * v[..., 1] - u[..., 1] * v[..., 0]
+    u0, u1 = u[..., 0], u[..., 1]
+    v0, v1 = v[..., 0], v[..., 1]
+    u2 = u[..., 2] if u.shape[-1] == 3 else None
+    v2 = v[..., 2] if v.shape[-1] == 3 else None
+    if u2 is None or v2 is None:  # one 2-d vector: its z is 0
+        z = u0 * v1 - u1 * v0
+        if u2 is None:
+            c = stack([u1 * v2, -(u0 * v2), z], axis=-1)
+        else:
+            c = stack([-(u2 * v1), u2 * v0, z], axis=-1)
+        return moveaxis(c, -1, axisc)
     c = stack([u1 * v2 - u2 * v1, u2 * v0 - u0 * v2, u0 * v1 - u1 * v0], axis=-1)
     return moveaxis(c, -1, axisc)

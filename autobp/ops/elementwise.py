@@ -105,6 +105,11 @@ def clip(
     hi = a_max if max is _NOTHING else max
     x = as_tensor(x)
     refuse_complex(x, "clip")
+    typed = [b for b in (lo, hi) if isinstance(b, (np.generic, np.ndarray))]
+    if typed:  # numpy scalars and arrays are typed (NEP 50): numpy's promotion of x with them
+        want = np.result_type(x._data, *typed)
+        if want != x.dtype and want.kind in "biuf":
+            x = x.astype(want)
     if lo is None and hi is None:  # numpy (>= 2.1) returns a copy; torch.clamp refuses
         return Tensor._make(x._data.copy(), (x,), "clip_tensor", (np.ones(x.shape, bool),))
     if isinstance(lo, (Tensor, np.ndarray, list)) or isinstance(hi, (Tensor, np.ndarray, list)):
@@ -211,7 +216,24 @@ def where(condition: Any, x: Any = _ONE_ARGUMENT, y: Any = _ONE_ARGUMENT) -> Any
 
 
 # --- comparisons: boolean tensors outside the graph ------------------------------------------
+def _numeric(x: Any) -> bool:
+    """A number or numeric array numpy compares exactly as given (a uint8 against -1, an int64
+    against a uint64 beyond 2**53): compared raw, not first cast to the other side's dtype."""
+    if isinstance(x, (bool, int, float, np.number, np.bool_)):
+        return True
+    return isinstance(x, np.ndarray) and x.dtype.kind in "biuf"
+
+
 def _compare(a: Any, b: Any, fn: Any, symbol: str) -> Tensor:
+    if (isinstance(a, Tensor) or _numeric(a)) and (isinstance(b, Tensor) or _numeric(b)):
+        x, y = (v._data if isinstance(v, Tensor) else v for v in (a, b))
+        kinds = {np.asarray(v).dtype.kind for v in (x, y)} if symbol[0] in "<>" else set()
+        if "c" not in kinds:
+            try:
+                return Tensor._const(np.asarray(fn(x, y)))
+            except ValueError:
+                shapes = f"{np.shape(x)} and {np.shape(y)}"
+                raise ValueError(f"comparison {symbol}: shapes {shapes} cannot be broadcast") from None
     if not isinstance(a, Tensor):
         a = Tensor._const(_as_array(a, None)) if not isinstance(b, Tensor) else _lift(a, b, symbol)
     b = _lift(b, a, symbol)

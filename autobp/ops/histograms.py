@@ -4,6 +4,7 @@ they are differentiable in ``weights`` (and stay so with ``density``)."""
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
@@ -79,7 +80,12 @@ def bincount(x: Any, weights: Any = None, minlength: int = 0) -> Tensor:
     PyTorch's bincount, at least ``minlength`` bins). With ``weights``, each bin's sum of weights,
     differentiable in Tensor weights (as a weighted histogram); the counts are constants."""
     x = as_tensor(x)
-    if x.dtype.kind not in "iub" or x.ndim != 1:
+    minlength = operator.index(minlength)  # numpy's TypeError for a non-integer
+    if minlength < 0:
+        raise ValueError(f"bincount: minlength must not be negative, got {minlength}")
+    if x.ndim != 1:  # numpy's ValueError ("object too deep / of too small depth")
+        raise ValueError(f"bincount: x must be 1-D, got shape {x.shape}")
+    if x.dtype.kind not in "iub":
         raise TypeError(f"bincount: x must be a 1-D tensor of integers, got shape {x.shape}, dtype {x.dtype}")
     if x.size and x._data.min() < 0:
         raise ValueError(f"bincount: values must be non-negative, got {x._data.min()}")

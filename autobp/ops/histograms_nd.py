@@ -98,7 +98,8 @@ def histogram2d(
     xs, ys = np.ravel(data_of(x)), np.ravel(data_of(y))
     if xs.shape != ys.shape:
         raise ValueError(
-            f"histogram2d: x of shape {np.shape(data_of(x))} and y of {np.shape(data_of(y))} differ"
+            f"histogram2d: x and y must have the same length. (x of shape {np.shape(data_of(x))}, y of "
+            f"{np.shape(data_of(y))})"
         )
     w = None if weights is None else data_of(weights)
     bins = _plain_bins(bins)

@@ -161,7 +161,7 @@ def _square_from(arr: Any, name: str, square: bool = False) -> np.ndarray:
         raise ValueError(f"{name}: input array must be 2-d, got shape {a.shape}")
     if square and (a.ndim < 2 or len(set(a.shape)) != 1):
         raise ValueError(
-            f"{name}: all dimensions of input must be of equal length (ndim >= 2), got {a.shape}"
+            f"{name}: input array must be at least 2-d, with all dimensions of equal length, got {a.shape}"
         )
     return a
 
@@ -211,7 +211,7 @@ def indices(dimensions: Any, dtype: Any = int, sparse: bool = False) -> Any:
 def ix_(*args: Any) -> tuple:
     """Open-mesh index arrays from 1-D sequences (numpy's ix_; boolean ones become their nonzero
     positions): ``x[ix_(rows, cols)]`` picks a sub-grid."""
-    return _consts(np.ix_(*(data_of(a) for a in args)))
+    return _consts(np.ix_(*(a._data if isinstance(a, Tensor) else a for a in args)))  # [] -> intp, numpy's
 
 
 @op(family=_X, differentiable=False, method=False)

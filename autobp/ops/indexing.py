@@ -143,6 +143,9 @@ def index_select(x: Any, dim: int, index: Any) -> Tensor:
 def take_along_axis(arr: Any, indices: Any, axis: Any = -1) -> Tensor:
     """``arr[..., indices[...], ...]`` along ``axis``, the other axes broadcasting (numpy's)."""
     x = as_tensor(arr)
+    given = indices._data if isinstance(indices, Tensor) else np.asarray(indices)
+    if given.dtype.kind not in "iu":  # numpy's IndexError
+        raise IndexError(f"take_along_axis: `indices` must be an integer array, got dtype {given.dtype}")
     idx = int_index(indices, "take_along_axis")
     if axis is None:
         x, axis = reshape(x, (-1,)), 0
@@ -191,7 +194,10 @@ def nonzero(a: Any, *, as_tuple: Any = None) -> Any:
     if as_tuple and x.ndim == 0:
         x = x.reshape(1)
     if x.ndim == 0:
-        raise ValueError("nonzero: a 0-d tensor has no axes to index; use atleast_1d(x).nonzero()")
+        raise ValueError(
+            "nonzero: Calling nonzero on 0d arrays is not allowed (a 0-d tensor has no axes to index); "
+            "use atleast_1d(x).nonzero()"
+        )
     return tuple(Tensor._const(i) for i in np.nonzero(x._data))
 
 

@@ -64,7 +64,13 @@ def concatenate(
     except ValueError:  # say which tensor does not fit
         outside = first.shape[:a] + first.shape[a + 1 :]
         for i, t in enumerate(ts):
-            if t.ndim != first.ndim or t.shape[:a] + t.shape[a + 1 :] != outside:
+            if t.ndim != first.ndim:  # numpy's words
+                raise ShapeError(
+                    "concatenate: all the input arrays must have same number of dimensions, but the array "
+                    f"at index 0 has {first.ndim} dimension(s) and the array at index {i} has {t.ndim} "
+                    f"dimension(s) (tensor {i} has shape {t.shape}, tensor 0 {first.shape})"
+                ) from None
+            if t.shape[:a] + t.shape[a + 1 :] != outside:
                 raise ShapeError(
                     f"concatenate: tensor {i} has shape {t.shape}, which does not match "
                     f"tensor 0's shape {first.shape} outside axis {a}"

@@ -13,7 +13,9 @@ from .._broadcast import normalize_axes
 from ..tensor import Tensor
 from ._args import as_tensor, axis_arg, keep_arg
 from ._decl import op
+from ._nan_helpers import inexact_dtype
 from .elementwise import where
+from .reduction_keywords import takes_out
 from .scans import _typed
 
 _N = "nan_reductions"
@@ -36,6 +38,7 @@ def _filled(x: Tensor, fill: float, where_: Any = None) -> tuple:
 
 
 @op(family=_N, rules=("where", "prod", "mul"), method=False)
+@takes_out
 def nanprod(
     a: Any,
     axis: Any = None,
@@ -67,6 +70,7 @@ def _var(a, axis, dtype, out, ddof, keepdims, where_, mean, correction, name) ->
 
     if out is not None:
         raise TypeError(f"{name}: out= is not supported (Tensors are not written in place by ops)")
+    inexact_dtype(as_tensor(a), dtype, name)
     if correction is not None:
         if ddof != 0:
             raise ValueError(f"{name}: ddof and correction can't be provided simultaneously.")
@@ -98,6 +102,7 @@ def _var(a, axis, dtype, out, ddof, keepdims, where_, mean, correction, name) ->
 
 
 @op(family=_N, rules=("where", "sub", "mul", "sum", "div", "real", "conj"), method=False)
+@takes_out
 def nanvar(
     a: Any,
     axis: Any = None,
@@ -117,6 +122,7 @@ def nanvar(
 
 
 @op(family=_N, rules=("where", "sub", "mul", "sum", "div", "real", "conj", "sqrt"), method=False)
+@takes_out
 def nanstd(
     a: Any,
     axis: Any = None,
@@ -136,6 +142,7 @@ def nanstd(
 
 
 @op(family=_N, rules=("where", "cumsum"), method=False)
+@takes_out
 def nancumsum(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, *, dim: Any = None) -> Tensor:
     """Running sum along ``axis`` (flattened if None) treating NaN as 0; the gradient at a NaN is 0."""
     from .scans import cumsum
@@ -145,6 +152,7 @@ def nancumsum(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, *, d
 
 
 @op(family=_N, rules=("where", "cumprod"), method=False)
+@takes_out
 def nancumprod(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, *, dim: Any = None) -> Tensor:
     """Running product along ``axis`` (flattened if None) treating NaN as 1; gradient 0 at a NaN."""
     from .scans import cumprod
@@ -170,12 +178,14 @@ def _nan_arg(a: Any, axis: Any, out: Any, keepdims: bool, fn: Any, name: str) ->
 
 
 @op(family=_N, differentiable=False, method=False)
+@takes_out
 def nanargmax(a: Any, axis: Any = None, out: Any = None, *, keepdims: bool = False) -> Tensor:
     """Index of the largest element over ``axis`` ignoring NaN (no gradient; all-NaN raises)."""
     return _nan_arg(a, axis, out, keepdims, np.nanargmax, "nanargmax")
 
 
 @op(family=_N, differentiable=False, method=False)
+@takes_out
 def nanargmin(a: Any, axis: Any = None, out: Any = None, *, keepdims: bool = False) -> Tensor:
     """Index of the smallest element over ``axis`` ignoring NaN (no gradient; all-NaN raises)."""
     return _nan_arg(a, axis, out, keepdims, np.nanargmin, "nanargmin")

@@ -132,7 +132,9 @@ def _spacings(varargs: tuple, f: Tensor, axes: tuple) -> list:
             continue
         d = as_tensor(d)
         if d.ndim != 1:
-            raise ValueError(f"gradient: spacing must be a number or 1-d coordinates, got shape {d.shape}")
+            raise ValueError(
+                f"gradient: distances must be either scalars or 1d coordinates, got shape {d.shape}"
+            )
         if d.shape[0] != f.shape[ax]:
             raise ValueError(
                 f"gradient: coordinates of length {d.shape[0]} for axis {ax} of length {f.shape[ax]} "

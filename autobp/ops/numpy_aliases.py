@@ -53,6 +53,19 @@ def rollaxis(a: Any, axis: int, start: int = 0) -> Tensor:
     return transpose(a, order)
 
 
+def _mode_name(mode: Any) -> str:
+    """numpy's convolve/correlate mode: 'valid', 'same', 'full' or its number 0, 1, 2."""
+    if isinstance(mode, str):
+        if mode in ("full", "same", "valid"):
+            return mode
+    elif isinstance(mode, (int, np.integer)) and not isinstance(mode, bool):
+        if 0 <= mode <= 2:
+            return ("valid", "same", "full")[int(mode)]
+    else:
+        raise TypeError(f"convolve/correlate mode not understood: {mode!r}")
+    raise ValueError(f"convolve: mode must be 'full', 'same' or 'valid' (or 2, 1, 0), got {mode!r}")
+
+
 @op(family=_N, rules=("convolve_full", "getitem"), method=False)
 def convolve(a: Any, v: Any, mode: str = "full") -> Tensor:
     """Discrete linear convolution of two 1-d sequences (numpy's convolve); differentiable in both.
@@ -68,9 +81,9 @@ def convolve(a: Any, v: Any, mode: str = "full") -> Tensor:
     if a.ndim != 1 or v.ndim != 1:
         raise ValueError(f"convolve: a and v must be 1-d sequences, got shapes {a.shape} and {v.shape}")
     if a.shape[0] == 0 or v.shape[0] == 0:
-        raise ValueError(f"convolve: a and v cannot be empty, got shapes {a.shape} and {v.shape}")
-    if mode not in ("full", "same", "valid"):
-        raise ValueError(f"convolve: mode must be 'full', 'same' or 'valid', got {mode!r}")
+        which = "a" if a.shape[0] == 0 else "v"
+        raise ValueError(f"convolve: {which} cannot be empty (shapes {a.shape} and {v.shape})")
+    mode = _mode_name(mode)
     if v.shape[0] > a.shape[0]:
         a, v = v, a
     return signal_convolve(a, v, mode)

@@ -240,7 +240,10 @@ def resize(a: Any, new_shape: Any) -> Tensor:
 def _edge(t: Any, dtype: Any, which: str) -> Tensor:
     t = as_tensor(t)
     if not np.can_cast(t.dtype, dtype, casting="same_kind"):
-        raise TypeError(f"ediff1d: dtype {t.dtype} of {which} cannot be cast to the input's {dtype}")
+        raise TypeError(
+            f"ediff1d: dtype of `{which}` must be compatible with input `ary` under the `same_kind` rule "
+            f"({t.dtype} cannot be cast to {dtype})"
+        )
     return _cast(_flat(t), dtype)
 
 
@@ -307,7 +310,7 @@ def trim_zeros(filt: Any, trim: str = "fb", axis: Any = None) -> Tensor:
     x = as_tensor(filt)
     trim = trim.lower()
     if trim not in {"fb", "bf", "f", "b"}:
-        raise ValueError(f"trim_zeros: unexpected character(s) in trim: {trim!r}")
+        raise ValueError(f"trim_zeros: unexpected character(s) in `trim`: {trim!r}")
     axes = tuple(range(x.ndim)) if axis is None else normalize_axes(axis, x.ndim, "trim_zeros", x.shape)
     if not axes:
         return x

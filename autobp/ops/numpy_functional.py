@@ -177,17 +177,24 @@ def unwrap(p: Any, discont: Any = None, axis: int = -1, *, period: float = 2 * n
     period / 2) taken back by a multiple of ``period`` (numpy's unwrap). The correction is piecewise
     constant, so the gradient is the identity's."""
     x = as_tensor(p)
-    if x.dtype.kind not in "f":
-        x = astype(x, np.float64)
     (ax,) = normalize_axes(axis, x.ndim, "unwrap", x.shape)
     dd = np.diff(x._data, axis=ax)
-    half = period / 2
-    limit = half if discont is None or discont < half else discont
-    wrapped = np.mod(dd + half, period) - half  # dd brought into [-period/2, period/2)
-    wrapped[(wrapped == -half) & (dd > 0)] = half  # a jump of exactly +period/2 stays +period/2
-    step = np.where(np.abs(dd) < limit, 0, wrapped - dd).astype(np.result_type(dd, period), copy=False)
+    dtype = np.result_type(dd, period)  # numpy's: integer input and period stay integer
+    if np.issubdtype(dtype, np.integer):
+        high, rem = divmod(period, 2)
+        ambiguous = rem == 0
+    else:
+        high, ambiguous = period / 2, True
+    limit = period / 2 if discont is None else discont
+    wrapped = np.mod(dd + high, period) - high  # dd brought into [-high, high)
+    if ambiguous:  # a jump of exactly +period/2 stays +period/2
+        np.copyto(wrapped, high, where=(wrapped == -high) & (dd > 0))
+    step = wrapped - dd
+    np.copyto(step, 0, where=np.abs(dd) < limit)
     correction = np.zeros(x.shape, step.dtype)
     later = [slice(None)] * x.ndim
     later[ax] = slice(1, None)
     correction[tuple(later)] = np.cumsum(step, axis=ax)
+    if x.dtype != dtype:
+        x = astype(x, dtype)
     return x + Tensor._const(correction.astype(x.dtype, copy=False))

@@ -119,7 +119,9 @@ def fromiter(iter: Iterable, dtype: Any, count: int = -1, *, like: Any = None) -
     so a gradient reaches them (in ``dtype``)."""
     items = list(iter) if count < 0 else [v for _, v in zip(range(count), iter)]
     if count >= 0 and len(items) < count:
-        raise ValueError(f"fromiter: iterator too short: {len(items)} items, count={count}")
+        raise ValueError(
+            f"fromiter: iterator too short: Expected {count} but iterator had only {len(items)} items."
+        )
     if not any(isinstance(v, Tensor) for v in items):
         return np.fromiter(items, dtype, len(items))
     out = stack([reshape(as_tensor(v), ()) if isinstance(v, Tensor) else as_tensor(v) for v in items])

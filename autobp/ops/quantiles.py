@@ -14,6 +14,8 @@ from ..rules import RULES, rule
 from ..tensor import Tensor
 from ._args import as_tensor, axis_arg, keep_arg, refuse_complex
 from ._decl import op
+from .quantile_weights import full_weights, weighted_positions
+from .reduction_keywords import takes_out
 from .scans import _typed, raw
 
 _O = "sorting"
@@ -52,9 +54,11 @@ def _from_last(b: np.ndarray, axes: tuple, shape: tuple) -> np.ndarray:
     return np.transpose(b, np.argsort(perm))
 
 
-def _nonempty(x: Tensor, axes: tuple, name: str) -> None:
-    if x.size == 0:
-        raise ValueError(f"{name}: tensor of shape {x.shape} is empty (over axes {axes})")
+def _of_empty(x: Tensor, value: Any) -> Tensor:
+    """numpy's result for an empty ``x`` (NaN where a slice is empty, with numpy's warning; an empty
+    array where no slice is left), on x's graph with a zero (empty) gradient."""
+    v = np.asarray(value)
+    return Tensor._const(v) + (x.sum() * 0).astype(v.dtype)
 
 
 @op(
@@ -62,6 +66,7 @@ def _nonempty(x: Tensor, axes: tuple, name: str) -> None:
     differs="torch.median returns the lower of the two middle values for an even count (and, with "
     "dim, (values, indices)); autobp's median is numpy's: the mean of the two middle values",
 )
+@takes_out
 def median(
     x: Any,
     axis: Any = None,
@@ -78,7 +83,8 @@ def median(
     """
     x = _typed(as_tensor(x), None, out, "median")
     axes, keepdims = _axes(x, axis, keepdims, dim, keepdim, "median")
-    _nonempty(x, axes, "median")
+    if x.size == 0:
+        return _of_empty(x, np.median(x._data, axis=axes, keepdims=keepdims))
     data = x._data
     y = _last(data, axes)
     n = y.shape[-1]
@@ -134,25 +140,37 @@ def _quantile(x, q, axis, out, method, keepdims, weights, interpolation, dim, ke
         raise ValueError(
             f"{name}: method must be one of {', '.join(_METHODS + _NUMPY_METHODS)}; got {method!r}"
         )
-    if weights is not None:
-        raise ValueError(
-            f"{name}: weights= is not supported (numpy's, for method='inverted_cdf', is not in autobp)"
-        )
+    if weights is not None and method != "inverted_cdf":
+        raise ValueError(f"{name}: Only method 'inverted_cdf' supports weights. Got: {method}.")
     qs = np.asarray(raw(q) if isinstance(q, Tensor) else q, dtype=np.float64)
     if not np.all((qs >= 0) & (qs <= scale)):
-        raise ValueError(f"{name}: q must lie in [0, {scale:g}], got {qs.tolist()}")
+        kind = "Percentiles" if scale == 100 else "Quantiles"
+        raise ValueError(f"{name}: {kind} must be in the range [0, {scale:g}], got {qs.tolist()}")
     axes, keepdims = _axes(x, axis, keepdims, dim, keepdim, name)
-    _nonempty(x, axes, name)
+    extra = {}
+    if weights is not None:  # numpy's weighted inverted_cdf: numpy checks and computes the values
+        full = full_weights(weights, x.shape, axis_arg(axis, dim, name), name)
+        if np.any(full < 0):
+            raise ValueError(f"{name}: Weights must be non-negative.")
     if x.ndim == 0 or not axes:  # nothing to gather along: quantiles of one-element slices
         x, axes = x.reshape(x.shape + (1,)), (x.ndim,)
         keepdims = False
+    if weights is not None:
+        extra["weights"] = full.reshape(x.shape)
     data = x._data
     nan_ignoring = name.startswith("nan")
+    if x.size == 0:  # numpy's NaN (or IndexError, for quantile) for an empty slice
+        qv = (
+            q
+            if isinstance(q, (int, float, np.number))
+            else np.asarray(raw(q) if isinstance(q, Tensor) else q)
+        )
+        return _of_empty(x, getattr(np, name)(data, qv, axis=axes, keepdims=keepdims, method=method, **extra))
     # numpy's result dtype depends on which (a float32 array of levels keeps float32 data float32)
     qv = q if isinstance(q, (int, float, np.number)) else np.asarray(raw(q) if isinstance(q, Tensor) else q)
     fn = getattr(np, name)
-    with np.errstate(invalid="ignore"), _quiet_all_nan():
-        values = fn(data, qv, axis=axes, keepdims=keepdims, method=method)
+    with np.errstate(invalid="ignore"):  # an all-NaN slice warns, as numpy's
+        values = fn(data, qv, axis=axes, keepdims=keepdims, method=method, **extra)
     # the gradient: the value is (1 - t) s[lo] + t s[hi] of the sorted slice s (NaNs last), s[i]
     # coming from the element a stable sort puts at i (as torch.quantile); the nan forms count only
     # the slice's numbers, and an all-NaN slice (value NaN) sends its gradient to its first element
@@ -161,10 +179,13 @@ def _quantile(x, q, axis, out, method, keepdims, weights, interpolation, dim, ke
     order = np.argsort(y, axis=-1, kind="stable")
     n = (~np.isnan(y)).sum(axis=-1) if nan_ignoring else np.full(lead, y.shape[-1])
     at = qs.reshape(qs.shape + (1,) * len(lead)) / scale * np.maximum(n - 1, 0)
-    if method in _NUMPY_METHODS:
+    if weights is not None:  # piecewise constant in q: no q term
+        at = weighted_positions(qs / scale, _last(extra["weights"], axes), order, n)
+        method = "weighted"
+    elif method in _NUMPY_METHODS:
         at = _positions(qs / scale, n, lead, method)
         method = "linear"  # the value (1 - t) s[lo] + t s[lo + 1] at numpy's fractional position
-    lo, hi, t = _neighbours(at, np.maximum(n, 1), method)
+    lo, hi, t = _neighbours(at, np.maximum(n, 1), "linear" if method == "weighted" else method)
     keep = [i for i in range(x.ndim) if i not in axes]
     kept = [k.reshape((1,) * qs.ndim + k.shape) for k in np.indices(lead, sparse=True)]
     wide = np.broadcast_to(order, qs.shape + order.shape)
@@ -200,20 +221,6 @@ def _q_term(
     return term if term.dtype == np.asarray(values).dtype else term.astype(np.asarray(values).dtype)
 
 
-class _quiet_all_nan:
-    """numpy's nan-quantiles warn on an all-NaN slice; the NaN result says it already."""
-
-    def __enter__(self) -> None:
-        import warnings
-
-        self._w = warnings.catch_warnings()
-        self._w.__enter__()
-        warnings.filterwarnings("ignore", "All-NaN slice", RuntimeWarning)
-
-    def __exit__(self, *exc: Any) -> None:
-        self._w.__exit__(*exc)
-
-
 _Q_DOC = """
 
     ``method`` (or PyTorch's ``interpolation``): numpy's 'linear' (default), 'lower', 'higher',
@@ -246,7 +253,7 @@ def _declare(name: str, scale: int, summary: str, rules: tuple, torch: tuple = (
 
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = summary + _Q_DOC
-    return op(family=_O, rules=rules, torch=torch)(fn)
+    return op(family=_O, rules=rules, torch=torch)(takes_out(fn))
 
 
 quantile = _declare("quantile", 1, "q-th quantile(s) over ``axis`` (q in [0, 1], scalar or array).", ())
@@ -281,6 +288,7 @@ def _quantile_rule(F, g, out, xs, ctx, need):
     differs="torch.nanmedian returns the lower of the two middle numbers for an even count (and, with "
     "dim, (values, indices)); autobp's nanmedian is numpy's: the mean of the two middle numbers",
 )
+@takes_out
 def nanmedian(
     x: Any,
     axis: Any = None,
@@ -297,11 +305,11 @@ def nanmedian(
     quantile's interpolation would give NaN). The gradient of a middle value is split equally among
     the elements equal to it, as ``median``'s; an all-NaN slice's is shared by its elements (its NaNs),
     as PyTorch's full nanmedian shares it."""
-    import warnings
 
     x = _typed(as_tensor(x), None, out, "nanmedian")
     axes, keepdims = _axes(x, axis, keepdims, dim, keepdim, "nanmedian")
-    _nonempty(x, axes, "nanmedian")
+    if x.size == 0:
+        return _of_empty(x, np.nanmedian(x._data, axis=axes, keepdims=keepdims))
     data = x._data
     y = _last(data, axes)
     n = (~np.isnan(y)).sum(axis=-1, keepdims=True)  # non-NaN count per slice (NaNs sort last)
@@ -315,7 +323,5 @@ def nanmedian(
     if empty.any():
         share = np.where(empty, 1.0 / max(y.shape[-1], 1), share).astype(share.dtype, copy=False)
     ctx = reduction_ctx(axes, keepdims, x.shape, _from_last(share, axes, x.shape))
-    with warnings.catch_warnings():  # numpy's all-NaN warning: the NaN result says it already
-        warnings.filterwarnings("ignore", "All-NaN slice", RuntimeWarning)
-        value = np.nanmedian(data, axis=axes, keepdims=keepdims)
+    value = np.nanmedian(data, axis=axes, keepdims=keepdims)  # numpy's all-NaN warning, as numpy's
     return Tensor._make(np.asarray(value, dtype=share.dtype), (x,), "median", ctx)

@@ -15,6 +15,7 @@ from ..tensor import Tensor
 from ._args import as_tensor, axis_arg, keep_arg, refuse_complex
 from ._decl import op
 from ._nan_helpers import _nan_extreme, _nan_reduction, _numpy_extras, _share_dtype
+from .reduction_keywords import into_out, masked_mean, takes_out
 
 _R = "reductions"
 
@@ -67,16 +68,23 @@ def mean(
     dim: Any = None,
     keepdim: Any = None,
     dtype: Any = None,
+    out: Any = None,
+    where: Any = True,
 ) -> Tensor:
     """Arithmetic mean over ``axis`` (all axes by default), in ``dtype`` if given (numpy's and
-    PyTorch's keyword: the input is cast first)."""
+    PyTorch's keyword: the input is cast first).
+
+    numpy's ``where=``: only the selected elements are counted (the others get a zero gradient);
+    ``out=``: the result written into that Tensor (or array), which is returned."""
     x = as_tensor(x)
     if dtype is not None:
         x = x.astype(np.dtype(dtype))
     axis, keepdims = axis_arg(axis, dim, "mean"), keep_arg(keepdims, keepdim)
     axes = reduction_axes(axis, x.ndim, "mean", x.shape)
-    out, ctx = _kernels.mean([x._data], reduction_ctx(axes, keepdims, x.shape, count(x.shape, axes)))
-    return Tensor._make(out, (x,), "mean", ctx)
+    if where is not True:
+        return into_out(masked_mean(x, axes, keepdims, where), out, "mean")
+    data, ctx = _kernels.mean([x._data], reduction_ctx(axes, keepdims, x.shape, count(x.shape, axes)))
+    return into_out(Tensor._make(data, (x,), "mean", ctx), out, "mean")
 
 
 def _extreme(x: Any, axis: Any, keepdims: bool, dim: Any, keepdim: Any, op: str, name: str) -> Tensor:
@@ -265,6 +273,7 @@ def _logsumexp(F, g, out, xs, ctx, need):
 
 # --- NaN-ignoring reductions -------------------------------------------------------------------
 @op(family=_R)
+@takes_out
 def nansum(
     x: Any,
     axis: Any = None,
@@ -288,6 +297,7 @@ def nansum(
 
 
 @op(family=_R)
+@takes_out
 def nanmean(
     x: Any,
     axis: Any = None,
@@ -316,6 +326,7 @@ def nanmean(
 
 
 @op(family=_R)
+@takes_out
 def nanmax(
     x: Any,
     axis: Any = None,
@@ -334,6 +345,7 @@ def nanmax(
 
 
 @op(family=_R)
+@takes_out
 def nanmin(
     x: Any,
     axis: Any = None,

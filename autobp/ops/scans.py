@@ -12,6 +12,7 @@ from ..rules import RULES, holomorphic, rule
 from ..tensor import Tensor
 from ._args import as_tensor, axis_arg, refuse_complex
 from ._decl import op
+from .reduction_keywords import takes_out
 
 _C = "scans"
 
@@ -68,6 +69,7 @@ _SCAN_0D = "torch.{0} keeps a 0-d input 0-d; numpy's (and autobp's) scans it as 
 
 
 @op(family=_C, differs=_SCAN_0D.format("cumsum"))
+@takes_out
 def cumsum(x: Any, axis: Any = None, dtype: Any = None, out: Any = None, *, dim: Any = None) -> Tensor:
     """Running sum along ``axis`` (of the flattened tensor if None)."""
     x, a = _scan_input(_typed(as_tensor(x), dtype, out, "cumsum"), axis, dim, "cumsum")
@@ -75,6 +77,7 @@ def cumsum(x: Any, axis: Any = None, dtype: Any = None, out: Any = None, *, dim:
 
 
 @op(family=_C, differs=_SCAN_0D.format("cumprod"))
+@takes_out
 def cumprod(x: Any, axis: Any = None, dtype: Any = None, out: Any = None, *, dim: Any = None) -> Tensor:
     """Running product along ``axis`` (of the flattened tensor if None); exact gradients at zeros."""
     x, a = _scan_input(_typed(as_tensor(x), dtype, out, "cumprod"), axis, dim, "cumprod")

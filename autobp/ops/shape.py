@@ -24,20 +24,57 @@ def _shape_arg(shape: tuple) -> tuple:
     return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
 
 
-def _reshape_method(self: Tensor, *shape: Any) -> Tensor:
-    return reshape(self, _shape_arg(shape))
+def _reshape_method(self: Tensor, *shape: Any, order: str = "C", copy: Any = None) -> Tensor:
+    return reshape(self, _shape_arg(shape), order, copy=copy)
+
+
+def _moved_axis(i: Any, a: Tensor, which: str) -> int:
+    """moveaxis's ``source``/``destination`` axis ``i`` as a non-negative int (numpy's AxisError words)."""
+    try:
+        return normalize_axes(i, a.ndim, "moveaxis", a.shape)[0]
+    except AxisError:
+        raise AxisError(
+            f"moveaxis: {which}: axis {i} is out of bounds for array of dimension {a.ndim} (shape {a.shape})"
+        ) from None
 
 
 @op(family=_S, method=_reshape_method, torch=("view",))
-def reshape(x: Any, shape: Any) -> Tensor:
-    """The same elements in a new shape (one axis may be -1)."""
+def reshape(x: Any, shape: Any, order: str = "C", *, copy: Any = None) -> Tensor:
+    """The same elements in a new shape (one axis may be -1), read and placed in numpy's ``order``:
+    'C' (last axis fastest), 'F' (first axis fastest) or 'A' ('F' for Fortran-ordered memory).
+
+    ``copy``: None gives a view where numpy can, True always a copy, False refuses where a copy is
+    needed (numpy's words). The gradient is reshaped back in the same order."""
     x = as_tensor(x)
     shape = tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
+    if order != "C" or copy is not None:
+        return _reshape_ordered(x, shape, order, copy)
     try:
         data = x._data.reshape(shape)
     except (ValueError, TypeError) as e:
         raise ShapeError(f"reshape: cannot reshape tensor of shape {x.shape} into {shape} ({e})") from None
     return _view(Tensor._make(data, (x,), "reshape"), x, "reshape")
+
+
+def _reshape_ordered(x: Tensor, shape: tuple, order: str, copy: Any) -> Tensor:
+    """reshape in order 'F' or 'A', or with copy=: 'F' is the C reshape of the axes reversed, its
+    result's axes reversed back (views where numpy gives views); numpy checks the arguments first."""
+    if order not in ("C", "F", "A"):
+        if order == "K":
+            raise ValueError("reshape: order 'K' is not permitted for reshaping")
+        raise ValueError(f"reshape: order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
+    try:
+        np.reshape(x._data, shape, order=order, copy=False if copy is False else None)
+    except (ValueError, TypeError) as e:
+        raise type(e)(f"reshape: tensor of shape {x.shape} into {shape}, order={order!r}: {e}") from None
+    fortran = order == "F" or (order == "A" and np.isfortran(x._data))
+    if fortran:
+        out = transpose(reshape(transpose(x), tuple(shape)[::-1]))  # a -1 resolves alike reversed
+    else:
+        out = reshape(x, shape)
+    if copy:
+        return astype(out, out.dtype)
+    return out
 
 
 @op(family=_S, rules=("reshape",), numpy=None)
@@ -133,12 +170,21 @@ def broadcast_to(x: Any, shape: Any) -> Tensor:
 
 
 @op(family=_S, numpy=None)
-def astype(x: Any, dtype: Any) -> Tensor:
-    """A copy in ``dtype``; a non-float result is a constant (rounding has no useful gradient)."""
+def astype(x: Any, dtype: Any, order: str = "K", casting: str = "unsafe", *, copy: bool = True) -> Tensor:
+    """A copy in ``dtype``; a non-float result is a constant (rounding has no useful gradient).
+
+    numpy's ``copy=False`` returns ``x`` itself when it already has ``dtype`` (PyTorch's
+    ``to(dtype, copy=False)`` alike); ``casting`` is numpy's rule for which casts are allowed."""
     x = as_tensor(x)
+    if not copy and x.dtype == np.dtype(dtype):
+        return x
     try:
-        data = x._data.astype(dtype)
-    except (TypeError, ValueError) as e:
+        data = x._data.astype(dtype, order=order, casting=casting)
+    except TypeError as e:
+        if "according to the rule" in str(e):
+            raise TypeError(f"astype: {e}") from None
+        raise TypeError(f"astype: {dtype!r} is not a numeric dtype ({e})") from None
+    except ValueError as e:
         raise TypeError(f"astype: {dtype!r} is not a numeric dtype ({e})") from None
     if data.dtype.kind not in "fc":
         return Tensor._const(data)
@@ -147,9 +193,11 @@ def astype(x: Any, dtype: Any) -> Tensor:
 
 @op(family=_S, rules=("reshape",))
 def ravel(a: Any, order: str = "C") -> Tensor:
-    """The elements as a 1-D tensor (C order)."""
-    if order not in ("C", "A", "K"):
-        raise ValueError(f"ravel: only C order is supported, got order={order!r}")
+    """The elements as a 1-D tensor, read in numpy's ``order``: 'C', 'F', 'A' (as reshape's); 'K' as 'C'."""
+    if order in ("F", "A"):
+        return reshape(a, (-1,), order)
+    if order not in ("C", "K"):
+        raise ValueError(f"ravel: order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
     return reshape(a, (-1,))
 
 
@@ -177,10 +225,11 @@ def moveaxis(a: Any, source: Any, destination: Any) -> Tensor:
     dst = destination if isinstance(destination, (tuple, list)) else (destination,)
     if len(src) != len(dst):
         raise ValueError(f"moveaxis: source {source} and destination {destination} differ in length")
-    src = [normalize_axes(i, a.ndim, "moveaxis", a.shape)[0] for i in src]
-    dst = [normalize_axes(i, a.ndim, "moveaxis", a.shape)[0] for i in dst]
-    if len(set(src)) != len(src) or len(set(dst)) != len(dst):
-        raise ValueError(f"moveaxis: repeated axis in source {source} or destination {destination}")
+    src = [_moved_axis(i, a, "source") for i in src]
+    dst = [_moved_axis(i, a, "destination") for i in dst]
+    for given, axes, which in ((source, src, "source"), (destination, dst, "destination")):
+        if len(set(axes)) != len(axes):  # numpy's words
+            raise ValueError(f"moveaxis: repeated axis in `{which}` argument: {given}")
     rest = [i for i in range(a.ndim) if i not in src]
     for d, s in sorted(zip(dst, src)):
         rest.insert(d, s)

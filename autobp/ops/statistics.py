@@ -6,14 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from numpy.lib.array_utils import normalize_axis_tuple
 
-from .._broadcast import count, normalize_axes, reduction_axes, reduction_ctx
+from .._broadcast import count, reduction_axes, reduction_ctx
 from ..rules import holomorphic, rule
 from ..tensor import Tensor
 from . import reductions as _red
 from ._args import as_tensor, axis_arg, keep_arg, pair
 from ._decl import op
 from .complex_parts import conj, imag, real, real_part
+from .reduction_keywords import into_out, moments, takes_out
 from .reductions import expand_reduced
 from .scans import _typed, flip, in_range, ones
 
@@ -27,6 +29,7 @@ def _axes(x: Tensor, axis: Any, keepdims: Any, dim: Any, keepdim: Any, name: str
 
 # --- prod ------------------------------------------------------------------------------------
 @op(family=_S)
+@takes_out
 def prod(
     x: Any,
     axis: Any = None,
@@ -82,7 +85,10 @@ def _correction(ddof: Any, correction: Any, unbiased: Any, name: str) -> Any:
         if v is not None
     ]
     if len(given) > 1:
-        raise ValueError(f"{name}: give one of ddof=, correction= and unbiased=, not {' and '.join(given)}")
+        both = " and ".join(given)
+        raise ValueError(
+            f"{name}: {both} can't be provided simultaneously. (give one of ddof=, correction=, unbiased=)"
+        )
     if correction is not None:
         return correction
     if unbiased is not None:
@@ -90,10 +96,12 @@ def _correction(ddof: Any, correction: Any, unbiased: Any, name: str) -> Any:
     return ddof
 
 
-def _moments(x, axis, dtype, out, ddof, keepdims, correction, unbiased, dim, keepdim, name):
-    x = _typed(as_tensor(x), dtype, out, name)
+def _moments(x, axis, dtype, ddof, keepdims, correction, unbiased, dim, keepdim, name, where, mean):
+    x = _typed(as_tensor(x), dtype, None, name)
     axes, keepdims = _axes(x, axis, keepdims, dim, keepdim, name)
     c = _correction(ddof, correction, unbiased, name)
+    if where is not True or mean is not None:  # numpy's where= / mean=: a composition
+        return moments(x, axes, keepdims, c, where, mean, name == "std", name), None, None
     data = x._data
     with np.errstate(divide="ignore", invalid="ignore"):
         v = np.var(data, axis=axes, ddof=c, keepdims=keepdims)
@@ -116,10 +124,18 @@ def var(
     unbiased: Any = None,
     dim: Any = None,
     keepdim: Any = None,
+    where: Any = True,
+    mean: Any = None,
 ) -> Tensor:
-    """Variance over ``axis``: mean squared deviation, divided by N - ddof (numpy's ddof=0 default)."""
-    x, v, ctx = _moments(x, axis, dtype, out, ddof, keepdims, correction, unbiased, dim, keepdim, "var")
-    return Tensor._make(v, (x,), "var", ctx)
+    """Variance over ``axis``: mean squared deviation, divided by N - ddof (numpy's ddof=0 default).
+
+    numpy's ``where=`` counts only the selected elements (the others get a zero gradient), ``mean=``
+    takes a precomputed mean with kept dimensions (the gradient reaches it too), ``out=`` writes the
+    result into that Tensor (or array) and returns it."""
+    x, v, ctx = _moments(
+        x, axis, dtype, ddof, keepdims, correction, unbiased, dim, keepdim, "var", where, mean
+    )
+    return into_out(x if v is None else Tensor._make(v, (x,), "var", ctx), out, "var")
 
 
 @op(family=_S, differs=_TORCH_VAR.format("std"))
@@ -135,10 +151,16 @@ def std(
     unbiased: Any = None,
     dim: Any = None,
     keepdim: Any = None,
+    where: Any = True,
+    mean: Any = None,
 ) -> Tensor:
-    """Standard deviation, sqrt(var); its gradient where it is 0 is 0 (PyTorch's choice)."""
-    x, v, ctx = _moments(x, axis, dtype, out, ddof, keepdims, correction, unbiased, dim, keepdim, "std")
-    return Tensor._make(np.sqrt(v), (x,), "std", ctx)
+    """Standard deviation, sqrt(var); its gradient where it is 0 is 0 (PyTorch's choice).
+
+    ``where=``, ``mean=`` and ``out=`` as var's (numpy's keywords)."""
+    x, v, ctx = _moments(
+        x, axis, dtype, ddof, keepdims, correction, unbiased, dim, keepdim, "std", where, mean
+    )
+    return into_out(x if v is None else Tensor._make(np.sqrt(v), (x,), "std", ctx), out, "std")
 
 
 def _var_grad(F, g: Any, x: Any, ctx: tuple) -> Any:
@@ -176,7 +198,7 @@ def average(
 ) -> Any:
     """Weighted mean over ``axis`` (numpy's average); with ``returned``, the weights' sum too.
 
-    Weights are 1-d along one axis or of x's shape, and differentiable too.
+    Weights are of x's shape or of the shape of x along ``axis`` (numpy's rule), differentiable too.
     """
     x = as_tensor(x)
     if weights is None:
@@ -184,28 +206,21 @@ def average(
         scale = Tensor._const(np.full(avg.shape, x.size / max(avg.size, 1), dtype=avg.dtype))
         return (avg, scale) if returned else avg
     x, w = pair(x, weights, "average")
-    if w.shape != x.shape:
+    if w.shape != x.shape:  # weights along the given axes (numpy's rule): broadcast to x's shape
         if axis is None:
             raise TypeError(
-                f"average: weights of shape {w.shape} differ from the input's {x.shape}; give axis="
+                f"average: Axis must be specified when shapes of a and weights differ ({w.shape} and "
+                f"{x.shape})."
             )
-        if w.ndim != 1:
-            raise TypeError(
-                f"average: weights of shape {w.shape} must be 1-d or of the input's shape {x.shape}"
-            )
-        if isinstance(axis, (tuple, list)):
-            raise TypeError(f"average: 1-d weights need a single axis, got axis={axis!r}")
-        (a,) = normalize_axes(axis, x.ndim, "average", x.shape)
-        if w.shape[0] != x.shape[a]:
+        axes = normalize_axis_tuple(axis, x.ndim)
+        if w.shape != tuple(x.shape[a] for a in axes):
             raise ValueError(
-                f"average: {w.shape[0]} weights for axis {a} of length {x.shape[a]} (shape {x.shape})"
+                "average: Shape of weights must be consistent with shape of a along specified axis "
+                f"(weights {w.shape}, a {x.shape}, axis={axis!r})."
             )
-        w = w.reshape((1,) * a + (-1,) + (1,) * (x.ndim - a - 1))
-    total = _red.sum(w, axis=axis, keepdims=keepdims) if w.shape == x.shape else None
-    if total is None:
-        total = _red.sum(w, axis=axis, keepdims=True)
-        if not keepdims:
-            total = total.reshape(total.shape[:a] + total.shape[a + 1 :])
+        w = w.transpose([int(i) for i in np.argsort(axes)])
+        w = w.reshape(tuple(s if i in axes else 1 for i, s in enumerate(x.shape))).broadcast_to(x.shape)
+    total = _red.sum(w, axis=axis, keepdims=keepdims)
     if np.any(total._data == 0):
         raise ZeroDivisionError("average: the weights sum to zero, so they cannot be normalised")
     avg = _red.sum(x * w, axis=axis, keepdims=keepdims) / total
@@ -287,10 +302,10 @@ def cov(
 
 def _weights(w: Any, n: int, name: str, integer: bool) -> Tensor:
     w = as_tensor(w)
-    if w.ndim != 1 or w.shape[0] != n:
-        raise ValueError(
-            f"cov: {name} must be 1-d with one weight per observation ({n}), got shape {w.shape}"
-        )
+    if w.ndim != 1:  # numpy's RuntimeError and words
+        raise RuntimeError(f"cov: cannot handle multidimensional {name} (shape {w.shape})")
+    if w.shape[0] != n:
+        raise RuntimeError(f"cov: incompatible numbers of samples and {name} ({n} and {w.shape[0]})")
     if integer and (w.dtype.kind not in "iu" and not np.all(np.mod(w._data, 1) == 0)):
         raise TypeError(f"cov: fweights must hold integers, got {w._data.tolist()}")
     if np.any(w._data < 0):

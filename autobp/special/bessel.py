@@ -22,7 +22,11 @@ def _unary(name: str, fn: Any, x: Any) -> Tensor:
 
 @op(family=FAMILY, namespace=NS, numpy=(np.i0,), method=False)
 def i0(x: Any) -> Tensor:
-    """I0(x), the modified Bessel function of order 0; derivative I1(x)."""
+    """I0(x), the modified Bessel function of order 0; derivative I1(x). Real x only (numpy's i0
+    refuses complex values too)."""
+    data = x._data if isinstance(x, Tensor) else np.asarray(x)
+    if data.dtype.kind == "c":
+        raise TypeError(f"i0 not supported for complex values (dtype {data.dtype}, shape {data.shape})")
     return _unary("i0", sc.i0, x)
 
 
