@@ -31,6 +31,17 @@ _NUMPY_METHODS = (
     "median_unbiased",
     "normal_unbiased",
 )
+# d(position)/dq of numpy's continuous methods, n + 1 - alpha - beta (H&F's plotting positions; 'linear'
+# is alpha = beta = 1): the q-derivative of a quantile is the gap between its neighbours times this;
+# the other methods are piecewise constant in q
+_Q_SLOPE = {
+    "linear": -1.0,
+    "interpolated_inverted_cdf": 0.0,
+    "hazen": 0.0,
+    "weibull": 1.0,
+    "median_unbiased": 1.0 / 3.0,
+    "normal_unbiased": 0.25,
+}
 
 
 def _axes(x: Tensor, axis: Any, keepdims: Any, dim: Any, keepdim: Any, name: str) -> tuple:
@@ -182,7 +193,8 @@ def _quantile(x, q, axis, out, method, keepdims, weights, interpolation, dim, ke
     if weights is not None:  # piecewise constant in q: no q term
         at = weighted_positions(qs / scale, _last(extra["weights"], axes), order, n)
         method = "weighted"
-    elif method in _NUMPY_METHODS:
+    slope = _Q_SLOPE.get(method) if weights is None else None
+    if weights is None and method in _NUMPY_METHODS:
         at = _positions(qs / scale, n, lead, method)
         method = "linear"  # the value (1 - t) s[lo] + t s[lo + 1] at numpy's fractional position
     lo, hi, t = _neighbours(at, np.maximum(n, 1), "linear" if method == "weighted" else method)
@@ -201,20 +213,22 @@ def _quantile(x, q, axis, out, method, keepdims, weights, interpolation, dim, ke
         (index_of(position), weight.astype(values.dtype)) for position, weight in ((lo, 1.0 - t), (hi, t))
     ]
     result = Tensor._make(values, (x,), "quantile", (qs.shape + lead, picks))
-    if method == "linear" and isinstance(q, Tensor) and q.requires_grad:
-        result = result + _q_term(x, q, scale, n, lead, index_of(lo), index_of(np.ceil(at)), values)
+    if slope is not None and isinstance(q, Tensor) and q.requires_grad:
+        per = np.maximum(n + slope, 0)  # n - 1 for 'linear'; a position clipped to an end has no gap
+        result = result + _q_term(x, q, scale, per, lead, index_of(lo), index_of(np.ceil(at)), values)
     return result
 
 
 def _q_term(
-    x: Tensor, q: Tensor, scale: int, n: Any, lead: tuple, low: tuple, high: tuple, values: Any
+    x: Tensor, q: Tensor, scale: int, per: Any, lead: tuple, low: tuple, high: tuple, values: Any
 ) -> Tensor:
-    """Zero in value, with the derivative in q of a 'linear' quantile: (s[ceil] - s[floor]) (n - 1) / scale,
-    as torch.quantile's (whose upper neighbour is the ceiling, so an exact rank gets 0), and the mixed
+    """Zero in value, with the derivative in q of a quantile that interpolates its two neighbours:
+    (s[ceil] - s[floor]) d(position)/dq / scale, ``per`` = d(position)/dq (n - 1 for 'linear', as
+    torch.quantile's, whose upper neighbour is the ceiling, so an exact rank gets 0), and the mixed
     second derivative in x and q; written in differentiable ops."""
     from .elementwise import where
 
-    rank = q.reshape(q.shape + (1,) * len(lead)) * (np.maximum(n - 1, 0) / scale)
+    rank = q.reshape(q.shape + (1,) * len(lead)) * (per / scale)
     gap = x[high] - x[low]
     gap = where(np.isfinite(gap._data), gap, 0.0)  # inf - inf: the value stays the op's own
     term = ((rank - rank.detach()) * gap).reshape(np.shape(values))
