@@ -43,7 +43,11 @@ PUBLIC["trace"] = autobp.trace  # replay.trace, which is the matrix trace given 
 
 # autobp.linalg's names that follow torch.linalg where scipy.linalg's function of that name differs
 # (1-based LAPACK pivots; docs/concepts/names.md)
-TORCH_NOT_SCIPY = {"lu_factor", "lu_factor_ex"}
+TORCH_NOT_SCIPY = {
+    "lu_factor",
+    "lu_factor_ex",
+    "lu",
+}  # lu: torch.linalg.lu's P has the input's dtype (scipy's is real)
 
 
 def oracle(d):
