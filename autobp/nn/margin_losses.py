@@ -71,10 +71,16 @@ def pairwise_distance(x1: Any, x2: Any, p: float = 2.0, eps: float = 1e-6, keepd
         out = (d * d).sum(axis=-1, keepdims=keepdim).sqrt()
     elif p == 1:
         out = d.abs().sum(axis=-1, keepdims=keepdim)
-    elif p > 0:
+    elif p == -math.inf:  # torch.norm's -inf: the smallest |d|
+        out = d.abs().min(axis=-1, keepdims=keepdim)
+    elif p == 0:  # the count of nonzero differences; gradient 0 (d * 0 keeps it on the graph)
+        out = (d * 0).sum(axis=-1, keepdims=keepdim) + (d.data != 0).sum(axis=-1, keepdims=keepdim).astype(
+            d.dtype
+        )
+    elif p == p:  # any other p, negative too, is torch.norm's (sum |d|^p)^(1/p)
         out = (d.abs() ** p).sum(axis=-1, keepdims=keepdim) ** (1.0 / p)
     else:
-        raise ValueError(f"pairwise_distance: p must be > 0, got {p}")
+        raise ValueError(f"pairwise_distance: p must be a number, got {p}")
     return out
 
 

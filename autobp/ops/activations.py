@@ -258,8 +258,8 @@ def softshrink(input: Any, lambd: float = 0.5) -> Tensor:
 
 @_activation()
 def hardshrink(input: Any, lambd: float = 0.5) -> Tensor:
-    """x where |x| > lambd, else 0; the gradient at +-lambd is 0."""
-    _check_lambd(lambd, "hardshrink")
+    """x where |x| > lambd, else 0; the gradient at +-lambd is 0. A negative lambd passes every x
+    through, as PyTorch's (only softshrink refuses it)."""
     x = _float(input)
     a = x._data
     inside = (a >= -lambd) & (a <= lambd)
@@ -279,8 +279,8 @@ def threshold(input: Any, threshold: float, value: float, inplace: bool = False)
 def normalize(input: Any, p: float = 2.0, dim: Any = 1, eps: float = 1e-12) -> Tensor:
     """x / max(||x||_p, eps) along ``dim`` (PyTorch's F.normalize); a zero vector stays zero."""
     x = _float(input)
-    if not (p > 0 and math.isfinite(p)):
-        raise ValueError(f"normalize: p must be a finite positive number, got {p}")
+    if not (p != 0 and math.isfinite(p)):  # a negative p is torch.norm's (sum |x|^p)^(1/p), as PyTorch's
+        raise ValueError(f"normalize: p must be a finite nonzero number, got {p}")
     a = x._data
     norm = _pnorm(a, p, dim, np)
     d = np.maximum(norm, eps)

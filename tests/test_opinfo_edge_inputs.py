@@ -1,0 +1,145 @@
+"""Inputs PyTorch's OpInfo samples use that autobp refused or crashed on: empty batches and empty
+matrices, masks larger than the input, negative p / lambd. Values and gradients against torch."""
+
+import numpy as np
+import pytest
+
+import autobp
+
+torch = pytest.importorskip("torch")
+F, TF = autobp.nn.functional, torch.nn.functional
+
+
+def _pair(x, requires_grad=False):
+    return autobp.tensor(x.copy(), requires_grad=requires_grad), torch.tensor(
+        x.copy(), requires_grad=requires_grad
+    )
+
+
+def _same(a, t):
+    t = t.detach().numpy()
+    assert tuple(a.shape) == t.shape
+    np.testing.assert_allclose(np.asarray(a.data), t, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("dim", [0, 2, -1])
+def test_aminmax_empty_input_along_a_nonempty_dim(dim):
+    a, t = _pair(np.zeros((5, 0, 5)))
+    for x, y in zip(autobp.aminmax(a, dim=dim), torch.aminmax(t, dim=dim)):
+        _same(x, y)
+
+
+def test_aminmax_still_refuses_an_empty_reduction():
+    a, t = _pair(np.zeros((5, 0, 5)))
+    with pytest.raises(IndexError):
+        torch.aminmax(t, dim=1)
+    with pytest.raises(IndexError, match="size 0"):
+        autobp.aminmax(a, dim=1)
+    with pytest.raises(ValueError, match="empty"):
+        autobp.aminmax(a)
+
+
+def test_unique_consecutive_of_a_0d_tensor():
+    a, t = _pair(np.array(3.0))
+    for x, y in zip(
+        autobp.unique_consecutive(a, return_inverse=True, return_counts=True),
+        torch.unique_consecutive(t, return_inverse=True, return_counts=True),
+    ):
+        _same(x, y)
+
+
+@pytest.mark.parametrize(
+    "shape, fa, ft",
+    [
+        (
+            (0, 3, 9),
+            lambda x: F.avg_pool1d(x, [6], stride=[3], padding=[2]),
+            lambda x: TF.avg_pool1d(x, [6], [3], [2]),
+        ),
+        (
+            (0, 1, 4, 5, 4),
+            lambda x: F.avg_pool3d(x, [2, 3, 1], stride=[2, 1, 2]),
+            lambda x: TF.avg_pool3d(x, [2, 3, 1], [2, 1, 2]),
+        ),
+    ],
+)
+def test_pooling_an_empty_batch(shape, fa, ft):
+    a, t = _pair(np.zeros(shape))
+    _same(fa(a), ft(t))
+
+
+def test_conv1d_of_an_empty_batch_and_its_gradients():
+    rng = np.random.default_rng(0)
+    xa, xt = _pair(np.zeros((0, 2, 5)), True)
+    wa, wt = _pair(rng.standard_normal((4, 2, 3)), True)
+    ya, yt = F.conv1d(xa, wa), TF.conv1d(xt, wt)
+    _same(ya, yt)
+    ga = autobp.autograd.grad(ya.sum(), [xa, wa])
+    gt = torch.autograd.grad(yt.sum(), [xt, wt])
+    for x, y in zip(ga, gt):
+        _same(x, y)
+
+
+@pytest.mark.parametrize("shape", [(5, 0), (0, 5), (2, 0, 3), (0, 3, 3)])
+def test_geqrf_of_empty_matrices(shape):
+    a, t = _pair(np.zeros(shape))
+    for x, y in zip(autobp.geqrf(a), torch.geqrf(t)):
+        _same(x, y)
+
+
+def test_masked_fill_and_masked_scatter_with_a_mask_larger_than_the_input():
+    rng = np.random.default_rng(1)
+    m = rng.standard_normal((5, 5)) > 0
+    w = rng.standard_normal((5, 5))
+    xa, xt = _pair(rng.standard_normal(5), True)
+    ya, yt = autobp.masked_fill(xa, autobp.tensor(m), 2.0), torch.masked_fill(xt, torch.tensor(m), 2.0)
+    _same(ya, yt)
+    _same(
+        autobp.autograd.grad((ya * w).sum(), xa)[0], torch.autograd.grad((yt * torch.tensor(w)).sum(), xt)[0]
+    )
+    sa, st = _pair(rng.standard_normal((5, 5)), True)
+    ya, yt = autobp.masked_scatter(xa, autobp.tensor(m), sa), torch.masked_scatter(xt, torch.tensor(m), st)
+    _same(ya, yt)
+    for x, y in zip(
+        autobp.autograd.grad((ya * w).sum(), [xa, sa]),
+        torch.autograd.grad((yt * torch.tensor(w)).sum(), [xt, st]),
+    ):
+        _same(x, y)
+
+
+def test_hardshrink_with_a_negative_lambd_passes_everything():
+    xa, xt = _pair(np.array([1.0, -2.0, 0.1, 0.5, -0.5, 0.0]), True)
+    ya, yt = F.hardshrink(xa, -0.5), TF.hardshrink(xt, -0.5)
+    _same(ya, yt)
+    _same(autobp.autograd.grad(ya.sum(), xa)[0], torch.autograd.grad(yt.sum(), xt)[0])
+    with pytest.raises(ValueError, match="lambd"):
+        F.softshrink(xa, -0.5)  # torch refuses a negative lambd for softshrink
+
+
+@pytest.mark.parametrize("p", [-1.0, -2.5, -np.inf, 0.0, 3.0])
+def test_pairwise_distance_negative_and_zero_p(p):
+    rng = np.random.default_rng(2)
+    x, y = rng.standard_normal((3, 4)), rng.standard_normal((3, 4))
+    xa, xt = _pair(x, True)
+    da, dt = F.pairwise_distance(xa, autobp.tensor(y), p=p), TF.pairwise_distance(xt, torch.tensor(y), p=p)
+    _same(da, dt)
+    gt = torch.autograd.grad(dt.sum(), xt, allow_unused=True)[0]
+    gt = torch.zeros_like(xt) if gt is None else gt
+    _same(autobp.autograd.grad(da.sum(), xa)[0], gt)
+    if np.isfinite(p) and p != 0:
+        assert autobp.gradcheck(
+            lambda v: F.pairwise_distance(v, autobp.tensor(y), p=p), (autobp.tensor(x, requires_grad=True),)
+        )
+
+
+@pytest.mark.parametrize("p", [-1.0, -2.5])
+def test_normalize_with_a_negative_p(p):
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((2, 3, 4))
+    xa, xt = _pair(x, True)
+    ya, yt = F.normalize(xa, p=p, dim=1), TF.normalize(xt, p=p, dim=1)
+    _same(ya, yt)
+    _same(
+        autobp.autograd.grad((ya * x).sum(), xa)[0], torch.autograd.grad((yt * torch.tensor(x)).sum(), xt)[0]
+    )
+    assert autobp.gradcheck(lambda v: F.normalize(v, p=p, dim=1), (autobp.tensor(x, requires_grad=True),))
