@@ -143,3 +143,44 @@ def test_normalize_with_a_negative_p(p):
         autobp.autograd.grad((ya * x).sum(), xa)[0], torch.autograd.grad((yt * torch.tensor(x)).sum(), xt)[0]
     )
     assert autobp.gradcheck(lambda v: F.normalize(v, p=p, dim=1), (autobp.tensor(x, requires_grad=True),))
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("score", [1.15, -3.7])
+def test_margin_losses_of_one_0d_score(reduction, score):
+    xa, xt = _pair(np.array(score), True)
+    pairs = [
+        (
+            F.multi_margin_loss(xa, autobp.tensor(0), reduction=reduction),
+            TF.multi_margin_loss(xt, torch.tensor(0), reduction=reduction),
+        ),
+        (
+            F.multilabel_margin_loss(xa, autobp.tensor(0), reduction=reduction),
+            TF.multilabel_margin_loss(xt, torch.tensor(0), reduction=reduction),
+        ),
+    ]
+    for a, t in pairs:
+        _same(a, t)
+        _same(autobp.autograd.grad(a, xa)[0], torch.autograd.grad(t, xt)[0])
+
+
+def test_feature_alpha_dropout_passes_any_shape_through_in_eval():
+    x = np.arange(5.0)
+    for p in (0.0, 0.5):
+        _same(
+            F.feature_alpha_dropout(autobp.tensor(x), p=p, training=False),
+            TF.feature_alpha_dropout(torch.tensor(x), p=p, training=False),
+        )
+    with pytest.raises(RuntimeError):
+        TF.feature_alpha_dropout(torch.tensor(x), p=0.5, training=True)
+    with pytest.raises(ValueError, match="in training"):
+        F.feature_alpha_dropout(autobp.tensor(x), p=0.5, training=True)
+
+
+def test_vander_of_a_0d_tensor_and_transpose_copy_of_a_0d_tensor():
+    a, t = _pair(np.array(2.0))
+    _same(autobp.linalg.vander(a, N=3), torch.linalg.vander(t, N=3))
+    for d in [(0, 0), (0, -1), (-1, -1)]:
+        _same(autobp.transpose_copy(a, *d), torch.transpose_copy(t, *d))
+    with pytest.raises(IndexError):
+        autobp.transpose_copy(a, 0, 1)

@@ -182,6 +182,8 @@ def multi_margin_loss(
         raise ValueError(f"multi_margin_loss: p must be 1 or 2, got {p}")
     x = as_tensor(input)
     y = target._data if isinstance(target, Tensor) else np.asarray(target)
+    if x.ndim == 0:  # one score: a single class, read as (C,) = (1,) with a 0-d target (PyTorch's)
+        x = x.reshape((1,))
     if x.ndim not in (1, 2) or y.shape != x.shape[:-1] or y.dtype.kind not in "iu":
         raise ValueError(
             f"multi_margin_loss: input {x.shape} needs integer targets of shape {x.shape[:-1]}, "
