@@ -184,3 +184,24 @@ def test_vander_of_a_0d_tensor_and_transpose_copy_of_a_0d_tensor():
         _same(autobp.transpose_copy(a, *d), torch.transpose_copy(t, *d))
     with pytest.raises(IndexError):
         autobp.transpose_copy(a, 0, 1)
+
+
+def test_normalize_with_p_0_divides_by_the_nonzero_count():
+    x = np.array([[0.0, 2.0, -1.0], [0.0, 0.0, 3.0], [0.0, 0.0, 0.0]])
+    w = np.arange(9.0).reshape(3, 3)
+    xa, xt = _pair(x, True)
+    ya, yt = F.normalize(xa, p=0.0, dim=-1), TF.normalize(xt, p=0.0, dim=-1)
+    _same(ya, yt)
+    _same(
+        autobp.autograd.grad((ya * w).sum(), xa)[0], torch.autograd.grad((yt * torch.tensor(w)).sum(), xt)[0]
+    )
+
+
+@pytest.mark.parametrize("reduction", ["none", "mean"])
+def test_multi_margin_loss_of_a_vector_with_a_one_element_target(reduction):
+    rng = np.random.default_rng(4)
+    xa, xt = _pair(rng.standard_normal(5), True)
+    a = F.multi_margin_loss(xa, autobp.tensor([1]), p=2, reduction=reduction)
+    t = TF.multi_margin_loss(xt, torch.tensor([1]), p=2, reduction=reduction)
+    _same(a, t)
+    _same(autobp.autograd.grad(a.sum(), xa)[0], torch.autograd.grad(t.sum(), xt)[0])

@@ -279,8 +279,11 @@ def threshold(input: Any, threshold: float, value: float, inplace: bool = False)
 def normalize(input: Any, p: float = 2.0, dim: Any = 1, eps: float = 1e-12) -> Tensor:
     """x / max(||x||_p, eps) along ``dim`` (PyTorch's F.normalize); a zero vector stays zero."""
     x = _float(input)
-    if not (p != 0 and math.isfinite(p)):  # a negative p is torch.norm's (sum |x|^p)^(1/p), as PyTorch's
-        raise ValueError(f"normalize: p must be a finite nonzero number, got {p}")
+    if p == 0:  # torch.norm's p = 0 counts the nonzeros: a divisor with no gradient
+        count = (x._data != 0).sum(axis=dim, keepdims=True).astype(x.dtype)
+        return x / Tensor._const(np.maximum(count, x.dtype.type(eps)))
+    if not math.isfinite(p):  # a negative p is torch.norm's (sum |x|^p)^(1/p), as PyTorch's
+        raise ValueError(f"normalize: p must be a finite number, got {p}")
     a = x._data
     norm = _pnorm(a, p, dim, np)
     d = np.maximum(norm, eps)
