@@ -205,3 +205,16 @@ def test_multi_margin_loss_of_a_vector_with_a_one_element_target(reduction):
     t = TF.multi_margin_loss(xt, torch.tensor([1]), p=2, reduction=reduction)
     _same(a, t)
     _same(autobp.autograd.grad(a.sum(), xa)[0], torch.autograd.grad(t.sum(), xt)[0])
+
+
+@pytest.mark.parametrize("kw", [dict(dim=-1), dict(dim=0, keepdim=True), dict()])
+def test_masked_logsumexp_of_integers(kw):
+    """The masked-out fill must not be the integer dtype's lowest value, which wrapped in x - max."""
+    rng = np.random.default_rng(5)
+    x = rng.integers(-9, 10, (3, 5))
+    m = rng.random((3, 5)) > 0.4
+    m[:, 0] = m[0, :] = True  # every row and column keeps an element (all-masked gives -inf)
+    a = autobp.masked.logsumexp(autobp.tensor(x), mask=autobp.tensor(m), **kw)
+    t = torch.masked.logsumexp(torch.tensor(x), mask=torch.tensor(m), **kw)
+    assert a.dtype == np.int64
+    _same(a, t)
