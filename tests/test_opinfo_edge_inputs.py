@@ -228,3 +228,23 @@ def test_integer_to_a_negative_integer_power_names_the_cause_not_the_shapes():
     assert "broadcast" not in str(ours.value) and np_err.type is ours.type
     with pytest.raises(ValueError, match=r"shapes \(2,\) and \(3,\) cannot be broadcast"):
         autobp.tensor([6, 2]) ** autobp.tensor([-8, 1, 3])
+
+
+@pytest.mark.parametrize(
+    "fn, shape, kw",
+    [
+        ("avg_pool1d", (2, 3, 9), dict(kernel_size=3)),
+        (
+            "avg_pool1d",
+            (1, 3, 9),
+            dict(kernel_size=3, stride=1, padding=1, ceil_mode=True, count_include_pad=False),
+        ),
+        ("avg_pool2d", (1, 2, 5, 4), dict(kernel_size=2, divisor_override=3)),
+        ("avg_pool3d", (1, 1, 4, 5, 4), dict(kernel_size=(2, 3, 1), stride=(2, 1, 2), padding=(1, 1, 0))),
+    ],
+)
+def test_average_pooling_of_integers_stays_integer(fn, shape, kw):
+    x = np.random.default_rng(6).integers(-9, 10, shape)
+    a, t = getattr(F, fn)(autobp.tensor(x), **kw), getattr(TF, fn)(torch.tensor(x), **kw)
+    assert a.dtype == np.int64
+    _same(a, t)
