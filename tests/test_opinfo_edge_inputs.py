@@ -241,6 +241,8 @@ def test_integer_to_a_negative_integer_power_names_the_cause_not_the_shapes():
         ),
         ("avg_pool2d", (1, 2, 5, 4), dict(kernel_size=2, divisor_override=3)),
         ("avg_pool3d", (1, 1, 4, 5, 4), dict(kernel_size=(2, 3, 1), stride=(2, 1, 2), padding=(1, 1, 0))),
+        ("avg_pool2d", (1, 1, 4, 4), dict(kernel_size=2, divisor_override=-2)),  # toward zero, either sign
+        ("avg_pool3d", (1, 1, 4, 5, 4), dict(kernel_size=(2, 2, 3), stride=(2, 2, 1), divisor_override=-3)),
     ],
 )
 def test_average_pooling_of_integers_stays_integer(fn, shape, kw):

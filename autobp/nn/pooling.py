@@ -146,8 +146,8 @@ def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
     total = total[(slice(None), slice(None)) + tuple(slice(0, n) for n in L)].reshape((N, C) + L)
     d = divisor_override or _divisor(x.shape[2:], k, s, p, L, count_include_pad)
     if x.dtype.kind in "iu":  # integers stay integers: the sum divided toward zero, as PyTorch's
-        t = np.asarray(total.data)
-        out = Tensor._const((np.sign(t) * (np.abs(t) // np.asarray(d, dtype=t.dtype))).astype(x.dtype))
+        t, d = np.asarray(total.data), np.asarray(d, dtype=np.asarray(total.data).dtype)
+        out = Tensor._const((np.sign(t) * np.sign(d) * (np.abs(t) // np.abs(d))).astype(x.dtype))
     elif divisor_override:
         out = total / float(divisor_override)
     else:
