@@ -250,3 +250,32 @@ def test_average_pooling_of_integers_stays_integer(fn, shape, kw):
     a, t = getattr(F, fn)(autobp.tensor(x), **kw), getattr(TF, fn)(torch.tensor(x), **kw)
     assert a.dtype == np.int64
     _same(a, t)
+
+
+@pytest.mark.parametrize(
+    "fn, args",
+    [
+        ("threshold", (-0.5, 1)),
+        ("threshold", (-1.5, 1)),
+        ("threshold", (2, -1.7)),
+        ("hardtanh", (-1.5, 2.5)),
+        ("hardtanh", (-0.5, 0.5)),
+        ("relu6", ()),
+    ],
+)
+@pytest.mark.parametrize("dtype", [np.int64, np.int32])
+def test_clamping_activations_keep_integers(fn, args, dtype):
+    """PyTorch keeps an integer tensor's dtype, truncating float limits toward zero."""
+    x = np.array([-8, -1, 0, 1, 3, 7, 9], dtype=dtype)
+    a, t = getattr(F, fn)(autobp.tensor(x), *args), getattr(TF, fn)(torch.tensor(x), *args)
+    assert a.dtype == dtype
+    _same(a, t)
+
+
+def test_hardtanh_of_unsigned_integers():
+    x = np.array([248, 255, 0, 1, 3, 7, 9], dtype=np.uint8)
+    _same(F.hardtanh(autobp.tensor(x), 0, 5), TF.hardtanh(torch.tensor(x), 0, 5))
+    with pytest.raises(RuntimeError):
+        TF.hardtanh(torch.tensor(x), -1, 5)
+    with pytest.raises(ValueError, match="unsigned"):
+        F.hardtanh(autobp.tensor(x), -1, 5)
