@@ -279,3 +279,27 @@ def test_hardtanh_of_unsigned_integers():
         TF.hardtanh(torch.tensor(x), -1, 5)
     with pytest.raises(ValueError, match="unsigned"):
         F.hardtanh(autobp.tensor(x), -1, 5)
+
+
+@pytest.mark.parametrize("beta, alpha", [(0.2, 0.6), (1.7, 2.5), (-1.5, 0.9), (1, -2)])
+@pytest.mark.parametrize("fn", ["addmm", "addmv", "addr", "baddbmm", "addbmm"])
+def test_fused_products_of_integers_truncate_float_coefficients(fn, beta, alpha):
+    rng = np.random.default_rng(7)
+    shapes = {
+        "addmm": [(2, 3), (2, 4), (4, 3)],
+        "addmv": [(2,), (2, 4), (4,)],
+        "addr": [(2, 3), (2,), (3,)],
+        "baddbmm": [(2, 2, 3), (2, 2, 4), (2, 4, 3)],
+        "addbmm": [(2, 3), (2, 2, 4), (2, 4, 3)],
+    }[fn]
+    xs = [rng.integers(-5, 5, s) for s in shapes]
+    if fn == "addr" and isinstance(beta, float):  # torch.addr refuses float coefficients for integers
+        with pytest.raises(RuntimeError):
+            torch.addr(*[torch.tensor(x) for x in xs], beta=beta, alpha=alpha)
+        with pytest.raises(ValueError, match="must not be a float"):
+            autobp.addr(*[autobp.tensor(x) for x in xs], beta=beta, alpha=alpha)
+        return
+    a = getattr(autobp, fn)(*[autobp.tensor(x) for x in xs], beta=beta, alpha=alpha)
+    t = getattr(torch, fn)(*[torch.tensor(x) for x in xs], beta=beta, alpha=alpha)
+    assert a.dtype == np.int64
+    _same(a, t)
