@@ -207,10 +207,13 @@ def logsumexp(input: Any, dim: Any = None, *, keepdim: bool = False, dtype: Any 
               mask: Any = None) -> Tensor:  # fmt: skip
     """log(sum(exp)) over ``dim`` of the kept elements (-inf where none; torch.masked.logsumexp)."""
     x = as_tensor(input)
+    out_dtype = _dtype(dtype, x.dtype)
+    if x.dtype.kind in "biu":  # in floats: an integer fill (its lowest value) would wrap in x - max
+        x = x.astype(np.float64)
     filled = _fill(x, _mask(x, mask, "logsumexp"), _extreme(x, lowest=True))
     with np.errstate(divide="ignore", invalid="ignore"):
         out = _logsumexp(filled, axis=_dims(dim, x.ndim, "logsumexp"), keepdims=bool(keepdim))
-    return out.astype(_dtype(dtype, x.dtype))
+    return out.astype(out_dtype)
 
 
 def logaddexp(input: Any, other: Any, *, dtype: Any = None, input_mask: Any = None,

@@ -76,8 +76,10 @@ def detach(input: Any) -> Tensor:
 def aminmax(input: Any, *, dim: int | None = None, keepdim: bool = False) -> MinMax:
     """(min, max) in one call, over everything or along ``dim`` (``torch.aminmax``)."""
     x = as_tensor(input)
-    if x.size == 0:
-        raise ValueError(f"aminmax: the input of shape {x.shape} is empty")
+    if dim is None and x.size == 0:
+        raise ValueError(f"aminmax: the input of shape {x.shape} is empty and no dim is given")
+    if dim is not None and x.ndim > 0 and x.shape[dim] == 0:
+        raise IndexError(f"aminmax: reduction dim {dim} of shape {x.shape} has size 0")  # torch's IndexError
     return MinMax(x.amin(axis=dim, keepdims=keepdim), x.amax(axis=dim, keepdims=keepdim))
 
 
@@ -273,7 +275,11 @@ def masked_scatter(input: Any, mask: Any, source: Any) -> Tensor:
     """``input`` with its elements where ``mask`` is true replaced, in order, by ``source``'s first
     elements (``torch.masked_scatter``)."""
     x = as_tensor(input)
-    m = np.broadcast_to(np.asarray(mask._data if isinstance(mask, Tensor) else mask, dtype=bool), x.shape)
+    m = np.asarray(mask._data if isinstance(mask, Tensor) else mask, dtype=bool)
+    shape = np.broadcast_shapes(m.shape, x.shape)
+    if shape != x.shape:  # a larger mask broadcasts the input too, as torch.masked_scatter (out of place)
+        x = x.broadcast_to(shape)
+    m = np.broadcast_to(m, shape)
     src = as_tensor(source).reshape((-1,))
     n = int(m.sum())
     if src.size < n:
@@ -359,7 +365,8 @@ def unique_consecutive(
     if a.shape[0] == 0:
         starts = np.zeros(0, dtype=np.intp)
     else:
-        differs = np.any((a[1:] != a[:-1]).reshape(a.shape[0] - 1, -1), axis=1)
+        per_slice = int(np.prod(a.shape[1:], dtype=np.int64))
+        differs = np.any((a[1:] != a[:-1]).reshape(a.shape[0] - 1, per_slice), axis=1)
         starts = np.concatenate([[0], np.flatnonzero(differs) + 1])
     from .ops.indexing import take
 

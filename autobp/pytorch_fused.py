@@ -15,7 +15,10 @@ from .tensor import Tensor
 
 def _fused(input: Any, product: Tensor, beta: Any, alpha: Any) -> Tensor:
     """beta * input + alpha * product; with beta == 0 the input is not read (its NaNs do not spread),
-    as PyTorch does."""
+    as PyTorch does. Integer input and product stay integer: float beta/alpha are truncated toward zero
+    first (PyTorch's)."""
+    if product.dtype.kind in "iu" and as_tensor(input).dtype.kind in "iu":
+        beta, alpha = (int(c) if isinstance(c, float) else c for c in (beta, alpha))
     scaled = product if alpha == 1 else product * alpha
     if beta == 0:
         return scaled
@@ -38,6 +41,10 @@ def addr(input: Any, vec1: Any, vec2: Any, *, beta: Any = 1, alpha: Any = 1) -> 
     a, b = as_tensor(vec1), as_tensor(vec2)
     if a.ndim != 1 or b.ndim != 1:
         raise ValueError(f"addr: vec1 and vec2 must be 1-D, got shapes {a.shape} and {b.shape}")
+    if a.dtype.kind in "iu" and b.dtype.kind in "iu" and as_tensor(input).dtype.kind in "iu":
+        for name, c in (("beta", beta), ("alpha", alpha)):
+            if isinstance(c, float):  # torch.addr refuses it (addmm and the others truncate it)
+                raise ValueError(f"addr: for integer tensors {name} must not be a float, got {c}")
     return _fused(input, a[:, None] * b[None, :], beta, alpha)
 
 

@@ -7,6 +7,7 @@ returning (solution, cloned_coefficient)), the randomised ``svd_lowrank``/``pca_
 from __future__ import annotations
 
 import builtins
+import math
 from collections import namedtuple
 from typing import Any
 
@@ -169,12 +170,14 @@ def geqrf(input: Any) -> Geqrf:
     x = np.asarray(as_tensor(input).data)
     if x.ndim < 2:
         raise ValueError(f"geqrf: a (*, m, n) matrix expected, got shape {x.shape}")
-    flat = x.reshape((-1,) + x.shape[-2:])
+    k = min(x.shape[-2:])
+    flat = x.reshape((math.prod(x.shape[:-2]),) + x.shape[-2:])  # explicit: -1 is undetermined when empty
     packed = np.empty_like(flat)
-    taus = np.empty((flat.shape[0], min(x.shape[-2:])), flat.dtype)
-    for b, m in enumerate(flat):
-        (packed[b], taus[b]), _ = _scipy_qr(m, mode="raw")
-    return Geqrf(Tensor._const(packed.reshape(x.shape)), Tensor._const(taus.reshape(x.shape[:-2] + (-1,))))
+    taus = np.empty((flat.shape[0], k), flat.dtype)
+    if k > 0:  # an (m, 0) or (0, n) matrix has no reflectors: packed and tau are empty
+        for b, m in enumerate(flat):
+            (packed[b], taus[b]), _ = _scipy_qr(m, mode="raw")
+    return Geqrf(Tensor._const(packed.reshape(x.shape)), Tensor._const(taus.reshape(x.shape[:-2] + (k,))))
 
 
 def ormqr(input: Any, tau: Any, other: Any, left: bool = True, transpose: bool = False) -> Tensor:

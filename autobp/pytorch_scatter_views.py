@@ -227,7 +227,10 @@ def t_copy(input: Any) -> Tensor:
 
 def transpose_copy(input: Any, dim0: int, dim1: int) -> Tensor:
     """``input.transpose(dim0, dim1)`` copied (``torch.transpose_copy``)."""
-    return _fresh(as_tensor(input).swapaxes(dim0, dim1))
+    x = as_tensor(input)
+    if x.ndim == 0 and dim0 in (0, -1) and dim1 in (0, -1):  # PyTorch wraps a 0-d tensor's dims as 1-d's
+        return _fresh(x)
+    return _fresh(x.swapaxes(dim0, dim1))
 
 
 def unbind_copy(input: Any, dim: int = 0) -> tuple:

@@ -115,8 +115,8 @@ def vander(x: Any, *, N: int | None = None) -> Tensor:  # noqa: N803  PyTorch's 
     from ..ops import ones_like, stack
 
     x = as_tensor(x)
-    if x.ndim < 1:
-        raise ValueError(f"vander: x must have at least one dimension, got shape {x.shape}")
+    if x.ndim == 0:  # a 0-d x is read as one point, (1,) -> (1, N), as torch.linalg.vander
+        x = x.reshape((1,))
     N = x.shape[-1] if N is None else N  # noqa: N806
     if not isinstance(N, (int, np.integer)) or N < 2:  # PyTorch's rule, even for a 1-element x
         raise ValueError(f"vander: N must be an integer greater than 1, got {N!r} (x of shape {x.shape})")

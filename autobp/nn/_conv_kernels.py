@@ -95,7 +95,8 @@ def _im2col(x: np.ndarray, ksize: tuple, geo: Geom) -> tuple[np.ndarray, tuple]:
 def _by_group(g: np.ndarray, G: int) -> np.ndarray:
     """(N, O, *L) as (G, O/G, prod(L) * N); free when g is laid out (O, *L, N) in memory, as the
     convolution's own results (and elementwise functions of them) are."""
-    return _batch_last(g).reshape(G, g.shape[1] // G, -1)
+    # explicit sizes, not -1: an empty batch (N = 0) leaves -1 undetermined
+    return _batch_last(g).reshape(G, g.shape[1] // G, math.prod(g.shape[2:]) * g.shape[0])
 
 
 def conv(x: np.ndarray, w: np.ndarray, geo: Geom) -> np.ndarray:
@@ -103,7 +104,8 @@ def conv(x: np.ndarray, w: np.ndarray, geo: Geom) -> np.ndarray:
     The result is an (N, O, *L) view of an array laid out (O, *L, N)."""
     N, O, G, K = x.shape[0], w.shape[0], geo.groups, w.shape[2:]
     cols, L = _im2col(x, K, geo)
-    out = np.matmul(w.reshape(G, O // G, -1), cols.reshape(G, -1, N * math.prod(L)))  # the one BLAS call
+    CgK = (x.shape[1] // G) * math.prod(K)  # explicit, not -1: N = 0 or an empty kernel leave -1 undetermined
+    out = np.matmul(w.reshape(G, O // G, CgK), cols.reshape(G, CgK, N * math.prod(L)))  # the one BLAS call
     return _batch_first(out.reshape((O,) + L + (N,)))
 
 
@@ -111,7 +113,7 @@ def conv_weight(x: np.ndarray, g: np.ndarray, geo: Geom, ksize: tuple) -> np.nda
     """The weight's gradient: gw[o, c, k] = sum_{n, l} g[n, o, l] xp[n, c(o), l*s + k*d]."""
     O, G = g.shape[1], geo.groups
     cols, L = _im2col(x, ksize, geo)
-    cols = cols.reshape(G, (x.shape[1] // G) * math.prod(ksize), -1)  # (G, Cg*K, L*N)
+    cols = cols.reshape(G, (x.shape[1] // G) * math.prod(ksize), math.prod(L) * x.shape[0])  # (G, Cg*K, L*N)
     gw = np.matmul(_by_group(g, G), cols.swapaxes(1, 2))  # (G, Og, Cg*K)
     return gw.reshape((O, x.shape[1] // G) + tuple(ksize))
 

@@ -131,10 +131,11 @@ def feature_alpha_dropout(
 ) -> Tensor:
     """Alpha dropout of whole channels of (N, C, *) (one draw per channel)."""
     x = input if isinstance(input, Tensor) else Tensor(input)
-    if x.ndim < 2:
-        raise ValueError(f"feature_alpha_dropout: input must be (N, C, *), got shape {x.shape}")
+    p = _check_p(p, "feature_alpha_dropout")
+    if x.ndim < 2 and training and p > 0:  # in eval or with p = 0 any shape passes through (PyTorch's)
+        raise ValueError(f"feature_alpha_dropout: input must be (N, C, *) in training, got shape {x.shape}")
     shape = x.shape[:2] + (1,) * (x.ndim - 2)
-    return _alpha_dropout(x, _check_p(p, "feature_alpha_dropout"), training, rng, shape)
+    return _alpha_dropout(x, p, training, rng, shape)
 
 
 class _Dropout(Module):

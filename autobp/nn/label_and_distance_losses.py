@@ -25,6 +25,8 @@ def multilabel_margin_loss(
     reduction = legacy_reduction(size_average, reduce, reduction)
     x = as_tensor(input)
     y = np.asarray(target._data if isinstance(target, Tensor) else target)
+    if x.ndim == 0 and y.ndim == 0:  # one score and one target: read as (C,) = (1,), as PyTorch does
+        x, y = x.reshape((1,)), y.reshape((1,))
     if x.ndim not in (1, 2) or y.shape != x.shape or y.dtype.kind not in "iu":
         raise ValueError(
             f"multilabel_margin_loss: input (C,) or (N, C) with integer targets of its shape, got input "

@@ -166,6 +166,10 @@ def multi_margin_loss(
         raise ValueError(f"multi_margin_loss: p must be 1 or 2, got {p}")
     x = as_tensor(input)
     y = target._data if isinstance(target, Tensor) else np.asarray(target)
+    if x.ndim == 0:  # one score: a single class, read as (C,) = (1,) with a 0-d target (PyTorch's)
+        x = x.reshape((1,))
+    if x.ndim == 1 and y.shape == (1,):  # (C,) with a (1,) target is a batch of one, (1, C) (PyTorch's)
+        x = x.reshape((1, x.shape[0]))
     if x.ndim not in (1, 2) or y.shape != x.shape[:-1] or y.dtype.kind not in "iu":
         raise ValueError(
             f"multi_margin_loss: input {x.shape} needs integer targets of shape {x.shape[:-1]}, "

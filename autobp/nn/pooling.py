@@ -144,10 +144,14 @@ def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
     geo = K.Geom(s, p, hi, (1,) * nd, 1)
     total = conv_node(x.reshape((N * C, 1) + x.shape[2:]), Tensor._const(ones), None, geo)
     total = total[(slice(None), slice(None)) + tuple(slice(0, n) for n in L)].reshape((N, C) + L)
-    if divisor_override:
+    d = divisor_override or _divisor(x.shape[2:], k, s, p, L, count_include_pad)
+    if x.dtype.kind in "iu":  # integers stay integers: the sum divided toward zero, as PyTorch's
+        t, d = np.asarray(total.data), np.asarray(d, dtype=np.asarray(total.data).dtype)
+        out = Tensor._const((np.sign(t) * np.sign(d) * (np.abs(t) // np.abs(d))).astype(x.dtype))
+    elif divisor_override:
         out = total / float(divisor_override)
     else:
-        out = total / _divisor(x.shape[2:], k, s, p, L, count_include_pad).astype(x.dtype)
+        out = total / d.astype(x.dtype)
     return out.reshape(out.shape[1:]) if unbatched else out
 
 

@@ -48,6 +48,11 @@ def _float(x: Any, complex_ok: bool = False) -> Tensor:
     return x if x.dtype.kind in "fc" else Tensor._const(x._data.astype(np.float64))
 
 
+def _integer(x: Any) -> bool:
+    """An integer Tensor, which PyTorch's clamping activations (hardtanh, relu6, threshold) keep."""
+    return isinstance(x, Tensor) and x.dtype.kind in "iu"
+
+
 def _masked(x: Tensor, data: np.ndarray, passes: np.ndarray, name: str) -> Tensor:
     """A piecewise-linear op whose gradient is g where ``passes`` and 0 elsewhere."""
     return Tensor._make(data, (x,), name, passes)
@@ -153,6 +158,13 @@ def hardtanh(input: Any, min_val: float = -1.0, max_val: float = 1.0, inplace: b
     """x clamped to [min_val, max_val]; the gradient is 1 strictly inside, 0 at the bounds (PyTorch's)."""
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val={min_val} is greater than max_val={max_val}")
+    if _integer(input):  # PyTorch keeps integers: the limits truncated toward zero, no gradient
+        lo, hi = int(min_val), int(max_val)
+        if input.dtype.kind == "u" and lo < 0:
+            raise ValueError(
+                f"hardtanh: an unsigned tensor ({input.dtype}) cannot be clamped to negative limits"
+            )
+        return Tensor._const(np.clip(input._data, lo, hi).astype(input.dtype))
     x = _float(input)
     a = x._data
     return _masked(x, np.clip(a, min_val, max_val), ~((a <= min_val) | (a >= max_val)), "hardtanh")
@@ -262,8 +274,8 @@ def softshrink(input: Any, lambd: float = 0.5) -> Tensor:
 
 @_activation()
 def hardshrink(input: Any, lambd: float = 0.5) -> Tensor:
-    """x where |x| > lambd, else 0; the gradient at +-lambd is 0."""
-    _check_lambd(lambd, "hardshrink")
+    """x where |x| > lambd, else 0; the gradient at +-lambd is 0. A negative lambd passes every x
+    through, as PyTorch's (only softshrink refuses it)."""
     x = _float(input)
     a = x._data
     inside = (a >= -lambd) & (a <= lambd)
@@ -272,7 +284,11 @@ def hardshrink(input: Any, lambd: float = 0.5) -> Tensor:
 
 @_activation()
 def threshold(input: Any, threshold: float, value: float, inplace: bool = False) -> Tensor:
-    """x where x > threshold, else ``value``; the gradient at the threshold is 0."""
+    """x where x > threshold, else ``value``; the gradient at the threshold is 0. Integers stay
+    integers, threshold and value truncated toward zero (PyTorch's)."""
+    if _integer(input):
+        a = input._data
+        return Tensor._const(np.where(a <= int(threshold), np.asarray(int(value)).astype(a.dtype), a))
     x = _float(input)
     a = x._data
     below = a <= threshold

@@ -24,8 +24,13 @@ ndarray = np.ndarray
 def _binary(a: Tensor, b: Tensor, op: str, fn: Any, symbol: str) -> Tensor:
     try:
         data = fn(a._data, b._data)
-    except ValueError:
-        raise _shapes_error(a, b, op, symbol) from None
+    except ValueError as e:
+        try:
+            np.broadcast_shapes(a.shape, b.shape)
+        except ValueError:
+            raise _shapes_error(a, b, op, symbol) from None
+        # the shapes agree: numpy refused the values (an integer to a negative integer power)
+        raise ValueError(f"{op} ({symbol}): {e} (dtypes {a.dtype} and {b.dtype}, as numpy)") from None
     return _make(data, (a, b), op)
 
 

@@ -159,9 +159,14 @@ def masked_fill(x: Any, mask: Any, value: Any) -> Tensor:
     if v.ndim != 0:
         raise ValueError(f"masked_fill: value must be a number or 0-d tensor, got shape {v.shape}")
     try:
-        m = np.broadcast_to(m, x.shape)
+        shape = np.broadcast_shapes(m.shape, x.shape)
     except ValueError:
-        raise ValueError(f"masked_fill: mask of shape {m.shape} does not broadcast to {x.shape}") from None
+        raise ValueError(f"masked_fill: mask of shape {m.shape} does not broadcast with {x.shape}") from None
+    if shape != x.shape:  # a larger mask broadcasts the input too, as torch.masked_fill (out of place)
+        from .shape import broadcast_to
+
+        x = broadcast_to(x, shape)
+    m = np.broadcast_to(m, shape)
     data = np.where(m, v._data.astype(x.dtype), x._data)
     return Tensor._make(data, (x, v), "masked_fill", m)
 
