@@ -1,0 +1,91 @@
+"""Complex inputs where PyTorch's OpInfo database (run in complex128 and complex64) found autobp wrong
+or refusing: istft of spectra that are not an stft's (a two-sided spectrum read as PyTorch reads it,
+a complex window's envelope window ** 2) and complex64 staying complex64/float32. Values and
+conjugate-Wirtinger gradients (real loss Re sum(out * v), v complex) against torch; second order by
+central differences."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autobp
+
+torch = pytest.importorskip("torch")
+pytestmark = pytest.mark.filterwarnings("ignore:.*window was not provided:UserWarning")
+RNG = np.random.default_rng(11)
+
+
+def cplx(*shape):
+    return RNG.standard_normal(shape) + 1j * RNG.standard_normal(shape)
+
+
+def against_torch(ab_fn, th_fn, *arrays, atol=1e-10):
+    """ab_fn and th_fn on the same arrays (float/complex ones leaves requiring grad): equal values and
+    dtypes, and equal gradients of Re sum(out * v) for a random v (complex for a complex output)."""
+    ab_in = [autobp.tensor(a, requires_grad=a.dtype.kind in "fc") for a in arrays]
+    th_in = [torch.tensor(a, requires_grad=a.dtype.kind in "fc") for a in arrays]
+    ab_out, th_out = ab_fn(*ab_in), th_fn(*th_in)
+    want = th_out.detach().numpy()
+    assert ab_out.dtype == want.dtype and ab_out.shape == want.shape
+    np.testing.assert_allclose(np.asarray(ab_out.data), want, atol=atol, rtol=1e-7)
+    v = cplx(*want.shape) if want.dtype.kind == "c" else RNG.standard_normal(want.shape)
+    v = v.astype(want.dtype)
+    leaves = [i for i, a in enumerate(arrays) if a.dtype.kind in "fc"]
+    th_loss = (th_out * torch.tensor(v)).real.sum()
+    tg = torch.autograd.grad(th_loss, [th_in[i] for i in leaves], allow_unused=True, materialize_grads=True)
+    ab_loss = (ab_out * autobp.tensor(v)).real.sum()
+    ag = autobp.autograd.grad(ab_loss, [ab_in[i] for i in leaves], allow_unused=True)
+    for i, g, t in zip(leaves, ag, tg):
+        got = np.zeros(arrays[i].shape, arrays[i].dtype) if g is None else np.asarray(g)
+        np.testing.assert_allclose(got, t.numpy(), atol=atol * 100, rtol=1e-6, err_msg=f"gradient {i}")
+
+
+# --- istft -----------------------------------------------------------------------------------------
+ISTFT = [
+    dict(n_fft=10),  # two-sided (10 bins), real result: torch takes the first 6 bins
+    dict(n_fft=10, center=False),
+    dict(n_fft=10, onesided=False, normalized=True),
+    dict(n_fft=10, window="real"),
+    dict(n_fft=10, window="complex", return_complex=True),
+    dict(n_fft=10, window="complex8", win_length=8, return_complex=True),
+    dict(n_fft=10, return_complex=True, length=12),
+]
+
+
+@pytest.mark.parametrize("kw", ISTFT, ids=[str(sorted(k.items())) for k in ISTFT])
+def test_istft_of_any_two_sided_spectrum_is_torchs(kw):
+    spec = cplx(3, 10, 6)
+    kw = dict(kw)
+    kind = kw.pop("window", None)
+    if kind is None:
+        compare_args = (spec,)
+    else:
+        w = RNG.uniform(0.5, 2.0, 8 if kind == "complex8" else 10)
+        compare_args = (spec, w + (0.3j * RNG.uniform(-1, 1, w.shape) if kind != "real" else 0))
+    against_torch(
+        lambda z, *w: autobp.istft(z, window=w[0] if w else None, **kw),
+        lambda z, *w: torch.istft(z, window=w[0] if w else None, **kw),
+        *compare_args,
+    )
+
+
+def test_istft_second_order_and_complex64():
+    z = autobp.tensor(cplx(6, 3), requires_grad=True)
+    w = autobp.tensor(RNG.uniform(0.5, 2.0, 6) + 0.2j, requires_grad=True)
+    assert autobp.gradgradcheck(lambda z, w: autobp.istft(z, 6, 2, window=w, return_complex=True), (z, w))
+    assert autobp.gradgradcheck(lambda z: autobp.istft(z, 6, 2, onesided=False), (z,))
+    z64 = cplx(6, 3).astype(np.complex64)
+    for kw in (dict(), dict(return_complex=True)):
+        got = autobp.istft(autobp.tensor(z64), 6, 2, **kw)
+        want = torch.istft(torch.tensor(z64), 6, 2, window=torch.ones(6), **kw)
+        assert got.dtype == want.numpy().dtype
+        np.testing.assert_allclose(got.data, want.numpy(), atol=1e-5)
+
+
+def test_istft_refuses_a_complex_window_for_a_real_result_as_torch():
+    z, w = cplx(6, 3), np.ones(6) + 0.1j
+    with pytest.raises(RuntimeError):
+        torch.istft(torch.tensor(z), 6, 2, window=torch.tensor(w))
+    with pytest.raises(ValueError, match="complex window"):
+        autobp.istft(autobp.tensor(z), 6, 2, window=autobp.tensor(w))
