@@ -169,12 +169,14 @@ def geqrf(input: Any) -> Geqrf:
     x = np.asarray(as_tensor(input).data)
     if x.ndim < 2:
         raise ValueError(f"geqrf: a (*, m, n) matrix expected, got shape {x.shape}")
-    flat = x.reshape((-1,) + x.shape[-2:])
+    flat = x.reshape((int(np.prod(x.shape[:-2])),) + x.shape[-2:])
     packed = np.empty_like(flat)
     taus = np.empty((flat.shape[0], min(x.shape[-2:])), flat.dtype)
     for b, m in enumerate(flat):
-        (packed[b], taus[b]), _ = _scipy_qr(m, mode="raw")
-    return Geqrf(Tensor._const(packed.reshape(x.shape)), Tensor._const(taus.reshape(x.shape[:-2] + (-1,))))
+        if m.size:  # an empty matrix has no reflector: itself, and no tau
+            (packed[b], taus[b]), _ = _scipy_qr(m, mode="raw")
+    taus = taus.reshape(x.shape[:-2] + taus.shape[-1:])
+    return Geqrf(Tensor._const(packed.reshape(x.shape)), Tensor._const(taus))
 
 
 def ormqr(input: Any, tau: Any, other: Any, left: bool = True, transpose: bool = False) -> Tensor:

@@ -89,3 +89,32 @@ def test_istft_refuses_a_complex_window_for_a_real_result_as_torch():
         torch.istft(torch.tensor(z), 6, 2, window=torch.tensor(w))
     with pytest.raises(ValueError, match="complex window"):
         autobp.istft(autobp.tensor(z), 6, 2, window=autobp.tensor(w))
+
+
+# --- geqrf / ormqr / householder_product -------------------------------------------------------------
+@pytest.mark.parametrize("shape", [(5, 0), (0, 5), (0, 0), (2, 0, 3), (0, 3, 2)])
+@pytest.mark.parametrize("dtype", ["float64", "complex128", "complex64"])
+def test_geqrf_of_empty_matrices_is_torchs(shape, dtype):
+    got, want = (
+        autobp.geqrf(np.zeros(shape, dtype)),
+        torch.geqrf(torch.zeros(shape, dtype=getattr(torch, dtype))),
+    )
+    for g, w in zip(got, want):
+        assert g.shape == tuple(w.shape) and g.dtype == w.numpy().dtype
+
+
+@pytest.mark.parametrize(("left", "transpose"), [(True, False), (True, True), (False, True)])
+def test_complex_ormqr_gradients_and_complex64_are_torchs(left, transpose):
+    a, other = cplx(5, 3), cplx(5, 2) if left else cplx(2, 5)
+    tq, ttau = torch.geqrf(torch.tensor(a))
+    against_torch(
+        lambda q, t, c: autobp.ormqr(q, t, c, left, transpose),
+        lambda q, t, c: torch.ormqr(q, t, c, left, transpose),
+        tq.numpy(), ttau.numpy(), other,
+    )  # fmt: skip
+    q64, t64, o64 = (x.astype(np.complex64) for x in (tq.numpy(), ttau.numpy(), other))
+    got = autobp.ormqr(q64, t64, o64, left, transpose)
+    want = torch.ormqr(*(torch.tensor(x) for x in (q64, t64, o64)), left, transpose).numpy()
+    assert got.dtype == np.complex64 == want.dtype
+    np.testing.assert_allclose(got.data, want, atol=1e-5)
+    assert autobp.linalg.householder_product(q64, t64).dtype == np.complex64
