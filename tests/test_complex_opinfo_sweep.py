@@ -118,3 +118,13 @@ def test_complex_ormqr_gradients_and_complex64_are_torchs(left, transpose):
     assert got.dtype == np.complex64 == want.dtype
     np.testing.assert_allclose(got.data, want, atol=1e-5)
     assert autobp.linalg.householder_product(q64, t64).dtype == np.complex64
+
+
+# --- pinv's default cutoff -------------------------------------------------------------------------
+@pytest.mark.parametrize("dtype", ["complex64", "float32"])
+def test_pinv_of_a_rank_deficient_single_precision_matrix_cuts_at_its_own_eps(dtype):
+    a = cplx(6, 2) @ cplx(2, 5)  # rank 2: float32 rounding leaves singular values near 1e-6, not 0
+    a = (a if dtype == "complex64" else a.real).astype(dtype)
+    got, want = autobp.linalg.pinv(a), torch.linalg.pinv(torch.tensor(a)).numpy()
+    assert got.dtype == want.dtype
+    np.testing.assert_allclose(got.data, want, atol=1e-4)
