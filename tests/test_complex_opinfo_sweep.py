@@ -128,3 +128,31 @@ def test_pinv_of_a_rank_deficient_single_precision_matrix_cuts_at_its_own_eps(dt
     got, want = autobp.linalg.pinv(a), torch.linalg.pinv(torch.tensor(a)).numpy()
     assert got.dtype == want.dtype
     np.testing.assert_allclose(got.data, want, atol=1e-4)
+
+
+# --- torch.masked on complex input ---------------------------------------------------------------
+MASK = np.array([[True, False, True, True], [True, True, True, False], [False, True, True, True]])
+
+
+@pytest.mark.parametrize("name", ["var", "std", "mean", "sum", "prod", "cumsum", "cumprod", "logsumexp"])
+def test_masked_reductions_of_complex_input_are_torchs(name):
+    kw = dict(correction=0) if name in ("var", "std") else {}
+    against_torch(
+        lambda z: getattr(autobp.masked, name)(z, 1, mask=MASK, **kw),
+        lambda z: getattr(torch.masked, name)(z, 1, mask=torch.tensor(MASK), **kw),
+        cplx(3, 4),
+    )
+
+
+@pytest.mark.parametrize("name", ["var", "std"])
+def test_masked_var_std_of_complex_input_keep_the_dtype_and_second_order(name):
+    mask = np.array([[True, False, False], [False, False, False]])  # one kept element, one empty row
+    for dtype in ("complex128", "complex64"):
+        z = cplx(2, 3).astype(dtype)
+        got = getattr(autobp.masked, name)(autobp.tensor(z), 1, mask=mask)
+        want = getattr(torch.masked, name)(torch.tensor(z), 1, mask=torch.tensor(mask)).numpy()
+        assert got.dtype == want.dtype  # complex: torch.masked's, unlike torch.var's real result
+        np.testing.assert_array_equal(np.isnan(got.data.real), np.isnan(want.real))
+        np.testing.assert_array_equal(np.isnan(got.data.imag), np.isnan(want.imag))
+    z = autobp.tensor(cplx(3, 4), requires_grad=True)
+    assert autobp.gradgradcheck(lambda z: getattr(autobp.masked, name)(z, 1, mask=MASK), (z,))
