@@ -156,3 +156,18 @@ def test_masked_var_std_of_complex_input_keep_the_dtype_and_second_order(name):
         np.testing.assert_array_equal(np.isnan(got.data.imag), np.isnan(want.imag))
     z = autobp.tensor(cplx(3, 4), requires_grad=True)
     assert autobp.gradgradcheck(lambda z: getattr(autobp.masked, name)(z, 1, mask=MASK), (z,))
+
+
+# --- ldexp of complex numbers ------------------------------------------------------------------------
+def test_ldexp_of_a_complex_mantissa_and_integer_exponent_is_torchs():
+    n = np.array([[-2, 0, 3]])
+    # torch's gradient for an integer exponent is grad * 2**n in integers (0 for n < 0): give it floats
+    against_torch(
+        lambda z: autobp.ldexp(z, n),
+        lambda z: torch.ldexp(z, torch.tensor(n, dtype=z.real.dtype)),
+        cplx(2, 3),
+    )
+    z64 = cplx(3).astype(np.complex64)
+    assert autobp.ldexp(z64, n).dtype == torch.ldexp(torch.tensor(z64), torch.tensor(n)).numpy().dtype
+    with pytest.raises(TypeError, match="integers"):  # numpy's refusal kept for real x1, float x2
+        autobp.ldexp(autobp.tensor([1.0]), autobp.tensor([1.5]))
