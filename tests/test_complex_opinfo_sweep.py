@@ -171,3 +171,11 @@ def test_ldexp_of_a_complex_mantissa_and_integer_exponent_is_torchs():
     assert autobp.ldexp(z64, n).dtype == torch.ldexp(torch.tensor(z64), torch.tensor(n)).numpy().dtype
     with pytest.raises(TypeError, match="integers"):  # numpy's refusal kept for real x1, float x2
         autobp.ldexp(autobp.tensor([1.0]), autobp.tensor([1.5]))
+
+
+def test_unwrap_refuses_complex_as_numpy_instead_of_dropping_the_imaginary_part():
+    z = cplx(4)
+    with pytest.raises(TypeError):
+        np.unwrap(z)
+    with pytest.raises(TypeError, match="unwrap: not defined for complex"):
+        autobp.unwrap(autobp.tensor(z))
