@@ -179,3 +179,14 @@ def test_unwrap_refuses_complex_as_numpy_instead_of_dropping_the_imaginary_part(
         np.unwrap(z)
     with pytest.raises(TypeError, match="unwrap: not defined for complex"):
         autobp.unwrap(autobp.tensor(z))
+
+
+# --- svd_lowrank's q ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("shape", [(3, 3), (3, 4), (2, 5, 4)])
+@pytest.mark.parametrize("q", [None, 5])
+def test_svd_lowrank_clamps_q_to_the_smaller_side_as_torch(shape, q):
+    a = cplx(*shape)
+    got, want = autobp.svd_lowrank(a, q=q), torch.svd_lowrank(torch.tensor(a), q=q)
+    assert [g.shape for g in got] == [tuple(w.shape) for w in want]
+    u, s, v = got  # q = min(m, n): the range finder spans everything, so the factors rebuild a
+    np.testing.assert_allclose(((u * s[..., None, :]) @ v.conj().mT).data, a, atol=1e-10)
