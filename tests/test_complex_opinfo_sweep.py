@@ -190,3 +190,20 @@ def test_svd_lowrank_clamps_q_to_the_smaller_side_as_torch(shape, q):
     assert [g.shape for g in got] == [tuple(w.shape) for w in want]
     u, s, v = got  # q = min(m, n): the range finder spans everything, so the factors rebuild a
     np.testing.assert_allclose(((u * s[..., None, :]) @ v.conj().mT).data, a, atol=1e-10)
+
+
+# --- scatter_reduce of complex numbers ---------------------------------------------------------------
+@pytest.mark.parametrize("reduce", ["sum", "prod", "mean"])
+@pytest.mark.parametrize("include_self", [True, False])
+def test_complex_scatter_reduce_values_are_torchs(reduce, include_self):
+    x, src, idx = cplx(3, 4), cplx(2, 4), np.array([[0, 2, 1, 0], [0, 0, 2, 1]])
+    src[0, 0] = 0  # a zero factor in a product
+    for dt in (np.complex128, np.complex64):
+        got = autobp.scatter_reduce(x.astype(dt), 0, idx, src.astype(dt), reduce, include_self=include_self)
+        want = torch.tensor(x.astype(dt)).scatter_reduce(
+            0, torch.tensor(idx), torch.tensor(src.astype(dt)), reduce, include_self=include_self
+        )
+        assert got.dtype == want.numpy().dtype
+        np.testing.assert_allclose(got.data, want.numpy(), rtol=1e-5)
+    with pytest.raises(TypeError, match="amax needs an order"):
+        autobp.scatter_reduce(x, 0, idx, src, "amax")
