@@ -173,14 +173,6 @@ def test_ldexp_of_a_complex_mantissa_and_integer_exponent_is_torchs():
         autobp.ldexp(autobp.tensor([1.0]), autobp.tensor([1.5]))
 
 
-def test_unwrap_refuses_complex_as_numpy_instead_of_dropping_the_imaginary_part():
-    z = cplx(4)
-    with pytest.raises(TypeError):
-        np.unwrap(z)
-    with pytest.raises(TypeError, match="unwrap: not defined for complex"):
-        autobp.unwrap(autobp.tensor(z))
-
-
 # --- svd_lowrank's q ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("shape", [(3, 3), (3, 4), (2, 5, 4)])
 @pytest.mark.parametrize("q", [None, 5])

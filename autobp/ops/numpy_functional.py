@@ -11,7 +11,7 @@ import numpy as np
 
 from .._broadcast import normalize_axes
 from ..tensor import Tensor
-from ._args import as_tensor, refuse_complex
+from ._args import as_tensor
 from ._decl import op
 from .complex_parts import conj
 from .elementwise import where
@@ -177,7 +177,6 @@ def unwrap(p: Any, discont: Any = None, axis: int = -1, *, period: float = 2 * n
     period / 2) taken back by a multiple of ``period`` (numpy's unwrap). The correction is piecewise
     constant, so the gradient is the identity's."""
     x = as_tensor(p)
-    refuse_complex(x, "unwrap", "phases are real (numpy refuses complex too; unwrap angle(z))")
     if x.dtype.kind not in "f":
         x = astype(x, np.float64)
     (ax,) = normalize_axes(axis, x.ndim, "unwrap", x.shape)
