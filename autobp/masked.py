@@ -264,7 +264,11 @@ def _std_var(input: Any, dim: Any, unbiased: bool | None, correction: Any, keepd
         total = _sum(_fill(sq, m, 0), axis=dims, keepdims=bool(keepdim))
         n = count if keepdim else count.reshape(total.shape)
         out = total / Tensor._const(np.maximum(n - c, 0).astype(total.dtype))
-        return sqrt(out) if root else out
+        out = sqrt(out) if root else out
+    if dt.kind != "c":
+        return out
+    # torch.masked's: complex in, complex out (real-valued; nan + nan j where the real result is nan)
+    return out.astype(dt) + Tensor._const(np.where(np.isnan(out.data), 1j * np.nan, 0).astype(dt))
 
 
 def var(input: Any, dim: Any = None, unbiased: bool | None = None, *, correction: float | None = None,
@@ -272,13 +276,15 @@ def var(input: Any, dim: Any = None, unbiased: bool | None = None, *, correction
     """The variance over ``dim`` of the kept elements, sum of squared deviations / (count - correction)
     (correction 1 unless ``unbiased=False`` or ``correction`` says; torch.masked.var). Where a slice keeps
     no element, or no more than ``correction``, it is nan and so is its gradient, as PyTorch's: every
-    element of a fully masked-out slice, the kept ones of a slice with count <= correction."""
+    element of a fully masked-out slice, the kept ones of a slice with count <= correction. Complex input
+    gives a complex result (zero imaginary part) in its dtype, as torch.masked.var (torch.var's is real)."""
     return _std_var(input, dim, unbiased, correction, keepdim, dtype, mask, False, "var")
 
 
 def std(input: Any, dim: Any = None, unbiased: bool | None = None, *, correction: float | None = None,
         keepdim: bool = False, dtype: Any = None, mask: Any = None) -> Tensor:  # fmt: skip
-    """The square root of :func:`var` (torch.masked.std)."""
+    """The square root of :func:`var` (torch.masked.std; complex input gives a complex result with zero
+    imaginary part, as PyTorch's)."""
     return _std_var(input, dim, unbiased, correction, keepdim, dtype, mask, True, "std")
 
 

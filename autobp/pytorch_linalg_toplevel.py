@@ -118,16 +118,17 @@ def triangular_solve(input: Any, A: Any, upper: bool = True, transpose: bool = F
 def svd_lowrank(A: Any, q: int | None = 6, niter: int | None = 2, M: Any = None) -> tuple:  # noqa: N803
     """A rank-q approximation U diag(S) V^T of A (or A - M) by the randomised range finder with
     ``niter`` power iterations, the random matrix drawn from autobp's global generator
-    (``torch.svd_lowrank``); differentiable through the QR and SVD it runs."""
+    (``torch.svd_lowrank``; q clamped to min(m, n), as PyTorch); differentiable through the QR and SVD
+    it runs."""
     a = as_tensor(A)
     if M is not None:
         a = a - as_tensor(M)
     if a.ndim < 2:
         raise ValueError(f"svd_lowrank: a (*, m, n) matrix expected, got shape {a.shape}")
     m, n = a.shape[-2:]
-    q = 6 if q is None else int(q)
-    if not 0 < q <= min(m, n):
-        raise ValueError(f"svd_lowrank: q must be in 1..min(m, n) = {min(m, n)}, got {q}")
+    q = min(6 if q is None else int(q), m, n)  # PyTorch clamps q to min(m, n)
+    if q < 1:
+        raise ValueError(f"svd_lowrank: q must be at least 1 (and is clamped to min(m, n)), got {q}")
     wide = m < n
     if wide:
         a = a.mT.conj() if a.dtype.kind == "c" else a.mT

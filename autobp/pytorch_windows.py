@@ -183,8 +183,10 @@ def istft(input: Any, n_fft: int, hop_length: int | None = None, win_length: int
           window: Any = None, center: bool = True, normalized: bool = False, onesided: bool | None = None,
           length: int | None = None, return_complex: bool = False) -> Tensor:  # fmt: skip
     """The inverse of ``stft``: inverse FFTs of the (B?, freq, frames) complex spectrum's frames, times
-    the window, overlap-added and divided by the summed squared window (``torch.istft``; an envelope
-    that vanishes somewhere is an error, as in PyTorch)."""
+    the window, overlap-added and divided by the overlap-added ``window ** 2`` (``torch.istft``; an
+    envelope that vanishes somewhere is an error, as in PyTorch). As PyTorch, a real result (the default)
+    is the inverse real FFT of the first n_fft // 2 + 1 bins even of a two-sided spectrum, and a complex
+    window needs ``return_complex=True``."""
     z = as_tensor(input)
     if z.dtype.kind != "c":
         raise TypeError(f"istft: a complex spectrum expected, got {z.dtype.name}")
@@ -199,12 +201,15 @@ def istft(input: Any, n_fft: int, hop_length: int | None = None, win_length: int
         raise ValueError("istft: return_complex=True needs a two-sided spectrum (onesided=False)")
     real_dtype = np.float32 if z.dtype == np.complex64 else np.float64
     w = _full_window(window, n_fft, win, real_dtype, "istft")
+    if w is not None and w.dtype.kind == "c" and not return_complex:
+        raise ValueError("istft: a complex window needs return_complex=True")
     if normalized:
         z = z * np.sqrt(n_fft)
     zt = z.swapaxes(-1, -2)  # (B?, frames, freq)
-    segs = _fft.irfft(zt, n=n_fft, axis=-1) if one else _fft.ifft(zt, axis=-1)
-    if not one and not return_complex:
-        segs = segs.real
+    if return_complex:
+        segs = _fft.ifft(zt, axis=-1)
+    else:  # PyTorch reads a two-sided spectrum's first n_fft // 2 + 1 bins as a one-sided one
+        segs = _fft.irfft(zt if one else zt[..., : n_fft // 2 + 1], n=n_fft, axis=-1)
     if w is not None:
         segs = segs * w
     frames = zt.shape[-2]
@@ -213,9 +218,7 @@ def istft(input: Any, n_fft: int, hop_length: int | None = None, win_length: int
     lead = segs.shape[:-2]
     out = zeros(lead + (total,), dtype=segs.dtype)
     out = index_add(out, -1, cols, segs.reshape(lead + (frames * n_fft,)))
-    wsq = (
-        Tensor._const(np.ones(n_fft)) if w is None else (w * w.conj()).real if w.dtype.kind == "c" else w * w
-    )
+    wsq = Tensor._const(np.ones(n_fft, real_dtype)) if w is None else w * w  # PyTorch's window ** 2
     env = index_add(zeros(total, dtype=wsq.dtype), 0, cols, concatenate([wsq] * frames))
     start = n_fft // 2 if center else 0
     end = total - (n_fft // 2 if center else 0) if length is None else start + int(length)

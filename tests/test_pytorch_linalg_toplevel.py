@@ -97,8 +97,9 @@ def test_svd_lowrank_and_pca_lowrank_recover_a_low_rank_matrix():
         s.data[:3], torch.linalg.svdvals(torch.tensor(centred)).numpy()[:3], rtol=1e-10
     )
     assert u.shape == (8, 6)
+    assert autobp.svd_lowrank(a, q=9)[1].shape == torch.svd_lowrank(torch.tensor(a), q=9)[1].shape  # clamped
     with pytest.raises(ValueError, match="q must be"):
-        autobp.svd_lowrank(a, q=9)
+        autobp.svd_lowrank(a, q=-1)
 
 
 def test_svd_lowrank_singular_values_differentiate_like_the_exact_ones():

@@ -168,7 +168,7 @@ def pinv(a: Any, rcond: Any = None, hermitian: bool = False, *, rtol: Any = None
             raise TypeError("pinv: give rcond= or rtol=, not both")
         rcond = rtol
     if rcond is None:
-        rcond = max(a.shape[-2:], default=0) * np.finfo(np.float64 if a.dtype.kind != "f" else a.dtype).eps
+        rcond = max(a.shape[-2:], default=0) * np.finfo(a.dtype if a.dtype.kind in "fc" else np.float64).eps
     data = np.linalg.pinv(a._data, rcond=rcond, hermitian=hermitian)
     return Tensor._make(data, (a,), "pinv")
 

@@ -141,7 +141,8 @@ def householder_product(A: Any, tau: Any) -> Tensor:  # noqa: N803
             f"householder_product: expected A (..., m, n) with m >= n and tau (..., k) with k <= n and "
             f"the same batch shape, got A {a.shape} and tau {tau.shape}"
         )
-    dt = np.result_type(a.dtype, tau.dtype, np.float32 if a.dtype == np.float32 else np.float64)
+    single = a.dtype in (np.float32, np.complex64)  # complex64 stays complex64
+    dt = np.result_type(a.dtype, tau.dtype, np.float32 if single else np.float64)
     rows = np.arange(m)
     q = Tensor._const(np.broadcast_to(np.eye(m, dtype=dt), a.shape[:-2] + (m, m)).copy())
     for i in range(k):

@@ -54,12 +54,17 @@ def _frexp(F, g, out, xs, ctx, need):
     return (g * np.ldexp(np.ones((), g.dtype), -ctx),)
 
 
-@op(family=_B, method=False)
+@op(family=_B, method=False, rules=("ldexp", "multiply", "power"))
 def ldexp(x1: Any, x2: Any, /) -> Tensor:
-    """x1 * 2**x2 for integer x2 (numpy's ldexp, PyTorch's ldexp); d/dx1 = 2**x2."""
+    """x1 * 2**x2 for integer x2 (numpy's ldexp, PyTorch's ldexp); d/dx1 = 2**x2. A complex x1 or x2
+    (numpy refuses both) gives PyTorch's complex ldexp, x1 * 2**x2, differentiable in both; a float
+    x2 with a real x1 is refused, as numpy does."""
     x = as_tensor(x1)
     n = data_of(x2)
-    _float_only(x, "ldexp")
+    if x.dtype.kind == "c" or n.dtype.kind == "c":
+        if n.dtype.kind in "iub":  # an exact power of two in x1's precision
+            return x * Tensor._const(np.ldexp(np.ones((), np.finfo(x.dtype).dtype), n))
+        return x * 2.0 ** as_tensor(x2)
     if n.dtype.kind not in "iub":
         raise TypeError(f"ldexp: x2 must hold integers, got dtype {n.dtype} (shape {n.shape})")
     try:

@@ -269,7 +269,7 @@ def _reduce_arrays(x: np.ndarray, index: tuple, src: np.ndarray, reduce: str, in
     np.add.at(count, index, 1)
     if reduce == "mean":
         safe = np.maximum(count, 1)
-        data = data / safe.astype(data.dtype) if data.dtype.kind == "f" else data // safe
+        data = data / safe.astype(data.dtype) if data.dtype.kind in "fc" else data // safe
     return data, count, hit
 
 
@@ -279,10 +279,13 @@ def scatter_reduce(
     x: Any, dim: int, index: Any, src: Any, reduce: str, *, include_self: bool = True
 ) -> Tensor:
     """PyTorch's scatter_reduce (sum, prod, mean, amax, amin) with its gradients: amax/amin split a
-    tie equally among the tied values (and the input's own value when ``include_self``)."""
+    tie equally among the tied values (and the input's own value when ``include_self``). Complex
+    input: sum, prod and mean, as PyTorch computes them (with conjugate-Wirtinger gradients, which
+    PyTorch does not provide); amax/amin refuse it, as PyTorch."""
     x = as_tensor(x)
-    for v in (x, src):  # amax/amin need an order; PyTorch has no complex gradient for any reduce
-        refuse_complex(v, "scatter_reduce", "PyTorch refuses it too (no complex gradient)")
+    if reduce in ("amax", "amin"):
+        for v in (x, src):  # an order is needed
+            refuse_complex(v, "scatter_reduce", f"{reduce} needs an order (PyTorch refuses it too)")
     if reduce not in _AT:
         raise ShapeError(f"scatter_reduce: reduce must be one of {sorted(_AT)}, got {reduce!r}")
     idx = int_index(index, "scatter_reduce")
@@ -321,14 +324,15 @@ def _scatter_reduce_rule(F, g, out, xs, ctx, need):
         by_x = _reduce_arrays(x_safe, where, _data(s), "prod", include_self)[0]
         one = np.ones((), dtype=g.dtype)
         r_x = F.saved(by_x, lambda: _reduce_op(F.where(x_zero, one, x), s, ctx))
-        gx = g * r_x / F.where(x_zero, one, x)
+        cj = F.conj if np.iscomplexobj(_data(out)) else (lambda t: t)  # PyTorch's convention: g conj(f')
+        gx = g * cj(r_x / F.where(x_zero, one, x))
         s_zero = _data(s) == 0
         zeros_at = np.zeros(count.shape, dtype=np.int64)
         np.add.at(zeros_at, where, s_zero)
         single = s_zero & (zeros_at[where] == 1)
         by_s = _reduce_arrays(_data(x), where, np.where(single, 1, _data(s)), "prod", include_self)[0]
         r_s = F.saved(by_s, lambda: _reduce_op(x, F.where(single, one, s), ctx))
-        gs = F.where(single, (g * r_s)[where], (g * out)[where] / F.where(s_zero, one, s))
+        gs = F.where(single, (g * cj(r_s))[where], (g * cj(out))[where] / cj(F.where(s_zero, one, s)))
     if not include_self:
         gx = gx * ~hit  # positions written by src do not depend on the input's value there
     return (gx if need[0] else None), (gs if need[1] else None)
