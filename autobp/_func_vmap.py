@@ -75,7 +75,8 @@ def vmap(
             )
         if len(set(sizes)) != 1:
             raise ValueError(
-                "vmap: Expected all tensors to have the same size in the mapped dimension, got sizes "
+                "vmap got inconsistent sizes for array axes to be mapped: Expected all tensors to have the "
+                "same size in the mapped dimension, got sizes "
                 f"{sizes} for the mapped dimension (the mapped axes have different sizes)"
             )
         state = get_rng_state()

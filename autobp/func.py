@@ -14,10 +14,12 @@ from typing import Any
 
 import numpy as np
 
+from ._func_custom_jvp import custom_jvp  # noqa: F401  autobp.func.custom_jvp
 from ._func_extras import debug_unwrap, functionalize, replace_all_batch_norm_modules_  # noqa: F401
 from ._func_jac import hessian, jacfwd, jacrev  # noqa: F401  autobp.func.jacrev, ...
 from ._func_linear import jvp, linearize, vjp  # noqa: F401  autobp.func.vjp, ...
 from ._func_modules import functional_call, stack_module_state  # noqa: F401  autobp.func.functional_call, ...
+from ._func_transpose import linear_transpose  # noqa: F401  autobp.func.linear_transpose
 from ._func_trees import FuncOutputError, check_argnums, check_aux_pair, unwrap_aux, wraps_transformed
 from ._func_vmap import vmap  # noqa: F401  autobp.func.vmap
 from ._graph import next_seq
@@ -35,6 +37,8 @@ __all__ = [
     "vjp",
     "jvp",
     "linearize",
+    "linear_transpose",
+    "custom_jvp",
     "jacrev",
     "jacfwd",
     "hessian",
@@ -119,7 +123,10 @@ def value_and_grad(
             out = (value, out[1]) if has_aux else value
         if not isinstance(value, Tensor) or value.size != 1 or value.dtype.kind not in "fc":
             got = f"shape {value.shape} {value.dtype}" if isinstance(value, Tensor) else repr(value)
-            raise _GradOutputError(f"grad: fn must return a single-element float Tensor, got {got}")
+            raise _GradOutputError(
+                f"Gradient only defined for scalar-output functions. grad: fn must return a single-element "
+                f"float Tensor, got {got}"
+            )
         if holomorphic:
             _check_holomorphic(leaves)
         if value.requires_grad and leaves:
@@ -165,6 +172,11 @@ def _diff_leaf(a: Any) -> Tensor:
     if isinstance(a, Tensor) and a.requires_grad:
         return copy(a)
     arr = np.asarray(a._data if isinstance(a, Tensor) else a)
+    if arr.dtype.kind not in "biufc":
+        raise TypeError(
+            f"Argument {a!r} of type {type(a)} is not a valid JAX type: grad differentiates numbers, numeric "
+            "arrays and Tensors"
+        )
     if arr.dtype.kind not in "fc":  # integers and bools become float64; float32 stays float32
         arr = arr.astype(np.float64)
     return Tensor(np.array(arr), requires_grad=True, dtype=arr.dtype)

@@ -1,0 +1,156 @@
+"""JAX-named behaviour of ``autobp.func`` found by JAX's own api_test (run through a renaming adapter):
+hessian's has_aux/holomorphic, holomorphic jacobians, linear_transpose, custom_jvp, constant outputs
+of JAX-style calls, and JAX's error wording. Expected values are closed forms, numpy or gradcheck."""
+
+import numpy as np
+import pytest
+
+import autobp as ab
+from autobp import Tensor, func
+from autobp.gradcheck import gradcheck
+
+R = np.random.RandomState(0)
+A = R.randn(4, 4)
+Z = np.array([1 + 2j, 0.5 - 1j])
+
+
+def _np(x):
+    return np.asarray(x.detach().data if isinstance(x, Tensor) else x)
+
+
+def test_jac_of_plain_call_with_number_outputs_is_zero_there():
+    # JAX-style call on numbers: an output that is an unpicked argument is a constant (Jacobian 0)
+    for jac in (func.jacrev, func.jacfwd):
+        a, b = jac(lambda x, y: (x, y))(0.0, 1.0)
+        assert (_np(a), _np(b)) == (1.0, 0.0)
+        (a0, a1), (b0, b1) = jac(lambda x, y: (x, 2.0 * y, 3.0)[:2], (0, 1))(0.0, 1.0)
+        assert [float(_np(v)) for v in (a0, a1, b0, b1)] == [1.0, 0.0, 0.0, 2.0]
+    with pytest.raises(RuntimeError, match="only tensors"):  # a Tensor call keeps torch.func's refusal
+        func.jacrev(lambda t: [t, 1.0])(Tensor([1.0]))
+
+
+def test_hessian_has_aux_and_holomorphic_closed_form():
+    x = R.randn(4)
+    h, aux = func.hessian(lambda x: (ab.dot(x, ab.dot(A, x)), x * 2), has_aux=True)(x)
+    np.testing.assert_allclose(_np(h), A + A.T, atol=1e-12)
+    np.testing.assert_allclose(_np(aux), 2 * x)
+    z = R.randn(4) * (1 + 2j)
+    h = func.hessian(lambda z: ab.dot(z, ab.dot(A.astype(complex), z)), holomorphic=True)(z)
+    np.testing.assert_allclose(_np(h), A + A.T, atol=1e-12)
+    # f = z0^2 (sin z0 + sin z1): second complex derivatives in closed form
+    h = func.hessian(lambda z: (ab.sin(z) * z[0] ** 2).sum(), holomorphic=True)(Z)
+    z0, z1 = Z
+    want = [
+        [2 * np.sin(z0) + 4 * z0 * np.cos(z0) - z0**2 * np.sin(z0) + 2 * np.sin(z1), 2 * z0 * np.cos(z1)],
+        [2 * z0 * np.cos(z1), -(z0**2) * np.sin(z1)],
+    ]
+    np.testing.assert_allclose(_np(h), np.array(want), rtol=1e-12)
+
+
+@pytest.mark.parametrize("jac", [func.jacrev, func.jacfwd])
+def test_holomorphic_jacobian_is_df_dz(jac):
+    got = jac(lambda z: ab.sin(z) * z[0], holomorphic=True)(Z)
+    want = np.diag(np.cos(Z) * Z[0]) + np.outer(np.sin(Z), [1, 0])
+    np.testing.assert_allclose(_np(got), want, rtol=1e-12)
+    assert not isinstance(got, Tensor) or not got.requires_grad
+    with pytest.raises(TypeError, match="holomorphic=True requires complex"):
+        jac(lambda x: x * 2, holomorphic=True)(np.ones(2))
+    with pytest.raises(TypeError, match="holomorphic=True requires complex"):
+        jac(lambda z: ab.abs(z), holomorphic=True)(Z)
+
+
+def test_holomorphic_jacobian_nests_in_grad():
+    # d/dx of Re(d/dz (z^3)) at z = x + 0j is d/dx 3 x^2 = 6 x
+    def g(x):
+        z = x.astype(complex)
+        return ab.real(func.jacrev(lambda z: z**3, holomorphic=True)(z)).sum()
+
+    np.testing.assert_allclose(_np(func.grad(g)(Tensor(np.array([1.5, -2.0])))), [9.0, -12.0])
+
+
+def test_linear_transpose_matches_matrix_transpose():
+    M = R.randn(3, 4)
+    v = R.randn(3)
+    (t,) = func.linear_transpose(lambda x: ab.matmul(M, x), np.zeros(4))(v)
+    np.testing.assert_allclose(t, M.T @ v, rtol=1e-12)
+    C = M + 1j * R.randn(3, 4)
+    w = v + 1j * R.randn(3)
+    (t,) = func.linear_transpose(lambda x: ab.matmul(C, x), np.zeros(4, complex))(w)
+    np.testing.assert_allclose(t, C.T @ w, rtol=1e-12)  # the transpose, not the adjoint
+    assert func.linear_transpose(lambda x: 2 * x, 1)(3) == (6,)
+    got = func.linear_transpose(lambda x, y: {"s": x[0] + 2 * y}, [1.0, 2.0], np.zeros(2))({"s": np.ones(2)})
+    assert isinstance(got[0], list)
+    assert got[0][0] == 2.0  # x[0] is broadcast to both outputs: its transpose sums them
+    assert got[0][1] == 0.0  # x[1] does not reach the output
+    np.testing.assert_allclose(got[1], [2.0, 2.0])
+
+
+def test_linear_transpose_differentiable_in_cotangent_and_errors():
+    M = R.randn(3, 2)
+    t = func.linear_transpose(lambda x: ab.matmul(M, x), np.zeros(2))
+    assert gradcheck(lambda c: t(c)[0], (Tensor(R.randn(3), requires_grad=True),))
+    with pytest.raises(TypeError, match="linear_transpose only supports"):
+        func.linear_transpose(lambda x: 2.0 * x, 1)
+    with pytest.raises(TypeError, match="cotangent tree does not match"):
+        func.linear_transpose(lambda x: [x, x], 1.0)(1.0)
+    with pytest.raises(TypeError, match="cotangent type does not match"):
+        func.linear_transpose(lambda x: ab.stack([x, x]), 1.0)(1.0)
+    with pytest.raises(TypeError, match="cotangent type does not match"):
+        func.linear_transpose(lambda x: x, 1.0)(1j)
+
+
+def _sin_mul():
+    @func.custom_jvp
+    def f(x, y):
+        return ab.sin(x) * y
+
+    @f.defjvp
+    def f_jvp(primals, tangents):
+        x, y = primals
+        dx, dy = tangents
+        return f(x, y), ab.cos(x) * dx * y + ab.sin(x) * dy
+
+    return f
+
+
+def test_custom_jvp_gives_gradients_of_every_order():
+    f = _sin_mul()
+    x, y = 0.7, 1.3
+    assert f(x, y) == pytest.approx(np.sin(x) * y)
+    gx, gy = func.grad(f, argnums=(0, 1))(x, y)
+    np.testing.assert_allclose([gx, gy], [np.cos(x) * y, np.sin(x)], rtol=1e-12)
+    np.testing.assert_allclose(func.grad(func.grad(f))(x, y), -np.sin(x) * y, rtol=1e-12)
+    _, t = func.jvp(f, (x, y), (1.0, 2.0))
+    np.testing.assert_allclose(_np(t), np.cos(x) * y + 2 * np.sin(x), rtol=1e-12)
+    xs = np.linspace(-1, 1, 4)
+    np.testing.assert_allclose(_np(func.vmap(func.grad(f))(xs, np.ones(4))), np.cos(xs), rtol=1e-12)
+    assert gradcheck(f, (Tensor(R.randn(3), requires_grad=True), Tensor(R.randn(3), requires_grad=True)))
+
+
+def test_custom_jvp_rule_is_used_defjvps_and_nondiff_argnums():
+    f = func.custom_jvp(lambda x: x * x)
+    f.defjvp(lambda p, t: (p[0] * p[0], 10.0 * t[0]))  # deliberately not 2x: the rule wins
+    assert func.grad(f)(3.0) == 10.0
+    g = func.custom_jvp(lambda x, y: x * y)
+    g.defjvps(lambda t, ans, x, y: 5.0 * t, None)
+    assert tuple(func.grad(g, argnums=(0, 1))(2.0, 3.0)) == (5.0, 0.0)
+
+    def scaled_jvp(k, primals, tangents):
+        return h(k, *primals), k * ab.cos(primals[0]) * tangents[0]
+
+    h = func.custom_jvp(lambda k, x: k * ab.sin(x), nondiff_argnums=(0,))
+    h.defjvp(scaled_jvp)
+    np.testing.assert_allclose(func.grad(h, argnums=1)(3.0, 0.4), 3 * np.cos(0.4), rtol=1e-12)
+    with pytest.raises(AttributeError, match="No JVP defined"):
+        func.custom_jvp(lambda x: x)(1.0)
+
+
+def test_jax_error_wording():
+    with pytest.raises(TypeError, match="Gradient only defined for scalar-output functions"):
+        func.grad(lambda x: x)(np.zeros(3))
+    with pytest.raises(TypeError, match="'foo' of type <class 'str'> is not a valid JAX type"):
+        func.grad(lambda x: x)("foo")
+    with pytest.raises(TypeError, match="two-element tuple"):
+        func.grad(lambda x: (x, x, x), has_aux=True)(1.0)
+    with pytest.raises(ValueError, match="vmap got inconsistent sizes for array axes to be mapped"):
+        func.vmap(lambda a, b: a + b)(np.ones(2), np.ones(3))
