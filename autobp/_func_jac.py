@@ -37,7 +37,7 @@ def _wrt(
             defs.append((tdef, len(flat), len(flat) + len(leaves)))
             flat.extend(leaves)
         if holomorphic:
-            _check_complex(flat, who)
+            _check_complex(flat, who, "inputs")
         else:
             _check_real(flat, who, "inputs")
         plain = not any(isinstance(a, Tensor) for a in flat)  # JAX-style: numbers out are constants
@@ -49,7 +49,7 @@ def _wrt(
                 full[i] = tdef.unflatten(xs[a:b])
             outs, spec["out"] = flat_outputs(main(*full), out_who, numbers_ok=plain)
             if holomorphic:
-                _check_complex(outs, who)
+                _check_complex(outs, who, "outputs")
             else:
                 _check_real(outs, who, "outputs")
             return tuple(outs)
@@ -82,7 +82,9 @@ def _check_real(leaves: list, who: str, what: str) -> None:
         if np.iscomplexobj(leaf._data if isinstance(leaf, Tensor) else leaf):
             raise FuncArgumentTypeError(
                 f"{who}: Expected all {what} to be real but received complex tensor at flattened {what[:-1]} "
-                f"idx: {k} (differentiate its real and imaginary parts as two real {what})"
+                f"idx: {k} (differentiate its real and imaginary parts as two real {what}, or pass "
+                f"holomorphic=True: {who} requires real-valued {what} (input dtype that is a sub-dtype of "
+                "np.floating), but got complex)"
             )
 
 
@@ -95,13 +97,13 @@ def _complex_leaf(a: Any) -> Any:
     return Tensor(arr, requires_grad=True, dtype=arr.dtype)
 
 
-def _check_complex(leaves: list, who: str) -> None:
+def _check_complex(leaves: list, who: str, what: str) -> None:
     """JAX's ``holomorphic=True``: inputs and outputs must be complex (a TypeError otherwise, as JAX's)."""
     for leaf in leaves:
         if not np.iscomplexobj(leaf._data if isinstance(leaf, Tensor) else leaf):
             dtype = leaf.dtype if isinstance(leaf, Tensor) else np.asarray(leaf).dtype
             raise TypeError(
-                f"{who} with holomorphic=True requires complex inputs and outputs, got {dtype} "
+                f"{who} with holomorphic=True requires {what} with complex dtype, but got {dtype} "
                 "(a real value has no complex derivative: pass it as complex, x + 0j)"
             )
 

@@ -66,16 +66,37 @@ def _vjp(func: Callable[..., Any], primals: tuple, has_aux: bool, who: str) -> t
     main, aux = split_aux(func, has_aux, who)
     flat_primals, in_def = tree_flatten(primals)
     flat, spec = _flat_fn(main, in_def, who)
-    out, pullback = functional.vjp(flat, *flat_primals)
+    ints = _int_positions(flat_primals)
+    diff = [a for k, a in enumerate(flat_primals) if k not in ints]
+
+    def of_diff(*xs: Any) -> tuple:  # integer primals (JAX's) stay as given: an index stays an index
+        it = iter(xs)
+        return flat(*[flat_primals[k] if k in ints else next(it) for k in range(len(flat_primals))])
+
+    out, pullback = functional.vjp(of_diff, *diff)
     out_def = spec["out"]
 
     @grad_mode_aware
     def vjp_fn(cotangents: Any) -> tuple:
         cts = _flat_like(cotangents, out_def, "cotangents", who, "outputs to the function")
-        return in_def.unflatten(pullback(*cts))
+        gs = pullback(*cts)
+        gs = list(gs) if isinstance(gs, (tuple, list)) else [gs]
+        for k in sorted(ints):  # their cotangent: zeros of JAX's float0 dtype
+            gs.insert(k, np.zeros(np.shape(flat_primals[k]), _FLOAT0))
+        return in_def.unflatten(gs)
 
     res = out_def.unflatten(out)
     return (res, vjp_fn, aux[0]) if has_aux else (res, vjp_fn)
+
+
+_FLOAT0 = np.dtype([("float0", np.void, 0)])
+
+
+def _int_positions(flat: list) -> set:
+    """Positions of plain integer/bool primals (not Tensors), kept undifferentiated as JAX's vjp does;
+    none when every primal is one (then they are differentiated as float64, as before)."""
+    ints = {k for k, a in enumerate(flat) if not isinstance(a, Tensor) and np.asarray(a).dtype.kind in "iub"}
+    return ints if len(ints) < len(flat) else set()
 
 
 def _flat_primals_tangents(primals: Any, tangents: Any, who: str) -> tuple[list, list, TreeDef]:

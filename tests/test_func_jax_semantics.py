@@ -53,9 +53,13 @@ def test_holomorphic_jacobian_is_df_dz(jac):
     want = np.diag(np.cos(Z) * Z[0]) + np.outer(np.sin(Z), [1, 0])
     np.testing.assert_allclose(_np(got), want, rtol=1e-12)
     assert not isinstance(got, Tensor) or not got.requires_grad
-    with pytest.raises(TypeError, match="holomorphic=True requires complex"):
+    with pytest.raises(
+        TypeError, match="holomorphic=True requires inputs with complex dtype, but got float64"
+    ):
         jac(lambda x: x * 2, holomorphic=True)(np.ones(2))
-    with pytest.raises(TypeError, match="holomorphic=True requires complex"):
+    with pytest.raises(
+        TypeError, match="holomorphic=True requires outputs with complex dtype, but got float64"
+    ):
         jac(lambda z: ab.abs(z), holomorphic=True)(Z)
 
 
@@ -154,3 +158,33 @@ def test_jax_error_wording():
         func.grad(lambda x: (x, x, x), has_aux=True)(1.0)
     with pytest.raises(ValueError, match="vmap got inconsistent sizes for array axes to be mapped"):
         func.vmap(lambda a, b: a + b)(np.ones(2), np.ones(3))
+
+
+def test_allow_int_passes_integers_through_with_float0_gradients():
+    gx, gi = func.grad(lambda x, i: x[i] * 3.0, argnums=(0, 1), allow_int=True)(np.ones(2), 1)
+    np.testing.assert_allclose(gx, [0.0, 3.0])
+    assert gi.dtype == func.float0 and gi.shape == ()
+    v, (gw, gn) = func.value_and_grad(lambda w, n: (w**n).sum(), argnums=(0, 1), allow_int=True)(
+        np.array([2.0, 3.0]), np.int64(3)
+    )
+    assert v == 35.0
+    np.testing.assert_allclose(gw, 3 * np.array([2.0, 3.0]) ** 2)
+    assert gn.dtype == func.float0
+    assert func.grad(lambda x: x * 2.0)(3) == 2.0  # without allow_int an integer is differentiated as float64
+    with pytest.raises(NotImplementedError, match="reduce_axes"):
+        func.grad(lambda x: x, reduce_axes=("batch",))
+
+
+def test_vjp_keeps_integer_primals_as_indices():
+    out, vjp_fn = func.vjp(lambda x, i: x[i] * x[0], np.array([2.0, 5.0]), 1)
+    assert float(_np(out)) == 10.0
+    gx, gi = vjp_fn(1.0)
+    np.testing.assert_allclose(_np(gx), [5.0, 2.0])
+    assert gi.dtype == func.float0
+
+
+def test_complex_output_without_holomorphic_jax_wording():
+    with pytest.raises(TypeError, match=r"grad requires real-valued outputs .*but got complex128"):
+        func.grad(lambda x: x**2 + 1j)(3.0)
+    with pytest.raises(TypeError, match="grad with holomorphic=True requires inputs with complex dtype"):
+        func.grad(lambda x: x**2, holomorphic=True)(3.0)
