@@ -5,6 +5,7 @@ the graph, so the derivative is differentiable again."""
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -13,7 +14,7 @@ import numpy as np
 from ._graph import enable_grad
 from .autograd import grad as _grad
 from .extend import custom_vjp
-from .pytree import tree_flatten
+from .pytree import ravel_pytree, tree_flatten
 from .tensor import Tensor
 
 
@@ -65,51 +66,84 @@ class custom_jvp:  # noqa: N801  JAX's spelling
 
         self.jvp = rule
 
-    def __call__(self, *args: Any) -> Any:
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self.jvp is None:
             raise AttributeError(f"No JVP defined for custom_jvp function {self.__name__} using defjvp.")
+        if kwargs:  # keywords and defaults become positional, as JAX resolves them for the rule
+            bound = inspect.signature(self.fun).bind(*args, **kwargs)
+            bound.apply_defaults()
+            args = bound.args
         nondiff = {i: args[i] for i in self.nondiff_argnums}
         diff_pos = [i for i in range(len(args)) if i not in nondiff]
+        leaves, tree = tree_flatten([args[i] for i in diff_pos])
+        live = [k for k, a in enumerate(leaves) if _numeric(a)]  # callables and such are passed through
 
-        def full(diff_args: tuple) -> list:
+        def diff_args(xs: Any) -> list:
+            full = list(leaves)
+            for k, x in zip(live, xs):
+                full[k] = x
+            return tree.unflatten(full)
+
+        def positional(xs: Any) -> list:
             out = [None] * len(args)
             for i, v in nondiff.items():
                 out[i] = v
-            for i, v in zip(diff_pos, diff_args):
+            for i, v in zip(diff_pos, diff_args(xs)):
                 out[i] = v
             return out
 
-        def rule(primals: tuple, tangents: tuple) -> tuple:
+        def rule(xs: tuple, ts: tuple) -> tuple:
+            primals, tangents = tuple(diff_args(xs)), tuple(diff_args(ts))
             if nondiff:
-                return self.jvp(*[nondiff[i] for i in self.nondiff_argnums], tuple(primals), tuple(tangents))
-            return self.jvp(tuple(primals), tuple(tangents))
+                return self.jvp(*[nondiff[i] for i in self.nondiff_argnums], primals, tangents)
+            return self.jvp(primals, tangents)
 
-        inner = custom_vjp(lambda *d: self.fun(*full(d)))
+        spec: dict = {}
 
-        def fwd(*d: Any) -> tuple:
-            return self.fun(*full(d)), d
+        def flat_fun(*xs: Any) -> Any:  # the output pytree as one vector (a single-output primitive)
+            vec, spec["unravel"] = ravel_pytree(self.fun(*positional(xs)))
+            return vec
 
-        def bwd(primals: tuple, g: Any) -> tuple:
+        inner = custom_vjp(flat_fun)
+
+        def fwd(*xs: Any) -> tuple:
+            return flat_fun(*xs), xs
+
+        def bwd(xs: tuple, g: Any) -> tuple:
             with enable_grad():
-                ts = [Tensor(np.zeros(np.shape(_data(p)), _dtype(p)), requires_grad=True) for p in primals]
-                _, tout = rule(primals, tuple(ts))
-                outs, gs = tree_flatten(tout)[0], tree_flatten(g)[0]
+                ts = [Tensor(np.zeros(np.shape(_data(p)), _dtype(p)), requires_grad=True) for p in xs]
+                _, tout = rule(xs, tuple(ts))
+                outs = tree_flatten(tout)[0]
+                gs = tree_flatten(spec["unravel"](g))[0]
                 pairs = [(o, c) for o, c in zip(outs, gs) if isinstance(o, Tensor) and o.requires_grad]
-                if not pairs:
-                    return tuple(Tensor._const(np.zeros(t.shape, t.dtype)) for t in ts)
-                res = _grad(
-                    [o for o, _ in pairs],
-                    ts,
-                    grad_outputs=[c for _, c in pairs],
-                    create_graph=True,
-                    allow_unused=True,
-                )
+                res = [None] * len(ts)
+                if pairs:
+                    res = _grad(
+                        [o for o, _ in pairs],
+                        ts,
+                        grad_outputs=[c for _, c in pairs],
+                        create_graph=True,
+                        allow_unused=True,
+                    )
             return tuple(
                 Tensor._const(np.zeros(t.shape, t.dtype)) if r is None else r for t, r in zip(ts, res)
             )
 
         inner.defvjp(fwd, bwd)
-        return inner(*[args[i] for i in diff_pos])
+        xs = [leaves[k] for k in live]
+        if not any(isinstance(x, Tensor) and x.requires_grad for x in xs):  # nothing to differentiate
+            return self.fun(*positional(xs))
+        vec = inner(*xs)
+        return spec["unravel"](vec)
+
+
+def _numeric(a: Any) -> bool:
+    if isinstance(a, Tensor):
+        return True
+    return (
+        isinstance(a, (bool, int, float, complex, np.generic, np.ndarray))
+        and np.asarray(a).dtype.kind in "biufc"
+    )
 
 
 def _data(p: Any) -> Any:

@@ -188,3 +188,30 @@ def test_complex_output_without_holomorphic_jax_wording():
         func.grad(lambda x: x**2 + 1j)(3.0)
     with pytest.raises(TypeError, match="grad with holomorphic=True requires inputs with complex dtype"):
         func.grad(lambda x: x**2, holomorphic=True)(3.0)
+
+
+def test_custom_jvp_pytree_arguments_outputs_and_keywords():
+    @func.custom_jvp
+    def f(x):
+        return {"b": ab.sin(x["a"]), "c": (x["a"] * x["s"],)}
+
+    @f.defjvp
+    def f_jvp(primals, tangents):
+        (x,), (t,) = primals, tangents
+        da, ds = t["a"], t["s"]
+        return f(x), {"b": 2 * ab.cos(x["a"]) * da, "c": (da * x["s"] + x["a"] * ds,)}
+
+    x = {"a": np.array([0.3, 1.1]), "s": 2.0}
+    out = f(x)
+    np.testing.assert_allclose(out["b"], np.sin(x["a"]))
+    g = func.grad(lambda x: f(x)["b"].sum() + f(x)["c"][0].sum())(x)
+    np.testing.assert_allclose(g["a"], 2 * np.cos(x["a"]) + 2.0, rtol=1e-12)
+    np.testing.assert_allclose(g["s"], x["a"].sum(), rtol=1e-12)
+
+    @func.custom_jvp
+    def scale(x, y, c=1.0):
+        return c * (x + y)
+
+    scale.defjvp(lambda p, t: (scale(*p), p[2] * (t[0] + t[1]) + t[2] * (p[0] + p[1])))
+    gx, gy = func.grad(lambda x, y: scale(x, y, c=3.0), argnums=(0, 1))(1.0, 2.0)
+    assert (gx, gy) == (3.0, 3.0)
