@@ -215,3 +215,18 @@ def test_custom_jvp_pytree_arguments_outputs_and_keywords():
     scale.defjvp(lambda p, t: (scale(*p), p[2] * (t[0] + t[1]) + t[2] * (p[0] + p[1])))
     gx, gy = func.grad(lambda x, y: scale(x, y, c=3.0), argnums=(0, 1))(1.0, 2.0)
     assert (gx, gy) == (3.0, 3.0)
+
+
+def test_vmap_in_axes_out_axes_checked_as_jax():
+    with pytest.raises(TypeError, match="vmap in_axes must be an int, None, or a tuple of entries"):
+        func.vmap(lambda x: x["a"], in_axes={"a": 0})  # at vmap() time, as JAX
+    with pytest.raises(ValueError, match=r"len\(in_axes\)=2, len\(args\)=1"):
+        func.vmap(lambda x: x["a"], in_axes=(0, {"a": 0}))({"a": np.zeros((3, 3))})
+    with pytest.raises(TypeError, match="vmap in_axes must be an int, None, or"):
+        func.vmap(lambda x: x, in_axes=(np.array([1.0, 2.0]),))
+    with pytest.raises(TypeError, match="vmap out_axes must be an int, None, or"):
+        func.vmap(lambda x: x, out_axes=(np.array([1.0, 2.0]),))
+    out = func.vmap(lambda d, x: d["a"] * x + d["b"], ({"a": None, "b": 0}, 0))(
+        {"a": 2.0, "b": np.ones(3)}, np.arange(3.0)
+    )
+    np.testing.assert_allclose(_np(out), 2.0 * np.arange(3.0) + 1.0)
