@@ -65,6 +65,9 @@ def _wrt(
             blocks = [[b.detach() for b in row] for row in blocks]  # no outer graph: constants, as otherwise
         if holomorphic and strategy == "reverse-mode":  # rows are conj(df/dz) (PyTorch's convention)
             blocks = [[b.conj() for b in row] for row in blocks]
+        if strategy == "reverse-mode":  # a gradient has its input's dtype (the batched pass promotes)
+            dts = [_dtype_of(a) for a in flat]
+            blocks = [[_as_dtype(b, d) for b, d in zip(row, dts)] for row in blocks]
         per_out = []
         for row in blocks:  # one row per output Tensor: its blocks for every picked leaf
             trees = tuple(tdef.unflatten(row[a:b]) for tdef, a, b in defs)
@@ -86,6 +89,17 @@ def _check_real(leaves: list, who: str, what: str) -> None:
                 f"holomorphic=True: {who} requires real-valued {what} (input dtype that is a sub-dtype of "
                 "np.floating), but got complex)"
             )
+
+
+def _dtype_of(a: Any) -> np.dtype:
+    arr = a._data if isinstance(a, Tensor) else np.asarray(a)
+    return arr.dtype if arr.dtype.kind in "fc" else np.dtype(np.float64)
+
+
+def _as_dtype(b: Any, dtype: np.dtype) -> Any:
+    if isinstance(b, Tensor) and b.dtype != dtype and b.dtype.kind == dtype.kind:
+        return b.astype(dtype)
+    return b
 
 
 def _complex_leaf(a: Any) -> Any:

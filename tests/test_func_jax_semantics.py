@@ -230,3 +230,14 @@ def test_vmap_in_axes_out_axes_checked_as_jax():
         {"a": 2.0, "b": np.ones(3)}, np.arange(3.0)
     )
     np.testing.assert_allclose(_np(out), 2.0 * np.arange(3.0) + 1.0)
+
+
+def test_jacrev_blocks_have_their_inputs_dtype_as_torch_func():
+    torch = pytest.importorskip("torch")
+    x16, y32 = np.array([2.0], np.float16), np.array([3.0], np.float32)
+    got = func.jacrev(lambda t: (t[0], t[1], t[0] + t[1]))((x16, y32))
+    want = torch.func.jacrev(lambda t: (t[0], t[1], t[0] + t[1]))((torch.tensor(x16), torch.tensor(y32)))
+    for grow, wrow in zip(got, want):
+        for g, w in zip(grow, wrow):
+            assert str(_np(g).dtype) == str(w.dtype).replace("torch.", "")
+            np.testing.assert_array_equal(_np(g), w.numpy())
