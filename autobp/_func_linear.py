@@ -136,7 +136,26 @@ def _jvp(func: Callable[..., Any], primals: Any, tangents: Any, strict: bool, ha
     who = "jvp(f, primals, tangents)"
     flat_p, flat_t, in_def = _flat_primals_tangents(primals, tangents, who)
     main, aux = split_aux(func, has_aux, who)
-    flat, spec = _flat_fn(main, in_def, who)
+    ints = {
+        k for k, a in enumerate(flat_p) if not isinstance(a, Tensor) and np.asarray(a).dtype.kind in "iub"
+    }
+    if ints and all(np.asarray(flat_t[k]).dtype == _FLOAT0 for k in ints):  # JAX's: integers carry float0
+        if len(ints) == len(flat_p):  # nothing to differentiate: f's output, float0 zero tangents
+            out_leaves, out_def = tree_flatten(main(*in_def.unflatten(flat_p)))
+            zeros = [np.zeros(np.shape(o._data if isinstance(o, Tensor) else o), _FLOAT0) for o in out_leaves]
+            res = (out_def.unflatten(out_leaves), out_def.unflatten(zeros))
+            return (*res, aux[0]) if has_aux else res
+        flat_all, spec = _flat_fn(main, in_def, who)
+        keep = [k for k in range(len(flat_p)) if k not in ints]
+        all_p = list(flat_p)
+
+        def flat(*xs: Any) -> tuple:
+            it = iter(xs)
+            return flat_all(*[all_p[k] if k in ints else next(it) for k in range(len(all_p))])
+
+        flat_p, flat_t = [flat_p[k] for k in keep], [flat_t[k] for k in keep]
+    else:
+        flat, spec = _flat_fn(main, in_def, who)
     out, jt = functional.jvp(_writable_primals(flat, flat_p, who), tuple(flat_p), tuple(flat_t))
     if strict and any(not o.requires_grad for o in out):
         raise FuncArgumentError(

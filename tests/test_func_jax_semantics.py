@@ -241,3 +241,14 @@ def test_jacrev_blocks_have_their_inputs_dtype_as_torch_func():
         for g, w in zip(grow, wrow):
             assert str(_np(g).dtype) == str(w.dtype).replace("torch.", "")
             np.testing.assert_array_equal(_np(g), w.numpy())
+
+
+def test_jvp_integer_primals_with_float0_tangents():
+    zero0 = np.zeros((), func.float0)
+    out, t = func.jvp(lambda x: x + 1, (2,), (zero0,))
+    assert out == 3 and t.dtype == func.float0
+    out, t = func.jvp(lambda x, i: x[i] * x[0], (np.array([2.0, 5.0]), 1), (np.array([1.0, 0.5]), zero0))
+    assert float(_np(out)) == 10.0
+    assert float(_np(t)) == pytest.approx(0.5 * 2.0 + 5.0 * 1.0)  # d(x1 x0) = x0 dx1 + x1 dx0
+    out, t = func.jvp(lambda x, y: x * y, (2, 3.0), (1.0, 1.0))  # an integer with a real tangent: as before
+    assert float(_np(t)) == 5.0
