@@ -218,7 +218,11 @@ def _linearize(func: Callable[..., Any], primals: tuple) -> tuple[Any, Callable[
     @grad_mode_aware
     def jvp_fn(*tangents: Any) -> Any:
         flat_t = _flat_like(tangents, in_def, "tangents", "linearize jvp_fn(*tangents)", "primals")
-        ts, live = directions(flat_t, xs, "linearize", "tangents")
+        who_t = (
+            "linearize: linearized function called on tangent values inconsistent with the original "
+            "primal values"
+        )
+        ts, live = directions(flat_t, xs, who_t, "tangents")
         pairs = [(g, t) for g, t in zip(gs, ts) if g.requires_grad]
         jt = [None] * len(us)
         if pairs:

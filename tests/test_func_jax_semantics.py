@@ -252,3 +252,9 @@ def test_jvp_integer_primals_with_float0_tangents():
     assert float(_np(t)) == pytest.approx(0.5 * 2.0 + 5.0 * 1.0)  # d(x1 x0) = x0 dx1 + x1 dx0
     out, t = func.jvp(lambda x, y: x * y, (2, 3.0), (1.0, 1.0))  # an integer with a real tangent: as before
     assert float(_np(t)) == 5.0
+
+
+def test_linearize_tangent_shape_error_jax_wording():
+    _, f_jvp = func.linearize(ab.sum, np.array([1.0, 2.0, 3.0]))
+    with pytest.raises(ValueError, match="inconsistent with the original primal values.*shape \\(3, 2\\)"):
+        f_jvp(np.ones((3, 2)))
