@@ -66,16 +66,37 @@ def _vjp(func: Callable[..., Any], primals: tuple, has_aux: bool, who: str) -> t
     main, aux = split_aux(func, has_aux, who)
     flat_primals, in_def = tree_flatten(primals)
     flat, spec = _flat_fn(main, in_def, who)
-    out, pullback = functional.vjp(flat, *flat_primals)
+    ints = _int_positions(flat_primals)
+    diff = [a for k, a in enumerate(flat_primals) if k not in ints]
+
+    def of_diff(*xs: Any) -> tuple:  # integer primals (JAX's) stay as given: an index stays an index
+        it = iter(xs)
+        return flat(*[flat_primals[k] if k in ints else next(it) for k in range(len(flat_primals))])
+
+    out, pullback = functional.vjp(of_diff, *diff)
     out_def = spec["out"]
 
     @grad_mode_aware
     def vjp_fn(cotangents: Any) -> tuple:
         cts = _flat_like(cotangents, out_def, "cotangents", who, "outputs to the function")
-        return in_def.unflatten(pullback(*cts))
+        gs = pullback(*cts)
+        gs = list(gs) if isinstance(gs, (tuple, list)) else [gs]
+        for k in sorted(ints):  # their cotangent: zeros of JAX's float0 dtype
+            gs.insert(k, np.zeros(np.shape(flat_primals[k]), _FLOAT0))
+        return in_def.unflatten(gs)
 
     res = out_def.unflatten(out)
     return (res, vjp_fn, aux[0]) if has_aux else (res, vjp_fn)
+
+
+_FLOAT0 = np.dtype([("float0", np.void, 0)])
+
+
+def _int_positions(flat: list) -> set:
+    """Positions of plain integer/bool primals (not Tensors), kept undifferentiated as JAX's vjp does;
+    none when every primal is one (then they are differentiated as float64, as before)."""
+    ints = {k for k, a in enumerate(flat) if not isinstance(a, Tensor) and np.asarray(a).dtype.kind in "iub"}
+    return ints if len(ints) < len(flat) else set()
 
 
 def _flat_primals_tangents(primals: Any, tangents: Any, who: str) -> tuple[list, list, TreeDef]:
@@ -115,7 +136,26 @@ def _jvp(func: Callable[..., Any], primals: Any, tangents: Any, strict: bool, ha
     who = "jvp(f, primals, tangents)"
     flat_p, flat_t, in_def = _flat_primals_tangents(primals, tangents, who)
     main, aux = split_aux(func, has_aux, who)
-    flat, spec = _flat_fn(main, in_def, who)
+    ints = {
+        k for k, a in enumerate(flat_p) if not isinstance(a, Tensor) and np.asarray(a).dtype.kind in "iub"
+    }
+    if ints and all(np.asarray(flat_t[k]).dtype == _FLOAT0 for k in ints):  # JAX's: integers carry float0
+        if len(ints) == len(flat_p):  # nothing to differentiate: f's output, float0 zero tangents
+            out_leaves, out_def = tree_flatten(main(*in_def.unflatten(flat_p)))
+            zeros = [np.zeros(np.shape(o._data if isinstance(o, Tensor) else o), _FLOAT0) for o in out_leaves]
+            res = (out_def.unflatten(out_leaves), out_def.unflatten(zeros))
+            return (*res, aux[0]) if has_aux else res
+        flat_all, spec = _flat_fn(main, in_def, who)
+        keep = [k for k in range(len(flat_p)) if k not in ints]
+        all_p = list(flat_p)
+
+        def flat(*xs: Any) -> tuple:
+            it = iter(xs)
+            return flat_all(*[all_p[k] if k in ints else next(it) for k in range(len(all_p))])
+
+        flat_p, flat_t = [flat_p[k] for k in keep], [flat_t[k] for k in keep]
+    else:
+        flat, spec = _flat_fn(main, in_def, who)
     out, jt = functional.jvp(_writable_primals(flat, flat_p, who), tuple(flat_p), tuple(flat_t))
     if strict and any(not o.requires_grad for o in out):
         raise FuncArgumentError(
@@ -178,7 +218,11 @@ def _linearize(func: Callable[..., Any], primals: tuple) -> tuple[Any, Callable[
     @grad_mode_aware
     def jvp_fn(*tangents: Any) -> Any:
         flat_t = _flat_like(tangents, in_def, "tangents", "linearize jvp_fn(*tangents)", "primals")
-        ts, live = directions(flat_t, xs, "linearize", "tangents")
+        who_t = (
+            "linearize: linearized function called on tangent values inconsistent with the original "
+            "primal values"
+        )
+        ts, live = directions(flat_t, xs, who_t, "tangents")
         pairs = [(g, t) for g, t in zip(gs, ts) if g.requires_grad]
         jt = [None] * len(us)
         if pairs:

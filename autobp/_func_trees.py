@@ -9,6 +9,8 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from ._graph import enable_grad, is_grad_enabled, next_seq
 from .pytree import TreeDef, tree_flatten
 from .tensor import Tensor
@@ -48,9 +50,12 @@ def check_argnums(argnums: Any, nargs: int, who: str) -> tuple[int, ...]:
     return pos
 
 
-def flat_outputs(out: Any, who: str) -> tuple[list[Tensor], TreeDef]:
-    """The Tensors of ``out`` (a Tensor, or nested tuples/lists/dicts of them) and its structure."""
+def flat_outputs(out: Any, who: str, numbers_ok: bool = False) -> tuple[list[Tensor], TreeDef]:
+    """The Tensors of ``out`` (a Tensor, or nested tuples/lists/dicts of them) and its structure. With
+    ``numbers_ok`` (a JAX-style call on numbers and numpy arrays) a numeric leaf is a constant output."""
     leaves, tdef = tree_flatten(out)
+    if numbers_ok:
+        leaves = [_constant(a) for a in leaves]
     if not leaves:
         raise FuncOutputError(
             f"{who}: Expected f to be a function that has non-empty output (got output = {out!r})"
@@ -61,6 +66,17 @@ def flat_outputs(out: Any, who: str) -> tuple[list[Tensor], TreeDef]:
                 f"{who}: expected f(*primals) to return only tensors, got unsupported type {type(leaf)}"
             )
     return leaves, tdef
+
+
+def _constant(a: Any) -> Any:
+    """A Python or numpy number (or numeric array) as a constant Tensor; anything else unchanged."""
+    if (
+        isinstance(a, (bool, int, float, complex, np.generic, np.ndarray))
+        and np.asarray(a).dtype.kind in "biufc"
+    ):
+        arr = np.asarray(a)
+        return Tensor._const(arr if arr.dtype.kind in "fc" else arr.astype(np.float64))
+    return a
 
 
 def _kind(tdef: TreeDef) -> tuple:
@@ -119,8 +135,8 @@ def check_aux_pair(out: Any, who: str) -> Any:
         seq = isinstance(out, (tuple, list))
         got = f"a {type(out).__name__} of {len(out)}" if seq else type(out).__name__
         raise FuncOutputError(
-            f"{who}: output of function f should be a tuple: (output, aux) if has_aux is True (an "
-            f"(output, aux) pair), got {got}"
+            f"{who}: output of function f should be a tuple: (output, aux) if has_aux is True (a "
+            f"two-element tuple, an (output, aux) pair), got {got}"
         )
     return out
 

@@ -58,6 +58,7 @@ def vmap(
         raise ValueError(f"vmap: randomness must be 'different', 'same' or 'error', got {randomness!r}")
     if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size < 1):
         raise ValueError(f"vmap: chunk_size must be a positive int or None, got {chunk_size!r}")
+    _check_in_axes(in_axes)
     _check_out_axes(out_axes)
 
     @wraps(fn)
@@ -75,7 +76,8 @@ def vmap(
             )
         if len(set(sizes)) != 1:
             raise ValueError(
-                "vmap: Expected all tensors to have the same size in the mapped dimension, got sizes "
+                "vmap got inconsistent sizes for array axes to be mapped: Expected all tensors to have the "
+                "same size in the mapped dimension, got sizes "
                 f"{sizes} for the mapped dimension (the mapped axes have different sizes)"
             )
         state = get_rng_state()
@@ -97,13 +99,35 @@ def vmap(
     return mapped
 
 
+class _AxesSpecError(ValueError, TypeError):
+    """A malformed in_axes/out_axes: torch.func's ValueError, and JAX's TypeError."""
+
+
+def _check_in_axes(in_axes: Any) -> None:
+    """JAX's check at vmap() time: in_axes is an int, None, or a tuple/list (one entry per argument),
+    whose leaves are ints or None."""
+    if not (in_axes is None or isinstance(in_axes, (int, np.integer, tuple, list))):
+        raise _AxesSpecError(
+            "vmap in_axes must be an int, None, or a tuple of entries corresponding to the positional "
+            f"arguments passed to the function, but got {in_axes!r}. (vmap: expected `in_dims` to be int or "
+            f"a (potentially nested) tuple matching the structure of inputs, got: {type(in_axes)})"
+        )
+    for ax in tree_flatten(in_axes)[0]:
+        if isinstance(ax, bool) or not isinstance(ax, (int, np.integer)):
+            raise _AxesSpecError(
+                f"vmap in_axes must be an int, None, or (nested) container with those types as leaves, but "
+                f"got {in_axes!r} (vmap: in_dims entries must be ints or None)"
+            )
+
+
 def _check_out_axes(out_axes: Any) -> None:
     leaves, _ = tree_flatten(out_axes)
     for ax in leaves:
         if isinstance(ax, bool) or not isinstance(ax, (int, np.integer)):
-            raise ValueError(
-                "vmap: out_dims must be an int, None or a python collection of ints representing where "
-                f"in the outputs the vmapped dimension should appear, got {out_axes!r}"
+            raise _AxesSpecError(
+                "vmap out_axes must be an int, None, or (nested) container with those types as leaves "
+                "(vmap: out_dims must be an int, None or a python collection of ints representing where "
+                f"in the outputs the vmapped dimension should appear), got {out_axes!r}"
             )
 
 
@@ -134,6 +158,12 @@ def _mapped_leaves(args: tuple, in_axes: Any) -> tuple[list, TreeDef, list]:
         raise ValueError(
             "vmap: expected `in_dims` to be int or a (potentially nested) tuple matching the structure "
             f"of inputs, got: {type(in_axes)}"
+        )
+    if isinstance(in_axes, (tuple, list)) and len(in_axes) != len(args):
+        raise ValueError(
+            "vmap in_axes must be an int, None, or a tuple of entries corresponding to the positional "
+            f"arguments passed to the function, but got len(in_axes)={len(in_axes)}, len(args)={len(args)} "
+            f"(vmap: in_dims is not compatible with the structure of `inputs`)"
         )
     leaves, tdef = tree_flatten(args)
     axes = in_axes if not isinstance(in_axes, list) else tuple(in_axes)  # a list of entries, as JAX's

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from ._custom_vjp import custom_vjp  # noqa: F401  JAX's custom_vjp (pytrees, nondiff_argnums)
 from .function import Function, FunctionCtx
 from .pytree import tree_flatten
 from .tensor import Tensor
@@ -176,64 +177,6 @@ def defvjp_argnum(prim: Primitive, vjpmaker: Callable[..., Any], nargs: int = 32
         return lambda ans, *args, **kwargs: vjpmaker(i, ans, args, kwargs)
 
     defvjp(prim, *(for_arg(i) for i in range(nargs)))
-
-
-class custom_vjp:  # noqa: N801  JAX's spelling
-    """JAX's ``custom_vjp``: ``f.defvjp(fwd, bwd)`` with ``fwd(*args) -> (out, residuals)`` and
-    ``bwd(residuals, g) -> tuple`` of one gradient per positional argument.
-
-    ``fwd`` runs with gradient recording on, so residuals computed from the arguments with autobp ops
-    stay on the graph and ``bwd`` written with autobp ops is differentiable again.
-    """
-
-    def __init__(self, fn: Callable[..., Any]) -> None:
-        self.fn = fn
-        self.fwd: Callable[..., Any] | None = None
-        self.bwd: Callable[..., Any] | None = None
-        self._in_fwd = False
-        functools.update_wrapper(self, fn)
-
-    def defvjp(self, fwd: Callable[..., Any], bwd: Callable[..., Any]) -> None:
-        """Set the forward (output and residuals) and backward (residuals, g -> gradients)."""
-        if not callable(fwd) or not callable(bwd):
-            raise TypeError("custom_vjp.defvjp: fwd and bwd must both be functions")
-        self.fwd, self.bwd = fwd, bwd
-
-    def __call__(self, *args: Any) -> Any:
-        traced = any(isinstance(x, Tensor) and x.requires_grad for x in tree_flatten(list(args))[0])
-        if not traced or self._in_fwd:  # fwd calling the function itself gets the plain function
-            return self.fn(*args)
-        if self.fwd is None or self.bwd is None:
-            raise NotImplementedError(f"custom_vjp {self.__name__}: call .defvjp(fwd, bwd) first")
-        self._in_fwd = True
-        try:
-            out, res = self.fwd(*args)
-        finally:
-            self._in_fwd = False
-        n = len(args)
-        last: list = [None, None]  # (g, bwd(res, g)): one bwd call serves every argument's gradient
-
-        def maker(i: int) -> Callable[..., Any]:
-            def make(ans: Any, *a: Any) -> Callable[..., Any]:
-                def pull(g: Any) -> Any:
-                    if last[0] is not g:
-                        gs = self.bwd(res, g)
-                        if not isinstance(gs, tuple) or len(gs) != n:
-                            raise TypeError(
-                                f"custom_vjp {self.__name__}: bwd must return a tuple of {n} gradients "
-                                f"(one per argument), got {type(gs).__name__}"
-                            )
-                        last[:] = [g, gs]
-                    return last[1][i]
-
-                return pull
-
-            return make
-
-        prim = Primitive(lambda *a: out.detach() if isinstance(out, Tensor) else out)
-        prim.__name__ = self.__name__
-        defvjp(prim, *(maker(i) for i in range(n)))
-        return prim(*args)
 
 
 __all__ = ["primitive", "defvjp", "defvjp_argnum", "Primitive", "custom_vjp"]

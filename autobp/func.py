@@ -14,10 +14,12 @@ from typing import Any
 
 import numpy as np
 
+from ._func_custom_jvp import custom_jvp  # noqa: F401  autobp.func.custom_jvp
 from ._func_extras import debug_unwrap, functionalize, replace_all_batch_norm_modules_  # noqa: F401
 from ._func_jac import hessian, jacfwd, jacrev  # noqa: F401  autobp.func.jacrev, ...
 from ._func_linear import jvp, linearize, vjp  # noqa: F401  autobp.func.vjp, ...
 from ._func_modules import functional_call, stack_module_state  # noqa: F401  autobp.func.functional_call, ...
+from ._func_transpose import linear_transpose  # noqa: F401  autobp.func.linear_transpose
 from ._func_trees import FuncOutputError, check_argnums, check_aux_pair, unwrap_aux, wraps_transformed
 from ._func_vmap import vmap  # noqa: F401  autobp.func.vmap
 from ._graph import next_seq
@@ -35,6 +37,8 @@ __all__ = [
     "vjp",
     "jvp",
     "linearize",
+    "linear_transpose",
+    "custom_jvp",
     "jacrev",
     "jacfwd",
     "hessian",
@@ -53,6 +57,8 @@ def grad(
     argnums: int | Sequence[int] = 0,
     has_aux: bool = False,
     holomorphic: bool = False,
+    allow_int: bool = False,
+    reduce_axes: Sequence = (),
 ) -> Callable:
     """The gradient of a scalar ``fn`` with respect to argument(s) ``argnums``, as a function.
 
@@ -64,14 +70,17 @@ def grad(
     it goes straight to ``scipy.optimize``; Tensors that do not require grad give constant Tensors
     (torch.func's), not this call's own graph. ``fn`` must return a real scalar (a TypeError otherwise,
     as JAX's); with ``holomorphic=True`` (JAX's) it may return a complex one of complex arguments
-    and the result is the complex derivative f'(z).
+    and the result is the complex derivative f'(z). Integer and bool arguments are differentiated as
+    float64; with ``allow_int=True`` (JAX's) they are passed to ``fn`` unchanged (an index stays an
+    index) and their gradient is zeros of JAX's ``float0`` dtype (``autobp.func.float0``).
+    ``reduce_axes`` (JAX's, for named axes) must be empty.
 
     >>> grad(lambda x: (x ** 3).sum())(Tensor([2.0])).data
     array([12.])
     >>> grad(lambda p: (p["w"] * 2).sum())({"w": np.ones(2)})["w"]  # numpy in, numpy out
     array([2., 2.])
     """
-    value_and_gradient = value_and_grad(fn, argnums, has_aux, holomorphic)
+    value_and_gradient = value_and_grad(fn, argnums, has_aux, holomorphic, allow_int, reduce_axes)
 
     @wraps_transformed(fn)
     def gradient(*args: Any, **kwargs: Any) -> Any:
@@ -86,15 +95,20 @@ def value_and_grad(
     argnums: int | Sequence[int] = 0,
     has_aux: bool = False,
     holomorphic: bool = False,
+    allow_int: bool = False,
+    reduce_axes: Sequence = (),
 ) -> Callable:
     """``fn``'s value and its gradient (``grad(fn, argnums, has_aux)``) from one evaluation, as JAX's
     ``value_and_grad``: with ``has_aux`` the value is the pair ``(value, aux)``. Value and gradient
-    are numpy arrays when the differentiated arguments are (see ``grad``).
+    are numpy arrays when the differentiated arguments are (see ``grad``, also for ``allow_int``).
 
     >>> v, g = value_and_grad(lambda x: (x * x).sum())(Tensor([3.0]))
     >>> float(v), g.data
     (9.0, array([6.]))
     """
+
+    if reduce_axes:
+        raise NotImplementedError(f"grad: reduce_axes (named axes) is not supported, got {reduce_axes!r}")
 
     @wraps_transformed(fn)
     def evaluate(*args: Any, **kwargs: Any) -> Any:
@@ -106,7 +120,7 @@ def value_and_grad(
             flat, tdef = tree_flatten(args[i])
             plain = plain and not any(isinstance(a, Tensor) for a in flat)
             fresh = fresh and not any(isinstance(a, Tensor) and a.requires_grad for a in flat)
-            flat = [_diff_leaf(a) for a in flat]
+            flat = [a if allow_int and _is_int(a) else _diff_leaf(a) for a in flat]
             args[i] = tdef.unflatten(flat)
             treedefs.append((tdef, len(leaves), len(leaves) + len(flat)))
             leaves.extend(flat)
@@ -119,7 +133,18 @@ def value_and_grad(
             out = (value, out[1]) if has_aux else value
         if not isinstance(value, Tensor) or value.size != 1 or value.dtype.kind not in "fc":
             got = f"shape {value.shape} {value.dtype}" if isinstance(value, Tensor) else repr(value)
-            raise _GradOutputError(f"grad: fn must return a single-element float Tensor, got {got}")
+            raise _GradOutputError(
+                f"Gradient only defined for scalar-output functions. grad: fn must return a single-element "
+                f"float Tensor, got {got}"
+            )
+        if value.dtype.kind == "c" and not holomorphic:
+            raise _GradOutputError(
+                "grad requires real-valued outputs (output dtype that is a sub-dtype of np.floating), but "
+                f"got {value.dtype}. For holomorphic differentiation, pass holomorphic=True (grad can be "
+                "implicitly created only for real scalar outputs)"
+            )
+        ints = {k: a for k, a in enumerate(leaves) if not isinstance(a, Tensor) or not a.requires_grad}
+        leaves = [a for a in leaves if isinstance(a, Tensor) and a.requires_grad]
         if holomorphic:
             _check_holomorphic(leaves)
         if value.requires_grad and leaves:
@@ -138,6 +163,8 @@ def value_and_grad(
             else:  # constant Tensors in, constant Tensors out (torch.func's), not this call's graph
                 gs = [g.detach() for g in gs]
                 out = (value.detach(), out[1]) if has_aux else value.detach()
+        for k in sorted(ints):  # allow_int: integer arguments get float0 zeros, as JAX's
+            gs.insert(k, np.zeros(np.shape(ints[k]), float0))
         trees = tuple(tdef.unflatten(gs[a:b]) for tdef, a, b in treedefs)
         return out, trees[0] if isinstance(argnums, int) else trees
 
@@ -150,10 +177,18 @@ class _GradOutputError(FuncOutputError, ValueError):
     them keeps working)."""
 
 
+float0 = np.dtype([("float0", np.void, 0)])  # JAX's dtype of the gradient of an integer (no values)
+
+
+def _is_int(a: Any) -> bool:
+    return np.asarray(a._data if isinstance(a, Tensor) else a).dtype.kind in "iub"
+
+
 def _check_holomorphic(leaves: list) -> None:
     for x in leaves:
         if x.dtype.kind != "c":
             raise TypeError(
+                f"grad with holomorphic=True requires inputs with complex dtype, but got {x.dtype}: "
                 f"grad(holomorphic=True) needs complex arguments, got {x.dtype} of shape {x.shape} "
                 "(a real argument has no complex derivative: pass it as complex, x + 0j)"
             )
@@ -165,6 +200,11 @@ def _diff_leaf(a: Any) -> Tensor:
     if isinstance(a, Tensor) and a.requires_grad:
         return copy(a)
     arr = np.asarray(a._data if isinstance(a, Tensor) else a)
+    if arr.dtype.kind not in "biufc":
+        raise TypeError(
+            f"Argument {a!r} of type {type(a)} is not a valid JAX type: grad differentiates numbers, numeric "
+            "arrays and Tensors"
+        )
     if arr.dtype.kind not in "fc":  # integers and bools become float64; float32 stays float32
         arr = arr.astype(np.float64)
     return Tensor(np.array(arr), requires_grad=True, dtype=arr.dtype)
