@@ -19,7 +19,8 @@ class _NoRuleError(AttributeError, NotImplementedError):
     """Called before ``defvjp``: JAX's AttributeError, and the NotImplementedError autobp raised before."""
 
 
-def _numeric(a: Any) -> bool:
+def numeric_leaf(a: Any) -> bool:
+    """Whether a pytree leaf is a number or array the rule differentiates (callables and such are not)."""
     if isinstance(a, Tensor):
         return True
     return (
@@ -67,7 +68,7 @@ class custom_vjp:  # noqa: N801  JAX's spelling
         diff_pos = [i for i in range(len(args)) if i not in self.nondiff_argnums]
         arg_trees = [tree_flatten(args[i]) for i in diff_pos]
         leaves = [leaf for flat, _ in arg_trees for leaf in flat]
-        live = [k for k, a in enumerate(leaves) if _numeric(a)]
+        live = [k for k, a in enumerate(leaves) if numeric_leaf(a)]
         traced = any(isinstance(leaves[k], Tensor) and leaves[k].requires_grad for k in live)
         if not traced or self._in_fwd:  # fwd calling the function itself gets the plain function
             return self.fn(*args)

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from ._custom_vjp import numeric_leaf
 from ._graph import enable_grad
 from .autograd import grad as _grad
 from .extend import custom_vjp
@@ -76,7 +77,7 @@ class custom_jvp:  # noqa: N801  JAX's spelling
         nondiff = {i: args[i] for i in self.nondiff_argnums}
         diff_pos = [i for i in range(len(args)) if i not in nondiff]
         leaves, tree = tree_flatten([args[i] for i in diff_pos])
-        live = [k for k, a in enumerate(leaves) if _numeric(a)]  # callables and such are passed through
+        live = [k for k, a in enumerate(leaves) if numeric_leaf(a)]  # callables and such are passed through
 
         def diff_args(xs: Any) -> list:
             full = list(leaves)
@@ -135,15 +136,6 @@ class custom_jvp:  # noqa: N801  JAX's spelling
             return self.fun(*positional(xs))
         vec = inner(*xs)
         return spec["unravel"](vec)
-
-
-def _numeric(a: Any) -> bool:
-    if isinstance(a, Tensor):
-        return True
-    return (
-        isinstance(a, (bool, int, float, complex, np.generic, np.ndarray))
-        and np.asarray(a).dtype.kind in "biufc"
-    )
 
 
 def _data(p: Any) -> Any:
