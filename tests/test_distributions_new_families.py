@@ -138,8 +138,9 @@ def test_moments_entropy_and_gradients_as_torch(case, what):
         with pytest.raises(NotImplementedError):
             get(_build(case, D)[0])
         return
-    if case == "Kumaraswamy" and what == "mode":
-        pytest.skip("deliberate difference: torch 2.13's Kumaraswamy.mode is nan everywhere (tested below)")
+    if case == "Kumaraswamy" and what == "mode":  # deliberate difference: torch 2.13's is nan everywhere
+        assert torch.isnan(get(dt)).all()  # (autobp's maximiser is tested below)
+        return
     _compare(case, get, get)
 
 
