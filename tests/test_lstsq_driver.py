@@ -59,13 +59,19 @@ def test_rank_deficient_as_torch(driver, batched):
 
 
 def test_rcond_sets_the_rank_as_torch():
-    A = rng.standard_normal((6, 3)) * np.array([1.0, 0.3, 0.01])
-    B = rng.standard_normal((6, 1))
-    for driver in ["gelsd", "gelss", "gelsy"]:
-        got = la.lstsq(autobp.tensor(A), autobp.tensor(B), rcond=0.05, driver=driver)
-        want = torch.linalg.lstsq(torch.tensor(A), torch.tensor(B), rcond=0.05, driver=driver)
-        assert int(got.rank.numpy()) == int(want.rank) == 2
-        np.testing.assert_allclose(_np(got.solution), _np(want.solution), rtol=1e-7, atol=1e-10)
+    # torch's gelsy (MKL) at an rcond is not reproducible from call to call on this machine (ranks 1 and 2
+    # seen for one matrix whose singular values are 1 : 0.19 : 0.008), so every driver is compared with
+    # torch's SVD driver: the rank, and the minimum-norm solution of that rank
+    r = np.random.default_rng(5)
+    for _ in range(5):
+        A = r.standard_normal((6, 3)) * np.array([1.0, 0.3, 0.01])
+        B = r.standard_normal((6, 1))
+        want = torch.linalg.lstsq(torch.tensor(A), torch.tensor(B), rcond=0.05, driver="gelsd")
+        assert int(want.rank) == 2
+        for driver in ["gelsd", "gelss", "gelsy"]:
+            got = la.lstsq(autobp.tensor(A), autobp.tensor(B), rcond=0.05, driver=driver)
+            assert int(got.rank.numpy()) == 2
+            np.testing.assert_allclose(_np(got.solution), _np(want.solution), rtol=1e-7, atol=1e-10)
 
 
 def test_float32_as_torch():
