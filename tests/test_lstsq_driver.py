@@ -61,7 +61,8 @@ def test_rank_deficient_as_torch(driver, batched):
 def test_rcond_sets_the_rank_as_torch():
     # torch's gelsy (MKL) at an rcond is not reproducible from call to call on this machine (ranks 1 and 2
     # seen for one matrix whose singular values are 1 : 0.19 : 0.008), so every driver is compared with
-    # torch's SVD driver: the rank, and the minimum-norm solution of that rank
+    # torch's SVD driver: the rank, and the solution of that rank (gelsy truncates a pivoted QR rather
+    # than the SVD, so its solution differs from gelsd's by the dropped direction's share, here ~1e-6)
     r = np.random.default_rng(5)
     for _ in range(5):
         A = r.standard_normal((6, 3)) * np.array([1.0, 0.3, 0.01])
@@ -71,7 +72,8 @@ def test_rcond_sets_the_rank_as_torch():
         for driver in ["gelsd", "gelss", "gelsy"]:
             got = la.lstsq(autobp.tensor(A), autobp.tensor(B), rcond=0.05, driver=driver)
             assert int(got.rank.numpy()) == 2
-            np.testing.assert_allclose(_np(got.solution), _np(want.solution), rtol=1e-7, atol=1e-10)
+            tol = {"rtol": 1e-4, "atol": 1e-6} if driver == "gelsy" else {"rtol": 1e-7, "atol": 1e-10}
+            np.testing.assert_allclose(_np(got.solution), _np(want.solution), **tol)
 
 
 def test_float32_as_torch():
