@@ -60,20 +60,26 @@ def test_rank_deficient_as_torch(driver, batched):
 
 def test_rcond_sets_the_rank_as_torch():
     # torch's gelsy (MKL) at an rcond is not reproducible from call to call on this machine (ranks 1 and 2
-    # seen for one matrix whose singular values are 1 : 0.19 : 0.008), so every driver is compared with
-    # torch's SVD driver: the rank, and the solution of that rank (gelsy truncates a pivoted QR rather
-    # than the SVD, so its solution differs from gelsd's by the dropped direction's share, here ~1e-6)
+    # seen for one matrix whose singular values are 1 : 0.19 : 0.008): the SVD drivers are compared with
+    # torch's gelsd, gelsy (a truncated pivoted QR, whose solution is not gelsd's) with LAPACK's own
+    import scipy.linalg
+
     r = np.random.default_rng(5)
     for _ in range(5):
         A = r.standard_normal((6, 3)) * np.array([1.0, 0.3, 0.01])
         B = r.standard_normal((6, 1))
         want = torch.linalg.lstsq(torch.tensor(A), torch.tensor(B), rcond=0.05, driver="gelsd")
         assert int(want.rank) == 2
-        for driver in ["gelsd", "gelss", "gelsy"]:
+        qr_solution, _, qr_rank, _ = scipy.linalg.lstsq(A, B, cond=0.05, lapack_driver="gelsy")
+        assert qr_rank == 2
+        for driver, solution in [
+            ("gelsd", _np(want.solution)),
+            ("gelss", _np(want.solution)),
+            ("gelsy", qr_solution),
+        ]:
             got = la.lstsq(autobp.tensor(A), autobp.tensor(B), rcond=0.05, driver=driver)
             assert int(got.rank.numpy()) == 2
-            tol = {"rtol": 1e-4, "atol": 1e-6} if driver == "gelsy" else {"rtol": 1e-7, "atol": 1e-10}
-            np.testing.assert_allclose(_np(got.solution), _np(want.solution), **tol)
+            np.testing.assert_allclose(_np(got.solution), solution, rtol=1e-7, atol=1e-10)
 
 
 def test_float32_as_torch():
