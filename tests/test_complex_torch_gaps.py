@@ -144,3 +144,14 @@ def test_logdet_of_complex_matrices_is_torchs(shape):
     ag = autobp.autograd.grad((got * autobp.tensor(v)).real.sum(), x)[0]
     np.testing.assert_allclose(got.data, want.detach().numpy())
     np.testing.assert_allclose(np.asarray(ag), tg.numpy())
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1, (0, 2), -1])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_special_logsumexp_of_complex_numbers_is_scipys(axis, keepdims):
+    scipy_special = pytest.importorskip("scipy.special")
+    z = 3 * _cplx(3, 4, 2)
+    got = autobp.special.logsumexp(autobp.tensor(z), axis=axis, keepdims=keepdims)
+    np.testing.assert_allclose(got.data, scipy_special.logsumexp(z, axis=axis, keepdims=keepdims))
+    small = autobp.tensor(_cplx(2, 3), requires_grad=True)
+    assert autobp.gradcheck(lambda t: autobp.special.logsumexp(t, axis=1), (small,))

@@ -54,8 +54,11 @@ def logsumexp(
     a: Any, axis: Any = None, b: Any = None, keepdims: bool = False, return_sign: bool = False
 ) -> Any:
     """log(sum(b * exp(a))) over ``axis`` (scipy.special.logsumexp); with ``return_sign`` the pair
-    (log|sum|, sign). Differentiable in ``a`` and ``b``."""
+    (log|sum|, sign). Differentiable in ``a`` and ``b``. Complex ``a`` (without ``b`` and ``return_sign``)
+    gives scipy's complex log of the sum, through the top-level logsumexp (PyTorch's complex rule)."""
     a = as_tensor(a)
+    if a.dtype.kind == "c" and b is None and not return_sign:
+        return _ops.logsumexp(a, axis, keepdims)
     bt = None if b is None else pair(a, b, "logsumexp")[1]
     shape = a.shape if bt is None else np.broadcast_shapes(a.shape, bt.shape)
     if not shape and isinstance(axis, (int, np.integer)) and axis in (0, -1):
