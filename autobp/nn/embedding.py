@@ -70,6 +70,16 @@ def embedding(
     return where(hit[..., None], const, out)
 
 
+def shared_weight(weight: Any, requires_grad: bool = True) -> Parameter:
+    """A Parameter holding the given array itself, not a copy (PyTorch's Parameter(_weight) shares it),
+    where its dtype allows; a Tensor's array likewise."""
+    w = np.asarray(weight._data if isinstance(weight, Tensor) else weight)
+    param = Parameter(w, requires_grad=requires_grad, dtype=w.dtype)
+    if w.dtype == param.dtype:
+        param._data = w  # the very array, not the copy the constructor makes
+    return param
+
+
 class Embedding(Module):
     """A lookup table (num_embeddings, embedding_dim) initialised from N(0, 1), the padding row zero.
 
@@ -110,15 +120,11 @@ class Embedding(Module):
             if padding_idx is not None:
                 self.weight.data[padding_idx] = 0
         else:
-            # the given array itself (PyTorch's Parameter(_weight) shares it): max_norm renormalises it
-            w = np.asarray(_weight._data if isinstance(_weight, Tensor) else _weight)
-            if w.shape != (num_embeddings, embedding_dim):
+            self.weight = shared_weight(_weight, requires_grad=not _freeze)  # max_norm renormalises it
+            if self.weight.shape != (num_embeddings, embedding_dim):
                 raise ValueError(
-                    f"Embedding: _weight shape {w.shape} must be {(num_embeddings, embedding_dim)}"
+                    f"Embedding: _weight shape {self.weight.shape} must be {(num_embeddings, embedding_dim)}"
                 )
-            self.weight = Parameter(w, requires_grad=not _freeze, dtype=w.dtype)
-            if w.dtype == self.weight.dtype:
-                self.weight._data = w  # the very array, not the copy the constructor makes
 
     @classmethod
     def from_pretrained(

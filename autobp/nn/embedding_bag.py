@@ -11,7 +11,7 @@ from .._device import check_device
 from ..ops import where
 from ..tensor import Tensor
 from . import init
-from .embedding import _renorm_rows
+from .embedding import _renorm_rows, shared_weight
 from .module import Module, Parameter
 
 
@@ -172,10 +172,7 @@ class EmbeddingBag(Module):
             if padding_idx is not None:
                 self.weight.data[padding_idx] = 0
         else:
-            w = np.asarray(_weight._data if isinstance(_weight, Tensor) else _weight)  # shared, as PyTorch's
-            self.weight = Parameter(w, dtype=w.dtype)
-            if w.dtype == self.weight.dtype:
-                self.weight._data = w  # the very array, not the copy the constructor makes
+            self.weight = shared_weight(_weight)
 
     @classmethod
     def from_pretrained(
