@@ -29,14 +29,21 @@ class CheckpointError(ValueError):
 
 
 # --- save ---------------------------------------------------------------------------------------
-def save(obj: Any, path: str | os.PathLike) -> None:
+def save(obj: Any, path: str | os.PathLike | Any) -> None:
     """Write ``obj`` (nested dicts/lists/tuples of arrays, Tensors and plain numbers/strings) to ``path``.
 
     The file is written to a temporary file in the same directory and renamed over ``path``, so a crash
-    leaves either the old file or the new one, never half of one.
+    leaves either the old file or the new one, never half of one. ``path`` may also be an open binary
+    file (anything with ``write``, as ``torch.save`` takes): the checkpoint's bytes are written to it.
 
     >>> autobp.save({"model": net.state_dict(), "epoch": 3}, "ckpt.npz")  # doctest: +SKIP
     """
+    if hasattr(path, "write"):
+        with tempfile.TemporaryDirectory() as d:
+            save(obj, os.path.join(d, "checkpoint.npz"))
+            with open(os.path.join(d, "checkpoint.npz"), "rb") as f:
+                path.write(f.read())
+        return
     arrays: dict[str, np.ndarray] = {}
     root = _encode(obj, arrays, "obj", 0)
     text = json.dumps({"format": FORMAT, "version": VERSION, "root": root}, allow_nan=True)
@@ -98,14 +105,27 @@ def _store(a: np.ndarray, arrays: dict, where: str) -> str:
 
 
 # --- load ---------------------------------------------------------------------------------------
-def load(path: str | os.PathLike, max_bytes: int = 2**32) -> Any:
+def load(path: str | os.PathLike | Any, max_bytes: int = 2**32, *, weights_only: bool | None = None) -> Any:
     """Read a checkpoint written by ``save``; arrays come back as writeable numpy arrays, Tensors as Tensors.
+
+    ``path`` may also be an open binary file (anything with ``read``), read from its current position.
+    ``weights_only`` is accepted for ``torch.load`` code and changes nothing: autobp never unpickles, so
+    every load is already restricted to data.
 
     Raises ``CheckpointError`` (a ValueError) naming ``path`` when the file is not a well-formed
     checkpoint: not a zip, truncated, a bad checksum, compressed or oversized members, object arrays or
     pickled data, malformed JSON, or a map that does not match the arrays. ``max_bytes`` caps the total
     array size accepted.
     """
+    if hasattr(path, "read"):
+        data = path.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise CheckpointError(f"{path!r}: not a valid autobp checkpoint: more than max_bytes={max_bytes}")
+        with tempfile.TemporaryDirectory() as d:
+            tmp = os.path.join(d, "checkpoint.npz")
+            with open(tmp, "wb") as f:
+                f.write(data)
+            return load(tmp, max_bytes)
     path = os.fspath(path)
     names = _check_archive(path, max_bytes)
     try:

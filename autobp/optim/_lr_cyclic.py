@@ -4,22 +4,15 @@ arguments, modes and step-by-step values (momentum cycles the opposite way); exp
 
 from __future__ import annotations
 
+import functools
 import math
 import types
 from collections.abc import Callable
 from typing import Any
 
+from ._lr_phases import _per_group
 from .lr_scheduler import LRScheduler, _check_optimizer, _set_lr
 from .optimizer import Optimizer
-
-
-def _per_group(name: str, optimizer: Optimizer, value: Any) -> list:
-    n = len(optimizer.param_groups)
-    if isinstance(value, (list, tuple)):
-        if len(value) != n:
-            raise ValueError(f"CyclicLR: expected {n} values for {name}, got {len(value)}")
-        return list(value)
-    return [value] * n
 
 
 class CyclicLR(LRScheduler):
@@ -67,10 +60,8 @@ class CyclicLR(LRScheduler):
         if scale_mode not in ("cycle", "iterations"):
             raise ValueError(f"CyclicLR: scale_mode must be 'cycle' or 'iterations', got {scale_mode!r}")
         self.mode, self.gamma, self._scale_fn_custom = mode, gamma, scale_fn
-        # the built-in modes fix what their scale is a function of
-        self.scale_mode = (
-            scale_mode if scale_fn is not None else ("iterations" if mode == "exp_range" else "cycle")
-        )
+        self.scale_mode = scale_mode
+        self._init_scale_fn()
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
             if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
@@ -91,15 +82,37 @@ class CyclicLR(LRScheduler):
         else:
             group["momentum"] = value
 
+    @staticmethod
+    def _triangular_scale_fn(x: float) -> float:
+        return 1.0
+
+    @staticmethod
+    def _triangular2_scale_fn(x: float) -> float:
+        return 1 / (2.0 ** (x - 1))
+
+    @staticmethod
+    def _exp_range_scale_fn(gamma: float, x: float) -> float:
+        return gamma**x
+
+    def _init_scale_fn(self) -> None:
+        """torch's ``_scale_fn_ref`` for a built-in mode, which also fixes what the scale is a function of."""
+        if self._scale_fn_custom is not None:
+            return
+        if self.mode == "triangular":
+            self._scale_fn_ref = self._triangular_scale_fn
+            self.scale_mode = "cycle"
+        elif self.mode == "triangular2":
+            self._scale_fn_ref = self._triangular2_scale_fn
+            self.scale_mode = "cycle"
+        elif self.mode == "exp_range":
+            self._scale_fn_ref = functools.partial(self._exp_range_scale_fn, self.gamma)
+            self.scale_mode = "iterations"
+
     def scale_fn(self, x: float) -> float:
         """The amplitude's scale at x (the cycle number, or the step for 'iterations')."""
         if self._scale_fn_custom is not None:
             return self._scale_fn_custom(x)
-        if self.mode == "triangular":
-            return 1.0
-        if self.mode == "triangular2":
-            return 1 / (2.0 ** (x - 1))
-        return self.gamma**x
+        return self._scale_fn_ref(x)
 
     def get_lr(self) -> list[float]:
         t = self.last_epoch
@@ -116,6 +129,7 @@ class CyclicLR(LRScheduler):
     def state_dict(self) -> dict[str, Any]:
         """As the base; a custom ``scale_fn`` is saved only as a callable object's attributes."""
         state = super().state_dict()
+        state.pop("_scale_fn_ref", None)  # rebuilt from the mode on loading, as torch's
         fn = state.pop("_scale_fn_custom")
         state["_scale_fn_custom"] = (
             None if fn is None or isinstance(fn, types.FunctionType) else dict(fn.__dict__)
@@ -128,3 +142,4 @@ class CyclicLR(LRScheduler):
         self.__dict__.update(state)
         if attrs is not None and self._scale_fn_custom is not None:
             self._scale_fn_custom.__dict__.update(attrs)
+        self._init_scale_fn()

@@ -5,20 +5,29 @@ with PyTorch's arguments and step-by-step values; exported from ``autobp.optim.l
 from __future__ import annotations
 
 import math
+import warnings
 from bisect import bisect_right
 from typing import Any
 
-from .lr_scheduler import LRScheduler, _check_optimizer, _set_lr
+from ..tensor import Tensor
+from .lr_scheduler import EPOCH_DEPRECATION_WARNING, LRScheduler, _check_optimizer, _set_lr
 from .optimizer import Optimizer
 
 
 def _per_group(name: str, optimizer: Optimizer, value: Any) -> list:
+    """One value per parameter group (a list as given, else repeated); Tensors are cloned, as torch's
+    ``_format_param`` does, so the caller's tensor never aliases a group's setting."""
     n = len(optimizer.param_groups)
     if isinstance(value, (list, tuple)):
         if len(value) != n:
-            raise ValueError(f"OneCycleLR: expected {n} values for {name}, got {len(value)}")
-        return list(value)
-    return [value] * n
+            raise ValueError(
+                f"{name} must have the same length as optimizer.param_groups. "
+                f"{name} has {len(value)} values, param_groups has {n}."
+            )
+        values = list(value)
+    else:
+        values = [value] * n
+    return [v.clone() if isinstance(v, Tensor) else v for v in values]
 
 
 class OneCycleLR(LRScheduler):
@@ -109,10 +118,25 @@ class OneCycleLR(LRScheduler):
         else:
             group["momentum"] = value
 
-    def _anneal(self, start: float, end: float, pct: float) -> float:
-        if self._anneal_func_type == "cos":
-            return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
+    @staticmethod
+    def _annealing_cos(start: float, end: float, pct: float) -> float:
+        """Cosine path from ``start`` to ``end`` as ``pct`` goes from 0 to 1."""
+        return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
+
+    @staticmethod
+    def _annealing_linear(start: float, end: float, pct: float) -> float:
+        """Straight path from ``start`` to ``end`` as ``pct`` goes from 0 to 1."""
         return (end - start) * pct + start
+
+    def _anneal(self, start: float, end: float, pct: float) -> float:
+        kind = self.__dict__.get("_anneal_func_type")
+        if kind is None:  # a state_dict saved by an older torch holds the function itself
+            return self.anneal_func(start, end, pct)
+        if kind not in ("cos", "linear"):
+            raise ValueError(f"Unknown _anneal_func_type: {kind}")
+        if kind == "cos":
+            return self._annealing_cos(start, end, pct)
+        return self._annealing_linear(start, end, pct)
 
     def get_lr(self) -> list[float]:
         t = self.last_epoch
@@ -290,6 +314,8 @@ class ReduceLROnPlateau(LRScheduler):
     def step(self, metrics: Any, epoch: int | None = None) -> None:  # type: ignore[override]
         """Record this epoch's metric (a loss in mode 'min'); reduce the lrs if it has stalled."""
         current = float(metrics)
+        if epoch is not None:
+            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
         self.last_epoch = self.last_epoch + 1 if epoch is None else epoch
         if self._is_better(current, self.best):
             self.best, self.num_bad_epochs = current, 0
@@ -308,8 +334,10 @@ class ReduceLROnPlateau(LRScheduler):
         if len(groups) != len(self.min_lrs):
             if self.default_min_lr is None:
                 raise RuntimeError(
-                    f"ReduceLROnPlateau: the optimizer has {len(groups)} param groups, min_lrs has "
-                    f"{len(self.min_lrs)} (a group was added): set min_lrs to match"
+                    f"The number of param groups in the `optimizer` ({len(groups)}) differs from when "
+                    f"`ReduceLROnPlateau` was initialized ({len(self.min_lrs)}), usually due to a new "
+                    "param group being added to the optimizer. Please modify the `min_lrs` field to "
+                    "match the length of the `optimizer` param groups."
                 )
             self.min_lrs = [self.default_min_lr] * len(groups)
         for group, floor in zip(groups, self.min_lrs):

@@ -185,12 +185,26 @@ def set_group_lr(group: dict, value: Any) -> None:
 
 
 def check_call_order(scheduler: Any) -> None:
-    """torch's warning when a scheduler's first step() comes before its optimizer's: the schedule's
-    first lr would be skipped."""
-    if not scheduler.optimizer.__dict__.get("_opt_called"):
+    """torch's warnings at a scheduler's second step(): the optimizer's ``step`` was replaced after the
+    scheduler was made (its calls cannot be tracked), or the scheduler stepped before the optimizer
+    (the schedule's first lr would then be skipped). The texts are torch's."""
+    if not getattr(scheduler.optimizer.step, "_wrapped_by_lr_sched", False):
         warnings.warn(
-            f"{type(scheduler).__name__}.step() was called before the optimizer's step(): call "
-            "optimizer.step() first, then the scheduler's step(), or the schedule's first lr is skipped",
+            "Seems like `optimizer.step()` has been overridden after learning rate scheduler "
+            "initialization. Please, make sure to call `optimizer.step()` before "
+            "`lr_scheduler.step()`. See more details at "
+            "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate",
+            UserWarning,
+            stacklevel=3,
+        )
+    elif not scheduler.optimizer.__dict__.get("_opt_called"):
+        warnings.warn(
+            "Detected call of `lr_scheduler.step()` before `optimizer.step()`. "
+            "In PyTorch 1.1.0 and later, you should call them in the opposite order: "
+            "`optimizer.step()` before `lr_scheduler.step()`.  Failure to do this "
+            "will result in PyTorch skipping the first value of the learning rate schedule. "
+            "See more details at "
+            "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate",
             UserWarning,
             stacklevel=3,
         )

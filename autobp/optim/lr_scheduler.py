@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import types
+import warnings
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -20,10 +21,24 @@ from ._torch_flags import check_call_order
 from ._torch_flags import set_group_lr as _set_lr
 from .optimizer import Optimizer
 
+EPOCH_DEPRECATION_WARNING = (
+    "The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where "
+    "possible. Please use `scheduler.step()` to step the scheduler. During the deprecation, if epoch "
+    "is different from None, the closed form is used instead of the new chainable form, where "
+    "available. Please open an issue if you are unable to replicate your use case: "
+    "https://github.com/pytorch/pytorch/issues/new/choose."
+)
+"""PyTorch's UserWarning text for ``scheduler.step(epoch)`` (kept word for word: code compares it)."""
+
 
 def _check_optimizer(optimizer: Any, who: str) -> None:
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"{who}: expected an autobp.optim Optimizer, got {type(optimizer).__name__}")
+
+
+def _copies(groups: list[dict], key: str) -> list:
+    """Each group's ``key``, a Tensor cloned (torch's lists never alias a group's tensors)."""
+    return [g[key].clone() if isinstance(g[key], Tensor) else g[key] for g in groups]
 
 
 class LRScheduler:
@@ -42,10 +57,11 @@ class LRScheduler:
                 group.setdefault("initial_lr", lr.clone() if isinstance(lr, Tensor) else lr)
             elif "initial_lr" not in group:
                 raise KeyError(
-                    f"{type(self).__name__}: param_groups[{i}] has no 'initial_lr', needed to resume "
-                    f"at last_epoch={last_epoch} (load the optimizer's state_dict first)"
+                    f"param 'initial_lr' is not specified in param_groups[{i}] when resuming scheduler "
+                    f"with last_epoch >= 0 ({type(self).__name__}, last_epoch={last_epoch}: load the "
+                    "optimizer's state_dict first)"
                 )
-        self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
+        self.base_lrs = _copies(optimizer.param_groups, "initial_lr")
         self.last_epoch = last_epoch
         self._get_lr_called_within_step = False  # torch's flag, kept so state_dicts have its keys
         self._initial_step()
@@ -59,8 +75,7 @@ class LRScheduler:
             self._is_initial = False
 
     def _lrs(self) -> list[float]:
-        lrs = [group["lr"] for group in self.optimizer.param_groups]
-        return [lr.clone() if isinstance(lr, Tensor) else lr for lr in lrs]  # torch's copies
+        return _copies(self.optimizer.param_groups, "lr")
 
     def get_lr(self) -> list[float]:
         """The lrs for the current ``last_epoch`` (called by ``step``)."""
@@ -75,6 +90,8 @@ class LRScheduler:
         if self._step_count == 1:
             check_call_order(self)
         self._step_count += 1
+        if epoch is not None:
+            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
         self._update_lr(epoch)
 
     def _update_lr(self, epoch: int | None = None) -> None:
@@ -105,13 +122,13 @@ class _LambdaBase(LRScheduler):
         n = len(optimizer.param_groups)
         if isinstance(lr_lambda, (list, tuple)):
             if len(lr_lambda) != n:
-                raise ValueError(f"{type(self).__name__}: expected {n} lr_lambdas, got {len(lr_lambda)}")
+                raise ValueError(f"Expected {n} lr_lambdas, but got {len(lr_lambda)}")
             self.lr_lambdas = list(lr_lambda)
         else:
             self.lr_lambdas = [lr_lambda] * n
         for f in self.lr_lambdas:
             if not callable(f):
-                raise TypeError(f"{type(self).__name__}: lr_lambda must be callable, got {type(f).__name__}")
+                raise TypeError(f"lr_lambda should be a function, but got {type(f).__name__}")
         super().__init__(optimizer, last_epoch)
 
     def state_dict(self) -> dict[str, Any]:
@@ -388,4 +405,5 @@ __all__ = [
     "SequentialLR",
     "ChainedScheduler",
     "ReduceLROnPlateau",
+    "EPOCH_DEPRECATION_WARNING",
 ]

@@ -59,6 +59,7 @@ def _with_step_hooks(step: Callable) -> Callable:
             hook(self, args, kwargs)
         return out
 
+    hooked._wrapped_by_lr_sched = True  # type: ignore[attr-defined]  # torch's mark: step not overridden
     return hooked
 
 

@@ -20,6 +20,7 @@ from .._graph import no_grad
 from ..nn.module import Module
 from ..nn.normalization import _BatchNorm
 from ..tensor import Tensor
+from ._lr_phases import _per_group
 from .lr_scheduler import LRScheduler
 from .optimizer import Optimizer
 
@@ -216,16 +217,7 @@ class SWALR(LRScheduler):
         anneal_strategy: str = "cos",
         last_epoch: int = -1,
     ) -> None:
-        n = len(optimizer.param_groups)
-        if isinstance(swa_lr, (list, tuple)):
-            if len(swa_lr) != n:
-                raise ValueError(
-                    f"swa_lr must have the same length as optimizer.param_groups. swa_lr has "
-                    f"{len(swa_lr)} values, param_groups has {n}."
-                )
-            swa_lrs = list(swa_lr)
-        else:
-            swa_lrs = [swa_lr] * n
+        swa_lrs = _per_group("swa_lr", optimizer, swa_lr)  # Tensors cloned, as torch's
         for lr, group in zip(swa_lrs, optimizer.param_groups):
             group["swa_lr"] = lr
         if anneal_strategy not in ("cos", "linear"):
