@@ -132,7 +132,7 @@ def test_cyclic_lr_cycles_adams_beta1_and_refuses_bad_arguments():
         S.CyclicLR(o, 0.01, 0.1, mode="sawtooth")
     with pytest.raises(ValueError, match="momentum"):
         S.CyclicLR(optim.Adagrad([nn.Parameter(np.zeros(2))]), 0.01, 0.1)
-    with pytest.raises(ValueError, match="expected 2 values"):
+    with pytest.raises(ValueError, match="must have the same length as optimizer.param_groups"):
         S.CyclicLR(o, [0.01, 0.02, 0.03], 0.1)
 
 

@@ -1,6 +1,8 @@
 """optim vs torch.optim: trajectories of every optimiser and option combination (float64, 20 steps,
 two parameter groups, gradients that depend on the weights), and bit-identical resume."""
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -124,7 +126,8 @@ def test_resume_from_state_dict_is_bit_identical(case):
     first = [nn.Parameter(w.copy()) for w in w0]
     opt_first = getattr(optim, name)(_groups(first, lrs), **kw)
     run(first, opt_first, range(STEPS // 2))
-    saved_state = opt_first.state_dict()
+    # as torch's, state_dict() holds the live state tensors: deep-copy for a snapshot (torch's idiom)
+    saved_state = copy.deepcopy(opt_first.state_dict())
     saved_weights = [p.data.copy() for p in first]
     run(first, opt_first, range(STEPS // 2, STEPS // 2 + 3))  # the saved copy must not follow these
 

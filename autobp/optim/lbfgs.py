@@ -12,6 +12,7 @@ import numpy as np
 
 from .._graph import enable_grad, no_grad
 from .._inplace import bump_all
+from ..tensor import Tensor
 from ._torch_flags import complex_view, plain_group, real_view
 from .optimizer import Optimizer
 
@@ -267,4 +268,14 @@ class LBFGS(Optimizer):
         flat = {k: {f: s.pop(f) for f in list(s) if f not in keep} for k, s in sd["state"].items()}
         super().load_state_dict(sd)
         for k, entries in flat.items():
-            self.state[self._params[int(k)]].update(entries)
+            self.state[self._params[int(k)]].update({f: _arrays(v) for f, v in entries.items()})
+
+
+def _arrays(v: Any) -> Any:
+    """Saved LBFGS history (Tensors, as state_dict gives them, or arrays; lists of them) as the
+    numpy arrays the steps work on."""
+    if isinstance(v, Tensor):
+        return np.array(v._data)
+    if isinstance(v, list):
+        return [_arrays(x) for x in v]
+    return v

@@ -72,6 +72,29 @@ def _scalar(v: Any, field: str) -> Any:
     return v
 
 
+def _state_tensor(field: str, v: Any, scalars: tuple) -> Any:
+    """A state entry as torch's state_dict holds it: an array as a Tensor on the same memory, a
+    scalar entry as a 0-d float32 Tensor (torch's dtype for them), anything else as it is."""
+    if isinstance(v, np.ndarray):
+        from ..pytorch_names import as_tensor  # a Tensor on v's own memory (torch.as_tensor)
+
+        return as_tensor(v)
+    if field in scalars and isinstance(v, (int, float, np.number)) and not isinstance(v, bool):
+        return Tensor(np.asarray(v, dtype=np.float32))
+    return v
+
+
+def _loaded_array(v: Any, p: Tensor) -> np.ndarray:
+    """A saved state array for parameter ``p``, as torch loads it: cast to a floating parameter's
+    dtype (a copy), else used as it is (the optimizer then shares the saved Tensor's memory)."""
+    a = v._data if isinstance(v, Tensor) else np.asarray(v)
+    if p.dtype.kind == "f" and a.dtype != p.dtype:  # torch casts only for floating parameters
+        return a.astype(p.dtype)
+    if not a.flags.writeable:
+        return a.copy()
+    return a
+
+
 class Optimizer:
     """Base class: holds ``param_groups`` (dicts with 'params' and hyper-parameters) and per-parameter
     ``state``; subclasses implement ``_update(w, grad, group, state)`` (``w`` the parameter's array,
@@ -261,7 +284,10 @@ class Optimizer:
 
     # --- resuming -----------------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
-        """PyTorch's layout: parameters become indices in group order; arrays are copied."""
+        """PyTorch's layout: parameters become indices in group order. As torch's, each state array is
+        a Tensor sharing memory with the optimizer's own state (later steps show through; deep-copy to
+        keep a snapshot), and the scalar entries (``step``, ASGD's ``eta``/``mu``, NAdam's
+        ``mu_product``) are 0-d float32 Tensors."""
         index = {}
         groups = []
         for group in self.param_groups:
@@ -271,7 +297,7 @@ class Optimizer:
                 ids.append(index[id(p)])
             groups.append({**{k: v for k, v in group.items() if k != "params"}, "params": ids})
         state = {
-            index[id(p)]: {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in s.items()}
+            index[id(p)]: {k: _state_tensor(k, v, self._scalar_state) for k, v in s.items()}
             for p, s in self.state.items()
             if id(p) in index and s  # torch keeps no entry for a parameter without state (plain SGD)
         }
@@ -310,7 +336,7 @@ class Optimizer:
                 if field in self._scalar_state and np.ndim(v) == 0:  # torch's 0-d tensors
                     v = _scalar(v, field)
                 elif isinstance(v, (np.ndarray, Tensor)):
-                    v = np.array(v.data if isinstance(v, Tensor) else v, dtype=p.dtype)
+                    v = _loaded_array(v, p)
                     if v.shape != p.shape and field not in self._unshaped_state:
                         raise ValueError(
                             f"{name}.load_state_dict: state {field!r} of parameter {key} has shape "
