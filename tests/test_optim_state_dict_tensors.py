@@ -148,3 +148,43 @@ def test_lbfgs_state_dict_round_trip_still_steps():
     run(o, p)
     run(o2, q)
     np.testing.assert_allclose(q.detach().numpy(), p.detach().numpy(), rtol=1e-12)
+
+
+def test_repeated_parameters_keep_their_first_index_as_torch_numbers_them():
+    pa = [autobp.tensor(np.ones(2), requires_grad=True), autobp.tensor(np.ones(3), requires_grad=True)]
+    pt = [torch.ones(2, requires_grad=True), torch.ones(3, requires_grad=True)]
+    oa, ot = optim.SGD([pa[0]], lr=0.1), torch.optim.SGD([pt[0]], lr=0.1)
+    oa.add_param_group({"params": [pa[1]]})
+    ot.add_param_group({"params": [pt[1]]})
+    for o in (oa, ot):  # by hand, as torch's own test does: torch itself refuses this in add_param_group
+        o.param_groups.extend(o.param_groups)
+    assert [g["params"] for g in oa.state_dict()["param_groups"]] == [
+        g["params"] for g in ot.state_dict()["param_groups"]
+    ]
+
+
+BAD_HYPER = [
+    ("SGD", {"lr": 1e-2, "momentum": -0.5}),
+    ("SGD", {"lr": -1}),
+    ("Adam", {"lr": 1e-2, "betas": (1.0, 0.0)}),
+    ("Adam", {"eps": -1}),
+    ("AdamW", {"lr": 1e-2, "weight_decay": -1}),
+    ("Adamax", {"lr": 1e-2, "betas": (0.0, 1.0)}),
+    ("Adadelta", {"lr": 1e-2, "rho": 1.1}),
+    ("Adagrad", {"lr": 1e-2, "lr_decay": -0.5}),
+    ("NAdam", {"lr": 1e-2, "momentum_decay": -0.2}),
+    ("RMSprop", {"lr": 1e-2, "momentum": -1.0}),
+    ("RMSprop", {"lr": 1e-2, "alpha": -1.0}),
+    ("Rprop", {"lr": 1e-2, "etas": (1.0, 0.5)}),
+    ("ASGD", {"lr": -0.5}),
+    ("LBFGS", {"lr": -1}),
+]
+
+
+@pytest.mark.parametrize("name,kw", BAD_HYPER, ids=[f"{n}-{sorted(k)[-1]}" for n, k in BAD_HYPER])
+def test_bad_hyper_parameters_are_refused_before_params_with_torch_s_words(name, kw):
+    with pytest.raises(ValueError) as t:
+        getattr(torch.optim, name)(None, **kw)  # torch checks them before looking at params
+    with pytest.raises(ValueError) as a:
+        getattr(optim, name)(None, **kw)
+    assert str(t.value) in str(a.value)

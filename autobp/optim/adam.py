@@ -15,8 +15,12 @@ from .optimizer import Optimizer
 
 def _check_betas(name: str, betas: Any) -> tuple[float, float]:
     betas = tuple(betas)
-    if len(betas) != 2 or not all(0 <= b < 1 for b in betas):
-        raise ValueError(f"{name}: betas must be two numbers in [0, 1), got {betas}")
+    bad = [i for i, b in enumerate(betas) if not 0 <= b < 1]
+    if len(betas) != 2 or bad:
+        ours = f"{name}: betas must be two numbers in [0, 1), got {betas}"
+        if bad:  # torch's words first
+            ours = f"Invalid beta parameter at index {bad[0]}: {betas[bad[0]]} ({ours})"
+        raise ValueError(ours)
     return betas
 
 
@@ -185,7 +189,9 @@ class NAdam(Optimizer):
         maximize: bool = False,
     ) -> None:
         if not momentum_decay >= 0:
-            raise ValueError(f"NAdam: momentum_decay must be >= 0, got {momentum_decay}")
+            raise ValueError(
+                f"Invalid momentum_decay value: {momentum_decay} (NAdam: momentum_decay must be >= 0)"
+            )
         defaults = {
             "lr": lr,
             "betas": _check_betas("NAdam", betas),

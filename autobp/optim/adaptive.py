@@ -45,7 +45,8 @@ class Adagrad(Optimizer):
     ) -> None:
         if not initial_accumulator_value >= 0:
             raise ValueError(
-                f"Adagrad: initial_accumulator_value must be >= 0, got {initial_accumulator_value}"
+                f"Invalid initial_accumulator_value value: {initial_accumulator_value} "
+                "(Adagrad: initial_accumulator_value must be >= 0)"
             )
         defaults = {
             "lr": lr,
@@ -108,7 +109,7 @@ class RMSprop(Optimizer):
         maximize: bool = False,
     ) -> None:
         if not 0 <= alpha:
-            raise ValueError(f"RMSprop: alpha must be >= 0, got {alpha}")
+            raise ValueError(f"Invalid alpha value: {alpha} (RMSprop: alpha must be >= 0)")
         defaults = {
             "lr": lr,
             "alpha": alpha,
@@ -167,7 +168,7 @@ class Adadelta(Optimizer):
         maximize: bool = False,
     ) -> None:
         if not 0 <= rho <= 1:
-            raise ValueError(f"Adadelta: rho must be in [0, 1], got {rho}")
+            raise ValueError(f"Invalid rho value: {rho} (Adadelta: rho must be in [0, 1])")
         defaults = {"lr": lr, "rho": rho, "eps": eps, "weight_decay": weight_decay, "maximize": maximize}
         super().__init__(params, defaults)
 

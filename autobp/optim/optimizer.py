@@ -72,6 +72,9 @@ def _scalar(v: Any, field: str) -> Any:
     return v
 
 
+_TORCH_NAMES = {"lr": "learning rate", "eps": "epsilon value"}
+
+
 def _state_tensor(field: str, v: Any, scalars: tuple) -> Any:
     """A state entry as torch's state_dict holds it: an array as a Tensor on the same memory, a
     scalar entry as a 0-d float32 Tensor (torch's dtype for them), anything else as it is."""
@@ -115,6 +118,7 @@ class Optimizer:
                 f"{type(self).__name__}: params argument given to the optimizer should be an iterable of "
                 f"Tensors or dicts, but got a Tensor of shape {params.shape}"
             )
+        self._check_group(self.defaults)  # as torch: bad hyper-parameters are refused before params
         params = list(params)
         if not params:
             raise ValueError(f"{type(self).__name__}: got an empty parameter list")
@@ -170,7 +174,9 @@ class Optimizer:
     def _check_group(self, group: dict[str, Any]) -> None:
         for key in ("lr", "weight_decay", "momentum", "decay", "eps", "dampening", "lr_decay"):
             if key in group and not group[key] >= 0:
-                raise ValueError(f"{type(self).__name__}: {key} must be >= 0, got {group[key]}")
+                what = _TORCH_NAMES.get(key, f"{key} value")  # torch's words first, then ours
+                ours = f"{type(self).__name__}: {key} must be >= 0, got {group[key]}"
+                raise ValueError(f"Invalid {what}: {group[key]} ({ours})")
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -288,13 +294,14 @@ class Optimizer:
         a Tensor sharing memory with the optimizer's own state (later steps show through; deep-copy to
         keep a snapshot), and the scalar entries (``step``, ASGD's ``eta``/``mu``, NAdam's
         ``mu_product``) are 0-d float32 Tensors."""
-        index = {}
+        index: dict[int, int] = {}
         groups = []
+        start = 0
         for group in self.param_groups:
-            ids = []
-            for p in group["params"]:
-                index[id(p)] = len(index)
-                ids.append(index[id(p)])
+            for i, p in enumerate(group["params"], start):  # torch's numbering: a parameter seen
+                index.setdefault(id(p), i)  # again (groups extended by hand) keeps its first index
+            ids = [index[id(p)] for p in group["params"]]
+            start += len(ids)
             groups.append({**{k: v for k, v in group.items() if k != "params"}, "params": ids})
         state = {
             index[id(p)]: {k: _state_tensor(k, v, self._scalar_state) for k, v in s.items()}

@@ -36,7 +36,10 @@ class Rprop(Optimizer):
     ) -> None:
         etaminus, etaplus = etas
         if not 0.0 < etaminus < 1.0 < etaplus:
-            raise ValueError(f"Rprop: etas must satisfy 0 < etaminus < 1 < etaplus, got {etas}")
+            raise ValueError(
+                f"Invalid eta values: {etaminus}, {etaplus} "
+                "(Rprop: etas must satisfy 0 < etaminus < 1 < etaplus)"
+            )
         super().__init__(
             params, {"lr": lr, "etas": tuple(etas), "step_sizes": tuple(step_sizes), "maximize": maximize}
         )
