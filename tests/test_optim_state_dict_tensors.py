@@ -188,3 +188,13 @@ def test_bad_hyper_parameters_are_refused_before_params_with_torch_s_words(name,
     with pytest.raises(ValueError) as a:
         getattr(optim, name)(None, **kw)
     assert str(t.value) in str(a.value)
+
+
+@pytest.mark.parametrize("tol", [float("inf"), -float("inf")])
+def test_lbfgs_with_all_zero_gradients_returns_the_closure_value_as_torch(tol):
+    # torch's test_lbfgs_return_type: parameters without gradients, a constant closure; the first step
+    # size 1 / sum|g| is inf (not a ZeroDivisionError) and min(1, inf) * lr is taken
+    pa, pt = [autobp.randn(4, 3), autobp.randn(4)], [torch.randn(4, 3), torch.randn(4)]
+    ra = optim.LBFGS(pa, 0.01, tolerance_grad=tol).step(lambda: autobp.tensor([10]))
+    rt = torch.optim.LBFGS(pt, 0.01, tolerance_grad=tol).step(lambda: torch.tensor([10]))
+    assert isinstance(ra, autobp.Tensor) and ra.tolist() == rt.tolist()

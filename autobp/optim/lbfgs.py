@@ -222,7 +222,8 @@ class LBFGS(Optimizer):
                         be_i = float(old_dirs[i] @ d) * ro[i]
                         d = d + (al[i] - be_i) * old_stps[i]
                 prev_g, prev_loss = g.copy(), loss
-                t = min(1.0, 1.0 / float(np.abs(g).sum())) * lr if state["n_iter"] == 1 else lr
+                gsum = float(np.abs(g).sum())  # 0 when every gradient is zero: 1 / 0 is inf, as torch's
+                t = min(1.0, 1.0 / gsum if gsum else float("inf")) * lr if state["n_iter"] == 1 else lr
                 gtd = float(g @ d)
                 if gtd > -tol_change:  # not a descent direction any more
                     break
