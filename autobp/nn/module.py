@@ -16,12 +16,12 @@ from ..tensor import Tensor
 from . import module_state as _state
 from . import module_state_hooks as _state_hooks
 from . import module_torch_extras as _extras
-from .module_hooks import (  # noqa: F401  the global hooks, where PyTorch has them (nn.modules.module)
-    add_hook,
-    call_with_hooks,
+from .module_global_hooks import (  # noqa: F401  the global hooks, importable from here as before
     register_module_full_backward_hook,
     register_module_full_backward_pre_hook,
+    registered,
 )
+from .module_hooks import add_hook, call_with_hooks
 from .module_state import LoadResult  # noqa: F401  load_state_dict's result, importable from here as before
 from .parameter import Buffer, Parameter
 
@@ -93,6 +93,12 @@ class Module:
         """Register ``value`` under ``name``. The registry keeps the order; the instance dict keeps
         a copy so that ``self.name`` is a plain lookup (a miss that falls back to ``__getattr__``
         costs about a microsecond, paid per layer and per step on small nets)."""
+        if value is not None:  # PyTorch's global registration hooks may replace the value
+            table = "_global_module_registration_hooks" if isinstance(value, Module) else None
+            if isinstance(value, Parameter) and registry is self.__dict__.get("_parameters"):
+                table = "_global_parameter_registration_hooks"
+            if table is not None:
+                value = registered(table, self, name, value)
         other.pop(name, None)
         registry[name] = value
         self.__dict__[name] = value
@@ -140,6 +146,8 @@ class Module:
                 tensor = tensor if hasattr(type(tensor), "cls_to_become") else tensor.detach()
             else:
                 tensor = Tensor(np.asarray(tensor), dtype=np.asarray(tensor).dtype)
+        if tensor is not None:
+            tensor = registered("_global_buffer_registration_hooks", self, name, tensor)
         self._buffers[name] = tensor
         if persistent:
             self._non_persistent.discard(name)
@@ -342,14 +350,36 @@ class Module:
         self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False, always_call: bool = False
     ):
         """Call ``hook(module, args, output)`` after forward (with_kwargs: ``hook(module, args, kwargs,
-        output)``); a non-None result replaces the output. Returns a handle with ``remove()``."""
-        return add_hook(self, 1, hook, prepend, with_kwargs)
+        output)``); a non-None result replaces the output; ``always_call``: also run when forward (or
+        a hook) raised (PyTorch's). Returns a handle with ``remove()``."""
+        return add_hook(self, 1, hook, prepend, with_kwargs, always_call)
 
     def register_full_backward_pre_hook(self, hook: Callable, prepend: bool = False):
         """Call ``hook(module, grad_output)`` once the gradients of the outputs are complete (one entry
         per output: None for non-Tensors and outputs no gradient reached); a returned tuple replaces
         grad_output. Returns a handle with ``remove()``."""
         return add_hook(self, 2, hook, prepend, False)
+
+    def register_backward_hook(self, hook: Callable):
+        """PyTorch's older backward hook ``hook(module, grad_input, grad_output)``: in autobp it is the
+        full backward hook (PyTorch's gives the gradients of the forward's last operation instead, the
+        same for a module whose forward is one operation). Returns a handle with ``remove()``."""
+        return add_hook(self, 3, hook, False, False)
+
+    @property
+    def _forward_hooks_with_kwargs(self) -> dict:
+        """PyTorch's: the ids of the forward hooks registered with_kwargs."""
+        return _flagged(self, 1, 1)
+
+    @property
+    def _forward_pre_hooks_with_kwargs(self) -> dict:
+        """PyTorch's: the ids of the forward pre-hooks registered with_kwargs."""
+        return _flagged(self, 0, 1)
+
+    @property
+    def _forward_hooks_always_called(self) -> dict:
+        """PyTorch's: the ids of the forward hooks registered with always_call."""
+        return _flagged(self, 1, 2)
 
     def register_full_backward_hook(self, hook: Callable, prepend: bool = False):
         """Call ``hook(module, grad_input, grad_output)`` once the gradients of the positional Tensor
@@ -387,6 +417,11 @@ class Module:
 
     def __dir__(self) -> list[str]:
         return sorted(set(super().__dir__()) | set(self._parameters) | set(self._modules))
+
+
+def _flagged(module: Module, kind: int, flag: int) -> dict:
+    kinds = module.__dict__.get("_forward_hooks")
+    return {} if kinds is None else {k: True for k, e in kinds[kind].items() if e[flag]}
 
 
 def _names_device(a: Any) -> bool:
