@@ -30,7 +30,7 @@ def _hooks(lib):
     return [
         mm.register_module_forward_pre_hook(lambda m, a: (lib.nn.functional.relu(a[0]),)),
         mm.register_module_forward_hook(lambda m, a, o: -o),
-        mm.register_module_backward_hook(lambda m, gi, go: tuple(g * 3 for g in gi)),
+        mm.register_module_full_backward_hook(lambda m, gi, go: tuple(g * 3 for g in gi)),
     ]
 
 
