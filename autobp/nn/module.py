@@ -396,6 +396,10 @@ class Module:
     register_state_dict_pre_hook = _state_hooks.register_state_dict_pre_hook
     register_state_dict_post_hook = _state_hooks.register_state_dict_post_hook
     register_load_state_dict_pre_hook = _state_hooks.register_load_state_dict_pre_hook
+    _register_load_state_dict_pre_hook = _state_hooks._register_load_state_dict_pre_hook
+    _save_to_state_dict = _state._save_to_state_dict
+    _load_from_state_dict = _state._load_from_state_dict
+    _version: int = 1  # PyTorch's: saved in state_dict()._metadata, for a module's own loading
     register_load_state_dict_post_hook = _state_hooks.register_load_state_dict_post_hook
 
     # --- repr -------------------------------------------------------------------------------
