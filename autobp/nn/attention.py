@@ -16,7 +16,7 @@ from ..tensor import Tensor
 from . import init
 from .dropout import dropout
 from .layers import Linear, ModuleList
-from .mha_functional import multi_head_attention_forward
+from .mha_functional import MHAArgumentError, multi_head_attention_forward
 from .module import Module, Parameter
 from .normalization import LayerNorm
 
@@ -175,7 +175,10 @@ class MultiheadAttention(Module):
         if swap:  # (N, L, E) -> (L, N, E), the functional form's layout
             q, k, v = (t.swapaxes(0, 1) for t in (q, k, v))
         if q.shape[-1] != self.embed_dim:
-            raise ValueError(f"MultiheadAttention: query {q.shape} must end with embed_dim={self.embed_dim}")
+            raise MHAArgumentError(
+                f"MultiheadAttention: was expecting embedding dimension of {self.embed_dim}, but got "
+                f"{q.shape[-1]} (query shape {q.shape})"
+            )
         separate = not self._qkv_same_embed_dim
         out, w = multi_head_attention_forward(
             q, k, v, self.embed_dim, self.num_heads, self.in_proj_weight, self.in_proj_bias,
