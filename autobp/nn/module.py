@@ -58,6 +58,9 @@ class Module:
             ) from None
 
     def __setattr__(self, name: str, value: Any) -> None:
+        if "_parameters" not in self.__dict__ and not isinstance(value, (Parameter, Module, Buffer)):
+            object.__setattr__(self, name, value)  # before __init__ (a copy's __dict__): as PyTorch's
+            return
         params, modules = self._registries()
         if isinstance(value, Parameter):
             self._put(name, value, params, modules)
