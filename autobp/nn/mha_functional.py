@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ..ops import concatenate, linear, softmax
+from ..ops import concatenate, linear, softmax, where
 from ..tensor import Tensor
 from . import init
 from .dropout import dropout
@@ -22,6 +22,16 @@ class MHAArgumentError(ValueError, AssertionError):
 
 class MHAMaskError(ValueError, RuntimeError):
     """A bad attn_mask (shape, or is_causal without it): PyTorch's RuntimeError; also a ValueError."""
+
+
+def safe_softmax(scores: Tensor) -> Tensor:
+    """softmax over the last axis, but a row whose scores are all -inf (nothing may be attended) gives
+    zeros with a zero gradient, not NaN: PyTorch's scaled_dot_product_attention (its _safe_softmax)."""
+    dead = np.all(np.isneginf(scores._data), axis=-1, keepdims=True)
+    if not dead.any():
+        return softmax(scores, axis=-1)
+    zero = Tensor._const(np.zeros((), dtype=scores.dtype))
+    return where(dead, zero, softmax(where(dead, zero, scores), axis=-1))
 
 
 def _t(x: Any) -> Tensor:
@@ -209,7 +219,8 @@ def multi_head_attention_forward(
     scores = (q * (1.0 / math.sqrt(hd))) @ k.swapaxes(-1, -2)  # (N * H, L, S)
     if mask is not None:
         scores = scores + mask
-    weights = softmax(scores, axis=-1)
+    # PyTorch: without weights its path is scaled_dot_product_attention's, whose fully masked rows are 0
+    weights = softmax(scores, axis=-1) if need_weights else safe_softmax(scores)
     if training and dropout_p > 0.0:
         weights = dropout(weights, dropout_p, True, rng=rng)
     out = (weights @ v).swapaxes(0, 1).reshape((L * N, E))
