@@ -21,7 +21,7 @@ from .module_global_hooks import (  # noqa: F401  the global hooks, importable f
     register_module_full_backward_pre_hook,
     registered,
 )
-from .module_hooks import add_hook, call_with_hooks
+from .module_hooks import add_hook, call_with_hooks, flagged
 from .module_state import LoadResult  # noqa: F401  load_state_dict's result, importable from here as before
 from .parameter import Buffer, Parameter
 
@@ -369,20 +369,10 @@ class Module:
         same for a module whose forward is one operation). Returns a handle with ``remove()``."""
         return add_hook(self, 3, hook, False, False)
 
-    @property
-    def _forward_hooks_with_kwargs(self) -> dict:
-        """PyTorch's: the ids of the forward hooks registered with_kwargs."""
-        return _flagged(self, 1, 1)
-
-    @property
-    def _forward_pre_hooks_with_kwargs(self) -> dict:
-        """PyTorch's: the ids of the forward pre-hooks registered with_kwargs."""
-        return _flagged(self, 0, 1)
-
-    @property
-    def _forward_hooks_always_called(self) -> dict:
-        """PyTorch's: the ids of the forward hooks registered with always_call."""
-        return _flagged(self, 1, 2)
+    # PyTorch's: the ids of the hooks registered with_kwargs / always_call
+    _forward_hooks_with_kwargs = flagged(1, 1)
+    _forward_pre_hooks_with_kwargs = flagged(0, 1)
+    _forward_hooks_always_called = flagged(1, 2)
 
     def register_full_backward_hook(self, hook: Callable, prepend: bool = False):
         """Call ``hook(module, grad_input, grad_output)`` once the gradients of the positional Tensor
@@ -424,11 +414,6 @@ class Module:
 
     def __dir__(self) -> list[str]:
         return sorted(set(super().__dir__()) | set(self._parameters) | set(self._modules))
-
-
-def _flagged(module: Module, kind: int, flag: int) -> dict:
-    kinds = module.__dict__.get("_forward_hooks")
-    return {} if kinds is None else {k: True for k, e in kinds[kind].items() if e[flag]}
 
 
 def _names_device(a: Any) -> bool:

@@ -53,6 +53,17 @@ def add_hook(
     return _insert(kinds[kind], entry, prepend)
 
 
+def flagged(kind: int, flag: int) -> property:
+    """A property: the ids of a module's pre-forward (kind 0) or forward (1) hooks registered with
+    ``with_kwargs`` (flag 1) or ``always_call`` (flag 2), as PyTorch's dicts of those names."""
+
+    def get(module: Any) -> dict:
+        kinds = module.__dict__.get("_forward_hooks")
+        return {} if kinds is None else {k: True for k, e in kinds[kind].items() if e[flag]}
+
+    return property(get)
+
+
 def _insert(hooks: dict, entry: Any, prepend: bool, handle: type = HookHandle) -> HookHandle:
     key = next(_keys)
     if prepend:
