@@ -13,6 +13,7 @@ import numpy as np
 
 from .._device import check_device, no_device_method
 from ..tensor import Tensor
+from . import module_legacy_hooks as _legacy
 from . import module_state as _state
 from . import module_state_hooks as _state_hooks
 from . import module_torch_extras as _extras
@@ -366,8 +367,9 @@ class Module:
     def register_backward_hook(self, hook: Callable):
         """PyTorch's older backward hook ``hook(module, grad_input, grad_output)``: in autobp it is the
         full backward hook (PyTorch's gives the gradients of the forward's last operation instead, the
-        same for a module whose forward is one operation). Returns a handle with ``remove()``."""
-        return add_hook(self, 3, hook, False, False)
+        same for a module whose forward is one operation; PyTorch's deprecation warnings where they
+        differ). Returns a handle with ``remove()``."""
+        return _legacy.mark(self, add_hook(self, 3, hook, False, False))
 
     # PyTorch's: the ids of the hooks registered with_kwargs / always_call
     _forward_hooks_with_kwargs = flagged(1, 1)

@@ -83,8 +83,12 @@ def register_module_full_backward_hook(hook: Callable, prepend: bool = False) ->
 def register_module_backward_hook(hook: Callable) -> Any:
     """PyTorch's older global backward hook: in autobp it is the full backward hook of every module
     (the same gradients as PyTorch's for a module whose forward is one operation)."""
+    from .module_legacy_hooks import LEGACY_GLOBAL
+
     _checked(hook, "register_module_backward_hook")
-    return _add("_global_backward_hooks", hook)
+    handle = _add("_global_backward_hooks", hook)
+    LEGACY_GLOBAL.add(handle.id)
+    return handle
 
 
 def _add_registration(table: str, hook: Callable, who: str) -> Any:

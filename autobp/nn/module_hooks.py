@@ -12,6 +12,7 @@ from typing import Any
 
 from .module_backward_hooks import backward_state
 from .module_global_hooks import any_call_hooks, registry
+from .module_legacy_hooks import has_legacy, maybe_warn
 
 _keys = itertools.count()
 
@@ -124,6 +125,8 @@ def call_with_hooks(module: Any, args: tuple, kwargs: dict) -> Any:
             result = fn(module, args, kwargs, out) if with_kwargs else fn(module, args, out)
             if result is not None:
                 out = result
+        if state is not None and has_legacy(module, kinds):
+            maybe_warn(args, out)
     except Exception:
         for i, (fn, with_kwargs, always) in enumerate(post):
             if always and i not in done:
