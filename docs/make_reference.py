@@ -61,6 +61,8 @@ PAGES = (
             "autobp.nn.parametrizations",
             "autobp.nn.utils.prune",
             "autobp.nn.utils.stateless",
+            "autobp.nn.modules.module",
+            "autobp.nn.modules.utils",
         ),
     ),
     Page(

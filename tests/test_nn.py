@@ -282,8 +282,12 @@ def test_strict_load_names_missing_unexpected_and_misshaped_keys():
     with pytest.raises(RuntimeError) as e:
         m.load_state_dict(sd)
     msg = str(e.value)
-    assert "missing key(s): head.weight" in msg and "unexpected key(s): extra.bias" in msg
-    assert "scale: shape (5,) in the state dict, (2,) in the model" in msg
+    assert 'Missing key(s) in state_dict: "head.weight"' in msg
+    assert 'Unexpected key(s) in state_dict: "extra.bias"' in msg
+    assert (
+        "size mismatch for scale: copying a param with shape (5,) from checkpoint, "
+        "the shape in current model is (2,)" in msg
+    )
     for k, v in before.items():  # nothing was changed by the failed load
         np.testing.assert_array_equal(m.state_dict()[k], v)
     sd["scale"] = np.zeros(2)

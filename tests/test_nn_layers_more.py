@@ -37,8 +37,12 @@ def test_load_state_dict_errors_name_keys_and_shapes_and_change_nothing():
     with pytest.raises(RuntimeError) as e:
         net.load_state_dict(bad)
     msg = str(e.value)
-    assert "0.weight: shape (2, 2) in the state dict, (3, 2) in the model" in msg
-    assert "missing key(s): 1.running_var" in msg and "unexpected key(s): 2.weight" in msg
+    assert (
+        "size mismatch for 0.weight: copying a param with shape (2, 2) from checkpoint, "
+        "the shape in current model is (3, 2)" in msg
+    )
+    assert 'Missing key(s) in state_dict: "1.running_var"' in msg
+    assert 'Unexpected key(s) in state_dict: "2.weight"' in msg
     for k, v in net.state_dict().items():
         np.testing.assert_array_equal(v, before[k])
     del bad["2.weight"]

@@ -84,7 +84,7 @@ def test_assignment_goes_through_right_inverse_and_removal_keeps_the_value():
     assert type(a) is nn.Linear and isinstance(a.weight, nn.Parameter)
     np.testing.assert_allclose(a.weight.data, target)
     assert "parametrizations" not in dict(a.named_modules())
-    with pytest.raises(ValueError, match="no parametrization"):
+    with pytest.raises(ValueError, match="does not have a parametrization on weight"):
         parametrize.remove_parametrizations(a, "weight")
 
 

@@ -47,7 +47,7 @@ def test_extra_state_round_trips_and_is_required_by_a_strict_load():
     assert dst[0].steps == 7
     sd = src.state_dict()
     del sd["0._extra_state"]
-    with pytest.raises(RuntimeError, match="missing key.*0._extra_state"):
+    with pytest.raises(RuntimeError, match="Missing key.*0._extra_state"):
         dst.load_state_dict(sd)
     tsd = _pair(torch).state_dict()
     del tsd["0._extra_state"]

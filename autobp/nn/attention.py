@@ -9,14 +9,12 @@ from typing import Any
 
 import numpy as np
 
-from .._broadcast import ShapeError
 from .._device import check_device
-from ..ops import softmax
 from ..tensor import Tensor
 from . import init
 from .dropout import dropout
 from .layers import Linear, ModuleList
-from .mha_functional import multi_head_attention_forward
+from .mha_functional import MHAArgumentError, MHAMaskError, multi_head_attention_forward, safe_softmax
 from .module import Module, Parameter
 from .normalization import LayerNorm
 
@@ -77,7 +75,9 @@ def scaled_dot_product_attention(
             "(need query/key feature sizes equal and key/value lengths equal)"
         )
     if is_causal and attn_mask is not None:
-        raise ShapeError("scaled_dot_product_attention: give attn_mask or is_causal, not both")
+        raise MHAMaskError(
+            "scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True"
+        )
     L, S = q.shape[-2], k.shape[-2]
     s = 1.0 / math.sqrt(q.shape[-1]) if scale is None else float(scale)
     scores = (q @ k.swapaxes(-1, -2)) * s
@@ -86,7 +86,7 @@ def scaled_dot_product_attention(
     mask = _additive(attn_mask, scores.dtype, allowed_if_true=True)
     if mask is not None:
         scores = scores + mask
-    weights = softmax(scores, axis=-1)
+    weights = safe_softmax(scores)  # a row that may attend nothing gives zeros, as PyTorch's
     if dropout_p > 0.0:
         weights = dropout(weights, dropout_p, True, rng=rng)
     return weights @ v
@@ -175,7 +175,10 @@ class MultiheadAttention(Module):
         if swap:  # (N, L, E) -> (L, N, E), the functional form's layout
             q, k, v = (t.swapaxes(0, 1) for t in (q, k, v))
         if q.shape[-1] != self.embed_dim:
-            raise ValueError(f"MultiheadAttention: query {q.shape} must end with embed_dim={self.embed_dim}")
+            raise MHAArgumentError(
+                f"MultiheadAttention: was expecting embedding dimension of {self.embed_dim}, but got "
+                f"{q.shape[-1]} (query shape {q.shape})"
+            )
         separate = not self._qkv_same_embed_dim
         out, w = multi_head_attention_forward(
             q, k, v, self.embed_dim, self.num_heads, self.in_proj_weight, self.in_proj_bias,

@@ -70,6 +70,20 @@ def embedding(
     return where(hit[..., None], const, out)
 
 
+class WeightShapeError(ValueError, AssertionError):
+    """A given ``_weight`` of the wrong shape: PyTorch asserts (AssertionError); also a ValueError."""
+
+
+def check_weight_shape(who: str, weight: Any, num_embeddings: int, embedding_dim: int) -> None:
+    """PyTorch's check that ``_weight`` is (num_embeddings, embedding_dim), with its words."""
+    shape = tuple(np.shape(weight._data if isinstance(weight, Tensor) else weight))
+    if shape != (num_embeddings, embedding_dim):
+        raise WeightShapeError(
+            f"{who}: Shape of weight does not match num_embeddings and embedding_dim: _weight has shape "
+            f"{shape}, expected {(num_embeddings, embedding_dim)}"
+        )
+
+
 def shared_weight(weight: Any, requires_grad: bool = True) -> Parameter:
     """A Parameter holding the given array itself, not a copy (PyTorch's Parameter(_weight) shares it),
     where its dtype allows; a Tensor's array likewise."""
@@ -120,11 +134,8 @@ class Embedding(Module):
             if padding_idx is not None:
                 self.weight.data[padding_idx] = 0
         else:
+            check_weight_shape("Embedding", _weight, num_embeddings, embedding_dim)
             self.weight = shared_weight(_weight, requires_grad=not _freeze)  # max_norm renormalises it
-            if self.weight.shape != (num_embeddings, embedding_dim):
-                raise ValueError(
-                    f"Embedding: _weight shape {self.weight.shape} must be {(num_embeddings, embedding_dim)}"
-                )
 
     @classmethod
     def from_pretrained(

@@ -11,7 +11,7 @@ from .._device import check_device
 from ..ops import where
 from ..tensor import Tensor
 from . import init
-from .embedding import _renorm_rows, shared_weight
+from .embedding import _renorm_rows, check_weight_shape, shared_weight
 from .module import Module, Parameter
 
 
@@ -172,6 +172,7 @@ class EmbeddingBag(Module):
             if padding_idx is not None:
                 self.weight.data[padding_idx] = 0
         else:
+            check_weight_shape("EmbeddingBag", _weight, num_embeddings, embedding_dim)
             self.weight = shared_weight(_weight)
 
     @classmethod

@@ -10,10 +10,28 @@ from typing import Any
 
 import numpy as np
 
-from ..ops import concatenate, linear, softmax
+from ..ops import concatenate, linear, softmax, where
 from ..tensor import Tensor
 from . import init
 from .dropout import dropout
+
+
+class MHAArgumentError(ValueError, AssertionError):
+    """A bad argument of multi-head attention where PyTorch asserts (AssertionError); also a ValueError."""
+
+
+class MHAMaskError(ValueError, RuntimeError):
+    """A bad attn_mask (shape, or is_causal without it): PyTorch's RuntimeError; also a ValueError."""
+
+
+def safe_softmax(scores: Tensor) -> Tensor:
+    """softmax over the last axis, but a row whose scores are all -inf (nothing may be attended) gives
+    zeros with a zero gradient, not NaN: PyTorch's scaled_dot_product_attention (its _safe_softmax)."""
+    dead = np.all(np.isneginf(scores._data), axis=-1, keepdims=True)
+    if not dead.any():
+        return softmax(scores, axis=-1)
+    zero = Tensor._const(np.zeros((), dtype=scores.dtype))
+    return where(dead, zero, softmax(where(dead, zero, scores), axis=-1))
 
 
 def _t(x: Any) -> Tensor:
@@ -32,28 +50,38 @@ def _canonical_mask(mask: Any, name: str, dtype: Any) -> Tensor | None:
         return Tensor._const(np.where(m, -np.inf, 0.0).astype(dtype))
     if m.dtype.kind == "f":
         return Tensor._const(m.astype(dtype, copy=False))
-    raise TypeError(f"multi_head_attention_forward: only bool and float {name} are supported, got {m.dtype}")
+    raise MHAArgumentError(
+        f"multi_head_attention_forward: only bool and floating types of {name} are supported, got {m.dtype}"
+    )
 
 
 def _shape_check(q: Tensor, k: Tensor, v: Tensor, kpm: Any, mask: Any, heads: int) -> bool:
     """Whether the call is batched (3-D query), checking the other arguments' ranks as PyTorch does."""
-    who = "multi_head_attention_forward"
     if q.ndim not in (2, 3):
-        raise ValueError(f"{who}: query must be unbatched 2-D or batched 3-D, got shape {q.shape}")
+        raise MHAArgumentError(
+            f"query should be unbatched 2D or batched 3D tensor but received {q.ndim}-D query tensor"
+        )
     batched = q.ndim == 3
+    which = "batched (3-D)" if batched else "unbatched (2-D)"
     if k.ndim != q.ndim or v.ndim != q.ndim:
-        raise ValueError(
-            f"{who}: for a {q.ndim}-D query, key and value must be {q.ndim}-D, got {k.shape} and {v.shape}"
+        raise MHAArgumentError(
+            f"For {which} `query`, expected `key` and `value` to be {q.ndim}-D but found {k.ndim}-D and "
+            f"{v.ndim}-D tensors respectively"
         )
     if kpm is not None and np.ndim(kpm) != q.ndim - 1:
-        raise ValueError(f"{who}: key_padding_mask must be {q.ndim - 1}-D, got shape {np.shape(kpm)}")
+        raise MHAArgumentError(
+            f"For {which} `query`, expected `key_padding_mask` to be `None` or {q.ndim - 1}-D but found "
+            f"{np.ndim(kpm)}-D tensor instead"
+        )
     if mask is not None:
         if np.ndim(mask) not in (2, 3):
-            raise ValueError(f"{who}: attn_mask must be 2-D or 3-D, got shape {np.shape(mask)}")
-        if not batched and np.ndim(mask) == 3 and np.shape(mask)[0] != heads:
-            raise ValueError(
-                f"{who}: an unbatched 3-D attn_mask must be (num_heads={heads}, L, S), got {np.shape(mask)}"
+            raise MHAArgumentError(
+                f"For {which} `query`, expected `attn_mask` to be `None`, 2-D or 3-D but found "
+                f"{np.ndim(mask)}-D tensor instead"
             )
+        want = (heads, q.shape[0], k.shape[0])
+        if not batched and np.ndim(mask) == 3 and tuple(np.shape(mask)) != want:
+            raise MHAArgumentError(f"Expected `attn_mask` shape to be {want} but got {tuple(np.shape(mask))}")
     return batched
 
 
@@ -62,11 +90,12 @@ def _project(q, k, v, in_w, in_b, separate, qw, kw, vw):
     bq, bk, bv = (None, None, None) if in_b is None else (in_b[:E], in_b[E : 2 * E], in_b[2 * E :])
     if separate:
         if qw is None or kw is None or vw is None:
-            raise ValueError("multi_head_attention_forward: use_separate_proj_weight needs q/k/v_proj_weight")
+            missing = next(n for n, w in (("q", qw), ("k", kw), ("v", vw)) if w is None)
+            raise MHAArgumentError(f"use_separate_proj_weight is True but {missing}_proj_weight is None")
         ws = (_t(qw), _t(kw), _t(vw))
     else:
         if in_w is None:
-            raise ValueError("multi_head_attention_forward: in_proj_weight is None (and no separate weights)")
+            raise MHAArgumentError("use_separate_proj_weight is False but in_proj_weight is None")
         W = _t(in_w)
         ws = (W[:E], W[E : 2 * E], W[2 * E :])
     return linear(q, ws[0], bq), linear(k, ws[1], bk), linear(v, ws[2], bv)
@@ -129,18 +158,23 @@ def multi_head_attention_forward(
     L, N, E = q_in.shape
     who = "multi_head_attention_forward"
     if E != embed_dim_to_check:
-        raise ValueError(f"{who}: query's embedding size {E} is not embed_dim_to_check={embed_dim_to_check}")
+        raise MHAArgumentError(f"was expecting embedding dimension of {embed_dim_to_check}, but got {E}")
     if num_heads <= 0 or E % num_heads:
-        raise ValueError(f"{who}: embed_dim={E} must be divisible by num_heads={num_heads}")
-    if (use_separate_proj_weight and k_in.shape[:2] != v_in.shape[:2]) or (
-        not use_separate_proj_weight and k_in.shape != v_in.shape
-    ):
-        raise ValueError(f"{who}: key {k_in.shape} and value {v_in.shape} do not match")
+        raise MHAArgumentError(f"embed_dim {E} not divisible by num_heads {num_heads}")
+    if use_separate_proj_weight and k_in.shape[:2] != v_in.shape[:2]:
+        raise MHAArgumentError(
+            f"key's sequence and batch dims {k_in.shape[:2]} do not match value's {v_in.shape[:2]}"
+        )
+    if not use_separate_proj_weight and k_in.shape != v_in.shape:
+        raise MHAArgumentError(f"key shape {k_in.shape} does not match value shape {v_in.shape}")
     dt = q_in.dtype
     kpm = _canonical_mask(key_padding_mask, "key_padding_mask", dt)
     mask = _canonical_mask(attn_mask, "attn_mask", dt)
     if is_causal and mask is None:
-        raise ValueError(f"{who}: is_causal is a hint and needs attn_mask as well")
+        raise MHAMaskError(
+            f"{who}: Need attn_mask if specifying the is_causal hint. You may use the Transformer module "
+            "method `generate_square_subsequent_mask` to create this mask."
+        )
     if is_causal and kpm is None and not need_weights:
         mask = _canonical_mask(~np.tril(np.ones(tuple(mask.shape[-2:]), bool)), "attn_mask", dt)
     H, hd = num_heads, E // num_heads
@@ -152,13 +186,17 @@ def multi_head_attention_forward(
         S0 = k.shape[0]
         want = (L, S0) if mask.ndim == 2 else (N * H, L, S0)
         if tuple(mask.shape) != want:
-            raise ValueError(f"{who}: attn_mask should be {want}, got {tuple(mask.shape)}")
+            raise MHAMaskError(
+                f"The shape of the {mask.ndim}D attn_mask is {tuple(mask.shape)}, but should be {want}."
+            )
         mask = mask.reshape((1, L, S0)) if mask.ndim == 2 else mask
     if (bias_k is None) != (bias_v is None):
-        raise ValueError(f"{who}: give both bias_k and bias_v, or neither")
+        raise MHAArgumentError(f"{who}: give both bias_k and bias_v, or neither")
     if bias_k is not None:
-        if static_k is not None or static_v is not None:
-            raise ValueError(f"{who}: bias_k/bias_v cannot be added to static_k/static_v")
+        if static_k is not None:
+            raise MHAArgumentError("bias cannot be added to static key.")
+        if static_v is not None:
+            raise MHAArgumentError("bias cannot be added to static value.")
         k = concatenate([k, _t(bias_k).reshape((1, 1, E)).repeat(N, axis=1)], axis=0)
         v = concatenate([v, _t(bias_v).reshape((1, 1, E)).repeat(N, axis=1)], axis=0)
         mask, kpm = _pad_last(mask), _pad_last(kpm)
@@ -171,14 +209,18 @@ def multi_head_attention_forward(
         mask, kpm = _pad_last(mask), _pad_last(kpm)
     S = k.shape[1]
     if kpm is not None:
-        if tuple(kpm.shape) != (N, S):
-            raise ValueError(f"{who}: key_padding_mask should be {(N, S)}, got {tuple(kpm.shape)}")
+        for axis, want in enumerate((N, S)):
+            if kpm.shape[axis] != want:
+                raise MHAArgumentError(
+                    f"Expected key_padded_mask.shape[{axis}] to be {want}, but got {kpm.shape[axis]}"
+                )
         pad = kpm.reshape((N, 1, 1, S)).repeat(H, axis=1).reshape((N * H, 1, S))
         mask = pad if mask is None else mask + pad
     scores = (q * (1.0 / math.sqrt(hd))) @ k.swapaxes(-1, -2)  # (N * H, L, S)
     if mask is not None:
         scores = scores + mask
-    weights = softmax(scores, axis=-1)
+    # PyTorch: without weights its path is scaled_dot_product_attention's, whose fully masked rows are 0
+    weights = softmax(scores, axis=-1) if need_weights else safe_softmax(scores)
     if training and dropout_p > 0.0:
         weights = dropout(weights, dropout_p, True, rng=rng)
     out = (weights @ v).swapaxes(0, 1).reshape((L * N, E))
@@ -198,6 +240,12 @@ def _heads(x: Tensor, static: Any, nh: int, hd: int, name: str) -> Tensor:
     if static is None:
         return x.reshape((x.shape[0], nh, hd)).swapaxes(0, 1)
     s = _t(static)
-    if s.ndim != 3 or s.shape[0] != nh or s.shape[2] != hd:
-        raise ValueError(f"multi_head_attention_forward: {name} should be ({nh}, S, {hd}), got {s.shape}")
+    if s.ndim != 3:
+        raise MHAArgumentError(
+            f"multi_head_attention_forward: {name} should be ({nh}, S, {hd}), got {s.shape}"
+        )
+    if s.shape[0] != nh:
+        raise MHAArgumentError(f"expecting {name}.size(0) of {nh}, but got {s.shape[0]}")
+    if s.shape[2] != hd:
+        raise MHAArgumentError(f"expecting {name}.size(2) of {hd}, but got {s.shape[2]}")
     return s

@@ -13,15 +13,16 @@ import numpy as np
 
 from .._device import check_device, no_device_method
 from ..tensor import Tensor
+from . import module_legacy_hooks as _legacy
 from . import module_state as _state
 from . import module_state_hooks as _state_hooks
 from . import module_torch_extras as _extras
-from .module_hooks import (  # noqa: F401  the global hooks, where PyTorch has them (nn.modules.module)
-    add_hook,
-    call_with_hooks,
+from .module_global_hooks import (  # noqa: F401  the global hooks, importable from here as before
     register_module_full_backward_hook,
     register_module_full_backward_pre_hook,
+    registered,
 )
+from .module_hooks import add_hook, call_with_hooks, flagged
 from .module_state import LoadResult  # noqa: F401  load_state_dict's result, importable from here as before
 from .parameter import Buffer, Parameter
 
@@ -58,6 +59,9 @@ class Module:
             ) from None
 
     def __setattr__(self, name: str, value: Any) -> None:
+        if "_parameters" not in self.__dict__ and not isinstance(value, (Parameter, Module, Buffer)):
+            object.__setattr__(self, name, value)  # before __init__ (a copy's __dict__): as PyTorch's
+            return
         params, modules = self._registries()
         if isinstance(value, Parameter):
             self._put(name, value, params, modules)
@@ -93,6 +97,12 @@ class Module:
         """Register ``value`` under ``name``. The registry keeps the order; the instance dict keeps
         a copy so that ``self.name`` is a plain lookup (a miss that falls back to ``__getattr__``
         costs about a microsecond, paid per layer and per step on small nets)."""
+        if value is not None:  # PyTorch's global registration hooks may replace the value
+            table = "_global_module_registration_hooks" if isinstance(value, Module) else None
+            if isinstance(value, Parameter) and registry is self.__dict__.get("_parameters"):
+                table = "_global_parameter_registration_hooks"
+            if table is not None:
+                value = registered(table, self, name, value)
         other.pop(name, None)
         registry[name] = value
         self.__dict__[name] = value
@@ -140,6 +150,8 @@ class Module:
                 tensor = tensor if hasattr(type(tensor), "cls_to_become") else tensor.detach()
             else:
                 tensor = Tensor(np.asarray(tensor), dtype=np.asarray(tensor).dtype)
+        if tensor is not None:
+            tensor = registered("_global_buffer_registration_hooks", self, name, tensor)
         self._buffers[name] = tensor
         if persistent:
             self._non_persistent.discard(name)
@@ -342,14 +354,27 @@ class Module:
         self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False, always_call: bool = False
     ):
         """Call ``hook(module, args, output)`` after forward (with_kwargs: ``hook(module, args, kwargs,
-        output)``); a non-None result replaces the output. Returns a handle with ``remove()``."""
-        return add_hook(self, 1, hook, prepend, with_kwargs)
+        output)``); a non-None result replaces the output; ``always_call``: also run when forward (or
+        a hook) raised (PyTorch's). Returns a handle with ``remove()``."""
+        return add_hook(self, 1, hook, prepend, with_kwargs, always_call)
 
     def register_full_backward_pre_hook(self, hook: Callable, prepend: bool = False):
         """Call ``hook(module, grad_output)`` once the gradients of the outputs are complete (one entry
         per output: None for non-Tensors and outputs no gradient reached); a returned tuple replaces
         grad_output. Returns a handle with ``remove()``."""
         return add_hook(self, 2, hook, prepend, False)
+
+    def register_backward_hook(self, hook: Callable):
+        """PyTorch's older backward hook ``hook(module, grad_input, grad_output)``: in autobp it is the
+        full backward hook (PyTorch's gives the gradients of the forward's last operation instead, the
+        same for a module whose forward is one operation; PyTorch's deprecation warnings where they
+        differ). Returns a handle with ``remove()``."""
+        return _legacy.mark(self, add_hook(self, 3, hook, False, False))
+
+    # PyTorch's: the ids of the hooks registered with_kwargs / always_call
+    _forward_hooks_with_kwargs = flagged(1, 1)
+    _forward_pre_hooks_with_kwargs = flagged(0, 1)
+    _forward_hooks_always_called = flagged(1, 2)
 
     def register_full_backward_hook(self, hook: Callable, prepend: bool = False):
         """Call ``hook(module, grad_input, grad_output)`` once the gradients of the positional Tensor
@@ -366,6 +391,10 @@ class Module:
     register_state_dict_pre_hook = _state_hooks.register_state_dict_pre_hook
     register_state_dict_post_hook = _state_hooks.register_state_dict_post_hook
     register_load_state_dict_pre_hook = _state_hooks.register_load_state_dict_pre_hook
+    _register_load_state_dict_pre_hook = _state_hooks._register_load_state_dict_pre_hook
+    _save_to_state_dict = _state._save_to_state_dict
+    _load_from_state_dict = _state._load_from_state_dict
+    _version: int = 1  # PyTorch's: saved in state_dict()._metadata, for a module's own loading
     register_load_state_dict_post_hook = _state_hooks.register_load_state_dict_post_hook
 
     # --- repr -------------------------------------------------------------------------------

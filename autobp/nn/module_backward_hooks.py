@@ -17,9 +17,6 @@ from .._graph import is_grad_enabled
 from ..function import Function
 from ..tensor import Tensor, _view
 
-# Hooks every module runs before its own (PyTorch's global module hooks): (pre-hooks, hooks).
-GLOBAL_BACKWARD_HOOKS: tuple[dict, dict] = ({}, {})
-
 
 class BackwardHookState:
     """One hooked call: the hooks captured at forward time (PyTorch's, too: a hook removed after
@@ -198,7 +195,10 @@ def _checked(g: Any, t: Tensor, i: int, what: str) -> Any:
 
 def backward_state(module: Any, hooks: tuple | None) -> BackwardHookState | None:
     """The state of a hooked call, or None when no backward hook applies (or grad mode is off)."""
-    gpre, gpost = GLOBAL_BACKWARD_HOOKS
+    from .module_global_hooks import registry
+
+    g = registry()  # the hooks every module runs before its own (PyTorch's global module hooks)
+    gpre, gpost = g._global_backward_pre_hooks, g._global_backward_hooks
     pre = [*gpre.values(), *(hooks[2].values() if hooks else ())]
     post = [*gpost.values(), *(hooks[3].values() if hooks else ())]
     if not (pre or post) or not is_grad_enabled():

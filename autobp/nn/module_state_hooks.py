@@ -27,13 +27,18 @@ def hooks_of(module: Any, kind: int) -> list[Callable]:
     return list(kinds[kind].values()) if kinds is not None else []
 
 
+def load_pre_hooks(module: Any) -> list[tuple[Callable, bool]]:
+    """(hook, with_module) of the load pre-hooks of ``module``, in calling order."""
+    return hooks_of(module, 2)
+
+
 def _register(kind: int) -> Callable:
     def register(self: Any, hook: Callable, prepend: bool = False) -> HookHandle:
         if not callable(hook):
             raise TypeError(
                 f"register_{_KINDS[kind]}_hook: the hook must be callable, got {type(hook).__name__}"
             )
-        return _insert(_hooks(self, kind), hook, prepend)
+        return _insert(_hooks(self, kind), (hook, True) if kind == 2 else hook, prepend)
 
     register.__name__ = f"register_{_KINDS[kind]}_hook"
     return register
@@ -50,6 +55,18 @@ register_load_state_dict_pre_hook = _register(2)
 register_load_state_dict_pre_hook.__doc__ = """Call ``hook(module, state_dict, prefix, local_metadata,
 strict, missing_keys, unexpected_keys, error_msgs)`` before ``load_state_dict`` reads this module's
 entries; it may rename or convert entries of ``state_dict`` in place (PyTorch's). Returns a handle."""
+
+
+def _register_load_state_dict_pre_hook(self: Any, hook: Callable, with_module: bool = False) -> HookHandle:
+    """PyTorch's older form: ``hook(state_dict, prefix, local_metadata, strict, missing_keys,
+    unexpected_keys, error_msgs)``, or with the module first when ``with_module``. Returns a handle."""
+    if not callable(hook):
+        raise TypeError(
+            f"_register_load_state_dict_pre_hook: the hook must be callable, got {type(hook).__name__}"
+        )
+    return _insert(_hooks(self, 2), (hook, with_module), False)
+
+
 register_load_state_dict_post_hook = _register(3)
 register_load_state_dict_post_hook.__doc__ = """Call ``hook(module, incompatible_keys)`` after
 ``load_state_dict``; it may clear entries of ``incompatible_keys.missing_keys`` / ``unexpected_keys``

@@ -52,6 +52,16 @@ class _NormBase(Module):
             self.running_var._data[...] = 1
             self.num_batches_tracked._data[...] = 0
 
+    _version = 2  # PyTorch's: version 2 added num_batches_tracked to the state dict
+
+    def _load_from_state_dict(self, state_dict: Any, prefix: str, local_metadata: dict, *rest: Any) -> None:
+        """A state dict saved before version 2 has no ``num_batches_tracked``: keep the current count
+        (PyTorch's backward compatibility)."""
+        key = prefix + "num_batches_tracked"
+        if local_metadata.get("version", 1) < 2 and self.track_running_stats and key not in state_dict:
+            state_dict[key] = self.num_batches_tracked
+        super()._load_from_state_dict(state_dict, prefix, local_metadata, *rest)
+
     def _check(self, x: Tensor) -> None:
         if x.ndim not in self._dims or x.shape[1] != self.num_features:
             raise ValueError(

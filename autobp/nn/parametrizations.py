@@ -32,8 +32,18 @@ class _WeightNorm(Module):
 
 def weight_norm(module: Module, name: str = "weight", dim: int | None = 0) -> Module:
     """Parametrize ``module.<name>`` as g * v / |v| (Salimans & Kingma 2016); g is ``original0``, v is
-    ``original1`` of ``module.parametrizations.<name>``. Returns ``module``."""
-    return register_parametrization(module, name, _WeightNorm(dim), unsafe=True)
+    ``original1`` of ``module.parametrizations.<name>``. A state dict of the older ``weight_norm``
+    (``<name>_g``, ``<name>_v``) loads into it, as PyTorch's. Returns ``module``."""
+    register_parametrization(module, name, _WeightNorm(dim), unsafe=True)
+
+    def _weight_norm_compat_hook(state_dict: Any, prefix: str, *rest: Any) -> None:
+        g_key, v_key = f"{prefix}{name}_g", f"{prefix}{name}_v"
+        if g_key in state_dict and v_key in state_dict:
+            state_dict[f"{prefix}parametrizations.{name}.original0"] = state_dict.pop(g_key)
+            state_dict[f"{prefix}parametrizations.{name}.original1"] = state_dict.pop(v_key)
+
+    module._register_load_state_dict_pre_hook(_weight_norm_compat_hook)
+    return module
 
 
 class _SpectralNorm(Module):

@@ -1,5 +1,5 @@
 """PyTorch's ``torch.nn.modules`` path, for code that reaches the global module hooks through it."""
 
-from . import lazy, module
+from . import lazy, module, utils
 
-__all__ = ["lazy", "module"]
+__all__ = ["lazy", "module", "utils"]
