@@ -33,7 +33,7 @@ def link_view(out: Any, base: Any, op: str | None = None, ctx: Any = None) -> No
     out._source = base
     add_view(base, out)
     if base._nograd_view is not None or (base.requires_grad and not _mode.enabled):
-        mark_nograd_view(out, base)
+        mark_nograd_view(out, base, (op, ctx))
     elif op is not None and out._op is None and _mode.enabled:
         out._view_op = (op, ctx)
 

@@ -250,6 +250,8 @@ def diagonal(
     if out._source is x and out._nograd_view is None and (out._op is not None or _mode.enabled):
         # how a recorded write into x remakes it, and a write through it reaches x (recorded_writes.py)
         out._view_how = ("diagonal", (offset, a1, a2), out._parents[0] if out._parents else None)
+    elif out._nograd_view is not None and out._source is x:
+        out._nograd_how = ("diagonal", (offset, a1, a2))
     return out
 
 

@@ -62,8 +62,25 @@ def _rebase_views(t: Tensor) -> None:
     views, t._views = t._views, None
     for r in views or ():
         v = r()
-        if v is not None and v._source is t and _remade(v) is not None:
+        if v is None or v._source is not t:
+            continue
+        if _remade(v) is not None:
             _follow(v, t)
+        elif v.__dict__.get("_nograd_how") is not None:
+            _follow_data(v, t)
+
+
+def _follow_data(view: Tensor, base: Tensor) -> None:
+    """A view made under no_grad of a tensor that requires grad sees its base's recorded write (its
+    data made again from the base's, as PyTorch's view shares memory), without joining the graph:
+    used with grad enabled from now on it refuses (_inplace.check_nograd_inputs), as PyTorch's."""
+    op, ctx = view._nograd_how
+    remake = _REMAKE.get(op)
+    if remake is None:
+        return
+    view._data = remake(base._data, view, ctx)
+    add_view(base, view)
+    _rebase_views(view)
 
 
 # How each view op's result is made again from its base's new data (the op and its ctx stay the view's):
