@@ -112,7 +112,10 @@ class Tensor:
         if type(data) is not np.ndarray:
             data = np.asarray(data)
         if NOGRAD_VIEWS[0]:  # a view made under no_grad, its memory written since, refuses (PyTorch's)
-            check_nograd_inputs(parents)
+            for p in parents:
+                if p._nograd_view is not None:
+                    check_nograd_inputs(parents)
+                    break
         t = _new(Tensor)
         t._data = data
         t._retains_grad = False

@@ -34,7 +34,11 @@ WRITES = {
     "through another view": lambda lib, x, v: x[1:].mul_(3.0),
     "setitem into the base": lambda lib, x, v: x.__setitem__(0, x[2] * 1.5),
 }
-VIEWS = {"slice": lambda x: x[:2], "view": lambda x: x.view(3, 1), "diagonal": lambda x: x.view(1, 3).diagonal()}
+VIEWS = {
+    "slice": lambda x: x[:2],
+    "view": lambda x: x.view(3, 1),
+    "diagonal": lambda x: x.view(1, 3).diagonal(),
+}
 
 
 @pytest.mark.parametrize("view", list(VIEWS))
