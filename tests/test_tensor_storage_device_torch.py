@@ -1,0 +1,43 @@
+"""``Tensor.storage()`` / ``untyped_storage()`` tell whether two tensors share memory as PyTorch's do
+(the same ``data_ptr()`` for a tensor and its views, another for a copy), and ``Tensor.device`` is
+the string "cpu" (numpy's) that also has PyTorch's ``type`` and ``index``. torch is the oracle."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+import autobp as ab
+
+torch = pytest.importorskip("torch")
+
+MAKERS = {
+    "slice": lambda t: t[1:, ::2],
+    "T": lambda t: t.T,
+    "view": lambda t: t.view(16),
+    "diagonal": lambda t: t.diagonal(),
+    "unsqueeze": lambda t: t.unsqueeze(0),
+    "detach": lambda t: t.detach(),
+    "reshape of T (a copy)": lambda t: t.T.reshape(16),
+    "clone": lambda t: t.clone(),
+    "contiguous of T (a copy)": lambda t: t.T.contiguous(),
+}
+
+
+@pytest.mark.parametrize("name", list(MAKERS))
+def test_storage_is_shared_exactly_where_torch_shares_it(name):
+    x, tx = ab.ones((4, 4)), torch.ones(4, 4, dtype=torch.float64)
+    v, tv = MAKERS[name](x), MAKERS[name](tx)
+    same = v.storage().data_ptr() == x.storage().data_ptr()
+    assert same == (tv.untyped_storage().data_ptr() == tx.untyped_storage().data_ptr())
+    assert (v.untyped_storage().data_ptr() == x.untyped_storage().data_ptr()) == same
+    assert len(v.untyped_storage()) == len(tv.untyped_storage())
+    assert v.untyped_storage().nbytes() == tv.untyped_storage().nbytes()
+
+
+def test_device_is_cpu_with_torch_attributes():
+    x, tx = ab.ones(3), torch.ones(3)
+    assert x.device == "cpu" and str(x.device) == "cpu"
+    assert x.device.type == tx.device.type and x.device.index == tx.device.index
+    assert pickle.loads(pickle.dumps(x.device)) == "cpu"
