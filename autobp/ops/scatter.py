@@ -13,6 +13,7 @@ from .._graph import _mode
 from .._inplace import LeafInplaceError, bump
 from .._numpy_ops import is_basic_index
 from .._overlap_writes import overlap_error, shares_elements
+from .._views import index_view
 from .._zero_d import zero_d_as_one_element
 from ..rules import rule
 from ..tensor import Tensor, _lift
@@ -194,8 +195,10 @@ def _setitem(self: Tensor, index: Any, value: Any) -> None:
             f"(t{show_index(index)} = ... on a leaf Tensor of shape {self.shape}); write into a copy "
             "(y = x * 1.0) or under no_grad()"
         )
-    if shares_elements(self):  # an expanded tensor: PyTorch's refusal (it allows fills, not setitem)
-        raise overlap_error(f"t{show_index(index)} = ...", self)
+    if shares_elements(self):  # an expanded tensor: PyTorch's refusal, unless the written part of it
+        if recording or not _write_into_expanded(self, index, v):  # has no shared memory (t[2, 2])
+            raise overlap_error(f"t{show_index(index)} = ...", self)
+        return
     if not recording:
         try:
             self._data[index] = v._data
@@ -211,6 +214,25 @@ def _setitem(self: Tensor, index: Any, value: Any) -> None:
         write_through(self, new, old, f"t{show_index(index)} = ...")
     else:
         become(self, new, old)
+
+
+def _write_into_expanded(t: Tensor, index: tuple, v: Tensor) -> bool:
+    """``t[index] = v`` into an expanded (broadcast) view, not recorded: PyTorch writes when the part
+    written (basic indexing) has no two elements at one memory location (``t.expand(5, 5)[2, 2] = 0``
+    changes the base). False (refuse) for any other write."""
+    if not all(i is None or i is Ellipsis or isinstance(i, (int, np.integer, slice)) for i in index):
+        return False
+    part = index_view(t._data, index)
+    if any(st == 0 and n > 1 for st, n in zip(part.strides, part.shape)):
+        return False
+    alias = part.view()
+    try:
+        alias.flags.writeable = True
+    except ValueError:  # the base's memory is read-only itself
+        return False
+    alias[...] = v._data
+    bump(t)
+    return True
 
 
 DUNDERS = {"__setitem__": _setitem}

@@ -1,0 +1,41 @@
+"""``t[index] = v`` into an expanded (broadcast) view, outside a graph, as PyTorch's: written into the
+base when the part written has no two elements at one memory location (``t.expand(5, 5)[2, 2] = 0``),
+refused with PyTorch's error when it has (``[2]``, ``[:, :2]``). torch is the oracle."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autobp as ab
+
+torch = pytest.importorskip("torch")
+
+INDICES = {
+    "one element": ((2, 2), 0.0),
+    "a column": ((slice(None), 0), 4.0),
+    "a column of values": ((slice(None), 0), "arange"),
+    "a row": (2, 3.0),
+    "two columns": ((slice(None), slice(0, 2)), 7.0),
+    "one element via ellipsis": ((Ellipsis, 1, 3), -1.0),
+}
+
+
+@pytest.mark.parametrize("name", list(INDICES))
+def test_setitem_into_an_expanded_view_as_torch(name):
+    index, value = INDICES[name]
+    outcomes = []
+    for lib in (torch, ab):
+        base = lib.tensor(np.arange(5.0).reshape(5, 1))
+        v = base.expand(5, 5)
+        val = lib.tensor(np.arange(5.0) * 10) if value == "arange" else value
+        try:
+            v[index] = val
+            outcomes.append(("ok", base.numpy().copy(), v.numpy().copy()))
+        except RuntimeError as e:
+            assert "more than one element of the written-to tensor" in str(e)
+            outcomes.append(("refused", base.numpy().copy(), None))
+    assert outcomes[1][0] == outcomes[0][0]
+    np.testing.assert_array_equal(outcomes[1][1], outcomes[0][1])
+    if outcomes[0][2] is not None:
+        np.testing.assert_array_equal(outcomes[1][2], outcomes[0][2])
