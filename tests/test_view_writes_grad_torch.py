@@ -103,3 +103,26 @@ def test_is_view_and_base_as_torch():
         assert v._is_view() == tv._is_view(), name
         assert (v._base is x) == (tv._base is tx), name
         assert (v._base is None) == (tv._base is None), name
+
+
+READERS = {
+    "slice": lambda x: x[0],
+    "T": lambda x: x.T,
+    "view": lambda x: x.view(9),
+    "diagonal": lambda x: x.diagonal(),
+}
+
+
+@pytest.mark.parametrize("name", list(READERS))
+def test_a_view_read_by_the_written_value_still_follows_its_base(name):
+    out = []
+    for lib in (ab, torch):
+        w = lib.tensor(np.arange(1.0, 10.0).reshape(3, 3), requires_grad=True)
+        x = w * 1
+        v = READERS[name](x)
+        x[2, 1] = v.sum()  # the value read v: it keeps v's old numbers, v shows the new ones
+        x[0, 0] = 100.0
+        (x.sum() + (v * v).sum()).backward()
+        out.append((v.detach().numpy().copy(), x.detach().numpy().copy(), np.asarray(w.grad)))
+    for g, t in zip(*out):
+        np.testing.assert_allclose(g, t, rtol=1e-12)

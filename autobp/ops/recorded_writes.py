@@ -170,21 +170,35 @@ def _follow(view: Tensor, base: Tensor, spec: tuple | None = None) -> None:
 
 def _redirect(new: Tensor, t: Tensor, old: Tensor) -> None:
     """Point every input and view-source reference to ``t`` among ``new``'s ancestors made after
-    ``t``'s node at ``old`` instead: without it, the write would make ``t`` an input of itself. The
-    walk stops at nodes older than ``t``'s, which cannot have read it, so it visits only the nodes
+    ``t``'s node at ``old`` instead: without it, the write would make ``t`` an input of itself. A view
+    of ``t`` that ``new`` read (``x[0, 1] = x.diagonal().sum()``) is replaced there by a snapshot of
+    it, read from ``old``: the view itself stays a view of ``t`` and follows the write, as PyTorch's.
+    The walk stops at nodes older than ``t``'s, which cannot have read it, so it visits only the nodes
     made since (one loop step's worth in ``buf[i] = f(buf[i - 1])``)."""
     since, seen, stack = t._seq, set(), [new]
+    stand_ins = {id(t): old}
     while stack:
         n = stack.pop()
         parents = n._parents
         if parents is None or id(n) in seen:
             continue
         seen.add(id(n))
-        if any(p is t for p in parents):
-            n._parents = parents = tuple(old if p is t else p for p in parents)
+        if any(id(p) in stand_ins or p._source is t for p in parents):
+            n._parents = parents = tuple(_stand_in(p, t, stand_ins) for p in parents)
         if n._source is t:
             n._source = old
         stack.extend(p for p in parents if p._seq > since)
+
+
+def _stand_in(p: Tensor, t: Tensor, stand_ins: dict) -> Tensor:
+    """What a node that read ``p`` reads after a write into ``t``: ``old`` for ``t``, a snapshot for a
+    view of ``t`` (its own inputs redirected in turn when the walk reaches it), else ``p``."""
+    s = stand_ins.get(id(p))
+    if s is None:
+        if p._source is not t or p._op is None:
+            return p
+        s = stand_ins[id(p)] = snapshot(p)
+    return s
 
 
 def is_index_view(t: Tensor) -> bool:
