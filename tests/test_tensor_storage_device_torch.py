@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pickle
 
+import numpy as np
 import pytest
 
 import autobp as ab
@@ -41,3 +42,17 @@ def test_device_is_cpu_with_torch_attributes():
     assert x.device == "cpu" and str(x.device) == "cpu"
     assert x.device.type == tx.device.type and x.device.index == tx.device.index
     assert pickle.loads(pickle.dumps(x.device)) == "cpu"
+
+
+@pytest.mark.parametrize("size, step", [(3, 2), (2, 2), (1, 3)])
+def test_unfold_is_a_view_as_torch(size, step):
+    x, tx = ab.ones(10), torch.ones(10, dtype=torch.float64)
+    v, tv = x.unfold(0, size, step), tx.unfold(0, size, step)
+    assert v._base is x and tv._base is tx
+    assert v.storage().data_ptr() == x.storage().data_ptr()
+    v[1, 0] = 0.0
+    tv[1, 0] = 0.0
+    np.testing.assert_array_equal(x.numpy(), tx.numpy())
+    x[5] = 7.0  # and the view sees a write into its base
+    tx[5] = 7.0
+    np.testing.assert_array_equal(v.numpy(), tv.numpy())
