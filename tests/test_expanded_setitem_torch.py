@@ -39,3 +39,15 @@ def test_setitem_into_an_expanded_view_as_torch(name):
     np.testing.assert_array_equal(outcomes[1][1], outcomes[0][1])
     if outcomes[0][2] is not None:
         np.testing.assert_array_equal(outcomes[1][2], outcomes[0][2])
+
+
+@pytest.mark.parametrize(
+    "have, want", [((2,), (1, 1)), ((3, 2), (4, 1, 1)), ((3, 1), (3, 2, 2)), ((3,), (2,))]
+)
+def test_broadcast_to_refuses_in_torch_s_words(have, want):
+    with pytest.raises(RuntimeError) as t:
+        torch.broadcast_to(torch.ones(have), want)
+    with pytest.raises(RuntimeError) as a:
+        ab.broadcast_to(ab.ones(have), want)
+    assert str(t.value).split(".")[0] in str(a.value)
+    assert isinstance(a.value, ValueError)  # numpy's error type too

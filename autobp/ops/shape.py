@@ -164,9 +164,25 @@ def broadcast_to(x: Any, shape: Any) -> Tensor:
     shape = tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
     try:
         data = np.broadcast_to(x._data, shape)
-    except (ValueError, TypeError) as e:
-        raise type(e)(f"broadcast_to: cannot broadcast shape {x.shape} to {shape} ({e})") from None
+    except ValueError as e:
+        raise ShapeError(
+            f"broadcast_to: cannot broadcast shape {x.shape} to {shape} ({e}){_torch_words(x.shape, shape)}"
+        ) from None
+    except TypeError as e:
+        raise TypeError(f"broadcast_to: cannot broadcast shape {x.shape} to {shape} ({e})") from None
     return _view(Tensor._make(data, (x,), "broadcast_to"), x, "broadcast_to")
+
+
+def _torch_words(have: tuple, want: tuple) -> str:
+    """PyTorch's words for the first axis where ``have`` does not broadcast to ``want`` ("" if none)."""
+    for i in range(1, min(len(have), len(want)) + 1):
+        h, w = have[-i], want[-i]
+        if h != 1 and h != w:
+            return (
+                f"; The expanded size of the tensor ({w}) must match the existing size ({h}) at "
+                f"non-singleton dimension {len(want) - i}"
+            )
+    return ""
 
 
 @op(family=_S, numpy=None)
