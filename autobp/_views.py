@@ -19,9 +19,20 @@ def _view(out: Any, base: Any, op: str | None = None, ctx: Any = None) -> Any:
     and list it on its base, so that it follows the base's recorded writes
     (ops/recorded_writes.py: ``_rebase_views``), as a PyTorch view sees them. ``op`` and ``ctx``: the
     view op's node, kept for a view made without a graph (see ``link_view``)."""
-    if np.may_share_memory(out._data, base._data):
+    data = out._data
+    if np.may_share_memory(data, base._data) or (data.size == 0 and _same_block(data, base._data)):
         link_view(out, base, op, ctx)
     return out
+
+
+def _same_block(a: Any, b: Any) -> bool:
+    """Do ``a`` and ``b`` (an empty one among them, which numpy says shares no memory) come from
+    one array (PyTorch's empty views are views)?"""
+    while getattr(a, "base", None) is not None:  # (as_strided's arrays have a non-array base)
+        a = a.base
+    while getattr(b, "base", None) is not None:
+        b = b.base
+    return a is b
 
 
 def link_view(out: Any, base: Any, op: str | None = None, ctx: Any = None) -> None:

@@ -56,3 +56,25 @@ def test_unfold_is_a_view_as_torch(size, step):
     x[5] = 7.0  # and the view sees a write into its base
     tx[5] = 7.0
     np.testing.assert_array_equal(v.numpy(), tv.numpy())
+
+
+def test_empty_views_are_views_as_torch():
+    for lib in (ab, torch):
+        x = lib.tensor([], dtype=lib.complex64)
+        assert lib.view_as_real(x)._base is x
+        y = lib.tensor([])
+        assert y.reshape(0, 2)._base is y and y.reshape(0, 2)._is_view()
+
+
+@pytest.mark.parametrize("call", ["flatten", "swapaxes", "tensor_split"])
+def test_an_axis_out_of_range_says_dimension_out_of_range(call):
+    calls = {
+        "flatten": lambda lib: lib.ones((5, 5)).flatten(5, 10),
+        "swapaxes": lambda lib: lib.swapaxes(lib.ones((2, 3)), 5, 0),
+        "tensor_split": lambda lib: lib.tensor_split(lib.ones(10), 10, 1),
+    }
+    with pytest.raises(IndexError, match="Dimension out of range"):
+        calls[call](torch)
+    with pytest.raises(IndexError, match="Dimension out of range") as got:
+        calls[call](ab)
+    assert isinstance(got.value, ValueError)  # numpy's AxisError is both
