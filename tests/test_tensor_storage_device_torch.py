@@ -78,3 +78,11 @@ def test_an_axis_out_of_range_says_dimension_out_of_range(call):
     with pytest.raises(IndexError, match="Dimension out of range") as got:
         calls[call](ab)
     assert isinstance(got.value, ValueError)  # numpy's AxisError is both
+
+
+def test_flatten_with_start_after_end_refuses_as_torch():
+    with pytest.raises(RuntimeError, match="start_dim cannot come after end_dim"):
+        torch.ones(2, 3, 4).flatten(2, 0)
+    with pytest.raises(RuntimeError, match="start_dim cannot come after end_dim") as got:
+        ab.ones((2, 3, 4)).flatten(2, 0)
+    assert isinstance(got.value, ValueError)

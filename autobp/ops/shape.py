@@ -85,7 +85,10 @@ def flatten(x: Any, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         return reshape(x, (1,))
     lo, hi = (normalize_axes(a, x.ndim, "flatten", x.shape)[0] for a in (start_dim, end_dim))
     if lo > hi:
-        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape {x.shape}")
+        raise ShapeError(  # numpy's ValueError and PyTorch's RuntimeError, in its words
+            f"flatten: start_dim cannot come after end_dim (start_dim {start_dim}, end_dim {end_dim}, "
+            f"shape {x.shape})"
+        )
     merged = int(np.prod(x.shape[lo : hi + 1]))  # not -1: an empty tensor leaves -1 undetermined
     return reshape(x, x.shape[:lo] + (merged,) + x.shape[hi + 1 :])
 
