@@ -86,3 +86,25 @@ def test_flatten_with_start_after_end_refuses_as_torch():
     with pytest.raises(RuntimeError, match="start_dim cannot come after end_dim") as got:
         ab.ones((2, 3, 4)).flatten(2, 0)
     assert isinstance(got.value, ValueError)
+
+
+ERRORS = {
+    "view -1 with a 0 size": lambda lib: lib.empty(0).view(-1, 0),
+    "chunk(0)": lambda lib: lib.ones((4, 7)).chunk(0),
+    "chunk(-2)": lambda lib: lib.ones((4, 7)).chunk(-2),
+}
+
+
+@pytest.mark.parametrize("name", list(ERRORS))
+def test_refusals_say_what_torch_says(name):
+    with pytest.raises(RuntimeError) as want:
+        ERRORS[name](torch)
+    with pytest.raises(RuntimeError) as got:
+        ERRORS[name](ab)
+    assert isinstance(got.value, ValueError)  # numpy's error type too
+    words = (
+        "because the unspecified dimension"
+        if "view" in name
+        else "chunk expects `chunks` to be greater than 0"
+    )
+    assert words in str(want.value) and words in str(got.value)

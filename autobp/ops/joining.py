@@ -206,7 +206,9 @@ def chunk(x: Any, chunks: int, dim: int = 0) -> list:
     x = as_tensor(x)
     (a,) = normalize_axes(dim, x.ndim, "chunk", x.shape)
     if int(chunks) <= 0:
-        raise ValueError(f"chunk: chunks must be positive, got {chunks}")
+        raise ShapeError(
+            f"chunk: chunks must be positive (chunk expects `chunks` to be greater than 0), got {chunks}"
+        )
     n = x.shape[a]
     if n == 0:
         return _pieces(x, [(0, 0)] * int(chunks), a)

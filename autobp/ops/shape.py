@@ -52,7 +52,12 @@ def reshape(x: Any, shape: Any, order: str = "C", *, copy: Any = None) -> Tensor
     try:
         data = x._data.reshape(shape)
     except (ValueError, TypeError) as e:
-        raise ShapeError(f"reshape: cannot reshape tensor of shape {x.shape} into {shape} ({e})") from None
+        why = ""
+        if x.size == 0 and -1 in shape and 0 in shape:  # PyTorch's words for this case
+            why = "; because the unspecified dimension size -1 can be any value and is ambiguous"
+        raise ShapeError(
+            f"reshape: cannot reshape tensor of shape {x.shape} into {shape} ({e}){why}"
+        ) from None
     return _view(Tensor._make(data, (x,), "reshape"), x, "reshape")
 
 
