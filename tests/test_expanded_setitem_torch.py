@@ -51,3 +51,21 @@ def test_broadcast_to_refuses_in_torch_s_words(have, want):
         ab.broadcast_to(ab.ones(have), want)
     assert str(t.value).split(".")[0] in str(a.value)
     assert isinstance(a.value, ValueError)  # numpy's error type too
+
+
+@pytest.mark.parametrize("index", [(2, 2), (slice(None), 0), (Ellipsis, 1, 3)])
+def test_a_recorded_write_into_an_expanded_view_as_torch(index):
+    out = []
+    for lib in (torch, ab):
+        w = lib.tensor(np.arange(5.0).reshape(5, 1), requires_grad=True)
+        s = lib.tensor(7.0, requires_grad=True)
+        x = w * 1
+        v = x.expand(5, 5)
+        v[index] = s * 2
+        (x * lib.tensor(np.arange(5.0).reshape(5, 1) + 1) ** 2).sum().backward()
+        out.append((x.detach().numpy().copy(), v.detach().numpy().copy(), np.asarray(w.grad), float(s.grad)))
+    for g, t in zip(out[1], out[0]):
+        np.testing.assert_array_equal(g, t)
+    w = ab.tensor(np.ones((5, 1)), requires_grad=True) * 1
+    with pytest.raises(RuntimeError, match="more than one element"):
+        w.expand(5, 5)[2] = ab.tensor(3.0, requires_grad=True)

@@ -196,7 +196,8 @@ def _setitem(self: Tensor, index: Any, value: Any) -> None:
             "(y = x * 1.0) or under no_grad()"
         )
     if shares_elements(self):  # an expanded tensor: PyTorch's refusal, unless the written part of it
-        if recording or not _write_into_expanded(self, index, v):  # has no shared memory (t[2, 2])
+        done = _record_into_expanded(self, index, v) if recording else _write_into_expanded(self, index, v)
+        if not done:  # has no shared memory (t[2, 2])
             raise overlap_error(f"t{show_index(index)} = ...", self)
         return
     if not recording:
@@ -232,6 +233,29 @@ def _write_into_expanded(t: Tensor, index: tuple, v: Tensor) -> bool:
         return False
     alias[...] = v._data
     bump(t)
+    return True
+
+
+def _record_into_expanded(t: Tensor, index: tuple, v: Tensor) -> bool:
+    """``t[index] = v`` recorded, ``t = base.expand(...)`` (broadcast_to), where the part written has no
+    shared memory: recorded as a write into ``base`` at the positions that part shows (its gradient
+    flowing to ``v``), after which ``t`` is remade from the new base, as PyTorch's. False (refuse) for
+    any other write."""
+    from .recorded_writes import _follow, view_op
+    from .shape import broadcast_to
+
+    spec = view_op(t)
+    if spec is None or spec[0] != "broadcast_to" or not is_basic_index(index):
+        return False
+    part = index_view(t._data, index)
+    if any(st == 0 and n > 1 for st, n in zip(part.strides, part.shape)):
+        return False
+    base = t._source
+    grid = np.broadcast_to(np.arange(base._data.size).reshape(base._data.shape), t._data.shape)
+    where = np.unravel_index(np.asarray(index_view(grid, index)), base._data.shape)
+    _setitem(base, where, broadcast_to(v, part.shape))
+    if t._seq < base._seq:
+        _follow(t, base, spec)
     return True
 
 
