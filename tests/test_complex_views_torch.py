@@ -68,3 +68,24 @@ def test_gradients_are_torch_s():
     (ab.view_as_real(ab.view_as_complex(w) ** 2) * ab.tensor(w0)).sum().backward()
     (torch.view_as_real(torch.view_as_complex(tw) ** 2) * torch.tensor(w0)).sum().backward()
     np.testing.assert_allclose(w.grad, tw.grad.numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_view_copy_functions_take_out_as_torch():
+    a0 = RNG.standard_normal((2, 2))
+    out, tout = ab.empty(2), torch.empty(2, dtype=torch.float64)
+    assert ab.diagonal_copy(ab.tensor(a0), out=out) is out
+    torch.diagonal_copy(torch.tensor(a0), out=tout)
+    np.testing.assert_array_equal(out.numpy(), tout.numpy())
+    b0 = RNG.standard_normal(4)
+    outs, touts = (
+        (ab.empty(2), ab.empty(2)),
+        (torch.empty(2, dtype=torch.float64), torch.empty(2, dtype=torch.float64)),
+    )
+    ab.split_copy(ab.tensor(b0), 2, out=outs)
+    torch.split_copy(torch.tensor(b0), 2, out=touts)
+    for o, t in zip(outs, touts):
+        np.testing.assert_array_equal(o.numpy(), t.numpy())
+    empty, tempty = ab.empty(0), torch.empty(0, dtype=torch.float64)
+    ab.t_copy(ab.tensor(a0), out=empty)
+    torch.t_copy(torch.tensor(a0), out=tempty)
+    np.testing.assert_array_equal(empty.numpy(), tempty.numpy())
