@@ -87,7 +87,10 @@ def normalize_axes(axis: Any, ndim: int, op: str, shape: tuple) -> tuple:
             raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}")
         a = a.__index__()
         if not -ndim <= a < ndim:
-            raise AxisError(f"{op}: axis {a} is out of range for a tensor of shape {shape}")
+            raise AxisError(
+                f"{op}: axis {a} is out of range for a tensor of shape {shape} (PyTorch: Dimension out "
+                f"of range (expected to be in range of [{-max(ndim, 1)}, {max(ndim, 1) - 1}], but got {a}))"
+            )
         a %= ndim
         if a in out:
             raise ShapeError(f"{op}: axis {a} is repeated in {axis!r}")

@@ -32,3 +32,23 @@ def no_device_method(owner: str, device: str, what: str) -> Any:
     move.__name__ = device
     move.__doc__ = f"PyTorch's ``{owner.lower()}.{device}()``: refused, as autobp has no {device} device."
     return move
+
+
+class CpuDevice(str):
+    """A tensor's ``.device``: the string ``"cpu"`` (numpy's ``ndarray.device``), which also answers
+    PyTorch's ``torch.device`` attributes ``type`` ("cpu") and ``index`` (None)."""
+
+    __slots__ = ()
+
+    @property
+    def type(self) -> str:
+        """``"cpu"``: the kind of device (PyTorch's ``device.type``)."""
+        return "cpu"
+
+    @property
+    def index(self) -> None:
+        """None: the CPU has no device index (PyTorch's ``device.index``)."""
+        return None
+
+
+CPU = CpuDevice("cpu")

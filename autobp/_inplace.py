@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ._graph import next_seq
+from ._graph import _mode, next_seq
 from .rules import SAVES_NOTHING
 
 # functions of the array-function protocol that write into their first argument
@@ -45,12 +45,51 @@ class LeafInplaceError(RuntimeError, TypeError):
     catches this one."""
 
 
-def mark_nograd_view(out: Any, base: Any) -> None:
+# True once any view was made under no_grad of a tensor that requires grad: from then on each op
+# checks its inputs for one used after its memory was written (``check_nograd_inputs``)
+NOGRAD_VIEWS = [False]
+
+
+def mark_nograd_view(out: Any, base: Any, how: Any = None) -> None:
     """Remember that ``out`` is a view made with grad disabled of a tensor that requires grad (or of
-    such a view): an in-place write into it with grad enabled is refused (``nograd_view_error``)."""
+    such a view): an in-place write into it with grad enabled is refused (``nograd_view_error``), and
+    so is its use with grad enabled once its memory was written (``check_nograd_inputs``). ``how``:
+    the view op's ``(op, ctx)``, by which it follows its base's recorded writes (data only)."""
     from .pytorch_names import INFERENCE_MODE
 
     out._nograd_view = base._nograd_view or ("inference mode" if INFERENCE_MODE[-1] else "no_grad mode")
+    if how is not None and how[0] is not None:
+        out._nograd_how = how
+    NOGRAD_VIEWS[0] = True
+
+
+def check_nograd_inputs(parents: tuple) -> None:
+    """With grad enabled, refuse an op's input that is a view made under no_grad (or inference mode)
+    of a tensor that requires grad, when it, its base or another view of its base was written in
+    place since it was made: as PyTorch's, whose view cannot then say how its gradient flows."""
+    if not _mode.enabled:
+        return
+    for p in parents:
+        if p._nograd_view is not None and _written_since(p, p._seq) and _root(p).requires_grad:
+            raise nograd_view_used_error(p)
+
+
+def _root(t: Any) -> Any:
+    while t._source is not None:
+        t = t._source
+    return t
+
+
+def nograd_view_used_error(t: Any) -> RuntimeError:
+    """PyTorch's refusal to use, with grad enabled, a view made under no_grad whose base (or another
+    view of it, or itself) was modified in place since."""
+    return RuntimeError(
+        f"A view was created in {t._nograd_view} and its base or another view of its base has been "
+        f"modified inplace with grad mode enabled (a view of shape {t.shape}). Given that this use "
+        "case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both "
+        "the view and the inplace either both inside the no_grad block (if you don't want the inplace "
+        "to be tracked) or both outside (if you want the inplace to be tracked)."
+    )
 
 
 def nograd_view_error(t: Any, what: str) -> RuntimeError:

@@ -19,9 +19,20 @@ def _view(out: Any, base: Any, op: str | None = None, ctx: Any = None) -> Any:
     and list it on its base, so that it follows the base's recorded writes
     (ops/recorded_writes.py: ``_rebase_views``), as a PyTorch view sees them. ``op`` and ``ctx``: the
     view op's node, kept for a view made without a graph (see ``link_view``)."""
-    if np.may_share_memory(out._data, base._data):
+    data = out._data
+    if np.may_share_memory(data, base._data) or (data.size == 0 and _same_block(data, base._data)):
         link_view(out, base, op, ctx)
     return out
+
+
+def _same_block(a: Any, b: Any) -> bool:
+    """Do ``a`` and ``b`` (an empty one among them, which numpy says shares no memory) come from
+    one array (PyTorch's empty views are views)?"""
+    while getattr(a, "base", None) is not None:  # (as_strided's arrays have a non-array base)
+        a = a.base
+    while getattr(b, "base", None) is not None:
+        b = b.base
+    return a is b
 
 
 def link_view(out: Any, base: Any, op: str | None = None, ctx: Any = None) -> None:
@@ -33,7 +44,7 @@ def link_view(out: Any, base: Any, op: str | None = None, ctx: Any = None) -> No
     out._source = base
     add_view(base, out)
     if base._nograd_view is not None or (base.requires_grad and not _mode.enabled):
-        mark_nograd_view(out, base)
+        mark_nograd_view(out, base, (op, ctx))
     elif op is not None and out._op is None and _mode.enabled:
         out._view_op = (op, ctx)
 
@@ -60,11 +71,12 @@ def index_view(data: Any, index: tuple) -> Any:
 
 def tensor_getstate(self: Any) -> tuple:
     """Tensor's pickled state without its list of views (weak references, which cannot be pickled;
-    the views themselves are not part of the pickle), so a tensor that was viewed can be saved."""
+    the views themselves are not part of the pickle), so a tensor that was viewed can be saved, nor
+    the structure backward left it (``_shell``: _graph_skeleton.py)."""
     slots = {}
     for cls in type(self).__mro__:
         for name in getattr(cls, "__slots__", ()):
             if name not in ("__dict__", "__weakref__") and name not in slots and hasattr(self, name):
                 slots[name] = getattr(self, name)
-    state = {k: v for k, v in getattr(self, "__dict__", {}).items() if k != "_views"}
+    state = {k: v for k, v in getattr(self, "__dict__", {}).items() if k not in ("_views", "_shell")}
     return (state or None, slots)

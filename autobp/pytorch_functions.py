@@ -193,19 +193,19 @@ def polar(abs: Any, angle: Any) -> Tensor:  # noqa: A002
 
 
 def view_as_real(input: Any) -> Tensor:
-    """A complex tensor as real pairs along a new last axis (``torch.view_as_real``; a copy here)."""
-    z = as_tensor(input)
-    if z.dtype.kind != "c":
-        raise TypeError(f"view_as_real: expects a complex tensor, got {z.dtype}")
-    return stack([z.real, z.imag], axis=-1)
+    """A complex tensor as real pairs along a new last axis (``torch.view_as_real``): a view of its
+    memory, as PyTorch's (a write through either is seen by the other)."""
+    from ._complex_views import view_as_real as _view_as_real
+
+    return _view_as_real(input)
 
 
 def view_as_complex(input: Any) -> Tensor:
-    """Real pairs along the last axis (of size 2) as complex numbers (``torch.view_as_complex``)."""
-    x = as_tensor(input)
-    if x.ndim == 0 or x.shape[-1] != 2:
-        raise ValueError(f"view_as_complex: the last axis must have size 2, got shape {x.shape}")
-    return complex(x[..., 0], x[..., 1])
+    """Real pairs along the last axis (of size 2, stride 1) as complex numbers
+    (``torch.view_as_complex``): a view of the input's memory, as PyTorch's, with its checks."""
+    from ._complex_views import view_as_complex as _view_as_complex
+
+    return _view_as_complex(input)
 
 
 def scalar_tensor(s: Any, *, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:

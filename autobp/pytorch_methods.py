@@ -177,6 +177,9 @@ def attach() -> None:
     for name, fn in METHODS.items():
         if not hasattr(Tensor, name):
             setattr(Tensor, name, fn)
+    from ._view_links import attach as attach_view_links
+
+    attach_view_links(Tensor)
     if not hasattr(Tensor, "is_cpu"):
         Tensor.is_cpu = property(lambda self: True, doc="True: autobp's tensors live in host memory.")
     for flag in _FALSE_FLAGS:  # ported code tests these (``if p.grad.is_sparse:``): never, here

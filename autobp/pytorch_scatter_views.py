@@ -271,3 +271,32 @@ __all__ = [
     "t_copy", "transpose_copy", "unbind_copy", "unfold_copy", "unsqueeze_copy", "view_copy",
     "view_as_real_copy", "view_as_complex_copy",
 ]  # fmt: skip
+
+
+def _writes_out(fn: Any) -> Any:
+    """``fn`` (a ``*_copy`` function) taking PyTorch's ``out=``: the result (a tensor, or for the
+    splitting ones a tuple of them, ``out`` then a sequence) written into ``out`` (resized when its shape
+    differs, as PyTorch's), which is returned."""
+    import functools
+
+    @functools.wraps(fn)
+    def with_out(*args: Any, out: Any = None, **kwargs: Any) -> Any:
+        result = fn(*args, **kwargs)
+        if out is None:
+            return result
+        pairs = zip(out, result) if isinstance(result, (tuple, list)) else ((out, result),)
+        if isinstance(result, (tuple, list)) and len(out) != len(result):
+            raise RuntimeError(f"{fn.__name__}: out has {len(out)} tensors, the result {len(result)}")
+        for o, r in pairs:
+            if not isinstance(o, Tensor):
+                raise TypeError(f"{fn.__name__}: out must be a Tensor, got {type(o).__name__}")
+            if o.shape != r.shape:
+                o.resize_(r.shape)
+            o.copy_(r)
+        return out
+
+    return with_out
+
+
+for _name in [n for n in __all__ if n.endswith("_copy")]:
+    globals()[_name] = _writes_out(globals()[_name])

@@ -21,7 +21,7 @@ from ._graph import _mode, next_seq, off_threads
 from ._graph import hooks as _hooks
 from ._graph_grad import receive_graph_grad
 from ._graph_nodes import node_of, run_accumulate, run_pre
-from ._inplace import TrackedArray, bump
+from ._inplace import NOGRAD_VIEWS, TrackedArray, bump, check_nograd_inputs
 from ._numpy_ops import NumpyOps, NumpyOpsOwningG
 from ._seeds import graph_seed, seed_of
 from ._size import _check_float, _Size
@@ -111,6 +111,11 @@ class Tensor:
         input, or of inputs of one shape), so the rule's gradients need no summing back."""
         if type(data) is not np.ndarray:
             data = np.asarray(data)
+        if NOGRAD_VIEWS[0]:  # a view made under no_grad, its memory written since, refuses (PyTorch's)
+            for p in parents:
+                if p._nograd_view is not None:
+                    check_nograd_inputs(parents)
+                    break
         t = _new(Tensor)
         t._data = data
         t._retains_grad = False
@@ -262,6 +267,8 @@ class Tensor:
     def grad_fn(self) -> Any:
         """The graph node that computes this tensor's inputs' gradients (``name()``, ``next_functions``,
         ``register_hook``...: _graph_nodes.py; ``.op`` is the op's name), or None for a leaf."""
+        if self._nograd_view is not None:
+            check_nograd_inputs((self,))
         return None if self._op is None else node_of(self)
 
     def detach(self) -> Tensor:

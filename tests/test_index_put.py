@@ -211,6 +211,6 @@ def test_errors_name_the_problem():
     with pytest.raises(TypeError, match="int64"):
         ints[0] = Tensor(1.0, requires_grad=True)
     base = Tensor(np.ones((2, 2)), requires_grad=True) * 1.0
-    view = base.T  # a view by transpose: the base would not see a recorded write (basic indexing would)
-    with pytest.raises(RuntimeError, match=r"view of another tensor \(shape \(2, 2\), made by transpose"):
-        view[0] = Tensor(1.0, requires_grad=True)
+    view = base.T  # a view by transpose writes through, as PyTorch's (test_view_writes_grad_torch.py)
+    view[0] = Tensor(1.0, requires_grad=True)
+    assert np.array_equal(base.data, [[1.0, 1.0], [1.0, 1.0]]) and base.grad_fn is not None

@@ -65,3 +65,18 @@ def test_view_shape_still_reshapes():
     assert x.view((2, 6)).shape == (2, 6)
     assert x.view(-1).shape == (12,)
     assert x.view([4, 3]).shape == (4, 3)
+
+
+def test_errors_of_a_view_to_another_element_size_say_what_torch_says():
+    cases = [
+        lambda lib, c128: lib.ones((4, 4, 3), dtype=lib.float64).view(c128),
+        lambda lib, c128: lib.ones((4, 4, 4), dtype=lib.float64)[:, :, 1:3].view(c128),
+        lambda lib, c128: lib.ones((4, 64, 4), dtype=lib.float64).swapaxes(1, 2).view(lib.uint8),
+        lambda lib, c128: lib.tensor(1.0).view(lib.int8),
+    ]
+    for case in cases:
+        with pytest.raises(RuntimeError) as want:
+            case(torch, torch.complex128)
+        with pytest.raises(RuntimeError) as got:
+            case(autobp, autobp.complex128)
+        assert str(want.value).split(" to view ")[0] in str(got.value)

@@ -10,6 +10,7 @@ import numpy as np
 
 from .._broadcast import ShapeError, normalize_axes
 from .._device import check_device
+from .._graph import _mode
 from ..rules import rule
 from ..tensor import Tensor, _check_float, _view
 from ._args import as_tensor
@@ -245,12 +246,24 @@ def diagonal(
     a1, a2 = (normalize_axes(i, x.ndim, "diagonal", x.shape)[0] for i in (axis1, axis2))
     if a1 == a2:
         raise ValueError(f"diagonal: axis1 and axis2 must differ, got {axis1} and {axis2}")
+    out = _view(diagonal_node(x, offset, a1, a2), x)
+    if out._source is x and out._nograd_view is None and (out._op is not None or _mode.enabled):
+        # how a recorded write into x remakes it, and a write through it reaches x (recorded_writes.py)
+        out._view_how = ("diagonal", (offset, a1, a2), out._parents[0] if out._parents else None)
+    elif out._nograd_view is not None and out._source is x:
+        out._nograd_how = ("diagonal", (offset, a1, a2))
+    return out
+
+
+def diagonal_node(x: Tensor, offset: int, a1: int, a2: int) -> Tensor:
+    """The node of ``x.diagonal(offset, a1, a2)`` (normalised axes): ``moveaxis(x)[index]`` (getitem's
+    rule: no gather made), whose data is numpy's diagonal, a view of ``x``'s memory."""
     moved = moveaxis(x, (a1, a2), (-2, -1))
     index = (Ellipsis,) + _diag_positions(x.shape[a1], x.shape[a2], offset)
     data = np.diagonal(x._data, offset, a1, a2)  # moved[index]'s numbers, as a view of a's memory
     if x._data.flags.writeable:
         data.flags.writeable = True  # numpy's diagonal is read-only only to warn of the view
-    return _view(Tensor._make(data, (moved,), "getitem", index), x)  # getitem's rule: no gather made
+    return Tensor._make(data, (moved,), "getitem", index)
 
 
 @op(family=_C, rules=("transpose", "getitem", "sum"))

@@ -84,10 +84,10 @@ def inplace(
     if fills is None and _ow.shares_elements(self):
         raise _ow.overlap_error(name, self)
     if rebinds:
-        if not _rw.is_index_view(self):
+        if not _rw.writes_through(self):
             return new
-        old = _rw.snapshot(self)  # a view of a slice writes through, as numpy's and PyTorch's do
-    if self._source is not None:  # a view: the write goes to its base (a basic-indexing view only)
+        old = _rw.snapshot(self)  # a view (of a slice, x.T, x.view(...)) writes through, as PyTorch's
+    if self._source is not None:  # a view: the write goes to its base (a rearranging view only)
         _rw.write_through(self, new, old, name)
     else:
         _rw.become(self, new, old)
@@ -316,10 +316,10 @@ def put(self: Tensor, ind: Any, v: Any, mode: str = "raise") -> None:
 # as HIPS autograd's do: a recorded in-place write makes the Tensor object the new op's node, and ops
 # that used the old value hold that same object as their input, so ``vx -= d`` after ``roll(vx)``
 # (autograd's fluid simulation) could not be differentiated; rebinding gives every op the value it
-# read. ``t[i] += v`` then records through setitem. A view made by basic indexing (``r = t[0]``) writes
-# through to its base instead, as in numpy and PyTorch, so ``r += 1`` changes ``t`` with or without a
-# graph. The difference from PyTorch: another name for the same tensor (``a = t``, or a view made
-# otherwise, ``h = x.T``) does not see a recorded write. ``@=`` rebinds always,
+# read. ``t[i] += v`` then records through setitem. A view that rearranges its base's elements
+# (``r = t[0]``, ``h = x.T``, ``x.view(...)``, ``x.diagonal()``) writes through to its base instead, as
+# in numpy and PyTorch, so ``r += 1`` changes ``t`` with or without a graph. The difference from
+# PyTorch: another name for the same tensor (``a = t``) does not see a recorded write. ``@=`` rebinds always,
 # as in PyTorch; ``add_`` and the other methods write in place and record, with version checks.
 def _augmented(symbol: str, compute: Callable[[Tensor, Any], Tensor]) -> Callable[[Tensor, Any], Tensor]:
     def method(self: Tensor, other: Any) -> Tensor:

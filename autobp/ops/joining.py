@@ -173,9 +173,12 @@ def array_split(ary: Any, indices_or_sections: Any, axis: int = 0, *, dim: Any =
     axis = axis_arg(axis, dim, "array_split")
     (a,) = normalize_axes(axis, x.ndim, "array_split", x.shape)
     n = x.shape[a]
-    if isinstance(indices_or_sections, (int, np.integer)):
-        return _pieces(x, _bounds_of_sections(int(indices_or_sections), n, "array_split"), a)
-    return _pieces(x, _bounds_of_indices(indices_or_sections, n), a)
+    ios = indices_or_sections._data if isinstance(indices_or_sections, Tensor) else indices_or_sections
+    if isinstance(ios, np.ndarray) and ios.ndim == 0 and ios.dtype.kind in "iu":
+        ios = int(ios)  # a 0-d integer array or tensor is a number of sections (numpy's, PyTorch's)
+    if isinstance(ios, (int, np.integer)):
+        return _pieces(x, _bounds_of_sections(int(ios), n, "array_split"), a)
+    return _pieces(x, _bounds_of_indices(ios, n), a)
 
 
 @op(
@@ -203,7 +206,9 @@ def chunk(x: Any, chunks: int, dim: int = 0) -> list:
     x = as_tensor(x)
     (a,) = normalize_axes(dim, x.ndim, "chunk", x.shape)
     if int(chunks) <= 0:
-        raise ValueError(f"chunk: chunks must be positive, got {chunks}")
+        raise ShapeError(
+            f"chunk: chunks must be positive (chunk expects `chunks` to be greater than 0), got {chunks}"
+        )
     n = x.shape[a]
     if n == 0:
         return _pieces(x, [(0, 0)] * int(chunks), a)

@@ -231,5 +231,10 @@ def unfold_windows(x: Any, dimension: int, size: int, step: int) -> Tensor:
         raise ShapeError(f"unfold: size {size}, step {step} do not fit axis {d} of shape {x.shape}")
     positions = np.arange(x.size).reshape(x.shape)
     index = np.lib.stride_tricks.sliding_window_view(positions, size, d)
-    index = index[(slice(None),) * d + (slice(None, None, step),)]
-    return _windows(x, index)
+    cut = (slice(None),) * d + (slice(None, None, step),)
+    out = _windows(x, index[cut])
+    # its numbers as a view of x's memory, as PyTorch's unfold: a write through either is seen by the
+    # other outside a graph (on one, a write through it is refused: see recorded_writes.view_op)
+    data = x._data
+    out._data = np.lib.stride_tricks.sliding_window_view(data, size, d, writeable=data.flags.writeable)[cut]
+    return _view(out, x)

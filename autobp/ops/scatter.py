@@ -13,6 +13,7 @@ from .._graph import _mode
 from .._inplace import LeafInplaceError, bump
 from .._numpy_ops import is_basic_index
 from .._overlap_writes import overlap_error, shares_elements
+from .._views import index_view
 from .._zero_d import zero_d_as_one_element
 from ..rules import rule
 from ..tensor import Tensor, _lift
@@ -194,8 +195,11 @@ def _setitem(self: Tensor, index: Any, value: Any) -> None:
             f"(t{show_index(index)} = ... on a leaf Tensor of shape {self.shape}); write into a copy "
             "(y = x * 1.0) or under no_grad()"
         )
-    if shares_elements(self):  # an expanded tensor: PyTorch's refusal (it allows fills, not setitem)
-        raise overlap_error(f"t{show_index(index)} = ...", self)
+    if shares_elements(self):  # an expanded tensor: PyTorch's refusal, unless the written part of it
+        done = _record_into_expanded(self, index, v) if recording else _write_into_expanded(self, index, v)
+        if not done:  # has no shared memory (t[2, 2])
+            raise overlap_error(f"t{show_index(index)} = ...", self)
+        return
     if not recording:
         try:
             self._data[index] = v._data
@@ -211,6 +215,48 @@ def _setitem(self: Tensor, index: Any, value: Any) -> None:
         write_through(self, new, old, f"t{show_index(index)} = ...")
     else:
         become(self, new, old)
+
+
+def _write_into_expanded(t: Tensor, index: tuple, v: Tensor) -> bool:
+    """``t[index] = v`` into an expanded (broadcast) view, not recorded: PyTorch writes when the part
+    written (basic indexing) has no two elements at one memory location (``t.expand(5, 5)[2, 2] = 0``
+    changes the base). False (refuse) for any other write."""
+    if not all(i is None or i is Ellipsis or isinstance(i, (int, np.integer, slice)) for i in index):
+        return False
+    part = index_view(t._data, index)
+    if any(st == 0 and n > 1 for st, n in zip(part.strides, part.shape)):
+        return False
+    alias = part.view()
+    try:
+        alias.flags.writeable = True
+    except ValueError:  # the base's memory is read-only itself
+        return False
+    alias[...] = v._data
+    bump(t)
+    return True
+
+
+def _record_into_expanded(t: Tensor, index: tuple, v: Tensor) -> bool:
+    """``t[index] = v`` recorded, ``t = base.expand(...)`` (broadcast_to), where the part written has no
+    shared memory: recorded as a write into ``base`` at the positions that part shows (its gradient
+    flowing to ``v``), after which ``t`` is remade from the new base, as PyTorch's. False (refuse) for
+    any other write."""
+    from .recorded_writes import _follow, view_op
+    from .shape import broadcast_to
+
+    spec = view_op(t)
+    if spec is None or spec[0] != "broadcast_to" or not is_basic_index(index):
+        return False
+    part = index_view(t._data, index)
+    if any(st == 0 and n > 1 for st, n in zip(part.strides, part.shape)):
+        return False
+    base = t._source
+    grid = np.broadcast_to(np.arange(base._data.size).reshape(base._data.shape), t._data.shape)
+    where = np.unravel_index(np.asarray(index_view(grid, index)), base._data.shape)
+    _setitem(base, where, broadcast_to(v, part.shape))
+    if t._seq < base._seq:
+        _follow(t, base, spec)
+    return True
 
 
 DUNDERS = {"__setitem__": _setitem}

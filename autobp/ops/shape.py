@@ -52,7 +52,12 @@ def reshape(x: Any, shape: Any, order: str = "C", *, copy: Any = None) -> Tensor
     try:
         data = x._data.reshape(shape)
     except (ValueError, TypeError) as e:
-        raise ShapeError(f"reshape: cannot reshape tensor of shape {x.shape} into {shape} ({e})") from None
+        why = ""
+        if x.size == 0 and -1 in shape and 0 in shape:  # PyTorch's words for this case
+            why = "; because the unspecified dimension size -1 can be any value and is ambiguous"
+        raise ShapeError(
+            f"reshape: cannot reshape tensor of shape {x.shape} into {shape} ({e}){why}"
+        ) from None
     return _view(Tensor._make(data, (x,), "reshape"), x, "reshape")
 
 
@@ -85,7 +90,10 @@ def flatten(x: Any, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         return reshape(x, (1,))
     lo, hi = (normalize_axes(a, x.ndim, "flatten", x.shape)[0] for a in (start_dim, end_dim))
     if lo > hi:
-        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape {x.shape}")
+        raise ShapeError(  # numpy's ValueError and PyTorch's RuntimeError, in its words
+            f"flatten: start_dim cannot come after end_dim (start_dim {start_dim}, end_dim {end_dim}, "
+            f"shape {x.shape})"
+        )
     merged = int(np.prod(x.shape[lo : hi + 1]))  # not -1: an empty tensor leaves -1 undetermined
     return reshape(x, x.shape[:lo] + (merged,) + x.shape[hi + 1 :])
 
@@ -164,9 +172,25 @@ def broadcast_to(x: Any, shape: Any) -> Tensor:
     shape = tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
     try:
         data = np.broadcast_to(x._data, shape)
-    except (ValueError, TypeError) as e:
-        raise type(e)(f"broadcast_to: cannot broadcast shape {x.shape} to {shape} ({e})") from None
+    except ValueError as e:
+        raise ShapeError(
+            f"broadcast_to: cannot broadcast shape {x.shape} to {shape} ({e}){_torch_words(x.shape, shape)}"
+        ) from None
+    except TypeError as e:
+        raise TypeError(f"broadcast_to: cannot broadcast shape {x.shape} to {shape} ({e})") from None
     return _view(Tensor._make(data, (x,), "broadcast_to"), x, "broadcast_to")
+
+
+def _torch_words(have: tuple, want: tuple) -> str:
+    """PyTorch's words for the first axis where ``have`` does not broadcast to ``want`` ("" if none)."""
+    for i in range(1, min(len(have), len(want)) + 1):
+        h, w = have[-i], want[-i]
+        if h != 1 and h != w:
+            return (
+                f"; The expanded size of the tensor ({w}) must match the existing size ({h}) at "
+                f"non-singleton dimension {len(want) - i}"
+            )
+    return ""
 
 
 @op(family=_S, numpy=None)

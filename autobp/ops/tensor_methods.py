@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import normalize_axes
-from .._device import check_device
+from .._device import CPU, check_device
 from .._tensor_hooks import retains_grad
 from ..memory_format import contiguous_format, is_laid_out, preserve_format, relayout
 from ..tensor import Tensor, _as_array
@@ -70,7 +70,8 @@ PROPERTIES = {
     "nbytes": property(lambda self: self._data.nbytes, doc="Bytes of all the elements (numpy's)."),
     "strides": property(lambda self: self._data.strides, doc="Bytes to step along each axis (numpy's)."),
     "device": property(
-        lambda self: "cpu", doc="Where the data lives: always 'cpu' (numpy's ndarray.device)."
+        lambda self: CPU,
+        doc="Where the data lives: always 'cpu' (numpy's ndarray.device; ``.type`` as PyTorch's device).",
     ),
     "is_cuda": property(lambda self: False, doc="False: tensors live in numpy arrays."),
     "flat": property(

@@ -28,15 +28,7 @@ def view_dtype(x: Tensor, dtype: Any) -> Tensor:
     scaled by the ratio of sizes (it must be contiguous, and divisible when the new size is larger)."""
     dt = np.dtype(dtype)
     if dt.itemsize != x.dtype.itemsize:
-        if x.ndim == 0:
-            raise ShapeError(
-                f"view: a 0-d tensor cannot be viewed as {dt} from {x.dtype} (different element sizes)"
-            )
-        if dt.itemsize > x.dtype.itemsize and (x.shape[-1] * x.dtype.itemsize) % dt.itemsize:
-            raise ShapeError(
-                f"view: the last axis of shape {x.shape} ({x.dtype}) must hold a whole number of {dt} "
-                "elements"
-            )
+        _check_sizes(x, dt)
     try:
         data = x._data.view(dt)
     except ValueError as e:
@@ -55,3 +47,33 @@ def view_method(self: Tensor, *shape: Any) -> Tensor:
 
 
 METHODS = {"view": view_method}  # ops/__init__ sets it after attach(), over reshape's PyTorch alias
+
+
+def _check_sizes(x: Tensor, dt: np.dtype) -> None:
+    """PyTorch's conditions (and words) for viewing ``x`` as a dtype of another element size: at least
+    one axis, the last contiguous, and for a larger size the last axis's length, the offset in memory
+    and the other axes' strides divisible by the ratio of sizes."""
+    what = f"to view {x.dtype} as {dt} (different element sizes)"
+    if x.ndim == 0:
+        raise ShapeError(f"view: self.dim() cannot be 0 {what}")
+    size = x.dtype.itemsize
+    step = x._data.strides[-1] // size
+    if step != 1 and x.shape[-1] != 1:
+        raise ShapeError(f"view: self.stride(-1) must be 1 {what}, but got {step} (shape {x.shape})")
+    if dt.itemsize > size:
+        ratio = dt.itemsize // size
+        if x.shape[-1] % ratio:
+            raise ShapeError(
+                f"view: self.size(-1) must be divisible by {ratio} {what}, but got {x.shape[-1]} "
+                f"(shape {x.shape})"
+            )
+        offset = x.storage_offset()
+        if offset % ratio:
+            raise ShapeError(
+                f"view: self.storage_offset() must be divisible by {ratio} {what}, but got {offset}"
+            )
+        for i, st in enumerate(x._data.strides[:-1]):
+            if (st // size) % ratio and x.shape[i] != 1:
+                raise ShapeError(
+                    f"view: self.stride({i}) must be divisible by {ratio} {what}, but got {st // size}"
+                )
