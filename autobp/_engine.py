@@ -30,8 +30,6 @@ from ._engine_value import _ALL, _scalar_rule_error, _value_pass
 from ._graph import _released, hooks, set_mode
 from ._graph import between as _between
 from ._graph_nodes import run_post, run_pre, run_unexecuted
-from ._graph_skeleton import fill as fill_shell
-from ._graph_skeleton import keep as keep_shell
 from ._inplace import Clock, check_versions
 from ._saved_unpack import unpacked
 from ._scalars import FLOATS
@@ -122,7 +120,6 @@ def run_backward(
     if create_graph:  # the rules must record their own graph, even inside no_grad
         mode = set_mode(True)
     carry = carry_g = None  # an input found by the last node, with its gradient, held outside heap and dict
-    shells: dict = {}  # node -> the Shell a freed child holds for it (_graph_skeleton.py)
     try:
         while True:
             if carry is not None:
@@ -196,12 +193,9 @@ def run_backward(
                 pgs = run_post(node, hooked, g, pgs, parents)
             if release and op not in SAVES_NOTHING:  # free its inputs and saved data now (see rules.py)
                 node._parents = node._ctx = None
-                keep_shell(node, parents, shells)  # what next_functions shows afterwards
                 if nodal and hooked.saved is not None:
                     hooked.saved = None
                     hooked.recount()
-            elif shells:  # a freed child holds this kept node's shell
-                fill_shell(node, parents, shells)
             if n == 1:  # pairs without zip(), which costs more than the pairs for one or two inputs
                 edges = ((parents[0], pgs[0]),)
             elif n == 2:
@@ -285,7 +279,6 @@ def _plain_pass(
     owned: dict = {}  # leaf -> its sum so far, when that is an array this pass made: added to in place
     owned_get = owned.get
     carry = carry_g = None  # an input found by the last node, with its gradient (see run_backward)
-    shells: dict = {}  # node -> the Shell a freed child holds for it (_graph_skeleton.py)
     while True:
         if carry is not None:
             node, g = carry, carry_g
@@ -341,9 +334,6 @@ def _plain_pass(
             edges = zip(parents, rules[node._op](F, g, node._data, xs, node._ctx, need))
         if release and node._op not in keeps:  # free its inputs and saved data now (rules.py)
             node._parents = node._ctx = None
-            keep_shell(node, parents, shells)  # what next_functions shows afterwards
-        elif shells:  # a freed child holds this kept node's shell
-            fill_shell(node, parents, shells)
         for p, pg in edges:
             if pg is None or not p.requires_grad:
                 continue

@@ -146,11 +146,11 @@ class Node:
         """One ``(node, 0)`` pair per input of the op: its grad_fn, an AccumulateGrad node for a leaf
         that requires grad, ``(None, 0)`` for an input that does not."""
         parents = self._t._parents
-        if parents is None:  # freed by backward(): the structure it left (_graph_skeleton.py)
-            from ._graph_skeleton import next_functions_of
-
-            shell = self._t.__dict__.get("_shell")
-            return () if shell is None else next_functions_of(shell)
+        if parents is None:
+            raise RuntimeError(
+                f"next_functions: the graph behind this {self.name()} node was freed by backward(); "
+                "call backward(retain_graph=True) to inspect it afterwards"
+            )
         out = []
         for p in parents:
             if not p.requires_grad:

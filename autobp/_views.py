@@ -71,12 +71,11 @@ def index_view(data: Any, index: tuple) -> Any:
 
 def tensor_getstate(self: Any) -> tuple:
     """Tensor's pickled state without its list of views (weak references, which cannot be pickled;
-    the views themselves are not part of the pickle), so a tensor that was viewed can be saved, nor
-    the structure backward left it (``_shell``: _graph_skeleton.py)."""
+    the views themselves are not part of the pickle), so a tensor that was viewed can be saved."""
     slots = {}
     for cls in type(self).__mro__:
         for name in getattr(cls, "__slots__", ()):
             if name not in ("__dict__", "__weakref__") and name not in slots and hasattr(self, name):
                 slots[name] = getattr(self, name)
-    state = {k: v for k, v in getattr(self, "__dict__", {}).items() if k not in ("_views", "_shell")}
+    state = {k: v for k, v in getattr(self, "__dict__", {}).items() if k != "_views"}
     return (state or None, slots)
