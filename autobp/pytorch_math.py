@@ -12,6 +12,7 @@ import numpy as np
 from . import linalg as _la
 from . import special as _sp
 from ._cholesky_solve import cholesky_solve
+from ._torch_out import takes_out
 from .ops import abs as _abs
 from .ops import log, swapaxes, where
 from .ops._args import as_tensor
@@ -82,6 +83,7 @@ def matrix_exp(input: Any) -> Tensor:
     return _la.matrix_exp(input)
 
 
+@takes_out("cholesky")
 def cholesky(input: Any, upper: bool = False) -> Tensor:
     """The Cholesky factor L (L L^H = A), or its conjugate transpose with ``upper`` (``torch.cholesky``)."""
     L = _la.cholesky(input)

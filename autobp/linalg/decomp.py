@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from .._torch_out import takes_out
 from ..ops._args import as_tensor
 from ..ops._decl import op
 from ..rules import rule
@@ -17,6 +18,7 @@ from ..tensor import Tensor
 from ._common import (
     FAMILY,
     NS,
+    LinalgArgumentError,
     check_matrix,
     data_of,
     diag_embed,
@@ -42,6 +44,7 @@ QRResult = namedtuple("QRResult", ["Q", "R"])
     "gradient is nonzero only there; torch.linalg.cholesky reads the lower one even with upper=True "
     "and returns the symmetrised gradient (the same along symmetric perturbations)",
 )
+@takes_out("linalg.cholesky")
 def cholesky(a: Any, *, upper: bool = False) -> Tensor:
     """Cholesky factor L (lower; U = L^H with ``upper=True``) of each Hermitian positive-definite
     matrix, as numpy's: only the lower triangle is read (the upper one with ``upper=True``; the
@@ -74,6 +77,7 @@ def _cholesky(F, g, out, xs, ctx, need):
 
 # --- qr ------------------------------------------------------------------------------------------
 @op(family=FAMILY, namespace=NS, numpy=(np.linalg.qr,), method=False, rules=("qr_q", "qr_r", "qr_complete"))
+@takes_out("linalg.qr")
 def qr(a: Any, mode: str = "reduced") -> Any:
     """Q, R with a = Q R (numpy's qr, modes 'reduced', 'complete' and 'r'; batched).
 
@@ -83,7 +87,7 @@ def qr(a: Any, mode: str = "reduced") -> Any:
     a = as_tensor(a)
     check_matrix(a, "qr", square=False)
     if mode not in ("reduced", "complete", "r"):
-        raise ValueError(f"qr: mode must be 'reduced', 'complete' or 'r', got {mode!r}")
+        raise LinalgArgumentError(f"qr: mode must be 'reduced', 'complete' or 'r', got {mode!r}")
     m, n = a.shape[-2:]
     full = mode == "complete" and m > n
     q, r = np.linalg.qr(a._data, mode="complete" if mode == "complete" else "reduced")
@@ -137,7 +141,7 @@ def _qr_r(F, g, out, xs, ctx, need):
 
 @rule("qr_complete")
 def _qr_complete(F, g, out, xs, ctx, need):
-    raise ValueError(
+    raise LinalgArgumentError(
         "qr: mode='complete' of a matrix with more rows than columns has no gradient "
         "(the extra columns of Q are not determined by the input): use mode='reduced'"
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .._torch_out import takes_out
 from ..ops._args import as_tensor
 from ..ops._decl import op
 from ..ops.complex_parts import real_part
@@ -19,6 +20,7 @@ SlogdetResult = namedtuple("SlogdetResult", ["sign", "logabsdet"])
 
 
 @op(family=FAMILY, namespace=NS, numpy=(np.linalg.det,), method=False)
+@takes_out("linalg.det")
 def det(a: Any) -> Tensor:
     """Determinant of each square matrix.
 
@@ -68,6 +70,7 @@ def _det(F, g, out, xs, ctx, need):
 
 
 @op(family=FAMILY, namespace=NS, numpy=(np.linalg.slogdet,), method=False, rules=("slogdet", "slogdet_sign"))
+@takes_out("linalg.slogdet")
 def slogdet(a: Any) -> SlogdetResult:
     """(sign, log|det|) of each square matrix, as numpy's slogdet. log|det| has the gradient A^-H
     (at an exactly singular matrix log|det| is -inf and the gradient is not finite, as in PyTorch:

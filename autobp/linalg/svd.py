@@ -9,17 +9,19 @@ from typing import Any
 
 import numpy as np
 
+from .._torch_out import takes_out
 from ..ops._args import as_tensor
 from ..ops._decl import op
 from ..ops.complex_parts import real_part
 from ..rules import rule
 from ..tensor import Tensor
-from ._common import FAMILY, NS, check_matrix, data_of, diag_embed, diagonal, mH
+from ._common import FAMILY, NS, LinalgArgumentError, check_matrix, data_of, diag_embed, diagonal, mH
 
 SVDResult = namedtuple("SVDResult", ["U", "S", "Vh"])
 
 
 @op(family=FAMILY, namespace=NS, numpy=(np.linalg.svd,), method=False, rules=("svd_u", "svd_s", "svd_vh"))
+@takes_out("linalg.svd")
 def svd(a: Any, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool = False) -> Any:
     """U, S, Vh with a = U diag(S) Vh, as numpy's svd (``full_matrices=True`` by default).
 
@@ -51,7 +53,7 @@ def _narrow(g: Any, k: int, axis: int, what: str) -> Any:
         return g
     extra = data_of(g)[..., :, k:] if axis == -1 else data_of(g)[..., k:, :]
     if np.any(extra != 0):
-        raise ValueError(
+        raise LinalgArgumentError(
             f"svd: the gradient reaches the extra {what} of a full_matrices=True factorisation of a "
             "non-square matrix, which are not determined by the input: use full_matrices=False"
         )
@@ -120,6 +122,7 @@ def _svd_vh(F, g, out, xs, ctx, need):
 
 
 @op(family=FAMILY, namespace=NS, numpy=(np.linalg.svdvals,), method=False, rules=("svd_s",))
+@takes_out("linalg.svdvals")
 def svdvals(a: Any) -> Tensor:
     """Singular values (descending) of each matrix; gradient U diag(gS) Vh, finite everywhere."""
     a = as_tensor(a)

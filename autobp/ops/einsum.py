@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import ShapeError
+from .._torch_out import takes_out
 from ..rules import holomorphic, rule
 from ..tensor import Tensor
 from ._args import as_tensor, pair
@@ -248,6 +249,7 @@ def tensordot(a: Any, b: Any, axes: Any = 2, *, dims: Any = None) -> Tensor:
 
 
 @op(family=_E, rules=("einsum",))
+@takes_out("inner", "cast")
 def inner(a: Any, b: Any) -> Tensor:
     """Sum over the last axes (numpy's inner; a 0-d operand multiplies)."""
     a, b = pair(a, b, "inner")
@@ -260,6 +262,7 @@ def inner(a: Any, b: Any) -> Tensor:
 
 
 @op(family=_E, rules=("reshape", "einsum"), torch=("ger",), differs="torch.outer takes 1-D inputs only")
+@takes_out("outer", "cast")
 def outer(a: Any, b: Any) -> Tensor:
     """Every product a[i] * b[j] of the flattened inputs (numpy's outer)."""
     a, b = pair(a, b, "outer")
@@ -268,6 +271,7 @@ def outer(a: Any, b: Any) -> Tensor:
 
 
 @op(family=_E, rules=("reshape", "einsum"))
+@takes_out("kron", "cast")
 def kron(a: Any, b: Any) -> Tensor:
     """Kronecker product: blocks a[i, j] * b (numpy's, any number of axes)."""
     a, b = pair(a, b, "kron")
