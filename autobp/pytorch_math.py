@@ -5,6 +5,7 @@ those ops' rules."""
 
 from __future__ import annotations
 
+from collections import namedtuple
 from typing import Any
 
 import numpy as np
@@ -104,16 +105,19 @@ def qr(input: Any, some: bool = True) -> tuple:
 
 def svd(input: Any, some: bool = True, compute_uv: bool = True) -> tuple:
     """(U, S, V) with A = U diag(S) V^H: V itself, not V^H as ``linalg.svd`` gives (``torch.svd``); with
-    ``compute_uv=False`` U and V are zeros, as PyTorch returns them."""
+    ``compute_uv=False`` U and V are zeros, as PyTorch returns them. A named tuple (U, S, V)."""
     a = as_tensor(input)
     if not compute_uv:
         s = _la.svdvals(a)
         m, n = a.shape[-2], a.shape[-1]
         ku, kv = (min(m, n), min(m, n)) if some else (m, n)
         zu = Tensor._const(np.zeros(a.shape[:-2] + (m, ku), a.dtype))
-        return zu, s, Tensor._const(np.zeros(a.shape[:-2] + (n, kv), a.dtype))
+        return SVDResult(zu, s, Tensor._const(np.zeros(a.shape[:-2] + (n, kv), a.dtype)))
     U, S, Vh = _la.svd(a, full_matrices=not some)
-    return U, S, swapaxes(Vh, -1, -2).conj()
+    return SVDResult(U, S, swapaxes(Vh, -1, -2).conj())
+
+
+SVDResult = namedtuple("SVDResult", ["U", "S", "V"])  # torch.svd's fields (V, not linalg.svd's Vh)
 
 
 __all__ = [

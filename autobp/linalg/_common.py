@@ -23,6 +23,10 @@ class LinalgArgumentError(ValueError, RuntimeError):
     """A bad argument to a linear-algebra function (a ValueError, and the RuntimeError PyTorch raises)."""
 
 
+class LinAlgShapeError(np.linalg.LinAlgError, RuntimeError):
+    """numpy's LinAlgError for a shape numpy refuses with it, and the RuntimeError PyTorch raises."""
+
+
 def check_matrix(a: Tensor, op: str, square: bool = True, complex_ok: bool = True) -> None:
     """Raise a clear error unless ``a`` is a (batch of) matrix, square if ``square``; complex
     matrices only where the rule is checked for them (``complex_ok``). The words include PyTorch's."""

@@ -12,7 +12,7 @@ from .._torch_out import takes_out
 from ..ops._args import as_tensor, pair
 from ..ops._decl import op
 from ..tensor import Tensor
-from ._common import FAMILY, NS, LinalgArgumentError, data_of
+from ._common import FAMILY, NS, LinalgArgumentError, LinAlgShapeError, data_of
 
 _LA = dict(family=FAMILY, namespace=NS, method=False)
 
@@ -122,7 +122,7 @@ def vecdot(x1: Any, x2: Any, /, *, axis: int = -1, dim: Any = None) -> Tensor:
 
 
 @op(name="linalg_matrix_rank", numpy=(np.linalg.matrix_rank,), differentiable=False, **_LA)
-@takes_out("linalg.matrix_rank")
+@takes_out("linalg.matrix_rank", "safe")
 def matrix_rank(
     A: Any,  # noqa: N803
     tol: Any = None,
@@ -143,7 +143,7 @@ def matrix_rank(
         raise TypeError("linalg.matrix_rank: give tol= or atol=/rtol=, not both")
     x = a._data
     if x.ndim < 2:
-        raise np.linalg.LinAlgError(f"linalg.matrix_rank: needs matrices (..., M, N), got shape {x.shape}")
+        raise LinAlgShapeError(f"linalg.matrix_rank: needs matrices (..., M, N), got shape {x.shape}")
     s = np.abs(np.linalg.eigvalsh(x)) if hermitian else np.linalg.svd(x, compute_uv=False)
     big = s.max(axis=-1, keepdims=True) if s.shape[-1] else np.zeros(s.shape[:-1] + (1,))
     limit = np.maximum(
@@ -168,16 +168,16 @@ def cond(x: Any, p: Any = None) -> Tensor:
 
     x = as_tensor(x)
     if x.ndim < 2:
-        raise np.linalg.LinAlgError(f"linalg.cond: {x.ndim}-dimensional array given; it must be at least two")
+        raise LinAlgShapeError(f"linalg.cond: {x.ndim}-dimensional array given; it must be at least two")
     if x.shape[-1] == 0 or x.shape[-2] == 0:
-        raise np.linalg.LinAlgError(f"linalg.cond: not defined on empty arrays (shape {x.shape})")
+        raise LinAlgShapeError(f"linalg.cond: not defined on empty arrays (shape {x.shape})")
     if p is None or p in (2, -2):
         s = svdvals(x)
         with np.errstate(all="ignore"):
             r = s[..., -1] / s[..., 0] if p == -2 else s[..., 0] / s[..., -1]
     else:
         if x.shape[-1] != x.shape[-2]:
-            raise np.linalg.LinAlgError(f"linalg.cond: p={p!r} needs square matrices, got shape {x.shape}")
+            raise LinAlgShapeError(f"linalg.cond: p={p!r} needs square matrices, got shape {x.shape}")
         with np.errstate(all="ignore"):
             try:
                 r = matrix_norm(x, p) * matrix_norm(inv(x), p)
@@ -221,41 +221,50 @@ def multi_dot(arrays: Any, *, out: Any = None) -> Tensor:
 
 
 @op(name="linalg_tensorinv", numpy=(np.linalg.tensorinv,), rules=("reshape", "inv"), **_LA)
-@takes_out("linalg.tensorinv")
+@takes_out("linalg.tensorinv", "safe")
 def tensorinv(a: Any, ind: int = 2) -> Tensor:
     """The inverse of ``a`` as a linear map from its first ``ind`` axes to the rest (numpy's)."""
     from .solve import inv
 
     a = as_tensor(a)
     if ind <= 0:
-        raise LinalgArgumentError(f"linalg.tensorinv: invalid ind argument {ind} (it must be positive)")
+        raise LinalgArgumentError(
+            f"linalg.tensorinv: invalid ind argument {ind} (Expected a strictly positive integer for 'ind')"
+        )
     inv_shape = a.shape[ind:] + a.shape[:ind]
     rows = int(np.prod(a.shape[ind:]))
     cols = int(np.prod(a.shape[:ind]))
     if rows != cols:
-        raise np.linalg.LinAlgError(
-            f"linalg.tensorinv: shape {a.shape} with ind={ind} is not square ({cols} x {rows} as a matrix)"
+        raise LinAlgShapeError(
+            f"linalg.tensorinv: shape {a.shape} with ind={ind} is not square ({cols} x {rows} as a matrix; "
+            "Expected self to satisfy the requirement prod(self.shape[ind:]) == prod(self.shape[:ind]))"
         )
     return inv(a.reshape((rows, cols))).reshape(inv_shape)
 
 
 @op(name="linalg_tensorsolve", numpy=(np.linalg.tensorsolve,), rules=("transpose", "reshape", "solve"), **_LA)
-@takes_out("linalg.tensorsolve")
-def tensorsolve(a: Any, b: Any, axes: Any = None) -> Tensor:
-    """x with tensordot(a, x, x.ndim) = b (numpy's tensorsolve); ``axes`` of a moved to the end first."""
+@takes_out("linalg.tensorsolve", "safe")
+def tensorsolve(a: Any, b: Any, axes: Any = None, *, dims: Any = None) -> Tensor:
+    """x with tensordot(a, x, x.ndim) = b (numpy's tensorsolve); ``axes`` of a moved to the end first
+    (``dims=`` is PyTorch's spelling of ``axes``)."""
     from ..ops.shape import transpose
     from .solve import solve
 
     a, b = as_tensor(a), as_tensor(b)
+    if dims is not None:
+        if axes is not None:
+            raise TypeError("linalg.tensorsolve: give axes (numpy's) or dims (PyTorch's), not both")
+        axes = dims
     an = a.ndim
     if axes is not None:
         order = [k for k in range(an) if k not in [ax % an for ax in axes]] + [ax % an for ax in axes]
         a = transpose(a, order)
     old = a.shape[an - (an - b.ndim) :] if an > b.ndim else ()
     n = int(np.prod(old))
-    if a.size != n * n:
-        raise np.linalg.LinAlgError(
+    if a.size != n * n or b.size != n:
+        raise LinAlgShapeError(
             f"linalg.tensorsolve: a of shape {a.shape} and b of shape {b.shape} must satisfy "
-            "prod(a.shape[b.ndim:]) == prod(a.shape[:b.ndim])"
+            "prod(a.shape[b.ndim:]) == prod(a.shape[:b.ndim]) == b.size (Expected self to satisfy the "
+            "requirement prod(self.shape[other.ndim:]) == prod(self.shape[:other.ndim]))"
         )
     return solve(a.reshape((n, n)), b.reshape((-1,))).reshape(old)

@@ -23,6 +23,7 @@ from ._common import (
     data_of,
     diag_embed,
     diagonal,
+    float_dtype,
     is_complex,
     lin,
     mH,
@@ -55,9 +56,13 @@ def cholesky(a: Any, *, upper: bool = False) -> Tensor:
     try:
         data = np.linalg.cholesky(a._data, upper=bool(upper))
     except np.linalg.LinAlgError:
-        raise np.linalg.LinAlgError(
-            f"cholesky: a matrix of the input of shape {a.shape} is not positive definite"
-        ) from None
+        from .lu import raise_info
+        from .torch_extras import CHOLESKY_FAILED, _potrf_info
+
+        info = _potrf_info(a._data.astype(float_dtype(a.dtype), copy=False), bool(upper))[1]
+        shape = f" (a matrix of the input of shape {a.shape} is not positive definite)"
+        raise_info(info, "linalg.cholesky", CHOLESKY_FAILED + shape)
+        raise np.linalg.LinAlgError(f"cholesky: a matrix of the input of shape {a.shape}{shape}") from None
     return Tensor._make(data, (a,), "cholesky", bool(upper))
 
 

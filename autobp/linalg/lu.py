@@ -85,12 +85,14 @@ def lu_factor_ex(A: Any, *, pivot: bool = True, check_errors: bool = False) -> L
 
 
 def raise_info(info: np.ndarray, name: str, message: str) -> None:
-    """LinAlgError naming the first failed batch element (info > 0), as check_errors=True does."""
-    bad = np.argwhere(np.asarray(info) > 0)
+    """LinAlgError naming the first failed batch element (info > 0), as check_errors=True does, in
+    PyTorch's words: "name: (Batch element i): message" (i the flat index; no prefix unbatched)."""
+    info = np.asarray(info)
+    bad = np.flatnonzero(info > 0)
     if len(bad):
-        where = tuple(int(i) for i in bad[0])
-        k = int(np.asarray(info)[where])
-        raise np.linalg.LinAlgError(f"{name}: (batch element {where}) " + message.format(k - 1, k))
+        k = int(info.reshape(-1)[bad[0]])
+        where = f"(Batch element {int(bad[0])}): " if info.ndim else ""
+        raise np.linalg.LinAlgError(f"{name}: {where}" + message.format(k - 1, k))
 
 
 @rule("lu_factor")  # A = P L U: gA = P L^-H (tril(L^H gL, -1) + triu(gU U^H)) U^-H (square A; real: ^T)

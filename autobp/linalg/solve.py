@@ -19,6 +19,7 @@ from ._common import (
     check_matrix,
     conj,
     data_of,
+    float_dtype,
     lin,
     mH,
     mT,
@@ -34,7 +35,15 @@ def inv(a: Any) -> Tensor:
     """Inverse of each square matrix of ``a`` (..., n, n); raises LinAlgError when one is singular."""
     a = as_tensor(a)
     check_matrix(a, "inv", complex_ok=True)
-    return Tensor._make(np.linalg.inv(a._data), (a,), "inv")
+    try:
+        data = np.linalg.inv(a._data)
+    except np.linalg.LinAlgError:  # name the first singular matrix, as PyTorch does
+        from .lu import getrf, raise_info
+        from .torch_extras import INV_FAILED
+
+        raise_info(getrf(a._data.astype(float_dtype(a.dtype), copy=False))[2], "linalg.inv", INV_FAILED)
+        raise
+    return Tensor._make(data, (a,), "inv")
 
 
 @rule("inv")  # d(A^-1) = -A^-1 dA A^-1, so gA = -A^-T g A^-T (complex: -A^-H g A^-H)
@@ -178,7 +187,7 @@ def _solve_tri_rule(F, g, out, xs, ctx, need):
 
 
 @op(family=FAMILY, namespace=NS, numpy=(np.linalg.pinv,), method=False)
-@takes_out("linalg.pinv")
+@takes_out("linalg.pinv", "safe")
 def pinv(a: Any, rcond: Any = None, hermitian: bool = False, *, rtol: Any = None) -> Tensor:
     """Moore-Penrose pseudo-inverse of each matrix (numpy's cutoffs ``rcond``/``rtol``).
 

@@ -20,6 +20,14 @@ from .decomp import cholesky
 from .lu import getrf, raise_info
 from .solve import inv, solve
 
+CHOLESKY_FAILED = (  # PyTorch's words
+    "The factorization could not be completed because the input is not positive-definite "
+    "(the leading minor of order {1} is not positive-definite)."
+)
+INV_FAILED = (
+    "The diagonal element {1} is zero, the inversion could not be completed because the input matrix "
+    "is singular."
+)
 CholeskyExResult = namedtuple("CholeskyExResult", ["L", "info"])
 InvExResult = namedtuple("InvExResult", ["inverse", "info"])
 SolveExResult = namedtuple("SolveExResult", ["result", "info"])
@@ -65,7 +73,7 @@ def cholesky_ex(A: Any, *, upper: bool = False, check_errors: bool = False) -> C
     a = a if a.dtype == float_dtype(a.dtype) else a.astype(float_dtype(a.dtype))
     partial, info = _potrf_info(a._data, upper)
     if check_errors:
-        raise_info(info, "cholesky_ex", "the leading minor of order {1} is not positive-definite")
+        raise_info(info, "cholesky_ex", CHOLESKY_FAILED)
     ok = info == 0
     return CholeskyExResult(_select(ok, cholesky(_safe(a, ok), upper=upper), partial), Tensor._const(info))
 
@@ -79,7 +87,7 @@ def inv_ex(A: Any, *, check_errors: bool = False) -> InvExResult:  # noqa: N803
     check_matrix(a, "inv_ex")
     info = getrf(a._data.astype(float_dtype(a.dtype), copy=False))[2]
     if check_errors:
-        raise_info(info, "inv_ex", "the diagonal element {1} is zero: the matrix is singular")
+        raise_info(info, "inv_ex", INV_FAILED)
     ok = info == 0
     return InvExResult(_select(ok, inv(_safe(a, ok)), np.nan), Tensor._const(info))
 
@@ -94,7 +102,11 @@ def solve_ex(A: Any, B: Any, *, left: bool = True, check_errors: bool = False) -
     check_matrix(a, "solve_ex")
     info = getrf(a._data.astype(float_dtype(a.dtype), copy=False))[2]
     if check_errors:
-        raise_info(info, "solve_ex", "the diagonal element {1} is zero: the matrix is singular")
+        raise_info(
+            info,
+            "solve_ex",
+            "The solver failed because the input matrix is singular (the diagonal element {1} is zero).",
+        )
     ok = info == 0
     vector = b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1])
     if vector:

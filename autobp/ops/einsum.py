@@ -284,6 +284,7 @@ def kron(a: Any, b: Any) -> Tensor:
 
 
 @op(family=_E, rules=("einsum",), differs="torch.dot takes 1-D inputs only")
+@takes_out("dot", "cast")
 def dot(a: Any, b: Any) -> Tensor:
     """numpy's dot: product for 0-d, inner product for 1-d, matrix product for 2-d, and a's last
     axis against b's second-to-last for N-d."""
@@ -301,6 +302,7 @@ def dot(a: Any, b: Any) -> Tensor:
 
 
 @op(family=_E, rules=("reshape", "einsum"))
+@takes_out("vdot", "cast")
 def vdot(a: Any, b: Any) -> Tensor:
     """Sum of the products of the flattened inputs, the first one conjugated (numpy's vdot)."""
     a, b = pair(a, b, "vdot")
