@@ -16,6 +16,7 @@ import numpy as np
 from . import integrate as _integrate
 from . import linalg as _la
 from . import special as _sp
+from .linalg._common import LinalgArgumentError
 from .ops import concatenate, matmul, tril, triu
 from .ops._args import as_tensor
 from .random import generator_of, randn
@@ -67,10 +68,14 @@ def chain_matmul(*matrices: Any) -> Tensor:
     """The product of the 2-D matrices in the cheapest order (``torch.chain_matmul``, deprecated for
     ``linalg.multi_dot``)."""
     if not matrices:
-        raise ValueError("chain_matmul: at least one matrix expected")
-    if any(as_tensor(m).ndim != 2 for m in matrices):
-        raise ValueError(
-            f"chain_matmul: 2-D matrices expected, got shapes {[as_tensor(m).shape for m in matrices]}"
+        raise LinalgArgumentError(
+            "chain_matmul(): Expected one or more matrices (at least one matrix expected)"
+        )
+    dims = [as_tensor(m).ndim for m in matrices]
+    if any(d != 2 for d in dims):
+        raise LinalgArgumentError(
+            f"chain_matmul: 2-D matrices expected, got shapes {[as_tensor(m).shape for m in matrices]} "
+            f"(Tensor dimension is {next(d for d in dims if d != 2)}, expected 2 instead)"
         )
     return as_tensor(matrices[0]).clone() if len(matrices) == 1 else _la.multi_dot(list(matrices))
 

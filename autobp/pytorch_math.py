@@ -98,6 +98,7 @@ def cholesky_inverse(L: Any, upper: bool = False) -> Tensor:
     return cholesky_solve(Tensor._const(np.array(eye)), L, upper)
 
 
+@takes_out("qr")
 def qr(input: Any, some: bool = True) -> tuple:
     """(Q, R), reduced unless ``some=False`` (``torch.qr``)."""
     return tuple(_la.qr(input, mode="reduced" if some else "complete"))

@@ -201,7 +201,9 @@ def multi_dot(arrays: Any, *, out: Any = None) -> Tensor:
 
     ts = [as_tensor(a) for a in arrays]
     if len(ts) < 2:
-        raise LinalgArgumentError(f"linalg.multi_dot: expecting at least two arrays, got {len(ts)}")
+        raise LinalgArgumentError(
+            f"linalg.multi_dot: expecting at least two arrays, got {len(ts)} (expected at least 2 tensors)"
+        )
     row, col = ts[0].ndim == 1, ts[-1].ndim == 1
     if row:
         ts[0] = ts[0].reshape((1, -1))
