@@ -16,6 +16,7 @@ import numpy as np
 from . import integrate as _integrate
 from . import linalg as _la
 from . import special as _sp
+from ._torch_out import takes_out
 from .linalg._common import LinalgArgumentError
 from .ops import concatenate, matmul, tril, triu
 from .ops._args import as_tensor
@@ -99,6 +100,7 @@ def nuclear_norm(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
     return _la.matrix_norm(x, "nuc", tuple(dim), keepdim)
 
 
+@takes_out("triangular_solve")
 def triangular_solve(input: Any, A: Any, upper: bool = True, transpose: bool = False,  # noqa: N803
                      unitriangular: bool = False) -> TriangularSolve:  # fmt: skip
     """X with op(A) X = input, A triangular (its other triangle is not read), op transposing when
@@ -109,8 +111,9 @@ def triangular_solve(input: Any, A: Any, upper: bool = True, transpose: bool = F
             f"triangular_solve: A (*, n, n) and input (*, n, k) expected, got {a.shape} and {b.shape}"
         )
     tri = triu(a) if upper else tril(a)
-    if unitriangular:
-        tri = tri - tri * np.eye(a.shape[-1]) + np.eye(a.shape[-1])
+    if unitriangular:  # the identity in A's dtype: a float64 eye promoted float32 results to float64
+        eye = np.eye(a.shape[-1], dtype=a.dtype)
+        tri = tri - tri * eye + eye
     lead = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
     tri_b = tri.broadcast_to(lead + a.shape[-2:])
     rhs = b.broadcast_to(lead + b.shape[-2:])

@@ -178,7 +178,7 @@ def _ranked(name: str, ranks: tuple) -> Any:
 
     product.__name__ = product.__qualname__ = name
     product.__doc__ = method.__doc__
-    return product
+    return takes_out(name, "cast")(product)  # PyTorch's out= too
 
 
 mm = _ranked("mm", (2, 2))
