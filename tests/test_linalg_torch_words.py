@@ -119,3 +119,24 @@ def test_torch_qr_out():
     torch.qr(torch.tensor(a), out=(qt, rt))
     np.testing.assert_allclose(np.abs(np.asarray(q)), np.abs(qt.numpy()), atol=1e-12)
     np.testing.assert_allclose(np.abs(np.asarray(r)), np.abs(rt.numpy()), atol=1e-12)
+
+
+@pytest.mark.parametrize("complex_", [False, True])
+def test_solve_left_false_as_torch(complex_):
+    r = np.random.default_rng(3)
+    a = r.standard_normal((2, 3, 3)) + 3 * np.eye(3)
+    b = r.standard_normal((2, 4, 3))
+    if complex_:
+        a, b = a + 1j * r.standard_normal(a.shape), b - 1j * r.standard_normal(b.shape)
+    at = autobp.tensor(a, requires_grad=True)
+    x = autobp.linalg.solve(at, autobp.tensor(b), left=False)
+    tt = torch.tensor(a, requires_grad=True)
+    xt = torch.linalg.solve(tt, torch.tensor(b), left=False)
+    np.testing.assert_allclose(np.asarray(x.detach()), xt.detach().numpy(), rtol=1e-10)
+    x.abs().sum().backward()
+    xt.abs().sum().backward()
+    np.testing.assert_allclose(np.asarray(at.grad), tt.grad.resolve_conj().numpy(), rtol=1e-8)
+    with pytest.raises(RuntimeError):
+        torch.linalg.solve(tt, torch.tensor(b[0, 0]), left=False)
+    with pytest.raises(RuntimeError):
+        autobp.linalg.solve(at, autobp.tensor(b[0, 0]), left=False)

@@ -55,10 +55,18 @@ def _inv(F, g, out, xs, ctx, need):
 
 @op(family=FAMILY, namespace=NS, numpy=(np.linalg.solve,), method=False, rules=("solve", "getitem"))
 @takes_out("linalg.solve")
-def solve(a: Any, b: Any) -> Tensor:
-    """x with a @ x = b; ``b`` is a vector (M,) only when it is 1-D, else (..., M, K) (numpy 2)."""
+def solve(a: Any, b: Any, *, left: bool = True) -> Tensor:
+    """x with a @ x = b; ``b`` is a vector (M,) only when it is 1-D, else (..., M, K) (numpy 2).
+    ``left=False`` (PyTorch's) solves x @ a = b instead, for a matrix b (..., K, M)."""
     a, b = as_tensor(a), as_tensor(b)
     check_matrix(a, "solve", complex_ok=True)
+    if not left:
+        if b.ndim < 2:
+            raise LinalgArgumentError(
+                f"solve: left=False needs a matrix b (..., K, M), got shape {b.shape} "
+                "(Vector case when left = False is not allowed)"
+            )
+        return mT(solve(mT(a), mT(b)))
     if (
         b.ndim == 0
         or (b.ndim == 1 and b.shape[0] != a.shape[-1])
