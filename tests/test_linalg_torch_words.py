@@ -140,3 +140,42 @@ def test_solve_left_false_as_torch(complex_):
         torch.linalg.solve(tt, torch.tensor(b[0, 0]), left=False)
     with pytest.raises(RuntimeError):
         autobp.linalg.solve(at, autobp.tensor(b[0, 0]), left=False)
+
+
+@pytest.mark.parametrize(
+    "call, regex",
+    [
+        (lambda m: m.linalg.matrix_norm(m.ones(2)), r"linalg.matrix_norm:.*must have at least 2 dimensions"),
+        (lambda m: m.linalg.matrix_norm(m.ones(2, 2, 2), dim=(0,)), r"matrix_norm:.*must be a 2-tuple"),
+    ],
+)
+def test_matrix_norm_errors_as_torch(call, regex):
+    with pytest.raises(RuntimeError, match=regex):
+        call(torch)
+    with pytest.raises(RuntimeError, match=regex):
+        call(autobp)
+
+
+@pytest.mark.parametrize("val", [np.inf, np.nan])
+def test_eig_of_non_finite_input_raises_as_torch(val):
+    a = np.eye(3)
+    a[-1, -1] = val
+    with pytest.raises(RuntimeError, match="input tensor should not contain infs or NaNs"):
+        torch.linalg.eig(torch.tensor(a))
+    with pytest.raises(RuntimeError, match="input tensor should not contain infs or NaNs"):
+        autobp.linalg.eig(autobp.tensor(a))
+    with pytest.raises(np.linalg.LinAlgError):  # numpy's own error class too
+        np.linalg.eig(a)
+    with pytest.raises(np.linalg.LinAlgError):
+        autobp.linalg.eig(autobp.tensor(a))
+
+
+@pytest.mark.parametrize("dim", [(0, 1), (1, 0), (-1, -3), (2, 0)])
+@pytest.mark.parametrize("ord", ["fro", "nuc", 1, -2, np.inf])
+def test_matrix_norm_dim_keyword_as_torch(dim, ord):
+    # dim= alone was refused ("give axis= or dim=, not both": axis has a non-None default)
+    x = np.random.default_rng(5).standard_normal((3, 4, 5))
+    ours = autobp.linalg.matrix_norm(autobp.tensor(x), ord=ord, dim=dim, keepdim=True)
+    theirs = torch.linalg.matrix_norm(torch.tensor(x), ord=ord, dim=dim, keepdim=True)
+    assert ours.shape == tuple(theirs.shape)
+    np.testing.assert_allclose(np.asarray(ours), theirs.numpy(), rtol=1e-10)

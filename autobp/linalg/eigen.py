@@ -19,6 +19,7 @@ from ._common import (
     FAMILY,
     NS,
     LinalgArgumentError,
+    LinAlgShapeError,
     check_matrix,
     conj,
     data_of,
@@ -159,6 +160,11 @@ def eig(a: Any) -> EigResult:
     """
     a = as_tensor(a)
     check_matrix(a, "eig")
+    if not np.all(np.isfinite(a._data)):  # numpy's LinAlgError, and PyTorch's RuntimeError and words
+        raise LinAlgShapeError(
+            f"torch.linalg.eig: input tensor should not contain infs or NaNs (shape {a.shape}; numpy: Array "
+            "must not contain infs or NaNs)"
+        )
     w, v = _complex_eig(a._data)
     return EigResult(Tensor._make(w, (a,), "eig_w", v), Tensor._make(v, (a,), "eig_v", w))
 

@@ -91,9 +91,14 @@ def _vector_norm(F, g, out, xs, ctx, need):
 
 def _two_axes(axis: Any, x: Tensor, op_name: str) -> tuple:
     if not isinstance(axis, (tuple, list)) or len(axis) != 2:
-        raise LinalgArgumentError(f"{op_name}: axis must be a pair of axes, got {axis!r}")
+        raise LinalgArgumentError(
+            f"linalg.{op_name}: axis must be a pair of axes (dim must be a 2-tuple), got {axis!r}"
+        )
     if x.ndim < 2:
-        raise LinalgArgumentError(f"{op_name}: expected at least 2 dimensions, got shape {x.shape}")
+        raise LinalgArgumentError(
+            f"linalg.{op_name}: expected at least 2 dimensions, got shape {x.shape} (The input tensor A must "
+            "have at least 2 dimensions)"
+        )
     r, c = (normalize_axes(a, x.ndim, op_name, x.shape)[0] for a in axis)
     if r == c:
         raise LinalgArgumentError(f"{op_name}: the two axes {tuple(axis)} are the same")
@@ -116,6 +121,8 @@ def matrix_norm(
     smallest singular value), 1/-1 (max/min column sum of |x|), inf/-inf (max/min row sum).
     ``dtype=`` (PyTorch's) casts x first."""
     x = _cast(x, dtype)
+    if dim is not None and tuple(axis) == (-2, -1):  # PyTorch's dim= with axis left at its default
+        axis = None
     axis, keepdims = axis_arg(axis, dim, "matrix_norm"), keep_arg(keepdims, keepdim)
     r, c = _two_axes(axis, x, "matrix_norm")
     if ord == "fro":
