@@ -179,3 +179,21 @@ def test_matrix_norm_dim_keyword_as_torch(dim, ord):
     theirs = torch.linalg.matrix_norm(torch.tensor(x), ord=ord, dim=dim, keepdim=True)
     assert ours.shape == tuple(theirs.shape)
     np.testing.assert_allclose(np.asarray(ours), theirs.numpy(), rtol=1e-10)
+
+
+@pytest.mark.parametrize("shape", [(5, 3), (3, 5), (2, 4, 4)])
+@pytest.mark.parametrize("dtype", [np.float64, np.complex128])
+def test_qr_raw_mode_as_numpy(shape, dtype):
+    r = np.random.default_rng(6)
+    a = r.standard_normal(shape).astype(dtype)
+    h, tau = np.linalg.qr(a, mode="raw")
+    ours = autobp.linalg.qr(autobp.tensor(a), mode="raw")
+    np.testing.assert_allclose(np.asarray(ours[0]), h, rtol=1e-12)
+    np.testing.assert_allclose(np.asarray(ours[1]), tau, rtol=1e-12)
+    # the reflectors rebuild Q as torch.linalg.householder_product does
+    if shape[-2] >= shape[-1]:
+        q = autobp.linalg.householder_product(ours[0].swapaxes(-1, -2), ours[1])
+        np.testing.assert_allclose(np.asarray(q), np.linalg.qr(a)[0], atol=1e-12)
+    x = autobp.tensor(a, requires_grad=True)
+    with pytest.raises(RuntimeError, match="mode='raw'"):
+        autobp.linalg.qr(x, mode="raw")[0].real.sum().backward()

@@ -81,18 +81,32 @@ def _cholesky(F, g, out, xs, ctx, need):
 
 
 # --- qr ------------------------------------------------------------------------------------------
-@op(family=FAMILY, namespace=NS, numpy=(np.linalg.qr,), method=False, rules=("qr_q", "qr_r", "qr_complete"))
+@op(
+    family=FAMILY,
+    namespace=NS,
+    numpy=(np.linalg.qr,),
+    method=False,
+    rules=("qr_q", "qr_r", "qr_complete", "qr_raw"),
+)
 @takes_out("linalg.qr")
 def qr(a: Any, mode: str = "reduced") -> Any:
-    """Q, R with a = Q R (numpy's qr, modes 'reduced', 'complete' and 'r'; batched).
+    """Q, R with a = Q R (numpy's qr, modes 'reduced', 'complete', 'r' and 'raw'; batched).
 
     Differentiable where R's diagonal has no zero (full rank). mode='complete' with more rows than
-    columns has no gradient (Q's extra columns are not determined), as in PyTorch.
+    columns has no gradient (Q's extra columns are not determined), as in PyTorch. mode='raw' gives
+    numpy's (h, tau): LAPACK's Householder reflectors (transposed) and scales, without a gradient
+    (asking for one raises).
     """
     a = as_tensor(a)
     check_matrix(a, "qr", square=False)
-    if mode not in ("reduced", "complete", "r"):
-        raise LinalgArgumentError(f"qr: mode must be 'reduced', 'complete' or 'r', got {mode!r}")
+    if mode not in ("reduced", "complete", "r", "raw"):
+        raise LinalgArgumentError(
+            f"qr: mode must be 'reduced', 'complete', 'r' or 'raw', got {mode!r} "
+            f"(qr received unrecognized mode {mode!r})"
+        )
+    if mode == "raw":
+        h, tau = np.linalg.qr(a._data, mode="raw")
+        return Tensor._make(h, (a,), "qr_raw"), Tensor._make(tau, (a,), "qr_raw")
     m, n = a.shape[-2:]
     full = mode == "complete" and m > n
     q, r = np.linalg.qr(a._data, mode="complete" if mode == "complete" else "reduced")
@@ -142,6 +156,14 @@ def _qr_q(F, g, out, xs, ctx, need):
 def _qr_r(F, g, out, xs, ctx, need):
     q = F.saved(ctx, lambda: qr(xs[0])[0])
     return (_qr_grad(F, xs[0], q, out, None, g),)
+
+
+@rule("qr_raw")
+def _qr_raw(F, g, out, xs, ctx, need):
+    raise LinalgArgumentError(
+        "qr: mode='raw' (LAPACK's Householder reflectors and scales) has no gradient in autobp: use "
+        "mode='reduced' (or linalg.householder_product of the reflectors)"
+    )
 
 
 @rule("qr_complete")
