@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
+from ._torch_out import takes_out
+from .linalg._common import LinalgArgumentError
 from .ops._args import as_tensor
 from .ops.tensor_methods import _product
 from .tensor import Tensor
@@ -26,21 +30,31 @@ def _fused(input: Any, product: Tensor, beta: Any, alpha: Any) -> Tensor:
     return (x if beta == 1 else x * beta) + scaled
 
 
+@takes_out("addmm", "cast")
 def addmm(input: Any, mat1: Any, mat2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * (mat1 @ mat2), for 2-D mat1 and mat2 (``torch.addmm``)."""
     return _fused(input, _product("mm", (2, 2))(as_tensor(mat1), mat2), beta, alpha)
 
 
+@takes_out("addmv", "cast")
 def addmv(input: Any, mat: Any, vec: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * (mat @ vec), for a 2-D mat and 1-D vec (``torch.addmv``)."""
     return _fused(input, _product("mv", (2, 1))(as_tensor(mat), vec), beta, alpha)
 
 
+@takes_out("addr", "cast")
 def addr(input: Any, vec1: Any, vec2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * outer(vec1, vec2), for 1-D vectors (``torch.addr``)."""
     a, b = as_tensor(vec1), as_tensor(vec2)
     if a.ndim != 1 or b.ndim != 1:
-        raise ValueError(f"addr: vec1 and vec2 must be 1-D, got shapes {a.shape} and {b.shape}")
+        raise LinalgArgumentError(f"addr: vec1 and vec2 must be 1-D, got shapes {a.shape} and {b.shape}")
+    boolean = all(t.dtype == bool for t in (a, b, as_tensor(input)))
+    for name, c in (("beta", beta), ("alpha", alpha)):
+        if isinstance(c, (bool, np.bool_)) and not boolean:  # PyTorch's rule (and words)
+            raise LinalgArgumentError(
+                f"addr: Boolean {name} only supported for Boolean results (got {name}={c} with dtypes "
+                f"{as_tensor(input).dtype}, {a.dtype}, {b.dtype})"
+            )
     if a.dtype.kind in "iu" and b.dtype.kind in "iu" and as_tensor(input).dtype.kind in "iu":
         for name, c in (("beta", beta), ("alpha", alpha)):
             if isinstance(c, float):  # torch.addr refuses it (addmm and the others truncate it)
@@ -48,11 +62,13 @@ def addr(input: Any, vec1: Any, vec2: Any, *, beta: Any = 1, alpha: Any = 1) -> 
     return _fused(input, a[:, None] * b[None, :], beta, alpha)
 
 
+@takes_out("baddbmm", "cast")
 def baddbmm(input: Any, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * (batch1 @ batch2), for 3-D batches (``torch.baddbmm``)."""
     return _fused(input, _product("bmm", (3, 3))(as_tensor(batch1), batch2), beta, alpha)
 
 
+@takes_out("addbmm", "cast")
 def addbmm(input: Any, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * the sum over the batch of batch1[i] @ batch2[i] (``torch.addbmm``)."""
     return _fused(input, _product("bmm", (3, 3))(as_tensor(batch1), batch2).sum(axis=0), beta, alpha)

@@ -16,6 +16,8 @@ import numpy as np
 from . import integrate as _integrate
 from . import linalg as _la
 from . import special as _sp
+from ._torch_out import takes_out
+from .linalg._common import LinalgArgumentError
 from .ops import concatenate, matmul, tril, triu
 from .ops._args import as_tensor
 from .random import generator_of, randn
@@ -67,10 +69,14 @@ def chain_matmul(*matrices: Any) -> Tensor:
     """The product of the 2-D matrices in the cheapest order (``torch.chain_matmul``, deprecated for
     ``linalg.multi_dot``)."""
     if not matrices:
-        raise ValueError("chain_matmul: at least one matrix expected")
-    if any(as_tensor(m).ndim != 2 for m in matrices):
-        raise ValueError(
-            f"chain_matmul: 2-D matrices expected, got shapes {[as_tensor(m).shape for m in matrices]}"
+        raise LinalgArgumentError(
+            "chain_matmul(): Expected one or more matrices (at least one matrix expected)"
+        )
+    dims = [as_tensor(m).ndim for m in matrices]
+    if any(d != 2 for d in dims):
+        raise LinalgArgumentError(
+            f"chain_matmul: 2-D matrices expected, got shapes {[as_tensor(m).shape for m in matrices]} "
+            f"(Tensor dimension is {next(d for d in dims if d != 2)}, expected 2 instead)"
         )
     return as_tensor(matrices[0]).clone() if len(matrices) == 1 else _la.multi_dot(list(matrices))
 
@@ -94,6 +100,7 @@ def nuclear_norm(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
     return _la.matrix_norm(x, "nuc", tuple(dim), keepdim)
 
 
+@takes_out("triangular_solve")
 def triangular_solve(input: Any, A: Any, upper: bool = True, transpose: bool = False,  # noqa: N803
                      unitriangular: bool = False) -> TriangularSolve:  # fmt: skip
     """X with op(A) X = input, A triangular (its other triangle is not read), op transposing when
@@ -104,8 +111,9 @@ def triangular_solve(input: Any, A: Any, upper: bool = True, transpose: bool = F
             f"triangular_solve: A (*, n, n) and input (*, n, k) expected, got {a.shape} and {b.shape}"
         )
     tri = triu(a) if upper else tril(a)
-    if unitriangular:
-        tri = tri - tri * np.eye(a.shape[-1]) + np.eye(a.shape[-1])
+    if unitriangular:  # the identity in A's dtype: a float64 eye promoted float32 results to float64
+        eye = np.eye(a.shape[-1], dtype=a.dtype)
+        tri = tri - tri * eye + eye
     lead = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
     tri_b = tri.broadcast_to(lead + a.shape[-2:])
     rhs = b.broadcast_to(lead + b.shape[-2:])

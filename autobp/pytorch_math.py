@@ -5,6 +5,7 @@ those ops' rules."""
 
 from __future__ import annotations
 
+from collections import namedtuple
 from typing import Any
 
 import numpy as np
@@ -12,6 +13,7 @@ import numpy as np
 from . import linalg as _la
 from . import special as _sp
 from ._cholesky_solve import cholesky_solve
+from ._torch_out import takes_out
 from .ops import abs as _abs
 from .ops import log, swapaxes, where
 from .ops._args import as_tensor
@@ -82,6 +84,7 @@ def matrix_exp(input: Any) -> Tensor:
     return _la.matrix_exp(input)
 
 
+@takes_out("cholesky")
 def cholesky(input: Any, upper: bool = False) -> Tensor:
     """The Cholesky factor L (L L^H = A), or its conjugate transpose with ``upper`` (``torch.cholesky``)."""
     L = _la.cholesky(input)
@@ -95,6 +98,7 @@ def cholesky_inverse(L: Any, upper: bool = False) -> Tensor:
     return cholesky_solve(Tensor._const(np.array(eye)), L, upper)
 
 
+@takes_out("qr")
 def qr(input: Any, some: bool = True) -> tuple:
     """(Q, R), reduced unless ``some=False`` (``torch.qr``)."""
     return tuple(_la.qr(input, mode="reduced" if some else "complete"))
@@ -102,16 +106,19 @@ def qr(input: Any, some: bool = True) -> tuple:
 
 def svd(input: Any, some: bool = True, compute_uv: bool = True) -> tuple:
     """(U, S, V) with A = U diag(S) V^H: V itself, not V^H as ``linalg.svd`` gives (``torch.svd``); with
-    ``compute_uv=False`` U and V are zeros, as PyTorch returns them."""
+    ``compute_uv=False`` U and V are zeros, as PyTorch returns them. A named tuple (U, S, V)."""
     a = as_tensor(input)
     if not compute_uv:
         s = _la.svdvals(a)
         m, n = a.shape[-2], a.shape[-1]
         ku, kv = (min(m, n), min(m, n)) if some else (m, n)
         zu = Tensor._const(np.zeros(a.shape[:-2] + (m, ku), a.dtype))
-        return zu, s, Tensor._const(np.zeros(a.shape[:-2] + (n, kv), a.dtype))
+        return SVDResult(zu, s, Tensor._const(np.zeros(a.shape[:-2] + (n, kv), a.dtype)))
     U, S, Vh = _la.svd(a, full_matrices=not some)
-    return U, S, swapaxes(Vh, -1, -2).conj()
+    return SVDResult(U, S, swapaxes(Vh, -1, -2).conj())
+
+
+SVDResult = namedtuple("SVDResult", ["U", "S", "V"])  # torch.svd's fields (V, not linalg.svd's Vh)
 
 
 __all__ = [

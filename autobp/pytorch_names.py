@@ -12,6 +12,7 @@ import numpy as np
 
 from ._device import check_device
 from ._graph import no_grad
+from ._torch_out import takes_out
 from .ops._args import as_tensor as _as_tensor
 from .ops.tensor_methods import _product
 from .tensor import Tensor
@@ -73,6 +74,7 @@ def as_tensor(data: Any, dtype: Any = None, *, device: Any = None) -> Tensor:
     return Tensor(data, dtype=dtype)
 
 
+@takes_out("inverse")
 def inverse(input: Any) -> Tensor:
     """The matrix inverse (``torch.inverse``, numpy's ``linalg.inv``), batched over leading axes."""
     from .linalg import inv
@@ -176,7 +178,7 @@ def _ranked(name: str, ranks: tuple) -> Any:
 
     product.__name__ = product.__qualname__ = name
     product.__doc__ = method.__doc__
-    return product
+    return takes_out(name, "cast")(product)  # PyTorch's out= too
 
 
 mm = _ranked("mm", (2, 2))

@@ -133,7 +133,7 @@ def test_factor_ex_info_and_singular_errors():
     assert info.dtype == np.int32 and info[0] == 1 and info[1] == 0
     with pytest.raises(RuntimeError):  # torch: an (internal) error for a singular D
         torch.linalg.ldl_factor(torch.tensor(a))
-    with pytest.raises(np.linalg.LinAlgError, match=r"ldl_factor: \(batch element \(0,\)\) D\[0, 0\]"):
+    with pytest.raises(np.linalg.LinAlgError, match=r"ldl_factor: \(Batch element 0\): D\[0, 0\]"):
         la.ldl_factor(a)
     with pytest.raises(np.linalg.LinAlgError, match="ldl_factor_ex"):
         la.ldl_factor_ex(a, check_errors=True)

@@ -19,15 +19,30 @@ def data_of(x: Any) -> np.ndarray:
     return x._data if isinstance(x, Tensor) else np.asarray(x)
 
 
+class LinalgArgumentError(ValueError, RuntimeError):
+    """A bad argument to a linear-algebra function (a ValueError, and the RuntimeError PyTorch raises)."""
+
+
+class LinAlgShapeError(np.linalg.LinAlgError, RuntimeError):
+    """numpy's LinAlgError for a shape numpy refuses with it, and the RuntimeError PyTorch raises."""
+
+
 def check_matrix(a: Tensor, op: str, square: bool = True, complex_ok: bool = True) -> None:
     """Raise a clear error unless ``a`` is a (batch of) matrix, square if ``square``; complex
-    matrices only where the rule is checked for them (``complex_ok``)."""
+    matrices only where the rule is checked for them (``complex_ok``). The words include PyTorch's."""
     if a.dtype.kind == "c" and not complex_ok:
         raise TypeError(f"{op}: complex matrices (dtype {a.dtype}, shape {a.shape}) are not supported yet")
     if a.ndim < 2:
-        raise ValueError(f"{op}: expected a matrix or a batch of matrices, got shape {a.shape}")
+        raise LinalgArgumentError(
+            f"{op}: expected a matrix or a batch of matrices, got shape {a.shape} "
+            "(the input must have at least 2 dimensions)"
+        )
     if square and a.shape[-1] != a.shape[-2]:
-        raise ValueError(f"{op}: expected square matrices, got shape {a.shape}")
+        m, n = a.shape[-2:]
+        raise LinalgArgumentError(
+            f"{op}: expected square matrices, got shape {a.shape} "
+            f"(A must be batches of square matrices, but they are {m} by {n} matrices)"
+        )
 
 
 def float_dtype(*dts: Any) -> np.dtype:

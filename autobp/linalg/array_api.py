@@ -8,10 +8,11 @@ from typing import Any
 
 import numpy as np
 
+from .._torch_out import takes_out
 from ..ops._args import as_tensor, pair
 from ..ops._decl import op
 from ..tensor import Tensor
-from ._common import FAMILY, NS, data_of
+from ._common import FAMILY, NS, LinalgArgumentError, LinAlgShapeError, data_of
 
 _LA = dict(family=FAMILY, namespace=NS, method=False)
 
@@ -31,6 +32,7 @@ def _dim(axis: Any, dim: Any, default: Any, name: str) -> Any:
     rules=("transpose", "getitem", "mul", "sub", "stack"),
     **_LA,
 )
+@takes_out("linalg.cross")
 def cross(x1: Any, x2: Any, /, *, axis: int = -1, dim: Any = None) -> Tensor:
     """Cross product of 3-vectors along ``axis`` (numpy.linalg's: both must have size 3 there;
     PyTorch's ``dim=`` names the axis too)."""
@@ -40,7 +42,7 @@ def cross(x1: Any, x2: Any, /, *, axis: int = -1, dim: Any = None) -> Tensor:
 
     a, b = pair(x1, x2, "linalg.cross")
     if a.ndim == 0 or b.ndim == 0 or a.shape[axis] != 3 or b.shape[axis] != 3:
-        raise ValueError(
+        raise LinalgArgumentError(
             f"linalg.cross: both inputs must be (arrays of) 3-dimensional vectors along axis {axis}, "
             f"got shapes {a.shape} and {b.shape}"
         )
@@ -54,7 +56,9 @@ def outer(x1: Any, x2: Any, /) -> Tensor:
 
     a, b = pair(x1, x2, "linalg.outer")
     if a.ndim != 1 or b.ndim != 1:
-        raise ValueError(f"linalg.outer: inputs must be one-dimensional, got shapes {a.shape} and {b.shape}")
+        raise LinalgArgumentError(
+            f"linalg.outer: inputs must be one-dimensional, got shapes {a.shape} and {b.shape}"
+        )
     return _outer(a, b)
 
 
@@ -88,7 +92,7 @@ def matrix_transpose(x: Any, /) -> Tensor:
     """Each matrix transposed (the last two axes swapped); needs at least 2 dimensions."""
     x = as_tensor(x)
     if x.ndim < 2:
-        raise ValueError(
+        raise LinalgArgumentError(
             f"linalg.matrix_transpose: input must be at least 2-dimensional, got shape {x.shape}"
         )
     return x.swapaxes(-1, -2)
@@ -103,6 +107,7 @@ def tensordot(x1: Any, x2: Any, /, *, axes: Any = 2) -> Tensor:
 
 
 @op(name="linalg_vecdot", numpy=(np.linalg.vecdot,), rules=("conj", "mul", "sum"), **_LA)
+@takes_out("linalg.vecdot")
 def vecdot(x1: Any, x2: Any, /, *, axis: int = -1, dim: Any = None) -> Tensor:
     """Dot product sum(conj(x1) * x2) along ``axis`` (or PyTorch's ``dim``), the other axes broadcast
     (numpy's vecdot, torch.linalg.vecdot)."""
@@ -112,11 +117,12 @@ def vecdot(x1: Any, x2: Any, /, *, axis: int = -1, dim: Any = None) -> Tensor:
 
     a, b = pair(x1, x2, "linalg.vecdot")
     if a.ndim == 0 or b.ndim == 0 or a.shape[axis] != b.shape[axis]:
-        raise ValueError(f"linalg.vecdot: shapes {a.shape} and {b.shape} differ along axis {axis}")
+        raise LinalgArgumentError(f"linalg.vecdot: shapes {a.shape} and {b.shape} differ along axis {axis}")
     return (conj(a) * b).sum(axis=axis)
 
 
 @op(name="linalg_matrix_rank", numpy=(np.linalg.matrix_rank,), differentiable=False, **_LA)
+@takes_out("linalg.matrix_rank", "safe")
 def matrix_rank(
     A: Any,  # noqa: N803
     tol: Any = None,
@@ -137,7 +143,7 @@ def matrix_rank(
         raise TypeError("linalg.matrix_rank: give tol= or atol=/rtol=, not both")
     x = a._data
     if x.ndim < 2:
-        raise np.linalg.LinAlgError(f"linalg.matrix_rank: needs matrices (..., M, N), got shape {x.shape}")
+        raise LinAlgShapeError(f"linalg.matrix_rank: needs matrices (..., M, N), got shape {x.shape}")
     s = np.abs(np.linalg.eigvalsh(x)) if hermitian else np.linalg.svd(x, compute_uv=False)
     big = s.max(axis=-1, keepdims=True) if s.shape[-1] else np.zeros(s.shape[:-1] + (1,))
     limit = np.maximum(
@@ -148,6 +154,7 @@ def matrix_rank(
 
 
 @op(name="linalg_cond", numpy=(np.linalg.cond,), rules=("svd_s", "getitem", "div", "inv"), **_LA)
+@takes_out("linalg.cond", "safe")
 def cond(x: Any, p: Any = None) -> Tensor:
     """Condition number of each matrix in the norm ``p`` (numpy's cond).
 
@@ -161,16 +168,16 @@ def cond(x: Any, p: Any = None) -> Tensor:
 
     x = as_tensor(x)
     if x.ndim < 2:
-        raise np.linalg.LinAlgError(f"linalg.cond: {x.ndim}-dimensional array given; it must be at least two")
+        raise LinAlgShapeError(f"linalg.cond: {x.ndim}-dimensional array given; it must be at least two")
     if x.shape[-1] == 0 or x.shape[-2] == 0:
-        raise np.linalg.LinAlgError(f"linalg.cond: not defined on empty arrays (shape {x.shape})")
+        raise LinAlgShapeError(f"linalg.cond: not defined on empty arrays (shape {x.shape})")
     if p is None or p in (2, -2):
         s = svdvals(x)
         with np.errstate(all="ignore"):
             r = s[..., -1] / s[..., 0] if p == -2 else s[..., 0] / s[..., -1]
     else:
         if x.shape[-1] != x.shape[-2]:
-            raise np.linalg.LinAlgError(f"linalg.cond: p={p!r} needs square matrices, got shape {x.shape}")
+            raise LinAlgShapeError(f"linalg.cond: p={p!r} needs square matrices, got shape {x.shape}")
         with np.errstate(all="ignore"):
             try:
                 r = matrix_norm(x, p) * matrix_norm(inv(x), p)
@@ -185,17 +192,18 @@ def cond(x: Any, p: Any = None) -> Tensor:
 
 
 @op(name="linalg_multi_dot", numpy=(np.linalg.multi_dot,), rules=("matmul", "reshape", "getitem"), **_LA)
+@takes_out("linalg.multi_dot")
 def multi_dot(arrays: Any, *, out: Any = None) -> Tensor:
     """Product of two or more matrices (the first may be a row vector, the last a column vector).
 
     Multiplied left to right: numpy picks the cheapest order, so values agree to rounding."""
     from ..ops.products import matmul
 
-    if out is not None:
-        raise TypeError("linalg.multi_dot: out= is not supported (Tensors are not written in place by ops)")
     ts = [as_tensor(a) for a in arrays]
     if len(ts) < 2:
-        raise ValueError(f"linalg.multi_dot: expecting at least two arrays, got {len(ts)}")
+        raise LinalgArgumentError(
+            f"linalg.multi_dot: expecting at least two arrays, got {len(ts)} (expected at least 2 tensors)"
+        )
     row, col = ts[0].ndim == 1, ts[-1].ndim == 1
     if row:
         ts[0] = ts[0].reshape((1, -1))
@@ -203,7 +211,9 @@ def multi_dot(arrays: Any, *, out: Any = None) -> Tensor:
         ts[-1] = ts[-1].reshape((-1, 1))
     for i, t in enumerate(ts):
         if t.ndim != 2:
-            raise ValueError(f"linalg.multi_dot: array {i} has shape {t.shape}; it must be two-dimensional")
+            raise LinalgArgumentError(
+                f"linalg.multi_dot: array {i} has shape {t.shape}; it must be two-dimensional"
+            )
     result = ts[0]
     for t in ts[1:]:
         result = matmul(result, t)
@@ -213,39 +223,50 @@ def multi_dot(arrays: Any, *, out: Any = None) -> Tensor:
 
 
 @op(name="linalg_tensorinv", numpy=(np.linalg.tensorinv,), rules=("reshape", "inv"), **_LA)
+@takes_out("linalg.tensorinv", "safe")
 def tensorinv(a: Any, ind: int = 2) -> Tensor:
     """The inverse of ``a`` as a linear map from its first ``ind`` axes to the rest (numpy's)."""
     from .solve import inv
 
     a = as_tensor(a)
     if ind <= 0:
-        raise ValueError(f"linalg.tensorinv: invalid ind argument {ind} (it must be positive)")
+        raise LinalgArgumentError(
+            f"linalg.tensorinv: invalid ind argument {ind} (Expected a strictly positive integer for 'ind')"
+        )
     inv_shape = a.shape[ind:] + a.shape[:ind]
     rows = int(np.prod(a.shape[ind:]))
     cols = int(np.prod(a.shape[:ind]))
     if rows != cols:
-        raise np.linalg.LinAlgError(
-            f"linalg.tensorinv: shape {a.shape} with ind={ind} is not square ({cols} x {rows} as a matrix)"
+        raise LinAlgShapeError(
+            f"linalg.tensorinv: shape {a.shape} with ind={ind} is not square ({cols} x {rows} as a matrix; "
+            "Expected self to satisfy the requirement prod(self.shape[ind:]) == prod(self.shape[:ind]))"
         )
     return inv(a.reshape((rows, cols))).reshape(inv_shape)
 
 
 @op(name="linalg_tensorsolve", numpy=(np.linalg.tensorsolve,), rules=("transpose", "reshape", "solve"), **_LA)
-def tensorsolve(a: Any, b: Any, axes: Any = None) -> Tensor:
-    """x with tensordot(a, x, x.ndim) = b (numpy's tensorsolve); ``axes`` of a moved to the end first."""
+@takes_out("linalg.tensorsolve", "safe")
+def tensorsolve(a: Any, b: Any, axes: Any = None, *, dims: Any = None) -> Tensor:
+    """x with tensordot(a, x, x.ndim) = b (numpy's tensorsolve); ``axes`` of a moved to the end first
+    (``dims=`` is PyTorch's spelling of ``axes``)."""
     from ..ops.shape import transpose
     from .solve import solve
 
     a, b = as_tensor(a), as_tensor(b)
+    if dims is not None:
+        if axes is not None:
+            raise TypeError("linalg.tensorsolve: give axes (numpy's) or dims (PyTorch's), not both")
+        axes = dims
     an = a.ndim
     if axes is not None:
         order = [k for k in range(an) if k not in [ax % an for ax in axes]] + [ax % an for ax in axes]
         a = transpose(a, order)
     old = a.shape[an - (an - b.ndim) :] if an > b.ndim else ()
     n = int(np.prod(old))
-    if a.size != n * n:
-        raise np.linalg.LinAlgError(
+    if a.size != n * n or b.size != n:
+        raise LinAlgShapeError(
             f"linalg.tensorsolve: a of shape {a.shape} and b of shape {b.shape} must satisfy "
-            "prod(a.shape[b.ndim:]) == prod(a.shape[:b.ndim])"
+            "prod(a.shape[b.ndim:]) == prod(a.shape[:b.ndim]) == b.size (Expected self to satisfy the "
+            "requirement prod(self.shape[other.ndim:]) == prod(self.shape[:other.ndim]))"
         )
     return solve(a.reshape((n, n)), b.reshape((-1,))).reshape(old)

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from .._torch_out import takes_out
 from ..ops._args import as_tensor
 from ..ops._decl import op
 from ..rules import rule
@@ -17,10 +18,12 @@ from ..tensor import Tensor
 from ._common import (
     FAMILY,
     NS,
+    LinalgArgumentError,
     check_matrix,
     data_of,
     diag_embed,
     diagonal,
+    float_dtype,
     is_complex,
     lin,
     mH,
@@ -42,6 +45,7 @@ QRResult = namedtuple("QRResult", ["Q", "R"])
     "gradient is nonzero only there; torch.linalg.cholesky reads the lower one even with upper=True "
     "and returns the symmetrised gradient (the same along symmetric perturbations)",
 )
+@takes_out("linalg.cholesky")
 def cholesky(a: Any, *, upper: bool = False) -> Tensor:
     """Cholesky factor L (lower; U = L^H with ``upper=True``) of each Hermitian positive-definite
     matrix, as numpy's: only the lower triangle is read (the upper one with ``upper=True``; the
@@ -52,9 +56,13 @@ def cholesky(a: Any, *, upper: bool = False) -> Tensor:
     try:
         data = np.linalg.cholesky(a._data, upper=bool(upper))
     except np.linalg.LinAlgError:
-        raise np.linalg.LinAlgError(
-            f"cholesky: a matrix of the input of shape {a.shape} is not positive definite"
-        ) from None
+        from .lu import raise_info
+        from .torch_extras import CHOLESKY_FAILED, _potrf_info
+
+        info = _potrf_info(a._data.astype(float_dtype(a.dtype), copy=False), bool(upper))[1]
+        shape = f" (a matrix of the input of shape {a.shape} is not positive definite)"
+        raise_info(info, "linalg.cholesky", CHOLESKY_FAILED + shape)
+        raise np.linalg.LinAlgError(f"cholesky: a matrix of the input of shape {a.shape}{shape}") from None
     return Tensor._make(data, (a,), "cholesky", bool(upper))
 
 
@@ -73,17 +81,32 @@ def _cholesky(F, g, out, xs, ctx, need):
 
 
 # --- qr ------------------------------------------------------------------------------------------
-@op(family=FAMILY, namespace=NS, numpy=(np.linalg.qr,), method=False, rules=("qr_q", "qr_r", "qr_complete"))
+@op(
+    family=FAMILY,
+    namespace=NS,
+    numpy=(np.linalg.qr,),
+    method=False,
+    rules=("qr_q", "qr_r", "qr_complete", "qr_raw"),
+)
+@takes_out("linalg.qr")
 def qr(a: Any, mode: str = "reduced") -> Any:
-    """Q, R with a = Q R (numpy's qr, modes 'reduced', 'complete' and 'r'; batched).
+    """Q, R with a = Q R (numpy's qr, modes 'reduced', 'complete', 'r' and 'raw'; batched).
 
     Differentiable where R's diagonal has no zero (full rank). mode='complete' with more rows than
-    columns has no gradient (Q's extra columns are not determined), as in PyTorch.
+    columns has no gradient (Q's extra columns are not determined), as in PyTorch. mode='raw' gives
+    numpy's (h, tau): LAPACK's Householder reflectors (transposed) and scales, without a gradient
+    (asking for one raises).
     """
     a = as_tensor(a)
     check_matrix(a, "qr", square=False)
-    if mode not in ("reduced", "complete", "r"):
-        raise ValueError(f"qr: mode must be 'reduced', 'complete' or 'r', got {mode!r}")
+    if mode not in ("reduced", "complete", "r", "raw"):
+        raise LinalgArgumentError(
+            f"qr: mode must be 'reduced', 'complete', 'r' or 'raw', got {mode!r} "
+            f"(qr received unrecognized mode {mode!r})"
+        )
+    if mode == "raw":
+        h, tau = np.linalg.qr(a._data, mode="raw")
+        return Tensor._make(h, (a,), "qr_raw"), Tensor._make(tau, (a,), "qr_raw")
     m, n = a.shape[-2:]
     full = mode == "complete" and m > n
     q, r = np.linalg.qr(a._data, mode="complete" if mode == "complete" else "reduced")
@@ -135,9 +158,17 @@ def _qr_r(F, g, out, xs, ctx, need):
     return (_qr_grad(F, xs[0], q, out, None, g),)
 
 
+@rule("qr_raw")
+def _qr_raw(F, g, out, xs, ctx, need):
+    raise LinalgArgumentError(
+        "qr: mode='raw' (LAPACK's Householder reflectors and scales) has no gradient in autobp: use "
+        "mode='reduced' (or linalg.householder_product of the reflectors)"
+    )
+
+
 @rule("qr_complete")
 def _qr_complete(F, g, out, xs, ctx, need):
-    raise ValueError(
+    raise LinalgArgumentError(
         "qr: mode='complete' of a matrix with more rows than columns has no gradient "
         "(the extra columns of Q are not determined by the input): use mode='reduced'"
     )

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import warnings
 from collections import namedtuple
 from typing import Any
 
 import numpy as np
 
+from .._torch_out import takes_out
 from ..ops._args import as_tensor
 from ..ops._decl import op
 from ..ops.complex_parts import real_part
 from ..rules import holomorphic, rule
 from ..tensor import Tensor
-from ._common import FAMILY, NS, check_matrix, conj, data_of, lin, mH, mT
+from ._common import FAMILY, NS, check_matrix, conj, data_of, float_dtype, lin, mH, mT
 
 SlogdetResult = namedtuple("SlogdetResult", ["sign", "logabsdet"])
 
 
 @op(family=FAMILY, namespace=NS, numpy=(np.linalg.det,), method=False)
+@takes_out("linalg.det")
 def det(a: Any) -> Tensor:
     """Determinant of each square matrix.
 
@@ -67,10 +70,12 @@ def _det(F, g, out, xs, ctx, need):
 
 
 @op(family=FAMILY, namespace=NS, numpy=(np.linalg.slogdet,), method=False, rules=("slogdet", "slogdet_sign"))
+@takes_out("linalg.slogdet")
 def slogdet(a: Any) -> SlogdetResult:
     """(sign, log|det|) of each square matrix, as numpy's slogdet. log|det| has the gradient A^-H
-    (at a singular matrix log|det| is -inf and the gradient is not finite, as in PyTorch); a real
-    sign is piecewise constant, a complex one (det/|det|, a phase e^(i theta)) has a gradient too."""
+    (at an exactly singular matrix log|det| is -inf and the gradient is not finite, as in PyTorch:
+    LAPACK's LU solve divides by the zero pivot, giving inf/nan, where numpy's inv would raise); a
+    real sign is piecewise constant, a complex one (det/|det|, a phase e^(i theta)) has a gradient too."""
     a = as_tensor(a)
     check_matrix(a, "slogdet")
     sign, logdet = np.linalg.slogdet(a._data)
@@ -79,16 +84,43 @@ def slogdet(a: Any) -> SlogdetResult:
     return SlogdetResult(sign_t, Tensor._make(logdet, (a,), "slogdet"))
 
 
-def _inv_h(a: Any) -> Any:
-    return mH(lin(a).inv(a))
+def _lu_inverse(a: np.ndarray) -> np.ndarray:
+    """The inverse of each matrix from LAPACK's LU factorisation and solve (getrf/getrs, what PyTorch's
+    backward uses), without numpy's singularity check: an exactly singular matrix gives inf/nan."""
+    import scipy.linalg as sl
+
+    n = a.shape[-1]
+    flat = a.reshape(-1, n, n)
+    res = np.empty(flat.shape, dtype=float_dtype(a.dtype))
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # scipy's LinAlgWarning: "Diagonal number k is exactly zero"
+        for k, m in enumerate(flat):
+            res[k] = sl.lu_solve(sl.lu_factor(m, check_finite=False), np.eye(n), check_finite=False)
+    return res.reshape(a.shape)
+
+
+def _inv_h(a: Any, singular: np.ndarray) -> Any:
+    """A^-H; at the exactly ``singular`` matrices of the batch the non-finite LU-solve values
+    (PyTorch's), the others inverted as usual (and recorded under create_graph)."""
+    if not np.any(singular):
+        return mH(lin(a).inv(a))
+    d = data_of(a)
+    s = np.asarray(singular)[..., None, None]
+    safe_eye = np.eye(d.shape[-1], dtype=d.dtype)
+    fallback = np.broadcast_to(_lu_inverse(d), d.shape)
+    if isinstance(a, Tensor):
+        from ..ops import where
+
+        return mH(where(s, fallback, lin(a).inv(where(s, safe_eye, a))))
+    return mH(np.where(s, fallback, np.linalg.inv(np.where(s, safe_eye, d))))
 
 
 @rule("slogdet")  # d log|det A| = Re tr(A^-1 dA): gA = g A^-H
 def _slogdet(F, g, out, xs, ctx, need):
-    return (real_part(F, g)[..., None, None] * _inv_h(xs[0]),)
+    return (real_part(F, g)[..., None, None] * _inv_h(xs[0], data_of(out) == -np.inf),)
 
 
 @rule("slogdet_sign")  # s = e^(i theta), d theta = Im tr(A^-1 dA): gA = i Im(g conj(s)) A^-H
 def _slogdet_sign(F, g, out, xs, ctx, need):
     c = F.imag(g * conj(out))
-    return (c[..., None, None] * 1j * _inv_h(xs[0]),)
+    return (c[..., None, None] * 1j * _inv_h(xs[0], data_of(out) == 0),)

@@ -9,20 +9,36 @@ from typing import Any
 
 import numpy as np
 
+from .._torch_out import takes_out
 from ..ops._args import as_tensor
 from ..ops._decl import op
 from ..ops.complex_parts import real_part
 from ..rules import rule
 from ..tensor import Tensor
-from ._common import FAMILY, NS, check_matrix, conj, data_of, diag_embed, diagonal, lin, mH, tri_adjoint
+from ._common import (
+    FAMILY,
+    NS,
+    LinalgArgumentError,
+    LinAlgShapeError,
+    check_matrix,
+    conj,
+    data_of,
+    diag_embed,
+    diagonal,
+    lin,
+    mH,
+    tri_adjoint,
+)
 
 EighResult = namedtuple("EighResult", ["eigenvalues", "eigenvectors"])
 EigResult = namedtuple("EigResult", ["eigenvalues", "eigenvectors"])
 
 
-def _check_uplo(uplo: str, op_name: str) -> None:
-    if uplo not in ("L", "U"):
-        raise ValueError(f"{op_name}: UPLO must be 'L' or 'U', got {uplo!r}")
+def _check_uplo(uplo: str, op_name: str) -> str:
+    """``uplo`` upper-cased: numpy and PyTorch take 'l' and 'u' too."""
+    if not isinstance(uplo, str) or uplo.upper() not in ("L", "U"):
+        raise LinalgArgumentError(f"{op_name}: UPLO must be 'L' or 'U', got {uplo!r}")
+    return uplo.upper()
 
 
 def _check_gauge(vhgv: Any, op_name: str) -> None:
@@ -33,7 +49,7 @@ def _check_gauge(vhgv: Any, op_name: str) -> None:
         return
     im = np.abs(np.diagonal(d, 0, -2, -1).imag)
     if np.any(im > 1e-6 * (1.0 + np.abs(d).max())):
-        raise ValueError(
+        raise LinalgArgumentError(
             f"{op_name}: complex eigenvectors are determined only up to a phase e^(i phi) each, and "
             f"the loss depends on it (max |Im diag(V^H gV)| = {im.max():.3g}), so its gradient is not "
             "defined: use a phase-invariant function of the eigenvectors (abs(v), v v^H, ...)"
@@ -56,6 +72,7 @@ _EIGH_DIFFERS = (
     rules=("eigh_w", "eigh_v"),
     differs=_EIGH_DIFFERS,
 )
+@takes_out("linalg.eigh")
 def eigh(a: Any, UPLO: str = "L") -> EighResult:  # noqa: N803  numpy's (and torch's) spelling
     """Eigenvalues (ascending, real) and eigenvectors (columns) of each Hermitian matrix, as numpy's.
 
@@ -68,7 +85,7 @@ def eigh(a: Any, UPLO: str = "L") -> EighResult:  # noqa: N803  numpy's (and tor
     """
     a = as_tensor(a)
     check_matrix(a, "eigh")
-    _check_uplo(UPLO, "eigh")
+    UPLO = _check_uplo(UPLO, "eigh")  # noqa: N806
     w, v = np.linalg.eigh(a._data, UPLO=UPLO)
     return EighResult(Tensor._make(w, (a,), "eigh_w", (v, UPLO)), Tensor._make(v, (a,), "eigh_v", (w, UPLO)))
 
@@ -105,12 +122,13 @@ def _eigh_v(F, g, out, xs, ctx, need):
     rules=("eigh_w",),
     differs=_EIGH_DIFFERS,
 )
+@takes_out("linalg.eigvalsh")
 def eigvalsh(a: Any, UPLO: str = "L") -> Tensor:  # noqa: N803
     """Eigenvalues (ascending) of each Hermitian matrix (its ``UPLO`` triangle); gradient the
     triangle's part of V diag(gw) V^H (see eigh), finite everywhere."""
     a = as_tensor(a)
     check_matrix(a, "eigvalsh")
-    _check_uplo(UPLO, "eigvalsh")
+    UPLO = _check_uplo(UPLO, "eigvalsh")  # noqa: N806
     w, v = np.linalg.eigh(a._data, UPLO=UPLO)
     return Tensor._make(w, (a,), "eigh_w", (v, UPLO))
 
@@ -129,6 +147,7 @@ def _complex_eig(data: np.ndarray) -> tuple:
     method=False,
     rules=("eig_w", "eig_v"),
 )
+@takes_out("linalg.eig", "safe", ("eigenvalues", "eigenvectors"))
 def eig(a: Any) -> EigResult:
     """Eigenvalues and unit-norm eigenvectors (columns) of each square matrix, always complex.
 
@@ -141,6 +160,11 @@ def eig(a: Any) -> EigResult:
     """
     a = as_tensor(a)
     check_matrix(a, "eig")
+    if not np.all(np.isfinite(a._data)):  # numpy's LinAlgError, and PyTorch's RuntimeError and words
+        raise LinAlgShapeError(
+            f"torch.linalg.eig: input tensor should not contain infs or NaNs (shape {a.shape}; numpy: Array "
+            "must not contain infs or NaNs)"
+        )
     w, v = _complex_eig(a._data)
     return EigResult(Tensor._make(w, (a,), "eig_w", v), Tensor._make(v, (a,), "eig_v", w))
 
@@ -180,6 +204,7 @@ def _eig_v(F, g, out, xs, ctx, need):
     method=False,
     rules=("eig_w",),
 )
+@takes_out("linalg.eigvals", "safe", ("eigenvalues",))
 def eigvals(a: Any) -> Tensor:
     """Eigenvalues of each square matrix, always complex; gradient V^-H diag(gw) V^H (see eig)."""
     a = as_tensor(a)

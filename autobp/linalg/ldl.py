@@ -11,11 +11,12 @@ from typing import Any
 import numpy as np
 from scipy.linalg import lapack
 
+from .._torch_out import takes_out
 from ..ops._args import as_tensor
 from ..ops._decl import op
 from ..rules import rule
 from ..tensor import Tensor
-from ._common import FAMILY, NS, check_matrix, float_dtype
+from ._common import FAMILY, NS, LinalgArgumentError, check_matrix, float_dtype
 from .lu import raise_info
 
 LDLFactorResult = namedtuple("LDLFactorResult", ["LD", "pivots"])
@@ -55,6 +56,7 @@ def _factor(A: Any, hermitian: bool, name: str) -> tuple:
 
 
 @op(family=FAMILY, namespace=NS, numpy=None, method=False, differentiable=False)
+@takes_out("linalg.ldl_factor")
 def ldl_factor(A: Any, *, hermitian: bool = False) -> LDLFactorResult:  # noqa: N803  PyTorch's name
     """(LD, pivots): the compact LDL^T (LDL^H with ``hermitian``) factorisation of a symmetric, possibly
     indefinite matrix, as torch.linalg.ldl_factor.
@@ -69,6 +71,7 @@ def ldl_factor(A: Any, *, hermitian: bool = False) -> LDLFactorResult:  # noqa: 
 
 
 @op(family=FAMILY, namespace=NS, numpy=None, method=False, differentiable=False)
+@takes_out("linalg.ldl_factor_ex")
 def ldl_factor_ex(A: Any, *, hermitian: bool = False, check_errors: bool = False) -> LDLFactorExResult:  # noqa: N803
     """(LD, pivots, info) as ldl_factor (torch.linalg.ldl_factor_ex), with info (int32, batch shape)
     i > 0 where D[i-1, i-1] is exactly zero instead of an error; ``check_errors=True`` raises."""
@@ -80,15 +83,18 @@ def ldl_factor_ex(A: Any, *, hermitian: bool = False, check_errors: bool = False
 
 def _check_pivots(piv: np.ndarray, n: int, ld_shape: tuple) -> None:
     if piv.dtype.kind not in "iu" or piv.shape != ld_shape[:-1]:
-        raise ValueError(
+        raise LinalgArgumentError(
             f"ldl_solve: pivots must be integers of shape LD.shape[:-1] = {ld_shape[:-1]}, "
             f"got {piv.dtype} {piv.shape}"
         )
     if np.any(piv == 0) or np.any(np.abs(piv) > n):
-        raise ValueError(f"ldl_solve: pivots must lie in 1..{n} or -{n}..-1 (LAPACK's 1-based sytrf pivots)")
+        raise LinalgArgumentError(
+            f"ldl_solve: pivots must lie in 1..{n} or -{n}..-1 (LAPACK's 1-based sytrf pivots)"
+        )
 
 
 @op(family=FAMILY, namespace=NS, numpy=None, method=False, differentiable=False)
+@takes_out("linalg.ldl_solve")
 def ldl_solve(LD: Any, pivots: Any, B: Any, *, hermitian: bool = False) -> Tensor:  # noqa: N803
     """X with A X = B for A given as ldl_factor's (LD, pivots), as torch.linalg.ldl_solve.
 
@@ -100,15 +106,17 @@ def ldl_solve(LD: Any, pivots: Any, B: Any, *, hermitian: bool = False) -> Tenso
     n = LD.shape[-1]
     _check_pivots(piv, n, LD.shape)
     if B.ndim < 2:
-        raise ValueError(
+        raise LinalgArgumentError(
             f"ldl_solve: B must be a matrix or a batch of matrices (..., n, k), got shape {B.shape}"
         )
     if B.shape[-2] != n:
-        raise ValueError(f"ldl_solve: B of shape {B.shape} must have {n} rows for LD of shape {LD.shape}")
+        raise LinalgArgumentError(
+            f"ldl_solve: B of shape {B.shape} must have {n} rows for LD of shape {LD.shape}"
+        )
     try:
         batch = np.broadcast_shapes(LD.shape[:-2], B.shape[:-2])
     except ValueError:
-        raise ValueError(
+        raise LinalgArgumentError(
             f"ldl_solve: the batch dimensions of LD {LD.shape} and B {B.shape} do not broadcast"
         ) from None
     dt = float_dtype(LD.dtype, B.dtype)

@@ -13,7 +13,7 @@ import scipy.linalg
 
 from ..ops._args import as_tensor
 from ..tensor import Tensor
-from ._common import check_matrix, float_dtype
+from ._common import LinalgArgumentError, check_matrix, float_dtype
 
 LstsqResult = namedtuple("LstsqResult", ["solution", "residuals", "rank", "singular_values"])
 DRIVERS = ("gels", "gelsy", "gelsd", "gelss")
@@ -55,29 +55,47 @@ def _gelsy_solution(a: Tensor, bm: Tensor, rank: np.ndarray, batch: tuple) -> Te
     return stack(parts).reshape(batch + (n, B.shape[-1]))
 
 
+def lapack_rcond(rc: float, driver: str, dt: Any) -> float:
+    """The cutoff the LAPACK driver really applies: xGELSD (through xLALSD) replaces an rcond outside
+    (0, 1) by its unit roundoff (so rcond=1.0 keeps every singular value above eps * S(1), as numpy's
+    lstsq does), xGELSS a negative one; gelsy passes rcond to its own QR rank test unchanged."""
+    unit = float(np.finfo(dt).eps) / 2  # LAPACK's dlamch('E') (slamch for float32/complex64)
+    if driver == "gelsd" and not 0.0 < rc < 1.0:
+        return unit
+    if driver == "gelss" and rc < 0.0:
+        return unit
+    return rc
+
+
 def lstsq_driver(a: Any, b: Any, rcond: Any, driver: str) -> LstsqResult:
     """torch.linalg.lstsq(A, B, rcond, driver=driver); see autobp.linalg.lstsq."""
     from .solve import pinv
     from .svd import svdvals
 
     if driver not in DRIVERS:
-        raise ValueError(f"lstsq: driver should be one of {DRIVERS}, got {driver!r}")
+        raise LinalgArgumentError(f"lstsq: driver should be one of {DRIVERS}, got {driver!r}")
     a, b = as_tensor(a), as_tensor(b)
     check_matrix(a, "lstsq", square=False)
     vector = b.ndim == a.ndim - 1  # PyTorch's rule: B one axis short of A is a (batch of) vector(s)
     if not vector and b.ndim != a.ndim:
-        raise ValueError(f"lstsq: B must have A's dimensions or one fewer, got A {a.shape} and B {b.shape}")
+        raise LinalgArgumentError(
+            f"lstsq: B must have A's dimensions or one fewer, got A {a.shape} and B {b.shape}"
+        )
     bm = b[..., None] if vector else b
     m, n = a.shape[-2:]
     if bm.shape[-2] != m:
-        raise ValueError(f"lstsq: A {a.shape} and B {b.shape} need the same number of rows")
+        raise LinalgArgumentError(f"lstsq: A {a.shape} and B {b.shape} need the same number of rows")
     try:
         batch = np.broadcast_shapes(a.shape[:-2], bm.shape[:-2])
     except ValueError:
-        raise ValueError(f"lstsq: batch shapes of A {a.shape} and B {b.shape} do not broadcast") from None
+        raise LinalgArgumentError(
+            f"lstsq: batch shapes of A {a.shape} and B {b.shape} do not broadcast"
+        ) from None
     dt = float_dtype(a.dtype, b.dtype)
     rc = np.finfo(dt).eps * max(m, n) if rcond is None else float(rcond)
-    x = pinv(a, rcond=0.0 if driver == "gels" else rc) @ bm  # gels assumes full rank: no cutoff
+    rc = lapack_rcond(rc, driver, dt)
+    full_pinv = driver in ("gels", "gelsy")  # gels assumes full rank; gelsy's cut is its QR's (below)
+    x = pinv(a, rcond=0.0 if full_pinv else rc) @ bm
     real = np.finfo(dt).dtype
     empty_int = Tensor._const(np.zeros((0,), np.int64))
     if driver == "gels":

@@ -11,11 +11,12 @@ from typing import Any
 import numpy as np
 from scipy.linalg import lapack
 
+from .._torch_out import takes_out
 from ..ops._args import as_tensor
 from ..ops._decl import op
 from ..rules import rule
 from ..tensor import Tensor
-from ._common import FAMILY, NS, check_matrix, float_dtype, lin, mH, mT, tril, triu
+from ._common import FAMILY, NS, LinalgArgumentError, check_matrix, float_dtype, lin, mH, mT, tril, triu
 
 LUFactorResult = namedtuple("LUFactorResult", ["LU", "pivots"])
 LUFactorExResult = namedtuple("LUFactorExResult", ["LU", "pivots", "info"])
@@ -65,6 +66,7 @@ def _factor(A: Any, name: str, pivot: bool) -> tuple:
 
 
 @op(family=FAMILY, namespace=NS, numpy=None, method=False)
+@takes_out("linalg.lu_factor")
 def lu_factor(A: Any, *, pivot: bool = True) -> LUFactorResult:  # noqa: N803  PyTorch's name
     """(LU, pivots): L (unit lower, below the diagonal) and U packed in one matrix, and LAPACK's
     1-based int32 row interchanges, as torch.linalg.lu_factor (A = P L U). Differentiable, any m x n."""
@@ -73,6 +75,7 @@ def lu_factor(A: Any, *, pivot: bool = True) -> LUFactorResult:  # noqa: N803  P
 
 
 @op(family=FAMILY, namespace=NS, numpy=None, method=False, rules=("lu_factor",))
+@takes_out("linalg.lu_factor_ex")
 def lu_factor_ex(A: Any, *, pivot: bool = True, check_errors: bool = False) -> LUFactorExResult:  # noqa: N803
     """(LU, pivots, info) as lu_factor, with info (int32, batch shape) > 0 where U is singular."""
     lu, piv, info = _factor(A, "lu_factor_ex", pivot)
@@ -82,12 +85,14 @@ def lu_factor_ex(A: Any, *, pivot: bool = True, check_errors: bool = False) -> L
 
 
 def raise_info(info: np.ndarray, name: str, message: str) -> None:
-    """LinAlgError naming the first failed batch element (info > 0), as check_errors=True does."""
-    bad = np.argwhere(np.asarray(info) > 0)
+    """LinAlgError naming the first failed batch element (info > 0), as check_errors=True does, in
+    PyTorch's words: "name: (Batch element i): message" (i the flat index; no prefix unbatched)."""
+    info = np.asarray(info)
+    bad = np.flatnonzero(info > 0)
     if len(bad):
-        where = tuple(int(i) for i in bad[0])
-        k = int(np.asarray(info)[where])
-        raise np.linalg.LinAlgError(f"{name}: (batch element {where}) " + message.format(k - 1, k))
+        k = int(info.reshape(-1)[bad[0]])
+        where = f"(Batch element {int(bad[0])}): " if info.ndim else ""
+        raise np.linalg.LinAlgError(f"{name}: {where}" + message.format(k - 1, k))
 
 
 @rule("lu_factor")  # A = P L U: gA = P L^-H (tril(L^H gL, -1) + triu(gU U^H)) U^-H (square A; real: ^T)
@@ -108,6 +113,7 @@ def _lu_factor(F, g, out, xs, ctx, need):
 
 
 @op(family=FAMILY, namespace=NS, numpy=None, method=False, rules=("lu_factor",))
+@takes_out("linalg.lu")
 def lu(A: Any, *, pivot: bool = True) -> LUResult:  # noqa: N803
     """(P, L, U) with A = P L U: P a permutation matrix, L unit lower triangular (m, k), U upper
     (k, n), k = min(m, n), as torch.linalg.lu. Differentiable (square, wide and tall A)."""
@@ -120,6 +126,7 @@ def lu(A: Any, *, pivot: bool = True) -> LUResult:  # noqa: N803
 
 
 @op(family=FAMILY, namespace=NS, numpy=None, method=False, rules=("solve_triangular", "matmul"))
+@takes_out("linalg.lu_solve")
 def lu_solve(LU: Any, pivots: Any, B: Any, *, left: bool = True, adjoint: bool = False) -> Tensor:  # noqa: N803
     """X with A X = B (A^H X = B with ``adjoint``; X A = B with ``left=False``) for A = P L U given as
     lu_factor's (LU, pivots), as torch.linalg.lu_solve. Gradients to LU and B."""
@@ -128,14 +135,18 @@ def lu_solve(LU: Any, pivots: Any, B: Any, *, left: bool = True, adjoint: bool =
     piv = np.asarray(pivots._data if isinstance(pivots, Tensor) else pivots)
     n = LU.shape[-1]
     if piv.shape[-1:] != (n,) or piv.dtype.kind not in "iu":
-        raise ValueError(f"lu_solve: pivots must be integers (..., {n}), got {piv.dtype} {piv.shape}")
+        raise LinalgArgumentError(
+            f"lu_solve: pivots must be integers (..., {n}), got {piv.dtype} {piv.shape}"
+        )
     if B.ndim < 2:
-        raise ValueError(f"lu_solve: B must be a matrix or a batch of matrices, got shape {B.shape}")
+        raise LinalgArgumentError(f"lu_solve: B must be a matrix or a batch of matrices, got shape {B.shape}")
     if B.shape[-2 if left else -1] != n:
         side = "rows" if left else "columns"
-        raise ValueError(f"lu_solve: B of shape {B.shape} must have {n} {side} for LU of shape {LU.shape}")
+        raise LinalgArgumentError(
+            f"lu_solve: B of shape {B.shape} must have {n} {side} for LU of shape {LU.shape}"
+        )
     if np.any(piv < 1) or np.any(piv > n):
-        raise ValueError(f"lu_solve: pivots must lie in 1..{n} (LAPACK's 1-based row numbers)")
+        raise LinalgArgumentError(f"lu_solve: pivots must lie in 1..{n} (LAPACK's 1-based row numbers)")
     if not left:  # X A = B <=> A^T X^T = B^T;  X A^H = B <=> A X^H = B^H
         return mH(_solve_lu(LU, piv, mH(B), 0)) if adjoint else mT(_solve_lu(LU, piv, mT(B), 1))
     return _solve_lu(LU, piv, B, 2 if adjoint else 0)

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import normalize_axes, reduction_axes, reduction_ctx
+from .._torch_out import takes_out
 from ..ops import abs as _abs
 from ..ops import expand_dims, transpose
 from ..ops import max as _max
@@ -22,21 +23,36 @@ from ..ops.norms import sgn
 from ..ops.reductions import expand_reduced
 from ..rules import rule
 from ..tensor import Tensor
-from ._common import FAMILY, NS, check_matrix, data_of
+from ._common import FAMILY, NS, LinalgArgumentError, check_matrix, data_of
 from .solve import inv
 from .svd import svdvals
 
 
+def _cast(x: Any, dtype: Any) -> Tensor:
+    """``x`` as a Tensor, cast to ``dtype`` first when given (PyTorch's dtype= of the norms)."""
+    x = as_tensor(x)
+    return x if dtype is None or np.dtype(dtype) == x.dtype else x.astype(dtype)
+
+
 @op(name="linalg_vector_norm", family=FAMILY, namespace=NS, numpy=(np.linalg.vector_norm,), method=False)
+@takes_out("linalg.vector_norm")
 def vector_norm(
-    x: Any, ord: Any = 2, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
+    x: Any,
+    ord: Any = 2,
+    axis: Any = None,
+    keepdims: bool = False,
+    *,
+    dim: Any = None,
+    keepdim: Any = None,
+    dtype: Any = None,
 ) -> Tensor:
     """(sum |x|^ord)^(1/ord) over ``axis`` (all axes by default); ord inf/-inf: max/min |x|, 0: the
-    count of nonzeros. Gradient as PyTorch's: 0 where the norm is 0, ties of inf-norms share it."""
-    x = as_tensor(x)
+    count of nonzeros. Gradient as PyTorch's: 0 where the norm is 0, ties of inf-norms share it.
+    ``dtype=`` (PyTorch's) casts x first."""
+    x = _cast(x, dtype)
     axis, keepdims = axis_arg(axis, dim, "vector_norm"), keep_arg(keepdims, keepdim)
     if isinstance(ord, str) or ord is None:
-        raise ValueError(f"vector_norm: ord must be a number, got {ord!r}")
+        raise LinalgArgumentError(f"vector_norm: ord must be a number, got {ord!r}")
     axes = reduction_axes(axis, x.ndim, "vector_norm", x.shape)
     p = float(ord)
     data = np.linalg.vector_norm(x._data, ord=p, axis=axes, keepdims=keepdims)
@@ -75,16 +91,22 @@ def _vector_norm(F, g, out, xs, ctx, need):
 
 def _two_axes(axis: Any, x: Tensor, op_name: str) -> tuple:
     if not isinstance(axis, (tuple, list)) or len(axis) != 2:
-        raise ValueError(f"{op_name}: axis must be a pair of axes, got {axis!r}")
+        raise LinalgArgumentError(
+            f"linalg.{op_name}: axis must be a pair of axes (dim must be a 2-tuple), got {axis!r}"
+        )
     if x.ndim < 2:
-        raise ValueError(f"{op_name}: expected at least 2 dimensions, got shape {x.shape}")
+        raise LinalgArgumentError(
+            f"linalg.{op_name}: expected at least 2 dimensions, got shape {x.shape} (The input tensor A must "
+            "have at least 2 dimensions)"
+        )
     r, c = (normalize_axes(a, x.ndim, op_name, x.shape)[0] for a in axis)
     if r == c:
-        raise ValueError(f"{op_name}: the two axes {tuple(axis)} are the same")
+        raise LinalgArgumentError(f"{op_name}: the two axes {tuple(axis)} are the same")
     return r, c
 
 
 @op(name="linalg_matrix_norm", family=FAMILY, namespace=NS, numpy=(np.linalg.matrix_norm,), method=False)
+@takes_out("linalg.matrix_norm")
 def matrix_norm(
     x: Any,
     ord: Any = "fro",
@@ -93,10 +115,14 @@ def matrix_norm(
     *,
     dim: Any = None,
     keepdim: Any = None,
+    dtype: Any = None,
 ) -> Tensor:
     """Matrix norm over the two ``axis``: 'fro', 'nuc' (sum of singular values), 2/-2 (largest/
-    smallest singular value), 1/-1 (max/min column sum of |x|), inf/-inf (max/min row sum)."""
-    x = as_tensor(x)
+    smallest singular value), 1/-1 (max/min column sum of |x|), inf/-inf (max/min row sum).
+    ``dtype=`` (PyTorch's) casts x first."""
+    x = _cast(x, dtype)
+    if dim is not None and tuple(axis) == (-2, -1):  # PyTorch's dim= with axis left at its default
+        axis = None
     axis, keepdims = axis_arg(axis, dim, "matrix_norm"), keep_arg(keepdims, keepdim)
     r, c = _two_axes(axis, x, "matrix_norm")
     if ord == "fro":
@@ -111,41 +137,55 @@ def matrix_norm(
         out = (_max if ord > 0 else _min)(sums, axis=outer, keepdims=True)
         out = out.reshape(tuple(n for i, n in enumerate(x.shape) if i not in (r, c)))
     else:
-        raise ValueError(f"matrix_norm: invalid ord {ord!r} (use 'fro', 'nuc', 1, -1, 2, -2, inf or -inf)")
+        raise LinalgArgumentError(
+            f"matrix_norm: invalid ord {ord!r} (use 'fro', 'nuc', 1, -1, 2, -2, inf or -inf)"
+        )
     if keepdims:
         out = expand_dims(expand_dims(out, min(r, c)), max(r, c))
     return out
 
 
 @op(name="linalg_norm", family=FAMILY, namespace=NS, numpy=(np.linalg.norm,), method=False, rules=())
+@takes_out("linalg.norm")
 def norm(
-    x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
+    x: Any,
+    ord: Any = None,
+    axis: Any = None,
+    keepdims: bool = False,
+    *,
+    dim: Any = None,
+    keepdim: Any = None,
+    dtype: Any = None,
 ) -> Tensor:
     """numpy.linalg.norm: the 2-norm of all elements when ``ord`` and ``axis`` are None; a vector
     norm over an int ``axis`` (or of a 1-D ``x``); a matrix norm over a pair (or of a 2-D ``x``).
-    ``dim``/``keepdim`` are torch.linalg.norm's spellings of ``axis``/``keepdims``."""
-    x = as_tensor(x)
+    ``dim``/``keepdim`` are torch.linalg.norm's spellings of ``axis``/``keepdims``; ``dtype=``
+    (PyTorch's) casts x first."""
+    x = _cast(x, dtype)
     axis, keepdims = axis_arg(axis, dim, "norm"), keep_arg(keepdims, keepdim)
     if axis is None and (ord is None or (ord in ("f", "fro") and x.ndim == 2) or (ord == 2 and x.ndim == 1)):
         # numpy's sqrt(dot(r, r)) of the raveled array, bit for bit: autobp.norm computes it so
         return _flat_norm(x, keepdims=keepdims)
     if axis is None:
         if x.ndim not in (1, 2):
-            raise ValueError(f"norm: ord={ord!r} without axis needs a 1-D or 2-D input, got shape {x.shape}")
+            raise LinalgArgumentError(
+                f"norm: ord={ord!r} without axis needs a 1-D or 2-D input, got shape {x.shape}"
+            )
         axis = tuple(range(x.ndim))
     if isinstance(axis, (int, np.integer)):
         axis = (int(axis),)
     axis = tuple(axis)
     if len(axis) == 1:
         if isinstance(ord, str):
-            raise ValueError(f"norm: invalid ord {ord!r} for a vector norm")
+            raise LinalgArgumentError(f"norm: invalid ord {ord!r} for a vector norm")
         return vector_norm(x, 2 if ord is None else ord, axis=axis, keepdims=keepdims)
     if len(axis) == 2:
         return matrix_norm(x, "fro" if ord is None else ord, axis=axis, keepdims=keepdims)
-    raise ValueError(f"norm: axis must be an int or a pair, got {axis!r}")
+    raise LinalgArgumentError(f"norm: axis must be an int or a pair, got {axis!r}")
 
 
 @op(family=FAMILY, namespace=NS, numpy=(np.linalg.matrix_power,), method=False, rules=("matmul", "inv"))
+@takes_out("linalg.matrix_power")
 def matrix_power(a: Any, n: int) -> Tensor:
     """a multiplied by itself ``n`` times (n < 0: of its inverse; n = 0: the identity), by repeated
     squaring, so the gradient is matmul's (and inv's)."""

@@ -13,7 +13,7 @@ from ..ops._args import as_tensor
 from ..ops._decl import op
 from ..rules import holomorphic, rule
 from ..tensor import Tensor
-from ._common import FAMILY, NS, check_matrix, mT
+from ._common import FAMILY, NS, LinalgArgumentError, check_matrix, mT
 
 
 def _float(t: Tensor) -> Tensor:
@@ -29,9 +29,9 @@ def solve_sylvester(a: Any, b: Any, q: Any) -> Tensor:
     a, b, q = (_float(as_tensor(t)) for t in (a, b, q))
     for t, name in ((a, "a"), (b, "b")):
         if t.ndim != 2 or t.shape[0] != t.shape[1]:
-            raise ValueError(f"solve_sylvester: {name} must be a square matrix, got shape {t.shape}")
+            raise LinalgArgumentError(f"solve_sylvester: {name} must be a square matrix, got shape {t.shape}")
     if q.shape != (a.shape[0], b.shape[0]):
-        raise ValueError(
+        raise LinalgArgumentError(
             f"solve_sylvester: q of shape {q.shape} does not match a {a.shape} and b {b.shape} "
             f"(expected {(a.shape[0], b.shape[0])})"
         )
@@ -66,7 +66,7 @@ def sqrtm(A: Any, disp: Any = None, blocksize: Any = None) -> Tensor:  # noqa: N
     a = _float(as_tensor(A))
     check_matrix(a, "sqrtm", complex_ok=True)
     if a.ndim != 2:
-        raise ValueError(f"sqrtm: expected one square matrix, got shape {a.shape}")
+        raise LinalgArgumentError(f"sqrtm: expected one square matrix, got shape {a.shape}")
     data = np.asarray(scipy.linalg.sqrtm(a._data))
     if data.dtype.kind == "c" and np.all(data.imag == 0) and a.dtype.kind != "c":
         data = data.real
@@ -130,11 +130,11 @@ def solve_banded(
         raise TypeError(f"solve_banded: l_and_u must be a pair of integers (l, u), got {l_and_u!r}") from None
     ab, b = _float(as_tensor(ab)), _float(as_tensor(b))
     if ab.ndim != 2 or ab.shape[0] != lo + up + 1:
-        raise ValueError(
+        raise LinalgArgumentError(
             f"solve_banded: ab must be of shape ({lo + up + 1}, M) for (l, u) = {(lo, up)}, got {ab.shape}"
         )
     if b.ndim not in (1, 2) or b.shape[0] != ab.shape[1]:
-        raise ValueError(
+        raise LinalgArgumentError(
             f"solve_banded: b of shape {b.shape} does not match ab {ab.shape} "
             f"(expected ({ab.shape[1]},) or ({ab.shape[1]}, K))"
         )

@@ -7,19 +7,43 @@ from typing import Any
 
 import numpy as np
 
+from .._torch_out import takes_out
 from ..ops._args import as_tensor
 from ..ops._decl import op
 from ..rules import holomorphic, rule
 from ..tensor import Tensor
-from ._common import FAMILY, NS, check_matrix, conj, data_of, lin, mH, mT, solve_triangular_arrays, tril, triu
+from ._common import (
+    FAMILY,
+    NS,
+    LinalgArgumentError,
+    check_matrix,
+    conj,
+    data_of,
+    float_dtype,
+    lin,
+    mH,
+    mT,
+    solve_triangular_arrays,
+    tril,
+    triu,
+)
 
 
 @op(family=FAMILY, namespace=NS, numpy=(np.linalg.inv,), method=False)
+@takes_out("linalg.inv")
 def inv(a: Any) -> Tensor:
     """Inverse of each square matrix of ``a`` (..., n, n); raises LinAlgError when one is singular."""
     a = as_tensor(a)
     check_matrix(a, "inv", complex_ok=True)
-    return Tensor._make(np.linalg.inv(a._data), (a,), "inv")
+    try:
+        data = np.linalg.inv(a._data)
+    except np.linalg.LinAlgError:  # name the first singular matrix, as PyTorch does
+        from .lu import getrf, raise_info
+        from .torch_extras import INV_FAILED
+
+        raise_info(getrf(a._data.astype(float_dtype(a.dtype), copy=False))[2], "linalg.inv", INV_FAILED)
+        raise
+    return Tensor._make(data, (a,), "inv")
 
 
 @rule("inv")  # d(A^-1) = -A^-1 dA A^-1, so gA = -A^-T g A^-T (complex: -A^-H g A^-H)
@@ -30,10 +54,19 @@ def _inv(F, g, out, xs, ctx, need):
 
 
 @op(family=FAMILY, namespace=NS, numpy=(np.linalg.solve,), method=False, rules=("solve", "getitem"))
-def solve(a: Any, b: Any) -> Tensor:
-    """x with a @ x = b; ``b`` is a vector (M,) only when it is 1-D, else (..., M, K) (numpy 2)."""
+@takes_out("linalg.solve")
+def solve(a: Any, b: Any, *, left: bool = True) -> Tensor:
+    """x with a @ x = b; ``b`` is a vector (M,) only when it is 1-D, else (..., M, K) (numpy 2).
+    ``left=False`` (PyTorch's) solves x @ a = b instead, for a matrix b (..., K, M)."""
     a, b = as_tensor(a), as_tensor(b)
     check_matrix(a, "solve", complex_ok=True)
+    if not left:
+        if b.ndim < 2:
+            raise LinalgArgumentError(
+                f"solve: left=False needs a matrix b (..., K, M), got shape {b.shape} "
+                "(Vector case when left = False is not allowed)"
+            )
+        return mT(solve(mT(a), mT(b)))
     if (
         b.ndim == 0
         or (b.ndim == 1 and b.shape[0] != a.shape[-1])
@@ -42,7 +75,7 @@ def solve(a: Any, b: Any) -> Tensor:
         hint = ""
         if b.ndim > 1 and b.shape == a.shape[:-1]:  # torch.linalg.solve reads this b as a batch of vectors
             hint = "; b is read as numpy 2 reads it (matrices): solve(a, b[..., None])[..., 0] for vectors"
-        raise ValueError(f"solve: a of shape {a.shape} and b of shape {b.shape} do not align{hint}")
+        raise LinalgArgumentError(f"solve: a of shape {a.shape} and b of shape {b.shape} do not align{hint}")
     if b.ndim == 1:
         return _solve(a, b[:, None])[..., 0]
     return _solve(a, b)
@@ -52,7 +85,9 @@ def _solve(a: Tensor, b: Tensor) -> Tensor:
     try:
         data = np.linalg.solve(a._data, b._data)
     except ValueError:
-        raise ValueError(f"solve: batch shapes of a {a.shape} and b {b.shape} do not broadcast") from None
+        raise LinalgArgumentError(
+            f"solve: batch shapes of a {a.shape} and b {b.shape} do not broadcast"
+        ) from None
     return Tensor._make(data, (a, b), "solve")
 
 
@@ -67,6 +102,7 @@ _SCIPY_FLAGS = ("overwrite_b", "check_finite", "debug")
 
 
 @op(family=FAMILY, namespace=NS, numpy=None, method=False, rules=("solve_triangular", "getitem"))
+@takes_out("linalg.solve_triangular")
 def solve_triangular(
     a: Any,
     b: Any,
@@ -99,13 +135,15 @@ def solve_triangular(
     check_matrix(a, "solve_triangular")
     t = {0: 0, 1: 1, 2: 2, "N": 0, "T": 1, "C": 2}.get(trans)
     if t is None:
-        raise ValueError(f"solve_triangular: trans must be 0, 1, 2, 'N', 'T' or 'C', got {trans!r}")
+        raise LinalgArgumentError(f"solve_triangular: trans must be 0, 1, 2, 'N', 'T' or 'C', got {trans!r}")
     if t == 2:  # a^H x = b: the transpose of conj(a), so the rule only meets holomorphic cases
         a, t = conj(a), 1
     vector = b.ndim == 1
     rows = b.shape[0] if vector else (b.shape[-2] if b.ndim >= 2 else None)
     if rows != a.shape[-1]:
-        raise ValueError(f"solve_triangular: a of shape {a.shape} and b of shape {b.shape} do not align")
+        raise LinalgArgumentError(
+            f"solve_triangular: a of shape {a.shape} and b of shape {b.shape} do not align"
+        )
     flags = (t, bool(lower), bool(unit_diagonal))
     if vector:
         return _solve_tri(a, b[..., None], flags)[..., 0]
@@ -119,7 +157,9 @@ def _torch_solve_triangular(a: Any, b: Any, upper: Any, left: bool, unitriangula
     a, b = as_tensor(a), as_tensor(b)
     check_matrix(a, "solve_triangular")
     if b.ndim < 2:
-        raise ValueError(f"solve_triangular: b must be a matrix (..., M, K) with upper=, got shape {b.shape}")
+        raise LinalgArgumentError(
+            f"solve_triangular: b must be a matrix (..., M, K) with upper=, got shape {b.shape}"
+        )
     unit = bool(unitriangular)
     if left:
         return solve_triangular(a, b, 0, not upper, unit)
@@ -133,7 +173,7 @@ def _solve_tri(a: Tensor, b: Tensor, flags: tuple) -> Tensor:
     except np.linalg.LinAlgError as e:
         raise np.linalg.LinAlgError(f"solve_triangular: {e} (a of shape {a.shape})") from None
     except ValueError:
-        raise ValueError(
+        raise LinalgArgumentError(
             f"solve_triangular: batch shapes of a {a.shape} and b {b.shape} do not broadcast"
         ) from None
     return Tensor._make(data, (a, b), "solve_triangular", flags)
@@ -155,6 +195,7 @@ def _solve_tri_rule(F, g, out, xs, ctx, need):
 
 
 @op(family=FAMILY, namespace=NS, numpy=(np.linalg.pinv,), method=False)
+@takes_out("linalg.pinv", "safe")
 def pinv(a: Any, rcond: Any = None, hermitian: bool = False, *, rtol: Any = None) -> Tensor:
     """Moore-Penrose pseudo-inverse of each matrix (numpy's cutoffs ``rcond``/``rtol``).
 
@@ -199,19 +240,26 @@ def lstsq(a: Any, b: Any, rcond: Any = None, *, driver: str | None = None) -> tu
     rank: on a rank-deficient A its solution keeps every non-zero singular value (no cutoff), where
     LAPACK's QR gives other, equally meaningless numbers. gelsy's rank and, for a rank-deficient A,
     its solution are LAPACK's: the minimum-norm solution of the rank-r part of A's pivoted QR.
-    """
-    if driver is not None:
-        from .lstsq_torch import lstsq_driver
 
-        return lstsq_driver(a, b, rcond, driver)
-    from .svd import svdvals
+    Batched input (A or B with more than two axes, which numpy refuses) takes that form too, with
+    PyTorch's CPU default driver 'gelsy'. numpy's form is a named tuple as well (numpy's order, with
+    PyTorch's field names: solution, residuals, rank, singular_values).
+    """
+    from .lstsq_torch import LstsqResult, lapack_rcond, lstsq_driver
 
     a, b = as_tensor(a), as_tensor(b)
+    if driver is not None or a.ndim > 2 or b.ndim > 2:
+        return lstsq_driver(a, b, rcond, "gelsy" if driver is None else driver)
+    from .svd import svdvals
+
     if a.ndim != 2 or b.ndim not in (1, 2) or b.shape[0] != a.shape[0]:
-        raise ValueError(f"lstsq: a must be (M, N) and b (M,) or (M, K), got {a.shape} and {b.shape}")
+        raise LinalgArgumentError(
+            f"lstsq: a must be (M, N) and b (M,) or (M, K), got {a.shape} and {b.shape}"
+        )
     m, n = a.shape
     if rcond is None:
         rcond = np.finfo(np.float64).eps * max(m, n)
+    rcond = lapack_rcond(float(rcond), "gelsd", np.float64)  # numpy calls gelsd in double precision
     s = svdvals(a)
     sd = data_of(s)
     rank = np.int32(np.sum(sd > rcond * sd.max()) if sd.size else 0)  # numpy's type
@@ -222,4 +270,4 @@ def lstsq(a: Any, b: Any, rcond: Any = None, *, driver: str | None = None) -> tu
         res = res.reshape((1,)) if b.ndim == 1 else res
     else:
         res = Tensor._const(np.empty((0,), dtype=np.finfo(x.dtype).dtype))  # real, as numpy's
-    return x, res, rank, s
+    return LstsqResult(x, res, rank, s)

@@ -9,18 +9,36 @@ from typing import Any
 
 import numpy as np
 
+from .._torch_out import takes_out
 from ..ops._args import as_tensor
 from ..ops._decl import op
 from ..ops.complex_parts import real_part
 from ..rules import rule
 from ..tensor import Tensor
-from ._common import FAMILY, NS, check_matrix, data_of, diag_embed, diagonal, mH
+from ._common import FAMILY, NS, LinalgArgumentError, check_matrix, data_of, diag_embed, diagonal, mH
 
 SVDResult = namedtuple("SVDResult", ["U", "S", "Vh"])
 
 
+def _check_driver(driver: Any, name: str) -> None:
+    """PyTorch's ``driver=`` (a cuSOLVER choice): None is the only value on the CPU."""
+    if driver is not None:
+        raise LinalgArgumentError(
+            f"linalg.{name}: keyword argument `driver=` is only supported on CUDA inputs with cuSOLVER "
+            f"backend (got driver={driver!r})"
+        )
+
+
 @op(family=FAMILY, namespace=NS, numpy=(np.linalg.svd,), method=False, rules=("svd_u", "svd_s", "svd_vh"))
-def svd(a: Any, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool = False) -> Any:
+@takes_out("linalg.svd")
+def svd(
+    a: Any,
+    full_matrices: bool = True,
+    compute_uv: bool = True,
+    hermitian: bool = False,
+    *,
+    driver: Any = None,
+) -> Any:
     """U, S, Vh with a = U diag(S) Vh, as numpy's svd (``full_matrices=True`` by default).
 
     Gradients are PyTorch's formulas for the reduced factors; with ``full_matrices=True`` and a
@@ -33,6 +51,7 @@ def svd(a: Any, full_matrices: bool = True, compute_uv: bool = True, hermitian: 
     """
     a = as_tensor(a)
     check_matrix(a, "svd", square=False)
+    _check_driver(driver, "svd")
     if not compute_uv:
         return svdvals(a)
     u, s, vh = np.linalg.svd(a._data, full_matrices=full_matrices, hermitian=hermitian)
@@ -51,7 +70,7 @@ def _narrow(g: Any, k: int, axis: int, what: str) -> Any:
         return g
     extra = data_of(g)[..., :, k:] if axis == -1 else data_of(g)[..., k:, :]
     if np.any(extra != 0):
-        raise ValueError(
+        raise LinalgArgumentError(
             f"svd: the gradient reaches the extra {what} of a full_matrices=True factorisation of a "
             "non-square matrix, which are not determined by the input: use full_matrices=False"
         )
@@ -120,9 +139,11 @@ def _svd_vh(F, g, out, xs, ctx, need):
 
 
 @op(family=FAMILY, namespace=NS, numpy=(np.linalg.svdvals,), method=False, rules=("svd_s",))
-def svdvals(a: Any) -> Tensor:
+@takes_out("linalg.svdvals")
+def svdvals(a: Any, *, driver: Any = None) -> Tensor:
     """Singular values (descending) of each matrix; gradient U diag(gS) Vh, finite everywhere."""
     a = as_tensor(a)
+    _check_driver(driver, "svdvals")
     check_matrix(a, "svdvals", square=False)
     u, s, vh = np.linalg.svd(a._data, full_matrices=False)
     return Tensor._make(s, (a,), "svd_s", (u, vh))

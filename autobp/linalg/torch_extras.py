@@ -10,15 +10,24 @@ from typing import Any
 import numpy as np
 from scipy.linalg import lapack
 
+from .._torch_out import takes_out
 from ..ops import where
 from ..ops._args import as_tensor
 from ..ops._decl import op
 from ..tensor import Tensor
-from ._common import FAMILY, NS, check_matrix, conj, float_dtype, mT
+from ._common import FAMILY, NS, LinalgArgumentError, check_matrix, conj, float_dtype, mT
 from .decomp import cholesky
 from .lu import getrf, raise_info
 from .solve import inv, solve
 
+CHOLESKY_FAILED = (  # PyTorch's words
+    "The factorization could not be completed because the input is not positive-definite "
+    "(the leading minor of order {1} is not positive-definite)."
+)
+INV_FAILED = (
+    "The diagonal element {1} is zero, the inversion could not be completed because the input matrix "
+    "is singular."
+)
 CholeskyExResult = namedtuple("CholeskyExResult", ["L", "info"])
 InvExResult = namedtuple("InvExResult", ["inverse", "info"])
 SolveExResult = namedtuple("SolveExResult", ["result", "info"])
@@ -54,6 +63,7 @@ def _safe(a: Tensor, ok: np.ndarray) -> Tensor:
 
 
 @op(family=FAMILY, namespace=NS, numpy=None, method=False, rules=("cholesky", "where"))
+@takes_out("linalg.cholesky_ex")
 def cholesky_ex(A: Any, *, upper: bool = False, check_errors: bool = False) -> CholeskyExResult:  # noqa: N803
     """(L, info) as torch.linalg.cholesky_ex: info (int32, batch shape) is 0 where the Cholesky factor
     exists, else the order of the first leading minor that is not positive definite (where L holds
@@ -63,12 +73,13 @@ def cholesky_ex(A: Any, *, upper: bool = False, check_errors: bool = False) -> C
     a = a if a.dtype == float_dtype(a.dtype) else a.astype(float_dtype(a.dtype))
     partial, info = _potrf_info(a._data, upper)
     if check_errors:
-        raise_info(info, "cholesky_ex", "the leading minor of order {1} is not positive-definite")
+        raise_info(info, "cholesky_ex", CHOLESKY_FAILED)
     ok = info == 0
     return CholeskyExResult(_select(ok, cholesky(_safe(a, ok), upper=upper), partial), Tensor._const(info))
 
 
 @op(family=FAMILY, namespace=NS, numpy=None, method=False, rules=("inv", "where"))
+@takes_out("linalg.inv_ex")
 def inv_ex(A: Any, *, check_errors: bool = False) -> InvExResult:  # noqa: N803
     """(inverse, info) as torch.linalg.inv_ex: info (int32, batch shape) is i > 0 where LU's U[i-1, i-1]
     is exactly zero (singular; the inverse is nan there), 0 elsewhere. ``check_errors=True`` raises."""
@@ -76,12 +87,13 @@ def inv_ex(A: Any, *, check_errors: bool = False) -> InvExResult:  # noqa: N803
     check_matrix(a, "inv_ex")
     info = getrf(a._data.astype(float_dtype(a.dtype), copy=False))[2]
     if check_errors:
-        raise_info(info, "inv_ex", "the diagonal element {1} is zero: the matrix is singular")
+        raise_info(info, "inv_ex", INV_FAILED)
     ok = info == 0
     return InvExResult(_select(ok, inv(_safe(a, ok)), np.nan), Tensor._const(info))
 
 
 @op(family=FAMILY, namespace=NS, numpy=None, method=False, rules=("solve", "where"))
+@takes_out("linalg.solve_ex")
 def solve_ex(A: Any, B: Any, *, left: bool = True, check_errors: bool = False) -> SolveExResult:  # noqa: N803
     """(result, info) as torch.linalg.solve_ex: X with A X = B (X A = B with ``left=False``), info as
     inv_ex's (the result is nan where A is singular). B is a batch of vectors when its shape is A's
@@ -90,18 +102,24 @@ def solve_ex(A: Any, B: Any, *, left: bool = True, check_errors: bool = False) -
     check_matrix(a, "solve_ex")
     info = getrf(a._data.astype(float_dtype(a.dtype), copy=False))[2]
     if check_errors:
-        raise_info(info, "solve_ex", "the diagonal element {1} is zero: the matrix is singular")
+        raise_info(
+            info,
+            "solve_ex",
+            "The solver failed because the input matrix is singular (the diagonal element {1} is zero).",
+        )
     ok = info == 0
     vector = b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1])
     if vector:
         b = b[..., None]
     if b.ndim < 2 or b.shape[-2 if left else -1] != a.shape[-1]:
-        raise ValueError(f"solve_ex: A of shape {a.shape} and B of shape {B.shape} do not align")
+        raise LinalgArgumentError(f"solve_ex: A of shape {a.shape} and B of shape {B.shape} do not align")
     safe = _safe(a, ok)
     try:
         x = solve(safe, b) if left else mT(solve(mT(safe), mT(b)))
     except ValueError:
-        raise ValueError(f"solve_ex: batch shapes of A {a.shape} and B {B.shape} do not broadcast") from None
+        raise LinalgArgumentError(
+            f"solve_ex: batch shapes of A {a.shape} and B {B.shape} do not broadcast"
+        ) from None
     okb = np.broadcast_to(ok, x.shape[:-2])
     x = _select(okb, x, np.nan)
     return SolveExResult(x[..., 0] if vector else x, Tensor._const(info))
@@ -119,7 +137,9 @@ def vander(x: Any, *, N: int | None = None) -> Tensor:  # noqa: N803  PyTorch's 
         x = x.reshape((1,))
     N = x.shape[-1] if N is None else N  # noqa: N806
     if not isinstance(N, (int, np.integer)) or N < 2:  # PyTorch's rule, even for a 1-element x
-        raise ValueError(f"vander: N must be an integer greater than 1, got {N!r} (x of shape {x.shape})")
+        raise LinalgArgumentError(
+            f"vander: N must be an integer greater than 1, got {N!r} (x of shape {x.shape})"
+        )
     cols, p = [ones_like(x)], x
     for _ in range(1, int(N)):
         cols.append(p)
@@ -128,6 +148,7 @@ def vander(x: Any, *, N: int | None = None) -> Tensor:  # noqa: N803  PyTorch's 
 
 
 @op(family=FAMILY, namespace=NS, numpy=None, method=False, rules=("matmul", "multiply", "subtract"))
+@takes_out("linalg.householder_product")
 def householder_product(A: Any, tau: Any) -> Tensor:  # noqa: N803
     """The first n columns of H_1 H_2 ... H_k, H_i = I - tau_i v_i v_i^H, v_i having 1 at row i, 0 above
     and A's column i below the diagonal (A: (..., m, n), m >= n; tau: (..., k), k <= n), as
@@ -137,7 +158,7 @@ def householder_product(A: Any, tau: Any) -> Tensor:  # noqa: N803
     m, n = a.shape[-2:]
     k = tau.shape[-1] if tau.ndim else -1
     if n > m or tau.ndim < 1 or k > n or tau.shape[:-1] != a.shape[:-2]:
-        raise ValueError(
+        raise LinalgArgumentError(
             f"householder_product: expected A (..., m, n) with m >= n and tau (..., k) with k <= n and "
             f"the same batch shape, got A {a.shape} and tau {tau.shape}"
         )

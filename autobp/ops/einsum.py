@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import ShapeError
+from .._torch_out import takes_out
 from ..rules import holomorphic, rule
 from ..tensor import Tensor
 from ._args import as_tensor, pair
@@ -248,6 +249,7 @@ def tensordot(a: Any, b: Any, axes: Any = 2, *, dims: Any = None) -> Tensor:
 
 
 @op(family=_E, rules=("einsum",))
+@takes_out("inner", "cast")
 def inner(a: Any, b: Any) -> Tensor:
     """Sum over the last axes (numpy's inner; a 0-d operand multiplies)."""
     a, b = pair(a, b, "inner")
@@ -260,6 +262,7 @@ def inner(a: Any, b: Any) -> Tensor:
 
 
 @op(family=_E, rules=("reshape", "einsum"), torch=("ger",), differs="torch.outer takes 1-D inputs only")
+@takes_out("outer", "cast")
 def outer(a: Any, b: Any) -> Tensor:
     """Every product a[i] * b[j] of the flattened inputs (numpy's outer)."""
     a, b = pair(a, b, "outer")
@@ -268,6 +271,7 @@ def outer(a: Any, b: Any) -> Tensor:
 
 
 @op(family=_E, rules=("reshape", "einsum"))
+@takes_out("kron", "cast")
 def kron(a: Any, b: Any) -> Tensor:
     """Kronecker product: blocks a[i, j] * b (numpy's, any number of axes)."""
     a, b = pair(a, b, "kron")
@@ -280,6 +284,7 @@ def kron(a: Any, b: Any) -> Tensor:
 
 
 @op(family=_E, rules=("einsum",), differs="torch.dot takes 1-D inputs only")
+@takes_out("dot", "cast")
 def dot(a: Any, b: Any) -> Tensor:
     """numpy's dot: product for 0-d, inner product for 1-d, matrix product for 2-d, and a's last
     axis against b's second-to-last for N-d."""
@@ -297,6 +302,7 @@ def dot(a: Any, b: Any) -> Tensor:
 
 
 @op(family=_E, rules=("reshape", "einsum"))
+@takes_out("vdot", "cast")
 def vdot(a: Any, b: Any) -> Tensor:
     """Sum of the products of the flattened inputs, the first one conjugated (numpy's vdot)."""
     a, b = pair(a, b, "vdot")

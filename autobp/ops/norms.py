@@ -82,14 +82,34 @@ def norm(
     *,
     dim: Any = None,
     keepdim: Any = None,
+    p: Any = None,
+    dtype: Any = None,
+    out: Any = None,
 ) -> Tensor:
     """Vector or matrix norm, as numpy.linalg.norm (the flattened 2-norm by default).
 
     ``ord`` None/2/1/inf/-inf/0/any p for vectors; None/'fro'/1/-1/inf/-inf for matrices (``axis`` a
     pair); 'nuc', 2 and -2 of matrices from autobp.linalg.svdvals.
+
+    torch.norm's keywords: ``p=`` (instead of ord) has PyTorch's meaning, a vector norm of the
+    flattened input (or over ``dim``) for a number, see autobp/ops/norms_torch.py; ``dtype=`` casts
+    the input first; ``out=`` takes the result (PyTorch's rules, autobp.linalg.torch_out).
     """
+    if dtype is not None:
+        x = as_tensor(x).astype(dtype)
+    if out is not None:
+        from .._torch_out import write_out
+
+        r = norm(x, ord, axis, keepdims, dim=dim, keepdim=keepdim, p=p)
+        return write_out(r, out, "norm")
     x = _floating(x)
     axis, keepdims = axis_arg(axis, dim, "norm"), keep_arg(keepdims, keepdim)
+    if p is not None:
+        if ord is not None:
+            raise TypeError(f"norm: give ord (numpy's) or p (torch.norm's), not both (ord={ord!r}, p={p!r})")
+        from .norms_torch import torch_norm
+
+        return torch_norm(x, p, axis, keepdims)
     reduction_ctx((), keepdims, ())  # checks keepdims
     if axis is None:
         if ord is None or (ord in ("f", "fro") and x.ndim == 2) or (ord == 2 and x.ndim == 1):
