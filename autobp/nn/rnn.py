@@ -26,7 +26,7 @@ from .rnn_cells import (  # noqa: F401  the cells and the step functions, import
     lstm_step,
     rnn_step,
 )
-from .rnn_functional import lstm_cell_state, lstm_layer
+from .rnn_functional import lstm_layer, lstm_state
 from .rnn_packed import packed_forward
 
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
@@ -161,7 +161,7 @@ class RNNBase(Module):
         L, N = x.shape[0], x.shape[1]
         D, H, lstm = 2 if self.bidirectional else 1, self.hidden_size, self.mode == "LSTM"
         h0, c0 = self._initial(hx, N, x.dtype, unbatched, lstm)
-        if self.proj_size:
+        if self.proj_size or (lstm and x.dtype.kind == "c"):  # complex: composed steps (no fused rule)
             output, hn, cn = self._projected_layers(x, h0, c0)
         elif lstm:
             output, hn, cn = self._lstm_layers(x, h0, c0)
@@ -195,7 +195,7 @@ class RNNBase(Module):
         return x, stack(h_n, axis=0), stack(c_n, axis=0)
 
     def _projected_layers(self, x: Tensor, h0: list, c0: list) -> tuple:
-        """LSTM with proj_size, step by step: the cell's o * tanh(c_t) times W_hr^T is h_t."""
+        """LSTM step by step (with proj_size, or complex); with proj_size h_t = o * tanh(c_t) W_hr^T."""
         L, D, H = x.shape[0], 2 if self.bidirectional else 1, self.hidden_size
         steps = [x[t] for t in range(L)]
         h_n, c_n = [], []
@@ -203,12 +203,12 @@ class RNNBase(Module):
             outs = []
             for d, sfx in enumerate(("", "_reverse")[:D]):
                 w_ih, w_hh, b_ih, b_hh = self._weights(layer, sfx)
-                w_hr = self._weight(f"weight_hr_l{layer}{sfx}")
+                w_hr = self._weight(f"weight_hr_l{layer}{sfx}") if self.proj_size else None
                 h, c = h0[layer * D + d], c0[layer * D + d]
                 seq = [None] * L
                 for t in range(L) if d == 0 else range(L - 1, -1, -1):
-                    hc = lstm_cell_state(linear(steps[t], w_ih, b_ih) + linear(h, w_hh, b_hh), c)
-                    h, c = linear(hc[..., :H], w_hr), hc[..., H:]
+                    hc = lstm_state(linear(steps[t], w_ih, b_ih) + linear(h, w_hh, b_hh), c)
+                    h, c = (hc[..., :H] if w_hr is None else linear(hc[..., :H], w_hr)), hc[..., H:]
                     seq[t] = h
                 outs.append(seq)
                 h_n.append(h)

@@ -13,7 +13,7 @@ from ..ops import linear
 from ..tensor import Tensor
 from . import init
 from .module import Module, Parameter
-from .rnn_functional import lstm_cell_state
+from .rnn_functional import lstm_state
 
 
 def _t(x: Any) -> Tensor:
@@ -34,7 +34,7 @@ def lstm_step(x, h, c, w_ih, w_hh, b_ih, b_hh) -> tuple[Tensor, Tensor]:
 
 def _lstm_gates(gates: Tensor, c: Tensor) -> tuple[Tensor, Tensor]:
     H = c.shape[-1]
-    hc = lstm_cell_state(gates, c)  # one node for the whole state update
+    hc = lstm_state(gates, c)  # one node for the whole state update
     return hc[..., :H], hc[..., H:]
 
 
