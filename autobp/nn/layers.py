@@ -13,6 +13,7 @@ from .._device import check_device
 from ..ops import linear
 from ..tensor import Tensor
 from . import init
+from . import sequence_ops as _seq
 from .module import Module, Parameter
 
 
@@ -155,14 +156,17 @@ class Sequential(Module):
     def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
 
-    def __getitem__(self, index: int | slice) -> Module:
-        items = list(self._modules.items())
-        if isinstance(index, slice):
-            return Sequential(OrderedDict(items[index]))
-        try:
-            return items[index][1]
-        except (IndexError, TypeError):
-            raise IndexError(f"Sequential index {index!r} out of range for {len(items)} modules") from None
+    # list operations (sequence_ops.py): int / 0-d Tensor / slice indexing, +, +=, *, pop, insert, extend
+    __getitem__ = _seq.seq_getitem
+    __setitem__ = _seq.seq_setitem
+    __delitem__ = _seq.seq_delitem
+    __add__ = _seq.seq_add
+    __iadd__ = _seq.seq_iadd
+    __mul__ = __rmul__ = _seq.seq_mul
+    __imul__ = _seq.seq_imul
+    pop = _seq.seq_pop
+    insert = _seq.seq_insert
+    extend = _seq.seq_extend
 
 
 class ModuleList(Module):
@@ -206,19 +210,10 @@ class ModuleList(Module):
     def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
 
-    def __getitem__(self, index: int | slice) -> Any:
-        mods = list(self._modules.values())
-        if isinstance(index, slice):
-            return ModuleList(mods[index])
-        try:
-            return mods[index]
-        except (IndexError, TypeError):
-            raise IndexError(f"ModuleList index {index!r} out of range for {len(mods)} modules") from None
-
-    def __setitem__(self, index: int, module: Module) -> None:
-        mods = list(self._modules.values())
-        mods[index] = module  # IndexError as a list's
-        self._renumber(mods)
+    __getitem__ = _seq.list_getitem
+    __setitem__ = _seq.list_setitem
+    __add__ = _seq.list_add
+    pop = _seq.list_pop
 
     def __delitem__(self, index: int | slice) -> None:
         mods = list(self._modules.values())
