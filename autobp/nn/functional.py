@@ -177,7 +177,9 @@ def mse_loss(
     from ._loss_common import legacy_reduction
 
     reduction = legacy_reduction(size_average, reduce, reduction)
-    x, t = _pair(input, target, "mse_loss")
+    from ._loss_common import broadcast_pair
+
+    x, t = broadcast_pair(input, target, "mse_loss")
     diff = x - t
     if weight is None:
         return _reduce(diff * diff, reduction, "mse_loss")

@@ -18,10 +18,10 @@ from ..tensor import Tensor
 from ._loss_common import (
     apply_reduction,
     as_tensor,
+    broadcast_pair,
     check_reduction,
     float_target,
     legacy_reduction,
-    same_shape,
 )
 
 
@@ -36,7 +36,7 @@ def l1_loss(
     """|input - target| (gradient 0 where they are equal, as PyTorch's sign(0) = 0). An elementwise
     ``weight`` scales each term, and the mean is then divided by the sum of the weights (PyTorch's rule)."""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    x, t = same_shape(input, target, "l1_loss")
+    x, t = broadcast_pair(input, target, "l1_loss")
     loss = (x - t).abs()
     if weight is None:
         return apply_reduction(loss, reduction, "l1_loss")
@@ -65,7 +65,7 @@ def smooth_l1_loss(
     reduction = legacy_reduction(size_average, reduce, reduction)
     if not beta >= 0:
         raise ValueError(f"smooth_l1_loss: beta must be >= 0, got {beta}")
-    x, t = same_shape(input, target, "smooth_l1_loss")
+    x, t = broadcast_pair(input, target, "smooth_l1_loss")
     d = x - t
     ad = d.abs()
     if beta == 0:
@@ -82,7 +82,7 @@ def huber_loss(
     An elementwise ``weight`` scales each term (the mean stays over elements, as PyTorch's)."""
     if not delta > 0:
         raise ValueError(f"huber_loss: delta must be > 0, got {delta}")
-    x, t = same_shape(input, target, "huber_loss")
+    x, t = broadcast_pair(input, target, "huber_loss")
     d = x - t
     ad = d.abs()
     loss = where((ad < delta)._data, 0.5 * d * d, delta * (ad - 0.5 * delta))
@@ -105,7 +105,7 @@ def kl_div(
     "mean" divides by the number of elements, as PyTorch does."""
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction, "kl_div", ("batchmean",))
-    x, t = same_shape(input, target, "kl_div")
+    x, t = broadcast_pair(input, target, "kl_div", warn=False)
     if log_target:
         loss = t.exp() * (t - x)
     else:  # as torch's: xlogy(t, t) - t x, so t = 0 gives 0 and xlogy's gradients (nan w.r.t. t there)
@@ -130,7 +130,7 @@ def poisson_nll_loss(
     ``log_input`` (input = log rate), else input - target log(input + eps); ``full`` adds Stirling's
     log(target!) ~ target log target - target + 0.5 log(2 pi target) where target > 1."""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    x, t = same_shape(input, target, "poisson_nll_loss")
+    x, t = broadcast_pair(input, target, "poisson_nll_loss", warn=False)
     loss = x.exp() - t * x if log_input else x - t * (x + eps).log()
     if full:
         big = (t > 1)._data
