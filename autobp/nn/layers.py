@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import ShapeError
 from .._device import check_device
 from ..ops import linear
 from ..tensor import Tensor
@@ -61,7 +62,9 @@ class Linear(Module):
         x = input
         x = x if isinstance(x, Tensor) else Tensor(x, dtype=self.weight.dtype)
         shape = x._data.shape  # (the shape property costs a call per use; small nets pay per layer)
-        if not shape or shape[-1] != self.in_features:
+        if not shape:
+            raise ShapeError("Linear: both arguments to linear need to be at least 1D, got a 0D input")
+        if shape[-1] != self.in_features:
             raise ValueError(
                 f"Linear(in_features={self.in_features}): input of shape {x.shape} must have "
                 f"{self.in_features} as its last dimension"

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import ShapeError
 from ..ops import where, xlogy
 from ..tensor import Tensor
 from ._loss_common import (
@@ -64,7 +65,10 @@ def smooth_l1_loss(
     """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (d = input - target); beta = 0 is L1."""
     reduction = legacy_reduction(size_average, reduce, reduction)
     if not beta >= 0:
-        raise ValueError(f"smooth_l1_loss: beta must be >= 0, got {beta}")
+        raise ShapeError(
+            f"smooth_l1_loss: beta must be >= 0 (smooth_l1_loss does not support negative values for beta), "
+            f"got {beta}"
+        )
     x, t = broadcast_pair(input, target, "smooth_l1_loss")
     d = x - t
     ad = d.abs()
@@ -81,7 +85,10 @@ def huber_loss(
     """0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta): smooth_l1_loss times delta (beta = delta).
     An elementwise ``weight`` scales each term (the mean stays over elements, as PyTorch's)."""
     if not delta > 0:
-        raise ValueError(f"huber_loss: delta must be > 0, got {delta}")
+        raise ShapeError(
+            f"huber_loss: delta must be > 0 (huber_loss does not support non-positive values for delta), "
+            f"got {delta}"
+        )
     x, t = broadcast_pair(input, target, "huber_loss")
     d = x - t
     ad = d.abs()
@@ -151,18 +158,21 @@ def gaussian_nll_loss(
     t = float_target(as_tensor(target, x), x)
     if isinstance(var, (int, float)) and not isinstance(var, bool):
         if var < 0:
-            raise ValueError(f"gaussian_nll_loss: var has a negative entry ({var})")
+            raise ValueError(f"gaussian_nll_loss: var has negative entry/entries ({var})")
         var = Tensor._const(np.full(x.shape, var, dtype=x.dtype))
     v = as_tensor(var, x)
     if np.any(v._data < 0):
-        raise ValueError(f"gaussian_nll_loss: var has negative entries (min {v._data.min()})")
+        raise ValueError(f"gaussian_nll_loss: var has negative entry/entries (min {v._data.min()})")
     if v.shape != x.shape:
         if x.shape[:-1] == v.shape:  # one variance per sample: broadcast over the last axis
             v = v.reshape(v.shape + (1,))
         elif not (
             v.ndim == x.ndim and sum(b for a, b in zip(x.shape, v.shape) if a != b) == 1
         ):  # the heteroscedastic case allows exactly one axis of size 1 where input's differs
-            raise ValueError(f"gaussian_nll_loss: var of shape {v.shape} does not fit input {x.shape}")
+            raise ValueError(
+                f"gaussian_nll_loss: var is of incorrect size: "
+                f"var of shape {v.shape} does not fit input {x.shape}"
+            )
     check_reduction(reduction, "gaussian_nll_loss")
     vd = v._data
     v = v + Tensor._const((np.maximum(vd, eps) - vd).astype(vd.dtype))  # straight-through clamp

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import ShapeError
 from ..tensor import Tensor
 
 
@@ -63,7 +64,7 @@ def batch_norm(
         ("bias", bias),
     ):
         if v is not None and np.shape(v._data if isinstance(v, Tensor) else v) != (C,):
-            raise ValueError(f"batch_norm: {name} must have shape ({C},) for input {x.shape}")
+            raise ShapeError(f"batch_norm: {name} must have shape ({C},) for input {x.shape}")
     if training and eps <= 0:  # PyTorch's checks: eps divides by sqrt(var + eps)
         raise ValueError(f"batch_norm: eps must be positive during training, got {eps}")
     if eps < 0:

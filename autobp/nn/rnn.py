@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import ShapeError
 from .._device import check_device
 from ..ops import concatenate, linear, stack
 from ..tensor import Tensor
@@ -56,7 +57,7 @@ class RNNBase(Module):
         super().__init__()
         who = type(self).__name__
         if proj_size and mode != "LSTM":
-            raise ValueError(f"{who}: proj_size is only supported for LSTM, not RNN or GRU")
+            raise ValueError(f"{who}: proj_size argument is only supported for LSTM, not RNN or GRU")
         if not 0 <= proj_size < hidden_size:
             raise ValueError(f"{who}: proj_size must be in [0, hidden_size={hidden_size}), got {proj_size}")
         if num_layers < 1 or hidden_size < 1 or input_size < 1:
@@ -149,9 +150,13 @@ class RNNBase(Module):
             return packed_forward(self, input, hx)
         x = _t(input)
         who = type(self).__name__
-        if x.ndim not in (2, 3) or x.shape[-1] != self.input_size:
-            raise ValueError(
-                f"{who}: input must be (L, N, {self.input_size}) or (L, {self.input_size}), got {x.shape}"
+        if x.ndim not in (2, 3):
+            raise ValueError(f"{who}: Expected input to be 2D or 3D, got {x.ndim}D tensor of shape {x.shape}")
+        if x.shape[-1] != self.input_size:  # PyTorch's RuntimeError and words
+            raise ShapeError(
+                f"{who}: input.size(-1) must be equal to input_size. "
+                f"Expected {self.input_size}, got {x.shape[-1]} "
+                f"(input must be (L, N, {self.input_size}) or (L, {self.input_size}), got {x.shape})"
             )
         unbatched = x.ndim == 2
         if unbatched:
@@ -259,7 +264,10 @@ class RNNBase(Module):
                 p = p.reshape((p.shape[0], 1) + p.shape[1:]) if p.ndim == 2 else p
             if p.shape != shape:
                 want = shape if not unbatched else (shape[0], shape[2])
-                raise ValueError(f"{type(self).__name__}: initial state of shape {p.shape}, expected {want}")
+                raise ShapeError(
+                    f"{type(self).__name__}: Expected hidden size {want}, got {list(p.shape)} "
+                    f"(initial state of shape {p.shape}, expected {want})"
+                )
             out.append([p[k] for k in range(shape[0])])
         return out[0], (out[1] if lstm else out[0])
 
