@@ -167,6 +167,8 @@ def group_norm(
             f"group_norm: channels of input {x.shape} must be divisible by num_groups={num_groups}"
         )
     N, C = x.shape[:2]
+    if N * C // num_groups * math.prod(x.shape[2:]) == 1:  # PyTorch's check (its _verify_batch_size)
+        raise ValueError(f"group_norm: Expected more than 1 value per group, got input of size {x.shape}")
     per_group = math.prod(x.shape[1:]) // num_groups  # explicit: an empty batch has no -1 to infer
     y, _, _ = _normalise(x.reshape(N, num_groups, per_group), (2,), eps)
     y = y.reshape(x.shape)
