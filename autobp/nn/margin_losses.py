@@ -167,9 +167,10 @@ def multi_margin_loss(
         x = x.reshape((1,))
     if x.ndim == 1 and y.shape == (1,):  # (C,) with a (1,) target is a batch of one, (1, C) (PyTorch's)
         x = x.reshape((1, x.shape[0]))
-    if x.ndim not in (1, 2) or y.shape != x.shape[:-1] or y.dtype.kind not in "iu":
-        raise ValueError(
-            f"multi_margin_loss: input {x.shape} needs integer targets of shape {x.shape[:-1]}, "
+    if x.ndim not in (1, 2) or y.shape != x.shape[:-1] or y.dtype.kind not in "iu" or x.shape[-1] == 0:
+        raise ShapeError(  # PyTorch's RuntimeError
+            f"multi_margin_loss: Expected a non-empty input {x.shape} with integer targets of shape "
+            f"{x.shape[:-1]}, "
             f"got {y.shape} {y.dtype}"
         )
     c = x.shape[-1]
