@@ -197,3 +197,26 @@ def test_rnn_unknown_nonlinearity_message_as_torch():
         torch.nn.RNN(1, 2, nonlinearity="garbage")
     with pytest.raises(ValueError, match="Unknown nonlinearity"):
         nn.RNN(1, 2, nonlinearity="garbage")
+
+
+def test_module_apply_changes_parameters_grads_and_buffers_as_torch():
+    results = []
+    for mod, lib in ((torch.nn, torch), (nn, autobp)):
+        m = mod.Sequential(mod.Linear(3, 2), mod.Module())
+        m[1].register_buffer("running_var", lib.ones(2))
+        for p in m.parameters():
+            with lib.no_grad():
+                p.copy_(lib.ones(*p.shape)) if lib is torch else p.data.__setitem__(Ellipsis, 1.0)
+        w = m[0].weight
+        m[0].weight.grad = lib.ones(2, 3)
+        assert m._apply(lambda t: t.add_(1.0)) is m
+        assert m[0].weight is w
+        m._apply(lambda t: t * 3)
+        results.append(
+            (
+                np.asarray(m[0].weight.detach().numpy()).tolist(),
+                np.asarray(m[0].weight.grad.numpy()).tolist(),
+                np.asarray(m[1].running_var.numpy()).tolist(),
+            )
+        )
+    assert results[0] == results[1]

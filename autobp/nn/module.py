@@ -186,6 +186,7 @@ class Module:
             yield p
 
     named_buffers = _names.named_buffers
+    _apply = _names.apply_to_tensors
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
         for _, b in self.named_buffers(recurse=recurse):

@@ -126,3 +126,32 @@ def check_training_mode(mode: Any) -> bool:
 def public_dir(names: set) -> list[str]:
     """``dir(module)``: attribute names, without children such as Sequential's '0' (not identifiers)."""
     return sorted(n for n in names if not n[:1].isdigit())
+
+
+def apply_to_tensors(self: Any, fn: Any, recurse: bool = True) -> Any:
+    """PyTorch's ``Module._apply``: ``fn`` on every parameter (and its ``.grad``) and buffer, under
+    no_grad. A result that is the tensor itself (an in-place ``fn``) changes it where it is; another
+    tensor's data replaces the parameter's, so the Parameter objects (and optimisers) stay."""
+    from ..autograd import no_grad
+    from ..tensor import Tensor
+
+    if recurse:
+        for child in self.children():
+            child._apply(fn)
+    with no_grad():
+        for p in self._parameters.values():
+            if p is None:
+                continue
+            out = fn(p)
+            if out is not p:
+                p._data = out._data if isinstance(out, Tensor) else np.asarray(out)
+            g = p.grad
+            if g is not None:
+                gout = fn(g if isinstance(g, Tensor) else Tensor(np.asarray(g)))
+                if gout is not g:
+                    p.grad = gout if isinstance(gout, Tensor) else Tensor(np.asarray(gout))
+        for name, b in list(self._buffers.items()):
+            if b is not None:
+                self._buffers[name] = fn(b)
+                self.__dict__[name] = self._buffers[name]
+    return self
