@@ -143,3 +143,16 @@ def test_rnn_cells_with_zero_hidden_size_run_as_torch():
         assert cell(autobp.randn(3, 10), autobp.randn(3, 0)).shape == (3, 0)
     assert torch.nn.GRUCell(10, 0)(torch.randn(3, 10), torch.randn(3, 0)).shape == (3, 0)
     np.testing.assert_array_equal(nn.LSTMCell(4, 0).weight_hh.shape, (0, 0))
+
+
+def test_unflatten_refuses_non_integer_sizes_as_torch():
+    for mod in (torch.nn, nn):
+        with pytest.raises(
+            TypeError, match="must be tuple of ints, but found element of type float at pos 2"
+        ):
+            mod.Unflatten(dim=1, unflattened_size=(2, 5, 5.0))
+    for us in ((2, 5, 5), [2, 5, 5]):
+        assert (
+            nn.Unflatten(1, us)(autobp.zeros(2, 50)).shape
+            == torch.nn.Unflatten(1, us)(torch.zeros(2, 50)).shape
+        )

@@ -248,7 +248,17 @@ class Unflatten(Module):
 
     def __init__(self, dim: int, unflattened_size: Any) -> None:
         super().__init__()
-        self.dim, self.unflattened_size = dim, tuple(unflattened_size)
+        if not isinstance(unflattened_size, (tuple, list)):
+            raise TypeError(
+                f"unflattened_size must be a tuple of ints, but found type {type(unflattened_size).__name__}"
+            )
+        for i, n in enumerate(unflattened_size):
+            if not isinstance(n, (int, np.integer)) or isinstance(n, bool):  # PyTorch's refusal and words
+                raise TypeError(
+                    f"unflattened_size must be tuple of ints, but found element of type "
+                    f"{type(n).__name__} at pos {i}"
+                )
+        self.dim, self.unflattened_size = dim, tuple(int(n) for n in unflattened_size)
 
     def forward(self, input: Any) -> Tensor:
         x = _as_tensor(input)
