@@ -63,7 +63,7 @@ def test_errors_are_clear():
     with pytest.raises(ValueError, match="cutoffs should be a sequence of unique"):
         nn.AdaptiveLogSoftmaxWithLoss(4, 10, [3, 10])
     asm = nn.AdaptiveLogSoftmaxWithLoss(4, 10, [3], rng=0)
-    with pytest.raises(ValueError, match=r"targets should be in \[0, 9\], but values in range \[0, 12\]"):
+    with pytest.raises(ValueError, match=r"values should be in \[0, 9\], but values in range \[0, 12\]"):
         asm(np.ones((2, 4)), np.array([0, 12]))
     with pytest.raises(ValueError, match=r"input must be \(N, 4\) or \(4,\), got shape \(2, 5\)"):
         asm(np.ones((2, 5)), np.array([0, 1]))

@@ -317,7 +317,7 @@ def test_linear_input_and_state_dict_problems_name_keys_and_shapes():
 
 
 def test_loss_functions_name_shapes_and_values():
-    raises(ValueError, lambda: F.mse_loss(ones(2, 3), np.ones(3)), "(2, 3)", "(3,)")
+    raises(ValueError, lambda: F.mse_loss(ones(2, 3), np.ones(2)), "(2, 3)", "(2,)")  # (3,) would broadcast
     raises(ValueError, lambda: F.cross_entropy(ones(2, 3), np.array([0, 5])), "[0, 3)", "max 5")
     raises(ValueError, lambda: F.cross_entropy(ones(2, 3), np.array([0, 1, 2])), "(2, 3)", "(2,)", "(3,)")
     raises(TypeError, lambda: F.cross_entropy(ones(2, 3), np.array(["a", "b"])), "<U1")

@@ -3,11 +3,13 @@ one shape, and a softplus that stays finite for any input."""
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 
-from ..ops import stack
+from .._broadcast import ShapeError
+from ..ops import broadcast_to, stack
 from ..tensor import Tensor
 
 REDUCTIONS = ("mean", "sum", "none")
@@ -59,6 +61,33 @@ def same_shape(input: Any, target: Any, who: str) -> tuple[Tensor, Tensor]:
     if x.shape != t.shape:
         raise ValueError(f"{who}: input shape {x.shape} and target shape {t.shape} differ")
     return x, t
+
+
+def broadcast_pair(input: Any, target: Any, who: str, warn: bool = True) -> tuple[Tensor, Tensor]:
+    """Input and target as Tensors of their broadcast shape, as PyTorch's pointwise losses take them:
+    mse/l1/smooth_l1/huber warn (in PyTorch's words) when the sizes differ, kl_div and
+    poisson_nll_loss broadcast silently; shapes that do not broadcast are refused."""
+    x = as_tensor(input)
+    t = float_target(as_tensor(target, x), x)
+    if x.shape == t.shape:
+        return x, t
+    try:
+        shape = np.broadcast_shapes(x.shape, t.shape)
+    except ValueError:
+        raise ShapeError(
+            f"{who}: input of shape {x.shape} and target of shape {t.shape} do not broadcast"
+        ) from None
+    if warn:
+        warnings.warn(
+            f"Using a target size ({tuple(t.shape)}) that is different to the input size ({tuple(x.shape)}). "
+            "This will likely lead to incorrect results due to broadcasting. "
+            "Please ensure they have the same size.",
+            UserWarning,
+            stacklevel=3,
+        )
+    return (x if x.shape == shape else broadcast_to(x, shape)), (
+        t if t.shape == shape else broadcast_to(t, shape)
+    )
 
 
 def softplus(x: Tensor) -> Tensor:

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import ShapeError
 from .._device import check_device
 from ..ops import concatenate
 from ..ops.nnops import log_softmax
@@ -100,15 +101,16 @@ class AdaptiveLogSoftmaxWithLoss(Module):
             raise TypeError(f"AdaptiveLogSoftmaxWithLoss: targets must be integers, got dtype {t.dtype}")
         batched = x.ndim == 2
         if (batched and t.shape != (x.shape[0],)) or (not batched and t.shape != ()):
-            raise ValueError(
-                f"AdaptiveLogSoftmaxWithLoss: input {x.shape} and target {t.shape}: need one target per row"
+            raise ShapeError(
+                f"AdaptiveLogSoftmaxWithLoss: Input and target should have the same size in the batch "
+                f"dimension: input {x.shape} and target {t.shape} (need one target per row)"
             )
         if not batched:
             x, t = x[None], t[None]
         if t.size and (t.min() < 0 or t.max() >= self.n_classes):
-            raise ValueError(
-                f"AdaptiveLogSoftmaxWithLoss: targets should be in [0, {self.n_classes - 1}], but values"
-                f" in range [{t.min()}, {t.max()}] were found"
+            raise ShapeError(
+                f"AdaptiveLogSoftmaxWithLoss: Target values should be in [0, {self.n_classes - 1}], "
+                f"but values in range [{t.min()}, {t.max()}] were found"
             )
         n = t.shape[0]
         gather = t.copy()  # the head entry each row reads: its class, or its cluster's entry

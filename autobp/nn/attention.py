@@ -201,7 +201,7 @@ def _activation(activation: Any) -> Any:
         from . import functional as F
 
         return F.gelu
-    raise ValueError(f"activation must be 'relu', 'gelu' or a callable, got {activation!r}")
+    raise ShapeError(f"activation should be relu/gelu, not {activation}")  # PyTorch's RuntimeError
 
 
 class TransformerEncoderLayer(Module):

@@ -3,6 +3,8 @@ and ParameterDict (Parameters under '0', '1', ... or their keys, so state_dict a
 
 from __future__ import annotations
 
+import operator
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -11,12 +13,26 @@ from .module import Module, Parameter
 
 
 def _pairs(values: Any, who: str) -> Iterable[tuple[str, Any]]:
+    """Key/value pairs of a mapping (a plain one sorted for ParameterDict, as PyTorch's) or of an
+    iterable of pairs: a non-iterable is a TypeError, an element that is not a pair a ValueError."""
+    if isinstance(values, (ModuleDict, ParameterDict, OrderedDict)):
+        return list(values.items())
     if isinstance(values, Mapping):
-        return values.items()
+        return sorted(values.items()) if who == "ParameterDict" else values.items()
+    if not isinstance(values, (Iterable, Tensor)):
+        raise TypeError(
+            f"{who}.update should be called with an iterable of key/value pairs, got {type(values).__name__}"
+        )
     pairs = []
     for i, kv in enumerate(values):
-        if not isinstance(kv, (tuple, list)) or len(kv) != 2:
-            raise TypeError(f"{who}.update: element {i} should be a (key, value) pair, got {kv!r}")
+        if not isinstance(kv, (Iterable, Tensor)) or isinstance(kv, str):
+            what = type(kv).__name__
+            raise TypeError(
+                f"{who} update sequence element #{i} should be Iterable (a key/value pair); is {what}"
+            )
+        kv = list(kv)
+        if len(kv) != 2:
+            raise ValueError(f"{who} update sequence element #{i} has length {len(kv)}; 2 is required")
         pairs.append(tuple(kv))
     return pairs
 
@@ -95,49 +111,69 @@ class ModuleDict(Module):
 
 
 class ParameterList(Module):
-    """A list of Parameters registered as '0', '1', ...; Tensors given to it become Parameters."""
+    """A list of Parameters registered as '0', '1', ...; Tensors given to it become Parameters (other
+    objects, as PyTorch allows, are held but not registered)."""
 
     def __init__(self, values: Iterable[Any] | None = None) -> None:
         super().__init__()
+        object.__setattr__(self, "_others", {})  # non-Parameter items by position
         if values is not None:
             self.extend(values)
 
-    def _index(self, index: int) -> str:
+    def _index(self, index: Any) -> str:
+        i = operator.index(index)
         n = len(self)
-        if not -n <= index < n:
-            raise IndexError(f"ParameterList index {index} out of range for {n} parameters")
-        return str(index % n)
+        if not -n <= i < n:
+            raise IndexError(f"ParameterList index {i} out of range for {n} items")
+        return str(i % n)
 
-    def __getitem__(self, index: int | slice) -> Any:
+    def __getitem__(self, index: Any) -> Any:
         if isinstance(index, slice):
             return ParameterList(list(self)[index])
-        return self._parameters[self._index(index)]
+        key = self._index(index)
+        return self._parameters[key] if key in self._parameters else self._others[key]
 
-    def __setitem__(self, index: int, value: Any) -> None:
-        self.register_parameter(self._index(index), _as_parameter(value, "ParameterList"))
+    def _set(self, key: str, value: Any) -> None:
+        if isinstance(value, Tensor) or value is None:
+            self._others.pop(key, None)
+            self.register_parameter(key, _as_parameter(value, "ParameterList"))
+        else:
+            self._parameters.pop(key, None)
+            self.__dict__.pop(key, None)
+            self._others[key] = value
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        self._set(self._index(index), value)
 
     def __len__(self) -> int:
-        return len(self._parameters)
+        return len(self._parameters) + len(self._others)
 
     def __iter__(self) -> Iterator[Any]:
-        return iter(self._parameters.values())
+        return iter([self[i] for i in range(len(self))])
 
     def __iadd__(self, values: Iterable[Any]) -> ParameterList:
         return self.extend(values)
 
     def append(self, value: Any) -> ParameterList:
-        self.register_parameter(str(len(self)), _as_parameter(value, "ParameterList"))
+        self._set(str(len(self)), value)
         return self
 
     def extend(self, values: Iterable[Any]) -> ParameterList:
-        if isinstance(values, Tensor):
-            raise TypeError("ParameterList.extend: expected an iterable of Parameters, got a single Tensor")
+        if isinstance(values, Tensor) or not isinstance(values, Iterable):
+            raise TypeError(
+                f"ParameterList.extend should be called with an iterable, got {type(values).__name__}"
+            )
         for v in values:
             self.append(v)
         return self
 
     def extra_repr(self) -> str:
-        return "\n".join(f"({i}): Parameter of shape {tuple(p.shape)}" for i, p in enumerate(self))
+        return "\n".join(
+            f"({i}): Parameter of shape {tuple(p.shape)}"
+            if isinstance(p, Tensor)
+            else f"({i}): Object of type: {type(p).__name__}"
+            for i, p in enumerate(self)
+        )
 
 
 class ParameterDict(Module):

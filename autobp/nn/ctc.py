@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import DTypeError, ShapeError
 from ..ops._args import as_tensor
 from ..ops._decl import op
 from ..rules import rule
@@ -20,6 +21,8 @@ _NEG = -np.inf
 
 def _ints(v: Any, what: str) -> np.ndarray:
     a = np.asarray(v._data if isinstance(v, Tensor) else v)
+    if isinstance(v, Tensor) and "lengths" in what and a.dtype.kind not in "iu":  # PyTorch's refusal
+        raise DTypeError(f"ctc_loss: {what} must be a Long/Int tensor, got dtype {a.dtype}")
     if a.dtype.kind not in "iub" and not (a.dtype.kind == "f" and np.all(a == np.round(a))):
         raise TypeError(f"ctc_loss: {what} must hold integers, got dtype {a.dtype}")
     return a.astype(np.int64)
@@ -51,7 +54,7 @@ def _padded_targets(targets: Any, tl: np.ndarray, n: int, unbatched: bool) -> np
     elif tg.ndim != 2 or tg.shape[0] != n:
         raise ValueError(f"ctc_loss: targets must be (N={n}, S) or concatenated 1-d, got shape {tg.shape}")
     if tl.max(initial=0) > tg.shape[1]:
-        raise ValueError(
+        raise ShapeError(
             f"ctc_loss: a target length of {tl.max()} exceeds the {tg.shape[1]} columns of targets {tg.shape}"
         )
     return tg
@@ -162,9 +165,9 @@ def ctc_loss(
     il = _lengths(input_lengths, n, "input_lengths", unbatched)
     tl = _lengths(target_lengths, n, "target_lengths", unbatched)
     if np.any(il < 0) or np.any(il > T):
-        raise ValueError(f"ctc_loss: input_lengths {il} must be in [0, T={T}]")
+        raise ShapeError(f"ctc_loss: input_lengths {il} must be in [0, T={T}]")
     if np.any(tl < 0):
-        raise ValueError(f"ctc_loss: target_lengths {tl} must not be negative")
+        raise ShapeError(f"ctc_loss: target_lengths {tl} must not be negative")
     tg = _padded_targets(targets, tl, n, unbatched)
     used = tg[np.arange(tg.shape[1])[None, :] < tl[:, None]]
     if used.size and (used.min() < 0 or used.max() >= C or np.any(used == blank)):

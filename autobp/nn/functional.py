@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import ShapeError
 from ..ops import linear as ops_linear
 from ..ops._decl import op
 from ..ops.activations import (  # noqa: F401  nn.functional re-exports the activation ops
@@ -177,7 +178,9 @@ def mse_loss(
     from ._loss_common import legacy_reduction
 
     reduction = legacy_reduction(size_average, reduce, reduction)
-    x, t = _pair(input, target, "mse_loss")
+    from ._loss_common import broadcast_pair
+
+    x, t = broadcast_pair(input, target, "mse_loss")
     diff = x - t
     if weight is None:
         return _reduce(diff * diff, reduction, "mse_loss")
@@ -205,10 +208,17 @@ def binary_cross_entropy(
     from ._loss_common import legacy_reduction
 
     reduction = legacy_reduction(size_average, reduce, reduction)
-    p, t = _pair(input, target, "binary_cross_entropy")
-    if np.any((p.data < 0) | (p.data > 1)) or np.any(np.isnan(p.data)):
+    p, t = _as_tensor(input), None
+    t = float_target(_as_tensor(target, p), p)
+    if p.shape != t.shape:  # PyTorch's ValueError and words
         raise ValueError(
-            "binary_cross_entropy: input must be probabilities in [0, 1]; use the _with_logits form"
+            f"Using a target size ({t.shape}) that is different to the input size ({p.shape}) is deprecated. "
+            "Please ensure they have the same size."
+        )
+    if np.any((p.data < 0) | (p.data > 1)) or np.any(np.isnan(p.data)):
+        raise ShapeError(
+            "binary_cross_entropy: all elements of input should be between 0 and 1: input must be "
+            "probabilities in [0, 1]; use the _with_logits form"
         )
     loss = bce_pointwise(p, t)  # PyTorch's gradients, also at p = 0 and 1
     if weight is not None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import ShapeError
 from ..ops import minimum
 from ..tensor import Tensor
 from ._loss_common import apply_reduction, as_tensor, legacy_reduction
@@ -27,9 +28,10 @@ def multilabel_margin_loss(
     y = np.asarray(target._data if isinstance(target, Tensor) else target)
     if x.ndim == 0 and y.ndim == 0:  # one score and one target: read as (C,) = (1,), as PyTorch does
         x, y = x.reshape((1,)), y.reshape((1,))
-    if x.ndim not in (1, 2) or y.shape != x.shape or y.dtype.kind not in "iu":
-        raise ValueError(
-            f"multilabel_margin_loss: input (C,) or (N, C) with integer targets of its shape, got input "
+    if x.ndim not in (1, 2) or y.shape != x.shape or y.dtype.kind not in "iu" or x.shape[-1] == 0:
+        raise ShapeError(  # PyTorch's RuntimeError
+            f"multilabel_margin_loss: Expected non-empty input (C,) or (N, C) with integer targets of its "
+            f"shape, got input "
             f"{x.shape} and targets {y.shape} of dtype {y.dtype}"
         )
     x2, y2 = (x.reshape(1, -1), y.reshape(1, -1)) if x.ndim == 1 else (x, y)

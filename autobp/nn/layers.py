@@ -9,10 +9,12 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import ShapeError
 from .._device import check_device
 from ..ops import linear
 from ..tensor import Tensor
 from . import init
+from . import sequence_ops as _seq
 from .module import Module, Parameter
 
 
@@ -60,7 +62,9 @@ class Linear(Module):
         x = input
         x = x if isinstance(x, Tensor) else Tensor(x, dtype=self.weight.dtype)
         shape = x._data.shape  # (the shape property costs a call per use; small nets pay per layer)
-        if not shape or shape[-1] != self.in_features:
+        if not shape:
+            raise ShapeError("Linear: both arguments to linear need to be at least 1D, got a 0D input")
+        if shape[-1] != self.in_features:
             raise ValueError(
                 f"Linear(in_features={self.in_features}): input of shape {x.shape} must have "
                 f"{self.in_features} as its last dimension"
@@ -155,14 +159,17 @@ class Sequential(Module):
     def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
 
-    def __getitem__(self, index: int | slice) -> Module:
-        items = list(self._modules.items())
-        if isinstance(index, slice):
-            return Sequential(OrderedDict(items[index]))
-        try:
-            return items[index][1]
-        except (IndexError, TypeError):
-            raise IndexError(f"Sequential index {index!r} out of range for {len(items)} modules") from None
+    # list operations (sequence_ops.py): int / 0-d Tensor / slice indexing, +, +=, *, pop, insert, extend
+    __getitem__ = _seq.seq_getitem
+    __setitem__ = _seq.seq_setitem
+    __delitem__ = _seq.seq_delitem
+    __add__ = _seq.seq_add
+    __iadd__ = _seq.seq_iadd
+    __mul__ = __rmul__ = _seq.seq_mul
+    __imul__ = _seq.seq_imul
+    pop = _seq.seq_pop
+    insert = _seq.seq_insert
+    extend = _seq.seq_extend
 
 
 class ModuleList(Module):
@@ -206,19 +213,10 @@ class ModuleList(Module):
     def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
 
-    def __getitem__(self, index: int | slice) -> Any:
-        mods = list(self._modules.values())
-        if isinstance(index, slice):
-            return ModuleList(mods[index])
-        try:
-            return mods[index]
-        except (IndexError, TypeError):
-            raise IndexError(f"ModuleList index {index!r} out of range for {len(mods)} modules") from None
-
-    def __setitem__(self, index: int, module: Module) -> None:
-        mods = list(self._modules.values())
-        mods[index] = module  # IndexError as a list's
-        self._renumber(mods)
+    __getitem__ = _seq.list_getitem
+    __setitem__ = _seq.list_setitem
+    __add__ = _seq.list_add
+    pop = _seq.list_pop
 
     def __delitem__(self, index: int | slice) -> None:
         mods = list(self._modules.values())
@@ -250,7 +248,17 @@ class Unflatten(Module):
 
     def __init__(self, dim: int, unflattened_size: Any) -> None:
         super().__init__()
-        self.dim, self.unflattened_size = dim, tuple(unflattened_size)
+        if not isinstance(unflattened_size, (tuple, list)):
+            raise TypeError(
+                f"unflattened_size must be a tuple of ints, but found type {type(unflattened_size).__name__}"
+            )
+        for i, n in enumerate(unflattened_size):
+            if not isinstance(n, (int, np.integer)) or isinstance(n, bool):  # PyTorch's refusal and words
+                raise TypeError(
+                    f"unflattened_size must be tuple of ints, but found element of type "
+                    f"{type(n).__name__} at pos {i}"
+                )
+        self.dim, self.unflattened_size = dim, tuple(int(n) for n in unflattened_size)
 
     def forward(self, input: Any) -> Tensor:
         x = _as_tensor(input)

@@ -13,15 +13,16 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import ShapeError
 from ..ops import where, xlogy
 from ..tensor import Tensor
 from ._loss_common import (
     apply_reduction,
     as_tensor,
+    broadcast_pair,
     check_reduction,
     float_target,
     legacy_reduction,
-    same_shape,
 )
 
 
@@ -36,7 +37,7 @@ def l1_loss(
     """|input - target| (gradient 0 where they are equal, as PyTorch's sign(0) = 0). An elementwise
     ``weight`` scales each term, and the mean is then divided by the sum of the weights (PyTorch's rule)."""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    x, t = same_shape(input, target, "l1_loss")
+    x, t = broadcast_pair(input, target, "l1_loss")
     loss = (x - t).abs()
     if weight is None:
         return apply_reduction(loss, reduction, "l1_loss")
@@ -64,8 +65,11 @@ def smooth_l1_loss(
     """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (d = input - target); beta = 0 is L1."""
     reduction = legacy_reduction(size_average, reduce, reduction)
     if not beta >= 0:
-        raise ValueError(f"smooth_l1_loss: beta must be >= 0, got {beta}")
-    x, t = same_shape(input, target, "smooth_l1_loss")
+        raise ShapeError(
+            f"smooth_l1_loss: beta must be >= 0 (smooth_l1_loss does not support negative values for beta), "
+            f"got {beta}"
+        )
+    x, t = broadcast_pair(input, target, "smooth_l1_loss")
     d = x - t
     ad = d.abs()
     if beta == 0:
@@ -81,8 +85,11 @@ def huber_loss(
     """0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta): smooth_l1_loss times delta (beta = delta).
     An elementwise ``weight`` scales each term (the mean stays over elements, as PyTorch's)."""
     if not delta > 0:
-        raise ValueError(f"huber_loss: delta must be > 0, got {delta}")
-    x, t = same_shape(input, target, "huber_loss")
+        raise ShapeError(
+            f"huber_loss: delta must be > 0 (huber_loss does not support non-positive values for delta), "
+            f"got {delta}"
+        )
+    x, t = broadcast_pair(input, target, "huber_loss")
     d = x - t
     ad = d.abs()
     loss = where((ad < delta)._data, 0.5 * d * d, delta * (ad - 0.5 * delta))
@@ -105,7 +112,7 @@ def kl_div(
     "mean" divides by the number of elements, as PyTorch does."""
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction, "kl_div", ("batchmean",))
-    x, t = same_shape(input, target, "kl_div")
+    x, t = broadcast_pair(input, target, "kl_div", warn=False)
     if log_target:
         loss = t.exp() * (t - x)
     else:  # as torch's: xlogy(t, t) - t x, so t = 0 gives 0 and xlogy's gradients (nan w.r.t. t there)
@@ -130,7 +137,7 @@ def poisson_nll_loss(
     ``log_input`` (input = log rate), else input - target log(input + eps); ``full`` adds Stirling's
     log(target!) ~ target log target - target + 0.5 log(2 pi target) where target > 1."""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    x, t = same_shape(input, target, "poisson_nll_loss")
+    x, t = broadcast_pair(input, target, "poisson_nll_loss", warn=False)
     loss = x.exp() - t * x if log_input else x - t * (x + eps).log()
     if full:
         big = (t > 1)._data
@@ -151,18 +158,21 @@ def gaussian_nll_loss(
     t = float_target(as_tensor(target, x), x)
     if isinstance(var, (int, float)) and not isinstance(var, bool):
         if var < 0:
-            raise ValueError(f"gaussian_nll_loss: var has a negative entry ({var})")
+            raise ValueError(f"gaussian_nll_loss: var has negative entry/entries ({var})")
         var = Tensor._const(np.full(x.shape, var, dtype=x.dtype))
     v = as_tensor(var, x)
     if np.any(v._data < 0):
-        raise ValueError(f"gaussian_nll_loss: var has negative entries (min {v._data.min()})")
+        raise ValueError(f"gaussian_nll_loss: var has negative entry/entries (min {v._data.min()})")
     if v.shape != x.shape:
         if x.shape[:-1] == v.shape:  # one variance per sample: broadcast over the last axis
             v = v.reshape(v.shape + (1,))
         elif not (
             v.ndim == x.ndim and sum(b for a, b in zip(x.shape, v.shape) if a != b) == 1
         ):  # the heteroscedastic case allows exactly one axis of size 1 where input's differs
-            raise ValueError(f"gaussian_nll_loss: var of shape {v.shape} does not fit input {x.shape}")
+            raise ValueError(
+                f"gaussian_nll_loss: var is of incorrect size: "
+                f"var of shape {v.shape} does not fit input {x.shape}"
+            )
     check_reduction(reduction, "gaussian_nll_loss")
     vd = v._data
     v = v + Tensor._const((np.maximum(vd, eps) - vd).astype(vd.dtype))  # straight-through clamp

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import ShapeError
 from ..ops import maximum, minimum, where
 from ..ops.norms import vector_norm
 from ..tensor import Tensor
@@ -28,11 +29,7 @@ def cosine_embedding_loss(
     a = as_tensor(input1)
     b = as_tensor(input2, a)
     y = target._data if isinstance(target, Tensor) else np.asarray(target)
-    if a.shape != b.shape or a.ndim not in (1, 2) or y.shape != a.shape[:-1]:
-        raise ValueError(
-            f"cosine_embedding_loss: inputs {a.shape} and {b.shape} must be one shape (N, D) or (D,) "
-            f"with targets of shape {a.shape[:-1]}, got targets {y.shape}"
-        )
+    _check_cosine_shapes(a.shape, b.shape, y.shape)
     eps = 1e-12
     cos = (a * b).sum(axis=-1) / (((a * a).sum(axis=-1) + eps) * ((b * b).sum(axis=-1) + eps)).sqrt()
     pos = where(y == 1, 1 - cos, 0.0)
@@ -170,9 +167,10 @@ def multi_margin_loss(
         x = x.reshape((1,))
     if x.ndim == 1 and y.shape == (1,):  # (C,) with a (1,) target is a batch of one, (1, C) (PyTorch's)
         x = x.reshape((1, x.shape[0]))
-    if x.ndim not in (1, 2) or y.shape != x.shape[:-1] or y.dtype.kind not in "iu":
-        raise ValueError(
-            f"multi_margin_loss: input {x.shape} needs integer targets of shape {x.shape[:-1]}, "
+    if x.ndim not in (1, 2) or y.shape != x.shape[:-1] or y.dtype.kind not in "iu" or x.shape[-1] == 0:
+        raise ShapeError(  # PyTorch's RuntimeError
+            f"multi_margin_loss: Expected a non-empty input {x.shape} with integer targets of shape "
+            f"{x.shape[:-1]}, "
             f"got {y.shape} {y.dtype}"
         )
     c = x.shape[-1]
@@ -188,3 +186,24 @@ def multi_margin_loss(
         z = z * w[y][..., None]
     loss = where(onehot, 0.0, z).sum(axis=-1) / c
     return apply_reduction(loss, reduction, "multi_margin_loss")
+
+
+def _check_cosine_shapes(sa: tuple, sb: tuple, sy: tuple) -> None:
+    """PyTorch's checks (and words) for cosine_embedding_loss: a 1-d target with (N, D) inputs, a 0-d
+    target with (D,) inputs, inputs of one shape; refused as ValueError and RuntimeError both."""
+    if len(sy) > 1:
+        raise ShapeError(
+            f"cosine_embedding_loss: 0D or 1D target tensor expected, multi-target not supported, got {sy}"
+        )
+    want = 2 if len(sy) == 1 else 1
+    if len(sa) != want or len(sb) != want:
+        raise ShapeError(
+            f"cosine_embedding_loss: {len(sy)}D target tensor expects {want}D input tensors, "
+            f"but found inputs with sizes {list(sa)} and {list(sb)}"
+        )
+    if sa != sb:
+        raise ShapeError(f"cosine_embedding_loss: the size of input1 {sa} must match the size of input2 {sb}")
+    if sy and sy[0] != sa[0]:
+        raise ShapeError(
+            f"cosine_embedding_loss: the size of target {sy} must match the batch of the inputs {sa}"
+        )

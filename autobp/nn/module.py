@@ -14,6 +14,7 @@ import numpy as np
 from .._device import check_device, no_device_method
 from ..tensor import Tensor
 from . import module_legacy_hooks as _legacy
+from . import module_names as _names
 from . import module_state as _state
 from . import module_state_hooks as _state_hooks
 from . import module_torch_extras as _extras
@@ -41,13 +42,21 @@ class Module:
     """
 
     training: bool
+    call_super_init: bool = False  # PyTorch's: also run the next __init__ in the MRO (mixins)
 
-    def __init__(self) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if (args or kwargs) and not self.call_super_init:
+            raise TypeError(
+                f"{type(self).__name__}.__init__() got unexpected arguments {args} {kwargs} "
+                "(set call_super_init=True to pass them on to the next class)"
+            )
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_modules", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
         object.__setattr__(self, "_non_persistent", set())
         object.__setattr__(self, "training", True)
+        if self.call_super_init:
+            super().__init__(*args, **kwargs)
 
     # --- registration by attribute assignment ------------------------------------------------
     def _registries(self) -> tuple[dict, dict]:
@@ -64,6 +73,9 @@ class Module:
             return
         params, modules = self._registries()
         if isinstance(value, Parameter):
+            if name in self.__dict__.get("_buffers", ()):  # a Parameter replaces a buffer (PyTorch's)
+                del self._buffers[name]
+                self._non_persistent.discard(name)
             self._put(name, value, params, modules)
         elif isinstance(value, Module):
             self._put(name, value, modules, params)
@@ -85,8 +97,8 @@ class Module:
             params.pop(name, None)
             modules.pop(name, None)
             lazy = hasattr(value, "materialize")  # an UninitializedBuffer stays itself (PyTorch's)
-            self.register_buffer(
-                name, value if lazy else Tensor(value._data, dtype=value.dtype), value.persistent
+            _names.register_assigned_buffer(
+                self, name, value if lazy else Tensor(value._data, dtype=value.dtype), value.persistent
             )
         elif name in self.__dict__.get("_buffers", ()):
             self.register_buffer(name, value, name not in self._non_persistent)
@@ -132,19 +144,18 @@ class Module:
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Register ``param`` under ``name`` (like assigning ``self.name = param``)."""
+        params, modules = self._registries()
+        _names.check_name(self, "parameter", name, params)
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"register_parameter: {name!r} must be an nn.Parameter or None")
-        params, modules = self._registries()
         self._put(name, param, params, modules)
 
     def register_buffer(self, name: str, tensor: Any, persistent: bool = True) -> None:
         """Register state that is not trained but saved (BatchNorm's ``running_mean``): a constant
         Tensor (or None), listed by ``buffers()`` and, if ``persistent``, in ``state_dict()``."""
-        if not isinstance(name, str) or not name or "." in name:
-            raise KeyError(f"register_buffer: buffer name {name!r} must be a non-empty string without '.'")
         self._registries()
-        if name in self._parameters or name in self._modules:
-            raise KeyError(f"register_buffer: {name!r} is already a parameter or submodule")
+        _names.check_name(self, "buffer", name, self._buffers)
+        _names.check_buffer_value(name, tensor)
         if tensor is not None:
             if isinstance(tensor, Tensor):  # an uninitialised placeholder stays itself, to materialise
                 tensor = tensor if hasattr(type(tensor), "cls_to_become") else tensor.detach()
@@ -163,60 +174,31 @@ class Module:
         """Register ``module`` under ``name``; names need not be identifiers (Sequential uses '0')."""
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"add_module: {name!r} must be an nn.Module or None, got {type(module).__name__}")
-        if "." in name or not name:
-            raise ValueError(f"add_module: module name {name!r} must be non-empty and contain no '.'")
         params, modules = self._registries()
+        _names.check_name(self, "module", name, modules)
         self._put(name, module, modules, params)
 
     # --- walking the tree -------------------------------------------------------------------
-    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
-        """This module and every submodule (each once), with dotted names; '' for this one."""
-        seen: set[int] = set()
-        stack = [(prefix, self)]
-        while stack:  # explicit stack, children in registration order
-            name, mod = stack.pop()
-            if id(mod) in seen:
-                continue
-            seen.add(id(mod))
-            yield name, mod
-            kids = [(f"{name}.{k}" if name else k, m) for k, m in mod._modules.items() if m is not None]
-            stack.extend(reversed(kids))
+    named_modules = _names.named_modules
 
     def modules(self) -> Iterator[Module]:
         for _, m in self.named_modules():
             yield m
 
-    def named_children(self) -> Iterator[tuple[str, Module]]:
-        for name, m in self._modules.items():
-            if m is not None:
-                yield name, m
+    named_children = _names.named_children
 
     def children(self) -> Iterator[Module]:
         for _, m in self.named_children():
             yield m
 
-    def named_parameters(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Parameter]]:
-        """(dotted name, Parameter) pairs such as ``encoder.0.weight``; a shared Parameter appears once."""
-        seen: set[int] = set()
-        mods = self.named_modules(prefix) if recurse else iter([(prefix, self)])
-        for mod_name, mod in mods:
-            for name, p in mod._parameters.items():
-                if p is None or id(p) in seen:
-                    continue
-                seen.add(id(p))
-                yield (f"{mod_name}.{name}" if mod_name else name), p
+    named_parameters = _names.named_parameters
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         for _, p in self.named_parameters(recurse=recurse):
             yield p
 
-    def named_buffers(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
-        """(dotted name, buffer) pairs such as ``bn.running_mean``."""
-        mods = self.named_modules(prefix) if recurse else iter([(prefix, self)])
-        for mod_name, mod in mods:
-            for name, b in mod._buffers.items():
-                if b is not None:
-                    yield (f"{mod_name}.{name}" if mod_name else name), b
+    named_buffers = _names.named_buffers
+    _apply = _names.apply_to_tensors
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
         for _, b in self.named_buffers(recurse=recurse):
@@ -265,8 +247,9 @@ class Module:
 
     def train(self, mode: bool = True) -> Module:
         """Set training mode on this module and all submodules (layers such as dropout read it)."""
+        mode = _names.check_training_mode(mode)
         for m in self.modules():
-            object.__setattr__(m, "training", bool(mode))
+            object.__setattr__(m, "training", mode)
         return self
 
     def eval(self) -> Module:
@@ -287,6 +270,8 @@ class Module:
                 dtype = a
         check_device(kwargs.pop("device", None), "Module.to")
         kwargs.pop("non_blocking", None)
+        if "copy" in kwargs:
+            raise RuntimeError(".to() does not accept copy argument")
         layout = kwargs.pop("memory_format", None)
         if kwargs:
             raise TypeError(f"Module.to: unexpected keyword arguments {sorted(kwargs)}")
@@ -415,7 +400,7 @@ class Module:
         return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
 
     def __dir__(self) -> list[str]:
-        return sorted(set(super().__dir__()) | set(self._parameters) | set(self._modules))
+        return _names.public_dir(set(super().__dir__()) | set(self._parameters) | set(self._modules))
 
 
 def _names_device(a: Any) -> bool:

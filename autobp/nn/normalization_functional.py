@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import ShapeError
 from ..tensor import Tensor
 
 
@@ -63,7 +64,7 @@ def batch_norm(
         ("bias", bias),
     ):
         if v is not None and np.shape(v._data if isinstance(v, Tensor) else v) != (C,):
-            raise ValueError(f"batch_norm: {name} must have shape ({C},) for input {x.shape}")
+            raise ShapeError(f"batch_norm: {name} must have shape ({C},) for input {x.shape}")
     if training and eps <= 0:  # PyTorch's checks: eps divides by sqrt(var + eps)
         raise ValueError(f"batch_norm: eps must be positive during training, got {eps}")
     if eps < 0:
@@ -166,6 +167,8 @@ def group_norm(
             f"group_norm: channels of input {x.shape} must be divisible by num_groups={num_groups}"
         )
     N, C = x.shape[:2]
+    if N * C // num_groups * math.prod(x.shape[2:]) == 1:  # PyTorch's check (its _verify_batch_size)
+        raise ValueError(f"group_norm: Expected more than 1 value per group, got input of size {x.shape}")
     per_group = math.prod(x.shape[1:]) // num_groups  # explicit: an empty batch has no -1 to infer
     y, _, _ = _normalise(x.reshape(N, num_groups, per_group), (2,), eps)
     y = y.reshape(x.shape)

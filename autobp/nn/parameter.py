@@ -20,7 +20,9 @@ class Parameter(Tensor):
 
     __slots__ = ()
 
-    def __init__(self, data: Any, requires_grad: bool = True, dtype: Any = None) -> None:
+    def __init__(self, data: Any = None, requires_grad: bool = True, dtype: Any = None) -> None:
+        if data is None:  # PyTorch's ``nn.Parameter()``: an empty float tensor
+            data = np.empty(0, dtype=dtype or np.float64)
         super().__init__(data, requires_grad=requires_grad, dtype=dtype)
 
     def __repr__(self) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import ShapeError
 from .._device import check_device
 from ..ops import concatenate, linear, stack
 from ..tensor import Tensor
@@ -26,7 +27,7 @@ from .rnn_cells import (  # noqa: F401  the cells and the step functions, import
     lstm_step,
     rnn_step,
 )
-from .rnn_functional import lstm_cell_state, lstm_layer
+from .rnn_functional import lstm_layer, lstm_state
 from .rnn_packed import packed_forward
 
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
@@ -56,7 +57,7 @@ class RNNBase(Module):
         super().__init__()
         who = type(self).__name__
         if proj_size and mode != "LSTM":
-            raise ValueError(f"{who}: proj_size is only supported for LSTM, not RNN or GRU")
+            raise ValueError(f"{who}: proj_size argument is only supported for LSTM, not RNN or GRU")
         if not 0 <= proj_size < hidden_size:
             raise ValueError(f"{who}: proj_size must be in [0, hidden_size={hidden_size}), got {proj_size}")
         if num_layers < 1 or hidden_size < 1 or input_size < 1:
@@ -149,9 +150,13 @@ class RNNBase(Module):
             return packed_forward(self, input, hx)
         x = _t(input)
         who = type(self).__name__
-        if x.ndim not in (2, 3) or x.shape[-1] != self.input_size:
-            raise ValueError(
-                f"{who}: input must be (L, N, {self.input_size}) or (L, {self.input_size}), got {x.shape}"
+        if x.ndim not in (2, 3):
+            raise ValueError(f"{who}: Expected input to be 2D or 3D, got {x.ndim}D tensor of shape {x.shape}")
+        if x.shape[-1] != self.input_size:  # PyTorch's RuntimeError and words
+            raise ShapeError(
+                f"{who}: input.size(-1) must be equal to input_size. "
+                f"Expected {self.input_size}, got {x.shape[-1]} "
+                f"(input must be (L, N, {self.input_size}) or (L, {self.input_size}), got {x.shape})"
             )
         unbatched = x.ndim == 2
         if unbatched:
@@ -161,7 +166,7 @@ class RNNBase(Module):
         L, N = x.shape[0], x.shape[1]
         D, H, lstm = 2 if self.bidirectional else 1, self.hidden_size, self.mode == "LSTM"
         h0, c0 = self._initial(hx, N, x.dtype, unbatched, lstm)
-        if self.proj_size:
+        if self.proj_size or (lstm and x.dtype.kind == "c"):  # complex: composed steps (no fused rule)
             output, hn, cn = self._projected_layers(x, h0, c0)
         elif lstm:
             output, hn, cn = self._lstm_layers(x, h0, c0)
@@ -195,7 +200,7 @@ class RNNBase(Module):
         return x, stack(h_n, axis=0), stack(c_n, axis=0)
 
     def _projected_layers(self, x: Tensor, h0: list, c0: list) -> tuple:
-        """LSTM with proj_size, step by step: the cell's o * tanh(c_t) times W_hr^T is h_t."""
+        """LSTM step by step (with proj_size, or complex); with proj_size h_t = o * tanh(c_t) W_hr^T."""
         L, D, H = x.shape[0], 2 if self.bidirectional else 1, self.hidden_size
         steps = [x[t] for t in range(L)]
         h_n, c_n = [], []
@@ -203,12 +208,12 @@ class RNNBase(Module):
             outs = []
             for d, sfx in enumerate(("", "_reverse")[:D]):
                 w_ih, w_hh, b_ih, b_hh = self._weights(layer, sfx)
-                w_hr = self._weight(f"weight_hr_l{layer}{sfx}")
+                w_hr = self._weight(f"weight_hr_l{layer}{sfx}") if self.proj_size else None
                 h, c = h0[layer * D + d], c0[layer * D + d]
                 seq = [None] * L
                 for t in range(L) if d == 0 else range(L - 1, -1, -1):
-                    hc = lstm_cell_state(linear(steps[t], w_ih, b_ih) + linear(h, w_hh, b_hh), c)
-                    h, c = linear(hc[..., :H], w_hr), hc[..., H:]
+                    hc = lstm_state(linear(steps[t], w_ih, b_ih) + linear(h, w_hh, b_hh), c)
+                    h, c = (hc[..., :H] if w_hr is None else linear(hc[..., :H], w_hr)), hc[..., H:]
                     seq[t] = h
                 outs.append(seq)
                 h_n.append(h)
@@ -259,7 +264,10 @@ class RNNBase(Module):
                 p = p.reshape((p.shape[0], 1) + p.shape[1:]) if p.ndim == 2 else p
             if p.shape != shape:
                 want = shape if not unbatched else (shape[0], shape[2])
-                raise ValueError(f"{type(self).__name__}: initial state of shape {p.shape}, expected {want}")
+                raise ShapeError(
+                    f"{type(self).__name__}: Expected hidden size {want}, got {list(p.shape)} "
+                    f"(initial state of shape {p.shape}, expected {want})"
+                )
             out.append([p[k] for k in range(shape[0])])
         return out[0], (out[1] if lstm else out[0])
 
@@ -283,7 +291,7 @@ class RNN(RNNBase):
         self, input_size: int, hidden_size: int, num_layers: int = 1, nonlinearity: str = "tanh", **kw: Any
     ):
         if nonlinearity not in ("tanh", "relu"):
-            raise ValueError(f"RNN: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+            raise ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or 'relu'.")
         super().__init__("RNN_" + nonlinearity.upper(), input_size, hidden_size, num_layers, **kw)
         self.nonlinearity = nonlinearity
 

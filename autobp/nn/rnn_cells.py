@@ -8,12 +8,13 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import ShapeError
 from .._device import check_device
 from ..ops import linear
 from ..tensor import Tensor
 from . import init
 from .module import Module, Parameter
-from .rnn_functional import lstm_cell_state
+from .rnn_functional import lstm_state
 
 
 def _t(x: Any) -> Tensor:
@@ -34,7 +35,7 @@ def lstm_step(x, h, c, w_ih, w_hh, b_ih, b_hh) -> tuple[Tensor, Tensor]:
 
 def _lstm_gates(gates: Tensor, c: Tensor) -> tuple[Tensor, Tensor]:
     H = c.shape[-1]
-    hc = lstm_cell_state(gates, c)  # one node for the whole state update
+    hc = lstm_state(gates, c)  # one node for the whole state update
     return hc[..., :H], hc[..., H:]
 
 
@@ -68,7 +69,7 @@ class RNNCellBase(Module):
         super().__init__()
         self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
         rng = init.as_generator(rng)
-        bound = 1 / math.sqrt(hidden_size)
+        bound = 1 / math.sqrt(hidden_size) if hidden_size > 0 else 0.0  # PyTorch's: no division by 0
         G = self._gates
         shapes = {"weight_ih": (G * hidden_size, input_size), "weight_hh": (G * hidden_size, hidden_size)}
         if bias:
@@ -81,7 +82,7 @@ class RNNCellBase(Module):
     def _prepare(self, input: Any, hx: Any) -> tuple[Tensor, Any, bool]:
         x = _t(input)
         if x.ndim not in (1, 2) or x.shape[-1] != self.input_size:
-            raise ValueError(
+            raise ShapeError(
                 f"{type(self).__name__}: input must be (N, {self.input_size}) or ({self.input_size},), "
                 f"got {x.shape}"
             )
@@ -90,6 +91,9 @@ class RNNCellBase(Module):
             x = x.reshape((1, -1))
         return x, hx, unbatched
 
+    def _want(self, x: Tensor) -> tuple:
+        return (x.shape[0], self.hidden_size)
+
     def _zero(self, x: Tensor) -> Tensor:
         return Tensor._const(np.zeros((x.shape[0], self.hidden_size), dtype=x.dtype))
 
@@ -97,14 +101,20 @@ class RNNCellBase(Module):
         return self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh
 
 
-def _state(h: Any, unbatched: bool, who: str = "RNNCell") -> Tensor:
+def _state(h: Any, unbatched: bool, who: str = "RNNCell", want: tuple | None = None) -> Tensor:
     """The hidden state as (N, H): 1-D for an unbatched input, 2-D for a batched one (PyTorch's rule;
-    a reshape would otherwise let any shape of the right size through)."""
+    a reshape would otherwise let any shape of the right size through); ``want`` = (N, H) is checked
+    (PyTorch does not broadcast a hidden state against the batch)."""
     h = _t(h)
     if h.ndim != (1 if unbatched else 2):
         kind, nd = ("an unbatched", 1) if unbatched else ("a batched", 2)
         raise ValueError(f"{who}: expected hidden of {nd} dimensions for {kind} input, got shape {h.shape}")
-    return h.reshape((1, -1)) if unbatched else h
+    h = h.reshape((1, -1)) if unbatched else h
+    if want is not None and tuple(h.shape) != tuple(want):
+        raise ShapeError(
+            f"{who}: hidden state of shape {h.shape} does not fit input batch and hidden_size {want}"
+        )
+    return h
 
 
 _Cell = RNNCellBase
@@ -118,12 +128,12 @@ class RNNCell(_Cell):
     ):
         super().__init__(input_size, hidden_size, bias, **kw)
         if nonlinearity not in ("tanh", "relu"):
-            raise ValueError(f"RNNCell: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+            raise ValueError(f"Unknown nonlinearity: {nonlinearity}. Select from 'tanh' or 'relu'.")
         self.nonlinearity = nonlinearity
 
     def forward(self, input: Any, hx: Any = None) -> Tensor:
         x, hx, unbatched = self._prepare(input, hx)
-        h = self._zero(x) if hx is None else _state(hx, unbatched, type(self).__name__)
+        h = self._zero(x) if hx is None else _state(hx, unbatched, type(self).__name__, self._want(x))
         out = rnn_step(x, h, *self._w(), relu=self.nonlinearity == "relu")
         return out.reshape((-1,)) if unbatched else out
 
@@ -138,7 +148,10 @@ class LSTMCell(_Cell):
         h, c = (
             (self._zero(x), self._zero(x))
             if hx is None
-            else (_state(hx[0], unbatched, "LSTMCell"), _state(hx[1], unbatched, "LSTMCell"))
+            else (
+                _state(hx[0], unbatched, "LSTMCell", self._want(x)),
+                _state(hx[1], unbatched, "LSTMCell", self._want(x)),
+            )
         )
         h2, c2 = lstm_step(x, h, c, *self._w())
         return (h2.reshape((-1,)), c2.reshape((-1,))) if unbatched else (h2, c2)
@@ -151,6 +164,6 @@ class GRUCell(_Cell):
 
     def forward(self, input: Any, hx: Any = None) -> Tensor:
         x, hx, unbatched = self._prepare(input, hx)
-        h = self._zero(x) if hx is None else _state(hx, unbatched, type(self).__name__)
+        h = self._zero(x) if hx is None else _state(hx, unbatched, type(self).__name__, self._want(x))
         out = gru_step(x, h, *self._w())
         return out.reshape((-1,)) if unbatched else out

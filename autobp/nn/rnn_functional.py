@@ -54,6 +54,21 @@ def _lstm_cell_state(F, g, out, xs, ctx, need):
     return ga, (dc2 * f if need[1] else None)
 
 
+def lstm_state(gates: Any, c: Any) -> Tensor:
+    """[h', c'] of one LSTM step: the fused ``lstm_cell_state`` for real input; for complex input
+    (PyTorch computes complex LSTMs) composed of the complex-capable sigmoid and tanh instead."""
+    a, c = as_tensor(gates), as_tensor(c)
+    if a.dtype.kind != "c" and c.dtype.kind != "c":
+        return lstm_cell_state(a, c)
+    from ..ops import concatenate
+
+    H = c.shape[-1]
+    i, f = sigmoid(a[..., :H]), sigmoid(a[..., H : 2 * H])
+    g, o = tanh(a[..., 2 * H : 3 * H]), sigmoid(a[..., 3 * H :])
+    c2 = f * c + i * g
+    return concatenate([o * tanh(c2), c2], axis=-1)
+
+
 # --- a whole LSTM layer over a sequence as one node ---------------------------------------------
 def _lstm_composite(x, w_ih, w_hh, h0, c0, b_ih=None, b_hh=None) -> Tensor:
     """The same layer step by step in recorded ops (the rule differentiates it under create_graph)."""

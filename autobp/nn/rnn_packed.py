@@ -13,7 +13,7 @@ from ..ops import concatenate, linear, stack
 from ..tensor import Tensor
 from .dropout import dropout
 from .packed import PackedSequence
-from .rnn_functional import lstm_cell_state
+from .rnn_functional import lstm_state
 
 
 def packed_forward(m: Any, seq: PackedSequence, hx: Any) -> tuple:
@@ -72,7 +72,7 @@ def _direction(m: Any, layer: int, sfx: str, steps: list, sizes: Any, h: Tensor,
         whole = n == h.shape[0]  # every sequence is alive: the new state is all of it
         hp = h if whole else h[:n]
         if lstm:
-            hc = lstm_cell_state(linear(steps[t], w_ih, b_ih) + linear(hp, w_hh, b_hh), c if whole else c[:n])
+            hc = lstm_state(linear(steps[t], w_ih, b_ih) + linear(hp, w_hh, b_hh), c if whole else c[:n])
             h_new, c_new = hc[..., :H], hc[..., H:]
             if w_hr is not None:  # proj_size: h_t = W_hr (o * tanh(c_t))
                 h_new = linear(h_new, w_hr)

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import ShapeError
 from .._device import check_device
 from ..tensor import Tensor
 from . import init
@@ -188,10 +189,14 @@ class Transformer(Module):
         s, t = _t(src), _t(tgt)
         batch_axis = 0 if self.batch_first else 1
         if s.ndim == 3 and t.ndim == 3 and s.shape[batch_axis] != t.shape[batch_axis]:
-            raise ValueError(f"Transformer: src {s.shape} and tgt {t.shape} have different batch sizes")
+            raise ShapeError(
+                f"Transformer: the batch number of src {s.shape} and tgt {t.shape} "
+                "must agree (different batch sizes)"
+            )
         if s.shape[-1] != self.d_model or t.shape[-1] != self.d_model:
-            raise ValueError(
-                f"Transformer: src {s.shape} and tgt {t.shape} must end with d_model={self.d_model}"
+            raise ShapeError(
+                f"Transformer: the feature number of src {s.shape} and tgt {t.shape} "
+                f"must be equal to d_model={self.d_model}"
             )
         memory = self.encoder(s, src_mask, src_key_padding_mask)
         return self.decoder(t, memory, tgt_mask, memory_mask, tgt_key_padding_mask, memory_key_padding_mask)

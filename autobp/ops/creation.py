@@ -340,11 +340,13 @@ def one_hot(x: Any, num_classes: int = -1) -> Tensor:
     if idx.dtype.kind not in "iu":
         raise TypeError(f"one_hot: class indices must be integers, got dtype {idx.dtype}")
     if idx.size and idx.min() < 0:
-        raise ValueError(f"one_hot: class indices must be non-negative, got {idx.min()}")
+        raise ShapeError(f"one_hot: class indices must be non-negative, got {idx.min()}")
+    if num_classes < -1:
+        raise ShapeError(f"one_hot: num_classes should be -1 or non-negative, got {num_classes}")
     if num_classes == -1:
         if not idx.size:
-            raise ValueError("one_hot: cannot infer num_classes from an empty tensor")
+            raise ShapeError("one_hot: cannot infer num_classes from an empty tensor")
         num_classes = int(idx.max()) + 1
     if idx.size and idx.max() >= num_classes:
-        raise ValueError(f"one_hot: class index {idx.max()} is out of range for num_classes={num_classes}")
+        raise ShapeError(f"one_hot: class index {idx.max()} is out of range for num_classes={num_classes}")
     return Tensor._const((idx[..., None] == np.arange(num_classes)).astype(np.int64))
