@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import ShapeError
 from .._device import check_device
 from ..tensor import Tensor
 from . import init
