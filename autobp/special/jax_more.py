@@ -56,3 +56,38 @@ def _boxcox1p(F, g, out, xs, ctx, need):
         series = lx * lx * (0.5 + t / 3.0 + t * t / 8.0)
         gl = g * F.where(small, series, (F.exp(lm * lx) * lx - out) / safe)
     return gx, gl
+
+
+def complex_logsumexp(a: Tensor, bt: Any, axes: tuple, axis: Any, keepdims: bool, return_sign: bool) -> Any:
+    """logsumexp of complex input with ``b`` or ``return_sign`` (scipy >= 1.13's values): the complex
+    log of the sum s, or (log|s|, s/|s|); gradient g conj(b e^(a - log s)) in a (PyTorch's convention for
+    the holomorphic log s; the same for its real part log|s|), first order only."""
+    shape = a.shape if bt is None else np.broadcast_shapes(a.shape, bt.shape)
+    bd = None if bt is None else bt._data
+    with np.errstate(all="ignore"):
+        res = sc.logsumexp(a._data, axis=axis, b=bd, keepdims=True, return_sign=True)
+        log_s = res[0] + np.log(res[1])  # complex log of the sum, reduced axes kept as 1
+        e = np.exp(a._data - log_s)
+        w = e if bd is None else bd * e
+    kept = tuple(1 if i in axes else n for i, n in enumerate(shape))
+    reduced = kept if keepdims else tuple(n for i, n in enumerate(shape) if i not in axes)
+    single = all(t.dtype in (np.float32, np.complex64) for t in ((a,) if bt is None else (a, bt)))
+    cdt, rdt = (np.complex64, np.float32) if single else (np.complex128, np.float64)
+    parents = (a,) if bt is None else (a, bt)
+    if return_sign:
+        out = np.asarray(res[0]).astype(rdt).reshape(reduced)
+        node = Tensor._make(out, parents, "logsumexp_complex", (kept, w, e))
+        return node, Tensor._const(np.asarray(res[1]).astype(cdt).reshape(reduced))
+    out = np.asarray(log_s).astype(cdt).reshape(reduced)
+    return Tensor._make(out, parents, "logsumexp_complex", (kept, w, e))
+
+
+@rule("logsumexp_complex")  # ctx = (kept shape, b e^(a - log s), e^(a - log s))
+def _logsumexp_complex(F, g, out, xs, ctx, need):
+    if any(isinstance(x, Tensor) for x in xs):
+        raise NotImplementedError("logsumexp of complex input: first order only")
+    kept, w, e = ctx
+    gk = np.reshape(g, kept) if np.ndim(g) else g
+    ga = cgrad(F, gk, w, xs[0]) if need[0] else None
+    gb = cgrad(F, gk, e, xs[1]) if len(xs) > 1 and need[1] else None
+    return (ga,) if len(xs) == 1 else (ga, gb)
