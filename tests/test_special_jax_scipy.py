@@ -108,3 +108,9 @@ def test_hyp2f1_is_differentiable_in_a_b_and_c():
     c = _t(2.3, 0.4, 3.5, 0.7)
     z = _t(0.6, -3.0, 0.9, 0.15)
     assert gradcheck(sp.hyp2f1, (a, b, c, z), rtol=1e-6)
+
+
+def test_comb_with_repetition_of_zero_items_is_one():
+    n, k = np.array([0.0, 0.0, 3.0, 2.5]), np.array([0.0, 4.0, 0.0, 2.0])
+    np.testing.assert_allclose(sp.comb(n, k, repetition=True), sc.comb(n, k, repetition=True))
+    assert gradcheck(lambda t: sp.comb(t, 2.0, repetition=True), (_t(2.5, 4.0),))

@@ -96,14 +96,18 @@ def comb(N: Any, k: Any, *, exact: bool = False, repetition: bool = False) -> An
     if exact:
         return sc.comb(data_of(N), data_of(k), exact=True, repetition=repetition)
     N, k = args((N, k), "comb")
-    if repetition:
+    empty = None
+    if repetition:  # k = 0 items from N >= 0 kinds: one way (scipy >= 1.17), also for N = 0
+        empty = (data_of(k) == 0) & (data_of(N) >= 0)
         N = N + k - 1
     n_, k_ = data_of(N), data_of(k)
     valid = (k_ <= n_) & (n_ >= 0) & (k_ >= 0)
     if np.all(valid):
-        return binom(N, k)
-    safe_n, safe_k = where(valid, N, 1.0), where(valid, k, 0.0)
-    return where(valid, binom(safe_n, safe_k), 0.0)
+        out = binom(N, k)
+    else:
+        safe_n, safe_k = where(valid, N, 1.0), where(valid, k, 0.0)
+        out = where(valid, binom(safe_n, safe_k), 0.0)
+    return where(empty, 1.0, out) if empty is not None and np.any(empty & ~valid) else out
 
 
 @op(family=FAMILY, namespace=NS, numpy=None, method=False, rules=("gamma",))
