@@ -155,18 +155,19 @@ def _source(name: str, sig: inspect.Signature, ufunc: bool = False) -> str:
     params = list(sig.parameters.values())
     first = params[0] if params else None
     if first is not None and first.kind is P.VAR_POSITIONAL:
-        test = f"{first.name} and (type({first.name}[0]) is T_ or isinstance({first.name}[0], T_))"
+        test = f"{first.name} and (ty_({first.name}[0]) is T_ or isinstance({first.name}[0], T_))"
     elif first is not None and first.kind in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD):
         # the first argument a Tensor (or a subclass); else any other positional one exactly a Tensor
         others = [p.name for p in params[1:] if p.kind in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD)]
         f = first.name
-        seq = f"((type({f}) is list or type({f}) is tuple) and len({f}) > 0 and type({f}[0]) is T_)"  # [t, u]
-        tests = [f"type({f}) is T_", f"isinstance({f}, T_)"] + [f"type({n}) is T_" for n in others] + [seq]
+        seq = f"((ty_({f}) is list or ty_({f}) is tuple) and len({f}) > 0 and ty_({f}[0]) is T_)"  # [t, u]
+        tests = [f"ty_({f}) is T_", f"isinstance({f}, T_)"] + [f"ty_({n}) is T_" for n in others] + [seq]
         test = " or ".join(tests)
     else:
         test = "False"
     return (
         f"def make_(fn_, T_, slow_, uf_):\n"
+        f" ty_ = type  # a parameter may be called `type` (scipy.signal.detrend's)\n"
         f" def {name}({', '.join(head)}):\n"
         f"{check}"
         f"  if {test}:\n"

@@ -70,10 +70,17 @@ def _convolve_full(F, g, out, xs, ctx, need):
     rules=("convolve_full", "getitem"),
 )
 def convolve(
-    in1: Any, in2: Any, mode: str = "full", method: str = "auto", *, axes: Any = None, dot_axes: Any = None
+    in1: Any,
+    in2: Any,
+    mode: str = "full",
+    method: str = "auto",
+    *,
+    axes: Any = None,
+    dot_axes: Any = None,
+    precision: Any = None,
 ) -> Tensor:
-    """N-dimensional convolution of ``in1`` with ``in2`` (scipy.signal.convolve; ``method`` is
-    accepted and the direct sum is used); differentiable in both inputs.
+    """N-dimensional convolution of ``in1`` with ``in2`` (scipy.signal.convolve; ``method`` and JAX's
+    ``precision`` are accepted and the direct sum is used); differentiable in both inputs.
 
     Extension over scipy (HIPS autograd's generalisation), keyword-only: ``axes=(axes_1, axes_2)``
     pairs the axes convolved together and ``dot_axes=(dot_1, dot_2)`` pairs axes summed over as in
@@ -105,9 +112,11 @@ def convolve(
     method=False,
     rules=("convolve_full", "getitem", "conj"),
 )
-def correlate(in1: Any, in2: Any, mode: str = "full", method: str = "auto") -> Tensor:
+def correlate(
+    in1: Any, in2: Any, mode: str = "full", method: str = "auto", *, precision: Any = None
+) -> Tensor:
     """N-dimensional cross-correlation (scipy.signal.correlate): convolve(in1, conj(in2) flipped, mode)
-    (in2 conjugated as scipy's, for complex inputs)."""
+    (in2 conjugated as scipy's, for complex inputs); JAX's ``precision`` is accepted."""
     a, b = pair(in1, in2, "correlate")
     _check(a, b, mode, "correlate")
     if mode == "valid" and any(m < n for m, n in zip(a.shape, b.shape)):
@@ -116,7 +125,9 @@ def correlate(in1: Any, in2: Any, mode: str = "full", method: str = "auto") -> T
     return convolve(a, _flip(conj(b)), mode)
 
 
-__all__ = ["convolve", "correlate"]
+from .signal_more import convolve2d, correlate2d, detrend  # noqa: E402
+
+__all__ = ["convolve", "correlate", "convolve2d", "correlate2d", "detrend"]
 
 import sys  # noqa: E402
 

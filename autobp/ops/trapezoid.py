@@ -20,8 +20,10 @@ def _along(ndim: int, axis: int, part: slice) -> tuple:
     return (slice(None),) * axis + (part,)
 
 
-def _spacing(y: Tensor, x: Any, dx: Any, axis: int, name: str) -> Any:
-    """The widths d of the intervals along ``axis``: ``dx``, or diff(x) shaped to broadcast with y."""
+def _spacing(y: Tensor, x: Any, dx: Any, axis: int, name: str, given: Any = None) -> Any:
+    """The widths d of the intervals along ``axis``: ``dx``, or diff(x) shaped to broadcast with y.
+    An x of another number of dimensions (not 1) is differenced along the ``given`` axis counted on x
+    itself and broadcast against y, as numpy does."""
     if x is None:
         return dx
     x = as_tensor(x)
@@ -29,9 +31,12 @@ def _spacing(y: Tensor, x: Any, dx: Any, axis: int, name: str) -> Any:
         d = x[1:] - x[:-1]
         return d.reshape((1,) * axis + (d.shape[0],) + (1,) * (y.ndim - axis - 1))
     if x.ndim != y.ndim:
-        raise ValueError(
-            f"{name}: x must be 1-d or of y's number of dimensions, got shapes {x.shape} and {y.shape}"
-        )
+        if given is None or x.ndim == 0:
+            raise ValueError(
+                f"{name}: x must be 1-d or of y's number of dimensions, got shapes {x.shape} and {y.shape}"
+            )
+        xa = normalize_axes(int(given), x.ndim, name, x.shape)[0]
+        return x[_along(x.ndim, xa, slice(1, None))] - x[_along(x.ndim, xa, slice(None, -1))]
     return x[_along(x.ndim, axis, slice(1, None))] - x[_along(x.ndim, axis, slice(None, -1))]
 
 
@@ -46,7 +51,7 @@ def _axis(y: Tensor, axis: Any, name: str) -> int:
 def _pieces(y: Tensor, d: Any, axis: int, name: str) -> Tensor:
     """d * (y[1:] + y[:-1]) / 2 along ``axis`` (numpy's order of operations), shapes checked."""
     y1, y0 = y[_along(y.ndim, axis, slice(1, None))], y[_along(y.ndim, axis, slice(None, -1))]
-    if isinstance(d, Tensor) and d.ndim and d.shape[axis] != y1.shape[axis]:
+    if isinstance(d, Tensor) and d.ndim == y.ndim and d.shape[axis] != y1.shape[axis]:
         raise ValueError(
             f"{name}: x has {d.shape[axis] + 1} points along axis {axis}, y has {y.shape[axis]} "
             f"(shapes {d.shape[:axis] + (d.shape[axis] + 1,) + d.shape[axis + 1 :]} and {y.shape})"
@@ -74,7 +79,7 @@ def trapezoid(y: Any, x: Any = None, dx: Any = 1.0, axis: int = -1, *, dim: Any 
     a = _axis(y, axis, "trapezoid")
     if y.dtype.kind in "biu":
         y = y.astype(np.float64)
-    d = _spacing(y, x, dx, a, "trapezoid")
+    d = _spacing(y, x, dx, a, "trapezoid", axis)
     return _pieces(y, d, a, "trapezoid").sum(axis=a)
 
 

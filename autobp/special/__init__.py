@@ -17,6 +17,7 @@ from .expint import dawsn, exp1, expi, expn, fresnel, shichi, sici, spence
 from .gamma import betaln, digamma, gamma, gammaln, multigammaln, polygamma, psi
 from .hyper import bernoulli, binom, comb, factorial, hyp1f1, hyp2f1, poch
 from .incomplete import beta, betainc, erfcinv, gammainc, gammaincc, gammasgn, rgamma, stdtr
+from .jax_more import boxcox1p, loggamma
 from .logs import expit, log1p, log_softmax, logit, logsumexp, softmax, xlog1py, xlogy
 from .normal import erf, erfc, erfinv, log_ndtr, ndtr, ndtri
 from .orthogonal import (
@@ -52,6 +53,8 @@ from .torch_names import (
 )
 
 __all__ = [
+    "loggamma",
+    "boxcox1p",
     "gammaln",
     "gamma",
     "digamma",

@@ -12,7 +12,7 @@ from ..ops._args import as_tensor
 from ..ops._decl import op
 from ..rules import rule
 from ..tensor import Tensor
-from ._common import FAMILY, NS, as_float, data_of, float_result
+from ._common import FAMILY, NS, as_float, float_result
 
 
 def _unary(name: str, fn: Any, x: Any) -> Tensor:
@@ -32,7 +32,7 @@ def i0(x: Any) -> Tensor:
 
 @op(family=FAMILY, namespace=NS, numpy=None, method=False)
 def i1(x: Any) -> Tensor:
-    """I1(x), the modified Bessel function of order 1; derivative I0(x) - I1(x)/x (1/2 at 0)."""
+    """I1(x), the modified Bessel function of order 1; derivative (I0(x) + I2(x)) / 2 (1/2 at 0)."""
     return _unary("i1", sc.i1, x)
 
 
@@ -44,7 +44,7 @@ def i0e(x: Any) -> Tensor:
 
 @op(family=FAMILY, namespace=NS, numpy=None, method=False)
 def i1e(x: Any) -> Tensor:
-    """exp(-|x|) I1(x); derivative i0e(x) - i1e(x) (sign(x) + 1/x) (1/2 at 0)."""
+    """exp(-|x|) I1(x); derivative (i0e(x) + ive(2, x)) / 2 - sign(x) i1e(x) (1/2 at 0)."""
     return _unary("i1e", sc.i1e, x)
 
 
@@ -57,17 +57,11 @@ def _i0(F, g, out, xs, ctx, need):
     return (g * _f(F, "i1", xs[0], g),)
 
 
-def _over_x(F, y, x):
-    """y / x with 1/2's limit where x = 0 supplied by the caller's where (safe denominator)."""
-    zero = data_of(x) == 0
-    return zero, y / F.where(zero, 1.0, x)
-
-
 @rule("i1")
 def _i1(F, g, out, xs, ctx, need):
+    # (I0 + I2) / 2, not I0 - I1/x: no division by x, so every higher derivative stays accurate near 0
     x = xs[0]
-    zero, ratio = _over_x(F, out, x)
-    return (g * F.where(zero, 0.5, _f(F, "i0", x, g) - ratio),)
+    return (g * (_f(F, "i0", x, g) + as_float(F.iv(2.0, x), g)) / 2.0,)
 
 
 @rule("i0e")
@@ -79,5 +73,5 @@ def _i0e(F, g, out, xs, ctx, need):
 @rule("i1e")
 def _i1e(F, g, out, xs, ctx, need):
     x = xs[0]
-    zero, ratio = _over_x(F, out, x)
-    return (g * F.where(zero, 0.5, _f(F, "i0e", x, g) - F.sign(x) * out - ratio),)
+    half_sum = (_f(F, "i0e", x, g) + as_float(F.ive(2.0, x), g)) / 2.0
+    return (g * (half_sum - F.sign(x) * out),)

@@ -89,11 +89,14 @@ def _degree_order(n: Any, m: Any, name: str) -> tuple:
 
 
 @op(family=FAMILY, namespace=NS, numpy=None, method=False)
-def sph_harm_y(n: Any, m: Any, theta: Any, phi: Any) -> Tensor:
+def sph_harm_y(n: Any, m: Any, theta: Any, phi: Any, *, n_max: int | None = None) -> Tensor:
     """The spherical harmonic Y_n^m(theta, phi) of degree n and order m (integers) at polar angle theta
     and azimuth phi (scipy's current argument order), complex; differentiable in theta and phi to any
-    order: d/dphi = i m Y_n^m, d/dtheta by the ladder relation through Y_n^(m+1) and Y_n^(m-1)."""
+    order: d/dphi = i m Y_n^m, d/dtheta by the ladder relation through Y_n^(m+1) and Y_n^(m-1).
+    ``n_max`` (JAX's bound on the degree) clips n to it, as JAX does."""
     nd, md = _degree_order(n, m, "sph_harm_y")
+    if n_max is not None:
+        nd = np.minimum(nd, int(n_max))
     theta, phi = args((theta, phi), "sph_harm_y")
     with np.errstate(all="ignore"):
         data = complex_result(sc.sph_harm_y(nd, md, theta._data, phi._data), theta, phi)
@@ -125,10 +128,10 @@ def _sph_harm_y(F, g, out, xs, ctx, need):
 
 
 @op(family=FAMILY, namespace=NS, numpy=None, method=False, rules=("sph_harm_y",))
-def sph_harm(m: Any, n: Any, theta: Any, phi: Any) -> Tensor:
+def sph_harm(m: Any, n: Any, theta: Any, phi: Any, n_max: int | None = None) -> Tensor:
     """JAX's (and older scipy's) spherical harmonic: order m, degree n, azimuth theta, polar angle phi;
-    sph_harm_y(n, m, phi, theta)."""
-    return sph_harm_y(n, m, phi, theta)
+    sph_harm_y(n, m, phi, theta); ``n_max`` as sph_harm_y's."""
+    return sph_harm_y(n, m, phi, theta, n_max=n_max)
 
 
 @op(family=FAMILY, namespace=NS, numpy=None, method=False, rules=("jv",))

@@ -34,13 +34,24 @@ def _gammaln(F, g, out, xs, ctx, need):
 
 @op(family=FAMILY, namespace=NS, numpy=None, method=False)
 def gamma(x: Any) -> Tensor:
-    """Gamma(x), elementwise; derivative Gamma(x) digamma(x)."""
+    """Gamma(x), elementwise, real or complex (scipy's values: nan+nanj at the complex poles);
+    derivative Gamma(x) digamma(x)."""
+    x = as_tensor(x)
+    if x.dtype.kind == "c":
+        with np.errstate(all="ignore"):
+            return Tensor._make(np.asarray(sc.gamma(x._data)).astype(x.dtype, copy=False), (x,), "gamma")
     return _unary("gamma", sc.gamma, x)
 
 
 @rule("gamma")
 def _gamma(F, g, out, xs, ctx, need):
-    return (g * out * as_float(F.digamma(xs[0]), g),)
+    x = xs[0]
+    if x.dtype.kind == "c":  # PyTorch's convention for a holomorphic function: g conj(f')
+        if isinstance(x, Tensor):
+            raise NotImplementedError("gamma: no second derivative for complex input")
+        with np.errstate(all="ignore"):
+            return (g * np.conj(out * sc.psi(x)),)
+    return (g * out * as_float(F.digamma(x), g),)
 
 
 @op(family=FAMILY, namespace=NS, numpy=None, method=False)

@@ -20,6 +20,7 @@ from ..tensor import Tensor
 from ._common import FAMILY, NS, as_float, float_result
 from .gamma import betaln, gammaln
 from .normal import erfinv
+from .param_grads import dgammainc_da, param_grad
 
 
 def _no_shape_gradient(name: str, what: str) -> NotImplementedError:
@@ -41,7 +42,8 @@ def _three(a: Any, b: Any, x: Any, name: str) -> tuple:
 
 @op(family=FAMILY, namespace=NS, numpy=None, method=False)
 def gammainc(a: Any, x: Any) -> Tensor:
-    """P(a, x) = (1/Gamma(a)) int_0^x t^(a-1) e^-t dt; derivative in x: x^(a-1) e^-x / Gamma(a)."""
+    """P(a, x) = (1/Gamma(a)) int_0^x t^(a-1) e^-t dt; derivative in x: x^(a-1) e^-x / Gamma(a); in a
+    (as JAX) the series sum_k x^(a+k) e^-x / Gamma(a+k+1) (log x - digamma(a+k+1)), first order only."""
     a, x = pair(a, x, "gammainc")
     with np.errstate(all="ignore"):
         return Tensor._make(float_result(sc.gammainc(a._data, x._data), a, x), (a, x), "gammainc")
@@ -49,7 +51,8 @@ def gammainc(a: Any, x: Any) -> Tensor:
 
 @op(family=FAMILY, namespace=NS, numpy=None, method=False)
 def gammaincc(a: Any, x: Any) -> Tensor:
-    """Q(a, x) = 1 - P(a, x), accurate where P is near 1; derivative in x: -x^(a-1) e^-x / Gamma(a)."""
+    """Q(a, x) = 1 - P(a, x), accurate where P is near 1; derivative in x: -x^(a-1) e^-x / Gamma(a);
+    in a minus gammainc's (first order only)."""
     a, x = pair(a, x, "gammaincc")
     with np.errstate(all="ignore"):
         return Tensor._make(float_result(sc.gammaincc(a._data, x._data), a, x), (a, x), "gammaincc")
@@ -62,16 +65,14 @@ def _gamma_density(F, a, x, g):
 
 @rule("gammainc")
 def _gammainc(F, g, out, xs, ctx, need):
-    if need[0]:
-        raise _no_shape_gradient("gammainc", "a")
-    return None, g * _gamma_density(F, xs[0], xs[1], g)
+    ga = param_grad(dgammainc_da(*xs), xs, g, "gammainc") if need[0] else None
+    return ga, (g * _gamma_density(F, xs[0], xs[1], g) if need[1] else None)
 
 
 @rule("gammaincc")
 def _gammaincc(F, g, out, xs, ctx, need):
-    if need[0]:
-        raise _no_shape_gradient("gammaincc", "a")
-    return None, -g * _gamma_density(F, xs[0], xs[1], g)
+    ga = param_grad(-dgammainc_da(*xs), xs, g, "gammaincc") if need[0] else None
+    return ga, (-g * _gamma_density(F, xs[0], xs[1], g) if need[1] else None)
 
 
 @op(family=FAMILY, namespace=NS, numpy=None, method=False)
@@ -112,11 +113,15 @@ def _stdtr(F, g, out, xs, ctx, need):
 
 @op(family=FAMILY, namespace=NS, numpy=None, method=False, rules=("betaln",))
 def beta(a: Any, b: Any) -> Tensor:
-    """B(a, b) = Gamma(a) Gamma(b) / Gamma(a + b), as exp(betaln) (positive arguments)."""
+    """B(a, b) = Gamma(a) Gamma(b) / Gamma(a + b) for all real a, b (scipy's values, negative
+    arguments included), as sign * exp(betaln(a, b)) with the constant sign
+    gammasgn(a) gammasgn(b) gammasgn(a + b); derivative B(a, b) (digamma(a) - digamma(a + b)) in a."""
     a, b = pair(a, b, "beta")
-    if np.any(a._data <= 0) or np.any(b._data <= 0):
-        raise ValueError("beta: a and b must be positive (computed as exp(betaln(a, b)))")
-    return betaln(a, b).exp()
+    with np.errstate(all="ignore"):
+        sign = sc.gammasgn(a._data) * sc.gammasgn(b._data) * sc.gammasgn(a._data + b._data)
+        if np.all(sign == 1):
+            return betaln(a, b).exp()
+        return betaln(a, b).exp() * np.asarray(sign, dtype=np.result_type(a.dtype, b.dtype, np.float16))
 
 
 @op(family=FAMILY, namespace=NS, numpy=None, method=False, rules=("gammaln",))

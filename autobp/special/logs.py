@@ -51,12 +51,23 @@ log1p, xlogy, logit = _ops.log1p, _ops.xlogy, _ops.logit
 
 @op(name="special_logsumexp", family=FAMILY, namespace=NS, numpy=None, method=False)
 def logsumexp(
-    a: Any, axis: Any = None, b: Any = None, keepdims: bool = False, return_sign: bool = False
+    a: Any,
+    axis: Any = None,
+    b: Any = None,
+    keepdims: bool = False,
+    return_sign: bool = False,
+    where: Any = None,
 ) -> Any:
-    """log(sum(b * exp(a))) over ``axis`` (scipy.special.logsumexp); with ``return_sign`` the pair
-    (log|sum|, sign). Differentiable in ``a`` and ``b``. Complex ``a`` (without ``b`` and ``return_sign``)
-    gives scipy's complex log of the sum, through the top-level logsumexp (PyTorch's complex rule)."""
+    """log(sum(b * exp(a))) over ``axis`` (scipy.special.logsumexp); nan where that sum is negative,
+    as scipy; with ``return_sign`` the pair (log|sum|, sign). ``where`` (JAX's) leaves out the elements
+    where it is False (-inf for an all-False reduction). Differentiable in ``a`` and ``b``. Complex ``a``
+    gives scipy's complex log of the sum (with ``return_sign`` (log|sum|, sum/|sum|), as scipy >= 1.13)."""
     a = as_tensor(a)
+    if where is not None:
+        keep = np.asarray(data_of(where), dtype=bool)
+        a = _ops.where(keep, a, -np.inf)
+        if b is not None:
+            b = _ops.where(keep, b, 0.0) if isinstance(b, Tensor) else np.where(keep, data_of(b), 0.0)
     if a.dtype.kind == "c" and b is None and not return_sign:
         return _ops.logsumexp(a, axis, keepdims)
     bt = None if b is None else pair(a, b, "logsumexp")[1]
@@ -64,6 +75,10 @@ def logsumexp(
     if not shape and isinstance(axis, (int, np.integer)) and axis in (0, -1):
         axis = None  # scipy reads axis 0 or -1 of a 0-d input as its one element (so softmax is 1)
     axes = normalize_axes(axis, len(shape), "logsumexp", shape)
+    if a.dtype.kind == "c" or (bt is not None and bt.dtype.kind == "c"):
+        from .jax_more import complex_logsumexp
+
+        return complex_logsumexp(a, bt, axes, None if axis is None else axes, keepdims, return_sign)
     with np.errstate(all="ignore"):
         res = sc.logsumexp(
             a._data,
@@ -75,6 +90,9 @@ def logsumexp(
     kept = tuple(1 if i in axes else n for i, n in enumerate(shape))
     reduced = kept if keepdims else tuple(n for i, n in enumerate(shape) if i not in axes)
     out, sign = (float_result(r, a).reshape(reduced) for r in res)  # scipy's 0-d corner cases vary
+    negative = (sign < 0) & (out > -np.inf)  # scipy's sign of an empty sum is -1 too
+    if not return_sign and np.any(negative):
+        out = np.where(negative, np.nan, out).astype(out.dtype)  # the log of a negative sum, as scipy
     parents = (a,) if bt is None else (a, bt)
     t = Tensor._make(out, parents, "special_logsumexp", reduction_ctx(axes, keepdims, shape, sign))
     return (t, Tensor._const(sign)) if return_sign else t

@@ -22,12 +22,20 @@ class poisson:  # noqa: N801
 
     @staticmethod
     def logpmf(k: Any, mu: Any, loc: Any = 0) -> Tensor:
-        """k log mu - mu - gammaln(k + 1)."""
+        """k log mu - mu - gammaln(k + 1), summed in float64 (its terms cancel: in float32 at mu = 1e8
+        the sum came out 0 or 2048 for a true -10) and returned in the inputs' float dtype; nan for
+        mu < 0, as scipy."""
         k, mu, loc = tensors(k, mu, loc)
         k, mu = arg(k) - loc, arg(mu)
+        dt = np.result_type(k.dtype, mu.dtype)
+        if dt == np.float32 or dt == np.float16:
+            k, mu = k.astype(np.float64), mu.astype(np.float64)
         bad = _not_count(data(k))
         k = safe(bad, k, 0.0)
-        return outside(bad, -np.inf, xlogy(k, mu) - mu - gammaln(k + 1.0))
+        out = outside(bad, -np.inf, xlogy(k, mu) - mu - gammaln(k + 1.0))
+        with np.errstate(invalid="ignore"):
+            out = outside(data(mu) < 0, np.nan, out)
+        return out.astype(dt) if dt.kind == "f" and out.dtype != dt else out
 
     @staticmethod
     def pmf(k: Any, mu: Any, loc: Any = 0) -> Tensor:
@@ -73,6 +81,30 @@ class bernoulli:  # noqa: N801
     def pmf(k: Any, p: Any, loc: Any = 0) -> Tensor:
         """Probability mass."""
         return exp(bernoulli.logpmf(k, p, loc))
+
+    @staticmethod
+    def cdf(k: Any, p: Any, loc: Any = 0) -> Tensor:
+        """0 below 0, 1 - p on [0, 1), 1 from 1 on (k - loc); nan for p outside [0, 1] (scipy's)."""
+        k, p, loc = tensors(k, p, loc)
+        kd, pd = data(arg(k) - loc), data(p)
+        p = arg(p)
+        mid = 1.0 - p
+        with np.errstate(invalid="ignore"):
+            out = outside(kd >= 1, 1.0, outside(kd < 0, 0.0, mid + 0.0 * arg(k)))
+            return outside(~((pd >= 0) & (pd <= 1)), np.nan, out)
+
+    @staticmethod
+    def ppf(q: Any, p: Any, loc: Any = 0) -> Tensor:
+        """The least k with cdf(k) >= q: 0 for 0 < q <= 1 - p, else 1; -1 at q = 0 (scipy's); nan for q
+        or p outside [0, 1]. A step function: no gradient."""
+        q, p, loc = tensors(q, p, loc)
+        qd, pd, ld = data(q), data(p), data(loc)
+        with np.errstate(invalid="ignore"):
+            k = np.where(qd <= 1.0 - pd, 0.0, 1.0)
+            k = np.where(qd == 0, -1.0, k) + ld
+            k = np.where((qd >= 0) & (qd <= 1) & (pd >= 0) & (pd <= 1), k, np.nan)
+        dt = np.result_type(qd.dtype, pd.dtype, np.float16) if qd.dtype.kind == "f" else np.float64
+        return Tensor._const(np.asarray(k, dtype=dt))
 
 
 class binom:  # noqa: N801

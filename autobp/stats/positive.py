@@ -91,7 +91,7 @@ class chi2:  # noqa: N801
 
 
 class beta:  # noqa: N801
-    """The beta distribution on [loc, loc + scale]."""
+    """The beta distribution on [loc, loc + scale]; nan where a, b or scale is not positive (scipy's)."""
 
     @staticmethod
     def logpdf(x: Any, a: Any, b: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
@@ -102,7 +102,7 @@ class beta:  # noqa: N801
         out_of = (data(y) < 0) | (data(y) > 1)
         y = safe(out_of, y, 0.5)
         inside = xlogy(a - 1.0, y) + xlog1py(b - 1.0, -y) - betaln(a, b) - log(arg(scale))
-        return outside(out_of, -np.inf, inside)
+        return outside(_bad_beta(a, b, scale), np.nan, outside(out_of, -np.inf, inside))
 
     @staticmethod
     def pdf(x: Any, a: Any, b: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
@@ -117,7 +117,7 @@ class beta:  # noqa: N801
         y = (arg(x) - loc) / scale
         below, above = data(y) < 0, data(y) > 1
         inside = betainc(arg(a), arg(b), safe(below | above, y, 0.5))
-        return outside(above, 1.0, outside(below, 0.0, inside))
+        return outside(_bad_beta(a, b, scale), np.nan, outside(above, 1.0, outside(below, 0.0, inside)))
 
     @staticmethod
     def logcdf(x: Any, a: Any, b: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
@@ -128,6 +128,17 @@ class beta:  # noqa: N801
     def sf(x: Any, a: Any, b: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
         """1 - cdf."""
         return 1.0 - beta.cdf(x, a, b, loc, scale)
+
+    @staticmethod
+    def logsf(x: Any, a: Any, b: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """log of sf."""
+        return log(beta.sf(x, a, b, loc, scale))
+
+
+def _bad_beta(a: Any, b: Any, scale: Any) -> np.ndarray:
+    """Where the beta distribution's parameters are invalid (a, b or scale not > 0): scipy's nan."""
+    with np.errstate(invalid="ignore"):
+        return ~((data(a) > 0) & (data(b) > 0) & (data(scale) > 0))
 
 
 class dirichlet:  # noqa: N801
