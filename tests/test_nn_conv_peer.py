@@ -126,3 +126,34 @@ def test_conv_transpose_padding_mode_refusal_matches_torch():
         ValueError,
         'Only "zeros" padding mode is supported for ConvTranspose2d',
     )
+
+
+def test_complex_conv_modules_build_cast_and_run_as_torch():
+    m = nn.Conv2d(2, 3, 2, dtype=autobp.complex64)  # PyTorch initialises complex weights too
+    assert m.weight.dtype == np.complex64 and np.abs(m.weight.detach().numpy().imag).max() > 0
+    bound = 1 / np.sqrt(2 * 2 * 2)  # kaiming_uniform(a=sqrt(5)): U(+-1/sqrt(fan_in)), each part
+    assert np.abs(m.weight.detach().numpy().real).max() <= bound
+    assert np.abs(m.weight.detach().numpy().imag).max() <= bound
+    m2 = nn.Conv1d(2, 3, 2).to(autobp.complex128)
+    assert m2.weight.dtype == m2.bias.dtype == np.complex128
+    tm = torch.nn.Conv2d(2, 3, 2, dtype=torch.complex64)
+    with torch.no_grad():
+        tm.weight.copy_(torch.tensor(m.weight.detach().numpy()))
+        tm.bias.copy_(torch.tensor(m.bias.detach().numpy()))
+    a = (rng.standard_normal((1, 2, 4, 5)) + 1j * rng.standard_normal((1, 2, 4, 5))).astype(np.complex64)
+    np.testing.assert_allclose(
+        m(autobp.tensor(a)).detach().numpy(), tm(torch.tensor(a)).detach().numpy(), rtol=1e-5
+    )
+    with pytest.raises(TypeError):  # as torch: only floating point or complex dtypes
+        nn.Conv1d(2, 3, 2).to(autobp.int32)
+    with pytest.raises(TypeError):
+        torch.nn.Conv1d(2, 3, 2).to(torch.int32)
+
+
+def test_randint_with_a_float_dtype_gives_whole_floats_as_torch():
+    t = torch.randint(1, 10, (50,), dtype=torch.float32, requires_grad=True)
+    x = autobp.randint(1, 10, (50,), dtype=autobp.float32, requires_grad=True)
+    assert x.dtype == np.float32 and str(t.dtype) == "torch.float32"
+    assert x.requires_grad and t.requires_grad
+    v = x.detach().numpy()
+    assert np.all(v == np.round(v)) and v.min() >= 1 and v.max() <= 9

@@ -63,7 +63,8 @@ def _fractional(input, kernel_size, output_size, output_ratio, return_indices, s
     u = np.asarray(samples._data if isinstance(samples, Tensor) else samples)
     if u.ndim == 3 and u.shape[0] < N:
         raise NNArgumentError(
-            f"{who}: Expect _random_samples.size(0) no less then input batch size ({u.shape[0]} < {N})"
+            f"{who}: Expect _random_samples.size(0) no less then input batch size: _random_samples must have "
+            f"shape {(N, C, nd)} (or more rows), got {u.shape}"
         )
     if u.ndim != 3 or u.shape[1:] != (C, nd):
         raise ValueError(f"{who}: _random_samples must have shape {(N, C, nd)} (or more rows), got {u.shape}")
