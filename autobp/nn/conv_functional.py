@@ -132,12 +132,7 @@ def _prepare(input: Any, weight: Any, bias: Any, nd: int, who: str, transposed: 
             f"{who}: Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {who}, but got input "
             f"of size: {list(x.shape)}"
         )
-    if x.dtype != w.dtype or (b is not None and b.dtype != x.dtype):  # PyTorch does not promote here
-        raise NNArgumentError(
-            f"{who}: Input type ({x.dtype}), weight type ({w.dtype})"
-            + ("" if b is None else f" and bias type ({b.dtype})")
-            + " should be the same"
-        )
+
     unbatched = x.ndim == nd + 1
     if unbatched:
         x = x.reshape((1,) + x.shape)
