@@ -165,3 +165,34 @@ def test_fractional_refusals_as_torch():
         RuntimeError,
         "Expect _random_samples",
     )
+
+
+@pytest.mark.parametrize("layout", ["contiguous", "channels_last", "channels_last_strided"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda F, x: F.conv2d(x, x.new_ones((4, x.shape[1], 3, 3)), stride=2),
+        lambda F, x: F.max_pool2d(x, 3, 2),
+        lambda F, x: F.max_pool2d(x, 2, return_indices=True)[1],
+        lambda F, x: F.avg_pool2d(x, 3),
+        lambda F, x: F.adaptive_avg_pool2d(x, (3, 2)),
+        lambda F, x: F.adaptive_max_pool2d(x, 3),
+    ],
+)
+def test_output_layout_follows_torch(layout, call):
+    """conv/pool outputs are C-contiguous for contiguous input, channels-last for channels-last input."""
+    a = rng.standard_normal((2, 6, 8, 8))
+    x, tx = autobp.tensor(a), torch.tensor(a)
+    if layout != "contiguous":
+        x, tx = (
+            x.contiguous(memory_format=autobp.channels_last),
+            tx.contiguous(memory_format=torch.channels_last),
+        )
+    if layout == "channels_last_strided":
+        x, tx = x[:, ::2], tx[:, ::2]
+    y, ty = call(F, x), call(torch.nn.functional, tx)
+    assert y.is_contiguous() == ty.is_contiguous()
+    assert y.is_contiguous(memory_format=autobp.channels_last) == ty.is_contiguous(
+        memory_format=torch.channels_last
+    )
+    np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), rtol=1e-12, atol=1e-12)

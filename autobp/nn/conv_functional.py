@@ -19,6 +19,7 @@ from ..rules import holomorphic, rule
 from ..tensor import Tensor
 from . import _conv_kernels as K
 from ._conv_kernels import Geom
+from ._layout import laid_out_like
 from ._nn_errors import NNArgumentError
 
 _NS = "autobp.nn.functional"
@@ -57,13 +58,13 @@ def conv_node(x: Any, w: Any, b: Any, geo: Geom) -> Any:
     nd = w.ndim - 2
     if _is_array(x, w, b):
         out = K.conv(x, w, geo)
-        return out if b is None else out + _bias_shape(b, nd)
+        return laid_out_like(out if b is None else out + _bias_shape(b, nd), x, w)
     parents = (x, w) if b is None else (x, w, b)
     parents = tuple(as_tensor(p) for p in parents)
     data = K.conv(parents[0]._data, parents[1]._data, geo)
     if b is not None:
         data = data + _bias_shape(parents[2]._data, nd)
-    return Tensor._make(data, parents, "conv", geo)
+    return Tensor._make(laid_out_like(data, parents[0]._data, parents[1]._data), parents, "conv", geo)
 
 
 def conv_input_node(g: Any, w: Any, b: Any, geo: Geom, size: tuple) -> Any:
@@ -71,11 +72,12 @@ def conv_input_node(g: Any, w: Any, b: Any, geo: Geom, size: tuple) -> Any:
     nd = w.ndim - 2
     if _is_array(g, w, b):
         out = K.conv_input(g, w, geo, size)
-        return out if b is None else out + _bias_shape(b, nd)
+        return laid_out_like(out if b is None else out + _bias_shape(b, nd), g, w)
     parents = tuple(as_tensor(p) for p in ((g, w) if b is None else (g, w, b)))
     data = K.conv_input(parents[0]._data, parents[1]._data, geo, size)
     if b is not None:
         data = data + _bias_shape(parents[2]._data, nd)
+    data = laid_out_like(data, parents[0]._data, parents[1]._data)
     return Tensor._make(data, parents, "conv_input", (geo, size))
 
 

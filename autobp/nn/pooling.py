@@ -12,6 +12,7 @@ import numpy as np
 from .._numpy_ops import DistinctIndex
 from ..tensor import Tensor, _view
 from . import _conv_kernels as K
+from ._layout import laid_out_like, tensor_laid_out_like
 from ._nn_errors import NNArgumentError
 from .conv_functional import _tuple, conv_node
 
@@ -105,11 +106,13 @@ def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_i
         index.append(lpos * s[i] + taps[i] * d[i] - p[i])
     distinct = all(s[i] >= d[i] * (k[i] - 1) + 1 for i in range(nd))  # windows cannot overlap
     index = DistinctIndex(index) if distinct else tuple(index)
+    best = laid_out_like(best, x._data)  # PyTorch's layout: channels-last in, channels-last out
     out = Tensor._make(best, (x,), "getitem", index)  # its gradient: g scattered to each maximum
     if return_indices:
         flat = np.zeros(best.shape, dtype=np.int64)
         for i in range(nd):  # flat index within each (n, c) plane, as PyTorch returns it
             flat = flat * S[i] + index[2 + i]
+        flat = laid_out_like(flat, x._data)
     if unbatched:
         out = out.reshape(out.shape[1:])
         flat = flat[0] if return_indices else None
@@ -166,6 +169,7 @@ def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
         out = total / float(divisor_override)
     else:
         out = total / d.astype(x.dtype)
+    out = tensor_laid_out_like(out, x._data)
     return out.reshape(out.shape[1:]) if unbatched else out
 
 
@@ -249,6 +253,7 @@ def _adaptive_avg(input, output_size, nd, who):
         j = np.arange(S[i])
         A = ((j >= start[:, None]) & (j < end[:, None])) / (end - start)[:, None]
         out = (out.swapaxes(2 + i, -1) @ Tensor._const(A.T.astype(x.dtype))).swapaxes(2 + i, -1)
+    out = tensor_laid_out_like(out, x._data)
     return out.reshape(out.shape[1:]) if unbatched else out
 
 
@@ -298,7 +303,8 @@ def _adaptive_max(input, output_size, return_indices, nd, who):
     for i in range(nd):
         o = np.arange(O[i]).reshape((O[i],) + (1,) * (nd - 1 - i))
         flat = flat * S[i] + pos[i][o, taps[i]]
-    out = _gather(x, flat, False)
+    out = tensor_laid_out_like(_gather(x, flat, False), x._data if nd == 2 else None)
+    flat = laid_out_like(flat, x._data if nd == 2 else None)  # PyTorch: 3-D outputs stay contiguous
     if unbatched:
         out, flat = out.reshape(out.shape[1:]), flat[0]
     return (out, Tensor._const(flat)) if return_indices else out

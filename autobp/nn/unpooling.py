@@ -8,6 +8,7 @@ import math
 import numpy as np
 
 from ..tensor import Tensor
+from ._layout import tensor_laid_out_like
 from ._nn_errors import NNArgumentError
 from .conv_functional import _tuple
 from .pooling import _batched
@@ -60,7 +61,7 @@ def _max_unpool(input, indices, kernel_size, stride, padding, output_size, nd, w
         )
     rows, cols = N * C, math.prod(x.shape[2:])  # explicit: an empty batch cannot infer a -1
     out = scatter(zeros((rows, plane), dtype=x.dtype), 1, idx.reshape(rows, cols), x.reshape(rows, cols))
-    out = out.reshape((N, C) + size)
+    out = tensor_laid_out_like(out.reshape((N, C) + size), x._data)
     return out.reshape(out.shape[1:]) if unbatched else out
 
 

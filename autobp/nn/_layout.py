@@ -1,0 +1,40 @@
+"""PyTorch's memory layout of convolution and pooling outputs: channels-last when an input (or the
+weight) is laid out channels-last, plain C order otherwise (so ``is_contiguous()`` and ``stride()``
+answer as PyTorch's do). Values never depend on it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..memory_format import channels_last, channels_last_3d, contiguous_format, is_laid_out, relayout
+from ..tensor import Tensor
+
+
+def suggest_format(*arrays: Any) -> Any:
+    """channels_last(_3d) if some array is laid out so (its channel stride the smallest; not also plain
+    C order), else contiguous."""
+    for a in arrays:
+        if isinstance(a, np.ndarray) and a.ndim in (4, 5) and not a.flags.c_contiguous and a.shape[1] > 1:
+            # channels-last order, also for strided views of it: C has the smallest stride
+            spatial = [a.strides[i] for i in range(2, a.ndim) if a.shape[i] > 1]
+            if spatial and a.strides[1] < min(spatial):
+                return channels_last if a.ndim == 4 else channels_last_3d
+    return contiguous_format
+
+
+def laid_out_like(out: np.ndarray, *sources: Any) -> np.ndarray:
+    """``out`` (same values) in the layout PyTorch gives an output of ``sources``."""
+    fmt = suggest_format(*sources)
+    if fmt is contiguous_format:
+        return out if out.flags.c_contiguous else np.ascontiguousarray(out)
+    return out if is_laid_out(out, fmt) else relayout(out, fmt)
+
+
+def tensor_laid_out_like(out: Tensor, *sources: Any) -> Tensor:
+    """A recorded relayout of the Tensor ``out`` when its layout is not PyTorch's (see laid_out_like)."""
+    fmt = suggest_format(*sources)
+    if fmt is contiguous_format:
+        return out if out._data.flags.c_contiguous else out.contiguous()
+    return out if is_laid_out(out._data, fmt) else out.contiguous(memory_format=fmt)
