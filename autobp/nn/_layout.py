@@ -12,14 +12,24 @@ from ..memory_format import channels_last, channels_last_3d, contiguous_format, 
 from ..tensor import Tensor
 
 
+def _channels_last_strides(shape: tuple, strides: tuple) -> bool:
+    """PyTorch's test for channels-last-like strides (C innermost, then W, H(, D), N), read on the
+    strides themselves (so an (O, 1, kH, kW) weight laid out channels-last counts as such)."""
+    low = 0
+    for d in (1, *range(len(shape) - 1, 1, -1), 0):
+        if shape[d] == 0 or strides[d] < low:
+            return False
+        if d == 0 and low == strides[1]:  # ambiguous N111-like strides: PyTorch picks contiguous
+            return False
+        low = strides[d] * (shape[d] if shape[d] > 1 else 1)
+    return True
+
+
 def suggest_format(*arrays: Any) -> Any:
-    """channels_last(_3d) if some array is laid out so (its channel stride the smallest; not also plain
-    C order), else contiguous."""
+    """channels_last(_3d) if some array's strides are channels-last-like (PyTorch's rule), else contiguous."""
     for a in arrays:
-        if isinstance(a, np.ndarray) and a.ndim in (4, 5) and not a.flags.c_contiguous and a.shape[1] > 1:
-            # channels-last order, also for strided views of it: C has the smallest stride
-            spatial = [a.strides[i] for i in range(2, a.ndim) if a.shape[i] > 1]
-            if spatial and a.strides[1] < min(spatial):
+        if isinstance(a, np.ndarray) and a.ndim in (4, 5):
+            if _channels_last_strides(a.shape, tuple(st // a.itemsize for st in a.strides)):
                 return channels_last if a.ndim == 4 else channels_last_3d
     return contiguous_format
 
