@@ -34,6 +34,15 @@ def _batched(input: Any, nd: int, who: str, empty_ok: bool = False) -> tuple[Ten
     return x, False
 
 
+def _layout_source(input: Any, x: Tensor, unbatched: bool) -> np.ndarray:
+    """The array whose layout the output follows: an unbatched input viewed with a batch axis (the
+    reshape in _batched may have copied it to C order)."""
+    if not (unbatched and isinstance(input, Tensor)):
+        return x._data
+    a = input._data  # a batch axis of stride "whole array" (numpy's new axes get stride 0)
+    return np.lib.stride_tricks.as_strided(a, (1,) + a.shape, (max(a.nbytes, a.itemsize),) + a.strides)
+
+
 def _pool_size(n: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int:
     """PyTorch's output size; with ceil_mode the last window must start inside the input or left pad."""
     span = n + 2 * p - d * (k - 1) - 1
@@ -106,15 +115,16 @@ def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_i
         index.append(lpos * s[i] + taps[i] * d[i] - p[i])
     distinct = all(s[i] >= d[i] * (k[i] - 1) + 1 for i in range(nd))  # windows cannot overlap
     index = DistinctIndex(index) if distinct else tuple(index)
-    best = laid_out_like(best, x._data)  # PyTorch's layout: channels-last in, channels-last out
+    src = _layout_source(input, x, unbatched)
+    best = laid_out_like(best, src)  # PyTorch's layout: channels-last in, channels-last out
     out = Tensor._make(best, (x,), "getitem", index)  # its gradient: g scattered to each maximum
     if return_indices:
         flat = np.zeros(best.shape, dtype=np.int64)
         for i in range(nd):  # flat index within each (n, c) plane, as PyTorch returns it
             flat = flat * S[i] + index[2 + i]
-        flat = laid_out_like(flat, x._data)
+        flat = laid_out_like(flat, src)
     if unbatched:
-        out = out.reshape(out.shape[1:])
+        out = out[0]  # a view: keeps the layout (a reshape may copy to C order)
         flat = flat[0] if return_indices else None
     return (out, Tensor._const(flat)) if return_indices else out
 
@@ -169,7 +179,7 @@ def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
         out = total / float(divisor_override)
     else:
         out = total / d.astype(x.dtype)
-    out = tensor_laid_out_like(out, x._data)
+    out = tensor_laid_out_like(out, _layout_source(input, x, unbatched))
     return out.reshape(out.shape[1:]) if unbatched else out
 
 
