@@ -132,10 +132,12 @@ def randint(
     dtype: Any = np.int64,
     generator: Any = None,
     device: Any = None,
+    requires_grad: bool = False,
     **bounds: Any,
 ) -> Tensor:
     """Integers in [low, high): PyTorch's ``randint(high, size)`` / ``randint(low, high, size)`` and
-    numpy's ``randint(low, high=None, size=None)`` (one bound: [0, low)); int64 unless ``dtype``."""
+    numpy's ``randint(low, high=None, size=None)`` (one bound: [0, low)); int64 unless ``dtype`` (a float
+    dtype gives the whole numbers as floats, as PyTorch's)."""
     check_device(device, "randint")
     args = list(args)
     if args and isinstance(args[-1], (tuple, list)):  # PyTorch's size, always last and a sequence
@@ -164,11 +166,13 @@ def randint(
     if not low < high:
         raise ValueError(f"randint: need low < high, got low={low}, high={high}")
     dt = np.dtype(dtype)
-    if dt.kind not in "iu":
-        raise TypeError(f"randint: dtype must be an integer type, got {dt}")
+    if dt.kind not in "iuf":  # PyTorch also draws the integers as floating-point values
+        raise TypeError(f"randint: dtype must be an integer or floating type, got {dt}")
     shape = () if size is None else _shape((size,), "randint")
-    data = generator_of(generator).integers(low, high, size=shape, dtype=dt)
-    return Tensor._const(np.asarray(data))
+    data = generator_of(generator).integers(low, high, size=shape, dtype=dt if dt.kind != "f" else np.int64)
+    data = data.astype(dt, copy=False)
+    out = Tensor._const(np.asarray(data))
+    return out.requires_grad_(True) if requires_grad else out
 
 
 def _like(t: Any, dtype: Any) -> tuple[tuple, Any]:

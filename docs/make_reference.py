@@ -55,6 +55,7 @@ PAGES = (
         "Initialisers, gradient utilities, parametrizations, pruning, padded and packed sequences.",
         (
             "autobp.nn.init",
+            "autobp.nn.grad",
             "autobp.nn.utils",
             "autobp.nn.utils.rnn",
             "autobp.nn.parametrize",

@@ -1,7 +1,7 @@
 """PyTorch-style layers on the autobp Tensor: Module, Parameter, linear, convolution, pooling,
 normalisation, dropout, embedding, activations, attention and recurrent layers, functional, init."""
 
-from . import functional, init, modules, utils  # noqa: F401  (modules: PyTorch's import path)
+from . import functional, grad, init, modules, utils  # noqa: F401  (modules: PyTorch's import path)
 from .activation import (
     CELU,
     ELU,

@@ -71,23 +71,28 @@ class _ConvNd(Module):
         check_device(device, type(self).__name__)
         super().__init__()
         nd, who = self._nd, type(self).__name__
-        if groups < 1 or in_channels % groups or out_channels % groups:
+        if not isinstance(groups, (int, np.integer)) or groups < 1:
+            raise ValueError(f"{who}: groups must be a positive integer, got {groups!r}")
+        if in_channels % groups or out_channels % groups:
             raise ValueError(
                 f"{who}: groups={groups} must divide in_channels={in_channels} "
                 f"and out_channels={out_channels}"
             )
-        if padding_mode not in _MODES:
-            raise ValueError(f"{who}: padding_mode must be one of {_MODES}, got {padding_mode!r}")
+        if not isinstance(padding_mode, str) or padding_mode not in _MODES:
+            raise ValueError(
+                f"{who}: padding_mode must be one of {list(_MODES)}, but got padding_mode={padding_mode!r}"
+            )
         if self._transposed and padding_mode != "zeros":
-            raise ValueError(f"{who}: only padding_mode='zeros' is supported for transposed convolutions")
+            raise ValueError(f'Only "zeros" padding mode is supported for {who}')
         self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
         self.kernel_size = CF._tuple(kernel_size, nd, "kernel_size", who)
-        self.stride = CF._tuple(stride, nd, "stride", who)
+        # a non-positive stride is refused when the layer runs (by F.conv*), as PyTorch refuses it
+        self.stride = CF._tuple(stride, nd, "stride", who, lo=-(2**62))
         self.dilation = CF._tuple(dilation, nd, "dilation", who)
         if isinstance(padding, str):
             if padding not in ("same", "valid"):
                 raise ValueError(
-                    f"{who}: padding must be 'same', 'valid', an int or a tuple, got {padding!r}"
+                    f"{who}: Invalid padding string {padding!r}, should be one of {{'valid', 'same'}}"
                 )
             if padding == "same" and any(s != 1 for s in self.stride):
                 raise ValueError(f"{who}: padding='same' is not supported for strided convolutions")

@@ -19,6 +19,8 @@ from ..rules import holomorphic, rule
 from ..tensor import Tensor
 from . import _conv_kernels as K
 from ._conv_kernels import Geom
+from ._layout import laid_out_like
+from ._nn_errors import NNArgumentError
 
 _NS = "autobp.nn.functional"
 _CONV_RULES = ("conv", "conv_input", "conv_weight")
@@ -29,8 +31,12 @@ def _tuple(v: Any, nd: int, what: str, who: str, lo: int = 1) -> tuple:
     t = tuple(int(a) for a in v) if isinstance(v, (tuple, list)) else (int(v),) * nd
     if len(t) == 1 and nd > 1:  # PyTorch expands a one-element list to every spatial axis
         t = t * nd
+    if len(t) == nd and what == "stride" and lo >= 1 and any(a < 1 for a in t):  # PyTorch: conv, pool
+        raise NNArgumentError(
+            f"{who}: non-positive stride is not supported (stride must be greater than zero), got {v!r}"
+        )
     if len(t) != nd or any(a < lo for a in t):
-        raise ValueError(f"{who}: {what} must be an int >= {lo} or {nd} of them, got {v!r}")
+        raise NNArgumentError(f"{who}: {what} must be an int >= {lo} or {nd} of them, got {v!r}")
     return t
 
 
@@ -52,13 +58,13 @@ def conv_node(x: Any, w: Any, b: Any, geo: Geom) -> Any:
     nd = w.ndim - 2
     if _is_array(x, w, b):
         out = K.conv(x, w, geo)
-        return out if b is None else out + _bias_shape(b, nd)
+        return laid_out_like(out if b is None else out + _bias_shape(b, nd), x, w)
     parents = (x, w) if b is None else (x, w, b)
     parents = tuple(as_tensor(p) for p in parents)
     data = K.conv(parents[0]._data, parents[1]._data, geo)
     if b is not None:
         data = data + _bias_shape(parents[2]._data, nd)
-    return Tensor._make(data, parents, "conv", geo)
+    return Tensor._make(laid_out_like(data, parents[0]._data, parents[1]._data), parents, "conv", geo)
 
 
 def conv_input_node(g: Any, w: Any, b: Any, geo: Geom, size: tuple) -> Any:
@@ -66,11 +72,12 @@ def conv_input_node(g: Any, w: Any, b: Any, geo: Geom, size: tuple) -> Any:
     nd = w.ndim - 2
     if _is_array(g, w, b):
         out = K.conv_input(g, w, geo, size)
-        return out if b is None else out + _bias_shape(b, nd)
+        return laid_out_like(out if b is None else out + _bias_shape(b, nd), g, w)
     parents = tuple(as_tensor(p) for p in ((g, w) if b is None else (g, w, b)))
     data = K.conv_input(parents[0]._data, parents[1]._data, geo, size)
     if b is not None:
         data = data + _bias_shape(parents[2]._data, nd)
+    data = laid_out_like(data, parents[0]._data, parents[1]._data)
     return Tensor._make(data, parents, "conv_input", (geo, size))
 
 
@@ -121,11 +128,13 @@ def _prepare(input: Any, weight: Any, bias: Any, nd: int, who: str, transposed: 
     x, w = as_tensor(input), as_tensor(weight)
     b = None if bias is None else as_tensor(bias)
     if w.ndim != nd + 2:
-        raise ValueError(f"{who}: weight must have {nd + 2} dimensions, got shape {w.shape}")
+        raise NNArgumentError(f"{who}: weight must have {nd + 2} dimensions, got shape {w.shape}")
     if x.ndim not in (nd + 1, nd + 2):
-        raise ValueError(
-            f"{who}: input must be ({nd + 1}-D unbatched or {nd + 2}-D batched), got shape {x.shape}"
+        raise NNArgumentError(
+            f"{who}: Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {who}, but got input "
+            f"of size: {list(x.shape)}"
         )
+
     unbatched = x.ndim == nd + 1
     if unbatched:
         x = x.reshape((1,) + x.shape)
@@ -135,15 +144,15 @@ def _prepare(input: Any, weight: Any, bias: Any, nd: int, who: str, transposed: 
 def _check_channels(x: Tensor, w: Tensor, b: Any, groups: int, who: str, transposed: bool) -> None:
     C = x.shape[1]
     if groups < 1 or (not transposed and w.shape[0] % groups) or C % groups:
-        raise ValueError(
+        raise NNArgumentError(
             f"{who}: groups={groups} must divide the input channels ({C}) and the "
             f"{'input' if transposed else 'output'} channels of weight {w.shape}"
         )
     expected = w.shape[0] if transposed else w.shape[1] * groups
     if C != expected:
-        raise ValueError(
-            f"{who}: input {x.shape} has {C} channels; "
-            f"weight {w.shape} with groups={groups} expects {expected}"
+        raise NNArgumentError(
+            f"{who}: Given groups={groups}, weight of size {list(w.shape)}, expected input"
+            f"{list(x.shape)} to have {expected} channels, but got {C} channels instead"
         )
     out_channels = w.shape[1] * groups if transposed else w.shape[0]
     if b is not None and b.shape != (out_channels,):
@@ -169,16 +178,19 @@ def _conv_nd(input, weight, bias, stride, padding, dilation, groups, nd: int, wh
             lo = tuple(t // 2 for t in total)  # PyTorch puts the odd extra element after
             hi = tuple(t - a for t, a in zip(total, lo))
         else:
-            raise ValueError(f"{who}: padding must be 'same', 'valid', an int or a tuple, got {padding!r}")
+            raise ValueError(
+                f"{who}: Invalid padding string {padding!r}, should be one of {{'valid', 'same'}}"
+            )
     else:
         lo = hi = _tuple(padding, nd, "padding", who, lo=0)
-    for i in range(nd):
-        n = x.shape[2 + i] + lo[i] + hi[i]
-        if n < d[i] * (ks[i] - 1) + 1:
-            raise ShapeError(
-                f"{who}: padded input size {n} along spatial axis {i} is smaller than the dilated kernel "
-                f"({d[i] * (ks[i] - 1) + 1}); input {x.shape}, weight {w.shape}"
-            )
+    padded = tuple(x.shape[2 + i] + lo[i] + hi[i] for i in range(nd))
+    dk = tuple(d[i] * (ks[i] - 1) + 1 for i in range(nd))
+    if any(padded[i] < dk[i] for i in range(nd)):  # PyTorch's words
+        raise ShapeError(
+            f"{who}: Calculated padded input size per channel: ({' x '.join(map(str, padded))}). Kernel "
+            f"size: ({' x '.join(map(str, dk))}). Kernel size can't be greater than actual input size "
+            f"(input {x.shape}, weight {w.shape})"
+        )
     out = conv_node(x, w, b, Geom(s, lo, hi, d, groups))
     return out.reshape(out.shape[1:]) if unbatched else out
 

@@ -10,9 +10,17 @@ import numpy as np
 
 from .. import random as _random
 from ..tensor import Tensor
+from ._nn_errors import NNArgumentError
 from .conv_functional import _tuple
 from .module import Module
 from .pooling import _batched, _gather
+
+
+def _sizes(v: Any, nd: int, what: str, who: str, lo: int) -> tuple:
+    """An int or exactly ``nd`` ints (PyTorch refuses other lengths here, with these words)."""
+    if isinstance(v, (tuple, list)) and len(v) != nd:
+        raise NNArgumentError(f"{who}: {what} must either be a single Int or tuple of {nd} Ints, got {v!r}")
+    return _tuple(v, nd, what, who, lo=lo)
 
 
 def _starts(u: np.ndarray, n_in: int, n_out: int, k: int, dtype: Any) -> np.ndarray:
@@ -33,7 +41,7 @@ def _fractional(input, kernel_size, output_size, output_ratio, return_indices, s
     if x.dtype.kind != "f":
         raise TypeError(f"{who}: input must be floating point, got {x.dtype}")
     N, C, S = x.shape[0], x.shape[1], x.shape[2:]
-    k = _tuple(kernel_size, nd, "kernel_size", who)
+    k = _sizes(kernel_size, nd, "kernel_size", who, 1)
     if (output_size is None) == (output_ratio is None):
         raise ValueError(f"{who}: give exactly one of output_size and output_ratio")
     if output_size is None:
@@ -42,15 +50,31 @@ def _fractional(input, kernel_size, output_size, output_ratio, return_indices, s
             raise ValueError(f"{who}: output_ratio must be {nd} numbers in (0, 1), got {output_ratio}")
         out = tuple(int(S[i] * r[i]) for i in range(nd))
     else:
-        out = _tuple(output_size, nd, "output_size", who)
-    if any(out[i] + k[i] - 1 > S[i] or out[i] < 1 for i in range(nd)):
-        raise ValueError(f"{who}: output size {out} with kernel {k} does not fit the input {x.shape}")
+        out = _sizes(output_size, nd, "output_size", who, 0)
+    names = ("time", "height", "width")[3 - nd :]
+    for i in range(nd):  # PyTorch's words
+        if out[i] + k[i] - 1 > S[i]:
+            raise NNArgumentError(
+                f"{who}(): pool {names[i]} {k[i]} too large relative to input {names[i]} {S[i]} "
+                f"(output_size {out}, input {x.shape})"
+            )
     if samples is None:
         samples = _random.default_generator().random((N, C, nd)).astype(x.dtype)
     u = np.asarray(samples._data if isinstance(samples, Tensor) else samples)
-    if u.ndim != 3 or u.shape[1:] != (C, nd) or u.shape[0] < N:
+    if u.ndim == 3 and u.shape[0] < N:
+        raise NNArgumentError(
+            f"{who}: Expect _random_samples.size(0) no less then input batch size: _random_samples must have "
+            f"shape {(N, C, nd)} (or more rows), got {u.shape}"
+        )
+    if u.ndim != 3 or u.shape[1:] != (C, nd):
         raise ValueError(f"{who}: _random_samples must have shape {(N, C, nd)} (or more rows), got {u.shape}")
     u = u[:N]  # PyTorch reads the first N rows (the first for an unbatched input)
+    if 0 in out:  # an empty output (PyTorch allows an output size 0)
+        y = x.reshape(N, C, int(np.prod(S)))[:, :, :0].reshape((N, C) + out)
+        idx = Tensor._const(np.zeros(y.shape, dtype=np.int64))
+        if unbatched:
+            y, idx = y[0], idx[0]
+        return (y, idx) if return_indices else y
     # sample j drives spatial axis nd - 1 - j for 2-D (PyTorch: the first sample is the width's),
     # and axis j for 3-D (PyTorch's 3-D kernel reads them in T, H, W order)
     axis_sample = [nd - 1 - a for a in range(nd)] if nd == 2 else list(range(nd))
@@ -64,8 +88,9 @@ def _fractional(input, kernel_size, output_size, output_ratio, return_indices, s
         shape[2 + a] = out[a]
         pos = starts[a].reshape(shape) + offsets[a]
         flat += pos * strides[a]
-    vals = x._data.reshape(N, C, -1)[
-        np.arange(N)[:, None, None], np.arange(C)[None, :, None], flat.reshape(N, C, -1)
+    n_win = int(np.prod(out)) * int(np.prod(k))  # explicit sizes: an empty batch cannot infer a -1
+    vals = x._data.reshape(N, C, int(np.prod(S)))[
+        np.arange(N)[:, None, None], np.arange(C)[None, :, None], flat.reshape(N, C, n_win)
     ]
     vals = vals.reshape(flat.shape)
     best = np.take_along_axis(flat, np.argmax(vals, axis=-1)[..., None], axis=-1)[..., 0]  # first maximum

@@ -382,3 +382,8 @@ from .linear_cross_entropy import linear_cross_entropy  # noqa: E402
 from .mha_functional import multi_head_attention_forward  # noqa: E402
 
 __all__ += ["linear_cross_entropy", "multi_head_attention_forward"]
+
+from ..pytorch_nn_toplevel import conv_tbc  # noqa: E402  (PyTorch's F.conv_tbc is torch.conv_tbc)
+from . import grad  # noqa: E402, F401  (F.grad: PyTorch's functional names the torch.nn.grad module)
+
+__all__ += ["conv_tbc"]

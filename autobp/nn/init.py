@@ -35,8 +35,8 @@ def _gen(rng: RngLike, generator: RngLike) -> np.random.Generator:
 def _fill(t: Tensor, values: Any, who: str) -> Tensor:
     if not isinstance(t, Tensor):
         raise TypeError(f"{who}: expected a Tensor or Parameter, got {type(t).__name__}")
-    if t.data.dtype.kind != "f":
-        raise TypeError(f"{who}: tensor dtype {t.data.dtype} is not floating point")
+    if t.data.dtype.kind not in "fc":
+        raise TypeError(f"{who}: tensor dtype {t.data.dtype} is not floating point or complex")
     if init_fill(t, values, who):  # an expanded tensor: a constant only, as PyTorch's
         return t
     t.data[...] = values  # in place: optimisers and modules keep the same array
@@ -50,7 +50,11 @@ def uniform_(
     PyTorch's name for ``rng`` (every random initialiser here takes either)."""
     if not a <= b:
         raise ValueError(f"uniform_: need a <= b, got a={a}, b={b}")
-    return _fill(t, _gen(rng, generator).uniform(a, b, size=t.shape), "uniform_")
+    g = _gen(rng, generator)
+    values = g.uniform(a, b, size=t.shape)
+    if isinstance(t, Tensor) and t.data.dtype.kind == "c":  # PyTorch: real and imaginary parts each U(a, b)
+        values = values + 1j * g.uniform(a, b, size=t.shape)
+    return _fill(t, values, "uniform_")
 
 
 def normal_(

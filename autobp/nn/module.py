@@ -282,10 +282,10 @@ class Module:
         if dtype is None:
             return self
         dtype = np.dtype(dtype)
-        if dtype.kind != "f":
-            raise TypeError(f"Module.to: dtype must be floating point, got {dtype}")
-        for t in list(self.parameters()) + list(self.buffers()):
-            if t._data.dtype.kind == "f" and t._data.dtype != dtype:
+        if dtype.kind not in "fc":  # PyTorch: floating point or complex dtypes only
+            raise TypeError(f"Module.to: dtype must be floating point or complex, got {dtype}")
+        for t in list(self.parameters()) + list(self.buffers()):  # PyTorch casts float and complex ones
+            if t._data.dtype.kind in "fc" and t._data.dtype != dtype:
                 t._data = t._data.astype(dtype)
                 t._grad = None
         return self

@@ -12,16 +12,35 @@ import numpy as np
 from .._numpy_ops import DistinctIndex
 from ..tensor import Tensor, _view
 from . import _conv_kernels as K
+from ._layout import laid_out_like, tensor_laid_out_like
+from ._nn_errors import NNArgumentError
 from .conv_functional import _tuple, conv_node
 
 
-def _batched(input: Any, nd: int, who: str) -> tuple[Tensor, bool]:
+def _batched(input: Any, nd: int, who: str, empty_ok: bool = False) -> tuple[Tensor, bool]:
     x = input if isinstance(input, Tensor) else Tensor(input)
-    if x.ndim not in (nd + 1, nd + 2):
-        raise ValueError(f"{who}: input must be {nd + 1}-D (unbatched) or {nd + 2}-D, got shape {x.shape}")
+    if x.ndim not in (nd + 1, nd + 2):  # PyTorch's words
+        raise NNArgumentError(
+            f"{who}: Expected {nd + 1}D or {nd + 2}D (batch mode) tensor with optional 0 dim batch size for "
+            f"input, but got: {list(x.shape)}"
+        )
+    if not empty_ok and 0 in x.shape[x.ndim - nd - 1 :]:  # only the batch axis may be empty
+        raise NNArgumentError(
+            f"{who}: Expected input to have non-zero size for non-batch dimensions (a {nd + 1}D or {nd + 2}D "
+            f"(batch mode) tensor with optional 0 dim batch size), but got: {list(x.shape)}"
+        )
     if x.ndim == nd + 1:
         return x.reshape((1,) + x.shape), True
     return x, False
+
+
+def _layout_source(input: Any, x: Tensor, unbatched: bool) -> np.ndarray:
+    """The array whose layout the output follows: an unbatched input viewed with a batch axis (the
+    reshape in _batched may have copied it to C order)."""
+    if not (unbatched and isinstance(input, Tensor)):
+        return x._data
+    a = input._data  # a batch axis of stride "whole array" (numpy's new axes get stride 0)
+    return np.lib.stride_tricks.as_strided(a, (1,) + a.shape, (max(a.nbytes, a.itemsize),) + a.strides)
 
 
 def _pool_size(n: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int:
@@ -39,11 +58,16 @@ def _geometry(x: Tensor, nd: int, kernel_size, stride, padding, dilation, ceil_m
     p = _tuple(padding, nd, "padding", who, lo=0)
     d = _tuple(dilation, nd, "dilation", who)
     if any(2 * pi > ki for pi, ki in zip(p, k)):
-        raise ValueError(f"{who}: padding {p} should be at most half of kernel_size {k}")
+        raise NNArgumentError(
+            f"{who}: pad should be at most half of effective kernel size, got padding {p}, kernel_size {k}"
+        )
     S = x.shape[2:]
     L = tuple(_pool_size(S[i], k[i], s[i], p[i], d[i], ceil_mode) for i in range(nd))
     if any(n < 1 for n in L):
-        raise ValueError(f"{who}: output size {L} is too small (input {x.shape}, kernel {k}, padding {p})")
+        raise NNArgumentError(
+            f"{who}: Given input size {x.shape[1:]}, calculated output size {L}: output size is too small "
+            f"(kernel {k}, stride {s}, padding {p}, dilation {d})"
+        )
     # right padding that makes room for every window (ceil_mode windows may hang over the end)
     hi = tuple(max(p[i], (L[i] - 1) * s[i] + d[i] * (k[i] - 1) + 1 - S[i] - p[i]) for i in range(nd))
     return k, s, p, d, L, hi
@@ -56,7 +80,7 @@ def _gather(x: Tensor, flat: np.ndarray, distinct: bool) -> Tensor:
     index = (rows, flat.reshape((N * C,) + flat.shape[2:]))
     if distinct:
         index = DistinctIndex(index)  # windows that cannot overlap: the scatter may assign
-    x2 = x.reshape(N * C, -1)
+    x2 = x.reshape(N * C, math.prod(x.shape[2:]))  # explicit: an empty batch cannot infer a -1
     out = _view(Tensor._make(x2._data[index], (x2,), "getitem", index), x2)
     return out.reshape(flat.shape)
 
@@ -91,13 +115,16 @@ def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_i
         index.append(lpos * s[i] + taps[i] * d[i] - p[i])
     distinct = all(s[i] >= d[i] * (k[i] - 1) + 1 for i in range(nd))  # windows cannot overlap
     index = DistinctIndex(index) if distinct else tuple(index)
+    src = _layout_source(input, x, unbatched)
+    best = laid_out_like(best, src)  # PyTorch's layout: channels-last in, channels-last out
     out = Tensor._make(best, (x,), "getitem", index)  # its gradient: g scattered to each maximum
     if return_indices:
         flat = np.zeros(best.shape, dtype=np.int64)
         for i in range(nd):  # flat index within each (n, c) plane, as PyTorch returns it
             flat = flat * S[i] + index[2 + i]
+        flat = laid_out_like(flat, src)
     if unbatched:
-        out = out.reshape(out.shape[1:])
+        out = out[0]  # a view: keeps the layout (a reshape may copy to C order)
         flat = flat[0] if return_indices else None
     return (out, Tensor._const(flat)) if return_indices else out
 
@@ -152,6 +179,7 @@ def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
         out = total / float(divisor_override)
     else:
         out = total / d.astype(x.dtype)
+    out = tensor_laid_out_like(out, _layout_source(input, x, unbatched))
     return out.reshape(out.shape[1:]) if unbatched else out
 
 
@@ -190,21 +218,52 @@ def _output_size(output_size: Any, S: tuple, who: str) -> tuple:
     if len(o) != nd:
         raise ValueError(f"{who}: output_size {output_size!r} must give {nd} sizes")
     o = tuple(S[i] if o[i] is None else int(o[i]) for i in range(nd))
-    if any(m < 1 for m in o):
-        raise ValueError(f"{who}: output_size {o} must be positive")
+    if any(m < 0 for m in o):
+        raise NNArgumentError(f"{who}: output_size {o} must be >= 0")
     return o
 
 
+def _adaptive_input(input: Any, output_size: Any, nd: int, who: str, empty_ok: bool):
+    """The batched input and the output size; PyTorch's refusals (integer input, sizes too large)."""
+    x, unbatched = _batched(input, nd, who, empty_ok=empty_ok)
+    if x.dtype.kind in "iub":
+        raise NotImplementedError(f'"{who}" not implemented for {x.dtype} input (PyTorch refuses integers)')
+    O = _output_size(output_size, x.shape[2:], who)
+    if math.prod(x.shape[:2]) * math.prod(O) * x.dtype.itemsize >= 2**63:
+        sizes = list(x.shape[:2] + O)
+        raise NNArgumentError(f"{who}: Storage size calculation overflowed with sizes {sizes}")
+    return x, unbatched, O
+
+
+def _empty_windows(x: Tensor, O: tuple, who: str) -> Tensor:
+    """The empty (N, C, *O) output (an empty batch, or an output size 0: then, as in PyTorch, its
+    backward raises)."""
+    N, C = x.shape[:2]
+    out = x.reshape(N, C, math.prod(x.shape[2:]))[:, :, :0].reshape((N, C) + O)
+    if 0 in O and out.requires_grad:
+
+        def refuse(g: Any) -> None:
+            raise NNArgumentError(
+                f"{who}_backward(): Expected grad_output to have non-zero size for non-batch dimensions, "
+                f"but grad_output has sizes {list(out.shape)}"
+            )
+
+        out.register_hook(refuse)
+    return out
+
+
 def _adaptive_avg(input, output_size, nd, who):
-    x, unbatched = _batched(input, nd, who)
+    x, unbatched, O = _adaptive_input(input, output_size, nd, who, True)
     S = x.shape[2:]
-    O = _output_size(output_size, S, who)
-    out = x
-    for i in range(nd):  # contract one axis at a time with its averaging matrix (out_i, S_i)
+    if 0 in S and 0 not in O:
+        raise NNArgumentError(f"{who}: input {x.shape} has an empty spatial axis, output_size {O} has not")
+    out = _empty_windows(x, O, who) if 0 in O else x
+    for i in range(nd if out is x else 0):  # contract one axis at a time with its averaging matrix
         start, end = _adaptive_bounds(S[i], O[i])
         j = np.arange(S[i])
         A = ((j >= start[:, None]) & (j < end[:, None])) / (end - start)[:, None]
         out = (out.swapaxes(2 + i, -1) @ Tensor._const(A.T.astype(x.dtype))).swapaxes(2 + i, -1)
+    out = tensor_laid_out_like(out, x._data)
     return out.reshape(out.shape[1:]) if unbatched else out
 
 
@@ -224,9 +283,14 @@ def adaptive_avg_pool3d(input: Any, output_size: Any) -> Tensor:
 
 
 def _adaptive_max(input, output_size, return_indices, nd, who):
-    x, unbatched = _batched(input, nd, who)
+    x, unbatched, O = _adaptive_input(input, output_size, nd, who, False)
     S = x.shape[2:]
-    O = _output_size(output_size, S, who)
+    if 0 in O or 0 in x.shape[:2]:
+        out = _empty_windows(x, O, who)
+        flat = np.zeros(out.shape, dtype=np.int64)
+        if unbatched:
+            out, flat = out.reshape(out.shape[1:]), flat[0]
+        return (out, Tensor._const(flat)) if return_indices else out
     # every window padded to the longest one by repeating its first element (never a new maximum)
     flat = np.zeros(x.shape[:2] + O, dtype=np.int64)
     pos, lens = [], []
@@ -249,7 +313,8 @@ def _adaptive_max(input, output_size, return_indices, nd, who):
     for i in range(nd):
         o = np.arange(O[i]).reshape((O[i],) + (1,) * (nd - 1 - i))
         flat = flat * S[i] + pos[i][o, taps[i]]
-    out = _gather(x, flat, False)
+    out = tensor_laid_out_like(_gather(x, flat, False), x._data if nd == 2 else None)
+    flat = laid_out_like(flat, x._data if nd == 2 else None)  # PyTorch: 3-D outputs stay contiguous
     if unbatched:
         out, flat = out.reshape(out.shape[1:]), flat[0]
     return (out, Tensor._const(flat)) if return_indices else out
@@ -293,44 +358,4 @@ def lp_pool3d(input: Any, norm_type: float, kernel_size: Any, stride: Any = None
     return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 3, "lp_pool3d")
 
 
-def _max_unpool(input, indices, kernel_size, stride, padding, output_size, nd, who):
-    """Zeros of the pooled-from size with each input value put back at its index (the flat position
-    in its plane that ``max_pool`` returned); the gradient reads those positions back."""
-    from ..ops import scatter, zeros
-
-    x, unbatched = _batched(input, nd, who)
-    idx = np.asarray(indices._data if isinstance(indices, Tensor) else indices)
-    idx = idx.reshape((1,) + idx.shape) if unbatched else idx
-    if idx.shape != x.shape or idx.dtype.kind not in "iu":
-        raise ValueError(
-            f"{who}: indices {idx.shape} ({idx.dtype}) must be integers of the input's shape {x.shape}"
-        )
-    k = _tuple(kernel_size, nd, "kernel_size", who)
-    s = k if stride is None else _tuple(stride, nd, "stride", who)
-    p = _tuple(padding, nd, "padding", who, lo=0)
-    if output_size is None:
-        size = tuple((x.shape[2 + i] - 1) * s[i] - 2 * p[i] + k[i] for i in range(nd))
-    else:
-        size = tuple(int(n) for n in tuple(output_size)[-nd:])
-    N, C = x.shape[:2]
-    plane = int(np.prod(size))
-    if idx.size and (idx.min() < 0 or idx.max() >= plane):
-        raise ValueError(f"{who}: an index ({idx.min()}..{idx.max()}) is outside the output plane {size}")
-    out = scatter(zeros((N * C, plane), dtype=x.dtype), 1, idx.reshape(N * C, -1), x.reshape(N * C, -1))
-    out = out.reshape((N, C) + size)
-    return out.reshape(out.shape[1:]) if unbatched else out
-
-
-def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
-    """The partial inverse of ``max_pool1d``: (N, C, L') values back at their indices, zeros elsewhere."""
-    return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 1, "max_unpool1d")
-
-
-def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
-    """The partial inverse of ``max_pool2d``: values back at their flat H * W indices, zeros elsewhere."""
-    return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 2, "max_unpool2d")
-
-
-def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
-    """The partial inverse of ``max_pool3d``: values back at their flat D * H * W indices."""
-    return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 3, "max_unpool3d")
+from .unpooling import max_unpool1d, max_unpool2d, max_unpool3d  # noqa: E402, F401  (their old home)
