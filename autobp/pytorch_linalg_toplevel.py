@@ -205,8 +205,8 @@ def ormqr(input: Any, tau: Any, other: Any, left: bool = True, transpose: bool =
 
 
 def igamma(input: Any, other: Any) -> Tensor:
-    """The regularised lower incomplete gamma P(input, other) (``torch.igamma``; differentiable in
-    ``other`` only, as in PyTorch)."""
+    """The regularised lower incomplete gamma P(input, other) (``torch.igamma``): differentiable in
+    ``other`` and, to first order, in ``input`` (scipy's/JAX's ``gammainc``; PyTorch refuses that one)."""
     return _sp.gammainc(input, other)
 
 

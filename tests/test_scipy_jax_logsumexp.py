@@ -54,6 +54,9 @@ def test_complex_logsumexp_with_b_and_sign_matches_scipy():
     sp.logsumexp(t, b=b[0], return_sign=True)[0].backward()
     s = np.sum(b[0] * np.exp(x[0]))
     np.testing.assert_allclose(t.grad, np.conj(b[0] * np.exp(x[0]) / s), rtol=1e-12)
+    u = Tensor(x[1], requires_grad=True)
+    assert gradcheck(lambda v: sp.logsumexp(v, b=b[1], return_sign=True)[0], (u,))
+    assert gradcheck(lambda v: sp.logsumexp(v, b=b[1]).imag, (u,))
 
 
 def test_sph_harm_y_n_max_clips_the_degree_as_jax():
