@@ -32,6 +32,13 @@ def _nd(a: np.ndarray) -> np.ndarray:
     return np.ndarray.view(a, np.ndarray)
 
 
+def _shape(size: tuple) -> tuple:
+    """A shape given as numbers or as one tuple or list (``new_zeros(2, 3)``, ``new_zeros((2, 3))``)."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    return tuple(int(n) for n in size)
+
+
 class TorchArrayMethods:
     """PyTorch's Tensor methods for an ndarray subclass (see the module docstring)."""
 
@@ -154,6 +161,50 @@ class TorchArrayMethods:
         """As float64 (itself if it is)."""
         return self.to(np.float64)
 
+    def half(self) -> Any:
+        """As float16 (itself if it is)."""
+        return self.to(np.float16)
+
+    def long(self) -> Any:
+        """As int64 (itself if it is)."""
+        return self.to(np.int64)
+
+    def int(self) -> Any:
+        """As int32 (itself if it is)."""
+        return self.to(np.int32)
+
+    def bool(self) -> Any:
+        """As bool (itself if it is)."""
+        return self.to(np.bool_)
+
+    # --- new arrays of this dtype (PyTorch's ``new_*``): same class, owning nothing ---------------
+    def new_empty(self, *size: Any, dtype: Any = None, device: Any = None) -> Any:
+        """An uninitialised array of ``size`` (numbers or one tuple) in this dtype unless ``dtype``."""
+        return np.empty(_shape(size), dtype or self.dtype).view(type(self))
+
+    def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None) -> Any:
+        """Zeros of ``size`` (numbers or one tuple) in this dtype unless ``dtype``."""
+        return np.zeros(_shape(size), dtype or self.dtype).view(type(self))
+
+    def new_ones(self, *size: Any, dtype: Any = None, device: Any = None) -> Any:
+        """Ones of ``size`` (numbers or one tuple) in this dtype unless ``dtype``."""
+        return np.ones(_shape(size), dtype or self.dtype).view(type(self))
+
+    def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None) -> Any:
+        """``fill_value`` everywhere in an array of ``size``, in this dtype unless ``dtype``."""
+        return np.full(_shape((size,)), _values(fill_value), dtype or self.dtype).view(type(self))
+
+    def new_tensor(self, data: Any, *, dtype: Any = None, device: Any = None) -> Any:
+        """A copy of ``data`` in this dtype unless ``dtype``."""
+        return np.array(_values(data), dtype or self.dtype).view(type(self))
+
+    def new(self, *args: Any, dtype: Any = None, device: Any = None) -> Any:
+        """PyTorch's legacy ``new``: uninitialised of the given sizes (numbers, or one tuple such as
+        ``size()``), or a copy of the given data (a list or array), in this dtype unless ``dtype``."""
+        if len(args) == 1 and not isinstance(args[0], (int, np.integer, tuple)):
+            return self.new_tensor(args[0], dtype=dtype)
+        return self.new_empty(*args, dtype=dtype)
+
     def view(self, *args: Any, **kwargs: Any) -> Any:
         """PyTorch's ``view(*shape)`` (ints: the same memory in that shape, refused where it would
         need a copy); anything else is numpy's ``view(dtype, type)``."""
@@ -167,6 +218,10 @@ class TorchArrayMethods:
                 )
             return out
         return super().view(*args, **kwargs)  # type: ignore[misc]
+
+    def view_as(self, other: Any) -> Any:
+        """``view`` in ``other``'s shape."""
+        return self.view(tuple(np.shape(_values(other))))
 
     def t(self) -> Any:
         """PyTorch's ``t()``: a matrix's transpose (a view); a vector or scalar as it is."""
