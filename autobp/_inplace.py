@@ -159,8 +159,12 @@ def same_memory(a: np.ndarray, b: np.ndarray) -> bool:
     )
 
 
+_ndview = np.ndarray.view  # numpy's own view, past TorchArrayMethods.view (PyTorch's)
+_ndarray = np.ndarray
+
+
 def _plain(x: Any) -> Any:
-    return np.ndarray.view(x, np.ndarray) if isinstance(x, TrackedArray) else x
+    return _ndview(x, _ndarray) if isinstance(x, TrackedArray) else x
 
 
 class TrackedArray(TorchArrayMethods, np.ndarray):
@@ -183,12 +187,12 @@ class TrackedArray(TorchArrayMethods, np.ndarray):
     def __setitem__(self, key: Any, value: Any) -> None:
         if self._owner is not None:
             bump(self._owner)
-        np.ndarray.__setitem__(_plain(self), key, _plain(value))
+        _ndarray.__setitem__(_ndview(self, _ndarray), key, _plain(value))
 
     def fill(self, value: Any) -> None:
         if self._owner is not None:
             bump(self._owner)
-        _plain(self).fill(value)
+        _ndview(self, _ndarray).fill(value)
 
     def numpy(self, force: bool = False) -> np.ndarray:
         """Itself, as ``Tensor.numpy()`` (the same view as ``.data``: writes to it are counted)."""
