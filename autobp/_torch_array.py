@@ -269,6 +269,14 @@ class TorchArrayMethods:
         self[...] = generator_of(generator).uniform(low, high, self.shape)
         return self
 
+    def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> Any:
+        """1 with probability ``p`` (a number, or one per element), else 0, from autobp's global
+        generator unless ``generator`` is given (a dropout mask's draw)."""
+        from .random import generator_of
+
+        self[...] = generator_of(generator).random(self.shape) < _values(p)
+        return self
+
     def add_(self, other: Any, *, alpha: Any = 1) -> Any:
         """``self += alpha * other``."""
         other = _values(other)

@@ -223,6 +223,16 @@ def test_uniform_draws_in_range_with_uniform_moments():
     assert t.min() >= -a and t.max() < a
 
 
+def test_bernoulli_is_a_zero_one_mask_with_rate_p():
+    p = autobp.tensor(np.full((300, 300), 7.0, np.float32), requires_grad=True)
+    v0 = p._version
+    p.data.bernoulli_(0.3)
+    v = p.detach().numpy()
+    t = torch.full((300, 300), 7.0).bernoulli_(0.3)
+    assert v.dtype == t.numpy().dtype and set(np.unique(v)) == set(np.unique(t.numpy())) == {0.0, 1.0}
+    assert abs(v.mean() - 0.3) < 5 * np.sqrt(0.3 * 0.7) / 300 and p._version == v0 + 1
+
+
 def test_random_fills_on_grad_and_a_linear_reset():
     p = autobp.tensor(np.ones(4), requires_grad=True)
     (p * 2).sum().backward()
