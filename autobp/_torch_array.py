@@ -17,14 +17,7 @@ from typing import Any
 import numpy as np
 
 from ._size import _Size
-
-
-def _values(x: Any) -> Any:
-    """An operand's numbers: a Tensor's array (its values, without a graph)."""
-    if isinstance(x, np.ndarray):
-        return x
-    data = getattr(x, "_data", None)
-    return x if data is None else data
+from ._torch_array_fills import FillMethods, _values
 
 
 def _nd(a: np.ndarray) -> np.ndarray:
@@ -32,14 +25,7 @@ def _nd(a: np.ndarray) -> np.ndarray:
     return np.ndarray.view(a, np.ndarray)
 
 
-def _shape(size: tuple) -> tuple:
-    """A shape given as numbers or as one tuple or list (``new_zeros(2, 3)``, ``new_zeros((2, 3))``)."""
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = tuple(size[0])
-    return tuple(int(n) for n in size)
-
-
-class TorchArrayMethods:
+class TorchArrayMethods(FillMethods):
     """PyTorch's Tensor methods for an ndarray subclass (see the module docstring)."""
 
     __slots__ = ()
@@ -177,34 +163,6 @@ class TorchArrayMethods:
         """As bool (itself if it is)."""
         return self.to(np.bool_)
 
-    # --- new arrays of this dtype (PyTorch's ``new_*``): same class, owning nothing ---------------
-    def new_empty(self, *size: Any, dtype: Any = None, device: Any = None) -> Any:
-        """An uninitialised array of ``size`` (numbers or one tuple) in this dtype unless ``dtype``."""
-        return np.empty(_shape(size), dtype or self.dtype).view(type(self))
-
-    def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None) -> Any:
-        """Zeros of ``size`` (numbers or one tuple) in this dtype unless ``dtype``."""
-        return np.zeros(_shape(size), dtype or self.dtype).view(type(self))
-
-    def new_ones(self, *size: Any, dtype: Any = None, device: Any = None) -> Any:
-        """Ones of ``size`` (numbers or one tuple) in this dtype unless ``dtype``."""
-        return np.ones(_shape(size), dtype or self.dtype).view(type(self))
-
-    def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None) -> Any:
-        """``fill_value`` everywhere in an array of ``size``, in this dtype unless ``dtype``."""
-        return np.full(_shape((size,)), _values(fill_value), dtype or self.dtype).view(type(self))
-
-    def new_tensor(self, data: Any, *, dtype: Any = None, device: Any = None) -> Any:
-        """A copy of ``data`` in this dtype unless ``dtype``."""
-        return np.array(_values(data), dtype or self.dtype).view(type(self))
-
-    def new(self, *args: Any, dtype: Any = None, device: Any = None) -> Any:
-        """PyTorch's legacy ``new``: uninitialised of the given sizes (numbers, or one tuple such as
-        ``size()``), or a copy of the given data (a list or array), in this dtype unless ``dtype``."""
-        if len(args) == 1 and not isinstance(args[0], (int, np.integer, tuple)):
-            return self.new_tensor(args[0], dtype=dtype)
-        return self.new_empty(*args, dtype=dtype)
-
     def view(self, *args: Any, **kwargs: Any) -> Any:
         """PyTorch's ``view(*shape)`` (ints: the same memory in that shape, refused where it would
         need a copy); anything else is numpy's ``view(dtype, type)``."""
@@ -251,30 +209,6 @@ class TorchArrayMethods:
     def copy_(self, src: Any, non_blocking: bool = False) -> Any:
         """``src``'s values (broadcast to this shape, cast to this dtype) written in."""
         self[...] = _values(src)
-        return self
-
-    def normal_(self, mean: Any = 0.0, std: Any = 1.0, *, generator: Any = None) -> Any:
-        """Samples of N(mean, std^2) written in, from autobp's global generator (``autobp.manual_seed``)
-        unless ``generator`` (a numpy Generator or an int seed) is given, as PyTorch's from its own."""
-        from .random import generator_of
-
-        self[...] = generator_of(generator).normal(mean, std, self.shape)
-        return self
-
-    def uniform_(self, low: Any = 0.0, high: Any = 1.0, *, generator: Any = None) -> Any:
-        """Samples of U[low, high) written in (PyTorch's ``uniform_(from, to)``), from autobp's global
-        generator unless ``generator`` is given."""
-        from .random import generator_of
-
-        self[...] = generator_of(generator).uniform(low, high, self.shape)
-        return self
-
-    def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> Any:
-        """1 with probability ``p`` (a number, or one per element), else 0, from autobp's global
-        generator unless ``generator`` is given (a dropout mask's draw)."""
-        from .random import generator_of
-
-        self[...] = generator_of(generator).random(self.shape) < _values(p)
         return self
 
     def add_(self, other: Any, *, alpha: Any = 1) -> Any:

@@ -245,3 +245,27 @@ def test_random_fills_on_grad_and_a_linear_reset():
     lin.bias.data.zero_()
     assert np.abs(lin.weight.data).max() <= stdv and not lin.bias.data.any()
     assert lin(autobp.tensor(np.ones((2, 50)))).shape == (2, 40)
+
+
+def test_complex_random_fills_draw_both_parts_as_torch():
+    n = 200_000
+    ours = autobp.tensor(np.zeros(n, np.complex128)).data.normal_(1.0, 2.0)
+    theirs = torch.zeros(n, dtype=torch.complex128).normal_(1.0, 2.0).numpy()
+    for part in (np.real, np.imag):
+        assert abs(part(ours).mean() - part(theirs).mean()) < 0.03
+        assert abs(part(ours).std() / part(theirs).std() - 1) < 0.02
+    u = autobp.tensor(np.zeros(n, np.complex64)).data.uniform_(0.0, 1.0)
+    assert u.dtype == np.complex64 and 0.0 <= u.imag.min() and u.imag.max() < 1.0
+    assert abs(u.imag.mean() - 0.5) < 0.01 and abs(u.real.mean() - 0.5) < 0.01
+
+
+def test_random_fills_refuse_what_torch_refuses():
+    for call in (lambda a: a.normal_(0.0, -1.0), lambda a: a.uniform_(2.0, 1.0)):
+        with pytest.raises(RuntimeError):
+            call(torch.zeros(3))
+        with pytest.raises(RuntimeError):
+            call(autobp.tensor(np.zeros(3)).data)
+    with pytest.raises(NotImplementedError):
+        torch.zeros(3, dtype=torch.int64).normal_()
+    with pytest.raises(NotImplementedError, match="int64"):
+        autobp.tensor(np.zeros(3, np.int64)).data.normal_()
