@@ -187,6 +187,35 @@ class TorchArrayMethods(FillMethods):
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
         return self.T
 
+    def permute(self, *dims: Any) -> Any:
+        """A view with the axes in the order ``dims`` (numbers or one tuple)."""
+        return self.transpose(dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims)
+
+    def narrow(self, dim: int, start: int, length: int) -> Any:
+        """A view of ``length`` elements from ``start`` along ``dim``."""
+        n = self.shape[dim]
+        start = start + n if start < 0 else start
+        if not (0 <= start and length >= 0 and start + length <= n):
+            raise IndexError(f"narrow: start {start} + length {length} exceeds dimension size {n}")
+        key = [slice(None)] * self.ndim
+        key[dim] = slice(start, start + length)
+        return self[tuple(key)]
+
+    def expand(self, *sizes: Any) -> Any:
+        """A read-only broadcast view of ``sizes`` (numbers or one tuple; -1 keeps an axis's size)."""
+        sizes = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes
+        lead = len(sizes) - self.ndim
+        if lead < 0:
+            raise RuntimeError(
+                f"expand: the number of sizes {len(sizes)} is less than the dimensions {self.ndim}"
+            )
+        shape = tuple(self.shape[i - lead] if n == -1 and i >= lead else int(n) for i, n in enumerate(sizes))
+        return np.broadcast_to(_nd(self), shape).view(type(self))
+
+    def expand_as(self, other: Any) -> Any:
+        """``expand`` to ``other``'s shape."""
+        return self.expand(tuple(np.shape(_values(other))))
+
     def unsqueeze(self, dim: int) -> Any:
         """A view with a new axis of length 1 at ``dim`` (negative counts from the end of the result)."""
         n = self.ndim + 1

@@ -269,3 +269,24 @@ def test_random_fills_refuse_what_torch_refuses():
         torch.zeros(3, dtype=torch.int64).normal_()
     with pytest.raises(NotImplementedError, match="int64"):
         autobp.tensor(np.zeros(3, np.int64)).data.normal_()
+
+
+def test_permute_narrow_expand_as_torch():
+    x = RNG.standard_normal((2, 3, 4))
+    p = autobp.tensor(x.copy(), requires_grad=True)
+    d, td = p.data, torch.tensor(x)
+    for ours, theirs in (
+        (d.permute(2, 0, 1), td.permute(2, 0, 1)),
+        (d.permute((1, 0, 2)), td.permute((1, 0, 2))),
+        (d.narrow(1, 1, 2), td.narrow(1, 1, 2)),
+        (d.narrow(2, -3, 2), td.narrow(2, -3, 2)),
+        (d[:, :1].expand(2, 5, 4), td[:, :1].expand(2, 5, 4)),
+        (d[0, :, :1].expand(-1, 6), td[0, :, :1].expand(-1, 6)),
+        (d[0, :1].expand_as(np.zeros((2, 3, 4))), td[0, :1].expand_as(torch.zeros(2, 3, 4))),
+    ):
+        np.testing.assert_array_equal(ours, theirs.numpy())
+    v0 = p._version
+    d.permute(2, 1, 0)[0].zero_()  # a write through a view reaches the tensor and counts
+    d.narrow(0, 1, 1).fill_(4.0)
+    assert p._version == v0 + 2 and np.all(p.detach().numpy()[..., 0][0] == 0.0)
+    assert np.all(p.detach().numpy()[1] == 4.0)
