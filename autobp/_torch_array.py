@@ -12,6 +12,7 @@ new dtype) return one of the same class that owns nothing: writes into it reach 
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,21 @@ from ._torch_array_fills import FillMethods, _values
 def _nd(a: np.ndarray) -> np.ndarray:
     """The same memory as a plain ndarray (no override on the way)."""
     return np.ndarray.view(a, np.ndarray)
+
+
+_OLD_ADDC = "Number value, Tensor tensor1, Tensor tensor2"
+
+
+def _old_overload(name: str, signature: str, scalar: Any, rest: tuple) -> tuple:
+    """PyTorch's deprecated scalar-first overloads (``p.data.add_(-lr, grad)``, ``addcmul_(v, a, b)``
+    in older optimizers): the scalar and the tensors, after PyTorch's deprecation warning."""
+    if not isinstance(scalar, (int, float, complex, np.number)) or isinstance(scalar, bool):
+        raise TypeError(
+            f"{name}: too many positional arguments (the deprecated {name}({signature}) form "
+            f"needs a number first, got {type(scalar).__name__})"
+        )
+    warnings.warn(f"This overload of {name} is deprecated:\n\t{name}({signature})", UserWarning, stacklevel=3)
+    return scalar, (rest[0] if len(rest) == 1 else rest)
 
 
 class TorchArrayMethods(FillMethods):
@@ -240,14 +256,18 @@ class TorchArrayMethods(FillMethods):
         self[...] = _values(src)
         return self
 
-    def add_(self, other: Any, *, alpha: Any = 1) -> Any:
-        """``self += alpha * other``."""
+    def add_(self, other: Any, *old: Any, alpha: Any = 1) -> Any:
+        """``self += alpha * other`` (also PyTorch's deprecated ``add_(alpha, other)``, with its warning)."""
+        if old:
+            alpha, other = _old_overload("add_", "Number alpha, Tensor other", other, old)
         other = _values(other)
         self += other if alpha == 1 else other * alpha
         return self
 
-    def sub_(self, other: Any, *, alpha: Any = 1) -> Any:
-        """``self -= alpha * other``."""
+    def sub_(self, other: Any, *old: Any, alpha: Any = 1) -> Any:
+        """``self -= alpha * other`` (also PyTorch's deprecated ``sub_(alpha, other)``, with its warning)."""
+        if old:
+            alpha, other = _old_overload("sub_", "Number alpha, Tensor other", other, old)
         other = _values(other)
         self -= other if alpha == 1 else other * alpha
         return self
@@ -272,13 +292,17 @@ class TorchArrayMethods(FillMethods):
             raise ShapeError(f"div_: rounding_mode must be None, 'trunc' or 'floor', got {rounding_mode!r}")
         return self
 
-    def addcmul_(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Any:
-        """``self += value * tensor1 * tensor2``."""
+    def addcmul_(self, tensor1: Any, tensor2: Any, *old: Any, value: Any = 1) -> Any:
+        """``self += value * tensor1 * tensor2`` (also the deprecated ``addcmul_(value, t1, t2)``)."""
+        if old:
+            value, (tensor1, tensor2) = _old_overload("addcmul_", _OLD_ADDC, tensor1, (tensor2, *old))
         self += value * (_values(tensor1) * _values(tensor2))
         return self
 
-    def addcdiv_(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Any:
-        """``self += value * tensor1 / tensor2``."""
+    def addcdiv_(self, tensor1: Any, tensor2: Any, *old: Any, value: Any = 1) -> Any:
+        """``self += value * tensor1 / tensor2`` (also the deprecated ``addcdiv_(value, t1, t2)``)."""
+        if old:
+            value, (tensor1, tensor2) = _old_overload("addcdiv_", _OLD_ADDC, tensor1, (tensor2, *old))
         self += value * (_values(tensor1) / _values(tensor2))
         return self
 

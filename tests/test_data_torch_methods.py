@@ -3,6 +3,8 @@
 each in-place method as one write (a later backward that saved the tensor refuses, as PyTorch's does
 for a write through ``detach()``; PyTorch's own ``.data`` writes are not counted at all)."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -290,3 +292,26 @@ def test_permute_narrow_expand_as_torch():
     d.narrow(0, 1, 1).fill_(4.0)
     assert p._version == v0 + 2 and np.all(p.detach().numpy()[..., 0][0] == 0.0)
     assert np.all(p.detach().numpy()[1] == 4.0)
+
+
+def _old_optimizer_steps(d, T):
+    d.add_(-0.1, T(G))
+    d.sub_(0.5, T(G))
+    d.mul_(0.9).addcmul_(0.1, T(G), T(G))
+    d.addcdiv_(-0.01, T(G), T(POS))
+
+
+def test_deprecated_scalar_first_overloads_of_older_optimizers():
+    p = autobp.tensor(W.copy(), requires_grad=True)
+    tp = torch.tensor(W.copy())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch warns once per process
+        _old_optimizer_steps(tp.data, _torch_arr)
+    with pytest.warns(UserWarning) as seen:
+        _old_optimizer_steps(p.data, _ours_arr)
+    assert [str(w.message).split(":")[0] for w in seen] == [
+        f"This overload of {n} is deprecated" for n in ("add_", "sub_", "addcmul_", "addcdiv_")
+    ]
+    np.testing.assert_allclose(p.detach().numpy(), tp.numpy(), rtol=1e-13)
+    with pytest.raises(TypeError, match="number first"):
+        p.data.add_(G, G)
