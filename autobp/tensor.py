@@ -219,7 +219,8 @@ class Tensor:
     # --- attributes ----------------------------------------------------------
     @property
     def data(self) -> np.ndarray:
-        """The values, as an ndarray view; writing into it counts as an in-place change."""
+        """The values, as an ndarray view that also answers PyTorch's Tensor methods (``copy_``,
+        ``normal_``, ``clone``, ``view``...); writing into it counts as an in-place change."""
         view = self._data.view(TrackedArray)
         view._owner = self
         return view
