@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from ._graph import _mode, next_seq
+from ._torch_array import TorchArrayMethods
 from .rules import SAVES_NOTHING
 
 # functions of the array-function protocol that write into their first argument
@@ -148,12 +149,28 @@ def _written_since(t: Any, seq: int) -> bool:
     return False
 
 
+def same_memory(a: np.ndarray, b: np.ndarray) -> bool:
+    """Are ``a`` and ``b`` the same elements of the same memory (address, shape, strides, dtype)?"""
+    return (
+        a.shape == b.shape
+        and a.strides == b.strides
+        and a.dtype == b.dtype
+        and a.__array_interface__["data"][0] == b.__array_interface__["data"][0]
+    )
+
+
+_ndview = np.ndarray.view  # numpy's own view, past TorchArrayMethods.view (PyTorch's)
+_ndarray = np.ndarray
+
+
 def _plain(x: Any) -> Any:
-    return x.view(np.ndarray) if isinstance(x, TrackedArray) else x
+    return _ndview(x, _ndarray) if isinstance(x, TrackedArray) else x
 
 
-class TrackedArray(np.ndarray):
-    """A view of a Tensor's array that reports in-place writes to the Tensor."""
+class TrackedArray(TorchArrayMethods, np.ndarray):
+    """A view of a Tensor's array that reports in-place writes to the Tensor; it also answers
+    PyTorch's Tensor methods (``p.data.copy_(x)``, ``p.data.normal_(0, 0.02)``, ``p.data.clone()``),
+    whose in-place forms count as one write each (autobp/_torch_array.py)."""
 
     _owner: Any = None
 
@@ -162,20 +179,24 @@ class TrackedArray(np.ndarray):
         self._owner = getattr(obj, "_owner", None) if self.base is not None else None
 
     def __repr__(self) -> str:
-        return repr(self.view(np.ndarray))
+        return repr(_plain(self))
 
     def __str__(self) -> str:
-        return str(self.view(np.ndarray))
+        return str(_plain(self))
 
     def __setitem__(self, key: Any, value: Any) -> None:
         if self._owner is not None:
             bump(self._owner)
-        np.ndarray.__setitem__(self.view(np.ndarray), key, _plain(value))
+        _ndarray.__setitem__(_ndview(self, _ndarray), key, _plain(value))
 
     def fill(self, value: Any) -> None:
         if self._owner is not None:
             bump(self._owner)
-        self.view(np.ndarray).fill(value)
+        _ndview(self, _ndarray).fill(value)
+
+    def numpy(self, force: bool = False) -> np.ndarray:
+        """Itself, as ``Tensor.numpy()`` (the same view as ``.data``: writes to it are counted)."""
+        return self
 
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
         out = kwargs.get("out")

@@ -21,7 +21,7 @@ from ._graph import _mode, next_seq, off_threads
 from ._graph import hooks as _hooks
 from ._graph_grad import receive_graph_grad
 from ._graph_nodes import node_of, run_accumulate, run_pre
-from ._inplace import NOGRAD_VIEWS, TrackedArray, bump, check_nograd_inputs
+from ._inplace import NOGRAD_VIEWS, TrackedArray, bump, check_nograd_inputs, same_memory
 from ._numpy_ops import NumpyOps, NumpyOpsOwningG
 from ._seeds import graph_seed, seed_of
 from ._size import _check_float, _Size
@@ -219,13 +219,16 @@ class Tensor:
     # --- attributes ----------------------------------------------------------
     @property
     def data(self) -> np.ndarray:
-        """The values, as an ndarray view; writing into it counts as an in-place change."""
+        """The values, as an ndarray view that also answers PyTorch's Tensor methods (``copy_``,
+        ``normal_``, ``clone``, ``view``...); writing into it counts as an in-place change."""
         view = self._data.view(TrackedArray)
         view._owner = self
         return view
 
     @data.setter
     def data(self, value: Any) -> None:
+        if type(value) is TrackedArray and value._owner is self and same_memory(value, self._data):
+            return  # ``t.data += x``: the ufunc wrote into the view (and counted it); nothing to swap
         arr = np.asarray(value.data if isinstance(value, Tensor) else value)
         if arr.shape != self._data.shape:
             raise ValueError(f"data: new array has shape {arr.shape}, the tensor has {self._data.shape}")
