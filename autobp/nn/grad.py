@@ -35,24 +35,17 @@ def _size(size: Any, who: str) -> tuple:
         raise TypeError(f"{who}: the size must be a sequence of ints (a shape), got {size!r}") from None
 
 
-def _input_grad(nd: int, input_size, weight, grad_output, stride, padding, dilation, groups) -> Tensor:
-    who = f"conv{nd}d_input"
-    w, g = as_tensor(weight), as_tensor(grad_output)
-    x = zeros(_size(input_size, who), dtype=w.dtype, requires_grad=True)
+def _conv_grad(nd: int, wrt: str, given: Any, size: Any, grad_output, stride, padding, dilation, groups):
+    """The gradient of conv{nd}d in ``wrt`` ("input" or "weight", of shape ``size``), the other
+    argument ``given``: a zero placeholder of that shape differentiated with create_graph."""
+    who = f"conv{nd}d_{wrt}"
+    other, g = as_tensor(given), as_tensor(grad_output)
+    free = zeros(_size(size, who), dtype=other.dtype, requires_grad=True)
+    x, w = (free, other) if wrt == "input" else (other, free)
     out = _CONV[nd](x, w, None, stride, padding, dilation, groups)
     if out.shape != g.shape:
         raise ValueError(f"{who}: grad_output {g.shape} must have the convolution's output shape {out.shape}")
-    return autograd.grad(out, x, g, create_graph=True)[0]
-
-
-def _weight_grad(nd: int, input, weight_size, grad_output, stride, padding, dilation, groups) -> Tensor:
-    who = f"conv{nd}d_weight"
-    x, g = as_tensor(input), as_tensor(grad_output)
-    w = zeros(_size(weight_size, who), dtype=x.dtype, requires_grad=True)
-    out = _CONV[nd](x, w, None, stride, padding, dilation, groups)
-    if out.shape != g.shape:
-        raise ValueError(f"{who}: grad_output {g.shape} must have the convolution's output shape {out.shape}")
-    return autograd.grad(out, w, g, create_graph=True)[0]
+    return autograd.grad(out, free, g, create_graph=True)[0]
 
 
 def conv1d_input(
@@ -65,7 +58,7 @@ def conv1d_input(
     groups: int = 1,
 ) -> Tensor:
     """Gradient of ``conv1d`` in its input (of shape ``input_size``), as ``torch.nn.grad.conv1d_input``."""
-    return _input_grad(1, input_size, weight, grad_output, stride, padding, dilation, groups)
+    return _conv_grad(1, "input", weight, input_size, grad_output, stride, padding, dilation, groups)
 
 
 def conv1d_weight(
@@ -78,7 +71,7 @@ def conv1d_weight(
     groups: int = 1,
 ) -> Tensor:
     """Gradient of ``conv1d`` in its weight (of shape ``weight_size``), as ``torch.nn.grad.conv1d_weight``."""
-    return _weight_grad(1, input, weight_size, grad_output, stride, padding, dilation, groups)
+    return _conv_grad(1, "weight", input, weight_size, grad_output, stride, padding, dilation, groups)
 
 
 def conv2d_input(
@@ -91,7 +84,7 @@ def conv2d_input(
     groups: int = 1,
 ) -> Tensor:
     """Gradient of ``conv2d`` in its input (of shape ``input_size``), as ``torch.nn.grad.conv2d_input``."""
-    return _input_grad(2, input_size, weight, grad_output, stride, padding, dilation, groups)
+    return _conv_grad(2, "input", weight, input_size, grad_output, stride, padding, dilation, groups)
 
 
 def conv2d_weight(
@@ -104,7 +97,7 @@ def conv2d_weight(
     groups: int = 1,
 ) -> Tensor:
     """Gradient of ``conv2d`` in its weight (of shape ``weight_size``), as ``torch.nn.grad.conv2d_weight``."""
-    return _weight_grad(2, input, weight_size, grad_output, stride, padding, dilation, groups)
+    return _conv_grad(2, "weight", input, weight_size, grad_output, stride, padding, dilation, groups)
 
 
 def conv3d_input(
@@ -117,7 +110,7 @@ def conv3d_input(
     groups: int = 1,
 ) -> Tensor:
     """Gradient of ``conv3d`` in its input (of shape ``input_size``), as ``torch.nn.grad.conv3d_input``."""
-    return _input_grad(3, input_size, weight, grad_output, stride, padding, dilation, groups)
+    return _conv_grad(3, "input", weight, input_size, grad_output, stride, padding, dilation, groups)
 
 
 def conv3d_weight(
@@ -130,4 +123,4 @@ def conv3d_weight(
     groups: int = 1,
 ) -> Tensor:
     """Gradient of ``conv3d`` in its weight (of shape ``weight_size``), as ``torch.nn.grad.conv3d_weight``."""
-    return _weight_grad(3, input, weight_size, grad_output, stride, padding, dilation, groups)
+    return _conv_grad(3, "weight", input, weight_size, grad_output, stride, padding, dilation, groups)
