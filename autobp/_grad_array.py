@@ -96,8 +96,10 @@ class GradArray(np.ndarray):
 
     @property
     def device(self) -> str:  # type: ignore[override]
-        """Always 'cpu', as a Tensor's."""
-        return "cpu"
+        """Always the CPU (``"cpu"``, an ``autobp.device``), as a Tensor's."""
+        from ._device import CPU
+
+        return CPU
 
     def numel(self) -> int:
         """The number of elements."""

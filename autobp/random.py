@@ -85,6 +85,15 @@ def _shape(size: tuple, who: str) -> tuple:
     return shape
 
 
+def _sizes(sizes: tuple, size: Any, who: str) -> tuple:
+    """The sizes given positionally, or PyTorch's ``size=`` keyword (not both)."""
+    if size is None:
+        return sizes
+    if sizes:
+        raise TypeError(f"{who}: give the sizes positionally or as size=, not both")
+    return (size,)
+
+
 def _float_dtype(dtype: Any, who: str) -> np.dtype:
     dt = np.dtype(float if dtype is None else dtype)
     if dt not in (np.float32, np.float64, np.complex64, np.complex128):
@@ -105,24 +114,36 @@ def _draw(draw: Any, shape: tuple, dt: np.dtype, scale: float) -> np.ndarray:
 
 
 def randn(
-    *size: Any, dtype: Any = None, requires_grad: bool = False, generator: Any = None, device: Any = None
+    *sizes: Any,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    generator: Any = None,
+    device: Any = None,
+    size: Any = None,
 ) -> Tensor:
-    """Samples of N(0, 1) of the given shape (``randn(2, 3)`` or ``randn((2, 3))``); float64 unless
+    """Samples of N(0, 1) of the given shape (``randn(2, 3)``, ``randn((2, 3))`` or PyTorch's
+    ``randn(size=(2, 3))``); float64 unless
     ``dtype``; a complex dtype draws each part from N(0, 1/2), as PyTorch's."""
     check_device(device, "randn")
     dt = _float_dtype(dtype, "randn")
-    data = _draw(generator_of(generator).standard_normal, _shape(size, "randn"), dt, 0.5**0.5)
+    shape = _shape(_sizes(sizes, size, "randn"), "randn")
+    data = _draw(generator_of(generator).standard_normal, shape, dt, 0.5**0.5)
     return _leaf(data, requires_grad, "randn")
 
 
 def rand(
-    *size: Any, dtype: Any = None, requires_grad: bool = False, generator: Any = None, device: Any = None
+    *sizes: Any,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    generator: Any = None,
+    device: Any = None,
+    size: Any = None,
 ) -> Tensor:
     """Samples of U[0, 1) of the given shape, float64 unless ``dtype``; a complex dtype draws each
     part from U[0, 1), as PyTorch's."""
     check_device(device, "rand")
     dt = _float_dtype(dtype, "rand")
-    data = _draw(generator_of(generator).random, _shape(size, "rand"), dt, 1.0)
+    data = _draw(generator_of(generator).random, _shape(_sizes(sizes, size, "rand"), "rand"), dt, 1.0)
     return _leaf(data, requires_grad, "rand")
 
 
@@ -132,10 +153,13 @@ def randint(
     dtype: Any = np.int64,
     generator: Any = None,
     device: Any = None,
+    requires_grad: bool = False,
     **bounds: Any,
 ) -> Tensor:
     """Integers in [low, high): PyTorch's ``randint(high, size)`` / ``randint(low, high, size)`` and
-    numpy's ``randint(low, high=None, size=None)`` (one bound: [0, low)); int64 unless ``dtype``."""
+    numpy's ``randint(low, high=None, size=None)`` (one bound: [0, low)); int64 unless ``dtype``. A
+    floating (or bool) ``dtype`` stores the whole numbers in it, as PyTorch's (numpy refuses it);
+    ``requires_grad`` is for such a floating result, as PyTorch's."""
     check_device(device, "randint")
     args = list(args)
     if args and isinstance(args[-1], (tuple, list)):  # PyTorch's size, always last and a sequence
@@ -164,11 +188,19 @@ def randint(
     if not low < high:
         raise ValueError(f"randint: need low < high, got low={low}, high={high}")
     dt = np.dtype(dtype)
-    if dt.kind not in "iu":
-        raise TypeError(f"randint: dtype must be an integer type, got {dt}")
     shape = () if size is None else _shape((size,), "randint")
-    data = generator_of(generator).integers(low, high, size=shape, dtype=dt)
-    return Tensor._const(np.asarray(data))
+    if dt.kind in "iu":
+        data = generator_of(generator).integers(low, high, size=shape, dtype=dt)
+    elif dt.kind in "fb":  # PyTorch's: whole numbers stored in a floating (or bool) dtype
+        if dt.kind == "b" and not 0 <= low < high <= 2:
+            raise ValueError(f"randint: a bool dtype needs 0 <= low < high <= 2, got low={low}, high={high}")
+        data = generator_of(generator).integers(low, high, size=shape, dtype=np.int64).astype(dt)
+    else:
+        raise TypeError(
+            f"randint: dtype must be an integer, floating or bool type, got {dt} (PyTorch's words: "
+            "check_random_bounds handles only integral, floating-point and boolean types)"
+        )
+    return _leaf(np.asarray(data), requires_grad, "randint")
 
 
 def _like(t: Any, dtype: Any) -> tuple[tuple, Any]:

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .._broadcast import AxisError, ShapeError, normalize_axes
+from .._broadcast import AxisError, ShapeError, normalize_axes, reduction_axes
 from ..rules import rule
 from ..tensor import Tensor, _view
 from ._args import as_tensor, axis_arg
@@ -151,11 +151,18 @@ def expand_dims(x: Any, axis: Any = None, *, dim: Any = None) -> Tensor:
 
 @op(family=_S, rules=("reshape",), differs="torch.squeeze(x, d) ignores a named axis whose size is not 1")
 def squeeze(x: Any, axis: Any = None, *, dim: Any = None) -> Tensor:
-    """Remove size-1 axes (all of them, or those named by ``axis``, which must have size 1)."""
+    """Remove size-1 axes (all of them, or those named by ``axis``, which must have size 1). A 0-d
+    tensor takes axis 0 or -1 (numpy's int; PyTorch's also as ``(0,)``) and is returned unchanged."""
     x = as_tensor(x)
     axis = axis_arg(axis, dim, "squeeze")
     if axis is None:
         shape = tuple(n for n in x.shape if n != 1)
+    elif x.ndim == 0:  # axis 0 / -1 (or (0,)) of a 0-d tensor: itself, as numpy's and PyTorch's
+        items = axis if isinstance(axis, tuple) else (axis,)
+        if any(not hasattr(a, "__index__") or a.__index__() not in (0, -1) for a in items):
+            normalize_axes(axis, 1, "squeeze", x.shape)  # its error: the range [-1, 0], PyTorch's words
+        reduction_axes(axis, 0, "squeeze", x.shape)  # (0, -1) repeats the one axis
+        shape = ()
     else:
         axes = normalize_axes(axis, x.ndim, "squeeze", x.shape)
         for a in axes:
