@@ -174,9 +174,12 @@ def squeeze(x: Any, axis: Any = None, *, dim: Any = None) -> Tensor:
 
 @op(family=_S)
 def broadcast_to(x: Any, shape: Any) -> Tensor:
-    """A view of ``x`` repeated along broadcast axes; the gradient sums them back."""
+    """A view of ``x`` repeated along broadcast axes; the gradient sums them back. A size of -1 keeps
+    that axis's size, as PyTorch's."""
     x = as_tensor(x)
     shape = tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
+    if any(isinstance(n, (int, np.integer)) and n == -1 for n in shape):
+        return expand(x, *shape)  # PyTorch's -1: keep that axis's size (numpy refuses it)
     try:
         data = np.broadcast_to(x._data, shape)
     except ValueError as e:
@@ -256,6 +259,8 @@ def moveaxis(a: Any, source: Any, destination: Any) -> Tensor:
     dst = destination if isinstance(destination, (tuple, list)) else (destination,)
     if len(src) != len(dst):
         raise ValueError(f"moveaxis: source {source} and destination {destination} differ in length")
+    if a.ndim == 0 and len(src) == 1 and all(_is_0_or_minus_1(i) for i in (*src, *dst)):
+        return transpose(a, ())  # PyTorch's movedim of a 0-d tensor's dim 0 / -1: itself (numpy raises)
     src = [_moved_axis(i, a, "source") for i in src]
     dst = [_moved_axis(i, a, "destination") for i in dst]
     for given, axes, which in ((source, src, "source"), (destination, dst, "destination")):
@@ -265,6 +270,10 @@ def moveaxis(a: Any, source: Any, destination: Any) -> Tensor:
     for d, s in sorted(zip(dst, src)):
         rest.insert(d, s)
     return transpose(a, rest)
+
+
+def _is_0_or_minus_1(i: Any) -> bool:
+    return not isinstance(i, bool) and hasattr(i, "__index__") and i.__index__() in (0, -1)
 
 
 def _expand_method(self: Tensor, *sizes: Any) -> Tensor:
