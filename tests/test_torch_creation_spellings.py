@@ -282,3 +282,58 @@ def test_tensor_of_ints_requiring_grad_refused_as_torch():
     assert (
         autobp.Tensor([1, 2], requires_grad=True).dtype == np.float64
     )  # the constructor's convenience stays
+
+
+# --- second survey: methods and shape functions --------------------------------------------------
+@pytest.mark.parametrize("name", ["new_zeros", "new_ones", "new_empty"])
+def test_new_factories_take_size_keyword(name):
+    ours = getattr(autobp.ones(2, dtype=np.float32), name)(size=(2, 3))
+    theirs = getattr(torch.ones(2), name)(size=(2, 3))
+    assert ours.shape == tuple(theirs.shape) and ours.dtype == np.float32
+    if name != "new_empty":
+        _same(ours, theirs)
+
+
+@pytest.mark.parametrize("src, dst", [(0, 0), (-1, 0), (0, -1), ((0,), (-1,))])
+def test_movedim_of_a_0d_tensor_as_torch(src, dst):
+    x, tx = autobp.tensor(1.5, requires_grad=True), torch.tensor(1.5, dtype=torch.float64, requires_grad=True)
+    _same(x.movedim(src, dst), tx.movedim(src, dst))
+    (x.movedim(src, dst) * 2).backward()
+    (tx.movedim(src, dst) * 2).backward()
+    assert float(x.grad) == float(tx.grad)
+    with pytest.raises(IndexError):
+        torch.tensor(1.0).movedim(1, 0)
+    with pytest.raises(IndexError):
+        autobp.tensor(1.0).movedim(1, 0)
+
+
+@pytest.mark.parametrize("shape, target", [((3,), (2, -1)), ((1, 3), (2, -1, -1)), ((2, 1), (-1, 4))])
+def test_broadcast_to_keeps_a_minus_one_axis_as_torch(shape, target):
+    x = autobp.tensor(np.arange(float(np.prod(shape))).reshape(shape), requires_grad=True)
+    tx = torch.tensor(x.numpy(), requires_grad=True)
+    _same(autobp.broadcast_to(x, target), torch.broadcast_to(tx, target))
+    autobp.broadcast_to(x, target).sum().backward()
+    torch.broadcast_to(tx, target).sum().backward()
+    np.testing.assert_array_equal(x.grad, tx.grad.numpy())
+
+
+def test_asarray_memory_copy_and_requires_grad_as_torch():
+    for copies in (None, False, True):
+        a, b = np.ones(3), np.ones(3)
+        autobp.asarray(a, copy=copies)[0] = 5.0
+        torch.asarray(b, copy=copies)[0] = 5.0
+        np.testing.assert_array_equal(a, b)  # shared unless copy=True, as torch's (and numpy's)
+    x, tx = autobp.ones(2), torch.ones(2)
+    assert (autobp.asarray(x) is x) == (torch.asarray(tx) is tx)
+    assert (autobp.asarray(x, copy=True) is x) == (torch.asarray(tx, copy=True) is tx)
+    ours = autobp.asarray([1.0, 2.0], dtype=np.float32, requires_grad=True)
+    theirs = torch.asarray([1.0, 2.0], dtype=torch.float32, requires_grad=True)
+    assert ours.requires_grad and theirs.requires_grad and ours.dtype == np.float32 and ours.is_leaf
+    with pytest.raises(RuntimeError):
+        torch.asarray([1, 2], requires_grad=True)
+    with pytest.raises(RuntimeError, match="only Tensors of floating point"):
+        autobp.asarray([1, 2], requires_grad=True)
+    with pytest.raises(ValueError):
+        torch.asarray(np.ones(2), copy=False, dtype=torch.float32)
+    with pytest.raises(ValueError, match="copy=False"):
+        autobp.asarray(np.ones(2), copy=False, dtype=np.float32)
