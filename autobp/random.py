@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ._broadcast import ShapeError
 from ._device import check_device
 from .ops.creation import _leaf
 from .tensor import Tensor
@@ -80,8 +81,12 @@ def _shape(size: tuple, who: str) -> tuple:
         shape = tuple(int(n) for n in size)
     except (TypeError, ValueError):
         raise TypeError(f"{who}: sizes must be integers, got {size!r}") from None
-    if any(n < 0 for n in shape):
-        raise ValueError(f"{who}: sizes must be non-negative, got {shape}")
+    negative = [n for n in shape if n < 0]
+    if negative:  # a ValueError, also PyTorch's RuntimeError, with its words
+        raise ShapeError(
+            f"{who}: sizes must be non-negative (PyTorch: Trying to create tensor with negative dimension "
+            f"{negative[0]}: {list(shape)})"
+        )
     return shape
 
 

@@ -337,3 +337,16 @@ def test_asarray_memory_copy_and_requires_grad_as_torch():
         torch.asarray(np.ones(2), copy=False, dtype=torch.float32)
     with pytest.raises(ValueError, match="copy=False"):
         autobp.asarray(np.ones(2), copy=False, dtype=np.float32)
+
+
+@pytest.mark.parametrize(
+    "call",
+    ["ones(-1)", "zeros(2, -1)", "empty(-2)", "full((-1,), 0.0)", "rand(-1)", "randn(2, -3)",
+     "randint(0, 5, (-1,))", "eye(-1)", "eye(2, -3)", "zeros(size=(-1,))"],
+)  # fmt: skip
+def test_negative_sizes_raise_torchs_runtime_error_and_numpys_value_error(call):
+    with pytest.raises(RuntimeError):
+        eval("torch." + call)
+    with pytest.raises(RuntimeError) as ours:
+        eval("autobp." + call)
+    assert isinstance(ours.value, ValueError)  # numpy's type too

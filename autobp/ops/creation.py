@@ -39,8 +39,15 @@ def _size(shape: Any, more: tuple, size: Any = None, who: str = "") -> tuple:
     if shape is None:
         raise TypeError(f"{who}: missing the shape (positionally, as shape= or as PyTorch's size=)")
     if more:
-        return (int(shape),) + tuple(int(n) for n in more)
-    return tuple(shape) if isinstance(shape, (tuple, list)) else (int(shape),)
+        dims = (int(shape),) + tuple(int(n) for n in more)
+    else:
+        dims = tuple(shape) if isinstance(shape, (tuple, list)) else (int(shape),)
+    negative = [n for n in dims if isinstance(n, (int, np.integer)) and n < 0]
+    if negative:  # numpy's ValueError, also PyTorch's RuntimeError, with its words
+        raise ShapeError(
+            f"{who}: Trying to create tensor with negative dimension {negative[0]}: {[int(n) for n in dims]}"
+        )
+    return dims
 
 
 def torch_end(stop: Any, end: Any, who: str) -> Any:
@@ -146,6 +153,9 @@ def eye(
     N, M = (N if n is None else n), (M if m is None else m)  # noqa: N806
     if N is None:
         raise TypeError("eye: missing the number of rows N (PyTorch's n)")
+    for name, size in (("n", N), ("m", M)):
+        if size is not None and size < 0:
+            raise ShapeError(f"eye: {name} must be greater or equal to 0, got {size}")
     return _leaf(np.eye(N, M, k, dtype=dtype), requires_grad, "eye")
 
 
