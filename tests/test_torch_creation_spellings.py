@@ -350,3 +350,41 @@ def test_negative_sizes_raise_torchs_runtime_error_and_numpys_value_error(call):
     with pytest.raises(RuntimeError) as ours:
         eval("autobp." + call)
     assert isinstance(ours.value, ValueError)  # numpy's type too
+
+
+# --- keyword spellings of the shape functions and methods -------------------------------------------
+KEYWORD_CALLS = [
+    "ones(6).reshape(shape=(2, 3))",
+    "arange(6.0).view(size=(3, 2))",
+    "ones(3).expand(size=(2, 3))",
+    "arange(6.0).reshape(2, 3).permute(dims=(1, 0))",
+    "permute(arange(6.0).reshape(2, 3), dims=[1, 0])",
+    "arange(6.0).reshape(2, 3).transpose(dim0=0, dim1=1)",
+    "swapaxes(arange(6.0).reshape(2, 3), axis0=0, axis1=1)",
+    "swapdims(arange(6.0).reshape(2, 3), dim0=1, dim1=0)",
+    "stack(tensors=[ones(2), zeros(2)], dim=1)",
+    "cat(tensors=[ones(2), zeros(3)], dim=0)",
+    "tensor_split(arange(7.0), sections=3)[0]",
+    "tensor_split(arange(7.0), indices=[1, 5])[1]",
+    "tensor_split(arange(8.0).reshape(2, 4), 2, dim=1)[1]",
+    "arange(8.0).reshape(2, 4).tensor_split(3, dim=1)[2]",
+]
+
+
+@pytest.mark.parametrize("call", KEYWORD_CALLS)
+def test_keyword_spellings_as_torch(call):
+    with torch.device("cpu"):
+        theirs = eval(call, {k: getattr(torch, k) for k in dir(torch)} | {"ones": lambda *s: torch.ones(
+            *s, dtype=torch.float64), "zeros": lambda *s: torch.zeros(*s, dtype=torch.float64)})  # fmt: skip
+    ours = eval(call, {k: getattr(autobp, k) for k in dir(autobp)})
+    assert ours.shape == tuple(theirs.shape)  # torch's arange(6.0) is float32: the values, not the dtype
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_split_and_array_split_take_dim():
+    x = autobp.tensor(np.arange(8.0).reshape(2, 4))
+    for ours, want in ((autobp.split(x, 2, dim=1), np.split(x.numpy(), 2, axis=1)),
+                       (autobp.array_split(x, 3, dim=1), np.array_split(x.numpy(), 3, axis=1))):  # fmt: skip
+        assert len(ours) == len(want)
+        for o, w in zip(ours, want):
+            np.testing.assert_array_equal(o.numpy(), w)
