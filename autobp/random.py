@@ -18,7 +18,7 @@ import numpy as np
 
 from ._broadcast import ShapeError
 from ._device import check_device
-from .ops.creation import _leaf
+from .ops.creation import _leaf, input_arg
 from .tensor import Tensor
 
 _state: dict = {"seed": None, "rng": np.random.default_rng()}
@@ -214,32 +214,55 @@ def _like(t: Any, dtype: Any) -> tuple[tuple, Any]:
 
 
 def randn_like(
-    t: Any, dtype: Any = None, requires_grad: bool = False, generator: Any = None, *, device: Any = None
+    t: Any = None,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    generator: Any = None,
+    *,
+    device: Any = None,
+    input: Any = None,  # noqa: A002  PyTorch's name
 ) -> Tensor:
     """``randn`` of ``t``'s shape and (float) dtype."""
     check_device(device, "randn_like")
-    shape, dt = _like(t, dtype)
+    shape, dt = _like(input_arg(t, input, "randn_like"), dtype)
     return randn(shape, dtype=dt, requires_grad=requires_grad, generator=generator)
 
 
 def rand_like(
-    t: Any, dtype: Any = None, requires_grad: bool = False, generator: Any = None, *, device: Any = None
+    t: Any = None,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    generator: Any = None,
+    *,
+    device: Any = None,
+    input: Any = None,  # noqa: A002  PyTorch's name
 ) -> Tensor:
     """``rand`` of ``t``'s shape and (float) dtype."""
     check_device(device, "rand_like")
-    shape, dt = _like(t, dtype)
+    shape, dt = _like(input_arg(t, input, "rand_like"), dtype)
     return rand(shape, dtype=dt, requires_grad=requires_grad, generator=generator)
 
 
 def randint_like(
-    t: Any, low: int, high: int | None = None, *, dtype: Any = None, generator: Any = None, device: Any = None
+    t: Any = None,
+    low: int | None = None,
+    high: int | None = None,
+    *,
+    dtype: Any = None,
+    generator: Any = None,
+    device: Any = None,
+    input: Any = None,  # noqa: A002  PyTorch's name
 ) -> Tensor:
     """``randint`` of ``t``'s shape: ``randint_like(t, high)`` or ``randint_like(t, low, high)``, in
     ``t``'s dtype or ``dtype`` (PyTorch's rule: a float ``t`` gets whole numbers as floats)."""
     check_device(device, "randint_like")
-    shape, dt = _like(t, dtype)
+    shape, dt = _like(input_arg(t, input, "randint_like"), dtype)
     if high is None:
         low, high = 0, low
+    if low is None:  # randint_like(t, high=n)
+        low = 0
+    if high is None:
+        raise TypeError("randint_like: give high (randint_like(t, high) or randint_like(t, low, high))")
     if np.dtype(dt).kind in "iu":
         return randint(low, high, shape, dtype=dt, generator=generator)
     draws = randint(low, high, shape, dtype=np.int64, generator=generator)  # then cast, as torch's

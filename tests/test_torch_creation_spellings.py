@@ -388,3 +388,27 @@ def test_split_and_array_split_take_dim():
         assert len(ours) == len(want)
         for o, w in zip(ours, want):
             np.testing.assert_array_equal(o.numpy(), w)
+
+
+@pytest.mark.parametrize(
+    "name", ["zeros_like", "ones_like", "full_like", "empty_like", "rand_like", "randn_like"]
+)
+def test_like_factories_take_input_keyword(name):
+    extra = {"fill_value": 2.5} if name == "full_like" else {}
+    ours = getattr(autobp, name)(input=autobp.ones((2, 3), dtype=np.float32), **extra)
+    theirs = getattr(torch, name)(input=torch.ones(2, 3), **extra)
+    assert ours.shape == tuple(theirs.shape) and ours.dtype == np.float32
+    if name in ("zeros_like", "ones_like", "full_like"):
+        _same(ours, theirs)
+    with pytest.raises(TypeError):
+        getattr(autobp, name)(autobp.ones(2), input=autobp.ones(2), **extra)
+
+
+def test_randint_like_keywords():
+    for kw in ({"high": 4}, {"low": 1, "high": 4}):
+        ours = autobp.randint_like(input=autobp.ones(5), **kw)
+        theirs = torch.randint_like(input=torch.ones(5, dtype=torch.float64), **kw)
+        assert ours.shape == tuple(theirs.shape) and str(ours.dtype) == str(theirs.dtype).replace(
+            "torch.", ""
+        )
+        assert np.all((ours.numpy() >= kw.get("low", 0)) & (ours.numpy() < kw["high"]))

@@ -188,6 +188,17 @@ def arange(
     return _leaf(np.arange(*args, dtype=dtype, **named), requires_grad, "arange")
 
 
+def input_arg(a: Any, input: Any, who: str) -> Any:  # noqa: A002
+    """numpy's first argument or PyTorch's ``input=`` keyword (one of them)."""
+    if input is None:
+        if a is None:
+            raise TypeError(f"{who}: missing the tensor to take the shape of")
+        return a
+    if a is not None:
+        raise TypeError(f"{who}: give the tensor once (positionally or as input=)")
+    return input
+
+
 def _like(a: Any, dtype: Any, shape: Any, fill: Any) -> np.ndarray:
     base = a._data if isinstance(a, Tensor) else np.asarray(a)
     return fill(base, dtype=dtype, shape=shape)
@@ -195,7 +206,7 @@ def _like(a: Any, dtype: Any, shape: Any, fill: Any) -> np.ndarray:
 
 @op(family=_C, differentiable=False, method=False)
 def zeros_like(
-    a: Any,
+    a: Any = None,
     dtype: Any = None,
     order: str = "K",
     subok: bool = True,
@@ -204,16 +215,18 @@ def zeros_like(
     requires_grad: bool = False,
     memory_format: Any = None,
     device: Any = None,
+    input: Any = None,  # noqa: A002  PyTorch's name
 ) -> Tensor:
     """Zeros of ``a``'s shape and dtype (no gradient: the values do not depend on ``a``);
     ``requires_grad``: a new leaf, as PyTorch's."""
     check_device(device, "zeros_like")
+    a = input_arg(a, input, "zeros_like")
     return _leaf(_like(a, dtype, shape, np.zeros_like), requires_grad, "zeros_like")
 
 
 @op(family=_C, differentiable=False, method=False)
 def ones_like(
-    a: Any,
+    a: Any = None,
     dtype: Any = None,
     order: str = "K",
     subok: bool = True,
@@ -222,15 +235,17 @@ def ones_like(
     requires_grad: bool = False,
     memory_format: Any = None,
     device: Any = None,
+    input: Any = None,  # noqa: A002  PyTorch's name
 ) -> Tensor:
     """Ones of ``a``'s shape and dtype. ``requires_grad``: a new leaf, as PyTorch's."""
     check_device(device, "ones_like")
+    a = input_arg(a, input, "ones_like")
     return _leaf(_like(a, dtype, shape, np.ones_like), requires_grad, "ones_like")
 
 
 @op(family=_C, differentiable=False, method=False)
 def empty_like(
-    a: Any,
+    a: Any = None,
     dtype: Any = None,
     order: str = "K",
     subok: bool = True,
@@ -239,9 +254,11 @@ def empty_like(
     requires_grad: bool = False,
     memory_format: Any = None,
     device: Any = None,
+    input: Any = None,  # noqa: A002  PyTorch's name
 ) -> Tensor:
     """An uninitialised tensor of ``a``'s shape and dtype. ``requires_grad``: a new leaf, as PyTorch's."""
     check_device(device, "empty_like")
+    a = input_arg(a, input, "empty_like")
     return _leaf(_like(a, dtype, shape, np.empty_like), requires_grad, "empty_like")
 
 
@@ -278,8 +295,8 @@ def full(
 
 @op(family=_C, rules=("broadcast_to",), method=False)
 def full_like(
-    a: Any,
-    fill_value: Any,
+    a: Any = None,
+    fill_value: Any = None,
     dtype: Any = None,
     order: str = "K",
     subok: bool = True,
@@ -290,10 +307,14 @@ def full_like(
     memory_format: Any = None,
     layout: Any = None,
     pin_memory: bool = False,
+    input: Any = None,  # noqa: A002  PyTorch's name
 ) -> Tensor:
     """``a``'s shape and dtype filled with ``fill_value``; a 0-d Tensor fill value is differentiated.
     ``requires_grad``: a new leaf, as PyTorch's."""
     check_device(device, "full_like")
+    a = input_arg(a, input, "full_like")
+    if fill_value is None:
+        raise TypeError("full_like: missing fill_value")
     torch_only("full_like", layout, pin_memory)
     v = fill_value._data if isinstance(fill_value, Tensor) else fill_value
     data = _like(a, dtype, shape, lambda b, **kw: np.full_like(b, v, **kw))
