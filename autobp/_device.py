@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 
@@ -34,21 +35,111 @@ def no_device_method(owner: str, device: str, what: str) -> Any:
     return move
 
 
-class CpuDevice(str):
-    """A tensor's ``.device``: the string ``"cpu"`` (numpy's ``ndarray.device``), which also answers
-    PyTorch's ``torch.device`` attributes ``type`` ("cpu") and ``index`` (None)."""
+_TYPES = (
+    "cpu",
+    "cuda",
+    "ipu",
+    "xpu",
+    "mkldnn",
+    "opengl",
+    "opencl",
+    "ideep",
+    "hip",
+    "ve",
+    "fpga",
+    "maia",
+    "xla",
+    "lazy",
+    "vulkan",
+    "mps",
+    "meta",
+    "hpu",
+    "mtia",
+    "privateuseone",
+)  # PyTorch's device types, in its error message's order
+
+
+def _parse(spec: str) -> tuple:
+    """``"cuda:1"`` as ("cuda", 1), ``"cpu"`` as ("cpu", None), with PyTorch's RuntimeErrors."""
+    kind, sep, idx = spec.partition(":")
+    if kind not in _TYPES:
+        raise RuntimeError(
+            f"Expected one of {', '.join(_TYPES)} device type at start of device string: {spec}"
+        )
+    if not sep:
+        return kind, None
+    if not idx.isdigit() or (len(idx) > 1 and idx[0] == "0"):
+        raise RuntimeError(f"Invalid device string: '{spec}'")
+    return kind, int(idx)
+
+
+class device(str):  # noqa: N801  PyTorch's name
+    """PyTorch's ``torch.device``: ``device("cpu")``, ``device("cpu", 0)``, ``device("cpu:0")``,
+    ``device(type="cuda", index=1)``, with ``.type`` and ``.index``. It is also the string it prints as
+    (``"cpu"``, ``"cpu:0"``), as a tensor's ``.device`` (numpy's ``ndarray.device``) is the string
+    ``"cpu"``: so ``t.device == device("cpu")`` and ``t.device == "cpu"`` both hold. Devices compare as
+    PyTorch's (``device("cpu") != device("cpu:0")``). A device other than the CPU can be made, but
+    autobp computes on the CPU only: passing one to a factory, ``.to`` or a layer raises a ValueError."""
 
     __slots__ = ()
 
-    @property
-    def type(self) -> str:
-        """``"cpu"``: the kind of device (PyTorch's ``device.type``)."""
-        return "cpu"
+    def __new__(cls, type: Any = None, index: Any = None) -> device:  # noqa: A002  PyTorch's name
+        if isinstance(type, device) and index is None:
+            return type if builtins.type(type) is cls else str.__new__(cls, str(type))
+        if isinstance(getattr(type, "type", None), str) and not isinstance(type, str):  # a torch.device
+            type, index = (type.type, type.index) if index is None else (type.type, index)
+        if isinstance(type, bool) or not isinstance(type, (str, int)):
+            raise TypeError(
+                "device(): argument 'type' must be str (e.g. 'cpu' or 'cuda:0'), "
+                f"not {builtins.type(type).__name__}"
+            )
+        if isinstance(type, int):
+            raise RuntimeError("Cannot access accelerator device when none is available.")
+        kind, idx = _parse(type)
+        if index is not None:
+            if isinstance(index, bool) or not isinstance(index, int):
+                raise TypeError(
+                    "device(): argument 'index' (position 2) must be int, "
+                    f"not {builtins.type(index).__name__}"
+                )
+            if idx is not None:
+                raise RuntimeError(
+                    f"type (string) must not include an index because index was passed explicitly: {type}"
+                )
+            if index < 0:
+                raise RuntimeError("Device index must not be negative")
+            idx = index
+        return str.__new__(cls, kind if idx is None else f"{kind}:{idx}")
+
+    def __getnewargs__(self) -> tuple:
+        return (str(self),)
 
     @property
-    def index(self) -> None:
-        """None: the CPU has no device index (PyTorch's ``device.index``)."""
+    def type(self) -> str:  # noqa: A003
+        """The kind of device: ``"cpu"``, ``"cuda"``, ... (PyTorch's ``device.type``)."""
+        return str.partition(self, ":")[0]
+
+    @property
+    def index(self) -> int | None:
+        """The device's index, or None when not given (PyTorch's ``device.index``)."""
+        idx = str.partition(self, ":")[2]
+        return int(idx) if idx else None
+
+    def __str__(self) -> str:
+        return str.__str__(self)
+
+    def __repr__(self) -> str:
+        idx = self.index
+        return f"device(type='{self.type}')" if idx is None else f"device(type='{self.type}', index={idx})"
+
+    def __enter__(self) -> device:
+        """``with autobp.device("cpu"):``: nothing to change (autobp computes on the CPU); another
+        device is refused."""
+        check_device(self, "device")
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
         return None
 
 
-CPU = CpuDevice("cpu")
+CPU = device("cpu")  # every Tensor's ``.device``

@@ -65,8 +65,10 @@ class TorchArrayMethods(FillMethods):
 
     @property
     def device(self) -> str:
-        """Always 'cpu', as a Tensor's."""
-        return "cpu"
+        """Always the CPU (``"cpu"``, an ``autobp.device``), as a Tensor's."""
+        from ._device import CPU
+
+        return CPU
 
     def numel(self) -> int:
         """The number of elements."""

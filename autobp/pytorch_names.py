@@ -1,5 +1,5 @@
 """PyTorch's top-level names with no numpy counterpart, for code ported from PyTorch: its dtype names
-(numpy's types: ``autobp.float32`` is ``numpy.float32``, ``autobp.long`` is ``numpy.int64``),
+(numpy's types: ``autobp.float32`` is ``numpy.float32``, ``autobp.long`` is ``numpy.int64``), ``device``,
 ``from_numpy``, ``as_tensor``, ``is_tensor``, ``numel``, ``inference_mode``, ``inverse``, ``cdist`` and
 the matrix products ``mm``, ``mv``, ``bmm`` with their rank checks. numpy's names for the same things
 live beside them in ``autobp``."""
@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ._device import check_device
+from ._device import check_device, device
 from ._graph import no_grad
 from ._torch_out import takes_out
 from .ops._args import as_tensor as _as_tensor
@@ -190,5 +190,5 @@ __all__ = [
     "uint8", "uint16", "uint32", "uint64", "bool_", "half", "double", "cfloat", "cdouble", "short",
     "long", "inference_mode", "from_numpy", "as_tensor", "is_tensor", "numel", "mm", "mv", "bmm",
     "inverse", "cdist", "histc", "get_default_dtype", "set_default_dtype",
-    "is_floating_point", "is_nonzero", "resolve_conj", "resolve_neg",
+    "is_floating_point", "is_nonzero", "resolve_conj", "resolve_neg", "device",
 ]  # fmt: skip

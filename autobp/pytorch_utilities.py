@@ -203,12 +203,24 @@ def is_deterministic_algorithms_warn_only_enabled() -> bool:
 
 def empty_strided(size: Any, stride: Any, *, dtype: Any = None, layout: Any = None, device: Any = None,
                   requires_grad: bool = False, pin_memory: bool = False) -> Tensor:  # fmt: skip
-    """An uninitialised tensor of ``size`` (``torch.empty_strided``; autobp's tensors are row-major,
-    the strides are checked for length and otherwise not used)."""
+    """An uninitialised tensor of ``size`` laid out in memory with ``stride`` (in elements), as
+    ``torch.empty_strided``: ``t.stride()`` is ``stride``."""
+    from ._device import check_device
+    from ._tensor_set import _strided
+    from .ops.creation import _leaf, torch_only
+
+    check_device(device, "empty_strided")
+    torch_only("empty_strided", layout, pin_memory)
     size, stride = tuple(int(s) for s in size), tuple(int(s) for s in stride)
-    if len(size) != len(stride):
-        raise ValueError(f"empty_strided: size {size} and stride {stride} must have the same length")
-    return Tensor(np.empty(size, np.float64 if dtype is None else dtype), requires_grad=requires_grad)
+    if len(size) != len(stride) or any(s < 0 for s in stride) or any(n < 0 for n in size):
+        raise ValueError(
+            f"empty_strided: size {size} and stride {stride} must have the same length, none negative "
+            f"(PyTorch: dimensionality of sizes ({len(size)}) must match dimensionality of strides "
+            f"({len(stride)}))"
+        )
+    need = 0 if 0 in size else sum((n - 1) * s for n, s in zip(size, stride)) + 1
+    memory = np.empty(need, np.float64 if dtype is None else dtype)
+    return _leaf(_strided(memory, 0, size, stride), requires_grad, "empty_strided")
 
 
 def empty_permuted(size: Any, physical_layout: Any, *, dtype: Any = None, layout: Any = None,

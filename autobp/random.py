@@ -16,8 +16,9 @@ from typing import Any
 
 import numpy as np
 
+from ._broadcast import ShapeError
 from ._device import check_device
-from .ops.creation import _leaf
+from .ops.creation import _leaf, input_arg
 from .tensor import Tensor
 
 _state: dict = {"seed": None, "rng": np.random.default_rng()}
@@ -80,9 +81,22 @@ def _shape(size: tuple, who: str) -> tuple:
         shape = tuple(int(n) for n in size)
     except (TypeError, ValueError):
         raise TypeError(f"{who}: sizes must be integers, got {size!r}") from None
-    if any(n < 0 for n in shape):
-        raise ValueError(f"{who}: sizes must be non-negative, got {shape}")
+    negative = [n for n in shape if n < 0]
+    if negative:  # a ValueError, also PyTorch's RuntimeError, with its words
+        raise ShapeError(
+            f"{who}: sizes must be non-negative (PyTorch: Trying to create tensor with negative dimension "
+            f"{negative[0]}: {list(shape)})"
+        )
     return shape
+
+
+def _sizes(sizes: tuple, size: Any, who: str) -> tuple:
+    """The sizes given positionally, or PyTorch's ``size=`` keyword (not both)."""
+    if size is None:
+        return sizes
+    if sizes:
+        raise TypeError(f"{who}: give the sizes positionally or as size=, not both")
+    return (size,)
 
 
 def _float_dtype(dtype: Any, who: str) -> np.dtype:
@@ -105,24 +119,36 @@ def _draw(draw: Any, shape: tuple, dt: np.dtype, scale: float) -> np.ndarray:
 
 
 def randn(
-    *size: Any, dtype: Any = None, requires_grad: bool = False, generator: Any = None, device: Any = None
+    *sizes: Any,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    generator: Any = None,
+    device: Any = None,
+    size: Any = None,
 ) -> Tensor:
-    """Samples of N(0, 1) of the given shape (``randn(2, 3)`` or ``randn((2, 3))``); float64 unless
+    """Samples of N(0, 1) of the given shape (``randn(2, 3)``, ``randn((2, 3))`` or PyTorch's
+    ``randn(size=(2, 3))``); float64 unless
     ``dtype``; a complex dtype draws each part from N(0, 1/2), as PyTorch's."""
     check_device(device, "randn")
     dt = _float_dtype(dtype, "randn")
-    data = _draw(generator_of(generator).standard_normal, _shape(size, "randn"), dt, 0.5**0.5)
+    shape = _shape(_sizes(sizes, size, "randn"), "randn")
+    data = _draw(generator_of(generator).standard_normal, shape, dt, 0.5**0.5)
     return _leaf(data, requires_grad, "randn")
 
 
 def rand(
-    *size: Any, dtype: Any = None, requires_grad: bool = False, generator: Any = None, device: Any = None
+    *sizes: Any,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    generator: Any = None,
+    device: Any = None,
+    size: Any = None,
 ) -> Tensor:
     """Samples of U[0, 1) of the given shape, float64 unless ``dtype``; a complex dtype draws each
     part from U[0, 1), as PyTorch's."""
     check_device(device, "rand")
     dt = _float_dtype(dtype, "rand")
-    data = _draw(generator_of(generator).random, _shape(size, "rand"), dt, 1.0)
+    data = _draw(generator_of(generator).random, _shape(_sizes(sizes, size, "rand"), "rand"), dt, 1.0)
     return _leaf(data, requires_grad, "rand")
 
 
@@ -136,8 +162,9 @@ def randint(
     **bounds: Any,
 ) -> Tensor:
     """Integers in [low, high): PyTorch's ``randint(high, size)`` / ``randint(low, high, size)`` and
-    numpy's ``randint(low, high=None, size=None)`` (one bound: [0, low)); int64 unless ``dtype`` (a float
-    dtype gives the whole numbers as floats, as PyTorch's)."""
+    numpy's ``randint(low, high=None, size=None)`` (one bound: [0, low)); int64 unless ``dtype``. A
+    floating (or bool) ``dtype`` stores the whole numbers in it, as PyTorch's (numpy refuses it);
+    ``requires_grad`` is for such a floating result, as PyTorch's."""
     check_device(device, "randint")
     args = list(args)
     if args and isinstance(args[-1], (tuple, list)):  # PyTorch's size, always last and a sequence
@@ -166,13 +193,19 @@ def randint(
     if not low < high:
         raise ValueError(f"randint: need low < high, got low={low}, high={high}")
     dt = np.dtype(dtype)
-    if dt.kind not in "iuf":  # PyTorch also draws the integers as floating-point values
-        raise TypeError(f"randint: dtype must be an integer or floating type, got {dt}")
     shape = () if size is None else _shape((size,), "randint")
-    data = generator_of(generator).integers(low, high, size=shape, dtype=dt if dt.kind != "f" else np.int64)
-    data = data.astype(dt, copy=False)
-    out = Tensor._const(np.asarray(data))
-    return out.requires_grad_(True) if requires_grad else out
+    if dt.kind in "iu":
+        data = generator_of(generator).integers(low, high, size=shape, dtype=dt)
+    elif dt.kind in "fb":  # PyTorch's: whole numbers stored in a floating (or bool) dtype
+        if dt.kind == "b" and not 0 <= low < high <= 2:
+            raise ValueError(f"randint: a bool dtype needs 0 <= low < high <= 2, got low={low}, high={high}")
+        data = generator_of(generator).integers(low, high, size=shape, dtype=np.int64).astype(dt)
+    else:
+        raise TypeError(
+            f"randint: dtype must be an integer, floating or bool type, got {dt} (PyTorch's words: "
+            "check_random_bounds handles only integral, floating-point and boolean types)"
+        )
+    return _leaf(np.asarray(data), requires_grad, "randint")
 
 
 def _like(t: Any, dtype: Any) -> tuple[tuple, Any]:
@@ -181,32 +214,55 @@ def _like(t: Any, dtype: Any) -> tuple[tuple, Any]:
 
 
 def randn_like(
-    t: Any, dtype: Any = None, requires_grad: bool = False, generator: Any = None, *, device: Any = None
+    t: Any = None,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    generator: Any = None,
+    *,
+    device: Any = None,
+    input: Any = None,  # noqa: A002  PyTorch's name
 ) -> Tensor:
     """``randn`` of ``t``'s shape and (float) dtype."""
     check_device(device, "randn_like")
-    shape, dt = _like(t, dtype)
+    shape, dt = _like(input_arg(t, input, "randn_like"), dtype)
     return randn(shape, dtype=dt, requires_grad=requires_grad, generator=generator)
 
 
 def rand_like(
-    t: Any, dtype: Any = None, requires_grad: bool = False, generator: Any = None, *, device: Any = None
+    t: Any = None,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    generator: Any = None,
+    *,
+    device: Any = None,
+    input: Any = None,  # noqa: A002  PyTorch's name
 ) -> Tensor:
     """``rand`` of ``t``'s shape and (float) dtype."""
     check_device(device, "rand_like")
-    shape, dt = _like(t, dtype)
+    shape, dt = _like(input_arg(t, input, "rand_like"), dtype)
     return rand(shape, dtype=dt, requires_grad=requires_grad, generator=generator)
 
 
 def randint_like(
-    t: Any, low: int, high: int | None = None, *, dtype: Any = None, generator: Any = None, device: Any = None
+    t: Any = None,
+    low: int | None = None,
+    high: int | None = None,
+    *,
+    dtype: Any = None,
+    generator: Any = None,
+    device: Any = None,
+    input: Any = None,  # noqa: A002  PyTorch's name
 ) -> Tensor:
     """``randint`` of ``t``'s shape: ``randint_like(t, high)`` or ``randint_like(t, low, high)``, in
     ``t``'s dtype or ``dtype`` (PyTorch's rule: a float ``t`` gets whole numbers as floats)."""
     check_device(device, "randint_like")
-    shape, dt = _like(t, dtype)
+    shape, dt = _like(input_arg(t, input, "randint_like"), dtype)
     if high is None:
         low, high = 0, low
+    if low is None:  # randint_like(t, high=n)
+        low = 0
+    if high is None:
+        raise TypeError("randint_like: give high (randint_like(t, high) or randint_like(t, low, high))")
     if np.dtype(dt).kind in "iu":
         return randint(low, high, shape, dtype=dt, generator=generator)
     draws = randint(low, high, shape, dtype=np.int64, generator=generator)  # then cast, as torch's

@@ -397,6 +397,12 @@ def _integer_leaf_error(t: Tensor, g: np.ndarray) -> TypeError:
 
 def tensor(data: Any, requires_grad: bool = False, dtype: Any = None, *, device: Any = None) -> Tensor:
     """Make a Tensor (PyTorch's ``torch.tensor``) with numpy's dtype for the data (Python floats are
-    float64; integers and bools stay so); integer data that requires grad becomes float64."""
+    float64; integers and bools stay so). Integer or bool data with ``requires_grad=True`` is refused
+    with PyTorch's words (give ``dtype=float``); the ``Tensor(...)`` constructor makes it float64."""
     check_device(device, "tensor")
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+    if not requires_grad:
+        return Tensor(data, dtype=dtype)
+    t = Tensor(data, dtype=dtype)
+    _check_float(t._data, "tensor(requires_grad=True)")
+    t.requires_grad = True
+    return t

@@ -70,11 +70,43 @@ def array(object: Any, dtype: Any = None, *, copy: bool = True, ndmin: int = 0) 
 
 
 @op(family=_C, rules=("stack", "astype"), numpy=None, method=False)
-def asarray(a: Any, dtype: Any = None) -> Tensor:
-    """numpy's ``asarray``: ``a`` itself when it is a Tensor of that dtype, else ``array(a, dtype)``."""
-    if isinstance(a, Tensor) and (dtype is None or a.dtype == np.dtype(dtype)):
-        return a
-    return array(a, dtype, copy=False)
+def asarray(
+    a: Any,
+    dtype: Any = None,
+    order: Any = None,
+    *,
+    device: Any = None,
+    copy: bool | None = None,
+    like: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """numpy's (and PyTorch's) ``asarray``: ``a`` itself when it is a Tensor of that dtype, a Tensor
+    sharing the memory of an ndarray of that dtype, else ``array(a, dtype)``. ``copy``: True always
+    copies, False refuses to, None copies only where needed. ``requires_grad`` (PyTorch's): a new leaf
+    on the same memory."""
+    from .._device import check_device
+    from ..tensor import _check_float
+
+    check_device(device, "asarray")
+    have = getattr(a, "dtype", None)
+    same = dtype is None or (have is not None and np.dtype(have) == np.dtype(dtype))
+    if copy:
+        t = array(a, dtype, copy=True)
+    elif isinstance(a, Tensor) and same:
+        t = a
+    elif isinstance(a, np.ndarray) and same and a.dtype.kind in "fciub":
+        t = Tensor._const(a)  # numpy's and PyTorch's asarray: the same memory, no copy
+    elif copy is False:
+        raise ValueError(
+            f"asarray: copy=False, but a {type(a).__name__} cannot become a Tensor without a copy"
+        )
+    else:
+        t = array(a, dtype, copy=False)
+    if requires_grad and not t.requires_grad:
+        _check_float(t._data, "asarray(requires_grad=True)")
+        t = Tensor._const(t._data)  # a leaf on the same memory
+        t.requires_grad = True
+    return t
 
 
 class _Concatenator:

@@ -29,44 +29,101 @@ def _leaf(data: np.ndarray, requires_grad: bool, name: str) -> Tensor:
     return t
 
 
-def _size(shape: Any, more: tuple) -> tuple:
-    """numpy's ``shape`` argument, or PyTorch's sizes as separate arguments (zeros(2, 3))."""
+def _size(shape: Any, more: tuple, size: Any = None, who: str = "") -> tuple:
+    """numpy's ``shape`` argument, PyTorch's sizes as separate arguments (zeros(2, 3)) or PyTorch's
+    ``size=`` keyword (one of them)."""
+    if size is not None:
+        if shape is not None or more:
+            raise TypeError(f"{who}: give the shape once: positionally, as shape= or as size=")
+        shape = size
+    if shape is None:
+        raise TypeError(f"{who}: missing the shape (positionally, as shape= or as PyTorch's size=)")
     if more:
-        return (int(shape),) + tuple(int(n) for n in more)
-    return tuple(shape) if isinstance(shape, (tuple, list)) else (int(shape),)
+        dims = (int(shape),) + tuple(int(n) for n in more)
+    else:
+        dims = tuple(shape) if isinstance(shape, (tuple, list)) else (int(shape),)
+    negative = [n for n in dims if isinstance(n, (int, np.integer)) and n < 0]
+    if negative:  # numpy's ValueError, also PyTorch's RuntimeError, with its words
+        raise ShapeError(
+            f"{who}: Trying to create tensor with negative dimension {negative[0]}: {[int(n) for n in dims]}"
+        )
+    return dims
+
+
+def torch_end(stop: Any, end: Any, who: str) -> Any:
+    """numpy's ``stop`` or PyTorch's ``end`` (one of them) of a grid."""
+    if end is None:
+        if stop is None:
+            raise TypeError(f"{who}: missing stop (PyTorch's end)")
+        return stop
+    if stop is not None:
+        raise TypeError(f"{who}: got both stop and end (PyTorch's name for stop)")
+    return end
+
+
+def torch_only(who: str, layout: Any = None, pin_memory: bool = False) -> None:
+    """PyTorch's ``layout=`` (strided, the only one autobp has) and ``pin_memory=`` (False: autobp has
+    no accelerator to pin memory for), accepted where the factories take them."""
+    if layout is not None and not str(layout).endswith("strided"):
+        raise ValueError(
+            f"{who}: autobp tensors are dense (layout strided); layout {layout!r} is not available"
+        )
+    if pin_memory:
+        raise RuntimeError(f"{who}: pin_memory=True needs an accelerator; autobp computes on the CPU")
 
 
 # --- constants: no inputs to differentiate ------------------------------------------------------
 @op(family=_C, numpy=None, method=False, differentiable=False)
 def zeros(
-    shape: Any, *sizes: Any, dtype: Any = float, requires_grad: bool = False, device: Any = None
+    shape: Any = None,
+    *sizes: Any,
+    dtype: Any = float,
+    requires_grad: bool = False,
+    device: Any = None,
+    size: Any = None,
+    layout: Any = None,
+    pin_memory: bool = False,
 ) -> Tensor:
-    """A tensor of zeros (float64 unless ``dtype``); ``zeros(2, 3)`` as PyTorch spells it works too."""
+    """A tensor of zeros (float64 unless ``dtype``); PyTorch's ``zeros(2, 3)`` and ``zeros(size=(2, 3))``
+    work too."""
     check_device(device, "zeros")
-    return _leaf(np.zeros(_size(shape, sizes), dtype=dtype), requires_grad, "zeros")
+    torch_only("zeros", layout, pin_memory)
+    return _leaf(np.zeros(_size(shape, sizes, size, "zeros"), dtype=dtype), requires_grad, "zeros")
 
 
 @op(family=_C, numpy=None, method=False, differentiable=False)
 def ones(
-    shape: Any, *sizes: Any, dtype: Any = float, requires_grad: bool = False, device: Any = None
+    shape: Any = None,
+    *sizes: Any,
+    dtype: Any = float,
+    requires_grad: bool = False,
+    device: Any = None,
+    size: Any = None,
+    layout: Any = None,
+    pin_memory: bool = False,
 ) -> Tensor:
     """A tensor of ones (float64 unless ``dtype``)."""
     check_device(device, "ones")
-    return _leaf(np.ones(_size(shape, sizes), dtype=dtype), requires_grad, "ones")
+    torch_only("ones", layout, pin_memory)
+    return _leaf(np.ones(_size(shape, sizes, size, "ones"), dtype=dtype), requires_grad, "ones")
 
 
 @op(family=_C, numpy=None, method=False, differentiable=False)
 def empty(
-    shape: Any,
+    shape: Any = None,
     *sizes: Any,
     dtype: Any = float,
     requires_grad: bool = False,
     device: Any = None,
     memory_format: Any = None,
+    size: Any = None,
+    layout: Any = None,
+    pin_memory: bool = False,
 ) -> Tensor:
     """An uninitialised tensor (float64 unless ``dtype``), laid out as ``memory_format`` if given."""
     check_device(device, "empty")
-    data = np.empty(_size(shape, sizes), dtype=dtype)
+    torch_only("empty", layout, pin_memory)
+    data = np.empty(_size(shape, sizes, size, "empty"), dtype=dtype)
     if memory_format is not None:
         from ..memory_format import relayout
 
@@ -76,16 +133,29 @@ def empty(
 
 @op(family=_C, numpy=None, method=False, differentiable=False)
 def eye(
-    N: int,  # noqa: N803  numpy's argument names
+    N: int | None = None,  # noqa: N803  numpy's argument names
     M: int | None = None,  # noqa: N803
     k: int = 0,
     dtype: Any = float,
     *,
     requires_grad: bool = False,
     device: Any = None,
+    n: int | None = None,
+    m: int | None = None,
+    layout: Any = None,
+    pin_memory: bool = False,
 ) -> Tensor:
-    """An N x M matrix with ones on diagonal ``k``."""
+    """An N x M matrix with ones on diagonal ``k`` (PyTorch names the sizes ``n`` and ``m``)."""
     check_device(device, "eye")
+    torch_only("eye", layout, pin_memory)
+    if (n is not None and N is not None) or (m is not None and M is not None):
+        raise TypeError("eye: give each size once (numpy's N, M or PyTorch's n, m)")
+    N, M = (N if n is None else n), (M if m is None else m)  # noqa: N806
+    if N is None:
+        raise TypeError("eye: missing the number of rows N (PyTorch's n)")
+    for name, size in (("n", N), ("m", M)):
+        if size is not None and size < 0:
+            raise ShapeError(f"eye: {name} must be greater or equal to 0, got {size}")
     return _leaf(np.eye(N, M, k, dtype=dtype), requires_grad, "eye")
 
 
@@ -118,6 +188,17 @@ def arange(
     return _leaf(np.arange(*args, dtype=dtype, **named), requires_grad, "arange")
 
 
+def input_arg(a: Any, input: Any, who: str) -> Any:  # noqa: A002
+    """numpy's first argument or PyTorch's ``input=`` keyword (one of them)."""
+    if input is None:
+        if a is None:
+            raise TypeError(f"{who}: missing the tensor to take the shape of")
+        return a
+    if a is not None:
+        raise TypeError(f"{who}: give the tensor once (positionally or as input=)")
+    return input
+
+
 def _like(a: Any, dtype: Any, shape: Any, fill: Any) -> np.ndarray:
     base = a._data if isinstance(a, Tensor) else np.asarray(a)
     return fill(base, dtype=dtype, shape=shape)
@@ -125,7 +206,7 @@ def _like(a: Any, dtype: Any, shape: Any, fill: Any) -> np.ndarray:
 
 @op(family=_C, differentiable=False, method=False)
 def zeros_like(
-    a: Any,
+    a: Any = None,
     dtype: Any = None,
     order: str = "K",
     subok: bool = True,
@@ -134,16 +215,18 @@ def zeros_like(
     requires_grad: bool = False,
     memory_format: Any = None,
     device: Any = None,
+    input: Any = None,  # noqa: A002  PyTorch's name
 ) -> Tensor:
     """Zeros of ``a``'s shape and dtype (no gradient: the values do not depend on ``a``);
     ``requires_grad``: a new leaf, as PyTorch's."""
     check_device(device, "zeros_like")
+    a = input_arg(a, input, "zeros_like")
     return _leaf(_like(a, dtype, shape, np.zeros_like), requires_grad, "zeros_like")
 
 
 @op(family=_C, differentiable=False, method=False)
 def ones_like(
-    a: Any,
+    a: Any = None,
     dtype: Any = None,
     order: str = "K",
     subok: bool = True,
@@ -152,15 +235,17 @@ def ones_like(
     requires_grad: bool = False,
     memory_format: Any = None,
     device: Any = None,
+    input: Any = None,  # noqa: A002  PyTorch's name
 ) -> Tensor:
     """Ones of ``a``'s shape and dtype. ``requires_grad``: a new leaf, as PyTorch's."""
     check_device(device, "ones_like")
+    a = input_arg(a, input, "ones_like")
     return _leaf(_like(a, dtype, shape, np.ones_like), requires_grad, "ones_like")
 
 
 @op(family=_C, differentiable=False, method=False)
 def empty_like(
-    a: Any,
+    a: Any = None,
     dtype: Any = None,
     order: str = "K",
     subok: bool = True,
@@ -169,9 +254,11 @@ def empty_like(
     requires_grad: bool = False,
     memory_format: Any = None,
     device: Any = None,
+    input: Any = None,  # noqa: A002  PyTorch's name
 ) -> Tensor:
     """An uninitialised tensor of ``a``'s shape and dtype. ``requires_grad``: a new leaf, as PyTorch's."""
     check_device(device, "empty_like")
+    a = input_arg(a, input, "empty_like")
     return _leaf(_like(a, dtype, shape, np.empty_like), requires_grad, "empty_like")
 
 
@@ -183,12 +270,24 @@ def _filled(data: np.ndarray, fill: Any) -> Tensor:
 
 @op(family=_C, rules=("broadcast_to",), numpy=None, method=False)
 def full(
-    shape: Any, fill_value: Any, dtype: Any = None, *, requires_grad: bool = False, device: Any = None
+    shape: Any = None,
+    fill_value: Any = None,
+    dtype: Any = None,
+    *,
+    requires_grad: bool = False,
+    device: Any = None,
+    size: Any = None,
+    layout: Any = None,
+    pin_memory: bool = False,
 ) -> Tensor:
-    """``shape`` filled with ``fill_value``; a 0-d Tensor fill value is differentiated."""
+    """``shape`` (PyTorch's ``size=``) filled with ``fill_value``; a 0-d Tensor fill value is
+    differentiated."""
     check_device(device, "full")
+    torch_only("full", layout, pin_memory)
+    if fill_value is None:
+        raise TypeError("full: missing fill_value")
     v = fill_value._data if isinstance(fill_value, Tensor) else fill_value
-    data = np.full(_size(shape, ()), v, dtype=dtype)
+    data = np.full(_size(shape, (), size, "full"), v, dtype=dtype)
     if requires_grad:
         return _leaf(data, True, "full")
     return _filled(data, fill_value)
@@ -196,19 +295,32 @@ def full(
 
 @op(family=_C, rules=("broadcast_to",), method=False)
 def full_like(
-    a: Any,
-    fill_value: Any,
+    a: Any = None,
+    fill_value: Any = None,
     dtype: Any = None,
     order: str = "K",
     subok: bool = True,
     shape: Any = None,
     *,
     device: Any = None,
+    requires_grad: bool = False,
+    memory_format: Any = None,
+    layout: Any = None,
+    pin_memory: bool = False,
+    input: Any = None,  # noqa: A002  PyTorch's name
 ) -> Tensor:
-    """``a``'s shape and dtype filled with ``fill_value``; a 0-d Tensor fill value is differentiated."""
+    """``a``'s shape and dtype filled with ``fill_value``; a 0-d Tensor fill value is differentiated.
+    ``requires_grad``: a new leaf, as PyTorch's."""
     check_device(device, "full_like")
+    a = input_arg(a, input, "full_like")
+    if fill_value is None:
+        raise TypeError("full_like: missing fill_value")
+    torch_only("full_like", layout, pin_memory)
     v = fill_value._data if isinstance(fill_value, Tensor) else fill_value
-    return _filled(_like(a, dtype, shape, lambda b, **kw: np.full_like(b, v, **kw)), fill_value)
+    data = _like(a, dtype, shape, lambda b, **kw: np.full_like(b, v, **kw))
+    if requires_grad:
+        return _leaf(data, True, "full_like")
+    return _filled(data, fill_value)
 
 
 # --- diagonals and triangles ------------------------------------------------------------------

@@ -143,16 +143,77 @@ def unique_values(x: Any) -> Tensor:
     return _unique("unique_values", x)
 
 
-@op(family=_X, differentiable=False, method=False)
-def tril_indices(n: int, k: int = 0, m: int | None = None) -> tuple:
-    """(rows, cols) of the n x m lower triangle up to diagonal ``k`` (numpy's tril_indices)."""
-    return _consts(np.tril_indices(n, k, m))
+_TRI_DIFFERS = (
+    "torch's {0}(row, col, offset) takes the column count second and returns one (2, N) tensor; "
+    "numpy's (this) takes the diagonal k second and returns (rows, cols): PyTorch's by keyword "
+    "({0}(3, col=3), row=, offset=)"
+)
 
 
-@op(family=_X, differentiable=False, method=False)
-def triu_indices(n: int, k: int = 0, m: int | None = None) -> tuple:
-    """(rows, cols) of the n x m upper triangle from diagonal ``k`` on (numpy's triu_indices)."""
-    return _consts(np.triu_indices(n, k, m))
+def _torch_tri(
+    lower: bool, n: Any, k: Any, m: Any, row: Any, col: Any, offset: Any, dtype: Any, device: Any, layout: Any
+) -> Any:
+    """PyTorch's ``tril_indices``/``triu_indices(row, col, offset=0)`` when one of its keywords is
+    given: a (2, N) int64 (or ``dtype``) Tensor of the rows and columns; else None (numpy's form)."""
+    torchy = {"row": row, "col": col, "offset": offset, "dtype": dtype, "device": device, "layout": layout}
+    if all(v is None for v in torchy.values()):
+        return None
+    from .._device import check_device
+    from .creation import torch_only
+
+    who = "tril_indices" if lower else "triu_indices"
+    check_device(device, who)
+    torch_only(who, layout)
+    if m is not None or k != 0 or (row is not None and n is not None):
+        raise TypeError(f"{who}: mixes numpy's (n, k, m) with PyTorch's (row, col, offset) arguments")
+    row = n if row is None else row
+    if row is None or col is None:
+        raise TypeError(f"{who}: PyTorch's form needs row and col")
+    for what, v in (("row", row), ("col", col)):
+        if v < 0:
+            raise RuntimeError(f"{who}: {what} must be non-negative, got{v}")
+    rows, cols = (np.tril_indices if lower else np.triu_indices)(int(row), int(offset or 0), int(col))
+    return Tensor._const(np.stack([rows, cols]).astype(np.int64 if dtype is None else dtype))
+
+
+@op(family=_X, differentiable=False, method=False, differs=_TRI_DIFFERS.format("tril_indices"))
+def tril_indices(
+    n: int | None = None,
+    k: int = 0,
+    m: int | None = None,
+    *,
+    row: int | None = None,
+    col: int | None = None,
+    offset: int | None = None,
+    dtype: Any = None,
+    device: Any = None,
+    layout: Any = None,
+) -> Any:
+    """(rows, cols) of the n x m lower triangle up to diagonal ``k`` (numpy's tril_indices). Given
+    PyTorch's keywords (``col=``, ``row=``, ``offset=``, ``dtype=``), PyTorch's result instead: one
+    (2, N) int64 Tensor."""
+    torch_form = _torch_tri(True, n, k, m, row, col, offset, dtype, device, layout)
+    return _consts(np.tril_indices(n, k, m)) if torch_form is None else torch_form
+
+
+@op(family=_X, differentiable=False, method=False, differs=_TRI_DIFFERS.format("triu_indices"))
+def triu_indices(
+    n: int | None = None,
+    k: int = 0,
+    m: int | None = None,
+    *,
+    row: int | None = None,
+    col: int | None = None,
+    offset: int | None = None,
+    dtype: Any = None,
+    device: Any = None,
+    layout: Any = None,
+) -> Any:
+    """(rows, cols) of the n x m upper triangle from diagonal ``k`` on (numpy's triu_indices). Given
+    PyTorch's keywords (``col=``, ``row=``, ``offset=``, ``dtype=``), PyTorch's result instead: one
+    (2, N) int64 Tensor."""
+    torch_form = _torch_tri(False, n, k, m, row, col, offset, dtype, device, layout)
+    return _consts(np.triu_indices(n, k, m)) if torch_form is None else torch_form
 
 
 def _square_from(arr: Any, name: str, square: bool = False) -> np.ndarray:

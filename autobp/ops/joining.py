@@ -26,19 +26,33 @@ def _check_seq(seq: Sequence, op: str) -> list[Tensor]:
     return [as_tensor(t) for t in seq]
 
 
+def _seq_arg(seq: Any, tensors: Any, who: str) -> Any:
+    """numpy's sequence argument or PyTorch's ``tensors=`` keyword (one of them)."""
+    if tensors is None:
+        if seq is None:
+            raise TypeError(f"{who}: missing the sequence of tensors")
+        return seq
+    if seq is not None:
+        raise TypeError(f"{who}: give the tensors once (positionally or as tensors=)")
+    return tensors
+
+
 @op(family=_J, method=False, torch=("cat", "concat"))
 def concatenate(
-    seq: Sequence[Any],
+    seq: Sequence[Any] | None = None,
     axis: Any = 0,
     out: Any = None,
     *,
     dtype: Any = None,
     casting: str = "same_kind",
     dim: Any = None,
+    tensors: Sequence[Any] | None = None,
 ) -> Tensor:
-    """Join tensors along an existing axis (``axis=None``: flattened first, as numpy).
+    """Join tensors along an existing axis (``axis=None``: flattened first, as numpy); PyTorch's
+    ``cat(tensors=, dim=)`` keywords work too.
 
     numpy's ``dtype=`` gives the result's dtype, each input cast to it as ``casting`` allows."""
+    seq = _seq_arg(seq, tensors, "concatenate")
     if out is not None:
         raise TypeError("concatenate: out= is not supported (Tensors are not written in place by ops)")
     ts = _check_seq(seq, "concatenate")
@@ -86,9 +100,11 @@ def concatenate(
 
 
 @op(family=_J, method=False)
-def stack(seq: Sequence[Any], axis: int = 0, *, dim: Any = None) -> Tensor:
-    """Join same-shaped tensors along a new axis."""
-    ts = _check_seq(seq, "stack")
+def stack(
+    seq: Sequence[Any] | None = None, axis: int = 0, *, dim: Any = None, tensors: Sequence[Any] | None = None
+) -> Tensor:
+    """Join same-shaped tensors along a new axis (PyTorch's ``stack(tensors=, dim=)`` keywords too)."""
+    ts = _check_seq(_seq_arg(seq, tensors, "stack"), "stack")
     axis = axis if dim is None else dim
     for i, t in enumerate(ts):
         if t.shape != ts[0].shape:
@@ -167,10 +183,24 @@ def _bounds_of_sections(k: int, n: int, name: str) -> list:
 
 
 @op(family=_J, rules=("getitem",), torch=("tensor_split",))
-def array_split(ary: Any, indices_or_sections: Any, axis: int = 0, *, dim: Any = None) -> list:
-    """Views of ``ary`` split along ``axis``: into k near-equal sections, or at the given indices."""
+def array_split(
+    ary: Any,
+    indices_or_sections: Any = None,
+    axis: int | None = None,
+    *,
+    dim: Any = None,
+    sections: Any = None,
+    indices: Any = None,
+) -> list:
+    """Views of ``ary`` split along ``axis`` (default 0; PyTorch's ``dim``): into k near-equal sections,
+    or at the given indices (PyTorch's ``tensor_split`` also names them ``sections=`` / ``indices=``)."""
     x = as_tensor(ary)
+    given = [v for v in (indices_or_sections, sections, indices) if v is not None]
+    if len(given) != 1:
+        raise TypeError("array_split: give one of indices_or_sections, sections= or indices=")
+    indices_or_sections = given[0]
     axis = axis_arg(axis, dim, "array_split")
+    axis = 0 if axis is None else axis
     (a,) = normalize_axes(axis, x.ndim, "array_split", x.shape)
     n = x.shape[a]
     ios = indices_or_sections._data if isinstance(indices_or_sections, Tensor) else indices_or_sections
@@ -187,10 +217,12 @@ def array_split(ary: Any, indices_or_sections: Any, axis: int = 0, *, dim: Any =
     differs="torch.split(x, n) makes pieces of size n and takes a list of sizes; numpy's (this) makes "
     "n equal sections and takes split indices",
 )
-def split(ary: Any, indices_or_sections: Any, axis: int = 0, *, dim: Any = None) -> list:
-    """Views of ``ary`` split along ``axis`` into k equal sections (k must divide it) or at indices."""
+def split(ary: Any, indices_or_sections: Any, axis: int | None = None, *, dim: Any = None) -> list:
+    """Views of ``ary`` split along ``axis`` (default 0; PyTorch's ``dim``) into k equal sections (k
+    must divide it) or at indices."""
     x = as_tensor(ary)
     axis = axis_arg(axis, dim, "split")
+    axis = 0 if axis is None else axis
     (a,) = normalize_axes(axis, x.ndim, "split", x.shape)
     if isinstance(indices_or_sections, (int, np.integer)):
         k = int(indices_or_sections)

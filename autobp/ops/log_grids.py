@@ -13,7 +13,7 @@ from ..rules import holomorphic, rule
 from ..tensor import Tensor
 from ._args import as_tensor, pair
 from ._decl import op
-from .creation import _leaf
+from .creation import _leaf, torch_end, torch_only
 from .numeric_grid import _count, _fractions, linspace
 
 _G = "numeric_grid"
@@ -22,7 +22,7 @@ _G = "numeric_grid"
 @op(family=_G, rules=("linspace", "pow", "reshape", "astype"), method=False)
 def logspace(
     start: Any,
-    stop: Any,
+    stop: Any = None,
     num: int = 50,
     endpoint: bool = True,
     base: Any = 10.0,
@@ -31,6 +31,10 @@ def logspace(
     *,
     requires_grad: bool = False,
     device: Any = None,
+    steps: int | None = None,
+    end: Any = None,
+    layout: Any = None,
+    pin_memory: bool = False,
 ) -> Tensor:
     """``num`` samples base ** linspace(start, stop) (numpy's logspace: array ends and bases give one
     grid per element, along ``axis``); differentiable in ``start``, ``stop`` and ``base``.
@@ -42,9 +46,13 @@ def logspace(
     constant grid a leaf. torch.logspace(start, end, steps, base) gives the same values (its ends are
     numbers only); its positional order differs (base comes fourth there, endpoint here), so a
     fourth argument that is a number other than 0 or 1 raises a TypeError rather than be read as
-    endpoint.
+    endpoint. ``steps`` and ``end`` are PyTorch's names for ``num`` and ``stop``.
     """
     check_device(device, "logspace")
+    torch_only("logspace", layout, pin_memory)
+    stop = torch_end(stop, end, "logspace")
+    if steps is not None:
+        num = steps
     if not isinstance(endpoint, (bool, np.bool_)) and endpoint not in (0, 1):
         # torch.logspace(start, end, steps, base): a base given fourth would silently be numpy's endpoint
         raise TypeError(

@@ -13,6 +13,7 @@ from ..rules import rule
 from ..tensor import Tensor, _check_float
 from ._args import as_tensor, pair
 from ._decl import op
+from .creation import torch_end, torch_only
 from .joining import concatenate
 
 _G = "numeric_grid"
@@ -35,7 +36,7 @@ def _fractions(data: np.ndarray, num: int, endpoint: bool, axis: int, name: str)
 )
 def linspace(
     start: Any,
-    stop: Any,
+    stop: Any = None,
     num: int = 50,
     endpoint: bool = True,
     retstep: bool = False,
@@ -45,6 +46,9 @@ def linspace(
     requires_grad: bool = False,
     device: Any = None,
     steps: int | None = None,
+    end: Any = None,
+    layout: Any = None,
+    pin_memory: bool = False,
 ) -> Any:
     """``num`` evenly spaced values from ``start`` to ``stop`` (numpy's linspace: array ends give one
     grid per element, along ``axis``); differentiable in ``start`` and ``stop``.
@@ -52,9 +56,12 @@ def linspace(
     Sample i is start + (i / div) (stop - start) with div = num - 1 (num without ``endpoint``), so its
     gradient is (1 - i/div) g to start and (i/div) g to stop; ``retstep`` also returns the step
     (stop - start) / div (NaN when div is 0, as numpy's). Integer ``dtype``: no gradient (floored).
-    ``requires_grad`` (PyTorch's) makes a constant grid a leaf; ``steps`` is PyTorch's name for ``num``.
+    ``requires_grad`` (PyTorch's) makes a constant grid a leaf; ``steps`` and ``end`` are PyTorch's
+    names for ``num`` and ``stop``.
     """
     check_device(device, "linspace")
+    torch_only("linspace", layout, pin_memory)
+    stop = torch_end(stop, end, "linspace")
     if steps is not None:
         num = steps
     if not isinstance(start, Tensor) and not isinstance(stop, Tensor):

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .._broadcast import AxisError, ShapeError, normalize_axes
+from .._broadcast import AxisError, ShapeError, normalize_axes, reduction_axes
 from ..rules import rule
 from ..tensor import Tensor, _view
 from ._args import as_tensor, axis_arg
@@ -24,7 +24,11 @@ def _shape_arg(shape: tuple) -> tuple:
     return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
 
 
-def _reshape_method(self: Tensor, *shape: Any, order: str = "C", copy: Any = None) -> Tensor:
+def _reshape_method(self: Tensor, *shape: Any, order: str = "C", copy: Any = None, **named: Any) -> Tensor:
+    if named:  # numpy's and PyTorch's ``t.reshape(shape=...)``
+        if set(named) != {"shape"} or shape:
+            raise TypeError(f"reshape: unexpected arguments {sorted(named)} (give the shape once)")
+        shape = (named["shape"],)
     return reshape(self, _shape_arg(shape), order, copy=copy)
 
 
@@ -98,8 +102,14 @@ def flatten(x: Any, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     return reshape(x, x.shape[:lo] + (merged,) + x.shape[hi + 1 :])
 
 
-def _transpose_method(self: Tensor, *axes: Any) -> Tensor:
-    return transpose(self, _shape_arg(axes) or None)
+def _transpose_method(
+    self: Tensor, *axes: Any, dims: Any = None, dim0: Any = None, dim1: Any = None
+) -> Tensor:
+    if dim0 is not None or dim1 is not None:  # PyTorch's t.transpose(dim0=, dim1=): a swap
+        if axes or dims is not None or dim0 is None or dim1 is None:
+            raise TypeError("transpose: give dim0= and dim1= together, and nothing else")
+        return swapaxes(self, dim0, dim1)
+    return transpose(self, _shape_arg(axes) or None, dims=dims)
 
 
 @op(
@@ -108,9 +118,14 @@ def _transpose_method(self: Tensor, *axes: Any) -> Tensor:
     torch=("permute",),
     differs="torch.transpose(x, d0, d1) swaps two dims (numpy's swapaxes); here it permutes all axes",
 )
-def transpose(x: Any, axes: Any = None) -> Tensor:
-    """Permute the axes (reverse them by default), as numpy's transpose."""
+def transpose(x: Any, axes: Any = None, *, dims: Any = None) -> Tensor:
+    """Permute the axes (reverse them by default), as numpy's transpose; PyTorch's ``permute`` names
+    them ``dims``."""
     x = as_tensor(x)
+    if dims is not None:
+        if axes is not None:
+            raise TypeError("transpose/permute: give axes or dims=, not both")
+        axes = dims
     n = x.ndim
     if isinstance(axes, (int, np.integer)):  # numpy takes a lone int (a 1-d array's one axis)
         axes = (axes,)
@@ -126,9 +141,26 @@ def transpose(x: Any, axes: Any = None) -> Tensor:
 
 
 @op(family=_S, rules=("transpose",), torch=("swapdims",))
-def swapaxes(x: Any, axis1: int, axis2: int) -> Tensor:
-    """Exchange two axes."""
+def swapaxes(
+    x: Any,
+    axis1: Any = None,
+    axis2: Any = None,
+    *,
+    axis0: Any = None,
+    dim0: Any = None,
+    dim1: Any = None,
+) -> Tensor:
+    """Exchange two axes (numpy's ``axis1``, ``axis2``; PyTorch's ``swapaxes(axis0=, axis1=)`` and
+    ``swapdims(dim0=, dim1=)`` keywords also work: the swap is the same either way round)."""
     x = as_tensor(x)
+    named = [v for v in (axis0, dim0, dim1) if v is not None]
+    if named:
+        axes = [v for v in (axis1, axis2) if v is not None] + named
+        if len(axes) != 2:
+            raise TypeError(f"swapaxes: needs exactly two axes, got {axes}")
+        axis1, axis2 = axes
+    if axis1 is None or axis2 is None:
+        raise TypeError("swapaxes: needs two axes")
     perm = list(range(x.ndim))
     a, b = (normalize_axes(i, x.ndim, "swapaxes", x.shape)[0] for i in (axis1, axis2))
     perm[a], perm[b] = perm[b], perm[a]
@@ -151,11 +183,18 @@ def expand_dims(x: Any, axis: Any = None, *, dim: Any = None) -> Tensor:
 
 @op(family=_S, rules=("reshape",), differs="torch.squeeze(x, d) ignores a named axis whose size is not 1")
 def squeeze(x: Any, axis: Any = None, *, dim: Any = None) -> Tensor:
-    """Remove size-1 axes (all of them, or those named by ``axis``, which must have size 1)."""
+    """Remove size-1 axes (all of them, or those named by ``axis``, which must have size 1). A 0-d
+    tensor takes axis 0 or -1 (numpy's int; PyTorch's also as ``(0,)``) and is returned unchanged."""
     x = as_tensor(x)
     axis = axis_arg(axis, dim, "squeeze")
     if axis is None:
         shape = tuple(n for n in x.shape if n != 1)
+    elif x.ndim == 0:  # axis 0 / -1 (or (0,)) of a 0-d tensor: itself, as numpy's and PyTorch's
+        items = axis if isinstance(axis, tuple) else (axis,)
+        if any(not hasattr(a, "__index__") or a.__index__() not in (0, -1) for a in items):
+            normalize_axes(axis, 1, "squeeze", x.shape)  # its error: the range [-1, 0], PyTorch's words
+        reduction_axes(axis, 0, "squeeze", x.shape)  # (0, -1) repeats the one axis
+        shape = ()
     else:
         axes = normalize_axes(axis, x.ndim, "squeeze", x.shape)
         for a in axes:
@@ -167,9 +206,12 @@ def squeeze(x: Any, axis: Any = None, *, dim: Any = None) -> Tensor:
 
 @op(family=_S)
 def broadcast_to(x: Any, shape: Any) -> Tensor:
-    """A view of ``x`` repeated along broadcast axes; the gradient sums them back."""
+    """A view of ``x`` repeated along broadcast axes; the gradient sums them back. A size of -1 keeps
+    that axis's size, as PyTorch's."""
     x = as_tensor(x)
     shape = tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
+    if any(isinstance(n, (int, np.integer)) and n == -1 for n in shape):
+        return expand(x, *shape)  # PyTorch's -1: keep that axis's size (numpy refuses it)
     try:
         data = np.broadcast_to(x._data, shape)
     except ValueError as e:
@@ -249,6 +291,8 @@ def moveaxis(a: Any, source: Any, destination: Any) -> Tensor:
     dst = destination if isinstance(destination, (tuple, list)) else (destination,)
     if len(src) != len(dst):
         raise ValueError(f"moveaxis: source {source} and destination {destination} differ in length")
+    if a.ndim == 0 and len(src) == 1 and all(_is_0_or_minus_1(i) for i in (*src, *dst)):
+        return transpose(a, ())  # PyTorch's movedim of a 0-d tensor's dim 0 / -1: itself (numpy raises)
     src = [_moved_axis(i, a, "source") for i in src]
     dst = [_moved_axis(i, a, "destination") for i in dst]
     for given, axes, which in ((source, src, "source"), (destination, dst, "destination")):
@@ -260,7 +304,15 @@ def moveaxis(a: Any, source: Any, destination: Any) -> Tensor:
     return transpose(a, rest)
 
 
-def _expand_method(self: Tensor, *sizes: Any) -> Tensor:
+def _is_0_or_minus_1(i: Any) -> bool:
+    return not isinstance(i, bool) and hasattr(i, "__index__") and i.__index__() in (0, -1)
+
+
+def _expand_method(self: Tensor, *sizes: Any, size: Any = None) -> Tensor:
+    if size is not None:  # PyTorch's t.expand(size=...)
+        if sizes:
+            raise TypeError("expand: give the sizes positionally or as size=, not both")
+        sizes = (size,)
     return expand(self, *sizes)
 
 

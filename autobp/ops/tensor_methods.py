@@ -175,10 +175,17 @@ def _new(fill: Any) -> Any:
     (given as numbers or one tuple) in ``self``'s dtype unless ``dtype``."""
 
     def method(
-        self: Tensor, *size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None
+        self: Tensor,
+        *sizes: Any,
+        dtype: Any = None,
+        requires_grad: bool = False,
+        device: Any = None,
+        size: Any = None,
     ) -> Tensor:
         check_device(device, "new_zeros/new_ones/new_empty")
-        shape = tuple(int(n) for n in _shape_arg(size))
+        if size is not None and sizes:
+            raise TypeError("new_zeros/new_ones/new_empty: give the size positionally or as size=, not both")
+        shape = tuple(int(n) for n in _shape_arg(sizes if size is None else (size,)))
         data = (
             np.empty(shape, dtype or self.dtype)
             if fill is None

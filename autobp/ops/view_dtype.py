@@ -36,9 +36,13 @@ def view_dtype(x: Tensor, dtype: Any) -> Tensor:
     return _view(Tensor._const(data), x)
 
 
-def view_method(self: Tensor, *shape: Any) -> Tensor:
-    """PyTorch's Tensor.view: ``view(*shape)`` is reshape; ``view(dtype)`` reads the same bytes as ``dtype``
-    (no gradient), as ndarray.view(dtype)."""
+def view_method(self: Tensor, *shape: Any, size: Any = None, dtype: Any = None) -> Tensor:
+    """PyTorch's Tensor.view: ``view(*shape)`` (or ``size=``) is reshape; ``view(dtype)`` (or ``dtype=``)
+    reads the same bytes as ``dtype`` (no gradient), as ndarray.view(dtype)."""
+    if size is not None or dtype is not None:
+        if shape or (size is not None and dtype is not None):
+            raise TypeError("view: give one of the shape, size= or dtype=")
+        shape = (size if dtype is None else dtype,)
     if len(shape) == 1:
         dt = _as_dtype(shape[0])
         if dt is not None:
