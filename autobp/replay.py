@@ -96,7 +96,7 @@ def trace(fn: Any, *args: Any, **kwargs: Any) -> Any:
             raise TypeError("trace(loss_fn) takes the function alone")
         return Trace(fn)
     from ._plain import plain
-    from .ops.creation import trace as matrix_trace
+    from .ops.diagonals import trace as matrix_trace
 
     return plain(matrix_trace, "trace")(fn, *args, **kwargs)  # of arrays alone: numpy's scalar
 

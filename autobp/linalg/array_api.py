@@ -66,7 +66,7 @@ def outer(x1: Any, x2: Any, /) -> Tensor:
 def diagonal(x: Any, /, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
     """Diagonal ``offset`` of each matrix (the last two axes, or PyTorch's ``dim1``/``dim2``), as a
     new last axis."""
-    from ..ops.creation import diagonal as _diagonal
+    from ..ops.diagonals import diagonal as _diagonal
 
     return _diagonal(x, offset, dim1, dim2)
 
@@ -74,7 +74,7 @@ def diagonal(x: Any, /, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> T
 @op(name="linalg_trace", numpy=(np.linalg.trace,), rules=("transpose", "getitem", "sum"), **_LA)
 def trace(x: Any, /, *, offset: int = 0, dtype: Any = None) -> Tensor:
     """Sum of diagonal ``offset`` of each matrix (the last two axes)."""
-    from ..ops.creation import trace as _trace
+    from ..ops.diagonals import trace as _trace
 
     return _trace(x, offset, -2, -1, dtype)
 

@@ -15,6 +15,7 @@ from . import (  # each family registers its ops and rules on import  # noqa: F4
     construction,
     creation,
     cumulative,
+    diagonals,
     einsum,
     elementwise,
     float_bits,

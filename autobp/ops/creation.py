@@ -1,6 +1,6 @@
 """Creating tensors: constants (zeros, ones, empty, eye, identity, arange, the *_like
-family), full and full_like (differentiable in a Tensor fill value), meshgrid, diag, diagonal,
-trace, tril, triu, one_hot."""
+family), full and full_like (differentiable in a Tensor fill value), meshgrid, one_hot (diag, diagonal,
+trace, tril and triu, of the same family: diagonals.py)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,12 @@ from typing import Any
 
 import numpy as np
 
-from .._broadcast import ShapeError, normalize_axes
+from .._broadcast import ShapeError
 from .._device import check_device
-from .._graph import _mode
-from ..rules import rule
-from ..tensor import Tensor, _check_float, _view
+from ..tensor import Tensor, _check_float
 from ._args import as_tensor
 from ._decl import op
-from .indexing import scatter_add
-from .shape import moveaxis, reshape
+from .shape import reshape
 
 _C = "creation"
 
@@ -321,99 +318,6 @@ def full_like(
     if requires_grad:
         return _leaf(data, True, "full_like")
     return _filled(data, fill_value)
-
-
-# --- diagonals and triangles ------------------------------------------------------------------
-def _diag_positions(rows: int, cols: int, k: int) -> tuple:
-    n = max(0, min(rows + min(k, 0), cols - max(k, 0)))
-    i = np.arange(n)
-    return i - min(k, 0), i + max(k, 0)
-
-
-@op(family=_C, rules=("getitem", "scatter_add"))
-def diag(v: Any, k: int = 0, *, diagonal: Any = None) -> Tensor:
-    """numpy's diag: a 1-D input becomes a square matrix with it on diagonal ``k``; a 2-D input
-    gives its diagonal ``k`` (PyTorch calls k ``diagonal``)."""
-    x = as_tensor(v)
-    k = k if diagonal is None else diagonal
-    if x.ndim == 1:
-        n = x.shape[0] + abs(k)
-        return scatter_add(x, _diag_positions(n, n, k), (n, n))  # zeros, v added on the diagonal
-    if x.ndim == 2:
-        return x[_diag_positions(*x.shape, k)]
-    raise ValueError(f"diag: input must be 1-D or 2-D, got shape {x.shape}")
-
-
-@op(family=_C, rules=("transpose", "getitem"))
-def diagonal(
-    a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1, *, dim1: Any = None, dim2: Any = None
-) -> Tensor:
-    """The diagonal ``offset`` of the planes (axis1, axis2), as a new last axis (numpy's and PyTorch's
-    diagonal; PyTorch spells the axes dim1, dim2). A view, as PyTorch's: a write into it (``zero_()``)
-    reaches ``a`` outside a graph, and is refused on one (as a transpose's is)."""
-    x = as_tensor(a)
-    axis1, axis2 = (axis1 if dim1 is None else dim1), (axis2 if dim2 is None else dim2)
-    if x.ndim < 2:
-        raise ValueError(f"diagonal: needs at least 2 axes, got shape {x.shape}")
-    a1, a2 = (normalize_axes(i, x.ndim, "diagonal", x.shape)[0] for i in (axis1, axis2))
-    if a1 == a2:
-        raise ValueError(f"diagonal: axis1 and axis2 must differ, got {axis1} and {axis2}")
-    out = _view(diagonal_node(x, offset, a1, a2), x)
-    if out._source is x and out._nograd_view is None and (out._op is not None or _mode.enabled):
-        # how a recorded write into x remakes it, and a write through it reaches x (recorded_writes.py)
-        out._view_how = ("diagonal", (offset, a1, a2), out._parents[0] if out._parents else None)
-    elif out._nograd_view is not None and out._source is x:
-        out._nograd_how = ("diagonal", (offset, a1, a2))
-    return out
-
-
-def diagonal_node(x: Tensor, offset: int, a1: int, a2: int) -> Tensor:
-    """The node of ``x.diagonal(offset, a1, a2)`` (normalised axes): ``moveaxis(x)[index]`` (getitem's
-    rule: no gather made), whose data is numpy's diagonal, a view of ``x``'s memory."""
-    moved = moveaxis(x, (a1, a2), (-2, -1))
-    index = (Ellipsis,) + _diag_positions(x.shape[a1], x.shape[a2], offset)
-    data = np.diagonal(x._data, offset, a1, a2)  # moved[index]'s numbers, as a view of a's memory
-    if x._data.flags.writeable:
-        data.flags.writeable = True  # numpy's diagonal is read-only only to warn of the view
-    return Tensor._make(data, (moved,), "getitem", index)
-
-
-@op(family=_C, rules=("transpose", "getitem", "sum"))
-def trace(
-    a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any = None, out: Any = None
-) -> Tensor:
-    """Sum along diagonal ``offset`` of the planes (axis1, axis2)."""
-    if out is not None:
-        raise TypeError("trace: out= is not supported (results are new tensors)")
-    s = diagonal(a, offset, axis1, axis2).sum(axis=-1)
-    return s if dtype is None else s.astype(dtype)
-
-
-def _triangle(m: Any, k: int, lower: bool, name: str) -> Tensor:
-    x = as_tensor(m)
-    if x.ndim == 0:
-        raise ValueError(f"{name}: needs at least 1 axis, got a 0-d tensor")
-    rows, cols = x.shape[-2:] if x.ndim >= 2 else (x.shape[0], x.shape[0])
-    keep = np.tri(rows, cols, k, dtype=bool) if lower else ~np.tri(rows, cols, k - 1, dtype=bool)
-    data = (np.tril if lower else np.triu)(x._data, k)
-    return Tensor._make(data, (x,), "triangle", keep)
-
-
-@op(family=_C, rules=("triangle",))
-def tril(m: Any, k: int = 0, *, diagonal: Any = None) -> Tensor:
-    """The lower triangle (at and below diagonal ``k``) of the last two axes; the rest zero."""
-    return _triangle(m, k if diagonal is None else diagonal, True, "tril")
-
-
-@op(family=_C, rules=("triangle",))
-def triu(m: Any, k: int = 0, *, diagonal: Any = None) -> Tensor:
-    """The upper triangle (at and above diagonal ``k``) of the last two axes; the rest zero."""
-    return _triangle(m, k if diagonal is None else diagonal, False, "triu")
-
-
-@rule("triangle")  # ctx = the kept positions of the last two axes
-def _triangle_rule(F, g, out, xs, ctx, need):
-    return (g * ctx,)
 
 
 # --- grids and encodings ------------------------------------------------------------------------

@@ -171,7 +171,7 @@ def _torch_tri(
         raise TypeError(f"{who}: PyTorch's form needs row and col")
     for what, v in (("row", row), ("col", col)):
         if v < 0:
-            raise RuntimeError(f"{who}: {what} must be non-negative, got{v}")
+            raise RuntimeError(f"{who}: {what} must be non-negative, got {v}")
     rows, cols = (np.tril_indices if lower else np.triu_indices)(int(row), int(offset or 0), int(col))
     return Tensor._const(np.stack([rows, cols]).astype(np.int64 if dtype is None else dtype))
 

@@ -12,7 +12,7 @@ from .._broadcast import AxisError, normalize_axes
 from ..tensor import Tensor
 from ._args import as_tensor
 from ._decl import op
-from .creation import diag
+from .diagonals import diag
 from .elementwise import where
 from .indexing import take, take_along_axis
 from .joining import concatenate, stack

@@ -152,7 +152,7 @@ def _follow(view: Tensor, base: Tensor, spec: tuple | None = None) -> None:
         _rebase_views(view)
         return
     if op == "diagonal":
-        from .creation import diagonal_node  # (creation imports this module's users)
+        from .diagonals import diagonal_node  # (diagonals imports this module's users)
 
         fresh = diagonal_node(base, *ctx)
         view._view_how = (op, ctx, fresh._parents[0] if fresh._parents else None)
