@@ -48,6 +48,18 @@ def axis_arg(axis: Any, dim: Any, op: str) -> Any:
     return tuple(axis) if isinstance(axis, list) else axis
 
 
+def spelled_once(value: Any, torch_value: Any, missing: str, both: str) -> Any:
+    """A required argument given in numpy's spelling (``value``) or PyTorch's (``torch_value``), exactly
+    once: TypeError(``missing``) for neither, TypeError(``both``) for both."""
+    if torch_value is None:
+        if value is None:
+            raise TypeError(missing)
+        return value
+    if value is not None:
+        raise TypeError(both)
+    return torch_value
+
+
 def keep_arg(keepdims: Any, keepdim: Any) -> bool:
     """numpy's ``keepdims`` or PyTorch's ``keepdim``."""
     return bool(keepdim) if keepdim is not None else keepdims

@@ -11,7 +11,7 @@ import numpy as np
 from .._broadcast import ShapeError
 from .._device import check_device
 from ..tensor import Tensor, _check_float
-from ._args import as_tensor
+from ._args import as_tensor, spelled_once
 from ._decl import op
 from .shape import reshape
 
@@ -49,13 +49,12 @@ def _size(shape: Any, more: tuple, size: Any = None, who: str = "") -> tuple:
 
 def torch_end(stop: Any, end: Any, who: str) -> Any:
     """numpy's ``stop`` or PyTorch's ``end`` (one of them) of a grid."""
-    if end is None:
-        if stop is None:
-            raise TypeError(f"{who}: missing stop (PyTorch's end)")
-        return stop
-    if stop is not None:
-        raise TypeError(f"{who}: got both stop and end (PyTorch's name for stop)")
-    return end
+    return spelled_once(
+        stop,
+        end,
+        f"{who}: missing stop (PyTorch's end)",
+        f"{who}: got both stop and end (PyTorch's name for stop)",
+    )
 
 
 def torch_only(who: str, layout: Any = None, pin_memory: bool = False) -> None:
@@ -187,13 +186,12 @@ def arange(
 
 def input_arg(a: Any, input: Any, who: str) -> Any:  # noqa: A002
     """numpy's first argument or PyTorch's ``input=`` keyword (one of them)."""
-    if input is None:
-        if a is None:
-            raise TypeError(f"{who}: missing the tensor to take the shape of")
-        return a
-    if a is not None:
-        raise TypeError(f"{who}: give the tensor once (positionally or as input=)")
-    return input
+    return spelled_once(
+        a,
+        input,
+        f"{who}: missing the tensor to take the shape of",
+        f"{who}: give the tensor once (positionally or as input=)",
+    )
 
 
 def _like(a: Any, dtype: Any, shape: Any, fill: Any) -> np.ndarray:

@@ -13,7 +13,7 @@ import numpy as np
 from .._broadcast import ShapeError, normalize_axes
 from ..rules import rule
 from ..tensor import Tensor
-from ._args import as_tensor, axis_arg
+from ._args import as_tensor, axis_arg, spelled_once
 from ._decl import op
 from .shape import atleast_1d, atleast_2d, atleast_3d, reshape
 
@@ -28,13 +28,12 @@ def _check_seq(seq: Sequence, op: str) -> list[Tensor]:
 
 def _seq_arg(seq: Any, tensors: Any, who: str) -> Any:
     """numpy's sequence argument or PyTorch's ``tensors=`` keyword (one of them)."""
-    if tensors is None:
-        if seq is None:
-            raise TypeError(f"{who}: missing the sequence of tensors")
-        return seq
-    if seq is not None:
-        raise TypeError(f"{who}: give the tensors once (positionally or as tensors=)")
-    return tensors
+    return spelled_once(
+        seq,
+        tensors,
+        f"{who}: missing the sequence of tensors",
+        f"{who}: give the tensors once (positionally or as tensors=)",
+    )
 
 
 @op(family=_J, method=False, torch=("cat", "concat"))
