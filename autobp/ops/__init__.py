@@ -10,6 +10,7 @@ from ..tensor import Tensor
 from . import (  # each family registers its ops and rules on import  # noqa: F401  numpy's scientific functions
     activations,
     arithmetic,
+    atleast,
     binary,
     complex_parts,
     construction,

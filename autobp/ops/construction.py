@@ -11,8 +11,9 @@ import numpy as np
 from ..tensor import Tensor
 from ._args import as_tensor
 from ._decl import op
+from .atleast import atleast_1d
 from .joining import concatenate, split, stack
-from .shape import atleast_1d, reshape
+from .shape import reshape
 from .tensor_methods import copy as _copy
 
 _C = "construction"

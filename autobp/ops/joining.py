@@ -15,7 +15,8 @@ from ..rules import rule
 from ..tensor import Tensor
 from ._args import as_tensor, axis_arg, spelled_once
 from ._decl import op
-from .shape import atleast_1d, atleast_2d, atleast_3d, reshape
+from .atleast import atleast_1d, atleast_2d, atleast_3d
+from .shape import reshape
 
 _J = "joining"
 
