@@ -12,6 +12,11 @@ from typing import Any
 import numpy as np
 
 
+def _nd(a: np.ndarray) -> np.ndarray:
+    """The same memory as a plain ndarray (no override on the way)."""
+    return np.ndarray.view(a, np.ndarray)
+
+
 def _values(x: Any) -> Any:
     """An operand's numbers: a Tensor's array (its values, without a graph)."""
     if isinstance(x, np.ndarray):
