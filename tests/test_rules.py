@@ -29,6 +29,7 @@ ELSEWHERE = {
     "param_grad": "tests/test_special_jax_scipy.py (gradcheck of gammainc/gammaincc/hyp1f1/hyp2f1 in their "
     "shape parameters; first order only, the rule raises)",
     "logsumexp_complex": "tests/test_scipy_jax_logsumexp.py (gradcheck, closed form; first order only)",
+    "zeta_dx": "tests/test_zeta_x_derivative.py (zeta's x-derivatives of order n: gradgradcheck in x and q)",
 }
 
 

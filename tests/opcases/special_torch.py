@@ -8,7 +8,7 @@ import scipy.special as sc
 
 import autobp.special as sp
 
-from ..optable import array, case, torch, unary
+from ..optable import array, binary, case, torch, unary
 
 for _name in ("k0", "k1", "k0e", "k1e"):
     case(_name, getattr(sp, _name), unary(0.2, 6.0), numpy_fn=getattr(sc, _name))
@@ -39,6 +39,9 @@ for _s in (2.0, 3.5):
         numpy_fn=lambda q, s=_s: sc.zeta(s, q),
         id=f"zeta-{_s}",
     )
+
+# in x as well (JAX's; torch.special.zeta has no x-derivative, so no torch_fn)
+case("zeta", sp.zeta, binary(1.5, 6.0, 0.3, 5.0), numpy_fn=sc.zeta, id="zeta-x-q")
 
 # degree n -> (domain, scipy's values or None)
 _POLYS = {
