@@ -64,14 +64,14 @@ def _into_tensors(ufunc: Any, method: str, inputs: tuple, kwargs: dict, outs: tu
     where = kwargs.pop("where", True)
     casting = kwargs.pop("casting", "same_kind")
     if where is not True and method != "__call__":
-        raise TypeError(f"numpy.{ufunc.__name__}.{method}(..., where=) on a Tensor is not supported")
+        raise TypeError(f"{_uname(ufunc)}.{method}(..., where=) on a Tensor is not supported")
     results = array_ufunc(ufunc, method, inputs, kwargs)
     results = results if isinstance(results, tuple) else (results,)
     if len(results) != len(outs):
-        raise TypeError(f"numpy.{ufunc.__name__}: {len(outs)} outputs given to out=, it has {len(results)}")
+        raise TypeError(f"{_uname(ufunc)}: {len(outs)} outputs given to out=, it has {len(results)}")
     for o, r in zip(outs, results):
         if isinstance(o, Tensor):
-            write_into(o, r, where, casting, f"numpy.{ufunc.__name__}(..., out=<Tensor>)")
+            write_into(o, r, where, casting, f"{_uname(ufunc)}(..., out=<Tensor>)")
         elif o is not None:  # an ndarray among the outs: its plain values, if no graph is lost
             _refuse_graph(ufunc, (r,))
             np.copyto(o, r._data if isinstance(r, Tensor) else r, casting=casting, where=_values(where))
@@ -86,7 +86,7 @@ def _refuse_graph(ufunc: Any, inputs: tuple) -> None:
     for x in inputs:
         if _mode.enabled and isinstance(x, Tensor) and x.requires_grad:
             raise TypeError(
-                f"numpy.{ufunc.__name__}(..., out=<ndarray>) with a Tensor that requires grad (shape "
+                f"{_uname(ufunc)}(..., out=<ndarray>) with a Tensor that requires grad (shape "
                 f"{x.shape}, {x.dtype}): writing into a numpy array would drop its gradient; drop out= "
                 "(autobp returns a new Tensor), write into a Tensor, or pass t.detach()"
             )
@@ -107,29 +107,51 @@ def _into_arrays(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
     return getattr(ufunc, method)(*_values(inputs), **kwargs)
 
 
+def _from_scipy_special(ufunc: Any) -> bool:
+    """Whether a ufunc is one of scipy.special's (only looked up when scipy is already imported)."""
+    import sys
+
+    special = sys.modules.get("scipy.special")
+    return special is not None and getattr(special, ufunc.__name__, None) is ufunc
+
+
+def _scipy_special(ufunc: Any) -> Any:
+    """The autobp.special function for one of scipy.special's ufuncs (``scipy.special.erf(t)``), or None."""
+    if not _from_scipy_special(ufunc):
+        return None
+    from . import special as ours
+
+    return getattr(ours, ufunc.__name__, None)
+
+
+def _uname(ufunc: Any) -> str:
+    """A ufunc's name with its home, for messages: ``numpy.exp``, ``scipy.special.ndtri``."""
+    return f"{'scipy.special' if _from_scipy_special(ufunc) else 'numpy'}.{ufunc.__name__}"
+
+
 def array_ufunc(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
     """Tensor.__array_ufunc__: ``np.exp(t)``, ``ndarray + t``, ``np.add.reduce(t)``."""
     if kwargs.get("out") is not None:
         return _into_arrays(ufunc, method, inputs, kwargs)
     kwargs.pop("out", None)
     if method == "__call__":
-        fn = UFUNCS.get(ufunc)
+        fn = UFUNCS.get(ufunc) or _scipy_special(ufunc)
         if fn is None:
-            raise _refuse(f"numpy.{ufunc.__name__}", "op")
+            raise _refuse(_uname(ufunc), "op")
         if kwargs:
-            raise TypeError(f"numpy.{ufunc.__name__} on a Tensor: arguments {sorted(kwargs)} are unsupported")
+            raise TypeError(f"{_uname(ufunc)} on a Tensor: arguments {sorted(kwargs)} are unsupported")
         return fn(*inputs)
     key = REDUCE.get((method, ufunc))
     if key is None:
-        raise _refuse(f"numpy.{ufunc.__name__}.{method}", "op")
+        raise _refuse(f"{_uname(ufunc)}.{method}", "op")
     from .ops import DECLS
 
     if key not in DECLS:
-        raise _refuse(f"numpy.{ufunc.__name__}.{method}", "op")
+        raise _refuse(f"{_uname(ufunc)}.{method}", "op")
     (x,) = inputs
     axis = kwargs.pop("axis", 0)  # ufunc.reduce and accumulate default to the first axis
     if kwargs.pop("dtype", None) is not None:
-        raise TypeError(f"numpy.{ufunc.__name__}.{method} on a Tensor: dtype= is not supported")
+        raise TypeError(f"{_uname(ufunc)}.{method} on a Tensor: dtype= is not supported")
     out = DECLS[key].fn(x, axis, **kwargs)
     return out[0] if key in ("cummax", "cummin") else out
 

@@ -5,6 +5,7 @@ not differentiable (scipy and PyTorch have no derivative in it either)."""
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -58,7 +59,11 @@ def yv(v: Any, x: Any) -> Tensor:
 
 @op(family=FAMILY, namespace=NS, numpy=None, method=False, rules=("yv",))
 def yn(n: Any, x: Any) -> Tensor:
-    """Y_n(x) for integer order n."""
+    """Y_n(x) for integer order n; a fractional n is truncated toward 0 with scipy's RuntimeWarning."""
+    nd = np.asarray(n._data if isinstance(n, Tensor) else n)
+    if nd.dtype.kind == "f" and np.any(np.isfinite(nd) & (nd != np.trunc(nd))):
+        warnings.warn("floating point number truncated to an integer", RuntimeWarning, stacklevel=2)
+        n = np.trunc(nd)
     return yv(n, x)
 
 
