@@ -152,3 +152,18 @@ def test_tensordot_out_and_negative_dims_as_torch():
     )
     with pytest.raises(ValueError):  # numpy's type still catches it
         autobp.tensordot(autobp.tensor(a), autobp.tensor(b), -1)
+
+
+@pytest.mark.parametrize("x", [rng.standard_normal((2, 3, 3)), np.array([[np.nan, 1.0], [2.0, np.inf]])])
+def test_matrix_power_zero_is_on_the_graph_as_torch(x):
+    """matrix_power(a, 0) of an input that requires grad is a graph node with a zero gradient (it was a
+    constant: backward through it alone raised); its value stays the exact identity (a's nan/inf unused)."""
+    a, ta = autobp.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    r, tr = autobp.linalg.matrix_power(a, 0), torch.linalg.matrix_power(ta, 0)
+    assert r.requires_grad and tr.requires_grad
+    np.testing.assert_array_equal(np.asarray(r.detach()), tr.detach().numpy())
+    g = rng.standard_normal(x.shape)
+    r.backward(autobp.tensor(g))
+    tr.backward(torch.tensor(g))
+    np.testing.assert_array_equal(np.asarray(a.grad), ta.grad.numpy())
+    assert not autobp.linalg.matrix_power(autobp.ones((2, 2)), 0).requires_grad
