@@ -6,6 +6,10 @@ names and ``pytorch_methods.py``'s Tensor methods as before."""
 
 from __future__ import annotations
 
+import functools
+import numbers
+import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -15,6 +19,42 @@ from .linalg._common import LinalgArgumentError
 from .ops._args import as_tensor
 from .ops.tensor_methods import _product
 from .tensor import Tensor
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, numbers.Number) and not isinstance(x, (np.ndarray, Tensor))
+
+
+def legacy_scalars(name: str, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+    """PyTorch's deprecated overloads with leading numbers, read as the keyword form (with its warning):
+    ``fn(beta, input, [alpha,] a, b)`` and the method's ``input.fn(beta, [alpha,] a, b)``."""
+    if len(args) in (4, 5) and _is_number(args[0]):
+        beta, first, *rest = args
+    elif len(args) in (4, 5) and _is_number(args[1]):
+        first, beta, *rest = args
+    else:
+        return args, kwargs
+    alpha = rest.pop(0) if len(rest) == 3 else 1
+    if "beta" in kwargs or "alpha" in kwargs:
+        raise TypeError(f"{name}: beta/alpha given both positionally (deprecated form) and by keyword")
+    warnings.warn(
+        f"This overload of {name} is deprecated: {name}(Number beta, ..., Number alpha, ...); use "
+        f"{name}(input, a, b, *, beta=..., alpha=...) instead",
+        UserWarning,
+        stacklevel=3,
+    )
+    return (first, *rest), {**kwargs, "beta": beta, "alpha": alpha}
+
+
+def _legacy(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    """``fn`` also taking PyTorch's deprecated leading-number overloads (see ``legacy_scalars``)."""
+
+    @functools.wraps(fn)
+    def call(*args: Any, **kwargs: Any) -> Tensor:
+        args, kwargs = legacy_scalars(fn.__name__, args, kwargs)
+        return fn(*args, **kwargs)
+
+    return call
 
 
 def _fused(input: Any, product: Tensor, beta: Any, alpha: Any) -> Tensor:
@@ -30,18 +70,21 @@ def _fused(input: Any, product: Tensor, beta: Any, alpha: Any) -> Tensor:
     return (x if beta == 1 else x * beta) + scaled
 
 
+@_legacy
 @takes_out("addmm", "cast")
 def addmm(input: Any, mat1: Any, mat2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * (mat1 @ mat2), for 2-D mat1 and mat2 (``torch.addmm``)."""
     return _fused(input, _product("mm", (2, 2))(as_tensor(mat1), mat2), beta, alpha)
 
 
+@_legacy
 @takes_out("addmv", "cast")
 def addmv(input: Any, mat: Any, vec: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * (mat @ vec), for a 2-D mat and 1-D vec (``torch.addmv``)."""
     return _fused(input, _product("mv", (2, 1))(as_tensor(mat), vec), beta, alpha)
 
 
+@_legacy
 @takes_out("addr", "cast")
 def addr(input: Any, vec1: Any, vec2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * outer(vec1, vec2), for 1-D vectors (``torch.addr``)."""
@@ -62,12 +105,14 @@ def addr(input: Any, vec1: Any, vec2: Any, *, beta: Any = 1, alpha: Any = 1) -> 
     return _fused(input, a[:, None] * b[None, :], beta, alpha)
 
 
+@_legacy
 @takes_out("baddbmm", "cast")
 def baddbmm(input: Any, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * (batch1 @ batch2), for 3-D batches (``torch.baddbmm``)."""
     return _fused(input, _product("bmm", (3, 3))(as_tensor(batch1), batch2), beta, alpha)
 
 
+@_legacy
 @takes_out("addbmm", "cast")
 def addbmm(input: Any, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * the sum over the batch of batch1[i] @ batch2[i] (``torch.addbmm``)."""

@@ -23,6 +23,7 @@ from ._graph import _mode
 from ._inplace import LeafInplaceError, bump
 from .ops import inplace_methods as _im
 from .ops import recorded_writes as _rw
+from .pytorch_fused import legacy_scalars
 from .tensor import Tensor
 
 
@@ -33,8 +34,12 @@ class RandomArgumentError(ValueError, RuntimeError):
 def _fused(name: str) -> Callable[..., Tensor]:
     fn = getattr(_pf, name)
 
-    def method(self: Tensor, a: Any, b: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
-        return _im.inplace(self, name + "_", lambda x: fn(x, a, b, beta=beta, alpha=alpha))
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        args, kw = legacy_scalars(name + "_", (self, *args), kwargs)  # now (self, a, b, *, beta, alpha)
+        if len(args) != 3:
+            raise TypeError(f"{name}_() takes 2 Tensors (and beta=, alpha=), got {len(args) - 1} arguments")
+        a, b = args[1:]
+        return _im.inplace(self, name + "_", lambda x: fn(x, a, b, **kw))
 
     method.__name__ = name + "_"
     method.__doc__ = f"In place: ``self`` replaced by ``{name}(self, ..., beta=beta, alpha=alpha)``."

@@ -87,6 +87,7 @@ def frobenius_norm(input: Any, dim: Any = (-2, -1), keepdim: bool = False) -> Te
     return _la.vector_norm(input, 2, d, keepdim)
 
 
+@takes_out("nuclear_norm")
 def nuclear_norm(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
     """The sum of singular values of the matrices over ``dim`` (the last two axes of a 2-D input by
     default; ``torch.nuclear_norm(input, keepdim)`` or ``(input, dim, keepdim)``)."""

@@ -14,6 +14,8 @@ from . import linalg as _la
 from . import special as _sp
 from ._cholesky_solve import cholesky_solve
 from ._torch_out import takes_out
+from .linalg._common import check_matrix
+from .linalg.lu import raise_info
 from .ops import abs as _abs
 from .ops import log, swapaxes, where
 from .ops._args import as_tensor
@@ -91,9 +93,20 @@ def cholesky(input: Any, upper: bool = False) -> Tensor:
     return L.swapaxes(-1, -2).conj() if upper else L
 
 
+@takes_out("cholesky_inverse", "safe")
 def cholesky_inverse(L: Any, upper: bool = False) -> Tensor:
-    """A's inverse from its Cholesky factor (``torch.cholesky_inverse``)."""
+    """A's inverse from its Cholesky factor (``torch.cholesky_inverse``); a zero on the factor's
+    diagonal (a singular A) raises LinAlgError naming it, in PyTorch's words."""
     L = as_tensor(L)
+    check_matrix(L, "cholesky_inverse")
+    zero = np.diagonal(L._data, axis1=-2, axis2=-1) == 0
+    info = np.where(zero.any(axis=-1), zero.argmax(axis=-1) + 1, 0) if L.shape[-1] else np.zeros(L.shape[:-2])
+    raise_info(
+        info,
+        "cholesky_inverse",
+        "The diagonal element {1} is zero, the inversion could not be completed because the input matrix is "
+        "singular.",
+    )
     eye = np.broadcast_to(np.eye(L.shape[-1], dtype=L.dtype), L.shape)
     return cholesky_solve(Tensor._const(np.array(eye)), L, upper)
 

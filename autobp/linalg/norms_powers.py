@@ -11,7 +11,7 @@ import numpy as np
 from .._broadcast import normalize_axes, reduction_axes, reduction_ctx
 from .._torch_out import takes_out
 from ..ops import abs as _abs
-from ..ops import expand_dims, transpose
+from ..ops import expand_dims, transpose, where
 from ..ops import max as _max
 from ..ops import min as _min
 from ..ops import sum as _sum
@@ -195,7 +195,10 @@ def matrix_power(a: Any, n: int) -> Tensor:
         raise TypeError(f"matrix_power: exponent must be an integer, got {n!r}")
     if n == 0:
         eye = np.broadcast_to(np.eye(a.shape[-1], dtype=np.result_type(a.dtype, np.int8)), a.shape)
-        return Tensor._const(eye.copy())
+        if not a.requires_grad:
+            return Tensor._const(eye.copy())
+        # on the graph with a zero gradient (PyTorch's): the identity picked over a, so a's nan/inf stay out
+        return where(np.ones(a.shape, dtype=bool), Tensor._const(eye.astype(a.dtype)), a)
     base = inv(a) if n < 0 else a
     n = abs(int(n))
     result = None

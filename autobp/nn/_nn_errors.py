@@ -1,8 +1,9 @@
-"""The error type of bad convolution/pooling arguments: autobp's ValueError and PyTorch's RuntimeError."""
+"""The error type of bad nn arguments (convolution, pooling, losses): autobp's ValueError and PyTorch's
+RuntimeError."""
 
 from __future__ import annotations
 
 
 class NNArgumentError(ValueError, RuntimeError):
-    """A convolution/pooling argument or input PyTorch refuses with RuntimeError (autobp: ValueError);
-    both ``except`` clauses catch it."""
+    """An nn argument or input (convolution, pooling, loss) PyTorch refuses with RuntimeError (autobp:
+    ValueError); both ``except`` clauses catch it."""

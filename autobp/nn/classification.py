@@ -17,6 +17,7 @@ from ..ops import cross_entropy as fused_cross_entropy
 from ..ops import nll as fused_nll
 from ..tensor import Tensor
 from ._loss_common import as_tensor, check_reduction, legacy_reduction
+from ._nn_errors import NNArgumentError
 
 
 def _class_targets(x: Tensor, target: Any, ignore_index: int, who: str) -> tuple[np.ndarray, bool]:
@@ -29,7 +30,15 @@ def _class_targets(x: Tensor, target: Any, ignore_index: int, who: str) -> tuple
         raise TypeError(f"{who}: targets must be integer class indices, got dtype {t.dtype}")
     want = x.shape[:1] + x.shape[2:] if x.ndim >= 2 else ()
     if t.shape != want:
-        raise ValueError(f"{who}: input {x.shape} and targets {t.shape}: need targets of shape {want}")
+        said = f"{who}: input {x.shape} and targets {t.shape}: need targets of shape {want}"
+        if x.ndim == 2 and t.ndim == 2:  # PyTorch's RuntimeError (and words) for this one
+            raise NNArgumentError(f"{said} (1D target tensor expected, multi-target not supported)")
+        if x.ndim >= 2 and t.ndim >= 1 and t.shape[0] != x.shape[0]:
+            raise ValueError(
+                f"{said} (Expected input batch_size ({x.shape[0]}) to match target batch_size "
+                f"({t.shape[0]}).)"
+            )
+        raise ValueError(said)
     classes = x.shape[1] if x.ndim >= 2 else x.shape[0]
     if t.size == 0:
         return t, False
@@ -52,8 +61,6 @@ def _fused_picks(x: Tensor, t: np.ndarray, reduction: str, who: str) -> tuple[tu
     if reduction == "none":
         return index, None
     check_reduction(reduction, who)
-    if reduction == "mean" and t.size == 0:
-        raise ValueError(f"{who}: the mean over an empty batch is undefined")
     return index, t.size if reduction == "mean" else 1
 
 
@@ -62,7 +69,11 @@ def _class_weight(weight: Any, x: Tensor, classes: int, who: str) -> Tensor | No
         return None
     w = as_tensor(weight, x)
     if w.shape != (classes,):
-        raise ValueError(f"{who}: weight must have shape ({classes},) (one per class), got {w.shape}")
+        raise NNArgumentError(
+            f"{who}: weight must have shape ({classes},) (one per class), got {w.shape} (weight tensor "
+            f"should be defined either for all {classes} classes or no classes but got weight tensor of "
+            f"shape: {list(w.shape)})"
+        )
     return w
 
 
@@ -114,7 +125,7 @@ def nll_loss(
     weight, reduction = _reduction(weight, size_average, reduce, reduction)
     x = as_tensor(input)
     t, ignored = _class_targets(x, target, ignore_index, "nll_loss")
-    if weight is None and not ignored and x.ndim <= 2:
+    if weight is None and not ignored and x.ndim <= 2 and t.size:  # (an empty batch: the mean is nan)
         index, divisor = _fused_picks(x, t, reduction, "nll_loss")
         return -x[index] if divisor is None else fused_nll(x, index, divisor)
     check_reduction(reduction, "nll_loss")
@@ -147,7 +158,10 @@ def cross_entropy(
     if x.ndim == 0:
         raise ValueError("cross_entropy: logits must have a class axis, got a 0-d tensor")
     if not 0 <= label_smoothing <= 1:
-        raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
+        raise NNArgumentError(
+            f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing} (label_smoothing "
+            f"must be between 0.0 and 1.0. Got: {label_smoothing})"
+        )
     axis = 1 if x.ndim >= 2 else 0
     classes = x.shape[axis]
     t_kind = target.dtype.kind if isinstance(target, Tensor) else np.asarray(target).dtype.kind
@@ -159,7 +173,7 @@ def cross_entropy(
             )
         return _probability_targets(x, target, weight, reduction, label_smoothing, axis)
     t, ignored = _class_targets(x, target, ignore_index, "cross_entropy")
-    if weight is None and not ignored and not label_smoothing and x.ndim <= 2:
+    if weight is None and not ignored and not label_smoothing and x.ndim <= 2 and t.size:
         index, divisor = _fused_picks(x, t, reduction, "cross_entropy")  # before the softmax: no work
         if divisor is None:
             return -x.log_softmax(axis=-1)[index]

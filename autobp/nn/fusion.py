@@ -15,6 +15,12 @@ def _arr(t: Any) -> np.ndarray | None:
     return None if t is None else np.asarray(t.data if hasattr(t, "data") else t)
 
 
+def _wants_grad(t: Any) -> bool:
+    """PyTorch's rule: a fused Parameter requires grad as the layer's own weight (bias) did; a missing
+    bias (None) gives one that does not."""
+    return bool(getattr(t, "requires_grad", False))
+
+
 def fuse_conv_bn_weights(
     conv_w: Any,
     conv_b: Any,
@@ -35,7 +41,10 @@ def fuse_conv_bn_weights(
     shape = [1, -1] + [1] * (w.ndim - 2) if transpose else [-1] + [1] * (w.ndim - 1)
     fused_w = (w * scale.reshape(shape)).astype(w.dtype)
     fused_b = ((b - rm) * scale + beta).astype(w.dtype)
-    return Parameter(fused_w, requires_grad=getattr(conv_w, "requires_grad", True)), Parameter(fused_b)
+    return (
+        Parameter(fused_w, requires_grad=_wants_grad(conv_w)),
+        Parameter(fused_b, requires_grad=_wants_grad(conv_b)),
+    )
 
 
 def fuse_conv_bn_eval(conv: Module, bn: Module, transpose: bool = False) -> Module:
@@ -60,7 +69,10 @@ def fuse_linear_bn_weights(
     scale = gamma / np.sqrt(rv + bn_eps)
     fused_w = (w * scale[:, None]).astype(w.dtype)
     fused_b = ((b - rm) * scale + beta).astype(w.dtype)
-    return Parameter(fused_w), Parameter(fused_b)
+    return (
+        Parameter(fused_w, requires_grad=_wants_grad(linear_w)),
+        Parameter(fused_b, requires_grad=_wants_grad(linear_b)),
+    )
 
 
 def fuse_linear_bn_eval(linear: Module, bn: Module) -> Module:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import math
 import sys
+import types
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
@@ -49,9 +51,10 @@ def get_total_norm(
         return Tensor(0.0)
     total = _norm(arrays, float(norm_type))
     if error_if_nonfinite and not np.isfinite(total):
-        raise RuntimeError(
-            f"the total norm of order {norm_type} of the gradients is {float(total)}, so they cannot "
-            "be clipped; pass error_if_nonfinite=False to clip anyway"
+        raise RuntimeError(  # PyTorch's words (its tests match them)
+            f"The total norm of order {float(norm_type)} for gradients from `parameters` is non-finite "
+            f"({float(total)}), so it cannot be clipped. To disable this error and scale the gradients by "
+            "the non-finite norm anyway, set `error_if_nonfinite=False`"
         )
     return Tensor(total, dtype=total.dtype)
 
@@ -90,7 +93,10 @@ def clip_grad_norm_(
 
     >>> total = clip_grad_norm_(model.parameters(), max_norm=1.0)   # doctest: +SKIP
     """
+    generator = isinstance(parameters, types.GeneratorType)
     ps = _tensors(parameters, "clip_grad_norm_")
+    if generator and not ps:  # an exhausted model.parameters() is a common slip: PyTorch warns
+        warnings.warn("`parameters` is an empty generator, no gradient clipping will occur.", stacklevel=2)
     grads = [g for _, g in _grads(ps, "clip_grad_norm_")]
     if not grads:
         return Tensor(0.0)

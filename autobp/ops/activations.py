@@ -256,9 +256,16 @@ def tanhshrink(input: Any) -> Tensor:
     return Tensor._make(x._data - np.tanh(x._data), (x,), "tanhshrink")
 
 
+class _ShrinkArgumentError(ValueError, RuntimeError):
+    """A negative ``lambd``: autobp's ValueError, PyTorch's RuntimeError (either ``except`` catches it)."""
+
+
 def _check_lambd(lambd: float, who: str) -> None:
     if not lambd >= 0:
-        raise ValueError(f"{who}: lambd must be >= 0, got {lambd}")
+        raise _ShrinkArgumentError(
+            f"{who}: lambd must be >= 0, got {lambd} (lambda must be greater or equal to 0, but found to be "
+            f"{lambd}.)"
+        )
 
 
 @_activation()

@@ -224,13 +224,23 @@ def _letters(n: int, skip: str = "") -> str:
     return "".join(c for c in string.ascii_letters if c not in skip)[:n]
 
 
+class _AxesError(ValueError, RuntimeError):
+    """A negative axes count: numpy's ValueError, PyTorch's RuntimeError (either ``except`` catches it)."""
+
+
 @op(family=_E, rules=("einsum",), method=False)
+@takes_out("tensordot", "cast")
 def tensordot(a: Any, b: Any, axes: Any = 2, *, dims: Any = None) -> Tensor:
-    """Sum over ``axes`` (an int N: a's last N with b's first N; or two lists of axes)."""
+    """Sum over ``axes`` (an int N: a's last N with b's first N; or two lists of axes).
+
+    PyTorch's spellings too: ``dims=`` for ``axes`` and ``out=`` (resized with PyTorch's warning)."""
     a, b = pair(a, b, "tensordot")
     axes = axes if dims is None else dims
     if isinstance(axes, (int, np.integer)):
-        if axes < 0 or axes > min(a.ndim, b.ndim):
+        if axes < 0:
+            raise _AxesError(f"tensordot: axes={axes} for shapes {a.shape} and {b.shape} (tensordot expects "
+                             f"dims >= 0, but got dims={axes})")  # fmt: skip
+        if axes > min(a.ndim, b.ndim):
             raise ValueError(f"tensordot: axes={axes} for shapes {a.shape} and {b.shape}")
         axa, axb = list(range(a.ndim - axes, a.ndim)), list(range(axes))
     else:
