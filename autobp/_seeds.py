@@ -1,6 +1,6 @@
 """Where a backward pass starts and what it hands back: the seed of its output (ones for a real
-scalar, else the caller's ``gradient=``, checked) and the real part of a complex gradient reaching a
-real input (PyTorch's convention)."""
+scalar, else the caller's ``gradient=``, checked), the tensors of ``backward(inputs=)``, the real part
+of a complex gradient reaching a real input (PyTorch's convention) and the refusal of an integer leaf."""
 
 from __future__ import annotations
 
@@ -60,3 +60,21 @@ def _real_for(x: Any, g: Any) -> Any:
     if g is None or g.dtype.kind != "c" or x._data.dtype.kind == "c":
         return g
     return g.real if type(g) is np.ndarray else type(x)._graph_ops().real(g)
+
+
+def input_values(inputs: Any) -> Any:
+    """``backward(inputs=...)`` given PyTorch's dict of Tensors: its values."""
+    if isinstance(inputs, dict):
+        from .autograd import _dict_inputs
+
+        return _dict_inputs(inputs, "backward")[1]
+    return inputs
+
+
+def integer_leaf_error(t: Any, g: np.ndarray) -> TypeError:
+    """The error for an integer tensor made to require grad by assignment, when a gradient reaches it."""
+    return TypeError(
+        f"backward: a {t._data.dtype} tensor of shape {t.shape} has requires_grad=True (set by assignment), "
+        f"but only floating-point and complex tensors can require gradients (its {g.dtype} gradient would "
+        "be truncated); make it float (tensor(data, dtype=float) or t.astype(float)) before requiring grad"
+    )

@@ -23,7 +23,7 @@ from ._graph_grad import receive_graph_grad
 from ._graph_nodes import node_of, run_accumulate, run_pre
 from ._inplace import NOGRAD_VIEWS, TrackedArray, bump, check_nograd_inputs, same_memory
 from ._numpy_ops import NumpyOps, NumpyOpsOwningG
-from ._seeds import graph_seed, seed_of
+from ._seeds import graph_seed, input_values, integer_leaf_error, seed_of
 from ._size import _check_float, _Size
 from ._tensor_data import _as_array, _lift  # noqa: F401  _lift: imported from here by the ops
 from ._tensor_hooks import (
@@ -187,7 +187,7 @@ class Tensor:
             dtype = t._data.dtype
             if g.dtype is not dtype and g.dtype != dtype:
                 if dtype.kind not in "fc":  # requires_grad assigned to an integer tensor: never truncate
-                    raise _integer_leaf_error(t, g)
+                    raise integer_leaf_error(t, g)
                 if g.dtype.kind == "c" and dtype.kind != "c":  # a real leaf of a complex result: the
                     g = g.real  # gradient is the real part (PyTorch's convention, docs/concepts/complex.md)
                 g = g.astype(dtype)
@@ -361,7 +361,7 @@ class Tensor:
                 return
             run_backward([self], [seed], retain_graph=retain_graph, create_graph=create_graph)
             return
-        ins = [inputs] if isinstance(inputs, Tensor) else list(_input_values(inputs))
+        ins = [inputs] if isinstance(inputs, Tensor) else list(input_values(inputs))
         if not ins:
             raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
         for i, t in enumerate(ins):
@@ -376,23 +376,6 @@ _tensor_data.Tensor = Tensor  # _as_array and _lift test for and make Tensors (s
 
 for _name, _fn in CONVERSIONS.items():  # item, tolist, len, bool, float, int, format, repr...
     setattr(Tensor, _name, _fn)
-
-
-def _input_values(inputs: Any) -> Any:
-    """``backward(inputs=...)`` given PyTorch's dict of Tensors: its values."""
-    if isinstance(inputs, dict):
-        from .autograd import _dict_inputs
-
-        return _dict_inputs(inputs, "backward")[1]
-    return inputs
-
-
-def _integer_leaf_error(t: Tensor, g: np.ndarray) -> TypeError:
-    return TypeError(
-        f"backward: a {t._data.dtype} tensor of shape {t.shape} has requires_grad=True (set by assignment), "
-        f"but only floating-point and complex tensors can require gradients (its {g.dtype} gradient would "
-        "be truncated); make it float (tensor(data, dtype=float) or t.astype(float)) before requiring grad"
-    )
 
 
 def tensor(data: Any, requires_grad: bool = False, dtype: Any = None, *, device: Any = None) -> Tensor:

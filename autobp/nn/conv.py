@@ -12,6 +12,7 @@ from .._device import check_device
 from ..tensor import Tensor
 from . import conv_functional as CF
 from . import init
+from .fold import fold, unfold
 from .module import Module, Parameter
 
 _MODES = ("zeros", "reflect", "replicate", "circular")
@@ -267,7 +268,7 @@ class Unfold(Module):
         self.kernel_size, self.dilation, self.padding, self.stride = kernel_size, dilation, padding, stride
 
     def forward(self, input: Any) -> Tensor:
-        return CF.unfold(input, self.kernel_size, self.dilation, self.padding, self.stride)
+        return unfold(input, self.kernel_size, self.dilation, self.padding, self.stride)
 
 
 class Fold(Module):
@@ -281,4 +282,4 @@ class Fold(Module):
         self.dilation, self.padding, self.stride = dilation, padding, stride
 
     def forward(self, input: Any) -> Tensor:
-        return CF.fold(input, self.output_size, self.kernel_size, self.dilation, self.padding, self.stride)
+        return fold(input, self.output_size, self.kernel_size, self.dilation, self.padding, self.stride)

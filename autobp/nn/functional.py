@@ -285,11 +285,10 @@ from .conv_functional import (  # noqa: E402
     conv_transpose1d,
     conv_transpose2d,
     conv_transpose3d,
-    fold,
-    unfold,
 )
 from .dropout import dropout, dropout1d, dropout2d, dropout3d  # noqa: E402
 from .embedding import embedding  # noqa: E402
+from .fold import fold, unfold  # noqa: E402
 from .layers import bilinear  # noqa: E402
 from .normalization_functional import batch_norm, group_norm, instance_norm, layer_norm, rms_norm  # noqa: E402
 from .pooling import (  # noqa: E402

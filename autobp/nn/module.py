@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .._device import check_device, no_device_method
+from .._device import no_device_method
 from ..tensor import Tensor
 from . import module_legacy_hooks as _legacy
 from . import module_names as _names
@@ -255,40 +255,7 @@ class Module:
     def eval(self) -> Module:
         return self.train(False)
 
-    def to(self, *args: Any, dtype: Any = None, **kwargs: Any) -> Module:
-        """Cast every floating parameter and buffer to ``dtype`` in place (the Parameter objects stay
-        the same, so optimisers keep them); gradients are dropped. Returns this module.
-
-        PyTorch's forms work: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(tensor)``
-        (its dtype), keywords ``device=``/``dtype=``/``non_blocking=``; the device must be the CPU."""
-        for a in args:
-            if isinstance(a, Tensor):
-                dtype = a.dtype
-            elif _names_device(a) or isinstance(getattr(a, "type", None), str):  # "cpu", torch.device
-                check_device(a, "Module.to")
-            elif not isinstance(a, (bool, np.bool_)):  # a positional non_blocking flag: no effect
-                dtype = a
-        check_device(kwargs.pop("device", None), "Module.to")
-        kwargs.pop("non_blocking", None)
-        if "copy" in kwargs:
-            raise RuntimeError(".to() does not accept copy argument")
-        layout = kwargs.pop("memory_format", None)
-        if kwargs:
-            raise TypeError(f"Module.to: unexpected keyword arguments {sorted(kwargs)}")
-        if layout is not None:
-            from ..memory_format import module_to
-
-            module_to(self, layout)
-        if dtype is None:
-            return self
-        dtype = np.dtype(dtype)
-        if dtype.kind not in "fc":  # PyTorch: floating point or complex dtypes only
-            raise TypeError(f"Module.to: dtype must be floating point or complex, got {dtype}")
-        for t in list(self.parameters()) + list(self.buffers()):  # PyTorch casts float and complex ones
-            if t._data.dtype.kind in "fc" and t._data.dtype != dtype:
-                t._data = t._data.astype(dtype)
-                t._grad = None
-        return self
+    to = _extras.to
 
     def float(self) -> Module:
         """Cast floating parameters and buffers to float32."""
@@ -401,8 +368,3 @@ class Module:
 
     def __dir__(self) -> list[str]:
         return _names.public_dir(set(super().__dir__()) | set(self._parameters) | set(self._modules))
-
-
-def _names_device(a: Any) -> bool:
-    """Whether ``a`` is a device string ("cpu", "cuda:0", ...) rather than a dtype name."""
-    return isinstance(a, str) and a.split(":")[0] in ("cpu", "cuda", "mps", "xpu", "meta")

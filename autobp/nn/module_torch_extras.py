@@ -1,10 +1,16 @@
-"""More of PyTorch's ``nn.Module`` methods for ported code: ``set_submodule``, ``type``, ``to_empty``,
-``share_memory``, and ``bfloat16`` refused (numpy has no bfloat16). Set as Module's methods in module.py
-(beside the device moves autobp has no device for, ``_device.no_device_method``)."""
+"""More of PyTorch's ``nn.Module`` methods for ported code: ``to`` (dtype and device casts),
+``set_submodule``, ``type``, ``to_empty``, ``share_memory``, and ``bfloat16`` refused (numpy has no
+bfloat16). Set as Module's methods in module.py (beside the device moves autobp has no device for,
+``_device.no_device_method``)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+import numpy as np
+
+from .._device import check_device
+from ..tensor import Tensor
 
 
 def set_submodule(self: Any, target: str, module: Any, strict: bool = False) -> None:
@@ -65,3 +71,44 @@ def forward_pre_hooks(self: Any) -> dict:
     pre-hooks in calling order, handle id -> hook (a copy; register and remove through the handles)."""
     kinds = self.__dict__.get("_forward_hooks")
     return {} if kinds is None else {k: fn for k, (fn, _) in kinds[0].items()}
+
+
+def to(self: Any, *args: Any, dtype: Any = None, **kwargs: Any) -> Any:
+    """Cast every floating parameter and buffer to ``dtype`` in place (the Parameter objects stay
+    the same, so optimisers keep them); gradients are dropped. Returns this module.
+
+    PyTorch's forms work: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(tensor)``
+    (its dtype), keywords ``device=``/``dtype=``/``non_blocking=``; the device must be the CPU."""
+    for a in args:
+        if isinstance(a, Tensor):
+            dtype = a.dtype
+        elif _names_device(a) or isinstance(getattr(a, "type", None), str):  # "cpu", torch.device
+            check_device(a, "Module.to")
+        elif not isinstance(a, (bool, np.bool_)):  # a positional non_blocking flag: no effect
+            dtype = a
+    check_device(kwargs.pop("device", None), "Module.to")
+    kwargs.pop("non_blocking", None)
+    if "copy" in kwargs:
+        raise RuntimeError(".to() does not accept copy argument")
+    layout = kwargs.pop("memory_format", None)
+    if kwargs:
+        raise TypeError(f"Module.to: unexpected keyword arguments {sorted(kwargs)}")
+    if layout is not None:
+        from ..memory_format import module_to
+
+        module_to(self, layout)
+    if dtype is None:
+        return self
+    dtype = np.dtype(dtype)
+    if dtype.kind not in "fc":  # PyTorch: floating point or complex dtypes only
+        raise TypeError(f"Module.to: dtype must be floating point or complex, got {dtype}")
+    for t in list(self.parameters()) + list(self.buffers()):  # PyTorch casts float and complex ones
+        if t._data.dtype.kind in "fc" and t._data.dtype != dtype:
+            t._data = t._data.astype(dtype)
+            t._grad = None
+    return self
+
+
+def _names_device(a: Any) -> bool:
+    """Whether ``a`` is a device string ("cpu", "cuda:0", ...) rather than a dtype name."""
+    return isinstance(a, str) and a.split(":")[0] in ("cpu", "cuda", "mps", "xpu", "meta")

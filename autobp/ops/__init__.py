@@ -48,6 +48,7 @@ from . import (  # each family registers its ops and rules on import  # noqa: F4
     rounding,
     scans,
     scatter,
+    searchsorted,
     selection,
     shape,
     sorting,
@@ -87,7 +88,7 @@ FAMILIES += (
     view_dtype,
     writes_into,
 )
-FAMILIES += (cumulative, interpolation, nan_reductions, polynomials, trapezoid)
+FAMILIES += (cumulative, interpolation, nan_reductions, polynomials, trapezoid, searchsorted)
 
 __all__ = attach(Tensor, globals())  # autobp.<name> for every declared op and PyTorch alias
 for _family in FAMILIES:
