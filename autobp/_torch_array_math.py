@@ -1,6 +1,7 @@
 """MathMethods: PyTorch's out-of-place Tensor methods that compute (``abs``, ``pow``, ``add(alpha=)``,
 ``clamp``, ``norm``, ``equal``, ``allclose``...) for the arrays autobp hands out for a tensor's memory,
-mixed into TorchArrayMethods (autobp/_torch_array.py). Results are plain ndarrays, as numpy's.
+mixed into TorchArrayMethods (autobp/_torch_array.py). Results are new arrays of the same class that
+own nothing (writes into them reach no tensor), so PyTorch's methods chain on them.
 """
 
 from __future__ import annotations
@@ -17,44 +18,50 @@ class MathMethods:
 
     __slots__ = ()
 
-    # --- PyTorch's out-of-place methods: plain ndarrays, as numpy's results ---------------------
-    def abs(self) -> np.ndarray:
+    # --- PyTorch's out-of-place methods: new arrays of this class that own nothing, so PyTorch's
+    # methods chain on them (``p.grad.data.abs().pow(2).sum()``); numpy's operators give plain ndarrays
+    def _fresh(self, values: Any) -> Any:
+        return np.asarray(values).view(type(self))
+
+    def abs(self) -> Any:
         """``|a|``."""
-        return np.absolute(self)
+        return self._fresh(np.absolute(_nd(self)))
 
-    def neg(self) -> np.ndarray:
+    def neg(self) -> Any:
         """``-a``."""
-        return np.negative(self)
+        return self._fresh(np.negative(_nd(self)))
 
-    def sign(self) -> np.ndarray:
+    def sign(self) -> Any:
         """-1, 0 or 1 by each element's sign."""
-        return np.sign(self)
+        return self._fresh(np.sign(_nd(self)))
 
-    def pow(self, exponent: Any) -> np.ndarray:
+    def pow(self, exponent: Any) -> Any:
         """``a ** exponent``."""
-        return np.power(self, _values(exponent))
+        return self._fresh(np.power(_nd(self), _values(exponent)))
 
     def add(self, other: Any, *, alpha: Any = 1) -> Any:
         """``a + alpha * other``."""
-        return self + (other if alpha == 1 else other * alpha)
+        other = _values(other)
+        return self._fresh(_nd(self) + (other if alpha == 1 else other * alpha))
 
     def sub(self, other: Any, *, alpha: Any = 1) -> Any:
         """``a - alpha * other``."""
-        return self - (other if alpha == 1 else other * alpha)
+        other = _values(other)
+        return self._fresh(_nd(self) - (other if alpha == 1 else other * alpha))
 
     def mul(self, other: Any) -> Any:
         """``a * other``."""
-        return self * other
+        return self._fresh(_nd(self) * _values(other))
 
     def div(self, other: Any) -> Any:
         """``a / other``."""
-        return self / other
+        return self._fresh(_nd(self) / _values(other))
 
-    def clamp(self, min: Any = None, max: Any = None) -> np.ndarray:  # noqa: A002
+    def clamp(self, min: Any = None, max: Any = None) -> Any:  # noqa: A002
         """Values limited to [min, max]."""
         if min is None and max is None:
             raise RuntimeError("clamp: at least one of 'min' or 'max' must not be None")
-        return np.clip(_nd(self), _values(min), _values(max))
+        return self._fresh(np.clip(_nd(self), _values(min), _values(max)))
 
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Any:
         """PyTorch's ``Tensor.norm``: the p-norm of all elements (``dim`` None) or along ``dim``, as

@@ -153,11 +153,19 @@ def test_out_of_place_methods_match_torch_and_leave_the_gradient_alone(ours, the
     np.testing.assert_array_equal(a.grad, before)
 
 
-def test_results_that_are_new_arrays_are_plain_and_views_keep_the_methods():
-    a, _ = _pair()
+def test_numpys_results_are_plain_torchs_chain_and_views_keep_the_methods():
+    a, t = _pair()
     g = a.grad
-    for new in (g.abs(), g.pow(2), g.add(OTHER), g.clamp(0.0, 1.0), g.numpy(), g + 1, -g, g * g, g @ g.T):
+    for new in (g.numpy(), g + 1, -g, g * g, g @ g.T):  # numpy's operators and conversions: plain arrays
         assert type(new) is np.ndarray
+    before = np.array(g)
+    for new in (g.abs(), g.pow(2), g.add(OTHER), g.clamp(0.0, 1.0), g.div(2.0), g.neg()):
+        assert isinstance(new, np.ndarray) and hasattr(new, "pow")  # PyTorch's methods chain on them
+        new.fill_(7.0)  # a new array: writing into it leaves the gradient alone
+    np.testing.assert_array_equal(g, before)
+    chained = g.data.abs().pow(3).sum() + g.data.div(2.0).view(-1).neg().sum()
+    want = t.grad.data.abs().pow(3).sum() + t.grad.data.div(2.0).view(-1).neg().sum()
+    np.testing.assert_allclose(chained, want.item(), rtol=1e-6)
     for view in (g.clone(), g.detach(), g[0], g.view(-1), g.reshape(3, 2), g.T):
         assert isinstance(view, np.ndarray) and hasattr(view, "zero_")
     c = g.clone()
