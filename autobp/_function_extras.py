@@ -130,7 +130,7 @@ def passes_through(r: Any) -> bool:
     return r is None or isinstance(r, (bool, int, float, complex, str))
 
 
-def take_dirty(ctx: Any, args: tuple, outs: list, results: tuple) -> list:
+def take_dirty(ctx: Any, args: tuple, raw: list, outs: list, results: tuple) -> list:
     """After ``ctx.mark_dirty(x)`` in forward: input Tensor ``x`` was written in place and is also
     returned, so (as in PyTorch) the input Tensor object itself becomes that output, its former value
     the op's input (older graphs that read it refuse to backward: its version is bumped)."""
@@ -138,7 +138,7 @@ def take_dirty(ctx: Any, args: tuple, outs: list, results: tuple) -> list:
     from .ops import recorded_writes as rw
 
     dirty = ctx._dirty
-    owner = {id(a._data): a for a in args if isinstance(a, Tensor) and id(a._data) in dirty}
+    owner = {id(r): a for a, r in zip(args, raw) if isinstance(a, Tensor) and id(r) in dirty}
     outs = list(outs)
     for k, r in enumerate(results):
         t = owner.get(id(r))

@@ -164,8 +164,9 @@ class Function:
     >>> Cube.apply(Tensor([2.0])).data
     array([8.])
 
-    ``forward(ctx, *args)`` receives each Tensor argument as its ndarray (other
-    arguments as they are) and returns an ndarray or a tuple of them.
+    ``forward(ctx, *args)`` receives each Tensor argument as its ndarray (its ``.data`` view,
+    which also answers PyTorch's methods, ``x.clamp(min=0)``, and counts in-place writes; other
+    arguments as they are) and returns an ndarray or a Tensor (its values), or a tuple of them.
     ``backward(ctx, *grads)`` receives one gradient Tensor per output (None for
     integer outputs) and returns one gradient per argument (Tensor, ndarray or
     None; None for non-Tensor arguments). With ``Value`` arguments both work on
@@ -220,7 +221,9 @@ class Function:
                 raise TypeError(f"{cls.__name__}.apply: cannot mix Value and Tensor arguments")
             return _apply_scalar(cls, args)
         ctx = FunctionCtx(cls, args)
-        raw = [a._data if isinstance(a, Tensor) else a for a in args]
+        # each Tensor as its ``.data`` view: an ndarray that also answers PyTorch's methods (ported
+        # forwards call ``input.clamp(min=0)``, ``x.clone()``) and counts in-place writes
+        raw = [a.data if isinstance(a, Tensor) else a for a in args]
         with no_grad():
             if uses_setup_context(cls):
                 result = cls.forward(*raw)
@@ -256,7 +259,7 @@ class Function:
                 if not passes_through(r):
                     outs[k] = first.setdefault(id(r), outs[k])
         if ctx._dirty:
-            outs = take_dirty(ctx, args, outs, results)
+            outs = take_dirty(ctx, args, raw, outs, results)
         return tuple(outs) if multi else outs[0]
 
 
@@ -362,13 +365,12 @@ def _scalar_grad(r: Any, name: str, i: int) -> float | None:
 def _output_array(r: Any, name: str, k: int) -> np.ndarray:
     if isinstance(r, np.generic):
         r = np.asarray(r)
+    if isinstance(r, Tensor):  # computed with autobp's functions under forward's no_grad: its values
+        r = r._data
     if not isinstance(r, np.ndarray):
-        hint = ""
-        if isinstance(r, Tensor):
-            hint = " (forward works on ndarrays: compute with numpy, or return .data)"
         raise TypeError(
-            f"{name}.forward must return an ndarray or a tuple of ndarrays, but output {k} is a "
-            f"{type(r).__name__}{hint}"
+            f"{name}.forward must return an ndarray, a Tensor or a tuple of them, but output {k} is a "
+            f"{type(r).__name__}"
         )
     if r.dtype.kind not in "fiub":
         raise TypeError(f"{name}.forward: output {k} has unsupported dtype {r.dtype} (real floats only)")

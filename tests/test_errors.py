@@ -285,8 +285,8 @@ def test_custom_function_gradient_count_shape_and_type_are_checked():
     raises(TypeError, lambda: not_array.apply(x, y).sum().backward(), "input 0", "str")
     extra = custom(lambda ctx, g: (g, np.ones(1)), forward=lambda ctx, x, k: x * k)
     raises(TypeError, lambda: extra.apply(x, 2.0).sum().backward(), "input 1", "not a Tensor", "return None")
-    returns_tensor = custom(lambda ctx, g: (g, g), forward=lambda ctx, x, y: Tensor(x * y))
-    raises(TypeError, lambda: returns_tensor.apply(x, y), "Custom.forward", "output 0", "Tensor")
+    returns_dict = custom(lambda ctx, g: (g, g), forward=lambda ctx, x, y: {"out": x * y})
+    raises(TypeError, lambda: returns_dict.apply(x, y), "Custom.forward", "output 0", "dict")
     raises(TypeError, lambda: custom(lambda ctx, g: g).apply(Value(1.0), x), "cannot mix")
 
 
