@@ -108,6 +108,16 @@ def check_dim_index(x: Tensor, dim: int, index: np.ndarray, op: str, src: Any = 
     return d
 
 
+def nonnegative_index(x: Tensor, dim: int, index: np.ndarray, op: str) -> None:
+    """PyTorch's index_select / index_add / index_copy take indices in [0, size) only: a negative
+    index is refused (numpy would count it from the end), as is one past the end."""
+    (d,) = normalize_axes(dim, max(x.ndim, 1), op, x.shape)
+    n = x.shape[d] if x.ndim else 1
+    bad = index[(index < 0) | (index >= n)]
+    if bad.size:
+        raise IndexError(f"{op}(): index {int(bad.flat[0])} is out of bounds for dimension {d} with size {n}")
+
+
 # --- gathers: one getitem each ----------------------------------------------------------------
 @op(family=_I, rules=("reshape", "getitem"))
 def take(a: Any, indices: Any, axis: Any = None, out: Any = None, mode: str = "raise") -> Tensor:
@@ -136,6 +146,7 @@ def index_select(x: Any, dim: int, index: Any) -> Tensor:
     idx = int_index(index, "index_select")
     if idx.ndim > 1:
         raise ValueError(f"index_select: index must be 1-D, got shape {idx.shape}")
+    nonnegative_index(as_tensor(x), dim, idx, "index_select")
     return take(x, idx, axis=dim)
 
 
@@ -160,6 +171,9 @@ def gather(x: Any, dim: int, index: Any, *, sparse_grad: bool = False) -> Tensor
     """PyTorch's gather: ``out[i][j][k] = x[i][index[i][j][k]][k]`` for dim 1 (index no larger than x)."""
     x = as_tensor(x)
     idx = int_index(index, "gather")
+    if idx.size == 0 and idx.ndim != x.ndim:  # PyTorch: an empty result of the index's shape
+        normalize_axes(dim, max(x.ndim, 1), "gather", x.shape)
+        return x.reshape((-1,))[idx.astype(np.intp)]
     d = check_dim_index(x, dim, idx, "gather")
     if x.ndim == 0:
         return x.reshape((1,))[idx * 0] if idx.ndim else x[()]
