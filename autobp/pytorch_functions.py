@@ -17,6 +17,7 @@ import numpy as np
 from . import linalg as _la
 from ._broadcast import DTypeError, ShapeError
 from ._device import check_device
+from ._torch_out import takes_out
 from ._zero_d import zero_d_as_one_element
 from .ops import (
     argmax,
@@ -323,6 +324,7 @@ def take_along_dim(input: Any, indices: Any, dim: int | None = None) -> Tensor:
     return take_along_axis(x, idx, axis=dim)
 
 
+@takes_out("msort")
 def msort(input: Any) -> Tensor:
     """The values sorted along the first axis (``torch.msort``)."""
     return as_tensor(input).sort(axis=0)

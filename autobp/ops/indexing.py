@@ -31,6 +31,8 @@ def normalize_index(index: Any) -> tuple:
             i = i._data
         elif isinstance(i, list):
             i = np.asarray(i)
+            if i.size == 0 and i.dtype.kind == "f":  # an empty list selects nothing (numpy's, PyTorch's)
+                i = i.astype(np.intp)
         if isinstance(i, np.ndarray) and i.dtype.kind == "f":
             raise IndexError(f"tensor index must be integer or boolean, got dtype {i.dtype}")
         out.append(i)
@@ -197,11 +199,22 @@ def masked_select(x: Any, mask: Any) -> Tensor:
 
 
 @op(family=_I, differentiable=False, differs="torch.nonzero gives one (n, ndim) tensor: see argwhere")
-def nonzero(a: Any, *, as_tuple: Any = None) -> Any:
+def nonzero(a: Any, *, as_tuple: Any = None, out: Any = None) -> Any:
     """Indices of the non-zero elements, one int64 tensor per axis (numpy's; no gradient).
 
     PyTorch's ``as_tuple=False`` asks for its layout instead: one (n, ndim) tensor, as ``argwhere``;
-    with ``as_tuple=True`` a 0-d tensor is read as one element, as PyTorch does."""
+    with ``as_tuple=True`` a 0-d tensor is read as one element, as PyTorch does. PyTorch's ``out=``
+    (an int64 Tensor) takes that layout too; it is refused with ``as_tuple=True``, as PyTorch."""
+    if out is not None:
+        from .._torch_out import OutDtypeError, write_out
+
+        if as_tuple:
+            raise ShapeError("nonzero: out= is not supported with as_tuple=True (as PyTorch)")
+        if isinstance(out, Tensor) and out.dtype != np.int64:
+            raise OutDtypeError(
+                f"nonzero: Expected out tensor to have scalar type Long but got scalar type {out.dtype}"
+            )
+        return write_out(argwhere(a), out, "nonzero")
     if as_tuple is False:
         return argwhere(a)
     x = as_tensor(a)
