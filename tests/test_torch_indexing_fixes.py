@@ -139,3 +139,45 @@ def test_scatter_reduce_amax_amin_of_bool_and_unsigned(dtype, reduce, include_se
     )
     assert got.dtype == np.dtype(dtype)
     np.testing.assert_array_equal(_np(got), want.numpy())
+
+
+@pytest.mark.parametrize(
+    "index, match",
+    [
+        ((0, 5), "index 5 is out of bounds for dimension 1 with size 5"),
+        ((4, 5), "index 4 is out of bounds for dimension 0 with size 2"),
+        ((slice(None), slice(None), 12), "index 12 is out of bounds for dimension 2 with size 10"),
+    ],
+)
+def test_out_of_bounds_index_message_has_torch_words(index, match):
+    with pytest.raises(IndexError, match=match):
+        torch.arange(0, 100).view(2, 5, 10)[index]
+    with pytest.raises(IndexError, match=match):
+        autobp.arange(0, 100).view(2, 5, 10)[index]
+
+
+def test_index_errors_in_torch_words():
+    for lib in (torch, autobp):
+        with pytest.raises(IndexError, match="invalid index"):
+            lib.tensor(10)[0]
+        with pytest.raises(IndexError, match="mask"):
+            lib.ones((5, 4, 3))[lib.tensor([True])]
+
+
+@pytest.mark.parametrize("value", [[], [1, 2, 3]])
+def test_boolean_assignment_value_mismatch(value):
+    for lib in (torch, autobp):
+        a = lib.arange(0, 4)
+        with pytest.raises(RuntimeError, match="shape mismatch"):
+            a[a > -1] = lib.tensor(value)
+
+
+def test_setitem_and_index_put_broadcast_errors_are_runtime_errors():
+    for lib in (torch, autobp):
+        a = lib.ones((2, 3))
+        with pytest.raises(RuntimeError):
+            a[True] = lib.ones((5, 1, 2, 3))
+        with pytest.raises(RuntimeError):
+            lib.ones(()).index_put([], lib.tensor([1.0]), True)
+    with pytest.raises(ValueError):  # still numpy's ValueError too
+        autobp.ones((2, 3))[True] = autobp.ones((5, 1, 2, 3))

@@ -4,6 +4,7 @@ index_select, take_along_axis, gather, masked_select; nonzero and argwhere (no g
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -46,12 +47,43 @@ def show_index(index: tuple) -> str:
     return "[" + ", ".join(parts) + "]"
 
 
+_TORCH_WORDS = (  # numpy's index error -> PyTorch's words for it, added to the message
+    (
+        re.compile(r"index (-?\d+) is out of bounds for axis (\d+) with size (\d+)"),
+        r"index \1 is out of bounds for dimension \2 with size \3",
+    ),
+    (
+        re.compile(r"array is 0-dimensional, but \d+ were indexed"),
+        "invalid index of a 0-dim tensor. Use `tensor.item()` to convert a 0-dim tensor to a number",
+    ),
+    (
+        re.compile(
+            r"boolean index did not match indexed array along axis (\d+); size of axis is (\d+) but "
+            r"size of corresponding boolean axis is (\d+)"
+        ),
+        r"The shape of the mask [\3] at index \1 does not match the shape of the indexed tensor "
+        r"[\2] at index \1",
+    ),
+)
+
+
+def torch_words(message: str) -> str:
+    """``message`` (numpy's indexing error) with PyTorch's wording of it appended, when known."""
+    for pattern, words in _TORCH_WORDS:
+        found = pattern.search(message)
+        if found:
+            return f"{message} (PyTorch: {found.expand(words)})"
+    return message
+
+
 def _getitem(self: Tensor, index: Any) -> Tensor:
     index = normalize_index(index)
     try:
         data = index_view(self._data, index)
     except (IndexError, OverflowError) as e:
-        raise IndexError(f"index {show_index(index)} on tensor of shape {self.shape}: {e}") from None
+        raise IndexError(
+            torch_words(f"index {show_index(index)} on tensor of shape {self.shape}: {e}")
+        ) from None
     out = Tensor._make(data, (self,), "getitem", index)
     if np.may_share_memory(data, self._data):  # a view of self's memory: it follows self's recorded writes
         link_view(out, self, "getitem", index)

@@ -19,7 +19,15 @@ from ..rules import rule
 from ..tensor import Tensor, _lift
 from ._args import as_tensor, refuse_complex
 from ._decl import op
-from .indexing import along_index, check_dim_index, int_index, nonnegative_index, normalize_index, show_index
+from .indexing import (
+    along_index,
+    check_dim_index,
+    int_index,
+    nonnegative_index,
+    normalize_index,
+    show_index,
+    torch_words,
+)
 from .recorded_writes import become, snapshot, write_through
 
 _G = "scatter"
@@ -52,9 +60,12 @@ def _index_put(x: Tensor, index: tuple, v: Tensor, accumulate: bool, op: str, ev
         else:
             data[index] = v._data
     except (ValueError, IndexError) as e:
-        raise type(e)(
+        msg = torch_words(
             f"{op}: values of shape {v.shape} at index {show_index(index)} of shape {x.shape}: {e}"
-        ) from None
+        )
+        if isinstance(e, IndexError):
+            raise IndexError(msg) from None
+        raise ShapeError(f"shape mismatch: {msg}") from None  # a ValueError, and PyTorch's RuntimeError
     if accumulate:
         return Tensor._make(data, (x, v), "index_put", (index, None, None))
     keep = np.ones(x.shape, dtype=bool)
@@ -216,9 +227,12 @@ def _setitem(self: Tensor, index: Any, value: Any) -> None:
         try:
             self._data[index] = v._data
         except (ValueError, IndexError) as e:
-            raise type(e)(
+            msg = torch_words(
                 f"setitem: value of shape {v.shape} at {show_index(index)} of {self.shape}: {e}"
-            ) from None
+            )
+            if isinstance(e, IndexError):
+                raise IndexError(msg) from None
+            raise ShapeError(f"shape mismatch: {msg}") from None  # a ValueError, and PyTorch's RuntimeError
         bump(self)
         return
     old = snapshot(self)
