@@ -125,3 +125,59 @@ def test_flip_and_rot90_errors_are_runtime_errors(call):
         call(torch)
     with pytest.raises(RuntimeError):
         call(autobp)
+
+
+def test_flip_method_takes_dims_one_by_one():
+    x = np.arange(24).reshape(2, 3, 4)
+    for dims in [(0,), (0, 1), (2, 0), (0, 1, 2)]:
+        np.testing.assert_array_equal(_np(autobp.tensor(x).flip(*dims)), torch.tensor(x).flip(*dims).numpy())
+    a = autobp.tensor(x.astype(float), requires_grad=True)
+    t = torch.tensor(x.astype(float), requires_grad=True)
+    w = np.linspace(0, 1, 24).reshape(2, 3, 4)
+    (a.flip(0, 2) * autobp.tensor(w)).sum().backward()
+    (t.flip(0, 2) * torch.tensor(w)).sum().backward()
+    np.testing.assert_array_equal(a.grad, t.grad.numpy())
+    for lib in (torch, autobp):
+        data = lib.ones((2, 2, 2))
+        with pytest.raises(RuntimeError):
+            data.flip(0, 1, 1)
+        with pytest.raises(IndexError):
+            data.flip(0, 1, 2, 3)
+
+
+@pytest.mark.parametrize(
+    "args, error, match",
+    [
+        ((5, 0), IndexError, "Dimension out of range"),
+        ((0, 5), IndexError, "Dimension out of range"),
+        (((1, 0), (0,)), RuntimeError, "movedim: Invalid source or destination dims:"),
+        (((0, 0), (0, 1)), RuntimeError, "movedim: repeated dim in `source`"),
+        (((0, 1), (1, 1)), RuntimeError, "movedim: repeated dim in `destination`"),
+    ],
+)
+def test_movedim_errors_as_torch(args, error, match):
+    for lib in (torch, autobp):
+        x = lib.zeros((2, 3, 4, 5))
+        with pytest.raises(error, match=match):
+            lib.movedim(x, *args)
+
+
+@pytest.mark.parametrize(
+    "args, error, match",
+    [
+        ((0.5, (2, 2)), TypeError, "expected 'indices' to be integer"),
+        (([1], (1, 2, 2.0)), TypeError, "expected 'shape' sequence to only contain ints"),
+        ((0, (2, -3)), ValueError, r"'shape' cannot have negative values, but got \(2, -3\)"),
+    ],
+)
+def test_unravel_index_bad_input_as_torch(args, error, match):
+    for lib in (torch, autobp):
+        with pytest.raises(error, match=match):
+            lib.unravel_index(lib.tensor(args[0]), args[1])
+
+
+def test_unravel_index_values():
+    want = torch.unravel_index(torch.tensor([5, 7, 0]), (3, 4))
+    got = autobp.unravel_index(autobp.tensor([5, 7, 0]), (3, 4))
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(_np(g), w.numpy())

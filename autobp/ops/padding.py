@@ -98,7 +98,12 @@ def _roll_rule(F, g, out, xs, ctx, need):
     return (F.roll(g, back, axis),)
 
 
-@op(family=_P)
+def _flip_method(self: Tensor, *axes: Any, **named: Any) -> Tensor:
+    """``t.flip(axis)``, and PyTorch's ``t.flip(0, 1)``: several dims given one by one."""
+    return flip(self, axes, **named) if len(axes) > 1 else flip(self, *axes, **named)
+
+
+@op(family=_P, method=_flip_method)
 def flip(m: Any, axis: Any = None, *, dims: Any = None) -> Tensor:
     """Elements in reverse order along ``axis`` (every axis by default); a view."""
     x = as_tensor(m)
