@@ -181,3 +181,9 @@ def test_setitem_and_index_put_broadcast_errors_are_runtime_errors():
             lib.ones(()).index_put([], lib.tensor([1.0]), True)
     with pytest.raises(ValueError):  # still numpy's ValueError too
         autobp.ones((2, 3))[True] = autobp.ones((5, 1, 2, 3))
+
+
+def test_index_into_a_dimension_of_size_0_message():
+    for lib in (torch, autobp):
+        with pytest.raises(IndexError, match="for dimension with size 0"):
+            lib.empty((10, 0))[:, [0, 1]]

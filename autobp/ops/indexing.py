@@ -49,6 +49,10 @@ def show_index(index: tuple) -> str:
 
 _TORCH_WORDS = (  # numpy's index error -> PyTorch's words for it, added to the message
     (
+        re.compile(r"is out of bounds for axis \d+ with size 0\b"),
+        "index is out of bounds for dimension with size 0",
+    ),
+    (
         re.compile(r"index (-?\d+) is out of bounds for axis (\d+) with size (\d+)"),
         r"index \1 is out of bounds for dimension \2 with size \3",
     ),
