@@ -332,6 +332,10 @@ def unique_consecutive(
     value is taken from its run's first element, so a gradient reaches that element (PyTorch's values
     require grad but have no derivative: its backward raises)."""
     x = as_tensor(input)
+    if dim is not None:
+        from .ops.histograms import empty_dim_check
+
+        empty_dim_check(x.shape, dim, "unique_consecutive")
     a = x._data.reshape(-1) if dim is None else np.moveaxis(x._data, dim, 0)
     if a.shape[0] == 0:
         starts = np.zeros(0, dtype=np.intp)

@@ -181,3 +181,26 @@ def test_unravel_index_values():
     got = autobp.unravel_index(autobp.tensor([5, 7, 0]), (3, 4))
     for g, w in zip(got, want):
         np.testing.assert_array_equal(_np(g), w.numpy())
+
+
+@pytest.mark.parametrize(
+    "shape, dim", [((5, 0, 0), 1), ((5, 0, 5), 2), ((5, 0), 0), ((5, 0), 1), ((0, 3), 0)]
+)
+@pytest.mark.parametrize("name", ["unique", "unique_consecutive"])
+def test_unique_along_dim_of_empty_tensor_as_torch(name, shape, dim):
+    def call(lib):
+        return getattr(lib, name)(lib.empty(shape), dim=dim, return_inverse=True, return_counts=True)
+
+    try:
+        want = [tuple(t.shape) for t in call(torch)]
+    except RuntimeError:
+        with pytest.raises(RuntimeError, match="unique cannot be applied"):
+            call(autobp)
+        return
+    assert [tuple(t.shape) for t in call(autobp)] == want
+
+
+def test_unique_axis_keeps_numpy_answer_for_empty_tensor():
+    assert (
+        autobp.unique(autobp.empty((5, 0, 5)), axis=2).shape == np.unique(np.empty((5, 0, 5)), axis=2).shape
+    )
