@@ -16,7 +16,7 @@ import numpy as np
 
 from . import linalg as _la
 from ._device import check_device
-from ._zero_d import zero_d_as_one_element
+from ._torch_out import takes_out
 from .ops import (
     argmax,
     broadcast_to,
@@ -34,6 +34,7 @@ from .ops import (
 )
 from .ops._args import as_tensor
 from .pytorch_fused import addbmm, addmm, addmv, addr, baddbmm  # noqa: F401  listed in __all__ below
+from .pytorch_index_copy import index_copy, index_fill, take_along_dim  # noqa: F401  listed in __all__ below
 from .tensor import Tensor
 
 # ``torch.complex`` is set on the autobp module as an attribute only (not in ``__all__``), so
@@ -248,29 +249,6 @@ def diag_embed(input: Any, offset: int = 0, dim1: int = -2, dim2: int = -1) -> T
     return out.transpose(order)
 
 
-def _along(x: Tensor, dim: int, index: Any) -> tuple:
-    """The numpy index selecting ``index`` along ``dim`` of ``x``."""
-    d = dim % max(x.ndim, 1)
-    return (slice(None),) * d + (
-        np.asarray(index._data if isinstance(index, Tensor) else index, dtype=np.intp),
-    )
-
-
-@zero_d_as_one_element
-def index_copy(input: Any, dim: int, index: Any, source: Any) -> Tensor:
-    """``input`` with the slices at ``index`` along ``dim`` replaced by ``source``'s (``index_copy``)."""
-    x = as_tensor(input)
-    out = copy(x)
-    out[_along(x, dim, index)] = source
-    return out
-
-
-@zero_d_as_one_element
-def index_fill(input: Any, dim: int, index: Any, value: Any) -> Tensor:
-    """``input`` with the slices at ``index`` along ``dim`` set to ``value`` (``torch.index_fill``)."""
-    return index_copy(input, dim, index, value)
-
-
 def masked_scatter(input: Any, mask: Any, source: Any) -> Tensor:
     """``input`` with its elements where ``mask`` is true replaced, in order, by ``source``'s first
     elements (``torch.masked_scatter``)."""
@@ -289,14 +267,7 @@ def masked_scatter(input: Any, mask: Any, source: Any) -> Tensor:
     return out
 
 
-def take_along_dim(input: Any, indices: Any, dim: int | None = None) -> Tensor:
-    """Values at ``indices`` along ``dim``, both flattened when ``dim`` is None (``torch.take_along_dim``)."""
-    x = as_tensor(input)
-    if dim is None:
-        return take_along_axis(x.reshape((-1,)), np.asarray(indices).reshape(-1), axis=0)
-    return take_along_axis(x, indices, axis=dim)
-
-
+@takes_out("msort")
 def msort(input: Any) -> Tensor:
     """The values sorted along the first axis (``torch.msort``)."""
     return as_tensor(input).sort(axis=0)
@@ -361,6 +332,10 @@ def unique_consecutive(
     value is taken from its run's first element, so a gradient reaches that element (PyTorch's values
     require grad but have no derivative: its backward raises)."""
     x = as_tensor(input)
+    if dim is not None:
+        from .ops.histograms import empty_dim_check
+
+        empty_dim_check(x.shape, dim, "unique_consecutive")
     a = x._data.reshape(-1) if dim is None else np.moveaxis(x._data, dim, 0)
     if a.shape[0] == 0:
         starts = np.zeros(0, dtype=np.intp)

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from . import pytorch_functions as _pf
+from . import pytorch_index_copy as _pic
 from . import pytorch_math as _pm
 from . import pytorch_names as _pn
 from ._device import no_device_method
@@ -134,7 +135,7 @@ def _index_fill_(self: Tensor, dim: int, index: Any, value: Any) -> Tensor:
     """In place: the slices at ``index`` along ``dim`` set to ``value`` (a number or a 0-d Tensor),
     PyTorch's ``Tensor.index_fill_``; also through an expanded tensor, as PyTorch's fills."""
     fill = lambda x: _pf.index_fill(x, dim, index, value)  # noqa: E731
-    where = _pf._along(self, dim, index) if self.ndim else None  # a 0-d tensor: as one element
+    where = _pic._along(self, dim, index) if self.ndim else None  # a 0-d tensor: as one element
     return _im.inplace(self, "index_fill_", fill, fills=where)
 
 

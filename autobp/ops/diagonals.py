@@ -9,6 +9,7 @@ import numpy as np
 
 from .._broadcast import normalize_axes
 from .._graph import _mode
+from .._torch_out import takes_out
 from ..rules import rule
 from ..tensor import Tensor, _view
 from ._args import as_tensor
@@ -26,6 +27,7 @@ def _diag_positions(rows: int, cols: int, k: int) -> tuple:
 
 
 @op(family=_C, rules=("getitem", "scatter_add"))
+@takes_out("diag", "cast")
 def diag(v: Any, k: int = 0, *, diagonal: Any = None) -> Tensor:
     """numpy's diag: a 1-D input becomes a square matrix with it on diagonal ``k``; a 2-D input
     gives its diagonal ``k`` (PyTorch calls k ``diagonal``)."""

@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import _kernels
 from .._scalars import FLOATS, ONE
+from .._torch_out import takes_out
 from ..rules import RULES, rule
 from ..tensor import Tensor, _as_array, _lift
 from ._args import as_tensor, pair, refuse_complex
@@ -88,6 +89,7 @@ _NOTHING = object()
     torch=("clamp",),
     differs="torch.clamp refuses min and max both None; numpy's clip (and autobp's) returns a copy",
 )
+@takes_out("clamp", "cast")
 def clip(
     x: Any,
     a_min: Any = None,

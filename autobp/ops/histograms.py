@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import ShapeError
 from ..tensor import Tensor
 from ._args import as_tensor
 from ._decl import op
@@ -98,6 +99,21 @@ def bincount(x: Any, weights: Any = None, minlength: int = 0) -> Tensor:
     return index_add(Tensor._const(np.zeros(n, w.dtype)), 0, x._data, w)
 
 
+def empty_dim_check(shape: tuple, dim: int, name: str) -> None:
+    """PyTorch's refusal of unique / unique_consecutive along ``dim`` of an empty tensor whose size-0
+    dimension is not ``dim`` (or which has more than one): numpy's axis= would answer with one empty slice."""
+    zeros = [i for i, n in enumerate(shape) if n == 0]
+    d = dim % len(shape) if shape else dim
+    if len(zeros) > 1:
+        raise ShapeError(
+            f"{name}: Number of zero sized dimensions is more than one, so unique cannot be applied"
+        )
+    if zeros and zeros[0] != d:
+        raise ShapeError(
+            f"{name}: There are 0 sized dimensions, and they aren't selected, so unique cannot be applied"
+        )
+
+
 @op(family=_H, rules=("getitem",), method=False)
 def unique(
     ar: Any,
@@ -121,6 +137,8 @@ def unique(
             raise TypeError(f"unique: got both axis={axis!r} and dim={dim!r}")
         axis = dim
     x = as_tensor(ar)
+    if dim is not None:  # PyTorch's keyword: PyTorch's refusal of ill-formed empty tensors
+        empty_dim_check(x.shape, dim, "unique")
     if x.dtype.kind == "c":
         raise TypeError(f"unique: complex values (dtype {x.dtype}) have no order to sort")
     found = np.unique(x._data, True, return_inverse, return_counts, axis=axis, equal_nan=equal_nan)

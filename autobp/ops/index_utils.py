@@ -278,10 +278,18 @@ def ix_(*args: Any) -> tuple:
 @op(family=_X, differentiable=False, method=False)
 def unravel_index(indices: Any, shape: Any, order: str = "C") -> tuple:
     """The coordinates in an array of ``shape`` of the flat positions ``indices`` (numpy's
-    unravel_index)."""
-    dims = tuple(int(n) for n in np.atleast_1d(shape))
+    unravel_index). Bad input is refused with numpy's error type and PyTorch's words too."""
+    given = np.atleast_1d(data_of(shape))
+    if given.dtype.kind not in "iu" and given.size:  # numpy: "cannot be interpreted as an integer"
+        raise TypeError(f"unravel_index: expected 'shape' sequence to only contain ints, got {shape!r}")
+    dims = tuple(int(n) for n in given)
+    if any(n < 0 for n in dims):
+        raise ValueError(f"unravel_index: 'shape' cannot have negative values, but got {dims}")
+    idx = data_of(indices)
+    if np.asarray(idx).dtype.kind not in "iub":  # numpy: "only int indices permitted"
+        raise TypeError(f"unravel_index: expected 'indices' to be integer dtype, got {np.asarray(idx).dtype}")
     try:
-        return _consts(np.unravel_index(data_of(indices), dims, order))
+        return _consts(np.unravel_index(idx, dims, order))
     except ValueError as e:
         raise ValueError(f"unravel_index: {e} (shape {dims})") from None
 

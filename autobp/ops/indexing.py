@@ -4,6 +4,7 @@ index_select, take_along_axis, gather, masked_select; nonzero and argwhere (no g
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -31,6 +32,8 @@ def normalize_index(index: Any) -> tuple:
             i = i._data
         elif isinstance(i, list):
             i = np.asarray(i)
+            if i.size == 0 and i.dtype.kind == "f":  # an empty list selects nothing (numpy's, PyTorch's)
+                i = i.astype(np.intp)
         if isinstance(i, np.ndarray) and i.dtype.kind == "f":
             raise IndexError(f"tensor index must be integer or boolean, got dtype {i.dtype}")
         out.append(i)
@@ -44,12 +47,47 @@ def show_index(index: tuple) -> str:
     return "[" + ", ".join(parts) + "]"
 
 
+_TORCH_WORDS = (  # numpy's index error -> PyTorch's words for it, added to the message
+    (
+        re.compile(r"is out of bounds for axis \d+ with size 0\b"),
+        "index is out of bounds for dimension with size 0",
+    ),
+    (
+        re.compile(r"index (-?\d+) is out of bounds for axis (\d+) with size (\d+)"),
+        r"index \1 is out of bounds for dimension \2 with size \3",
+    ),
+    (
+        re.compile(r"array is 0-dimensional, but \d+ were indexed"),
+        "invalid index of a 0-dim tensor. Use `tensor.item()` to convert a 0-dim tensor to a number",
+    ),
+    (
+        re.compile(
+            r"boolean index did not match indexed array along axis (\d+); size of axis is (\d+) but "
+            r"size of corresponding boolean axis is (\d+)"
+        ),
+        r"The shape of the mask [\3] at index \1 does not match the shape of the indexed tensor "
+        r"[\2] at index \1",
+    ),
+)
+
+
+def torch_words(message: str) -> str:
+    """``message`` (numpy's indexing error) with PyTorch's wording of it appended, when known."""
+    for pattern, words in _TORCH_WORDS:
+        found = pattern.search(message)
+        if found:
+            return f"{message} (PyTorch: {found.expand(words)})"
+    return message
+
+
 def _getitem(self: Tensor, index: Any) -> Tensor:
     index = normalize_index(index)
     try:
         data = index_view(self._data, index)
     except (IndexError, OverflowError) as e:
-        raise IndexError(f"index {show_index(index)} on tensor of shape {self.shape}: {e}") from None
+        raise IndexError(
+            torch_words(f"index {show_index(index)} on tensor of shape {self.shape}: {e}")
+        ) from None
     out = Tensor._make(data, (self,), "getitem", index)
     if np.may_share_memory(data, self._data):  # a view of self's memory: it follows self's recorded writes
         link_view(out, self, "getitem", index)
@@ -108,6 +146,16 @@ def check_dim_index(x: Tensor, dim: int, index: np.ndarray, op: str, src: Any = 
     return d
 
 
+def nonnegative_index(x: Tensor, dim: int, index: np.ndarray, op: str) -> None:
+    """PyTorch's index_select / index_add / index_copy take indices in [0, size) only: a negative
+    index is refused (numpy would count it from the end), as is one past the end."""
+    (d,) = normalize_axes(dim, max(x.ndim, 1), op, x.shape)
+    n = x.shape[d] if x.ndim else 1
+    bad = index[(index < 0) | (index >= n)]
+    if bad.size:
+        raise IndexError(f"{op}(): index {int(bad.flat[0])} is out of bounds for dimension {d} with size {n}")
+
+
 # --- gathers: one getitem each ----------------------------------------------------------------
 @op(family=_I, rules=("reshape", "getitem"))
 def take(a: Any, indices: Any, axis: Any = None, out: Any = None, mode: str = "raise") -> Tensor:
@@ -136,6 +184,7 @@ def index_select(x: Any, dim: int, index: Any) -> Tensor:
     idx = int_index(index, "index_select")
     if idx.ndim > 1:
         raise ValueError(f"index_select: index must be 1-D, got shape {idx.shape}")
+    nonnegative_index(as_tensor(x), dim, idx, "index_select")
     return take(x, idx, axis=dim)
 
 
@@ -160,6 +209,9 @@ def gather(x: Any, dim: int, index: Any, *, sparse_grad: bool = False) -> Tensor
     """PyTorch's gather: ``out[i][j][k] = x[i][index[i][j][k]][k]`` for dim 1 (index no larger than x)."""
     x = as_tensor(x)
     idx = int_index(index, "gather")
+    if idx.size == 0 and idx.ndim != x.ndim:  # PyTorch: an empty result of the index's shape
+        normalize_axes(dim, max(x.ndim, 1), "gather", x.shape)
+        return x.reshape((-1,))[idx.astype(np.intp)]
     d = check_dim_index(x, dim, idx, "gather")
     if x.ndim == 0:
         return x.reshape((1,))[idx * 0] if idx.ndim else x[()]
@@ -183,11 +235,22 @@ def masked_select(x: Any, mask: Any) -> Tensor:
 
 
 @op(family=_I, differentiable=False, differs="torch.nonzero gives one (n, ndim) tensor: see argwhere")
-def nonzero(a: Any, *, as_tuple: Any = None) -> Any:
+def nonzero(a: Any, *, as_tuple: Any = None, out: Any = None) -> Any:
     """Indices of the non-zero elements, one int64 tensor per axis (numpy's; no gradient).
 
     PyTorch's ``as_tuple=False`` asks for its layout instead: one (n, ndim) tensor, as ``argwhere``;
-    with ``as_tuple=True`` a 0-d tensor is read as one element, as PyTorch does."""
+    with ``as_tuple=True`` a 0-d tensor is read as one element, as PyTorch does. PyTorch's ``out=``
+    (an int64 Tensor) takes that layout too; it is refused with ``as_tuple=True``, as PyTorch."""
+    if out is not None:
+        from .._torch_out import OutDtypeError, write_out
+
+        if as_tuple:
+            raise ShapeError("nonzero: out= is not supported with as_tuple=True (as PyTorch)")
+        if isinstance(out, Tensor) and out.dtype != np.int64:
+            raise OutDtypeError(
+                f"nonzero: Expected out tensor to have scalar type Long but got scalar type {out.dtype}"
+            )
+        return write_out(argwhere(a), out, "nonzero")
     if as_tuple is False:
         return argwhere(a)
     x = as_tensor(a)

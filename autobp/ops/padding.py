@@ -98,7 +98,12 @@ def _roll_rule(F, g, out, xs, ctx, need):
     return (F.roll(g, back, axis),)
 
 
-@op(family=_P)
+def _flip_method(self: Tensor, *axes: Any, **named: Any) -> Tensor:
+    """``t.flip(axis)``, and PyTorch's ``t.flip(0, 1)``: several dims given one by one."""
+    return flip(self, axes, **named) if len(axes) > 1 else flip(self, *axes, **named)
+
+
+@op(family=_P, method=_flip_method)
 def flip(m: Any, axis: Any = None, *, dims: Any = None) -> Tensor:
     """Elements in reverse order along ``axis`` (every axis by default); a view."""
     x = as_tensor(m)
@@ -117,7 +122,7 @@ def fliplr(m: Any) -> Tensor:
     """Reverse the second axis (columns)."""
     x = as_tensor(m)
     if x.ndim < 2:
-        raise ValueError(f"fliplr: needs at least 2 axes, got shape {x.shape}")
+        raise ShapeError(f"fliplr: Input must be >= 2-d. (needs at least 2 axes, got shape {x.shape})")
     return flip(x, 1)
 
 
@@ -126,7 +131,7 @@ def flipud(m: Any) -> Tensor:
     """Reverse the first axis (rows)."""
     x = as_tensor(m)
     if x.ndim < 1:
-        raise ValueError("flipud: needs at least 1 axis, got a 0-d tensor")
+        raise ShapeError("flipud: Input must be >= 1-d. (needs at least 1 axis, got a 0-d tensor)")
     return flip(x, 0)
 
 
@@ -136,10 +141,10 @@ def rot90(m: Any, k: int = 1, axes: Any = (0, 1), *, dims: Any = None) -> Tensor
     x = as_tensor(m)
     axes = tuple(axes if dims is None else dims)
     if len(axes) != 2 or x.ndim < 2:
-        raise ValueError(f"rot90: needs two axes of a tensor with at least 2, got {axes} for {x.shape}")
+        raise ShapeError(f"rot90: needs two axes of a tensor with at least 2, got {axes} for {x.shape}")
     a0, a1 = (normalize_axes(i, x.ndim, "rot90", x.shape)[0] for i in axes)
     if a0 == a1:
-        raise ValueError(f"rot90: the axes must differ, got {axes}")
+        raise ShapeError(f"rot90: expected rotation dims to be different, got {axes}")
     k = int(k) % 4
     if k == 0:
         return x[(slice(None),) * x.ndim]
@@ -224,11 +229,18 @@ def unfold_windows(x: Any, dimension: int, size: int, step: int) -> Tensor:
     """PyTorch's Tensor.unfold: windows of ``size`` every ``step`` along ``dimension``, as a new last
     axis (``dimension`` then counts the windows)."""
     x = as_tensor(x)
-    if x.ndim == 0:
+    scalar = x.ndim == 0  # PyTorch: a 0-d input gives one window, of shape (size,)
+    if scalar:
         x = reshape(x, (1,))
     (d,) = normalize_axes(dimension, x.ndim, "unfold", x.shape)
-    if size < 0 or step <= 0 or size > x.shape[d]:
-        raise ShapeError(f"unfold: size {size}, step {step} do not fit axis {d} of shape {x.shape}")
+    if size < 0:
+        raise ShapeError(f"unfold: size is {size} but must be >= 0 (shape {x.shape})")
+    if step <= 0:
+        raise ShapeError(f"unfold: step is {step} but must be > 0 (shape {x.shape})")
+    if size > x.shape[d]:
+        raise ShapeError(
+            f"unfold: maximum size for tensor at dimension {d} is {x.shape[d]} but size is {size}"
+        )
     positions = np.arange(x.size).reshape(x.shape)
     index = np.lib.stride_tricks.sliding_window_view(positions, size, d)
     cut = (slice(None),) * d + (slice(None, None, step),)
@@ -237,4 +249,5 @@ def unfold_windows(x: Any, dimension: int, size: int, step: int) -> Tensor:
     # other outside a graph (on one, a write through it is refused: see recorded_writes.view_op)
     data = x._data
     out._data = np.lib.stride_tricks.sliding_window_view(data, size, d, writeable=data.flags.writeable)[cut]
-    return _view(out, x)
+    out = _view(out, x)
+    return out[0] if scalar else out

@@ -19,7 +19,15 @@ from ..rules import rule
 from ..tensor import Tensor, _lift
 from ._args import as_tensor, refuse_complex
 from ._decl import op
-from .indexing import along_index, check_dim_index, int_index, normalize_index, show_index
+from .indexing import (
+    along_index,
+    check_dim_index,
+    int_index,
+    nonnegative_index,
+    normalize_index,
+    show_index,
+    torch_words,
+)
 from .recorded_writes import become, snapshot, write_through
 
 _G = "scatter"
@@ -52,9 +60,12 @@ def _index_put(x: Tensor, index: tuple, v: Tensor, accumulate: bool, op: str, ev
         else:
             data[index] = v._data
     except (ValueError, IndexError) as e:
-        raise type(e)(
+        msg = torch_words(
             f"{op}: values of shape {v.shape} at index {show_index(index)} of shape {x.shape}: {e}"
-        ) from None
+        )
+        if isinstance(e, IndexError):
+            raise IndexError(msg) from None
+        raise ShapeError(f"shape mismatch: {msg}") from None  # a ValueError, and PyTorch's RuntimeError
     if accumulate:
         return Tensor._make(data, (x, v), "index_put", (index, None, None))
     keep = np.ones(x.shape, dtype=bool)
@@ -99,6 +110,13 @@ def _src_for(index: np.ndarray, src: Any, like: Tensor, op: str) -> Tensor:
     return s[tuple(slice(0, n) for n in index.shape)]
 
 
+def _no_index(x: Tensor, dim: int, op: str) -> Tensor:
+    """An empty index writes nothing: PyTorch returns the input's values whatever the shapes of the
+    index and src (only ``dim`` is checked)."""
+    normalize_axes(dim, max(x.ndim, 1), op, x.shape)
+    return x.clone()
+
+
 @op(family=_G, rules=("index_put", "scatter_reduce"), numpy=None)
 @zero_d_as_one_element
 def scatter(
@@ -112,6 +130,8 @@ def scatter(
     x = as_tensor(x)
     src = value if src is None else src
     idx = int_index(index, "scatter")
+    if idx.size == 0:
+        return _no_index(x, dim, "scatter")
     s = _src_for(idx, src, x, "scatter")
     d = check_dim_index(x, dim, idx, "scatter", s if s.ndim else None)
     if reduce is not None:
@@ -131,6 +151,8 @@ def scatter_add(x: Any, dim: int, index: Any, src: Any) -> Tensor:
     """PyTorch's out-of-place scatter_add: ``out[i][index[i][j]] += src[i][j]`` for dim 1."""
     x = as_tensor(x)
     idx = int_index(index, "scatter_add")
+    if idx.size == 0:
+        return _no_index(x, dim, "scatter_add")
     s = _src_for(idx, src, x, "scatter_add")
     d = check_dim_index(x, dim, idx, "scatter_add", s if s.ndim else None)
     return _index_put(x, along_index(idx, d, idx.shape), s, True, "scatter_add")
@@ -143,6 +165,7 @@ def index_add(x: Any, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> T
     x = as_tensor(x)
     idx = int_index(index, "index_add")
     (d,) = normalize_axes(dim, max(x.ndim, 1), "index_add", x.shape)
+    nonnegative_index(x, d, idx, "index_add")
     s = _lift(source, x, "index_add")
     if alpha != 1:
         s = s * alpha
@@ -204,9 +227,12 @@ def _setitem(self: Tensor, index: Any, value: Any) -> None:
         try:
             self._data[index] = v._data
         except (ValueError, IndexError) as e:
-            raise type(e)(
+            msg = torch_words(
                 f"setitem: value of shape {v.shape} at {show_index(index)} of {self.shape}: {e}"
-            ) from None
+            )
+            if isinstance(e, IndexError):
+                raise IndexError(msg) from None
+            raise ShapeError(f"shape mismatch: {msg}") from None  # a ValueError, and PyTorch's RuntimeError
         bump(self)
         return
     old = snapshot(self)
@@ -299,8 +325,12 @@ _AT = {
 def _identity(reduce: str, dtype: np.dtype) -> Any:
     if reduce in _IDENTITY:
         return _IDENTITY[reduce]
-    big = np.inf if dtype.kind == "f" else np.iinfo(dtype).max
-    return -big if reduce == "amax" else big
+    if dtype.kind == "b":  # bool: amax is any, amin is all
+        return reduce == "amin"
+    if dtype.kind == "f":
+        return -np.inf if reduce == "amax" else np.inf
+    info = np.iinfo(dtype)  # the extremes themselves (-max would overflow an unsigned type)
+    return info.min if reduce == "amax" else info.max
 
 
 def _reduce_arrays(x: np.ndarray, index: tuple, src: np.ndarray, reduce: str, include_self: bool) -> tuple:
@@ -335,6 +365,8 @@ def scatter_reduce(
     if reduce not in _AT:
         raise ShapeError(f"scatter_reduce: reduce must be one of {sorted(_AT)}, got {reduce!r}")
     idx = int_index(index, "scatter_reduce")
+    if idx.size == 0:
+        return _no_index(x, dim, "scatter_reduce")
     s = _src_for(idx, src, x, "scatter_reduce")
     d = check_dim_index(x, dim, idx, "scatter_reduce", s)
     where = along_index(idx, d, idx.shape)

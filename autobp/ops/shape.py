@@ -38,7 +38,8 @@ def _moved_axis(i: Any, a: Tensor, which: str) -> int:
         return normalize_axes(i, a.ndim, "moveaxis", a.shape)[0]
     except AxisError:
         raise AxisError(
-            f"moveaxis: {which}: axis {i} is out of bounds for array of dimension {a.ndim} (shape {a.shape})"
+            f"moveaxis: {which}: axis {i} is out of bounds for array of dimension {a.ndim} (shape {a.shape}: "
+            f"Dimension out of range)"
         ) from None
 
 
@@ -290,14 +291,16 @@ def moveaxis(a: Any, source: Any, destination: Any) -> Tensor:
     src = source if isinstance(source, (tuple, list)) else (source,)
     dst = destination if isinstance(destination, (tuple, list)) else (destination,)
     if len(src) != len(dst):
-        raise ValueError(f"moveaxis: source {source} and destination {destination} differ in length")
+        raise ShapeError(f"movedim: Invalid source or destination dims: {source}, {destination} (lengths)")
     if a.ndim == 0 and len(src) == 1 and all(_is_0_or_minus_1(i) for i in (*src, *dst)):
         return transpose(a, ())  # PyTorch's movedim of a 0-d tensor's dim 0 / -1: itself (numpy raises)
     src = [_moved_axis(i, a, "source") for i in src]
     dst = [_moved_axis(i, a, "destination") for i in dst]
     for given, axes, which in ((source, src, "source"), (destination, dst, "destination")):
-        if len(set(axes)) != len(axes):  # numpy's words
-            raise ValueError(f"moveaxis: repeated axis in `{which}` argument: {given}")
+        if len(set(axes)) != len(axes):  # numpy's words, and PyTorch's
+            raise ShapeError(
+                f"moveaxis: repeated axis in `{which}` argument: {given} (movedim: repeated dim in `{which}`)"
+            )
     rest = [i for i in range(a.ndim) if i not in src]
     for d, s in sorted(zip(dst, src)):
         rest.insert(d, s)

@@ -13,6 +13,7 @@ import numpy as np
 
 from .._broadcast import normalize_axes
 from .._numpy_ops import DistinctIndex
+from .._torch_out import takes_out
 from ..rules import RULES, rule
 from ..tensor import Tensor
 from ._args import as_tensor, refuse_complex
@@ -164,6 +165,7 @@ def topk(
 
 
 @op(family=_O, numpy=None, differs=_TIES.format("kthvalue"))
+@takes_out("kthvalue", "exact", ("values", "indices"))
 def kthvalue(x: Any, k: int, dim: int = -1, keepdim: bool = False, *, axis: Any = None) -> ValuesIndices:
     """The ``k``-th smallest element (1-based) along ``dim`` and its index, as torch.kthvalue.
 
