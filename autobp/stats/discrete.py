@@ -11,12 +11,14 @@ from ..ops import exp, log
 from ..special import gammainc, gammaincc, gammaln, xlog1py, xlogy
 from ..tensor import Tensor
 from ._common import arg, data, outside, safe, tensors
+from ._valid import is_count, valid
 
 
 def _not_count(k: np.ndarray) -> np.ndarray:
     return (k < 0) | (k != np.floor(k))
 
 
+@valid(lambda mu: mu >= 0)
 class poisson:  # noqa: N801
     """The Poisson distribution with mean ``mu``, shifted by ``loc``."""
 
@@ -64,6 +66,7 @@ class poisson:  # noqa: N801
         return outside(neg, 1.0, gammainc(np.where(neg, 0.0, kk) + 1.0, arg(mu)))
 
 
+@valid(lambda p: (p >= 0) & (p <= 1))
 class bernoulli:  # noqa: N801
     """The Bernoulli distribution: 1 with probability ``p``."""
 
@@ -101,12 +104,14 @@ class bernoulli:  # noqa: N801
         qd, pd, ld = data(q), data(p), data(loc)
         with np.errstate(invalid="ignore"):
             k = np.where(qd <= 1.0 - pd, 0.0, 1.0)
+            k = np.where(qd == 1, 1.0, k)  # the top of the support, also for p = 0 (was 0)
             k = np.where(qd == 0, -1.0, k) + ld
             k = np.where((qd >= 0) & (qd <= 1) & (pd >= 0) & (pd <= 1), k, np.nan)
         dt = np.result_type(qd.dtype, pd.dtype, np.float16) if qd.dtype.kind == "f" else np.float64
         return Tensor._const(np.asarray(k, dtype=dt))
 
 
+@valid(lambda n, p: is_count(n) & (p >= 0) & (p <= 1))
 class binom:  # noqa: N801
     """The binomial distribution: successes in ``n`` trials of probability ``p``."""
 

@@ -13,9 +13,11 @@ from ..ops import exp, expm1, log, log1p, sqrt
 from ..special import expit, logit, xlogy
 from ..tensor import Tensor
 from ._common import data, outside, safe
-from ._standard import nan_outside_unit, probability, standard
+from ._standard import log1mexp, nan_outside_unit, probability, standard
+from ._valid import valid
 
 
+@valid()
 class gumbel_r:  # noqa: N801
     """The right-skewed Gumbel (extreme value type I) distribution."""
 
@@ -49,9 +51,10 @@ class gumbel_r:  # noqa: N801
 
     @staticmethod
     def logsf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
-        """log1p(-exp(-exp(-z))), accurate where sf is near 1."""
+        """log(1 - exp(-exp(-z))), accurate where sf is near 1 and in the right tail (log1p alone gave
+        -29.99983 for scipy's -30 at z = 30, -inf from z = 38 on)."""
         z, _ = standard(x, loc, scale)
-        return log1p(-exp(-exp(-z)))
+        return log1mexp(exp(-z))
 
     @staticmethod
     def ppf(q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
@@ -60,6 +63,7 @@ class gumbel_r:  # noqa: N801
         return nan_outside_unit(q, loc - scale * log(-log(q)))
 
 
+@valid()
 class gumbel_l:  # noqa: N801
     """The left-skewed Gumbel distribution (the minimum's)."""
 
@@ -82,9 +86,10 @@ class gumbel_l:  # noqa: N801
 
     @staticmethod
     def logcdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
-        """log1p(-exp(-exp(z))), accurate where cdf is near 1."""
+        """log(1 - exp(-exp(z))), accurate where cdf is near 1 and in the left tail (was -inf from
+        z = -38 on)."""
         z, _ = standard(x, loc, scale)
-        return log1p(-exp(-exp(z)))
+        return log1mexp(exp(z))
 
     @staticmethod
     def sf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
@@ -104,6 +109,7 @@ class gumbel_l:  # noqa: N801
         return nan_outside_unit(q, loc + scale * log(-log1p(-q)))
 
 
+@valid()
 class logistic:  # noqa: N801
     """The logistic distribution."""
 
@@ -157,10 +163,13 @@ class logistic:  # noqa: N801
 
 
 def _log_expit(z: Tensor) -> Tensor:
-    """log(1 / (1 + exp(-z))) = min(z, 0) - log1p(exp(-|z|))."""
-    return (z - _abs(z)) * 0.5 - log1p(exp(-_abs(z)))
+    """log(1 / (1 + exp(-z))) = min(z, 0) - log1p(exp(-|z|)); 0 at z = +inf (was inf - inf = nan)."""
+    top = np.isposinf(data(z))
+    z = safe(top, z, 0.0)
+    return outside(top, 0.0, (z - _abs(z)) * 0.5 - log1p(exp(-_abs(z))))
 
 
+@valid(lambda c: c > 0)
 class weibull_min:  # noqa: N801
     """The Weibull minimum distribution with shape ``c``."""
 
@@ -208,14 +217,15 @@ class weibull_min:  # noqa: N801
         return nan_outside_unit(q, loc + scale * (-log1p(-q)) ** (1.0 / c))
 
 
+@valid()
 class rayleigh:  # noqa: N801
     """The Rayleigh distribution."""
 
     @staticmethod
     def logpdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
-        """log y - y^2 / 2 - log(scale) for y >= 0."""
+        """log y - y^2 / 2 - log(scale) for y >= 0; -inf at y = inf (was inf - inf = nan)."""
         y, s = standard(x, loc, scale)
-        bad = data(y) < 0
+        bad = (data(y) < 0) | np.isposinf(data(y))
         y = safe(bad, y, 1.0)
         return outside(bad, -np.inf, log(y) - 0.5 * y * y - log(s))
 
@@ -257,6 +267,7 @@ class rayleigh:  # noqa: N801
         return nan_outside_unit(q, loc + scale * sqrt(-2.0 * log1p(-q)))
 
 
+@valid(lambda b: b > 0)
 class pareto:  # noqa: N801
     """The Pareto distribution with shape ``b`` (support y >= 1)."""
 

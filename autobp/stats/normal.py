@@ -14,12 +14,14 @@ from ..ops import exp, log
 from ..special import gammaln, log1p, log_ndtr, ndtr, ndtri, stdtr
 from ..tensor import Tensor
 from ._common import arg, tensors
+from ._valid import valid
 from .mvn import logpdf as mvn_logpdf
 
 _HALF_LOG_2PI = 0.5 * np.log(2.0 * np.pi)
 _SQRT_2PI = np.sqrt(2.0 * np.pi)
 
 
+@valid()
 class norm:  # noqa: N801  scipy.stats' name
     """The normal distribution N(loc, scale^2)."""
 
@@ -92,6 +94,7 @@ class multivariate_normal:  # noqa: N801
         return 0.5 * logdet + k * (0.5 + _HALF_LOG_2PI)
 
 
+@valid(lambda df: df > 0)
 class t:  # noqa: N801
     """Student's t with ``df`` degrees of freedom, shifted and scaled."""
 

@@ -11,8 +11,10 @@ from ..ops import arctan, clip, exp, log
 from ..special import log1p
 from ..tensor import Tensor
 from ._common import arg, data, outside, tensors
+from ._valid import valid
 
 
+@valid()
 class laplace:  # noqa: N801
     """The Laplace (double exponential) distribution."""
 
@@ -42,6 +44,7 @@ class laplace:  # noqa: N801
         return log(laplace.cdf(x, loc, scale))
 
 
+@valid()
 class cauchy:  # noqa: N801
     """The Cauchy distribution."""
 
@@ -69,6 +72,7 @@ class cauchy:  # noqa: N801
         return log(cauchy.cdf(x, loc, scale))
 
 
+@valid()
 class uniform:  # noqa: N801
     """The uniform distribution on [loc, loc + scale]."""
 

@@ -11,8 +11,11 @@ from ..ops import exp, log
 from ..special import betainc, betaln, gammainc, gammaincc, gammaln, xlog1py, xlogy
 from ..tensor import Tensor
 from ._common import arg, data, outside, safe, support_error, tensors
+from ._standard import log1mexp
+from ._valid import valid
 
 
+@valid(lambda a: a > 0)
 class gamma:  # noqa: N801
     """The gamma distribution with shape ``a``, shifted by ``loc`` and scaled by ``scale``."""
 
@@ -58,6 +61,7 @@ class gamma:  # noqa: N801
         return log(gamma.sf(x, a, loc, scale))
 
 
+@valid(lambda df: df > 0)
 class chi2:  # noqa: N801
     """The chi-squared distribution with ``df`` degrees of freedom: gamma(df/2) scaled by 2."""
 
@@ -90,6 +94,7 @@ class chi2:  # noqa: N801
         return gamma.sf(x, arg(df) / 2.0, loc, 2.0 * arg(scale))
 
 
+@valid(lambda a, b: (a > 0) & (b > 0))
 class beta:  # noqa: N801
     """The beta distribution on [loc, loc + scale]; nan where a, b or scale is not positive (scipy's)."""
 
@@ -184,6 +189,7 @@ class dirichlet:  # noqa: N801
         return scipy.stats.dirichlet.rvs(np.asarray(data(arg(alpha))), size=size, random_state=random_state)
 
 
+@valid()
 class expon:  # noqa: N801
     """The exponential distribution with rate 1/scale, shifted by loc."""
 
@@ -209,11 +215,11 @@ class expon:  # noqa: N801
 
     @staticmethod
     def logcdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
-        """log(1 - exp(-y)), -inf below loc."""
+        """log(1 - exp(-y)), -inf below loc; accurate for tiny y (was -inf at y = 1e-300, scipy -690.8)."""
         x, loc, scale = tensors(x, loc, scale)
         y = (arg(x) - loc) / scale
         below = data(y) <= 0
-        return outside(below, -np.inf, log(1.0 - exp(-safe(below, y, 1.0))))
+        return outside(below, -np.inf, log1mexp(safe(below, y, 1.0)))
 
     @staticmethod
     def sf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:

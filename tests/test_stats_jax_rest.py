@@ -1,0 +1,139 @@
+"""autobp.stats where the rest of JAX's scipy_stats_test (and a scipy audit of the domain edges it
+led to) found it wrong or short: nan for invalid parameters, a non-positive scale or a nan point
+(scipy's answer; the formulas gave finite numbers there). Values from scipy.stats."""
+
+import itertools
+
+import numpy as np
+import pytest
+import scipy.stats as ss
+
+from autobp import Tensor, gradcheck, stats
+
+X = np.array([-np.inf, -1.5, 0.0, 0.3, 1.0, 2.5, np.inf, np.nan])
+BAD = np.array([-1.0, 0.0, 0.3, 2.5, np.nan])  # shape parameters: invalid and valid ones
+CONTINUOUS = [
+    ("norm", 0),
+    ("t", 1),
+    ("gamma", 1),
+    ("chi2", 1),
+    ("expon", 0),
+    ("laplace", 0),
+    ("cauchy", 0),
+    ("uniform", 0),
+    ("truncnorm", 2),
+    ("gennorm", 1),
+    ("vonmises", 1),
+    ("wrapcauchy", 1),
+    ("gumbel_r", 0),
+    ("gumbel_l", 0),
+    ("logistic", 0),
+    ("pareto", 1),
+    ("weibull_min", 1),
+    ("rayleigh", 0),
+    ("lognorm", 1),
+    ("halfnorm", 0),
+    ("halfcauchy", 0),
+    ("invgamma", 1),
+    ("f", 2),
+    ("chi", 1),
+    ("loggamma", 1),
+]
+DISCRETE = [("poisson", 1), ("bernoulli", 1), ("binom", 2), ("betabinom", 3), ("geom", 1), ("nbinom", 2)]
+METHODS = ("logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "logpmf", "pmf")
+
+
+def _grid(*axes):
+    return [m.ravel() for m in np.meshgrid(*axes, indexing="ij")]
+
+
+def _same(ours, ref):
+    ours, ref = np.asarray(ours, dtype=float), np.asarray(ref, dtype=float)
+    np.testing.assert_array_equal(np.isnan(ours), np.isnan(ref))
+    np.testing.assert_allclose(ours, ref, rtol=1e-7, atol=1e-300)
+
+
+@pytest.mark.parametrize("name,nshape", CONTINUOUS + DISCRETE)
+def test_invalid_parameters_scale_and_nan_points_give_scipys_nan(name, nshape):
+    dist, ref = getattr(stats, name), getattr(ss, name)
+    discrete = (name, nshape) in DISCRETE
+    k = np.array([-1.0, 0.0, 1.0, 2.0, 2.5, np.nan])
+    axes = [k if discrete else X] + [BAD] * nshape + ([np.array([0.0, 1.0])] if discrete else [])
+    if not discrete:
+        axes += [np.array([0.0]), np.array([-1.0, 0.0, 2.0])]
+    args = _grid(*axes)
+    checked = 0
+    for m in METHODS:
+        if hasattr(dist, m) and hasattr(ref, m):
+            with np.errstate(all="ignore"):
+                _same(getattr(dist, m)(*args), getattr(ref, m)(*args))
+            checked += 1
+    assert checked >= 2
+
+
+def test_norm_with_a_negative_scale_was_a_finite_number():
+    assert np.isnan(stats.norm.cdf(0.5, 0.0, -1.0))  # was 0.3085
+    assert np.isnan(stats.cauchy.cdf(0.5, 0.0, -1.0))  # was 0.3524
+    assert np.all(np.isnan(stats.truncnorm.logpdf(np.array([0.0, 1.0]), 1.0, 0.5)))  # a > b: was finite
+
+
+def test_validity_mask_keeps_gradients_where_valid():
+    x = Tensor(np.array([0.2, 0.7, 1.3]), requires_grad=True)
+    a = Tensor(np.array([0.5, 1.5, 2.5]), requires_grad=True)
+    assert gradcheck(lambda x_, a_: stats.gamma.logpdf(x_, a_, 0.0, 2.0), (x, a))
+    scale = Tensor(np.array([-1.0, 1.0, 2.0]), requires_grad=True)
+    out = stats.norm.logpdf(x, 0.0, scale)
+    assert np.isnan(out.detach().numpy()[0]) and np.all(np.isfinite(out.detach().numpy()[1:]))
+    out[1:].sum().backward()
+    z = x.detach().numpy()[1:] / scale.detach().numpy()[1:]
+    np.testing.assert_allclose(x.grad[1:], -z / scale.detach().numpy()[1:])
+    np.testing.assert_allclose(scale.grad[1:], (z * z - 1.0) / scale.detach().numpy()[1:])
+    assert x.grad[0] == 0.0
+
+
+def test_float32_stays_float32_under_the_mask():
+    x = np.array([0.5, 1.0], dtype=np.float32)
+    out = stats.gamma.logpdf(x, np.float32(-1.0))
+    assert out.dtype == np.float32 and np.all(np.isnan(out))
+
+
+def test_keywords_and_defaults_are_checked_too():
+    assert np.isnan(stats.expon.sf(1.0, scale=-2.0))
+    assert np.isnan(stats.binom.pmf(1, n=2.5, p=0.5))
+    assert np.isnan(stats.poisson.logpmf(np.nan, 2.0))
+    for a, b in itertools.product([0.5, 1.0], [0.5, 1.0]):
+        _same(stats.truncnorm.cdf(0.7, a, b), ss.truncnorm.cdf(0.7, a, b))
+
+
+def test_log_tails_that_rounded_to_minus_inf_or_lost_digits():
+    z = np.array([-40.0, -10.0, 0.1, 5.0, 30.0, 40.0, 700.0])
+    np.testing.assert_allclose(stats.gumbel_r.logsf(z), ss.gumbel_r.logsf(z), rtol=1e-12)  # 30: -29.99983
+    np.testing.assert_allclose(stats.gumbel_l.logcdf(-z), ss.gumbel_l.logcdf(-z), rtol=1e-12)
+    y = np.array([1e-300, 1e-10, 0.3, 0.69, 0.7, 5.0, 40.0])
+    np.testing.assert_allclose(stats.expon.logcdf(y), ss.expon.logcdf(y), rtol=1e-12)  # 1e-300: -inf
+    for f in (
+        lambda t: stats.gumbel_r.logsf(t),
+        lambda t: stats.gumbel_l.logcdf(-t),
+        lambda t: stats.expon.logcdf(t * t + 1e-3),
+    ):
+        assert gradcheck(f, (Tensor(np.array([-3.0, 0.2, 0.7, 2.0, 25.0]), requires_grad=True),))
+
+
+def test_infinite_points_that_gave_nan():
+    inf = np.array([np.inf, -np.inf])
+    _same(stats.logistic.logcdf(inf), ss.logistic.logcdf(inf))
+    _same(stats.logistic.logsf(inf), ss.logistic.logsf(inf))
+    _same(stats.rayleigh.logpdf(inf), ss.rayleigh.logpdf(inf))
+    _same(stats.rayleigh.pdf(inf), ss.rayleigh.pdf(inf))
+    _same(stats.f.cdf(inf, 3.0, 4.0), ss.f.cdf(inf, 3.0, 4.0))
+    _same(stats.f.logcdf(inf, 0.3, 4.0), ss.f.logcdf(inf, 0.3, 4.0))
+    x = Tensor(np.array([-2.0, 0.0, 3.0]), requires_grad=True)
+    assert gradcheck(lambda t: stats.logistic.logcdf(t), (x,))
+    assert gradcheck(lambda t: stats.f.cdf(t * t + 0.1, 3.0, 4.0), (x,))
+
+
+def test_bernoulli_ppf_at_one_is_the_top_of_the_support():
+    q = np.array([0.0, 0.5, 1.0, 1.0])
+    p = np.array([0.0, 0.0, 0.0, 0.4])
+    np.testing.assert_array_equal(stats.bernoulli.ppf(q, p), ss.bernoulli.ppf(q, p))  # q=1, p=0: was 0
+    np.testing.assert_array_equal(stats.bernoulli.ppf(q, p, 2), ss.bernoulli.ppf(q, p, 2))
