@@ -137,3 +137,39 @@ def test_bernoulli_ppf_at_one_is_the_top_of_the_support():
     p = np.array([0.0, 0.0, 0.0, 0.4])
     np.testing.assert_array_equal(stats.bernoulli.ppf(q, p), ss.bernoulli.ppf(q, p))  # q=1, p=0: was 0
     np.testing.assert_array_equal(stats.bernoulli.ppf(q, p, 2), ss.bernoulli.ppf(q, p, 2))
+
+
+def test_cdf_slopes_at_the_centre_are_the_density():
+    # laplace.cdf went through |y| (slope 0 at x = loc), gennorm.cdf had 0 * inf = nan at y = 0
+    for dist, ref, shape in ((stats.laplace, ss.laplace, ()), (stats.gennorm, ss.gennorm, (1.5,))):
+        for loc, scale in ((0.0, 1.0), (0.7, 2.0)):
+            x = Tensor(np.array([loc, loc - 0.5, loc + 0.25]), requires_grad=True)
+            dist.cdf(x, *shape, loc, scale).sum().backward()
+            np.testing.assert_allclose(x.grad, ref.pdf(x.detach().numpy(), *shape, loc, scale), rtol=1e-9)
+    x = Tensor(np.array([0.0, -0.5, 0.25]), requires_grad=True)
+    stats.laplace.logcdf(x).sum().backward()
+    pts = np.array([0, -0.5, 0.25])
+    np.testing.assert_allclose(x.grad, np.exp(ss.laplace.logpdf(pts) - ss.laplace.logcdf(pts)))
+    beta = Tensor(np.array(1.5), requires_grad=True)
+    assert gradcheck(lambda b: stats.gennorm.cdf(np.array([0.0, 0.4, -1.0]), b), (beta,))
+    assert stats.laplace.logcdf(-800.0) == -800.0 - np.log(2.0)  # log(exp(y)/2): was -inf (scipy too)
+
+
+def test_gumbel_gradients_stay_finite_where_the_values_saturate():
+    z = np.array([-1e5, -8.0, -3.0, 0.0, 3.0, 31.0, 1e5])
+    for fn in (stats.gumbel_r.cdf, stats.gumbel_r.sf, stats.gumbel_r.logsf):
+        x = Tensor(z.copy(), requires_grad=True)
+        fn(x).sum().backward()
+        assert np.all(np.isfinite(x.grad)), fn
+    for fn in (stats.gumbel_l.cdf, stats.gumbel_l.sf, stats.gumbel_l.logcdf):
+        x = Tensor(-z, requires_grad=True)
+        fn(x).sum().backward()
+        assert np.all(np.isfinite(x.grad)), fn
+    np.testing.assert_allclose(stats.gumbel_r.logsf(z[1:-1]), ss.gumbel_r.logsf(z[1:-1]), rtol=1e-13)
+    np.testing.assert_allclose(stats.gumbel_r.logsf(1e5), -1e5)
+    np.testing.assert_allclose(stats.gumbel_r.cdf(z), ss.gumbel_r.cdf(z), rtol=1e-13)
+    np.testing.assert_allclose(stats.gumbel_l.sf(-z), ss.gumbel_l.sf(-z), rtol=1e-13)
+    assert gradcheck(stats.gumbel_r.logsf, (Tensor(np.array([-6.9, 29.9, 30.1, 35.0]), requires_grad=True),))
+    assert gradcheck(
+        stats.gumbel_l.logcdf, (Tensor(np.array([6.9, -29.9, -30.1, -35.0]), requires_grad=True),)
+    )

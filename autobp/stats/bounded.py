@@ -152,10 +152,16 @@ class gennorm:  # noqa: N801
 
     @staticmethod
     def cdf(x: Any, beta: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
-        """1/2 + sign(y)/2 - sign(y)/2 gammaincc(1/beta, |y|^beta); differentiable in x, loc, scale."""
+        """1/2 + sign(y)/2 - sign(y)/2 gammaincc(1/beta, |y|^beta); at y = 0, 1/2 with the density
+        beta / (2 gamma(1/beta)) as its slope (the formula's was 0 * inf = nan). Differentiable in x,
+        loc, scale and beta."""
         y, _, beta = standard(x, loc, scale, beta)
+        zero = data(y) == 0
         c = 0.5 * np.sign(data(y))
-        return (0.5 + c) - c * gammaincc(1.0 / beta, _abs(y) ** beta)
+        inside = (0.5 + c) - c * gammaincc(1.0 / beta, _abs(safe(zero, y, 1.0)) ** beta)
+        if not np.any(zero):
+            return inside
+        return where(zero, 0.5 + y * (0.5 * beta * exp(-gammaln(1.0 / beta))), inside)
 
     @staticmethod
     def logcdf(x: Any, beta: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:

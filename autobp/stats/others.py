@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..ops import abs as _abs
-from ..ops import arctan, clip, exp, log
+from ..ops import arctan, clip, exp, log, where
 from ..special import log1p
 from ..tensor import Tensor
 from ._common import arg, data, outside, tensors
@@ -31,17 +31,24 @@ class laplace:  # noqa: N801
 
     @staticmethod
     def cdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
-        """exp(y)/2 below loc, 1 - exp(-y)/2 above, y = (x - loc) / scale."""
-        x, loc, scale = tensors(x, loc, scale)
-        y = (arg(x) - loc) / scale
-        neg = data(y) < 0
-        return outside(~neg, 1.0 - 0.5 * exp(-_abs(y)), 0.5 * exp(-_abs(y)))
+        """exp(y)/2 below loc, 1 - exp(-y)/2 from loc on, y = (x - loc) / scale; each branch on its
+        own side (its slope at x = loc is the density 1/(2 scale); through |y| it was 0)."""
+        y, neg, left, right = _laplace_sides(x, loc, scale)
+        return where(neg, 0.5 * exp(left), 1.0 - 0.5 * exp(-right))
 
     @staticmethod
     def logcdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
-        """log of cdf."""
-        x, loc, scale = tensors(x, loc, scale)
-        return log(laplace.cdf(x, loc, scale))
+        """y - log 2 below loc (no underflow), log1p(-exp(-y)/2) from loc on."""
+        y, neg, left, right = _laplace_sides(x, loc, scale)
+        return where(neg, left - np.log(2.0), log1p(-0.5 * exp(-right)))
+
+
+def _laplace_sides(x: Any, loc: Any, scale: Any) -> tuple:
+    """(y, y < 0, y there and 0 elsewhere, y from 0 on and 0 elsewhere)."""
+    x, loc, scale = tensors(x, loc, scale)
+    y = (arg(x) - loc) / scale
+    neg = data(y) < 0
+    return y, neg, where(neg, y, 0.0), where(neg, 0.0, y)
 
 
 @valid()
