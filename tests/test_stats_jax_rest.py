@@ -173,3 +173,44 @@ def test_gumbel_gradients_stay_finite_where_the_values_saturate():
     assert gradcheck(
         stats.gumbel_l.logcdf, (Tensor(np.array([6.9, -29.9, -30.1, -35.0]), requires_grad=True),)
     )
+
+
+Q = np.array([-0.1, 0.0, 1e-100, 1e-10, 0.3, 0.5, 0.9, 1 - 1e-12, 1.0, 1.1, np.nan])
+
+
+@pytest.mark.parametrize(
+    "name,method",
+    [
+        ("cauchy", "ppf"),
+        ("cauchy", "isf"),
+        ("expon", "ppf"),
+        ("expon", "isf"),
+        ("uniform", "ppf"),
+        ("norm", "isf"),
+    ],
+)
+def test_new_quantiles_match_scipy_to_the_tails_and_differentiate(name, method):
+    ours, ref = getattr(getattr(stats, name), method), getattr(getattr(ss, name), method)
+    for loc, scale in ((0.0, 1.0), (0.5, 2.0)):
+        _same(ours(Q, loc, scale), ref(Q, loc, scale))
+    q = Tensor(np.array([0.05, 0.3, 0.5, 0.8]), requires_grad=True)
+    loc, scale = Tensor(np.array(0.4), requires_grad=True), Tensor(np.array(1.7), requires_grad=True)
+    assert gradcheck(lambda a, b, c: ours(a, b, c), (q, loc, scale))
+
+
+def test_norm_isf_extreme_tails():
+    q = np.array([1e-10, 1e-16, 1e-17, 1e-20, 1e-50, 1e-100])
+    np.testing.assert_allclose(stats.norm.isf(q, 3.5, 2.0), ss.norm.isf(q, 3.5, 2.0), rtol=1e-12)
+
+
+def test_cauchy_sf_logsf_and_chi2_logsf_match_scipy_and_differentiate():
+    x = np.array([-np.inf, -1e10, -3.0, 0.5, 2.0, 1e10, np.inf])
+    for m in ("cdf", "sf", "logcdf", "logsf"):
+        _same(getattr(stats.cauchy, m)(x, 0.5, 2.0), getattr(ss.cauchy, m)(x, 0.5, 2.0))
+    y = np.array([0.1, 1.0, 4.0, 50.0])
+    np.testing.assert_allclose(
+        stats.chi2.logsf(y, 3.0, 0.0, 1.5), ss.chi2.logsf(y, 3.0, 0.0, 1.5), rtol=1e-12
+    )
+    t = Tensor(np.array([-3.0, 0.5, 2.0]), requires_grad=True)
+    assert gradcheck(lambda v: stats.cauchy.logsf(v, 0.5, 2.0), (t,))
+    assert gradcheck(lambda v: stats.chi2.logsf(v * v, 3.0), (t,))

@@ -7,11 +7,11 @@ from typing import Any
 
 import numpy as np
 
-from ..ops import exp, log
+from ..ops import exp, log, log1p
 from ..special import betainc, betaln, gammainc, gammaincc, gammaln, xlog1py, xlogy
 from ..tensor import Tensor
 from ._common import arg, data, outside, safe, support_error, tensors
-from ._standard import log1mexp
+from ._standard import log1mexp, nan_outside_unit, probability
 from ._valid import valid
 
 
@@ -92,6 +92,11 @@ class chi2:  # noqa: N801
         """1 - cdf, accurately in the right tail."""
         x, df, loc, scale = tensors(x, df, loc, scale)
         return gamma.sf(x, arg(df) / 2.0, loc, 2.0 * arg(scale))
+
+    @staticmethod
+    def logsf(x: Any, df: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """log of sf."""
+        return log(chi2.sf(x, df, loc, scale))
 
 
 @valid(lambda a, b: (a > 0) & (b > 0))
@@ -233,3 +238,15 @@ class expon:  # noqa: N801
         x, loc, scale = tensors(x, loc, scale)
         y = (arg(x) - loc) / scale
         return outside(data(y) < 0, 0.0, -y)
+
+    @staticmethod
+    def ppf(q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """loc - scale log1p(-q): loc at q = 0, inf at q = 1, nan outside [0, 1]."""
+        q, loc, scale = probability(q, loc, scale)
+        return nan_outside_unit(q, loc - scale * log1p(-q))
+
+    @staticmethod
+    def isf(q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """loc - scale log(q), the inverse of sf."""
+        q, loc, scale = probability(q, loc, scale)
+        return nan_outside_unit(q, loc - scale * log(q))
