@@ -214,3 +214,113 @@ def test_cauchy_sf_logsf_and_chi2_logsf_match_scipy_and_differentiate():
     t = Tensor(np.array([-3.0, 0.5, 2.0]), requires_grad=True)
     assert gradcheck(lambda v: stats.cauchy.logsf(v, 0.5, 2.0), (t,))
     assert gradcheck(lambda v: stats.chi2.logsf(v * v, 3.0), (t,))
+
+
+def test_sem_matches_scipy_and_differentiates():
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(5, 6, 7))
+    a[1, 2, 3] = np.nan
+    for axis in (None, 0, 1, -1):
+        for ddof in (0, 1, 3):
+            for keepdims in (False, True):
+                for policy in ("propagate", "omit"):
+                    ours = stats.sem(a, axis=axis, ddof=ddof, nan_policy=policy, keepdims=keepdims)
+                    ref = ss.sem(a, axis=axis, ddof=ddof, nan_policy=policy, keepdims=keepdims)
+                    assert np.shape(ours) == np.shape(ref)
+                    _same(ours, ref)
+    np.testing.assert_allclose(stats.sem(np.arange(7)), ss.sem(np.arange(7)))
+    b = Tensor(rng.normal(size=(4, 3)), requires_grad=True)
+    assert gradcheck(lambda t: stats.sem(t, axis=0), (b,))
+    with pytest.raises(ValueError, match="nan"):
+        stats.sem(a, nan_policy="raise")
+
+
+@pytest.mark.parametrize("method", ["average", "min", "max", "dense", "ordinal"])
+def test_rankdata_matches_scipy(method):
+    rng = np.random.default_rng(1)
+    a = rng.integers(0, 5, size=(6, 7)).astype(float)
+    for axis in (None, 0, 1):
+        _same(stats.rankdata(a, method, axis=axis), ss.rankdata(a, method, axis=axis))
+    a[2, 3] = np.nan
+    _same(stats.rankdata(a, method, axis=1), ss.rankdata(a, method, axis=1))  # the nan row is nan
+    _same(stats.rankdata(a, method), ss.rankdata(a, method))
+    ints = rng.integers(0, 3, size=9)
+    np.testing.assert_array_equal(stats.rankdata(ints, method), ss.rankdata(ints, method))
+    assert stats.rankdata(np.zeros((0, 2, 3)), method, axis=1).shape == (0, 2, 3)
+
+
+def test_mode_matches_scipy_with_nans_ties_empties_and_keepdims():
+    rng = np.random.default_rng(2)
+    a = rng.integers(0, 4, size=(10, 5, 21)).astype(float)
+    a[rng.random(a.shape) < 0.1] = np.nan
+    for axis in (None, 0, 1, 2, -1):
+        for keepdims in (False, True):
+            for policy in ("propagate", "omit"):
+                ours = stats.mode(a, axis=axis, keepdims=keepdims, nan_policy=policy)
+                ref = ss.mode(a, axis=axis, keepdims=keepdims, nan_policy=policy)
+                assert np.shape(ours.mode) == np.shape(ref.mode)
+                _same(ours.mode, ref.mode)
+                _same(ours.count, ref.count)
+    assert stats.mode(np.array([3, 1, 1, 3, 2])) == (1, 2)  # the smallest of the most frequent
+    m = stats.mode(np.array([1.0, np.nan, np.nan]))
+    assert np.isnan(m.mode) and m.count == 2  # nans count as one value
+    for shape, axis in (((0,), 0), ((0, 2, 3), -3), ((0, 2, 3), -1)):
+        e = stats.mode(np.zeros(shape), axis=axis, keepdims=True)
+        r = ss.mode(np.zeros(shape), axis=axis, keepdims=True)
+        assert e.mode.shape == r.mode.shape
+        _same(e.mode, r.mode)
+
+
+def test_poisson_entropy_matches_scipy_and_an_exact_sum_beyond_it():
+    mu = np.array([-1.0, 0.0, 1e-8, 0.01, 0.5, 2.0, 9.0, 99.0, 199.9, 200.1, 500.0])
+    _same(stats.poisson.entropy(mu), ss.poisson.entropy(mu))
+    assert stats.poisson.entropy(np.ones(4), np.zeros((2, 1, 4))).shape == (2, 1, 4)  # with loc
+    # scipy's truncated sum drifts at large mu (6.0216 at 1e4); the exact sum, from the pmf:
+    k = np.arange(0, 30000)
+    p = ss.poisson.pmf(k, 1e4)
+    exact = -np.sum(p[p > 0] * np.log(p[p > 0]))  # scipy's pmf is good to ~1e-11 here
+    np.testing.assert_allclose(stats.poisson.entropy(1e4), exact, rtol=1e-9)
+    assert stats.poisson.entropy(np.float32(3.0)).dtype == np.float32
+    assert gradcheck(stats.poisson.entropy, (Tensor(np.array([0.3, 5.0, 150.0, 300.0]), requires_grad=True),))
+
+
+def test_poisson_logpmf_at_k_zero_has_slope_minus_one_even_at_mu_zero():
+    for mu in (0.0, 1e-12, 2.0):
+        r = Tensor(np.array(mu), requires_grad=True)
+        stats.poisson.logpmf(0.0, r).backward()
+        assert r.grad == -1.0  # was nan at mu = 0 (0 * log 0's 0/0)
+    assert gradcheck(
+        lambda m: stats.poisson.logpmf(np.array([0.0, 3.0]), m), (Tensor(1.7, requires_grad=True),)
+    )
+
+
+def test_multivariate_normal_with_a_batch_of_covariances():
+    rng = np.random.default_rng(3)
+    ref = np.vectorize(ss.multivariate_normal.logpdf, signature="(n),(n),(n,n)->()")
+    for xs, ms, cs in (
+        ((5, 3, 2), (5, 3, 2), (5, 3, 2, 2)),
+        ((1, 3, 2), (3, 2), (5, 1, 2, 2)),
+        ((2,), (2,), (4, 2, 2)),
+    ):
+        x, m, f = rng.normal(size=xs), rng.normal(size=ms), rng.normal(size=cs[:-1] + (2 * cs[-1],))
+        c = f @ f.swapaxes(-1, -2)
+        ours = stats.multivariate_normal.logpdf(x, m, c)
+        assert ours.shape == np.broadcast_shapes(xs[:-1], ms[:-1], cs[:-2])
+        np.testing.assert_array_equal(ours, ref(x, m, c))  # scipy's value, matrix by matrix
+    x, m, f = rng.normal(size=(3, 2)), rng.normal(size=(2,)), rng.normal(size=(3, 2, 3))
+    args = (Tensor(x, requires_grad=True), Tensor(m, requires_grad=True), Tensor(f, requires_grad=True))
+    assert gradcheck(lambda a, b, g: stats.multivariate_normal.logpdf(a, b, g @ g.swapaxes(-1, -2)), args)
+
+
+def test_gaussian_kde_float32_and_jax_resample_form():
+    d = np.array([0.1, 0.5, 1.2, -0.3, 2.0, 0.7], np.float32)
+    w = np.array([0.3, 1.1, 0.2, 0.9, 0.4, 0.6], np.float32)
+    kde = stats.gaussian_kde(d, weights=w)
+    r = kde.integrate_box_1d(-0.5, 1.5)
+    assert r.dtype == np.float32  # was float64
+    np.testing.assert_allclose(r, ss.gaussian_kde(d, weights=w).integrate_box_1d(-0.5, 1.5), rtol=1e-6)
+    assert kde.resample(0, shape=()).shape == (1,)  # float32 weights: numpy refused their sum
+    assert kde.resample(5, shape=(4, 3)).shape == (1, 4, 3)
+    assert kde.resample(7, seed=1).shape == (1, 7)
+    samples = kde.resample(3, shape=(4000,)).ravel()
+    assert ss.kstest(samples, lambda t: np.array([kde.integrate_box_1d(-np.inf, v) for v in t])).pvalue > 0.01
