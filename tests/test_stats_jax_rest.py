@@ -324,3 +324,13 @@ def test_gaussian_kde_float32_and_jax_resample_form():
     assert kde.resample(7, seed=1).shape == (1, 7)
     samples = kde.resample(3, shape=(4000,)).ravel()
     assert ss.kstest(samples, lambda t: np.array([kde.integrate_box_1d(-np.inf, v) for v in t])).pvalue > 0.01
+
+
+def test_dirichlet_takes_the_first_k_minus_one_components_as_scipy():
+    x = np.array([[0.2, 0.1, 0.25], [0.3, 0.6, 0.05]])
+    alpha = np.array([1.5, 2.0, 0.7])
+    np.testing.assert_allclose(stats.dirichlet.logpdf(x, alpha), ss.dirichlet.logpdf(x, alpha), rtol=1e-12)
+    np.testing.assert_allclose(
+        stats.dirichlet.pdf(x[:, 0], alpha), ss.dirichlet.pdf(x[:, 0], alpha), rtol=1e-12
+    )
+    assert gradcheck(lambda t: stats.dirichlet.logpdf(t, alpha), (Tensor(x, requires_grad=True),))

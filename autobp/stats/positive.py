@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..ops import exp, log, log1p
+from ..ops import concatenate, exp, log, log1p
 from ..special import betainc, betaln, gammainc, gammaincc, gammaln, xlog1py, xlogy
 from ..tensor import Tensor
 from ._common import arg, data, outside, safe, support_error, tensors
@@ -153,13 +153,15 @@ def _bad_beta(a: Any, b: Any, scale: Any) -> np.ndarray:
 
 class dirichlet:  # noqa: N801
     """The Dirichlet distribution; ``x`` has the K components along its first axis (K,) or (K, N),
-    as scipy.stats.dirichlet."""
+    or the first K - 1 of them (the last is 1 minus their sum), as scipy.stats.dirichlet."""
 
     @staticmethod
     def logpdf(x: Any, alpha: Any) -> Tensor:
         """sum (alpha_i - 1) log x_i - (sum gammaln(alpha_i) - gammaln(sum alpha_i))."""
         x, alpha = tensors(x, alpha)
         x, alpha = arg(x), arg(alpha)
+        if alpha.ndim == 1 and x.ndim > 0 and x.shape[0] == alpha.shape[0] - 1:
+            x = concatenate([x, 1.0 - x.sum(axis=0, keepdims=True)], axis=0)  # scipy's implied last one
         if alpha.ndim != 1 or x.ndim == 0 or x.shape[0] != alpha.shape[0]:
             raise ValueError(
                 f"dirichlet.logpdf: x of shape {x.shape} needs its first axis to be alpha's {alpha.shape}"
