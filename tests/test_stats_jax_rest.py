@@ -334,3 +334,12 @@ def test_dirichlet_takes_the_first_k_minus_one_components_as_scipy():
         stats.dirichlet.pdf(x[:, 0], alpha), ss.dirichlet.pdf(x[:, 0], alpha), rtol=1e-12
     )
     assert gradcheck(lambda t: stats.dirichlet.logpdf(t, alpha), (Tensor(x, requires_grad=True),))
+
+
+def test_t_logpdf_for_large_and_infinite_df():
+    x = np.array([-3.0, 0.5, 10.0])
+    for df in (0.3, 3.0, 99.9, 100.1, 1e4, 1e8, 1e17, np.inf):  # 1e17 gave -20.3 for -1.04, inf nan
+        np.testing.assert_allclose(stats.t.logpdf(x, df, 0.2, 1.5), ss.t.logpdf(x, df, 0.2, 1.5), rtol=1e-11)
+    np.testing.assert_allclose(stats.t.pdf(x, np.inf), ss.norm.pdf(x), rtol=1e-14)
+    args = (Tensor(x, requires_grad=True), Tensor(np.array([0.7, 50.0, 300.0]), requires_grad=True))
+    assert gradcheck(lambda a, b: stats.t.logpdf(a, b), args)
