@@ -343,3 +343,17 @@ def test_t_logpdf_for_large_and_infinite_df():
     np.testing.assert_allclose(stats.t.pdf(x, np.inf), ss.norm.pdf(x), rtol=1e-14)
     args = (Tensor(x, requires_grad=True), Tensor(np.array([0.7, 50.0, 300.0]), requires_grad=True))
     assert gradcheck(lambda a, b: stats.t.logpdf(a, b), args)
+
+
+def test_f_cdf_and_sf_where_the_beta_argument_rounds_next_to_one():
+    x = np.array([1e-10, 0.5, 3.0, 40.0, 5e9])
+    for n, m in ((1e5, 0.3), (3.0, 4.0), (0.3, 1e5)):
+        np.testing.assert_allclose(stats.f.cdf(x, n, m), ss.f.cdf(x, n, m), rtol=1e-12)  # 5e9: 1.5% off
+        np.testing.assert_allclose(stats.f.sf(x, n, m), ss.f.sf(x, n, m), rtol=1e-10, atol=1e-300)
+    _same(stats.f.sf(np.array([np.inf, -1.0]), 3.0, 4.0), ss.f.sf(np.array([np.inf, -1.0]), 3.0, 4.0))
+    assert gradcheck(
+        lambda t: stats.f.cdf(t, 3.0, 4.0), (Tensor(np.array([0.2, 1.0, 5.0]), requires_grad=True),)
+    )
+    assert gradcheck(
+        lambda t: stats.f.sf(t, 3.0, 4.0), (Tensor(np.array([0.2, 1.0, 5.0]), requires_grad=True),)
+    )
