@@ -14,6 +14,7 @@ from .normal import multivariate_normal, norm, t
 from .others import cauchy, laplace, uniform
 from .positive import beta, chi2, dirichlet, expon, gamma
 from .positive_more import chi, f, halfcauchy, halfnorm, invgamma, loggamma, lognorm
+from .summary import ModeResult, mode, rankdata, sem
 
 __all__ = [
     "norm",
@@ -52,4 +53,8 @@ __all__ = [
     "chi",
     "loggamma",
     "gaussian_kde",
+    "mode",
+    "rankdata",
+    "sem",
+    "ModeResult",
 ]

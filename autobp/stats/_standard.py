@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from ..ops import exp, expm1, log, log1p, where
 from ._common import arg, data, outside, tensors
 
 
@@ -27,3 +28,13 @@ def nan_outside_unit(q: Any, value: Any) -> Any:
     """``value`` with nan where q is outside [0, 1] (scipy's ppf)."""
     qd = data(q)
     return outside((qd < 0) | (qd > 1) | np.isnan(qd), np.nan, value)
+
+
+def log1mexp(t: Any) -> Any:
+    """log(1 - exp(-t)) for t >= 0, accurate at both ends: log(-expm1(-t)) for t < log 2 (tiny t:
+    1 - exp(-t) is t, not a rounded 1 - 1) and log1p(-exp(-t)) beyond (1 - exp(-t) near 1). Each branch
+    sees a harmless stand-in where the other is taken (no nan gradient)."""
+    small = data(t) < np.log(2.0)
+    near = where(small, t, 0.5)
+    far = where(small, 1.0, t)
+    return where(small, log(-expm1(-near)), log1p(-exp(-far)))

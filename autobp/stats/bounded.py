@@ -15,11 +15,13 @@ from ..special import gammaincc, gammaln, i0e, log_ndtr, ndtr
 from ..tensor import Tensor
 from ._common import data, outside, safe
 from ._standard import standard
+from ._valid import valid
 
 _LOG_2PI = np.log(2.0 * np.pi)
 _HALF_LOG_2PI = 0.5 * np.log(2.0 * np.pi)
 
 
+@valid(lambda kappa: kappa >= 0)
 class vonmises:  # noqa: N801
     """The von Mises distribution on the circle with concentration ``kappa`` (scipy's support: the
     whole line, the density 2 pi-periodic)."""
@@ -37,6 +39,7 @@ class vonmises:  # noqa: N801
         return exp(vonmises.logpdf(x, kappa, loc, scale))
 
 
+@valid(lambda c: (c > 0) & (c < 1))
 class wrapcauchy:  # noqa: N801
     """The wrapped Cauchy distribution on [0, 2 pi] with shape 0 < c < 1."""
 
@@ -76,6 +79,7 @@ def _log_mass(a: Tensor, b: Tensor) -> Tensor:
     return where(is_left, left, where(is_right, right, central))
 
 
+@valid(lambda a, b: a < b)
 class truncnorm:  # noqa: N801
     """The normal distribution truncated to [a, b] (standardised bounds, as scipy's), shifted and scaled."""
 
@@ -131,6 +135,7 @@ def _neg(v: Any) -> Any:
     return -v if isinstance(v, Tensor) else -np.asarray(v)
 
 
+@valid(lambda beta: beta > 0)
 class gennorm:  # noqa: N801
     """The generalised normal distribution with shape ``beta`` (Laplace at 1, normal-like at 2)."""
 
@@ -147,10 +152,16 @@ class gennorm:  # noqa: N801
 
     @staticmethod
     def cdf(x: Any, beta: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
-        """1/2 + sign(y)/2 - sign(y)/2 gammaincc(1/beta, |y|^beta); differentiable in x, loc, scale."""
+        """1/2 + sign(y)/2 - sign(y)/2 gammaincc(1/beta, |y|^beta); at y = 0, 1/2 with the density
+        beta / (2 gamma(1/beta)) as its slope (the formula's was 0 * inf = nan). Differentiable in x,
+        loc, scale and beta."""
         y, _, beta = standard(x, loc, scale, beta)
+        zero = data(y) == 0
         c = 0.5 * np.sign(data(y))
-        return (0.5 + c) - c * gammaincc(1.0 / beta, _abs(y) ** beta)
+        inside = (0.5 + c) - c * gammaincc(1.0 / beta, _abs(safe(zero, y, 1.0)) ** beta)
+        if not np.any(zero):
+            return inside
+        return where(zero, 0.5 + y * (0.5 * beta * exp(-gammaln(1.0 / beta))), inside)
 
     @staticmethod
     def logcdf(x: Any, beta: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:

@@ -12,12 +12,14 @@ from ..ops import exp, expm1, log, log1p
 from ..special import betainc, betaln, gammaln, xlog1py, xlogy
 from ..tensor import Tensor
 from ._common import arg, data, outside, safe, support_error, tensors
+from ._valid import is_count, valid
 
 
 def _not_count(k: np.ndarray) -> np.ndarray:
     return (k < 0) | (k != np.floor(k))
 
 
+@valid(lambda n, a, b: is_count(n) & (a > 0) & (b > 0))
 class betabinom:  # noqa: N801
     """The beta-binomial distribution: binomial(n, p) with p ~ beta(a, b)."""
 
@@ -37,6 +39,7 @@ class betabinom:  # noqa: N801
         return exp(betabinom.logpmf(k, n, a, b, loc))
 
 
+@valid(lambda p: (p > 0) & (p <= 1))
 class geom:  # noqa: N801
     """The geometric distribution: the number of trials up to the first success (k >= 1)."""
 
@@ -76,6 +79,7 @@ class geom:  # noqa: N801
         return exp(geom.logsf(k, p, loc))
 
 
+@valid(lambda n, p: (n > 0) & (p > 0) & (p <= 1))
 class nbinom:  # noqa: N801
     """The negative binomial distribution: failures before the n-th success of probability p."""
 

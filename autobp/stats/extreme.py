@@ -9,13 +9,15 @@ from typing import Any
 import numpy as np
 
 from ..ops import abs as _abs
-from ..ops import exp, expm1, log, log1p, sqrt
+from ..ops import exp, expm1, log, log1p, sqrt, where
 from ..special import expit, logit, xlogy
 from ..tensor import Tensor
 from ._common import data, outside, safe
-from ._standard import nan_outside_unit, probability, standard
+from ._standard import log1mexp, nan_outside_unit, probability, standard
+from ._valid import valid
 
 
+@valid()
 class gumbel_r:  # noqa: N801
     """The right-skewed Gumbel (extreme value type I) distribution."""
 
@@ -33,7 +35,8 @@ class gumbel_r:  # noqa: N801
     @staticmethod
     def cdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
         """exp(-exp(-z))."""
-        return exp(gumbel_r.logcdf(x, loc, scale))
+        z, _ = standard(x, loc, scale)
+        return _right_cdf(z)
 
     @staticmethod
     def logcdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
@@ -45,13 +48,14 @@ class gumbel_r:  # noqa: N801
     def sf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
         """-expm1(-exp(-z))."""
         z, _ = standard(x, loc, scale)
-        return -expm1(-exp(-z))
+        return _right_sf(z)
 
     @staticmethod
     def logsf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
-        """log1p(-exp(-exp(-z))), accurate where sf is near 1."""
+        """log(1 - exp(-exp(-z))), accurate where sf is near 1 and in the right tail (log1p alone gave
+        -29.99983 for scipy's -30 at z = 30, -inf from z = 38 on)."""
         z, _ = standard(x, loc, scale)
-        return log1p(-exp(-exp(-z)))
+        return _right_logsf(z)
 
     @staticmethod
     def ppf(q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
@@ -60,6 +64,7 @@ class gumbel_r:  # noqa: N801
         return nan_outside_unit(q, loc - scale * log(-log(q)))
 
 
+@valid()
 class gumbel_l:  # noqa: N801
     """The left-skewed Gumbel distribution (the minimum's)."""
 
@@ -76,20 +81,22 @@ class gumbel_l:  # noqa: N801
 
     @staticmethod
     def cdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
-        """-expm1(-exp(z))."""
+        """-expm1(-exp(z)) (gumbel_r's sf at -z)."""
         z, _ = standard(x, loc, scale)
-        return -expm1(-exp(z))
+        return _right_sf(-z)
 
     @staticmethod
     def logcdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
-        """log1p(-exp(-exp(z))), accurate where cdf is near 1."""
+        """log(1 - exp(-exp(z))), accurate where cdf is near 1 and in the left tail (was -inf from
+        z = -38 on)."""
         z, _ = standard(x, loc, scale)
-        return log1p(-exp(-exp(z)))
+        return _right_logsf(-z)
 
     @staticmethod
     def sf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
         """exp(-exp(z))."""
-        return exp(gumbel_l.logsf(x, loc, scale))
+        z, _ = standard(x, loc, scale)
+        return _right_cdf(-z)
 
     @staticmethod
     def logsf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
@@ -104,6 +111,34 @@ class gumbel_l:  # noqa: N801
         return nan_outside_unit(q, loc + scale * log(-log1p(-q)))
 
 
+_FLAT = -7.0  # below this z, exp(-exp(-z)) < exp(-1096): 0 in float64 (and float32) with gradient 0
+_TAIL = 30.0  # above this z, log(1 - exp(-w)) = log w - w/2 to double precision (w = exp(-z))
+
+
+def _right_cdf(z: Tensor) -> Tensor:
+    """exp(-exp(-z)); 0 (gradient 0) where it underflows, not 0 * inf = nan in the gradient."""
+    flat = data(z) < _FLAT
+    return outside(flat, 0.0, exp(-exp(-safe(flat, z, 0.0))))
+
+
+def _right_sf(z: Tensor) -> Tensor:
+    """-expm1(-exp(-z)); 1 (gradient 0) where exp(-exp(-z)) underflows."""
+    flat = data(z) < _FLAT
+    return outside(flat, 1.0, -expm1(-exp(-safe(flat, z, 0.0))))
+
+
+def _right_logsf(z: Tensor) -> Tensor:
+    """log(1 - exp(-exp(-z))): 0 where exp(-exp(-z)) underflows, -z - exp(-z)/2 in the right tail
+    (finite to z = 1e5 and beyond, where exp(-z) is 0), log1mexp between."""
+    zd = data(z)
+    flat, tail = zd < _FLAT, zd > _TAIL
+    mid = safe(flat | tail, z, 0.0)
+    zt = safe(~tail, z, _TAIL + 1.0)
+    out = where(tail, -zt - 0.5 * exp(-zt), log1mexp(exp(-mid)))
+    return outside(flat, 0.0, out)
+
+
+@valid()
 class logistic:  # noqa: N801
     """The logistic distribution."""
 
@@ -157,10 +192,13 @@ class logistic:  # noqa: N801
 
 
 def _log_expit(z: Tensor) -> Tensor:
-    """log(1 / (1 + exp(-z))) = min(z, 0) - log1p(exp(-|z|))."""
-    return (z - _abs(z)) * 0.5 - log1p(exp(-_abs(z)))
+    """log(1 / (1 + exp(-z))) = min(z, 0) - log1p(exp(-|z|)); 0 at z = +inf (was inf - inf = nan)."""
+    top = np.isposinf(data(z))
+    z = safe(top, z, 0.0)
+    return outside(top, 0.0, (z - _abs(z)) * 0.5 - log1p(exp(-_abs(z))))
 
 
+@valid(lambda c: c > 0)
 class weibull_min:  # noqa: N801
     """The Weibull minimum distribution with shape ``c``."""
 
@@ -208,14 +246,15 @@ class weibull_min:  # noqa: N801
         return nan_outside_unit(q, loc + scale * (-log1p(-q)) ** (1.0 / c))
 
 
+@valid()
 class rayleigh:  # noqa: N801
     """The Rayleigh distribution."""
 
     @staticmethod
     def logpdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
-        """log y - y^2 / 2 - log(scale) for y >= 0."""
+        """log y - y^2 / 2 - log(scale) for y >= 0; -inf at y = inf (was inf - inf = nan)."""
         y, s = standard(x, loc, scale)
-        bad = data(y) < 0
+        bad = (data(y) < 0) | np.isposinf(data(y))
         y = safe(bad, y, 1.0)
         return outside(bad, -np.inf, log(y) - 0.5 * y * y - log(s))
 
@@ -257,6 +296,7 @@ class rayleigh:  # noqa: N801
         return nan_outside_unit(q, loc + scale * sqrt(-2.0 * log1p(-q)))
 
 
+@valid(lambda b: b > 0)
 class pareto:  # noqa: N801
     """The Pareto distribution with shape ``b`` (support y >= 1)."""
 

@@ -15,7 +15,7 @@ from ..linalg._common import diagonal
 from ..ops import exp, log
 from ..special import logsumexp, ndtr
 from ..tensor import Tensor
-from ._common import arg
+from ._common import arg, tensors
 
 _LOG_2PI = np.log(2.0 * np.pi)
 
@@ -114,8 +114,8 @@ class gaussian_kde:  # noqa: N801
         if self.d != 1:
             raise ValueError(f"gaussian_kde.integrate_box_1d: needs 1-d data, got d = {self.d}")
         std = self.covariance.reshape(()) ** 0.5
-        x = self.dataset.reshape(-1)
-        mass = ndtr((arg(high) - x) / std) - ndtr((arg(low) - x) / std)
+        x, high_, low_ = tensors(self.dataset.reshape(-1), high, low)  # numbers take the data's dtype
+        mass = ndtr((high_ - x) / std) - ndtr((low_ - x) / std)
         return self._out((self.weights * mass).sum(), low, high)
 
     def integrate_gaussian(self, mean: Any, cov: Any) -> Any:
@@ -136,14 +136,22 @@ class gaussian_kde:  # noqa: N801
         plain = self._plain and other._plain
         return to_plain(total) if plain and isinstance(total, Tensor) else total
 
-    def resample(self, size: int | None = None, seed: Any = None) -> Any:
+    def resample(self, size: Any = None, seed: Any = None, *, shape: Any = None) -> Any:
         """``size`` (default n) draws from the estimate, shape (d, size): data points chosen by weight
-        plus kernel noise (numpy's Generator from ``seed``); differentiable in the dataset and bandwidth."""
+        plus kernel noise (numpy's Generator from ``seed``); differentiable in the dataset and bandwidth.
+        JAX's form ``resample(key, shape=(...))``: with ``shape`` given, the first argument is the
+        random key (a seed or Generator) and the result has shape (d, *shape)."""
+        if shape is not None:
+            size, seed = None, size
+            shape = (shape,) if np.isscalar(shape) else tuple(shape)
         rng = np.random.default_rng(seed)
-        size = self.n if size is None else int(size)
+        size = (self.n if size is None else int(size)) if shape is None else int(np.prod(shape))
         noise = rng.standard_normal((self.d, size)).astype(self.dataset.dtype)
-        idx = rng.choice(self.n, size=size, p=np.asarray(self.weights._data, dtype=np.float64))
+        p = np.asarray(self.weights._data, dtype=np.float64)
+        idx = rng.choice(self.n, size=size, p=p / p.sum())  # float32 weights summed to 1 in float32 only
         out = self.dataset[:, idx] + self._chol @ noise
+        if shape is not None:
+            out = out.reshape((self.d,) + shape)
         return to_plain(out) if self._plain else out
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import scipy.stats
 
 from ..linalg._common import lin
-from ..ops import broadcast_to
+from ..ops import broadcast_to, concatenate
 from ..ops._decl import op
 from ..rules import rule
 from ..tensor import Tensor
@@ -47,6 +47,8 @@ def logpdf(x: Any, mean: Any = None, cov: Any = 1, allow_singular: bool = False)
     pseudo-inverse; -inf off its support), composed of differentiable ops.
     """
     x, cov = arg(x), arg(cov)
+    if cov.ndim > 2 and not allow_singular:  # a batch of matrices (JAX's broadcasting; scipy has none)
+        return _batched_logpdf(x, mean, cov)
     k = cov.shape[-1] if cov.ndim else (np.shape(mean)[-1] if np.ndim(mean) else 1)  # scipy's dim
     cov = _square_cov(cov, k)
     if x.ndim == 0 or (k == 1 and x.ndim == 1 and x.shape[0] != 1):
@@ -65,6 +67,24 @@ def logpdf(x: Any, mean: Any = None, cov: Any = 1, allow_singular: bool = False)
         mean = broadcast_to(mean, (k,))
     out = _logpdf_rows(x.reshape((-1, k)), mean, cov).reshape(x.shape[:-1])
     return out.reshape(tuple(n for n in out.shape if n != 1))
+
+
+def _batched_logpdf(x: Tensor, mean: Any, cov: Tensor) -> Tensor:
+    """log N(x; mean, cov) for covariances (..., k, k), broadcast with x (..., k) and mean (..., k)
+    over the batch dimensions (not squeezed: the broadcast batch shape, as JAX's); each matrix's
+    entries are the one-matrix op's (scipy's value, the same bits as one call per matrix)."""
+    k = cov.shape[-1]
+    if cov.shape[-2] != k:
+        raise ValueError(f"multivariate_normal.logpdf: cov of shape {cov.shape} is not (..., k, k)")
+    d = x if mean is None else x - arg(mean)
+    if d.ndim == 0 or d.shape[-1] != k:
+        raise ValueError(f"multivariate_normal.logpdf: x - mean of shape {d.shape} does not end in k = {k}")
+    batch = np.broadcast_shapes(d.shape[:-1], cov.shape[:-2])
+    d = broadcast_to(d, batch + (k,)).reshape((-1, 1, k))
+    cov = broadcast_to(cov, batch + (k, k)).reshape((-1, k, k))
+    zero = Tensor._const(np.zeros(k, dtype=np.result_type(d.dtype, cov.dtype)))
+    rows = [_logpdf_rows(d[i], zero, cov[i]) for i in range(d.shape[0])]  # scipy's value per matrix
+    return (concatenate(rows) if rows else Tensor._const(np.zeros(0, dtype=zero.dtype))).reshape(batch)
 
 
 def _logpdf_rows(x: Tensor, mean: Tensor, cov: Tensor) -> Tensor:

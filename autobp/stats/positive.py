@@ -7,12 +7,15 @@ from typing import Any
 
 import numpy as np
 
-from ..ops import exp, log
+from ..ops import concatenate, exp, log, log1p
 from ..special import betainc, betaln, gammainc, gammaincc, gammaln, xlog1py, xlogy
 from ..tensor import Tensor
 from ._common import arg, data, outside, safe, support_error, tensors
+from ._standard import log1mexp, nan_outside_unit, probability
+from ._valid import valid
 
 
+@valid(lambda a: a > 0)
 class gamma:  # noqa: N801
     """The gamma distribution with shape ``a``, shifted by ``loc`` and scaled by ``scale``."""
 
@@ -58,6 +61,7 @@ class gamma:  # noqa: N801
         return log(gamma.sf(x, a, loc, scale))
 
 
+@valid(lambda df: df > 0)
 class chi2:  # noqa: N801
     """The chi-squared distribution with ``df`` degrees of freedom: gamma(df/2) scaled by 2."""
 
@@ -89,7 +93,13 @@ class chi2:  # noqa: N801
         x, df, loc, scale = tensors(x, df, loc, scale)
         return gamma.sf(x, arg(df) / 2.0, loc, 2.0 * arg(scale))
 
+    @staticmethod
+    def logsf(x: Any, df: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """log of sf."""
+        return log(chi2.sf(x, df, loc, scale))
 
+
+@valid(lambda a, b: (a > 0) & (b > 0))
 class beta:  # noqa: N801
     """The beta distribution on [loc, loc + scale]; nan where a, b or scale is not positive (scipy's)."""
 
@@ -143,13 +153,15 @@ def _bad_beta(a: Any, b: Any, scale: Any) -> np.ndarray:
 
 class dirichlet:  # noqa: N801
     """The Dirichlet distribution; ``x`` has the K components along its first axis (K,) or (K, N),
-    as scipy.stats.dirichlet."""
+    or the first K - 1 of them (the last is 1 minus their sum), as scipy.stats.dirichlet."""
 
     @staticmethod
     def logpdf(x: Any, alpha: Any) -> Tensor:
         """sum (alpha_i - 1) log x_i - (sum gammaln(alpha_i) - gammaln(sum alpha_i))."""
         x, alpha = tensors(x, alpha)
         x, alpha = arg(x), arg(alpha)
+        if alpha.ndim == 1 and x.ndim > 0 and x.shape[0] == alpha.shape[0] - 1:
+            x = concatenate([x, 1.0 - x.sum(axis=0, keepdims=True)], axis=0)  # scipy's implied last one
         if alpha.ndim != 1 or x.ndim == 0 or x.shape[0] != alpha.shape[0]:
             raise ValueError(
                 f"dirichlet.logpdf: x of shape {x.shape} needs its first axis to be alpha's {alpha.shape}"
@@ -184,6 +196,7 @@ class dirichlet:  # noqa: N801
         return scipy.stats.dirichlet.rvs(np.asarray(data(arg(alpha))), size=size, random_state=random_state)
 
 
+@valid()
 class expon:  # noqa: N801
     """The exponential distribution with rate 1/scale, shifted by loc."""
 
@@ -209,11 +222,11 @@ class expon:  # noqa: N801
 
     @staticmethod
     def logcdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
-        """log(1 - exp(-y)), -inf below loc."""
+        """log(1 - exp(-y)), -inf below loc; accurate for tiny y (was -inf at y = 1e-300, scipy -690.8)."""
         x, loc, scale = tensors(x, loc, scale)
         y = (arg(x) - loc) / scale
         below = data(y) <= 0
-        return outside(below, -np.inf, log(1.0 - exp(-safe(below, y, 1.0))))
+        return outside(below, -np.inf, log1mexp(safe(below, y, 1.0)))
 
     @staticmethod
     def sf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
@@ -227,3 +240,15 @@ class expon:  # noqa: N801
         x, loc, scale = tensors(x, loc, scale)
         y = (arg(x) - loc) / scale
         return outside(data(y) < 0, 0.0, -y)
+
+    @staticmethod
+    def ppf(q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """loc - scale log1p(-q): loc at q = 0, inf at q = 1, nan outside [0, 1]."""
+        q, loc, scale = probability(q, loc, scale)
+        return nan_outside_unit(q, loc - scale * log1p(-q))
+
+    @staticmethod
+    def isf(q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Tensor:
+        """loc - scale log(q), the inverse of sf."""
+        q, loc, scale = probability(q, loc, scale)
+        return nan_outside_unit(q, loc - scale * log(q))
