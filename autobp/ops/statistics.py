@@ -36,13 +36,20 @@ def prod(
     dtype: Any = None,
     out: Any = None,
     keepdims: bool = False,
+    initial: Any = None,
+    where: Any = True,
     *,
     dim: Any = None,
     keepdim: Any = None,
 ) -> Tensor:
-    """Product over ``axis`` (all axes by default); exact gradients with one or several zeros."""
+    """Product over ``axis`` (all axes by default); exact gradients with one or several zeros.
+    numpy's ``initial=`` multiplies in, ``where=`` takes the selected elements only."""
     x = _typed(as_tensor(x), dtype, out, "prod")
     axes, keepdims = _axes(x, axis, keepdims, dim, keepdim, "prod")
+    if initial is not None or where is not True:
+        from .reduction_initial import sum_or_prod
+
+        return sum_or_prod(x, axes, keepdims, initial, where, "prod")
     ctx = reduction_ctx(axes, keepdims, x.shape)
     return Tensor._make(np.prod(x._data, axis=axes, keepdims=keepdims), (x,), "prod", ctx)
 
