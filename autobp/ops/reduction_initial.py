@@ -23,7 +23,9 @@ def _scalar_initial(initial: Any, name: str) -> Any:
     return value.item() if isinstance(value, (np.ndarray, np.generic)) else value
 
 
-def sum_or_prod(x: Tensor, axes: tuple, keepdims: bool, initial: Any, where: Any, name: str) -> Tensor:
+def sum_or_prod(
+    x: Tensor, axes: tuple, keepdims: bool, initial: Any, where: Any, name: str, dtype: Any = None
+) -> Tensor:
     """numpy's sum/prod(x, axis, initial=, where=): the selected elements reduced, then ``initial``
     added (multiplied) in; the result keeps the dtype the plain reduction has."""
     from .elementwise import where as select
@@ -31,7 +33,10 @@ def sum_or_prod(x: Tensor, axes: tuple, keepdims: bool, initial: Any, where: Any
     identity = 0 if name == "sum" else 1
     if where is not True:
         x = select(Tensor._const(_mask(x, where)), x, identity)
-    reduced = x.sum(axes, keepdims) if name == "sum" else x.prod(axes, keepdims=keepdims)
+    kept = None if dtype is None else x.dtype  # dtype= given: the sum stays in it
+    reduced = (
+        x.sum(axes, keepdims, dtype=kept) if name == "sum" else x.prod(axes, dtype=kept, keepdims=keepdims)
+    )
     if initial is None:
         return reduced
     init = _scalar_initial(initial, name)

@@ -55,15 +55,16 @@ def sum(  # noqa: A001
         x = x.astype(np.dtype(dtype))
     if initial is not None or where is not True:
         axes = reduction_axes(axis_arg(axis, dim, "sum"), x.ndim, "sum", x.shape)
-        return _init.sum_or_prod(x, axes, keep_arg(keepdims, keepdim), initial, where, "sum")
+        return _init.sum_or_prod(x, axes, keep_arg(keepdims, keepdim), initial, where, "sum", dtype)
     if axis is None and keepdims is False and dim is None and keepdim is None:
         data = x._data  # the usual loss reduction; np.add.reduce is ndarray.sum less its Python wrapper
-        total = np.add.reduce(data, None, out=_ARRAY_OUT)
+        total = np.add.reduce(data, None, None if dtype is None else x.dtype, out=_ARRAY_OUT)
         return Tensor._make(total, (x,), "sum", full_reduction(data.ndim))
     axis, keepdims = axis_arg(axis, dim, "sum"), keep_arg(keepdims, keepdim)
     axes = reduction_axes(axis, x.ndim, "sum", x.shape)
     ctx = reduction_ctx(axes, keepdims, x.shape)
-    return Tensor._make(x._data.sum(axis=axes, keepdims=keepdims), (x,), "sum", ctx)
+    kept = None if dtype is None else x.dtype  # dtype=int16 stays int16, as numpy's
+    return Tensor._make(x._data.sum(axis=axes, keepdims=keepdims, dtype=kept), (x,), "sum", ctx)
 
 
 @op(family=_R)
@@ -91,7 +92,10 @@ def mean(
     if where is not True:
         return into_out(masked_mean(x, axes, keepdims, where), out, "mean")
     data, ctx = _kernels.mean([x._data], reduction_ctx(axes, keepdims, x.shape, count(x.shape, axes)))
-    return into_out(Tensor._make(data, (x,), "mean", ctx), out, "mean")
+    result = Tensor._make(data, (x,), "mean", ctx)
+    if dtype is not None and result.dtype != x.dtype:  # numpy: an integer dtype= truncates the mean
+        result = result.astype(x.dtype)
+    return into_out(result, out, "mean")
 
 
 def _extreme(
@@ -252,7 +256,8 @@ def nansum(
         x, axis, dtype, out, keepdims, dim, keepdim, "nansum", where
     )
     ctx = reduction_ctx(axes, keepdims, x.shape, present.astype(_share_dtype(data)))
-    value = np.nansum(data, axis=axes, keepdims=keepdims, **_numpy_extras(initial, where))
+    kept = None if dtype is None else data.dtype
+    value = np.nansum(data, axis=axes, keepdims=keepdims, dtype=kept, **_numpy_extras(initial, where))
     return Tensor._make(value, (x,), "nansum", ctx)
 
 

@@ -49,9 +49,10 @@ def prod(
     if initial is not None or where is not True:
         from .reduction_initial import sum_or_prod
 
-        return sum_or_prod(x, axes, keepdims, initial, where, "prod")
+        return sum_or_prod(x, axes, keepdims, initial, where, "prod", dtype)
     ctx = reduction_ctx(axes, keepdims, x.shape)
-    return Tensor._make(np.prod(x._data, axis=axes, keepdims=keepdims), (x,), "prod", ctx)
+    kept = None if dtype is None else x.dtype  # dtype=int16 stays int16, as numpy's
+    return Tensor._make(np.prod(x._data, axis=axes, keepdims=keepdims, dtype=kept), (x,), "prod", ctx)
 
 
 @rule("prod")
@@ -231,7 +232,8 @@ def average(
     if np.any(total._data == 0):
         raise ZeroDivisionError("average: the weights sum to zero, so they cannot be normalised")
     avg = _red.sum(x * w, axis=axis, keepdims=keepdims) / total
-    if returned:
+    if returned:  # numpy sums the weights in the result's dtype (float64 for integers)
+        total = total if total.dtype == avg.dtype else total.astype(avg.dtype)
         return avg, total if total.shape == avg.shape else total.broadcast_to(avg.shape)
     return avg
 
