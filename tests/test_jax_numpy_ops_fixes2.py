@@ -120,3 +120,14 @@ def test_sinc_gradient_float32_and_torch_away_from_zero():
     torch.sinc(tt).sum().backward()
     assert t.grad.dtype == np.float32
     np.testing.assert_allclose(np.asarray(t.grad), tt.grad.numpy(), rtol=2e-5)
+
+
+@pytest.mark.parametrize("index", [([],), ([], 0), ([], []), [], ([[], []],)])
+def test_empty_list_index_selects_nothing_as_numpy(index):
+    x = np.arange(12.0).reshape(3, 4)
+    got = autobp.asarray(x)[index]
+    expected = x[index]
+    assert got.shape == expected.shape and got.dtype == expected.dtype
+    t = autobp.tensor(x, requires_grad=True)
+    t[index].sum().backward()
+    np.testing.assert_array_equal(np.asarray(t.grad), np.zeros_like(x))

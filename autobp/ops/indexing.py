@@ -31,6 +31,8 @@ def normalize_index(index: Any) -> tuple:
             i = i._data
         elif isinstance(i, list):
             i = np.asarray(i)
+            if i.size == 0 and i.dtype.kind == "f":  # numpy: an empty list selects nothing (intp)
+                i = i.astype(np.intp)
         if isinstance(i, np.ndarray) and i.dtype.kind == "f":
             raise IndexError(f"tensor index must be integer or boolean, got dtype {i.dtype}")
         out.append(i)
