@@ -102,3 +102,16 @@ def test_average_returned_weight_sum_dtype():
     expected = np.average(x, 2, w, returned=True)
     for g, e in zip(got, expected):
         _same(g, e)
+
+
+@pytest.mark.parametrize("name", ["nansum", "nanprod", "nancumsum", "nancumprod"])
+@pytest.mark.parametrize("dtype", [np.int64, np.int16, np.float64, None])
+def test_nan_reductions_fill_nan_before_an_integer_dtype(name, dtype):
+    # numpy replaces NaN (by 0 or 1) first, then reduces in dtype; a NaN cast to int64 first was
+    # -2**63 and poisoned the sums
+    x = np.array([[np.nan, 1.7, 2.2], [3.1, np.nan, -1.5]], dtype=np.float32)
+    for axis in (0, 1):
+        _same(
+            getattr(autobp, name)(autobp.asarray(x), axis, dtype=dtype),
+            getattr(np, name)(x, axis, dtype=dtype),
+        )
