@@ -22,13 +22,19 @@ BINARY = frozenset(
 _TAKEN = (Tensor, np.ndarray, np.generic, numbers.Number, list, tuple)
 
 
+def takes(other: Any) -> bool:
+    """Whether a Tensor operator takes ``other`` (else it returns NotImplemented)."""
+    return isinstance(other, _TAKEN) or hasattr(other, "__array__")
+
+
 def defers(method: Any) -> Any:
-    """``method`` (a binary operator) returning NotImplemented for an operand it cannot take."""
+    """``method`` (a binary operator) returning NotImplemented for an operand it cannot take. The
+    arithmetic operators (+ - * / ** and their reflections) check inline, off their fast path."""
+    if getattr(method, "checks_operand", False):
+        return method
 
     @functools.wraps(method)
     def operator(self: Tensor, other: Any) -> Any:
-        if isinstance(other, _TAKEN) or hasattr(other, "__array__"):
-            return method(self, other)
-        return NotImplemented
+        return method(self, other) if type(other) is Tensor or takes(other) else NotImplemented
 
     return operator
