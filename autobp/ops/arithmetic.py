@@ -14,7 +14,7 @@ from ..rules import rule
 from ..tensor import Tensor, _lift
 from ._args import pair
 from ._decl import op
-from ._deferral import takes
+from ._deferral import defers_to
 from .binary import divide_rounded
 
 _make = Tensor._make
@@ -61,13 +61,14 @@ def _operator(op: str, ufunc: Any, symbol: str) -> Callable[[Tensor, Any], Tenso
     """``Tensor.__add__`` and its siblings: ``self <symbol> other`` by ``ufunc`` (what the operator
     on the arrays calls), recorded as ``op``, or as ``op + "_scalar"`` with a Python number."""
     scalar_op = op + "_scalar"
+    dunder = "__truediv__" if op == "div" else f"__{op}__"
 
     def method(self: Tensor, other: Any) -> Tensor:
         if type(other) is not Tensor:
             c = _scalar(self, other)
             if c is not None:
                 return _make(ufunc(self._data, c), (self,), scalar_op, c, True)
-            if not takes(other):  # Python asks the other operand (its __radd__, ...)
+            if defers_to(other, dunder):  # Python asks the other operand (its __radd__, ...)
                 return NotImplemented
             other = _lift(other, self, op)
         try:
@@ -113,7 +114,7 @@ def _radd(self: Tensor, other: Any) -> Tensor:
     c = _scalar(self, other)
     if c is not None:
         return _make(c + self._data, (self,), "add_scalar", c, True)
-    if not takes(other):
+    if defers_to(other, "__radd__"):
         return NotImplemented
     return _binary(_lift(other, self, "add"), self, "add", np.add, "+")
 
@@ -122,7 +123,7 @@ def _rsub(self: Tensor, other: Any) -> Tensor:
     c = _scalar(self, other)
     if c is not None:
         return _make(c - self._data, (self,), "rsub_scalar", c, True)
-    if not takes(other):
+    if defers_to(other, "__rsub__"):
         return NotImplemented
     return _binary(_lift(other, self, "sub"), self, "sub", np.subtract, "-")
 
@@ -131,7 +132,7 @@ def _rmul(self: Tensor, other: Any) -> Tensor:
     c = _scalar(self, other)
     if c is not None:
         return _make(c * self._data, (self,), "mul_scalar", c, True)
-    if not takes(other):
+    if defers_to(other, "__rmul__"):
         return NotImplemented
     return _binary(_lift(other, self, "mul"), self, "mul", np.multiply, "*")
 
@@ -140,7 +141,7 @@ def _rtruediv(self: Tensor, other: Any) -> Tensor:
     c = _scalar(self, other)
     if c is not None:
         return _make(c / self._data, (self,), "rdiv_scalar", c, True)
-    if not takes(other):
+    if defers_to(other, "__rtruediv__"):
         return NotImplemented
     return _binary(_lift(other, self, "div"), self, "div", np.true_divide, "/")
 
@@ -160,13 +161,13 @@ def _pow(self: Tensor, other: Any) -> Tensor:
         except ValueError as e:  # numpy: integers to negative integer powers (PyTorch: RuntimeError)
             raise ShapeError(f"pow: {e} (tensor of dtype {self.dtype}, exponent {other!r})") from None
         return _make(data, (self,), "pow_scalar", other, True)
-    if not takes(other):
+    if defers_to(other, "__pow__"):
         return NotImplemented
     return _binary(self, _lift(other, self, "pow"), "pow", np.power, "**")
 
 
 def _rpow(self: Tensor, other: Any) -> Tensor:
-    if not takes(other):
+    if defers_to(other, "__rpow__"):
         return NotImplemented
     return _binary(_lift(other, self, "pow"), self, "pow", np.power, "**")
 
