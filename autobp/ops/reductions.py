@@ -99,7 +99,15 @@ def mean(
 
 
 def _extreme(
-    x: Any, axis: Any, keepdims: bool, dim: Any, keepdim: Any, op: str, name: str, initial=None, where=True
+    x: Any,
+    axis: Any,
+    keepdims: bool,
+    dim: Any,
+    keepdim: Any,
+    op: str,
+    name: str,
+    initial: Any = None,
+    where: Any = True,
 ) -> Tensor:
     """max or min (``op``, the recorded rule) for the public op ``name``; numpy's initial=/where=."""
     x = as_tensor(x)

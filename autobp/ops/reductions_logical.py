@@ -19,7 +19,7 @@ _R = "reductions"
 
 # --- without gradient: boolean and integer results -------------------------------------------
 def _logical(
-    x: Any, axis: Any, keepdims: bool, dim: Any, keepdim: Any, fn: Any, name: str, where=True
+    x: Any, axis: Any, keepdims: bool, dim: Any, keepdim: Any, fn: Any, name: str, where: Any = True
 ) -> Tensor:
     x = as_tensor(x)
     axis, keepdims = axis_arg(axis, dim, name), keep_arg(keepdims, keepdim)
