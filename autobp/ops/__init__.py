@@ -45,6 +45,7 @@ from . import (  # each family registers its ops and rules on import  # noqa: F4
     products,
     quantiles,
     reductions,
+    reductions_logical,
     rounding,
     scans,
     scatter,
@@ -60,6 +61,7 @@ from . import (  # each family registers its ops and rules on import  # noqa: F4
     writes_into,
 )
 from ._decl import ALIASES, DECLS, FUNCTIONS, UFUNCS, OpDecl, attach, op  # noqa: F401
+from ._deferral import BINARY, defers
 from ._graph_namespace import GraphOps
 from .nnops import cross_entropy, nll
 
@@ -76,6 +78,7 @@ FAMILIES += (
     products,
     quantiles,
     reductions,
+    reductions_logical,
     rounding,
     scans,
     scatter,
@@ -93,7 +96,7 @@ FAMILIES += (cumulative, interpolation, nan_reductions, polynomials, trapezoid, 
 __all__ = attach(Tensor, globals())  # autobp.<name> for every declared op and PyTorch alias
 for _family in FAMILIES:
     for _name, _method in getattr(_family, "DUNDERS", {}).items():  # operators: Tensor.__add__, ...
-        setattr(Tensor, _name, _method)
+        setattr(Tensor, _name, defers(_name, _method) if _name in BINARY else _method)
     for _name, _prop in getattr(_family, "PROPERTIES", {}).items():  # attributes: Tensor.T, ...
         setattr(Tensor, _name, _prop)
     for _name, _method in getattr(_family, "METHODS", {}).items():  # methods beyond the ops': add_, ...

@@ -27,7 +27,10 @@ def inexact_dtype(x: Tensor, dtype: Any, name: str) -> None:
 def _nan_reduction(x, axis, dtype, out, keepdims, dim, keepdim, name, where_=True):
     if name == "nanmean":
         inexact_dtype(as_tensor(x), dtype, name)
-    x = _typed(as_tensor(x), dtype, out, name)
+    x = as_tensor(x)
+    if dtype is not None and x.dtype.kind in "fc" and np.dtype(dtype).kind not in "fc":
+        x = Tensor._const(np.where(np.isnan(x._data), 0, x._data))  # numpy: NaN is 0 before the cast
+    x = _typed(x, dtype, out, name)
     axis, keepdims = axis_arg(axis, dim, name), keep_arg(keepdims, keepdim)
     axes = reduction_axes(axis, x.ndim, name, x.shape)
     present = _present(x._data)

@@ -14,6 +14,7 @@ from ..rules import rule
 from ..tensor import Tensor, _lift
 from ._args import pair
 from ._decl import op
+from ._deferral import defers_to
 from .binary import divide_rounded
 
 _make = Tensor._make
@@ -60,12 +61,15 @@ def _operator(op: str, ufunc: Any, symbol: str) -> Callable[[Tensor, Any], Tenso
     """``Tensor.__add__`` and its siblings: ``self <symbol> other`` by ``ufunc`` (what the operator
     on the arrays calls), recorded as ``op``, or as ``op + "_scalar"`` with a Python number."""
     scalar_op = op + "_scalar"
+    dunder = "__truediv__" if op == "div" else f"__{op}__"
 
     def method(self: Tensor, other: Any) -> Tensor:
         if type(other) is not Tensor:
             c = _scalar(self, other)
             if c is not None:
                 return _make(ufunc(self._data, c), (self,), scalar_op, c, True)
+            if defers_to(other, dunder):  # Python asks the other operand (its __radd__, ...)
+                return NotImplemented
             other = _lift(other, self, op)
         try:
             data = ufunc(self._data, other._data)
@@ -96,6 +100,7 @@ def _operator(op: str, ufunc: Any, symbol: str) -> Callable[[Tensor, Any], Tenso
         return _make(data, (self, other), op, None, same)
 
     method.__name__ = f"_{op}"
+    method.checks_operand = True  # type: ignore[attr-defined]
     return method
 
 
@@ -109,6 +114,8 @@ def _radd(self: Tensor, other: Any) -> Tensor:
     c = _scalar(self, other)
     if c is not None:
         return _make(c + self._data, (self,), "add_scalar", c, True)
+    if defers_to(other, "__radd__"):
+        return NotImplemented
     return _binary(_lift(other, self, "add"), self, "add", np.add, "+")
 
 
@@ -116,6 +123,8 @@ def _rsub(self: Tensor, other: Any) -> Tensor:
     c = _scalar(self, other)
     if c is not None:
         return _make(c - self._data, (self,), "rsub_scalar", c, True)
+    if defers_to(other, "__rsub__"):
+        return NotImplemented
     return _binary(_lift(other, self, "sub"), self, "sub", np.subtract, "-")
 
 
@@ -123,6 +132,8 @@ def _rmul(self: Tensor, other: Any) -> Tensor:
     c = _scalar(self, other)
     if c is not None:
         return _make(c * self._data, (self,), "mul_scalar", c, True)
+    if defers_to(other, "__rmul__"):
+        return NotImplemented
     return _binary(_lift(other, self, "mul"), self, "mul", np.multiply, "*")
 
 
@@ -130,6 +141,8 @@ def _rtruediv(self: Tensor, other: Any) -> Tensor:
     c = _scalar(self, other)
     if c is not None:
         return _make(c / self._data, (self,), "rdiv_scalar", c, True)
+    if defers_to(other, "__rtruediv__"):
+        return NotImplemented
     return _binary(_lift(other, self, "div"), self, "div", np.true_divide, "/")
 
 
@@ -148,12 +161,19 @@ def _pow(self: Tensor, other: Any) -> Tensor:
         except ValueError as e:  # numpy: integers to negative integer powers (PyTorch: RuntimeError)
             raise ShapeError(f"pow: {e} (tensor of dtype {self.dtype}, exponent {other!r})") from None
         return _make(data, (self,), "pow_scalar", other, True)
+    if defers_to(other, "__pow__"):
+        return NotImplemented
     return _binary(self, _lift(other, self, "pow"), "pow", np.power, "**")
 
 
 def _rpow(self: Tensor, other: Any) -> Tensor:
+    if defers_to(other, "__rpow__"):
+        return NotImplemented
     return _binary(_lift(other, self, "pow"), self, "pow", np.power, "**")
 
+
+for _f in (_radd, _rsub, _rmul, _rtruediv, _pow, _rpow):
+    _f.checks_operand = True  # type: ignore[attr-defined]
 
 DUNDERS = {
     "__add__": _add,

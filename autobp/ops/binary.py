@@ -62,10 +62,9 @@ def hypot(x1: Any, x2: Any) -> Tensor:
 
 def _logaddexp_data(a: Any, b: Any) -> np.ndarray:
     """numpy's logaddexp; for complex operands (numpy has none, PyTorch has) PyTorch's formula."""
-    a, b = np.asarray(a), np.asarray(b)
-    if a.dtype.kind != "c" and b.dtype.kind != "c":
-        return np.logaddexp(a, b)
-    return complex_log_add_exp(a, b)
+    if np.asarray(a).dtype.kind != "c" and np.asarray(b).dtype.kind != "c":
+        return np.logaddexp(a, b)  # a Python number stays weak: float16 with 1.5 is float16, as numpy's
+    return complex_log_add_exp(np.asarray(a), np.asarray(b))
 
 
 def complex_log_add_exp(x: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -217,8 +217,10 @@ def _arcsinh(F, g, out, xs, ctx, need):
 @rule("arccosh")
 @holomorphic
 def _arccosh(F, g, out, xs, ctx, need):
+    # 1 / (sqrt(x - 1) sqrt(x + 1)), not 1 / sqrt(x^2 - 1): the same for real x >= 1 (and no x^2 - 1
+    # cancellation near 1), but for complex x with Re x < 0 the latter has the wrong sign (branch cut)
     x = xs[0]
-    return (g / F.sqrt(x * x - 1.0),)
+    return (g / (F.sqrt(x - 1.0) * F.sqrt(x + 1.0)),)
 
 
 @rule("arctanh")

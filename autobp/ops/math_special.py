@@ -127,13 +127,22 @@ def _erfinv(F, g, out, xs, ctx, need):
     return (g * (_HALF_SQRT_PI * F.exp(out * out)),)
 
 
+# sinc'(x) = sum_n c_n x^(2n-1), the Maclaurin series, used for |x| < 0.1 (|pi x| < 0.32: 11 terms are
+# exact to rounding), where (cos(pi x) - sinc(x)) / x cancels (a third of the value lost at x = 1e-8)
+_SINC_D = [(-1) ** n * np.pi ** (2 * n) * 2 * n / _math.factorial(2 * n + 1) for n in range(1, 12)]
+
+
 @rule("sinc")
-@holomorphic  # d sinc = (cos(pi x) - sinc(x)) / x, and 0 at x = 0 (PyTorch's value; the limit is 0)
+@holomorphic  # d sinc = (cos(pi x) - sinc(x)) / x; near 0 its series, so every order is exact at 0 too
 def _sinc(F, g, out, xs, ctx, need):
     x = xs[0]
-    zero = x == 0
-    safe = F.where(zero, 1.0, x)  # no 0/0 computed, so none leaks into a second derivative
-    return (F.where(zero, 0.0, g * ((F.cos(safe * _PI) - out) / safe)),)
+    small = F.abs(x) < 0.1
+    safe = F.where(small, 1.0, x)  # no 0/0 computed, so none leaks into a higher derivative
+    x2 = x * x
+    series = _SINC_D[-1]
+    for c in reversed(_SINC_D[:-1]):
+        series = series * x2 + c
+    return (g * F.where(small, x * series, (F.cos(safe * _PI) - out) / safe),)
 
 
 @rule("deg2rad")

@@ -147,8 +147,8 @@ def nancumsum(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, *, d
     """Running sum along ``axis`` (flattened if None) treating NaN as 0; the gradient at a NaN is 0."""
     from .scans import cumsum
 
-    x = _typed(as_tensor(a), dtype, out, "nancumsum")
-    return cumsum(_filled(x, 0.0)[0], axis=axis_arg(axis, dim, "nancumsum"))
+    x = _typed(as_tensor(a), None, out, "nancumsum")  # NaN filled before any cast (numpy's order)
+    return cumsum(_filled(x, 0.0)[0], axis=axis_arg(axis, dim, "nancumsum"), dtype=dtype)
 
 
 @op(family=_N, rules=("where", "cumprod"), method=False)
@@ -157,8 +157,8 @@ def nancumprod(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, *, 
     """Running product along ``axis`` (flattened if None) treating NaN as 1; gradient 0 at a NaN."""
     from .scans import cumprod
 
-    x = _typed(as_tensor(a), dtype, out, "nancumprod")
-    return cumprod(_filled(x, 1.0)[0], axis=axis_arg(axis, dim, "nancumprod"))
+    x = _typed(as_tensor(a), None, out, "nancumprod")  # NaN filled before any cast (numpy's order)
+    return cumprod(_filled(x, 1.0)[0], axis=axis_arg(axis, dim, "nancumprod"), dtype=dtype)
 
 
 def _nan_arg(a: Any, axis: Any, out: Any, keepdims: bool, fn: Any, name: str) -> Tensor:

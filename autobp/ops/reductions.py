@@ -12,6 +12,7 @@ from .. import _kernels
 from .._broadcast import count, full_reduction, reduction_axes, reduction_ctx
 from ..rules import RULES, holomorphic, rule
 from ..tensor import Tensor
+from . import reduction_initial as _init
 from ._args import as_tensor, axis_arg, keep_arg, refuse_complex
 from ._decl import op
 from ._nan_helpers import _nan_extreme, _nan_reduction, _numpy_extras, _share_dtype
@@ -42,21 +43,28 @@ def sum(  # noqa: A001
     dim: Any = None,
     keepdim: Any = None,
     dtype: Any = None,
+    initial: Any = None,
+    where: Any = True,
 ) -> Tensor:
     """Sum over ``axis`` (all axes by default); ``dtype=`` sums in that dtype (numpy's and PyTorch's
-    keyword: the input is cast first, and its gradient cast back)."""
+    keyword: the input is cast first, and its gradient cast back); numpy's ``initial=`` is added in,
+    ``where=`` sums the selected elements only."""
     if type(x) is not Tensor:
         x = as_tensor(x)
     if dtype is not None:
         x = x.astype(np.dtype(dtype))
+    if initial is not None or where is not True:
+        axes = reduction_axes(axis_arg(axis, dim, "sum"), x.ndim, "sum", x.shape)
+        return _init.sum_or_prod(x, axes, keep_arg(keepdims, keepdim), initial, where, "sum", dtype)
     if axis is None and keepdims is False and dim is None and keepdim is None:
         data = x._data  # the usual loss reduction; np.add.reduce is ndarray.sum less its Python wrapper
-        total = np.add.reduce(data, None, out=_ARRAY_OUT)
+        total = np.add.reduce(data, None, None if dtype is None else x.dtype, out=_ARRAY_OUT)
         return Tensor._make(total, (x,), "sum", full_reduction(data.ndim))
     axis, keepdims = axis_arg(axis, dim, "sum"), keep_arg(keepdims, keepdim)
     axes = reduction_axes(axis, x.ndim, "sum", x.shape)
     ctx = reduction_ctx(axes, keepdims, x.shape)
-    return Tensor._make(x._data.sum(axis=axes, keepdims=keepdims), (x,), "sum", ctx)
+    kept = None if dtype is None else x.dtype  # dtype=int16 stays int16, as numpy's
+    return Tensor._make(x._data.sum(axis=axes, keepdims=keepdims, dtype=kept), (x,), "sum", ctx)
 
 
 @op(family=_R)
@@ -84,15 +92,30 @@ def mean(
     if where is not True:
         return into_out(masked_mean(x, axes, keepdims, where), out, "mean")
     data, ctx = _kernels.mean([x._data], reduction_ctx(axes, keepdims, x.shape, count(x.shape, axes)))
-    return into_out(Tensor._make(data, (x,), "mean", ctx), out, "mean")
+    result = Tensor._make(data, (x,), "mean", ctx)
+    if dtype is not None and result.dtype != x.dtype:  # numpy: an integer dtype= truncates the mean
+        result = result.astype(x.dtype)
+    return into_out(result, out, "mean")
 
 
-def _extreme(x: Any, axis: Any, keepdims: bool, dim: Any, keepdim: Any, op: str, name: str) -> Tensor:
-    """max or min (``op``, the recorded rule) for the public op ``name``."""
+def _extreme(
+    x: Any,
+    axis: Any,
+    keepdims: bool,
+    dim: Any,
+    keepdim: Any,
+    op: str,
+    name: str,
+    initial: Any = None,
+    where: Any = True,
+) -> Tensor:
+    """max or min (``op``, the recorded rule) for the public op ``name``; numpy's initial=/where=."""
     x = as_tensor(x)
     refuse_complex(x, name)
     axis, keepdims = axis_arg(axis, dim, name), keep_arg(keepdims, keepdim)
     axes = reduction_axes(axis, x.ndim, name, x.shape)
+    if initial is not None or where is not True:
+        return _init.extreme(x, axes, keepdims, initial, where, op, name)
     for a in axes:
         if x.shape[a] == 0:
             raise ValueError(f"{name}: cannot reduce over empty axis {a} of shape {x.shape}")
@@ -109,30 +132,62 @@ _TORCH_MAX = (
 
 @op(family=_R, numpy=(np.max,), differs=_TORCH_MAX.format("max"))
 def max(  # noqa: A001
-    x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
+    x: Any,
+    axis: Any = None,
+    keepdims: bool = False,
+    *,
+    dim: Any = None,
+    keepdim: Any = None,
+    initial: Any = None,
+    where: Any = True,
 ) -> Tensor:
     """Largest element(s) (values only, numpy's meaning); tied maxima share the gradient equally."""
-    return _extreme(x, axis, keepdims, dim, keepdim, "max", "max")
+    return _extreme(x, axis, keepdims, dim, keepdim, "max", "max", initial, where)
 
 
 @op(family=_R, numpy=(np.min,), differs=_TORCH_MAX.format("min"))
 def min(  # noqa: A001
-    x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
+    x: Any,
+    axis: Any = None,
+    keepdims: bool = False,
+    *,
+    dim: Any = None,
+    keepdim: Any = None,
+    initial: Any = None,
+    where: Any = True,
 ) -> Tensor:
     """Smallest element(s) (values only, numpy's meaning); tied minima share the gradient equally."""
-    return _extreme(x, axis, keepdims, dim, keepdim, "min", "min")
+    return _extreme(x, axis, keepdims, dim, keepdim, "min", "min", initial, where)
 
 
 @op(family=_R, rules=("max",), numpy=(np.amax,))
-def amax(x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None) -> Tensor:
+def amax(
+    x: Any,
+    axis: Any = None,
+    keepdims: bool = False,
+    *,
+    dim: Any = None,
+    keepdim: Any = None,
+    initial: Any = None,
+    where: Any = True,
+) -> Tensor:
     """Largest element(s), as ``max``; tied maxima share the gradient equally (as torch.amax)."""
-    return _extreme(x, axis, keepdims, dim, keepdim, "max", "amax")
+    return _extreme(x, axis, keepdims, dim, keepdim, "max", "amax", initial, where)
 
 
 @op(family=_R, rules=("min",), numpy=(np.amin,))
-def amin(x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None) -> Tensor:
+def amin(
+    x: Any,
+    axis: Any = None,
+    keepdims: bool = False,
+    *,
+    dim: Any = None,
+    keepdim: Any = None,
+    initial: Any = None,
+    where: Any = True,
+) -> Tensor:
     """Smallest element(s), as ``min``; tied minima share the gradient equally (as torch.amin)."""
-    return _extreme(x, axis, keepdims, dim, keepdim, "min", "amin")
+    return _extreme(x, axis, keepdims, dim, keepdim, "min", "amin", initial, where)
 
 
 @op(family=_R, rules=("max", "min", "sub"))
@@ -143,89 +198,6 @@ def ptp(x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, ke
         raise TypeError("ptp: boolean tensors have no subtraction (numpy refuses them too)")
     hi = _extreme(x, axis, keepdims, dim, keepdim, "max", "ptp")
     return hi - _extreme(x, axis, keepdims, dim, keepdim, "min", "ptp")
-
-
-# --- without gradient: boolean and integer results -------------------------------------------
-def _logical(x: Any, axis: Any, keepdims: bool, dim: Any, keepdim: Any, fn: Any, name: str) -> Tensor:
-    x = as_tensor(x)
-    axis, keepdims = axis_arg(axis, dim, name), keep_arg(keepdims, keepdim)
-    axes = reduction_axes(axis, x.ndim, name, x.shape)
-    reduction_ctx(axes, keepdims, x.shape)  # checks keepdims
-    return Tensor._const(fn(x._data, axis=axes, keepdims=keepdims))
-
-
-@op(family=_R, differentiable=False)
-def any(x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None) -> Tensor:  # noqa: A001
-    """True where any element over ``axis`` is nonzero (a boolean Tensor, no gradient)."""
-    return _logical(x, axis, keepdims, dim, keepdim, np.any, "any")
-
-
-@op(family=_R, differentiable=False)
-def all(x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None) -> Tensor:  # noqa: A001
-    """True where every element over ``axis`` is nonzero (a boolean Tensor, no gradient)."""
-    return _logical(x, axis, keepdims, dim, keepdim, np.all, "all")
-
-
-@op(family=_R, differentiable=False)
-def count_nonzero(
-    x: Any, axis: Any = None, *, keepdims: bool = False, dim: Any = None, keepdim: Any = None
-) -> Tensor:
-    """Number of nonzero elements over ``axis`` (an int64 Tensor, no gradient)."""
-    x = as_tensor(x)
-    axis, keepdims = axis_arg(axis, dim, "count_nonzero"), keep_arg(keepdims, keepdim)
-    axes = reduction_axes(axis, x.ndim, "count_nonzero", x.shape)
-    reduction_ctx(axes, keepdims, x.shape)
-    counts = np.count_nonzero(x._data, axis=axes, keepdims=keepdims)
-    return Tensor._const(np.asarray(counts, dtype=np.int64))
-
-
-def _bool_keepdim(keepdim: Any, name: str) -> Any:
-    """PyTorch's keepdim, a bool (given by position where numpy's argmax takes ``out``)."""
-    if keepdim is not None and not isinstance(keepdim, (bool, np.bool_)):
-        raise TypeError(
-            f"{name}: keepdim must be a bool, got {type(keepdim).__name__} (numpy's out= is not supported)"
-        )
-    return keepdim
-
-
-def _arg_extreme(x: Any, axis: Any, keepdims: bool, dim: Any, keepdim: Any, fn: Any, name: str) -> Tensor:
-    x = as_tensor(x)
-    refuse_complex(x, name)
-    axis, keepdims = axis_arg(axis, dim, name), keep_arg(keepdims, keepdim)
-    if axis is not None:
-        if isinstance(axis, tuple):
-            raise TypeError(f"{name}: axis must be an int or None, got {axis!r}")
-        axes = reduction_axes(axis, x.ndim, name, x.shape)
-        axis = axes[0] if axes else None  # a 0-d tensor's axis 0 / -1: its one element, index 0
-    if x.size == 0 or (axis is not None and x.shape[axis] == 0):
-        where = "" if axis is None else f" along axis {axis}"
-        raise ValueError(f"{name}: tensor of shape {x.shape} is empty{where}: there is no {name[3:]}imum")
-    reduction_ctx((), keepdims, ())  # checks keepdims
-    return Tensor._const(np.asarray(fn(x._data, axis=axis, keepdims=keepdims), dtype=np.int64))
-
-
-@op(family=_R, differentiable=False)
-def argmax(
-    x: Any, axis: Any = None, keepdim: Any = None, *, keepdims: bool = False, dim: Any = None
-) -> Tensor:
-    """Index of the largest element (of the flattened tensor if ``axis`` is None; first of ties).
-
-    ``keepdim`` may be given by position too, as in torch.argmax(x, dim, keepdim) (numpy's third
-    positional, ``out``, is not supported).
-    """
-    return _arg_extreme(x, axis, keepdims, dim, _bool_keepdim(keepdim, "argmax"), np.argmax, "argmax")
-
-
-@op(family=_R, differentiable=False)
-def argmin(
-    x: Any, axis: Any = None, keepdim: Any = None, *, keepdims: bool = False, dim: Any = None
-) -> Tensor:
-    """Index of the smallest element (of the flattened tensor if ``axis`` is None; first of ties).
-
-    ``keepdim`` may be given by position too, as in torch.argmin(x, dim, keepdim) (numpy's third
-    positional, ``out``, is not supported).
-    """
-    return _arg_extreme(x, axis, keepdims, dim, _bool_keepdim(keepdim, "argmin"), np.argmin, "argmin")
 
 
 @op(family=_R, numpy=None)
@@ -292,7 +264,8 @@ def nansum(
         x, axis, dtype, out, keepdims, dim, keepdim, "nansum", where
     )
     ctx = reduction_ctx(axes, keepdims, x.shape, present.astype(_share_dtype(data)))
-    value = np.nansum(data, axis=axes, keepdims=keepdims, **_numpy_extras(initial, where))
+    kept = None if dtype is None else data.dtype
+    value = np.nansum(data, axis=axes, keepdims=keepdims, dtype=kept, **_numpy_extras(initial, where))
     return Tensor._make(value, (x,), "nansum", ctx)
 
 

@@ -16,16 +16,33 @@ from ._decl import op
 _M = "rounding"
 
 
-def _unary(x: Any, fn: Any, name: str) -> Tensor:
+def _unary(x: Any, fn: Any, name: str, complex_ok: bool = False) -> Tensor:
     x = as_tensor(x)
-    refuse_complex(x, name)  # numpy rounds both parts (and its sign is z/|z|): PyTorch refuses
+    if not complex_ok:  # floor, ceil, trunc, fix of a complex number: numpy refuses too
+        refuse_complex(x, name)
     return _one(x, fn, name)
 
 
-@op(family=_M, differs="torch.sign(nan) is 0; numpy's sign (and this one) keeps NaN")
+def _complex_sign(z: Tensor) -> Tensor:
+    """numpy 2's sign of complex z: z / |z| (0 at 0), differentiable (torch.sgn's gradient)."""
+    from .elementwise import abs as _abs
+    from .elementwise import where
+
+    r = _abs(z)
+    zero = r == 0
+    return where(zero, 0j, z / where(zero, 1.0, r))
+
+
+@op(
+    family=_M,
+    differs="torch.sign(nan) is 0 and torch.sign refuses complex; numpy's sign (and this one) keeps "
+    "NaN and gives z / |z| for complex z (torch.sgn)",
+)
 def sign(x: Any) -> Tensor:
-    """-1, 0 or 1 by the sign of x (NaN stays NaN, as numpy's); the gradient is 0, at 0 too."""
-    return _unary(x, np.sign, "sign")
+    """-1, 0 or 1 by the sign of x (NaN stays NaN, as numpy's); the gradient is 0, at 0 too.
+    Complex z: z / |z| (0 at 0), numpy 2's meaning, with torch.sgn's gradient."""
+    x = as_tensor(x)
+    return _complex_sign(x) if x.dtype.kind == "c" else _unary(x, np.sign, "sign")
 
 
 @op(family=_M)
@@ -55,7 +72,7 @@ def fix(x: Any) -> Tensor:
 @op(family=_M)
 def round(a: Any, decimals: int = 0) -> Tensor:  # noqa: A001
     """a rounded to ``decimals`` places, halves to even (numpy and torch.round); the gradient is 0."""
-    return _unary(a, lambda v: np.round(v, decimals), "round")
+    return _unary(a, lambda v: np.round(v, decimals), "round", complex_ok=True)  # numpy: both parts
 
 
 @op(family=_M, rules=("round",), method=False)
@@ -66,8 +83,9 @@ def around(a: Any, decimals: int = 0) -> Tensor:
 
 @op(family=_M, rules=("round",), method=False)
 def rint(x: Any) -> Tensor:
-    """x rounded to the nearest integer, halves to even (numpy's rint; torch.round); the gradient is 0."""
-    return _unary(x, np.rint, "round")
+    """x rounded to the nearest integer, halves to even (numpy's rint; torch.round); the gradient is 0.
+    Complex: both parts rounded, as numpy's."""
+    return _unary(x, np.rint, "round", complex_ok=True)
 
 
 def _piecewise_constant(F, g, out, xs, ctx, need):

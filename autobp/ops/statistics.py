@@ -36,15 +36,23 @@ def prod(
     dtype: Any = None,
     out: Any = None,
     keepdims: bool = False,
+    initial: Any = None,
+    where: Any = True,
     *,
     dim: Any = None,
     keepdim: Any = None,
 ) -> Tensor:
-    """Product over ``axis`` (all axes by default); exact gradients with one or several zeros."""
+    """Product over ``axis`` (all axes by default); exact gradients with one or several zeros.
+    numpy's ``initial=`` multiplies in, ``where=`` takes the selected elements only."""
     x = _typed(as_tensor(x), dtype, out, "prod")
     axes, keepdims = _axes(x, axis, keepdims, dim, keepdim, "prod")
+    if initial is not None or where is not True:
+        from .reduction_initial import sum_or_prod
+
+        return sum_or_prod(x, axes, keepdims, initial, where, "prod", dtype)
     ctx = reduction_ctx(axes, keepdims, x.shape)
-    return Tensor._make(np.prod(x._data, axis=axes, keepdims=keepdims), (x,), "prod", ctx)
+    kept = None if dtype is None else x.dtype  # dtype=int16 stays int16, as numpy's
+    return Tensor._make(np.prod(x._data, axis=axes, keepdims=keepdims, dtype=kept), (x,), "prod", ctx)
 
 
 @rule("prod")
@@ -224,7 +232,8 @@ def average(
     if np.any(total._data == 0):
         raise ZeroDivisionError("average: the weights sum to zero, so they cannot be normalised")
     avg = _red.sum(x * w, axis=axis, keepdims=keepdims) / total
-    if returned:
+    if returned:  # numpy sums the weights in the result's dtype (float64 for integers)
+        total = total if total.dtype == avg.dtype else total.astype(avg.dtype)
         return avg, total if total.shape == avg.shape else total.broadcast_to(avg.shape)
     return avg
 
