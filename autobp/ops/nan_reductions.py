@@ -148,7 +148,7 @@ def nancumsum(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, *, d
     from .scans import cumsum
 
     x = _typed(as_tensor(a), dtype, out, "nancumsum")
-    return cumsum(_filled(x, 0.0)[0], axis=axis_arg(axis, dim, "nancumsum"))
+    return cumsum(_filled(x, 0.0)[0], axis=axis_arg(axis, dim, "nancumsum"), dtype=dtype)
 
 
 @op(family=_N, rules=("where", "cumprod"), method=False)
@@ -158,7 +158,7 @@ def nancumprod(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, *, 
     from .scans import cumprod
 
     x = _typed(as_tensor(a), dtype, out, "nancumprod")
-    return cumprod(_filled(x, 1.0)[0], axis=axis_arg(axis, dim, "nancumprod"))
+    return cumprod(_filled(x, 1.0)[0], axis=axis_arg(axis, dim, "nancumprod"), dtype=dtype)
 
 
 def _nan_arg(a: Any, axis: Any, out: Any, keepdims: bool, fn: Any, name: str) -> Tensor:
