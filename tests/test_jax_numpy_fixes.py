@@ -153,3 +153,17 @@ def test_vecdot_keeps_small_integer_dtypes(dtype):
         got = autobp.vecdot(x, x[::-1])
     assert np.asarray(got).dtype == expected.dtype
     np.testing.assert_array_equal(np.asarray(got), expected)
+
+
+def test_item_with_indices_as_numpy():
+    x = RNG.normal(size=(3, 4))
+    t = Tensor(x)
+    for args in [(5,), (1, 2), ((2, 3),), (-1,)]:
+        assert t.item(*args) == x.item(*args)
+    assert Tensor([7.5]).item() == 7.5
+    with pytest.raises(IndexError):
+        x.item(20)
+    with pytest.raises(IndexError, match="shape"):
+        t.item(20)
+    with pytest.raises(ValueError):
+        t.item()
