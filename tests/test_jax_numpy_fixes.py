@@ -167,3 +167,31 @@ def test_item_with_indices_as_numpy():
         t.item(20)
     with pytest.raises(ValueError):
         t.item()
+
+
+def test_where_takes_any_condition_by_its_truth_value():
+    cond = np.array([0.0, 1.5, -2.0, 0.0])
+    x, y = RNG.normal(size=4), RNG.normal(size=4)
+    np.testing.assert_array_equal(np.asarray(autobp.where(cond, x, y)), np.where(cond, x, y))
+    tx = Tensor(x, requires_grad=True)
+    assert autobp.gradcheck(lambda a: autobp.where(np.array([0, 3, 1, 0]), a, 2.0 * a), (tx,))
+
+
+def test_take_mode_none_is_raise():
+    x = np.arange(5.0)
+    got = autobp.take(x, [1, -1], mode=None)
+    np.testing.assert_array_equal(np.asarray(got), np.take(x, [1, -1], mode=None))
+    with pytest.raises(IndexError):
+        np.take(x, [7], mode=None)
+    with pytest.raises(IndexError):
+        autobp.take(Tensor(x), [7], mode=None)
+
+
+@pytest.mark.parametrize("shape", [1.5, (2, 1.5), [np.float64(2.0)]])
+def test_float_sizes_refused_as_numpy(shape):
+    with pytest.raises(TypeError):
+        np.zeros(shape)
+    with pytest.raises(TypeError, match="integer"):
+        autobp.zeros(shape)
+    with pytest.raises(TypeError, match="integer"):
+        autobp.ones(shape)

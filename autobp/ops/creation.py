@@ -4,6 +4,7 @@ trace, tril and triu, of the same family: diagonals.py)."""
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
@@ -41,6 +42,14 @@ def _dtype_pos(sizes: tuple, dtype: Any, default: Any = float) -> tuple:
     return sizes, dtype
 
 
+def _dim(n: Any, who: str) -> int:
+    """One size, an integer (numpy's TypeError for 1.5: a float is not silently truncated)."""
+    try:
+        return operator.index(n)
+    except TypeError:
+        raise TypeError(f"{who}: {type(n).__name__} {n!r} cannot be interpreted as an integer size") from None
+
+
 def _size(shape: Any, more: tuple, size: Any = None, who: str = "") -> tuple:
     """numpy's ``shape`` argument, PyTorch's sizes as separate arguments (zeros(2, 3)) or PyTorch's
     ``size=`` keyword (one of them)."""
@@ -53,11 +62,11 @@ def _size(shape: Any, more: tuple, size: Any = None, who: str = "") -> tuple:
     if more and _is_dtype(more[-1]):  # numpy's zeros(shape, dtype): the dtype given positionally
         raise TypeError(f"{who}: the dtype {more[-1]!r} given positionally: pass it as dtype=")
     if more:
-        dims = (int(shape),) + tuple(int(n) for n in more)
+        dims = (_dim(shape, who),) + tuple(_dim(n, who) for n in more)
     elif isinstance(shape, (tuple, list)):
-        dims = tuple(shape)
+        dims = tuple(_dim(n, who) for n in shape)
     else:  # an int, or an integer array (numpy accepts np.array((4, 5)) as a shape)
-        dims = tuple(int(n) for n in np.ravel(shape.data if isinstance(shape, Tensor) else shape))
+        dims = tuple(_dim(n, who) for n in np.ravel(shape.data if isinstance(shape, Tensor) else shape))
     negative = [n for n in dims if isinstance(n, (int, np.integer)) and n < 0]
     if negative:  # numpy's ValueError, also PyTorch's RuntimeError, with its words
         raise ShapeError(
