@@ -29,6 +29,11 @@ def tolist(self: Any) -> Any:
     return self._data.tolist()
 
 
+def tobytes(self: Any, order: str = "C") -> bytes:
+    """The raw bytes of the values in ``order`` ('C' row-major, 'F' column-major), numpy's ``tobytes``."""
+    return self._data.tobytes(order)
+
+
 def __len__(self: Any) -> int:
     if self.ndim == 0:
         raise TypeError("len() of a 0-d tensor")
@@ -105,6 +110,7 @@ CONVERSIONS = {
     "item": item,
     "numpy": numpy,
     "tolist": tolist,
+    "tobytes": tobytes,
     "__len__": __len__,
     "__bool__": __bool__,
     "__float__": __float__,

@@ -195,3 +195,10 @@ def test_float_sizes_refused_as_numpy(shape):
         autobp.zeros(shape)
     with pytest.raises(TypeError, match="integer"):
         autobp.ones(shape)
+
+
+def test_tobytes_as_numpy():
+    v = np.arange(12, dtype=np.int32).reshape(3, 4)
+    for order in ["C", "F"]:
+        assert Tensor(v).tobytes(order) == v.tobytes(order)
+    assert Tensor(v.T).tobytes() == np.ascontiguousarray(v.T).tobytes()
