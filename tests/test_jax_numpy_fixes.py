@@ -202,3 +202,16 @@ def test_tobytes_as_numpy():
     for order in ["C", "F"]:
         assert Tensor(v).tobytes(order) == v.tobytes(order)
     assert Tensor(v.T).tobytes() == np.ascontiguousarray(v.T).tobytes()
+
+
+def test_sinc_derivatives_at_zero_are_exact():
+    # sinc(x) = 1 - (pi x)^2/6 + (pi x)^4/120 - ...: derivatives at 0 are 0, -pi^2/3, 0, pi^4/5
+    import autobp.func as F
+
+    fs = [autobp.sinc]
+    for _ in range(4):
+        fs.append(F.grad(fs[-1]))
+    got = [float(f(0.0)) for f in fs[1:]]
+    np.testing.assert_allclose(got, [0.0, -(np.pi**2) / 3, 0.0, np.pi**4 / 5], rtol=1e-13, atol=1e-13)
+    x = Tensor(np.array([0.0, 1e-9, -0.3, 2.5]), requires_grad=True)
+    assert autobp.gradcheck(autobp.sinc, (x,)) and autobp.gradgradcheck(autobp.sinc, (x,))
