@@ -215,3 +215,20 @@ def test_sinc_derivatives_at_zero_are_exact():
     np.testing.assert_allclose(got, [0.0, -(np.pi**2) / 3, 0.0, np.pi**4 / 5], rtol=1e-13, atol=1e-13)
     x = Tensor(np.array([0.0, 1e-9, -0.3, 2.5]), requires_grad=True)
     assert autobp.gradcheck(autobp.sinc, (x,)) and autobp.gradgradcheck(autobp.sinc, (x,))
+
+
+@pytest.mark.parametrize("mode", ["reflect", "symmetric"])
+@pytest.mark.parametrize("pad_width", [1, (2, 0), ((1, 2), (3, 1)), 7])
+@pytest.mark.parametrize("dtype", [np.float64, np.int32, np.complex128])
+def test_pad_odd_reflection_as_numpy(mode, pad_width, dtype):
+    x = (RNG.normal(size=(3, 4)) * 3).astype(dtype)
+    expected = np.pad(x, pad_width, mode=mode, reflect_type="odd")
+    got = autobp.pad(Tensor(x), pad_width, mode=mode, reflect_type="odd")
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    np.testing.assert_allclose(got.data, expected, rtol=1e-12, atol=1e-12)
+
+
+def test_pad_odd_reflection_gradients():
+    x = Tensor(RNG.normal(size=(3, 4)), requires_grad=True)
+    f = lambda t: autobp.pad(t, ((4, 2), (1, 5)), mode="reflect", reflect_type="odd")  # noqa: E731
+    assert autobp.gradcheck(f, (x,)) and autobp.gradgradcheck(f, (x,))

@@ -97,3 +97,24 @@ def pad_values(x: Tensor, widths: list, mode: str, kwargs: dict) -> Tensor:
             parts.append(_side_values(x, axis, a, mode, stats[axis][1], ends[axis][1], False))
         x = concatenate(parts, axis=axis)
     return x
+
+
+def pad_odd(x: Tensor, widths: list, mode: str) -> Tensor:
+    """numpy's ``reflect_type='odd'`` for reflect and symmetric: the pad is 2 * edge - the mirrored
+    values, numpy repeating that from the new edge when a pad is longer than the axis. Along each axis
+    it is a linear map of the line, found by padding the identity with numpy and applied with
+    tensordot (differentiable); integer and bool inputs are padded by numpy itself."""
+    from . import moveaxis, tensordot
+
+    if x.dtype.kind not in "fc":
+        return Tensor._const(np.pad(x._data, widths, mode=mode, reflect_type="odd"))
+    for axis, (b, a) in enumerate(widths):
+        if not (b or a):
+            continue
+        n = x.shape[axis]
+        if n == 0:
+            raise ValueError(f"pad: cannot pad an empty axis of shape {x.shape} in mode {mode!r}")
+        m = np.pad(np.eye(n), ((b, a), (0, 0)), mode=mode, reflect_type="odd")
+        m = m.astype(np.result_type(x.dtype.type(0).real, np.float16))
+        x = moveaxis(tensordot(Tensor._const(m), x, axes=([1], [axis])), 0, axis)
+    return x
