@@ -232,3 +232,12 @@ def test_pad_odd_reflection_gradients():
     x = Tensor(RNG.normal(size=(3, 4)), requires_grad=True)
     f = lambda t: autobp.pad(t, ((4, 2), (1, 5)), mode="reflect", reflect_type="odd")  # noqa: E731
     assert autobp.gradcheck(f, (x,)) and autobp.gradgradcheck(f, (x,))
+
+
+@pytest.mark.parametrize("mode,kw", [("linear_ramp", {"end_values": 10.0}), ("mean", {}), ("maximum", {})])
+@pytest.mark.parametrize("dtype", [np.int32, np.float64])
+def test_pad_value_modes_of_zero_d_inputs(mode, kw, dtype):
+    x = dtype(7)
+    expected = np.pad(x, ((1, 2),), mode=mode, **kw)
+    got = autobp.pad(Tensor(np.asarray(x)), ((1, 2),), mode=mode, **kw)
+    np.testing.assert_array_equal(np.asarray(got), expected)

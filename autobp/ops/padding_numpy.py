@@ -81,8 +81,10 @@ def pad_values(x: Tensor, widths: list, mode: str, kwargs: dict) -> Tensor:
     if mode == "empty":  # numpy leaves the pad uninitialised: zeros here
         return pad(x, widths, mode="constant")
     if x.dtype.kind not in "fc":  # no gradient to carry: numpy's own values and rounding
-        data = np.pad(x._data, widths, mode=mode, **kwargs)
+        data = np.pad(x._data, widths, mode=mode, **kwargs) if x.ndim else x._data.copy()
         return Tensor._const(data)
+    if x.ndim == 0:  # nothing to pad (numpy returns the value)
+        return x[()]
     stats = as_pairs(kwargs.get("stat_length"), x.ndim, "stat_length", index=True)
     ends = as_pairs(kwargs.get("end_values", 0), x.ndim, "end_values")
     for axis, (b, a) in enumerate(widths):
@@ -107,7 +109,10 @@ def pad_odd(x: Tensor, widths: list, mode: str) -> Tensor:
     from . import moveaxis, tensordot
 
     if x.dtype.kind not in "fc":
-        return Tensor._const(np.pad(x._data, widths, mode=mode, reflect_type="odd"))
+        data = np.pad(x._data, widths, mode=mode, reflect_type="odd") if x.ndim else x._data.copy()
+        return Tensor._const(data)
+    if x.ndim == 0:
+        return x[()]
     for axis, (b, a) in enumerate(widths):
         if not (b or a):
             continue
