@@ -241,3 +241,41 @@ def test_pad_value_modes_of_zero_d_inputs(mode, kw, dtype):
     expected = np.pad(x, ((1, 2),), mode=mode, **kw)
     got = autobp.pad(Tensor(np.asarray(x)), ((1, 2),), mode=mode, **kw)
     np.testing.assert_array_equal(np.asarray(got), expected)
+
+
+_ARR = np.arange(6).reshape((2, 3))
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda m: m.r_["-1", _ARR, _ARR],
+        lambda m: m.r_["0,2", [1, 2, 3], [4, 5, 6]],
+        lambda m: m.r_["1,2,0", [1, 2, 3], [4, 5, 6]],
+        lambda m: m.r_["0,4,-2", [1, 2, 3], [4, 5, 6]],
+        lambda m: m.r_["c", [1, 2, 3], [4, 5, 6]],
+        lambda m: m.c_["0,2,0", [1, 2, 3], [4, 5, 6]],
+        lambda m: m.c_["0,4,-1", [1, 2, 3], [4, 5, 6]],
+        lambda m: m.c_[np.array([[1, 2, 3]]), 0, 0, np.array([[4, 5, 6]])],
+        lambda m: m.r_[-1:1:6j, [0] * 3, 5, 6],
+        lambda m: m.c_[1:4, np.array([7, 8, 9])],
+    ],
+)
+def test_r_c_directives_as_numpy(build):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        expected = np.asarray(build(np))
+    got = np.asarray(build(autobp))
+    assert got.shape == expected.shape and got.dtype == expected.dtype
+    np.testing.assert_allclose(got, expected)
+
+
+def test_r_directive_differentiable_and_refusals():
+    t = Tensor(RNG.normal(size=3), requires_grad=True)
+    assert autobp.gradcheck(lambda a: autobp.r_["0,2", a, 2.0 * a], (t,))
+    with pytest.raises(ValueError):
+        autobp.r_["asdfgh", [1, 2, 3]]
+    with pytest.raises(ValueError):
+        autobp.r_[[1, 2], "0,2"]
