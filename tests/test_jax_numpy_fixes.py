@@ -279,3 +279,13 @@ def test_r_directive_differentiable_and_refusals():
         autobp.r_["asdfgh", [1, 2, 3]]
     with pytest.raises(ValueError):
         autobp.r_[[1, 2], "0,2"]
+
+
+@pytest.mark.parametrize("name", ["nancumsum", "nancumprod"])
+@pytest.mark.parametrize("dtype", [np.int32, np.int8, np.float32])
+def test_nan_scans_replace_nan_before_the_dtype_cast(name, dtype):
+    x = np.array([[np.nan, 1.5, 2.0], [3.0, np.nan, -1.0]])
+    expected = getattr(np, name)(x, axis=1, dtype=dtype)
+    got = getattr(autobp, name)(Tensor(x), axis=1, dtype=dtype)
+    assert got.dtype == expected.dtype
+    np.testing.assert_array_equal(got.data, expected)
