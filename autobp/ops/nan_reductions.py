@@ -147,7 +147,7 @@ def nancumsum(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, *, d
     """Running sum along ``axis`` (flattened if None) treating NaN as 0; the gradient at a NaN is 0."""
     from .scans import cumsum
 
-    x = _typed(as_tensor(a), None, out, "nancumsum")  # NaNs replaced before any cast to dtype (numpy)
+    x = _typed(as_tensor(a), None, out, "nancumsum")  # NaN filled before any cast (numpy's order)
     return cumsum(_filled(x, 0.0)[0], axis=axis_arg(axis, dim, "nancumsum"), dtype=dtype)
 
 
@@ -157,7 +157,7 @@ def nancumprod(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, *, 
     """Running product along ``axis`` (flattened if None) treating NaN as 1; gradient 0 at a NaN."""
     from .scans import cumprod
 
-    x = _typed(as_tensor(a), None, out, "nancumprod")  # NaNs replaced before any cast to dtype (numpy)
+    x = _typed(as_tensor(a), None, out, "nancumprod")  # NaN filled before any cast (numpy's order)
     return cumprod(_filled(x, 1.0)[0], axis=axis_arg(axis, dim, "nancumprod"), dtype=dtype)
 
 
