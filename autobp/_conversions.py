@@ -8,11 +8,15 @@ from typing import Any
 import numpy as np
 
 
-def item(self: Any) -> float:
-    """The value of a one-element tensor as a Python number."""
-    if self._data.size != 1:
+def item(self: Any, *args: Any) -> float:
+    """The value of a one-element tensor as a Python number; numpy's ``item(i)`` (flat index) and
+    ``item(i, j, ...)`` or ``item((i, j, ...))`` (one index per axis) pick one element of any tensor."""
+    if not args and self._data.size != 1:
         raise ValueError(f"item(): tensor of shape {self.shape} has {self.size} elements, not 1")
-    return self._data.item()
+    try:
+        return self._data.item(*args)
+    except (IndexError, ValueError, TypeError) as e:
+        raise type(e)(f"item{args}: tensor of shape {self.shape}: {e}") from None
 
 
 def numpy(self: Any) -> np.ndarray:
@@ -23,6 +27,11 @@ def numpy(self: Any) -> np.ndarray:
 def tolist(self: Any) -> Any:
     """The values as nested Python lists (numpy's ``tolist``)."""
     return self._data.tolist()
+
+
+def tobytes(self: Any, order: str = "C") -> bytes:
+    """The raw bytes of the values in ``order`` ('C' row-major, 'F' column-major), numpy's ``tobytes``."""
+    return self._data.tobytes(order)
 
 
 def __len__(self: Any) -> int:
@@ -101,6 +110,7 @@ CONVERSIONS = {
     "item": item,
     "numpy": numpy,
     "tolist": tolist,
+    "tobytes": tobytes,
     "__len__": __len__,
     "__bool__": __bool__,
     "__float__": __float__,

@@ -11,9 +11,8 @@ import numpy as np
 from ..tensor import Tensor
 from ._args import as_tensor
 from ._decl import op
-from .atleast import atleast_1d
 from .joining import concatenate, split, stack
-from .shape import reshape
+from .shape import reshape, transpose
 from .tensor_methods import copy as _copy
 
 _C = "construction"
@@ -111,31 +110,76 @@ def asarray(
 
 
 class _Concatenator:
-    """numpy's ``r_`` / ``c_``: ``r_[a, b, 0:3]`` joins along axis 0 (slices become ranges, scalars
-    1-d); ``c_`` makes each 1-d piece a column and joins along the last axis. Differentiable in the
-    Tensor pieces. numpy's string directives (``r_['0,2', ...]``) are not supported."""
+    """numpy's ``r_`` / ``c_``: ``r_[a, b, 0:3]`` joins along axis 0 (slices become ranges, a complex
+    step a linspace, scalars 1-d); ``c_`` makes each 1-d piece a column and joins along the last axis.
+    numpy's string directives as the first entry: ``'axis'``, ``'axis,ndmin[,trans1d]'`` and ``'r'``/``'c'``
+    (a 2-d row or column result; a Tensor, not np.matrix). Differentiable in the Tensor pieces."""
 
     def __init__(self, columns: bool) -> None:
         self.columns = columns
 
     def __getitem__(self, key: Any) -> Tensor:
+        name = "c_" if self.columns else "r_"
         items = key if isinstance(key, tuple) else (key,)
-        if any(isinstance(k, str) for k in items):
-            raise NotImplementedError(
-                f"{'c_' if self.columns else 'r_'}: string directives are not supported"
-            )
-        parts = []
+        axis, ndmin, trans1d = (-1, 2, 0) if self.columns else (0, 1, -1)
+        matrix = None
+        if items and isinstance(items[0], str):
+            axis, ndmin, trans1d, matrix = _directive(items[0], axis, ndmin, trans1d, name)
+            items = items[1:]
+        parts, kinds = [], []
         for k in items:
-            t = Tensor._const(np.r_[k]) if isinstance(k, slice) else as_tensor(k)
-            if self.columns:
-                t = reshape(t, (-1, 1)) if t.ndim < 2 else t
+            if isinstance(k, str):
+                raise ValueError(f"{name}: special directives must be the first entry, got {k!r}")
+            if isinstance(k, slice):
+                t = Tensor._const(np.r_[k])
+                if ndmin > 1:
+                    t = _ndmin(t, ndmin, trans1d)
+                kinds.append(t.dtype)
             else:
-                t = atleast_1d(t)
+                scalar = isinstance(k, (int, float, complex, bool)) and not isinstance(k, np.generic)
+                t = as_tensor(k)
+                t = _ndmin(t, ndmin, trans1d)
+                kinds.append(k if scalar else t.dtype)
             parts.append(t)
-        if len({p.dtype for p in parts}) > 1:
-            common = np.result_type(*[p.dtype for p in parts])
-            parts = [p.astype(common) for p in parts]
-        return concatenate(parts, axis=-1 if self.columns else 0)
+        if not parts:
+            raise ValueError(f"{name}: nothing to join")
+        common = np.result_type(*kinds)
+        parts = [p if p.dtype == common else p.astype(common) for p in parts]
+        out = concatenate(parts, axis=axis)
+        if matrix is not None and out.ndim < 2:  # numpy's matrix directives: a 2-d row (r) or column (c)
+            out = reshape(out, (1, -1))
+            out = transpose(out) if matrix == "c" else out
+        return out
+
+
+def _directive(d: str, axis: int, ndmin: int, trans1d: int, name: str) -> tuple:
+    """numpy's r_/c_ string directive: 'r'/'c' (matrix), 'axis' or 'axis,ndmin[,trans1d]'."""
+    if d in ("r", "c"):
+        return axis, ndmin, trans1d, d
+    try:
+        vals = [int(v) for v in d.split(",")]
+    except ValueError:
+        raise ValueError(f"{name}: unknown special directive {d!r}") from None
+    if len(vals) == 1:
+        return vals[0], ndmin, trans1d, None
+    if len(vals) in (2, 3):
+        return vals[0], vals[1], vals[2] if len(vals) == 3 else trans1d, None
+    raise ValueError(f"{name}: unknown special directive {d!r}")
+
+
+def _ndmin(t: Tensor, ndmin: int, trans1d: int) -> Tensor:
+    """numpy's array(t, ndmin=ndmin) (1s in front), its original axes then moved to ``trans1d``."""
+    nd = t.ndim
+    if nd >= ndmin:
+        return t
+    t = reshape(t, (1,) * (ndmin - nd) + t.shape)
+    if trans1d != -1:
+        k2, k1 = ndmin - nd, trans1d
+        if k1 < 0:
+            k1 += k2 + 1
+        axes = list(range(ndmin))
+        t = transpose(t, axes[:k1] + axes[k2:] + axes[k1:k2])
+    return t
 
 
 r_ = _Concatenator(columns=False)

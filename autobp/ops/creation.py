@@ -4,6 +4,7 @@ trace, tril and triu, of the same family: diagonals.py)."""
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
@@ -26,6 +27,29 @@ def _leaf(data: np.ndarray, requires_grad: bool, name: str) -> Tensor:
     return t
 
 
+def _is_dtype(x: Any) -> bool:
+    """Whether ``x`` names a dtype (a type, np.dtype or string), not a size."""
+    return isinstance(x, (type, np.dtype, str))
+
+
+def _dtype_pos(sizes: tuple, dtype: Any, default: Any = float) -> tuple:
+    """numpy's ``zeros(shape, dtype)``: a dtype given as the one extra positional argument is the dtype,
+    not a PyTorch size; returns (sizes, dtype)."""
+    if len(sizes) == 1 and _is_dtype(sizes[0]):
+        if dtype is not default:
+            raise TypeError(f"got the dtype twice: {sizes[0]!r} positionally and dtype={dtype!r}")
+        return (), sizes[0]
+    return sizes, dtype
+
+
+def _dim(n: Any, who: str) -> int:
+    """One size, an integer (numpy's TypeError for 1.5: a float is not silently truncated)."""
+    try:
+        return operator.index(n)
+    except TypeError:
+        raise TypeError(f"{who}: {type(n).__name__} {n!r} cannot be interpreted as an integer size") from None
+
+
 def _size(shape: Any, more: tuple, size: Any = None, who: str = "") -> tuple:
     """numpy's ``shape`` argument, PyTorch's sizes as separate arguments (zeros(2, 3)) or PyTorch's
     ``size=`` keyword (one of them)."""
@@ -35,10 +59,14 @@ def _size(shape: Any, more: tuple, size: Any = None, who: str = "") -> tuple:
         shape = size
     if shape is None:
         raise TypeError(f"{who}: missing the shape (positionally, as shape= or as PyTorch's size=)")
+    if more and _is_dtype(more[-1]):  # numpy's zeros(shape, dtype): the dtype given positionally
+        raise TypeError(f"{who}: the dtype {more[-1]!r} given positionally: pass it as dtype=")
     if more:
-        dims = (int(shape),) + tuple(int(n) for n in more)
-    else:
-        dims = tuple(shape) if isinstance(shape, (tuple, list)) else (int(shape),)
+        dims = (_dim(shape, who),) + tuple(_dim(n, who) for n in more)
+    elif isinstance(shape, (tuple, list)):
+        dims = tuple(_dim(n, who) for n in shape)
+    else:  # an int, or an integer array (numpy accepts np.array((4, 5)) as a shape)
+        dims = tuple(_dim(n, who) for n in np.ravel(shape.data if isinstance(shape, Tensor) else shape))
     negative = [n for n in dims if isinstance(n, (int, np.integer)) and n < 0]
     if negative:  # numpy's ValueError, also PyTorch's RuntimeError, with its words
         raise ShapeError(
@@ -84,6 +112,7 @@ def zeros(
     work too."""
     check_device(device, "zeros")
     torch_only("zeros", layout, pin_memory)
+    sizes, dtype = _dtype_pos(sizes, dtype)
     return _leaf(np.zeros(_size(shape, sizes, size, "zeros"), dtype=dtype), requires_grad, "zeros")
 
 
@@ -101,6 +130,7 @@ def ones(
     """A tensor of ones (float64 unless ``dtype``)."""
     check_device(device, "ones")
     torch_only("ones", layout, pin_memory)
+    sizes, dtype = _dtype_pos(sizes, dtype)
     return _leaf(np.ones(_size(shape, sizes, size, "ones"), dtype=dtype), requires_grad, "ones")
 
 
@@ -119,6 +149,7 @@ def empty(
     """An uninitialised tensor (float64 unless ``dtype``), laid out as ``memory_format`` if given."""
     check_device(device, "empty")
     torch_only("empty", layout, pin_memory)
+    sizes, dtype = _dtype_pos(sizes, dtype)
     data = np.empty(_size(shape, sizes, size, "empty"), dtype=dtype)
     if memory_format is not None:
         from ..memory_format import relayout

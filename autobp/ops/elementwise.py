@@ -190,6 +190,7 @@ _ONE_ARGUMENT = object()
 def where(condition: Any, x: Any = _ONE_ARGUMENT, y: Any = _ONE_ARGUMENT) -> Any:
     """Elements of ``x`` where ``condition`` is true, else of ``y`` (numpy broadcasting); with the
     condition alone, the indices where it is true (numpy's ``nonzero``: a tuple of int64 Tensors).
+    A condition that is not boolean counts by its truth value (nonzero), as in numpy.
 
     numpy's names, also accepted as keywords (numpy takes them positionally only)."""
     cond, a, b = condition, x, y
@@ -198,8 +199,8 @@ def where(condition: Any, x: Any = _ONE_ARGUMENT, y: Any = _ONE_ARGUMENT) -> Any
         return tuple(Tensor._const(i) for i in np.nonzero(c))
     if a is _ONE_ARGUMENT or b is _ONE_ARGUMENT:
         raise TypeError("where: give both branches, or neither (then it is nonzero(cond))")
-    if c.dtype != bool:
-        raise TypeError(f"where: condition must be boolean, got dtype {c.dtype}")
+    if c.dtype != bool:  # numpy: any condition, by its truth value (PyTorch wants a bool one)
+        c = c.astype(bool)
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):  # constants: numpy's dtype, no graph
         try:
             return Tensor._const(np.where(c, a, b))

@@ -168,6 +168,7 @@ def take(a: Any, indices: Any, axis: Any = None, out: Any = None, mode: str = "r
         x, axis = reshape(x, (-1,)), 0
     (ax,) = normalize_axes(axis, x.ndim, "take", x.shape)
     n = x.shape[ax]
+    mode = "raise" if mode is None else mode  # numpy reads None as its default
     if mode == "wrap":
         idx = idx % n if n else idx
     elif mode == "clip":

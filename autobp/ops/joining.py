@@ -22,9 +22,26 @@ _J = "joining"
 
 
 def _check_seq(seq: Sequence, op: str) -> list[Tensor]:
-    if isinstance(seq, (Tensor, np.ndarray)) or not len(seq):
+    if isinstance(seq, (Tensor, np.ndarray)) and np.ndim(seq) > 0:  # numpy: an array is a sequence
+        seq = _seq_of(seq, op)  # of its rows (differentiable: each row is an index of the Tensor)
+    if isinstance(seq, (Tensor, np.ndarray, np.generic)) or not len(seq):
         raise ShapeError(f"{op}: expected a non-empty sequence of tensors")
     return [as_tensor(t) for t in seq]
+
+
+def _cast_all(ts: list[Tensor], dtype: Any, casting: str, who: str) -> list[Tensor]:
+    """numpy's ``dtype=``/``casting=`` of the joining functions: each input cast to ``dtype`` where
+    ``casting`` allows it (a TypeError in numpy's words otherwise)."""
+    if dtype is None:
+        return ts
+    dtype = np.dtype(dtype)
+    for t in ts:
+        if not np.can_cast(t.dtype, dtype, casting=casting):
+            raise TypeError(
+                f"{who}: cannot cast array data from {t.dtype!r} to {dtype!r} "
+                f"according to the rule {casting!r}"
+            )
+    return [t if t.dtype == dtype else t.astype(dtype) for t in ts]
 
 
 def _seq_arg(seq: Any, tensors: Any, who: str) -> Any:
@@ -56,15 +73,7 @@ def concatenate(
     if out is not None:
         raise TypeError("concatenate: out= is not supported (Tensors are not written in place by ops)")
     ts = _check_seq(seq, "concatenate")
-    if dtype is not None:
-        dtype = np.dtype(dtype)
-        for t in ts:
-            if not np.can_cast(t.dtype, dtype, casting=casting):
-                raise TypeError(
-                    f"concatenate: cannot cast array data from {t.dtype!r} to {dtype!r} "
-                    f"according to the rule {casting!r}"
-                )
-        ts = [t if t.dtype == dtype else t.astype(dtype) for t in ts]
+    ts = _cast_all(ts, dtype, casting, "concatenate")
     axis = axis if dim is None else dim
     if axis is None:
         ts = [reshape(t, (-1,)) for t in ts]
@@ -101,10 +110,20 @@ def concatenate(
 
 @op(family=_J, method=False)
 def stack(
-    seq: Sequence[Any] | None = None, axis: int = 0, *, dim: Any = None, tensors: Sequence[Any] | None = None
+    seq: Sequence[Any] | None = None,
+    axis: int = 0,
+    out: Any = None,
+    *,
+    dtype: Any = None,
+    casting: str = "same_kind",
+    dim: Any = None,
+    tensors: Sequence[Any] | None = None,
 ) -> Tensor:
-    """Join same-shaped tensors along a new axis (PyTorch's ``stack(tensors=, dim=)`` keywords too)."""
-    ts = _check_seq(_seq_arg(seq, tensors, "stack"), "stack")
+    """Join same-shaped tensors along a new axis (PyTorch's ``stack(tensors=, dim=)`` keywords too);
+    numpy's ``dtype=`` gives the result's dtype, each input cast to it as ``casting`` allows."""
+    if out is not None:
+        raise TypeError("stack: out= is not supported (Tensors are not written in place by ops)")
+    ts = _cast_all(_check_seq(_seq_arg(seq, tensors, "stack"), "stack"), dtype, casting, "stack")
     axis = axis if dim is None else dim
     for i, t in enumerate(ts):
         if t.shape != ts[0].shape:
@@ -112,10 +131,6 @@ def stack(
     (a,) = normalize_axes(axis, ts[0].ndim + 1, "stack", ts[0].shape)
     data = np.stack([t._data for t in ts], axis=a)
     return Tensor._make(data, tuple(ts), "stack", a)
-
-
-def _cast(t: Tensor, dtype: Any) -> Tensor:
-    return t if dtype is None else t.astype(dtype)
 
 
 def _seq_of(tup: Any, name: str) -> list:
@@ -130,13 +145,13 @@ def _seq_of(tup: Any, name: str) -> list:
 def hstack(tup: Sequence[Any], *, dtype: Any = None, casting: str = "same_kind") -> Tensor:
     """Join along the second axis (the first for 1-D inputs), as numpy's hstack."""
     ts = [atleast_1d(t) for t in _seq_of(tup, "hstack")]
-    return _cast(concatenate(ts, axis=0 if ts and ts[0].ndim == 1 else 1), dtype)
+    return concatenate(ts, axis=0 if ts and ts[0].ndim == 1 else 1, dtype=dtype, casting=casting)
 
 
 @op(family=_J, rules=("reshape", "concatenate"), method=False, torch=("row_stack",))
 def vstack(tup: Sequence[Any], *, dtype: Any = None, casting: str = "same_kind") -> Tensor:
     """Join along the first axis, 1-D inputs becoming rows, as numpy's vstack."""
-    return _cast(concatenate([atleast_2d(t) for t in _seq_of(tup, "vstack")], axis=0), dtype)
+    return concatenate([atleast_2d(t) for t in _seq_of(tup, "vstack")], axis=0, dtype=dtype, casting=casting)
 
 
 @op(family=_J, rules=("reshape", "concatenate"), method=False)

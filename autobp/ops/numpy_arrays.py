@@ -203,7 +203,11 @@ def _true_positions(condition: Any, n: int, name: str, shape: tuple) -> np.ndarr
     return idx
 
 
-@op(family=_A, rules=("getitem",), method=False)
+def _compress_method(self: Tensor, condition: Any, axis: Any = None, out: Any = None) -> Tensor:
+    return compress(condition, self, axis, out)  # numpy's a.compress(condition, axis)
+
+
+@op(family=_A, rules=("getitem",), method=_compress_method)
 def compress(condition: Any, a: Any, axis: Any = None, out: Any = None) -> Tensor:
     """The slices of ``a`` along ``axis`` (of the flattened ``a`` when None) where the 1-D
     ``condition`` is True (numpy's compress; a shorter condition counts as False beyond its end)."""

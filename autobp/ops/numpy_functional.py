@@ -53,7 +53,9 @@ def vecdot(x1: Any, x2: Any, /, *, axis: int = -1, out: Any = None) -> Tensor:
         raise ValueError(
             f"vecdot: shapes {shapes[0]} and {shapes[1]} do not broadcast outside axis {axis}"
         ) from None
-    return _sum(conj(a) * b, axis=-1)
+    prod = conj(a) * b
+    out = _sum(prod, axis=-1)  # numpy keeps the product's dtype; sum widens small ints (same value mod 2**n)
+    return out if prod.dtype.kind not in "biu" or out.dtype == prod.dtype else out.astype(prod.dtype)
 
 
 @op(family=_F, rules=("matmul", "reshape"), method=False)

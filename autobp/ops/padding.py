@@ -17,6 +17,7 @@ from ..rules import rule
 from ..tensor import Tensor, _view
 from ._args import as_tensor, axis_arg
 from ._decl import op
+from .padding_numpy import STAT_MODES, VALUE_MODES, pad_odd, pad_values
 from .shape import reshape, transpose
 
 _P = "padding"
@@ -36,19 +37,28 @@ def _pad_widths(pad_width: Any, ndim: int) -> list:
 
 @op(family=_P, rules=("pad", "getitem"), method=False)
 def pad(array: Any, pad_width: Any, mode: str = "constant", **kwargs: Any) -> Tensor:
-    """numpy's pad for modes constant (``constant_values``), edge, reflect, symmetric and wrap;
-    PyTorch's mode names replicate (edge) and circular (wrap) are accepted too."""
+    """numpy's pad: modes constant (``constant_values``), edge, reflect and symmetric (``reflect_type``
+    even or odd), wrap, linear_ramp (``end_values``), maximum, minimum, mean, median (``stat_length``)
+    and empty (zeros here); PyTorch's mode names replicate (edge) and circular (wrap) too."""
     x = as_tensor(array)
-    if mode not in _MODES:
-        raise ValueError(f"pad: mode {mode!r} is not supported; use one of {sorted(_MODES)}")
-    mode = _MODES[mode]
+    if not isinstance(mode, str) or (mode not in _MODES and mode not in VALUE_MODES):
+        raise ValueError(
+            f"pad: mode {mode!r} is not supported; use one of {sorted(_MODES) + sorted(VALUE_MODES)}"
+        )
+    mode = _MODES.get(mode, mode)
     allowed = {"constant": {"constant_values"}, "reflect": {"reflect_type"}, "symmetric": {"reflect_type"}}
+    allowed.update({m: {"stat_length"} for m in STAT_MODES}, linear_ramp={"end_values"})
     extra = set(kwargs) - allowed.get(mode, set())
-    if extra:
-        raise TypeError(f"pad: unexpected keyword(s) {sorted(extra)} for mode {mode!r}")
-    if kwargs.get("reflect_type", "even") != "even":
-        raise ValueError("pad: only reflect_type='even' is supported")
+    if extra:  # numpy's ValueError and words
+        raise ValueError(f"pad: unsupported keyword arguments for mode '{mode}': {sorted(extra)}")
+    reflect_type = kwargs.get("reflect_type", "even")
+    if reflect_type not in ("even", "odd"):
+        raise ValueError(f"pad: reflect_type must be 'even' or 'odd', got {reflect_type!r}")
     widths = _pad_widths(pad_width, x.ndim)
+    if reflect_type == "odd":
+        return pad_odd(x, widths, mode)
+    if mode in VALUE_MODES:
+        return pad_values(x, widths, mode, kwargs)
     if mode == "constant":
         cv = kwargs.get("constant_values", 0)
         if isinstance(cv, Tensor):

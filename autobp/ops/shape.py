@@ -110,6 +110,8 @@ def _transpose_method(
         if axes or dims is not None or dim0 is None or dim1 is None:
             raise TypeError("transpose: give dim0= and dim1= together, and nothing else")
         return swapaxes(self, dim0, dim1)
+    if axes == (None,):  # numpy's a.transpose(None): the axes reversed
+        axes = ()
     return transpose(self, _shape_arg(axes) or None, dims=dims)
 
 
