@@ -47,16 +47,17 @@ def sum(  # noqa: A001
     keyword: the input is cast first, and its gradient cast back)."""
     if type(x) is not Tensor:
         x = as_tensor(x)
-    if dtype is not None:
+    if dtype is not None:  # summed in that dtype (numpy's sum widens small integers without it)
         x = x.astype(np.dtype(dtype))
+        dtype = x.dtype
     if axis is None and keepdims is False and dim is None and keepdim is None:
         data = x._data  # the usual loss reduction; np.add.reduce is ndarray.sum less its Python wrapper
-        total = np.add.reduce(data, None, out=_ARRAY_OUT)
+        total = np.add.reduce(data, None, dtype=dtype, out=_ARRAY_OUT)
         return Tensor._make(total, (x,), "sum", full_reduction(data.ndim))
     axis, keepdims = axis_arg(axis, dim, "sum"), keep_arg(keepdims, keepdim)
     axes = reduction_axes(axis, x.ndim, "sum", x.shape)
     ctx = reduction_ctx(axes, keepdims, x.shape)
-    return Tensor._make(x._data.sum(axis=axes, keepdims=keepdims), (x,), "sum", ctx)
+    return Tensor._make(x._data.sum(axis=axes, keepdims=keepdims, dtype=dtype), (x,), "sum", ctx)
 
 
 @op(family=_R)
@@ -235,6 +236,8 @@ def logsumexp(
     """log(sum(exp(x))) over ``axis``, computed without overflow; complex x too, as PyTorch's
     (the principal log of the sum, shifted by the largest real part)."""
     x = as_tensor(x)
+    if x.dtype.kind in "biu":  # integers and booleans: in float64, as PyTorch's (its default dtype)
+        x = x.astype(np.float64)  # and scipy's do, not in numpy's exp dtype (float16 for int8)
     axis, keepdims = axis_arg(axis, dim, "logsumexp"), keep_arg(keepdims, keepdim)
     axes = reduction_axes(axis, x.ndim, "logsumexp", x.shape)
     out, ctx = _kernels.logsumexp([x._data], reduction_ctx(axes, keepdims, x.shape))
@@ -292,7 +295,10 @@ def nansum(
         x, axis, dtype, out, keepdims, dim, keepdim, "nansum", where
     )
     ctx = reduction_ctx(axes, keepdims, x.shape, present.astype(_share_dtype(data)))
-    value = np.nansum(data, axis=axes, keepdims=keepdims, **_numpy_extras(initial, where))
+    extras = _numpy_extras(initial, where)
+    if dtype is not None:  # summed in that dtype, as numpy's nansum(dtype=) and torch.nansum do
+        extras["dtype"] = x.dtype
+    value = np.nansum(data, axis=axes, keepdims=keepdims, **extras)
     return Tensor._make(value, (x,), "nansum", ctx)
 
 

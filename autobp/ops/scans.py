@@ -73,7 +73,8 @@ _SCAN_0D = "torch.{0} keeps a 0-d input 0-d; numpy's (and autobp's) scans it as 
 def cumsum(x: Any, axis: Any = None, dtype: Any = None, out: Any = None, *, dim: Any = None) -> Tensor:
     """Running sum along ``axis`` (of the flattened tensor if None)."""
     x, a = _scan_input(_typed(as_tensor(x), dtype, out, "cumsum"), axis, dim, "cumsum")
-    return Tensor._make(np.cumsum(x._data, axis=a), (x,), "cumsum", a)
+    typed = None if dtype is None else x.dtype  # in that dtype: numpy's cumsum widens small integers
+    return Tensor._make(np.cumsum(x._data, axis=a, dtype=typed), (x,), "cumsum", a)
 
 
 @op(family=_C, differs=_SCAN_0D.format("cumprod"))
@@ -81,7 +82,8 @@ def cumsum(x: Any, axis: Any = None, dtype: Any = None, out: Any = None, *, dim:
 def cumprod(x: Any, axis: Any = None, dtype: Any = None, out: Any = None, *, dim: Any = None) -> Tensor:
     """Running product along ``axis`` (of the flattened tensor if None); exact gradients at zeros."""
     x, a = _scan_input(_typed(as_tensor(x), dtype, out, "cumprod"), axis, dim, "cumprod")
-    return Tensor._make(np.cumprod(x._data, axis=a), (x,), "cumprod", a)
+    typed = None if dtype is None else x.dtype  # in that dtype: numpy's cumprod widens small integers
+    return Tensor._make(np.cumprod(x._data, axis=a, dtype=typed), (x,), "cumprod", a)
 
 
 @op(family=_C, numpy=None)

@@ -44,7 +44,8 @@ def prod(
     x = _typed(as_tensor(x), dtype, out, "prod")
     axes, keepdims = _axes(x, axis, keepdims, dim, keepdim, "prod")
     ctx = reduction_ctx(axes, keepdims, x.shape)
-    return Tensor._make(np.prod(x._data, axis=axes, keepdims=keepdims), (x,), "prod", ctx)
+    typed = None if dtype is None else x.dtype  # in that dtype: numpy's prod widens small integers
+    return Tensor._make(np.prod(x._data, axis=axes, keepdims=keepdims, dtype=typed), (x,), "prod", ctx)
 
 
 @rule("prod")
