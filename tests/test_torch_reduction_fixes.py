@@ -85,3 +85,84 @@ def test_logsumexp_of_integers_is_float64(src, torch_float64):
     tx = torch.tensor(data).to(_DT[src][1])
     for dim in (0, 1, (0, 1)):
         _same(autobp.logsumexp(x, dim=dim), torch.logsumexp(tx, dim=dim))
+
+
+@pytest.mark.parametrize("method", ["linear", "lower", "higher", "midpoint", "nearest"])
+@pytest.mark.parametrize("name", ["quantile", "nanquantile"])
+def test_quantile_gradient_with_nan(name, method):
+    # a slice holding a NaN has quantile NaN; PyTorch sends its gradient to the NaN (sorted last)
+    nan = float("nan")
+    for data in ([1.0, nan, 2.0], [[nan, 3.0, 1.0, nan], [1.0, 2.0, 3.0, 4.0]]):
+        for q in (0.5, [0.1, 0.9]):
+            x = autobp.tensor(data, requires_grad=True)
+            tx = torch.tensor(data, dtype=torch.float64, requires_grad=True)
+            ours = getattr(autobp, name)(x, autobp.tensor(q), -1, interpolation=method)
+            theirs = getattr(torch, name)(tx, torch.tensor(q, dtype=torch.float64), -1, interpolation=method)
+            np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy())
+            ours.sum().backward()
+            theirs.sum().backward()
+            np.testing.assert_allclose(np.asarray(x.grad), tx.grad.numpy())
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_histc_range_from_data_when_min_equals_max(dtype):
+    cases = [([1.0, 2, 1], 4, 5, 5), ([3.0, 3], 4, 2, 2), ([2.0, 5], 100, 0, 0), ([1.0, 2, 1], 4, 0, 3)]
+    for data, bins, lo, hi in cases:
+        ours = autobp.histc(autobp.tensor(data, dtype=_DT[dtype][0]), bins=bins, min=lo, max=hi)
+        _same(ours, torch.histc(torch.tensor(data, dtype=_DT[dtype][1]), bins=bins, min=lo, max=hi))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_histc_at_the_dtype_extremes_counts_every_value(dtype):
+    for v in (np.finfo(_DT[dtype][0]).min, np.finfo(_DT[dtype][0]).max):
+        ours = autobp.histc(autobp.tensor([v, v, v], dtype=_DT[dtype][0]), bins=4)
+        theirs = torch.histc(torch.tensor([v, v, v], dtype=_DT[dtype][1]), bins=4)
+        assert float(ours.sum().item()) == float(theirs.sum().item()) == 3.0
+
+
+def test_histc_refuses_a_range_that_is_not_finite():
+    for data in ([float("inf")], [1.0, float("-inf")], [float("nan")]):
+        with pytest.raises(RuntimeError):
+            torch.histc(torch.tensor(data))
+        with pytest.raises(ValueError, match="not finite"):
+            autobp.histc(autobp.tensor(data))
+
+
+def test_mode_of_booleans():
+    for shape in [(10, 10), (4, 2048), (1, 7)]:
+        for start in ((shape[1] - 1) // 2, shape[1] // 2 + 1, 0, shape[1]):
+            a = np.zeros(shape, dtype=bool)
+            a[:, start:] = True
+            ours = autobp.mode(autobp.tensor(a), -1)
+            theirs = torch.mode(torch.tensor(a), -1)
+            _same(ours.values, theirs.values)
+            # which occurrence is not specified (torch's differs with the size): the index must hold it
+            held = np.take_along_axis(a, np.asarray(ours.indices.numpy())[:, None], axis=1)[:, 0]
+            np.testing.assert_array_equal(held, theirs.values.numpy())
+            assert ours.indices.dtype == np.int64
+
+
+@pytest.mark.parametrize("name", ["argmax", "argmin"])
+def test_arg_extreme_over_a_nonempty_axis_of_an_empty_tensor(name):
+    x, tx = autobp.zeros((2, 0, 4)), torch.zeros((2, 0, 4))
+    for dim in (0, 2, -1):
+        for keepdim in (False, True):
+            _same(
+                getattr(autobp, name)(x, dim=dim, keepdim=keepdim),
+                getattr(torch, name)(tx, dim=dim, keepdim=keepdim),
+            )
+    for call in (lambda f, t: f(t, dim=1), lambda f, t: f(t)):
+        with pytest.raises(IndexError):
+            call(getattr(torch, name), tx)
+        with pytest.raises(IndexError):  # numpy's ValueError too
+            call(getattr(autobp, name), x)
+        with pytest.raises(ValueError):
+            call(getattr(autobp, name), x)
+
+
+@pytest.mark.parametrize("name", ["amax", "amin", "max", "min"])
+def test_extreme_over_an_empty_axis_raises_pytorchs_index_error(name):
+    with pytest.raises(IndexError):
+        getattr(torch, "a" + name.lstrip("a"))(torch.zeros((2, 0, 4)), dim=1)
+    with pytest.raises(IndexError, match="empty axis 1"):
+        getattr(autobp, name)(autobp.zeros((2, 0, 4)), dim=1)

@@ -20,6 +20,11 @@ from .reduction_keywords import into_out, masked_mean, takes_out
 _R = "reductions"
 
 
+class EmptyReductionError(ValueError, IndexError):
+    """A max/min/argmax/argmin over an empty axis: no value to return (numpy raises ValueError, PyTorch
+    IndexError; this is both)."""
+
+
 def _array_out() -> Any:
     """``out=`` that makes a ufunc return a 0-d array, not a numpy scalar: ``...`` where numpy
     (>= 2.3) has it, else None (a scalar, which ``Tensor._make`` then wraps at a cost)."""
@@ -96,7 +101,7 @@ def _extreme(x: Any, axis: Any, keepdims: bool, dim: Any, keepdim: Any, op: str,
     axes = reduction_axes(axis, x.ndim, name, x.shape)
     for a in axes:
         if x.shape[a] == 0:
-            raise ValueError(f"{name}: cannot reduce over empty axis {a} of shape {x.shape}")
+            raise EmptyReductionError(f"{name}: cannot reduce over empty axis {a} of shape {x.shape}")
     out, ctx = _kernels.KERNELS[op]([x._data], reduction_ctx(axes, keepdims, x.shape))
     return Tensor._make(out, (x,), op, ctx)
 
@@ -198,9 +203,11 @@ def _arg_extreme(x: Any, axis: Any, keepdims: bool, dim: Any, keepdim: Any, fn: 
             raise TypeError(f"{name}: axis must be an int or None, got {axis!r}")
         axes = reduction_axes(axis, x.ndim, name, x.shape)
         axis = axes[0] if axes else None  # a 0-d tensor's axis 0 / -1: its one element, index 0
-    if x.size == 0 or (axis is not None and x.shape[axis] == 0):
+    if x.shape[axis] == 0 if axis is not None else x.size == 0:  # (other empty axes: an empty result)
         where = "" if axis is None else f" along axis {axis}"
-        raise ValueError(f"{name}: tensor of shape {x.shape} is empty{where}: there is no {name[3:]}imum")
+        raise EmptyReductionError(
+            f"{name}: tensor of shape {x.shape} is empty{where}: there is no {name[3:]}imum"
+        )
     reduction_ctx((), keepdims, ())  # checks keepdims
     return Tensor._const(np.asarray(fn(x._data, axis=axis, keepdims=keepdims), dtype=np.int64))
 
