@@ -166,3 +166,21 @@ def test_extreme_over_an_empty_axis_raises_pytorchs_index_error(name):
         getattr(torch, "a" + name.lstrip("a"))(torch.zeros((2, 0, 4)), dim=1)
     with pytest.raises(IndexError, match="empty axis 1"):
         getattr(autobp, name)(autobp.zeros((2, 0, 4)), dim=1)
+
+
+def test_out_that_cannot_take_the_result_raises_runtime_error():
+    # PyTorch raises RuntimeError for an out= whose dtype cannot hold the result (numpy: a TypeError)
+    cases = [
+        (lambda m, o, d: m.add(m.ones(4, dtype=d["float32"]), 1.0, out=o)),
+        (lambda m, o, d: m.abs(m.ones(4, dtype=d["complex128"]), out=o)),
+        (lambda m, o, d: m.true_divide(m.ones(4, dtype=d["int64"]), 2, out=o)),
+    ]
+    ours = {"float32": np.float32, "complex128": np.complex128, "int64": np.int64}
+    theirs = {"float32": torch.float32, "complex128": torch.complex128, "int64": torch.int64}
+    for call in cases:
+        with pytest.raises(RuntimeError):
+            call(torch, torch.empty(4, dtype=torch.int64), theirs)
+        with pytest.raises(RuntimeError, match="out="):
+            call(autobp, autobp.zeros(4, dtype=np.int64), ours)
+        with pytest.raises(TypeError):
+            call(autobp, autobp.zeros(4, dtype=np.int64), ours)
