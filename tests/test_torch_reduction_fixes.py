@@ -184,3 +184,26 @@ def test_out_that_cannot_take_the_result_raises_runtime_error():
             call(autobp, autobp.zeros(4, dtype=np.int64), ours)
         with pytest.raises(TypeError):
             call(autobp, autobp.zeros(4, dtype=np.int64), ours)
+
+
+@pytest.mark.parametrize("name", ["max", "min"])
+def test_max_min_with_a_tensor_second_argument_is_elementwise(name):
+    a, b = [1.0, 5.0, 3.0, float("nan")], [3.0, 2.0, 3.0, 0.0]
+    x, y = autobp.tensor(a, requires_grad=True), autobp.tensor(b, requires_grad=True)
+    tx = torch.tensor(a, dtype=torch.float64, requires_grad=True)
+    ty = torch.tensor(b, dtype=torch.float64, requires_grad=True)
+    for ours, theirs in (
+        (getattr(autobp, name)(x, y), getattr(torch, name)(tx, ty)),
+        (getattr(x, name)(y), getattr(tx, name)(ty)),
+    ):
+        np.testing.assert_array_equal(ours.detach().numpy(), theirs.detach().numpy())
+    getattr(autobp, name)(x, y).sum().backward()
+    getattr(torch, name)(tx, ty).sum().backward()
+    np.testing.assert_allclose(np.asarray(x.grad)[:3], tx.grad.numpy()[:3])  # ties split equally, as torch
+    np.testing.assert_allclose(np.asarray(y.grad)[:3], ty.grad.numpy()[:3])
+    i = autobp.tensor([[1, 7], [4, 2]])
+    _same(
+        getattr(autobp, name)(i, autobp.tensor(3)),
+        getattr(torch, name)(torch.tensor([[1, 7], [4, 2]]), torch.tensor(3)),
+    )
+    assert getattr(autobp, name)(autobp.tensor([[1.0, 2.0], [3.0, 4.0]]), 1).shape == (2,)  # an int: the axis

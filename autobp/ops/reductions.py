@@ -113,19 +113,37 @@ _TORCH_MAX = (
 )
 
 
-@op(family=_R, numpy=(np.max,), differs=_TORCH_MAX.format("max"))
+def _elementwise(x: Any, other: Tensor, keepdims: Any, dim: Any, keepdim: Any, name: str) -> Tensor:
+    """PyTorch's ``max(input, other)`` / ``min(input, other)``: a Tensor where the axis goes is the
+    other operand (numpy takes no Tensor as an axis): ``maximum`` / ``minimum``."""
+    if keepdims is not False or dim is not None or keepdim is not None:
+        raise TypeError(f"{name}(input, other): a Tensor second argument takes no dim/keepdim")
+    from .elementwise import maximum, minimum  # elementwise imports this family's helpers
+
+    return (maximum if name == "max" else minimum)(x, other)
+
+
+@op(family=_R, numpy=(np.max,), rules=("max", "maximum"), differs=_TORCH_MAX.format("max"))
 def max(  # noqa: A001
     x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
 ) -> Tensor:
-    """Largest element(s) (values only, numpy's meaning); tied maxima share the gradient equally."""
+    """Largest element(s) (values only, numpy's meaning); tied maxima share the gradient equally.
+
+    ``max(x, other)`` with a Tensor ``other`` is PyTorch's elementwise ``maximum(x, other)``."""
+    if isinstance(axis, Tensor):
+        return _elementwise(x, axis, keepdims, dim, keepdim, "max")
     return _extreme(x, axis, keepdims, dim, keepdim, "max", "max")
 
 
-@op(family=_R, numpy=(np.min,), differs=_TORCH_MAX.format("min"))
+@op(family=_R, numpy=(np.min,), rules=("min", "minimum"), differs=_TORCH_MAX.format("min"))
 def min(  # noqa: A001
     x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
 ) -> Tensor:
-    """Smallest element(s) (values only, numpy's meaning); tied minima share the gradient equally."""
+    """Smallest element(s) (values only, numpy's meaning); tied minima share the gradient equally.
+
+    ``min(x, other)`` with a Tensor ``other`` is PyTorch's elementwise ``minimum(x, other)``."""
+    if isinstance(axis, Tensor):
+        return _elementwise(x, axis, keepdims, dim, keepdim, "min")
     return _extreme(x, axis, keepdims, dim, keepdim, "min", "min")
 
 
