@@ -207,3 +207,23 @@ def test_max_min_with_a_tensor_second_argument_is_elementwise(name):
         getattr(torch, name)(torch.tensor([[1, 7], [4, 2]]), torch.tensor(3)),
     )
     assert getattr(autobp, name)(autobp.tensor([[1.0, 2.0], [3.0, 4.0]]), 1).shape == (2,)  # an int: the axis
+
+
+def test_shapes_that_do_not_broadcast_raise_runtime_error_too():
+    calls = [
+        lambda m: m.ones((5, 0)) + m.ones((0, 5)),
+        lambda m: m.ones(2) * m.ones(3),
+        lambda m: m.maximum(m.ones(2), m.ones(3)),
+        lambda m: m.ones(2) < m.ones(3),
+        lambda m: m.where(m.ones(2) > 0, m.ones(3), m.zeros(3)),
+        lambda m: m.atan2(m.ones(2), m.ones(3)),
+        lambda m: m.isclose(m.ones(2), m.ones(3)),
+        lambda m: m.ones((7, 0)) + m.ones((2, 1)),
+    ]
+    for call in calls:
+        with pytest.raises(RuntimeError):
+            call(torch)
+        with pytest.raises(RuntimeError, match="broadcast"):  # PyTorch's class
+            call(autobp)
+        with pytest.raises(ValueError, match="broadcast"):  # numpy's class
+            call(autobp)

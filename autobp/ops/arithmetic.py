@@ -35,7 +35,7 @@ def _binary(a: Tensor, b: Tensor, op: str, fn: Any, symbol: str) -> Tensor:
 
 
 def _shapes_error(a: Tensor, b: Tensor, op: str, symbol: str) -> ValueError:
-    return ValueError(f"{op} ({symbol}): shapes {a.shape} and {b.shape} cannot be broadcast together")
+    return ShapeError(f"{op} ({symbol}): shapes {a.shape} and {b.shape} cannot be broadcast together")
 
 
 # --- the operators: Tensor.__add__ and friends (attached in ops/__init__.py) ---------------
