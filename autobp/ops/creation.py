@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import ShapeError
+from .._creation_out import creation_out
 from .._device import check_device
 from ..tensor import Tensor, _check_float
 from ._args import as_tensor, spelled_once
@@ -128,6 +129,7 @@ def empty(
 
 
 @op(family=_C, numpy=None, method=False, differentiable=False)
+@creation_out("eye")
 def eye(
     N: int | None = None,  # noqa: N803  numpy's argument names
     M: int | None = None,  # noqa: N803
@@ -163,6 +165,7 @@ def identity(n: int, dtype: Any = float, *, requires_grad: bool = False, device:
 
 
 @op(family=_C, numpy=None, method=False, differentiable=False)
+@creation_out("arange")
 def arange(
     *args: Any,
     dtype: Any = None,
@@ -264,6 +267,7 @@ def _filled(data: np.ndarray, fill: Any) -> Tensor:
 
 
 @op(family=_C, rules=("broadcast_to",), numpy=None, method=False)
+@creation_out("full")
 def full(
     shape: Any = None,
     fill_value: Any = None,

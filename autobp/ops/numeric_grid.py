@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import normalize_axes
+from .._creation_out import creation_out
 from .._device import check_device
 from ..rules import rule
 from ..tensor import Tensor, _check_float
@@ -34,6 +35,7 @@ def _fractions(data: np.ndarray, num: int, endpoint: bool, axis: int, name: str)
     differs="with an integer dtype torch truncates each value toward 0 where numpy (and autobp) floors "
     "it; numpy also takes dtype=bool, which torch refuses",
 )
+@creation_out("linspace")
 def linspace(
     start: Any,
     stop: Any = None,
