@@ -227,3 +227,41 @@ def test_shapes_that_do_not_broadcast_raise_runtime_error_too():
             call(autobp)
         with pytest.raises(ValueError, match="broadcast"):  # numpy's class
             call(autobp)
+
+
+@pytest.mark.parametrize("name", ["add", "sub"])
+@pytest.mark.parametrize("dtype", ["int32", "int64", "float32", "float64"])
+@pytest.mark.parametrize("other", [1, 2.5, "tensor"])
+def test_add_sub_alpha_keeps_pytorchs_dtype(name, dtype, other, torch_float64):
+    x, tx = autobp.ones(3, dtype=_DT[dtype][0]), torch.ones(3, dtype=_DT[dtype][1])
+    o, to = (
+        (autobp.full((3,), 2, dtype=_DT[dtype][0]), torch.full((3,), 2, dtype=_DT[dtype][1]))
+        if other == "tensor"
+        else (other, other)
+    )
+    alpha = 3
+    ours = (autobp.add if name == "add" else autobp.subtract)(x, o, alpha=alpha)
+    _same(ours, getattr(torch, name)(tx, to, alpha=alpha))
+
+
+def test_alpha_checks_as_pytorch():
+    x, tx = autobp.ones(4, dtype=np.int32), torch.ones(4, dtype=torch.int32)
+    for call in (
+        lambda m, t: m.add(t, t, alpha=1.1),
+        lambda m, t: m.add(
+            t.to(m.bool) if m is torch else t.astype(bool),
+            t.to(m.bool) if m is torch else t.astype(bool),
+            alpha=1.1,
+        ),
+        lambda m, t: m.add(1, 1, alpha=True),
+        lambda m, t: m.add(t, t, alpha=True),
+    ):
+        with pytest.raises(RuntimeError):
+            call(torch, tx)
+        with pytest.raises(RuntimeError, match="alpha"):
+            call(autobp, x)
+    b = autobp.ones(2, dtype=bool)
+    _same(
+        autobp.add(b, b, alpha=True),
+        torch.add(torch.ones(2, dtype=torch.bool), torch.ones(2, dtype=torch.bool), alpha=True),
+    )
