@@ -88,3 +88,18 @@ def test_random_creation_with_out_draws_the_same_numbers():
     out = autobp.empty((2, 1), dtype=np.float32)
     assert autobp.randint(3, size=(2, 1), out=out).dtype == np.float32  # out's dtype, as torch.randint
     assert torch.randint(3, size=(2, 1), out=torch.empty((2, 1), dtype=torch.float32)).dtype == torch.float32
+
+
+@pytest.mark.parametrize(
+    "args", [(1, 10, 0.3), (-4.0, 4.0, 0.01), (-1, 1, 2 / 49), (0.6, 0.89, 0.1), (0, 1e4, 0.7)]
+)
+def test_float32_arange_is_rounded_once_like_pytorch(args):
+    # PyTorch computes start + i * step in double and rounds once; numpy's float32 arange adds the
+    # step in float32 (several ulps off by the end)
+    ours = autobp.arange(*args, dtype=np.float32).numpy()
+    theirs = torch.arange(*args, dtype=torch.float32).numpy()
+    assert ours.dtype == np.float32 and ours.shape == theirs.shape
+    exact = np.float64(args[0]) + np.arange(ours.size) * np.float64(args[2])
+    scale = np.spacing(np.float32(np.abs(exact).max()))
+    np.testing.assert_allclose(ours, exact.astype(np.float32), rtol=6e-8, atol=scale)  # the nearest float32
+    np.testing.assert_allclose(ours, theirs, rtol=2.5e-7, atol=scale)  # PyTorch's rounding is as close

@@ -184,6 +184,12 @@ def arange(
             raise TypeError("arange: got both stop= and end=")
         stop = end
     named = {k: v for k, v in (("start", start), ("stop", stop), ("step", step)) if v is not None}
+    dt = None if dtype is None else np.dtype(dtype)
+    if dt is not None and dt.kind in "fc" and dt.itemsize < (16 if dt.kind == "c" else 8):
+        # start + i * step in double precision, then rounded once (as PyTorch computes): numpy's
+        # float32 arange accumulates the step in float32, several ulps off by the end
+        wide = np.arange(*args, dtype=np.complex128 if dt.kind == "c" else np.float64, **named)
+        return _leaf(wide.astype(dt), requires_grad, "arange")
     return _leaf(np.arange(*args, dtype=dtype, **named), requires_grad, "arange")
 
 
