@@ -103,3 +103,14 @@ def test_float32_arange_is_rounded_once_like_pytorch(args):
     scale = np.spacing(np.float32(np.abs(exact).max()))
     np.testing.assert_allclose(ours, exact.astype(np.float32), rtol=6e-8, atol=scale)  # the nearest float32
     np.testing.assert_allclose(ours, theirs, rtol=2.5e-7, atol=scale)  # PyTorch's rounding is as close
+
+
+@pytest.mark.parametrize("name", ["linspace", "logspace"])
+def test_negative_steps_raise_runtime_error_too(name):
+    with pytest.raises(RuntimeError):
+        getattr(torch, name)(0, 1, -1)
+    with pytest.raises(RuntimeError, match="non-negative"):  # PyTorch's class
+        getattr(autobp, name)(0, 1, -1)
+    with pytest.raises(ValueError, match="non-negative"):  # numpy's class
+        getattr(autobp, name)(0, 1, steps=-1)
+    assert getattr(autobp, name)(0, 1, 0).shape == tuple(getattr(torch, name)(0, 1, 0).shape) == (0,)
