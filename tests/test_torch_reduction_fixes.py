@@ -265,3 +265,18 @@ def test_alpha_checks_as_pytorch():
         autobp.add(b, b, alpha=True),
         torch.add(torch.ones(2, dtype=torch.bool), torch.ones(2, dtype=torch.bool), alpha=True),
     )
+
+
+def test_sum_and_prod_write_into_an_empty_out_tensor():
+    data = np.arange(1.0, 13.0).reshape(3, 4) / 7
+    for name, dim in (("sum", 1), ("sum", (0, 1)), ("prod", 1)):
+        ours, theirs = autobp.tensor([]), torch.tensor([], dtype=torch.float64)
+        returned = getattr(autobp, name)(autobp.tensor(data), dim, out=ours)
+        getattr(torch, name)(torch.tensor(data), dim, out=theirs)
+        assert returned is ours
+        _same(ours, theirs)
+    o = autobp.zeros(4)
+    autobp.sum(autobp.tensor(data), 0, out=o)  # an out of the result's shape: written in place
+    np.testing.assert_allclose(o.numpy(), data.sum(0))
+    with pytest.raises(ValueError, match="out= has shape"):  # a wrong non-empty shape: numpy's refusal
+        autobp.sum(autobp.tensor(data), 0, out=autobp.zeros(3))

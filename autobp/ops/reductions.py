@@ -47,9 +47,12 @@ def sum(  # noqa: A001
     dim: Any = None,
     keepdim: Any = None,
     dtype: Any = None,
+    out: Any = None,
 ) -> Tensor:
     """Sum over ``axis`` (all axes by default); ``dtype=`` sums in that dtype (numpy's and PyTorch's
-    keyword: the input is cast first, and its gradient cast back)."""
+    keyword: the input is cast first, and its gradient cast back); ``out=`` takes the result."""
+    if out is not None:
+        return into_out(sum(x, axis, keepdims, dim=dim, keepdim=keepdim, dtype=dtype), out, "sum")
     if type(x) is not Tensor:
         x = as_tensor(x)
     if dtype is not None:  # summed in that dtype (numpy's sum widens small integers without it)
