@@ -280,3 +280,11 @@ def test_sum_and_prod_write_into_an_empty_out_tensor():
     np.testing.assert_allclose(o.numpy(), data.sum(0))
     with pytest.raises(ValueError, match="out= has shape"):  # a wrong non-empty shape: numpy's refusal
         autobp.sum(autobp.tensor(data), 0, out=autobp.zeros(3))
+
+
+def test_logsumexp_writes_into_out_view():
+    a = np.random.default_rng(0).standard_normal((5, 4))
+    b, tb = autobp.zeros((5, 2)), torch.zeros(5, 2, dtype=torch.float64)
+    autobp.logsumexp(autobp.tensor(a), 1, out=b[:, 0])
+    torch.logsumexp(torch.tensor(a), 1, out=tb[:, 0])
+    _same(b, tb)

@@ -15,14 +15,10 @@ from ..tensor import Tensor
 from ._args import as_tensor, axis_arg, keep_arg, refuse_complex
 from ._decl import op
 from ._nan_helpers import _nan_extreme, _nan_reduction, _numpy_extras, _share_dtype
+from ._reduction_torch import EmptyReductionError, _elementwise
 from .reduction_keywords import into_out, masked_mean, takes_out
 
 _R = "reductions"
-
-
-class EmptyReductionError(ValueError, IndexError):
-    """A max/min/argmax/argmin over an empty axis: no value to return (numpy raises ValueError, PyTorch
-    IndexError; this is both)."""
 
 
 def _array_out() -> Any:
@@ -114,16 +110,6 @@ _TORCH_MAX = (
     "returns; autobp's {0}(x, axis) (also spelt dim=) returns the values only, as numpy's does, and "
     "splits a tie's gradient equally, like torch.a{0}"
 )
-
-
-def _elementwise(x: Any, other: Tensor, keepdims: Any, dim: Any, keepdim: Any, name: str) -> Tensor:
-    """PyTorch's ``max(input, other)`` / ``min(input, other)``: a Tensor where the axis goes is the
-    other operand (numpy takes no Tensor as an axis): ``maximum`` / ``minimum``."""
-    if keepdims is not False or dim is not None or keepdim is not None:
-        raise TypeError(f"{name}(input, other): a Tensor second argument takes no dim/keepdim")
-    from .elementwise import maximum, minimum  # elementwise imports this family's helpers
-
-    return (maximum if name == "max" else minimum)(x, other)
 
 
 @op(family=_R, numpy=(np.max,), rules=("max", "maximum"), differs=_TORCH_MAX.format("max"))
@@ -259,10 +245,12 @@ def argmin(
 
 @op(family=_R, numpy=None)
 def logsumexp(
-    x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
+    x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None, out: Any = None
 ) -> Tensor:
     """log(sum(exp(x))) over ``axis``, computed without overflow; complex x too, as PyTorch's
-    (the principal log of the sum, shifted by the largest real part)."""
+    (the principal log of the sum, shifted by the largest real part); ``out=`` takes the result."""
+    if out is not None:
+        return into_out(logsumexp(x, axis, keepdims, dim=dim, keepdim=keepdim), out, "logsumexp")
     x = as_tensor(x)
     if x.dtype.kind in "biu":  # integers and booleans: in float64, as PyTorch's (its default dtype)
         x = x.astype(np.float64)  # and scipy's do, not in numpy's exp dtype (float16 for int8)
