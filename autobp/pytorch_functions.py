@@ -287,9 +287,8 @@ def mode(input: Any, dim: int = -1, keepdim: bool = False) -> ValuesIndices:
     equal = moved[..., :, None] == moved[..., None, :]
     counts = equal.sum(axis=-1)  # how often each element's value occurs
     best = counts.max(axis=-1, keepdims=True)
-    candidates = np.where(
-        counts == best, moved, np.inf if moved.dtype.kind == "f" else np.iinfo(moved.dtype).max
-    )
+    top = {"f": np.inf, "b": True}.get(moved.dtype.kind)  # a bool input's "largest" value is True
+    candidates = np.where(counts == best, moved, np.iinfo(moved.dtype).max if top is None else top)
     value = candidates.min(axis=-1, keepdims=True)
     n = moved.shape[-1]
     last = n - 1 - argmax(Tensor._const((moved == value)[..., ::-1]), axis=-1)._data

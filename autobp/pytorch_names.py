@@ -107,15 +107,23 @@ def cdist(
 
 
 def histc(input: Any, bins: int = 100, min: float = 0.0, max: float = 0.0) -> Tensor:  # noqa: A002
-    """``torch.histc``: counts in ``bins`` equal bins over [min, max] (the data's range when both are 0),
-    values outside ignored; a constant of the input's float dtype."""
+    """``torch.histc``: counts in ``bins`` equal bins over [min, max] (the data's range when min equals
+    max), values outside ignored; a constant of the input's float dtype."""
     x = _as_tensor(input)
-    lo, hi = (float(x._data.min()), float(x._data.max())) if min == max == 0 and x.size else (min, max)
-    if lo == hi:  # torch widens an empty range by one on each side
-        lo, hi = lo - 1, hi + 1
+    lo, hi = float(min), float(max)
+    if lo == hi and x.size:  # torch: min == max (any value, 0 by default) means the data's range
+        lo, hi = float(np.min(x._data)), float(np.max(x._data))
     if lo > hi:
         raise ValueError(f"histc: max ({max}) must be larger than min ({min})")
-    counts, _ = np.histogram(x._data, bins=int(bins), range=(lo, hi))
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise ValueError(f"histc: range of [{lo}, {hi}] is not finite")
+    if lo == hi:  # torch widens an empty range by one on each side
+        lo, hi = lo - 1, hi + 1
+    if hi - lo > 0:
+        counts, _ = np.histogram(x._data, bins=int(bins), range=(lo, hi))
+    else:  # the widening was lost to rounding (values near the dtype's extremes): one bin holds them all
+        inside = x._data[(x._data >= lo) & (x._data <= hi)]
+        counts = np.bincount(np.where(inside >= hi, int(bins) - 1, 0), minlength=int(bins))
     return Tensor._const(counts.astype(x.dtype if x.dtype.kind == "f" else np.float64))
 
 

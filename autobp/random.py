@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ._broadcast import ShapeError
+from ._creation_out import creation_out
 from ._device import check_device
 from .ops.creation import _leaf, input_arg
 from .tensor import Tensor
@@ -118,6 +119,7 @@ def _draw(draw: Any, shape: tuple, dt: np.dtype, scale: float) -> np.ndarray:
     return np.ascontiguousarray(parts).view(dt).reshape(shape)
 
 
+@creation_out("randn")
 def randn(
     *sizes: Any,
     dtype: Any = None,
@@ -136,6 +138,7 @@ def randn(
     return _leaf(data, requires_grad, "randn")
 
 
+@creation_out("rand")
 def rand(
     *sizes: Any,
     dtype: Any = None,
@@ -152,6 +155,7 @@ def rand(
     return _leaf(data, requires_grad, "rand")
 
 
+@creation_out("randint")
 def randint(
     *args: Any,
     size: Any = None,

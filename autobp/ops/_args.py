@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import ShapeError
 from ..tensor import Tensor, _as_array, _lift
 
 
@@ -67,7 +68,7 @@ def keep_arg(keepdims: Any, keepdim: Any) -> bool:
 
 def broadcast_error(op: str, *tensors: Any) -> ValueError:
     shapes = " and ".join(str(np.shape(t._data if isinstance(t, Tensor) else t)) for t in tensors)
-    return ValueError(f"{op}: shapes {shapes} cannot be broadcast together")
+    return ShapeError(f"{op}: shapes {shapes} cannot be broadcast together")  # ValueError, RuntimeError
 
 
 _NO_ORDER = "complex numbers have no order; apply it to abs(z), z.real or z.imag instead"

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .._broadcast import ShapeError
+from .._broadcast import DTypeError, ShapeError
 from .._graph import _mode, hooks, next_seq, off_threads
 from .._scalars import FLOATS
 from ..rules import rule
@@ -36,7 +36,7 @@ def _binary(a: Tensor, b: Tensor, op: str, fn: Any, symbol: str) -> Tensor:
 
 
 def _shapes_error(a: Tensor, b: Tensor, op: str, symbol: str) -> ValueError:
-    return ValueError(f"{op} ({symbol}): shapes {a.shape} and {b.shape} cannot be broadcast together")
+    return ShapeError(f"{op} ({symbol}): shapes {a.shape} and {b.shape} cannot be broadcast together")
 
 
 # --- the operators: Tensor.__add__ and friends (attached in ops/__init__.py) ---------------
@@ -194,19 +194,47 @@ DUNDERS = {
 
 
 # --- the functions -----------------------------------------------------------------------
+def _kind(x: Any) -> str:
+    return (x._data if isinstance(x, Tensor) else np.asarray(x)).dtype.kind
+
+
+def _check_alpha(a: Any, b: Any, alpha: Any, name: str) -> None:
+    """PyTorch's checks of ``alpha``: no float alpha for integer (or bool) inputs, no bool alpha
+    unless the inputs are bool (it would be silently truncated or promote the result)."""
+    kinds, k = {_kind(a), _kind(b)}, _kind(alpha)
+    if kinds <= set("biu") and k in "fc":
+        raise DTypeError(
+            f"{name}: For integral input tensors, argument alpha must not be a floating point number "
+            f"(alpha={alpha!r}, inputs of kinds {sorted(kinds)})"
+        )
+    if k == "b" and kinds != {"b"}:
+        raise DTypeError(f"{name}: Boolean alpha only supported for Boolean results (alpha={alpha!r})")
+
+
+def _scaled(b: Any, alpha: Any) -> Any:
+    """alpha * b; two Python numbers stay a Python number (a weak scalar: ``sub(int32, 1, alpha=2)``
+    stays int32, as PyTorch's, where a numpy int64 product would promote it)."""
+    python = (bool, int, float, complex)
+    if type(b) in python and type(alpha) in python:
+        return b * alpha
+    return multiply(b, alpha)
+
+
 @op(family="arithmetic", method=False, rules=("add", "mul"), torch=("add",))
 def add(a: Any, b: Any, *, alpha: Any = 1) -> Tensor:
     """a + b, elementwise with broadcasting; PyTorch's ``alpha``: a + alpha * b."""
+    _check_alpha(a, b, alpha, "add")
     if alpha != 1:
-        b = multiply(b, alpha)
+        b = _scaled(b, alpha)
     return _add(*pair(a, b, "add"))
 
 
 @op(family="arithmetic", method=False, rules=("sub", "mul"), torch=("sub",))
 def subtract(a: Any, b: Any, *, alpha: Any = 1) -> Tensor:
     """a - b, elementwise with broadcasting; PyTorch's ``alpha``: a - alpha * b."""
+    _check_alpha(a, b, alpha, "sub")
     if alpha != 1:
-        b = multiply(b, alpha)
+        b = _scaled(b, alpha)
     return _sub(*pair(a, b, "sub"))
 
 

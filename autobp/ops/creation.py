@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import ShapeError
+from .._creation_out import creation_out
 from .._device import check_device
 from ..tensor import Tensor, _check_float
 from ._args import as_tensor, spelled_once
@@ -159,6 +160,7 @@ def empty(
 
 
 @op(family=_C, numpy=None, method=False, differentiable=False)
+@creation_out("eye")
 def eye(
     N: int | None = None,  # noqa: N803  numpy's argument names
     M: int | None = None,  # noqa: N803
@@ -194,6 +196,7 @@ def identity(n: int, dtype: Any = float, *, requires_grad: bool = False, device:
 
 
 @op(family=_C, numpy=None, method=False, differentiable=False)
+@creation_out("arange")
 def arange(
     *args: Any,
     dtype: Any = None,
@@ -212,6 +215,12 @@ def arange(
             raise TypeError("arange: got both stop= and end=")
         stop = end
     named = {k: v for k, v in (("start", start), ("stop", stop), ("step", step)) if v is not None}
+    dt = None if dtype is None else np.dtype(dtype)
+    if dt is not None and dt.kind in "fc" and dt.itemsize < (16 if dt.kind == "c" else 8):
+        # start + i * step in double precision, then rounded once (as PyTorch computes): numpy's
+        # float32 arange accumulates the step in float32, several ulps off by the end
+        wide = np.arange(*args, dtype=np.complex128 if dt.kind == "c" else np.float64, **named)
+        return _leaf(wide.astype(dt), requires_grad, "arange")
     return _leaf(np.arange(*args, dtype=dtype, **named), requires_grad, "arange")
 
 
@@ -295,6 +304,7 @@ def _filled(data: np.ndarray, fill: Any) -> Tensor:
 
 
 @op(family=_C, rules=("broadcast_to",), numpy=None, method=False)
+@creation_out("full")
 def full(
     shape: Any = None,
     fill_value: Any = None,

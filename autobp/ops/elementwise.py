@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from .. import _kernels
+from .._broadcast import ShapeError
 from .._scalars import FLOATS, ONE
 from .._torch_out import takes_out
 from ..rules import RULES, rule
@@ -166,7 +167,7 @@ def maximum(a: Any, b: Any) -> Tensor:
     try:
         data, ctx = _kernels.maximum([a._data, b._data], None)
     except ValueError:
-        raise ValueError(f"maximum: shapes {a.shape} and {b.shape} cannot be broadcast") from None
+        raise ShapeError(f"maximum: shapes {a.shape} and {b.shape} cannot be broadcast") from None
     return Tensor._make(data, (a, b), "maximum", ctx)
 
 
@@ -179,7 +180,7 @@ def minimum(a: Any, b: Any) -> Tensor:
     try:
         data, ctx = _kernels.minimum([a._data, b._data], None)
     except ValueError:
-        raise ValueError(f"minimum: shapes {a.shape} and {b.shape} cannot be broadcast") from None
+        raise ShapeError(f"minimum: shapes {a.shape} and {b.shape} cannot be broadcast") from None
     return Tensor._make(data, (a, b), "minimum", ctx)
 
 
@@ -205,14 +206,14 @@ def where(condition: Any, x: Any = _ONE_ARGUMENT, y: Any = _ONE_ARGUMENT) -> Any
         try:
             return Tensor._const(np.where(c, a, b))
         except ValueError:
-            raise ValueError(
+            raise ShapeError(
                 f"where: shapes {c.shape}, {np.shape(a)} and {np.shape(b)} cannot be broadcast"
             ) from None
     a, b = pair(a, b, "where")
     try:
         data = np.where(c, a._data, b._data)
     except ValueError:
-        raise ValueError(
+        raise ShapeError(
             f"where: shapes {c.shape} (condition), {a.shape} and {b.shape} cannot be broadcast"
         ) from None
     return Tensor._make(data, (a, b), "where", c)
@@ -236,7 +237,7 @@ def _compare(a: Any, b: Any, fn: Any, symbol: str) -> Tensor:
                 return Tensor._const(np.asarray(fn(x, y)))
             except ValueError:
                 shapes = f"{np.shape(x)} and {np.shape(y)}"
-                raise ValueError(f"comparison {symbol}: shapes {shapes} cannot be broadcast") from None
+                raise ShapeError(f"comparison {symbol}: shapes {shapes} cannot be broadcast") from None
     if not isinstance(a, Tensor):
         a = Tensor._const(_as_array(a, None)) if not isinstance(b, Tensor) else _lift(a, b, symbol)
     b = _lift(b, a, symbol)
@@ -246,7 +247,7 @@ def _compare(a: Any, b: Any, fn: Any, symbol: str) -> Tensor:
     try:
         return Tensor._const(fn(a._data, b._data))
     except ValueError:
-        raise ValueError(f"comparison {symbol}: shapes {a.shape} and {b.shape} cannot be broadcast") from None
+        raise ShapeError(f"comparison {symbol}: shapes {a.shape} and {b.shape} cannot be broadcast") from None
 
 
 def _comparison(name: str, fn: Any, symbol: str, torch: tuple, differs: Any = None) -> Any:

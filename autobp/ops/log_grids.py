@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import normalize_axes
+from .._creation_out import creation_out
 from .._device import check_device
 from ..rules import holomorphic, rule
 from ..tensor import Tensor
@@ -20,6 +21,7 @@ _G = "numeric_grid"
 
 
 @op(family=_G, rules=("linspace", "pow", "reshape", "astype"), method=False)
+@creation_out("logspace")
 def logspace(
     start: Any,
     stop: Any = None,

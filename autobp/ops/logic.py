@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .._broadcast import DTypeError
+from .._broadcast import DTypeError, ShapeError
 from ..tensor import Tensor
 from ._decl import op
 
@@ -31,7 +31,7 @@ def _apply(name: str, fn: Any, *xs: Any, **kwargs: Any) -> Tensor:
         # keywords too (a Tensor atol/rtol would send numpy's isclose back here without end)
         return Tensor._const(np.asarray(fn(*map(_raw, xs), **{k: _raw(v) for k, v in kwargs.items()})))
     except ValueError:
-        raise ValueError(f"{name}: shapes and dtypes {_describe(*xs)} cannot be broadcast together") from None
+        raise ShapeError(f"{name}: shapes and dtypes {_describe(*xs)} cannot be broadcast together") from None
 
 
 def _bitwise(name: str, fn: Any, symbol: str, *xs: Any) -> Tensor:

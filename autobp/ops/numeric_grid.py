@@ -7,7 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from .._broadcast import normalize_axes
+from .._broadcast import ShapeError, normalize_axes
+from .._creation_out import creation_out
 from .._device import check_device
 from ..rules import rule
 from ..tensor import Tensor, _check_float
@@ -34,6 +35,7 @@ def _fractions(data: np.ndarray, num: int, endpoint: bool, axis: int, name: str)
     differs="with an integer dtype torch truncates each value toward 0 where numpy (and autobp) floors "
     "it; numpy also takes dtype=bool, which torch refuses",
 )
+@creation_out("linspace")
 def linspace(
     start: Any,
     stop: Any = None,
@@ -64,6 +66,8 @@ def linspace(
     stop = torch_end(stop, end, "linspace")
     if steps is not None:
         num = steps
+    if isinstance(num, (int, np.integer)) and num < 0:
+        _count(num)  # a negative count: numpy's ValueError and PyTorch's RuntimeError both
     if not isinstance(start, Tensor) and not isinstance(stop, Tensor):
         out = np.linspace(start, stop, num, endpoint, retstep, dtype, axis)
         samples = Tensor._const(out[0] if retstep else out)
@@ -95,7 +99,8 @@ def linspace(
 
 def _count(num: Any, name: str = "linspace") -> int:
     if isinstance(num, bool) or not isinstance(num, (int, np.integer)) or num < 0:
-        raise ValueError(f"{name}: num must be a non-negative integer, got {num!r}")
+        raise ShapeError(f"{name}: num must be a non-negative integer, got {num!r}")  # numpy's ValueError,
+        # PyTorch's RuntimeError ("number of steps must be non-negative")
     return int(num)
 
 

@@ -197,6 +197,8 @@ def _quantile(x, q, axis, out, method, keepdims, weights, interpolation, dim, ke
     if weights is None and method in _NUMPY_METHODS:
         at = _positions(qs / scale, n, lead, method)
         method = "linear"  # the value (1 - t) s[lo] + t s[lo + 1] at numpy's fractional position
+    if not nan_ignoring and data.dtype.kind in "fc":  # a slice with a NaN: its value is NaN, and its
+        at = np.where(np.isnan(y).any(axis=-1), n - 1, at)  # gradient goes to the NaN sorted last (torch's)
     lo, hi, t = _neighbours(at, np.maximum(n, 1), "linear" if method == "weighted" else method)
     keep = [i for i in range(x.ndim) if i not in axes]
     kept = [k.reshape((1,) * qs.ndim + k.shape) for k in np.indices(lead, sparse=True)]

@@ -27,6 +27,8 @@ def into_out(result: Tensor, out: Any, name: str) -> Any:
         out = out[0]
     if not isinstance(out, (Tensor, np.ndarray)):
         raise TypeError(f"{name}: out= must be a Tensor or a numpy array, got {type(out).__name__}")
+    if isinstance(out, Tensor) and out.size == 0 and result.size:  # PyTorch's: an empty out= Tensor is
+        out.resize_(*result.shape)  # resized to the result (numpy has no empty out that fits)
     try:
         fits = np.broadcast_shapes(tuple(result.shape), tuple(out.shape)) == tuple(out.shape)
     except ValueError:

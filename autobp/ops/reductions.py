@@ -16,6 +16,7 @@ from . import reduction_initial as _init
 from ._args import as_tensor, axis_arg, keep_arg, refuse_complex
 from ._decl import op
 from ._nan_helpers import _nan_extreme, _nan_reduction, _numpy_extras, _share_dtype
+from ._reduction_torch import EmptyReductionError, _elementwise
 from .reduction_keywords import into_out, masked_mean, takes_out
 
 _R = "reductions"
@@ -45,10 +46,14 @@ def sum(  # noqa: A001
     dtype: Any = None,
     initial: Any = None,
     where: Any = True,
+    out: Any = None,
 ) -> Tensor:
     """Sum over ``axis`` (all axes by default); ``dtype=`` sums in that dtype (numpy's and PyTorch's
     keyword: the input is cast first, and its gradient cast back); numpy's ``initial=`` is added in,
-    ``where=`` sums the selected elements only."""
+    ``where=`` sums the selected elements only; ``out=`` takes the result."""
+    if out is not None:
+        result = sum(x, axis, keepdims, dim=dim, keepdim=keepdim, dtype=dtype, initial=initial, where=where)
+        return into_out(result, out, "sum")
     if type(x) is not Tensor:
         x = as_tensor(x)
     if dtype is not None:
@@ -118,7 +123,7 @@ def _extreme(
         return _init.extreme(x, axes, keepdims, initial, where, op, name)
     for a in axes:
         if x.shape[a] == 0:
-            raise ValueError(f"{name}: cannot reduce over empty axis {a} of shape {x.shape}")
+            raise EmptyReductionError(f"{name}: cannot reduce over empty axis {a} of shape {x.shape}")
     out, ctx = _kernels.KERNELS[op]([x._data], reduction_ctx(axes, keepdims, x.shape))
     return Tensor._make(out, (x,), op, ctx)
 
@@ -130,7 +135,7 @@ _TORCH_MAX = (
 )
 
 
-@op(family=_R, numpy=(np.max,), differs=_TORCH_MAX.format("max"))
+@op(family=_R, numpy=(np.max,), rules=("max", "maximum"), differs=_TORCH_MAX.format("max"))
 def max(  # noqa: A001
     x: Any,
     axis: Any = None,
@@ -141,11 +146,15 @@ def max(  # noqa: A001
     initial: Any = None,
     where: Any = True,
 ) -> Tensor:
-    """Largest element(s) (values only, numpy's meaning); tied maxima share the gradient equally."""
+    """Largest element(s) (values only, numpy's meaning); tied maxima share the gradient equally.
+
+    ``max(x, other)`` with a Tensor ``other`` is PyTorch's elementwise ``maximum(x, other)``."""
+    if isinstance(axis, Tensor):
+        return _elementwise(x, axis, keepdims, dim, keepdim, "max")
     return _extreme(x, axis, keepdims, dim, keepdim, "max", "max", initial, where)
 
 
-@op(family=_R, numpy=(np.min,), differs=_TORCH_MAX.format("min"))
+@op(family=_R, numpy=(np.min,), rules=("min", "minimum"), differs=_TORCH_MAX.format("min"))
 def min(  # noqa: A001
     x: Any,
     axis: Any = None,
@@ -156,7 +165,11 @@ def min(  # noqa: A001
     initial: Any = None,
     where: Any = True,
 ) -> Tensor:
-    """Smallest element(s) (values only, numpy's meaning); tied minima share the gradient equally."""
+    """Smallest element(s) (values only, numpy's meaning); tied minima share the gradient equally.
+
+    ``min(x, other)`` with a Tensor ``other`` is PyTorch's elementwise ``minimum(x, other)``."""
+    if isinstance(axis, Tensor):
+        return _elementwise(x, axis, keepdims, dim, keepdim, "min")
     return _extreme(x, axis, keepdims, dim, keepdim, "min", "min", initial, where)
 
 
@@ -202,11 +215,15 @@ def ptp(x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, ke
 
 @op(family=_R, numpy=None)
 def logsumexp(
-    x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
+    x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None, out: Any = None
 ) -> Tensor:
     """log(sum(exp(x))) over ``axis``, computed without overflow; complex x too, as PyTorch's
-    (the principal log of the sum, shifted by the largest real part)."""
+    (the principal log of the sum, shifted by the largest real part); ``out=`` takes the result."""
+    if out is not None:
+        return into_out(logsumexp(x, axis, keepdims, dim=dim, keepdim=keepdim), out, "logsumexp")
     x = as_tensor(x)
+    if x.dtype.kind in "biu":  # integers and booleans: in float64, as PyTorch's (its default dtype)
+        x = x.astype(np.float64)  # and scipy's do, not in numpy's exp dtype (float16 for int8)
     axis, keepdims = axis_arg(axis, dim, "logsumexp"), keep_arg(keepdims, keepdim)
     axes = reduction_axes(axis, x.ndim, "logsumexp", x.shape)
     out, ctx = _kernels.logsumexp([x._data], reduction_ctx(axes, keepdims, x.shape))

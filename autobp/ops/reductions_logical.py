@@ -13,6 +13,7 @@ from ..tensor import Tensor
 from . import reduction_initial as _init
 from ._args import as_tensor, axis_arg, keep_arg, refuse_complex
 from ._decl import op
+from ._reduction_torch import EmptyReductionError
 
 _R = "reductions"
 
@@ -91,9 +92,11 @@ def _arg_extreme(x: Any, axis: Any, keepdims: bool, dim: Any, keepdim: Any, fn: 
             raise TypeError(f"{name}: axis must be an int or None, got {axis!r}")
         axes = reduction_axes(axis, x.ndim, name, x.shape)
         axis = axes[0] if axes else None  # a 0-d tensor's axis 0 / -1: its one element, index 0
-    if x.size == 0 or (axis is not None and x.shape[axis] == 0):
+    if x.shape[axis] == 0 if axis is not None else x.size == 0:  # (other empty axes: an empty result)
         where = "" if axis is None else f" along axis {axis}"
-        raise ValueError(f"{name}: tensor of shape {x.shape} is empty{where}: there is no {name[3:]}imum")
+        raise EmptyReductionError(
+            f"{name}: tensor of shape {x.shape} is empty{where}: there is no {name[3:]}imum"
+        )
     reduction_ctx((), keepdims, ())  # checks keepdims
     return Tensor._const(np.asarray(fn(x._data, axis=axis, keepdims=keepdims), dtype=np.int64))
 

@@ -19,6 +19,11 @@ from .shape import astype, broadcast_to
 _W = "scatter"
 
 
+class WriteCastError(TypeError, RuntimeError):
+    """A value whose dtype cannot be written into the given Tensor under the casting rule (numpy
+    raises a TypeError, PyTorch a RuntimeError for an ``out=`` that cannot take the result)."""
+
+
 def _mask(where: Any) -> Any:
     """``where`` as numpy sees it: True (write everywhere) or a boolean array."""
     if where is True:
@@ -46,7 +51,7 @@ def write_into(dst: Tensor, value: Any, where: Any, casting: str, name: str) -> 
     try:
         np.copyto(target, raw, casting=casting, where=mask)
     except (TypeError, ValueError) as e:
-        raise type(e)(
+        raise (WriteCastError if isinstance(e, TypeError) else ValueError)(
             f"{name}: cannot write a value of {_describe(value)} into a Tensor of shape {dst.shape}, "
             f"{dst.dtype} (casting={casting!r}, where of shape {np.shape(mask)}): {e}"
         ) from None
