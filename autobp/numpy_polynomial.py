@@ -68,7 +68,9 @@ class _PolyMeta(ABCMeta):
         return isinstance(obj, cls._numpy)
 
     def __subclasscheck__(cls, sub: Any) -> bool:
-        return isinstance(sub, type) and issubclass(sub, cls._numpy)
+        # by the MRO, not issubclass(): numpy's ABCMeta check of cls._numpy walks its subclasses (this
+        # class among them) and would call back here forever
+        return isinstance(sub, type) and cls._numpy in sub.__mro__
 
 
 def _guarded_method(base: type, attr: str, name: str) -> Any:

@@ -57,7 +57,8 @@ def outer(x1: Any, x2: Any, /) -> Tensor:
     a, b = pair(x1, x2, "linalg.outer")
     if a.ndim != 1 or b.ndim != 1:
         raise LinalgArgumentError(
-            f"linalg.outer: inputs must be one-dimensional, got shapes {a.shape} and {b.shape}"
+            "linalg.outer: Input arrays must be one-dimensional, but they are "
+            f"x1.ndim={a.ndim} and x2.ndim={b.ndim} (shapes {a.shape} and {b.shape})"
         )
     return _outer(a, b)
 
