@@ -43,7 +43,7 @@ def cross(x1: Any, x2: Any, /, *, axis: int = -1, dim: Any = None) -> Tensor:
     a, b = pair(x1, x2, "linalg.cross")
     if a.ndim == 0 or b.ndim == 0 or a.shape[axis] != 3 or b.shape[axis] != 3:
         raise LinalgArgumentError(
-            f"linalg.cross: both inputs must be (arrays of) 3-dimensional vectors along axis {axis}, "
+            f"linalg.cross: input arrays must be (arrays of) 3-dimensional vectors (along axis {axis}), "
             f"got shapes {a.shape} and {b.shape}"
         )
     return _cross(a, b, axis=axis)

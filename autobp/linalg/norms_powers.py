@@ -194,7 +194,7 @@ def matrix_power(a: Any, n: int) -> Tensor:
     if not isinstance(n, (int, np.integer)):
         raise TypeError(f"matrix_power: exponent must be an integer, got {n!r}")
     if n == 0:
-        eye = np.broadcast_to(np.eye(a.shape[-1], dtype=np.result_type(a.dtype, np.int8)), a.shape)
+        eye = np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape)  # numpy's: a's dtype (bool too)
         return Tensor._const(eye.copy())
     base = inv(a) if n < 0 else a
     n = abs(int(n))

@@ -31,6 +31,8 @@ def _v(x: Any) -> Any:
     if isinstance(x, Tensor):
         return x._data
     if isinstance(x, (list, tuple)) and any(isinstance(i, (Tensor, list, tuple, dict)) for i in x):
+        if hasattr(x, "_fields"):  # a named tuple (slogdet, eigh, qr, ... results): fields positional
+            return type(x)(*(_v(i) for i in x))
         return type(x)(_v(i) for i in x)
     if isinstance(x, dict):
         return {k: _v(i) for k, i in x.items()}
