@@ -94,3 +94,104 @@ def test_testing_assert_equal_named_tuple_of_tensors():
     autobp.testing.assert_equal(got, np.linalg.slogdet(np.zeros((0, 0), dtype=np.complex64)))
     with pytest.raises(AssertionError):
         autobp.testing.assert_equal(got, (1, 1))
+
+
+def test_einsum_dtype_sums_in_that_dtype_as_numpy():
+    # silent before: the sums were done in int8 (wrapping around), then cast
+    a = np.array([100, 100, 100], dtype=np.int8)
+    want = np.einsum("i->", a, dtype="f8")
+    got = autobp.einsum("i->", autobp.tensor(a), dtype="f8")
+    assert got.dtype == want.dtype and got.item() == want == 300.0
+    b = np.arange(6, dtype=np.int16).reshape(2, 3) * 100
+    want = np.einsum("ij,ij->i", b, b, dtype=np.int64)
+    np.testing.assert_array_equal(
+        autobp.einsum("ij,ij->i", autobp.tensor(b), autobp.tensor(b), dtype=np.int64).data, want
+    )
+
+
+def test_einsum_dtype_gradient():
+    x = autobp.tensor(np.random.default_rng(0).normal(size=(3, 2)).astype(np.float32), requires_grad=True)
+    y = autobp.tensor(np.random.default_rng(1).normal(size=(2, 4)), requires_grad=True)
+    assert autobp.einsum("ij,jk->ik", x, y, dtype=np.float64).dtype == np.float64
+    x64 = autobp.tensor(x.data.astype(np.float64), requires_grad=True)
+    assert autobp.gradcheck(lambda a, b: autobp.einsum("ij,jk->ik", a, b, dtype=np.complex128).real, (x64, y))
+
+
+@pytest.mark.parametrize("casting", ["safe", "same_kind"])
+def test_einsum_dtype_casting_refused_as_numpy(casting):
+    a = np.ones(3)
+    with pytest.raises(TypeError):
+        np.einsum("i->", a, dtype=np.float32, casting=casting if casting == "safe" else "no")
+    with pytest.raises(TypeError):
+        autobp.einsum(
+            "i->", autobp.tensor(a), dtype=np.float32, casting=casting if casting == "safe" else "no"
+        )
+
+
+def test_einsum_out_ndarray_and_tensor_as_numpy():
+    rng = np.random.default_rng(2)
+    a, b = rng.normal(size=(3, 4)), rng.normal(size=(4, 2))
+    want = np.zeros((3, 2))
+    np.einsum("ij,jk->ik", a, b, out=want)
+    got = np.zeros((3, 2))
+    assert autobp.einsum("ij,jk->ik", a, b, out=got) is got
+    np.testing.assert_allclose(got, want, rtol=1e-13)
+    # float32 out of float64 operands: numpy's unsafe cast on request, TypeError under 'safe'
+    want32, got32 = np.zeros((3, 2), np.float32), np.zeros((3, 2), np.float32)
+    np.einsum("ij,jk->ik", a, b, out=want32, casting="unsafe")
+    autobp.einsum("ij,jk->ik", a, b, out=got32, casting="unsafe")
+    np.testing.assert_array_equal(got32, want32)
+    with pytest.raises(TypeError):
+        np.einsum("ij,jk->ik", a, b, out=np.zeros((3, 2), np.float32))
+    with pytest.raises(TypeError):
+        autobp.einsum("ij,jk->ik", a, b, out=np.zeros((3, 2), np.float32))
+    # a Tensor out: written in place, the write recorded
+    x = autobp.tensor(a, requires_grad=True)
+    t = autobp.zeros(3, 2, dtype=autobp.float64)
+    r = autobp.einsum("ij,jk->ik", x, autobp.tensor(b), out=t)
+    assert r is t
+    np.testing.assert_allclose(t.data, want, rtol=1e-13)
+    t.sum().backward()
+    np.testing.assert_allclose(x.grad, np.ones((3, 2)) @ b.T, rtol=1e-13)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: m.einsum(),
+        lambda m: m.einsum("", 0, order="W"),
+        lambda m: m.einsum("", 0, casting="blah"),
+    ],
+)
+def test_einsum_bad_keywords_valueerror_as_numpy(call):
+    with pytest.raises(ValueError):
+        call(np)
+    with pytest.raises(ValueError):
+        call(autobp)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: m.einsum("", 0, out="test"),
+        lambda m: m.einsum("", 0, dtype="bad_data_type"),
+        lambda m: m.einsum("", 0, bad_arg=0),
+    ],
+)
+def test_einsum_bad_keywords_typeerror_as_numpy(call):
+    with pytest.raises(TypeError):
+        call(np)
+    with pytest.raises(TypeError):
+        call(autobp)
+
+
+def test_einsum_sublist_integer_array_and_bad_path():
+    a = np.arange(9.0).reshape(3, 3)
+    assert autobp.einsum(autobp.tensor(a), autobp.tensor(np.array([0, 0]))).item() == np.einsum(
+        a, np.array([0, 0])
+    )
+    ops = [np.ones((2, 2))] * 4
+    with pytest.raises(RuntimeError):
+        np.einsum("ab,bc,cd,de->ae", *ops, optimize=["einsum_path", (2, 3), (0, 1)])
+    with pytest.raises(RuntimeError):
+        autobp.einsum("ab,bc,cd,de->ae", *map(autobp.tensor, ops), optimize=["einsum_path", (2, 3), (0, 1)])
