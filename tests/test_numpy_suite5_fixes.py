@@ -195,3 +195,48 @@ def test_einsum_sublist_integer_array_and_bad_path():
         np.einsum("ab,bc,cd,de->ae", *ops, optimize=["einsum_path", (2, 3), (0, 1)])
     with pytest.raises(RuntimeError):
         autobp.einsum("ab,bc,cd,de->ae", *map(autobp.tensor, ops), optimize=["einsum_path", (2, 3), (0, 1)])
+
+
+@pytest.mark.parametrize("name", ["fftn", "ifftn", "fft2", "ifft2", "rfftn", "rfft2", "irfftn", "irfft2"])
+def test_fft_s_minus_one_is_the_whole_axis_as_numpy(name):
+    x = np.arange(100.0).reshape(10, 10) / 7
+    want = getattr(np.fft, name)(x, s=(-1, 5), axes=(0, 1))
+    got = getattr(autobp.fft, name)(autobp.tensor(x), s=(-1, 5), axes=(0, 1))
+    assert got.shape == want.shape
+    np.testing.assert_allclose(got.data, want, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["fftn", "ifftn", "rfftn", "irfftn"])
+def test_fft_deprecation_warnings_as_numpy(name):
+    x = np.arange(60.0).reshape(3, 4, 5)
+    with pytest.warns(DeprecationWarning, match="`axes` should not be `None` if `s`"):
+        want = getattr(np.fft, name)(x, s=(4, 6))
+    with pytest.warns(DeprecationWarning, match="`axes` should not be `None` if `s`"):
+        got = getattr(autobp.fft, name)(autobp.tensor(x), s=(4, 6))
+    np.testing.assert_allclose(got.data, want, rtol=1e-12, atol=1e-12)
+    with pytest.warns(DeprecationWarning, match="array containing `None` values to `s`"):
+        want = getattr(np.fft, name)(x, s=(3, None, 6), axes=(0, 1, 2))
+    with pytest.warns(DeprecationWarning, match="array containing `None` values to `s`"):
+        got = getattr(autobp.fft, name)(autobp.tensor(x), s=(3, None, 6), axes=(0, 1, 2))
+    np.testing.assert_allclose(got.data, want, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["fftn", "ifftn", "rfftn", "irfftn"])
+def test_fft_repeated_axes_as_numpy_with_gradient(name):
+    # before: refused ("repeated axes are not supported"); numpy transforms once per entry
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(2, 3))
+    s, axes = (5, 4, 6), (0, 0, 1)
+    want = getattr(np.fft, name)(x, s=s, axes=axes)
+    got = getattr(autobp.fft, name)(autobp.tensor(x), s=s, axes=axes)
+    assert got.shape == want.shape
+    np.testing.assert_allclose(got.data, want, rtol=1e-12, atol=1e-12)
+    t = autobp.tensor(x, requires_grad=True)
+    assert autobp.gradcheck(lambda v: autobp.abs(getattr(autobp.fft, name)(v, s=s, axes=axes)) ** 2, (t,))
+
+
+def test_fft_invalid_points_message_as_numpy():
+    with pytest.raises(ValueError, match=r"Invalid number of FFT data points \(0\)"):
+        np.fft.ifft(np.ones(3), n=0)
+    with pytest.raises(ValueError, match=r"Invalid number of FFT data points \(0\)"):
+        autobp.fft.ifft(autobp.ones(3), n=0)
