@@ -52,6 +52,8 @@ FIXUPS = {
     "eigvals": _real_if_real,
     "lstsq": lambda out: (*out[:2], np.int32(out[2]), out[3]),  # numpy's rank is an int32
 }
+# numpy's poly1d arithmetic: a poly1d among the arguments gives poly1d results
+POLY1D_OPS = frozenset("polyadd polysub polymul polydiv polyder polyint".split())
 # ops that write into their first argument: on arrays, numpy's function writes into the array
 IN_PLACE = {"put_along_axis": np.put_along_axis, "copyto": np.copyto}
 # the modules whose declared functions follow the rule (autobp.nn.functional is PyTorch's namespace)
@@ -104,6 +106,8 @@ def _slow(fn: Callable, keep_0d: bool, fixup: Callable | None, in_place: Callabl
         if in_place is not None:
             return in_place(*args, **kwargs)
         out = to_plain(fn(*args, **kwargs), keep_0d)
+        if fn.__name__ in POLY1D_OPS and any(isinstance(a, np.poly1d) for a in (*args, *kwargs.values())):
+            return tuple(map(np.poly1d, out)) if isinstance(out, tuple) else np.poly1d(out)
         return out if fixup is None or has_tensor(out) else fixup(out)
 
     return call

@@ -240,3 +240,60 @@ def test_fft_invalid_points_message_as_numpy():
         np.fft.ifft(np.ones(3), n=0)
     with pytest.raises(ValueError, match=r"Invalid number of FFT data points \(0\)"):
         autobp.fft.ifft(autobp.ones(3), n=0)
+
+
+_VALS = [
+    ("polynomial", "polyval"),
+    ("chebyshev", "chebval"),
+    ("legendre", "legval"),
+    ("hermite", "hermval"),
+    ("hermite_e", "hermeval"),
+    ("laguerre", "lagval"),
+    ("polynomial", "polyvalfromroots"),
+]
+
+
+@pytest.mark.parametrize("sub,name", _VALS)
+@pytest.mark.parametrize("cshape", [(3,), (3, 2), (3, 2, 2)])
+def test_polynomial_val_tensor_x_as_numpy_array_x(sub, name, cshape):
+    # silent before: numpy reshapes c (roots) for tensor=True only when x is an ndarray, so a Tensor
+    # x gave other shapes and numbers (polyvalfromroots(x, r) with len(x) == len(r): one number)
+    rng = np.random.default_rng(4)
+    x, c = rng.normal(size=(2, 3)), rng.normal(size=cshape)
+    want = getattr(getattr(np.polynomial, sub), name)(x, c)
+    got = getattr(getattr(P, sub), name)(autobp.tensor(x), c)
+    assert got.shape == want.shape
+    np.testing.assert_allclose(got.data, want, rtol=1e-12, atol=1e-12)
+    if len(cshape) > 1:
+        want = getattr(getattr(np.polynomial, sub), name)(x[0, :2], c, tensor=False)
+        got = getattr(getattr(P, sub), name)(autobp.tensor(x[0, :2]), c, tensor=False)
+        np.testing.assert_allclose(got.data, want, rtol=1e-12, atol=1e-12)
+    t = autobp.tensor(x, requires_grad=True)
+    assert autobp.gradcheck(lambda v: getattr(getattr(P, sub), name)(v, c), (t,))
+
+
+def test_polyvalfromroots_tensor_false_shape_check_as_numpy():
+    with pytest.raises(ValueError, match="x.ndim must be < r.ndim"):
+        np.polynomial.polynomial.polyvalfromroots([1.0], [1.0], tensor=False)
+    with pytest.raises(ValueError, match="x.ndim must be < r.ndim"):
+        P.polynomial.polyvalfromroots(autobp.tensor([1.0]), [1.0], tensor=False)
+
+
+@pytest.mark.parametrize("name", ["polyadd", "polysub", "polymul", "polydiv"])
+def test_poly1d_arguments_give_poly1d_as_numpy(name):
+    b, a = np.poly1d([2, 6, 6, 1]), np.poly1d([-1j, (1 + 2j), -(2 + 1j), 1])
+    want, got = getattr(np, name)(b, a), getattr(autobp, name)(b, a)
+    want, got = (want, got) if isinstance(want, tuple) else ((want,), (got,))
+    for w, g in zip(want, got):
+        assert isinstance(g, np.poly1d) and isinstance(w, np.poly1d)
+        np.testing.assert_allclose(g.coeffs, w.coeffs, rtol=1e-12)
+    for name1 in ("polyder", "polyint"):
+        assert isinstance(getattr(autobp, name1)(b), np.poly1d)
+        np.testing.assert_allclose(getattr(autobp, name1)(b).coeffs, getattr(np, name1)(b).coeffs)
+
+
+def test_flatiter_operand_as_numpy():
+    # before: "unsupported operand of type flatiter" (numpy reads a.flat as a 1-d array)
+    c, v = np.arange(6.0).reshape(2, 3), np.ones((4, 6))
+    np.testing.assert_array_equal(autobp.dot(autobp.tensor(v), c.flat).data, np.dot(v, c.flat))
+    np.testing.assert_array_equal((autobp.tensor(np.ones(6)) + c.flat).data, np.ones(6) + c.flat)
