@@ -297,3 +297,41 @@ def test_flatiter_operand_as_numpy():
     c, v = np.arange(6.0).reshape(2, 3), np.ones((4, 6))
     np.testing.assert_array_equal(autobp.dot(autobp.tensor(v), c.flat).data, np.dot(v, c.flat))
     np.testing.assert_array_equal((autobp.tensor(np.ones(6)) + c.flat).data, np.ones(6) + c.flat)
+
+
+def test_zero_d_tensor_is_not_iterable():
+    # silent before: Python's __getitem__ fallback iterated a 0-d Tensor as empty, so np.empty(t)
+    # of a 0-d size Tensor had shape () and RandomState.normal(size=t) gave one number
+    with pytest.raises(TypeError, match="iteration over a 0-d"):
+        iter(np.array(10))
+    with pytest.raises(TypeError, match="iteration over a 0-d"):
+        list(autobp.tensor(10))
+    assert np.empty(autobp.tensor(10)).shape == np.empty(np.array(10)).shape == (10,)
+    assert np.random.RandomState(0).normal(size=autobp.tensor(4)).shape == (4,)
+    rows = list(autobp.tensor(np.arange(6.0).reshape(3, 2)))
+    assert len(rows) == 3
+    np.testing.assert_array_equal(rows[2].data, np.arange(6.0).reshape(3, 2)[2])
+
+
+def test_histogram_tensor_range_as_numpy():
+    # before: numpy, given the Tensor range, called autobp's subtract with dtype= (TypeError) and
+    # histogramdd/histogram2d failed to reshape
+    arr = np.array([1.0], np.float16)
+    r = np.array([1.0 + np.finfo(np.float32).eps, 2.0], np.float32)
+    want, wedges = np.histogram(arr, bins=1, range=r)
+    got, gedges = autobp.histogram(autobp.tensor(arr), bins=1, range=autobp.tensor(r))
+    np.testing.assert_array_equal(got.data, want)
+    assert gedges.dtype == wedges.dtype
+    np.testing.assert_array_equal(gedges.data, wedges)
+    got = autobp.histogram_bin_edges(autobp.tensor(arr), bins=3, range=(autobp.tensor(0.5), 2))
+    np.testing.assert_array_equal(got.data, np.histogram_bin_edges(arr, bins=3, range=(0.5, 2)))
+    x = np.random.default_rng(0).normal(size=(20, 2))
+    rng = [[-1.0, 1.0], [-2.0, 2.0]]
+    want = np.histogramdd(x, bins=3, range=rng)[0]
+    got = autobp.histogramdd(autobp.tensor(x), bins=3, range=autobp.tensor(rng))[0]
+    np.testing.assert_array_equal(got.data, want)
+    want = np.histogram2d(x[:, 0], x[:, 1], bins=3, range=rng)[0]
+    got = autobp.histogram2d(
+        autobp.tensor(x[:, 0]), autobp.tensor(x[:, 1]), bins=3, range=[autobp.tensor(rng[0]), rng[1]]
+    )[0]
+    np.testing.assert_array_equal(got.data, want)
