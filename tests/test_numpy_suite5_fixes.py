@@ -335,3 +335,39 @@ def test_histogram_tensor_range_as_numpy():
         autobp.tensor(x[:, 0]), autobp.tensor(x[:, 1]), bins=3, range=[autobp.tensor(rng[0]), rng[1]]
     )[0]
     np.testing.assert_array_equal(got.data, want)
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int32, np.int64, np.uint16, bool])
+@pytest.mark.parametrize("ord", [1, -1, np.inf, -np.inf, "fro", "nuc", 2, -2])
+def test_matrix_norm_of_integers_is_float64_as_numpy(dtype, ord):
+    # silent before: the 1/inf norms of an integer matrix were int64 (uint64)
+    a = np.array([[1, 0, 1], [0, 1, 1]]).astype(dtype)
+    for fn in ("norm", "matrix_norm"):
+        want = getattr(np.linalg, fn)(a, ord=ord)
+        got = getattr(autobp.linalg, fn)(autobp.tensor(a), ord=ord)
+        assert got.dtype == want.dtype
+        np.testing.assert_allclose(got.item(), want, rtol=1e-12)
+
+
+@pytest.mark.parametrize("shape", [(0, 2), (2, 0), (0, 0), (3, 0, 2)])
+@pytest.mark.parametrize("ord", ["fro", "nuc", 1, 2, np.inf])
+def test_matrix_norm_of_empty_matrices_is_zero_as_numpy(shape, ord):
+    x = np.zeros(shape)
+    want = np.linalg.matrix_norm(x, ord=ord)
+    got = autobp.linalg.matrix_norm(autobp.tensor(x), ord=ord)
+    np.testing.assert_array_equal(got.data, want)
+    assert got.shape == np.shape(want)
+
+
+def test_matrix_transpose_message_as_numpy():
+    with pytest.raises(ValueError, match="array must be at least 2-dimensional"):
+        autobp.linalg.matrix_transpose(autobp.ones(3))
+
+
+def test_testing_zero_d_tensor_compares_as_numpy_scalar():
+    # numpy's norm returns a float16 scalar, compared in float64 by assert_almost_equal
+    x = np.array([1, 1], dtype=np.float16)
+    want = np.float16(2.0) ** np.float16(0.5)
+    autobp.testing.assert_almost_equal(autobp.linalg.norm(autobp.tensor(x), 2), want, decimal=12)
+    with pytest.raises(AssertionError):
+        autobp.testing.assert_almost_equal(autobp.tensor(np.float16(1.5)), np.float16(1.0), decimal=3)

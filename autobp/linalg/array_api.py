@@ -94,7 +94,7 @@ def matrix_transpose(x: Any, /) -> Tensor:
     x = as_tensor(x)
     if x.ndim < 2:
         raise LinalgArgumentError(
-            f"linalg.matrix_transpose: input must be at least 2-dimensional, got shape {x.shape}"
+            f"linalg.matrix_transpose: array must be at least 2-dimensional, got shape {x.shape}"
         )
     return x.swapaxes(-1, -2)
 

@@ -121,11 +121,16 @@ def matrix_norm(
     smallest singular value), 1/-1 (max/min column sum of |x|), inf/-inf (max/min row sum).
     ``dtype=`` (PyTorch's) casts x first."""
     x = _cast(x, dtype)
+    if x.dtype.kind in "biu":  # numpy's norms compute integers as float64 (the 1/inf sums were int64)
+        x = x.astype(np.float64)
     if dim is not None and tuple(axis) == (-2, -1):  # PyTorch's dim= with axis left at its default
         axis = None
     axis, keepdims = axis_arg(axis, dim, "matrix_norm"), keep_arg(keepdims, keepdim)
     r, c = _two_axes(axis, x, "matrix_norm")
-    if ord == "fro":
+    empty = x.shape[r] == 0 or x.shape[c] == 0
+    if ord == "fro" or (
+        empty and ord in (1, 2, np.inf)
+    ):  # an empty matrix's 1, 2, inf norms: 0 (numpy, torch)
         return vector_norm(x, 2, axis=(r, c), keepdims=keepdims)
     if ord in ("nuc", 2, -2):
         rest = [i for i in range(x.ndim) if i not in (r, c)]
