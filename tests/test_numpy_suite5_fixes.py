@@ -371,3 +371,14 @@ def test_testing_zero_d_tensor_compares_as_numpy_scalar():
     autobp.testing.assert_almost_equal(autobp.linalg.norm(autobp.tensor(x), 2), want, decimal=12)
     with pytest.raises(AssertionError):
         autobp.testing.assert_almost_equal(autobp.tensor(np.float16(1.5)), np.float16(1.0), decimal=3)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.complex64, np.complex128])
+@pytest.mark.parametrize("rows", [[[1, 0.5], [0.5, 1]], [[1, 0.5], [-1, 1]]])
+def test_plain_eig_dtype_as_numpy(dtype, rows):
+    # silent before: a complex matrix with a real spectrum gave real arrays on the plain path
+    x = np.array(rows, dtype=dtype)
+    assert autobp.linalg.eigvals(x).dtype == np.linalg.eigvals(x).dtype
+    got, want = autobp.linalg.eig(x), np.linalg.eig(x)
+    assert got[0].dtype == want[0].dtype and got[1].dtype == want[1].dtype
+    np.testing.assert_allclose(np.sort_complex(got[0]), np.sort_complex(want[0]), rtol=1e-5)
