@@ -40,6 +40,15 @@ def __len__(self: Any) -> int:
     return len(self._data)
 
 
+def __iter__(self: Any) -> Any:
+    """The rows (sub-tensors along axis 0); a 0-d tensor is not iterable (numpy's and PyTorch's
+    TypeError; Python's fallback through __getitem__ gave an empty iteration, so np.empty(t) of a
+    0-d size Tensor had shape ())."""
+    if self.ndim == 0:
+        raise TypeError("iteration over a 0-d tensor")
+    return (self[i] for i in range(len(self._data)))
+
+
 def __bool__(self: Any) -> bool:
     if self._data.size != 1:
         raise ValueError(f"the truth value of a tensor of shape {self.shape} is ambiguous; use .any()/.all()")
@@ -112,6 +121,7 @@ CONVERSIONS = {
     "tolist": tolist,
     "tobytes": tobytes,
     "__len__": __len__,
+    "__iter__": __iter__,
     "__bool__": __bool__,
     "__float__": __float__,
     "__format__": __format__,

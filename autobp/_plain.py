@@ -36,9 +36,12 @@ KEEP_0D |= frozenset(  # numpy's manipulation functions (ops/numpy_*.py, index_u
 )
 
 
-def _real_if_real(out: Any) -> Any:
+def _real_if_real(out: Any, args: tuple = (), kwargs: dict | None = None) -> Any:
     """numpy's eig of a real matrix gives real arrays when every eigenvalue is real (PyTorch's and
-    autobp's Tensor results stay complex)."""
+    autobp's Tensor results stay complex); a complex matrix's stay complex, as numpy's."""
+    a = args[0] if args else (kwargs or {}).get("a")
+    if np.iscomplexobj(a):
+        return out
     items = out if isinstance(out, tuple) else (out,)
     if not all(np.all(np.imag(w) == 0) for w in items) or items[0].dtype.kind != "c":
         return out
@@ -50,8 +53,10 @@ def _real_if_real(out: Any) -> Any:
 FIXUPS = {
     "eig": _real_if_real,
     "eigvals": _real_if_real,
-    "lstsq": lambda out: (*out[:2], np.int32(out[2]), out[3]),  # numpy's rank is an int32
+    "lstsq": lambda out, *_: (*out[:2], np.int32(out[2]), out[3]),  # numpy's rank is an int32
 }
+# numpy's poly1d arithmetic: a poly1d among the arguments gives poly1d results
+POLY1D_OPS = frozenset("polyadd polysub polymul polydiv polyder polyint".split())
 # ops that write into their first argument: on arrays, numpy's function writes into the array
 IN_PLACE = {"put_along_axis": np.put_along_axis, "copyto": np.copyto}
 # the modules whose declared functions follow the rule (autobp.nn.functional is PyTorch's namespace)
@@ -104,7 +109,9 @@ def _slow(fn: Callable, keep_0d: bool, fixup: Callable | None, in_place: Callabl
         if in_place is not None:
             return in_place(*args, **kwargs)
         out = to_plain(fn(*args, **kwargs), keep_0d)
-        return out if fixup is None or has_tensor(out) else fixup(out)
+        if fn.__name__ in POLY1D_OPS and any(isinstance(a, np.poly1d) for a in (*args, *kwargs.values())):
+            return tuple(map(np.poly1d, out)) if isinstance(out, tuple) else np.poly1d(out)
+        return out if fixup is None or has_tensor(out) else fixup(out, args, kwargs)
 
     return call
 

@@ -62,6 +62,8 @@ def _lift(x: Any, like: Tensor, op: str) -> Tensor:
         return Tensor._const(np.asarray(x, dtype=dtype if weak else None))
     if isinstance(x, (complex, np.complexfloating)):  # 1j next to float32 is complex64, as numpy and PyTorch
         return Tensor._const(np.asarray(x, dtype=np.result_type(like._data.dtype, x)))
+    if isinstance(x, np.flatiter):  # a.flat: numpy reads it as the 1-d array of a's elements
+        x = np.asarray(x)
     if isinstance(x, np.ndarray):
         if x.dtype.kind in "iub" and like._data.dtype.kind in "fc":
             x = x.astype(like._data.dtype)

@@ -5,6 +5,7 @@ transform (docs/concepts/complex.md)."""
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -32,24 +33,65 @@ def _norm(norm: Any, name: str) -> str:
 
 def _plan(x: Tensor, s: Any, axes: Any, name: str, half: bool = False) -> tuple:
     """numpy's (s, axes) defaults, checked: axes default to the last len(s) axes (all without s); s
-    to the input's lengths along axes (for irfft, 2 (m - 1) along the last one)."""
+    to the input's lengths along axes (for irfft, 2 (m - 1) along the last one); an entry -1 of s
+    (numpy 2) is the input's length, None (deprecated, with numpy's warning) the default length."""
     nd = x.ndim
     if axes is None:
+        if s is not None:
+            warnings.warn(
+                "`axes` should not be `None` if `s` is not `None`. Deprecated in NumPy 2.0. In a future "
+                "version of NumPy, this will raise an error and `s[i]` will correspond to the size along "
+                "the transformed axis specified by `axes[i]`. To retain current behaviour, pass a "
+                "sequence [0, ..., k-1] to `axes` for an array of dimension k.",
+                DeprecationWarning,
+                stacklevel=4,
+            )
         axes = tuple(range(nd)) if s is None else tuple(range(nd - len(s), nd))
     axes = tuple(int(a) for a in (axes if isinstance(axes, (tuple, list)) else (axes,)))
     if not axes or any(not -nd <= a < nd for a in axes):
         raise ValueError(f"{name}: axes {axes} are out of range (or none) for a tensor of shape {x.shape}")
     axes = tuple(a % nd for a in axes)
-    if len(set(axes)) != len(axes):
-        raise ValueError(f"{name}: repeated axes {axes} are not supported")
+    default = tuple(x.shape[a] for a in axes)
+    if half:
+        default = default[:-1] + (2 * (x.shape[axes[-1]] - 1),)
     if s is None:
-        s = tuple(x.shape[a] for a in axes)
-        if half:
-            s = s[:-1] + (2 * (x.shape[axes[-1]] - 1),)
-    s = tuple(int(n) for n in (s if isinstance(s, (tuple, list)) else (s,)))
-    if len(s) != len(axes) or any(n < 1 for n in s):
-        raise ValueError(f"{name}: invalid number of data points {s} for axes {axes} of shape {x.shape}")
+        s = default
+    s = tuple(s) if isinstance(s, (tuple, list)) else (s,)
+    if None in s:
+        warnings.warn(
+            "Passing an array containing `None` values to `s` is deprecated in NumPy 2.0 and may result "
+            "in an error in a future version. Pass -1 (or the size of the axis) instead.",
+            DeprecationWarning,
+            stacklevel=4,
+        )
+    if len(s) != len(axes):
+        raise ValueError(f"{name}: Shape and axes have different lengths: s={s}, axes={axes}")
+    s = tuple(d if n is None else x.shape[a] if n == -1 else int(n) for n, a, d in zip(s, axes, default))
+    if any(n < 1 for n in s):
+        bad = next(n for n in s if n < 1)
+        raise ValueError(
+            f"{name}: Invalid number of FFT data points ({bad}) specified; "
+            f"s={s} for axes {axes} of shape {x.shape}"
+        )
     return s, axes
+
+
+def _repeated(x: Tensor, s: tuple, axes: tuple, norm: str, kind: str) -> Tensor:
+    """A transform over repeated axes, as numpy does it: one 1-d transform per entry of axes (the
+    last axis first for fftn/ifftn/rfftn, rfftn's real one first; irfftn's real one last)."""
+    one = {"fftn": fft, "ifftn": ifft}
+    if kind in one:
+        for i in reversed(range(len(axes))):
+            x = one[kind](x, s[i], axes[i], norm)
+        return x
+    if kind == "rfftn":
+        x = rfft(x, s[-1], axes[-1], norm)
+        for i in reversed(range(len(axes) - 1)):
+            x = fft(x, s[i], axes[i], norm)
+        return x
+    for i in range(len(axes) - 1):
+        x = ifft(x, s[i], axes[i], norm)
+    return irfft(x, s[-1], axes[-1], norm)
 
 
 def _resize(F: Any, h: Any, axes: tuple, sizes: tuple) -> Any:
@@ -91,6 +133,8 @@ def _transform(x: Any, s: Any, axes: Any, norm: Any, name: str, kind: str) -> Te
     if x.ndim == 0:
         raise ValueError(f"{name}: a 0-d tensor has no axis to transform")
     s, axes = _plan(x, s, axes, name, half=kind == "irfftn")
+    if len(set(axes)) != len(axes):
+        return _repeated(x, s, axes, norm, kind)
     data = getattr(np.fft, kind)(x._data, s=s, axes=axes, norm=norm)
     return Tensor._make(data, (x,), kind, (s, axes, norm))
 

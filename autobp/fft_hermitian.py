@@ -98,6 +98,8 @@ def _torch_plan(x: Tensor, s: Any, dim: Any, axes: Any, name: str, half: bool) -
         raise ValueError(f"{name}: must transform at least one dim, got dim=()")
     if any(not -nd <= d < nd for d in dim):
         raise IndexError(f"{name}: dim {dim} is out of range for a tensor of shape {x.shape}")
+    if len({d % nd for d in dim}) != len(dim):  # torch refuses them (numpy's fftn takes them)
+        raise ValueError(f"{name}: dims must be unique, got dim {dim}")
     if s is not None:
         if len(s) != len(dim):
             raise ValueError(f"{name}: s {s} and dim {dim} must have the same length")

@@ -54,11 +54,28 @@ def _x_records(fn: Any, name: str) -> Any:
 
     def evaluate(x: Any, *args: Any, **kwargs: Any) -> Any:
         refuse_graph(name, (args, kwargs), _WHY)
+        if isinstance(x, Tensor) and len(args) + len(kwargs) >= 1:
+            return _tensor_x(fn, name, x, *_values(args), **_values(kwargs))
         return fn(x, *_values(args), **_values(kwargs))
 
     evaluate.__name__ = evaluate.__qualname__ = fn.__name__
     evaluate.__doc__, evaluate.__wrapped__ = fn.__doc__, fn
     return evaluate
+
+
+def _tensor_x(fn: Any, name: str, x: Tensor, c: Any = None, tensor: bool = True, **kwargs: Any) -> Any:
+    """``fn(x, c, tensor)`` for a Tensor ``x`` as numpy computes it for an ndarray ``x``: numpy reshapes
+    the coefficients (roots) only for ndarrays, so it is done here (``tensor=True``: one evaluation per
+    column of c, result shape c.shape[1:] + x.shape), and ``tensor=False`` checks polyvalfromroots'
+    shapes as numpy does."""
+    key = "r" if "r" in kwargs else "c"
+    c = kwargs.pop(key, c)
+    c = np.array(c, ndmin=1, copy=None)
+    if tensor:
+        c = c.reshape(c.shape + (1,) * x.ndim)
+    elif name.endswith("polyvalfromroots") and x.ndim >= c.ndim:
+        raise ValueError(f"{name}: x.ndim must be < r.ndim when tensor == False (x {x.shape}, r {c.shape})")
+    return fn(x, c, tensor=False, **kwargs)
 
 
 class _PolyMeta(ABCMeta):
@@ -68,7 +85,9 @@ class _PolyMeta(ABCMeta):
         return isinstance(obj, cls._numpy)
 
     def __subclasscheck__(cls, sub: Any) -> bool:
-        return isinstance(sub, type) and issubclass(sub, cls._numpy)
+        # by the MRO, not issubclass(): numpy's ABCMeta check of cls._numpy walks its subclasses (this
+        # class among them) and would call back here forever
+        return isinstance(sub, type) and cls._numpy in sub.__mro__
 
 
 def _guarded_method(base: type, attr: str, name: str) -> Any:

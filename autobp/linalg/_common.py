@@ -32,16 +32,17 @@ def check_matrix(a: Tensor, op: str, square: bool = True, complex_ok: bool = Tru
     matrices only where the rule is checked for them (``complex_ok``). The words include PyTorch's."""
     if a.dtype.kind == "c" and not complex_ok:
         raise TypeError(f"{op}: complex matrices (dtype {a.dtype}, shape {a.shape}) are not supported yet")
+    # numpy's LinAlgError (a ValueError) and PyTorch's RuntimeError; numpy's and PyTorch's words
     if a.ndim < 2:
-        raise LinalgArgumentError(
-            f"{op}: expected a matrix or a batch of matrices, got shape {a.shape} "
-            "(the input must have at least 2 dimensions)"
+        raise LinAlgShapeError(
+            f"{op}: expected a matrix or a batch of matrices, got shape {a.shape} (the input must have at "
+            f"least 2 dimensions; {a.ndim}-dimensional array given. Array must be at least two-dimensional)"
         )
     if square and a.shape[-1] != a.shape[-2]:
         m, n = a.shape[-2:]
-        raise LinalgArgumentError(
-            f"{op}: expected square matrices, got shape {a.shape} "
-            f"(A must be batches of square matrices, but they are {m} by {n} matrices)"
+        raise LinAlgShapeError(
+            f"{op}: expected square matrices, got shape {a.shape} (Last 2 dimensions of the array "
+            f"must be square; A must be batches of square matrices, but they are {m} by {n} matrices)"
         )
 
 

@@ -43,7 +43,7 @@ def cross(x1: Any, x2: Any, /, *, axis: int = -1, dim: Any = None) -> Tensor:
     a, b = pair(x1, x2, "linalg.cross")
     if a.ndim == 0 or b.ndim == 0 or a.shape[axis] != 3 or b.shape[axis] != 3:
         raise LinalgArgumentError(
-            f"linalg.cross: both inputs must be (arrays of) 3-dimensional vectors along axis {axis}, "
+            f"linalg.cross: input arrays must be (arrays of) 3-dimensional vectors (along axis {axis}), "
             f"got shapes {a.shape} and {b.shape}"
         )
     return _cross(a, b, axis=axis)
@@ -57,7 +57,8 @@ def outer(x1: Any, x2: Any, /) -> Tensor:
     a, b = pair(x1, x2, "linalg.outer")
     if a.ndim != 1 or b.ndim != 1:
         raise LinalgArgumentError(
-            f"linalg.outer: inputs must be one-dimensional, got shapes {a.shape} and {b.shape}"
+            "linalg.outer: Input arrays must be one-dimensional, but they are "
+            f"x1.ndim={a.ndim} and x2.ndim={b.ndim} (shapes {a.shape} and {b.shape})"
         )
     return _outer(a, b)
 
@@ -93,7 +94,7 @@ def matrix_transpose(x: Any, /) -> Tensor:
     x = as_tensor(x)
     if x.ndim < 2:
         raise LinalgArgumentError(
-            f"linalg.matrix_transpose: input must be at least 2-dimensional, got shape {x.shape}"
+            f"linalg.matrix_transpose: array must be at least 2-dimensional, got shape {x.shape}"
         )
     return x.swapaxes(-1, -2)
 

@@ -121,11 +121,16 @@ def matrix_norm(
     smallest singular value), 1/-1 (max/min column sum of |x|), inf/-inf (max/min row sum).
     ``dtype=`` (PyTorch's) casts x first."""
     x = _cast(x, dtype)
+    if x.dtype.kind in "biu":  # numpy's norms compute integers as float64 (the 1/inf sums were int64)
+        x = x.astype(np.float64)
     if dim is not None and tuple(axis) == (-2, -1):  # PyTorch's dim= with axis left at its default
         axis = None
     axis, keepdims = axis_arg(axis, dim, "matrix_norm"), keep_arg(keepdims, keepdim)
     r, c = _two_axes(axis, x, "matrix_norm")
-    if ord == "fro":
+    empty = x.shape[r] == 0 or x.shape[c] == 0
+    if ord == "fro" or (
+        empty and ord in (1, 2, np.inf)
+    ):  # an empty matrix's 1, 2, inf norms: 0 (numpy, torch)
         return vector_norm(x, 2, axis=(r, c), keepdims=keepdims)
     if ord in ("nuc", 2, -2):
         rest = [i for i in range(x.ndim) if i not in (r, c)]
@@ -194,11 +199,11 @@ def matrix_power(a: Any, n: int) -> Tensor:
     if not isinstance(n, (int, np.integer)):
         raise TypeError(f"matrix_power: exponent must be an integer, got {n!r}")
     if n == 0:
-        eye = np.broadcast_to(np.eye(a.shape[-1], dtype=np.result_type(a.dtype, np.int8)), a.shape)
+        eye = np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape)  # numpy's: a's dtype (bool too)
         if not a.requires_grad:
             return Tensor._const(eye.copy())
         # on the graph with a zero gradient (PyTorch's): the identity picked over a, so a's nan/inf stay out
-        return where(np.ones(a.shape, dtype=bool), Tensor._const(eye.astype(a.dtype)), a)
+        return where(np.ones(a.shape, dtype=bool), Tensor._const(eye.copy()), a)
     base = inv(a) if n < 0 else a
     n = abs(int(n))
     result = None

@@ -16,6 +16,7 @@ from ._common import (
     FAMILY,
     NS,
     LinalgArgumentError,
+    LinAlgShapeError,
     check_matrix,
     conj,
     data_of,
@@ -206,7 +207,7 @@ def pinv(a: Any, rcond: Any = None, hermitian: bool = False, *, rtol: Any = None
     check_matrix(a, "pinv", square=False)
     if rtol is not None:
         if rcond is not None:
-            raise TypeError("pinv: give rcond= or rtol=, not both")
+            raise LinalgArgumentError("pinv: `rtol` and `rcond` can't be both set (give one of them)")
         rcond = rtol
     if rcond is None:
         rcond = max(a.shape[-2:], default=0) * np.finfo(a.dtype if a.dtype.kind in "fc" else np.float64).eps
@@ -252,7 +253,9 @@ def lstsq(a: Any, b: Any, rcond: Any = None, *, driver: str | None = None) -> tu
         return lstsq_driver(a, b, rcond, "gelsy" if driver is None else driver)
     from .svd import svdvals
 
-    if a.ndim != 2 or b.ndim not in (1, 2) or b.shape[0] != a.shape[0]:
+    if a.ndim == 2 and b.ndim in (1, 2) and b.shape[0] != a.shape[0]:  # numpy's LinAlgError
+        raise LinAlgShapeError(f"lstsq: Incompatible dimensions: a is {a.shape}, b is {b.shape}")
+    if a.ndim != 2 or b.ndim not in (1, 2):
         raise LinalgArgumentError(
             f"lstsq: a must be (M, N) and b (M,) or (M, K), got {a.shape} and {b.shape}"
         )

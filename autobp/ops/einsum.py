@@ -98,11 +98,15 @@ def _node(terms: list, out: str, tensors: list, data: Any = None) -> Tensor:
 
 
 @op(family=_E, method=False)
-def einsum(subscripts: str, *operands: Any, optimize: Any = "auto", **kwargs: Any) -> Tensor:
+def einsum(subscripts: Any = None, *operands: Any, optimize: Any = "auto", **kwargs: Any) -> Tensor:
     """Einstein summation with numpy's subscripts (``'ij,jk->ik'``, ``'...ij,...jk'``, ``'ii->i'``);
-    three or more operands are contracted pairwise in the order np.einsum_path picks."""
-    if kwargs.get("out") is not None:
-        raise TypeError("einsum: out= is not supported (results are new tensors)")
+    three or more operands are contracted pairwise in the order np.einsum_path picks. numpy's
+    keywords ``out=``, ``dtype=`` (the sums done in it), ``casting=``, ``order=`` as numpy's."""
+    from .einsum_keywords import cast_operands, einsum_keywords, write_result
+
+    out, dtype, casting = einsum_keywords(kwargs)
+    if subscripts is None and not operands:
+        raise ValueError("einsum: No input operands (give the subscripts and at least one operand)")
     if not isinstance(subscripts, str):  # numpy's interleaved form: einsum(a, [0, 1], b, [1, 2], [0, 2])
         subscripts, operands = _from_sublists((subscripts, *operands))
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
@@ -110,17 +114,19 @@ def einsum(subscripts: str, *operands: Any, optimize: Any = "auto", **kwargs: An
     tensors = [as_tensor(x) for x in operands]
     if not tensors:
         raise ValueError("einsum: needs at least one operand")
-    terms, out = _expand(subscripts, [x.shape for x in tensors])
+    terms, spec_out = _expand(subscripts, [x.shape for x in tensors])
     sizes = _sizes(terms, tensors)
     terms, tensors = _squeeze_broadcast(terms, tensors, sizes)
-    result = _contract(terms, out, tensors, optimize)
-    dtype = kwargs.get("dtype")
-    return result if dtype is None else result.astype(dtype)
+    return write_result(
+        _contract(terms, spec_out, cast_operands(tensors, dtype, casting), optimize), out, casting
+    )
 
 
 def _sublist_letters(sub: Any) -> str:
     """A numpy sublist ([0, 1, Ellipsis]) as subscript letters (0-25 -> a-z, 26-51 -> A-Z)."""
     out = []
+    if isinstance(sub, Tensor):  # an integer Tensor as a sublist, as numpy takes an integer array
+        sub = sub._data.tolist()
     for k in sub:
         if k is Ellipsis:
             out.append("...")
@@ -139,6 +145,10 @@ def _from_sublists(args: tuple) -> tuple:
         out = _sublist_letters(ops.pop())
     spec = ",".join(subs) + ("" if out is None else "->" + out)
     return spec, tuple(ops)
+
+
+class _PathError(RuntimeError, ValueError):
+    """An einsum path that does not contract every operand (numpy's RuntimeError; a ValueError too)."""
 
 
 def _contract(terms: list, out: str, tensors: list, optimize: Any) -> Tensor:
@@ -162,7 +172,7 @@ def _contract(terms: list, out: str, tensors: list, optimize: Any) -> Tensor:
         terms.append(res)
         tensors.append(_node(ts, res, xs))
     if len(tensors) != 1:
-        raise ValueError(f"einsum: contraction path {path} leaves {len(tensors)} operands")
+        raise _PathError(f"einsum: Invalid einsum_path is specified: {path} leaves {len(tensors)} operands")
     if terms[0] != out:
         return _node(terms, out, tensors)
     return tensors[0]

@@ -23,6 +23,14 @@ def _data(x: Any) -> Any:
     return x._data if isinstance(x, Tensor) else x
 
 
+def _range(r: Any) -> Any:
+    """``range=`` with Tensors (the pair, or either bound) as their values: numpy given a Tensor
+    dispatches back to autobp, which refuses numpy's internal subtract(..., dtype=)."""
+    if isinstance(r, (list, tuple)):
+        return type(r)(_data(v) for v in r)
+    return _data(r)
+
+
 def _bin_of(a: np.ndarray, edges: np.ndarray) -> tuple:
     """Each value's bin (numpy's half-open bins, the last one closed) and which values fall in one."""
     idx = np.searchsorted(edges, a, side="right") - 1
@@ -49,13 +57,13 @@ def histogram(a: Any, bins: Any = 10, range: Any = None, density: Any = None, we
         raise TypeError(f"histogram: complex data (dtype {x.dtype}, shape {x.shape}) has no order to bin")
     if not isinstance(weights, Tensor) or not weights.requires_grad:
         try:
-            hist, edges = np.histogram(x._data, _data(bins), range, density, _data(weights))
+            hist, edges = np.histogram(x._data, _data(bins), _range(range), density, _data(weights))
         except ValueError as e:
             raise ValueError(f"histogram: {e} (a of shape {x.shape})") from None
         return Tensor._const(hist), Tensor._const(edges)
     if weights.shape != x.shape:
         raise ValueError(f"histogram: weights of shape {weights.shape} do not match a of shape {x.shape}")
-    edges = np.histogram_bin_edges(x._data, _data(bins), range, weights._data)
+    edges = np.histogram_bin_edges(x._data, _data(bins), _range(range), weights._data)
     idx, inside = _bin_of(x._data.ravel(), edges)
     w = weights.reshape((-1,))[np.flatnonzero(inside)]
     zeros = Tensor._const(np.zeros(len(edges) - 1, weights.dtype))
@@ -70,7 +78,7 @@ def histogram_bin_edges(a: Any, bins: Any = 10, range: Any = None, weights: Any 
     """The bin edges numpy's histogram would use for ``a`` (numpy's histogram_bin_edges; constants)."""
     x = as_tensor(a)
     try:
-        return Tensor._const(np.histogram_bin_edges(x._data, _data(bins), range, _data(weights)))
+        return Tensor._const(np.histogram_bin_edges(x._data, _data(bins), _range(range), _data(weights)))
     except ValueError as e:
         raise ValueError(f"histogram_bin_edges: {e} (a of shape {x.shape})") from None
 

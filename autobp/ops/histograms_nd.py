@@ -69,6 +69,15 @@ def _plain_bins(bins: Any) -> Any:
     return data_of(bins) if isinstance(bins, Tensor) else bins
 
 
+def _plain_range(r: Any) -> Any:
+    """``range`` (a Tensor, or a sequence of pairs that may hold Tensors) as plain values."""
+    if isinstance(r, Tensor):
+        return data_of(r)
+    if isinstance(r, (list, tuple)):
+        return [_plain_range(v) for v in r]
+    return r
+
+
 @op(family=_HD, rules=("index_put", "reshape", "div"), method=False)
 def histogramdd(
     sample: Any, bins: Any = 10, range: Any = None, density: Any = None, weights: Any = None
@@ -77,7 +86,7 @@ def histogramdd(
     D arrays of N values). Counts and edges are constants; with Tensor ``weights`` the hist is
     differentiable in the weights."""
     s = _sample(sample)
-    bins = _plain_bins(bins)
+    bins, range = _plain_bins(bins), _plain_range(range)
     try:
         hist, edges = np.histogramdd(s, bins, range, density)
     except ValueError as e:
@@ -102,7 +111,7 @@ def histogram2d(
             f"{np.shape(data_of(y))})"
         )
     w = None if weights is None else data_of(weights)
-    bins = _plain_bins(bins)
+    bins, range = _plain_bins(bins), _plain_range(range)
     try:
         hist, xe, ye = np.histogram2d(xs, ys, bins, range, density, w)
     except ValueError as e:

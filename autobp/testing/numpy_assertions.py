@@ -27,10 +27,14 @@ WRAPPED = (
 
 
 def _v(x: Any) -> Any:
-    """A Tensor's values (also inside lists, tuples and dict values); anything else as it is."""
+    """A Tensor's values (also inside lists, tuples and dict values); anything else as it is. A 0-d
+    Tensor is its numpy scalar, as numpy's functions return one (numpy compares scalars in float64,
+    0-d arrays in their own dtype: a float16 result would miss assert_almost_equal's 1.5e-12)."""
     if isinstance(x, Tensor):
-        return x._data
+        return x._data[()] if x._data.ndim == 0 else x._data
     if isinstance(x, (list, tuple)) and any(isinstance(i, (Tensor, list, tuple, dict)) for i in x):
+        if hasattr(x, "_fields"):  # a named tuple (slogdet, eigh, qr, ... results): fields positional
+            return type(x)(*(_v(i) for i in x))
         return type(x)(_v(i) for i in x)
     if isinstance(x, dict):
         return {k: _v(i) for k, i in x.items()}
