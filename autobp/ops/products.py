@@ -12,6 +12,7 @@ from ..rules import rule
 from ..tensor import Tensor, _lift
 from ._args import pair
 from ._decl import op
+from ._deferral import defers_to
 
 # np.dot of two 2-D float64 (or float32) arrays that own their memory (so C- or F-contiguous and
 # aligned, as are their transposes) is the same BLAS product as np.matmul, bit for bit, with a third
@@ -66,11 +67,20 @@ def _matmul(a: Tensor, b: Tensor) -> Tensor:
 
 
 def _matmul_method(self: Tensor, other: Any) -> Tensor:
-    return _matmul(self, other if type(other) is Tensor else _lift(other, self, "matmul"))
+    if type(other) is Tensor:
+        return _matmul(self, other)
+    if defers_to(other, "__matmul__"):  # a class of its own with __rmatmul__: Python asks it
+        return NotImplemented
+    return _matmul(self, _lift(other, self, "matmul"))
 
 
 def _rmatmul_method(self: Tensor, other: Any) -> Tensor:
+    if defers_to(other, "__rmatmul__"):
+        return NotImplemented
     return _matmul(_lift(other, self, "matmul"), self)
+
+
+_matmul_method.checks_operand = _rmatmul_method.checks_operand = True  # type: ignore[attr-defined]
 
 
 DUNDERS = {"__matmul__": _matmul_method, "__rmatmul__": _rmatmul_method}
