@@ -191,3 +191,38 @@ def test_eigh_tridiagonal_matches_scipy_and_differentiates():
     assert autobp.gradcheck(lambda p, q: la.eigh_tridiagonal(p, q, eigvals_only=True), (td, te))
     with pytest.raises(ValueError, match=r"d must be \(n,\) and e \(n - 1,\)"):
         la.eigh_tridiagonal(np.ones(3), np.ones(3))
+
+
+# --- numpy's positional dtype, numpy's error for pinv, fftfreq's keywords -------------------------------
+
+
+@pytest.mark.parametrize("name", ["zeros", "ones", "empty"])
+def test_factories_take_numpys_positional_dtype(name):
+    for shape, dt in (((2, 0), np.float32), (3, "int32"), ((2, 2), np.complex64), (0, np.float32)):
+        ours, want = getattr(autobp, name)(shape, dt), getattr(np, name)(shape, dt)
+        assert ours.shape == want.shape and ours.dtype == want.dtype
+    assert getattr(autobp, name)(2, 3).shape == torch.zeros(2, 3).shape  # PyTorch's sizes unchanged
+    assert getattr(autobp, name)(2, np.int64(3)).shape == (2, 3)
+    with pytest.raises(TypeError, match="dtype twice"):
+        getattr(autobp, name)((2,), np.float32, dtype=np.float64)
+
+
+def test_pinv_rcond_and_rtol_together_is_numpys_value_error():
+    with pytest.raises(ValueError):
+        np.linalg.pinv(np.eye(2), rcond=1e-2, rtol=1e-2)
+    with pytest.raises(ValueError, match="can't be both set"):
+        la.pinv(np.eye(2), rcond=1e-2, rtol=1e-2)
+
+
+@pytest.mark.parametrize("name", ["fftfreq", "rfftfreq"])
+def test_fftfreq_device_dtype_requires_grad_keywords(name):
+    ours = getattr(autobp.fft, name)(7, 0.5, device="cpu", dtype=np.float32)
+    want = getattr(torch.fft, name)(7, 0.5, dtype=torch.float32, device="cpu")
+    assert ours.dtype == np.float32
+    np.testing.assert_allclose(_np(ours), want.numpy(), rtol=1e-6)  # torch rounds in float32
+    np.testing.assert_array_equal(
+        _np(getattr(autobp.fft, name)(7, 0.5, device=None)), getattr(np.fft, name)(7, 0.5)
+    )
+    assert getattr(autobp.fft, name)(4, requires_grad=True).requires_grad
+    with pytest.raises(TypeError, match="only floating"):
+        getattr(autobp.fft, name)(4, dtype=np.int64, requires_grad=True)

@@ -206,7 +206,7 @@ def pinv(a: Any, rcond: Any = None, hermitian: bool = False, *, rtol: Any = None
     check_matrix(a, "pinv", square=False)
     if rtol is not None:
         if rcond is not None:
-            raise TypeError("pinv: give rcond= or rtol=, not both")
+            raise ValueError("pinv: `rtol` and `rcond` can't be both set (give one of them)")
         rcond = rtol
     if rcond is None:
         rcond = max(a.shape[-2:], default=0) * np.finfo(a.dtype if a.dtype.kind in "fc" else np.float64).eps

@@ -47,6 +47,16 @@ def _size(shape: Any, more: tuple, size: Any = None, who: str = "") -> tuple:
     return dims
 
 
+def numpy_dtype(sizes: tuple, dtype: Any, who: str) -> tuple:
+    """``(sizes, dtype)`` with numpy's positional dtype (``zeros((2, 3), np.float32)``) taken out of
+    PyTorch's sizes: a lone second positional argument that is not an integer is numpy's dtype."""
+    if len(sizes) == 1 and not isinstance(sizes[0], (int, np.integer)) and not hasattr(sizes[0], "__index__"):
+        if dtype is not float:
+            raise TypeError(f"{who}: got the dtype twice (positionally, as numpy's, and as dtype=)")
+        return (), sizes[0]
+    return sizes, dtype
+
+
 def torch_end(stop: Any, end: Any, who: str) -> Any:
     """numpy's ``stop`` or PyTorch's ``end`` (one of them) of a grid."""
     return spelled_once(
@@ -80,10 +90,11 @@ def zeros(
     layout: Any = None,
     pin_memory: bool = False,
 ) -> Tensor:
-    """A tensor of zeros (float64 unless ``dtype``); PyTorch's ``zeros(2, 3)`` and ``zeros(size=(2, 3))``
-    work too."""
+    """A tensor of zeros (float64 unless ``dtype``, also numpy's positional ``zeros(shape, dtype)``);
+    PyTorch's ``zeros(2, 3)`` and ``zeros(size=(2, 3))`` work too."""
     check_device(device, "zeros")
     torch_only("zeros", layout, pin_memory)
+    sizes, dtype = numpy_dtype(sizes, dtype, "zeros")
     return _leaf(np.zeros(_size(shape, sizes, size, "zeros"), dtype=dtype), requires_grad, "zeros")
 
 
@@ -101,6 +112,7 @@ def ones(
     """A tensor of ones (float64 unless ``dtype``)."""
     check_device(device, "ones")
     torch_only("ones", layout, pin_memory)
+    sizes, dtype = numpy_dtype(sizes, dtype, "ones")
     return _leaf(np.ones(_size(shape, sizes, size, "ones"), dtype=dtype), requires_grad, "ones")
 
 
@@ -119,6 +131,7 @@ def empty(
     """An uninitialised tensor (float64 unless ``dtype``), laid out as ``memory_format`` if given."""
     check_device(device, "empty")
     torch_only("empty", layout, pin_memory)
+    sizes, dtype = numpy_dtype(sizes, dtype, "empty")
     data = np.empty(_size(shape, sizes, size, "empty"), dtype=dtype)
     if memory_format is not None:
         from ..memory_format import relayout
