@@ -226,3 +226,18 @@ def test_fftfreq_device_dtype_requires_grad_keywords(name):
     assert getattr(autobp.fft, name)(4, requires_grad=True).requires_grad
     with pytest.raises(TypeError, match="only floating"):
         getattr(autobp.fft, name)(4, dtype=np.int64, requires_grad=True)
+
+
+@pytest.mark.parametrize("ord", [1, 2, np.inf, "nuc", "fro"])
+@pytest.mark.parametrize("shape", [(0, 2), (2, 0), (0, 0), (3, 0, 2)])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_norms_of_empty_matrices_are_zero_as_numpy_and_torch(ord, shape, keepdims):
+    want = np.linalg.matrix_norm(np.zeros(shape), ord=ord, keepdims=keepdims)
+    x = autobp.zeros(shape, requires_grad=True)
+    ours = la.matrix_norm(x, ord=ord, keepdims=keepdims)
+    assert ours.shape == want.shape
+    np.testing.assert_array_equal(_np(ours), want)
+    np.testing.assert_array_equal(_np(torch.linalg.matrix_norm(torch.zeros(shape), ord=ord)), want.squeeze())
+    ours.sum().backward()
+    assert x.grad.shape == shape
+    np.testing.assert_array_equal(_np(la.norm(np.zeros(shape), ord=ord, axis=(-2, -1))), want.squeeze())

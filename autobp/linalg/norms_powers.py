@@ -127,6 +127,8 @@ def matrix_norm(
     r, c = _two_axes(axis, x, "matrix_norm")
     if ord == "fro":
         return vector_norm(x, 2, axis=(r, c), keepdims=keepdims)
+    if ord in ("nuc", 2, 1, np.inf) and 0 in (x.shape[r], x.shape[c]):  # an empty matrix: 0, as numpy's
+        return vector_norm(x, 1, axis=(r, c), keepdims=keepdims)
     if ord in ("nuc", 2, -2):
         rest = [i for i in range(x.ndim) if i not in (r, c)]
         s = svdvals(transpose(x, rest + [r, c]))
