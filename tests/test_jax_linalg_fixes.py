@@ -241,3 +241,24 @@ def test_norms_of_empty_matrices_are_zero_as_numpy_and_torch(ord, shape, keepdim
     ours.sum().backward()
     assert x.grad.shape == shape
     np.testing.assert_array_equal(_np(la.norm(np.zeros(shape), ord=ord, axis=(-2, -1))), want.squeeze())
+
+
+@pytest.mark.parametrize("dt", [np.int8, np.int32, np.uint8, np.bool_, np.float32])
+def test_vecdot_keeps_numpys_integer_dtype(dt):
+    a = (RNG.rand(2, 3) * 4).astype(dt)
+    want = np.linalg.vecdot(a, a)
+    for ours in (la.vecdot(a, a), la.vecdot(autobp.tensor(a), autobp.tensor(a))):
+        assert _np(ours).dtype == want.dtype
+        np.testing.assert_allclose(_np(ours), want, rtol=1e-6)  # float32: summation order
+
+
+@pytest.mark.parametrize("dt", [np.int8, np.int16, np.uint8, np.float32])
+def test_sum_with_dtype_sums_in_that_dtype_as_numpy_and_torch(dt):
+    a = np.arange(6, dtype=np.int8).reshape(2, 3)
+    for axis in (None, -1):
+        want = np.sum(a, axis=axis, dtype=dt)
+        ours = autobp.sum(autobp.tensor(a), axis=axis, dtype=dt)
+        assert ours.dtype == want.dtype
+        np.testing.assert_array_equal(_np(ours), want)
+    assert autobp.tensor(a).sum(-1, dtype=np.int8).dtype == np.int8
+    assert torch.tensor(a).sum(-1, dtype=torch.int8).dtype == torch.int8

@@ -106,6 +106,12 @@ def tensordot(x1: Any, x2: Any, /, *, axes: Any = 2) -> Tensor:
     return _tensordot(x1, x2, axes)
 
 
+def _kept(a: Tensor, b: Tensor) -> Any:
+    """The dtype numpy.linalg.vecdot keeps for integers and bools (sum would widen them to int64)."""
+    dt = np.result_type(a.dtype, b.dtype)
+    return dt if dt.kind in "iub" else None
+
+
 @op(name="linalg_vecdot", numpy=(np.linalg.vecdot,), rules=("conj", "mul", "sum", "transpose"), **_LA)
 @takes_out("linalg.vecdot")
 def vecdot(x1: Any, x2: Any, /, *, axis: int = -1, dim: Any = None) -> Tensor:
@@ -125,14 +131,14 @@ def vecdot(x1: Any, x2: Any, /, *, axis: int = -1, dim: Any = None) -> Tensor:
             raise LinalgArgumentError(
                 f"linalg.vecdot: shapes {a.shape} and {b.shape} differ along dim {axis}"
             )
-        return (conj(a) * b).sum(axis=axis)
+        return (conj(a) * b).sum(axis=axis, dtype=_kept(a, b))
     if a.ndim == 0 or b.ndim == 0 or not (-a.ndim <= axis < a.ndim and -b.ndim <= axis < b.ndim):
         raise LinalgArgumentError(
             f"linalg.vecdot: axis {axis} is out of bounds for shapes {a.shape} and {b.shape}"
         )
     if a.shape[axis] != b.shape[axis]:
         raise LinalgArgumentError(f"linalg.vecdot: shapes {a.shape} and {b.shape} differ along axis {axis}")
-    return (conj(a.moveaxis(axis, -1)) * b.moveaxis(axis, -1)).sum(axis=-1)
+    return (conj(a.moveaxis(axis, -1)) * b.moveaxis(axis, -1)).sum(axis=-1, dtype=_kept(a, b))
 
 
 @op(name="linalg_matrix_rank", numpy=(np.linalg.matrix_rank,), differentiable=False, **_LA)

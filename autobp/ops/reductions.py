@@ -47,16 +47,17 @@ def sum(  # noqa: A001
     keyword: the input is cast first, and its gradient cast back)."""
     if type(x) is not Tensor:
         x = as_tensor(x)
-    if dtype is not None:
-        x = x.astype(np.dtype(dtype))
+    if dtype is not None:  # and summed in it: numpy's sum of small integers is int64 otherwise
+        dtype = np.dtype(dtype)
+        x = x.astype(dtype)
     if axis is None and keepdims is False and dim is None and keepdim is None:
         data = x._data  # the usual loss reduction; np.add.reduce is ndarray.sum less its Python wrapper
-        total = np.add.reduce(data, None, out=_ARRAY_OUT)
+        total = np.add.reduce(data, None, dtype=dtype, out=_ARRAY_OUT)
         return Tensor._make(total, (x,), "sum", full_reduction(data.ndim))
     axis, keepdims = axis_arg(axis, dim, "sum"), keep_arg(keepdims, keepdim)
     axes = reduction_axes(axis, x.ndim, "sum", x.shape)
     ctx = reduction_ctx(axes, keepdims, x.shape)
-    return Tensor._make(x._data.sum(axis=axes, keepdims=keepdims), (x,), "sum", ctx)
+    return Tensor._make(x._data.sum(axis=axes, keepdims=keepdims, dtype=dtype), (x,), "sum", ctx)
 
 
 @op(family=_R)
