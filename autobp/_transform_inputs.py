@@ -12,6 +12,8 @@ import numpy as np
 from .ops import copy
 from .tensor import Tensor
 
+_COMPLEX_OK = ("vjp", "jvp", "linearize")  # complex inputs as torch.func.vjp/jvp: PyTorch's convention
+
 
 def leaves(inputs: Any, who: str, keep: bool = True) -> tuple[list[Tensor], bool, bool]:
     """(nodes to differentiate, ``single`` when one input was given, ``kept``: some input was on a graph).
@@ -19,7 +21,9 @@ def leaves(inputs: Any, who: str, keep: bool = True) -> tuple[list[Tensor], bool
     An input that is a Tensor requiring grad becomes, with ``keep``, a copy node on its own graph: the
     transform's result then stays a function of the caller's tensor (nesting), and each position is its
     own input even when one Tensor fills several. Every other input becomes a fresh float leaf with its
-    data (the caller's tensors and their ``.grad`` untouched).
+    data (the caller's tensors and their ``.grad`` untouched). Complex inputs are taken by vjp, jvp and
+    linearize (PyTorch's convention: the pullback is the adjoint of the real-linear derivative), refused
+    by the Jacobian and Hessian transforms (as torch.autograd.functional's).
     """
     single = not isinstance(inputs, (tuple, list))
     items = [inputs] if single else list(inputs)
@@ -34,7 +38,7 @@ def leaves(inputs: Any, who: str, keep: bool = True) -> tuple[list[Tensor], bool
         arr = np.asarray(x._data if isinstance(x, Tensor) else x)
         if arr.dtype.kind in "iub":
             arr = arr.astype(np.float64)
-        elif arr.dtype.kind != "f":
+        elif arr.dtype.kind != "f" and not (arr.dtype.kind == "c" and who in _COMPLEX_OK):
             raise TypeError(f"{who}: input {i} is not a real-valued array (dtype {arr.dtype})")
         nodes.append(Tensor(arr, requires_grad=True, dtype=arr.dtype))
     return nodes, single, kept

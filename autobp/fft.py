@@ -250,16 +250,37 @@ def ifftshift(x: Any, axes: Any = None, *, dim: Any = None) -> Tensor:
     return _shift(x, _dim(axes, dim, None, "ifftshift"), "ifftshift", -1)
 
 
+def _freq(values: np.ndarray, dtype: Any, device: Any, requires_grad: bool, who: str) -> Tensor:
+    """A frequency grid as a constant (or, with PyTorch's ``requires_grad``, a new leaf) of ``dtype``."""
+    from ._device import check_device
+
+    check_device(device, who)
+    t = Tensor._const(values if dtype is None else values.astype(dtype))
+    if requires_grad:
+        if t.dtype.kind not in "fc":
+            raise TypeError(
+                f"{who}: only floating point and complex grids can require gradients, got {t.dtype}"
+            )
+        t.requires_grad = True
+    return t
+
+
 @op(name="fftfreq", family=_F, namespace=_NS, numpy=(np.fft.fftfreq,), method=False, differentiable=False)
-def fftfreq(n: int, d: float = 1.0) -> Tensor:
-    """The sample frequencies of an n-point fft with spacing ``d`` (a constant)."""
-    return Tensor._const(np.fft.fftfreq(int(n), float(np.asarray(d))))
+def fftfreq(
+    n: int, d: float = 1.0, *, device: Any = None, dtype: Any = None, requires_grad: bool = False
+) -> Tensor:
+    """The sample frequencies of an n-point fft with spacing ``d`` (a constant; float64 unless
+    ``dtype``, PyTorch's keyword; numpy 2's and PyTorch's ``device`` is the CPU)."""
+    return _freq(np.fft.fftfreq(int(n), float(np.asarray(d))), dtype, device, requires_grad, "fftfreq")
 
 
 @op(name="rfftfreq", family=_F, namespace=_NS, numpy=(np.fft.rfftfreq,), method=False, differentiable=False)
-def rfftfreq(n: int, d: float = 1.0) -> Tensor:
-    """The sample frequencies of an n-point rfft (the non-negative ones; a constant)."""
-    return Tensor._const(np.fft.rfftfreq(int(n), float(np.asarray(d))))
+def rfftfreq(
+    n: int, d: float = 1.0, *, device: Any = None, dtype: Any = None, requires_grad: bool = False
+) -> Tensor:
+    """The sample frequencies of an n-point rfft (the non-negative ones; a constant; ``dtype``,
+    ``device`` and ``requires_grad`` as ``fftfreq``)."""
+    return _freq(np.fft.rfftfreq(int(n), float(np.asarray(d))), dtype, device, requires_grad, "rfftfreq")
 
 
 # --- rules: out = A(resize(x)); the gradient is resize^T(A^H g) ---------------------------------

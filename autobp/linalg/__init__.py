@@ -1,4 +1,4 @@
-"""Differentiable numpy.linalg (and scipy.linalg's solve_triangular and expm), batched over
+"""Differentiable numpy.linalg (and scipy.linalg's solve_triangular, expm and more), batched over
 leading axes like numpy: ``autobp.linalg.inv(t)``, or ``np.linalg.inv(t)`` on a Tensor. Of arrays
 alone they return numpy's results (``autobp.linalg.det(np.eye(2))`` is a numpy float64)."""
 
@@ -29,6 +29,15 @@ from .ldl import LDLFactorExResult, LDLFactorResult, ldl_factor, ldl_factor_ex, 
 from .lu import LUFactorExResult, LUFactorResult, LUResult, lu, lu_factor, lu_factor_ex, lu_solve
 from .norms_powers import matrix_norm, matrix_power, norm, vector_norm
 from .scipy_linalg import solve_banded, solve_sylvester, sqrtm  # noqa: F401  scipy.linalg's names
+from .scipy_more import (  # noqa: E402  after .expm: the function expm replaces the submodule's name
+    block_diag,
+    cho_factor,
+    cho_solve,
+    eigh_tridiagonal,
+    expm,
+    expm_frechet,
+    toeplitz,
+)
 from .solve import inv, lstsq, pinv, solve, solve_triangular
 from .svd import SVDResult, svd, svdvals
 from .torch_extras import cholesky_ex, householder_product, inv_ex, solve_ex, vander
@@ -76,3 +85,5 @@ __all__ = [
 __all__ += ["cond", "cross", "diagonal", "matmul", "matrix_rank", "matrix_transpose", "multi_dot", "outer"]
 __all__ += ["tensordot", "tensorinv", "tensorsolve", "trace", "vecdot"]
 __all__ += ["ldl_factor", "ldl_factor_ex", "ldl_solve", "LDLFactorResult", "LDLFactorExResult"]
+__all__ += ["expm", "expm_frechet", "block_diag", "toeplitz", "cho_factor", "cho_solve"]
+__all__ += ["eigh_tridiagonal"]

@@ -107,19 +107,39 @@ def tensordot(x1: Any, x2: Any, /, *, axes: Any = 2) -> Tensor:
     return _tensordot(x1, x2, axes)
 
 
-@op(name="linalg_vecdot", numpy=(np.linalg.vecdot,), rules=("conj", "mul", "sum"), **_LA)
+def _kept(a: Tensor, b: Tensor) -> Any:
+    """The dtype numpy.linalg.vecdot keeps for integers and bools (sum would widen them to int64)."""
+    dt = np.result_type(a.dtype, b.dtype)
+    return dt if dt.kind in "iub" else None
+
+
+@op(name="linalg_vecdot", numpy=(np.linalg.vecdot,), rules=("conj", "mul", "sum", "transpose"), **_LA)
 @takes_out("linalg.vecdot")
 def vecdot(x1: Any, x2: Any, /, *, axis: int = -1, dim: Any = None) -> Tensor:
-    """Dot product sum(conj(x1) * x2) along ``axis`` (or PyTorch's ``dim``), the other axes broadcast
-    (numpy's vecdot, torch.linalg.vecdot)."""
+    """Dot product sum(conj(x1) * x2) along ``axis`` (or PyTorch's ``dim``), the other axes broadcast.
+
+    numpy's ``axis`` names an axis of each input before broadcasting (numpy.linalg.vecdot's gufunc
+    rule); PyTorch's ``dim`` names an axis of the broadcast shape (torch.linalg.vecdot). The two differ
+    only for a non-negative axis of inputs of different ranks."""
     from ..linalg._common import conj
 
+    torch_dim = dim is not None
     axis = _dim(axis, dim, -1, "linalg.vecdot")
 
     a, b = pair(x1, x2, "linalg.vecdot")
-    if a.ndim == 0 or b.ndim == 0 or a.shape[axis] != b.shape[axis]:
+    if torch_dim:
+        if a.ndim == 0 or b.ndim == 0 or a.shape[axis] != b.shape[axis]:
+            raise LinalgArgumentError(
+                f"linalg.vecdot: shapes {a.shape} and {b.shape} differ along dim {axis}"
+            )
+        return (conj(a) * b).sum(axis=axis, dtype=_kept(a, b))
+    if a.ndim == 0 or b.ndim == 0 or not (-a.ndim <= axis < a.ndim and -b.ndim <= axis < b.ndim):
+        raise LinalgArgumentError(
+            f"linalg.vecdot: axis {axis} is out of bounds for shapes {a.shape} and {b.shape}"
+        )
+    if a.shape[axis] != b.shape[axis]:
         raise LinalgArgumentError(f"linalg.vecdot: shapes {a.shape} and {b.shape} differ along axis {axis}")
-    return (conj(a) * b).sum(axis=axis)
+    return (conj(a.moveaxis(axis, -1)) * b.moveaxis(axis, -1)).sum(axis=-1, dtype=_kept(a, b))
 
 
 @op(name="linalg_matrix_rank", numpy=(np.linalg.matrix_rank,), differentiable=False, **_LA)

@@ -132,6 +132,8 @@ def matrix_norm(
         empty and ord in (1, 2, np.inf)
     ):  # an empty matrix's 1, 2, inf norms: 0 (numpy, torch)
         return vector_norm(x, 2, axis=(r, c), keepdims=keepdims)
+    if ord in ("nuc", 2, 1, np.inf) and 0 in (x.shape[r], x.shape[c]):  # an empty matrix: 0, as numpy's
+        return vector_norm(x, 1, axis=(r, c), keepdims=keepdims)
     if ord in ("nuc", 2, -2):
         rest = [i for i in range(x.ndim) if i not in (r, c)]
         s = svdvals(transpose(x, rest + [r, c]))

@@ -109,8 +109,8 @@ def zeros(
     layout: Any = None,
     pin_memory: bool = False,
 ) -> Tensor:
-    """A tensor of zeros (float64 unless ``dtype``); PyTorch's ``zeros(2, 3)`` and ``zeros(size=(2, 3))``
-    work too."""
+    """A tensor of zeros (float64 unless ``dtype``, also numpy's positional ``zeros(shape, dtype)``);
+    PyTorch's ``zeros(2, 3)`` and ``zeros(size=(2, 3))`` work too."""
     check_device(device, "zeros")
     torch_only("zeros", layout, pin_memory)
     sizes, dtype = _dtype_pos(sizes, dtype)
