@@ -94,13 +94,21 @@ def test_backward_of_a_complex_scalar_raises_like_torch():
         ("nanmax", autobp.nanmax),
         ("cummax", lambda z: autobp.cummax(z, 0)),
         ("floor", autobp.floor),
-        ("round", autobp.round),
-        ("sign", autobp.sign),
     ],
 )
 def test_ordering_ops_refuse_complex(name, call):
     with pytest.raises(TypeError, match=rf"{name}: .*complex128"):
         call(_z())
+
+
+def test_round_and_sign_of_complex_are_numpys():
+    """numpy 2 rounds both parts and gives sign(z) = z / |z| (0 at 0), as torch.sgn."""
+    data = np.array([1.26 - 2.5j, 0j, -0.5 + 0.49j])
+    np.testing.assert_array_equal(autobp.round(Tensor(data), 1).data, np.round(data, 1))
+    np.testing.assert_allclose(autobp.sign(Tensor(data)).data, np.sign(data), rtol=1e-15)
+    np.testing.assert_allclose(
+        autobp.sign(Tensor(data)).data, torch.sgn(torch.tensor(data)).numpy(), rtol=1e-15
+    )
 
 
 def test_equality_is_defined_on_complex():

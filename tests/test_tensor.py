@@ -310,7 +310,7 @@ def test_broadcast_gradients_reduce_to_input_shapes():
         (lambda: autobp.stack([np.ones(2), np.ones(3)]), ValueError, ["(3,)", "(2,)"]),
         (lambda: Tensor([1.0]) + "x", TypeError, ["str"]),
         (lambda: Tensor("abc"), TypeError, ["str"]),
-        (lambda: autobp.where(np.ones(2), 1.0, 2.0), TypeError, ["boolean"]),
+        (lambda: autobp.where(np.ones(2), np.ones(3), 2.0), ValueError, ["(2,)", "(3,)"]),
     ],
 )
 def test_bad_input_names_shapes(make, exc, words):
