@@ -207,7 +207,7 @@ def empty_strided(size: Any, stride: Any, *, dtype: Any = None, layout: Any = No
     ``torch.empty_strided``: ``t.stride()`` is ``stride``."""
     from ._device import check_device
     from ._tensor_set import _strided
-    from .ops.creation import _leaf, torch_only
+    from .ops._creation_args import _leaf, torch_only
 
     check_device(device, "empty_strided")
     torch_only("empty_strided", layout, pin_memory)

@@ -19,7 +19,8 @@ import numpy as np
 from ._broadcast import ShapeError
 from ._creation_out import creation_out
 from ._device import check_device
-from .ops.creation import _leaf, input_arg
+from .ops._creation_args import _leaf
+from .ops.creation import input_arg
 from .tensor import Tensor
 
 _state: dict = {"seed": None, "rng": np.random.default_rng()}

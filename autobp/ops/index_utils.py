@@ -159,7 +159,7 @@ def _torch_tri(
     if all(v is None for v in torchy.values()):
         return None
     from .._device import check_device
-    from .creation import torch_only
+    from ._creation_args import torch_only
 
     who = "tril_indices" if lower else "triu_indices"
     check_device(device, who)

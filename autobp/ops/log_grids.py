@@ -13,8 +13,8 @@ from .._device import check_device
 from ..rules import holomorphic, rule
 from ..tensor import Tensor
 from ._args import as_tensor, pair
+from ._creation_args import _leaf, torch_end, torch_only
 from ._decl import op
-from .creation import _leaf, torch_end, torch_only
 from .numeric_grid import _count, _fractions, linspace
 
 _G = "numeric_grid"

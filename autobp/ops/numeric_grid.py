@@ -13,8 +13,8 @@ from .._device import check_device
 from ..rules import rule
 from ..tensor import Tensor, _check_float
 from ._args import as_tensor, pair
+from ._creation_args import torch_end, torch_only
 from ._decl import op
-from .creation import torch_end, torch_only
 from .joining import concatenate
 
 _G = "numeric_grid"
