@@ -49,6 +49,7 @@ from . import (  # each family registers its ops and rules on import  # noqa: F4
     rounding,
     scans,
     scatter,
+    scatter_reductions,
     searchsorted,
     selection,
     shape,
@@ -91,7 +92,15 @@ FAMILIES += (
     view_dtype,
     writes_into,
 )
-FAMILIES += (cumulative, interpolation, nan_reductions, polynomials, trapezoid, searchsorted)
+FAMILIES += (
+    cumulative,
+    interpolation,
+    nan_reductions,
+    polynomials,
+    trapezoid,
+    searchsorted,
+    scatter_reductions,
+)
 
 __all__ = attach(Tensor, globals())  # autobp.<name> for every declared op and PyTorch alias
 for _family in FAMILIES:
