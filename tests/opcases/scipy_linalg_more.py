@@ -26,13 +26,15 @@ def _spd_t(a, n):
     return a @ a.transpose(-1, -2) + n * torch.eye(n, dtype=a.dtype)
 
 
+# no numpy_fn: scipy's expm is another algorithm, equal to rounding only (an exact zero of the result
+# comes out ~1e-16), which the table's 1e-12-relative numpy check cannot allow for; torch's
+# matrix_exp is the table's oracle, scipy's is compared with a tolerance in test_jax_linalg_fixes.py
 for _shape in [(2, 2), (3, 3), (2, 3, 3)]:
     case(
         "expm",
         lambda a: la.expm(a),
         arrays_of(_shape, lo=-1.0, hi=1.0),
         torch_fn=lambda a: torch.linalg.matrix_exp(a),
-        numpy_fn=lambda a: sl.expm(a),
         id=f"expm-{_shape}",
     )
 case(
@@ -40,7 +42,6 @@ case(
     lambda a: la.expm(a),
     complexify(arrays_of((3, 3), lo=-1.0, hi=1.0)),
     torch_fn=lambda a: torch.linalg.matrix_exp(a),
-    numpy_fn=lambda a: sl.expm(a),
     complex=True,
     id="expm-complex",
 )
