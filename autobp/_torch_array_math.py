@@ -63,6 +63,34 @@ class MathMethods:
             raise RuntimeError("clamp: at least one of 'min' or 'max' must not be None")
         return self._fresh(np.clip(_nd(self), _values(min), _values(max)))
 
+    # --- numpy's reductions, also with PyTorch's ``dim=``/``keepdim=`` (``x.sum(0, keepdim=True)``), whose
+    # results keep these methods (``x.prod(dim=-1).prod(dim=-1)``)
+    def _reduce(self, name: str, args: tuple, kwargs: dict) -> Any:
+        if "dim" not in kwargs and "keepdim" not in kwargs:  # numpy's call: numpy's result
+            return getattr(np.ndarray, name)(self, *args, **kwargs)
+        if "dim" in kwargs:
+            if "axis" in kwargs or args:
+                raise TypeError(f"{name}: give axis= (or an axis positionally) or dim=, not both")
+            dim = kwargs.pop("dim")
+            kwargs["axis"] = tuple(dim) if isinstance(dim, list) else dim
+        if "keepdim" in kwargs:
+            if "keepdims" in kwargs:
+                raise TypeError(f"{name}: give keepdims= or keepdim=, not both")
+            kwargs["keepdims"] = bool(kwargs.pop("keepdim"))
+        return self._fresh(getattr(np.ndarray, name)(_nd(self), *args, **kwargs))  # PyTorch's: chains
+
+    def sum(self, *args: Any, **kwargs: Any) -> Any:
+        """numpy's ``sum``; PyTorch's ``dim=``/``keepdim=`` are taken as ``axis=``/``keepdims=``."""
+        return self._reduce("sum", args, kwargs)
+
+    def prod(self, *args: Any, **kwargs: Any) -> Any:
+        """numpy's ``prod``; PyTorch's ``dim=``/``keepdim=`` are taken as ``axis=``/``keepdims=``."""
+        return self._reduce("prod", args, kwargs)
+
+    def mean(self, *args: Any, **kwargs: Any) -> Any:
+        """numpy's ``mean``; PyTorch's ``dim=``/``keepdim=`` are taken as ``axis=``/``keepdims=``."""
+        return self._reduce("mean", args, kwargs)
+
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Any:
         """PyTorch's ``Tensor.norm``: the p-norm of all elements (``dim`` None) or along ``dim``, as
         one vector ('fro' is 2; numbers and inf as vector norms); 'nuc' of a matrix."""

@@ -332,3 +332,17 @@ def test_hooks_and_values_are_untouched():
     v = Value(3.0)
     (v * v).backward()
     assert type(v.grad) is float and v.grad == 6.0
+
+
+def test_reductions_take_pytorchs_dim_and_keepdim_beside_numpys_axis():
+    a, t = _pair()
+    g, tg = a.grad, t.grad
+    np.testing.assert_allclose(g.sum(0, keepdim=True), tg.sum(0, keepdim=True).numpy(), rtol=1e-6)
+    np.testing.assert_allclose(g.prod(dim=-1), tg.prod(dim=-1).numpy(), rtol=1e-6)
+    np.testing.assert_allclose(g.mean(dim=1, keepdim=False), tg.mean(dim=1).numpy(), rtol=1e-6)
+    np.testing.assert_allclose(g.data.sum(axis=1, keepdims=True), np.asarray(g).sum(axis=1, keepdims=True))
+    np.testing.assert_allclose(np.sum(g, axis=0), np.asarray(g).sum(axis=0))  # numpy's own call path
+    with pytest.raises(TypeError, match="not both"):
+        g.sum(0, dim=1)
+    chained = g.prod(dim=-1).sum(dim=0)  # PyTorch's spelling keeps PyTorch's methods on the result
+    assert chained == pytest.approx(tg.prod(dim=-1).sum(dim=0).item(), rel=1e-6)
