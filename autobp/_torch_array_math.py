@@ -68,11 +68,10 @@ class MathMethods:
     def _reduce(self, name: str, args: tuple, kwargs: dict) -> Any:
         if "dim" not in kwargs and "keepdim" not in kwargs:  # numpy's call: numpy's result
             return getattr(np.ndarray, name)(self, *args, **kwargs)
-        if "dim" in kwargs:
-            if "axis" in kwargs or args:
-                raise TypeError(f"{name}: give axis= (or an axis positionally) or dim=, not both")
-            dim = kwargs.pop("dim")
-            kwargs["axis"] = tuple(dim) if isinstance(dim, list) else dim
+        from .ops._args import axis_arg  # (ops import the arrays' module: imported when used)
+
+        axis, args = (args[0], args[1:]) if args else (kwargs.pop("axis", None), args)
+        kwargs["axis"] = axis_arg(axis, kwargs.pop("dim", None), name)
         if "keepdim" in kwargs:
             if "keepdims" in kwargs:
                 raise TypeError(f"{name}: give keepdims= or keepdim=, not both")
