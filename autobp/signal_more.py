@@ -11,7 +11,7 @@ import numpy as np
 
 from .ops._args import as_tensor, pair
 from .ops._decl import op
-from .ops.shape import moveaxis
+from .ops.axis_moves import moveaxis
 from .tensor import Tensor
 
 _NS = "autobp.signal"

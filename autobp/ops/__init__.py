@@ -11,6 +11,7 @@ from . import (  # each family registers its ops and rules on import  # noqa: F4
     activations,
     arithmetic,
     atleast,
+    axis_moves,
     binary,
     complex_parts,
     construction,

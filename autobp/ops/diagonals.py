@@ -14,8 +14,8 @@ from ..rules import rule
 from ..tensor import Tensor, _view
 from ._args import as_tensor
 from ._decl import op
+from .axis_moves import moveaxis
 from .indexing import scatter_add
-from .shape import moveaxis
 
 _C = "creation"
 

@@ -20,9 +20,10 @@ from ..rules import holomorphic, rule
 from ..tensor import Tensor
 from ._args import as_tensor, pair
 from ._decl import op
+from .axis_moves import moveaxis
 from .complex_parts import conj
 from .joining import stack
-from .shape import moveaxis, ravel, reshape
+from .shape import ravel, reshape
 
 _E = "einsum"
 

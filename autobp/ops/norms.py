@@ -140,7 +140,8 @@ def _matrix_norm(x: Tensor, ord: Any, row: int, col: int, keepdims: bool) -> Ten
         return _p_norm(x, 2, tuple(sorted((row, col))), keepdims, "norm")
     if ord in ("nuc", 2, -2):  # from the singular values of the (row, col) planes
         from ..linalg import svdvals  # autobp.linalg imports autobp.ops: import at call time
-        from .shape import expand_dims, moveaxis
+        from .axis_moves import moveaxis
+        from .shape import expand_dims
 
         s = svdvals(moveaxis(x, (row, col), (-2, -1)))
         out = s.sum(axis=-1) if ord == "nuc" else s.max(axis=-1) if ord == 2 else s.min(axis=-1)

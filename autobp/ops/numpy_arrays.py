@@ -12,11 +12,12 @@ from .._broadcast import AxisError, normalize_axes
 from ..tensor import Tensor
 from ._args import as_tensor
 from ._decl import op
+from .axis_moves import moveaxis
 from .diagonals import diag
 from .elementwise import where
 from .indexing import take, take_along_axis
 from .joining import concatenate, stack
-from .shape import astype, broadcast_to, moveaxis, reshape, swapaxes, transpose
+from .shape import astype, broadcast_to, reshape, swapaxes, transpose
 from .tensor_methods import copy
 
 _A = "numpy_arrays"

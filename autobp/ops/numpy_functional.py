@@ -13,6 +13,7 @@ from .._broadcast import normalize_axes
 from ..tensor import Tensor
 from ._args import as_tensor
 from ._decl import op
+from .axis_moves import moveaxis
 from .complex_parts import conj
 from .elementwise import where
 from .joining import stack
@@ -21,7 +22,7 @@ from .numpy_arrays import data_of
 from .products import matmul
 from .reductions import sum as _sum
 from .scatter import index_put
-from .shape import astype, expand_dims, moveaxis, reshape
+from .shape import astype, expand_dims, reshape
 
 _F = "numpy_functional"
 

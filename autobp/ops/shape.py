@@ -1,5 +1,5 @@
-"""Shape ops: reshape (view, ravel, unflatten; atleast_Nd in atleast.py), transpose (permute,
-moveaxis), swapaxes, expand_dims, squeeze, broadcast_to (expand), flatten, astype.
+"""Shape ops: reshape (view, ravel, unflatten; atleast_Nd in atleast.py), transpose (permute;
+moveaxis in axis_moves.py), swapaxes, expand_dims, squeeze, broadcast_to (expand), flatten, astype.
 
 Each result that shares its input's memory is linked to it (``_view``), so in-place writes
 through either are seen by the version checks of both.
@@ -30,17 +30,6 @@ def _reshape_method(self: Tensor, *shape: Any, order: str = "C", copy: Any = Non
             raise TypeError(f"reshape: unexpected arguments {sorted(named)} (give the shape once)")
         shape = (named["shape"],)
     return reshape(self, _shape_arg(shape), order, copy=copy)
-
-
-def _moved_axis(i: Any, a: Tensor, which: str) -> int:
-    """moveaxis's ``source``/``destination`` axis ``i`` as a non-negative int (numpy's AxisError words)."""
-    try:
-        return normalize_axes(i, a.ndim, "moveaxis", a.shape)[0]
-    except AxisError:
-        raise AxisError(
-            f"moveaxis: {which}: axis {i} is out of bounds for array of dimension {a.ndim} (shape {a.shape}: "
-            f"Dimension out of range)"
-        ) from None
 
 
 @op(family=_S, method=_reshape_method, torch=("view",))
@@ -284,33 +273,6 @@ def unflatten(x: Any, dim: int, sizes: Any) -> Tensor:
             raise ValueError(f"unflatten: sizes {sizes} cannot fill axis {d} of shape {x.shape}")
         sizes = tuple(x.shape[d] // known if n == -1 else n for n in sizes)
     return reshape(x, x.shape[:d] + sizes + x.shape[d + 1 :])
-
-
-@op(family=_S, rules=("transpose",), torch=("movedim",))
-def moveaxis(a: Any, source: Any, destination: Any) -> Tensor:
-    """Move axes ``source`` to positions ``destination`` (the others keep their order)."""
-    a = as_tensor(a)
-    src = source if isinstance(source, (tuple, list)) else (source,)
-    dst = destination if isinstance(destination, (tuple, list)) else (destination,)
-    if len(src) != len(dst):
-        raise ShapeError(f"movedim: Invalid source or destination dims: {source}, {destination} (lengths)")
-    if a.ndim == 0 and len(src) == 1 and all(_is_0_or_minus_1(i) for i in (*src, *dst)):
-        return transpose(a, ())  # PyTorch's movedim of a 0-d tensor's dim 0 / -1: itself (numpy raises)
-    src = [_moved_axis(i, a, "source") for i in src]
-    dst = [_moved_axis(i, a, "destination") for i in dst]
-    for given, axes, which in ((source, src, "source"), (destination, dst, "destination")):
-        if len(set(axes)) != len(axes):  # numpy's words, and PyTorch's
-            raise ShapeError(
-                f"moveaxis: repeated axis in `{which}` argument: {given} (movedim: repeated dim in `{which}`)"
-            )
-    rest = [i for i in range(a.ndim) if i not in src]
-    for d, s in sorted(zip(dst, src)):
-        rest.insert(d, s)
-    return transpose(a, rest)
-
-
-def _is_0_or_minus_1(i: Any) -> bool:
-    return not isinstance(i, bool) and hasattr(i, "__index__") and i.__index__() in (0, -1)
 
 
 def _expand_method(self: Tensor, *sizes: Any, size: Any = None) -> Tensor:
