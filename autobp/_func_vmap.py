@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .ops import stack
+from .ops import moveaxis, stack
 from .pytree import TreeDef, tree_flatten
 from .random import get_rng_state, set_rng_state
 from .tensor import Tensor
@@ -46,6 +46,8 @@ def vmap(
     One call of ``fn`` per slice (any function works, and the result stays differentiable), so
     ``chunk_size`` changes nothing. ``randomness``: "different" (each slice draws its own numbers from
     the global generator), "same" (every slice draws the same), or "error" (a slice that draws raises).
+    An output that is the slice ``fn`` was given (an in-place method's ``self``) comes back as that
+    input (moved to ``out_axes``: a view); a write into an input with in_axes None raises, as torch.func's.
     For per-example gradients of a loss that can be written for the whole batch, ``per_example_grad``
     does one batched backward instead.
 
@@ -57,7 +59,7 @@ def vmap(
     if randomness not in ("different", "same", "error"):
         raise ValueError(f"vmap: randomness must be 'different', 'same' or 'error', got {randomness!r}")
     if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size < 1):
-        raise ValueError(f"vmap: chunk_size must be a positive int or None, got {chunk_size!r}")
+        raise ValueError(f"vmap: chunk_size should be None or greater than 0. (got {chunk_size!r})")
     _check_in_axes(in_axes)
     _check_out_axes(out_axes)
 
@@ -81,20 +83,20 @@ def vmap(
                 f"{sizes} for the mapped dimension (the mapped axes have different sizes)"
             )
         state = get_rng_state()
-        results = []
+        unmapped = [(x, x._version) for x, a in zip(leaves, leaf_axes) if a is None and isinstance(x, Tensor)]
+        results, slices = [], []
         for k in range(sizes[0]):
             if randomness == "same":
                 set_rng_state(state)
-            sliced = tdef.unflatten(
-                [x if ax is None else _take(x, ax, k) for x, ax in zip(leaves, leaf_axes)]
-            )
-            results.append(fn(*sliced, **kwargs))
+            slices.append([x if ax is None else _take(x, ax, k) for x, ax in zip(leaves, leaf_axes)])
+            results.append(fn(*tdef.unflatten(slices[-1]), **kwargs))
             if randomness == "error" and not _same_state(state, get_rng_state()):
                 raise RuntimeError(
                     "vmap: called random operation while in randomness error mode (randomness='error': fn "
                     "drew random numbers); pass randomness='different' or 'same', or draw outside vmap"
                 )
-        return _stack_results(results, out_axes)
+            _check_unmapped_writes(unmapped)
+        return _stack_results(results, out_axes, _Inputs(leaves, leaf_axes, slices))
 
     return mapped
 
@@ -185,6 +187,40 @@ def _mapped_leaves(args: tuple, in_axes: Any) -> tuple[list, TreeDef, list]:
     return leaves, tdef, leaf_axes
 
 
+def _check_unmapped_writes(unmapped: list) -> None:
+    """torch.func refuses an in-place write into an input that is not mapped over (in_dims None): each
+    slice's call would write into the one shared tensor (the last slice's write winning)."""
+    for x, version in unmapped:
+        if x._version != version:
+            raise RuntimeError(
+                "vmap: inplace arithmetic(self, *extra_args) is not possible: fn wrote in place into an "
+                f"input of shape {x.shape} not mapped over (in_dims None), so every slice would write "
+                "into the same tensor. Map over it (give it an in_dim), or use the out-of-place op"
+            )
+
+
+class _Inputs:
+    """The mapped inputs' leaves, their axes, and the leaves each slice's call received: an output that
+    is the very slice it was given (an in-place method's ``self``) comes back as that input, as in torch."""
+
+    def __init__(self, leaves: list, axes: list, slices: list) -> None:
+        self.leaves, self.axes, self.slices = leaves, axes, slices
+
+    def passthrough(self, values: list, out_axis: Any) -> Any:
+        """The input whose slices ``values`` are (moved so its mapped axis is ``out_axis``), else None."""
+        first = values[0]
+        for j, (x, ax) in enumerate(zip(self.leaves, self.axes)):
+            if ax is None or not isinstance(x, Tensor) or self.slices[0][j] is not first:
+                continue
+            if not all(v is sl[j] for v, sl in zip(values, self.slices)):
+                return None
+            if out_axis is None or not -x.ndim <= out_axis < x.ndim:
+                return None
+            src, dst = ax % x.ndim, out_axis % x.ndim
+            return x if src == dst else moveaxis(x, src, dst)
+        return None
+
+
 def _same_state(a: Any, b: Any) -> bool:
     """Whether two generator states (dicts of ints and arrays, as numpy gives them) are equal."""
     if isinstance(a, dict):
@@ -199,7 +235,7 @@ def _take(a: Any, axis: int, k: int) -> Any:
     return a[index] if isinstance(a, Tensor) else np.asarray(a)[index]
 
 
-def _stack_results(results: list, out_axes: Any) -> Any:
+def _stack_results(results: list, out_axes: Any, inputs: _Inputs | None = None) -> Any:
     """The slices' results stacked leaf by leaf along their ``out_axes``, in the first result's structure."""
     flat = [tree_flatten(r) for r in results]
     tdef = flat[0][1]
@@ -211,7 +247,12 @@ def _stack_results(results: list, out_axes: Any) -> Any:
     if isinstance(out_axes, (tuple, list)) and len(out_axes) == 1 and tdef.kind == "leaf":
         out_axes = out_axes[0]  # out_dims=(1,) for a function with one output
     axes = _axes_for(out_axes, tdef, "out_dims", "outputs")
-    return tdef.unflatten(_stack_leaf([f[0][i] for f in flat], ax) for i, ax in enumerate(axes))
+    out = []
+    for i, ax in enumerate(axes):
+        values = [f[0][i] for f in flat]
+        same = None if inputs is None else inputs.passthrough(values, ax)
+        out.append(_stack_leaf(values, ax) if same is None else same)
+    return tdef.unflatten(out)
 
 
 def _stack_leaf(values: list, axis: Any) -> Any:
