@@ -126,8 +126,8 @@ _SPELLINGS += ("less_equal", "not_equal")
 
 # --- shapes and dtypes of other tensors: the *_as family, to, new_* -----------------------------
 def _view_as(self: Tensor, other: Tensor) -> Tensor:
-    """``self`` reshaped to ``other``'s shape."""
-    return self.reshape(other.shape)
+    """``self`` viewed with ``other``'s shape (``view(other.shape)``: refused where it would need a copy)."""
+    return self.view(tuple(other.shape))
 
 
 def _expand_as(self: Tensor, other: Tensor) -> Tensor:

@@ -37,7 +37,8 @@ def view_dtype(x: Tensor, dtype: Any) -> Tensor:
 
 
 def view_method(self: Tensor, *shape: Any, size: Any = None, dtype: Any = None) -> Tensor:
-    """PyTorch's Tensor.view: ``view(*shape)`` (or ``size=``) is reshape; ``view(dtype)`` (or ``dtype=``)
+    """PyTorch's Tensor.view: ``view(*shape)`` (or ``size=``) is reshape where it needs no copy (else a
+    RuntimeError, as PyTorch's, so writes into it always reach ``self``); ``view(dtype)`` (or ``dtype=``)
     reads the same bytes as ``dtype`` (no gradient), as ndarray.view(dtype)."""
     if size is not None or dtype is not None:
         if shape or (size is not None and dtype is not None):
@@ -47,7 +48,14 @@ def view_method(self: Tensor, *shape: Any, size: Any = None, dtype: Any = None) 
         dt = _as_dtype(shape[0])
         if dt is not None:
             return view_dtype(self, dt)
-    return _reshape_method(self, *shape)
+    out = _reshape_method(self, *shape)
+    if self.size and not np.may_share_memory(out._data, self._data):  # numpy had to copy
+        raise ShapeError(
+            f"view size is not compatible with input tensor's size and stride (at least one dimension spans "
+            f"across two contiguous subspaces). Use .reshape(...) instead. (view of a tensor of shape "
+            f"{self.shape} and strides {self.stride()} as {out.shape} needs a copy)"
+        )
+    return out
 
 
 METHODS = {"view": view_method}  # ops/__init__ sets it after attach(), over reshape's PyTorch alias
