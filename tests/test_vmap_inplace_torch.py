@@ -87,3 +87,24 @@ def test_chunk_size_message_is_torch_s():
             tvmap(torch.sin, chunk_size=bad)(xt)
         with pytest.raises(ValueError, match=msg):
             vmap(autobp.sin, chunk_size=bad)(x)
+
+
+def test_chunk_is_a_tuple_and_maps_under_vmap():
+    x, xt = _pair((4, 2, 7))
+    assert type(autobp.chunk(x, 3, -1)) is type(torch.chunk(xt, 3, -1)) is tuple
+    assert type(x.chunk(2)) is tuple
+    r = vmap(autobp.chunk, in_dims=(0, None, None))(x, 3, -1)
+    rt = tvmap(torch.chunk, in_dims=(0, None, None))(xt, 3, -1)
+    assert type(r) is type(rt) is tuple and len(r) == len(rt)
+    for a, b in zip(r, rt):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+@pytest.mark.parametrize(
+    "name,shapes", [("mm", [(2, 2, 2), (2,)]), ("mv", [(2, 2), (2, 2)]), ("bmm", [(2, 2), (2, 2)])]
+)
+def test_matrix_product_rank_errors_are_runtime_errors(name, shapes):
+    with pytest.raises(RuntimeError):
+        getattr(torch, name)(*(torch.zeros(s) for s in shapes))
+    with pytest.raises(RuntimeError, match=name):
+        getattr(autobp, name)(*(autobp.zeros(s) for s in shapes))

@@ -247,9 +247,9 @@ def split(ary: Any, indices_or_sections: Any, axis: int | None = None, *, dim: A
 
 
 @op(family=_J, rules=("getitem",), numpy=None)
-def chunk(x: Any, chunks: int, dim: int = 0) -> list:
-    """PyTorch's chunk: pieces of ceil(n / chunks) along ``dim`` (the last may be smaller, and there
-    may be fewer than ``chunks``)."""
+def chunk(x: Any, chunks: int, dim: int = 0) -> tuple:
+    """PyTorch's chunk: a tuple of pieces of ceil(n / chunks) along ``dim`` (the last may be smaller, and
+    there may be fewer than ``chunks``)."""
     x = as_tensor(x)
     (a,) = normalize_axes(dim, x.ndim, "chunk", x.shape)
     if int(chunks) <= 0:
@@ -258,9 +258,9 @@ def chunk(x: Any, chunks: int, dim: int = 0) -> list:
         )
     n = x.shape[a]
     if n == 0:
-        return _pieces(x, [(0, 0)] * int(chunks), a)
+        return tuple(_pieces(x, [(0, 0)] * int(chunks), a))
     size = -(-n // int(chunks))
-    return _pieces(x, [(lo, min(lo + size, n)) for lo in range(0, n, size)], a)
+    return tuple(_pieces(x, [(lo, min(lo + size, n)) for lo in range(0, n, size)], a))
 
 
 @rule("concatenate")  # ctx = (axis, split points)

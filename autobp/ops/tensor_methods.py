@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .._broadcast import normalize_axes
+from .._broadcast import ShapeError, normalize_axes
 from .._device import CPU, check_device
 from .._tensor_hooks import retains_grad
 from ..memory_format import contiguous_format, is_laid_out, preserve_format, relayout
@@ -277,7 +277,7 @@ def _product(name: str, ranks: tuple) -> Any:
     def method(self: Tensor, other: Any) -> Tensor:
         other = as_tensor(other)
         if (self.ndim, other.ndim) != ranks:
-            raise ValueError(
+            raise ShapeError(
                 f"{name}: needs {ranks[0]}-D and {ranks[1]}-D tensors, "
                 f"got shapes {self.shape} and {other.shape}"
             )
