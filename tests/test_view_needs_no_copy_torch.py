@@ -50,3 +50,11 @@ def test_view_keeps_gradient():
     (x.view(2, 6) ** 3).sum().backward()
     (xt.view(2, 6) ** 3).sum().backward()
     np.testing.assert_allclose(x.grad, xt.grad.numpy())
+
+
+def test_reshape_as_still_copies_where_it_must():
+    a = np.arange(10.0).reshape(5, 2)
+    x, xt = autobp.tensor(a).T, torch.tensor(a).T
+    np.testing.assert_array_equal(
+        x.reshape_as(autobp.zeros(10)).numpy(), xt.reshape_as(torch.zeros(10)).numpy()
+    )

@@ -130,6 +130,11 @@ def _view_as(self: Tensor, other: Tensor) -> Tensor:
     return self.view(tuple(other.shape))
 
 
+def _reshape_as(self: Tensor, other: Tensor) -> Tensor:
+    """``self`` reshaped to ``other``'s shape (a view where possible, else a copy)."""
+    return self.reshape(other.shape)
+
+
 def _expand_as(self: Tensor, other: Tensor) -> Tensor:
     """``self`` broadcast to ``other``'s shape."""
     return self.broadcast_to(other.shape)
@@ -340,7 +345,7 @@ METHODS.update(
         "frac": _frac,
         "contiguous": _contiguous,
         "view_as": _view_as,
-        "reshape_as": _view_as,
+        "reshape_as": _reshape_as,
         "expand_as": _expand_as,
         "type_as": _type_as,
         "to": _to,
