@@ -108,3 +108,14 @@ def test_matrix_product_rank_errors_are_runtime_errors(name, shapes):
         getattr(torch, name)(*(torch.zeros(s) for s in shapes))
     with pytest.raises(RuntimeError, match=name):
         getattr(autobp, name)(*(autobp.zeros(s) for s in shapes))
+
+
+def test_gradient_through_inplace_method_under_vmap():
+    a = np.random.default_rng(1).standard_normal((3, 4))
+    w = np.arange(12.0).reshape(4, 3)
+    leaf, tleaf = autobp.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    r = vmap(autobp.Tensor.sin_, in_dims=1, out_dims=0)(leaf * 2)
+    rt = tvmap(torch.Tensor.sin_, in_dims=1, out_dims=0)(tleaf * 2)
+    (r * autobp.tensor(w)).sum().backward()
+    (rt * torch.tensor(w)).sum().backward()
+    np.testing.assert_allclose(leaf.grad, tleaf.grad.numpy(), rtol=1e-12)
