@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from . import linalg as _la
+from . import return_types as _rt
 from . import special as _sp
 from ._cholesky_solve import cholesky_solve
 from ._torch_out import takes_out
@@ -113,8 +114,8 @@ def cholesky_inverse(L: Any, upper: bool = False) -> Tensor:
 
 @takes_out("qr")
 def qr(input: Any, some: bool = True) -> tuple:
-    """(Q, R), reduced unless ``some=False`` (``torch.qr``)."""
-    return tuple(_la.qr(input, mode="reduced" if some else "complete"))
+    """(Q, R), reduced unless ``some=False`` (``torch.qr``): a ``return_types.qr`` named tuple."""
+    return _rt.make("qr", *_la.qr(input, mode="reduced" if some else "complete"))
 
 
 def svd(input: Any, some: bool = True, compute_uv: bool = True) -> tuple:

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import return_types as _rt
 from .._broadcast import ShapeError
 from ..tensor import Tensor
 from ._args import as_tensor
@@ -60,7 +61,7 @@ def histogram(a: Any, bins: Any = 10, range: Any = None, density: Any = None, we
             hist, edges = np.histogram(x._data, _data(bins), _range(range), density, _data(weights))
         except ValueError as e:
             raise ValueError(f"histogram: {e} (a of shape {x.shape})") from None
-        return Tensor._const(hist), Tensor._const(edges)
+        return _rt.make("histogram", Tensor._const(hist), Tensor._const(edges))
     if weights.shape != x.shape:
         raise ValueError(f"histogram: weights of shape {weights.shape} do not match a of shape {x.shape}")
     edges = np.histogram_bin_edges(x._data, _data(bins), _range(range), weights._data)
@@ -70,7 +71,7 @@ def histogram(a: Any, bins: Any = 10, range: Any = None, density: Any = None, we
     hist = index_add(zeros, 0, idx[inside], w)
     if density:  # numpy: hist / widths / hist.sum()
         hist = hist / np.diff(edges).astype(hist.dtype) / hist.sum()
-    return hist, Tensor._const(edges)
+    return _rt.make("histogram", hist, Tensor._const(edges))
 
 
 @op(family=_H, differentiable=False, method=False)
