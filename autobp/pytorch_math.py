@@ -67,6 +67,7 @@ def logdet(input: Any) -> Tensor:
     return where(sign < 0, np.nan, logabs)
 
 
+@takes_out("slogdet", "exact", ("sign", "logabsdet"))
 def slogdet(input: Any) -> tuple:
     """(sign, log |det|) (``torch.slogdet``)."""
     return _la.slogdet(input)
@@ -118,6 +119,7 @@ def qr(input: Any, some: bool = True) -> tuple:
     return _rt.make("qr", *_la.qr(input, mode="reduced" if some else "complete"))
 
 
+@takes_out("svd", "exact", ("U", "S", "V"))
 def svd(input: Any, some: bool = True, compute_uv: bool = True) -> tuple:
     """(U, S, V) with A = U diag(S) V^H: V itself, not V^H as ``linalg.svd`` gives (``torch.svd``); with
     ``compute_uv=False`` U and V are zeros, as PyTorch returns them. A named tuple (U, S, V)."""

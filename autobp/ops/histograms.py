@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import return_types as _rt
 from .._broadcast import ShapeError
+from .._torch_out import takes_out
 from ..tensor import Tensor
 from ._args import as_tensor
 from ._decl import op
@@ -47,6 +48,7 @@ def _bin_of(a: np.ndarray, edges: np.ndarray) -> tuple:
     differs="torch.histogram returns float counts and spells the weights weight=; autobp's is numpy's "
     "(integer counts unless weighted or density, weights=)",
 )
+@takes_out("histogram", "cast", ("hist", "bin_edges"))
 def histogram(a: Any, bins: Any = 10, range: Any = None, density: Any = None, weights: Any = None) -> tuple:  # noqa: A002
     """(hist, bin_edges) of the flattened ``a`` (numpy's histogram; ``bins`` a count, edges or an
     estimator's name). Counts and edges are constants: a gets no gradient (as torch.histogram, the
