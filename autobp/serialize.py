@@ -13,11 +13,13 @@ import json
 import os
 import tempfile
 import zipfile
+from collections import OrderedDict
 from typing import Any
 
 import numpy as np
 
 from . import _serialize_shared as _shared
+from ._device import check_device
 from .tensor import Tensor
 
 FORMAT = "autobp-checkpoint"
@@ -113,6 +115,8 @@ def _encode(x: Any, arrays: _Saver, where: str, depth: int) -> Any:
             return {"__same__": arrays.seen[id(x)]}
         arrays.seen[id(x)] = len(arrays.seen)
         arrays.keep.append(x)
+        from .nn.parameter import Parameter  # nn imports this module's package: import at call time
+
         a = x._data if isinstance(x, Tensor) else x
         node = (
             {"__tensor__": None, "requires_grad": x.requires_grad}
@@ -128,6 +132,8 @@ def _encode(x: Any, arrays: _Saver, where: str, depth: int) -> Any:
             if id(root) not in arrays.root_keys:
                 arrays.root_keys[id(root)] = _store(root.reshape(-1), arrays, where)
             node[tag], node["view"] = arrays.root_keys[id(root)], spec
+        if isinstance(x, Parameter):
+            node["parameter"] = True
         return node
     if isinstance(x, dict):
         items = []
@@ -136,7 +142,7 @@ def _encode(x: Any, arrays: _Saver, where: str, depth: int) -> Any:
                 raise TypeError(f"save: key {k!r} in {where} must be a str or int, not {type(k).__name__}")
             k = k if isinstance(k, str) else int(k)
             items.append([k, _encode(v, arrays, f"{where}[{k!r}]", depth + 1)])
-        return {"__dict__": items}
+        return {"__odict__" if isinstance(x, OrderedDict) else "__dict__": items}
     if isinstance(x, (list, tuple)):
         tag = "__list__" if isinstance(x, list) else "__tuple__"
         return {tag: [_encode(v, arrays, f"{where}[{i}]", depth + 1) for i, v in enumerate(x)]}
@@ -157,18 +163,32 @@ def _store(a: np.ndarray, saver: _Saver, where: str) -> str:
 
 
 # --- load ---------------------------------------------------------------------------------------
-def load(path: str | os.PathLike | Any, max_bytes: int = 2**32, *, weights_only: bool | None = None) -> Any:
-    """Read a checkpoint written by ``save``; arrays come back as writeable numpy arrays, Tensors as Tensors.
+def load(
+    path: str | os.PathLike | Any,
+    max_bytes: int = 2**32,
+    *,
+    weights_only: bool | None = None,
+    map_location: Any = None,
+    mmap: bool | None = None,
+) -> Any:
+    """Read a checkpoint written by ``save``; arrays come back as writeable numpy arrays, Tensors as Tensors
+    (Parameters as Parameters, OrderedDicts as OrderedDicts).
 
     ``path`` may also be an open binary file (anything with ``read``), read from its current position.
     ``weights_only`` is accepted for ``torch.load`` code and changes nothing: autobp never unpickles, so
-    every load is already restricted to data.
+    every load is already restricted to data. ``map_location`` is accepted too: the CPU (``"cpu"``, a cpu
+    device, a dict mapping to it, or a function, which has nothing to move) is where everything loads;
+    another device raises a ValueError. ``mmap`` changes nothing (the arrays are read into memory).
 
     Raises ``CheckpointError`` (a ValueError) naming ``path`` when the file is not a well-formed
     checkpoint: not a zip, truncated, a bad checksum, compressed or oversized members, object arrays or
     pickled data, malformed JSON, or a map that does not match the arrays. ``max_bytes`` caps the total
     array size accepted.
     """
+    targets = map_location.values() if isinstance(map_location, dict) else [map_location]
+    for target in targets:
+        if not callable(target) or isinstance(target, str):
+            check_device(target, "load(map_location=...)")
     if hasattr(path, "read"):
         data = path.read(max_bytes + 1)
         if len(data) > max_bytes:
@@ -263,6 +283,9 @@ def _decode(node: Any, members: dict, state: tuple, path: str, depth: int) -> An
         return made[at]
     if tag in ("__array__", "__tensor__"):
         allowed = {"__array__"} if tag == "__array__" else {"__tensor__", "requires_grad"}
+        parameter = node.get("parameter", False)
+        if tag == "__tensor__" and parameter is True:
+            allowed = allowed | {"parameter"}
         key = node[tag]
         if (
             set(node) - {"view"} != allowed
@@ -289,13 +312,17 @@ def _decode(node: Any, members: dict, state: tuple, path: str, depth: int) -> An
         t = Tensor._const(arr)  # no copy: views of one buffer keep sharing it
         if node["requires_grad"]:
             t.requires_grad_()
+        if parameter is True:
+            from .nn.parameter import Parameter
+
+            t = Parameter(t, requires_grad=node["requires_grad"])
         made.append(t)
         return t
     if len(node) != 1 or not isinstance(node[tag], list):
         raise _bad(path, f"unknown entry {tag!r} in the structure")
     items = node[tag]
-    if tag == "__dict__":
-        out = {}
+    if tag in ("__dict__", "__odict__"):
+        out = {} if tag == "__dict__" else OrderedDict()
         for item in items:
             if not (isinstance(item, list) and len(item) == 2 and type(item[0]) in (str, int)):
                 raise _bad(path, "a dict entry in the structure is not a [str-or-int key, value] pair")

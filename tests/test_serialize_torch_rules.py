@@ -120,3 +120,33 @@ def test_pickles_and_torch_files_are_refused_without_running_code(tmp_path, monk
     with pytest.raises(pickle.UnpicklingError):  # torch's weights_only refuses it too
         torch.load(io.BytesIO(payloads[1]), weights_only=True)
     assert zipfile.is_zipfile(io.BytesIO(payloads[1]))
+
+
+def test_parameters_ordered_dicts_and_map_location_as_torch():
+    for lib in (ab, torch):
+        m = lib.nn.Linear(2, 3)
+        f = io.BytesIO()
+        lib.save({"sd": m.state_dict(), "w": m.weight, "plain": {"a": 1}}, f)
+        for loc in ("cpu", None, {"cuda:0": "cpu"}, lambda storage, where: storage):
+            f.seek(0)
+            got = lib.load(f, map_location=loc, weights_only=True)
+            assert type(got["sd"]).__name__ == "OrderedDict" and type(got["plain"]) is dict, lib.__name__
+            assert type(got["w"]).__name__ == "Parameter" and got["w"].requires_grad
+            assert list(got["sd"]) == ["weight", "bias"]
+            np.testing.assert_array_equal(np.asarray(got["w"].detach()), np.asarray(m.weight.detach()))
+    f = io.BytesIO()
+    ab.save(ab.ones(2), f)
+    f.seek(0)
+    with pytest.raises(ValueError, match="cuda"):
+        ab.load(f, map_location="cuda")
+
+
+def test_loaded_state_dict_restores_a_module():
+    m = ab.nn.Sequential(ab.nn.Linear(3, 4), ab.nn.BatchNorm1d(4))
+    m(ab.randn(8, 3))  # running statistics move
+    got = _roundtrip(ab, m.state_dict())
+    fresh = ab.nn.Sequential(ab.nn.Linear(3, 4), ab.nn.BatchNorm1d(4))
+    fresh.load_state_dict(got)
+    x = ab.randn(5, 3)
+    m.eval(), fresh.eval()
+    np.testing.assert_array_equal(fresh(x).data, m(x).data)
