@@ -29,6 +29,10 @@ _ARRAY_KINDS = "biufc"  # bool, int, uint, float, complex: nothing that numpy wo
 _MAX_DEPTH = 64
 
 
+class _TargetError(TypeError, AttributeError):
+    """save's destination is neither a path nor writable: numpy's TypeError, PyTorch's AttributeError."""
+
+
 class CheckpointError(ValueError):
     """A file that is not a valid autobp checkpoint (corrupt, truncated, foreign or hostile)."""
 
@@ -43,6 +47,10 @@ def save(obj: Any, path: str | os.PathLike | Any) -> None:
 
     >>> autobp.save({"model": net.state_dict(), "epoch": 3}, "ckpt.npz")  # doctest: +SKIP
     """
+    if not hasattr(path, "write") and not isinstance(path, (str, bytes, os.PathLike)):
+        raise _TargetError(
+            f"save: the destination must be a path or a file with write(), got {type(path).__name__}"
+        )
     if hasattr(path, "write"):
         with tempfile.TemporaryDirectory() as d:
             save(obj, os.path.join(d, "checkpoint.npz"))
