@@ -1,5 +1,6 @@
 """Tensor.numpy(force=) and from_numpy's checks, as PyTorch's (test_numpy_interop.py)."""
 
+import re
 import warnings
 
 import numpy as np
@@ -48,3 +49,32 @@ def test_from_numpy_misaligned_strides_refused():
     holes = np.linspace(1, 125, 125).reshape(5, 5, 5)[:, 1]
     np.testing.assert_array_equal(ab.from_numpy(holes).numpy(), torch.from_numpy(holes).numpy())
     assert np.shares_memory(ab.from_numpy(holes).numpy(), holes)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: [np.zeros((3, 3)), np.zeros((3, 0))],
+        lambda: [[np.zeros((3, 3)), np.zeros((3, 2))]],
+        lambda: [[np.zeros((3, 3)), np.zeros((3, 3))], [np.zeros((3, 3)), np.zeros((3, 2))]],
+        lambda: [[1, 2, 3], np.zeros(2)],
+        lambda: [[1.0, 2.0], [3.0]],
+    ],
+)
+def test_ragged_data_raises_valueerror_naming_the_dim_as_torch(make):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ValueError) as ref:
+            torch.tensor(make())
+    with pytest.raises(ValueError, match=re.escape(str(ref.value))):
+        ab.tensor(make())
+    with pytest.raises(TypeError):  # autobp's own kind for data it cannot take, as before
+        ab.tensor(make())
+
+
+def test_element_that_is_not_a_sequence():
+    data = [[np.zeros(3), 0.5]]
+    with pytest.raises(TypeError, match="not a sequence"):
+        torch.tensor(data)
+    with pytest.raises(TypeError, match="not a sequence"):
+        ab.tensor(data)
