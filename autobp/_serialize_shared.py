@@ -29,7 +29,7 @@ def view_spec(a: np.ndarray, root: np.ndarray) -> list | None:
     start = a.__array_interface__["data"][0] - root.__array_interface__["data"][0]
     if start < 0 or start % item or any(s < 0 or s % item for s in a.strides):
         return None
-    strides = [s // item for s in a.strides]
+    strides = [s // item if n > 1 else 0 for n, s in zip(a.shape, a.strides)]  # a length-1 axis: any
     offset = start // item
     last = offset + sum((n - 1) * s for n, s in zip(a.shape, strides)) if a.size else offset
     if last >= root.size:
@@ -60,8 +60,8 @@ def make_view(flat: np.ndarray, spec: Any) -> np.ndarray | None:
     ints += strides if isinstance(strides, list) else [None]
     if any(type(v) is not int or v < 0 for v in ints) or len(shape) != len(strides) or len(shape) > MAX_NDIM:
         return None
-    if flat.ndim != 1:
-        return None
+    if flat.ndim != 1 or any(s > flat.size for s in strides) or any(n > 2**48 for n in shape):
+        return None  # (a length-1 axis may have any stride in memory, but none beyond the buffer here)
     size = int(np.prod(shape, dtype=object))
     last = offset + sum((n - 1) * s for n, s in zip(shape, strides)) if size else offset
     if size and last >= flat.size or offset > flat.size:
