@@ -19,8 +19,10 @@ def item(self: Any, *args: Any) -> float:
         raise type(e)(f"item{args}: tensor of shape {self.shape}: {e}") from None
 
 
-def numpy(self: Any) -> np.ndarray:
-    """The values as an ndarray (the same view as ``.data``: writes to it are counted)."""
+def numpy(self: Any, *, force: bool = False) -> np.ndarray:
+    """The values as an ndarray (the same view as ``.data``: writes to it are counted). ``force`` is
+    PyTorch's keyword (detach, move to the CPU, resolve conjugation first): autobp's values already are
+    that array, so it changes nothing; unlike PyTorch's, a tensor that requires grad converts too."""
     return self.data
 
 

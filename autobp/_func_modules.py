@@ -7,6 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
+from ._func_reparam import reparametrized
 from ._func_trees import FuncArgumentError
 from .ops import stack
 from .tensor import Tensor
@@ -23,56 +26,33 @@ def functional_call(
 ) -> Any:
     """Call ``module`` with some of its parameters and buffers replaced by the given tensors
     (``torch.func.functional_call``): ``{"0.weight": w}`` stands in for ``module[0].weight`` during the
-    call only, so gradients flow to ``w``. A tied weight (one object under two names) is replaced under
-    both unless ``tie_weights=False``; ``strict=True`` requires every parameter and buffer."""
-    dicts = parameter_and_buffer_dicts
-    dicts = list(dicts) if isinstance(dicts, (list, tuple)) else [dicts]
-    given: dict = {}
-    for d in dicts:
-        for name, value in d.items():
-            if name in given:
-                raise ValueError(f"functional_call: {name!r} is given in more than one dict")
-            given[name] = value
-    slots: dict = {}  # full name -> (module, attribute), for every parameter and buffer
-    holders: dict = {}  # id of a tensor -> every (module, attribute) holding it (tied weights)
-    for prefix, m in module.named_modules():
-        for registry in (m._parameters, m._buffers):
-            for attr, obj in registry.items():
-                slots[f"{prefix}.{attr}" if prefix else attr] = (m, attr)
-                if obj is not None:
-                    holders.setdefault(id(obj), []).append((m, attr))
-    unknown = sorted(set(given) - set(slots))
-    if unknown:
-        raise KeyError(f"functional_call: the module has no parameter or buffer named {unknown}")
-    if strict and set(slots) - set(given):
-        raise ValueError(f"functional_call: strict=True and no value for {sorted(set(slots) - set(given))}")
-    saved = []
-    try:
-        for name, value in given.items():
-            m, attr = slots[name]
-            old = _slot(m, attr)
-            targets = holders.get(id(old), []) if tie_weights and old is not None else []
-            for owner, a in targets or [(m, attr)]:
-                saved.append((owner, a, _slot(owner, a)))
-                _put_slot(owner, a, value if isinstance(value, Tensor) else Tensor(value))
-        call_args = args if isinstance(args, tuple) else (args,)
+    call only, so gradients flow to ``w``. As PyTorch's: a tied weight (one object under two names) is
+    replaced under both unless ``tie_weights=False`` (two different values for it raise); a name the
+    module lacks becomes an attribute for the call; ``strict=True`` requires exactly the module's
+    parameters and buffers; a value is a Tensor or None; what the module holds under a given name when
+    the call ends (a buffer reassigned in ``forward``) is written back into the dict passed."""
+    if isinstance(parameter_and_buffer_dicts, dict):
+        given = parameter_and_buffer_dicts
+    elif isinstance(parameter_and_buffer_dicts, (list, tuple)):
+        given = {}
+        for d in parameter_and_buffer_dicts:
+            repeated = sorted(set(given) & set(d))
+            if repeated:
+                raise ValueError(
+                    f"{repeated} appeared in multiple dictionaries; behavior of functional call is ambiguous"
+                )
+            given.update(d)
+    else:
+        raise ValueError(
+            "Expected parameter_and_buffer_dicts to be a dict, or a list/tuple of dicts, "
+            f"but got {type(parameter_and_buffer_dicts)}"
+        )
+    arrays = {k for k, v in given.items() if isinstance(v, (np.ndarray, np.generic))}
+    if arrays:  # numpy values stand in as constant Tensors (a copy of the dict: nothing to write back)
+        given = {k: Tensor(v) if k in arrays else v for k, v in given.items()}
+    call_args = args if isinstance(args, tuple) else (args,)
+    with reparametrized(module, given, tie_weights=tie_weights, strict=strict):
         return module(*call_args, **(kwargs or {}))
-    finally:
-        for owner, a, old in reversed(saved):
-            _put_slot(owner, a, old)
-
-
-def _slot(m: Any, attr: str) -> Any:
-    return m._parameters[attr] if attr in m._parameters else m._buffers[attr]
-
-
-def _put_slot(m: Any, attr: str, value: Any) -> None:
-    """Set a parameter or buffer slot without the type checks of assignment (a plain Tensor may stand
-    in for a Parameter during the call), in the registry and in the instance dict that mirrors it."""
-    registry = m._parameters if attr in m._parameters else m._buffers
-    registry[attr] = value
-    if attr in m.__dict__:
-        m.__dict__[attr] = value
 
 
 def stack_module_state(models: Sequence[Any]) -> tuple[dict, dict]:

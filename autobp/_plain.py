@@ -96,6 +96,8 @@ def to_plain(out: Any, keep_0d: bool = False) -> Any:
         return d if d.ndim or keep_0d else d[()]
     if isinstance(out, tuple):
         items = [to_plain(o, keep_0d) for o in out]
+        if type(out).__module__ == "autobp.return_types":  # numpy's frexp/histogram: plain tuples
+            return tuple(items)
         return type(out)(*items) if hasattr(out, "_fields") else tuple(items)
     if isinstance(out, list):
         return [to_plain(o, keep_0d) for o in out]

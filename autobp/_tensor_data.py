@@ -16,6 +16,42 @@ Tensor: Any = None  # autobp.tensor.Tensor, bound by tensor.py right after the c
 _FLOAT_KINDS = "fc"  # kinds kept as given; others become float64 (complex64/128 are numpy's complex)
 
 
+class ArrayDataError(TypeError, ValueError):
+    """Data numpy cannot make an array of (nested lengths that do not line up, values that do not
+    parse): a TypeError (autobp's, for data it cannot take) and PyTorch's ValueError ("expected
+    sequence of length ... at dim ...", named in the message)."""
+
+
+def _is_seq(x: Any) -> bool:
+    return isinstance(x, (list, tuple)) or np.ndim(x) > 0
+
+
+def _ragged(data: Any) -> str | None:
+    """Where nested lists/arrays stop matching the shape their first elements give, in PyTorch's words
+    ("expected sequence of length 3 at dim 2 (got 0)", "not a sequence"), or None."""
+    shape, x = [], data
+    while _is_seq(x) and len(shape) < 64:
+        shape.append(len(x))
+        if not len(x):
+            break
+        x = x[0]
+
+    def check(x: Any, dim: int) -> str | None:
+        if dim == len(shape):
+            return None
+        if not _is_seq(x):
+            return f"not a sequence at dim {dim}"
+        if len(x) != shape[dim]:
+            return f"expected sequence of length {shape[dim]} at dim {dim} (got {len(x)})"
+        for item in x:
+            found = check(item, dim + 1)
+            if found:
+                return found
+        return None
+
+    return check(data, 0)
+
+
 def _as_array(data: Any, dtype: Any = None, keep_ints: bool = False) -> np.ndarray:
     """Convert user data; ints and bools become float64 unless ``dtype`` is given or ``keep_ints``."""
     if isinstance(data, Tensor):
@@ -30,7 +66,11 @@ def _as_array(data: Any, dtype: Any = None, keep_ints: bool = False) -> np.ndarr
                 )
             arr = arr.astype(dtype, copy=False)
     except ValueError as e:
-        raise TypeError(f"Tensor: cannot make an array from {type(data).__name__} ({e})") from None
+        where = _ragged(data) if isinstance(data, (list, tuple)) else None
+        detail = f"{where}; " if where else ""
+        raise ArrayDataError(
+            f"Tensor: cannot make an array from {type(data).__name__} ({detail}{e})"
+        ) from None
     except TypeError as e:
         if str(e).startswith("Tensor:"):
             raise

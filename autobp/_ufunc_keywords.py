@@ -94,6 +94,8 @@ def call(fn: Callable, ufunc: np.ufunc, name: str, args: tuple, kwargs: dict, ex
         if len(outs) != len(items):
             raise TypeError(f"{name}: {len(outs)} outputs given to out=, it has {len(items)}")
     written = tuple(r if o is None else _write(o, r, where, casting, name) for o, r in zip(outs, items))
+    if many and hasattr(results, "_fields"):  # frexp's (mantissa, exponent) stays a named tuple
+        return type(results)._make(written)
     return written if many else written[0]
 
 

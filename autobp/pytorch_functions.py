@@ -74,6 +74,7 @@ def detach(input: Any) -> Tensor:
     return as_tensor(input).detach()
 
 
+@takes_out("aminmax", "exact", ("min", "max"))
 def aminmax(input: Any, *, dim: int | None = None, keepdim: bool = False) -> MinMax:
     """(min, max) in one call, over everything or along ``dim`` (``torch.aminmax``)."""
     x = as_tensor(input)
@@ -273,6 +274,7 @@ def msort(input: Any) -> Tensor:
     return as_tensor(input).sort(axis=0)
 
 
+@takes_out("mode", "exact", ("values", "indices"))
 def mode(input: Any, dim: int = -1, keepdim: bool = False) -> ValuesIndices:
     """The most frequent value along ``dim`` (the smallest of the most frequent), and the index of its
     last occurrence (``torch.mode``); the gradient goes to that element. A 0-d input gives 0-d

@@ -30,6 +30,7 @@ LUUnpack = namedtuple("LUUnpack", ["P", "L", "U"])  # torch.return_types.lu_unpa
 TriangularSolve = namedtuple("TriangularSolve", ["solution", "cloned_coefficient"])
 
 
+@takes_out("lu_unpack", "exact", ("P", "L", "U"))
 def lu_unpack(LU_data: Any, LU_pivots: Any, unpack_data: bool = True, unpack_pivots: bool = True) -> LUUnpack:  # noqa: N803
     """(P, L, U) with A = P L U from ``lu_factor``'s packed LU and 1-based LAPACK pivots
     (``torch.lu_unpack``); L and U differentiate through LU_data, P is a constant. An unrequested part
@@ -172,6 +173,7 @@ def pca_lowrank(A: Any, q: int | None = None, center: bool = True, niter: int = 
 Geqrf = namedtuple("Geqrf", ["a", "tau"])  # torch.return_types.geqrf
 
 
+@takes_out("geqrf", "exact", ("a", "tau"))
 def geqrf(input: Any) -> Geqrf:
     """LAPACK's packed QR: R on and above the diagonal, the Householder vectors below it, and their
     scales tau (``torch.geqrf``; no gradient, as in PyTorch)."""

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from . import linalg as _la
+from . import return_types as _rt
 from . import special as _sp
 from ._cholesky_solve import cholesky_solve
 from ._torch_out import takes_out
@@ -66,6 +67,7 @@ def logdet(input: Any) -> Tensor:
     return where(sign < 0, np.nan, logabs)
 
 
+@takes_out("slogdet", "exact", ("sign", "logabsdet"))
 def slogdet(input: Any) -> tuple:
     """(sign, log |det|) (``torch.slogdet``)."""
     return _la.slogdet(input)
@@ -113,10 +115,11 @@ def cholesky_inverse(L: Any, upper: bool = False) -> Tensor:
 
 @takes_out("qr")
 def qr(input: Any, some: bool = True) -> tuple:
-    """(Q, R), reduced unless ``some=False`` (``torch.qr``)."""
-    return tuple(_la.qr(input, mode="reduced" if some else "complete"))
+    """(Q, R), reduced unless ``some=False`` (``torch.qr``): a ``return_types.qr`` named tuple."""
+    return _rt.make("qr", *_la.qr(input, mode="reduced" if some else "complete"))
 
 
+@takes_out("svd", "exact", ("U", "S", "V"))
 def svd(input: Any, some: bool = True, compute_uv: bool = True) -> tuple:
     """(U, S, V) with A = U diag(S) V^H: V itself, not V^H as ``linalg.svd`` gives (``torch.svd``); with
     ``compute_uv=False`` U and V are zeros, as PyTorch returns them. A named tuple (U, S, V)."""

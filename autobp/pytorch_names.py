@@ -6,6 +6,7 @@ live beside them in ``autobp``."""
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -60,6 +61,18 @@ def from_numpy(array: np.ndarray) -> Tensor:
         raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(array).__name__}")
     if array.dtype.kind not in "fciub":
         raise TypeError(f"from_numpy: unsupported dtype {array.dtype}")
+    if any(st % array.itemsize for st in array.strides):
+        raise ValueError(
+            f"from_numpy: given numpy array strides {array.strides} are not a multiple of the element "
+            f"byte size {array.itemsize} (PyTorch's refusal)"
+        )
+    if not array.flags.writeable:
+        warnings.warn(
+            "from_numpy: the given NumPy array is not writable; the Tensor shares its memory, so writing "
+            "to the Tensor will fail (copy the array first, np.array(a), to own writable memory)",
+            UserWarning,
+            stacklevel=2,
+        )
     return Tensor._const(array)
 
 

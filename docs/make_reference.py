@@ -99,6 +99,12 @@ PAGES = (
         "torch.masked's reductions and softmaxes of a Tensor with a boolean mask.",
         ("autobp.masked",),
     ),
+    Page(
+        "return-types",
+        "autobp.return_types",
+        "torch.return_types: the named tuples (values, indices), (Q, R), ... that functions return.",
+        ("autobp.return_types",),
+    ),
     Page("stats", "autobp.stats", "Probability distributions' log densities.", ("autobp.stats",)),
     Page(
         "distributions",
@@ -261,6 +267,7 @@ SUBMODULE_PAGES = (
     ("special", "special"),
     ("emath", "emath"),
     ("masked", "masked"),
+    ("return_types", "return-types"),
     ("stats", "stats"),
     ("distributions", "distributions"),
     ("signal", "signal-integrate"),

@@ -111,8 +111,11 @@ def test_functional_call_substitutes_parameters_as_torch_func():
     np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-13)
     np.testing.assert_allclose(w.grad, tw.grad.numpy(), rtol=1e-12)
     assert m[0].weight is own and own.grad is None  # restored, and untouched by the call
-    with pytest.raises(KeyError, match="no parameter or buffer named"):
-        ab.func.functional_call(m, {"0.wieght": w}, (ab.tensor(x0),))
+    # a name the module lacks is set as an attribute for the call, as torch.func.functional_call does
+    typo = ab.func.functional_call(m, {"0.wieght": w}, (ab.tensor(x0),))
+    ref = torch.func.functional_call(tm, {"0.wieght": tw}, (torch.tensor(x0),))
+    np.testing.assert_allclose(typo.data, ref.detach().numpy(), rtol=1e-13)
+    assert not hasattr(m[0], "wieght") and not hasattr(tm[0], "wieght")
 
 
 def test_grad_materialize_grads_and_autograd_functional():

@@ -65,9 +65,11 @@ class Linear(Module):
         if not shape:
             raise ShapeError("Linear: both arguments to linear need to be at least 1D, got a 0D input")
         if shape[-1] != self.in_features:
-            raise ValueError(
+            rows = int(np.prod(shape[:-1]))
+            raise ShapeError(
                 f"Linear(in_features={self.in_features}): input of shape {x.shape} must have "
-                f"{self.in_features} as its last dimension"
+                f"{self.in_features} as its last dimension (PyTorch: mat1 and mat2 shapes cannot be "
+                f"multiplied ({rows}x{shape[-1]} and {self.in_features}x{self.out_features}))"
             )
         return linear(x, self.weight, self.bias)
 

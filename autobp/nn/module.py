@@ -93,13 +93,15 @@ class Module:
                     f"{type(self).__name__}: expected an nn.Module or None"
                 )
             self._put(name, None, modules, params)
-        elif isinstance(value, Buffer):
+        elif isinstance(value, Buffer) or _names.buffer_marked(value):
             params.pop(name, None)
             modules.pop(name, None)
             lazy = hasattr(value, "materialize")  # an UninitializedBuffer stays itself (PyTorch's)
-            _names.register_assigned_buffer(
-                self, name, value if lazy else Tensor(value._data, dtype=value.dtype), value.persistent
-            )
+            marked = not isinstance(value, Buffer)
+            persistent = value.__dict__["_buffer_persistent"] if marked else value.persistent
+            if not lazy and isinstance(value, Buffer):
+                value = _names.mark_buffer(Tensor(value._data, dtype=value.dtype), persistent)
+            _names.register_assigned_buffer(self, name, value, persistent)
         elif name in self.__dict__.get("_buffers", ()):
             self.register_buffer(name, value, name not in self._non_persistent)
         else:
@@ -158,7 +160,8 @@ class Module:
         _names.check_buffer_value(name, tensor)
         if tensor is not None:
             if isinstance(tensor, Tensor):  # an uninitialised placeholder stays itself, to materialise
-                tensor = tensor if hasattr(type(tensor), "cls_to_become") else tensor.detach()
+                keep = hasattr(type(tensor), "cls_to_become") or _names.buffer_marked(tensor)
+                tensor = tensor if keep else tensor.detach()
             else:
                 tensor = Tensor(np.asarray(tensor), dtype=np.asarray(tensor).dtype)
         if tensor is not None:

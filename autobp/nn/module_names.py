@@ -40,6 +40,18 @@ def check_buffer_value(name: str, tensor: Any) -> None:
         raise TypeError(f"cannot assign '{what}' object to buffer '{name}' (torch Tensor or None required)")
 
 
+def mark_buffer(t: Any, persistent: bool) -> Any:
+    """Flag ``t`` (made from an ``nn.Buffer``) so that assigning it to another attribute registers it
+    there as a buffer too, the same object (PyTorch's Buffer flag: ``m.tied = m.buffer`` ties them)."""
+    t.__dict__["_buffer_persistent"] = persistent
+    return t
+
+
+def buffer_marked(value: Any) -> bool:
+    """Whether ``value`` is a Tensor made by ``mark_buffer``."""
+    return "_buffer_persistent" in getattr(value, "__dict__", ())
+
+
 def register_assigned_buffer(module: Any, name: str, value: Any, persistent: bool) -> None:
     """``module.name = Buffer(t)``: call the module's register_buffer, without ``persistent`` when a
     subclass overrode it with a two-argument signature (PyTorch tolerates that for persistent buffers)."""

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import return_types as _rt
 from ..rules import rule
 from ..tensor import Tensor
 from ._args import as_tensor
@@ -46,7 +47,7 @@ def frexp(x: Any, /) -> tuple:
     x = as_tensor(x)
     _float_only(x, "frexp")
     mantissa, exponent = np.frexp(x._data)
-    return Tensor._make(mantissa, (x,), "frexp", exponent), Tensor._const(exponent)
+    return _rt.make("frexp", Tensor._make(mantissa, (x,), "frexp", exponent), Tensor._const(exponent))
 
 
 @rule("frexp")  # ctx: the exponent, piecewise constant in x (so a constant under create_graph too)

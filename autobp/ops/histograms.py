@@ -9,7 +9,9 @@ from typing import Any
 
 import numpy as np
 
+from .. import return_types as _rt
 from .._broadcast import ShapeError
+from .._torch_out import takes_out
 from ..tensor import Tensor
 from ._args import as_tensor
 from ._decl import op
@@ -46,6 +48,7 @@ def _bin_of(a: np.ndarray, edges: np.ndarray) -> tuple:
     differs="torch.histogram returns float counts and spells the weights weight=; autobp's is numpy's "
     "(integer counts unless weighted or density, weights=)",
 )
+@takes_out("histogram", "cast", ("hist", "bin_edges"))
 def histogram(a: Any, bins: Any = 10, range: Any = None, density: Any = None, weights: Any = None) -> tuple:  # noqa: A002
     """(hist, bin_edges) of the flattened ``a`` (numpy's histogram; ``bins`` a count, edges or an
     estimator's name). Counts and edges are constants: a gets no gradient (as torch.histogram, the
@@ -60,7 +63,7 @@ def histogram(a: Any, bins: Any = 10, range: Any = None, density: Any = None, we
             hist, edges = np.histogram(x._data, _data(bins), _range(range), density, _data(weights))
         except ValueError as e:
             raise ValueError(f"histogram: {e} (a of shape {x.shape})") from None
-        return Tensor._const(hist), Tensor._const(edges)
+        return _rt.make("histogram", Tensor._const(hist), Tensor._const(edges))
     if weights.shape != x.shape:
         raise ValueError(f"histogram: weights of shape {weights.shape} do not match a of shape {x.shape}")
     edges = np.histogram_bin_edges(x._data, _data(bins), _range(range), weights._data)
@@ -70,7 +73,7 @@ def histogram(a: Any, bins: Any = 10, range: Any = None, density: Any = None, we
     hist = index_add(zeros, 0, idx[inside], w)
     if density:  # numpy: hist / widths / hist.sum()
         hist = hist / np.diff(edges).astype(hist.dtype) / hist.sum()
-    return hist, Tensor._const(edges)
+    return _rt.make("histogram", hist, Tensor._const(edges))
 
 
 @op(family=_H, differentiable=False, method=False)

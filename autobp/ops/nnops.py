@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from .. import _kernels
-from .._broadcast import one_axis
+from .._broadcast import ShapeError, one_axis
 from ..rules import rule
 from ..tensor import Tensor
 from ._args import as_tensor, axis_arg, refuse_complex
@@ -67,7 +67,11 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
     if len(ws) != 2:
         raise ValueError(f"linear: weight must be 2-D (out, in), got shape {ws}")
     if not xs or xs[-1] != ws[1]:
-        raise ValueError(f"linear: input of shape {xs} must have {ws[1]} as its last dimension (weight {ws})")
+        rows = int(np.prod(xs[:-1])) if xs else 1
+        raise ShapeError(
+            f"linear: input of shape {xs} must have {ws[1]} as its last dimension (weight {ws}; PyTorch: "
+            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{xs[-1] if xs else 1} and {ws[1]}x{ws[0]}))"
+        )
     if bias is not None and bias._data.shape != ws[:1]:
         raise ValueError(f"linear: bias of shape {bias.shape} must be ({ws[0]},) for weight {ws}")
     if bias is None:

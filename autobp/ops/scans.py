@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._broadcast import normalize_axes
+from .._torch_out import takes_out as torch_takes_out
 from ..rules import RULES, holomorphic, rule
 from ..tensor import Tensor
 from ._args import as_tensor, axis_arg, refuse_complex
@@ -143,6 +144,7 @@ def _running_extreme(x: Any, axis: Any, dim: Any, name: str, accumulate: Any) ->
 
 
 @op(family=_C, numpy=None)
+@torch_takes_out("cummax", "exact", ("values", "indices"))
 def cummax(x: Any, axis: Any = None, *, dim: Any = None) -> ValuesIndices:
     """Running maximum along ``axis`` and where it sits, as (values, indices); ties as PyTorch.
 
@@ -152,6 +154,7 @@ def cummax(x: Any, axis: Any = None, *, dim: Any = None) -> ValuesIndices:
 
 
 @op(family=_C, numpy=None)
+@torch_takes_out("cummin", "exact", ("values", "indices"))
 def cummin(x: Any, axis: Any = None, *, dim: Any = None) -> ValuesIndices:
     """Running minimum along ``axis`` and where it sits, as (values, indices); ties as cummax."""
     return _running_extreme(x, axis, dim, "cummin", np.minimum.accumulate)

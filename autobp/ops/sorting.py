@@ -145,6 +145,7 @@ _TIES = (
 
 
 @op(family=_O, numpy=None, differs=_TIES.format("topk"))
+@takes_out("topk", "exact", ("values", "indices"))
 def topk(
     x: Any, k: int, dim: int = -1, largest: bool = True, sorted: bool = True, *, axis: Any = None
 ) -> ValuesIndices:
