@@ -115,7 +115,8 @@ def vmap(
 
 
 class _AxesSpecError(ValueError, TypeError):
-    """A malformed in_axes/out_axes: torch.func's ValueError, and JAX's TypeError."""
+    """A malformed in_axes/out_axes, or a result vmap cannot stack: torch.func's ValueError and JAX's
+    TypeError."""
 
 
 def _check_in_axes(in_axes: Any) -> None:
@@ -264,16 +265,18 @@ def _stack_leaf(values: list, axis: Any) -> Any:
             )
         return first
     if not numeric:
-        raise ValueError(
+        raise _AxesSpecError(
             f"vmap: `fn` must return Tensors (or numbers) where out_dims is an int, got type {type(first)} "
-            "(give None as its out_dims to return it as it is)"
+            "(give None as its out_dims to return it as it is; JAX: Output from batched function "
+            f"{first!r} with type {type(first)} is not a valid JAX type)"
         )
     tensors = [v if isinstance(v, Tensor) else Tensor(np.asarray(v)) for v in values]
     nd = tensors[0].ndim + 1
     if not -nd <= axis < nd:
         raise VmapDimError(
             f"vmap: Dimension out of range (expected to be in range of [{-nd}, {nd - 1}], but got {axis}) "
-            f"for out_dims of an output of shape {tensors[0].shape}"
+            f"for out_dims of an output of shape {tensors[0].shape} (axis {axis} is out of bounds for the "
+            f"stacked output of dimension {nd})"
         )
     return stack(tensors, axis=axis)
 

@@ -65,3 +65,19 @@ def test_out_of_range_in_axes_message():
         vmap(autobp.sum, in_axes=-4)(x)
     with pytest.raises(ValueError, match="expected in_dim to satisfy -3 <= in_dim < 3"):
         vmap(autobp.sum, in_axes=3)(x)
+
+
+def test_unstackable_output_and_out_axes_range_errors():
+    x = autobp.asarray(np.arange(5.0))
+    # torch.func raises ValueError here, JAX TypeError: the error is both
+    with pytest.raises(ValueError, match="must return Tensors"):
+        vmap(lambda a: "hello")(x)
+    with pytest.raises(TypeError, match="is not a valid JAX type"):
+        vmap(lambda a: "hello")(x)
+    with pytest.raises(ValueError):  # the oracle raises too
+        torch.func.vmap(lambda a: "hello")(torch.arange(5.0))
+    y = autobp.asarray(np.zeros((3, 4, 5)))
+    with pytest.raises(ValueError, match="axis -4 is out of bounds"):
+        vmap(lambda a: a, out_axes=-4)(y)
+    with pytest.raises(IndexError, match="Dimension out of range"):
+        vmap(lambda a: a, out_axes=3)(y)
