@@ -35,6 +35,7 @@ def vmap(
     out_dims: Any = _UNSET,
     randomness: str = "different",
     chunk_size: int | None = None,
+    axis_size: int | None = None,
 ) -> Callable:
     """``fn`` mapped over axis ``in_axes`` of its arguments (an int for all, or one entry per
     argument, None for an argument passed whole; an argument may be a pytree of arrays, each leaf
@@ -49,7 +50,9 @@ def vmap(
     An output that is the slice ``fn`` was given (an in-place method's ``self``) comes back as that
     input (moved to ``out_axes``: a view); a write into an input with in_axes None raises, as torch.func's.
     For per-example gradients of a loss that can be written for the whole batch, ``per_example_grad``
-    does one batched backward instead.
+    does one batched backward instead. ``axis_size`` (JAX's) is the mapped size when no argument is
+    mapped (every slice then gets the same arguments); given with mapped arguments it must match them.
+    A mapped size of 0 calls ``fn`` once on zeros of a slice's shape to learn the results' shapes.
 
     >>> vmap(lambda x: (x * x).sum())(Tensor(np.ones((3, 2)))).data
     array([2., 2., 2.])
@@ -62,30 +65,42 @@ def vmap(
         raise ValueError(f"vmap: chunk_size should be None or greater than 0. (got {chunk_size!r})")
     _check_in_axes(in_axes)
     _check_out_axes(out_axes)
+    if axis_size is not None and (
+        isinstance(axis_size, bool) or not isinstance(axis_size, (int, np.integer))
+    ):
+        raise TypeError(f"vmap: axis_size must be an int or None, got {axis_size!r}")
 
     @wraps(fn)
     def mapped(*args: Any, **kwargs: Any) -> Any:
-        if not args:
+        if not args and axis_size is None:
             raise ValueError(
                 f"vmap({getattr(fn, '__name__', 'fn')})(): got no inputs. Maybe you forgot to add "
                 "inputs, or you are trying to vmap over a function with no inputs (not supported)"
             )
         leaves, tdef, leaf_axes = _mapped_leaves(args, in_axes)
         sizes = [np.shape(x)[ax] for x, ax in zip(leaves, leaf_axes) if ax is not None]
-        if not sizes:
+        if not sizes and axis_size is None:
             raise ValueError(
-                "vmap: at least one Tensor must be mapped over: every in_dim is None, or no input is an array"
+                "vmap: at least one Tensor must be mapped over: every in_dim is None, or no input is an "
+                "array (give axis_size= to map a function of unmapped arguments)"
             )
-        if len(set(sizes)) != 1:
+        if len(set(sizes)) > 1 or (sizes and axis_size is not None and sizes[0] != axis_size):
+            given = f"the `axis_size` argument was {axis_size}; " if axis_size is not None else ""
             raise ValueError(
                 "vmap got inconsistent sizes for array axes to be mapped: Expected all tensors to have the "
-                "same size in the mapped dimension, got sizes "
-                f"{sizes} for the mapped dimension (the mapped axes have different sizes)"
+                f"same size in the mapped dimension, got sizes {sizes} for the mapped dimension ({given}the "
+                "mapped axes have different sizes)"
             )
+        n = sizes[0] if sizes else int(axis_size)
+        if n == 0:  # no slice to call fn on: learn the results' shapes from a slice of zeros
+            sliced = tdef.unflatten(
+                [x if ax is None else _zero_slice(x, ax) for x, ax in zip(leaves, leaf_axes)]
+            )
+            return _emptied(_stack_results([fn(*sliced, **kwargs)], out_axes), out_axes)
         state = get_rng_state()
         unmapped = [(x, x._version) for x, a in zip(leaves, leaf_axes) if a is None and isinstance(x, Tensor)]
         results, slices = [], []
-        for k in range(sizes[0]):
+        for k in range(n):
             if randomness == "same":
                 set_rng_state(state)
             slices.append([x if ax is None else _take(x, ax, k) for x, ax in zip(leaves, leaf_axes)])
@@ -102,7 +117,8 @@ def vmap(
 
 
 class _AxesSpecError(ValueError, TypeError):
-    """A malformed in_axes/out_axes: torch.func's ValueError, and JAX's TypeError."""
+    """A malformed in_axes/out_axes, or a result vmap cannot stack: torch.func's ValueError and JAX's
+    TypeError."""
 
 
 def _check_in_axes(in_axes: Any) -> None:
@@ -180,7 +196,10 @@ def _mapped_leaves(args: tuple, in_axes: Any) -> tuple[list, TreeDef, list]:
             )
         if not -x.ndim <= ax < x.ndim:
             raise ValueError(
-                f"vmap: Got in_dim={ax} for some input, but that input is a Tensor of dimensionality "
+                f"vmap was requested to map its argument along axis {ax}, which implies that its rank "
+                f"should be at least {ax + 1 if ax >= 0 else -ax}, but is only {x.ndim} (its shape is "
+                f"{tuple(x.shape)}) "
+                f"(vmap: Got in_dim={ax} for some input, but that input is a Tensor of dimensionality "
                 f"{x.ndim} so expected in_dim to satisfy -{x.ndim} <= in_dim < {x.ndim} (out of range "
                 f"for shape {x.shape})"
             )
@@ -235,6 +254,25 @@ def _take(a: Any, axis: int, k: int) -> Any:
     return a[index] if isinstance(a, Tensor) else np.asarray(a)[index]
 
 
+def _zero_slice(a: Any, axis: int) -> Any:
+    """Zeros of the shape and dtype of one slice of ``a`` along ``axis`` (for a mapped size of 0)."""
+    shape = tuple(np.shape(a)[: axis % np.ndim(a)]) + tuple(np.shape(a)[axis % np.ndim(a) + 1 :])
+    zeros = np.zeros(shape, dtype=_data(a).dtype if isinstance(a, Tensor) else np.asarray(a).dtype)
+    return Tensor(zeros) if isinstance(a, Tensor) else zeros
+
+
+def _emptied(stacked: Any, out_axes: Any) -> Any:
+    """The one-slice stack ``stacked`` cut to length 0 along each leaf's out axis (None: left whole)."""
+    leaves, tdef = tree_flatten(stacked)
+    if isinstance(out_axes, (tuple, list)) and len(out_axes) == 1 and tdef.kind == "leaf":
+        out_axes = out_axes[0]
+    axes = _axes_for(out_axes, tdef, "out_dims", "outputs")
+    cut = [
+        v if ax is None else v[(slice(None),) * (ax % v.ndim) + (slice(0, 0),)] for v, ax in zip(leaves, axes)
+    ]
+    return tdef.unflatten(cut)
+
+
 def _stack_results(results: list, out_axes: Any, inputs: _Inputs | None = None) -> Any:
     """The slices' results stacked leaf by leaf along their ``out_axes``, in the first result's structure."""
     flat = [tree_flatten(r) for r in results]
@@ -268,16 +306,18 @@ def _stack_leaf(values: list, axis: Any) -> Any:
             )
         return first
     if not numeric:
-        raise ValueError(
+        raise _AxesSpecError(
             f"vmap: `fn` must return Tensors (or numbers) where out_dims is an int, got type {type(first)} "
-            "(give None as its out_dims to return it as it is)"
+            "(give None as its out_dims to return it as it is; JAX: Output from batched function "
+            f"{first!r} with type {type(first)} is not a valid JAX type)"
         )
     tensors = [v if isinstance(v, Tensor) else Tensor(np.asarray(v)) for v in values]
     nd = tensors[0].ndim + 1
     if not -nd <= axis < nd:
         raise VmapDimError(
             f"vmap: Dimension out of range (expected to be in range of [{-nd}, {nd - 1}], but got {axis}) "
-            f"for out_dims of an output of shape {tensors[0].shape}"
+            f"for out_dims of an output of shape {tensors[0].shape} (axis {axis} is out of bounds for the "
+            f"stacked output of dimension {nd})"
         )
     return stack(tensors, axis=axis)
 

@@ -350,3 +350,6 @@ __all__ = [
 from .fft_hermitian import hfft, hfft2, hfftn, ihfft, ihfft2, ihfftn  # noqa: E402  Hermitian transforms
 
 __all__ += ["hfft", "ihfft", "hfft2", "hfftn", "ihfft2", "ihfftn"]
+from .fft_dct import dct, dctn, dst, dstn, idct, idctn, idst, idstn  # noqa: E402  scipy.fft's DCT/DST
+
+__all__ += ["dct", "idct", "dctn", "idctn", "dst", "idst", "dstn", "idstn"]

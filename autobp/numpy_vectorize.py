@@ -43,6 +43,15 @@ def _as_tensor(x: Any) -> Tensor:
     return Tensor(np.asarray(x))
 
 
+def _as_input(x: Any) -> Any:
+    """A vectorized argument: a Tensor when numeric; otherwise (None, strings, objects) numpy's object
+    array, whose elements reach the Python function as they are (as numpy's vectorize passes them)."""
+    if isinstance(x, Tensor) or has_tensor(x):
+        return _as_tensor(x)
+    a = np.asarray(x) if x is not None else np.asarray(None, dtype=object)
+    return Tensor(a) if a.dtype.kind in "biufc" else a.astype(object)
+
+
 def _stack_outputs(items: list, loop_shape: tuple, otype: Any) -> Tensor:
     """The per-element results as one Tensor of shape ``loop_shape + result shape``, cast to ``otype``
     (numpy's rule without otypes: the first result's dtype)."""
@@ -51,8 +60,56 @@ def _stack_outputs(items: list, loop_shape: tuple, otype: Any) -> Tensor:
     parts = [_as_tensor(r) for r in items]
     dtype = np.dtype(otype) if otype is not None else parts[0].dtype
     parts = [p if p.dtype == dtype else p.astype(dtype) for p in parts]
+    shapes = {tuple(p.shape) for p in parts}
+    if len(shapes) > 1:
+        raise ValueError(
+            f"vectorize: the function's results differ in shape between elements: {sorted(shapes)}"
+        )
     out = stack(parts)
     return out.reshape(loop_shape + tuple(parts[0].shape))
+
+
+def _core_sizes(values: list, in_core: list, signature: str | None) -> dict:
+    """The sizes of the signature's core dimensions, read from the inputs' trailing axes (numpy's checks)."""
+    nones = {i for i, (v, c) in enumerate(zip(values, in_core)) if c and v.dtype == object and v.ndim == 0}
+    if nones and all(values[i].item() is None for i in nones):
+        raise ValueError(
+            f"Cannot pass None at locations {nones} with signature={signature!r}: a 0-dimensional "
+            f"argument does not have the core dimensions {[in_core[i] for i in sorted(nones)]}"
+        )
+    sizes: dict[str, int] = {}
+    for t, core in zip(values, in_core):
+        if t.ndim < len(core):
+            raise ValueError(
+                f"input with shape {tuple(t.shape)} does not have enough dimensions for all core "
+                f"dimensions {core} ({t.ndim}-dimensional argument)"
+            )
+        for name, n in zip(core, t.shape[t.ndim - len(core) :]):
+            if sizes.setdefault(name, n) != n:
+                raise ValueError(f"inconsistent size for core dimension {name!r}: {n} vs {sizes[name]}")
+    return sizes
+
+
+def _check_result(result: Any, out_core: list, sizes: dict) -> tuple:
+    """One call's result as a tuple of outputs, checked against the signature's outputs (numpy's
+    checks: the number of outputs, each output's core dimensions)."""
+    nout = len(out_core)
+    if nout == 1 and not (isinstance(result, tuple) and len(result) == 1):
+        result = (result,)
+    if not isinstance(result, tuple) or len(result) != nout:
+        got = len(result) if isinstance(result, tuple) else 1
+        raise ValueError(f"wrong number of outputs from pyfunc: expected {nout}, got {got}")
+    for j, (r, core) in enumerate(zip(result, out_core)):
+        shape = tuple(np.shape(r._data if isinstance(r, Tensor) else r))
+        if len(shape) != len(core):
+            raise ValueError(
+                f"output shape {shape} does not match the core dimensions ({','.join(core)}) of output {j} "
+                f"of the signature"
+            )
+        for name, n in zip(core, shape):
+            if sizes.setdefault(name, n) != n:
+                raise ValueError(f"inconsistent size for core dimension {name!r}: {n} vs {sizes[name]}")
+    return result
 
 
 def call_on_tensors(
@@ -62,31 +119,23 @@ def call_on_tensors(
     from . import broadcast_to
 
     keys = [i for i in range(len(args)) if i not in excluded] + [k for k in kwargs if k not in excluded]
-    values = [args[k] if isinstance(k, int) else kwargs[k] for k in keys]
-    tensors = [_as_tensor(v) for v in values]
+    values = [_as_input(args[k] if isinstance(k, int) else kwargs[k]) for k in keys]
     if signature is not None:
         in_core, out_core = parse_signature(signature)
-        if len(in_core) != len(tensors):
+        if len(in_core) != len(values):
             raise TypeError(
-                f"wrong number of positional arguments: expected {len(in_core)}, got {len(tensors)}"
+                f"wrong number of positional arguments: expected {len(in_core)}, got {len(values)}"
             )
     else:
-        in_core, out_core = [()] * len(tensors), None
-    sizes: dict[str, int] = {}
-    for t, core in zip(tensors, in_core):
-        if t.ndim < len(core):
-            raise ValueError(
-                f"{t.ndim}-dimensional argument does not have enough dimensions for all core "
-                f"dimensions {core}"
-            )
-        for name, n in zip(core, t.shape[t.ndim - len(core) :]):
-            if sizes.setdefault(name, n) != n:
-                raise ValueError(f"inconsistent size for core dimension {name!r}: {n} vs {sizes[name]}")
-    loop_shape = tuple(np.broadcast_shapes(*(t.shape[: t.ndim - len(c)] for t, c in zip(tensors, in_core))))
+        in_core, out_core = [()] * len(values), None
+    sizes = _core_sizes(values, in_core, signature)
+    loop_shape = tuple(np.broadcast_shapes(*(t.shape[: t.ndim - len(c)] for t, c in zip(values, in_core))))
     full = []
-    for t, core in zip(tensors, in_core):
+    for t, core in zip(values, in_core):
         shape = loop_shape + tuple(t.shape[t.ndim - len(core) :])
-        full.append(t if tuple(t.shape) == shape else broadcast_to(t, shape))
+        if tuple(t.shape) != shape:
+            t = broadcast_to(t, shape) if isinstance(t, Tensor) else np.broadcast_to(t, shape)
+        full.append(t)
     if int(np.prod(loop_shape)) == 0:
         if not otypes:
             raise ValueError("cannot call `vectorize` on size 0 inputs unless `otypes` is set")
@@ -105,14 +154,31 @@ def call_on_tensors(
             else:
                 kw[k] = t[where]
         results.append(pyfunc(*a, **kw))
-    nout = len(out_core) if out_core is not None else len(results[0]) if isinstance(results[0], tuple) else 1
-    if nout == 1 and (out_core is None or len(out_core) == 1):
-        items = [r[0] if isinstance(r, tuple) and out_core is not None else r for r in results]
-        return _stack_outputs(items, loop_shape, otypes[0] if otypes else None)
-    return tuple(
+    if out_core is None:  # numpy: the first result says how many outputs (a tuple: one per item)
+        tupled = isinstance(results[0], tuple)
+        nout = len(results[0]) if tupled else 1
+        results = [_check_count(r, nout, tupled) for r in results]  # results of any (common) shape
+    else:
+        tupled = len(out_core) != 1
+        nout = len(out_core)
+        results = [_check_result(r, out_core, sizes) for r in results]
+    outs = tuple(
         _stack_outputs([r[j] for r in results], loop_shape, otypes[j] if otypes else None)
         for j in range(nout)
     )
+    return outs if tupled else outs[0]
+
+
+def _check_count(result: Any, nout: int, tupled: bool) -> tuple:
+    """Without a signature: every call must give as many outputs as the first (numpy's rule)."""
+    if not tupled:
+        if isinstance(result, tuple):
+            raise ValueError(f"wrong number of outputs from pyfunc: expected 1, got {len(result)}")
+        return (result,)
+    if not isinstance(result, tuple) or len(result) != nout:
+        got = len(result) if isinstance(result, tuple) else 1
+        raise ValueError(f"wrong number of outputs from pyfunc: expected {nout}, got {got}")
+    return result
 
 
 class _GaveTensor(Exception):
@@ -127,6 +193,22 @@ def _watch(pyfunc: Callable) -> Callable:
         return out
 
     return watched
+
+
+def _checked_excluded(excluded: Any) -> set:
+    """The excluded argument positions (ints >= 0) and names (strings); anything else would never match
+    an argument, so it is refused."""
+    excluded = set(excluded or ())
+    bad = [e for e in excluded if isinstance(e, bool) or not isinstance(e, (int, str))]
+    if bad:
+        raise TypeError(
+            f"autobp.vectorize can only exclude integer or string arguments, got excluded={excluded}"
+        )
+    if any(isinstance(e, int) and e < 0 for e in excluded):
+        raise ValueError(
+            f"excluded={excluded} contains negative numbers (positions of arguments count from 0)"
+        )
+    return excluded
 
 
 class vectorize:
@@ -148,7 +230,7 @@ class vectorize:
         self.pyfunc, self.otypes, self.cache, self.signature = pyfunc, otypes, cache, signature
         if isinstance(otypes, str):
             self.otypes = list(otypes)
-        self.excluded = set(excluded or ())
+        self.excluded = _checked_excluded(excluded)
         self.__doc__ = doc if doc is not None else getattr(pyfunc, "__doc__", None)
         self._doc = doc
         if signature is not None:

@@ -96,6 +96,16 @@ def tree_leaves(tree: Any) -> list:
     return tree_flatten(tree)[0]
 
 
+def tree_structure(tree: Any) -> TreeDef:
+    """The structure of ``tree`` without its leaves (JAX's and torch's ``tree_structure``): the TreeDef
+    that ``tree_unflatten`` fills with new leaves.
+
+    >>> tree_structure({"a": 1, "b": (2, 3)}) == tree_flatten({"a": 0, "b": (0, 0)})[1]
+    True
+    """
+    return tree_flatten(tree)[1]
+
+
 def tree_map(fn: Callable[..., Any], tree: Any, *rest: Any) -> Any:
     """``fn`` applied leaf by leaf (to matching leaves of ``rest``, which share the structure).
 
@@ -151,4 +161,12 @@ def ravel_pytree(tree: Any) -> tuple[Tensor, Callable[[Any], Any]]:
     return flat, unravel
 
 
-__all__ = ["TreeDef", "tree_flatten", "tree_unflatten", "tree_leaves", "tree_map", "ravel_pytree"]
+__all__ = [
+    "TreeDef",
+    "tree_flatten",
+    "tree_unflatten",
+    "tree_leaves",
+    "tree_structure",
+    "tree_map",
+    "ravel_pytree",
+]
