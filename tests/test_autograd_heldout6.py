@@ -22,7 +22,9 @@ def test_pow_real_negative_base_complex_exponent_gradient():
     # was NaN (log of a negative real), then the conjugate branch (-i pi): PyTorch's +i pi
     base = np.array([-1.0, -2.5, 3.0])
     e = np.array([0.3 + 0.2j, -0.5 + 1.1j, 1.5 - 0.4j])
-    ga, gt = _complex_grad(lambda x: autobp.pow(autobp.tensor(base), x), lambda x: torch.pow(torch.tensor(base), x), e)
+    ga, gt = _complex_grad(
+        lambda x: autobp.pow(autobp.tensor(base), x), lambda x: torch.pow(torch.tensor(base), x), e
+    )
     np.testing.assert_allclose(ga[0], gt[0], rtol=1e-12)
     ga, gt = _complex_grad(lambda x: autobp.pow(-1, x), lambda x: torch.pow(-1, x), e)
     np.testing.assert_allclose(ga[0], gt[0], rtol=1e-12)
@@ -38,3 +40,54 @@ def test_pow_real_negative_base_requiring_grad_complex_exponent():
     b = autobp.tensor(base, requires_grad=True)
     assert autobp.gradcheck(lambda b, x: b**x, (b, x))
     assert autobp.gradgradcheck(lambda b, x: b**x, (b, x))
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda v: v.__itruediv__(4.0),
+        lambda v: v.add_(2.0),
+        lambda v: v.mul_(3.0),
+        lambda v: v.fill_(5.0),
+        lambda v: v.zero_(),
+    ],
+)
+def test_write_into_one_element_of_an_expanded_tensor(write):
+    # a 0-d view of a broadcast view has no overlap of its own: PyTorch writes its memory location
+    # (every element of the expanded tensor then shows it); autobp refused all but fills
+    ga = autobp.tensor([2.0]).clone().expand(4)
+    gt = torch.tensor([2.0]).clone().expand(4)
+    write(ga[1])
+    write(gt[1])
+    np.testing.assert_array_equal(ga.numpy(), gt.numpy())
+
+
+def test_write_into_an_expanded_tensor_itself_still_refused():
+    ga = autobp.tensor([2.0]).clone().expand(4)
+    with pytest.raises(RuntimeError, match="more than one element of the written-to tensor"):
+        ga.add_(1.0)
+
+
+def test_custom_backward_making_nan_through_an_expanded_view_is_reported():
+    # test_anomaly_detect_nan's backward: gI = gO.clone().expand(n); gI[0] = 0; gI[0] /= 0
+    class MyFunc(autobp.autograd.Function):
+        @staticmethod
+        def forward(ctx, inp):
+            return inp.sum(0, keepdim=True)
+
+        @staticmethod
+        def backward(ctx, gO):
+            gI = gO.clone().expand(5)
+            gI[0] = 0
+            gI[0] /= 0
+            return gI
+
+    inp = autobp.rand(5, requires_grad=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        MyFunc.apply(inp).backward()
+        assert np.isnan(inp.grad).all()
+        inp = autobp.rand(5, requires_grad=True)
+        out = MyFunc.apply(inp)
+        with pytest.raises(RuntimeError, match="returned nan values in its 0th output"):
+            with autobp.autograd.detect_anomaly():
+                out.backward()

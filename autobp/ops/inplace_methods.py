@@ -72,10 +72,11 @@ def inplace(
     if not (_mode.enabled and (self.requires_grad or new.requires_grad)):
         if self._data.flags.writeable:
             self._data[...] = new._data
-        elif self._source is not None:  # a broadcast view of another tensor: a fill, or PyTorch's refusal
-            if fills is None or not _ow.shares_elements(self):
+        elif self._source is not None:  # a view of a broadcast view: its memory, as PyTorch writes it
+            if fills is None and _ow.shares_elements(self):  # overlapping: only a fill is defined
                 raise _ow.overlap_error(name, self)
-            _ow.fill_through(self, fills() if callable(fills) else fills, new._data, name)
+            where = Ellipsis if fills is None else (fills() if callable(fills) else fills)
+            _ow.fill_through(self, where, new._data, name)
             return self
         else:  # a read-only array of its own (numpy's, wrapped): the tensor takes the new one
             self._data = new._data
