@@ -91,3 +91,29 @@ def test_custom_backward_making_nan_through_an_expanded_view_is_reported():
         with pytest.raises(RuntimeError, match="returned nan values in its 0th output"):
             with autobp.autograd.detect_anomaly():
                 out.backward()
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda v: v.add_(5.0),
+        lambda v: v.__setitem__(0, 1.0),
+        lambda v: v.zero_(),
+        lambda v: v.view(6).mul_(2.0),
+        lambda v: v.copy_(v * 0 + 1.0),
+    ],
+)
+def test_view_made_before_the_leaf_required_grad_cannot_be_written(write):
+    # the write would change a leaf that requires grad without a record (autobp allowed it)
+    for lib in (torch, autobp):
+        a = lib.ones(2, 3)
+        b = a[:]
+        a.requires_grad = True
+        with pytest.raises(RuntimeError, match="a view of a leaf Variable that requires grad"):
+            write(b)
+        with lib.no_grad():
+            write(b)  # allowed there, as torch
+        d = lib.ones(2, 3)
+        e = d.detach()
+        d.requires_grad = True
+        write(e)  # a detached tensor may be written (torch too)

@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import _overlap_writes as _ow
 from .._graph import _mode
-from .._inplace import LeafInplaceError, bump, nograd_view_error
+from .._inplace import LeafInplaceError, bump, check_view_of_grad_leaf, nograd_view_error
 from ..tensor import Tensor
 from . import elementwise as _el
 from . import recorded_writes as _rw
@@ -46,6 +46,7 @@ def inplace(
     go through an expanded tensor, as PyTorch's fills do (_overlap_writes.py)."""
     if self._nograd_view is not None and _mode.enabled:
         raise nograd_view_error(self, name)
+    check_view_of_grad_leaf(self, name)
     if _mode.enabled and self.requires_grad and self._op is None:
         raise LeafInplaceError(  # PyTorch's words ("Variable": its old name for a tensor)
             f"{name}: a leaf Variable that requires grad is being used in an in-place operation "
