@@ -19,12 +19,13 @@ from ._function_extras import (
     CustomGradShapeError,
     bind_arguments,
     fill_defaults,
+    mark_nograd_aliases,
     once_differentiable,  # noqa: F401  public here, as torch.autograd.function.once_differentiable
     passes_through,
     take_dirty,
     uses_setup_context,
 )
-from ._graph import enable_grad, no_grad
+from ._graph import enable_grad, is_grad_enabled, no_grad
 from .rules import rule
 from .tensor import Tensor
 from .value import Value
@@ -260,6 +261,8 @@ class Function:
                     outs[k] = first.setdefault(id(r), outs[k])
         if ctx._dirty:
             outs = take_dirty(ctx, args, raw, outs, results)
+        elif not is_grad_enabled():
+            mark_nograd_aliases(outs, parents)
         return tuple(outs) if multi else outs[0]
 
 

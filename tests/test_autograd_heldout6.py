@@ -117,3 +117,32 @@ def test_view_made_before_the_leaf_required_grad_cannot_be_written(write):
         e = d.detach()
         d.requires_grad = True
         write(e)  # a detached tensor may be written (torch too)
+
+
+def _alias_function(lib):
+    class Alias(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x[:]
+
+        @staticmethod
+        def backward(ctx, gx):
+            return gx
+
+    return Alias
+
+
+def test_function_returning_a_view_under_no_grad_is_a_no_grad_view():
+    # test_custom_function_return_view_in_nograd: writing the output with grad enabled changed the
+    # leaf it aliases, unrecorded (autobp); PyTorch refuses
+    for lib in (torch, autobp):
+        inp = lib.rand(2, requires_grad=True)
+        with lib.no_grad():
+            out = _alias_function(lib).apply(inp)
+        with pytest.raises(
+            RuntimeError, match="A view was created in no_grad mode and is being modified inplace"
+        ):
+            out.zero_()
+        with lib.no_grad():
+            out.fill_(3.0)  # a no_grad write goes through to the input, as a view's
+        np.testing.assert_array_equal(inp.detach().numpy(), [3.0, 3.0])
