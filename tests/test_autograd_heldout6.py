@@ -146,3 +146,37 @@ def test_function_returning_a_view_under_no_grad_is_a_no_grad_view():
         with lib.no_grad():
             out.fill_(3.0)  # a no_grad write goes through to the input, as a view's
         np.testing.assert_array_equal(inp.detach().numpy(), [3.0, 3.0])
+
+
+def _reenter(lib, y_data):
+    class Reenter(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            with lib.enable_grad():
+                ctx.x = lib.autograd.Variable(x, requires_grad=True)
+                ctx.y = lib.autograd.Variable(y_data, requires_grad=True)
+                ctx.output_var = ctx.x * ctx.y
+            return ctx.output_var.detach()
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            with lib.enable_grad():
+                ctx.output_var.sum().backward()
+            return ctx.x.grad * grad_output
+
+    return Reenter
+
+
+def test_variable_of_a_forward_input_in_a_reentrant_function():
+    # test_simple_reentrant: Variable(x) of the array forward receives was a TypeError
+    y = np.random.default_rng(0).standard_normal((2, 2))
+    xv = np.random.default_rng(1).standard_normal((2, 2))
+    grads = []
+    for lib in (autobp, torch):
+        x = lib.tensor(xv, requires_grad=True)
+        out = _reenter(lib, lib.tensor(y)).apply(x)
+        (out * lib.tensor(xv)).sum().backward()
+        grads.append(np.asarray(x.grad))
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-12)
+    with pytest.raises(TypeError):
+        autobp.autograd.Variable([1.0, 2.0])
