@@ -174,3 +174,19 @@ def mark_nograd_aliases(outs: list, parents: tuple) -> None:
                 if p.requires_grad and np.may_share_memory(o._data, p._data):
                     mark_nograd_view(o, p)
                     break
+
+
+def user_backward(cls: Any) -> Callable[..., Any]:
+    """The backward a custom Function defines: ``backward``, or PyTorch's other name for it, ``vjp``
+    (defining both is refused with PyTorch's words)."""
+    from .function import Function
+
+    vjp = getattr(cls, "vjp", None)
+    if vjp is None:
+        return cls.backward
+    if cls.backward is not Function.backward:
+        raise RuntimeError(
+            f"{cls.__name__}: Implementing both 'backward' and 'vjp' for a custom Function is not "
+            "allowed. You should only implement one of them."
+        )
+    return vjp

@@ -180,3 +180,52 @@ def test_variable_of_a_forward_input_in_a_reentrant_function():
     np.testing.assert_allclose(grads[0], grads[1], rtol=1e-12)
     with pytest.raises(TypeError):
         autobp.autograd.Variable([1.0, 2.0])
+
+
+def test_deleting_data_or_requires_grad_is_refused():
+    # test_attribute_deletion: del x.requires_grad succeeded and left a broken tensor
+    for lib in (torch, autobp):
+        x = lib.ones(3, requires_grad=True)
+        (x * 2).sum().backward()
+        del x.grad
+        assert x.grad is None
+        with pytest.raises(RuntimeError):
+            del x.data
+        with pytest.raises(TypeError):
+            x.data = None
+        with pytest.raises(RuntimeError):
+            del x.requires_grad
+        assert x.requires_grad is True
+        np.testing.assert_array_equal(x.detach().numpy(), [1.0, 1.0, 1.0])
+
+
+def _doubling(lib, both):
+    class Doubling(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x.clone()
+
+        @staticmethod
+        def vjp(ctx, g):  # PyTorch's other name for backward
+            return 2 * g
+
+    if not both:
+        return Doubling
+
+    class Both(Doubling):
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    return Both
+
+
+def test_custom_function_vjp_is_backward():
+    grads = []
+    for lib in (torch, autobp):
+        x = lib.ones(2, requires_grad=True)
+        _doubling(lib, False).apply(x).sum().backward()
+        grads.append(np.asarray(x.grad))
+        with pytest.raises(RuntimeError, match="Implementing both 'backward' and 'vjp'"):
+            _doubling(lib, True).apply(x).sum().backward()
+    np.testing.assert_array_equal(grads[0], grads[1])
