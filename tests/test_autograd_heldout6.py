@@ -229,3 +229,16 @@ def test_custom_function_vjp_is_backward():
         with pytest.raises(RuntimeError, match="Implementing both 'backward' and 'vjp'"):
             _doubling(lib, True).apply(x).sum().backward()
     np.testing.assert_array_equal(grads[0], grads[1])
+
+
+def test_grad_assigned_a_tensor_of_another_shape_is_refused():
+    # autobp took it, and the next backward broadcast it into a gradient of the tensor's shape
+    for lib in (torch, autobp):
+        x = lib.ones(5, 5, requires_grad=True)
+        with pytest.raises(RuntimeError):
+            x.grad = lib.ones(1, 5)
+        with pytest.raises(RuntimeError):
+            x.grad = lib.ones(2, 2)
+        x.grad = lib.ones(5, 5)
+        (x * 2).sum().backward()
+        np.testing.assert_array_equal(np.asarray(x.grad), np.full((5, 5), 3.0))
