@@ -242,3 +242,39 @@ def test_grad_assigned_a_tensor_of_another_shape_is_refused():
         x.grad = lib.ones(5, 5)
         (x * 2).sum().backward()
         np.testing.assert_array_equal(np.asarray(x.grad), np.full((5, 5), 3.0))
+
+
+def _exp_function(lib, method):
+    class Exp(lib.autograd.Function):  # PyTorch's own documentation example, with other methods too
+        @staticmethod
+        def forward(ctx, x):
+            y = getattr(x, method)()
+            ctx.save_for_backward(x)
+            return y
+
+        @staticmethod
+        @lib.autograd.function.once_differentiable
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * x  # not the true derivative: only the forward values are compared below
+
+    return Exp
+
+
+@pytest.mark.parametrize(
+    "method",
+    ["exp", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tanh", "sigmoid", "relu", "reciprocal"],
+)
+def test_forward_arrays_answer_pytorch_elementwise_methods(method):
+    # the array a Function's forward receives lacked x.exp(), x.tanh()... (AttributeError)
+    v = np.array([0.25, 1.5, 3.0])
+    outs = []
+    for lib in (autobp, torch):
+        x = lib.tensor(v, requires_grad=True)
+        y = _exp_function(lib, method).apply(x)
+        y.sum().backward()
+        outs.append((y.detach().numpy(), np.asarray(x.grad)))
+    np.testing.assert_allclose(outs[0][0], outs[1][0], rtol=1e-12)
+    np.testing.assert_allclose(outs[0][1], outs[1][1], rtol=1e-12)
+    x32 = autobp.tensor(v.astype(np.float32))
+    assert getattr(x32.data, method)().dtype == np.float32
