@@ -278,3 +278,43 @@ def test_forward_arrays_answer_pytorch_elementwise_methods(method):
     np.testing.assert_allclose(outs[0][1], outs[1][1], rtol=1e-12)
     x32 = autobp.tensor(v.astype(np.float32))
     assert getattr(x32.data, method)().dtype == np.float32
+
+
+def _boom_once(lib, n):
+    class BoomOnce(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 1
+
+        @staticmethod
+        def backward(ctx, g):
+            n[0] += 1
+            if n[0] == 1:
+                raise RuntimeError("boom")
+            return g
+
+    return BoomOnce
+
+
+@pytest.mark.parametrize("mode", ["all", "any"])
+def test_multi_grad_hook_still_fires_after_a_failed_backward(mode):
+    # a pass that raised left the hook's state "active": it never fired again (autobp)
+    seen = []
+    for lib in (torch, autobp):
+        calls = []
+        a = lib.tensor([1.0, 2.0], requires_grad=True)
+        b = _boom_once(lib, [0]).apply(a)
+        m1, m2 = b * 2, b * 3
+        lib.autograd.graph.register_multi_grad_hook(
+            (m1, m2), lambda g, calls=calls: calls.append(g), mode=mode
+        )
+        with pytest.raises(RuntimeError, match="boom"):
+            (m1.sum() + m2.sum()).backward(retain_graph=True)
+        calls.clear()  # the failed pass: PyTorch's "all" fired, autobp's fires at the end of a pass
+        (m1.sum() * 5).backward(retain_graph=True)
+        (m2.sum() * 7).backward()
+        if mode == "all":
+            seen.append([[None if g is None else float(g.sum()) for g in gs] for gs in calls])
+        else:
+            seen.append([float(g.sum()) for g in calls])
+    assert seen[0] == seen[1]
