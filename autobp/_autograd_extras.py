@@ -14,6 +14,7 @@ import numpy as np
 
 from . import anomaly as _an
 from ._graph import hooks
+from ._inplace import TrackedArray
 from .tensor import Tensor
 
 
@@ -31,7 +32,8 @@ class Variable(metaclass=_VariableMeta):
     """torch.autograd.Variable, deprecated in torch: ``Variable(t, requires_grad=False)`` returns a
     Tensor sharing ``t``'s data, cut from its graph, a leaf that requires grad if asked.
 
-    ``Variable()`` is an empty tensor; data that is not a Tensor is a TypeError (as in torch);
+    ``Variable()`` is an empty tensor; a Tensor's ``.data`` array (what a Function's forward receives)
+    stands for that Tensor; other data that is not a Tensor is a TypeError (as in torch);
     ``volatile`` has no effect (a warning, as in torch). Every Tensor is an instance of Variable."""
 
     def __new__(cls, data: Any = None, requires_grad: bool = False, volatile: bool = False) -> Tensor:  # type: ignore[misc]
@@ -43,6 +45,10 @@ class Variable(metaclass=_VariableMeta):
             )
         if data is None:
             data = Tensor(np.zeros(0))
+        if isinstance(data, TrackedArray):  # a Tensor's .data, as a Function's forward receives it
+            owner = data._owner
+            same = owner is not None and data.shape == owner.shape and np.shares_memory(data, owner._data)
+            data = owner if same else Tensor._const(data.view(np.ndarray))
         if not isinstance(data, Tensor):
             raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
         t = data.detach()

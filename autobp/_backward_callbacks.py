@@ -32,10 +32,7 @@ def queue_callback(callback: Callable[[], None]) -> None:
     callback runs too. RuntimeError outside a backward pass."""
     if not callable(callback):
         raise TypeError(f"queue_callback: expected a callable, got {type(callback).__name__}")
-    codes = _entry_codes()
-    f = sys._getframe(1)
-    while f is not None and f.f_code not in codes:
-        f = f.f_back
+    f = _pass_frame(sys._getframe(1))
     if f is None:
         raise RuntimeError(
             "queue_callback: Final callbacks can only be installed during backward pass (call it from a "
@@ -46,13 +43,26 @@ def queue_callback(callback: Callable[[], None]) -> None:
         queued.setdefault(f, []).append(callback)
 
 
-def _prune(current: Any) -> None:
-    """Forget callbacks of passes that ended with an error (their frames are no longer running)."""
+def _pass_frame(f: Any) -> Any:
+    """The engine entry frame of the backward pass running ``f`` (innermost), or None."""
+    codes = _entry_codes()
+    while f is not None and f.f_code not in codes:
+        f = f.f_back
+    return f
+
+
+def _live_frames() -> set:
     live = set()
     for top in sys._current_frames().values():
         while top is not None:
             live.add(top)
             top = top.f_back
+    return live
+
+
+def _prune(current: Any) -> None:
+    """Forget callbacks of passes that ended with an error (their frames are no longer running)."""
+    live = _live_frames()
     for f in [f for f in queued if f is not current and f not in live]:
         del queued[f]
 
@@ -98,29 +108,40 @@ def register_multi_grad_hook(tensors: Sequence[Any], fn: Callable, *, mode: str 
     for i, t in enumerate(tensors):
         if not getattr(t, "requires_grad", False):
             raise RuntimeError(f"register_multi_grad_hook: tensors[{i}] does not require grad")
-    state: dict = {"active": False, "grads": [None] * len(tensors)}
+    # per backward pass (keyed by its engine frame, so passes in several threads stay apart): the
+    # gradients seen so far ("all") or a marker ("any"); a pass that fails never runs its callback, so
+    # its entry is dropped when a later pass starts (a stuck entry silenced the hook for good)
+    passes: dict = {}
+    lock = threading.Lock()
 
-    def reset() -> None:
-        state["active"] = False
-        state["grads"] = [None] * len(tensors)
+    def start(f: Any) -> bool:
+        """Is this the pass's first gradient among the tensors? (then the entry is made)"""
+        with lock:
+            if f in passes:
+                return False
+            live = _live_frames()
+            for dead in [d for d in passes if d not in live]:
+                del passes[dead]
+            passes[f] = [None] * len(tensors)
+            return True
 
-    def finish_all() -> None:
-        grads = tuple(state["grads"])
-        reset()
-        fn(grads)
+    def finish(f: Any) -> None:
+        with lock:
+            grads = passes.pop(f, None)
+        if grads is not None and mode == "all":
+            fn(tuple(grads))
 
     def make(i: int) -> Callable:
         def hook(grad: Any) -> None:
+            f = _pass_frame(sys._getframe(1))
+            first = start(f)
+            if first:
+                queue_callback(lambda: finish(f))
             if mode == "any":
-                if not state["active"]:
-                    state["active"] = True
-                    queue_callback(reset)
+                if first:
                     fn(grad)
                 return
-            if not state["active"]:
-                state["active"] = True
-                queue_callback(finish_all)
-            state["grads"][i] = grad
+            passes[f][i] = grad
 
         return hook
 

@@ -160,3 +160,33 @@ def take_dirty(ctx: Any, args: tuple, raw: list, outs: list, results: tuple) -> 
             if results[j] is r:
                 outs[j] = t
     return outs
+
+
+def mark_nograd_aliases(outs: list, parents: tuple) -> None:
+    """Outputs of a Function applied under no_grad that share memory with an input requiring grad
+    (forward returned ``x[:]``, ``x.view(...)``, ``x``) are views made in no_grad mode, as PyTorch's:
+    an in-place write into one with grad enabled is refused (it changed the input unrecorded)."""
+    from ._inplace import mark_nograd_view
+
+    for o in outs:
+        if isinstance(o, Tensor) and not o.requires_grad and o._nograd_view is None:
+            for p in parents:
+                if p.requires_grad and np.may_share_memory(o._data, p._data):
+                    mark_nograd_view(o, p)
+                    break
+
+
+def user_backward(cls: Any) -> Callable[..., Any]:
+    """The backward a custom Function defines: ``backward``, or PyTorch's other name for it, ``vjp``
+    (defining both is refused with PyTorch's words)."""
+    from .function import Function
+
+    vjp = getattr(cls, "vjp", None)
+    if vjp is None:
+        return cls.backward
+    if cls.backward is not Function.backward:
+        raise RuntimeError(
+            f"{cls.__name__}: Implementing both 'backward' and 'vjp' for a custom Function is not "
+            "allowed. You should only implement one of them."
+        )
+    return vjp

@@ -103,14 +103,19 @@ def _write(t: Any, value: Any) -> None:
 
 def _check_assigned(t: Any, value: Any) -> None:
     """PyTorch's checks of ``t.grad = value``: not a number or a string (a silent int ``.grad`` broke
-    the next accumulation), not ``t`` itself, not integral for a floating tensor. Arrays and lists of
-    another shape are left to the optimisers' checks (they name the parameter)."""
+    the next accumulation), not ``t`` itself, not integral for a floating tensor, not a Tensor of another
+    shape (the next backward broadcast into it). Arrays and lists of another shape are left to the
+    optimisers' checks (they name the parameter)."""
     if isinstance(value, (int, float, complex, str, bytes, np.generic)):
         raise TypeError(
             f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}"
         )
     if value is t:
         raise RuntimeError("can't assign Variable as its own grad")
+    from .tensor import Tensor
+
+    if isinstance(value, Tensor) and value.shape != t.shape:  # (the next backward broadcast into it)
+        raise RuntimeError(f"assigned grad has data of a different size: {value.shape}, the tensor {t.shape}")
     dtype = getattr(getattr(value, "_data", value), "dtype", None)
     if t._data.dtype.kind in "fc" and getattr(dtype, "kind", "f") not in "fc":
         raise RuntimeError(

@@ -81,6 +81,23 @@ def _root(t: Any) -> Any:
     return t
 
 
+def check_view_of_grad_leaf(t: Any, what: str) -> None:
+    """With grad enabled, refuse an in-place write into a view made before its base (a leaf) was set
+    to require grad (``b = a[:]; a.requires_grad = True; b.add_(1)``): it would change the leaf's
+    values unrecorded, as PyTorch refuses. A detached tensor is not such a view (it may be written)."""
+    if not _mode.enabled or t._source is None or t.requires_grad:
+        return
+    while t._source is not None:
+        if t._view_op is not None and t._view_op[0] == "detach":
+            return
+        t = t._source
+    if t.requires_grad and t._op is None:
+        raise LeafInplaceError(
+            f"{what}: a view of a leaf Variable that requires grad is being used in an in-place "
+            f"operation (the view was made before the leaf of shape {t.shape} was set to require grad)"
+        )
+
+
 def nograd_view_used_error(t: Any) -> RuntimeError:
     """PyTorch's refusal to use, with grad enabled, a view made under no_grad whose base (or another
     view of it, or itself) was modified in place since."""

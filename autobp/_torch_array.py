@@ -19,6 +19,7 @@ import numpy as np
 
 from ._size import _Size
 from ._torch_array_fills import FillMethods, _nd, _values
+from ._torch_array_linalg import MatrixMethods
 from ._torch_array_math import MathMethods
 
 _OLD_ADDC = "Number value, Tensor tensor1, Tensor tensor2"
@@ -36,7 +37,7 @@ def _old_overload(name: str, signature: str, scalar: Any, rest: tuple) -> tuple:
     return scalar, (rest[0] if len(rest) == 1 else rest)
 
 
-class TorchArrayMethods(FillMethods, MathMethods):
+class TorchArrayMethods(FillMethods, MathMethods, MatrixMethods):
     """PyTorch's Tensor methods for an ndarray subclass (see the module docstring)."""
 
     __slots__ = ()

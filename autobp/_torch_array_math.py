@@ -111,3 +111,51 @@ class MathMethods:
     def allclose(self, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
         """numpy's and PyTorch's ``allclose``."""
         return bool(np.allclose(_nd(self), _values(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def _stable_sigmoid(a: np.ndarray) -> np.ndarray:
+    return np.exp(-np.logaddexp(0, -a))  # 1 / (1 + e^-a) without overflow warnings
+
+
+# PyTorch's elementwise Tensor methods that numpy arrays lack (a Function's forward ported from PyTorch
+# calls ``x.exp()``, ``x.tanh()``...): name -> (numpy function, what it computes)
+_UNARY = {
+    "exp": (np.exp, "e ** a"),
+    "exp2": (np.exp2, "2 ** a"),
+    "expm1": (np.expm1, "e ** a - 1"),
+    "log": (np.log, "the natural logarithm"),
+    "log2": (np.log2, "the base-2 logarithm"),
+    "log10": (np.log10, "the base-10 logarithm"),
+    "log1p": (np.log1p, "log(1 + a)"),
+    "sqrt": (np.sqrt, "the square root"),
+    "rsqrt": (lambda a: 1 / np.sqrt(a), "1 / sqrt(a)"),
+    "square": (np.square, "a * a"),
+    "reciprocal": (lambda a: 1 / a, "1 / a"),
+    "sin": (np.sin, "the sine"),
+    "cos": (np.cos, "the cosine"),
+    "tan": (np.tan, "the tangent"),
+    "asin": (np.arcsin, "the inverse sine"),
+    "acos": (np.arccos, "the inverse cosine"),
+    "atan": (np.arctan, "the inverse tangent"),
+    "sinh": (np.sinh, "the hyperbolic sine"),
+    "cosh": (np.cosh, "the hyperbolic cosine"),
+    "tanh": (np.tanh, "the hyperbolic tangent"),
+    "sigmoid": (_stable_sigmoid, "the logistic sigmoid 1 / (1 + e ** -a)"),
+    "relu": (lambda a: np.maximum(a, 0), "max(a, 0)"),
+    "floor": (np.floor, "rounded down"),
+    "ceil": (np.ceil, "rounded up"),
+    "trunc": (np.trunc, "rounded toward zero"),
+}
+
+
+def _unary_method(name: str, fn: Any, what: str) -> Any:
+    def method(self: Any) -> Any:
+        return self._fresh(fn(_nd(self)))
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"PyTorch's ``Tensor.{name}()``: {what}, elementwise (a new array)."
+    return method
+
+
+for _name, (_fn, _what) in _UNARY.items():
+    setattr(MathMethods, _name, _unary_method(_name, _fn, _what))

@@ -211,7 +211,10 @@ def backward(
 
 
 from . import autograd_functional as functional  # noqa: E402, F401  torch.autograd.functional's forms
-from . import graph  # noqa: E402, F401  torch.autograd.graph's increment_version
+from . import (  # noqa: E402
+    function,  # noqa: E402, F401  torch.autograd.function (once_differentiable, Function)
+    graph,  # noqa: E402, F401  torch.autograd.graph's increment_version
+)
 from ._autograd_extras import (  # noqa: E402, F401  torch.autograd's Variable and switches
     Variable,
     is_multithreading_enabled,

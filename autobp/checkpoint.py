@@ -8,14 +8,15 @@ non-reentrant checkpoint.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import nullcontext
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 import numpy as np
 
 from ._engine import run_backward
-from ._graph import enable_grad, hooks, is_grad_enabled, no_grad
+from ._graph import enable_grad, hooks, is_grad_enabled
 from .pytree import tree_flatten
 from .tensor import Tensor
 
@@ -43,14 +44,33 @@ class _Watch:
         hooks.on_make = self.prev
 
 
+_EARLY_STOP = [True]  # set_checkpoint_early_stop's setting, innermost last
+
+
+@contextmanager
+def set_checkpoint_early_stop(enable: bool) -> Iterator[None]:
+    """PyTorch's ``torch.utils.checkpoint.set_checkpoint_early_stop``: a context manager taking its
+    setting (a bool, checked), for code ported from PyTorch. autobp's recomputation always runs fn to
+    its end (its checkpoint is one graph node, whose backward needs fn's outputs), so the setting
+    changes no result; it only decides how much of fn PyTorch runs again."""
+    if not isinstance(enable, bool):
+        raise TypeError(f"set_checkpoint_early_stop: enable must be a bool, got {type(enable).__name__}")
+    _EARLY_STOP.append(enable)
+    try:
+        yield
+    finally:
+        _EARLY_STOP.pop()
+
+
 def checkpoint(
-    fn: Callable[..., Any],
+    fn: Callable[..., Any] | None = None,
     *args: Any,
     preserve_rng_state: bool = True,
     use_reentrant: bool | None = None,
     context_fn: Callable[[], tuple] | None = None,
     determinism_check: str = "default",
     debug: bool = False,
+    early_stop: bool | None = None,
     **kwargs: Any,
 ) -> Any:
     """``fn(*args, **kwargs)``, without keeping its intermediates: backward runs fn again to get them.
@@ -69,7 +89,10 @@ def checkpoint(
     non-reentrant form, which ``autobp.grad`` also works with), ``context_fn`` (returns two context
     managers: the forward pass runs in the first, the recomputation in the second; refused with
     ``use_reentrant=True``, as PyTorch refuses it), ``determinism_check`` and ``debug`` (the
-    recomputation is always checked to give outputs of the same shapes and dtypes).
+    recomputation is always checked to give outputs of the same shapes and dtypes), ``early_stop``
+    (a bool; see ``set_checkpoint_early_stop``: fn is always run to its end).
+    Without ``fn`` (``checkpoint(use_reentrant=False)``) it returns a decorator: the decorated
+    function checkpoints each call, every keyword of the call going to the function.
 
     >>> import autobp
     >>> W = autobp.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
@@ -80,6 +103,14 @@ def checkpoint(
     array([[ 7., 11.],
            [ 9., 13.]])
     """
+    if early_stop is not None and not isinstance(early_stop, bool):
+        raise TypeError(f"checkpoint: early_stop must be a bool or None, got {type(early_stop).__name__}")
+    options = dict(preserve_rng_state=preserve_rng_state, use_reentrant=use_reentrant)
+    options.update(context_fn=context_fn, determinism_check=determinism_check, debug=debug)
+    if fn is None:  # the curried form: checkpoint(use_reentrant=False)(fn)
+        if args or kwargs:
+            raise TypeError("checkpoint: without fn, only checkpoint's own keywords are taken")
+        return functools.partial(_curried, options=options)
     if not callable(fn):
         raise TypeError(f"checkpoint: fn must be callable, got {type(fn).__name__}")
     if context_fn is not None and use_reentrant:
@@ -95,13 +126,17 @@ def checkpoint(
     rng = np.random.get_state() if preserve_rng_state else None
     # every Tensor that requires grad and takes part: the arguments, and whatever fn's ops read
     found: dict[int, Tensor] = {id(a): a for a in args if isinstance(a, Tensor) and a.requires_grad}
+    made: set[int] = set()  # the segment's own results (alive ones have distinct ids): not parents
 
     def discover(t: Tensor, op: str, parents: tuple) -> None:
+        made.add(id(t))
         for p in parents:
-            if p.requires_grad and id(p) not in found:
+            if p.requires_grad and id(p) not in found and id(p) not in made:
                 found[id(p)] = p
 
-    with fwd_ctx, no_grad(), _Watch(discover):
+    # grad stays enabled, as in PyTorch's non-reentrant checkpoint: fn may differentiate inside
+    # (autograd.grad of its own intermediates); its graph is dropped once the outputs are re-made
+    with fwd_ctx, _Watch(discover):
         result = fn(*args, **kwargs)
     leaves, tree, where = _outputs_of(result)
     parents = tuple(found.values())
@@ -115,6 +150,16 @@ def checkpoint(
     for k, t in zip(where, _record(ctx, outs, parents, True)):
         leaves[k] = t
     return tree.unflatten(leaves)
+
+
+def _curried(fn: Callable[..., Any], options: dict) -> Callable[..., Any]:
+    """``fn``, checkpointed at each call with ``options``; the call's keywords all go to ``fn``."""
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        return checkpoint(functools.partial(fn, **kwargs), *args, **options)
+
+    return run
 
 
 def _outputs_of(result: Any) -> tuple[list, Any, list[int]]:

@@ -19,12 +19,14 @@ from ._function_extras import (
     CustomGradShapeError,
     bind_arguments,
     fill_defaults,
+    mark_nograd_aliases,
     once_differentiable,  # noqa: F401  public here, as torch.autograd.function.once_differentiable
     passes_through,
     take_dirty,
+    user_backward,
     uses_setup_context,
 )
-from ._graph import enable_grad, no_grad
+from ._graph import enable_grad, is_grad_enabled, no_grad
 from .rules import rule
 from .tensor import Tensor
 from .value import Value
@@ -97,7 +99,7 @@ class FunctionCtx:
         """The rule: run ``backward`` on the output gradient(s) and check what it returns."""
         name = self._fn.__name__
         if self._inputs is None:  # scalar (Value) op: plain floats in and out
-            res = _as_tuple(self._fn.backward(self, g), self._nargs, name)
+            res = _as_tuple(user_backward(self._fn)(self, g), self._nargs, name)
             return tuple(_scalar_grad(res[i], name, i) for i in self._positions)
         graph = isinstance(g, Tensor)
         grads = self._split(g) if self._multi else [g]
@@ -106,7 +108,7 @@ class FunctionCtx:
         self._now = (out, xs)
         try:
             with enable_grad() if graph else no_grad():
-                res = _as_tuple(self._fn.backward(self, *grads), self._nargs, name)
+                res = _as_tuple(user_backward(self._fn)(self, *grads), self._nargs, name)
         finally:
             self._now = None
         tensor_pos = {p for p, _, _ in self._inputs}
@@ -260,6 +262,8 @@ class Function:
                     outs[k] = first.setdefault(id(r), outs[k])
         if ctx._dirty:
             outs = take_dirty(ctx, args, raw, outs, results)
+        elif not is_grad_enabled():
+            mark_nograd_aliases(outs, parents)
         return tuple(outs) if multi else outs[0]
 
 

@@ -229,6 +229,8 @@ class Tensor:
     def data(self, value: Any) -> None:
         if type(value) is TrackedArray and value._owner is self and same_memory(value, self._data):
             return  # ``t.data += x``: the ufunc wrote into the view (and counted it); nothing to swap
+        if value is None:  # PyTorch's class (numpy would make a 0-d object array of it)
+            raise TypeError("data: a Tensor's data has to be a tensor or an array, but got None")
         arr = np.asarray(value.data if isinstance(value, Tensor) else value)
         if arr.shape != self._data.shape:
             raise ValueError(f"data: new array has shape {arr.shape}, the tensor has {self._data.shape}")

@@ -370,28 +370,4 @@ def _pow_scalar_rule(F, g, out, xs, ctx, need):
     return (g * (p * x ** (p - 1)),)
 
 
-def _values(x: Any) -> Any:
-    return x._data if type(x) is Tensor else x
-
-
-# x ** y with both differentiable, PyTorch's values where the formulas meet 0 * inf:
-#   d/dx = y x^(y-1), and 0 at x = y = 0 (x ** 0 is constant, also at x = 0);
-#   d/dy = x^y log x, and 0 where x == 0 and y >= 0 (0 ** y is constant there; at y = 0 it jumps
-#   from 1 to 0 on the right and PyTorch still says 0); at x = 0, y < 0 it is -inf, as PyTorch.
-# The masked entries are computed from a safe base of 1, so no NaN reaches a second derivative either.
-@rule("pow")
-def _pow_rule(F, g, out, xs, ctx, need):
-    x, y = xs
-    xd, yd = _values(x), _values(y)  # the masks are constants, also under create_graph
-    if type(out) is not float and out.dtype.kind == "c":  # conj(d out / dx): the formula at the conjugates
-        x, y, out = F.conj(x), F.conj(y), F.conj(out)
-        yd = np.real(yd)  # 0 ** y is constant where Re y > 0 (and the masks below need an order)
-    gx = gy = None
-    if need[0]:
-        flat = (yd == 0.0) & (xd == 0.0)  # only there is y x^(y-1) = 0 * inf; elsewhere it is 0
-        base = F.where(flat, 1.0 + 0.0 * x, x)
-        gx = g * F.where(flat, 0.0 * y, y * base ** (y - 1.0))
-    if need[1]:
-        const = (xd == 0.0) & (yd >= 0.0)
-        gy = g * F.where(const, 0.0 * out, out * F.log(F.where(const, 1.0 + 0.0 * x, x)))
-    return gx, gy
+from . import _pow_rule  # noqa: E402,F401  (x ** y with both differentiable)

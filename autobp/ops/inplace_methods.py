@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import _overlap_writes as _ow
 from .._graph import _mode
-from .._inplace import LeafInplaceError, bump, nograd_view_error
+from .._inplace import LeafInplaceError, bump, check_view_of_grad_leaf, nograd_view_error
 from ..tensor import Tensor
 from . import elementwise as _el
 from . import recorded_writes as _rw
@@ -46,6 +46,7 @@ def inplace(
     go through an expanded tensor, as PyTorch's fills do (_overlap_writes.py)."""
     if self._nograd_view is not None and _mode.enabled:
         raise nograd_view_error(self, name)
+    check_view_of_grad_leaf(self, name)
     if _mode.enabled and self.requires_grad and self._op is None:
         raise LeafInplaceError(  # PyTorch's words ("Variable": its old name for a tensor)
             f"{name}: a leaf Variable that requires grad is being used in an in-place operation "
@@ -72,10 +73,11 @@ def inplace(
     if not (_mode.enabled and (self.requires_grad or new.requires_grad)):
         if self._data.flags.writeable:
             self._data[...] = new._data
-        elif self._source is not None:  # a broadcast view of another tensor: a fill, or PyTorch's refusal
-            if fills is None or not _ow.shares_elements(self):
+        elif self._source is not None:  # a view of a broadcast view: its memory, as PyTorch writes it
+            if fills is None and _ow.shares_elements(self):  # overlapping: only a fill is defined
                 raise _ow.overlap_error(name, self)
-            _ow.fill_through(self, fills() if callable(fills) else fills, new._data, name)
+            where = Ellipsis if fills is None else (fills() if callable(fills) else fills)
+            _ow.fill_through(self, where, new._data, name)
             return self
         else:  # a read-only array of its own (numpy's, wrapped): the tensor takes the new one
             self._data = new._data

@@ -214,6 +214,9 @@ def _setitem(self: Tensor, index: Any, value: Any) -> None:
         from .._inplace import nograd_view_error
 
         raise nograd_view_error(self, f"t{show_index(index)} = ...")
+    from .._inplace import check_view_of_grad_leaf
+
+    check_view_of_grad_leaf(self, f"t{show_index(index)} = ...")
     if recording and self.is_leaf and self.requires_grad:
         raise LeafInplaceError(
             f"a leaf Variable that requires grad is being used in an in-place operation "
