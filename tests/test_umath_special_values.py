@@ -90,3 +90,27 @@ def test_imag_setter_with_gradient_keeps_infinity_and_signed_zero():
     same_bits(t, expected)
     ab.real(t).sum().backward()
     np.testing.assert_array_equal(np.asarray(base.grad), [1.0, 1.0])
+
+
+@pytest.mark.parametrize("dtype", ["int8", "uint8", "int16", "uint64"])
+@pytest.mark.parametrize(
+    "name", ["divide", "true_divide", "arctan2", "hypot", "copysign", "logaddexp", "logaddexp2"]
+)
+@pytest.mark.parametrize("number", [300, -1, 2**40])
+def test_python_int_beyond_integer_dtype_in_float_ops_as_numpy(dtype, name, number):
+    a = np.array([1, 2, 3], dtype=dtype)
+    for args in ((a, number), (number, a)):
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            expected = getattr(np, name)(*args)
+            got = getattr(ab, name)(*(ab.tensor(v) if isinstance(v, np.ndarray) else v for v in args))
+        assert np.asarray(got).dtype == expected.dtype
+        np.testing.assert_allclose(np.asarray(got), expected, rtol=1e-6)
+
+
+def test_true_division_operator_by_python_int_beyond_dtype_as_numpy():
+    a = np.array([1, 2, 3], dtype=np.int8)
+    np.testing.assert_array_equal(np.asarray(ab.tensor(a) / 300), a / 300)
+    np.testing.assert_array_equal(np.asarray(1000 / ab.tensor(a)), 1000 / a)
+    with pytest.raises(OverflowError):  # numpy refuses it where the loop is int8's own
+        ab.tensor(a) + 300
