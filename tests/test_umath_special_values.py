@@ -114,3 +114,24 @@ def test_true_division_operator_by_python_int_beyond_dtype_as_numpy():
     np.testing.assert_array_equal(np.asarray(1000 / ab.tensor(a)), 1000 / a)
     with pytest.raises(OverflowError):  # numpy refuses it where the loop is int8's own
         ab.tensor(a) + 300
+
+
+def test_power_base_gradient_at_zero_exponent_as_torch():
+    """x ** 0 is constant: torch's 0 also at a NaN base and at a tiny base whose x^-1 overflows."""
+    x = np.array([NAN, 1e-310, -1e-310, 0.0, 2.0, -3.0, INF, 1e-310, 0.5])
+    y = np.array([0.0, 0.0, -0.0, 0.0, 0.0, -0.0, 0.0, 1.5, 2.0])
+    a, b = ab.tensor(x, requires_grad=True), ab.tensor(y, requires_grad=True)
+    with np.errstate(all="ignore"):
+        (a**b).sum().backward()
+    ta, tb = torch.tensor(x, requires_grad=True), torch.tensor(y, requires_grad=True)
+    (ta**tb).sum().backward()
+    np.testing.assert_array_equal(np.asarray(a.grad), ta.grad.numpy())
+    np.testing.assert_allclose(np.asarray(b.grad), tb.grad.numpy(), rtol=1e-12)
+
+
+def test_power_mixed_second_derivative_at_zero_exponent():
+    x, y = (
+        ab.tensor(np.array([1.0, 2.5]), requires_grad=True),
+        ab.tensor(np.array([0.0, 0.0]), requires_grad=True),
+    )
+    assert ab.gradgradcheck(lambda a, b: a**b, (x, y))
