@@ -135,3 +135,20 @@ def test_power_mixed_second_derivative_at_zero_exponent():
         ab.tensor(np.array([0.0, 0.0]), requires_grad=True),
     )
     assert ab.gradgradcheck(lambda a, b: a**b, (x, y))
+
+
+@pytest.mark.parametrize("order", ["C", "F", "A", "K", "f", "c"])
+def test_flatten_order_as_ndarray_flatten(order):
+    a = np.arange(12.0).reshape(3, 4)
+    np.testing.assert_array_equal(np.asarray(ab.tensor(a).flatten(order)), a.flatten(order))
+    np.testing.assert_array_equal(np.asarray(ab.flatten(ab.tensor(a), order=order)), a.flatten(order))
+    np.testing.assert_array_equal(np.asarray(ab.ravel(ab.tensor(a), order)), np.ravel(a, order))
+
+
+def test_flatten_order_gradient():
+    a = np.arange(6.0).reshape(2, 3)
+    t = ab.tensor(a, requires_grad=True)
+    (t.flatten("F") * ab.tensor(np.arange(6.0))).sum().backward()
+    ta = torch.tensor(a, requires_grad=True)
+    (ta.t().reshape(-1) * torch.arange(6.0, dtype=torch.float64)).sum().backward()
+    np.testing.assert_array_equal(np.asarray(t.grad), ta.grad.numpy())
