@@ -79,7 +79,8 @@ def _reshape_ordered(x: Tensor, shape: tuple, order: str, copy: Any) -> Tensor:
 
 @op(family=_S, rules=("reshape",), numpy=None)
 def flatten(x: Any, start_dim: Any = 0, end_dim: int = -1, order: str | None = None) -> Tensor:
-    """Axes ``start_dim`` to ``end_dim`` merged into one (all of them by default, as ndarray.flatten);
+    """Axes ``start_dim`` to ``end_dim`` merged into one (all of them by default, as ndarray.flatten).
+
     ndarray.flatten's ``order`` ('C', 'F', 'A', 'K', also given first: ``t.flatten('F')``) reads the
     elements in that order, as ravel's."""
     if isinstance(start_dim, str) or order is not None:
