@@ -164,3 +164,31 @@ def test_power_function_values_as_numpy_power():
             same_bits(ab.tensor(z) ** p, z**p)
     b = np.array([True, False])
     assert ab.power(ab.tensor(b), 2).dtype == np.power(b, 2).dtype
+
+
+@pytest.mark.parametrize("symbol", ["<<=", ">>="])
+@pytest.mark.parametrize("other", [2, 0, 70, np.array([1, 2, 3, 1, 2], np.int8), np.array([1, 2, 3, 1, 2])])
+def test_shift_assignments_write_in_place_as_numpy(symbol, other):
+    """``t <<= k`` / ``t >>= k`` were missing: Python fell back to ``t = t << k``, a new tensor of the
+    promoted dtype (int8 <<= an int64 array gave int64); numpy writes into the array, keeping its dtype."""
+    import operator
+
+    op = operator.ilshift if symbol == "<<=" else operator.irshift
+    a = np.array([1, -2, 0, 127, -128], np.int8)
+    expected = a.copy()
+    op(expected, other)
+    t = ab.tensor(a.copy())
+    alias = t
+    t = op(t, ab.tensor(other) if isinstance(other, np.ndarray) else other)
+    assert t is alias
+    assert t.dtype == expected.dtype
+    np.testing.assert_array_equal(np.asarray(t), expected)
+
+
+def test_shift_assignment_refuses_unsafe_cast_as_numpy():
+    u = np.array([1, 2, 3], np.uint8)
+    with pytest.raises(TypeError):
+        u <<= np.array([1, 1, 1])  # numpy: int64 result into uint8 is not same_kind
+    t = ab.tensor(np.array([1, 2, 3], np.uint8))
+    with pytest.raises(TypeError):
+        t <<= ab.tensor(np.array([1, 1, 1]))
