@@ -192,3 +192,17 @@ def test_shift_assignment_refuses_unsafe_cast_as_numpy():
     t = ab.tensor(np.array([1, 2, 3], np.uint8))
     with pytest.raises(TypeError):
         t <<= ab.tensor(np.array([1, 1, 1]))
+
+
+def test_lgamma_subnormal_and_negative_infinity_as_torch():
+    """scipy's gammaln gives inf at a subnormal float64 x and -inf at -inf; torch.lgamma -log|x| and inf."""
+    x = np.array([-INF, 1e-310, -1e-310, 5e-324, 1e-300, 0.0, -0.0, NAN, -1.0, 2.5, -2.5, INF])
+    got = np.asarray(ab.lgamma(ab.tensor(x)))
+    expected = torch.lgamma(torch.tensor(x)).numpy()
+    np.testing.assert_allclose(got, expected, rtol=1e-13)
+    a = ab.tensor(x[1:5], requires_grad=True)
+    ab.lgamma(a).sum().backward()
+    t = torch.tensor(x[1:5], requires_grad=True)
+    torch.lgamma(t).sum().backward()
+    np.testing.assert_allclose(np.asarray(a.grad), t.grad.numpy(), rtol=1e-13)
+    assert ab.gradgradcheck(ab.lgamma, (ab.tensor([0.5, 2.5, -1.5], requires_grad=True),))
