@@ -155,8 +155,7 @@ def _pos(self: Tensor) -> Tensor:
 
 
 def _pow(self: Tensor, other: Any, ufunc: bool = False) -> Tensor:
-    """``self ** other``; ``ufunc``: numpy's power function, whose values differ from the operator's
-    fast paths at a few points (complex z ** -1 at inf, the sign of a zero imaginary part, bool ** 2)."""
+    """``self ** other``; ``ufunc``: numpy.power's values (its ** fast paths differ: complex inf ** -1)."""
     if isinstance(other, (int, float, np.number)) and not isinstance(other, bool):
         try:
             data = np.power(self._data, other) if ufunc else self._data**other
@@ -385,15 +384,13 @@ def _values(x: Any) -> Any:
 def _pow_rule(F, g, out, xs, ctx, need):
     x, y = xs
     xd, yd = _values(x), _values(y)  # the masks are constants, also under create_graph
-    y_zero = yd == 0.0
+    y_zero = yd == 0.0  # (before yd is made real below)
     if type(out) is not float and out.dtype.kind == "c":  # conj(d out / dx): the formula at the conjugates
         x, y, out = F.conj(x), F.conj(y), F.conj(out)
         yd = np.real(yd)  # 0 ** y is constant where Re y > 0 (and the masks below need an order)
     gx = gy = None
     if need[0]:
-        # x ** 0 is constant: 0 where y == 0 and y x^(y-1) would be 0 * inf or NaN (x = 0, a tiny x
-        # whose x^-1 overflows, x = NaN), PyTorch's 0; elsewhere the formula (also its y-derivative)
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"):  # masked only where the formula is not finite (keeps d/dy of it)
             flat = y_zero & ~np.isfinite(np.reciprocal(np.asarray(xd, dtype=np.result_type(xd, 1.0))))
         base = F.where(flat, 1.0 + 0.0 * x, x)
         gx = g * F.where(flat, 0.0 * y, y * base ** (y - 1.0))
