@@ -82,6 +82,20 @@ def _as_array(data: Any, dtype: Any = None, keep_ints: bool = False) -> np.ndarr
     return arr
 
 
+# ops computed in floating point even for integer inputs: a Python int beyond an integer tensor's range
+# is cast to the float type numpy's loop uses for two such integers (int8 / 300 is fine in numpy)
+_FLOAT_LOOPS = {
+    "div": np.true_divide,
+    "divide": np.true_divide,
+    "true_divide": np.true_divide,
+    "arctan2": np.arctan2,
+    "hypot": np.hypot,
+    "copysign": np.copysign,
+    "logaddexp": np.logaddexp,
+    "logaddexp2": np.logaddexp2,
+}
+
+
 def _lift(x: Any, like: Tensor, op: str) -> Tensor:
     """The other operand of a binary op, as a constant Tensor of a matching dtype."""
     if isinstance(x, Tensor):
@@ -99,6 +113,10 @@ def _lift(x: Any, like: Tensor, op: str) -> Tensor:
             or (kind in "iu" and type(x) is int)
             or (kind == "b" and type(x) is bool)
         )
+        if weak and kind in "iu" and type(x) is int and op in _FLOAT_LOOPS:
+            info = np.iinfo(dtype)
+            if not info.min <= x <= info.max:  # numpy casts it to the op's float loop instead
+                dtype = _FLOAT_LOOPS[op](np.ones(1, dtype), np.ones(1, dtype)).dtype
         return Tensor._const(np.asarray(x, dtype=dtype if weak else None))
     if isinstance(x, (complex, np.complexfloating)):  # 1j next to float32 is complex64, as numpy and PyTorch
         return Tensor._const(np.asarray(x, dtype=np.result_type(like._data.dtype, x)))

@@ -185,7 +185,9 @@ def complex(real: Any, imag: Any) -> Tensor:  # noqa: A001  PyTorch's name
         raise TypeError(
             f"complex: real and imag must be float32 or float64 of one dtype, got {a.dtype}, {b.dtype}"
         )
-    return a + b * 1j
+    from .ops.complex_parts import from_parts
+
+    return from_parts(a, b)  # signed zeros and infinities of each part kept, as torch.complex
 
 
 def polar(abs: Any, angle: Any) -> Tensor:  # noqa: A002

@@ -34,8 +34,20 @@ def sgn(input: Any) -> Tensor:
 
 
 def lgamma(input: Any) -> Tensor:
-    """log |Gamma(x)| (``torch.lgamma``, scipy's ``gammaln``)."""
-    return _sp.gammaln(input)
+    """log |Gamma(x)| (``torch.lgamma``, scipy's ``gammaln``), with torch's values where scipy's differ:
+    -log|x| at a subnormal float64 x (scipy: inf) and inf at x = -inf (scipy: -inf)."""
+    x = as_tensor(input)
+    if x.dtype.kind != "f":
+        return _sp.gammaln(x)
+    d = x._data
+    tiny = (d != 0) & (np.abs(d) < np.finfo(d.dtype).tiny)  # log Gamma(x) = -log|x| - gamma x + ...
+    if not tiny.any():
+        out = _sp.gammaln(x)
+    else:  # each branch at a safe input, so the other's gradient is 0, not 0 * inf
+        out = where(tiny, -log(_abs(where(tiny, x, 1.0))), _sp.gammaln(where(tiny, 1.0, x)))
+    if (d == -np.inf).any():
+        out = where(d == -np.inf, np.inf, out)
+    return out
 
 
 def digamma(input: Any) -> Tensor:

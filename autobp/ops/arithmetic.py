@@ -154,10 +154,11 @@ def _pos(self: Tensor) -> Tensor:
     return self
 
 
-def _pow(self: Tensor, other: Any) -> Tensor:
+def _pow(self: Tensor, other: Any, ufunc: bool = False) -> Tensor:
+    """``self ** other``; ``ufunc``: numpy.power's values (its ** fast paths differ: complex inf ** -1)."""
     if isinstance(other, (int, float, np.number)) and not isinstance(other, bool):
         try:
-            data = self._data**other
+            data = np.power(self._data, other) if ufunc else self._data**other
         except ValueError as e:  # numpy: integers to negative integer powers (PyTorch: RuntimeError)
             raise ShapeError(f"pow: {e} (tensor of dtype {self.dtype}, exponent {other!r})") from None
         return _make(data, (self,), "pow_scalar", other, True)
@@ -269,7 +270,7 @@ def negative(x: Any) -> Tensor:
 def power(a: Any, b: Any) -> Tensor:
     """a ** b, elementwise with broadcasting; a constant exponent records one input."""
     if isinstance(a, Tensor):
-        return _pow(a, b)
+        return _pow(a, b, ufunc=True)
     a, b = pair(a, b, "pow")
     return _binary(a, b, "pow", np.power, "**")
 

@@ -77,6 +77,21 @@ def real_if_close(a: Any, tol: float = 100) -> Tensor:
     return real(x) if bool(np.all(np.abs(x._data.imag) < bound)) else x
 
 
+def from_parts(re: Any, im: Any, dtype: Any = None) -> Tensor:
+    """re + i im, each part's value kept exactly (signed zeros, infinities: computing im * 1j turns an
+    infinite im into nan + inf j and -0.0 into +0.0). The graph records re + im * 1j (its gradient:
+    real(g) to re, imag(g) to im); the value is then set part by part."""
+    re, im = as_tensor(re), as_tensor(im)
+    if dtype is None:
+        dtype = np.result_type(re.dtype, im.dtype, np.complex64)
+    with np.errstate(invalid="ignore"):
+        out = (re + im * 1j).astype(dtype)
+    data = np.empty(out.shape, dtype)
+    data.real, data.imag = re._data, im._data
+    out._data = data
+    return out
+
+
 def _set_part(self: Tensor, value: Any, part: str) -> None:
     """``t.real = v`` / ``t.imag = v``: v written into that part in place (numpy's and PyTorch's
     assignment). Without a gradient, through the part's view (signed zeros kept); with one, recorded as
@@ -93,7 +108,7 @@ def _set_part(self: Tensor, value: Any, part: str) -> None:
         return
     v = as_tensor(value)
     re, im = (v, imag(self)) if part == "real" else (real(self), v)
-    self[...] = (re + im * 1j).astype(self.dtype)
+    self[...] = from_parts(re, im, self.dtype)
 
 
 def _set_real(self: Tensor, value: Any) -> None:

@@ -333,7 +333,7 @@ def _augmented(symbol: str, compute: Callable[[Tensor, Any], Tensor]) -> Callabl
 
 
 _OPERATOR_NAMES = {"+": "add", "-": "sub", "*": "mul", "/": "truediv", "//": "floordiv", "%": "mod"}
-_OPERATOR_NAMES.update({"**": "pow", "&": "and", "|": "or", "^": "xor"})
+_OPERATOR_NAMES.update({"**": "pow", "&": "and", "|": "or", "^": "xor", "<<": "lshift", ">>": "rshift"})
 DUNDERS = {
     "__iadd__": _augmented("+", lambda x, o: x + o),
     "__isub__": _augmented("-", lambda x, o: x - o),
@@ -345,6 +345,8 @@ DUNDERS = {
     "__iand__": _augmented("&", lambda x, o: x & o),
     "__ior__": _augmented("|", lambda x, o: x | o),
     "__ixor__": _augmented("^", lambda x, o: x ^ o),
+    "__ilshift__": _augmented("<<", lambda x, o: x << o),
+    "__irshift__": _augmented(">>", lambda x, o: x >> o),
 }
 DUNDERS["__idiv__"] = DUNDERS["__itruediv__"]  # PyTorch's Python 2 name
 

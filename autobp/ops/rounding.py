@@ -24,13 +24,24 @@ def _unary(x: Any, fn: Any, name: str, complex_ok: bool = False) -> Tensor:
 
 
 def _complex_sign(z: Tensor) -> Tensor:
-    """numpy 2's sign of complex z: z / |z| (0 at 0), differentiable (torch.sgn's gradient)."""
+    """numpy 2's sign of complex z: z / |z| (0 at 0), differentiable (torch.sgn's gradient); parts
+    divided apart so signed zeros stay (sign(-0+1j) = -0+1j), and numpy's values where a part is
+    infinite: sign(+-inf + y j) = +-1, sign(x +- inf j) = +-1j (y, x finite or NaN), NaN where both are."""
+    from .complex_parts import from_parts, imag, real
     from .elementwise import abs as _abs
     from .elementwise import where
 
+    re, im = real(z), imag(z)
     r = _abs(z)
-    zero = r == 0
-    return where(zero, 0j, z / where(zero, 1.0, r))
+    plain = (r != 0) & np.isfinite(r._data)
+    safe = where(plain, r, 1.0)
+    out = from_parts(where(plain, re / safe, 0.0), where(plain, im / safe, 0.0), z.dtype)
+    re_inf, im_inf = np.isinf(re._data), np.isinf(im._data)
+    special = np.zeros(z.shape, z.dtype)
+    special.real = np.where(re_inf & ~im_inf, np.sign(re._data), 0.0)
+    special.imag = np.where(im_inf & ~re_inf, np.sign(im._data), 0.0)
+    special[np.isnan(r._data) | (re_inf & im_inf)] = complex(np.nan, np.nan)
+    return where(plain, out, Tensor._const(special))
 
 
 @op(

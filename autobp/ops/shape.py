@@ -41,6 +41,7 @@ def reshape(x: Any, shape: Any, order: str = "C", *, copy: Any = None) -> Tensor
     needed (numpy's words). The gradient is reshaped back in the same order."""
     x = as_tensor(x)
     shape = tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
+    order = order.upper() if isinstance(order, str) else order  # numpy takes 'f' for 'F'
     if order != "C" or copy is not None:
         return _reshape_ordered(x, shape, order, copy)
     try:
@@ -77,8 +78,13 @@ def _reshape_ordered(x: Tensor, shape: tuple, order: str, copy: Any) -> Tensor:
 
 
 @op(family=_S, rules=("reshape",), numpy=None)
-def flatten(x: Any, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-    """Axes ``start_dim`` to ``end_dim`` merged into one (all of them by default, as ndarray.flatten)."""
+def flatten(x: Any, start_dim: Any = 0, end_dim: int = -1, order: str | None = None) -> Tensor:
+    """Axes ``start_dim`` to ``end_dim`` merged into one (all of them by default, as ndarray.flatten).
+
+    ndarray.flatten's ``order`` ('C', 'F', 'A', 'K', also given first: ``t.flatten('F')``) reads the
+    elements in that order, as ravel's."""
+    if isinstance(start_dim, str) or order is not None:
+        return ravel(x, start_dim if isinstance(start_dim, str) else order)
     x = as_tensor(x)
     if x.ndim == 0:
         return reshape(x, (1,))
@@ -252,6 +258,7 @@ def astype(x: Any, dtype: Any, order: str = "K", casting: str = "unsafe", *, cop
 @op(family=_S, rules=("reshape",))
 def ravel(a: Any, order: str = "C") -> Tensor:
     """The elements as a 1-D tensor, read in numpy's ``order``: 'C', 'F', 'A' (as reshape's); 'K' as 'C'."""
+    order = order.upper() if isinstance(order, str) else order  # numpy takes 'f' for 'F'
     if order in ("F", "A"):
         return reshape(a, (-1,), order)
     if order not in ("C", "K"):
