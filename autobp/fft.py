@@ -5,11 +5,12 @@ transform (docs/concepts/complex.md)."""
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 
-from ._fft_plan import FFTArgumentError, check_real, no_axis
+from ._fft_plan import FFTArgumentError, FFTDTypeError, check_real, no_axis
 from ._fft_plan import plan as _plan
 from .ops._args import as_tensor
 from .ops._decl import op
@@ -212,11 +213,33 @@ def ifftshift(x: Any, axes: Any = None, *, dim: Any = None) -> Tensor:
     return _shift(x, _dim(axes, dim, None, "ifftshift"), "ifftshift", -1)
 
 
-def _freq(values: np.ndarray, dtype: Any, device: Any, requires_grad: bool, who: str) -> Tensor:
-    """A frequency grid as a constant (or, with PyTorch's ``requires_grad``, a new leaf) of ``dtype``."""
+def _freq(
+    values: np.ndarray, dtype: Any, device: Any, requires_grad: bool, who: str, out: Any = None
+) -> Tensor:
+    """A frequency grid as a constant (or, with PyTorch's ``requires_grad``, a new leaf) of ``dtype``;
+    PyTorch's ``out=``: written into that Tensor (resized, with PyTorch's warning, when its length
+    differs), in its dtype, which must be floating or complex."""
     from ._device import check_device
 
     check_device(device, who)
+    if out is not None:
+        if not isinstance(out, Tensor) or np.dtype(out.dtype).kind not in "fc":
+            got = out.dtype if isinstance(out, Tensor) else type(out).__name__
+            raise FFTDTypeError(
+                f"{who}: out= must be a floating or complex Tensor, got {got}; "
+                f"{who} requires a floating point or complex dtype"
+            )
+        if out.shape != values.shape:
+            warnings.warn(
+                f"The number of elements in the out tensor of shape {list(out.shape)} is {out.size} which "
+                f"does not match the computed number of elements {values.size}. The out tensor will be "
+                f"resized to a tensor of shape {values.shape}.",
+                UserWarning,
+                stacklevel=3,
+            )
+            out.resize_(*values.shape)
+        out.copy_(values.astype(out.dtype if dtype is None else dtype))
+        return out
     t = Tensor._const(values if dtype is None else values.astype(dtype))
     if requires_grad:
         if t.dtype.kind not in "fc":
@@ -229,20 +252,32 @@ def _freq(values: np.ndarray, dtype: Any, device: Any, requires_grad: bool, who:
 
 @op(name="fftfreq", family=_F, namespace=_NS, numpy=(np.fft.fftfreq,), method=False, differentiable=False)
 def fftfreq(
-    n: int, d: float = 1.0, *, device: Any = None, dtype: Any = None, requires_grad: bool = False
+    n: int,
+    d: float = 1.0,
+    *,
+    device: Any = None,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    out: Any = None,
 ) -> Tensor:
     """The sample frequencies of an n-point fft with spacing ``d`` (a constant; float64 unless
-    ``dtype``, PyTorch's keyword; numpy 2's and PyTorch's ``device`` is the CPU)."""
-    return _freq(np.fft.fftfreq(int(n), float(np.asarray(d))), dtype, device, requires_grad, "fftfreq")
+    ``dtype``, PyTorch's keyword; numpy 2's and PyTorch's ``device`` is the CPU; PyTorch's ``out=``)."""
+    return _freq(np.fft.fftfreq(int(n), float(np.asarray(d))), dtype, device, requires_grad, "fftfreq", out)
 
 
 @op(name="rfftfreq", family=_F, namespace=_NS, numpy=(np.fft.rfftfreq,), method=False, differentiable=False)
 def rfftfreq(
-    n: int, d: float = 1.0, *, device: Any = None, dtype: Any = None, requires_grad: bool = False
+    n: int,
+    d: float = 1.0,
+    *,
+    device: Any = None,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    out: Any = None,
 ) -> Tensor:
     """The sample frequencies of an n-point rfft (the non-negative ones; a constant; ``dtype``,
     ``device`` and ``requires_grad`` as ``fftfreq``)."""
-    return _freq(np.fft.rfftfreq(int(n), float(np.asarray(d))), dtype, device, requires_grad, "rfftfreq")
+    return _freq(np.fft.rfftfreq(int(n), float(np.asarray(d))), dtype, device, requires_grad, "rfftfreq", out)
 
 
 # --- rules: out = A(resize(x)); the gradient is resize^T(A^H g) ---------------------------------

@@ -99,3 +99,19 @@ def test_bad_norm_is_a_runtime_error_too():
         ab.fft.fft(ab.tensor(X3), norm="unitary")
     with pytest.raises(ValueError, match="norm must be"):
         ab.fft.hfft(ab.tensor(X3), norm="unitary")
+
+
+@pytest.mark.parametrize("name", ["fftfreq", "rfftfreq"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_fftfreq_out(name, dtype):
+    want = getattr(torch.fft, name)(n=10, d=0.5, dtype=getattr(torch, dtype))
+    out = ab.empty((), dtype=dtype)
+    with pytest.warns(UserWarning, match="out tensor will be resized"):
+        got = getattr(ab.fft, name)(n=10, d=0.5, out=out)
+    assert got is out
+    assert out.dtype == np.dtype(dtype)
+    np.testing.assert_allclose(out.numpy(), want.numpy())
+    with pytest.raises(RuntimeError, match="requires a floating point or complex dtype"):
+        getattr(torch.fft, name)(3, out=torch.empty(3, dtype=torch.int64))
+    with pytest.raises(RuntimeError, match="requires a floating point or complex dtype"):
+        getattr(ab.fft, name)(3, out=ab.empty(3, dtype=ab.int64))

@@ -57,3 +57,47 @@ def test_real_log1p_still_numpys():
     x = np.array([-0.5, 0.0, 1e-300, 3.0, -1.0])
     with np.errstate(divide="ignore"):
         np.testing.assert_array_equal(ab.log1p(ab.tensor(x)).numpy(), np.log1p(x))
+
+
+X = np.array([[1.0, np.nan, np.inf], [-np.inf, -2.5, 0.0]])
+
+
+def test_nan_to_num_out():
+    for kw in ({}, {"nan": 0.5, "posinf": 3.0, "neginf": -4.0}):
+        want = torch.nan_to_num(torch.tensor(X), **kw)
+        out = ab.empty(X.shape)
+        got = ab.nan_to_num(ab.tensor(X), out=out, **kw)
+        assert got is out
+        np.testing.assert_array_equal(out.numpy(), want.numpy())
+    with pytest.raises(RuntimeError):
+        torch.nan_to_num(torch.tensor(X), out=torch.empty(X.shape, dtype=torch.float32))
+    with pytest.raises(RuntimeError):
+        ab.nan_to_num(ab.tensor(X), out=ab.empty(X.shape, dtype=ab.float32))
+
+
+@pytest.mark.parametrize("name", ["isposinf", "isneginf"])
+def test_isposinf_isneginf_out_and_errors(name):
+    want = getattr(torch, name)(torch.tensor(X))
+    out = ab.empty(X.shape, dtype=bool)
+    got = getattr(ab, name)(ab.tensor(X), out=out)
+    assert got is out
+    np.testing.assert_array_equal(out.numpy(), want.numpy())
+    for lib in (torch, ab):
+        with pytest.raises(RuntimeError, match="does not support non-boolean outputs"):
+            getattr(lib, name)(lib.tensor(X), out=lib.empty(X.shape))
+        with pytest.raises(RuntimeError, match="does not support complex inputs"):
+            getattr(lib, name)(lib.tensor([1j, np.inf + 0j]))
+    with pytest.raises(TypeError):  # numpy's type for complex input
+        getattr(ab, name)(ab.tensor([1j]))
+
+
+def test_sgn_out():
+    z = np.array([1 + 1j, -2j, 0j, 3.0 + 0j])
+    out = ab.empty(4, dtype=ab.complex128)
+    got = ab.sgn(ab.tensor(z), out=out)
+    assert got is out
+    np.testing.assert_allclose(out.numpy(), torch.sgn(torch.tensor(z)).numpy())
+    with pytest.raises(RuntimeError):
+        torch.sgn(torch.tensor(z), out=torch.empty(4, dtype=torch.float64))
+    with pytest.raises(RuntimeError):
+        ab.sgn(ab.tensor(z), out=ab.empty(4))
