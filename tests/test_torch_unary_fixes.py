@@ -101,3 +101,54 @@ def test_sgn_out():
         torch.sgn(torch.tensor(z), out=torch.empty(4, dtype=torch.float64))
     with pytest.raises(RuntimeError):
         ab.sgn(ab.tensor(z), out=ab.empty(4))
+
+
+def test_sign_of_booleans_is_pytorchs():
+    b = np.array([True, False, True])
+    want = torch.sign(torch.tensor(b))
+    got = ab.sign(ab.tensor(b))
+    assert got.dtype == np.bool_
+    np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+def test_polygamma_negative_n_is_a_runtime_error():
+    with pytest.raises(RuntimeError, match=r"polygamma\(n, x\) does not support negative n\."):
+        torch.polygamma(-1, torch.tensor([1.0, 2.0]))
+    with pytest.raises(RuntimeError, match=r"polygamma\(n, x\) does not support negative n\.") as info:
+        ab.polygamma(-1, ab.tensor([1.0, 2.0]))
+    assert isinstance(info.value, ValueError)
+
+
+def test_signbit_of_complex_is_refused_as_pytorch():
+    for lib in (torch, ab):
+        with pytest.raises(RuntimeError, match="signbit is not implemented for complex tensors."):
+            lib.signbit(lib.tensor([1j, -1 + 2j]))
+    with pytest.raises(TypeError):  # numpy's type
+        ab.signbit(ab.tensor([1j]))
+
+
+@pytest.mark.parametrize("name", ["float32", "float64", "complex64", "complex128", "bool"])
+def test_iinfo_of_a_non_integer_dtype_is_a_type_error(name):
+    with pytest.raises(TypeError):
+        torch.iinfo(getattr(torch, name))
+    with pytest.raises(TypeError) as info:
+        ab.iinfo(getattr(ab, name) if name != "bool" else np.bool_)
+    assert isinstance(info.value, ValueError)  # numpy's type
+
+
+@pytest.mark.parametrize("name", ["int64", "int32", "int16", "int8", "uint8"])
+def test_finfo_of_a_non_floating_dtype_is_a_type_error(name):
+    with pytest.raises(TypeError):
+        torch.finfo(getattr(torch, name))
+    with pytest.raises(TypeError):
+        ab.finfo(getattr(ab, name))
+    info = torch.iinfo(getattr(torch, name))
+    got = ab.iinfo(getattr(ab, name))
+    assert (got.bits, got.min, got.max) == (info.bits, info.min, info.max)
+
+
+@pytest.mark.parametrize("name", ["float32", "float64", "complex64", "complex128"])
+def test_finfo_still_matches_pytorch(name):
+    want, got = torch.finfo(getattr(torch, name)), ab.finfo(getattr(ab, name))
+    for field in ("bits", "eps", "max", "min", "tiny", "resolution"):
+        assert float(getattr(got, field)) == pytest.approx(float(getattr(want, field)), rel=1e-6)

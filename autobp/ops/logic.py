@@ -118,6 +118,10 @@ def isneginf(x: Any, out: Any = None) -> Tensor:
 @op(family=_L, differentiable=False)
 def signbit(x: Any) -> Tensor:
     """The sign bit of x is set (negative numbers and -0.0), elementwise (boolean)."""
+    if np.asarray(_raw(x)).dtype.kind == "c":
+        raise DTypeError(
+            "signbit: not defined for complex values (signbit is not implemented for complex tensors.)"
+        )
     return _apply("signbit", np.signbit, x)
 
 
