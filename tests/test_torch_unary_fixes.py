@@ -152,3 +152,23 @@ def test_finfo_still_matches_pytorch(name):
     want, got = torch.finfo(getattr(torch, name)), ab.finfo(getattr(ab, name))
     for field in ("bits", "eps", "max", "min", "tiny", "resolution"):
         assert float(getattr(got, field)) == pytest.approx(float(getattr(want, field)), rel=1e-6)
+
+
+def test_frexp_out_and_its_checks():
+    x = np.random.default_rng(8).standard_normal((5, 5)) * 100
+    want_m, want_e = torch.frexp(torch.tensor(x))
+    m, e = ab.empty((5, 5)), ab.empty((5, 5), dtype=ab.int32)
+    got = ab.frexp(ab.tensor(x), out=(m, e))
+    assert got[0] is m and got[1] is e
+    np.testing.assert_array_equal(m.numpy(), want_m.numpy())
+    np.testing.assert_array_equal(e.numpy(), want_e.numpy())
+    bad_mantissa = r"torch\.frexp\(\) expects mantissa to have dtype .+ but got .+"
+    bad_exponent = r"torch\.frexp\(\) expects exponent to have int dtype but got .+"
+    for lib in (torch, ab):
+        t = lib.tensor(x)
+        with pytest.raises(RuntimeError, match=bad_mantissa):
+            lib.frexp(t, out=(lib.empty((5, 5), dtype=lib.float32), lib.empty((5, 5), dtype=lib.int32)))
+        with pytest.raises(RuntimeError, match=bad_exponent):
+            lib.frexp(t, out=(lib.empty((5, 5), dtype=lib.float64), lib.empty((5, 5), dtype=lib.int64)))
+        with pytest.raises(RuntimeError, match=r"torch\.frexp\(\) only supports floating-point dtypes"):
+            lib.frexp(lib.tensor([1j, 2.0]))
