@@ -172,3 +172,19 @@ def test_frexp_out_and_its_checks():
             lib.frexp(t, out=(lib.empty((5, 5), dtype=lib.float64), lib.empty((5, 5), dtype=lib.int64)))
         with pytest.raises(RuntimeError, match=r"torch\.frexp\(\) only supports floating-point dtypes"):
             lib.frexp(lib.tensor([1j, 2.0]))
+
+
+def test_negating_a_boolean_tensor_is_refused_as_both_libraries_do():
+    words = (
+        r"Negation, the `\-` operator, on a bool tensor is not supported. If you are trying to invert a "
+        r"mask, use the `\~` or `logical_not\(\)` operator instead."
+    )
+    with pytest.raises(RuntimeError, match=words):
+        torch.neg(torch.tensor([False, True]))
+    t = ab.tensor([False, True])
+    for call in (lambda: -t, lambda: ab.neg(t), lambda: ab.negative(t)):
+        with pytest.raises(RuntimeError, match=words) as info:
+            call()
+        assert isinstance(info.value, TypeError)  # numpy's type
+        assert "numpy boolean negative" in str(info.value)
+    np.testing.assert_array_equal((-ab.tensor([1, -2])).numpy(), [-1, 2])
