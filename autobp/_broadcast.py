@@ -43,6 +43,13 @@ class DTypeError(TypeError, RuntimeError):
     """A dtype the op is not defined for: numpy's TypeError and PyTorch's RuntimeError both."""
 
 
+NEG_BOOL = (  # -x of a boolean x: numpy's words, then PyTorch's
+    "The numpy boolean negative, the `-` operator, is not supported, use the `~` operator or the logical_not "
+    "function instead. (Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+    "invert a mask, use the `~` or `logical_not()` operator instead.)"
+)
+
+
 @lru_cache(maxsize=4096)
 def _reduction(gshape: tuple, shape: tuple) -> tuple:
     """The axes to sum a gradient of ``gshape`` over to get ``shape``: (leading, stretched)."""

@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from ._fft_plan import FFTArgumentError, FFTDTypeError, check_real, no_axis
+from ._fft_plan import plan as _plan
 from .ops._args import as_tensor
 from .ops._decl import op
 from .ops.complex_parts import real, real_part
@@ -27,53 +29,8 @@ _SWAP = {"backward": "forward", "forward": "backward", "ortho": "ortho"}
 def _norm(norm: Any, name: str) -> str:
     norm = "backward" if norm is None else norm
     if norm not in _SWAP:
-        raise ValueError(f"{name}: norm must be 'backward', 'ortho', 'forward' or None, got {norm!r}")
+        raise FFTArgumentError(f"{name}: norm must be 'backward', 'ortho', 'forward' or None, got {norm!r}")
     return norm
-
-
-def _plan(x: Tensor, s: Any, axes: Any, name: str, half: bool = False) -> tuple:
-    """numpy's (s, axes) defaults, checked: axes default to the last len(s) axes (all without s); s
-    to the input's lengths along axes (for irfft, 2 (m - 1) along the last one); an entry -1 of s
-    (numpy 2) is the input's length, None (deprecated, with numpy's warning) the default length."""
-    nd = x.ndim
-    if axes is None:
-        if s is not None:
-            warnings.warn(
-                "`axes` should not be `None` if `s` is not `None`. Deprecated in NumPy 2.0. In a future "
-                "version of NumPy, this will raise an error and `s[i]` will correspond to the size along "
-                "the transformed axis specified by `axes[i]`. To retain current behaviour, pass a "
-                "sequence [0, ..., k-1] to `axes` for an array of dimension k.",
-                DeprecationWarning,
-                stacklevel=4,
-            )
-        axes = tuple(range(nd)) if s is None else tuple(range(nd - len(s), nd))
-    axes = tuple(int(a) for a in (axes if isinstance(axes, (tuple, list)) else (axes,)))
-    if not axes or any(not -nd <= a < nd for a in axes):
-        raise ValueError(f"{name}: axes {axes} are out of range (or none) for a tensor of shape {x.shape}")
-    axes = tuple(a % nd for a in axes)
-    default = tuple(x.shape[a] for a in axes)
-    if half:
-        default = default[:-1] + (2 * (x.shape[axes[-1]] - 1),)
-    if s is None:
-        s = default
-    s = tuple(s) if isinstance(s, (tuple, list)) else (s,)
-    if None in s:
-        warnings.warn(
-            "Passing an array containing `None` values to `s` is deprecated in NumPy 2.0 and may result "
-            "in an error in a future version. Pass -1 (or the size of the axis) instead.",
-            DeprecationWarning,
-            stacklevel=4,
-        )
-    if len(s) != len(axes):
-        raise ValueError(f"{name}: Shape and axes have different lengths: s={s}, axes={axes}")
-    s = tuple(d if n is None else x.shape[a] if n == -1 else int(n) for n, a, d in zip(s, axes, default))
-    if any(n < 1 for n in s):
-        bad = next(n for n in s if n < 1)
-        raise ValueError(
-            f"{name}: Invalid number of FFT data points ({bad}) specified; "
-            f"s={s} for axes {axes} of shape {x.shape}"
-        )
-    return s, axes
 
 
 def _repeated(x: Tensor, s: tuple, axes: tuple, norm: str, kind: str) -> Tensor:
@@ -128,10 +85,16 @@ def _namespace(g: Any) -> Any:
 def _transform(x: Any, s: Any, axes: Any, norm: Any, name: str, kind: str) -> Tensor:
     x = as_tensor(x)
     norm = _norm(norm, name)
-    if kind == "rfftn" and x.dtype.kind == "c":
-        raise TypeError(f"{name}: the input must be real, got dtype {x.dtype} (use fft for complex input)")
+    if kind == "rfftn":
+        check_real(x, name, "rfft" if name == "rfft" else "rfftn", valued=name != "rfft")
     if x.ndim == 0:
-        raise ValueError(f"{name}: a 0-d tensor has no axis to transform")
+        raise FFTArgumentError(f"{name}: a 0-d tensor has no axis to transform")
+    if isinstance(axes, (tuple, list)) and len(axes) == 0:
+        if kind not in ("fftn", "ifftn"):
+            raise no_axis(name, kind)
+        # PyTorch's fftn/ifftn/fft2/ifft2 over dim=(): the input unchanged, as complex (numpy returns
+        # it as it is; its documented result, like every transform's here, is complex)
+        return x.astype(np.result_type(x.dtype, np.complex64))
     s, axes = _plan(x, s, axes, name, half=kind == "irfftn")
     if len(set(axes)) != len(axes):
         return _repeated(x, s, axes, norm, kind)
@@ -250,11 +213,33 @@ def ifftshift(x: Any, axes: Any = None, *, dim: Any = None) -> Tensor:
     return _shift(x, _dim(axes, dim, None, "ifftshift"), "ifftshift", -1)
 
 
-def _freq(values: np.ndarray, dtype: Any, device: Any, requires_grad: bool, who: str) -> Tensor:
-    """A frequency grid as a constant (or, with PyTorch's ``requires_grad``, a new leaf) of ``dtype``."""
+def _freq(
+    values: np.ndarray, dtype: Any, device: Any, requires_grad: bool, who: str, out: Any = None
+) -> Tensor:
+    """A frequency grid as a constant (or, with PyTorch's ``requires_grad``, a new leaf) of ``dtype``;
+    PyTorch's ``out=``: written into that Tensor (resized, with PyTorch's warning, when its length
+    differs), in its dtype, which must be floating or complex."""
     from ._device import check_device
 
     check_device(device, who)
+    if out is not None:
+        if not isinstance(out, Tensor) or np.dtype(out.dtype).kind not in "fc":
+            got = out.dtype if isinstance(out, Tensor) else type(out).__name__
+            raise FFTDTypeError(
+                f"{who}: out= must be a floating or complex Tensor, got {got}; "
+                f"{who} requires a floating point or complex dtype"
+            )
+        if out.shape != values.shape:
+            warnings.warn(
+                f"The number of elements in the out tensor of shape {list(out.shape)} is {out.size} which "
+                f"does not match the computed number of elements {values.size}. The out tensor will be "
+                f"resized to a tensor of shape {values.shape}.",
+                UserWarning,
+                stacklevel=3,
+            )
+            out.resize_(*values.shape)
+        out.copy_(values.astype(out.dtype if dtype is None else dtype))
+        return out
     t = Tensor._const(values if dtype is None else values.astype(dtype))
     if requires_grad:
         if t.dtype.kind not in "fc":
@@ -267,20 +252,32 @@ def _freq(values: np.ndarray, dtype: Any, device: Any, requires_grad: bool, who:
 
 @op(name="fftfreq", family=_F, namespace=_NS, numpy=(np.fft.fftfreq,), method=False, differentiable=False)
 def fftfreq(
-    n: int, d: float = 1.0, *, device: Any = None, dtype: Any = None, requires_grad: bool = False
+    n: int,
+    d: float = 1.0,
+    *,
+    device: Any = None,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    out: Any = None,
 ) -> Tensor:
     """The sample frequencies of an n-point fft with spacing ``d`` (a constant; float64 unless
-    ``dtype``, PyTorch's keyword; numpy 2's and PyTorch's ``device`` is the CPU)."""
-    return _freq(np.fft.fftfreq(int(n), float(np.asarray(d))), dtype, device, requires_grad, "fftfreq")
+    ``dtype``, PyTorch's keyword; numpy 2's and PyTorch's ``device`` is the CPU; PyTorch's ``out=``)."""
+    return _freq(np.fft.fftfreq(int(n), float(np.asarray(d))), dtype, device, requires_grad, "fftfreq", out)
 
 
 @op(name="rfftfreq", family=_F, namespace=_NS, numpy=(np.fft.rfftfreq,), method=False, differentiable=False)
 def rfftfreq(
-    n: int, d: float = 1.0, *, device: Any = None, dtype: Any = None, requires_grad: bool = False
+    n: int,
+    d: float = 1.0,
+    *,
+    device: Any = None,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    out: Any = None,
 ) -> Tensor:
     """The sample frequencies of an n-point rfft (the non-negative ones; a constant; ``dtype``,
     ``device`` and ``requires_grad`` as ``fftfreq``)."""
-    return _freq(np.fft.rfftfreq(int(n), float(np.asarray(d))), dtype, device, requires_grad, "rfftfreq")
+    return _freq(np.fft.rfftfreq(int(n), float(np.asarray(d))), dtype, device, requires_grad, "rfftfreq", out)
 
 
 # --- rules: out = A(resize(x)); the gradient is resize^T(A^H g) ---------------------------------

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from ._fft_plan import FFTArgumentError, FFTDimError, FFTShapeError, check_real, no_axis
 from .ops._args import as_tensor
 from .ops._decl import op
 from .tensor import Tensor
@@ -19,7 +20,7 @@ _SWAP = {None: "forward", "backward": "forward", "ortho": "ortho", "forward": "b
 
 def _swapped(norm: Any, name: str) -> str:
     if norm not in _SWAP:
-        raise ValueError(f"{name}: norm must be 'backward', 'ortho', 'forward' or None, got {norm!r}")
+        raise FFTArgumentError(f"{name}: norm must be 'backward', 'ortho', 'forward' or None, got {norm!r}")
     return _SWAP[norm]
 
 
@@ -47,7 +48,7 @@ def hfft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None, 
     axis = _dim(axis, dim, -1, "hfft")
     a = as_tensor(a)
     if a.ndim == 0:
-        raise ValueError("hfft: the input must have at least one dimension, got a 0-d array")
+        raise FFTArgumentError("hfft: the input must have at least one dimension, got a 0-d array")
     if n is None:
         n = (a.shape[axis] - 1) * 2
     return irfft(_conj(a), n, axis, _swapped(norm, "hfft"))
@@ -68,6 +69,8 @@ def ihfft(
     direction swapped (numpy's ihfft); differentiable as rfft."""
     from .fft import _dim, rfft
 
+    a = as_tensor(a)
+    check_real(a, "ihfft", "ihfft", valued=False)
     return _conj(rfft(a, n, _dim(axis, dim, -1, "ihfft"), _swapped(norm, "ihfft")))
 
 
@@ -81,28 +84,35 @@ def _torch_plan(x: Tensor, s: Any, dim: Any, axes: Any, name: str, half: bool) -
             raise TypeError(f"{name}: give dim or axes, not both")
         dim = axes
     if x.ndim == 0:
-        raise ValueError(f"{name}: a 0-d tensor has no dim to transform")
+        raise FFTArgumentError(f"{name}: a 0-d tensor has no dim to transform")
     nd = x.ndim
     if s is not None:
         s = tuple(int(n) for n in (s if isinstance(s, (tuple, list)) else (s,)))
         if dim is None:
             if len(s) > nd:
-                raise ValueError(
-                    f"{name}: s {s} has more entries than the input's {nd} dims (shape {x.shape})"
+                raise FFTShapeError(
+                    f"{name}: s {s} has more entries than the input's {nd} dims (shape {x.shape}); "
+                    f"Got shape with {len(s)} values but input tensor only has {nd} dimensions."
                 )
             dim = tuple(range(nd - len(s), nd))
     if dim is None:
         dim = tuple(range(nd))
     dim = tuple(int(d) for d in (dim if isinstance(dim, (tuple, list)) else (dim,)))
     if not dim:
-        raise ValueError(f"{name}: must transform at least one dim, got dim=()")
-    if any(not -nd <= d < nd for d in dim):
-        raise IndexError(f"{name}: dim {dim} is out of range for a tensor of shape {x.shape}")
+        raise no_axis(name, name)
+    bad = [d for d in dim if not -nd <= d < nd]
+    if bad:
+        raise FFTDimError(
+            f"{name}: dim {dim} is out of range for a tensor of shape {x.shape}; Dimension out of range "
+            f"(expected to be in range of [{-nd}, {nd - 1}], but got {bad[0]})"
+        )
     if len({d % nd for d in dim}) != len(dim):  # torch refuses them (numpy's fftn takes them)
-        raise ValueError(f"{name}: dims must be unique, got dim {dim}")
+        raise FFTArgumentError(f"{name}: dims must be unique, got dim {dim}")
     if s is not None:
         if len(s) != len(dim):
-            raise ValueError(f"{name}: s {s} and dim {dim} must have the same length")
+            raise FFTArgumentError(
+                f"{name}: dim and shape must have the same length, got s {s} and dim {dim}"
+            )
         last = len(s) - 1
         s = tuple(
             (2 * (x.shape[d] - 1) if half and i == last else x.shape[d]) if n == -1 else n

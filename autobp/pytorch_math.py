@@ -23,6 +23,7 @@ from .ops._args import as_tensor
 from .tensor import Tensor
 
 
+@takes_out("sgn", "exact")
 def sgn(input: Any) -> Tensor:
     """sign(x) for real x, z / |z| (0 at 0) for complex z, with PyTorch's gradient (``torch.sgn``)."""
     z = as_tensor(input)

@@ -28,15 +28,25 @@ def _dtype_like(t: Any) -> Any:
     return t if isinstance(t, (np.generic, int, float, complex)) else np.dtype(t)
 
 
+class DTypeInfoError(ValueError, TypeError):
+    """finfo of a non-floating or iinfo of a non-integer dtype (numpy's ValueError, PyTorch's TypeError)."""
+
+
 def finfo(type: Any = None) -> np.finfo:  # noqa: A002  PyTorch's parameter name
     """numpy's ``finfo`` (bits, eps, max, min, tiny, smallest_normal, resolution) of a floating dtype,
     value, array or Tensor; float64, autobp's default, when none is given (``torch.finfo()``)."""
-    return np.finfo(_dtype_like(np.float64 if type is None else type))
+    dt = _dtype_like(np.float64 if type is None else type)
+    if np.result_type(dt).kind not in "fc":
+        raise DTypeInfoError(f"finfo: a floating or complex dtype expected, got {np.result_type(dt)}")
+    return np.finfo(dt)
 
 
 def iinfo(type: Any) -> np.iinfo:  # noqa: A002
     """numpy's ``iinfo`` (bits, max, min) of an integer dtype (``torch.iinfo``)."""
-    return np.iinfo(_dtype_like(type))
+    dt = _dtype_like(type)
+    if np.result_type(dt).kind not in "iu":
+        raise DTypeInfoError(f"iinfo: an integer dtype expected, got {np.result_type(dt)}")
+    return np.iinfo(dt)
 
 
 def _tensor(x: Any, who: str) -> Tensor:

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from . import fft as _fft
+from ._broadcast import DTypeError, ShapeError
 from .ops import concatenate, index_add, zeros
 from .ops._args import as_tensor
 from .pytorch_functions import view_as_real
@@ -21,10 +22,15 @@ def _window(
     who: str, window_length: int, periodic: bool, values: Any, dtype: Any, requires_grad: bool
 ) -> Tensor:
     if int(window_length) != window_length or window_length < 0:
-        raise ValueError(f"{who}: window_length must be a non-negative integer, got {window_length!r}")
+        raise ShapeError(
+            f"{who}: window_length must be a non-negative integer, got {window_length!r} "
+            f"({who} requires non-negative window_length)"
+        )
     dt = np.dtype(np.float64 if dtype is None else dtype)
     if dt.kind != "f":
-        raise TypeError(f"{who}: a floating dtype expected, got {dt.name}")
+        raise DTypeError(
+            f"{who}: a floating dtype expected, got {dt.name} ({who} expects floating point dtypes)"
+        )
     n = int(window_length)
     if n <= 1:
         data = np.ones(n)
@@ -80,12 +86,24 @@ def kaiser_window(window_length: int, periodic: bool = True, beta: float = 12.0,
 # ---- short-time Fourier transform ------------------------------------------------------------------------
 
 
+_NO_WINDOW = "A window was not provided. A rectangular window will be applied, "
+_NO_WINDOW_STFT = (
+    _NO_WINDOW + "which is known to cause spectral leakage. Other windows such as hann_window or "
+    "hamming_window are recommended to reduce spectral leakage. To suppress this warning and use a "
+    "rectangular window, explicitly set `window=ones(n_fft)`."
+)
+_NO_WINDOW_ISTFT = (
+    _NO_WINDOW + "Please provide the same window used by stft to make the inversion lossless. To suppress "
+    "this warning and use a rectangular window, explicitly set `window=ones(n_fft)`."
+)
+
+
 def _pad_index(length: int, pad: int, mode: str) -> np.ndarray:
     """Source positions of a signal of ``length`` padded by ``pad`` at both ends (-1: a zero)."""
     k = np.arange(-pad, length + pad)
     if mode == "reflect":
         if pad >= length:
-            raise ValueError(f"stft: reflect padding of {pad} needs a signal longer than that, got {length}")
+            raise ShapeError(f"stft: reflect padding of {pad} needs a signal longer than that, got {length}")
         period = 2 * (length - 1)
         k = np.abs(k) % period if period else np.zeros_like(k)
         return np.where(k >= length, period - k, k)
@@ -95,7 +113,7 @@ def _pad_index(length: int, pad: int, mode: str) -> np.ndarray:
         return k % length
     if mode == "constant":
         return np.where((k < 0) | (k >= length), -1, k)
-    raise ValueError(f"stft: pad_mode must be 'reflect', 'constant', 'replicate' or 'circular', got {mode!r}")
+    raise ShapeError(f"stft: pad_mode must be 'reflect', 'constant', 'replicate' or 'circular', got {mode!r}")
 
 
 def _full_window(window: Any, n_fft: int, win_length: int, dtype: Any, who: str) -> Tensor | None:
@@ -103,7 +121,7 @@ def _full_window(window: Any, n_fft: int, win_length: int, dtype: Any, who: str)
         return None if win_length == n_fft else _centre(Tensor(np.ones(win_length, dtype)), n_fft)
     w = as_tensor(window)
     if w.shape != (win_length,):
-        raise ValueError(f"{who}: window of shape ({win_length},) (win_length) expected, got {w.shape}")
+        raise ShapeError(f"{who}: window of shape ({win_length},) (win_length) expected, got {w.shape}")
     return _centre(w, n_fft)
 
 
@@ -119,7 +137,7 @@ def _lengths(n_fft: int, hop_length: int | None, win_length: int | None, who: st
     hop = n_fft // 4 if hop_length is None else int(hop_length)
     win = n_fft if win_length is None else int(win_length)
     if n_fft <= 0 or hop <= 0 or not 0 < win <= n_fft:
-        raise ValueError(
+        raise ShapeError(
             f"{who}: need n_fft > 0, hop_length > 0 and 0 < win_length <= n_fft, got {n_fft}, {hop}, {win}"
         )
     return hop, win
@@ -142,11 +160,16 @@ def stft(input: Any, n_fft: int, hop_length: int | None = None, win_length: int 
             raise RuntimeError("stft requires the return_complex parameter be given for real inputs")
         return_complex = True
     if x.ndim not in (1, 2):
-        raise ValueError(f"stft: a 1-D or 2-D (batch, length) signal expected, got shape {x.shape}")
+        raise ShapeError(f"stft: a 1-D or 2-D (batch, length) signal expected, got shape {x.shape}")
     hop, win = _lengths(n_fft, hop_length, win_length, "stft")
+    if window is None:
+        warnings.warn(_NO_WINDOW_STFT, UserWarning, stacklevel=2)
     w = _full_window(window, n_fft, win, x.real.dtype if complex_in else x.dtype, "stft")
     if center and align_to_window is not None:
-        raise ValueError("stft: align_to_window should only be set when center=False")
+        raise ShapeError(
+            "stft: align_to_window should only be set when center=False "
+            "(stft align_to_window should only be set when center = false)"
+        )
     if center:
         idx = _pad_index(x.shape[-1], n_fft // 2, pad_mode)
         x = x[..., np.where(idx < 0, 0, idx)] * (idx >= 0) if pad_mode == "constant" else x[..., idx]
@@ -159,7 +182,7 @@ def stft(input: Any, n_fft: int, hop_length: int | None = None, win_length: int 
         x = concatenate([Tensor._const(zl), x, Tensor._const(zr)], axis=-1)
     length = x.shape[-1]
     if length < n_fft:
-        raise ValueError(f"stft: n_fft ({n_fft}) exceeds the (padded) signal length {length}")
+        raise ShapeError(f"stft: n_fft ({n_fft}) exceeds the (padded) signal length {length}")
     frames = 1 + (length - n_fft) // hop
     cols = np.arange(frames)[:, None] * hop + np.arange(n_fft)[None, :]
     segs = x[..., cols]  # (B?, frames, n_fft)
@@ -168,7 +191,10 @@ def stft(input: Any, n_fft: int, hop_length: int | None = None, win_length: int 
     complex_any = complex_in or (w is not None and w.dtype.kind == "c")
     one = (not complex_any) if onesided is None else bool(onesided)
     if one and complex_any:
-        raise ValueError("stft: onesided=True needs a real signal and window")
+        raise ShapeError(
+            "stft: onesided=True needs a real signal and window, got a complex one "
+            "(cannot have onesided output if window or input is complex)"
+        )
     spec = _fft.rfft(segs, axis=-1) if one else _fft.fft(segs, axis=-1)
     if normalized:
         spec = spec * (1.0 / np.sqrt(n_fft))
@@ -189,20 +215,22 @@ def istft(input: Any, n_fft: int, hop_length: int | None = None, win_length: int
     window needs ``return_complex=True``."""
     z = as_tensor(input)
     if z.dtype.kind != "c":
-        raise TypeError(f"istft: a complex spectrum expected, got {z.dtype.name}")
+        raise DTypeError(f"istft: a complex spectrum expected, got {z.dtype.name}")
     if z.ndim not in (2, 3):
-        raise ValueError(f"istft: a (freq, frames) or (batch, freq, frames) spectrum expected, got {z.shape}")
+        raise ShapeError(f"istft: a (freq, frames) or (batch, freq, frames) spectrum expected, got {z.shape}")
     hop, win = _lengths(n_fft, hop_length, win_length, "istft")
     one = (z.shape[-2] != n_fft) if onesided is None else bool(onesided)
     if z.shape[-2] != (n_fft // 2 + 1 if one else n_fft):
-        raise ValueError(f"istft: {n_fft // 2 + 1 if one else n_fft} frequencies expected for n_fft={n_fft} "
+        raise ShapeError(f"istft: {n_fft // 2 + 1 if one else n_fft} frequencies expected for n_fft={n_fft} "
                          f"(onesided={one}), got {z.shape[-2]}")  # fmt: skip
     if one and return_complex:
-        raise ValueError("istft: return_complex=True needs a two-sided spectrum (onesided=False)")
+        raise ShapeError("istft: return_complex=True needs a two-sided spectrum (onesided=False)")
     real_dtype = np.float32 if z.dtype == np.complex64 else np.float64
+    if window is None:
+        warnings.warn(_NO_WINDOW_ISTFT, UserWarning, stacklevel=2)
     w = _full_window(window, n_fft, win, real_dtype, "istft")
     if w is not None and w.dtype.kind == "c" and not return_complex:
-        raise ValueError("istft: a complex window needs return_complex=True")
+        raise ShapeError("istft: a complex window needs return_complex=True")
     if normalized:
         z = z * np.sqrt(n_fft)
     zt = z.swapaxes(-1, -2)  # (B?, frames, freq)
@@ -229,6 +257,9 @@ def istft(input: Any, n_fft: int, hop_length: int | None = None, win_length: int
         )
     y = out[..., start:end_in] / env[start:end_in]
     if end > end_in:  # a requested length beyond the signal: zeros, as PyTorch pads
+        warnings.warn("The length of signal is shorter than the length parameter. Result is being padded "
+                      "with zeros in the tail. Please check your center and hop_length settings",
+                      UserWarning, stacklevel=2)  # fmt: skip
         y = concatenate([y, zeros(lead + (end - end_in,), dtype=y.dtype)], axis=-1)
     return y
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .._broadcast import DTypeError, ShapeError
+from .._broadcast import NEG_BOOL, DTypeError, ShapeError
 from .._graph import _mode, hooks, next_seq, off_threads
 from .._scalars import FLOATS
 from ..rules import rule
@@ -147,6 +147,8 @@ def _rtruediv(self: Tensor, other: Any) -> Tensor:
 
 
 def _neg(self: Tensor) -> Tensor:
+    if self._data.dtype == np.bool_:  # numpy's TypeError, PyTorch's RuntimeError
+        raise DTypeError(NEG_BOOL)
     return _make(-self._data, (self,), "neg", None, True)
 
 

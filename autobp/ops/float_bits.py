@@ -22,7 +22,28 @@ _B = "float_bits"
 
 def _float_only(x: Tensor, name: str) -> None:
     if x.dtype.kind == "c":
-        raise TypeError(f"{name}: not defined for complex tensors (dtype {x.dtype}, shape {x.shape})")
+        from .._broadcast import DTypeError  # TypeError and RuntimeError
+
+        raise DTypeError(
+            f"{name}: not defined for complex tensors (dtype {x.dtype}, shape {x.shape}); "
+            f"torch.{name}() only supports floating-point dtypes"
+        )
+
+
+def _frexp_out(mantissa: Tensor, exponent: Tensor, out: Any) -> tuple:
+    """PyTorch's frexp(out=(mantissa, exponent)): the mantissa's dtype must be the input's, the
+    exponent's int32; each is written (resized as PyTorch resizes) and the pair returned."""
+    from .._broadcast import DTypeError
+    from .._torch_out import write_out
+
+    if not isinstance(out, (tuple, list)) or len(out) != 2:
+        raise TypeError(f"frexp: out= must be a (mantissa, exponent) pair of Tensors, got {out!r}")
+    m, e = out
+    if np.dtype(m.dtype) != mantissa.dtype:
+        raise DTypeError(f"torch.frexp() expects mantissa to have dtype {mantissa.dtype} but got {m.dtype}")
+    if np.dtype(e.dtype) != np.int32:
+        raise DTypeError(f"torch.frexp() expects exponent to have int dtype but got {e.dtype}")
+    return write_out(mantissa, m, "frexp"), write_out(exponent, e, "frexp")
 
 
 @op(family=_B, method=False)
@@ -41,13 +62,15 @@ def _modf(F, g, out, xs, ctx, need):
 
 
 @op(family=_B, method=False)
-def frexp(x: Any, /) -> tuple:
+def frexp(x: Any, /, *, out: Any = None) -> tuple:
     """(mantissa, exponent) with x = mantissa * 2**exponent, 0.5 <= |mantissa| < 1 (numpy's and
-    PyTorch's frexp; the exponent an int32 constant); d mantissa/dx = 2^-exponent, as PyTorch."""
+    PyTorch's frexp; the exponent an int32 constant); d mantissa/dx = 2^-exponent, as PyTorch.
+    PyTorch's ``out=(mantissa, exponent)``: Tensors of x's dtype and of int32."""
     x = as_tensor(x)
     _float_only(x, "frexp")
     mantissa, exponent = np.frexp(x._data)
-    return _rt.make("frexp", Tensor._make(mantissa, (x,), "frexp", exponent), Tensor._const(exponent))
+    result = Tensor._make(mantissa, (x,), "frexp", exponent), Tensor._const(exponent)
+    return _rt.make("frexp", *(result if out is None else _frexp_out(*result, out)))
 
 
 @rule("frexp")  # ctx: the exponent, piecewise constant in x (so a constant under create_graph too)

@@ -85,21 +85,43 @@ def isfinite(x: Any) -> Tensor:
     return _apply("isfinite", np.isfinite, x)
 
 
-@op(family=_L, differentiable=False)
-def isposinf(x: Any) -> Tensor:
-    """x is +inf, elementwise (boolean)."""
-    return _apply("isposinf", np.isposinf, x)
+def _inf_test(name: str, fn: Any, x: Any, out: Any) -> Tensor:
+    """isposinf/isneginf: complex refused (numpy's TypeError, PyTorch's RuntimeError), and numpy's and
+    PyTorch's out=, which must be a boolean Tensor (as PyTorch requires)."""
+    if np.asarray(_raw(x)).dtype.kind == "c":
+        raise DTypeError(f"{name}: not defined for complex values; {name} does not support complex inputs.")
+    result = _apply(name, fn, x)
+    if out is None:
+        return result
+    if not isinstance(out, Tensor) or out.dtype != np.bool_:
+        got = out.dtype if isinstance(out, Tensor) else type(out).__name__
+        raise DTypeError(
+            f"{name}: out= must be a boolean Tensor, got {got}; {name} does not support non-boolean outputs."
+        )
+    from .._torch_out import write_out
+
+    return write_out(result, out, name)
 
 
 @op(family=_L, differentiable=False)
-def isneginf(x: Any) -> Tensor:
-    """x is -inf, elementwise (boolean)."""
-    return _apply("isneginf", np.isneginf, x)
+def isposinf(x: Any, out: Any = None) -> Tensor:
+    """x is +inf, elementwise (boolean); ``out=`` a boolean Tensor to write into."""
+    return _inf_test("isposinf", np.isposinf, x, out)
+
+
+@op(family=_L, differentiable=False)
+def isneginf(x: Any, out: Any = None) -> Tensor:
+    """x is -inf, elementwise (boolean); ``out=`` a boolean Tensor to write into."""
+    return _inf_test("isneginf", np.isneginf, x, out)
 
 
 @op(family=_L, differentiable=False)
 def signbit(x: Any) -> Tensor:
     """The sign bit of x is set (negative numbers and -0.0), elementwise (boolean)."""
+    if np.asarray(_raw(x)).dtype.kind == "c":
+        raise DTypeError(
+            "signbit: not defined for complex values (signbit is not implemented for complex tensors.)"
+        )
     return _apply("signbit", np.signbit, x)
 
 

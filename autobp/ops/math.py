@@ -87,10 +87,27 @@ def arctanh(x: Any) -> Tensor:
 
 
 # --- exponential and logarithmic --------------------------------------------------------------------
+def _log1p_array(a: Any) -> Any:
+    """np.log1p, made accurate for small complex values (numpy's loses the real part of 1e-19 + 1e-18j):
+    Re log(1 + z) = log1p(x (2 + x) + y^2) / 2 where |1 + z| is near 1, else log|1 + z|;
+    Im log(1 + z) = atan2(y, 1 + x)."""
+    a = np.asarray(a)
+    if a.dtype.kind != "c":
+        return np.log1p(a)
+    x, y = a.real, a.imag
+    with np.errstate(all="ignore"):
+        r = np.hypot(1 + x, y)
+        near = (r > 0.5) & (r < 2.0)
+        re = np.where(near, 0.5 * np.log1p(np.where(near, x * (2 + x) + y * y, 0)), np.log(r))
+        out = np.empty_like(a)
+        out.real, out.imag = re, np.arctan2(y, 1 + x)
+    return out
+
+
 @op(family=_M)
 def log1p(x: Any) -> Tensor:
-    """log(1 + x), elementwise, accurate for small x."""
-    return _unary(x, np.log1p, "log1p")
+    """log(1 + x), elementwise, accurate for small x (real or complex)."""
+    return _unary(x, _log1p_array, "log1p")
 
 
 @op(family=_M)

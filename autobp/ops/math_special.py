@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import scipy.special  # erf, erfc, erfinv: numpy has none (a runtime dependency for these)
 
+from .._torch_out import takes_out
 from ..rules import holomorphic, rule
 from ..tensor import Tensor
 from ._args import as_tensor, refuse_complex
@@ -93,13 +94,14 @@ def logit(x: Any, eps: float | None = None) -> Tensor:
 
 
 @op(family=_M)
+@takes_out("nan_to_num", "exact")
 def nan_to_num(
     x: Any, copy: bool = True, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None
 ) -> Tensor:
     """NaN -> ``nan``, +-inf -> ``posinf``/``neginf`` (default: the dtype's largest finite values).
 
-    Always a new Tensor (``copy=False`` does not write in place); the gradient is 1 at finite
-    entries and 0 at replaced ones, as PyTorch gives.
+    Always a new Tensor (``copy=False`` does not write in place); PyTorch's ``out=`` (of the input's
+    dtype) takes the result. The gradient is 1 at finite entries and 0 at replaced ones, as PyTorch.
     """
     x = as_tensor(x)
     finite = np.isfinite(x._data)

@@ -51,8 +51,11 @@ def _complex_sign(z: Tensor) -> Tensor:
 )
 def sign(x: Any) -> Tensor:
     """-1, 0 or 1 by the sign of x (NaN stays NaN, as numpy's); the gradient is 0, at 0 too.
-    Complex z: z / |z| (0 at 0), numpy 2's meaning, with torch.sgn's gradient."""
+    Complex z: z / |z| (0 at 0), numpy 2's meaning, with torch.sgn's gradient; a boolean x is
+    returned as it is (PyTorch's; numpy refuses booleans)."""
     x = as_tensor(x)
+    if x.dtype == np.bool_:  # PyTorch's sign of a boolean is itself (numpy refuses it)
+        return Tensor._const(x._data.copy())
     return _complex_sign(x) if x.dtype.kind == "c" else _unary(x, np.sign, "sign")
 
 

@@ -76,7 +76,11 @@ def polygamma(n: Any, x: Any) -> Tensor:
     if nd.dtype.kind not in "iub" and not np.all(nd == np.floor(nd)):
         raise ValueError(f"polygamma: n must be integers, got {n!r}")
     if np.any(nd < 0):
-        raise ValueError(f"polygamma: n must be >= 0, got {n!r}")
+        from .._broadcast import ShapeError  # ValueError and RuntimeError, as PyTorch raises
+
+        raise ShapeError(
+            f"polygamma: n must be >= 0, got {n!r} (polygamma(n, x) does not support negative n.)"
+        )
     nd = nd.astype(np.int64)
     with np.errstate(all="ignore"):
         data = float_result(sc.polygamma(nd, x._data), x)
