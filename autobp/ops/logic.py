@@ -86,15 +86,19 @@ def isfinite(x: Any) -> Tensor:
 
 
 @op(family=_L, differentiable=False)
-def isposinf(x: Any) -> Tensor:
-    """x is +inf, elementwise (boolean)."""
-    return _apply("isposinf", np.isposinf, x)
+def isposinf(x: Any, out: Any = None) -> Tensor:
+    """x is +inf, elementwise (boolean); ``out``: numpy's array (or Tensor) to write the result into."""
+    from .._ufunc_keywords import write_out
+
+    return write_out(_apply("isposinf", np.isposinf, x), out, "isposinf")
 
 
 @op(family=_L, differentiable=False)
-def isneginf(x: Any) -> Tensor:
-    """x is -inf, elementwise (boolean)."""
-    return _apply("isneginf", np.isneginf, x)
+def isneginf(x: Any, out: Any = None) -> Tensor:
+    """x is -inf, elementwise (boolean); ``out``: numpy's array (or Tensor) to write the result into."""
+    from .._ufunc_keywords import write_out
+
+    return write_out(_apply("isneginf", np.isneginf, x), out, "isneginf")
 
 
 @op(family=_L, differentiable=False)
