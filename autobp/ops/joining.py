@@ -21,7 +21,21 @@ from .shape import reshape
 _J = "joining"
 
 
+CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
+
+
+def _check_casting(casting: Any) -> None:
+    if casting not in CASTINGS:  # numpy's ValueError, its words first
+        raise ValueError(
+            f"casting must be one of 'no', 'equiv', 'safe', 'same_kind', or 'unsafe' (got {casting!r})"
+        )
+
+
 def _check_seq(seq: Sequence, op: str) -> list[Tensor]:
+    if not isinstance(seq, (Tensor, np.ndarray)) and not hasattr(seq, "__getitem__"):  # numpy's TypeError
+        if op != "concatenate":
+            _seq_of(seq, op)
+        raise TypeError(f"{op}: The first input argument needs to be a sequence (got {type(seq).__name__})")
     if isinstance(seq, (Tensor, np.ndarray)) and np.ndim(seq) > 0:  # numpy: an array is a sequence
         seq = _seq_of(seq, op)  # of its rows (differentiable: each row is an index of the Tensor)
     if isinstance(seq, (Tensor, np.ndarray, np.generic)) or not len(seq):
@@ -32,6 +46,7 @@ def _check_seq(seq: Sequence, op: str) -> list[Tensor]:
 def _cast_all(ts: list[Tensor], dtype: Any, casting: str, who: str) -> list[Tensor]:
     """numpy's ``dtype=``/``casting=`` of the joining functions: each input cast to ``dtype`` where
     ``casting`` allows it (a TypeError in numpy's words otherwise)."""
+    _check_casting(casting)
     if dtype is None:
         return ts
     dtype = np.dtype(dtype)
@@ -94,9 +109,12 @@ def concatenate(
                     f"dimension(s) (tensor {i} has shape {t.shape}, tensor 0 {first.shape})"
                 ) from None
             if t.shape[:a] + t.shape[a + 1 :] != outside:
-                raise ShapeError(
-                    f"concatenate: tensor {i} has shape {t.shape}, which does not match "
-                    f"tensor 0's shape {first.shape} outside axis {a}"
+                d = next(k for k in range(t.ndim) if k != a and t.shape[k] != first.shape[k])
+                raise ShapeError(  # numpy's words, then which tensors
+                    "concatenate: all the input array dimensions except for the concatenation axis must "
+                    f"match exactly, but along dimension {d}, the array at index 0 has size {first.shape[d]} "
+                    f"and the array at index {i} has size {t.shape[d]} (tensor {i} has shape {t.shape}, "
+                    f"which does not match tensor 0's shape {first.shape} outside axis {a})"
                 ) from None
         raise
     bounds = []
@@ -134,6 +152,11 @@ def stack(
 
 
 def _seq_of(tup: Any, name: str) -> list:
+    if not hasattr(tup, "__getitem__"):  # a generator or iterator: numpy's (and PyTorch's) TypeError
+        raise TypeError(
+            f'{name}: arrays to stack must be passed as a "sequence" type such as list or tuple '
+            f"(got {type(tup).__name__})"
+        )
     if isinstance(tup, (Tensor, np.ndarray)):  # numpy iterates an array over its first axis
         if np.ndim(tup) == 0:
             raise TypeError(f"{name}: expected a sequence of tensors, got a 0-d {type(tup).__name__}")
