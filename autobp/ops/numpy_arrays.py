@@ -160,13 +160,16 @@ def insert(arr: Any, obj: Any, values: Any, axis: Any = None) -> Tensor:
     return concatenate([_flat(x), _flat(v)])[source]
 
 
-@op(family=_A, rules=("stack", "broadcast_to", "getitem", "astype"), method=False)
+@op(family=_A, rules=("stack", "broadcast_to", "getitem", "astype"))
 def choose(a: Any, choices: Any, out: Any = None, mode: str = "raise") -> Tensor:
-    """Element-wise ``choices[a]`` (numpy's choose): the integer ``a`` and the choices broadcast
-    together; ``mode`` 'raise', 'wrap' or 'clip' for out-of-range indices. Differentiable in the
+    """Element-wise ``choices[a]`` (numpy's choose, also as ``a.choose(choices)``): the integer ``a``
+    and the choices broadcast together; ``mode`` 'raise', 'wrap' or 'clip' for out-of-range indices;
+    ``out``: a Tensor (written in place, recorded) or array to hold the result. Differentiable in the
     choices (each element's gradient goes to the choice it came from)."""
     if out is not None:
-        raise TypeError("choose: out= is not supported (results are new tensors)")
+        from .reduction_keywords import into_out
+
+        return into_out(choose(a, choices, mode=mode), out, "choose")
     idx = data_of(a)
     if idx.dtype.kind not in "iub":
         raise TypeError(f"choose: a must hold integers, got dtype {idx.dtype} (shape {idx.shape})")
