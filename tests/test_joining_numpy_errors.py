@@ -1,5 +1,5 @@
-"""numpy's refusals in the joining functions (numpy is the oracle for the exception type and its
-words): generators, unknown casting, mismatched shapes, out-of-bounds axes."""
+"""numpy's refusals in the joining functions, and their out= (numpy is the oracle for the exception
+type and its words): generators, unknown casting, mismatched shapes, out-of-bounds axes."""
 
 import numpy as np
 import pytest
@@ -49,3 +49,51 @@ def test_stack_axis_out_of_bounds(axis):
         ab.stack([ab.tensor(a) for a in arrays], axis=axis)
     assert "out of bounds for array of dimension 2" in str(want.value)
     assert "out of bounds for array of dimension 2" in str(got.value)
+
+
+@pytest.mark.parametrize("axis", [None, 0])
+def test_concatenate_out_matches_numpy(axis):
+    a, b = np.arange(4.0).reshape(2, 2), np.ones((1, 2))
+    shape = np.concatenate((a, b), axis=axis).shape
+    want, got = np.empty(shape), np.empty(shape)
+    assert np.concatenate((a, b), axis=axis, out=want) is want
+    assert ab.concatenate((ab.tensor(a), ab.tensor(b)), axis=axis, out=got) is got
+    np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("shape", [(5,), (4, 1), (1, 4)])
+def test_concatenate_out_bad_shape(shape):
+    parts = (np.array([1, 2]), np.array([3, 4]))
+    with pytest.raises(ValueError):
+        np.concatenate(parts, out=np.empty(shape))
+    with pytest.raises(ValueError):
+        ab.concatenate(tuple(ab.tensor(p) for p in parts), out=np.empty(shape))
+
+
+@pytest.mark.parametrize("name", ["concatenate", "stack"])
+def test_out_and_dtype_together_refused(name):
+    parts = [np.ones(2), np.ones(2)]
+    out = np.empty(getattr(np, name)(parts).shape)
+    with pytest.raises(TypeError, match="only takes `out` or `dtype`"):
+        getattr(np, name)(parts, out=out, dtype=float)
+    with pytest.raises(TypeError, match="only takes `out` or `dtype`"):
+        getattr(ab, name)([ab.tensor(p) for p in parts], out=out, dtype=float)
+
+
+def test_out_casting_and_tensor_out_gradient():
+    torch = pytest.importorskip("torch")
+    parts = [np.array([1.5, 2.5]), np.array([3.5])]
+    with pytest.raises(TypeError):
+        np.concatenate(parts, out=np.empty(3, np.int64))
+    with pytest.raises(TypeError):
+        ab.concatenate([ab.tensor(p) for p in parts], out=np.empty(3, np.int64))
+    x = ab.tensor(parts[0], requires_grad=True)
+    out = ab.zeros((2, 2))
+    r = ab.stack([x, x * x], out=out)
+    assert r is out
+    (r * ab.tensor([[1.0, 2.0], [3.0, 4.0]])).sum().backward()
+    xt = torch.tensor(parts[0], requires_grad=True)
+    (
+        torch.stack([xt, xt * xt]) * torch.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=torch.float64)
+    ).sum().backward()
+    np.testing.assert_allclose(x.grad, xt.grad.numpy())

@@ -31,6 +31,20 @@ def _check_casting(casting: Any) -> None:
         )
 
 
+def _out_alone(dtype: Any, casting: Any, who: str) -> None:
+    if dtype is not None:  # numpy's TypeError
+        raise TypeError(f"{who}() only takes `out` or `dtype` as an argument, but both were provided.")
+    _check_casting(casting)
+
+
+def _into(out: Any, result: Tensor, casting: str, who: str) -> Any:
+    from .._ufunc_keywords import _write
+
+    if tuple(np.shape(out)) != result.shape:
+        raise ValueError(f"{who}: out= has shape {tuple(np.shape(out))}, the result has shape {result.shape}")
+    return _write(out, result, True, casting, who)
+
+
 def _check_seq(seq: Sequence, op: str) -> list[Tensor]:
     if not isinstance(seq, (Tensor, np.ndarray)) and not hasattr(seq, "__getitem__"):  # numpy's TypeError
         if op != "concatenate":
@@ -85,8 +99,10 @@ def concatenate(
 
     numpy's ``dtype=`` gives the result's dtype, each input cast to it as ``casting`` allows."""
     seq = _seq_arg(seq, tensors, "concatenate")
-    if out is not None:
-        raise TypeError("concatenate: out= is not supported (Tensors are not written in place by ops)")
+    if out is not None:  # numpy's out=: the result written into that Tensor (recorded) or array
+        _out_alone(dtype, casting, "concatenate")
+        joined = concatenate(seq, axis, dtype=dtype, casting=casting, dim=dim)
+        return _into(out, joined, casting, "concatenate")
     ts = _check_seq(seq, "concatenate")
     ts = _cast_all(ts, dtype, casting, "concatenate")
     axis = axis if dim is None else dim
@@ -139,8 +155,10 @@ def stack(
 ) -> Tensor:
     """Join same-shaped tensors along a new axis (PyTorch's ``stack(tensors=, dim=)`` keywords too);
     numpy's ``dtype=`` gives the result's dtype, each input cast to it as ``casting`` allows."""
-    if out is not None:
-        raise TypeError("stack: out= is not supported (Tensors are not written in place by ops)")
+    if out is not None:  # numpy's out=: the result written into that Tensor (recorded) or array
+        _out_alone(dtype, casting, "stack")
+        stacked = stack(seq, axis, dtype=dtype, casting=casting, dim=dim, tensors=tensors)
+        return _into(out, stacked, casting, "stack")
     ts = _cast_all(_check_seq(_seq_arg(seq, tensors, "stack"), "stack"), dtype, casting, "stack")
     axis = axis if dim is None else dim
     for i, t in enumerate(ts):
