@@ -64,3 +64,17 @@ def test_refused_while_recording():
     y[0] = 5.0
     y.sum().backward()
     np.testing.assert_array_equal(x.grad, [0.0, 2.0, 2.0])
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf])
+def test_fill_refuses_nan_into_integers(value):
+    with pytest.raises((ValueError, OverflowError)) as want:
+        np.arange(3).fill(value)
+    t = ab.arange(3)
+    with pytest.raises(type(want.value)):
+        t.fill_(value)
+    np.testing.assert_array_equal(t.numpy(), np.arange(3))
+    t.fill_(2.5)  # a finite float is cast, as numpy's fill
+    a = np.arange(3)
+    a.fill(2.5)
+    np.testing.assert_array_equal(t.numpy(), a)

@@ -202,7 +202,7 @@ def _masked_fill_rule(F, g, out, xs, ctx, need):
     return (g * ~ctx if need[0] else None), (g * ctx if need[1] else None)
 
 
-def _check_scalar_fits(value: Any, dtype: np.dtype, index: tuple) -> None:
+def _check_scalar_fits(value: Any, dtype: np.dtype, index: tuple, who: str = "setitem") -> None:
     """numpy's (and PyTorch's) refusals of a number written into an array: a complex number into a
     real dtype (TypeError), NaN or an infinity into an integer one (ValueError, OverflowError), an
     integer out of its range (OverflowError); the number was silently cast before."""
@@ -211,7 +211,7 @@ def _check_scalar_fits(value: Any, dtype: np.dtype, index: tuple) -> None:
         probe[()] = value
     except (TypeError, ValueError, OverflowError) as e:
         raise type(e)(
-            f"setitem: {value!r} cannot be written into a {dtype} tensor at {show_index(index)}: {e}"
+            f"{who}: {value!r} cannot be written into a {dtype} tensor at {show_index(index)}: {e}"
         ) from None
 
 
