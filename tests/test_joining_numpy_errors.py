@@ -97,3 +97,17 @@ def test_out_casting_and_tensor_out_gradient():
         torch.stack([xt, xt * xt]) * torch.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=torch.float64)
     ).sum().backward()
     np.testing.assert_allclose(x.grad, xt.grad.numpy())
+
+
+@pytest.mark.parametrize(
+    "arrays",
+    [[1, [2]], [1, []], [[1], 2], [[], 2], [], [[]], [[1], []], [[[1], [2]], [[3, 4]], [5]]],
+    ids=repr,
+)
+def test_block_refusals_in_numpy_order(arrays):
+    with pytest.raises(ValueError) as want:
+        np.block(arrays)
+    with pytest.raises(ValueError) as got:
+        ab.block(arrays)
+    key = "depths are mismatched" if "depths" in str(want.value) else "cannot be empty"
+    assert key in str(want.value) and key in str(got.value)
