@@ -111,3 +111,12 @@ def test_block_refusals_in_numpy_order(arrays):
         ab.block(arrays)
     key = "depths are mismatched" if "depths" in str(want.value) else "cannot be empty"
     assert key in str(want.value) and key in str(got.value)
+
+
+@pytest.mark.parametrize("name", ["stack", "concatenate", "hstack", "vstack"])
+def test_empty_sequence_in_numpy_words(name):
+    with pytest.raises(ValueError) as want:
+        getattr(np, name)([])
+    with pytest.raises(ValueError) as got:
+        getattr(ab, name)([])
+    assert str(want.value) in str(got.value)

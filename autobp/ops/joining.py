@@ -53,7 +53,12 @@ def _check_seq(seq: Sequence, op: str) -> list[Tensor]:
     if isinstance(seq, (Tensor, np.ndarray)) and np.ndim(seq) > 0:  # numpy: an array is a sequence
         seq = _seq_of(seq, op)  # of its rows (differentiable: each row is an index of the Tensor)
     if isinstance(seq, (Tensor, np.ndarray, np.generic)) or not len(seq):
-        raise ShapeError(f"{op}: expected a non-empty sequence of tensors")
+        verb = (
+            "concatenate" if op in ("concatenate", "hstack", "vstack", "dstack", "column_stack") else "stack"
+        )
+        raise ShapeError(
+            f"{op}: need at least one array to {verb} (expected a non-empty sequence of tensors)"
+        )
     return [as_tensor(t) for t in seq]
 
 
