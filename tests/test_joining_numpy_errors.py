@@ -120,3 +120,10 @@ def test_empty_sequence_in_numpy_words(name):
     with pytest.raises(ValueError) as got:
         getattr(ab, name)([])
     assert str(want.value) in str(got.value)
+
+
+def test_stack_shape_mismatch_in_numpy_words():
+    with pytest.raises(ValueError, match="all input arrays must have the same shape"):
+        np.stack([np.ones(()), np.ones(3)])
+    with pytest.raises(ValueError, match="all input arrays must have the same shape"):
+        ab.stack([ab.ones(()), ab.ones(3)])

@@ -168,7 +168,10 @@ def stack(
     axis = axis if dim is None else dim
     for i, t in enumerate(ts):
         if t.shape != ts[0].shape:
-            raise ShapeError(f"stack: tensor {i} has shape {t.shape}, tensor 0 has {ts[0].shape}")
+            raise ShapeError(  # numpy's words first
+                f"stack: all input arrays must have the same shape (tensor {i} has shape {t.shape}, "
+                f"tensor 0 has {ts[0].shape})"
+            )
     (a,) = normalize_axes(axis, ts[0].ndim + 1, "stack", ts[0].shape)
     data = np.stack([t._data for t in ts], axis=a)
     return Tensor._make(data, tuple(ts), "stack", a)
