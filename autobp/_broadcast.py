@@ -95,7 +95,8 @@ def normalize_axes(axis: Any, ndim: int, op: str, shape: tuple) -> tuple:
         a = a.__index__()
         if not -ndim <= a < ndim:
             raise AxisError(
-                f"{op}: axis {a} is out of range for a tensor of shape {shape} (PyTorch: Dimension out "
+                f"{op}: axis {a} is out of bounds for array of dimension {ndim} (numpy's words; out of range "
+                f"for a tensor of shape {shape}; PyTorch: Dimension out "
                 f"of range (expected to be in range of [{-max(ndim, 1)}, {max(ndim, 1) - 1}], but got {a}))"
             )
         a %= ndim

@@ -49,8 +49,21 @@ def _real_if_real(out: Any, args: tuple = (), kwargs: dict | None = None) -> Any
     return type(out)(*real) if isinstance(out, tuple) else real[0]
 
 
+def _number_part(part: str) -> Callable:
+    """numpy's real/imag of a number (Python's or a numpy scalar) is that number's own attribute
+    (``np.real(1)`` is the int 1, ``np.imag(np.float64(2))`` a float64), not a 0-d array."""
+
+    def fix(out: Any, args: tuple = (), kwargs: dict | None = None) -> Any:
+        v = args[0] if args else (kwargs or {}).get("val")
+        return getattr(v, part) if isinstance(v, (bool, int, float, complex, np.generic)) else out
+
+    return fix
+
+
 # where numpy's result differs in kind from the Tensor path's (applied to the plain result)
 FIXUPS = {
+    "real": _number_part("real"),
+    "imag": _number_part("imag"),
     "eig": _real_if_real,
     "eigvals": _real_if_real,
     "lstsq": lambda out, *_: (*out[:2], np.int32(out[2]), out[3]),  # numpy's rank is an int32
@@ -58,7 +71,7 @@ FIXUPS = {
 # numpy's poly1d arithmetic: a poly1d among the arguments gives poly1d results
 POLY1D_OPS = frozenset("polyadd polysub polymul polydiv polyder polyint".split())
 # ops that write into their first argument: on arrays, numpy's function writes into the array
-IN_PLACE = {"put_along_axis": np.put_along_axis, "copyto": np.copyto}
+IN_PLACE = {"put_along_axis": np.put_along_axis, "copyto": np.copyto, "nan_to_num": np.nan_to_num}
 # the modules whose declared functions follow the rule (autobp.nn.functional is PyTorch's namespace)
 NAMESPACES = ("autobp", "autobp.linalg", "autobp.special", "autobp.fft", "autobp.signal", "autobp.integrate")
 _WRAPPED: dict = {}  # (inner function, namespace) -> its wrapper (aliases share one)

@@ -65,6 +65,16 @@ def _write(o: Any, r: Any, where: Any, casting: str, name: str) -> Any:
     return o
 
 
+def write_out(result: Tensor, out: Any, name: str) -> Any:
+    """``result`` written into ``out`` (a Tensor, in place and recorded, or a numpy array) as numpy's
+    ``f(x, out=None)`` functions that are not ufuncs (fix, isposinf, ...) do; ``result`` when None."""
+    if out is None:
+        return result
+    if isinstance(out, tuple) and len(out) == 1:
+        out = out[0]
+    return _write(out, result, True, "same_kind", name)
+
+
 def call(fn: Callable, ufunc: np.ufunc, name: str, args: tuple, kwargs: dict, extra: dict) -> Any:
     """``fn(*args, **kwargs)`` with numpy's ufunc keywords ``extra`` applied (see the module doc)."""
     out = extra.get("out")

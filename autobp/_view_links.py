@@ -85,12 +85,14 @@ def untyped_storage(self: Any) -> Storage:
 
 
 def attach(cls: Any) -> None:
-    """Put ``_is_view``, ``_base``, ``storage`` and ``untyped_storage`` on ``cls`` (Tensor) where it
-    has no such name yet."""
+    """Put ``_is_view``, ``_base`` (and numpy's spelling ``base``), ``storage`` and ``untyped_storage``
+    on ``cls`` (Tensor) where it has no such name yet."""
     if not hasattr(cls, "_is_view"):
         cls._is_view = is_view
     if not hasattr(cls, "_base"):
         cls._base = property(view_base, doc=view_base.__doc__)
+    if not hasattr(cls, "base"):  # numpy's ndarray.base: the tensor whose memory a view uses, else None
+        cls.base = property(view_base, doc="numpy's ``base``: " + view_base.__doc__)
     for fn in (storage, untyped_storage):
         if not hasattr(cls, fn.__name__):
             setattr(cls, fn.__name__, fn)

@@ -32,7 +32,10 @@ def moveaxis(a: Any, source: Any, destination: Any) -> Tensor:
     src = source if isinstance(source, (tuple, list)) else (source,)
     dst = destination if isinstance(destination, (tuple, list)) else (destination,)
     if len(src) != len(dst):
-        raise ShapeError(f"movedim: Invalid source or destination dims: {source}, {destination} (lengths)")
+        raise ShapeError(
+            "moveaxis: `source` and `destination` arguments must have the same number of elements "
+            f"(movedim: Invalid source or destination dims: {source}, {destination})"
+        )
     if a.ndim == 0 and len(src) == 1 and all(_is_0_or_minus_1(i) for i in (*src, *dst)):
         return transpose(a, ())  # PyTorch's movedim of a 0-d tensor's dim 0 / -1: itself (numpy raises)
     src = [_moved_axis(i, a, "source") for i in src]

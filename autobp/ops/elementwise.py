@@ -104,6 +104,11 @@ def clip(
     receives the gradient where it is the result (PyTorch's clamp with tensor bounds). Where
     a_min > a_max the result is a_max (numpy's and PyTorch's min(max(x, a_min), a_max)); with no
     bound at all, a copy (numpy's)."""
+    if (min is not _NOTHING or max is not _NOTHING) and (a_min is not None or a_max is not None):
+        raise ValueError(  # numpy's words
+            "clip: Passing `min` or `max` keyword argument when `a_min` and `a_max` are provided "
+            "is forbidden."
+        )
     lo = a_min if min is _NOTHING else min
     hi = a_max if max is _NOTHING else max
     x = as_tensor(x)

@@ -190,6 +190,8 @@ def fill_(self: Tensor, value: Any) -> Tensor:
     """In place: every element set to ``value`` (a number, or a 0-d Tensor that receives the gradient);
     a number also through an expanded tensor, setting its base's elements, as PyTorch's."""
     fills = None if isinstance(value, Tensor) else Ellipsis  # PyTorch's: a 0-d tensor value refuses there
+    if type(value) in (bool, int, float, complex):  # numpy's ndarray.fill and PyTorch refuse NaN into ints
+        _sc._check_scalar_fits(value, self.dtype, (Ellipsis,), "fill_")
     return inplace(self, "fill_", lambda x: _sc.index_put(x, (Ellipsis,), value), fills=fills)
 
 

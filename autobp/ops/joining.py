@@ -21,17 +21,51 @@ from .shape import reshape
 _J = "joining"
 
 
+CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
+
+
+def _check_casting(casting: Any) -> None:
+    if casting not in CASTINGS:  # numpy's ValueError, its words first
+        raise ValueError(
+            f"casting must be one of 'no', 'equiv', 'safe', 'same_kind', or 'unsafe' (got {casting!r})"
+        )
+
+
+def _out_alone(dtype: Any, casting: Any, who: str) -> None:
+    if dtype is not None:  # numpy's TypeError
+        raise TypeError(f"{who}() only takes `out` or `dtype` as an argument, but both were provided.")
+    _check_casting(casting)
+
+
+def _into(out: Any, result: Tensor, casting: str, who: str) -> Any:
+    from .._ufunc_keywords import _write
+
+    if tuple(np.shape(out)) != result.shape:
+        raise ValueError(f"{who}: out= has shape {tuple(np.shape(out))}, the result has shape {result.shape}")
+    return _write(out, result, True, casting, who)
+
+
 def _check_seq(seq: Sequence, op: str) -> list[Tensor]:
+    if not isinstance(seq, (Tensor, np.ndarray)) and not hasattr(seq, "__getitem__"):  # numpy's TypeError
+        if op != "concatenate":
+            _seq_of(seq, op)
+        raise TypeError(f"{op}: The first input argument needs to be a sequence (got {type(seq).__name__})")
     if isinstance(seq, (Tensor, np.ndarray)) and np.ndim(seq) > 0:  # numpy: an array is a sequence
         seq = _seq_of(seq, op)  # of its rows (differentiable: each row is an index of the Tensor)
     if isinstance(seq, (Tensor, np.ndarray, np.generic)) or not len(seq):
-        raise ShapeError(f"{op}: expected a non-empty sequence of tensors")
+        verb = (
+            "concatenate" if op in ("concatenate", "hstack", "vstack", "dstack", "column_stack") else "stack"
+        )
+        raise ShapeError(
+            f"{op}: need at least one array to {verb} (expected a non-empty sequence of tensors)"
+        )
     return [as_tensor(t) for t in seq]
 
 
 def _cast_all(ts: list[Tensor], dtype: Any, casting: str, who: str) -> list[Tensor]:
     """numpy's ``dtype=``/``casting=`` of the joining functions: each input cast to ``dtype`` where
     ``casting`` allows it (a TypeError in numpy's words otherwise)."""
+    _check_casting(casting)
     if dtype is None:
         return ts
     dtype = np.dtype(dtype)
@@ -70,8 +104,10 @@ def concatenate(
 
     numpy's ``dtype=`` gives the result's dtype, each input cast to it as ``casting`` allows."""
     seq = _seq_arg(seq, tensors, "concatenate")
-    if out is not None:
-        raise TypeError("concatenate: out= is not supported (Tensors are not written in place by ops)")
+    if out is not None:  # numpy's out=: the result written into that Tensor (recorded) or array
+        _out_alone(dtype, casting, "concatenate")
+        joined = concatenate(seq, axis, dtype=dtype, casting=casting, dim=dim)
+        return _into(out, joined, casting, "concatenate")
     ts = _check_seq(seq, "concatenate")
     ts = _cast_all(ts, dtype, casting, "concatenate")
     axis = axis if dim is None else dim
@@ -94,9 +130,12 @@ def concatenate(
                     f"dimension(s) (tensor {i} has shape {t.shape}, tensor 0 {first.shape})"
                 ) from None
             if t.shape[:a] + t.shape[a + 1 :] != outside:
-                raise ShapeError(
-                    f"concatenate: tensor {i} has shape {t.shape}, which does not match "
-                    f"tensor 0's shape {first.shape} outside axis {a}"
+                d = next(k for k in range(t.ndim) if k != a and t.shape[k] != first.shape[k])
+                raise ShapeError(  # numpy's words, then which tensors
+                    "concatenate: all the input array dimensions except for the concatenation axis must "
+                    f"match exactly, but along dimension {d}, the array at index 0 has size {first.shape[d]} "
+                    f"and the array at index {i} has size {t.shape[d]} (tensor {i} has shape {t.shape}, "
+                    f"which does not match tensor 0's shape {first.shape} outside axis {a})"
                 ) from None
         raise
     bounds = []
@@ -121,19 +160,29 @@ def stack(
 ) -> Tensor:
     """Join same-shaped tensors along a new axis (PyTorch's ``stack(tensors=, dim=)`` keywords too);
     numpy's ``dtype=`` gives the result's dtype, each input cast to it as ``casting`` allows."""
-    if out is not None:
-        raise TypeError("stack: out= is not supported (Tensors are not written in place by ops)")
+    if out is not None:  # numpy's out=: the result written into that Tensor (recorded) or array
+        _out_alone(dtype, casting, "stack")
+        stacked = stack(seq, axis, dtype=dtype, casting=casting, dim=dim, tensors=tensors)
+        return _into(out, stacked, casting, "stack")
     ts = _cast_all(_check_seq(_seq_arg(seq, tensors, "stack"), "stack"), dtype, casting, "stack")
     axis = axis if dim is None else dim
     for i, t in enumerate(ts):
         if t.shape != ts[0].shape:
-            raise ShapeError(f"stack: tensor {i} has shape {t.shape}, tensor 0 has {ts[0].shape}")
+            raise ShapeError(  # numpy's words first
+                f"stack: all input arrays must have the same shape (tensor {i} has shape {t.shape}, "
+                f"tensor 0 has {ts[0].shape})"
+            )
     (a,) = normalize_axes(axis, ts[0].ndim + 1, "stack", ts[0].shape)
     data = np.stack([t._data for t in ts], axis=a)
     return Tensor._make(data, tuple(ts), "stack", a)
 
 
 def _seq_of(tup: Any, name: str) -> list:
+    if not hasattr(tup, "__getitem__"):  # a generator or iterator: numpy's (and PyTorch's) TypeError
+        raise TypeError(
+            f'{name}: arrays to stack must be passed as a "sequence" type such as list or tuple '
+            f"(got {type(tup).__name__})"
+        )
     if isinstance(tup, (Tensor, np.ndarray)):  # numpy iterates an array over its first axis
         if np.ndim(tup) == 0:
             raise TypeError(f"{name}: expected a sequence of tensors, got a 0-d {type(tup).__name__}")

@@ -87,16 +87,23 @@ def isfinite(x: Any) -> Tensor:
 
 def _inf_test(name: str, fn: Any, x: Any, out: Any) -> Tensor:
     """isposinf/isneginf: complex refused (numpy's TypeError, PyTorch's RuntimeError), and numpy's and
-    PyTorch's out=, which must be a boolean Tensor (as PyTorch requires)."""
+    PyTorch's out=: a Tensor must be boolean (as PyTorch requires); a numpy array (or a 1-tuple) is
+    written as numpy writes it."""
     if np.asarray(_raw(x)).dtype.kind == "c":
         raise DTypeError(f"{name}: not defined for complex values; {name} does not support complex inputs.")
     result = _apply(name, fn, x)
     if out is None:
         return result
-    if not isinstance(out, Tensor) or out.dtype != np.bool_:
-        got = out.dtype if isinstance(out, Tensor) else type(out).__name__
+    if isinstance(out, tuple) and len(out) == 1:
+        out = out[0]
+    if not isinstance(out, Tensor):
+        from .._ufunc_keywords import write_out as numpy_write_out
+
+        return numpy_write_out(result, out, name)
+    if out.dtype != np.bool_:
         raise DTypeError(
-            f"{name}: out= must be a boolean Tensor, got {got}; {name} does not support non-boolean outputs."
+            f"{name}: out= must be a boolean Tensor, got {out.dtype}; {name} does not support non-boolean "
+            "outputs."
         )
     from .._torch_out import write_out
 
@@ -105,13 +112,13 @@ def _inf_test(name: str, fn: Any, x: Any, out: Any) -> Tensor:
 
 @op(family=_L, differentiable=False)
 def isposinf(x: Any, out: Any = None) -> Tensor:
-    """x is +inf, elementwise (boolean); ``out=`` a boolean Tensor to write into."""
+    """x is +inf, elementwise (boolean); ``out``: a boolean Tensor or numpy array to write into."""
     return _inf_test("isposinf", np.isposinf, x, out)
 
 
 @op(family=_L, differentiable=False)
 def isneginf(x: Any, out: Any = None) -> Tensor:
-    """x is -inf, elementwise (boolean); ``out=`` a boolean Tensor to write into."""
+    """x is -inf, elementwise (boolean); ``out``: a boolean Tensor or numpy array to write into."""
     return _inf_test("isneginf", np.isneginf, x, out)
 
 

@@ -100,9 +100,12 @@ def nan_to_num(
 ) -> Tensor:
     """NaN -> ``nan``, +-inf -> ``posinf``/``neginf`` (default: the dtype's largest finite values).
 
-    Always a new Tensor (``copy=False`` does not write in place); PyTorch's ``out=`` (of the input's
-    dtype) takes the result. The gradient is 1 at finite entries and 0 at replaced ones, as PyTorch.
+    ``copy=False`` writes into ``x`` and returns it, as numpy's does for an array (a Tensor: its
+    ``nan_to_num_``, recorded); PyTorch's ``out=`` (of the input's dtype) takes the result. The
+    gradient is 1 at finite entries and 0 at replaced ones, as PyTorch.
     """
+    if not copy and isinstance(x, Tensor):
+        return x.nan_to_num_(nan=nan, posinf=posinf, neginf=neginf)
     x = as_tensor(x)
     finite = np.isfinite(x._data)
     fn = lambda a: np.nan_to_num(a, copy=True, nan=nan, posinf=posinf, neginf=neginf)  # noqa: E731

@@ -76,18 +76,21 @@ def vander(x: Any, N: int | None = None, increasing: bool = False) -> Tensor:  #
     return stack(cols if increasing else cols[::-1], axis=1)
 
 
-def _depth(item: Any, where: str) -> tuple[int, int]:
-    """(list depth, largest array ndim) of a nested block; every leaf must sit at the same depth."""
+def _depth(item: Any, where: str) -> tuple[int, int, str | None]:
+    """(list depth, largest array ndim, where an empty list is) of a nested block; every leaf must
+    sit at the same depth. An empty list counts as a list of leaves, so mismatched depths are reported
+    before emptiness, as numpy does."""
     if isinstance(item, tuple):
         raise TypeError(f"block: {where} is a tuple; only lists may hold the blocks (numpy's rule)")
     if not isinstance(item, list):
-        return 0, np.ndim(data_of(item))
+        return 0, np.ndim(data_of(item)), None
     if not item:
-        raise ValueError(f"block: {where} is an empty list")
+        return 1, 0, where
     found = [_depth(sub, f"{where}[{i}]") for i, sub in enumerate(item)]
-    if len({d for d, _ in found}) > 1:
-        raise ValueError(f"block: list depths are mismatched inside {where}: {[d for d, _ in found]}")
-    return found[0][0] + 1, max(n for _, n in found)
+    if len({d for d, _, _ in found}) > 1:
+        raise ValueError(f"block: List depths are mismatched inside {where}: {[d for d, _, _ in found]}")
+    empty = next((e for _, _, e in found if e is not None), None)
+    return found[0][0] + 1, max(n for _, n, _ in found), empty
 
 
 def _assemble(item: Any, depth: int, ndim: int) -> Tensor:
@@ -102,7 +105,9 @@ def _assemble(item: Any, depth: int, ndim: int) -> Tensor:
 def block(arrays: Any) -> Tensor:
     """A tensor assembled from nested lists of blocks (numpy's block): the innermost lists are joined
     along the last axis, the next ones along the one before, blocks given leading 1-axes as needed."""
-    depth, ndim = _depth(arrays, "arrays")
+    depth, ndim, empty = _depth(arrays, "arrays")
+    if empty is not None:  # numpy's words
+        raise ValueError(f"block: List at {empty} cannot be empty")
     if depth == 0:
         return copy(as_tensor(arrays))
     return _assemble(arrays, depth, max(depth, ndim))
@@ -160,13 +165,16 @@ def insert(arr: Any, obj: Any, values: Any, axis: Any = None) -> Tensor:
     return concatenate([_flat(x), _flat(v)])[source]
 
 
-@op(family=_A, rules=("stack", "broadcast_to", "getitem", "astype"), method=False)
+@op(family=_A, rules=("stack", "broadcast_to", "getitem", "astype"))
 def choose(a: Any, choices: Any, out: Any = None, mode: str = "raise") -> Tensor:
-    """Element-wise ``choices[a]`` (numpy's choose): the integer ``a`` and the choices broadcast
-    together; ``mode`` 'raise', 'wrap' or 'clip' for out-of-range indices. Differentiable in the
+    """Element-wise ``choices[a]`` (numpy's choose, also as ``a.choose(choices)``): the integer ``a``
+    and the choices broadcast together; ``mode`` 'raise', 'wrap' or 'clip' for out-of-range indices;
+    ``out``: a Tensor (written in place, recorded) or array to hold the result. Differentiable in the
     choices (each element's gradient goes to the choice it came from)."""
     if out is not None:
-        raise TypeError("choose: out= is not supported (results are new tensors)")
+        from .reduction_keywords import into_out
+
+        return into_out(choose(a, choices, mode=mode), out, "choose")
     idx = data_of(a)
     if idx.dtype.kind not in "iub":
         raise TypeError(f"choose: a must hold integers, got dtype {idx.dtype} (shape {idx.shape})")

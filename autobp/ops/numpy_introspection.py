@@ -165,7 +165,13 @@ def require(a: Any, dtype: Any = None, requirements: Any = None, *, like: Any = 
     """``a`` as a Tensor of ``dtype`` (numpy's require; the memory requirements are met by autobp's
     own arrays, which are aligned and writeable copies when needed)."""
     x = _passed(a, dtype, "require")
-    reqs = {str(r).upper()[:1] for r in (requirements or ())}
+    names = {"C": "C", "C_CONTIGUOUS": "C", "CONTIGUOUS": "C", "F": "F", "F_CONTIGUOUS": "F", "FORTRAN": "F"}
+    names.update({"A": "A", "ALIGNED": "A", "W": "W", "WRITEABLE": "W", "O": "O", "OWNDATA": "O"})
+    names.update({"E": "E", "ENSUREARRAY": "E"})
+    given = [requirements] if isinstance(requirements, str) else list(requirements or ())
+    reqs = {names[str(r).upper()] for r in given}  # numpy's KeyError for an unknown requirement
+    if {"C", "F"} <= reqs:
+        raise ValueError(f'require: Cannot specify both "C" and "F" order (requirements {requirements!r})')
     if "C" in reqs and not x._data.flags.c_contiguous:
         x = astype(x, x.dtype)
     return x

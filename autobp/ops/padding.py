@@ -17,6 +17,7 @@ from ..rules import rule
 from ..tensor import Tensor, _view
 from ._args import as_tensor, axis_arg
 from ._decl import op
+from .padding_args import check_stat_length, pad_widths, pad_with_function
 from .padding_numpy import STAT_MODES, VALUE_MODES, pad_odd, pad_values
 from .shape import reshape, transpose
 
@@ -25,25 +26,20 @@ _MODES = {"constant": "constant", "edge": "edge", "replicate": "edge", "reflect"
 _MODES.update({"wrap": "wrap", "circular": "wrap", "symmetric": "symmetric"})
 
 
-def _pad_widths(pad_width: Any, ndim: int) -> list:
-    try:
-        pw = np.broadcast_to(np.asarray(pad_width), (ndim, 2))
-    except ValueError:
-        raise ValueError(f"pad: pad_width {pad_width!r} does not fit {ndim} axes") from None
-    if pw.dtype.kind not in "iu" or (pw < 0).any():
-        raise ValueError(f"pad: pad_width must be non-negative integers, got {pad_width!r}")
-    return [(int(b), int(a)) for b, a in pw]
-
-
 @op(family=_P, rules=("pad", "getitem"), method=False)
 def pad(array: Any, pad_width: Any, mode: str = "constant", **kwargs: Any) -> Tensor:
     """numpy's pad: modes constant (``constant_values``), edge, reflect and symmetric (``reflect_type``
     even or odd), wrap, linear_ramp (``end_values``), maximum, minimum, mean, median (``stat_length``)
-    and empty (zeros here); PyTorch's mode names replicate (edge) and circular (wrap) too."""
+    and empty (zeros here); PyTorch's mode names replicate (edge) and circular (wrap) too.
+    ``pad_width`` may be a dict of axis to width (numpy 2.3); a callable ``mode`` is numpy's legacy
+    ``mode(vector, (before, after), axis, kwargs)`` writing each line's pads in place (no gradient)."""
     x = as_tensor(array)
+    widths = pad_widths(pad_width, x.ndim)
+    if callable(mode):
+        return pad_with_function(x, widths, mode, kwargs)
     if not isinstance(mode, str) or (mode not in _MODES and mode not in VALUE_MODES):
         raise ValueError(
-            f"pad: mode {mode!r} is not supported; use one of {sorted(_MODES) + sorted(VALUE_MODES)}"
+            f"pad: mode '{mode}' is not supported; use one of {sorted(_MODES) + sorted(VALUE_MODES)}"
         )
     mode = _MODES.get(mode, mode)
     allowed = {"constant": {"constant_values"}, "reflect": {"reflect_type"}, "symmetric": {"reflect_type"}}
@@ -54,7 +50,13 @@ def pad(array: Any, pad_width: Any, mode: str = "constant", **kwargs: Any) -> Te
     reflect_type = kwargs.get("reflect_type", "even")
     if reflect_type not in ("even", "odd"):
         raise ValueError(f"pad: reflect_type must be 'even' or 'odd', got {reflect_type!r}")
-    widths = _pad_widths(pad_width, x.ndim)
+    check_stat_length(mode, kwargs.get("stat_length"), x.shape)
+    for axis, ((b, a), n) in enumerate(zip(widths, x.shape)):
+        if n == 0 and (b or a) and mode not in ("constant", "empty"):  # numpy's words
+            raise ValueError(
+                f"pad: can't extend empty axis {axis} using modes other than 'constant' or 'empty' "
+                f"(shape {x.shape}, mode {mode!r})"
+            )
     if reflect_type == "odd":
         return pad_odd(x, widths, mode)
     if mode in VALUE_MODES:
@@ -63,12 +65,9 @@ def pad(array: Any, pad_width: Any, mode: str = "constant", **kwargs: Any) -> Te
         cv = kwargs.get("constant_values", 0)
         if isinstance(cv, Tensor):
             raise TypeError("pad: constant_values must be numbers (a Tensor value is not differentiated)")
-        data = np.pad(x._data, pad_width, mode="constant", constant_values=cv)
+        data = np.pad(x._data, widths, mode="constant", constant_values=cv) if x.ndim else x._data.copy()
         inner = tuple(slice(b, b + n) for (b, _), n in zip(widths, x.shape))
         return Tensor._make(data, (x,), "pad", inner)
-    for (b, a), n in zip(widths, x.shape):
-        if n == 0 and (b or a):
-            raise ValueError(f"pad: cannot pad an empty axis of shape {x.shape} in mode {mode!r}")
     # each output position along an axis reads one input position: numpy's pad of the positions
     picks = [np.pad(np.arange(n), w, mode=mode) for n, w in zip(x.shape, widths)]
     if all(len(p) == n for p, n in zip(picks, x.shape)):

@@ -27,7 +27,7 @@ def as_pairs(x: Any, ndim: int, who: str, *, index: bool = False) -> list:
     if index:
         a = np.round(a).astype(np.intp)
         if (a < 0).any():
-            raise ValueError(f"pad: {who} must be non-negative, got {x!r}")
+            raise ValueError(f"pad: index can't contain negative values ({who} {x!r})")
     if a.ndim < 3 and a.size == 1:
         v = a.ravel()[0]
         return [(v, v)] * ndim

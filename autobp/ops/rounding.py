@@ -78,9 +78,12 @@ def trunc(x: Any) -> Tensor:
 
 
 @op(family=_M, rules=("trunc",))
-def fix(x: Any) -> Tensor:
-    """x rounded toward zero (numpy's fix, PyTorch's alias of trunc); the gradient is 0."""
-    return _unary(x, np.fix, "trunc")
+def fix(x: Any, out: Any = None) -> Tensor:
+    """x rounded toward zero (numpy's fix, PyTorch's alias of trunc); the gradient is 0. ``out``:
+    numpy's array (or Tensor) to write the result into."""
+    from .._ufunc_keywords import write_out
+
+    return write_out(_unary(x, np.fix, "trunc"), out, "fix")
 
 
 @op(family=_M)

@@ -202,12 +202,27 @@ def _masked_fill_rule(F, g, out, xs, ctx, need):
     return (g * ~ctx if need[0] else None), (g * ctx if need[1] else None)
 
 
+def _check_scalar_fits(value: Any, dtype: np.dtype, index: tuple, who: str = "setitem") -> None:
+    """numpy's (and PyTorch's) refusals of a number written into an array: a complex number into a
+    real dtype (TypeError), NaN or an infinity into an integer one (ValueError, OverflowError), an
+    integer out of its range (OverflowError); the number was silently cast before."""
+    probe = np.empty((), dtype)
+    try:
+        probe[()] = value
+    except (TypeError, ValueError, OverflowError) as e:
+        raise type(e)(
+            f"{who}: {value!r} cannot be written into a {dtype} tensor at {show_index(index)}: {e}"
+        ) from None
+
+
 def _setitem(self: Tensor, index: Any, value: Any) -> None:
     """``t[index] = value``. With a graph to record, the write is out of place on the graph: the
     tensor object becomes the node ``index_put(old, index, value)``, ``old`` carrying its former node,
     and its version is bumped so graphs that read the old value refuse to backward. Without one it
     writes into the array, as numpy does."""
     index = normalize_index(index)
+    if type(value) in (bool, int, float, complex):  # a Python number: numpy's scalar rules
+        _check_scalar_fits(value, self.dtype, index)
     v = _lift(value, self, "setitem")
     recording = _mode.enabled and (self.requires_grad or v.requires_grad)
     if self._nograd_view is not None and _mode.enabled:

@@ -47,6 +47,10 @@ def reshape(x: Any, shape: Any, order: str = "C", *, copy: Any = None) -> Tensor
     try:
         data = x._data.reshape(shape)
     except (ValueError, TypeError) as e:
+        if isinstance(e, TypeError):  # a size that is no integer (1.0, True): numpy's and PyTorch's TypeError
+            raise TypeError(
+                f"reshape: tensor of shape {x.shape} into {shape}: sizes must be integers ({e})"
+            ) from None
         why = ""
         if x.size == 0 and -1 in shape and 0 in shape:  # PyTorch's words for this case
             why = "; because the unspecified dimension size -1 can be any value and is ambiguous"

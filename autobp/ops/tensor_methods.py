@@ -18,6 +18,7 @@ from ..tensor import Tensor, _as_array
 from ._args import as_tensor
 from ._decl import op
 from .complex_parts import conj
+from .flat_view import FlatView
 from .shape import _shape_arg, astype, swapaxes
 
 _M = "shape"
@@ -310,28 +311,6 @@ def _addcdiv(self: Tensor, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Ten
     """``self + value * tensor1 / tensor2`` (PyTorch's ``addcdiv``)."""
     q = as_tensor(tensor1) / tensor2
     return self + (q if value == 1 else q * value)
-
-
-class FlatView:
-    """numpy's ``a.flat`` for a Tensor: ``t.flat[i]`` reads the flattened tensor (recorded, as
-    ``t.reshape(-1)[i]``), ``t.flat[i] = v`` writes in place (as ``t.put``)."""
-
-    def __init__(self, t: Tensor) -> None:
-        self._t = t
-
-    def __getitem__(self, index: Any) -> Tensor:
-        return self._t.reshape((-1,))[index]
-
-    def __setitem__(self, index: Any, value: Any) -> None:
-        positions = np.arange(self._t.size)[index]
-        self._t.put(positions, value)
-
-    def __len__(self) -> int:
-        return self._t.size
-
-    def __iter__(self) -> Any:
-        flat = self._t.reshape((-1,))
-        return (flat[i] for i in range(self._t.size))
 
 
 METHODS = {name: _function(name) for name in _SPELLINGS}

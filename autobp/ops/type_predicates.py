@@ -37,6 +37,11 @@ def isreal(x: Any) -> Tensor:
 def iscomplexobj(x: Any) -> bool:
     """Whether x's dtype is complex (whatever its values), as a Python bool (numpy's iscomplexobj,
     torch.is_complex)."""
+    dtype = getattr(x, "dtype", None)  # numpy's duck typing: any object with a dtype (pandas')
+    if dtype is not None and not isinstance(x, (Tensor, np.ndarray)):
+        kind = getattr(dtype, "type", None)
+        if isinstance(kind, type):
+            return issubclass(kind, np.complexfloating)
     return bool(_array(x).dtype.kind == "c")
 
 
