@@ -102,6 +102,11 @@ def _put_(self: Tensor, index: Any, source: Any, accumulate: bool = False) -> Te
             f"out of range: tried to access index {flat[bad][0]} on a tensor of {self.size} elements."
         )
     src = source if isinstance(source, Tensor) else Tensor._const(np.asarray(source, dtype=self.dtype))
+    if self.ndim == 0:  # a 0-d target: its one element, through a (1,)-shaped view of it
+        one, flat_src = (flat % 1,), src.reshape((-1,))
+        return _im.inplace(
+            self, "put_", lambda x: index_put(x.reshape((1,)), one, flat_src, accumulate).reshape(())
+        )
     where = np.unravel_index(flat % max(self.size, 1), self.shape)
     return _im.inplace(self, "put_", lambda x: index_put(x, where, src.reshape((-1,)), accumulate))
 

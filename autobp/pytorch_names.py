@@ -146,9 +146,8 @@ def is_nonzero(input: Any) -> bool:
     """The truth of a one-element tensor (``torch.is_nonzero``); an error for any other size."""
     x = as_tensor(input)
     if x.size != 1:
-        raise RuntimeError(
-            f"is_nonzero: a tensor with {x.size} elements (shape {x.shape}) has no single truth value"
-        )
+        which = "no values" if x.size == 0 else "more than one value"
+        raise RuntimeError(f"is_nonzero: Boolean value of Tensor with {which} is ambiguous (shape {x.shape})")
     return bool(x._data.reshape(-1)[0] != 0)
 
 

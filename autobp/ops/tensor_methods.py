@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .._broadcast import normalize_axes
+from .._broadcast import ShapeError, normalize_axes
 from .._device import CPU, check_device
 from .._tensor_hooks import retains_grad
 from ..memory_format import contiguous_format, is_laid_out, preserve_format, relayout
@@ -291,7 +291,10 @@ def _product(name: str, ranks: tuple) -> Any:
 def _t(self: Tensor) -> Tensor:
     """PyTorch's ``t()``: a 2-D tensor transposed; 0-D and 1-D ones as they are."""
     if self.ndim > 2:
-        raise ValueError(f"t: expects a tensor of at most 2 axes, got shape {self.shape}; use .mT")
+        raise ShapeError(
+            f"t: expects a tensor of at most 2 axes, got shape {self.shape}; use .mT (PyTorch: t() expects "
+            f"a tensor with <= 2 dimensions, but self is {self.ndim}D)"
+        )
     return self.T if self.ndim == 2 else self
 
 
