@@ -165,8 +165,9 @@ def cummin(x: Any, axis: Any = None, *, dim: Any = None) -> ValuesIndices:
 def diff(
     x: Any, n: int = 1, axis: Any = None, prepend: Any = None, append: Any = None, *, dim: Any = None
 ) -> Tensor:
-    """n-th discrete difference along ``axis`` (numpy's; PyTorch's ``dim=``; the last by default), with
-    optional values put before/after."""
+    """n-th discrete difference along ``axis`` (numpy's; ``dim=`` PyTorch's), values put before/after.
+
+    ``axis`` (or ``dim``) is the last one by default; ``prepend``/``append`` are joined on first."""
     x = as_tensor(x)
     axis = axis_arg(axis, dim, "diff")
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
