@@ -298,6 +298,9 @@ def expand(x: Any, *sizes: Any) -> Tensor:
                 raise ValueError(f"expand: -1 is not allowed for a new leading axis (sizes {sizes})")
             n = x.shape[i - lead]
         shape.append(int(n))
+    if tuple(shape[lead:]) == x.shape and all(n == 1 for n in shape[:lead]):
+        # nothing is repeated: a plain (writable) view, as PyTorch's, so in-place ops may write through it
+        return reshape(x, tuple(shape))
     return broadcast_to(x, tuple(shape))
 
 

@@ -18,7 +18,7 @@ from ..tensor import Tensor, _as_array
 from ._args import as_tensor
 from ._decl import op
 from .complex_parts import conj
-from .shape import _shape_arg, astype, swapaxes
+from .shape import _shape_arg, astype, expand, swapaxes
 
 _M = "shape"
 
@@ -131,8 +131,8 @@ def _view_as(self: Tensor, other: Tensor) -> Tensor:
 
 
 def _expand_as(self: Tensor, other: Tensor) -> Tensor:
-    """``self`` broadcast to ``other``'s shape."""
-    return self.broadcast_to(other.shape)
+    """``self`` broadcast to ``other``'s shape (as ``expand``: a writable view when nothing repeats)."""
+    return expand(self, *other.shape)
 
 
 def _type_as(self: Tensor, other: Tensor) -> Tensor:
