@@ -147,7 +147,10 @@ def is_nonzero(input: Any) -> bool:
     x = as_tensor(input)
     if x.size != 1:
         which = "no values" if x.size == 0 else "more than one value"
-        raise RuntimeError(f"is_nonzero: Boolean value of Tensor with {which} is ambiguous (shape {x.shape})")
+        raise RuntimeError(
+            f"is_nonzero: shape {x.shape} has no single truth value (Boolean value of Tensor with {which} "
+            "is ambiguous)"
+        )
     return bool(x._data.reshape(-1)[0] != 0)
 
 

@@ -45,3 +45,25 @@ def test_expand_gradients_match_torch():
     (a.expand_as(ab.zeros(2, 3)) * 3).sum().backward()
     (ta.expand_as(torch.zeros(2, 3)) * 3).sum().backward()
     np.testing.assert_allclose(a.grad, ta.grad.numpy())
+
+
+@pytest.mark.parametrize("shape, sizes", [((3,), (2,)), ((3,), (2, 2)), ((2, 3), (3,)), ((4, 5), (1, -1, 5))])
+def test_bad_expand_is_a_runtime_error_as_torch(shape, sizes):
+    with pytest.raises(RuntimeError):
+        ab.ones(shape).expand(*sizes)
+    with pytest.raises(RuntimeError):
+        torch.ones(shape).expand(*sizes)
+    with pytest.raises(ValueError):  # numpy's class still catches it
+        ab.ones(shape).expand(*sizes)
+
+
+def test_copy_checks_numpys_order_argument():
+    with pytest.raises(TypeError, match="order must be str"):
+        ab.ones(3).copy(ab.ones(3))
+    with pytest.raises(TypeError):
+        np.ones(3).copy(np.ones(3))
+    with pytest.raises(ValueError):
+        ab.ones(3).copy("X")
+    with pytest.raises(ValueError):
+        np.ones(3).copy("X")
+    np.testing.assert_array_equal(ab.tensor([[1, 2], [3, 4]]).copy("F").numpy(), [[1, 2], [3, 4]])

@@ -290,12 +290,15 @@ def expand(x: Any, *sizes: Any) -> Tensor:
     sizes = _shape_arg(sizes)
     lead = len(sizes) - x.ndim
     if lead < 0:
-        raise ValueError(f"expand: {len(sizes)} sizes {sizes} for a tensor of shape {x.shape}")
+        raise ShapeError(
+            f"expand: {len(sizes)} sizes {sizes} for a tensor of shape {x.shape} (PyTorch: the number of "
+            "sizes provided must be greater or equal to the number of dimensions in the tensor)"
+        )
     shape = []
     for i, n in enumerate(sizes):
         if n == -1:
             if i < lead:
-                raise ValueError(f"expand: -1 is not allowed for a new leading axis (sizes {sizes})")
+                raise ShapeError(f"expand: -1 is not allowed for a new leading axis (sizes {sizes})")
             n = x.shape[i - lead]
         shape.append(int(n))
     if tuple(shape[lead:]) == x.shape and all(n == 1 for n in shape[:lead]):

@@ -27,6 +27,10 @@ _M = "shape"
 @op(family=_M, rules=("astype",), torch=("clone",))
 def copy(a: Any, order: str = "K", subok: bool = False, *, memory_format: Any = None) -> Tensor:
     """A copy with its own memory (numpy's copy, PyTorch's clone); the gradient passes unchanged."""
+    if not isinstance(order, str):  # numpy's check (t.copy(other) is not PyTorch's copy_)
+        raise TypeError(f"copy: order must be str, not {type(order).__name__}")
+    if order not in ("K", "A", "C", "F"):
+        raise ValueError(f"copy: order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
     a = as_tensor(a)
     out = astype(a, a.dtype)
     if memory_format is not None:  # the new array laid out as asked (values and gradient unchanged)
