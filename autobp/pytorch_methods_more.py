@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import pytorch_inplace_more as _ipm
+from ._broadcast import ShapeError
 from .ops import inplace_methods as _im
 from .tensor import Tensor
 
@@ -140,12 +141,15 @@ def _elementwise(self: Tensor, name: str, fn: Callable, others: tuple) -> Tensor
         a = np.asarray(o._data if isinstance(o, Tensor) else o)
         try:
             arrays.append(np.broadcast_to(a, self.shape).reshape(-1).tolist())
-        except ValueError:
-            raise ValueError(
+        except ValueError:  # numpy's ValueError, PyTorch's RuntimeError
+            raise ShapeError(
                 f"{name}: an argument of shape {a.shape} does not broadcast to the tensor's {self.shape}"
             ) from None
     values = [fn(*args) for args in zip(self._data.reshape(-1).tolist(), *arrays)]
-    out = np.asarray(values).astype(self.dtype).reshape(self.shape) if values else self._data.copy()
+    try:
+        out = np.asarray(values).astype(self.dtype).reshape(self.shape) if values else self._data.copy()
+    except (TypeError, ValueError):  # fn returned something that is not a number: PyTorch's TypeError
+        raise TypeError(f"{name}: the function must return numbers for a {self.dtype} tensor") from None
     return _im.inplace(self, name, lambda x: Tensor._const(out))
 
 

@@ -56,3 +56,18 @@ def test_is_nonzero_words(values, words):
     with pytest.raises(RuntimeError, match=words):
         torch.tensor(values).is_nonzero()
     assert ab.tensor([[0.1]]).is_nonzero() is torch.tensor([[0.1]]).is_nonzero() is True
+
+
+def test_apply_and_map_errors_as_torch():
+    x, tx = ab.arange(1, 6), torch.arange(1, 6)
+    np.testing.assert_array_equal(
+        x.clone().apply_(lambda k: k + k).numpy(), tx.clone().apply_(lambda k: k + k).numpy()
+    )
+    with pytest.raises(TypeError):
+        x.apply_(lambda k: "str")
+    with pytest.raises(TypeError):
+        tx.apply_(lambda k: "str")
+    with pytest.raises(RuntimeError):
+        ab.zeros(1).map_(ab.ones(2, 3), lambda a, b: a + b)
+    with pytest.raises(RuntimeError):
+        torch.zeros(1).map_(torch.ones(2, 3), lambda a, b: a + b)
