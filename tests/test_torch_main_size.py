@@ -50,3 +50,35 @@ def test_size_items():
         ab.Size([ab.tensor(2.0)])
     with pytest.raises(TypeError):
         torch.Size([torch.tensor(2.0)])
+
+
+@pytest.mark.parametrize(
+    "shape, dim, sizes, words",
+    [
+        ((1,), 0, [], "sizes must be non-empty"),
+        ((1,), 0, [2, 2], r"Provided sizes \[2, 2\] don't multiply up to the size of dim 0 \(1\)"),
+        ((5, 10), 1, (-1, -1), "only one dimension can be inferred"),
+        ((5, 10), 1, (-1, 4), r"Provided sizes \[-1, 4\] don't multiply up to the size of dim 1 \(10\)"),
+        ((2, 0), 1, (2, -1, 0), "the unspecified dimension size -1 can be any value and is ambiguous"),
+    ],
+)
+def test_unflatten_errors_as_torch(shape, dim, sizes, words):
+    with pytest.raises(RuntimeError, match=words):
+        ab.ones(shape).unflatten(dim, sizes)
+    with pytest.raises(RuntimeError, match=words):
+        torch.ones(shape).unflatten(dim, sizes)
+
+
+def test_unflatten_values_and_dim_type():
+    for shape, dim, sizes in [((2, 0, 2), 1, (3, -1, 4, 5)), ((2, 10), 1, (5, -1)), ((4,), 0, (-1, 2))]:
+        assert ab.ones(shape).unflatten(dim, sizes).shape == tuple(
+            torch.ones(shape).unflatten(dim, sizes).shape
+        )
+    with pytest.raises(TypeError, match=r"argument 'dim' \(position 1\) must be int, not str"):
+        ab.tensor([1]).unflatten("A", (1, 1))
+    with pytest.raises(IndexError):  # PyTorch's test_torch.py expects IndexError ...
+        ab.tensor(1).unflatten(0, [0])
+    with pytest.raises(RuntimeError):  # ... torch 2.13 raises RuntimeError; autobp's error is both
+        ab.tensor(1).unflatten(0, [0])
+    with pytest.raises(RuntimeError):
+        torch.tensor(1).unflatten(0, [0])

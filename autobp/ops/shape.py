@@ -263,14 +263,26 @@ def ravel(a: Any, order: str = "C") -> Tensor:
 def unflatten(x: Any, dim: int, sizes: Any) -> Tensor:
     """Axis ``dim`` split into ``sizes`` (one of them may be -1), as PyTorch's unflatten."""
     x = as_tensor(x)
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"unflatten(): argument 'dim' (position 1) must be int, not {type(dim).__name__}")
     (d,) = normalize_axes(dim, x.ndim, "unflatten", x.shape)
     sizes = tuple(int(n) for n in sizes)
+    if not sizes:
+        raise ShapeError(f"unflatten: sizes must be non-empty (shape {x.shape}, dim {dim})")
     known = int(np.prod([n for n in sizes if n != -1]))
-    if sizes.count(-1) > 1 or (sizes.count(-1) == 0 and known != x.shape[d]):
-        raise ValueError(f"unflatten: sizes {sizes} do not multiply to axis {d} of shape {x.shape}")
+    words = f"Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} ({x.shape[d]})"
+    if sizes.count(-1) > 1:
+        raise ShapeError(f"unflatten: only one dimension can be inferred, got sizes {sizes} ({x.shape})")
+    if sizes.count(-1) == 0 and known != x.shape[d]:
+        raise ShapeError(f"unflatten: sizes {sizes} do not multiply to axis {d} of shape {x.shape}: {words}")
     if -1 in sizes:
-        if known == 0 or x.shape[d] % known:
-            raise ValueError(f"unflatten: sizes {sizes} cannot fill axis {d} of shape {x.shape}")
+        if known == 0:
+            raise ShapeError(
+                f"unflatten: sizes {sizes} for axis {d} of shape {x.shape}: the unspecified dimension size "
+                "-1 can be any value and is ambiguous"
+            )
+        if x.shape[d] % known:
+            raise ShapeError(f"unflatten: sizes {sizes} cannot fill axis {d} of shape {x.shape}: {words}")
         sizes = tuple(x.shape[d] // known if n == -1 else n for n in sizes)
     return reshape(x, x.shape[:d] + sizes + x.shape[d + 1 :])
 
