@@ -76,7 +76,7 @@ def test_unflatten_values_and_dim_type():
         )
     with pytest.raises(TypeError, match=r"argument 'dim' \(position 1\) must be int, not str"):
         ab.tensor([1]).unflatten("A", (1, 1))
-    with pytest.raises(IndexError):  # the axis error (PyTorch's test_torch.py expects IndexError;
-        ab.tensor(1).unflatten(0, [0])  # torch 2.13 itself raises RuntimeError)
+    with pytest.raises(IndexError, match="Dimension specified as 0 but tensor has no dimensions"):
+        ab.tensor(1).unflatten(0, [0])  # test_torch.py expects IndexError; torch 2.13 raises RuntimeError
     with pytest.raises(RuntimeError):
         torch.tensor(1).unflatten(0, [0])

@@ -265,6 +265,8 @@ def unflatten(x: Any, dim: int, sizes: Any) -> Tensor:
     x = as_tensor(x)
     if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
         raise TypeError(f"unflatten(): argument 'dim' (position 1) must be int, not {type(dim).__name__}")
+    if x.ndim == 0:
+        raise AxisError(f"unflatten: Dimension specified as {dim} but tensor has no dimensions (0-d)")
     (d,) = normalize_axes(dim, x.ndim, "unflatten", x.shape)
     sizes = tuple(int(n) for n in sizes)
     if not sizes:
