@@ -57,6 +57,28 @@ def __bool__(self: Any) -> bool:
     return bool(self._data)
 
 
+class ContainsTypeError(TypeError, RuntimeError):
+    """``"a" in t``: PyTorch's RuntimeError (a TypeError too)."""
+
+
+def __contains__(self: Any, value: Any) -> bool:
+    """``value in t``: whether any element equals ``value`` (broadcast against ``t``), numpy's and
+    PyTorch's ``(t == value).any()``; a sub-tensor such as a row counts where it matches a row."""
+    from .tensor import Tensor
+
+    if not isinstance(value, (Tensor, np.ndarray, np.generic, int, float, complex, bool, list, tuple)):
+        raise ContainsTypeError(
+            f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a {type(value)}."
+        )
+    other = value._data if isinstance(value, Tensor) else np.asarray(value)
+    try:
+        return bool(np.any(self._data == other))
+    except ValueError:  # shapes that do not broadcast: numpy's ValueError, PyTorch's RuntimeError
+        from ._broadcast import ShapeError
+
+        raise ShapeError(f"value in t: shape {other.shape} does not broadcast with {self.shape}") from None
+
+
 def __float__(self: Any) -> float:
     return float(self.item())
 
@@ -125,6 +147,7 @@ CONVERSIONS = {
     "__len__": __len__,
     "__iter__": __iter__,
     "__bool__": __bool__,
+    "__contains__": __contains__,
     "__float__": __float__,
     "__format__": __format__,
     "__int__": __int__,

@@ -15,9 +15,13 @@ def check_device(device: Any, name: str) -> None:
     kind = getattr(device, "type", device)  # torch.device has .type
     if isinstance(kind, str) and kind.split(":")[0] == "cpu":
         return
-    raise ValueError(
+    raise DeviceError(
         f"{name}: autobp tensors live in numpy arrays on the CPU; device {device!r} is not available"
     )
+
+
+class DeviceError(ValueError, RuntimeError):
+    """A device other than the CPU: autobp's ValueError, PyTorch's RuntimeError (Generator('opengl'))."""
 
 
 def no_device_method(owner: str, device: str, what: str) -> Any:

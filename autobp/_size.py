@@ -18,8 +18,10 @@ class _Size(int):
         return obj
 
     def __call__(self, dim: int | None = None) -> Any:
-        if dim is None:
-            return self._shape
+        if dim is None:  # PyTorch's torch.Size, a tuple
+            from .legacy_tensor_types import Size
+
+            return Size(self._shape)
         n = len(self._shape)
         if not -n <= dim < n:
             from ._broadcast import AxisError

@@ -2,7 +2,8 @@
 computed as without it, then written into the given Tensor(s) and those returned.
 
 PyTorch's rules: an ``out`` of another shape is resized (with PyTorch's UserWarning when it held
-elements); its dtype must equal the result's for most of torch.linalg ("exact"), be a safe cast
+elements); its dtype must equal the result's for most of torch.linalg ("exact"; "scalar": the same rule in the
+words of the scans cummax/cummin/logcumsumexp), be a safe cast
 target for eig/eigvals/cond ("safe", the names of the outputs in the message) and for the other
 functions (kron, outer, inner, ...: "cast"). A tuple result (a named tuple) takes a tuple of outs.
 The write is recorded like any in-place write, so gradients still flow (PyTorch refuses out= when a
@@ -58,6 +59,8 @@ def _check_dtype(res: np.dtype, out: np.dtype, name: str, mode: str, what: str) 
         raise OutDtypeError(
             f"{name}: Expected out tensor to have dtype {_names(res)[0]}, but got {_names(out)[0]} instead"
         )
+    if mode == "scalar" and res != out:  # the scans' (cummax, logcumsumexp) words for the same rule
+        raise OutDtypeError(f"{name}: expected scalar_type {_names(res)[1]} but found {_names(out)[1]}")
     if mode == "safe" and not _can_cast(res, out):
         raise OutDtypeError(
             f"{name}: Expected {what} to be safely castable from {_names(res)[1]} dtype, but got {what} "

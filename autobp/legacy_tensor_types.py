@@ -5,6 +5,7 @@ uninitialised one of that size, and ``isinstance(t, FloatTensor)`` asks for the 
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
@@ -54,18 +55,48 @@ BoolTensor = _legacy("BoolTensor", np.bool_)
 
 
 class Size(tuple):
-    """PyTorch's ``torch.Size``: a tuple of ints (``Size([2, 3]) == (2, 3)``); autobp's ``shape`` is a
-    plain tuple, which compares equal to it."""
+    """PyTorch's ``torch.Size`` (what ``t.size()`` returns): a tuple of ints (``Size([2, 3]) == (2, 3)``);
+    slicing, ``+`` and ``*`` keep the type, as PyTorch's. autobp's ``shape`` is a plain tuple (numpy's),
+    which compares equal to it."""
 
     def __new__(cls, sizes: Any = ()) -> Size:
-        items = tuple(sizes)
-        if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in items):
-            raise TypeError(f"Size: expected a sequence of ints, got {sizes!r}")
-        return super().__new__(cls, (int(n) for n in items))
+        items = []
+        for i, n in enumerate(sizes):
+            ok = isinstance(n, (int, np.integer)) or (
+                getattr(n, "dtype", None) is not None and np.ndim(n) == 0
+            )
+            try:
+                if not ok or isinstance(n, bool):
+                    raise TypeError
+                items.append(operator.index(n))  # a 0-d integer tensor counts, as in PyTorch
+            except TypeError:
+                raise TypeError(
+                    f"Size: expected a sequence of ints (torch.Size() takes an iterable of 'int'), item {i} "
+                    f"is {type(n).__name__} {n!r}"
+                ) from None
+        return super().__new__(cls, items)
 
     def numel(self) -> int:
         """The number of elements a tensor of this shape holds."""
         return int(np.prod(self, dtype=np.int64))
+
+    def __getitem__(self, key: Any) -> Any:
+        got = super().__getitem__(key)
+        return Size(got) if isinstance(key, slice) else got
+
+    def __add__(self, other: Any) -> Any:
+        return Size(tuple(self) + tuple(other)) if isinstance(other, tuple) else NotImplemented
+
+    def __radd__(self, other: Any) -> Any:
+        return Size(tuple(other) + tuple(self)) if isinstance(other, tuple) else NotImplemented
+
+    def __mul__(self, n: Any) -> Size:
+        return Size(tuple(self) * n)
+
+    __rmul__ = __mul__
+
+    def __reduce__(self) -> tuple:
+        return (Size, (tuple(self),))
 
     def __repr__(self) -> str:
         return f"autobp.Size({list(self)})"

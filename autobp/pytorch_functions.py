@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from . import linalg as _la
+from ._broadcast import ShapeError
 from ._device import check_device
 from ._torch_out import takes_out
 from .ops import (
@@ -264,7 +265,10 @@ def masked_scatter(input: Any, mask: Any, source: Any) -> Tensor:
     src = as_tensor(source).reshape((-1,))
     n = int(m.sum())
     if src.size < n:
-        raise ValueError(f"masked_scatter: the mask selects {n} elements, source has only {src.size}")
+        raise ShapeError(
+            f"masked_scatter: Number of elements of source < number of ones in mask: the mask selects {n} "
+            f"elements, source has only {src.size}"
+        )
     out = copy(x)
     out[m] = src[:n]
     return out

@@ -36,6 +36,10 @@ def _type(self: Tensor, dtype: Any = None, non_blocking: bool = False) -> Any:
 
     if isinstance(dtype, _LegacyTensorType):
         dtype = dtype.dtype  # a legacy type: autobp.FloatTensor
+    elif isinstance(dtype, type) and issubclass(dtype, Tensor):  # t.type(torch.Tensor): the default dtype
+        from .pytorch_names import get_default_dtype
+
+        dtype = get_default_dtype()
     return self if self.dtype == dtype else self.astype(dtype)
 
 

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import pytorch_inplace_more as _ipm
+from ._broadcast import ShapeError
 from .ops import inplace_methods as _im
 from .tensor import Tensor
 
@@ -102,6 +103,11 @@ def _put_(self: Tensor, index: Any, source: Any, accumulate: bool = False) -> Te
             f"out of range: tried to access index {flat[bad][0]} on a tensor of {self.size} elements."
         )
     src = source if isinstance(source, Tensor) else Tensor._const(np.asarray(source, dtype=self.dtype))
+    if self.ndim == 0:  # a 0-d target: its one element, through a (1,)-shaped view of it
+        one, flat_src = (flat % 1,), src.reshape((-1,))
+        return _im.inplace(
+            self, "put_", lambda x: index_put(x.reshape((1,)), one, flat_src, accumulate).reshape(())
+        )
     where = np.unravel_index(flat % max(self.size, 1), self.shape)
     return _im.inplace(self, "put_", lambda x: index_put(x, where, src.reshape((-1,)), accumulate))
 
@@ -135,12 +141,15 @@ def _elementwise(self: Tensor, name: str, fn: Callable, others: tuple) -> Tensor
         a = np.asarray(o._data if isinstance(o, Tensor) else o)
         try:
             arrays.append(np.broadcast_to(a, self.shape).reshape(-1).tolist())
-        except ValueError:
-            raise ValueError(
+        except ValueError:  # numpy's ValueError, PyTorch's RuntimeError
+            raise ShapeError(
                 f"{name}: an argument of shape {a.shape} does not broadcast to the tensor's {self.shape}"
             ) from None
     values = [fn(*args) for args in zip(self._data.reshape(-1).tolist(), *arrays)]
-    out = np.asarray(values).astype(self.dtype).reshape(self.shape) if values else self._data.copy()
+    try:
+        out = np.asarray(values).astype(self.dtype).reshape(self.shape) if values else self._data.copy()
+    except (TypeError, ValueError):  # fn returned something that is not a number: PyTorch's TypeError
+        raise TypeError(f"{name}: the function must return numbers for a {self.dtype} tensor") from None
     return _im.inplace(self, name, lambda x: Tensor._const(out))
 
 

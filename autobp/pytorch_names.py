@@ -159,8 +159,10 @@ def is_nonzero(input: Any) -> bool:
     """The truth of a one-element tensor (``torch.is_nonzero``); an error for any other size."""
     x = as_tensor(input)
     if x.size != 1:
+        which = "no values" if x.size == 0 else "more than one value"
         raise RuntimeError(
-            f"is_nonzero: a tensor with {x.size} elements (shape {x.shape}) has no single truth value"
+            f"is_nonzero: shape {x.shape} has no single truth value (Boolean value of Tensor with {which} "
+            "is ambiguous)"
         )
     return bool(x._data.reshape(-1)[0] != 0)
 

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from . import linalg as _la
+from ._broadcast import DTypeError
 from .nn import functional as _F
 from .nn.init import as_generator
 from .ops import scatter_reduce, where
@@ -29,7 +30,10 @@ def addcdiv(input: Any, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor
     """input + value * tensor1 / tensor2 (``torch.addcdiv``)."""
     t1, t2 = as_tensor(tensor1), as_tensor(tensor2)
     if t1.dtype.kind in "iub" and t2.dtype.kind in "iub":
-        raise TypeError("addcdiv: integer division of tensor1 by tensor2 is not supported, use floats")
+        raise DTypeError(
+            f"addcdiv: integer division of tensor1 by tensor2 ({t1.dtype} by {t2.dtype}) is not supported, "
+            "use floats (PyTorch: Integer division with addcdiv is no longer supported)"
+        )
     return as_tensor(input) + value * (t1 / t2)
 
 

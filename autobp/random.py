@@ -19,6 +19,7 @@ import numpy as np
 from ._broadcast import ShapeError
 from ._creation_out import creation_out
 from ._device import check_device
+from ._torch_out import takes_out
 from .ops._creation_args import _leaf
 from .ops.creation import input_arg
 from .tensor import Tensor
@@ -340,9 +341,12 @@ def uniform(
     )
 
 
-def bernoulli(p: Any, *, generator: Any = None) -> Tensor:
-    """1 with probability ``p``, else 0, elementwise (``torch.bernoulli``); ``p``'s shape and float dtype."""
+@takes_out("bernoulli", "any")
+def bernoulli(p: Any, prob: Any = None, *, generator: Any = None) -> Tensor:
+    """1 with probability ``p``, else 0, elementwise (``torch.bernoulli``); ``p``'s shape and float dtype.
+    With ``prob`` (torch.bernoulli(input, p)): that one probability, in ``p``'s shape and dtype."""
     probs = p._data if isinstance(p, Tensor) else np.asarray(p, dtype=float)
+    probs = probs if prob is None else np.full(probs.shape, prob, probs.dtype)
     if probs.dtype.kind != "f":
         probs = probs.astype(float)
     if probs.size and not (np.all(probs >= 0) and np.all(probs <= 1)):

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import ShapeError
 from ..ops import where
 from ..tensor import Tensor
 
@@ -85,8 +86,12 @@ def grid_sample(
     if padding_mode not in _PADDINGS:
         raise ValueError(f"grid_sample: padding_mode must be one of {_PADDINGS}, got {padding_mode!r}")
     nd = x.ndim - 2
-    if nd not in (2, 3) or g.ndim != x.ndim or g.shape[-1] != nd or g.shape[0] != x.shape[0]:
-        raise ValueError(
+    if nd in (2, 3) and g.ndim == x.ndim and g.shape[0] != x.shape[0]:
+        raise ShapeError(
+            f"grid_sample: expected grid and input to have same batch size, got {x.shape} and grid {g.shape}"
+        )
+    if nd not in (2, 3) or g.ndim != x.ndim or g.shape[-1] != nd:
+        raise ShapeError(
             "grid_sample: expected input (N, C, H, W) with grid (N, Ho, Wo, 2), or input (N, C, D, H, W) "
             f"with grid (N, Do, Ho, Wo, 3), got input {x.shape} and grid {g.shape}"
         )

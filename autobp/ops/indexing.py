@@ -9,8 +9,9 @@ from typing import Any
 
 import numpy as np
 
-from .._broadcast import ShapeError, normalize_axes
+from .._broadcast import DTypeError, ShapeError, normalize_axes
 from .._numpy_ops import scatter_add as _scatter_add
+from .._torch_out import takes_out as torch_out
 from .._views import index_view, link_view
 from .._zero_d import zero_d_as_one_element
 from ..rules import rule
@@ -220,12 +221,15 @@ def gather(x: Any, dim: int, index: Any, *, sparse_grad: bool = False) -> Tensor
 
 
 @op(family=_I, rules=("broadcast_to", "getitem"), numpy=None)
+@torch_out("masked_select")
 def masked_select(x: Any, mask: Any) -> Tensor:
-    """The elements where ``mask`` (broadcast with ``x``) is true, as a 1-D tensor."""
+    """The elements where ``mask`` (broadcast with ``x``) is true, as a 1-D tensor (PyTorch's ``out=``)."""
     x = as_tensor(x)
     m = np.asarray(mask._data if isinstance(mask, Tensor) else mask)
     if m.dtype != bool:
-        raise TypeError(f"masked_select: mask must be boolean, got dtype {m.dtype}")
+        raise DTypeError(
+            f"masked_select: mask must be boolean (expected BoolTensor for mask), got dtype {m.dtype}"
+        )
     try:
         shape = np.broadcast_shapes(x.shape, m.shape)
     except ValueError:

@@ -276,10 +276,10 @@ def _as(a: Any, like: Tensor) -> Tensor:
 
 
 def _random_(name: str, draw: Callable[[np.random.Generator, tuple], np.ndarray]) -> Callable:
-    def method(self: Tensor, *args: Any, generator: Any = None) -> Tensor:
+    def method(self: Tensor, *args: Any, generator: Any = None, **params: Any) -> Tensor:
         from ..nn.init import as_generator  # nn imports the ops: import it when called
 
-        values = draw(as_generator(generator), self.shape, *args)
+        values = draw(as_generator(generator), self.shape, *args, **params)  # PyTorch's keywords too
         return inplace(self, name, lambda x: Tensor._const(values.astype(x.dtype)))
 
     method.__name__ = name
@@ -288,7 +288,7 @@ def _random_(name: str, draw: Callable[[np.random.Generator, tuple], np.ndarray]
 
 normal_ = _random_("normal_", lambda rng, shape, mean=0.0, std=1.0: rng.normal(mean, std, shape))
 normal_.__doc__ = "In place: samples of N(mean, std^2) (``generator``: a numpy Generator or a seed)."
-uniform_ = _random_("uniform_", lambda rng, shape, low=0.0, high=1.0: rng.uniform(low, high, shape))
+uniform_ = _random_("uniform_", lambda rng, shape, from_=0.0, to=1.0: rng.uniform(from_, to, shape))
 uniform_.__doc__ = "In place: samples of U[from, to) (``generator``: a numpy Generator or a seed)."
 
 
@@ -297,8 +297,14 @@ def fill(self: Tensor, value: Any) -> None:
     fill_(self, value)
 
 
-def put(self: Tensor, ind: Any, v: Any, mode: str = "raise") -> None:
-    """numpy's ``a.put(ind, v)``: ``v`` written at flat positions ``ind`` (``v`` repeated as needed)."""
+def put(self: Tensor, ind: Any, v: Any, mode: Any = "raise", *, accumulate: Any = None) -> Any:
+    """numpy's ``a.put(ind, v)``: ``v`` written at flat positions ``ind`` (``v`` repeated as needed).
+    PyTorch's ``t.put(index, source, accumulate)`` (a bool third argument or ``accumulate=``): a new
+    tensor, ``self`` unchanged."""
+    if isinstance(mode, bool) or accumulate is not None:
+        from .numpy_writes import torch_put
+
+        return torch_put(self, ind, v, mode if isinstance(mode, bool) else accumulate)
     if mode != "raise":
         raise ValueError(f"put: only mode='raise' is supported, got {mode!r}")
     flat = np.asarray(ind._data if isinstance(ind, Tensor) else ind, dtype=np.intp).reshape(-1)

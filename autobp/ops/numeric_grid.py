@@ -203,14 +203,25 @@ def _along_axis(f: Tensor, ax: int, h: Any, edge_order: int) -> Tensor:
 
 
 @op(family=_G, rules=("getitem", "sub", "mul", "div", "concatenate"), method=False)
-def gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1) -> Any:
+def gradient(
+    f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1, spacing: Any = None, dim: Any = None
+) -> Any:
     """The derivative of sampled values along each axis (numpy's gradient): second-order central
     differences inside, first- or second-order (``edge_order``) one-sided differences at the ends.
 
     ``varargs``: none (unit spacing), one number for every axis, or one entry per axis, each a
     number or the 1-d coordinates of the samples. One axis gives a Tensor, several a tuple of them.
+    PyTorch's spelling ``gradient(f, spacing=, dim=)`` (spacing: one number, or a list of numbers or
+    of coordinate Tensors, one per dim) always gives a tuple, as torch.gradient does.
     Linear in ``f``, so differentiable to any order; coordinates given as Tensors are too.
     """
+    if spacing is not None or dim is not None:
+        if varargs or axis is not None:
+            raise TypeError("gradient: give numpy's varargs/axis= or PyTorch's spacing=/dim=, not both")
+        if spacing is not None:
+            varargs = tuple(spacing) if isinstance(spacing, (list, tuple)) else (spacing,)
+        got = gradient(f, *varargs, axis=dim, edge_order=edge_order)
+        return got if isinstance(got, tuple) else (got,)
     f = as_tensor(f)
     if f.dtype.kind not in "fc":
         f = f.astype(np.float64)  # numpy's result is float64 for integer samples

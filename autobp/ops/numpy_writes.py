@@ -71,9 +71,15 @@ def fill_diagonal(a: Any, val: Any, wrap: bool = False) -> None:
 
 
 @op(family=_W, rules=("index_put", "getitem"), method=False)
-def put(a: Any, ind: Any, v: Any, mode: str = "raise") -> None:
+def put(a: Any, ind: Any, v: Any, mode: Any = "raise", *, accumulate: Any = None) -> Any:
     """Write ``v`` (repeated as needed) at the flat positions ``ind`` of ``a``, in place (numpy's
-    put; ``mode`` 'raise', 'wrap' or 'clip' for out-of-range positions; the last write wins)."""
+    put; ``mode`` 'raise', 'wrap' or 'clip' for out-of-range positions; the last write wins).
+
+    PyTorch's ``torch.put(input, index, source, accumulate)`` (a bool fourth argument or
+    ``accumulate=``, which numpy's put does not take) returns a new tensor instead: ``input`` with
+    ``source`` written (or added) at the flat positions ``index``; ``input`` is unchanged."""
+    if isinstance(mode, bool) or accumulate is not None:
+        return torch_put(a, ind, v, mode if isinstance(mode, bool) else accumulate)
     if _into_array("put", a, ind, v, mode):
         return
     flat = np.asarray(data_of(ind)).astype(np.intp, copy=False).reshape(-1)
@@ -88,6 +94,15 @@ def put(a: Any, ind: Any, v: Any, mode: str = "raise") -> None:
     if flat.size == 0:
         return
     _write(a, "put", np.unravel_index(flat % a.size, a.shape), _cycled(v, flat.size, a, "put"))
+
+
+def torch_put(a: Any, index: Any, source: Any, accumulate: Any) -> Tensor:
+    """PyTorch's out-of-place put: a copy of ``a`` given ``put_(index, source, accumulate)``."""
+    from ..pytorch_methods_more import _put_  # the PyTorch layer imports the ops: import it when called
+
+    return _put_(
+        a.clone() if isinstance(a, Tensor) else Tensor(np.asarray(a)), index, source, bool(accumulate)
+    )
 
 
 def _mask_of(mask: Any, a: Tensor, name: str) -> np.ndarray:

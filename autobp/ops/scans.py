@@ -7,8 +7,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .._broadcast import normalize_axes
-from .._torch_out import takes_out as torch_takes_out
+from .._broadcast import ShapeError, normalize_axes
+from .._torch_out import takes_out as torch_out
 from ..rules import RULES, holomorphic, rule
 from ..tensor import Tensor
 from ._args import as_tensor, axis_arg, refuse_complex
@@ -88,6 +88,7 @@ def cumprod(x: Any, axis: Any = None, dtype: Any = None, out: Any = None, *, dim
 
 
 @op(family=_C, numpy=None)
+@torch_out("logcumsumexp", "scalar")
 def logcumsumexp(x: Any, axis: Any = None, *, dim: Any = None) -> Tensor:
     """log(cumsum(exp(x))) along ``axis``, computed without overflow (PyTorch's logcumsumexp); for
     complex x PyTorch's running formula (its branch of the log, not the principal one)."""
@@ -144,7 +145,7 @@ def _running_extreme(x: Any, axis: Any, dim: Any, name: str, accumulate: Any) ->
 
 
 @op(family=_C, numpy=None)
-@torch_takes_out("cummax", "exact", ("values", "indices"))
+@torch_out("cummax", "scalar", ("values", "indices"))
 def cummax(x: Any, axis: Any = None, *, dim: Any = None) -> ValuesIndices:
     """Running maximum along ``axis`` and where it sits, as (values, indices); ties as PyTorch.
 
@@ -154,21 +155,26 @@ def cummax(x: Any, axis: Any = None, *, dim: Any = None) -> ValuesIndices:
 
 
 @op(family=_C, numpy=None)
-@torch_takes_out("cummin", "exact", ("values", "indices"))
+@torch_out("cummin", "scalar", ("values", "indices"))
 def cummin(x: Any, axis: Any = None, *, dim: Any = None) -> ValuesIndices:
     """Running minimum along ``axis`` and where it sits, as (values, indices); ties as cummax."""
     return _running_extreme(x, axis, dim, "cummin", np.minimum.accumulate)
 
 
 @op(family=_C, rules=("getitem", "sub", "concatenate"))
-def diff(x: Any, n: int = 1, axis: int = -1, prepend: Any = None, append: Any = None) -> Tensor:
-    """n-th discrete difference along ``axis`` (numpy's), with optional values put before/after."""
+def diff(
+    x: Any, n: int = 1, axis: Any = None, prepend: Any = None, append: Any = None, *, dim: Any = None
+) -> Tensor:
+    """n-th discrete difference along ``axis`` (numpy's; ``dim=`` PyTorch's), values put before/after.
+
+    ``axis`` (or ``dim``) is the last one by default; ``prepend``/``append`` are joined on first."""
     x = as_tensor(x)
+    axis = axis_arg(axis, dim, "diff")
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
         raise ValueError(f"diff: order n must be a non-negative integer, got {n!r}")
     if x.ndim == 0:
-        raise ValueError("diff: the input must be at least one-dimensional, got a 0-d tensor")
-    (a,) = normalize_axes(axis, x.ndim, "diff", x.shape)
+        raise ShapeError("diff: diff expects input to be at least one-dimensional, got a 0-d tensor")
+    (a,) = normalize_axes(-1 if axis is None else axis, x.ndim, "diff", x.shape)
     if n == 0:
         return x
     parts = []
@@ -180,6 +186,7 @@ def diff(x: Any, n: int = 1, axis: int = -1, prepend: Any = None, append: Any = 
             if extra.ndim == 0:
                 shape = x.shape[:a] + (1,) + x.shape[a + 1 :]
                 extra = extra.broadcast_to(shape)
+            _check_extra(extra, x, a, name)
         parts.append(extra)
     from .joining import concatenate  # the joining family, imported when diff needs it
 
@@ -191,6 +198,20 @@ def diff(x: Any, n: int = 1, axis: int = -1, prepend: Any = None, append: Any = 
         else:
             y = y[lead + (slice(1, None),)] - y[lead + (slice(None, -1),)]
     return y
+
+
+def _check_extra(extra: Tensor, x: Tensor, a: int, name: str) -> None:
+    """diff's prepend/append: numpy's and PyTorch's shape rules, with PyTorch's words."""
+    if extra.ndim != x.ndim:
+        raise ShapeError(
+            f"diff: diff expects prepend or append to be the same dimension as input; {name} has shape "
+            f"{extra.shape}, the input {x.shape}"
+        )
+    if extra.shape[:a] + extra.shape[a + 1 :] != x.shape[:a] + x.shape[a + 1 :]:
+        raise ShapeError(
+            "diff: diff expects the shape of tensor to prepend or append to match that of input except "
+            f"along the differencing dimension; {name} has shape {extra.shape}, the input {x.shape} (dim {a})"
+        )
 
 
 # --- rules: ctx = the scanned axis ------------------------------------------------------------

@@ -180,7 +180,9 @@ def masked_fill(x: Any, mask: Any, value: Any) -> Tensor:
     x = as_tensor(x)
     m = np.asarray(mask._data if isinstance(mask, Tensor) else mask)
     if m.dtype != bool:
-        raise TypeError(f"masked_fill: mask must be boolean, got dtype {m.dtype}")
+        raise DTypeError(
+            f"masked_fill: mask must be boolean (masked_fill_ only supports boolean masks), got {m.dtype}"
+        )
     v = _lift(value, x, "masked_fill")
     if v.ndim != 0:
         raise ValueError(f"masked_fill: value must be a number or 0-d tensor, got shape {v.shape}")

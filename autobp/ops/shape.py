@@ -274,14 +274,28 @@ def ravel(a: Any, order: str = "C") -> Tensor:
 def unflatten(x: Any, dim: int, sizes: Any) -> Tensor:
     """Axis ``dim`` split into ``sizes`` (one of them may be -1), as PyTorch's unflatten."""
     x = as_tensor(x)
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"unflatten(): argument 'dim' (position 1) must be int, not {type(dim).__name__}")
+    if x.ndim == 0:
+        raise AxisError(f"unflatten: Dimension specified as {dim} but tensor has no dimensions (0-d)")
     (d,) = normalize_axes(dim, x.ndim, "unflatten", x.shape)
     sizes = tuple(int(n) for n in sizes)
+    if not sizes:
+        raise ShapeError(f"unflatten: sizes must be non-empty (shape {x.shape}, dim {dim})")
     known = int(np.prod([n for n in sizes if n != -1]))
-    if sizes.count(-1) > 1 or (sizes.count(-1) == 0 and known != x.shape[d]):
-        raise ValueError(f"unflatten: sizes {sizes} do not multiply to axis {d} of shape {x.shape}")
+    words = f"Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} ({x.shape[d]})"
+    if sizes.count(-1) > 1:
+        raise ShapeError(f"unflatten: only one dimension can be inferred, got sizes {sizes} ({x.shape})")
+    if sizes.count(-1) == 0 and known != x.shape[d]:
+        raise ShapeError(f"unflatten: sizes {sizes} do not multiply to axis {d} of shape {x.shape}: {words}")
     if -1 in sizes:
-        if known == 0 or x.shape[d] % known:
-            raise ValueError(f"unflatten: sizes {sizes} cannot fill axis {d} of shape {x.shape}")
+        if known == 0:
+            raise ShapeError(
+                f"unflatten: sizes {sizes} for axis {d} of shape {x.shape}: the unspecified dimension size "
+                "-1 can be any value and is ambiguous"
+            )
+        if x.shape[d] % known:
+            raise ShapeError(f"unflatten: sizes {sizes} cannot fill axis {d} of shape {x.shape}: {words}")
         sizes = tuple(x.shape[d] // known if n == -1 else n for n in sizes)
     return reshape(x, x.shape[:d] + sizes + x.shape[d + 1 :])
 
@@ -301,14 +315,20 @@ def expand(x: Any, *sizes: Any) -> Tensor:
     sizes = _shape_arg(sizes)
     lead = len(sizes) - x.ndim
     if lead < 0:
-        raise ValueError(f"expand: {len(sizes)} sizes {sizes} for a tensor of shape {x.shape}")
+        raise ShapeError(
+            f"expand: {len(sizes)} sizes {sizes} for a tensor of shape {x.shape} (PyTorch: the number of "
+            "sizes provided must be greater or equal to the number of dimensions in the tensor)"
+        )
     shape = []
     for i, n in enumerate(sizes):
         if n == -1:
             if i < lead:
-                raise ValueError(f"expand: -1 is not allowed for a new leading axis (sizes {sizes})")
+                raise ShapeError(f"expand: -1 is not allowed for a new leading axis (sizes {sizes})")
             n = x.shape[i - lead]
         shape.append(int(n))
+    if tuple(shape[lead:]) == x.shape and all(n == 1 for n in shape[:lead]):
+        # nothing is repeated: a plain (writable) view, as PyTorch's, so in-place ops may write through it
+        return reshape(x, tuple(shape))
     return broadcast_to(x, tuple(shape))
 
 

@@ -19,7 +19,7 @@ from ._args import as_tensor
 from ._decl import op
 from .complex_parts import conj
 from .flat_view import FlatView
-from .shape import _shape_arg, astype, swapaxes
+from .shape import _shape_arg, astype, expand, swapaxes
 
 _M = "shape"
 
@@ -28,6 +28,10 @@ _M = "shape"
 @op(family=_M, rules=("astype",), torch=("clone",))
 def copy(a: Any, order: str = "K", subok: bool = False, *, memory_format: Any = None) -> Tensor:
     """A copy with its own memory (numpy's copy, PyTorch's clone); the gradient passes unchanged."""
+    if not isinstance(order, str):  # numpy's check (t.copy(other) is not PyTorch's copy_)
+        raise TypeError(f"copy: order must be str, not {type(order).__name__}")
+    if order not in ("K", "A", "C", "F"):
+        raise ValueError(f"copy: order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
     a = as_tensor(a)
     out = astype(a, a.dtype)
     if memory_format is not None:  # the new array laid out as asked (values and gradient unchanged)
@@ -137,8 +141,8 @@ def _reshape_as(self: Tensor, other: Tensor) -> Tensor:
 
 
 def _expand_as(self: Tensor, other: Tensor) -> Tensor:
-    """``self`` broadcast to ``other``'s shape."""
-    return self.broadcast_to(other.shape)
+    """``self`` broadcast to ``other``'s shape (as ``expand``: a writable view when nothing repeats)."""
+    return expand(self, *other.shape)
 
 
 def _type_as(self: Tensor, other: Tensor) -> Tensor:
@@ -297,7 +301,10 @@ def _product(name: str, ranks: tuple) -> Any:
 def _t(self: Tensor) -> Tensor:
     """PyTorch's ``t()``: a 2-D tensor transposed; 0-D and 1-D ones as they are."""
     if self.ndim > 2:
-        raise ValueError(f"t: expects a tensor of at most 2 axes, got shape {self.shape}; use .mT")
+        raise ShapeError(
+            f"t: expects a tensor of at most 2 axes, got shape {self.shape}; use .mT (PyTorch: t() expects "
+            f"a tensor with <= 2 dimensions, but self is {self.ndim}D)"
+        )
     return self.T if self.ndim == 2 else self
 
 
