@@ -121,8 +121,8 @@ def _slow(fn: Callable, keep_0d: bool, fixup: Callable | None, in_place: Callabl
     def call(args: tuple, kwargs: dict) -> Any:
         if has_tensor(args) or has_tensor(kwargs):
             return fn(*args, **kwargs)
-        if in_place is not None:
-            return in_place(*args, **kwargs)
+        if in_place is not None:  # (an unused PyTorch out=None is not numpy's to take)
+            return in_place(*args, **{k: v for k, v in kwargs.items() if k != "out" or v is not None})
         out = to_plain(fn(*args, **kwargs), keep_0d)
         if fn.__name__ in POLY1D_OPS and any(isinstance(a, np.poly1d) for a in (*args, *kwargs.values())):
             return tuple(map(np.poly1d, out)) if isinstance(out, tuple) else np.poly1d(out)
