@@ -219,7 +219,7 @@ def load(
         raise _bad(path, "archive members do not match the archive directory")
     header = _read_structure(path, members.pop(_STRUCTURE, None))
     used: set[str] = set()
-    obj = _decode(header["root"], members, (used, []), path, 0)
+    obj = _decode(header["root"], members, (used, [], {}), path, 0)
     unused = sorted(set(members) - used)
     if unused:
         raise _bad(path, f"archive holds arrays the structure does not mention: {unused[:5]}")
@@ -275,8 +275,9 @@ def _read_structure(path: str, raw: np.ndarray | None) -> dict:
 
 
 def _decode(node: Any, members: dict, state: tuple, path: str, depth: int) -> Any:
-    """One entry of the structure; ``state`` is (the array keys used, the Tensors/arrays made so far)."""
-    used, made = state
+    """One entry of the structure; ``state`` is (the array keys used, the Tensors/arrays made so far,
+    the Tensor of each buffer that Tensors are views of)."""
+    used, made, buffers = state
     if depth > _MAX_DEPTH:
         raise _bad(path, f"the structure is nested more than {_MAX_DEPTH} levels deep")
     if node is None or isinstance(node, (bool, int, float, str)):
@@ -324,6 +325,11 @@ def _decode(node: Any, members: dict, state: tuple, path: str, depth: int) -> An
             from .nn.parameter import Parameter
 
             t = Parameter(t, requires_grad=node["requires_grad"])
+        if "view" in node:  # views of one buffer share it and its version counter, as PyTorch's storage
+            from ._views import link_view
+
+            t._data = arr  # (Parameter() copies its data)
+            link_view(t, buffers.setdefault(key, Tensor._const(members[key])), "load")
         made.append(t)
         return t
     if len(node) != 1 or not isinstance(node[tag], list):
