@@ -236,7 +236,11 @@ def _arcsinh(F, g, out, xs, ctx, need):
 def _arccosh(F, g, out, xs, ctx, need):
     # 1 / (sqrt(x - 1) sqrt(x + 1)), not 1 / sqrt(x^2 - 1): the same for real x >= 1 (and no x^2 - 1
     # cancellation near 1), but for complex x with Re x < 0 the latter has the wrong sign (branch cut)
+    # For real x the square root of the product (x - 1)(x + 1), as torch: for x < -1 (a NaN value) the
+    # gradient is torch's finite 1 / sqrt(x^2 - 1), where a product of two roots would be NaN.
     x = xs[0]
+    if x.dtype.kind != "c":
+        return (g / F.sqrt((x - 1.0) * (x + 1.0)),)
     return (g / (F.sqrt(x - 1.0) * F.sqrt(x + 1.0)),)
 
 
