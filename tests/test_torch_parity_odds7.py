@@ -35,7 +35,8 @@ def test_extremum_gradients_at_nan_and_ties_first_and_second_order(name):
     _same(ga.detach(), tga)
     _same(gb.detach(), tgb)
     h = ab.grad((ga * w).sum() + (gb * w).sum(), (a, b), allow_unused=True, materialize_grads=True)
-    th = torch.autograd.grad((tga * tw).sum() + (tgb * tw).sum(), (ta, tb), allow_unused=True, materialize_grads=True)
+    tout = (tga * tw).sum() + (tgb * tw).sum()
+    th = torch.autograd.grad(tout, (ta, tb), allow_unused=True, materialize_grads=True)
     for ours, theirs in zip(h, th):
         _same(ours, theirs)
 
@@ -54,5 +55,42 @@ def test_clamp_tensor_bounds_gradients_at_nan_and_ties(bounds):
     _same(y.detach(), ty)
     wrt = [x] + [ours[k] for k in kw]
     twrt = [tx] + [theirs[k] for k in kw]
-    for g, tg in zip(ab.grad((y * ab.tensor(W)).sum(), wrt), torch.autograd.grad((ty * torch.tensor(W, dtype=torch.float64)).sum(), twrt)):
+    tw = torch.tensor(W, dtype=torch.float64)
+    for g, tg in zip(ab.grad((y * ab.tensor(W)).sum(), wrt), torch.autograd.grad((ty * tw).sum(), twrt)):
         _same(g, tg)
+
+
+def test_clamp_tensor_bounds_x_below_equal_bounds_gets_no_gradient():
+    for vals in ([0.0, 1.0, 1.0], [2.0, 1.0, 1.0], [1.0, 1.0, 1.0]):
+        ours = [ab.tensor(v, requires_grad=True) for v in vals]
+        theirs = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in vals]
+        got = ab.grad(ab.clamp(*ours), ours)
+        want = torch.autograd.grad(torch.clamp(*theirs), theirs)
+        assert [float(g) for g in got] == [float(g) for g in want]
+
+
+ZEROS = [-0.0, 0.0, -1.0, 1.0, -0.3, 0.3, 7.0]
+
+
+@pytest.mark.parametrize(
+    "name", ["relu", "relu_", "relu6", "hardtanh", "leaky_relu", "elu", "celu", "selu", "hardshrink"]
+)
+def test_relu_family_zero_signs_and_gradients_at_zero_match_torch(name):
+    import autobp.nn.functional as F
+
+    tF = torch.nn.functional
+    x, tx = _both(ZEROS)
+    if name == "relu_":
+        y, ty = F.relu(x * 1.0, inplace=True), tF.relu(tx * 1.0, inplace=True)
+    else:
+        y, ty = getattr(F, name)(x), getattr(tF, name)(tx)
+    got, want = np.asarray(y.detach()), ty.detach().numpy()
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(np.signbit(got), np.signbit(want))
+    (g,), (tg,) = ab.grad(y.sum(), [x]), torch.autograd.grad(ty.sum(), [tx])
+    np.testing.assert_array_equal(np.asarray(g), tg.numpy())
+
+
+def test_relu_keeps_negative_zero_on_every_spelling():
+    for y in (ab.relu(ab.tensor([-0.0])), ab.tensor([-0.0]).relu(), ab.nn.ReLU()(ab.tensor([-0.0]))):
+        assert np.signbit(np.asarray(y.detach()))[0] == bool(torch.relu(torch.tensor([-0.0])).signbit()[0])
