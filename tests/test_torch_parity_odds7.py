@@ -94,3 +94,36 @@ def test_relu_family_zero_signs_and_gradients_at_zero_match_torch(name):
 def test_relu_keeps_negative_zero_on_every_spelling():
     for y in (ab.relu(ab.tensor([-0.0])), ab.tensor([-0.0]).relu(), ab.nn.ReLU()(ab.tensor([-0.0]))):
         assert np.signbit(np.asarray(y.detach()))[0] == bool(torch.relu(torch.tensor([-0.0])).signbit()[0])
+
+
+@pytest.mark.parametrize("shapes", [((3,), (4,)), ((2, 3), (3, 2)), ((5, 1, 2), (4, 3))])
+def test_normal_tensor_mean_std_broadcast_errors_as_torch(shapes):
+    m, s = shapes
+    with pytest.raises(RuntimeError) as want:
+        torch.normal(torch.zeros(m), torch.ones(s))
+    with pytest.raises(RuntimeError) as got:
+        ab.normal(ab.zeros(m), ab.ones(s))
+    assert str(want.value) in str(got.value)
+
+
+def test_normal_tensor_mean_std_shapes_dtypes_and_out_as_torch():
+    for m, s in [((2, 1), (3,)), ((3,), ())]:
+        want = torch.normal(torch.zeros(m), torch.ones(s))
+        got = ab.normal(ab.zeros(m), ab.ones(s, dtype=ab.float32) if s else ab.tensor(1.0, dtype=ab.float32))
+        assert got.shape == tuple(want.shape)
+    for md, sd in [(torch.float32, torch.float64), (torch.float64, torch.float32)]:
+        want = torch.normal(torch.zeros(3, dtype=md), torch.ones(3, dtype=sd)).dtype
+        got = ab.normal(ab.zeros(3, dtype=str(md)[6:]), ab.ones(3, dtype=str(sd)[6:])).dtype
+        assert str(got) == str(want)[6:]
+    out = ab.empty(4, 2, dtype=ab.float64)
+    tout = torch.empty(4, 2, dtype=torch.float64)
+    res = ab.normal(ab.zeros(4, 1, dtype=ab.float32), ab.ones(2, dtype=ab.float32), out=out)
+    tres = torch.normal(torch.zeros(4, 1), torch.ones(2), out=tout)
+    assert (res is out) == (tres is tout) and str(res.dtype) == str(tres.dtype)[6:]
+    ab.manual_seed(0)
+    big = ab.normal(ab.full((20000,), 3.0), ab.full((20000,), 0.5), out=ab.empty(20000))
+    assert abs(float(big.mean()) - 3.0) < 0.02 and abs(float(big.std()) - 0.5) < 0.02
+    with pytest.raises(RuntimeError):
+        torch.normal(torch.zeros(3), -torch.ones(3))
+    with pytest.raises(RuntimeError, match="std >= 0.0"):
+        ab.normal(ab.zeros(3), -ab.ones(3))

@@ -170,8 +170,10 @@ def clamp_max(x: Any, max: Any) -> Tensor:  # noqa: A002
 
 @op(family=_E, method=False)
 def maximum(a: Any, b: Any) -> Tensor:
-    """Elementwise maximum; on ties each input gets half of the gradient, and where either is NaN
-    both get all of it (PyTorch's rule: no comparison ranks a NaN)."""
+    """Elementwise maximum; ties split the gradient, a NaN sends all of it to both (PyTorch's).
+
+    On ties each input gets half of the gradient; where either is NaN no comparison ranks them, so
+    both get the whole gradient, as PyTorch's rule gives."""
     a, b = pair(a, b, "maximum")
     refuse_complex(a, "maximum")
     refuse_complex(b, "maximum")
@@ -184,8 +186,10 @@ def maximum(a: Any, b: Any) -> Tensor:
 
 @op(family=_E, method=False)
 def minimum(a: Any, b: Any) -> Tensor:
-    """Elementwise minimum; on ties each input gets half of the gradient, and where either is NaN
-    both get all of it (PyTorch's rule: no comparison ranks a NaN)."""
+    """Elementwise minimum; ties split the gradient, a NaN sends all of it to both (PyTorch's).
+
+    On ties each input gets half of the gradient; where either is NaN no comparison ranks them, so
+    both get the whole gradient, as PyTorch's rule gives."""
     a, b = pair(a, b, "minimum")
     refuse_complex(a, "minimum")
     refuse_complex(b, "minimum")
