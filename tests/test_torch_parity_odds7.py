@@ -127,3 +127,28 @@ def test_normal_tensor_mean_std_shapes_dtypes_and_out_as_torch():
         torch.normal(torch.zeros(3), -torch.ones(3))
     with pytest.raises(RuntimeError, match="std >= 0.0"):
         ab.normal(ab.zeros(3), -ab.ones(3))
+
+
+@pytest.mark.parametrize("nd", [1, 2, 3])
+@pytest.mark.parametrize("xdt,wdt", [("int64", "float64"), ("int32", "float32"), ("float64", "int64")])
+def test_conv_refuses_integer_input_with_float_weight_as_torch(nd, xdt, wdt):
+    import autobp.nn.functional as F
+
+    shape, ksize = (1, 1) + (4,) * nd, (1, 1) + (2,) * nd
+    tconv, conv = getattr(torch.nn.functional, f"conv{nd}d"), getattr(F, f"conv{nd}d")
+    with pytest.raises(RuntimeError):
+        tconv(torch.ones(shape, dtype=getattr(torch, xdt)), torch.ones(ksize, dtype=getattr(torch, wdt)))
+    with pytest.raises(RuntimeError, match=rf"Input type \({xdt}\) and weight type \({wdt}\)"):
+        conv(ab.ones(shape, dtype=xdt), ab.ones(ksize, dtype=wdt))
+
+
+def test_conv_integer_input_and_weight_still_computes_as_torch():
+    import autobp.nn.functional as F
+
+    x, w = np.arange(10).reshape(1, 2, 5), np.arange(12).reshape(2, 2, 3)
+    want = torch.nn.functional.conv1d(torch.tensor(x), torch.tensor(w)).numpy()
+    got = F.conv1d(ab.tensor(x), ab.tensor(w))
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(np.asarray(got), want)
+    with pytest.raises(RuntimeError, match=r"bias type \(float64\)"):
+        F.conv1d(ab.tensor(x), ab.tensor(w), ab.ones(2))
