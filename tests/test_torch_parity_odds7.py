@@ -152,3 +152,39 @@ def test_conv_integer_input_and_weight_still_computes_as_torch():
     np.testing.assert_array_equal(np.asarray(got), want)
     with pytest.raises(RuntimeError, match=r"bias type \(float64\)"):
         F.conv1d(ab.tensor(x), ab.tensor(w), ab.ones(2))
+
+
+@pytest.mark.parametrize(
+    "dtype,alphas",
+    [
+        ("uint8", [-1, 3, 1, -255, -256, 255, 256, 2.7, -1.5, True]),
+        ("int8", [-128, 128, -129, 200, -3, 2]),
+        ("int16", [-1, 300, 40000]),
+        ("int64", [4, -(2**40)]),
+    ],
+)
+def test_index_add_integer_alpha_wraps_or_refuses_as_torch(dtype, alphas):
+    info = np.iinfo(dtype)
+    x = np.array([5, info.max, info.min, 0, 7], dtype)
+    src = np.array([info.max, 100 % info.max, 1, info.max // 3, 2], dtype)
+    idx = np.array([0, 1, 2, 3, 0])
+    for alpha in alphas:
+        try:
+            want = torch.tensor(x).index_add(0, torch.tensor(idx), torch.tensor(src), alpha=alpha).numpy()
+        except RuntimeError:
+            with pytest.raises(RuntimeError, match="without overflow"):
+                ab.tensor(x).index_add(0, ab.tensor(idx), ab.tensor(src), alpha=alpha)
+            continue
+        got = ab.tensor(x).index_add(0, ab.tensor(idx), ab.tensor(src), alpha=alpha)
+        assert got.dtype == want.dtype, alpha
+        np.testing.assert_array_equal(np.asarray(got), want, err_msg=str(alpha))
+        inplace = ab.tensor(x)
+        inplace.index_add_(0, ab.tensor(idx), ab.tensor(src), alpha=alpha)
+        np.testing.assert_array_equal(np.asarray(inplace), want, err_msg=str(alpha))
+
+
+def test_scatter_add_integer_wraps_as_torch():
+    x, src, idx = np.array([250, 3], np.uint8), np.array([10, 255, 7], np.uint8), np.array([0, 1, 0])
+    want = torch.tensor(x).scatter_add(0, torch.tensor(idx), torch.tensor(src)).numpy()
+    got = ab.tensor(x).scatter_add(0, ab.tensor(idx), ab.tensor(src))
+    np.testing.assert_array_equal(np.asarray(got), want)
