@@ -188,3 +188,18 @@ def test_scatter_add_integer_wraps_as_torch():
     want = torch.tensor(x).scatter_add(0, torch.tensor(idx), torch.tensor(src)).numpy()
     got = ab.tensor(x).scatter_add(0, ab.tensor(idx), ab.tensor(src))
     np.testing.assert_array_equal(np.asarray(got), want)
+
+
+@pytest.mark.parametrize("fn", ["isclose", "allclose"])
+@pytest.mark.parametrize("which", ["rtol", "atol"])
+def test_isclose_refuses_a_tolerance_that_requires_grad_as_torch(fn, which):
+    a, b = [1.0, 2.0], [1.05, 2.0]
+    with pytest.raises(TypeError) as want:
+        getattr(torch, fn)(torch.tensor(a), torch.tensor(b), **{which: torch.tensor(0.1, requires_grad=True)})
+    with pytest.raises(TypeError) as got:
+        getattr(ab, fn)(ab.tensor(a), ab.tensor(b), **{which: ab.tensor(0.1, requires_grad=True)})
+    assert str(want.value) in str(got.value)
+    # a 0-d tensor without a gradient is a number to both
+    want_ok = getattr(torch, fn)(torch.tensor(a), torch.tensor(b), **{which: torch.tensor(0.1)})
+    got_ok = getattr(ab, fn)(ab.tensor(a), ab.tensor(b), **{which: ab.tensor(0.1)})
+    np.testing.assert_array_equal(np.asarray(got_ok), np.asarray(want_ok))
