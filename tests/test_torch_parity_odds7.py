@@ -203,3 +203,29 @@ def test_isclose_refuses_a_tolerance_that_requires_grad_as_torch(fn, which):
     want_ok = getattr(torch, fn)(torch.tensor(a), torch.tensor(b), **{which: torch.tensor(0.1)})
     got_ok = getattr(ab, fn)(ab.tensor(a), ab.tensor(b), **{which: ab.tensor(0.1)})
     np.testing.assert_array_equal(np.asarray(got_ok), np.asarray(want_ok))
+
+
+def test_as_subclass_shares_data_and_passes_gradients_as_torch():
+    class Sub(ab.Tensor):
+        pass
+
+    class TSub(torch.Tensor):
+        pass
+
+    a = ab.tensor([1.0, 2.0], requires_grad=True)
+    ta = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    b, tb = a.as_subclass(Sub), ta.as_subclass(TSub)
+    assert type(b) is Sub and isinstance(b, ab.Tensor)
+    assert b.requires_grad == tb.requires_grad and b.is_leaf == tb.is_leaf
+    (b * ab.tensor([3.0, 4.0])).sum().backward()
+    (tb * torch.tensor([3.0, 4.0], dtype=torch.float64)).sum().backward()
+    np.testing.assert_array_equal(np.asarray(a.grad), ta.grad.numpy())
+    x, tx = ab.zeros(3), torch.zeros(3)
+    y, ty = x.as_subclass(Sub), tx.as_subclass(TSub)
+    y[0] = 5.0
+    ty[0] = 5.0
+    np.testing.assert_array_equal(np.asarray(x), tx.numpy())
+    with pytest.raises(TypeError, match="does not inherit from Tensor"):
+        tx.as_subclass(int)
+    with pytest.raises(TypeError, match="does not inherit from Tensor"):
+        x.as_subclass(int)
