@@ -229,3 +229,31 @@ def test_as_subclass_shares_data_and_passes_gradients_as_torch():
         tx.as_subclass(int)
     with pytest.raises(TypeError, match="does not inherit from Tensor"):
         x.as_subclass(int)
+
+
+@pytest.mark.parametrize("p", [1, 2, 3, 5])
+def test_mvlgamma_outside_scipys_domain_as_torch(p):
+    vals = [0.4, 1.0, 0.9, -1.5, -0.25, 3.0, 7.5]
+    x, tx = _both(vals)
+    y, ty = ab.mvlgamma(x, p), torch.mvlgamma(tx, p)
+    np.testing.assert_allclose(np.asarray(y.detach()), ty.detach().numpy(), rtol=1e-12)
+    finite = torch.isfinite(ty).detach().numpy()
+    (g,) = ab.grad((y * ab.tensor(finite.astype(float))).sum(), [x])
+    (tg,) = torch.autograd.grad((ty * torch.tensor(finite, dtype=torch.float64)).sum(), [tx])
+    np.testing.assert_allclose(np.asarray(g)[finite], tg.numpy()[finite], rtol=1e-10)
+    np.testing.assert_allclose(np.asarray(x.detach().mvlgamma(p)), ty.detach().numpy(), rtol=1e-12)
+    if p > 1:  # scipy's spelling keeps scipy's domain
+        with pytest.raises(ValueError):
+            ab.special.multigammaln(x.detach(), p)
+
+
+def test_mvlgamma_argument_errors_as_torch():
+    with pytest.raises(RuntimeError, match="greater than or equal to 1"):
+        torch.mvlgamma(torch.tensor([3.0]), 0)
+    with pytest.raises(RuntimeError, match="greater than or equal to 1"):
+        ab.mvlgamma(ab.tensor([3.0]), 0)
+    with pytest.raises(TypeError):
+        torch.mvlgamma(torch.tensor([3.0]), 1.5)
+    with pytest.raises(TypeError, match="must be int"):
+        ab.mvlgamma(ab.tensor([3.0]), 1.5)
+    assert str(ab.mvlgamma(ab.tensor([3.0], dtype=ab.float32), 2).dtype) == "float32"
