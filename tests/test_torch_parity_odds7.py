@@ -1,6 +1,8 @@
 """PyTorch parity of small corners found by held-out runs: max/min gradients at NaN and ties,
 relu-family zero signs, tensor normal, conv dtype checks, integer index_add wrap-around, ..."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -257,3 +259,34 @@ def test_mvlgamma_argument_errors_as_torch():
     with pytest.raises(TypeError, match="must be int"):
         ab.mvlgamma(ab.tensor([3.0]), 1.5)
     assert str(ab.mvlgamma(ab.tensor([3.0], dtype=ab.float32), 2).dtype) == "float32"
+
+
+@pytest.mark.parametrize("name", ["addcmul", "addcdiv"])
+@pytest.mark.parametrize("form", ["function", "method", "inplace"])
+def test_addc_deprecated_value_second_overload_as_torch(name, form):
+    vals = ([1.0, -2.0, 0.5], [1.0, 2.0, 3.0], [2.0, 4.0, -8.0])
+
+    def call(lib, x, t1, t2):
+        if form == "function":
+            return getattr(lib, name)(x, 0.5, t1, t2)
+        if form == "method":
+            return getattr(x, name)(0.5, t1, t2)
+        return getattr(x.clone(), name + "_")(0.5, t1, t2)
+
+    with warnings.catch_warnings():  # torch warns once per process (so maybe not here)
+        warnings.simplefilter("ignore")
+        want = call(torch, *(torch.tensor(v, dtype=torch.float64) for v in vals))
+    with pytest.warns(UserWarning, match=f"This overload of {name}_? is deprecated"):
+        got = call(ab, *(ab.tensor(v) for v in vals))
+    np.testing.assert_allclose(np.asarray(got), want.numpy(), rtol=1e-15)
+    # the same numbers as the current spelling, gradients included
+    x, t1, t2 = (ab.tensor(v, requires_grad=True) for v in vals)
+    with pytest.warns(UserWarning):
+        out = getattr(ab, name)(x, 0.5, t1, t2)
+    grads = ab.grad(out.sum(), [x, t1, t2])
+    tx, tt1, tt2 = (torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in vals)
+    tgrads = torch.autograd.grad(getattr(torch, name)(tx, tt1, tt2, value=0.5).sum(), [tx, tt1, tt2])
+    for g, tg in zip(grads, tgrads):
+        np.testing.assert_allclose(np.asarray(g), tg.numpy(), rtol=1e-14)
+    with pytest.raises(TypeError):
+        getattr(ab, name)(ab.tensor(vals[0]), ab.tensor(vals[1]), ab.tensor(vals[2]), ab.tensor(vals[0]))
