@@ -126,22 +126,29 @@ def log_softmax(xs: list, axis: int) -> tuple:
     return z - np.log(np.exp(z).sum(axis=axis, keepdims=True)), axis
 
 
+def _extremum_weights(a: Any, b: Any, a_loses: Any, b_loses: Any, dtype: Any) -> tuple:
+    """PyTorch's weights of max/min's inputs: 1/2 each on ties, 0 for the input that loses, else 1
+    (so where either is NaN, which no comparison ranks, both get the whole gradient)."""
+    half = np.where(a == b, 0.5, 1.0)
+    return np.where(a_loses, 0.0, half).astype(dtype), np.where(b_loses, 0.0, half).astype(dtype)
+
+
 def maximum(xs: list, ctx: Any) -> tuple:
-    """ctx = the weight of the first input: 1 where it is larger, 1/2 on ties, else 0."""
+    """ctx = the weights of the two inputs (see _extremum_weights)."""
     a, b = xs
     out = np.maximum(a, b)
     if out.dtype.kind != "f":  # integers and booleans have no gradient
         return out, None
-    return out, ((a > b) + 0.5 * (a == b)).astype(out.dtype)
+    return out, _extremum_weights(a, b, a < b, a > b, out.dtype)
 
 
 def minimum(xs: list, ctx: Any) -> tuple:
-    """ctx = the weight of the first input: 1 where it is smaller, 1/2 on ties, else 0."""
+    """ctx = the weights of the two inputs (see _extremum_weights)."""
     a, b = xs
     out = np.minimum(a, b)
     if out.dtype.kind != "f":
         return out, None
-    return out, ((a < b) + 0.5 * (a == b)).astype(out.dtype)
+    return out, _extremum_weights(a, b, a > b, a < b, out.dtype)
 
 
 def mean(xs: list, ctx: tuple) -> tuple:

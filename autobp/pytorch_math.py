@@ -62,8 +62,22 @@ def polygamma(n: int, input: Any) -> Tensor:
 
 
 def mvlgamma(input: Any, p: int) -> Tensor:
-    """The log multivariate gamma function of dimension p (``torch.mvlgamma``, scipy's ``multigammaln``)."""
-    return _sp.multigammaln(input, p)
+    """The log multivariate gamma function of dimension p (``torch.mvlgamma``): p(p-1)/4 log(pi) +
+    sum_{j<p} lgamma(x - j/2), computed everywhere as PyTorch's (inf at poles, log|Gamma| between);
+    ``autobp.special.multigammaln`` keeps scipy's refusal of x <= (p-1)/2."""
+    if isinstance(p, bool) or not isinstance(p, (int, np.integer)):
+        raise TypeError(f"mvlgamma(): argument 'p' (position 2) must be int, not {type(p).__name__}")
+    if p < 1:
+        from ._broadcast import ShapeError  # ValueError and PyTorch's RuntimeError
+
+        raise ShapeError(f"mvlgamma: p has to be greater than or equal to 1, got {p}")
+    x = as_tensor(input)
+    if x.dtype.kind != "f":
+        x = x.astype(np.float64)
+    out = _sp.gammaln(x)
+    for j in range(1, p):
+        out = out + _sp.gammaln(x - j / 2)
+    return out + p * (p - 1) / 4 * np.log(np.pi)
 
 
 def det(input: Any) -> Tensor:

@@ -101,6 +101,20 @@ def _polygamma(self: Tensor, n: int) -> Tensor:
     return _pm.polygamma(n, self)
 
 
+def _as_subclass(self: Tensor, cls: type) -> Tensor:
+    """PyTorch's ``as_subclass``: this tensor's data, shared (a view: gradients flow back), as an
+    instance of ``cls``, a subclass of Tensor. Ops on it return plain Tensors (autobp has no
+    ``__torch_function__`` to carry the class through)."""
+    if not (isinstance(cls, type) and issubclass(cls, Tensor)):
+        raise TypeError(
+            "Creating a Tensor subclass from a class that does not inherit from Tensor is not possible. "
+            f"Make sure your class inherits from Tensor (as_subclass got {cls!r})."
+        )
+    view = self.view_as(self)
+    view.__class__ = cls
+    return view
+
+
 METHODS: dict[str, Any] = {
     name: getattr(_pf, name, None) or getattr(_pm, name, None) or getattr(_pn, name)
     for name in (
@@ -114,6 +128,7 @@ METHODS: dict[str, Any] = {
 METHODS.update(
     {
         "polygamma": _polygamma,
+        "as_subclass": _as_subclass,
         "type": _type,
         "short": _cast(np.int16),
         "byte": _cast(np.uint8),

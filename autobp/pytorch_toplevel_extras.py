@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from . import linalg as _la
+from ._addc_old import _old_addc
 from ._broadcast import DTypeError
 from .nn import functional as _F
 from .nn.init import as_generator
@@ -21,13 +22,19 @@ from .pytorch_scatter_views import _fresh, as_strided, split_copy
 from .tensor import Tensor
 
 
-def addcmul(input: Any, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
-    """input + value * tensor1 * tensor2 (``torch.addcmul``)."""
+def addcmul(input: Any, tensor1: Any, tensor2: Any, *old: Any, value: Any = 1) -> Tensor:
+    """input + value * tensor1 * tensor2 (``torch.addcmul``; also its deprecated
+    ``addcmul(input, value, tensor1, tensor2)``, with PyTorch's deprecation warning)."""
+    if old:
+        value, tensor1, tensor2 = _old_addc("addcmul", tensor1, tensor2, old)
     return as_tensor(input) + value * (as_tensor(tensor1) * as_tensor(tensor2))
 
 
-def addcdiv(input: Any, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
-    """input + value * tensor1 / tensor2 (``torch.addcdiv``)."""
+def addcdiv(input: Any, tensor1: Any, tensor2: Any, *old: Any, value: Any = 1) -> Tensor:
+    """input + value * tensor1 / tensor2 (``torch.addcdiv``; also its deprecated
+    ``addcdiv(input, value, tensor1, tensor2)``, with PyTorch's deprecation warning)."""
+    if old:
+        value, tensor1, tensor2 = _old_addc("addcdiv", tensor1, tensor2, old)
     t1, t2 = as_tensor(tensor1), as_tensor(tensor2)
     if t1.dtype.kind in "iub" and t2.dtype.kind in "iub":
         raise DTypeError(

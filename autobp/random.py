@@ -303,32 +303,6 @@ def _result_dtype(given: tuple, arrays: tuple) -> Any:
     return np.result_type(*weak, 1.0)
 
 
-def normal(
-    mean: Any = 0.0,
-    std: Any = 1.0,
-    size: Any = None,
-    *,
-    generator: Any = None,
-    dtype: Any = None,
-    requires_grad: bool = False,
-    loc: Any = None,
-    scale: Any = None,
-    device: Any = None,
-) -> Tensor:
-    """Samples of N(mean, std^2): PyTorch's ``normal(mean, std, size)`` (tensors of means and stds
-    broadcast) and numpy's ``normal(loc, scale, size)``. A constant: no gradient reaches mean or std."""
-    check_device(device, "normal")
-    mean = mean if loc is None else loc
-    std = std if scale is None else scale
-    m, s = (a._data if isinstance(a, Tensor) else np.asarray(a, dtype=float) for a in (mean, std))
-    if np.any(s < 0):
-        raise ValueError(f"normal: std must be non-negative, got {std!r}")
-    shape = np.broadcast_shapes(m.shape, s.shape) if size is None else _shape((size,), "normal")
-    dt = _float_dtype(dtype if dtype is not None else _result_dtype((mean, std), (m, s)), "normal")
-    data = generator_of(generator).normal(m, s, size=shape).astype(dt, copy=False)
-    return _leaf(np.asarray(data), requires_grad, "normal")
-
-
 def uniform(
     low: Any = 0.0, high: Any = 1.0, size: Any = None, *, generator: Any = None, dtype: Any = None
 ) -> Tensor:
@@ -393,6 +367,7 @@ TOP_LEVEL = (
 )  # fmt: skip
 __all__ = [*TOP_LEVEL, "default_generator", "permutation", "uniform", "generator_of"]
 
+from .random_normal import normal  # noqa: E402, F401  (it uses this module's helpers)
 from .random_numpy import *  # noqa: E402, F403  numpy.random's functions and classes
 from .random_numpy import NUMPY_RANDOM  # noqa: E402
 

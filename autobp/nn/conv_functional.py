@@ -123,10 +123,29 @@ def _conv_weight_rule(F, g, out, xs, ctx, need):
 
 
 # --- the public ops --------------------------------------------------------------------------------
+class ConvDtypeError(TypeError, RuntimeError):
+    """An integer input with floating-point weights (or the reverse): PyTorch refuses (RuntimeError)."""
+
+
+def _check_dtypes(x: Tensor, w: Tensor, b: Any, who: str) -> None:
+    """PyTorch's refusal to mix integer and floating-point operands in a convolution (autobp keeps
+    its float32/float64 promotion: only integer-with-float mixtures are refused)."""
+    from .._torch_out import _names
+
+    floating = x.dtype.kind in "fc"
+    for other, what in ((w, "weight"), (b, "bias")):
+        if other is not None and (other.dtype.kind in "fc") != floating:
+            raise ConvDtypeError(
+                f"{who}: Input type ({x.dtype}) and {what} type ({other.dtype}) should be the same "
+                f"(expected scalar type {_names(x.dtype)[1]} but found {_names(other.dtype)[1]})"
+            )
+
+
 def _prepare(input: Any, weight: Any, bias: Any, nd: int, who: str, transposed: bool = False):
     """Tensors, the batch dimension added to an unbatched input, and the checks PyTorch makes."""
     x, w = as_tensor(input), as_tensor(weight)
     b = None if bias is None else as_tensor(bias)
+    _check_dtypes(x, w, b, who)
     if w.ndim != nd + 2:
         raise NNArgumentError(f"{who}: weight must have {nd + 2} dimensions, got shape {w.shape}")
     if x.ndim not in (nd + 1, nd + 2):

@@ -56,10 +56,10 @@ def sigmoid(x: Any) -> Tensor:
 
 @op(family=_E, numpy=None)
 def relu(x: Any) -> Tensor:
-    """max(x, 0); the gradient at 0 is 0 (PyTorch's choice)."""
+    """max(x, 0); the gradient at 0 is 0 and -0.0 stays -0.0 (PyTorch's choices)."""
     if type(x) is not Tensor:  # the method's case skips the call (tiny nets pay per op)
         x = as_tensor(x)
-    data = np.maximum(x._data, 0)
+    data = np.where(x._data < 0, 0, x._data)  # torch's x < 0 ? 0 : x (keeps -0.0 and NaN)
     if data.dtype.kind == "c":
         refuse_complex(x, "relu")
     return Tensor._make(data, (x,), "relu", None, True)
@@ -140,12 +140,17 @@ def _clip_tensor(x: Tensor, lo: Any, hi: Any) -> Tensor:
         raise ValueError(
             f"clip: shapes {' and '.join(map(str, shapes))} cannot be broadcast together"
         ) from None
-    # which argument each element of the result came from: the upper bound, the lower bound, or x
-    upper = np.zeros(out.shape, bool) if bounds[1] is None else bounds[1]._data < low
-    lower = np.zeros(out.shape, bool) if bounds[0] is None else ~upper & (a < bounds[0]._data)
-    inside = ~upper & ~lower
-    if bounds[0] is not None and bounds[1] is not None:  # PyTorch's tie: where x < lo == hi, no input
-        lower &= bounds[0]._data < bounds[1]._data  # gets the gradient (lo only when lo < hi)
+    # PyTorch's masks (as its comparisons give them, so a NaN anywhere sends no gradient anywhere):
+    # x where lo <= x <= hi; lo where x < lo < hi (or x < lo alone); hi where x > hi or hi < lo
+    lo_, hi_ = (None if b is None else b._data for b in bounds)
+    inside = np.ones(out.shape, bool)
+    if lo_ is not None:
+        inside = inside & (a >= lo_)
+    if hi_ is not None:
+        inside = inside & (a <= hi_)
+    lower = None if lo_ is None else (a < lo_) & (True if hi_ is None else lo_ < hi_)
+    upper = None if hi_ is None else (a > hi_) | (False if lo_ is None else hi_ < lo_)
+    lower, upper = (None if m is None else np.broadcast_to(m, out.shape) for m in (lower, upper))
     parents = (x,) + tuple(b for b in bounds if b is not None)
     which = (inside,) + tuple(m for m, b in zip((lower, upper), bounds) if b is not None)
     return Tensor._make(out, parents, "clip_tensor", which)
@@ -165,7 +170,10 @@ def clamp_max(x: Any, max: Any) -> Tensor:  # noqa: A002
 
 @op(family=_E, method=False)
 def maximum(a: Any, b: Any) -> Tensor:
-    """Elementwise maximum; on ties each input gets half of the gradient."""
+    """Elementwise maximum; ties split the gradient, a NaN sends all of it to both (PyTorch's).
+
+    On ties each input gets half of the gradient; where either is NaN no comparison ranks them, so
+    both get the whole gradient, as PyTorch's rule gives."""
     a, b = pair(a, b, "maximum")
     refuse_complex(a, "maximum")
     refuse_complex(b, "maximum")
@@ -178,7 +186,10 @@ def maximum(a: Any, b: Any) -> Tensor:
 
 @op(family=_E, method=False)
 def minimum(a: Any, b: Any) -> Tensor:
-    """Elementwise minimum; on ties each input gets half of the gradient."""
+    """Elementwise minimum; ties split the gradient, a NaN sends all of it to both (PyTorch's).
+
+    On ties each input gets half of the gradient; where either is NaN no comparison ranks them, so
+    both get the whole gradient, as PyTorch's rule gives."""
     a, b = pair(a, b, "minimum")
     refuse_complex(a, "minimum")
     refuse_complex(b, "minimum")
@@ -362,12 +373,12 @@ def _clip_tensor_rule(F, g, out, xs, ctx, need):
     return tuple(g * m if n else None for m, n in zip(ctx, need))
 
 
-@rule("maximum")  # ctx = weight of x: 1 where x > y, 1/2 on ties, 0 elsewhere
+@rule("maximum")  # ctx = weights of x and y: 0 for the loser, 1/2 on ties, 1 else (NaN: 1 to both, torch's)
 def _maximum(F, g, out, xs, ctx, need):
-    return (g * ctx if need[0] else None), (g * (1.0 - ctx) if need[1] else None)
+    return (g * ctx[0] if need[0] else None), (g * ctx[1] if need[1] else None)
 
 
-RULES["minimum"] = _maximum  # ctx = weight of x: 1 where x < y, 1/2 on ties
+RULES["minimum"] = _maximum  # the same weights with the loser the larger
 
 
 @rule("where")  # ctx = the boolean condition

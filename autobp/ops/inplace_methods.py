@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from .. import _overlap_writes as _ow
+from .._addc_old import _old_addc
 from .._graph import _mode
 from .._inplace import LeafInplaceError, bump, check_view_of_grad_leaf, nograd_view_error
 from ..tensor import Tensor
@@ -259,13 +260,17 @@ def lerp_(self: Tensor, end: Any, weight: Any) -> Tensor:
     return inplace(self, "lerp_", lambda x: lerp(x, end, weight))
 
 
-def addcmul_(self: Tensor, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
-    """In place: ``self + value * tensor1 * tensor2``."""
+def addcmul_(self: Tensor, tensor1: Any, tensor2: Any, *old: Any, value: Any = 1) -> Tensor:
+    """In place: ``self + value * tensor1 * tensor2`` (the deprecated value-first form too)."""
+    if old:
+        value, tensor1, tensor2 = _old_addc("addcmul_", tensor1, tensor2, old)
     return inplace(self, "addcmul_", lambda x: x + _alpha(_as(tensor1, x) * tensor2, value))
 
 
-def addcdiv_(self: Tensor, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
-    """In place: ``self + value * tensor1 / tensor2``."""
+def addcdiv_(self: Tensor, tensor1: Any, tensor2: Any, *old: Any, value: Any = 1) -> Tensor:
+    """In place: ``self + value * tensor1 / tensor2`` (the deprecated value-first form too)."""
+    if old:
+        value, tensor1, tensor2 = _old_addc("addcdiv_", tensor1, tensor2, old)
     return inplace(self, "addcdiv_", lambda x: x + _alpha(_as(tensor1, x) / tensor2, value))
 
 

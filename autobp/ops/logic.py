@@ -49,15 +49,28 @@ def _bitwise(name: str, fn: Any, symbol: str, *xs: Any) -> Tensor:
 
 
 # --- closeness and special values -----------------------------------------------------------------
+def _constant_tolerances(rtol: Any, atol: Any, who: str) -> None:
+    """PyTorch refuses a tolerance Tensor that requires grad (its tolerances are floats); numpy's
+    array tolerances, and Tensors without a gradient, pass (numpy's broadcasting)."""
+    for name, v in (("rtol", rtol), ("atol", atol)):
+        if isinstance(v, Tensor) and v.requires_grad:
+            raise TypeError(
+                f"{who}(): argument '{name}' must be float, not Tensor (a Tensor that requires grad; "
+                f"a tolerance takes no gradient: pass float(t) or t.detach())"
+            )
+
+
 @op(family=_L, differentiable=False)
 def isclose(a: Any, b: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
     """|a - b| <= atol + rtol * |b|, elementwise, as a boolean Tensor (numpy's and torch.isclose)."""
+    _constant_tolerances(rtol, atol, "isclose")
     return _apply("isclose", np.isclose, a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
 
 
 @op(family=_L, differentiable=False)
 def allclose(a: Any, b: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
     """True when every element of a and b is close (a Python bool, as numpy and PyTorch return)."""
+    _constant_tolerances(rtol, atol, "allclose")
     return bool(isclose(a, b, rtol, atol, equal_nan)._data.all())
 
 

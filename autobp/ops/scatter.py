@@ -169,9 +169,26 @@ def index_add(x: Any, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> T
     (d,) = normalize_axes(dim, max(x.ndim, 1), "index_add", x.shape)
     nonnegative_index(x, d, idx, "index_add")
     s = _lift(source, x, "index_add")
-    if alpha != 1:
+    if x.dtype.kind in "iu" and s.dtype == x.dtype:
+        s = s * Tensor._const(_integer_alpha(alpha, x.dtype))  # numpy's integer product wraps
+    elif alpha != 1:
         s = s * alpha
     return _index_put(x, (slice(None),) * d + (idx,), s, True, "index_add")
+
+
+def _integer_alpha(alpha: Any, dtype: Any) -> np.ndarray:
+    """PyTorch's alpha for an integer index_add: a float truncated toward zero, refused where it does
+    not fit the dtype (an unsigned one also takes -max..-1, wrapping as two's complement), then
+    reduced modulo 2**bits so that alpha * source wraps as PyTorch's integer arithmetic does."""
+    info = np.iinfo(dtype)
+    a = float(alpha) if isinstance(alpha, (float, np.floating)) else int(alpha)
+    low = -info.max if info.min == 0 and isinstance(a, int) else info.min
+    if not low <= a <= info.max:
+        raise DTypeError(
+            f"index_add: alpha {alpha!r} cannot be converted to type {np.dtype(dtype).name} without "
+            f"overflow (value cannot be converted to type {np.dtype(dtype).name}_t without overflow)"
+        )
+    return np.asarray(int(a) % (1 << info.bits)).astype(np.uint64).astype(dtype)
 
 
 @op(family=_G, numpy=None)

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from .._addc_old import _old_addc
 from .._broadcast import ShapeError, normalize_axes
 from .._device import CPU, check_device
 from .._tensor_hooks import retains_grad
@@ -308,14 +309,18 @@ def _t(self: Tensor) -> Tensor:
     return self.T if self.ndim == 2 else self
 
 
-def _addcmul(self: Tensor, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
-    """``self + value * tensor1 * tensor2`` (PyTorch's ``addcmul``)."""
+def _addcmul(self: Tensor, tensor1: Any, tensor2: Any, *old: Any, value: Any = 1) -> Tensor:
+    """``self + value * tensor1 * tensor2`` (PyTorch's ``addcmul``; the deprecated value-first form too)."""
+    if old:
+        value, tensor1, tensor2 = _old_addc("addcmul", tensor1, tensor2, old)
     p = as_tensor(tensor1) * tensor2
     return self + (p if value == 1 else p * value)
 
 
-def _addcdiv(self: Tensor, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
-    """``self + value * tensor1 / tensor2`` (PyTorch's ``addcdiv``)."""
+def _addcdiv(self: Tensor, tensor1: Any, tensor2: Any, *old: Any, value: Any = 1) -> Tensor:
+    """``self + value * tensor1 / tensor2`` (PyTorch's ``addcdiv``; the deprecated value-first form too)."""
+    if old:
+        value, tensor1, tensor2 = _old_addc("addcdiv", tensor1, tensor2, old)
     q = as_tensor(tensor1) / tensor2
     return self + (q if value == 1 else q * value)
 
