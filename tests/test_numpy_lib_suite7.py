@@ -27,3 +27,33 @@ def test_interp_complex_infinite_parts_apart(fp):
     x = np.array([0.5, 0.0, 1.0, 0.25])
     got = ab.interp(ab.tensor(x), ab.tensor([0.0, 1.0]), ab.tensor(fp))
     np.testing.assert_array_equal(got.numpy(), np.interp(x, [0.0, 1.0], fp))
+
+
+@pytest.mark.parametrize("empty", [[], ()])
+def test_delete_insert_empty_python_sequence(empty):
+    # numpy reads an empty list/tuple of positions as integers: nothing deleted / inserted
+    a = np.arange(12.0).reshape(3, 4)
+    t = ab.tensor(a, requires_grad=True)
+    d = ab.delete(t, empty, axis=1)
+    np.testing.assert_array_equal(d.numpy(), np.delete(a, empty, axis=1))
+    i = ab.insert(t, empty, 5.0)
+    np.testing.assert_array_equal(i.numpy(), np.insert(a, empty, 5.0))
+    d.sum().backward()
+    np.testing.assert_array_equal(t.grad, np.ones_like(a))
+    assert ab.gradcheck(lambda x: ab.insert(x, empty, []), (ab.tensor(a, requires_grad=True),))
+
+
+def test_delete_empty_float_array_still_refused():
+    # numpy refuses an empty *float array* of positions (only Python sequences read as integers)
+    with pytest.raises(IndexError):
+        np.delete(np.arange(4.0), np.array([]))
+    with pytest.raises(IndexError):
+        ab.delete(ab.arange(4.0), ab.tensor([]))
+
+
+@pytest.mark.parametrize("kw", [{}, {"minlength": 3}, {"weights": []}, {"minlength": 2, "weights": ()}])
+def test_bincount_empty_python_sequence(kw):
+    got = np.asarray(ab.bincount([], **kw))
+    want = np.bincount([], **kw)
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want)
