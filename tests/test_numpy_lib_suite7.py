@@ -57,3 +57,47 @@ def test_bincount_empty_python_sequence(kw):
     want = np.bincount([], **kw)
     assert got.dtype == want.dtype
     np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize(
+    "xd, wd",
+    [
+        (np.uint8, np.uint8),
+        (np.int8, np.int8),
+        (np.bool_, np.bool_),
+        (np.float32, np.uint8),
+        (np.float32, np.int64),
+        (np.int32, np.float32),
+        (np.float16, np.int8),
+        (np.complex64, np.float64),
+    ],
+)
+def test_average_weights_dtype_and_no_wraparound(xd, wd):
+    # numpy multiplies in result_type(a, w[, float64 for integer a]): uint8 products do not wrap
+    rng = np.random.default_rng(0)
+    a = (rng.standard_normal((3, 4)) * 100).astype(xd)
+    w = (np.arange(4) + 60).astype(wd)
+    for axis, weights in [(1, w), (None, np.broadcast_to(w, a.shape).copy())]:
+        want, wsum = np.average(a, axis=axis, weights=weights, returned=True)
+        got, gsum = ab.average(ab.tensor(a), axis=axis, weights=ab.tensor(weights), returned=True)
+        assert got.dtype == want.dtype and gsum.dtype == wsum.dtype
+        np.testing.assert_allclose(got.numpy(), want, rtol=1e-3 if want.dtype.itemsize <= 4 else 1e-12)
+        np.testing.assert_allclose(gsum.numpy(), wsum, rtol=1e-3)
+
+
+def test_average_integer_weights_gradient():
+    a = np.array([[1.0, -2.0, 3.0], [0.5, 4.0, -1.0]])
+    w = ab.tensor(np.array([1, 200, 3], np.uint8))
+    assert ab.gradcheck(lambda x: ab.average(x, axis=1, weights=w), (ab.tensor(a, requires_grad=True),))
+    x = ab.tensor(a, requires_grad=True)
+    ab.average(x, axis=1, weights=w).sum().backward()
+    np.testing.assert_allclose(x.grad, np.broadcast_to(np.array([1, 200, 3]) / 204.0, a.shape))
+
+
+@pytest.mark.parametrize("dt", [np.bool_, np.int8, np.uint16, np.float32, np.int64])
+def test_sort_complex_dtype(dt):
+    a = np.array([[1, 0, 1], [0, 0, 1]], dt)
+    got = ab.sort_complex(ab.tensor(a))
+    want = np.sort_complex(a)
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(got.numpy(), want)

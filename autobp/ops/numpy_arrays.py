@@ -324,7 +324,7 @@ def sort_complex(a: Any) -> Tensor:
     s = take_along_axis(x, np.argsort(x._data, axis=-1, kind="stable"), -1)
     if x.dtype.kind == "c":
         return s
-    return astype(s, np.complex64 if x.dtype.char in "bhBH?" else np.complex128)
+    return astype(s, np.complex64 if x.dtype.char in "bhBH" else np.complex128)
 
 
 @op(family=_A, rules=("getitem",), method=False)
