@@ -101,3 +101,14 @@ def test_sort_complex_dtype(dt):
     want = np.sort_complex(a)
     assert got.dtype == want.dtype
     np.testing.assert_array_equal(got.numpy(), want)
+
+
+def test_gradient_of_bool_refused_as_numpy():
+    a = np.array([True, False, True])
+    with pytest.raises(TypeError):
+        np.gradient(a)
+    with pytest.raises(TypeError, match="boolean"):
+        ab.gradient(ab.tensor(a))
+    # integer samples still differentiate as float64, as numpy's
+    i = np.array([5, 3, 1, 8], np.uint8)
+    np.testing.assert_array_equal(ab.gradient(ab.tensor(i)).numpy(), np.gradient(i))
