@@ -91,6 +91,8 @@ def bincount(x: Any, weights: Any = None, minlength: int = 0) -> Tensor:
     """How often each value 0, 1, ... occurs in the 1-D non-negative integer ``x`` (numpy's and
     PyTorch's bincount, at least ``minlength`` bins). With ``weights``, each bin's sum of weights,
     differentiable in Tensor weights (as a weighted histogram); the counts are constants."""
+    if isinstance(x, (list, tuple)) and len(x) == 0:
+        x = np.zeros(0, np.intp)  # numpy reads an empty Python sequence as integers
     x = as_tensor(x)
     minlength = operator.index(minlength)  # numpy's TypeError for a non-integer
     if minlength < 0:

@@ -68,15 +68,14 @@ def _non_finite(
 ) -> Tensor:
     """numpy's values in the segments with an infinite or NaN knot or value (numpy's formula, its
     real and imaginary parts apart for complex values); elsewhere ``inner``."""
-    from .complex_parts import imag, real
+    from .complex_parts import from_parts, imag, real
 
     odd = ~(np.isfinite(x0._data) & np.isfinite(x1._data) & np.isfinite(f0._data) & np.isfinite(f1._data))
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         if f0.dtype.kind == "c":
-            val = (
-                _numpy_form(x, x0, x1, real(f0), real(f1), width)
-                + _numpy_form(x, x0, x1, imag(f0), imag(f1), width) * 1j
-            )
+            re_part = _numpy_form(x, x0, x1, real(f0), real(f1), width)
+            im_part = _numpy_form(x, x0, x1, imag(f0), imag(f1), width)
+            val = from_parts(re_part, im_part)  # not re + im * 1j: inf * 1j has a NaN real part
         else:
             val = _numpy_form(x, x0, x1, f0, f1, width)
         val = where(np.isnan(x._data), x, val)  # numpy's: a NaN point gives NaN (+0j)
@@ -127,7 +126,8 @@ def interp(x: Any, xp: Any, fp: Any, left: Any = None, right: Any = None, period
         if flat.any():
             width = where(flat, 1.0, width)
         t = (x - x0) / width
-        inner = (1 - t) * f0 + t * f1  # exact at t = 0 and t = 1, as numpy's knot values
+        with np.errstate(invalid="ignore"):  # inf * 0 beside a non-finite value: replaced below
+            inner = (1 - t) * f0 + t * f1  # exact at t = 0 and t = 1, as numpy's knot values
         if flat.any():
             inner = where(flat, f1, inner)
         finite = np.isfinite(kd).all() and np.isfinite(fp._data).all()

@@ -223,6 +223,8 @@ def gradient(
         got = gradient(f, *varargs, axis=dim, edge_order=edge_order)
         return got if isinstance(got, tuple) else (got,)
     f = as_tensor(f)
+    if f.dtype == np.bool_:  # numpy's refusal (its differences would be a boolean subtract)
+        raise TypeError(f"gradient: boolean samples (shape {f.shape}) cannot be differenced; cast them first")
     if f.dtype.kind not in "fc":
         f = f.astype(np.float64)  # numpy's result is float64 for integer samples
     if edge_order not in (1, 2):

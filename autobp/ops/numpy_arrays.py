@@ -126,6 +126,17 @@ def broadcast_arrays(*args: Any, subok: bool = False) -> tuple:
     return tuple(t if t.shape == shape else broadcast_to(t, shape) for t in ts)
 
 
+def _positions(obj: Any) -> Any:
+    """``obj`` as numpy's delete/insert read it: a slice as is; an empty Python sequence is integer
+    positions (numpy's), not the float array ``np.asarray([])`` would make."""
+    if isinstance(obj, slice):
+        return obj
+    idx = data_of(obj)
+    if isinstance(obj, (list, tuple)) and np.size(idx) == 0:
+        return np.asarray(idx, np.intp)
+    return idx
+
+
 def _axis_of(x: Tensor, axis: Any, name: str) -> tuple[Tensor, int]:
     if axis is None:
         return _flat(x), 0
@@ -139,7 +150,7 @@ def delete(arr: Any, obj: Any, axis: Any = None) -> Tensor:
     x, ax = _axis_of(as_tensor(arr), axis, "delete")
     n = x.shape[ax]
     try:
-        keep = np.delete(np.arange(n), obj if isinstance(obj, slice) else data_of(obj))
+        keep = np.delete(np.arange(n), _positions(obj))
     except (IndexError, ValueError) as e:
         raise type(e)(f"delete: obj {obj!r} along axis {ax} of length {n} (shape {x.shape}): {e}") from None
     return take(x, keep, axis=ax)
@@ -156,7 +167,7 @@ def insert(arr: Any, obj: Any, values: Any, axis: Any = None) -> Tensor:
     here = np.arange(1, x.size + 1).reshape(x.shape)  # element i of arr is label i + 1
     theirs = -np.arange(1, v.size + 1).reshape(v.shape)  # element j of values is label -(j + 1)
     try:
-        labels = np.insert(here, obj if isinstance(obj, slice) else data_of(obj), theirs, axis)
+        labels = np.insert(here, _positions(obj), theirs, axis)
     except (IndexError, ValueError, TypeError) as e:
         raise type(e)(
             f"insert: values of shape {v.shape} at {obj!r} along axis {axis} of shape {x.shape}: {e}"
@@ -313,7 +324,7 @@ def sort_complex(a: Any) -> Tensor:
     s = take_along_axis(x, np.argsort(x._data, axis=-1, kind="stable"), -1)
     if x.dtype.kind == "c":
         return s
-    return astype(s, np.complex64 if x.dtype.char in "bhBH?" else np.complex128)
+    return astype(s, np.complex64 if x.dtype.char in "bhBH" else np.complex128)
 
 
 @op(family=_A, rules=("getitem",), method=False)

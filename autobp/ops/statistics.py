@@ -214,6 +214,10 @@ def average(
         scale = Tensor._const(np.full(avg.shape, x.size / max(avg.size, 1), dtype=avg.dtype))
         return (avg, scale) if returned else avg
     x, w = pair(x, weights, "average")
+    # numpy's result dtype, x and weights cast to it before multiplying (uint8 products wrapped)
+    ints = x.dtype.kind in "biu"
+    rd = np.result_type(x.dtype, w.dtype, np.float64) if ints else np.result_type(x.dtype, w.dtype)
+    x, w = (t if t.dtype == rd else t.astype(rd) for t in (x, w))
     if w.shape != x.shape:  # weights along the given axes (numpy's rule): broadcast to x's shape
         if axis is None:
             raise TypeError(
