@@ -22,7 +22,7 @@ def _kths(kth: Any, n: int, name: str, shape: tuple) -> tuple:
     if ks.dtype.kind not in "iu" or ks.ndim != 1:
         raise TypeError(f"{name}: kth must be an integer or a sequence of integers, got {kth!r}")
     for k in ks:
-        if not -n <= k < n:
+        if n and not -n <= k < n:  # numpy accepts any kth along an empty axis (nothing to partition)
             raise ValueError(f"{name}: kth={int(k)} is out of bounds for an axis of size {n} (shape {shape})")
     return tuple(int(k) for k in ks)
 

@@ -1,0 +1,45 @@
+"""Fixes found by running numpy 2.4's own test_multiarray.py against autobp (numpy is the oracle)."""
+
+import numpy as np
+import pytest
+
+import autobp as ab
+
+
+@pytest.mark.parametrize(
+    "shape,kth,axis", [((3, 2, 1, 0), 0, -1), ((3, 0), 5, -1), ((0, 4), -9, 0), ((0,), [0, 3], 0)]
+)
+def test_partition_of_an_empty_axis_accepts_any_kth(shape, kth, axis):
+    a = np.zeros(shape)
+    got = ab.partition(ab.tensor(a), kth, axis=axis)
+    want = np.partition(a, kth, axis=axis)
+    assert got.shape == want.shape and got.dtype == want.dtype
+    gi = ab.argpartition(ab.tensor(a), kth, axis=axis)
+    wi = np.argpartition(a, kth, axis=axis)
+    assert gi.shape == wi.shape and gi.dtype == wi.dtype
+
+
+def test_partition_still_refuses_kth_out_of_a_nonempty_axis():
+    with pytest.raises(ValueError):
+        np.partition(np.zeros(3), 3)
+    with pytest.raises(ValueError):
+        ab.partition(ab.zeros(3), 3)
+    with pytest.raises(ValueError):
+        ab.argpartition(ab.zeros((2, 3)), -4)
+
+
+@pytest.mark.parametrize("value", [1 + 2j, -0.5j, 3.0, 7])
+def test_complex_of_a_one_element_tensor(value):
+    want = complex(np.array(value))
+    assert complex(ab.tensor(value)) == want
+    assert type(complex(ab.tensor(value))) is complex
+
+
+def test_complex_of_a_one_element_complex_tensor_matches_torch():
+    torch = pytest.importorskip("torch")
+    assert complex(ab.tensor([1.5 - 2j])) == complex(torch.tensor([1.5 - 2j]))
+
+
+def test_complex_of_many_elements_is_refused():
+    with pytest.raises((TypeError, ValueError)):
+        complex(ab.tensor([1 + 2j, 3j]))
