@@ -43,3 +43,25 @@ def test_complex_of_a_one_element_complex_tensor_matches_torch():
 def test_complex_of_many_elements_is_refused():
     with pytest.raises((TypeError, ValueError)):
         complex(ab.tensor([1 + 2j, 3j]))
+
+
+@pytest.mark.parametrize("kind", [1, None])
+def test_partition_kind_of_the_wrong_type_is_a_type_error(kind):
+    with pytest.raises(TypeError):
+        np.partition(np.arange(3), 1, kind=kind)
+    with pytest.raises(TypeError):
+        ab.partition(ab.arange(3), 1, kind=kind)
+    with pytest.raises(TypeError):
+        ab.argpartition(ab.arange(3), 1, kind=kind)
+
+
+def test_putmask_array_is_positional_only_mask_and_values_by_keyword():
+    want = np.array([0, 0])
+    np.putmask(want, values=[-1, -2], mask=[0, 1])
+    got = ab.tensor([0, 0])
+    ab.putmask(got, values=[-1, -2], mask=[0, 1])
+    np.testing.assert_array_equal(got.numpy(), want)
+    with pytest.raises(TypeError):
+        np.putmask(a=want, values=[-1, -2], mask=[0, 1])
+    with pytest.raises(TypeError):
+        ab.putmask(a=got, values=[-1, -2], mask=[0, 1])

@@ -28,6 +28,8 @@ def _kths(kth: Any, n: int, name: str, shape: tuple) -> tuple:
 
 
 def _check_kind(kind: str, order: Any, name: str) -> None:
+    if not isinstance(kind, (str, bytes)):  # numpy's TypeError for a kind of the wrong type
+        raise TypeError(f"{name}: kind must be a str, got {type(kind).__name__}")
     if kind != "introselect":
         raise ValueError(f"{name}: kind must be 'introselect', got {kind!r}")
     if order is not None:
