@@ -65,3 +65,34 @@ def test_putmask_array_is_positional_only_mask_and_values_by_keyword():
         np.putmask(a=want, values=[-1, -2], mask=[0, 1])
     with pytest.raises(TypeError):
         ab.putmask(a=got, values=[-1, -2], mask=[0, 1])
+
+
+@pytest.mark.parametrize("name", ["argmax", "argmin"])
+@pytest.mark.parametrize("axis,keepdims", [(None, False), (None, True), (1, False), (-1, True), (0, True)])
+def test_argmax_argmin_out_as_numpy(name, axis, keepdims):
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(3, 4, 5))
+    want = getattr(np, name)(a, axis=axis, keepdims=keepdims)
+    out = np.empty(np.shape(want), dtype=np.int64)
+    res = getattr(ab, name)(ab.tensor(a), axis=axis, out=out, keepdims=keepdims)
+    assert res is out
+    np.testing.assert_array_equal(out, want)
+    tout = ab.zeros(np.shape(want), dtype="int64")
+    assert getattr(ab, name)(ab.tensor(a), axis=axis, out=tout, keepdims=keepdims) is tout
+    np.testing.assert_array_equal(tout.numpy(), want)
+
+
+@pytest.mark.parametrize("name", ["argmax", "argmin"])
+def test_argmax_argmin_out_by_position_and_bad_out(name):
+    a = np.arange(12.0).reshape(3, 4)[:, ::-1]
+    out = np.empty(3, dtype=np.int64)
+    assert getattr(ab, name)(ab.tensor(a), 1, out) is out
+    np.testing.assert_array_equal(out, getattr(np, name)(a, 1))
+    np.testing.assert_array_equal(
+        getattr(ab, name)(ab.tensor(a), 1, True).numpy(), getattr(np, name)(a, 1, keepdims=True)
+    )
+    for bad, err in [(np.empty((1, 3), dtype=np.int64), ValueError), (np.empty(3), TypeError)]:
+        with pytest.raises(err):
+            getattr(np, name)(a, axis=1, out=bad)
+        with pytest.raises(err):
+            getattr(ab, name)(ab.tensor(a), axis=1, out=bad)
