@@ -83,6 +83,12 @@ def __float__(self: Any) -> float:
     return float(self.item())
 
 
+def __complex__(self: Any) -> complex:
+    """complex(t) of a one-element tensor (real or complex) as Python's complex number, as PyTorch;
+    without it Python fell back to __float__, which refused complex values."""
+    return complex(self.item())
+
+
 def __format__(self: Any, spec: str) -> str:
     """f"{loss}" and f"{loss:.4f}": a 0-d tensor formats as its number (PyTorch's rule), and a
     one-element tensor does too when given a format spec; anything else formats its repr."""
@@ -149,6 +155,7 @@ CONVERSIONS = {
     "__bool__": __bool__,
     "__contains__": __contains__,
     "__float__": __float__,
+    "__complex__": __complex__,
     "__format__": __format__,
     "__int__": __int__,
     "__index__": __index__,

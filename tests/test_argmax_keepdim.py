@@ -29,5 +29,6 @@ def test_non_bool_keepdim_is_refused_as_torch(name):
         getattr(torch.ones(3, 4), name)(1, 2)
     with pytest.raises(TypeError, match="keepdim"):
         getattr(autobp.Tensor(np.ones((3, 4))), name)(1, 2)
-    with pytest.raises(TypeError, match="out="):  # numpy's third positional, out, is not supported
-        getattr(autobp.Tensor(np.ones((3, 4))), name)(1, np.empty(3, dtype=np.intp))
+    out = np.empty(3, dtype=np.intp)  # numpy's third positional, out: written and returned as numpy's
+    assert getattr(autobp.Tensor(np.ones((3, 4))), name)(1, out) is out
+    np.testing.assert_array_equal(out, getattr(np.ones((3, 4)), name)(1))

@@ -113,7 +113,7 @@ def _mask_of(mask: Any, a: Tensor, name: str) -> np.ndarray:
 
 
 @op(family=_W, rules=("index_put", "getitem"), method=False)
-def putmask(a: Any, mask: Any, values: Any) -> None:
+def putmask(a: Any, /, mask: Any, values: Any) -> None:
     """Where ``mask`` is True, a.flat[i] = values.flat[i % len(values)], in place (numpy's putmask:
     the values repeat over all of a's positions, not over the masked ones; compare place)."""
     if _into_array("putmask", a, mask, values):

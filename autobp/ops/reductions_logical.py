@@ -14,6 +14,7 @@ from . import reduction_initial as _init
 from ._args import as_tensor, axis_arg, keep_arg, refuse_complex
 from ._decl import op
 from ._reduction_torch import EmptyReductionError
+from .reduction_keywords import into_out
 
 _R = "reductions"
 
@@ -78,7 +79,7 @@ def _bool_keepdim(keepdim: Any, name: str) -> Any:
     """PyTorch's keepdim, a bool (given by position where numpy's argmax takes ``out``)."""
     if keepdim is not None and not isinstance(keepdim, (bool, np.bool_)):
         raise TypeError(
-            f"{name}: keepdim must be a bool, got {type(keepdim).__name__} (numpy's out= is not supported)"
+            f"{name}: keepdim must be a bool, got {type(keepdim).__name__} (or numpy's out, an array)"
         )
     return keepdim
 
@@ -101,25 +102,67 @@ def _arg_extreme(x: Any, axis: Any, keepdims: bool, dim: Any, keepdim: Any, fn: 
     return Tensor._const(np.asarray(fn(x._data, axis=axis, keepdims=keepdims), dtype=np.int64))
 
 
+def _arg_out(result: Tensor, out: Any, name: str) -> Any:
+    """numpy's ``out=`` of argmax/argmin (also its third positional): an integer array or Tensor of
+    exactly the result's shape, written and returned."""
+    if out is None:
+        return result
+    if isinstance(out, tuple) and len(out) == 1:
+        out = out[0]
+    kind = np.dtype(out.dtype).kind if isinstance(out, (Tensor, np.ndarray)) else None
+    if kind is not None and kind not in "iu":
+        raise TypeError(f"{name}: out= must have an integer dtype, got {out.dtype}")
+    if kind is not None and tuple(out.shape) != tuple(result.shape):
+        raise ValueError(
+            f"{name}: out= has shape {tuple(out.shape)}, the result has shape {tuple(result.shape)}"
+        )
+    return into_out(result, out, name)
+
+
+def _out_or_keepdim(keepdim: Any, out: Any, name: str) -> tuple:
+    """The third positional: PyTorch's keepdim (a bool) or numpy's out (an array or Tensor)."""
+    if isinstance(keepdim, (Tensor, np.ndarray)):
+        if out is not None:
+            raise TypeError(f"{name}: out given by position and by keyword")
+        return None, keepdim
+    return _bool_keepdim(keepdim, name), out
+
+
 @op(family=_R, differentiable=False)
 def argmax(
-    x: Any, axis: Any = None, keepdim: Any = None, *, keepdims: bool = False, dim: Any = None
-) -> Tensor:
+    x: Any,
+    axis: Any = None,
+    keepdim: Any = None,
+    *,
+    keepdims: bool = False,
+    dim: Any = None,
+    out: Any = None,
+) -> Any:
     """Index of the largest element (of the flattened tensor if ``axis`` is None; first of ties).
 
-    ``keepdim`` may be given by position too, as in torch.argmax(x, dim, keepdim) (numpy's third
-    positional, ``out``, is not supported).
+    ``keepdim`` may be given by position too, as in torch.argmax(x, dim, keepdim); an array or Tensor
+    there is numpy's ``out`` (also by keyword): written with the indices and returned.
     """
-    return _arg_extreme(x, axis, keepdims, dim, _bool_keepdim(keepdim, "argmax"), np.argmax, "argmax")
+    keepdim, out = _out_or_keepdim(keepdim, out, "argmax")
+    r = _arg_extreme(x, axis, keepdims, dim, keepdim, np.argmax, "argmax")
+    return _arg_out(r, out, "argmax")
 
 
 @op(family=_R, differentiable=False)
 def argmin(
-    x: Any, axis: Any = None, keepdim: Any = None, *, keepdims: bool = False, dim: Any = None
-) -> Tensor:
+    x: Any,
+    axis: Any = None,
+    keepdim: Any = None,
+    *,
+    keepdims: bool = False,
+    dim: Any = None,
+    out: Any = None,
+) -> Any:
     """Index of the smallest element (of the flattened tensor if ``axis`` is None; first of ties).
 
-    ``keepdim`` may be given by position too, as in torch.argmin(x, dim, keepdim) (numpy's third
-    positional, ``out``, is not supported).
+    ``keepdim`` may be given by position too, as in torch.argmin(x, dim, keepdim); an array or Tensor
+    there is numpy's ``out`` (also by keyword): written with the indices and returned.
     """
-    return _arg_extreme(x, axis, keepdims, dim, _bool_keepdim(keepdim, "argmin"), np.argmin, "argmin")
+    keepdim, out = _out_or_keepdim(keepdim, out, "argmin")
+    r = _arg_extreme(x, axis, keepdims, dim, keepdim, np.argmin, "argmin")
+    return _arg_out(r, out, "argmin")

@@ -22,12 +22,14 @@ def _kths(kth: Any, n: int, name: str, shape: tuple) -> tuple:
     if ks.dtype.kind not in "iu" or ks.ndim != 1:
         raise TypeError(f"{name}: kth must be an integer or a sequence of integers, got {kth!r}")
     for k in ks:
-        if not -n <= k < n:
+        if n and not -n <= k < n:  # numpy accepts any kth along an empty axis (nothing to partition)
             raise ValueError(f"{name}: kth={int(k)} is out of bounds for an axis of size {n} (shape {shape})")
     return tuple(int(k) for k in ks)
 
 
 def _check_kind(kind: str, order: Any, name: str) -> None:
+    if not isinstance(kind, (str, bytes)):  # numpy's TypeError for a kind of the wrong type
+        raise TypeError(f"{name}: kind must be a str, got {type(kind).__name__}")
     if kind != "introselect":
         raise ValueError(f"{name}: kind must be 'introselect', got {kind!r}")
     if order is not None:
