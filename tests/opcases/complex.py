@@ -146,7 +146,9 @@ for name, tname, lo in [
         getattr(autobp, name),
         cunary(lo, 2.0, keep=_no_subnormals),
         torch_fn=getattr(torch, tname, None) if torch else None,
-        numpy_fn=getattr(np, name),
+        # numpy's complex log1p is log(1 + z): near 0 its relative error grows as eps/|z| (6.6e-12 at
+        # z = 1e-5, where autobp's and torch's are exact), so that case is compared with torch only
+        numpy_fn=None if name == "log1p" else getattr(np, name),
         id=f"{name}_complex",
         **C,
     )

@@ -39,7 +39,15 @@ case(
 )
 case("pseudo_huber", sp.pseudo_huber, binary(0.5, 2.0, -3.0, 3.0), numpy_fn=sc.pseudo_huber)
 case("boxcox", sp.boxcox, binary(0.2, 3.0, -1.5, 1.5), numpy_fn=sc.boxcox)
-case("inv_boxcox", sp.inv_boxcox, binary(-1.0, 1.0, -0.5, 0.5), numpy_fn=sc.inv_boxcox)
+# scipy's inv_boxcox is (1 + lmbda y)^(1 / lmbda), and autobp keeps its values: for 0 < |lmbda| below
+# about 1e-10, 1 + lmbda y rounds to 1 and the value is flat in y (finite differences see 0 where the
+# derivative, exp(y) as lmbda -> 0, is what the rule gives), so such lmbdas are left out
+case(
+    "inv_boxcox",
+    sp.inv_boxcox,
+    binary(-1.0, 1.0, -0.5, 0.5, away=lambda y, lm: bool(np.all((lm == 0) | (np.abs(lm) > 1e-6)))),
+    numpy_fn=sc.inv_boxcox,
+)
 case("owens_t", sp.owens_t, binary(-2.0, 2.0), numpy_fn=sc.owens_t)
 case("chdtr", lambda x: sp.chdtr(3.0, x), unary(0.1, 6.0), numpy_fn=lambda x: sc.chdtr(3.0, x))
 case(
