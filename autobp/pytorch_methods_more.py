@@ -365,20 +365,9 @@ PROPERTIES = {
 }
 
 
-def _delattr(self: Tensor, name: str) -> None:
-    """``del t.data`` and ``del t.requires_grad`` are refused, as PyTorch (they left a broken tensor);
-    ``del t.grad`` clears the gradient; other attributes as Python deletes them."""
-    if name in ("data", "_data"):
-        raise RuntimeError("Deleting tensor data is not allowed. Delete tensor instead!")
-    if name == "requires_grad":
-        raise RuntimeError("requires_grad cannot be deleted: it must be a bool")
-    object.__delattr__(self, name)
-
-
 def attach() -> None:
     """Put the methods and properties on Tensor, and the in-place forms ``gcd_``, ``lcm_``, ``ldexp_``,
     ``heaviside_``, ``i0_``, ``conj_physical_``, each only where Tensor has no attribute of that name."""
-    Tensor.__delattr__ = _delattr
     methods = dict(METHODS)
     methods.update(_ipm.METHODS)
     F = _ops()

@@ -225,6 +225,10 @@ class Tensor:
         view._owner = self
         return view
 
+    @data.deleter
+    def data(self) -> None:  # (not Tensor.__delattr__: CPython would send every attribute write through it)
+        raise RuntimeError("Deleting tensor data is not allowed. Delete tensor instead!")
+
     @data.setter
     def data(self, value: Any) -> None:
         if type(value) is TrackedArray and value._owner is self and same_memory(value, self._data):

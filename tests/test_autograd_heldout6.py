@@ -182,8 +182,8 @@ def test_variable_of_a_forward_input_in_a_reentrant_function():
         autobp.autograd.Variable([1.0, 2.0])
 
 
-def test_deleting_data_or_requires_grad_is_refused():
-    # test_attribute_deletion: del x.requires_grad succeeded and left a broken tensor
+def test_deleting_data_is_refused():
+    # test_attribute_deletion (its del x.requires_grad half is not followed: see the next test)
     for lib in (torch, autobp):
         x = lib.ones(3, requires_grad=True)
         (x * 2).sum().backward()
@@ -193,10 +193,16 @@ def test_deleting_data_or_requires_grad_is_refused():
             del x.data
         with pytest.raises(TypeError):
             x.data = None
-        with pytest.raises(RuntimeError):
-            del x.requires_grad
         assert x.requires_grad is True
         np.testing.assert_array_equal(x.detach().numpy(), [1.0, 1.0, 1.0])
+
+
+def test_tensor_has_no_python_attribute_hooks():
+    """A ``__delattr__`` or ``__setattr__`` written in Python makes CPython send every attribute write
+    of every Tensor through it (both share one type slot): the symmetry step took 22% longer with the
+    ``__delattr__`` that refused ``del x.requires_grad``, so that refusal is not made."""
+    for name in ("__setattr__", "__delattr__", "__getattribute__"):
+        assert getattr(autobp.Tensor, name) is getattr(object, name), name
 
 
 def _doubling(lib, both):
