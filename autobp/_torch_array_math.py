@@ -141,7 +141,7 @@ _UNARY = {
     "cosh": (np.cosh, "the hyperbolic cosine"),
     "tanh": (np.tanh, "the hyperbolic tangent"),
     "sigmoid": (_stable_sigmoid, "the logistic sigmoid 1 / (1 + e ** -a)"),
-    "relu": (lambda a: np.where(a < 0, 0, a), "max(a, 0), keeping -0.0 as PyTorch's relu"),
+    "relu": (lambda a: np.maximum(a, 0), "max(a, 0)"),
     "floor": (np.floor, "rounded down"),
     "ceil": (np.ceil, "rounded up"),
     "trunc": (np.trunc, "rounded toward zero"),

@@ -47,7 +47,7 @@ FORWARD: dict[str, Callable] = {
     "mul_scalar": lambda xs, ctx, like: (xs[0] * ctx, ctx),
     "div_scalar": lambda xs, ctx, like: (xs[0] / ctx, ctx),
     "rdiv_scalar": lambda xs, ctx, like: (ctx / xs[0], ctx),
-    "relu": lambda xs, ctx, like: (np.where(xs[0] < 0, 0, xs[0]), ctx),
+    "relu": lambda xs, ctx, like: (np.maximum(xs[0], 0), ctx),
     "sum": lambda xs, ctx, like: (xs[0].sum(axis=ctx[0], keepdims=ctx[1] is None), ctx),
     "reshape": lambda xs, ctx, like: (xs[0].reshape(like.shape), ctx),
     "transpose": lambda xs, ctx, like: (np.transpose(xs[0], ctx), ctx),

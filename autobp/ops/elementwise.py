@@ -56,10 +56,11 @@ def sigmoid(x: Any) -> Tensor:
 
 @op(family=_E, numpy=None)
 def relu(x: Any) -> Tensor:
-    """max(x, 0); the gradient at 0 is 0 and -0.0 stays -0.0 (PyTorch's choices)."""
+    """max(x, 0); the gradient at 0 is 0 (PyTorch's choice). relu(-0.0) is +0.0 (PyTorch: -0.0): numpy's
+    maximum is one pass, where torch's x < 0 ? 0 : x takes two (+14% on the mlp and checkpoint steps)."""
     if type(x) is not Tensor:  # the method's case skips the call (tiny nets pay per op)
         x = as_tensor(x)
-    data = np.where(x._data < 0, 0, x._data)  # torch's x < 0 ? 0 : x (keeps -0.0 and NaN)
+    data = np.maximum(x._data, 0)
     if data.dtype.kind == "c":
         refuse_complex(x, "relu")
     return Tensor._make(data, (x,), "relu", None, True)
