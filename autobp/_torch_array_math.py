@@ -23,18 +23,6 @@ class MathMethods:
     def _fresh(self, values: Any) -> Any:
         return np.asarray(values).view(type(self))
 
-    def abs(self) -> Any:
-        """``|a|``."""
-        return self._fresh(np.absolute(_nd(self)))
-
-    def neg(self) -> Any:
-        """``-a``."""
-        return self._fresh(np.negative(_nd(self)))
-
-    def sign(self) -> Any:
-        """-1, 0 or 1 by each element's sign."""
-        return self._fresh(np.sign(_nd(self)))
-
     def pow(self, exponent: Any) -> Any:
         """``a ** exponent``."""
         return self._fresh(np.power(_nd(self), _values(exponent)))
@@ -120,6 +108,9 @@ def _stable_sigmoid(a: np.ndarray) -> np.ndarray:
 # PyTorch's elementwise Tensor methods that numpy arrays lack (a Function's forward ported from PyTorch
 # calls ``x.exp()``, ``x.tanh()``...): name -> (numpy function, what it computes)
 _UNARY = {
+    "abs": (np.absolute, "|a|"),
+    "neg": (np.negative, "-a"),
+    "sign": (np.sign, "-1, 0 or 1 by the sign"),
     "exp": (np.exp, "e ** a"),
     "exp2": (np.exp2, "2 ** a"),
     "expm1": (np.expm1, "e ** a - 1"),
