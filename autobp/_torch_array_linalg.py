@@ -50,30 +50,6 @@ class MatrixMethods:
         """The outer product of two 1-D arrays."""
         return self._fresh(np.outer(_nd(self), np.asarray(_values(vec2))))
 
-    def eq(self, other: Any) -> Any:
-        """``a == other``, elementwise (bool)."""
-        return self._fresh(np.equal(_nd(self), _values(other)))
-
-    def ne(self, other: Any) -> Any:
-        """``a != other``, elementwise (bool)."""
-        return self._fresh(np.not_equal(_nd(self), _values(other)))
-
-    def gt(self, other: Any) -> Any:
-        """``a > other``, elementwise (bool)."""
-        return self._fresh(np.greater(_nd(self), _values(other)))
-
-    def ge(self, other: Any) -> Any:
-        """``a >= other``, elementwise (bool)."""
-        return self._fresh(np.greater_equal(_nd(self), _values(other)))
-
-    def lt(self, other: Any) -> Any:
-        """``a < other``, elementwise (bool)."""
-        return self._fresh(np.less(_nd(self), _values(other)))
-
-    def le(self, other: Any) -> Any:
-        """``a <= other``, elementwise (bool)."""
-        return self._fresh(np.less_equal(_nd(self), _values(other)))
-
     def masked_fill(self, mask: Any, value: Any) -> Any:
         """A copy with ``value`` where ``mask`` (broadcast to the array's shape) is true."""
         a = _nd(self)
@@ -126,3 +102,27 @@ class MatrixMethods:
         """PyTorch's chunk: ``split`` into pieces of ``ceil(length / chunks)`` entries (maybe fewer)."""
         n = _nd(self).shape[dim]
         return self.split(max(1, math.ceil(n / chunks)), dim)
+
+
+# PyTorch's elementwise comparisons (bool arrays): name -> (numpy function, the operator it is)
+_COMPARISONS = {
+    "eq": (np.equal, "=="),
+    "ne": (np.not_equal, "!="),
+    "gt": (np.greater, ">"),
+    "ge": (np.greater_equal, ">="),
+    "lt": (np.less, "<"),
+    "le": (np.less_equal, "<="),
+}
+
+
+def _comparison(name: str, fn: Any, symbol: str) -> Any:
+    def method(self: Any, other: Any) -> Any:
+        return self._fresh(fn(_nd(self), _values(other)))
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"``a {symbol} other``, elementwise (bool)."
+    return method
+
+
+for _name, (_fn, _symbol) in _COMPARISONS.items():
+    setattr(MatrixMethods, _name, _comparison(_name, _fn, _symbol))
