@@ -10,7 +10,6 @@ from numbers import Number
 from typing import Any
 
 import numpy as np
-import scipy.integrate
 
 from ._graph import enable_grad, no_grad
 from ._odeint_graph import recorded_adjoint
@@ -128,6 +127,8 @@ def odeint(
         y64 = y0._data.astype(np.float64)
         a64 = tuple(a.astype(np.float64, copy=False) for a in arrays)
         rhs = lambda y, tau: _call(func, y.reshape(shape), tau, a64, spec).ravel()  # noqa: E731
+        import scipy.integrate  # here, not at import: it takes half a second to import
+
         out = scipy.integrate.odeint(rhs, y64.ravel(), times, **opts).reshape((len(times), *shape))
         out = out.astype(y0.dtype, copy=False)
     else:
@@ -207,6 +208,8 @@ def _odeint(F, g, out, xs, ctx, need):
 def _adjoint_scipy(func, spec, opts, g, y_all, times, xs, need) -> tuple:
     """The adjoint system integrated backwards by scipy's solver, one flat state
     [y, a = dL/dy, dL/dt0, dL/dargs] per interval, restarted from the stored y at each output time."""
+    import scipy.integrate
+
     shape = y_all.shape[1:]
     params = [np.asarray(p, dtype=np.float64) for p in xs[2:]]
     sizes = [p.size for p in params]

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import scipy.signal
 
 from .ops._args import pair
 from .ops._decl import op
@@ -42,6 +41,8 @@ def _check(a: Tensor, b: Tensor, mode: str, name: str) -> None:
 
 
 def _full(a: Tensor, b: Tensor) -> Tensor:
+    import scipy.signal  # here, not at import: scipy.signal alone takes a second to import
+
     data = scipy.signal.convolve(a._data, b._data, mode="full", method="direct")
     return Tensor._make(np.asarray(data), (a, b), "convolve_full")
 
@@ -52,6 +53,8 @@ def _correlate_valid(g: Any, k: Any) -> Any:
     if isinstance(g, Tensor):
         full = _full(g, _flip(conj(k)))
         return full[tuple(slice(n - 1, m) for m, n in zip(g.shape, k.shape))]
+    import scipy.signal
+
     return scipy.signal.correlate(g, k, mode="valid", method="direct")
 
 

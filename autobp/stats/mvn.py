@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import scipy.stats
 
 from ..linalg._common import lin
 from ..ops import broadcast_to, concatenate
@@ -90,6 +89,8 @@ def _batched_logpdf(x: Tensor, mean: Any, cov: Tensor) -> Tensor:
 def _logpdf_rows(x: Tensor, mean: Tensor, cov: Tensor) -> Tensor:
     """The recorded node: one log density per row of x (n, k), mean (k,), cov (k, k) positive definite."""
     dtype = np.result_type(x.dtype, mean.dtype, cov.dtype, np.float32)
+    import scipy.stats  # here, not at import: scipy.stats takes most of a second to import
+
     value = scipy.stats.multivariate_normal.logpdf(x._data, mean._data, cov._data)
     data = np.asarray(value, dtype=dtype).reshape(x.shape[:1])
     return Tensor._make(data, (x, mean, cov), "multivariate_normal.logpdf")
