@@ -222,7 +222,9 @@ def _segments(idx: np.ndarray, n: int) -> list:
     return list(zip((int(i) for i in idx), ends + [n] if len(idx) else []))
 
 
-def reduceat(fn: Callable, ufunc: Any, a: Any, indices: Any, axis: int = 0, dtype: Any = None, out: Any = None) -> Any:
+def reduceat(
+    fn: Callable, ufunc: Any, a: Any, indices: Any, axis: int = 0, dtype: Any = None, out: Any = None
+) -> Any:
     """``ufunc.reduceat`` through ``fn``, recorded on Tensors: segment sums by one scatter-add for
     ``add``, a reduction per segment otherwise."""
     from . import index_add, moveaxis, stack, zeros
