@@ -51,6 +51,12 @@ def _inexact(ref: Any) -> bool:
     return np.asarray(ref).dtype.kind in "fc"
 
 
+def _dtype(ref: Any, a: Any) -> np.dtype:
+    """The result's dtype: numpy's; for a frompyfunc's object result, that of the input ``a``."""
+    dt = np.asarray(ref).dtype
+    return np.asarray(_vals(a)).dtype if dt == object else dt
+
+
 def _cast(x: Tensor, dtype: Any) -> Tensor:
     from . import astype
 
@@ -136,18 +142,21 @@ def reduce(
     if out is not None or not (isinstance(a, Tensor) or isinstance(initial, Tensor)):
         return ufunc.reduce(a, out=out, **kw)  # numpy's (a Tensor among out= is written by dispatch)
     ref = ufunc.reduce(_vals(a), **kw)
-    if not _inexact(ref):
+    dtype = _dtype(ref, a)
+    if dtype.kind not in "fc":
         return _constant(ref)
-    x = _cast(_tensor(a), np.asarray(ref).dtype)
+    x = _cast(_tensor(a), dtype)
     axes = _axes(axis, x.ndim)
     mask = None if where is True else np.broadcast_to(np.asarray(_vals(where), bool), x.shape)
-    init = None if initial is _NoValue else _cast(_tensor(initial), x.dtype)
+    init = None if initial is _NoValue or initial is None else _cast(_tensor(initial), x.dtype)
     shape = tuple(s for i, s in enumerate(x.shape) if i not in axes)
     n = int(np.prod([x.shape[i] for i in axes], dtype=int))
     name = ufunc.__name__
     if n == 0:  # numpy's initial (or identity): linked to x for a (zero-size) gradient
         fill = init if init is not None else Tensor._const(np.asarray(ufunc.identity, x.dtype))
         r = broadcast_to(fill, shape) + _sum(x, axis=axes) * 0
+    elif x.size == 0:  # nothing to fold (another axis is empty): the empty result, linked to x
+        r = _sum(x, axis=axes)
     elif name in _FAST and fn is BY_UFUNC.get(ufunc):
         r = _reduce_fast(name, x, axes, mask)
         r = r if init is None else fn(init, r)
@@ -164,7 +173,7 @@ def reduce(
             r = _fold(fn, xs, None if acc is None else broadcast_to(acc, shape), ms)
     if keepdims and axes:
         r = expand_dims(r, axes)
-    return _cast(r, np.asarray(ref).dtype)
+    return _cast(r, dtype)
 
 
 def _scan(fn: Callable, x: Tensor, associative: bool) -> Tensor:
@@ -191,19 +200,20 @@ def accumulate(fn: Callable, ufunc: Any, a: Any, axis: int = 0, dtype: Any = Non
     if out is not None or not isinstance(a, Tensor):
         return ufunc.accumulate(a, axis=axis, dtype=dtype, out=out)
     ref = ufunc.accumulate(a._data, axis=axis, dtype=dtype)
-    if not _inexact(ref):
+    dtype = _dtype(ref, a)
+    if dtype.kind not in "fc":
         return _constant(ref)
-    x = _cast(a, ref.dtype)
+    x = _cast(a, dtype)
     axis = int(axis) % x.ndim
     name = ufunc.__name__
-    if x.shape[axis] == 0:
+    if x.size == 0:
         return x
     if name in _FAST and fn is BY_UFUNC.get(ufunc):
         scan = {"add": cumsum, "multiply": cumprod, "maximum": cummax, "minimum": cummin}[name]
         r = scan(x, axis)
         return r[0] if name in ("maximum", "minimum") else r
     associative = name in _ASSOCIATIVE and fn is BY_UFUNC.get(ufunc)
-    return _cast(moveaxis(_scan(fn, moveaxis(x, axis, 0), associative), 0, axis), ref.dtype)
+    return _cast(moveaxis(_scan(fn, moveaxis(x, axis, 0), associative), 0, axis), dtype)
 
 
 def outer(fn: Callable, ufunc: Any, A: Any, B: Any, **kwargs: Any) -> Any:
@@ -232,9 +242,10 @@ def reduceat(
     if out is not None or not isinstance(a, Tensor):
         return ufunc.reduceat(a, _vals(indices), axis=axis, dtype=dtype, out=out)
     ref = ufunc.reduceat(a._data, _vals(indices), axis=axis, dtype=dtype)
-    if not _inexact(ref):
+    dtype = _dtype(ref, a)
+    if dtype.kind not in "fc":
         return _constant(ref)
-    x = moveaxis(_cast(a, ref.dtype), int(axis) % max(a.ndim, 1), 0)
+    x = moveaxis(_cast(a, dtype), int(axis) % max(a.ndim, 1), 0)
     idx = np.asarray(_vals(indices), np.intp).reshape(-1)
     idx = np.where(idx < 0, idx + x.shape[0], idx)
     segs = _segments(idx, x.shape[0])
@@ -246,7 +257,7 @@ def reduceat(
         r = index_add(zeros((len(segs), *x.shape[1:]), dtype=x.dtype), 0, ids, x[pos])
     else:
         r = stack([reduce(fn, ufunc, x[s:e], axis=0) for s, e in segs])
-    return _cast(moveaxis(r, 0, int(axis) % max(a.ndim, 1)), ref.dtype)
+    return _cast(moveaxis(r, 0, int(axis) % max(a.ndim, 1)), dtype)
 
 
 def at(fn: Callable, ufunc: Any, a: Any, indices: Any, b: Any = None, *, inplace: bool = True) -> Any:
