@@ -54,7 +54,7 @@ def _inexact(ref: Any) -> bool:
 def _dtype(ref: Any, a: Any) -> np.dtype:
     """The result's dtype: numpy's; for a frompyfunc's object result, that of the input ``a``."""
     dt = np.asarray(ref).dtype
-    return np.asarray(_vals(a)).dtype if dt == object else dt
+    return np.asarray(_vals(a)).dtype if dt.kind == "O" else dt
 
 
 def _cast(x: Tensor, dtype: Any) -> Tensor:
