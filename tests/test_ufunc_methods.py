@@ -293,3 +293,42 @@ def test_function_call_cost_is_unchanged():
     """The methods are attributes of the same function objects: autobp.add is still a function."""
     assert type(ab.add).__name__ == "function" and ab.add.reduce is ab.add.reduce
     assert functools.reduce(ab.add, [1, 2, 3]) == 6
+
+
+def test_frompyfunc_methods_record_and_match_numpys_object_results():
+    def f(a, b):
+        return a * b + 1.0
+
+    ours, theirs = ab.frompyfunc(f, 2, 1), np.frompyfunc(f, 2, 1)
+    assert ours == ab.frompyfunc(f, 2, 1) and hash(ours) == hash(ab.frompyfunc(f, 2, 1))
+    assert ours != ab.frompyfunc(f, 2, 1, identity=0)
+    x = _data((3, 4))
+    t = ab.tensor(x, requires_grad=True)
+    obj = x.astype(object)
+    for got, expected in (
+        (ours.reduce(t, axis=1), theirs.reduce(obj, axis=1)),
+        (ours.accumulate(t, axis=0), theirs.accumulate(obj, axis=0)),
+        (ours.reduceat(t, [0, 2, 1], axis=1), theirs.reduceat(obj, [0, 2, 1], axis=1)),
+        (ours.outer(t[0], t[1]), theirs.outer(obj[0], obj[1])),
+    ):
+        _close(got, expected.astype(float))
+    u = x.copy()
+    theirs.at(u, [0, 0], x[1])
+    _close(ours.at(t, [0, 0], t[1], inplace=False), u)
+    assert ab.gradcheck(lambda a: ours.reduce(a, axis=0), (t,))
+    assert ab.gradcheck(lambda a: ours.at(a, [0, 0], a[1], inplace=False), (t,))
+
+
+def test_initial_none_and_empty_other_axes_follow_numpy():
+    x = _data((3, 4))
+    t = ab.tensor(x, requires_grad=True)
+    _close(ab.add.reduce(t, axis=0, initial=None), np.add.reduce(x, axis=0, initial=None))
+    with pytest.raises(ValueError, match="initial"):  # None: no identity, so where= needs a number
+        ab.add.reduce(t, axis=0, initial=None, where=x > 1)
+    e = ab.tensor(np.zeros((0, 3)), requires_grad=True)
+    for name in ("subtract", "hypot", "maximum"):
+        got = getattr(ab, name).reduce(e, axis=1)
+        assert got.shape == (0,) and got.requires_grad
+        assert getattr(ab, name).accumulate(e, axis=1).shape == (0, 3)
+    _close(ab.add.reduce(e, axis=0), np.zeros(3))
+    _close(ab.maximum.reduce(e, axis=0, initial=-1.0), np.full(3, -1.0))
