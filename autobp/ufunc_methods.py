@@ -38,6 +38,15 @@ def _vals(x: Any) -> Any:
     return x
 
 
+def _lift(x: Any) -> Any:
+    """A list or tuple holding Tensors as one recorded Tensor (numpy would take their bare values)."""
+    if isinstance(x, (list, tuple)) and has_tensor(x):
+        from . import asarray
+
+        return asarray(x)
+    return x
+
+
 def _tensor(x: Any) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor._const(np.asarray(x))
 
@@ -136,6 +145,7 @@ def reduce(
     from . import broadcast_to, expand_dims
     from . import sum as _sum
 
+    a, initial = _lift(a), _lift(initial)
     kw = {"axis": axis, "dtype": dtype, "keepdims": keepdims}
     kw.update({} if initial is _NoValue else {"initial": _vals(initial)})
     kw.update({} if where is True else {"where": _vals(where)})
@@ -197,6 +207,7 @@ def accumulate(fn: Callable, ufunc: Any, a: Any, axis: int = 0, dtype: Any = Non
     """``ufunc.accumulate`` through ``fn``, recorded on Tensors (see the module docstring)."""
     from . import cummax, cummin, cumprod, cumsum, moveaxis
 
+    a = _lift(a)
     if out is not None or not isinstance(a, Tensor):
         return ufunc.accumulate(a, axis=axis, dtype=dtype, out=out)
     ref = ufunc.accumulate(a._data, axis=axis, dtype=dtype)
@@ -220,6 +231,7 @@ def outer(fn: Callable, ufunc: Any, A: Any, B: Any, **kwargs: Any) -> Any:
     """``ufunc.outer``: ``fn(A[..., None, ..., None], B)``, shape ``A.shape + B.shape``."""
     from . import reshape
 
+    A, B = _lift(A), _lift(B)
     if ufunc.nin != 2 or not (isinstance(A, Tensor) or isinstance(B, Tensor)):
         return ufunc.outer(A, B, **kwargs)  # numpy's result, or its error for a unary ufunc
     a, b = _tensor(A), _tensor(B)
@@ -239,6 +251,7 @@ def reduceat(
     ``add``, a reduction per segment otherwise."""
     from . import index_add, moveaxis, stack, zeros
 
+    a = _lift(a)
     if out is not None or not isinstance(a, Tensor):
         return ufunc.reduceat(a, _vals(indices), axis=axis, dtype=dtype, out=out)
     ref = ufunc.reduceat(a._data, _vals(indices), axis=axis, dtype=dtype)
@@ -266,6 +279,7 @@ def at(fn: Callable, ufunc: Any, a: Any, indices: Any, b: Any = None, *, inplace
     from . import broadcast_to, index_add, index_put, reshape
     from .ops.inplace_methods import inplace as write_inplace
 
+    b = _lift(b)
     args = () if b is None else (_vals(b),)
     if not isinstance(a, Tensor):
         if isinstance(b, Tensor) and inplace and b.requires_grad:

@@ -332,3 +332,15 @@ def test_initial_none_and_empty_other_axes_follow_numpy():
         assert getattr(ab, name).accumulate(e, axis=1).shape == (0, 3)
     _close(ab.add.reduce(e, axis=0), np.zeros(3))
     _close(ab.maximum.reduce(e, axis=0, initial=-1.0), np.full(3, -1.0))
+
+
+def test_lists_holding_tensors_record():
+    """A list of Tensors is one recorded Tensor (numpy's method would take the bare values)."""
+    x = _data((2,))
+    t = ab.tensor(x, requires_grad=True)
+    out = ab.add.reduce([t, t * 2.0])
+    assert isinstance(out, ab.Tensor) and out.requires_grad
+    _close(out, x * 3)
+    assert ab.gradcheck(lambda a: ab.multiply.outer([a[0], 1.0], a), (t,))
+    assert ab.gradcheck(lambda a: ab.subtract.accumulate([a, a * a]), (t,))
+    assert ab.gradcheck(lambda a: ab.add.reduce(np.ones(3), initial=a[0]), (t,))
