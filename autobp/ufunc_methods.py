@@ -81,6 +81,11 @@ def _axes(axis: Any, ndim: int) -> tuple:
     return tuple(sorted(int(a) % ndim for a in axes))
 
 
+def _one_axis(axis: Any) -> int:
+    """accumulate's and reduceat's axis (numpy has checked it: None or a 1-tuple on a 1-d array)."""
+    return 0 if axis is None else int(axis[0] if isinstance(axis, tuple) else axis)
+
+
 def _front(x: Tensor, axes: tuple) -> Tensor:
     """``x`` with ``axes`` moved to the front and flattened into one (C order): shape (n, *rest)."""
     from . import moveaxis, reshape
@@ -215,7 +220,7 @@ def accumulate(fn: Callable, ufunc: Any, a: Any, axis: int = 0, dtype: Any = Non
     if dtype.kind not in "fc":
         return _constant(ref)
     x = _cast(a, dtype)
-    axis = int(axis) % x.ndim
+    axis = _one_axis(axis) % x.ndim
     name = ufunc.__name__
     if x.size == 0:
         return x
@@ -258,7 +263,8 @@ def reduceat(
     dtype = _dtype(ref, a)
     if dtype.kind not in "fc":
         return _constant(ref)
-    x = moveaxis(_cast(a, dtype), int(axis) % max(a.ndim, 1), 0)
+    axis = _one_axis(axis)
+    x = moveaxis(_cast(a, dtype), axis % max(a.ndim, 1), 0)
     idx = np.asarray(_vals(indices), np.intp).reshape(-1)
     idx = np.where(idx < 0, idx + x.shape[0], idx)
     segs = _segments(idx, x.shape[0])

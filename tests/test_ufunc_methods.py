@@ -344,3 +344,14 @@ def test_lists_holding_tensors_record():
     assert ab.gradcheck(lambda a: ab.multiply.outer([a[0], 1.0], a), (t,))
     assert ab.gradcheck(lambda a: ab.subtract.accumulate([a, a * a]), (t,))
     assert ab.gradcheck(lambda a: ab.add.reduce(np.ones(3), initial=a[0]), (t,))
+
+
+def test_accumulate_reduceat_take_axis_none_on_1d():
+    x = _data((5,))
+    t = ab.tensor(x)
+    for name in ("add", "hypot", "subtract"):
+        fn, uf = getattr(ab, name), getattr(np, name)
+        _close(fn.accumulate(t, axis=None), uf.accumulate(x, axis=None))
+        _close(fn.reduceat(t, [0, 3], axis=None), uf.reduceat(x, [0, 3], axis=None))
+    with pytest.raises(ValueError):  # numpy's: several axes on a 2-d array
+        ab.add.accumulate(ab.tensor(np.ones((2, 2))), axis=None)
