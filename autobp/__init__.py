@@ -170,3 +170,9 @@ __all__ += [n for n in _numpy_namespace.__all__ if n not in __all__] + ["emath",
 from ._plain import export_plain  # noqa: E402  constants in, constants out: autobp.<op> of arrays gives arrays
 
 export_plain()
+
+import sys as _sys  # noqa: E402
+
+from . import ufunc_methods as _ufunc_methods  # noqa: E402
+
+_ufunc_methods.attach(_sys.modules[__name__])  # autobp.add.reduce, .outer, .at, ...: numpy's ufunc methods

@@ -61,10 +61,8 @@ def _into_tensors(ufunc: Any, method: str, inputs: tuple, kwargs: dict, outs: tu
 
     kwargs = dict(kwargs)
     del kwargs["out"]
-    where = kwargs.pop("where", True)
+    where = kwargs.pop("where", True) if method == "__call__" else True  # reduce's where= is its own
     casting = kwargs.pop("casting", "same_kind")
-    if where is not True and method != "__call__":
-        raise TypeError(f"{_uname(ufunc)}.{method}(..., where=) on a Tensor is not supported")
     results = array_ufunc(ufunc, method, inputs, kwargs)
     results = results if isinstance(results, tuple) else (results,)
     if len(results) != len(outs):
@@ -141,6 +139,11 @@ def array_ufunc(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
         if kwargs:
             raise TypeError(f"{_uname(ufunc)} on a Tensor: arguments {sorted(kwargs)} are unsupported")
         return fn(*inputs)
+    from .ufunc_methods import BY_UFUNC
+
+    fn = BY_UFUNC.get(ufunc)  # autobp.add.outer, .reduceat, .at, ... (autobp/ufunc_methods.py)
+    if fn is not None and hasattr(fn, method):
+        return getattr(fn, method)(*inputs, **kwargs)
     key = REDUCE.get((method, ufunc))
     if key is None:
         raise _refuse(f"{_uname(ufunc)}.{method}", "op")

@@ -258,13 +258,26 @@ class vectorize:
 class frompyfunc:
     """numpy's ``frompyfunc`` that records: on Tensors ``func`` runs on 0-d Tensors of the broadcast
     inputs and the results are stacked into Tensors (``nout`` > 1: a tuple of them, numpy's object
-    arrays otherwise); with no Tensor, numpy's ufunc and its object arrays. The ufunc's attributes and
-    methods (``nin``, ``nout``, ``reduce``, ...) are numpy's (its methods refuse a Tensor)."""
+    arrays otherwise); with no Tensor, numpy's ufunc and its object arrays. The ufunc's attributes
+    (``nin``, ``nout``, ``identity``, ...) are numpy's; its methods ``reduce``, ``accumulate``,
+    ``outer``, ``reduceat``, ``at`` record on Tensors (autobp/ufunc_methods.py: a left fold of ``func``)
+    and are numpy's without one. Two frompyfuncs of the same function and arguments are equal."""
 
     def __init__(self, func: Callable, nin: int, nout: int, *, identity: Any = None) -> None:
         self.func = func
+        from .ufunc_methods import methods
+
         self._ufunc = np.frompyfunc(func, nin, nout, identity=identity)
         self.__name__ = self._ufunc.__name__
+        self._key = (func, nin, nout, identity)
+        for name, method in methods(self, self._ufunc).items():  # recorded on Tensors, numpy's otherwise
+            setattr(self, name, method)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, frompyfunc) and self._key == other._key
+
+    def __hash__(self) -> int:
+        return hash(self._key)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if not has_tensor(args):

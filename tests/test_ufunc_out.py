@@ -116,8 +116,10 @@ def test_ufunc_out_errors_name_shapes_dtypes_and_leaves():
         np.add(x, 1.0, out=Tensor(np.zeros(3, dtype=np.int64)))
     with pytest.raises(RuntimeError, match="leaf"):
         np.add(x, 1.0, out=x)
-    with pytest.raises(TypeError, match="where="):
-        np.add.reduce(x, out=Tensor(np.zeros(())), where=np.array([True, False, True]))
+    # reduce's where= picks the elements reduced (numpy's), written into the Tensor out=
+    out = Tensor(np.zeros(()))
+    np.add.reduce(x, out=out, where=np.array([True, False, True]))
+    assert out.item() == np.add.reduce(x.detach().numpy(), where=np.array([True, False, True]))
 
 
 def test_ufunc_out_ndarray_with_grad_refused_without_plain():
