@@ -83,7 +83,7 @@ def _kind(tdef: TreeDef) -> tuple:
     """A structure with lists and tuples alike (JAX and autobp take either for a sequence of arrays)."""
     kind = "seq" if tdef.kind in ("list", "tuple") else tdef.kind
     meta = None if kind == "seq" else tdef.meta
-    return (kind, meta, len(tdef.children), tuple(_kind(c) for c in tdef.children))
+    return (kind, meta, len(tdef.children()), tuple(_kind(c) for c in tdef.children()))
 
 
 def same_structure(a: TreeDef, b: TreeDef) -> bool:

@@ -1,0 +1,138 @@
+"""Where one pytree fails to be a prefix of another (JAX's ``prefix_errors``), and the functions that
+need a prefix: ``tree_broadcast``/``broadcast_prefix``. A prefix's leaf stands for a whole subtree."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ._keys import keystr
+from ._registry import node_of
+
+
+def _node(x: Any, is_leaf: Callable[[Any], bool] | None) -> tuple | None:
+    if is_leaf is not None and is_leaf(x):
+        return None
+    return node_of(x, with_keys=True)
+
+
+def _simple_keys(keys: list) -> str:
+    return " ".join(keystr((k,), simple=True) for k in keys)
+
+
+def _error(head: str, path: tuple, body: Callable[[str], str]) -> Callable[[str], ValueError]:
+    def make(name: str) -> ValueError:
+        return ValueError(
+            f"pytree structure error: {head} at key path\n    {name}{keystr(path)}\n{body(name)}"
+        )
+
+    return make
+
+
+def _errors(prefix: Any, full: Any, path: tuple, is_leaf: Any, out: list) -> None:
+    p = _node(prefix, is_leaf)
+    if p is None:
+        return  # a leaf of the prefix matches any subtree
+    f = _node(full, is_leaf)
+    tp, tf = type(prefix), type(full)
+    if f is None or tp is not tf:
+        out.append(
+            _error(
+                "different types",
+                path,
+                lambda name: f"At that key path, the prefix pytree {name} has a subtree of type\n    {tp}\n"
+                f"but at the same key path the full pytree has a subtree of different type\n    {tf}.",
+            )
+        )
+        return
+    (_, pmeta, pch, pkeys), (_, fmeta, fch, fkeys) = p, f
+    if tp in (list, tuple) and len(pch) != len(fch):
+        word = tp.__name__
+        out.append(
+            _error(
+                f"different lengths of {word}",
+                path,
+                lambda name: f"At that key path, the prefix pytree {name} has a subtree of type {word} of "
+                f"length {len(pch)}, but the full pytree has a subtree of the same type but of length "
+                f"{len(fch)}.",
+            )
+        )
+        return
+    if len(pch) != len(fch):
+        diff = [k for k in pkeys if k not in fkeys] + [k for k in fkeys if k not in pkeys]
+        out.append(
+            _error(
+                "different numbers of pytree children",
+                path,
+                lambda name: f"At that key path, the prefix pytree {name} has a subtree of type\n    {tp}\n"
+                f"with {len(pch)} child keys\n    {_simple_keys(pkeys)}\nbut at the same key path the full "
+                f"pytree has a subtree of the same type but with {len(fch)} child keys\n    "
+                f"{_simple_keys(fkeys)}\nso the symmetric difference on key sets is\n    {_simple_keys(diff)}",
+            )
+        )
+        return
+    pdata = pmeta[1] if isinstance(pmeta, tuple) else None
+    fdata = fmeta[1] if isinstance(fmeta, tuple) else None
+    same = pkeys == fkeys if tp in (dict,) or isinstance(prefix, dict) else _equal(pdata, fdata)
+    if not same:
+        out.append(
+            _error(
+                "different pytree metadata",
+                path,
+                lambda name: f"At that key path, the prefix pytree {name} has a subtree of type\n    {tp}\n"
+                f"with metadata\n    {pdata!r}\nbut at the same key path the full pytree has a subtree of "
+                f"the same type but with metadata\n    {fdata!r}",
+            )
+        )
+        return
+    for pc, fc, key in zip(pch, fch, pkeys):
+        _errors(pc, fc, path + (key,), is_leaf, out)
+
+
+def _equal(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b)
+    except Exception:
+        return False
+
+
+def prefix_errors(
+    prefix_tree: Any, full_tree: Any, is_leaf: Callable[[Any], bool] | None = None
+) -> list[Callable[[str], ValueError]]:
+    """Every place where ``prefix_tree`` is not a prefix of ``full_tree`` (a leaf of the prefix matches
+    any subtree), as functions ``name -> ValueError`` whose message gives the key path (after ``name``),
+    the kind of difference (types, lengths, numbers of children, metadata) and both sides."""
+    out: list = []
+    _errors(prefix_tree, full_tree, (), is_leaf, out)
+    return out
+
+
+def broadcast_prefix(prefix_tree: Any, full_tree: Any, is_leaf: Callable[[Any], bool] | None = None) -> list:
+    """One leaf of ``prefix_tree`` per leaf of ``full_tree``: each prefix leaf repeated for the leaves of
+    the subtree of ``full_tree`` it stands for."""
+    from ._treedef import flatten
+
+    leaves, treedef = flatten(prefix_tree, is_leaf)
+    try:
+        subtrees = treedef.flatten_up_to(full_tree)
+    except ValueError:
+        errors = prefix_errors(prefix_tree, full_tree, is_leaf)
+        raise (errors[0] if errors else _error("mismatch", (), lambda n: ""))(
+            "broadcast_prefix prefix_tree"
+        ) from None
+    out: list = []
+    for leaf, sub in zip(leaves, subtrees):
+        out.extend([leaf] * flatten(sub, is_leaf)[1].num_leaves)
+    return out
+
+
+def tree_broadcast(prefix_tree: Any, full_tree: Any, is_leaf: Callable[[Any], bool] | None = None) -> Any:
+    """``full_tree``'s structure with each leaf of ``prefix_tree`` copied to every leaf of the subtree
+    it stands for (a ValueError, "pytree structure error", when ``prefix_tree`` is not a prefix).
+
+    >>> tree_broadcast((1, 2), (0, {"a": 0, "b": 0}))
+    (1, {'a': 2, 'b': 2})
+    """
+    from ._treedef import flatten
+
+    return flatten(full_tree, is_leaf)[1].unflatten(broadcast_prefix(prefix_tree, full_tree, is_leaf))
