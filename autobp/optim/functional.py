@@ -21,7 +21,11 @@ def _values(flat: Any) -> np.ndarray:
 def _as_float(leaf: Any) -> Any:
     """An integer or bool leaf as float64 (the loop moves it by fractional steps); others unchanged."""
     kind = np.asarray(leaf._data if isinstance(leaf, Tensor) else leaf).dtype.kind
-    return leaf.astype(np.float64) if kind in "iub" and hasattr(leaf, "astype") else (float(leaf) if kind in "iub" else leaf)
+    return (
+        leaf.astype(np.float64)
+        if kind in "iub" and hasattr(leaf, "astype")
+        else (float(leaf) if kind in "iub" else leaf)
+    )
 
 
 def _flat_loop(step: Callable, grad: Callable, x0: Any, callback: Callable | None, num_iters: int) -> Any:

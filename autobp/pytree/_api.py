@@ -56,11 +56,15 @@ def _leaves_of_rest(treedef: TreeDef, tree: Any, rest: tuple, is_leaf: Any, who:
             errors = prefix_errors(tree, r, is_leaf)
             if errors:
                 raise errors[0](f"{who} tree") from None
-            raise ValueError(f"{who}: a tree does not have the structure {treedef} of the first: {e}") from None
+            raise ValueError(
+                f"{who}: a tree does not have the structure {treedef} of the first: {e}"
+            ) from None
     return out
 
 
-def tree_map(f: Callable[..., Any], tree: Any, *rest: Any, is_leaf: Callable[[Any], bool] | None = None) -> Any:
+def tree_map(
+    f: Callable[..., Any], tree: Any, *rest: Any, is_leaf: Callable[[Any], bool] | None = None
+) -> Any:
     """``f`` applied leaf by leaf; with more trees, ``f(leaf, *matching subtrees of rest)``: each of
     ``rest`` has ``tree``'s structure, or more below its leaves (taken whole), as JAX's ``tree_map``.
 
@@ -86,7 +90,11 @@ def tree_reduce(
     6
     """
     leaves = flatten(tree, is_leaf)[0]
-    return functools.reduce(function, leaves) if initializer is _NO_INIT else functools.reduce(function, leaves, initializer)
+    return (
+        functools.reduce(function, leaves)
+        if initializer is _NO_INIT
+        else functools.reduce(function, leaves, initializer)
+    )
 
 
 def tree_all(tree: Any, *, is_leaf: Callable[[Any], bool] | None = None) -> bool:
@@ -123,13 +131,19 @@ def treedef_is_leaf(treedef: TreeDef) -> bool:
     return treedef.num_nodes == 1
 
 
-def flatten_one_level(tree: Any) -> tuple[list, Any]:
-    """``(children, node data)`` of the root node of ``tree``; a ValueError if ``tree`` is a leaf."""
+def flatten_one_level(tree: Any) -> tuple[Any, Any]:
+    """``(children, node data)`` of the root node of ``tree`` (data: dict keys, a named tuple's type, a
+    custom node's aux data, None for a list or tuple); a ValueError if ``tree`` is a leaf."""
     node = node_of(tree)
     if node is None:
         raise ValueError(f"can't tree-flatten type: {type(tree)}")
     kind, meta, children, _ = node
-    return children, TreeDef(kind, [TreeDef("leaf")] * len(children), meta).node_data()
+    if kind == "dict":
+        data = (meta[2], meta[1]) if len(meta) == 3 else meta[1]
+    else:
+        data = {"namedtuple": meta, "custom": meta[1] if kind == "custom" else None}.get(kind)
+    plain = kind in ("tuple", "none") or (kind == "dict" and meta[0] is dict)
+    return (tuple(children) if plain else children), data
 
 
 def tree_transpose(outer_treedef: TreeDef, inner_treedef: TreeDef | None, pytree_to_transpose: Any) -> Any:

@@ -15,7 +15,7 @@ class SequenceKey:
     idx: int
 
     def __hash__(self) -> int:
-        return hash(('SequenceKey', self.idx))
+        return hash(("SequenceKey", self.idx))
 
     def __str__(self) -> str:
         return f"[{self.idx!r}]"
@@ -28,7 +28,7 @@ class DictKey:
     key: Hashable
 
     def __hash__(self) -> int:
-        return hash(('DictKey', self.key))
+        return hash(("DictKey", self.key))
 
     def __str__(self) -> str:
         return f"[{self.key!r}]"
@@ -41,7 +41,7 @@ class GetAttrKey:
     name: str
 
     def __hash__(self) -> int:
-        return hash(('GetAttrKey', self.name))
+        return hash(("GetAttrKey", self.name))
 
     def __str__(self) -> str:
         return f".{self.name}"
@@ -55,7 +55,7 @@ class FlattenedIndexKey:
     key: int
 
     def __hash__(self) -> int:
-        return hash(('FlattenedIndexKey', self.key))
+        return hash(("FlattenedIndexKey", self.key))
 
     def __str__(self) -> str:
         return f"[<flat index {self.key}>]"

@@ -3,6 +3,7 @@ need a prefix: ``tree_broadcast``/``broadcast_prefix``. A prefix's leaf stands f
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from typing import Any
 
@@ -20,11 +21,13 @@ def _simple_keys(keys: list) -> str:
     return " ".join(keystr((k,), simple=True) for k in keys)
 
 
-def _error(head: str, path: tuple, body: Callable[[str], str]) -> Callable[[str], ValueError]:
+_NAME = "\x00name\x00"  # where the caller's name for the prefix tree goes (no str.format on user text)
+
+
+def _error(head: str, path: tuple, body: str) -> Callable[[str], ValueError]:
     def make(name: str) -> ValueError:
-        return ValueError(
-            f"pytree structure error: {head} at key path\n    {name}{keystr(path)}\n{body(name)}"
-        )
+        text = f"pytree structure error: {head} at key path\n    {_NAME}{keystr(path)}\n{body}"
+        return ValueError(text.replace(_NAME, name))
 
     return make
 
@@ -35,58 +38,46 @@ def _errors(prefix: Any, full: Any, path: tuple, is_leaf: Any, out: list) -> Non
         return  # a leaf of the prefix matches any subtree
     f = _node(full, is_leaf)
     tp, tf = type(prefix), type(full)
+    at = f"At that key path, the prefix pytree {_NAME} has a subtree of type"
     if f is None or tp is not tf:
-        out.append(
-            _error(
-                "different types",
-                path,
-                lambda name: f"At that key path, the prefix pytree {name} has a subtree of type\n    {tp}\n"
-                f"but at the same key path the full pytree has a subtree of different type\n    {tf}.",
-            )
-        )
+        body = f"{at}\n    {tp}\nbut at the same key path the full pytree has a subtree of different type"
+        body += f"\n    {tf}."
+        out.append(_error("different types", path, body))
         return
     (_, pmeta, pch, pkeys), (_, fmeta, fch, fkeys) = p, f
     if tp in (list, tuple) and len(pch) != len(fch):
         word = tp.__name__
-        out.append(
-            _error(
-                f"different lengths of {word}",
-                path,
-                lambda name: f"At that key path, the prefix pytree {name} has a subtree of type {word} of "
-                f"length {len(pch)}, but the full pytree has a subtree of the same type but of length "
-                f"{len(fch)}.",
-            )
+        body = (
+            f"{at} {word} of length {len(pch)}, but the full pytree has a subtree of the same type but of "
+            f"length {len(fch)}."
         )
+        out.append(_error(f"different lengths of {word}", path, body))
         return
     if len(pch) != len(fch):
         diff = [k for k in pkeys if k not in fkeys] + [k for k in fkeys if k not in pkeys]
-        out.append(
-            _error(
-                "different numbers of pytree children",
-                path,
-                lambda name: f"At that key path, the prefix pytree {name} has a subtree of type\n    {tp}\n"
-                f"with {len(pch)} child keys\n    {_simple_keys(pkeys)}\nbut at the same key path the full "
-                f"pytree has a subtree of the same type but with {len(fch)} child keys\n    "
-                f"{_simple_keys(fkeys)}\nso the symmetric difference on key sets is\n    {_simple_keys(diff)}",
-            )
+        body = (
+            f"{at}\n    {tp}\nwith {len(pch)} child keys\n    {_simple_keys(pkeys)}\nbut at the same key "
+            f"path the full pytree has a subtree of the same type but with {len(fch)} child keys\n    "
+            f"{_simple_keys(fkeys)}\nso the symmetric difference on key sets is\n    {_simple_keys(diff)}"
         )
+        out.append(_error("different numbers of pytree children", path, body))
         return
-    pdata = pmeta[1] if isinstance(pmeta, tuple) else None
+    pdata = pmeta[1] if isinstance(pmeta, tuple) else None  # dict keys, a custom node's aux data
     fdata = fmeta[1] if isinstance(fmeta, tuple) else None
-    same = pkeys == fkeys if tp in (dict,) or isinstance(prefix, dict) else _equal(pdata, fdata)
-    if not same:
-        out.append(
-            _error(
-                "different pytree metadata",
-                path,
-                lambda name: f"At that key path, the prefix pytree {name} has a subtree of type\n    {tp}\n"
-                f"with metadata\n    {pdata!r}\nbut at the same key path the full pytree has a subtree of "
-                f"the same type but with metadata\n    {fdata!r}",
-            )
+    if not (pkeys == fkeys if isinstance(prefix, dict) else _equal(pdata, fdata)):
+        body = (
+            f"{at}\n    {tp}\nwith metadata\n    {pdata!r}\nbut at the same key path the full pytree has a "
+            f"subtree of the same type but with metadata\n    {fdata!r}\nso the diff in the metadata at "
+            f"these pytree nodes is\n{_diff(pdata, fdata)}"
         )
+        out.append(_error("different pytree metadata", path, body))
         return
     for pc, fc, key in zip(pch, fch, pkeys):
         _errors(pc, fc, path + (key,), is_leaf, out)
+
+
+def _diff(a: Any, b: Any) -> str:
+    return "".join(f"    {line}\n" for line in difflib.ndiff([repr(a)], [repr(b)]))
 
 
 def _equal(a: Any, b: Any) -> bool:
@@ -117,9 +108,7 @@ def broadcast_prefix(prefix_tree: Any, full_tree: Any, is_leaf: Callable[[Any], 
         subtrees = treedef.flatten_up_to(full_tree)
     except ValueError:
         errors = prefix_errors(prefix_tree, full_tree, is_leaf)
-        raise (errors[0] if errors else _error("mismatch", (), lambda n: ""))(
-            "broadcast_prefix prefix_tree"
-        ) from None
+        raise (errors[0] if errors else _error("mismatch", (), ""))("broadcast_prefix prefix_tree") from None
     out: list = []
     for leaf, sub in zip(leaves, subtrees):
         out.extend([leaf] * flatten(sub, is_leaf)[1].num_leaves)

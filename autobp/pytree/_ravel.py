@@ -50,7 +50,7 @@ def ravel_pytree(tree: Any) -> tuple[Tensor, Callable[[Any], Any]]:
         if not polymorphic and vec_dtype != to_dtype:
             raise TypeError(
                 f"unravel function given array of dtype {vec_dtype} but expected dtype {to_dtype}, the "
-                "dtype of the raveled tree (its leaves have several dtypes, each piece is cast back to its own)"
+                "dtype of the raveled tree (its leaves have several dtypes; each piece is cast back)"
             )
         out, start = [], 0
         for shape, n, dt in zip(shapes, sizes, dtypes):

@@ -157,6 +157,10 @@ def _checked(result: Any) -> tuple[list, Any]:
     return children, result[1]
 
 
+class UnsortableKeysError(ValueError, TypeError):
+    """A dict in a pytree has keys that cannot be sorted (JAX's ValueError; the TypeError of sorted)."""
+
+
 def is_namedtuple(x: Any) -> bool:
     """Whether ``x`` is a named tuple (a tuple subclass with ``_fields``), a node unless registered."""
     return isinstance(x, tuple) and hasattr(type(x), "_fields")
@@ -169,9 +173,9 @@ def dict_keys(x: dict) -> list:
     try:
         return sorted(x)
     except TypeError as e:
-        raise TypeError(
-            f"tree_flatten: a dict's keys are sorted to flatten it (as JAX does), and {list(x)!r} cannot "
-            f"be: {e}"
+        raise UnsortableKeysError(
+            f"Comparator raised exception while sorting pytree dictionary keys: {e} (a dict's keys are "
+            f"sorted to flatten it, as JAX does; these are {list(x)!r})"
         ) from None
 
 

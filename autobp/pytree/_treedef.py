@@ -57,7 +57,7 @@ class TreeDef:
         """The tree with this structure whose leaves, in flattening order, are ``leaves``."""
         leaves = list(leaves)
         if len(leaves) < self.num_leaves:
-            raise ValueError(f"Too few leaves for PyTreeDef; expected {self.num_leaves}, got {len(leaves)}.")
+            raise ValueError(f"Too few leaves for PyTreeDef; expected {self.num_leaves}, got {len(leaves)}")
         if len(leaves) > self.num_leaves:
             raise ValueError(f"Too many leaves for PyTreeDef; expected {self.num_leaves}, got {len(leaves)}.")
         return self._build(iter(leaves))
@@ -126,7 +126,9 @@ class TreeDef:
             raise ValueError(
                 f"from_iterable_tree: a node of {self} has {len(self._children)} children, got {len(items)}"
             )
-        return build_node(self.kind, self.meta, [c.from_iterable_tree(x) for c, x in zip(self._children, items)])
+        return build_node(
+            self.kind, self.meta, [c.from_iterable_tree(x) for c, x in zip(self._children, items)]
+        )
 
     def compose(self, inner: TreeDef) -> TreeDef:
         """This structure with every leaf replaced by the structure ``inner``."""
@@ -134,9 +136,12 @@ class TreeDef:
             return inner
         return TreeDef(self.kind, [c.compose(inner) for c in self._children], self.meta)
 
-    def walk(self, f_node: Callable[[tuple, Any], Any], f_leaf: Callable[[Any], Any] | None, leaves: Iterable[Any]) -> Any:
+    def walk(
+        self, f_node: Callable[[tuple, Any], Any], f_leaf: Callable[[Any], Any] | None, leaves: Iterable[Any]
+    ) -> Any:
         """Fold over the tree of this structure with ``leaves``, children first: each leaf becomes
-        ``f_leaf(leaf)`` (itself if None), each node ``f_node(tuple of its children's results, node data)``."""
+        ``f_leaf(leaf)`` (itself if None), each node ``f_node(its children's results as a tuple, its
+        node data)``."""
         it = iter(leaves)
 
         def go(t: TreeDef) -> Any:
@@ -149,7 +154,11 @@ class TreeDef:
         return go(self)
 
     def __eq__(self, other: object) -> bool:
-        if not isinstance(other, TreeDef) or self.kind != other.kind or len(self._children) != len(other._children):
+        if (
+            not isinstance(other, TreeDef)
+            or self.kind != other.kind
+            or len(self._children) != len(other._children)
+        ):
             return False
         if self.kind == "custom":
             if self.meta[0] is not other.meta[0] or not _same_aux(self.meta[1], other.meta[1]):
