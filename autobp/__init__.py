@@ -19,12 +19,14 @@ from . import (
     nn,
     ops,
     optim,
+    pytree,
     random,
     replay,
     return_types,
     signal,
     special,
     stats,
+    tree,
     utils,
 )
 from ._graph import GraphReleasedError, enable_grad, is_grad_enabled, no_grad, set_grad_enabled

@@ -84,6 +84,12 @@ PAGES = (
             "autobp.extend",
         ),
     ),
+    Page(
+        "pytree",
+        "autobp.pytree, autobp.tree",
+        "Pytrees as jax.tree_util: flatten, tree_map, registered node types, key paths, ravel_pytree.",
+        ("autobp.pytree", "autobp.tree"),
+    ),
     Page("linalg", "autobp.linalg", "Linear algebra with gradients.", ("autobp.linalg",)),
     Page("fft", "autobp.fft", "Discrete Fourier transforms with gradients.", ("autobp.fft",)),
     Page("special", "autobp.special", "Special functions.", ("autobp.special",)),
