@@ -99,6 +99,8 @@ __all__ = [
     "extend",
     "random",
     "utils",
+    "pytree",
+    "tree",
 ]
 # autobp.trace is replay.trace, which given an array is the matrix trace too
 __all__ += [n for n in _ops_all if n not in ("nll", "cross_entropy", "trace")]

@@ -268,6 +268,8 @@ SUBMODULE_PAGES = (
     ("functional", "functional"),
     ("func", "functional"),
     ("extend", "functional"),
+    ("pytree", "pytree"),
+    ("tree", "pytree"),
     ("linalg", "linalg"),
     ("fft", "fft"),
     ("special", "special"),
