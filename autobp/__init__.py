@@ -19,12 +19,14 @@ from . import (
     nn,
     ops,
     optim,
+    pytree,
     random,
     replay,
     return_types,
     signal,
     special,
     stats,
+    tree,
     utils,
 )
 from ._graph import GraphReleasedError, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -97,6 +99,8 @@ __all__ = [
     "extend",
     "random",
     "utils",
+    "pytree",
+    "tree",
 ]
 # autobp.trace is replay.trace, which given an array is the matrix trace too
 __all__ += [n for n in _ops_all if n not in ("nll", "cross_entropy", "trace")]

@@ -13,6 +13,7 @@ import numpy as np
 
 from ._graph import enable_grad, is_grad_enabled, next_seq
 from .pytree import TreeDef, tree_flatten
+from .pytree._registry import build_node, node_of
 from .tensor import Tensor
 
 
@@ -83,7 +84,7 @@ def _kind(tdef: TreeDef) -> tuple:
     """A structure with lists and tuples alike (JAX and autobp take either for a sequence of arrays)."""
     kind = "seq" if tdef.kind in ("list", "tuple") else tdef.kind
     meta = None if kind == "seq" else tdef.meta
-    return (kind, meta, len(tdef.children), tuple(_kind(c) for c in tdef.children))
+    return (kind, meta, len(tdef.children()), tuple(_kind(c) for c in tdef.children()))
 
 
 def same_structure(a: TreeDef, b: TreeDef) -> bool:
@@ -142,7 +143,8 @@ def check_aux_pair(out: Any, who: str) -> Any:
 
 
 def _map_tensors(x: Any, fn: Callable[[Tensor], Any]) -> Any:
-    """``x`` with ``fn`` applied to every Tensor in it (dicts, named tuples, tuples and lists kept)."""
+    """``x`` with ``fn`` applied to every Tensor in it (dicts, named tuples, tuples, lists and registered
+    pytree classes kept)."""
     if isinstance(x, Tensor):
         return fn(x)
     if isinstance(x, dict):
@@ -151,6 +153,9 @@ def _map_tensors(x: Any, fn: Callable[[Tensor], Any]) -> Any:
         return type(x)(*(_map_tensors(v, fn) for v in x))
     if isinstance(x, (tuple, list)):
         return type(x)(_map_tensors(v, fn) for v in x)
+    node = node_of(x)
+    if node is not None and node[0] == "custom":  # a registered pytree class (autobp.pytree)
+        return build_node(node[0], node[1], [_map_tensors(v, fn) for v in node[2]])
     return x
 
 

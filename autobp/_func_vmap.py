@@ -15,6 +15,7 @@ import numpy as np
 
 from .ops import moveaxis, stack
 from .pytree import TreeDef, tree_flatten
+from .pytree._registry import node_of
 from .random import get_rng_state, set_rng_state
 from .tensor import Tensor
 
@@ -155,7 +156,9 @@ def _axes_for(axes: Any, tdef: TreeDef, what: str, of: str) -> list:
     if axes is None or isinstance(axes, (int, np.integer)):
         return [axes] * tdef.num_leaves
     kinds = {"tuple": (tuple, list), "list": (tuple, list), "namedtuple": (tuple, list), "dict": dict}
-    if not isinstance(axes, kinds.get(tdef.kind, ())) or len(axes) != len(tdef.children):
+    if tdef.kind == "custom" and type(axes) is tdef.meta[0]:  # a registered class holding axes (None kept)
+        axes = node_of(axes)[2]  # type: ignore[index]
+    if not isinstance(axes, kinds.get(tdef.kind, (list,))) or len(axes) != len(tdef.children()):
         raise ValueError(
             f"vmap: {what} is not compatible with the structure of `{of}`. {what} has structure "
             f"{tree_flatten(axes)[1]} but {of} has structure {tdef}"
@@ -167,7 +170,7 @@ def _axes_for(axes: Any, tdef: TreeDef, what: str, of: str) -> list:
         items = [axes[k] for k in keys]
     else:
         items = list(axes)
-    return [ax for sub, child in zip(items, tdef.children) for ax in _axes_for(sub, child, what, of)]
+    return [ax for sub, child in zip(items, tdef.children()) for ax in _axes_for(sub, child, what, of)]
 
 
 def _mapped_leaves(args: tuple, in_axes: Any) -> tuple[list, TreeDef, list]:

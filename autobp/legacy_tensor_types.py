@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from ._device import check_device
+from .pytree._registry import register_pytree_node
 from .tensor import Tensor
 
 
@@ -101,6 +102,10 @@ class Size(tuple):
     def __repr__(self) -> str:
         return f"autobp.Size({list(self)})"
 
+
+# a pytree node, as torch.utils._pytree registers torch.Size (JAX has no Size; an unregistered tuple
+# subclass would be a leaf there)
+register_pytree_node(Size, lambda s: (tuple(s), None), lambda _, children: Size(children))
 
 __all__ = [
     "Size",

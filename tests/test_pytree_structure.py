@@ -35,3 +35,11 @@ def test_leaf_count_and_order_as_torch():
     assert tree_structure(tree).num_leaves == tp.tree_structure(tree).num_leaves  # autobp sorts (JAX)
     assert tree_leaves(tree) == tp.tree_leaves(tree)
     assert tree_structure({"a": 0, "b": (0, 0)}) != tree_structure({"a": 0, "b": [0, 0]})
+
+
+def test_size_is_a_node_as_torch_size_is_in_torchs_pytree():
+    ours = autobp.ones(2, 3).size()
+    theirs = torch.ones(2, 3).size()
+    assert tree_leaves(ours) == tp.tree_leaves(theirs) == [2, 3]
+    rebuilt = tree_unflatten(tree_structure(ours), [4, 5])
+    assert type(rebuilt) is autobp.Size and rebuilt == tp.tree_unflatten([4, 5], tp.tree_structure(theirs))

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ..pytree import ravel_pytree
+from ..pytree import ravel_pytree, tree_map
 from ..tensor import Tensor
 
 
@@ -18,10 +18,24 @@ def _values(flat: Any) -> np.ndarray:
     return np.asarray(flat._data if isinstance(flat, Tensor) else flat, dtype=np.float64)
 
 
+def _as_float(leaf: Any) -> Any:
+    """An integer or bool leaf as float64 (the loop moves it by fractional steps); others unchanged."""
+    kind = np.asarray(leaf._data if isinstance(leaf, Tensor) else leaf).dtype.kind
+    return (
+        leaf.astype(np.float64)
+        if kind in "iub" and hasattr(leaf, "astype")
+        else (float(leaf) if kind in "iub" else leaf)
+    )
+
+
 def _flat_loop(step: Callable, grad: Callable, x0: Any, callback: Callable | None, num_iters: int) -> Any:
     """Run ``x = step(x, g, i)`` on the flattened tree; ``grad``/``callback`` see the tree."""
-    flat, unravel = ravel_pytree(x0)
+    flat, unravel_as = ravel_pytree(tree_map(_as_float, x0))
     x = _values(flat)
+
+    def unravel(v: np.ndarray) -> Any:  # each leaf back in its own float dtype (float32 stays float32)
+        return unravel_as(np.asarray(v).astype(flat.dtype, copy=False))
+
     state: dict = {}
     for i in range(num_iters):
         g = _values(ravel_pytree(grad(unravel(x), i))[0])
