@@ -76,7 +76,7 @@ class Tensor:
     _raw_ops = NumpyOps
     _owning_ops = NumpyOpsOwningG
 
-    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
+    def __init__(self, data: Any = (), requires_grad: bool = False, dtype: Any = None) -> None:
         # integers and bools keep their dtype, as in numpy and PyTorch (class labels, indices); data
         # to differentiate becomes float64 unless a dtype is given (PyTorch would refuse it)
         arr = _as_array(data, dtype, keep_ints=not requires_grad)
