@@ -175,7 +175,7 @@ for _n in _NAMES:  # out=(a, b) returns the *_out twin, as PyTorch's out= forms 
         globals()[_n]._out_type = globals()[_n + "_out"]
 
 # Whose numpy namesake returns a plain tuple: a numpy input gets that (see _plain.to_plain).
-PLAIN_IN_NUMPY = frozenset({frexp, histogram, histogramdd})
+_PLAIN_IN_NUMPY = frozenset({frexp, histogram, histogramdd})
 
 
 assert all(n in globals() for n in _NAMES)
