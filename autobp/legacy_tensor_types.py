@@ -42,7 +42,10 @@ def _legacy(name: str, dtype: Any) -> type:
     )
 
     def __init_subclass__(cls: type, **kwargs: Any) -> None:  # calling one builds a Tensor, never a subclass
-        raise TypeError(f"type 'autobp.{name}' is not an acceptable base type (subclass autobp.Tensor)")
+        raise TypeError(
+            f"type 'autobp.{name}' is not an acceptable base type (PyTorch: type 'torch.{name}' is not an "
+            "acceptable base type); subclass autobp.Tensor"
+        )
 
     namespace = {"dtype": np.dtype(dtype), "__doc__": doc, "__module__": __name__}
     return _LegacyTensorType(name, (), {**namespace, "__init_subclass__": __init_subclass__})

@@ -239,7 +239,8 @@ class Tensor:
         if arr.shape != self._data.shape:
             raise ValueError(f"data: new array has shape {arr.shape}, the tensor has {self._data.shape}")
         bump(self)
-        self._data = arr.astype(self._data.dtype, copy=False)
+        keep = isinstance(value, (Tensor, np.ndarray)) and (arr.dtype.kind in "fc" or not self.requires_grad)
+        self._data = arr if keep else arr.astype(self._data.dtype, copy=False)  # PyTorch's: other's dtype
 
     @property
     def shape(self) -> tuple:
