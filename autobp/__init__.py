@@ -151,9 +151,9 @@ _attach_toplevel_methods()  # after pytorch_methods: a method it defines is kept
 _attach_set()  # Tensor.set_
 from . import legacy_tensor_types as _legacy_tensor_types  # noqa: E402
 from . import memory_format as _memory_format  # noqa: E402
-from .torch_generator import Generator  # noqa: E402  (PyTorch's torch.Generator)
+from .torch_generator import Generator, default_generator  # noqa: E402  (torch.Generator, its default)
 
-__all__ += ["Generator"]
+__all__ += ["Generator", "default_generator"]
 
 globals().update({n: getattr(_legacy_tensor_types, n) for n in _legacy_tensor_types.__all__})
 __all__ += [n for n in _legacy_tensor_types.__all__ if n not in __all__]

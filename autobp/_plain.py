@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from ._ufunc_keywords import UFUNC_KEYWORDS, extra_parameters, takes_ufunc_keywords, ufunc_caller
+from .return_types import _PLAIN_IN_NUMPY
 from .tensor import Tensor
 
 # constructors keep returning Tensors (torch.zeros and jnp.zeros do): making a Tensor is their job
@@ -109,9 +110,9 @@ def to_plain(out: Any, keep_0d: bool = False) -> Any:
         return d if d.ndim or keep_0d else d[()]
     if isinstance(out, tuple):
         items = [to_plain(o, keep_0d) for o in out]
-        if type(out).__module__ == "autobp.return_types":  # numpy's frexp/histogram: plain tuples
+        if type(out) in _PLAIN_IN_NUMPY:  # numpy's frexp/histogram: plain tuples
             return tuple(items)
-        return type(out)(*items) if hasattr(out, "_fields") else tuple(items)
+        return type(out)._make(items) if hasattr(out, "_fields") else tuple(items)
     if isinstance(out, list):
         return [to_plain(o, keep_0d) for o in out]
     return out

@@ -83,7 +83,9 @@ def write_out(result: Any, out: Any, name: str, mode: str = "exact", what: tuple
             raise TypeError(f"{name}: out= needs {len(result)} Tensors, got {len(outs)}")
         labels = what if len(what) == len(result) else ("result",) * len(result)
         done = [write_out(r, o, name, mode, (w,)) for r, o, w in zip(result, outs, labels)]
-        return type(result)._make(done) if hasattr(result, "_fields") else tuple(done)
+        if not hasattr(result, "_fields"):
+            return tuple(done)
+        return getattr(type(result), "_out_type", type(result))._make(done)  # topk -> topk_out, as PyTorch
     if not isinstance(out, Tensor):
         raise TypeError(f"{name}: out= must be a Tensor, got {type(out).__name__}")
     value = result._data if isinstance(result, Tensor) else np.asarray(result)

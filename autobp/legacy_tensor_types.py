@@ -41,7 +41,15 @@ def _legacy(name: str, dtype: Any) -> type:
         f"PyTorch's legacy ``torch.{name}``: ``{name}(data)`` is a {np.dtype(dtype).name} tensor of the "
         f"data, ``{name}(*sizes)`` an uninitialised one; ``isinstance(t, {name})`` checks the dtype."
     )
-    return _LegacyTensorType(name, (), {"dtype": np.dtype(dtype), "__doc__": doc, "__module__": __name__})
+
+    def __init_subclass__(cls: type, **kwargs: Any) -> None:  # calling one builds a Tensor, never a subclass
+        raise TypeError(
+            f"type 'autobp.{name}' is not an acceptable base type (PyTorch: type 'torch.{name}' is not an "
+            "acceptable base type); subclass autobp.Tensor"
+        )
+
+    namespace = {"dtype": np.dtype(dtype), "__doc__": doc, "__module__": __name__}
+    return _LegacyTensorType(name, (), {**namespace, "__init_subclass__": __init_subclass__})
 
 
 DoubleTensor = _legacy("DoubleTensor", np.float64)

@@ -9,12 +9,12 @@ Tensor as methods."""
 from __future__ import annotations
 
 import itertools
-from collections import namedtuple
 from typing import Any
 
 import numpy as np
 
 from . import linalg as _la
+from . import return_types as _rt
 from ._broadcast import ShapeError
 from ._device import check_device
 from ._torch_out import takes_out
@@ -41,8 +41,6 @@ from .tensor import Tensor
 # ``torch.complex`` is set on the autobp module as an attribute only (not in ``__all__``), so
 # ``from autobp import *`` never shadows the builtin
 BUILTIN_NAMES = ("complex",)
-MinMax = namedtuple("MinMax", ["min", "max"])  # torch.return_types.aminmax
-ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])
 
 
 def t(input: Any) -> Tensor:
@@ -76,14 +74,15 @@ def detach(input: Any) -> Tensor:
 
 
 @takes_out("aminmax", "exact", ("min", "max"))
-def aminmax(input: Any, *, dim: int | None = None, keepdim: bool = False) -> MinMax:
-    """(min, max) in one call, over everything or along ``dim`` (``torch.aminmax``)."""
+def aminmax(input: Any, *, dim: int | None = None, keepdim: bool = False) -> tuple:
+    """(min, max) in one call, over everything or along ``dim`` (``torch.aminmax``): a
+    ``return_types.aminmax``."""
     x = as_tensor(input)
     if dim is None and x.size == 0:
         raise ValueError(f"aminmax: the input of shape {x.shape} is empty and no dim is given")
     if dim is not None and x.ndim > 0 and x.shape[dim] == 0:
         raise IndexError(f"aminmax: reduction dim {dim} of shape {x.shape} has size 0")  # torch's IndexError
-    return MinMax(x.amin(axis=dim, keepdims=keepdim), x.amax(axis=dim, keepdims=keepdim))
+    return _rt.aminmax._make((x.amin(axis=dim, keepdims=keepdim), x.amax(axis=dim, keepdims=keepdim)))
 
 
 def _correction(correction: Any, unbiased: Any) -> Any:
@@ -281,16 +280,16 @@ def msort(input: Any) -> Tensor:
 
 
 @takes_out("mode", "exact", ("values", "indices"))
-def mode(input: Any, dim: int = -1, keepdim: bool = False) -> ValuesIndices:
+def mode(input: Any, dim: int = -1, keepdim: bool = False) -> tuple:
     """The most frequent value along ``dim`` (the smallest of the most frequent), and the index of its
-    last occurrence (``torch.mode``); the gradient goes to that element. A 0-d input gives 0-d
-    results, as PyTorch's."""
+    last occurrence, a ``return_types.mode`` (``torch.mode``); the gradient goes to that element. A 0-d
+    input gives 0-d results, as PyTorch's."""
     x = as_tensor(input)
     if x.ndim == 0:
         if dim not in (0, -1):
             raise IndexError(f"mode: dim {dim} is out of range for a 0-d tensor (expected 0 or -1)")
         v, i = mode(x.reshape(1), 0)
-        return ValuesIndices(v.reshape(()), i.reshape(()))
+        return _rt.mode._make((v.reshape(()), i.reshape(())))
     moved = np.moveaxis(x._data, dim, -1)
     equal = moved[..., :, None] == moved[..., None, :]
     counts = equal.sum(axis=-1)  # how often each element's value occurs
@@ -304,7 +303,7 @@ def mode(input: Any, dim: int = -1, keepdim: bool = False) -> ValuesIndices:
     values = take_along_axis(x, index, axis=dim)
     if not keepdim:
         values, index = values.squeeze(dim), index.squeeze(dim)
-    return ValuesIndices(values, Tensor._const(np.asarray(index, dtype=np.int64)))
+    return _rt.mode._make((values, Tensor._const(np.asarray(index, dtype=np.int64))))
 
 
 def split_with_sizes(input: Any, split_sizes: Any, dim: int = 0) -> tuple:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import builtins
 import math
-from collections import namedtuple
 from typing import Any
 
 import numpy as np
 
 from . import integrate as _integrate
 from . import linalg as _la
+from . import return_types as _rt
 from . import special as _sp
 from ._torch_out import takes_out
 from .linalg._common import LinalgArgumentError
@@ -26,12 +26,10 @@ from .tensor import Tensor
 # ``torch.range`` is set on the autobp module as an attribute only (not in ``__all__``), so
 # ``from autobp import *`` never shadows the builtin
 BUILTIN_NAMES = ("range",)
-LUUnpack = namedtuple("LUUnpack", ["P", "L", "U"])  # torch.return_types.lu_unpack
-TriangularSolve = namedtuple("TriangularSolve", ["solution", "cloned_coefficient"])
 
 
 @takes_out("lu_unpack", "exact", ("P", "L", "U"))
-def lu_unpack(LU_data: Any, LU_pivots: Any, unpack_data: bool = True, unpack_pivots: bool = True) -> LUUnpack:  # noqa: N803
+def lu_unpack(LU_data: Any, LU_pivots: Any, unpack_data: bool = True, unpack_pivots: bool = True) -> tuple:  # noqa: N803
     """(P, L, U) with A = P L U from ``lu_factor``'s packed LU and 1-based LAPACK pivots
     (``torch.lu_unpack``); L and U differentiate through LU_data, P is a constant. An unrequested part
     is an empty tensor, as in PyTorch."""
@@ -63,7 +61,7 @@ def lu_unpack(LU_data: Any, LU_pivots: Any, unpack_data: bool = True, unpack_piv
                 perm[[i, p - 1]] = perm[[p - 1, i]]
             perms[b] = np.eye(m, dtype=lu.dtype)[:, perm]  # A = P L U: row i of L U is row perm[i] of A
         P = Tensor._const(perms.reshape(lu.shape[:-2] + (m, m)))
-    return LUUnpack(P, L, U)
+    return _rt.lu_unpack._make((P, L, U))
 
 
 def chain_matmul(*matrices: Any) -> Tensor:
@@ -104,9 +102,10 @@ def nuclear_norm(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
 
 @takes_out("triangular_solve")
 def triangular_solve(input: Any, A: Any, upper: bool = True, transpose: bool = False,  # noqa: N803
-                     unitriangular: bool = False) -> TriangularSolve:  # fmt: skip
+                     unitriangular: bool = False) -> tuple:  # fmt: skip
     """X with op(A) X = input, A triangular (its other triangle is not read), op transposing when
-    ``transpose``; (solution, cloned_coefficient) (``torch.triangular_solve``: upper=True by default)."""
+    ``transpose``; a ``return_types.triangular_solve`` (solution, cloned_coefficient)
+    (``torch.triangular_solve``: upper=True by default)."""
     b, a = as_tensor(input), as_tensor(A)
     if a.ndim < 2 or a.shape[-1] != a.shape[-2] or b.ndim < 2 or b.shape[-2] != a.shape[-1]:
         raise ValueError(
@@ -122,7 +121,7 @@ def triangular_solve(input: Any, A: Any, upper: bool = True, transpose: bool = F
     x = _la.solve_triangular(
         tri_b, rhs, trans=1 if transpose else 0, lower=not upper, unit_diagonal=unitriangular
     )
-    return TriangularSolve(x, a.broadcast_to(lead + a.shape[-2:]).clone())
+    return _rt.triangular_solve._make((x, a.broadcast_to(lead + a.shape[-2:]).clone()))
 
 
 def svd_lowrank(A: Any, q: int | None = 6, niter: int | None = 2, M: Any = None) -> tuple:  # noqa: N803
@@ -170,13 +169,10 @@ def pca_lowrank(A: Any, q: int | None = None, center: bool = True, niter: int = 
     return svd_lowrank(a, q, niter)
 
 
-Geqrf = namedtuple("Geqrf", ["a", "tau"])  # torch.return_types.geqrf
-
-
 @takes_out("geqrf", "exact", ("a", "tau"))
-def geqrf(input: Any) -> Geqrf:
+def geqrf(input: Any) -> tuple:
     """LAPACK's packed QR: R on and above the diagonal, the Householder vectors below it, and their
-    scales tau (``torch.geqrf``; no gradient, as in PyTorch)."""
+    scales tau, a ``return_types.geqrf`` (``torch.geqrf``; no gradient, as in PyTorch)."""
     from scipy.linalg import qr as _scipy_qr
 
     x = np.asarray(as_tensor(input).data)
@@ -189,7 +185,9 @@ def geqrf(input: Any) -> Geqrf:
     if k > 0:  # an (m, 0) or (0, n) matrix has no reflectors: packed and tau are empty
         for b, m in enumerate(flat):
             (packed[b], taus[b]), _ = _scipy_qr(m, mode="raw")
-    return Geqrf(Tensor._const(packed.reshape(x.shape)), Tensor._const(taus.reshape(x.shape[:-2] + (k,))))
+    return _rt.geqrf._make(
+        (Tensor._const(packed.reshape(x.shape)), Tensor._const(taus.reshape(x.shape[:-2] + (k,))))
+    )
 
 
 def ormqr(input: Any, tau: Any, other: Any, left: bool = True, transpose: bool = False) -> Tensor:

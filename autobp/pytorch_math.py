@@ -5,7 +5,6 @@ those ops' rules."""
 
 from __future__ import annotations
 
-from collections import namedtuple
 from typing import Any
 
 import numpy as np
@@ -96,8 +95,9 @@ def logdet(input: Any) -> Tensor:
 
 @takes_out("slogdet", "exact", ("sign", "logabsdet"))
 def slogdet(input: Any) -> tuple:
-    """(sign, log |det|) (``torch.slogdet``)."""
-    return _la.slogdet(input)
+    """(sign, log |det|) as a ``return_types.slogdet`` (``torch.slogdet``; ``linalg.slogdet`` gives a
+    ``linalg_slogdet``)."""
+    return _rt.slogdet._make(_la.slogdet(input))
 
 
 def pinverse(input: Any, rcond: float = 1e-15) -> Tensor:
@@ -143,25 +143,22 @@ def cholesky_inverse(L: Any, upper: bool = False) -> Tensor:
 @takes_out("qr")
 def qr(input: Any, some: bool = True) -> tuple:
     """(Q, R), reduced unless ``some=False`` (``torch.qr``): a ``return_types.qr`` named tuple."""
-    return _rt.make("qr", *_la.qr(input, mode="reduced" if some else "complete"))
+    return _rt.qr._make(_la.qr(input, mode="reduced" if some else "complete"))
 
 
 @takes_out("svd", "exact", ("U", "S", "V"))
 def svd(input: Any, some: bool = True, compute_uv: bool = True) -> tuple:
     """(U, S, V) with A = U diag(S) V^H: V itself, not V^H as ``linalg.svd`` gives (``torch.svd``); with
-    ``compute_uv=False`` U and V are zeros, as PyTorch returns them. A named tuple (U, S, V)."""
+    ``compute_uv=False`` U and V are zeros, as PyTorch returns them. A ``return_types.svd`` (U, S, V)."""
     a = as_tensor(input)
     if not compute_uv:
         s = _la.svdvals(a)
         m, n = a.shape[-2], a.shape[-1]
         ku, kv = (min(m, n), min(m, n)) if some else (m, n)
         zu = Tensor._const(np.zeros(a.shape[:-2] + (m, ku), a.dtype))
-        return SVDResult(zu, s, Tensor._const(np.zeros(a.shape[:-2] + (n, kv), a.dtype)))
+        return _rt.svd._make((zu, s, Tensor._const(np.zeros(a.shape[:-2] + (n, kv), a.dtype))))
     U, S, Vh = _la.svd(a, full_matrices=not some)
-    return SVDResult(U, S, swapaxes(Vh, -1, -2).conj())
-
-
-SVDResult = namedtuple("SVDResult", ["U", "S", "V"])  # torch.svd's fields (V, not linalg.svd's Vh)
+    return _rt.svd._make((U, S, swapaxes(Vh, -1, -2).conj()))
 
 
 __all__ = [

@@ -9,21 +9,15 @@ leaving every method Tensor already has as it is (numpy's meaning wins where the
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
 from . import pytorch_inplace_more as _ipm
+from . import return_types as _rt
 from ._broadcast import ShapeError
 from .ops import inplace_methods as _im
 from .tensor import Tensor
-
-
-class HistogramResult(NamedTuple):
-    """``Tensor.histogram``'s result: the counts (or densities) and the bins' edges, as PyTorch's."""
-
-    hist: Any
-    bin_edges: Any
 
 
 def _ops() -> Any:
@@ -61,17 +55,18 @@ def _histogram(
     range: Any = None,  # noqa: A002  PyTorch's keyword
     weight: Any = None,
     density: bool = False,
-) -> HistogramResult:
-    """PyTorch's ``Tensor.histogram``: ``(hist, bin_edges)``, both of ``self``'s float dtype; ``bins``
-    a count or the edges (a tensor), ``weight`` per element, ``density`` normalising the counts."""
+) -> tuple:
+    """PyTorch's ``Tensor.histogram``: a ``return_types.histogram`` ``(hist, bin_edges)``, both of
+    ``self``'s float dtype; ``bins`` a count or the edges (a tensor), ``weight`` per element,
+    ``density`` normalising the counts."""
     if self.dtype.kind != "f":
         raise TypeError(f"histogram: the input must be floating point, got dtype {self.dtype}")
     edges = bins._data if isinstance(bins, Tensor) else bins
     w = weight._data if isinstance(weight, Tensor) else weight
     hist, out_edges = _ops().histogram(self._data, edges, range, density or None, w)
     hist, out_edges = np.asarray(hist), np.asarray(out_edges)
-    return HistogramResult(
-        Tensor._const(hist.astype(self.dtype)), Tensor._const(out_edges.astype(self.dtype))
+    return _rt.histogram._make(
+        (Tensor._const(hist.astype(self.dtype)), Tensor._const(out_edges.astype(self.dtype)))
     )
 
 
@@ -79,7 +74,11 @@ def _lu(self: Tensor, pivot: bool = True, get_infos: bool = False) -> tuple:
     """PyTorch's ``Tensor.lu``: ``(LU, pivots)`` of ``linalg.lu_factor`` (and zeros ``infos`` on request)."""
     LU, pivots = _ops().linalg.lu_factor(self, pivot=pivot)
     if get_infos:
-        return LU, pivots, Tensor._const(np.zeros(self.shape[:-2], dtype=np.int32))
+        return (
+            LU,
+            pivots,
+            Tensor._const(np.zeros(self.shape[:-2], dtype=np.int32)),
+        )  # a plain tuple, as torch's
     return LU, pivots
 
 

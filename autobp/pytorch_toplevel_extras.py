@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from . import linalg as _la
+from . import return_types as _rt
 from ._addc_old import _old_addc
 from ._broadcast import DTypeError
 from .nn import functional as _F
@@ -134,10 +135,11 @@ def norm_except_dim(v: Any, pow: int = 2, dim: int = 0) -> Tensor:  # noqa: A002
 
 
 def lu(A: Any, pivot: bool = True, get_infos: bool = False) -> tuple:  # noqa: N803
-    """(LU, pivots[, infos]) of the LU factorisation (``torch.lu``, deprecated for ``linalg.lu_factor``)."""
+    """(LU, pivots[, infos]) of the LU factorisation (``torch.lu``, deprecated for ``linalg.lu_factor``);
+    with ``get_infos`` a ``return_types._lu_with_info``, as PyTorch's."""
     LU, piv = _la.lu_factor(A, pivot=pivot)  # noqa: N806
     if get_infos:
-        return LU, piv, Tensor._const(np.zeros(as_tensor(A).shape[:-2], np.int32))
+        return _rt._lu_with_info._make((LU, piv, Tensor._const(np.zeros(as_tensor(A).shape[:-2], np.int32))))
     return LU, piv
 
 

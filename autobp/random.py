@@ -23,6 +23,7 @@ from ._torch_out import takes_out
 from .ops._creation_args import _leaf
 from .ops.creation import input_arg
 from .tensor import Tensor
+from .torch_generator import default_generator as _default_object
 
 _state: dict = {"seed": None, "rng": np.random.default_rng()}
 
@@ -65,7 +66,7 @@ def default_generator() -> np.random.Generator:
 
 def generator_of(generator: Any, who: str = "generator") -> np.random.Generator:
     """``generator`` as a numpy Generator: the global one for None, a new one for an int seed."""
-    if generator is None:
+    if generator is None or generator is _default_object:  # autobp.default_generator: the global one
         return _state["rng"]
     if isinstance(generator, np.random.Generator):
         return generator

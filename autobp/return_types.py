@@ -2,9 +2,14 @@
 
 Each class is a tuple with named fields, made from one sequence as PyTorch's are (``max((values,
 indices))``; a sequence of the wrong length is a TypeError) or from the fields, as a namedtuple, with
-a ``*_out`` twin for the ``out=`` forms.
-autobp's functions return these (or named tuples with the same fields): ``frexp(t).mantissa``,
-``qr(t).Q``, ``histogram(t).hist``, ``kthvalue(t, 1).values``, ``linalg.svd(t).Vh``.
+a ``*_out`` twin that the ``out=`` forms return.
+autobp's functions return these classes wherever PyTorch returns its namesakes: ``topk``, ``kthvalue``,
+``cummax``, ``mode``, ``aminmax``, ``frexp``, ``svd`` (U, S, V), ``qr``, ``slogdet``, ``geqrf``,
+``triangular_solve``, ``lu_unpack``, ``histogram``, ``linalg.svd`` (U, S, Vh), ``linalg.eigh``, ... so
+``isinstance(autobp.topk(t, 2), autobp.return_types.topk)``. numpy's names for the linalg ones
+(``linalg.EighResult``, ``SVDResult``, ``SlogdetResult``, ``QRResult``, ``EigResult``) are these classes.
+``max``/``min``/``sort``/``median``/``nanmedian`` keep numpy's meaning (the values only), so their
+classes are here for code that builds them.
 
 >>> import autobp
 >>> r = autobp.return_types.topk([autobp.ones(1), autobp.zeros(1)])
@@ -64,14 +69,14 @@ def _structseq(name: str, fields: tuple[str, ...]) -> type:
         if kwargs or len(args) != 1:  # the namedtuple form, cls(a, b), as generic code rebuilds tuples
             return base.__new__(cls, *args, **kwargs)
         try:  # PyTorch's form: cls(sequence)
-            items = tuple(args[0])
+            made = tuple.__new__(cls, args[0])
         except TypeError:
             raise TypeError(
                 f"{name}: constructor requires a sequence, got {type(args[0]).__name__}"
             ) from None
-        if len(items) != n:
-            raise TypeError(f"return_types.{name}() takes a {n}-sequence ({len(items)}-sequence given)")
-        return base.__new__(cls, *items)
+        if len(made) != n:
+            raise TypeError(f"return_types.{name}() takes a {n}-sequence ({len(made)}-sequence given)")
+        return made
 
     def __repr__(self: Any) -> str:
         body = ",\n".join(f"{f}={v!r}" for f, v in zip(fields, self))
@@ -83,6 +88,9 @@ def _structseq(name: str, fields: tuple[str, ...]) -> type:
         "__repr__": __repr__,
         "__module__": __name__,
         "__doc__": f"PyTorch's ``torch.return_types.{name}``: a tuple ({', '.join(fields)}).",
+        "n_fields": n,  # PyTorch's structseq counts
+        "n_sequence_fields": n,
+        "n_unnamed_fields": 0,
     }
     return type(name, (base,), namespace)
 
@@ -155,15 +163,19 @@ topk = _structseq("topk", _FIELDS["topk"])
 topk_out = _structseq("topk_out", _FIELDS["topk"])
 triangular_solve = _structseq("triangular_solve", _FIELDS["triangular_solve"])
 triangular_solve_out = _structseq("triangular_solve_out", _FIELDS["triangular_solve"])
+_lu_with_info = _structseq("_lu_with_info", ("LU", "pivots", "info"))  # torch.lu(get_infos=True)
 
 _NAMES = sorted(set(_FIELDS) | {k + "_out" for k in _FIELDS if k not in _NO_OUT})
 all_return_types = [globals()[n] for n in _NAMES]
 __all__ = [*_NAMES, "all_return_types"]
 
 
-def make(name: str, *items: Any) -> Any:
-    """The ``name`` result (``make("frexp", m, e)``), for the functions that return these."""
-    return globals()[name](items)
+for _n in _NAMES:  # out=(a, b) returns the *_out twin, as PyTorch's out= forms do (see _torch_out)
+    if _n + "_out" in globals():
+        globals()[_n]._out_type = globals()[_n + "_out"]
+
+# Whose numpy namesake returns a plain tuple: a numpy input gets that (see _plain.to_plain).
+_PLAIN_IN_NUMPY = frozenset({frexp, histogram, histogramdd})
 
 
 assert all(n in globals() for n in _NAMES)

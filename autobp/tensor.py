@@ -76,7 +76,7 @@ class Tensor:
     _raw_ops = NumpyOps
     _owning_ops = NumpyOpsOwningG
 
-    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
+    def __init__(self, data: Any = (), requires_grad: bool = False, dtype: Any = None) -> None:
         # integers and bools keep their dtype, as in numpy and PyTorch (class labels, indices); data
         # to differentiate becomes float64 unless a dtype is given (PyTorch would refuse it)
         arr = _as_array(data, dtype, keep_ints=not requires_grad)
@@ -239,7 +239,8 @@ class Tensor:
         if arr.shape != self._data.shape:
             raise ValueError(f"data: new array has shape {arr.shape}, the tensor has {self._data.shape}")
         bump(self)
-        self._data = arr.astype(self._data.dtype, copy=False)
+        keep = isinstance(value, (Tensor, np.ndarray)) and (arr.dtype.kind in "fc" or not self.requires_grad)
+        self._data = arr if keep else arr.astype(self._data.dtype, copy=False)  # PyTorch's: other's dtype
 
     @property
     def shape(self) -> tuple:

@@ -56,4 +56,56 @@ class Generator(np.random.Generator):
         return self
 
 
-__all__ = ["Generator"]
+class DefaultGenerator:
+    """``torch.default_generator``: the global generator (the one ``autobp.manual_seed`` seeds and every
+    function draws from without ``generator=``) as one object with ``Generator``'s methods
+    (``manual_seed``, ``seed``, ``initial_seed``, ``get_state``/``set_state``); numpy's draws
+    (``.normal``, ``.random``, ...) go to the global generator. It stays the same object across
+    ``manual_seed``, so it can be passed as ``generator=``."""
+
+    device = "cpu"
+
+    def manual_seed(self, seed: int) -> DefaultGenerator:
+        """``autobp.manual_seed(seed)``; returns ``self``."""
+        from .random import manual_seed
+
+        manual_seed(seed)
+        return self
+
+    def seed(self) -> int:
+        """Reseed the global generator from fresh entropy; returns the seed used."""
+        from .random import seed
+
+        return seed()
+
+    def initial_seed(self) -> int | None:
+        """``autobp.initial_seed()``: the seed last given (None before any)."""
+        from .random import initial_seed
+
+        return initial_seed()
+
+    def get_state(self) -> dict:
+        """``autobp.get_rng_state()``."""
+        from .random import get_rng_state
+
+        return get_rng_state()
+
+    def set_state(self, state: dict) -> DefaultGenerator:
+        """``autobp.set_rng_state(state)``; returns ``self``."""
+        from .random import set_rng_state
+
+        set_rng_state(state)
+        return self
+
+    def __getattr__(self, name: str) -> Any:  # numpy's drawing methods, from the global generator
+        from .random import default_generator
+
+        return getattr(default_generator(), name)
+
+    def __repr__(self) -> str:
+        return "autobp.default_generator"
+
+
+default_generator = DefaultGenerator()
+
+__all__ = ["Generator", "default_generator"]

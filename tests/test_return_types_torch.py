@@ -65,12 +65,15 @@ def test_numpy_inputs_keep_numpy_plain_tuples():
     assert type(ab.histogram(np.ones(3), 2)) is tuple
 
 
-def test_out_keeps_the_named_type():
+def test_out_gives_the_out_twin_as_torch():
     a = ab.tensor(np.arange(4.0).reshape(2, 2) + np.eye(2))
     res = ab.qr(a)
     out = (ab.empty(0), ab.empty(0))
     got = ab.qr(a, out=out)
-    assert got.Q is out[0] and type(got) is type(res)
+    empty = torch.empty(0, dtype=torch.float64)
+    ref = torch.qr(torch.tensor(a.data), out=(empty, empty.clone()))
+    assert got.Q is out[0] and type(got).__name__ == type(ref).__name__ == "qr_out"
+    assert type(got) is ab.return_types.qr_out and type(res) is ab.return_types.qr
     np.testing.assert_allclose(out[0].data, res.Q.data)
 
 

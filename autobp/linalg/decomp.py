@@ -5,11 +5,11 @@ output's gradient, and the engine sums the parts at the input."""
 
 from __future__ import annotations
 
-from collections import namedtuple
 from typing import Any
 
 import numpy as np
 
+from .. import return_types as _rt
 from .._torch_out import takes_out
 from ..ops._args import as_tensor
 from ..ops._decl import op
@@ -32,7 +32,7 @@ from ._common import (
     triu,
 )
 
-QRResult = namedtuple("QRResult", ["Q", "R"])
+QRResult = _rt.linalg_qr  # numpy's name for it (numpy.linalg.qr's fields)
 
 
 # --- cholesky ------------------------------------------------------------------------------------
@@ -114,7 +114,7 @@ def qr(a: Any, mode: str = "reduced") -> Any:
     rt = Tensor._make(r, (a,), rule_r, q)
     if mode == "r":
         return rt
-    return QRResult(Tensor._make(q, (a,), rule_q, r), rt)
+    return QRResult._make((Tensor._make(q, (a,), rule_q, r), rt))
 
 
 def _qr_grad(F, a, q, r, gq, gr):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import warnings
-from collections import namedtuple
 from typing import Any
 
 import numpy as np
 
+from .. import return_types as _rt
 from .._torch_out import takes_out
 from ..ops._args import as_tensor
 from ..ops._decl import op
@@ -16,7 +16,7 @@ from ..rules import holomorphic, rule
 from ..tensor import Tensor
 from ._common import FAMILY, NS, check_matrix, conj, data_of, float_dtype, lin, mH, mT
 
-SlogdetResult = namedtuple("SlogdetResult", ["sign", "logabsdet"])
+SlogdetResult = _rt.linalg_slogdet  # numpy's name for it (numpy.linalg.slogdet's fields)
 
 
 @op(family=FAMILY, namespace=NS, numpy=(np.linalg.det,), method=False)
@@ -81,7 +81,7 @@ def slogdet(a: Any) -> SlogdetResult:
     sign, logdet = np.linalg.slogdet(a._data)
     sign, logdet = np.asarray(sign), np.asarray(logdet)
     sign_t = Tensor._make(sign, (a,), "slogdet_sign") if sign.dtype.kind == "c" else Tensor._const(sign)
-    return SlogdetResult(sign_t, Tensor._make(logdet, (a,), "slogdet"))
+    return SlogdetResult._make((sign_t, Tensor._make(logdet, (a,), "slogdet")))
 
 
 def _lu_inverse(a: np.ndarray) -> np.ndarray:

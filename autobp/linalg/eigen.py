@@ -4,11 +4,11 @@ formulas. Each result is its own node; the engine sums the parts at the input.""
 
 from __future__ import annotations
 
-from collections import namedtuple
 from typing import Any
 
 import numpy as np
 
+from .. import return_types as _rt
 from .._torch_out import takes_out
 from ..ops._args import as_tensor
 from ..ops._decl import op
@@ -30,8 +30,8 @@ from ._common import (
     tri_adjoint,
 )
 
-EighResult = namedtuple("EighResult", ["eigenvalues", "eigenvectors"])
-EigResult = namedtuple("EigResult", ["eigenvalues", "eigenvectors"])
+EighResult = _rt.linalg_eigh  # numpy's name for it (numpy.linalg.eigh's fields)
+EigResult = _rt.linalg_eig  # numpy's name for it (numpy.linalg.eig's fields)
 
 
 def _check_uplo(uplo: str, op_name: str) -> str:
@@ -87,7 +87,9 @@ def eigh(a: Any, UPLO: str = "L") -> EighResult:  # noqa: N803  numpy's (and tor
     check_matrix(a, "eigh")
     UPLO = _check_uplo(UPLO, "eigh")  # noqa: N806
     w, v = np.linalg.eigh(a._data, UPLO=UPLO)
-    return EighResult(Tensor._make(w, (a,), "eigh_w", (v, UPLO)), Tensor._make(v, (a,), "eigh_v", (w, UPLO)))
+    return EighResult._make(
+        (Tensor._make(w, (a,), "eigh_w", (v, UPLO)), Tensor._make(v, (a,), "eigh_v", (w, UPLO)))
+    )
 
 
 def _eigh_grad(F, w, v, gw, gv, uplo):
@@ -166,7 +168,7 @@ def eig(a: Any) -> EigResult:
             "must not contain infs or NaNs)"
         )
     w, v = _complex_eig(a._data)
-    return EigResult(Tensor._make(w, (a,), "eig_w", v), Tensor._make(v, (a,), "eig_v", w))
+    return EigResult._make((Tensor._make(w, (a,), "eig_w", v), Tensor._make(v, (a,), "eig_v", w)))
 
 
 def _eig_grad(F, w, v, gw, gv):

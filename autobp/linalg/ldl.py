@@ -5,12 +5,12 @@ a node whose backward raises, naming the op, when a gradient is asked for."""
 
 from __future__ import annotations
 
-from collections import namedtuple
 from typing import Any
 
 import numpy as np
 from scipy.linalg import lapack
 
+from .. import return_types as _rt
 from .._torch_out import takes_out
 from ..ops._args import as_tensor
 from ..ops._decl import op
@@ -19,8 +19,8 @@ from ..tensor import Tensor
 from ._common import FAMILY, NS, LinalgArgumentError, check_matrix, float_dtype
 from .lu import raise_info
 
-LDLFactorResult = namedtuple("LDLFactorResult", ["LD", "pivots"])
-LDLFactorExResult = namedtuple("LDLFactorExResult", ["LD", "pivots", "info"])
+LDLFactorResult = _rt.linalg_ldl_factor  # the earlier name, kept
+LDLFactorExResult = _rt.linalg_ldl_factor_ex  # the earlier name, kept
 
 
 def _routine(kind: str, a: np.ndarray, hermitian: bool) -> Any:
@@ -67,7 +67,7 @@ def ldl_factor(A: Any, *, hermitian: bool = False) -> LDLFactorResult:  # noqa: 
     as in torch: a backward through LD raises."""
     ld, piv, info = _factor(A, hermitian, "ldl_factor")
     raise_info(info, "ldl_factor", "D[{0}, {0}] is exactly zero: the matrix is singular")
-    return LDLFactorResult(ld, Tensor._const(piv))
+    return LDLFactorResult._make((ld, Tensor._const(piv)))
 
 
 @op(family=FAMILY, namespace=NS, numpy=None, method=False, differentiable=False)
@@ -78,7 +78,7 @@ def ldl_factor_ex(A: Any, *, hermitian: bool = False, check_errors: bool = False
     ld, piv, info = _factor(A, hermitian, "ldl_factor_ex")
     if check_errors:
         raise_info(info, "ldl_factor_ex", "D[{0}, {0}] is exactly zero: the matrix is singular")
-    return LDLFactorExResult(ld, Tensor._const(piv), Tensor._const(info))
+    return LDLFactorExResult._make((ld, Tensor._const(piv), Tensor._const(info)))
 
 
 def _check_pivots(piv: np.ndarray, n: int, ld_shape: tuple) -> None:

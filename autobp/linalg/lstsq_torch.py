@@ -5,17 +5,17 @@ singular values are not (as in PyTorch)."""
 
 from __future__ import annotations
 
-from collections import namedtuple
 from typing import Any
 
 import numpy as np
 import scipy.linalg
 
+from .. import return_types as _rt
 from ..ops._args import as_tensor
 from ..tensor import Tensor
 from ._common import LinalgArgumentError, check_matrix, float_dtype
 
-LstsqResult = namedtuple("LstsqResult", ["solution", "residuals", "rank", "singular_values"])
+LstsqResult = _rt.linalg_lstsq  # the earlier name, kept
 DRIVERS = ("gels", "gelsy", "gelsd", "gelss")
 
 
@@ -118,4 +118,4 @@ def lstsq_driver(a: Any, b: Any, rcond: Any, driver: str) -> LstsqResult:
         res = ((abs(res) ** 2) if res.dtype.kind == "c" else res * res).sum(axis=-2)
     else:
         res = Tensor._const(np.zeros((0,), real))
-    return LstsqResult(x[..., 0] if vector else x, res, rank, sv)
+    return LstsqResult._make((x[..., 0] if vector else x, res, rank, sv))

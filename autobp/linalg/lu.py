@@ -5,12 +5,12 @@ is two triangular solves, so its gradients (to LU and to B) come from solve_tria
 
 from __future__ import annotations
 
-from collections import namedtuple
 from typing import Any
 
 import numpy as np
 from scipy.linalg import lapack
 
+from .. import return_types as _rt
 from .._torch_out import takes_out
 from ..ops._args import as_tensor
 from ..ops._decl import op
@@ -18,9 +18,9 @@ from ..rules import rule
 from ..tensor import Tensor
 from ._common import FAMILY, NS, LinalgArgumentError, check_matrix, float_dtype, lin, mH, mT, tril, triu
 
-LUFactorResult = namedtuple("LUFactorResult", ["LU", "pivots"])
-LUFactorExResult = namedtuple("LUFactorExResult", ["LU", "pivots", "info"])
-LUResult = namedtuple("LUResult", ["P", "L", "U"])
+LUFactorResult = _rt.linalg_lu_factor  # the earlier name, kept
+LUFactorExResult = _rt.linalg_lu_factor_ex  # the earlier name, kept
+LUResult = _rt.linalg_lu  # the earlier name, kept
 
 
 def getrf(a: np.ndarray) -> tuple:
@@ -71,7 +71,7 @@ def lu_factor(A: Any, *, pivot: bool = True) -> LUFactorResult:  # noqa: N803  P
     """(LU, pivots): L (unit lower, below the diagonal) and U packed in one matrix, and LAPACK's
     1-based int32 row interchanges, as torch.linalg.lu_factor (A = P L U). Differentiable, any m x n."""
     lu, piv, _ = _factor(A, "lu_factor", pivot)
-    return LUFactorResult(lu, Tensor._const(piv))
+    return LUFactorResult._make((lu, Tensor._const(piv)))
 
 
 @op(family=FAMILY, namespace=NS, numpy=None, method=False, rules=("lu_factor",))
@@ -81,7 +81,7 @@ def lu_factor_ex(A: Any, *, pivot: bool = True, check_errors: bool = False) -> L
     lu, piv, info = _factor(A, "lu_factor_ex", pivot)
     if check_errors:
         raise_info(info, "lu_factor_ex", "U[{0}, {0}] is exactly zero: the matrix is singular")
-    return LUFactorExResult(lu, Tensor._const(piv), Tensor._const(info))
+    return LUFactorExResult._make((lu, Tensor._const(piv), Tensor._const(info)))
 
 
 def raise_info(info: np.ndarray, name: str, message: str) -> None:
@@ -122,7 +122,7 @@ def lu(A: Any, *, pivot: bool = True) -> LUResult:  # noqa: N803
     k = min(m, n)
     L = tril(packed[..., :, :k], -1) + np.eye(m, k, dtype=packed.dtype)
     U = triu(packed[..., :k, :])
-    return LUResult(Tensor._const(permutation(piv, m, packed.dtype)), L, U)
+    return LUResult._make((Tensor._const(permutation(piv, m, packed.dtype)), L, U))
 
 
 @op(family=FAMILY, namespace=NS, numpy=None, method=False, rules=("solve_triangular", "matmul"))

@@ -273,4 +273,4 @@ def lstsq(a: Any, b: Any, rcond: Any = None, *, driver: str | None = None) -> tu
         res = res.reshape((1,)) if b.ndim == 1 else res
     else:
         res = Tensor._const(np.empty((0,), dtype=np.finfo(x.dtype).dtype))  # real, as numpy's
-    return LstsqResult(x, res, rank, s)
+    return LstsqResult._make((x, res, rank, s))

@@ -4,11 +4,11 @@ part of PyTorch's joint formula that is linear in its own result's gradient."""
 
 from __future__ import annotations
 
-from collections import namedtuple
 from typing import Any
 
 import numpy as np
 
+from .. import return_types as _rt
 from .._torch_out import takes_out
 from ..ops._args import as_tensor
 from ..ops._decl import op
@@ -17,7 +17,7 @@ from ..rules import rule
 from ..tensor import Tensor
 from ._common import FAMILY, NS, LinalgArgumentError, check_matrix, data_of, diag_embed, diagonal, mH
 
-SVDResult = namedtuple("SVDResult", ["U", "S", "Vh"])
+SVDResult = _rt.linalg_svd  # numpy's name for it (numpy.linalg.svd's fields)
 
 
 def _check_driver(driver: Any, name: str) -> None:
@@ -57,10 +57,12 @@ def svd(
     u, s, vh = np.linalg.svd(a._data, full_matrices=full_matrices, hermitian=hermitian)
     k = s.shape[-1]
     uk, vhk = u[..., :, :k], vh[..., :k, :]  # the reduced factors every rule works with
-    return SVDResult(
-        Tensor._make(u, (a,), "svd_u", (s, vhk, k)),
-        Tensor._make(s, (a,), "svd_s", (uk, vhk)),
-        Tensor._make(vh, (a,), "svd_vh", (uk, s, k)),
+    return SVDResult._make(
+        (
+            Tensor._make(u, (a,), "svd_u", (s, vhk, k)),
+            Tensor._make(s, (a,), "svd_s", (uk, vhk)),
+            Tensor._make(vh, (a,), "svd_vh", (uk, s, k)),
+        )
     )
 
 

@@ -4,12 +4,12 @@ numpy.vander) and householder_product. Compositions of autobp's differentiable o
 
 from __future__ import annotations
 
-from collections import namedtuple
 from typing import Any
 
 import numpy as np
 from scipy.linalg import lapack
 
+from .. import return_types as _rt
 from .._torch_out import takes_out
 from ..ops import where
 from ..ops._args import as_tensor
@@ -28,9 +28,9 @@ INV_FAILED = (
     "The diagonal element {1} is zero, the inversion could not be completed because the input matrix "
     "is singular."
 )
-CholeskyExResult = namedtuple("CholeskyExResult", ["L", "info"])
-InvExResult = namedtuple("InvExResult", ["inverse", "info"])
-SolveExResult = namedtuple("SolveExResult", ["result", "info"])
+CholeskyExResult = _rt.linalg_cholesky_ex  # the earlier name, kept
+InvExResult = _rt.linalg_inv_ex  # the earlier name, kept
+SolveExResult = _rt.linalg_solve_ex  # the earlier name, kept
 
 
 def _potrf_info(a: np.ndarray, upper: bool) -> tuple:
@@ -75,7 +75,9 @@ def cholesky_ex(A: Any, *, upper: bool = False, check_errors: bool = False) -> C
     if check_errors:
         raise_info(info, "cholesky_ex", CHOLESKY_FAILED)
     ok = info == 0
-    return CholeskyExResult(_select(ok, cholesky(_safe(a, ok), upper=upper), partial), Tensor._const(info))
+    return CholeskyExResult._make(
+        (_select(ok, cholesky(_safe(a, ok), upper=upper), partial), Tensor._const(info))
+    )
 
 
 @op(family=FAMILY, namespace=NS, numpy=None, method=False, rules=("inv", "where"))
@@ -89,7 +91,7 @@ def inv_ex(A: Any, *, check_errors: bool = False) -> InvExResult:  # noqa: N803
     if check_errors:
         raise_info(info, "inv_ex", INV_FAILED)
     ok = info == 0
-    return InvExResult(_select(ok, inv(_safe(a, ok)), np.nan), Tensor._const(info))
+    return InvExResult._make((_select(ok, inv(_safe(a, ok)), np.nan), Tensor._const(info)))
 
 
 @op(family=FAMILY, namespace=NS, numpy=None, method=False, rules=("solve", "where"))
@@ -122,7 +124,7 @@ def solve_ex(A: Any, B: Any, *, left: bool = True, check_errors: bool = False) -
         ) from None
     okb = np.broadcast_to(ok, x.shape[:-2])
     x = _select(okb, x, np.nan)
-    return SolveExResult(x[..., 0] if vector else x, Tensor._const(info))
+    return SolveExResult._make((x[..., 0] if vector else x, Tensor._const(info)))
 
 
 @op(name="linalg_vander", family=FAMILY, namespace=NS, numpy=None, method=False, rules=("multiply", "stack"))

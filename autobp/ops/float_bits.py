@@ -70,7 +70,9 @@ def frexp(x: Any, /, *, out: Any = None) -> tuple:
     _float_only(x, "frexp")
     mantissa, exponent = np.frexp(x._data)
     result = Tensor._make(mantissa, (x,), "frexp", exponent), Tensor._const(exponent)
-    return _rt.make("frexp", *(result if out is None else _frexp_out(*result, out)))
+    if out is None:
+        return _rt.frexp._make(result)
+    return _rt.frexp_out._make(_frexp_out(*result, out))  # PyTorch's out= form's type
 
 
 @rule("frexp")  # ctx: the exponent, piecewise constant in x (so a constant under create_graph too)

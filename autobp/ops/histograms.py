@@ -63,7 +63,7 @@ def histogram(a: Any, bins: Any = 10, range: Any = None, density: Any = None, we
             hist, edges = np.histogram(x._data, _data(bins), _range(range), density, _data(weights))
         except ValueError as e:
             raise ValueError(f"histogram: {e} (a of shape {x.shape})") from None
-        return _rt.make("histogram", Tensor._const(hist), Tensor._const(edges))
+        return _rt.histogram._make((Tensor._const(hist), Tensor._const(edges)))
     if weights.shape != x.shape:
         raise ValueError(f"histogram: weights of shape {weights.shape} do not match a of shape {x.shape}")
     edges = np.histogram_bin_edges(x._data, _data(bins), _range(range), weights._data)
@@ -73,7 +73,7 @@ def histogram(a: Any, bins: Any = 10, range: Any = None, density: Any = None, we
     hist = index_add(zeros, 0, idx[inside], w)
     if density:  # numpy: hist / widths / hist.sum()
         hist = hist / np.diff(edges).astype(hist.dtype) / hist.sum()
-    return _rt.make("histogram", hist, Tensor._const(edges))
+    return _rt.histogram._make((hist, Tensor._const(edges)))
 
 
 @op(family=_H, differentiable=False, method=False)

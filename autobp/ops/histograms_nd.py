@@ -95,8 +95,8 @@ def histogramdd(
     edge_ts = [Tensor._const(e) for e in edges]
     if not _differentiable(weights):
         w = None if weights is None else data_of(weights)
-        return _rt.make("histogramdd", Tensor._const(np.histogramdd(s, bins, range, density, w)[0]), edge_ts)
-    return _rt.make("histogramdd", _weighted(s, edges, density, weights), edge_ts)
+        return _rt.histogramdd._make((Tensor._const(np.histogramdd(s, bins, range, density, w)[0]), edge_ts))
+    return _rt.histogramdd._make((_weighted(s, edges, density, weights), edge_ts))
 
 
 @op(family=_HD, rules=("index_put", "reshape", "div"), method=False)

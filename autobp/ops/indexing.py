@@ -154,7 +154,13 @@ def nonnegative_index(x: Tensor, dim: int, index: np.ndarray, op: str) -> None:
     n = x.shape[d] if x.ndim else 1
     bad = index[(index < 0) | (index >= n)]
     if bad.size:
-        raise IndexError(f"{op}(): index {int(bad.flat[0])} is out of bounds for dimension {d} with size {n}")
+        first = int(bad.flat[0])
+        raise IndexRangeError(f"{op}(): index {first} is out of bounds for dimension {d} with size {n}")
+
+
+class IndexRangeError(IndexError, RuntimeError):
+    """An index past a dim's end: numpy's and most of PyTorch's IndexError, the RuntimeError that
+    PyTorch's index_add raises."""
 
 
 # --- gathers: one getitem each ----------------------------------------------------------------

@@ -3,10 +3,11 @@ scans the flattened tensor, as numpy does. cummax/cummin return (values, indices
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
+from .. import return_types as _rt
 from .._broadcast import ShapeError, normalize_axes
 from .._torch_out import takes_out as torch_out
 from ..rules import RULES, holomorphic, rule
@@ -16,13 +17,6 @@ from ._decl import op
 from .reduction_keywords import takes_out
 
 _C = "scans"
-
-
-class ValuesIndices(NamedTuple):
-    """(values, indices), as PyTorch's cummax/sort/topk/kthvalue return them."""
-
-    values: Tensor
-    indices: Tensor
 
 
 def raw(a: Any) -> np.ndarray:
@@ -123,11 +117,11 @@ def _complex_logcumsumexp(z: np.ndarray, axis: int) -> np.ndarray:
     return np.moveaxis(out, 0, axis)
 
 
-def _running_extreme(x: Any, axis: Any, dim: Any, name: str, accumulate: Any) -> ValuesIndices:
+def _running_extreme(x: Any, axis: Any, dim: Any, name: str, accumulate: Any, kind: type) -> Any:
     if _torch_scalar(x, axis, dim):
         normalize_axes(axis_arg(axis, dim, name), 1, name, x.shape)  # a 0-d tensor's axes: 0 and -1
-        values, indices = _running_extreme(x.reshape((1,)), 0, None, name, accumulate)
-        return ValuesIndices(values.reshape(()), indices.reshape(()))
+        values, indices = _running_extreme(x.reshape((1,)), 0, None, name, accumulate, kind)
+        return kind._make((values.reshape(()), indices.reshape(())))
     x, a = _scan_input(x, axis, dim, name)
     refuse_complex(x, name)
     data = x._data
@@ -141,24 +135,24 @@ def _running_extreme(x: Any, axis: Any, dim: Any, name: str, accumulate: Any) ->
     marks = np.where(reached, pos, 0)
     indices = np.maximum.accumulate(marks, axis=a) if data.size else marks
     index = tuple(indices if i == a else p for i, p in enumerate(np.indices(data.shape, sparse=True)))
-    return ValuesIndices(Tensor._make(values, (x,), name, index), Tensor._const(indices.astype(np.int64)))
+    return kind._make((Tensor._make(values, (x,), name, index), Tensor._const(indices.astype(np.int64))))
 
 
 @op(family=_C, numpy=None)
 @torch_out("cummax", "scalar", ("values", "indices"))
-def cummax(x: Any, axis: Any = None, *, dim: Any = None) -> ValuesIndices:
-    """Running maximum along ``axis`` and where it sits, as (values, indices); ties as PyTorch.
+def cummax(x: Any, axis: Any = None, *, dim: Any = None) -> _rt.cummax:
+    """Running maximum along ``axis`` and where it sits, a ``return_types.cummax``; ties as PyTorch.
 
     On ties the index (and the gradient) goes to the latest of the tied elements, as PyTorch's does.
     """
-    return _running_extreme(x, axis, dim, "cummax", np.maximum.accumulate)
+    return _running_extreme(x, axis, dim, "cummax", np.maximum.accumulate, _rt.cummax)
 
 
 @op(family=_C, numpy=None)
 @torch_out("cummin", "scalar", ("values", "indices"))
-def cummin(x: Any, axis: Any = None, *, dim: Any = None) -> ValuesIndices:
-    """Running minimum along ``axis`` and where it sits, as (values, indices); ties as cummax."""
-    return _running_extreme(x, axis, dim, "cummin", np.minimum.accumulate)
+def cummin(x: Any, axis: Any = None, *, dim: Any = None) -> _rt.cummin:
+    """Running minimum along ``axis`` and where it sits, a ``return_types.cummin``; ties as cummax."""
+    return _running_extreme(x, axis, dim, "cummin", np.minimum.accumulate, _rt.cummin)
 
 
 @op(family=_C, rules=("getitem", "sub", "concatenate"))

@@ -167,8 +167,13 @@ def index_add(x: Any, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> T
     x = as_tensor(x)
     idx = int_index(index, "index_add")
     (d,) = normalize_axes(dim, max(x.ndim, 1), "index_add", x.shape)
-    nonnegative_index(x, d, idx, "index_add")
     s = _lift(source, x, "index_add")
+    if s.ndim > d and idx.size != s.shape[d]:  # PyTorch checks the count before the values
+        raise ShapeError(
+            f"index_add_(): Number of indices ({idx.size}) should be equal to source.size(dim): "
+            f"({s.shape[d]}), for dim: {d}"
+        )
+    nonnegative_index(x, d, idx, "index_add")
     if x.dtype.kind in "iu" and s.dtype == x.dtype:
         s = s * Tensor._const(_integer_alpha(alpha, x.dtype))  # numpy's integer product wraps
     elif alpha != 1:

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import return_types as _rt
 from .._broadcast import normalize_axes
 from .._numpy_ops import DistinctIndex
 from .._torch_out import takes_out
@@ -18,7 +19,6 @@ from ..rules import RULES, rule
 from ..tensor import Tensor
 from ._args import as_tensor, refuse_complex
 from ._decl import op
-from .scans import ValuesIndices
 
 _O = "sorting"
 
@@ -148,10 +148,10 @@ _TIES = (
 @takes_out("topk", "exact", ("values", "indices"))
 def topk(
     x: Any, k: int, dim: int = -1, largest: bool = True, sorted: bool = True, *, axis: Any = None
-) -> ValuesIndices:
+) -> _rt.topk:
     """The ``k`` largest (or smallest) elements along ``dim`` and their indices, as torch.topk.
 
-    Returns (values, indices), values differentiable, always sorted (best first).
+    Returns ``return_types.topk`` (values, indices), values differentiable, always sorted (best first).
     """
     scalar = np.ndim(x.data if isinstance(x, Tensor) else x) == 0
     x, a, k, n = _pick(x, k, dim, axis, "topk")
@@ -162,15 +162,15 @@ def topk(
     values = gathered(x, chosen, a, "topk")
     if scalar and k == 1:  # a 0-d input gives 0-d results, as PyTorch's
         values, chosen = values.reshape(()), chosen.reshape(())
-    return ValuesIndices(values, Tensor._const(chosen.astype(np.int64)))
+    return _rt.topk._make((values, Tensor._const(chosen.astype(np.int64))))
 
 
 @op(family=_O, numpy=None, differs=_TIES.format("kthvalue"))
 @takes_out("kthvalue", "exact", ("values", "indices"))
-def kthvalue(x: Any, k: int, dim: int = -1, keepdim: bool = False, *, axis: Any = None) -> ValuesIndices:
+def kthvalue(x: Any, k: int, dim: int = -1, keepdim: bool = False, *, axis: Any = None) -> _rt.kthvalue:
     """The ``k``-th smallest element (1-based) along ``dim`` and its index, as torch.kthvalue.
 
-    Returns (values, indices), values differentiable.
+    Returns ``return_types.kthvalue`` (values, indices), values differentiable.
     """
     scalar = np.ndim(x.data if isinstance(x, Tensor) else x) == 0
     x, a, k, n = _pick(x, k, dim, axis, "kthvalue")
@@ -180,7 +180,7 @@ def kthvalue(x: Any, k: int, dim: int = -1, keepdim: bool = False, *, axis: Any 
     values = gathered(x, chosen, a, "kthvalue")
     if not keepdim or scalar:  # a 0-d input gives 0-d results, as PyTorch's
         values, chosen = values.squeeze(a), chosen.squeeze(a)
-    return ValuesIndices(values, Tensor._const(chosen.astype(np.int64)))
+    return _rt.kthvalue._make((values, Tensor._const(chosen.astype(np.int64))))
 
 
 @rule("sort")  # ctx = the index each value was taken from (distinct): the gradient goes back there
