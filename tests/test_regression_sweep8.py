@@ -47,3 +47,32 @@ def test_frexp_torch_out_and_gradient_unchanged():
     tx = torch.tensor(values, requires_grad=True)
     torch.frexp(tx)[0].sum().backward()
     np.testing.assert_allclose(x.grad, tx.grad.numpy())
+
+
+@pytest.mark.filterwarnings("ignore::numpy.exceptions.ComplexWarning")  # numpy's own, in nanvar
+@pytest.mark.parametrize("name", ["var", "std", "nanvar", "nanstd"])
+@pytest.mark.parametrize(
+    ("dtype", "kwargs"),
+    [(np.complex128, {}), (np.complex64, {"axis": 1}), (np.complex128, {"ddof": 1, "keepdims": True})],
+)
+def test_variance_with_a_complex_dtype_has_that_dtype_as_numpy(name, dtype, kwargs):
+    # numpy's var/std(real, dtype=complex) are complex (imaginary part 0); autobp's were real
+    x = np.array([[1.0, 2.0, 4.0], [3.0, 0.5, 5.0]])
+    want = getattr(np, name)(x, dtype=dtype, **kwargs)
+    got = getattr(autobp, name)(autobp.tensor(x), dtype=dtype, **kwargs)
+    assert got.dtype == want.dtype
+    np.testing.assert_allclose(got.data, want, rtol=1e-6)
+    plain = getattr(autobp, name)(x, dtype=dtype, **kwargs)
+    assert np.asarray(plain).dtype == want.dtype
+
+
+@pytest.mark.parametrize("name", ["var", "std", "nanvar", "nanstd"])
+def test_variance_with_a_complex_dtype_keeps_the_real_gradient(name):
+    torch = pytest.importorskip("torch")
+    x = np.array([[1.0, 2.0, 4.0], [3.0, 0.5, 5.0]])
+    a = autobp.tensor(x, requires_grad=True)
+    getattr(autobp, name)(a, dtype=np.complex128, axis=0).real.sum().backward()
+    t = torch.tensor(x, requires_grad=True)
+    tname = name.removeprefix("nan")
+    getattr(torch, tname)(t, dim=0, correction=0).sum().backward()
+    np.testing.assert_allclose(a.grad, t.grad.numpy(), rtol=1e-12)
