@@ -61,18 +61,33 @@ def _modf(F, g, out, xs, ctx, need):
     return (g,)
 
 
-@op(family=_B, method=False)
-def frexp(x: Any, /, *, out: Any = None) -> tuple:
-    """(mantissa, exponent) with x = mantissa * 2**exponent, 0.5 <= |mantissa| < 1 (numpy's and
-    PyTorch's frexp; the exponent an int32 constant); d mantissa/dx = 2^-exponent, as PyTorch.
-    PyTorch's ``out=(mantissa, exponent)``: Tensors of x's dtype and of int32."""
-    x = as_tensor(x)
+def _frexp_parts(x: Tensor) -> tuple:
     _float_only(x, "frexp")
     mantissa, exponent = np.frexp(x._data)
-    result = Tensor._make(mantissa, (x,), "frexp", exponent), Tensor._const(exponent)
-    if out is None:
-        return _rt.frexp._make(result)
-    return _rt.frexp_out._make(_frexp_out(*result, out))  # PyTorch's out= form's type
+    return _rt.frexp._make((Tensor._make(mantissa, (x,), "frexp", exponent), Tensor._const(exponent)))
+
+
+def _torch_outs(out: Any) -> bool:
+    return isinstance(out, (tuple, list)) and len(out) == 2 and all(isinstance(o, Tensor) for o in out)
+
+
+@op(family=_B, method=False)
+def frexp(
+    x: Any, /, *, out: Any = None, where: Any = True, casting: str = "same_kind", dtype: Any = None
+) -> tuple:
+    """(mantissa, exponent) with x = mantissa * 2**exponent, 0.5 <= |mantissa| < 1 (numpy's and
+    PyTorch's frexp; the exponent an int32 constant); d mantissa/dx = 2^-exponent, as PyTorch.
+    PyTorch's ``out=(mantissa, exponent)``: Tensors of x's dtype and of int32; numpy's ufunc keywords
+    (``out=`` numpy arrays, ``where=``, ``casting=``, ``dtype=``) as numpy's frexp."""
+    x = as_tensor(x)
+    if out is None and where is True and dtype is None:
+        return _frexp_parts(x)
+    if _torch_outs(out) and where is True and dtype is None and casting == "same_kind":
+        return _rt.frexp_out._make(_frexp_out(*_frexp_parts(x), out))  # PyTorch's out= form's type
+    from .._ufunc_keywords import call
+
+    extra = {"out": out, "where": where, "casting": casting, "dtype": dtype}
+    return call(_frexp_parts, np.frexp, "frexp", (x,), {}, extra)
 
 
 @rule("frexp")  # ctx: the exponent, piecewise constant in x (so a constant under create_graph too)

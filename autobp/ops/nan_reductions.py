@@ -15,7 +15,7 @@ from ._args import as_tensor, axis_arg, keep_arg
 from ._decl import op
 from ._nan_helpers import inexact_dtype
 from .elementwise import where
-from .reduction_keywords import takes_out
+from .reduction_keywords import complex_dtype, takes_out
 from .scans import _typed
 
 _N = "nan_reductions"
@@ -118,7 +118,7 @@ def nanvar(
     """Variance over ``axis`` of the elements that are not NaN (``ddof``: divide by count - ddof).
 
     The gradient at a NaN is 0; a slice with count - ddof <= 0 gives NaN with numpy's warning."""
-    return _var(a, axis, dtype, out, ddof, keepdims, where, mean, correction, "nanvar")
+    return complex_dtype(_var(a, axis, dtype, out, ddof, keepdims, where, mean, correction, "nanvar"), dtype)
 
 
 @op(family=_N, rules=("where", "sub", "mul", "sum", "div", "real", "conj", "sqrt"), method=False)
@@ -138,7 +138,9 @@ def nanstd(
     """Standard deviation over ``axis`` of the elements that are not NaN (sqrt of nanvar)."""
     from .elementwise import sqrt
 
-    return sqrt(_var(a, axis, dtype, out, ddof, keepdims, where, mean, correction, "nanstd"))
+    return complex_dtype(
+        sqrt(_var(a, axis, dtype, out, ddof, keepdims, where, mean, correction, "nanstd")), dtype
+    )
 
 
 @op(family=_N, rules=("where", "cumsum"), method=False)

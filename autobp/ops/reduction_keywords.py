@@ -15,6 +15,14 @@ import numpy as np
 from ..tensor import Tensor
 
 
+def complex_dtype(result: Tensor, dtype: Any) -> Tensor:
+    """numpy's var/std/nanvar/nanstd given a complex ``dtype=`` return that dtype (the value is real,
+    its imaginary part 0); ``result`` as is otherwise."""
+    if dtype is None or np.dtype(dtype).kind != "c" or result.dtype == np.dtype(dtype):
+        return result
+    return result.astype(np.dtype(dtype))
+
+
 def into_out(result: Tensor, out: Any, name: str) -> Any:
     """``result`` written into ``out`` and ``out`` returned (``result`` itself when out is None).
     numpy's casting: same_kind for std (its last step is a ufunc's), else unsafe; the result must

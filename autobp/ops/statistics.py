@@ -15,7 +15,7 @@ from . import reductions as _red
 from ._args import as_tensor, axis_arg, keep_arg, pair
 from ._decl import op
 from .complex_parts import conj, imag, real, real_part
-from .reduction_keywords import into_out, moments, takes_out
+from .reduction_keywords import complex_dtype, into_out, moments, takes_out
 from .reductions import expand_reduced
 from .scans import _typed, flip, in_range, ones
 
@@ -143,7 +143,8 @@ def var(
     x, v, ctx = _moments(
         x, axis, dtype, ddof, keepdims, correction, unbiased, dim, keepdim, "var", where, mean
     )
-    return into_out(x if v is None else Tensor._make(v, (x,), "var", ctx), out, "var")
+    result = x if v is None else Tensor._make(v, (x,), "var", ctx)
+    return into_out(complex_dtype(result, dtype), out, "var")
 
 
 @op(family=_S, differs=_TORCH_VAR.format("std"))
@@ -168,7 +169,8 @@ def std(
     x, v, ctx = _moments(
         x, axis, dtype, ddof, keepdims, correction, unbiased, dim, keepdim, "std", where, mean
     )
-    return into_out(x if v is None else Tensor._make(np.sqrt(v), (x,), "std", ctx), out, "std")
+    result = x if v is None else Tensor._make(np.sqrt(v), (x,), "std", ctx)
+    return into_out(complex_dtype(result, dtype), out, "std")
 
 
 def _var_grad(F, g: Any, x: Any, ctx: tuple) -> Any:
