@@ -1,0 +1,160 @@
+"""Fixes found by running numpy 2.4's test_item_selection, test_regression (core, lib, linalg),
+test_polynomial, test_half and test_scalarmath against autobp: numpy is the oracle for values and
+dtypes, torch and autobp.gradcheck for gradients."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import autobp
+from autobp import Tensor
+
+torch = pytest.importorskip("torch")
+
+SCALARS = [np.float16(1.5), np.float32(-2.5), np.float64(0.5), np.int8(-3), np.uint8(7), np.int32(5)]
+SCALARS += [np.int64(-4), np.complex64(1 + 1j), np.bool_(True)]
+NUMBERS = [2, 2.0, -1, True, 0.5j, 0.0]
+
+
+@pytest.mark.parametrize("name", ["add", "subtract", "multiply", "divide", "power", "maximum", "minimum"])
+def test_python_number_is_weak_next_to_numpy_scalars_and_arrays(name):
+    # was: autobp.multiply(np.float32(1.5), 2) and multiply(float32 array, 2) gave float64 (numpy: float32)
+    nf, af = getattr(np, name), getattr(autobp, name)
+    checked = 0
+    for s in SCALARS + [np.ones(3, np.float32), np.arange(3, dtype=np.int8), np.ones(2, np.float16)]:
+        for n in NUMBERS:
+            for args in ((s, n), (n, s)):
+                with warnings.catch_warnings(), np.errstate(all="ignore"):
+                    warnings.simplefilter("ignore")
+                    try:
+                        expected = nf(*args)
+                    except (TypeError, OverflowError, ValueError):
+                        continue
+                    if name in ("maximum", "minimum") and np.iscomplexobj(expected):
+                        continue  # complex numbers have no order in autobp (docs/concepts/names.md)
+                    got = af(*args)
+                got = got.numpy() if isinstance(got, Tensor) else np.asarray(got)
+                assert got.dtype == np.asarray(expected).dtype, (name, args)
+                np.testing.assert_allclose(got, expected, rtol=1e-3)
+                checked += 1
+    assert checked > 60
+
+
+def test_float_power_of_unsigned_tensor_and_negative_int():
+    # was: OverflowError (-1 cast to uint8 first); numpy computes in float64
+    for x in (Tensor(np.array(7, np.uint8)), Tensor(np.array([7, 2], np.uint8))):
+        got = autobp.float_power(x, -1)
+        expected = np.float_power(x.numpy(), -1)
+        assert got.dtype == expected.dtype
+        np.testing.assert_allclose(got.numpy(), expected)
+    assert autobp.float_power(np.uint8(7), -1) == np.float_power(np.uint8(7), -1)
+
+
+def test_put_putmask_fill_diagonal_with_no_values_write_nothing():
+    # was: ValueError "cannot write ... from an empty set of values"; numpy writes nothing
+    for dtype in (np.float64, np.int32, np.bool_, np.complex128):
+        a, t = np.zeros(6, dtype), Tensor(np.zeros(6, dtype))
+        np.put(a, [1, 2, 3], [])
+        autobp.put(t, [1, 2, 3], [])
+        np.put(a, [100], [])  # numpy does not check the positions then either
+        autobp.put(t, [100], [])
+        mask = np.array([True, False] * 3)
+        np.putmask(a, mask, [])
+        autobp.putmask(t, mask, [])
+        np.testing.assert_array_equal(t.numpy(), a)
+    m, tm = np.ones((3, 3)), Tensor(np.ones((3, 3)))
+    np.fill_diagonal(m, [])
+    autobp.fill_diagonal(tm, [])
+    np.testing.assert_array_equal(tm.numpy(), m)
+    with pytest.raises(ValueError):  # numpy's place still refuses
+        autobp.place(Tensor(np.zeros(3)), np.array([True, False, True]), [])
+
+
+@pytest.mark.parametrize("mode", ["raise", "wrap", "clip"])
+def test_tensor_put_method_takes_numpys_modes(mode):
+    # was: a.put(ind, v, mode='wrap'/'clip') refused ("only mode='raise'") though autobp.put took them
+    ind = {"raise": [0, -1, 3], "wrap": [0, 7, -8], "clip": [-9, 2, 17]}[mode]
+    a = np.arange(6.0)
+    a.put(ind, [9.0, 8.0], mode=mode)
+    t = Tensor(np.arange(6.0))
+    assert t.put(ind, [9.0, 8.0], mode=mode) is None
+    np.testing.assert_array_equal(t.numpy(), a)
+    # gradients: the overwritten elements get none, as torch's index_put with the same positions
+    x = Tensor(np.arange(1.0, 7.0), requires_grad=True)
+    y = x * 1.0
+    y.put(ind, Tensor(np.array([9.0, 8.0])), mode=mode)
+    (y * Tensor(np.arange(6.0))).sum().backward()
+    flat = np.clip(ind, 0, 5) if mode == "clip" else np.array(ind) % 6
+    xt = torch.arange(1.0, 7.0, dtype=torch.float64, requires_grad=True)
+    yt = xt.clone().put(torch.tensor(flat), torch.tensor([9.0, 8.0, 9.0], dtype=torch.float64))
+    (yt * torch.arange(6.0, dtype=torch.float64)).sum().backward()
+    np.testing.assert_allclose(x.grad, xt.grad.numpy())
+
+
+def test_polymul_of_an_empty_polynomial_is_numpys_zero():
+    # was: ValueError from convolve; numpy reads [] as the zero polynomial
+    for a, b in (([], [1.0]), ([], []), ([1.0, 2.0], []), (np.array([], np.float32), [1.0])):
+        got, expected = autobp.polymul(a, b), np.polymul(a, b)
+        assert got.dtype == expected.dtype
+        np.testing.assert_array_equal(got, expected)
+    p = Tensor(np.array([1.0, -2.0, 3.0]), requires_grad=True)
+    assert autobp.gradcheck(lambda p: autobp.polymul(p, Tensor(np.zeros(0))) + autobp.polymul(p, p)[:3], (p,))
+
+
+def test_take_out_writes_into_an_array_or_a_tensor():
+    # was: TypeError "out= is not supported"
+    x = np.arange(12).reshape(3, 4)
+    expected = np.take(x, [0, 2], axis=1)
+    b = np.zeros_like(expected)
+    assert autobp.take(Tensor(x), [0, 2], axis=1, out=b) is b
+    np.testing.assert_array_equal(b, expected)
+    bt = autobp.zeros((3, 2), dtype=np.int64)
+    assert Tensor(x).take([0, 2], axis=1, out=bt) is bt
+    np.testing.assert_array_equal(bt.numpy(), expected)
+    # gradient through a Tensor out=: as torch's take (the written values' gradient reaches x)
+    w = Tensor(np.arange(4.0), requires_grad=True)
+    o = autobp.zeros(2)
+    autobp.take(w, [1, 3], out=o)
+    (o * Tensor(np.array([2.0, 5.0]))).sum().backward()
+    wt = torch.arange(4.0, dtype=torch.float64, requires_grad=True)
+    (torch.take(wt, torch.tensor([1, 3])) * torch.tensor([2.0, 5.0], dtype=torch.float64)).sum().backward()
+    np.testing.assert_array_equal(w.grad, wt.grad.numpy())
+    with pytest.raises(ValueError):
+        autobp.take(Tensor(x), [0, 2], axis=1, out=np.zeros((2, 2), np.int64))
+
+
+def test_dot_out_accepts_a_numpy_array():
+    # was: TypeError "out= must be a Tensor, got ndarray"
+    a = np.arange(6.0).reshape(2, 3)
+    o, expected = np.zeros((2, 2)), np.dot(a, a.T)
+    assert autobp.dot(Tensor(a), Tensor(a.T), out=o) is o
+    np.testing.assert_array_equal(o, expected)
+    z = np.ones(10)  # numpy's regression test: an empty product writes nothing around it
+    zero = np.lib.stride_tricks.as_strided(z, (0, 10), (0, 8))
+    autobp.dot(Tensor(np.zeros((0, 1))), Tensor(np.ones((1, 10))), out=zero)
+    np.testing.assert_array_equal(z, np.ones(10))
+    with pytest.raises(TypeError, match="requires grad"):
+        autobp.dot(Tensor(a, requires_grad=True), Tensor(a.T), out=np.zeros((2, 2)))
+
+
+def test_partition_and_argpartition_methods_as_numpys():
+    # was: AttributeError ('Tensor' object has no attribute 'partition' / 'argpartition')
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(3, 7))
+    for kth, axis in ((2, -1), ((1, 4), 1), (0, 0)):
+        t, b = Tensor(a.copy()), a.copy()
+        idx = t.argpartition(kth, axis=axis).numpy()
+        vals = np.take_along_axis(a, idx, axis=axis)
+        assert t.partition(kth, axis=axis) is None and b.partition(kth, axis=axis) is None
+        for k in np.atleast_1d(kth):  # numpy's guarantee: the k-th values are in place
+            np.testing.assert_array_equal(np.take(t.numpy(), k, axis), np.take(b, k, axis))
+            np.testing.assert_array_equal(np.take(vals, k, axis), np.take(b, k, axis))
+    x = Tensor(rng.normal(size=5), requires_grad=True)
+
+    def f(x):
+        y = x * 1.0
+        y.partition(2)
+        return y * Tensor(np.arange(5.0))
+
+    assert autobp.gradcheck(f, (x,))
