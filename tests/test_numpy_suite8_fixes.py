@@ -158,3 +158,18 @@ def test_partition_and_argpartition_methods_as_numpys():
         return y * Tensor(np.arange(5.0))
 
     assert autobp.gradcheck(f, (x,))
+
+
+def test_equality_with_none_strings_and_plain_objects_is_elementwise_false():
+    # was: TypeError "unsupported operand of type NoneType/str"; numpy gives all False (!=: all True)
+    # and torch a False, neither raises
+    a = np.array([[1.0, 2.0, 3.0]])
+    t = Tensor(a)
+    for other in (None, "s", b"s", {}, object()):
+        for got, want in ((t == other, a == other), (t != other, a != other), (other == t, other == a)):
+            assert isinstance(got, Tensor) and got.dtype == np.bool_
+            np.testing.assert_array_equal(got.numpy(), want)
+    assert bool(Tensor(np.array(1.0)) == None) is bool(torch.tensor(1.0) == None)  # noqa: E711
+    assert Tensor(np.array(1.0)) in [None, 1.0]
+    with pytest.raises(TypeError):  # an order still needs numbers
+        _ = t < None

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import numpy as np
@@ -245,6 +246,13 @@ def _numeric(x: Any) -> bool:
     return isinstance(x, np.ndarray) and x.dtype.kind in "biuf"
 
 
+def _unlike(t: Any, x: Any) -> bool:
+    """Whether ``x`` next to the Tensor ``t`` is no number or array (None, a string, a dict, a plain
+    object): ``t == x`` is then all False and ``t != x`` all True, as numpy's (PyTorch: False)."""
+    known = (Tensor, np.ndarray, np.generic, numbers.Number, list, tuple)
+    return isinstance(t, Tensor) and not (isinstance(x, known) or hasattr(x, "__array__"))
+
+
 def _compare(a: Any, b: Any, fn: Any, symbol: str) -> Tensor:
     if (isinstance(a, Tensor) or _numeric(a)) and (isinstance(b, Tensor) or _numeric(b)):
         x, y = (v._data if isinstance(v, Tensor) else v for v in (a, b))
@@ -255,6 +263,9 @@ def _compare(a: Any, b: Any, fn: Any, symbol: str) -> Tensor:
             except ValueError:
                 shapes = f"{np.shape(x)} and {np.shape(y)}"
                 raise ShapeError(f"comparison {symbol}: shapes {shapes} cannot be broadcast") from None
+    if symbol in ("==", "!=") and (_unlike(a, b) or _unlike(b, a)):  # numpy's and PyTorch's: no error
+        shape = a.shape if isinstance(a, Tensor) else b.shape
+        return Tensor._const(np.full(shape, symbol == "!="))
     if not isinstance(a, Tensor):
         a = Tensor._const(_as_array(a, None)) if not isinstance(b, Tensor) else _lift(a, b, symbol)
     b = _lift(b, a, symbol)

@@ -160,7 +160,8 @@ def nonnegative_index(x: Tensor, dim: int, index: np.ndarray, op: str) -> None:
 # --- gathers: one getitem each ----------------------------------------------------------------
 @op(family=_I, rules=("reshape", "getitem"))
 def take(a: Any, indices: Any, axis: Any = None, out: Any = None, mode: str = "raise") -> Tensor:
-    """Elements at ``indices`` along ``axis`` (of the flattened tensor when None), as numpy's take;
+    """Elements at ``indices`` along ``axis`` (of the flattened tensor when None), as numpy's take.
+
     ``out=`` (a Tensor or a numpy array) receives the result, as numpy's."""
     x = as_tensor(a)
     idx = int_index(indices, "take")
