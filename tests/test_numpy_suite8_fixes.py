@@ -173,3 +173,12 @@ def test_equality_with_none_strings_and_plain_objects_is_elementwise_false():
     assert Tensor(np.array(1.0)) in [None, 1.0]
     with pytest.raises(TypeError):  # an order still needs numbers
         _ = t < None
+
+
+def test_take_reads_boolean_indices_as_positions_as_numpy():
+    # was: TypeError "indices must be integers, got dtype bool"; numpy casts True/False to 1/0
+    a = np.arange(5.0) * 10
+    ind = np.array([[True, False], [True, True]])
+    np.testing.assert_array_equal(autobp.take(Tensor(a), ind).numpy(), np.take(a, ind))
+    x = Tensor(a, requires_grad=True)
+    assert autobp.gradcheck(lambda x: autobp.take(x, ind), (x,))

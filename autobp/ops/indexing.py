@@ -164,7 +164,8 @@ def take(a: Any, indices: Any, axis: Any = None, out: Any = None, mode: str = "r
 
     ``out=`` (a Tensor or a numpy array) receives the result, as numpy's."""
     x = as_tensor(a)
-    idx = int_index(indices, "take")
+    given = np.asarray(indices._data if isinstance(indices, Tensor) else indices)
+    idx = given.astype(np.intp) if given.dtype == bool else int_index(given, "take")  # numpy: True is 1
     if out is not None:  # numpy's out=: the result written into a Tensor (recorded) or an ndarray
         from .reduction_keywords import into_out
 
