@@ -173,6 +173,10 @@ def test_equality_with_none_strings_and_plain_objects_is_elementwise_false():
     assert Tensor(np.array(1.0)) in [None, 1.0]
     with pytest.raises(TypeError):  # an order still needs numbers
         _ = t < None
+    s = np.array(["test", "auto"])  # a Tensor of strings is compared by numpy
+    for other in ("auto", None):
+        np.testing.assert_array_equal((autobp.array(s) == other).numpy(), s == other)
+        np.testing.assert_array_equal((autobp.array(s) != other).numpy(), s != other)
 
 
 def test_take_reads_boolean_indices_as_positions_as_numpy():

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
@@ -16,6 +15,7 @@ from ..rules import RULES, rule
 from ..tensor import Tensor, _as_array, _lift
 from ._args import as_tensor, pair, refuse_complex
 from ._decl import op
+from ._deferral import foreign_equality
 from .complex_parts import real_part
 
 _ndarray = np.ndarray
@@ -246,13 +246,6 @@ def _numeric(x: Any) -> bool:
     return isinstance(x, np.ndarray) and x.dtype.kind in "biuf"
 
 
-def _unlike(t: Any, x: Any) -> bool:
-    """Whether ``x`` next to the Tensor ``t`` is no number or array (None, a string, a dict, a plain
-    object): ``t == x`` is then all False and ``t != x`` all True, as numpy's (PyTorch: False)."""
-    known = (Tensor, np.ndarray, np.generic, numbers.Number, list, tuple)
-    return isinstance(t, Tensor) and not (isinstance(x, known) or hasattr(x, "__array__"))
-
-
 def _compare(a: Any, b: Any, fn: Any, symbol: str) -> Tensor:
     if (isinstance(a, Tensor) or _numeric(a)) and (isinstance(b, Tensor) or _numeric(b)):
         x, y = (v._data if isinstance(v, Tensor) else v for v in (a, b))
@@ -263,9 +256,8 @@ def _compare(a: Any, b: Any, fn: Any, symbol: str) -> Tensor:
             except ValueError:
                 shapes = f"{np.shape(x)} and {np.shape(y)}"
                 raise ShapeError(f"comparison {symbol}: shapes {shapes} cannot be broadcast") from None
-    if symbol in ("==", "!=") and (_unlike(a, b) or _unlike(b, a)):  # numpy's and PyTorch's: no error
-        shape = a.shape if isinstance(a, Tensor) else b.shape
-        return Tensor._const(np.full(shape, symbol == "!="))
+    if symbol in ("==", "!=") and (r := foreign_equality(a, b, fn, symbol)) is not None:
+        return r
     if not isinstance(a, Tensor):
         a = Tensor._const(_as_array(a, None)) if not isinstance(b, Tensor) else _lift(a, b, symbol)
     b = _lift(b, a, symbol)
