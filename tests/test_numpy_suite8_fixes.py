@@ -186,3 +186,37 @@ def test_take_reads_boolean_indices_as_positions_as_numpy():
     np.testing.assert_array_equal(autobp.take(Tensor(a), ind).numpy(), np.take(a, ind))
     x = Tensor(a, requires_grad=True)
     assert autobp.gradcheck(lambda x: autobp.take(x, ind), (x,))
+
+
+def test_numpys_out_on_compress_trace_vecdot_matvec_vecmat():
+    # was: TypeError "out= is not supported"; numpy writes the result into out=
+    a = np.arange(1.0, 7.0).reshape(2, 3)
+    calls = {
+        "compress": (lambda m, o: m.compress([True, False, True], a, axis=1, out=o)),
+        "trace": (lambda m, o: m.trace(a, 1, out=o)),
+        "vecdot": (lambda m, o: m.vecdot(a, a, out=o)),
+        "matvec": (lambda m, o: m.matvec(a, a[0], out=o)),
+        "vecmat": (lambda m, o: m.vecmat(a[:, 0], a, out=o)),
+    }
+    for name, call in calls.items():
+        want = np.zeros(np.shape(call(np, None)))
+        call(np, want)
+        got = np.zeros_like(want)
+        assert call(_TensorArgs(), got) is got, name
+        np.testing.assert_allclose(got, want)
+    # a Tensor out= takes the write with its gradient, as torch's out= does for torch.trace's sum
+    w = Tensor(a, requires_grad=True)
+    o = autobp.zeros(())
+    autobp.trace(w, out=o)
+    (o * 3.0).backward()
+    wt = torch.tensor(a, requires_grad=True)
+    (torch.trace(wt) * 3.0).backward()
+    np.testing.assert_allclose(w.grad, wt.grad.numpy())
+
+
+class _TensorArgs:
+    """autobp's functions with every ndarray argument given as a Tensor."""
+
+    def __getattr__(self, name):
+        fn = getattr(autobp, name)
+        return lambda *a, **k: fn(*(Tensor(v) if isinstance(v, np.ndarray) else v for v in a), **k)
