@@ -220,3 +220,33 @@ class _TensorArgs:
     def __getattr__(self, name):
         fn = getattr(autobp, name)
         return lambda *a, **k: fn(*(Tensor(v) if isinstance(v, np.ndarray) else v for v in a), **k)
+
+
+@pytest.mark.parametrize(
+    "name, kw",
+    [("max", {"axis": 1}), ("min", {"axis": 0}), ("amax", {"axis": 1}), ("amin", {}), ("ptp", {"axis": 1})]
+    + [("any", {"axis": 0}), ("all", {"axis": 1}), ("round", {"decimals": 1}), ("around", {})],
+)
+def test_numpys_out_on_max_min_ptp_any_all_round(name, kw):
+    # was: TypeError "unexpected keyword argument 'out'"
+    a = np.array([[1.26, -2.5, 3.0], [0.5, 7.25, -1.0]])
+    want = np.zeros(np.shape(getattr(np, name)(a, **kw)), np.asarray(getattr(np, name)(a, **kw)).dtype)
+    getattr(np, name)(a, out=want, **kw)
+    for given in (Tensor(a), a):
+        got = np.zeros_like(want)
+        assert getattr(autobp, name)(given, out=got, **kw) is got
+        np.testing.assert_array_equal(got, want)
+    got_t = autobp.zeros(want.shape, dtype=want.dtype)
+    assert getattr(autobp, name)(Tensor(a), out=got_t, **kw) is got_t
+    np.testing.assert_array_equal(got_t.numpy(), want)
+
+
+def test_amax_out_tensor_keeps_the_gradient_as_torch():
+    a = np.array([[1.0, 5.0, 5.0], [2.0, -1.0, 0.5]])
+    x = Tensor(a, requires_grad=True)
+    o = autobp.zeros(2)
+    autobp.amax(x, axis=1, out=o)
+    (o * Tensor(np.array([2.0, 3.0]))).sum().backward()
+    xt = torch.tensor(a, requires_grad=True)  # torch refuses out= with a gradient: its plain amax's
+    (torch.amax(xt, dim=1) * torch.tensor([2.0, 3.0], dtype=torch.float64)).sum().backward()
+    np.testing.assert_allclose(x.grad, xt.grad.numpy())
