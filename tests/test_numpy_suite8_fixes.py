@@ -250,3 +250,32 @@ def test_amax_out_tensor_keeps_the_gradient_as_torch():
     xt = torch.tensor(a, requires_grad=True)  # torch refuses out= with a gradient: its plain amax's
     (torch.amax(xt, dim=1) * torch.tensor([2.0, 3.0], dtype=torch.float64)).sum().backward()
     np.testing.assert_allclose(x.grad, xt.grad.numpy())
+
+
+def test_out_casting_rules_as_numpys():
+    # take/compress cast out's dtype to the input's with the "safe" rule (numpy's regression test
+    # test_compress_small_type); vecdot's out= follows its ufunc's same_kind rule
+    a, af = np.array([[1, 2], [3, 4]]), np.array([[1.5, 2.0], [3.0, 4.0]])
+    calls = [
+        lambda m, x, o: m.compress([True, False], x, axis=1, out=o),
+        lambda m, x, o: m.take(x, [0], axis=1, out=o),
+        lambda m, x, o: m.vecdot(x, x, out=o),
+        lambda m, x, o: m.round(x, out=o),
+    ]
+    for call in calls:
+        for x in (a, af):
+            for dt in (np.int64, np.float32, np.int8):
+                shape = np.shape(call(np, x, None))
+                try:
+                    call(np, x, np.zeros(shape, dt))
+                    refused = False
+                except TypeError:
+                    refused = True
+                if refused:
+                    with pytest.raises(TypeError):
+                        call(_TensorArgs(), x, np.zeros(shape, dt))
+                else:
+                    want, got = np.zeros(shape, dt), np.zeros(shape, dt)
+                    call(np, x, want)
+                    call(_TensorArgs(), x, got)
+                    np.testing.assert_array_equal(got, want)
