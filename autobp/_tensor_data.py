@@ -93,6 +93,7 @@ _FLOAT_LOOPS = {
     "copysign": np.copysign,
     "logaddexp": np.logaddexp,
     "logaddexp2": np.logaddexp2,
+    "float_power": np.float_power,
 }
 
 

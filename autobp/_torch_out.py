@@ -86,10 +86,12 @@ def write_out(result: Any, out: Any, name: str, mode: str = "exact", what: tuple
         if not hasattr(result, "_fields"):
             return tuple(done)
         return getattr(type(result), "_out_type", type(result))._make(done)  # topk -> topk_out, as PyTorch
-    if not isinstance(out, Tensor):
-        raise TypeError(f"{name}: out= must be a Tensor, got {type(out).__name__}")
+    if not isinstance(out, (Tensor, np.ndarray)):
+        raise TypeError(f"{name}: out= must be a Tensor or a numpy array, got {type(out).__name__}")
     value = result._data if isinstance(result, Tensor) else np.asarray(result)
     _check_dtype(value.dtype, np.dtype(out.dtype), name, mode, what[0])
+    if isinstance(out, np.ndarray):  # numpy's out=: the values written into the array, of the result's shape
+        return _into_array(result, value, out, name)
     if tuple(out.shape) != tuple(value.shape):
         if out.size:
             warnings.warn(
@@ -105,6 +107,21 @@ def write_out(result: Any, out: Any, name: str, mode: str = "exact", what: tuple
     from .ops.writes_into import write_into  # autobp.ops imports this module: import at call time
 
     return write_into(out, result, True, "unsafe", f"{name}(..., out=<Tensor>)")
+
+
+def _into_array(result: Any, value: np.ndarray, out: np.ndarray, name: str) -> np.ndarray:
+    if isinstance(result, Tensor) and result.requires_grad:
+        from ._graph import _mode
+
+        if _mode.enabled:
+            raise TypeError(
+                f"{name}(..., out=<ndarray>) of a result that requires grad: a numpy array cannot hold its "
+                "graph; pass a Tensor as out=, or drop out="
+            )
+    if out.shape != value.shape:
+        raise ValueError(f"{name}: out= has shape {out.shape}, the result has shape {value.shape}")
+    np.copyto(out, value, casting="unsafe")
+    return out
 
 
 def takes_out(name: str, mode: str = "exact", what: tuple = ("result",)) -> Callable[[Callable], Callable]:

@@ -37,7 +37,18 @@ def pair(a: Any, b: Any, op: str) -> tuple[Tensor, Tensor]:
         return a, _lift(b, a, op)
     if isinstance(b, Tensor):
         return _lift(a, b, op), b
+    # neither is a Tensor: a Python number next to an array or numpy scalar is "weak" (numpy's NEP 50:
+    # multiply(float32 array, 2) stays float32), as it is next to a Tensor
+    if type(b) in _PY_NUMBERS and type(a) not in _PY_NUMBERS:
+        a = as_tensor(a)
+        return a, _lift(b, a, op)
+    if type(a) in _PY_NUMBERS and type(b) not in _PY_NUMBERS:
+        b = as_tensor(b)
+        return _lift(a, b, op), b
     return as_tensor(a), as_tensor(b)
+
+
+_PY_NUMBERS = (bool, int, float, complex)
 
 
 def axis_arg(axis: Any, dim: Any, op: str) -> Any:

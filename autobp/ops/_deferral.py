@@ -47,3 +47,19 @@ def defers(name: str, method: Any) -> Any:
         return method(self, other)
 
     return operator
+
+
+def foreign_equality(a: Any, b: Any, fn: Any, symbol: str) -> Any:
+    """``a == b`` / ``a != b`` (``fn``: numpy's equal / not_equal) of a Tensor and something that is no
+    number or array (None, a string, a plain object): all False / all True of the Tensor's shape, as
+    numpy's (PyTorch gives False), not an error; a Tensor of strings is compared by numpy. None for
+    other operands (the usual comparison applies)."""
+    t, x = (a, b) if isinstance(a, Tensor) else (b, a)
+    if not isinstance(t, Tensor) or isinstance(x, _KNOWN) or hasattr(x, "__array__"):
+        return None
+    if t._data.dtype.kind in "biufc":
+        return Tensor._const(np.full(t.shape, symbol == "!="))
+    return Tensor._const(np.asarray(fn(*(v._data if v is t else v for v in (a, b)))))
+
+
+_KNOWN = (Tensor, np.ndarray, np.generic, numbers.Number, list, tuple)

@@ -16,6 +16,7 @@ from ._args import as_tensor
 from ._decl import op
 from .axis_moves import moveaxis
 from .indexing import scatter_add
+from .reduction_keywords import takes_out as numpy_out
 
 _C = "creation"
 
@@ -76,6 +77,7 @@ def diagonal_node(x: Tensor, offset: int, a1: int, a2: int) -> Tensor:
 
 
 @op(family=_C, rules=("transpose", "getitem", "sum"))
+@numpy_out
 def trace(
     a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any = None, out: Any = None
 ) -> Tensor:

@@ -15,6 +15,7 @@ from ..rules import RULES, rule
 from ..tensor import Tensor, _as_array, _lift
 from ._args import as_tensor, pair, refuse_complex
 from ._decl import op
+from ._deferral import foreign_equality
 from .complex_parts import real_part
 
 _ndarray = np.ndarray
@@ -255,6 +256,8 @@ def _compare(a: Any, b: Any, fn: Any, symbol: str) -> Tensor:
             except ValueError:
                 shapes = f"{np.shape(x)} and {np.shape(y)}"
                 raise ShapeError(f"comparison {symbol}: shapes {shapes} cannot be broadcast") from None
+    if symbol in ("==", "!=") and (r := foreign_equality(a, b, fn, symbol)) is not None:
+        return r
     if not isinstance(a, Tensor):
         a = Tensor._const(_as_array(a, None)) if not isinstance(b, Tensor) else _lift(a, b, symbol)
     b = _lift(b, a, symbol)

@@ -166,11 +166,16 @@ class IndexRangeError(IndexError, RuntimeError):
 # --- gathers: one getitem each ----------------------------------------------------------------
 @op(family=_I, rules=("reshape", "getitem"))
 def take(a: Any, indices: Any, axis: Any = None, out: Any = None, mode: str = "raise") -> Tensor:
-    """Elements at ``indices`` along ``axis`` (of the flattened tensor when None), as numpy's take."""
+    """Elements at ``indices`` along ``axis`` (of the flattened tensor when None), as numpy's take.
+
+    ``out=`` (a Tensor or a numpy array) receives the result, as numpy's."""
     x = as_tensor(a)
-    idx = int_index(indices, "take")
-    if out is not None:
-        raise TypeError("take: out= is not supported (results are new tensors)")
+    given = np.asarray(indices._data if isinstance(indices, Tensor) else indices)
+    idx = given.astype(np.intp) if given.dtype == bool else int_index(given, "take")  # numpy: True is 1
+    if out is not None:  # numpy's out=: the result written into a Tensor (recorded) or an ndarray
+        from .reduction_keywords import into_out
+
+        return into_out(take(x, idx, axis, None, mode), out, "take")
     if axis is None:
         x, axis = reshape(x, (-1,)), 0
     (ax,) = normalize_axes(axis, x.ndim, "take", x.shape)

@@ -303,25 +303,12 @@ def fill(self: Tensor, value: Any) -> None:
 
 
 def put(self: Tensor, ind: Any, v: Any, mode: Any = "raise", *, accumulate: Any = None) -> Any:
-    """numpy's ``a.put(ind, v)``: ``v`` written at flat positions ``ind`` (``v`` repeated as needed).
-    PyTorch's ``t.put(index, source, accumulate)`` (a bool third argument or ``accumulate=``): a new
-    tensor, ``self`` unchanged."""
-    if isinstance(mode, bool) or accumulate is not None:
-        from .numpy_writes import torch_put
+    """numpy's ``a.put(ind, v, mode)``: ``v`` written at flat positions ``ind`` (``v`` repeated as
+    needed; ``mode`` 'raise', 'wrap' or 'clip' as numpy's put). PyTorch's ``t.put(index, source,
+    accumulate)`` (a bool third argument or ``accumulate=``): a new tensor, ``self`` unchanged."""
+    from .numpy_writes import put as put_into  # numpy_writes imports this module: import when called
 
-        return torch_put(self, ind, v, mode if isinstance(mode, bool) else accumulate)
-    if mode != "raise":
-        raise ValueError(f"put: only mode='raise' is supported, got {mode!r}")
-    flat = np.asarray(ind._data if isinstance(ind, Tensor) else ind, dtype=np.intp).reshape(-1)
-    if flat.size and not (np.all(flat < self.size) and np.all(flat >= -self.size)):
-        raise IndexError(f"put: index out of range for a tensor of {self.size} elements: {flat.tolist()}")
-    values = v if isinstance(v, Tensor) else Tensor._const(np.asarray(v))
-    values = values.reshape((-1,))
-    if values.size == 0 or flat.size == 0:
-        return
-    values = values[np.arange(flat.size) % values.size]  # numpy repeats v to the indices' length
-    where = np.unravel_index(flat % self.size, self.shape)
-    inplace(self, "put", lambda x: _sc.index_put(x, where, values))
+    return put_into(self, ind, v, mode, accumulate=accumulate)
 
 
 # The augmented operators write in place, as numpy's and PyTorch's do (``a = t; t += 1`` changes ``a``

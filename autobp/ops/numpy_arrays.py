@@ -17,6 +17,7 @@ from .diagonals import diag
 from .elementwise import where
 from .indexing import take, take_along_axis
 from .joining import concatenate, stack
+from .reduction_keywords import takes_out as numpy_out
 from .shape import astype, broadcast_to, reshape, swapaxes, transpose
 from .tensor_methods import copy
 
@@ -228,6 +229,7 @@ def _compress_method(self: Tensor, condition: Any, axis: Any = None, out: Any = 
 
 
 @op(family=_A, rules=("getitem",), method=_compress_method)
+@numpy_out
 def compress(condition: Any, a: Any, axis: Any = None, out: Any = None) -> Tensor:
     """The slices of ``a`` along ``axis`` (of the flattened ``a`` when None) where the 1-D
     ``condition`` is True (numpy's compress; a shorter condition counts as False beyond its end)."""

@@ -20,6 +20,7 @@ from .joining import stack
 from .numpy_aliases import convolve
 from .numpy_arrays import data_of
 from .products import matmul
+from .reduction_keywords import takes_out as numpy_out
 from .reductions import sum as _sum
 from .scatter import index_put
 from .shape import astype, expand_dims, reshape
@@ -27,12 +28,13 @@ from .shape import astype, expand_dims, reshape
 _F = "numpy_functional"
 
 
-def _no_out(out: Any, name: str) -> None:
+def _no_out(out: Any, name: str) -> None:  # numpy's out= is taken by @numpy_out before the call
     if out is not None:
         raise TypeError(f"{name}: out= is not supported (results are new tensors)")
 
 
 @op(family=_F, rules=("conj", "mul", "sum"), method=False)
+@numpy_out
 def vecdot(x1: Any, x2: Any, /, *, axis: int = -1, out: Any = None) -> Tensor:
     """The dot product of vectors along ``axis``, sum(conj(x1) * x2), the other axes broadcasting
     (numpy's vecdot, torch.linalg.vecdot: the first argument is conjugated)."""
@@ -60,6 +62,7 @@ def vecdot(x1: Any, x2: Any, /, *, axis: int = -1, out: Any = None) -> Tensor:
 
 
 @op(family=_F, rules=("matmul", "reshape"), method=False)
+@numpy_out
 def matvec(x1: Any, x2: Any, /, *, out: Any = None) -> Tensor:
     """Matrix-vector products x1 @ x2 over the last axes, the leading ones broadcasting (numpy's
     matvec: x1 of shape (..., m, n), x2 (..., n), the result (..., m); no conjugation)."""
@@ -72,6 +75,7 @@ def matvec(x1: Any, x2: Any, /, *, out: Any = None) -> Tensor:
 
 
 @op(family=_F, rules=("conj", "matmul", "reshape"), method=False)
+@numpy_out
 def vecmat(x1: Any, x2: Any, /, *, out: Any = None) -> Tensor:
     """Vector-matrix products conj(x1) @ x2 over the last axes, the leading ones broadcasting
     (numpy's vecmat: x1 of shape (..., n), x2 (..., n, m), the result (..., m); x1 conjugated)."""

@@ -44,6 +44,11 @@ def _cycled(v: Any, n: int, like: Tensor, name: str) -> Tensor:
     return t[np.arange(n) % t.shape[0]]
 
 
+def _no_values(v: Any) -> bool:
+    """Whether ``v`` holds no values: numpy's put, putmask and fill_diagonal then write nothing."""
+    return np.size(data_of(v) if isinstance(v, Tensor) else np.asarray(v, dtype=object)) == 0
+
+
 def _write(a: Tensor, name: str, where: tuple, v: Tensor, fills: Any = None) -> None:
     inplace(a, name, lambda x: index_put(x, where, v), fills=fills)
 
@@ -64,7 +69,7 @@ def fill_diagonal(a: Any, val: Any, wrap: bool = False) -> None:
             raise ValueError(f"fill_diagonal: all dimensions of input must be of equal length, got {a.shape}")
         step, end = 1 + int(np.cumprod(a.shape[:-1]).sum()), None
     flat = np.arange(a.size)[:end:step]
-    if flat.size:
+    if flat.size and not _no_values(val):  # no values: numpy writes nothing
         where = np.unravel_index(flat, a.shape)
         fills = where if np.ndim(data_of(val)) == 0 else None  # one value: through an expanded tensor too
         _write(a, "fill_diagonal", where, _cycled(val, flat.size, a, "fill_diagonal"), fills)
@@ -81,6 +86,8 @@ def put(a: Any, ind: Any, v: Any, mode: Any = "raise", *, accumulate: Any = None
     if isinstance(mode, bool) or accumulate is not None:
         return torch_put(a, ind, v, mode if isinstance(mode, bool) else accumulate)
     if _into_array("put", a, ind, v, mode):
+        return
+    if _no_values(v):  # numpy's put writes nothing, whatever the positions
         return
     flat = np.asarray(data_of(ind)).astype(np.intp, copy=False).reshape(-1)
     if mode == "wrap":
@@ -119,7 +126,7 @@ def putmask(a: Any, /, mask: Any, values: Any) -> None:
     if _into_array("putmask", a, mask, values):
         return
     m = _mask_of(mask, a, "putmask")
-    if not m.any():
+    if not m.any() or _no_values(values):  # no values: numpy writes nothing
         return
     v = _cycled(values, a.size, a, "putmask")[np.flatnonzero(m)]
     _write(a, "putmask", np.nonzero(m), v)

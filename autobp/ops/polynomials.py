@@ -130,6 +130,8 @@ def _poly1d(p: Tensor, name: str) -> Tensor:
     if p.ndim != 1:
         raise ValueError(f"{name}: a polynomial must be 1-d, got shape {p.shape}")
     nz = np.flatnonzero(p._data)
+    if p.shape[0] == 0:  # numpy's poly1d([]) is the zero polynomial [0]
+        return _zeros(1, p.dtype)
     return p[int(nz[0]) :] if len(nz) else p[-1:] * 0
 
 

@@ -45,7 +45,14 @@ def into_out(result: Tensor, out: Any, name: str) -> Any:
         raise ValueError(
             f"{name}: out= has shape {tuple(out.shape)}, the result has shape {tuple(result.shape)}"
         )
-    casting = "same_kind" if name == "std" else "unsafe"
+    # numpy's casting: same_kind where numpy's last step is a ufunc's (std, vecdot, ...), else unsafe;
+    # take and compress first cast out's dtype to the input's, with the "safe" rule
+    casting = "same_kind" if name in ("std", "vecdot", "matvec", "vecmat") else "unsafe"
+    if name in ("take", "compress") and not np.can_cast(out.dtype, result.dtype, "safe"):
+        raise TypeError(
+            f"{name}: Cannot cast array data from dtype('{out.dtype}') to dtype('{result.dtype}') according "
+            "to the rule 'safe' (numpy's rule for out=)"
+        )
     if isinstance(out, np.ndarray):
         from .._graph import _mode
 

@@ -145,13 +145,14 @@ def max(  # noqa: A001
     keepdim: Any = None,
     initial: Any = None,
     where: Any = True,
+    out: Any = None,
 ) -> Tensor:
     """Largest element(s) (values only, numpy's meaning); tied maxima share the gradient equally.
 
     ``max(x, other)`` with a Tensor ``other`` is PyTorch's elementwise ``maximum(x, other)``."""
     if isinstance(axis, Tensor):
         return _elementwise(x, axis, keepdims, dim, keepdim, "max")
-    return _extreme(x, axis, keepdims, dim, keepdim, "max", "max", initial, where)
+    return into_out(_extreme(x, axis, keepdims, dim, keepdim, "max", "max", initial, where), out, "max")
 
 
 @op(family=_R, numpy=(np.min,), rules=("min", "minimum"), differs=_TORCH_MAX.format("min"))
@@ -164,13 +165,14 @@ def min(  # noqa: A001
     keepdim: Any = None,
     initial: Any = None,
     where: Any = True,
+    out: Any = None,
 ) -> Tensor:
     """Smallest element(s) (values only, numpy's meaning); tied minima share the gradient equally.
 
     ``min(x, other)`` with a Tensor ``other`` is PyTorch's elementwise ``minimum(x, other)``."""
     if isinstance(axis, Tensor):
         return _elementwise(x, axis, keepdims, dim, keepdim, "min")
-    return _extreme(x, axis, keepdims, dim, keepdim, "min", "min", initial, where)
+    return into_out(_extreme(x, axis, keepdims, dim, keepdim, "min", "min", initial, where), out, "min")
 
 
 @op(family=_R, rules=("max",), numpy=(np.amax,))
@@ -183,9 +185,10 @@ def amax(
     keepdim: Any = None,
     initial: Any = None,
     where: Any = True,
+    out: Any = None,
 ) -> Tensor:
     """Largest element(s), as ``max``; tied maxima share the gradient equally (as torch.amax)."""
-    return _extreme(x, axis, keepdims, dim, keepdim, "max", "amax", initial, where)
+    return into_out(_extreme(x, axis, keepdims, dim, keepdim, "max", "amax", initial, where), out, "amax")
 
 
 @op(family=_R, rules=("min",), numpy=(np.amin,))
@@ -198,19 +201,22 @@ def amin(
     keepdim: Any = None,
     initial: Any = None,
     where: Any = True,
+    out: Any = None,
 ) -> Tensor:
     """Smallest element(s), as ``min``; tied minima share the gradient equally (as torch.amin)."""
-    return _extreme(x, axis, keepdims, dim, keepdim, "min", "amin", initial, where)
+    return into_out(_extreme(x, axis, keepdims, dim, keepdim, "min", "amin", initial, where), out, "amin")
 
 
 @op(family=_R, rules=("max", "min", "sub"))
-def ptp(x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None) -> Tensor:
+def ptp(
+    x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None, out: Any = None
+) -> Tensor:
     """Range, max - min, over ``axis`` (numpy's "peak to peak"); ties split as in max and min."""
     x = as_tensor(x)
     if x.dtype == bool:
         raise TypeError("ptp: boolean tensors have no subtraction (numpy refuses them too)")
     hi = _extreme(x, axis, keepdims, dim, keepdim, "max", "ptp")
-    return hi - _extreme(x, axis, keepdims, dim, keepdim, "min", "ptp")
+    return into_out(hi - _extreme(x, axis, keepdims, dim, keepdim, "min", "ptp"), out, "ptp")
 
 
 @op(family=_R, numpy=None)

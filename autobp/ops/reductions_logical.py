@@ -41,10 +41,11 @@ def any(  # noqa: A001
     dim: Any = None,
     keepdim: Any = None,
     where: Any = True,
+    out: Any = None,
 ) -> Tensor:
     """True where any element over ``axis`` is nonzero (a boolean Tensor, no gradient); numpy's
     ``where=`` looks at the selected elements only."""
-    return _logical(x, axis, keepdims, dim, keepdim, np.any, "any", where)
+    return into_out(_logical(x, axis, keepdims, dim, keepdim, np.any, "any", where), out, "any")
 
 
 @op(family=_R, differentiable=False)
@@ -56,10 +57,11 @@ def all(  # noqa: A001
     dim: Any = None,
     keepdim: Any = None,
     where: Any = True,
+    out: Any = None,
 ) -> Tensor:
     """True where every element over ``axis`` is nonzero (a boolean Tensor, no gradient); numpy's
     ``where=`` looks at the selected elements only."""
-    return _logical(x, axis, keepdims, dim, keepdim, np.all, "all", where)
+    return into_out(_logical(x, axis, keepdims, dim, keepdim, np.all, "all", where), out, "all")
 
 
 @op(family=_R, differentiable=False)

@@ -87,15 +87,19 @@ def fix(x: Any, out: Any = None) -> Tensor:
 
 
 @op(family=_M)
-def round(a: Any, decimals: int = 0) -> Tensor:  # noqa: A001
-    """a rounded to ``decimals`` places, halves to even (numpy and torch.round); the gradient is 0."""
-    return _unary(a, lambda v: np.round(v, decimals), "round", complex_ok=True)  # numpy: both parts
+def round(a: Any, decimals: int = 0, out: Any = None) -> Tensor:  # noqa: A001
+    """a rounded to ``decimals`` places, halves to even (numpy and torch.round); the gradient is 0.
+    ``out``: numpy's array (or Tensor) to write the result into."""
+    from .._ufunc_keywords import write_out
+
+    result = _unary(a, lambda v: np.round(v, decimals), "round", complex_ok=True)  # numpy: both parts
+    return write_out(result, out, "round")
 
 
 @op(family=_M, rules=("round",), method=False)
-def around(a: Any, decimals: int = 0) -> Tensor:
+def around(a: Any, decimals: int = 0, out: Any = None) -> Tensor:
     """numpy's older name of ``round``."""
-    return round(a, decimals)
+    return round(a, decimals, out)
 
 
 @op(family=_M, rules=("round",), method=False)

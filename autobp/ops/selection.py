@@ -102,3 +102,26 @@ def select(condlist: Any, choicelist: Any, default: Any = 0) -> Tensor:
     if out.dtype != dtype:
         out = out.astype(dtype)
     return out
+
+
+def _partition_method(
+    self: Tensor, kth: Any, axis: Any = -1, kind: str = "introselect", order: Any = None
+) -> None:
+    """numpy's ``a.partition(kth, axis)``: ``a`` partitioned in place (the values ``partition``
+    returns, written as an in-place op is, so gradients follow); returns None, as numpy's method."""
+    from .inplace_methods import inplace  # it imports the op families: import when called
+
+    inplace(self, "partition", lambda x: partition(x, kth, axis, kind, order))
+
+
+def _argpartition_method(
+    self: Tensor, kth: Any, axis: Any = -1, kind: str = "introselect", order: Any = None
+) -> Tensor:
+    """numpy's ``a.argpartition(kth, axis)``: the indices ``argpartition(a, kth, axis)`` gives."""
+    return argpartition(self, kth, axis, kind, order)
+
+
+_partition_method.__name__ = _partition_method.__qualname__ = "partition"
+_argpartition_method.__name__ = _argpartition_method.__qualname__ = "argpartition"
+# attached to Tensor by name in ops/__init__.py (numpy's ndarray methods)
+METHODS = {"partition": _partition_method, "argpartition": _argpartition_method}
