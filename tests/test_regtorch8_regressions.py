@@ -37,3 +37,30 @@ def test_scatter_reduce_inplace_on_integers_is_torchs():
         want = torch.tensor(x).scatter_reduce_(0, torch.tensor(idx), torch.tensor(src), reduce)
         np.testing.assert_array_equal(got.numpy(), want.numpy())
         assert str(got.dtype) == "int64"
+
+
+def test_gradcheck_accepts_a_forward_that_updates_non_differentiable_inputs():
+    # F.batch_norm in training updates running_mean/var in place: PyTorch's gradcheck and gradgradcheck
+    # pass (its test_batchnorm_grad); autobp's reported "the forward pass modified input 1 in place"
+    x = autobp.arange(120, dtype=autobp.float64).reshape(4, 5, 6).requires_grad_()
+    w = autobp.arange(1, 6, dtype=autobp.float64).requires_grad_()
+    b = autobp.arange(5, dtype=autobp.float64).requires_grad_()
+    rm, rv = 1 - autobp.arange(5, dtype=autobp.float64), 2 * autobp.arange(5, dtype=autobp.float64)
+    for training in (False, True):
+        args = (x, rm, rv, w, b, training, 0.1, 1e-4)
+        assert autobp.autograd.gradcheck(autobp.nn.functional.batch_norm, args)
+        assert autobp.autograd.gradgradcheck(autobp.nn.functional.batch_norm, args)
+    tx = torch.arange(120, dtype=torch.float64).reshape(4, 5, 6).requires_grad_()
+    trm = 1 - torch.arange(5, dtype=torch.float64)
+    targs = (tx, trm, 2 * torch.arange(5.0, dtype=torch.float64), None, None, True, 0.1, 1e-4)
+    assert torch.autograd.gradcheck(torch.nn.functional.batch_norm, targs)
+
+
+def test_gradcheck_still_reports_a_forward_that_writes_a_differentiable_input():
+    def scribble(t):
+        out = t * 2
+        t.data[...] = 0.0
+        return out
+
+    with pytest.raises(Exception, match="modified"):
+        autobp.autograd.gradcheck(scribble, (autobp.tensor([1.0, 2.0], requires_grad=True),))
