@@ -64,3 +64,40 @@ def test_gradcheck_still_reports_a_forward_that_writes_a_differentiable_input():
 
     with pytest.raises(Exception, match="modified"):
         autobp.autograd.gradcheck(scribble, (autobp.tensor([1.0, 2.0], requires_grad=True),))
+
+
+@pytest.mark.parametrize("nd", [1, 2, 3])
+def test_max_unpool_of_an_empty_batch_backpropagates_as_torchs(nd):
+    # an empty index made scatter return a copy of its input cut off from src, so max_unpool of an
+    # empty batch did not require grad and backward() raised; PyTorch's test_MaxUnpool_zero_batch_dim
+    shape = (0, 4) + (6,) * nd
+    pool = getattr(autobp.nn, f"MaxPool{nd}d")(2, stride=2, return_indices=True)
+    unpool = getattr(autobp.nn, f"MaxUnpool{nd}d")(2, stride=2)
+    x = autobp.randn(*shape, requires_grad=True)
+    out = unpool(*pool(x))
+    tx = torch.randn(*shape, requires_grad=True)
+    tpool = getattr(torch.nn, f"MaxPool{nd}d")(2, stride=2, return_indices=True)
+    tout = getattr(torch.nn, f"MaxUnpool{nd}d")(2, stride=2)(*tpool(tx))
+    assert out.requires_grad == tout.requires_grad is True
+    assert out.shape == tuple(tout.shape)
+    out.sum().backward()
+    tout.sum().backward()
+    assert x.grad.shape == tuple(tx.grad.shape)
+
+
+@pytest.mark.parametrize("name", ["scatter", "scatter_add", "scatter_reduce"])
+def test_scatter_with_an_empty_index_keeps_src_in_the_graph_as_torch(name):
+    x = np.arange(6.0).reshape(2, 3)
+    idx = np.zeros((2, 0), dtype=np.int64)
+    extra = ("sum",) if name == "scatter_reduce" else ()
+    a, s = autobp.tensor(x, requires_grad=True), autobp.zeros((2, 0), requires_grad=True)
+    out = getattr(autobp, name)(a, 1, idx, s, *extra)
+    ta, ts = torch.tensor(x, requires_grad=True), torch.zeros((2, 0), dtype=torch.float64, requires_grad=True)
+    want = getattr(torch, name)(ta, 1, torch.tensor(idx), ts, *extra)
+    assert out.requires_grad == want.requires_grad
+    np.testing.assert_array_equal(out.detach().numpy(), want.detach().numpy())
+    w = np.arange(6.0).reshape(2, 3) + 1
+    (out * autobp.tensor(w)).sum().backward()
+    (want * torch.tensor(w)).sum().backward()
+    np.testing.assert_array_equal(a.grad, ta.grad.numpy())
+    assert s.grad.shape == tuple(ts.grad.shape)
