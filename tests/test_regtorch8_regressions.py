@@ -101,3 +101,31 @@ def test_scatter_with_an_empty_index_keeps_src_in_the_graph_as_torch(name):
     (want * torch.tensor(w)).sum().backward()
     np.testing.assert_array_equal(a.grad, ta.grad.numpy())
     assert s.grad.shape == tuple(ts.grad.shape)
+
+
+@pytest.mark.parametrize("fmt", ["channels_last", "channels_last_3d"])
+def test_a_leafs_first_grad_has_the_leafs_memory_format_as_torch(fmt):
+    # PyTorch's AccumulateGrad lays .grad out as its dense leaf; autobp's grads were always C order,
+    # so test_Dropout2d's channels-last check failed whenever the random shape was not degenerate
+    shape = (3, 4, 5, 2) if fmt == "channels_last" else (2, 3, 4, 5, 2)
+    x = autobp.ones(shape).clone(memory_format=getattr(autobp, fmt)).requires_grad_()
+    tx = torch.ones(shape).clone(memory_format=getattr(torch, fmt)).requires_grad_()
+    (x * 2).sum().backward()
+    (tx * 2).sum().backward()
+    mf, tmf = getattr(autobp, fmt), getattr(torch, fmt)
+    assert x.grad.is_contiguous(memory_format=mf) == tx.grad.is_contiguous(memory_format=tmf) is True
+    assert x.grad.is_contiguous() == tx.grad.is_contiguous() is False
+    np.testing.assert_array_equal(x.grad, tx.grad.numpy())
+
+
+def test_grad_layout_of_transposed_and_sliced_leaves_as_torch():
+    t = autobp.tensor(np.arange(12.0).reshape(3, 4).T, requires_grad=True)  # dense, Fortran order
+    tt = torch.arange(12.0, dtype=torch.float64).reshape(3, 4).t().detach().requires_grad_()
+    (t * t).sum().backward()
+    (tt * tt).sum().backward()
+    np.testing.assert_array_equal(t.grad, tt.grad.numpy())
+    assert [s // 8 for s in t.grad.strides] == list(tt.grad.stride())
+    d = autobp.nn.Dropout2d(0.2)
+    x = autobp.ones((10, 3, 4, 2)).clone(memory_format=autobp.channels_last).requires_grad_()
+    d(x).backward(autobp.ones((10, 3, 4, 2)))
+    assert x.grad.is_contiguous(memory_format=autobp.channels_last)
