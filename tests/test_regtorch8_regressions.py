@@ -42,17 +42,18 @@ def test_scatter_reduce_inplace_on_integers_is_torchs():
 def test_gradcheck_accepts_a_forward_that_updates_non_differentiable_inputs():
     # F.batch_norm in training updates running_mean/var in place: PyTorch's gradcheck and gradgradcheck
     # pass (its test_batchnorm_grad); autobp's reported "the forward pass modified input 1 in place"
-    x = autobp.arange(120, dtype=autobp.float64).reshape(4, 5, 6).requires_grad_()
-    w = autobp.arange(1, 6, dtype=autobp.float64).requires_grad_()
-    b = autobp.arange(5, dtype=autobp.float64).requires_grad_()
-    rm, rv = 1 - autobp.arange(5, dtype=autobp.float64), 2 * autobp.arange(5, dtype=autobp.float64)
+    x = autobp.arange(12, dtype=autobp.float64).reshape(2, 3, 2).requires_grad_()
+    w = autobp.arange(1, 4, dtype=autobp.float64).requires_grad_()
+    b = autobp.arange(3, dtype=autobp.float64).requires_grad_()
+    rm, rv = 1 - autobp.arange(3, dtype=autobp.float64), 2 * autobp.arange(3, dtype=autobp.float64) + 1
     for training in (False, True):
         args = (x, rm, rv, w, b, training, 0.1, 1e-4)
         assert autobp.autograd.gradcheck(autobp.nn.functional.batch_norm, args)
         assert autobp.autograd.gradgradcheck(autobp.nn.functional.batch_norm, args)
-    tx = torch.arange(120, dtype=torch.float64).reshape(4, 5, 6).requires_grad_()
-    trm = 1 - torch.arange(5, dtype=torch.float64)
-    targs = (tx, trm, 2 * torch.arange(5.0, dtype=torch.float64), None, None, True, 0.1, 1e-4)
+    assert not np.allclose(rm.numpy(), 1 - np.arange(3))  # the running mean was updated
+    tx = torch.arange(12, dtype=torch.float64).reshape(2, 3, 2).requires_grad_()
+    trm = 1 - torch.arange(3, dtype=torch.float64)
+    targs = (tx, trm, 2 * torch.arange(3.0, dtype=torch.float64) + 1, None, None, True, 0.1, 1e-4)
     assert torch.autograd.gradcheck(torch.nn.functional.batch_norm, targs)
 
 
