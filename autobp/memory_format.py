@@ -95,7 +95,7 @@ def grad_layout(g: np.ndarray, data: np.ndarray) -> np.ndarray:
     of a dense channels-last or transposed leaf has the leaf's strides; otherwise ``g`` as it is)."""
     if g.shape != data.shape or not _dense(data):
         return g
-    out = np.empty_like(data, dtype=g.dtype)  # order "K": a dense array's strides are kept
+    out = np.empty_like(data, dtype=g.dtype, subok=False)  # order "K": a dense array's strides kept
     out[...] = g
     return out
 
