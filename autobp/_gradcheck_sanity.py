@@ -1,5 +1,5 @@
-"""gradcheck's sanity checks beside the numbers: a function that modifies its inputs in place, a
-``.grad`` on an input that does not require it, and a backward pass that is not repeatable."""
+"""gradcheck's sanity checks beside the numbers: a function that modifies its differentiable inputs in
+place, a ``.grad`` on an input that does not require it, and a backward pass that is not repeatable."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from .tensor import Tensor
 
 
 def _sanity(p: Any, rng: np.random.Generator, nondet_tol: float = 0.0) -> list[str]:
-    """Inputs left unmodified, no .grad on inputs that do not require it, a repeatable backward (two
-    passes with the same cotangents within ``nondet_tol``: PyTorch's reentrancy check)."""
+    """Inputs that require grad left unmodified (others, such as batch_norm's running statistics, may be
+    updated in place, as PyTorch's gradcheck allows), no .grad on inputs that do not require it, a
+    repeatable backward (two passes with the same cotangents within ``nondet_tol``: PyTorch's
+    reentrancy check)."""
     problems: list[str] = []
     clones = [
         Tensor(np.array(a.data), requires_grad=a.requires_grad, dtype=a.dtype) if isinstance(a, Tensor) else a
@@ -26,7 +28,7 @@ def _sanity(p: Any, rng: np.random.Generator, nondet_tol: float = 0.0) -> list[s
 
     def changed(before: dict, what: str) -> None:
         for i, c in tensors.items():
-            if not np.array_equal(c.data, before[i], equal_nan=True):
+            if c.requires_grad and not np.array_equal(c.data, before[i], equal_nan=True):
                 problems.append(f"{what} modified input {i} in place")
 
     before = snapshot()

@@ -80,6 +80,26 @@ def is_laid_out(data: np.ndarray, fmt: Any = None) -> bool:
     return True
 
 
+def _dense(data: np.ndarray) -> bool:
+    """Whether ``data`` covers its memory without gaps or overlaps (PyTorch's non-overlapping and dense)."""
+    expected = data.itemsize
+    for stride, n in sorted((s, n) for s, n in zip(data.strides, data.shape) if n != 1):
+        if stride != expected:
+            return False
+        expected *= n
+    return True
+
+
+def grad_layout(g: np.ndarray, data: np.ndarray) -> np.ndarray:
+    """A leaf's first gradient laid out as the leaf (PyTorch's AccumulateGrad layout contract: the grad
+    of a dense channels-last or transposed leaf has the leaf's strides; otherwise ``g`` as it is)."""
+    if g.shape != data.shape or not _dense(data):
+        return g
+    out = np.empty_like(data, dtype=g.dtype, subok=False)  # order "K": a dense array's strides kept
+    out[...] = g
+    return out
+
+
 def module_to(module: Any, fmt: Any) -> None:
     """``Module.to(memory_format=fmt)``: the 4-D (channels_last) or 5-D (channels_last_3d) parameters
     and buffers are laid out as ``fmt`` in place of their arrays (the Tensors stay the same objects)."""

@@ -35,6 +35,7 @@ from ._tensor_hooks import (
     run_leaf_hooks,
 )
 from ._views import _view, add_view, tensor_getstate  # noqa: F401  imported from here by the view ops
+from .memory_format import grad_layout
 
 _DETACHED = ("detach", None)  # a detached tensor's view op: it follows its source's data, off the graph
 _new = object.__new__  # makes a Tensor without running __init__ (op results set their slots directly)
@@ -195,7 +196,7 @@ class Tensor:
                 g = g.copy()
             delivered.add(id(g))
             if t._grad is None:
-                t._grad = g
+                t._grad = g if t._data.flags.c_contiguous else grad_layout(g, t._data)
             elif type(t._grad) is Tensor:  # a create_graph pass left a Tensor: add out of place
                 t._grad = t._grad + g
             else:

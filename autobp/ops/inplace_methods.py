@@ -25,6 +25,7 @@ from ..tensor import Tensor
 from . import elementwise as _el
 from . import recorded_writes as _rw
 from . import scatter as _sc
+from . import scatter_reductions as _scr
 from .shape import astype
 
 
@@ -249,7 +250,7 @@ def scatter_reduce_(
     return inplace(
         self,
         "scatter_reduce_",
-        lambda x: _sc.scatter_reduce(x, dim, index, src, reduce, include_self=include_self),
+        lambda x: _scr.scatter_reduce(x, dim, index, src, reduce, include_self=include_self),
     )
 
 

@@ -110,11 +110,15 @@ def _src_for(index: np.ndarray, src: Any, like: Tensor, op: str) -> Tensor:
     return s[tuple(slice(0, n) for n in index.shape)]
 
 
-def _no_index(x: Tensor, dim: int, op: str) -> Tensor:
+def _no_index(x: Tensor, dim: int, op: str, src: Any = None) -> Tensor:
     """An empty index writes nothing: PyTorch returns the input's values whatever the shapes of the
-    index and src (only ``dim`` is checked)."""
+    index and src (only ``dim`` is checked). A src that requires grad stays in the graph (its gradient
+    zeros), as PyTorch's result requires grad (max_unpool of an empty batch backpropagates)."""
     normalize_axes(dim, max(x.ndim, 1), op, x.shape)
-    return x.clone()
+    if not (isinstance(src, Tensor) and src.requires_grad) or x.ndim == 0:
+        return x.clone()
+    nowhere = tuple(np.zeros(0, dtype=np.intp) for _ in range(x.ndim))
+    return _index_put(x, nowhere, src.reshape(-1)[:0], False, op, every=True)
 
 
 @op(family=_G, rules=("index_put", "scatter_reduce"), numpy=None)
@@ -131,7 +135,7 @@ def scatter(
     src = value if src is None else src
     idx = int_index(index, "scatter")
     if idx.size == 0:
-        return _no_index(x, dim, "scatter")
+        return _no_index(x, dim, "scatter", src)
     s = _src_for(idx, src, x, "scatter")
     d = check_dim_index(x, dim, idx, "scatter", s if s.ndim else None)
     if reduce is not None:
@@ -154,7 +158,7 @@ def scatter_add(x: Any, dim: int, index: Any, src: Any) -> Tensor:
     x = as_tensor(x)
     idx = int_index(index, "scatter_add")
     if idx.size == 0:
-        return _no_index(x, dim, "scatter_add")
+        return _no_index(x, dim, "scatter_add", src)
     s = _src_for(idx, src, x, "scatter_add")
     d = check_dim_index(x, dim, idx, "scatter_add", s if s.ndim else None)
     return _index_put(x, along_index(idx, d, idx.shape), s, True, "scatter_add")

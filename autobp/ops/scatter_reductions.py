@@ -70,7 +70,7 @@ def scatter_reduce(
         raise ShapeError(f"scatter_reduce: reduce must be one of {sorted(_AT)}, got {reduce!r}")
     idx = int_index(index, "scatter_reduce")
     if idx.size == 0:
-        return _no_index(x, dim, "scatter_reduce")
+        return _no_index(x, dim, "scatter_reduce", src)
     s = _src_for(idx, src, x, "scatter_reduce")
     d = check_dim_index(x, dim, idx, "scatter_reduce", s)
     where = along_index(idx, d, idx.shape)
