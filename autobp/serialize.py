@@ -328,7 +328,7 @@ def _decode(node: Any, members: dict, state: tuple, path: str, depth: int) -> An
         if "view" in node:  # views of one buffer share it and its version counter, as PyTorch's storage
             from ._views import link_view
 
-            t._data = arr  # (Parameter() copies its data)
+            t._data = arr
             link_view(t, buffers.setdefault(key, Tensor._const(members[key])), "load")
         made.append(t)
         return t

@@ -49,7 +49,7 @@ def _check_key(container: Module, key: Any, registry: dict) -> str:
 def _as_parameter(value: Any, who: str) -> Any:
     """Tensors become Parameters (``nn.Parameter(t)``: trainable), as PyTorch's containers do."""
     if isinstance(value, Tensor) and not isinstance(value, Parameter):
-        return Parameter(value.detach()._data, dtype=value.dtype)
+        return Parameter(value, dtype=value.dtype)  # sharing value's memory, as PyTorch's
     if value is not None and not isinstance(value, Parameter):
         raise TypeError(f"{who}: expected a Parameter or Tensor, got {type(value).__name__}")
     return value

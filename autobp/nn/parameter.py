@@ -7,7 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
+from .._views import add_view
+from ..tensor import _DETACHED, Tensor
 
 
 class Parameter(Tensor):
@@ -24,6 +25,13 @@ class Parameter(Tensor):
         if data is None:  # PyTorch's ``nn.Parameter()``: an empty float tensor
             data = np.empty(0, dtype=dtype or np.float64)
         super().__init__(data, requires_grad=requires_grad, dtype=dtype)
+        if isinstance(data, Tensor) and self.dtype == data.dtype:
+            # a Tensor's memory is shared, not copied, as PyTorch's Parameter(t) (t.detach()'s alias):
+            # writes through either reach the other and count as writes of both
+            self._data = data._data
+            self._source = data
+            self._view_op = _DETACHED
+            add_view(data, self)
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
