@@ -142,16 +142,16 @@ class TreeDef:
         """Fold over the tree of this structure with ``leaves``, children first: each leaf becomes
         ``f_leaf(leaf)`` (itself if None), each node ``f_node(its children's results as a tuple, its
         node data)``."""
-        it = iter(leaves)
+        return self._walk(iter(leaves), f_node, f_leaf)
 
-        def go(t: TreeDef) -> Any:
-            if t.kind == "leaf":
-                leaf = next(it)
-                return f_leaf(leaf) if f_leaf is not None else leaf
-            data = t.node_data()
-            return f_node(tuple(go(c) for c in t._children), data[1] if data else None)
-
-        return go(self)
+    def _walk(self, it: Any, f_node: Callable[[tuple, Any], Any], f_leaf: Callable[[Any], Any] | None) -> Any:
+        # a method, not a nested function calling itself: that would be a reference cycle keeping the
+        # leaves alive until the garbage collector runs
+        if self.kind == "leaf":
+            leaf = next(it)
+            return f_leaf(leaf) if f_leaf is not None else leaf
+        data = self.node_data()
+        return f_node(tuple(c._walk(it, f_node, f_leaf) for c in self._children), data[1] if data else None)
 
     def __eq__(self, other: object) -> bool:
         if (
@@ -211,22 +211,28 @@ def flatten(
 ) -> tuple[list, TreeDef]:
     """``(leaves, treedef)``; with ``with_path`` the leaves are ``(key path, leaf)`` pairs."""
     leaves: list = []
-    paths = with_path or is_leaf_takes_path
+    opts = (is_leaf, with_path, is_leaf_takes_path, with_path or is_leaf_takes_path)
+    return leaves, _flatten_into(tree, (), leaves, opts)
 
-    def go(x: Any, path: tuple) -> TreeDef:
-        if is_leaf is not None and (is_leaf(path, x) if is_leaf_takes_path else is_leaf(x)):
-            leaves.append((path, x) if with_path else x)
-            return LEAF
-        node = node_of(x, paths)
-        if node is None:
-            leaves.append((path, x) if with_path else x)
-            return LEAF
-        kind, meta, children, keys = node
-        if paths:
-            return TreeDef(kind, [go(c, path + (key,)) for c, key in zip(children, keys)], meta)  # type: ignore[arg-type]
-        return TreeDef(kind, [go(c, path) for c in children], meta)
 
-    return leaves, go(tree, ())
+def _flatten_into(x: Any, path: tuple, leaves: list, opts: tuple) -> TreeDef:
+    """``x``'s structure, its leaves appended to ``leaves``. Module-level rather than a nested function
+    calling itself: that closure would be a reference cycle holding ``leaves`` (so a checkpointed
+    segment's graph would outlive its last reference until the garbage collector ran)."""
+    is_leaf, with_path, takes_path, paths = opts
+    if is_leaf is not None and (is_leaf(path, x) if takes_path else is_leaf(x)):
+        leaves.append((path, x) if with_path else x)
+        return LEAF
+    node = node_of(x, paths)
+    if node is None:
+        leaves.append((path, x) if with_path else x)
+        return LEAF
+    kind, meta, children, keys = node
+    if paths:
+        return TreeDef(
+            kind, [_flatten_into(c, path + (k,), leaves, opts) for c, k in zip(children, keys)], meta
+        )  # type: ignore[arg-type]
+    return TreeDef(kind, [_flatten_into(c, path, leaves, opts) for c in children], meta)
 
 
 __all__ = ["TreeDef", "PyTreeDef"]
