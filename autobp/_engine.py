@@ -309,15 +309,15 @@ def _plain_pass(
             # of a node's cost): add's, which computes nothing, and mul's for real floats, both
             # inputs wanting gradients. Twins of _add_rule and _mul_rule (ops/arithmetic.py).
             if op == "add":
-                edges = ((a, g), (b, g))
+                ga = gb = g
             elif same and op == "mul" and node._data.dtype in FLOATS:
-                edges = ((a, g * b._data), (b, g * a._data))
+                ga, gb = g * b._data, g * a._data
             else:
                 need = _TWO if same else (a.requires_grad, b.requires_grad)
-                pgs = rules[op](F, g, node._data, (a._data, b._data), node._ctx, need)
-                edges = ((a, pgs[0]), (b, pgs[1]))  # pairs without zip(), which costs more here
+                ga, gb = rules[op](F, g, node._data, (a._data, b._data), node._ctx, need)
+            rest = ()
         elif n == 1:  # the node is in the graph only because its input wants a gradient
-            p = parents[0]
+            a = parents[0]
             if (  # only one-input rules (exp, tanh, sigmoid, relu) write into g: the test is for them
                 g.size >= reuse_min
                 and type(g) is ndarray
@@ -325,41 +325,49 @@ def _plain_pass(
                 and g.base is None
                 and g.flags.writeable
             ):
-                pgs = rules[node._op](owning, g, node._data, (p._data,), node._ctx, _ONE)
+                (ga,) = rules[node._op](owning, g, node._data, (a._data,), node._ctx, _ONE)
             else:
-                pgs = rules[node._op](F, g, node._data, (p._data,), node._ctx, _ONE)
-            edges = ((p, pgs[0]),)
+                (ga,) = rules[node._op](F, g, node._data, (a._data,), node._ctx, _ONE)
+            gb = rest = None
         else:
             need, xs = tuple(map(_wants, parents)), tuple(map(_data_of, parents))
-            edges = zip(parents, rules[node._op](F, g, node._data, xs, node._ctx, need))
+            rest = list(zip(parents, rules[node._op](F, g, node._data, xs, node._ctx, need)))
+            rest.reverse()  # popped from the end: the inputs in order
+            a, ga = rest.pop() if rest else (None, None)
+            gb = xs = None
         if release and node._op not in keeps:  # free its inputs and saved data now (rules.py)
             node._parents = node._ctx = None
-        for p, pg in edges:
-            if pg is None or not p.requires_grad:
-                continue
-            if not same and pg.shape != p._data.shape:
-                pg = unbroadcast(pg, p._data.shape)
-            if p._op is None:
-                buf = owned_get(p)
-                if buf is not None and pg.dtype is buf.dtype:  # buf + pg would have buf's dtype
-                    buf += pg  # the same sum, bit for bit, without a new array
-                    continue
-                prev = leaf_get(p)
-                if prev is None:  # the rule's array: others may hold it
-                    at_leaves[p] = pg
+        while True:  # each input with its gradient: a, then b, then the rest (no tuples of pairs: they cost)
+            if ga is not None and a.requires_grad:
+                if not same and ga.shape != a._data.shape:
+                    ga = unbroadcast(ga, a._data.shape)
+                if a._op is None:
+                    buf = owned_get(a)
+                    if buf is not None and ga.dtype is buf.dtype:  # buf + ga would have buf's dtype
+                        buf += ga  # the same sum, bit for bit, without a new array
+                    else:
+                        prev = leaf_get(a)
+                        if prev is None:  # the rule's array: others may hold it
+                            at_leaves[a] = ga
+                        else:
+                            at_leaves[a] = prev = prev + ga
+                            if type(prev) is ndarray:
+                                owned[a] = prev
                 else:
-                    at_leaves[p] = prev = prev + pg
-                    if type(prev) is ndarray:
-                        owned[p] = prev
-                continue
-            prev = get(p)
-            if prev is not None:
-                grads[p] = prev + pg
-            elif p is carry:  # the same input twice (x * x)
-                carry_g = carry_g + pg
-            elif carry is None:  # a chain's next node skips the heap and the dict
-                carry, carry_g = p, pg
+                    prev = get(a)
+                    if prev is not None:
+                        grads[a] = prev + ga
+                    elif a is carry:  # the same input twice (x * x)
+                        carry_g = carry_g + ga
+                    elif carry is None:  # a chain's next node skips the heap and the dict
+                        carry, carry_g = a, ga
+                    else:
+                        grads[a] = ga
+                        push(heap, (-a._seq, a))
+            if gb is not None:
+                a, ga, gb = b, gb, None
+            elif rest:
+                a, ga = rest.pop()
             else:
-                grads[p] = pg
-                push(heap, (-p._seq, p))
-        pgs = edges = pg = prev = xs = a = b = p = buf = None  # hold no gradient into the next ownership test
+                break
+        ga = gb = prev = None  # hold no gradient into the next ownership test
