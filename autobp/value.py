@@ -12,7 +12,9 @@ from numbers import Real
 from typing import Any
 
 from ._engine import run_backward
+from ._engine_value import _ALL, _scalar_rule_error
 from ._graph import next_seq, topological_order
+from .rules import RULES
 
 
 class _ScalarOps:
@@ -201,10 +203,26 @@ class Value:
         """
         run_backward([self], [1.0])
 
+    def _backward(self) -> None:
+        """micrograd's step for one node: add ``.grad`` times each local derivative into the inputs'
+        ``.grad`` (a leaf, or an op with no rule, passes nothing). Called on every node in reverse
+        topological order after setting the output's ``.grad`` to 1, it does what ``backward()`` does."""
+        rule = RULES.get(self._op) if self._op is not None else None
+        if rule is None:
+            return
+        parents = self._parents
+        try:
+            pgs = rule(_ScalarOps, self.grad, self.data, tuple(p.data for p in parents), self._ctx, _ALL)
+        except (ZeroDivisionError, OverflowError, ValueError) as err:
+            raise _scalar_rule_error(self, err) from None
+        for p, pg in zip(parents, pgs):
+            if pg is not None:
+                p.grad += pg
+
     def zero_grad(self) -> None:
         """Set ``.grad`` to 0 on this Value and every node it depends on."""
         for v in topological_order([self]):
             v.grad = 0.0
 
     def __repr__(self) -> str:
-        return f"Value(data={self.data:.6g}, grad={self.grad:.6g})"
+        return f"Value(data={self.data}, grad={self.grad})"  # micrograd's

@@ -193,7 +193,8 @@ def test_bad_input_raises_clear_errors(make, exc, words):
 def test_repr_shows_data_and_grad():
     x = Value(2.5)
     (x * x).backward()
-    assert repr(x) == "Value(data=2.5, grad=5)"
+    assert repr(x) == "Value(data=2.5, grad=5.0)"  # micrograd's repr, full precision
+    assert repr(Value(0.1) + 0.2) == "Value(data=0.30000000000000004, grad=0.0)"
 
 
 def test_numbers_on_either_side():
@@ -211,3 +212,44 @@ def test_infinite_derivative_is_a_clear_error_at_backward():
     assert y.data == 0.0
     with pytest.raises(ZeroDivisionError, match=r"'pow_scalar' at input\(s\) 0.0"):
         y.backward()
+
+
+@settings(max_examples=200)
+@given(programs())
+def test_micrograd_manual_backward_steps_match_backward(program):
+    """micrograd's lecture calls ``node._backward()`` by hand in reverse topological order after setting
+    the output's grad to 1: every node then holds what ``backward()`` gives it."""
+    leaves, steps = program
+    pool = run(leaves, steps)
+    assume(all(math.isfinite(v.data) and abs(v.data) < 1e4 for v in pool))
+    pool[-1].backward()
+    auto = [v.grad for v in pool]
+    manual = run(leaves, steps)
+    order = []  # micrograd's build_topo: parents before children
+    seen = set()
+
+    def visit(v):
+        if v not in seen:
+            seen.add(v)
+            for p in v._prev:
+                visit(p)
+            order.append(v)
+
+    visit(manual[-1])
+    manual[-1].grad = 1.0
+    for v in reversed(order):
+        v._backward()
+    for v, want in zip(manual, auto):
+        if v in seen:
+            assert v.grad == pytest.approx(want, rel=1e-12, abs=1e-12), (leaves, steps)
+
+
+def test_manual_backward_of_a_leaf_does_nothing_and_errors_name_the_op():
+    x = Value(3.0)
+    x.grad = 2.0
+    x._backward()
+    assert x.grad == 2.0
+    y = Value(0.0) ** 0.5
+    y.grad = 1.0
+    with pytest.raises(ZeroDivisionError, match=r"'pow_scalar' at input\(s\) 0.0"):
+        y._backward()
