@@ -301,10 +301,10 @@ def _plain_pass(
         if clock.last_write > node._seq:  # something was written in place since: check
             check_versions(node)
         n = len(parents)
+        op = node._op
         same = node._same  # inputs of the output's shape: the gradients have it (reading .shape costs)
         if n == 2:  # two inputs of one shape are "same" only when both want gradients (ops/arithmetic.py)
             a, b = parents
-            op = node._op
             # The two commonest rules written out (on a chain of tiny ops the rule's call is a tenth
             # of a node's cost): add's, which computes nothing, and mul's for real floats, both
             # inputs wanting gradients. Twins of _add_rule and _mul_rule (ops/arithmetic.py).
@@ -325,17 +325,17 @@ def _plain_pass(
                 and g.base is None
                 and g.flags.writeable
             ):
-                (ga,) = rules[node._op](owning, g, node._data, (a._data,), node._ctx, _ONE)
+                (ga,) = rules[op](owning, g, node._data, (a._data,), node._ctx, _ONE)
             else:
-                (ga,) = rules[node._op](F, g, node._data, (a._data,), node._ctx, _ONE)
+                (ga,) = rules[op](F, g, node._data, (a._data,), node._ctx, _ONE)
             gb = rest = None
         else:
             need, xs = tuple(map(_wants, parents)), tuple(map(_data_of, parents))
-            rest = list(zip(parents, rules[node._op](F, g, node._data, xs, node._ctx, need)))
+            rest = list(zip(parents, rules[op](F, g, node._data, xs, node._ctx, need)))
             rest.reverse()  # popped from the end: the inputs in order
             a, ga = rest.pop() if rest else (None, None)
             gb = xs = None
-        if release and node._op not in keeps:  # free its inputs and saved data now (rules.py)
+        if release and op not in keeps:  # free its inputs and saved data now (rules.py)
             node._parents = node._ctx = None
         while True:  # each input with its gradient: a, then b, then the rest (no tuples of pairs: they cost)
             if ga is not None and a.requires_grad:
@@ -354,7 +354,7 @@ def _plain_pass(
                             if type(prev) is ndarray:
                                 owned[a] = prev
                 else:
-                    prev = get(a)
+                    prev = get(a) if grads else None  # (a chain's pass leaves the dict empty)
                     if prev is not None:
                         grads[a] = prev + ga
                     elif a is carry:  # the same input twice (x * x)
