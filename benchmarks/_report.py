@@ -116,6 +116,14 @@ BARS = [
     ("issue 19: net36 autobp.compile/numpy <= 1.5", "net36 step autobp.compile", "net36 step numpy", 1.5),
     ("issue 19: mlp step autobp.compile/numpy <= 1.03", "mlp step autobp.compile", "mlp step numpy", 1.03),
     (
+        "issue 19: overhead fwd+bwd per op autobp/numpy <= 2.2",
+        "overhead forward_backward autobp",
+        "overhead forward_backward numpy",
+        2.2,
+    ),
+    ("issue 19: net36 autobp/torch <= 1", "net36 step autobp", "net36 step torch", 1.0),
+    ("issue 19: scalar autobp/micrograd <= 1/5", "scalar step autobp", "scalar step micrograd", 1 / 5),
+    (
         "issue 19: checkpoint time autobp.checkpoint/autobp <= 1.4",
         "checkpoint step autobp.checkpoint",
         "checkpoint step autobp",
