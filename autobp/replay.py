@@ -6,7 +6,9 @@ Valid when every call does the same ops on the same shapes: no data-dependent co
 flow, no conditions computed from data (a ``where`` condition or an index is replayed as
 recorded), and inputs that are Tensors created once outside the function whose values
 you change in place (``x.data[...] = batch``) or by assignment (``x.data = batch``).
-The gradients equal eager ones bit for bit (tests/test_replay.py).
+The gradients equal eager ones bit for bit (tests/test_replay.py); one exception: numpy's
+``sum``/``prod`` with ``initial=`` or ``where=`` replay their composition, which may differ from
+numpy's own value, which eager returns, in the last bits.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """numpy's ``initial=`` and ``where=`` of sum, prod, max/amax, min/amin, any and all.
 
 sum and prod are compositions (the unselected elements replaced by the identity, then the usual
-reduction, then ``initial`` combined in), so they differentiate to any order. max and min take numpy's
-value and give the gradient, shared equally, to the selected elements equal to the result (none when
-``initial`` alone is the extreme); a ``where=`` mask needs ``initial=``, as numpy requires."""
+reduction, then ``initial`` combined in), so they differentiate to any order; their value is numpy's.
+max and min take numpy's value and give the gradient, shared equally, to the selected elements equal
+to the result (none when ``initial`` alone is the extreme); a ``where=`` mask needs ``initial=``, as
+numpy requires."""
 
 from __future__ import annotations
 
@@ -31,17 +32,31 @@ def sum_or_prod(
     from .elementwise import where as select
 
     identity = 0 if name == "sum" else 1
+    data, mask = x._data, True
     if where is not True:
-        x = select(Tensor._const(_mask(x, where)), x, identity)
+        mask = _mask(x, where)
+        x = select(Tensor._const(mask), x, identity)
     kept = None if dtype is None else x.dtype  # dtype= given: the sum stays in it
     reduced = (
         x.sum(axes, keepdims, dtype=kept) if name == "sum" else x.prod(axes, dtype=kept, keepdims=keepdims)
     )
-    if initial is None:
+    init = None if initial is None else _scalar_initial(initial, name)
+    if init is None and mask is True:
         return reduced
-    init = _scalar_initial(initial, name)
-    out = reduced + init if name == "sum" else reduced * init
-    return out if out.dtype == reduced.dtype else out.astype(reduced.dtype)
+    out = reduced if init is None else reduced + init if name == "sum" else reduced * init
+    if out.dtype != reduced.dtype:
+        out = out.astype(reduced.dtype)
+    # The graph above gives the gradient; the value is numpy's own reduction, which starts its
+    # accumulation at ``initial`` and skips unselected elements: the same number up to the order of
+    # the additions (the sign of a zero sum, the last bits). No rule on the path from ``reduced``
+    # (add or multiply by a constant, a cast) reads its output, so the value can be numpy's.
+    ufunc = np.add if name == "sum" else np.multiply
+    extras = {} if init is None else {"initial": init}
+    exact = ufunc.reduce(data, axis=axes, dtype=out.dtype, keepdims=keepdims, where=mask, **extras)
+    if out is reduced:  # where= alone: a node whose rule reads no output takes the value (prod's reads it)
+        out = reduced * 1
+    out._data = np.asarray(exact, dtype=out.dtype).reshape(out._data.shape)
+    return out
 
 
 def extreme(x: Tensor, axes: tuple, keepdims: bool, initial: Any, where: Any, rule: str, name: str) -> Tensor:
