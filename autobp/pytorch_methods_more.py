@@ -16,6 +16,7 @@ import numpy as np
 from . import pytorch_inplace_more as _ipm
 from . import return_types as _rt
 from ._broadcast import ShapeError
+from .layouts import strided
 from .ops import inplace_methods as _im
 from .tensor import Tensor
 
@@ -360,7 +361,9 @@ METHODS: dict[str, Any] = {
 }
 PROPERTIES = {
     "output_nr": property(lambda self: 0, doc="0: the index of this tensor among its op's outputs."),
-    "layout": property(lambda self: "strided", doc="``'strided'``: every tensor is a strided numpy array."),
+    "layout": property(
+        lambda self: strided, doc="``autobp.strided``: every tensor is a strided numpy array."
+    ),
 }
 
 
