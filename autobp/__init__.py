@@ -162,10 +162,11 @@ globals().update({n: getattr(_memory_format, n) for n in _memory_format.__all__}
 from . import accelerator, backends, cpu, cuda  # noqa: E402  PyTorch's device namespaces (CPU only)
 from . import default_device as _default_device  # noqa: E402
 from . import layouts as _layouts  # noqa: E402
+from .layouts import layout  # noqa: E402  PyTorch's torch.layout
 
-globals().update({n: getattr(_layouts, n) for n in _layouts.__all__})  # strided, sparse_coo, ...: layout
+globals().update({n: getattr(_layouts, n) for n in _layouts.__all__})  # strided, ...: not in __all__
 globals().update({n: getattr(_default_device, n) for n in _default_device.__all__})
-__all__ += ["accelerator", "backends", "cpu", "cuda"] + _layouts.__all__ + _default_device.__all__
+__all__ += ["accelerator", "backends", "cpu", "cuda", "layout"] + _default_device.__all__
 globals().update(_TORCH_BUILTIN_NAMES)  # autobp.float, .int, .bool: PyTorch's dtypes, not in __all__
 globals().update(_NUMPY_CONSTANTS)  # autobp.pi, .e, .inf, .nan, .newaxis, ...: numpy's values, not in __all__
 

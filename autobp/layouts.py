@@ -8,7 +8,9 @@ from typing import Any
 
 
 class layout:  # noqa: N801  PyTorch's class name
-    """One of PyTorch's layouts (compare with ``==`` or ``is``; build none of your own). A layout also
+    """One of PyTorch's layouts: ``autobp.strided`` (every tensor's ``.layout``), ``autobp.sparse_coo``,
+    ``sparse_csr``, ``sparse_csc``, ``sparse_bsr``, ``sparse_bsc``, ``jagged`` (names only: autobp has no
+    sparse tensors). Compare with ``==`` or ``is``; build none of your own. A layout also
     equals its bare name (``t.layout == "strided"``, which PyTorch's does not) and PyTorch's layout of
     the same name."""
 
