@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ._device import device as _device_type
 
 
@@ -261,6 +263,39 @@ class device_of(device):  # noqa: N801  PyTorch's name
         self.idx = -1
 
 
+class _CudaTensorType(type):
+    """The metaclass of ``autobp.cuda.FloatTensor`` and its kin: PyTorch's CUDA tensor types, which old
+    code names (``dtype = torch.cuda.FloatTensor if cuda else torch.FloatTensor``). Naming one works;
+    making a tensor of one is refused (TypeError), as CPU-only PyTorch refuses it; no tensor is one."""
+
+    dtype: np.dtype
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError(
+            f"type autobp.cuda.{cls.__name__} not available: autobp computes with numpy on the CPU, "
+            f"without CUDA; use autobp.{cls.__name__}"
+        )
+
+    def __instancecheck__(cls, obj: Any) -> bool:
+        return False
+
+
+def _cuda_type(name: str, dtype: Any) -> type:
+    doc = f"PyTorch's ``torch.cuda.{name}`` ({np.dtype(dtype).name} on a GPU): named, never made."
+    return _CudaTensorType(name, (), {"dtype": np.dtype(dtype), "is_cuda": True, "__doc__": doc})
+
+
+DoubleTensor = _cuda_type("DoubleTensor", np.float64)
+FloatTensor = _cuda_type("FloatTensor", np.float32)
+HalfTensor = _cuda_type("HalfTensor", np.float16)
+LongTensor = _cuda_type("LongTensor", np.int64)
+IntTensor = _cuda_type("IntTensor", np.int32)
+ShortTensor = _cuda_type("ShortTensor", np.int16)
+CharTensor = _cuda_type("CharTensor", np.int8)
+ByteTensor = _cuda_type("ByteTensor", np.uint8)
+BoolTensor = _cuda_type("BoolTensor", np.bool_)
+
+
 __all__ = [
     "is_available", "device_count", "is_initialized", "init", "manual_seed", "manual_seed_all", "seed",
     "seed_all", "initial_seed", "get_rng_state", "get_rng_state_all", "set_rng_state", "set_rng_state_all",
@@ -268,5 +303,7 @@ __all__ = [
     "get_device_capability", "mem_get_info", "ipc_collect", "memory_allocated", "max_memory_allocated",
     "memory_reserved", "max_memory_reserved", "reset_peak_memory_stats", "reset_max_memory_allocated",
     "set_device", "is_bf16_supported", "is_tf32_supported", "get_arch_list", "Event", "Stream",
-    "current_stream", "StreamContext", "stream", "device", "device_of", "NoCudaError",
+    "current_stream", "StreamContext", "stream", "device", "device_of", "NoCudaError", "DoubleTensor",
+    "FloatTensor", "HalfTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor", "ByteTensor",
+    "BoolTensor",
 ]  # fmt: skip

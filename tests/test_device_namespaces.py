@@ -92,6 +92,11 @@ CUDA_CALLS = [
     (lambda m: m.device(0).__enter__(), True),
     (lambda m: m.device("cuda:1").__enter__(), True),
     (lambda m: m.device("cpu"), True),
+    (lambda m: m.FloatTensor(), True),
+    (lambda m: m.LongTensor([1, 2]), True),
+    (lambda m: m.DoubleTensor(2, 3), True),
+    (lambda m: m.FloatTensor.is_cuda, True),
+    (lambda m: str(m.HalfTensor.dtype).rsplit(".")[-1], True),
 ]
 
 
@@ -104,6 +109,15 @@ def test_cuda_namespace_answers_as_cpu_only_torch(k):
 def test_cuda_device_of_a_tensor_does_nothing_as_torchs():
     with autobp.cuda.device_of(autobp.zeros(2)), torch.cuda.device_of(torch.zeros(2)):
         pass
+
+
+@pytest.mark.parametrize("name", ["FloatTensor", "DoubleTensor", "LongTensor", "BoolTensor", "ByteTensor"])
+def test_no_tensor_is_of_a_cuda_type_and_none_can_be_cast_to_one(name):
+    ours, theirs = getattr(autobp.cuda, name), getattr(torch.cuda, name)
+    assert isinstance(autobp.ones(2), ours) is isinstance(torch.ones(2), theirs) is False
+    for target in (ours, f"autobp.cuda.{name}"):
+        same(lambda target=target: autobp.ones(2).type(target), lambda: torch.ones(2).type(theirs))
+    same(lambda: autobp.set_default_tensor_type(ours), lambda: torch.set_default_tensor_type(theirs))
 
 
 def test_cuda_errors_are_assertion_and_runtime_errors_naming_numpy():
