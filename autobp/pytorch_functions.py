@@ -34,6 +34,7 @@ from .ops import (
     zeros,
 )
 from .ops._args import as_tensor
+from .ops._creation_args import torch_only
 from .pytorch_fused import addbmm, addmm, addmv, addr, baddbmm  # noqa: F401  listed in __all__ below
 from .pytorch_index_copy import index_copy, index_fill, take_along_dim  # noqa: F401  listed in __all__ below
 from .tensor import Tensor
@@ -212,9 +213,12 @@ def view_as_complex(input: Any) -> Tensor:
     return _view_as_complex(input)
 
 
-def scalar_tensor(s: Any, *, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+def scalar_tensor(
+    s: Any, *, dtype: Any = None, requires_grad: bool = False, device: Any = None, layout: Any = None
+) -> Tensor:
     """A 0-d tensor holding the number ``s`` (float64 unless ``dtype``: autobp's default dtype)."""
     check_device(device, "scalar_tensor")
+    torch_only("scalar_tensor", layout)
     return Tensor(np.asarray(s, dtype=dtype or np.float64), requires_grad=requires_grad, dtype=dtype)
 
 

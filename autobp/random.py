@@ -20,7 +20,7 @@ from ._broadcast import ShapeError
 from ._creation_out import creation_out
 from ._device import check_device
 from ._torch_out import takes_out
-from .ops._creation_args import _leaf
+from .ops._creation_args import _leaf, torch_only
 from .ops.creation import input_arg
 from .tensor import Tensor
 from .torch_generator import default_generator as _default_object
@@ -129,12 +129,14 @@ def randn(
     requires_grad: bool = False,
     generator: Any = None,
     device: Any = None,
+    layout: Any = None,
     size: Any = None,
 ) -> Tensor:
     """Samples of N(0, 1) of the given shape (``randn(2, 3)``, ``randn((2, 3))`` or PyTorch's
     ``randn(size=(2, 3))``); float64 unless
     ``dtype``; a complex dtype draws each part from N(0, 1/2), as PyTorch's."""
     check_device(device, "randn")
+    torch_only("randn", layout)
     dt = _float_dtype(dtype, "randn")
     shape = _shape(_sizes(sizes, size, "randn"), "randn")
     data = _draw(generator_of(generator).standard_normal, shape, dt, 0.5**0.5)
@@ -148,11 +150,13 @@ def rand(
     requires_grad: bool = False,
     generator: Any = None,
     device: Any = None,
+    layout: Any = None,
     size: Any = None,
 ) -> Tensor:
     """Samples of U[0, 1) of the given shape, float64 unless ``dtype``; a complex dtype draws each
     part from U[0, 1), as PyTorch's."""
     check_device(device, "rand")
+    torch_only("rand", layout)
     dt = _float_dtype(dtype, "rand")
     data = _draw(generator_of(generator).random, _shape(_sizes(sizes, size, "rand"), "rand"), dt, 1.0)
     return _leaf(data, requires_grad, "rand")
@@ -165,6 +169,7 @@ def randint(
     dtype: Any = np.int64,
     generator: Any = None,
     device: Any = None,
+    layout: Any = None,
     requires_grad: bool = False,
     **bounds: Any,
 ) -> Tensor:
@@ -173,6 +178,7 @@ def randint(
     floating (or bool) ``dtype`` stores the whole numbers in it, as PyTorch's (numpy refuses it);
     ``requires_grad`` is for such a floating result, as PyTorch's."""
     check_device(device, "randint")
+    torch_only("randint", layout)
     args = list(args)
     if args and isinstance(args[-1], (tuple, list)):  # PyTorch's size, always last and a sequence
         if size is not None:
@@ -227,10 +233,12 @@ def randn_like(
     generator: Any = None,
     *,
     device: Any = None,
+    layout: Any = None,
     input: Any = None,  # noqa: A002  PyTorch's name
 ) -> Tensor:
     """``randn`` of ``t``'s shape and (float) dtype."""
     check_device(device, "randn_like")
+    torch_only("randn_like", layout)
     shape, dt = _like(input_arg(t, input, "randn_like"), dtype)
     return randn(shape, dtype=dt, requires_grad=requires_grad, generator=generator)
 
@@ -242,10 +250,12 @@ def rand_like(
     generator: Any = None,
     *,
     device: Any = None,
+    layout: Any = None,
     input: Any = None,  # noqa: A002  PyTorch's name
 ) -> Tensor:
     """``rand`` of ``t``'s shape and (float) dtype."""
     check_device(device, "rand_like")
+    torch_only("rand_like", layout)
     shape, dt = _like(input_arg(t, input, "rand_like"), dtype)
     return rand(shape, dtype=dt, requires_grad=requires_grad, generator=generator)
 
@@ -258,11 +268,13 @@ def randint_like(
     dtype: Any = None,
     generator: Any = None,
     device: Any = None,
+    layout: Any = None,
     input: Any = None,  # noqa: A002  PyTorch's name
 ) -> Tensor:
     """``randint`` of ``t``'s shape: ``randint_like(t, high)`` or ``randint_like(t, low, high)``, in
     ``t``'s dtype or ``dtype`` (PyTorch's rule: a float ``t`` gets whole numbers as floats)."""
     check_device(device, "randint_like")
+    torch_only("randint_like", layout)
     shape, dt = _like(input_arg(t, input, "randint_like"), dtype)
     if high is None:
         low, high = 0, low
@@ -276,9 +288,12 @@ def randint_like(
     return Tensor._const(draws._data.astype(dt))
 
 
-def randperm(n: int, *, dtype: Any = np.int64, generator: Any = None, device: Any = None) -> Tensor:
+def randperm(
+    n: int, *, dtype: Any = np.int64, generator: Any = None, device: Any = None, layout: Any = None
+) -> Tensor:
     """A random permutation of 0 .. n-1 (``torch.randperm``)."""
     check_device(device, "randperm")
+    torch_only("randperm", layout)
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
         raise ValueError(f"randperm: n must be a non-negative integer, got {n!r}")
     return Tensor._const(generator_of(generator).permutation(int(n)).astype(dtype))

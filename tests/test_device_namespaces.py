@@ -374,6 +374,45 @@ def test_tensor_layout_is_strided_as_torchs():
     assert autobp.nn.Linear(2, 3).weight.layout is autobp.strided
 
 
+FACTORIES = [
+    lambda m, kw: m.zeros(2, 3, **kw),
+    lambda m, kw: m.ones(2, **kw),
+    lambda m, kw: m.empty(2, **kw),
+    lambda m, kw: m.full((2,), 1.0, **kw),
+    lambda m, kw: m.eye(2, **kw),
+    lambda m, kw: m.arange(3, **kw),
+    lambda m, kw: m.linspace(0, 1, 3, **kw),
+    lambda m, kw: m.zeros_like(m.ones(2), **kw),
+    lambda m, kw: m.ones_like(m.ones(2), **kw),
+    lambda m, kw: m.empty_like(m.ones(2), **kw),
+    lambda m, kw: m.full_like(m.ones(2), 3.0, **kw),
+    lambda m, kw: m.randn(2, **kw),
+    lambda m, kw: m.rand(2, **kw),
+    lambda m, kw: m.randint(0, 3, (2,), **kw),
+    lambda m, kw: m.randperm(3, **kw),
+    lambda m, kw: m.randn_like(m.ones(2), **kw),
+    lambda m, kw: m.rand_like(m.ones(2), **kw),
+    lambda m, kw: m.randint_like(m.ones(2), 3, **kw),
+    lambda m, kw: m.scalar_tensor(1.0, **kw),
+    lambda m, kw: m.ones(2).new_zeros(3, **kw),
+    lambda m, kw: m.ones(2).new_ones(3, **kw),
+    lambda m, kw: m.ones(2).new_empty(3, **kw),
+]
+
+
+@pytest.mark.parametrize("k", range(len(FACTORIES)))
+def test_factories_take_layout_strided_as_torchs(k):
+    ours = FACTORIES[k](autobp, {"layout": autobp.strided})
+    theirs = FACTORIES[k](torch, {"layout": torch.strided})
+    assert ours.shape == tuple(theirs.shape) and ours.layout is autobp.strided
+
+
+@pytest.mark.parametrize("k", range(len(FACTORIES)))
+def test_factories_refuse_a_sparse_layout_naming_it(k):
+    with pytest.raises(ValueError, match="layout autobp.sparse_coo is not available"):
+        FACTORIES[k](autobp, {"layout": autobp.sparse_coo})
+
+
 def test_factories_take_strided_and_refuse_sparse_layouts():
     assert autobp.zeros(2, layout=autobp.strided).shape == torch.zeros(2, layout=torch.strided).shape
     with pytest.raises(ValueError, match="sparse_coo"):

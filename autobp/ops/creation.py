@@ -125,6 +125,7 @@ def arange(
     dtype: Any = None,
     requires_grad: bool = False,
     device: Any = None,
+    layout: Any = None,
     start: Any = None,
     stop: Any = None,
     step: Any = None,
@@ -133,6 +134,7 @@ def arange(
     """Evenly spaced values in [start, stop) (numpy's: integer arguments give integers); ``start``,
     ``stop`` (PyTorch's ``end``) and ``step`` may be given by keyword."""
     check_device(device, "arange")
+    torch_only("arange", layout)
     if end is not None:
         if stop is not None:
             raise TypeError("arange: got both stop= and end=")
@@ -173,11 +175,13 @@ def zeros_like(
     requires_grad: bool = False,
     memory_format: Any = None,
     device: Any = None,
+    layout: Any = None,
     input: Any = None,  # noqa: A002  PyTorch's name
 ) -> Tensor:
     """Zeros of ``a``'s shape and dtype (no gradient: the values do not depend on ``a``);
     ``requires_grad``: a new leaf, as PyTorch's."""
     check_device(device, "zeros_like")
+    torch_only("zeros_like", layout)
     a = input_arg(a, input, "zeros_like")
     return _leaf(_like(a, dtype, shape, np.zeros_like), requires_grad, "zeros_like")
 
@@ -193,10 +197,12 @@ def ones_like(
     requires_grad: bool = False,
     memory_format: Any = None,
     device: Any = None,
+    layout: Any = None,
     input: Any = None,  # noqa: A002  PyTorch's name
 ) -> Tensor:
     """Ones of ``a``'s shape and dtype. ``requires_grad``: a new leaf, as PyTorch's."""
     check_device(device, "ones_like")
+    torch_only("ones_like", layout)
     a = input_arg(a, input, "ones_like")
     return _leaf(_like(a, dtype, shape, np.ones_like), requires_grad, "ones_like")
 
@@ -212,10 +218,12 @@ def empty_like(
     requires_grad: bool = False,
     memory_format: Any = None,
     device: Any = None,
+    layout: Any = None,
     input: Any = None,  # noqa: A002  PyTorch's name
 ) -> Tensor:
     """An uninitialised tensor of ``a``'s shape and dtype. ``requires_grad``: a new leaf, as PyTorch's."""
     check_device(device, "empty_like")
+    torch_only("empty_like", layout)
     a = input_arg(a, input, "empty_like")
     return _leaf(_like(a, dtype, shape, np.empty_like), requires_grad, "empty_like")
 

@@ -17,6 +17,7 @@ from .._tensor_hooks import retains_grad
 from ..memory_format import contiguous_format, is_laid_out, preserve_format, relayout
 from ..tensor import Tensor, _as_array
 from ._args import as_tensor
+from ._creation_args import torch_only
 from ._decl import op
 from .complex_parts import conj
 from .flat_view import FlatView
@@ -191,9 +192,11 @@ def _new(fill: Any) -> Any:
         dtype: Any = None,
         requires_grad: bool = False,
         device: Any = None,
+        layout: Any = None,
         size: Any = None,
     ) -> Tensor:
         check_device(device, "new_zeros/new_ones/new_empty")
+        torch_only("new_zeros/new_ones/new_empty", layout)
         if size is not None and sizes:
             raise TypeError("new_zeros/new_ones/new_empty: give the size positionally or as size=, not both")
         shape = tuple(int(n) for n in _shape_arg(sizes if size is None else (size,)))
