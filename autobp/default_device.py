@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import legacy_tensor_types
 from ._device import CPU, check_device
 from ._device import device as _device_type
+from .pytorch_names import set_default_dtype
 
 
 def get_default_device() -> _device_type:
@@ -27,9 +29,6 @@ def set_default_tensor_type(t: Any) -> None:
     type such as ``autobp.DoubleTensor`` or PyTorch's, or its name ``"torch.DoubleTensor"``) sets the
     default dtype through ``set_default_dtype`` (which accepts float64 only); a CUDA type is a TypeError
     (autobp has no CUDA), and so is a non-floating type, as PyTorch's."""
-    from . import legacy_tensor_types
-    from .pytorch_names import set_default_dtype
-
     if isinstance(t, str):
         module, _, name = t.rpartition(".")
     elif isinstance(t, type):
