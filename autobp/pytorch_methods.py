@@ -30,7 +30,7 @@ def _type(self: Tensor, dtype: Any = None, non_blocking: bool = False) -> Any:
     """Without ``dtype``, PyTorch's type name (``"autobp.DoubleTensor"``); with one, the tensor in it."""
     if dtype is None:
         return "autobp." + _TYPE_NAMES.get(self.dtype.name, self.dtype.name)
-    if getattr(dtype, "is_cuda", False) or (isinstance(dtype, str) and ".cuda." in dtype):
+    if getattr(dtype, "is_cuda", False) is True or (isinstance(dtype, str) and ".cuda." in dtype):
         raise RuntimeError(f"Tensor.type({dtype!r}): autobp computes with numpy on the CPU and has no CUDA")
     if isinstance(dtype, str) and dtype.rsplit(".", 1)[-1] in _TYPE_NAMES.values():  # "torch.FloatTensor"
         dtype = {v: k for k, v in _TYPE_NAMES.items()}[dtype.rsplit(".", 1)[-1]]
