@@ -6,6 +6,7 @@ and with a Tensor among their arguments a Tensor on the graph (docs/concepts/nam
 __version__ = "0.1.0"
 
 from . import (
+    amp,
     data,
     distributions,
     extend,
@@ -30,6 +31,7 @@ from . import (
     utils,
 )
 from ._graph import GraphReleasedError, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .amp import autocast, get_autocast_dtype, is_autocast_enabled, set_autocast_dtype, set_autocast_enabled
 from .anomaly import AnomalyError, detect_anomaly
 from .autograd import grad
 from .autograd_numpy import make_diagonal  # HIPS autograd's np.make_diagonal
@@ -78,6 +80,12 @@ __all__ = [
     "AnomalyError",
     "nn",
     "optim",
+    "amp",
+    "autocast",
+    "is_autocast_enabled",
+    "get_autocast_dtype",
+    "set_autocast_enabled",
+    "set_autocast_dtype",
     "data",
     "save",
     "load",

@@ -8,6 +8,9 @@ from typing import Any
 
 import numpy as np
 
+from .._autocast import lower as _autocast_lower
+from .._autocast import on_threads as _autocast_threads
+from .._autocast import state as _autocast
 from .._torch_out import takes_out
 from ..ops._args import as_tensor, pair
 from ..ops._decl import op
@@ -127,6 +130,8 @@ def vecdot(x1: Any, x2: Any, /, *, axis: int = -1, dim: Any = None) -> Tensor:
     axis = _dim(axis, dim, -1, "linalg.vecdot")
 
     a, b = pair(x1, x2, "linalg.vecdot")
+    if _autocast_threads and _autocast.enabled:  # autobp.autocast: float32 operands to float16
+        a, b = _autocast_lower(a, b)
     if torch_dim:
         if a.ndim == 0 or b.ndim == 0 or a.shape[axis] != b.shape[axis]:
             raise LinalgArgumentError(
