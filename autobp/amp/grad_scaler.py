@@ -81,10 +81,12 @@ class GradScaler:
             self._scale = _F32(self._init_scale)
             self._growth_tracker = self._init_growth_tracker
         factor = float(self._scale)
+        scale_0d = Tensor(self._scale)  # PyTorch's scale is a 0-d float32 tensor: a 0-d float16 loss
+        # times it is float32 (torch's promotion of two 0-d operands), an n-d one stays float16
 
         def apply(value: Any) -> Any:
             if isinstance(value, Tensor):
-                return value * factor
+                return value * (scale_0d if value.ndim == 0 and value.dtype == np.float16 else factor)
             if isinstance(value, (list, tuple)):
                 return type(value)(apply(v) for v in value)
             if isinstance(value, Iterable) and not isinstance(value, (str, bytes, np.ndarray)):
