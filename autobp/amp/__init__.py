@@ -1,7 +1,7 @@
 """``autobp.amp``: PyTorch's automatic mixed precision, ``autocast`` (float16 matmuls and convs, float32
 losses) and ``GradScaler`` (loss scaling with inf/NaN-skipping steps), on the CPU."""
 
-from .autocast import (
+from .autocast_mode import (
     autocast,
     get_autocast_dtype,
     is_autocast_available,

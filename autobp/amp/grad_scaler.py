@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
-from .autocast import _device_type
+from .autocast_mode import _device_type
 
 _F32 = np.float32
 
