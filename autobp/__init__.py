@@ -7,6 +7,7 @@ __version__ = "0.1.0"
 
 from . import (
     amp,
+    cpu,
     data,
     distributions,
     extend,
@@ -81,6 +82,7 @@ __all__ = [
     "nn",
     "optim",
     "amp",
+    "cpu",
     "autocast",
     "is_autocast_enabled",
     "get_autocast_dtype",

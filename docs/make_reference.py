@@ -74,9 +74,9 @@ PAGES = (
     ),
     Page(
         "amp",
-        "autobp.amp",
+        "autobp.amp, autobp.cpu.amp",
         "Mixed precision: autocast (float16 matmuls and convs, float32 losses) and GradScaler.",
-        ("autobp.amp",),
+        ("autobp.amp", "autobp.cpu", "autobp.cpu.amp"),
     ),
     Page(
         "functional",
@@ -272,6 +272,7 @@ SUBMODULE_PAGES = (
     ("nn.init", "nn-init-utils"),
     ("optim", "optim"),
     ("amp", "amp"),
+    ("cpu", "amp"),
     ("functional", "functional"),
     ("func", "functional"),
     ("extend", "functional"),

@@ -456,3 +456,21 @@ def test_top_level_names():
         warnings.simplefilter("error")
         with autobp.amp.autocast(device_type="cpu", dtype=F16, cache_enabled=False):
             assert _mm_dtype() == np.float16
+
+
+def test_older_cpu_amp_spellings_warn_as_torchs():
+    x = np.ones((2, 2), np.float32)
+    with pytest.warns(FutureWarning, match="deprecated"):
+        with torch.cpu.amp.autocast(dtype=torch.float16):
+            t_dtype = (torch.tensor(x) @ torch.tensor(x)).dtype
+    with pytest.warns(FutureWarning, match="autobp.amp.autocast\\('cpu'"):
+        with autobp.cpu.amp.autocast(dtype=F16):
+            a_dtype = (autobp.tensor(x) @ autobp.tensor(x)).dtype
+    assert str(a_dtype) == str(t_dtype).removeprefix("torch.") == "float16"
+    with pytest.warns(FutureWarning, match="deprecated"):
+        t_scaler = torch.cpu.amp.GradScaler(init_scale=8.0, growth_interval=3)
+    with pytest.warns(FutureWarning, match="autobp.amp.GradScaler\\('cpu'"):
+        a_scaler = autobp.cpu.amp.GradScaler(init_scale=8.0, growth_interval=3)
+    assert a_scaler.state_dict() == t_scaler.state_dict()
+    with pytest.warns(FutureWarning), pytest.raises(TypeError, match="bfloat16"):
+        autobp.cpu.amp.autocast()  # PyTorch's default dtype there is bfloat16
