@@ -62,6 +62,11 @@ def lower(*values: Any) -> tuple:
     return tuple(_cast(v, dtype) for v in values)
 
 
+def to_float32(*values: Any) -> tuple:
+    """``values`` with float16 ones cast to float32 (autocast is on): PyTorch's float32 list."""
+    return tuple(_cast(v, FLOAT32) for v in values)
+
+
 def autocasts(policy: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator for an op on one of PyTorch's autocast lists: under autocast, its float Tensor
     arguments are cast (``"lower"``: to the autocast dtype; ``"fp32"``: to float32) and the op runs with

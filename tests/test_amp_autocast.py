@@ -177,6 +177,56 @@ FP32 = {
 }
 
 
+def _wellposed(lib, a):
+    """a * 0.1 + I, symmetrised: a well-conditioned, positive definite float16 matrix (elementwise ops,
+    which autocast leaves alone)."""
+    eye = torch.eye(4, dtype=a.dtype) if lib is torch else autobp.eye(4, dtype=a.dtype)
+    m = a * 0.1 + eye
+    return (m + m.mT) * 0.5
+
+
+def _both(name: str, shapes: list, call, _: None) -> tuple:
+    """A case written once for both libraries (``call(lib, *leaves)``)."""
+    return name, (shapes, lambda *xs: call(torch, *xs), lambda *xs: call(autobp, *xs))
+
+
+FP32.update(
+    dict(
+        [
+            _both("linalg.inv", [(4, 4)], lambda L, a: L.linalg.inv(_wellposed(L, a)), None),
+            _both(
+                "linalg.solve",
+                [(4, 4), (4, 2)],
+                lambda L, a, b: L.linalg.solve(_wellposed(L, a), b),
+                None,
+            ),
+            _both("linalg.cholesky", [(4, 4)], lambda L, a: L.linalg.cholesky(_wellposed(L, a)), None),
+            _both("linalg.qr", [(4, 3)], lambda L, a: abs(L.linalg.qr(a)[1]), None),
+            _both("linalg.svdvals", [(4, 3)], lambda L, a: L.linalg.svdvals(a), None),
+            _both("linalg.eigvalsh", [(4, 4)], lambda L, a: L.linalg.eigvalsh(_wellposed(L, a)), None),
+            _both("linalg.eigh", [(4, 4)], lambda L, a: L.linalg.eigh(_wellposed(L, a))[0], None),
+            _both(
+                "linalg.lstsq",
+                [(5, 3), (5, 2)],
+                lambda L, a, b: L.linalg.lstsq(a, b)[0],
+                None,
+            ),
+            _both("linalg.cond", [(4, 4)], lambda L, a: L.linalg.cond(_wellposed(L, a)), None),
+            _both("cdist", [(3, 4), (5, 4)], lambda L, a, b: L.cdist(a, b), None),
+            _both("fft.fft", [(3, 8)], lambda L, a: abs(L.fft.fft(a)), None),
+            _both("fft.ifft", [(3, 8)], lambda L, a: abs(L.fft.ifft(a)), None),
+            _both("fft.rfft", [(3, 8)], lambda L, a: abs(L.fft.rfft(a)), None),
+            _both("fft.irfft", [(3, 8)], lambda L, a: L.fft.irfft(a), None),
+            _both("fft.fft2", [(4, 8)], lambda L, a: abs(L.fft.fft2(a)), None),
+            _both("fft.fftn", [(2, 4, 4)], lambda L, a: abs(L.fft.fftn(a)), None),
+            _both("fft.rfftn", [(2, 4, 4)], lambda L, a: abs(L.fft.rfftn(a)), None),
+            _both("fft.hfft", [(3, 5)], lambda L, a: L.fft.hfft(a), None),
+            _both("fft.ihfft", [(3, 8)], lambda L, a: abs(L.fft.ihfft(a)), None),
+        ]
+    )
+)
+
+
 def _run_both(case: tuple, dtype: type, seed: int = 0, enabled: bool = True):
     shapes, tfn, afn = case
     arrays = _arrays(seed, shapes, dtype)
@@ -474,3 +524,12 @@ def test_older_cpu_amp_spellings_warn_as_torchs():
     assert a_scaler.state_dict() == t_scaler.state_dict()
     with pytest.warns(FutureWarning), pytest.raises(TypeError, match="bfloat16"):
         autobp.cpu.amp.autocast()  # PyTorch's default dtype there is bfloat16
+
+
+def test_matrix_rank_runs_in_float32():
+    a = np.diag([1.0, 2.0, 0.0]).astype(np.float16)
+    with torch.autocast("cpu", dtype=torch.float16):
+        t = torch.linalg.matrix_rank(torch.tensor(a))
+    with autobp.autocast("cpu", dtype=F16):
+        r = autobp.linalg.matrix_rank(autobp.tensor(a))
+    assert int(r) == int(t) == 2

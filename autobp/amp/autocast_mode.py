@@ -58,8 +58,9 @@ class autocast:  # noqa: N801  PyTorch's name
     """Run a region in mixed precision, as ``torch.autocast(device_type, dtype, enabled, cache_enabled)``:
     a context manager or a decorator. Inside an enabled region the ops on PyTorch's CPU lists cast their
     float32/float16 inputs (float64, integer, bool and complex inputs are left alone): matmul (``@``),
-    mm, bmm, addmm, baddbmm, addbmm, einsum, tensordot, inner, linalg.vecdot/multi_dot, linear, conv and
-    transposed conv, conv_tbc, prelu and scaled_dot_product_attention to ``dtype``; the losses to float32.
+    mm, bmm, addmm, baddbmm, addbmm, linalg.vecdot/multi_dot, linear, conv and
+    transposed conv, conv_tbc, prelu and scaled_dot_product_attention to ``dtype``; the losses, the
+    linalg decompositions and solves, cdist and the FFTs to float32.
     The casts are on the graph, so each leaf's ``.grad`` has the leaf's dtype.
 
     ``device_type`` is ``"cpu"`` (other devices are refused: autobp computes with numpy on the CPU).

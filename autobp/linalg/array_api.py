@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .._autocast import autocasts
 from .._autocast import lower as _autocast_lower
 from .._autocast import on_threads as _autocast_threads
 from .._autocast import state as _autocast
@@ -149,6 +150,7 @@ def vecdot(x1: Any, x2: Any, /, *, axis: int = -1, dim: Any = None) -> Tensor:
 
 @op(name="linalg_matrix_rank", numpy=(np.linalg.matrix_rank,), differentiable=False, **_LA)
 @takes_out("linalg.matrix_rank", "safe")
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def matrix_rank(
     A: Any,  # noqa: N803
     tol: Any = None,
@@ -181,6 +183,7 @@ def matrix_rank(
 
 @op(name="linalg_cond", numpy=(np.linalg.cond,), rules=("svd_s", "getitem", "div", "inv"), **_LA)
 @takes_out("linalg.cond", "safe")
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def cond(x: Any, p: Any = None) -> Tensor:
     """Condition number of each matrix in the norm ``p`` (numpy's cond).
 
