@@ -6,6 +6,8 @@ and with a Tensor among their arguments a Tensor on the graph (docs/concepts/nam
 __version__ = "0.1.0"
 
 from . import (
+    amp,
+    cpu,
     data,
     distributions,
     extend,
@@ -30,6 +32,7 @@ from . import (
     utils,
 )
 from ._graph import GraphReleasedError, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .amp import autocast, get_autocast_dtype, is_autocast_enabled, set_autocast_dtype, set_autocast_enabled
 from .anomaly import AnomalyError, detect_anomaly
 from .autograd import grad
 from .autograd_numpy import make_diagonal  # HIPS autograd's np.make_diagonal
@@ -78,6 +81,13 @@ __all__ = [
     "AnomalyError",
     "nn",
     "optim",
+    "amp",
+    "cpu",
+    "autocast",
+    "is_autocast_enabled",
+    "get_autocast_dtype",
+    "set_autocast_enabled",
+    "set_autocast_dtype",
     "data",
     "save",
     "load",
@@ -159,14 +169,14 @@ globals().update({n: getattr(_legacy_tensor_types, n) for n in _legacy_tensor_ty
 __all__ += [n for n in _legacy_tensor_types.__all__ if n not in __all__]
 
 globals().update({n: getattr(_memory_format, n) for n in _memory_format.__all__})  # PyTorch's layouts
-from . import accelerator, backends, cpu, cuda  # noqa: E402  PyTorch's device namespaces (CPU only)
+from . import accelerator, backends, cuda  # noqa: E402  PyTorch's device namespaces (CPU only)
 from . import default_device as _default_device  # noqa: E402
 from . import layouts as _layouts  # noqa: E402
 from .layouts import layout  # noqa: E402  PyTorch's torch.layout
 
 globals().update({n: getattr(_layouts, n) for n in _layouts.__all__})  # strided, ...: not in __all__
 globals().update({n: getattr(_default_device, n) for n in _default_device.__all__})
-__all__ += ["accelerator", "backends", "cpu", "cuda", "layout"] + _default_device.__all__
+__all__ += ["accelerator", "backends", "cuda", "layout"] + _default_device.__all__
 globals().update(_TORCH_BUILTIN_NAMES)  # autobp.float, .int, .bool: PyTorch's dtypes, not in __all__
 globals().update(_NUMPY_CONSTANTS)  # autobp.pi, .e, .inf, .nan, .newaxis, ...: numpy's values, not in __all__
 

@@ -10,6 +10,9 @@ from typing import Any
 
 import numpy as np
 
+from ._autocast import on_threads as _autocast_threads
+from ._autocast import state as _autocast
+from ._autocast import to_float32
 from ._fft_plan import FFTArgumentError, FFTDTypeError, check_real, no_axis
 from ._fft_plan import plan as _plan
 from .ops._args import as_tensor
@@ -84,6 +87,8 @@ def _namespace(g: Any) -> Any:
 
 def _transform(x: Any, s: Any, axes: Any, norm: Any, name: str, kind: str) -> Tensor:
     x = as_tensor(x)
+    if _autocast_threads and _autocast.enabled:  # autobp.autocast: the transforms run in float32
+        (x,) = to_float32(x)
     norm = _norm(norm, name)
     if kind == "rfftn":
         check_real(x, name, "rfft" if name == "rfft" else "rfftn", valued=name != "rfft")

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ._autocast import autocasts
 from ._torch_out import takes_out
 from .linalg._common import LinalgArgumentError
 from .ops._args import as_tensor
@@ -72,6 +73,7 @@ def _fused(input: Any, product: Tensor, beta: Any, alpha: Any) -> Tensor:
 
 @_legacy
 @takes_out("addmm", "cast")
+@autocasts("lower")  # PyTorch's CPU autocast casts input too
 def addmm(input: Any, mat1: Any, mat2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * (mat1 @ mat2), for 2-D mat1 and mat2 (``torch.addmm``)."""
     return _fused(input, _product("mm", (2, 2))(as_tensor(mat1), mat2), beta, alpha)
@@ -107,6 +109,7 @@ def addr(input: Any, vec1: Any, vec2: Any, *, beta: Any = 1, alpha: Any = 1) -> 
 
 @_legacy
 @takes_out("baddbmm", "cast")
+@autocasts("lower")  # PyTorch's CPU autocast casts input too
 def baddbmm(input: Any, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * (batch1 @ batch2), for 3-D batches (``torch.baddbmm``)."""
     return _fused(input, _product("bmm", (3, 3))(as_tensor(batch1), batch2), beta, alpha)
@@ -114,6 +117,7 @@ def baddbmm(input: Any, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any =
 
 @_legacy
 @takes_out("addbmm", "cast")
+@autocasts("lower")  # PyTorch's CPU autocast casts input too
 def addbmm(input: Any, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * the sum over the batch of batch1[i] @ batch2[i] (``torch.addbmm``)."""
     return _fused(input, _product("bmm", (3, 3))(as_tensor(batch1), batch2).sum(axis=0), beta, alpha)

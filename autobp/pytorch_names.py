@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from ._autocast import autocasts
 from ._device import check_device, device
 from ._graph import no_grad
 from ._torch_out import takes_out
@@ -102,6 +103,7 @@ _CDIST_MODES = (
 )
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def cdist(
     x1: Any, x2: Any, p: float = 2.0, compute_mode: str = "use_mm_for_euclid_dist_if_necessary"
 ) -> Tensor:

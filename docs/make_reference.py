@@ -73,6 +73,12 @@ PAGES = (
         ("autobp.optim", "autobp.optim.lr_scheduler", "autobp.optim.functional", "autobp.optim.swa_utils"),
     ),
     Page(
+        "amp",
+        "autobp.amp, autobp.cpu.amp, autobp.cuda.amp",
+        "Mixed precision: autocast (float16 matmuls and convs, float32 losses) and GradScaler.",
+        ("autobp.amp", "autobp.cpu.amp", "autobp.cuda.amp"),
+    ),
+    Page(
         "functional",
         "autobp.functional, autobp.func, autobp.extend",
         "Jacobians, Hessians, vjp/jvp; grad, vmap and fixed_point; custom gradients (primitive, defvjp).",
@@ -282,6 +288,7 @@ SUBMODULE_PAGES = (
     ("nn.functional", "nn-functional"),
     ("nn.init", "nn-init-utils"),
     ("optim", "optim"),
+    ("amp", "amp"),
     ("functional", "functional"),
     ("func", "functional"),
     ("extend", "functional"),

@@ -8,6 +8,10 @@ from typing import Any
 
 import numpy as np
 
+from .._autocast import autocasts
+from .._autocast import lower as _autocast_lower
+from .._autocast import on_threads as _autocast_threads
+from .._autocast import state as _autocast
 from .._torch_out import takes_out
 from ..ops._args import as_tensor, pair
 from ..ops._decl import op
@@ -127,6 +131,8 @@ def vecdot(x1: Any, x2: Any, /, *, axis: int = -1, dim: Any = None) -> Tensor:
     axis = _dim(axis, dim, -1, "linalg.vecdot")
 
     a, b = pair(x1, x2, "linalg.vecdot")
+    if _autocast_threads and _autocast.enabled:  # autobp.autocast: float32 operands to float16
+        a, b = _autocast_lower(a, b)
     if torch_dim:
         if a.ndim == 0 or b.ndim == 0 or a.shape[axis] != b.shape[axis]:
             raise LinalgArgumentError(
@@ -144,6 +150,7 @@ def vecdot(x1: Any, x2: Any, /, *, axis: int = -1, dim: Any = None) -> Tensor:
 
 @op(name="linalg_matrix_rank", numpy=(np.linalg.matrix_rank,), differentiable=False, **_LA)
 @takes_out("linalg.matrix_rank", "safe")
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def matrix_rank(
     A: Any,  # noqa: N803
     tol: Any = None,
@@ -176,6 +183,7 @@ def matrix_rank(
 
 @op(name="linalg_cond", numpy=(np.linalg.cond,), rules=("svd_s", "getitem", "div", "inv"), **_LA)
 @takes_out("linalg.cond", "safe")
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def cond(x: Any, p: Any = None) -> Tensor:
     """Condition number of each matrix in the norm ``p`` (numpy's cond).
 

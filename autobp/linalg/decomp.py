@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from .. import return_types as _rt
+from .._autocast import autocasts
 from .._torch_out import takes_out
 from ..ops._args import as_tensor
 from ..ops._decl import op
@@ -46,6 +47,7 @@ QRResult = _rt.linalg_qr  # numpy's name for it (numpy.linalg.qr's fields)
     "and returns the symmetrised gradient (the same along symmetric perturbations)",
 )
 @takes_out("linalg.cholesky")
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def cholesky(a: Any, *, upper: bool = False) -> Tensor:
     """Cholesky factor L (lower; U = L^H with ``upper=True``) of each Hermitian positive-definite
     matrix, as numpy's: only the lower triangle is read (the upper one with ``upper=True``; the
@@ -89,6 +91,7 @@ def _cholesky(F, g, out, xs, ctx, need):
     rules=("qr_q", "qr_r", "qr_complete", "qr_raw"),
 )
 @takes_out("linalg.qr")
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def qr(a: Any, mode: str = "reduced") -> Any:
     """Q, R with a = Q R (numpy's qr, modes 'reduced', 'complete', 'r' and 'raw'; batched).
 

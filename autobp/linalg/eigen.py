@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from .. import return_types as _rt
+from .._autocast import autocasts
 from .._torch_out import takes_out
 from ..ops._args import as_tensor
 from ..ops._decl import op
@@ -73,6 +74,7 @@ _EIGH_DIFFERS = (
     differs=_EIGH_DIFFERS,
 )
 @takes_out("linalg.eigh")
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def eigh(a: Any, UPLO: str = "L") -> EighResult:  # noqa: N803  numpy's (and torch's) spelling
     """Eigenvalues (ascending, real) and eigenvectors (columns) of each Hermitian matrix, as numpy's.
 
@@ -125,6 +127,7 @@ def _eigh_v(F, g, out, xs, ctx, need):
     differs=_EIGH_DIFFERS,
 )
 @takes_out("linalg.eigvalsh")
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def eigvalsh(a: Any, UPLO: str = "L") -> Tensor:  # noqa: N803
     """Eigenvalues (ascending) of each Hermitian matrix (its ``UPLO`` triangle); gradient the
     triangle's part of V diag(gw) V^H (see eigh), finite everywhere."""
@@ -150,6 +153,7 @@ def _complex_eig(data: np.ndarray) -> tuple:
     rules=("eig_w", "eig_v"),
 )
 @takes_out("linalg.eig", "safe", ("eigenvalues", "eigenvectors"))
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def eig(a: Any) -> EigResult:
     """Eigenvalues and unit-norm eigenvectors (columns) of each square matrix, always complex.
 
@@ -207,6 +211,7 @@ def _eig_v(F, g, out, xs, ctx, need):
     rules=("eig_w",),
 )
 @takes_out("linalg.eigvals", "safe", ("eigenvalues",))
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def eigvals(a: Any) -> Tensor:
     """Eigenvalues of each square matrix, always complex; gradient V^-H diag(gw) V^H (see eig)."""
     a = as_tensor(a)

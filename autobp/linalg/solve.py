@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .._autocast import autocasts
 from .._torch_out import takes_out
 from ..ops._args import as_tensor
 from ..ops._decl import op
@@ -32,6 +33,7 @@ from ._common import (
 
 @op(family=FAMILY, namespace=NS, numpy=(np.linalg.inv,), method=False)
 @takes_out("linalg.inv")
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def inv(a: Any) -> Tensor:
     """Inverse of each square matrix of ``a`` (..., n, n); raises LinAlgError when one is singular."""
     a = as_tensor(a)
@@ -56,6 +58,7 @@ def _inv(F, g, out, xs, ctx, need):
 
 @op(family=FAMILY, namespace=NS, numpy=(np.linalg.solve,), method=False, rules=("solve", "getitem"))
 @takes_out("linalg.solve")
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def solve(a: Any, b: Any, *, left: bool = True) -> Tensor:
     """x with a @ x = b; ``b`` is a vector (M,) only when it is 1-D, else (..., M, K) (numpy 2).
     ``left=False`` (PyTorch's) solves x @ a = b instead, for a matrix b (..., K, M)."""
@@ -225,6 +228,7 @@ def _pinv(F, g, out, xs, ctx, need):
 
 
 @op(family=FAMILY, namespace=NS, numpy=(np.linalg.lstsq,), method=False, rules=("pinv", "matmul"))
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def lstsq(a: Any, b: Any, rcond: Any = None, *, driver: str | None = None) -> tuple:
     """Least-squares solution of a @ x = b as numpy returns it: (x, residuals, rank, singular values).
 

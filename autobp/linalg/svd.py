@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from .. import return_types as _rt
+from .._autocast import autocasts
 from .._torch_out import takes_out
 from ..ops._args import as_tensor
 from ..ops._decl import op
@@ -31,6 +32,7 @@ def _check_driver(driver: Any, name: str) -> None:
 
 @op(family=FAMILY, namespace=NS, numpy=(np.linalg.svd,), method=False, rules=("svd_u", "svd_s", "svd_vh"))
 @takes_out("linalg.svd")
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def svd(
     a: Any,
     full_matrices: bool = True,
@@ -142,6 +144,7 @@ def _svd_vh(F, g, out, xs, ctx, need):
 
 @op(family=FAMILY, namespace=NS, numpy=(np.linalg.svdvals,), method=False, rules=("svd_s",))
 @takes_out("linalg.svdvals")
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def svdvals(a: Any, *, driver: Any = None) -> Tensor:
     """Singular values (descending) of each matrix; gradient U diag(gS) Vh, finite everywhere."""
     a = as_tensor(a)

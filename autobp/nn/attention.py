@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .._autocast import autocasts
 from .._broadcast import ShapeError
 from .._device import check_device
 from ..tensor import Tensor
@@ -42,6 +43,7 @@ def _additive(mask: Any, dtype: Any, allowed_if_true: bool) -> Any:
     return Tensor._const(m.astype(dtype))
 
 
+@autocasts("lower")  # PyTorch's CPU autocast runs it in the autocast dtype
 def scaled_dot_product_attention(
     query: Any,
     key: Any,

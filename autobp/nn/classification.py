@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .._autocast import autocasts
 from .._broadcast import ShapeError
 from .._numpy_ops import DistinctIndex
 from ..ops import cross_entropy as fused_cross_entropy
@@ -106,6 +107,7 @@ def _reduction(weight: Any, size_average: Any, reduce: Any, reduction: str) -> t
     return weight, reduction
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def nll_loss(
     input: Any,
     target: Any,
@@ -134,6 +136,7 @@ def nll_loss(
     return _weighted(loss, wt, reduction)
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def cross_entropy(
     input: Any,
     target: Any,

@@ -12,6 +12,9 @@ from typing import Any
 
 import numpy as np
 
+from .._autocast import lower as _autocast_lower
+from .._autocast import on_threads as _autocast_threads
+from .._autocast import state as _autocast
 from .._broadcast import ShapeError
 from ..ops._args import as_tensor
 from ..ops._decl import op
@@ -180,6 +183,8 @@ def _check_channels(x: Tensor, w: Tensor, b: Any, groups: int, who: str, transpo
 
 def _conv_nd(input, weight, bias, stride, padding, dilation, groups, nd: int, who: str) -> Tensor:
     x, w, b, unbatched = _prepare(input, weight, bias, nd, who)
+    if _autocast_threads and _autocast.enabled:  # autobp.autocast: float32 operands to float16
+        x, w, b = _autocast_lower(x, w, b)
     groups = int(groups)
     _check_channels(x, w, b, groups, who, False)
     s = _tuple(stride, nd, "stride", who)
@@ -263,6 +268,8 @@ def conv3d(
 
 def _conv_transpose_nd(input, weight, bias, stride, padding, output_padding, groups, dilation, nd, who):
     x, w, b, unbatched = _prepare(input, weight, bias, nd, who)
+    if _autocast_threads and _autocast.enabled:
+        x, w, b = _autocast_lower(x, w, b)
     groups = int(groups)
     _check_channels(x, w, b, groups, who, True)
     s = _tuple(stride, nd, "stride", who)

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .._autocast import autocasts
 from .._broadcast import DTypeError, ShapeError
 from ..ops._args import as_tensor
 from ..ops._decl import op
@@ -127,6 +128,7 @@ def _beta(e: np.ndarray, skip: np.ndarray, il: np.ndarray, tl: np.ndarray) -> np
     second_order=False,
     rules=("ctc_loss", "ctc_loss_backward"),
 )
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def ctc_loss(
     log_probs: Any,
     targets: Any,

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .._autocast import autocasts
 from .._broadcast import ShapeError
 from ..ops import linear as ops_linear
 from ..ops._decl import op
@@ -163,6 +164,7 @@ def sse_loss(input: Any, target: Any, tolerance: float | None = None, reduction:
     return _reduce(0.5 * diff * diff, reduction, "sse_loss")
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def mse_loss(
     input: Any,
     target: Any,
@@ -192,6 +194,7 @@ def mse_loss(
 
 
 @op(family="nn", namespace="autobp.nn.functional", numpy=None, method=False, rules=("binary_cross_entropy",))
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def binary_cross_entropy(
     input: Any,
     target: Any,
@@ -226,6 +229,7 @@ def binary_cross_entropy(
     return _reduce(loss, reduction, "binary_cross_entropy")
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def binary_cross_entropy_with_logits(
     input: Any,
     target: Any,

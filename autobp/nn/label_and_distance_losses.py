@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .._autocast import autocasts
 from .._broadcast import ShapeError
 from ..ops import minimum
 from ..tensor import Tensor
@@ -16,6 +17,7 @@ from .margin_losses import pairwise_distance
 from .module import Module
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def multilabel_margin_loss(
     input: Any, target: Any, size_average: Any = None, reduce: Any = None, reduction: str = "mean"
 ) -> Tensor:

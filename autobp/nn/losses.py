@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .._autocast import autocasts
 from .._broadcast import ShapeError
 from ..ops import where, xlogy
 from ..tensor import Tensor
@@ -26,6 +27,7 @@ from ._loss_common import (
 )
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def l1_loss(
     input: Any,
     target: Any,
@@ -54,6 +56,7 @@ def _elementwise_weight(weight: Any, x: Tensor, who: str) -> Tensor:
     return w
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def smooth_l1_loss(
     input: Any,
     target: Any,
@@ -79,6 +82,7 @@ def smooth_l1_loss(
     )
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def huber_loss(
     input: Any, target: Any, reduction: str = "mean", delta: float = 1.0, weight: Any = None
 ) -> Tensor:
@@ -98,6 +102,7 @@ def huber_loss(
     return apply_reduction(loss, reduction, "huber_loss")
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def kl_div(
     input: Any,
     target: Any,
@@ -123,6 +128,7 @@ def kl_div(
     return apply_reduction(loss, reduction, "kl_div")
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def poisson_nll_loss(
     input: Any,
     target: Any,

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .._autocast import autocasts
 from .._broadcast import ShapeError
 from ..ops import maximum, minimum, where
 from ..ops.norms import vector_norm
@@ -14,6 +15,7 @@ from ..tensor import Tensor
 from ._loss_common import apply_reduction, as_tensor, float_target, legacy_reduction, same_shape, softplus
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def cosine_embedding_loss(
     input1: Any,
     input2: Any,
@@ -37,6 +39,7 @@ def cosine_embedding_loss(
     return apply_reduction(pos + neg, reduction, "cosine_embedding_loss")
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def margin_ranking_loss(
     input1: Any,
     input2: Any,
@@ -65,6 +68,7 @@ def pairwise_distance(x1: Any, x2: Any, p: float = 2.0, eps: float = 1e-6, keepd
     return vector_norm(a - as_tensor(x2, a) + eps, ord=p, axis=-1, keepdims=keepdim)
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def triplet_margin_loss(
     anchor: Any,
     positive: Any,
@@ -96,6 +100,7 @@ def triplet_margin_loss(
     return apply_reduction((margin + d_pos - d_neg).clip(0, None), reduction, "triplet_margin_loss")
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def hinge_embedding_loss(
     input: Any,
     target: Any,
@@ -115,6 +120,7 @@ def hinge_embedding_loss(
     return apply_reduction(loss, reduction, "hinge_embedding_loss")
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def soft_margin_loss(
     input: Any, target: Any, size_average: Any = None, reduce: Any = None, reduction: str = "mean"
 ) -> Tensor:
@@ -124,6 +130,7 @@ def soft_margin_loss(
     return apply_reduction(softplus(-t * x), reduction, "soft_margin_loss")
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def multilabel_soft_margin_loss(
     input: Any,
     target: Any,
@@ -146,6 +153,7 @@ def multilabel_soft_margin_loss(
     return apply_reduction(loss, reduction, "multilabel_soft_margin_loss")
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def multi_margin_loss(
     input: Any,
     target: Any,

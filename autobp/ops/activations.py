@@ -13,6 +13,9 @@ import numpy as np
 import scipy.special
 
 from .. import _kernels
+from .._autocast import lower as _autocast_lower
+from .._autocast import on_threads as _autocast_threads
+from .._autocast import state as _autocast
 from ..tensor import Tensor
 from ._args import as_tensor, axis_arg, refuse_complex
 from ._decl import op
@@ -134,6 +137,8 @@ def prelu(input: Any, weight: Any) -> Tensor:
     """leaky_relu with a learnt slope per channel (axis 1), or one slope: ``weight`` has 1 or C entries."""
     x = _float(input)
     w = as_tensor(weight)
+    if _autocast_threads and _autocast.enabled:  # autobp.autocast: float32 operands to float16
+        x, w = _autocast_lower(x, w)
     channels = x.shape[1] if x.ndim >= 2 else 1
     if w.ndim > 1 or w.size not in (1, channels):
         raise ValueError(

@@ -7,6 +7,9 @@ from typing import Any
 import numpy as np
 
 from .. import _kernels
+from .._autocast import lower as _autocast_lower
+from .._autocast import on_threads as _autocast_threads
+from .._autocast import state as _autocast
 from .._broadcast import ShapeError, one_axis
 from ..rules import rule
 from ..tensor import Tensor
@@ -63,6 +66,8 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
     """x @ weight.T + bias as one node (nn.Linear's forward); weight is (out, in), bias (out,)."""
     x, weight = as_tensor(x), as_tensor(weight)
     bias = None if bias is None else as_tensor(bias)
+    if _autocast_threads and _autocast.enabled:  # autobp.autocast: float32 operands to float16
+        x, weight, bias = _autocast_lower(x, weight, bias)
     ws, xs = weight._data.shape, x._data.shape  # read once: nn.Linear pays these checks per layer
     if len(ws) != 2:
         raise ValueError(f"linear: weight must be 2-D (out, in), got shape {ws}")

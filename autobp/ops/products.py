@@ -6,6 +6,9 @@ from typing import Any
 
 import numpy as np
 
+from .._autocast import lower as _autocast_lower
+from .._autocast import on_threads as _autocast_threads
+from .._autocast import state as _autocast
 from .._broadcast import ShapeError
 from .._graph import _mode, hooks, next_seq, off_threads
 from ..rules import rule
@@ -35,6 +38,8 @@ def _blas_pair(x: np.ndarray, y: np.ndarray) -> bool:
 
 
 def _matmul(a: Tensor, b: Tensor) -> Tensor:
+    if _autocast_threads and _autocast.enabled:  # autobp.autocast: float32 operands to float16
+        a, b = _autocast_lower(a, b)
     try:
         x, y = a._data, b._data
         data = np.dot(x, y) if _blas_pair(x, y) else np.matmul(x, y)

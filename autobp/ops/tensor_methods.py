@@ -6,11 +6,13 @@ numpy's and PyTorch's memory attributes (``itemsize``, ``nbytes``, ``strides``, 
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
 
 from .._addc_old import _old_addc
+from .._autocast import suspended
 from .._broadcast import ShapeError, normalize_axes
 from .._device import CPU, check_device
 from .._tensor_hooks import retains_grad
@@ -295,6 +297,8 @@ def _product(name: str, ranks: tuple) -> Any:
                 f"{name}: needs {ranks[0]}-D and {ranks[1]}-D tensors, "
                 f"got shapes {self.shape} and {other.shape}"
             )
+        if name == "mv":  # PyTorch's CPU autocast leaves mv (and addmv) alone, though autobp's is @
+            return suspended(operator.matmul, self, other)
         return self @ other
 
     method.__name__ = name

@@ -8,7 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from ._device import device as _device_type
+from .._device import device as _device_type
+from . import amp
 
 
 class NoCudaError(AssertionError, RuntimeError):
@@ -305,5 +306,5 @@ __all__ = [
     "set_device", "is_bf16_supported", "is_tf32_supported", "get_arch_list", "Event", "Stream",
     "current_stream", "StreamContext", "stream", "device", "device_of", "NoCudaError", "DoubleTensor",
     "FloatTensor", "HalfTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor", "ByteTensor",
-    "BoolTensor",
+    "BoolTensor", "amp",
 ]  # fmt: skip

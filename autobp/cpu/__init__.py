@@ -1,10 +1,13 @@
 """PyTorch's ``torch.cpu``: the device autobp computes on (numpy on the CPU). As PyTorch's, it has one
 device, its streams and events run in order (so synchronising waits for nothing), and choosing a device
-does nothing."""
+does nothing; ``autobp.cpu.amp`` holds the older ``torch.cpu.amp`` spellings (``autobp.amp`` has the
+current ones)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from . import amp
 
 
 def is_available() -> bool:
@@ -99,5 +102,5 @@ def stream(stream: Stream | None) -> StreamContext:
 
 __all__ = [
     "is_available", "is_initialized", "device_count", "current_device", "set_device", "synchronize",
-    "Event", "Stream", "current_stream", "StreamContext", "stream",
+    "Event", "Stream", "current_stream", "StreamContext", "stream", "amp",
 ]  # fmt: skip
