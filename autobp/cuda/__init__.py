@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from .._device import device as _device_type
+from ..cpu import StreamContext  # does nothing: with no stream, PyTorch's does nothing either
 from . import amp
 
 
@@ -218,20 +219,6 @@ class Stream:
 def current_stream(device: Any = None) -> Stream:
     """The current CUDA stream: refused (``NoCudaError``), as there is none."""
     raise _no_cuda("current_stream()")
-
-
-class StreamContext:
-    """``with autobp.cuda.stream(None):``: does nothing, as PyTorch's with no stream (a stream cannot be
-    made without CUDA)."""
-
-    def __init__(self, stream: Stream | None) -> None:
-        self.stream = stream
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: Any) -> None:
-        return None
 
 
 def stream(stream: Stream | None) -> StreamContext:
