@@ -1,4 +1,4 @@
-"""``python -m benchmarks [workload ...] [--impl ...] [--json out.json] [--repeats N] [--profile]``.
+"""``python -m benchmarks [workload ...] [--impl ...] [--json out.json] [--repeats N] [--profile] [--count]``.
 
 Runs each workload with every installed implementation (interleaved, after a
 check that they compute the same loss), prints a table of medians and ratios
@@ -69,6 +69,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="skip the peak-memory column (measured on a fresh runner after the timing)",
     )
+    ap.add_argument(
+        "--count",
+        action="store_true",
+        help="count instructions per call under valgrind instead of timing (deterministic A/B; "
+        "autobp and the base unless --impl)",
+    )
     ap.add_argument("--list", action="store_true", help="list the workloads and exit")
     args = ap.parse_args(argv)
     _machine.TORCH_THREADS = args.torch_threads
@@ -90,6 +96,18 @@ def main(argv: list[str] | None = None) -> int:
         for w in chosen:
             for impl in args.impl or ["autobp"]:
                 print(profile(w, impl))
+        return 0
+
+    if args.count:
+        from . import _count
+
+        counted = []
+        for w in chosen:
+            if w.custom is not None:
+                print(f"{w.name}: has its own measurement, not counted", file=sys.stderr)
+                continue
+            counted += _count.count_workload(w, args.impl)
+        print(_count.table(counted))
         return 0
 
     info = describe()

@@ -338,3 +338,28 @@ def test_same_gradients_notices_a_difference_in_the_last_bit():
     assert _harness.same_gradients({"a": R(g), "b": R(g.copy())}, "a", "b")
     assert not _harness.same_gradients({"a": R(g), "b": R(np.nextafter(g, 3.0))}, "a", "b")
     assert not _harness.same_gradients({"a": R(g), "b": R(g.astype(np.float64))}, "a", "b")
+
+
+def test_count_reads_valgrinds_total_and_says_when_it_is_missing():
+    from benchmarks import _count
+
+    assert _count.refs("==7== \n==7== I   refs:      3,288,066,244\n") == 3_288_066_244
+    with pytest.raises(RuntimeError, match="(?s)no 'I refs' line.*Killed"):
+        _count.refs("==7== Memcheck\nKilled\n")
+
+
+def test_count_is_the_difference_of_two_children_per_call_and_per_op(tmp_path):
+    """A stand-in for valgrind reports 5,000 set-up instructions plus 700 per call: the count per op
+    must cancel the set-up and divide by the calls and by the workload's ops per call."""
+    from benchmarks import _count
+
+    fake = tmp_path / "fake_valgrind.py"
+    fake.write_text(
+        "import sys\nn = int(sys.argv[-1])\nprint(f'==1== I   refs:  {5000 + 700 * n:,}', file=sys.stderr)\n"
+    )
+    rows = _count.count_workload(WORKLOADS["overhead"], ["numpy"], command=[sys.executable, str(fake)])
+    assert [(r.phase, r.impl) for r in rows] == [("forward", "numpy"), ("forward_backward", "numpy")]
+    per = WORKLOADS["overhead"].per
+    for r in rows:
+        assert r.per_call == pytest.approx(700 / per) and r.ratio == 1.0 and r.calls >= 1
+    assert "| overhead | forward | numpy | 0.01 | x1.000 |" in _count.table(rows)
