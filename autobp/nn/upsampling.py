@@ -63,8 +63,9 @@ def interpolate(
     -0.75, edge taps clamped) and 'trilinear' (``align_corners`` for these) and 'area' (adaptive
     average pooling to the output size, float inputs). ``antialias=True`` (bilinear and bicubic, 4-D)
     is PyTorch's antialiased filter: its support widened when downscaling, normalised at the edges.
-    Integer inputs stay integer: the linear and cubic modes round (and clip to the dtype's range), as
-    PyTorch's uint8 kernels. Differentiable (a fixed matrix per axis), to any order.
+    Integer inputs stay integer: uint8 images in the bilinear and bicubic modes are resampled as
+    PyTorch's uint8 kernels do, in fixed point, width first (bit for bit); other integer inputs round the
+    result (and clip to the dtype's range). Differentiable (a fixed matrix per axis), to any order.
 
     >>> interpolate(np.arange(4.0).reshape(1, 1, 2, 2), scale_factor=2).shape
     (1, 1, 4, 4)
@@ -104,8 +105,14 @@ def interpolate(
     if mode == "area" and x.dtype.kind in "iub":
         raise TypeError(f"interpolate: mode 'area' needs a float input (as PyTorch's), got dtype {x.dtype}")
     rounded = (mode in _LINEAR or mode == "bicubic") and x.dtype.kind in "iub"  # compute in float64
+    if rounded and x.dtype == np.uint8 and nd == 2:  # PyTorch's uint8 kernels: fixed point, per pass
+        a = x.data
+        for i in reversed(range(nd)):
+            A = _axis_matrix(S[i], int(out[i]), mode, bool(align_corners), scales[i], antialias)
+            a = _fixed_point_pass(a, A, 2 + i)
+        return Tensor._const(a)
     y = x.astype(np.float64) if rounded else x
-    # PyTorch's integer bicubic and antialiased kernels resize the last axis first and round each pass
+    # other integer dtypes (PyTorch has none): the last axis first, each pass rounded, as uint8's
     per_pass = rounded and (mode == "bicubic" or antialias)
     for i in reversed(range(nd)) if per_pass else range(nd):  # y <- y contracted with A_i over axis 2 + i
         A = _axis_matrix(S[i], int(out[i]), mode, bool(align_corners), scales[i], antialias).astype(y.dtype)
@@ -113,6 +120,19 @@ def interpolate(
         if per_pass:
             y = Tensor._const(_round(y.data, x.dtype).astype(np.float64))
     return Tensor._const(_round(y.data, x.dtype)) if rounded else y
+
+
+def _fixed_point_pass(a: np.ndarray, A: np.ndarray, axis: int) -> np.ndarray:
+    """Resample uint8 ``a`` along ``axis`` with the (n_out, n_in) weights ``A`` as PyTorch's uint8
+    kernels (Pillow's): weights scaled by 2**p and rounded half away from zero to integers, p the
+    largest (up to 22) keeping 2 max(A) 2**p below 2**15; each sum plus 2**(p-1), shifted right by p
+    (a floor), clipped to [0, 255]. The sums are exact integers in float64 (|sum| < 2**53)."""
+    w_max, p = float(A.max()), 0
+    while p < 22 and int(0.5 + w_max * (1 << (p + 1))) < (1 << 15):
+        p += 1
+    W = np.trunc(A * float(1 << p) + np.copysign(0.5, A))
+    acc = (np.moveaxis(a, axis, -1).astype(np.float64) @ W.T).astype(np.int64) + (1 << (p - 1))
+    return np.moveaxis(np.clip(acc >> p, 0, 255).astype(np.uint8), -1, axis)
 
 
 def _round(a: np.ndarray, dtype: np.dtype) -> np.ndarray:
