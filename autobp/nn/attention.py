@@ -11,6 +11,7 @@ import numpy as np
 
 from .._autocast import autocasts
 from .._broadcast import ShapeError
+from .._default_dtype import DEFAULT_FLOAT
 from .._device import check_device
 from ..tensor import Tensor
 from . import init
@@ -114,7 +115,7 @@ class MultiheadAttention(Module):
         vdim: int | None = None,
         batch_first: bool = False,
         rng: init.RngLike = None,
-        dtype: Any = np.float64,
+        dtype: Any = DEFAULT_FLOAT,
         *,
         device: Any = None,
     ) -> None:
@@ -223,7 +224,7 @@ class TransformerEncoderLayer(Module):
         norm_first: bool = False,
         bias: bool = True,
         rng: init.RngLike = None,
-        dtype: Any = np.float64,
+        dtype: Any = DEFAULT_FLOAT,
         *,
         device: Any = None,
     ) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .._default_dtype import DEFAULT_FLOAT
 from .._device import check_device
 from ..tensor import Tensor
 from . import conv_functional as CF
@@ -65,7 +66,7 @@ class _ConvNd(Module):
         padding_mode: str = "zeros",
         output_padding: Any = 0,
         rng: init.RngLike = None,
-        dtype: Any = np.float64,
+        dtype: Any = DEFAULT_FLOAT,
         *,
         device: Any = None,
     ) -> None:
@@ -197,7 +198,7 @@ class _ConvTranspose(_ConvNd):
         dilation: Any = 1,
         padding_mode: str = "zeros",
         rng: init.RngLike = None,
-        dtype: Any = np.float64,
+        dtype: Any = DEFAULT_FLOAT,
         *,
         device: Any = None,
     ) -> None:

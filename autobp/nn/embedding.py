@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .._default_dtype import DEFAULT_FLOAT
 from .._device import check_device
 from ..ops import where
 from ..tensor import Tensor
@@ -113,7 +114,7 @@ class Embedding(Module):
         _weight: Any = None,
         _freeze: bool = False,
         rng: init.RngLike = None,
-        dtype: Any = np.float64,
+        dtype: Any = DEFAULT_FLOAT,
         *,
         device: Any = None,
     ) -> None:

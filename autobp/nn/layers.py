@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import ShapeError
+from .._default_dtype import DEFAULT_FLOAT
 from .._device import check_device
 from ..ops import linear
 from ..tensor import Tensor
@@ -35,7 +36,7 @@ class Linear(Module):
         out_features: int,
         bias: bool = True,
         rng: init.RngLike = None,
-        dtype: Any = np.float64,
+        dtype: Any = DEFAULT_FLOAT,
         *,
         device: Any = None,
     ) -> None:
@@ -292,7 +293,7 @@ class Bilinear(Module):
         out_features: int,
         bias: bool = True,
         rng: init.RngLike = None,
-        dtype: Any = np.float64,
+        dtype: Any = DEFAULT_FLOAT,
         *,
         device: Any = None,
     ) -> None:

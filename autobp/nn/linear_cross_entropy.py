@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .._default_dtype import DEFAULT_FLOAT
 from .._device import check_device
 from ..ops._args import as_tensor
 from ..tensor import Tensor
@@ -79,7 +80,7 @@ class LinearCrossEntropyLoss(Module):
         out_features: tuple = (),
         bias: bool = False,
         device: Any = None,
-        dtype: Any = np.float64,
+        dtype: Any = DEFAULT_FLOAT,
         reduction: str = "mean",
         weight: Any = None,
         ignore_index: int | None = None,

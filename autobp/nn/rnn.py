@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import ShapeError
+from .._default_dtype import DEFAULT_FLOAT
 from .._device import check_device
 from ..ops import concatenate, linear, stack
 from ..tensor import Tensor
@@ -49,7 +50,7 @@ class RNNBase(Module):
         bidirectional: bool = False,
         proj_size: int = 0,
         rng: init.RngLike = None,
-        dtype: Any = np.float64,
+        dtype: Any = DEFAULT_FLOAT,
         *,
         device: Any = None,
     ) -> None:

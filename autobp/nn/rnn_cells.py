@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import ShapeError
+from .._default_dtype import DEFAULT_FLOAT
 from .._device import check_device
 from ..ops import linear
 from ..tensor import Tensor
@@ -61,7 +62,7 @@ class RNNCellBase(Module):
         hidden_size: int,
         bias: bool = True,
         rng: init.RngLike = None,
-        dtype: Any = np.float64,
+        dtype: Any = DEFAULT_FLOAT,
         *,
         device: Any = None,
     ) -> None:

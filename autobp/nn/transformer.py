@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import ShapeError
+from .._default_dtype import DEFAULT_FLOAT
 from .._device import check_device
 from ..tensor import Tensor
 from . import init
@@ -35,7 +36,7 @@ class TransformerDecoderLayer(Module):
         norm_first: bool = False,
         bias: bool = True,
         rng: init.RngLike = None,
-        dtype: Any = np.float64,
+        dtype: Any = DEFAULT_FLOAT,
         *,
         device: Any = None,
     ) -> None:
@@ -137,7 +138,7 @@ class Transformer(Module):
         norm_first: bool = False,
         bias: bool = True,
         rng: init.RngLike = None,
-        dtype: Any = np.float64,
+        dtype: Any = DEFAULT_FLOAT,
         *,
         device: Any = None,
     ) -> None:
@@ -202,6 +203,6 @@ class Transformer(Module):
         return self.decoder(t, memory, tgt_mask, memory_mask, tgt_key_padding_mask, memory_key_padding_mask)
 
     @staticmethod
-    def generate_square_subsequent_mask(sz: int, dtype: Any = np.float64) -> Tensor:
+    def generate_square_subsequent_mask(sz: int, dtype: Any = DEFAULT_FLOAT) -> Tensor:
         """(sz, sz) additive causal mask: 0 on and below the diagonal, -inf above."""
         return Tensor._const(np.triu(np.full((sz, sz), -np.inf, dtype=dtype), k=1))
