@@ -16,6 +16,7 @@ from . import integrate as _integrate
 from . import linalg as _la
 from . import return_types as _rt
 from . import special as _sp
+from ._default_dtype import DEFAULT
 from ._torch_out import takes_out
 from .linalg._common import LinalgArgumentError
 from .ops import concatenate, matmul, tril, triu
@@ -238,11 +239,11 @@ def binomial(count: Any, prob: Any, generator: Any = None) -> Tensor:
 def range(start: Any, end: Any, step: Any = 1, *, dtype: Any = None, layout: Any = None, device: Any = None,  # noqa: A001
           requires_grad: bool = False) -> Tensor:  # fmt: skip
     """start, start + step, ... up to and including ``end`` (``torch.range``, deprecated for
-    ``arange``; float64 unless ``dtype`` is given)."""
+    ``arange``; the default dtype, float64 unless set, unless ``dtype`` is given)."""
     if step == 0 or (end - start) * step < 0:
         raise ValueError(f"range: step {step} cannot reach {end} from {start}")
     n = int(np.floor((end - start) / step)) + 1  # PyTorch's count, in double precision
-    dt = np.dtype(np.float64 if dtype is None else dtype)
+    dt = np.dtype(DEFAULT[0] if dtype is None else dtype)
     return Tensor((start + step * np.arange(n)).astype(dt), requires_grad=requires_grad)
 
 
