@@ -16,6 +16,7 @@ from . import integrate as _integrate
 from . import linalg as _la
 from . import return_types as _rt
 from . import special as _sp
+from ._autocast import autocasts
 from ._default_dtype import DEFAULT
 from ._torch_out import takes_out
 from .linalg._common import LinalgArgumentError
@@ -102,6 +103,7 @@ def nuclear_norm(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
 
 
 @takes_out("triangular_solve")
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def triangular_solve(input: Any, A: Any, upper: bool = True, transpose: bool = False,  # noqa: N803
                      unitriangular: bool = False) -> tuple:  # fmt: skip
     """X with op(A) X = input, A triangular (its other triangle is not read), op transposing when

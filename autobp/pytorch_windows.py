@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from . import fft as _fft
+from ._autocast import autocasts
 from ._broadcast import DTypeError, ShapeError
 from ._default_dtype import DEFAULT
 from .ops import concatenate, index_add, zeros
@@ -144,6 +145,7 @@ def _lengths(n_fft: int, hop_length: int | None, win_length: int | None, who: st
     return hop, win
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def stft(input: Any, n_fft: int, hop_length: int | None = None, win_length: int | None = None,
          window: Any = None, center: bool = True, pad_mode: str = "reflect", normalized: bool = False,
          onesided: bool | None = None, return_complex: bool | None = None,

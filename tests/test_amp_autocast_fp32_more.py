@@ -1,0 +1,169 @@
+"""More of PyTorch's CPU autocast float32 list against torch.autocast("cpu", dtype=torch.float16): prod,
+trace, quantile/nanquantile, triangular_solve, the 3-D pools and unpools, fractional max pools, reflection and
+replication padding, grid_sample and stft; and their neighbours torch leaves alone (max_pool3d with
+indices, 3-D reflection, constant and circular padding). The helpers and the first lists:
+test_amp_autocast_ops.py."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autobp
+from autobp.nn import functional as F
+
+from .test_amp_autocast_ops import _check, _run_both, _wellposed
+
+torch = pytest.importorskip("torch")
+TF = torch.nn.functional
+
+# the flat position, in each 4 x 4 x 4 volume, of the first element of each 2 x 2 x 2 window
+_UNPOOL3 = np.array([[[32 * d + 8 * h + 2 * w for w in range(2)] for h in range(2)] for d in range(2)])
+_UNPOOL3 = np.broadcast_to(_UNPOOL3, (1, 2, 2, 2, 2)).copy()
+_UNPOOL2 = np.broadcast_to(np.array([[0, 2], [8, 10]]), (1, 2, 2, 2)).copy()
+
+
+def _lib(x):
+    """The library a leaf belongs to (a case is written once, for both)."""
+    return torch if isinstance(x, torch.Tensor) else autobp
+
+
+def _nn(x):
+    return TF if isinstance(x, torch.Tensor) else F
+
+
+def _index(x, idx):
+    return torch.from_numpy(idx) if isinstance(x, torch.Tensor) else idx
+
+
+def _case(shapes, call):
+    """(shapes, torch fn, autobp fn) from one ``call(*leaves)`` that picks the library from its leaves."""
+    return shapes, call, call
+
+
+_V3 = (1, 2, 4, 4, 4)
+FP32 = {
+    "prod": _case([(3, 4)], lambda x: _lib(x).prod(x)),
+    "prod_dim": _case([(3, 4)], lambda x: x.prod(1)),
+    "trace": _case([(4, 4)], lambda x: _lib(x).trace(x)),
+    "trace_method": _case([(3, 5)], lambda x: x.trace()),
+    "quantile": (
+        [(3, 5)],
+        lambda x: torch.quantile(x, 0.3, dim=1),
+        lambda x: autobp.quantile(x, 0.3, axis=1),
+    ),
+    "quantile_tensor_q": (
+        [(3, 5)],
+        lambda x: torch.quantile(x, torch.tensor([0.25, 0.5], dtype=x.dtype)),
+        lambda x: autobp.quantile(x, autobp.tensor(np.array([0.25, 0.5], dtype=x.dtype))),
+    ),
+    "nanquantile": (
+        [(3, 5)],
+        lambda x: torch.nanquantile(x, 0.7, dim=0),
+        lambda x: autobp.nanquantile(x, 0.7, axis=0),
+    ),
+    "triangular_solve": _case(
+        [(4, 2), (4, 4)], lambda b, a: _lib(a).triangular_solve(b, _wellposed(_lib(a), a))[0]
+    ),
+    "triangular_solve_lower": _case(
+        [(4, 3), (4, 4)],
+        lambda b, a: _lib(a).triangular_solve(b, _wellposed(_lib(a), a), upper=False, transpose=True)[0],
+    ),
+    "max_pool3d": _case([_V3], lambda x: _nn(x).max_pool3d(x, 2)),
+    "avg_pool3d": _case([_V3], lambda x: _nn(x).avg_pool3d(x, 2, stride=1)),
+    "adaptive_avg_pool3d": _case([_V3], lambda x: _nn(x).adaptive_avg_pool3d(x, 3)),
+    "adaptive_max_pool3d": _case([_V3], lambda x: _nn(x).adaptive_max_pool3d(x, 2, return_indices=True)[0]),
+    "lp_pool3d": _case([_V3], lambda x: _nn(x).lp_pool3d(x, 2, 2)),
+    "fractional_max_pool2d": _case(
+        [(1, 2, 5, 5)],
+        lambda x: _nn(x).fractional_max_pool2d(
+            x, 2, output_size=3, _random_samples=_lib(x).full((1, 2, 2), 0.5, dtype=x.dtype)
+        ),
+    ),
+    "fractional_max_pool3d": _case(
+        [(1, 2, 5, 5, 5)],
+        lambda x: _nn(x).fractional_max_pool3d(
+            x, 2, output_size=3, _random_samples=_lib(x).full((1, 2, 3), 0.5, dtype=x.dtype)
+        ),
+    ),
+    "max_unpool2d": _case([(1, 2, 2, 2)], lambda x: _nn(x).max_unpool2d(x, _index(x, _UNPOOL2), 2)),
+    "max_unpool3d": _case([(1, 2, 2, 2, 2)], lambda x: _nn(x).max_unpool3d(x, _index(x, _UNPOOL3), 2)),
+    "pad_reflect_1d": _case([(1, 2, 6)], lambda x: _nn(x).pad(x, (2, 1), mode="reflect")),
+    "pad_reflect_2d": _case([(1, 2, 4, 4)], lambda x: _nn(x).pad(x, (1, 1, 2, 0), mode="reflect")),
+    "pad_reflect_2d_unbatched": _case([(2, 6)], lambda x: _nn(x).pad(x, (1, 3), mode="reflect")),
+    "pad_replicate_1d": _case([(1, 2, 6)], lambda x: _nn(x).pad(x, (0, 3), mode="replicate")),
+    "pad_replicate_2d": _case([(1, 2, 4, 4)], lambda x: _nn(x).pad(x, (1, 2, 1, 0), mode="replicate")),
+    "pad_replicate_3d": _case([(1, 2, 3, 3, 3)], lambda x: _nn(x).pad(x, (1,) * 6, mode="replicate")),
+    "ReflectionPad2d": (
+        [(1, 2, 4, 4)],
+        lambda x: torch.nn.ReflectionPad2d(1)(x),
+        lambda x: autobp.nn.ReflectionPad2d(1)(x),
+    ),
+    "ReplicationPad3d": (
+        [(1, 2, 3, 3, 3)],
+        lambda x: torch.nn.ReplicationPad3d((1, 0, 0, 1, 1, 0))(x),
+        lambda x: autobp.nn.ReplicationPad3d((1, 0, 0, 1, 1, 0))(x),
+    ),
+    "grid_sample": _case(
+        [(1, 2, 4, 4), (1, 3, 3, 2)], lambda x, g: _nn(x).grid_sample(x, g.tanh(), align_corners=False)
+    ),
+    "grid_sample_3d_border": _case(
+        [(1, 2, 3, 3, 3), (1, 2, 2, 2, 3)],
+        lambda x, g: _nn(x).grid_sample(x, g.tanh() * 1.2, padding_mode="border", align_corners=True),
+    ),
+    "stft": _case([(64,)], lambda v: abs(_lib(v).stft(v, 16, return_complex=True))),
+    "stft_window": _case(
+        [(2, 48)],
+        lambda v: abs(
+            _lib(v).stft(v, 16, 4, window=_lib(v).hann_window(16, dtype=v.dtype), return_complex=True)
+        ),
+    ),
+    "stft_real_layout": _case([(40,)], lambda v: _lib(v).stft(v, 8, center=False, return_complex=False)),
+}
+
+# PyTorch's neighbours that its CPU autocast leaves in float16
+NOT_CAST = {
+    "max_pool3d_with_indices": _case([_V3], lambda x: _nn(x).max_pool3d(x, 2, return_indices=True)[0]),
+    "max_pool2d": _case([(1, 2, 4, 4)], lambda x: _nn(x).max_pool2d(x, 2)),
+    "adaptive_avg_pool2d": _case([(1, 2, 4, 4)], lambda x: _nn(x).adaptive_avg_pool2d(x, 3)),
+    "pad_reflect_3d": _case([(1, 2, 3, 3, 3)], lambda x: _nn(x).pad(x, (1,) * 6, mode="reflect")),
+    "pad_constant": _case([(1, 2, 4, 4)], lambda x: _nn(x).pad(x, (1, 2, 0, 1), value=0.5)),
+    "pad_circular": _case([(1, 2, 4, 4)], lambda x: _nn(x).pad(x, (1, 1, 1, 1), mode="circular")),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FP32))
+def test_fp32_op_runs_float16_inputs_in_float32(name):
+    t_in, a_in, t_out, a_out = _run_both(FP32[name], np.float16)
+    assert a_out.dtype == np.float32
+    _check(t_in, a_in, t_out, a_out)
+
+
+@pytest.mark.parametrize("name", sorted(FP32))
+def test_fp32_op_keeps_float32_and_float64(name):
+    for dtype in (np.float32, np.float64):
+        t_in, a_in, t_out, a_out = _run_both(FP32[name], dtype)
+        assert a_out.dtype == dtype
+        _check(t_in, a_in, t_out, a_out)
+
+
+@pytest.mark.parametrize("name", sorted(NOT_CAST))
+def test_neighbours_torch_leaves_alone_stay_float16(name):
+    t_in, a_in, t_out, a_out = _run_both(NOT_CAST[name], np.float16)
+    assert a_out.dtype == np.float16
+    _check(t_in, a_in, t_out, a_out)
+
+
+def test_prod_keeps_an_explicit_dtype_as_torchs():
+    x = np.array([1.5, -2.0, 3.0], np.float16)
+    with torch.autocast("cpu", dtype=torch.float16):
+        theirs = torch.prod(torch.tensor(x), dtype=torch.float16)
+    with autobp.autocast("cpu", dtype=autobp.float16):
+        ours = autobp.prod(autobp.tensor(x), dtype=autobp.float16)
+    assert ours.dtype == np.float16 and theirs.dtype == torch.float16 and float(ours) == float(theirs)
+
+
+def test_outside_a_region_the_ops_keep_float16():
+    x = autobp.tensor(np.ones((1, 2, 4, 4, 4), np.float16))
+    assert autobp.prod(x).dtype == np.float16 and F.avg_pool3d(x, 2).dtype == np.float16
+    assert F.pad(x[0], (1, 1, 1, 1), mode="replicate").dtype == np.float16
