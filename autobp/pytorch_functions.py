@@ -15,6 +15,7 @@ import numpy as np
 
 from . import linalg as _la
 from . import return_types as _rt
+from ._autocast import autocasts
 from ._broadcast import ShapeError
 from ._device import check_device
 from ._torch_out import takes_out
@@ -191,6 +192,7 @@ def complex(real: Any, imag: Any) -> Tensor:  # noqa: A001  PyTorch's name
     return from_parts(a, b)  # signed zeros and infinities of each part kept, as torch.complex
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def polar(abs: Any, angle: Any) -> Tensor:  # noqa: A002
     """abs * (cos(angle) + i sin(angle)) (``torch.polar``)."""
     r, th = as_tensor(abs), as_tensor(angle)
@@ -205,6 +207,7 @@ def view_as_real(input: Any) -> Tensor:
     return _view_as_real(input)
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def view_as_complex(input: Any) -> Tensor:
     """Real pairs along the last axis (of size 2, stride 1) as complex numbers
     (``torch.view_as_complex``): a view of the input's memory, as PyTorch's, with its checks."""

@@ -173,6 +173,7 @@ def pca_lowrank(A: Any, q: int | None = None, center: bool = True, niter: int = 
 
 
 @takes_out("geqrf", "exact", ("a", "tau"))
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def geqrf(input: Any) -> tuple:
     """LAPACK's packed QR: R on and above the diagonal, the Householder vectors below it, and their
     scales tau, a ``return_types.geqrf`` (``torch.geqrf``; no gradient, as in PyTorch)."""
@@ -193,6 +194,7 @@ def geqrf(input: Any) -> tuple:
     )
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def ormqr(input: Any, tau: Any, other: Any, left: bool = True, transpose: bool = False) -> Tensor:
     """``other`` times the full m x m Q of ``geqrf``'s reflectors (Q other, Q^H other, other Q or
     other Q^H by ``left`` and ``transpose``) (``torch.ormqr``), through ``linalg.householder_product``."""

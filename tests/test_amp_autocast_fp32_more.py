@@ -1,8 +1,6 @@
-"""More of PyTorch's CPU autocast float32 list against torch.autocast("cpu", dtype=torch.float16): prod,
-trace, quantile/nanquantile, triangular_solve, the 3-D pools and unpools, fractional max pools, reflection and
-replication padding, grid_sample and stft; and their neighbours torch leaves alone (max_pool3d with
-indices, 3-D reflection, constant and circular padding). The helpers and the first lists:
-test_amp_autocast_ops.py."""
+"""More of PyTorch's CPU autocast float32 list (prod, trace, quantiles, triangular/Cholesky/LU solves, 3-D and
+fractional pools, padding, grid_sample, stft, polar, ...) against torch.autocast("cpu", dtype=torch.float16),
+and the neighbours torch leaves in float16. The helpers and the first lists: test_amp_autocast_ops.py."""
 
 from __future__ import annotations
 
@@ -119,6 +117,23 @@ FP32 = {
         ),
     ),
     "stft_real_layout": _case([(40,)], lambda v: _lib(v).stft(v, 8, center=False, return_complex=False)),
+    "pinverse": _case([(4, 3)], lambda a: _lib(a).pinverse(a)),
+    "cholesky_solve": _case(
+        [(4, 2), (4, 4)], lambda b, a: _lib(a).cholesky_solve(b, _lib(a).tril(_wellposed(_lib(a), a)))
+    ),
+    "cholesky_inverse": _case(
+        [(4, 4)], lambda a: _lib(a).cholesky_inverse(_lib(a).tril(_wellposed(_lib(a), a)))
+    ),
+    "linalg.cholesky_ex": _case([(4, 4)], lambda a: _lib(a).linalg.cholesky_ex(_wellposed(_lib(a), a))[0]),
+    "polar": _case([(3,), (3,)], lambda r, t: _lib(r).view_as_real(_lib(r).polar(r.abs() + 0.5, t))),
+    "lu_solve": _case(
+        [(4, 2), (4, 4)],
+        lambda b, a: _lib(a).lu_solve(b, *_lib(a).lu(_wellposed(_lib(a), a))),
+    ),
+    "ormqr": _case(
+        [(4, 3), (4, 2)], lambda a, c: _lib(a).ormqr(*_lib(a).geqrf(a.detach()), c, transpose=True)
+    ),
+    "view_as_complex": _case([(3, 2)], lambda x: abs(_lib(x).view_as_complex(x * 2))),
 }
 
 # PyTorch's neighbours that its CPU autocast leaves in float16
@@ -167,3 +182,25 @@ def test_outside_a_region_the_ops_keep_float16():
     x = autobp.tensor(np.ones((1, 2, 4, 4, 4), np.float16))
     assert autobp.prod(x).dtype == np.float16 and F.avg_pool3d(x, 2).dtype == np.float16
     assert F.pad(x[0], (1, 1, 1, 1), mode="replicate").dtype == np.float16
+
+
+def test_lu_runs_in_float32_as_torchs():
+    a = np.random.default_rng(4).standard_normal((4, 4)).astype(np.float16)
+    with torch.autocast("cpu", dtype=torch.float16):
+        theirs = torch.lu(torch.tensor(a), get_infos=True)
+    with autobp.autocast("cpu", dtype=autobp.float16):
+        ours = autobp.lu(autobp.tensor(a), get_infos=True)
+    assert ours[0].dtype == np.float32 and theirs[0].dtype == torch.float32
+    np.testing.assert_allclose(ours[0].numpy(), theirs[0].numpy(), rtol=1e-4, atol=1e-5)
+    np.testing.assert_array_equal(ours[1].numpy(), theirs[1].numpy())
+
+
+def test_geqrf_runs_in_float32_without_a_gradient_as_torchs():
+    a = np.random.default_rng(3).standard_normal((4, 3)).astype(np.float16)
+    with torch.autocast("cpu", dtype=torch.float16):
+        theirs = torch.geqrf(torch.tensor(a))
+    with autobp.autocast("cpu", dtype=autobp.float16):
+        ours = autobp.geqrf(autobp.tensor(a))
+    for o, t in zip(ours, theirs):
+        assert o.dtype == np.float32 and t.dtype == torch.float32
+        np.testing.assert_allclose(np.abs(o.numpy()), np.abs(t.numpy()), rtol=1e-4, atol=1e-5)
