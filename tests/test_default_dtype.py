@@ -274,3 +274,22 @@ def test_ops_of_existing_tensors_keep_their_dtype():
     narrow = autobp.tensor([1.0, 2.0])
     autobp.set_default_dtype(np.float64)
     assert (narrow * 1.5).dtype == np.float32 and (autobp.tensor([1, 2]) * 1.5).dtype == np.float64
+
+
+DISTRIBUTIONS = [
+    ("Normal.sample", lambda D, m: D.Normal(0.0, 1.0).sample((2,))),
+    ("Normal.log_prob", lambda D, m: D.Normal(0.0, 2.0).log_prob(m.tensor(0.5))),
+    ("Uniform.rsample", lambda D, m: D.Uniform(0.0, 2.0).rsample((3,))),
+    ("Bernoulli.sample", lambda D, m: D.Bernoulli(probs=0.3).sample()),
+    ("Gamma.sample", lambda D, m: D.Gamma(2.0, 1.0).sample()),
+    ("Laplace.entropy", lambda D, m: D.Laplace(0.0, 1.0).entropy()),
+    ("Normal(float64 tensor)", lambda D, m: D.Normal(m.zeros(2, dtype=m.float64), 1.0).sample()),
+]
+
+
+@pytest.mark.parametrize("default", DEFAULTS[::2])
+@pytest.mark.parametrize("label, make", DISTRIBUTIONS, ids=[c[0] for c in DISTRIBUTIONS])
+def test_distributions_of_numbers_take_the_default(default, label, make):
+    both(default)
+    ours, theirs = make(autobp.distributions, autobp), make(torch.distributions, torch)
+    assert name_of(ours.dtype) == name_of(theirs.dtype)
