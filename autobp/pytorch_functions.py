@@ -17,6 +17,7 @@ from . import linalg as _la
 from . import return_types as _rt
 from ._autocast import autocasts
 from ._broadcast import ShapeError
+from ._default_dtype import DEFAULT
 from ._device import check_device
 from ._torch_out import takes_out
 from .ops import (
@@ -219,10 +220,10 @@ def view_as_complex(input: Any) -> Tensor:
 def scalar_tensor(
     s: Any, *, dtype: Any = None, requires_grad: bool = False, device: Any = None, layout: Any = None
 ) -> Tensor:
-    """A 0-d tensor holding the number ``s`` (float64 unless ``dtype``: autobp's default dtype)."""
+    """A 0-d tensor holding the number ``s`` (of the default dtype, float64 unless set, unless ``dtype``)."""
     check_device(device, "scalar_tensor")
     torch_only("scalar_tensor", layout)
-    return Tensor(np.asarray(s, dtype=dtype or np.float64), requires_grad=requires_grad, dtype=dtype)
+    return Tensor(np.asarray(s, dtype=dtype or DEFAULT[0]), requires_grad=requires_grad, dtype=dtype)
 
 
 def dist(input: Any, other: Any, p: float = 2) -> Tensor:

@@ -86,6 +86,8 @@ VALUES = [
     ("range", lambda m: m.range(0, 2, 0.5), True),
     ("hann_window", lambda m: m.hann_window(6), False),
     ("kaiser_window", lambda m: m.kaiser_window(5), False),
+    ("scalar_tensor", lambda m: m.scalar_tensor(0.1), True),
+    ("scalar_tensor(int)", lambda m: m.scalar_tensor(3), True),
     ("eye", lambda m: m.eye(3), True),
     ("eye(n, m)", lambda m: m.eye(2, 4), True),
     ("int tensor * float", lambda m: m.tensor([1, 2, 3]) * 0.1, True),
@@ -140,6 +142,8 @@ RANDOM = [
     ("rand(dtype=float64)", lambda m: m.rand(2, dtype=m.float64)),
     ("randint", lambda m: m.randint(0, 5, (3,))),
     ("empty", lambda m: m.empty(2, 3)),
+    ("empty_strided", lambda m: m.empty_strided((2, 3), (1, 2))),
+    ("empty_permuted", lambda m: m.empty_permuted((2, 3), (1, 0))),
 ]
 
 
