@@ -178,6 +178,28 @@ def test_layers_parameters_take_the_default_of_when_made(default, label, make, n
         assert name_of(getattr(ours, n).dtype) == name_of(getattr(theirs, n).dtype) == default, n
 
 
+NONE_DTYPE = [
+    ("Linear", lambda nn: nn.Linear(3, 2, dtype=None).weight),
+    ("Conv1d", lambda nn: nn.Conv1d(1, 2, 3, dtype=None).weight),
+    ("ConvTranspose2d", lambda nn: nn.ConvTranspose2d(1, 2, 3, dtype=None).weight),
+    ("BatchNorm2d", lambda nn: nn.BatchNorm2d(3, dtype=None).running_var),
+    ("GroupNorm", lambda nn: nn.GroupNorm(1, 2, dtype=None).weight),
+    ("GRU", lambda nn: nn.GRU(2, 3, dtype=None).weight_hh_l0),
+    ("LSTMCell", lambda nn: nn.LSTMCell(2, 3, dtype=None).weight_ih),
+    ("Bilinear", lambda nn: nn.Bilinear(2, 2, 3, dtype=None).weight),
+    ("EmbeddingBag", lambda nn: nn.EmbeddingBag(3, 2, dtype=None).weight),
+    ("TransformerEncoderLayer", lambda nn: nn.TransformerEncoderLayer(4, 2, 8, dtype=None).linear1.weight),
+    ("causal mask", lambda nn: nn.Transformer.generate_square_subsequent_mask(3, dtype=None)),
+]
+
+
+@pytest.mark.parametrize("label, make", NONE_DTYPE, ids=[c[0] for c in NONE_DTYPE])
+def test_layers_given_dtype_none_take_the_default_as_torchs(label, make):
+    """Ported code passes its own factory_kwargs (dtype=None) on: None means the default, as in PyTorch."""
+    both("float32")
+    assert name_of(make(autobp.nn).dtype) == name_of(make(torch.nn).dtype) == "float32"
+
+
 def test_a_layer_keeps_the_dtype_it_was_made_with_and_an_explicit_dtype_wins():
     autobp.set_default_dtype(np.float32)
     layer = autobp.nn.Linear(2, 2)

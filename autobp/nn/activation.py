@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .._default_dtype import DEFAULT_FLOAT
+from .._default_dtype import DEFAULT_FLOAT, default_float
 from .._device import check_device
 from ..ops._args import refuse_complex
 from ..ops.inplace_methods import honours_inplace
@@ -342,6 +342,7 @@ class PReLU(Module):
     def __init__(
         self, num_parameters: int = 1, init: float = 0.25, dtype: Any = DEFAULT_FLOAT, *, device: Any = None
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         check_device(device, "PReLU")
         super().__init__()
         self.num_parameters = num_parameters

@@ -11,7 +11,7 @@ import numpy as np
 
 from .._autocast import autocasts
 from .._broadcast import ShapeError
-from .._default_dtype import DEFAULT_FLOAT
+from .._default_dtype import DEFAULT_FLOAT, default_float
 from .._device import check_device
 from ..tensor import Tensor
 from . import init
@@ -119,6 +119,7 @@ class MultiheadAttention(Module):
         *,
         device: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         check_device(device, type(self).__name__)
         super().__init__()
         if embed_dim % num_heads:
@@ -228,6 +229,7 @@ class TransformerEncoderLayer(Module):
         *,
         device: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         check_device(device, type(self).__name__)
         super().__init__()
         rng = init.as_generator(rng)

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .._default_dtype import DEFAULT_FLOAT
+from .._default_dtype import DEFAULT_FLOAT, default_float
 from .._device import check_device
 from ..tensor import Tensor
 from . import conv_functional as CF
@@ -70,6 +70,7 @@ class _ConvNd(Module):
         *,
         device: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         check_device(device, type(self).__name__)
         super().__init__()
         nd, who = self._nd, type(self).__name__
@@ -202,6 +203,7 @@ class _ConvTranspose(_ConvNd):
         *,
         device: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         check_device(device, type(self).__name__)
         super().__init__(
             in_channels,

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .._default_dtype import DEFAULT_FLOAT
+from .._default_dtype import DEFAULT_FLOAT, default_float
 from .._device import check_device
 from ..ops import where
 from ..tensor import Tensor
@@ -118,6 +118,7 @@ class Embedding(Module):
         *,
         device: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         check_device(device, type(self).__name__)
         super().__init__()
         if padding_idx is not None:

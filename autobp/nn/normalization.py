@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .._default_dtype import DEFAULT_FLOAT
+from .._default_dtype import DEFAULT_FLOAT, default_float
 from .._device import check_device
 from ..tensor import Tensor
 from .module import Module, Parameter
@@ -31,6 +31,7 @@ class _NormBase(Module):
         bias: bool = True,
         device: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         check_device(device, type(self).__name__)
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
@@ -142,6 +143,7 @@ class _InstanceNorm(_NormBase):
         bias: bool = True,
         device: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         super().__init__(
             num_features, eps, momentum, affine, track_running_stats, dtype, bias=bias, device=device
         )
@@ -198,6 +200,7 @@ class LayerNorm(Module):
         *,
         device: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         check_device(device, type(self).__name__)
         super().__init__()
         shape = (
@@ -230,6 +233,7 @@ class GroupNorm(Module):
         bias: bool = True,
         device: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         check_device(device, "GroupNorm")
         super().__init__()
         if num_channels % num_groups:
@@ -256,6 +260,7 @@ class RMSNorm(Module):
         *,
         device: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         check_device(device, type(self).__name__)
         super().__init__()
         shape = (

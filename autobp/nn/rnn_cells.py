@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import ShapeError
-from .._default_dtype import DEFAULT_FLOAT
+from .._default_dtype import DEFAULT_FLOAT, default_float
 from .._device import check_device
 from ..ops import linear
 from ..tensor import Tensor
@@ -66,6 +66,7 @@ class RNNCellBase(Module):
         *,
         device: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         check_device(device, type(self).__name__)
         super().__init__()
         self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias

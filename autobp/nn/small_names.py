@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .._default_dtype import DEFAULT, DEFAULT_FLOAT
+from .._default_dtype import DEFAULT, DEFAULT_FLOAT, default_float
 from ..tensor import Tensor
 from .loss_modules import NLLLoss
 from .module import Module, Parameter
@@ -120,6 +120,7 @@ class SyncBatchNorm(_BatchNorm):
         bias: bool = True,
         device: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         super().__init__(
             num_features, eps, momentum, affine, track_running_stats, dtype, bias=bias, device=device
         )

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import ShapeError
-from .._default_dtype import DEFAULT_FLOAT
+from .._default_dtype import DEFAULT_FLOAT, default_float
 from .._device import check_device
 from ..tensor import Tensor
 from . import init
@@ -40,6 +40,7 @@ class TransformerDecoderLayer(Module):
         *,
         device: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         check_device(device, type(self).__name__)
         super().__init__()
         rng = init.as_generator(rng)
@@ -142,6 +143,7 @@ class Transformer(Module):
         *,
         device: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         check_device(device, type(self).__name__)
         super().__init__()
         rng = init.as_generator(rng)
@@ -205,4 +207,5 @@ class Transformer(Module):
     @staticmethod
     def generate_square_subsequent_mask(sz: int, dtype: Any = DEFAULT_FLOAT) -> Tensor:
         """(sz, sz) additive causal mask: 0 on and below the diagonal, -inf above."""
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         return Tensor._const(np.triu(np.full((sz, sz), -np.inf, dtype=dtype), k=1))
