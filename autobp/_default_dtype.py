@@ -28,6 +28,8 @@ def set_default_dtype(d: Any) -> None:
     layers' parameters, and of an integer tensor combined with a Python float; complex data takes the
     matching complex dtype (complex64 for float32, and for float16, numpy having no complex32). Other
     dtypes are refused with PyTorch's TypeError. Not thread-local, as PyTorch's."""
+    if "bfloat16" in str(d):  # PyTorch takes it; numpy has no such type
+        raise TypeError(f"set_default_dtype({d}): numpy has no bfloat16; use float16, float32 or float64")
     try:
         dt = np.dtype(d)
     except TypeError:

@@ -251,6 +251,9 @@ def test_a_non_dtype_is_a_typeerror_naming_it():
         autobp.set_default_dtype("float33")
     with pytest.raises(TypeError, match="longdouble|float128|only floating-point"):
         autobp.set_default_dtype(np.longdouble)
+    with pytest.raises(TypeError, match="numpy has no bfloat16"):
+        autobp.set_default_dtype("bfloat16")
+    assert autobp.get_default_dtype() is np.float64
 
 
 @pytest.mark.parametrize("name", ["FloatTensor", "HalfTensor", "DoubleTensor"])
