@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from ._autocast import autocasts
 from ._torch_out import takes_out
 from .linalg._common import check_matrix, mH, solve_triangular_arrays
 from .ops._args import as_tensor
@@ -27,6 +28,7 @@ def _solve_arrays(b: np.ndarray, f: np.ndarray, upper: bool) -> np.ndarray:
 
 
 @takes_out("cholesky_solve", "safe")
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def cholesky_solve(B: Any, L: Any, upper: bool = False) -> Tensor:  # noqa: N803
     """X with A X = B, given A's Cholesky factor L (A = L L^H, or U^H U with ``upper``), as
     ``torch.cholesky_solve``: batched, the batch axes broadcast; B a matrix (..., n, k).

@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from ._default_dtype import DEFAULT
+
 
 def item(self: Any, *args: Any) -> float:
     """The value of a one-element tensor as a Python number; numpy's ``item(i)`` (flat index) and
@@ -130,13 +132,14 @@ def _array_text(data: np.ndarray) -> str:
     )  # fmt: skip
 
 
-_UNSHOWN = (np.dtype(np.float64), np.dtype(np.int64), np.dtype(bool))
+_UNSHOWN = (np.dtype(np.int64), np.dtype(bool))  # with the default float dtype (float64 unless set)
 
 
 def __repr__(self: Any) -> str:
     body = _array_text(self._data)
     extra = ""
-    if self._data.dtype not in _UNSHOWN:  # the defaults, which numpy's and torch's reprs leave out too
+    dt = self._data.dtype
+    if dt != DEFAULT[0] and dt not in _UNSHOWN:  # the defaults, which numpy's and torch's reprs leave out
         extra += f", dtype={self._data.dtype}"
     if self._op is not None:
         extra += f", grad_fn={self._op}"

@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from ._default_dtype import DEFAULT, F64, python_data_dtype
+
 Tensor: Any = None  # autobp.tensor.Tensor, bound by tensor.py right after the class is defined
 _FLOAT_KINDS = "fc"  # kinds kept as given; others become float64 (complex64/128 are numpy's complex)
 
@@ -53,7 +55,8 @@ def _ragged(data: Any) -> str | None:
 
 
 def _as_array(data: Any, dtype: Any = None, keep_ints: bool = False) -> np.ndarray:
-    """Convert user data; ints and bools become float64 unless ``dtype`` is given or ``keep_ints``."""
+    """Convert user data; ints and bools become float64 (the default dtype) unless ``dtype`` is given or
+    ``keep_ints``; Python floats take the default dtype when it is not float64 (see _default_dtype.py)."""
     if isinstance(data, Tensor):
         data = data._data
     try:
@@ -78,7 +81,9 @@ def _as_array(data: Any, dtype: Any = None, keep_ints: bool = False) -> np.ndarr
     if arr.dtype.kind not in "fciub":
         raise TypeError(f"Tensor: data of type {type(data).__name__} (dtype {arr.dtype}) is not numeric")
     if dtype is None and arr.dtype.kind not in _FLOAT_KINDS and not keep_ints:
-        arr = arr.astype(np.float64)
+        arr = arr.astype(DEFAULT[0])
+    elif dtype is None and DEFAULT[0] is not F64:  # set_default_dtype(float32): Python floats follow it
+        arr = python_data_dtype(data, arr)
     return arr
 
 

@@ -27,7 +27,7 @@ def set_default_device(device: Any) -> None:
 def set_default_tensor_type(t: Any) -> None:
     """PyTorch's deprecated ``torch.set_default_tensor_type``: a CPU floating-point tensor type (a legacy
     type such as ``autobp.DoubleTensor`` or PyTorch's, or its name ``"torch.DoubleTensor"``) sets the
-    default dtype through ``set_default_dtype`` (which accepts float64 only); a CUDA type is a TypeError
+    default dtype through ``set_default_dtype`` (``FloatTensor``: float32); a CUDA type is a TypeError
     (autobp has no CUDA), and so is a non-floating type, as PyTorch's."""
     if isinstance(t, str):
         module, _, name = t.rpartition(".")

@@ -15,7 +15,9 @@ import numpy as np
 
 from . import linalg as _la
 from . import return_types as _rt
+from ._autocast import autocasts
 from ._broadcast import ShapeError
+from ._default_dtype import DEFAULT
 from ._device import check_device
 from ._torch_out import takes_out
 from .ops import (
@@ -191,6 +193,7 @@ def complex(real: Any, imag: Any) -> Tensor:  # noqa: A001  PyTorch's name
     return from_parts(a, b)  # signed zeros and infinities of each part kept, as torch.complex
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def polar(abs: Any, angle: Any) -> Tensor:  # noqa: A002
     """abs * (cos(angle) + i sin(angle)) (``torch.polar``)."""
     r, th = as_tensor(abs), as_tensor(angle)
@@ -205,6 +208,7 @@ def view_as_real(input: Any) -> Tensor:
     return _view_as_real(input)
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def view_as_complex(input: Any) -> Tensor:
     """Real pairs along the last axis (of size 2, stride 1) as complex numbers
     (``torch.view_as_complex``): a view of the input's memory, as PyTorch's, with its checks."""
@@ -216,10 +220,10 @@ def view_as_complex(input: Any) -> Tensor:
 def scalar_tensor(
     s: Any, *, dtype: Any = None, requires_grad: bool = False, device: Any = None, layout: Any = None
 ) -> Tensor:
-    """A 0-d tensor holding the number ``s`` (float64 unless ``dtype``: autobp's default dtype)."""
+    """A 0-d tensor holding the number ``s`` (of the default dtype, float64 unless set, unless ``dtype``)."""
     check_device(device, "scalar_tensor")
     torch_only("scalar_tensor", layout)
-    return Tensor(np.asarray(s, dtype=dtype or np.float64), requires_grad=requires_grad, dtype=dtype)
+    return Tensor(np.asarray(s, dtype=dtype or DEFAULT[0]), requires_grad=requires_grad, dtype=dtype)
 
 
 def dist(input: Any, other: Any, p: float = 2) -> Tensor:

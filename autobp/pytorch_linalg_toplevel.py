@@ -16,6 +16,8 @@ from . import integrate as _integrate
 from . import linalg as _la
 from . import return_types as _rt
 from . import special as _sp
+from ._autocast import autocasts
+from ._default_dtype import DEFAULT
 from ._torch_out import takes_out
 from .linalg._common import LinalgArgumentError
 from .ops import concatenate, matmul, tril, triu
@@ -101,6 +103,7 @@ def nuclear_norm(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
 
 
 @takes_out("triangular_solve")
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def triangular_solve(input: Any, A: Any, upper: bool = True, transpose: bool = False,  # noqa: N803
                      unitriangular: bool = False) -> tuple:  # fmt: skip
     """X with op(A) X = input, A triangular (its other triangle is not read), op transposing when
@@ -170,6 +173,7 @@ def pca_lowrank(A: Any, q: int | None = None, center: bool = True, niter: int = 
 
 
 @takes_out("geqrf", "exact", ("a", "tau"))
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def geqrf(input: Any) -> tuple:
     """LAPACK's packed QR: R on and above the diagonal, the Householder vectors below it, and their
     scales tau, a ``return_types.geqrf`` (``torch.geqrf``; no gradient, as in PyTorch)."""
@@ -190,6 +194,7 @@ def geqrf(input: Any) -> tuple:
     )
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def ormqr(input: Any, tau: Any, other: Any, left: bool = True, transpose: bool = False) -> Tensor:
     """``other`` times the full m x m Q of ``geqrf``'s reflectors (Q other, Q^H other, other Q or
     other Q^H by ``left`` and ``transpose``) (``torch.ormqr``), through ``linalg.householder_product``."""
@@ -238,11 +243,11 @@ def binomial(count: Any, prob: Any, generator: Any = None) -> Tensor:
 def range(start: Any, end: Any, step: Any = 1, *, dtype: Any = None, layout: Any = None, device: Any = None,  # noqa: A001
           requires_grad: bool = False) -> Tensor:  # fmt: skip
     """start, start + step, ... up to and including ``end`` (``torch.range``, deprecated for
-    ``arange``; float64 unless ``dtype`` is given)."""
+    ``arange``; the default dtype, float64 unless set, unless ``dtype`` is given)."""
     if step == 0 or (end - start) * step < 0:
         raise ValueError(f"range: step {step} cannot reach {end} from {start}")
     n = int(np.floor((end - start) / step)) + 1  # PyTorch's count, in double precision
-    dt = np.dtype(np.float64 if dtype is None else dtype)
+    dt = np.dtype(DEFAULT[0] if dtype is None else dtype)
     return Tensor((start + step * np.arange(n)).astype(dt), requires_grad=requires_grad)
 
 

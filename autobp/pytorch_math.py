@@ -12,6 +12,7 @@ import numpy as np
 from . import linalg as _la
 from . import return_types as _rt
 from . import special as _sp
+from ._autocast import autocasts
 from ._cholesky_solve import cholesky_solve
 from ._torch_out import takes_out
 from .linalg._common import check_matrix
@@ -100,6 +101,7 @@ def slogdet(input: Any) -> tuple:
     return _rt.slogdet._make(_la.slogdet(input))
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def pinverse(input: Any, rcond: float = 1e-15) -> Tensor:
     """The pseudo-inverse (``torch.pinverse``)."""
     return _la.pinv(input, rcond=rcond)
@@ -123,6 +125,7 @@ def cholesky(input: Any, upper: bool = False) -> Tensor:
 
 
 @takes_out("cholesky_inverse", "safe")
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def cholesky_inverse(L: Any, upper: bool = False) -> Tensor:
     """A's inverse from its Cholesky factor (``torch.cholesky_inverse``); a zero on the factor's
     diagonal (a singular A) raises LinAlgError naming it, in PyTorch's words."""

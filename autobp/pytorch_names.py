@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from ._autocast import autocasts
+from ._default_dtype import get_default_dtype, set_default_dtype
 from ._device import check_device, device
 from ._graph import no_grad
 from ._torch_out import takes_out
@@ -177,21 +178,6 @@ def resolve_conj(input: Any) -> Tensor:
 def resolve_neg(input: Any) -> Tensor:
     """The tensor itself: autobp negates eagerly (``torch.resolve_neg``)."""
     return as_tensor(input)
-
-
-def get_default_dtype() -> type:
-    """The dtype Python floats and the constructors give: float64, numpy's (``torch.get_default_dtype``)."""
-    return np.float64
-
-
-def set_default_dtype(d: Any) -> None:
-    """``torch.set_default_dtype``: float64 is accepted (autobp's default already); any other dtype is
-    refused, since autobp's constructors and Python-float operands follow numpy's float64."""
-    if np.dtype(d) != np.float64:
-        raise NotImplementedError(
-            f"set_default_dtype({np.dtype(d)}): autobp's default dtype is float64, as numpy's; create "
-            f"tensors with dtype={np.dtype(d)} (or .astype) instead"
-        )
 
 
 def _ranked(name: str, ranks: tuple) -> Any:

@@ -13,6 +13,7 @@ import numpy as np
 from . import linalg as _la
 from . import return_types as _rt
 from ._addc_old import _old_addc
+from ._autocast import autocasts
 from ._broadcast import DTypeError
 from .nn import functional as _F
 from .nn.init import as_generator
@@ -134,6 +135,7 @@ def norm_except_dim(v: Any, pow: int = 2, dim: int = 0) -> Tensor:  # noqa: A002
     return _la.vector_norm(x, pow, tuple(a for a in range(x.ndim) if a != d), True)
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def lu(A: Any, pivot: bool = True, get_infos: bool = False) -> tuple:  # noqa: N803
     """(LU, pivots[, infos]) of the LU factorisation (``torch.lu``, deprecated for ``linalg.lu_factor``);
     with ``get_infos`` a ``return_types._lu_with_info``, as PyTorch's."""
@@ -143,6 +145,7 @@ def lu(A: Any, pivot: bool = True, get_infos: bool = False) -> tuple:  # noqa: N
     return LU, piv
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def lu_solve(b: Any, LU_data: Any, LU_pivots: Any) -> Tensor:  # noqa: N803
     """X with A X = b from ``lu``'s factors (``torch.lu_solve``, deprecated for ``linalg.lu_solve``)."""
     return _la.lu_solve(LU_data, LU_pivots, b)

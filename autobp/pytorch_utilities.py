@@ -14,6 +14,7 @@ import numpy as np
 
 from . import _conversions
 from . import anomaly as _anomaly
+from ._default_dtype import DEFAULT
 from .func import vmap as _vmap
 from .pytorch_names import INFERENCE_MODE
 from .tensor import Tensor
@@ -229,7 +230,7 @@ def empty_strided(size: Any, stride: Any, *, dtype: Any = None, layout: Any = No
             f"({len(stride)}))"
         )
     need = 0 if 0 in size else sum((n - 1) * s for n, s in zip(size, stride)) + 1
-    memory = np.empty(need, np.float64 if dtype is None else dtype)
+    memory = np.empty(need, DEFAULT[0] if dtype is None else dtype)
     return _leaf(_strided(memory, 0, size, stride), requires_grad, "empty_strided")
 
 
@@ -241,7 +242,7 @@ def empty_permuted(size: Any, physical_layout: Any, *, dtype: Any = None, layout
     size, perm = tuple(int(s) for s in size), [int(p) for p in physical_layout]
     if sorted(perm) != list(range(len(size))):
         raise ValueError(f"empty_permuted: physical_layout must permute 0..{len(size) - 1}, got {perm}")
-    return Tensor(np.empty(size, np.float64 if dtype is None else dtype), requires_grad=requires_grad)
+    return Tensor(np.empty(size, DEFAULT[0] if dtype is None else dtype), requires_grad=requires_grad)
 
 
 def typename(obj: Any) -> str:

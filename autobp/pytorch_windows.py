@@ -11,7 +11,9 @@ from typing import Any
 import numpy as np
 
 from . import fft as _fft
+from ._autocast import autocasts
 from ._broadcast import DTypeError, ShapeError
+from ._default_dtype import DEFAULT
 from .ops import concatenate, index_add, zeros
 from .ops._args import as_tensor
 from .pytorch_functions import view_as_real
@@ -26,7 +28,7 @@ def _window(
             f"{who}: window_length must be a non-negative integer, got {window_length!r} "
             f"({who} requires non-negative window_length)"
         )
-    dt = np.dtype(np.float64 if dtype is None else dtype)
+    dt = np.dtype(DEFAULT[0] if dtype is None else dtype)
     if dt.kind != "f":
         raise DTypeError(
             f"{who}: a floating dtype expected, got {dt.name} ({who} expects floating point dtypes)"
@@ -43,7 +45,7 @@ def _window(
 def hann_window(window_length: int, periodic: bool = True, *, dtype: Any = None, layout: Any = None,
                 device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
     """0.5 - 0.5 cos(2 pi n / N), N = window_length (periodic) or window_length - 1 (``torch.hann_window``;
-    float64 unless ``dtype`` says otherwise)."""
+    the default dtype, float64 unless set, unless ``dtype`` says otherwise)."""
     return _window("hann_window", window_length, periodic, lambda k, d: 0.5 - 0.5 * np.cos(2 * np.pi * k / d),
                    dtype, requires_grad)  # fmt: skip
 
@@ -143,6 +145,7 @@ def _lengths(n_fft: int, hop_length: int | None, win_length: int | None, who: st
     return hop, win
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def stft(input: Any, n_fft: int, hop_length: int | None = None, win_length: int | None = None,
          window: Any = None, center: bool = True, pad_mode: str = "reflect", normalized: bool = False,
          onesided: bool | None = None, return_complex: bool | None = None,

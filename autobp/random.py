@@ -18,6 +18,7 @@ import numpy as np
 
 from ._broadcast import ShapeError
 from ._creation_out import creation_out
+from ._default_dtype import DEFAULT
 from ._device import check_device
 from ._torch_out import takes_out
 from .ops._creation_args import _leaf, torch_only
@@ -104,15 +105,18 @@ def _sizes(sizes: tuple, size: Any, who: str) -> tuple:
 
 
 def _float_dtype(dtype: Any, who: str) -> np.dtype:
-    dt = np.dtype(float if dtype is None else dtype)
-    if dt not in (np.float32, np.float64, np.complex64, np.complex128):
-        raise TypeError(f"{who}: dtype must be float32, float64, complex64 or complex128, got {dt}")
+    """``dtype`` (the default dtype for None) checked to be one the samplers draw."""
+    dt = np.dtype(DEFAULT[0] if dtype is None else dtype)
+    if dt not in (np.float16, np.float32, np.float64, np.complex64, np.complex128):
+        raise TypeError(f"{who}: dtype must be float16, float32, float64, complex64 or complex128, got {dt}")
     return dt
 
 
 def _draw(draw: Any, shape: tuple, dt: np.dtype, scale: float) -> np.ndarray:
     """``draw(shape, dtype=...)`` of a float dtype; of a complex one, as PyTorch's: the real and the
     imaginary parts drawn independently, each times ``scale`` (randn's 1/sqrt(2): unit variance in all)."""
+    if dt == np.float16:  # numpy's samplers draw float32 and float64 only: float32, rounded once
+        return np.asarray(draw(shape, dtype=np.float32)).astype(dt)
     if dt.kind != "c":
         return np.asarray(draw(shape, dtype=dt))
     real = np.dtype(np.float32 if dt == np.complex64 else np.float64)
@@ -133,8 +137,8 @@ def randn(
     size: Any = None,
 ) -> Tensor:
     """Samples of N(0, 1) of the given shape (``randn(2, 3)``, ``randn((2, 3))`` or PyTorch's
-    ``randn(size=(2, 3))``); float64 unless
-    ``dtype``; a complex dtype draws each part from N(0, 1/2), as PyTorch's."""
+    ``randn(size=(2, 3))``); the default dtype (float64 unless set) unless ``dtype``; a complex dtype
+    draws each part from N(0, 1/2), as PyTorch's."""
     check_device(device, "randn")
     torch_only("randn", layout)
     dt = _float_dtype(dtype, "randn")
@@ -153,7 +157,7 @@ def rand(
     layout: Any = None,
     size: Any = None,
 ) -> Tensor:
-    """Samples of U[0, 1) of the given shape, float64 unless ``dtype``; a complex dtype draws each
+    """Samples of U[0, 1) of the given shape, the default dtype unless ``dtype``; a complex dtype draws each
     part from U[0, 1), as PyTorch's."""
     check_device(device, "rand")
     torch_only("rand", layout)
@@ -312,7 +316,10 @@ def permutation(x: Any, *, generator: Any = None) -> Any:
 
 def _result_dtype(given: tuple, arrays: tuple) -> Any:
     """The float dtype of samples from these parameters: Python numbers are weak (a float32 tensor
-    of means with std 1.1 gives float32, as PyTorch and numpy 2's promotion), float64 otherwise."""
+    of means with std 1.1 gives float32, as PyTorch and numpy 2's promotion); Python numbers only: the
+    default dtype (float64 unless set)."""
+    if all(isinstance(g, (int, float)) for g in given):
+        return DEFAULT[0]
     weak = [
         g if isinstance(g, (int, float)) and not isinstance(g, bool) else a for g, a in zip(given, arrays)
     ]

@@ -79,7 +79,7 @@ class Tensor:
 
     def __init__(self, data: Any = (), requires_grad: bool = False, dtype: Any = None) -> None:
         # integers and bools keep their dtype, as in numpy and PyTorch (class labels, indices); data
-        # to differentiate becomes float64 unless a dtype is given (PyTorch would refuse it)
+        # to differentiate becomes the default dtype (float64 unless set) unless a dtype is given
         arr = _as_array(data, dtype, keep_ints=not requires_grad)
         if requires_grad:
             _check_float(arr, "Tensor(requires_grad=True)")
@@ -387,9 +387,10 @@ for _name, _fn in CONVERSIONS.items():  # item, tolist, len, bool, float, int, f
 
 
 def tensor(data: Any, requires_grad: bool = False, dtype: Any = None, *, device: Any = None) -> Tensor:
-    """Make a Tensor (PyTorch's ``torch.tensor``) with numpy's dtype for the data (Python floats are
-    float64; integers and bools stay so). Integer or bool data with ``requires_grad=True`` is refused
-    with PyTorch's words (give ``dtype=float``); the ``Tensor(...)`` constructor makes it float64."""
+    """Make a Tensor (PyTorch's ``torch.tensor``) with numpy's dtype for the data (Python floats take the
+    default dtype, float64 unless ``set_default_dtype`` changed it; integers and bools stay so). Integer
+    or bool data with ``requires_grad=True`` is refused with PyTorch's words (give ``dtype=float``); the
+    ``Tensor(...)`` constructor makes it the default dtype."""
     check_device(device, "tensor")
     if not requires_grad:
         return Tensor(data, dtype=dtype)

@@ -346,10 +346,13 @@ def test_set_default_tensor_type_as_torchs():
             same(lambda t=t: autobp.set_default_tensor_type(t), lambda t=t: torch.set_default_tensor_type(t))
         with pytest.raises(TypeError, match="only floating-point"):
             autobp.set_default_tensor_type(autobp.LongTensor)
-        with pytest.raises(NotImplementedError, match="float64"):  # set_default_dtype's own refusal
-            autobp.set_default_tensor_type(autobp.FloatTensor)
+        for ours, theirs in ((autobp.FloatTensor, torch.FloatTensor), (autobp.HalfTensor, torch.HalfTensor)):
+            autobp.set_default_tensor_type(ours)
+            torch.set_default_tensor_type(theirs)
+            assert autobp.tensor(1.5).dtype.name == str(torch.tensor(1.5).dtype).removeprefix("torch.")
     finally:
         torch.set_default_dtype(before)
+        autobp.set_default_dtype(np.float64)
 
 
 LAYOUTS = ["strided", "sparse_coo", "sparse_csr", "sparse_csc", "sparse_bsr", "sparse_bsc", "jagged"]

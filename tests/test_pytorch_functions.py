@@ -437,12 +437,13 @@ def test_inplace_forms_match_torch_and_record(name, args):
         getattr(Tensor(a, requires_grad=True), name)(*args)
 
 
-def test_default_dtype_is_float64_and_only_that_can_be_set():
+def test_default_dtype_is_float64_and_only_floating_dtypes_can_be_set():
     assert autobp.get_default_dtype() is np.float64
     autobp.set_default_dtype(np.float64)  # PyTorch code that asks for float64 runs unchanged
     assert autobp.tensor([1.5]).dtype == np.float64
-    with pytest.raises(NotImplementedError, match="dtype=float32"):
-        autobp.set_default_dtype(np.float32)
+    with pytest.raises(TypeError, match="int32.*only floating-point"):
+        autobp.set_default_dtype(np.int32)
+    assert autobp.get_default_dtype() is np.float64  # a refusal changes nothing
 
 
 @pytest.mark.parametrize(

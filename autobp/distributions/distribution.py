@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .._default_dtype import DEFAULT, DEFAULT_FLOAT
 from .._graph import enable_grad, no_grad
 from ..ops import broadcast_to, sqrt
 from ..ops import exp as _exp
@@ -20,15 +21,15 @@ _DEFAULT = {"validate_args": True}
 
 def _float_dtype(values: tuple) -> np.dtype:
     """The float dtype of the first float Tensor or array among ``values`` (float32 stays float32);
-    float64 when there is none."""
+    the default dtype (float64 unless set_default_dtype changed it) when there is none."""
     for v in values:
         d = v.dtype if isinstance(v, (Tensor, np.ndarray)) else None
         if d is not None and d.kind == "f":
             return np.dtype(d)
-    return np.dtype(np.float64)
+    return DEFAULT[0]
 
 
-def as_param(value: Any, dtype: Any = np.float64) -> Tensor:
+def as_param(value: Any, dtype: Any = DEFAULT_FLOAT) -> Tensor:
     """``value`` as a float Tensor: Tensors as they are (integer ones cast), numbers and arrays as
     constants of ``dtype`` (an array's own float dtype is kept)."""
     if isinstance(value, Tensor):
@@ -144,7 +145,7 @@ class Distribution:
             inner = self.__dict__.get(name)
             if isinstance(inner, Distribution):
                 return inner._dtype()
-        return np.dtype(np.float64)
+        return DEFAULT[0]
 
     def expand(self, batch_shape: Any, _instance: Any = None) -> Distribution:
         """The same distributions broadcast to ``batch_shape`` (parameters expanded, not copied)."""

@@ -10,6 +10,7 @@ import numpy as np
 from scipy.linalg import lapack
 
 from .. import return_types as _rt
+from .._autocast import autocasts
 from .._torch_out import takes_out
 from ..ops import where
 from ..ops._args import as_tensor
@@ -64,6 +65,7 @@ def _safe(a: Tensor, ok: np.ndarray) -> Tensor:
 
 @op(family=FAMILY, namespace=NS, numpy=None, method=False, rules=("cholesky", "where"))
 @takes_out("linalg.cholesky_ex")
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def cholesky_ex(A: Any, *, upper: bool = False, check_errors: bool = False) -> CholeskyExResult:  # noqa: N803
     """(L, info) as torch.linalg.cholesky_ex: info (int32, batch shape) is 0 where the Cholesky factor
     exists, else the order of the first leading minor that is not positive definite (where L holds

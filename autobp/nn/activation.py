@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from .._default_dtype import DEFAULT_FLOAT, default_float
 from .._device import check_device
 from ..ops._args import refuse_complex
 from ..ops.inplace_methods import honours_inplace
@@ -339,8 +340,9 @@ class PReLU(Module):
     """max(0, x) + weight * min(0, x) with a learned slope per channel (``num_parameters``), 0.25 at first."""
 
     def __init__(
-        self, num_parameters: int = 1, init: float = 0.25, dtype: Any = np.float64, *, device: Any = None
+        self, num_parameters: int = 1, init: float = 0.25, dtype: Any = DEFAULT_FLOAT, *, device: Any = None
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         check_device(device, "PReLU")
         super().__init__()
         self.num_parameters = num_parameters

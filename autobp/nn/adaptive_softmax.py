@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import ShapeError
+from .._default_dtype import DEFAULT_FLOAT, default_float
 from .._device import check_device
 from ..ops import concatenate
 from ..ops.nnops import log_softmax
@@ -44,10 +45,11 @@ class AdaptiveLogSoftmaxWithLoss(Module):
         div_value: float = 4.0,
         head_bias: bool = False,
         rng: init.RngLike = None,
-        dtype: Any = np.float64,
+        dtype: Any = DEFAULT_FLOAT,
         *,
         device: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         check_device(device, type(self).__name__)
         super().__init__()
         cutoffs = list(cutoffs)

@@ -11,6 +11,7 @@ import numpy as np
 
 from .._autocast import autocasts
 from .._broadcast import ShapeError
+from .._default_dtype import DEFAULT_FLOAT, default_float
 from .._device import check_device
 from ..tensor import Tensor
 from . import init
@@ -114,10 +115,11 @@ class MultiheadAttention(Module):
         vdim: int | None = None,
         batch_first: bool = False,
         rng: init.RngLike = None,
-        dtype: Any = np.float64,
+        dtype: Any = DEFAULT_FLOAT,
         *,
         device: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         check_device(device, type(self).__name__)
         super().__init__()
         if embed_dim % num_heads:
@@ -223,10 +225,11 @@ class TransformerEncoderLayer(Module):
         norm_first: bool = False,
         bias: bool = True,
         rng: init.RngLike = None,
-        dtype: Any = np.float64,
+        dtype: Any = DEFAULT_FLOAT,
         *,
         device: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         check_device(device, type(self).__name__)
         super().__init__()
         rng = init.as_generator(rng)

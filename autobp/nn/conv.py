@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .._default_dtype import DEFAULT_FLOAT, default_float
 from .._device import check_device
 from ..tensor import Tensor
 from . import conv_functional as CF
@@ -65,10 +66,11 @@ class _ConvNd(Module):
         padding_mode: str = "zeros",
         output_padding: Any = 0,
         rng: init.RngLike = None,
-        dtype: Any = np.float64,
+        dtype: Any = DEFAULT_FLOAT,
         *,
         device: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         check_device(device, type(self).__name__)
         super().__init__()
         nd, who = self._nd, type(self).__name__
@@ -197,10 +199,11 @@ class _ConvTranspose(_ConvNd):
         dilation: Any = 1,
         padding_mode: str = "zeros",
         rng: init.RngLike = None,
-        dtype: Any = np.float64,
+        dtype: Any = DEFAULT_FLOAT,
         *,
         device: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         check_device(device, type(self).__name__)
         super().__init__(
             in_channels,

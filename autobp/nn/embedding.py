@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .._default_dtype import DEFAULT_FLOAT, default_float
 from .._device import check_device
 from ..ops import where
 from ..tensor import Tensor
@@ -113,10 +114,11 @@ class Embedding(Module):
         _weight: Any = None,
         _freeze: bool = False,
         rng: init.RngLike = None,
-        dtype: Any = np.float64,
+        dtype: Any = DEFAULT_FLOAT,
         *,
         device: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         check_device(device, type(self).__name__)
         super().__init__()
         if padding_idx is not None:

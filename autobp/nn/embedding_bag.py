@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .._default_dtype import DEFAULT_FLOAT, default_float
 from .._device import check_device
 from ..ops import where
 from ..tensor import Tensor
@@ -151,10 +152,11 @@ class EmbeddingBag(Module):
         include_last_offset: bool = False,
         padding_idx: int | None = None,
         rng: init.RngLike = None,
-        dtype: Any = np.float64,
+        dtype: Any = DEFAULT_FLOAT,
         *,
         device: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         check_device(device, type(self).__name__)
         super().__init__()
         if padding_idx is not None:

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from .. import random as _random
+from .._autocast import autocasts
 from ..tensor import Tensor
 from ._nn_errors import NNArgumentError
 from .conv_functional import _tuple
@@ -101,6 +102,7 @@ def _fractional(input, kernel_size, output_size, output_ratio, return_indices, s
     return (y, idx) if return_indices else y
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def fractional_max_pool2d(
     input: Any,
     kernel_size: Any,
@@ -125,6 +127,7 @@ def fractional_max_pool2d(
     )
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def fractional_max_pool3d(
     input: Any,
     kernel_size: Any,

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from .._autocast import autocasts
 from .._broadcast import ShapeError
 from ..ops import where
 from ..tensor import Tensor
@@ -63,6 +64,7 @@ def _source(c: Tensor, size: int, padding_mode: str, align_corners: bool) -> Ten
     return x
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def grid_sample(
     input: Any,
     grid: Any,

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import ShapeError
+from .._default_dtype import DEFAULT_FLOAT, default_float
 from .._device import check_device
 from ..ops import linear
 from ..tensor import Tensor
@@ -35,10 +36,11 @@ class Linear(Module):
         out_features: int,
         bias: bool = True,
         rng: init.RngLike = None,
-        dtype: Any = np.float64,
+        dtype: Any = DEFAULT_FLOAT,
         *,
         device: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         check_device(device, type(self).__name__)
         super().__init__()
         for what, n in (("in_features", in_features), ("out_features", out_features)):
@@ -292,10 +294,11 @@ class Bilinear(Module):
         out_features: int,
         bias: bool = True,
         rng: init.RngLike = None,
-        dtype: Any = np.float64,
+        dtype: Any = DEFAULT_FLOAT,
         *,
         device: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         check_device(device, type(self).__name__)
         super().__init__()
         self.in1_features, self.in2_features, self.out_features = in1_features, in2_features, out_features

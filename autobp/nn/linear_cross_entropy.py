@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .._default_dtype import DEFAULT_FLOAT, default_float
 from .._device import check_device
 from ..ops._args import as_tensor
 from ..tensor import Tensor
@@ -79,13 +80,14 @@ class LinearCrossEntropyLoss(Module):
         out_features: tuple = (),
         bias: bool = False,
         device: Any = None,
-        dtype: Any = np.float64,
+        dtype: Any = DEFAULT_FLOAT,
         reduction: str = "mean",
         weight: Any = None,
         ignore_index: int | None = None,
         label_smoothing: float = 0.0,
         options: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         check_device(device, "LinearCrossEntropyLoss")
         super().__init__()
         out_features = tuple(int(d) for d in out_features)

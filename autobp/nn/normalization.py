@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .._default_dtype import DEFAULT_FLOAT, default_float
 from .._device import check_device
 from ..tensor import Tensor
 from .module import Module, Parameter
@@ -25,11 +26,12 @@ class _NormBase(Module):
         momentum: float | None = 0.1,
         affine: bool = True,
         track_running_stats: bool = True,
-        dtype: Any = np.float64,
+        dtype: Any = DEFAULT_FLOAT,
         *,
         bias: bool = True,
         device: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         check_device(device, type(self).__name__)
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
@@ -136,11 +138,12 @@ class _InstanceNorm(_NormBase):
         momentum: float | None = 0.1,
         affine: bool = False,
         track_running_stats: bool = False,
-        dtype: Any = np.float64,
+        dtype: Any = DEFAULT_FLOAT,
         *,
         bias: bool = True,
         device: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         super().__init__(
             num_features, eps, momentum, affine, track_running_stats, dtype, bias=bias, device=device
         )
@@ -193,10 +196,11 @@ class LayerNorm(Module):
         eps: float = 1e-5,
         elementwise_affine: bool = True,
         bias: bool = True,
-        dtype: Any = np.float64,
+        dtype: Any = DEFAULT_FLOAT,
         *,
         device: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         check_device(device, type(self).__name__)
         super().__init__()
         shape = (
@@ -224,11 +228,12 @@ class GroupNorm(Module):
         num_channels: int,
         eps: float = 1e-5,
         affine: bool = True,
-        dtype: Any = np.float64,
+        dtype: Any = DEFAULT_FLOAT,
         *,
         bias: bool = True,
         device: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         check_device(device, "GroupNorm")
         super().__init__()
         if num_channels % num_groups:
@@ -251,10 +256,11 @@ class RMSNorm(Module):
         normalized_shape: Any,
         eps: float | None = None,
         elementwise_affine: bool = True,
-        dtype: Any = np.float64,
+        dtype: Any = DEFAULT_FLOAT,
         *,
         device: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         check_device(device, type(self).__name__)
         super().__init__()
         shape = (

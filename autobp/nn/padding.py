@@ -9,6 +9,9 @@ from typing import Any
 import numpy as np
 
 from .. import linalg
+from .._autocast import on_threads as _autocast_threads
+from .._autocast import state as _autocast
+from .._autocast import to_float32
 from ..ops import clip, one_hot  # noqa: F401  F.one_hot is autobp.one_hot
 from ..ops import pad as np_pad
 from ..tensor import Tensor
@@ -47,6 +50,8 @@ def pad(input: Any, pad: Any, mode: str = "constant", value: float | None = None
         raise PadModeError(f"pad: mode must be constant, reflect, replicate or circular, not {mode!r}")
     if value:
         raise ValueError(f"pad: value={value} is only meaningful with mode='constant'")
+    if _autocast_threads and _autocast.enabled and (mode == "replicate" or (mode == "reflect" and k < 3)):
+        (x,) = to_float32(x)  # PyTorch's CPU autocast: reflection_pad1d/2d, replication_pad1d/2d/3d
     # negative pads crop: PyTorch's circular mode wraps what is left after the crop, its reflect and
     # replicate modes read the whole input (pad, then crop)
     cropping = any(a < 0 or b < 0 for a, b in zip(lo, hi))

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .._default_dtype import DEFAULT
 from .._views import add_view
 from ..tensor import _DETACHED, Tensor
 
@@ -23,7 +24,7 @@ class Parameter(Tensor):
 
     def __init__(self, data: Any = None, requires_grad: bool = True, dtype: Any = None) -> None:
         if data is None:  # PyTorch's ``nn.Parameter()``: an empty float tensor
-            data = np.empty(0, dtype=dtype or np.float64)
+            data = np.empty(0, dtype=dtype or DEFAULT[0])
         super().__init__(data, requires_grad=requires_grad, dtype=dtype)
         if isinstance(data, Tensor) and self.dtype == data.dtype:
             # a Tensor's memory is shared, not copied, as PyTorch's Parameter(t) (t.detach()'s alias):

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .._autocast import autocasts
 from .._numpy_ops import DistinctIndex
 from ..tensor import Tensor, _view
 from . import _conv_kernels as K
@@ -144,9 +145,13 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     )
 
 
+_max_pool_fp32 = autocasts("fp32")(_max_pool)  # PyTorch's CPU autocast runs max_pool3d in float32
+
+
 def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
-    """Maximum over windows of (N, C, D, H, W); indices are flat within each D * H * W volume."""
-    return _max_pool(
+    """Maximum over windows of (N, C, D, H, W); indices are flat within each D * H * W volume. Under
+    autocast the values alone run in float32, as PyTorch's (its max_pool3d_with_indices is not cast)."""
+    return (_max_pool if return_indices else _max_pool_fp32)(
         input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 3, "max_pool3d"
     )
 
@@ -197,6 +202,7 @@ def avg_pool2d(
     )
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def avg_pool3d(
     input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None
 ):
@@ -277,6 +283,7 @@ def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:
     return _adaptive_avg(input, output_size, 2, "adaptive_avg_pool2d")
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def adaptive_avg_pool3d(input: Any, output_size: Any) -> Tensor:
     """Mean over the windows that split (N, C, D, H, W) into output_size (an int, a triple, None = keep)."""
     return _adaptive_avg(input, output_size, 3, "adaptive_avg_pool3d")
@@ -330,6 +337,7 @@ def adaptive_max_pool2d(input: Any, output_size: Any, return_indices: bool = Fal
     return _adaptive_max(input, output_size, return_indices, 2, "adaptive_max_pool2d")
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def adaptive_max_pool3d(input: Any, output_size: Any, return_indices: bool = False) -> Any:
     """Maximum over adaptive windows of (N, C, D, H, W); indices are flat within each volume."""
     return _adaptive_max(input, output_size, return_indices, 3, "adaptive_max_pool3d")
@@ -353,6 +361,7 @@ def lp_pool2d(input: Any, norm_type: float, kernel_size: Any, stride: Any = None
     return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 2, "lp_pool2d")
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs its avg_pool3d in float32
 def lp_pool3d(input: Any, norm_type: float, kernel_size: Any, stride: Any = None, ceil_mode: bool = False):
     """(sum of x^p over each window)^(1/p) on (N, C, D, H, W)."""
     return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 3, "lp_pool3d")

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import ShapeError
+from .._default_dtype import DEFAULT_FLOAT, default_float
 from .._device import check_device
 from ..ops import concatenate, linear, stack
 from ..tensor import Tensor
@@ -49,10 +50,11 @@ class RNNBase(Module):
         bidirectional: bool = False,
         proj_size: int = 0,
         rng: init.RngLike = None,
-        dtype: Any = np.float64,
+        dtype: Any = DEFAULT_FLOAT,
         *,
         device: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         check_device(device, type(self).__name__)
         super().__init__()
         who = type(self).__name__

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import ShapeError
+from .._default_dtype import DEFAULT_FLOAT, default_float
 from .._device import check_device
 from ..ops import linear
 from ..tensor import Tensor
@@ -61,10 +62,11 @@ class RNNCellBase(Module):
         hidden_size: int,
         bias: bool = True,
         rng: init.RngLike = None,
-        dtype: Any = np.float64,
+        dtype: Any = DEFAULT_FLOAT,
         *,
         device: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         check_device(device, type(self).__name__)
         super().__init__()
         self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias

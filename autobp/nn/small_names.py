@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from .._default_dtype import DEFAULT, DEFAULT_FLOAT, default_float
 from ..tensor import Tensor
 from .loss_modules import NLLLoss
 from .module import Module, Parameter
@@ -114,11 +115,12 @@ class SyncBatchNorm(_BatchNorm):
         affine: bool = True,
         track_running_stats: bool = True,
         process_group: Any = None,
-        dtype: Any = np.float64,
+        dtype: Any = DEFAULT_FLOAT,
         *,
         bias: bool = True,
         device: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         super().__init__(
             num_features, eps, momentum, affine, track_running_stats, dtype, bias=bias, device=device
         )
@@ -167,7 +169,7 @@ def _dtype_of(bn: _BatchNorm) -> Any:
     for t in (bn.weight, bn.running_mean):
         if t is not None:
             return t.dtype
-    return np.float64
+    return DEFAULT[0]
 
 
 _UNINIT = (
@@ -206,7 +208,7 @@ class UninitializedParameter(_Uninitialized, Parameter):
 
     def __init__(self, requires_grad: bool = True, device: Any = None, dtype: Any = None) -> None:
         Parameter.__init__(
-            self, np.empty(0, dtype=np.dtype(dtype or np.float64)), requires_grad=requires_grad
+            self, np.empty(0, dtype=np.dtype(dtype or DEFAULT[0])), requires_grad=requires_grad
         )
 
 
@@ -219,5 +221,5 @@ class UninitializedBuffer(_Uninitialized, Buffer):
     def __init__(
         self, requires_grad: bool = False, device: Any = None, dtype: Any = None, persistent: bool = True
     ) -> None:
-        Tensor.__init__(self, np.empty(0, dtype=np.dtype(dtype or np.float64)), requires_grad=requires_grad)
+        Tensor.__init__(self, np.empty(0, dtype=np.dtype(dtype or DEFAULT[0])), requires_grad=requires_grad)
         self.persistent = persistent

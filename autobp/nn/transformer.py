@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import ShapeError
+from .._default_dtype import DEFAULT_FLOAT, default_float
 from .._device import check_device
 from ..tensor import Tensor
 from . import init
@@ -35,10 +36,11 @@ class TransformerDecoderLayer(Module):
         norm_first: bool = False,
         bias: bool = True,
         rng: init.RngLike = None,
-        dtype: Any = np.float64,
+        dtype: Any = DEFAULT_FLOAT,
         *,
         device: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         check_device(device, type(self).__name__)
         super().__init__()
         rng = init.as_generator(rng)
@@ -137,10 +139,11 @@ class Transformer(Module):
         norm_first: bool = False,
         bias: bool = True,
         rng: init.RngLike = None,
-        dtype: Any = np.float64,
+        dtype: Any = DEFAULT_FLOAT,
         *,
         device: Any = None,
     ) -> None:
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         check_device(device, type(self).__name__)
         super().__init__()
         rng = init.as_generator(rng)
@@ -202,6 +205,7 @@ class Transformer(Module):
         return self.decoder(t, memory, tgt_mask, memory_mask, tgt_key_padding_mask, memory_key_padding_mask)
 
     @staticmethod
-    def generate_square_subsequent_mask(sz: int, dtype: Any = np.float64) -> Tensor:
+    def generate_square_subsequent_mask(sz: int, dtype: Any = DEFAULT_FLOAT) -> Tensor:
         """(sz, sz) additive causal mask: 0 on and below the diagonal, -inf above."""
+        dtype = default_float(dtype)  # None, PyTorch's default argument: the default dtype
         return Tensor._const(np.triu(np.full((sz, sz), -np.inf, dtype=dtype), k=1))

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 
+from .._autocast import autocasts
 from ..tensor import Tensor
 from ._layout import tensor_laid_out_like
 from ._nn_errors import NNArgumentError
@@ -70,11 +71,13 @@ def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_siz
     return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 1, "max_unpool1d")
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
     """The partial inverse of ``max_pool2d``: values back at their flat H * W indices, zeros elsewhere."""
     return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 2, "max_unpool2d")
 
 
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
     """The partial inverse of ``max_pool3d``: values back at their flat D * H * W indices."""
     return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 3, "max_unpool3d")

@@ -27,7 +27,7 @@ def _is_dtype(x: Any) -> bool:
     return isinstance(x, (type, np.dtype, str))
 
 
-def _dtype_pos(sizes: tuple, dtype: Any, default: Any = float) -> tuple:
+def _dtype_pos(sizes: tuple, dtype: Any, default: Any = None) -> tuple:
     """numpy's ``zeros(shape, dtype)``: a dtype given as the one extra positional argument is the dtype,
     not a PyTorch size; returns (sizes, dtype)."""
     if len(sizes) == 1 and _is_dtype(sizes[0]):

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import NEG_BOOL, DTypeError, ShapeError
+from .._default_dtype import DEFAULT, F64, int_number_result
 from .._graph import _mode, hooks, next_seq, off_threads
 from .._scalars import FLOATS
 from ..rules import rule
@@ -70,6 +71,9 @@ def _operator(op: str, ufunc: Any, symbol: str) -> Callable[[Tensor, Any], Tenso
                 return _make(ufunc(self._data, c), (self,), scalar_op, c, True)
             if defers_to(other, dunder):  # Python asks the other operand (its __radd__, ...)
                 return NotImplemented
+            if DEFAULT[0] is not F64 and self._data.dtype.kind in "iub":  # int * 1.5: the default dtype
+                if (out := int_number_result(self, other, op, ufunc)) is not None:
+                    return out
             other = _lift(other, self, op)
         try:
             data = ufunc(self._data, other._data)
@@ -116,6 +120,9 @@ def _radd(self: Tensor, other: Any) -> Tensor:
         return _make(c + self._data, (self,), "add_scalar", c, True)
     if defers_to(other, "__radd__"):
         return NotImplemented
+    if DEFAULT[0] is not F64 and self._data.dtype.kind in "iub":  # int * 1.5: the default dtype
+        if (out := int_number_result(self, other, "add", np.add, reflected=True)) is not None:
+            return out
     return _binary(_lift(other, self, "add"), self, "add", np.add, "+")
 
 
@@ -125,6 +132,9 @@ def _rsub(self: Tensor, other: Any) -> Tensor:
         return _make(c - self._data, (self,), "rsub_scalar", c, True)
     if defers_to(other, "__rsub__"):
         return NotImplemented
+    if DEFAULT[0] is not F64 and self._data.dtype.kind in "iub":  # int * 1.5: the default dtype
+        if (out := int_number_result(self, other, "sub", np.subtract, reflected=True)) is not None:
+            return out
     return _binary(_lift(other, self, "sub"), self, "sub", np.subtract, "-")
 
 
@@ -134,6 +144,9 @@ def _rmul(self: Tensor, other: Any) -> Tensor:
         return _make(c * self._data, (self,), "mul_scalar", c, True)
     if defers_to(other, "__rmul__"):
         return NotImplemented
+    if DEFAULT[0] is not F64 and self._data.dtype.kind in "iub":  # int * 1.5: the default dtype
+        if (out := int_number_result(self, other, "mul", np.multiply, reflected=True)) is not None:
+            return out
     return _binary(_lift(other, self, "mul"), self, "mul", np.multiply, "*")
 
 
@@ -143,6 +156,9 @@ def _rtruediv(self: Tensor, other: Any) -> Tensor:
         return _make(c / self._data, (self,), "rdiv_scalar", c, True)
     if defers_to(other, "__rtruediv__"):
         return NotImplemented
+    if DEFAULT[0] is not F64 and self._data.dtype.kind in "iub":  # int * 1.5: the default dtype
+        if (out := int_number_result(self, other, "div", np.true_divide, reflected=True)) is not None:
+            return out
     return _binary(_lift(other, self, "div"), self, "div", np.true_divide, "/")
 
 
@@ -159,6 +175,9 @@ def _pos(self: Tensor) -> Tensor:
 def _pow(self: Tensor, other: Any, ufunc: bool = False) -> Tensor:
     """``self ** other``; ``ufunc``: numpy.power's values (its ** fast paths differ: complex inf ** -1)."""
     if isinstance(other, (int, float, np.number)) and not isinstance(other, bool):
+        if DEFAULT[0] is not F64 and self._data.dtype.kind in "iub":  # int * 1.5: the default dtype
+            if (out := int_number_result(self, other, "pow", np.power)) is not None:
+                return out
         try:
             data = np.power(self._data, other) if ufunc else self._data**other
         except ValueError as e:  # numpy: integers to negative integer powers (PyTorch: RuntimeError)
@@ -172,6 +191,9 @@ def _pow(self: Tensor, other: Any, ufunc: bool = False) -> Tensor:
 def _rpow(self: Tensor, other: Any) -> Tensor:
     if defers_to(other, "__rpow__"):
         return NotImplemented
+    if DEFAULT[0] is not F64 and self._data.dtype.kind in "iub":  # int * 1.5: the default dtype
+        if (out := int_number_result(self, other, "pow", np.power, reflected=True)) is not None:
+            return out
     return _binary(_lift(other, self, "pow"), self, "pow", np.power, "**")
 
 

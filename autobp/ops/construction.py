@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .._default_dtype import DEFAULT, F64, python_data_dtype
 from ..tensor import Tensor
 from ._args import as_tensor
 from ._decl import op
@@ -61,7 +62,10 @@ def array(object: Any, dtype: Any = None, *, copy: bool = True, ndmin: int = 0) 
         if copy and t is object:
             t = _copy(t)
     else:
-        t = Tensor._const(np.array(object, dtype=dtype, ndmin=ndmin))
+        data = np.array(object, dtype=dtype, ndmin=ndmin)
+        if dtype is None and DEFAULT[0] is not F64:  # Python floats: the default dtype, as tensor's
+            data = python_data_dtype(object, data)
+        t = Tensor._const(data)
     if dtype is not None and t.dtype != np.dtype(dtype):
         t = t.astype(dtype)
     if t.ndim < ndmin:

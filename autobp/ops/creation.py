@@ -10,6 +10,7 @@ import numpy as np
 
 from .._broadcast import ShapeError
 from .._creation_out import creation_out
+from .._default_dtype import DEFAULT, F64, default_float, float_kind_default
 from .._device import check_device
 from ..tensor import Tensor
 from ._args import as_tensor, spelled_once
@@ -25,44 +26,49 @@ _C = "creation"
 def zeros(
     shape: Any = None,
     *sizes: Any,
-    dtype: Any = float,
+    dtype: Any = None,
     requires_grad: bool = False,
     device: Any = None,
     size: Any = None,
     layout: Any = None,
     pin_memory: bool = False,
 ) -> Tensor:
-    """A tensor of zeros (float64 unless ``dtype``, also numpy's positional ``zeros(shape, dtype)``);
-    PyTorch's ``zeros(2, 3)`` and ``zeros(size=(2, 3))`` work too."""
+    """A tensor of zeros (the default dtype, float64 unless set_default_dtype changed it, when no
+    ``dtype``; also numpy's positional ``zeros(shape, dtype)``); PyTorch's ``zeros(2, 3)`` and
+    ``zeros(size=(2, 3))`` work too."""
     check_device(device, "zeros")
     torch_only("zeros", layout, pin_memory)
     sizes, dtype = _dtype_pos(sizes, dtype)
-    return _leaf(np.zeros(_size(shape, sizes, size, "zeros"), dtype=dtype), requires_grad, "zeros")
+    return _leaf(
+        np.zeros(_size(shape, sizes, size, "zeros"), dtype=default_float(dtype)), requires_grad, "zeros"
+    )
 
 
 @op(family=_C, numpy=None, method=False, differentiable=False)
 def ones(
     shape: Any = None,
     *sizes: Any,
-    dtype: Any = float,
+    dtype: Any = None,
     requires_grad: bool = False,
     device: Any = None,
     size: Any = None,
     layout: Any = None,
     pin_memory: bool = False,
 ) -> Tensor:
-    """A tensor of ones (float64 unless ``dtype``)."""
+    """A tensor of ones (the default dtype, float64 unless set, when no ``dtype``)."""
     check_device(device, "ones")
     torch_only("ones", layout, pin_memory)
     sizes, dtype = _dtype_pos(sizes, dtype)
-    return _leaf(np.ones(_size(shape, sizes, size, "ones"), dtype=dtype), requires_grad, "ones")
+    return _leaf(
+        np.ones(_size(shape, sizes, size, "ones"), dtype=default_float(dtype)), requires_grad, "ones"
+    )
 
 
 @op(family=_C, numpy=None, method=False, differentiable=False)
 def empty(
     shape: Any = None,
     *sizes: Any,
-    dtype: Any = float,
+    dtype: Any = None,
     requires_grad: bool = False,
     device: Any = None,
     memory_format: Any = None,
@@ -70,11 +76,12 @@ def empty(
     layout: Any = None,
     pin_memory: bool = False,
 ) -> Tensor:
-    """An uninitialised tensor (float64 unless ``dtype``), laid out as ``memory_format`` if given."""
+    """An uninitialised tensor (the default dtype unless ``dtype``), laid out as ``memory_format``
+    if given."""
     check_device(device, "empty")
     torch_only("empty", layout, pin_memory)
     sizes, dtype = _dtype_pos(sizes, dtype)
-    data = np.empty(_size(shape, sizes, size, "empty"), dtype=dtype)
+    data = np.empty(_size(shape, sizes, size, "empty"), dtype=default_float(dtype))
     if memory_format is not None:
         from ..memory_format import relayout
 
@@ -88,7 +95,7 @@ def eye(
     N: int | None = None,  # noqa: N803  numpy's argument names
     M: int | None = None,  # noqa: N803
     k: int = 0,
-    dtype: Any = float,
+    dtype: Any = None,
     *,
     requires_grad: bool = False,
     device: Any = None,
@@ -97,7 +104,8 @@ def eye(
     layout: Any = None,
     pin_memory: bool = False,
 ) -> Tensor:
-    """An N x M matrix with ones on diagonal ``k`` (PyTorch names the sizes ``n`` and ``m``)."""
+    """An N x M matrix with ones on diagonal ``k`` (PyTorch names the sizes ``n`` and ``m``), of the
+    default dtype unless ``dtype``."""
     check_device(device, "eye")
     torch_only("eye", layout, pin_memory)
     if (n is not None and N is not None) or (m is not None and M is not None):
@@ -108,14 +116,14 @@ def eye(
     for name, size in (("n", N), ("m", M)):
         if size is not None and size < 0:
             raise ShapeError(f"eye: {name} must be greater or equal to 0, got {size}")
-    return _leaf(np.eye(N, M, k, dtype=dtype), requires_grad, "eye")
+    return _leaf(np.eye(N, M, k, dtype=default_float(dtype)), requires_grad, "eye")
 
 
 @op(family=_C, numpy=None, method=False, differentiable=False)
-def identity(n: int, dtype: Any = float, *, requires_grad: bool = False, device: Any = None) -> Tensor:
-    """The n x n identity matrix."""
+def identity(n: int, dtype: Any = None, *, requires_grad: bool = False, device: Any = None) -> Tensor:
+    """The n x n identity matrix (of the default dtype unless ``dtype``)."""
     check_device(device, "identity")
-    return _leaf(np.identity(n, dtype=dtype), requires_grad, "identity")
+    return _leaf(np.identity(n, dtype=default_float(dtype)), requires_grad, "identity")
 
 
 @op(family=_C, numpy=None, method=False, differentiable=False)
@@ -131,8 +139,8 @@ def arange(
     step: Any = None,
     end: Any = None,
 ) -> Tensor:
-    """Evenly spaced values in [start, stop) (numpy's: integer arguments give integers); ``start``,
-    ``stop`` (PyTorch's ``end``) and ``step`` may be given by keyword."""
+    """Evenly spaced values in [start, stop) (numpy's: integer arguments give integers, float ones the
+    default dtype); ``start``, ``stop`` (PyTorch's ``end``) and ``step`` may be given by keyword."""
     check_device(device, "arange")
     torch_only("arange", layout)
     if end is not None:
@@ -140,6 +148,8 @@ def arange(
             raise TypeError("arange: got both stop= and end=")
         stop = end
     named = {k: v for k, v in (("start", start), ("stop", stop), ("step", step)) if v is not None}
+    if dtype is None and DEFAULT[0] is not F64:  # float arguments give the default dtype (PyTorch's)
+        dtype = float_kind_default(args + tuple(named.values()))
     dt = None if dtype is None else np.dtype(dtype)
     if dt is not None and dt.kind in "fc" and dt.itemsize < (16 if dt.kind == "c" else 8):
         # start + i * step in double precision, then rounded once (as PyTorch computes): numpy's
@@ -247,13 +257,15 @@ def full(
     layout: Any = None,
     pin_memory: bool = False,
 ) -> Tensor:
-    """``shape`` (PyTorch's ``size=``) filled with ``fill_value``; a 0-d Tensor fill value is
-    differentiated."""
+    """``shape`` (PyTorch's ``size=``) filled with ``fill_value``, of its dtype (a float fill: the
+    default dtype); a 0-d Tensor fill value is differentiated, its dtype kept."""
     check_device(device, "full")
     torch_only("full", layout, pin_memory)
     if fill_value is None:
         raise TypeError("full: missing fill_value")
     v = fill_value._data if isinstance(fill_value, Tensor) else fill_value
+    if dtype is None and DEFAULT[0] is not F64 and not isinstance(fill_value, Tensor):
+        dtype = float_kind_default((v,))  # a float (complex) fill: the default dtype, PyTorch's full
     data = np.full(_size(shape, (), size, "full"), v, dtype=dtype)
     if requires_grad:
         return _leaf(data, True, "full")

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .._autocast import autocasts
 from .._broadcast import normalize_axes
 from .._graph import _mode
 from .._torch_out import takes_out
@@ -78,6 +79,7 @@ def diagonal_node(x: Tensor, offset: int, a1: int, a2: int) -> Tensor:
 
 @op(family=_C, rules=("transpose", "getitem", "sum"))
 @numpy_out
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def trace(
     a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any = None, out: Any = None
 ) -> Tensor:

@@ -9,6 +9,7 @@ import numpy as np
 
 from .._broadcast import normalize_axes
 from .._creation_out import creation_out
+from .._default_dtype import DEFAULT, F64, follow_default
 from .._device import check_device
 from ..rules import holomorphic, rule
 from ..tensor import Tensor
@@ -63,6 +64,8 @@ def logspace(
         )
     if not any(isinstance(a, Tensor) for a in (start, stop, base)):
         values = np.logspace(start, stop, _count(num, "logspace"), endpoint, base, dtype, axis)
+        if dtype is None and DEFAULT[0] is not F64:  # PyTorch's: the default dtype, whatever the ends
+            values = follow_default(values)
         return _leaf(values, requires_grad, "logspace")
     num = _count(num, "logspace")
     s, e = pair(start, stop, "logspace")
@@ -103,6 +106,8 @@ def geomspace(
     """
     if not isinstance(start, Tensor) and not isinstance(stop, Tensor):
         values = np.geomspace(start, stop, _count(num, "geomspace"), endpoint, dtype, axis)
+        if dtype is None and DEFAULT[0] is not F64:  # as linspace's
+            values = follow_default(values)
         return _leaf(values, requires_grad, "geomspace")
     num = _count(num, "geomspace")
     s, e = pair(start, stop, "geomspace")

@@ -9,6 +9,7 @@ import numpy as np
 
 from .._broadcast import ShapeError, normalize_axes
 from .._creation_out import creation_out
+from .._default_dtype import DEFAULT, F64, follow_default
 from .._device import check_device
 from ..rules import rule
 from ..tensor import Tensor, _check_float
@@ -71,6 +72,8 @@ def linspace(
     if not isinstance(start, Tensor) and not isinstance(stop, Tensor):
         out = np.linspace(start, stop, num, endpoint, retstep, dtype, axis)
         samples = Tensor._const(out[0] if retstep else out)
+        if dtype is None and DEFAULT[0] is not F64:  # PyTorch's: the default dtype, whatever the ends
+            samples._data = follow_default(samples._data)
         if requires_grad:
             _check_float(samples._data, "linspace(requires_grad=True)")
             samples.requires_grad = True
@@ -78,7 +81,7 @@ def linspace(
     num = _count(num)
     s, e = pair(start, stop, "linspace")
     if s.dtype.kind not in "fc":
-        s, e = s.astype(np.float64), e.astype(np.float64)
+        s, e = s.astype(DEFAULT[0]), e.astype(DEFAULT[0])
     try:
         data = np.linspace(s._data, e._data, num, endpoint, False, None, axis)
     except ValueError:

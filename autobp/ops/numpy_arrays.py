@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import AxisError, normalize_axes
+from .._default_dtype import default_float
 from ..tensor import Tensor
 from ._args import as_tensor
 from ._decl import op
@@ -49,9 +50,10 @@ def diagflat(v: Any, k: int = 0, *, offset: Any = None) -> Tensor:
 
 
 @op(family=_A, differentiable=False, method=False)
-def tri(N: int, M: int | None = None, k: int = 0, dtype: Any = float, *, like: Any = None) -> Tensor:  # noqa: N803
-    """An N x M constant with ones at and below diagonal ``k``, zeros above (numpy's tri)."""
-    return Tensor._const(np.tri(N, M, k, dtype))
+def tri(N: int, M: int | None = None, k: int = 0, dtype: Any = None, *, like: Any = None) -> Tensor:  # noqa: N803
+    """An N x M constant with ones at and below diagonal ``k``, zeros above (numpy's tri), of the
+    default dtype unless ``dtype``."""
+    return Tensor._const(np.tri(N, M, k, default_float(dtype)))
 
 
 @op(family=_A, rules=("mul", "stack"), method=False)

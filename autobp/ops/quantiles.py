@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .._autocast import autocasts
 from .._broadcast import count, reduction_axes, reduction_ctx
 from ..rules import RULES, rule
 from ..tensor import Tensor
@@ -250,7 +251,7 @@ _Q_DOC = """
     """
 
 
-def _declare(name: str, scale: int, summary: str, rules: tuple, torch: tuple = ()) -> Any:
+def _declare(name: str, scale: int, summary: str, rules: tuple, torch: tuple = (), fp32: bool = False) -> Any:
     def fn(
         x: Any,
         q: Any,
@@ -269,10 +270,14 @@ def _declare(name: str, scale: int, summary: str, rules: tuple, torch: tuple = (
 
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = summary + _Q_DOC
+    if fp32:  # PyTorch's CPU autocast runs quantile and nanquantile in float32
+        fn = autocasts("fp32")(fn)
     return op(family=_O, rules=rules, torch=torch)(takes_out(fn))
 
 
-quantile = _declare("quantile", 1, "q-th quantile(s) over ``axis`` (q in [0, 1], scalar or array).", ())
+quantile = _declare(
+    "quantile", 1, "q-th quantile(s) over ``axis`` (q in [0, 1], scalar or array).", (), fp32=True
+)
 percentile = _declare(
     "percentile", 100, "q-th percentile(s) over ``axis``: quantile at q / 100.", ("quantile",)
 )
@@ -281,6 +286,7 @@ nanquantile = _declare(
     1,
     "q-th quantile(s) over ``axis``, ignoring NaNs (NaN for an all-NaN slice).",
     ("quantile",),
+    fp32=True,
 )
 nanpercentile = _declare(
     "nanpercentile",

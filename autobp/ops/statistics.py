@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
+from .._autocast import autocasts
 from .._broadcast import count, reduction_axes, reduction_ctx
 from ..rules import holomorphic, rule
 from ..tensor import Tensor
@@ -30,6 +31,7 @@ def _axes(x: Tensor, axis: Any, keepdims: Any, dim: Any, keepdim: Any, name: str
 # --- prod ------------------------------------------------------------------------------------
 @op(family=_S)
 @takes_out
+@autocasts("fp32")  # PyTorch's CPU autocast runs it in float32
 def prod(
     x: Any,
     axis: Any = None,
