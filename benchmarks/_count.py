@@ -1,7 +1,7 @@
 """``--count``: instructions per call, counted by valgrind, for A/B comparisons on a busy machine.
 
 Timings on a shared 2-core machine move by 5-20 % from run to run; the number of instructions a
-call executes does not (one BLAS thread, a fixed hash seed: repeat runs agree to about 0.1 %). Each
+call executes does not (one BLAS thread, a fixed hash seed: repeat runs agree to within about 0.5 %). Each
 (phase, implementation) runs in two child processes under ``valgrind --tool=cachegrind
 --cache-sim=no``, making ``k`` and ``3k`` calls after two warm-up calls; the difference of their
 totals over ``2k`` calls is the count per call, with imports and set-up cancelled out. Counts are
