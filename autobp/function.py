@@ -306,9 +306,20 @@ def _outputs(ctx: FunctionCtx, parents: tuple, arrays: list, multi: bool, non_di
         stop = start + a.size
         ctx._outputs.append((start, stop, a.shape, a.dtype))
         t = hidden[start:stop].reshape(a.shape)
-        outs.append(t if t.dtype == a.dtype else t.astype(a.dtype))
+        outs.append(_own_output(t if t.dtype == a.dtype else t.astype(a.dtype)))
         start = stop
     return outs
+
+
+def _own_output(t: Tensor) -> Tensor:
+    """An output of a several-output Function as a tensor of its own, not a view of the hidden packed
+    node: PyTorch's outputs are separate tensors, so an in-place write into one is recorded on it alone
+    and the hooks registered on it before the write keep the gradient of its old value (through the
+    packed node they were moved to the new one's)."""
+    if np.shares_memory(t._data, t._parents[0]._data):
+        t._data = t._data.copy()
+    t._source = None
+    return t
 
 
 def _saved_ref(s: Any, by_id: dict) -> tuple:
