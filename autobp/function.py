@@ -70,6 +70,13 @@ class FunctionCtx:
         self.materialize_grads = bool(value)
 
     @property
+    def saved_variables(self) -> tuple:
+        """``saved_tensors`` under PyTorch's old name, with its DeprecationWarning."""
+        message = "'saved_variables' is deprecated; use 'saved_tensors'"
+        warnings.warn(message, DeprecationWarning, stacklevel=2)
+        return self.saved_tensors
+
+    @property
     def saved_tensors(self) -> tuple:
         """The saved arrays as Tensors. In ``backward``, saved inputs and outputs are the graph's
         own nodes, so a ``backward`` written with autobp ops is differentiable (``create_graph``)."""
@@ -190,6 +197,18 @@ class Function:
             "backward(ctx, *grads))"
         )
 
+    # PyTorch's vmap support flags: autobp.func.vmap runs a custom Function like any other code, so
+    # neither is consulted; they are here for code that reads them.
+    generate_vmap_rule = False
+
+    @staticmethod
+    def vmap(info: Any, in_dims: Any, *args: Any) -> Any:
+        """PyTorch's hook for a batching rule; not overridden, it raises as PyTorch's does."""
+        raise NotImplementedError(
+            "To use autograd.Function with vmap, you must either override the vmap staticmethod or set "
+            "generate_vmap_rule=True."
+        )
+
     @staticmethod
     def setup_context(ctx: FunctionCtx, inputs: tuple, output: Any) -> None:
         """Override (with a ``forward(*args)`` that takes no ctx) to fill ``ctx`` from the inputs and
@@ -298,7 +317,7 @@ def _outputs(ctx: FunctionCtx, parents: tuple, arrays: list, multi: bool, non_di
         return [Tensor._const(a) for a in arrays]
     ctx._multi = True
     outs, start = [], 0
-    for a, nd in zip(arrays, non_diff):
+    for nr, (a, nd) in enumerate(zip(arrays, non_diff)):
         if a.dtype.kind != "f" or nd:
             ctx._outputs.append(("zeros", a.shape, a.dtype) if nd and a.dtype.kind == "f" else None)
             outs.append(Tensor._const(a))
@@ -306,19 +325,20 @@ def _outputs(ctx: FunctionCtx, parents: tuple, arrays: list, multi: bool, non_di
         stop = start + a.size
         ctx._outputs.append((start, stop, a.shape, a.dtype))
         t = hidden[start:stop].reshape(a.shape)
-        outs.append(_own_output(t if t.dtype == a.dtype else t.astype(a.dtype)))
+        outs.append(_own_output(t if t.dtype == a.dtype else t.astype(a.dtype), nr))
         start = stop
     return outs
 
 
-def _own_output(t: Tensor) -> Tensor:
+def _own_output(t: Tensor, nr: int) -> Tensor:
     """An output of a several-output Function as a tensor of its own, not a view of the hidden packed
     node: PyTorch's outputs are separate tensors, so an in-place write into one is recorded on it alone
     and the hooks registered on it before the write keep the gradient of its old value (through the
-    packed node they were moved to the new one's)."""
+    packed node they were moved to the new one's). ``nr`` is its index among the outputs (``output_nr``)."""
     if np.shares_memory(t._data, t._parents[0]._data):
         t._data = t._data.copy()
     t._source = None
+    t._output_nr = nr
     return t
 
 
