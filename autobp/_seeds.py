@@ -4,9 +4,24 @@ of a complex gradient reaching a real input (PyTorch's convention) and the refus
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
+
+_CYCLE = (
+    "Using backward() with create_graph=True will create a reference cycle between the parameter and its "
+    "gradient which can cause a memory leak. We recommend using autograd.grad when creating the graph to "
+    "avoid this. If you have to use this function, make sure to reset the .grad fields of your parameters "
+    "to None after use to break the cycle and avoid the leak."
+)
+
+
+def warn_grad_cycle() -> None:
+    """PyTorch's warning for ``backward(create_graph=True)``: ``.grad`` then holds a graph that reaches
+    back to its own tensor, a reference cycle. Warned from this one line, so Python's default filter
+    shows it once, as PyTorch warns once."""
+    warnings.warn(_CYCLE, UserWarning, stacklevel=1)
 
 
 class ComplexSeedError(RuntimeError, TypeError):

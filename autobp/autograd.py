@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ._engine import run_backward
-from ._seeds import graph_seed, seed_of
+from ._seeds import graph_seed, seed_of, warn_grad_cycle
 from .tensor import Tensor
 
 
@@ -195,6 +195,7 @@ def backward(
     seeds = [seed_of(o, go, f"backward (tensors[{i}])", i) for i, (o, go) in enumerate(zip(outs, gos))]
     if create_graph:
         seeds = [graph_seed(o, go, s) for o, go, s in zip(outs, gos, seeds)]
+        warn_grad_cycle()
     if retain_graph is None:
         retain_graph = create_graph
     if inputs is None:

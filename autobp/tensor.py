@@ -23,7 +23,7 @@ from ._graph_grad import receive_graph_grad
 from ._graph_nodes import node_of, run_accumulate, run_pre
 from ._inplace import NOGRAD_VIEWS, TrackedArray, bump, check_nograd_inputs, same_memory
 from ._numpy_ops import NumpyOps, NumpyOpsOwningG
-from ._seeds import graph_seed, input_values, integer_leaf_error, seed_of
+from ._seeds import graph_seed, input_values, integer_leaf_error, seed_of, warn_grad_cycle
 from ._size import _check_float, _Size
 from ._tensor_data import _as_array, _lift  # noqa: F401  _lift: imported from here by the ops
 from ._tensor_hooks import (
@@ -361,6 +361,7 @@ class Tensor:
         seed = seed_of(self, gradient, "backward")
         if create_graph:
             seed = graph_seed(self, gradient, seed)
+            warn_grad_cycle()
         if retain_graph is None:
             retain_graph = create_graph
         if inputs is None:
