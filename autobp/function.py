@@ -20,8 +20,12 @@ from ._function_extras import (
     bind_arguments,
     fill_defaults,
     mark_nograd_aliases,
+    numeric_array,
     once_differentiable,  # noqa: F401  public here, as torch.autograd.function.once_differentiable
+    output_array,
+    own_output,
     passes_through,
+    scalar_grad,
     take_dirty,
     user_backward,
     uses_setup_context,
@@ -107,7 +111,7 @@ class FunctionCtx:
         name = self._fn.__name__
         if self._inputs is None:  # scalar (Value) op: plain floats in and out
             res = _as_tuple(user_backward(self._fn)(self, g), self._nargs, name)
-            return tuple(_scalar_grad(res[i], name, i) for i in self._positions)
+            return tuple(scalar_grad(res[i], name, i) for i in self._positions)
         graph = isinstance(g, Tensor)
         grads = self._split(g) if self._multi else [g]
         if not graph:
@@ -131,7 +135,7 @@ class FunctionCtx:
             if r is None or not need[k]:
                 out.append(None)
                 continue
-            arr = np.asarray(r.data) if isinstance(r, Tensor) else _numeric_array(r, name, i)
+            arr = np.asarray(r.data) if isinstance(r, Tensor) else numeric_array(r, name, i)
             if arr.shape != shape:
                 raise CustomGradShapeError(
                     f"{name}.backward: the gradient for input {i} has shape {arr.shape}, but input {i} "
@@ -254,7 +258,7 @@ class Function:
         multi = isinstance(result, tuple)
         results = result if multi else (result,)
         at = [k for k, r in enumerate(results) if not passes_through(r)]
-        arrays = [_output_array(results[k], cls.__name__, k) for k in at]
+        arrays = [output_array(results[k], cls.__name__, k) for k in at]
         ctx._inputs = tuple((i, a.shape, a.dtype) for i, a in enumerate(args) if isinstance(a, Tensor))
         parents = tuple(a for a in args if isinstance(a, Tensor))
         non_diff = [id(results[k]) in ctx._non_diff for k in at]
@@ -325,21 +329,9 @@ def _outputs(ctx: FunctionCtx, parents: tuple, arrays: list, multi: bool, non_di
         stop = start + a.size
         ctx._outputs.append((start, stop, a.shape, a.dtype))
         t = hidden[start:stop].reshape(a.shape)
-        outs.append(_own_output(t if t.dtype == a.dtype else t.astype(a.dtype), nr))
+        outs.append(own_output(t if t.dtype == a.dtype else t.astype(a.dtype), nr))
         start = stop
     return outs
-
-
-def _own_output(t: Tensor, nr: int) -> Tensor:
-    """An output of a several-output Function as a tensor of its own, not a view of the hidden packed
-    node: PyTorch's outputs are separate tensors, so an in-place write into one is recorded on it alone
-    and the hooks registered on it before the write keep the gradient of its old value (through the
-    packed node they were moved to the new one's). ``nr`` is its index among the outputs (``output_nr``)."""
-    if np.shares_memory(t._data, t._parents[0]._data):
-        t._data = t._data.copy()
-    t._source = None
-    t._output_nr = nr
-    return t
 
 
 def _saved_ref(s: Any, by_id: dict) -> tuple:
@@ -377,41 +369,15 @@ def _as_tuple(res: Any, nargs: int, name: str) -> tuple:
     return tuple(res)
 
 
-def _numeric_array(r: Any, name: str, i: int) -> np.ndarray:
-    arr = np.asarray(r)
-    if arr.dtype.kind not in "fiub":
-        raise TypeError(
-            f"{name}.backward: the gradient for input {i} is a {type(r).__name__} "
-            f"(dtype {arr.dtype}); return a Tensor, an ndarray or None"
-        )
-    return arr
-
-
-def _scalar_grad(r: Any, name: str, i: int) -> float | None:
-    if r is None:
-        return None
-    if isinstance(r, Real) and not isinstance(r, bool):
-        return float(r)
-    if isinstance(r, np.ndarray) and r.size == 1:
-        return float(r)
-    raise TypeError(f"{name}.backward on Values must return numbers, got {type(r).__name__} for input {i}")
-
-
-def _output_array(r: Any, name: str, k: int) -> np.ndarray:
-    if isinstance(r, np.generic):
-        r = np.asarray(r)
-    if isinstance(r, Tensor):  # computed with autobp's functions under forward's no_grad: its values
-        r = r._data
-    if not isinstance(r, np.ndarray):
-        raise TypeError(
-            f"{name}.forward must return an ndarray, a Tensor or a tuple of them, but output {k} is a "
-            f"{type(r).__name__}"
-        )
-    if r.dtype.kind not in "fiub":
-        raise TypeError(f"{name}.forward: output {k} has unsupported dtype {r.dtype} (real floats only)")
-    return r
-
-
 @rule("function")  # ctx = the FunctionCtx of an autobp.Function, which runs the user's backward
 def _function_rule(F, g, out, xs, ctx, need):
     return ctx._vjp(g, out, xs, need)
+
+
+class InplaceFunction(Function):
+    """PyTorch's ``torch.autograd.function.InplaceFunction``: a Function whose instance carries an
+    ``inplace`` flag, for subclasses whose forward may write into its input (with ``mark_dirty``)."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace

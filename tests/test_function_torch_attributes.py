@@ -65,3 +65,31 @@ def test_vmap_flags():
         assert cls.generate_vmap_rule is False
         with pytest.raises(NotImplementedError, match="override the vmap staticmethod"):
             cls.vmap(None, (0,), None)
+
+
+def test_inplace_function():
+    got = {}
+    for lib in (autobp, torch):
+
+        class Double(lib.autograd.function.InplaceFunction):
+            @staticmethod
+            def forward(ctx, x):
+                x.mul_(2)
+                ctx.mark_dirty(x)
+                return x
+
+            @staticmethod
+            def backward(ctx, g):
+                return g * 2
+
+        with pytest.warns(DeprecationWarning):  # instances are deprecated, as any Function's
+            flag = Double(inplace=True).inplace
+        x = lib.tensor([1.0, -3.0], requires_grad=True)
+        y = Double.apply(x.clone())
+        (y * y).sum().backward()
+        got[lib] = (flag, np.asarray(y.detach()), np.asarray(x.grad.detach()))
+        with pytest.raises(RuntimeError):  # forward not overridden: NotImplementedError
+            lib.autograd.function.InplaceFunction.apply(x)
+    assert got[autobp][0] is got[torch][0] is True
+    np.testing.assert_allclose(got[autobp][1], got[torch][1])
+    np.testing.assert_allclose(got[autobp][2], got[torch][2])
