@@ -36,7 +36,7 @@ def seed_of(root: Any, gradient: Any, who: str, index: int = 0) -> np.ndarray:
         d = root._data  # np.array is a C call; np.ones is Python around np.empty and copyto
         if d.size != 1:
             raise RuntimeError(
-                f"{who}: grad can be implicitly created only for a scalar output, but the output "
+                f"{who}: grad can be implicitly created only for scalar outputs, but the output "
                 f"has shape {root.shape}; pass gradient= (an array of that shape)"
             )
         if d.dtype.kind == "c":  # PyTorch's rule: the seed of a complex output is not 1 by default
@@ -46,6 +46,13 @@ def seed_of(root: Any, gradient: Any, who: str, index: int = 0) -> np.ndarray:
             )
         return np.array(1, d.dtype) if d.ndim == 0 else np.ones(d.shape, d.dtype)
     g = gradient._data if isinstance(gradient, type(root)) else gradient
+    given = g.dtype if hasattr(g, "dtype") else np.asarray(g).dtype
+    if (given.kind == "c") != (root._data.dtype.kind == "c"):  # casting would drop or invent a part
+        raise ComplexSeedError(
+            "For complex Tensors, both grad_output and output are required to have the same dtype. Mismatch "
+            f"in dtype: grad_output[{index}] has a dtype of {given} and output[{index}] has a dtype of "
+            f"{root._data.dtype}."
+        )
     g = np.array(g, dtype=root._data.dtype)  # a copy: the engine may hand it to a leaf
     if g.shape != root.shape:
         raise SeedShapeError(
