@@ -85,12 +85,15 @@ def _real_for(x: Any, g: Any) -> Any:
 
 
 def input_values(inputs: Any) -> Any:
-    """``backward(inputs=...)`` given PyTorch's dict of Tensors: its values."""
+    """``backward(inputs=...)`` given PyTorch's dict of Tensors: its values; GradientEdges: their nodes'
+    tensors (_gradient_edges.py)."""
     if isinstance(inputs, dict):
         from .autograd import _dict_inputs
 
         return _dict_inputs(inputs, "backward")[1]
-    return inputs
+    from ._gradient_edges import tensors_of
+
+    return tensors_of(inputs)[0]
 
 
 def integer_leaf_error(t: Any, g: np.ndarray) -> TypeError:

@@ -370,7 +370,8 @@ class Tensor:
                 return
             run_backward([self], [seed], retain_graph=retain_graph, create_graph=create_graph)
             return
-        ins = [inputs] if isinstance(inputs, Tensor) else list(input_values(inputs))
+        inputs = input_values(inputs)  # a dict's values, GradientEdges' tensors
+        ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
         if not ins:
             raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
         for i, t in enumerate(ins):
