@@ -18,7 +18,7 @@ from . import functional
 from ._engine import run_backward
 from ._gradcheck_complex import _is_complex, _items, _needs_realifying, _realified
 from ._gradcheck_options import Options, fast_suspects, option_problems, options
-from ._gradcheck_sanity import _sanity, no_differentiable_output
+from ._gradcheck_sanity import _perturbed_mismatch, _PerturbedOutputError, _sanity, no_differentiable_output
 from ._mismatches import _SHOWN, Mismatch, _compare
 from .autograd import grad
 from .tensor import Tensor
@@ -71,6 +71,7 @@ class _Problem:
         self.in_names = [f"input {i}" for i in self.diff]
         self.out_names: list[str] = []
         self.f0: list | None = None  # fn's outputs at the unperturbed inputs, as float64
+        self.meta: list | None = None  # their (shape, dtype), which perturbed inputs must give too
 
     def call(self, arrays: list, upcast: bool) -> Any:
         args = list(self.args)
@@ -83,7 +84,15 @@ class _Problem:
         return self.fn(*args)
 
     def outputs(self, arrays: list) -> list:
-        return _raw(self.call(arrays, self.upcast))
+        """fn's float results at ``arrays`` as float64; each call must give the shapes and dtypes the
+        first gave (else the difference quotients would broadcast or compare unlike values)."""
+        raw = _raw(self.call(arrays, self.upcast), cast=False)
+        meta = [None if r is None else (r.shape, r.dtype) for r in raw]
+        if self.meta is None:
+            self.meta = meta
+        elif meta != self.meta:
+            _perturbed_mismatch(self.who, self.meta, meta)
+        return [None if r is None else np.array(r, dtype=np.float64) for r in raw]
 
     def one_sided(self, k: int, j: int, h: float) -> tuple[list, list]:
         """Forward and backward difference quotients of every output, for element j of input k."""
@@ -201,6 +210,8 @@ def _run(
                 p.out_names = [f"output {o}" for o in range(len(shapes))]
             lines, failures, kinks = _compare(p, a, shapes, q, ks, atol, rtol)
         problems = [] if p.scalar else _sanity(p, rng, opts.nondet_tol) + option_problems(p, opts, rng)
+    except _PerturbedOutputError:
+        raise
     except Exception as e:
         lines, problems = [], [f"it raised {type(e).__name__}: {e}"]
         err = e
