@@ -38,3 +38,15 @@ def test_a_smooth_function_still_passes():
     x = autobp.tensor(np.array([0.5, 1.5, -2.0]), requires_grad=True)
     assert autobp.gradcheck(lambda t: autobp.cat([t.sin(), t * t]), (x,))
     assert autobp.gradgradcheck(lambda t: (t**3).sum(), (x,))
+
+
+@pytest.mark.parametrize("raise_exception", [True, False])
+def test_an_error_of_fn_propagates_as_it_is(raise_exception):
+    # PyTorch's gradcheck catches only its own comparisons: fn's exception reaches the caller unchanged
+    def fn(x):
+        raise KeyError("not a gradcheck failure")
+
+    for lib in (torch, autobp):
+        x = lib.tensor(np.ones(2), requires_grad=True)
+        with pytest.raises(KeyError, match="not a gradcheck failure"):
+            lib.autograd.gradcheck(fn, (x,), raise_exception=raise_exception)
