@@ -111,8 +111,12 @@ def _compare(p: _Problem, a: list, shapes: list, q: tuple, ks: list, atol: float
                 continue
             found.sort(key=lambda m: -np.nan_to_num(m.abs_error, nan=np.inf))
             failures += found
-            lines.append(
-                f"  {p.out_names[o]} (shape {shape}) w.r.t. {p.in_names[k]} (shape {in_shape}, "
+            plain = p.out_names[o].startswith("output ") and p.in_names[k].startswith("input ")
+            lead = (
+                f"Jacobian mismatch for {p.out_names[o]} with respect to {p.in_names[k]}: " if plain else ""
+            )
+            lines.append(  # PyTorch's words first, where the names are its (no complex parts)
+                f"  {lead}{p.out_names[o]} (shape {shape}) w.r.t. {p.in_names[k]} (shape {in_shape}, "
                 f"{p.dtypes[k]}): {len(found)} of {A.size} entries differ; worst first:"
             )
             for m in found[:_SHOWN]:
