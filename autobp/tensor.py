@@ -237,8 +237,11 @@ class Tensor:
         if value is None:  # PyTorch's class (numpy would make a 0-d object array of it)
             raise TypeError("data: a Tensor's data has to be a tensor or an array, but got None")
         arr = np.asarray(value.data if isinstance(value, Tensor) else value)
-        if arr.shape != self._data.shape:
-            raise ValueError(f"data: new array has shape {arr.shape}, the tensor has {self._data.shape}")
+        if arr.shape != self._data.shape and self._op is not None:  # a leaf may change shape (PyTorch)
+            raise ValueError(
+                f"data: new array has shape {arr.shape}, the tensor has {self._data.shape} and is the "
+                f"output of op {self._op!r}, whose backward expects that shape"
+            )
         bump(self)
         keep = isinstance(value, (Tensor, np.ndarray)) and (arr.dtype.kind in "fc" or not self.requires_grad)
         self._data = arr if keep else arr.astype(self._data.dtype, copy=False)  # PyTorch's: other's dtype
