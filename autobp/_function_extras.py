@@ -1,12 +1,13 @@
-"""PyTorch's custom-Function extras for ``autobp.Function``: ``once_differentiable``, keyword
-arguments to ``apply``, the ``forward`` + ``setup_context`` form, forward results that are not arrays
-(returned as they are, their gradient None), and dirty (written in place) inputs (``mark_dirty``)."""
+"""PyTorch's custom-Function extras for ``autobp.Function``: ``once_differentiable``, keyword arguments
+to ``apply``, the ``forward`` + ``setup_context`` form, forward results that are not arrays (returned as
+they are, their gradient None), dirty inputs (``mark_dirty``), outputs as tensors of their own."""
 
 from __future__ import annotations
 
 import functools
 import inspect
 from collections.abc import Callable
+from numbers import Real
 from typing import Any
 
 import numpy as np
@@ -190,3 +191,50 @@ def user_backward(cls: Any) -> Callable[..., Any]:
             "allowed. You should only implement one of them."
         )
     return vjp
+
+
+def own_output(t: Tensor, nr: int) -> Tensor:
+    """An output of a several-output Function as a tensor of its own, not a view of the hidden packed
+    node: PyTorch's outputs are separate tensors, so an in-place write into one is recorded on it alone
+    and the hooks registered on it before the write keep the gradient of its old value (through the
+    packed node they were moved to the new one's). ``nr`` is its index among the outputs (``output_nr``)."""
+    if np.shares_memory(t._data, t._parents[0]._data):
+        t._data = t._data.copy()
+    t._source = None
+    t._output_nr = nr
+    return t
+
+
+def numeric_array(r: Any, name: str, i: int) -> np.ndarray:
+    arr = np.asarray(r)
+    if arr.dtype.kind not in "fiub":
+        raise TypeError(
+            f"{name}.backward: the gradient for input {i} is a {type(r).__name__} "
+            f"(dtype {arr.dtype}); return a Tensor, an ndarray or None"
+        )
+    return arr
+
+
+def scalar_grad(r: Any, name: str, i: int) -> float | None:
+    if r is None:
+        return None
+    if isinstance(r, Real) and not isinstance(r, bool):
+        return float(r)
+    if isinstance(r, np.ndarray) and r.size == 1:
+        return float(r)
+    raise TypeError(f"{name}.backward on Values must return numbers, got {type(r).__name__} for input {i}")
+
+
+def output_array(r: Any, name: str, k: int) -> np.ndarray:
+    if isinstance(r, np.generic):
+        r = np.asarray(r)
+    if isinstance(r, Tensor):  # computed with autobp's functions under forward's no_grad: its values
+        r = r._data
+    if not isinstance(r, np.ndarray):
+        raise TypeError(
+            f"{name}.forward must return an ndarray, a Tensor or a tuple of them, but output {k} is a "
+            f"{type(r).__name__}"
+        )
+    if r.dtype.kind not in "fiub":
+        raise TypeError(f"{name}.forward: output {k} has unsupported dtype {r.dtype} (real floats only)")
+    return r

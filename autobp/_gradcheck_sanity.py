@@ -1,5 +1,6 @@
 """gradcheck's sanity checks beside the numbers: a function that modifies its differentiable inputs in
-place, a ``.grad`` on an input that does not require it, and a backward pass that is not repeatable."""
+place, a ``.grad`` on an input that does not require it, a backward pass that is not repeatable, and
+outputs that change shape or dtype when an input is perturbed."""
 
 from __future__ import annotations
 
@@ -76,3 +77,30 @@ def no_differentiable_output(p: Any) -> bool:
     except Exception:
         return False
     return bool(outs) and not any(o.requires_grad for o in outs)
+
+
+class _PerturbedOutputError(AssertionError):
+    """fn's outputs changed shape or dtype under a perturbation: raised as it is (PyTorch's AssertionError),
+    never folded into a gradcheck report."""
+
+
+def _perturbed_mismatch(who: str, first: list, now: list) -> None:
+    """PyTorch's AssertionError for a function whose outputs change shape or dtype when an input moves
+    by eps: its difference quotients would mean nothing."""
+    if len(first) != len(now):
+        raise _PerturbedOutputError(
+            f"{who}: Expected `func` to return the same number of outputs when inputs are perturbed by "
+            f"`eps`, but got {len(first)} and {len(now)}."
+        )
+    for o, (a, b) in enumerate(zip(first, now)):
+        if (a is None) != (b is None) or (a is not None and a[0] != b[0]):
+            shapes = tuple(None if m is None else m[0] for m in (a, b))
+            raise _PerturbedOutputError(
+                f"{who}: Expected `func` to return outputs with the same shape when inputs are perturbed "
+                f"by `eps`, but got: shapes {shapes[0]} and {shapes[1]} (output {o})."
+            )
+        if a is not None and a[1] != b[1]:
+            raise _PerturbedOutputError(
+                f"{who}: Expected `func` to return outputs with the same dtype when inputs are perturbed "
+                f"by `eps`, but got: dtypes {a[1]} and {b[1]} (output {o})."
+            )

@@ -184,6 +184,31 @@ class Node:
         _check_callable(fn, "register_hook")
         return _add(self._t, "npost", fn)
 
+    def __call__(self, *grad_outputs: Any) -> Any:
+        """Run this node alone (PyTorch's ``grad_fn(grad_output)``): the gradients of the op's inputs
+        for the given gradient of its output, one per ``next_functions`` entry (None where an input
+        does not require grad), a single one unpaired; recorded when grad mode is on."""
+        if len(grad_outputs) != 1:
+            raise TypeError(f"expected 1 arguments, got {len(grad_outputs)} instead")
+        from .rules import RULES
+
+        t = self._t
+        parents = t._parents
+        if parents is None:
+            raise RuntimeError(f"{self.name()}: its graph was freed by backward() (use retain_graph=True)")
+        cls = type(t)
+        g = grad_outputs[0]
+        g = g if isinstance(g, cls) else cls._const(np.asarray(g, dtype=t._data.dtype))
+        if g.shape != t.shape:
+            raise RuntimeError(f"{self.name()}: the gradient has shape {g.shape}, the output {t.shape}")
+        need = tuple(p.requires_grad for p in parents)
+        grads = RULES[t._op](cls._graph_ops(), g, t, parents, t._ctx, need)
+        # as PyTorch's node: before the engine sums a broadcast input's gradient down to its shape
+        out = [None if pg is None or not p.requires_grad else pg for p, pg in zip(parents, grads)]
+        if t._op in _NUMBER_SECOND:
+            out.append(None)
+        return out[0] if len(out) == 1 else tuple(out)
+
     def __eq__(self, other: object) -> bool:
         if isinstance(other, str):  # autobp's former grad_fn was the op's name: keep comparing to it
             return self._t._op == other

@@ -59,6 +59,12 @@ def _hints(a: np.ndarray, n: np.ndarray, bad: np.ndarray, out_shape: tuple, in_s
         r = av / nv
         if np.allclose(r, r[0], rtol=1e-3, atol=0) and np.isclose(r[0], -1.0, rtol=1e-3):
             hints.append("analytical = -numerical at every differing entry: the sign is wrong")
+        elif np.isclose(r[0], 1.0, rtol=1e-3):  # the values agree to 3 digits: rounding, not a factor
+            hints.append(
+                "analytical and numerical agree to about 3 digits at every differing entry: "
+                "finite-difference error above this atol (loosen atol, or move the input away from a sharp "
+                "curve of fn)"
+            )
         elif np.allclose(r, r[0], rtol=1e-3, atol=0):
             hints.append(
                 f"analytical = {r[0]:.4g} x numerical at every differing entry: a constant factor is off"
@@ -111,8 +117,12 @@ def _compare(p: _Problem, a: list, shapes: list, q: tuple, ks: list, atol: float
                 continue
             found.sort(key=lambda m: -np.nan_to_num(m.abs_error, nan=np.inf))
             failures += found
-            lines.append(
-                f"  {p.out_names[o]} (shape {shape}) w.r.t. {p.in_names[k]} (shape {in_shape}, "
+            plain = p.out_names[o].startswith("output ") and p.in_names[k].startswith("input ")
+            lead = (
+                f"Jacobian mismatch for {p.out_names[o]} with respect to {p.in_names[k]}: " if plain else ""
+            )
+            lines.append(  # PyTorch's words first, where the names are its (no complex parts)
+                f"  {lead}{p.out_names[o]} (shape {shape}) w.r.t. {p.in_names[k]} (shape {in_shape}, "
                 f"{p.dtypes[k]}): {len(found)} of {A.size} entries differ; worst first:"
             )
             for m in found[:_SHOWN]:

@@ -115,6 +115,29 @@ class saved_tensors_hooks:
 _saved_prev: list = []  # the on_make hook that was there before the first open context
 
 
+def hook_stack() -> list:
+    """A copy of this thread's open ``saved_tensors_hooks`` (innermost last), for ``restore_hook_stack``."""
+    return list(_state.stack)
+
+
+def restore_hook_stack(saved: list) -> None:
+    """Put back this thread's hook stack as ``hook_stack()`` returned it. An unpack hook runs inside
+    backward, and PyTorch's engine restores the thread's hook state around it, so a context an unpack
+    hook enters (or leaves) without its pair ends there instead of packing every later op."""
+    if len(saved) == len(_state.stack) and all(a is b for a, b in zip(saved, _state.stack)):
+        return
+    with _lock:
+        before = _open[0]
+        _open[0] += len(saved) - len(_state.stack)
+        _state.stack[:] = saved
+        if before == 0 and _open[0] > 0:
+            _saved_prev.append(hooks.on_make)
+            hooks.on_make = _chained(hooks.on_make)
+        elif before > 0 and _open[0] <= 0:
+            _open[0] = 0
+            hooks.on_make = _saved_prev.pop()
+
+
 class save_on_cpu(saved_tensors_hooks):
     """Keep saved tensors on the CPU (``torch.autograd.graph.save_on_cpu``): autobp's tensors are
     always there, so the tensors go through pack/unpack unchanged; ``pin_memory`` is accepted."""

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from ._graph import set_mode
+from ._saved_hooks import hook_stack, restore_hook_stack
 
 
 def unpacked(node: Any, hooked: Any, xs: tuple, create_graph: bool) -> tuple:
@@ -21,6 +22,7 @@ def unpacked(node: Any, hooked: Any, xs: tuple, create_graph: bool) -> tuple:
     xs = list(xs)
     parents = list(node._parents)
     mode = set_mode(create_graph)  # PyTorch runs unpack hooks in the pass's grad mode
+    stack = hook_stack()  # contexts an unpack hook enters or leaves end with it (PyTorch's engine)
     try:
         for i, obj in packed.items():
             val = unpack(obj)
@@ -43,4 +45,5 @@ def unpacked(node: Any, hooked: Any, xs: tuple, create_graph: bool) -> tuple:
                 parents[i] = cls._make(arr, (p,), "add_scalar", 0, True)
     finally:
         set_mode(mode)
+        restore_hook_stack(stack)
     return tuple(xs), tuple(parents)

@@ -4,9 +4,24 @@ of a complex gradient reaching a real input (PyTorch's convention) and the refus
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
+
+_CYCLE = (
+    "Using backward() with create_graph=True will create a reference cycle between the parameter and its "
+    "gradient which can cause a memory leak. We recommend using autograd.grad when creating the graph to "
+    "avoid this. If you have to use this function, make sure to reset the .grad fields of your parameters "
+    "to None after use to break the cycle and avoid the leak."
+)
+
+
+def warn_grad_cycle() -> None:
+    """PyTorch's warning for ``backward(create_graph=True)``: ``.grad`` then holds a graph that reaches
+    back to its own tensor, a reference cycle. Warned from this one line, so Python's default filter
+    shows it once, as PyTorch warns once."""
+    warnings.warn(_CYCLE, UserWarning, stacklevel=1)
 
 
 class ComplexSeedError(RuntimeError, TypeError):
@@ -21,7 +36,7 @@ def seed_of(root: Any, gradient: Any, who: str, index: int = 0) -> np.ndarray:
         d = root._data  # np.array is a C call; np.ones is Python around np.empty and copyto
         if d.size != 1:
             raise RuntimeError(
-                f"{who}: grad can be implicitly created only for a scalar output, but the output "
+                f"{who}: grad can be implicitly created only for scalar outputs, but the output "
                 f"has shape {root.shape}; pass gradient= (an array of that shape)"
             )
         if d.dtype.kind == "c":  # PyTorch's rule: the seed of a complex output is not 1 by default
@@ -31,6 +46,13 @@ def seed_of(root: Any, gradient: Any, who: str, index: int = 0) -> np.ndarray:
             )
         return np.array(1, d.dtype) if d.ndim == 0 else np.ones(d.shape, d.dtype)
     g = gradient._data if isinstance(gradient, type(root)) else gradient
+    given = g.dtype if hasattr(g, "dtype") else np.asarray(g).dtype
+    if (given.kind == "c") != (root._data.dtype.kind == "c"):  # casting would drop or invent a part
+        raise ComplexSeedError(
+            "For complex Tensors, both grad_output and output are required to have the same dtype. Mismatch "
+            f"in dtype: grad_output[{index}] has a dtype of {given} and output[{index}] has a dtype of "
+            f"{root._data.dtype}."
+        )
     g = np.array(g, dtype=root._data.dtype)  # a copy: the engine may hand it to a leaf
     if g.shape != root.shape:
         raise SeedShapeError(
@@ -63,12 +85,15 @@ def _real_for(x: Any, g: Any) -> Any:
 
 
 def input_values(inputs: Any) -> Any:
-    """``backward(inputs=...)`` given PyTorch's dict of Tensors: its values."""
+    """``backward(inputs=...)`` given PyTorch's dict of Tensors: its values; GradientEdges: their nodes'
+    tensors (_gradient_edges.py)."""
     if isinstance(inputs, dict):
         from .autograd import _dict_inputs
 
         return _dict_inputs(inputs, "backward")[1]
-    return inputs
+    from ._gradient_edges import tensors_of
+
+    return tensors_of(inputs)[0]
 
 
 def integer_leaf_error(t: Any, g: np.ndarray) -> TypeError:

@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 
 from ._engine import run_backward
-from ._seeds import graph_seed, seed_of
+from ._gradient_edges import tensors_of
+from ._seeds import graph_seed, seed_of, warn_grad_cycle
 from .tensor import Tensor
 
 
@@ -100,6 +101,8 @@ def grad(
             materialize_grads,
         )
         return dict(zip(keys, res))
+    outputs = tensors_of(outputs)[0]  # GradientEdges stand for their nodes' tensors
+    inputs, edge_inputs = tensors_of(inputs)
     if is_grads_batched:  # one backward per cotangent of the batch, stacked (see _grads_batched.py)
         from ._grads_batched import grads_batched
 
@@ -147,6 +150,8 @@ def grad(
     results = run_backward(outs, seeds, inputs=ins, retain_graph=retain_graph, create_graph=create_graph)
     out = []
     for i, (x, g) in enumerate(zip(ins, results)):
+        if g is None and materialize_grads and edge_inputs and edge_inputs[i]:
+            raise RuntimeError("materialize_grads cannot be used when the given input is a GradientEdge")
         if g is None and materialize_grads:  # under create_graph a leaf that requires grad, as PyTorch's
             out.append(Tensor(np.zeros_like(x._data), requires_grad=create_graph))
             continue
@@ -182,7 +187,8 @@ def backward(
     """Accumulate the gradients of ``sum_k grad_tensors[k] . tensors[k]`` into the leaves' ``.grad`` in
     one pass (``torch.autograd.backward``): each output's seed as in ``Tensor.backward``, one graph walk
     for all of them, so a node shared by several outputs runs its rule once. ``inputs``: only these."""
-    outs = _as_list(tensors, "tensors")
+    outs = _as_list(tensors_of(tensors)[0], "tensors")  # GradientEdges stand for their nodes' tensors
+    inputs = tensors_of(inputs)[0]
     gos = _per_output(grad_tensors, outs, "backward: {} grad_tensors for {} tensors")
     if len(outs) == 1:
         outs[0].backward(gos[0], retain_graph=retain_graph, create_graph=create_graph, inputs=inputs)
@@ -195,6 +201,7 @@ def backward(
     seeds = [seed_of(o, go, f"backward (tensors[{i}])", i) for i, (o, go) in enumerate(zip(outs, gos))]
     if create_graph:
         seeds = [graph_seed(o, go, s) for o, go, s in zip(outs, gos, seeds)]
+        warn_grad_cycle()
     if retain_graph is None:
         retain_graph = create_graph
     if inputs is None:

@@ -20,8 +20,12 @@ from ._function_extras import (
     bind_arguments,
     fill_defaults,
     mark_nograd_aliases,
+    numeric_array,
     once_differentiable,  # noqa: F401  public here, as torch.autograd.function.once_differentiable
+    output_array,
+    own_output,
     passes_through,
+    scalar_grad,
     take_dirty,
     user_backward,
     uses_setup_context,
@@ -70,6 +74,13 @@ class FunctionCtx:
         self.materialize_grads = bool(value)
 
     @property
+    def saved_variables(self) -> tuple:
+        """``saved_tensors`` under PyTorch's old name, with its DeprecationWarning."""
+        message = "'saved_variables' is deprecated; use 'saved_tensors'"
+        warnings.warn(message, DeprecationWarning, stacklevel=2)
+        return self.saved_tensors
+
+    @property
     def saved_tensors(self) -> tuple:
         """The saved arrays as Tensors. In ``backward``, saved inputs and outputs are the graph's
         own nodes, so a ``backward`` written with autobp ops is differentiable (``create_graph``)."""
@@ -100,7 +111,7 @@ class FunctionCtx:
         name = self._fn.__name__
         if self._inputs is None:  # scalar (Value) op: plain floats in and out
             res = _as_tuple(user_backward(self._fn)(self, g), self._nargs, name)
-            return tuple(_scalar_grad(res[i], name, i) for i in self._positions)
+            return tuple(scalar_grad(res[i], name, i) for i in self._positions)
         graph = isinstance(g, Tensor)
         grads = self._split(g) if self._multi else [g]
         if not graph:
@@ -124,7 +135,7 @@ class FunctionCtx:
             if r is None or not need[k]:
                 out.append(None)
                 continue
-            arr = np.asarray(r.data) if isinstance(r, Tensor) else _numeric_array(r, name, i)
+            arr = np.asarray(r.data) if isinstance(r, Tensor) else numeric_array(r, name, i)
             if arr.shape != shape:
                 raise CustomGradShapeError(
                     f"{name}.backward: the gradient for input {i} has shape {arr.shape}, but input {i} "
@@ -190,6 +201,18 @@ class Function:
             "backward(ctx, *grads))"
         )
 
+    # PyTorch's vmap support flags: autobp.func.vmap runs a custom Function like any other code, so
+    # neither is consulted; they are here for code that reads them.
+    generate_vmap_rule = False
+
+    @staticmethod
+    def vmap(info: Any, in_dims: Any, *args: Any) -> Any:
+        """PyTorch's hook for a batching rule; not overridden, it raises as PyTorch's does."""
+        raise NotImplementedError(
+            "To use autograd.Function with vmap, you must either override the vmap staticmethod or set "
+            "generate_vmap_rule=True."
+        )
+
     @staticmethod
     def setup_context(ctx: FunctionCtx, inputs: tuple, output: Any) -> None:
         """Override (with a ``forward(*args)`` that takes no ctx) to fill ``ctx`` from the inputs and
@@ -235,7 +258,7 @@ class Function:
         multi = isinstance(result, tuple)
         results = result if multi else (result,)
         at = [k for k, r in enumerate(results) if not passes_through(r)]
-        arrays = [_output_array(results[k], cls.__name__, k) for k in at]
+        arrays = [output_array(results[k], cls.__name__, k) for k in at]
         ctx._inputs = tuple((i, a.shape, a.dtype) for i, a in enumerate(args) if isinstance(a, Tensor))
         parents = tuple(a for a in args if isinstance(a, Tensor))
         non_diff = [id(results[k]) in ctx._non_diff for k in at]
@@ -298,7 +321,7 @@ def _outputs(ctx: FunctionCtx, parents: tuple, arrays: list, multi: bool, non_di
         return [Tensor._const(a) for a in arrays]
     ctx._multi = True
     outs, start = [], 0
-    for a, nd in zip(arrays, non_diff):
+    for nr, (a, nd) in enumerate(zip(arrays, non_diff)):
         if a.dtype.kind != "f" or nd:
             ctx._outputs.append(("zeros", a.shape, a.dtype) if nd and a.dtype.kind == "f" else None)
             outs.append(Tensor._const(a))
@@ -306,7 +329,7 @@ def _outputs(ctx: FunctionCtx, parents: tuple, arrays: list, multi: bool, non_di
         stop = start + a.size
         ctx._outputs.append((start, stop, a.shape, a.dtype))
         t = hidden[start:stop].reshape(a.shape)
-        outs.append(t if t.dtype == a.dtype else t.astype(a.dtype))
+        outs.append(own_output(t if t.dtype == a.dtype else t.astype(a.dtype), nr))
         start = stop
     return outs
 
@@ -346,41 +369,15 @@ def _as_tuple(res: Any, nargs: int, name: str) -> tuple:
     return tuple(res)
 
 
-def _numeric_array(r: Any, name: str, i: int) -> np.ndarray:
-    arr = np.asarray(r)
-    if arr.dtype.kind not in "fiub":
-        raise TypeError(
-            f"{name}.backward: the gradient for input {i} is a {type(r).__name__} "
-            f"(dtype {arr.dtype}); return a Tensor, an ndarray or None"
-        )
-    return arr
-
-
-def _scalar_grad(r: Any, name: str, i: int) -> float | None:
-    if r is None:
-        return None
-    if isinstance(r, Real) and not isinstance(r, bool):
-        return float(r)
-    if isinstance(r, np.ndarray) and r.size == 1:
-        return float(r)
-    raise TypeError(f"{name}.backward on Values must return numbers, got {type(r).__name__} for input {i}")
-
-
-def _output_array(r: Any, name: str, k: int) -> np.ndarray:
-    if isinstance(r, np.generic):
-        r = np.asarray(r)
-    if isinstance(r, Tensor):  # computed with autobp's functions under forward's no_grad: its values
-        r = r._data
-    if not isinstance(r, np.ndarray):
-        raise TypeError(
-            f"{name}.forward must return an ndarray, a Tensor or a tuple of them, but output {k} is a "
-            f"{type(r).__name__}"
-        )
-    if r.dtype.kind not in "fiub":
-        raise TypeError(f"{name}.forward: output {k} has unsupported dtype {r.dtype} (real floats only)")
-    return r
-
-
 @rule("function")  # ctx = the FunctionCtx of an autobp.Function, which runs the user's backward
 def _function_rule(F, g, out, xs, ctx, need):
     return ctx._vjp(g, out, xs, need)
+
+
+class InplaceFunction(Function):
+    """PyTorch's ``torch.autograd.function.InplaceFunction``: a Function whose instance carries an
+    ``inplace`` flag, for subclasses whose forward may write into its input (with ``mark_dirty``)."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._backward_callbacks import queue_callback, register_multi_grad_hook
+from ._gradient_edges import GradientEdge, get_gradient_edge
 from ._graph import GraphReleasedError, topological_order
 from ._graph_nodes import AccumulateGrad, Node
 from ._saved_hooks import disable_saved_tensors_hooks, save_on_cpu, saved_tensors_hooks
@@ -30,6 +31,8 @@ __all__ = [
     "disable_saved_tensors_hooks",
     "register_multi_grad_hook",
     "queue_callback",
+    "GradientEdge",
+    "get_gradient_edge",
 ]
 
 

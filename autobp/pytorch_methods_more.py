@@ -360,7 +360,10 @@ METHODS: dict[str, Any] = {
     "pin_memory": _method("pin_memory", lambda self, *a, **k: self, "``self`` (a no-op: host memory only)."),
 }
 PROPERTIES = {
-    "output_nr": property(lambda self: 0, doc="0: the index of this tensor among its op's outputs."),
+    "output_nr": property(
+        lambda self: self.__dict__.get("_output_nr", 0),
+        doc="The index of this tensor among its op's outputs (a custom Function's; 0 for the built-in ops).",
+    ),
     "layout": property(
         lambda self: strided, doc="``autobp.strided``: every tensor is a strided numpy array."
     ),

@@ -23,7 +23,7 @@ from ._graph_grad import receive_graph_grad
 from ._graph_nodes import node_of, run_accumulate, run_pre
 from ._inplace import NOGRAD_VIEWS, TrackedArray, bump, check_nograd_inputs, same_memory
 from ._numpy_ops import NumpyOps, NumpyOpsOwningG
-from ._seeds import graph_seed, input_values, integer_leaf_error, seed_of
+from ._seeds import graph_seed, input_values, integer_leaf_error, seed_of, warn_grad_cycle
 from ._size import _check_float, _Size
 from ._tensor_data import _as_array, _lift  # noqa: F401  _lift: imported from here by the ops
 from ._tensor_hooks import (
@@ -237,8 +237,11 @@ class Tensor:
         if value is None:  # PyTorch's class (numpy would make a 0-d object array of it)
             raise TypeError("data: a Tensor's data has to be a tensor or an array, but got None")
         arr = np.asarray(value.data if isinstance(value, Tensor) else value)
-        if arr.shape != self._data.shape:
-            raise ValueError(f"data: new array has shape {arr.shape}, the tensor has {self._data.shape}")
+        if arr.shape != self._data.shape and self._op is not None:  # a leaf may change shape (PyTorch)
+            raise ValueError(
+                f"data: new array has shape {arr.shape}, the tensor has {self._data.shape} and is the "
+                f"output of op {self._op!r}, whose backward expects that shape"
+            )
         bump(self)
         keep = isinstance(value, (Tensor, np.ndarray)) and (arr.dtype.kind in "fc" or not self.requires_grad)
         self._data = arr if keep else arr.astype(self._data.dtype, copy=False)  # PyTorch's: other's dtype
@@ -361,6 +364,7 @@ class Tensor:
         seed = seed_of(self, gradient, "backward")
         if create_graph:
             seed = graph_seed(self, gradient, seed)
+            warn_grad_cycle()
         if retain_graph is None:
             retain_graph = create_graph
         if inputs is None:
@@ -369,7 +373,8 @@ class Tensor:
                 return
             run_backward([self], [seed], retain_graph=retain_graph, create_graph=create_graph)
             return
-        ins = [inputs] if isinstance(inputs, Tensor) else list(input_values(inputs))
+        inputs = input_values(inputs)  # a dict's values, GradientEdges' tensors
+        ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
         if not ins:
             raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
         for i, t in enumerate(ins):

@@ -135,6 +135,10 @@ def test_instancenorm3d_matches_torch(kw, shape):
     _steps(nn.InstanceNorm3d(3, **kw), torch.nn.InstanceNorm3d(3, **kw), shape)
 
 
-def test_instancenorm3d_rejects_a_4d_batch_of_the_wrong_channels():
-    with pytest.raises(ValueError, match="InstanceNorm3d"):
-        nn.InstanceNorm3d(3)(np.zeros((2, 4, 2, 2, 2)))
+def test_instancenorm3d_other_channels_warn_as_torch():
+    # without affine weights or running statistics num_features is unused: torch warns and normalises
+    with pytest.warns(UserWarning, match="does not match num_features"):
+        y = nn.InstanceNorm3d(3)(np.ones((2, 4, 2, 2, 2)))
+    assert y.shape == tuple(torch.nn.InstanceNorm3d(3)(torch.ones(2, 4, 2, 2, 2)).shape)
+    with pytest.raises(ValueError, match="InstanceNorm3d"):  # the wrong number of dimensions
+        nn.InstanceNorm3d(3)(np.zeros((2, 3, 2, 2, 2, 2)))

@@ -3,6 +3,7 @@ parameters and running statistics; the computation is in normalization_functiona
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -154,7 +155,21 @@ class _InstanceNorm(_NormBase):
         unbatched = x.ndim == nd - 1
         if unbatched:
             x = x.reshape((1,) + x.shape)
-        self._check(x)
+        if x.ndim == nd and x.shape[1] != self.num_features and not self.track_running_stats:
+            # PyTorch's rule: the statistics are per (sample, channel) whatever num_features says, so
+            # only the affine weights need it to match
+            if self.affine:
+                raise ValueError(
+                    f"expected input's size at dim=1 to match num_features ({self.num_features}), but got: "
+                    f"{x.shape[1]}."
+                )
+            warnings.warn(
+                "input's size at dim=1 does not match num_features. You can silence this warning by not "
+                "passing in num_features, which is not used because affine=False",
+                stacklevel=2,
+            )
+        else:
+            self._check(x)
         momentum = 0.0 if self.momentum is None else self.momentum  # PyTorch counts no batches here
         y = instance_norm(
             x,
