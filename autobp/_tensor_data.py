@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from ._default_dtype import DEFAULT, F64, python_data_dtype
+from ._inplace import TrackedArray, bump, same_memory
 
 Tensor: Any = None  # autobp.tensor.Tensor, bound by tensor.py right after the class is defined
 _FLOAT_KINDS = "fc"  # kinds kept as given; others become float64 (complex64/128 are numpy's complex)
@@ -149,3 +150,21 @@ def _lift(x: Any, like: Tensor, op: str) -> Tensor:
         f"Tensor {op}: unsupported operand of type {type(x).__name__}; "
         "expected a Tensor, numpy array or number"
     )
+
+
+def set_data(t: Any, value: Any) -> None:
+    """``t.data = value`` (the property's setter): swap in ``value``'s array, counted as an in-place
+    write; PyTorch's rules: a leaf may change shape, an op's output may not (its rule expects it)."""
+    if type(value) is TrackedArray and value._owner is t and same_memory(value, t._data):
+        return  # ``t.data += x``: the ufunc wrote into the view (and counted it); nothing to swap
+    if value is None:  # PyTorch's class (numpy would make a 0-d object array of it)
+        raise TypeError("data: a Tensor's data has to be a tensor or an array, but got None")
+    arr = np.asarray(value.data if isinstance(value, Tensor) else value)
+    if arr.shape != t._data.shape and t._op is not None:  # a leaf may change shape (PyTorch)
+        raise ValueError(
+            f"data: new array has shape {arr.shape}, the tensor has {t._data.shape} and is the "
+            f"output of op {t._op!r}, whose backward expects that shape"
+        )
+    bump(t)
+    keep = isinstance(value, (Tensor, np.ndarray)) and (arr.dtype.kind in "fc" or not t.requires_grad)
+    t._data = arr if keep else arr.astype(t._data.dtype, copy=False)  # PyTorch's: other's dtype

@@ -21,11 +21,11 @@ from ._graph import _mode, next_seq, off_threads
 from ._graph import hooks as _hooks
 from ._graph_grad import receive_graph_grad
 from ._graph_nodes import node_of, run_accumulate, run_pre
-from ._inplace import NOGRAD_VIEWS, TrackedArray, bump, check_nograd_inputs, same_memory
+from ._inplace import NOGRAD_VIEWS, TrackedArray, check_nograd_inputs
 from ._numpy_ops import NumpyOps, NumpyOpsOwningG
 from ._seeds import graph_seed, input_values, integer_leaf_error, seed_of, warn_grad_cycle
 from ._size import _check_float, _Size
-from ._tensor_data import _as_array, _lift  # noqa: F401  _lift: imported from here by the ops
+from ._tensor_data import _as_array, _lift, set_data  # noqa: F401  _lift: imported from here by the ops
 from ._tensor_hooks import (
     GradHooks,
     RemovableHandle,
@@ -232,19 +232,7 @@ class Tensor:
 
     @data.setter
     def data(self, value: Any) -> None:
-        if type(value) is TrackedArray and value._owner is self and same_memory(value, self._data):
-            return  # ``t.data += x``: the ufunc wrote into the view (and counted it); nothing to swap
-        if value is None:  # PyTorch's class (numpy would make a 0-d object array of it)
-            raise TypeError("data: a Tensor's data has to be a tensor or an array, but got None")
-        arr = np.asarray(value.data if isinstance(value, Tensor) else value)
-        if arr.shape != self._data.shape and self._op is not None:  # a leaf may change shape (PyTorch)
-            raise ValueError(
-                f"data: new array has shape {arr.shape}, the tensor has {self._data.shape} and is the "
-                f"output of op {self._op!r}, whose backward expects that shape"
-            )
-        bump(self)
-        keep = isinstance(value, (Tensor, np.ndarray)) and (arr.dtype.kind in "fc" or not self.requires_grad)
-        self._data = arr if keep else arr.astype(self._data.dtype, copy=False)  # PyTorch's: other's dtype
+        set_data(self, value)
 
     @property
     def shape(self) -> tuple:
