@@ -10,7 +10,7 @@ import pytest
 import autobp
 from autobp.nn import functional as F
 
-from .test_amp_autocast_ops import _check, _run_both, _wellposed
+from .test_amp_autocast_ops import _agrees, _wellposed
 
 torch = pytest.importorskip("torch")
 TF = torch.nn.functional
@@ -160,24 +160,18 @@ NOT_CAST = {
 
 @pytest.mark.parametrize("name", sorted(FP32))
 def test_fp32_op_runs_float16_inputs_in_float32(name):
-    t_in, a_in, t_out, a_out = _run_both(FP32[name], np.float16)
-    assert a_out.dtype == np.float32
-    _check(t_in, a_in, t_out, a_out)
+    _agrees(FP32[name], np.float16, np.float32)
 
 
 @pytest.mark.parametrize("name", sorted(FP32))
 def test_fp32_op_keeps_float32_and_float64(name):
     for dtype in (np.float32, np.float64):
-        t_in, a_in, t_out, a_out = _run_both(FP32[name], dtype)
-        assert a_out.dtype == dtype
-        _check(t_in, a_in, t_out, a_out)
+        _agrees(FP32[name], dtype, dtype)
 
 
 @pytest.mark.parametrize("name", sorted(NOT_CAST))
 def test_neighbours_torch_leaves_alone_stay_float16(name):
-    t_in, a_in, t_out, a_out = _run_both(NOT_CAST[name], np.float16)
-    assert a_out.dtype == np.float16
-    _check(t_in, a_in, t_out, a_out)
+    _agrees(NOT_CAST[name], np.float16, np.float16)
 
 
 def test_prod_keeps_an_explicit_dtype_as_torchs():

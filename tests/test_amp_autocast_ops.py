@@ -256,6 +256,14 @@ def _check(t_in, a_in, t_out, a_out) -> None:
         _close(a.grad, t.grad.numpy())
 
 
+def _agrees(case: tuple, dtype: type, expect: type, enabled: bool = True) -> None:
+    """Run ``case`` on ``dtype`` inputs in both libraries: autobp's output is ``expect``, and its dtype,
+    values and leaf gradients are torch's."""
+    t_in, a_in, t_out, a_out = _run_both(case, dtype, enabled=enabled)
+    assert a_out.dtype == expect
+    _check(t_in, a_in, t_out, a_out)
+
+
 def test_torch_cpu_autocast_takes_float16():  # the premise of the comparisons below
     with torch.autocast("cpu", dtype=torch.float16):
         assert (torch.ones(2, 2) @ torch.ones(2, 2)).dtype == torch.float16
@@ -263,49 +271,35 @@ def test_torch_cpu_autocast_takes_float16():  # the premise of the comparisons b
 
 @pytest.mark.parametrize("name", sorted(LOWER))
 def test_lower_precision_op_runs_in_float16(name):
-    t_in, a_in, t_out, a_out = _run_both(LOWER[name], np.float32)
-    assert a_out.dtype == np.float16
-    _check(t_in, a_in, t_out, a_out)
+    _agrees(LOWER[name], np.float32, np.float16)
 
 
 @pytest.mark.parametrize("name", sorted(LOWER))
 def test_lower_precision_op_leaves_float64_alone(name):
-    t_in, a_in, t_out, a_out = _run_both(LOWER[name], np.float64)
-    assert a_out.dtype == np.float64
-    _check(t_in, a_in, t_out, a_out)
+    _agrees(LOWER[name], np.float64, np.float64)
 
 
 @pytest.mark.parametrize("name", sorted(FP32))
 def test_fp32_op_runs_float16_inputs_in_float32(name):
-    t_in, a_in, t_out, a_out = _run_both(FP32[name], np.float16)
-    assert a_out.dtype == np.float32
-    _check(t_in, a_in, t_out, a_out)
+    _agrees(FP32[name], np.float16, np.float32)
 
 
 @pytest.mark.parametrize("name", sorted(FP32))
 def test_fp32_op_keeps_float32_and_float64(name):
     for dtype in (np.float32, np.float64):
-        t_in, a_in, t_out, a_out = _run_both(FP32[name], dtype)
-        assert a_out.dtype == dtype
-        _check(t_in, a_in, t_out, a_out)
+        _agrees(FP32[name], dtype, dtype)
 
 
 @pytest.mark.parametrize("name", sorted(UNLISTED))
 def test_unlisted_op_is_not_cast(name):
-    t_in, a_in, t_out, a_out = _run_both(UNLISTED[name], np.float32)
-    assert a_out.dtype == np.float32
-    _check(t_in, a_in, t_out, a_out)
-    t_in, a_in, t_out, a_out = _run_both(UNLISTED[name], np.float16)
-    assert a_out.dtype == np.float16
-    _check(t_in, a_in, t_out, a_out)
+    _agrees(UNLISTED[name], np.float32, np.float32)
+    _agrees(UNLISTED[name], np.float16, np.float16)
 
 
 @pytest.mark.parametrize("name", ["linear", "conv2d", "mse_loss"])
 def test_disabled_region_is_plain(name):
     case = {**LOWER, **FP32}[name]
-    t_in, a_in, t_out, a_out = _run_both(case, np.float32, enabled=False)
-    assert a_out.dtype == np.float32
-    _check(t_in, a_in, t_out, a_out)
+    _agrees(case, np.float32, np.float32, enabled=False)
 
 
 def test_modules_autocast_through_their_functions():
