@@ -17,6 +17,13 @@ def test_tensor_exponent_refused_as_numpy():
         autobp.tensor(BASE) ** autobp.tensor(EXP)
 
 
+def test_tensor_exponent_refusal_is_also_pytorchs_class():
+    with pytest.raises(RuntimeError, match="negative integer powers"):  # as for a Python exponent
+        autobp.tensor(BASE) ** autobp.tensor(EXP)
+    with pytest.raises(RuntimeError, match="negative integer powers"):
+        autobp.power(autobp.tensor(BASE), autobp.tensor(EXP))
+
+
 def test_python_exponent_refused_as_both():
     torch = pytest.importorskip("torch")
     with pytest.raises(RuntimeError):

@@ -225,7 +225,7 @@ def test_integer_to_a_negative_integer_power_names_the_cause_not_the_shapes():
         np.array(6) ** np.array(-8)
     with pytest.raises(ValueError, match="negative integer powers") as ours:
         autobp.tensor(6) ** autobp.tensor(-8)
-    assert "broadcast" not in str(ours.value) and np_err.type is ours.type
+    assert "broadcast" not in str(ours.value) and issubclass(ours.type, np_err.type)
     with pytest.raises(ValueError, match=r"shapes \(2,\) and \(3,\) cannot be broadcast"):
         autobp.tensor([6, 2]) ** autobp.tensor([-8, 1, 3])
 

@@ -31,8 +31,9 @@ def _binary(a: Tensor, b: Tensor, op: str, fn: Any, symbol: str) -> Tensor:
             np.broadcast_shapes(a.shape, b.shape)
         except ValueError:
             raise _shapes_error(a, b, op, symbol) from None
-        # the shapes agree: numpy refused the values (an integer to a negative integer power)
-        raise ValueError(f"{op} ({symbol}): {e} (dtypes {a.dtype} and {b.dtype}, as numpy)") from None
+        # the shapes agree: numpy refused the values (an integer to a negative integer power); numpy's
+        # ValueError and PyTorch's RuntimeError both, as for a Python exponent
+        raise ShapeError(f"{op} ({symbol}): {e} (dtypes {a.dtype} and {b.dtype}, as numpy)") from None
     return _make(data, (a, b), op)
 
 
