@@ -29,6 +29,7 @@ from ._function_extras import (
     take_dirty,
     user_backward,
     uses_setup_context,
+    write_marks,
 )
 from ._graph import enable_grad, is_grad_enabled, no_grad
 from .rules import rule
@@ -249,6 +250,7 @@ class Function:
         # each Tensor as its ``.data`` view: an ndarray that also answers PyTorch's methods (ported
         # forwards call ``input.clamp(min=0)``, ``x.clone()``) and counts in-place writes
         raw = [a.data if isinstance(a, Tensor) else a for a in args]
+        marks = write_marks(args)
         with no_grad():
             if uses_setup_context(cls):
                 result = cls.forward(*raw)
@@ -284,7 +286,7 @@ class Function:
                 if not passes_through(r):
                     outs[k] = first.setdefault(id(r), outs[k])
         if ctx._dirty:
-            outs = take_dirty(ctx, args, raw, outs, results)
+            outs = take_dirty(ctx, args, raw, outs, results, marks)
         elif not is_grad_enabled():
             mark_nograd_aliases(outs, parents)
         return tuple(outs) if multi else outs[0]
