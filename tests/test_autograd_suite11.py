@@ -109,3 +109,32 @@ def test_mark_dirty_on_a_view_of_a_leaf_is_refused_as_torch():
 
     run(autobp)
     run(torch)
+
+
+@pytest.mark.parametrize("name", ["scatter_reduce", "index_reduce"])
+def test_prod_reduce_double_backward_with_two_zeros_raises_as_torch(name):
+    # was: a silently wrong second derivative (the rule's out / src is 0 / 0 made safe, not prod's)
+    def grads(lib):
+        x = lib.tensor([1.0, 2.0], dtype=lib.float64, requires_grad=True)
+        src = lib.tensor([0.0, 0.0, 3.0], dtype=lib.float64, requires_grad=True)
+        idx = lib.tensor([0, 0, 1])
+        out = getattr(lib, name)(x, 0, idx, src, "prod")
+        w = lib.tensor([2.0, 5.0], dtype=lib.float64)
+        (g,) = lib.autograd.grad((out * w).sum(), src, create_graph=True)
+        with pytest.raises(RuntimeError, match="Double backward is unsupported for"):
+            lib.autograd.grad(g.sum(), src)
+        return g.detach().numpy()
+
+    np.testing.assert_allclose(grads(autobp), grads(torch))
+
+
+def test_prod_reduce_double_backward_with_one_zero_still_matches_torch():
+    def second(lib):
+        x = lib.tensor([1.5, 2.0], dtype=lib.float64, requires_grad=True)
+        src = lib.tensor([0.0, 4.0, 3.0], dtype=lib.float64, requires_grad=True)
+        out = lib.scatter_reduce(x, 0, lib.tensor([0, 0, 1]), src, "prod")
+        (g,) = lib.autograd.grad(out.sum(), src, create_graph=True)
+        return [t.numpy() for t in lib.autograd.grad((g * g).sum(), (x, src))]
+
+    for a, t in zip(second(autobp), second(torch)):
+        np.testing.assert_allclose(a, t, rtol=1e-12)
