@@ -1,5 +1,7 @@
 """Gaps found by the rest of PyTorch's test_autograd.py (tenth session): each checked against torch."""
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -138,3 +140,39 @@ def test_prod_reduce_double_backward_with_one_zero_still_matches_torch():
 
     for a, t in zip(second(autobp), second(torch)):
         np.testing.assert_allclose(a, t, rtol=1e-12)
+
+
+@pytest.mark.parametrize("segments", [1, 2, 3, 5])
+def test_checkpoint_sequential_matches_torch(segments):
+    # was missing (torch.utils.checkpoint.checkpoint_sequential)
+    rng = np.random.default_rng(2)
+    weights = [rng.standard_normal((3, 3)) for _ in range(5)]
+    x0 = rng.standard_normal((2, 3))
+
+    def run(lib, checkpoint_sequential):
+        ws = [lib.tensor(w, requires_grad=True) for w in weights]
+        fns = [functools.partial(lambda w, h: (h @ w).tanh(), w) for w in ws]
+        x = lib.tensor(x0, requires_grad=True)
+        out = checkpoint_sequential(fns, segments, x, use_reentrant=False)
+        (out**2).sum().backward()
+        return [out.detach().numpy(), x.grad.numpy()] + [w.grad.numpy() for w in ws]
+
+    import torch.utils.checkpoint as torch_checkpoint
+
+    got = run(autobp, autobp.utils.checkpoint.checkpoint_sequential)
+    want = run(torch, torch_checkpoint.checkpoint_sequential)
+    for a, t in zip(got, want):
+        np.testing.assert_allclose(a, t, rtol=1e-12)
+
+
+def test_checkpoint_sequential_takes_a_sequential_and_refuses_unknown_keywords():
+    net = autobp.nn.Sequential(autobp.nn.Linear(3, 4), autobp.nn.ReLU(), autobp.nn.Linear(4, 2))
+    x = autobp.tensor(np.ones((2, 3)), requires_grad=True)
+    out = autobp.utils.checkpoint.checkpoint_sequential(net, 2, x, use_reentrant=False)
+    np.testing.assert_allclose(out.detach().numpy(), net(x).detach().numpy())
+    out.sum().backward()
+    assert x.grad.shape == (2, 3) and net[0].weight.grad is not None
+    with pytest.raises(ValueError, match="Unexpected keyword arguments: bogus"):
+        autobp.utils.checkpoint.checkpoint_sequential(net, 2, x, bogus=1)
+    with pytest.raises(ValueError, match="Unexpected keyword arguments: bogus"):
+        torch.utils.checkpoint.checkpoint_sequential([torch.nn.ReLU()], 1, torch.ones(2), bogus=1)
