@@ -131,3 +131,18 @@ class _DefaultFloat:
 
 
 DEFAULT_FLOAT = _DefaultFloat()
+
+
+class SamplerDtypeError(TypeError, RuntimeError):
+    """A sampler asked for a dtype it cannot draw (an integer one): a TypeError, as numpy's, and a
+    RuntimeError, as PyTorch's ("normal_kernel_cpu" not implemented for 'Long')."""
+
+
+def sampler_dtype(dtype: Any, who: str) -> np.dtype:
+    """``dtype`` (the default dtype for None) checked to be one the samplers draw."""
+    dt = np.dtype(DEFAULT[0] if dtype is None else dtype)
+    if dt not in (np.float16, np.float32, np.float64, np.complex64, np.complex128):
+        raise SamplerDtypeError(
+            f"{who}: dtype must be float16, float32, float64, complex64 or complex128, got {dt}"
+        )
+    return dt

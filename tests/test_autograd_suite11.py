@@ -176,3 +176,13 @@ def test_checkpoint_sequential_takes_a_sequential_and_refuses_unknown_keywords()
         autobp.utils.checkpoint.checkpoint_sequential(net, 2, x, bogus=1)
     with pytest.raises(ValueError, match="Unexpected keyword arguments: bogus"):
         torch.utils.checkpoint.checkpoint_sequential([torch.nn.ReLU()], 1, torch.ones(2), bogus=1)
+
+
+@pytest.mark.parametrize("name", ["randn", "rand"])
+def test_sampling_an_integer_dtype_raises_a_runtime_error_as_torch(name):
+    # PyTorch's RuntimeError ("normal_kernel_cpu" not implemented for 'Long'); numpy code catches TypeError
+    with pytest.raises(RuntimeError):
+        getattr(torch, name)(5, 5, dtype=torch.long)
+    for error in (RuntimeError, TypeError):
+        with pytest.raises(error, match="dtype must be float16"):
+            getattr(autobp, name)(5, 5, dtype=autobp.int64)
