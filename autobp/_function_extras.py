@@ -131,6 +131,18 @@ def passes_through(r: Any) -> bool:
     return r is None or isinstance(r, (bool, int, float, complex, str))
 
 
+def take_once(ctx: Any) -> None:
+    """``saved_tensors`` of a Function with ``clear_saved_tensors_on_access = True`` (PyTorch's flag),
+    just handed out: the ctx lets go of them, so backward may free them; a second access raises."""
+    if ctx.__dict__.get("_taken"):
+        raise RuntimeError(
+            "saved_tensors can only be accessed once when clear_saved_tensors_on_access=True is set on "
+            "the autograd.Function. Either access saved_tensors only once, or set "
+            "clear_saved_tensors_on_access=False."
+        )
+    ctx._taken, ctx._refs, ctx._saved = True, (), ()
+
+
 def write_marks(args: tuple) -> dict:
     """The in-place write marks (``_written_at``, ``_version``) of each Tensor argument and the tensors
     it shares memory with, before forward runs: a write forward makes into an input it then marks dirty

@@ -27,6 +27,7 @@ from ._function_extras import (
     passes_through,
     scalar_grad,
     take_dirty,
+    take_once,
     user_backward,
     uses_setup_context,
     write_marks,
@@ -90,7 +91,10 @@ class FunctionCtx:
         if self._now is None:
             return tuple(None if s is None else Tensor._const(np.asarray(s)) for s in self._saved)
         out, xs = self._now
-        return tuple(self._resolve(kind, what, out, xs) for kind, what in self._refs)
+        saved = tuple(self._resolve(kind, what, out, xs) for kind, what in self._refs)
+        if getattr(self._fn, "clear_saved_tensors_on_access", False):  # PyTorch's opt-in: given once
+            take_once(self)
+        return saved
 
     def _resolve(self, kind: str, what: Any, out: Any, xs: Any) -> Any:
         """A saved item from the node's own output and inputs (no reference to them is stored,

@@ -186,3 +186,30 @@ def test_sampling_an_integer_dtype_raises_a_runtime_error_as_torch(name):
     for error in (RuntimeError, TypeError):
         with pytest.raises(error, match="dtype must be float16"):
             getattr(autobp, name)(5, 5, dtype=autobp.int64)
+
+
+@pytest.mark.parametrize("lib", [autobp, torch], ids=["autobp", "torch"])
+def test_clear_saved_tensors_on_access_hands_them_out_once(lib):
+    # was: the flag ignored (a second access gave them again)
+    seen = []
+
+    class Scale(lib.autograd.Function):
+        clear_saved_tensors_on_access = True
+
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * 3
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            seen.append(x.detach().numpy().copy())
+            with pytest.raises(RuntimeError, match="can only be accessed once"):
+                _ = ctx.saved_tensors
+            return g * 3
+
+    x = lib.tensor([1.0, 2.0], requires_grad=True)
+    Scale.apply(x).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [3.0, 3.0])
+    np.testing.assert_allclose(seen[0], [1.0, 2.0])
