@@ -143,6 +143,12 @@ def take_once(ctx: Any) -> None:
     ctx._taken, ctx._refs, ctx._saved = True, (), ()
 
 
+def plain_array(s: Any) -> Any:
+    """A saved item as it is, or, for a Tensor's ``.data`` view (which refers to its Tensor), the same
+    memory as a plain ndarray."""
+    return np.asarray(s) if isinstance(s, np.ndarray) and getattr(s, "_owner", None) is not None else s
+
+
 def write_marks(args: tuple) -> dict:
     """The in-place write marks (``_written_at``, ``_version``) of each Tensor argument and the tensors
     it shares memory with, before forward runs: a write forward makes into an input it then marks dirty
@@ -194,6 +200,9 @@ def take_dirty(ctx: Any, args: tuple, raw: list, outs: list, results: tuple, mar
         for j in range(k, len(results)):
             if results[j] is r:
                 outs[j] = t
+    # saved arrays that are the dirty inputs' ``.data`` views point back at those tensors, now this
+    # node: kept as plain arrays, so the node and its ctx form no reference cycle
+    ctx._saved = tuple(plain_array(s) for s in ctx._saved)
     return outs
 
 

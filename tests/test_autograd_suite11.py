@@ -213,3 +213,35 @@ def test_clear_saved_tensors_on_access_hands_them_out_once(lib):
     Scale.apply(x).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), [3.0, 3.0])
     np.testing.assert_allclose(seen[0], [1.0, 2.0])
+
+
+@pytest.mark.parametrize("view", [True, False], ids=["view", "tensor"])
+@pytest.mark.parametrize("lib", [autobp, torch], ids=["autobp", "torch"])
+def test_function_saving_its_dirty_input_makes_no_reference_cycle(lib, view):
+    # was: node -> ctx -> saved .data view -> the tensor (now the node): freed only by the cycle collector
+    import gc
+    import weakref
+
+    class Keep(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.mark_dirty(x)
+            ctx.save_for_backward(x)
+            return x
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad
+
+    def scope():
+        x = lib.tensor(1.0, requires_grad=True).clone()
+        if view:
+            x = x.view_as(x)
+        Keep.apply(x)
+        return weakref.ref(x)
+
+    gc.disable()
+    try:
+        assert scope()() is None
+    finally:
+        gc.enable()
