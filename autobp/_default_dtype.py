@@ -1,6 +1,6 @@
-"""The default floating dtype (PyTorch's ``set_default_dtype``): one module-level state, float64 (numpy's)
-unless set, that the creation functions (and the samplers: ``sampler_dtype``) read when they are given no
-dtype, and the helpers they share. Nothing on the per-op path reads it: a Tensor's dtype decides an op's result, as before."""
+"""The default floating dtype (PyTorch's ``set_default_dtype``): float64 (numpy's) unless set, read by the
+creation functions and the samplers (``sampler_dtype``) when given no dtype, and the helpers they share.
+Nothing on the per-op path reads it: a Tensor's dtype decides an op's result, as before."""
 
 from __future__ import annotations
 
