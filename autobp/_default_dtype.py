@@ -1,5 +1,5 @@
-"""The default floating dtype (PyTorch's ``set_default_dtype``): one module-level state, float64 (numpy's)
-unless set, that the creation functions read when they are given no dtype, and the helpers they share.
+"""The default floating dtype (PyTorch's ``set_default_dtype``): float64 (numpy's) unless set, read by the
+creation functions and the samplers (``sampler_dtype``) when given no dtype, and the helpers they share.
 Nothing on the per-op path reads it: a Tensor's dtype decides an op's result, as before."""
 
 from __future__ import annotations
@@ -131,3 +131,18 @@ class _DefaultFloat:
 
 
 DEFAULT_FLOAT = _DefaultFloat()
+
+
+class SamplerDtypeError(TypeError, RuntimeError):
+    """A sampler asked for a dtype it cannot draw (an integer one): a TypeError, as numpy's, and a
+    RuntimeError, as PyTorch's ("normal_kernel_cpu" not implemented for 'Long')."""
+
+
+def sampler_dtype(dtype: Any, who: str) -> np.dtype:
+    """``dtype`` (the default dtype for None) checked to be one the samplers draw."""
+    dt = np.dtype(DEFAULT[0] if dtype is None else dtype)
+    if dt not in (np.float16, np.float32, np.float64, np.complex64, np.complex128):
+        raise SamplerDtypeError(
+            f"{who}: dtype must be float16, float32, float64, complex64 or complex128, got {dt}"
+        )
+    return dt

@@ -131,10 +131,42 @@ def passes_through(r: Any) -> bool:
     return r is None or isinstance(r, (bool, int, float, complex, str))
 
 
-def take_dirty(ctx: Any, args: tuple, raw: list, outs: list, results: tuple) -> list:
+def take_once(ctx: Any) -> None:
+    """``saved_tensors`` of a Function with ``clear_saved_tensors_on_access = True`` (PyTorch's flag),
+    just handed out: the ctx lets go of them, so backward may free them; a second access raises."""
+    if ctx.__dict__.get("_taken"):
+        raise RuntimeError(
+            "saved_tensors can only be accessed once when clear_saved_tensors_on_access=True is set on "
+            "the autograd.Function. Either access saved_tensors only once, or set "
+            "clear_saved_tensors_on_access=False."
+        )
+    ctx._taken, ctx._refs, ctx._saved = True, (), ()
+
+
+def plain_array(s: Any) -> Any:
+    """A saved item as it is, or, for a Tensor's ``.data`` view (which refers to its Tensor), the same
+    memory as a plain ndarray."""
+    return np.asarray(s) if isinstance(s, np.ndarray) and getattr(s, "_owner", None) is not None else s
+
+
+def write_marks(args: tuple) -> dict:
+    """The in-place write marks (``_written_at``, ``_version``) of each Tensor argument and the tensors
+    it shares memory with, before forward runs: a write forward makes into an input it then marks dirty
+    is recorded once, as the Function's write, not also as an unrecorded one."""
+    marks = {}
+    for a in args:
+        while isinstance(a, Tensor):
+            marks[id(a)] = (a, a._written_at, a._version)
+            a = a._source
+    return marks
+
+
+def take_dirty(ctx: Any, args: tuple, raw: list, outs: list, results: tuple, marks: dict) -> list:
     """After ``ctx.mark_dirty(x)`` in forward: input Tensor ``x`` was written in place and is also
     returned, so (as in PyTorch) the input Tensor object itself becomes that output, its former value
-    the op's input (older graphs that read it refuse to backward: its version is bumped)."""
+    the op's input (older graphs that read it refuse to backward: its version is bumped). A view ``x``
+    (``base[1:]``, ``base.narrow(...)``) writes through: its base takes the new value there, as when
+    an in-place method writes into a view."""
     from ._inplace import LeafInplaceError, bump
     from .ops import recorded_writes as rw
 
@@ -154,12 +186,23 @@ def take_dirty(ctx: Any, args: tuple, raw: list, outs: list, results: tuple) -> 
                     f"{ctx._fn.__name__}: a leaf Variable that requires grad has been used in an in-place "
                     f"operation (mark_dirty on a leaf Tensor of shape {t.shape})"
                 )
-            rw.become(t, o, rw.snapshot(t))
+            s = t
+            while s is not None and id(s) in marks:  # forward's raw write: recorded below instead
+                _, s._written_at, s._version = marks[id(s)]
+                s = s._source
+            old = rw.snapshot(t)
+            if t._source is not None and rw.writes_through(t):  # a view: the write goes to its base
+                rw.write_through(t, o, old, f"{ctx._fn.__name__} (mark_dirty)")
+            else:
+                rw.become(t, o, old)
         else:
             bump(t)
         for j in range(k, len(results)):
             if results[j] is r:
                 outs[j] = t
+    # saved arrays that are the dirty inputs' ``.data`` views point back at those tensors, now this
+    # node: kept as plain arrays, so the node and its ctx form no reference cycle
+    ctx._saved = tuple(plain_array(s) for s in ctx._saved)
     return outs
 
 

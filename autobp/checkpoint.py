@@ -152,6 +152,42 @@ def checkpoint(
     return tree.unflatten(leaves)
 
 
+def checkpoint_sequential(
+    functions: Any, segments: int, input: Any, use_reentrant: bool | None = None, **kwargs: Any
+) -> Any:
+    """Run ``functions`` (a list of callables, or an ``nn.Sequential``) one after another on ``input``,
+    as PyTorch's ``torch.utils.checkpoint.checkpoint_sequential``: they are cut into ``segments``
+    runs of ``len(functions) // segments``; each run but the last is checkpointed (its intermediates
+    recomputed in backward), the last (with any remainder) runs as usual. Takes ``preserve_rng_state``
+    and ``use_reentrant`` as ``checkpoint`` does."""
+    from .nn import Sequential
+
+    preserve = kwargs.pop("preserve_rng_state", True)
+    if kwargs:
+        raise ValueError("Unexpected keyword arguments: " + ",".join(kwargs))
+    if isinstance(functions, Sequential):
+        functions = list(functions.children())
+    functions = list(functions)
+    if isinstance(segments, bool) or not isinstance(segments, (int, np.integer)) or segments < 1:
+        raise ValueError(f"checkpoint_sequential: segments must be a positive int, got {segments!r}")
+    size = len(functions) // int(segments)
+
+    def run(part: list) -> Callable[[Any], Any]:
+        def forward(x: Any) -> Any:
+            for f in part:
+                x = f(x)
+            return x
+
+        return forward
+
+    done = 0
+    for start in range(0, size * (int(segments) - 1), size):
+        done = start + size
+        part = functions[start:done]
+        input = checkpoint(run(part), input, use_reentrant=use_reentrant, preserve_rng_state=preserve)
+    return run(functions[done:])(input)
+
+
 def _curried(fn: Callable[..., Any], options: dict) -> Callable[..., Any]:
     """``fn``, checkpointed at each call with ``options``; the call's keywords all go to ``fn``."""
 

@@ -27,8 +27,10 @@ from ._function_extras import (
     passes_through,
     scalar_grad,
     take_dirty,
+    take_once,
     user_backward,
     uses_setup_context,
+    write_marks,
 )
 from ._graph import enable_grad, is_grad_enabled, no_grad
 from .rules import rule
@@ -89,7 +91,10 @@ class FunctionCtx:
         if self._now is None:
             return tuple(None if s is None else Tensor._const(np.asarray(s)) for s in self._saved)
         out, xs = self._now
-        return tuple(self._resolve(kind, what, out, xs) for kind, what in self._refs)
+        saved = tuple(self._resolve(kind, what, out, xs) for kind, what in self._refs)
+        if getattr(self._fn, "clear_saved_tensors_on_access", False):  # PyTorch's opt-in: given once
+            take_once(self)
+        return saved
 
     def _resolve(self, kind: str, what: Any, out: Any, xs: Any) -> Any:
         """A saved item from the node's own output and inputs (no reference to them is stored,
@@ -249,6 +254,7 @@ class Function:
         # each Tensor as its ``.data`` view: an ndarray that also answers PyTorch's methods (ported
         # forwards call ``input.clamp(min=0)``, ``x.clone()``) and counts in-place writes
         raw = [a.data if isinstance(a, Tensor) else a for a in args]
+        marks = write_marks(args)
         with no_grad():
             if uses_setup_context(cls):
                 result = cls.forward(*raw)
@@ -284,7 +290,7 @@ class Function:
                 if not passes_through(r):
                     outs[k] = first.setdefault(id(r), outs[k])
         if ctx._dirty:
-            outs = take_dirty(ctx, args, raw, outs, results)
+            outs = take_dirty(ctx, args, raw, outs, results, marks)
         elif not is_grad_enabled():
             mark_nograd_aliases(outs, parents)
         return tuple(outs) if multi else outs[0]

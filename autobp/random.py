@@ -18,7 +18,7 @@ import numpy as np
 
 from ._broadcast import ShapeError
 from ._creation_out import creation_out
-from ._default_dtype import DEFAULT
+from ._default_dtype import DEFAULT, sampler_dtype
 from ._device import check_device
 from ._torch_out import takes_out
 from .ops._creation_args import _leaf, torch_only
@@ -104,14 +104,6 @@ def _sizes(sizes: tuple, size: Any, who: str) -> tuple:
     return (size,)
 
 
-def _float_dtype(dtype: Any, who: str) -> np.dtype:
-    """``dtype`` (the default dtype for None) checked to be one the samplers draw."""
-    dt = np.dtype(DEFAULT[0] if dtype is None else dtype)
-    if dt not in (np.float16, np.float32, np.float64, np.complex64, np.complex128):
-        raise TypeError(f"{who}: dtype must be float16, float32, float64, complex64 or complex128, got {dt}")
-    return dt
-
-
 def _draw(draw: Any, shape: tuple, dt: np.dtype, scale: float) -> np.ndarray:
     """``draw(shape, dtype=...)`` of a float dtype; of a complex one, as PyTorch's: the real and the
     imaginary parts drawn independently, each times ``scale`` (randn's 1/sqrt(2): unit variance in all)."""
@@ -141,7 +133,7 @@ def randn(
     draws each part from N(0, 1/2), as PyTorch's."""
     check_device(device, "randn")
     torch_only("randn", layout)
-    dt = _float_dtype(dtype, "randn")
+    dt = sampler_dtype(dtype, "randn")
     shape = _shape(_sizes(sizes, size, "randn"), "randn")
     data = _draw(generator_of(generator).standard_normal, shape, dt, 0.5**0.5)
     return _leaf(data, requires_grad, "randn")
@@ -161,7 +153,7 @@ def rand(
     part from U[0, 1), as PyTorch's."""
     check_device(device, "rand")
     torch_only("rand", layout)
-    dt = _float_dtype(dtype, "rand")
+    dt = sampler_dtype(dtype, "rand")
     data = _draw(generator_of(generator).random, _shape(_sizes(sizes, size, "rand"), "rand"), dt, 1.0)
     return _leaf(data, requires_grad, "rand")
 
@@ -332,7 +324,7 @@ def uniform(
     """numpy's ``uniform``: samples of U[low, high), of ``size`` (the bounds broadcast otherwise)."""
     lo, hi = (a._data if isinstance(a, Tensor) else np.asarray(a, dtype=float) for a in (low, high))
     shape = np.broadcast_shapes(lo.shape, hi.shape) if size is None else _shape((size,), "uniform")
-    dt = _float_dtype(dtype if dtype is not None else _result_dtype((low, high), (lo, hi)), "uniform")
+    dt = sampler_dtype(dtype if dtype is not None else _result_dtype((low, high), (lo, hi)), "uniform")
     return Tensor._const(
         np.asarray(generator_of(generator).uniform(lo, hi, size=shape)).astype(dt, copy=False)
     )

@@ -8,10 +8,11 @@ from typing import Any
 import numpy as np
 
 from ._broadcast import ShapeError
+from ._default_dtype import sampler_dtype
 from ._device import check_device
 from ._torch_out import write_out
 from .ops._creation_args import _leaf
-from .random import _float_dtype, _result_dtype, _shape, generator_of
+from .random import _result_dtype, _shape, generator_of
 from .tensor import Tensor
 
 
@@ -40,10 +41,10 @@ def _dtype(mean: Any, std: Any, m: np.ndarray, s: np.ndarray, dtype: Any, out: A
             raise TypeError(f"normal: out= must be a floating-point Tensor, got dtype {out.dtype}")
         return np.dtype(out.dtype)
     if dtype is not None:
-        return _float_dtype(dtype, "normal")
+        return sampler_dtype(dtype, "normal")
     if isinstance(mean, Tensor) and isinstance(std, Tensor) and m.dtype.kind == "f":
         return m.dtype  # torch.normal(Tensor, Tensor): the mean's dtype, whatever the std's
-    return _float_dtype(_result_dtype((mean, std), (m, s)), "normal")
+    return sampler_dtype(_result_dtype((mean, std), (m, s)), "normal")
 
 
 def normal(
