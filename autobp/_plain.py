@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from ._ufunc_keywords import UFUNC_KEYWORDS, extra_parameters, takes_ufunc_keywords, ufunc_caller
+from .ops._args import ComplexRefusedError
 from .return_types import _PLAIN_IN_NUMPY
 from .tensor import Tensor
 
@@ -118,13 +119,59 @@ def to_plain(out: Any, keep_0d: bool = False) -> Any:
     return out
 
 
-def _slow(fn: Callable, keep_0d: bool, fixup: Callable | None, in_place: Callable | None) -> Callable:
+def _numpy_call(numpy_fn: Callable, sig: inspect.Signature | None, args: tuple, kwargs: dict) -> Any:
+    """``numpy_fn`` with the arguments the caller gave. The wrapper packed every parameter: those left at
+    their defaults are dropped (numpy has its own); the others go by position while numpy's parameter
+    in that place is positional-only or of the same name, and by name from the first that is not."""
+    if sig is None:  # the general wrapper packs nothing
+        return numpy_fn(*args, **kwargs)
+    P = inspect.Parameter
+    ours = [p for p in sig.parameters.values() if p.kind in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD)]
+    if len(args) > len(ours):  # a *args parameter: passed as given
+        return numpy_fn(*args, **kwargs)
+    params = sig.parameters
+    kwargs = {k: v for k, v in kwargs.items() if k not in params or v is not params[k].default}
+    try:
+        theirs = list(inspect.signature(numpy_fn).parameters.values())
+    except (TypeError, ValueError):  # no signature: every argument by position
+        theirs = None
+    positional: list = []
+    for i, (p, a) in enumerate(zip(ours, args)):
+        if a is p.default:
+            continue
+        same = theirs is None or i == 0 or (i < len(theirs) and theirs[i].name == p.name)
+        same = same or (theirs is not None and i < len(theirs) and theirs[i].kind is P.POSITIONAL_ONLY)
+        if same and len(positional) == i:  # nothing skipped before it
+            positional.append(a)
+        else:
+            kwargs[p.name] = a
+    return numpy_fn(*positional, **kwargs)
+
+
+def _slow(
+    fn: Callable,
+    keep_0d: bool,
+    fixup: Callable | None,
+    in_place: Callable | None,
+    numpy_fn: Callable | None = None,
+    sig: inspect.Signature | None = None,
+) -> Callable:
     def call(args: tuple, kwargs: dict) -> Any:
         if has_tensor(args) or has_tensor(kwargs):
             return fn(*args, **kwargs)
         if in_place is not None:  # (an unused PyTorch out=None is not numpy's to take)
             return in_place(*args, **{k: v for k, v in kwargs.items() if k != "out" or v is not None})
-        out = to_plain(fn(*args, **kwargs), keep_0d)
+        try:
+            out = to_plain(fn(*args, **kwargs), keep_0d)
+        except ComplexRefusedError as refused:
+            # complex arrays that a Tensor op refuses (max, sort, clip, ...: no order, and no gradient
+            # to keep): numpy's own answer, which orders by real part, then imaginary part
+            if numpy_fn is None:
+                raise
+            try:
+                return _numpy_call(numpy_fn, sig, args, kwargs)
+            except (TypeError, ValueError):  # numpy refuses too, or a PyTorch keyword: autobp's words
+                raise refused from None
         if fn.__name__ in POLY1D_OPS and any(isinstance(a, np.poly1d) for a in (*args, *kwargs.values())):
             return tuple(map(np.poly1d, out)) if isinstance(out, tuple) else np.poly1d(out)
         return out if fixup is None or has_tensor(out) else fixup(out, args, kwargs)
@@ -208,11 +255,14 @@ def plain(fn: Callable, name: str, namespace: str = "autobp", attr: str | None =
     if key in _WRAPPED:
         return _WRAPPED[key]
     attr = attr or name
-    slow = _slow(fn, name in KEEP_0D, FIXUPS.get(name), IN_PLACE.get(name))
     try:
         sig = inspect.signature(fn, follow_wrapped=False)
     except (TypeError, ValueError):  # no Python signature: the general (slower) wrapper
         sig = None
+    numpy_fn = getattr(np, name, None) if namespace == "autobp" else None  # for complex constants
+    numpy_fn = numpy_fn if callable(numpy_fn) else None
+    wrapped_sig = sig if sig is not None and name.isidentifier() else None  # the wrapper packs defaults
+    slow = _slow(fn, name in KEEP_0D, FIXUPS.get(name), IN_PLACE.get(name), numpy_fn, wrapped_sig)
     ufunc = getattr(np, name, None) if namespace == "autobp" else None
     if not isinstance(ufunc, np.ufunc) or sig is None or not takes_ufunc_keywords(sig):
         ufunc = None

@@ -82,6 +82,11 @@ def broadcast_error(op: str, *tensors: Any) -> ValueError:
     return ShapeError(f"{op}: shapes {shapes} cannot be broadcast together")  # ValueError, RuntimeError
 
 
+class ComplexRefusedError(TypeError):
+    """An op refused complex input (no order, or a rule that is real-only so far). Called with numpy
+    arrays only (constants in), ``autobp.<op>`` answers with numpy's function instead (``_plain.py``)."""
+
+
 _NO_ORDER = "complex numbers have no order; apply it to abs(z), z.real or z.imag instead"
 
 
@@ -90,7 +95,9 @@ def refuse_complex(x: Any, op: str, why: str = _NO_ORDER) -> None:
     raise, as PyTorch does, where numpy would silently order by the real part first. Ops whose rule
     is not yet written for complex inputs refuse them the same way (``why`` says so)."""
     if isinstance(x, Tensor) and x._data.dtype.kind == "c":
-        raise TypeError(f"{op}: not defined for complex tensors (dtype {x.dtype}, shape {x.shape}): {why}")
+        raise ComplexRefusedError(
+            f"{op}: not defined for complex tensors (dtype {x.dtype}, shape {x.shape}): {why}"
+        )
 
 
 NOT_YET = "its derivative rule is real-only so far (docs/concepts/complex.md lists what is supported)"
