@@ -22,3 +22,44 @@ def test_data_norm_chains_like_a_tensor():
     whole = out.data.norm()
     assert float(whole) == pytest.approx(float(ref.data.norm()), rel=1e-12)
     assert whole.ge(0).item() is True
+
+
+def test_gradcheck_check_forward_ad_on_conv3d_same_padding():
+    # PyTorch's test_conv3d_same_padding_backward passes check_forward_ad / check_fwd_over_rev
+    rng = np.random.default_rng(1)
+    x0, w0 = rng.random((1, 1, 1, 5, 6)), rng.random((1, 1, 1, 2, 3))
+    for lib in (autobp, torch):
+        F = lib.nn.functional
+        x = lib.tensor(x0, requires_grad=True)
+        w = lib.tensor(w0, requires_grad=True)
+        fn = lambda x, w, F=F: F.conv3d(x, w, padding="same", dilation=2)  # noqa: E731
+        check, check2 = (
+            (autobp.gradcheck, autobp.gradgradcheck)
+            if lib is autobp
+            else (
+                torch.autograd.gradcheck,
+                torch.autograd.gradgradcheck,
+            )
+        )
+        assert check(fn, (x, w), check_forward_ad=True)
+        assert check2(fn, (x, w), check_fwd_over_rev=True)
+
+
+def test_gradcheck_check_forward_ad_catches_a_backward_that_is_not_differentiable():
+    # the forward derivative (double vjp) is zero where backward leaves the graph: flagged only when asked
+    class Cube(autobp.function.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x * x
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return autobp.tensor(3 * x.detach().numpy() ** 2) * g.detach()
+
+    x = autobp.tensor(np.array([0.5, -1.2, 2.0]), requires_grad=True)
+    assert autobp.gradcheck(Cube.apply, (x,))
+    assert not autobp.gradcheck(Cube.apply, (x,), check_forward_ad=True, raise_exception=False)
+    with pytest.raises(autobp.GradcheckError, match="forward-mode derivative"):
+        autobp.gradcheck(Cube.apply, (x,), check_forward_ad=True)
