@@ -63,3 +63,24 @@ def test_gradcheck_check_forward_ad_catches_a_backward_that_is_not_differentiabl
     assert not autobp.gradcheck(Cube.apply, (x,), check_forward_ad=True, raise_exception=False)
     with pytest.raises(autobp.GradcheckError, match="forward-mode derivative"):
         autobp.gradcheck(Cube.apply, (x,), check_forward_ad=True)
+
+
+@pytest.mark.parametrize("mode", ["sum", "mean", "max"])
+def test_embedding_bag_of_only_empty_bags_stays_on_the_graph(mode):
+    # PyTorch's test_EmbeddingBag_empty_per_sample_weights_and_offsets: backward through empty bags
+    w0 = np.arange(1.0, 11.0).reshape(5, 2)
+    g0 = np.random.default_rng(2).normal(size=(4, 2))
+    results = []
+    for lib in (autobp, torch):
+        w = lib.tensor(w0, requires_grad=True)
+        idx, offsets = lib.tensor([], dtype=lib.int64), lib.tensor([0, 0, 0, 0])
+        psw = lib.zeros(tuple(idx.shape), dtype=lib.float64).requires_grad_() if mode == "sum" else None
+        out = lib.nn.functional.embedding_bag(idx, w, offsets, mode=mode, per_sample_weights=psw)
+        assert out.requires_grad
+        out.backward(lib.tensor(g0))
+        psw_grad = None if psw is None else tuple(psw.grad.shape)
+        results.append((np.asarray(out.detach().numpy()), np.asarray(w.grad.numpy()), psw_grad))
+    (ours, ours_g, ours_p), (ref, ref_g, ref_p) = results
+    np.testing.assert_array_equal(ours, ref)
+    np.testing.assert_array_equal(ours_g, ref_g)
+    assert ours_p == ref_p

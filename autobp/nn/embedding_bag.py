@@ -112,8 +112,6 @@ def embedding_bag(
             f"{who}: Expected idx >= 0 && idx < num_embeddings, but index {i} of input takes value "
             f"{idx.reshape(-1)[i]} which is not in the valid range [0, {n})"
         )
-    if pos.shape[1] == 0:  # every bag empty: zeros (no entry to differentiate)
-        return Tensor._const(np.zeros((pos.shape[0], weight.shape[1]), dtype=weight.dtype))
     flat = idx.reshape(-1)
     rows = flat[pos] if flat.size else np.zeros(pos.shape, dtype=np.int64)
     if padding_idx is not None:
@@ -125,6 +123,8 @@ def embedding_bag(
     if per_sample_weights is not None:
         psw = _check_per_sample_weights(per_sample_weights, weight, idx, mode, who)
         emb = emb * psw.reshape(-1)[pos][..., None]
+    if mode == "max" and pos.shape[1] == 0:  # every bag empty: zeros, on the graph (zero gradients)
+        return emb.sum(axis=1)
     if mode == "max":
         # an empty bag gives 0; among equal maxima the gradient goes to the first, as max's rule
         best = where(m, emb, -np.inf).max(axis=1)
