@@ -84,3 +84,17 @@ def test_embedding_bag_of_only_empty_bags_stays_on_the_graph(mode):
     np.testing.assert_array_equal(ours, ref)
     np.testing.assert_array_equal(ours_g, ref_g)
     assert ours_p == ref_p
+
+
+@pytest.mark.parametrize("offsets", [[1, 1, 2], [0, 1, 100]])
+def test_embedding_bag_bad_offsets_raise_pytorchs_runtime_error(offsets):
+    # PyTorch's _test_EmbeddingBag: offsets[0] = 1, then offsets[-1] = 100, must raise RuntimeError
+    w0 = np.random.default_rng(3).normal(size=(10, 4))
+    for lib in (autobp, torch):
+        bag = lib.nn.EmbeddingBag.from_pretrained(lib.tensor(w0))
+        with pytest.raises(RuntimeError):
+            bag(lib.ones(12, dtype=lib.int64), lib.tensor(offsets))
+    with pytest.raises(ValueError, match="offsets must start at 0"):  # autobp's type as well
+        autobp.nn.functional.embedding_bag(
+            autobp.ones(12, dtype=autobp.int64), autobp.tensor(w0), autobp.tensor(offsets)
+        )

@@ -12,6 +12,7 @@ from .._device import check_device
 from ..ops import where
 from ..tensor import Tensor
 from . import init
+from ._nn_errors import NNArgumentError
 from .embedding import _renorm_rows, check_weight_shape, shared_weight
 from .module import Module, Parameter
 
@@ -38,7 +39,8 @@ def _bags(
         raise ValueError(f"{who}: offsets has to be a 1D Tensor, got shape {off.shape}")
     off = off.astype(np.int64)
     if off.size == 0 or off[0] != 0 or (np.diff(off) < 0).any() or off[-1] > idx.size:
-        raise ValueError(
+        # PyTorch raises RuntimeError here (offsets[0] has to be 0 / offsets[-1] past the input)
+        raise NNArgumentError(
             f"{who}: offsets must start at 0 and not decrease past {idx.size}, got {off.tolist()}"
         )
     # the last bag runs to the end of the input, even with include_last_offset (PyTorch's reading)
