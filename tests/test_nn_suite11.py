@@ -98,3 +98,67 @@ def test_embedding_bag_bad_offsets_raise_pytorchs_runtime_error(offsets):
         autobp.nn.functional.embedding_bag(
             autobp.ones(12, dtype=autobp.int64), autobp.tensor(w0), autobp.tensor(offsets)
         )
+
+
+def _outcome(check, a, b, **kw):
+    try:
+        check(a, b, **kw)
+        return "ok"
+    except AssertionError as e:
+        return "AssertionError: " + str(e).splitlines()[0]
+    except ValueError:
+        return "ValueError"
+
+
+@pytest.mark.parametrize(
+    "a, b, kw",
+    [
+        ([1.0, 2.0], [1.0, 2.0], {}),
+        ([1.0, 2.0], [1.0, 2.0 + 1e-6], {}),  # outside float64's 1e-7 + 1e-7 * 2
+        ([1.0, 2.0], [1.0, 2.0 + 1e-8], {}),
+        ([1.0, 2.0], [1.0, 2.0 + 1e-3], dict(rtol=1e-2, atol=0.0)),
+        ([1.0, 2.0], [1.0, 2.0], dict(rtol=1e-2)),
+        ([1, 2], [1, 3], {}),
+        ([1.0, float("nan")], [1.0, float("nan")], {}),
+        ([1.0, float("nan")], [1.0, float("nan")], dict(equal_nan=True)),
+        ([float("inf")], [float("inf")], {}),
+        ([1.0, 2.0], [1.0, 2.0, 3.0], {}),
+    ],
+)
+def test_testing_assert_close_as_torch(a, b, kw):
+    # torch.testing.assert_close, used by PyTorch's test_channel_shuffle_return_alias_of_self
+    a, b = np.asarray(a), np.asarray(b)  # float64 / int64 in both libraries
+    ours = _outcome(autobp.testing.assert_close, autobp.tensor(a), autobp.tensor(b), **kw)
+    theirs = _outcome(torch.testing.assert_close, torch.tensor(a), torch.tensor(b), **kw)
+    assert ours.split(":")[0] == theirs.split(":")[0]
+    if ours.startswith("AssertionError") and theirs.startswith("AssertionError"):
+        assert (
+            ours.split(":", 1)[1].split()[:2] == theirs.split(":", 1)[1].split()[:2]
+        )  # "Tensor-likes are"/"The values"
+
+
+def test_testing_assert_close_dtypes_and_containers_as_torch():
+    f32, f64 = np.float32, np.float64
+    cases = [
+        (lambda lib: (lib.ones(3, dtype=lib.float32), lib.ones(3, dtype=lib.float64)), {}),
+        (
+            lambda lib: (lib.ones(3, dtype=lib.float32), lib.ones(3, dtype=lib.float64)),
+            dict(check_dtype=False),
+        ),
+        (
+            lambda lib: (lib.tensor(np.array([1.0, 2.0], f32)), lib.tensor(np.array([1.0, 2.0 + 2e-6], f32))),
+            {},
+        ),
+        (
+            lambda lib: (lib.tensor(np.array([1.0, 2.0], f64)), lib.tensor(np.array([1.0, 2.0 + 2e-6], f64))),
+            {},
+        ),
+        (lambda lib: ([lib.ones(2), {"k": lib.zeros(1)}], [lib.ones(2), {"k": lib.zeros(1)}]), {}),
+        (lambda lib: ([lib.ones(2), {"k": lib.zeros(1)}], [lib.ones(2), {"k": lib.ones(1)}]), {}),
+        (lambda lib: (lib.zeros((0, 9, 4, 4)), lib.zeros((0, 9, 4, 4))), {}),
+        (lambda lib: (1, 1.0), {}),
+    ]
+    for make, kw in cases:
+        ours = _outcome(autobp.testing.assert_close, *make(autobp), **kw)
+        theirs = _outcome(torch.testing.assert_close, *make(torch), **kw)
+        assert (ours == "ok") == (theirs == "ok"), (ours, theirs)
