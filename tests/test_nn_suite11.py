@@ -162,3 +162,18 @@ def test_testing_assert_close_dtypes_and_containers_as_torch():
         ours = _outcome(autobp.testing.assert_close, *make(autobp), **kw)
         theirs = _outcome(torch.testing.assert_close, *make(torch), **kw)
         assert (ours == "ok") == (theirs == "ok"), (ours, theirs)
+
+
+@pytest.mark.parametrize("name", ["randn_like", "rand_like", "randint_like"])
+def test_random_like_keeps_the_layout_as_torch(name):
+    # PyTorch's test_conv_thnn_nhwc: `p.data = torch.randint_like(p, -3, 3)` keeps a channels_last weight
+    args = (-3, 3) if name == "randint_like" else ()
+    for lib in (autobp, torch):
+        fn = getattr(lib, name)
+        cl = fn(lib.randn(4, 8, 3, 3).contiguous(memory_format=lib.channels_last), *args)
+        assert cl.is_contiguous(memory_format=lib.channels_last)
+        assert tuple(cl.shape) == (4, 8, 3, 3)
+        ours_or_theirs_t = fn(lib.randn(3, 5).T, *args)
+        assert tuple(ours_or_theirs_t.stride()) == (1, 5)
+        sliced = fn(lib.randn(4, 6)[:, ::2], *args)  # not dense: a contiguous result
+        assert tuple(sliced.stride()) == (3, 1)
