@@ -177,3 +177,34 @@ def test_random_like_keeps_the_layout_as_torch(name):
         assert tuple(ours_or_theirs_t.stride()) == (1, 5)
         sliced = fn(lib.randn(4, 6)[:, ::2], *args)  # not dense: a contiguous result
         assert tuple(sliced.stride()) == (3, 1)
+
+
+@pytest.mark.parametrize("size", [(1, 1, 2, 1), (1, 1, 1, 3), (1, 1, 3, 2, 1)])
+@pytest.mark.parametrize("align_corners", [False, True])
+def test_affine_grid_warns_for_unit_size_as_torch(size, align_corners):
+    # PyTorch's test_affine_grid_error_checking: the warning names "the documentation of affine_grid"
+    import warnings
+
+    nd = len(size) - 2
+    theta = np.eye(nd, nd + 1)[None]
+    seen = []
+    for lib in (autobp, torch):
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            grid = lib.nn.functional.affine_grid(lib.tensor(theta), size, align_corners=align_corners)
+        seen.append(
+            (
+                "documentation of affine_grid" in " ".join(str(x.message) for x in w),
+                np.asarray(grid.detach().numpy()),
+            )
+        )
+    assert seen[0][0] == seen[1][0] == (align_corners and 1 in size[2:])
+    np.testing.assert_allclose(seen[0][1], seen[1][1], atol=1e-12)
+
+
+def test_grid_sample_bad_mode_words_as_torch():
+    x, g = np.zeros((1, 1, 2, 2)), np.zeros((1, 1, 1, 2))
+    for lib in (autobp, torch):
+        for kw in (dict(mode="garbage"), dict(padding_mode="garbage")):
+            with pytest.raises(ValueError, match="but got: 'garbage'"):
+                lib.nn.functional.grid_sample(lib.tensor(x), lib.tensor(g), align_corners=False, **kw)
