@@ -208,3 +208,25 @@ def test_grid_sample_bad_mode_words_as_torch():
         for kw in (dict(mode="garbage"), dict(padding_mode="garbage")):
             with pytest.raises(ValueError, match="but got: 'garbage'"):
                 lib.nn.functional.grid_sample(lib.tensor(x), lib.tensor(g), align_corners=False, **kw)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda lib: lib.randn(2, 3, 4, 4).contiguous(memory_format=lib.channels_last),
+        lambda lib: lib.empty(2, 3, 3, 6, memory_format=lib.channels_last)[..., ::2].fill_(1.0),
+        lambda lib: lib.randn(4, 5).T,
+        lambda lib: lib.randn(4, 6)[:, ::2],
+        lambda lib: lib.randn(2, 3, 4, 4),
+    ],
+)
+def test_dropout_output_layout_as_torch(make):
+    # PyTorch's test_Dropout (_test_dropout_discontiguous with channels_last): the output keeps the layout
+    strides = []
+    for lib in (autobp, torch):
+        x = make(lib)
+        out = lib.nn.functional.dropout(x, p=0.5, training=True)
+        strides.append(tuple(out.stride()))
+        xs, outs = np.asarray(x.detach().numpy()), np.asarray(out.detach().numpy())
+        assert np.all((outs == 0) | np.isclose(outs, 2 * xs))  # values untouched by the layout
+    assert strides[0] == strides[1]

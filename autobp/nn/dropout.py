@@ -8,9 +8,11 @@ from typing import Any
 
 import numpy as np
 
+from ..memory_format import grad_layout
 from ..ops.inplace_methods import honours_inplace
 from ..tensor import Tensor
 from . import init
+from ._layout import laid_out_like
 from .module import Module
 
 
@@ -38,7 +40,9 @@ def dropout(
     p = _check_p(p, "dropout")
     if not training or p == 0.0:
         return x
-    return x * _mask(x, x.shape, p, rng)
+    # the mask in the input's memory layout (a dense input's strides, else channels_last when its strides
+    # say so), so the output is laid out as PyTorch's
+    return x * grad_layout(laid_out_like(_mask(x, x.shape, p, rng), x._data), x._data)
 
 
 def _feature_dropout(input: Any, p: float, training: bool, rng: init.RngLike, nd: int, who: str) -> Tensor:
