@@ -8,11 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from ..memory_format import grad_layout
 from ..ops.inplace_methods import honours_inplace
 from ..tensor import Tensor
 from . import init
-from ._layout import laid_out_like
 from .module import Module
 
 
@@ -40,9 +38,14 @@ def dropout(
     p = _check_p(p, "dropout")
     if not training or p == 0.0:
         return x
-    # the mask in the input's memory layout (a dense input's strides, else channels_last when its strides
-    # say so), so the output is laid out as PyTorch's
-    return x * grad_layout(laid_out_like(_mask(x, x.shape, p, rng), x._data), x._data)
+    # the mask laid out in the input's axis order (numpy's order "K", PyTorch's preserve_format), so
+    # x * mask keeps a channels_last, transposed or permuted input's layout, as PyTorch's output does
+    mask = _mask(x, x.shape, p, rng)
+    if not x._data.flags.c_contiguous:
+        laid = np.empty_like(x._data, dtype=x.dtype, subok=False)
+        laid[...] = mask
+        mask = laid
+    return x * mask
 
 
 def _feature_dropout(input: Any, p: float, training: bool, rng: init.RngLike, nd: int, who: str) -> Tensor:
