@@ -28,13 +28,52 @@ class Options(NamedTuple):
     check_undefined_grad: bool = True
     check_grad_dtypes: bool = False
     check_batched_grad: bool = False
+    check_forward_ad: bool = False
 
 
-def options(nondet_tol: float, undefined_grad: bool, grad_dtypes: bool, batched_grad: bool) -> Options:
+def options(
+    nondet_tol: float, undefined_grad: bool, grad_dtypes: bool, batched_grad: bool, forward_ad: bool = False
+) -> Options:
     """The keywords checked and gathered (a negative tolerance is refused)."""
     if not nondet_tol >= 0:
         raise ValueError(f"gradcheck: nondet_tol must be >= 0, got {nondet_tol}")
-    return Options(float(nondet_tol), bool(undefined_grad), bool(grad_dtypes), bool(batched_grad))
+    return Options(
+        float(nondet_tol), bool(undefined_grad), bool(grad_dtypes), bool(batched_grad), bool(forward_ad)
+    )
+
+
+def forward_ad_problems(p: Any, rng: np.random.Generator, atol: float, rtol: float) -> list[str]:
+    """PyTorch's ``check_forward_ad``: J v from ``functional.jvp`` (autobp's forward derivative, by the
+    double-vjp trick) against the central difference of fn along a random direction v."""
+    if p.scalar:
+        return []
+    xs = [Tensor(np.asarray(p.args[i].data), dtype=p.args[i].dtype) for i in p.diff]
+    vs = [rng.standard_normal(b.shape) for b in p.base]
+    tangents = [Tensor._const(v.astype(x.dtype)) for v, x in zip(vs, xs)]
+    _, jv = functional.jvp(p.wrapped(), tuple(xs), tuple(tangents))
+    moved = []
+    for sign in (1.0, -1.0):
+        shifted = [(b + sign * p.eps * v).astype(x.dtype) for b, v, x in zip(p.base, vs, p.x0)]
+        moved.append(p.outputs(shifted))
+    problems = []
+    for o, (t, fp, fm) in enumerate(zip(_items_of(jv), *moved)):
+        if fp is None:
+            continue
+        numerical = (fp - fm) / (2 * p.eps)
+        analytical = np.array(t.data, dtype=np.float64)
+        bad = ~(np.abs(analytical - numerical) <= atol + rtol * np.abs(numerical))
+        if bad.any():
+            j = int(np.flatnonzero(bad.reshape(-1))[0])
+            problems.append(
+                f"forward-mode derivative (jvp) of output {o} along a random direction differs from the "
+                f"central difference: element {j} is {analytical.reshape(-1)[j]:.6g}, numerical "
+                f"{numerical.reshape(-1)[j]:.6g} ({int(bad.sum())} of {bad.size} elements differ)"
+            )
+    return problems
+
+
+def _items_of(jv: Any) -> tuple:
+    return jv if isinstance(jv, tuple) else (jv,)
 
 
 def _fresh(p: Any) -> tuple[list, list]:

@@ -80,16 +80,18 @@ class MathMethods:
 
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Any:
         """PyTorch's ``Tensor.norm``: the p-norm of all elements (``dim`` None) or along ``dim``, as
-        one vector ('fro' is 2; numbers and inf as vector norms); 'nuc' of a matrix."""
+        one vector ('fro' is 2; numbers and inf as vector norms); 'nuc' of a matrix. An array of this
+        class, as PyTorch's is a Tensor: ``p.data.norm(dim=1).le(1)`` chains."""
         a = _nd(self) if dtype is None else _nd(self).astype(dtype)
         if p == "nuc":
-            return np.linalg.norm(a, "nuc", axis=(-2, -1) if dim is None else dim, keepdims=keepdim)
+            axes = (-2, -1) if dim is None else dim
+            return self._fresh(np.linalg.norm(a, "nuc", axis=axes, keepdims=keepdim))
         if p == "fro" or p is None:
             p = 2
         if isinstance(p, str):
             raise ValueError(f"norm: p must be a number, 'fro' or 'nuc', got {p!r}")
         axis = tuple(dim) if isinstance(dim, (list, tuple)) else dim
-        return np.linalg.vector_norm(a, ord=p, axis=axis, keepdims=keepdim)
+        return self._fresh(np.linalg.vector_norm(a, ord=p, axis=axis, keepdims=keepdim))
 
     def equal(self, other: Any) -> bool:
         """True when ``other`` has this shape and these values (PyTorch's ``equal``)."""

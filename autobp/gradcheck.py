@@ -17,7 +17,7 @@ import numpy as np
 from . import functional
 from ._engine import run_backward
 from ._gradcheck_complex import _is_complex, _items, _needs_realifying, _realified
-from ._gradcheck_options import Options, fast_suspects, option_problems, options
+from ._gradcheck_options import Options, fast_suspects, forward_ad_problems, option_problems, options
 from ._gradcheck_sanity import _perturbed_mismatch, _sanity, no_differentiable_output
 from ._mismatches import _SHOWN, Mismatch, _compare
 from .autograd import grad
@@ -209,6 +209,8 @@ def _run(
             p.out_names = [f"output {o}" for o in range(len(shapes))]
         lines, failures, kinks = _compare(p, a, shapes, q, ks, atol, rtol)
     problems = [] if p.scalar else _sanity(p, rng, opts.nondet_tol) + option_problems(p, opts, rng)
+    if opts.check_forward_ad:
+        problems += forward_ad_problems(p, rng, atol, rtol)
     if kinks:
         shown = "; ".join(
             f"{p.in_names[p.diff.index(m.input)]}, element {m.input_index} (one-sided derivatives of "
@@ -260,6 +262,7 @@ def gradcheck(
     check_undefined_grad: bool = True,
     check_grad_dtypes: bool = False,
     check_batched_grad: bool = False,
+    check_forward_ad: bool = False,
     fast_mode: bool = False,
     seed: int = 0,
 ) -> bool:
@@ -278,12 +281,13 @@ def gradcheck(
     differ (0: exactly equal); ``check_undefined_grad`` (on by default) requires zero input gradients
     from zero output gradients; ``check_grad_dtypes`` requires each gradient in its input's dtype;
     ``check_batched_grad`` compares the batched reverse pass (vmap of the vjp, which
-    ``functional.jacobian`` runs) with one backward per cotangent.
+    ``functional.jacobian`` runs) with one backward per cotangent; ``check_forward_ad`` compares
+    ``functional.jvp`` along a random direction with the central difference.
 
     >>> gradcheck(lambda x: (x * x).sum(), Tensor([1.0, 2.0], requires_grad=True))
     True
     """
-    opts = options(nondet_tol, check_undefined_grad, check_grad_dtypes, check_batched_grad)
+    opts = options(nondet_tol, check_undefined_grad, check_grad_dtypes, check_batched_grad, check_forward_ad)
     args = _args(inputs)
     names = None
     if _needs_realifying(fn, args):
@@ -307,6 +311,7 @@ def gradgradcheck(
     check_undefined_grad: bool = True,
     check_grad_dtypes: bool = False,
     check_batched_grad: bool = False,
+    check_fwd_over_rev: bool = False,
     fast_mode: bool = False,
     seed: int = 0,
 ) -> bool:
@@ -315,9 +320,12 @@ def gradgradcheck(
     ``grad_outputs`` (one per float output; random when None) is the vector v in
     v^T J; second derivatives must be right for this to pass. In the report and in
     ``GradcheckError.mismatches``, inputs numbered from ``len(inputs)`` on are the grad_outputs.
-    ``nondet_tol`` and the ``check_*`` keywords apply to the vector-Jacobian product (see gradcheck).
+    ``nondet_tol`` and the ``check_*`` keywords apply to the vector-Jacobian product (see gradcheck);
+    ``check_fwd_over_rev`` is gradcheck's ``check_forward_ad`` for it.
     """
-    opts = options(nondet_tol, check_undefined_grad, check_grad_dtypes, check_batched_grad)
+    opts = options(
+        nondet_tol, check_undefined_grad, check_grad_dtypes, check_batched_grad, check_fwd_over_rev
+    )
     args = _args(inputs)
     if any(isinstance(a, Value) for a in args):
         raise TypeError("gradgradcheck: Value graphs have first derivatives only; check Tensor functions")

@@ -110,3 +110,12 @@ def module_to(module: Any, fmt: Any) -> None:
 
 
 __all__ = ["memory_format", "contiguous_format", "channels_last", "channels_last_3d", "preserve_format"]
+
+
+def laid_out_as(out: Any, source: Any) -> Any:
+    """The fresh Tensor ``out`` laid out in memory as ``source`` when that is dense (PyTorch's
+    ``preserve_format``, the default of the random ``*_like`` constructors); values unchanged."""
+    data = getattr(source, "_data", source)
+    if isinstance(data, np.ndarray):
+        out._data = grad_layout(out._data, data)
+    return out

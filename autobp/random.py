@@ -21,6 +21,7 @@ from ._creation_out import creation_out
 from ._default_dtype import DEFAULT, sampler_dtype
 from ._device import check_device
 from ._torch_out import takes_out
+from .memory_format import laid_out_as
 from .ops._creation_args import _leaf, torch_only
 from .ops.creation import input_arg
 from .tensor import Tensor
@@ -235,8 +236,8 @@ def randn_like(
     """``randn`` of ``t``'s shape and (float) dtype."""
     check_device(device, "randn_like")
     torch_only("randn_like", layout)
-    shape, dt = _like(input_arg(t, input, "randn_like"), dtype)
-    return randn(shape, dtype=dt, requires_grad=requires_grad, generator=generator)
+    shape, dt = _like(t := input_arg(t, input, "randn_like"), dtype)
+    return laid_out_as(randn(shape, dtype=dt, requires_grad=requires_grad, generator=generator), t)
 
 
 def rand_like(
@@ -252,8 +253,8 @@ def rand_like(
     """``rand`` of ``t``'s shape and (float) dtype."""
     check_device(device, "rand_like")
     torch_only("rand_like", layout)
-    shape, dt = _like(input_arg(t, input, "rand_like"), dtype)
-    return rand(shape, dtype=dt, requires_grad=requires_grad, generator=generator)
+    shape, dt = _like(t := input_arg(t, input, "rand_like"), dtype)
+    return laid_out_as(rand(shape, dtype=dt, requires_grad=requires_grad, generator=generator), t)
 
 
 def randint_like(
@@ -271,7 +272,7 @@ def randint_like(
     ``t``'s dtype or ``dtype`` (PyTorch's rule: a float ``t`` gets whole numbers as floats)."""
     check_device(device, "randint_like")
     torch_only("randint_like", layout)
-    shape, dt = _like(input_arg(t, input, "randint_like"), dtype)
+    shape, dt = _like(t := input_arg(t, input, "randint_like"), dtype)
     if high is None:
         low, high = 0, low
     if low is None:  # randint_like(t, high=n)
@@ -279,9 +280,9 @@ def randint_like(
     if high is None:
         raise TypeError("randint_like: give high (randint_like(t, high) or randint_like(t, low, high))")
     if np.dtype(dt).kind in "iu":
-        return randint(low, high, shape, dtype=dt, generator=generator)
+        return laid_out_as(randint(low, high, shape, dtype=dt, generator=generator), t)
     draws = randint(low, high, shape, dtype=np.int64, generator=generator)  # then cast, as torch's
-    return Tensor._const(draws._data.astype(dt))
+    return laid_out_as(Tensor._const(draws._data.astype(dt)), t)
 
 
 def randperm(

@@ -38,7 +38,14 @@ def dropout(
     p = _check_p(p, "dropout")
     if not training or p == 0.0:
         return x
-    return x * _mask(x, x.shape, p, rng)
+    # the mask laid out in the input's axis order (numpy's order "K", PyTorch's preserve_format), so
+    # x * mask keeps a channels_last, transposed or permuted input's layout, as PyTorch's output does
+    mask = _mask(x, x.shape, p, rng)
+    if not x._data.flags.c_contiguous:
+        laid = np.empty_like(x._data, dtype=x.dtype, subok=False)
+        laid[...] = mask
+        mask = laid
+    return x * mask
 
 
 def _feature_dropout(input: Any, p: float, training: bool, rng: init.RngLike, nd: int, who: str) -> Tensor:

@@ -12,6 +12,7 @@ from .._device import check_device
 from ..ops import where
 from ..tensor import Tensor
 from . import init
+from ._nn_errors import NNArgumentError
 from .embedding import _renorm_rows, check_weight_shape, shared_weight
 from .module import Module, Parameter
 
@@ -38,7 +39,8 @@ def _bags(
         raise ValueError(f"{who}: offsets has to be a 1D Tensor, got shape {off.shape}")
     off = off.astype(np.int64)
     if off.size == 0 or off[0] != 0 or (np.diff(off) < 0).any() or off[-1] > idx.size:
-        raise ValueError(
+        # PyTorch raises RuntimeError here (offsets[0] has to be 0 / offsets[-1] past the input)
+        raise NNArgumentError(
             f"{who}: offsets must start at 0 and not decrease past {idx.size}, got {off.tolist()}"
         )
     # the last bag runs to the end of the input, even with include_last_offset (PyTorch's reading)
@@ -112,8 +114,6 @@ def embedding_bag(
             f"{who}: Expected idx >= 0 && idx < num_embeddings, but index {i} of input takes value "
             f"{idx.reshape(-1)[i]} which is not in the valid range [0, {n})"
         )
-    if pos.shape[1] == 0:  # every bag empty: zeros (no entry to differentiate)
-        return Tensor._const(np.zeros((pos.shape[0], weight.shape[1]), dtype=weight.dtype))
     flat = idx.reshape(-1)
     rows = flat[pos] if flat.size else np.zeros(pos.shape, dtype=np.int64)
     if padding_idx is not None:
@@ -125,6 +125,8 @@ def embedding_bag(
     if per_sample_weights is not None:
         psw = _check_per_sample_weights(per_sample_weights, weight, idx, mode, who)
         emb = emb * psw.reshape(-1)[pos][..., None]
+    if mode == "max" and pos.shape[1] == 0:  # every bag empty: zeros, on the graph (zero gradients)
+        return emb.sum(axis=1)
     if mode == "max":
         # an empty bag gives 0; among equal maxima the gradient goes to the first, as max's rule
         best = where(m, emb, -np.inf).max(axis=1)

@@ -6,6 +6,7 @@ both the input and the grid."""
 from __future__ import annotations
 
 import itertools
+import warnings
 from typing import Any
 
 import numpy as np
@@ -83,10 +84,10 @@ def grid_sample(
     g = _tensor(grid, x)
     if mode not in _MODES:
         raise ValueError(
-            f"grid_sample: mode must be one of {_MODES} ('bicubic' is not supported), got {mode!r}"
+            f"grid_sample: mode must be one of {_MODES} ('bicubic' is not supported), but got: {mode!r}"
         )
     if padding_mode not in _PADDINGS:
-        raise ValueError(f"grid_sample: padding_mode must be one of {_PADDINGS}, got {padding_mode!r}")
+        raise ValueError(f"grid_sample: padding_mode must be one of {_PADDINGS}, but got: {padding_mode!r}")
     nd = x.ndim - 2
     if nd in (2, 3) and g.ndim == x.ndim and g.shape[0] != x.shape[0]:
         raise ShapeError(
@@ -159,6 +160,13 @@ def affine_grid(theta: Any, size: Any, align_corners: bool | None = None) -> Ten
     if t.dtype.kind != "f":
         raise TypeError(f"affine_grid: theta must be floating point, got {t.dtype}")
     sp = size[2:]  # (H, W) or (D, H, W); a base point is (x, y[, z], 1)
+    if align_corners and min(sp) == 1:  # PyTorch's warning for a unit-size axis (its point: the centre)
+        warnings.warn(
+            "affine_grid: a spatial size of 1 with align_corners=True is not an intended use (its one "
+            "point is the centre, as since PyTorch 1.3.0). See the documentation of affine_grid for details.",
+            UserWarning,
+            stacklevel=2,
+        )
     axes = [_base(s, bool(align_corners)) for s in sp]
     mesh = np.meshgrid(*axes, indexing="ij")  # mesh[a] varies along spatial axis a
     base = np.stack([mesh[nd - 1 - k] for k in range(nd)] + [np.ones(sp)], axis=-1).astype(t.dtype)

@@ -21,6 +21,7 @@ from .numpy_assertions import (
     assert_array_max_ulp,
     assert_equal,
 )
+from .torch_assertions import assert_close
 
 _STRATEGIES = (
     "arrays",
@@ -38,6 +39,7 @@ _STRATEGIES = (
 
 __all__ = [
     "assert_gradients_close",
+    "assert_close",
     *_STRATEGIES,
     "assert_equal",
     "assert_almost_equal",
