@@ -66,9 +66,16 @@ class Storage:
 
 
 def _owning_array(a: Any) -> Any:
-    while isinstance(a.base, np.ndarray):
-        a = a.base
-    return a
+    """The array whose memory ``a`` lies in, through numpy's views and the stand-in object
+    ``np.lib.stride_tricks.as_strided`` puts between a strided view and its array."""
+    while True:
+        base = a.base
+        if isinstance(base, np.ndarray):
+            a = base
+        elif isinstance(getattr(base, "base", None), np.ndarray):
+            a = base.base
+        else:
+            return a
 
 
 def storage(self: Any) -> Storage:

@@ -1,8 +1,9 @@
 """PyTorch's in-place Tensor methods that autobp computes already out of place: the fused products
 (``addmm_``, ``addbmm_``, ``addmv_``, ``addr_``, ``baddbmm_``), the shape changes (``squeeze_``,
-``unsqueeze_``, ``t_``, ``transpose_``, ``swapaxes_``, ``swapdims_``, ``resize_``, ``resize_as_``)
-and the random fills from autobp's global generator (``bernoulli_``, ``cauchy_``, ``exponential_``,
-``geometric_``, ``log_normal_``, ``random_``), with the methods ``bernoulli`` and ``multinomial``.
+``unsqueeze_``, ``t_``, ``transpose_``, ``swapaxes_``, ``swapdims_``, ``as_strided_``, ``resize_``,
+``resize_as_``) and the random fills from autobp's global generator (``bernoulli_``, ``cauchy_``,
+``exponential_``, ``geometric_``, ``log_normal_``, ``random_``), with the methods ``bernoulli`` and
+``multinomial``.
 
 The fused products and the fills write through ``ops/inplace_methods.inplace`` (version bump, PyTorch's
 refusal for a leaf that requires grad, a recorded write on a graph); the fills write constants, as
@@ -19,6 +20,7 @@ import numpy as np
 
 from . import pytorch_functions as _pf
 from . import random as _random
+from ._as_strided_view import as_strided_
 from ._graph import _mode
 from ._inplace import LeafInplaceError, bump
 from .ops import inplace_methods as _im
@@ -265,6 +267,7 @@ METHODS: dict[str, Any] = {n + "_": _fused(n) for n in ("addmm", "addbmm", "addm
 METHODS.update(
     {
         "squeeze_": squeeze_,
+        "as_strided_": as_strided_,
         "unsqueeze_": unsqueeze_,
         "t_": t_,
         "transpose_": transpose_,

@@ -1,0 +1,100 @@
+"""Views found wanting by PyTorch's test_view_ops.py (held out), checked against torch: as_strided is a
+view of its input's memory (storage offsets included), as_strided_ re-views in place, ..."""
+
+import numpy as np
+import pytest
+
+import autobp
+
+torch = pytest.importorskip("torch")
+
+
+def _pair(shape, seed=0):
+    a = np.random.default_rng(seed).standard_normal(shape)
+    return autobp.tensor(a), torch.tensor(a)
+
+
+def test_as_strided_writes_through_both_ways():
+    for lib in (autobp, torch):
+        t = lib.ones(5, 5, dtype=lib.float64)
+        v = lib.as_strided(t, (25,), (1,))
+        assert v._is_view() and v._base is t
+        assert v.untyped_storage().data_ptr() == t.untyped_storage().data_ptr()
+        v[6] = 0
+        assert float(t[1, 1]) == 0.0
+        t[2, 2] = 7
+        assert float(v[12]) == 7.0
+
+
+@pytest.mark.parametrize(
+    "shape, index, size, stride, offset",
+    [
+        ((6, 2), (slice(3, None),), (3, 2), (2, 1), 0),  # reads memory before the input's first element
+        ((6, 2), (slice(3, None),), (3, 2), (2, 1), None),  # default: the input's own storage offset
+        ((4, 5), (slice(None), slice(1, 4)), (2, 3), (5, 1), 7),
+        ((3, 4), (), (4, 3), (1, 4), None),  # a transpose
+        ((12,), (), (3, 3), (2, 1), 1),  # overlapping windows
+    ],
+)
+def test_as_strided_values_are_the_storage_positions_of_torch(shape, index, size, stride, offset):
+    a, t = _pair(shape)
+    got = a[index].as_strided(size, stride, offset)
+    want = t[index].as_strided(size, stride, offset)
+    np.testing.assert_array_equal(got.numpy(), want.numpy())
+    assert got.storage_offset() == want.storage_offset()
+
+
+def test_as_strided_out_of_bounds_is_refused_as_torch():
+    a, t = _pair((3, 4))
+    with pytest.raises(RuntimeError, match="out of bounds"):
+        t.as_strided((3, 3), (4, 2))
+    with pytest.raises(RuntimeError, match="out of bounds"):
+        a.as_strided((3, 3), (4, 2))
+
+
+@pytest.mark.parametrize(
+    "n, prepro, size, stride, offset",
+    [
+        (25, lambda lib, x: x.view(5, 5), (3, 3), (6, 2), 2),
+        (12, None, (1, 2, 1, 5), (0, 5, 100, 1), 2),
+        (5, None, (3, 3, 3), (0, 1, 0), 2),
+        (5, lambda lib, x: x.expand(5, 5), (5, 5), (0, 1), 0),
+        (35, None, (6, 6), (5, 1), 2),
+        (6, lambda lib, x: x.view(2, 3).expand(10, 2, 3), (2, 3), (3, 1), 0),
+    ],
+)
+def test_as_strided_gradient_matches_torch(n, prepro, size, stride, offset):
+    rng = np.random.default_rng(1)
+    x0, w0 = rng.standard_normal(n), rng.standard_normal(size)
+
+    def run(lib):
+        x = lib.tensor(x0, requires_grad=True)
+        y = prepro(lib, x) if prepro else x
+        (y.as_strided(size, stride, offset) * lib.tensor(w0)).sum().backward()
+        return np.asarray(x.grad)
+
+    np.testing.assert_allclose(run(autobp), run(torch), rtol=1e-12, atol=1e-12)
+
+    def closure(x):
+        return (prepro(autobp, x) if prepro else x).as_strided(size, stride, offset)
+
+    x = autobp.tensor(x0, requires_grad=True)
+    assert autobp.gradcheck(closure, (x,))
+    assert autobp.gradgradcheck(closure, (x,))
+
+
+def test_as_strided_inplace_reviews_the_tensor():
+    for lib in (autobp, torch):
+        t = lib.ones(5, 5)
+        v = t.view_as(t)
+        assert v.as_strided_((25,), (1,)) is v
+        assert v.shape == (25,) and v._base is t
+        v[6] = 0
+        assert float(t[1, 1]) == 0.0
+
+
+def test_storage_offset_and_storage_of_a_window_view():
+    a, t = _pair((10,))
+    got, want = a.unfold(0, 3, 2)[2], t.unfold(0, 3, 2)[2]
+    assert got.storage_offset() == want.storage_offset() == 4
+    assert got.storage().data_ptr() == a.storage().data_ptr()
