@@ -98,3 +98,89 @@ def test_storage_offset_and_storage_of_a_window_view():
     got, want = a.unfold(0, 3, 2)[2], t.unfold(0, 3, 2)[2]
     assert got.storage_offset() == want.storage_offset() == 4
     assert got.storage().data_ptr() == a.storage().data_ptr()
+
+
+def test_ravel_of_a_strided_tensor_is_a_contiguous_copy():
+    for lib in (autobp, torch):
+        x = lib.ones(10)[::2]
+        r = x.ravel()
+        assert r.is_contiguous() and r._base is not x
+        y = lib.ones(3, 4)
+        assert y.ravel()._base is y  # contiguous: a view
+        r = y.T.ravel()
+        assert r.is_contiguous()
+        r[0] = 5
+        assert float(y[0, 0]) == 1.0
+    a, t = _pair((3, 4))
+    np.testing.assert_array_equal(a.T.ravel().numpy(), t.T.ravel().numpy())
+
+
+@pytest.mark.parametrize("op, shape", [("H", (2,)), ("H", (2, 3, 4)), ("mT", (2,)), ("mH", (2,))])
+def test_matrix_transposes_refuse_as_torch(op, shape):
+    with pytest.raises(RuntimeError, match="only supported on matrices"):
+        getattr(torch.ones(shape), op)
+    with pytest.raises(RuntimeError, match="only supported on matrices"):
+        getattr(autobp.ones(shape), op)
+
+
+def test_narrow_start_as_a_tensor():
+    for lib in (autobp, torch):
+        x = lib.tensor([[0, 1, 2], [3, 4, 5], [6, 7, 8]])
+        assert x.narrow(0, lib.tensor(1), 1).tolist() == [[3, 4, 5]]
+        for bad in (lib.tensor(0.0), lib.tensor([0]), lib.tensor([0, 1])):
+            with pytest.raises(RuntimeError, match="0-dim integral Tensor"):
+                x.narrow(0, bad, 1)
+        with pytest.raises(TypeError):
+            x.narrow(0, 1.0, 1)
+
+
+@pytest.mark.parametrize(
+    "args, kind, words",
+    [
+        (((1, 1, -12),), ValueError, "broadcast a dimension with negative length"),
+        ((-1, 1), ValueError, "broadcast a dimension with negative length"),
+        ((3, 5), RuntimeError, r"dimension of length 5 at -1! Mismatching argument at index 1 had \(5,\)"),
+        (
+            ((2, 1), (3, 4, 5)),
+            RuntimeError,
+            r"length 4 at -2! Mismatching argument at index 1 had \(3, 4, 5\)",
+        ),
+        ((1.1,), RuntimeError, "Input shapes should be of type ints"),
+    ],
+)
+def test_broadcast_shapes_refuses_as_torch(args, kind, words):
+    with pytest.raises(kind, match=words):
+        torch.broadcast_shapes(*args)
+    with pytest.raises(kind, match=words):
+        autobp.broadcast_shapes(*args)
+
+
+def test_broadcast_shapes_values_match_torch():
+    for args in [((2, 1), (3,)), (1, (5,)), (3, (1,)), ((4, 1, 1), (4, 3, 2)), ()]:
+        assert tuple(autobp.broadcast_shapes(*args)) == tuple(torch.broadcast_shapes(*args))
+
+
+@pytest.mark.parametrize(
+    "shape, arg, dim, kind, words",
+    [
+        ((), 10, 0, RuntimeError, "expected at least a 1-dimensional tensor"),
+        ((10,), 0, 0, RuntimeError, "number of sections must be larger than 0, got 0"),
+        ((10,), -1, 0, RuntimeError, "number of sections must be larger than 0, got -1"),
+        ((10,), 10, 1, IndexError, "Dimension out of range"),
+    ],
+)
+def test_tensor_split_refuses_as_torch(shape, arg, dim, kind, words):
+    for lib in (torch, autobp):
+        for a in (arg, lib.tensor(arg)):
+            with pytest.raises(kind, match=words):
+                lib.tensor_split(lib.zeros(shape), a, dim)
+    with pytest.raises((IndexError, ValueError)):  # numpy's kinds kept
+        autobp.array_split(autobp.zeros(shape), arg, dim)
+
+
+def test_tensor_split_refuses_a_float_or_2d_tensor_argument():
+    for lib in (torch, autobp):
+        with pytest.raises(RuntimeError, match="tensor_split expected tensor_indices_or_sections"):
+            lib.tensor_split(lib.zeros(10), lib.tensor(1.1), 0)
+        with pytest.raises(RuntimeError, match="zero-dimensional or one-dimensional tensor"):
+            lib.tensor_split(lib.zeros(10), lib.tensor(((1,),)), 0)

@@ -261,13 +261,15 @@ def astype(x: Any, dtype: Any, order: str = "K", casting: str = "unsafe", *, cop
 
 @op(family=_S, rules=("reshape",))
 def ravel(a: Any, order: str = "C") -> Tensor:
-    """The elements as a 1-D tensor, read in numpy's ``order``: 'C', 'F', 'A' (as reshape's); 'K' as 'C'."""
+    """The elements as a 1-D tensor, read in numpy's ``order``: 'C', 'F', 'A' (as reshape's); 'K' as 'C'.
+    In order 'C', a view of a C-contiguous tensor, else a contiguous copy (as numpy's and PyTorch's)."""
     order = order.upper() if isinstance(order, str) else order  # numpy takes 'f' for 'F'
     if order in ("F", "A"):
         return reshape(a, (-1,), order)
     if order not in ("C", "K"):
         raise ValueError(f"ravel: order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
-    return reshape(a, (-1,))
+    a = as_tensor(a)
+    return reshape(a, (-1,), copy=None if a._data.flags.c_contiguous else True)
 
 
 @op(family=_S, rules=("reshape",), numpy=None)
