@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from ._broadcast import ShapeError
+from ._view_links import Storage
 from ._view_links import _owning_array as owning_array
 from .ops._args import as_tensor
 from .tensor import Tensor, _view
@@ -26,12 +27,10 @@ def _storage_of(a: np.ndarray, who: str) -> tuple:
     owner = owning_array(a)
     if not (owner.flags.c_contiguous or owner.flags.f_contiguous):
         raise ShapeError(f"{who}: the memory of this tensor is not one contiguous block")
-    raw = owner.reshape(-1, order="C" if owner.flags.c_contiguous else "F").view(np.uint8)
-    raw = raw[: raw.size - raw.size % a.itemsize]
     start = a.__array_interface__["data"][0] - owner.__array_interface__["data"][0]
     if start % a.itemsize:
         raise ShapeError(f"{who}: the tensor does not start at a whole {a.dtype} element of its memory")
-    return raw.view(a.dtype), start // a.itemsize
+    return Storage(owner, a.itemsize, a.dtype).flat(), start // a.itemsize
 
 
 def _check(size: Any, stride: Any, offset: int, n: int, who: str) -> tuple:

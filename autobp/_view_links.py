@@ -50,6 +50,12 @@ class Storage:
         """The address of the memory block's first byte (equal for a tensor and all its views)."""
         return int(self._owner.__array_interface__["data"][0])
 
+    def flat(self) -> np.ndarray:
+        """The memory block as a 1-D array of the storage's dtype (a view: writes reach the block)."""
+        owner = self._owner
+        raw = owner.reshape(-1, order="C" if owner.flags.c_contiguous else "F").view(np.uint8)
+        return raw[: raw.size - raw.size % self._itemsize].view(self.dtype)
+
     def nbytes(self) -> int:
         """The memory block's size in bytes."""
         return int(self._owner.nbytes)

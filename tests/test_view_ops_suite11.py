@@ -184,3 +184,42 @@ def test_tensor_split_refuses_a_float_or_2d_tensor_argument():
             lib.tensor_split(lib.zeros(10), lib.tensor(1.1), 0)
         with pytest.raises(RuntimeError, match="zero-dimensional or one-dimensional tensor"):
             lib.tensor_split(lib.zeros(10), lib.tensor(((1,),)), 0)
+
+
+def test_resize_overflow_is_refused_as_torch():
+    for lib in (torch, autobp):
+        x = lib.empty((), dtype=lib.float64)
+        with pytest.raises(RuntimeError, match="Storage size calculation overflowed"):
+            x.resize_([2, 4, 2**29, 2**29])
+
+
+@pytest.mark.parametrize("shape, fmt", [((10, 3, 4, 4), "channels_last"), ((3, 2, 3, 4, 4), "channels_last_3d")])
+def test_resize_with_a_memory_format_lays_out_as_torch(shape, fmt):
+    for lib in (torch, autobp):
+        f = getattr(lib, fmt)
+        flat = lib.randn(int(np.prod(shape)))
+        flat.resize_(shape, memory_format=f)
+        assert flat.is_contiguous(memory_format=f)
+        strides = tuple(flat.stride())
+        xc = lib.randn(shape).contiguous(memory_format=f)
+        flat = lib.randn(xc.numel())
+        flat.resize_as_(xc, memory_format=lib.preserve_format)
+        assert flat.is_contiguous(memory_format=f) and tuple(flat.stride()) == strides
+    t = torch.empty(shape)
+    t.resize_(shape, memory_format=getattr(torch, fmt))
+    assert tuple(t.stride()) == strides  # the same strides as torch's
+
+
+def test_set_to_a_storage():
+    for lib in (torch, autobp):
+        x = lib.randn(1, 16, 5, 5)
+        stride = list(x.stride())
+        stride[0] = 20
+        x.set_(x.storage(), 0, x.size(), stride)  # a size-1 dim's stride does not matter
+        assert x.is_contiguous()
+        y = lib.arange(10.0)
+        z = lib.empty(0)
+        z.set_(y.storage(), 2, (2, 3), (3, 1))
+        assert z.tolist() == [[2.0, 3.0, 4.0], [5.0, 6.0, 7.0]]
+        y[2] = 100.0
+        assert float(z[0, 0]) == 100.0

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _torch_out
 from .._broadcast import ShapeError, normalize_axes
 from ..rules import rule
 from ..tensor import Tensor
@@ -279,12 +280,17 @@ def array_split(
     (a,) = normalize_axes(axis, x.ndim, "array_split", x.shape)
     n = x.shape[a]
     ios = indices_or_sections._data if isinstance(indices_or_sections, Tensor) else indices_or_sections
-    if isinstance(indices_or_sections, Tensor) and (ios.dtype.kind not in "iu" or ios.ndim > 1):
-        raise ShapeError(  # PyTorch's words: a Tensor of sections or indices is a 0-d or 1-d integer one
-            f"array_split: tensor_split expected tensor_indices_or_sections to have dtype of long and be a "
-            f"zero-dimensional or one-dimensional tensor, but got a tensor with {ios.ndim} dims of dtype "
-            f"{ios.dtype}"
-        )
+    if isinstance(indices_or_sections, Tensor):  # PyTorch's words: a 0-d or 1-d integer Tensor
+        if ios.dtype.kind not in "iu":
+            raise ShapeError(
+                f"array_split: tensor_split expected tensor_indices_or_sections to have dtype of long, but "
+                f"got {_torch_out._names(ios.dtype)[1]}"
+            )
+        if ios.ndim > 1:
+            raise ShapeError(
+                f"array_split: tensor_split expected tensor_indices_or_sections to be a zero-dimensional "
+                f"or one-dimensional tensor, but got a tensor with {ios.ndim} dims"
+            )
     if isinstance(ios, np.ndarray) and ios.ndim == 0 and ios.dtype.kind in "iu":
         ios = int(ios)  # a 0-d integer array or tensor is a number of sections (numpy's, PyTorch's)
     if isinstance(ios, (int, np.integer)):
