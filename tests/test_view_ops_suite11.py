@@ -193,7 +193,9 @@ def test_resize_overflow_is_refused_as_torch():
             x.resize_([2, 4, 2**29, 2**29])
 
 
-@pytest.mark.parametrize("shape, fmt", [((10, 3, 4, 4), "channels_last"), ((3, 2, 3, 4, 4), "channels_last_3d")])
+@pytest.mark.parametrize(
+    "shape, fmt", [((10, 3, 4, 4), "channels_last"), ((3, 2, 3, 4, 4), "channels_last_3d")]
+)
 def test_resize_with_a_memory_format_lays_out_as_torch(shape, fmt):
     for lib in (torch, autobp):
         f = getattr(lib, fmt)
