@@ -2,7 +2,8 @@
 (a backward given only zero output gradients gives zero input gradients), ``check_grad_dtypes`` (each
 gradient has its input's dtype) and ``check_batched_grad`` (the batched reverse pass, the vmap of the
 vjp that ``functional.jacobian`` and ``hessian`` run, agrees with one backward per cotangent).
-``nondet_tol`` is the tolerance of the repeated-backward check (_gradcheck_sanity.py)."""
+``check_forward_ad`` (forward mode, ``func.jvp``, agrees with the reverse mode). ``nondet_tol`` is the
+tolerance of the repeated-backward check (_gradcheck_sanity.py)."""
 
 from __future__ import annotations
 
@@ -28,13 +29,17 @@ class Options(NamedTuple):
     check_undefined_grad: bool = True
     check_grad_dtypes: bool = False
     check_batched_grad: bool = False
+    check_forward_ad: bool = False
 
 
-def options(nondet_tol: float, undefined_grad: bool, grad_dtypes: bool, batched_grad: bool) -> Options:
+def options(
+    nondet_tol: float, undefined_grad: bool, grad_dtypes: bool, batched_grad: bool, forward_ad: bool = False
+) -> Options:
     """The keywords checked and gathered (a negative tolerance is refused)."""
     if not nondet_tol >= 0:
         raise ValueError(f"gradcheck: nondet_tol must be >= 0, got {nondet_tol}")
-    return Options(float(nondet_tol), bool(undefined_grad), bool(grad_dtypes), bool(batched_grad))
+    flags = (bool(undefined_grad), bool(grad_dtypes), bool(batched_grad), bool(forward_ad))
+    return Options(float(nondet_tol), *flags)
 
 
 def _fresh(p: Any) -> tuple[list, list]:
@@ -175,6 +180,30 @@ def batched_grad_problems(p: Any, rng: np.random.Generator, batch: int = 2) -> l
     return problems
 
 
+def forward_ad_problems(p: Any, rng: np.random.Generator, tries: int = 2) -> list[str]:
+    """PyTorch's ``check_forward_ad``: the forward mode (``func.jvp``) agrees with the reverse mode that
+    the Jacobian check verified: u . (J v) from a jvp equals (u J) . v from a backward, for random u, v."""
+    from ._func_linear import jvp
+
+    fn = p.wrapped()
+    xs = [Tensor(np.asarray(p.args[i].data), dtype=p.args[i].dtype) for i in p.diff]
+    outs, pullback = plain_vjp(fn, xs)
+    low = any(np.dtype(x.dtype).itemsize < 8 for x in xs if x.dtype.kind == "f")
+    tol = 1e-3 if low else 1e-7
+    for _ in range(tries):
+        vs = tuple(Tensor(rng.standard_normal(x.shape).astype(x.dtype)) for x in xs)
+        us = [rng.standard_normal(o.shape).astype(o.dtype) for o in outs]
+        jv = jvp(lambda *a: fn(*a), tuple(xs), vs)[1]
+        forward = sum(np.vdot(u, np.asarray(t.data)) for u, t in zip(us, jv))
+        backward = sum(np.vdot(g, np.asarray(v.data)) for g, v in zip(pullback(*us), vs))
+        if not abs(forward - backward) <= tol * (1 + abs(forward) + abs(backward)):
+            return [
+                f"Jacobian computed with forward mode mismatch: for random u, v, u . (J v) by func.jvp is "
+                f"{forward:.10g} but (u J) . v by backward is {backward:.10g}"
+            ]
+    return []
+
+
 def option_problems(p: Any, opts: Options, rng: np.random.Generator) -> list[str]:
     """The problems the requested optional checks find (none for Value functions: scalar graphs)."""
     if p.scalar:
@@ -185,4 +214,6 @@ def option_problems(p: Any, opts: Options, rng: np.random.Generator) -> list[str
         problems += grad_dtype_problems(p, rng)
     if opts.check_batched_grad:
         problems += batched_grad_problems(p, rng)
+    if opts.check_forward_ad:
+        problems += forward_ad_problems(p, rng)
     return problems

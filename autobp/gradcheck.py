@@ -262,6 +262,7 @@ def gradcheck(
     check_batched_grad: bool = False,
     fast_mode: bool = False,
     seed: int = 0,
+    check_forward_ad: bool = False,
 ) -> bool:
     """Check fn's derivatives for every input that requires grad against central differences.
 
@@ -278,12 +279,13 @@ def gradcheck(
     differ (0: exactly equal); ``check_undefined_grad`` (on by default) requires zero input gradients
     from zero output gradients; ``check_grad_dtypes`` requires each gradient in its input's dtype;
     ``check_batched_grad`` compares the batched reverse pass (vmap of the vjp, which
-    ``functional.jacobian`` runs) with one backward per cotangent.
+    ``functional.jacobian`` runs) with one backward per cotangent; ``check_forward_ad`` compares the
+    forward mode (``func.jvp``) with the reverse mode.
 
     >>> gradcheck(lambda x: (x * x).sum(), Tensor([1.0, 2.0], requires_grad=True))
     True
     """
-    opts = options(nondet_tol, check_undefined_grad, check_grad_dtypes, check_batched_grad)
+    opts = options(nondet_tol, check_undefined_grad, check_grad_dtypes, check_batched_grad, check_forward_ad)
     args = _args(inputs)
     names = None
     if _needs_realifying(fn, args):

@@ -225,3 +225,32 @@ def test_set_to_a_storage():
         assert z.tolist() == [[2.0, 3.0, 4.0], [5.0, 6.0, 7.0]]
         y[2] = 100.0
         assert float(z[0, 0]) == 100.0
+
+
+def test_gradcheck_check_forward_ad_on_views_as_torch():
+    rng = np.random.default_rng(3)
+    cases = [
+        (lambda x: x.unbind(), (3, 4, 5)),
+        (lambda x: x.as_strided((3, 3), (2, 1), 1), (12,)),
+        (lambda x: x.view(3, 4).T.unfold(0, 2, 1), (12,)),
+    ]
+    for fn, shape in cases:
+        a = rng.standard_normal(shape)
+        assert torch.autograd.gradcheck(fn, (torch.tensor(a, requires_grad=True),), check_forward_ad=True)
+        assert autobp.gradcheck(fn, (autobp.tensor(a, requires_grad=True),), check_forward_ad=True)
+
+
+def test_gradcheck_check_forward_ad_can_fail():
+    class Double(autobp.Function):  # a backward that is right but not itself differentiable
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return autobp.Tensor(np.asarray(g.data) * 2)
+
+    x = autobp.randn(3, requires_grad=True)
+    assert autobp.gradcheck(Double.apply, (x,))
+    with pytest.raises(autobp.GradcheckError, match="forward mode mismatch"):
+        autobp.gradcheck(Double.apply, (x,), check_forward_ad=True)
