@@ -254,3 +254,15 @@ def test_gradcheck_check_forward_ad_can_fail():
     assert autobp.gradcheck(Double.apply, (x,))
     with pytest.raises(autobp.GradcheckError, match="forward mode mismatch"):
         autobp.gradcheck(Double.apply, (x,), check_forward_ad=True)
+
+
+def test_transpose_takes_torchs_dim_keywords():
+    a, t = _pair((2, 3, 4, 5))
+    for d0, d1 in [(0, 1), (-1, 0), (2, -3), (1, 1)]:
+        got = autobp.transpose(a, dim0=d0, dim1=d1)
+        want = torch.transpose(t, dim0=d0, dim1=d1)
+        np.testing.assert_array_equal(got.numpy(), want.numpy())
+        assert got._base is a
+    assert autobp.transpose(a, (1, 0, 2, 3)).shape == (3, 2, 4, 5)  # numpy's positional axes stay
+    with pytest.raises(TypeError):
+        autobp.transpose(a, dim0=1)

@@ -120,10 +120,12 @@ def _transpose_method(
     torch=("permute",),
     differs="torch.transpose(x, d0, d1) swaps two dims (numpy's swapaxes); here it permutes all axes",
 )
-def transpose(x: Any, axes: Any = None, *, dims: Any = None) -> Tensor:
+def transpose(x: Any, axes: Any = None, *, dims: Any = None, dim0: Any = None, dim1: Any = None) -> Tensor:
     """Permute the axes (reverse them by default), as numpy's transpose; PyTorch's ``permute`` names
-    them ``dims``."""
+    them ``dims``. PyTorch's keywords ``transpose(x, dim0=, dim1=)`` swap those two (``swapaxes``)."""
     x = as_tensor(x)
+    if dim0 is not None or dim1 is not None:
+        return _transpose_method(x, *(() if axes is None else (axes,)), dims=dims, dim0=dim0, dim1=dim1)
     if dims is not None:
         if axes is not None:
             raise TypeError("transpose/permute: give axes or dims=, not both")
