@@ -266,3 +266,13 @@ def test_transpose_takes_torchs_dim_keywords():
     assert autobp.transpose(a, (1, 0, 2, 3)).shape == (3, 2, 4, 5)  # numpy's positional axes stay
     with pytest.raises(TypeError):
         autobp.transpose(a, dim0=1)
+
+
+def test_flatten_of_one_dim_is_the_tensor_itself():
+    for lib in (torch, autobp):
+        t = lib.ones(2, 2, requires_grad=True)
+        assert t.flatten(1, 1) is t and t.flatten(-1, 1) is t
+        s = lib.ones(3)
+        assert s.flatten() is s
+        z = lib.tensor(1.0)
+        assert z.flatten().shape == (1,) and z.flatten()._base is z

@@ -98,6 +98,8 @@ def flatten(x: Any, start_dim: Any = 0, end_dim: int = -1, order: str | None = N
             f"flatten: start_dim cannot come after end_dim (start_dim {start_dim}, end_dim {end_dim}, "
             f"shape {x.shape})"
         )
+    if lo == hi:  # nothing to merge: the tensor itself, as PyTorch's
+        return x
     merged = int(np.prod(x.shape[lo : hi + 1]))  # not -1: an empty tensor leaves -1 undetermined
     return reshape(x, x.shape[:lo] + (merged,) + x.shape[hi + 1 :])
 
