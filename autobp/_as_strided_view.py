@@ -11,8 +11,10 @@ import numpy as np
 from ._broadcast import ShapeError
 from ._view_links import Storage
 from ._view_links import _owning_array as owning_array
+from ._views import link_view
 from .ops._args import as_tensor
-from .tensor import Tensor, _view
+from .rules import rule
+from .tensor import Tensor
 
 
 def _element_strides(a: np.ndarray, who: str) -> tuple:
@@ -80,7 +82,9 @@ def as_strided(input: Any, size: Any, stride: Any, storage_offset: int | None = 
 
     The gradient of an output element goes to the input element at its position (several outputs at
     one position add up; one of an input's overlapping elements, e.g. an expanded one, gets it); an
-    output element outside the input's elements is a constant."""
+    output element outside the input's elements is a constant. Where every output element is one of
+    the input's, the view follows a recorded write into the input (its new values, and a gradient
+    path to them), as PyTorch's; a recorded write through the view itself is refused."""
     x = as_tensor(input)
     data, pos, own = strided_array(x._data, size, stride, storage_offset, "as_strided")
     own = own.reshape(-1)
@@ -88,14 +92,43 @@ def as_strided(input: Any, size: Any, stride: Any, storage_offset: int | None = 
     known, first = np.unique(own[order], return_index=True)
     at = np.searchsorted(known, pos).clip(0, max(known.size - 1, 0))
     found = known[at] == pos if known.size else np.zeros(pos.shape, bool)
+    if x.ndim and found.all():  # each output element is one of x's: an "as_strided" node, its index
+        where = np.unravel_index(order[first][at], x.shape)  # x's element under each output element
+        out = Tensor._make(data, (x,), "as_strided", where)
+        link_view(out, x, "as_strided", where)  # in x's memory block, if not in x's own part of it
+        return out
     if found.any():
         out = x.reshape(-1)[np.where(found, order[first][at], 0)]
         if not found.all():
             out = out * found.astype(out.dtype)
         out._data = data
     else:
-        out = Tensor(data)
-    return _view(out, x)
+        out = Tensor._const(data)
+    link_view(out, x)
+    return out
+
+
+def remake(d: np.ndarray, where: tuple) -> np.ndarray:
+    """The view at ``d[where]`` (``where``: one index array per axis of ``d``) made again from ``d``, a
+    base's new array after a recorded write: a strided view of ``d``'s memory where those elements are
+    evenly spaced in it, else (``d`` laid out otherwise than the old base) a copy of them."""
+    shape = where[0].shape
+    if not all(shape) or not d.size:
+        return d[where]
+    off = sum(w.astype(np.int64) * st for w, st in zip(where, d.strides))
+    first = (0,) * len(shape)
+    steps = [
+        int(off[first[:k] + (1,) + first[k + 1 :]] - off[first]) if n > 1 else 0 for k, n in enumerate(shape)
+    ]
+    if not np.array_equal(off, _positions(int(off[first]), shape, tuple(steps))):
+        return d[where]
+    start = tuple(int(w[first]) for w in where) + (Ellipsis,)
+    return np.lib.stride_tricks.as_strided(d[start], shape, tuple(steps), writeable=d.flags.writeable)
+
+
+@rule("as_strided")  # ctx = the index of x's elements under the output's (numpy's advanced index)
+def _as_strided_rule(F, g, out, xs, ctx, need):
+    return (F.scatter_add(g, ctx, xs[0].shape),)
 
 
 def as_strided_(self: Tensor, size: Any, stride: Any, storage_offset: int | None = None) -> Tensor:

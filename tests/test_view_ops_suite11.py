@@ -276,3 +276,31 @@ def test_flatten_of_one_dim_is_the_tensor_itself():
         assert s.flatten() is s
         z = lib.tensor(1.0)
         assert z.flatten().shape == (1,) and z.flatten()._base is z
+
+
+@pytest.mark.parametrize("grad", [False, True])
+def test_as_strided_view_sees_a_recorded_write_into_its_base(grad):
+    def run(lib):
+        x = lib.tensor(np.arange(6.0), requires_grad=grad)
+        y = x * 1 if grad else x
+        v = y.as_strided((2, 2), (2, 1), 1)
+        w = lib.tensor(np.linspace(1, 2, 6), requires_grad=True)
+        y.mul_(w)  # recorded: w requires grad
+        values = v.detach().numpy().copy()
+        (v * lib.tensor([[1.0, 2.0], [3.0, 4.0]])).sum().backward()
+        return values, np.asarray(w.grad), (np.asarray(x.grad) if grad else None)
+
+    got, want = run(autobp), run(torch)
+    np.testing.assert_allclose(got[0], want[0], rtol=1e-12)  # the view's values after the write
+    np.testing.assert_allclose(got[1], want[1], rtol=1e-12)  # the gradient through the view
+    if grad:
+        np.testing.assert_allclose(got[2], want[2], rtol=1e-12)
+
+
+def test_as_strided_outside_the_input_still_shares_memory():
+    for lib in (torch, autobp):
+        x = lib.arange(4.0)
+        v = x[2:].as_strided((2,), (1,), 0)  # only elements before x[2:]
+        assert v.tolist() == [0.0, 1.0] and v._base is x
+        v[0] = 5.0
+        assert x.tolist() == [5.0, 1.0, 2.0, 3.0]
