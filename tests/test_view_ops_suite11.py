@@ -304,3 +304,17 @@ def test_as_strided_outside_the_input_still_shares_memory():
         assert v.tolist() == [0.0, 1.0] and v._base is x
         v[0] = 5.0
         assert x.tolist() == [5.0, 1.0, 2.0, 3.0]
+
+
+def test_unfold_view_follows_a_recorded_write_into_its_base():
+    def run(lib):
+        x = lib.zeros(6, dtype=lib.float64)
+        v = x.unfold(0, 3, 1)
+        w = lib.tensor(np.linspace(1, 2, 6), requires_grad=True)
+        x.add_(w)  # recorded: w requires grad
+        (v * lib.tensor(np.arange(12.0).reshape(4, 3))).sum().backward()
+        return v.detach().numpy().copy(), np.asarray(w.grad)
+
+    got, want = run(autobp), run(torch)
+    np.testing.assert_allclose(got[0], want[0], rtol=1e-12)
+    np.testing.assert_allclose(got[1], want[1], rtol=1e-12)
