@@ -318,3 +318,20 @@ def test_unfold_view_follows_a_recorded_write_into_its_base():
     got, want = run(autobp), run(torch)
     np.testing.assert_allclose(got[0], want[0], rtol=1e-12)
     np.testing.assert_allclose(got[1], want[1], rtol=1e-12)
+
+
+def test_view_as_complex_follows_a_recorded_write_and_has_torchs_gradient():
+    def run(lib):
+        x = lib.zeros(4, dtype=lib.float64)
+        v = lib.view_as_complex(x.view(2, 2))
+        w = lib.tensor([1.0, 2.0, 3.0, 4.0], dtype=lib.float64, requires_grad=True)
+        x.add_(w)  # recorded: w requires grad
+        (v * lib.tensor([1 + 2j, 3 - 1j])).abs().sum().backward()
+        return v.detach().numpy().copy(), np.asarray(w.grad)
+
+    got, want = run(autobp), run(torch)
+    np.testing.assert_allclose(got[0], want[0], rtol=1e-12)
+    np.testing.assert_allclose(got[1], want[1], rtol=1e-12)
+    x = autobp.tensor(np.random.default_rng(4).standard_normal((3, 2)), requires_grad=True)
+    assert autobp.gradcheck(lambda t: autobp.view_as_complex(t) ** 2, (x,))
+    assert autobp.gradgradcheck(lambda t: autobp.view_as_complex(t) ** 3, (x,))

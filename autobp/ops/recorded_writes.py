@@ -96,10 +96,17 @@ _REMAKE = {
     "detach": lambda d, v, ctx: d,  # the same data, off the graph (see _follow)
     "diagonal": lambda d, v, ctx: _writeable_diagonal(d, ctx),
     "as_strided": lambda d, v, ctx: _as_strided_remake(d, ctx),
+    "view_as_complex": lambda d, v, ctx: _complex_views().complex_view(d),
 }
 # The view ops that only rearrange their base's elements (each element of the view is one of the
 # base's): a recorded write through such a view is a write into the base at those positions.
 _REARRANGING = frozenset({"getitem", "reshape", "transpose", "flip", "diagonal"})
+
+
+def _complex_views() -> Any:
+    from .. import _complex_views  # (it imports the ops)
+
+    return _complex_views
 
 
 def _as_strided_remake(d: Any, ctx: tuple) -> Any:
