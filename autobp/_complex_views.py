@@ -1,7 +1,8 @@
 """``view_as_real`` / ``view_as_complex`` as PyTorch's views: the result's array is a view of the
-input's memory (a write through either is seen by the other, outside a graph), with PyTorch's
-checks; the graph records them as before (real/imag and stack, complex of two slices), so their
-gradients are unchanged."""
+input's memory (a write through either is seen by the other), with PyTorch's checks. view_as_complex
+is its own op, so its view follows a recorded write into its input (ops/recorded_writes.py), its
+gradient the real pairs of the incoming one (PyTorch's rule); view_as_real is recorded as the stack
+of real and imaginary parts."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import numpy as np
 from ._views import _view
 from .ops import stack
 from .ops._args import as_tensor
+from .rules import rule
 from .tensor import Tensor
 
 
@@ -20,24 +22,36 @@ class ComplexViewError(ValueError, RuntimeError):
     expects a ValueError; this is both."""
 
 
-def _shares(out: Tensor, data: np.ndarray, source: Tensor) -> Tensor:
-    """``out`` (the recorded result) showing ``data``, a view of ``source``'s memory with the same
-    numbers, linked to ``source`` as a view."""
-    out._data = data
-    return _view(out, source)
+def _shares(op: str, data: np.ndarray, source: Tensor) -> Tensor:
+    """The result of ``op``: ``data``, a view of ``source``'s memory, recorded and linked as a view."""
+    return _view(Tensor._make(data, (source,), op), source, op)
+
+
+def real_view(d: np.ndarray) -> np.ndarray:
+    """A complex array's memory as real pairs along a new last axis of 2."""
+    half = d.itemsize // 2
+    return np.lib.stride_tricks.as_strided(
+        d.real, d.shape + (2,), d.strides + (half,), writeable=d.flags.writeable
+    )
+
+
+def complex_view(d: np.ndarray) -> np.ndarray:
+    """A real array's last axis of 2 (contiguous) as one complex number."""
+    return d.view(np.complex64 if d.itemsize == 4 else np.complex128)[..., 0]
+
+
+@rule("view_as_complex")
+def _view_as_complex_rule(F, g, out, xs, ctx, need):
+    return (F.stack([F.real(g), F.imag(g)], axis=-1),)
 
 
 def view_as_real(input: Any) -> Tensor:
     z = as_tensor(input)
     if z.dtype.kind != "c":
         raise TypeError(f"view_as_real: expects a complex tensor, got {z.dtype}")
-    out = stack([z.real, z.imag], axis=-1)
-    d = z._data
-    half = d.itemsize // 2
-    data = np.lib.stride_tricks.as_strided(
-        d.real, d.shape + (2,), d.strides + (half,), writeable=d.flags.writeable
-    )
-    return _shares(out, data, z)
+    out = stack([z.real, z.imag], axis=-1)  # recorded as that composition, its memory z's
+    out._data = real_view(z._data)
+    return _view(out, z)
 
 
 def view_as_complex(input: Any) -> Tensor:
@@ -61,6 +75,4 @@ def view_as_complex(input: Any) -> Tensor:
             "view_as_complex: Tensor must have a stride divisible by 2 for all but last dimension "
             f"(got strides {tuple(s // size for s in d.strides)})"
         )
-    out = x[..., 0] + x[..., 1] * 1j  # (torch.complex's composition)
-    data = d.view(np.complex64 if size == 4 else np.complex128)[..., 0]  # the last axis is contiguous
-    return _shares(out, data, x)
+    return _shares("view_as_complex", complex_view(d), x)

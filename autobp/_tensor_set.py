@@ -9,6 +9,7 @@ import numpy as np
 
 from ._graph import _mode
 from ._inplace import LeafInplaceError, bump
+from ._view_links import Storage
 from .tensor import Tensor
 
 
@@ -21,7 +22,8 @@ def set_(
 ) -> Tensor:
     """Make ``self`` share ``source``'s memory, shape and strides (PyTorch's ``Tensor.set_``): later
     writes through either show in both; with ``size`` (and ``stride``, contiguous by default,
-    ``storage_offset``), ``self`` views that part of ``source``'s flattened memory; with no ``source``,
+    ``storage_offset``), ``self`` views that part of ``source``'s flattened memory (``source`` may be a
+    ``t.storage()``: the whole memory block ``t`` lies in); with no ``source``,
     ``self`` becomes empty. Views taken of ``self`` before keep the old memory. Counts as an in-place
     write; refused, as in PyTorch, on a leaf that requires grad outside ``no_grad()``, and (autobp: not
     differentiable) when ``source`` requires grad or ``self`` is part of a graph, outside ``no_grad()``.
@@ -45,7 +47,10 @@ def set_(
     if source is None:
         arr = np.empty((0,), dtype=self._data.dtype)
     else:
-        arr = source._data if src is not None else np.asarray(source)
+        if isinstance(source, Storage):  # ``t.storage()``: its whole memory block, flat
+            arr = source.flat()
+        else:
+            arr = source._data if src is not None else np.asarray(source)
         if arr.dtype != self._data.dtype:
             raise RuntimeError(
                 f"set_: Could not set tensor of type {arr.dtype} to a tensor of type {self._data.dtype}"

@@ -50,6 +50,12 @@ class Storage:
         """The address of the memory block's first byte (equal for a tensor and all its views)."""
         return int(self._owner.__array_interface__["data"][0])
 
+    def flat(self) -> np.ndarray:
+        """The memory block as a 1-D array of the storage's dtype (a view: writes reach the block)."""
+        owner = self._owner
+        raw = owner.reshape(-1, order="C" if owner.flags.c_contiguous else "F").view(np.uint8)
+        return raw[: raw.size - raw.size % self._itemsize].view(self.dtype)
+
     def nbytes(self) -> int:
         """The memory block's size in bytes."""
         return int(self._owner.nbytes)
@@ -66,9 +72,16 @@ class Storage:
 
 
 def _owning_array(a: Any) -> Any:
-    while isinstance(a.base, np.ndarray):
-        a = a.base
-    return a
+    """The array whose memory ``a`` lies in, through numpy's views and the stand-in object
+    ``np.lib.stride_tricks.as_strided`` puts between a strided view and its array."""
+    while True:
+        base = a.base
+        if isinstance(base, np.ndarray):
+            a = base
+        elif isinstance(getattr(base, "base", None), np.ndarray):
+            a = base.base
+        else:
+            return a
 
 
 def storage(self: Any) -> Storage:

@@ -1,8 +1,9 @@
 """PyTorch's in-place Tensor methods that autobp computes already out of place: the fused products
 (``addmm_``, ``addbmm_``, ``addmv_``, ``addr_``, ``baddbmm_``), the shape changes (``squeeze_``,
-``unsqueeze_``, ``t_``, ``transpose_``, ``swapaxes_``, ``swapdims_``, ``resize_``, ``resize_as_``)
-and the random fills from autobp's global generator (``bernoulli_``, ``cauchy_``, ``exponential_``,
-``geometric_``, ``log_normal_``, ``random_``), with the methods ``bernoulli`` and ``multinomial``.
+``unsqueeze_``, ``t_``, ``transpose_``, ``swapaxes_``, ``swapdims_``, ``as_strided_``, ``resize_``,
+``resize_as_``) and the random fills from autobp's global generator (``bernoulli_``, ``cauchy_``,
+``exponential_``, ``geometric_``, ``log_normal_``, ``random_``), with the methods ``bernoulli`` and
+``multinomial``.
 
 The fused products and the fills write through ``ops/inplace_methods.inplace`` (version bump, PyTorch's
 refusal for a leaf that requires grad, a recorded write on a graph); the fills write constants, as
@@ -12,6 +13,7 @@ becoming that op's node (as PyTorch records SqueezeBackward and the like)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -19,8 +21,17 @@ import numpy as np
 
 from . import pytorch_functions as _pf
 from . import random as _random
+from ._as_strided_view import as_strided_
 from ._graph import _mode
 from ._inplace import LeafInplaceError, bump
+from .memory_format import (
+    channels_last,
+    channels_last_3d,
+    contiguous_format,
+    is_laid_out,
+    preserve_format,
+    relayout,
+)
 from .ops import inplace_methods as _im
 from .ops import recorded_writes as _rw
 from .pytorch_fused import legacy_scalars
@@ -133,23 +144,33 @@ def resize_(self: Tensor, *sizes: Any, memory_format: Any = None) -> Tensor:
         raise RuntimeError(f"resize_: Trying to create tensor with negative dimension: {list(shape)}")
     if self.requires_grad:
         raise RuntimeError(f"cannot resize variables that require grad (a tensor of shape {self.shape})")
-    if shape == self.shape:  # a no-op: no write, so no version bump (PyTorch's)
+    fmt = None if memory_format in (None, contiguous_format, preserve_format) else memory_format
+    if shape == self.shape and fmt is None:  # a no-op: no write, so no version bump (PyTorch's)
         return self
-    n, flat = int(np.prod(shape)), self._data.reshape(-1)
+    n = math.prod(shape)
+    if n * self._data.itemsize >= 2**63:
+        raise RuntimeError(f"resize_: Storage size calculation overflowed with sizes={list(shape)}")
+    flat = self._data.reshape(-1)
     if n <= flat.size:
         new = flat[:n].reshape(shape)
     else:
         new = np.zeros(n, dtype=self.dtype)
         new[: flat.size] = flat
         new = new.reshape(shape)
-    self._data = new
+    self._data = new if fmt is None else relayout(new, fmt, "resize_")
     bump(self)
     return self
 
 
 def resize_as_(self: Tensor, the_template: Any, memory_format: Any = None) -> Tensor:
-    """In place: ``resize_`` to ``the_template``'s shape."""
-    return resize_(self, tuple(np.shape(the_template)))
+    """In place: ``resize_`` to ``the_template``'s shape; ``memory_format=preserve_format`` lays it out as
+    the template is (channels_last or channels_last_3d), as PyTorch's."""
+    if memory_format is preserve_format and isinstance(the_template, Tensor):
+        data = the_template._data
+        laid = [f for f in (channels_last, channels_last_3d) if f.ndim == data.ndim]
+        cl = laid and not data.flags.c_contiguous and is_laid_out(data, laid[0])
+        memory_format = laid[0] if cl else None
+    return resize_(self, tuple(np.shape(the_template)), memory_format=memory_format)
 
 
 # --- random fills ---------------------------------------------------------------------------------
@@ -265,6 +286,7 @@ METHODS: dict[str, Any] = {n + "_": _fused(n) for n in ("addmm", "addbmm", "addm
 METHODS.update(
     {
         "squeeze_": squeeze_,
+        "as_strided_": as_strided_,
         "unsqueeze_": unsqueeze_,
         "t_": t_,
         "transpose_": transpose_,

@@ -16,6 +16,7 @@ import numpy as np
 from . import pytorch_inplace_more as _ipm
 from . import return_types as _rt
 from ._broadcast import ShapeError
+from ._view_links import _owning_array
 from .layouts import strided
 from .ops import inplace_methods as _im
 from .tensor import Tensor
@@ -170,9 +171,7 @@ def _map2_(self: Tensor, x: Any, y: Any, callable: Callable) -> Tensor:  # noqa:
 
 
 def _base_of(a: np.ndarray) -> np.ndarray:
-    while isinstance(a.base, np.ndarray):
-        a = a.base
-    return a
+    return _owning_array(a)
 
 
 def _storage_offset(self: Tensor) -> int:

@@ -1,8 +1,8 @@
 """PyTorch's view-scatter functions (``select_scatter``, ``slice_scatter``, ``diagonal_scatter``,
-``as_strided_scatter``), ``as_strided`` as a gather, ``index_reduce`` and the ``*_copy`` family (the
-views' values in fresh tensors). The scatters write ``src`` at the view's flat positions with
-``index_put``, ``as_strided`` gathers, ``index_reduce`` is ``scatter_reduce`` with the index spread over
-the source, so all differentiate by those ops' rules (PyTorch's gradients at ties included)."""
+``as_strided_scatter``), ``index_reduce`` and the ``*_copy`` family (the views' values in fresh
+tensors); ``as_strided`` itself is a view (_as_strided_view.py). The scatters write ``src`` at the
+view's flat positions with ``index_put``, ``index_reduce`` is ``scatter_reduce`` with the index spread
+over the source, so all differentiate by those ops' rules (PyTorch's gradients at ties included)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from ._as_strided_view import as_strided
 from ._zero_d import zero_d_as_one_element
 from .ops import index_put, scatter_reduce
 from .ops._args import as_tensor
@@ -86,15 +87,6 @@ def _strided_positions(x: Tensor, size: Any, stride: Any, storage_offset: int | 
             f"beyond the {x.size} elements of the input"
         )
     return pos
-
-
-def as_strided(input: Any, size: Any, stride: Any, storage_offset: int | None = None) -> Tensor:
-    """The elements at ``storage_offset + sum(i_k * stride[k])`` of the input's row-major elements, in
-    shape ``size`` (``torch.as_strided`` on a contiguous tensor). A gather here, not an aliasing view:
-    writing to it does not change the input; overlapping windows accumulate gradient, as in PyTorch."""
-    x = as_tensor(input)
-    pos = _strided_positions(x, size, stride, storage_offset, "as_strided")
-    return x.reshape(-1)[pos]
 
 
 def as_strided_scatter(

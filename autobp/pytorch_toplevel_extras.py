@@ -56,7 +56,7 @@ def adjoint(input: Any) -> Tensor:
 
 def as_strided_copy(input: Any, size: Any, stride: Any, storage_offset: int | None = None) -> Tensor:
     """``as_strided`` in a fresh tensor (``torch.as_strided_copy``)."""
-    return as_strided(input, size, stride, storage_offset)
+    return _fresh(as_strided(input, size, stride, storage_offset))
 
 
 def narrow_copy(input: Any, dim: int, start: int, length: int) -> Tensor:

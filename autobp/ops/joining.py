@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _torch_out
 from .._broadcast import ShapeError, normalize_axes
 from ..rules import rule
 from ..tensor import Tensor
@@ -226,6 +227,10 @@ def append(arr: Any, values: Any, axis: Any = None) -> Tensor:
     return concatenate([arr, values], axis=axis)
 
 
+class SplitDimError(IndexError, RuntimeError):
+    """array_split of a 0-d tensor: numpy's IndexError, PyTorch's RuntimeError."""
+
+
 def _pieces(x: Tensor, bounds: list, a: int) -> list:
     lead = (slice(None),) * a
     return [x[lead + (slice(lo, hi),)] for lo, hi in bounds]  # views, each a getitem node
@@ -238,8 +243,11 @@ def _bounds_of_indices(indices: Any, n: int) -> list:
 
 
 def _bounds_of_sections(k: int, n: int, name: str) -> list:
-    if k <= 0:
-        raise ValueError(f"{name}: the number of sections must be positive, got {k}")
+    if k <= 0:  # numpy's ValueError, PyTorch's RuntimeError and words
+        raise ShapeError(
+            f"{name}: the number of sections must be positive, got {k} (number of sections must be larger "
+            f"than 0, got {k})"
+        )
     each, extra = divmod(n, k)  # numpy: the first n % k sections get one more element
     sizes = [each + 1] * extra + [each] * (k - extra)
     ends = np.cumsum([0] + sizes)
@@ -265,9 +273,24 @@ def array_split(
     indices_or_sections = given[0]
     axis = axis_arg(axis, dim, "array_split")
     axis = 0 if axis is None else axis
+    if x.ndim == 0:  # numpy's IndexError, PyTorch's RuntimeError and words
+        raise SplitDimError(
+            "array_split: tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims"
+        )
     (a,) = normalize_axes(axis, x.ndim, "array_split", x.shape)
     n = x.shape[a]
     ios = indices_or_sections._data if isinstance(indices_or_sections, Tensor) else indices_or_sections
+    if isinstance(indices_or_sections, Tensor):  # PyTorch's words: a 0-d or 1-d integer Tensor
+        if ios.dtype.kind not in "iu":
+            raise ShapeError(
+                f"array_split: tensor_split expected tensor_indices_or_sections to have dtype of long, but "
+                f"got {_torch_out._names(ios.dtype)[1]}"
+            )
+        if ios.ndim > 1:
+            raise ShapeError(
+                f"array_split: tensor_split expected tensor_indices_or_sections to be a zero-dimensional "
+                f"or one-dimensional tensor, but got a tensor with {ios.ndim} dims"
+            )
     if isinstance(ios, np.ndarray) and ios.ndim == 0 and ios.dtype.kind in "iu":
         ios = int(ios)  # a 0-d integer array or tensor is a number of sections (numpy's, PyTorch's)
     if isinstance(ios, (int, np.integer)):

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import DTypeError, ShapeError
 from ..tensor import Tensor
 from ._args import as_tensor
 from ._decl import op
@@ -86,8 +87,36 @@ def common_type(*arrays: Any) -> type:
 
 
 def broadcast_shapes(*args: Any) -> tuple:
-    """The shape the given shapes broadcast to (numpy's broadcast_shapes)."""
-    return np.broadcast_shapes(*args)
+    """The shape the given shapes (ints or sequences of ints) broadcast to (numpy's broadcast_shapes);
+    bad shapes are refused with PyTorch's words, as RuntimeErrors that are numpy's error types too."""
+    for a in args:
+        sizes = a if isinstance(a, (tuple, list)) else (a,)
+        if not all(isinstance(s, (int, np.integer)) for s in sizes):
+            raise DTypeError(
+                f"broadcast_shapes: Input shapes should be of type ints, a tuple of ints, or a list of ints, "
+                f"got {a!r}"
+            )
+        if any(s < 0 for s in sizes):
+            raise ShapeError(
+                f"broadcast_shapes: Attempting to broadcast a dimension with negative length! (shape {a!r})"
+            )
+    try:
+        return np.broadcast_shapes(*args)
+    except ValueError:
+        pass
+    have: tuple = ()
+    for k, a in enumerate(args):  # find the first argument that does not fit, for PyTorch's words
+        shape = tuple(a) if isinstance(a, (tuple, list)) else (a,)
+        for i in range(1, min(len(shape), len(have)) + 1):
+            if shape[-i] != have[-i] and 1 not in (shape[-i], have[-i]):
+                raise ShapeError(
+                    f"broadcast_shapes: Attempting to broadcast a dimension of length {shape[-i]} at {-i}! "
+                    f"Mismatching argument at index {k} had {shape}; but expected shape should be "
+                    f"broadcastable to {list(have)} (numpy: shape mismatch: objects cannot be broadcast to "
+                    f"a single shape)"
+                )
+        have = np.broadcast_shapes(have, shape)
+    raise AssertionError("unreachable: numpy refused shapes that broadcast")
 
 
 def shares_memory(a: Any, b: Any, /, max_work: Any = None) -> bool:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from .._broadcast import ShapeError, normalize_axes
+from .._views import link_view
 from ..rules import rule
 from ..tensor import Tensor, _view
 from ._args import as_tensor, axis_arg
@@ -229,7 +230,7 @@ def sliding_window_view(
 @op(
     name="unfold_windows",  # "unfold" is nn.functional's im2col; Tensor.unfold is this one
     family=_P,
-    rules=("reshape", "getitem"),
+    rules=("as_strided",),
     numpy=None,
     torch=("unfold",),
     differs="torch.nn.functional.unfold is im2col (autobp.nn.functional.unfold); Tensor.unfold is this",
@@ -253,10 +254,12 @@ def unfold_windows(x: Any, dimension: int, size: int, step: int) -> Tensor:
     positions = np.arange(x.size).reshape(x.shape)
     index = np.lib.stride_tricks.sliding_window_view(positions, size, d)
     cut = (slice(None),) * d + (slice(None, None, step),)
-    out = _windows(x, index[cut])
-    # its numbers as a view of x's memory, as PyTorch's unfold: a write through either is seen by the
-    # other outside a graph (on one, a write through it is refused: see recorded_writes.view_op)
+    # a view of x's memory, as PyTorch's unfold: a write through either is seen by the other; an
+    # "as_strided" node (its index: x's element under each of its own), so it follows recorded writes
+    # into x too (a recorded write through it is refused: see recorded_writes.view_op)
     data = x._data
-    out._data = np.lib.stride_tricks.sliding_window_view(data, size, d, writeable=data.flags.writeable)[cut]
-    out = _view(out, x)
+    where = np.unravel_index(index[cut], x.shape)
+    window = np.lib.stride_tricks.sliding_window_view(data, size, d, writeable=data.flags.writeable)[cut]
+    out = Tensor._make(window, (x,), "as_strided", where)
+    link_view(out, x, "as_strided", where)
     return out[0] if scalar else out

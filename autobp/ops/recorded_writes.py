@@ -95,10 +95,24 @@ _REMAKE = {
     "imag": lambda d, v, ctx: d.imag,
     "detach": lambda d, v, ctx: d,  # the same data, off the graph (see _follow)
     "diagonal": lambda d, v, ctx: _writeable_diagonal(d, ctx),
+    "as_strided": lambda d, v, ctx: _as_strided_remake(d, ctx),
+    "view_as_complex": lambda d, v, ctx: _complex_views().complex_view(d),
 }
 # The view ops that only rearrange their base's elements (each element of the view is one of the
 # base's): a recorded write through such a view is a write into the base at those positions.
 _REARRANGING = frozenset({"getitem", "reshape", "transpose", "flip", "diagonal"})
+
+
+def _complex_views() -> Any:
+    from .. import _complex_views  # (it imports the ops)
+
+    return _complex_views
+
+
+def _as_strided_remake(d: Any, ctx: tuple) -> Any:
+    from .._as_strided_view import remake  # (it imports the ops)
+
+    return remake(d, ctx)
 
 
 def _writeable_diagonal(d: Any, ctx: tuple) -> Any:

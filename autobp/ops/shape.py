@@ -98,6 +98,8 @@ def flatten(x: Any, start_dim: Any = 0, end_dim: int = -1, order: str | None = N
             f"flatten: start_dim cannot come after end_dim (start_dim {start_dim}, end_dim {end_dim}, "
             f"shape {x.shape})"
         )
+    if lo == hi:  # nothing to merge: the tensor itself, as PyTorch's
+        return x
     merged = int(np.prod(x.shape[lo : hi + 1]))  # not -1: an empty tensor leaves -1 undetermined
     return reshape(x, x.shape[:lo] + (merged,) + x.shape[hi + 1 :])
 
@@ -120,10 +122,12 @@ def _transpose_method(
     torch=("permute",),
     differs="torch.transpose(x, d0, d1) swaps two dims (numpy's swapaxes); here it permutes all axes",
 )
-def transpose(x: Any, axes: Any = None, *, dims: Any = None) -> Tensor:
+def transpose(x: Any, axes: Any = None, *, dims: Any = None, dim0: Any = None, dim1: Any = None) -> Tensor:
     """Permute the axes (reverse them by default), as numpy's transpose; PyTorch's ``permute`` names
-    them ``dims``."""
+    them ``dims``. PyTorch's keywords ``transpose(x, dim0=, dim1=)`` swap those two (``swapaxes``)."""
     x = as_tensor(x)
+    if dim0 is not None or dim1 is not None:
+        return _transpose_method(x, *(() if axes is None else (axes,)), dims=dims, dim0=dim0, dim1=dim1)
     if dims is not None:
         if axes is not None:
             raise TypeError("transpose/permute: give axes or dims=, not both")
@@ -261,13 +265,15 @@ def astype(x: Any, dtype: Any, order: str = "K", casting: str = "unsafe", *, cop
 
 @op(family=_S, rules=("reshape",))
 def ravel(a: Any, order: str = "C") -> Tensor:
-    """The elements as a 1-D tensor, read in numpy's ``order``: 'C', 'F', 'A' (as reshape's); 'K' as 'C'."""
+    """The elements as a 1-D tensor, read in numpy's ``order``: 'C', 'F', 'A' (as reshape's); 'K' as 'C'.
+    In order 'C', a view of a C-contiguous tensor, else a contiguous copy (as numpy's and PyTorch's)."""
     order = order.upper() if isinstance(order, str) else order  # numpy takes 'f' for 'F'
     if order in ("F", "A"):
         return reshape(a, (-1,), order)
     if order not in ("C", "K"):
         raise ValueError(f"ravel: order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
-    return reshape(a, (-1,))
+    a = as_tensor(a)
+    return reshape(a, (-1,), copy=None if a._data.flags.c_contiguous else True)
 
 
 @op(family=_S, rules=("reshape",), numpy=None)

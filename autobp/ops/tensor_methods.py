@@ -58,13 +58,19 @@ def _contiguous(self: Tensor, memory_format: Any = None) -> Tensor:
 # --- matrix transposes: the last two axes (numpy 2's and PyTorch's mT) ----------------------------
 def _matrix_transpose(self: Tensor, name: str) -> Tensor:
     if self.ndim < 2:
-        raise ValueError(f"{name}: a matrix transpose needs at least 2 axes, got shape {self.shape}")
+        raise ShapeError(  # numpy's ValueError, PyTorch's RuntimeError and words
+            f"{name}: a matrix transpose needs at least 2 axes, got shape {self.shape} (tensor.{name} is "
+            f"only supported on matrices or batches of matrices. Got {self.ndim}-D tensor.)"
+        )
     return swapaxes(self, -1, -2)
 
 
 def _h(self: Tensor) -> Tensor:
     if self.ndim != 2:  # PyTorch's .H is for matrices only (use .mH for batches)
-        raise ValueError(f"H: the conjugate transpose needs a 2-D tensor, got shape {self.shape}; use .mH")
+        raise ShapeError(
+            f"H: the conjugate transpose needs a 2-D tensor, got shape {self.shape}; use .mH (tensor.H is "
+            f"only supported on matrices (2-D tensors). Got {self.ndim}-D tensor.)"
+        )
     return conj(swapaxes(self, 0, 1))
 
 
@@ -245,7 +251,15 @@ def _select(self: Tensor, dim: int, index: int) -> Tensor:
 
 
 def _narrow(self: Tensor, dim: int, start: int, length: int) -> Tensor:
-    """``length`` elements from ``start`` along ``dim`` (a view)."""
+    """``length`` elements from ``start`` along ``dim`` (a view); ``start`` an int or a 0-d integer
+    Tensor (PyTorch's)."""
+    if isinstance(start, Tensor):
+        if start.ndim or start.dtype.kind not in "iu":
+            raise ShapeError(
+                f"narrow: start must be an 0-dim integral Tensor, got shape {start.shape} of {start.dtype}"
+            )
+        start = int(start.item())
+    start = operator.index(start)  # a float is refused (TypeError), as PyTorch's
     (d,) = normalize_axes(dim, self.ndim, "narrow", self.shape)
     n = self.shape[d]
     start = start + n if start < 0 else start
