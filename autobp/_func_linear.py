@@ -212,7 +212,7 @@ def _linearize(func: Callable[..., Any], primals: tuple) -> tuple[Any, Callable[
     outs = list(flat(*xs))
     out_def = spec["out"]
     nested = nests(None, kept, outs, xs)
-    us = [Tensor(np.zeros(o.shape, o.dtype), requires_grad=True, dtype=o.dtype) for o in outs]
+    us = [Tensor(np.ones(o.shape, o.dtype), requires_grad=True, dtype=o.dtype) for o in outs]
     gs = functional._grads(outs, xs, us, create_graph=True)  # u^T J, linear in u: d<u^T J, t>/du = J t
 
     @grad_mode_aware

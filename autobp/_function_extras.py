@@ -38,7 +38,7 @@ def once_differentiable(backward: Callable) -> Callable:
             return outs
         single = not isinstance(outs, tuple)
         marked = tuple(
-            _DelayedError.apply(o, *needing) if isinstance(o, Tensor) else o
+            _DelayedError.apply(o, _TWICE, *needing) if isinstance(o, Tensor) else o
             for o in ((outs,) if single else outs)
         )
         return marked[0] if single else marked
@@ -50,17 +50,17 @@ def _new_function_base() -> type:
     from .function import Function
 
     class DelayedError(Function):
-        """The value of a once-differentiable backward's result; differentiating it raises."""
+        """The value of a backward's result that cannot be differentiated again; differentiating it
+        raises ``message``."""
 
         @staticmethod
-        def forward(ctx: Any, x: Any, *needing: Any) -> Any:
+        def forward(ctx: Any, x: Any, message: str, *needing: Any) -> Any:
+            ctx.message = message
             return np.array(x, copy=True)
 
         @staticmethod
         def backward(ctx: Any, *grads: Any) -> Any:
-            raise RuntimeError(
-                "trying to differentiate twice a function that was marked with @once_differentiable"
-            )
+            raise RuntimeError(ctx.message)
 
     return DelayedError
 
@@ -75,6 +75,27 @@ class _Lazy:
 
 
 _DelayedError = _Lazy()
+_TWICE = "trying to differentiate twice a function that was marked with @once_differentiable"
+
+
+def off_graph(r: Any, arr: np.ndarray, grads: list, name: str, i: int) -> Any:
+    """A create_graph backward's gradient ``r`` (values ``arr``) for input i, marked so that differentiating
+    it raises when it left the graph: every incoming gradient requires grad, so a right, nonzero
+    gradient (linear in them) would too; one computed outside autobp's ops (``.numpy()``, ``.detach()``)
+    would otherwise count as a zero second derivative (a silent zero in jvp, jacfwd, hessian)."""
+    if (isinstance(r, Tensor) and r.requires_grad) or not arr.any():
+        return r
+    needing = [g for g in grads if isinstance(g, Tensor)]
+    if not needing or not all(g.requires_grad for g in needing):
+        return r
+    return _DelayedError.apply(
+        r if isinstance(r, Tensor) else Tensor._const(arr),
+        f"{name}.backward returned a gradient for input {i} that is not on the graph (computed outside "
+        "autobp's operations, e.g. through .numpy() or .detach()), so it cannot be differentiated again "
+        "(a second derivative, jvp, jacfwd or hessian through it): write backward with autobp's "
+        "operations, or mark it @once_differentiable",
+        *needing,
+    )
 
 
 def uses_setup_context(cls: type) -> bool:

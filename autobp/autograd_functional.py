@@ -168,7 +168,7 @@ def jvp(
         else:
             vs = _vector(v, xs, "jvp", "v")
         outs, single_out = _outputs(func(*xs), "jvp")
-        us = tuple(Tensor(np.zeros(o.shape, o.dtype), requires_grad=True) for o in outs)
+        us = tuple(Tensor(np.ones(o.shape, o.dtype), requires_grad=True) for o in outs)
         gs = _grads(outs, xs, us, True, strict, "jvp", "back")
         jv = _grads(gs, us, vs, create_graph, False, "jvp", "double")
         if strict and create_graph:

@@ -21,6 +21,7 @@ from ._function_extras import (
     fill_defaults,
     mark_nograd_aliases,
     numeric_array,
+    off_graph,
     once_differentiable,  # noqa: F401  public here, as torch.autograd.function.once_differentiable
     output_array,
     own_output,
@@ -148,6 +149,7 @@ class FunctionCtx:
                     "(autobp never broadcasts or sums a custom gradient to fit)"
                 )
             if graph:
+                r = off_graph(r, arr, grads, name, i)
                 r = r if isinstance(r, Tensor) else Tensor._const(arr)
                 out.append(r if r.dtype == dtype else r.astype(dtype))
             else:

@@ -82,7 +82,7 @@ def jvp(fn: Callable[..., Any], inputs: Any, tangents: Any) -> tuple[Any, Any]:
     out = fn(*xs)
     outs, single_out = outputs(out, "jvp")
     nested = live or nests(None, kept, outs, xs)
-    us = [Tensor(np.zeros(o.shape, o.dtype), requires_grad=True, dtype=o.dtype) for o in outs]
+    us = [Tensor(np.ones(o.shape, o.dtype), requires_grad=True, dtype=o.dtype) for o in outs]
     gs = _grads(outs, xs, us, create_graph=True)
     pairs = [(g, t) for g, t in zip(gs, ts) if g.requires_grad]
     if pairs:
@@ -167,7 +167,7 @@ def _jacobian_columns(outs: list[Tensor], xs: list[Tensor], create_graph: bool) 
     """The same blocks column by column: J t for every unit tangent t of the inputs at once, by the
     double-vjp trick (u^T J is linear in a dummy cotangent u; one batched backward of it with respect
     to u, seeded with the identity over the inputs' elements, gives every column J e_j)."""
-    us = [Tensor(np.zeros(o.shape, o.dtype), requires_grad=True, dtype=o.dtype) for o in outs]
+    us = [Tensor(np.ones(o.shape, o.dtype), requires_grad=True, dtype=o.dtype) for o in outs]
     pulled = _grads(outs, xs, us, create_graph=True)  # u^T d outs / d xs, recorded as a function of u
     live = [(p, x) for p, x in zip(pulled, xs) if p.requires_grad]
     seeds, offsets = _identity_seeds([x for _, x in live], create_graph)

@@ -252,7 +252,7 @@ def test_gradcheck_check_forward_ad_can_fail():
 
     x = autobp.randn(3, requires_grad=True)
     assert autobp.gradcheck(Double.apply, (x,))
-    with pytest.raises(autobp.GradcheckError, match="forward-mode derivative"):
+    with pytest.raises(RuntimeError, match="not on the graph"):
         autobp.gradcheck(Double.apply, (x,), check_forward_ad=True)
 
 
