@@ -38,7 +38,7 @@ def once_differentiable(backward: Callable) -> Callable:
             return outs
         single = not isinstance(outs, tuple)
         marked = tuple(
-            _DelayedError.apply(o, _TWICE, *needing) if isinstance(o, Tensor) else o
+            error_on_backward(o, _TWICE, *needing) if isinstance(o, Tensor) else o
             for o in ((outs,) if single else outs)
         )
         return marked[0] if single else marked
@@ -75,6 +75,15 @@ class _Lazy:
 
 
 _DelayedError = _Lazy()
+
+
+def error_on_backward(t: Any, message: str, *needing: Any) -> Any:
+    """``t``'s value on the graph (after ``needing``, tensors it is to hang from), whose
+    differentiation raises ``message`` (PyTorch's Error node): a value right to first order whose own
+    derivative is not given."""
+    return _DelayedError.apply(t, message, *needing)
+
+
 _TWICE = "trying to differentiate twice a function that was marked with @once_differentiable"
 
 
@@ -88,7 +97,7 @@ def off_graph(r: Any, arr: np.ndarray, grads: list, name: str, i: int) -> Any:
     needing = [g for g in grads if isinstance(g, Tensor)]
     if not needing or not all(g.requires_grad for g in needing):
         return r
-    return _DelayedError.apply(
+    return error_on_backward(
         r if isinstance(r, Tensor) else Tensor._const(arr),
         f"{name}.backward returned a gradient for input {i} that is not on the graph (computed outside "
         "autobp's operations, e.g. through .numpy() or .detach()), so it cannot be differentiated again "

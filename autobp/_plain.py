@@ -259,11 +259,11 @@ def plain(fn: Callable, name: str, namespace: str = "autobp", attr: str | None =
         sig = inspect.signature(fn, follow_wrapped=False)
     except (TypeError, ValueError):  # no Python signature: the general (slower) wrapper
         sig = None
-    numpy_fn = getattr(np, name, None) if namespace == "autobp" else None  # for complex constants
-    numpy_fn = numpy_fn if callable(numpy_fn) else None
+    in_numpy = getattr(np, name, None) if namespace == "autobp" else None
+    numpy_fn = in_numpy if callable(in_numpy) else None  # for complex constants
     wrapped_sig = sig if sig is not None and name.isidentifier() else None  # the wrapper packs defaults
     slow = _slow(fn, name in KEEP_0D, FIXUPS.get(name), IN_PLACE.get(name), numpy_fn, wrapped_sig)
-    ufunc = getattr(np, name, None) if namespace == "autobp" else None
+    ufunc = in_numpy
     if not isinstance(ufunc, np.ufunc) or sig is None or not takes_ufunc_keywords(sig):
         ufunc = None
     if sig is None or not name.isidentifier():

@@ -170,14 +170,10 @@ def _map2_(self: Tensor, x: Any, y: Any, callable: Callable) -> Tensor:  # noqa:
     return _elementwise(self, "map2_", callable, (x, y))
 
 
-def _base_of(a: np.ndarray) -> np.ndarray:
-    return _owning_array(a)
-
-
 def _storage_offset(self: Tensor) -> int:
     """The position, in elements, of the first element in the memory it shares with its base array."""
     a = self._data
-    start = a.__array_interface__["data"][0] - _base_of(a).__array_interface__["data"][0]
+    start = a.__array_interface__["data"][0] - _owning_array(a).__array_interface__["data"][0]
     return int(start // a.itemsize) if a.itemsize else 0
 
 
@@ -189,7 +185,7 @@ def _is_set_to(self: Tensor, tensor: Any) -> bool:
         and a.shape == b.shape
         and a.strides == b.strides
         and a.dtype == b.dtype
-        and _base_of(a) is _base_of(b)
+        and _owning_array(a) is _owning_array(b)
     )
 
 

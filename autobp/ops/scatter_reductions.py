@@ -116,7 +116,9 @@ def _scatter_reduce_rule(F, g, out, xs, ctx, need):
         r_s = F.saved(by_s, lambda: _reduce_op(x, F.where(single, one, s), ctx))
         gs = F.where(single, (g * cj(r_s))[where], (g * cj(out))[where] / cj(F.where(s_zero, one, s)))
         if isinstance(g, Tensor) and (zeros_at > 1).any():  # create_graph: out / s is not its derivative
-            gs = _error_on_backward(gs, _MANY_ZEROS)
+            from .._function_extras import error_on_backward  # (it imports the Function machinery)
+
+            gs = error_on_backward(gs, _MANY_ZEROS)
     if not include_self:
         gx = gx * ~hit  # positions written by src do not depend on the input's value there
     return (gx if need[0] else None), (gs if need[1] else None)
@@ -131,25 +133,3 @@ _MANY_ZEROS = (
     "scatter_reduce(): Double backward is unsupported for src when >1 zeros in src are scattered to "
     "the same position in self"
 )
-_ERROR_NODE: list = []
-
-
-def _error_on_backward(t: Tensor, message: str) -> Tensor:
-    """``t``'s value, whose differentiation raises ``message`` (PyTorch's Error node): a gradient that
-    is right but whose own derivative autobp's rule does not give (prod's gradient where two src
-    zeros meet is 0, its second derivative the product of the others)."""
-    if not _ERROR_NODE:
-        from ..function import Function
-
-        class ErrorOnBackward(Function):
-            @staticmethod
-            def forward(ctx: Any, x: Any, message: str) -> Any:
-                ctx.message = message
-                return np.array(x, copy=True)
-
-            @staticmethod
-            def backward(ctx: Any, g: Any) -> Any:
-                raise RuntimeError(ctx.message)
-
-        _ERROR_NODE.append(ErrorOnBackward)
-    return _ERROR_NODE[0].apply(t, message)
